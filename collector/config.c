@@ -1,0 +1,219 @@
+/* Implementation of config.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+
+void whb_config_defaults(struct whb_collector_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    snprintf(cfg->listen_host, sizeof(cfg->listen_host), "0.0.0.0");
+    cfg->port = 8443;
+    cfg->tls = 1;
+    cfg->identity = WHB_IDENTITY_KEY;
+    cfg->max_body = 64 * 1024;
+    cfg->timeout_s = 10;
+    cfg->max_pending = 4096;
+    cfg->batch_max = 1024;
+    snprintf(cfg->db_path, sizeof(cfg->db_path), "/var/lib/whb/collector.db");
+    cfg->interval_s = 60;
+    cfg->grace = 3;
+    cfg->log_level = WHB_LOG_INFO;
+}
+
+int whb_config_read_secret(const char *path, char *out, size_t outlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return WHB_EIO;
+    if (!fgets(out, (int)outlen, f)) {
+        fclose(f);
+        return WHB_EINVAL;
+    }
+    fclose(f);
+    out[strcspn(out, "\r\n")] = '\0';
+    return out[0] ? 0 : WHB_EINVAL;
+}
+
+static int parse_uint(const char *v, unsigned long min, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (errno || end == v || *end || n < min || n > max || v[0] == '-')
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+        *out = 1;
+    else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+        *out = 0;
+    else
+        return -1;
+    return 0;
+}
+
+static int copy_str(char *dst, size_t dstlen, const char *v)
+{
+    if (strlen(v) >= dstlen)
+        return -1;
+    memcpy(dst, v, strlen(v) + 1);
+    return 0;
+}
+
+/* "host:port", "[v6]:port" or ":port". */
+static int parse_listen(struct whb_collector_config *cfg, const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    unsigned long port;
+    if (!colon || parse_uint(colon + 1, 1, 65535, &port))
+        return -1;
+    size_t hlen = (size_t)(colon - v);
+    if (hlen >= 2 && v[0] == '[' && v[hlen - 1] == ']') {
+        v++;
+        hlen -= 2;
+    }
+    if (hlen >= sizeof(cfg->listen_host))
+        return -1;
+    if (hlen == 0)
+        snprintf(cfg->listen_host, sizeof(cfg->listen_host), "0.0.0.0");
+    else {
+        memcpy(cfg->listen_host, v, hlen);
+        cfg->listen_host[hlen] = '\0';
+    }
+    cfg->port = (unsigned)port;
+    return 0;
+}
+
+int whb_config_set(struct whb_collector_config *cfg, const char *section, const char *key,
+                   const char *v, char *why, size_t whylen)
+{
+    unsigned long n;
+    int rc = 0;
+    char name[96];
+    snprintf(name, sizeof(name), "%s.%s", section, key);
+
+    if (!strcmp(name, "server.listen"))
+        rc = parse_listen(cfg, v);
+    else if (!strcmp(name, "server.tls"))
+        rc = parse_bool(v, &cfg->tls);
+    else if (!strcmp(name, "server.cert"))
+        rc = copy_str(cfg->cert, sizeof(cfg->cert), v);
+    else if (!strcmp(name, "server.key"))
+        rc = copy_str(cfg->key, sizeof(cfg->key), v);
+    else if (!strcmp(name, "server.client_ca"))
+        rc = copy_str(cfg->client_ca, sizeof(cfg->client_ca), v);
+    else if (!strcmp(name, "server.identity")) {
+        if (!strcmp(v, "key"))
+            cfg->identity = WHB_IDENTITY_KEY;
+        else if (!strcmp(v, "mtls"))
+            cfg->identity = WHB_IDENTITY_MTLS;
+        else
+            rc = -1;
+    } else if (!strcmp(name, "server.enrollment_token_file") ||
+               !strcmp(name, "server.admin_token_file")) {
+        char *dst = key[0] == 'e' ? cfg->enrollment_token : cfg->admin_token;
+        size_t len = key[0] == 'e' ? sizeof(cfg->enrollment_token) : sizeof(cfg->admin_token);
+        if (whb_config_read_secret(v, dst, len)) {
+            snprintf(why, whylen, "%s: cannot read a token from %s", name, v);
+            return WHB_EINVAL;
+        }
+    } else if (!strcmp(name, "server.max_body")) {
+        rc = parse_uint(v, 1024, 16 * 1024 * 1024, &n);
+        cfg->max_body = n;
+    } else if (!strcmp(name, "server.timeout")) {
+        rc = parse_uint(v, 1, 3600, &n);
+        cfg->timeout_s = (unsigned)n;
+    } else if (!strcmp(name, "server.max_pending")) {
+        rc = parse_uint(v, 1, 1000000, &n);
+        cfg->max_pending = (unsigned)n;
+    } else if (!strcmp(name, "store.path"))
+        rc = copy_str(cfg->db_path, sizeof(cfg->db_path), v);
+    else if (!strcmp(name, "store.batch_max")) {
+        rc = parse_uint(v, 1, 100000, &n);
+        cfg->batch_max = (unsigned)n;
+    } else if (!strcmp(name, "heartbeat.interval")) {
+        rc = parse_uint(v, 1, 86400, &n);
+        cfg->interval_s = (unsigned)n;
+    } else if (!strcmp(name, "heartbeat.grace")) {
+        rc = parse_uint(v, 1, 1000, &n);
+        cfg->grace = (unsigned)n;
+    } else if (!strcmp(name, "log.syslog"))
+        rc = parse_bool(v, &cfg->to_syslog);
+    else if (!strcmp(name, "log.level"))
+        rc = whb_log_level_parse(v, &cfg->log_level);
+    else {
+        snprintf(why, whylen, "unknown setting %s", name);
+        return WHB_EINVAL;
+    }
+    if (rc) {
+        snprintf(why, whylen, "bad value for %s: %s", name, v);
+        return WHB_EINVAL;
+    }
+    return 0;
+}
+
+struct load_ctx {
+    struct whb_collector_config *cfg;
+    char *why;
+    size_t whylen;
+    int failed;
+};
+
+static int on_ini(void *user, const char *section, const char *key, const char *value)
+{
+    struct load_ctx *ctx = user;
+    if (ctx->failed)
+        return 0;
+    if (whb_config_set(ctx->cfg, section, key, value, ctx->why, ctx->whylen)) {
+        ctx->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+int whb_config_load(struct whb_collector_config *cfg, const char *path, char *why, size_t whylen)
+{
+    struct load_ctx ctx = {cfg, why, whylen, 0};
+    char cause[256] = "";
+    ctx.why = cause;
+    ctx.whylen = sizeof(cause);
+    int line = ini_parse(path, on_ini, &ctx);
+    if (line == -1) {
+        snprintf(why, whylen, "%s: cannot open", path);
+        return WHB_EIO;
+    }
+    if (line != 0) {
+        snprintf(why, whylen, "%s:%d: %s", path, line, cause[0] ? cause : "syntax error");
+        return WHB_EINVAL;
+    }
+    return 0;
+}
+
+int whb_config_check(const struct whb_collector_config *cfg, char *why, size_t whylen)
+{
+    if (cfg->tls && (!cfg->cert[0] || !cfg->key[0])) {
+        snprintf(why, whylen, "TLS needs server.cert and server.key (or --plain-http for a "
+                              "loopback demo)");
+        return WHB_EINVAL;
+    }
+    if (cfg->identity == WHB_IDENTITY_MTLS && (!cfg->tls || !cfg->client_ca[0])) {
+        snprintf(why, whylen, "identity = mtls needs TLS and server.client_ca");
+        return WHB_EINVAL;
+    }
+    if (cfg->identity == WHB_IDENTITY_KEY && !cfg->enrollment_token[0]) {
+        snprintf(why, whylen, "identity = key needs server.enrollment_token_file");
+        return WHB_EINVAL;
+    }
+    return 0;
+}

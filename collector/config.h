@@ -1,0 +1,52 @@
+/* whb-collector configuration: defaults, the INI file (libinih), then command-line flags. */
+#ifndef WHB_COLLECTOR_CONFIG_H
+#define WHB_COLLECTOR_CONFIG_H
+
+#include <stddef.h>
+
+#include "log.h"
+
+enum whb_identity_mode {
+    WHB_IDENTITY_KEY = 0, /* enrollment token once, then the machine's own key (TOFU) */
+    WHB_IDENTITY_MTLS,    /* verified client certificate names the report's FQDN */
+};
+
+#define WHB_CONFIG_PATH_MAX 512
+
+struct whb_collector_config {
+    char listen_host[128];       /* address to bind; "0.0.0.0" for all */
+    unsigned port;
+    int tls;                     /* 0 only when plain HTTP is asked for explicitly */
+    char cert[WHB_CONFIG_PATH_MAX];
+    char key[WHB_CONFIG_PATH_MAX];
+    char client_ca[WHB_CONFIG_PATH_MAX];
+    enum whb_identity_mode identity;
+    char enrollment_token[256];  /* read from enrollment_token_file, never logged */
+    char admin_token[256];       /* read from admin_token_file; guards the read API */
+    size_t max_body;             /* bytes; larger bodies get 413 */
+    unsigned timeout_s;          /* idle or stalled connections are closed after this */
+    unsigned max_pending;        /* reports waiting for commit before 503 */
+    unsigned batch_max;          /* reports per group commit */
+    char db_path[WHB_CONFIG_PATH_MAX];
+    unsigned interval_s;         /* heartbeat interval asked of agents */
+    unsigned grace;              /* silent after grace x interval without a report */
+    int to_syslog;
+    enum whb_log_level log_level;
+};
+
+void whb_config_defaults(struct whb_collector_config *cfg);
+
+/* Loads an INI file over cfg; on error writes "file:line: cause" into why. */
+int whb_config_load(struct whb_collector_config *cfg, const char *path, char *why, size_t whylen);
+
+/* Applies one "section.key = value" setting (also used for flags). */
+int whb_config_set(struct whb_collector_config *cfg, const char *section, const char *key,
+                   const char *value, char *why, size_t whylen);
+
+/* Checks the combination (files present for TLS, token for key mode...). */
+int whb_config_check(const struct whb_collector_config *cfg, char *why, size_t whylen);
+
+/* Reads a one-line secret from a file into out (trailing newline removed). */
+int whb_config_read_secret(const char *path, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,295 @@
+/* Implementation of http.h: routes, POST /v1/report, /healthz and /metrics. */
+#include "http.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <openssl/ssl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "error.h"
+#include "log.h"
+#include "server.h"
+#include "tls.h"
+
+#define HTTP_TOO_MANY 503
+
+void whb_http_reply_text(struct evhttp_request *req, int code, const char *reason,
+                         const char *text)
+{
+    struct evbuffer *body = evbuffer_new();
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    evhttp_add_header(out, "Content-Type", "text/plain; charset=utf-8");
+    if (body)
+        evbuffer_add_printf(body, "%s\n", text);
+    evhttp_send_reply(req, code, reason, body);
+    if (body)
+        evbuffer_free(body);
+}
+
+static void peer_name(struct evhttp_request *req, char *buf, size_t len)
+{
+    char *addr = NULL;
+    ev_uint16_t port = 0;
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    if (conn)
+        evhttp_connection_get_peer(conn, &addr, &port);
+    snprintf(buf, len, "%s:%u", addr ? addr : "?", (unsigned)port);
+}
+
+static void reject(struct whb_server *srv, struct evhttp_request *req, enum whb_reject_cause cause,
+                   int code, const char *reason, const char *text)
+{
+    atomic_fetch_add(&srv->metrics.rejected[cause], 1);
+    whb_http_reply_text(req, code, reason, text);
+}
+
+/* mTLS: the verified client certificate must name the report's FQDN. */
+static int cert_names_fqdn(struct evhttp_request *req, const char *fqdn)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
+    if (!ssl || SSL_get_verify_result(ssl) != X509_V_OK)
+        return 0;
+    X509 *cert = SSL_get1_peer_certificate(ssl);
+    int ok = whb_identity_cert_matches(cert, fqdn);
+    X509_free(cert);
+    return ok;
+}
+
+static int authenticate(struct whb_server *srv, struct evhttp_request *req,
+                        struct whb_ingest_item *it)
+{
+    const char *fqdn = it->report->machine->fqdn;
+    char peer[80], line[256];
+    struct evkeyvalq *hdr = evhttp_request_get_input_headers(req);
+
+    it->in.mode = srv->cfg.identity;
+    if (srv->cfg.identity == WHB_IDENTITY_MTLS) {
+        if (cert_names_fqdn(req, fqdn))
+            return 0;
+        peer_name(req, peer, sizeof(peer));
+        whb_log_warnx("audit: denied report for %s from %s: client certificate names another "
+                      "machine",
+                      fqdn, peer);
+        reject(srv, req, WHB_REJECT_DENIED, 403, "Forbidden",
+               "forbidden: the client certificate does not name this machine");
+        return WHB_EDENIED;
+    }
+    if (whb_identity_key_hash(evhttp_find_header(hdr, "Authorization"), it->in.key_hash)) {
+        peer_name(req, peer, sizeof(peer));
+        snprintf(line, sizeof(line), "unauthorized: a per-machine key (Authorization: Bearer) "
+                                     "is required");
+        whb_log_warnx("audit: report for %s from %s without a valid key", fqdn, peer);
+        atomic_fetch_add(&srv->metrics.rejected[WHB_REJECT_DENIED], 1);
+        evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate", "Bearer");
+        whb_http_reply_text(req, 401, "Unauthorized", line);
+        return WHB_EDENIED;
+    }
+    it->in.enrolling = whb_identity_token_ok(evhttp_find_header(hdr, "X-Whb-Enrollment"),
+                                             srv->cfg.enrollment_token);
+    return 0;
+}
+
+static void on_report(struct whb_server *srv, struct evhttp_request *req)
+{
+    char why[256], text[300];
+    if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "POST");
+        reject(srv, req, WHB_REJECT_METHOD, 405, "Method Not Allowed", "use POST");
+        return;
+    }
+    struct evbuffer *in = evhttp_request_get_input_buffer(req);
+    size_t len = evbuffer_get_length(in);
+    if (len > srv->cfg.max_body) {
+        reject(srv, req, WHB_REJECT_MALFORMED, 413, "Payload Too Large", "report too large");
+        return;
+    }
+    struct whb_ingest_item *it = calloc(1, sizeof(*it));
+    if (!it) {
+        reject(srv, req, WHB_REJECT_OVERLOAD, 503, "Service Unavailable", "out of memory");
+        return;
+    }
+    const uint8_t *body = len ? evbuffer_pullup(in, (ev_ssize_t)len) : NULL;
+    if (whb_wire_report_unpack(body, len, &it->report, why, sizeof(why))) {
+        snprintf(text, sizeof(text), "malformed report: %s", why);
+        reject(srv, req, WHB_REJECT_MALFORMED, 400, "Bad Request", text);
+        free(it);
+        return;
+    }
+    if (authenticate(srv, req, it)) {
+        whb_ingest_item_free(it);
+        return;
+    }
+    it->request = req;
+    it->in.report = it->report;
+    it->in.now_ms = whb_clock_wall_ms();
+    it->in.grace = srv->cfg.grace;
+    if (whb_ingest_submit(srv->ingest, it)) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
+        reject(srv, req, WHB_REJECT_OVERLOAD, HTTP_TOO_MANY, "Service Unavailable",
+               "collector busy, retry later");
+        whb_ingest_item_free(it);
+    }
+}
+
+/* Runs on the HTTP thread once the commit holding the item returned. */
+static void on_committed(struct whb_ingest_item *it, void *arg)
+{
+    struct whb_server *srv = arg;
+    struct evhttp_request *req = it->request;
+    const whb_report *r = it->report;
+
+    if (it->result.status == WHB_EDENIED) {
+        char peer[80];
+        peer_name(req, peer, sizeof(peer));
+        whb_log_warnx("audit: denied report from %s: %s", peer, it->result.why);
+        reject(srv, req, WHB_REJECT_DENIED, 403, "Forbidden",
+               "forbidden: this machine is bound to another identity");
+    } else if (it->result.status) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
+        reject(srv, req, WHB_REJECT_STORE, 503, "Service Unavailable", "storage unavailable");
+    } else {
+        whb_ack ack = WHB__V1__ACK__INIT;
+        size_t n = 0;
+        ack.acked_seq = it->result.acked_seq;
+        ack.server_time_ms = whb_clock_wall_ms();
+        ack.interval_s = srv->cfg.interval_s;
+        ack.boot_id = r->boot_id;
+        uint8_t *buf = whb_wire_ack_pack(&ack, &n);
+        struct evbuffer *body = evbuffer_new();
+        if (buf && body) {
+            evbuffer_add(body, buf, n);
+            evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                              "application/x-protobuf");
+            evhttp_send_reply(req, 200, "OK", body);
+        } else {
+            evhttp_send_error(req, 503, "Service Unavailable");
+        }
+        free(buf);
+        if (body)
+            evbuffer_free(body);
+        atomic_fetch_add(&srv->metrics.accepted, 1);
+        if (it->result.duplicate)
+            atomic_fetch_add(&srv->metrics.duplicates, 1);
+    }
+    whb_ingest_item_free(it);
+}
+
+static void on_metrics(struct whb_server *srv, struct evhttp_request *req)
+{
+    uint64_t known = 0, silent = 0;
+    char buf[4096];
+    srv->reader->ops->count_machines(srv->reader, whb_clock_wall_ms(), &known, &silent);
+    size_t n = whb_metrics_render(&srv->metrics, known, silent, whb_ingest_pending(srv->ingest),
+                                  buf, sizeof(buf));
+    struct evbuffer *body = evbuffer_new();
+    if (!body) {
+        evhttp_send_error(req, 503, "Service Unavailable");
+        return;
+    }
+    evbuffer_add(body, buf, n);
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                      "text/plain; version=0.0.4");
+    evhttp_send_reply(req, 200, "OK", body);
+    evbuffer_free(body);
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    struct whb_server *srv = arg;
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    uint64_t known, silent;
+
+    if (!path)
+        whb_http_reply_text(req, 400, "Bad Request", "bad request line");
+    else if (!strcmp(path, "/v1/report"))
+        on_report(srv, req);
+    else if (!strcmp(path, "/healthz")) {
+        if (srv->reader->ops->count_machines(srv->reader, 0, &known, &silent))
+            whb_http_reply_text(req, 503, "Service Unavailable", "store unavailable");
+        else
+            whb_http_reply_text(req, 200, "OK", "ok");
+    } else if (!strcmp(path, "/metrics"))
+        on_metrics(srv, req);
+    else if (!whb_api_route(srv, req, path))
+        whb_http_reply_text(req, 404, "Not Found", "not found");
+}
+
+static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
+{
+    struct whb_server *srv = arg;
+    SSL *ssl = SSL_new(srv->ssl_ctx);
+    if (!ssl)
+        return NULL;
+    struct bufferevent *bev = bufferevent_openssl_socket_new(
+        base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+    /* Agents and load balancers often close without close_notify; that is not an error. */
+    if (bev)
+        bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+    return bev;
+}
+
+int whb_server_start(struct event_base *base, const struct whb_collector_config *cfg,
+                     struct whb_server **out, char *why, size_t whylen)
+{
+    struct whb_server *srv = calloc(1, sizeof(*srv));
+    if (!srv)
+        return WHB_ENOMEM;
+    srv->cfg = *cfg;
+    srv->base = base;
+    if (whb_store_sqlite.open(cfg->db_path, &srv->writer, why, whylen) ||
+        whb_store_sqlite.open(cfg->db_path, &srv->reader, why, whylen))
+        goto fail;
+    if (cfg->tls && !(srv->ssl_ctx = whb_tls_server_ctx(cfg, why, whylen)))
+        goto fail;
+    if (whb_ingest_start(base, srv->writer, cfg->max_pending, cfg->batch_max, &srv->metrics,
+                         on_committed, srv, &srv->ingest)) {
+        snprintf(why, whylen, "cannot start the writer thread");
+        goto fail;
+    }
+    srv->http = evhttp_new(base);
+    if (!srv->http) {
+        snprintf(why, whylen, "cannot create the HTTP server");
+        goto fail;
+    }
+    evhttp_set_max_body_size(srv->http, (ev_ssize_t)cfg->max_body);
+    evhttp_set_max_headers_size(srv->http, 16 * 1024);
+    evhttp_set_timeout(srv->http, (int)cfg->timeout_s);
+    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
+    evhttp_set_gencb(srv->http, on_request, srv);
+    if (srv->ssl_ctx)
+        evhttp_set_bevcb(srv->http, make_tls_bev, srv);
+    if (evhttp_bind_socket(srv->http, cfg->listen_host, (ev_uint16_t)cfg->port) != 0) {
+        snprintf(why, whylen, "cannot listen on %s:%u", cfg->listen_host, cfg->port);
+        goto fail;
+    }
+    *out = srv;
+    return 0;
+fail:
+    whb_server_free(srv);
+    return WHB_EIO;
+}
+
+void whb_server_free(struct whb_server *srv)
+{
+    if (!srv)
+        return;
+    /* The writer commits what it holds and answers it before the HTTP server goes away. */
+    whb_ingest_stop(srv->ingest);
+    if (srv->http)
+        evhttp_free(srv->http);
+    if (srv->writer)
+        srv->writer->ops->close(srv->writer);
+    if (srv->reader)
+        srv->reader->ops->close(srv->reader);
+    whb_tls_ctx_free(srv->ssl_ctx);
+    free(srv);
+}

@@ -1,0 +1,224 @@
+/* Implementation of ingest.h with one pthread writer and a libevent wake-up for replies. */
+#include "ingest.h"
+
+#include <event2/event.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "error.h"
+#include "log.h"
+
+struct item_list {
+    struct whb_ingest_item *head, *tail;
+    unsigned count;
+};
+
+struct whb_ingest {
+    struct whb_store *store;
+    struct whb_metrics *metrics;
+    unsigned max_pending, batch_max;
+    whb_ingest_done_fn done;
+    void *done_arg;
+
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    struct item_list queued;   /* waiting for the writer */
+    struct item_list finished; /* committed, waiting for the HTTP thread to reply */
+    unsigned in_flight;        /* taken by the writer, not finished yet */
+    int stopping;
+    pthread_t writer;
+    struct event *finished_ev;
+};
+
+static void list_append(struct item_list *l, struct whb_ingest_item *it)
+{
+    it->next = NULL;
+    if (l->tail)
+        l->tail->next = it;
+    else
+        l->head = it;
+    l->tail = it;
+    l->count++;
+}
+
+static void list_concat(struct item_list *dst, struct item_list *src)
+{
+    if (!src->head)
+        return;
+    if (dst->tail)
+        dst->tail->next = src->head;
+    else
+        dst->head = src->head;
+    dst->tail = src->tail;
+    dst->count += src->count;
+    *src = (struct item_list){0};
+}
+
+/* Takes at most n items off the front of l. */
+static struct item_list list_take(struct item_list *l, unsigned n)
+{
+    struct item_list out = {0};
+    while (l->head && out.count < n) {
+        struct whb_ingest_item *it = l->head;
+        l->head = it->next;
+        if (!l->head)
+            l->tail = NULL;
+        l->count--;
+        list_append(&out, it);
+    }
+    return out;
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void fail_batch(struct item_list *batch, int status)
+{
+    for (struct whb_ingest_item *it = batch->head; it; it = it->next)
+        it->result.status = status;
+}
+
+/* One transaction for the whole batch; a storage error fails every report in it. */
+static void write_batch(struct whb_ingest *ing, struct item_list *batch)
+{
+    struct whb_store *st = ing->store;
+    uint64_t t0 = now_us();
+
+    if (st->ops->begin(st)) {
+        fail_batch(batch, WHB_ESTORE);
+        return;
+    }
+    for (struct whb_ingest_item *it = batch->head; it; it = it->next) {
+        int rc = st->ops->put_report(st, &it->in, &it->result);
+        if (rc && rc != WHB_EDENIED) {
+            st->ops->rollback(st);
+            fail_batch(batch, WHB_ESTORE);
+            return;
+        }
+    }
+    if (st->ops->commit(st)) {
+        st->ops->rollback(st);
+        fail_batch(batch, WHB_ESTORE);
+        return;
+    }
+    whb_metrics_commit(ing->metrics, now_us() - t0, batch->count);
+}
+
+static void *writer_main(void *arg)
+{
+    struct whb_ingest *ing = arg;
+    pthread_mutex_lock(&ing->lock);
+    for (;;) {
+        while (!ing->queued.head && !ing->stopping)
+            pthread_cond_wait(&ing->wake, &ing->lock);
+        if (!ing->queued.head && ing->stopping)
+            break;
+        struct item_list batch = list_take(&ing->queued, ing->batch_max);
+        ing->in_flight = batch.count;
+        pthread_mutex_unlock(&ing->lock);
+
+        write_batch(ing, &batch);
+
+        pthread_mutex_lock(&ing->lock);
+        ing->in_flight = 0;
+        list_concat(&ing->finished, &batch);
+        event_active(ing->finished_ev, EV_READ, 0);
+    }
+    pthread_mutex_unlock(&ing->lock);
+    return NULL;
+}
+
+static void on_finished(evutil_socket_t fd, short what, void *arg)
+{
+    struct whb_ingest *ing = arg;
+    (void)fd;
+    (void)what;
+    pthread_mutex_lock(&ing->lock);
+    struct item_list done = ing->finished;
+    ing->finished = (struct item_list){0};
+    pthread_mutex_unlock(&ing->lock);
+
+    while (done.head) {
+        struct whb_ingest_item *it = done.head;
+        done.head = it->next;
+        ing->done(it, ing->done_arg);
+    }
+}
+
+int whb_ingest_start(struct event_base *base, struct whb_store *store, unsigned max_pending,
+                     unsigned batch_max, struct whb_metrics *metrics, whb_ingest_done_fn done,
+                     void *done_arg, struct whb_ingest **out)
+{
+    struct whb_ingest *ing = calloc(1, sizeof(*ing));
+    if (!ing)
+        return WHB_ENOMEM;
+    ing->store = store;
+    ing->metrics = metrics;
+    ing->max_pending = max_pending;
+    ing->batch_max = batch_max;
+    ing->done = done;
+    ing->done_arg = done_arg;
+    pthread_mutex_init(&ing->lock, NULL);
+    pthread_cond_init(&ing->wake, NULL);
+    ing->finished_ev = event_new(base, -1, 0, on_finished, ing);
+    if (!ing->finished_ev || pthread_create(&ing->writer, NULL, writer_main, ing) != 0) {
+        if (ing->finished_ev)
+            event_free(ing->finished_ev);
+        pthread_mutex_destroy(&ing->lock);
+        pthread_cond_destroy(&ing->wake);
+        free(ing);
+        return WHB_ENOMEM;
+    }
+    *out = ing;
+    return 0;
+}
+
+int whb_ingest_submit(struct whb_ingest *ing, struct whb_ingest_item *item)
+{
+    pthread_mutex_lock(&ing->lock);
+    if (ing->stopping || ing->queued.count + ing->in_flight >= ing->max_pending) {
+        pthread_mutex_unlock(&ing->lock);
+        return WHB_EBUSY;
+    }
+    list_append(&ing->queued, item);
+    pthread_cond_signal(&ing->wake);
+    pthread_mutex_unlock(&ing->lock);
+    return 0;
+}
+
+unsigned whb_ingest_pending(struct whb_ingest *ing)
+{
+    pthread_mutex_lock(&ing->lock);
+    unsigned n = ing->queued.count + ing->in_flight;
+    pthread_mutex_unlock(&ing->lock);
+    return n;
+}
+
+void whb_ingest_stop(struct whb_ingest *ing)
+{
+    if (!ing)
+        return;
+    pthread_mutex_lock(&ing->lock);
+    ing->stopping = 1;
+    pthread_cond_signal(&ing->wake);
+    pthread_mutex_unlock(&ing->lock);
+    pthread_join(ing->writer, NULL);
+    on_finished(-1, 0, ing);
+    event_free(ing->finished_ev);
+    pthread_mutex_destroy(&ing->lock);
+    pthread_cond_destroy(&ing->wake);
+    free(ing);
+}
+
+void whb_ingest_item_free(struct whb_ingest_item *item)
+{
+    if (!item)
+        return;
+    whb_wire_report_free(item->report);
+    free(item);
+}

@@ -1,0 +1,181 @@
+/* whb-collector: start-up, flags and signals. Everything else is in http.c and below. */
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <getopt.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "http.h"
+#include "log.h"
+
+static const char usage[] =
+    "usage: whb-collector [-c FILE] [options]\n"
+    "\n"
+    "Receives wsus-heartbeat agent reports, stores them and answers why a machine has not\n"
+    "reported status.\n"
+    "\n"
+    "  -c, --config FILE            INI file (default: none; /etc/whb/collector.conf when\n"
+    "                               installed by the package)\n"
+    "      --listen HOST:PORT       [server] listen      (default 0.0.0.0:8443)\n"
+    "      --cert FILE              [server] cert        PEM certificate chain\n"
+    "      --key FILE               [server] key         PEM private key\n"
+    "      --plain-http             [server] tls = off   loopback demos only\n"
+    "      --identity key|mtls      [server] identity    (default key)\n"
+    "      --client-ca FILE         [server] client_ca   CA for client certificates (mtls)\n"
+    "      --enrollment-token-file F [server] enrollment_token_file  (key mode)\n"
+    "      --admin-token-file FILE  [server] admin_token_file  bearer token for the read API\n"
+    "                               from other hosts (loopback needs none)\n"
+    "      --max-body BYTES         [server] max_body    (default 65536; larger: 413)\n"
+    "      --timeout SECONDS        [server] timeout     (default 10)\n"
+    "      --max-pending N          [server] max_pending reports awaiting commit before 503\n"
+    "                               (default 4096)\n"
+    "      --db FILE                [store] path         (default /var/lib/whb/collector.db)\n"
+    "      --batch-max N            [store] batch_max    reports per commit (default 1024)\n"
+    "      --interval SECONDS       [heartbeat] interval asked of agents (default 60)\n"
+    "      --grace N                [heartbeat] grace    silent after N intervals (default 3)\n"
+    "      --syslog                 [log] syslog = on\n"
+    "      --log-level LEVEL        [log] level          error|warn|info|debug (default info)\n"
+    "  -h, --help                   this text\n"
+    "  -V, --version                print the version\n";
+
+struct flag_map {
+    const char *name;
+    const char *section, *key;
+};
+
+static const struct flag_map flag_settings[] = {
+    {"listen", "server", "listen"},
+    {"cert", "server", "cert"},
+    {"key", "server", "key"},
+    {"identity", "server", "identity"},
+    {"client-ca", "server", "client_ca"},
+    {"enrollment-token-file", "server", "enrollment_token_file"},
+    {"admin-token-file", "server", "admin_token_file"},
+    {"max-body", "server", "max_body"},
+    {"timeout", "server", "timeout"},
+    {"max-pending", "server", "max_pending"},
+    {"db", "store", "path"},
+    {"batch-max", "store", "batch_max"},
+    {"interval", "heartbeat", "interval"},
+    {"grace", "heartbeat", "grace"},
+    {"log-level", "log", "level"},
+};
+
+#define N_SETTINGS (sizeof(flag_settings) / sizeof(flag_settings[0]))
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    (void)what;
+    whb_log_info("signal %d: stopping", (int)sig);
+    event_base_loopexit(arg, NULL);
+}
+
+/* Flags override the file, so the file is read first and flags applied after. */
+static int parse_args(int argc, char **argv, struct whb_collector_config *cfg)
+{
+    struct option opts[N_SETTINGS + 6];
+    char why[512];
+    const char *config_path = NULL;
+    size_t i;
+
+    for (i = 0; i < N_SETTINGS; i++)
+        opts[i] = (struct option){flag_settings[i].name, required_argument, NULL, 1000 + (int)i};
+    opts[i++] = (struct option){"config", required_argument, NULL, 'c'};
+    opts[i++] = (struct option){"plain-http", no_argument, NULL, 'P'};
+    opts[i++] = (struct option){"syslog", no_argument, NULL, 'S'};
+    opts[i++] = (struct option){"help", no_argument, NULL, 'h'};
+    opts[i++] = (struct option){"version", no_argument, NULL, 'V'};
+    opts[i] = (struct option){0};
+
+    int c;
+    while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+        if (c == 'c')
+            config_path = optarg;
+        else if (c == 'h') {
+            fputs(usage, stdout);
+            return 1;
+        } else if (c == 'V') {
+            printf("whb-collector %s\n", WHB_VERSION);
+            return 1;
+        } else if (c == '?') {
+            fputs(usage, stderr);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "whb-collector: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    if (config_path && whb_config_load(cfg, config_path, why, sizeof(why))) {
+        fprintf(stderr, "whb-collector: %s\n", why);
+        return -1;
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+        int rc = 0;
+        if (c >= 1000 && c < 1000 + (int)N_SETTINGS) {
+            const struct flag_map *f = &flag_settings[c - 1000];
+            rc = whb_config_set(cfg, f->section, f->key, optarg, why, sizeof(why));
+        } else if (c == 'P')
+            cfg->tls = 0;
+        else if (c == 'S')
+            cfg->to_syslog = 1;
+        if (rc) {
+            fprintf(stderr, "whb-collector: --%s: %s\n", flag_settings[c - 1000].name, why);
+            return -1;
+        }
+    }
+    if (whb_config_check(cfg, why, sizeof(why))) {
+        fprintf(stderr, "whb-collector: %s\n", why);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct whb_collector_config cfg;
+    struct whb_server *srv = NULL;
+    char why[512];
+
+    whb_config_defaults(&cfg);
+    int rc = parse_args(argc, argv, &cfg);
+    if (rc)
+        return rc > 0 ? 0 : 2;
+
+    whb_log_init("whb-collector", cfg.to_syslog, cfg.log_level);
+    signal(SIGPIPE, SIG_IGN);
+    evthread_use_pthreads();
+    struct event_base *base = event_base_new();
+    if (!base) {
+        whb_log_error("cannot create the event loop");
+        return 1;
+    }
+    struct event *sigterm = evsignal_new(base, SIGTERM, on_signal, base);
+    struct event *sigint = evsignal_new(base, SIGINT, on_signal, base);
+    evsignal_add(sigterm, NULL);
+    evsignal_add(sigint, NULL);
+
+    if (whb_server_start(base, &cfg, &srv, why, sizeof(why))) {
+        whb_log_error("%s", why);
+        rc = 1;
+        goto out;
+    }
+    if (!cfg.tls)
+        whb_log_warnx("plain HTTP: reports and keys travel unencrypted; use only on loopback");
+    whb_log_info("listening on %s:%u (%s, identity %s, store %s)", cfg.listen_host, cfg.port,
+                 cfg.tls ? "TLS" : "plain HTTP", cfg.identity == WHB_IDENTITY_KEY ? "key" : "mtls",
+                 cfg.db_path);
+    event_base_dispatch(base);
+    rc = 0;
+out:
+    whb_server_free(srv);
+    event_free(sigterm);
+    event_free(sigint);
+    event_base_free(base);
+    whb_log_close();
+    return rc;
+}

@@ -1,0 +1,412 @@
+/* The SQLite store: one WAL file, schema migrated by PRAGMA user_version, prepared statements
+ * cached per handle. The writer wraps many put_report calls in one transaction (group commit). */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "error.h"
+#include "log.h"
+#include "store.h"
+
+/* Each entry moves the schema from version i to i+1. Never edit one that has shipped. */
+static const char *const migrations[] = {
+    "CREATE TABLE machines("
+    "  machine_id TEXT PRIMARY KEY,"
+    "  fqdn TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+    "  domain TEXT, os TEXT, agent_version TEXT,"
+    "  key_hash BLOB,"
+    "  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+    "  interval_s INTEGER NOT NULL, due_at INTEGER NOT NULL,"
+    "  boot_id TEXT NOT NULL, last_seq INTEGER NOT NULL,"
+    "  last_gasp INTEGER NOT NULL DEFAULT 0,"
+    "  snapshot BLOB) WITHOUT ROWID;"
+    "CREATE INDEX machines_due ON machines(due_at);"
+    "CREATE TABLE events("
+    "  machine_id TEXT NOT NULL, boot_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "  at_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    "  adapter TEXT, reason_code INTEGER, detail TEXT, since_ms INTEGER,"
+    "  http_status INTEGER, curl_code INTEGER,"
+    "  PRIMARY KEY(machine_id, boot_id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX events_time ON events(machine_id, at_ms);",
+};
+
+enum stmt_id {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_GET_MACHINE,
+    ST_GET_BY_FQDN,
+    ST_INSERT_MACHINE,
+    ST_UPDATE_MACHINE,
+    ST_TOUCH_MACHINE,
+    ST_INSERT_EVENT,
+    ST_COUNT_KNOWN,
+    ST_COUNT_SILENT,
+    ST_COUNT_
+};
+
+static const char *const stmt_sql[ST_COUNT_] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_GET_MACHINE] = "SELECT fqdn, key_hash, boot_id, last_seq FROM machines WHERE machine_id=?",
+    [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
+    [ST_INSERT_MACHINE] =
+        "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
+        " last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13)",
+    [ST_UPDATE_MACHINE] =
+        "UPDATE machines SET fqdn=?2, domain=?3, os=?4, agent_version=?5, last_seen=?6,"
+        " interval_s=?7, due_at=?8, boot_id=?9, last_seq=?10, last_gasp=?11, snapshot=?12"
+        " WHERE machine_id=?1",
+    [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3 WHERE machine_id=?1",
+    [ST_INSERT_EVENT] =
+        "INSERT OR IGNORE INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
+        " reason_code, detail, since_ms, http_status, curl_code)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_COUNT_KNOWN] = "SELECT count(*) FROM machines",
+    [ST_COUNT_SILENT] = "SELECT count(*) FROM machines WHERE due_at < ?",
+};
+
+struct sqlite_store {
+    struct whb_store base;
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT_];
+};
+
+static struct sqlite_store *from_base(struct whb_store *s)
+{
+    return (struct sqlite_store *)s;
+}
+
+static int migrate(sqlite3 *db, char *why, size_t whylen)
+{
+    sqlite3_stmt *st;
+    int version = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        goto fail;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+
+    int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+    if (version > latest) {
+        snprintf(why, whylen, "database schema %d is newer than this collector (%d)", version,
+                 latest);
+        return WHB_ESTORE;
+    }
+    for (int v = version; v < latest; v++) {
+        char sql[64];
+        snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
+        if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            snprintf(why, whylen, "migration to schema %d failed: %s", v + 1, sqlite3_errmsg(db));
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return WHB_ESTORE;
+        }
+        whb_log_info("store: schema migrated to version %d", v + 1);
+    }
+    return 0;
+fail:
+    snprintf(why, whylen, "%s", sqlite3_errmsg(db));
+    return WHB_ESTORE;
+}
+
+static void sqlite_close(struct whb_store *base)
+{
+    struct sqlite_store *s = from_base(base);
+    if (!s)
+        return;
+    for (int i = 0; i < ST_COUNT_; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static int sqlite_open(const char *path, struct whb_store **out, char *why, size_t whylen)
+{
+    struct sqlite_store *s = calloc(1, sizeof(*s));
+    if (!s)
+        return WHB_ENOMEM;
+    s->base.ops = &whb_store_sqlite;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        snprintf(why, whylen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    /* WAL + synchronous=FULL: a commit is on disk when COMMIT returns, so an ack sent after it
+     * survives kill -9 and power loss; readers never block the writer. */
+    if (sqlite3_exec(s->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                     "PRAGMA cache_size=-65536;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(why, whylen, "%s: %s", path, sqlite3_errmsg(s->db));
+        goto fail;
+    }
+    if (migrate(s->db, why, whylen))
+        goto fail;
+    for (int i = 0; i < ST_COUNT_; i++) {
+        if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+                               NULL) != SQLITE_OK) {
+            snprintf(why, whylen, "prepare: %s", sqlite3_errmsg(s->db));
+            goto fail;
+        }
+    }
+    *out = &s->base;
+    return 0;
+fail:
+    sqlite_close(&s->base);
+    return WHB_ESTORE;
+}
+
+static int run(struct sqlite_store *s, enum stmt_id id)
+{
+    sqlite3_stmt *st = s->st[id];
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        whb_log_error("store: %s: %s", stmt_sql[id], sqlite3_errmsg(s->db));
+        return WHB_ESTORE;
+    }
+    return 0;
+}
+
+static int sqlite_begin(struct whb_store *base)
+{
+    return run(from_base(base), ST_BEGIN);
+}
+
+static int sqlite_commit(struct whb_store *base)
+{
+    return run(from_base(base), ST_COMMIT);
+}
+
+static void sqlite_rollback(struct whb_store *base)
+{
+    struct sqlite_store *s = from_base(base);
+    if (!sqlite3_get_autocommit(s->db))
+        run(s, ST_ROLLBACK);
+}
+
+static void bind_text(sqlite3_stmt *st, int idx, const char *v)
+{
+    if (v && v[0])
+        sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+struct machine_row {
+    int found;
+    char fqdn[WHB_WIRE_MAX_FQDN + 1];
+    int has_key;
+    uint8_t key_hash[WHB_IDENTITY_HASH_LEN];
+    char boot_id[WHB_WIRE_MAX_ID + 1];
+    uint64_t last_seq;
+};
+
+static int get_machine(struct sqlite_store *s, const char *machine_id, struct machine_row *row)
+{
+    sqlite3_stmt *st = s->st[ST_GET_MACHINE];
+    memset(row, 0, sizeof(*row));
+    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        row->found = 1;
+        snprintf(row->fqdn, sizeof(row->fqdn), "%s", (const char *)sqlite3_column_text(st, 0));
+        if (sqlite3_column_bytes(st, 1) == WHB_IDENTITY_HASH_LEN) {
+            row->has_key = 1;
+            memcpy(row->key_hash, sqlite3_column_blob(st, 1), WHB_IDENTITY_HASH_LEN);
+        }
+        snprintf(row->boot_id, sizeof(row->boot_id), "%s",
+                 (const char *)sqlite3_column_text(st, 2));
+        row->last_seq = (uint64_t)sqlite3_column_int64(st, 3);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+/* The machine id that owns fqdn, or "" when none does. */
+static int fqdn_owner(struct sqlite_store *s, const char *fqdn, char *owner, size_t len)
+{
+    sqlite3_stmt *st = s->st[ST_GET_BY_FQDN];
+    owner[0] = '\0';
+    sqlite3_bind_text(st, 1, fqdn, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(owner, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+static int deny(struct whb_store_result *out, const char *fmt, const char *a, const char *b)
+{
+    out->status = WHB_EDENIED;
+    snprintf(out->why, sizeof(out->why), fmt, a, b);
+    return WHB_EDENIED;
+}
+
+/* Identity rules (issue 2): a machine can only report for itself. */
+static int check_identity(struct sqlite_store *s, const struct whb_store_report *in,
+                          const struct machine_row *row, struct whb_store_result *out)
+{
+    const Whb__V1__Machine *m = in->report->machine;
+    char owner[WHB_WIRE_MAX_ID + 1];
+
+    if (row->found && in->mode == WHB_IDENTITY_KEY) {
+        if (!row->has_key || !whb_identity_hash_equal(row->key_hash, in->key_hash))
+            return deny(out, "machine %s (%s) presented a key other than the one bound to it",
+                        m->machine_id, m->fqdn);
+    }
+    if (!row->found && in->mode == WHB_IDENTITY_KEY && !in->enrolling)
+        return deny(out, "machine %s (%s) is not enrolled and presented no valid enrollment "
+                         "token",
+                    m->machine_id, m->fqdn);
+    if (row->found && strcasecmp(row->fqdn, m->fqdn) == 0)
+        return 0;
+    /* A new machine, or a known one under a new name: the name must not belong to another. */
+    if (row->found && in->mode == WHB_IDENTITY_MTLS)
+        return deny(out, "machine %s is bound to another name than %s", m->machine_id, m->fqdn);
+    if (fqdn_owner(s, m->fqdn, owner, sizeof(owner)))
+        return WHB_ESTORE;
+    if (owner[0] && strcmp(owner, m->machine_id) != 0)
+        return deny(out, "name %s already belongs to machine %s", m->fqdn, owner);
+    return 0;
+}
+
+static int insert_events(struct sqlite_store *s, const struct whb_store_report *in)
+{
+    const whb_report *r = in->report;
+    sqlite3_stmt *st = s->st[ST_INSERT_EVENT];
+    for (size_t i = 0; i < r->n_events; i++) {
+        const whb_event *e = r->events[i];
+        sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, e->boot_id && e->boot_id[0] ? e->boot_id : r->boot_id, -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seq);
+        sqlite3_bind_int64(st, 4, e->at_ms);
+        sqlite3_bind_int64(st, 5, in->now_ms);
+        sqlite3_bind_int(st, 6, e->kind);
+        bind_text(st, 7, e->adapter);
+        sqlite3_bind_int64(st, 8, e->reason_code);
+        bind_text(st, 9, e->detail);
+        sqlite3_bind_int64(st, 10, e->since_ms);
+        sqlite3_bind_int64(st, 11, e->http_status);
+        sqlite3_bind_int64(st, 12, e->curl_code);
+        if (run(s, ST_INSERT_EVENT))
+            return WHB_ESTORE;
+    }
+    return 0;
+}
+
+static int write_machine(struct sqlite_store *s, const struct whb_store_report *in, int insert)
+{
+    const whb_report *r = in->report;
+    const Whb__V1__Machine *m = r->machine;
+    sqlite3_stmt *st = s->st[insert ? ST_INSERT_MACHINE : ST_UPDATE_MACHINE];
+    int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
+    size_t snap_len = 0;
+    uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
+    if (r->snapshot && !snap)
+        return WHB_ENOMEM;
+
+    sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
+    bind_text(st, 3, m->domain);
+    bind_text(st, 4, m->os);
+    bind_text(st, 5, m->agent_version);
+    int i = 6;
+    if (insert) {
+        if (in->mode == WHB_IDENTITY_KEY)
+            sqlite3_bind_blob(st, i++, in->key_hash, WHB_IDENTITY_HASH_LEN, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, i++);
+    }
+    sqlite3_bind_int64(st, i++, in->now_ms);
+    sqlite3_bind_int64(st, i++, r->interval_s);
+    sqlite3_bind_int64(st, i++, due);
+    sqlite3_bind_text(st, i++, r->boot_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, i++, (sqlite3_int64)r->seq);
+    sqlite3_bind_int(st, i++, r->last_gasp ? 1 : 0);
+    if (snap)
+        sqlite3_bind_blob(st, i++, snap, (int)snap_len, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i++);
+    free(snap);
+    return run(s, insert ? ST_INSERT_MACHINE : ST_UPDATE_MACHINE);
+}
+
+static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in)
+{
+    sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
+    const whb_report *r = in->report;
+    sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, in->now_ms);
+    sqlite3_bind_int64(st, 3, in->now_ms + (int64_t)in->grace * r->interval_s * 1000);
+    return run(s, ST_TOUCH_MACHINE);
+}
+
+static int sqlite_put_report(struct whb_store *base, const struct whb_store_report *in,
+                             struct whb_store_result *out)
+{
+    struct sqlite_store *s = from_base(base);
+    const whb_report *r = in->report;
+    struct machine_row row;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if ((rc = get_machine(s, r->machine->machine_id, &row)))
+        return out->status = rc;
+    if ((rc = check_identity(s, in, &row, out)))
+        return out->status = rc;
+
+    /* Agents deliver in order, so a (boot, seq) at or below the last one stored is a resend:
+     * keep the newer snapshot, only note that the machine is alive. */
+    int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
+    out->duplicate = same_boot && r->seq <= row.last_seq;
+    out->acked_seq = out->duplicate ? row.last_seq : r->seq;
+
+    if ((rc = insert_events(s, in)))
+        return out->status = rc;
+    if (out->duplicate)
+        rc = touch_machine(s, in);
+    else
+        rc = write_machine(s, in, !row.found);
+    return out->status = rc;
+}
+
+static int count_one(struct sqlite_store *s, enum stmt_id id, int64_t arg, uint64_t *out)
+{
+    sqlite3_stmt *st = s->st[id];
+    if (id == ST_COUNT_SILENT)
+        sqlite3_bind_int64(st, 1, arg);
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : WHB_ESTORE;
+}
+
+static int sqlite_count_machines(struct whb_store *base, int64_t now_ms, uint64_t *known,
+                                 uint64_t *silent)
+{
+    struct sqlite_store *s = from_base(base);
+    if (count_one(s, ST_COUNT_KNOWN, 0, known) || count_one(s, ST_COUNT_SILENT, now_ms, silent))
+        return WHB_ESTORE;
+    return 0;
+}
+
+const struct whb_store_ops whb_store_sqlite = {
+    .name = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .put_report = sqlite_put_report,
+    .count_machines = sqlite_count_machines,
+};

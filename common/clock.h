@@ -1,0 +1,16 @@
+/* Clocks the product reads: wall time for evidence, monotonic time for intervals. */
+#ifndef WHB_CLOCK_H
+#define WHB_CLOCK_H
+
+#include <stdint.h>
+
+int64_t whb_clock_wall_ms(void);
+uint64_t whb_clock_mono_ms(void);
+
+/* Formats ms since the epoch as "2026-11-25T09:12:04Z" (UTC) into buf (>= 21 bytes). */
+void whb_clock_format_iso(int64_t ms, char *buf, unsigned len);
+
+/* Formats a duration as "2 h 28 min", "45 s", "3 d 4 h". */
+void whb_clock_format_duration(int64_t ms, char *buf, unsigned len);
+
+#endif

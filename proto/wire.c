@@ -1,0 +1,276 @@
+/* Implementation of wire.h: protobuf-c behind bounds and type checks. */
+#include "wire.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+static int fail(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *why, size_t whylen, const char *fmt, ...)
+{
+    va_list ap;
+    if (why && whylen) {
+        va_start(ap, fmt);
+        vsnprintf(why, whylen, fmt, ap);
+        va_end(ap);
+    }
+    return WHB_EPROTO;
+}
+
+int whb_wire_text_ok(const char *s, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = 0;
+
+    if (!s)
+        return 1;
+    while (*p) {
+        unsigned c = *p, extra, cp;
+        if (c < 0x20 || c == 0x7f)
+            return 0;
+        if (c < 0x80) {
+            extra = 0;
+            cp = c;
+        } else if ((c & 0xe0) == 0xc0) {
+            extra = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            extra = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            extra = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        for (unsigned i = 1; i <= extra; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
+        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
+            (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        p += extra + 1;
+        n += extra + 1;
+        if (n > max)
+            return 0;
+    }
+    return 1;
+}
+
+int whb_wire_hostname_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > WHB_WIRE_MAX_FQDN)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '.' || c == '_';
+        if (!ok)
+            return 0;
+    }
+    return s[0] != '.' && s[0] != '-';
+}
+
+static int id_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > WHB_WIRE_MAX_ID)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '{' || c == '}' || c == '_';
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+#define CHECK_TEXT(field, what)                                                                    \
+    do {                                                                                           \
+        if (!whb_wire_text_ok((field), WHB_WIRE_MAX_TEXT))                                         \
+            return fail(why, whylen, "%s is not short UTF-8 text", (what));                        \
+    } while (0)
+
+static int validate_adapter(const whb_adapter *a, size_t idx, char *why, size_t whylen)
+{
+    if (!a->name || !a->name[0])
+        return fail(why, whylen, "adapter %zu has no name", idx);
+    CHECK_TEXT(a->name, "adapter name");
+    CHECK_TEXT(a->mac, "adapter mac");
+    CHECK_TEXT(a->gateway, "adapter gateway");
+    CHECK_TEXT(a->gateway_mac, "adapter gateway_mac");
+    if (a->n_addresses > WHB_WIRE_MAX_ADDRESSES)
+        return fail(why, whylen, "adapter %s has %zu addresses (max %d)", a->name, a->n_addresses,
+                    WHB_WIRE_MAX_ADDRESSES);
+    for (size_t i = 0; i < a->n_addresses; i++)
+        CHECK_TEXT(a->addresses[i], "adapter address");
+    if (a->wireless) {
+        CHECK_TEXT(a->wireless->ssid, "wireless ssid");
+        CHECK_TEXT(a->wireless->bssid, "wireless bssid");
+    }
+    if (a->lldp) {
+        CHECK_TEXT(a->lldp->chassis_id, "lldp chassis_id");
+        CHECK_TEXT(a->lldp->port_id, "lldp port_id");
+        CHECK_TEXT(a->lldp->system_name, "lldp system_name");
+        CHECK_TEXT(a->lldp->port_description, "lldp port_description");
+    }
+    return 0;
+}
+
+int whb_wire_event_validate(const whb_event *e, char *why, size_t whylen)
+{
+    if (e->kind <= 0 || e->kind > WHB_WIRE_MAX_EVENT_KIND)
+        return fail(why, whylen, "event %llu has no valid kind", (unsigned long long)e->seq);
+    if (e->seq == 0)
+        return fail(why, whylen, "event without seq");
+    if (e->at_ms <= 0)
+        return fail(why, whylen, "event %llu has no time", (unsigned long long)e->seq);
+    if (e->boot_id && e->boot_id[0] && !id_ok(e->boot_id))
+        return fail(why, whylen, "event %llu has a malformed boot_id", (unsigned long long)e->seq);
+    CHECK_TEXT(e->adapter, "event adapter");
+    CHECK_TEXT(e->detail, "event detail");
+    return 0;
+}
+
+int whb_wire_report_validate(const whb_report *r, char *why, size_t whylen)
+{
+    if (r->schema_version == 0)
+        return fail(why, whylen, "schema_version missing");
+    if (!r->machine)
+        return fail(why, whylen, "machine missing");
+    if (!id_ok(r->machine->machine_id))
+        return fail(why, whylen, "machine_id missing or malformed");
+    if (!whb_wire_hostname_ok(r->machine->fqdn))
+        return fail(why, whylen, "fqdn missing or malformed");
+    CHECK_TEXT(r->machine->domain, "domain");
+    CHECK_TEXT(r->machine->os, "os");
+    CHECK_TEXT(r->machine->agent_version, "agent_version");
+    if (!id_ok(r->boot_id))
+        return fail(why, whylen, "boot_id missing or malformed");
+    if (r->seq == 0)
+        return fail(why, whylen, "seq missing");
+    if (r->sent_at_ms <= 0)
+        return fail(why, whylen, "sent_at_ms missing");
+    if (r->interval_s == 0 || r->interval_s > WHB_WIRE_MAX_INTERVAL_S)
+        return fail(why, whylen, "interval_s out of range 1..%d", WHB_WIRE_MAX_INTERVAL_S);
+    if (r->snapshot) {
+        const whb_snapshot *s = r->snapshot;
+        if (s->n_adapters > WHB_WIRE_MAX_ADAPTERS)
+            return fail(why, whylen, "%zu adapters (max %d)", s->n_adapters, WHB_WIRE_MAX_ADAPTERS);
+        for (size_t i = 0; i < s->n_adapters; i++)
+            if (validate_adapter(s->adapters[i], i, why, whylen))
+                return WHB_EPROTO;
+        if (s->wsus) {
+            CHECK_TEXT(s->wsus->url, "wsus url");
+            CHECK_TEXT(s->wsus->error, "wsus error");
+        }
+    }
+    if (r->n_events > WHB_WIRE_MAX_EVENTS)
+        return fail(why, whylen, "%zu events (max %d)", r->n_events, WHB_WIRE_MAX_EVENTS);
+    for (size_t i = 0; i < r->n_events; i++)
+        if (whb_wire_event_validate(r->events[i], why, whylen))
+            return WHB_EPROTO;
+    return 0;
+}
+
+int whb_wire_report_unpack(const uint8_t *buf, size_t len, whb_report **out, char *why,
+                           size_t whylen)
+{
+    *out = NULL;
+    if (len == 0)
+        return fail(why, whylen, "empty body");
+    whb_report *r = whb__v1__report__unpack(NULL, len, buf);
+    if (!r)
+        return fail(why, whylen, "body is not a protobuf Report");
+    if (whb_wire_report_validate(r, why, whylen)) {
+        whb__v1__report__free_unpacked(r, NULL);
+        return WHB_EPROTO;
+    }
+    *out = r;
+    return 0;
+}
+
+void whb_wire_report_free(whb_report *report)
+{
+    if (report)
+        whb__v1__report__free_unpacked(report, NULL);
+}
+
+#define PACK_FN_(name, type, prefix)                                                               \
+    uint8_t *name(const type *msg, size_t *len)                                                    \
+    {                                                                                              \
+        size_t n = prefix##__get_packed_size(msg);                                                 \
+        uint8_t *buf = malloc(n ? n : 1);                                                          \
+        if (!buf)                                                                                  \
+            return NULL;                                                                           \
+        *len = prefix##__pack(msg, buf);                                                           \
+        return buf;                                                                                \
+    }
+
+PACK_FN_(whb_wire_report_pack, whb_report, whb__v1__report)
+PACK_FN_(whb_wire_ack_pack, whb_ack, whb__v1__ack)
+PACK_FN_(whb_wire_snapshot_pack, whb_snapshot, whb__v1__snapshot)
+PACK_FN_(whb_wire_event_pack, whb_event, whb__v1__event)
+
+whb_ack *whb_wire_ack_unpack(const uint8_t *buf, size_t len)
+{
+    return whb__v1__ack__unpack(NULL, len, buf);
+}
+
+void whb_wire_ack_free(whb_ack *ack)
+{
+    if (ack)
+        whb__v1__ack__free_unpacked(ack, NULL);
+}
+
+whb_snapshot *whb_wire_snapshot_unpack(const uint8_t *buf, size_t len)
+{
+    return whb__v1__snapshot__unpack(NULL, len, buf);
+}
+
+void whb_wire_snapshot_free(whb_snapshot *snapshot)
+{
+    if (snapshot)
+        whb__v1__snapshot__free_unpacked(snapshot, NULL);
+}
+
+whb_event *whb_wire_event_unpack(const uint8_t *buf, size_t len)
+{
+    whb_event *e = whb__v1__event__unpack(NULL, len, buf);
+    if (e && whb_wire_event_validate(e, NULL, 0)) {
+        whb__v1__event__free_unpacked(e, NULL);
+        return NULL;
+    }
+    return e;
+}
+
+void whb_wire_event_free(whb_event *event)
+{
+    if (event)
+        whb__v1__event__free_unpacked(event, NULL);
+}
+
+const char *whb_wire_event_kind_name(int kind)
+{
+    static const char *const names[] = {
+        "unknown",       "agent_start",       "agent_stop",         "unclean_stop",
+        "suspend",       "hibernate",         "resume",             "shutdown",
+        "sleep_detected", "adapter_added",    "adapter_removed",    "admin_down",
+        "admin_up",      "carrier_lost",      "carrier_gained",     "link_errors",
+        "wifi_associated", "wifi_disconnected", "wifi_assoc_failed", "network_changed",
+        "lldp_changed",  "wsus_probe",        "delivery_failed",
+    };
+    if (kind < 0 || (size_t)kind >= sizeof(names) / sizeof(names[0]))
+        return "unknown";
+    return names[kind];
+}

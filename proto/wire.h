@@ -1,0 +1,65 @@
+/* The only code that touches protobuf-c: pack, unpack, validate and free the wire messages.
+ * Everything that arrives from the network or the spool is checked here before use. */
+#ifndef WHB_WIRE_H
+#define WHB_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "whb.pb-c.h"
+
+/* The schema revision this build speaks; older agents send lower numbers and stay valid. */
+#define WHB_WIRE_SCHEMA_VERSION 1
+
+/* Bounds on what one report may carry: anything larger is refused, not truncated. */
+#define WHB_WIRE_MAX_ADAPTERS      64
+#define WHB_WIRE_MAX_ADDRESSES     32
+#define WHB_WIRE_MAX_EVENTS        1024
+#define WHB_WIRE_MAX_TEXT          256
+#define WHB_WIRE_MAX_ID            64
+#define WHB_WIRE_MAX_FQDN          253
+#define WHB_WIRE_MAX_INTERVAL_S    86400
+#define WHB_WIRE_MAX_EVENT_KIND    1000
+
+typedef Whb__V1__Report whb_report;
+typedef Whb__V1__Ack whb_ack;
+typedef Whb__V1__Event whb_event;
+typedef Whb__V1__Snapshot whb_snapshot;
+typedef Whb__V1__Adapter whb_adapter;
+
+/* Decodes and validates a report. On success *out is the caller's to free with
+ * whb_wire_report_free(). On failure returns WHB_EPROTO and writes a one-line cause to why. */
+int whb_wire_report_unpack(const uint8_t *buf, size_t len, whb_report **out, char *why,
+                           size_t whylen);
+void whb_wire_report_free(whb_report *report);
+
+/* Checks types, lengths and ranges of a decoded report; returns 0 or WHB_EPROTO with why. */
+int whb_wire_report_validate(const whb_report *report, char *why, size_t whylen);
+
+/* Packs into a new buffer the caller frees with free(); NULL when out of memory. */
+uint8_t *whb_wire_report_pack(const whb_report *report, size_t *len);
+uint8_t *whb_wire_ack_pack(const whb_ack *ack, size_t *len);
+uint8_t *whb_wire_snapshot_pack(const whb_snapshot *snapshot, size_t *len);
+
+/* Decodes an ack (agent side) or a stored snapshot; NULL when malformed. */
+whb_ack *whb_wire_ack_unpack(const uint8_t *buf, size_t len);
+void whb_wire_ack_free(whb_ack *ack);
+whb_snapshot *whb_wire_snapshot_unpack(const uint8_t *buf, size_t len);
+void whb_wire_snapshot_free(whb_snapshot *snapshot);
+
+/* Decodes one event (a spool record); NULL when malformed or invalid. */
+whb_event *whb_wire_event_unpack(const uint8_t *buf, size_t len);
+uint8_t *whb_wire_event_pack(const whb_event *event, size_t *len);
+void whb_wire_event_free(whb_event *event);
+int whb_wire_event_validate(const whb_event *event, char *why, size_t whylen);
+
+/* True when s is valid UTF-8 of at most max bytes with no control characters. */
+int whb_wire_text_ok(const char *s, size_t max);
+
+/* True when s is a plausible host name: letters, digits, '-', '.', '_', 1..253 bytes. */
+int whb_wire_hostname_ok(const char *s);
+
+/* Stable lower-case name of an event kind ("carrier_lost"); "unknown" when not known. */
+const char *whb_wire_event_kind_name(int kind);
+
+#endif
