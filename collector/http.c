@@ -261,6 +261,9 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
         goto fail;
     }
     evhttp_set_max_body_size(srv->http, (ev_ssize_t)cfg->max_body);
+    /* Read an oversized body to its end before answering 413 and closing, so that the client
+     * sees the 413 rather than a connection reset. */
+    evhttp_set_flags(srv->http, EVHTTP_SERVER_LINGERING_CLOSE);
     evhttp_set_max_headers_size(srv->http, 16 * 1024);
     evhttp_set_timeout(srv->http, (int)cfg->timeout_s);
     evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Makes a throwaway PKI for tests and demos in DIR: a CA, the collector's server certificate
+# (localhost, 127.0.0.1), machine certificates for pc-1 and pc-2 (DNS SAN) and pc-3 (CN only),
+# and a machine certificate from a CA the collector does not trust.
+set -eu
+dir=${1:?usage: make-certs.sh DIR}
+mkdir -p "$dir"
+cd "$dir"
+[ -f ca.crt ] && [ -f pc-3.crt ] && exit 0
+days=2
+subj() { openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" \
+             -subj "/CN=$2" -out "$1.csr" 2>/dev/null; }
+sign() { # name ca ext
+    printf '%s\n' "$3" > "$1.ext"
+    openssl x509 -req -in "$1.csr" -CA "$2.crt" -CAkey "$2.key" -CAcreateserial -days $days \
+        -extfile "$1.ext" -out "$1.crt" 2>/dev/null
+    rm -f "$1.csr" "$1.ext"
+}
+for ca in ca rogue-ca; do
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $ca.key \
+        -subj "/CN=wsus-heartbeat test $ca" -days $days -out $ca.crt 2>/dev/null
+done
+subj server localhost
+sign server ca "subjectAltName=DNS:localhost,IP:127.0.0.1
+extendedKeyUsage=serverAuth"
+for n in 1 2; do
+    subj pc-$n pc-$n.corp.example
+    sign pc-$n ca "subjectAltName=DNS:pc-$n.corp.example
+extendedKeyUsage=clientAuth"
+done
+subj pc-3 pc-3.corp.example
+sign pc-3 ca "extendedKeyUsage=clientAuth"
+subj rogue pc-1.corp.example
+sign rogue rogue-ca "subjectAltName=DNS:pc-1.corp.example
+extendedKeyUsage=clientAuth"
+chmod 600 ./*.key

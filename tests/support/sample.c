@@ -1,0 +1,97 @@
+/* Implementation of sample.h. */
+#include "sample.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct sample *sample_new(unsigned n, uint64_t seq, unsigned nev)
+{
+    struct sample *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    snprintf(s->id, sizeof(s->id), "m-%u", n);
+    snprintf(s->fqdn, sizeof(s->fqdn), "pc-%u.corp.example", n);
+    snprintf(s->boot, sizeof(s->boot), "boot-%u", n);
+    snprintf(s->port, sizeof(s->port), "Gi1/0/%u", n % 48 + 1);
+    snprintf(s->addr, sizeof(s->addr), "10.%u.%u.%u/16", (n >> 16) & 255, (n >> 8) & 255,
+             n & 255);
+
+    whb__v1__machine__init(&s->machine);
+    s->machine.machine_id = s->id;
+    s->machine.fqdn = s->fqdn;
+    s->machine.domain = "corp.example";
+    s->machine.os = "Windows 11 Enterprise 23H2";
+    s->machine.agent_version = "0.1.0";
+
+    whb__v1__lldp__init(&s->lldp);
+    s->lldp.chassis_id = "00:11:22:33:44:55";
+    s->lldp.port_id = s->port;
+    s->lldp.system_name = "sw-1";
+    whb__v1__counters__init(&s->counters);
+    whb__v1__adapter__init(&s->adapter);
+    s->adapter.name = "eth0";
+    s->adapter.type = WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_ETHERNET;
+    s->adapter.mac = "52:54:00:12:34:56";
+    s->adapter.admin_up = 1;
+    s->adapter.oper_state = WHB__V1__OPER_STATE__OPER_STATE_UP;
+    s->adapter.carrier = 1;
+    s->adapter.speed_mbps = 1000;
+    s->adapter.mtu = 1500;
+    s->addresses[0] = s->addr;
+    s->adapter.addresses = s->addresses;
+    s->adapter.n_addresses = 1;
+    s->adapter.gateway = "10.0.0.1";
+    s->adapter.counters = &s->counters;
+    s->adapter.lldp = &s->lldp;
+    s->adapters[0] = &s->adapter;
+
+    whb__v1__snapshot__init(&s->snapshot);
+    s->snapshot.power_source = WHB__V1__POWER_SOURCE__POWER_SOURCE_AC;
+    s->snapshot.adapters = s->adapters;
+    s->snapshot.n_adapters = 1;
+
+    whb__v1__report__init(&s->report);
+    s->report.schema_version = WHB_WIRE_SCHEMA_VERSION;
+    s->report.machine = &s->machine;
+    s->report.boot_id = s->boot;
+    s->report.seq = seq;
+    s->report.sent_at_ms = 1764000000000LL + (int64_t)seq * 1000;
+    s->report.mono_ms = seq * 1000;
+    s->report.interval_s = 60;
+    s->report.snapshot = &s->snapshot;
+
+    if (nev) {
+        s->events = calloc(nev, sizeof(*s->events));
+        s->event_ptrs = calloc(nev, sizeof(*s->event_ptrs));
+        if (!s->events || !s->event_ptrs) {
+            sample_free(s);
+            return NULL;
+        }
+        for (unsigned i = 0; i < nev; i++) {
+            whb__v1__event__init(&s->events[i]);
+            s->events[i].seq = seq * 1000 + i + 1;
+            s->events[i].at_ms = s->report.sent_at_ms - 1000 + i;
+            s->events[i].kind = i % 2 ? WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED
+                                      : WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST;
+            s->events[i].adapter = "eth0";
+            s->event_ptrs[i] = &s->events[i];
+        }
+        s->report.events = s->event_ptrs;
+        s->report.n_events = nev;
+    }
+    return s;
+}
+
+void sample_free(struct sample *s)
+{
+    if (!s)
+        return;
+    free(s->events);
+    free(s->event_ptrs);
+    free(s);
+}
+
+uint8_t *sample_pack(const struct sample *s, size_t *len)
+{
+    return whb_wire_report_pack(&s->report, len);
+}

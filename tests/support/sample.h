@@ -1,0 +1,31 @@
+/* Builds valid reports for tests, fuzz seeds and the load generator. */
+#ifndef WHB_TEST_SAMPLE_H
+#define WHB_TEST_SAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+/* A report for machine number n ("pc-<n>.corp.example", id "m-<n>") with one Ethernet adapter
+ * behind switch "sw-1" port "Gi1/0/<n>" and nev carrier events. Free with sample_free(). */
+struct sample {
+    whb_report report;
+    Whb__V1__Machine machine;
+    whb_snapshot snapshot;
+    whb_adapter adapter, *adapters[1];
+    Whb__V1__Lldp lldp;
+    Whb__V1__Counters counters;
+    char *addresses[1];
+    char id[32], fqdn[64], boot[40], port[32], addr[32];
+    whb_event *events;
+    whb_event **event_ptrs;
+};
+
+struct sample *sample_new(unsigned n, uint64_t seq, unsigned nev);
+void sample_free(struct sample *s);
+
+/* Packs the sample's report into a new buffer (free()). */
+uint8_t *sample_pack(const struct sample *s, size_t *len);
+
+#endif

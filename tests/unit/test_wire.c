@@ -1,0 +1,188 @@
+/* Report decoding and validation: what the collector accepts and the one-line causes of what
+ * it refuses. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "sample.h"
+#include "wire.h"
+
+static int unpack_sample(struct sample *s, char *why, size_t whylen)
+{
+    size_t len;
+    uint8_t *buf = sample_pack(s, &len);
+    whb_report *r = NULL;
+    int rc = whb_wire_report_unpack(buf, len, &r, why, whylen);
+    whb_wire_report_free(r);
+    free(buf);
+    return rc;
+}
+
+static void valid_report_round_trips(void **state)
+{
+    (void)state;
+    struct sample *s = sample_new(42, 7, 3);
+    size_t len;
+    uint8_t *buf = sample_pack(s, &len);
+    whb_report *r = NULL;
+    char why[128] = "";
+    assert_int_equal(whb_wire_report_unpack(buf, len, &r, why, sizeof(why)), 0);
+    assert_string_equal(r->machine->fqdn, "pc-42.corp.example");
+    assert_int_equal(r->seq, 7);
+    assert_int_equal(r->n_events, 3);
+    assert_int_equal(r->events[0]->kind, WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST);
+    assert_string_equal(r->snapshot->adapters[0]->lldp->port_id, "Gi1/0/43");
+    whb_wire_report_free(r);
+    free(buf);
+    sample_free(s);
+}
+
+static void garbage_is_refused(void **state)
+{
+    (void)state;
+    static const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0x0f, 0x01};
+    whb_report *r = (whb_report *)0x1;
+    char why[128];
+    assert_int_equal(whb_wire_report_unpack(junk, sizeof(junk), &r, why, sizeof(why)),
+                     WHB_EPROTO);
+    assert_null(r);
+    assert_string_equal(why, "body is not a protobuf Report");
+    assert_int_equal(whb_wire_report_unpack(junk, 0, &r, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "empty body");
+}
+
+static void missing_fields_are_named(void **state)
+{
+    (void)state;
+    char why[128];
+    struct sample *s = sample_new(1, 1, 0);
+
+    s->report.seq = 0;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "seq missing");
+    s->report.seq = 1;
+
+    s->machine.fqdn = "";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "fqdn missing or malformed");
+    s->machine.fqdn = "pc 1;drop";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    s->machine.fqdn = s->fqdn;
+
+    s->report.machine = NULL;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "machine missing");
+    s->report.machine = &s->machine;
+
+    s->report.interval_s = 0;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    s->report.interval_s = 60;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+    sample_free(s);
+}
+
+static void bad_text_is_refused(void **state)
+{
+    (void)state;
+    char why[128];
+    struct sample *s = sample_new(1, 1, 1);
+    s->adapter.name = "eth\n0";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "adapter name is not short UTF-8 text");
+    s->adapter.name = "eth0";
+    s->events[0].detail = "\xc0\xaf overlong";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    s->events[0].detail = "Ethernet \xe2\x80\x94 ok";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+    sample_free(s);
+}
+
+static void text_check_bounds(void **state)
+{
+    (void)state;
+    char big[WHB_WIRE_MAX_TEXT + 2];
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    assert_false(whb_wire_text_ok(big, WHB_WIRE_MAX_TEXT));
+    big[WHB_WIRE_MAX_TEXT] = '\0';
+    assert_true(whb_wire_text_ok(big, WHB_WIRE_MAX_TEXT));
+    assert_false(whb_wire_text_ok("\xed\xa0\x80", 16)); /* a UTF-16 surrogate */
+    assert_false(whb_wire_text_ok("\xe2\x80", 16));     /* truncated sequence */
+    assert_true(whb_wire_text_ok("K\xc3\xb6ln", 16));
+}
+
+static void too_many_events_are_refused(void **state)
+{
+    (void)state;
+    char why[128];
+    struct sample *s = sample_new(1, 1, WHB_WIRE_MAX_EVENTS + 1);
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "1025 events (max 1024)");
+    s->events[5].kind = 0;
+    s->report.n_events = 10;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "event 1006 has no valid kind");
+    sample_free(s);
+}
+
+static void older_and_newer_schema_versions_are_accepted(void **state)
+{
+    (void)state;
+    char why[128];
+    struct sample *s = sample_new(1, 1, 0);
+    s->report.schema_version = WHB_WIRE_SCHEMA_VERSION + 1;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+    s->report.schema_version = 0;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "schema_version missing");
+    sample_free(s);
+}
+
+static void ack_round_trips(void **state)
+{
+    (void)state;
+    whb_ack ack = WHB__V1__ACK__INIT;
+    size_t len;
+    ack.acked_seq = 99;
+    ack.interval_s = 30;
+    ack.boot_id = "b";
+    uint8_t *buf = whb_wire_ack_pack(&ack, &len);
+    whb_ack *back = whb_wire_ack_unpack(buf, len);
+    assert_non_null(back);
+    assert_int_equal(back->acked_seq, 99);
+    assert_int_equal(back->interval_s, 30);
+    whb_wire_ack_free(back);
+    free(buf);
+}
+
+static void event_kind_names_are_stable(void **state)
+{
+    (void)state;
+    assert_string_equal(whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST),
+                        "carrier_lost");
+    assert_string_equal(
+        whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED),
+        "delivery_failed");
+    assert_string_equal(whb_wire_event_kind_name(999), "unknown");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(valid_report_round_trips),
+        cmocka_unit_test(garbage_is_refused),
+        cmocka_unit_test(missing_fields_are_named),
+        cmocka_unit_test(bad_text_is_refused),
+        cmocka_unit_test(text_check_bounds),
+        cmocka_unit_test(too_many_events_are_refused),
+        cmocka_unit_test(older_and_newer_schema_versions_are_accepted),
+        cmocka_unit_test(ack_round_trips),
+        cmocka_unit_test(event_kind_names_are_stable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
