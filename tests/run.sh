@@ -1,0 +1,94 @@
+#!/bin/bash
+# The one test command: installs what is missing, builds, and runs every suite.
+#   unit + integration (ctest), the same under ASan+UBSan, valgrind on the unit tests,
+#   bounded libFuzzer runs, and the end-to-end scenarios (root + network namespaces).
+# Env: FUZZ_SECONDS (default 20 per target), JOBS (default nproc), SKIP_E2E=1.
+set -u
+cd "$(dirname "$0")/.."
+top=$PWD
+jobs=${JOBS:-$(nproc)}
+fuzz_seconds=${FUZZ_SECONDS:-20}
+passed=0
+failed=0
+failures=()
+
+step() { echo; echo "=== $*"; }
+ok() { passed=$((passed + 1)); echo "--- ok: $1"; }
+bad() { failed=$((failed + 1)); failures+=("$1"); echo "--- FAILED: $1"; }
+run() { # name command...
+    local name=$1; shift
+    if "$@"; then ok "$name"; else bad "$name"; fi
+}
+
+step "dependencies"
+tests/deps.sh all || { echo "cannot install dependencies"; exit 1; }
+
+build() { # dir cmake-args...
+    local dir=$1; shift
+    cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=Debug "$@" >"$dir.configure.log" 2>&1 &&
+        cmake --build "$dir" -j "$jobs" >"$dir.build.log" 2>&1 ||
+        { tail -40 "$dir.configure.log" "$dir.build.log" 2>/dev/null; return 1; }
+}
+
+step "build (gcc, -Werror)"
+mkdir -p build
+run "build" build build
+step "unit and integration tests"
+run "ctest" ctest --test-dir build --output-on-failure -j "$jobs"
+
+step "sanitizer build (ASan+UBSan) and tests"
+mkdir -p build-asan
+if build build-asan -DWHB_SANITIZE=ON; then
+    ok "build-asan"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        run "ctest-asan" ctest --test-dir build-asan --output-on-failure -j "$jobs"
+else
+    bad "build-asan"
+fi
+
+step "valgrind (unit tests)"
+for t in build/bin/test_wire build/bin/test_store build/bin/test_identity $(ls build/bin/test_agent_* 2>/dev/null); do
+    [ -x "$t" ] || continue
+    log=build/valgrind-$(basename "$t").log
+    if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --error-exitcode=99 --log-file="$log" "$t" >/dev/null 2>&1; then
+        ok "valgrind $(basename "$t")"
+    else
+        cat "$log"
+        bad "valgrind $(basename "$t")"
+    fi
+done
+
+step "fuzzing (${fuzz_seconds}s per target)"
+mkdir -p build-fuzz
+if CC=clang build build-fuzz -DWHB_FUZZ=ON -DWHB_COLLECTOR=OFF \
+    -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined"; then
+    ok "build-fuzz"
+    for f in build-fuzz/bin/fuzz_*; do
+        name=$(basename "$f")
+        corpus=build-fuzz/corpus/$name
+        mkdir -p "$corpus"
+        build/bin/make_seeds "$corpus" 2>/dev/null || true
+        if "$f" -max_total_time="$fuzz_seconds" -timeout=5 -rss_limit_mb=2048 \
+            -print_final_stats=1 "$corpus" >"build-fuzz/$name.log" 2>&1; then
+            ok "$name ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "build-fuzz/$name.log" | grep -o '[0-9]*$') runs)"
+        else
+            tail -30 "build-fuzz/$name.log"
+            bad "$name"
+        fi
+    done
+else
+    bad "build-fuzz"
+fi
+
+if [ -x tests/e2e/run.sh ] && [ "${SKIP_E2E:-0}" != 1 ]; then
+    step "end-to-end scenarios"
+    run "e2e" tests/e2e/run.sh "$top/build"
+fi
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+    printf 'failed: %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
