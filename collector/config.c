@@ -98,7 +98,7 @@ static int parse_listen(struct whb_collector_config *cfg, const char *v)
 int whb_config_set(struct whb_collector_config *cfg, const char *section, const char *key,
                    const char *v, char *why, size_t whylen)
 {
-    unsigned long n;
+    unsigned long n = 0;
     int rc = 0;
     char name[96];
     snprintf(name, sizeof(name), "%s.%s", section, key);
