@@ -268,7 +268,7 @@ const char *whb_wire_event_kind_name(int kind)
         "sleep_detected", "adapter_added",    "adapter_removed",    "admin_down",
         "admin_up",      "carrier_lost",      "carrier_gained",     "link_errors",
         "wifi_associated", "wifi_disconnected", "wifi_assoc_failed", "network_changed",
-        "lldp_changed",  "wsus_probe",        "delivery_failed",
+        "lldp_changed",  "wsus_probe",        "delivery_failed",    "heartbeat",
     };
     if (kind < 0 || (size_t)kind >= sizeof(names) / sizeof(names[0]))
         return "unknown";

@@ -1,0 +1,464 @@
+/* Implementation of agent.h: the main loop. Every state change becomes an event that is on
+ * disk before it is sent; a report carries the current snapshot and the oldest unacknowledged
+ * events; the spool is emptied only by the collector's ack. */
+#include "agent.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoff.h"
+#include "clock.h"
+#include "encode.h"
+#include "error.h"
+#include "fs.h"
+#include "log.h"
+#include "persist.h"
+#include "sender.h"
+#include "spool.h"
+#include "state.h"
+#include "wsus.h"
+
+#define EVENTS_PER_REPORT 256
+#define LAST_GASP_MS 2000
+#define SEND_TIMEOUT_MS 10000
+#define SLEEP_GAP_MS 2000          /* a clock gap larger than this was a sleep */
+#define FAILURE_EVENT_EVERY_MS 3600000
+
+struct whb_agent {
+    struct whb_agent_config cfg;
+    struct whb_platform *plat;
+    struct whb_identity id;
+    struct whb_state state;
+    struct whb_spool *spool;
+    struct whb_sender *sender;
+    struct whb_persist *persist;
+    struct whb_previous_run prev;
+    struct whb_backoff backoff;
+    char key[65];
+    unsigned interval_s;
+    uint64_t next_heartbeat, next_wsus, retry_at; /* on the with-sleep clock */
+    uint64_t sleep_gap;      /* with_sleep - awake at the last look */
+    int64_t suspend_at;      /* wall time of the last announced sleep, 0 if none pending */
+    char wsus_class[32];
+    char failure_class[64];
+    int64_t failure_event_at;
+    int failing;
+    int stop;
+    int want_flush;
+};
+
+static uint64_t now_mono(struct whb_agent *a)
+{
+    uint64_t awake, with_sleep;
+    a->plat->ops->uptime_ms(a->plat, &awake, &with_sleep);
+    return with_sleep;
+}
+
+static int64_t now_wall(struct whb_agent *a)
+{
+    return a->plat->ops->wall_ms(a->plat);
+}
+
+/* Puts one event in the spool; power and link events are synced before anything else. */
+static void record(struct whb_agent *a, const struct whb_agent_event *ev, int sync)
+{
+    whb_event w;
+    uint64_t seq = whb_persist_next_seq(a->persist);
+    whb_encode_event(ev, a->id.boot_id, seq, now_mono(a), &w);
+    int rc = whb_spool_append(a->spool, &w, sync);
+    if (rc && w.kind != WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT)
+        whb_log_warnx("spool: could not keep a %s event: %s", whb_wire_event_kind_name(w.kind),
+                      whb_strerror(rc));
+    whb_log_debug("event %s %s %s", whb_wire_event_kind_name(ev->kind), ev->adapter, ev->detail);
+}
+
+static void record_simple(struct whb_agent *a, int kind, const char *detail, int64_t since,
+                          int sync)
+{
+    struct whb_agent_event ev = {.kind = kind, .at_ms = now_wall(a), .since_ms = since};
+    snprintf(ev.detail, sizeof(ev.detail), "%s", detail ? detail : "");
+    record(a, &ev, sync);
+}
+
+/* Remembers a failed delivery as an event when its cause changes, and hourly while it lasts. */
+static void note_failure(struct whb_agent *a, const struct whb_send_result *r)
+{
+    char cls[64];
+    snprintf(cls, sizeof(cls), "%d/%ld", r->curl_code, r->http_status);
+    int64_t now = now_wall(a);
+    if (strcmp(cls, a->failure_class) != 0 || now - a->failure_event_at >= FAILURE_EVENT_EVERY_MS) {
+        struct whb_agent_event ev = {.kind = WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED,
+                                     .at_ms = now,
+                                     .http_status = (uint32_t)r->http_status,
+                                     .curl_code = r->curl_code};
+        snprintf(ev.detail, sizeof(ev.detail), "%s", r->error);
+        record(a, &ev, 0);
+        snprintf(a->failure_class, sizeof(a->failure_class), "%s", cls);
+        a->failure_event_at = now;
+        whb_log_warnx("collector unreachable: %s", r->error);
+    }
+    a->failing = 1;
+}
+
+/* Sends the snapshot and the oldest spooled events. Returns 1 when the collector acked. */
+static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
+{
+    whb_event *evs[EVENTS_PER_REPORT];
+    int n = 0;
+    int rc = whb_spool_peek(a->spool, evs, EVENTS_PER_REPORT, &n);
+    if (rc)
+        whb_log_warnx("spool: cannot read: %s", whb_strerror(rc));
+    struct whb_report_input in = {
+        .id = &a->id, .seq = whb_persist_next_seq(a->persist), .sent_at_ms = now_wall(a),
+        .mono_ms = now_mono(a), .interval_s = a->interval_s, .state = &a->state, .events = evs,
+        .n_events = n, .last_gasp = last_gasp};
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    struct whb_send_result res = {0};
+    if (whb_encode_report(&in, &buf, &len) == 0) {
+        whb_sender_post(a->sender, buf, len, timeout_ms, &res);
+        free(buf);
+    } else {
+        snprintf(res.error, sizeof(res.error), "out of memory");
+    }
+    for (int i = 0; i < n; i++)
+        whb_wire_event_free(evs[i]);
+
+    if (!res.ok) {
+        note_failure(a, &res);
+        return 0;
+    }
+    if ((rc = whb_spool_drop(a->spool, (unsigned)n)))
+        whb_log_warnx("spool: cannot drop acknowledged records: %s", whb_strerror(rc));
+    if (a->failing)
+        whb_log_info("collector reachable again; %d spooled events delivered", n);
+    a->failing = 0;
+    a->failure_class[0] = '\0';
+    whb_backoff_reset(&a->backoff);
+    if (!whb_persist_enrolled(a->cfg.state_dir))
+        whb_persist_set_enrolled(a->cfg.state_dir);
+    whb_sender_enrolled(a->sender);
+    if (res.interval_s >= 10 && res.interval_s <= 86400 && res.interval_s != a->interval_s) {
+        whb_log_info("heartbeat interval %u s (asked by the collector)", res.interval_s);
+        a->interval_s = res.interval_s;
+    }
+    whb_persist_alive(a->persist, now_wall(a));
+    return 1;
+}
+
+/* Delivers everything pending, a report at a time, while the collector answers. */
+static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
+{
+    struct whb_spool_stats st;
+    int rounds = 0;
+    do {
+        if (!deliver(a, last_gasp, timeout_ms)) {
+            a->retry_at = now_mono(a) + whb_backoff_next(&a->backoff);
+            return;
+        }
+        whb_spool_stats(a->spool, &st);
+    } while (st.records > 0 && ++rounds < 64);
+    a->want_flush = 0;
+    a->retry_at = 0;
+}
+
+static void take_snapshot(struct whb_agent *a, int diff)
+{
+    struct whb_state next;
+    struct whb_agent_event evs[64];
+    if (a->plat->ops->snapshot(a->plat, &next))
+        return;
+    next.wsus = a->state.wsus;
+    if (diff) {
+        int n = whb_state_diff(&a->state, &next, now_wall(a), evs, 64);
+        for (int i = 0; i < n; i++) {
+            record(a, &evs[i], 1);
+            if (evs[i].kind == WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED ||
+                evs[i].kind == WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED)
+                a->next_wsus = now_mono(a) + 3000; /* probe once the network settled */
+        }
+        a->want_flush |= n > 0;
+    }
+    a->state = next;
+}
+
+static void probe_wsus(struct whb_agent *a)
+{
+    char cls[32];
+    if (!a->cfg.wsus_url[0])
+        return;
+    a->state.wsus.at_ms = now_wall(a);
+    whb_wsus_probe(a->cfg.wsus_url, 10000, a->cfg.ca_file[0] ? a->cfg.ca_file : NULL,
+                   &a->state.wsus);
+    whb_wsus_class(&a->state.wsus, cls, sizeof(cls));
+    if (strcmp(cls, a->wsus_class) != 0) {
+        struct whb_agent_event ev = {.kind = WHB__V1__EVENT_KIND__EVENT_KIND_WSUS_PROBE,
+                                     .at_ms = a->state.wsus.at_ms,
+                                     .http_status = a->state.wsus.http_status,
+                                     .curl_code = a->state.wsus.curl_code};
+        snprintf(ev.detail, sizeof(ev.detail), "%.120s: %.120s", a->cfg.wsus_url,
+                 a->state.wsus.error[0] ? a->state.wsus.error : "ok");
+        record(a, &ev, 0);
+        snprintf(a->wsus_class, sizeof(a->wsus_class), "%s", cls);
+        a->want_flush = 1;
+    }
+    a->next_wsus = now_mono(a) + (uint64_t)a->cfg.wsus_interval_s * 1000;
+}
+
+/* The two boot clocks drift apart by exactly the time asleep: a sleep nobody announced. */
+static void check_sleep(struct whb_agent *a)
+{
+    uint64_t awake, with_sleep;
+    char detail[96], dur[32];
+    a->plat->ops->uptime_ms(a->plat, &awake, &with_sleep);
+    uint64_t gap = with_sleep - awake;
+    if (gap > a->sleep_gap + SLEEP_GAP_MS) {
+        int64_t slept = (int64_t)(gap - a->sleep_gap);
+        int64_t since = now_wall(a) - slept;
+        whb_clock_format_duration(slept, dur, sizeof(dur));
+        if (a->suspend_at) {
+            snprintf(detail, sizeof(detail), "asleep for %s", dur);
+            record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_RESUME, detail, a->suspend_at, 1);
+        } else {
+            snprintf(detail, sizeof(detail), "asleep for %s without notification", dur);
+            record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_SLEEP_DETECTED, detail, since, 1);
+        }
+        a->suspend_at = 0;
+        a->want_flush = 1;
+        a->next_heartbeat = 0;
+        take_snapshot(a, 1);
+    }
+    a->sleep_gap = gap;
+}
+
+static void on_power(struct whb_agent *a, struct whb_os_event *ev)
+{
+    static const struct {
+        enum whb_os_event_kind os;
+        int kind;
+        const char *what;
+    } map[] = {
+        {WHB_OS_SUSPEND, WHB__V1__EVENT_KIND__EVENT_KIND_SUSPEND, "going to sleep"},
+        {WHB_OS_HIBERNATE, WHB__V1__EVENT_KIND__EVENT_KIND_HIBERNATE, "going to hibernate"},
+        {WHB_OS_SHUTDOWN, WHB__V1__EVENT_KIND__EVENT_KIND_SHUTDOWN, "shutting down"},
+        {WHB_OS_STOP, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_STOP, "agent stopping"},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (map[i].os != ev->kind)
+            continue;
+        whb_log_info("last gasp: %s", map[i].what);
+        record_simple(a, map[i].kind, ev->event.detail[0] ? ev->event.detail : map[i].what, 0, 1);
+        if (ev->kind == WHB_OS_SUSPEND || ev->kind == WHB_OS_HIBERNATE)
+            a->suspend_at = now_wall(a);
+        /* Synchronously, with a short deadline: the OS is waiting. What does not go out stays
+         * in the spool and explains the gap on return. */
+        flush(a, 1, LAST_GASP_MS);
+        a->plat->ops->power_done(a->plat, ev);
+        if (ev->kind == WHB_OS_STOP)
+            a->stop = 1;
+        return;
+    }
+}
+
+static void handle(struct whb_agent *a, struct whb_os_event *ev)
+{
+    switch (ev->kind) {
+    case WHB_OS_CHANGED:
+        take_snapshot(a, 1);
+        break;
+    case WHB_OS_WIFI:
+        ev->event.at_ms = ev->event.at_ms ? ev->event.at_ms : now_wall(a);
+        record(a, &ev->event, 1);
+        a->want_flush = 1;
+        break;
+    case WHB_OS_RESUME:
+        check_sleep(a);
+        if (a->suspend_at) {
+            record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_RESUME, "resumed", a->suspend_at, 1);
+            a->suspend_at = 0;
+        }
+        take_snapshot(a, 1);
+        a->want_flush = 1;
+        break;
+    default:
+        on_power(a, ev);
+        break;
+    }
+}
+
+static void start_events(struct whb_agent *a)
+{
+    char detail[160], when[32];
+    snprintf(detail, sizeof(detail), "whb-agent %s on %s", WHB_VERSION, a->plat->ops->name);
+    record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_START, detail, 0, 1);
+    if (a->prev.unclean) {
+        whb_clock_format_iso(a->prev.last_alive_ms, when, sizeof(when));
+        snprintf(detail, sizeof(detail), "%s; last known alive %s",
+                 a->prev.same_boot ? "the agent stopped without a clean stop in this boot"
+                                   : "the previous boot ended without a clean stop (power loss, "
+                                     "crash or hard reset)",
+                 when);
+        record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP, detail,
+                      a->prev.last_alive_ms, 1);
+        whb_log_warnx("%s", detail);
+    }
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+    return !a ? b : !b ? a : a < b ? a : b;
+}
+
+int whb_agent_run(struct whb_agent *a)
+{
+    struct whb_os_event evs[16];
+    start_events(a);
+    take_snapshot(a, 0);
+    probe_wsus(a);
+    flush(a, 0, SEND_TIMEOUT_MS);
+    a->next_heartbeat = now_mono(a) + (uint64_t)a->interval_s * 1000;
+
+    while (!a->stop) {
+        uint64_t now = now_mono(a);
+        uint64_t due = earliest(a->next_heartbeat, a->cfg.wsus_url[0] ? a->next_wsus : 0);
+        if (a->want_flush && a->retry_at)
+            due = earliest(due, a->retry_at);
+        int timeout = due > now ? (int)(due - now > 600000 ? 600000 : due - now) : 0;
+        if (a->want_flush && !a->retry_at)
+            timeout = 0;
+        int n = 0;
+        int rc = a->plat->ops->wait(a->plat, timeout, evs, 16, &n);
+        if (rc == WHB_ENOTFOUND) /* the replay scenario ended */
+            break;
+        check_sleep(a);
+        for (int i = 0; i < n && !a->stop; i++)
+            handle(a, &evs[i]);
+        if (a->stop)
+            break;
+        now = now_mono(a);
+        if (a->cfg.wsus_url[0] && now >= a->next_wsus)
+            probe_wsus(a);
+        if (now >= a->next_heartbeat) {
+            a->next_heartbeat = now + (uint64_t)a->interval_s * 1000;
+            if (a->retry_at && now < a->retry_at)
+                /* Offline: the heartbeat is kept so the collector learns the machine was on. */
+                record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", 0, 0);
+            a->want_flush = 1;
+        }
+        if (a->want_flush && (!a->retry_at || now >= a->retry_at))
+            flush(a, 0, SEND_TIMEOUT_MS);
+    }
+    whb_persist_stopped(a->persist, now_wall(a));
+    return 0;
+}
+
+int whb_agent_look(struct whb_agent *a, int wait_ms, struct whb_state *out,
+                   struct whb_identity *id)
+{
+    struct whb_os_event evs[16];
+    uint64_t end = now_mono(a) + (uint64_t)(wait_ms > 0 ? wait_ms : 0);
+    take_snapshot(a, 0);
+    while (wait_ms > 0 && now_mono(a) < end) {
+        int n = 0;
+        if (a->plat->ops->wait(a->plat, (int)(end - now_mono(a)), evs, 16, &n))
+            break;
+        take_snapshot(a, 0);
+    }
+    probe_wsus(a);
+    *out = a->state;
+    *id = a->id;
+    return 0;
+}
+
+static void collector_config(const struct whb_agent_config *cfg, const char *key, int enrolled,
+                             struct whb_sender_config *sc)
+{
+    memset(sc, 0, sizeof(*sc));
+    sc->url = cfg->collector_url;
+    sc->ca_file = cfg->ca_file[0] ? cfg->ca_file : NULL;
+    if (strcmp(cfg->identity, "mtls") == 0) {
+        sc->client_cert = cfg->client_cert;
+        sc->client_key = cfg->client_key[0] ? cfg->client_key : NULL;
+    } else {
+        sc->key_hex = key;
+        sc->enroll_token = !enrolled && cfg->enrollment_token[0] ? cfg->enrollment_token : NULL;
+    }
+    sc->insecure_plain_ok = cfg->allow_plain_http != 0;
+}
+
+int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform_ops *ops,
+                   struct whb_agent **out, char *why, size_t whylen)
+{
+    struct whb_agent *a = calloc(1, sizeof(*a));
+    char path[600], control[600];
+    struct whb_sender_config sc;
+    int rc;
+    if (!a)
+        return WHB_ENOMEM;
+    a->cfg = *cfg;
+    a->interval_s = cfg->interval_s;
+    if ((rc = whb_fs_mkdir(cfg->state_dir))) {
+        snprintf(why, whylen, "state directory %s: %s", cfg->state_dir, whb_strerror(rc));
+        goto fail;
+    }
+    snprintf(control, sizeof(control), "%s/control", cfg->state_dir);
+    struct whb_platform_config pc = {
+        .state_dir = cfg->state_dir,
+        .fqdn = cfg->fqdn[0] ? cfg->fqdn : NULL,
+        .machine_id = cfg->machine_id[0] ? cfg->machine_id : NULL,
+        .replay_file = cfg->replay_file[0] ? cfg->replay_file : NULL,
+        .control_path = cfg->control_socket[0] ? cfg->control_socket : control,
+    };
+    if ((rc = ops->open(&pc, &a->plat))) {
+        snprintf(why, whylen, "platform %s: %s", ops->name, whb_strerror(rc));
+        goto fail;
+    }
+    if ((rc = a->plat->ops->identity(a->plat, &a->id))) {
+        snprintf(why, whylen, "cannot tell who this machine is: %s", whb_strerror(rc));
+        goto fail;
+    }
+    snprintf(path, sizeof(path), "%s/spool", cfg->state_dir);
+    if ((rc = whb_spool_open(path, cfg->spool_max, &a->spool))) {
+        snprintf(why, whylen, "spool %s: %s", path, whb_strerror(rc));
+        goto fail;
+    }
+    if ((rc = whb_persist_open(cfg->state_dir, a->id.boot_id, now_wall(a), &a->persist,
+                               &a->prev))) {
+        snprintf(why, whylen, "state %s: %s", cfg->state_dir, whb_strerror(rc));
+        goto fail;
+    }
+    if (strcmp(cfg->identity, "key") == 0 && (rc = whb_persist_key(cfg->state_dir, a->key))) {
+        snprintf(why, whylen, "machine key: %s", whb_strerror(rc));
+        goto fail;
+    }
+    collector_config(cfg, a->key, whb_persist_enrolled(cfg->state_dir), &sc);
+    if (cfg->collector_url[0] && (rc = whb_sender_open(&sc, &a->sender))) {
+        snprintf(why, whylen, "sender: %s", whb_strerror(rc));
+        goto fail;
+    }
+    uint64_t seed = 0;
+    for (const char *p = a->id.machine_id; *p; p++)
+        seed = seed * 131 + (unsigned char)*p;
+    whb_backoff_init(&a->backoff, 1000, 300000, seed);
+    uint64_t awake, with_sleep;
+    a->plat->ops->uptime_ms(a->plat, &awake, &with_sleep);
+    a->sleep_gap = with_sleep - awake;
+    *out = a;
+    return 0;
+fail:
+    whb_agent_close(a);
+    return rc ? rc : WHB_EINVAL;
+}
+
+void whb_agent_close(struct whb_agent *a)
+{
+    if (!a)
+        return;
+    whb_sender_close(a->sender);
+    whb_persist_close(a->persist);
+    whb_spool_close(a->spool);
+    if (a->plat)
+        a->plat->ops->close(a->plat);
+    free(a);
+}

@@ -1,0 +1,31 @@
+/* From the agent's model to wire messages. No allocation is kept: pointers refer into the
+ * inputs, which must outlive the packing. */
+#ifndef WHB_ENCODE_H
+#define WHB_ENCODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "wire.h"
+
+struct whb_report_input {
+    const struct whb_identity *id;
+    uint64_t seq;
+    int64_t sent_at_ms;
+    uint64_t mono_ms;
+    unsigned interval_s;
+    const struct whb_state *state;
+    whb_event **events;
+    int n_events;
+    int last_gasp;
+};
+
+/* Packs a report into a new buffer (caller frees); WHB_ENOMEM on failure. */
+int whb_encode_report(const struct whb_report_input *in, uint8_t **buf, size_t *len);
+
+/* Fills a wire event from an agent event; strings point into ev and boot_id. */
+void whb_encode_event(const struct whb_agent_event *ev, const char *boot_id, uint64_t seq,
+                      uint64_t mono_ms, whb_event *out);
+
+#endif

@@ -1,0 +1,187 @@
+/* whb-agent: start-up and flags. The service runs whb_agent_run(); --once --print looks once;
+ * --notify talks to a running agent (the systemd-sleep hook uses it). */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "error.h"
+#include "log.h"
+#include "print.h"
+#include "settings.h"
+#ifdef __linux__
+#include "platform/linux/linux.h"
+#endif
+
+#define MAX_OPTS 64
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: whb-agent [-c FILE] [--setting VALUE ...] [--once --print [--json] [--wait S]]\n"
+            "       whb-agent --notify \"pre suspend|pre hibernate|post|shutdown|stop\"\n"
+            "\n"
+            "Watches this machine's adapters, wireless, switch port, power and WSUS server and\n"
+            "reports to the wsus-heartbeat collector, so that a machine that has not reported\n"
+            "status can be explained.\n"
+            "\n"
+            "  -c, --config FILE   INI file, section [agent] (default /etc/whb/agent.conf when\n"
+            "                      it exists)\n"
+            "      --once          look once and exit (with --print)\n"
+            "      --print         print the snapshot as text\n"
+            "      --json          ... as JSON\n"
+            "      --wait SECONDS  with --once: listen this long for LLDP and events first\n"
+            "      --notify CMD    tell the running agent about a power transition and wait for\n"
+            "                      its last gasp (at most 3 s)\n"
+            "  -h, --help          this text\n"
+            "  -V, --version       the version\n"
+            "\nSettings (INI key = flag; Group Policy value on Windows):\n");
+    for (size_t i = 0; i < whb_settings_count; i++) {
+        const struct whb_setting *s = &whb_settings[i];
+        char flag[64];
+        snprintf(flag, sizeof(flag), "--%s", s->key);
+        for (char *p = flag; *p; p++)
+            *p = *p == '_' ? '-' : *p;
+        fprintf(out, "  %-24s %s%s%s%s\n", flag, s->help, s->def[0] ? " [" : "", s->def,
+                s->def[0] ? "]" : "");
+        if (s->policy)
+            fprintf(out, "  %-24s (policy %s)\n", "", s->policy);
+    }
+}
+
+struct args {
+    const char *config, *notify;
+    int once, print, json, wait_s;
+};
+
+static int parse(int argc, char **argv, struct whb_agent_config *cfg, struct args *a)
+{
+    struct option opts[MAX_OPTS];
+    static char names[MAX_OPTS][48];
+    char why[256];
+    size_t n = 0;
+    for (size_t i = 0; i < whb_settings_count && n < MAX_OPTS - 10; i++, n++) {
+        snprintf(names[n], sizeof(names[n]), "%s", whb_settings[i].key);
+        for (char *p = names[n]; *p; p++)
+            *p = *p == '_' ? '-' : *p;
+        opts[n] = (struct option){names[n], required_argument, NULL, 1000 + (int)i};
+    }
+    opts[n++] = (struct option){"config", required_argument, NULL, 'c'};
+    opts[n++] = (struct option){"once", no_argument, NULL, 'o'};
+    opts[n++] = (struct option){"print", no_argument, NULL, 'p'};
+    opts[n++] = (struct option){"json", no_argument, NULL, 'j'};
+    opts[n++] = (struct option){"wait", required_argument, NULL, 'w'};
+    opts[n++] = (struct option){"notify", required_argument, NULL, 'n'};
+    opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    opts[n++] = (struct option){"version", no_argument, NULL, 'V'};
+    opts[n] = (struct option){0};
+
+    int c;
+    while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': a->config = optarg; break;
+        case 'o': a->once = 1; break;
+        case 'p': a->print = 1; break;
+        case 'j': a->json = a->print = 1; break;
+        case 'w': a->wait_s = atoi(optarg); break;
+        case 'n': a->notify = optarg; break;
+        case 'h': usage(stdout); return 1;
+        case 'V': printf("whb-agent %s\n", WHB_VERSION); return 1;
+        case '?': usage(stderr); return -1;
+        default: break;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "whb-agent: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    if (!a->config) {
+        FILE *f = fopen("/etc/whb/agent.conf", "r");
+        if (f) {
+            fclose(f);
+            a->config = "/etc/whb/agent.conf";
+        }
+    }
+    if (a->config && whb_settings_load(cfg, a->config, why, sizeof(why))) {
+        fprintf(stderr, "whb-agent: %s\n", why);
+        return -1;
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+        if (c >= 1000 && whb_setting_set(cfg, &whb_settings[c - 1000], optarg, why, sizeof(why))) {
+            fprintf(stderr, "whb-agent: %s\n", why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int notify(const struct whb_agent_config *cfg, const char *cmd)
+{
+#ifdef __linux__
+    char path[600];
+    if (cfg->control_socket[0])
+        snprintf(path, sizeof(path), "%s", cfg->control_socket);
+    else
+        snprintf(path, sizeof(path), "%s/control", cfg->state_dir);
+    int rc = whb_control_notify(path, cmd, 3000);
+    if (rc)
+        fprintf(stderr, "whb-agent: --notify %s: %s\n", cmd, whb_strerror(rc));
+    return rc ? 1 : 0;
+#else
+    (void)cfg;
+    fprintf(stderr, "whb-agent: --notify %s: not used on this platform\n", cmd);
+    return 2;
+#endif
+}
+
+int main(int argc, char **argv)
+{
+    struct whb_agent_config cfg;
+    struct args args = {0};
+    struct whb_agent *agent = NULL;
+    char why[512];
+    enum whb_log_level level = WHB_LOG_INFO;
+
+    whb_settings_defaults(&cfg);
+    int rc = parse(argc, argv, &cfg, &args);
+    if (rc)
+        return rc > 0 ? 0 : 2;
+    whb_log_level_parse(cfg.log_level, &level);
+    whb_log_init("whb-agent", 0, level);
+    if (args.notify)
+        return notify(&cfg, args.notify);
+    if (!args.once && !cfg.collector_url[0]) {
+        fprintf(stderr, "whb-agent: no collector_url: set it in the config file or with "
+                        "--collector-url (or use --once --print)\n");
+        return 2;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct whb_platform_ops *ops =
+        strcmp(cfg.platform, "replay") == 0 ? &whb_platform_replay : &WHB_PLATFORM_NATIVE;
+    if (args.once)
+        cfg.collector_url[0] = '\0'; /* a look sends nothing */
+    if (whb_agent_open(&cfg, ops, &agent, why, sizeof(why))) {
+        whb_log_error("%s", why);
+        curl_global_cleanup();
+        return 1;
+    }
+    if (args.once) {
+        struct whb_state s;
+        struct whb_identity id;
+        whb_agent_look(agent, args.wait_s * 1000, &s, &id);
+        if (args.json)
+            rc = whb_print_json(stdout, &id, &s) ? 1 : 0;
+        else
+            whb_print_text(stdout, &id, &s);
+    } else {
+        whb_log_info("reporting to %s every %u s as %s", cfg.collector_url, cfg.interval_s,
+                     cfg.fqdn[0] ? cfg.fqdn : "this machine");
+        rc = whb_agent_run(agent);
+    }
+    whb_agent_close(agent);
+    curl_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,35 @@
+/* Small durable facts of the agent: whether the last run stopped cleanly and when it was last
+ * alive, the reserved range of sequence numbers for this boot, the machine's key, and whether
+ * the collector has enrolled it. */
+#ifndef WHB_PERSIST_H
+#define WHB_PERSIST_H
+
+#include <stdint.h>
+
+struct whb_persist;
+
+struct whb_previous_run {
+    int unclean;            /* the last run did not stop cleanly */
+    int same_boot;          /* ... and it was in this boot (the agent died, not the machine) */
+    int64_t last_alive_ms;  /* wall time last known alive */
+};
+
+int whb_persist_open(const char *state_dir, const char *boot_id, int64_t now_ms,
+                     struct whb_persist **out, struct whb_previous_run *prev);
+void whb_persist_close(struct whb_persist *p);
+
+/* A sequence number never used before in this boot, even across agent restarts: numbers are
+ * reserved in blocks on disk before use. 0 on failure. */
+uint64_t whb_persist_next_seq(struct whb_persist *p);
+
+int whb_persist_alive(struct whb_persist *p, int64_t now_ms);
+int whb_persist_stopped(struct whb_persist *p, int64_t now_ms);
+
+/* The machine's key as hex (64 chars + NUL), made on first use and kept readable by the
+ * agent only. */
+int whb_persist_key(const char *state_dir, char hex[65]);
+
+int whb_persist_enrolled(const char *state_dir);
+int whb_persist_set_enrolled(const char *state_dir);
+
+#endif

@@ -1,0 +1,66 @@
+/* Internal to the Linux backend: the pieces linux.c multiplexes with poll(). */
+#ifndef WHB_LINUX_H
+#define WHB_LINUX_H
+
+#include <stddef.h>
+
+#include "model.h"
+#include "platform/platform.h"
+
+/* rtnetlink (libnl-route): a socket that wakes us on link, address, route and neighbour
+ * changes, and the snapshot of every adapter. */
+struct whb_netlink;
+int whb_netlink_open(struct whb_netlink **out);
+void whb_netlink_close(struct whb_netlink *nl);
+int whb_netlink_fd(struct whb_netlink *nl);
+/* Drains pending notifications; returns 1 when any arrived. */
+int whb_netlink_drain(struct whb_netlink *nl);
+int whb_netlink_snapshot(struct whb_netlink *nl, const char *sysfs_root, struct whb_state *out);
+/* Parses one RTM_NEWLINK message (bytes as the kernel sent them) into an adapter. */
+int whb_netlink_parse_link(const void *msg, size_t len, const char *sysfs_root,
+                           struct whb_adapter_state *out);
+
+/* nl80211 (libnl-genl): MLME events (connect results, disconnects with reason codes). */
+struct whb_nl80211;
+int whb_nl80211_open(struct whb_nl80211 **out);
+void whb_nl80211_close(struct whb_nl80211 *w);
+int whb_nl80211_fd(struct whb_nl80211 *w);
+/* Reads pending events into evs (at most max); returns how many. */
+int whb_nl80211_read(struct whb_nl80211 *w, struct whb_os_event *evs, int max);
+/* Parses one nl80211 generic netlink message into an event; 1 when it is one we report. */
+int whb_nl80211_parse(const void *msg, size_t len, struct whb_os_event *ev);
+
+/* LLDP on wired adapters (AF_PACKET, needs CAP_NET_RAW). */
+struct whb_lldp_rx;
+int whb_lldp_rx_open(struct whb_lldp_rx **out);
+void whb_lldp_rx_close(struct whb_lldp_rx *l);
+int whb_lldp_rx_fd(struct whb_lldp_rx *l);
+/* Reads one frame; returns 1 when a neighbour changed. */
+int whb_lldp_rx_read(struct whb_lldp_rx *l);
+/* Copies what was learned on ifindex into out; ages out neighbours past their TTL. */
+void whb_lldp_rx_lookup(struct whb_lldp_rx *l, int ifindex, struct whb_lldp *out);
+/* Joins the LLDP multicast group on a wired adapter. */
+void whb_lldp_rx_watch(struct whb_lldp_rx *l, int ifindex);
+
+/* logind over sd-bus: PrepareForSleep / PrepareForShutdown with a delay inhibitor. */
+struct whb_logind;
+int whb_logind_open(struct whb_logind **out);
+void whb_logind_close(struct whb_logind *l);
+int whb_logind_fd(struct whb_logind *l);
+int whb_logind_read(struct whb_logind *l, struct whb_os_event *evs, int max);
+/* Releases the delay inhibitor so the sleep or shutdown can go on; takes a new one. */
+void whb_logind_release(struct whb_logind *l);
+
+/* The local control socket used by the systemd-sleep hook and `whb-agent --notify`. */
+struct whb_control;
+int whb_control_open(const char *path, struct whb_control **out);
+void whb_control_close(struct whb_control *c);
+int whb_control_fd(struct whb_control *c);
+/* Accepts one client and reads its command into ev; 1 when ev is filled. */
+int whb_control_read(struct whb_control *c, struct whb_os_event *ev);
+/* Answers the client that waits on ev->reply and closes it. */
+void whb_control_reply(struct whb_os_event *ev, const char *text);
+/* Client side: sends "pre suspend" etc. and waits (bounded) for the answer. */
+int whb_control_notify(const char *path, const char *command, int timeout_ms);
+
+#endif

@@ -1,0 +1,138 @@
+/* Implementation of settings.h. */
+#include "settings.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+#define F(field) offsetof(struct whb_agent_config, field), sizeof(((struct whb_agent_config *)0)->field)
+
+const struct whb_setting whb_settings[] = {
+    {"collector_url", "CollectorUrl", WHB_SETTING_TEXT, F(collector_url), 0, 0, NULL, "",
+     "URL the agent reports to, e.g. https://whb.corp.example:8443/v1/report"},
+    {"interval", "HeartbeatIntervalSeconds", WHB_SETTING_UINT, F(interval_s), 10, 86400, NULL,
+     "60", "Seconds between heartbeats (the collector's ack may change it)"},
+    {"wsus_url", "WsusProbeUrl", WHB_SETTING_TEXT, F(wsus_url), 0, 0, NULL, "",
+     "WSUS URL to probe; empty: the WUServer policy on Windows, no probe elsewhere"},
+    {"wsus_interval", "WsusProbeIntervalSeconds", WHB_SETTING_UINT, F(wsus_interval_s), 60,
+     86400, NULL, "900", "Seconds between WSUS probes (also probed after a network change)"},
+    {"identity", "IdentityMode", WHB_SETTING_CHOICE, F(identity), 0, 0, "key|mtls", "key",
+     "key: enrollment token once, then the machine's own key; mtls: client certificate"},
+    {"enrollment_token", "EnrollmentToken", WHB_SETTING_TEXT, F(enrollment_token), 0, 0, NULL,
+     "", "Token presented once to enroll this machine (key mode)"},
+    {"ca_file", "CaFile", WHB_SETTING_TEXT, F(ca_file), 0, 0, NULL, "",
+     "PEM file of CAs trusted for the collector; empty: the system store"},
+    {"client_cert", "ClientCertificate", WHB_SETTING_TEXT, F(client_cert), 0, 0, NULL, "",
+     "mtls: client certificate (PEM path; on Windows the machine store subject)"},
+    {"client_key", NULL, WHB_SETTING_TEXT, F(client_key), 0, 0, NULL, "",
+     "mtls: private key of the client certificate (PEM path)"},
+    {"spool_max", "SpoolMaxBytes", WHB_SETTING_UINT, F(spool_max), 65536, 67108864, NULL,
+     "4194304", "Bytes the on-disk spool may hold while the collector is unreachable"},
+    {"log_level", "LogLevel", WHB_SETTING_CHOICE, F(log_level), 0, 0, "error|warn|info|debug",
+     "info", "Log detail"},
+    {"state_dir", NULL, WHB_SETTING_TEXT, F(state_dir), 0, 0, NULL, "/var/lib/whb-agent",
+     "Directory for the spool, the machine key and the run marker"},
+    {"fqdn", NULL, WHB_SETTING_TEXT, F(fqdn), 0, 0, NULL, "",
+     "Override the machine's fully qualified name"},
+    {"machine_id", NULL, WHB_SETTING_TEXT, F(machine_id), 0, 0, NULL, "",
+     "Override the machine id (default /etc/machine-id; MachineGuid on Windows)"},
+    {"platform", NULL, WHB_SETTING_CHOICE, F(platform), 0, 0, "native|replay", "native",
+     "native: observe this machine; replay: play a recorded scenario (tests, demos)"},
+    {"replay_file", NULL, WHB_SETTING_TEXT, F(replay_file), 0, 0, NULL, "",
+     "Scenario file for platform = replay"},
+    {"allow_plain_http", NULL, WHB_SETTING_UINT, F(allow_plain_http), 0, 1, NULL, "0",
+     "1 to allow an http:// collector URL (loopback demos only)"},
+    {"control_socket", NULL, WHB_SETTING_TEXT, F(control_socket), 0, 0, NULL, "",
+     "Local socket for the sleep hook; default: <state_dir>/control"},
+};
+
+const size_t whb_settings_count = sizeof(whb_settings) / sizeof(whb_settings[0]);
+
+const struct whb_setting *whb_setting_find(const char *key)
+{
+    for (size_t i = 0; i < whb_settings_count; i++)
+        if (strcmp(whb_settings[i].key, key) == 0)
+            return &whb_settings[i];
+    return NULL;
+}
+
+int whb_setting_set(struct whb_agent_config *cfg, const struct whb_setting *s, const char *value,
+                    char *why, size_t whylen)
+{
+    char *field = (char *)cfg + s->offset;
+    if (s->type == WHB_SETTING_UINT) {
+        char *end;
+        errno = 0;
+        unsigned long n = strtoul(value, &end, 10);
+        if (errno || end == value || *end || value[0] == '-' || n < s->min || n > s->max) {
+            snprintf(why, whylen, "%s: '%s' is not a number in %u..%u", s->key, value, s->min,
+                     s->max);
+            return WHB_EINVAL;
+        }
+        *(unsigned *)field = (unsigned)n;
+        return 0;
+    }
+    if (s->type == WHB_SETTING_CHOICE) {
+        size_t n = strlen(value);
+        const char *c = s->choices;
+        int found = 0;
+        while (c && *c && !found) {
+            size_t len = strcspn(c, "|");
+            found = len == n && strncmp(c, value, n) == 0;
+            c += len + (c[len] == '|');
+        }
+        if (!found) {
+            snprintf(why, whylen, "%s: '%s' is not one of %s", s->key, value, s->choices);
+            return WHB_EINVAL;
+        }
+    }
+    if (strlen(value) >= s->size) {
+        snprintf(why, whylen, "%s: value too long (max %zu)", s->key, s->size - 1);
+        return WHB_EINVAL;
+    }
+    memcpy(field, value, strlen(value) + 1);
+    return 0;
+}
+
+void whb_settings_defaults(struct whb_agent_config *cfg)
+{
+    char why[128];
+    memset(cfg, 0, sizeof(*cfg));
+    for (size_t i = 0; i < whb_settings_count; i++)
+        whb_setting_set(cfg, &whb_settings[i], whb_settings[i].def, why, sizeof(why));
+}
+
+struct load_ctx {
+    struct whb_agent_config *cfg;
+    char why[256];
+};
+
+static int on_ini(void *user, const char *section, const char *key, const char *value)
+{
+    struct load_ctx *ctx = user;
+    const struct whb_setting *s = whb_setting_find(key);
+    if (strcmp(section, "agent") != 0 || !s) {
+        snprintf(ctx->why, sizeof(ctx->why), "unknown setting [%s] %s", section, key);
+        return 0;
+    }
+    return whb_setting_set(ctx->cfg, s, value, ctx->why, sizeof(ctx->why)) == 0;
+}
+
+int whb_settings_load(struct whb_agent_config *cfg, const char *path, char *why, size_t whylen)
+{
+    struct load_ctx ctx = {cfg, ""};
+    int line = ini_parse(path, on_ini, &ctx);
+    if (line == -1) {
+        snprintf(why, whylen, "%s: cannot open", path);
+        return WHB_EIO;
+    }
+    if (line) {
+        snprintf(why, whylen, "%s:%d: %s", path, line, ctx.why[0] ? ctx.why : "syntax error");
+        return WHB_EINVAL;
+    }
+    return 0;
+}

@@ -1,0 +1,270 @@
+/* Implementation of spool.h. Records: u32 length (LE), u32 CRC-32C of the payload (LE),
+ * payload = a packed whb.v1.Event. Removal rewrites the rest through a temporary file. */
+#include "spool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crc32c.h"
+#include "error.h"
+#include "fs.h"
+#include "log.h"
+
+#define HDR 8
+
+struct whb_spool {
+    char path[512];
+    char tmp[520];
+    int fd; /* append handle */
+    uint64_t max_bytes;
+    struct whb_spool_stats st;
+};
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int is_routine(const whb_event *ev)
+{
+    return ev->kind == WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT;
+}
+
+size_t whb_spool_record_check(const uint8_t *buf, size_t len, whb_event **ev)
+{
+    *ev = NULL;
+    if (len < HDR)
+        return 0;
+    uint32_t plen = get32(buf), crc = get32(buf + 4);
+    if (plen == 0 || plen > WHB_SPOOL_MAX_RECORD || plen > len - HDR)
+        return 0;
+    if (whb_crc32c(0, buf + HDR, plen) != crc)
+        return 0;
+    *ev = whb_wire_event_unpack(buf + HDR, plen);
+    return *ev ? HDR + plen : 0;
+}
+
+/* Reads the next record from fd: 1 = one read, 0 = end (or torn/corrupt tail), <0 error. */
+static int read_record(int fd, uint8_t *buf, size_t *size, whb_event **ev)
+{
+    int rc = whb_fs_read_exact(fd, buf, HDR);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    uint32_t plen = get32(buf);
+    if (plen == 0 || plen > WHB_SPOOL_MAX_RECORD)
+        return 0;
+    rc = whb_fs_read_exact(fd, buf + HDR, plen);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    *size = whb_spool_record_check(buf, HDR + plen, ev);
+    return *size ? 1 : 0;
+}
+
+/* Walks the file: counts, and cuts a torn or corrupt tail. */
+static int scan(struct whb_spool *sp)
+{
+    uint8_t buf[HDR + WHB_SPOOL_MAX_RECORD];
+    uint64_t good = 0;
+    int fd = whb_fs_open_read(sp->path), rc;
+    size_t size;
+    whb_event *ev;
+
+    memset(&sp->st, 0, sizeof(sp->st));
+    if (fd == WHB_ENOTFOUND)
+        return 0;
+    if (fd < 0)
+        return fd;
+    while ((rc = read_record(fd, buf, &size, &ev)) == 1) {
+        sp->st.records++;
+        sp->st.routine += is_routine(ev);
+        good += size;
+        whb_wire_event_free(ev);
+    }
+    int64_t total = whb_fs_size(fd);
+    whb_fs_close(fd);
+    if (rc < 0)
+        return rc;
+    sp->st.bytes = good;
+    if (total > (int64_t)good) {
+        sp->st.truncated_bytes = (unsigned)(total - (int64_t)good);
+        whb_log_warnx("spool: cutting a torn tail of %u bytes after %u records",
+                      sp->st.truncated_bytes, sp->st.records);
+    }
+    return 0;
+}
+
+static int reopen_append(struct whb_spool *sp)
+{
+    whb_fs_close(sp->fd);
+    sp->fd = whb_fs_open_append(sp->path);
+    return sp->fd < 0 ? sp->fd : 0;
+}
+
+int whb_spool_open(const char *path, uint64_t max_bytes, struct whb_spool **out)
+{
+    struct whb_spool *sp = calloc(1, sizeof(*sp));
+    if (!sp)
+        return WHB_ENOMEM;
+    snprintf(sp->path, sizeof(sp->path), "%s", path);
+    snprintf(sp->tmp, sizeof(sp->tmp), "%s.tmp", path);
+    sp->max_bytes = max_bytes;
+    sp->fd = -1;
+    int rc = scan(sp);
+    if (!rc)
+        rc = reopen_append(sp);
+    if (!rc && sp->st.truncated_bytes) {
+        rc = whb_fs_truncate(sp->fd, sp->st.bytes);
+        if (!rc)
+            rc = whb_fs_sync(sp->fd);
+    }
+    if (rc) {
+        whb_spool_close(sp);
+        return rc;
+    }
+    *out = sp;
+    return 0;
+}
+
+void whb_spool_close(struct whb_spool *sp)
+{
+    if (!sp)
+        return;
+    whb_fs_close(sp->fd);
+    free(sp);
+}
+
+/* Copies the file without its first `skip` records and without old heartbeats until
+ * `free_bytes` are freed, then puts the copy in place. */
+static int rewrite(struct whb_spool *sp, unsigned skip, uint64_t free_bytes)
+{
+    uint8_t buf[HDR + WHB_SPOOL_MAX_RECORD];
+    int in = whb_fs_open_read(sp->path), out, rc;
+    size_t size;
+    uint64_t freed = 0;
+    unsigned index = 0, dropped = 0;
+    whb_event *ev;
+
+    if (in < 0)
+        return in;
+    out = whb_fs_open_trunc(sp->tmp);
+    if (out < 0) {
+        whb_fs_close(in);
+        return out;
+    }
+    while ((rc = read_record(in, buf, &size, &ev)) == 1) {
+        int keep = index++ >= skip;
+        if (keep && freed < free_bytes && is_routine(ev)) {
+            keep = 0;
+            freed += size;
+            dropped++;
+        }
+        whb_wire_event_free(ev);
+        if (keep && (rc = whb_fs_write_all(out, buf, size)))
+            break;
+    }
+    whb_fs_close(in);
+    if (rc == 0)
+        rc = whb_fs_sync(out);
+    whb_fs_close(out);
+    if (rc == 0)
+        rc = whb_fs_replace(sp->tmp, sp->path);
+    if (rc)
+        return rc;
+    unsigned keep_dropped = sp->st.dropped + dropped, keep_refused = sp->st.refused;
+    if ((rc = scan(sp)) || (rc = reopen_append(sp)))
+        return rc;
+    sp->st.dropped = keep_dropped;
+    sp->st.refused = keep_refused;
+    return 0;
+}
+
+int whb_spool_append(struct whb_spool *sp, const whb_event *ev, int sync)
+{
+    uint8_t buf[HDR + WHB_SPOOL_MAX_RECORD];
+    size_t plen = whb__v1__event__get_packed_size(ev);
+    if (plen == 0 || plen > WHB_SPOOL_MAX_RECORD)
+        return WHB_EINVAL;
+    whb__v1__event__pack(ev, buf + HDR);
+    put32(buf, (uint32_t)plen);
+    put32(buf + 4, whb_crc32c(0, buf + HDR, plen));
+    size_t size = HDR + plen;
+
+    if (sp->st.bytes + size > sp->max_bytes) {
+        if (is_routine(ev) && sp->st.routine == 0) {
+            sp->st.dropped++;
+            return WHB_ETOOBIG;
+        }
+        int rc = sp->st.routine ? rewrite(sp, 0, sp->st.bytes + size - sp->max_bytes) : 0;
+        if (rc)
+            return rc;
+        if (sp->st.bytes + size > sp->max_bytes) {
+            /* Only events fill the spool: keep them, refuse the newcomer, and say so. */
+            sp->st.refused += !is_routine(ev);
+            sp->st.dropped += is_routine(ev);
+            whb_log_warnx("spool: full (%llu bytes of events); a %s was not kept",
+                          (unsigned long long)sp->st.bytes, whb_wire_event_kind_name(ev->kind));
+            return WHB_ETOOBIG;
+        }
+    }
+    int rc = whb_fs_write_all(sp->fd, buf, size);
+    if (!rc && sync)
+        rc = whb_fs_sync(sp->fd);
+    if (rc) {
+        /* A partial write is a torn tail: cut it so later records stay readable. */
+        whb_fs_truncate(sp->fd, sp->st.bytes);
+        return rc;
+    }
+    sp->st.bytes += size;
+    sp->st.records++;
+    sp->st.routine += is_routine(ev);
+    return 0;
+}
+
+int whb_spool_peek(struct whb_spool *sp, whb_event **out, int max, int *n)
+{
+    uint8_t buf[HDR + WHB_SPOOL_MAX_RECORD];
+    size_t size;
+    int rc = 0;
+    *n = 0;
+    if (sp->st.records == 0)
+        return 0;
+    int fd = whb_fs_open_read(sp->path);
+    if (fd < 0)
+        return fd;
+    while (*n < max && (rc = read_record(fd, buf, &size, &out[*n])) == 1)
+        (*n)++;
+    whb_fs_close(fd);
+    return rc < 0 ? rc : 0;
+}
+
+int whb_spool_drop(struct whb_spool *sp, unsigned n)
+{
+    if (n == 0)
+        return 0;
+    if (n >= sp->st.records) {
+        /* The common case after an ack: everything went out. */
+        int rc = whb_fs_truncate(sp->fd, 0);
+        if (!rc)
+            rc = whb_fs_sync(sp->fd);
+        if (!rc) {
+            sp->st.records = sp->st.routine = 0;
+            sp->st.bytes = 0;
+        }
+        return rc;
+    }
+    return rewrite(sp, n, 0);
+}
+
+void whb_spool_stats(const struct whb_spool *sp, struct whb_spool_stats *out)
+{
+    *out = sp->st;
+}

@@ -1,0 +1,45 @@
+/* The durable spool: an append-only file of framed records (length, CRC-32C, protobuf Event)
+ * holding what the collector has not acknowledged yet. Bounded; when full, old routine
+ * heartbeats go first and state-change events are never dropped for them. A torn tail after a
+ * crash is cut off, never fatal. Memory use does not grow with the file. */
+#ifndef WHB_SPOOL_H
+#define WHB_SPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+struct whb_spool;
+
+struct whb_spool_stats {
+    unsigned records;        /* records in the file now */
+    unsigned routine;        /* of which heartbeats */
+    uint64_t bytes;
+    unsigned truncated_bytes; /* cut off as a torn tail when opened */
+    unsigned dropped;        /* heartbeats dropped to make room, since open */
+    unsigned refused;        /* records refused because only events filled the spool */
+};
+
+#define WHB_SPOOL_MAX_RECORD 4096
+
+/* Opens (creating) the spool at path, bounded to max_bytes; checks every record. */
+int whb_spool_open(const char *path, uint64_t max_bytes, struct whb_spool **out);
+void whb_spool_close(struct whb_spool *sp);
+
+/* Appends one event; with sync, it is on disk when this returns (power and link events). */
+int whb_spool_append(struct whb_spool *sp, const whb_event *ev, int sync);
+
+/* Reads the oldest records, at most max, into out (each freed with whb_wire_event_free). */
+int whb_spool_peek(struct whb_spool *sp, whb_event **out, int max, int *n);
+
+/* Removes the n oldest records (they were acknowledged). */
+int whb_spool_drop(struct whb_spool *sp, unsigned n);
+
+void whb_spool_stats(const struct whb_spool *sp, struct whb_spool_stats *out);
+
+/* Decodes one record at buf: returns its total size, 0 when incomplete or corrupt.
+ * The building block of the reader, exposed for the fuzz target. */
+size_t whb_spool_record_check(const uint8_t *buf, size_t len, whb_event **ev);
+
+#endif
