@@ -69,6 +69,11 @@ if CC=clang build build-fuzz -DWHB_FUZZ=ON -DWHB_COLLECTOR=OFF \
         corpus=build-fuzz/corpus/$name
         mkdir -p "$corpus"
         build/bin/make_seeds "$corpus" 2>/dev/null || true
+        # The recorded real inputs (LLDP frame, netlink and nl80211 messages) as seeds too.
+        for h in tests/data/*.hex; do
+            python3 -c 'import sys; open(sys.argv[2], "wb").write(bytes.fromhex(open(sys.argv[1]).read().strip()))' \
+                "$h" "$corpus/$(basename "$h" .hex).bin"
+        done
         if "$f" -max_total_time="$fuzz_seconds" -timeout=5 -rss_limit_mb=2048 \
             -print_final_stats=1 "$corpus" >"build-fuzz/$name.log" 2>&1; then
             ok "$name ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "build-fuzz/$name.log" | grep -o '[0-9]*$') runs)"

@@ -1,0 +1,356 @@
+/* The agent's core: the spool (bounds, torn tails, corruption), the state differ, backoff, and
+ * sequence numbers that survive restarts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backoff.h"
+#include "error.h"
+#include "persist.h"
+#include "spool.h"
+#include "state.h"
+#include "whb.pb-c.h"
+
+static char dir[64], path[96];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof(dir), "/tmp/whb-agent-test-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(path, sizeof(path), "%s/spool", dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    return system(cmd);
+}
+
+static void make_event(whb_event *e, uint64_t seq, int kind)
+{
+    static char detail[64];
+    whb__v1__event__init(e);
+    e->seq = seq;
+    e->at_ms = 1764000000000LL + (int64_t)seq;
+    e->kind = kind;
+    e->boot_id = "boot-a";
+    snprintf(detail, sizeof(detail), "event %llu", (unsigned long long)seq);
+    e->detail = detail;
+}
+
+static void append(struct whb_spool *sp, uint64_t seq, int kind, int expect)
+{
+    whb_event e;
+    make_event(&e, seq, kind);
+    assert_int_equal(whb_spool_append(sp, &e, 1), expect);
+}
+
+static void peek_seqs(struct whb_spool *sp, uint64_t *seqs, int *n)
+{
+    whb_event *evs[512];
+    assert_int_equal(whb_spool_peek(sp, evs, 512, n), 0);
+    for (int i = 0; i < *n; i++) {
+        seqs[i] = evs[i]->seq;
+        whb_wire_event_free(evs[i]);
+    }
+}
+
+#define CARRIER WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST
+#define HEARTBEAT WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT
+
+static void spool_keeps_order_and_drops_only_acked(void **state)
+{
+    (void)state;
+    struct whb_spool *sp;
+    uint64_t seqs[512];
+    int n;
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    for (uint64_t s = 1; s <= 10; s++)
+        append(sp, s, CARRIER, 0);
+    assert_int_equal(whb_spool_drop(sp, 4), 0);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(n, 6);
+    assert_int_equal(seqs[0], 5);
+    assert_int_equal(seqs[5], 10);
+    whb_spool_close(sp);
+    /* Reopened, the same six remain. */
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(n, 6);
+    assert_int_equal(whb_spool_drop(sp, 6), 0);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(n, 0);
+    whb_spool_close(sp);
+}
+
+static void torn_tail_is_cut_not_fatal(void **state)
+{
+    (void)state;
+    struct whb_spool *sp;
+    struct whb_spool_stats st;
+    uint64_t seqs[512];
+    int n;
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    for (uint64_t s = 1; s <= 3; s++)
+        append(sp, s, CARRIER, 0);
+    whb_spool_close(sp);
+    /* Half a record at the end, as a crash mid-write leaves it. */
+    int fd = open(path, O_WRONLY | O_APPEND);
+    assert_int_equal(write(fd, "\x20\x00\x00\x00\x12\x34", 6), 6);
+    close(fd);
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    whb_spool_stats(sp, &st);
+    assert_int_equal(st.records, 3);
+    assert_int_equal(st.truncated_bytes, 6);
+    append(sp, 4, CARRIER, 0);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(n, 4);
+    assert_int_equal(seqs[3], 4);
+    whb_spool_close(sp);
+}
+
+static void corrupt_record_ends_the_readable_part(void **state)
+{
+    (void)state;
+    struct whb_spool *sp;
+    uint64_t seqs[512];
+    int n;
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    for (uint64_t s = 1; s <= 3; s++)
+        append(sp, s, CARRIER, 0);
+    whb_spool_close(sp);
+    /* Flip a payload byte of the second record: its CRC no longer matches. */
+    int fd = open(path, O_RDWR);
+    off_t size = lseek(fd, 0, SEEK_END);
+    off_t second = size / 3 + 10;
+    char c;
+    pread(fd, &c, 1, second);
+    c ^= 0x40;
+    pwrite(fd, &c, 1, second);
+    close(fd);
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(seqs[0], 1);
+    whb_spool_close(sp);
+}
+
+static void full_spool_drops_heartbeats_first_never_events(void **state)
+{
+    (void)state;
+    struct whb_spool *sp;
+    struct whb_spool_stats st;
+    uint64_t seqs[512];
+    int n;
+    /* Room for about 40 records of ~40 bytes. */
+    assert_int_equal(whb_spool_open(path, 1600, &sp), 0);
+    append(sp, 1, CARRIER, 0);
+    /* Far more heartbeats than fit: the oldest heartbeats make room, the event stays. */
+    for (uint64_t s = 2; s < 300; s++)
+        append(sp, s, HEARTBEAT, 0);
+    whb_spool_stats(sp, &st);
+    assert_true(st.bytes <= 1600);
+    assert_true(st.dropped > 200);
+    assert_true(st.routine > 10);
+    unsigned heartbeats = st.routine;
+    /* State changes still go in. */
+    for (int i = 0; i < 5; i++)
+        append(sp, 1000 + (uint64_t)i, CARRIER, 0);
+    whb_spool_stats(sp, &st);
+    assert_true(st.routine < heartbeats);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(seqs[0], 1); /* the first event survived */
+    assert_int_equal(seqs[n - 1], 1004);
+    /* Fill with events only: the spool refuses more rather than dropping an event. */
+    int refused = 0;
+    for (uint64_t k = 2000; k < 2100 && !refused; k++) {
+        whb_event e;
+        make_event(&e, k, CARRIER);
+        refused = whb_spool_append(sp, &e, 0) == WHB_ETOOBIG;
+    }
+    assert_true(refused);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(seqs[0], 1);
+    whb_spool_stats(sp, &st);
+    assert_int_equal(st.routine, 0);
+    whb_spool_close(sp);
+}
+
+static struct whb_state two_adapters(void)
+{
+    struct whb_state s;
+    memset(&s, 0, sizeof(s));
+    s.n_adapters = 2;
+    snprintf(s.adapters[0].name, WHB_NAME_LEN, "eth0");
+    s.adapters[0].type = WHB_ADAPTER_ETHERNET;
+    s.adapters[0].admin_up = s.adapters[0].carrier = 1;
+    snprintf(s.adapters[0].addrs[0], WHB_ADDR_LEN, "10.0.0.5/24");
+    s.adapters[0].n_addrs = 1;
+    snprintf(s.adapters[1].name, WHB_NAME_LEN, "wlan0");
+    s.adapters[1].type = WHB_ADAPTER_WIRELESS;
+    s.adapters[1].admin_up = s.adapters[1].carrier = 1;
+    s.adapters[1].wifi.associated = 1;
+    snprintf(s.adapters[1].wifi.ssid, sizeof(s.adapters[1].wifi.ssid), "Corp");
+    snprintf(s.adapters[1].wifi.bssid, WHB_MAC_LEN, "a0:b1:c2:d3:e4:f5");
+    return s;
+}
+
+static void differ_is_silent_when_nothing_changed(void **state)
+{
+    (void)state;
+    struct whb_state a = two_adapters(), b = two_adapters();
+    struct whb_agent_event evs[16];
+    assert_int_equal(whb_state_diff(&a, &b, 1, evs, 16), 0);
+}
+
+static void differ_names_each_change(void **state)
+{
+    (void)state;
+    struct whb_state a = two_adapters(), b = two_adapters();
+    struct whb_agent_event evs[16];
+    b.adapters[0].carrier = 0;
+    b.adapters[0].counters.rx_crc_errors = 12;
+    b.adapters[1].wifi.associated = 0;
+    int n = whb_state_diff(&a, &b, 5, evs, 16);
+    assert_int_equal(n, 3);
+    assert_int_equal(evs[0].kind, WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST);
+    assert_string_equal(evs[0].adapter, "eth0");
+    assert_int_equal(evs[0].at_ms, 5);
+    assert_int_equal(evs[1].kind, WHB__V1__EVENT_KIND__EVENT_KIND_LINK_ERRORS);
+    assert_non_null(strstr(evs[1].detail, "crc +12"));
+    assert_int_equal(evs[2].kind, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED);
+
+    /* Admin down: the carrier that goes with it is not a second cause. */
+    b = two_adapters();
+    b.adapters[0].admin_up = 0;
+    b.adapters[0].carrier = 0;
+    n = whb_state_diff(&a, &b, 5, evs, 16);
+    assert_int_equal(n, 1);
+    assert_int_equal(evs[0].kind, WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_DOWN);
+
+    /* Moved: another network and another switch port. */
+    b = two_adapters();
+    snprintf(b.adapters[0].addrs[0], WHB_ADDR_LEN, "10.9.0.5/24");
+    snprintf(b.adapters[0].lldp.chassis_id, WHB_TEXT_LEN, "00:11:22:33:44:55");
+    snprintf(b.adapters[0].lldp.port_id, WHB_TEXT_LEN, "swp9");
+    n = whb_state_diff(&a, &b, 5, evs, 16);
+    assert_int_equal(n, 2);
+    assert_int_equal(evs[0].kind, WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED);
+    assert_int_equal(evs[1].kind, WHB__V1__EVENT_KIND__EVENT_KIND_LLDP_CHANGED);
+    assert_non_null(strstr(evs[1].detail, "port swp9"));
+
+    /* Adapters that come and go. */
+    b = two_adapters();
+    b.n_adapters = 1;
+    n = whb_state_diff(&a, &b, 5, evs, 16);
+    assert_int_equal(n, 1);
+    assert_int_equal(evs[0].kind, WHB__V1__EVENT_KIND__EVENT_KIND_ADAPTER_REMOVED);
+    n = whb_state_diff(&b, &a, 5, evs, 16);
+    assert_int_equal(evs[0].kind, WHB__V1__EVENT_KIND__EVENT_KIND_ADAPTER_ADDED);
+    /* The output bound holds. */
+    b = two_adapters();
+    b.adapters[0].carrier = 0;
+    b.adapters[1].wifi.associated = 0;
+    assert_int_equal(whb_state_diff(&a, &b, 5, evs, 1), 1);
+}
+
+static void backoff_grows_with_jitter_and_caps(void **state)
+{
+    (void)state;
+    struct whb_backoff b;
+    whb_backoff_init(&b, 1000, 60000, 42);
+    unsigned max_seen = 0;
+    for (int i = 0; i < 50; i++) {
+        unsigned d = whb_backoff_next(&b);
+        assert_true(d >= 500 && d <= 60000);
+        if (i < 3)
+            assert_true(d <= 1000u << i);
+        max_seen = d > max_seen ? d : max_seen;
+    }
+    assert_true(max_seen > 30000);
+    whb_backoff_reset(&b);
+    assert_true(whb_backoff_next(&b) <= 1000);
+    /* Two machines do not retry in step. */
+    struct whb_backoff x, y;
+    whb_backoff_init(&x, 1000, 60000, 1);
+    whb_backoff_init(&y, 1000, 60000, 2);
+    int same = 0;
+    for (int i = 0; i < 10; i++)
+        same += whb_backoff_next(&x) == whb_backoff_next(&y);
+    assert_true(same < 3);
+}
+
+static void sequence_survives_restart_in_the_same_boot(void **state)
+{
+    (void)state;
+    struct whb_persist *p;
+    struct whb_previous_run prev;
+    assert_int_equal(whb_persist_open(dir, "boot-a", 1000, &p, &prev), 0);
+    assert_false(prev.unclean);
+    uint64_t last = 0;
+    for (int i = 0; i < 1500; i++)
+        last = whb_persist_next_seq(p);
+    assert_int_equal(last, 1500);
+    whb_persist_alive(p, 2000);
+    whb_persist_close(p); /* no clean stop: as if killed */
+
+    assert_int_equal(whb_persist_open(dir, "boot-a", 3000, &p, &prev), 0);
+    assert_true(prev.unclean);
+    assert_true(prev.same_boot);
+    assert_int_equal(prev.last_alive_ms, 2000);
+    assert_true(whb_persist_next_seq(p) > last);
+    whb_persist_stopped(p, 4000);
+    whb_persist_close(p);
+
+    /* A new boot starts at 1 and the clean stop is remembered. */
+    assert_int_equal(whb_persist_open(dir, "boot-b", 5000, &p, &prev), 0);
+    assert_false(prev.unclean);
+    assert_false(prev.same_boot);
+    assert_int_equal(whb_persist_next_seq(p), 1);
+    whb_persist_close(p);
+}
+
+static void machine_key_is_stable_and_private(void **state)
+{
+    (void)state;
+    char a[65], b[65], p[128];
+    assert_int_equal(whb_persist_key(dir, a), 0);
+    assert_int_equal(strlen(a), 64);
+    assert_int_equal(whb_persist_key(dir, b), 0);
+    assert_string_equal(a, b);
+    snprintf(p, sizeof(p), "%s/key", dir);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 077, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(spool_keeps_order_and_drops_only_acked, setup, teardown),
+        cmocka_unit_test_setup_teardown(torn_tail_is_cut_not_fatal, setup, teardown),
+        cmocka_unit_test_setup_teardown(corrupt_record_ends_the_readable_part, setup, teardown),
+        cmocka_unit_test_setup_teardown(full_spool_drops_heartbeats_first_never_events, setup,
+                                        teardown),
+        cmocka_unit_test(differ_is_silent_when_nothing_changed),
+        cmocka_unit_test(differ_names_each_change),
+        cmocka_unit_test(backoff_grows_with_jitter_and_caps),
+        cmocka_unit_test_setup_teardown(sequence_survives_restart_in_the_same_boot, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(machine_key_is_stable_and_private, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

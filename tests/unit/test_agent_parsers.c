@@ -1,0 +1,131 @@
+/* The agent's parsers on real recorded input: rtnetlink link messages from this kernel, an LLDP
+ * frame from lldpd, and nl80211 events laid out as the kernel sends them (tests/data). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "error.h"
+#include "hexfile.h"
+#include "platform/linux/linux.h"
+#include "lldp.h"
+#include "whb.pb-c.h"
+
+static uint8_t buf[8192];
+
+static void link_messages_give_carrier_and_counters(void **state)
+{
+    (void)state;
+    struct whb_adapter_state a;
+    long n = hexfile_read("link-veth-carrier-lost.hex", buf, sizeof(buf));
+    assert_true(n > 0);
+    assert_int_equal(whb_netlink_parse_link(buf, (size_t)n, "/nonexistent", &a), 0);
+    assert_string_equal(a.name, "whbrec0");
+    assert_true(a.admin_up);
+    assert_false(a.carrier);
+    assert_int_equal(a.oper, WHB_OPER_DOWN);
+    assert_int_equal(a.type, WHB_ADAPTER_ETHERNET);
+    assert_int_equal(a.mtu, 1500);
+    assert_int_equal(strlen(a.mac), 17);
+    uint64_t changes_lost = a.counters.carrier_changes;
+    assert_true(changes_lost >= 1);
+
+    n = hexfile_read("link-veth-carrier-gained.hex", buf, sizeof(buf));
+    assert_int_equal(whb_netlink_parse_link(buf, (size_t)n, "/nonexistent", &a), 0);
+    assert_true(a.carrier);
+    assert_int_equal(a.oper, WHB_OPER_UP);
+    assert_int_equal(a.counters.carrier_changes, changes_lost + 1);
+}
+
+static void truncated_link_message_is_refused(void **state)
+{
+    (void)state;
+    struct whb_adapter_state a;
+    long n = hexfile_read("link-veth-carrier-lost.hex", buf, sizeof(buf));
+    assert_int_equal(whb_netlink_parse_link(buf, (size_t)n / 2, "/nonexistent", &a), WHB_EPROTO);
+    assert_int_equal(whb_netlink_parse_link(buf, 8, "/nonexistent", &a), WHB_EPROTO);
+}
+
+static void lldpd_frame_decodes(void **state)
+{
+    (void)state;
+    struct whb_lldp l;
+    long n = hexfile_read("lldp-lldpd.hex", buf, sizeof(buf));
+    assert_true(n > 14);
+    assert_int_equal(whb_lldp_decode_frame(buf, (size_t)n, &l), 0);
+    assert_int_equal(strlen(l.chassis_id), 17); /* a MAC, subtype 4 */
+    assert_int_equal(strlen(l.port_id), 17);    /* lldpd's default: the port's MAC */
+    assert_string_equal(l.port_description, "swp7");
+    assert_string_equal(l.system_name, "vm");
+}
+
+static void lldp_overruns_and_missing_tlvs_are_refused(void **state)
+{
+    (void)state;
+    struct whb_lldp l;
+    long n = hexfile_read("lldp-lldpd.hex", buf, sizeof(buf));
+    /* Cut inside a TLV. */
+    assert_int_equal(whb_lldp_decode_frame(buf, 30, &l), WHB_EPROTO);
+    /* Wrong EtherType. */
+    buf[12] = 0x08;
+    buf[13] = 0x00;
+    assert_int_equal(whb_lldp_decode_frame(buf, (size_t)n, &l), WHB_EPROTO);
+    /* Only an End TLV: mandatory TLVs missing. */
+    static const uint8_t end_only[] = {0, 0};
+    assert_int_equal(whb_lldp_decode(end_only, sizeof(end_only), &l), WHB_EPROTO);
+    /* Port id as interface name (subtype 5) with a control byte escaped. */
+    static const uint8_t pdu[] = {0x02, 0x07, 0x04, 1, 2, 3, 4, 5, 6,      /* chassis MAC */
+                                  0x04, 0x06, 0x05, 'G', 'i', '1', 0x01, '7', /* port */
+                                  0x06, 0x02, 0x00, 0x78,                 /* TTL */
+                                  0x00, 0x00};
+    assert_int_equal(whb_lldp_decode(pdu, sizeof(pdu), &l), 0);
+    assert_string_equal(l.chassis_id, "01:02:03:04:05:06");
+    assert_string_equal(l.port_id, "Gi1\\x017");
+}
+
+static void nl80211_events_carry_codes(void **state)
+{
+    (void)state;
+    struct whb_os_event ev;
+    long n = hexfile_read("nl80211-connect-refused.hex", buf, sizeof(buf));
+    assert_int_equal(whb_nl80211_parse(buf, (size_t)n, &ev), 1);
+    assert_int_equal(ev.kind, WHB_OS_WIFI);
+    assert_int_equal(ev.event.kind, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOC_FAILED);
+    assert_int_equal(ev.event.reason_code, 17);
+    assert_non_null(strstr(ev.event.detail, "a0:b1:c2:d3:e4:f5"));
+
+    n = hexfile_read("nl80211-connect-timeout.hex", buf, sizeof(buf));
+    assert_int_equal(whb_nl80211_parse(buf, (size_t)n, &ev), 1);
+    assert_int_equal(ev.event.kind, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOC_FAILED);
+    assert_non_null(strstr(ev.event.detail, "timed out"));
+
+    n = hexfile_read("nl80211-connect-ok.hex", buf, sizeof(buf));
+    assert_int_equal(whb_nl80211_parse(buf, (size_t)n, &ev), 1);
+    assert_int_equal(ev.event.kind, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED);
+
+    n = hexfile_read("nl80211-disconnect-by-ap.hex", buf, sizeof(buf));
+    assert_int_equal(whb_nl80211_parse(buf, (size_t)n, &ev), 1);
+    assert_int_equal(ev.event.kind, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED);
+    assert_int_equal(ev.event.reason_code, 2);
+    assert_non_null(strstr(ev.event.detail, "by the access point"));
+
+    n = hexfile_read("nl80211-auth-timeout.hex", buf, sizeof(buf));
+    assert_int_equal(whb_nl80211_parse(buf, (size_t)n, &ev), 1);
+    assert_non_null(strstr(ev.event.detail, "authentication with bssid a0:b1:c2:d3:e4:f5 timed out"));
+
+    assert_int_equal(whb_nl80211_parse(buf, 10, &ev), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(link_messages_give_carrier_and_counters),
+        cmocka_unit_test(truncated_link_message_is_refused),
+        cmocka_unit_test(lldpd_frame_decodes),
+        cmocka_unit_test(lldp_overruns_and_missing_tlvs_are_refused),
+        cmocka_unit_test(nl80211_events_carry_codes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
