@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "explain/explain.h"
 #include "identity.h"
 #include "wire.h"
 
@@ -39,6 +40,36 @@ struct whb_store_machine {
     int last_gasp;
 };
 
+struct whb_store_gap {
+    int64_t start_ms, end_ms;
+};
+
+/* Which machines each_machine visits. */
+enum whb_store_filter_kind {
+    WHB_FILTER_SILENT,   /* past their due time, most recently silent first */
+    WHB_FILTER_SWITCH,   /* a = chassis id or system name, b = port ("" for all) */
+    WHB_FILTER_WIFI,     /* a = SSID ("" any), b = BSSID ("" any) */
+    WHB_FILTER_ALL,
+    WHB_FILTER_WSUS_FAILING, /* reporting, but their WSUS probe fails */
+};
+
+struct whb_store_filter {
+    enum whb_store_filter_kind kind;
+    const char *a, *b;
+    unsigned limit;      /* 0: no limit */
+};
+
+/* Return non-zero to stop the walk. */
+typedef int (*whb_store_machine_fn)(const struct whb_machine_view *m, void *arg);
+
+/* One computer from WSUS's own list (Get-WsusComputer export). */
+struct whb_wsus_computer {
+    char fqdn[254];
+    char ip[64];
+    int64_t last_status_ms; /* 0: never reported to WSUS */
+    int64_t last_sync_ms;
+};
+
 struct whb_store_ops {
     const char *name;
     int (*open)(const char *path, struct whb_store **out, char *why, size_t whylen);
@@ -51,6 +82,27 @@ struct whb_store_ops {
                       struct whb_store_result *out);
     int (*count_machines)(struct whb_store *store, int64_t now_ms, uint64_t *known,
                           uint64_t *silent);
+
+    /* Read side. host is an FQDN, a short name (the FQDN's first label) or a machine id. */
+    int (*get_machine)(struct whb_store *s, const char *host, struct whb_machine_view *out);
+    /* The latest max events in [from, to], in ascending time. */
+    int (*get_events)(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
+                      struct whb_hist_event *out, int max, int *n);
+    /* The latest max gaps, newest first. */
+    int (*get_gaps)(struct whb_store *s, const char *machine_id, struct whb_store_gap *out,
+                    int max, int *n);
+    /* Neighbours of m on its switch, access point or subnet: how many went silent within
+     * window of anchor (now silent, or with a gap starting then). */
+    int (*peer_group)(struct whb_store *s, enum whb_peer_kind kind,
+                      const struct whb_machine_view *m, int64_t now, int64_t anchor,
+                      int64_t window, struct whb_peer_group *out);
+    int (*each_machine)(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
+                        whb_store_machine_fn fn, void *arg);
+    /* Online machines whose WSUS probe falls in class cls. */
+    int (*wsus_failing)(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
+    /* Replaces the imported WSUS computer list, all or nothing. */
+    int (*wsus_import)(struct whb_store *s, const struct whb_wsus_computer *rows, size_t n,
+                       int64_t now);
 };
 
 extern const struct whb_store_ops whb_store_sqlite;

@@ -8,7 +8,9 @@
 
 #include "error.h"
 #include "log.h"
+#include "attach.h"
 #include "store.h"
+#include "store_sqlite.h"
 
 /* Each entry moves the schema from version i to i+1. Never edit one that has shipped. */
 static const char *const migrations[] = {
@@ -30,6 +32,35 @@ static const char *const migrations[] = {
     "  http_status INTEGER, curl_code INTEGER,"
     "  PRIMARY KEY(machine_id, boot_id, seq)) WITHOUT ROWID;"
     "CREATE INDEX events_time ON events(machine_id, at_ms);",
+    /* 2: where each machine is attached and what WSUS answers it, for correlation without
+     * decoding snapshots; silent periods (gaps); the computer list imported from WSUS. */
+    "ALTER TABLE machines ADD COLUMN primary_if TEXT;"
+    "ALTER TABLE machines ADD COLUMN wireless INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN carrier INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN on_battery INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN sw_chassis TEXT;"
+    "ALTER TABLE machines ADD COLUMN sw_name TEXT;"
+    "ALTER TABLE machines ADD COLUMN sw_port TEXT;"
+    "ALTER TABLE machines ADD COLUMN ssid TEXT;"
+    "ALTER TABLE machines ADD COLUMN bssid TEXT;"
+    "ALTER TABLE machines ADD COLUMN wifi_associated INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN subnet TEXT;"
+    "ALTER TABLE machines ADD COLUMN wsus_class TEXT;"
+    "ALTER TABLE machines ADD COLUMN wsus_url TEXT;"
+    "ALTER TABLE machines ADD COLUMN wsus_http INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN wsus_curl INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN wsus_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN update_service INTEGER NOT NULL DEFAULT -1;"
+    "CREATE INDEX machines_switch ON machines(sw_chassis) WHERE sw_chassis IS NOT NULL;"
+    "CREATE INDEX machines_swname ON machines(sw_name) WHERE sw_name IS NOT NULL;"
+    "CREATE INDEX machines_bssid ON machines(bssid) WHERE bssid IS NOT NULL;"
+    "CREATE INDEX machines_ssid ON machines(ssid) WHERE ssid IS NOT NULL;"
+    "CREATE INDEX machines_subnet ON machines(subnet) WHERE subnet IS NOT NULL;"
+    "CREATE INDEX machines_wsus ON machines(wsus_class) WHERE wsus_class <> 'ok';"
+    "CREATE TABLE gaps(machine_id TEXT NOT NULL, start_ms INTEGER NOT NULL,"
+    "  end_ms INTEGER NOT NULL, PRIMARY KEY(machine_id, start_ms)) WITHOUT ROWID;"
+    "CREATE TABLE wsus_computers(fqdn TEXT PRIMARY KEY COLLATE NOCASE, ip TEXT,"
+    "  last_status_ms INTEGER, last_sync_ms INTEGER, imported_ms INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 enum stmt_id {
@@ -42,16 +73,20 @@ enum stmt_id {
     ST_UPDATE_MACHINE,
     ST_TOUCH_MACHINE,
     ST_INSERT_EVENT,
+    ST_INSERT_GAP,
     ST_COUNT_KNOWN,
     ST_COUNT_SILENT,
     ST_COUNT_
 };
 
+_Static_assert((int)ST_COUNT_ <= (int)WHB_SQLITE_WRITE_STMTS, "raise WHB_SQLITE_WRITE_STMTS");
+
 static const char *const stmt_sql[ST_COUNT_] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
-    [ST_GET_MACHINE] = "SELECT fqdn, key_hash, boot_id, last_seq FROM machines WHERE machine_id=?",
+    [ST_GET_MACHINE] = "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at FROM machines"
+                       " WHERE machine_id=?",
     [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
     [ST_INSERT_MACHINE] =
         "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
@@ -59,22 +94,21 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " VALUES(?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13)",
     [ST_UPDATE_MACHINE] =
         "UPDATE machines SET fqdn=?2, domain=?3, os=?4, agent_version=?5, last_seen=?6,"
-        " interval_s=?7, due_at=?8, boot_id=?9, last_seq=?10, last_gasp=?11, snapshot=?12"
-        " WHERE machine_id=?1",
+        " interval_s=?7, due_at=?8, boot_id=?9, last_seq=?10, last_gasp=?11, snapshot=?12,"
+        " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16, sw_chassis=?17,"
+        " sw_name=?18, sw_port=?19, ssid=?20, bssid=?21, wifi_associated=?22, subnet=?23,"
+        " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
+        " update_service=?29 WHERE machine_id=?1",
     [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3 WHERE machine_id=?1",
     [ST_INSERT_EVENT] =
         "INSERT OR IGNORE INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
         " reason_code, detail, since_ms, http_status, curl_code)"
         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_INSERT_GAP] = "INSERT OR IGNORE INTO gaps(machine_id, start_ms, end_ms) VALUES(?,?,?)",
     [ST_COUNT_KNOWN] = "SELECT count(*) FROM machines",
     [ST_COUNT_SILENT] = "SELECT count(*) FROM machines WHERE due_at < ?",
 };
 
-struct sqlite_store {
-    struct whb_store base;
-    sqlite3 *db;
-    sqlite3_stmt *st[ST_COUNT_];
-};
 
 static struct sqlite_store *from_base(struct whb_store *s)
 {
@@ -123,6 +157,7 @@ static void sqlite_close(struct whb_store *base)
         return;
     for (int i = 0; i < ST_COUNT_; i++)
         sqlite3_finalize(s->st[i]);
+    whb_sqlite_read_finalize(base);
     sqlite3_close(s->db);
     free(s);
 }
@@ -208,6 +243,7 @@ struct machine_row {
     uint8_t key_hash[WHB_IDENTITY_HASH_LEN];
     char boot_id[WHB_WIRE_MAX_ID + 1];
     uint64_t last_seq;
+    int64_t last_seen, due_at;
 };
 
 static int get_machine(struct sqlite_store *s, const char *machine_id, struct machine_row *row)
@@ -226,6 +262,8 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct ma
         snprintf(row->boot_id, sizeof(row->boot_id), "%s",
                  (const char *)sqlite3_column_text(st, 2));
         row->last_seq = (uint64_t)sqlite3_column_int64(st, 3);
+        row->last_seen = sqlite3_column_int64(st, 4);
+        row->due_at = sqlite3_column_int64(st, 5);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
@@ -304,41 +342,96 @@ static int insert_events(struct sqlite_store *s, const struct whb_store_report *
     return 0;
 }
 
+static void bind_attachment(sqlite3_stmt *st, const struct whb_machine_view *v)
+{
+    bind_text(st, 13, v->primary_if);
+    sqlite3_bind_int(st, 14, v->wireless);
+    sqlite3_bind_int(st, 15, v->carrier);
+    sqlite3_bind_int(st, 16, v->on_battery);
+    bind_text(st, 17, v->sw_chassis);
+    bind_text(st, 18, v->sw_name);
+    bind_text(st, 19, v->sw_port);
+    bind_text(st, 20, v->ssid);
+    bind_text(st, 21, v->bssid);
+    sqlite3_bind_int(st, 22, v->wifi_associated);
+    bind_text(st, 23, v->subnet);
+    bind_text(st, 24, v->wsus_class);
+    bind_text(st, 25, v->wsus_url);
+    sqlite3_bind_int64(st, 26, v->wsus_http);
+    sqlite3_bind_int64(st, 27, v->wsus_curl);
+    sqlite3_bind_int64(st, 28, v->wsus_at_ms);
+    sqlite3_bind_int(st, 29, v->update_service);
+}
+
+/* A new machine gets its identity row first; every report then updates the same columns. */
 static int write_machine(struct sqlite_store *s, const struct whb_store_report *in, int insert)
 {
     const whb_report *r = in->report;
     const Whb__V1__Machine *m = r->machine;
-    sqlite3_stmt *st = s->st[insert ? ST_INSERT_MACHINE : ST_UPDATE_MACHINE];
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
     size_t snap_len = 0;
+    struct whb_machine_view view;
+    int rc;
+
+    if (insert) {
+        sqlite3_stmt *st = s->st[ST_INSERT_MACHINE];
+        sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
+        bind_text(st, 3, m->domain);
+        bind_text(st, 4, m->os);
+        bind_text(st, 5, m->agent_version);
+        if (in->mode == WHB_IDENTITY_KEY)
+            sqlite3_bind_blob(st, 6, in->key_hash, WHB_IDENTITY_HASH_LEN, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 6);
+        sqlite3_bind_int64(st, 7, in->now_ms);
+        sqlite3_bind_int64(st, 8, r->interval_s);
+        sqlite3_bind_int64(st, 9, due);
+        sqlite3_bind_text(st, 10, r->boot_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 11, (sqlite3_int64)r->seq);
+        sqlite3_bind_int(st, 12, r->last_gasp ? 1 : 0);
+        sqlite3_bind_null(st, 13);
+        if ((rc = run(s, ST_INSERT_MACHINE)))
+            return rc;
+    }
     uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
     if (r->snapshot && !snap)
         return WHB_ENOMEM;
+    memset(&view, 0, sizeof(view));
+    whb_attach_from_snapshot(r->snapshot, &view);
 
+    sqlite3_stmt *st = s->st[ST_UPDATE_MACHINE];
     sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
     bind_text(st, 3, m->domain);
     bind_text(st, 4, m->os);
     bind_text(st, 5, m->agent_version);
-    int i = 6;
-    if (insert) {
-        if (in->mode == WHB_IDENTITY_KEY)
-            sqlite3_bind_blob(st, i++, in->key_hash, WHB_IDENTITY_HASH_LEN, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(st, i++);
-    }
-    sqlite3_bind_int64(st, i++, in->now_ms);
-    sqlite3_bind_int64(st, i++, r->interval_s);
-    sqlite3_bind_int64(st, i++, due);
-    sqlite3_bind_text(st, i++, r->boot_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, i++, (sqlite3_int64)r->seq);
-    sqlite3_bind_int(st, i++, r->last_gasp ? 1 : 0);
+    sqlite3_bind_int64(st, 6, in->now_ms);
+    sqlite3_bind_int64(st, 7, r->interval_s);
+    sqlite3_bind_int64(st, 8, due);
+    sqlite3_bind_text(st, 9, r->boot_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)r->seq);
+    sqlite3_bind_int(st, 11, r->last_gasp ? 1 : 0);
     if (snap)
-        sqlite3_bind_blob(st, i++, snap, (int)snap_len, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(st, 12, snap, (int)snap_len, SQLITE_TRANSIENT);
     else
-        sqlite3_bind_null(st, i++);
+        sqlite3_bind_null(st, 12);
     free(snap);
-    return run(s, insert ? ST_INSERT_MACHINE : ST_UPDATE_MACHINE);
+    bind_attachment(st, &view);
+    return run(s, ST_UPDATE_MACHINE);
+}
+
+/* A report after the due time ends a silence: keep it as a gap to explain. */
+static int note_gap(struct sqlite_store *s, const char *machine_id, const struct machine_row *row,
+                    int64_t now)
+{
+    if (!row->found || now <= row->due_at)
+        return 0;
+    sqlite3_stmt *st = s->st[ST_INSERT_GAP];
+    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, row->last_seen);
+    sqlite3_bind_int64(st, 3, now);
+    return run(s, ST_INSERT_GAP);
 }
 
 static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in)
@@ -371,7 +464,7 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     out->duplicate = same_boot && r->seq <= row.last_seq;
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
 
-    if ((rc = insert_events(s, in)))
+    if ((rc = insert_events(s, in)) || (rc = note_gap(s, r->machine->machine_id, &row, in->now_ms)))
         return out->status = rc;
     if (out->duplicate)
         rc = touch_machine(s, in);
@@ -409,4 +502,11 @@ const struct whb_store_ops whb_store_sqlite = {
     .rollback = sqlite_rollback,
     .put_report = sqlite_put_report,
     .count_machines = sqlite_count_machines,
+    .get_machine = whb_sqlite_get_machine,
+    .get_events = whb_sqlite_get_events,
+    .get_gaps = whb_sqlite_get_gaps,
+    .peer_group = whb_sqlite_peer_group,
+    .each_machine = whb_sqlite_each_machine,
+    .wsus_failing = whb_sqlite_wsus_failing,
+    .wsus_import = whb_sqlite_wsus_import,
 };

@@ -65,11 +65,12 @@ static void writer(int fd, uint64_t next)
             uint64_t last = evs[n - 2]->seq;
             for (int i = 0; i < n; i++)
                 whb_wire_event_free(evs[i]);
-            if (whb_spool_drop(sp, (unsigned)(n - 1)))
-                _exit(6);
+            /* As in the agent, the ack comes first: from here these may go. */
             struct msg d = {'d', last};
             if (write(fd, &d, sizeof(d)) != sizeof(d))
                 _exit(5);
+            if (whb_spool_drop(sp, (unsigned)(n - 1)))
+                _exit(6);
         }
     }
 }

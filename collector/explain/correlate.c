@@ -1,0 +1,90 @@
+/* Implementation of correlate.h. */
+#include "correlate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+int64_t whb_correlation_window(unsigned interval_s)
+{
+    int64_t w = 2 * (int64_t)interval_s * 1000;
+    return w < 120000 ? 120000 : w;
+}
+
+static void peers(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
+                  int64_t anchor, struct whb_explain_input *in)
+{
+    static const enum whb_peer_kind kinds[] = {WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT,
+                                               WHB_PEERS_SUBNET};
+    int64_t window = whb_correlation_window(m->interval_s);
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (st->ops->peer_group(st, kinds[i], m, now, anchor, window, &in->peers[in->n_peers]) ==
+            0)
+            in->n_peers++;
+}
+
+int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
+                     struct whb_explanation *out)
+{
+    struct whb_explain_input in = {.now_ms = now, .m = m, .host = m->fqdn};
+    struct whb_hist_event *evs = calloc(WHB_HISTORY_EVENTS, sizeof(*evs));
+    if (!evs)
+        return WHB_ENOMEM;
+    int n = 0, rc;
+    /* Events from the hour before the last report tell how it went silent. */
+    rc = st->ops->get_events(st, m->machine_id, m->last_seen_ms - 3600000, now, evs,
+                             WHB_HISTORY_EVENTS, &n);
+    if (rc) {
+        free(evs);
+        return rc;
+    }
+    in.events = evs;
+    in.n_events = n;
+    if (now > m->due_ms)
+        peers(st, m, now, m->last_seen_ms, &in);
+    else if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0)
+        st->ops->wsus_failing(st, m->wsus_class, now, &in.wsus_failing);
+    whb_explain_now(&in, out);
+    free(evs);
+    return 0;
+}
+
+int whb_explain_host(struct whb_store *st, const char *host, int64_t now,
+                     struct whb_machine_view *m, struct whb_explanation *out)
+{
+    int rc = st->ops->get_machine(st, host, m);
+    if (rc == WHB_ENOTFOUND) {
+        struct whb_explain_input in = {.now_ms = now, .host = host};
+        whb_explain_now(&in, out);
+        return WHB_ENOTFOUND;
+    }
+    if (rc)
+        return rc;
+    return whb_explain_view(st, m, now, out);
+}
+
+int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
+                         const struct whb_store_gap *gap, int64_t now,
+                         struct whb_explanation *out)
+{
+    struct whb_explain_input in = {.now_ms = now, .m = m, .host = m->fqdn,
+                                   .gap_start_ms = gap->start_ms, .gap_end_ms = gap->end_ms};
+    struct whb_hist_event *evs = calloc(WHB_HISTORY_EVENTS, sizeof(*evs));
+    if (!evs)
+        return WHB_ENOMEM;
+    int n = 0;
+    /* The machine stamps spooled events with its own clock: take a margin either side. */
+    int rc = st->ops->get_events(st, m->machine_id, gap->start_ms - 30 * 60000,
+                                 gap->end_ms + 10 * 60000, evs, WHB_HISTORY_EVENTS, &n);
+    if (rc) {
+        free(evs);
+        return rc;
+    }
+    in.events = evs;
+    in.n_events = n;
+    peers(st, m, now, gap->start_ms, &in);
+    whb_explain_gap(&in, out);
+    free(evs);
+    return 0;
+}

@@ -1,0 +1,370 @@
+/* The SQLite store's read side: machines, events, gaps, neighbours, walks and the WSUS import.
+ * Every query is served by an index (due_at, fqdn, sw_chassis, bssid, subnet, wsus_class,
+ * events by machine and time), so an answer does not scan the fleet. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "log.h"
+#include "store_sqlite.h"
+
+#define MACHINE_COLS                                                                               \
+    "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"         \
+    " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
+    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service"
+
+enum read_id {
+    RD_BY_FQDN,
+    RD_BY_SHORT,
+    RD_BY_ID,
+    RD_EVENTS,
+    RD_GAPS,
+    RD_PEERS_SWITCH,
+    RD_PEERS_AP,
+    RD_PEERS_SUBNET,
+    RD_GAP_NEAR,
+    RD_SILENT,
+    RD_SWITCH,
+    RD_WIFI,
+    RD_ALL,
+    RD_WSUS_FAILING,
+    RD_WSUS_GROUPS,
+    RD_COUNT_
+};
+
+_Static_assert((int)RD_COUNT_ <= (int)WHB_SQLITE_READ_STMTS, "raise WHB_SQLITE_READ_STMTS");
+
+/* Peer scans stop here: a group larger than this is reported as "at least". */
+#define PEER_SCAN_MAX 1024
+
+static const char *const read_sql[RD_COUNT_] = {
+    [RD_BY_FQDN] = "SELECT " MACHINE_COLS " FROM machines WHERE fqdn = ?1",
+    /* A short name matches the FQDN's first label: a range on the NOCASE index. */
+    [RD_BY_SHORT] = "SELECT " MACHINE_COLS " FROM machines WHERE fqdn >= ?1 || '.' AND"
+                    " fqdn < ?1 || '/' LIMIT 2",
+    [RD_BY_ID] = "SELECT " MACHINE_COLS " FROM machines WHERE machine_id = ?1",
+    [RD_EVENTS] = "SELECT at_ms, kind, adapter, reason_code, detail, since_ms, http_status,"
+                  " curl_code FROM events WHERE machine_id=?1 AND at_ms BETWEEN ?2 AND ?3"
+                  " ORDER BY at_ms DESC LIMIT ?4",
+    [RD_GAPS] = "SELECT start_ms, end_ms FROM gaps WHERE machine_id=?1 ORDER BY start_ms DESC"
+                " LIMIT ?2",
+    [RD_PEERS_SWITCH] = "SELECT machine_id, last_seen, due_at, sw_port FROM machines"
+                        " WHERE sw_chassis=?1 LIMIT " "1024",
+    [RD_PEERS_AP] = "SELECT machine_id, last_seen, due_at, sw_port FROM machines"
+                    " WHERE bssid=?1 LIMIT 1024",
+    [RD_PEERS_SUBNET] = "SELECT machine_id, last_seen, due_at, sw_port FROM machines"
+                        " WHERE subnet=?1 LIMIT 1024",
+    [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
+                    " LIMIT 1",
+    [RD_SILENT] = "SELECT " MACHINE_COLS " FROM machines WHERE due_at < ?1 ORDER BY due_at DESC"
+                  " LIMIT ?2",
+    [RD_SWITCH] = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = ?1 OR sw_name = ?1)"
+                  " AND (?2 = '' OR sw_port = ?2) ORDER BY sw_port LIMIT ?3",
+    [RD_WIFI] = "SELECT " MACHINE_COLS " FROM machines WHERE (?1 = '' OR ssid = ?1) AND"
+                " (?2 = '' OR bssid = ?2) AND (ssid IS NOT NULL OR bssid IS NOT NULL)"
+                " ORDER BY bssid LIMIT ?3",
+    [RD_ALL] = "SELECT " MACHINE_COLS " FROM machines ORDER BY fqdn LIMIT ?3",
+    [RD_WSUS_FAILING] = "SELECT count(*) FROM machines WHERE wsus_class = ?1 AND due_at >= ?2",
+    [RD_WSUS_GROUPS] = "SELECT " MACHINE_COLS " FROM machines WHERE wsus_class <> 'ok' AND"
+                       " due_at >= ?1 ORDER BY wsus_class LIMIT ?2",
+};
+
+static struct sqlite_store *sq(struct whb_store *s)
+{
+    return (struct sqlite_store *)s;
+}
+
+static sqlite3_stmt *stmt(struct whb_store *base, enum read_id id)
+{
+    struct sqlite_store *s = sq(base);
+    if (!s->rd[id] &&
+        sqlite3_prepare_v3(s->db, read_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->rd[id], NULL)) {
+        whb_log_error("store: prepare: %s", sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    sqlite3_reset(s->rd[id]);
+    sqlite3_clear_bindings(s->rd[id]);
+    return s->rd[id];
+}
+
+void whb_sqlite_read_finalize(struct whb_store *base)
+{
+    for (int i = 0; i < RD_COUNT_; i++)
+        sqlite3_finalize(sq(base)->rd[i]);
+}
+
+static void text(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(out, len, "%s", t ? (const char *)t : "");
+}
+
+static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
+{
+    memset(m, 0, sizeof(*m));
+    text(st, 0, m->machine_id, sizeof(m->machine_id));
+    text(st, 1, m->fqdn, sizeof(m->fqdn));
+    m->first_seen_ms = sqlite3_column_int64(st, 2);
+    m->last_seen_ms = sqlite3_column_int64(st, 3);
+    m->due_ms = sqlite3_column_int64(st, 4);
+    m->interval_s = (unsigned)sqlite3_column_int(st, 5);
+    m->last_gasp = sqlite3_column_int(st, 6);
+    text(st, 7, m->primary_if, sizeof(m->primary_if));
+    m->wireless = sqlite3_column_int(st, 8);
+    m->carrier = sqlite3_column_int(st, 9);
+    m->on_battery = sqlite3_column_int(st, 10);
+    text(st, 11, m->sw_chassis, sizeof(m->sw_chassis));
+    text(st, 12, m->sw_name, sizeof(m->sw_name));
+    text(st, 13, m->sw_port, sizeof(m->sw_port));
+    text(st, 14, m->ssid, sizeof(m->ssid));
+    text(st, 15, m->bssid, sizeof(m->bssid));
+    m->wifi_associated = sqlite3_column_int(st, 16);
+    text(st, 17, m->subnet, sizeof(m->subnet));
+    text(st, 18, m->wsus_class, sizeof(m->wsus_class));
+    text(st, 19, m->wsus_url, sizeof(m->wsus_url));
+    m->wsus_http = (unsigned)sqlite3_column_int(st, 20);
+    m->wsus_curl = sqlite3_column_int(st, 21);
+    m->wsus_at_ms = sqlite3_column_int64(st, 22);
+    m->update_service = sqlite3_column_int(st, 23);
+    m->admin_up = 1;
+}
+
+static int one_machine(struct whb_store *base, enum read_id id, const char *key,
+                       struct whb_machine_view *out, int *matches)
+{
+    sqlite3_stmt *st = stmt(base, id);
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    *matches = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((*matches)++ == 0)
+            machine_row(st, out);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_get_machine(struct whb_store *base, const char *host, struct whb_machine_view *out)
+{
+    int matches, rc;
+    if ((rc = one_machine(base, RD_BY_FQDN, host, out, &matches)) || matches)
+        return rc;
+    if ((rc = one_machine(base, RD_BY_ID, host, out, &matches)) || matches)
+        return rc;
+    if (!strchr(host, '.')) {
+        if ((rc = one_machine(base, RD_BY_SHORT, host, out, &matches)))
+            return rc;
+        /* Two machines share the short name in different domains: ask for the FQDN. */
+        if (matches > 1)
+            return WHB_EINVAL;
+        if (matches)
+            return 0;
+    }
+    return WHB_ENOTFOUND;
+}
+
+int whb_sqlite_get_events(struct whb_store *base, const char *machine_id, int64_t from, int64_t to,
+                          struct whb_hist_event *out, int max, int *n)
+{
+    sqlite3_stmt *st = stmt(base, RD_EVENTS);
+    *n = 0;
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    sqlite3_bind_int(st, 4, max);
+    int rc;
+    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct whb_hist_event *e = &out[*n];
+        memset(e, 0, sizeof(*e));
+        e->at_ms = sqlite3_column_int64(st, 0);
+        e->kind = sqlite3_column_int(st, 1);
+        text(st, 2, e->adapter, sizeof(e->adapter));
+        e->reason_code = (uint32_t)sqlite3_column_int64(st, 3);
+        text(st, 4, e->detail, sizeof(e->detail));
+        e->since_ms = sqlite3_column_int64(st, 5);
+        e->http_status = (uint32_t)sqlite3_column_int64(st, 6);
+        e->curl_code = sqlite3_column_int(st, 7);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    /* Newest first from the index; the engine reads in time order. */
+    for (int i = 0; i < *n / 2; i++) {
+        struct whb_hist_event t = out[i];
+        out[i] = out[*n - 1 - i];
+        out[*n - 1 - i] = t;
+    }
+    return 0;
+}
+
+int whb_sqlite_get_gaps(struct whb_store *base, const char *machine_id, struct whb_store_gap *out,
+                        int max, int *n)
+{
+    sqlite3_stmt *st = stmt(base, RD_GAPS);
+    *n = 0;
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, max);
+    while (*n < max && sqlite3_step(st) == SQLITE_ROW) {
+        out[*n].start_ms = sqlite3_column_int64(st, 0);
+        out[*n].end_ms = sqlite3_column_int64(st, 1);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+static int gap_near(struct whb_store *base, const char *machine_id, int64_t from, int64_t to)
+{
+    sqlite3_stmt *st = stmt(base, RD_GAP_NEAR);
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
+}
+
+int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
+                          const struct whb_machine_view *m, int64_t now, int64_t anchor,
+                          int64_t window, struct whb_peer_group *out)
+{
+    enum read_id id = kind == WHB_PEERS_SWITCH ? RD_PEERS_SWITCH
+                      : kind == WHB_PEERS_ACCESS_POINT ? RD_PEERS_AP : RD_PEERS_SUBNET;
+    const char *key = kind == WHB_PEERS_SWITCH ? m->sw_chassis
+                      : kind == WHB_PEERS_ACCESS_POINT ? m->bssid : m->subnet;
+    memset(out, 0, sizeof(*out));
+    out->kind = kind;
+    if (!key[0])
+        return WHB_ENOTFOUND;
+    if (kind == WHB_PEERS_SWITCH)
+        snprintf(out->label, sizeof(out->label), "%.90s (%.90s)", m->sw_name[0] ? m->sw_name : "switch",
+                 m->sw_chassis);
+    else if (kind == WHB_PEERS_ACCESS_POINT)
+        snprintf(out->label, sizeof(out->label), "%s (SSID %s)", m->bssid, m->ssid);
+    else
+        snprintf(out->label, sizeof(out->label), "%s", m->subnet);
+    sqlite3_stmt *st = stmt(base, id);
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    /* Collect first: gap_near uses another statement while this one is open. */
+    struct peer {
+        char id[65], port[32];
+        int64_t last_seen, due;
+    } *peers = calloc(PEER_SCAN_MAX, sizeof(*peers));
+    if (!peers) {
+        sqlite3_reset(st);
+        return WHB_ENOMEM;
+    }
+    unsigned n = 0;
+    while (n < PEER_SCAN_MAX && sqlite3_step(st) == SQLITE_ROW) {
+        text(st, 0, peers[n].id, sizeof(peers[n].id));
+        peers[n].last_seen = sqlite3_column_int64(st, 1);
+        peers[n].due = sqlite3_column_int64(st, 2);
+        text(st, 3, peers[n].port, sizeof(peers[n].port));
+        n++;
+    }
+    sqlite3_reset(st);
+    size_t used = 0;
+    for (unsigned i = 0; i < n; i++) {
+        out->total++;
+        int silent = peers[i].due < now;
+        out->healthy += !silent;
+        int near = silent && llabs(peers[i].last_seen - anchor) <= window;
+        if (!near)
+            near = gap_near(base, peers[i].id, anchor - window, anchor + window);
+        if (!near)
+            continue;
+        out->together++;
+        if (peers[i].port[0] && used + strlen(peers[i].port) + 2 < sizeof(out->ports))
+            used += (size_t)snprintf(out->ports + used, sizeof(out->ports) - used, "%s%s",
+                                     used ? "," : "", peers[i].port);
+    }
+    free(peers);
+    return 0;
+}
+
+int whb_sqlite_each_machine(struct whb_store *base, const struct whb_store_filter *f, int64_t now,
+                            whb_store_machine_fn fn, void *arg)
+{
+    enum read_id id = f->kind == WHB_FILTER_SILENT   ? RD_SILENT
+                      : f->kind == WHB_FILTER_SWITCH ? RD_SWITCH
+                      : f->kind == WHB_FILTER_WIFI   ? RD_WIFI
+                      : f->kind == WHB_FILTER_WSUS_FAILING ? RD_WSUS_GROUPS
+                                                     : RD_ALL;
+    sqlite3_stmt *st = stmt(base, id);
+    struct whb_machine_view m;
+    if (!st)
+        return WHB_ESTORE;
+    int64_t limit = f->limit ? (int64_t)f->limit : -1;
+    if (id == RD_SILENT || id == RD_WSUS_GROUPS) {
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_int64(st, 2, limit);
+    } else {
+        sqlite3_bind_text(st, 1, f->a ? f->a : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, f->b ? f->b : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, limit);
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        machine_row(st, &m);
+        if (fn(&m, arg))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_wsus_failing(struct whb_store *base, const char *cls, int64_t now, unsigned *n)
+{
+    sqlite3_stmt *st = stmt(base, RD_WSUS_FAILING);
+    *n = 0;
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, cls, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, now);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = (unsigned)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int whb_sqlite_wsus_import(struct whb_store *base, const struct whb_wsus_computer *rows, size_t n,
+                           int64_t now)
+{
+    sqlite3 *db = sq(base)->db;
+    sqlite3_stmt *ins = NULL;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM wsus_computers;", NULL, NULL, NULL) ||
+        sqlite3_prepare_v2(db,
+                           "INSERT OR REPLACE INTO wsus_computers(fqdn, ip, last_status_ms,"
+                           " last_sync_ms, imported_ms) VALUES(?,?,?,?,?)",
+                           -1, &ins, NULL))
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_text(ins, 1, rows[i].fqdn, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, rows[i].ip, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 3, rows[i].last_status_ms);
+        sqlite3_bind_int64(ins, 4, rows[i].last_sync_ms);
+        sqlite3_bind_int64(ins, 5, now);
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            goto fail;
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL))
+        goto fail;
+    return 0;
+fail:
+    whb_log_error("store: wsus import: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(ins);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return WHB_ESTORE;
+}
