@@ -1,0 +1,18 @@
+/* The CLI's side of the read API: GET or POST with libcurl, JSON back with jansson. */
+#ifndef WHB_CLI_CLIENT_H
+#define WHB_CLI_CLIENT_H
+
+#include <jansson.h>
+
+struct whb_cli {
+    const char *url;    /* collector base URL, e.g. https://whb.corp.example:8443 */
+    const char *ca;     /* CA file for the collector's certificate */
+    char token[256];    /* admin token, "" for loopback */
+};
+
+/* Returns the decoded document and the HTTP status; NULL with why when the collector could not
+ * be reached or did not answer JSON. */
+json_t *whb_cli_call(const struct whb_cli *c, const char *method, const char *path,
+                     const char *body, long *status, char *why, size_t whylen);
+
+#endif
