@@ -1,0 +1,315 @@
+/* The explanation engine, table-driven: one case per reason and per ambiguity (shutdown last
+ * gasp vs power loss; cable unplugged vs port disabled on one machine vs many; ...). Time is an
+ * argument, so every case is deterministic. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "explain/explain.h"
+#include "whb.pb-c.h"
+
+#define K(n) WHB__V1__EVENT_KIND__EVENT_KIND_##n
+#define T0 1764000000000LL /* the machine's last report */
+#define MIN 60000LL
+
+struct ev {
+    int64_t at; /* relative to T0 */
+    int kind;
+    const char *adapter;
+    unsigned code;
+    const char *detail;
+    int64_t since;
+};
+
+struct peers {
+    int kind; /* -1: none */
+    unsigned total, together, healthy;
+};
+
+struct tcase {
+    const char *name;
+    int wireless, no_machine, on_battery;
+    int64_t now;           /* relative to T0 */
+    int64_t gap_end;       /* relative to T0; 0: a "now" case, else a gap [T0, T0 + gap_end] */
+    const char *wsus_class;
+    unsigned wsus_http, wsus_failing;
+    int update_service;
+    struct ev evs[8];
+    struct peers peers;
+    enum whb_reason want;
+    enum whb_confidence want_conf;
+    const char *want_text;   /* must appear in summary, evidence or next step */
+    enum whb_reason want_alt; /* must be among the alternatives; UNKNOWN: not checked */
+};
+
+static const struct tcase cases[] = {
+    {"reporting and WSUS answers", .now = 30000, .wsus_class = "ok", .update_service = -1,
+     .want = WHB_REASON_REPORTING, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_alt = WHB_REASON_UNKNOWN},
+    {"online but WSUS 503 for many", .now = 30000, .wsus_class = "http_503", .wsus_http = 503,
+     .wsus_failing = 12, .update_service = -1, .want = WHB_REASON_WSUS_UNAVAILABLE,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "12 online machines",
+     .want_alt = WHB_REASON_UNKNOWN},
+    {"online, update service stopped", .now = 30000, .wsus_class = "ok", .update_service = 0,
+     .want = WHB_REASON_UPDATE_SERVICE_STOPPED, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_alt = WHB_REASON_UNKNOWN},
+    {"never reported", .no_machine = 1, .want = WHB_REASON_NO_AGENT,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_UNKNOWN},
+    {"last gasp hibernate", .now = 30 * MIN, .update_service = -1,
+     .evs = {{-2000, K(HIBERNATE), "", 0, "going to hibernate", 0}},
+     .want = WHB_REASON_HIBERNATION, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "hibernated", .want_alt = WHB_REASON_UNKNOWN},
+    {"last gasp sleep", .now = 30 * MIN, .update_service = -1,
+     .evs = {{-2000, K(SUSPEND), "", 0, "going to sleep", 0}}, .want = WHB_REASON_SLEEP,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_UNKNOWN},
+    {"last gasp shutdown", .now = 30 * MIN, .update_service = -1,
+     .evs = {{-1000, K(SHUTDOWN), "", 0, "shutting down", 0}}, .want = WHB_REASON_TURNED_OFF,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "shut down", .want_alt = WHB_REASON_UNKNOWN},
+    {"agent stopped", .now = 30 * MIN, .update_service = -1,
+     .evs = {{-1000, K(AGENT_STOP), "", 0, "agent stopping", 0}},
+     .want = WHB_REASON_AGENT_STOPPED, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_alt = WHB_REASON_UNKNOWN},
+    /* Power loss vs pulled cable: no last gasp; nothing tells them apart until it returns. */
+    {"silent without last gasp, alone", .now = 30 * MIN, .update_service = -1,
+     .peers = {WHB_PEERS_SWITCH, 20, 1, 19}, .want = WHB_REASON_LOST_CONNECTIVITY,
+     .want_conf = WHB_CONFIDENCE_LOW, .want_alt = WHB_REASON_CABLE_UNPLUGGED},
+    {"silent without last gasp: power loss is an alternative", .now = 30 * MIN,
+     .update_service = -1, .peers = {WHB_PEERS_SWITCH, 20, 1, 19},
+     .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_LOW,
+     .want_alt = WHB_REASON_TURNED_OFF},
+    {"a shutdown that was followed by a start is not the last word", .now = 30 * MIN,
+     .update_service = -1,
+     .evs = {{-20 * MIN, K(SHUTDOWN), "", 0, "", 0}, {-10 * MIN, K(AGENT_START), "", 0, "", 0}},
+     .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_LOW,
+     .want_alt = WHB_REASON_UNKNOWN},
+    /* One machine vs many on the same switch. */
+    {"many on one switch", .now = 30 * MIN, .update_service = -1,
+     .peers = {WHB_PEERS_SWITCH, 24, 4, 20}, .want = WHB_REASON_PORT_DISABLED,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "ports Gi1/0/7",
+     .want_alt = WHB_REASON_UNKNOWN},
+    {"a whole switch", .now = 30 * MIN, .update_service = -1,
+     .peers = {WHB_PEERS_SWITCH, 6, 6, 0}, .want = WHB_REASON_PORT_DISABLED,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "the switch or its uplink",
+     .want_alt = WHB_REASON_UNKNOWN},
+    {"an access point's clients together", .wireless = 1, .now = 30 * MIN,
+     .update_service = -1, .peers = {WHB_PEERS_ACCESS_POINT, 9, 3, 6},
+     .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "access point", .want_alt = WHB_REASON_UNKNOWN},
+    {"wireless association failures before silence", .wireless = 1, .now = 30 * MIN,
+     .update_service = -1,
+     .evs = {{-5 * MIN, K(WIFI_ASSOC_FAILED), "wlan0", 17, "status 17", 0},
+             {-3 * MIN, K(WIFI_ASSOC_FAILED), "wlan0", 17, "status 17", 0}},
+     .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "code 17", .want_alt = WHB_REASON_UNKNOWN},
+    {"flapping link before silence", .now = 30 * MIN, .update_service = -1,
+     .evs = {{-9 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {-8 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {-6 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {-5 * MIN, K(LINK_ERRORS), "eth0", 0, "rx_errors +40 crc +38", 0}},
+     .want = WHB_REASON_FAULTY_ADAPTER, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "dropped 3 times", .want_alt = WHB_REASON_UNKNOWN},
+    /* Afterwards: the gap [T0, T0 + gap_end], explained by the events the machine spooled. */
+    {"gap: cable unplugged", .now = 200 * MIN, .gap_end = 150 * MIN, .update_service = -1,
+     .evs = {{1 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {149 * MIN, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 20, 1, 19}, .want = WHB_REASON_CABLE_UNPLUGGED,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "network cable unplugged for 2 h 28 min",
+     .want_alt = WHB_REASON_UNKNOWN},
+    {"gap: the same carrier loss on many ports", .now = 200 * MIN, .gap_end = 150 * MIN,
+     .update_service = -1,
+     .evs = {{1 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {149 * MIN, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 20, 5, 15}, .want = WHB_REASON_PORT_DISABLED,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_CABLE_UNPLUGGED},
+    {"gap: adapter disabled on the machine", .now = 200 * MIN, .gap_end = 60 * MIN,
+     .update_service = -1,
+     .evs = {{1 * MIN, K(ADMIN_DOWN), "eth0", 0, "", 0},
+             {59 * MIN, K(ADMIN_UP), "eth0", 0, "", 0}},
+     .want = WHB_REASON_ADAPTER_DISABLED, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "disabled for 58 min", .want_alt = WHB_REASON_UNKNOWN},
+    {"gap: hibernation", .now = 600 * MIN, .gap_end = 480 * MIN, .update_service = -1,
+     .evs = {{0, K(HIBERNATE), "", 0, "going to hibernate", 0},
+             {479 * MIN, K(RESUME), "", 0, "asleep for 7 h 59 min", 0}},
+     .want = WHB_REASON_HIBERNATION, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "hibernated for 7 h 59 min", .want_alt = WHB_REASON_UNKNOWN},
+    {"gap: orderly shutdown", .now = 600 * MIN, .gap_end = 480 * MIN, .update_service = -1,
+     .evs = {{0, K(SHUTDOWN), "", 0, "shutting down", 0},
+             {479 * MIN, K(AGENT_START), "", 0, "whb-agent", 0}},
+     .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "shut down for 7 h 59 min", .want_alt = WHB_REASON_UNKNOWN},
+    {"gap: power loss", .now = 600 * MIN, .gap_end = 480 * MIN, .update_service = -1,
+     .evs = {{479 * MIN, K(AGENT_START), "", 0, "whb-agent", 0},
+             {479 * MIN, K(UNCLEAN_STOP), "", 0, "the previous boot ended without a clean stop",
+              T0}},
+     .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "power loss", .want_alt = WHB_REASON_UNKNOWN},
+    {"gap: moved to another switch and subnet", .now = 600 * MIN, .gap_end = 300 * MIN,
+     .update_service = -1,
+     .evs = {{299 * MIN, K(LLDP_CHANGED), "eth0", 0, "switch sw-2 (aa) port 3", 0},
+             {299 * MIN, K(NETWORK_CHANGED), "eth0", 0, "10.9.0.5/24 gw 10.9.0.1", 0}},
+     .want = WHB_REASON_REMOVED, .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "sw-2",
+     .want_alt = WHB_REASON_UNKNOWN},
+    {"gap: sleep nobody announced", .now = 600 * MIN, .gap_end = 90 * MIN, .update_service = -1,
+     .evs = {{89 * MIN, K(SLEEP_DETECTED), "", 0, "asleep for 1 h 29 min without notification",
+              0}},
+     .want = WHB_REASON_SLEEP, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_alt = WHB_REASON_UNKNOWN},
+    {"gap: wireless could not associate", .wireless = 1, .now = 600 * MIN, .gap_end = 60 * MIN,
+     .update_service = -1,
+     .evs = {{1 * MIN, K(WIFI_DISCONNECTED), "wlan0", 2, "", 0},
+             {5 * MIN, K(WIFI_ASSOC_FAILED), "wlan0", 17, "", 0},
+             {30 * MIN, K(WIFI_ASSOC_FAILED), "wlan0", 17, "", 0}},
+     .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_alt = WHB_REASON_UNKNOWN},
+    {"gap: on, but no network", .now = 600 * MIN, .gap_end = 60 * MIN, .update_service = -1,
+     .evs = {{2 * MIN, K(DELIVERY_FAILED), "", 0, "Couldn't connect to server", 0},
+             {3 * MIN, K(HEARTBEAT), "", 0, "undelivered", 0},
+             {4 * MIN, K(HEARTBEAT), "", 0, "undelivered", 0}},
+     .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "2 heartbeats", .want_alt = WHB_REASON_UNKNOWN},
+};
+
+static void build(const struct tcase *c, struct whb_machine_view *m, struct whb_hist_event *evs,
+                  struct whb_explain_input *in)
+{
+    memset(m, 0, sizeof(*m));
+    snprintf(m->machine_id, sizeof(m->machine_id), "m-42");
+    snprintf(m->fqdn, sizeof(m->fqdn), "pc-042.corp.example");
+    m->last_seen_ms = T0;
+    m->interval_s = 60;
+    m->due_ms = T0 + 180000;
+    m->wireless = c->wireless;
+    m->on_battery = c->on_battery;
+    m->carrier = 1;
+    snprintf(m->primary_if, sizeof(m->primary_if), c->wireless ? "wlan0" : "eth0");
+    if (c->wireless) {
+        snprintf(m->ssid, sizeof(m->ssid), "Corp");
+        snprintf(m->bssid, sizeof(m->bssid), "a0:b1:c2:d3:e4:f5");
+        m->wifi_associated = 1;
+    } else {
+        snprintf(m->sw_chassis, sizeof(m->sw_chassis), "00:11:22:33:44:55");
+        snprintf(m->sw_name, sizeof(m->sw_name), "sw-access-1");
+        snprintf(m->sw_port, sizeof(m->sw_port), "Gi1/0/7");
+    }
+    snprintf(m->wsus_class, sizeof(m->wsus_class), "%s", c->wsus_class ? c->wsus_class : "");
+    m->wsus_http = c->wsus_http;
+    m->update_service = c->update_service;
+    memset(in, 0, sizeof(*in));
+    in->now_ms = T0 + c->now;
+    in->m = c->no_machine ? NULL : m;
+    in->host = "pc-042";
+    int n = 0;
+    for (; n < 8 && c->evs[n].kind; n++) {
+        memset(&evs[n], 0, sizeof(evs[n]));
+        evs[n].at_ms = T0 + c->evs[n].at;
+        evs[n].kind = c->evs[n].kind;
+        snprintf(evs[n].adapter, sizeof(evs[n].adapter), "%s", c->evs[n].adapter);
+        evs[n].reason_code = c->evs[n].code;
+        snprintf(evs[n].detail, sizeof(evs[n].detail), "%s", c->evs[n].detail);
+        evs[n].since_ms = c->evs[n].since;
+    }
+    in->events = evs;
+    in->n_events = n;
+    in->wsus_failing = c->wsus_failing;
+    if (c->peers.total) {
+        struct whb_peer_group *p = &in->peers[in->n_peers++];
+        p->kind = c->peers.kind;
+        p->total = c->peers.total;
+        p->together = c->peers.together;
+        p->healthy = c->peers.healthy;
+        snprintf(p->label, sizeof(p->label), "sw-access-1 (00:11:22:33:44:55)");
+        snprintf(p->ports, sizeof(p->ports), "Gi1/0/7,Gi1/0/8,Gi1/0/9");
+    }
+    if (c->gap_end) {
+        in->gap_start_ms = T0;
+        in->gap_end_ms = T0 + c->gap_end;
+    }
+}
+
+static int mentions(const struct whb_explanation *x, const char *text)
+{
+    if (strstr(x->summary, text) || strstr(x->next_step, text) || strstr(x->confidence_why, text))
+        return 1;
+    for (int i = 0; i < x->n_evidence; i++)
+        if (strstr(x->evidence[i].text, text))
+            return 1;
+    return 0;
+}
+
+static void run_case(void **state)
+{
+    const struct tcase *c = *state;
+    struct whb_machine_view m;
+    struct whb_hist_event evs[8];
+    struct whb_explain_input in;
+    struct whb_explanation x, again;
+    build(c, &m, evs, &in);
+    if (c->gap_end)
+        whb_explain_gap(&in, &x);
+    else
+        whb_explain_now(&in, &x);
+    if (x.reason != c->want)
+        fail_msg("%s: reason %s, want %s (%s)", c->name, whb_reason_info(x.reason)->id,
+                 whb_reason_info(c->want)->id, x.confidence_why);
+    if (x.confidence != c->want_conf)
+        fail_msg("%s: confidence %s, want %s", c->name, whb_confidence_name(x.confidence),
+                 whb_confidence_name(c->want_conf));
+    if (c->want_text && !mentions(&x, c->want_text))
+        fail_msg("%s: nothing mentions '%s' (summary: %s)", c->name, c->want_text, x.summary);
+    if (c->want_alt != WHB_REASON_UNKNOWN) {
+        int found = 0;
+        for (int i = 0; i < x.n_alternatives; i++)
+            found |= x.alternatives[i].reason == c->want_alt;
+        if (!found)
+            fail_msg("%s: %s not among the alternatives", c->name,
+                     whb_reason_info(c->want_alt)->id);
+    }
+    assert_true(x.next_step[0] != '\0');
+    /* Silent machines say since when; every answer has evidence unless there is no machine. */
+    if (!c->no_machine)
+        assert_true(x.n_evidence > 0);
+    if (!c->gap_end && !c->no_machine && c->now > 180000)
+        assert_int_equal(x.silent_since_ms, T0);
+    /* Deterministic: the same input gives the same answer, byte for byte. */
+    if (c->gap_end)
+        whb_explain_gap(&in, &again);
+    else
+        whb_explain_now(&in, &again);
+    assert_memory_equal(&x, &again, sizeof(x));
+}
+
+static void catalog_is_complete(void **state)
+{
+    (void)state;
+    int documented = 0;
+    for (int r = 0; r < WHB_REASON_COUNT_; r++) {
+        const struct whb_reason_info *i = whb_reason_info(r);
+        assert_int_equal(i->reason, r);
+        assert_ptr_equal(whb_reason_by_id(i->id), i);
+        assert_true(i->term[0] && i->next_step[0]);
+        documented += i->documented;
+        /* Ours say so in their wording. */
+        if (!i->documented && r != WHB_REASON_REPORTING && r != WHB_REASON_UNKNOWN)
+            assert_non_null(strstr(i->term, "not in the WSUS list"));
+    }
+    /* The page lists: turned off, lost connectivity and its four causes, hibernation, removed. */
+    assert_int_equal(documented, 8);
+    assert_string_equal(whb_reason_info(WHB_REASON_CABLE_UNPLUGGED)->term,
+                        "The network cable is unplugged");
+    assert_int_equal(whb_reason_info(WHB_REASON_PORT_DISABLED)->parent,
+                     WHB_REASON_LOST_CONNECTIVITY);
+}
+
+int main(void)
+{
+    enum { N = sizeof(cases) / sizeof(cases[0]) };
+    struct CMUnitTest tests[N + 1];
+    for (int i = 0; i < N; i++)
+        tests[i] = (struct CMUnitTest){cases[i].name, run_case, NULL, NULL, (void *)&cases[i]};
+    tests[N] = (struct CMUnitTest)cmocka_unit_test(catalog_is_complete);
+    return _cmocka_run_group_tests("explain", tests, N + 1, NULL, NULL);
+}
