@@ -44,6 +44,7 @@ struct whb_agent {
     char failure_class[64];
     int64_t failure_event_at;
     int failing;
+    int shutting_down; /* a shutdown was announced: the service stop that follows is part of it */
     int stop;
     int want_flush;
 };
@@ -139,7 +140,7 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     if (!whb_persist_enrolled(a->cfg.state_dir))
         whb_persist_set_enrolled(a->cfg.state_dir);
     whb_sender_enrolled(a->sender);
-    if (res.interval_s >= 10 && res.interval_s <= 86400 && res.interval_s != a->interval_s) {
+    if (res.interval_s >= 1 && res.interval_s <= 86400 && res.interval_s != a->interval_s) {
         whb_log_info("heartbeat interval %u s (asked by the collector)", res.interval_s);
         a->interval_s = res.interval_s;
     }
@@ -244,9 +245,15 @@ static void on_power(struct whb_agent *a, struct whb_os_event *ev)
         {WHB_OS_SHUTDOWN, WHB__V1__EVENT_KIND__EVENT_KIND_SHUTDOWN, "shutting down"},
         {WHB_OS_STOP, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_STOP, "agent stopping"},
     };
+    if (ev->kind == WHB_OS_STOP && a->shutting_down) {
+        a->plat->ops->power_done(a->plat, ev);
+        a->stop = 1;
+        return;
+    }
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (map[i].os != ev->kind)
             continue;
+        a->shutting_down |= ev->kind == WHB_OS_SHUTDOWN;
         whb_log_info("last gasp: %s", map[i].what);
         record_simple(a, map[i].kind, ev->event.detail[0] ? ev->event.detail : map[i].what, 0, 1);
         if (ev->kind == WHB_OS_SUSPEND || ev->kind == WHB_OS_HIBERNATE)

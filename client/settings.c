@@ -14,11 +14,11 @@
 const struct whb_setting whb_settings[] = {
     {"collector_url", "CollectorUrl", WHB_SETTING_TEXT, F(collector_url), 0, 0, NULL, "",
      "URL the agent reports to, e.g. https://whb.corp.example:8443/v1/report"},
-    {"interval", "HeartbeatIntervalSeconds", WHB_SETTING_UINT, F(interval_s), 10, 86400, NULL,
+    {"interval", "HeartbeatIntervalSeconds", WHB_SETTING_UINT, F(interval_s), 1, 86400, NULL,
      "60", "Seconds between heartbeats (the collector's ack may change it)"},
     {"wsus_url", "WsusProbeUrl", WHB_SETTING_TEXT, F(wsus_url), 0, 0, NULL, "",
      "WSUS URL to probe; empty: the WUServer policy on Windows, no probe elsewhere"},
-    {"wsus_interval", "WsusProbeIntervalSeconds", WHB_SETTING_UINT, F(wsus_interval_s), 60,
+    {"wsus_interval", "WsusProbeIntervalSeconds", WHB_SETTING_UINT, F(wsus_interval_s), 5,
      86400, NULL, "900", "Seconds between WSUS probes (also probed after a network change)"},
     {"identity", "IdentityMode", WHB_SETTING_CHOICE, F(identity), 0, 0, "key|mtls", "key",
      "key: enrollment token once, then the machine's own key; mtls: client certificate"},

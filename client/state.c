@@ -126,6 +126,11 @@ int whb_state_diff(const struct whb_state *before, const struct whb_state *after
                 snprintf(e->detail, sizeof(e->detail), "%s %s admin %s carrier %s", b->mac,
                          b->type == WHB_ADAPTER_WIRELESS ? "wireless" : "wired",
                          b->admin_up ? "up" : "down", b->carrier ? "up" : "down");
+            /* A new adapter that arrives with addresses puts the machine on a network. */
+            if (b->n_addrs && (e = emit(&k, WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED,
+                                        b->name)))
+                snprintf(e->detail, sizeof(e->detail), "%s gw %s", b->addrs[0],
+                         b->gateway[0] ? b->gateway : "none");
             continue;
         }
         diff_adapter(&k, a, b);

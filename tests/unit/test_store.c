@@ -191,6 +191,27 @@ static void due_index_finds_silent_machines(void **state)
                      1);
 }
 
+/* A report after the due time closes a silence: it is kept as a gap. */
+static void late_report_records_a_gap(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *s = sample_new(7, 1, 0);
+    assert_int_equal(put(f->store, s, 0xaa, 1, 1000, &res), 0);
+    s->report.seq = 2;
+    assert_int_equal(put(f->store, s, 0xaa, 0, 60000, &res), 0); /* within 3 x 60 s */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM gaps"), 0);
+    s->report.seq = 3;
+    assert_int_equal(put(f->store, s, 0xaa, 0, 600000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT start_ms FROM gaps"), 60000);
+    assert_int_equal(count(f->path, "SELECT end_ms FROM gaps"), 600000);
+    /* The attachment is kept from the snapshot for correlation. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE sw_name='sw-1' AND "
+                                    "sw_port='Gi1/0/8' AND subnet='10.0.0.0/16'"),
+                     1);
+    sample_free(s);
+}
+
 static void reopening_keeps_schema_version(void **state)
 {
     struct fixture *f = *state;
@@ -198,7 +219,12 @@ static void reopening_keeps_schema_version(void **state)
     char why[128];
     assert_int_equal(whb_store_sqlite.open(f->path, &again, why, sizeof(why)), 0);
     again->ops->close(again);
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 1);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 2);
+    /* Version 2's columns and tables are there. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
+                                    "WHERE name IN ('sw_chassis','bssid','subnet','wsus_class')"),
+                     4);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM gaps"), 0);
     /* WAL is a property of the file: a fresh connection sees it. */
     sqlite3 *db;
     sqlite3_stmt *st;
@@ -220,6 +246,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(mtls_machine_cannot_change_name, setup, teardown),
         cmocka_unit_test_setup_teardown(same_boot_and_seq_is_stored_once, setup, teardown),
         cmocka_unit_test_setup_teardown(due_index_finds_silent_machines, setup, teardown),
+        cmocka_unit_test_setup_teardown(late_report_records_a_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(reopening_keeps_schema_version, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
