@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes a throwaway PKI for tests and demos in DIR: a CA, the collector's server certificate
-# (localhost, 127.0.0.1), machine certificates for pc-1 and pc-2 (DNS SAN) and pc-3 (CN only),
-# and a machine certificate from a CA the collector does not trust.
+# (localhost, 127.0.0.1, and the e2e test network's 10.99.0.1 and 10.98.0.1), machine
+# certificates for pc-1 and pc-2 (DNS SAN) and pc-3 (CN only), and a machine certificate from a
+# CA the collector does not trust.
 set -eu
 dir=${1:?usage: make-certs.sh DIR}
 mkdir -p "$dir"
@@ -21,7 +22,7 @@ for ca in ca rogue-ca; do
         -subj "/CN=wsus-heartbeat test $ca" -days $days -out $ca.crt 2>/dev/null
 done
 subj server localhost
-sign server ca "subjectAltName=DNS:localhost,IP:127.0.0.1
+sign server ca "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:10.99.0.1,IP:10.98.0.1
 extendedKeyUsage=serverAuth"
 for n in 1 2; do
     subj pc-$n pc-$n.corp.example

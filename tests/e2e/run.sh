@@ -1,0 +1,277 @@
+#!/bin/bash
+# End-to-end scenarios: real kernel events on client namespaces -> whb-agent -> spool -> TLS ->
+# whb-collector -> engine -> whb. Each scenario builds and removes its own network (lib.sh) and
+# asserts `whb why HOST --json` while the machine is silent and `whb history HOST` after it
+# returns. Needs root (network namespaces). Usage: run.sh BUILD_DIR [SCENARIO...]
+set -u
+build=${1:?usage: run.sh BUILD_DIR [SCENARIO...]}
+shift
+export E2E_BIN=$(cd "$build" && pwd)/bin
+cd "$(dirname "$0")"
+source ./lib.sh
+
+if [ "$(id -u)" -ne 0 ] || ! ip netns add whb-probe 2>/dev/null; then
+    echo "e2e: UNAVAILABLE: network namespaces need root (and CAP_SYS_ADMIN); NOT RUN" >&2
+    exit 77
+fi
+ip netns del whb-probe
+# A previous run that was killed may have left namespaces behind.
+for ns in $(ip netns list | awk '{print $1}' | grep '^whb-'); do ip netns del "$ns"; done
+
+SILENT_WAIT=30   # seconds to notice a silence: 3 heartbeats of 2 s, plus margin
+BACK_WAIT=30
+
+# --- scenarios: each returns 0 when every assertion held -------------------------------------
+
+scenario_cable_unplugged() {
+    e2e_setup 2
+    start_agent 1; start_agent 2
+    wait_for 20 "pc-1 sees its switch port" has_switch pc-1 sw-access-1 || return 1
+    log "the switch-side end of pc-1's cable goes away"
+    ip netns add ${NS_PREFIX}limbo
+    ip -n ${NS_PREFIX}sw1 link set swp1 netns ${NS_PREFIX}limbo
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    local r
+    r=$(why_field pc-1 .reason)
+    expect_eq "why pc-1 while silent (no last gasp, alone on its switch)" "$r" lost_connectivity || return 1
+    expect_eq "cable_unplugged among the alternatives" \
+        "$(why_field pc-1 '[.alternatives[].reason] | index("cable_unplugged") != null')" true || return 1
+    expect_eq "pc-2 unaffected" "$(why_field pc-2 .status)" reporting || return 1
+    sleep 3
+    log "cable back in"
+    ip -n ${NS_PREFIX}limbo link set swp1 netns ${NS_PREFIX}sw1
+    nsx sw1 ip link set swp1 master br0 up
+    wait_for $BACK_WAIT "pc-1 back" is_reporting pc-1 || return 1
+    wait_for 10 "history of pc-1" history_has pc-1 cable_unplugged || { whb history pc-1; return 1; }
+    log "ok   history: $(whb history pc-1 --json | jq -r '.gaps[0].summary')"
+}
+
+scenario_ports_disabled() {
+    e2e_setup 5
+    for i in 1 2 3 4 5; do start_agent $i; done
+    for i in 1 2 3 4 5; do
+        wait_for 20 "pc-$i on sw-access-1" has_switch pc-$i sw-access-1 || return 1
+    done
+    log "network team disables ports swp2, swp3, swp4 at once"
+    for p in 2 3 4; do nsx sw1 ip link set swp$p down; done
+    for i in 2 3 4; do wait_for $SILENT_WAIT "pc-$i silent" is_silent pc-$i || return 1; done
+    for i in 2 3 4; do
+        expect_eq "why pc-$i" "$(why_field pc-$i .reason)" port_disabled || return 1
+    done
+    expect_eq "next step names the switch" \
+        "$(why_field pc-3 '.next_step | test("sw-access-1")')" true || return 1
+    local outages
+    outages=$(whb outages --json)
+    expect_eq "one correlated outage" "$(jq '[.outages[] | select(.kind=="switch")] | length' <<<"$outages")" 1 || return 1
+    expect_eq "with three machines" "$(jq '.outages[] | select(.kind=="switch") | .machines_count' <<<"$outages")" 3 || return 1
+    expect_eq "pc-1 still reporting" "$(why_field pc-1 .status)" reporting || return 1
+    log "ports enabled again"
+    for p in 2 3 4; do nsx sw1 ip link set swp$p up; done
+    for i in 2 3 4; do wait_for $BACK_WAIT "pc-$i back" is_reporting pc-$i || return 1; done
+    for i in 2 3 4; do wait_for 10 "history pc-$i" history_has pc-$i port_disabled || { whb history pc-$i; return 1; }; done
+    log "ok   history pc-2: $(whb history pc-2 --json | jq -r '.gaps[0].summary')"
+}
+
+scenario_adapter_disabled() {
+    e2e_setup 1
+    start_agent 1
+    wait_for 20 "pc-1 reporting" is_reporting pc-1 || return 1
+    log "adapter disabled on the machine"
+    nsx c1 ip link set eth0 down
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    expect_eq "why pc-1 while silent" "$(why_field pc-1 .status)" not_reporting || return 1
+    sleep 2
+    nsx c1 ip link set eth0 up
+    nsx c1 ip route replace default via 10.99.0.1
+    wait_for $BACK_WAIT "pc-1 back" is_reporting pc-1 || return 1
+    wait_for 10 "history" history_has pc-1 adapter_disabled || { whb history pc-1; return 1; }
+    log "ok   history: $(whb history pc-1 --json | jq -r '.gaps[0].summary')"
+}
+
+scenario_faulty_adapter() {
+    e2e_setup 1
+    start_agent 1
+    wait_for 20 "pc-1 on its port" has_switch pc-1 sw-access-1 || return 1
+    log "the link flaps"
+    for k in 1 2 3 4; do
+        nsx sw1 ip link set swp1 down; sleep 0.4; nsx sw1 ip link set swp1 up; sleep 1.5
+    done
+    wait_for 30 "the flaps reached the collector" \
+        bash -c "[ \$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --url https://127.0.0.1:8443 --ca $W/certs/ca.crt history pc-1 --json | jq '[.events[] | select(.kind==\"carrier_lost\")] | length') -ge 4 ]" || return 1
+    log "then it stays down"
+    nsx sw1 ip link set swp1 down
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    expect_eq "why pc-1" "$(why_field pc-1 .reason)" faulty_adapter || { whb why pc-1; return 1; }
+}
+
+power_scenario() { # hook-command reason
+    local cmd=$1 reason=$2
+    e2e_setup 1
+    start_agent 1
+    wait_for 20 "pc-1 reporting" is_reporting pc-1 || return 1
+    log "the sleep hook runs: whb-agent --notify '$cmd'"
+    nsx c1 "$E2E_BIN/whb-agent" --state-dir "$W/c1" --notify "$cmd" || return 1
+    log "the machine freezes (SIGSTOP) and its link goes with it"
+    kill -STOP "$(agent_pid 1)"
+    nsx sw1 ip link set swp1 down
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    expect_eq "why pc-1 while silent" "$(why_field pc-1 .reason)" "$reason" || return 1
+    expect_eq "confidence" "$(why_field pc-1 .confidence)" high || return 1
+    log "resume"
+    nsx sw1 ip link set swp1 up
+    kill -CONT "$(agent_pid 1)"
+    nsx c1 "$E2E_BIN/whb-agent" --state-dir "$W/c1" --notify post || return 1
+    wait_for $BACK_WAIT "pc-1 back" is_reporting pc-1 || return 1
+    wait_for 10 "history" history_has pc-1 "$reason" || { whb history pc-1; return 1; }
+    log "ok   history: $(whb history pc-1 --json | jq -r '.gaps[0].summary')"
+}
+
+scenario_hibernate() { power_scenario "pre hibernate" hibernation; }
+scenario_sleep() { power_scenario "pre suspend" sleep; }
+
+scenario_shutdown_vs_power_loss() {
+    e2e_setup 2
+    start_agent 1; start_agent 2
+    wait_for 20 "both reporting" bash -c "true" || return 1
+    wait_for 20 "pc-1 reporting" is_reporting pc-1 || return 1
+    wait_for 20 "pc-2 reporting" is_reporting pc-2 || return 1
+    log "pc-1 shuts down in order; pc-2 loses power (SIGKILL, link cut)"
+    nsx c1 "$E2E_BIN/whb-agent" --state-dir "$W/c1" --notify shutdown || return 1
+    stop_agent 1 TERM
+    nsx sw1 ip link set swp1 down
+    stop_agent 2 KILL
+    nsx sw1 ip link set swp2 down
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    wait_for $SILENT_WAIT "pc-2 silent" is_silent pc-2 || return 1
+    expect_eq "pc-1: shut down" "$(why_field pc-1 .reason)" turned_off || return 1
+    expect_eq "pc-1: high confidence" "$(why_field pc-1 .confidence)" high || return 1
+    expect_eq "pc-2: no last gasp" "$(why_field pc-2 .reason)" lost_connectivity || return 1
+    expect_eq "pc-2: power loss is an alternative" \
+        "$(why_field pc-2 '[.alternatives[].reason] | index("turned_off") != null')" true || return 1
+    log "both come back"
+    nsx sw1 ip link set swp1 up; nsx sw1 ip link set swp2 up
+    start_agent 1; start_agent 2
+    wait_for $BACK_WAIT "pc-1 back" is_reporting pc-1 || return 1
+    wait_for $BACK_WAIT "pc-2 back" is_reporting pc-2 || return 1
+    wait_for 10 "history pc-1" history_has pc-1 turned_off || return 1
+    wait_for 10 "history pc-2" history_has pc-2 turned_off || return 1
+    local s1 s2
+    s1=$(whb history pc-1 --json | jq -r '.gaps[0].summary')
+    s2=$(whb history pc-2 --json | jq -r '.gaps[0].summary')
+    log "ok   pc-1: $s1"
+    log "ok   pc-2: $s2"
+    expect_eq "told apart: pc-1 shut down" "$(grep -c '^shut down' <<<"$s1")" 1 || return 1
+    expect_eq "told apart: pc-2 unclean" "$(grep -c 'without a clean shutdown' <<<"$s2")" 1 || return 1
+}
+
+scenario_removed() {
+    e2e_setup 1
+    start_agent 1
+    wait_for 20 "pc-1 on sw-access-1" has_switch pc-1 sw-access-1 || return 1
+    log "pc-1 is unplugged and carried to another switch and subnet"
+    nsx c1 ip link del eth0
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    client_add 1 2
+    wait_for $BACK_WAIT "pc-1 back" is_reporting pc-1 || return 1
+    wait_for 20 "pc-1 on sw-access-2" has_switch pc-1 sw-access-2 || return 1
+    wait_for 10 "history" history_has pc-1 removed || { whb history pc-1; return 1; }
+    log "ok   history: $(whb history pc-1 --json | jq -r '.gaps[0].summary')"
+}
+
+scenario_wireless_replay() {
+    # The only scenario not driven by the kernel: no radio exists on a test machine, so the
+    # replay backend plays nl80211 messages laid out as the kernel sends them (tests/data).
+    e2e_setup 1
+    local data=$E2E_SRC/tests/data
+    cat > "$W/wifi.scenario" <<SCN
+identity machine_id=m-e2e-1 fqdn=pc-1.corp.example os=replay
+0 wifi wlan0 ssid=Corp bssid=a0:b1:c2:d3:e4:f5 signal=-61 associated=1
+0 adapter wlan0 type=wireless addr=10.99.0.11/24 gw=10.99.0.1
+4000 nl80211 $(cat "$data/nl80211-disconnect-by-ap.hex")
+4100 wifi wlan0 associated=0
+4500 nl80211 $(cat "$data/nl80211-connect-refused.hex")
+5500 nl80211 $(cat "$data/nl80211-connect-refused.hex")
+9000 end
+SCN
+    start_agent 1 --platform replay --replay-file "$W/wifi.scenario"
+    wait_for 20 "pc-1 reporting" is_reporting pc-1 || return 1
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    expect_eq "why pc-1 while silent" "$(why_field pc-1 .reason)" wireless_association || return 1
+    expect_eq "802.11 status code in the evidence" \
+        "$(why_field pc-1 '[.evidence[].text] | map(test("code 17")) | any')" true || return 1
+    cat > "$W/wifi-back.scenario" <<SCN
+identity machine_id=m-e2e-1 fqdn=pc-1.corp.example os=replay
+0 wifi wlan0 ssid=Corp bssid=a0:b1:c2:d3:e4:f5 signal=-58 associated=1
+0 adapter wlan0 type=wireless addr=10.99.0.11/24 gw=10.99.0.1
+0 nl80211 $(cat "$data/nl80211-connect-ok.hex")
+SCN
+    start_agent 1 --platform replay --replay-file "$W/wifi-back.scenario"
+    wait_for $BACK_WAIT "pc-1 back" is_reporting pc-1 || return 1
+    wait_for 10 "history" history_has pc-1 wireless_association || { whb history pc-1; return 1; }
+}
+
+scenario_wsus_503() {
+    e2e_setup 3
+    for i in 1 2 3; do start_agent $i; done
+    for i in 1 2 3; do wait_for 20 "pc-$i reporting" is_reporting pc-$i || return 1; done
+    log "the WsusPool stops: the stand-in answers 503"
+    touch "$W/wsus-down"
+    for i in 1 2 3; do
+        wait_for 30 "pc-$i sees 503" bash -c "[ \"\$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --url https://127.0.0.1:8443 --ca $W/certs/ca.crt why pc-$i --json | jq -r .reason)\" = wsus_unavailable ]" || return 1
+    done
+    expect_eq "pc-2 is online" "$(why_field pc-2 .status)" reporting || return 1
+    expect_eq "high confidence" "$(why_field pc-2 .confidence)" high || return 1
+    local o
+    o=$(whb outages --json)
+    expect_eq "one WSUS-side outage" "$(jq '[.outages[] | select(.kind=="wsus")] | length' <<<"$o")" 1 || return 1
+    expect_eq "for all three" "$(jq '.outages[] | select(.kind=="wsus") | .machines_count' <<<"$o")" 3 || return 1
+    expect_eq "with the documented fix" \
+        "$(jq -r '.outages[] | select(.kind=="wsus") | .next_step | test("Private Memory Limit")' <<<"$o")" true || return 1
+    rm -f "$W/wsus-down"
+    wait_for 30 "WSUS back" bash -c "[ \"\$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --url https://127.0.0.1:8443 --ca $W/certs/ca.crt why pc-1 --json | jq -r .reason)\" = reporting ]" || return 1
+}
+
+scenario_collector_restart() {
+    e2e_setup 2
+    start_agent 1; start_agent 2
+    wait_for 20 "pc-1 reporting" is_reporting pc-1 || return 1
+    wait_for 20 "pc-2 reporting" is_reporting pc-2 || return 1
+    log "the collector dies (kill -9) while pc-1's link flaps three times"
+    stop_collector KILL
+    for k in 1 2 3; do nsx sw1 ip link set swp1 down; sleep 0.5; nsx sw1 ip link set swp1 up; sleep 1; done
+    sleep 4
+    log "the collector comes back"
+    start_collector || return 1
+    wait_for 30 "pc-1 delivered its spool" bash -c "[ \$(sqlite3 $W/collector.db \"select count(*) from events where machine_id='m-e2e-1' and kind=13\") -ge 3 ]" || return 1
+    sleep 5
+    expect_eq "each carrier loss stored once" \
+        "$(sqlite3 "$W/collector.db" "select count(*) from events where machine_id='m-e2e-1' and kind=13")" 3 || return 1
+    expect_eq "no (machine, boot, seq) twice" \
+        "$(sqlite3 "$W/collector.db" "select count(*) - count(distinct machine_id||boot_id||seq) from events")" 0 || return 1
+    expect_eq "delivery failures were recorded" \
+        "$(sqlite3 "$W/collector.db" "select count(*) > 0 from events where machine_id='m-e2e-1' and kind=22")" 1 || return 1
+    expect_eq "both reporting" "$(why_field pc-2 .status)" reporting || return 1
+}
+
+# --- runner -------------------------------------------------------------------------------------
+
+all=(cable_unplugged ports_disabled adapter_disabled faulty_adapter hibernate sleep
+     shutdown_vs_power_loss removed wireless_replay wsus_503 collector_restart)
+selected=("$@")
+[ ${#selected[@]} -eq 0 ] && selected=("${all[@]}")
+passed=0
+failed=0
+for s in "${selected[@]}"; do
+    echo "--- e2e: $s"
+    start=$SECONDS
+    E2E_FAILED=0
+    # Each scenario runs in a subshell so that its traps and variables do not leak.
+    ( trap e2e_teardown EXIT; "scenario_$s" ) && rc=0 || rc=1
+    if [ $rc -eq 0 ]; then
+        passed=$((passed + 1)); echo "--- e2e: $s ok ($((SECONDS - start)) s)"
+    else
+        failed=$((failed + 1)); echo "--- e2e: $s FAILED ($((SECONDS - start)) s)"
+    fi
+done
+echo "e2e: $passed passed, $failed failed"
+[ $failed -eq 0 ]
