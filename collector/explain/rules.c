@@ -341,6 +341,9 @@ static void rule_carrier(const struct whb_explain_input *in, struct finding *f)
         hit(f, together(in, WHB_PEERS_SWITCH, 3) ? 10 : 35, WHB_CONFIDENCE_LOW);
         return;
     }
+    /* On wireless the "carrier" follows the association: the wireless rules speak for it. */
+    if (in->m->wireless)
+        return;
     const struct whb_hist_event *lost = NULL;
     for (int i = 0; i < in->n_events; i++)
         if (in->events[i].kind == K(CARRIER_LOST) && in->events[i].at_ms >= window_start(in) &&

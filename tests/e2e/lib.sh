@@ -29,6 +29,8 @@ wait_for() {
     return 1
 }
 
+# Background processes are started with `ip netns exec` directly, never through this function,
+# so that $! is the process itself (ip netns exec execs it) and not a subshell.
 nsx() { local ns=$1; shift; ip netns exec "$NS_PREFIX$ns" "$@"; }
 
 e2e_setup() { # clients
@@ -74,7 +76,7 @@ client_add() { # N switch
 
 start_lldpd() { # switch
     local sw=$1
-    nsx sw$sw lldpd -d -u "$W/lldpd-sw$sw.sock" -I 'swp*' -S "access switch $sw" \
+    ip netns exec "${NS_PREFIX}sw$sw" lldpd -d -u "$W/lldpd-sw$sw.sock" -I 'swp*' -S "access switch $sw" \
         >"$W/lldpd-sw$sw.log" 2>&1 &
     PIDS+=($!)
     wait_for 10 "lldpd on sw$sw" test -S "$W/lldpd-sw$sw.sock" || return 1
@@ -102,12 +104,12 @@ http {
     }
 }
 NGX
-    nsx srv nginx -c "$W/nginx/nginx.conf" -g 'daemon off;' &
+    ip netns exec "${NS_PREFIX}srv" nginx -c "$W/nginx/nginx.conf" -g 'daemon off;' &
     PIDS+=($!)
 }
 
 start_collector() {
-    nsx srv "$E2E_BIN/whb-collector" --listen 0.0.0.0:8443 --cert "$W/certs/server.crt" \
+    ip netns exec "${NS_PREFIX}srv" "$E2E_BIN/whb-collector" --listen 0.0.0.0:8443 --cert "$W/certs/server.crt" \
         --key "$W/certs/server.key" --db "$W/collector.db" --enrollment-token-file "$W/token" \
         --interval $INTERVAL --grace 3 --log-level info >>"$W/collector.log" 2>&1 &
     COLLECTOR_PID=$!
@@ -123,7 +125,7 @@ start_agent() { # N [extra flags...]
     local i=$1
     shift
     mkdir -p "$W/c$i"
-    nsx c$i "$E2E_BIN/whb-agent" --collector-url https://10.99.0.1:8443/v1/report \
+    ip netns exec "${NS_PREFIX}c$i" "$E2E_BIN/whb-agent" --collector-url https://10.99.0.1:8443/v1/report \
         --ca-file "$W/certs/ca.crt" --state-dir "$W/c$i" --fqdn "pc-$i.corp.example" \
         --machine-id "m-e2e-$i" --enrollment-token e2e-enroll --interval $INTERVAL \
         --wsus-url http://10.99.0.1:8530/ --wsus-interval 5 --log-level debug "$@" \
@@ -165,7 +167,7 @@ e2e_teardown() {
     for f in "$W"/c*.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
     kill -9 "$COLLECTOR_PID" 2>/dev/null
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    [ -f "$W/nginx/nginx.pid" ] && kill "$(cat "$W/nginx/nginx.pid")" 2>/dev/null
+    kill "$(cat "$W/nginx/nginx.pid" 2>/dev/null)" 2>/dev/null
     sleep 0.2
     for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
     wait 2>/dev/null
