@@ -322,7 +322,9 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
         int64_t window = whb_correlation_window(60);
         /* A shared cause: enough machines, silent within a short window of each other. */
         if (g->count >= min && (wsus_side || g->last - g->first <= window * 5)) {
-            enum whb_reason r = wsus_side ? WHB_REASON_WSUS_UNAVAILABLE
+            enum whb_reason r = wsus_side ? (strncmp(g->key, "http_", 5) == 0
+                                                 ? WHB_REASON_WSUS_UNAVAILABLE
+                                                 : WHB_REASON_WSUS_UNREACHABLE)
                                 : !strcmp(g->kind, "switch") ? WHB_REASON_PORT_DISABLED
                                                               : WHB_REASON_WIRELESS_ASSOCIATION;
             const struct whb_reason_info *info = whb_reason_info(r);

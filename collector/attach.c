@@ -39,7 +39,7 @@ static void subnet_of(const whb_adapter *a, char *out, size_t len)
         uint32_t mask = prefix ? htonl(~0u << (32 - prefix)) : 0;
         in.s_addr &= mask;
         inet_ntop(AF_INET, &in, ip, sizeof(ip));
-        snprintf(out, len, "%s/%d", ip, prefix);
+        snprintf(out, len, "%.15s/%d", ip, prefix);
         return;
     }
 }

@@ -51,6 +51,13 @@ static const struct whb_reason_info catalog[WHB_REASON_COUNT_] = {
      "On the WSUS server: start the WsusPool application pool in IIS; raise its Private Memory "
      "Limit from the default 1843200 KB to 4000000 KB (4 GB) or more and restart the pool; check "
      "that the WSUS service, IIS and SQL services run"},
+    {WHB_REASON_WSUS_UNREACHABLE, "wsus_unreachable",
+     "The WSUS server cannot be reached from online computers (connection refused or timed out: "
+     "WSUS services not running, firewall or name; not in the WSUS list)",
+     0, WHB_REASON_WSUS_UNREACHABLE, WHB_AUDIENCE_WSUS,
+     "On the WSUS server: check that the WSUS service (WSUSService), IIS and the SQL service "
+     "(MSSQLSERVER or MSSQL$WSUS) run (see `whb explain services`); then the firewall for the "
+     "WSUS port (8530/8531) and the server name in the WUServer policy"},
     {WHB_REASON_UPDATE_SERVICE_STOPPED, "update_service_stopped",
      "The Windows Update service is not running on the computer while it is online (not in the "
      "WSUS list)",

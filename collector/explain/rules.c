@@ -526,7 +526,9 @@ static void explain_reporting(const struct whb_explain_input *in, struct whb_exp
     snprintf(text, sizeof(text), "reporting every %u s; last report", m->interval_s);
     add_evidence(out, m->last_seen_ms, text);
     if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0) {
-        out->reason = WHB_REASON_WSUS_UNAVAILABLE;
+        /* An answer with an error status is the server side (503: WsusPool); no answer at all
+         * is a service that is not running, a firewall or a wrong name. */
+        out->reason = m->wsus_http ? WHB_REASON_WSUS_UNAVAILABLE : WHB_REASON_WSUS_UNREACHABLE;
         if (m->wsus_http)
             snprintf(text, sizeof(text), "WSUS %.180s answered HTTP %u", m->wsus_url, m->wsus_http);
         else
@@ -540,10 +542,15 @@ static void explain_reporting(const struct whb_explain_input *in, struct whb_exp
         }
         out->confidence = m->wsus_http >= 500 || in->wsus_failing > 1 ? WHB_CONFIDENCE_HIGH
                                                                        : WHB_CONFIDENCE_MEDIUM;
-        snprintf(out->confidence_why, sizeof(out->confidence_why), "%s",
-                 m->wsus_http == 503 ? "HTTP 503 from WSUS is the documented sign of a stopped "
-                                       "WsusPool (Message ID 6703)"
-                                     : "the machine is online but its WSUS probe fails");
+        if (!m->wsus_http && in->wsus_failing > 1)
+            snprintf(out->confidence_why, sizeof(out->confidence_why),
+                     "%u online machines cannot connect to WSUS: the server side",
+                     in->wsus_failing);
+        if (m->wsus_http || in->wsus_failing <= 1)
+            snprintf(out->confidence_why, sizeof(out->confidence_why), "%s",
+                     m->wsus_http == 503 ? "HTTP 503 from WSUS is the documented sign of a stopped "
+                                           "WsusPool (Message ID 6703)"
+                                         : "the machine is online but its WSUS probe fails");
         snprintf(out->summary, sizeof(out->summary), "online; WSUS %s", m->wsus_class);
     } else if (m->update_service == 0) {
         out->reason = WHB_REASON_UPDATE_SERVICE_STOPPED;
