@@ -253,9 +253,41 @@ scenario_collector_restart() {
     expect_eq "both reporting" "$(why_field pc-2 .status)" reporting || return 1
 }
 
+# The agent on a real veth: carrier lost and gained reach the spool within 1 s of the kernel
+# event, a flap shows in the counters, and lldpd's chassis and port id are reported.
+scenario_agent_link_events() {
+    e2e_setup 1
+    start_agent 1
+    wait_for 20 "pc-1 on sw-access-1 port swp1" has_switch pc-1 sw-access-1 || return 1
+    expect_eq "LLDP port id" "$(why_field pc-1 .attachment.port)" swp1 || return 1
+    expect_eq "LLDP chassis id is lldpd's" \
+        "$(why_field pc-1 '.attachment.switch_chassis | test("^([0-9a-f]{2}:){5}[0-9a-f]{2}$")')" true || return 1
+    local db=$W/collector.db down up lat
+    for k in 1 2 3; do
+        down=$(date +%s%3N)
+        nsx sw1 ip link set swp1 down
+        sleep 1.5
+        up=$(date +%s%3N)
+        nsx sw1 ip link set swp1 up
+        # Spooled while the link was down, delivered once it is back; stamped when seen.
+        wait_for 15 "flap $k delivered" bash -c "[ \$(sqlite3 $db \"select count(*) from events where kind=14 and at_ms >= $up\") -ge 1 ]" || return 1
+        lat=$(( $(sqlite3 "$db" "select min(at_ms) from events where kind=13 and at_ms >= $down") - down ))
+        log "flap $k: carrier lost seen ${lat} ms after the link went down"
+        [ "$lat" -ge 0 ] && [ "$lat" -le 1000 ] || { log "FAIL: ${lat} ms (> 1 s)"; return 1; }
+        lat=$(( $(sqlite3 "$db" "select min(at_ms) from events where kind=14 and at_ms >= $up") - up ))
+        log "flap $k: carrier gained seen ${lat} ms after the link came up"
+        [ "$lat" -ge 0 ] && [ "$lat" -le 1000 ] || { log "FAIL: ${lat} ms (> 1 s)"; return 1; }
+    done
+    local changes
+    changes=$(nsx c1 "$E2E_BIN/whb-agent" --once --json --state-dir "$W/look" 2>/dev/null |
+        jq '.adapters[] | select(.name=="eth0") | .counters.carrier_changes')
+    log "carrier_changes on eth0: $changes"
+    [ "$changes" -ge 6 ] || { log "FAIL three flaps should count at least 6 carrier changes"; return 1; }
+}
+
 # --- runner -------------------------------------------------------------------------------------
 
-all=(cable_unplugged ports_disabled adapter_disabled faulty_adapter hibernate sleep
+all=(agent_link_events cable_unplugged ports_disabled adapter_disabled faulty_adapter hibernate sleep
      shutdown_vs_power_loss removed wireless_replay wsus_503 collector_restart)
 selected=("$@")
 [ ${#selected[@]} -eq 0 ] && selected=("${all[@]}")
