@@ -92,10 +92,10 @@ struct whb_store_ops {
     int (*get_gaps)(struct whb_store *s, const char *machine_id, struct whb_store_gap *out,
                     int max, int *n);
     /* Neighbours of m on its switch, access point or subnet: how many went silent within
-     * window of anchor (now silent, or with a gap starting then). */
+     * window of anchor (now silent, or, with_gaps, with a gap starting then). */
     int (*peer_group)(struct whb_store *s, enum whb_peer_kind kind,
                       const struct whb_machine_view *m, int64_t now, int64_t anchor,
-                      int64_t window, struct whb_peer_group *out);
+                      int64_t window, int with_gaps, struct whb_peer_group *out);
     int (*each_machine)(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
                         whb_store_machine_fn fn, void *arg);
     /* Online machines whose WSUS probe falls in class cls. */

@@ -234,7 +234,7 @@ static int gap_near(struct whb_store *base, const char *machine_id, int64_t from
 
 int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
                           const struct whb_machine_view *m, int64_t now, int64_t anchor,
-                          int64_t window, struct whb_peer_group *out)
+                          int64_t window, int with_gaps, struct whb_peer_group *out)
 {
     enum read_id id = kind == WHB_PEERS_SWITCH ? RD_PEERS_SWITCH
                       : kind == WHB_PEERS_ACCESS_POINT ? RD_PEERS_AP : RD_PEERS_SUBNET;
@@ -259,7 +259,7 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     struct peer {
         char id[65], port[32];
         int64_t last_seen, due;
-    } *peers = calloc(PEER_SCAN_MAX, sizeof(*peers));
+    } *peers = malloc(PEER_SCAN_MAX * sizeof(*peers));
     if (!peers) {
         sqlite3_reset(st);
         return WHB_ENOMEM;
@@ -279,7 +279,8 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         int silent = peers[i].due < now;
         out->healthy += !silent;
         int near = silent && llabs(peers[i].last_seen - anchor) <= window;
-        if (!near)
+        /* Neighbours that were silent then and are back now count for a past gap only. */
+        if (!near && with_gaps)
             near = gap_near(base, peers[i].id, anchor - window, anchor + window);
         if (!near)
             continue;

@@ -13,14 +13,14 @@ int64_t whb_correlation_window(unsigned interval_s)
 }
 
 static void peers(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
-                  int64_t anchor, struct whb_explain_input *in)
+                  int64_t anchor, int with_gaps, struct whb_explain_input *in)
 {
     static const enum whb_peer_kind kinds[] = {WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT,
                                                WHB_PEERS_SUBNET};
     int64_t window = whb_correlation_window(m->interval_s);
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-        if (st->ops->peer_group(st, kinds[i], m, now, anchor, window, &in->peers[in->n_peers]) ==
-            0)
+        if (st->ops->peer_group(st, kinds[i], m, now, anchor, window, with_gaps,
+                                &in->peers[in->n_peers]) == 0)
             in->n_peers++;
 }
 
@@ -28,7 +28,7 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
                      struct whb_explanation *out)
 {
     struct whb_explain_input in = {.now_ms = now, .m = m, .host = m->fqdn};
-    struct whb_hist_event *evs = calloc(WHB_HISTORY_EVENTS, sizeof(*evs));
+    struct whb_hist_event *evs = malloc(WHB_HISTORY_EVENTS * sizeof(*evs));
     if (!evs)
         return WHB_ENOMEM;
     int n = 0, rc;
@@ -42,7 +42,7 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
     in.events = evs;
     in.n_events = n;
     if (now > m->due_ms)
-        peers(st, m, now, m->last_seen_ms, &in);
+        peers(st, m, now, m->last_seen_ms, 0, &in);
     else if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0)
         st->ops->wsus_failing(st, m->wsus_class, now, &in.wsus_failing);
     whb_explain_now(&in, out);
@@ -70,7 +70,7 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
 {
     struct whb_explain_input in = {.now_ms = now, .m = m, .host = m->fqdn,
                                    .gap_start_ms = gap->start_ms, .gap_end_ms = gap->end_ms};
-    struct whb_hist_event *evs = calloc(WHB_HISTORY_EVENTS, sizeof(*evs));
+    struct whb_hist_event *evs = malloc(WHB_HISTORY_EVENTS * sizeof(*evs));
     if (!evs)
         return WHB_ENOMEM;
     int n = 0;
@@ -83,7 +83,7 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     }
     in.events = evs;
     in.n_events = n;
-    peers(st, m, now, gap->start_ms, &in);
+    peers(st, m, now, gap->start_ms, 1, &in);
     whb_explain_gap(&in, out);
     free(evs);
     return 0;

@@ -1,0 +1,120 @@
+/* whb-explain-bench: fills a real SQLite store through the collector's own ingest code with N
+ * machines (48 per switch, 250 per /24, a share of them silent, each with a few events), then
+ * times `why` for random hosts (p50/p99) and the listing of every silent machine. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "explain/correlate.h"
+#include "sample.h"
+#include "store.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+#define BASE 1764000000000LL
+
+static int fill(struct whb_store *st, unsigned n, unsigned silent_pct)
+{
+    struct whb_store_result res;
+    double t0 = now_ms();
+    for (unsigned i = 0; i < n; i++) {
+        if (i % 10000 == 0 && (i ? st->ops->commit(st) : 0, st->ops->begin(st)))
+            return 1;
+        struct sample *s = sample_new(i, 1, 3);
+        char chassis[32];
+        snprintf(chassis, sizeof(chassis), "02:00:%02x:%02x:%02x:00", (i / 48) >> 16 & 255,
+                 (i / 48) >> 8 & 255, (i / 48) & 255);
+        s->lldp.chassis_id = chassis;
+        snprintf(s->addr, sizeof(s->addr), "10.%u.%u.%u/24", (i / 250) >> 8 & 255, (i / 250) & 255,
+                 i % 250 + 1);
+        int silent = (i * 7919u) % 100 < silent_pct;
+        struct whb_store_report in = {.report = &s->report, .mode = WHB_IDENTITY_KEY,
+                                      .enrolling = 1, .grace = 3,
+                                      .now_ms = BASE - (silent ? 3600000 + (i % 600) * 1000 : 0)};
+        memset(in.key_hash, (int)(i & 255), sizeof(in.key_hash));
+        if (st->ops->put_report(st, &in, &res)) {
+            fprintf(stderr, "put %u: %s\n", i, res.why);
+            return 1;
+        }
+        sample_free(s);
+    }
+    if (st->ops->commit(st))
+        return 1;
+    printf("filled %u machines (%u%% silent, 3 events each) in %.1f s\n", n, silent_pct,
+           (now_ms() - t0) / 1e3);
+    return 0;
+}
+
+static int count_one(const struct whb_machine_view *m, void *arg)
+{
+    (void)m;
+    (*(unsigned long *)arg)++;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: whb-explain-bench DB MACHINES [SILENT_PCT] [QUERIES]\n");
+        return 2;
+    }
+    const char *db = argv[1];
+    unsigned n = (unsigned)atoi(argv[2]);
+    unsigned pct = argc > 3 ? (unsigned)atoi(argv[3]) : 5;
+    unsigned q = argc > 4 ? (unsigned)atoi(argv[4]) : 2000;
+    struct whb_store *st;
+    char why[256];
+    uint64_t known = 0, silent = 0;
+    if (whb_store_sqlite.open(db, &st, why, sizeof(why))) {
+        fprintf(stderr, "%s\n", why);
+        return 1;
+    }
+    int64_t now = BASE + 60000;
+    st->ops->count_machines(st, now, &known, &silent);
+    if (known < n && fill(st, n, pct))
+        return 1;
+    st->ops->count_machines(st, now, &known, &silent);
+    printf("store: %llu machines, %llu silent\n", (unsigned long long)known,
+           (unsigned long long)silent);
+
+    double *lat = calloc(q, sizeof(*lat));
+    unsigned silent_answers = 0;
+    srand(42);
+    for (unsigned i = 0; i < q; i++) {
+        char host[64];
+        struct whb_machine_view m;
+        struct whb_explanation x;
+        snprintf(host, sizeof(host), "pc-%u.corp.example", (unsigned)rand() % n);
+        double t0 = now_ms();
+        if (whb_explain_host(st, host, now, &m, &x)) {
+            fprintf(stderr, "why %s failed\n", host);
+            return 1;
+        }
+        lat[i] = now_ms() - t0;
+        silent_answers += !x.reporting;
+    }
+    qsort(lat, q, sizeof(*lat), cmp);
+    printf("why: %u random hosts (%u silent): p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", q,
+           silent_answers, lat[q / 2], lat[q * 99 / 100], lat[q - 1]);
+    free(lat);
+
+    struct whb_store_filter f = {WHB_FILTER_SILENT, NULL, NULL, 0};
+    unsigned long listed = 0;
+    double t0 = now_ms();
+    st->ops->each_machine(st, &f, now, count_one, &listed);
+    printf("silent list: %lu machines in %.1f ms\n", listed, now_ms() - t0);
+    st->ops->close(st);
+    return 0;
+}
