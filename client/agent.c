@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "backoff.h"
 #include "clock.h"
@@ -355,6 +358,10 @@ int whb_agent_run(struct whb_agent *a)
         }
         if (a->want_flush && (!a->retry_at || now >= a->retry_at))
             flush(a, 0, SEND_TIMEOUT_MS);
+#ifdef __GLIBC__
+        /* Snapshots and reports are transient: give their memory back while idle. */
+        malloc_trim(0);
+#endif
     }
     whb_persist_stopped(a->persist, now_wall(a));
     return 0;

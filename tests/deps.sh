@@ -1,15 +1,17 @@
 #!/bin/sh
 # Installs the Debian packages wsus-heartbeat needs to build and test, only those missing.
-# Quiet when everything is present. Usage: tests/deps.sh [build|test|all]
+# Quiet when everything is present. Usage: tests/deps.sh [build|test|all|bench]
 set -eu
 build="build-essential cmake pkg-config clang protobuf-c-compiler libprotobuf-c-dev
 libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libjansson-dev libinih-dev
 libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev openssl"
 test="libcmocka-dev valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq"
+bench="zabbix-agent collectd-core"
 case "${1:-all}" in
 build) want=$build ;;
 test | all) want="$build $test" ;;
-*) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+bench) want="$build $test $bench" ;;
+*) echo "usage: $0 [build|test|all|bench]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do
@@ -27,9 +29,10 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # lldpd and nginx start services when installed; tests start their own instances.
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-for svc in lldpd nginx; do
+for svc in lldpd nginx zabbix-agent collectd; do
     if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
         $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
     fi
     pkill -x "$svc" 2>/dev/null || true
+    pkill -x zabbix_agentd 2>/dev/null || true
 done
