@@ -1,0 +1,59 @@
+#!/bin/bash
+# The Debian packages as a user gets them: built with CPack from BUILD_DIR, their contents and
+# control fields checked, the systemd units verified, and both installed into a throwaway root
+# with dpkg. Usage: test_packages.sh BUILD_DIR
+set -u
+build=$(cd "${1:?usage: test_packages.sh BUILD_DIR}" && pwd)
+fail=0
+check() { # description command...
+    local what=$1; shift
+    if "$@" >/dev/null 2>&1; then echo "    ok   $what"; else echo "    FAIL $what"; fail=1; fi
+}
+out=$(mktemp -d /tmp/whb-pkg-XXXXXX)
+trap 'rm -rf "$out"' EXIT
+(cd "$build" && cpack -G DEB -B "$out" >"$out/cpack.log" 2>&1) || { tail -20 "$out/cpack.log"; exit 1; }
+agent=$(ls "$out"/whb-agent_*.deb)
+collector=$(ls "$out"/whb-collector_*.deb)
+check "agent package built" test -f "$agent"
+check "collector package built" test -f "$collector"
+
+contents() { dpkg-deb -c "$1" | awk '{print $6}'; }
+for f in ./usr/sbin/whb-agent ./lib/systemd/system/whb-agent.service \
+         ./lib/systemd/system-sleep/whb-agent ./etc/whb/agent.conf; do
+    check "whb-agent contains $f" grep -qx "$f" <(contents "$agent")
+done
+for f in ./usr/sbin/whb-collector ./usr/bin/whb ./lib/systemd/system/whb-collector.service \
+         ./etc/whb/collector.conf; do
+    check "whb-collector contains $f" grep -qx "$f" <(contents "$collector")
+done
+check "no build output or test binary packaged" bash -c "! contents_all=\$(dpkg-deb -c $agent $collector 2>/dev/null | grep -E 'test_|loadgen|\.o$')"
+check "agent depends on its libraries (shlibdeps)" bash -c "dpkg-deb -f $agent Depends | grep -q libcurl"
+check "collector depends on adduser" bash -c "dpkg-deb -f $collector Depends | grep -q adduser"
+check "agent.conf is a conffile" bash -c "dpkg-deb -I $agent conffiles | grep -qx /etc/whb/agent.conf"
+check "the sleep hook is executable" bash -c "dpkg-deb -c $agent | grep ' ./lib/systemd/system-sleep/whb-agent' | grep -q '^-rwxr-xr-x'"
+check "agent unit has CAP_NET_RAW and nothing more" bash -c "dpkg-deb --fsys-tarfile $agent | tar -xO ./lib/systemd/system/whb-agent.service | grep -qx 'CapabilityBoundingSet=CAP_NET_RAW'"
+
+# Install both into a throwaway root: maintainer scripts must not start services there.
+root=$out/root
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc" "$root/usr/sbin"
+touch "$root/var/lib/dpkg/status"
+if dpkg --root="$root" --force-depends --force-script-chrootless --force-not-root \
+    --log=/dev/null -i "$agent" "$collector" >"$out/dpkg.log" 2>&1; then
+    echo "    ok   dpkg --root installs both packages"
+else
+    echo "    FAIL dpkg --root install"; cat "$out/dpkg.log"; fail=1
+fi
+check "dpkg records them installed" bash -c "dpkg --root=$root -l whb-agent whb-collector | grep -c '^ii' | grep -qx 2"
+check "installed agent runs" "$root/usr/sbin/whb-agent" --version
+check "installed collector runs" "$root/usr/sbin/whb-collector" --version
+check "installed whb runs" "$root/usr/bin/whb" explain 6703
+
+if command -v systemd-analyze >/dev/null 2>&1; then
+    for u in whb-agent whb-collector; do
+        check "systemd-analyze verify $u.service" \
+            systemd-analyze verify --root="$root" "/lib/systemd/system/$u.service"
+    done
+else
+    echo "    FAIL systemd-analyze is not installed (tests/deps.sh installs systemd)"; fail=1
+fi
+[ $fail -eq 0 ]
