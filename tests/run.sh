@@ -36,6 +36,9 @@ run "build" build build
 step "unit and integration tests"
 run "ctest" ctest --test-dir build --output-on-failure -j "$jobs"
 
+step "Debian packages"
+run "packages" tests/integration/test_packages.sh build
+
 step "sanitizer build (ASan+UBSan) and tests"
 mkdir -p build-asan
 if build build-asan -DWHB_SANITIZE=ON; then
