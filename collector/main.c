@@ -149,7 +149,13 @@ int main(int argc, char **argv)
     whb_log_init("whb-collector", cfg.to_syslog, cfg.log_level);
     signal(SIGPIPE, SIG_IGN);
     evthread_use_pthreads();
-    struct event_base *base = event_base_new();
+    /* The changelist folds the many add/delete pairs of TLS bufferevents into one epoll_ctl
+     * per file descriptor and loop iteration. */
+    struct event_config *ecfg = event_config_new();
+    if (ecfg)
+        event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    struct event_base *base = ecfg ? event_base_new_with_config(ecfg) : NULL;
+    event_config_free(ecfg);
     if (!base) {
         whb_log_error("cannot create the event loop");
         return 1;

@@ -22,6 +22,8 @@ void *whb_tls_server_ctx(const struct whb_collector_config *cfg, char *why, size
     /* TLS 1.3 is preferred by OpenSSL's negotiation; 1.2 is the floor. */
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    /* No read-ahead: libevent's OpenSSL bufferevent would not notice records buffered inside
+     * OpenSSL and connections stall (seen in tests/bench/ingest.sh). */
     if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert) != 1) {
         ssl_why(why, whylen, "certificate", cfg->cert);
         goto fail;
