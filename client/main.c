@@ -35,6 +35,8 @@ static void usage(FILE *out)
             "      --wait SECONDS  with --once: listen this long for LLDP and events first\n"
             "      --notify CMD    tell the running agent about a power transition and wait for\n"
             "                      its last gasp (at most 3 s)\n"
+            "      --policies      list the Group Policy values the agent reads (name, type,\n"
+            "                      bounds) for the ADMX template check\n"
             "  -h, --help          this text\n"
             "  -V, --version       the version\n"
             "\nSettings (INI key = flag; Group Policy value on Windows):\n");
@@ -48,6 +50,22 @@ static void usage(FILE *out)
                 s->def[0] ? "]" : "");
         if (s->policy)
             fprintf(out, "  %-24s (policy %s)\n", "", s->policy);
+    }
+}
+
+/* One line per policy value: name, registry type, bounds or choices. */
+static void print_policies(void)
+{
+    for (size_t i = 0; i < whb_settings_count; i++) {
+        const struct whb_setting *s = &whb_settings[i];
+        if (!s->policy)
+            continue;
+        if (s->type == WHB_SETTING_UINT)
+            printf("%s REG_DWORD %u %u\n", s->policy, s->min, s->max);
+        else if (s->type == WHB_SETTING_CHOICE)
+            printf("%s REG_SZ %s\n", s->policy, s->choices);
+        else
+            printf("%s REG_SZ\n", s->policy);
     }
 }
 
@@ -74,6 +92,7 @@ static int parse(int argc, char **argv, struct whb_agent_config *cfg, struct arg
     opts[n++] = (struct option){"json", no_argument, NULL, 'j'};
     opts[n++] = (struct option){"wait", required_argument, NULL, 'w'};
     opts[n++] = (struct option){"notify", required_argument, NULL, 'n'};
+    opts[n++] = (struct option){"policies", no_argument, NULL, 'P'};
     opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
     opts[n++] = (struct option){"version", no_argument, NULL, 'V'};
     opts[n] = (struct option){0};
@@ -87,6 +106,7 @@ static int parse(int argc, char **argv, struct whb_agent_config *cfg, struct arg
         case 'j': a->json = a->print = 1; break;
         case 'w': a->wait_s = atoi(optarg); break;
         case 'n': a->notify = optarg; break;
+        case 'P': print_policies(); return 1;
         case 'h': usage(stdout); return 1;
         case 'V': printf("whb-agent %s\n", WHB_VERSION); return 1;
         case '?': usage(stderr); return -1;

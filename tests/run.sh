@@ -36,8 +36,9 @@ run "build" build build
 step "unit and integration tests"
 run "ctest" ctest --test-dir build --output-on-failure -j "$jobs"
 
-step "Debian packages"
+step "Debian packages and Group Policy templates"
 run "packages" tests/integration/test_packages.sh build
+run "policy templates" tests/integration/test_policy.sh build
 
 step "sanitizer build (ASan+UBSan) and tests"
 mkdir -p build-asan
