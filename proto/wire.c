@@ -183,6 +183,35 @@ int whb_wire_report_validate(const whb_report *r, char *why, size_t whylen)
     return 0;
 }
 
+/* Drops the fields this build does not know, in m and every message below it. A newer
+ * agent's additions are not needed here, and protobuf-c would re-emit an out-of-range field
+ * number as bytes it then refuses (found by fuzz_report): stored snapshots must decode again. */
+static void strip_unknown(ProtobufCMessage *m)
+{
+    if (!m)
+        return;
+    for (unsigned i = 0; i < m->n_unknown_fields; i++)
+        free(m->unknown_fields[i].data); /* the default allocator is malloc */
+    free(m->unknown_fields);
+    m->unknown_fields = NULL;
+    m->n_unknown_fields = 0;
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        char *member = (char *)m + f->offset;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(size_t *)((char *)m + f->quantifier_offset);
+            ProtobufCMessage **items = *(ProtobufCMessage ***)member;
+            for (size_t k = 0; k < n; k++)
+                strip_unknown(items[k]);
+        } else {
+            strip_unknown(*(ProtobufCMessage **)member);
+        }
+    }
+}
+
 int whb_wire_report_unpack(const uint8_t *buf, size_t len, whb_report **out, char *why,
                            size_t whylen)
 {
@@ -192,6 +221,7 @@ int whb_wire_report_unpack(const uint8_t *buf, size_t len, whb_report **out, cha
     whb_report *r = whb__v1__report__unpack(NULL, len, buf);
     if (!r)
         return fail(why, whylen, "body is not a protobuf Report");
+    strip_unknown(&r->base);
     if (whb_wire_report_validate(r, why, whylen)) {
         whb__v1__report__free_unpacked(r, NULL);
         return WHB_EPROTO;
@@ -247,6 +277,8 @@ void whb_wire_snapshot_free(whb_snapshot *snapshot)
 whb_event *whb_wire_event_unpack(const uint8_t *buf, size_t len)
 {
     whb_event *e = whb__v1__event__unpack(NULL, len, buf);
+    if (e)
+        strip_unknown(&e->base);
     if (e && whb_wire_event_validate(e, NULL, 0)) {
         whb__v1__event__free_unpacked(e, NULL);
         return NULL;

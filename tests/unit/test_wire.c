@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "hexfile.h"
 #include "sample.h"
 #include "wire.h"
 
@@ -171,6 +172,33 @@ static void event_kind_names_are_stable(void **state)
     assert_string_equal(whb_wire_event_kind_name(999), "unknown");
 }
 
+/* Found by fuzz_report: an unknown field with an out-of-range number was kept and re-packed
+ * into bytes protobuf-c refuses. Unknown fields are dropped on decode. */
+static void unknown_fields_are_dropped_and_repacking_decodes(void **state)
+{
+    (void)state;
+    static uint8_t buf[4096];
+    long n = hexfile_read("report-unknown-field.hex", buf, sizeof(buf));
+    assert_true(n > 0);
+    whb_report *r = NULL, *back = NULL;
+    char why[128];
+    assert_int_equal(whb_wire_report_unpack(buf, (size_t)n, &r, why, sizeof(why)), 0);
+    size_t len;
+    uint8_t *again = whb_wire_report_pack(r, &len);
+    assert_int_equal(whb_wire_report_unpack(again, len, &back, why, sizeof(why)), 0);
+    assert_string_equal(back->machine->fqdn, r->machine->fqdn);
+    assert_true(len < (size_t)n);
+    size_t slen;
+    uint8_t *snap = whb_wire_snapshot_pack(r->snapshot, &slen);
+    whb_snapshot *s = whb_wire_snapshot_unpack(snap, slen);
+    assert_non_null(s);
+    whb_wire_snapshot_free(s);
+    free(snap);
+    free(again);
+    whb_wire_report_free(back);
+    whb_wire_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +211,7 @@ int main(void)
         cmocka_unit_test(older_and_newer_schema_versions_are_accepted),
         cmocka_unit_test(ack_round_trips),
         cmocka_unit_test(event_kind_names_are_stable),
+        cmocka_unit_test(unknown_fields_are_dropped_and_repacking_decodes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
