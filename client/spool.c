@@ -104,7 +104,8 @@ static int scan(struct whb_spool *sp)
 
 static int reopen_append(struct whb_spool *sp)
 {
-    whb_fs_close(sp->fd);
+    if (sp->fd >= 0)
+        whb_fs_close(sp->fd);
     sp->fd = whb_fs_open_append(sp->path);
     return sp->fd < 0 ? sp->fd : 0;
 }
@@ -175,10 +176,15 @@ static int rewrite(struct whb_spool *sp, unsigned skip, uint64_t free_bytes)
     if (rc == 0)
         rc = whb_fs_sync(out);
     whb_fs_close(out);
+    /* Windows cannot rename over a file that is open: let go of it first. */
+    whb_fs_close(sp->fd);
+    sp->fd = -1;
     if (rc == 0)
         rc = whb_fs_replace(sp->tmp, sp->path);
-    if (rc)
+    if (rc) {
+        reopen_append(sp);
         return rc;
+    }
     unsigned keep_dropped = sp->st.dropped + dropped, keep_refused = sp->st.refused;
     if ((rc = scan(sp)) || (rc = reopen_append(sp)))
         return rc;

@@ -1,4 +1,5 @@
 /* Implementation of metrics.h. */
+#include "compat.h"
 #include "metrics.h"
 
 #include <stdarg.h>
@@ -22,7 +23,7 @@ struct out {
     size_t len, used;
 };
 
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...) WHB_PRINTF(2, 3);
 
 static void put(struct out *o, const char *fmt, ...)
 {

@@ -4,6 +4,23 @@
 #include <stdio.h>
 #include <time.h>
 
+#ifdef _WIN32
+#include <windows.h>
+
+int64_t whb_clock_wall_ms(void)
+{
+    FILETIME ft;
+    GetSystemTimePreciseAsFileTime(&ft);
+    uint64_t t = (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
+    /* 100 ns ticks since 1601 to ms since 1970. */
+    return (int64_t)(t / 10000) - 11644473600000LL;
+}
+
+uint64_t whb_clock_mono_ms(void)
+{
+    return GetTickCount64();
+}
+#else
 int64_t whb_clock_wall_ms(void)
 {
     struct timespec ts;
@@ -17,6 +34,7 @@ uint64_t whb_clock_mono_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
+#endif
 
 void whb_clock_format_iso(int64_t ms, char *buf, unsigned len)
 {

@@ -3,6 +3,8 @@
 #ifndef WHB_LOG_H
 #define WHB_LOG_H
 
+#include "compat.h"
+
 enum whb_log_level { WHB_LOG_ERROR = 0, WHB_LOG_WARN, WHB_LOG_INFO, WHB_LOG_DEBUG };
 
 /* Where lines go besides stderr/syslog: the Windows agent points this at the Event Log. */
@@ -13,10 +15,10 @@ void whb_log_set_sink(whb_log_sink sink);
 int whb_log_level_parse(const char *name, enum whb_log_level *out);
 void whb_log_close(void);
 
-void whb_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void whb_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void whb_log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void whb_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void whb_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void whb_log_error(const char *fmt, ...) WHB_PRINTF(1, 2);
+void whb_log_warn(const char *fmt, ...) WHB_PRINTF(1, 2);
+void whb_log_warnx(const char *fmt, ...) WHB_PRINTF(1, 2);
+void whb_log_info(const char *fmt, ...) WHB_PRINTF(1, 2);
+void whb_log_debug(const char *fmt, ...) WHB_PRINTF(1, 2);
 
 #endif

@@ -1,4 +1,5 @@
 /* Implementation of wire.h: protobuf-c behind bounds and type checks. */
+#include "compat.h"
 #include "wire.h"
 
 #include <stdarg.h>
@@ -9,7 +10,7 @@
 #include "error.h"
 
 static int fail(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    WHB_PRINTF(3, 4);
 
 static int fail(char *why, size_t whylen, const char *fmt, ...)
 {

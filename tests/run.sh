@@ -91,6 +91,15 @@ else
 fi
 
 skipped=0
+step "Windows: the agent's core cross-built with mingw-w64, its tests under wine"
+installer/windows/test.sh "$top/build-win"
+case $? in
+0) ok "windows core under wine" ;;
+77) echo "!!! Windows build NOT RUN: toolchain, wine or source packages unavailable here"
+    skipped=$((skipped + 1)) ;;
+*) bad "windows core under wine" ;;
+esac
+
 if [ "${SKIP_E2E:-0}" = 1 ]; then
     echo "!!! e2e scenarios SKIPPED (SKIP_E2E=1)"
     skipped=$((skipped + 1))

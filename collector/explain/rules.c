@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compat.h"
 #include "clock.h"
 #include "explain.h"
 #include "whb.pb-c.h"
@@ -31,7 +32,7 @@ struct rule {
     rule_fn fn;
 };
 
-static void say(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(char *buf, const char *fmt, ...) WHB_PRINTF(2, 3);
 static void say(char *buf, const char *fmt, ...)
 {
     va_list ap;
@@ -41,7 +42,7 @@ static void say(char *buf, const char *fmt, ...)
 }
 
 static void evidence(struct finding *f, int64_t at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    WHB_PRINTF(3, 4);
 static void evidence(struct finding *f, int64_t at, const char *fmt, ...)
 {
     if (f->n_ev >= (int)(sizeof(f->ev) / sizeof(f->ev[0])))

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds the Windows agent's dependencies from Debian's source packages with mingw-w64, static:
-# libcurl with Schannel (no OpenSSL), the protobuf-c runtime, inih, jansson and cmocka.
+# libcurl with Schannel (no OpenSSL), the protobuf-c runtime, jansson and cmocka. (No inih: on
+# Windows the agent is configured by Group Policy, not by an INI file.)
 # Cached in OUT (default build-win/deps): a second run rebuilds nothing.
 # Usage: build-deps.sh [OUT]
 set -euo pipefail
@@ -22,8 +23,9 @@ if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ /etc/apt/sources.list
 fi
 mkdir -p "$src" "$prefix/include" "$prefix/lib/pkgconfig"
 cd "$src"
-for p in curl protobuf-c libinih jansson cmocka; do
-    ls -d "$p"-*/ >/dev/null 2>&1 || apt-get source -qq "$p" >/dev/null 2>&1
+for p in curl protobuf-c jansson cmocka; do
+    ls -d "$p"-*/ >/dev/null 2>&1 || apt-get source -qq "$p" >/dev/null 2>&1 ||
+        { echo "win-deps: apt-get source $p failed" >&2; exit 1; }
 done
 
 pc() { # name version libs
@@ -44,13 +46,6 @@ $host-ar rcs "$prefix/lib/libprotobuf-c.a" protobuf-c.o
 mkdir -p "$prefix/include/protobuf-c"
 cp "$d/protobuf-c/protobuf-c.h" "$prefix/include/protobuf-c/"
 pc libprotobuf-c "$(basename "$d" | sed 's/protobuf-c-//')" -lprotobuf-c
-
-echo "win-deps: inih"
-d=$(ls -d libinih-*/ | head -1)
-$host-gcc -O2 -c "$d/ini.c" -o ini.o
-$host-ar rcs "$prefix/lib/libinih.a" ini.o
-cp "$d/ini.h" "$prefix/include/"
-pc inih 55 -linih
 
 tc=$top/cmake/mingw-w64-x86_64.cmake
 for p in jansson cmocka; do

@@ -5,27 +5,25 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "backoff.h"
 #include "error.h"
 #include "persist.h"
 #include "spool.h"
 #include "state.h"
+#include "tmpdir.h"
 #include "whb.pb-c.h"
 
-static char dir[64], path[96];
+static char dir[300], path[340];
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof(dir), "/tmp/whb-agent-test-XXXXXX");
-    if (!mkdtemp(dir))
+    if (test_tmpdir(dir, sizeof(dir)))
         return -1;
     snprintf(path, sizeof(path), "%s/spool", dir);
     return 0;
@@ -34,9 +32,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    return system(cmd);
+    return test_rmtree(dir);
 }
 
 static void make_event(whb_event *e, uint64_t seq, int kind)
@@ -108,9 +104,10 @@ static void torn_tail_is_cut_not_fatal(void **state)
         append(sp, s, CARRIER, 0);
     whb_spool_close(sp);
     /* Half a record at the end, as a crash mid-write leaves it. */
-    int fd = open(path, O_WRONLY | O_APPEND);
-    assert_int_equal(write(fd, "\x20\x00\x00\x00\x12\x34", 6), 6);
-    close(fd);
+    FILE *f = fopen(path, "ab");
+    assert_non_null(f);
+    assert_int_equal(fwrite("\x20\x00\x00\x00\x12\x34", 1, 6, f), 6);
+    fclose(f);
     assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
     whb_spool_stats(sp, &st);
     assert_int_equal(st.records, 3);
@@ -133,14 +130,15 @@ static void corrupt_record_ends_the_readable_part(void **state)
         append(sp, s, CARRIER, 0);
     whb_spool_close(sp);
     /* Flip a payload byte of the second record: its CRC no longer matches. */
-    int fd = open(path, O_RDWR);
-    off_t size = lseek(fd, 0, SEEK_END);
-    off_t second = size / 3 + 10;
-    char c;
-    pread(fd, &c, 1, second);
-    c ^= 0x40;
-    pwrite(fd, &c, 1, second);
-    close(fd);
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long second = ftell(f) / 3 + 10;
+    fseek(f, second, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, second, SEEK_SET);
+    fputc(c ^ 0x40, f);
+    fclose(f);
     assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
     peek_seqs(sp, seqs, &n);
     assert_int_equal(n, 1);
@@ -326,7 +324,7 @@ static void sequence_survives_restart_in_the_same_boot(void **state)
 static void machine_key_is_stable_and_private(void **state)
 {
     (void)state;
-    char a[65], b[65], p[128];
+    char a[65], b[65], p[400];
     assert_int_equal(whb_persist_key(dir, a), 0);
     assert_int_equal(strlen(a), 64);
     assert_int_equal(whb_persist_key(dir, b), 0);
@@ -334,7 +332,10 @@ static void machine_key_is_stable_and_private(void **state)
     snprintf(p, sizeof(p), "%s/key", dir);
     struct stat st;
     assert_int_equal(stat(p, &st), 0);
+#ifndef _WIN32
+    /* On Windows the file's ACL (SYSTEM and Administrators only) does this job. */
     assert_int_equal(st.st_mode & 077, 0);
+#endif
 }
 
 int main(void)

@@ -119,6 +119,8 @@ static void apply_adapter(struct whb_adapter_state *a, const char *args)
         (uint64_t)field_num(args, "carrier_changes", (long long)a->counters.carrier_changes);
 }
 
+#ifdef __linux__
+/* nl80211 lines carry a message as hex; only Linux builds parse nl80211. */
 static int hex_decode(const char *hex, uint8_t *out, size_t max)
 {
     size_t n = 0;
@@ -130,6 +132,7 @@ static int hex_decode(const char *hex, uint8_t *out, size_t max)
     }
     return (int)n;
 }
+#endif
 
 /* Applies one scenario line; may add an OS event. */
 static void apply(struct replay *r, char *line, struct whb_os_event *evs, int max, int *n)

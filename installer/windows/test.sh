@@ -1,0 +1,28 @@
+#!/bin/bash
+# Cross-builds the agent's core for Windows with mingw-w64 and runs its unit tests under wine.
+# Exit 77 when the toolchain, wine or Debian's source packages cannot be had here (said loudly
+# by the caller); any compile or test failure is a failure. Usage: test.sh [BUILD_DIR]
+set -u
+cd "$(dirname "$0")/../.."
+top=$PWD
+out=${1:-$top/build-win}
+export DEBIAN_FRONTEND=noninteractive
+need="gcc-mingw-w64-x86-64 wine64 wine dpkg-dev"
+missing=""
+for p in $need; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+    (apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing) >"$out.apt.log" 2>&1 ||
+        { echo "windows: cannot install$missing (see $out.apt.log)"; exit 77; }
+fi
+mkdir -p "$out"
+if ! installer/windows/build-deps.sh "$out/deps" >"$out/deps.log" 2>&1; then
+    tail -5 "$out/deps.log"
+    grep -q "apt-get source .* failed" "$out/deps.log" && exit 77
+    exit 1
+fi
+cmake -S . -B "$out/agent" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.cmake" \
+    -DWHB_WIN_PREFIX="$out/deps/prefix" -DWHB_COLLECTOR=OFF -DCMAKE_BUILD_TYPE=Debug \
+    >"$out/configure.log" 2>&1 || { tail -20 "$out/configure.log"; exit 1; }
+cmake --build "$out/agent" -j "$(nproc)" >"$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | head -20; exit 1; }
+export WINEPREFIX=$out/wineprefix WINEDEBUG=-all
+ctest --test-dir "$out/agent" --output-on-failure
