@@ -173,7 +173,13 @@ static void take_snapshot(struct whb_agent *a, int diff)
     struct whb_agent_event evs[64];
     if (a->plat->ops->snapshot(a->plat, &next))
         return;
+    /* The probe result is the agent's; the update service's state is the platform's. */
+    int known = next.wsus.service_known, running = next.wsus.service_running;
     next.wsus = a->state.wsus;
+    if (known) {
+        next.wsus.service_known = 1;
+        next.wsus.service_running = running;
+    }
     if (diff) {
         int n = whb_state_diff(&a->state, &next, now_wall(a), evs, 64);
         for (int i = 0; i < n; i++) {
@@ -423,6 +429,7 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         .machine_id = cfg->machine_id[0] ? cfg->machine_id : NULL,
         .replay_file = cfg->replay_file[0] ? cfg->replay_file : NULL,
         .control_path = cfg->control_socket[0] ? cfg->control_socket : control,
+        .service = cfg->service,
     };
     if ((rc = ops->open(&pc, &a->plat))) {
         snprintf(why, whylen, "platform %s: %s", ops->name, whb_strerror(rc));

@@ -14,6 +14,10 @@
 #ifdef __linux__
 #include "platform/linux/linux.h"
 #endif
+#ifdef _WIN32
+#include "platform/windows/bridge.h"
+#include "platform/windows/winservice.h"
+#endif
 
 #define MAX_OPTS 64
 
@@ -117,6 +121,21 @@ static int parse(int argc, char **argv, struct whb_agent_config *cfg, struct arg
         fprintf(stderr, "whb-agent: unexpected argument '%s'\n", argv[optind]);
         return -1;
     }
+#ifdef _WIN32
+    /* Group Policy is the configuration on Windows; flags still override it. */
+    const char *pd = getenv("ProgramData");
+    if (strcmp(cfg->state_dir, "/var/lib/whb-agent") == 0)
+        snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s\\whb-agent",
+                 pd ? pd : "C:\\ProgramData");
+    if (a->config) {
+        fprintf(stderr, "whb-agent: -c: on Windows settings come from Group Policy\n");
+        return -1;
+    }
+    if (whb_win_read_policies(cfg, why, sizeof(why))) {
+        fprintf(stderr, "whb-agent: %s\n", why);
+        return -1;
+    }
+#else
     if (!a->config) {
         FILE *f = fopen("/etc/whb/agent.conf", "r");
         if (f) {
@@ -128,6 +147,7 @@ static int parse(int argc, char **argv, struct whb_agent_config *cfg, struct arg
         fprintf(stderr, "whb-agent: %s\n", why);
         return -1;
     }
+#endif
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
         if (c >= 1000 && whb_setting_set(cfg, &whb_settings[c - 1000], optarg, why, sizeof(why))) {
@@ -157,6 +177,29 @@ static int notify(const struct whb_agent_config *cfg, const char *cmd)
 #endif
 }
 
+struct run_ctx {
+    struct whb_agent_config *cfg;
+    const struct whb_platform_ops *ops;
+};
+
+/* The service's life: open, run until stopped, close. bridge is NULL in the console. */
+static int run_agent(void *bridge, void *arg)
+{
+    struct run_ctx *r = arg;
+    struct whb_agent *agent = NULL;
+    char why[512];
+    r->cfg->service = bridge;
+    if (whb_agent_open(r->cfg, r->ops, &agent, why, sizeof(why))) {
+        whb_log_error("%s", why);
+        return 1;
+    }
+    whb_log_info("reporting to %s every %u s as %s", r->cfg->collector_url, r->cfg->interval_s,
+                 r->cfg->fqdn[0] ? r->cfg->fqdn : "this machine");
+    int rc = whb_agent_run(agent);
+    whb_agent_close(agent);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct whb_agent_config cfg;
@@ -181,14 +224,13 @@ int main(int argc, char **argv)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct whb_platform_ops *ops =
         strcmp(cfg.platform, "replay") == 0 ? &whb_platform_replay : &WHB_PLATFORM_NATIVE;
-    if (args.once)
-        cfg.collector_url[0] = '\0'; /* a look sends nothing */
-    if (whb_agent_open(&cfg, ops, &agent, why, sizeof(why))) {
-        whb_log_error("%s", why);
-        curl_global_cleanup();
-        return 1;
-    }
     if (args.once) {
+        cfg.collector_url[0] = '\0'; /* a look sends nothing */
+        if (whb_agent_open(&cfg, ops, &agent, why, sizeof(why))) {
+            whb_log_error("%s", why);
+            curl_global_cleanup();
+            return 1;
+        }
         struct whb_state s;
         struct whb_identity id;
         whb_agent_look(agent, args.wait_s * 1000, &s, &id);
@@ -196,12 +238,20 @@ int main(int argc, char **argv)
             rc = whb_print_json(stdout, &id, &s) ? 1 : 0;
         else
             whb_print_text(stdout, &id, &s);
+        whb_agent_close(agent);
     } else {
-        whb_log_info("reporting to %s every %u s as %s", cfg.collector_url, cfg.interval_s,
-                     cfg.fqdn[0] ? cfg.fqdn : "this machine");
-        rc = whb_agent_run(agent);
+        struct run_ctx r = {&cfg, ops};
+#ifdef _WIN32
+        int service_rc = 0;
+        whb_win_eventlog_open();
+        if (whb_win_service_run(run_agent, &r, &service_rc) == 0)
+            rc = service_rc;
+        else
+            rc = run_agent(NULL, &r); /* not started by the service manager: the console */
+#else
+        rc = run_agent(NULL, &r);
+#endif
     }
-    whb_agent_close(agent);
     curl_global_cleanup();
     return rc;
 }

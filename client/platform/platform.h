@@ -26,6 +26,7 @@ struct whb_platform_config {
     const char *machine_id;    /* override; NULL to ask the OS */
     const char *replay_file;   /* replay backend */
     const char *control_path;  /* local socket for the sleep hook ("pre suspend" ...) */
+    void *service;             /* Windows: the bridge from the service control handler */
 };
 
 /* Things that happen to the machine that a snapshot cannot show. */

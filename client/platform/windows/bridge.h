@@ -1,0 +1,23 @@
+/* Internal to the Windows backend: the bridge between the service control handler (its own
+ * thread, owned by the service control manager) and the platform's wait loop. */
+#ifndef WHB_WIN_BRIDGE_H
+#define WHB_WIN_BRIDGE_H
+
+#include "platform/platform.h"
+
+struct whb_win_bridge;
+
+/* Made by main before the platform opens; handed over in whb_platform_config.service. */
+struct whb_win_bridge *whb_win_bridge_new(void);
+void whb_win_bridge_free(struct whb_win_bridge *b);
+
+/* Called from the control handler: queues a power or stop event for the agent and waits, at
+ * most wait_ms, until the agent says its last gasp is out. */
+void whb_win_bridge_post(struct whb_win_bridge *b, enum whb_os_event_kind kind, unsigned wait_ms);
+
+/* Reads the agent's settings from Group Policy (HKLM\SOFTWARE\Policies\whb\Agent) and the
+ * WSUS server from the WUServer policy when no probe URL is set. */
+struct whb_agent_config;
+int whb_win_read_policies(struct whb_agent_config *cfg, char *why, size_t whylen);
+
+#endif

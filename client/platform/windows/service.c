@@ -1,0 +1,185 @@
+/* The Windows service: the control handler accepts stop, pre-shutdown and power events and
+ * hands them to the agent through the bridge, waiting (bounded) for the last gasp. When not
+ * started by the service control manager the agent runs in the console instead. Also: Group
+ * Policy settings, the Event Log, the Windows Update service state. */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "log.h"
+#include "settings.h"
+#include "bridge.h"
+#include "winservice.h"
+
+#define SERVICE_NAME L"whb-agent"
+/* Windows gives a suspending system about two seconds; keep a margin. */
+#define SUSPEND_WAIT_MS 1800
+#define SHUTDOWN_WAIT_MS 5000
+
+struct service {
+    SERVICE_STATUS_HANDLE handle;
+    SERVICE_STATUS status;
+    struct whb_win_bridge *bridge;
+    int (*body)(void *bridge, void *ctx);
+    void *ctx;
+    int rc;
+};
+
+/* The dispatcher calls ServiceMain without a context: this is where it finds ours. */
+static struct service *the_service;
+
+static void report(struct service *s, DWORD state)
+{
+    s->status.dwCurrentState = state;
+    s->status.dwControlsAccepted =
+        state == SERVICE_RUNNING
+            ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_PRESHUTDOWN | SERVICE_ACCEPT_POWEREVENT
+            : 0;
+    SetServiceStatus(s->handle, &s->status);
+}
+
+static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
+{
+    struct service *s = ctx;
+    (void)data;
+    switch (control) {
+    case SERVICE_CONTROL_INTERROGATE:
+        return NO_ERROR;
+    case SERVICE_CONTROL_STOP:
+        report(s, SERVICE_STOP_PENDING);
+        whb_win_bridge_post(s->bridge, WHB_OS_STOP, 0);
+        return NO_ERROR;
+    case SERVICE_CONTROL_PRESHUTDOWN:
+        report(s, SERVICE_STOP_PENDING);
+        whb_win_bridge_post(s->bridge, WHB_OS_SHUTDOWN, SHUTDOWN_WAIT_MS);
+        whb_win_bridge_post(s->bridge, WHB_OS_STOP, 0);
+        return NO_ERROR;
+    case SERVICE_CONTROL_POWEREVENT:
+        /* PBT_APMSUSPEND does not say sleep or hibernate: the agent reports a suspend and the
+         * collector learns the kind from the resume (see the Windows notes in README). */
+        if (type == PBT_APMSUSPEND)
+            whb_win_bridge_post(s->bridge, WHB_OS_SUSPEND, SUSPEND_WAIT_MS);
+        else if (type == PBT_APMRESUMEAUTOMATIC || type == PBT_APMRESUMESUSPEND)
+            whb_win_bridge_post(s->bridge, WHB_OS_RESUME, 0);
+        return NO_ERROR;
+    default:
+        return ERROR_CALL_NOT_IMPLEMENTED;
+    }
+}
+
+static VOID WINAPI service_main(DWORD argc, LPWSTR *argv)
+{
+    struct service *s = the_service;
+    (void)argc;
+    (void)argv;
+    s->handle = RegisterServiceCtrlHandlerExW(SERVICE_NAME, handler, s);
+    if (!s->handle) {
+        s->rc = 1;
+        return;
+    }
+    s->status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+    s->status.dwWaitHint = 10000;
+    report(s, SERVICE_RUNNING);
+    s->rc = s->body(s->bridge, s->ctx);
+    s->status.dwWin32ExitCode = s->rc ? ERROR_SERVICE_SPECIFIC_ERROR : NO_ERROR;
+    s->status.dwServiceSpecificExitCode = (DWORD)s->rc;
+    report(s, SERVICE_STOPPED);
+}
+
+int whb_win_service_run(int (*body)(void *bridge, void *ctx), void *ctx, int *rc)
+{
+    static SERVICE_TABLE_ENTRYW table[] = {{(LPWSTR)SERVICE_NAME, service_main}, {NULL, NULL}};
+    struct service s = {.body = body, .ctx = ctx};
+    s.bridge = whb_win_bridge_new();
+    if (!s.bridge)
+        return WHB_ENOMEM;
+    the_service = &s;
+    BOOL ok = StartServiceCtrlDispatcherW(table);
+    DWORD err = GetLastError();
+    the_service = NULL;
+    whb_win_bridge_free(s.bridge);
+    if (!ok)
+        return err == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT ? WHB_EUNSUPPORTED : WHB_EIO;
+    *rc = s.rc;
+    return 0;
+}
+
+static const wchar_t policy_key[] = L"SOFTWARE\\Policies\\whb\\Agent";
+
+int whb_win_read_policies(struct whb_agent_config *cfg, char *why, size_t whylen)
+{
+    for (size_t i = 0; i < whb_settings_count; i++) {
+        const struct whb_setting *st = &whb_settings[i];
+        wchar_t name[64], wbuf[512];
+        char value[600];
+        DWORD type = 0, size = sizeof(wbuf);
+        if (!st->policy)
+            continue;
+        MultiByteToWideChar(CP_UTF8, 0, st->policy, -1, name, 64);
+        LSTATUS rc = RegGetValueW(HKEY_LOCAL_MACHINE, policy_key, name,
+                                  RRF_RT_REG_SZ | RRF_RT_REG_DWORD, &type, wbuf, &size);
+        if (rc == ERROR_FILE_NOT_FOUND)
+            continue;
+        if (rc != ERROR_SUCCESS) {
+            snprintf(why, whylen, "policy %s: cannot read (error %ld)", st->policy, (long)rc);
+            return WHB_EIO;
+        }
+        if (type == REG_DWORD)
+            snprintf(value, sizeof(value), "%lu", (unsigned long)*(DWORD *)wbuf);
+        else
+            WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, value, sizeof(value), NULL, NULL);
+        if (whb_setting_set(cfg, st, value, why, whylen))
+            return WHB_EINVAL;
+    }
+    /* No probe URL of our own: the WSUS server the Windows Update client uses. */
+    if (!cfg->wsus_url[0]) {
+        wchar_t wbuf[512];
+        DWORD size = sizeof(wbuf);
+        if (RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate",
+                         L"WUServer", RRF_RT_REG_SZ, NULL, wbuf, &size) == ERROR_SUCCESS)
+            WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, cfg->wsus_url, sizeof(cfg->wsus_url), NULL,
+                                NULL);
+    }
+    return 0;
+}
+
+static HANDLE event_source;
+
+static void eventlog_sink(enum whb_log_level level, const char *line)
+{
+    static const WORD types[] = {EVENTLOG_ERROR_TYPE, EVENTLOG_WARNING_TYPE,
+                                 EVENTLOG_INFORMATION_TYPE, EVENTLOG_INFORMATION_TYPE};
+    wchar_t w[1024];
+    LPCWSTR strings[1] = {w};
+    if (!event_source)
+        return;
+    MultiByteToWideChar(CP_UTF8, 0, line, -1, w, 1024);
+    ReportEventW(event_source, types[level], 0, 1000 + (DWORD)level, NULL, 1, 0, strings, NULL);
+}
+
+void whb_win_eventlog_open(void)
+{
+    event_source = RegisterEventSourceW(NULL, SERVICE_NAME);
+    if (event_source)
+        whb_log_set_sink(eventlog_sink);
+}
+
+int whb_win_update_service_running(int *running)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    SC_HANDLE svc = scm ? OpenServiceW(scm, L"wuauserv", SERVICE_QUERY_STATUS) : NULL;
+    SERVICE_STATUS_PROCESS st;
+    DWORD n;
+    int rc = WHB_ENOTFOUND;
+    if (svc && QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (LPBYTE)&st, sizeof(st), &n)) {
+        *running = st.dwCurrentState == SERVICE_RUNNING;
+        rc = 0;
+    }
+    if (svc)
+        CloseServiceHandle(svc);
+    if (scm)
+        CloseServiceHandle(scm);
+    return rc;
+}

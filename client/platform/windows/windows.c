@@ -1,0 +1,386 @@
+/* The Windows platform backend: identity from the registry and the computer name, adapters
+ * from IP Helper (GetIfTable2, GetAdaptersAddresses) with change notifications
+ * (NotifyIpInterfaceChange), power and stop events from the service control handler through a
+ * bridge queue, and two clocks: the tick count (counts sleep) and the unbiased interrupt time
+ * (does not). */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "log.h"
+#include "platform/platform.h"
+#include "bridge.h"
+#include "winservice.h"
+
+#define QUEUE_MAX 16
+
+struct whb_win_bridge {
+    CRITICAL_SECTION lock;
+    HANDLE ready;                    /* set while the queue holds events */
+    struct whb_os_event queue[QUEUE_MAX];
+    int n;
+    HANDLE done[QUEUE_MAX];          /* one per queued event: set by power_done */
+};
+
+struct win_platform {
+    struct whb_platform base;
+    struct whb_platform_config cfg;
+    struct whb_win_bridge *bridge;   /* NULL in console mode */
+    int own_bridge;
+    HANDLE changed;                  /* set by the IP Helper callback */
+    HANDLE notify;
+    char fqdn[254], machine_id[65];
+};
+
+static struct win_platform *wp(struct whb_platform *p)
+{
+    return (struct win_platform *)p;
+}
+
+struct whb_win_bridge *whb_win_bridge_new(void)
+{
+    struct whb_win_bridge *b = calloc(1, sizeof(*b));
+    if (!b)
+        return NULL;
+    InitializeCriticalSection(&b->lock);
+    b->ready = CreateEventW(NULL, TRUE, FALSE, NULL);
+    return b;
+}
+
+void whb_win_bridge_free(struct whb_win_bridge *b)
+{
+    if (!b)
+        return;
+    CloseHandle(b->ready);
+    DeleteCriticalSection(&b->lock);
+    free(b);
+}
+
+void whb_win_bridge_post(struct whb_win_bridge *b, enum whb_os_event_kind kind, unsigned wait_ms)
+{
+    HANDLE done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    EnterCriticalSection(&b->lock);
+    if (b->n < QUEUE_MAX) {
+        memset(&b->queue[b->n], 0, sizeof(b->queue[b->n]));
+        b->queue[b->n].kind = kind;
+        b->queue[b->n].reply = done;
+        b->n++;
+        SetEvent(b->ready);
+    } else {
+        CloseHandle(done);
+        done = NULL;
+    }
+    LeaveCriticalSection(&b->lock);
+    if (done) {
+        /* The OS waits for us; we wait for the last gasp, but not forever. */
+        WaitForSingleObject(done, wait_ms);
+        CloseHandle(done);
+    }
+}
+
+static int take_queued(struct whb_win_bridge *b, struct whb_os_event *evs, int max)
+{
+    int n = 0;
+    EnterCriticalSection(&b->lock);
+    while (n < max && n < b->n) {
+        evs[n] = b->queue[n];
+        n++;
+    }
+    memmove(b->queue, b->queue + n, (size_t)(b->n - n) * sizeof(b->queue[0]));
+    b->n -= n;
+    if (b->n == 0)
+        ResetEvent(b->ready);
+    LeaveCriticalSection(&b->lock);
+    return n;
+}
+
+static VOID NETIOAPI_API_ on_interface_change(PVOID ctx, PMIB_IPINTERFACE_ROW row,
+                                             MIB_NOTIFICATION_TYPE type)
+{
+    (void)row;
+    (void)type;
+    SetEvent(((struct win_platform *)ctx)->changed);
+}
+
+static void win_close(struct whb_platform *p)
+{
+    struct win_platform *w = wp(p);
+    if (!w)
+        return;
+    if (w->notify)
+        CancelMibChangeNotify2(w->notify);
+    if (w->changed)
+        CloseHandle(w->changed);
+    if (w->own_bridge)
+        whb_win_bridge_free(w->bridge);
+    free(w);
+}
+
+static int win_open(const struct whb_platform_config *cfg, struct whb_platform **out)
+{
+    struct win_platform *w = calloc(1, sizeof(*w));
+    if (!w)
+        return WHB_ENOMEM;
+    w->base.ops = &whb_platform_windows;
+    w->cfg = *cfg;
+    w->bridge = cfg->service;
+    if (!w->bridge) {
+        /* Console mode: nobody posts power events, but stop still arrives (Ctrl+C). */
+        w->bridge = whb_win_bridge_new();
+        w->own_bridge = 1;
+    }
+    if (cfg->fqdn)
+        snprintf(w->fqdn, sizeof(w->fqdn), "%s", cfg->fqdn);
+    if (cfg->machine_id)
+        snprintf(w->machine_id, sizeof(w->machine_id), "%s", cfg->machine_id);
+    w->changed = CreateEventW(NULL, FALSE, FALSE, NULL);
+    if (!w->bridge || !w->changed) {
+        win_close(&w->base);
+        return WHB_ENOMEM;
+    }
+    if (NotifyIpInterfaceChange(AF_UNSPEC, on_interface_change, w, FALSE, &w->notify) != NO_ERROR) {
+        w->notify = NULL;
+        whb_log_warnx("IP Helper change notifications unavailable: adapters are polled");
+    }
+    *out = &w->base;
+    return 0;
+}
+
+static unsigned win_caps(struct whb_platform *p)
+{
+    return (wp(p)->notify ? WHB_CAP_LINK_EVENTS : 0) | WHB_CAP_POWER | WHB_CAP_SERVICE_STATE;
+}
+
+static void narrow(const wchar_t *w, char *out, size_t len)
+{
+    if (!WideCharToMultiByte(CP_UTF8, 0, w, -1, out, (int)len, NULL, NULL) && len)
+        out[0] = '\0';
+}
+
+static void reg_string(HKEY root, const wchar_t *key, const wchar_t *value, char *out, size_t len)
+{
+    wchar_t buf[256];
+    DWORD size = sizeof(buf);
+    out[0] = '\0';
+    if (RegGetValueW(root, key, value, RRF_RT_REG_SZ, NULL, buf, &size) == ERROR_SUCCESS)
+        narrow(buf, out, len);
+}
+
+static int win_identity(struct whb_platform *p, struct whb_identity *id)
+{
+    struct win_platform *w = wp(p);
+    wchar_t name[256];
+    DWORD n = 256;
+    memset(id, 0, sizeof(*id));
+    if (w->machine_id[0])
+        snprintf(id->machine_id, sizeof(id->machine_id), "%s", w->machine_id);
+    else
+        reg_string(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Cryptography", L"MachineGuid",
+                   id->machine_id, sizeof(id->machine_id));
+    if (w->fqdn[0])
+        snprintf(id->fqdn, sizeof(id->fqdn), "%s", w->fqdn);
+    else if (GetComputerNameExW(ComputerNameDnsFullyQualified, name, &n))
+        narrow(name, id->fqdn, sizeof(id->fqdn));
+    const char *dot = strchr(id->fqdn, '.');
+    snprintf(id->domain, sizeof(id->domain), "%s", dot ? dot + 1 : "");
+    char product[96], build[32];
+    reg_string(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
+               L"ProductName", product, sizeof(product));
+    reg_string(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
+               L"CurrentBuild", build, sizeof(build));
+    snprintf(id->os, sizeof(id->os), "%s (build %s)", product[0] ? product : "Windows", build);
+    /* A boot is named by when it started: wall time now minus time since boot, to the minute,
+     * so the same boot gets the same id across agent restarts. */
+    ULONGLONG since_boot = GetTickCount64() * 10000ULL; /* sleep included, as 100 ns */
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    ULONGLONG now = (ULONGLONG)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
+    snprintf(id->boot_id, sizeof(id->boot_id), "boot-%llu",
+             (unsigned long long)((now - since_boot) / 600000000ULL));
+    return id->machine_id[0] && id->fqdn[0] ? 0 : WHB_ENOTFOUND;
+}
+
+static enum whb_oper oper_of(IF_OPER_STATUS s)
+{
+    switch (s) {
+    case IfOperStatusUp: return WHB_OPER_UP;
+    case IfOperStatusDown: return WHB_OPER_DOWN;
+    case IfOperStatusLowerLayerDown: return WHB_OPER_LOWER_LAYER_DOWN;
+    case IfOperStatusDormant: return WHB_OPER_DORMANT;
+    case IfOperStatusNotPresent: return WHB_OPER_NOT_PRESENT;
+    case IfOperStatusTesting: return WHB_OPER_TESTING;
+    default: return WHB_OPER_UNKNOWN;
+    }
+}
+
+static void format_mac(const UCHAR *a, ULONG n, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (ULONG i = 0; i < n && used + 3 < len; i++)
+        used += (size_t)snprintf(out + used, len - used, i ? ":%02x" : "%02x", a[i]);
+}
+
+static void sockaddr_text(const SOCKADDR *sa, char *out, size_t len)
+{
+    DWORD n = (DWORD)len;
+    wchar_t buf[64];
+    DWORD wn = 64;
+    out[0] = '\0';
+    int salen = sa->sa_family == AF_INET6 ? sizeof(SOCKADDR_IN6) : sizeof(SOCKADDR_IN);
+    if (WSAAddressToStringW((LPSOCKADDR)sa, (DWORD)salen, NULL, buf, &wn) == 0)
+        narrow(buf, out, n);
+}
+
+/* Addresses and default gateways, matched to the IfTable rows by LUID. */
+static void add_addresses(struct whb_state *s, const NET_LUID *luids)
+{
+    ULONG size = 16 * 1024;
+    IP_ADAPTER_ADDRESSES *list = NULL;
+    for (int tries = 0; tries < 3; tries++) {
+        free(list);
+        list = malloc(size);
+        if (!list)
+            return;
+        ULONG rc = GetAdaptersAddresses(AF_UNSPEC,
+                                        GAA_FLAG_INCLUDE_GATEWAYS | GAA_FLAG_SKIP_ANYCAST |
+                                            GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER,
+                                        NULL, list, &size);
+        if (rc == NO_ERROR)
+            break;
+        if (rc != ERROR_BUFFER_OVERFLOW) {
+            free(list);
+            return;
+        }
+    }
+    for (IP_ADAPTER_ADDRESSES *a = list; a; a = a->Next) {
+        for (int i = 0; i < s->n_adapters; i++) {
+            if (luids[i].Value != a->Luid.Value)
+                continue;
+            struct whb_adapter_state *ad = &s->adapters[i];
+            for (IP_ADAPTER_UNICAST_ADDRESS *u = a->FirstUnicastAddress;
+                 u && ad->n_addrs < WHB_MAX_ADDRS; u = u->Next) {
+                char ip[WHB_ADDR_LEN];
+                sockaddr_text(u->Address.lpSockaddr, ip, sizeof(ip));
+                if (u->Address.lpSockaddr->sa_family == AF_INET6 &&
+                    IN6_IS_ADDR_LINKLOCAL(&((SOCKADDR_IN6 *)u->Address.lpSockaddr)->sin6_addr))
+                    continue;
+                snprintf(ad->addrs[ad->n_addrs++], WHB_ADDR_LEN, "%.40s/%u", ip,
+                         u->OnLinkPrefixLength);
+            }
+            if (a->FirstGatewayAddress)
+                sockaddr_text(a->FirstGatewayAddress->Address.lpSockaddr, ad->gateway,
+                              sizeof(ad->gateway));
+        }
+    }
+    free(list);
+}
+
+static int win_snapshot(struct whb_platform *p, struct whb_state *out)
+{
+    (void)p;
+    MIB_IF_TABLE2 *table = NULL;
+    NET_LUID luids[WHB_MAX_ADAPTERS];
+    memset(out, 0, sizeof(*out));
+    if (GetIfTable2(&table) != NO_ERROR)
+        return WHB_EIO;
+    for (ULONG i = 0; i < table->NumEntries && out->n_adapters < WHB_MAX_ADAPTERS; i++) {
+        const MIB_IF_ROW2 *r = &table->Table[i];
+        /* Physical adapters only: not the filter and miniport layers stacked on them. */
+        if (!r->InterfaceAndOperStatusFlags.HardwareInterface &&
+            r->Type != IF_TYPE_ETHERNET_CSMACD && r->Type != IF_TYPE_IEEE80211)
+            continue;
+        if (r->Type == IF_TYPE_SOFTWARE_LOOPBACK || r->InterfaceAndOperStatusFlags.FilterInterface)
+            continue;
+        struct whb_adapter_state *a = &out->adapters[out->n_adapters];
+        luids[out->n_adapters++] = r->InterfaceLuid;
+        narrow(r->Alias, a->name, sizeof(a->name));
+        a->ifindex = (int)r->InterfaceIndex;
+        a->type = r->Type == IF_TYPE_IEEE80211      ? WHB_ADAPTER_WIRELESS
+                  : r->Type == IF_TYPE_ETHERNET_CSMACD ? WHB_ADAPTER_ETHERNET
+                                                       : WHB_ADAPTER_OTHER;
+        format_mac(r->PhysicalAddress, r->PhysicalAddressLength, a->mac, sizeof(a->mac));
+        a->admin_up = r->AdminStatus == NET_IF_ADMIN_STATUS_UP;
+        a->oper = oper_of(r->OperStatus);
+        a->carrier = r->MediaConnectState == MediaConnectStateConnected;
+        a->speed_mbps = a->carrier ? r->ReceiveLinkSpeed / 1000000 : 0;
+        a->mtu = r->Mtu;
+        a->counters.rx_errors = r->InErrors;
+        a->counters.tx_errors = r->OutErrors;
+        a->counters.rx_dropped = r->InDiscards;
+        a->counters.tx_dropped = r->OutDiscards;
+        a->device_problem = r->OperStatus == IfOperStatusNotPresent && a->admin_up;
+    }
+    FreeMibTable(table);
+    add_addresses(out, luids);
+    int running;
+    if (whb_win_update_service_running(&running) == 0) {
+        out->wsus.service_known = 1;
+        out->wsus.service_running = running;
+    }
+    SYSTEM_POWER_STATUS ps;
+    if (GetSystemPowerStatus(&ps))
+        out->power = ps.ACLineStatus == 1 ? WHB_POWER_AC
+                     : ps.ACLineStatus == 0 ? WHB_POWER_BATTERY
+                                            : WHB_POWER_UNKNOWN;
+    return 0;
+}
+
+static int win_wait(struct whb_platform *p, int timeout_ms, struct whb_os_event *evs, int max,
+                    int *n)
+{
+    struct win_platform *w = wp(p);
+    HANDLE hs[2] = {w->changed, w->bridge->ready};
+    *n = 0;
+    DWORD rc = WaitForMultipleObjects(2, hs, FALSE, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
+    if (rc == WAIT_OBJECT_0 && *n < max)
+        evs[(*n)++] = (struct whb_os_event){.kind = WHB_OS_CHANGED};
+    *n += take_queued(w->bridge, evs + *n, max - *n);
+    return 0;
+}
+
+static void win_power_done(struct whb_platform *p, struct whb_os_event *ev)
+{
+    (void)p;
+    if (ev->reply)
+        SetEvent((HANDLE)ev->reply);
+    ev->reply = NULL;
+}
+
+static int64_t win_wall_ms(struct whb_platform *p)
+{
+    (void)p;
+    FILETIME ft;
+    GetSystemTimePreciseAsFileTime(&ft);
+    uint64_t t = (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
+    return (int64_t)(t / 10000) - 11644473600000LL;
+}
+
+static void win_uptime_ms(struct whb_platform *p, uint64_t *awake, uint64_t *with_sleep)
+{
+    (void)p;
+    ULONGLONG unbiased = 0;
+    /* Unbiased interrupt time stops while asleep; the tick count (interrupt time) does not. */
+    QueryUnbiasedInterruptTime(&unbiased);
+    *awake = unbiased / 10000;
+    *with_sleep = GetTickCount64();
+}
+
+const struct whb_platform_ops whb_platform_windows = {
+    .name = "windows",
+    .open = win_open,
+    .close = win_close,
+    .caps = win_caps,
+    .identity = win_identity,
+    .snapshot = win_snapshot,
+    .wait = win_wait,
+    .power_done = win_power_done,
+    .wall_ms = win_wall_ms,
+    .uptime_ms = win_uptime_ms,
+};
