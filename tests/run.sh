@@ -92,7 +92,7 @@ fi
 
 skipped=0
 step "Windows: the agent's core cross-built with mingw-w64, its tests under wine"
-installer/windows/test.sh "$top/build-win"
+installer/windows/test.sh "$top/build-win" "$top/build"
 case $? in
 0) ok "windows core under wine" ;;
 77) echo "!!! Windows build NOT RUN: toolchain, wine or source packages unavailable here"

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Cross-builds the agent's core for Windows with mingw-w64 and runs its unit tests under wine.
-# Exit 77 when the toolchain, wine or Debian's source packages cannot be had here (said loudly
-# by the caller); any compile or test failure is a failure. Usage: test.sh [BUILD_DIR]
+# Then whb-agent.exe itself under wine against the real collector and a real veth
+# (test-wine.sh). Exit 77 when the toolchain, wine or Debian's source packages cannot be had
+# here (said loudly by the caller); any compile or test failure is a failure.
+# Usage: test.sh [WIN_BUILD_DIR] [LINUX_BUILD_DIR]
 set -u
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -25,4 +27,5 @@ cmake -S . -B "$out/agent" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.c
     >"$out/configure.log" 2>&1 || { tail -20 "$out/configure.log"; exit 1; }
 cmake --build "$out/agent" -j "$(nproc)" >"$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | head -20; exit 1; }
 export WINEPREFIX=$out/wineprefix WINEDEBUG=-all
-ctest --test-dir "$out/agent" --output-on-failure
+ctest --test-dir "$out/agent" --output-on-failure || exit 1
+installer/windows/test-wine.sh "$out" "${2:-$top/build}"
