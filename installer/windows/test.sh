@@ -1,7 +1,7 @@
 #!/bin/bash
 # Cross-builds the agent's core for Windows with mingw-w64 and runs its unit tests under wine.
 # Then whb-agent.exe itself under wine against the real collector and a real veth
-# (test-wine.sh). Exit 77 when the toolchain, wine or Debian's source packages cannot be had
+# (test-wine.sh), and whb-agent.msi built with wixl and read back (test-msi.sh). Exit 77 when the toolchain, wine or Debian's source packages cannot be had
 # here (said loudly by the caller); any compile or test failure is a failure.
 # Usage: test.sh [WIN_BUILD_DIR] [LINUX_BUILD_DIR]
 set -u
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 top=$PWD
 out=${1:-$top/build-win}
 export DEBIAN_FRONTEND=noninteractive
-need="gcc-mingw-w64-x86-64 wine64 wine dpkg-dev"
+need="gcc-mingw-w64-x86-64 wine64 wine dpkg-dev wixl msitools"
 missing=""
 for p in $need; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done
 if [ -n "$missing" ]; then
@@ -28,4 +28,6 @@ cmake -S . -B "$out/agent" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.c
 cmake --build "$out/agent" -j "$(nproc)" >"$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | head -20; exit 1; }
 export WINEPREFIX=$out/wineprefix WINEDEBUG=-all
 ctest --test-dir "$out/agent" --output-on-failure || exit 1
-installer/windows/test-wine.sh "$out" "${2:-$top/build}"
+installer/windows/test-wine.sh "$out" "${2:-$top/build}" || exit 1
+echo "    whb-agent.msi:"
+installer/windows/build-msi.sh "$out" >/dev/null && installer/windows/test-msi.sh "$out/whb-agent.msi"

@@ -69,6 +69,24 @@ static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
     }
 }
 
+/* Restart on failure (5 s, 30 s, then every 60 s): recovery actions that wixl's MSI tables
+ * cannot express, so the service sets them on itself. */
+static void set_recovery(void)
+{
+    SC_ACTION actions[3] = {{SC_ACTION_RESTART, 5000}, {SC_ACTION_RESTART, 30000},
+                            {SC_ACTION_RESTART, 60000}};
+    SERVICE_FAILURE_ACTIONSW fa = {.dwResetPeriod = 86400, .cActions = 3, .lpsaActions = actions};
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    SC_HANDLE svc = scm ? OpenServiceW(scm, SERVICE_NAME, SERVICE_CHANGE_CONFIG | SERVICE_START)
+                        : NULL;
+    if (!svc || !ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa))
+        whb_log_warnx("could not set the service's recovery actions");
+    if (svc)
+        CloseServiceHandle(svc);
+    if (scm)
+        CloseServiceHandle(scm);
+}
+
 static VOID WINAPI service_main(DWORD argc, LPWSTR *argv)
 {
     struct service *s = the_service;
@@ -82,6 +100,7 @@ static VOID WINAPI service_main(DWORD argc, LPWSTR *argv)
     s->status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
     s->status.dwWaitHint = 10000;
     report(s, SERVICE_RUNNING);
+    set_recovery();
     s->rc = s->body(s->bridge, s->ctx);
     s->status.dwWin32ExitCode = s->rc ? ERROR_SERVICE_SPECIFIC_ERROR : NO_ERROR;
     s->status.dwServiceSpecificExitCode = (DWORD)s->rc;
