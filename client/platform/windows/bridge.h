@@ -15,6 +15,9 @@ void whb_win_bridge_free(struct whb_win_bridge *b);
  * most wait_ms, until the agent says its last gasp is out. */
 void whb_win_bridge_post(struct whb_win_bridge *b, enum whb_os_event_kind kind, unsigned wait_ms);
 
+/* Queues an event without waiting (WLAN notifications). */
+void whb_win_bridge_push(struct whb_win_bridge *b, const struct whb_os_event *ev);
+
 /* Reads the agent's settings from Group Policy (HKLM\SOFTWARE\Policies\whb\Agent) and the
  * WSUS server from the WUServer policy when no probe URL is set. */
 struct whb_agent_config;

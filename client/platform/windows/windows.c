@@ -17,6 +17,7 @@
 #include "platform/platform.h"
 #include "bridge.h"
 #include "winservice.h"
+#include "wlan.h"
 
 #define QUEUE_MAX 16
 
@@ -35,6 +36,7 @@ struct win_platform {
     int own_bridge;
     HANDLE changed;                  /* set by the IP Helper callback */
     HANDLE notify;
+    struct whb_win_wlan *wlan;       /* NULL without a WLAN service */
     char fqdn[254], machine_id[65];
 };
 
@@ -60,6 +62,18 @@ void whb_win_bridge_free(struct whb_win_bridge *b)
     CloseHandle(b->ready);
     DeleteCriticalSection(&b->lock);
     free(b);
+}
+
+void whb_win_bridge_push(struct whb_win_bridge *b, const struct whb_os_event *ev)
+{
+    EnterCriticalSection(&b->lock);
+    if (b->n < QUEUE_MAX) {
+        b->queue[b->n] = *ev;
+        b->queue[b->n].reply = NULL;
+        b->n++;
+        SetEvent(b->ready);
+    }
+    LeaveCriticalSection(&b->lock);
 }
 
 void whb_win_bridge_post(struct whb_win_bridge *b, enum whb_os_event_kind kind, unsigned wait_ms)
@@ -115,6 +129,7 @@ static void win_close(struct whb_platform *p)
         return;
     if (w->notify)
         CancelMibChangeNotify2(w->notify);
+    whb_win_wlan_close(w->wlan);
     if (w->changed)
         CloseHandle(w->changed);
     if (w->own_bridge)
@@ -148,13 +163,16 @@ static int win_open(const struct whb_platform_config *cfg, struct whb_platform *
         w->notify = NULL;
         whb_log_warnx("IP Helper change notifications unavailable: adapters are polled");
     }
+    if (whb_win_wlan_open(w->bridge, w->changed, &w->wlan))
+        whb_log_info("no WLAN service: wireless is not watched");
     *out = &w->base;
     return 0;
 }
 
 static unsigned win_caps(struct whb_platform *p)
 {
-    return (wp(p)->notify ? WHB_CAP_LINK_EVENTS : 0) | WHB_CAP_POWER | WHB_CAP_SERVICE_STATE;
+    return (wp(p)->notify ? WHB_CAP_LINK_EVENTS : 0) | (wp(p)->wlan ? WHB_CAP_WIRELESS : 0) |
+           WHB_CAP_POWER | WHB_CAP_SERVICE_STATE;
 }
 
 static void narrow(const wchar_t *w, char *out, size_t len)
@@ -284,7 +302,7 @@ static void add_addresses(struct whb_state *s, const NET_LUID *luids)
 
 static int win_snapshot(struct whb_platform *p, struct whb_state *out)
 {
-    (void)p;
+    struct win_platform *w = wp(p);
     MIB_IF_TABLE2 *table = NULL;
     NET_LUID luids[WHB_MAX_ADAPTERS];
     memset(out, 0, sizeof(*out));
@@ -316,6 +334,8 @@ static int win_snapshot(struct whb_platform *p, struct whb_state *out)
         a->counters.rx_dropped = r->InDiscards;
         a->counters.tx_dropped = r->OutDiscards;
         a->device_problem = r->OperStatus == IfOperStatusNotPresent && a->admin_up;
+        if (a->type == WHB_ADAPTER_WIRELESS)
+            whb_win_wlan_query(w->wlan, &r->InterfaceGuid, &a->wifi);
     }
     FreeMibTable(table);
     add_addresses(out, luids);
