@@ -291,7 +291,9 @@ static void handle(struct whb_agent *a, struct whb_os_event *ev)
     case WHB_OS_RESUME:
         check_sleep(a);
         if (a->suspend_at) {
-            record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_RESUME, "resumed", a->suspend_at, 1);
+            /* The platform may know what it resumed from (Windows: hibernation or sleep). */
+            record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_RESUME,
+                          ev->event.detail[0] ? ev->event.detail : "resumed", a->suspend_at, 1);
             a->suspend_at = 0;
         }
         take_snapshot(a, 1);

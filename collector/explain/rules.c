@@ -152,13 +152,30 @@ static void power_rule(const struct whb_explain_input *in, struct finding *f, in
     hit(f, 90, WHB_CONFIDENCE_HIGH);
 }
 
+/* A suspend that the machine, on resume, says was a hibernation (Windows learns the target
+ * only afterwards, from Kernel-Power event 42). */
+static int resumed_from_hibernation(const struct whb_explain_input *in)
+{
+    const struct whb_hist_event *r = in->gap_start_ms ? last_of(in, K(RESUME)) : NULL;
+    return r && strstr(r->detail, "hibernation") != NULL;
+}
+
 static void rule_hibernate(const struct whb_explain_input *in, struct finding *f)
 {
     power_rule(in, f, K(HIBERNATE), "hibernated");
+    if (!f->score && resumed_from_hibernation(in)) {
+        power_rule(in, f, K(SUSPEND), "hibernated");
+        if (f->score)
+            f->score = 91; /* above the plain sleep the same last gasp suggests */
+    }
 }
+
+static int resumed_from_hibernation(const struct whb_explain_input *in);
 
 static void rule_sleep(const struct whb_explain_input *in, struct finding *f)
 {
+    if (resumed_from_hibernation(in))
+        return;
     power_rule(in, f, K(SUSPEND), "asleep");
     if (f->score || !in->gap_start_ms)
         return;

@@ -14,6 +14,7 @@
 
 #include "platform/platform.h"
 #include "platform/windows/bridge.h"
+#include "platform/windows/sleepstate.h"
 #include "platform/windows/wlan.h"
 #include "settings.h"
 #include "whb.pb-c.h"
@@ -160,12 +161,31 @@ static void settings_come_from_group_policy(void **state)
     RegDeleteTreeW(HKEY_LOCAL_MACHINE, wu);
 }
 
+/* Kernel-Power event 42 as EvtRender gives it (the EventData part of a real event). */
+static void sleep_target_from_kernel_power_event(void **state)
+{
+    (void)state;
+    static const wchar_t hibernate[] =
+        L"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+        L"<Provider Name='Microsoft-Windows-Kernel-Power'/><EventID>42</EventID></System>"
+        L"<EventData><Data Name='TargetState'>4</Data><Data Name='EffectiveState'>4</Data>"
+        L"<Data Name='Reason'>7</Data><Data Name='Flags'>0</Data></EventData></Event>";
+    static const wchar_t standby[] =
+        L"<Event><EventData><Data Name='TargetState'>6</Data><Data Name='Reason'>0</Data>"
+        L"</EventData></Event>";
+    assert_int_equal(whb_win_sleep_target_parse(hibernate), 4);
+    assert_int_equal(whb_win_sleep_target_parse(standby), 6);
+    assert_int_equal(whb_win_sleep_target_parse(L"<Event/>"), -1);
+    assert_int_equal(whb_win_sleep_target_parse(NULL), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wlan_notifications_become_events),
         cmocka_unit_test(power_event_waits_for_the_last_gasp),
         cmocka_unit_test(settings_come_from_group_policy),
+        cmocka_unit_test(sleep_target_from_kernel_power_event),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

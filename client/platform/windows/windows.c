@@ -17,6 +17,7 @@
 #include "platform/platform.h"
 #include "bridge.h"
 #include "winservice.h"
+#include "sleepstate.h"
 #include "wlan.h"
 
 #define QUEUE_MAX 16
@@ -361,7 +362,19 @@ static int win_wait(struct whb_platform *p, int timeout_ms, struct whb_os_event 
     DWORD rc = WaitForMultipleObjects(2, hs, FALSE, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
     if (rc == WAIT_OBJECT_0 && *n < max)
         evs[(*n)++] = (struct whb_os_event){.kind = WHB_OS_CHANGED};
+    int first = *n;
     *n += take_queued(w->bridge, evs + *n, max - *n);
+    for (int i = first; i < *n; i++) {
+        if (evs[i].kind != WHB_OS_RESUME)
+            continue;
+        int target = whb_win_last_sleep_target();
+        if (target == 4)
+            snprintf(evs[i].event.detail, sizeof(evs[i].event.detail),
+                     "resumed from hibernation (S4, Kernel-Power event 42)");
+        else if (target > 0)
+            snprintf(evs[i].event.detail, sizeof(evs[i].event.detail),
+                     "resumed from sleep (S%d, Kernel-Power event 42)", target == 6 ? 0 : target);
+    }
     return 0;
 }
 
