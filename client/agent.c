@@ -22,10 +22,10 @@
 #include "state.h"
 #include "wsus.h"
 
-#define EVENTS_PER_REPORT 256
-#define LAST_GASP_MS 2000
-#define SEND_TIMEOUT_MS 10000
-#define SLEEP_GAP_MS 2000          /* a clock gap larger than this was a sleep */
+#define EVENTS_PER_REPORT      256
+#define LAST_GASP_MS           2000
+#define SEND_TIMEOUT_MS        10000
+#define SLEEP_GAP_MS           2000 /* a clock gap larger than this was a sleep */
 #define FAILURE_EVENT_EVERY_MS 3600000
 
 struct whb_agent {
@@ -41,8 +41,8 @@ struct whb_agent {
     char key[65];
     unsigned interval_s;
     uint64_t next_heartbeat, next_wsus, retry_at; /* on the with-sleep clock */
-    uint64_t sleep_gap;      /* with_sleep - awake at the last look */
-    int64_t suspend_at;      /* wall time of the last announced sleep, 0 if none pending */
+    uint64_t sleep_gap;                           /* with_sleep - awake at the last look */
+    int64_t suspend_at; /* wall time of the last announced sleep, 0 if none pending */
     char wsus_class[32];
     char failure_class[64];
     int64_t failure_event_at;
@@ -113,10 +113,15 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     int rc = whb_spool_peek(a->spool, evs, EVENTS_PER_REPORT, &n);
     if (rc)
         whb_log_warnx("spool: cannot read: %s", whb_strerror(rc));
-    struct whb_report_input in = {
-        .id = &a->id, .seq = whb_persist_next_seq(a->persist), .sent_at_ms = now_wall(a),
-        .mono_ms = now_mono(a), .interval_s = a->interval_s, .state = &a->state, .events = evs,
-        .n_events = n, .last_gasp = last_gasp};
+    struct whb_report_input in = {.id = &a->id,
+                                  .seq = whb_persist_next_seq(a->persist),
+                                  .sent_at_ms = now_wall(a),
+                                  .mono_ms = now_mono(a),
+                                  .interval_s = a->interval_s,
+                                  .state = &a->state,
+                                  .events = evs,
+                                  .n_events = n,
+                                  .last_gasp = last_gasp};
     uint8_t *buf = NULL;
     size_t len = 0;
     struct whb_send_result res = {0};
@@ -375,8 +380,7 @@ int whb_agent_run(struct whb_agent *a)
     return 0;
 }
 
-int whb_agent_look(struct whb_agent *a, int wait_ms, struct whb_state *out,
-                   struct whb_identity *id)
+int whb_agent_look(struct whb_agent *a, int wait_ms, struct whb_state *out, struct whb_identity *id)
 {
     struct whb_os_event evs[16];
     uint64_t end = now_mono(a) + (uint64_t)(wait_ms > 0 ? wait_ms : 0);
@@ -446,8 +450,8 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         snprintf(why, whylen, "spool %s: %s", path, whb_strerror(rc));
         goto fail;
     }
-    if ((rc = whb_persist_open(cfg->state_dir, a->id.boot_id, now_wall(a), &a->persist,
-                               &a->prev))) {
+    if ((rc =
+             whb_persist_open(cfg->state_dir, a->id.boot_id, now_wall(a), &a->persist, &a->prev))) {
         snprintf(why, whylen, "state %s: %s", cfg->state_dir, whb_strerror(rc));
         goto fail;
     }

@@ -6,8 +6,8 @@
 
 struct whb_backoff {
     unsigned base_ms, cap_ms;
-    unsigned attempt;  /* failures in a row */
-    uint64_t rng;      /* xorshift state, seeded per machine so fleets do not synchronise */
+    unsigned attempt; /* failures in a row */
+    uint64_t rng;     /* xorshift state, seeded per machine so fleets do not synchronise */
 };
 
 void whb_backoff_init(struct whb_backoff *b, unsigned base_ms, unsigned cap_ms, uint64_t seed);

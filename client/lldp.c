@@ -6,8 +6,14 @@
 
 #include "error.h"
 
-enum { TLV_END = 0, TLV_CHASSIS = 1, TLV_PORT = 2, TLV_TTL = 3, TLV_PORT_DESC = 4,
-       TLV_SYS_NAME = 5 };
+enum {
+    TLV_END = 0,
+    TLV_CHASSIS = 1,
+    TLV_PORT = 2,
+    TLV_TTL = 3,
+    TLV_PORT_DESC = 4,
+    TLV_SYS_NAME = 5
+};
 
 /* Chassis subtype 4 and port subtype 3 are MAC addresses; 5 (chassis) and 4 (port) network
  * addresses; the rest are text. */

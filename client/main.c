@@ -23,27 +23,28 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: whb-agent [-c FILE] [--setting VALUE ...] [--once --print [--json] [--wait S]]\n"
-            "       whb-agent --notify \"pre suspend|pre hibernate|post|shutdown|stop\"\n"
-            "\n"
-            "Watches this machine's adapters, wireless, switch port, power and WSUS server and\n"
-            "reports to the wsus-heartbeat collector, so that a machine that has not reported\n"
-            "status can be explained.\n"
-            "\n"
-            "  -c, --config FILE   INI file, section [agent] (default /etc/whb/agent.conf when\n"
-            "                      it exists)\n"
-            "      --once          look once and exit (with --print)\n"
-            "      --print         print the snapshot as text\n"
-            "      --json          ... as JSON\n"
-            "      --wait SECONDS  with --once: listen this long for LLDP and events first\n"
-            "      --notify CMD    tell the running agent about a power transition and wait for\n"
-            "                      its last gasp (at most 3 s)\n"
-            "      --policies      list the Group Policy values the agent reads (name, type,\n"
-            "                      bounds) for the ADMX template check\n"
-            "  -h, --help          this text\n"
-            "  -V, --version       the version\n"
-            "\nSettings (INI key = flag; Group Policy value on Windows):\n");
+    fprintf(
+        out,
+        "usage: whb-agent [-c FILE] [--setting VALUE ...] [--once --print [--json] [--wait S]]\n"
+        "       whb-agent --notify \"pre suspend|pre hibernate|post|shutdown|stop\"\n"
+        "\n"
+        "Watches this machine's adapters, wireless, switch port, power and WSUS server and\n"
+        "reports to the wsus-heartbeat collector, so that a machine that has not reported\n"
+        "status can be explained.\n"
+        "\n"
+        "  -c, --config FILE   INI file, section [agent] (default /etc/whb/agent.conf when\n"
+        "                      it exists)\n"
+        "      --once          look once and exit (with --print)\n"
+        "      --print         print the snapshot as text\n"
+        "      --json          ... as JSON\n"
+        "      --wait SECONDS  with --once: listen this long for LLDP and events first\n"
+        "      --notify CMD    tell the running agent about a power transition and wait for\n"
+        "                      its last gasp (at most 3 s)\n"
+        "      --policies      list the Group Policy values the agent reads (name, type,\n"
+        "                      bounds) for the ADMX template check\n"
+        "  -h, --help          this text\n"
+        "  -V, --version       the version\n"
+        "\nSettings (INI key = flag; Group Policy value on Windows):\n");
     for (size_t i = 0; i < whb_settings_count; i++) {
         const struct whb_setting *s = &whb_settings[i];
         char flag[64];
@@ -104,17 +105,38 @@ static int parse(int argc, char **argv, struct whb_agent_config *cfg, struct arg
     int c;
     while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': a->config = optarg; break;
-        case 'o': a->once = 1; break;
-        case 'p': a->print = 1; break;
-        case 'j': a->json = a->print = 1; break;
-        case 'w': a->wait_s = atoi(optarg); break;
-        case 'n': a->notify = optarg; break;
-        case 'P': print_policies(); return 1;
-        case 'h': usage(stdout); return 1;
-        case 'V': printf("whb-agent %s\n", WHB_VERSION); return 1;
-        case '?': usage(stderr); return -1;
-        default: break;
+        case 'c':
+            a->config = optarg;
+            break;
+        case 'o':
+            a->once = 1;
+            break;
+        case 'p':
+            a->print = 1;
+            break;
+        case 'j':
+            a->json = a->print = 1;
+            break;
+        case 'w':
+            a->wait_s = atoi(optarg);
+            break;
+        case 'n':
+            a->notify = optarg;
+            break;
+        case 'P':
+            print_policies();
+            return 1;
+        case 'h':
+            usage(stdout);
+            return 1;
+        case 'V':
+            printf("whb-agent %s\n", WHB_VERSION);
+            return 1;
+        case '?':
+            usage(stderr);
+            return -1;
+        default:
+            break;
         }
     }
     if (optind < argc) {

@@ -6,19 +6,30 @@
 
 #include <stdint.h>
 
-#define WHB_MAX_ADAPTERS  16
-#define WHB_MAX_ADDRS     8
-#define WHB_NAME_LEN      64
-#define WHB_ADDR_LEN      50  /* an IPv6 address with prefix */
-#define WHB_MAC_LEN       18
-#define WHB_TEXT_LEN      128
+#define WHB_MAX_ADAPTERS 16
+#define WHB_MAX_ADDRS    8
+#define WHB_NAME_LEN     64
+#define WHB_ADDR_LEN     50 /* an IPv6 address with prefix */
+#define WHB_MAC_LEN      18
+#define WHB_TEXT_LEN     128
 
-enum whb_adapter_type { WHB_ADAPTER_UNKNOWN = 0, WHB_ADAPTER_ETHERNET, WHB_ADAPTER_WIRELESS,
-                        WHB_ADAPTER_OTHER };
+enum whb_adapter_type {
+    WHB_ADAPTER_UNKNOWN = 0,
+    WHB_ADAPTER_ETHERNET,
+    WHB_ADAPTER_WIRELESS,
+    WHB_ADAPTER_OTHER
+};
 
 /* Values follow the wire's OperState (RFC 2863). */
-enum whb_oper { WHB_OPER_UNKNOWN = 0, WHB_OPER_UP, WHB_OPER_DOWN, WHB_OPER_LOWER_LAYER_DOWN,
-                WHB_OPER_DORMANT, WHB_OPER_NOT_PRESENT, WHB_OPER_TESTING };
+enum whb_oper {
+    WHB_OPER_UNKNOWN = 0,
+    WHB_OPER_UP,
+    WHB_OPER_DOWN,
+    WHB_OPER_LOWER_LAYER_DOWN,
+    WHB_OPER_DORMANT,
+    WHB_OPER_NOT_PRESENT,
+    WHB_OPER_TESTING
+};
 
 struct whb_counters {
     uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped, rx_crc_errors, rx_frame_errors;
@@ -63,7 +74,7 @@ enum whb_power_source { WHB_POWER_UNKNOWN = 0, WHB_POWER_AC, WHB_POWER_BATTERY }
 
 struct whb_wsus_result {
     char url[256];
-    int64_t at_ms;        /* 0: never probed */
+    int64_t at_ms; /* 0: never probed */
     unsigned http_status;
     int curl_code;
     char error[WHB_TEXT_LEN];

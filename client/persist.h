@@ -9,9 +9,9 @@
 struct whb_persist;
 
 struct whb_previous_run {
-    int unclean;            /* the last run did not stop cleanly */
-    int same_boot;          /* ... and it was in this boot (the agent died, not the machine) */
-    int64_t last_alive_ms;  /* wall time last known alive */
+    int unclean;           /* the last run did not stop cleanly */
+    int same_boot;         /* ... and it was in this boot (the agent died, not the machine) */
+    int64_t last_alive_ms; /* wall time last known alive */
 };
 
 int whb_persist_open(const char *state_dir, const char *boot_id, int64_t now_ms,

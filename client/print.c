@@ -9,7 +9,9 @@
 
 static const char *type_name(enum whb_adapter_type t)
 {
-    return t == WHB_ADAPTER_ETHERNET ? "ethernet" : t == WHB_ADAPTER_WIRELESS ? "wireless" : "other";
+    return t == WHB_ADAPTER_ETHERNET   ? "ethernet"
+           : t == WHB_ADAPTER_WIRELESS ? "wireless"
+                                       : "other";
 }
 
 static const char *power_name(enum whb_power_source p)
@@ -32,15 +34,15 @@ void whb_print_text(FILE *out, const struct whb_identity *id, const struct whb_s
             fprintf(out, "  address   %s\n", a->addrs[k]);
         if (a->gateway[0])
             fprintf(out, "  gateway   %s %s\n", a->gateway, a->gateway_mac);
-        fprintf(out,
-                "  errors    rx %llu tx %llu crc %llu frame %llu drops rx %llu tx %llu  "
-                "carrier changes %llu\n",
-                (unsigned long long)a->counters.rx_errors, (unsigned long long)a->counters.tx_errors,
-                (unsigned long long)a->counters.rx_crc_errors,
-                (unsigned long long)a->counters.rx_frame_errors,
-                (unsigned long long)a->counters.rx_dropped,
-                (unsigned long long)a->counters.tx_dropped,
-                (unsigned long long)a->counters.carrier_changes);
+        fprintf(
+            out,
+            "  errors    rx %llu tx %llu crc %llu frame %llu drops rx %llu tx %llu  "
+            "carrier changes %llu\n",
+            (unsigned long long)a->counters.rx_errors, (unsigned long long)a->counters.tx_errors,
+            (unsigned long long)a->counters.rx_crc_errors,
+            (unsigned long long)a->counters.rx_frame_errors,
+            (unsigned long long)a->counters.rx_dropped, (unsigned long long)a->counters.tx_dropped,
+            (unsigned long long)a->counters.carrier_changes);
         if (a->type == WHB_ADAPTER_WIRELESS)
             fprintf(out, "  wi-fi     %s ssid %s bssid %s signal %d dBm\n",
                     a->wifi.associated ? "associated" : "NOT associated", a->wifi.ssid,
@@ -96,8 +98,8 @@ int whb_print_json(FILE *out, const struct whb_identity *id, const struct whb_st
     json_t *adapters = json_array();
     for (int i = 0; i < s->n_adapters; i++)
         json_array_append_new(adapters, adapter_json(&s->adapters[i]));
-    json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "machine_id", id->machine_id,
-                             "fqdn", id->fqdn, "os", id->os, "boot_id", id->boot_id, "power",
+    json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "machine_id", id->machine_id, "fqdn",
+                             id->fqdn, "os", id->os, "boot_id", id->boot_id, "power",
                              power_name(s->power), "adapters", adapters);
     if (!root)
         return WHB_ENOMEM;

@@ -10,21 +10,21 @@ struct whb_sender;
 
 struct whb_sender_config {
     const char *url;
-    const char *ca_file;        /* NULL: the system store */
-    const char *client_cert;    /* mTLS */
+    const char *ca_file;     /* NULL: the system store */
+    const char *client_cert; /* mTLS */
     const char *client_key;
-    const char *key_hex;        /* key mode: the machine's own key */
-    const char *enroll_token;   /* key mode: sent until the collector acknowledged once */
-    int insecure_plain_ok;      /* allow http:// (loopback demos) */
+    const char *key_hex;      /* key mode: the machine's own key */
+    const char *enroll_token; /* key mode: sent until the collector acknowledged once */
+    int insecure_plain_ok;    /* allow http:// (loopback demos) */
 };
 
 struct whb_send_result {
-    int ok;                     /* 2xx with a valid ack */
-    long http_status;           /* 0 when no HTTP answer */
+    int ok;           /* 2xx with a valid ack */
+    long http_status; /* 0 when no HTTP answer */
     int curl_code;
     char error[256];
     uint64_t acked_seq;
-    unsigned interval_s;        /* 0 when the ack did not ask for one */
+    unsigned interval_s; /* 0 when the ack did not ask for one */
     int64_t server_time_ms;
     unsigned retry_after_s;
 };

@@ -8,29 +8,30 @@
 
 #include "error.h"
 
-#define F(field) offsetof(struct whb_agent_config, field), sizeof(((struct whb_agent_config *)0)->field)
+#define F(field)                                                                                   \
+    offsetof(struct whb_agent_config, field), sizeof(((struct whb_agent_config *)0)->field)
 
 const struct whb_setting whb_settings[] = {
     {"collector_url", "CollectorUrl", WHB_SETTING_TEXT, F(collector_url), 0, 0, NULL, "",
      "URL the agent reports to, e.g. https://whb.corp.example:8443/v1/report"},
-    {"interval", "HeartbeatIntervalSeconds", WHB_SETTING_UINT, F(interval_s), 1, 86400, NULL,
-     "60", "Seconds between heartbeats (the collector's ack may change it)"},
+    {"interval", "HeartbeatIntervalSeconds", WHB_SETTING_UINT, F(interval_s), 1, 86400, NULL, "60",
+     "Seconds between heartbeats (the collector's ack may change it)"},
     {"wsus_url", "WsusProbeUrl", WHB_SETTING_TEXT, F(wsus_url), 0, 0, NULL, "",
      "WSUS URL to probe; empty: the WUServer policy on Windows, no probe elsewhere"},
-    {"wsus_interval", "WsusProbeIntervalSeconds", WHB_SETTING_UINT, F(wsus_interval_s), 5,
-     86400, NULL, "900", "Seconds between WSUS probes (also probed after a network change)"},
+    {"wsus_interval", "WsusProbeIntervalSeconds", WHB_SETTING_UINT, F(wsus_interval_s), 5, 86400,
+     NULL, "900", "Seconds between WSUS probes (also probed after a network change)"},
     {"identity", "IdentityMode", WHB_SETTING_CHOICE, F(identity), 0, 0, "key|mtls", "key",
      "key: enrollment token once, then the machine's own key; mtls: client certificate"},
-    {"enrollment_token", "EnrollmentToken", WHB_SETTING_TEXT, F(enrollment_token), 0, 0, NULL,
-     "", "Token presented once to enroll this machine (key mode)"},
+    {"enrollment_token", "EnrollmentToken", WHB_SETTING_TEXT, F(enrollment_token), 0, 0, NULL, "",
+     "Token presented once to enroll this machine (key mode)"},
     {"ca_file", "CaFile", WHB_SETTING_TEXT, F(ca_file), 0, 0, NULL, "",
      "PEM file of CAs trusted for the collector; empty: the system store"},
     {"client_cert", "ClientCertificate", WHB_SETTING_TEXT, F(client_cert), 0, 0, NULL, "",
      "mtls: client certificate (PEM path; on Windows the machine store subject)"},
     {"client_key", NULL, WHB_SETTING_TEXT, F(client_key), 0, 0, NULL, "",
      "mtls: private key of the client certificate (PEM path)"},
-    {"spool_max", "SpoolMaxBytes", WHB_SETTING_UINT, F(spool_max), 65536, 67108864, NULL,
-     "4194304", "Bytes the on-disk spool may hold while the collector is unreachable"},
+    {"spool_max", "SpoolMaxBytes", WHB_SETTING_UINT, F(spool_max), 65536, 67108864, NULL, "4194304",
+     "Bytes the on-disk spool may hold while the collector is unreachable"},
     {"log_level", "LogLevel", WHB_SETTING_CHOICE, F(log_level), 0, 0, "error|warn|info|debug",
      "info", "Log detail"},
     {"state_dir", NULL, WHB_SETTING_TEXT, F(state_dir), 0, 0, NULL, "/var/lib/whb-agent",
@@ -104,4 +105,3 @@ void whb_settings_defaults(struct whb_agent_config *cfg)
     for (size_t i = 0; i < whb_settings_count; i++)
         whb_setting_set(cfg, &whb_settings[i], whb_settings[i].def, why, sizeof(why));
 }
-

@@ -13,7 +13,7 @@ struct whb_agent_config {
     unsigned interval_s;
     char wsus_url[512];
     unsigned wsus_interval_s;
-    char identity[8];          /* key | mtls */
+    char identity[8]; /* key | mtls */
     char enrollment_token[256];
     char ca_file[512];
     char client_cert[512];
@@ -23,18 +23,18 @@ struct whb_agent_config {
     char state_dir[512];
     char fqdn[254];
     char machine_id[65];
-    char platform[16];         /* native | replay */
+    char platform[16]; /* native | replay */
     char replay_file[512];
     unsigned allow_plain_http;
     char control_socket[512];
-    void *service;             /* not a setting: the Windows service bridge, when a service */
+    void *service; /* not a setting: the Windows service bridge, when a service */
 };
 
 enum whb_setting_type { WHB_SETTING_TEXT, WHB_SETTING_UINT, WHB_SETTING_CHOICE };
 
 struct whb_setting {
-    const char *key;     /* INI key in [agent]; the flag is --key with '_' as '-' */
-    const char *policy;  /* registry value name, NULL when not set by Group Policy */
+    const char *key;    /* INI key in [agent]; the flag is --key with '_' as '-' */
+    const char *policy; /* registry value name, NULL when not set by Group Policy */
     enum whb_setting_type type;
     size_t offset, size;
     unsigned min, max;   /* UINT bounds */

@@ -13,12 +13,12 @@
 struct whb_spool;
 
 struct whb_spool_stats {
-    unsigned records;        /* records in the file now */
-    unsigned routine;        /* of which heartbeats */
+    unsigned records; /* records in the file now */
+    unsigned routine; /* of which heartbeats */
     uint64_t bytes;
     unsigned truncated_bytes; /* cut off as a torn tail when opened */
-    unsigned dropped;        /* heartbeats dropped to make room, since open */
-    unsigned refused;        /* records refused because only events filled the spool */
+    unsigned dropped;         /* heartbeats dropped to make room, since open */
+    unsigned refused;         /* records refused because only events filled the spool */
 };
 
 #define WHB_SPOOL_MAX_RECORD 4096

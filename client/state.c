@@ -50,8 +50,8 @@ static void diff_counters(struct sink *k, const struct whb_adapter_state *a,
     uint64_t rx = y->rx_errors > x->rx_errors ? y->rx_errors - x->rx_errors : 0;
     uint64_t tx = y->tx_errors > x->tx_errors ? y->tx_errors - x->tx_errors : 0;
     uint64_t crc = y->rx_crc_errors > x->rx_crc_errors ? y->rx_crc_errors - x->rx_crc_errors : 0;
-    uint64_t fr = y->rx_frame_errors > x->rx_frame_errors ? y->rx_frame_errors - x->rx_frame_errors
-                                                          : 0;
+    uint64_t fr =
+        y->rx_frame_errors > x->rx_frame_errors ? y->rx_frame_errors - x->rx_frame_errors : 0;
     if (!rx && !tx && !crc && !fr)
         return;
     struct whb_agent_event *e = emit(k, WHB__V1__EVENT_KIND__EVENT_KIND_LINK_ERRORS, b->name);
@@ -100,8 +100,8 @@ static void diff_adapter(struct sink *k, const struct whb_adapter_state *a,
     diff_counters(k, a, b);
     if (b->type == WHB_ADAPTER_WIRELESS || a->type == WHB_ADAPTER_WIRELESS)
         diff_wifi(k, a, b);
-    if (!addrs_equal(a, b) && (e = emit(k, WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED,
-                                        b->name)))
+    if (!addrs_equal(a, b) &&
+        (e = emit(k, WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED, b->name)))
         snprintf(e->detail, sizeof(e->detail), "%s gw %s", b->n_addrs ? b->addrs[0] : "no address",
                  b->gateway[0] ? b->gateway : "none");
     if ((strcmp(a->lldp.chassis_id, b->lldp.chassis_id) != 0 ||
@@ -127,8 +127,8 @@ int whb_state_diff(const struct whb_state *before, const struct whb_state *after
                          b->type == WHB_ADAPTER_WIRELESS ? "wireless" : "wired",
                          b->admin_up ? "up" : "down", b->carrier ? "up" : "down");
             /* A new adapter that arrives with addresses puts the machine on a network. */
-            if (b->n_addrs && (e = emit(&k, WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED,
-                                        b->name)))
+            if (b->n_addrs &&
+                (e = emit(&k, WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED, b->name)))
                 snprintf(e->detail, sizeof(e->detail), "%s gw %s", b->addrs[0],
                          b->gateway[0] ? b->gateway : "none");
             continue;

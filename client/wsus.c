@@ -47,7 +47,8 @@ void whb_wsus_probe(const char *url, long timeout_ms, const char *ca_file,
     out->http_status = (unsigned)status;
     out->latency_ms = (unsigned)(total * 1000);
     if (rc != CURLE_OK)
-        snprintf(out->error, sizeof(out->error), "%.127s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        snprintf(out->error, sizeof(out->error), "%.127s",
+                 errbuf[0] ? errbuf : curl_easy_strerror(rc));
     else if (status >= 400)
         snprintf(out->error, sizeof(out->error), "HTTP %ld", status);
 }

@@ -18,8 +18,8 @@
 #include "server.h"
 
 #define LIST_LIMIT_DEFAULT 1000
-#define EXPLAIN_LIMIT 5000
-#define GAPS_MAX 20
+#define EXPLAIN_LIMIT      5000
+#define GAPS_MAX           20
 
 static json_t *iso(int64_t ms)
 {
@@ -55,10 +55,9 @@ static void reply_error(struct evhttp_request *req, int code, const char *msg)
 
 static json_t *attachment_json(const struct whb_machine_view *m)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "adapter", m->primary_if,
-                     "switch", m->sw_name, "switch_chassis", m->sw_chassis, "port", m->sw_port,
-                     "ssid", m->ssid, "bssid", m->bssid, "subnet", m->subnet, "wireless",
-                     m->wireless);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "adapter", m->primary_if, "switch",
+                     m->sw_name, "switch_chassis", m->sw_chassis, "port", m->sw_port, "ssid",
+                     m->ssid, "bssid", m->bssid, "subnet", m->subnet, "wireless", m->wireless);
 }
 
 /* The explanation as `whb why --json` prints it. */
@@ -77,16 +76,18 @@ static json_t *explanation_json(const char *host, const struct whb_machine_view 
                                              a->term, "documented", a->documented, "why",
                                              x->alternatives[i].why));
     }
-    json_t *j = json_pack(
-        "{s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:s, s:s, s:o, s:o, s:s, s:s}", "machine",
-        m && x->known ? m->fqdn : host, "status",
-        !x->known ? "unknown" : x->reporting ? "reporting" : "not_reporting", "silent_since",
-        x->reporting || !x->known ? json_null() : iso(x->silent_since_ms), "last_report",
-        m && x->known ? iso(m->last_seen_ms) : json_null(), "reason", info->id, "term",
-        info->term, "documented", info->documented, "confidence",
-        whb_confidence_name(x->confidence), "confidence_why", x->confidence_why, "summary",
-        x->summary, "evidence", ev, "alternatives", alt, "next_step", x->next_step, "audience",
-        audiences[info->audience]);
+    json_t *j =
+        json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:s, s:s, s:o, s:o, s:s, s:s}",
+                  "machine", m && x->known ? m->fqdn : host, "status",
+                  !x->known      ? "unknown"
+                  : x->reporting ? "reporting"
+                                 : "not_reporting",
+                  "silent_since", x->reporting || !x->known ? json_null() : iso(x->silent_since_ms),
+                  "last_report", m && x->known ? iso(m->last_seen_ms) : json_null(), "reason",
+                  info->id, "term", info->term, "documented", info->documented, "confidence",
+                  whb_confidence_name(x->confidence), "confidence_why", x->confidence_why,
+                  "summary", x->summary, "evidence", ev, "alternatives", alt, "next_step",
+                  x->next_step, "audience", audiences[info->audience]);
     if (j && m && x->known) {
         json_object_set_new(j, "machine_id", json_string(m->machine_id));
         json_object_set_new(j, "attachment", attachment_json(m));
@@ -107,8 +108,7 @@ static void on_why(struct whb_server *srv, struct evhttp_request *req, const cha
         reply_error(req, 503, whb_strerror(rc));
         return;
     }
-    reply_json(req, rc == WHB_ENOTFOUND ? 404 : 200,
-               explanation_json(host, rc ? NULL : &m, &x));
+    reply_json(req, rc == WHB_ENOTFOUND ? 404 : 200, explanation_json(host, rc ? NULL : &m, &x));
 }
 
 static void on_history(struct whb_server *srv, struct evhttp_request *req, const char *host)
@@ -121,7 +121,10 @@ static void on_history(struct whb_server *srv, struct evhttp_request *req, const
     int rc = srv->reader->ops->get_machine(srv->reader, host, &m);
     if (rc || !evs) {
         free(evs);
-        reply_error(req, rc == WHB_ENOTFOUND ? 404 : rc == WHB_EINVAL ? 409 : 503,
+        reply_error(req,
+                    rc == WHB_ENOTFOUND ? 404
+                    : rc == WHB_EINVAL  ? 409
+                                        : 503,
                     rc == WHB_ENOTFOUND ? "no agent ever reported from this machine"
                                         : whb_strerror(rc ? rc : WHB_ENOMEM));
         return;
@@ -135,11 +138,11 @@ static void on_history(struct whb_server *srv, struct evhttp_request *req, const
             continue;
         const struct whb_reason_info *info = whb_reason_info(x.reason);
         whb_clock_format_duration(gaps[i].end_ms - gaps[i].start_ms, dur, sizeof(dur));
-        json_t *g = json_pack("{s:o, s:o, s:s, s:s, s:s, s:b, s:s, s:s}", "from",
-                              iso(gaps[i].start_ms), "to", iso(gaps[i].end_ms), "duration", dur,
-                              "reason", info->id, "term", info->term, "documented",
-                              info->documented, "confidence", whb_confidence_name(x.confidence),
-                              "summary", x.summary);
+        json_t *g =
+            json_pack("{s:o, s:o, s:s, s:s, s:s, s:b, s:s, s:s}", "from", iso(gaps[i].start_ms),
+                      "to", iso(gaps[i].end_ms), "duration", dur, "reason", info->id, "term",
+                      info->term, "documented", info->documented, "confidence",
+                      whb_confidence_name(x.confidence), "summary", x.summary);
         json_t *ev = json_array();
         for (int k = 0; k < x.n_evidence; k++)
             json_array_append_new(ev, json_pack("{s:o, s:s}", "at", iso(x.evidence[k].at_ms),
@@ -156,9 +159,8 @@ static void on_history(struct whb_server *srv, struct evhttp_request *req, const
                                             (int)evs[i].reason_code, "detail", evs[i].detail));
     free(evs);
     reply_json(req, 200,
-               json_pack("{s:s, s:s, s:o, s:o, s:o}", "machine", m.fqdn, "machine_id",
-                         m.machine_id, "first_seen", iso(m.first_seen_ms), "gaps", jg, "events",
-                         je));
+               json_pack("{s:s, s:s, s:o, s:o, s:o}", "machine", m.fqdn, "machine_id", m.machine_id,
+                         "first_seen", iso(m.first_seen_ms), "gaps", jg, "events", je));
 }
 
 struct walk {
@@ -189,8 +191,7 @@ static int walk_one(const struct whb_machine_view *m, void *arg)
             const struct whb_reason_info *info = whb_reason_info(x.reason);
             json_object_set_new(row, "reason", json_string(info->id));
             json_object_set_new(row, "term", json_string(info->term));
-            json_object_set_new(row, "confidence",
-                                json_string(whb_confidence_name(x.confidence)));
+            json_object_set_new(row, "confidence", json_string(whb_confidence_name(x.confidence)));
             json_object_set_new(row, "summary", json_string(x.summary));
             w->by_reason[x.reason]++;
             w->explained++;
@@ -322,18 +323,18 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
         int64_t window = whb_correlation_window(60);
         /* A shared cause: enough machines, silent within a short window of each other. */
         if (g->count >= min && (wsus_side || g->last - g->first <= window * 5)) {
-            enum whb_reason r = wsus_side ? (strncmp(g->key, "http_", 5) == 0
-                                                 ? WHB_REASON_WSUS_UNAVAILABLE
-                                                 : WHB_REASON_WSUS_UNREACHABLE)
-                                : !strcmp(g->kind, "switch") ? WHB_REASON_PORT_DISABLED
-                                                              : WHB_REASON_WIRELESS_ASSOCIATION;
+            enum whb_reason r =
+                wsus_side ? (strncmp(g->key, "http_", 5) == 0 ? WHB_REASON_WSUS_UNAVAILABLE
+                                                              : WHB_REASON_WSUS_UNREACHABLE)
+                : !strcmp(g->kind, "switch") ? WHB_REASON_PORT_DISABLED
+                                             : WHB_REASON_WIRELESS_ASSOCIATION;
             const struct whb_reason_info *info = whb_reason_info(r);
             json_array_append_new(
-                list, json_pack("{s:s, s:s, s:I, s:o, s:s, s:s, s:b, s:s, s:O}", "kind", g->kind,
-                                "where", g->label, "machines_count", (json_int_t)g->count,
-                                "since", iso(g->first), "reason", info->id, "term", info->term,
-                                "documented", info->documented, "next_step", info->next_step,
-                                "machines", g->machines));
+                list,
+                json_pack("{s:s, s:s, s:I, s:o, s:s, s:s, s:b, s:s, s:O}", "kind", g->kind, "where",
+                          g->label, "machines_count", (json_int_t)g->count, "since", iso(g->first),
+                          "reason", info->id, "term", info->term, "documented", info->documented,
+                          "next_step", info->next_step, "machines", g->machines));
         }
         json_decref(g->machines);
     }
@@ -356,16 +357,15 @@ static void on_status(struct whb_server *srv, struct evhttp_request *req)
         if (!w.by_reason[r])
             continue;
         const struct whb_reason_info *info = whb_reason_info(r);
-        json_array_append_new(reasons, json_pack("{s:s, s:s, s:b, s:I}", "reason", info->id,
-                                                 "term", info->term, "documented",
-                                                 info->documented, "machines",
-                                                 (json_int_t)w.by_reason[r]));
+        json_array_append_new(reasons, json_pack("{s:s, s:s, s:b, s:I}", "reason", info->id, "term",
+                                                 info->term, "documented", info->documented,
+                                                 "machines", (json_int_t)w.by_reason[r]));
     }
     reply_json(req, 200,
                json_pack("{s:o, s:I, s:I, s:I, s:I, s:o}", "generated_at", iso(w.now), "known",
                          (json_int_t)known, "reporting", (json_int_t)(known - silent),
-                         "not_reporting", (json_int_t)silent, "explained",
-                         (json_int_t)w.explained, "by_reason", reasons));
+                         "not_reporting", (json_int_t)silent, "explained", (json_int_t)w.explained,
+                         "by_reason", reasons));
 }
 
 /* POST /v1/wsus/import: the computers WSUS knows, [{fqdn, ip, last_status, last_sync}] with
@@ -395,8 +395,7 @@ static void on_wsus_import(struct whb_server *srv, struct evhttp_request *req)
                            "ip", &ip, "last_status", &status, "last_sync", &sync) ||
             !whb_wire_hostname_ok(fqdn) || !whb_wire_text_ok(ip, 63)) {
             char msg[160];
-            snprintf(msg, sizeof(msg), "computer %zu: %.120s", i + 1,
-                     fqdn ? "bad name" : err.text);
+            snprintf(msg, sizeof(msg), "computer %zu: %.120s", i + 1, fqdn ? "bad name" : err.text);
             free(rows);
             json_decref(doc);
             reply_error(req, 400, msg);

@@ -203,8 +203,9 @@ int whb_config_load(struct whb_collector_config *cfg, const char *path, char *wh
 int whb_config_check(const struct whb_collector_config *cfg, char *why, size_t whylen)
 {
     if (cfg->tls && (!cfg->cert[0] || !cfg->key[0])) {
-        snprintf(why, whylen, "TLS needs server.cert and server.key (or --plain-http for a "
-                              "loopback demo)");
+        snprintf(why, whylen,
+                 "TLS needs server.cert and server.key (or --plain-http for a "
+                 "loopback demo)");
         return WHB_EINVAL;
     }
     if (cfg->identity == WHB_IDENTITY_MTLS && (!cfg->tls || !cfg->client_ca[0])) {

@@ -14,22 +14,22 @@ enum whb_identity_mode {
 #define WHB_CONFIG_PATH_MAX 512
 
 struct whb_collector_config {
-    char listen_host[128];       /* address to bind; "0.0.0.0" for all */
+    char listen_host[128]; /* address to bind; "0.0.0.0" for all */
     unsigned port;
-    int tls;                     /* 0 only when plain HTTP is asked for explicitly */
+    int tls; /* 0 only when plain HTTP is asked for explicitly */
     char cert[WHB_CONFIG_PATH_MAX];
     char key[WHB_CONFIG_PATH_MAX];
     char client_ca[WHB_CONFIG_PATH_MAX];
     enum whb_identity_mode identity;
-    char enrollment_token[256];  /* read from enrollment_token_file, never logged */
-    char admin_token[256];       /* read from admin_token_file; guards the read API */
-    size_t max_body;             /* bytes; larger bodies get 413 */
-    unsigned timeout_s;          /* idle or stalled connections are closed after this */
-    unsigned max_pending;        /* reports waiting for commit before 503 */
-    unsigned batch_max;          /* reports per group commit */
+    char enrollment_token[256]; /* read from enrollment_token_file, never logged */
+    char admin_token[256];      /* read from admin_token_file; guards the read API */
+    size_t max_body;            /* bytes; larger bodies get 413 */
+    unsigned timeout_s;         /* idle or stalled connections are closed after this */
+    unsigned max_pending;       /* reports waiting for commit before 503 */
+    unsigned batch_max;         /* reports per group commit */
     char db_path[WHB_CONFIG_PATH_MAX];
-    unsigned interval_s;         /* heartbeat interval asked of agents */
-    unsigned grace;              /* silent after grace x interval without a report */
+    unsigned interval_s; /* heartbeat interval asked of agents */
+    unsigned grace;      /* silent after grace x interval without a report */
     int to_syslog;
     enum whb_log_level log_level;
 };

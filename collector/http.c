@@ -21,8 +21,7 @@
 
 #define HTTP_TOO_MANY 503
 
-void whb_http_reply_text(struct evhttp_request *req, int code, const char *reason,
-                         const char *text)
+void whb_http_reply_text(struct evhttp_request *req, int code, const char *reason, const char *text)
 {
     struct evbuffer *body = evbuffer_new();
     struct evkeyvalq *out = evhttp_request_get_output_headers(req);
@@ -86,8 +85,9 @@ static int authenticate(struct whb_server *srv, struct evhttp_request *req,
     }
     if (whb_identity_key_hash(evhttp_find_header(hdr, "Authorization"), it->in.key_hash)) {
         peer_name(req, peer, sizeof(peer));
-        snprintf(line, sizeof(line), "unauthorized: a per-machine key (Authorization: Bearer) "
-                                     "is required");
+        snprintf(line, sizeof(line),
+                 "unauthorized: a per-machine key (Authorization: Bearer) "
+                 "is required");
         whb_log_warnx("audit: report for %s from %s without a valid key", fqdn, peer);
         atomic_fetch_add(&srv->metrics.rejected[WHB_REJECT_DENIED], 1);
         evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate", "Bearer");

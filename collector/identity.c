@@ -62,6 +62,6 @@ int whb_identity_cert_matches(void *x509, const char *fqdn)
     if (!x509 || !fqdn || !fqdn[0])
         return 0;
     /* X509_check_host looks at DNS SANs and falls back to the CN only when there is none. */
-    return X509_check_host((X509 *)x509, fqdn, strlen(fqdn), X509_CHECK_FLAG_NO_WILDCARDS,
-                           NULL) == 1;
+    return X509_check_host((X509 *)x509, fqdn, strlen(fqdn), X509_CHECK_FLAG_NO_WILDCARDS, NULL) ==
+           1;
 }

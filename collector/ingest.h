@@ -13,8 +13,8 @@ struct whb_ingest;
 /* One report waiting for its commit. The HTTP layer fills it; the writer fills result. */
 struct whb_ingest_item {
     struct whb_ingest_item *next;
-    void *request;               /* the evhttp request to answer */
-    whb_report *report;          /* owned by the item */
+    void *request;      /* the evhttp request to answer */
+    whb_report *report; /* owned by the item */
     struct whb_store_report in;
     struct whb_store_result result;
 };

@@ -48,13 +48,15 @@ size_t whb_metrics_render(const struct whb_metrics *m, uint64_t known, uint64_t 
     struct out o = {buf, len, 0};
     unsigned long long commits = atomic_load(&m->commits);
 
-    put(&o, "# HELP whb_reports_accepted_total Reports stored and acknowledged.\n"
-            "# TYPE whb_reports_accepted_total counter\n"
-            "whb_reports_accepted_total %llu\n",
+    put(&o,
+        "# HELP whb_reports_accepted_total Reports stored and acknowledged.\n"
+        "# TYPE whb_reports_accepted_total counter\n"
+        "whb_reports_accepted_total %llu\n",
         (unsigned long long)atomic_load(&m->accepted));
-    put(&o, "# HELP whb_reports_duplicate_total Accepted reports that were resends.\n"
-            "# TYPE whb_reports_duplicate_total counter\n"
-            "whb_reports_duplicate_total %llu\n",
+    put(&o,
+        "# HELP whb_reports_duplicate_total Accepted reports that were resends.\n"
+        "# TYPE whb_reports_duplicate_total counter\n"
+        "whb_reports_duplicate_total %llu\n",
         (unsigned long long)atomic_load(&m->duplicates));
     put(&o, "# HELP whb_reports_rejected_total Reports refused, by cause.\n"
             "# TYPE whb_reports_rejected_total counter\n");
@@ -69,18 +71,22 @@ size_t whb_metrics_render(const struct whb_metrics *m, uint64_t known, uint64_t 
     put(&o, "whb_commit_seconds_bucket{le=\"+Inf\"} %llu\n", commits);
     put(&o, "whb_commit_seconds_sum %.6f\nwhb_commit_seconds_count %llu\n",
         (double)atomic_load(&m->commit_us_sum) / 1e6, commits);
-    put(&o, "# HELP whb_commit_batch_reports_sum Reports written by all group commits.\n"
-            "# TYPE whb_commit_batch_reports_sum counter\n"
-            "whb_commit_batch_reports_sum %llu\n",
+    put(&o,
+        "# HELP whb_commit_batch_reports_sum Reports written by all group commits.\n"
+        "# TYPE whb_commit_batch_reports_sum counter\n"
+        "whb_commit_batch_reports_sum %llu\n",
         (unsigned long long)atomic_load(&m->batch_reports_sum));
-    put(&o, "# HELP whb_ingest_pending Reports waiting for a commit.\n"
-            "# TYPE whb_ingest_pending gauge\nwhb_ingest_pending %u\n",
+    put(&o,
+        "# HELP whb_ingest_pending Reports waiting for a commit.\n"
+        "# TYPE whb_ingest_pending gauge\nwhb_ingest_pending %u\n",
         pending);
-    put(&o, "# HELP whb_machines_known Machines that ever reported.\n"
-            "# TYPE whb_machines_known gauge\nwhb_machines_known %llu\n",
+    put(&o,
+        "# HELP whb_machines_known Machines that ever reported.\n"
+        "# TYPE whb_machines_known gauge\nwhb_machines_known %llu\n",
         (unsigned long long)known);
-    put(&o, "# HELP whb_machines_silent Machines past their due time.\n"
-            "# TYPE whb_machines_silent gauge\nwhb_machines_silent %llu\n",
+    put(&o,
+        "# HELP whb_machines_silent Machines past their due time.\n"
+        "# TYPE whb_machines_silent gauge\nwhb_machines_silent %llu\n",
         (unsigned long long)silent);
     return o.used;
 }

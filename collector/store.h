@@ -25,10 +25,10 @@ struct whb_store_report {
 };
 
 struct whb_store_result {
-    int status;        /* 0 stored, WHB_EDENIED, or another WHB_E* */
-    int duplicate;     /* the report (boot, seq) was stored before */
+    int status;    /* 0 stored, WHB_EDENIED, or another WHB_E* */
+    int duplicate; /* the report (boot, seq) was stored before */
     uint64_t acked_seq;
-    char why[160];     /* for denials: what to write to the audit log */
+    char why[160]; /* for denials: what to write to the audit log */
 };
 
 /* A machine as listed by the read API. */
@@ -46,9 +46,9 @@ struct whb_store_gap {
 
 /* Which machines each_machine visits. */
 enum whb_store_filter_kind {
-    WHB_FILTER_SILENT,   /* past their due time, most recently silent first */
-    WHB_FILTER_SWITCH,   /* a = chassis id or system name, b = port ("" for all) */
-    WHB_FILTER_WIFI,     /* a = SSID ("" any), b = BSSID ("" any) */
+    WHB_FILTER_SILENT, /* past their due time, most recently silent first */
+    WHB_FILTER_SWITCH, /* a = chassis id or system name, b = port ("" for all) */
+    WHB_FILTER_WIFI,   /* a = SSID ("" any), b = BSSID ("" any) */
     WHB_FILTER_ALL,
     WHB_FILTER_WSUS_FAILING, /* reporting, but their WSUS probe fails */
 };
@@ -56,7 +56,7 @@ enum whb_store_filter_kind {
 struct whb_store_filter {
     enum whb_store_filter_kind kind;
     const char *a, *b;
-    unsigned limit;      /* 0: no limit */
+    unsigned limit; /* 0: no limit */
 };
 
 /* Return non-zero to stop the walk. */
@@ -89,13 +89,13 @@ struct whb_store_ops {
     int (*get_events)(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
                       struct whb_hist_event *out, int max, int *n);
     /* The latest max gaps, newest first. */
-    int (*get_gaps)(struct whb_store *s, const char *machine_id, struct whb_store_gap *out,
-                    int max, int *n);
+    int (*get_gaps)(struct whb_store *s, const char *machine_id, struct whb_store_gap *out, int max,
+                    int *n);
     /* Neighbours of m on its switch, access point or subnet: how many went silent within
      * window of anchor (now silent, or, with_gaps, with a gap starting then). */
     int (*peer_group)(struct whb_store *s, enum whb_peer_kind kind,
-                      const struct whb_machine_view *m, int64_t now, int64_t anchor,
-                      int64_t window, int with_gaps, struct whb_peer_group *out);
+                      const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
+                      int with_gaps, struct whb_peer_group *out);
     int (*each_machine)(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
                         whb_store_machine_fn fn, void *arg);
     /* Online machines whose WSUS probe falls in class cls. */

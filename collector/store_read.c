@@ -10,7 +10,7 @@
 #include "store_sqlite.h"
 
 #define MACHINE_COLS                                                                               \
-    "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"         \
+    "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"          \
     " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
     " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service"
 
@@ -50,7 +50,8 @@ static const char *const read_sql[RD_COUNT_] = {
     [RD_GAPS] = "SELECT start_ms, end_ms FROM gaps WHERE machine_id=?1 ORDER BY start_ms DESC"
                 " LIMIT ?2",
     [RD_PEERS_SWITCH] = "SELECT machine_id, last_seen, due_at, sw_port FROM machines"
-                        " WHERE sw_chassis=?1 LIMIT " "1024",
+                        " WHERE sw_chassis=?1 LIMIT "
+                        "1024",
     [RD_PEERS_AP] = "SELECT machine_id, last_seen, due_at, sw_port FROM machines"
                     " WHERE bssid=?1 LIMIT 1024",
     [RD_PEERS_SUBNET] = "SELECT machine_id, last_seen, due_at, sw_port FROM machines"
@@ -236,17 +237,19 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
                           const struct whb_machine_view *m, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out)
 {
-    enum read_id id = kind == WHB_PEERS_SWITCH ? RD_PEERS_SWITCH
-                      : kind == WHB_PEERS_ACCESS_POINT ? RD_PEERS_AP : RD_PEERS_SUBNET;
-    const char *key = kind == WHB_PEERS_SWITCH ? m->sw_chassis
-                      : kind == WHB_PEERS_ACCESS_POINT ? m->bssid : m->subnet;
+    enum read_id id = kind == WHB_PEERS_SWITCH         ? RD_PEERS_SWITCH
+                      : kind == WHB_PEERS_ACCESS_POINT ? RD_PEERS_AP
+                                                       : RD_PEERS_SUBNET;
+    const char *key = kind == WHB_PEERS_SWITCH         ? m->sw_chassis
+                      : kind == WHB_PEERS_ACCESS_POINT ? m->bssid
+                                                       : m->subnet;
     memset(out, 0, sizeof(*out));
     out->kind = kind;
     if (!key[0])
         return WHB_ENOTFOUND;
     if (kind == WHB_PEERS_SWITCH)
-        snprintf(out->label, sizeof(out->label), "%.90s (%.90s)", m->sw_name[0] ? m->sw_name : "switch",
-                 m->sw_chassis);
+        snprintf(out->label, sizeof(out->label), "%.90s (%.90s)",
+                 m->sw_name[0] ? m->sw_name : "switch", m->sw_chassis);
     else if (kind == WHB_PEERS_ACCESS_POINT)
         snprintf(out->label, sizeof(out->label), "%s (SSID %s)", m->bssid, m->ssid);
     else
@@ -296,11 +299,11 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
 int whb_sqlite_each_machine(struct whb_store *base, const struct whb_store_filter *f, int64_t now,
                             whb_store_machine_fn fn, void *arg)
 {
-    enum read_id id = f->kind == WHB_FILTER_SILENT   ? RD_SILENT
-                      : f->kind == WHB_FILTER_SWITCH ? RD_SWITCH
-                      : f->kind == WHB_FILTER_WIFI   ? RD_WIFI
+    enum read_id id = f->kind == WHB_FILTER_SILENT         ? RD_SILENT
+                      : f->kind == WHB_FILTER_SWITCH       ? RD_SWITCH
+                      : f->kind == WHB_FILTER_WIFI         ? RD_WIFI
                       : f->kind == WHB_FILTER_WSUS_FAILING ? RD_WSUS_GROUPS
-                                                     : RD_ALL;
+                                                           : RD_ALL;
     sqlite3_stmt *st = stmt(base, id);
     struct whb_machine_view m;
     if (!st)

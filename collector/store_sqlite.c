@@ -109,7 +109,6 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_COUNT_SILENT] = "SELECT count(*) FROM machines WHERE due_at < ?",
 };
 
-
 static struct sqlite_store *from_base(struct whb_store *s)
 {
     return (struct sqlite_store *)s;
@@ -303,8 +302,9 @@ static int check_identity(struct sqlite_store *s, const struct whb_store_report 
                         m->machine_id, m->fqdn);
     }
     if (!row->found && in->mode == WHB_IDENTITY_KEY && !in->enrolling)
-        return deny(out, "machine %s (%s) is not enrolled and presented no valid enrollment "
-                         "token",
+        return deny(out,
+                    "machine %s (%s) is not enrolled and presented no valid enrollment "
+                    "token",
                     m->machine_id, m->fqdn);
     if (row->found && strcasecmp(row->fqdn, m->fqdn) == 0)
         return 0;

@@ -9,8 +9,7 @@
 
 #include "error.h"
 
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-    WHB_PRINTF(3, 4);
+static int fail(char *why, size_t whylen, const char *fmt, ...) WHB_PRINTF(3, 4);
 
 static int fail(char *why, size_t whylen, const char *fmt, ...)
 {
@@ -296,12 +295,30 @@ void whb_wire_event_free(whb_event *event)
 const char *whb_wire_event_kind_name(int kind)
 {
     static const char *const names[] = {
-        "unknown",       "agent_start",       "agent_stop",         "unclean_stop",
-        "suspend",       "hibernate",         "resume",             "shutdown",
-        "sleep_detected", "adapter_added",    "adapter_removed",    "admin_down",
-        "admin_up",      "carrier_lost",      "carrier_gained",     "link_errors",
-        "wifi_associated", "wifi_disconnected", "wifi_assoc_failed", "network_changed",
-        "lldp_changed",  "wsus_probe",        "delivery_failed",    "heartbeat",
+        "unknown",
+        "agent_start",
+        "agent_stop",
+        "unclean_stop",
+        "suspend",
+        "hibernate",
+        "resume",
+        "shutdown",
+        "sleep_detected",
+        "adapter_added",
+        "adapter_removed",
+        "admin_down",
+        "admin_up",
+        "carrier_lost",
+        "carrier_gained",
+        "link_errors",
+        "wifi_associated",
+        "wifi_disconnected",
+        "wifi_assoc_failed",
+        "network_changed",
+        "lldp_changed",
+        "wsus_probe",
+        "delivery_failed",
+        "heartbeat",
     };
     if (kind < 0 || (size_t)kind >= sizeof(names) / sizeof(names[0]))
         return "unknown";

@@ -12,14 +12,14 @@
 #define WHB_WIRE_SCHEMA_VERSION 1
 
 /* Bounds on what one report may carry: anything larger is refused, not truncated. */
-#define WHB_WIRE_MAX_ADAPTERS      64
-#define WHB_WIRE_MAX_ADDRESSES     32
-#define WHB_WIRE_MAX_EVENTS        1024
-#define WHB_WIRE_MAX_TEXT          256
-#define WHB_WIRE_MAX_ID            64
-#define WHB_WIRE_MAX_FQDN          253
-#define WHB_WIRE_MAX_INTERVAL_S    86400
-#define WHB_WIRE_MAX_EVENT_KIND    1000
+#define WHB_WIRE_MAX_ADAPTERS   64
+#define WHB_WIRE_MAX_ADDRESSES  32
+#define WHB_WIRE_MAX_EVENTS     1024
+#define WHB_WIRE_MAX_TEXT       256
+#define WHB_WIRE_MAX_ID         64
+#define WHB_WIRE_MAX_FQDN       253
+#define WHB_WIRE_MAX_INTERVAL_S 86400
+#define WHB_WIRE_MAX_EVENT_KIND 1000
 
 typedef Whb__V1__Report whb_report;
 typedef Whb__V1__Ack whb_ack;

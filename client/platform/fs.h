@@ -28,8 +28,6 @@ int whb_fs_write_file(const char *path, const void *data, size_t len);
 int whb_fs_read_file(const char *path, char *buf, size_t len);
 int whb_fs_mkdir(const char *path);
 
-
-
 /* Fills buf with cryptographically strong random bytes. */
 int whb_os_random(void *buf, size_t len);
 #endif

@@ -16,28 +16,28 @@ enum whb_platform_cap {
     WHB_CAP_LINK_EVENTS = 1 << 0, /* adapter changes arrive as events, not by polling */
     WHB_CAP_WIRELESS = 1 << 1,
     WHB_CAP_LLDP = 1 << 2,
-    WHB_CAP_POWER = 1 << 3,       /* sleep/shutdown notifications with time for a last gasp */
+    WHB_CAP_POWER = 1 << 3,         /* sleep/shutdown notifications with time for a last gasp */
     WHB_CAP_SERVICE_STATE = 1 << 4, /* Windows Update service state */
 };
 
 struct whb_platform_config {
     const char *state_dir;
-    const char *fqdn;          /* override; NULL to ask the OS */
-    const char *machine_id;    /* override; NULL to ask the OS */
-    const char *replay_file;   /* replay backend */
-    const char *control_path;  /* local socket for the sleep hook ("pre suspend" ...) */
-    void *service;             /* Windows: the bridge from the service control handler */
+    const char *fqdn;         /* override; NULL to ask the OS */
+    const char *machine_id;   /* override; NULL to ask the OS */
+    const char *replay_file;  /* replay backend */
+    const char *control_path; /* local socket for the sleep hook ("pre suspend" ...) */
+    void *service;            /* Windows: the bridge from the service control handler */
 };
 
 /* Things that happen to the machine that a snapshot cannot show. */
 enum whb_os_event_kind {
-    WHB_OS_CHANGED = 1,     /* adapters may differ: take a new snapshot */
-    WHB_OS_SUSPEND,         /* about to sleep: send the last gasp, then whb_platform_ops.power_done */
+    WHB_OS_CHANGED = 1, /* adapters may differ: take a new snapshot */
+    WHB_OS_SUSPEND,     /* about to sleep: send the last gasp, then whb_platform_ops.power_done */
     WHB_OS_HIBERNATE,
     WHB_OS_SHUTDOWN,
     WHB_OS_RESUME,
-    WHB_OS_WIFI,            /* a wireless event: ev.event holds it (disconnect, failure...) */
-    WHB_OS_STOP,            /* the service is asked to stop */
+    WHB_OS_WIFI, /* a wireless event: ev.event holds it (disconnect, failure...) */
+    WHB_OS_STOP, /* the service is asked to stop */
 };
 
 struct whb_os_event {

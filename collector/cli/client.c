@@ -72,8 +72,8 @@ json_t *whb_cli_call(const struct whb_cli *c, const char *method, const char *pa
     json_error_t jerr;
     json_t *doc = b.data ? json_loads(b.data, 0, &jerr) : NULL;
     if (!doc)
-        snprintf(why, whylen, "collector %s answered HTTP %ld without JSON: %.80s", c->url,
-                 *status, b.data ? b.data : "");
+        snprintf(why, whylen, "collector %s answered HTTP %ld without JSON: %.80s", c->url, *status,
+                 b.data ? b.data : "");
     free(b.data);
     return doc;
 }

@@ -5,9 +5,9 @@
 #include <jansson.h>
 
 struct whb_cli {
-    const char *url;    /* collector base URL, e.g. https://whb.corp.example:8443 */
-    const char *ca;     /* CA file for the collector's certificate */
-    char token[256];    /* admin token, "" for loopback */
+    const char *url; /* collector base URL, e.g. https://whb.corp.example:8443 */
+    const char *ca;  /* CA file for the collector's certificate */
+    char token[256]; /* admin token, "" for loopback */
 };
 
 /* Returns the decoded document and the HTTP status; NULL with why when the collector could not

@@ -4,8 +4,8 @@
 #define WHB_MESSAGES_H
 
 struct whb_wsus_message {
-    const char *code;        /* what the admin types: "6703", "0x80070643", ... */
-    const char *aliases;     /* other spellings, '|' separated */
+    const char *code;    /* what the admin types: "6703", "0x80070643", ... */
+    const char *aliases; /* other spellings, '|' separated */
     const char *title;
     const char *cause;
     const char *resolution;

@@ -125,8 +125,8 @@ static void print_why(json_t *d)
     if (at && (js(at, "switch_chassis")[0] || js(at, "bssid")[0] || js(at, "subnet")[0]))
         printf("\n  last seen on  %s%s%s%s%s%s%s\n", js(at, "adapter"),
                js(at, "switch_chassis")[0] ? "  switch " : "", js(at, "switch"),
-               js(at, "port")[0] ? " port " : "", js(at, "port"),
-               js(at, "bssid")[0] ? "  AP " : "", js(at, "bssid"));
+               js(at, "port")[0] ? " port " : "", js(at, "port"), js(at, "bssid")[0] ? "  AP " : "",
+               js(at, "bssid"));
     printf("\n  next step   %s\n", js(d, "next_step"));
 }
 
@@ -173,8 +173,8 @@ static int cmd_history(const struct opts *o, const char *host)
         printf("  none\n");
     json_array_foreach(json_object_get(d, "gaps"), i, g)
     {
-        printf("  %s -> %s  %-12s %s (%s)\n    %s\n", js(g, "from"), js(g, "to"),
-               js(g, "duration"), js(g, "term"), js(g, "confidence"), js(g, "summary"));
+        printf("  %s -> %s  %-12s %s (%s)\n    %s\n", js(g, "from"), js(g, "to"), js(g, "duration"),
+               js(g, "term"), js(g, "confidence"), js(g, "summary"));
         json_array_foreach(json_object_get(g, "evidence"), k, e)
             printf("      %-20s  %s\n", js(e, "at"), js(e, "text"));
     }
@@ -200,9 +200,8 @@ static void print_machines(json_t *d, int with_reason)
     {
         json_t *at = json_object_get(m, "attachment");
         char where[200];
-        snprintf(where, sizeof(where), "%s %s", js(at, "switch")[0] ? js(at, "switch")
-                                                                    : js(at, "switch_chassis"),
-                 js(at, "port"));
+        snprintf(where, sizeof(where), "%s %s",
+                 js(at, "switch")[0] ? js(at, "switch") : js(at, "switch_chassis"), js(at, "port"));
         printf("%-32s %-14s %-20s %-24s %s\n", js(m, "machine"), js(m, "status"),
                js(m, "last_report"), with_reason ? js(m, "reason") : where,
                with_reason ? js(m, "summary")
@@ -311,8 +310,8 @@ static int cmd_wsus_import(const struct opts *o, const char *file)
         return body ? rc : die("out of memory%s%s", "", "");
     if (o->json)
         return print_json(d);
-    printf("%lld computers imported, %lld have not reported status to WSUS\n\n",
-           ji(d, "imported"), ji(d, "not_reported"));
+    printf("%lld computers imported, %lld have not reported status to WSUS\n\n", ji(d, "imported"),
+           ji(d, "not_reported"));
     size_t i;
     json_t *a;
     printf("%-32s %-14s %-24s %s\n", "COMPUTER", "AGENT SAYS", "REASON", "NEXT STEP");
@@ -338,26 +337,47 @@ int main(int argc, char **argv)
     struct opts o = {0};
     const char *token_file = getenv("WHB_TOKEN_FILE");
     const char *ssid = "", *bssid = "", *limit = NULL;
-    static const struct option lo[] = {
-        {"url", required_argument, NULL, 'u'},   {"ca", required_argument, NULL, 'a'},
-        {"token-file", required_argument, NULL, 't'}, {"json", no_argument, NULL, 'j'},
-        {"ssid", required_argument, NULL, 's'},  {"bssid", required_argument, NULL, 'b'},
-        {"limit", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
-        {0}};
+    static const struct option lo[] = {{"url", required_argument, NULL, 'u'},
+                                       {"ca", required_argument, NULL, 'a'},
+                                       {"token-file", required_argument, NULL, 't'},
+                                       {"json", no_argument, NULL, 'j'},
+                                       {"ssid", required_argument, NULL, 's'},
+                                       {"bssid", required_argument, NULL, 'b'},
+                                       {"limit", required_argument, NULL, 'l'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {0}};
     o.cli.url = getenv("WHB_URL") ? getenv("WHB_URL") : "https://127.0.0.1:8443";
     o.cli.ca = getenv("WHB_CA");
     int c;
     while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
         switch (c) {
-        case 'u': o.cli.url = optarg; break;
-        case 'a': o.cli.ca = optarg; break;
-        case 't': token_file = optarg; break;
-        case 'j': o.json = 1; break;
-        case 's': ssid = optarg; break;
-        case 'b': bssid = optarg; break;
-        case 'l': limit = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return EXIT_USAGE;
+        case 'u':
+            o.cli.url = optarg;
+            break;
+        case 'a':
+            o.cli.ca = optarg;
+            break;
+        case 't':
+            token_file = optarg;
+            break;
+        case 'j':
+            o.json = 1;
+            break;
+        case 's':
+            ssid = optarg;
+            break;
+        case 'b':
+            bssid = optarg;
+            break;
+        case 'l':
+            limit = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fputs(usage, stderr);
+            return EXIT_USAGE;
         }
     }
     /* Options may also follow the command ("whb why PC-042 --json"). */
@@ -367,7 +387,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--json"))
             o.json = 1;
         else if ((!strcmp(argv[i], "--ssid") || !strcmp(argv[i], "--bssid") ||
-                  !strcmp(argv[i], "--limit")) && i + 1 < argc) {
+                  !strcmp(argv[i], "--limit")) &&
+                 i + 1 < argc) {
             const char *v = argv[++i];
             if (!strcmp(argv[i - 1], "--ssid"))
                 ssid = v;

@@ -18,9 +18,9 @@ static const char *const col_names[COL_COUNT_] = {"FullDomainName", "IPAddress",
 #define MAX_ROWS 1000000
 
 struct reader {
-    int line;              /* physical line of the row being read */
+    int line; /* physical line of the row being read */
     int header_done;
-    int col_of[16];        /* field index -> column, -1 unknown */
+    int col_of[16]; /* field index -> column, -1 unknown */
     int field;
     char fields[COL_COUNT_][256];
     struct whb_wsus_computer *rows;
@@ -71,8 +71,7 @@ int whb_wsus_csv_time(const char *t, long long *ms)
     }
     if (y == 1) /* DateTime.MinValue: never */
         return 0;
-    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        s > 60)
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
         return -1;
     *ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000LL + s * 1000LL;
     return 0;
@@ -167,7 +166,8 @@ static void on_row(int end, void *arg)
     row.last_sync_ms = t;
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 256;
-        struct whb_wsus_computer *grown = cap <= MAX_ROWS ? realloc(r->rows, cap * sizeof(row)) : NULL;
+        struct whb_wsus_computer *grown =
+            cap <= MAX_ROWS ? realloc(r->rows, cap * sizeof(row)) : NULL;
         if (!grown) {
             fail(r, "too many computers");
             return;

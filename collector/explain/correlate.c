@@ -65,11 +65,13 @@ int whb_explain_host(struct whb_store *st, const char *host, int64_t now,
 }
 
 int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
-                         const struct whb_store_gap *gap, int64_t now,
-                         struct whb_explanation *out)
+                         const struct whb_store_gap *gap, int64_t now, struct whb_explanation *out)
 {
-    struct whb_explain_input in = {.now_ms = now, .m = m, .host = m->fqdn,
-                                   .gap_start_ms = gap->start_ms, .gap_end_ms = gap->end_ms};
+    struct whb_explain_input in = {.now_ms = now,
+                                   .m = m,
+                                   .host = m->fqdn,
+                                   .gap_start_ms = gap->start_ms,
+                                   .gap_end_ms = gap->end_ms};
     struct whb_hist_event *evs = malloc(WHB_HISTORY_EVENTS * sizeof(*evs));
     if (!evs)
         return WHB_ENOMEM;

@@ -18,8 +18,7 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
 
 /* Explains one past gap of machine m. */
 int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
-                         const struct whb_store_gap *gap, int64_t now,
-                         struct whb_explanation *out);
+                         const struct whb_store_gap *gap, int64_t now, struct whb_explanation *out);
 
 /* The correlation window: heartbeats spread over an interval, so a shared failure silences
  * neighbours within about two intervals of each other. */

@@ -8,9 +8,9 @@
 
 #include "reasons.h"
 
-#define WHB_EXPLAIN_MAX_EVIDENCE 16
+#define WHB_EXPLAIN_MAX_EVIDENCE     16
 #define WHB_EXPLAIN_MAX_ALTERNATIVES 4
-#define WHB_EXPLAIN_TEXT 240
+#define WHB_EXPLAIN_TEXT             240
 
 enum whb_confidence { WHB_CONFIDENCE_LOW = 0, WHB_CONFIDENCE_MEDIUM, WHB_CONFIDENCE_HIGH };
 
@@ -35,7 +35,7 @@ struct whb_machine_view {
     int last_gasp;
     /* Where it was attached: the adapter with the default route (else the first with a link). */
     char primary_if[64];
-    int wireless;            /* primary adapter is wireless */
+    int wireless; /* primary adapter is wireless */
     int carrier, admin_up;
     char sw_chassis[128], sw_name[128], sw_port[128];
     char ssid[132], bssid[18];
@@ -43,12 +43,12 @@ struct whb_machine_view {
     char subnet[50];
     int on_battery;
     /* WSUS as the machine saw it. */
-    char wsus_class[32];     /* "" not probed, "ok", "http_503", "unreachable:7" */
+    char wsus_class[32]; /* "" not probed, "ok", "http_503", "unreachable:7" */
     char wsus_url[256];
     unsigned wsus_http;
     int wsus_curl;
     int64_t wsus_at_ms;
-    int update_service;      /* -1 unknown, 0 stopped, 1 running */
+    int update_service; /* -1 unknown, 0 stopped, 1 running */
 };
 
 enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET };
@@ -56,23 +56,23 @@ enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET 
 /* The machine's neighbours on one shared piece of network, for correlation. */
 struct whb_peer_group {
     enum whb_peer_kind kind;
-    char label[200];         /* "switch sw-access-1 (00:11:..)", "AP a0:b1.. (Corp)", "10.1.2.0/24" */
-    unsigned total;          /* machines in the group, this one included */
-    unsigned together;       /* of them silent, with silence that began within the window of
-                                this machine's (this one included) */
-    unsigned healthy;        /* reporting now */
-    char ports[200];         /* switch: the ports of those silent together */
+    char label[200];   /* "switch sw-access-1 (00:11:..)", "AP a0:b1.. (Corp)", "10.1.2.0/24" */
+    unsigned total;    /* machines in the group, this one included */
+    unsigned together; /* of them silent, with silence that began within the window of
+                          this machine's (this one included) */
+    unsigned healthy;  /* reporting now */
+    char ports[200];   /* switch: the ports of those silent together */
 };
 
 struct whb_explain_input {
     int64_t now_ms;
-    const struct whb_machine_view *m;         /* NULL: no agent ever reported from it */
-    const char *host;                         /* the name asked about */
-    const struct whb_hist_event *events;      /* ascending time, the latest ones */
+    const struct whb_machine_view *m;    /* NULL: no agent ever reported from it */
+    const char *host;                    /* the name asked about */
+    const struct whb_hist_event *events; /* ascending time, the latest ones */
     int n_events;
     struct whb_peer_group peers[3];
     int n_peers;
-    unsigned wsus_failing;                    /* online machines with the same WSUS failure */
+    unsigned wsus_failing; /* online machines with the same WSUS failure */
     /* For a gap (afterwards): its bounds; 0 for "now". */
     int64_t gap_start_ms, gap_end_ms;
 };
@@ -88,13 +88,13 @@ struct whb_alternative {
 };
 
 struct whb_explanation {
-    int reporting;                     /* 1: reporting now */
-    int known;                         /* 0: no agent ever reported */
-    int64_t silent_since_ms;           /* last report, when not reporting */
+    int reporting;           /* 1: reporting now */
+    int known;               /* 0: no agent ever reported */
+    int64_t silent_since_ms; /* last report, when not reporting */
     enum whb_reason reason;
     enum whb_confidence confidence;
     char confidence_why[WHB_EXPLAIN_TEXT];
-    char summary[WHB_EXPLAIN_TEXT];    /* one line: "network cable unplugged on eth0 for 2 h 28 min" */
+    char summary[WHB_EXPLAIN_TEXT]; /* one line: "network cable unplugged on eth0 for 2 h 28 min" */
     struct whb_evidence evidence[WHB_EXPLAIN_MAX_EVIDENCE];
     int n_evidence;
     struct whb_alternative alternatives[WHB_EXPLAIN_MAX_ALTERNATIVES];

@@ -5,9 +5,8 @@
 #include <string.h>
 
 static const struct whb_reason_info catalog[WHB_REASON_COUNT_] = {
-    {WHB_REASON_REPORTING, "reporting",
-     "The computer is reporting and can reach the WSUS server", 0, WHB_REASON_REPORTING,
-     WHB_AUDIENCE_ADMIN,
+    {WHB_REASON_REPORTING, "reporting", "The computer is reporting and can reach the WSUS server",
+     0, WHB_REASON_REPORTING, WHB_AUDIENCE_ADMIN,
      "Nothing on the network side; if the WSUS console still shows no status, check the "
      "Windows Update client on the computer"},
     {WHB_REASON_TURNED_OFF, "turned_off", "The computer is turned off", 1, WHB_REASON_TURNED_OFF,
@@ -33,15 +32,16 @@ static const struct whb_reason_info catalog[WHB_REASON_COUNT_] = {
     {WHB_REASON_HIBERNATION, "hibernation", "The computer is in hibernation mode", 1,
      WHB_REASON_HIBERNATION, WHB_AUDIENCE_ADMIN,
      "Wake the computer; consider a power plan that keeps managed desktops awake"},
-    {WHB_REASON_REMOVED, "removed", "The computer has been physically removed from the network",
-     1, WHB_REASON_REMOVED, WHB_AUDIENCE_ADMIN,
+    {WHB_REASON_REMOVED, "removed", "The computer has been physically removed from the network", 1,
+     WHB_REASON_REMOVED, WHB_AUDIENCE_ADMIN,
      "Find where the computer is now (its last switch port or access point is in the evidence)"},
     {WHB_REASON_ADAPTER_DISABLED, "adapter_disabled",
      "The network adapter was disabled on the computer (not in the WSUS list)", 0,
      WHB_REASON_LOST_CONNECTIVITY, WHB_AUDIENCE_ADMIN,
      "Enable the network adapter on the computer (Device Manager or Network Connections)"},
-    {WHB_REASON_SLEEP, "sleep", "The computer is asleep (sleep, not hibernation; not in the WSUS "
-                                "list)",
+    {WHB_REASON_SLEEP, "sleep",
+     "The computer is asleep (sleep, not hibernation; not in the WSUS "
+     "list)",
      0, WHB_REASON_SLEEP, WHB_AUDIENCE_ADMIN,
      "Wake the computer; consider a power plan that keeps managed desktops awake"},
     {WHB_REASON_WSUS_UNAVAILABLE, "wsus_unavailable",

@@ -29,12 +29,12 @@ enum whb_audience { WHB_AUDIENCE_ADMIN, WHB_AUDIENCE_NETWORK, WHB_AUDIENCE_WSUS 
 
 struct whb_reason_info {
     enum whb_reason reason;
-    const char *id;          /* stable, for scripts: "cable_unplugged" */
-    const char *term;        /* the documented wording, or ours */
-    int documented;          /* 1: on the WSUS troubleshooting page */
-    enum whb_reason parent;  /* the four network causes sit under lost connectivity */
+    const char *id;         /* stable, for scripts: "cable_unplugged" */
+    const char *term;       /* the documented wording, or ours */
+    int documented;         /* 1: on the WSUS troubleshooting page */
+    enum whb_reason parent; /* the four network causes sit under lost connectivity */
     enum whb_audience audience;
-    const char *next_step;   /* what to do; the engine adds the specifics */
+    const char *next_step; /* what to do; the engine adds the specifics */
 };
 
 const struct whb_reason_info *whb_reason_info(enum whb_reason r);

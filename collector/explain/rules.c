@@ -11,10 +11,10 @@
 #include "whb.pb-c.h"
 
 #define K(name) WHB__V1__EVENT_KIND__EVENT_KIND_##name
-#define MIN_MS 60000LL
+#define MIN_MS  60000LL
 
 struct finding {
-    int score;                 /* 0: the rule does not apply */
+    int score; /* 0: the rule does not apply */
     enum whb_confidence conf;
     char why[WHB_EXPLAIN_TEXT];
     char summary[WHB_EXPLAIN_TEXT];
@@ -28,7 +28,7 @@ typedef void (*rule_fn)(const struct whb_explain_input *in, struct finding *f);
 struct rule {
     const char *name;
     enum whb_reason reason;
-    const char *needs;         /* the evidence it looks for, for readers of this table */
+    const char *needs; /* the evidence it looks for, for readers of this table */
     rule_fn fn;
 };
 
@@ -41,8 +41,7 @@ static void say(char *buf, const char *fmt, ...)
     va_end(ap);
 }
 
-static void evidence(struct finding *f, int64_t at, const char *fmt, ...)
-    WHB_PRINTF(3, 4);
+static void evidence(struct finding *f, int64_t at, const char *fmt, ...) WHB_PRINTF(3, 4);
 static void evidence(struct finding *f, int64_t at, const char *fmt, ...)
 {
     if (f->n_ev >= (int)(sizeof(f->ev) / sizeof(f->ev[0])))
@@ -116,8 +115,8 @@ static const struct whb_hist_event *last_gasp(const struct whb_explain_input *in
         return NULL;
     const struct whb_hist_event *start = last_of(in, K(AGENT_START));
     const struct whb_hist_event *resume = last_of(in, K(RESUME));
-    if (!in->gap_start_ms && ((start && start->at_ms > best->at_ms) ||
-                              (resume && resume->at_ms > best->at_ms)))
+    if (!in->gap_start_ms &&
+        ((start && start->at_ms > best->at_ms) || (resume && resume->at_ms > best->at_ms)))
         return NULL;
     return best;
 }
@@ -270,8 +269,8 @@ static void rule_subnet_peers(const struct whb_explain_input *in, struct finding
     const struct whb_peer_group *p = together(in, WHB_PEERS_SUBNET, 3);
     if (!p)
         return;
-    evidence(f, in->m->last_seen_ms, "%u of %u machines in %s went silent together",
-             p->together, p->total, p->label);
+    evidence(f, in->m->last_seen_ms, "%u of %u machines in %s went silent together", p->together,
+             p->total, p->label);
     say(f->why, "machines in one subnet went silent together: the network path, not the "
                 "machines");
     say(f->step, "network team: subnet %s (its router or VLAN)", p->label);
@@ -314,7 +313,8 @@ static void rule_wireless(const struct whb_explain_input *in, struct finding *f)
 
 static void rule_flapping(const struct whb_explain_input *in, struct finding *f)
 {
-    int64_t from = in->gap_start_ms ? in->gap_start_ms - 30 * MIN_MS : in->m->last_seen_ms - 30 * MIN_MS;
+    int64_t from =
+        in->gap_start_ms ? in->gap_start_ms - 30 * MIN_MS : in->m->last_seen_ms - 30 * MIN_MS;
     int flaps = count_of(in, K(CARRIER_LOST), from, window_end(in));
     const struct whb_hist_event *err = last_of(in, K(LINK_ERRORS));
     if (flaps < 3 && !err)
@@ -389,8 +389,9 @@ static void rule_carrier(const struct whb_explain_input *in, struct finding *f)
 static void rule_removed(const struct whb_explain_input *in, struct finding *f)
 {
     if (!in->gap_start_ms) {
-        say(f->why, "%s", in->m->on_battery ? "a portable on battery that left without a word"
-                                             : "a machine taken away leaves without a last gasp");
+        say(f->why, "%s",
+            in->m->on_battery ? "a portable on battery that left without a word"
+                              : "a machine taken away leaves without a last gasp");
         hit(f, in->m->on_battery ? 40 : 15, WHB_CONFIDENCE_LOW);
         return;
     }
@@ -402,7 +403,10 @@ static void rule_removed(const struct whb_explain_input *in, struct finding *f)
         evidence(f, l->at_ms, "now on %s", l->detail);
     if (n)
         evidence(f, n->at_ms, "new network: %s", n->detail);
-    say(f->why, "it came back on another %s", l && n ? "switch and subnet" : l ? "switch" : "subnet");
+    say(f->why, "it came back on another %s",
+        l && n ? "switch and subnet"
+        : l    ? "switch"
+               : "subnet");
     say(f->summary, "moved: back on %s", l ? l->detail : n->detail);
     hit(f, l && n ? 84 : 60, l && n ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
 }
@@ -418,7 +422,8 @@ static void rule_offline_but_on(const struct whb_explain_input *in, struct findi
     if (d)
         evidence(f, d->at_ms, "could not reach the collector: %s", d->detail);
     if (beats)
-        evidence(f, in->gap_start_ms, "%d heartbeats kept while offline: the machine was on", beats);
+        evidence(f, in->gap_start_ms, "%d heartbeats kept while offline: the machine was on",
+                 beats);
     say(f->why, "the machine was running but could not reach the network");
     say(f->summary, "on, but without network (%d heartbeats spooled)", beats);
     hit(f, 50, WHB_CONFIDENCE_MEDIUM);
@@ -438,8 +443,9 @@ static void rule_lost_connectivity(const struct whb_explain_input *in, struct fi
 static const struct rule silent_rules[] = {
     {"last gasp: hibernate", WHB_REASON_HIBERNATION, "a HIBERNATE event as the last word",
      rule_hibernate},
-    {"last gasp: sleep", WHB_REASON_SLEEP, "a SUSPEND event as the last word (or, in a gap, "
-                                           "SLEEP_DETECTED)",
+    {"last gasp: sleep", WHB_REASON_SLEEP,
+     "a SUSPEND event as the last word (or, in a gap, "
+     "SLEEP_DETECTED)",
      rule_sleep},
     {"last gasp: shutdown", WHB_REASON_TURNED_OFF, "a SHUTDOWN event as the last word",
      rule_shutdown},
@@ -462,8 +468,8 @@ static const struct rule silent_rules[] = {
     {"carrier lost alone", WHB_REASON_CABLE_UNPLUGGED,
      "CARRIER_LOST then CARRIER_GAINED, no switch neighbour silent", rule_carrier},
     {"moved", WHB_REASON_REMOVED, "back with LLDP_CHANGED and/or NETWORK_CHANGED", rule_removed},
-    {"offline but on", WHB_REASON_LOST_CONNECTIVITY, "HEARTBEAT / DELIVERY_FAILED spooled in the gap",
-     rule_offline_but_on},
+    {"offline but on", WHB_REASON_LOST_CONNECTIVITY,
+     "HEARTBEAT / DELIVERY_FAILED spooled in the gap", rule_offline_but_on},
     {"silent, no last gasp", WHB_REASON_LOST_CONNECTIVITY, "silence without any of the above",
      rule_lost_connectivity},
 };
@@ -559,7 +565,7 @@ static void explain_reporting(const struct whb_explain_input *in, struct whb_exp
             add_evidence(out, in->now_ms, text);
         }
         out->confidence = m->wsus_http >= 500 || in->wsus_failing > 1 ? WHB_CONFIDENCE_HIGH
-                                                                       : WHB_CONFIDENCE_MEDIUM;
+                                                                      : WHB_CONFIDENCE_MEDIUM;
         if (!m->wsus_http && in->wsus_failing > 1)
             snprintf(out->confidence_why, sizeof(out->confidence_why),
                      "%u online machines cannot connect to WSUS: the server side",

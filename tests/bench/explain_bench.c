@@ -40,8 +40,10 @@ static int fill(struct whb_store *st, unsigned n, unsigned silent_pct)
         snprintf(s->addr, sizeof(s->addr), "10.%u.%u.%u/24", (i / 250) >> 8 & 255, (i / 250) & 255,
                  i % 250 + 1);
         int silent = (i * 7919u) % 100 < silent_pct;
-        struct whb_store_report in = {.report = &s->report, .mode = WHB_IDENTITY_KEY,
-                                      .enrolling = 1, .grace = 3,
+        struct whb_store_report in = {.report = &s->report,
+                                      .mode = WHB_IDENTITY_KEY,
+                                      .enrolling = 1,
+                                      .grace = 3,
                                       .now_ms = BASE - (silent ? 3600000 + (i % 600) * 1000 : 0)};
         memset(in.key_hash, (int)(i & 255), sizeof(in.key_hash));
         if (st->ops->put_report(st, &in, &res)) {

@@ -21,7 +21,7 @@ struct gen {
     SSL_CTX *ssl;
     const char *host, *path, *token;
     unsigned port, machines;
-    uint32_t *seq;        /* next seq per machine */
+    uint32_t *seq; /* next seq per machine */
     unsigned next_machine;
     double stop_at, started;
     unsigned long sent, ok, other, failed;
@@ -122,21 +122,37 @@ int main(int argc, char **argv)
     struct gen g = {.machines = 100000, .path = "/v1/report"};
     unsigned conns = 64, seconds = 10;
     const char *url = NULL, *ca = NULL;
-    static const struct option opts[] = {
-        {"url", required_argument, NULL, 'u'},         {"machines", required_argument, NULL, 'm'},
-        {"connections", required_argument, NULL, 'c'}, {"seconds", required_argument, NULL, 's'},
-        {"ca", required_argument, NULL, 'a'},          {"token", required_argument, NULL, 't'},
-        {0}};
+    static const struct option opts[] = {{"url", required_argument, NULL, 'u'},
+                                         {"machines", required_argument, NULL, 'm'},
+                                         {"connections", required_argument, NULL, 'c'},
+                                         {"seconds", required_argument, NULL, 's'},
+                                         {"ca", required_argument, NULL, 'a'},
+                                         {"token", required_argument, NULL, 't'},
+                                         {0}};
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
-        case 'u': url = optarg; break;
-        case 'm': g.machines = (unsigned)atoi(optarg); break;
-        case 'c': conns = (unsigned)atoi(optarg); break;
-        case 's': seconds = (unsigned)atoi(optarg); break;
-        case 'a': ca = optarg; break;
-        case 't': g.token = optarg; break;
-        default: usage(); return 2;
+        case 'u':
+            url = optarg;
+            break;
+        case 'm':
+            g.machines = (unsigned)atoi(optarg);
+            break;
+        case 'c':
+            conns = (unsigned)atoi(optarg);
+            break;
+        case 's':
+            seconds = (unsigned)atoi(optarg);
+            break;
+        case 'a':
+            ca = optarg;
+            break;
+        case 't':
+            g.token = optarg;
+            break;
+        default:
+            usage();
+            return 2;
         }
     }
     struct evhttp_uri *u = url ? evhttp_uri_parse(url) : NULL;

@@ -21,8 +21,10 @@
 #include "harness.h"
 #include "sample.h"
 
-#define KEY_A "Authorization: Bearer aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-#define KEY_B "Authorization: Bearer bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define KEY_A                                                                                      \
+    "Authorization: Bearer aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define KEY_B                                                                                      \
+    "Authorization: Bearer bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 #define TOKEN "X-Whb-Enrollment: it-enroll-token"
 
 struct group {
@@ -59,8 +61,8 @@ static int key_group_setup(void **state)
     (void)state;
     if (group_dir())
         return -1;
-    const char *flags[] = {"--identity", "key", "--enrollment-token-file", g.token_file,
-                           "--timeout", "2", NULL};
+    const char *flags[] = {
+        "--identity", "key", "--enrollment-token-file", g.token_file, "--timeout", "2", NULL};
     return collector_start(&g.c, g.dir, 1, flags);
 }
 
@@ -306,8 +308,8 @@ static void overload_gets_503_with_retry_after(void **state)
 {
     (void)state;
     collector_stop(&g.c, SIGTERM);
-    const char *flags[] = {"--identity", "key", "--enrollment-token-file", g.token_file,
-                           "--max-pending", "2", NULL};
+    const char *flags[] = {
+        "--identity", "key", "--enrollment-token-file", g.token_file, "--max-pending", "2", NULL};
     assert_int_equal(collector_start(&g.c, g.dir, 0, flags), 0);
 
     sqlite3 *db;
@@ -452,10 +454,8 @@ int main(void)
         cmocka_unit_test(mtls_refuses_untrusted_or_missing_certificates),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    int failed = cmocka_run_group_tests_name("key_mode", key_mode, key_group_setup,
-                                             group_teardown);
-    failed += cmocka_run_group_tests_name("mtls_mode", mtls_mode, mtls_group_setup,
-                                          group_teardown);
+    int failed = cmocka_run_group_tests_name("key_mode", key_mode, key_group_setup, group_teardown);
+    failed += cmocka_run_group_tests_name("mtls_mode", mtls_mode, mtls_group_setup, group_teardown);
     curl_global_cleanup();
     return failed;
 }

@@ -19,14 +19,14 @@
 #include "whb.pb-c.h"
 
 #define ITERATIONS 500
-#define MAX_SEQ 200000
+#define MAX_SEQ    200000
 
 static char dir[64], path[96];
-static unsigned char written[MAX_SEQ];  /* 1: append returned */
-static unsigned char dropped[MAX_SEQ];  /* 1: a drop that included it returned */
+static unsigned char written[MAX_SEQ]; /* 1: append returned */
+static unsigned char dropped[MAX_SEQ]; /* 1: a drop that included it returned */
 
 struct msg {
-    char what;     /* 'w' written, 'd' dropped through seq */
+    char what; /* 'w' written, 'd' dropped through seq */
     uint64_t seq;
 };
 
@@ -88,9 +88,9 @@ static uint64_t verify(void)
         uint64_t s = evs[i]->seq;
         char want[64];
         detail_for(s, want, sizeof(want));
-        assert_true(s > prev);                       /* no duplicates, order kept */
+        assert_true(s > prev); /* no duplicates, order kept */
         assert_true(s < MAX_SEQ);
-        assert_string_equal(evs[i]->detail, want);   /* same identity, same content */
+        assert_string_equal(evs[i]->detail, want); /* same identity, same content */
         present[s] = 1;
         prev = s;
         whb_wire_event_free(evs[i]);

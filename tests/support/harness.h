@@ -11,7 +11,7 @@ struct collector_proc {
     pid_t pid;
     unsigned port;
     int tls;
-    char dir[128];  /* scratch directory: database, tokens, logs */
+    char dir[128]; /* scratch directory: database, tokens, logs */
     char db[192];
     char log[192];
     char base_url[64];
@@ -28,13 +28,13 @@ int collector_start(struct collector_proc *c, const char *dir, int tls, const ch
 int collector_stop(struct collector_proc *c, int sig);
 
 struct http_opts {
-    const char *ca;        /* trust for the server certificate */
-    const char *cert, *key; /* client certificate (mTLS) */
+    const char *ca;             /* trust for the server certificate */
+    const char *cert, *key;     /* client certificate (mTLS) */
     const char *const *headers; /* NULL-terminated "Name: value" */
 };
 
 struct http_reply {
-    long status;           /* 0 when no HTTP answer came (e.g. handshake refused) */
+    long status; /* 0 when no HTTP answer came (e.g. handshake refused) */
     int curl_code;
     uint8_t body[65536];
     size_t body_len;

@@ -13,8 +13,7 @@ struct sample *sample_new(unsigned n, uint64_t seq, unsigned nev)
     snprintf(s->fqdn, sizeof(s->fqdn), "pc-%u.corp.example", n);
     snprintf(s->boot, sizeof(s->boot), "boot-%u", n);
     snprintf(s->port, sizeof(s->port), "Gi1/0/%u", n % 48 + 1);
-    snprintf(s->addr, sizeof(s->addr), "10.%u.%u.%u/16", (n >> 16) & 255, (n >> 8) & 255,
-             n & 255);
+    snprintf(s->addr, sizeof(s->addr), "10.%u.%u.%u/16", (n >> 16) & 255, (n >> 8) & 255, n & 255);
 
     whb__v1__machine__init(&s->machine);
     s->machine.machine_id = s->id;

@@ -64,7 +64,7 @@ static void peek_seqs(struct whb_spool *sp, uint64_t *seqs, int *n)
     }
 }
 
-#define CARRIER WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST
+#define CARRIER   WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST
 #define HEARTBEAT WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT
 
 static void spool_keeps_order_and_drops_only_acked(void **state)

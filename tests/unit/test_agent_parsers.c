@@ -76,9 +76,9 @@ static void lldp_overruns_and_missing_tlvs_are_refused(void **state)
     static const uint8_t end_only[] = {0, 0};
     assert_int_equal(whb_lldp_decode(end_only, sizeof(end_only), &l), WHB_EPROTO);
     /* Port id as interface name (subtype 5) with a control byte escaped. */
-    static const uint8_t pdu[] = {0x02, 0x07, 0x04, 1, 2, 3, 4, 5, 6,      /* chassis MAC */
-                                  0x04, 0x06, 0x05, 'G', 'i', '1', 0x01, '7', /* port */
-                                  0x06, 0x02, 0x00, 0x78,                 /* TTL */
+    static const uint8_t pdu[] = {0x02, 0x07, 0x04, 1,    2,   3,   4,    5,   6, /* chassis MAC */
+                                  0x04, 0x06, 0x05, 'G',  'i', '1', 0x01, '7',    /* port */
+                                  0x06, 0x02, 0x00, 0x78,                         /* TTL */
                                   0x00, 0x00};
     assert_int_equal(whb_lldp_decode(pdu, sizeof(pdu), &l), 0);
     assert_string_equal(l.chassis_id, "01:02:03:04:05:06");
@@ -113,7 +113,8 @@ static void nl80211_events_carry_codes(void **state)
 
     n = hexfile_read("nl80211-auth-timeout.hex", buf, sizeof(buf));
     assert_int_equal(whb_nl80211_parse(buf, (size_t)n, &ev), 1);
-    assert_non_null(strstr(ev.event.detail, "authentication with bssid a0:b1:c2:d3:e4:f5 timed out"));
+    assert_non_null(
+        strstr(ev.event.detail, "authentication with bssid a0:b1:c2:d3:e4:f5 timed out"));
 
     assert_int_equal(whb_nl80211_parse(buf, 10, &ev), 0);
 }

@@ -13,8 +13,8 @@
 #include "whb.pb-c.h"
 
 #define K(n) WHB__V1__EVENT_KIND__EVENT_KIND_##n
-#define T0 1764000000000LL /* the machine's last report */
-#define MIN 60000LL
+#define T0   1764000000000LL /* the machine's last report */
+#define MIN  60000LL
 
 struct ev {
     int64_t at; /* relative to T0 */
@@ -33,8 +33,8 @@ struct peers {
 struct tcase {
     const char *name;
     int wireless, no_machine, on_battery;
-    int64_t now;           /* relative to T0 */
-    int64_t gap_end;       /* relative to T0; 0: a "now" case, else a gap [T0, T0 + gap_end] */
+    int64_t now;     /* relative to T0 */
+    int64_t gap_end; /* relative to T0; 0: a "now" case, else a gap [T0, T0 + gap_end] */
     const char *wsus_class;
     unsigned wsus_http, wsus_failing;
     int update_service;
@@ -42,7 +42,7 @@ struct tcase {
     struct peers peers;
     enum whb_reason want;
     enum whb_confidence want_conf;
-    const char *want_text;   /* must appear in summary, evidence or next step */
+    const char *want_text;    /* must appear in summary, evidence or next step */
     enum whb_reason want_alt; /* must be among the alternatives; UNKNOWN: not checked */
 };
 
@@ -55,18 +55,16 @@ static const struct tcase cases[] = {
      .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "12 online machines",
      .want_alt = WHB_REASON_UNKNOWN},
     {"online but WSUS refuses connections", .now = 30000, .wsus_class = "unreachable:7",
-     .update_service = -1, .want = WHB_REASON_WSUS_UNREACHABLE,
-     .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "unreachable",
-     .want_alt = WHB_REASON_UNKNOWN},
+     .update_service = -1, .want = WHB_REASON_WSUS_UNREACHABLE, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "unreachable", .want_alt = WHB_REASON_UNKNOWN},
     {"online, update service stopped", .now = 30000, .wsus_class = "ok", .update_service = 0,
      .want = WHB_REASON_UPDATE_SERVICE_STOPPED, .want_conf = WHB_CONFIDENCE_HIGH,
      .want_alt = WHB_REASON_UNKNOWN},
     {"never reported", .no_machine = 1, .want = WHB_REASON_NO_AGENT,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_UNKNOWN},
     {"last gasp hibernate", .now = 30 * MIN, .update_service = -1,
-     .evs = {{-2000, K(HIBERNATE), "", 0, "going to hibernate", 0}},
-     .want = WHB_REASON_HIBERNATION, .want_conf = WHB_CONFIDENCE_HIGH,
-     .want_text = "hibernated", .want_alt = WHB_REASON_UNKNOWN},
+     .evs = {{-2000, K(HIBERNATE), "", 0, "going to hibernate", 0}}, .want = WHB_REASON_HIBERNATION,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "hibernated", .want_alt = WHB_REASON_UNKNOWN},
     {"last gasp sleep", .now = 30 * MIN, .update_service = -1,
      .evs = {{-2000, K(SUSPEND), "", 0, "going to sleep", 0}}, .want = WHB_REASON_SLEEP,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_UNKNOWN},
@@ -74,9 +72,8 @@ static const struct tcase cases[] = {
      .evs = {{-1000, K(SHUTDOWN), "", 0, "shutting down", 0}}, .want = WHB_REASON_TURNED_OFF,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "shut down", .want_alt = WHB_REASON_UNKNOWN},
     {"agent stopped", .now = 30 * MIN, .update_service = -1,
-     .evs = {{-1000, K(AGENT_STOP), "", 0, "agent stopping", 0}},
-     .want = WHB_REASON_AGENT_STOPPED, .want_conf = WHB_CONFIDENCE_HIGH,
-     .want_alt = WHB_REASON_UNKNOWN},
+     .evs = {{-1000, K(AGENT_STOP), "", 0, "agent stopping", 0}}, .want = WHB_REASON_AGENT_STOPPED,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_UNKNOWN},
     /* Power loss vs pulled cable: no last gasp; nothing tells them apart until it returns. */
     {"silent without last gasp, alone", .now = 30 * MIN, .update_service = -1,
      .peers = {WHB_PEERS_SWITCH, 20, 1, 19}, .want = WHB_REASON_LOST_CONNECTIVITY,
@@ -95,14 +92,12 @@ static const struct tcase cases[] = {
      .peers = {WHB_PEERS_SWITCH, 24, 4, 20}, .want = WHB_REASON_PORT_DISABLED,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "ports Gi1/0/7",
      .want_alt = WHB_REASON_UNKNOWN},
-    {"a whole switch", .now = 30 * MIN, .update_service = -1,
-     .peers = {WHB_PEERS_SWITCH, 6, 6, 0}, .want = WHB_REASON_PORT_DISABLED,
-     .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "the switch or its uplink",
-     .want_alt = WHB_REASON_UNKNOWN},
-    {"an access point's clients together", .wireless = 1, .now = 30 * MIN,
-     .update_service = -1, .peers = {WHB_PEERS_ACCESS_POINT, 9, 3, 6},
-     .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_HIGH,
-     .want_text = "access point", .want_alt = WHB_REASON_UNKNOWN},
+    {"a whole switch", .now = 30 * MIN, .update_service = -1, .peers = {WHB_PEERS_SWITCH, 6, 6, 0},
+     .want = WHB_REASON_PORT_DISABLED, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "the switch or its uplink", .want_alt = WHB_REASON_UNKNOWN},
+    {"an access point's clients together", .wireless = 1, .now = 30 * MIN, .update_service = -1,
+     .peers = {WHB_PEERS_ACCESS_POINT, 9, 3, 6}, .want = WHB_REASON_WIRELESS_ASSOCIATION,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "access point", .want_alt = WHB_REASON_UNKNOWN},
     {"wireless association failures before silence", .wireless = 1, .now = 30 * MIN,
      .update_service = -1,
      .evs = {{-5 * MIN, K(WIFI_ASSOC_FAILED), "wlan0", 17, "status 17", 0},
@@ -131,8 +126,7 @@ static const struct tcase cases[] = {
      .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_CABLE_UNPLUGGED},
     {"gap: adapter disabled on the machine", .now = 200 * MIN, .gap_end = 60 * MIN,
      .update_service = -1,
-     .evs = {{1 * MIN, K(ADMIN_DOWN), "eth0", 0, "", 0},
-             {59 * MIN, K(ADMIN_UP), "eth0", 0, "", 0}},
+     .evs = {{1 * MIN, K(ADMIN_DOWN), "eth0", 0, "", 0}, {59 * MIN, K(ADMIN_UP), "eth0", 0, "", 0}},
      .want = WHB_REASON_ADAPTER_DISABLED, .want_conf = WHB_CONFIDENCE_HIGH,
      .want_text = "disabled for 58 min", .want_alt = WHB_REASON_UNKNOWN},
     {"gap: hibernation", .now = 600 * MIN, .gap_end = 480 * MIN, .update_service = -1,
@@ -140,8 +134,8 @@ static const struct tcase cases[] = {
              {479 * MIN, K(RESUME), "", 0, "asleep for 7 h 59 min", 0}},
      .want = WHB_REASON_HIBERNATION, .want_conf = WHB_CONFIDENCE_HIGH,
      .want_text = "hibernated for 7 h 59 min", .want_alt = WHB_REASON_UNKNOWN},
-    {"gap: Windows suspend that resumed from hibernation", .now = 600 * MIN,
-     .gap_end = 480 * MIN, .update_service = -1,
+    {"gap: Windows suspend that resumed from hibernation", .now = 600 * MIN, .gap_end = 480 * MIN,
+     .update_service = -1,
      .evs = {{0, K(SUSPEND), "", 0, "going to sleep", 0},
              {479 * MIN, K(RESUME), "", 0, "resumed from hibernation (S4, Kernel-Power event 42)",
               0}},
@@ -156,8 +150,8 @@ static const struct tcase cases[] = {
      .evs = {{479 * MIN, K(AGENT_START), "", 0, "whb-agent", 0},
              {479 * MIN, K(UNCLEAN_STOP), "", 0, "the previous boot ended without a clean stop",
               T0}},
-     .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_MEDIUM,
-     .want_text = "power loss", .want_alt = WHB_REASON_UNKNOWN},
+     .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "power loss",
+     .want_alt = WHB_REASON_UNKNOWN},
     {"gap: moved to another switch and subnet", .now = 600 * MIN, .gap_end = 300 * MIN,
      .update_service = -1,
      .evs = {{299 * MIN, K(LLDP_CHANGED), "eth0", 0, "switch sw-2 (aa) port 3", 0},
@@ -165,10 +159,8 @@ static const struct tcase cases[] = {
      .want = WHB_REASON_REMOVED, .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "sw-2",
      .want_alt = WHB_REASON_UNKNOWN},
     {"gap: sleep nobody announced", .now = 600 * MIN, .gap_end = 90 * MIN, .update_service = -1,
-     .evs = {{89 * MIN, K(SLEEP_DETECTED), "", 0, "asleep for 1 h 29 min without notification",
-              0}},
-     .want = WHB_REASON_SLEEP, .want_conf = WHB_CONFIDENCE_MEDIUM,
-     .want_alt = WHB_REASON_UNKNOWN},
+     .evs = {{89 * MIN, K(SLEEP_DETECTED), "", 0, "asleep for 1 h 29 min without notification", 0}},
+     .want = WHB_REASON_SLEEP, .want_conf = WHB_CONFIDENCE_MEDIUM, .want_alt = WHB_REASON_UNKNOWN},
     {"gap: wireless could not associate", .wireless = 1, .now = 600 * MIN, .gap_end = 60 * MIN,
      .update_service = -1,
      .evs = {{1 * MIN, K(WIFI_DISCONNECTED), "wlan0", 2, "", 0},

@@ -11,7 +11,8 @@
 #include "error.h"
 #include "identity.h"
 
-static const char key64[] = "Bearer 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+static const char key64[] =
+    "Bearer 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 static void keys_parse_and_hash_stably(void **state)
 {

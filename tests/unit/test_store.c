@@ -57,8 +57,11 @@ static void key_of(uint8_t key[WHB_IDENTITY_HASH_LEN], uint8_t fill)
 static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, int enrolling,
                int64_t now, struct whb_store_result *res)
 {
-    struct whb_store_report in = {.report = &s->report, .mode = WHB_IDENTITY_KEY,
-                                  .enrolling = enrolling, .now_ms = now, .grace = 3};
+    struct whb_store_report in = {.report = &s->report,
+                                  .mode = WHB_IDENTITY_KEY,
+                                  .enrolling = enrolling,
+                                  .now_ms = now,
+                                  .grace = 3};
     key_of(in.key_hash, keyfill);
     assert_int_equal(st->ops->begin(st), 0);
     int rc = st->ops->put_report(st, &in, res);
@@ -127,8 +130,8 @@ static void mtls_machine_cannot_change_name(void **state)
     struct fixture *f = *state;
     struct whb_store_result res;
     struct sample *s = sample_new(5, 1, 0);
-    struct whb_store_report in = {.report = &s->report, .mode = WHB_IDENTITY_MTLS,
-                                  .now_ms = 1, .grace = 3};
+    struct whb_store_report in = {
+        .report = &s->report, .mode = WHB_IDENTITY_MTLS, .now_ms = 1, .grace = 3};
     f->store->ops->begin(f->store);
     assert_int_equal(f->store->ops->put_report(f->store, &in, &res), 0);
     s->machine.fqdn = "other.corp.example";
@@ -241,8 +244,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(first_report_binds_key_then_other_keys_are_denied, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(a_name_cannot_be_taken_by_another_machine, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(a_name_cannot_be_taken_by_another_machine, setup, teardown),
         cmocka_unit_test_setup_teardown(mtls_machine_cannot_change_name, setup, teardown),
         cmocka_unit_test_setup_teardown(same_boot_and_seq_is_stored_once, setup, teardown),
         cmocka_unit_test_setup_teardown(due_index_finds_silent_machines, setup, teardown),

@@ -21,7 +21,7 @@
 
 /* WLAN_REASON_CODE values from the Windows SDK's wlanapi.h. */
 #define WLAN_REASON_CODE_NETWORK_NOT_AVAILABLE 0x00028002
-#define WLAN_REASON_CODE_AP_STARTING_FAILURE 0x00030005
+#define WLAN_REASON_CODE_AP_STARTING_FAILURE   0x00030005
 
 static void notification(WLAN_NOTIFICATION_DATA *d, WLAN_CONNECTION_NOTIFICATION_DATA *c,
                          DWORD code, DWORD reason)
@@ -98,8 +98,10 @@ static void power_event_waits_for_the_last_gasp(void **state)
     (void)state;
     struct whb_platform *plat;
     struct poster p = {whb_win_bridge_new(), 0};
-    struct whb_platform_config cfg = {.state_dir = "C:\\whb-test", .fqdn = "pc-1.corp.example",
-                                      .machine_id = "m-1", .service = p.bridge};
+    struct whb_platform_config cfg = {.state_dir = "C:\\whb-test",
+                                      .fqdn = "pc-1.corp.example",
+                                      .machine_id = "m-1",
+                                      .service = p.bridge};
     assert_int_equal(whb_platform_windows.open(&cfg, &plat), 0);
     HANDLE t = CreateThread(NULL, 0, post_suspend, &p, 0, NULL);
     struct whb_os_event evs[4];

@@ -49,8 +49,7 @@ static void garbage_is_refused(void **state)
     static const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0x0f, 0x01};
     whb_report *r = (whb_report *)0x1;
     char why[128];
-    assert_int_equal(whb_wire_report_unpack(junk, sizeof(junk), &r, why, sizeof(why)),
-                     WHB_EPROTO);
+    assert_int_equal(whb_wire_report_unpack(junk, sizeof(junk), &r, why, sizeof(why)), WHB_EPROTO);
     assert_null(r);
     assert_string_equal(why, "body is not a protobuf Report");
     assert_int_equal(whb_wire_report_unpack(junk, 0, &r, why, sizeof(why)), WHB_EPROTO);
@@ -166,9 +165,8 @@ static void event_kind_names_are_stable(void **state)
     (void)state;
     assert_string_equal(whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST),
                         "carrier_lost");
-    assert_string_equal(
-        whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED),
-        "delivery_failed");
+    assert_string_equal(whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED),
+                        "delivery_failed");
     assert_string_equal(whb_wire_event_kind_name(999), "unknown");
 }
 

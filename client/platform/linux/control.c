@@ -74,9 +74,12 @@ static const struct {
     const char *cmd;
     enum whb_os_event_kind kind;
 } commands[] = {
-    {"pre suspend", WHB_OS_SUSPEND},     {"pre suspend-then-hibernate", WHB_OS_SUSPEND},
-    {"pre hibernate", WHB_OS_HIBERNATE}, {"pre hybrid-sleep", WHB_OS_HIBERNATE},
-    {"post", WHB_OS_RESUME},             {"shutdown", WHB_OS_SHUTDOWN},
+    {"pre suspend", WHB_OS_SUSPEND},
+    {"pre suspend-then-hibernate", WHB_OS_SUSPEND},
+    {"pre hibernate", WHB_OS_HIBERNATE},
+    {"pre hybrid-sleep", WHB_OS_HIBERNATE},
+    {"post", WHB_OS_RESUME},
+    {"shutdown", WHB_OS_SHUTDOWN},
     {"stop", WHB_OS_STOP},
 };
 

@@ -21,8 +21,8 @@
 #include "log.h"
 
 struct whb_netlink {
-    struct nl_sock *events;  /* subscribed to the multicast groups */
-    struct nl_sock *query;   /* for dumps */
+    struct nl_sock *events; /* subscribed to the multicast groups */
+    struct nl_sock *query;  /* for dumps */
 };
 
 static int ignore_msg(struct nl_msg *msg, void *arg)
@@ -119,18 +119,24 @@ static enum whb_adapter_type adapter_type(const char *root, const char *ifname, 
 static enum whb_oper oper_of(uint8_t op)
 {
     switch (op) {
-    case IF_OPER_UP: return WHB_OPER_UP;
-    case IF_OPER_DOWN: return WHB_OPER_DOWN;
-    case IF_OPER_LOWERLAYERDOWN: return WHB_OPER_LOWER_LAYER_DOWN;
-    case IF_OPER_DORMANT: return WHB_OPER_DORMANT;
-    case IF_OPER_NOTPRESENT: return WHB_OPER_NOT_PRESENT;
-    case IF_OPER_TESTING: return WHB_OPER_TESTING;
-    default: return WHB_OPER_UNKNOWN;
+    case IF_OPER_UP:
+        return WHB_OPER_UP;
+    case IF_OPER_DOWN:
+        return WHB_OPER_DOWN;
+    case IF_OPER_LOWERLAYERDOWN:
+        return WHB_OPER_LOWER_LAYER_DOWN;
+    case IF_OPER_DORMANT:
+        return WHB_OPER_DORMANT;
+    case IF_OPER_NOTPRESENT:
+        return WHB_OPER_NOT_PRESENT;
+    case IF_OPER_TESTING:
+        return WHB_OPER_TESTING;
+    default:
+        return WHB_OPER_UNKNOWN;
     }
 }
 
-static void adapter_from_link(struct rtnl_link *link, const char *root,
-                              struct whb_adapter_state *a)
+static void adapter_from_link(struct rtnl_link *link, const char *root, struct whb_adapter_state *a)
 {
     char buf[64];
     memset(a, 0, sizeof(*a));
@@ -224,7 +230,8 @@ static void on_route(struct nl_object *obj, void *arg)
     if (rtnl_route_get_nnexthops(r) < 1)
         return;
     struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, 0);
-    struct whb_adapter_state *a = by_index(((struct addr_ctx *)arg)->s, rtnl_route_nh_get_ifindex(nh));
+    struct whb_adapter_state *a =
+        by_index(((struct addr_ctx *)arg)->s, rtnl_route_nh_get_ifindex(nh));
     struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
     if (a && gw && !a->gateway[0])
         nl_addr2str(gw, a->gateway, sizeof(a->gateway));

@@ -68,14 +68,12 @@ static int parse_attrs(struct nlmsghdr *nlh, struct whb_os_event *ev)
         return 1;
     }
     case NL80211_CMD_DISCONNECT: {
-        uint16_t reason = tb[NL80211_ATTR_REASON_CODE]
-                              ? nla_get_u16(tb[NL80211_ATTR_REASON_CODE])
-                              : 0;
+        uint16_t reason =
+            tb[NL80211_ATTR_REASON_CODE] ? nla_get_u16(tb[NL80211_ATTR_REASON_CODE]) : 0;
         ev->event.kind = WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED;
         ev->event.reason_code = reason;
         snprintf(ev->event.detail, sizeof(ev->event.detail), "disconnected by %s: reason %u",
-                 tb[NL80211_ATTR_DISCONNECTED_BY_AP] ? "the access point" : "this machine",
-                 reason);
+                 tb[NL80211_ATTR_DISCONNECTED_BY_AP] ? "the access point" : "this machine", reason);
         return 1;
     }
     case NL80211_CMD_AUTHENTICATE:

@@ -37,7 +37,7 @@ struct replay {
     struct whb_identity id;
     struct whb_state state;
     uint64_t start_mono;
-    uint64_t slept;       /* injected sleep, ms */
+    uint64_t slept; /* injected sleep, ms */
     char pending[MAX_LINE];
     int has_pending, ended;
     uint64_t pending_at;
@@ -113,8 +113,10 @@ static void apply_adapter(struct whb_adapter_state *a, const char *args)
     }
     if (field(args, "gw", v, sizeof(v)))
         snprintf(a->gateway, sizeof(a->gateway), "%s", strcmp(v, "none") ? v : "");
-    a->counters.rx_errors = (uint64_t)field_num(args, "rx_errors", (long long)a->counters.rx_errors);
-    a->counters.rx_crc_errors = (uint64_t)field_num(args, "crc", (long long)a->counters.rx_crc_errors);
+    a->counters.rx_errors =
+        (uint64_t)field_num(args, "rx_errors", (long long)a->counters.rx_errors);
+    a->counters.rx_crc_errors =
+        (uint64_t)field_num(args, "crc", (long long)a->counters.rx_crc_errors);
     a->counters.carrier_changes =
         (uint64_t)field_num(args, "carrier_changes", (long long)a->counters.carrier_changes);
 }
@@ -204,8 +206,10 @@ static void apply(struct replay *r, char *line, struct whb_os_event *evs, int ma
         static const struct {
             const char *name;
             enum whb_os_event_kind kind;
-        } map[] = {{"suspend", WHB_OS_SUSPEND},   {"hibernate", WHB_OS_HIBERNATE},
-                   {"shutdown", WHB_OS_SHUTDOWN}, {"resume", WHB_OS_RESUME},
+        } map[] = {{"suspend", WHB_OS_SUSPEND},
+                   {"hibernate", WHB_OS_HIBERNATE},
+                   {"shutdown", WHB_OS_SHUTDOWN},
+                   {"resume", WHB_OS_RESUME},
                    {"stop", WHB_OS_STOP}};
         for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
             if (!strcmp(name, map[i].name) && *n < max)
@@ -324,7 +328,8 @@ static int replay_wait(struct whb_platform *p, int timeout_ms, struct whb_os_eve
     if (r->has_pending && r->pending_at < until)
         until = r->pending_at > now ? r->pending_at : now;
     if (until > now) {
-        struct timespec ts = {(time_t)((until - now) / 1000), (long)((until - now) % 1000) * 1000000L};
+        struct timespec ts = {(time_t)((until - now) / 1000),
+                              (long)((until - now) % 1000) * 1000000L};
         nanosleep(&ts, NULL);
     }
     now = mono_now() - r->start_mono;

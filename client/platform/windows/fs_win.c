@@ -204,5 +204,5 @@ int whb_fs_mkdir(const char *path)
 int whb_os_random(void *buf, size_t len)
 {
     return BCryptGenRandom(NULL, buf, (ULONG)len, BCRYPT_USE_SYSTEM_PREFERRED_RNG) == 0 ? 0
-                                                                                         : WHB_EIO;
+                                                                                        : WHB_EIO;
 }

@@ -15,7 +15,7 @@
 
 #define SERVICE_NAME L"whb-agent"
 /* Windows gives a suspending system about two seconds; keep a margin. */
-#define SUSPEND_WAIT_MS 1800
+#define SUSPEND_WAIT_MS  1800
 #define SHUTDOWN_WAIT_MS 5000
 
 struct service {
@@ -73,12 +73,12 @@ static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
  * cannot express, so the service sets them on itself. */
 static void set_recovery(void)
 {
-    SC_ACTION actions[3] = {{SC_ACTION_RESTART, 5000}, {SC_ACTION_RESTART, 30000},
-                            {SC_ACTION_RESTART, 60000}};
+    SC_ACTION actions[3] = {
+        {SC_ACTION_RESTART, 5000}, {SC_ACTION_RESTART, 30000}, {SC_ACTION_RESTART, 60000}};
     SERVICE_FAILURE_ACTIONSW fa = {.dwResetPeriod = 86400, .cActions = 3, .lpsaActions = actions};
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
-    SC_HANDLE svc = scm ? OpenServiceW(scm, SERVICE_NAME, SERVICE_CHANGE_CONFIG | SERVICE_START)
-                        : NULL;
+    SC_HANDLE svc =
+        scm ? OpenServiceW(scm, SERVICE_NAME, SERVICE_CHANGE_CONFIG | SERVICE_START) : NULL;
     if (!svc || !ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa))
         whb_log_warnx("could not set the service's recovery actions");
     if (svc)
@@ -156,8 +156,9 @@ int whb_win_read_policies(struct whb_agent_config *cfg, char *why, size_t whylen
     if (!cfg->wsus_url[0]) {
         wchar_t wbuf[512];
         DWORD size = sizeof(wbuf);
-        if (RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate",
-                         L"WUServer", RRF_RT_REG_SZ, NULL, wbuf, &size) == ERROR_SUCCESS)
+        if (RegGetValueW(HKEY_LOCAL_MACHINE,
+                         L"SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate", L"WUServer",
+                         RRF_RT_REG_SZ, NULL, wbuf, &size) == ERROR_SUCCESS)
             WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, cfg->wsus_url, sizeof(cfg->wsus_url), NULL,
                                 NULL);
     }

@@ -24,20 +24,20 @@
 
 struct whb_win_bridge {
     CRITICAL_SECTION lock;
-    HANDLE ready;                    /* set while the queue holds events */
+    HANDLE ready; /* set while the queue holds events */
     struct whb_os_event queue[QUEUE_MAX];
     int n;
-    HANDLE done[QUEUE_MAX];          /* one per queued event: set by power_done */
+    HANDLE done[QUEUE_MAX]; /* one per queued event: set by power_done */
 };
 
 struct win_platform {
     struct whb_platform base;
     struct whb_platform_config cfg;
-    struct whb_win_bridge *bridge;   /* NULL in console mode */
+    struct whb_win_bridge *bridge; /* NULL in console mode */
     int own_bridge;
-    HANDLE changed;                  /* set by the IP Helper callback */
+    HANDLE changed; /* set by the IP Helper callback */
     HANDLE notify;
-    struct whb_win_wlan *wlan;       /* NULL without a WLAN service */
+    struct whb_win_wlan *wlan; /* NULL without a WLAN service */
     char fqdn[254], machine_id[65];
 };
 
@@ -116,7 +116,7 @@ static int take_queued(struct whb_win_bridge *b, struct whb_os_event *evs, int m
 }
 
 static VOID NETIOAPI_API_ on_interface_change(PVOID ctx, PMIB_IPINTERFACE_ROW row,
-                                             MIB_NOTIFICATION_TYPE type)
+                                              MIB_NOTIFICATION_TYPE type)
 {
     (void)row;
     (void)type;
@@ -228,13 +228,20 @@ static int win_identity(struct whb_platform *p, struct whb_identity *id)
 static enum whb_oper oper_of(IF_OPER_STATUS s)
 {
     switch (s) {
-    case IfOperStatusUp: return WHB_OPER_UP;
-    case IfOperStatusDown: return WHB_OPER_DOWN;
-    case IfOperStatusLowerLayerDown: return WHB_OPER_LOWER_LAYER_DOWN;
-    case IfOperStatusDormant: return WHB_OPER_DORMANT;
-    case IfOperStatusNotPresent: return WHB_OPER_NOT_PRESENT;
-    case IfOperStatusTesting: return WHB_OPER_TESTING;
-    default: return WHB_OPER_UNKNOWN;
+    case IfOperStatusUp:
+        return WHB_OPER_UP;
+    case IfOperStatusDown:
+        return WHB_OPER_DOWN;
+    case IfOperStatusLowerLayerDown:
+        return WHB_OPER_LOWER_LAYER_DOWN;
+    case IfOperStatusDormant:
+        return WHB_OPER_DORMANT;
+    case IfOperStatusNotPresent:
+        return WHB_OPER_NOT_PRESENT;
+    case IfOperStatusTesting:
+        return WHB_OPER_TESTING;
+    default:
+        return WHB_OPER_UNKNOWN;
     }
 }
 
@@ -321,7 +328,7 @@ static int win_snapshot(struct whb_platform *p, struct whb_state *out)
         luids[out->n_adapters++] = r->InterfaceLuid;
         narrow(r->Alias, a->name, sizeof(a->name));
         a->ifindex = (int)r->InterfaceIndex;
-        a->type = r->Type == IF_TYPE_IEEE80211      ? WHB_ADAPTER_WIRELESS
+        a->type = r->Type == IF_TYPE_IEEE80211         ? WHB_ADAPTER_WIRELESS
                   : r->Type == IF_TYPE_ETHERNET_CSMACD ? WHB_ADAPTER_ETHERNET
                                                        : WHB_ADAPTER_OTHER;
         format_mac(r->PhysicalAddress, r->PhysicalAddressLength, a->mac, sizeof(a->mac));
@@ -347,7 +354,7 @@ static int win_snapshot(struct whb_platform *p, struct whb_state *out)
     }
     SYSTEM_POWER_STATUS ps;
     if (GetSystemPowerStatus(&ps))
-        out->power = ps.ACLineStatus == 1 ? WHB_POWER_AC
+        out->power = ps.ACLineStatus == 1   ? WHB_POWER_AC
                      : ps.ACLineStatus == 0 ? WHB_POWER_BATTERY
                                             : WHB_POWER_UNKNOWN;
     return 0;

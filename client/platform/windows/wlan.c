@@ -93,8 +93,8 @@ int whb_win_wlan_open(struct whb_win_bridge *bridge, HANDLE changed, struct whb_
         free(w);
         return WHB_EUNSUPPORTED;
     }
-    if (WlanRegisterNotification(w->client, WLAN_NOTIFICATION_SOURCE_ACM, TRUE, on_notification,
-                                 w, NULL, NULL) != ERROR_SUCCESS)
+    if (WlanRegisterNotification(w->client, WLAN_NOTIFICATION_SOURCE_ACM, TRUE, on_notification, w,
+                                 NULL, NULL) != ERROR_SUCCESS)
         whb_log_warnx("WLAN notifications unavailable: failed associations are not seen");
     *out = w;
     return 0;
@@ -115,16 +115,16 @@ void whb_win_wlan_query(struct whb_win_wlan *w, const GUID *guid, struct whb_wif
     WLAN_CONNECTION_ATTRIBUTES *attr = NULL;
     DWORD size = 0;
     memset(out, 0, sizeof(*out));
-    if (!w || WlanQueryInterface(w->client, guid, wlan_intf_opcode_current_connection, NULL,
-                                 &size, (PVOID *)&attr, NULL) != ERROR_SUCCESS)
+    if (!w || WlanQueryInterface(w->client, guid, wlan_intf_opcode_current_connection, NULL, &size,
+                                 (PVOID *)&attr, NULL) != ERROR_SUCCESS)
         return;
     if (attr->isState == wlan_interface_state_connected) {
         const WLAN_ASSOCIATION_ATTRIBUTES *a = &attr->wlanAssociationAttributes;
         out->associated = 1;
         ssid_text(&a->dot11Ssid, out->ssid, sizeof(out->ssid));
         const UCHAR *b = a->dot11Bssid;
-        snprintf(out->bssid, sizeof(out->bssid), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1],
-                 b[2], b[3], b[4], b[5]);
+        snprintf(out->bssid, sizeof(out->bssid), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2],
+                 b[3], b[4], b[5]);
         /* Quality 0..100 maps linearly onto -100..-50 dBm (Microsoft's documented rule). */
         out->signal_dbm = (int)a->wlanSignalQuality / 2 - 100;
     }
