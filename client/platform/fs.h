@@ -22,6 +22,7 @@ int whb_fs_seek(int fd, uint64_t off);
 void whb_fs_close(int fd);
 /* Renames tmp over path so that either the old or the new file survives a crash. */
 int whb_fs_replace(const char *tmp, const char *path);
+int whb_fs_remove(const char *path);
 /* Writes a small file atomically (tmp, flush, rename). */
 int whb_fs_write_file(const char *path, const void *data, size_t len);
 /* Reads a small file into buf (NUL-terminated); returns bytes or WHB_E*. */

@@ -112,22 +112,9 @@ int whb_fs_replace(const char *tmp, const char *path)
     return sync_dir_of(path);
 }
 
-int whb_fs_write_file(const char *path, const void *data, size_t len)
+int whb_fs_remove(const char *path)
 {
-    char tmp[1024];
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    int fd = whb_fs_open_trunc(tmp);
-    if (fd < 0)
-        return fd;
-    int rc = whb_fs_write_all(fd, data, len);
-    if (!rc)
-        rc = whb_fs_sync(fd);
-    close(fd);
-    if (!rc)
-        rc = whb_fs_replace(tmp, path);
-    if (rc)
-        unlink(tmp);
-    return rc;
+    return unlink(path) == 0 ? 0 : WHB_EIO;
 }
 
 int whb_fs_read_file(const char *path, char *buf, size_t len)

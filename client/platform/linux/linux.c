@@ -101,18 +101,6 @@ static unsigned linux_caps(struct whb_platform *p)
     return lp(p)->caps;
 }
 
-static void read_line(const char *path, char *buf, size_t len)
-{
-    FILE *f = fopen(path, "r");
-    buf[0] = '\0';
-    if (!f)
-        return;
-    if (!fgets(buf, (int)len, f))
-        buf[0] = '\0';
-    fclose(f);
-    buf[strcspn(buf, "\n")] = '\0';
-}
-
 static void os_name(char *out, size_t len)
 {
     char line[256];
@@ -140,8 +128,8 @@ static int linux_identity(struct whb_platform *p, struct whb_identity *id)
     if (l->machine_id[0])
         snprintf(id->machine_id, sizeof(id->machine_id), "%s", l->machine_id);
     else
-        read_line("/etc/machine-id", id->machine_id, sizeof(id->machine_id));
-    read_line("/proc/sys/kernel/random/boot_id", id->boot_id, sizeof(id->boot_id));
+        whb_linux_read_line("/etc/machine-id", id->machine_id, sizeof(id->machine_id));
+    whb_linux_read_line("/proc/sys/kernel/random/boot_id", id->boot_id, sizeof(id->boot_id));
     if (!id->machine_id[0] || !id->boot_id[0])
         return WHB_ENOTFOUND;
     if (l->fqdn[0]) {
@@ -164,10 +152,10 @@ static int linux_identity(struct whb_platform *p, struct whb_identity *id)
 static enum whb_power_source power_source(void)
 {
     char buf[32];
-    read_line("/sys/class/power_supply/AC/online", buf, sizeof(buf));
+    whb_linux_read_line("/sys/class/power_supply/AC/online", buf, sizeof(buf));
     if (buf[0])
         return buf[0] == '1' ? WHB_POWER_AC : WHB_POWER_BATTERY;
-    read_line("/sys/class/power_supply/BAT0/status", buf, sizeof(buf));
+    whb_linux_read_line("/sys/class/power_supply/BAT0/status", buf, sizeof(buf));
     if (buf[0])
         return strcmp(buf, "Discharging") == 0 ? WHB_POWER_BATTERY : WHB_POWER_AC;
     return WHB_POWER_UNKNOWN;

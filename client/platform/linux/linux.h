@@ -7,6 +7,9 @@
 #include "model.h"
 #include "platform/platform.h"
 
+/* The first line of a small file (sysfs, /etc, /proc) without its newline; "" if unreadable. */
+void whb_linux_read_line(const char *path, char *buf, size_t len);
+
 /* rtnetlink (libnl-route): a socket that wakes us on link, address, route and neighbour
  * changes, and the snapshot of every adapter. */
 struct whb_netlink;

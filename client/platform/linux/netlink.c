@@ -92,9 +92,15 @@ static void read_sysfs(const char *root, const char *ifname, const char *file, c
                        size_t len)
 {
     char path[512];
-    buf[0] = '\0';
     snprintf(path, sizeof(path), "%s/class/net/%s/%s", root, ifname, file);
+    whb_linux_read_line(path, buf, len);
+}
+
+/* The first line of a small file (sysfs, /etc, /proc), without its newline; "" if unreadable. */
+void whb_linux_read_line(const char *path, char *buf, size_t len)
+{
     FILE *f = fopen(path, "r");
+    buf[0] = '\0';
     if (!f)
         return;
     if (!fgets(buf, (int)len, f))
