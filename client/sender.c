@@ -18,6 +18,7 @@ struct whb_sender {
     char auth[160];
     char enroll[300];
     int enrolled;
+    char cert_path[600]; /* Windows: the certificate store path */
     uint8_t ack[MAX_ACK];
     size_t ack_len;
     unsigned retry_after;
@@ -71,8 +72,19 @@ int whb_sender_open(const struct whb_sender_config *cfg, struct whb_sender **out
     if (cfg->ca_file)
         curl_easy_setopt(s->h, CURLOPT_CAINFO, cfg->ca_file);
     if (cfg->client_cert) {
+#ifdef _WIN32
+        /* Schannel takes a certificate from a store as "<location>\<store>\<thumbprint>";
+         * a bare thumbprint means the machine's personal store. */
+        if (!strchr(cfg->client_cert, '\\'))
+            snprintf(s->cert_path, sizeof(s->cert_path), "LocalMachine\\MY\\%s",
+                     cfg->client_cert);
+        else
+            snprintf(s->cert_path, sizeof(s->cert_path), "%s", cfg->client_cert);
+        curl_easy_setopt(s->h, CURLOPT_SSLCERT, s->cert_path);
+#else
         curl_easy_setopt(s->h, CURLOPT_SSLCERT, cfg->client_cert);
         curl_easy_setopt(s->h, CURLOPT_SSLKEY, cfg->client_key);
+#endif
     }
     *out = s;
     return 0;
