@@ -76,8 +76,7 @@ int whb_sender_open(const struct whb_sender_config *cfg, struct whb_sender **out
         /* Schannel takes a certificate from a store as "<location>\<store>\<thumbprint>";
          * a bare thumbprint means the machine's personal store. */
         if (!strchr(cfg->client_cert, '\\'))
-            snprintf(s->cert_path, sizeof(s->cert_path), "LocalMachine\\MY\\%s",
-                     cfg->client_cert);
+            snprintf(s->cert_path, sizeof(s->cert_path), "LocalMachine\\MY\\%s", cfg->client_cert);
         else
             snprintf(s->cert_path, sizeof(s->cert_path), "%s", cfg->client_cert);
         curl_easy_setopt(s->h, CURLOPT_SSLCERT, s->cert_path);

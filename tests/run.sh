@@ -36,6 +36,9 @@ run "build" build build
 step "unit and integration tests"
 run "ctest" ctest --test-dir build --output-on-failure -j "$jobs"
 
+step "the whb CLI through the real collector"
+run "cli" tests/integration/test_cli.sh build
+
 step "Debian packages and Group Policy templates"
 run "packages" tests/integration/test_packages.sh build
 run "policy templates" tests/integration/test_policy.sh build

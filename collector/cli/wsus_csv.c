@@ -91,15 +91,15 @@ static void on_field(void *data, size_t len, void *arg)
     if (r->failed)
         return;
     if (!r->header_done) {
+        if (r->field == 0 && len >= 3 && !memcmp(v, "\xef\xbb\xbf", 3)) {
+            v += 3; /* a UTF-8 byte order mark (Export-Csv -Encoding UTF8) */
+            len -= 3;
+        }
         /* A "#TYPE ..." line before the header is PowerShell's, not data. */
         if (r->field == 0 && len >= 5 && strncmp(v, "#TYPE", 5) == 0) {
             r->col_of[0] = -2;
             r->field++;
             return;
-        }
-        if (r->field == 0 && len >= 3 && !memcmp(v, "\xef\xbb\xbf", 3)) {
-            v += 3; /* a UTF-8 byte order mark */
-            len -= 3;
         }
         if (r->field < 16) {
             r->col_of[r->field] = -1;

@@ -1,0 +1,102 @@
+#!/bin/bash
+# The whb CLI through the real collector: machines are whb-agent processes on the replay
+# backend (one wired behind sw-access-1, one on Wi-Fi), one of which goes silent. Checks every
+# command a user has: status, silent, why, history, outages, port, wifi, explain, wsus-import
+# (good, malformed and PowerShell-flavoured CSV), and the one-line errors with exit status 2.
+# Usage: test_cli.sh BUILD_DIR
+set -u
+bin=$(cd "${1:?usage: test_cli.sh BUILD_DIR}" && pwd)/bin
+work=$(mktemp -d /tmp/whb-cli-XXXXXX)
+fail=0
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+ok() { echo "    ok   $*"; }
+bad() { echo "    FAIL $*"; fail=1; }
+expect() { # description got want
+    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi
+}
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+echo cli-token > "$work/token"
+"$bin/whb-collector" --plain-http --listen 127.0.0.1:$port --db "$work/c.db" \
+    --enrollment-token-file "$work/token" --interval 1 --grace 3 2>"$work/collector.log" &
+pids+=($!)
+export WHB_URL=http://127.0.0.1:$port
+whb() { "$bin/whb" "$@"; }
+for _ in $(seq 50); do whb status >/dev/null 2>&1 && break; sleep 0.1; done
+
+cat > "$work/wired.scn" <<SCN
+identity machine_id=m-cli-1 fqdn=pc-1.corp.example
+0 adapter eth0 type=ethernet mac=52:54:00:00:00:01 addr=10.9.8.11/24 gw=10.9.8.1
+0 lldp eth0 chassis=00:11:22:33:44:55 port=Gi1/0/7 sysname=sw-access-1
+SCN
+cat > "$work/wifi.scn" <<SCN
+identity machine_id=m-cli-2 fqdn=pc-2.corp.example
+0 adapter wlan0 type=wireless addr=10.9.9.12/24 gw=10.9.9.1
+0 wifi wlan0 ssid=Corp bssid=a0:b1:c2:d3:e4:f5 signal=-60 associated=1
+2500 end
+SCN
+for n in wired wifi; do
+    "$bin/whb-agent" --platform replay --replay-file "$work/$n.scn" --state-dir "$work/$n" \
+        --collector-url "$WHB_URL/v1/report" --allow-plain-http 1 --enrollment-token cli-token \
+        --interval 1 2>"$work/$n.log" &
+    pids+=($!)
+done
+for _ in $(seq 100); do
+    [ "$(whb why pc-2 --json 2>/dev/null | jq -r .status)" = not_reporting ] && break
+    sleep 0.1
+done
+
+expect "status counts" "$(whb status --json | jq -c '[.known, .reporting, .not_reporting]')" "[2,1,1]"
+# Left with no failure recorded: lost connectivity, wireless among the alternatives.
+expect "silent lists pc-2 with a reason" "$(whb silent --json | jq -r '.machines[0] | .machine + " " + .reason')" \
+    "pc-2.corp.example lost_connectivity"
+expect "wireless is an alternative for pc-2" \
+    "$(whb why pc-2 --json | jq '[.alternatives[].reason] | index("wireless_association") != null')" true
+expect "why by short name" "$(whb why pc-1 --json | jq -r .machine)" "pc-1.corp.example"
+expect "why --json has every documented field" \
+    "$(whb why pc-2 --json | jq '["machine","status","silent_since","reason","term","documented","confidence","evidence","alternatives","next_step"] - keys | length')" 0
+expect "why --json: evidence entries have at and text" "$(whb why pc-2 --json | jq '[.evidence[] | has("at") and has("text")] | all')" true
+expect "port: machines behind sw-access-1" "$(whb port sw-access-1 --json | jq -r '.machines[].machine')" "pc-1.corp.example"
+expect "port with a port id" "$(whb port 00:11:22:33:44:55 Gi1/0/7 --json | jq .count)" 1
+expect "wifi by SSID" "$(whb wifi --ssid Corp --json | jq -r '.machines[].machine')" "pc-2.corp.example"
+expect "history answers" "$(whb history pc-1 --json | jq -r .machine)" "pc-1.corp.example"
+whb outages --json | jq -e .outages >/dev/null && ok "outages answers" || bad "outages"
+for code in not-reported 6703 0x80070643 services "computer has not reported status"; do
+    whb explain $code | grep -q "resolution:" && ok "explain $code" || bad "explain $code"
+done
+whb explain 6703 | grep -q "4000000 KB" && ok "explain 6703 gives the Private Memory Limit fix" || bad "6703 fix"
+
+# wsus-import: the CSV as Export-Csv writes it (#TYPE line, quoted, US dates, BOM).
+printf '\xef\xbb\xbf#TYPE Selected.Microsoft.UpdateServices.Internal.BaseApi.ComputerTarget\r\n' > "$work/wsus.csv"
+cat >> "$work/wsus.csv" <<'CSV'
+"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime"
+"pc-1.corp.example","10.9.8.11","11/25/2026 9:12:04 AM","11/25/2026 9:12:04 AM"
+"pc-2.corp.example","10.9.9.12","1/1/0001 12:00:00 AM","10/2/2026 3:04:05 PM"
+"pc-9.corp.example","10.9.8.19","2025-01-05T08:00:00","2025-01-05T08:00:00"
+CSV
+out=$(whb wsus-import "$work/wsus.csv" --json)
+expect "wsus-import counts" "$(jq -c '[.imported, .not_reported]' <<<"$out")" "[3,2]"
+expect "wsus-import: pc-2 explained" "$(jq -r '.answers[] | select(.machine=="pc-2.corp.example") | .reason' <<<"$out")" lost_connectivity
+expect "wsus-import: pc-9 has no agent" "$(jq -r '.answers[] | select(.machine=="pc-9.corp.example") | .reason' <<<"$out")" no_agent
+expect "wsus-import stored the list" "$(sqlite3 "$work/c.db" 'select count(*) from wsus_computers')" 3
+
+printf '"FullDomainName","LastReportedStatusTime"\n"pc-1.corp.example","11/25/2026 9:12:04 AM"\n"pc 2!","11/25/2026"\n' > "$work/bad.csv"
+err=$(whb wsus-import "$work/bad.csv" 2>&1); rc=$?
+expect "malformed CSV: exit 2" "$rc" 2
+expect "malformed CSV: line number and cause" "$err" "whb: $work/bad.csv: line 3: FullDomainName is missing or not a host name"
+expect "malformed CSV: nothing half-imported" "$(sqlite3 "$work/c.db" 'select count(*) from wsus_computers')" 3
+printf '"FullDomainName","LastReportedStatusTime"\n"pc-1.corp.example","yesterday"\n' > "$work/bad2.csv"
+err=$(whb wsus-import "$work/bad2.csv" 2>&1)
+expect "malformed date: line and cause" "$err" "whb: $work/bad2.csv: line 2: LastReportedStatusTime is not a date WSUS writes"
+
+err=$(whb why pc-77 2>&1); rc=$?
+expect "unknown host: exit 2" "$rc" 2
+expect "unknown host: one line" "$(wc -l <<<"$err")" 1
+err=$(WHB_URL=http://127.0.0.1:1 "$bin/whb" status 2>&1); rc=$?
+expect "collector down: exit 2" "$rc" 2
+expect "collector down: one line" "$(wc -l <<<"$err")" 1
+err=$(whb frobnicate 2>&1); rc=$?
+expect "bad arguments: exit 2" "$rc" 2
+expect "bad arguments: one line" "$(wc -l <<<"$err")" 1
+[ $fail -eq 0 ]
