@@ -27,7 +27,15 @@ sleep 0.5
 whb=$!
 pids+=($whb)
 
-zport=$(port)
+# zabbix_agentd accepts ListenPort 1024..32767 only: below the ephemeral range.
+zport=$(python3 -c '
+import socket
+for p in range(20050, 32000):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass')
 cat > "$work/zabbix_agentd.conf" <<CONF
 LogType=console
 AllowRoot=1
@@ -39,7 +47,7 @@ ListenPort=$zport
 Hostname=bench
 RefreshActiveChecks=60
 CONF
-zabbix_agentd -f -c "$work/zabbix_agentd.conf" >/dev/null 2>&1 &
+zabbix_agentd -f -c "$work/zabbix_agentd.conf" >"$work/zabbix.log" 2>&1 &
 zbx=$!
 pids+=($zbx)
 
@@ -60,6 +68,9 @@ cld=$!
 pids+=($cld)
 
 sleep 5 # start-up done, first reports sent
+for n in whb zbx cld; do
+    kill -0 "${!n}" 2>/dev/null || { echo "$n exited at start-up:"; tail -5 "$work/zabbix.log"; exit 1; }
+done
 
 tree() { # pid and its descendants
     local p=$1
