@@ -47,6 +47,7 @@ struct whb_agent {
     char failure_class[64];
     int64_t failure_event_at;
     int failing;
+    int enrolled;      /* the collector has acknowledged this machine once */
     int shutting_down; /* a shutdown was announced: the service stop that follows is part of it */
     int stop;
     int want_flush;
@@ -145,14 +146,15 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     a->failing = 0;
     a->failure_class[0] = '\0';
     whb_backoff_reset(&a->backoff);
-    if (!whb_persist_enrolled(a->cfg.state_dir))
+    if (!a->enrolled) {
         whb_persist_set_enrolled(a->cfg.state_dir);
-    whb_sender_enrolled(a->sender);
+        whb_sender_enrolled(a->sender);
+        a->enrolled = 1;
+    }
     if (res.interval_s >= 1 && res.interval_s <= 86400 && res.interval_s != a->interval_s) {
         whb_log_info("heartbeat interval %u s (asked by the collector)", res.interval_s);
         a->interval_s = res.interval_s;
     }
-    whb_persist_alive(a->persist, now_wall(a));
     return 1;
 }
 
@@ -168,6 +170,8 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
         }
         whb_spool_stats(a->spool, &st);
     } while (st.records > 0 && ++rounds < 64);
+    /* Once per flush, not per report: it is an fsync'd file. */
+    whb_persist_alive(a->persist, now_wall(a));
     a->want_flush = 0;
     a->retry_at = 0;
 }
@@ -313,7 +317,14 @@ static void handle(struct whb_agent *a, struct whb_os_event *ev)
 static void start_events(struct whb_agent *a)
 {
     char detail[160], when[32];
-    snprintf(detail, sizeof(detail), "whb-agent %s on %s", WHB_VERSION, a->plat->ops->name);
+    /* What this machine can observe goes with the start, so that the collector's history
+     * shows why, say, no switch port is ever reported. */
+    unsigned caps = a->plat->ops->caps(a->plat);
+    snprintf(detail, sizeof(detail),
+             "whb-agent %s on %s: link events %s, wireless %s, lldp %s, power %s", WHB_VERSION,
+             a->plat->ops->name, caps & WHB_CAP_LINK_EVENTS ? "yes" : "no",
+             caps & WHB_CAP_WIRELESS ? "yes" : "no", caps & WHB_CAP_LLDP ? "yes" : "no",
+             caps & WHB_CAP_POWER ? "yes" : "no");
     record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_START, detail, 0, 1);
     if (a->prev.unclean) {
         whb_clock_format_iso(a->prev.last_alive_ms, when, sizeof(when));
@@ -459,7 +470,8 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         snprintf(why, whylen, "machine key: %s", whb_strerror(rc));
         goto fail;
     }
-    collector_config(cfg, a->key, whb_persist_enrolled(cfg->state_dir), &sc);
+    a->enrolled = whb_persist_enrolled(cfg->state_dir);
+    collector_config(cfg, a->key, a->enrolled, &sc);
     if (cfg->collector_url[0] && (rc = whb_sender_open(&sc, &a->sender))) {
         snprintf(why, whylen, "sender: %s", whb_strerror(rc));
         goto fail;

@@ -320,7 +320,7 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
         struct group *g = &gs.g[i];
         int wsus_side = !strcmp(g->kind, "wsus");
         unsigned min = !strcmp(g->kind, "switch") ? 3 : 2;
-        int64_t window = whb_correlation_window(60);
+        int64_t window = whb_correlation_window(srv->cfg.interval_s);
         /* A shared cause: enough machines, silent within a short window of each other. */
         if (g->count >= min && (wsus_side || g->last - g->first <= window * 5)) {
             enum whb_reason r =

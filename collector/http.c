@@ -19,8 +19,6 @@
 #include "server.h"
 #include "tls.h"
 
-#define HTTP_TOO_MANY 503
-
 void whb_http_reply_text(struct evhttp_request *req, int code, const char *reason, const char *text)
 {
     struct evbuffer *body = evbuffer_new();
@@ -135,7 +133,7 @@ static void on_report(struct whb_server *srv, struct evhttp_request *req)
     it->in.grace = srv->cfg.grace;
     if (whb_ingest_submit(srv->ingest, it)) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
-        reject(srv, req, WHB_REJECT_OVERLOAD, HTTP_TOO_MANY, "Service Unavailable",
+        reject(srv, req, WHB_REJECT_OVERLOAD, 503, "Service Unavailable",
                "collector busy, retry later");
         whb_ingest_item_free(it);
     }
@@ -208,14 +206,13 @@ static void on_request(struct evhttp_request *req, void *arg)
     struct whb_server *srv = arg;
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
-    uint64_t known, silent;
 
     if (!path)
         whb_http_reply_text(req, 400, "Bad Request", "bad request line");
     else if (!strcmp(path, "/v1/report"))
         on_report(srv, req);
     else if (!strcmp(path, "/healthz")) {
-        if (srv->reader->ops->count_machines(srv->reader, 0, &known, &silent))
+        if (srv->reader->ops->ping(srv->reader))
             whb_http_reply_text(req, 503, "Service Unavailable", "store unavailable");
         else
             whb_http_reply_text(req, 200, "OK", "ok");

@@ -31,15 +31,6 @@ struct whb_store_result {
     char why[160]; /* for denials: what to write to the audit log */
 };
 
-/* A machine as listed by the read API. */
-struct whb_store_machine {
-    char machine_id[WHB_WIRE_MAX_ID + 1];
-    char fqdn[WHB_WIRE_MAX_FQDN + 1];
-    int64_t first_seen_ms, last_seen_ms, due_ms;
-    unsigned interval_s;
-    int last_gasp;
-};
-
 struct whb_store_gap {
     int64_t start_ms, end_ms;
 };
@@ -82,6 +73,8 @@ struct whb_store_ops {
                       struct whb_store_result *out);
     int (*count_machines)(struct whb_store *store, int64_t now_ms, uint64_t *known,
                           uint64_t *silent);
+    /* Answers 0 when the store can be read (health checks: no scan). */
+    int (*ping)(struct whb_store *store);
 
     /* Read side. host is an FQDN, a short name (the FQDN's first label) or a machine id. */
     int (*get_machine)(struct whb_store *s, const char *host, struct whb_machine_view *out);

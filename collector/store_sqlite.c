@@ -76,6 +76,7 @@ enum stmt_id {
     ST_INSERT_GAP,
     ST_COUNT_KNOWN,
     ST_COUNT_SILENT,
+    ST_PING,
     ST_COUNT_
 };
 
@@ -107,6 +108,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_INSERT_GAP] = "INSERT OR IGNORE INTO gaps(machine_id, start_ms, end_ms) VALUES(?,?,?)",
     [ST_COUNT_KNOWN] = "SELECT count(*) FROM machines",
     [ST_COUNT_SILENT] = "SELECT count(*) FROM machines WHERE due_at < ?",
+    [ST_PING] = "SELECT 1 FROM machines LIMIT 1",
 };
 
 static struct sqlite_store *from_base(struct whb_store *s)
@@ -494,6 +496,11 @@ static int sqlite_count_machines(struct whb_store *base, int64_t now_ms, uint64_
     return 0;
 }
 
+static int sqlite_ping(struct whb_store *base)
+{
+    return run(from_base(base), ST_PING);
+}
+
 const struct whb_store_ops whb_store_sqlite = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -503,6 +510,7 @@ const struct whb_store_ops whb_store_sqlite = {
     .rollback = sqlite_rollback,
     .put_report = sqlite_put_report,
     .count_machines = sqlite_count_machines,
+    .ping = sqlite_ping,
     .get_machine = whb_sqlite_get_machine,
     .get_events = whb_sqlite_get_events,
     .get_gaps = whb_sqlite_get_gaps,

@@ -16,10 +16,6 @@ int64_t whb_clock_wall_ms(void)
     return (int64_t)(t / 10000) - 11644473600000LL;
 }
 
-uint64_t whb_clock_mono_ms(void)
-{
-    return GetTickCount64();
-}
 #else
 int64_t whb_clock_wall_ms(void)
 {
@@ -28,12 +24,6 @@ int64_t whb_clock_wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-uint64_t whb_clock_mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 #endif
 
 void whb_clock_format_iso(int64_t ms, char *buf, unsigned len)

@@ -1,11 +1,10 @@
-/* Clocks the product reads: wall time for evidence, monotonic time for intervals. */
+/* The wall clock for evidence, and how times are written (intervals come from the platform). */
 #ifndef WHB_CLOCK_H
 #define WHB_CLOCK_H
 
 #include <stdint.h>
 
 int64_t whb_clock_wall_ms(void);
-uint64_t whb_clock_mono_ms(void);
 
 /* Formats ms since the epoch as "2026-11-25T09:12:04Z" (UTC) into buf (>= 21 bytes). */
 void whb_clock_format_iso(int64_t ms, char *buf, unsigned len);

@@ -18,7 +18,6 @@ int whb_fs_read_exact(int fd, void *buf, size_t len);
 int whb_fs_sync(int fd);
 int whb_fs_truncate(int fd, uint64_t size);
 int64_t whb_fs_size(int fd);
-int whb_fs_seek(int fd, uint64_t off);
 void whb_fs_close(int fd);
 /* Renames tmp over path so that either the old or the new file survives a crash. */
 int whb_fs_replace(const char *tmp, const char *path);

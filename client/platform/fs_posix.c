@@ -82,11 +82,6 @@ int64_t whb_fs_size(int fd)
     return fstat(fd, &st) == 0 ? (int64_t)st.st_size : err();
 }
 
-int whb_fs_seek(int fd, uint64_t off)
-{
-    return lseek(fd, (off_t)off, SEEK_SET) == (off_t)off ? 0 : err();
-}
-
 void whb_fs_close(int fd)
 {
     if (fd >= 0)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 #include "linux.h"
 #include "log.h"
@@ -234,9 +235,7 @@ static void linux_power_done(struct whb_platform *p, struct whb_os_event *ev)
 static int64_t linux_wall_ms(struct whb_platform *p)
 {
     (void)p;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return whb_clock_wall_ms();
 }
 
 static void linux_uptime_ms(struct whb_platform *p, uint64_t *awake, uint64_t *with_sleep)

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "error.h"
 #include "log.h"
 #include "platform/platform.h"
@@ -351,9 +352,7 @@ static void replay_power_done(struct whb_platform *p, struct whb_os_event *ev)
 static int64_t replay_wall_ms(struct whb_platform *p)
 {
     (void)p;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return whb_clock_wall_ms();
 }
 
 static void replay_uptime_ms(struct whb_platform *p, uint64_t *awake, uint64_t *with_sleep)

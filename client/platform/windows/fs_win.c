@@ -132,11 +132,6 @@ int64_t whb_fs_size(int fd)
     return n < 0 ? WHB_EIO : (int64_t)n;
 }
 
-int whb_fs_seek(int fd, uint64_t off)
-{
-    return _lseeki64(fd, (__int64)off, SEEK_SET) == (__int64)off ? 0 : WHB_EIO;
-}
-
 void whb_fs_close(int fd)
 {
     if (fd >= 0)

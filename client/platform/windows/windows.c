@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "error.h"
 #include "log.h"
 #include "platform/platform.h"
@@ -396,10 +397,7 @@ static void win_power_done(struct whb_platform *p, struct whb_os_event *ev)
 static int64_t win_wall_ms(struct whb_platform *p)
 {
     (void)p;
-    FILETIME ft;
-    GetSystemTimePreciseAsFileTime(&ft);
-    uint64_t t = (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
-    return (int64_t)(t / 10000) - 11644473600000LL;
+    return whb_clock_wall_ms();
 }
 
 static void win_uptime_ms(struct whb_platform *p, uint64_t *awake, uint64_t *with_sleep)
