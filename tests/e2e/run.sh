@@ -260,6 +260,9 @@ scenario_agent_link_events() {
     start_agent 1
     wait_for 20 "pc-1 on sw-access-1 port swp1" has_switch pc-1 sw-access-1 || return 1
     expect_eq "LLDP port id" "$(why_field pc-1 .attachment.port)" swp1 || return 1
+    expect_eq "the start event says what the machine can observe" \
+        "$(whb history pc-1 --json | jq -r '[.events[] | select(.kind=="agent_start")][0].detail')" \
+        "whb-agent 0.1.0 on linux: link events yes, wireless no, lldp yes, power no" || return 1
     expect_eq "LLDP chassis id is lldpd's" \
         "$(why_field pc-1 '.attachment.switch_chassis | test("^([0-9a-f]{2}:){5}[0-9a-f]{2}$")')" true || return 1
     local db=$W/collector.db down up lat
