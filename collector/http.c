@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "error.h"
 #include "log.h"
+#include "runs.h"
 #include "server.h"
 #include "tls.h"
 
@@ -279,6 +280,10 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
      * (headers, body) waits on the peer's delayed ACK: 40 ms per request. */
     int one = 1;
     setsockopt(evhttp_bound_socket_get_fd(bound), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (whb_runs_begin(srv)) {
+        snprintf(why, whylen, "cannot arm the run's alive timer");
+        goto fail;
+    }
     *out = srv;
     return 0;
 fail:
@@ -292,6 +297,8 @@ void whb_server_free(struct whb_server *srv)
         return;
     /* The writer commits what it holds and answers it before the HTTP server goes away. */
     whb_ingest_stop(srv->ingest);
+    if (srv->reader)
+        whb_runs_end(srv);
     if (srv->http)
         evhttp_free(srv->http);
     if (srv->writer)

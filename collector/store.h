@@ -31,9 +31,16 @@ struct whb_store_result {
     char why[160]; /* for denials: what to write to the audit log */
 };
 
+/* A silence that has ended, with what its two ends looked like. */
 struct whb_store_gap {
     int64_t start_ms, end_ms;
+    int last_gasp; /* the last report before it was a last gasp */
+    int rebooted;  /* the first report after it came from another boot */
+    char before_sw[128], before_port[128], before_subnet[50], before_bssid[18];
+    char after_sw[128], after_sw_name[128], after_port[128], after_subnet[50], after_bssid[18];
 };
+
+enum whb_run_mark { WHB_RUN_START, WHB_RUN_ALIVE, WHB_RUN_STOP };
 
 /* Which machines each_machine visits. */
 enum whb_store_filter_kind {
@@ -75,6 +82,11 @@ struct whb_store_ops {
                           uint64_t *silent);
     /* Answers 0 when the store can be read (health checks: no scan). */
     int (*ping)(struct whb_store *store);
+    /* The collector's own life (runs.h), outside any report transaction. */
+    int (*mark_run)(struct whb_store *store, enum whb_run_mark mark, int64_t now_ms);
+    /* The collector's downtimes that overlap [from, to], oldest first. */
+    int (*downtimes)(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
+                     int max, int *n);
 
     /* Read side. host is an FQDN, a short name (the FQDN's first label) or a machine id. */
     int (*get_machine)(struct whb_store *s, const char *host, struct whb_machine_view *out);
@@ -89,6 +101,10 @@ struct whb_store_ops {
     int (*peer_group)(struct whb_store *s, enum whb_peer_kind kind,
                       const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
                       int with_gaps, struct whb_peer_group *out);
+    /* The whole fleet as a peer group (kind WHB_PEERS_FLEET): who went silent within window of
+     * anchor, and who was reporting at anchor. */
+    int (*fleet_group)(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
+                       struct whb_peer_group *out);
     int (*each_machine)(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
                         whb_store_machine_fn fn, void *arg);
     /* Online machines whose WSUS probe falls in class cls. */

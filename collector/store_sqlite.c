@@ -61,6 +61,26 @@ static const char *const migrations[] = {
     "  end_ms INTEGER NOT NULL, PRIMARY KEY(machine_id, start_ms)) WITHOUT ROWID;"
     "CREATE TABLE wsus_computers(fqdn TEXT PRIMARY KEY COLLATE NOCASE, ip TEXT,"
     "  last_status_ms INTEGER, last_sync_ms INTEGER, imported_ms INTEGER NOT NULL) WITHOUT ROWID;",
+    /* 3: agents' times on the collector's clock (at_ms; agent_at_ms keeps the agent's own stamp),
+     * what each gap's two ends looked like (last gasp, reboot, where the machine was attached
+     * before and after), since when a machine is back online, and the collector's own runs. */
+    "ALTER TABLE events ADD COLUMN agent_at_ms INTEGER;"
+    "ALTER TABLE gaps ADD COLUMN last_gasp INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE gaps ADD COLUMN rebooted INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE gaps ADD COLUMN before_sw TEXT;"
+    "ALTER TABLE gaps ADD COLUMN before_port TEXT;"
+    "ALTER TABLE gaps ADD COLUMN before_subnet TEXT;"
+    "ALTER TABLE gaps ADD COLUMN before_bssid TEXT;"
+    "ALTER TABLE gaps ADD COLUMN after_sw TEXT;"
+    "ALTER TABLE gaps ADD COLUMN after_sw_name TEXT;"
+    "ALTER TABLE gaps ADD COLUMN after_port TEXT;"
+    "ALTER TABLE gaps ADD COLUMN after_subnet TEXT;"
+    "ALTER TABLE gaps ADD COLUMN after_bssid TEXT;"
+    "CREATE INDEX gaps_start ON gaps(start_ms);"
+    "ALTER TABLE machines ADD COLUMN online_since INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX machines_first_seen ON machines(first_seen);"
+    "CREATE TABLE collector_runs(started_ms INTEGER PRIMARY KEY, alive_ms INTEGER NOT NULL,"
+    "  stopped_ms INTEGER);",
 };
 
 enum stmt_id {
@@ -77,6 +97,9 @@ enum stmt_id {
     ST_COUNT_KNOWN,
     ST_COUNT_SILENT,
     ST_PING,
+    ST_RUN_START,
+    ST_RUN_ALIVE,
+    ST_RUN_STOP,
     ST_COUNT_
 };
 
@@ -86,8 +109,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
-    [ST_GET_MACHINE] = "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at FROM machines"
-                       " WHERE machine_id=?",
+    [ST_GET_MACHINE] =
+        "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
+        " sw_chassis, sw_port, subnet, bssid, online_since FROM machines WHERE machine_id=?",
     [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
     [ST_INSERT_MACHINE] =
         "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
@@ -99,16 +123,28 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16, sw_chassis=?17,"
         " sw_name=?18, sw_port=?19, ssid=?20, bssid=?21, wifi_associated=?22, subnet=?23,"
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
-        " update_service=?29 WHERE machine_id=?1",
-    [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3 WHERE machine_id=?1",
+        " update_service=?29, online_since=CASE WHEN ?30 THEN ?6 ELSE online_since END"
+        " WHERE machine_id=?1",
+    [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
+                         " online_since=CASE WHEN ?4 THEN ?2 ELSE online_since END"
+                         " WHERE machine_id=?1",
     [ST_INSERT_EVENT] =
         "INSERT OR IGNORE INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
-        " reason_code, detail, since_ms, http_status, curl_code)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_INSERT_GAP] = "INSERT OR IGNORE INTO gaps(machine_id, start_ms, end_ms) VALUES(?,?,?)",
+        " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_INSERT_GAP] =
+        "INSERT OR IGNORE INTO gaps(machine_id, start_ms, end_ms, last_gasp, rebooted,"
+        " before_sw, before_port, before_subnet, before_bssid, after_sw,"
+        " after_sw_name, after_port, after_subnet, after_bssid)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_COUNT_KNOWN] = "SELECT count(*) FROM machines",
     [ST_COUNT_SILENT] = "SELECT count(*) FROM machines WHERE due_at < ?",
     [ST_PING] = "SELECT 1 FROM machines LIMIT 1",
+    [ST_RUN_START] = "INSERT OR REPLACE INTO collector_runs(started_ms, alive_ms) VALUES(?1, ?1)",
+    [ST_RUN_ALIVE] = "UPDATE collector_runs SET alive_ms=?1 WHERE started_ms ="
+                     " (SELECT max(started_ms) FROM collector_runs)",
+    [ST_RUN_STOP] = "UPDATE collector_runs SET alive_ms=?1, stopped_ms=?1 WHERE started_ms ="
+                    " (SELECT max(started_ms) FROM collector_runs)",
 };
 
 static struct sqlite_store *from_base(struct whb_store *s)
@@ -245,8 +281,17 @@ struct machine_row {
     uint8_t key_hash[WHB_IDENTITY_HASH_LEN];
     char boot_id[WHB_WIRE_MAX_ID + 1];
     uint64_t last_seq;
-    int64_t last_seen, due_at;
+    int64_t last_seen, due_at, online_since;
+    int last_gasp;
+    /* Where it was attached at its last report: one end of a gap. */
+    char sw[128], port[128], subnet[50], bssid[18];
 };
+
+static void column_text(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(out, len, "%s", t ? (const char *)t : "");
+}
 
 static int get_machine(struct sqlite_store *s, const char *machine_id, struct machine_row *row)
 {
@@ -266,6 +311,12 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct ma
         row->last_seq = (uint64_t)sqlite3_column_int64(st, 3);
         row->last_seen = sqlite3_column_int64(st, 4);
         row->due_at = sqlite3_column_int64(st, 5);
+        row->last_gasp = sqlite3_column_int(st, 6);
+        column_text(st, 7, row->sw, sizeof(row->sw));
+        column_text(st, 8, row->port, sizeof(row->port));
+        column_text(st, 9, row->subnet, sizeof(row->subnet));
+        column_text(st, 10, row->bssid, sizeof(row->bssid));
+        row->online_since = sqlite3_column_int64(st, 11);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
@@ -320,9 +371,17 @@ static int check_identity(struct sqlite_store *s, const struct whb_store_report 
     return 0;
 }
 
+/* Agents stamp events with their own clocks, which may be off by hours: each report says when
+ * it was sent, so (receipt - send) maps the agent's clock onto the collector's. */
+static int64_t clock_offset(const struct whb_store_report *in)
+{
+    return in->report->sent_at_ms > 0 ? in->now_ms - in->report->sent_at_ms : 0;
+}
+
 static int insert_events(struct sqlite_store *s, const struct whb_store_report *in)
 {
     const whb_report *r = in->report;
+    int64_t off = clock_offset(in);
     sqlite3_stmt *st = s->st[ST_INSERT_EVENT];
     for (size_t i = 0; i < r->n_events; i++) {
         const whb_event *e = r->events[i];
@@ -330,15 +389,16 @@ static int insert_events(struct sqlite_store *s, const struct whb_store_report *
         sqlite3_bind_text(st, 2, e->boot_id && e->boot_id[0] ? e->boot_id : r->boot_id, -1,
                           SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seq);
-        sqlite3_bind_int64(st, 4, e->at_ms);
+        sqlite3_bind_int64(st, 4, e->at_ms + off);
         sqlite3_bind_int64(st, 5, in->now_ms);
         sqlite3_bind_int(st, 6, e->kind);
         bind_text(st, 7, e->adapter);
         sqlite3_bind_int64(st, 8, e->reason_code);
         bind_text(st, 9, e->detail);
-        sqlite3_bind_int64(st, 10, e->since_ms);
+        sqlite3_bind_int64(st, 10, e->since_ms ? e->since_ms + off : 0);
         sqlite3_bind_int64(st, 11, e->http_status);
         sqlite3_bind_int64(st, 12, e->curl_code);
+        sqlite3_bind_int64(st, 13, e->at_ms);
         if (run(s, ST_INSERT_EVENT))
             return WHB_ESTORE;
     }
@@ -366,14 +426,30 @@ static void bind_attachment(sqlite3_stmt *st, const struct whb_machine_view *v)
     sqlite3_bind_int(st, 29, v->update_service);
 }
 
-/* A new machine gets its identity row first; every report then updates the same columns. */
-static int write_machine(struct sqlite_store *s, const struct whb_store_report *in, int insert)
+/* The attachment a report shows, on the collector's clock; a WSUS probe made before the
+ * machine was last back online (while it had no network, or before its silence) says nothing
+ * about WSUS now, so it is not classified until the agent probes again. */
+static void report_view(const struct whb_store_report *in, int64_t online_since,
+                        struct whb_machine_view *view)
+{
+    memset(view, 0, sizeof(*view));
+    whb_attach_from_snapshot(in->report->snapshot, view);
+    if (view->wsus_at_ms) {
+        view->wsus_at_ms += clock_offset(in);
+        if (view->wsus_at_ms < online_since)
+            view->wsus_class[0] = '\0';
+    }
+}
+
+/* A new machine gets its identity row first; every report then updates the same columns.
+ * back: this report ends a silence (or is the first), so the machine is online since now. */
+static int write_machine(struct sqlite_store *s, const struct whb_store_report *in, int insert,
+                         int back, const struct whb_machine_view *view)
 {
     const whb_report *r = in->report;
     const Whb__V1__Machine *m = r->machine;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
     size_t snap_len = 0;
-    struct whb_machine_view view;
     int rc;
 
     if (insert) {
@@ -400,8 +476,6 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
     uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
     if (r->snapshot && !snap)
         return WHB_ENOMEM;
-    memset(&view, 0, sizeof(view));
-    whb_attach_from_snapshot(r->snapshot, &view);
 
     sqlite3_stmt *st = s->st[ST_UPDATE_MACHINE];
     sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
@@ -420,30 +494,43 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
     else
         sqlite3_bind_null(st, 12);
     free(snap);
-    bind_attachment(st, &view);
+    bind_attachment(st, view);
+    sqlite3_bind_int(st, 30, back);
     return run(s, ST_UPDATE_MACHINE);
 }
 
-/* A report after the due time ends a silence: keep it as a gap to explain. */
-static int note_gap(struct sqlite_store *s, const char *machine_id, const struct machine_row *row,
-                    int64_t now)
+/* A report after the due time ends a silence: keep it as a gap to explain, with what both of
+ * its ends looked like (a last gasp before it, a reboot and a new attachment after it). */
+static int note_gap(struct sqlite_store *s, const struct whb_store_report *in,
+                    const struct machine_row *row, const struct whb_machine_view *after)
 {
-    if (!row->found || now <= row->due_at)
-        return 0;
+    const whb_report *r = in->report;
     sqlite3_stmt *st = s->st[ST_INSERT_GAP];
-    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, row->last_seen);
-    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 3, in->now_ms);
+    sqlite3_bind_int(st, 4, row->last_gasp);
+    sqlite3_bind_int(st, 5, strcmp(row->boot_id, r->boot_id) != 0);
+    bind_text(st, 6, row->sw);
+    bind_text(st, 7, row->port);
+    bind_text(st, 8, row->subnet);
+    bind_text(st, 9, row->bssid);
+    bind_text(st, 10, after->sw_chassis);
+    bind_text(st, 11, after->sw_name);
+    bind_text(st, 12, after->sw_port);
+    bind_text(st, 13, after->subnet);
+    bind_text(st, 14, after->bssid);
     return run(s, ST_INSERT_GAP);
 }
 
-static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in)
+static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in, int back)
 {
     sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
     const whb_report *r = in->report;
     sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, in->now_ms);
     sqlite3_bind_int64(st, 3, in->now_ms + (int64_t)in->grace * r->interval_s * 1000);
+    sqlite3_bind_int(st, 4, back);
     return run(s, ST_TOUCH_MACHINE);
 }
 
@@ -453,6 +540,7 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     struct sqlite_store *s = from_base(base);
     const whb_report *r = in->report;
     struct machine_row row;
+    struct whb_machine_view view;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -464,16 +552,32 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     /* Agents deliver in order, so a (boot, seq) at or below the last one stored is a resend:
      * keep the newer snapshot, only note that the machine is alive. */
     int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
+    int back = !row.found || in->now_ms > row.due_at;
     out->duplicate = same_boot && r->seq <= row.last_seq;
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
 
-    if ((rc = insert_events(s, in)) || (rc = note_gap(s, r->machine->machine_id, &row, in->now_ms)))
+    report_view(in, back ? in->now_ms : row.online_since, &view);
+    if ((rc = insert_events(s, in)))
+        return out->status = rc;
+    if (row.found && back && (rc = note_gap(s, in, &row, &view)))
         return out->status = rc;
     if (out->duplicate)
-        rc = touch_machine(s, in);
+        rc = touch_machine(s, in, back);
     else
-        rc = write_machine(s, in, !row.found);
+        rc = write_machine(s, in, !row.found, back, &view);
     return out->status = rc;
+}
+
+/* The collector's own runs: a start, an alive mark now and then, a clean stop. A run with no
+ * stop ended uncleanly at its last alive mark. */
+static int sqlite_mark_run(struct whb_store *base, enum whb_run_mark mark, int64_t now_ms)
+{
+    struct sqlite_store *s = from_base(base);
+    enum stmt_id id = mark == WHB_RUN_START  ? ST_RUN_START
+                      : mark == WHB_RUN_STOP ? ST_RUN_STOP
+                                             : ST_RUN_ALIVE;
+    sqlite3_bind_int64(s->st[id], 1, now_ms);
+    return run(s, id);
 }
 
 static int count_one(struct sqlite_store *s, enum stmt_id id, int64_t arg, uint64_t *out)
@@ -511,10 +615,13 @@ const struct whb_store_ops whb_store_sqlite = {
     .put_report = sqlite_put_report,
     .count_machines = sqlite_count_machines,
     .ping = sqlite_ping,
+    .mark_run = sqlite_mark_run,
+    .downtimes = whb_sqlite_downtimes,
     .get_machine = whb_sqlite_get_machine,
     .get_events = whb_sqlite_get_events,
     .get_gaps = whb_sqlite_get_gaps,
     .peer_group = whb_sqlite_peer_group,
+    .fleet_group = whb_sqlite_fleet_group,
     .each_machine = whb_sqlite_each_machine,
     .wsus_failing = whb_sqlite_wsus_failing,
     .wsus_import = whb_sqlite_wsus_import,

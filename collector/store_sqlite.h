@@ -6,7 +6,7 @@
 
 #include "store.h"
 
-enum { WHB_SQLITE_WRITE_STMTS = 16, WHB_SQLITE_READ_STMTS = 16 };
+enum { WHB_SQLITE_WRITE_STMTS = 24, WHB_SQLITE_READ_STMTS = 32 };
 
 struct sqlite_store {
     struct whb_store base;
@@ -24,6 +24,10 @@ int whb_sqlite_get_gaps(struct whb_store *s, const char *machine_id, struct whb_
 int whb_sqlite_peer_group(struct whb_store *s, enum whb_peer_kind kind,
                           const struct whb_machine_view *m, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out);
+int whb_sqlite_fleet_group(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
+                           struct whb_peer_group *out);
+int whb_sqlite_downtimes(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
+                         int max, int *n);
 int whb_sqlite_each_machine(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
                             whb_store_machine_fn fn, void *arg);
 int whb_sqlite_wsus_failing(struct whb_store *s, const char *cls, int64_t now, unsigned *n);

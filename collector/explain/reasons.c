@@ -67,6 +67,18 @@ static const struct whb_reason_info catalog[WHB_REASON_COUNT_] = {
      "The wsus-heartbeat agent was stopped on the computer (not in the WSUS list)", 0,
      WHB_REASON_AGENT_STOPPED, WHB_AUDIENCE_ADMIN,
      "Start the whb-agent service; find out who stopped it"},
+    {WHB_REASON_AGENT_CRASHED, "agent_crashed",
+     "The wsus-heartbeat agent stopped unexpectedly (crashed or was killed) while the computer "
+     "stayed on (not in the WSUS list)",
+     0, WHB_REASON_AGENT_CRASHED, WHB_AUDIENCE_ADMIN,
+     "Check that the whb-agent service runs and restarts on failure (its log, the System event "
+     "log 7031/7034 on Windows, `journalctl -u whb-agent` on Linux)"},
+    {WHB_REASON_COLLECTOR_UNAVAILABLE, "collector_unavailable",
+     "The wsus-heartbeat collector itself was down or unreachable, not the computer (not in the "
+     "WSUS list)",
+     0, WHB_REASON_COLLECTOR_UNAVAILABLE, WHB_AUDIENCE_ADMIN,
+     "Nothing to do on the computers: check the collector (whb-collector service, its disk, its "
+     "certificate, the firewall in front of it); agents deliver what they spooled on return"},
     {WHB_REASON_NO_AGENT, "no_agent",
      "No wsus-heartbeat agent has ever reported from this computer (not in the WSUS list)", 0,
      WHB_REASON_NO_AGENT, WHB_AUDIENCE_ADMIN,

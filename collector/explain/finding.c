@@ -1,0 +1,174 @@
+/* The windows and lookups of finding.h. */
+#include "finding.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "whb.pb-c.h"
+
+struct span whb_explain_span(const struct whb_explain_input *in)
+{
+    struct span s;
+    s.past = in->gap_start_ms != 0;
+    s.start = s.past ? in->gap_start_ms : in->m->last_seen_ms;
+    s.end = s.past ? in->gap_end_ms : in->now_ms;
+    s.interval = (int64_t)(in->m->interval_s ? in->m->interval_s : 60) * 1000;
+    return s;
+}
+
+/* A report was due one interval after the last one: whatever silenced the machine happened
+ * between its last report and the one that never came. */
+int64_t whb_cause_until(const struct span *s)
+{
+    return s->start + s->interval + SEND_WAIT_MS;
+}
+
+void whb_say(char *buf, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, WHB_EXPLAIN_TEXT, fmt, ap);
+    va_end(ap);
+}
+
+static void vevidence(struct finding *f, int64_t at, enum whb_evidence_source src, const char *fmt,
+                      va_list ap)
+{
+    if (f->n_ev >= (int)(sizeof(f->ev) / sizeof(f->ev[0])))
+        return;
+    f->ev[f->n_ev].at_ms = at;
+    f->ev[f->n_ev].source = src;
+    vsnprintf(f->ev[f->n_ev].text, WHB_EXPLAIN_TEXT, fmt, ap);
+    f->n_ev++;
+}
+
+void whb_evidence(struct finding *f, int64_t at, enum whb_evidence_source src, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vevidence(f, at, src, fmt, ap);
+    va_end(ap);
+}
+
+void whb_evidence_event(struct finding *f, const struct whb_explain_input *in,
+                        const struct whb_hist_event *e, const char *fmt, ...)
+{
+    int64_t late = in->m && in->m->interval_s ? (int64_t)in->m->interval_s * 1000 : 60000;
+    enum whb_evidence_source src = e->received_ms && e->received_ms - e->at_ms > late + SLACK_MS
+                                       ? WHB_SOURCE_MACHINE_LATER
+                                       : WHB_SOURCE_MACHINE;
+    va_list ap;
+    va_start(ap, fmt);
+    vevidence(f, e->at_ms, src, fmt, ap);
+    va_end(ap);
+}
+
+void whb_hit(struct finding *f, int score, enum whb_confidence conf)
+{
+    f->score = score;
+    f->conf = conf;
+}
+
+void whb_also(struct finding *f, enum whb_reason r)
+{
+    for (int i = 0; i < f->n_also; i++)
+        if (f->also[i] == r)
+            return;
+    if (f->n_also < (int)(sizeof(f->also) / sizeof(f->also[0])))
+        f->also[f->n_also++] = r;
+}
+
+static int is_cause(const struct whb_hist_event *e)
+{
+    switch (e->kind) {
+    case K(SUSPEND):
+    case K(HIBERNATE):
+    case K(SHUTDOWN):
+    case K(AGENT_STOP):
+    case K(ADMIN_DOWN):
+    case K(WIFI_DISCONNECTED):
+    case K(WIFI_ASSOC_FAILED):
+    case K(HEARTBEAT):
+    case K(DELIVERY_FAILED):
+        return 1;
+    case K(CARRIER_LOST):
+        return e->reason_code == 0; /* 1: by power policy in Modern Standby */
+    case K(NETWORK_CHANGED):
+        return strstr(e->detail, "no address") || strstr(e->detail, "gw none");
+    default:
+        return 0;
+    }
+}
+
+static int matches(const struct whb_hist_event *e, int kind)
+{
+    return kind ? e->kind == kind : is_cause(e);
+}
+
+const struct whb_hist_event *whb_first_in(const struct whb_explain_input *in, int kind,
+                                          int64_t from, int64_t to)
+{
+    for (int i = 0; i < in->n_events; i++)
+        if (matches(&in->events[i], kind) && in->events[i].at_ms >= from &&
+            in->events[i].at_ms <= to)
+            return &in->events[i];
+    return NULL;
+}
+
+const struct whb_hist_event *whb_last_in(const struct whb_explain_input *in, int kind, int64_t from,
+                                         int64_t to)
+{
+    for (int i = in->n_events - 1; i >= 0; i--)
+        if (matches(&in->events[i], kind) && in->events[i].at_ms >= from &&
+            in->events[i].at_ms <= to)
+            return &in->events[i];
+    return NULL;
+}
+
+int whb_count_in(const struct whb_explain_input *in, int kind, int64_t from, int64_t to)
+{
+    int n = 0;
+    for (int i = 0; i < in->n_events; i++)
+        n += matches(&in->events[i], kind) && in->events[i].at_ms >= from &&
+             in->events[i].at_ms <= to;
+    return n;
+}
+
+static int is_power(int kind)
+{
+    return kind == K(SUSPEND) || kind == K(HIBERNATE) || kind == K(SHUTDOWN) ||
+           kind == K(AGENT_STOP);
+}
+
+/* The first cause after the last report is a power event: the machine said it was going. A
+ * power event from an earlier silence (followed by reports) or one that came after the
+ * machine had already lost its way to the collector is not this silence's last word. */
+const struct whb_hist_event *whb_last_gasp(const struct whb_explain_input *in)
+{
+    struct span s = whb_explain_span(in);
+    const struct whb_hist_event *first = whb_first_in(in, 0, s.start - SLACK_MS, s.end + SLACK_MS);
+    if (!first || !is_power(first->kind) || first->at_ms > whb_cause_until(&s))
+        return NULL;
+    return first;
+}
+
+const struct whb_downtime *whb_collector_down(const struct whb_explain_input *in)
+{
+    struct span s = whb_explain_span(in);
+    for (int i = 0; i < in->n_down; i++) {
+        const struct whb_downtime *d = &in->down[i];
+        /* The collector went away after the machine's last report and before its next. */
+        if (d->from_ms >= s.start - SLACK_MS && d->from_ms <= whb_cause_until(&s))
+            return d;
+    }
+    return NULL;
+}
+
+const struct whb_peer_group *whb_peers(const struct whb_explain_input *in, enum whb_peer_kind kind)
+{
+    for (int i = 0; i < in->n_peers; i++)
+        if (in->peers[i].kind == kind)
+            return &in->peers[i];
+    return NULL;
+}
