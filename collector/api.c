@@ -60,6 +60,16 @@ static json_t *attachment_json(const struct whb_machine_view *m)
                      m->ssid, "bssid", m->bssid, "subnet", m->subnet, "wireless", m->wireless);
 }
 
+/* Each piece of evidence with who says so: the machine at the time, the machine on return
+ * (spooled while silent), or the collector (its own records, the neighbours). */
+static void evidence_json(json_t *list, const struct whb_explanation *x)
+{
+    for (int i = 0; i < x->n_evidence; i++)
+        json_array_append_new(list, json_pack("{s:o, s:s, s:s}", "at", iso(x->evidence[i].at_ms),
+                                              "text", x->evidence[i].text, "source",
+                                              whb_evidence_source_name(x->evidence[i].source)));
+}
+
 /* The explanation as `whb why --json` prints it. */
 static json_t *explanation_json(const char *host, const struct whb_machine_view *m,
                                 const struct whb_explanation *x)
@@ -67,9 +77,7 @@ static json_t *explanation_json(const char *host, const struct whb_machine_view 
     const struct whb_reason_info *info = whb_reason_info(x->reason);
     static const char *const audiences[] = {"admin", "network", "wsus"};
     json_t *ev = json_array(), *alt = json_array();
-    for (int i = 0; i < x->n_evidence; i++)
-        json_array_append_new(ev, json_pack("{s:o, s:s}", "at", iso(x->evidence[i].at_ms), "text",
-                                            x->evidence[i].text));
+    evidence_json(ev, x);
     for (int i = 0; i < x->n_alternatives; i++) {
         const struct whb_reason_info *a = whb_reason_info(x->alternatives[i].reason);
         json_array_append_new(alt, json_pack("{s:s, s:s, s:b, s:s}", "reason", a->id, "term",
@@ -144,9 +152,7 @@ static void on_history(struct whb_server *srv, struct evhttp_request *req, const
                       info->term, "documented", info->documented, "confidence",
                       whb_confidence_name(x.confidence), "summary", x.summary);
         json_t *ev = json_array();
-        for (int k = 0; k < x.n_evidence; k++)
-            json_array_append_new(ev, json_pack("{s:o, s:s}", "at", iso(x.evidence[k].at_ms),
-                                                "text", x.evidence[k].text));
+        evidence_json(ev, &x);
         json_object_set_new(g, "evidence", ev);
         json_array_append_new(jg, g);
     }
@@ -237,6 +243,7 @@ struct group {
     unsigned count;
     int64_t first, last;
     json_t *machines;
+    struct whb_machine_view first_view; /* one of them, to ask who else is on its switch */
 };
 
 struct groups {
@@ -274,6 +281,8 @@ static void add_to(struct groups *gs, const char *kind, const char *key, const c
     struct group *g = key[0] ? group_for(gs, kind, key, label) : NULL;
     if (!g)
         return;
+    if (!g->count)
+        g->first_view = *m;
     if (!g->count || m->last_seen_ms < g->first)
         g->first = m->last_seen_ms;
     if (m->last_seen_ms > g->last)
@@ -308,6 +317,27 @@ static int group_wsus(const struct whb_machine_view *m, void *arg)
     return 0;
 }
 
+/* The collector's own downtimes of the last day: an outage of ours, not of the machines. */
+static json_t *downtimes_json(struct whb_server *srv, int64_t now, int with_machines)
+{
+    struct whb_downtime d[8];
+    int n = 0;
+    json_t *list = json_array();
+    srv->reader->ops->downtimes(srv->reader, now - 86400000, now, d, 8, &n);
+    for (int i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:o, s:o, s:s}", "from", iso(d[i].from_ms), "to", iso(d[i].to_ms),
+                              "how", d[i].clean ? "stopped" : "killed or crashed");
+        if (with_machines) {
+            struct whb_peer_group fleet;
+            int64_t window = whb_correlation_window(srv->cfg.interval_s);
+            if (srv->reader->ops->fleet_group(srv->reader, now, d[i].from_ms, window, &fleet) == 0)
+                json_object_set_new(o, "machines_silenced", json_integer(fleet.together));
+        }
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
 static void on_outages(struct whb_server *srv, struct evhttp_request *req)
 {
     struct groups gs = {.now = whb_clock_wall_ms()};
@@ -316,18 +346,24 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
     srv->reader->ops->each_machine(srv->reader, &silent, gs.now, group_silent, &gs);
     srv->reader->ops->each_machine(srv->reader, &wsus, gs.now, group_wsus, &gs);
     json_t *list = json_array();
+    int64_t window = whb_correlation_window(srv->cfg.interval_s);
     for (size_t i = 0; i < gs.n; i++) {
         struct group *g = &gs.g[i];
         int wsus_side = !strcmp(g->kind, "wsus");
-        unsigned min = !strcmp(g->kind, "switch") ? 3 : 2;
-        int64_t window = whb_correlation_window(srv->cfg.interval_s);
-        /* A shared cause: enough machines, silent within a short window of each other. */
-        if (g->count >= min && (wsus_side || g->last - g->first <= window * 5)) {
+        /* Two machines on one switch or access point silent together are already a pattern. */
+        if (g->count >= 2 && (wsus_side || g->last - g->first <= window * 5)) {
             enum whb_reason r =
                 wsus_side ? (strncmp(g->key, "http_", 5) == 0 ? WHB_REASON_WSUS_UNAVAILABLE
                                                               : WHB_REASON_WSUS_UNREACHABLE)
                 : !strcmp(g->kind, "switch") ? WHB_REASON_PORT_DISABLED
                                              : WHB_REASON_WIRELESS_ASSOCIATION;
+            struct whb_peer_group p;
+            /* Every known machine on the switch: the switch or its uplink, not ports. */
+            if (r == WHB_REASON_PORT_DISABLED &&
+                srv->reader->ops->peer_group(srv->reader, WHB_PEERS_SWITCH, &g->first_view, gs.now,
+                                             g->first, window, 0, &p) == 0 &&
+                !p.healthy)
+                r = WHB_REASON_LOST_CONNECTIVITY;
             const struct whb_reason_info *info = whb_reason_info(r);
             json_array_append_new(
                 list,
@@ -339,6 +375,22 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
         json_decref(g->machines);
     }
     free(gs.g);
+    /* The collector's own downtimes: every machine went quiet then, none of them is to blame. */
+    const struct whb_reason_info *ci = whb_reason_info(WHB_REASON_COLLECTOR_UNAVAILABLE);
+    json_t *down = downtimes_json(srv, gs.now, 1);
+    size_t k;
+    json_t *d;
+    json_array_foreach(down, k, d)
+    {
+        json_t *o = json_pack("{s:s, s:s, s:I, s:O, s:O, s:s, s:s, s:b, s:s, s:[]}", "kind",
+                              "collector", "where", "the collector", "machines_count",
+                              json_integer_value(json_object_get(d, "machines_silenced")), "since",
+                              json_object_get(d, "from"), "until", json_object_get(d, "to"),
+                              "reason", ci->id, "term", ci->term, "documented", ci->documented,
+                              "next_step", ci->next_step, "machines");
+        json_array_append_new(list, o);
+    }
+    json_decref(down);
     reply_json(req, 200, json_pack("{s:o, s:o}", "generated_at", iso(gs.now), "outages", list));
 }
 
@@ -362,10 +414,11 @@ static void on_status(struct whb_server *srv, struct evhttp_request *req)
                                                  "machines", (json_int_t)w.by_reason[r]));
     }
     reply_json(req, 200,
-               json_pack("{s:o, s:I, s:I, s:I, s:I, s:o}", "generated_at", iso(w.now), "known",
+               json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "generated_at", iso(w.now), "known",
                          (json_int_t)known, "reporting", (json_int_t)(known - silent),
                          "not_reporting", (json_int_t)silent, "explained", (json_int_t)w.explained,
-                         "by_reason", reasons));
+                         "by_reason", reasons, "collector_downtimes",
+                         downtimes_json(srv, w.now, 0)));
 }
 
 /* POST /v1/wsus/import: the computers WSUS knows, [{fqdn, ip, last_status, last_sync}] with

@@ -60,14 +60,18 @@ static const char *const read_sql[RD_COUNT_] = {
                 " before_subnet, before_bssid, after_sw, after_sw_name, after_port, after_subnet,"
                 " after_bssid FROM gaps WHERE machine_id=?1 ORDER BY start_ms DESC"
                 " LIMIT ?2",
-    [RD_PEERS_SWITCH] = "SELECT machine_id, last_seen, due_at, sw_port, first_seen FROM machines"
-                        " WHERE sw_chassis=?1 LIMIT 1024",
-    [RD_PEERS_AP] = "SELECT machine_id, last_seen, due_at, sw_port, first_seen FROM machines"
-                    " WHERE bssid=?1 LIMIT 1024",
-    [RD_PEERS_SUBNET] = "SELECT machine_id, last_seen, due_at, sw_port, first_seen FROM machines"
-                        " WHERE subnet=?1 LIMIT 1024",
+    [RD_PEERS_SWITCH] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
+        " WHERE sw_chassis=?1 LIMIT 1024",
+    [RD_PEERS_AP] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
+        " WHERE bssid=?1 LIMIT 1024",
+    [RD_PEERS_SUBNET] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
+        " WHERE subnet=?1 LIMIT 1024",
+    /* A silence it announced (a last gasp) has its own cause: not a shared one. */
     [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
-                    " LIMIT 1",
+                    " AND last_gasp = 0 LIMIT 1",
     [RD_SILENT] = "SELECT " MACHINE_COLS " FROM machines WHERE due_at < ?1 ORDER BY due_at DESC"
                   " LIMIT ?2",
     [RD_SWITCH] = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = ?1 OR sw_name = ?1)"
@@ -306,6 +310,7 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     struct peer {
         char id[65], port[32];
         int64_t last_seen, due, first_seen;
+        int gasped;
     } *peers = malloc(PEER_SCAN_MAX * sizeof(*peers));
     if (!peers) {
         sqlite3_reset(st);
@@ -318,6 +323,7 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         peers[n].due = sqlite3_column_int64(st, 2);
         text(st, 3, peers[n].port, sizeof(peers[n].port));
         peers[n].first_seen = sqlite3_column_int64(st, 4);
+        peers[n].gasped = sqlite3_column_int(st, 5);
         n++;
     }
     sqlite3_reset(st);
@@ -325,7 +331,7 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     for (unsigned i = 0; i < n; i++) {
         const struct peer *p = &peers[i];
         int silent_now = p->due < now;
-        int near = silent_now && llabs(p->last_seen - anchor) <= window;
+        int near = silent_now && !p->gasped && llabs(p->last_seen - anchor) <= window;
         int healthy;
         if (!with_gaps) {
             out->total++;

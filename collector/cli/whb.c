@@ -96,6 +96,13 @@ static char *escape(const char *host)
     return copy;
 }
 
+/* Who says so, in a word (the API's evidence "source"). */
+static const char *source_label(json_t *e)
+{
+    const char *s = js(e, "source");
+    return !strcmp(s, "machine_on_return") ? "on return" : s[0] ? s : "-";
+}
+
 static void print_why(json_t *d)
 {
     printf("%s: %s", js(d, "machine"), js(d, "status"));
@@ -113,8 +120,10 @@ static void print_why(json_t *d)
     size_t i;
     json_t *e;
     if (json_array_size(ev)) {
-        printf("\n  evidence\n");
-        json_array_foreach(ev, i, e) printf("    %-20s  %s\n", js(e, "at"), js(e, "text"));
+        printf("\n  evidence   (machine: reported then; on return: spooled while silent, told "
+               "on return; collector: its own records)\n");
+        json_array_foreach(ev, i, e)
+            printf("    %-20s  %-9s  %s\n", js(e, "at"), source_label(e), js(e, "text"));
     }
     json_t *alt = json_object_get(d, "alternatives");
     if (json_array_size(alt)) {
@@ -176,7 +185,7 @@ static int cmd_history(const struct opts *o, const char *host)
         printf("  %s -> %s  %-12s %s (%s)\n    %s\n", js(g, "from"), js(g, "to"), js(g, "duration"),
                js(g, "term"), js(g, "confidence"), js(g, "summary"));
         json_array_foreach(json_object_get(g, "evidence"), k, e)
-            printf("      %-20s  %s\n", js(e, "at"), js(e, "text"));
+            printf("      %-20s  %-9s  %s\n", js(e, "at"), source_label(e), js(e, "text"));
     }
     printf("\nevents (newest first)\n");
     json_array_foreach(json_object_get(d, "events"), i, e)
@@ -237,6 +246,9 @@ static int cmd_status(const struct opts *o)
     json_t *r;
     json_array_foreach(json_object_get(d, "by_reason"), i, r)
         printf("  %6lld  %-24s %s\n", ji(r, "machines"), js(r, "reason"), js(r, "term"));
+    json_array_foreach(json_object_get(d, "collector_downtimes"), i, r)
+        printf("collector down %s -> %s (%s): silences then are the collector's\n", js(r, "from"),
+               js(r, "to"), js(r, "how"));
     json_decref(d);
     return 0;
 }

@@ -83,8 +83,11 @@ static void decide(const struct whb_explain_input *in, struct whb_explanation *o
         add_evidence(out, &best->ev[i]);
     for (int i = 0; i < best->n_also; i++)
         add_alternative(out, best->also[i], NULL);
-    for (int k = 1; k < n; k++)
+    for (int k = 1; k < n; k++) {
         add_alternative(out, rules[order[k]].reason, found[order[k]].why);
+        for (int i = 0; i < found[order[k]].n_also; i++)
+            add_alternative(out, found[order[k]].also[i], NULL);
+    }
     const struct whb_reason_info *info = whb_reason_info(out->reason);
     if (best->step[0])
         snprintf(out->next_step, sizeof(out->next_step), "%s: %s", info->next_step, best->step);

@@ -158,8 +158,9 @@ const struct whb_downtime *whb_collector_down(const struct whb_explain_input *in
     struct span s = whb_explain_span(in);
     for (int i = 0; i < in->n_down; i++) {
         const struct whb_downtime *d = &in->down[i];
-        /* The collector went away after the machine's last report and before its next. */
-        if (d->from_ms >= s.start - SLACK_MS && d->from_ms <= whb_cause_until(&s))
+        /* The collector went away after the machine's last report and before its next (a
+         * kill is known to the last alive mark, WHB_RUNS_ALIVE_MS before it at most). */
+        if (d->from_ms >= s.start - SLACK_MS - 5000 && d->from_ms <= whb_cause_until(&s))
             return d;
     }
     return NULL;
