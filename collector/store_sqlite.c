@@ -78,6 +78,8 @@ static const char *const migrations[] = {
     "ALTER TABLE gaps ADD COLUMN after_bssid TEXT;"
     "CREATE INDEX gaps_start ON gaps(start_ms);"
     "ALTER TABLE machines ADD COLUMN online_since INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN clock_offset INTEGER;"
+    "ALTER TABLE machines ADD COLUMN clock_offset_at INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX machines_first_seen ON machines(first_seen);"
     "CREATE TABLE collector_runs(started_ms INTEGER PRIMARY KEY, alive_ms INTEGER NOT NULL,"
     "  stopped_ms INTEGER);",
@@ -111,7 +113,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_GET_MACHINE] =
         "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
-        " sw_chassis, sw_port, subnet, bssid, online_since FROM machines WHERE machine_id=?",
+        " sw_chassis, sw_port, subnet, bssid, online_since, clock_offset, clock_offset_at"
+        " FROM machines WHERE machine_id=?",
     [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
     [ST_INSERT_MACHINE] =
         "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
@@ -123,11 +126,11 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16, sw_chassis=?17,"
         " sw_name=?18, sw_port=?19, ssid=?20, bssid=?21, wifi_associated=?22, subnet=?23,"
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
-        " update_service=?29, online_since=CASE WHEN ?30 THEN ?6 ELSE online_since END"
-        " WHERE machine_id=?1",
+        " update_service=?29, online_since=CASE WHEN ?30 THEN ?6 ELSE online_since END,"
+        " clock_offset=?31, clock_offset_at=?32 WHERE machine_id=?1",
     [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
-                         " online_since=CASE WHEN ?4 THEN ?2 ELSE online_since END"
-                         " WHERE machine_id=?1",
+                         " online_since=CASE WHEN ?4 THEN ?2 ELSE online_since END,"
+                         " clock_offset=?5, clock_offset_at=?6 WHERE machine_id=?1",
     [ST_INSERT_EVENT] =
         "INSERT OR IGNORE INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
         " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
@@ -282,6 +285,8 @@ struct machine_row {
     char boot_id[WHB_WIRE_MAX_ID + 1];
     uint64_t last_seq;
     int64_t last_seen, due_at, online_since;
+    int has_offset;
+    int64_t clock_offset, clock_offset_at; /* agent clock -> collector clock, and since when */
     int last_gasp;
     /* Where it was attached at its last report: one end of a gap. */
     char sw[128], port[128], subnet[50], bssid[18];
@@ -317,6 +322,9 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct ma
         column_text(st, 9, row->subnet, sizeof(row->subnet));
         column_text(st, 10, row->bssid, sizeof(row->bssid));
         row->online_since = sqlite3_column_int64(st, 11);
+        row->has_offset = sqlite3_column_type(st, 12) != SQLITE_NULL;
+        row->clock_offset = sqlite3_column_int64(st, 12);
+        row->clock_offset_at = sqlite3_column_int64(st, 13);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
@@ -372,16 +380,35 @@ static int check_identity(struct sqlite_store *s, const struct whb_store_report 
 }
 
 /* Agents stamp events with their own clocks, which may be off by hours: each report says when
- * it was sent, so (receipt - send) maps the agent's clock onto the collector's. */
-static int64_t clock_offset(const struct whb_store_report *in)
+ * it was sent, so (receipt - send) maps the agent's clock onto the collector's. A report that
+ * waited on a dead link or a slow connection arrives late, so, as NTP does, the sample with
+ * the least delay is the best: keep the smallest one seen this hour, unless the clock itself
+ * moved (a change larger than any delivery can take). */
+#define OFFSET_KEEP_MS 3600000
+#define OFFSET_JUMP_MS 30000
+
+struct clock_map {
+    int64_t offset, since;
+};
+
+static struct clock_map clock_map(const struct whb_store_report *in, const struct machine_row *row)
 {
-    return in->report->sent_at_ms > 0 ? in->now_ms - in->report->sent_at_ms : 0;
+    struct clock_map c = {0, in->now_ms};
+    if (in->report->sent_at_ms <= 0)
+        return c;
+    c.offset = in->now_ms - in->report->sent_at_ms;
+    if (!row->found || !row->has_offset)
+        return c;
+    int64_t d = c.offset - row->clock_offset;
+    int fresh = in->now_ms - row->clock_offset_at < OFFSET_KEEP_MS;
+    if (fresh && d >= 0 && d <= OFFSET_JUMP_MS)
+        c = (struct clock_map){row->clock_offset, row->clock_offset_at};
+    return c;
 }
 
-static int insert_events(struct sqlite_store *s, const struct whb_store_report *in)
+static int insert_events(struct sqlite_store *s, const struct whb_store_report *in, int64_t off)
 {
     const whb_report *r = in->report;
-    int64_t off = clock_offset(in);
     sqlite3_stmt *st = s->st[ST_INSERT_EVENT];
     for (size_t i = 0; i < r->n_events; i++) {
         const whb_event *e = r->events[i];
@@ -429,13 +456,13 @@ static void bind_attachment(sqlite3_stmt *st, const struct whb_machine_view *v)
 /* The attachment a report shows, on the collector's clock; a WSUS probe made before the
  * machine was last back online (while it had no network, or before its silence) says nothing
  * about WSUS now, so it is not classified until the agent probes again. */
-static void report_view(const struct whb_store_report *in, int64_t online_since,
+static void report_view(const struct whb_store_report *in, int64_t online_since, int64_t off,
                         struct whb_machine_view *view)
 {
     memset(view, 0, sizeof(*view));
     whb_attach_from_snapshot(in->report->snapshot, view);
     if (view->wsus_at_ms) {
-        view->wsus_at_ms += clock_offset(in);
+        view->wsus_at_ms += off;
         if (view->wsus_at_ms < online_since)
             view->wsus_class[0] = '\0';
     }
@@ -444,7 +471,7 @@ static void report_view(const struct whb_store_report *in, int64_t online_since,
 /* A new machine gets its identity row first; every report then updates the same columns.
  * back: this report ends a silence (or is the first), so the machine is online since now. */
 static int write_machine(struct sqlite_store *s, const struct whb_store_report *in, int insert,
-                         int back, const struct whb_machine_view *view)
+                         int back, const struct clock_map *cm, const struct whb_machine_view *view)
 {
     const whb_report *r = in->report;
     const Whb__V1__Machine *m = r->machine;
@@ -496,6 +523,8 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
     free(snap);
     bind_attachment(st, view);
     sqlite3_bind_int(st, 30, back);
+    sqlite3_bind_int64(st, 31, cm->offset);
+    sqlite3_bind_int64(st, 32, cm->since);
     return run(s, ST_UPDATE_MACHINE);
 }
 
@@ -523,7 +552,8 @@ static int note_gap(struct sqlite_store *s, const struct whb_store_report *in,
     return run(s, ST_INSERT_GAP);
 }
 
-static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in, int back)
+static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in, int back,
+                         const struct clock_map *cm)
 {
     sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
     const whb_report *r = in->report;
@@ -531,6 +561,8 @@ static int touch_machine(struct sqlite_store *s, const struct whb_store_report *
     sqlite3_bind_int64(st, 2, in->now_ms);
     sqlite3_bind_int64(st, 3, in->now_ms + (int64_t)in->grace * r->interval_s * 1000);
     sqlite3_bind_int(st, 4, back);
+    sqlite3_bind_int64(st, 5, cm->offset);
+    sqlite3_bind_int64(st, 6, cm->since);
     return run(s, ST_TOUCH_MACHINE);
 }
 
@@ -556,15 +588,16 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     out->duplicate = same_boot && r->seq <= row.last_seq;
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
 
-    report_view(in, back ? in->now_ms : row.online_since, &view);
-    if ((rc = insert_events(s, in)))
+    struct clock_map cm = clock_map(in, &row);
+    report_view(in, back ? in->now_ms : row.online_since, cm.offset, &view);
+    if ((rc = insert_events(s, in, cm.offset)))
         return out->status = rc;
     if (row.found && back && (rc = note_gap(s, in, &row, &view)))
         return out->status = rc;
     if (out->duplicate)
-        rc = touch_machine(s, in, back);
+        rc = touch_machine(s, in, back, &cm);
     else
-        rc = write_machine(s, in, !row.found, back, &view);
+        rc = write_machine(s, in, !row.found, back, &cm, &view);
     return out->status = rc;
 }
 

@@ -65,6 +65,7 @@ scenario_ports_disabled() {
     expect_eq "one correlated outage" "$(jq '[.outages[] | select(.kind=="switch")] | length' <<<"$outages")" 1 || return 1
     expect_eq "with three machines" "$(jq '.outages[] | select(.kind=="switch") | .machines_count' <<<"$outages")" 3 || return 1
     expect_eq "pc-1 still reporting" "$(why_field pc-1 .status)" reporting || return 1
+    whb why pc-3 | sed 's/^/    | /'
     expect_eq "no link loss claimed while silent" \
         "$(why_field pc-3 '[.evidence[].text] | map(test("lost their link")) | any')" false || return 1
     log "ports enabled again"
@@ -74,6 +75,7 @@ scenario_ports_disabled() {
     local h
     for i in 2 3 4; do wait_for 10 "history pc-$i" history_has pc-$i port_disabled || { whb history pc-$i; return 1; }; done
     h=$(whb history pc-3 --json)
+    whb history pc-3 | sed -n '1,8p' | sed 's/^/    | /'
     expect_eq "history: high confidence (each saw its own link go)" "$(jq -r '.gaps[0].confidence' <<<"$h")" high || return 1
     expect_eq "history: together, stamped at the gap's start" \
         "$(jq -r '.gaps[0] as $g | [$g.evidence[] | select(.text | test("went silent together")) | .at == $g.from] | all' <<<"$h")" true || return 1

@@ -257,6 +257,35 @@ static void agent_times_map_to_the_collector_clock(void **state)
     sample_free(s);
 }
 
+/* A report that waited 7 s on a dead link does not move its events by 7 s: the least delayed
+ * sample of the hour maps the clock; a real clock change (2 h) is taken at once. */
+static void a_delayed_report_keeps_the_clock_mapping(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *s = sample_new(10, 1, 1);
+    int64_t now = 1764000000000LL;
+    s->report.sent_at_ms = now;
+    s->events[0].at_ms = now - 1000;
+    assert_int_equal(put(f->store, s, 0xaa, 1, now, &res), 0);
+    s->report.seq = 2;
+    s->events[0].seq = 2;
+    s->report.sent_at_ms = now + 53000; /* built at +53 s, received at +60 s */
+    s->events[0].at_ms = now + 50000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 60000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT at_ms - 1764000000000 FROM events WHERE seq = 2"),
+                     50000);
+    /* The agent's clock is set back by 2 h: its events still land where they happened. */
+    s->report.seq = 3;
+    s->events[0].seq = 3;
+    s->report.sent_at_ms = now + 120000 - 7200000;
+    s->events[0].at_ms = now + 119000 - 7200000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 120000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT at_ms - 1764000000000 FROM events WHERE seq = 3"),
+                     119000);
+    sample_free(s);
+}
+
 /* A gap keeps both of its ends: the last gasp before it, a new boot after it, and where the
  * machine was attached before and after (issue 10.9, 10.13). */
 static void gap_keeps_both_ends(void **state)
@@ -408,6 +437,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(late_report_records_a_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(reopening_keeps_schema_version, setup, teardown),
         cmocka_unit_test_setup_teardown(agent_times_map_to_the_collector_clock, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_delayed_report_keeps_the_clock_mapping, setup, teardown),
         cmocka_unit_test_setup_teardown(gap_keeps_both_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
