@@ -1,0 +1,82 @@
+/* Runs one timeline: second by second, the collector's life, reports arriving, every agent
+ * acting on the world it sees; the engine asked when the scenario says, and history asked
+ * once a machine is back and its spool delivered, then again at the end. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim.h"
+
+#define STEP_MS      1000
+#define HISTORY_WAIT 420000  /* after the return: the agent's backoff is at most 300 s */
+#define HISTORY_GIVE 1500000 /* not back by then: ask anyway */
+
+static void print_world(const struct acc_timeline *tl)
+{
+    const struct acc_world *w = &tl->w;
+    printf("timeline seed %llu #%u: %s %s(interval %u s)\n", (unsigned long long)tl->seed,
+           tl->index, tl->scenario, tl->modifiers, w->interval_s);
+    for (int i = 0; i < w->n; i++)
+        printf("  %-18s %s %s %s%s skew %+llds\n", w->m[i].fqdn,
+               w->m[i].windows ? "windows" : "linux",
+               w->m[i].wireless ? "wifi" : w->sw[w->m[i].sw].name,
+               w->m[i].wireless ? w->ap.bssid : "port ", w->m[i].wireless ? "" : "",
+               (long long)(w->m[i].skew_ms / 1000));
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        printf("  incident %-15s %s%s +%llds .. %s%llds\n", acc_inc_name(i->kind),
+               i->machine >= 0 ? w->m[i->machine].fqdn : i->sw >= 0 ? w->sw[i->sw].name : "all",
+               "", (long long)((i->start - w->t0) / 1000), i->end == ACC_NEVER ? "never " : "+",
+               i->end == ACC_NEVER ? 0LL : (long long)((i->end - w->t0) / 1000));
+    }
+}
+
+int acc_timeline_run(struct acc_timeline *tl, int verbose)
+{
+    const struct acc_world *w = &tl->w;
+    struct acc_agent agents[ACC_MAX_MACHINES];
+    struct acc_feed *f = NULL;
+    char why[256];
+    int rc = 0;
+    if (verbose)
+        print_world(tl);
+    if (acc_feed_open(w, &f, why, sizeof(why))) {
+        fprintf(stderr, "whb-accuracy: store: %s\n", why);
+        return -1;
+    }
+    for (int i = 0; i < w->n; i++)
+        acc_agent_init(&agents[i], w, i);
+    for (int64_t t = w->t0; t <= w->t_end && !rc; t += STEP_MS) {
+        rc |= acc_feed_collector(f, w, t, verbose);
+        rc |= acc_feed_drain(f, t, verbose);
+        for (int i = 0; i < w->n; i++)
+            acc_agent_step(&agents[i], w, t, f, verbose);
+        /* One can only ask a collector that runs. */
+        if (!acc_world_collector_up(w, t))
+            continue;
+        for (int k = 0; k < tl->n_items; k++) {
+            struct acc_item *it = &tl->items[k];
+            if (it->asked)
+                continue;
+            if (it->phase == PHASE_NOW && t >= it->ask_at)
+                acc_ask_now(acc_feed_store(f), tl, it, t);
+            else if (it->phase == PHASE_HISTORY && t >= it->inc_end + HISTORY_WAIT &&
+                     (agents[it->machine].last_ok > it->inc_end ||
+                      t >= it->inc_end + HISTORY_GIVE))
+                acc_ask_history(acc_feed_store(f), tl, it, t, 0);
+            if (it->asked && verbose)
+                acc_item_print(tl, it);
+        }
+    }
+    for (int k = 0; k < tl->n_items && !rc; k++) {
+        struct acc_item *it = &tl->items[k];
+        if (it->phase == PHASE_HISTORY && it->asked && it->gap_start) {
+            acc_ask_history(acc_feed_store(f), tl, it, w->t_end, 1);
+            if (verbose)
+                printf("  asked again at the end: %s (%s)\n", it->later, it->later_conf);
+        }
+    }
+    for (int i = 0; i < w->n; i++)
+        acc_agent_free(&agents[i]);
+    acc_feed_close(f);
+    return rc;
+}
