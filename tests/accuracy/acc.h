@@ -36,11 +36,11 @@ struct acc_ap {
 struct acc_machine {
     char fqdn[64], id[40], mac[18];
     int wireless, windows;
-    int sw, port; /* where it is plugged in at the start (wired) */
-    int host;     /* last octet of its address */
-    int64_t skew_ms;   /* its clock minus the collector's */
-    int64_t start_ms;  /* when its agent first starts */
-    unsigned lossy;    /* % of deliveries whose ack is lost or that arrive late */
+    int sw, port;     /* where it is plugged in at the start (wired) */
+    int host;         /* last octet of its address */
+    int64_t skew_ms;  /* its clock minus the collector's */
+    int64_t start_ms; /* when its agent first starts */
+    unsigned lossy;   /* % of deliveries whose ack is lost or that arrive late */
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -105,7 +105,7 @@ int acc_world_agent_wanted(const struct acc_world *w, int m, int64_t t,
 
 struct acc_link {
     int admin_up, carrier;
-    int sw, port;        /* wired: where the cable ends (-1 unplugged) */
+    int sw, port; /* wired: where the cable ends (-1 unplugged) */
     int has_addr, has_gw;
     int path_ok;         /* packets reach the data centre (collector, WSUS) */
     unsigned wifi_fail;  /* 802.11 code of the failure that keeps it off, 0 none */
@@ -119,26 +119,29 @@ int acc_world_update_service(const struct acc_world *w, int m, int64_t t);
 int acc_world_subnet(const struct acc_world *w, int m, int sw);
 
 /* What is asked and what the right answer is. */
-enum acc_phase { PHASE_NOW, PHASE_HISTORY, PHASE_COUNT_ };
+/* NOW: `why` while silent; HISTORY: `history` after return; BACK: `why` once it is back. */
+enum acc_phase { PHASE_NOW, PHASE_HISTORY, PHASE_BACK, PHASE_COUNT_ };
 
 struct acc_item {
     enum acc_phase phase;
-    int machine;            /* -1: a host with no agent (no_agent) */
-    int64_t ask_at;         /* NOW: when to ask; HISTORY: filled when asked */
-    int64_t inc_start, inc_end; /* HISTORY: the silence to find among the gaps */
-    const char *truth;      /* what an admin would call it */
+    int machine;                     /* -1: a host with no agent (no_agent) */
+    int64_t ask_at;                  /* NOW: when to ask; HISTORY: filled when asked */
+    int64_t inc_start, inc_end;      /* HISTORY, BACK: the silence (to find among the gaps) */
+    const char *truth;               /* what an admin would call it */
     const char *accept[ACC_SET_MAX]; /* right answers (truth first) */
     int n_accept;
     int capped;   /* indistinguishable from the evidence: at most medium */
     int alt_need; /* capped: how many others of the set must be alternatives */
     /* Filled by asking. */
+    /* 1 asked; -1 not scored (gone again before asked); -2 the generator's check failed:
+     * asked as silent while its reports still arrived. */
     int asked;
     char answer[40], confidence[12], alts[ACC_SET_MAX][40];
     int n_alts;
     char summary[240];
     char evidence[4][240];
     int n_evidence;
-    int64_t gap_start;      /* HISTORY: the gap that was explained */
+    int64_t gap_start;              /* HISTORY: the gap that was explained */
     char later[40], later_conf[12]; /* HISTORY: the same gap asked again at the end */
 };
 

@@ -90,7 +90,7 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
 {
     const struct acc_machine *mc = &w->m[a->m];
     char addr[24], gw[16], chassis[18] = "", port[16] = "", sysname[32] = "", ssid[32] = "",
-                               bssid[18] = "", err[80] = "", url[] = WSUS_URL;
+                           bssid[18] = "", err[80] = "", url[] = WSUS_URL;
     char *addrs[1] = {addr};
     Whb__V1__Machine machine = WHB__V1__MACHINE__INIT;
     machine.machine_id = (char *)mc->id;
@@ -109,7 +109,7 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
                            : WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_ETHERNET;
     ad.mac = (char *)mc->mac;
     ad.admin_up = a->obs.admin_up;
-    ad.oper_state = !a->obs.admin_up  ? WHB__V1__OPER_STATE__OPER_STATE_DOWN
+    ad.oper_state = !a->obs.admin_up ? WHB__V1__OPER_STATE__OPER_STATE_DOWN
                     : a->obs.carrier ? WHB__V1__OPER_STATE__OPER_STATE_UP
                                      : WHB__V1__OPER_STATE__OPER_STATE_LOWER_LAYER_DOWN;
     ad.carrier = a->obs.carrier;
@@ -311,8 +311,8 @@ static void observe(struct acc_agent *a, const struct acc_world *w, int64_t t,
 }
 
 /* state.c's differ, on this one adapter. */
-static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t,
-                 const struct acc_obs *x, const struct acc_obs *y, int verbose)
+static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, const struct acc_obs *x,
+                 const struct acc_obs *y, int verbose)
 {
     char d[128];
     struct acc_ev *e;
@@ -324,11 +324,10 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t,
                        "", verbose);
     if (y->admin_up && x->carrier != y->carrier) {
         if (y->carrier)
-            snprintf(d, sizeof(d), "%d Mb/s carrier_changes %llu",
-                     w->m[a->m].wireless ? 300 : 1000, (unsigned long long)y->carrier_changes);
-        else
-            snprintf(d, sizeof(d), "carrier_changes %llu",
+            snprintf(d, sizeof(d), "%d Mb/s carrier_changes %llu", w->m[a->m].wireless ? 300 : 1000,
                      (unsigned long long)y->carrier_changes);
+        else
+            snprintf(d, sizeof(d), "carrier_changes %llu", (unsigned long long)y->carrier_changes);
         record(a, w, t,
                y->carrier ? WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED
                           : WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST,
@@ -338,7 +337,8 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t,
             a->next_wsus = t + 3000;
     }
     if (y->crc > x->crc) {
-        snprintf(d, sizeof(d), "rx_errors +%llu tx_errors +0 crc +%llu frame +0 carrier_changes %llu",
+        snprintf(d, sizeof(d),
+                 "rx_errors +%llu tx_errors +0 crc +%llu frame +0 carrier_changes %llu",
                  (unsigned long long)(y->crc - x->crc), (unsigned long long)(y->crc - x->crc),
                  (unsigned long long)y->carrier_changes);
         any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_LINK_ERRORS, d, verbose);
@@ -410,8 +410,9 @@ static void probe_wsus(struct acc_agent *a, const struct acc_world *w, int64_t t
         snprintf(cls, sizeof(cls), "ok");
     if (strcmp(cls, a->wsus_class) != 0) {
         snprintf(d, sizeof(d), "%.80s: %s", WSUS_URL,
-                 curl ? (curl == 28 ? "Connection timed out" : curl == 6 ? "Could not resolve host"
-                                                                         : "Failed to connect")
+                 curl          ? (curl == 28  ? "Connection timed out"
+                                  : curl == 6 ? "Could not resolve host"
+                                              : "Failed to connect")
                  : http >= 400 ? (http == 503 ? "HTTP 503" : "HTTP error")
                                : "ok");
         struct acc_ev *e = record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WSUS_PROBE, d, verbose);
@@ -533,7 +534,7 @@ static void resumed(struct acc_agent *a, const struct acc_world *w, int64_t t, i
     if (!a->running)
         return;
     if (a->suspend_at) {
-        unsigned code = a->asleep_by == INC_HIBERNATE      ? 2
+        unsigned code = a->asleep_by == INC_HIBERNATE        ? 2
                         : a->asleep_by == INC_FAST_STARTUP   ? 3
                         : a->asleep_by == INC_MODERN_STANDBY ? 4
                                                              : 1;
@@ -561,8 +562,7 @@ void acc_agent_init(struct acc_agent *a, const struct acc_world *w, int m)
     a->m = m;
     a->power = PWR_OFF;
     a->spool = calloc(ACC_SPOOL_MAX, sizeof(*a->spool));
-    a->rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(m + 1) * 0x100000001b3ull) ^
-             (uint64_t)w->t0;
+    a->rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(m + 1) * 0x100000001b3ull) ^ (uint64_t)w->t0;
     a->lldp_sw = a->lldp_port = -1;
 }
 
@@ -598,8 +598,7 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
     int wanted = acc_world_agent_wanted(w, a->m, t, &why);
     if (a->running && !wanted) {
         if (why && why->kind == INC_AGENT_STOP) {
-            gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_STOP, "agent stopping", f,
-                 verbose);
+            gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_STOP, "agent stopping", f, verbose);
             a->run_status = 2;
             a->run_alive = wall(w, a, t);
         }

@@ -88,8 +88,7 @@ void acc_ask_history(struct whb_store *st, const struct acc_timeline *tl, struct
     }
     if (again) {
         snprintf(it->later, sizeof(it->later), "%s", whb_reason_info(x.reason)->id);
-        snprintf(it->later_conf, sizeof(it->later_conf), "%s",
-                 whb_confidence_name(x.confidence));
+        snprintf(it->later_conf, sizeof(it->later_conf), "%s", whb_confidence_name(x.confidence));
         return;
     }
     it->gap_start = gaps[best].start_ms;

@@ -21,7 +21,7 @@ struct acc_feed {
     struct whb_store *st;
     struct arrival *q;
     int n, cap;
-    int up;           /* the collector process runs */
+    int up; /* the collector process runs */
     int64_t next_alive;
     int64_t t0;
     unsigned stored, duplicates, refused;
@@ -97,11 +97,8 @@ int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
         if (!f->up) {
             f->refused++; /* in flight when the collector died: never acknowledged */
         } else if (whb_wire_report_unpack(a->buf, a->len, &r, why, sizeof(why)) == 0) {
-            struct whb_store_report in = {.report = r,
-                                          .mode = WHB_IDENTITY_KEY,
-                                          .enrolling = 1,
-                                          .now_ms = a->at,
-                                          .grace = 3};
+            struct whb_store_report in = {
+                .report = r, .mode = WHB_IDENTITY_KEY, .enrolling = 1, .now_ms = a->at, .grace = 3};
             struct whb_store_result res;
             memset(in.key_hash, a->machine + 1, sizeof(in.key_hash));
             if (f->st->ops->put_report(f->st, &in, &res)) {
@@ -152,8 +149,9 @@ int acc_feed_collector(struct acc_feed *f, const struct acc_world *w, int64_t t,
         rc = mark(f, MARK_START, t);
         f->next_alive = t + ALIVE_EVERY_MS;
         if (verbose && t > w->t0)
-            printf("  +%02lld:%02lld:%02lld collector started\n", (long long)((t - w->t0) / 3600000),
-                   (long long)((t - w->t0) / 60000 % 60), (long long)((t - w->t0) / 1000 % 60));
+            printf("  +%02lld:%02lld:%02lld collector started\n",
+                   (long long)((t - w->t0) / 3600000), (long long)((t - w->t0) / 60000 % 60),
+                   (long long)((t - w->t0) / 1000 % 60));
     } else if (!up && f->up) {
         f->up = 0;
         /* A clean stop leaves its mark; a kill -9 leaves a run with no stop. */

@@ -22,11 +22,11 @@
 #define AP_SET     "wireless_association", "lost_connectivity", "turned_off"
 
 static const char *inc_names[INC_KIND_COUNT_] = {
-    "shutdown",   "power_cut",       "hibernate",     "sleep",       "sleep_silent",
-    "fast_startup", "modern_standby", "cable",        "port_shut",   "switch_down",
-    "uplink",     "room_power",      "dhcp_lost",     "route_lost",  "flap",
-    "wifi_auth",  "ap_auth",         "move",          "admin_down",  "agent_stop",
-    "agent_crash", "collector_kill", "collector_stop", "wsus_503",   "wsus_refused",
+    "shutdown",      "power_cut",      "hibernate",      "sleep",      "sleep_silent",
+    "fast_startup",  "modern_standby", "cable",          "port_shut",  "switch_down",
+    "uplink",        "room_power",     "dhcp_lost",      "route_lost", "flap",
+    "wifi_auth",     "ap_auth",        "move",           "admin_down", "agent_stop",
+    "agent_crash",   "collector_kill", "collector_stop", "wsus_503",   "wsus_refused",
     "updsvc_stopped"};
 
 const char *acc_inc_name(enum acc_inc_kind k)
@@ -86,8 +86,8 @@ static void fleet(struct acc_timeline *tl, struct acc_rng *r)
     w->n_sw = 3;
     for (int s = 0; s < w->n_sw; s++) {
         snprintf(w->sw[s].name, sizeof(w->sw[s].name), "%s", names[s]);
-        snprintf(w->sw[s].chassis, sizeof(w->sw[s].chassis), "9a:fd:23:c3:%02x:%02x", (unsigned)((16 + s) & 255),
-                 (unsigned)(tl->index & 255));
+        snprintf(w->sw[s].chassis, sizeof(w->sw[s].chassis), "9a:fd:23:c3:%02x:%02x",
+                 (unsigned)((16 + s) & 255), (unsigned)(tl->index & 255));
         w->sw[s].subnet = 11 + s;
     }
     snprintf(w->ap.bssid, sizeof(w->ap.bssid), "a0:b1:c2:d3:e4:%02x", (unsigned)(tl->index & 255));
@@ -157,6 +157,11 @@ static void later_noise(struct acc_timeline *tl, struct acc_rng *r, int64_t afte
     int64_t h = after + acc_rng_ms(r, 60, 240);
     inc(tl, INC_HIBERNATE, n1, -1, h, h + 12 * MIN);
     inc(tl, INC_CABLE, n2, -1, h + MIN, h + 7 * MIN);
+    /* The machine itself goes to sleep minutes after its history was first asked. */
+    if (a >= 0 && acc_rng_chance(r, 50)) {
+        int64_t z = after + acc_rng_ms(r, 0, 90);
+        inc(tl, INC_HIBERNATE, a, -1, z, z + 6 * MIN);
+    }
 }
 
 static int wired_target(struct acc_rng *r)
@@ -215,19 +220,44 @@ enum scen {
     SC_COUNT_
 };
 
-static const char *scen_names[SC_COUNT_] = {
-    "shutdown",        "power_cut",        "hibernate",         "sleep",
-    "sleep_silent",    "fast_startup",     "modern_standby",    "cable",
-    "cable_long",      "port_one",         "ports_group",       "switch_down",
-    "uplink",          "uplink+hib_before", "uplink+hib_during", "room_power",
-    "dhcp_lost",       "route_lost",       "faulty_adapter",    "wifi_8021x",
-    "ap_8021x",        "move",             "never_returns",     "adapter_disabled",
-    "agent_stop",      "agent_crash",      "collector_kill",    "collector_stop",
-    "wsus_503",        "wsus_refused",     "update_service",    "no_agent",
-    "port+wsus_503",   "crash_in_cable",   "hibernate+collector"};
+static const char *scen_names[SC_COUNT_] = {"shutdown",
+                                            "power_cut",
+                                            "hibernate",
+                                            "sleep",
+                                            "sleep_silent",
+                                            "fast_startup",
+                                            "modern_standby",
+                                            "cable",
+                                            "cable_long",
+                                            "port_one",
+                                            "ports_group",
+                                            "switch_down",
+                                            "uplink",
+                                            "uplink+hib_before",
+                                            "uplink+hib_during",
+                                            "room_power",
+                                            "dhcp_lost",
+                                            "route_lost",
+                                            "faulty_adapter",
+                                            "wifi_8021x",
+                                            "ap_8021x",
+                                            "move",
+                                            "never_returns",
+                                            "adapter_disabled",
+                                            "agent_stop",
+                                            "agent_crash",
+                                            "collector_kill",
+                                            "collector_stop",
+                                            "wsus_503",
+                                            "wsus_refused",
+                                            "update_service",
+                                            "no_agent",
+                                            "port+wsus_503",
+                                            "crash_in_cable",
+                                            "hibernate+collector"};
 
 /* The machine asked about while its silence lasts. */
-#define ASK_NOW(tl, m, s, e, r, now_capped, ...)                                                      \
+#define ASK_NOW(tl, m, s, e, r, now_capped, ...)                                                   \
     item(tl, PHASE_NOW, m, ask_in(r, s, e), 0, now_capped, __VA_ARGS__, NULL)
 
 void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
@@ -244,7 +274,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     int64_t s = w->t0 + 15 * MIN + acc_rng_ms(&r, 0, 300);
     int64_t e = s + acc_rng_ms(&r, 8 * 60, 30 * 60);
     int m = -1, m2 = -1, last = 0;
-    int64_t end_at = e; /* when the last silence ends */
+    int64_t end_at = 0; /* when the last silence ends (0: at e) */
 
     switch (sc) {
     case SC_SHUTDOWN:
@@ -281,12 +311,14 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     case SC_FAST_STARTUP:
         /* The gasp says hibernate; only the hybrid boot on return says it was a shutdown. */
         m = wired_target(&r);
+        w->m[m].windows = 1;
         inc(tl, INC_FAST_STARTUP, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 1, "turned_off", "hibernation");
         item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
         break;
     case SC_MODERN_STANDBY:
         m = any_target(&r);
+        w->m[m].windows = 1;
         inc(tl, INC_MODERN_STANDBY, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 0, "sleep");
         item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
@@ -321,7 +353,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     case SC_ROOM_POWER:
     case SC_UPLINK_HIB_BEFORE:
     case SC_UPLINK_HIB_DURING: {
-        enum acc_inc_kind k = sc == SC_SWITCH_DOWN ? INC_SWITCH_DOWN
+        enum acc_inc_kind k = sc == SC_SWITCH_DOWN  ? INC_SWITCH_DOWN
                               : sc == SC_ROOM_POWER ? INC_ROOM_POWER
                                                     : INC_UPLINK;
         inc(tl, k, -1, 0, s, e);
@@ -345,8 +377,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
             inc(tl, INC_HIBERNATE, 3, -1, s + 3 * MIN, e + 5 * MIN);
             item(tl, PHASE_NOW, 3, ask_in(&r, s + 3 * MIN, e), 0, 1, "lost_connectivity",
                  SWITCH_SET, "hibernation", NULL);
-            item(tl, PHASE_HISTORY, 3, s, e + 5 * MIN, 0, "lost_connectivity", "hibernation",
-                 NULL);
+            item(tl, PHASE_HISTORY, 3, s, e + 5 * MIN, 0, "lost_connectivity", "hibernation", NULL);
             end_at = e + 5 * MIN;
         }
         break;
@@ -455,6 +486,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     }
     case SC_UPDSVC:
         m = any_target(&r);
+        w->m[m].windows = 1; /* only Windows tells the update service's state */
         inc(tl, INC_UPDSVC_STOPPED, m, -1, s, e + 30 * MIN);
         item(tl, PHASE_NOW, m, s + 4 * MIN, 0, 0, "update_service_stopped", NULL);
         end_at = s + 10 * MIN;
@@ -496,6 +528,23 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     }
     case SC_COUNT_:
         break;
+    }
+    if (!end_at)
+        end_at = e;
+    /* Once back, `why` must say it reports (or what WSUS does to everyone then): a WSUS probe
+     * that failed while the machine was offline is not a WSUS problem. */
+    for (int k = 0, n = tl->n_items; k < n; k++) {
+        const struct acc_item *h = &tl->items[k];
+        if (h->phase != PHASE_HISTORY)
+            continue;
+        const char *t = "reporting";
+        int64_t at = h->inc_end + 7 * MIN;
+        for (int j = 0; j < w->n_inc; j++)
+            if (at >= w->inc[j].start && at < w->inc[j].end)
+                t = w->inc[j].kind == INC_WSUS_503       ? "wsus_unavailable"
+                    : w->inc[j].kind == INC_WSUS_REFUSED ? "wsus_unreachable"
+                                                         : t;
+        item(tl, PHASE_BACK, h->machine, h->inc_start, h->inc_end, 0, t, NULL);
     }
     /* A healthy neighbour on another switch, asked at the same time: it is reporting. */
     if (tl->n_items && tl->items[0].phase == PHASE_NOW && sc != SC_NO_AGENT &&

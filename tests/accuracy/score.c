@@ -45,7 +45,7 @@ struct acc_score {
     struct phase_score ph[PHASE_COUNT_];
     unsigned conf_n[3], conf_right[3];
     unsigned stable_n, unstable;
-    unsigned timelines;
+    unsigned timelines, not_silent;
     char *examples[F_COUNT_][MAX_EXAMPLES];
     unsigned n_fail[F_COUNT_];
     const char *scen[MAX_SCEN];
@@ -55,16 +55,26 @@ struct acc_score {
 
 static const struct {
     const char *id, *abbr;
-} abbrs[] = {{"turned_off", "OFF"},          {"lost_connectivity", "LOST"},
-             {"cable_unplugged", "CABL"},    {"faulty_adapter", "FAUL"},
-             {"port_disabled", "PORT"},      {"wireless_association", "WIFI"},
-             {"hibernation", "HIB"},         {"removed", "REMV"},
-             {"adapter_disabled", "ADIS"},   {"sleep", "SLP"},
-             {"wsus_unavailable", "W503"},   {"wsus_unreachable", "WUNR"},
-             {"update_service_stopped", "WUAU"}, {"agent_stopped", "ASTP"},
-             {"agent_crashed", "ACRS"},      {"collector_unavailable", "COLL"},
-             {"no_agent", "NOAG"},           {"reporting", "REP"},
-             {"unknown", "UNKN"},            {"(no gap)", "NOGP"}};
+} abbrs[] = {{"turned_off", "OFF"},
+             {"lost_connectivity", "LOST"},
+             {"cable_unplugged", "CABL"},
+             {"faulty_adapter", "FAUL"},
+             {"port_disabled", "PORT"},
+             {"wireless_association", "WIFI"},
+             {"hibernation", "HIB"},
+             {"removed", "REMV"},
+             {"adapter_disabled", "ADIS"},
+             {"sleep", "SLP"},
+             {"wsus_unavailable", "W503"},
+             {"wsus_unreachable", "WUNR"},
+             {"update_service_stopped", "WUAU"},
+             {"agent_stopped", "ASTP"},
+             {"agent_crashed", "ACRS"},
+             {"collector_unavailable", "COLL"},
+             {"no_agent", "NOAG"},
+             {"reporting", "REP"},
+             {"unknown", "UNKN"},
+             {"(no gap)", "NOGP"}};
 
 static const char *abbr(const char *id)
 {
@@ -132,8 +142,11 @@ static void describe(const struct acc_timeline *tl, const struct acc_item *it, c
     } while (0)
     PUT("--seed %llu --only %u  %s %s| %s %s at +%llds", (unsigned long long)tl->seed, tl->index,
         tl->scenario, tl->modifiers, it->machine >= 0 ? w->m[it->machine].fqdn : "pc-ghost",
-        it->phase == PHASE_NOW ? "why" : "history", (long long)((it->ask_at - w->t0) / 1000));
-    if (it->phase == PHASE_HISTORY)
+        it->phase == PHASE_HISTORY ? "history"
+        : it->phase == PHASE_BACK  ? "why (back)"
+                                   : "why",
+        (long long)((it->ask_at - w->t0) / 1000));
+    if (it->phase != PHASE_NOW)
         PUT(" (silence +%llds..+%llds)", (long long)((it->inc_start - w->t0) / 1000),
             (long long)((it->inc_end - w->t0) / 1000));
     PUT("\n      truth %s", it->truth);
@@ -248,9 +261,15 @@ static void add_item(struct acc_score *s, const struct acc_timeline *tl, const s
 void acc_score_add(struct acc_score *s, const struct acc_timeline *tl)
 {
     s->timelines++;
-    for (int i = 0; i < tl->n_items; i++)
-        if (tl->items[i].asked)
+    for (int i = 0; i < tl->n_items; i++) {
+        if (tl->items[i].asked == 1)
             add_item(s, tl, &tl->items[i]);
+        else if (tl->items[i].asked == -2 && s->not_silent++ < 3)
+            fprintf(stderr,
+                    "whb-accuracy: generator check: --seed %llu --only %u: %s still "
+                    "reported when asked as silent\n",
+                    (unsigned long long)tl->seed, tl->index, tl->w.m[tl->items[i].machine].fqdn);
+    }
 }
 
 static double pct(unsigned a, unsigned b)
@@ -266,8 +285,9 @@ static void print_matrix(const struct acc_score *s, enum acc_phase ph)
         for (int c = 0; c < s->n_labels; c++)
             if (p->mat[r][c])
                 used[c] = rows[r] = 1;
-    printf("\nconfusion matrix, %s (rows: truth, columns: answer)\n%-24s",
-           ph == PHASE_NOW ? "while silent (why)" : "after return (history)", "");
+    static const char *what[PHASE_COUNT_] = {"while silent (why)", "after return (history)",
+                                             "once back (why)"};
+    printf("\nconfusion matrix, %s (rows: truth, columns: answer)\n%-24s", what[ph], "");
     for (int c = 0; c < s->n_labels; c++)
         if (used[c])
             printf("%5.4s", abbr(s->labels[c]));
@@ -293,9 +313,12 @@ static void print_phase(const struct acc_score *s, enum acc_phase ph)
     printf("%-8s %6u asked: right %u, unknown where indistinguishable %u (%.1f %% right or "
            "honest); wrong %u, high and wrong %u (of which over-confident %u), alternatives "
            "missing %u, unknown with evidence %u, no gap %u\n",
-           ph == PHASE_NOW ? "why" : "history", p->total, p->right, p->unknown_honest,
-           pct(p->right + p->unknown_honest, p->total), p->wrong + p->overconfident,
-           p->wrong_high, p->overconfident, p->missing_alt, p->unknown_missed, p->no_gap);
+           ph == PHASE_NOW       ? "why"
+           : ph == PHASE_HISTORY ? "history"
+                                 : "why back",
+           p->total, p->right, p->unknown_honest, pct(p->right + p->unknown_honest, p->total),
+           p->wrong + p->overconfident, p->wrong_high, p->overconfident, p->missing_alt,
+           p->unknown_missed, p->no_gap);
 }
 
 int acc_score_print(const struct acc_score *s, unsigned examples)
@@ -307,12 +330,13 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
     printf("\n");
     print_matrix(s, PHASE_NOW);
     print_matrix(s, PHASE_HISTORY);
+    print_matrix(s, PHASE_BACK);
 
-    printf("\nper scenario (right or honest / asked)      why        history\n");
+    printf("\nper scenario (right or honest / asked)      why        history     why back\n");
     for (int i = 0; i < s->n_scen; i++)
-        printf("  %-28s %5u/%-5u  %5u/%-5u\n", s->scen[i], s->scen_ok[i][PHASE_NOW],
-               s->scen_n[i][PHASE_NOW], s->scen_ok[i][PHASE_HISTORY],
-               s->scen_n[i][PHASE_HISTORY]);
+        printf("  %-28s %5u/%-5u  %5u/%-5u  %5u/%-5u\n", s->scen[i], s->scen_ok[i][PHASE_NOW],
+               s->scen_n[i][PHASE_NOW], s->scen_ok[i][PHASE_HISTORY], s->scen_n[i][PHASE_HISTORY],
+               s->scen_ok[i][PHASE_BACK], s->scen_n[i][PHASE_BACK]);
 
     if (examples) {
         for (int f = 0; f < F_COUNT_; f++) {
@@ -324,14 +348,16 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
         }
     }
 
-    unsigned wrong_high = now->wrong_high + hist->wrong_high;
+    unsigned wrong_high = now->wrong_high + hist->wrong_high + s->ph[PHASE_BACK].wrong_high;
     double p_now = pct(now->right + now->unknown_honest, now->total);
     double p_hist = pct(hist->right + hist->unknown_honest, hist->total);
+    double p_back = pct(s->ph[PHASE_BACK].right, s->ph[PHASE_BACK].total);
     double p_high = pct(s->conf_right[2], s->conf_n[2]);
     double p_med = pct(s->conf_right[1], s->conf_n[1]);
     printf("\n%u timelines\n", s->timelines);
     print_phase(s, PHASE_NOW);
     print_phase(s, PHASE_HISTORY);
+    print_phase(s, PHASE_BACK);
     printf("calibration: high right %u/%u (%.1f %%), medium %u/%u (%.1f %%), low %u/%u (%.1f "
            "%%)\n",
            s->conf_right[2], s->conf_n[2], p_high, s->conf_right[1], s->conf_n[1], p_med,
@@ -346,6 +372,7 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
         {"high confidence and wrong = 0", wrong_high == 0, ""},
         {"right while silent >= 95 %", p_now >= 95.0, ""},
         {"right after return >= 99 %", p_hist >= 99.0, ""},
+        {"once back, why right >= 99 %", p_back >= 99.0, ""},
         {"high right >= 99 %", p_high >= 99.0, ""},
         {"medium right >= 80 %", p_med >= 80.0, ""},
         {"past answers stable", s->unstable == 0, ""},
@@ -353,10 +380,14 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
     snprintf(goals[0].got, sizeof(goals[0].got), "%u", wrong_high);
     snprintf(goals[1].got, sizeof(goals[1].got), "%.1f %%", p_now);
     snprintf(goals[2].got, sizeof(goals[2].got), "%.1f %%", p_hist);
-    snprintf(goals[3].got, sizeof(goals[3].got), "%.1f %%", p_high);
-    snprintf(goals[4].got, sizeof(goals[4].got), "%.1f %%", p_med);
-    snprintf(goals[5].got, sizeof(goals[5].got), "%u changed", s->unstable);
-    int all = 1;
+    snprintf(goals[3].got, sizeof(goals[3].got), "%.1f %%", p_back);
+    snprintf(goals[4].got, sizeof(goals[4].got), "%.1f %%", p_high);
+    snprintf(goals[5].got, sizeof(goals[5].got), "%.1f %%", p_med);
+    snprintf(goals[6].got, sizeof(goals[6].got), "%u changed", s->unstable);
+    int all = s->not_silent == 0;
+    if (s->not_silent)
+        printf("generator check: %u machines still reported when asked as silent (not scored)\n",
+               s->not_silent);
     printf("goals:\n");
     for (size_t i = 0; i < sizeof(goals) / sizeof(goals[0]); i++) {
         printf("  %-4s %-32s %s\n", goals[i].met ? "met" : "MISS", goals[i].what, goals[i].got);

@@ -24,10 +24,34 @@ static void print_world(const struct acc_timeline *tl)
     for (int k = 0; k < w->n_inc; k++) {
         const struct acc_incident *i = &w->inc[k];
         printf("  incident %-15s %s%s +%llds .. %s%llds\n", acc_inc_name(i->kind),
-               i->machine >= 0 ? w->m[i->machine].fqdn : i->sw >= 0 ? w->sw[i->sw].name : "all",
+               i->machine >= 0 ? w->m[i->machine].fqdn
+               : i->sw >= 0    ? w->sw[i->sw].name
+                               : "all",
                "", (long long)((i->start - w->t0) / 1000), i->end == ACC_NEVER ? "never " : "+",
                i->end == ACC_NEVER ? 0LL : (long long)((i->end - w->t0) / 1000));
     }
+}
+
+/* Items whose truth is a silence: the collector must have missed three heartbeats. */
+static int should_be_silent(const struct acc_item *it)
+{
+    static const char *online[] = {"reporting",        "wsus_unavailable",
+                                   "wsus_unreachable", "update_service_stopped",
+                                   "no_agent",         "collector_unavailable"};
+    for (size_t i = 0; i < sizeof(online) / sizeof(online[0]); i++)
+        if (strcmp(it->truth, online[i]) == 0)
+            return 0;
+    return 1;
+}
+
+/* Back and online, not yet in the next incident. */
+static int back_again(const struct acc_world *w, int m, int64_t t)
+{
+    const struct acc_incident *why;
+    struct acc_link l;
+    acc_world_link(w, m, t, &l);
+    return acc_world_power(w, m, t, &why) == PWR_ON && acc_world_agent_wanted(w, m, t, &why) &&
+           l.path_ok;
 }
 
 int acc_timeline_run(struct acc_timeline *tl, int verbose)
@@ -57,19 +81,29 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
             struct acc_item *it = &tl->items[k];
             if (it->asked)
                 continue;
-            if (it->phase == PHASE_NOW && t >= it->ask_at)
-                acc_ask_now(acc_feed_store(f), tl, it, t);
-            else if (it->phase == PHASE_HISTORY && t >= it->inc_end + HISTORY_WAIT &&
-                     (agents[it->machine].last_ok > it->inc_end ||
-                      t >= it->inc_end + HISTORY_GIVE))
-                acc_ask_history(acc_feed_store(f), tl, it, t, 0);
-            if (it->asked && verbose)
+            if (it->phase == PHASE_NOW && t >= it->ask_at) {
+                if (should_be_silent(it) && it->machine >= 0 &&
+                    agents[it->machine].last_ok > t - (int64_t)(3 * w->interval_s + 5) * 1000)
+                    it->asked = -2; /* the generator's own check: it was not silent */
+                else
+                    acc_ask_now(acc_feed_store(f), tl, it, t);
+            } else if (it->phase != PHASE_NOW && t >= it->inc_end + HISTORY_WAIT &&
+                       (agents[it->machine].last_ok > it->inc_end ||
+                        t >= it->inc_end + HISTORY_GIVE)) {
+                if (it->phase == PHASE_HISTORY)
+                    acc_ask_history(acc_feed_store(f), tl, it, t, 0);
+                else if (back_again(w, it->machine, t))
+                    acc_ask_now(acc_feed_store(f), tl, it, t);
+                else
+                    it->asked = -1; /* gone again before it was asked: nothing to score */
+            }
+            if (it->asked == 1 && verbose)
                 acc_item_print(tl, it);
         }
     }
     for (int k = 0; k < tl->n_items && !rc; k++) {
         struct acc_item *it = &tl->items[k];
-        if (it->phase == PHASE_HISTORY && it->asked && it->gap_start) {
+        if (it->phase == PHASE_HISTORY && it->asked == 1 && it->gap_start) {
             acc_ask_history(acc_feed_store(f), tl, it, w->t_end, 1);
             if (verbose)
                 printf("  asked again at the end: %s (%s)\n", it->later, it->later_conf);

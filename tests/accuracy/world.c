@@ -3,7 +3,7 @@
  * observe only what a real agent could of it. */
 #include "acc.h"
 
-#define DHCP_MS      4000  /* Windows drops addresses with the link; DHCP takes them back */
+#define DHCP_MS      4000   /* Windows drops addresses with the link; DHCP takes them back */
 #define FLAP_MS      300000 /* a failing adapter flaps this long before it stays down */
 #define FLAP_CYCLE_S 45
 #define FLAP_DOWN_S  6
@@ -15,8 +15,8 @@ static int in(const struct acc_incident *i, int64_t t)
 
 static int hits_machine(const struct acc_world *w, const struct acc_incident *i, int m)
 {
-    return i->machine == m || (i->machine < 0 && i->sw >= 0 && !w->m[m].wireless &&
-                               w->m[m].sw == i->sw);
+    return i->machine == m ||
+           (i->machine < 0 && i->sw >= 0 && !w->m[m].wireless && w->m[m].sw == i->sw);
 }
 
 enum acc_power acc_world_power(const struct acc_world *w, int m, int64_t t,
@@ -112,8 +112,8 @@ static int carrier_at(const struct acc_world *w, int m, int64_t t, int *sw, int 
             up &= !(!w->m[m].wireless && *sw == i->sw);
             break;
         case INC_FLAP:
-            if (i->machine == m && (t - i->start >= FLAP_MS ||
-                                    (t - i->start) / 1000 % FLAP_CYCLE_S < FLAP_DOWN_S))
+            if (i->machine == m &&
+                (t - i->start >= FLAP_MS || (t - i->start) / 1000 % FLAP_CYCLE_S < FLAP_DOWN_S))
                 up = 0;
             break;
         case INC_WIFI_AUTH:
@@ -150,8 +150,8 @@ void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link
     }
     o->carrier = carrier_at(w, m, t, &o->sw, &o->port, &o->wifi_fail);
     /* Windows forgets the lease with the link; DHCP takes a few seconds after it returns. */
-    o->has_addr = o->carrier && (!w->m[m].windows || carrier_at(w, m, t - DHCP_MS, &sw2, &port2,
-                                                                 &f2));
+    o->has_addr =
+        o->carrier && (!w->m[m].windows || carrier_at(w, m, t - DHCP_MS, &sw2, &port2, &f2));
     o->has_gw = o->has_addr;
     int uplink = 1;
     for (int k = 0; k < w->n_inc; k++) {
