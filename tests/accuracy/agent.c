@@ -52,7 +52,7 @@ static struct acc_ev *record(struct acc_agent *a, const struct acc_world *w, int
     snprintf(e->adapter, sizeof(e->adapter), "%s", w->m[a->m].wireless ? "wlan0" : "eth0");
     snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
     if (verbose) {
-        char c[16];
+        char c[48];
         clock_str(w->t0, t, c, sizeof(c));
         printf("  %s %-6s event %-16s %s\n", c, w->m[a->m].fqdn, whb_wire_event_kind_name(kind),
                e->detail);
@@ -268,7 +268,7 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
         uint8_t *buf = pack(a, w, t, next_seq(a), n, last_gasp, &len);
         if (!buf || !transmit(a, w, t, link_t, f, buf, len, &curl, &err)) {
             if (verbose) {
-                char c[16];
+                char c[48];
                 clock_str(w->t0, t, c, sizeof(c));
                 printf("  %s %-6s send failed: %s\n", c, w->m[a->m].fqdn, err);
             }

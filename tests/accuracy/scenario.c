@@ -17,8 +17,10 @@
 #define NOGASP_WIFI                                                                                \
     "turned_off", "wireless_association", "removed", "lost_connectivity", "agent_crashed"
 /* A group of one switch's machines silent together, others reporting. */
-#define GROUP_SET  "port_disabled", "lost_connectivity", "turned_off"
-#define SWITCH_SET "lost_connectivity", "turned_off", "port_disabled"
+#define GROUP_SET "port_disabled", "lost_connectivity", "turned_off"
+/* Every machine of a switch silent: the switch or what is beyond it (or the room's power), not
+ * "the port" - no link event has arrived to say the links went down. */
+#define SWITCH_SET "lost_connectivity", "turned_off"
 #define AP_SET     "wireless_association", "lost_connectivity", "turned_off"
 
 static const char *inc_names[INC_KIND_COUNT_] = {
