@@ -1,0 +1,175 @@
+/* The accuracy benchmark's shared types: a fleet and what happens to it (the world, with ground
+ * truth), the agents simulated from what they could observe, and the answers scored. Nothing
+ * here comes from collector/explain/: the generator knows the world, never the engine's rules. */
+#ifndef WHB_ACC_H
+#define WHB_ACC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ACC_MAX_MACHINES  12
+#define ACC_MAX_SWITCHES  3
+#define ACC_MAX_INCIDENTS 16
+#define ACC_MAX_ITEMS     24
+#define ACC_SET_MAX       8
+#define ACC_NEVER         INT64_MAX
+
+struct acc_rng {
+    uint64_t s;
+};
+void acc_rng_seed(struct acc_rng *r, uint64_t seed, uint64_t index);
+uint64_t acc_rng_next(struct acc_rng *r);
+unsigned acc_rng_below(struct acc_rng *r, unsigned n);
+int acc_rng_chance(struct acc_rng *r, unsigned pct);
+int64_t acc_rng_ms(struct acc_rng *r, int64_t lo_s, int64_t hi_s); /* lo..hi seconds, in ms */
+
+struct acc_switch {
+    char name[32], chassis[18];
+    int subnet; /* third octet of 10.20.<subnet>.0/24 */
+};
+
+struct acc_ap {
+    char bssid[18], ssid[32];
+    int subnet;
+};
+
+struct acc_machine {
+    char fqdn[64], id[40], mac[18];
+    int wireless, windows;
+    int sw, port;     /* where it is plugged in at the start (wired) */
+    int host;         /* last octet of its address */
+    int64_t skew_ms;  /* its clock minus the collector's */
+    int64_t start_ms; /* when its agent first starts */
+    unsigned lossy;   /* % of deliveries whose ack is lost or that arrive late */
+};
+
+/* What happens in the world. Times are the collector's clock (ms). */
+enum acc_inc_kind {
+    INC_SHUTDOWN,       /* orderly: SHUTDOWN last gasp, off, new boot on return */
+    INC_POWER_CUT,      /* no gasp, off, new boot */
+    INC_HIBERNATE,      /* HIBERNATE gasp, RESUME code 2 */
+    INC_SLEEP,          /* SUSPEND gasp, RESUME code 1 */
+    INC_SLEEP_SILENT,   /* no notification: SLEEP_DETECTED on return */
+    INC_FAST_STARTUP,   /* the user shut down with Fast Startup: HIBERNATE gasp, RESUME code 3 */
+    INC_MODERN_STANDBY, /* SUSPEND gasp, RESUME code 4 */
+    INC_CABLE,          /* the machine's cable pulled */
+    INC_PORT_SHUT,      /* its switch port shut by the network team */
+    INC_SWITCH_DOWN,    /* the access switch loses power: every port loses its link */
+    INC_UPLINK,         /* beyond the access switch: links stay up, nothing gets through */
+    INC_ROOM_POWER,     /* the switch and its machines lose power */
+    INC_DHCP_LOST,      /* lease gone, link up */
+    INC_ROUTE_LOST,     /* default route gone, link up */
+    INC_FLAP,           /* failing adapter: errors, short flaps, then down */
+    INC_WIFI_AUTH,      /* 802.1X fails for one machine */
+    INC_AP_AUTH,        /* 802.1X fails for every client of the access point (RADIUS) */
+    INC_MOVE,           /* unplugged, then on another switch and subnet (end: plugged in) */
+    INC_ADMIN_DOWN,     /* adapter disabled on the machine */
+    INC_AGENT_STOP,     /* service stopped: AGENT_STOP gasp */
+    INC_AGENT_CRASH,    /* agent killed; machine stays up; restarted at the end */
+    INC_COLLECTOR_KILL, /* collector killed (-9), restarted at the end */
+    INC_COLLECTOR_STOP, /* collector stopped cleanly, started at the end */
+    INC_WSUS_503,       /* WsusPool stopped: HTTP 503 */
+    INC_WSUS_REFUSED,   /* WSUS service down: connection refused */
+    INC_UPDSVC_STOPPED, /* wuauserv stopped on one machine */
+    INC_KIND_COUNT_
+};
+
+struct acc_incident {
+    enum acc_inc_kind kind;
+    int machine; /* -1 when it is not one machine's */
+    int sw;      /* switch (SWITCH_DOWN, UPLINK, ROOM_POWER, PORT_SHUT: -1 = machine's) */
+    int64_t start, end;
+    int to_sw, to_port; /* INC_MOVE */
+    unsigned code;      /* Wi-Fi: IEEE 802.11 reason/status code */
+};
+
+struct acc_world {
+    int64_t t0, t_end;
+    unsigned interval_s;
+    struct acc_switch sw[ACC_MAX_SWITCHES];
+    int n_sw;
+    struct acc_ap ap;
+    struct acc_machine m[ACC_MAX_MACHINES];
+    int n;
+    struct acc_incident inc[ACC_MAX_INCIDENTS];
+    int n_inc;
+};
+
+/* The world at time t, as it is (not as anyone observed it). */
+enum acc_power { PWR_ON, PWR_ASLEEP, PWR_OFF };
+enum acc_power acc_world_power(const struct acc_world *w, int m, int64_t t,
+                               const struct acc_incident **why);
+/* 0 when the agent process is held down (stopped or crashed); *why says by what. */
+int acc_world_agent_wanted(const struct acc_world *w, int m, int64_t t,
+                           const struct acc_incident **why);
+
+struct acc_link {
+    int admin_up, carrier;
+    int sw, port; /* wired: where the cable ends (-1 unplugged) */
+    int has_addr, has_gw;
+    int path_ok;         /* packets reach the data centre (collector, WSUS) */
+    unsigned wifi_fail;  /* 802.11 code of the failure that keeps it off, 0 none */
+    uint64_t crc_errors; /* cumulative */
+};
+void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link *out);
+int acc_world_collector_up(const struct acc_world *w, int64_t t);
+/* WSUS as seen from a machine with a working path: http status, curl code. */
+void acc_world_wsus(const struct acc_world *w, int64_t t, unsigned *http, int *curl);
+int acc_world_update_service(const struct acc_world *w, int m, int64_t t);
+int acc_world_subnet(const struct acc_world *w, int m, int sw);
+
+/* What is asked and what the right answer is. */
+/* NOW: `why` while silent; HISTORY: `history` after return; BACK: `why` once it is back. */
+enum acc_phase { PHASE_NOW, PHASE_HISTORY, PHASE_BACK, PHASE_COUNT_ };
+
+struct acc_item {
+    enum acc_phase phase;
+    int machine;                     /* -1: a host with no agent (no_agent) */
+    int64_t ask_at;                  /* NOW: when to ask; HISTORY: filled when asked */
+    int64_t inc_start, inc_end;      /* HISTORY, BACK: the silence (to find among the gaps) */
+    const char *truth;               /* what an admin would call it */
+    const char *accept[ACC_SET_MAX]; /* right answers (truth first) */
+    int n_accept;
+    int capped;   /* indistinguishable from the evidence: at most medium */
+    int alt_need; /* capped: how many others of the set must be alternatives */
+    /* Filled by asking. */
+    /* 1 asked; -1 not scored (gone again before asked); -2 the generator's check failed:
+     * asked as silent while its reports still arrived. */
+    int asked;
+    char answer[40], confidence[12], alts[ACC_SET_MAX][40];
+    int n_alts;
+    char summary[240];
+    char evidence[4][240];
+    int n_evidence;
+    int64_t gap_start;              /* HISTORY: the gap that was explained */
+    char later[40], later_conf[12]; /* HISTORY: the same gap asked again at the end */
+};
+
+struct acc_timeline {
+    uint64_t seed;
+    unsigned index;
+    const char *scenario;
+    char modifiers[80];
+    struct acc_world w;
+    struct acc_item items[ACC_MAX_ITEMS];
+    int n_items;
+};
+
+/* Makes timeline index of seed: fleet, incidents and the questions with their truth. */
+void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl);
+const char *acc_inc_name(enum acc_inc_kind k);
+
+struct whb_store;
+/* Runs the timeline through simulated agents, the real ingest and the real engine. */
+int acc_timeline_run(struct acc_timeline *tl, int verbose);
+
+/* Scoring. */
+struct acc_score;
+struct acc_score *acc_score_new(void);
+void acc_score_free(struct acc_score *s);
+void acc_score_add(struct acc_score *s, const struct acc_timeline *tl);
+/* Prints the matrices and figures; returns 1 when every goal is met. */
+int acc_score_print(const struct acc_score *s, unsigned examples);
+void acc_item_print(const struct acc_timeline *tl, const struct acc_item *it);
+
+#endif

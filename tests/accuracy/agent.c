@@ -1,0 +1,669 @@
+/* A simulated whb-agent: it sees the world only as the real agent can (its adapter, LLDP frames,
+ * power notifications, its own delivery attempts, WSUS probes) and emits what the real one
+ * emits (client/agent.c, state.c): events spooled before they are sent, a report per
+ * heartbeat or change carrying the oldest spooled events, last gasps, backoff while offline,
+ * undelivered heartbeats kept, an unclean-stop marker from its run file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "wire.h"
+
+#define EVENTS_PER_REPORT 256
+#define WSUS_EVERY_MS     900000
+#define LLDP_EVERY_MS     30000
+#define LLDP_HOLD_MS      150000
+#define SEQ_BLOCK         1000
+#define HOUR_MS           3600000
+#define WSUS_URL          "http://wsus.corp.example:8530/ClientWebService/client.asmx"
+
+static int64_t wall(const struct acc_world *w, const struct acc_agent *a, int64_t t)
+{
+    return t + w->m[a->m].skew_ms;
+}
+
+static uint64_t next_seq(struct acc_agent *a)
+{
+    if (a->next_seq > a->reserved)
+        a->reserved = a->next_seq + SEQ_BLOCK - 1;
+    return a->next_seq++;
+}
+
+static void clock_str(int64_t t0, int64_t t, char *buf, size_t len)
+{
+    int64_t s = (t - t0) / 1000;
+    snprintf(buf, len, "+%02lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60),
+             (long long)(s % 60));
+}
+
+static struct acc_ev *record(struct acc_agent *a, const struct acc_world *w, int64_t t, int kind,
+                             const char *detail, int verbose)
+{
+    if (a->n_spool >= ACC_SPOOL_MAX)
+        return NULL; /* the spool is full: the real agent drops what it cannot keep */
+    struct acc_ev *e = &a->spool[a->n_spool++];
+    memset(e, 0, sizeof(*e));
+    e->seq = next_seq(a);
+    snprintf(e->boot, sizeof(e->boot), "%s", a->boot);
+    e->at_ms = wall(w, a, t);
+    e->mono_ms = (uint64_t)(t - a->boot_t);
+    e->kind = kind;
+    snprintf(e->adapter, sizeof(e->adapter), "%s", w->m[a->m].wireless ? "wlan0" : "eth0");
+    snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
+    if (verbose) {
+        char c[48];
+        clock_str(w->t0, t, c, sizeof(c));
+        printf("  %s %-6s event %-16s %s\n", c, w->m[a->m].fqdn, whb_wire_event_kind_name(kind),
+               e->detail);
+    }
+    return e;
+}
+
+static unsigned backoff_next(struct acc_agent *a)
+{
+    uint64_t ceiling = 1000;
+    for (unsigned i = 0; i < a->attempt && ceiling < 300000; i++)
+        ceiling *= 2;
+    if (ceiling > 300000)
+        ceiling = 300000;
+    if (a->attempt < 64)
+        a->attempt++;
+    a->rng ^= a->rng << 13;
+    a->rng ^= a->rng >> 7;
+    a->rng ^= a->rng << 17;
+    uint64_t d = a->rng % (ceiling + 1);
+    return (unsigned)(d < 500 ? 500 : d);
+}
+
+static unsigned roll(struct acc_agent *a, unsigned n)
+{
+    a->rng ^= a->rng << 13;
+    a->rng ^= a->rng >> 7;
+    a->rng ^= a->rng << 17;
+    return (unsigned)(a->rng % n);
+}
+
+/* The report, packed as the real encoder would (snapshot + oldest events). */
+static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64_t t, uint64_t seq,
+                     int n_ev, int last_gasp, size_t *len)
+{
+    const struct acc_machine *mc = &w->m[a->m];
+    char addr[24], gw[16], chassis[18] = "", port[16] = "", sysname[32] = "", ssid[32] = "",
+                           bssid[18] = "", err[80] = "", url[] = WSUS_URL;
+    char *addrs[1] = {addr};
+    Whb__V1__Machine machine = WHB__V1__MACHINE__INIT;
+    machine.machine_id = (char *)mc->id;
+    machine.fqdn = (char *)mc->fqdn;
+    machine.domain = "corp.example";
+    machine.os = mc->windows ? "Windows 11 Enterprise 23H2" : "Debian GNU/Linux 12";
+    machine.agent_version = "0.1.0";
+
+    Whb__V1__Counters counters = WHB__V1__COUNTERS__INIT;
+    counters.rx_errors = a->obs.crc;
+    counters.rx_crc_errors = a->obs.crc;
+    counters.carrier_changes = a->obs.carrier_changes;
+    whb_adapter ad = WHB__V1__ADAPTER__INIT;
+    ad.name = mc->wireless ? "wlan0" : "eth0";
+    ad.type = mc->wireless ? WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_WIRELESS
+                           : WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_ETHERNET;
+    ad.mac = (char *)mc->mac;
+    ad.admin_up = a->obs.admin_up;
+    ad.oper_state = !a->obs.admin_up ? WHB__V1__OPER_STATE__OPER_STATE_DOWN
+                    : a->obs.carrier ? WHB__V1__OPER_STATE__OPER_STATE_UP
+                                     : WHB__V1__OPER_STATE__OPER_STATE_LOWER_LAYER_DOWN;
+    ad.carrier = a->obs.carrier;
+    ad.speed_mbps = a->obs.carrier ? (mc->wireless ? 300 : 1000) : 0;
+    ad.mtu = 1500;
+    snprintf(addr, sizeof(addr), "%s", a->obs.addr);
+    snprintf(gw, sizeof(gw), "%s", a->obs.gw);
+    ad.addresses = addrs;
+    ad.n_addresses = addr[0] ? 1 : 0;
+    ad.gateway = gw;
+    ad.counters = &counters;
+    Whb__V1__Wireless wifi = WHB__V1__WIRELESS__INIT;
+    if (mc->wireless) {
+        if (a->obs.assoc) {
+            snprintf(ssid, sizeof(ssid), "%s", w->ap.ssid);
+            snprintf(bssid, sizeof(bssid), "%s", w->ap.bssid);
+        }
+        wifi.ssid = ssid;
+        wifi.bssid = bssid;
+        wifi.signal_dbm = a->obs.assoc ? -55 : 0;
+        wifi.associated = a->obs.assoc;
+        ad.wireless = &wifi;
+    }
+    Whb__V1__Lldp lldp = WHB__V1__LLDP__INIT;
+    if (!mc->wireless && a->obs.lldp_sw >= 0) {
+        snprintf(chassis, sizeof(chassis), "%s", w->sw[a->obs.lldp_sw].chassis);
+        snprintf(sysname, sizeof(sysname), "%s", w->sw[a->obs.lldp_sw].name);
+        snprintf(port, sizeof(port), "Gi1/0/%d", a->obs.lldp_port);
+        lldp.chassis_id = chassis;
+        lldp.port_id = port;
+        lldp.system_name = sysname;
+        lldp.port_description = "";
+        ad.lldp = &lldp;
+    }
+    whb_adapter *ads[1] = {&ad};
+    Whb__V1__WsusProbe probe = WHB__V1__WSUS_PROBE__INIT;
+    whb_snapshot snap = WHB__V1__SNAPSHOT__INIT;
+    snap.power_source = WHB__V1__POWER_SOURCE__POWER_SOURCE_AC;
+    snap.adapters = ads;
+    snap.n_adapters = 1;
+    if (a->wsus_at) {
+        probe.url = url;
+        probe.at_ms = a->wsus_at;
+        probe.http_status = a->wsus_http;
+        probe.curl_code = a->wsus_curl;
+        if (a->wsus_curl)
+            snprintf(err, sizeof(err), "curl error %d", a->wsus_curl);
+        else if (a->wsus_http >= 400)
+            snprintf(err, sizeof(err), "HTTP %u", a->wsus_http);
+        probe.error = err;
+        probe.latency_ms = 12;
+        probe.service_known = mc->windows;
+        probe.service_running = a->obs.service;
+        snap.wsus = &probe;
+    }
+    whb_event *evs = calloc((size_t)(n_ev ? n_ev : 1), sizeof(*evs));
+    whb_event **ptrs = calloc((size_t)(n_ev ? n_ev : 1), sizeof(*ptrs));
+    uint8_t *buf = NULL;
+    if (!evs || !ptrs)
+        goto done;
+    for (int i = 0; i < n_ev; i++) {
+        const struct acc_ev *e = &a->spool[i];
+        whb__v1__event__init(&evs[i]);
+        evs[i].seq = e->seq;
+        evs[i].boot_id = (char *)e->boot;
+        evs[i].at_ms = e->at_ms;
+        evs[i].mono_ms = e->mono_ms;
+        evs[i].kind = (Whb__V1__EventKind)e->kind;
+        evs[i].adapter = (char *)e->adapter;
+        evs[i].reason_code = e->code;
+        evs[i].detail = (char *)e->detail;
+        evs[i].since_ms = e->since_ms;
+        evs[i].http_status = e->http;
+        evs[i].curl_code = e->curl;
+        ptrs[i] = &evs[i];
+    }
+    whb_report r = WHB__V1__REPORT__INIT;
+    r.schema_version = WHB_WIRE_SCHEMA_VERSION;
+    r.machine = &machine;
+    r.boot_id = (char *)a->boot;
+    r.seq = seq;
+    r.sent_at_ms = wall(w, a, t);
+    r.mono_ms = (uint64_t)(t - a->boot_t);
+    r.interval_s = w->interval_s;
+    r.snapshot = &snap;
+    r.events = ptrs;
+    r.n_events = (size_t)n_ev;
+    r.last_gasp = last_gasp;
+    buf = whb_wire_report_pack(&r, len);
+done:
+    free(evs);
+    free(ptrs);
+    return buf;
+}
+
+/* What a send attempt meets: the path as it is at link_t, the collector as it is at t. */
+static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, int64_t link_t,
+                    struct acc_feed *f, uint8_t *buf, size_t len, int *curl, const char **err)
+{
+    struct acc_link l;
+    acc_world_link(w, a->m, link_t, &l);
+    *curl = 0;
+    if (!l.carrier || !l.admin_up)
+        *curl = 7, *err = "Failed to connect: Network is unreachable";
+    else if (!l.has_addr)
+        *curl = 6, *err = "Could not resolve host: whb.corp.example";
+    else if (!l.has_gw)
+        *curl = 7, *err = "Failed to connect: Network is unreachable";
+    else if (!l.path_ok)
+        *curl = 28, *err = "Connection timed out after 5000 milliseconds";
+    else if (!acc_world_collector_up(w, t))
+        *curl = 7, *err = "Failed to connect to whb.corp.example port 8443: Connection refused";
+    if (*curl) {
+        free(buf);
+        return 0;
+    }
+    unsigned lossy = w->m[a->m].lossy;
+    if (lossy && roll(a, 100) < lossy) {
+        /* Stored, but the agent never hears so: the ack is lost, or the report arrives after
+         * the agent gave up on it (and after its resend). */
+        int late = roll(a, 2);
+        acc_feed_send(f, a->m, t + (late ? 12000 + (int64_t)roll(a, 8000) : 150), buf, len);
+        *curl = 28;
+        *err = "Operation timed out after 10000 milliseconds with 0 bytes received";
+        return 0;
+    }
+    acc_feed_send(f, a->m, t + 20 + (int64_t)roll(a, 200), buf, len);
+    return 1;
+}
+
+static void note_failure(struct acc_agent *a, const struct acc_world *w, int64_t t, int curl,
+                         const char *err, int verbose)
+{
+    char cls[32];
+    snprintf(cls, sizeof(cls), "%d/0", curl);
+    if (strcmp(cls, a->failure_class) != 0 || wall(w, a, t) - a->failure_event_at >= HOUR_MS) {
+        struct acc_ev *e =
+            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED, err, verbose);
+        if (e)
+            e->curl = curl;
+        snprintf(a->failure_class, sizeof(a->failure_class), "%s", cls);
+        a->failure_event_at = wall(w, a, t);
+    }
+    a->failing = 1;
+}
+
+static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int64_t link_t,
+                 int last_gasp, struct acc_feed *f, int verbose)
+{
+    int rounds = 0;
+    do {
+        int n = a->n_spool < EVENTS_PER_REPORT ? a->n_spool : EVENTS_PER_REPORT;
+        size_t len = 0;
+        int curl = 0;
+        const char *err = "";
+        uint8_t *buf = pack(a, w, t, next_seq(a), n, last_gasp, &len);
+        if (!buf || !transmit(a, w, t, link_t, f, buf, len, &curl, &err)) {
+            if (verbose) {
+                char c[48];
+                clock_str(w->t0, t, c, sizeof(c));
+                printf("  %s %-6s send failed: %s\n", c, w->m[a->m].fqdn, err);
+            }
+            note_failure(a, w, t, curl, err, verbose);
+            a->retry_at = t + backoff_next(a);
+            return 0;
+        }
+        memmove(a->spool, a->spool + n, (size_t)(a->n_spool - n) * sizeof(*a->spool));
+        a->n_spool -= n;
+        a->failing = 0;
+        a->failure_class[0] = '\0';
+        a->attempt = 0;
+        a->last_ok = t;
+    } while (a->n_spool > 0 && ++rounds < 64);
+    a->run_alive = wall(w, a, t);
+    a->want_flush = 0;
+    a->retry_at = 0;
+    return 1;
+}
+
+static void observe(struct acc_agent *a, const struct acc_world *w, int64_t t,
+                    const struct acc_link *l, struct acc_obs *o)
+{
+    const struct acc_machine *mc = &w->m[a->m];
+    memset(o, 0, sizeof(*o));
+    o->admin_up = l->admin_up;
+    o->carrier = l->carrier;
+    o->assoc = mc->wireless && l->carrier;
+    o->service = acc_world_update_service(w, a->m, t);
+    if (l->has_addr) {
+        int net = acc_world_subnet(w, a->m, l->sw);
+        snprintf(o->addr, sizeof(o->addr), "10.20.%d.%d/24", net, mc->host);
+        if (l->has_gw)
+            snprintf(o->gw, sizeof(o->gw), "10.20.%d.1", net);
+    }
+    o->crc = l->crc_errors;
+    o->carrier_changes = a->obs.carrier_changes + (a->obs.carrier != l->carrier);
+    o->lldp_sw = a->obs.lldp_sw;
+    o->lldp_port = a->obs.lldp_port;
+}
+
+/* state.c's differ, on this one adapter. */
+static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, const struct acc_obs *x,
+                 const struct acc_obs *y, int verbose)
+{
+    char d[128];
+    struct acc_ev *e;
+    int any = 0;
+    if (x->admin_up != y->admin_up)
+        any = !!record(a, w, t,
+                       y->admin_up ? WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_UP
+                                   : WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_DOWN,
+                       "", verbose);
+    if (y->admin_up && x->carrier != y->carrier) {
+        if (y->carrier)
+            snprintf(d, sizeof(d), "%d Mb/s carrier_changes %llu", w->m[a->m].wireless ? 300 : 1000,
+                     (unsigned long long)y->carrier_changes);
+        else
+            snprintf(d, sizeof(d), "carrier_changes %llu", (unsigned long long)y->carrier_changes);
+        record(a, w, t,
+               y->carrier ? WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED
+                          : WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST,
+               d, verbose);
+        any = 1;
+        if (y->carrier)
+            a->next_wsus = t + 3000;
+    }
+    if (y->crc > x->crc) {
+        snprintf(d, sizeof(d),
+                 "rx_errors +%llu tx_errors +0 crc +%llu frame +0 carrier_changes %llu",
+                 (unsigned long long)(y->crc - x->crc), (unsigned long long)(y->crc - x->crc),
+                 (unsigned long long)y->carrier_changes);
+        any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_LINK_ERRORS, d, verbose);
+    }
+    if (w->m[a->m].wireless && y->assoc && !x->assoc) {
+        snprintf(d, sizeof(d), "ssid %s bssid %s signal -55 dBm", w->ap.ssid, w->ap.bssid);
+        any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED, d, verbose);
+    } else if (w->m[a->m].wireless && x->assoc && !y->assoc) {
+        snprintf(d, sizeof(d), "left ssid %s bssid %s", w->ap.ssid, w->ap.bssid);
+        any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED, d, verbose);
+    }
+    if (strcmp(x->addr, y->addr) != 0 || strcmp(x->gw, y->gw) != 0) {
+        snprintf(d, sizeof(d), "%s gw %s", y->addr[0] ? y->addr : "no address",
+                 y->gw[0] ? y->gw : "none");
+        any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED, d, verbose);
+        a->next_wsus = t + 3000;
+    }
+    if (x->lldp_sw != y->lldp_sw || x->lldp_port != y->lldp_port) {
+        if (y->lldp_sw >= 0)
+            snprintf(d, sizeof(d), "switch %s (%s) port Gi1/0/%d", w->sw[y->lldp_sw].name,
+                     w->sw[y->lldp_sw].chassis, y->lldp_port);
+        else
+            snprintf(d, sizeof(d), "switch - (-) port -");
+        e = record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_LLDP_CHANGED, d, verbose);
+        any |= !!e;
+    }
+    a->want_flush |= any;
+}
+
+/* Takes a snapshot (as on a netlink or LLDP change, or a resume) and records the differences. */
+static void snapshot(struct acc_agent *a, const struct acc_world *w, int64_t t,
+                     const struct acc_link *l, int verbose)
+{
+    struct acc_obs o;
+    observe(a, w, t, l, &o);
+    /* The LLDP neighbour is held until its TTL runs out, looked up at snapshot time. */
+    if (a->lldp_sw >= 0 && a->lldp_expires < t)
+        a->lldp_sw = a->lldp_port = -1;
+    o.lldp_sw = a->lldp_sw;
+    o.lldp_port = a->lldp_port;
+    diff(a, w, t, &a->obs, &o, verbose);
+    a->obs = o;
+}
+
+static void probe_wsus(struct acc_agent *a, const struct acc_world *w, int64_t t,
+                       const struct acc_link *l, int verbose)
+{
+    char cls[32], d[128];
+    unsigned http = 0;
+    int curl = 0;
+    if (!l->carrier || !l->admin_up)
+        curl = 7;
+    else if (!l->has_addr)
+        curl = 6;
+    else if (!l->has_gw)
+        curl = 7;
+    else if (!l->path_ok)
+        curl = 28;
+    else
+        acc_world_wsus(w, t, &http, &curl);
+    a->wsus_at = wall(w, a, t);
+    a->wsus_http = http;
+    a->wsus_curl = curl;
+    if (curl)
+        snprintf(cls, sizeof(cls), "unreachable:%d", curl);
+    else if (http >= 400)
+        snprintf(cls, sizeof(cls), "http_%u", http);
+    else
+        snprintf(cls, sizeof(cls), "ok");
+    if (strcmp(cls, a->wsus_class) != 0) {
+        snprintf(d, sizeof(d), "%.80s: %s", WSUS_URL,
+                 curl          ? (curl == 28  ? "Connection timed out"
+                                  : curl == 6 ? "Could not resolve host"
+                                              : "Failed to connect")
+                 : http >= 400 ? (http == 503 ? "HTTP 503" : "HTTP error")
+                               : "ok");
+        struct acc_ev *e = record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WSUS_PROBE, d, verbose);
+        if (e) {
+            e->http = http;
+            e->curl = curl;
+        }
+        snprintf(a->wsus_class, sizeof(a->wsus_class), "%s", cls);
+        a->want_flush = 1;
+    }
+    a->next_wsus = t + WSUS_EVERY_MS;
+}
+
+static void start_process(struct acc_agent *a, const struct acc_world *w, int64_t t,
+                          struct acc_feed *f, int verbose)
+{
+    char d[160];
+    struct acc_link l;
+    int unclean = a->run_status == 1, same_boot = strcmp(a->run_boot, a->boot) == 0;
+    int64_t alive = a->run_alive;
+    a->next_seq = same_boot && a->reserved ? a->reserved + 1 : 1;
+    a->reserved = a->next_seq + SEQ_BLOCK - 1;
+    a->run_status = 1;
+    snprintf(a->run_boot, sizeof(a->run_boot), "%s", a->boot);
+    a->run_alive = wall(w, a, t);
+    a->running = 1;
+    a->want_flush = a->failing = a->wifi_failing = 0;
+    a->retry_at = a->next_wifi_retry = a->suspend_at = a->failure_event_at = 0;
+    a->attempt = 0;
+    a->failure_class[0] = a->wsus_class[0] = '\0';
+    a->lldp_sw = a->lldp_port = -1;
+    a->lldp_expires = 0;
+    a->wsus_at = 0;
+    record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_START,
+           w->m[a->m].windows
+               ? "whb-agent 0.1.0 on windows: link events yes, wireless yes, lldp yes, power yes"
+               : "whb-agent 0.1.0 on linux: link events yes, wireless yes, lldp yes, power yes",
+           verbose);
+    if (unclean) {
+        snprintf(d, sizeof(d), "%s",
+                 same_boot ? "the agent stopped without a clean stop in this boot"
+                           : "the previous boot ended without a clean stop (power loss, crash or "
+                             "hard reset)");
+        struct acc_ev *e =
+            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP, d, verbose);
+        if (e) {
+            e->since_ms = alive;
+            e->code = same_boot ? 1 : 2;
+        }
+    }
+    acc_world_link(w, a->m, t, &l);
+    memset(&a->obs, 0, sizeof(a->obs));
+    observe(a, w, t, &l, &a->obs);
+    a->obs.carrier_changes = 0;
+    a->obs.lldp_sw = a->obs.lldp_port = -1;
+    a->next_lldp = t + 1000 * (1 + (a->m * 7 + a->boot_no * 3) % 29);
+    probe_wsus(a, w, t, &l, verbose);
+    flush(a, w, t, t, 0, f, verbose);
+    a->next_heartbeat = t + (int64_t)w->interval_s * 1000;
+}
+
+static void new_boot(struct acc_agent *a, int64_t t)
+{
+    a->boot_no++;
+    snprintf(a->boot, sizeof(a->boot), "m%d-boot-%d", a->m, a->boot_no);
+    a->boot_t = t;
+    a->running = 0;
+}
+
+/* A last gasp: recorded and synced, then sent with a short deadline while the network still
+ * answers (link_t: just before the power goes). */
+static void gasp(struct acc_agent *a, const struct acc_world *w, int64_t t, int kind,
+                 const char *what, struct acc_feed *f, int verbose)
+{
+    record(a, w, t, kind, what, verbose);
+    if (kind == WHB__V1__EVENT_KIND__EVENT_KIND_SUSPEND ||
+        kind == WHB__V1__EVENT_KIND__EVENT_KIND_HIBERNATE)
+        a->suspend_at = wall(w, a, t);
+    flush(a, w, t, t - 1000, 1, f, verbose);
+}
+
+static void going_down(struct acc_agent *a, const struct acc_world *w, int64_t t,
+                       const struct acc_incident *why, enum acc_power p, struct acc_feed *f,
+                       int verbose)
+{
+    a->asleep_by = why ? why->kind : INC_POWER_CUT;
+    a->asleep_at = t;
+    if (a->running && why) {
+        switch (why->kind) {
+        case INC_SHUTDOWN:
+            gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_SHUTDOWN, "shutting down", f, verbose);
+            a->run_status = 2;
+            a->run_alive = wall(w, a, t);
+            break;
+        case INC_HIBERNATE:
+        case INC_FAST_STARTUP:
+            gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HIBERNATE, "going to hibernate", f,
+                 verbose);
+            break;
+        case INC_SLEEP:
+            gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_SUSPEND, "going to sleep", f, verbose);
+            break;
+        case INC_MODERN_STANDBY:
+            gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_SUSPEND, "entering modern standby", f,
+                 verbose);
+            break;
+        default:
+            break; /* power cut, unannounced sleep: nothing leaves the machine */
+        }
+    }
+    if (p == PWR_OFF)
+        a->running = 0;
+}
+
+static void resumed(struct acc_agent *a, const struct acc_world *w, int64_t t, int verbose)
+{
+    char d[96];
+    long long min = (long long)((t - a->asleep_at) / 60000);
+    if (!a->running)
+        return;
+    if (a->suspend_at) {
+        unsigned code = a->asleep_by == INC_HIBERNATE        ? 2
+                        : a->asleep_by == INC_FAST_STARTUP   ? 3
+                        : a->asleep_by == INC_MODERN_STANDBY ? 4
+                                                             : 1;
+        snprintf(d, sizeof(d), "asleep for %lld min", min);
+        struct acc_ev *e = record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_RESUME, d, verbose);
+        if (e) {
+            e->since_ms = a->suspend_at;
+            e->code = code;
+        }
+    } else {
+        snprintf(d, sizeof(d), "asleep for %lld min without notification", min);
+        struct acc_ev *e =
+            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_SLEEP_DETECTED, d, verbose);
+        if (e)
+            e->since_ms = wall(w, a, a->asleep_at);
+    }
+    a->suspend_at = 0;
+    a->want_flush = 1;
+    a->next_heartbeat = t;
+}
+
+void acc_agent_init(struct acc_agent *a, const struct acc_world *w, int m)
+{
+    memset(a, 0, sizeof(*a));
+    a->m = m;
+    a->power = PWR_OFF;
+    a->spool = calloc(ACC_SPOOL_MAX, sizeof(*a->spool));
+    a->rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(m + 1) * 0x100000001b3ull) ^ (uint64_t)w->t0;
+    a->lldp_sw = a->lldp_port = -1;
+}
+
+void acc_agent_free(struct acc_agent *a)
+{
+    free(a->spool);
+    a->spool = NULL;
+}
+
+void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, struct acc_feed *f,
+                    int verbose)
+{
+    const struct acc_incident *why;
+    struct acc_link l;
+    if (!a->spool)
+        return;
+    enum acc_power p = acc_world_power(w, a->m, t, &why);
+    if (p != a->power) {
+        enum acc_power was = a->power;
+        if (was == PWR_ON)
+            going_down(a, w, t, why, p, f, verbose);
+        a->power = p;
+        if (p == PWR_ON && was == PWR_OFF)
+            new_boot(a, t);
+        else if (p == PWR_ON && was == PWR_ASLEEP)
+            resumed(a, w, t, verbose);
+        else if (p == PWR_OFF)
+            a->running = 0;
+    }
+    if (p != PWR_ON)
+        return;
+
+    int wanted = acc_world_agent_wanted(w, a->m, t, &why);
+    if (a->running && !wanted) {
+        if (why && why->kind == INC_AGENT_STOP) {
+            gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_STOP, "agent stopping", f, verbose);
+            a->run_status = 2;
+            a->run_alive = wall(w, a, t);
+        }
+        a->running = 0; /* a crash leaves the run file saying "running" */
+        return;
+    }
+    if (!wanted)
+        return;
+    if (!a->running) {
+        start_process(a, w, t, f, verbose);
+        return;
+    }
+
+    acc_world_link(w, a->m, t, &l);
+    /* The Wi-Fi backend reports failures with their IEEE 802.11 code. */
+    if (l.wifi_fail && !a->wifi_failing) {
+        char d[96];
+        snprintf(d, sizeof(d), "deauthenticated: reason %u (IEEE 802.1X authentication failed)",
+                 l.wifi_fail);
+        struct acc_ev *e =
+            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED, d, verbose);
+        if (e)
+            e->code = l.wifi_fail;
+        a->wifi_failing = 1;
+        a->next_wifi_retry = t + 30000;
+        a->want_flush = 1;
+    } else if (l.wifi_fail && t >= a->next_wifi_retry) {
+        char d[96];
+        snprintf(d, sizeof(d), "association with %s failed: 802.1X authentication failed (%u)",
+                 w->ap.bssid, l.wifi_fail);
+        struct acc_ev *e =
+            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOC_FAILED, d, verbose);
+        if (e)
+            e->code = l.wifi_fail;
+        a->next_wifi_retry = t + 60000;
+    } else if (!l.wifi_fail) {
+        a->wifi_failing = 0;
+    }
+
+    /* LLDP frames every 30 s while the link is up; a new neighbour means a snapshot. */
+    int lldp_new = 0;
+    if (!w->m[a->m].wireless && l.carrier && l.sw >= 0 && t >= a->next_lldp) {
+        lldp_new = a->lldp_sw != l.sw || a->lldp_port != l.port;
+        a->lldp_sw = l.sw;
+        a->lldp_port = l.port;
+        a->lldp_expires = t + LLDP_HOLD_MS;
+        a->next_lldp = t + LLDP_EVERY_MS;
+    }
+    if (!l.carrier)
+        a->next_lldp = t + 1000 * (1 + (a->m * 7 + a->boot_no * 3) % 29);
+    struct acc_obs o;
+    observe(a, w, t, &l, &o);
+    if (lldp_new || o.admin_up != a->obs.admin_up || o.carrier != a->obs.carrier ||
+        o.service != a->obs.service || strcmp(o.addr, a->obs.addr) != 0 ||
+        strcmp(o.gw, a->obs.gw) != 0)
+        snapshot(a, w, t, &l, verbose);
+
+    if (t >= a->next_wsus)
+        probe_wsus(a, w, t, &l, verbose);
+    if (t >= a->next_heartbeat) {
+        a->next_heartbeat = t + (int64_t)w->interval_s * 1000;
+        if (a->retry_at && t < a->retry_at)
+            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", verbose);
+        a->want_flush = 1;
+    }
+    if (a->want_flush && (!a->retry_at || t >= a->retry_at))
+        flush(a, w, t, t, 0, f, verbose);
+}

@@ -1,0 +1,169 @@
+/* The collector side of the benchmark: a real SQLite store, reports ingested through the real
+ * put_report with the simulated receipt time, in the order they arrive (a late report after
+ * its resend, an ack lost and the same events twice), and the collector's own life. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "store.h"
+
+#define ALIVE_EVERY_MS 5000
+
+struct arrival {
+    int64_t at;
+    int machine;
+    uint8_t *buf;
+    size_t len;
+};
+
+struct acc_feed {
+    struct whb_store *st;
+    struct arrival *q;
+    int n, cap;
+    int up; /* the collector process runs */
+    int64_t next_alive;
+    int64_t t0;
+    unsigned stored, duplicates, refused;
+};
+
+int acc_feed_open(const struct acc_world *w, struct acc_feed **out, char *why, size_t whylen)
+{
+    struct acc_feed *f = calloc(1, sizeof(*f));
+    if (!f) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    /* A private in-memory database: the same schema and statements as the file. */
+    if (whb_store_sqlite.open(":memory:", &f->st, why, whylen)) {
+        free(f);
+        return -1;
+    }
+    f->t0 = w->t0;
+    *out = f;
+    return 0;
+}
+
+void acc_feed_close(struct acc_feed *f)
+{
+    if (!f)
+        return;
+    for (int i = 0; i < f->n; i++)
+        free(f->q[i].buf);
+    free(f->q);
+    if (f->st)
+        f->st->ops->close(f->st);
+    free(f);
+}
+
+struct whb_store *acc_feed_store(struct acc_feed *f)
+{
+    return f->st;
+}
+
+void acc_feed_send(struct acc_feed *f, int machine, int64_t arrive_ms, uint8_t *buf, size_t len)
+{
+    if (f->n == f->cap) {
+        int cap = f->cap ? f->cap * 2 : 64;
+        struct arrival *q = realloc(f->q, (size_t)cap * sizeof(*q));
+        if (!q) {
+            free(buf);
+            return;
+        }
+        f->q = q;
+        f->cap = cap;
+    }
+    /* Kept sorted by receipt time; equal times keep their sending order. */
+    int i = f->n;
+    while (i > 0 && f->q[i - 1].at > arrive_ms) {
+        f->q[i] = f->q[i - 1];
+        i--;
+    }
+    f->q[i] = (struct arrival){arrive_ms, machine, buf, len};
+    f->n++;
+}
+
+int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
+{
+    int k = 0, rc = 0;
+    if (!f->n || f->q[0].at > t)
+        return 0;
+    if (f->st->ops->begin(f->st))
+        return -1;
+    for (; k < f->n && f->q[k].at <= t; k++) {
+        struct arrival *a = &f->q[k];
+        whb_report *r = NULL;
+        char why[160];
+        if (!f->up) {
+            f->refused++; /* in flight when the collector died: never acknowledged */
+        } else if (whb_wire_report_unpack(a->buf, a->len, &r, why, sizeof(why)) == 0) {
+            struct whb_store_report in = {
+                .report = r, .mode = WHB_IDENTITY_KEY, .enrolling = 1, .now_ms = a->at, .grace = 3};
+            struct whb_store_result res;
+            memset(in.key_hash, a->machine + 1, sizeof(in.key_hash));
+            if (f->st->ops->put_report(f->st, &in, &res)) {
+                fprintf(stderr, "whb-accuracy: put_report: %s\n", res.why);
+                rc = -1;
+            }
+            f->stored++;
+            f->duplicates += (unsigned)res.duplicate;
+            if (verbose)
+                printf("  +%02lld:%02lld:%02lld collector stored %s seq %llu (%zu events)%s%s\n",
+                       (long long)((a->at - f->t0) / 3600000),
+                       (long long)((a->at - f->t0) / 60000 % 60),
+                       (long long)((a->at - f->t0) / 1000 % 60), r->machine->fqdn,
+                       (unsigned long long)r->seq, r->n_events, r->last_gasp ? " last gasp" : "",
+                       res.duplicate ? " duplicate" : "");
+            whb_wire_report_free(r);
+        } else {
+            fprintf(stderr, "whb-accuracy: a simulated report does not decode: %s\n", why);
+            rc = -1;
+        }
+        free(a->buf);
+    }
+    memmove(f->q, f->q + k, (size_t)(f->n - k) * sizeof(*f->q));
+    f->n -= k;
+    if (f->st->ops->commit(f->st))
+        return -1;
+    return rc;
+}
+
+enum mark { MARK_START, MARK_ALIVE, MARK_STOP };
+
+/* The collector's record of its own runs. The store has no runs API yet (collector/runs.h is
+ * coming): until then an outage is modelled only by not ingesting, and this is the one place
+ * that will call whb_runs_start / whb_runs_alive / whb_runs_stop. */
+static int mark(struct acc_feed *f, enum mark m, int64_t now)
+{
+    (void)f;
+    (void)m;
+    (void)now;
+    return 0;
+}
+
+int acc_feed_collector(struct acc_feed *f, const struct acc_world *w, int64_t t, int verbose)
+{
+    int up = acc_world_collector_up(w, t), rc = 0;
+    if (up && !f->up) {
+        f->up = 1;
+        rc = mark(f, MARK_START, t);
+        f->next_alive = t + ALIVE_EVERY_MS;
+        if (verbose && t > w->t0)
+            printf("  +%02lld:%02lld:%02lld collector started\n",
+                   (long long)((t - w->t0) / 3600000), (long long)((t - w->t0) / 60000 % 60),
+                   (long long)((t - w->t0) / 1000 % 60));
+    } else if (!up && f->up) {
+        f->up = 0;
+        /* A clean stop leaves its mark; a kill -9 leaves a run with no stop. */
+        for (int k = 0; k < w->n_inc; k++)
+            if (w->inc[k].kind == INC_COLLECTOR_STOP && w->inc[k].start == t)
+                rc = mark(f, MARK_STOP, t);
+        if (verbose)
+            printf("  +%02lld:%02lld:%02lld collector down\n", (long long)((t - w->t0) / 3600000),
+                   (long long)((t - w->t0) / 60000 % 60), (long long)((t - w->t0) / 1000 % 60));
+    } else if (up && t >= f->next_alive) {
+        rc = mark(f, MARK_ALIVE, t);
+        f->next_alive = t + ALIVE_EVERY_MS;
+    }
+    return rc;
+}

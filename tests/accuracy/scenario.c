@@ -1,0 +1,560 @@
+/* The timelines: a fleet, what happens to it, and the right answers, chosen from (seed, index).
+ * The truth is what an admin would call the cause; where the evidence a collector can have
+ * does not separate causes, the set of them is given and the answer is capped at medium. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "acc.h"
+
+#define BASE_MS 1795500000000LL /* a Tuesday morning in November 2026 */
+#define MIN     60000LL
+
+/* Seen from one machine, a silence with no last gasp has all of these behind it. */
+#define NOGASP_WIRED                                                                               \
+    "turned_off", "cable_unplugged", "port_disabled", "removed", "lost_connectivity",              \
+        "agent_crashed"
+#define NOGASP_WIFI                                                                                \
+    "turned_off", "wireless_association", "removed", "lost_connectivity", "agent_crashed"
+/* A group of one switch's machines silent together, others reporting. */
+#define GROUP_SET "port_disabled", "lost_connectivity", "turned_off"
+/* Every machine of a switch silent: the switch or what is beyond it (or the room's power), not
+ * "the port" - no link event has arrived to say the links went down. */
+#define SWITCH_SET "lost_connectivity", "turned_off"
+#define AP_SET     "wireless_association", "lost_connectivity", "turned_off"
+
+static const char *inc_names[INC_KIND_COUNT_] = {
+    "shutdown",      "power_cut",      "hibernate",      "sleep",      "sleep_silent",
+    "fast_startup",  "modern_standby", "cable",          "port_shut",  "switch_down",
+    "uplink",        "room_power",     "dhcp_lost",      "route_lost", "flap",
+    "wifi_auth",     "ap_auth",        "move",           "admin_down", "agent_stop",
+    "agent_crash",   "collector_kill", "collector_stop", "wsus_503",   "wsus_refused",
+    "updsvc_stopped"};
+
+const char *acc_inc_name(enum acc_inc_kind k)
+{
+    return (unsigned)k < INC_KIND_COUNT_ ? inc_names[k] : "?";
+}
+
+static struct acc_incident *inc(struct acc_timeline *tl, enum acc_inc_kind k, int m, int sw,
+                                int64_t start, int64_t end)
+{
+    struct acc_world *w = &tl->w;
+    if (w->n_inc >= ACC_MAX_INCIDENTS)
+        return &w->inc[ACC_MAX_INCIDENTS - 1];
+    struct acc_incident *i = &w->inc[w->n_inc++];
+    memset(i, 0, sizeof(*i));
+    *i = (struct acc_incident){.kind = k, .machine = m, .sw = sw, .start = start, .end = end};
+    return i;
+}
+
+/* An item: truth first, then the rest of the accepted set (NULL-terminated). */
+static struct acc_item *item(struct acc_timeline *tl, enum acc_phase ph, int m, int64_t a,
+                             int64_t b, int capped, const char *truth, ...)
+{
+    if (tl->n_items >= ACC_MAX_ITEMS)
+        return NULL;
+    struct acc_item *it = &tl->items[tl->n_items++];
+    memset(it, 0, sizeof(*it));
+    it->phase = ph;
+    it->machine = m;
+    if (ph == PHASE_NOW)
+        it->ask_at = a;
+    it->inc_start = a;
+    it->inc_end = b;
+    it->truth = truth;
+    it->accept[it->n_accept++] = truth;
+    it->capped = capped;
+    va_list ap;
+    va_start(ap, truth);
+    for (const char *s; (s = va_arg(ap, const char *)) && it->n_accept < ACC_SET_MAX;) {
+        int dup = 0;
+        for (int k = 0; k < it->n_accept; k++)
+            dup |= strcmp(it->accept[k], s) == 0;
+        if (!dup)
+            it->accept[it->n_accept++] = s;
+    }
+    va_end(ap);
+    it->alt_need = capped ? (it->n_accept - 1 < 2 ? it->n_accept - 1 : 2) : 0;
+    return it;
+}
+
+static void fleet(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    static const char *names[ACC_MAX_SWITCHES] = {"sw-access-1", "sw-access-2", "sw-floor-3"};
+    w->t0 = BASE_MS + (int64_t)tl->index * 7 * 86400000LL % (300LL * 86400000LL);
+    w->interval_s = acc_rng_chance(r, 80) ? 60 : 30;
+    w->n_sw = 3;
+    for (int s = 0; s < w->n_sw; s++) {
+        snprintf(w->sw[s].name, sizeof(w->sw[s].name), "%s", names[s]);
+        snprintf(w->sw[s].chassis, sizeof(w->sw[s].chassis), "9a:fd:23:c3:%02x:%02x",
+                 (unsigned)((16 + s) & 255), (unsigned)(tl->index & 255));
+        w->sw[s].subnet = 11 + s;
+    }
+    snprintf(w->ap.bssid, sizeof(w->ap.bssid), "a0:b1:c2:d3:e4:%02x", (unsigned)(tl->index & 255));
+    snprintf(w->ap.ssid, sizeof(w->ap.ssid), "Corp");
+    w->ap.subnet = 40;
+    /* Machines 0-4 on switch 1, 5-6 on switch 2, 7-8 wireless. */
+    w->n = 9;
+    for (int i = 0; i < w->n; i++) {
+        struct acc_machine *m = &w->m[i];
+        snprintf(m->fqdn, sizeof(m->fqdn), "pc-%d.corp.example", i + 1);
+        snprintf(m->id, sizeof(m->id), "acc-%u-%d", tl->index, i);
+        snprintf(m->mac, sizeof(m->mac), "52:54:00:%02x:00:%02x", (unsigned)(tl->index & 255),
+                 (unsigned)((i + 1) & 255));
+        m->wireless = i >= 7;
+        m->windows = acc_rng_chance(r, 80);
+        m->sw = i < 5 ? 0 : i < 7 ? 1 : -1;
+        m->port = i < 5 ? i + 2 : i - 3;
+        m->host = 20 + i;
+        m->start_ms = w->t0 + acc_rng_ms(r, 0, 59);
+    }
+}
+
+/* Clock skew, lossy delivery, a brief collector restart: what any timeline may also have. */
+static void modifiers(struct acc_timeline *tl, struct acc_rng *r, int target, int64_t s)
+{
+    struct acc_world *w = &tl->w;
+    char *p = tl->modifiers;
+    size_t left = sizeof(tl->modifiers);
+    int n;
+    if (w->interval_s != 60 && left > 1) {
+        n = snprintf(p, left, "interval30 ");
+        p += n, left -= (size_t)n;
+    }
+    if (target >= 0) {
+        unsigned roll = acc_rng_below(r, 100);
+        int64_t skew = roll < 20 ? 2 * 3600000LL : roll < 30 ? -3 * MIN : roll < 40 ? 40000 : 0;
+        w->m[target].skew_ms = skew;
+        if (skew && left > 1) {
+            n = snprintf(p, left, "skew%+llds ", (long long)(skew / 1000));
+            p += n, left -= (size_t)n;
+        }
+        if (acc_rng_chance(r, 20)) {
+            w->m[target].lossy = 15;
+            if (left > 1) {
+                n = snprintf(p, left, "lossy ");
+                p += n, left -= (size_t)n;
+            }
+        }
+    }
+    if (acc_rng_chance(r, 10) && left > 1) {
+        int64_t at = s - 5 * MIN;
+        inc(tl, INC_COLLECTOR_KILL, -1, -1, at, at + 20000);
+        snprintf(p, left, "collector-restart ");
+    }
+}
+
+/* Unrelated events on the same switch after the return: the past answer must not move. */
+static void later_noise(struct acc_timeline *tl, struct acc_rng *r, int64_t after, int a, int b)
+{
+    if (!acc_rng_chance(r, 60))
+        return;
+    int n1 = 3, n2 = 4;
+    if (n1 == a || n1 == b)
+        n1 = 1;
+    if (n2 == a || n2 == b)
+        n2 = 2;
+    int64_t h = after + acc_rng_ms(r, 60, 240);
+    inc(tl, INC_HIBERNATE, n1, -1, h, h + 12 * MIN);
+    inc(tl, INC_CABLE, n2, -1, h + MIN, h + 7 * MIN);
+    /* The machine itself goes to sleep minutes after its history was first asked. */
+    if (a >= 0 && acc_rng_chance(r, 50)) {
+        int64_t z = after + acc_rng_ms(r, 0, 90);
+        inc(tl, INC_HIBERNATE, a, -1, z, z + 6 * MIN);
+    }
+}
+
+static int wired_target(struct acc_rng *r)
+{
+    return (int)acc_rng_below(r, 3);
+}
+
+static int any_target(struct acc_rng *r)
+{
+    return acc_rng_chance(r, 75) ? wired_target(r) : 7;
+}
+
+/* The silence asked about while it lasts, then afterwards. */
+static int64_t ask_in(struct acc_rng *r, int64_t s, int64_t e)
+{
+    int64_t lo = s + 5 * MIN, hi = e - MIN;
+    return hi > lo ? lo + acc_rng_ms(r, 0, (hi - lo) / 1000) : lo;
+}
+
+enum scen {
+    SC_SHUTDOWN,
+    SC_POWER_CUT,
+    SC_HIBERNATE,
+    SC_SLEEP,
+    SC_SLEEP_SILENT,
+    SC_FAST_STARTUP,
+    SC_MODERN_STANDBY,
+    SC_CABLE,
+    SC_CABLE_LONG,
+    SC_PORT_ONE,
+    SC_PORTS_GROUP,
+    SC_SWITCH_DOWN,
+    SC_UPLINK,
+    SC_UPLINK_HIB_BEFORE,
+    SC_UPLINK_HIB_DURING,
+    SC_ROOM_POWER,
+    SC_DHCP,
+    SC_ROUTE,
+    SC_FLAP,
+    SC_WIFI_AUTH,
+    SC_AP_AUTH,
+    SC_MOVE,
+    SC_NEVER_RETURNS,
+    SC_ADMIN_DOWN,
+    SC_AGENT_STOP,
+    SC_AGENT_CRASH,
+    SC_COLLECTOR_KILL,
+    SC_COLLECTOR_STOP,
+    SC_WSUS_503,
+    SC_WSUS_REFUSED,
+    SC_UPDSVC,
+    SC_NO_AGENT,
+    SC_PORT_WSUS503,
+    SC_CRASH_IN_CABLE,
+    SC_HIB_COLLECTOR,
+    SC_COUNT_
+};
+
+static const char *scen_names[SC_COUNT_] = {"shutdown",
+                                            "power_cut",
+                                            "hibernate",
+                                            "sleep",
+                                            "sleep_silent",
+                                            "fast_startup",
+                                            "modern_standby",
+                                            "cable",
+                                            "cable_long",
+                                            "port_one",
+                                            "ports_group",
+                                            "switch_down",
+                                            "uplink",
+                                            "uplink+hib_before",
+                                            "uplink+hib_during",
+                                            "room_power",
+                                            "dhcp_lost",
+                                            "route_lost",
+                                            "faulty_adapter",
+                                            "wifi_8021x",
+                                            "ap_8021x",
+                                            "move",
+                                            "never_returns",
+                                            "adapter_disabled",
+                                            "agent_stop",
+                                            "agent_crash",
+                                            "collector_kill",
+                                            "collector_stop",
+                                            "wsus_503",
+                                            "wsus_refused",
+                                            "update_service",
+                                            "no_agent",
+                                            "port+wsus_503",
+                                            "crash_in_cable",
+                                            "hibernate+collector"};
+
+/* The machine asked about while its silence lasts. */
+#define ASK_NOW(tl, m, s, e, r, now_capped, ...)                                                   \
+    item(tl, PHASE_NOW, m, ask_in(r, s, e), 0, now_capped, __VA_ARGS__, NULL)
+
+void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
+{
+    struct acc_rng r;
+    memset(tl, 0, sizeof(*tl));
+    tl->seed = seed;
+    tl->index = index;
+    acc_rng_seed(&r, seed, index);
+    fleet(tl, &r);
+    struct acc_world *w = &tl->w;
+    enum scen sc = (enum scen)(index % SC_COUNT_);
+    tl->scenario = scen_names[sc];
+    int64_t s = w->t0 + 15 * MIN + acc_rng_ms(&r, 0, 300);
+    int64_t e = s + acc_rng_ms(&r, 8 * 60, 30 * 60);
+    int m = -1, m2 = -1, last = 0;
+    int64_t end_at = 0; /* when the last silence ends (0: at e) */
+
+    switch (sc) {
+    case SC_SHUTDOWN:
+        m = any_target(&r);
+        inc(tl, INC_SHUTDOWN, m, -1, s, e);
+        ASK_NOW(tl, m, s, e, &r, 0, "turned_off");
+        item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
+        break;
+    case SC_POWER_CUT:
+        m = wired_target(&r);
+        inc(tl, INC_POWER_CUT, m, -1, s, e);
+        ASK_NOW(tl, m, s, e, &r, 1, "turned_off", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
+        break;
+    case SC_HIBERNATE:
+        m = any_target(&r);
+        inc(tl, INC_HIBERNATE, m, -1, s, e);
+        ASK_NOW(tl, m, s, e, &r, 0, "hibernation");
+        item(tl, PHASE_HISTORY, m, s, e, 0, "hibernation", NULL);
+        break;
+    case SC_SLEEP:
+        m = any_target(&r);
+        inc(tl, INC_SLEEP, m, -1, s, e);
+        ASK_NOW(tl, m, s, e, &r, 0, "sleep");
+        item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
+        break;
+    case SC_SLEEP_SILENT:
+        m = wired_target(&r);
+        inc(tl, INC_SLEEP_SILENT, m, -1, s, e);
+        ASK_NOW(tl, m, s, e, &r, 1, "sleep", NOGASP_WIRED);
+        /* A clock gap says asleep; not whether it was sleep or hibernation. */
+        item(tl, PHASE_HISTORY, m, s, e, 1, "sleep", "hibernation", NULL);
+        break;
+    case SC_FAST_STARTUP:
+        /* The gasp says hibernate; only the hybrid boot on return says it was a shutdown. */
+        m = wired_target(&r);
+        w->m[m].windows = 1;
+        inc(tl, INC_FAST_STARTUP, m, -1, s, e);
+        ASK_NOW(tl, m, s, e, &r, 1, "turned_off", "hibernation");
+        item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
+        break;
+    case SC_MODERN_STANDBY:
+        m = any_target(&r);
+        w->m[m].windows = 1;
+        inc(tl, INC_MODERN_STANDBY, m, -1, s, e);
+        ASK_NOW(tl, m, s, e, &r, 0, "sleep");
+        item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
+        break;
+    case SC_CABLE:
+    case SC_CABLE_LONG:
+    case SC_PORT_ONE:
+        m = wired_target(&r);
+        if (sc == SC_CABLE_LONG) /* long enough for a WSUS probe made offline */
+            e = s + acc_rng_ms(&r, 20 * 60, 40 * 60);
+        inc(tl, sc == SC_PORT_ONE ? INC_PORT_SHUT : INC_CABLE, m, -1, s, e);
+        {
+            const char *t = sc == SC_PORT_ONE ? "port_disabled" : "cable_unplugged";
+            ASK_NOW(tl, m, s, e, &r, 1, t, NOGASP_WIRED);
+            item(tl, PHASE_HISTORY, m, s, e, 1, t, "cable_unplugged", "port_disabled", NULL);
+        }
+        break;
+    case SC_PORTS_GROUP: {
+        int k = 2 + (int)acc_rng_below(&r, 2);
+        for (int i = 0; i < k; i++) {
+            inc(tl, INC_PORT_SHUT, i, -1, s, e);
+            if (i < 2) {
+                ASK_NOW(tl, i, s, e, &r, 1, "port_disabled", GROUP_SET);
+                item(tl, PHASE_HISTORY, i, s, e, 0, "port_disabled", NULL);
+            }
+        }
+        m = 0, m2 = 1;
+        break;
+    }
+    case SC_SWITCH_DOWN:
+    case SC_UPLINK:
+    case SC_ROOM_POWER:
+    case SC_UPLINK_HIB_BEFORE:
+    case SC_UPLINK_HIB_DURING: {
+        enum acc_inc_kind k = sc == SC_SWITCH_DOWN  ? INC_SWITCH_DOWN
+                              : sc == SC_ROOM_POWER ? INC_ROOM_POWER
+                                                    : INC_UPLINK;
+        inc(tl, k, -1, 0, s, e);
+        const char *t = sc == SC_ROOM_POWER ? "turned_off" : "lost_connectivity";
+        for (int i = 0; i < 2; i++) {
+            ASK_NOW(tl, i, s, e, &r, 1, t, SWITCH_SET);
+            if (sc == SC_SWITCH_DOWN)
+                item(tl, PHASE_HISTORY, i, s, e, 0, t, "port_disabled", NULL);
+            else
+                item(tl, PHASE_HISTORY, i, s, e, 0, t, NULL);
+        }
+        m = 0, m2 = 1;
+        if (sc == SC_UPLINK_HIB_BEFORE) {
+            /* Machine 3 went to hibernate (gasp delivered) just before the uplink failed. */
+            inc(tl, INC_HIBERNATE, 3, -1, s - 2 * MIN, e + 5 * MIN);
+            ASK_NOW(tl, 3, s, e, &r, 0, "hibernation");
+            item(tl, PHASE_HISTORY, 3, s - 2 * MIN, e + 5 * MIN, 0, "hibernation", NULL);
+            end_at = e + 5 * MIN;
+        } else if (sc == SC_UPLINK_HIB_DURING) {
+            /* Machine 3 hibernates while cut off: its gasp cannot leave, its return says so. */
+            inc(tl, INC_HIBERNATE, 3, -1, s + 3 * MIN, e + 5 * MIN);
+            item(tl, PHASE_NOW, 3, ask_in(&r, s + 3 * MIN, e), 0, 1, "lost_connectivity",
+                 SWITCH_SET, "hibernation", NULL);
+            item(tl, PHASE_HISTORY, 3, s, e + 5 * MIN, 0, "lost_connectivity", "hibernation", NULL);
+            end_at = e + 5 * MIN;
+        }
+        break;
+    }
+    case SC_DHCP:
+    case SC_ROUTE:
+        m = any_target(&r);
+        inc(tl, sc == SC_DHCP ? INC_DHCP_LOST : INC_ROUTE_LOST, m, -1, s, e);
+        if (w->m[m].wireless)
+            ASK_NOW(tl, m, s, e, &r, 1, "lost_connectivity", NOGASP_WIFI);
+        else
+            ASK_NOW(tl, m, s, e, &r, 1, "lost_connectivity", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 0, "lost_connectivity", NULL);
+        break;
+    case SC_FLAP:
+        m = wired_target(&r);
+        e = s + 5 * MIN + acc_rng_ms(&r, 8 * 60, 25 * 60);
+        inc(tl, INC_FLAP, m, -1, s, e);
+        /* Errors and flaps were delivered between the drops: likely the adapter, not sure. */
+        item(tl, PHASE_NOW, m, ask_in(&r, s + 5 * MIN, e), 0, 1, "faulty_adapter",
+             "cable_unplugged", "port_disabled", "lost_connectivity", "turned_off", NULL);
+        item(tl, PHASE_HISTORY, m, s, e, 0, "faulty_adapter", NULL);
+        break;
+    case SC_WIFI_AUTH:
+        m = 7 + (int)acc_rng_below(&r, 2);
+        inc(tl, INC_WIFI_AUTH, m, -1, s, e)->code = 23;
+        ASK_NOW(tl, m, s, e, &r, 1, "wireless_association", NOGASP_WIFI);
+        item(tl, PHASE_HISTORY, m, s, e, 0, "wireless_association", NULL);
+        break;
+    case SC_AP_AUTH:
+        inc(tl, INC_AP_AUTH, -1, -1, s, e)->code = 23;
+        for (int i = 7; i < 9; i++) {
+            ASK_NOW(tl, i, s, e, &r, 1, "wireless_association", AP_SET);
+            item(tl, PHASE_HISTORY, i, s, e, 0, "wireless_association", NULL);
+        }
+        m = 7, m2 = 8;
+        break;
+    case SC_MOVE: {
+        m = wired_target(&r);
+        struct acc_incident *i = inc(tl, INC_MOVE, m, -1, s, e);
+        i->to_sw = 2;
+        i->to_port = 10 + (int)acc_rng_below(&r, 30);
+        ASK_NOW(tl, m, s, e, &r, 1, "removed", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
+        break;
+    }
+    case SC_NEVER_RETURNS: {
+        m = wired_target(&r);
+        struct acc_incident *i = inc(tl, INC_MOVE, m, -1, s, ACC_NEVER);
+        i->to_sw = 2;
+        item(tl, PHASE_NOW, m, s + 6 * MIN, 0, 1, "removed", NOGASP_WIRED, NULL);
+        item(tl, PHASE_NOW, m, s + 40 * MIN, 0, 1, "removed", NOGASP_WIRED, NULL);
+        end_at = s + 40 * MIN;
+        last = 1;
+        break;
+    }
+    case SC_ADMIN_DOWN:
+        m = any_target(&r);
+        inc(tl, INC_ADMIN_DOWN, m, -1, s, e);
+        if (w->m[m].wireless)
+            ASK_NOW(tl, m, s, e, &r, 1, "adapter_disabled", NOGASP_WIFI);
+        else
+            ASK_NOW(tl, m, s, e, &r, 1, "adapter_disabled", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 0, "adapter_disabled", NULL);
+        break;
+    case SC_AGENT_STOP:
+        m = any_target(&r);
+        inc(tl, INC_AGENT_STOP, m, -1, s, e);
+        ASK_NOW(tl, m, s, e, &r, 0, "agent_stopped");
+        item(tl, PHASE_HISTORY, m, s, e, 0, "agent_stopped", NULL);
+        break;
+    case SC_AGENT_CRASH:
+        m = any_target(&r);
+        inc(tl, INC_AGENT_CRASH, m, -1, s, e);
+        if (w->m[m].wireless)
+            ASK_NOW(tl, m, s, e, &r, 1, "agent_crashed", NOGASP_WIFI);
+        else
+            ASK_NOW(tl, m, s, e, &r, 1, "agent_crashed", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 0, "agent_crashed", NULL);
+        break;
+    case SC_COLLECTOR_KILL:
+    case SC_COLLECTOR_STOP: {
+        e = s + acc_rng_ms(&r, 6 * 60, 20 * 60);
+        inc(tl, sc == SC_COLLECTOR_KILL ? INC_COLLECTOR_KILL : INC_COLLECTOR_STOP, -1, -1, s, e);
+        static const int who[] = {0, 5, 7};
+        for (int i = 0; i < 3; i++) {
+            /* Asked just after the restart: agents still in their backoff look silent. */
+            item(tl, PHASE_NOW, who[i], e + 20000, 0, 0, "collector_unavailable", "reporting",
+                 NULL);
+            item(tl, PHASE_HISTORY, who[i], s, e, 0, "collector_unavailable", NULL);
+        }
+        m = 0, m2 = 5;
+        break;
+    }
+    case SC_WSUS_503:
+    case SC_WSUS_REFUSED: {
+        e = s + 40 * MIN;
+        inc(tl, sc == SC_WSUS_503 ? INC_WSUS_503 : INC_WSUS_REFUSED, -1, -1, s, e);
+        static const int who[] = {0, 5, 7};
+        for (int i = 0; i < 3; i++)
+            item(tl, PHASE_NOW, who[i], s + 17 * MIN + acc_rng_ms(&r, 0, 600), 0, 0,
+                 sc == SC_WSUS_503 ? "wsus_unavailable" : "wsus_unreachable", NULL);
+        end_at = s + 30 * MIN;
+        last = 1;
+        break;
+    }
+    case SC_UPDSVC:
+        m = any_target(&r);
+        w->m[m].windows = 1; /* only Windows tells the update service's state */
+        inc(tl, INC_UPDSVC_STOPPED, m, -1, s, e + 30 * MIN);
+        item(tl, PHASE_NOW, m, s + 4 * MIN, 0, 0, "update_service_stopped", NULL);
+        end_at = s + 10 * MIN;
+        last = 1;
+        break;
+    case SC_NO_AGENT:
+        item(tl, PHASE_NOW, -1, s, 0, 0, "no_agent", NULL);
+        item(tl, PHASE_NOW, 1, s, 0, 0, "reporting", NULL);
+        end_at = s + 5 * MIN;
+        last = 1;
+        break;
+    case SC_PORT_WSUS503:
+        m = wired_target(&r);
+        inc(tl, INC_WSUS_503, -1, -1, s - 20 * MIN, e + 20 * MIN);
+        inc(tl, INC_PORT_SHUT, m, -1, s, e);
+        ASK_NOW(tl, m, s, e, &r, 1, "port_disabled", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 1, "port_disabled", "cable_unplugged", NULL);
+        item(tl, PHASE_NOW, 5, s + 6 * MIN, 0, 0, "wsus_unavailable", NULL);
+        break;
+    case SC_CRASH_IN_CABLE: {
+        m = wired_target(&r);
+        e = s + acc_rng_ms(&r, 12 * 60, 30 * 60);
+        inc(tl, INC_CABLE, m, -1, s, e);
+        int64_t c = s + acc_rng_ms(&r, 60, 300);
+        inc(tl, INC_AGENT_CRASH, m, -1, c, c + acc_rng_ms(&r, 30, 300));
+        ASK_NOW(tl, m, s, e, &r, 1, "cable_unplugged", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 1, "cable_unplugged", "port_disabled", NULL);
+        break;
+    }
+    case SC_HIB_COLLECTOR: {
+        m = wired_target(&r);
+        e = s + acc_rng_ms(&r, 25 * 60, 40 * 60);
+        inc(tl, INC_HIBERNATE, m, -1, s, e);
+        inc(tl, INC_COLLECTOR_KILL, -1, -1, s + 5 * MIN, s + 15 * MIN);
+        item(tl, PHASE_NOW, m, s + 17 * MIN, 0, 0, "hibernation", NULL);
+        item(tl, PHASE_HISTORY, m, s, e, 0, "hibernation", NULL);
+        item(tl, PHASE_HISTORY, 5, s + 5 * MIN, s + 15 * MIN, 0, "collector_unavailable", NULL);
+        break;
+    }
+    case SC_COUNT_:
+        break;
+    }
+    if (!end_at)
+        end_at = e;
+    /* Once back, `why` must say it reports (or what WSUS does to everyone then): a WSUS probe
+     * that failed while the machine was offline is not a WSUS problem. */
+    for (int k = 0, n = tl->n_items; k < n; k++) {
+        const struct acc_item *h = &tl->items[k];
+        if (h->phase != PHASE_HISTORY)
+            continue;
+        const char *t = "reporting";
+        int64_t at = h->inc_end + 7 * MIN;
+        for (int j = 0; j < w->n_inc; j++)
+            if (at >= w->inc[j].start && at < w->inc[j].end)
+                t = w->inc[j].kind == INC_WSUS_503       ? "wsus_unavailable"
+                    : w->inc[j].kind == INC_WSUS_REFUSED ? "wsus_unreachable"
+                                                         : t;
+        item(tl, PHASE_BACK, h->machine, h->inc_start, h->inc_end, 0, t, NULL);
+    }
+    /* A healthy neighbour on another switch, asked at the same time: it is reporting. */
+    if (tl->n_items && tl->items[0].phase == PHASE_NOW && sc != SC_NO_AGENT &&
+        sc != SC_COLLECTOR_KILL && sc != SC_COLLECTOR_STOP && sc != SC_WSUS_503 &&
+        sc != SC_WSUS_REFUSED && sc != SC_PORT_WSUS503)
+        item(tl, PHASE_NOW, 6, tl->items[0].ask_at, 0, 0, "reporting", NULL);
+    modifiers(tl, &r, m, s);
+    if (!last)
+        later_noise(tl, &r, end_at + 8 * MIN, m, m2);
+    w->t_end = end_at + (last ? 2 * MIN : 30 * MIN);
+}

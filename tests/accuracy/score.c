@@ -1,0 +1,397 @@
+/* Scoring: each answer against the truth (right, honest "unknown", wrong, high and wrong,
+ * over-confident where the evidence cannot decide, alternatives missing), a confusion matrix
+ * per phase, calibration of "high" and "medium", stability of past answers, and a few
+ * replayable examples of each failure. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acc.h"
+
+#define MAX_LABELS   40
+#define MAX_EXAMPLES 6
+#define MAX_SCEN     48
+
+enum fail {
+    F_HIGH_WRONG,
+    F_OVERCONFIDENT,
+    F_WRONG,
+    F_MISSING_ALT,
+    F_UNKNOWN_MISSED,
+    F_NO_GAP,
+    F_UNSTABLE,
+    F_COUNT_
+};
+
+static const char *fail_names[F_COUNT_] = {
+    "high confidence and wrong",
+    "indistinguishable causes answered with high confidence",
+    "wrong reason (low/medium)",
+    "right reason, the other possible causes missing from the alternatives",
+    "unknown although the evidence was there",
+    "no gap stored for a silence",
+    "past answer changed later",
+};
+
+struct phase_score {
+    unsigned total, right, unknown_honest, unknown_missed, wrong, wrong_high, overconfident,
+        missing_alt, no_gap;
+    unsigned mat[MAX_LABELS][MAX_LABELS];
+};
+
+struct acc_score {
+    char labels[MAX_LABELS][40];
+    int n_labels;
+    struct phase_score ph[PHASE_COUNT_];
+    unsigned conf_n[3], conf_right[3];
+    unsigned stable_n, unstable;
+    unsigned timelines, not_silent;
+    char *examples[F_COUNT_][MAX_EXAMPLES];
+    unsigned n_fail[F_COUNT_];
+    const char *scen[MAX_SCEN];
+    unsigned scen_n[MAX_SCEN][PHASE_COUNT_], scen_ok[MAX_SCEN][PHASE_COUNT_];
+    int n_scen;
+};
+
+static const struct {
+    const char *id, *abbr;
+} abbrs[] = {{"turned_off", "OFF"},
+             {"lost_connectivity", "LOST"},
+             {"cable_unplugged", "CABL"},
+             {"faulty_adapter", "FAUL"},
+             {"port_disabled", "PORT"},
+             {"wireless_association", "WIFI"},
+             {"hibernation", "HIB"},
+             {"removed", "REMV"},
+             {"adapter_disabled", "ADIS"},
+             {"sleep", "SLP"},
+             {"wsus_unavailable", "W503"},
+             {"wsus_unreachable", "WUNR"},
+             {"update_service_stopped", "WUAU"},
+             {"agent_stopped", "ASTP"},
+             {"agent_crashed", "ACRS"},
+             {"collector_unavailable", "COLL"},
+             {"no_agent", "NOAG"},
+             {"reporting", "REP"},
+             {"unknown", "UNKN"},
+             {"(no gap)", "NOGP"}};
+
+static const char *abbr(const char *id)
+{
+    for (size_t i = 0; i < sizeof(abbrs) / sizeof(abbrs[0]); i++)
+        if (strcmp(abbrs[i].id, id) == 0)
+            return abbrs[i].abbr;
+    return id;
+}
+
+static int label(struct acc_score *s, const char *id)
+{
+    for (int i = 0; i < s->n_labels; i++)
+        if (strcmp(s->labels[i], id) == 0)
+            return i;
+    if (s->n_labels >= MAX_LABELS)
+        return MAX_LABELS - 1;
+    snprintf(s->labels[s->n_labels], sizeof(s->labels[0]), "%s", id);
+    return s->n_labels++;
+}
+
+struct acc_score *acc_score_new(void)
+{
+    struct acc_score *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    /* Columns in the catalog's order, the rest as they come. */
+    for (size_t i = 0; i < sizeof(abbrs) / sizeof(abbrs[0]); i++)
+        label(s, abbrs[i].id);
+    return s;
+}
+
+void acc_score_free(struct acc_score *s)
+{
+    if (!s)
+        return;
+    for (int f = 0; f < F_COUNT_; f++)
+        for (int i = 0; i < MAX_EXAMPLES; i++)
+            free(s->examples[f][i]);
+    free(s);
+}
+
+static int in_set(const struct acc_item *it, const char *id)
+{
+    for (int i = 0; i < it->n_accept; i++)
+        if (strcmp(it->accept[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+static int conf_level(const char *c)
+{
+    return strcmp(c, "high") == 0 ? 2 : strcmp(c, "medium") == 0 ? 1 : 0;
+}
+
+/* One line per item, enough to turn it into a table case. */
+static void describe(const struct acc_timeline *tl, const struct acc_item *it, char *buf,
+                     size_t len)
+{
+    const struct acc_world *w = &tl->w;
+    size_t o = 0;
+#define PUT(...)                                                                                   \
+    do {                                                                                           \
+        if (o < len)                                                                               \
+            o += (size_t)snprintf(buf + o, len - o, __VA_ARGS__);                                  \
+    } while (0)
+    PUT("--seed %llu --only %u  %s %s| %s %s at +%llds", (unsigned long long)tl->seed, tl->index,
+        tl->scenario, tl->modifiers, it->machine >= 0 ? w->m[it->machine].fqdn : "pc-ghost",
+        it->phase == PHASE_HISTORY ? "history"
+        : it->phase == PHASE_BACK  ? "why (back)"
+                                   : "why",
+        (long long)((it->ask_at - w->t0) / 1000));
+    if (it->phase != PHASE_NOW)
+        PUT(" (silence +%llds..+%llds)", (long long)((it->inc_start - w->t0) / 1000),
+            (long long)((it->inc_end - w->t0) / 1000));
+    PUT("\n      truth %s", it->truth);
+    if (it->n_accept > 1) {
+        PUT(" {");
+        for (int i = 0; i < it->n_accept; i++)
+            PUT("%s%s", i ? "," : "", it->accept[i]);
+        PUT("}%s", it->capped ? " at most medium" : "");
+    }
+    PUT("\n      answer %s (%s)", it->answer, it->confidence);
+    if (it->n_alts) {
+        PUT(" also");
+        for (int i = 0; i < it->n_alts; i++)
+            PUT(" %s", it->alts[i]);
+    }
+    if (it->later[0])
+        PUT("; asked again at the end: %s (%s)", it->later, it->later_conf);
+    if (it->summary[0])
+        PUT("\n      summary %s", it->summary);
+    for (int i = 0; i < it->n_evidence; i++)
+        PUT("\n      evidence %s", it->evidence[i]);
+#undef PUT
+}
+
+void acc_item_print(const struct acc_timeline *tl, const struct acc_item *it)
+{
+    char buf[2048];
+    describe(tl, it, buf, sizeof(buf));
+    printf("  ASKED %s\n", buf);
+}
+
+static void fail(struct acc_score *s, enum fail f, const struct acc_timeline *tl,
+                 const struct acc_item *it)
+{
+    unsigned k = s->n_fail[f]++;
+    if (k >= MAX_EXAMPLES)
+        return;
+    char buf[2048];
+    describe(tl, it, buf, sizeof(buf));
+    s->examples[f][k] = strdup(buf);
+}
+
+static int scen_index(struct acc_score *s, const char *name)
+{
+    for (int i = 0; i < s->n_scen; i++)
+        if (strcmp(s->scen[i], name) == 0)
+            return i;
+    if (s->n_scen >= MAX_SCEN)
+        return MAX_SCEN - 1;
+    s->scen[s->n_scen] = name;
+    return s->n_scen++;
+}
+
+static void add_item(struct acc_score *s, const struct acc_timeline *tl, const struct acc_item *it)
+{
+    struct phase_score *p = &s->ph[it->phase];
+    int sc = scen_index(s, tl->scenario);
+    p->total++;
+    s->scen_n[sc][it->phase]++;
+    p->mat[label(s, it->truth)][label(s, it->answer)]++;
+    int high = conf_level(it->confidence) == 2, ok = 0;
+    int member = in_set(it, it->answer);
+    if (strcmp(it->answer, "(no gap)") == 0) {
+        p->no_gap++;
+        fail(s, F_NO_GAP, tl, it);
+    } else if (strcmp(it->answer, "unknown") == 0) {
+        if (it->capped)
+            p->unknown_honest++, ok = 1;
+        else {
+            p->unknown_missed++;
+            fail(s, F_UNKNOWN_MISSED, tl, it);
+        }
+    } else if (member && it->capped && high) {
+        p->overconfident++;
+        p->wrong_high++;
+        fail(s, F_OVERCONFIDENT, tl, it);
+    } else if (member) {
+        int alts = 0;
+        for (int i = 0; i < it->n_alts; i++)
+            alts += strcmp(it->alts[i], it->answer) != 0 && in_set(it, it->alts[i]);
+        if (alts < it->alt_need) {
+            p->missing_alt++;
+            fail(s, F_MISSING_ALT, tl, it);
+        } else {
+            p->right++;
+            ok = 1;
+        }
+    } else {
+        p->wrong++;
+        if (high) {
+            p->wrong_high++;
+            fail(s, F_HIGH_WRONG, tl, it);
+        } else {
+            fail(s, F_WRONG, tl, it);
+        }
+    }
+    s->scen_ok[sc][it->phase] += (unsigned)ok;
+    if (strcmp(it->answer, "unknown") != 0 && it->answer[0] != '(') {
+        int c = conf_level(it->confidence);
+        s->conf_n[c]++;
+        s->conf_right[c] += (unsigned)(member && !(it->capped && high));
+    }
+    if (it->phase == PHASE_HISTORY && it->later[0]) {
+        s->stable_n++;
+        if (strcmp(it->later, it->answer) != 0 || strcmp(it->later_conf, it->confidence) != 0) {
+            s->unstable++;
+            fail(s, F_UNSTABLE, tl, it);
+        }
+    }
+}
+
+void acc_score_add(struct acc_score *s, const struct acc_timeline *tl)
+{
+    s->timelines++;
+    for (int i = 0; i < tl->n_items; i++) {
+        if (tl->items[i].asked == 1)
+            add_item(s, tl, &tl->items[i]);
+        else if (tl->items[i].asked == -2 && s->not_silent++ < 3)
+            fprintf(stderr,
+                    "whb-accuracy: generator check: --seed %llu --only %u: %s still "
+                    "reported when asked as silent\n",
+                    (unsigned long long)tl->seed, tl->index, tl->w.m[tl->items[i].machine].fqdn);
+    }
+}
+
+static double pct(unsigned a, unsigned b)
+{
+    return b ? 100.0 * a / b : 100.0;
+}
+
+static void print_matrix(const struct acc_score *s, enum acc_phase ph)
+{
+    const struct phase_score *p = &s->ph[ph];
+    int used[MAX_LABELS] = {0}, rows[MAX_LABELS] = {0};
+    for (int r = 0; r < s->n_labels; r++)
+        for (int c = 0; c < s->n_labels; c++)
+            if (p->mat[r][c])
+                used[c] = rows[r] = 1;
+    static const char *what[PHASE_COUNT_] = {"while silent (why)", "after return (history)",
+                                             "once back (why)"};
+    printf("\nconfusion matrix, %s (rows: truth, columns: answer)\n%-24s", what[ph], "");
+    for (int c = 0; c < s->n_labels; c++)
+        if (used[c])
+            printf("%5.4s", abbr(s->labels[c]));
+    printf("\n");
+    for (int r = 0; r < s->n_labels; r++) {
+        if (!rows[r])
+            continue;
+        printf("%-19.19s %4.4s", s->labels[r], abbr(s->labels[r]));
+        for (int c = 0; c < s->n_labels; c++)
+            if (used[c]) {
+                if (p->mat[r][c])
+                    printf("%5u", p->mat[r][c]);
+                else
+                    printf("%5s", ".");
+            }
+        printf("\n");
+    }
+}
+
+static void print_phase(const struct acc_score *s, enum acc_phase ph)
+{
+    const struct phase_score *p = &s->ph[ph];
+    printf("%-8s %6u asked: right %u, unknown where indistinguishable %u (%.1f %% right or "
+           "honest); wrong %u, high and wrong %u (of which over-confident %u), alternatives "
+           "missing %u, unknown with evidence %u, no gap %u\n",
+           ph == PHASE_NOW       ? "why"
+           : ph == PHASE_HISTORY ? "history"
+                                 : "why back",
+           p->total, p->right, p->unknown_honest, pct(p->right + p->unknown_honest, p->total),
+           p->wrong + p->overconfident, p->wrong_high, p->overconfident, p->missing_alt,
+           p->unknown_missed, p->no_gap);
+}
+
+int acc_score_print(const struct acc_score *s, unsigned examples)
+{
+    const struct phase_score *now = &s->ph[PHASE_NOW], *hist = &s->ph[PHASE_HISTORY];
+    printf("legend:");
+    for (int i = 0; i < s->n_labels; i++)
+        printf(" %s=%s", abbr(s->labels[i]), s->labels[i]);
+    printf("\n");
+    print_matrix(s, PHASE_NOW);
+    print_matrix(s, PHASE_HISTORY);
+    print_matrix(s, PHASE_BACK);
+
+    printf("\nper scenario (right or honest / asked)      why        history     why back\n");
+    for (int i = 0; i < s->n_scen; i++)
+        printf("  %-28s %5u/%-5u  %5u/%-5u  %5u/%-5u\n", s->scen[i], s->scen_ok[i][PHASE_NOW],
+               s->scen_n[i][PHASE_NOW], s->scen_ok[i][PHASE_HISTORY], s->scen_n[i][PHASE_HISTORY],
+               s->scen_ok[i][PHASE_BACK], s->scen_n[i][PHASE_BACK]);
+
+    if (examples) {
+        for (int f = 0; f < F_COUNT_; f++) {
+            if (!s->n_fail[f])
+                continue;
+            printf("\n%s: %u, for example:\n", fail_names[f], s->n_fail[f]);
+            for (unsigned i = 0; i < examples && i < MAX_EXAMPLES && s->examples[f][i]; i++)
+                printf("  %s\n", s->examples[f][i]);
+        }
+    }
+
+    unsigned wrong_high = now->wrong_high + hist->wrong_high + s->ph[PHASE_BACK].wrong_high;
+    double p_now = pct(now->right + now->unknown_honest, now->total);
+    double p_hist = pct(hist->right + hist->unknown_honest, hist->total);
+    double p_back = pct(s->ph[PHASE_BACK].right, s->ph[PHASE_BACK].total);
+    double p_high = pct(s->conf_right[2], s->conf_n[2]);
+    double p_med = pct(s->conf_right[1], s->conf_n[1]);
+    printf("\n%u timelines\n", s->timelines);
+    print_phase(s, PHASE_NOW);
+    print_phase(s, PHASE_HISTORY);
+    print_phase(s, PHASE_BACK);
+    printf("calibration: high right %u/%u (%.1f %%), medium %u/%u (%.1f %%), low %u/%u (%.1f "
+           "%%)\n",
+           s->conf_right[2], s->conf_n[2], p_high, s->conf_right[1], s->conf_n[1], p_med,
+           s->conf_right[0], s->conf_n[0], pct(s->conf_right[0], s->conf_n[0]));
+    printf("stability: %u of %u past answers changed when asked again later\n", s->unstable,
+           s->stable_n);
+    struct {
+        const char *what;
+        int met;
+        char got[48];
+    } goals[] = {
+        {"high confidence and wrong = 0", wrong_high == 0, ""},
+        {"right while silent >= 95 %", p_now >= 95.0, ""},
+        {"right after return >= 99 %", p_hist >= 99.0, ""},
+        {"once back, why right >= 99 %", p_back >= 99.0, ""},
+        {"high right >= 99 %", p_high >= 99.0, ""},
+        {"medium right >= 80 %", p_med >= 80.0, ""},
+        {"past answers stable", s->unstable == 0, ""},
+    };
+    snprintf(goals[0].got, sizeof(goals[0].got), "%u", wrong_high);
+    snprintf(goals[1].got, sizeof(goals[1].got), "%.1f %%", p_now);
+    snprintf(goals[2].got, sizeof(goals[2].got), "%.1f %%", p_hist);
+    snprintf(goals[3].got, sizeof(goals[3].got), "%.1f %%", p_back);
+    snprintf(goals[4].got, sizeof(goals[4].got), "%.1f %%", p_high);
+    snprintf(goals[5].got, sizeof(goals[5].got), "%.1f %%", p_med);
+    snprintf(goals[6].got, sizeof(goals[6].got), "%u changed", s->unstable);
+    int all = s->not_silent == 0;
+    if (s->not_silent)
+        printf("generator check: %u machines still reported when asked as silent (not scored)\n",
+               s->not_silent);
+    printf("goals:\n");
+    for (size_t i = 0; i < sizeof(goals) / sizeof(goals[0]); i++) {
+        printf("  %-4s %-32s %s\n", goals[i].met ? "met" : "MISS", goals[i].what, goals[i].got);
+        all &= goals[i].met;
+    }
+    return all;
+}

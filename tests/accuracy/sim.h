@@ -1,0 +1,89 @@
+/* Internal to the benchmark: the simulated agents and the collector side they deliver to. */
+#ifndef WHB_ACC_SIM_H
+#define WHB_ACC_SIM_H
+
+#include "acc.h"
+
+struct whb_store;
+
+/* The collector: a real SQLite store fed through the real put_report, reports queued in flight
+ * until their receipt time, and the collector's own runs (starts, alive marks, stops). */
+struct acc_feed;
+int acc_feed_open(const struct acc_world *w, struct acc_feed **out, char *why, size_t whylen);
+void acc_feed_close(struct acc_feed *f);
+struct whb_store *acc_feed_store(struct acc_feed *f);
+/* Queues a packed report (ownership passes) to arrive at arrive_ms. */
+void acc_feed_send(struct acc_feed *f, int machine, int64_t arrive_ms, uint8_t *buf, size_t len);
+/* Ingests what has arrived by t, in receipt order, one transaction. */
+int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose);
+/* The collector's own life at t: start, alive, stop marks (one place to wire the runs API). */
+int acc_feed_collector(struct acc_feed *f, const struct acc_world *w, int64_t t, int verbose);
+
+/* One event as the agent spools it. */
+struct acc_ev {
+    uint64_t seq;
+    char boot[40];
+    int64_t at_ms, since_ms;
+    uint64_t mono_ms;
+    int kind;
+    unsigned code, http;
+    int curl;
+    char adapter[16];
+    char detail[128];
+};
+
+/* What the agent's last snapshot holds. */
+struct acc_obs {
+    int admin_up, carrier, assoc, service;
+    char addr[24], gw[16];
+    uint64_t crc, carrier_changes;
+    int lldp_sw, lldp_port; /* -1: no neighbour */
+};
+
+#define ACC_SPOOL_MAX 8192
+
+struct acc_agent {
+    int m;
+    /* The machine: boots and the agent's files, which survive the process. */
+    int boot_no;
+    char boot[40];
+    int64_t boot_t;
+    enum acc_power power;
+    enum acc_inc_kind asleep_by;
+    int64_t asleep_at;
+    int run_status; /* 0 none, 1 running, 2 stopped: the agent's run file */
+    char run_boot[40];
+    int64_t run_alive;
+    uint64_t next_seq, reserved;
+    struct acc_ev *spool;
+    int n_spool;
+    /* The process. */
+    int running;
+    struct acc_obs obs;
+    int64_t next_heartbeat, next_wsus, retry_at, next_lldp, next_wifi_retry;
+    int want_flush, failing, wifi_failing;
+    unsigned attempt;
+    uint64_t rng;
+    char failure_class[32], wsus_class[32];
+    int64_t failure_event_at, suspend_at;
+    int lldp_sw, lldp_port;
+    int64_t lldp_expires;
+    int64_t wsus_at;
+    unsigned wsus_http;
+    int wsus_curl;
+    /* For the benchmark (not the agent's): last acknowledged delivery, collector time. */
+    int64_t last_ok;
+};
+
+void acc_agent_init(struct acc_agent *a, const struct acc_world *w, int m);
+void acc_agent_free(struct acc_agent *a);
+void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, struct acc_feed *f,
+                    int verbose);
+
+/* Asking the real engine. */
+void acc_ask_now(struct whb_store *st, const struct acc_timeline *tl, struct acc_item *it,
+                 int64_t t);
+void acc_ask_history(struct whb_store *st, const struct acc_timeline *tl, struct acc_item *it,
+                     int64_t t, int again);
+
+#endif

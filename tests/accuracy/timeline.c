@@ -1,0 +1,116 @@
+/* Runs one timeline: second by second, the collector's life, reports arriving, every agent
+ * acting on the world it sees; the engine asked when the scenario says, and history asked
+ * once a machine is back and its spool delivered, then again at the end. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim.h"
+
+#define STEP_MS      1000
+#define HISTORY_WAIT 420000  /* after the return: the agent's backoff is at most 300 s */
+#define HISTORY_GIVE 1500000 /* not back by then: ask anyway */
+
+static void print_world(const struct acc_timeline *tl)
+{
+    const struct acc_world *w = &tl->w;
+    printf("timeline seed %llu #%u: %s %s(interval %u s)\n", (unsigned long long)tl->seed,
+           tl->index, tl->scenario, tl->modifiers, w->interval_s);
+    for (int i = 0; i < w->n; i++)
+        printf("  %-18s %s %s %s%s skew %+llds\n", w->m[i].fqdn,
+               w->m[i].windows ? "windows" : "linux",
+               w->m[i].wireless ? "wifi" : w->sw[w->m[i].sw].name,
+               w->m[i].wireless ? w->ap.bssid : "port ", w->m[i].wireless ? "" : "",
+               (long long)(w->m[i].skew_ms / 1000));
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        printf("  incident %-15s %s%s +%llds .. %s%llds\n", acc_inc_name(i->kind),
+               i->machine >= 0 ? w->m[i->machine].fqdn
+               : i->sw >= 0    ? w->sw[i->sw].name
+                               : "all",
+               "", (long long)((i->start - w->t0) / 1000), i->end == ACC_NEVER ? "never " : "+",
+               i->end == ACC_NEVER ? 0LL : (long long)((i->end - w->t0) / 1000));
+    }
+}
+
+/* Items whose truth is a silence: the collector must have missed three heartbeats. */
+static int should_be_silent(const struct acc_item *it)
+{
+    static const char *online[] = {"reporting",        "wsus_unavailable",
+                                   "wsus_unreachable", "update_service_stopped",
+                                   "no_agent",         "collector_unavailable"};
+    for (size_t i = 0; i < sizeof(online) / sizeof(online[0]); i++)
+        if (strcmp(it->truth, online[i]) == 0)
+            return 0;
+    return 1;
+}
+
+/* Back and online, not yet in the next incident. */
+static int back_again(const struct acc_world *w, int m, int64_t t)
+{
+    const struct acc_incident *why;
+    struct acc_link l;
+    acc_world_link(w, m, t, &l);
+    return acc_world_power(w, m, t, &why) == PWR_ON && acc_world_agent_wanted(w, m, t, &why) &&
+           l.path_ok;
+}
+
+int acc_timeline_run(struct acc_timeline *tl, int verbose)
+{
+    const struct acc_world *w = &tl->w;
+    struct acc_agent agents[ACC_MAX_MACHINES];
+    struct acc_feed *f = NULL;
+    char why[256];
+    int rc = 0;
+    if (verbose)
+        print_world(tl);
+    if (acc_feed_open(w, &f, why, sizeof(why))) {
+        fprintf(stderr, "whb-accuracy: store: %s\n", why);
+        return -1;
+    }
+    for (int i = 0; i < w->n; i++)
+        acc_agent_init(&agents[i], w, i);
+    for (int64_t t = w->t0; t <= w->t_end && !rc; t += STEP_MS) {
+        rc |= acc_feed_collector(f, w, t, verbose);
+        rc |= acc_feed_drain(f, t, verbose);
+        for (int i = 0; i < w->n; i++)
+            acc_agent_step(&agents[i], w, t, f, verbose);
+        /* One can only ask a collector that runs. */
+        if (!acc_world_collector_up(w, t))
+            continue;
+        for (int k = 0; k < tl->n_items; k++) {
+            struct acc_item *it = &tl->items[k];
+            if (it->asked)
+                continue;
+            if (it->phase == PHASE_NOW && t >= it->ask_at) {
+                if (should_be_silent(it) && it->machine >= 0 &&
+                    agents[it->machine].last_ok > t - (int64_t)(3 * w->interval_s + 5) * 1000)
+                    it->asked = -2; /* the generator's own check: it was not silent */
+                else
+                    acc_ask_now(acc_feed_store(f), tl, it, t);
+            } else if (it->phase != PHASE_NOW && t >= it->inc_end + HISTORY_WAIT &&
+                       (agents[it->machine].last_ok > it->inc_end ||
+                        t >= it->inc_end + HISTORY_GIVE)) {
+                if (it->phase == PHASE_HISTORY)
+                    acc_ask_history(acc_feed_store(f), tl, it, t, 0);
+                else if (back_again(w, it->machine, t))
+                    acc_ask_now(acc_feed_store(f), tl, it, t);
+                else
+                    it->asked = -1; /* gone again before it was asked: nothing to score */
+            }
+            if (it->asked == 1 && verbose)
+                acc_item_print(tl, it);
+        }
+    }
+    for (int k = 0; k < tl->n_items && !rc; k++) {
+        struct acc_item *it = &tl->items[k];
+        if (it->phase == PHASE_HISTORY && it->asked == 1 && it->gap_start) {
+            acc_ask_history(acc_feed_store(f), tl, it, w->t_end, 1);
+            if (verbose)
+                printf("  asked again at the end: %s (%s)\n", it->later, it->later_conf);
+        }
+    }
+    for (int i = 0; i < w->n; i++)
+        acc_agent_free(&agents[i]);
+    acc_feed_close(f);
+    return rc;
+}
