@@ -78,6 +78,8 @@ static const char *const migrations[] = {
     "ALTER TABLE gaps ADD COLUMN after_bssid TEXT;"
     "CREATE INDEX gaps_start ON gaps(start_ms);"
     "ALTER TABLE machines ADD COLUMN online_since INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN net_lost_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN net_back_at INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE machines ADD COLUMN clock_offset INTEGER;"
     "ALTER TABLE machines ADD COLUMN clock_offset_at INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX machines_first_seen ON machines(first_seen);"
@@ -113,7 +115,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_GET_MACHINE] =
         "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
-        " sw_chassis, sw_port, subnet, bssid, online_since, clock_offset, clock_offset_at"
+        " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
+        " net_back_at, online_since"
         " FROM machines WHERE machine_id=?",
     [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
     [ST_INSERT_MACHINE] =
@@ -126,10 +129,10 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16, sw_chassis=?17,"
         " sw_name=?18, sw_port=?19, ssid=?20, bssid=?21, wifi_associated=?22, subnet=?23,"
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
-        " update_service=?29, online_since=CASE WHEN ?30 THEN ?6 ELSE online_since END,"
+        " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
         " clock_offset=?31, clock_offset_at=?32 WHERE machine_id=?1",
     [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
-                         " online_since=CASE WHEN ?4 THEN ?2 ELSE online_since END,"
+                         " net_lost_at=?4, net_back_at=?7, online_since=?8,"
                          " clock_offset=?5, clock_offset_at=?6 WHERE machine_id=?1",
     [ST_INSERT_EVENT] =
         "INSERT OR IGNORE INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
@@ -284,7 +287,9 @@ struct machine_row {
     uint8_t key_hash[WHB_IDENTITY_HASH_LEN];
     char boot_id[WHB_WIRE_MAX_ID + 1];
     uint64_t last_seq;
-    int64_t last_seen, due_at, online_since;
+    int64_t last_seen, due_at;
+    int64_t net_lost_at, net_back_at; /* the machine's own latest network loss and return */
+    int64_t online_since;             /* reporting again since (the end of its last gap) */
     int has_offset;
     int64_t clock_offset, clock_offset_at; /* agent clock -> collector clock, and since when */
     int last_gasp;
@@ -321,10 +326,12 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct ma
         column_text(st, 8, row->port, sizeof(row->port));
         column_text(st, 9, row->subnet, sizeof(row->subnet));
         column_text(st, 10, row->bssid, sizeof(row->bssid));
-        row->online_since = sqlite3_column_int64(st, 11);
+        row->net_lost_at = sqlite3_column_int64(st, 11);
         row->has_offset = sqlite3_column_type(st, 12) != SQLITE_NULL;
         row->clock_offset = sqlite3_column_int64(st, 12);
         row->clock_offset_at = sqlite3_column_int64(st, 13);
+        row->net_back_at = sqlite3_column_int64(st, 14);
+        row->online_since = sqlite3_column_int64(st, 15);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
@@ -453,17 +460,75 @@ static void bind_attachment(sqlite3_stmt *st, const struct whb_machine_view *v)
     sqlite3_bind_int(st, 29, v->update_service);
 }
 
-/* The attachment a report shows, on the collector's clock; a WSUS probe made before the
- * machine was last back online (while it had no network, or before its silence) says nothing
- * about WSUS now, so it is not classified until the agent probes again. */
-static void report_view(const struct whb_store_report *in, int64_t online_since, int64_t off,
+/* When the machine itself lost and regained its network, from its own events (on the
+ * collector's clock): a WSUS probe made in between says nothing about WSUS. */
+struct net_story {
+    int64_t lost_at, back_at;
+    int64_t online_since; /* reporting since: its way out demonstrably worked */
+};
+
+static int event_loses_network(const whb_event *e)
+{
+    switch (e->kind) {
+    case WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST:
+        return e->reason_code == 0; /* 1: by power policy in Modern Standby */
+    case WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_DOWN:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED:
+        return 1;
+    case WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED:
+        return e->detail && (strstr(e->detail, "no address") || strstr(e->detail, "gw none"));
+    default:
+        return 0;
+    }
+}
+
+static int event_regains_network(const whb_event *e)
+{
+    switch (e->kind) {
+    case WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_UP:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED:
+        return 1;
+    case WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED:
+        return !event_loses_network(e);
+    default:
+        return 0;
+    }
+}
+
+static struct net_story net_story(const struct whb_store_report *in, const struct machine_row *row,
+                                  int64_t off)
+{
+    /* A machine's first report ends no silence: it has been online as far as anyone knows. */
+    int back = row->found && in->now_ms > row->due_at;
+    struct net_story n = {row->net_lost_at, row->net_back_at,
+                          back ? in->now_ms : row->online_since};
+    for (size_t i = 0; i < in->report->n_events; i++) {
+        const whb_event *e = in->report->events[i];
+        int64_t at = e->at_ms + off;
+        if (event_loses_network(e) && at > n.lost_at)
+            n.lost_at = at;
+        else if (event_regains_network(e) && at > n.back_at)
+            n.back_at = at;
+    }
+    return n;
+}
+
+/* The attachment a report shows, on the collector's clock. A WSUS probe that got no answer
+ * at all while the machine itself was cut off (its own network lost before the probe and back
+ * only after it, or any time before it was reporting again: a path beyond its switch) is not
+ * classified: it would blame WSUS for the machine's own outage. An HTTP answer proves the
+ * way to WSUS worked. */
+static void report_view(const struct whb_store_report *in, const struct net_story *net, int64_t off,
                         struct whb_machine_view *view)
 {
     memset(view, 0, sizeof(*view));
     whb_attach_from_snapshot(in->report->snapshot, view);
     if (view->wsus_at_ms) {
-        view->wsus_at_ms += off;
-        if (view->wsus_at_ms < online_since)
+        int64_t p = view->wsus_at_ms += off;
+        int own = net->lost_at && net->lost_at <= p &&
+                  !(net->back_at > net->lost_at && net->back_at <= p);
+        if (view->wsus_curl && (own || p < net->online_since))
             view->wsus_class[0] = '\0';
     }
 }
@@ -471,7 +536,8 @@ static void report_view(const struct whb_store_report *in, int64_t online_since,
 /* A new machine gets its identity row first; every report then updates the same columns.
  * back: this report ends a silence (or is the first), so the machine is online since now. */
 static int write_machine(struct sqlite_store *s, const struct whb_store_report *in, int insert,
-                         int back, const struct clock_map *cm, const struct whb_machine_view *view)
+                         const struct net_story *net, const struct clock_map *cm,
+                         const struct whb_machine_view *view)
 {
     const whb_report *r = in->report;
     const Whb__V1__Machine *m = r->machine;
@@ -522,9 +588,11 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
         sqlite3_bind_null(st, 12);
     free(snap);
     bind_attachment(st, view);
-    sqlite3_bind_int(st, 30, back);
+    sqlite3_bind_int64(st, 30, net->lost_at);
     sqlite3_bind_int64(st, 31, cm->offset);
     sqlite3_bind_int64(st, 32, cm->since);
+    sqlite3_bind_int64(st, 33, net->back_at);
+    sqlite3_bind_int64(st, 34, net->online_since);
     return run(s, ST_UPDATE_MACHINE);
 }
 
@@ -552,17 +620,19 @@ static int note_gap(struct sqlite_store *s, const struct whb_store_report *in,
     return run(s, ST_INSERT_GAP);
 }
 
-static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in, int back,
-                         const struct clock_map *cm)
+static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in,
+                         const struct net_story *net, const struct clock_map *cm)
 {
     sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
     const whb_report *r = in->report;
     sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, in->now_ms);
     sqlite3_bind_int64(st, 3, in->now_ms + (int64_t)in->grace * r->interval_s * 1000);
-    sqlite3_bind_int(st, 4, back);
+    sqlite3_bind_int64(st, 4, net->lost_at);
     sqlite3_bind_int64(st, 5, cm->offset);
     sqlite3_bind_int64(st, 6, cm->since);
+    sqlite3_bind_int64(st, 7, net->back_at);
+    sqlite3_bind_int64(st, 8, net->online_since);
     return run(s, ST_TOUCH_MACHINE);
 }
 
@@ -589,15 +659,16 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
 
     struct clock_map cm = clock_map(in, &row);
-    report_view(in, back ? in->now_ms : row.online_since, cm.offset, &view);
+    struct net_story net = net_story(in, &row, cm.offset);
+    report_view(in, &net, cm.offset, &view);
     if ((rc = insert_events(s, in, cm.offset)))
         return out->status = rc;
     if (row.found && back && (rc = note_gap(s, in, &row, &view)))
         return out->status = rc;
     if (out->duplicate)
-        rc = touch_machine(s, in, back, &cm);
+        rc = touch_machine(s, in, &net, &cm);
     else
-        rc = write_machine(s, in, !row.found, back, &cm, &view);
+        rc = write_machine(s, in, !row.found, &net, &cm, &view);
     return out->status = rc;
 }
 

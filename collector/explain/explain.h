@@ -51,8 +51,7 @@ struct whb_machine_view {
     unsigned wsus_http;
     int wsus_curl;
     int64_t wsus_at_ms;
-    int update_service;      /* -1 unknown, 0 stopped, 1 running */
-    int64_t online_since_ms; /* back from its last silence (or first seen) */
+    int update_service; /* -1 unknown, 0 stopped, 1 running */
 };
 
 enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET, WHB_PEERS_FLEET };

@@ -14,6 +14,7 @@ struct span whb_explain_span(const struct whb_explain_input *in)
     s.start = s.past ? in->gap_start_ms : in->m->last_seen_ms;
     s.end = s.past ? in->gap_end_ms : in->now_ms;
     s.interval = (int64_t)(in->m->interval_s ? in->m->interval_s : 60) * 1000;
+    s.announced = s.past ? in->gap && in->gap->last_gasp : in->m->last_gasp;
     return s;
 }
 
@@ -101,6 +102,30 @@ static int is_cause(const struct whb_hist_event *e)
     }
 }
 
+static int is_power(int kind)
+{
+    return kind == K(SUSPEND) || kind == K(HIBERNATE) || kind == K(SHUTDOWN) ||
+           kind == K(AGENT_STOP);
+}
+
+/* The first cause of the silence: a power event may be in the last report itself (which,
+ * flagged a last gasp, may have taken up to a send timeout to arrive); anything else that
+ * came before the last report was followed by a report that went through, so it did not
+ * silence the machine (a failed send that a later one made good, a link back up). */
+const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
+{
+    struct span s = whb_explain_span(in);
+    for (int i = 0; i < in->n_events; i++) {
+        const struct whb_hist_event *e = &in->events[i];
+        if (!is_cause(e) || e->at_ms > s.end + SLACK_MS)
+            continue;
+        int64_t gasp_from = s.start - SLACK_MS - (s.announced ? SEND_WAIT_MS : 0);
+        if (e->at_ms >= (is_power(e->kind) ? gasp_from : s.start - AFTER_LAST_MS))
+            return e;
+    }
+    return NULL;
+}
+
 static int matches(const struct whb_hist_event *e, int kind)
 {
     return kind ? e->kind == kind : is_cause(e);
@@ -135,19 +160,13 @@ int whb_count_in(const struct whb_explain_input *in, int kind, int64_t from, int
     return n;
 }
 
-static int is_power(int kind)
-{
-    return kind == K(SUSPEND) || kind == K(HIBERNATE) || kind == K(SHUTDOWN) ||
-           kind == K(AGENT_STOP);
-}
-
 /* The first cause after the last report is a power event: the machine said it was going. A
  * power event from an earlier silence (followed by reports) or one that came after the
  * machine had already lost its way to the collector is not this silence's last word. */
 const struct whb_hist_event *whb_last_gasp(const struct whb_explain_input *in)
 {
     struct span s = whb_explain_span(in);
-    const struct whb_hist_event *first = whb_first_in(in, 0, s.start - SLACK_MS, s.end + SLACK_MS);
+    const struct whb_hist_event *first = whb_first_cause(in);
     if (!first || !is_power(first->kind) || first->at_ms > whb_cause_until(&s))
         return NULL;
     return first;

@@ -9,10 +9,13 @@
 #include "explain.h"
 #include "store.h"
 
-#define K(name)   WHB__V1__EVENT_KIND__EVENT_KIND_##name
-#define MIN_MS    60000LL
-#define SLACK_MS  5000LL        /* clock mapping and send latency */
-#define LEADUP_MS (30 * MIN_MS) /* a pattern (flaps, errors, failures) before a silence */
+#define K(name)  WHB__V1__EVENT_KIND__EVENT_KIND_##name
+#define MIN_MS   60000LL
+#define SLACK_MS 5000LL /* clock mapping and send latency */
+/* Agents' times map to the collector's with the least delay seen (store): a little late at
+ * worst, never early. A non-power cause must come after the last report that went through. */
+#define AFTER_LAST_MS 500LL
+#define LEADUP_MS     (30 * MIN_MS) /* a pattern (flaps, errors, failures) before a silence */
 /* The agent waits this long for a report to go through before it records the failure
  * (client/agent.c SEND_TIMEOUT_MS), plus the slack. */
 #define SEND_WAIT_MS (10000LL + SLACK_MS)
@@ -37,6 +40,7 @@ struct span {
     int64_t start, end;
     int64_t interval; /* ms between reports */
     int past;         /* a gap that has ended (the machine told its story on return) */
+    int announced;    /* its last report before the silence was flagged a last gasp */
 };
 
 struct span whb_explain_span(const struct whb_explain_input *in);
@@ -58,6 +62,8 @@ const struct whb_hist_event *whb_last_in(const struct whb_explain_input *in, int
                                          int64_t to);
 int whb_count_in(const struct whb_explain_input *in, int kind, int64_t from, int64_t to);
 
+/* The first cause of the silence: what silenced the machine, or NULL. */
+const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in);
 /* The power event that was the machine's last word before the silence, or NULL. */
 const struct whb_hist_event *whb_last_gasp(const struct whb_explain_input *in);
 /* The window in which a cause must fall to explain the start of the silence. */

@@ -103,7 +103,7 @@ static void rule_sleep(const struct whb_explain_input *in, struct finding *f)
      * have begun when the silence did. */
     const struct whb_hist_event *d =
         whb_first_in(in, K(SLEEP_DETECTED), s.start - SLACK_MS, s.end + SLACK_MS);
-    const struct whb_hist_event *c = whb_first_in(in, 0, s.start - SLACK_MS, s.end + SLACK_MS);
+    const struct whb_hist_event *c = whb_first_cause(in);
     if (!d || d->since_ms > whb_cause_until(&s) || (c && c->at_ms < d->since_ms))
         return;
     whb_evidence_event(f, in, d, "clocks show %s", d->detail);
@@ -161,7 +161,7 @@ static const struct whb_hist_event *unclean_stop(const struct whb_explain_input 
     /* It died when the silence began, not after some other cause had silenced it. */
     if (!u || u->since_ms > whb_cause_until(&s) || whb_last_gasp(in))
         return NULL;
-    const struct whb_hist_event *c = whb_first_in(in, 0, s.start - SLACK_MS, s.end + SLACK_MS);
+    const struct whb_hist_event *c = whb_first_cause(in);
     return c && c->at_ms < u->since_ms ? NULL : u;
 }
 
@@ -256,7 +256,7 @@ static void rule_collector(const struct whb_explain_input *in, struct finding *f
 static void rule_adapter_disabled(const struct whb_explain_input *in, struct finding *f)
 {
     struct span s = whb_explain_span(in);
-    const struct whb_hist_event *c = whb_first_in(in, 0, s.start - SLACK_MS, s.end + SLACK_MS);
+    const struct whb_hist_event *c = whb_first_cause(in);
     if (!s.past || !c || c->kind != K(ADMIN_DOWN) || c->at_ms > whb_cause_until(&s))
         return;
     const struct whb_hist_event *u = whb_first_in(in, K(ADMIN_UP), c->at_ms, s.end + SLACK_MS);

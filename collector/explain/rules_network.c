@@ -15,7 +15,7 @@ static const struct whb_hist_event *first_cause(const struct whb_explain_input *
     struct span s = whb_explain_span(in);
     if (!s.past)
         return NULL;
-    const struct whb_hist_event *c = whb_first_in(in, 0, s.start - SLACK_MS, s.end + SLACK_MS);
+    const struct whb_hist_event *c = whb_first_cause(in);
     return c && c->at_ms <= whb_cause_until(&s) ? c : NULL;
 }
 
@@ -113,7 +113,8 @@ void whb_rule_flapping(const struct whb_explain_input *in, struct finding *f)
         whb_hit(f, 82, err ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
     else
         whb_hit(f, 55, WHB_CONFIDENCE_LOW);
-    if (err && flaps >= 3)
+    /* Back, its own link story settles it; while silent the last drop may have been a pull. */
+    if (err && flaps >= 3 && s.past)
         f->n_also = 0;
 }
 
@@ -329,6 +330,7 @@ void whb_rule_switch_now(const struct whb_explain_input *in, struct finding *f)
             p->together - 1, p->together == 2 ? "" : "s");
     whb_say(f->step, "switch %s, ports %s", p->label, p->ports);
     whb_also(f, WHB_REASON_LOST_CONNECTIVITY);
+    whb_also(f, WHB_REASON_TURNED_OFF); /* a power strip under several desks */
     whb_hit(f, 70, WHB_CONFIDENCE_MEDIUM);
 }
 
@@ -343,6 +345,9 @@ void whb_rule_whole_switch_now(const struct whb_explain_input *in, struct findin
     whb_say(f->summary, "switch %s: all %u known machines silent", p->label, p->together);
     whb_say(f->step, "network team: switch %s (power, uplink)", p->label);
     whb_also(f, WHB_REASON_PORT_DISABLED);
+    whb_also(f, WHB_REASON_TURNED_OFF);
+    /* A machine that hibernated while its way out was down could not say so. */
+    whb_also(f, WHB_REASON_HIBERNATION);
     whb_hit(f, 70, WHB_CONFIDENCE_MEDIUM);
 }
 

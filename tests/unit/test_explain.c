@@ -129,7 +129,7 @@ static const struct tcase cases[] = {
              {-8 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
              {-6 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
              {-5 * MIN, K(LINK_ERRORS), "eth0", 0, "rx_errors +40 crc +38", 0}},
-     .want = WHB_REASON_FAULTY_ADAPTER, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want = WHB_REASON_FAULTY_ADAPTER, .want_conf = WHB_CONFIDENCE_MEDIUM,
      .want_text = "dropped 3 times", .want_alt = WHB_REASON_UNKNOWN},
     /* Afterwards: the gap [T0, T0 + gap_end], explained by the events the machine spooled. */
     {"gap: cable unplugged", .now = 200 * MIN, .gap_end = 150 * MIN, .update_service = -1,

@@ -391,7 +391,7 @@ static void past_neighbours_are_as_they_were(void **state)
         sample_free(s[i]);
 }
 
-/* Issue 10.11: a WSUS probe made before the machine came back online says nothing now. */
+/* Issue 10.11: a WSUS probe made while the machine itself had no network says nothing. */
 static void wsus_probe_from_the_silence_is_not_classified(void **state)
 {
     struct fixture *f = *state;
@@ -406,19 +406,40 @@ static void wsus_probe_from_the_silence_is_not_classified(void **state)
     s->report.sent_at_ms = t;
     probe.at_ms = t - 1000;
     assert_int_equal(put(f->store, s, 0xaa, 1, t, &res), 0);
-    /* Back after 20 min; the probe it carries was made while it had no network. */
-    s->report.seq = 2;
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
+    assert_string_equal(m.wsus_class, "unreachable:7");
+    /* Back after 20 min: its link went at +5 min, came back at +18 min, and the probe it
+     * carries was made at +10 min, in between. */
+    sample_free(s);
+    s = sample_new(30, 2, 2);
+    s->snapshot.wsus = &probe;
+    s->events[0].kind = WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST;
+    s->events[0].at_ms = t + 300000;
+    s->events[1].kind = WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED;
+    s->events[1].at_ms = t + 1080000;
     s->report.sent_at_ms = t + 1200000;
     probe.at_ms = t + 600000;
     assert_int_equal(put(f->store, s, 0xaa, 0, t + 1200000, &res), 0);
     assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
     assert_string_equal(m.wsus_class, "");
-    assert_int_equal(m.online_since_ms, t + 1200000);
-    /* A probe made after it came back counts. */
-    s->report.seq = 3;
+    /* An HTTP answer proves the way to WSUS worked, even before the machine reported again. */
+    sample_free(s);
+    s = sample_new(30, 3, 0);
+    s->snapshot.wsus = &probe;
     s->report.sent_at_ms = t + 1260000;
-    probe.at_ms = t + 1250000;
+    probe.at_ms = t + 1083000;
+    probe.curl_code = 0;
+    probe.http_status = 503;
     assert_int_equal(put(f->store, s, 0xaa, 0, t + 1260000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
+    assert_string_equal(m.wsus_class, "http_503");
+    /* No answer at all, once it reports again: WSUS cannot be reached. */
+    s->report.seq = 4;
+    s->report.sent_at_ms = t + 1320000;
+    probe.at_ms = t + 1300000;
+    probe.curl_code = 7;
+    probe.http_status = 0;
+    assert_int_equal(put(f->store, s, 0xaa, 0, t + 1320000, &res), 0);
     assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
     assert_string_equal(m.wsus_class, "unreachable:7");
     s->snapshot.wsus = NULL;
