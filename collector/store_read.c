@@ -13,7 +13,7 @@
 #define MACHINE_COLS                                                                               \
     "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"          \
     " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
-    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service"
+    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os"
 
 enum read_id {
     RD_BY_FQDN,
@@ -157,6 +157,7 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
     m->wsus_curl = sqlite3_column_int(st, 21);
     m->wsus_at_ms = sqlite3_column_int64(st, 22);
     m->update_service = sqlite3_column_int(st, 23);
+    text(st, 24, m->os, sizeof(m->os));
     m->admin_up = 1;
 }
 

@@ -620,14 +620,22 @@ static int note_gap(struct sqlite_store *s, const struct whb_store_report *in,
     return run(s, ST_INSERT_GAP);
 }
 
+/* A resend says the machine was alive when it sent it, which may be long before it arrived
+ * (it waited in a queue or on a dead link): it never moves "last seen" past that. */
 static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in,
-                         const struct net_story *net, const struct clock_map *cm)
+                         const struct machine_row *row, const struct net_story *net,
+                         const struct clock_map *cm)
 {
     sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
     const whb_report *r = in->report;
+    int64_t alive = r->sent_at_ms > 0 ? r->sent_at_ms + cm->offset : in->now_ms;
+    if (alive > in->now_ms)
+        alive = in->now_ms;
+    if (alive < row->last_seen)
+        alive = row->last_seen;
     sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, in->now_ms);
-    sqlite3_bind_int64(st, 3, in->now_ms + (int64_t)in->grace * r->interval_s * 1000);
+    sqlite3_bind_int64(st, 2, alive);
+    sqlite3_bind_int64(st, 3, alive + (int64_t)in->grace * r->interval_s * 1000);
     sqlite3_bind_int64(st, 4, net->lost_at);
     sqlite3_bind_int64(st, 5, cm->offset);
     sqlite3_bind_int64(st, 6, cm->since);
@@ -666,7 +674,7 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     if (row.found && back && (rc = note_gap(s, in, &row, &view)))
         return out->status = rc;
     if (out->duplicate)
-        rc = touch_machine(s, in, &net, &cm);
+        rc = touch_machine(s, in, &row, &net, &cm);
     else
         rc = write_machine(s, in, !row.found, &net, &cm, &view);
     return out->status = rc;

@@ -80,8 +80,18 @@ void whb_also(struct finding *f, enum whb_reason r)
         f->also[f->n_also++] = r;
 }
 
-static int is_cause(const struct whb_hist_event *e)
+/* Windows marks link and Wi-Fi changes in Modern Standby (by power policy) with code 1. */
+static int in_standby(const struct whb_explain_input *in, const struct whb_hist_event *e)
 {
+    return e->reason_code == 1 &&
+           (e->kind == K(CARRIER_LOST) ||
+            (e->kind == K(WIFI_DISCONNECTED) && in->m && strstr(in->m->os, "Windows")));
+}
+
+static int is_cause(const struct whb_explain_input *in, const struct whb_hist_event *e)
+{
+    if (in_standby(in, e))
+        return 0;
     switch (e->kind) {
     case K(SUSPEND):
     case K(HIBERNATE):
@@ -94,7 +104,7 @@ static int is_cause(const struct whb_hist_event *e)
     case K(DELIVERY_FAILED):
         return 1;
     case K(CARRIER_LOST):
-        return e->reason_code == 0; /* 1: by power policy in Modern Standby */
+        return 1;
     case K(NETWORK_CHANGED):
         return strstr(e->detail, "no address") || strstr(e->detail, "gw none");
     default:
@@ -117,7 +127,7 @@ const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
     struct span s = whb_explain_span(in);
     for (int i = 0; i < in->n_events; i++) {
         const struct whb_hist_event *e = &in->events[i];
-        if (!is_cause(e) || e->at_ms > s.end + SLACK_MS)
+        if (!is_cause(in, e) || e->at_ms > s.end + SLACK_MS)
             continue;
         int64_t gasp_from = s.start - SLACK_MS - (s.announced ? SEND_WAIT_MS : 0);
         if (e->at_ms >= (is_power(e->kind) ? gasp_from : s.start - AFTER_LAST_MS))
@@ -126,16 +136,16 @@ const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
     return NULL;
 }
 
-static int matches(const struct whb_hist_event *e, int kind)
+static int matches(const struct whb_explain_input *in, const struct whb_hist_event *e, int kind)
 {
-    return kind ? e->kind == kind : is_cause(e);
+    return kind ? e->kind == kind : is_cause(in, e);
 }
 
 const struct whb_hist_event *whb_first_in(const struct whb_explain_input *in, int kind,
                                           int64_t from, int64_t to)
 {
     for (int i = 0; i < in->n_events; i++)
-        if (matches(&in->events[i], kind) && in->events[i].at_ms >= from &&
+        if (matches(in, &in->events[i], kind) && in->events[i].at_ms >= from &&
             in->events[i].at_ms <= to)
             return &in->events[i];
     return NULL;
@@ -145,7 +155,7 @@ const struct whb_hist_event *whb_last_in(const struct whb_explain_input *in, int
                                          int64_t to)
 {
     for (int i = in->n_events - 1; i >= 0; i--)
-        if (matches(&in->events[i], kind) && in->events[i].at_ms >= from &&
+        if (matches(in, &in->events[i], kind) && in->events[i].at_ms >= from &&
             in->events[i].at_ms <= to)
             return &in->events[i];
     return NULL;
@@ -155,7 +165,7 @@ int whb_count_in(const struct whb_explain_input *in, int kind, int64_t from, int
 {
     int n = 0;
     for (int i = 0; i < in->n_events; i++)
-        n += matches(&in->events[i], kind) && in->events[i].at_ms >= from &&
+        n += matches(in, &in->events[i], kind) && in->events[i].at_ms >= from &&
              in->events[i].at_ms <= to;
     return n;
 }

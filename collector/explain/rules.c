@@ -95,6 +95,15 @@ static void rule_sleep(const struct whb_explain_input *in, struct finding *f)
             return;
         gasp_story(in, f, g, g->reason_code == 1 ? "in Modern Standby" : "asleep");
         whb_hit(f, 90, WHB_CONFIDENCE_HIGH);
+        /* Windows tells services only "suspend": sleep, hibernation and a Fast Startup
+         * shutdown look alike until its log (Kernel-Power 42) or the resume says which. */
+        if (!s.past && g->reason_code != 1 && strstr(in->m->os, "Windows") &&
+            !strstr(g->detail, "Kernel-Power")) {
+            whb_say(f->why, "Windows announced a suspend without saying sleep, hibernation or "
+                            "Fast Startup shutdown; sleep is the likeliest");
+            whb_also(f, WHB_REASON_HIBERNATION);
+            whb_also(f, WHB_REASON_TURNED_OFF);
+        }
         return;
     }
     if (g || !s.past)

@@ -205,8 +205,17 @@ void whb_rule_address(const struct whb_explain_input *in, struct finding *f)
     whb_hit(f, 79, WHB_CONFIDENCE_HIGH);
 }
 
-static const char *wifi_words(const struct whb_hist_event *e)
+/* Windows reports WLAN_REASON_CODEs (its agent puts them in words in the detail); elsewhere
+ * the codes are IEEE 802.11 reason and status codes. */
+static int windows(const struct whb_explain_input *in)
 {
+    return strstr(in->m->os, "Windows") != NULL;
+}
+
+static const char *wifi_words(const struct whb_explain_input *in, const struct whb_hist_event *e)
+{
+    if (windows(in))
+        return e->detail[0] ? e->detail : "no reason given";
     const char *w = whb_ieee80211_words(e->kind == K(WIFI_DISCONNECTED), e->reason_code);
     return w ? w : "code not in our table";
 }
@@ -256,18 +265,22 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
         return;
     }
     int assoc = e->kind == K(WIFI_ASSOC_FAILED);
-    whb_evidence_event(f, in, e, "%s on %s: %s (IEEE 802.11 %s %u: %s)",
-                       assoc ? "association failed" : "disconnected", e->adapter,
-                       e->detail[0] ? e->detail : "-", assoc ? "status" : "reason", e->reason_code,
-                       wifi_words(e));
+    if (windows(in))
+        whb_evidence_event(f, in, e, "%s on %s: %s", assoc ? "connection failed" : "disconnected",
+                           e->adapter, wifi_words(in, e));
+    else
+        whb_evidence_event(f, in, e, "%s on %s: %s (IEEE 802.11 %s %u: %s)",
+                           assoc ? "association failed" : "disconnected", e->adapter,
+                           e->detail[0] ? e->detail : "-", assoc ? "status" : "reason",
+                           e->reason_code, wifi_words(in, e));
     if (fails + drops > 1)
         whb_evidence_event(f, in, e, "%d failed associations and %d disconnects", fails, drops);
     if (ap)
         peers_evidence(f, in, ap, "access point");
     whb_say(f->why, "the wireless adapter reported %s: %s",
-            assoc ? "a refused association" : "a disconnect", wifi_words(e));
+            assoc ? "a refused association" : "a disconnect", wifi_words(in, e));
     whb_say(f->summary, "wireless %s (%s)", assoc ? "could not associate" : "disconnected",
-            wifi_words(e));
+            wifi_words(in, e));
     if (in->m->bssid[0])
         whb_say(f->step, "access point %s (SSID %s)", in->m->bssid, in->m->ssid);
     int sure = s.past && (assoc || fails + drops > 1 || ap);

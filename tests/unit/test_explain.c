@@ -41,6 +41,7 @@ struct ends {
 struct tcase {
     const char *name;
     int wireless, no_machine, on_battery;
+    const char *os;
     int64_t now;     /* relative to T0 */
     int64_t gap_end; /* relative to T0; 0: a "now" case, else a gap [T0, T0 + gap_end] */
     const char *wsus_class;
@@ -275,6 +276,19 @@ static const struct tcase cases[] = {
              {479 * MIN, K(RESUME), "", 3, "hybrid boot (Fast Startup)", 0}},
      .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "Fast Startup",
      .never_text = "hibernated"},
+    {"Windows suspend without its log: sleep, but not sure", .now = 30 * MIN,
+     .os = "Windows 11 Pro", .evs = {{-1000, K(SUSPEND), "", 0, "going to sleep", 0}},
+     .update_service = -1, .want = WHB_REASON_SLEEP, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_alt = WHB_REASON_TURNED_OFF, .want_alt2 = WHB_REASON_HIBERNATION},
+    {"Windows suspend its log called S3: sleep", .now = 30 * MIN, .os = "Windows 11 Pro",
+     .evs = {{-1000, K(SUSPEND), "", 0, "going to sleep (S3, Kernel-Power event 42)", 0}},
+     .update_service = -1, .want = WHB_REASON_SLEEP, .want_conf = WHB_CONFIDENCE_HIGH},
+    {"Windows Fast Startup its log saw: turned off", .now = 30 * MIN, .os = "Windows 11 Pro",
+     .evs = {{-1000, K(SHUTDOWN), "", 0,
+              "shutting down (Fast Startup: Windows hibernates its "
+              "kernel session; Kernel-Power event 42, effective state S5)",
+              0}},
+     .update_service = -1, .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_HIGH},
     {"Modern Standby entry is a sleep", .now = 30 * MIN, .update_service = -1,
      .evs = {{-1000, K(SUSPEND), "", 1, "display off: Modern Standby", 0}},
      .want = WHB_REASON_SLEEP, .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "Modern Standby"},
@@ -305,6 +319,7 @@ static void build(const struct tcase *c, struct whb_machine_view *m, struct whb_
     snprintf(m->wsus_class, sizeof(m->wsus_class), "%s", c->wsus_class ? c->wsus_class : "");
     m->wsus_http = c->wsus_http;
     m->update_service = c->update_service;
+    snprintf(m->os, sizeof(m->os), "%s", c->os ? c->os : "Debian GNU/Linux 12");
     memset(in, 0, sizeof(*in));
     in->now_ms = T0 + c->now;
     in->m = c->no_machine ? NULL : m;

@@ -286,6 +286,23 @@ static void a_delayed_report_keeps_the_clock_mapping(void **state)
     sample_free(s);
 }
 
+/* A resend that arrives late says the machine was alive when it sent it, not when it came. */
+static void a_late_resend_does_not_move_last_seen(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *s = sample_new(11, 5, 0);
+    int64_t now = 1764000000000LL;
+    s->report.sent_at_ms = now;
+    assert_int_equal(put(f->store, s, 0xaa, 1, now, &res), 0);
+    s->report.seq = 4; /* sent at +10 s, stuck, arrives at +40 s after seq 5 */
+    s->report.sent_at_ms = now + 10000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 40000, &res), 0);
+    assert_true(res.duplicate);
+    assert_int_equal(count(f->path, "SELECT last_seen - 1764000000000 FROM machines"), 10000);
+    sample_free(s);
+}
+
 /* A gap keeps both of its ends: the last gasp before it, a new boot after it, and where the
  * machine was attached before and after (issue 10.9, 10.13). */
 static void gap_keeps_both_ends(void **state)
@@ -459,6 +476,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(reopening_keeps_schema_version, setup, teardown),
         cmocka_unit_test_setup_teardown(agent_times_map_to_the_collector_clock, setup, teardown),
         cmocka_unit_test_setup_teardown(a_delayed_report_keeps_the_clock_mapping, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_late_resend_does_not_move_last_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(gap_keeps_both_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
