@@ -286,7 +286,9 @@ static void on_power(struct whb_agent *a, struct whb_os_event *ev)
         /* The platform's reason code (Windows: entering Modern Standby) goes with it. */
         record_coded(a, map[i].kind, ev->event.reason_code,
                      ev->event.detail[0] ? ev->event.detail : map[i].what, 0, 1);
-        if (ev->kind == WHB_OS_SUSPEND || ev->kind == WHB_OS_HIBERNATE)
+        /* A shutdown too: Windows' Fast Startup hibernates the service, which resumes. */
+        if (ev->kind == WHB_OS_SUSPEND || ev->kind == WHB_OS_HIBERNATE ||
+            ev->kind == WHB_OS_SHUTDOWN)
             a->suspend_at = now_wall(a);
         /* Synchronously, with a short deadline: the OS is waiting. What does not go out stays
          * in the spool and explains the gap on return. */
@@ -310,6 +312,7 @@ static void handle(struct whb_agent *a, struct whb_os_event *ev)
         a->want_flush = 1;
         break;
     case WHB_OS_RESUME:
+        a->shutting_down = 0; /* whatever was announced, this process lives on */
         check_sleep(a);
         if (a->suspend_at) {
             /* The platform may know what it resumed from (Windows: hibernation or sleep). */

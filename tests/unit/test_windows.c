@@ -226,14 +226,12 @@ static void settings_come_from_group_policy(void **state)
     EV_HEAD(KERNEL_BOOT, L"27", L"", time)                                                         \
     L"<EventData><Data Name='BootType'>" type L"</Data><Data Name='LoadOptions'></Data>"           \
     L"<Data Name='LastBootId'>41</Data></EventData></Event>"
-#define POWER42(time, target)                                                                      \
+/* TargetState/EffectiveState are SYSTEM_POWER_STATE: 4 = S3, 5 = hibernate, 6 = shutdown. */
+#define POWER42(time, target, effective)                                                           \
     EV_HEAD(KERNEL_POWER, L"42", L"", time)                                                        \
-    L"<EventData><Data Name='TargetState'>" target L"</Data><Data "                                \
-    L"Name='EffectiveState'"                                                                       \
-    L">" target L"</Data><Data "                                                                   \
-    L"Name='Reason'>7</Data><Data "                                                                \
-    L"Name='Flags'>0</Data></"                                                                     \
-    L"EventData></Event>"
+    L"<EventData><Data Name='TargetState'>" target L"</Data>"                                      \
+    L"<Data Name='EffectiveState'>" effective L"</Data><Data Name='Reason'>0</Data>"               \
+    L"<Data Name='Flags'>4</Data><Data Name='TransitionsToOn'>1</Data></EventData></Event>"
 
 /* 2026-11-25T10:37:27Z and friends, as ms since the epoch (checked with Python's calendar). */
 #define T_SUSPEND 1795603047000LL /* 2026-11-25T10:37:27Z */
@@ -269,7 +267,7 @@ static void resume_after_fast_startup_hibernation_or_sleep(void **state)
     (void)state;
     char detail[256];
     /* Kernel-Power 42 of last night's sleep; this transition wrote none. */
-    static const wchar_t old_sleep[] = POWER42(L"2026-11-24T18:02:10.0000000Z", L"3");
+    static const wchar_t old_sleep[] = POWER42(L"2026-11-24T18:02:10.0000000Z", L"4", L"4");
     static const wchar_t cold_boot[] = BOOT27(L"2026-11-18T08:00:03.0000000Z", L"0x0");
 
     /* Fast Startup: "Shut down" at 10:37:27 was a suspend to the agent; the next morning's
@@ -279,9 +277,13 @@ static void resume_after_fast_startup_hibernation_or_sleep(void **state)
                      WHB_RESUME_HYBRID_BOOT);
     assert_non_null(strstr(detail, "Fast Startup shutdown"));
     assert_non_null(strstr(detail, "boot type 0x1"));
+    /* The same told by event 42 alone: a hibernation whose effective state is S5. */
+    static const wchar_t hybrid42[] = POWER42(L"2026-11-25T10:37:26.8000000Z", L"5", L"6");
+    assert_int_equal(whb_win_resume_explain(NULL, hybrid42, T_SUSPEND, detail, sizeof(detail)),
+                     WHB_RESUME_HYBRID_BOOT);
 
-    /* Hibernation: 42 with TargetState 4 as it starts, 27 with boot type 0x2 on return. */
-    static const wchar_t hib42[] = POWER42(L"2026-11-25T10:37:26.8000000Z", L"4");
+    /* Hibernation: 42 with TargetState 5 (S4) as it starts, 27 with boot type 0x2 on return. */
+    static const wchar_t hib42[] = POWER42(L"2026-11-25T10:37:26.8000000Z", L"5", L"5");
     static const wchar_t hib27[] = BOOT27(L"2026-11-25T12:01:09.0000000Z", L"0x2");
     assert_int_equal(whb_win_resume_explain(hib27, hib42, T_SUSPEND, detail, sizeof(detail)),
                      WHB_RESUME_HIBERNATION);
@@ -290,11 +292,30 @@ static void resume_after_fast_startup_hibernation_or_sleep(void **state)
     assert_int_equal(whb_win_resume_explain(NULL, hib42, T_SUSPEND, detail, sizeof(detail)),
                      WHB_RESUME_HIBERNATION);
 
-    /* Sleep (S3): 42 with TargetState 3 now; the newest 27 is last week's cold boot. */
-    static const wchar_t s3[] = POWER42(L"2026-11-25T10:37:26.9000000Z", L"3");
+    /* Sleep (S3): 42 with TargetState 4 now; the newest 27 is last week's cold boot. */
+    static const wchar_t s3[] = POWER42(L"2026-11-25T10:37:26.9000000Z", L"4", L"4");
     assert_int_equal(whb_win_resume_explain(cold_boot, s3, T_SUSPEND, detail, sizeof(detail)),
                      WHB_RESUME_SLEEP);
-    assert_non_null(strstr(detail, "resumed from sleep"));
+    assert_string_equal(detail, "resumed from sleep (S3, Kernel-Power event 42)");
+
+    /* A laptop's lid-close sleep as its System log recorded it (published in a forensic event
+     * parser's tests, LAPTOP-9KUQNI2Q, 2017): TargetState 4 is S3, not hibernation. */
+    static const wchar_t lid[] =
+        L"<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System>"
+        L"<Provider Name=\"Microsoft-Windows-Kernel-Power\" "
+        L"Guid=\"{331C3B3A-2005-44C2-AC5E-77220C37D6B4}\"/><EventID>42</EventID>"
+        L"<Version>3</Version><Level>4</Level><Task>64</Task><Opcode>0</Opcode>"
+        L"<Keywords>0x8000400000000404</Keywords>"
+        L"<TimeCreated SystemTime=\"2017-01-01T22:19:38.726978700Z\"/>"
+        L"<EventRecordID>519</EventRecordID><Correlation/>"
+        L"<Execution ProcessID=\"4\" ThreadID=\"372\"/><Channel>System</Channel>"
+        L"<Computer>LAPTOP-9KUQNI2Q</Computer><Security/></System><EventData>"
+        L"<Data Name=\"TargetState\">4</Data><Data Name=\"EffectiveState\">4</Data>"
+        L"<Data Name=\"Reason\">0</Data><Data Name=\"Flags\">4</Data>"
+        L"<Data Name=\"TransitionsToOn\">1</Data></EventData></Event>";
+    const int64_t lid_suspend = whb_win_xml_time_ms(lid) + 400;
+    assert_int_equal(whb_win_resume_explain(NULL, lid, lid_suspend, detail, sizeof(detail)),
+                     WHB_RESUME_SLEEP);
 
     /* Only stale events: nothing is claimed. A cold boot never explains a resume. */
     assert_int_equal(
@@ -307,6 +328,20 @@ static void resume_after_fast_startup_hibernation_or_sleep(void **state)
     /* Another event id in the buffer is not read as one of these. */
     assert_int_equal(whb_win_resume_explain(s3, hib27, T_SUSPEND, detail, sizeof(detail)),
                      WHB_RESUME_UNKNOWN);
+
+    /* At PBT_APMSUSPEND: when this transition's 42 is already logged, the last gasp says
+     * what it is, and a Fast Startup shutdown is announced as a shutdown. */
+    const int64_t now = T_SUSPEND;
+    assert_int_equal(whb_win_suspend_explain(hybrid42, now, detail, sizeof(detail)),
+                     WHB_OS_SHUTDOWN);
+    assert_non_null(strstr(detail, "Fast Startup"));
+    assert_int_equal(whb_win_suspend_explain(hib42, now, detail, sizeof(detail)), WHB_OS_HIBERNATE);
+    assert_int_equal(whb_win_suspend_explain(s3, now, detail, sizeof(detail)), WHB_OS_SUSPEND);
+    assert_string_equal(detail, "going to sleep (S3, Kernel-Power event 42)");
+    assert_int_equal(whb_win_suspend_explain(old_sleep, now, detail, sizeof(detail)),
+                     WHB_OS_SUSPEND);
+    assert_string_equal(detail, "going to sleep");
+    assert_int_equal(whb_win_suspend_explain(NULL, now, detail, sizeof(detail)), WHB_OS_SUSPEND);
 }
 
 static struct whb_agent_event link_event(int kind, int64_t at, const char *detail, uint32_t code)

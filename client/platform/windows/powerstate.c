@@ -2,12 +2,16 @@
  * - Kernel-Boot 27 "The boot type was 0x%1" at every boot and every resume from S4:
  *   0x0 cold boot after a full shutdown, 0x1 hybrid boot (Fast Startup), 0x2 resume from
  *   hibernation. A resume cannot be a cold boot, so 0x0 (an older boot's event) is ignored.
- * - Kernel-Power 42 "The system is entering sleep" when a sleep starts, TargetState 4 = S4.
+ * - Kernel-Power 42 "The system is entering sleep" when a sleep starts. TargetState and
+ *   EffectiveState are SYSTEM_POWER_STATE values (winnt.h): 2..4 = S1..S3, 5 = hibernate (S4),
+ *   6 = shutdown (S5). A Fast Startup shutdown is a hibernation whose effective state is S5,
+ *   as SYSTEM_POWER_STATE_CONTEXT documents for drivers (TargetSystemState S4, Effective S5).
  * - Kernel-Power 41 at the boot after one that ended without a clean shutdown, with the bug
  *   check code of a stop error, or the time the power button was held.
  * - EventLog 6008 "The previous system shutdown at %1 on %2 was unexpected."
  * - Service Control Manager 7031/7034: a service "terminated unexpectedly"; 7031 when a
  *   recovery action (our restart) follows. param1 is the service's display name. */
+#include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +32,7 @@
 uint32_t whb_win_resume_explain(const wchar_t *boot27, const wchar_t *kp42, int64_t suspend_ms,
                                 char *detail, size_t n)
 {
-    long long boot = -1, target = -1;
+    long long boot = -1, target = -1, effective = -1;
     if (boot27 && whb_win_xml_event_id(boot27) == 27) {
         int64_t t = whb_win_xml_time_ms(boot27);
         if (suspend_ms <= 0 || (t >= 0 && t >= suspend_ms - CLOCK_SLACK_MS))
@@ -37,8 +41,10 @@ uint32_t whb_win_resume_explain(const wchar_t *boot27, const wchar_t *kp42, int6
     if (kp42 && whb_win_xml_event_id(kp42) == 42) {
         int64_t t = whb_win_xml_time_ms(kp42);
         if (suspend_ms <= 0 ||
-            (t >= suspend_ms - SLEEP_EVENT_BEFORE && t <= suspend_ms + CLOCK_SLACK_MS))
+            (t >= suspend_ms - SLEEP_EVENT_BEFORE && t <= suspend_ms + CLOCK_SLACK_MS)) {
             target = whb_win_xml_number(kp42, L"TargetState");
+            effective = whb_win_xml_number(kp42, L"EffectiveState");
+        }
     }
     if (boot == 1) {
         snprintf(detail, n,
@@ -50,17 +56,49 @@ uint32_t whb_win_resume_explain(const wchar_t *boot27, const wchar_t *kp42, int6
         snprintf(detail, n, "resumed from hibernation (Kernel-Boot event 27, boot type 0x2)");
         return WHB_RESUME_HIBERNATION;
     }
-    if (target == 4) {
+    if (target == PowerSystemHibernate && effective == PowerSystemShutdown) {
+        snprintf(detail, n,
+                 "started after a Fast Startup shutdown (Kernel-Power event 42: hibernation "
+                 "with the effective state of a shutdown)");
+        return WHB_RESUME_HYBRID_BOOT;
+    }
+    if (target == PowerSystemHibernate) {
         snprintf(detail, n, "resumed from hibernation (S4, Kernel-Power event 42)");
         return WHB_RESUME_HIBERNATION;
     }
-    if (target > 0) {
-        snprintf(detail, n, "resumed from sleep (Kernel-Power event 42, target state %lld)",
-                 target);
+    if (target >= PowerSystemSleeping1 && target <= PowerSystemSleeping3) {
+        snprintf(detail, n, "resumed from sleep (S%lld, Kernel-Power event 42)", target - 1);
         return WHB_RESUME_SLEEP;
     }
     snprintf(detail, n, "resumed");
     return WHB_RESUME_UNKNOWN;
+}
+
+int whb_win_suspend_explain(const wchar_t *kp42, int64_t now_ms, char *detail, size_t n)
+{
+    int64_t t = kp42 ? whb_win_xml_time_ms(kp42) : -1;
+    long long target = -1, effective = -1;
+    /* Only this transition's event: written just before the services hear of it. */
+    if (kp42 && whb_win_xml_event_id(kp42) == 42 && t >= now_ms - SLEEP_EVENT_BEFORE &&
+        t <= now_ms + CLOCK_SLACK_MS) {
+        target = whb_win_xml_number(kp42, L"TargetState");
+        effective = whb_win_xml_number(kp42, L"EffectiveState");
+    }
+    if (target == PowerSystemHibernate && effective == PowerSystemShutdown) {
+        snprintf(detail, n,
+                 "shutting down (Fast Startup: Windows hibernates its kernel session; "
+                 "Kernel-Power event 42, effective state S5)");
+        return WHB_OS_SHUTDOWN;
+    }
+    if (target == PowerSystemHibernate) {
+        snprintf(detail, n, "going to hibernate (S4, Kernel-Power event 42)");
+        return WHB_OS_HIBERNATE;
+    }
+    if (target >= PowerSystemSleeping1 && target <= PowerSystemSleeping3)
+        snprintf(detail, n, "going to sleep (S%lld, Kernel-Power event 42)", target - 1);
+    else
+        snprintf(detail, n, "going to sleep");
+    return WHB_OS_SUSPEND;
 }
 
 int whb_win_standby_display(struct whb_win_standby *s, unsigned long display, int64_t now_ms,
@@ -213,6 +251,15 @@ uint32_t whb_win_resume_from_log(int64_t suspend_ms, char *detail, size_t n)
     free(b27);
     free(k42);
     return reason;
+}
+
+int whb_win_suspend_from_log(int64_t now_ms, char *detail, size_t n)
+{
+    wchar_t *k42 = latest(L"*[System[Provider[@Name='Microsoft-Windows-Kernel-Power'] and "
+                          L"(EventID=42)]]");
+    int kind = whb_win_suspend_explain(k42, now_ms, detail, n);
+    free(k42);
+    return kind;
 }
 
 void whb_win_unclean_from_log(struct whb_agent_event *ev)

@@ -31,12 +31,17 @@ enum { WHB_LINK_BY_STANDBY = 1 };
 #define WHB_STANDBY_SETTLE_MS 60000
 
 /* Explains a resume. boot27 is the newest Kernel-Boot event 27 (BootType 0 cold boot, 1
- * hybrid boot, 2 resume from hibernation), kp42 the newest Kernel-Power event 42 (TargetState
- * of the sleep); either may be NULL. Each counts only when it belongs to this transition:
- * written after suspend_ms (27) or around it (42); suspend_ms 0 when unknown. Sets the
+ * hybrid boot, 2 resume from hibernation), kp42 the newest Kernel-Power event 42 (Target and
+ * EffectiveState of the sleep); either may be NULL. Each counts only when it belongs to this
+ * transition: written after suspend_ms (27) or around it (42); suspend_ms 0 when unknown. Sets the
  * detail and returns the RESUME reason code. */
 uint32_t whb_win_resume_explain(const wchar_t *boot27, const wchar_t *kp42, int64_t suspend_ms,
                                 char *detail, size_t n);
+
+/* What a PBT_APMSUSPEND is, from this transition's Kernel-Power event 42 when it is already
+ * in the log (kp42 NULL or older: unknown): WHB_OS_SHUTDOWN for a Fast Startup shutdown,
+ * WHB_OS_HIBERNATE, else WHB_OS_SUSPEND; sets the last gasp's detail. */
+int whb_win_suspend_explain(const wchar_t *kp42, int64_t now_ms, char *detail, size_t n);
 
 /* Modern Standby, followed from the console display state (GUID_CONSOLE_DISPLAY_STATE:
  * 0 off, 1 on, 2 dimmed) on a machine whose power capabilities say AoAc. */
@@ -65,6 +70,7 @@ void whb_win_unclean_explain(struct whb_agent_event *ev, const wchar_t *scm, con
 
 /* The same, reading the System log (at most a few queries; nothing when it cannot be read). */
 uint32_t whb_win_resume_from_log(int64_t suspend_ms, char *detail, size_t n);
+int whb_win_suspend_from_log(int64_t now_ms, char *detail, size_t n);
 void whb_win_unclean_from_log(struct whb_agent_event *ev);
 
 #endif

@@ -12,6 +12,8 @@
 #include "log.h"
 #include "settings.h"
 #include "bridge.h"
+#include "clock.h"
+#include "powerstate.h"
 #include "winservice.h"
 
 #define SERVICE_NAME L"whb-agent"
@@ -58,8 +60,8 @@ static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
         whb_win_bridge_post(s->bridge, WHB_OS_STOP, 0);
         return NO_ERROR;
     case SERVICE_CONTROL_POWEREVENT:
-        /* PBT_APMSUSPEND does not say sleep or hibernate: the agent reports a suspend and
-         * learns the kind on resume from the System log. In Modern Standby the display
+        /* PBT_APMSUSPEND does not say sleep or hibernate: the System log does, at once when
+         * its event is there, else on resume. In Modern Standby the display
          * already gave the last gasp and will give the end; PBT_APMSUSPEND comes late or not
          * at all there, and a wake in standby (PBT_APMRESUMEAUTOMATIC) is not its end. */
         if (type == PBT_POWERSETTINGCHANGE && data) {
@@ -71,7 +73,12 @@ static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
         } else if (whb_win_bridge_in_standby(s->bridge)) {
             break;
         } else if (type == PBT_APMSUSPEND) {
-            whb_win_bridge_post(s->bridge, WHB_OS_SUSPEND, SUSPEND_WAIT_MS);
+            /* This transition's Kernel-Power 42, when already logged, tells sleep from
+             * hibernation from a Fast Startup shutdown (then the last gasp is a shutdown). */
+            struct whb_os_event ev = {0};
+            ev.kind = whb_win_suspend_from_log(whb_clock_wall_ms(), ev.event.detail,
+                                               sizeof(ev.event.detail));
+            whb_win_bridge_post_event(s->bridge, &ev, SUSPEND_WAIT_MS);
         } else if (type == PBT_APMRESUMEAUTOMATIC || type == PBT_APMRESUMESUSPEND) {
             whb_win_bridge_post(s->bridge, WHB_OS_RESUME, 0);
         }
