@@ -49,7 +49,7 @@ struct win_platform {
     int64_t suspend_ms; /* wall time the last suspend was taken from the bridge */
     int resume_pending; /* a resume was explained; the core's RESUME record gets it */
     uint32_t resume_reason;
-    char resume_detail[WHB_TEXT_LEN];
+    char resume_detail[WHB_TEXT_LEN * 2];
 };
 
 static struct win_platform *wp(struct whb_platform *p)
@@ -431,10 +431,15 @@ static int win_wait(struct whb_platform *p, int timeout_ms, struct whb_os_event 
             w->suspend_ms = whb_clock_wall_ms();
         if (evs[i].kind != WHB_OS_RESUME)
             continue;
-        /* Leaving Modern Standby explains itself; other resumes ask the System log. */
-        if (!evs[i].event.reason_code)
-            evs[i].event.reason_code = whb_win_resume_from_log(w->suspend_ms, evs[i].event.detail,
-                                                               sizeof(evs[i].event.detail));
+        /* Other resumes ask the System log; leaving Modern Standby explains itself, unless
+         * the standby ended in hibernation (Windows does that after hours on battery). */
+        char detail[WHB_TEXT_LEN * 2];
+        uint32_t logged = whb_win_resume_from_log(w->suspend_ms, detail, sizeof(detail));
+        if (!evs[i].event.reason_code || logged == WHB_RESUME_HIBERNATION ||
+            logged == WHB_RESUME_HYBRID_BOOT) {
+            evs[i].event.reason_code = logged;
+            snprintf(evs[i].event.detail, sizeof(evs[i].event.detail), "%s", detail);
+        }
         w->resume_pending = 1;
         w->resume_reason = evs[i].event.reason_code;
         snprintf(w->resume_detail, sizeof(w->resume_detail), "%s", evs[i].event.detail);
@@ -449,7 +454,11 @@ static void win_annotate(struct whb_platform *p, struct whb_agent_event *ev)
     struct win_platform *w = wp(p);
     switch (ev->kind) {
     case WHB__V1__EVENT_KIND__EVENT_KIND_RESUME:
-        if (w->resume_pending && !ev->reason_code) {
+        /* The clocks may show the sleep before the service control manager says resume. */
+        if (!w->resume_pending && !ev->reason_code)
+            w->resume_reason =
+                whb_win_resume_from_log(w->suspend_ms, w->resume_detail, sizeof(w->resume_detail));
+        if (!ev->reason_code && w->resume_reason) {
             char core[WHB_TEXT_LEN * 2];
             snprintf(core, sizeof(core), "%s", ev->detail);
             ev->reason_code = w->resume_reason;
