@@ -161,6 +161,47 @@ static void power_event_waits_for_the_last_gasp(void **state)
     whb_win_bridge_free(p.bridge);
 }
 
+static DWORD WINAPI post_suspend_briefly(LPVOID arg)
+{
+    struct poster *p = arg;
+    /* The OS's patience ran out before the agent was done (bounded wait). */
+    whb_win_bridge_post(p->bridge, WHB_OS_SUSPEND, 50);
+    return 0;
+}
+
+/* The handler gave up waiting and closed its event; the agent's late power_done must not
+ * signal whatever object Windows gives that handle value next. */
+static void late_power_done_touches_nothing_else(void **state)
+{
+    (void)state;
+    struct whb_platform *plat;
+    struct poster p = {whb_win_bridge_new(), 0};
+    struct whb_platform_config cfg = {.state_dir = "C:\\whb-test",
+                                      .fqdn = "pc-1.corp.example",
+                                      .machine_id = "m-1",
+                                      .service = p.bridge};
+    struct whb_os_event evs[4];
+    int n = 0;
+    assert_int_equal(whb_platform_windows.open(&cfg, &plat), 0);
+    HANDLE t = CreateThread(NULL, 0, post_suspend_briefly, &p, 0, NULL);
+    assert_int_equal(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CloseHandle(t);
+    for (int i = 0; i < 10 && n == 0; i++)
+        plat->ops->wait(plat, 200, evs, 4, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(evs[0].kind, WHB_OS_SUSPEND);
+    HANDLE others[8];
+    for (int i = 0; i < 8; i++)
+        others[i] = CreateEventW(NULL, TRUE, FALSE, NULL);
+    plat->ops->power_done(plat, &evs[0]);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(WaitForSingleObject(others[i], 0), WAIT_TIMEOUT);
+        CloseHandle(others[i]);
+    }
+    plat->ops->close(plat);
+    whb_win_bridge_free(p.bridge);
+}
+
 static void set_policy(const wchar_t *key, const wchar_t *name, DWORD type, const void *v,
                        DWORD len)
 {
@@ -604,6 +645,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wlan_notifications_become_events),
         cmocka_unit_test(power_event_waits_for_the_last_gasp),
+        cmocka_unit_test(late_power_done_touches_nothing_else),
         cmocka_unit_test(settings_come_from_group_policy),
         cmocka_unit_test(wlan_reasons_in_words),
         cmocka_unit_test(event_xml_fields),

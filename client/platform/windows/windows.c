@@ -32,7 +32,6 @@ struct whb_win_bridge {
     HANDLE ready; /* set while the queue holds events */
     struct whb_os_event queue[QUEUE_MAX];
     int n;
-    HANDLE done[QUEUE_MAX];         /* one per queued event: set by power_done */
     struct whb_win_standby standby; /* changed by the control handler, read by annotate */
     int hiberboot, hiberfile;       /* Fast Startup enabled; a hibernation file exists */
 };
@@ -87,6 +86,9 @@ void whb_win_bridge_free(struct whb_win_bridge *b)
 {
     if (!b)
         return;
+    for (int i = 0; i < b->n; i++) /* never taken: nobody waits on these any more */
+        if (b->queue[i].reply)
+            CloseHandle(b->queue[i].reply);
     CloseHandle(b->ready);
     DeleteCriticalSection(&b->lock);
     free(b);
@@ -113,14 +115,22 @@ void whb_win_bridge_post(struct whb_win_bridge *b, enum whb_os_event_kind kind, 
 void whb_win_bridge_post_event(struct whb_win_bridge *b, const struct whb_os_event *ev,
                                unsigned wait_ms)
 {
-    HANDLE done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    HANDLE done = wait_ms ? CreateEventW(NULL, TRUE, FALSE, NULL) : NULL, theirs = NULL;
+    /* The agent gets its own handle to signal and close in power_done: when our wait times
+     * out, ours is closed and its value may soon name another object. */
+    if (done && !DuplicateHandle(GetCurrentProcess(), done, GetCurrentProcess(), &theirs, 0, FALSE,
+                                 DUPLICATE_SAME_ACCESS)) {
+        CloseHandle(done);
+        done = NULL;
+    }
     EnterCriticalSection(&b->lock);
     if (b->n < QUEUE_MAX) {
         b->queue[b->n] = *ev;
-        b->queue[b->n].reply = done;
+        b->queue[b->n].reply = theirs;
         b->n++;
         SetEvent(b->ready);
-    } else {
+    } else if (done) {
+        CloseHandle(theirs);
         CloseHandle(done);
         done = NULL;
     }
@@ -480,8 +490,10 @@ static void win_annotate(struct whb_platform *p, struct whb_agent_event *ev)
 static void win_power_done(struct whb_platform *p, struct whb_os_event *ev)
 {
     (void)p;
-    if (ev->reply)
+    if (ev->reply) {
         SetEvent((HANDLE)ev->reply);
+        CloseHandle((HANDLE)ev->reply);
+    }
     ev->reply = NULL;
 }
 
