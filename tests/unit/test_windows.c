@@ -20,7 +20,9 @@
 #include "platform/windows/eventlog.h"
 #include "platform/windows/powerstate.h"
 #include "platform/windows/wlan.h"
+#include "agent.h"
 #include "settings.h"
+#include "spool.h"
 #include "whb.pb-c.h"
 
 /* WLAN_REASON_CODE values from the Windows SDK's wlanapi.h and dot1x.h. */
@@ -640,6 +642,85 @@ static void unclean_stop_explained_by_the_system_log(void **state)
     assert_string_equal(ev.detail, "core's words");
 }
 
+struct agent_run {
+    struct whb_agent *agent;
+    int rc;
+};
+
+static DWORD WINAPI run_agent(LPVOID arg)
+{
+    struct agent_run *r = arg;
+    r->rc = whb_agent_run(r->agent);
+    return 0;
+}
+
+static const whb_event *spooled(whb_event **evs, int n, int kind)
+{
+    for (int i = 0; i < n; i++)
+        if ((int)evs[i]->kind == kind)
+            return evs[i];
+    return NULL;
+}
+
+/* The real core with the Windows backend: a crashed previous run, a Modern Standby entered
+ * and left through the service's display notifications, a stop. With no collector to take
+ * them, the events wait in the spool, with the reason codes the engine reads. */
+static void agent_spools_windows_reasons(void **state)
+{
+    (void)state;
+    struct whb_agent_config cfg;
+    struct whb_agent *a;
+    struct whb_spool *sp;
+    whb_event *evs[64];
+    char why[256], path[600];
+    int n = 0;
+    whb_settings_defaults(&cfg);
+    snprintf(cfg.state_dir, sizeof(cfg.state_dir), "C:\\whb-agent-test-%lu",
+             (unsigned long)GetTickCount());
+    snprintf(cfg.fqdn, sizeof(cfg.fqdn), "pc-1.corp.example");
+    snprintf(cfg.machine_id, sizeof(cfg.machine_id), "m-1");
+    snprintf(cfg.collector_url, sizeof(cfg.collector_url), "http://127.0.0.1:9/v1/report");
+    cfg.allow_plain_http = 1;
+    struct whb_win_bridge *b = whb_win_bridge_new();
+    whb_win_bridge_set_aoac(b, 1);
+    cfg.service = b;
+
+    /* A first run that dies: opened, never stopped. */
+    assert_int_equal(whb_agent_open(&cfg, &whb_platform_windows, &a, why, sizeof(why)), 0);
+    whb_agent_close(a);
+
+    assert_int_equal(whb_agent_open(&cfg, &whb_platform_windows, &a, why, sizeof(why)), 0);
+    struct agent_run r = {a, -1};
+    HANDLE t = CreateThread(NULL, 0, run_agent, &r, 0, NULL);
+    whb_win_bridge_display(b, 0, 20000); /* returns once the last gasp is spooled */
+    whb_win_bridge_display(b, 1, 0);
+    whb_win_bridge_post(b, WHB_OS_STOP, 0);
+    assert_int_equal(WaitForSingleObject(t, 60000), WAIT_OBJECT_0);
+    CloseHandle(t);
+    assert_int_equal(r.rc, 0);
+    whb_agent_close(a);
+    whb_win_bridge_free(b);
+
+    snprintf(path, sizeof(path), "%s/spool", cfg.state_dir);
+    assert_int_equal(whb_spool_open(path, cfg.spool_max, &sp), 0);
+    assert_int_equal(whb_spool_peek(sp, evs, 64, &n), 0);
+    const whb_event *unclean = spooled(evs, n, WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP);
+    const whb_event *suspend = spooled(evs, n, WHB__V1__EVENT_KIND__EVENT_KIND_SUSPEND);
+    const whb_event *resume = spooled(evs, n, WHB__V1__EVENT_KIND__EVENT_KIND_RESUME);
+    assert_non_null(unclean);
+    assert_int_equal(unclean->reason_code, WHB_UNCLEAN_AGENT_DIED);
+    assert_non_null(suspend);
+    assert_int_equal(suspend->reason_code, WHB_SUSPEND_STANDBY);
+    assert_non_null(strstr(suspend->detail, "Modern Standby"));
+    assert_non_null(resume);
+    assert_int_equal(resume->reason_code, WHB_RESUME_STANDBY);
+    assert_true(resume->seq > suspend->seq);
+    assert_non_null(spooled(evs, n, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_STOP));
+    for (int i = 0; i < n; i++)
+        whb_wire_event_free(evs[i]);
+    whb_spool_close(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -653,6 +734,7 @@ int main(void)
         cmocka_unit_test(modern_standby_from_the_display_state),
         cmocka_unit_test(modern_standby_through_the_service_bridge),
         cmocka_unit_test(unclean_stop_explained_by_the_system_log),
+        cmocka_unit_test(agent_spools_windows_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
