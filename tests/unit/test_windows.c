@@ -633,7 +633,7 @@ static void unclean_stop_explained_by_the_system_log(void **state)
     ev = unclean(0, alive);
     whb_win_unclean_explain(&ev, NULL, last_month, e6008);
     assert_int_equal(ev.reason_code, WHB_UNCLEAN_MACHINE);
-    assert_non_null(strstr(ev.detail, "previous shutdown at 10:37:31 AM on  11/ 25/ 2026 was "
+    assert_non_null(strstr(ev.detail, "previous shutdown at 10:37:31 AM on 11/25/2026 was "
                                       "unexpected (event 6008)"));
     /* Nothing of Windows' in the gap: the core's reason stands. */
     ev = unclean(2, alive);
@@ -652,6 +652,24 @@ static DWORD WINAPI run_agent(LPVOID arg)
     struct agent_run *r = arg;
     r->rc = whb_agent_run(r->agent);
     return 0;
+}
+
+/* The agent's state directory holds files only (key, run, spool). */
+static void remove_state_dir(const char *dir)
+{
+    char pattern[600], file[600];
+    WIN32_FIND_DATAA f;
+    snprintf(pattern, sizeof(pattern), "%s\\*", dir);
+    HANDLE h = FindFirstFileA(pattern, &f);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            snprintf(file, sizeof(file), "%s\\%s", dir, f.cFileName);
+            if (!(f.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
+                DeleteFileA(file);
+        } while (FindNextFileA(h, &f));
+        FindClose(h);
+    }
+    assert_true(RemoveDirectoryA(dir));
 }
 
 static const whb_event *spooled(whb_event **evs, int n, int kind)
@@ -719,6 +737,7 @@ static void agent_spools_windows_reasons(void **state)
     for (int i = 0; i < n; i++)
         whb_wire_event_free(evs[i]);
     whb_spool_close(sp);
+    remove_state_dir(cfg.state_dir);
 }
 
 int main(void)

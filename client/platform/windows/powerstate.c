@@ -153,7 +153,7 @@ int whb_win_standby_mark(const struct whb_win_standby *s, int64_t now_ms,
     return 1;
 }
 
-/* The n-th <Data> of a classic event (EventLog 6008 names none of its fields). */
+/* The n-th <Data> of a classic event (EventLog 6008 names none of its fields), as UTF-8. */
 static void nth_data(const wchar_t *xml, int nth, char *out, size_t n)
 {
     const wchar_t *p = xml ? wcsstr(xml, L"<EventData>") : NULL;
@@ -164,10 +164,12 @@ static void nth_data(const wchar_t *xml, int nth, char *out, size_t n)
         p = wcsstr(p + 1, L"<Data");
     if (!p || !(p = wcschr(p, L'>')) || p[-1] == L'/')
         return;
-    for (p++; p[len] && p[len] != L'<' && len + 1 < sizeof(buf) / sizeof(buf[0]); len++)
-        buf[len] = p[len] == 0x200e ? L' ' : p[len]; /* left-to-right marks in dates */
+    for (p++; *p && *p != L'<' && len + 1 < sizeof(buf) / sizeof(buf[0]); p++)
+        if (*p != 0x200e) /* the left-to-right marks Windows puts in dates */
+            buf[len++] = *p;
     buf[len] = L'\0';
-    snprintf(out, n, "%ls", buf);
+    if (!WideCharToMultiByte(CP_UTF8, 0, buf, -1, out, (int)n, NULL, NULL))
+        out[0] = '\0';
 }
 
 /* An event that belongs to the gap that began when the agent was last known alive. */
