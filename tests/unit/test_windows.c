@@ -277,7 +277,8 @@ static void settings_come_from_group_policy(void **state)
     L"<Data Name='Flags'>4</Data><Data Name='TransitionsToOn'>1</Data></EventData></Event>"
 
 /* 2026-11-25T10:37:27Z and friends, as ms since the epoch (checked with Python's calendar). */
-#define T_SUSPEND 1795603047000LL /* 2026-11-25T10:37:27Z */
+#define T_SUSPEND 1795603047000LL          /* 2026-11-25T10:37:27Z */
+#define T_NOW     (T_SUSPEND + 77000000LL) /* 2026-11-26T08:00:47Z, the next morning */
 
 static void event_xml_fields(void **state)
 {
@@ -316,29 +317,32 @@ static void resume_after_fast_startup_hibernation_or_sleep(void **state)
     /* Fast Startup: "Shut down" at 10:37:27 was a suspend to the agent; the next morning's
      * boot says hybrid boot. The user turned the machine off: reason 3, not hibernation. */
     static const wchar_t hybrid[] = BOOT27(L"2026-11-26T07:58:41.2000000Z", L"0x1");
-    assert_int_equal(whb_win_resume_explain(hybrid, old_sleep, T_SUSPEND, detail, sizeof(detail)),
-                     WHB_RESUME_HYBRID_BOOT);
+    assert_int_equal(
+        whb_win_resume_explain(hybrid, old_sleep, T_SUSPEND, T_NOW, detail, sizeof(detail)),
+        WHB_RESUME_HYBRID_BOOT);
     assert_non_null(strstr(detail, "Fast Startup shutdown"));
     assert_non_null(strstr(detail, "boot type 0x1"));
     /* The same told by event 42 alone: a hibernation whose effective state is S5. */
     static const wchar_t hybrid42[] = POWER42(L"2026-11-25T10:37:26.8000000Z", L"5", L"6");
-    assert_int_equal(whb_win_resume_explain(NULL, hybrid42, T_SUSPEND, detail, sizeof(detail)),
-                     WHB_RESUME_HYBRID_BOOT);
+    assert_int_equal(
+        whb_win_resume_explain(NULL, hybrid42, T_SUSPEND, T_NOW, detail, sizeof(detail)),
+        WHB_RESUME_HYBRID_BOOT);
 
     /* Hibernation: 42 with TargetState 5 (S4) as it starts, 27 with boot type 0x2 on return. */
     static const wchar_t hib42[] = POWER42(L"2026-11-25T10:37:26.8000000Z", L"5", L"5");
     static const wchar_t hib27[] = BOOT27(L"2026-11-25T12:01:09.0000000Z", L"0x2");
-    assert_int_equal(whb_win_resume_explain(hib27, hib42, T_SUSPEND, detail, sizeof(detail)),
+    assert_int_equal(whb_win_resume_explain(hib27, hib42, T_SUSPEND, T_NOW, detail, sizeof(detail)),
                      WHB_RESUME_HIBERNATION);
     assert_non_null(strstr(detail, "hibernation"));
     /* The same when only event 42 is there (Kernel-Boot's log cleared). */
-    assert_int_equal(whb_win_resume_explain(NULL, hib42, T_SUSPEND, detail, sizeof(detail)),
+    assert_int_equal(whb_win_resume_explain(NULL, hib42, T_SUSPEND, T_NOW, detail, sizeof(detail)),
                      WHB_RESUME_HIBERNATION);
 
     /* Sleep (S3): 42 with TargetState 4 now; the newest 27 is last week's cold boot. */
     static const wchar_t s3[] = POWER42(L"2026-11-25T10:37:26.9000000Z", L"4", L"4");
-    assert_int_equal(whb_win_resume_explain(cold_boot, s3, T_SUSPEND, detail, sizeof(detail)),
-                     WHB_RESUME_SLEEP);
+    assert_int_equal(
+        whb_win_resume_explain(cold_boot, s3, T_SUSPEND, T_NOW, detail, sizeof(detail)),
+        WHB_RESUME_SLEEP);
     assert_string_equal(detail, "resumed from sleep (S3, Kernel-Power event 42)");
 
     /* A laptop's lid-close sleep as its System log recorded it (published in a forensic event
@@ -357,19 +361,29 @@ static void resume_after_fast_startup_hibernation_or_sleep(void **state)
         L"<Data Name=\"Reason\">0</Data><Data Name=\"Flags\">4</Data>"
         L"<Data Name=\"TransitionsToOn\">1</Data></EventData></Event>";
     const int64_t lid_suspend = whb_win_xml_time_ms(lid) + 400;
-    assert_int_equal(whb_win_resume_explain(NULL, lid, lid_suspend, detail, sizeof(detail)),
+    assert_int_equal(whb_win_resume_explain(NULL, lid, lid_suspend, lid_suspend + 3600000, detail,
+                                            sizeof(detail)),
                      WHB_RESUME_SLEEP);
+
+    /* The suspend went unseen (no last gasp): only a 27 of the last minutes is this resume's.
+     * This morning's Fast Startup boot does not explain an afternoon's sleep. */
+    const int64_t afternoon = T_NOW + 8 * 3600000LL;
+    assert_int_equal(whb_win_resume_explain(hybrid, s3, 0, afternoon, detail, sizeof(detail)),
+                     WHB_RESUME_SLEEP);
+    assert_int_equal(whb_win_resume_explain(hybrid, NULL, 0, T_NOW, detail, sizeof(detail)),
+                     WHB_RESUME_HYBRID_BOOT);
 
     /* Only stale events: nothing is claimed. A cold boot never explains a resume. */
     assert_int_equal(
-        whb_win_resume_explain(cold_boot, old_sleep, T_SUSPEND, detail, sizeof(detail)),
+        whb_win_resume_explain(cold_boot, old_sleep, T_SUSPEND, T_NOW, detail, sizeof(detail)),
         WHB_RESUME_UNKNOWN);
     assert_string_equal(detail, "resumed");
     static const wchar_t cold_after[] = BOOT27(L"2026-11-26T07:58:41.2000000Z", L"0x0");
-    assert_int_equal(whb_win_resume_explain(cold_after, NULL, T_SUSPEND, detail, sizeof(detail)),
-                     WHB_RESUME_UNKNOWN);
+    assert_int_equal(
+        whb_win_resume_explain(cold_after, NULL, T_SUSPEND, T_NOW, detail, sizeof(detail)),
+        WHB_RESUME_UNKNOWN);
     /* Another event id in the buffer is not read as one of these. */
-    assert_int_equal(whb_win_resume_explain(s3, hib27, T_SUSPEND, detail, sizeof(detail)),
+    assert_int_equal(whb_win_resume_explain(s3, hib27, T_SUSPEND, T_NOW, detail, sizeof(detail)),
                      WHB_RESUME_UNKNOWN);
 
     /* At PBT_APMSUSPEND: when this transition's 42 is already logged, the last gasp says

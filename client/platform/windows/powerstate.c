@@ -27,17 +27,17 @@
 #define SERVICE_DISPLAY_NAME_W L"wsus-heartbeat agent"
 #define CLOCK_SLACK_MS         60000  /* RTC corrections around a boot */
 #define SLEEP_EVENT_BEFORE     120000 /* Kernel-Power 42 precedes PBT_APMSUSPEND by this at most */
+#define RESUME_EVENT_AGE       600000 /* unknown suspend: a 27 older than this is not ours */
 #define XML_CHARS              8192
 
 uint32_t whb_win_resume_explain(const wchar_t *boot27, const wchar_t *kp42, int64_t suspend_ms,
-                                char *detail, size_t n)
+                                int64_t now_ms, char *detail, size_t n)
 {
     long long boot = -1, target = -1, effective = -1;
-    if (boot27 && whb_win_xml_event_id(boot27) == 27) {
-        int64_t t = whb_win_xml_time_ms(boot27);
-        if (suspend_ms <= 0 || (t >= 0 && t >= suspend_ms - CLOCK_SLACK_MS))
-            boot = whb_win_xml_number(boot27, L"BootType");
-    }
+    /* Event 27 is written by this very boot or resume: after the suspend, or lately. */
+    int64_t boot_after = suspend_ms > 0 ? suspend_ms - CLOCK_SLACK_MS : now_ms - RESUME_EVENT_AGE;
+    if (boot27 && whb_win_xml_event_id(boot27) == 27 && whb_win_xml_time_ms(boot27) >= boot_after)
+        boot = whb_win_xml_number(boot27, L"BootType");
     if (kp42 && whb_win_xml_event_id(kp42) == 42) {
         int64_t t = whb_win_xml_time_ms(kp42);
         if (suspend_ms <= 0 ||
@@ -249,7 +249,7 @@ uint32_t whb_win_resume_from_log(int64_t suspend_ms, char *detail, size_t n)
                           L"(EventID=27)]]");
     wchar_t *k42 = latest(L"*[System[Provider[@Name='Microsoft-Windows-Kernel-Power'] and "
                           L"(EventID=42)]]");
-    uint32_t reason = whb_win_resume_explain(b27, k42, suspend_ms, detail, n);
+    uint32_t reason = whb_win_resume_explain(b27, k42, suspend_ms, whb_clock_wall_ms(), detail, n);
     free(b27);
     free(k42);
     return reason;

@@ -33,10 +33,11 @@ enum { WHB_LINK_BY_STANDBY = 1 };
 /* Explains a resume. boot27 is the newest Kernel-Boot event 27 (BootType 0 cold boot, 1
  * hybrid boot, 2 resume from hibernation), kp42 the newest Kernel-Power event 42 (Target and
  * EffectiveState of the sleep); either may be NULL. Each counts only when it belongs to this
- * transition: written after suspend_ms (27) or around it (42); suspend_ms 0 when unknown. Sets the
- * detail and returns the RESUME reason code. */
+ * transition: written after suspend_ms (27) or around it (42). suspend_ms 0 when unknown:
+ * then a 27 of the 10 minutes before now_ms, and the newest 42. Sets the detail and returns
+ * the RESUME reason code. */
 uint32_t whb_win_resume_explain(const wchar_t *boot27, const wchar_t *kp42, int64_t suspend_ms,
-                                char *detail, size_t n);
+                                int64_t now_ms, char *detail, size_t n);
 
 /* What a PBT_APMSUSPEND is, from this transition's Kernel-Power event 42 when it is already
  * in the log (kp42 NULL or older: unknown): WHB_OS_SHUTDOWN for a Fast Startup shutdown,
