@@ -1,8 +1,8 @@
 /* The Windows service: the control handler accepts stop, pre-shutdown and power events (and
  * the console display state, which marks Modern Standby) and hands them to the agent through
- * the bridge, waiting (bounded) for the last gasp. When not
- * started by the service control manager the agent runs in the console instead. Also: Group
- * Policy settings, the Event Log, the Windows Update service state. */
+ * the bridge, waiting (bounded) for the last gasp. When not started by the service control
+ * manager the agent runs in the console instead. Also: Group Policy settings, the Event Log,
+ * the Windows Update service state. */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,9 +61,9 @@ static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
         return NO_ERROR;
     case SERVICE_CONTROL_POWEREVENT:
         /* PBT_APMSUSPEND does not say sleep or hibernate: the System log does, at once when
-         * its event is there, else on resume. In Modern Standby the display
-         * already gave the last gasp and will give the end; PBT_APMSUSPEND comes late or not
-         * at all there, and a wake in standby (PBT_APMRESUMEAUTOMATIC) is not its end. */
+         * its event is there, else on resume. In Modern Standby the display already gave the
+         * last gasp and will give the end: PBT_APMSUSPEND comes late or not at all there, and
+         * a wake in standby (PBT_APMRESUMEAUTOMATIC) is not its end. */
         if (type == PBT_POWERSETTINGCHANGE && data) {
             const POWERBROADCAST_SETTING *ps = data;
             if (ps->DataLength >= sizeof(DWORD) &&
