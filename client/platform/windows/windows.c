@@ -437,7 +437,9 @@ static int win_wait(struct whb_platform *p, int timeout_ms, struct whb_os_event 
     int first = *n;
     *n += take_queued(w->bridge, evs + *n, max - *n);
     for (int i = first; i < *n; i++) {
-        if (evs[i].kind == WHB_OS_SUSPEND || evs[i].kind == WHB_OS_HIBERNATE)
+        /* A shutdown too: a Fast Startup one resumes, and its events are judged by then. */
+        if (evs[i].kind == WHB_OS_SUSPEND || evs[i].kind == WHB_OS_HIBERNATE ||
+            evs[i].kind == WHB_OS_SHUTDOWN)
             w->suspend_ms = whb_clock_wall_ms();
         if (evs[i].kind != WHB_OS_RESUME)
             continue;
