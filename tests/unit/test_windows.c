@@ -726,6 +726,12 @@ static void agent_spools_windows_reasons(void **state)
     HANDLE t = CreateThread(NULL, 0, run_agent, &r, 0, NULL);
     whb_win_bridge_display(b, 0, 20000); /* returns once the last gasp is spooled */
     whb_win_bridge_display(b, 1, 0);
+    /* A Fast Startup "Shut down" as the handler announces it when event 42 says so; the
+     * service is hibernated, not stopped, and resumes at the next boot. */
+    struct whb_os_event hybrid = {.kind = WHB_OS_SHUTDOWN};
+    snprintf(hybrid.event.detail, sizeof(hybrid.event.detail), "shutting down (Fast Startup)");
+    whb_win_bridge_post_event(b, &hybrid, 20000);
+    whb_win_bridge_post(b, WHB_OS_RESUME, 0);
     whb_win_bridge_post(b, WHB_OS_STOP, 0);
     assert_int_equal(WaitForSingleObject(t, 60000), WAIT_OBJECT_0);
     CloseHandle(t);
@@ -747,7 +753,20 @@ static void agent_spools_windows_reasons(void **state)
     assert_non_null(resume);
     assert_int_equal(resume->reason_code, WHB_RESUME_STANDBY);
     assert_true(resume->seq > suspend->seq);
-    assert_non_null(spooled(evs, n, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_STOP));
+    const whb_event *shutdown = spooled(evs, n, WHB__V1__EVENT_KIND__EVENT_KIND_SHUTDOWN);
+    assert_non_null(shutdown);
+    assert_string_equal(shutdown->detail, "shutting down (Fast Startup)");
+    /* The shutdown that came back is a resume from it, and the service's later stop is a
+     * stop of its own, not part of that shutdown. */
+    const whb_event *back = NULL;
+    for (int i = 0; i < n; i++)
+        if (evs[i]->kind == WHB__V1__EVENT_KIND__EVENT_KIND_RESUME && evs[i]->seq > shutdown->seq)
+            back = evs[i];
+    assert_non_null(back);
+    assert_true(back->since_ms >= shutdown->at_ms && back->since_ms < shutdown->at_ms + 1000);
+    const whb_event *stop = spooled(evs, n, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_STOP);
+    assert_non_null(stop);
+    assert_true(stop->seq > back->seq);
     for (int i = 0; i < n; i++)
         whb_wire_event_free(evs[i]);
     whb_spool_close(sp);
