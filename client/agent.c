@@ -66,9 +66,12 @@ static int64_t now_wall(struct whb_agent *a)
 }
 
 /* Puts one event in the spool; power and link events are synced before anything else. */
-static void record(struct whb_agent *a, const struct whb_agent_event *ev, int sync)
+static void record(struct whb_agent *a, const struct whb_agent_event *in, int sync)
 {
     whb_event w;
+    struct whb_agent_event annotated = *in, *ev = &annotated;
+    if (a->plat->ops->annotate)
+        a->plat->ops->annotate(a->plat, ev);
     uint64_t seq = whb_persist_next_seq(a->persist);
     whb_encode_event(ev, a->id.boot_id, seq, now_mono(a), &w);
     int rc = whb_spool_append(a->spool, &w, sync);
@@ -78,12 +81,19 @@ static void record(struct whb_agent *a, const struct whb_agent_event *ev, int sy
     whb_log_debug("event %s %s %s", whb_wire_event_kind_name(ev->kind), ev->adapter, ev->detail);
 }
 
+static void record_coded(struct whb_agent *a, int kind, uint32_t reason_code, const char *detail,
+                         int64_t since, int sync)
+{
+    struct whb_agent_event ev = {
+        .kind = kind, .at_ms = now_wall(a), .since_ms = since, .reason_code = reason_code};
+    snprintf(ev.detail, sizeof(ev.detail), "%s", detail ? detail : "");
+    record(a, &ev, sync);
+}
+
 static void record_simple(struct whb_agent *a, int kind, const char *detail, int64_t since,
                           int sync)
 {
-    struct whb_agent_event ev = {.kind = kind, .at_ms = now_wall(a), .since_ms = since};
-    snprintf(ev.detail, sizeof(ev.detail), "%s", detail ? detail : "");
-    record(a, &ev, sync);
+    record_coded(a, kind, 0, detail, since, sync);
 }
 
 /* Remembers a failed delivery as an event when its cause changes, and hourly while it lasts. */
@@ -273,8 +283,12 @@ static void on_power(struct whb_agent *a, struct whb_os_event *ev)
             continue;
         a->shutting_down |= ev->kind == WHB_OS_SHUTDOWN;
         whb_log_info("last gasp: %s", map[i].what);
-        record_simple(a, map[i].kind, ev->event.detail[0] ? ev->event.detail : map[i].what, 0, 1);
-        if (ev->kind == WHB_OS_SUSPEND || ev->kind == WHB_OS_HIBERNATE)
+        /* The platform's reason code (Windows: entering Modern Standby) goes with it. */
+        record_coded(a, map[i].kind, ev->event.reason_code,
+                     ev->event.detail[0] ? ev->event.detail : map[i].what, 0, 1);
+        /* A shutdown too: Windows' Fast Startup hibernates the service, which resumes. */
+        if (ev->kind == WHB_OS_SUSPEND || ev->kind == WHB_OS_HIBERNATE ||
+            ev->kind == WHB_OS_SHUTDOWN)
             a->suspend_at = now_wall(a);
         /* Synchronously, with a short deadline: the OS is waiting. What does not go out stays
          * in the spool and explains the gap on return. */
@@ -298,11 +312,12 @@ static void handle(struct whb_agent *a, struct whb_os_event *ev)
         a->want_flush = 1;
         break;
     case WHB_OS_RESUME:
+        a->shutting_down = 0; /* whatever was announced, this process lives on */
         check_sleep(a);
         if (a->suspend_at) {
             /* The platform may know what it resumed from (Windows: hibernation or sleep). */
-            record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_RESUME,
-                          ev->event.detail[0] ? ev->event.detail : "resumed", a->suspend_at, 1);
+            record_coded(a, WHB__V1__EVENT_KIND__EVENT_KIND_RESUME, ev->event.reason_code,
+                         ev->event.detail[0] ? ev->event.detail : "resumed", a->suspend_at, 1);
             a->suspend_at = 0;
         }
         take_snapshot(a, 1);
@@ -333,8 +348,9 @@ static void start_events(struct whb_agent *a)
                                    : "the previous boot ended without a clean stop (power loss, "
                                      "crash or hard reset)",
                  when);
-        record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP, detail,
-                      a->prev.last_alive_ms, 1);
+        /* 1: the agent died, the machine stayed up; 2: the machine's boot ended uncleanly. */
+        record_coded(a, WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP, a->prev.same_boot ? 1 : 2,
+                     detail, a->prev.last_alive_ms, 1);
         whb_log_warnx("%s", detail);
     }
 }
