@@ -30,6 +30,7 @@ struct whb_collector_config {
     char db_path[WHB_CONFIG_PATH_MAX];
     unsigned interval_s; /* heartbeat interval asked of agents */
     unsigned grace;      /* silent after grace x interval without a report */
+    unsigned wsus_not_reported_days; /* WSUS's "has not reported" after this many days */
     int to_syslog;
     enum whb_log_level log_level;
 };
