@@ -214,7 +214,11 @@ int whb_date_scan(const char *text, struct whb_date_scan *out)
     if (scan_iso(text, out) == 0)
         return 0;
     memset(out, 0, sizeof(*out));
-    return scan_numeric(text, out);
+    int64_t ms;
+    /* Year first needs no order: check the date now. */
+    if (scan_numeric(text, out) || (out->a >= 1000 && whb_date_resolve(out, WHB_ORDER_YMD, &ms)))
+        return -1;
+    return 0;
 }
 
 enum whb_date_order whb_date_proves(const struct whb_date_scan *d)
