@@ -13,10 +13,13 @@
 
 #include "config.h"
 #include "http.h"
+#include "init.h"
 #include "log.h"
 
 static const char usage[] =
     "usage: whb-collector [-c FILE] [options]\n"
+    "       whb-collector init [--dir /etc/whb] ...   tokens, key, certificate or CSR, config\n"
+    "                                                 (whb-collector init --help)\n"
     "\n"
     "Receives wsus-heartbeat agent reports, stores them and answers why a machine has not\n"
     "reported status.\n"
@@ -178,6 +181,8 @@ int main(int argc, char **argv)
     struct whb_server *srv = NULL;
     char why[512];
 
+    if (argc > 1 && !strcmp(argv[1], "init"))
+        return whb_init_main(argc - 1, argv + 1);
     whb_config_defaults(&cfg);
     int rc = parse_args(argc, argv, &cfg);
     if (rc)

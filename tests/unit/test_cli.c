@@ -104,8 +104,13 @@ static void test_refused(void **state)
     (void)state;
     struct whb_date_scan d;
     int64_t ms;
-    const char *bad[] = {"yesterday", "25.11.26 10:00", "2026-13-01", "2026-11-25T25:00:00Z",
-                         "11/25/2026 13:00:00 PM", "2026-11-25T10:00:00+99:00", "1/2/2026 9:00 xm"};
+    const char *bad[] = {"yesterday",
+                         "25.11.26 10:00",
+                         "2026-13-01",
+                         "2026-11-25T25:00:00Z",
+                         "11/25/2026 13:00:00 PM",
+                         "2026-11-25T10:00:00+99:00",
+                         "1/2/2026 9:00 xm"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(whb_date_scan(bad[i], &d), -1);
     assert_int_equal(whb_date_scan("31/2/2026 10:00:00", &d), 0); /* 31 February */
@@ -115,9 +120,12 @@ static void test_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_escapes_controls), cmocka_unit_test(test_clean_bounded),
-        cmocka_unit_test(test_iso),              cmocka_unit_test(test_cultures),
-        cmocka_unit_test(test_what_a_date_proves), cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_escapes_controls),
+        cmocka_unit_test(test_clean_bounded),
+        cmocka_unit_test(test_iso),
+        cmocka_unit_test(test_cultures),
+        cmocka_unit_test(test_what_a_date_proves),
+        cmocka_unit_test(test_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
