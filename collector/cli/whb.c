@@ -1,6 +1,9 @@
 /* whb: the admin CLI. Asks the collector why machines have not reported status, and prints
  * readable tables, or the collector's JSON with --json. Errors: one line, exit 2. */
 #include <curl/curl.h>
+#ifdef _WIN32
+#include <windows.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,6 +498,9 @@ static const struct command commands[] = {
 
 int main(int argc, char **argv)
 {
+#ifdef _WIN32
+    SetConsoleOutputCP(CP_UTF8); /* answers are UTF-8 */
+#endif
     struct opts o = {0};
     struct cli_args a = {.ssid = "", .bssid = ""};
     const char *env = getenv("WHB_URL");
