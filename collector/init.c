@@ -1,4 +1,4 @@
-/* Implementation of init.h with the OpenSSL API: P-256 keys, a private CA limited by name
+/* Implementation of init.h with the OpenSSL API: RSA 3072 keys (every Schannel accepts them), a private CA limited by name
  * constraints to this collector's names (so trusting it in every client's Trusted Root store
  * trusts nothing else), or a CSR for the enterprise CA. Files are written to a temporary name
  * with their final mode and owner, then renamed: never a moment with a readable secret. */
@@ -141,6 +141,12 @@ static int write_token(const struct init_opts *o, const char *name, char *hex, s
     return rc;
 }
 
+/* RSA rather than ECDSA: Schannel on every supported Windows, and wine's, verify it. */
+static EVP_PKEY *new_key(void)
+{
+    return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)3072);
+}
+
 static int is_ip(const char *s)
 {
     unsigned char b[16];
@@ -215,7 +221,7 @@ static int make_certificates(const struct init_opts *o, EVP_PKEY *key)
     int rc = 1;
     name_lists(o, san, sizeof(san), nc, sizeof(nc));
     snprintf(cn, sizeof(cn), "wsus-heartbeat collector CA for %.200s", o->names[0]);
-    EVP_PKEY *ca_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *ca_key = new_key();
     char nc_critical[2500];
     snprintf(nc_critical, sizeof(nc_critical), "critical,%s", nc);
     const char *ca_ext[] = {"basicConstraints",
@@ -409,7 +415,7 @@ int whb_init_main(int argc, char **argv)
     if (mkdir(o.dir, 0755) && errno != EEXIST)
         return fail("%s: %s", o.dir, strerror(errno));
 
-    EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *key = new_key();
     if (!key)
         return fail("cannot generate a key%s%s", "", "");
     rc = write_token(&o, "enroll.token", enroll, sizeof(enroll)) ||
