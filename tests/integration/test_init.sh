@@ -86,4 +86,9 @@ expect "--csr: request, key, tokens and config; no certificate" "$(ls "$work/csr
 openssl req -in "$work/csr/collector.csr" -noout -verify 2>&1 | grep -q "verify OK" &&
     openssl req -in "$work/csr/collector.csr" -noout -text | grep -q "DNS:whb.corp.example, DNS:whb" &&
     ok "the CSR is signed and names whb.corp.example and whb" || bad "CSR"
+# Stopped cleanly, the collector leaves no sanitizer or leak report (ASan builds).
+kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
+grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log" &&
+    bad "collector: $(grep -m1 -E "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log")" ||
+    ok "the collector stopped with no sanitizer report"
 [ $fail -eq 0 ]

@@ -200,4 +200,9 @@ expect "150,000: every row stored" "$(db 'select count(*) from wsus_computers')"
 expect "150,000: counts" "$(jq -c '[.imported, .not_reported, (.answers | length)]' <<<"$out")" "[150000,1200,1200]"
 echo "    info 150,000 computers imported in $(jq .parts <<<"$out") parts, ${secs%.*}.$(cut -d. -f2 <<<"$secs" | cut -c1-2) s"
 expect "no import session left behind" "$(db 'select count(*) from wsus_staging') $(db 'select count(*) from wsus_sessions')" "0 0"
+# Stopped cleanly, the collector leaves no sanitizer or leak report (ASan builds).
+kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
+grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log" &&
+    bad "collector: $(grep -m1 -E "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log")" ||
+    ok "the collector stopped with no sanitizer report"
 [ $fail -eq 0 ]

@@ -95,4 +95,9 @@ expect "the task repeats every 15 minutes" "$(tv Interval)" PT15M
 expect "the task runs as SYSTEM" "$(tv UserId)" S-1-5-18
 grep -q 'Send-WsusComputers.ps1" -CollectorUrl https://' <<<"$(tv Arguments)" && ok "the task runs the script with the collector's URL" ||
     bad "task arguments: $(tv Arguments)"
+# Stopped cleanly, the collector leaves no sanitizer or leak report (ASan builds).
+kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
+grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log" &&
+    bad "collector: $(grep -m1 -E "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log")" ||
+    ok "the collector stopped with no sanitizer report"
 [ $fail -eq 0 ]
