@@ -36,7 +36,9 @@ _Static_assert((int)WS_COUNT_ <= (int)WHB_SQLITE_WSUS_STMTS, "raise WHB_SQLITE_W
 
 static const char *const wsus_sql[WS_COUNT_] = {
     [WS_NOTE_IP] = "INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms) VALUES(?1,?2,?3,?3)"
-                   " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms=excluded.last_ms",
+                   " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms=excluded.last_ms"
+                   /* A minute's precision is plenty: most reports then write nothing. */
+                   " WHERE excluded.last_ms > machine_ips.last_ms + 60000",
     [WS_SESSION_GET] = "SELECT parts, rows FROM wsus_sessions WHERE session=?1",
     [WS_SESSION_NEW] = "INSERT OR REPLACE INTO wsus_sessions(session, parts, rows, started_ms)"
                        " VALUES(?1, 0, 0, ?2)",
