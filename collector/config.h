@@ -30,9 +30,10 @@ struct whb_collector_config {
     char db_path[WHB_CONFIG_PATH_MAX];
     unsigned interval_s; /* heartbeat interval asked of agents */
     unsigned grace;      /* silent after grace x interval without a report */
-    unsigned wsus_not_reported_days; /* WSUS's "has not reported" after this many days */
     int to_syslog;
     enum whb_log_level log_level;
+    /* WSUS's "has not reported" after this many days without status. */
+    unsigned wsus_not_reported_days;
 };
 
 void whb_config_defaults(struct whb_collector_config *cfg);

@@ -1,7 +1,8 @@
-/* Implementation of init.h with the OpenSSL API: RSA 3072 keys (every Schannel accepts them), a private CA limited by name
- * constraints to this collector's names (so trusting it in every client's Trusted Root store
- * trusts nothing else), or a CSR for the enterprise CA. Files are written to a temporary name
- * with their final mode and owner, then renamed: never a moment with a readable secret. */
+/* Implementation of init.h with the OpenSSL API: RSA 3072 keys (every Schannel accepts them), a
+ * private CA limited by name constraints to this collector's names (so trusting it in every
+ * client's Trusted Root store trusts nothing else), or a CSR for the enterprise CA. Files are
+ * written to a temporary name with their final mode and owner, then renamed: never a moment with a
+ * readable secret. */
 #include "init.h"
 
 #include <arpa/inet.h>
