@@ -112,9 +112,6 @@ struct whb_store_ops {
                         whb_store_machine_fn fn, void *arg);
     /* Online machines whose WSUS probe falls in class cls. */
     int (*wsus_failing)(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
-    /* Replaces the imported WSUS computer list, all or nothing. */
-    int (*wsus_import)(struct whb_store *s, const struct whb_wsus_computer *rows, size_t n,
-                       int64_t now);
     /* A list sent in parts: part 1 opens session, each part is stored as it comes (parts in
      * order, each computer once: else WHB_EINVAL and why), the final one replaces the list. */
     int (*wsus_stage)(struct whb_store *s, const char *session, unsigned part,

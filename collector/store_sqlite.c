@@ -531,7 +531,6 @@ const struct whb_store_ops whb_store_sqlite = {
     .peer_group = whb_sqlite_peer_group,
     .each_machine = whb_sqlite_each_machine,
     .wsus_failing = whb_sqlite_wsus_failing,
-    .wsus_import = whb_sqlite_wsus_import,
     .wsus_stage = whb_sqlite_wsus_stage,
     .wsus_finish = whb_sqlite_wsus_finish,
     .wsus_not_reported = whb_sqlite_wsus_not_reported,
