@@ -66,7 +66,26 @@ struct whb_wsus_computer {
     char ip[64];
     int64_t last_status_ms; /* 0: never reported to WSUS */
     int64_t last_sync_ms;
+    unsigned line; /* in the admin's file, for errors; 0 unknown */
 };
+
+/* How a computer in WSUS's list was matched to an agent. */
+enum whb_wsus_match_kind {
+    WHB_MATCH_NONE = 0,
+    WHB_MATCH_FQDN,       /* same FQDN, case and a trailing dot ignored */
+    WHB_MATCH_SHORT_NAME, /* the agent reports the short name, in the same domain */
+    WHB_MATCH_IP,         /* the agent had WSUS's IP address when the computer last reported */
+    WHB_MATCH_AMBIGUOUS,  /* several agents could be this computer: none is picked */
+};
+
+struct whb_wsus_match {
+    enum whb_wsus_match_kind kind;
+    char machine_id[65];  /* the agent, when exactly one matched */
+    char candidates[600]; /* ambiguous: "fqdn (how), fqdn (how)" */
+};
+
+/* Reads one page of the imported list, computers WSUS says have not reported since cutoff. */
+typedef int (*whb_store_wsus_fn)(const struct whb_wsus_computer *c, void *arg);
 
 struct whb_store_ops {
     const char *name;
@@ -109,9 +128,22 @@ struct whb_store_ops {
                         whb_store_machine_fn fn, void *arg);
     /* Online machines whose WSUS probe falls in class cls. */
     int (*wsus_failing)(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
-    /* Replaces the imported WSUS computer list, all or nothing. */
-    int (*wsus_import)(struct whb_store *s, const struct whb_wsus_computer *rows, size_t n,
-                       int64_t now);
+    /* A list sent in parts: part 1 opens session, each part is stored as it comes (parts in
+     * order, each computer once: else WHB_EINVAL and why), the final one replaces the list. */
+    int (*wsus_stage)(struct whb_store *s, const char *session, unsigned part,
+                      const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
+                      size_t whylen);
+    int (*wsus_finish)(struct whb_store *s, const char *session, int64_t now, uint64_t *imported);
+    /* Computers of the imported list with no status since cutoff_ms, by name; total counts all. */
+    int (*wsus_not_reported)(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
+                             unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
+                             uint64_t *imported, int64_t *imported_ms);
+    /* Which agent a WSUS computer is: by FQDN, then short name in its domain, then IP. */
+    int (*wsus_match)(struct whb_store *s, const struct whb_wsus_computer *c, int64_t slack_ms,
+                      struct whb_wsus_match *out);
+    /* The agent that holds ip now: WHB_ENOTFOUND, or WHB_EINVAL with the holders in why. */
+    int (*machine_by_ip)(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
+                         size_t idlen, char *why, size_t whylen);
 };
 
 extern const struct whb_store_ops whb_store_sqlite;

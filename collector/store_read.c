@@ -1,4 +1,5 @@
-/* The SQLite store's read side: machines, events, gaps, neighbours, walks and the WSUS import.
+/* The SQLite store's read side: machines, events, gaps, neighbours and walks (the WSUS list:
+ * store_wsus.c).
  * Every query is served by an index (due_at, fqdn, sw_chassis, bssid, subnet, wsus_class,
  * events by machine and time), so an answer does not scan the fleet. */
 #include <stdint.h>
@@ -469,36 +470,4 @@ int whb_sqlite_wsus_failing(struct whb_store *base, const char *cls, int64_t now
         *n = (unsigned)sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return 0;
-}
-
-int whb_sqlite_wsus_import(struct whb_store *base, const struct whb_wsus_computer *rows, size_t n,
-                           int64_t now)
-{
-    sqlite3 *db = sq(base)->db;
-    sqlite3_stmt *ins = NULL;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM wsus_computers;", NULL, NULL, NULL) ||
-        sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO wsus_computers(fqdn, ip, last_status_ms,"
-                           " last_sync_ms, imported_ms) VALUES(?,?,?,?,?)",
-                           -1, &ins, NULL))
-        goto fail;
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_text(ins, 1, rows[i].fqdn, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 2, rows[i].ip, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(ins, 3, rows[i].last_status_ms);
-        sqlite3_bind_int64(ins, 4, rows[i].last_sync_ms);
-        sqlite3_bind_int64(ins, 5, now);
-        if (sqlite3_step(ins) != SQLITE_DONE)
-            goto fail;
-        sqlite3_reset(ins);
-    }
-    sqlite3_finalize(ins);
-    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL))
-        goto fail;
-    return 0;
-fail:
-    whb_log_error("store: wsus import: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(ins);
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    return WHB_ESTORE;
 }

@@ -85,6 +85,17 @@ static const char *const migrations[] = {
     "CREATE INDEX machines_first_seen ON machines(first_seen);"
     "CREATE TABLE collector_runs(started_ms INTEGER PRIMARY KEY, alive_ms INTEGER NOT NULL,"
     "  stopped_ms INTEGER);",
+    /* 4: the addresses each machine had and when, to match WSUS's IPAddress at the
+     * time of its report; WSUS lists sent in parts (one import session); the not-reported page. */
+    "CREATE TABLE machine_ips(ip TEXT NOT NULL, machine_id TEXT NOT NULL,"
+    "  first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY(ip, machine_id)) WITHOUT ROWID;"
+    "CREATE TABLE wsus_sessions(session TEXT PRIMARY KEY, parts INTEGER NOT NULL,"
+    "  rows INTEGER NOT NULL, started_ms INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE wsus_staging(session TEXT NOT NULL, fqdn TEXT NOT NULL COLLATE NOCASE,"
+    "  ip TEXT, last_status_ms INTEGER, last_sync_ms INTEGER, line INTEGER,"
+    "  PRIMARY KEY(session, fqdn)) WITHOUT ROWID;"
+    "CREATE INDEX wsus_status ON wsus_computers(last_status_ms);",
 };
 
 enum stmt_id {
@@ -201,6 +212,7 @@ static void sqlite_close(struct whb_store *base)
     for (int i = 0; i < ST_COUNT_; i++)
         sqlite3_finalize(s->st[i]);
     whb_sqlite_read_finalize(base);
+    whb_sqlite_wsus_finalize(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -593,7 +605,9 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
     sqlite3_bind_int64(st, 32, cm->since);
     sqlite3_bind_int64(st, 33, net->back_at);
     sqlite3_bind_int64(st, 34, net->online_since);
-    return run(s, ST_UPDATE_MACHINE);
+    if ((rc = run(s, ST_UPDATE_MACHINE)))
+        return rc;
+    return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
 }
 
 /* A report after the due time ends a silence: keep it as a gap to explain, with what both of
@@ -736,5 +750,9 @@ const struct whb_store_ops whb_store_sqlite = {
     .fleet_group = whb_sqlite_fleet_group,
     .each_machine = whb_sqlite_each_machine,
     .wsus_failing = whb_sqlite_wsus_failing,
-    .wsus_import = whb_sqlite_wsus_import,
+    .wsus_stage = whb_sqlite_wsus_stage,
+    .wsus_finish = whb_sqlite_wsus_finish,
+    .wsus_not_reported = whb_sqlite_wsus_not_reported,
+    .wsus_match = whb_sqlite_wsus_match,
+    .machine_by_ip = whb_sqlite_machine_by_ip,
 };

@@ -213,6 +213,10 @@ static void late_report_records_a_gap(void **state)
     assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE sw_name='sw-1' AND "
                                     "sw_port='Gi1/0/8' AND subnet='10.0.0.0/16'"),
                      1);
+    /* And its addresses, with when it had them, to match WSUS's IPAddress. */
+    assert_int_equal(count(f->path, "SELECT count(*) > 0 FROM machine_ips WHERE ip LIKE '10.0.%'"
+                                    " AND first_ms > 0 AND last_ms >= first_ms"),
+                     1);
     sample_free(s);
 }
 
@@ -223,7 +227,15 @@ static void reopening_keeps_schema_version(void **state)
     char why[128];
     assert_int_equal(whb_store_sqlite.open(f->path, &again, why, sizeof(why)), 0);
     again->ops->close(again);
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 3);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 4);
+    /* Version 3: the collector's runs, gap ends, clock offsets. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('collector_runs','gaps_start','machines_first_seen')"),
+                     3);
+    /* Version 4: machine addresses over time, WSUS import sessions. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('machine_ips','wsus_sessions','wsus_staging')"),
+                     3);
     /* Version 2's columns and tables are there. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
                                     "WHERE name IN ('sw_chassis','bssid','subnet','wsus_class')"),
