@@ -20,6 +20,7 @@
 #include "sender.h"
 #include "spool.h"
 #include "state.h"
+#include "text.h"
 #include "wsus.h"
 
 #define EVENTS_PER_REPORT      256
@@ -27,6 +28,10 @@
 #define SEND_TIMEOUT_MS        10000
 #define SLEEP_GAP_MS           2000 /* a clock gap larger than this was a sleep */
 #define FAILURE_EVENT_EVERY_MS 3600000
+
+/* UNCLEAN_STOP.reason_code (proto/whb.proto). */
+#define UNCLEAN_AGENT 1 /* the agent died within this boot; the machine stayed up */
+#define UNCLEAN_BOOT  2 /* the previous boot ended without a clean stop */
 
 struct whb_agent {
     struct whb_agent_config cfg;
@@ -48,6 +53,9 @@ struct whb_agent {
     int64_t failure_event_at;
     int failing;
     int enrolled;      /* the collector has acknowledged this machine once */
+    int reenrolled;    /* the token was presented again after a 403 not_enrolled */
+    int online;        /* an adapter has carrier, an address and a default route */
+    int plain_send;    /* the last send was interrupted: the next one is not */
     int shutting_down; /* a shutdown was announced: the service stop that follows is part of it */
     int stop;
     int want_flush;
@@ -65,12 +73,19 @@ static int64_t now_wall(struct whb_agent *a)
     return a->plat->ops->wall_ms(a->plat);
 }
 
-/* Puts one event in the spool; power and link events are synced before anything else. */
+/* Puts one event in the spool; power and link events are synced before anything else. Its
+ * text comes from switches, servers and the OS: it is cleaned here, the one way into the
+ * spool, so that no record can fail validation and block what follows it. */
 static void record(struct whb_agent *a, const struct whb_agent_event *ev, int sync)
 {
     whb_event w;
+    struct whb_agent_event clean = *ev;
+    if (!a->spool) /* --once: a look writes nothing */
+        return;
+    whb_text_clean(clean.adapter, sizeof(clean.adapter), ev->adapter, sizeof(ev->adapter));
+    whb_text_clean(clean.detail, sizeof(clean.detail), ev->detail, sizeof(ev->detail));
     uint64_t seq = whb_persist_next_seq(a->persist);
-    whb_encode_event(ev, a->id.boot_id, seq, now_mono(a), &w);
+    whb_encode_event(&clean, a->id.boot_id, seq, now_mono(a), &w);
     int rc = whb_spool_append(a->spool, &w, sync);
     if (rc && w.kind != WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT)
         whb_log_warnx("spool: could not keep a %s event: %s", whb_wire_event_kind_name(w.kind),
@@ -90,7 +105,7 @@ static void record_simple(struct whb_agent *a, int kind, const char *detail, int
 static void note_failure(struct whb_agent *a, const struct whb_send_result *r)
 {
     char cls[64];
-    snprintf(cls, sizeof(cls), "%d/%ld", r->curl_code, r->http_status);
+    snprintf(cls, sizeof(cls), "%d/%ld/%d", r->curl_code, r->http_status, (int)r->outcome);
     int64_t now = now_wall(a);
     if (strcmp(cls, a->failure_class) != 0 || now - a->failure_event_at >= FAILURE_EVENT_EVERY_MS) {
         struct whb_agent_event ev = {.kind = WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED,
@@ -104,6 +119,45 @@ static void note_failure(struct whb_agent *a, const struct whb_send_result *r)
         whb_log_warnx("collector unreachable: %s", r->error);
     }
     a->failing = 1;
+}
+
+/* The collector answered 403: say what it means and what to do. Returns 1 when an
+ * immediate retry makes sense (the token is presented again). */
+static int on_denied(struct whb_agent *a, const struct whb_send_result *r)
+{
+    if (r->outcome == WHB_SENT_NOT_ENROLLED && a->enrolled && a->cfg.enrollment_token[0] &&
+        !a->reenrolled) {
+        /* Its database was rebuilt or restored from an older backup: enroll again, once per
+         * refusal streak, so that a wrong token does not make us hammer the collector. */
+        whb_log_warnx("audit: the collector does not know machine %s (%s) (its database was "
+                      "rebuilt or restored?): enrolling again with the enrollment token",
+                      a->id.machine_id, a->id.fqdn);
+        a->enrolled = 0;
+        a->reenrolled = 1;
+        whb_persist_set_enrolled(a->cfg.state_dir, 0);
+        whb_sender_set_enrolled(a->sender, 0);
+        return 1;
+    }
+    if (r->outcome == WHB_SENT_NOT_ENROLLED)
+        whb_log_error("the collector does not know machine %s (%s) and %s: set "
+                      "enrollment_token (policy EnrollmentToken) to the collector's token; "
+                      "events stay spooled",
+                      a->id.machine_id, a->id.fqdn,
+                      a->cfg.enrollment_token[0] ? "refused our enrollment token"
+                                                 : "no enrollment_token is configured");
+    else if (r->outcome == WHB_SENT_KEY_MISMATCH)
+        whb_log_error("the collector has another key bound to machine %s (%s): this machine's "
+                      "key file %s/key was replaced or lost. An admin must restore that file "
+                      "from a backup, or remove the machine's old binding on the collector so "
+                      "that it enrolls again with its token; events stay spooled",
+                      a->id.machine_id, a->id.fqdn, a->cfg.state_dir);
+    return 0;
+}
+
+static int power_waiting(void *arg)
+{
+    struct whb_agent *a = arg;
+    return a->plat->ops->power_pending && a->plat->ops->power_pending(a->plat);
 }
 
 /* Sends the snapshot and the oldest spooled events. Returns 1 when the collector acked. */
@@ -123,11 +177,16 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
                                   .events = evs,
                                   .n_events = n,
                                   .last_gasp = last_gasp};
+    /* Only an ack for this report counts: the collector stored at least this report. */
+    struct whb_ack_expect expect = {.boot_id = a->id.boot_id,
+                                    .min_seq = in.seq,
+                                    .max_seq = whb_persist_last_seq(a->persist)};
     uint8_t *buf = NULL;
     size_t len = 0;
     struct whb_send_result res = {0};
     if (whb_encode_report(&in, &buf, &len) == 0) {
-        whb_sender_post(a->sender, buf, len, timeout_ms, &res);
+        whb_sender_set_interrupt(a->sender, a->plain_send ? NULL : power_waiting, a);
+        whb_sender_post(a->sender, buf, len, timeout_ms, &expect, &res);
         free(buf);
     } else {
         snprintf(res.error, sizeof(res.error), "out of memory");
@@ -135,8 +194,16 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     for (int i = 0; i < n; i++)
         whb_wire_event_free(evs[i]);
 
+    a->plain_send = res.outcome == WHB_SENT_INTERRUPTED;
+    if (res.outcome == WHB_SENT_INTERRUPTED) {
+        whb_log_debug("report abandoned for a power notification");
+        return 0;
+    }
     if (!res.ok) {
         note_failure(a, &res);
+        if (res.outcome >= WHB_SENT_NOT_ENROLLED && res.outcome <= WHB_SENT_DENIED &&
+            on_denied(a, &res))
+            return deliver(a, last_gasp, timeout_ms);
         return 0;
     }
     if ((rc = whb_spool_drop(a->spool, (unsigned)n)))
@@ -146,10 +213,13 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     a->failing = 0;
     a->failure_class[0] = '\0';
     whb_backoff_reset(&a->backoff);
+    a->reenrolled = 0;
     if (!a->enrolled) {
-        whb_persist_set_enrolled(a->cfg.state_dir);
-        whb_sender_enrolled(a->sender);
+        /* Enrolled only once a valid ack says so. */
+        whb_persist_set_enrolled(a->cfg.state_dir, 1);
+        whb_sender_set_enrolled(a->sender, 1);
         a->enrolled = 1;
+        whb_log_info("enrolled: the collector acknowledged machine %s", a->id.machine_id);
     }
     if (res.interval_s >= 1 && res.interval_s <= 86400 && res.interval_s != a->interval_s) {
         whb_log_info("heartbeat interval %u s (asked by the collector)", res.interval_s);
@@ -165,7 +235,8 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
     int rounds = 0;
     do {
         if (!deliver(a, last_gasp, timeout_ms)) {
-            a->retry_at = now_mono(a) + whb_backoff_next(&a->backoff);
+            /* Abandoned for a power event: handle it, then send again at once. */
+            a->retry_at = a->plain_send ? 0 : now_mono(a) + whb_backoff_next(&a->backoff);
             return;
         }
         whb_spool_stats(a->spool, &st);
@@ -176,12 +247,29 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
     a->retry_at = 0;
 }
 
+/* A working network: some adapter with carrier, an address and a default route. Without one a
+ * WSUS probe would only measure our own outage. */
+static int network_up(const struct whb_state *s)
+{
+    for (int i = 0; i < s->n_adapters; i++) {
+        const struct whb_adapter_state *ad = &s->adapters[i];
+        if (ad->admin_up && ad->carrier && ad->n_addrs > 0 && ad->gateway[0])
+            return 1;
+    }
+    return 0;
+}
+
 static void take_snapshot(struct whb_agent *a, int diff)
 {
     struct whb_state next;
     struct whb_agent_event evs[64];
     if (a->plat->ops->snapshot(a->plat, &next))
         return;
+    /* A switch heard before the link went down may be one the machine has left: whatever the
+     * backend remembers, no report names it once the carrier is gone. */
+    for (int i = 0; i < next.n_adapters; i++)
+        if (!next.adapters[i].carrier)
+            memset(&next.adapters[i].lldp, 0, sizeof(next.adapters[i].lldp));
     /* The probe result is the agent's; the update service's state is the platform's. */
     int known = next.wsus.service_known, running = next.wsus.service_running;
     next.wsus = a->state.wsus;
@@ -199,6 +287,10 @@ static void take_snapshot(struct whb_agent *a, int diff)
         }
         a->want_flush |= n > 0;
     }
+    int was_online = a->online;
+    a->online = network_up(&next);
+    if (a->online && !was_online && diff)
+        a->next_wsus = now_mono(a); /* back online: what does WSUS say now? */
     a->state = next;
 }
 
@@ -207,6 +299,12 @@ static void probe_wsus(struct whb_agent *a)
     char cls[32];
     if (!a->cfg.wsus_url[0])
         return;
+    if (!a->online && a->spool) {
+        /* Offline, a failed probe would be blamed on WSUS: wait for the network instead
+         * (take_snapshot probes as soon as it is back). A look (--once) probes anyway. */
+        a->next_wsus = now_mono(a) + (uint64_t)a->cfg.wsus_interval_s * 1000;
+        return;
+    }
     a->state.wsus.at_ms = now_wall(a);
     whb_wsus_probe(a->cfg.wsus_url, 10000, a->cfg.ca_file[0] ? a->cfg.ca_file : NULL,
                    &a->state.wsus);
@@ -276,10 +374,11 @@ static void on_power(struct whb_agent *a, struct whb_os_event *ev)
         record_simple(a, map[i].kind, ev->event.detail[0] ? ev->event.detail : map[i].what, 0, 1);
         if (ev->kind == WHB_OS_SUSPEND || ev->kind == WHB_OS_HIBERNATE)
             a->suspend_at = now_wall(a);
-        /* Synchronously, with a short deadline: the OS is waiting. What does not go out stays
-         * in the spool and explains the gap on return. */
-        flush(a, 1, LAST_GASP_MS);
+        /* The last gasp is on disk (synced): the OS need not wait for the network. Then it
+         * is sent, with a short deadline; what does not go out stays in the spool and
+         * explains the gap on return. */
         a->plat->ops->power_done(a->plat, ev);
+        flush(a, 1, LAST_GASP_MS);
         if (ev->kind == WHB_OS_STOP)
             a->stop = 1;
         return;
@@ -316,15 +415,27 @@ static void handle(struct whb_agent *a, struct whb_os_event *ev)
 
 static void start_events(struct whb_agent *a)
 {
-    char detail[160], when[32];
+    char detail[256], when[32];
+    struct whb_spool_stats st;
+    int len;
     /* What this machine can observe goes with the start, so that the collector's history
      * shows why, say, no switch port is ever reported. */
     unsigned caps = a->plat->ops->caps(a->plat);
-    snprintf(detail, sizeof(detail),
-             "whb-agent %s on %s: link events %s, wireless %s, lldp %s, power %s", WHB_VERSION,
-             a->plat->ops->name, caps & WHB_CAP_LINK_EVENTS ? "yes" : "no",
-             caps & WHB_CAP_WIRELESS ? "yes" : "no", caps & WHB_CAP_LLDP ? "yes" : "no",
-             caps & WHB_CAP_POWER ? "yes" : "no");
+    len = snprintf(detail, sizeof(detail),
+                   "whb-agent %s on %s: link events %s, wireless %s, lldp %s, power %s",
+                   WHB_VERSION, a->plat->ops->name, caps & WHB_CAP_LINK_EVENTS ? "yes" : "no",
+                   caps & WHB_CAP_WIRELESS ? "yes" : "no", caps & WHB_CAP_LLDP ? "yes" : "no",
+                   caps & WHB_CAP_POWER ? "yes" : "no");
+    /* What the spool lost on disk before this run is said with the run's start: it is not a
+     * delivery failure (the engine reads those as network or collector trouble). */
+    whb_spool_stats(a->spool, &st);
+    if (st.damaged && len > 0 && (size_t)len < sizeof(detail))
+        len += snprintf(detail + len, sizeof(detail) - (size_t)len,
+                        "; spool: %u damaged record(s) dropped (%llu bytes)", st.damaged,
+                        (unsigned long long)st.damaged_bytes);
+    if (st.truncated_bytes && len > 0 && (size_t)len < sizeof(detail))
+        snprintf(detail + len, sizeof(detail) - (size_t)len, "; spool: torn tail of %u bytes cut",
+                 st.truncated_bytes);
     record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_START, detail, 0, 1);
     if (a->prev.unclean) {
         whb_clock_format_iso(a->prev.last_alive_ms, when, sizeof(when));
@@ -333,8 +444,13 @@ static void start_events(struct whb_agent *a)
                                    : "the previous boot ended without a clean stop (power loss, "
                                      "crash or hard reset)",
                  when);
-        record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP, detail,
-                      a->prev.last_alive_ms, 1);
+        struct whb_agent_event ev = {.kind = WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP,
+                                     .at_ms = now_wall(a),
+                                     .since_ms = a->prev.last_alive_ms,
+                                     .reason_code = a->prev.same_boot ? UNCLEAN_AGENT
+                                                                      : UNCLEAN_BOOT};
+        snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
+        record(a, &ev, 1);
         whb_log_warnx("%s", detail);
     }
 }
@@ -435,7 +551,8 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         return WHB_ENOMEM;
     a->cfg = *cfg;
     a->interval_s = cfg->interval_s;
-    if ((rc = whb_fs_mkdir(cfg->state_dir))) {
+    /* A look (--once) touches no state: no directory, key, run marker, spool or socket. */
+    if (!cfg->look_only && (rc = whb_fs_mkdir(cfg->state_dir))) {
         snprintf(why, whylen, "state directory %s: %s", cfg->state_dir, whb_strerror(rc));
         goto fail;
     }
@@ -445,7 +562,9 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         .fqdn = cfg->fqdn[0] ? cfg->fqdn : NULL,
         .machine_id = cfg->machine_id[0] ? cfg->machine_id : NULL,
         .replay_file = cfg->replay_file[0] ? cfg->replay_file : NULL,
-        .control_path = cfg->control_socket[0] ? cfg->control_socket : control,
+        .control_path = cfg->look_only          ? NULL
+                        : cfg->control_socket[0] ? cfg->control_socket
+                                                 : control,
         .service = cfg->service,
     };
     if ((rc = ops->open(&pc, &a->plat))) {
@@ -456,6 +575,8 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         snprintf(why, whylen, "cannot tell who this machine is: %s", whb_strerror(rc));
         goto fail;
     }
+    if (cfg->look_only)
+        goto done;
     snprintf(path, sizeof(path), "%s/spool", cfg->state_dir);
     if ((rc = whb_spool_open(path, cfg->spool_max, &a->spool))) {
         snprintf(why, whylen, "spool %s: %s", path, whb_strerror(rc));
@@ -467,7 +588,15 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         goto fail;
     }
     if (strcmp(cfg->identity, "key") == 0 && (rc = whb_persist_key(cfg->state_dir, a->key))) {
-        snprintf(why, whylen, "machine key: %s", whb_strerror(rc));
+        if (rc == WHB_ECORRUPT)
+            snprintf(why, whylen,
+                     "machine key file %s/key is corrupt (it must hold 64 hex digits); not "
+                     "starting, since a new key would be refused by the collector. Restore the "
+                     "file from a backup; if it is lost, delete it and remove this machine's "
+                     "binding on the collector, and the agent enrolls again with its token",
+                     cfg->state_dir);
+        else
+            snprintf(why, whylen, "machine key %s/key: %s", cfg->state_dir, whb_strerror(rc));
         goto fail;
     }
     a->enrolled = whb_persist_enrolled(cfg->state_dir);
@@ -476,6 +605,7 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         snprintf(why, whylen, "sender: %s", whb_strerror(rc));
         goto fail;
     }
+done:;
     uint64_t seed = 0;
     for (const char *p = a->id.machine_id; *p; p++)
         seed = seed * 131 + (unsigned char)*p;

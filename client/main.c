@@ -2,6 +2,7 @@
  * --notify talks to a running agent (the systemd-sleep hook uses it). */
 #include <curl/curl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,11 +244,17 @@ int main(int argc, char **argv)
                         "--collector-url (or use --once --print)\n");
         return 2;
     }
+#ifndef _WIN32
+    /* A hook that gave up, or a collector that reset a TLS connection, must not end the
+     * agent through SIGPIPE (curl runs with CURLOPT_NOSIGNAL and does not ignore it). */
+    signal(SIGPIPE, SIG_IGN);
+#endif
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct whb_platform_ops *ops =
         strcmp(cfg.platform, "replay") == 0 ? &whb_platform_replay : &WHB_PLATFORM_NATIVE;
     if (args.once) {
         cfg.collector_url[0] = '\0'; /* a look sends nothing */
+        cfg.look_only = 1;           /* ... and writes nothing */
         if (whb_agent_open(&cfg, ops, &agent, why, sizeof(why))) {
             whb_log_error("%s", why);
             curl_global_cleanup();
