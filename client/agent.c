@@ -524,7 +524,7 @@ int whb_agent_look(struct whb_agent *a, int wait_ms, struct whb_state *out, stru
     return 0;
 }
 
-static void collector_config(const struct whb_agent_config *cfg, const char *key, int enrolled,
+static void collector_config(const struct whb_agent_config *cfg, const char *key,
                              struct whb_sender_config *sc)
 {
     memset(sc, 0, sizeof(*sc));
@@ -535,7 +535,8 @@ static void collector_config(const struct whb_agent_config *cfg, const char *key
         sc->client_key = cfg->client_key[0] ? cfg->client_key : NULL;
     } else {
         sc->key_hex = key;
-        sc->enroll_token = !enrolled && cfg->enrollment_token[0] ? cfg->enrollment_token : NULL;
+        /* Kept even once enrolled: a collector that lost its database asks for it again. */
+        sc->enroll_token = cfg->enrollment_token[0] ? cfg->enrollment_token : NULL;
     }
     sc->insecure_plain_ok = cfg->allow_plain_http != 0;
 }
@@ -600,11 +601,13 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         goto fail;
     }
     a->enrolled = whb_persist_enrolled(cfg->state_dir);
-    collector_config(cfg, a->key, a->enrolled, &sc);
+    collector_config(cfg, a->key, &sc);
     if (cfg->collector_url[0] && (rc = whb_sender_open(&sc, &a->sender))) {
         snprintf(why, whylen, "sender: %s", whb_strerror(rc));
         goto fail;
     }
+    if (a->sender)
+        whb_sender_set_enrolled(a->sender, a->enrolled);
 done:;
     uint64_t seed = 0;
     for (const char *p = a->id.machine_id; *p; p++)

@@ -170,7 +170,7 @@ void whb_sender_judge(long http_status, const uint8_t *body, size_t len,
         res->outcome = WHB_SENT_NOT_AN_ACK;
         whb_text_clean(text, 72, ack->boot_id ? ack->boot_id : "", 64);
         snprintf(res->error, sizeof(res->error),
-                 "HTTP 200 but the ack is not for this report (boot '%s' seq %llu, sent boot %s "
+                 "HTTP 200 but not an ack for this report (boot '%s' seq %llu; sent boot %s "
                  "seq %llu..%llu)",
                  text, (unsigned long long)ack->acked_seq, expect->boot_id,
                  (unsigned long long)expect->min_seq, (unsigned long long)expect->max_seq);
