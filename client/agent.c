@@ -178,9 +178,8 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
                                   .n_events = n,
                                   .last_gasp = last_gasp};
     /* Only an ack for this report counts: the collector stored at least this report. */
-    struct whb_ack_expect expect = {.boot_id = a->id.boot_id,
-                                    .min_seq = in.seq,
-                                    .max_seq = whb_persist_last_seq(a->persist)};
+    struct whb_ack_expect expect = {
+        .boot_id = a->id.boot_id, .min_seq = in.seq, .max_seq = whb_persist_last_seq(a->persist)};
     uint8_t *buf = NULL;
     size_t len = 0;
     struct whb_send_result res = {0};
@@ -447,8 +446,8 @@ static void start_events(struct whb_agent *a)
         struct whb_agent_event ev = {.kind = WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP,
                                      .at_ms = now_wall(a),
                                      .since_ms = a->prev.last_alive_ms,
-                                     .reason_code = a->prev.same_boot ? UNCLEAN_AGENT
-                                                                      : UNCLEAN_BOOT};
+                                     .reason_code =
+                                         a->prev.same_boot ? UNCLEAN_AGENT : UNCLEAN_BOOT};
         snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
         record(a, &ev, 1);
         whb_log_warnx("%s", detail);
@@ -563,7 +562,7 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         .fqdn = cfg->fqdn[0] ? cfg->fqdn : NULL,
         .machine_id = cfg->machine_id[0] ? cfg->machine_id : NULL,
         .replay_file = cfg->replay_file[0] ? cfg->replay_file : NULL,
-        .control_path = cfg->look_only          ? NULL
+        .control_path = cfg->look_only           ? NULL
                         : cfg->control_socket[0] ? cfg->control_socket
                                                  : control,
         .service = cfg->service,

@@ -45,6 +45,10 @@ static void usage(FILE *out)
         "                      bounds) for the ADMX template check\n"
         "  -h, --help          this text\n"
         "  -V, --version       the version\n"
+        "\nThe machine's key is STATE_DIR/key (64 hex digits). When it is corrupt the agent\n"
+        "refuses to start: restore it from a backup, or delete it and remove the machine's\n"
+        "binding on the collector; the agent then enrolls again with its token. A collector\n"
+        "that lost its database (403 not_enrolled) gets the token again automatically.\n"
         "\nSettings (INI key = flag; Group Policy value on Windows):\n");
     for (size_t i = 0; i < whb_settings_count; i++) {
         const struct whb_setting *s = &whb_settings[i];

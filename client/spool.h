@@ -21,8 +21,8 @@ struct whb_spool_stats {
     unsigned truncated_bytes; /* cut off as a torn tail when opened */
     unsigned damaged;         /* damaged stretches (usually one record each) dropped at open */
     uint64_t damaged_bytes;
-    unsigned dropped;         /* heartbeats dropped to make room, since open */
-    unsigned refused;         /* records refused because only events filled the spool */
+    unsigned dropped; /* heartbeats dropped to make room, since open */
+    unsigned refused; /* records refused because only events filled the spool */
 };
 
 #define WHB_SPOOL_MAX_RECORD 4096

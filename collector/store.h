@@ -32,7 +32,7 @@ enum whb_denial {
 };
 
 struct whb_store_result {
-    int status;    /* 0 stored, WHB_EDENIED, or another WHB_E* */
+    int status; /* 0 stored, WHB_EDENIED, or another WHB_E* */
     enum whb_denial denial;
     int duplicate; /* the report (boot, seq) was stored before */
     uint64_t acked_seq;
