@@ -24,7 +24,7 @@
 #include "wsus.h"
 
 #define EVENTS_PER_REPORT      256
-#define LAST_GASP_MS           2000
+#define LAST_GASP_MS           1500
 #define SEND_TIMEOUT_MS        10000
 #define SLEEP_GAP_MS           2000 /* a clock gap larger than this was a sleep */
 #define FAILURE_EVENT_EVERY_MS 3600000
@@ -101,9 +101,11 @@ static void record_simple(struct whb_agent *a, int kind, const char *detail, int
     record(a, &ev, sync);
 }
 
-/* Remembers a failed delivery as an event when its cause changes, and hourly while it lasts. */
-static void note_failure(struct whb_agent *a, const struct whb_send_result *r)
+/* Remembers a failed delivery as an event when its cause changes, and hourly while it lasts.
+ * Returns 1 when it was new (and logged). */
+static int note_failure(struct whb_agent *a, const struct whb_send_result *r)
 {
+    int fresh = 0;
     char cls[64];
     snprintf(cls, sizeof(cls), "%d/%ld/%d", r->curl_code, r->http_status, (int)r->outcome);
     int64_t now = now_wall(a);
@@ -116,14 +118,16 @@ static void note_failure(struct whb_agent *a, const struct whb_send_result *r)
         record(a, &ev, 0);
         snprintf(a->failure_class, sizeof(a->failure_class), "%s", cls);
         a->failure_event_at = now;
-        whb_log_warnx("collector unreachable: %s", r->error);
+        whb_log_warnx("delivery failed: %s", r->error);
+        fresh = 1;
     }
     a->failing = 1;
+    return fresh;
 }
 
 /* The collector answered 403: say what it means and what to do. Returns 1 when an
  * immediate retry makes sense (the token is presented again). */
-static int on_denied(struct whb_agent *a, const struct whb_send_result *r)
+static int on_denied(struct whb_agent *a, const struct whb_send_result *r, int fresh)
 {
     if (r->outcome == WHB_SENT_NOT_ENROLLED && a->enrolled && a->cfg.enrollment_token[0] &&
         !a->reenrolled) {
@@ -138,6 +142,8 @@ static int on_denied(struct whb_agent *a, const struct whb_send_result *r)
         whb_sender_set_enrolled(a->sender, 0);
         return 1;
     }
+    if (!fresh) /* said already: the cause has not changed */
+        return 0;
     if (r->outcome == WHB_SENT_NOT_ENROLLED)
         whb_log_error("the collector does not know machine %s (%s) and %s: set "
                       "enrollment_token (policy EnrollmentToken) to the collector's token; "
@@ -199,9 +205,9 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
         return 0;
     }
     if (!res.ok) {
-        note_failure(a, &res);
+        int fresh = note_failure(a, &res);
         if (res.outcome >= WHB_SENT_NOT_ENROLLED && res.outcome <= WHB_SENT_DENIED &&
-            on_denied(a, &res))
+            on_denied(a, &res, fresh))
             return deliver(a, last_gasp, timeout_ms);
         return 0;
     }
@@ -373,11 +379,14 @@ static void on_power(struct whb_agent *a, struct whb_os_event *ev)
         record_simple(a, map[i].kind, ev->event.detail[0] ? ev->event.detail : map[i].what, 0, 1);
         if (ev->kind == WHB_OS_SUSPEND || ev->kind == WHB_OS_HIBERNATE)
             a->suspend_at = now_wall(a);
-        /* The last gasp is on disk (synced): the OS need not wait for the network. Then it
-         * is sent, with a short deadline; what does not go out stays in the spool and
-         * explains the gap on return. */
-        a->plat->ops->power_done(a->plat, ev);
+        /* The last gasp is on disk (synced) before anything else. Then one bounded try to
+         * send it, before the OS is let go: answered first, the machine would be asleep
+         * before the gasp left. A send that was already running was abandoned for this
+         * (power_pending), so the hook waits at most about a second for that plus
+         * LAST_GASP_MS, below its 3 s. What does not go out stays spooled and explains the
+         * gap on return. */
         flush(a, 1, LAST_GASP_MS);
+        a->plat->ops->power_done(a->plat, ev);
         if (ev->kind == WHB_OS_STOP)
             a->stop = 1;
         return;

@@ -219,9 +219,12 @@ start=$(date +%s%N)
 "$bin/whb-agent" --notify "pre suspend" --control-socket "$work/m10.ctl"
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
-check "--notify answered while a send was stuck (exit $rc, $ms ms)" '[ $rc = 0 ] && [ $ms -lt 2500 ]'
+check "--notify answered while a send was stuck (exit $rc, $ms ms)" '[ $rc = 0 ] && [ $ms -lt 2900 ]'
 check "the agent is still running" 'kill -0 $apid 2>/dev/null'
 kill "$apid"; wait "$apid" 2>/dev/null
+scenario m10 m-stall b-1 1500
+agent m10 m10 "$curl_url"
+check "the last gasp was spooled and reaches the collector later" '[ "$(kind m-stall 4)" = 1 ]'
 
 [ $fail = 0 ] && echo "all agent delivery checks passed"
 exit $fail
