@@ -113,12 +113,16 @@ check "the re-enrollment is logged by the agent" 'grep -q "audit: the collector 
 check "... and the refusal by the collector" 'grep -q "audit: denied report from .*m-ack.*not enrolled" "$work/collector.log"'
 
 # 4. Another key bound to this machine: explained, spool kept.
-mkdir -p "$work/m4"
-scenario m4 m-ack b-1 1500
+scenario m4 m-ack b-4 1500
 agent m4 m4 "$curl_url"
 check "a key mismatch tells the admin what to do" \
     'grep -q "another key bound to machine m-ack.*restore that file" "$work/m4.log"'
 check "... and does not enroll" '[ ! -e "$work/m4/enrolled" ]'
+check "... and stores nothing" '[ "$(db "select count(*) from events where boot_id='"'"'b-4'"'"'")" = 0 ]'
+cp "$work/m1/key" "$work/m4/key" # the admin restores the key file
+agent m4 m4 "$curl_url"
+check "with the key restored, the spool kept through the refusal is delivered" \
+    '[ "$(db "select count(*) from events where machine_id='"'"'m-ack'"'"' and boot_id='"'"'b-4'"'"' and kind=1")" = 2 ]'
 
 # 5. --once --print writes nothing.
 "$bin/whb-agent" --once --print --platform replay --replay-file "$work/m1.scn" \
