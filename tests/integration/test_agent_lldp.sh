@@ -30,18 +30,19 @@ nsx ip link set peer0 up
 nsx ip addr add 10.66.0.2/24 dev eth0
 
 echo lldp-token >"$work/token"
-nsx "$bin/whb-collector" --listen 127.0.0.1:8080 --plain-http --db "$work/c.db" \
+# Not through nsx (a function: "&" would fork a subshell and $! would not be the process).
+ip netns exec "$ns" "$bin/whb-collector" --listen 127.0.0.1:8080 --plain-http --db "$work/c.db" \
     --enrollment-token-file "$work/token" --interval 1 2>"$work/collector.log" &
 cpid=$!
 sleep 0.5
-nsx "$bin/whb-agent" --state-dir "$work/agent" --collector-url http://127.0.0.1:8080/v1/report \
+ip netns exec "$ns" "$bin/whb-agent" --state-dir "$work/agent" --collector-url http://127.0.0.1:8080/v1/report \
     --allow-plain-http 1 --enrollment-token lldp-token --interval 1 --fqdn pc-lldp.corp.example \
     --machine-id m-lldp 2>"$work/agent.log" &
 apid=$!
 
 # The switch: an LLDPDU every 300 ms on peer0 naming the switch in $work/switch ("" = silent).
 echo sw-old >"$work/switch"
-nsx python3 - "$work/switch" <<'PY' &
+ip netns exec "$ns" python3 - "$work/switch" <<'PY' &
 import socket, struct, sys, time
 def tlv(t, v):
     return struct.pack("!H", (t << 9) | len(v)) + v
