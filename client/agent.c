@@ -163,7 +163,7 @@ static int on_denied(struct whb_agent *a, const struct whb_send_result *r, int f
 static int power_waiting(void *arg)
 {
     struct whb_agent *a = arg;
-    return a->plat->ops->power_pending && a->plat->ops->power_pending(a->plat);
+    return a->plat->ops->power_pending(a->plat);
 }
 
 /* Sends the snapshot and the oldest spooled events. Returns 1 when the collector acked. */
@@ -190,7 +190,8 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     size_t len = 0;
     struct whb_send_result res = {0};
     if (whb_encode_report(&in, &buf, &len) == 0) {
-        whb_sender_set_interrupt(a->sender, a->plain_send ? NULL : power_waiting, a);
+        int watch = a->plat->ops->power_pending && !a->plain_send;
+        whb_sender_set_interrupt(a->sender, watch ? power_waiting : NULL, a);
         whb_sender_post(a->sender, buf, len, timeout_ms, &expect, &res);
         free(buf);
     } else {

@@ -101,6 +101,27 @@ detail=$(db "select detail from events where machine_id='m-text' and kind=22 and
 check "the delivery failure keeps the text, cleaned: '$detail'" \
     '[[ "$detail" == "HTTP 500: internal error ?? ? ? reversed" ]]'
 
+# 2b. A damaged record costs only itself, and the next start says so.
+fake empty200
+scenario m2c m-spool b-1 2500 flap
+agent m2c m2c "http://127.0.0.1:$fport/v1/report" --log-level debug
+kill "$fpid"
+recorded=$(grep -c "debug: event " "$work/m2c.log")
+python3 - "$work/m2c/spool" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[len(b) // 2] ^= 0x40  # one flipped byte in the middle of the spool
+open(p, "wb").write(bytes(b))
+PY
+scenario m2d m-spool b-2 1500
+agent m2d m2c "$curl_url"
+got=$(db "select count(*) from events where machine_id='m-spool' and boot_id='b-1'")
+check "one flipped byte: $got of $recorded spooled events delivered (all but the damaged one)" \
+    '[ "$recorded" -ge 5 ] && [ "$got" = $((recorded - 1)) ]'
+check "... and the next agent_start counts it" \
+    '[ "$(db "select count(*) from events where machine_id='"'"'m-spool'"'"' and kind=1 and detail like '"'"'%spool: 1 damaged record(s) dropped%'"'"'")" = 1 ]'
+
 # 3. The collector's database is rebuilt: the agent enrolls again by itself.
 kill "$cpid"; wait "$cpid" 2>/dev/null
 rm -f "$work/c.db" "$work/c.db-wal" "$work/c.db-shm"
