@@ -151,8 +151,15 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
         char peer[80];
         peer_name(req, peer, sizeof(peer));
         whb_log_warnx("audit: denied report from %s: %s", peer, it->result.why);
+        /* The first word is for the agent: not_enrolled makes it present its token again;
+         * key_mismatch needs an admin. */
         reject(srv, req, WHB_REJECT_DENIED, 403, "Forbidden",
-               "forbidden: this machine is bound to another identity");
+               it->result.denial == WHB_DENY_NOT_ENROLLED
+                   ? "not_enrolled: forbidden: this machine is not enrolled; present the "
+                     "enrollment token"
+               : it->result.denial == WHB_DENY_KEY_MISMATCH
+                   ? "key_mismatch: forbidden: another key is bound to this machine"
+                   : "denied: forbidden: this machine is bound to another identity");
     } else if (it->result.status) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
         reject(srv, req, WHB_REJECT_STORE, 503, "Service Unavailable", "storage unavailable");

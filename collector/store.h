@@ -24,8 +24,16 @@ struct whb_store_report {
     unsigned grace;                          /* silent after grace x interval */
 };
 
+/* Why a report was denied, for the agent to act on (the 403 body's first word). */
+enum whb_denial {
+    WHB_DENY_OTHER = 0,
+    WHB_DENY_NOT_ENROLLED, /* unknown machine, no valid token: the agent presents its token */
+    WHB_DENY_KEY_MISMATCH, /* another key is bound to this machine: an admin must act */
+};
+
 struct whb_store_result {
-    int status;    /* 0 stored, WHB_EDENIED, or another WHB_E* */
+    int status; /* 0 stored, WHB_EDENIED, or another WHB_E* */
+    enum whb_denial denial;
     int duplicate; /* the report (boot, seq) was stored before */
     uint64_t acked_seq;
     char why[160]; /* for denials: what to write to the audit log */

@@ -377,11 +377,16 @@ static int check_identity(struct sqlite_store *s, const struct whb_store_report 
     char owner[WHB_WIRE_MAX_ID + 1];
 
     if (row->found && in->mode == WHB_IDENTITY_KEY) {
-        if (!row->has_key || !whb_identity_hash_equal(row->key_hash, in->key_hash))
+        if (!row->has_key || !whb_identity_hash_equal(row->key_hash, in->key_hash)) {
+            out->denial = WHB_DENY_KEY_MISMATCH;
             return deny(out, "machine %s (%s) presented a key other than the one bound to it",
                         m->machine_id, m->fqdn);
+        }
     }
-    if (!row->found && in->mode == WHB_IDENTITY_KEY && !in->enrolling)
+    out->denial = !row->found && in->mode == WHB_IDENTITY_KEY && !in->enrolling
+                      ? WHB_DENY_NOT_ENROLLED
+                      : WHB_DENY_OTHER;
+    if (out->denial == WHB_DENY_NOT_ENROLLED)
         return deny(out,
                     "machine %s (%s) is not enrolled and presented no valid enrollment "
                     "token",
