@@ -8,7 +8,9 @@
 #include "store.h"
 
 struct evhttp;
+struct whb_sessions;
 struct evhttp_request;
+struct evkeyvalq;
 
 struct whb_server {
     struct whb_collector_config cfg;
@@ -19,6 +21,7 @@ struct whb_server {
     struct whb_store *reader; /* used on the HTTP thread for queries */
     struct whb_ingest *ingest;
     struct whb_metrics metrics;
+    struct whb_sessions *sessions; /* console sessions (console.c), made on first use */
 };
 
 /* Answers with a short text body, e.g. "400 malformed report: seq missing". */
@@ -27,5 +30,9 @@ void whb_http_reply_text(struct evhttp_request *req, int code, const char *reaso
 
 /* The read API (api.c): returns 1 when it handled the request. */
 int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char *path);
+
+/* The read API's additions for the console (api_pages.c): returns 1 when it handled path. */
+int whb_api_pages_route(struct whb_server *srv, struct evhttp_request *req, const char *path,
+                        struct evkeyvalq *q);
 
 #endif
