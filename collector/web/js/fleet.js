@@ -1,0 +1,45 @@
+// Fleet: machines by reason (documented reasons first), WSUS's view, outages in progress.
+// Polls every 5 s.
+import { get } from './api.js';
+import { el, when, reasonBadge, errorBox } from './ui.js';
+
+export async function fleet(main) {
+  const h = el('h1', {}, 'Fleet');
+  const body = el('div', { 'aria-live': 'polite' });
+  main.append(h, body);
+  async function refresh() {
+    try {
+      const [st, out] = await Promise.all([get('/v1/status'), get('/v1/outages')]);
+      body.replaceChildren(render(st, out));
+    } catch (e) { body.replaceChildren(errorBox(e)); }
+  }
+  await refresh();
+  const t = setInterval(refresh, 5000);
+  return () => clearInterval(t);
+}
+
+function stat(label, value, id) {
+  return el('div', { class: 'stat' }, el('span', { class: 'value', id }, String(value)), el('span', { class: 'label' }, label));
+}
+
+function render(st, out) {
+  const reasons = [...st.by_reason].sort((a, b) => (b.documented - a.documented) || (b.machines - a.machines));
+  const max = Math.max(1, ...reasons.map((r) => r.machines));
+  const rows = reasons.map((r) => el('li', { class: 'bar-row', 'data-reason': r.reason },
+    el('a', { href: '#/silent?reason=' + encodeURIComponent(r.reason), class: 'bar-label' }, reasonBadge(r.reason, r.term, r.documented),
+      r.documented ? '' : el('span', { class: 'muted' }, ' (not on the WSUS page)')),
+    el('span', { class: 'bar', 'aria-hidden': 'true' }, el('span', { class: 'fill w' + Math.max(1, Math.round(20 * r.machines / max)) })),
+    el('span', { class: 'count' }, String(r.machines))));
+  return el('div', {},
+    el('div', { class: 'stats' },
+      stat('machines known', st.known, 'known'), stat('reporting', st.reporting, 'reporting'),
+      stat('not reporting', st.not_reporting, 'not-reporting'), stat('explained', st.explained, 'explained'),
+      st.wsus_not_reported !== undefined ? stat('WSUS: not reporting', st.wsus_not_reported, 'wsus') : null),
+    el('h2', {}, 'Why machines are not reporting'),
+    rows.length ? el('ul', { class: 'bars', id: 'by-reason' }, rows) : el('p', {}, 'Every machine reports.'),
+    el('h2', {}, 'Outages in progress'),
+    out.outages.length ? el('ul', { class: 'outages' }, out.outages.map((o) => el('li', {},
+      el('strong', {}, o.where), ` — ${o.machines_count} machines since `, when(o.since), ': ', reasonBadge(o.reason, o.term, o.documented))))
+      : el('p', {}, 'None.'),
+    el('p', { class: 'muted small' }, 'Updated ', when(st.generated_at)));
+}
