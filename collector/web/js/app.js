@@ -15,8 +15,10 @@ let stop = null; // the current page's cleanup (polling timers)
 async function route() {
   if (stop) { stop(); stop = null; }
   const hash = location.hash.replace(/^#\/?/, '') || 'fleet';
-  const [name, ...rest] = hash.split('/');
-  const [path, qs] = rest.join('/').split('?');
+  const q = hash.indexOf('?');
+  const route = q < 0 ? hash : hash.slice(0, q), qs = q < 0 ? '' : hash.slice(q + 1);
+  const slash = route.indexOf('/');
+  const name = slash < 0 ? route : route.slice(0, slash), path = slash < 0 ? '' : route.slice(slash + 1);
   const page = pages[name] || fleet;
   for (const a of document.querySelectorAll('nav a'))
     a.toggleAttribute('aria-current', a.getAttribute('href') === '#/' + name);

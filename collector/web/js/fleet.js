@@ -28,7 +28,7 @@ function render(st, out) {
   const rows = reasons.map((r) => el('li', { class: 'bar-row', 'data-reason': r.reason },
     el('a', { href: '#/silent?reason=' + encodeURIComponent(r.reason), class: 'bar-label' }, reasonBadge(r.reason, r.term, r.documented),
       r.documented ? '' : el('span', { class: 'muted' }, ' (not on the WSUS page)')),
-    el('span', { class: 'bar', 'aria-hidden': 'true' }, el('span', { class: 'fill w' + Math.max(1, Math.round(20 * r.machines / max)) })),
+    el('span', { class: 'bar', 'aria-hidden': 'true' }, el('span', { class: 'fill r-' + r.reason + ' w' + Math.max(1, Math.round(20 * r.machines / max)) })),
     el('span', { class: 'count' }, String(r.machines))));
   return el('div', {},
     el('div', { class: 'stats' },

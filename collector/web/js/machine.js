@@ -49,7 +49,8 @@ function whyCard(w) {
 
 function timeline(why, hist) {
   const now = Date.now();
-  const from = Math.max(now - 3 * DAY, hist.first_seen ? new Date(hist.first_seen).getTime() - 60000 : now - 3 * DAY);
+  const first = hist.first_seen ? new Date(hist.first_seen).getTime() : now - 3 * DAY;
+  const from = Math.max(now - 3 * DAY, first - Math.max(5000, (now - first) * 0.03));
   const W = 1000, x = (t) => Math.max(0, Math.min(W, (W * (t - from)) / (now - from)));
   const g = svg('svg', { viewBox: `0 0 ${W} 96`, class: 'timeline', role: 'img', 'aria-labelledby': 'tl-title' },
     svg('title', { id: 'tl-title' }, `Timeline of ${why.machine} since ${new Date(from).toLocaleString()}`));
@@ -69,9 +70,10 @@ function timeline(why, hist) {
     g.append(svg('rect', { x: x(t) - 1.5, y: lanes[kind], width: 3, height: 10, class: 'tl-ev ev-' + kind },
       svg('title', {}, `${new Date(t).toLocaleString()} ${e.kind} ${e.adapter || ''} ${e.detail || ''}`)));
   }
+  g.append(svg('text', { x: 2, y: 8, class: 'tl-tick' }, new Date(from).toLocaleString()));
   for (let d = 0; d <= 3; d++) {
     const t = now - d * DAY;
-    if (t < from) break;
+    if (t - from < (now - from) * 0.2 && d) break;
     g.append(svg('text', { x: Math.min(W - 4, x(t)), y: 8, class: 'tl-tick', 'text-anchor': d ? 'middle' : 'end' }, d ? `${d} d ago` : 'now'));
   }
   return el('section', { 'aria-labelledby': 'tl-h' }, el('h2', { id: 'tl-h' }, 'Timeline'), g,

@@ -1,16 +1,23 @@
 // Building the page from untrusted text: every string goes in through textContent or an
 // attribute, never as markup.
+// Bidirectional controls (U+202A-202E, U+2066-2069, U+200E/200F) from a machine could make a
+// name read as another; they are shown as visible marks instead of being obeyed.
+const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export function visible(text) {
+  return String(text).replace(BIDI, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`);
+}
+
 export function el(tag, attrs, ...kids) {
   const n = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'class') n.className = v;
     else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
-    else n.setAttribute(k, v === true ? '' : String(v));
+    else n.setAttribute(k, v === true ? '' : k === 'title' ? visible(v) : String(v));
   }
   for (const k of kids.flat()) {
     if (k === undefined || k === null || k === false) continue;
-    n.append(k instanceof Node ? k : document.createTextNode(String(k)));
+    n.append(k instanceof Node ? k : document.createTextNode(visible(k)));
   }
   return n;
 }
@@ -18,7 +25,7 @@ export function el(tag, attrs, ...kids) {
 export function svg(tag, attrs, ...kids) {
   const n = document.createElementNS('http://www.w3.org/2000/svg', tag);
   for (const [k, v] of Object.entries(attrs || {})) n.setAttribute(k, String(v));
-  for (const k of kids.flat()) if (k !== undefined && k !== null) n.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  for (const k of kids.flat()) if (k !== undefined && k !== null) n.append(k instanceof Node ? k : document.createTextNode(visible(k)));
   return n;
 }
 
