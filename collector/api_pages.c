@@ -257,7 +257,7 @@ static void port_counts(struct whb_server *srv, const char *fqdn, int64_t now, j
     struct whb_machine_view m;
     struct whb_explanation x;
     struct whb_hist_event *evs = calloc(DETAIL_EVENTS, sizeof(*evs));
-    int n = 0, flaps = 0, errors = 0, assoc = 0;
+    int n = 0, flaps = 0, errors = 0, assoc = 0, last_fail = -1;
     if (!evs || whb_explain_host(srv->reader, fqdn, now, &m, &x)) {
         free(evs);
         return;
@@ -268,8 +268,15 @@ static void port_counts(struct whb_server *srv, const char *fqdn, int64_t now, j
         const char *k = whb_wire_event_kind_name(evs[i].kind);
         flaps += !strcmp(k, "carrier_lost");
         errors += !strcmp(k, "link_errors");
-        assoc += !strcmp(k, "wifi_assoc_failed");
+        if (!strcmp(k, "wifi_assoc_failed")) {
+            assoc++;
+            last_fail = i;
+        }
     }
+    if (last_fail >= 0)
+        json_object_set_new(port, "last_assoc_failure",
+                            json_pack("{s:o, s:s}", "at", whb_api_iso(evs[last_fail].at_ms),
+                                      "detail", evs[last_fail].detail));
     free(evs);
     const struct whb_reason_info *info = whb_reason_info(x.reason);
     json_object_set_new(port, "reason", json_string(info->id));

@@ -10,6 +10,7 @@ jobs=${JOBS:-$(nproc)}
 fuzz_seconds=${FUZZ_SECONDS:-20}
 passed=0
 failed=0
+skipped=0
 failures=()
 
 step() { echo; echo "=== $*"; }
@@ -38,6 +39,15 @@ run "ctest" ctest --test-dir build --output-on-failure -j "$jobs"
 
 step "the whb CLI through the real collector"
 run "cli" tests/integration/test_cli.sh build
+
+step "the web console in a real browser (chromium + playwright-core)"
+tests/web/run.sh build
+case $? in
+0) ok "web console" ;;
+77) echo "!!! web console tests NOT RUN: chromium or node unavailable (tests/deps.sh installs them)"
+    skipped=$((skipped + 1)) ;;
+*) bad "web console" ;;
+esac
 
 step "Debian packages and Group Policy templates"
 run "packages" tests/integration/test_packages.sh build
@@ -93,7 +103,6 @@ else
     bad "build-fuzz"
 fi
 
-skipped=0
 step "Windows: the agent's core cross-built with mingw-w64, its tests under wine"
 installer/windows/test.sh "$top/build-win" "$top/build"
 case $? in

@@ -47,8 +47,9 @@ export async function wifi(main, which) {
   }
   for (const n of d.networks)
     main.append(el('h2', {}, 'SSID ', n.ssid, ' — access point ', el('span', { class: 'mono' }, n.bssid)),
-      table(['Machine', 'Adapter', 'State', 'Association failures (24 h)'], n.ports.map((p) => el('tr', {},
+      table(['Machine', 'Adapter', 'State', 'Association failures (24 h)', 'Last failure'], n.ports.map((p) => el('tr', {},
         el('td', {}, machineLink(p.machine)), el('td', {}, p.adapter),
         el('td', {}, p.status === 'reporting' ? 'reporting' : [reasonBadge(p.reason, p.term, true), ' since ', when(p.silent_since)]),
-        el('td', { class: p.assoc_failures_24h ? 'bad' : '' }, String(p.assoc_failures_24h ?? ''))))));
+        el('td', { class: p.assoc_failures_24h ? 'bad' : '' }, String(p.assoc_failures_24h ?? '')),
+        el('td', {}, p.last_assoc_failure ? [when(p.last_assoc_failure.at), ' ', p.last_assoc_failure.detail] : '—')))));
 }
