@@ -186,8 +186,8 @@ static void on_silent_page(struct whb_server *srv, struct evhttp_request *req, s
     free(w.rows);
     if (rc || w.failed) {
         json_decref(list);
-        whb_api_reply_json(req, 503,
-                           json_pack("{s:s}", "error", w.failed ? "out of memory" : whb_strerror(rc)));
+        whb_api_reply_json(
+            req, 503, json_pack("{s:s}", "error", w.failed ? "out of memory" : whb_strerror(rc)));
         return;
     }
     whb_api_reply_json(req, 200,
@@ -310,22 +310,23 @@ static void on_network(struct whb_server *srv, struct evhttp_request *req, struc
         if ((sel || bssid) && !detail)
             continue;
         if (!group || strcmp(r->key, w.rows[i - 1].key)) {
-            group = json_pack("{s:s, s:s, s:i, s:i}", wireless ? "ssid" : "switch", r->name,
-                              wireless ? "bssid" : "chassis", r->chassis, "machines", 0, "silent",
-                              0);
+            group =
+                json_pack("{s:s, s:s, s:i, s:i}", wireless ? "ssid" : "switch", r->name,
+                          wireless ? "bssid" : "chassis", r->chassis, "machines", 0, "silent", 0);
             if (detail)
                 json_object_set_new(group, "ports", json_array());
             json_array_append_new(list, group);
         }
-        json_object_set_new(group, "machines",
-                            json_integer(json_integer_value(json_object_get(group, "machines")) + 1));
-        json_object_set_new(group, "silent",
-                            json_integer(json_integer_value(json_object_get(group, "silent")) +
-                                         r->silent));
+        json_object_set_new(
+            group, "machines",
+            json_integer(json_integer_value(json_object_get(group, "machines")) + 1));
+        json_object_set_new(
+            group, "silent",
+            json_integer(json_integer_value(json_object_get(group, "silent")) + r->silent));
         if (detail) {
-            json_t *port = json_pack("{s:s, s:s, s:s}", wireless ? "adapter" : "port", r->port,
-                                     "machine", r->fqdn, "status",
-                                     r->silent ? "not_reporting" : "reporting");
+            json_t *port =
+                json_pack("{s:s, s:s, s:s}", wireless ? "adapter" : "port", r->port, "machine",
+                          r->fqdn, "status", r->silent ? "not_reporting" : "reporting");
             port_counts(srv, r->fqdn, w.now, port);
             json_array_append_new(json_object_get(group, "ports"), port);
         }
@@ -348,8 +349,8 @@ static void on_network(struct whb_server *srv, struct evhttp_request *req, struc
 int whb_api_pages_route(struct whb_server *srv, struct evhttp_request *req, const char *path,
                         struct evkeyvalq *q)
 {
-    static const char *const paging[] = {"offset", "sort",   "reason", "confidence", "switch",
-                                         "ssid",   "bssid",  "subnet", "q"};
+    static const char *const paging[] = {"offset", "sort",  "reason", "confidence", "switch",
+                                         "ssid",   "bssid", "subnet", "q"};
     if (!strcmp(path, "/v1/silent")) {
         for (size_t i = 0; i < sizeof(paging) / sizeof(paging[0]); i++)
             if (evhttp_find_header(q, paging[i])) {

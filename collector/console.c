@@ -146,8 +146,9 @@ static void on_login(struct whb_server *srv, struct evhttp_request *req, int64_t
         return;
     }
     if (!srv->cfg.admin_token[0]) {
-        reply_error(req, 403, "no admin token is configured (admin_token_file): only loopback "
-                              "callers may use the console");
+        reply_error(req, 403,
+                    "no admin token is configured (admin_token_file): only loopback "
+                    "callers may use the console");
         return;
     }
     if (too_many_failures(srv->sessions, now)) {

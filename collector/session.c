@@ -121,13 +121,14 @@ int whb_session_csrf_ok(const struct whb_session *sess, struct evhttp_request *r
     return sess && h && token_equal(h, sess->csrf);
 }
 
-void whb_session_set_cookie(struct evhttp_request *req, const struct whb_session *sess,
-                            int64_t now)
+void whb_session_set_cookie(struct evhttp_request *req, const struct whb_session *sess, int64_t now)
 {
     char line[160];
     long long age = sess ? (sess->expires_ms - now) / 1000 : 0;
-    snprintf(line, sizeof(line), COOKIE_NAME "=%s; Path=/; Max-Age=%lld; HttpOnly; Secure; "
-             "SameSite=Strict", sess ? sess->id : "", age > 0 ? age : 0);
+    snprintf(line, sizeof(line),
+             COOKIE_NAME "=%s; Path=/; Max-Age=%lld; HttpOnly; Secure; "
+                         "SameSite=Strict",
+             sess ? sess->id : "", age > 0 ? age : 0);
     evhttp_add_header(evhttp_request_get_output_headers(req), "Set-Cookie", line);
 }
 

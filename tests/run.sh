@@ -64,7 +64,7 @@ else
 fi
 
 step "valgrind (unit tests)"
-for t in build/bin/test_wire build/bin/test_store build/bin/test_identity $(ls build/bin/test_agent_* 2>/dev/null); do
+for t in build/bin/test_wire build/bin/test_store build/bin/test_identity build/bin/test_session $(ls build/bin/test_agent_* 2>/dev/null); do
     [ -x "$t" ] || continue
     log=build/valgrind-$(basename "$t").log
     if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
