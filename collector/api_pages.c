@@ -1,6 +1,7 @@
 /* The read API's additions for the web console: /v1/silent paginated, sorted and filtered on
  * the server (offset, limit, sort, reason, confidence, switch, ssid, bssid, subnet, q), and the
- * network team's summaries /v1/network/switches and /v1/network/wifis. */
+ * network team's summaries /v1/network/switches and /v1/network/wifis, and the reason catalog
+ * /v1/reasons. */
 #include <event2/http.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,10 @@
 #include "explain/correlate.h"
 #include "server.h"
 
-#define PAGE_MAX      500
+#define PAGE_MAX 500
+/* Explaining costs about a millisecond per machine, on the HTTP thread that also takes
+ * reports: a reason filter or sort looks at the most recently silent ones only (partial). */
+#define EXPLAIN_MAX   1000
 #define FLAP_WINDOW   (24 * 3600 * 1000LL)
 #define DETAIL_EVENTS 256
 
@@ -30,7 +34,9 @@ struct silent_walk {
     struct whb_server *srv;
     int64_t now;
     const char *reason, *confidence, *sw, *ssid, *bssid, *subnet, *q;
-    int explain, failed;
+    int explain, failed, stopped;
+    size_t explained, total;
+    size_t keep_from, keep_to; /* in store order (no sort): only rows in [from, to) are kept */
     struct row *rows;
     size_t n, cap;
 };
@@ -62,6 +68,11 @@ static int collect(const struct whb_machine_view *m, void *arg)
     if (!view_matches(w, m))
         return 0;
     if (w->explain) {
+        if (w->explained >= EXPLAIN_MAX) {
+            w->stopped = 1;
+            return 1;
+        }
+        w->explained++;
         if (whb_explain_view(w->srv->reader, m, w->now, &x))
             return 0;
         reason = (int)x.reason;
@@ -71,6 +82,8 @@ static int collect(const struct whb_machine_view *m, void *arg)
         if (w->confidence && strcmp(w->confidence, whb_confidence_name(x.confidence)))
             return 0;
     }
+    if (w->total++ < w->keep_from || w->total > w->keep_to)
+        return 0;
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 1024;
         struct row *r = realloc(w->rows, cap * sizeof(*r));
@@ -166,15 +179,27 @@ static void on_silent_page(struct whb_server *srv, struct evhttp_request *req, s
     w.q = param(q, "q");
     /* Explaining costs a query or two per machine: only when the reason decides the answer. */
     w.explain = w.reason || w.confidence || key == SORT_REASON || key == SORT_CONFIDENCE;
+    /* Store order is silent_since: keep only the page; other orders need every match. */
+    w.keep_from = key == SORT_SILENT ? (size_t)offset : 0;
+    w.keep_to = key == SORT_SILENT ? (size_t)(offset + limit) : (size_t)-1;
     struct whb_store_filter f = {WHB_FILTER_SILENT, NULL, NULL, 0};
+    int plain =
+        key == SORT_SILENT && !w.explain && !w.sw && !w.ssid && !w.bssid && !w.subnet && !w.q;
+    uint64_t known = 0, silent = 0;
+    /* No filter, store order: the store counts, and the walk stops at the page's end. */
+    if (plain)
+        f.limit = (unsigned)(offset + limit);
     int rc = srv->reader->ops->each_machine(srv->reader, &f, w.now, collect, &w);
+    if (!rc && plain &&
+        !(rc = srv->reader->ops->count_machines(srv->reader, w.now, &known, &silent)))
+        w.total = silent;
     json_t *list = json_array();
     if (!rc && !w.failed && key != SORT_SILENT) {
         enum sort_key k = (enum sort_key)key;
         qsort_r(w.rows, w.n, sizeof(*w.rows), by_key, &k);
     }
-    for (size_t i = (size_t)offset; !rc && !w.failed && i < w.n && i < (size_t)(offset + limit);
-         i++) {
+    for (size_t i = (size_t)offset - w.keep_from;
+         !rc && !w.failed && i < w.n && i < (size_t)(offset + limit) - w.keep_from; i++) {
         json_t *row = page_row(srv, w.rows[i].fqdn, w.now);
         if (row)
             json_array_append_new(list, row);
@@ -191,10 +216,10 @@ static void on_silent_page(struct whb_server *srv, struct evhttp_request *req, s
         return;
     }
     whb_api_reply_json(req, 200,
-                       json_pack("{s:o, s:I, s:I, s:I, s:s, s:o}", "generated_at",
-                                 whb_api_iso(w.now), "total", (json_int_t)w.n, "offset",
-                                 (json_int_t)offset, "limit", (json_int_t)limit, "sort", sort,
-                                 "machines", list));
+                       json_pack("{s:o, s:I, s:b, s:I, s:I, s:s, s:o}", "generated_at",
+                                 whb_api_iso(w.now), "total", (json_int_t)w.total, "partial",
+                                 w.stopped, "offset", (json_int_t)offset, "limit",
+                                 (json_int_t)limit, "sort", sort, "machines", list));
 }
 
 /* Network summaries: every machine's attachment, grouped by switch or by SSID and BSSID. */
@@ -346,6 +371,18 @@ static void on_network(struct whb_server *srv, struct evhttp_request *req, struc
                                  wireless ? "networks" : "switches", list));
 }
 
+/* GET /v1/reasons: the catalog (explain/reasons.c), for the console's filters and legends. */
+static void on_reasons(struct evhttp_request *req)
+{
+    json_t *list = json_array();
+    for (int r = 0; r < WHB_REASON_COUNT_; r++) {
+        const struct whb_reason_info *info = whb_reason_info((enum whb_reason)r);
+        json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "reason", info->id, "term",
+                                              info->term, "documented", info->documented));
+    }
+    whb_api_reply_json(req, 200, json_pack("{s:o}", "reasons", list));
+}
+
 int whb_api_pages_route(struct whb_server *srv, struct evhttp_request *req, const char *path,
                         struct evkeyvalq *q)
 {
@@ -359,7 +396,9 @@ int whb_api_pages_route(struct whb_server *srv, struct evhttp_request *req, cons
             }
         return 0;
     }
-    if (!strcmp(path, "/v1/network/switches"))
+    if (!strcmp(path, "/v1/reasons"))
+        on_reasons(req);
+    else if (!strcmp(path, "/v1/network/switches"))
         on_network(srv, req, q, 0);
     else if (!strcmp(path, "/v1/network/wifis"))
         on_network(srv, req, q, 1);

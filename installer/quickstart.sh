@@ -31,6 +31,7 @@ chmod 600 "$demo/enroll.token"
 [ -s "$demo/admin.token" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$demo/admin.token"
 chmod 600 "$demo/admin.token"
 listen=${WHB_LISTEN:-127.0.0.1:8443}
+local_url=https://127.0.0.1:${listen##*:}
 case ${listen%:*} in 0.0.0.0 | "[::]" | "::") console=https://$(hostname -f):${listen##*:}/ ;; *) console=https://$listen/ ;; esac
 
 "$bin/whb-collector" --listen "$listen" --cert "$demo/certs/server.crt" \
@@ -38,15 +39,15 @@ case ${listen%:*} in 0.0.0.0 | "[::]" | "::") console=https://$(hostname -f):${l
     --enrollment-token-file "$demo/enroll.token" --admin-token-file "$demo/admin.token" \
     --interval 10 >>"$demo/collector.log" 2>&1 &
 echo $! > "$demo/collector.pid"
-export WHB_URL=https://127.0.0.1:8443 WHB_CA=$demo/certs/ca.crt
+export WHB_URL=$local_url WHB_CA=$demo/certs/ca.crt
 for _ in $(seq 50); do "$bin/whb" status >/dev/null 2>&1 && break; sleep 0.2; done
 
-"$bin/whb-agent" --collector-url https://127.0.0.1:8443/v1/report --ca-file "$demo/certs/ca.crt" \
+"$bin/whb-agent" --collector-url "$local_url/v1/report" --ca-file "$demo/certs/ca.crt" \
     --state-dir "$demo/agent" --enrollment-token "$(cat "$demo/enroll.token")" \
     --fqdn "$(hostname)" --interval 10 ${WSUS_URL:+--wsus-url "$WSUS_URL"} \
     >>"$demo/agent.log" 2>&1 &
 echo $! > "$demo/agent.pid"
-installer/demo/fleet.sh start "$demo" "$bin" https://127.0.0.1:8443 "$(cat "$demo/enroll.token")" \
+installer/demo/fleet.sh start "$demo" "$bin" "$local_url" "$(cat "$demo/enroll.token")" \
     "$demo/certs/ca.crt"
 for _ in $(seq 50); do
     [ "$("$bin/whb" why "$(hostname)" --json 2>/dev/null | sed -n 's/.*"status": "\([a-z_]*\)".*/\1/p')" = reporting ] && break
@@ -60,7 +61,7 @@ echo "\$ whb why $(hostname)"
 "$bin/whb" why "$(hostname)"
 cat <<MSG
 
-The collector (https://127.0.0.1:8443, database $demo/collector.db), the agent and the demo
+The collector ($local_url, database $demo/collector.db), the agent and the demo
 fleet keep running; the fleet's silences are explained 30 s after start (3 missed heartbeats).
 
 Web console:  $console  (certificate from the demo CA: $WHB_CA)

@@ -1,5 +1,6 @@
 // Fleet: machines by reason (documented reasons first), WSUS's view, outages in progress.
-// Polls every 5 s.
+// Polls every 5 s, or less often when the collector takes long to answer (a large fleet), so
+// that the console never keeps the collector busy.
 import { get } from './api.js';
 import { el, when, reasonBadge, errorBox } from './ui.js';
 
@@ -7,15 +8,17 @@ export async function fleet(main) {
   const h = el('h1', {}, 'Fleet');
   const body = el('div', { 'aria-live': 'polite' });
   main.append(h, body);
+  let timer = null, stopped = false;
   async function refresh() {
+    const t0 = performance.now();
     try {
       const [st, out] = await Promise.all([get('/v1/status'), get('/v1/outages')]);
       body.replaceChildren(render(st, out));
     } catch (e) { body.replaceChildren(errorBox(e)); }
+    if (!stopped) timer = setTimeout(refresh, Math.max(5000, 10 * (performance.now() - t0)));
   }
   await refresh();
-  const t = setInterval(refresh, 5000);
-  return () => clearInterval(t);
+  return () => { stopped = true; clearTimeout(timer); };
 }
 
 function stat(label, value, id) {
@@ -38,8 +41,9 @@ function render(st, out) {
     el('h2', {}, 'Why machines are not reporting'),
     rows.length ? el('ul', { class: 'bars', id: 'by-reason' }, rows) : el('p', {}, 'Every machine reports.'),
     el('h2', {}, 'Outages in progress'),
-    out.outages.length ? el('ul', { class: 'outages' }, out.outages.map((o) => el('li', {},
+    out.outages.length ? el('ul', { class: 'outages' }, out.outages.slice(0, 20).map((o) => el('li', {},
       el('strong', {}, o.where), ` — ${o.machines_count} machines since `, when(o.since), ': ', reasonBadge(o.reason, o.term, o.documented))))
       : el('p', {}, 'None.'),
+    out.outages.length > 20 ? el('p', {}, el('a', { href: '#/outages' }, `All ${out.outages.length} outages`)) : null,
     el('p', { class: 'muted small' }, 'Updated ', when(st.generated_at)));
 }

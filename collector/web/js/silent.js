@@ -11,7 +11,8 @@ export async function silent(main, _path, params) {
   if (!p.get('sort')) p.set('sort', 'silent_since');
   if (!p.get('offset')) p.set('offset', '0');
   p.set('limit', String(PAGE));
-  const [st, page] = await Promise.all([get('/v1/status'), get('/v1/silent?' + p.toString())]);
+  const [cat, page] = await Promise.all([get('/v1/reasons'), get('/v1/silent?' + p.toString())]);
+  const reasons = cat.reasons.filter((r) => r.reason !== 'reporting');
   const go = (change) => {
     const q = new URLSearchParams(p);
     for (const [k, v] of Object.entries(change)) if (v) q.set(k, v); else q.delete(k);
@@ -20,7 +21,7 @@ export async function silent(main, _path, params) {
   };
   const form = el('form', { class: 'filters', 'aria-label': 'Filter' },
     field('reason', 'Reason', el('select', { id: 'f-reason', name: 'reason' }, el('option', { value: '' }, 'any'),
-      st.by_reason.map((r) => el('option', { value: r.reason, selected: p.get('reason') === r.reason }, r.term)))),
+      reasons.map((r) => el('option', { value: r.reason, selected: p.get('reason') === r.reason }, r.term)))),
     field('confidence', 'Confidence', el('select', { id: 'f-confidence', name: 'confidence' },
       ['', 'high', 'medium', 'low'].map((c) => el('option', { value: c, selected: (p.get('confidence') || '') === c }, c || 'any')))),
     ...['switch', 'ssid', 'subnet', 'q'].map((k) => field(k, { switch: 'Switch', ssid: 'SSID', subnet: 'Subnet', q: 'Name contains' }[k],
@@ -53,7 +54,8 @@ export async function silent(main, _path, params) {
   const total = page.total;
   main.append(el('h1', {}, 'Silent machines'), form,
     el('p', { id: 'silent-count' }, `${total} machines not reporting`,
-      total ? ` — showing ${off + 1}–${Math.min(off + PAGE, total)}` : ''),
+      total ? ` — showing ${off + 1}–${Math.min(off + PAGE, total)}` : '',
+      page.partial ? el('span', { class: 'muted' }, ' (by reason or confidence: among the 1,000 most recently silent)') : null),
     table([sortBy('machine', 'Machine'), sortBy('reason', 'Reason'), sortBy('confidence', 'Confidence'),
       sortBy('silent_since', 'Silent since'), sortBy('switch', 'Switch / Wi-Fi'), 'Subnet'], rows),
     el('nav', { class: 'pager', 'aria-label': 'Pages of results' },
