@@ -323,6 +323,10 @@ static void on_network(struct whb_server *srv, struct evhttp_request *req, struc
     const char *sel = param(q, wireless ? "ssid" : "switch");
     const char *bssid = wireless ? param(q, "bssid") : NULL;
     struct whb_store_filter f = {WHB_FILTER_ALL, NULL, NULL, 0};
+    /* One switch or network: the store's own query instead of a walk of the fleet. */
+    if (sel || bssid)
+        f = wireless ? (struct whb_store_filter){WHB_FILTER_WIFI, sel, bssid, 0}
+                     : (struct whb_store_filter){WHB_FILTER_SWITCH, sel, "", 0};
     int rc = srv->reader->ops->each_machine(srv->reader, &f, w.now, net_collect, &w);
     json_t *list = json_array();
     if (!rc && !w.failed)
