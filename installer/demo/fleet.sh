@@ -75,7 +75,8 @@ for i in 1 5 6 7 8; do wired pc-30$i $sw3 swp$i; done
 for i in 2 3 4; do wired pc-30$i $sw3 swp$i "4000 adapter eth0 carrier=0 carrier_changes=1" "4300 end"; done
 # Turned off properly: the shutdown's last gasp arrives.
 wired pc-off $sw1 Gi1/0/12 "4000 power shutdown" "4200 end"
-# This agent crashes (killed below): no last gasp at all.
+# This agent crashes (killed 12 s in, once it reports at the interval the collector asked for):
+# no last gasp at all.
 wired pc-crash $sw2 Gi1/0/13
 # A switch whose LLDP name and port carry markup and bidi characters: the console must show
 # them as text.
@@ -97,7 +98,7 @@ for scn in "$dir"/*.scn; do
         --enrollment-token "$token" "${wsus[@]}" >"$dir/$name.log" 2>&1 &
     echo $! > "$dir/$name.pid"
 done
-( sleep 5; kill -9 "$(cat "$dir/pc-crash.pid")" 2>/dev/null; rm -f "$dir/pc-crash.pid" ) &
+( sleep 12; kill -9 "$(cat "$dir/pc-crash.pid")" 2>/dev/null; rm -f "$dir/pc-crash.pid" ) &
 
 # What WSUS says: every demo machine, the silent ones not reported for weeks, and two
 # computers that never had an agent.
