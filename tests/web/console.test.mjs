@@ -41,6 +41,7 @@ async function visit(page, base, route, ready, shot) {
   await page.goto(base + '/#/' + route);
   await page.waitForSelector(ready, { timeout: 10000 });
   await page.waitForLoadState('networkidle');
+  assert.doesNotMatch(await page.textContent('main'), /\b(null|undefined|NaN)\b|\[object /, 'no placeholder text');
   if (shot) await page.screenshot({ path: path.join(SHOTS, shot + '.png'), fullPage: true });
 }
 

@@ -1,7 +1,7 @@
 // Machine: the why card, a timeline picture of the last days, where it was attached, and its
 // past silences, each explained.
 import { get, enc } from './api.js';
-import { el, svg, when, ago, reasonBadge } from './ui.js';
+import { el, put, svg, when, ago, reasonBadge } from './ui.js';
 
 const DAY = 86400000;
 const MARKS = {
@@ -16,7 +16,7 @@ export async function machine(main, host) {
   const [why, hist] = await Promise.all([get(`/v1/machines/${enc(host)}/why`),
     get(`/v1/machines/${enc(host)}/history`).catch(() => null)]);
   const a = why.attachment || {};
-  main.append(el('h1', {}, why.machine),
+  put(main, el('h1', {}, why.machine),
     el('p', { class: 'status s-' + why.status, id: 'status' }, why.status.replace('_', ' '),
       why.silent_since ? [' since ', when(why.silent_since), ` (${ago(why.silent_since)})`] : ''),
     whyCard(why),

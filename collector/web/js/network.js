@@ -1,13 +1,13 @@
 // The network team's views: switches as faceplates (one port per machine behind it, coloured
 // by that machine's state, with a day's flaps and errors) and Wi-Fi per SSID and access point.
 import { get, enc } from './api.js';
-import { el, when, machineLink, reasonBadge, table } from './ui.js';
+import { el, put, when, machineLink, reasonBadge, table } from './ui.js';
 
 export async function switches(main, which) {
-  main.append(el('h1', {}, which ? 'Switch' : 'Switches'));
+  put(main, el('h1', {}, which ? 'Switch' : 'Switches'));
   if (which) return faceplate(main, which);
   const d = await get('/v1/network/switches');
-  main.append(d.switches.length ? table(['Switch', 'Chassis', 'Machines', 'Silent'], d.switches.map((s) => el('tr', {},
+  put(main, d.switches.length ? table(['Switch', 'Chassis', 'Machines', 'Silent'], d.switches.map((s) => el('tr', {},
     el('td', {}, el('a', { href: '#/switches/' + enc(s.chassis) }, s.switch || s.chassis)),
     el('td', { class: 'mono' }, s.chassis), el('td', {}, String(s.machines)),
     el('td', { class: s.silent ? 'bad' : '' }, String(s.silent))))) : el('p', {}, 'No machine reported a switch (LLDP) yet.'));
@@ -20,10 +20,10 @@ function portKey(p) { // Gi1/0/7, swp12, eth3: natural order
 async function faceplate(main, which) {
   const d = await get('/v1/network/switches?switch=' + enc(which));
   const s = d.switches[0];
-  if (!s) { main.append(el('p', {}, 'No machine reports this switch.')); return; }
+  if (!s) { put(main, el('p', {}, 'No machine reports this switch.')); return; }
   main.querySelector('h1').textContent = 'Switch ' + (s.switch || s.chassis);
   const ports = [...s.ports].sort((a, b) => portKey(a.port).localeCompare(portKey(b.port)));
-  main.append(el('p', {}, el('span', { class: 'mono' }, s.chassis), ` — ${s.machines} machines, ${s.silent} silent`),
+  put(main, el('p', {}, el('span', { class: 'mono' }, s.chassis), ` — ${s.machines} machines, ${s.silent} silent`),
     el('div', { class: 'faceplate', id: 'faceplate', role: 'list', 'aria-label': 'Ports' }, ports.map((p) => el('a', {
       role: 'listitem', href: '#/machine/' + enc(p.machine), 'data-port': p.port,
       class: 'port ' + (p.status === 'reporting' ? 'up' : 'down r-' + p.reason),
@@ -37,16 +37,16 @@ async function faceplate(main, which) {
 }
 
 export async function wifi(main, which) {
-  main.append(el('h1', {}, 'Wi-Fi'));
+  put(main, el('h1', {}, 'Wi-Fi'));
   const d = await get('/v1/network/wifis' + (which ? '?bssid=' + enc(which) : ''));
   if (!which) {
-    main.append(d.networks.length ? table(['SSID', 'Access point (BSSID)', 'Machines', 'Silent'], d.networks.map((n) => el('tr', {},
+    put(main, d.networks.length ? table(['SSID', 'Access point (BSSID)', 'Machines', 'Silent'], d.networks.map((n) => el('tr', {},
       el('td', {}, n.ssid), el('td', { class: 'mono' }, el('a', { href: '#/wifi/' + enc(n.bssid) }, n.bssid || '—')),
       el('td', {}, String(n.machines)), el('td', { class: n.silent ? 'bad' : '' }, String(n.silent))))) : el('p', {}, 'No wireless machine yet.'));
     return;
   }
   for (const n of d.networks)
-    main.append(el('h2', {}, 'SSID ', n.ssid, ' — access point ', el('span', { class: 'mono' }, n.bssid)),
+    put(main, el('h2', {}, 'SSID ', n.ssid, ' — access point ', el('span', { class: 'mono' }, n.bssid)),
       table(['Machine', 'Adapter', 'State', 'Association failures (24 h)', 'Last failure'], n.ports.map((p) => el('tr', {},
         el('td', {}, machineLink(p.machine)), el('td', {}, p.adapter),
         el('td', {}, p.status === 'reporting' ? 'reporting' : [reasonBadge(p.reason, p.term, true), ' since ', when(p.silent_since)]),

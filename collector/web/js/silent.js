@@ -1,7 +1,7 @@
 // Silent machines: the server sorts, filters and pages (fast at 100,000 machines); the
 // state lives in the URL so a view can be linked and the back button works.
 import { get, enc } from './api.js';
-import { el, when, machineLink, reasonBadge, table } from './ui.js';
+import { el, put, when, machineLink, reasonBadge, table } from './ui.js';
 
 const PAGE = 50;
 const FILTERS = ['reason', 'confidence', 'switch', 'ssid', 'bssid', 'subnet', 'q'];
@@ -52,7 +52,7 @@ export async function silent(main, _path, params) {
   });
   const off = Number(p.get('offset'));
   const total = page.total;
-  main.append(el('h1', {}, 'Silent machines'), form,
+  put(main, el('h1', {}, 'Silent machines'), form,
     el('p', { id: 'silent-count' }, `${total} machines not reporting`,
       total ? ` — showing ${off + 1}–${Math.min(off + PAGE, total)}` : '',
       page.partial ? el('span', { class: 'muted' }, ' (by reason or confidence: among the 1,000 most recently silent)') : null),

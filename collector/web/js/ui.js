@@ -22,6 +22,12 @@ export function el(tag, attrs, ...kids) {
   return n;
 }
 
+// parent.append() would print null as "null": skip what is not there.
+export function put(parent, ...kids) {
+  for (const k of kids.flat()) if (k !== undefined && k !== null && k !== false) parent.append(k instanceof Node ? k : document.createTextNode(visible(k)));
+  return parent;
+}
+
 export function svg(tag, attrs, ...kids) {
   const n = document.createElementNS('http://www.w3.org/2000/svg', tag);
   for (const [k, v] of Object.entries(attrs || {})) n.setAttribute(k, String(v));

@@ -2,7 +2,7 @@
 // line, quoted fields, ISO or US dates, 1/1/0001 = never), sent to POST /v1/wsus/import; a
 // reason per computer WSUS lists as not reporting, exportable back to CSV.
 import { post } from './api.js';
-import { el, when, machineLink, reasonBadge, table, errorBox } from './ui.js';
+import { el, put, when, machineLink, reasonBadge, table, errorBox } from './ui.js';
 
 export function parseCsvRows(text) {
   const rows = [];
@@ -69,7 +69,7 @@ function csvCell(v) {
 export async function wsus(main) {
   const input = el('input', { type: 'file', id: 'csv', accept: '.csv,text/csv' });
   const out = el('div', { id: 'wsus-result', 'aria-live': 'polite' });
-  main.append(el('h1', {}, 'WSUS list'),
+  put(main, el('h1', {}, 'WSUS list'),
     el('p', {}, 'Upload the computer list exported on the WSUS server:'),
     el('pre', {}, 'Get-WsusComputer -All | Select-Object FullDomainName,IPAddress,LastReportedStatusTime,LastSyncTime | Export-Csv wsus-computers.csv'),
     el('p', {}, el('label', { for: 'csv' }, 'CSV file '), input), out);
