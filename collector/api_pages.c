@@ -387,6 +387,22 @@ static void on_reasons(struct evhttp_request *req)
     whb_api_reply_json(req, 200, json_pack("{s:o}", "reasons", list));
 }
 
+/* GET /v1/wsus/summary: what the last imported WSUS list says, for the fleet page. WSUS shows
+ * a computer as not reporting when its last status is older than 30 days or missing. */
+static void on_wsus_summary(struct whb_server *srv, struct evhttp_request *req)
+{
+    uint64_t listed, stale, with_agent;
+    int64_t now = whb_clock_wall_ms();
+    if (srv->reader->ops->wsus_summary(srv->reader, now - 30LL * 86400000, &listed, &stale,
+                                       &with_agent)) {
+        whb_api_reply_json(req, 503, json_pack("{s:s}", "error", "store unavailable"));
+        return;
+    }
+    whb_api_reply_json(req, 200,
+                       json_pack("{s:I, s:I, s:I}", "listed", (json_int_t)listed, "not_reported",
+                                 (json_int_t)stale, "with_agent", (json_int_t)with_agent));
+}
+
 int whb_api_pages_route(struct whb_server *srv, struct evhttp_request *req, const char *path,
                         struct evkeyvalq *q)
 {
@@ -402,6 +418,8 @@ int whb_api_pages_route(struct whb_server *srv, struct evhttp_request *req, cons
     }
     if (!strcmp(path, "/v1/reasons"))
         on_reasons(req);
+    else if (!strcmp(path, "/v1/wsus/summary"))
+        on_wsus_summary(srv, req);
     else if (!strcmp(path, "/v1/network/switches"))
         on_network(srv, req, q, 0);
     else if (!strcmp(path, "/v1/network/wifis"))

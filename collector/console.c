@@ -140,6 +140,11 @@ static void on_login(struct whb_server *srv, struct evhttp_request *req, int64_t
 {
     char *addr;
     peer_loopback(req, &addr);
+    if (!srv->ssl_ctx && !whb_session_peer_loopback(addr)) {
+        /* The cookie is Secure: over plain HTTP the browser would drop it and loop. */
+        reply_error(req, 403, "logins need HTTPS: the collector runs with tls = off");
+        return;
+    }
     struct whb_session *s = whb_session_find(srv->sessions, req, now);
     if (!whb_session_csrf_ok(s, req)) {
         reply_error(req, 403, "CSRF token missing or wrong: reload the login page");

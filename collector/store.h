@@ -93,6 +93,10 @@ struct whb_store_ops {
                         whb_store_machine_fn fn, void *arg);
     /* Online machines whose WSUS probe falls in class cls. */
     int (*wsus_failing)(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
+    /* The imported WSUS list: computers listed, those WSUS shows as not reporting (no status,
+     * or none since stale_before), and how many of those have an agent (so are explained). */
+    int (*wsus_summary)(struct whb_store *s, int64_t stale_before, uint64_t *listed,
+                        uint64_t *not_reported, uint64_t *with_agent);
     /* Replaces the imported WSUS computer list, all or nothing. */
     int (*wsus_import)(struct whb_store *s, const struct whb_wsus_computer *rows, size_t n,
                        int64_t now);

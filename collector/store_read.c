@@ -341,6 +341,31 @@ int whb_sqlite_wsus_failing(struct whb_store *base, const char *cls, int64_t now
     return 0;
 }
 
+int whb_sqlite_wsus_summary(struct whb_store *base, int64_t stale_before, uint64_t *listed,
+                            uint64_t *not_reported, uint64_t *with_agent)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = WHB_ESTORE;
+    *listed = *not_reported = *with_agent = 0;
+    if (sqlite3_prepare_v2(sq(base)->db,
+                           "SELECT count(*), sum(w.last_status_ms = 0 OR w.last_status_ms < ?1),"
+                           " sum((w.last_status_ms = 0 OR w.last_status_ms < ?1) AND"
+                           " m.machine_id IS NOT NULL) FROM wsus_computers w"
+                           " LEFT JOIN machines m ON m.fqdn = w.fqdn",
+                           -1, &st, NULL))
+        goto done;
+    sqlite3_bind_int64(st, 1, stale_before);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *listed = (uint64_t)sqlite3_column_int64(st, 0);
+        *not_reported = (uint64_t)sqlite3_column_int64(st, 1);
+        *with_agent = (uint64_t)sqlite3_column_int64(st, 2);
+        rc = 0;
+    }
+done:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int whb_sqlite_wsus_import(struct whb_store *base, const struct whb_wsus_computer *rows, size_t n,
                            int64_t now)
 {

@@ -517,5 +517,6 @@ const struct whb_store_ops whb_store_sqlite = {
     .peer_group = whb_sqlite_peer_group,
     .each_machine = whb_sqlite_each_machine,
     .wsus_failing = whb_sqlite_wsus_failing,
+    .wsus_summary = whb_sqlite_wsus_summary,
     .wsus_import = whb_sqlite_wsus_import,
 };

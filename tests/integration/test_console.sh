@@ -87,4 +87,14 @@ expect "after 10 failures in a minute, logins are throttled" "${codes% }" "$(pri
 expect "throttled: the right token waits too" "$(c -b "$jar2" -o /dev/null -w '%{http_code}' -H "X-CSRF-Token: $csrf" -d "{\"token\":\"$(cat "$work/admin")\"}" "$remote/console/login")" 429
 grep -q "audit: console login refused to .*$ip" "$work/log" && ok "failed logins are audited" || bad "no audit line"
 grep -q "$(cat "$work/admin")" "$work/log" && bad "the admin token reached the log" || ok "the token never reaches the log"
+# With tls = off a Secure cookie would never come back: logins from other hosts are refused.
+kill "$pid"; wait "$pid" 2>/dev/null
+"$bin/whb-collector" --plain-http --listen "0.0.0.0:$port" --db "$work/c.db" \
+    --enrollment-token-file "$work/enroll" --admin-token-file "$work/admin" 2>>"$work/log" &
+pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+csrf=$(curl -s -c "$work/jar3" "http://$ip:$port/console/session" | jq -r .csrf)
+expect "plain HTTP: login from another host refused" \
+    "$(curl -s -b "$work/jar3" -H "X-CSRF-Token: $csrf" -d "{\"token\":\"$(cat "$work/admin")\"}" "http://$ip:$port/console/login" | jq -r .error)" \
+    "logins need HTTPS: the collector runs with tls = off"
 [ $fail -eq 0 ]

@@ -141,6 +141,10 @@ await check('WSUS list: CSV upload, a reason per computer, CSV export', async ()
   assert.match(exported, /^"Computer","Status","Reason"/);
   assert.match(exported, /"pc-303\.corp\.example","not_reporting","The network port/);
   await page.screenshot({ path: path.join(SHOTS, 'wsus-imported.png'), fullPage: true });
+  // The fleet page now says what WSUS lists and how much of it is explained.
+  await visit(page, LOCAL, 'fleet', '#wsus-not-reported', 'fleet-with-wsus');
+  assert.equal(await page.textContent('#wsus-not-reported'), '12');
+  assert.equal(await page.textContent('#wsus-explained'), '10');
   noProblems(local);
 });
 

@@ -12,8 +12,8 @@ export async function fleet(main) {
   async function refresh() {
     const t0 = performance.now();
     try {
-      const [st, out] = await Promise.all([get('/v1/status'), get('/v1/outages')]);
-      body.replaceChildren(render(st, out));
+      const [st, out, ws] = await Promise.all([get('/v1/status'), get('/v1/outages'), get('/v1/wsus/summary')]);
+      body.replaceChildren(render(st, out, ws));
     } catch (e) { body.replaceChildren(errorBox(e)); }
     if (!stopped) timer = setTimeout(refresh, Math.max(5000, 10 * (performance.now() - t0)));
   }
@@ -25,7 +25,7 @@ function stat(label, value, id) {
   return el('div', { class: 'stat' }, el('span', { class: 'value', id }, String(value)), el('span', { class: 'label' }, label));
 }
 
-function render(st, out) {
+function render(st, out, ws) {
   const reasons = [...st.by_reason].sort((a, b) => (b.documented - a.documented) || (b.machines - a.machines));
   const max = Math.max(1, ...reasons.map((r) => r.machines));
   const rows = reasons.map((r) => el('li', { class: 'bar-row', 'data-reason': r.reason },
@@ -37,7 +37,9 @@ function render(st, out) {
     el('div', { class: 'stats' },
       stat('machines known', st.known, 'known'), stat('reporting', st.reporting, 'reporting'),
       stat('not reporting', st.not_reporting, 'not-reporting'), stat('explained', st.explained, 'explained'),
-      st.wsus_not_reported !== undefined ? stat('WSUS: not reporting', st.wsus_not_reported, 'wsus') : null),
+      ws.listed ? stat('WSUS lists as not reporting', ws.not_reported, 'wsus-not-reported') : null,
+      ws.listed ? stat('of those, with an agent (explained)', ws.with_agent, 'wsus-explained') : null),
+    ws.listed ? null : el('p', { class: 'muted small' }, 'No WSUS computer list imported yet: ', el('a', { href: '#/wsus' }, 'import one'), '.'),
     el('h2', {}, 'Why machines are not reporting'),
     rows.length ? el('ul', { class: 'bars', id: 'by-reason' }, rows) : el('p', {}, 'Every machine reports.'),
     el('h2', {}, 'Outages in progress'),
