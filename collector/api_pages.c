@@ -387,6 +387,22 @@ static void on_reasons(struct evhttp_request *req)
     whb_api_reply_json(req, 200, json_pack("{s:o}", "reasons", list));
 }
 
+/* GET /v1/counts: the fleet's numbers without explaining anyone (the fleet page shows them at
+ * once; /v1/status, which explains, follows). */
+static void on_counts(struct whb_server *srv, struct evhttp_request *req)
+{
+    uint64_t known = 0, silent = 0;
+    int64_t now = whb_clock_wall_ms();
+    if (srv->reader->ops->count_machines(srv->reader, now, &known, &silent)) {
+        whb_api_reply_json(req, 503, json_pack("{s:s}", "error", "store unavailable"));
+        return;
+    }
+    whb_api_reply_json(req, 200,
+                       json_pack("{s:o, s:I, s:I, s:I}", "generated_at", whb_api_iso(now), "known",
+                                 (json_int_t)known, "reporting", (json_int_t)(known - silent),
+                                 "not_reporting", (json_int_t)silent));
+}
+
 /* GET /v1/wsus/summary: what the last imported WSUS list says, for the fleet page. WSUS shows
  * a computer as not reporting when its last status is older than 30 days or missing. */
 static void on_wsus_summary(struct whb_server *srv, struct evhttp_request *req)
@@ -418,6 +434,8 @@ int whb_api_pages_route(struct whb_server *srv, struct evhttp_request *req, cons
     }
     if (!strcmp(path, "/v1/reasons"))
         on_reasons(req);
+    else if (!strcmp(path, "/v1/counts"))
+        on_counts(srv, req);
     else if (!strcmp(path, "/v1/wsus/summary"))
         on_wsus_summary(srv, req);
     else if (!strcmp(path, "/v1/network/switches"))

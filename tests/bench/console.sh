@@ -26,7 +26,7 @@ sw=$(curl -s "$base/v1/network/switches" | jq -r '.switches[0].chassis')
 host=$(curl -s "$base/v1/silent?offset=0&limit=1" | jq -r '.machines[0].machine')
 echo "store: $(curl -s "$base/v1/status" | jq -r '"\(.known) machines, \(.not_reporting) silent"')"
 echo "time to first byte (median of 5; goal <= 100 ms):"
-for path in / /js/app.js /console.css /v1/status /v1/outages \
+for path in / /js/app.js /console.css /v1/counts /v1/status /v1/outages /v1/wsus/summary \
     "/v1/silent?offset=0&limit=50&sort=silent_since" "/v1/silent?offset=5000&limit=50&sort=silent_since" \
     "/v1/silent?offset=0&limit=50&sort=machine" "/v1/silent?offset=0&limit=50&sort=switch" \
     "/v1/silent?offset=0&limit=50&q=pc-99" "/v1/silent?offset=0&limit=50&reason=port_disabled" \
@@ -40,7 +40,7 @@ for path in / /js/app.js /console.css /v1/status /v1/outages \
 done
 if [ -x /usr/bin/chromium ] && [ -d tests/web/node_modules/playwright-core ]; then
     echo "rendered in headless chromium (median of 3; goal: silent machines <= 1000 ms):"
-    (cd tests/web && WEB_LOCAL=$base WEB_PAGES="[[\"silent\",\"#silent-count\"],[\"silent?sort=machine\",\"#silent-count\"],[\"fleet\",\"#by-reason\"],[\"machine/$host\",\"#why\"],[\"switches/$sw\",\"#faceplate\"],[\"outages\",\"main h1 + *\"]]" node bench.mjs)
+    (cd tests/web && WEB_LOCAL=$base WEB_PAGES="[[\"silent\",\"#silent-count\"],[\"silent?sort=machine\",\"#silent-count\"],[\"fleet\",\"#known\"],[\"fleet\",\"#by-reason\"],[\"machine/$host\",\"#why\"],[\"switches/$sw\",\"#faceplate\"],[\"outages\",\"main h1 + *\"]]" node bench.mjs)
 else
     echo "!!! chromium or tests/web/node_modules missing: render times NOT measured (tests/web/run.sh installs them)"
 fi

@@ -21,6 +21,6 @@ for (const [route, ready] of pages) {
   }
   times.sort((a, b) => a - b);
   worst = Math.max(worst, times[1]);
-  console.log(`  rendered  #/${route.padEnd(44)} median ${String(times[1]).padStart(5)} ms  (of ${times.join(', ')})`);
+  console.log(`  rendered  ${(`#/${route} (${ready})`).padEnd(46)} median ${String(times[1]).padStart(5)} ms  (of ${times.join(', ')})`);
 }
 await browser.close();
