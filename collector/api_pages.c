@@ -194,7 +194,7 @@ static void on_silent_page(struct whb_server *srv, struct evhttp_request *req, s
         !(rc = srv->reader->ops->count_machines(srv->reader, w.now, &known, &silent)))
         w.total = silent;
     json_t *list = json_array();
-    if (!rc && !w.failed && key != SORT_SILENT) {
+    if (!rc && !w.failed && w.n && key != SORT_SILENT) {
         enum sort_key k = (enum sort_key)key;
         qsort_r(w.rows, w.n, sizeof(*w.rows), by_key, &k);
     }
@@ -329,7 +329,7 @@ static void on_network(struct whb_server *srv, struct evhttp_request *req, struc
                      : (struct whb_store_filter){WHB_FILTER_SWITCH, sel, "", 0};
     int rc = srv->reader->ops->each_machine(srv->reader, &f, w.now, net_collect, &w);
     json_t *list = json_array();
-    if (!rc && !w.failed)
+    if (!rc && !w.failed && w.n)
         qsort(w.rows, w.n, sizeof(*w.rows), by_net_key);
     json_t *group = NULL;
     for (size_t i = 0; !rc && !w.failed && i < w.n; i++) {

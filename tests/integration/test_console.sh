@@ -43,6 +43,11 @@ grep -qi "^referrer-policy: no-referrer" <<<"$h" && ok "Referrer-Policy" || bad 
 expect "unknown paths still 404" "$(c -o /dev/null -w '%{http_code}' "$local/nothing.js")" 404
 expect "POST to a file is refused" "$(c -o /dev/null -w '%{http_code}' -X POST "$local/")" 405
 
+# An empty store: sorting nothing is fine (qsort on a NULL array was undefined behaviour).
+expect "empty fleet, sorted by reason" "$(c "$local/v1/silent?sort=reason" | jq -c '[.total, .partial, (.machines | length)]')" "[0,false,0]"
+expect "empty fleet, switches" "$(c "$local/v1/network/switches" | jq -c .switches)" "[]"
+expect "bad paging is refused" "$(c -o /dev/null -w '%{http_code}' "$local/v1/silent?offset=-1")" 400
+
 # Loopback through a [::] socket arrives as ::ffff:127.0.0.1: no token needed.
 expect "IPv4 loopback via [::] reads the API" "$(c -o /dev/null -w '%{http_code}' "$local/v1/status")" 200
 expect "API answers are not cached" "$(c -D - -o /dev/null "$local/v1/status" | tr -d '\r' | sed -n 's/^cache-control: //Ip')" no-store
