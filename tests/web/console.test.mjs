@@ -107,6 +107,11 @@ await check('silent machines: server-side filter, sort and paging', async () => 
   const names = await page.locator('main tbody tr td:first-child').allTextContents();
   assert.deepEqual(names, [...names].sort());
   assert.equal(names.length, whb('silent').count);
+  await visit(page, LOCAL, 'switches', 'main table');
+  await page.click('a[href="#/silent?switch=02%3A00%3A5e%3A10%3A00%3A03"]');
+  await page.waitForFunction(() => /^3 machines/.test(document.querySelector('#silent-count')?.textContent || ''));
+  assert.equal(await page.inputValue('#f-switch'), '02:00:5e:10:00:03');
+  await page.fill('#f-switch', '');
   await page.selectOption('#f-reason', 'hibernation');
   await page.click('form.filters button[type=submit]');
   await page.waitForFunction(() => /^1 machines/.test(document.querySelector('#silent-count')?.textContent || ''));

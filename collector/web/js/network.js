@@ -10,7 +10,7 @@ export async function switches(main, which) {
   put(main, d.switches.length ? table(['Switch', 'Chassis', 'Machines', 'Silent'], d.switches.map((s) => el('tr', {},
     el('td', {}, el('a', { href: '#/switches/' + enc(s.chassis) }, s.switch || s.chassis)),
     el('td', { class: 'mono' }, s.chassis), el('td', {}, String(s.machines)),
-    el('td', { class: s.silent ? 'bad' : '' }, String(s.silent))))) : el('p', {}, 'No machine reported a switch (LLDP) yet.'));
+    el('td', { class: s.silent ? 'bad' : '' }, s.silent ? el('a', { href: '#/silent?switch=' + enc(s.chassis) }, String(s.silent)) : '0')))) : el('p', {}, 'No machine reported a switch (LLDP) yet.'));
 }
 
 function portKey(p) { // Gi1/0/7, swp12, eth3: natural order
@@ -42,7 +42,8 @@ export async function wifi(main, which) {
   if (!which) {
     put(main, d.networks.length ? table(['SSID', 'Access point (BSSID)', 'Machines', 'Silent'], d.networks.map((n) => el('tr', {},
       el('td', {}, n.ssid), el('td', { class: 'mono' }, el('a', { href: '#/wifi/' + enc(n.bssid) }, n.bssid || '—')),
-      el('td', {}, String(n.machines)), el('td', { class: n.silent ? 'bad' : '' }, String(n.silent))))) : el('p', {}, 'No wireless machine yet.'));
+      el('td', {}, String(n.machines)),
+      el('td', { class: n.silent ? 'bad' : '' }, n.silent ? el('a', { href: '#/silent?bssid=' + enc(n.bssid) }, String(n.silent)) : '0')))) : el('p', {}, 'No wireless machine yet.'));
     return;
   }
   for (const n of d.networks)

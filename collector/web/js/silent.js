@@ -24,7 +24,7 @@ export async function silent(main, _path, params) {
       reasons.map((r) => el('option', { value: r.reason, selected: p.get('reason') === r.reason }, r.term)))),
     field('confidence', 'Confidence', el('select', { id: 'f-confidence', name: 'confidence' },
       ['', 'high', 'medium', 'low'].map((c) => el('option', { value: c, selected: (p.get('confidence') || '') === c }, c || 'any')))),
-    ...['switch', 'ssid', 'subnet', 'q'].map((k) => field(k, { switch: 'Switch', ssid: 'SSID', subnet: 'Subnet', q: 'Name contains' }[k],
+    ...['switch', 'ssid', 'bssid', 'subnet', 'q'].map((k) => field(k, { switch: 'Switch', ssid: 'SSID', bssid: 'Access point (BSSID)', subnet: 'Subnet', q: 'Name contains' }[k],
       el('input', { id: 'f-' + k, name: k, value: p.get(k) || '', size: 14 }))),
     el('button', { type: 'submit' }, 'Apply'));
   form.addEventListener('submit', (ev) => {
@@ -32,7 +32,6 @@ export async function silent(main, _path, params) {
     const fd = new FormData(form);
     const change = { offset: '0' };
     for (const k of FILTERS) change[k] = fd.get(k) || '';
-    change.bssid = '';
     go(change);
   });
   const sortBy = (key, label) => {
