@@ -29,7 +29,7 @@ async function faceplate(main, which) {
       class: 'port ' + (p.status === 'reporting' ? 'up' : 'down r-' + p.reason),
       title: `${p.port}: ${p.machine} — ${p.status === 'reporting' ? 'reporting' : p.term}` },
       el('span', { class: 'pname' }, p.port), el('span', { class: 'pstate' }, p.status === 'reporting' ? 'up' : 'silent'),
-      p.flaps_24h || p.errors_24h ? el('span', { class: 'pflap' }, `${p.flaps_24h}↕ ${p.errors_24h}⚠`) : null))),
+      p.flaps_24h || p.errors_24h ? el('span', { class: 'pflap' }, `flaps ${p.flaps_24h} · err ${p.errors_24h}`) : null))),
     table(['Port', 'Machine', 'State', 'Flaps (24 h)', 'Error reports (24 h)'], ports.map((p) => el('tr', {},
       el('td', { class: 'mono' }, p.port), el('td', {}, machineLink(p.machine)),
       el('td', {}, p.status === 'reporting' ? 'reporting' : [reasonBadge(p.reason, p.term, true), ' since ', when(p.silent_since)]),
