@@ -313,6 +313,35 @@ static void port_counts(struct whb_server *srv, const char *fqdn, int64_t now, j
     json_object_set_new(port, "assoc_failures_24h", json_integer(assoc));
 }
 
+struct summary {
+    json_t *list;
+    int wireless;
+};
+
+static int summary_row(const struct whb_store_net_group *g, void *arg)
+{
+    struct summary *sm = arg;
+    json_t *row = sm->wireless ? json_pack("{s:s, s:s}", "ssid", g->a, "bssid", g->b)
+                               : json_pack("{s:s, s:s}", "switch", g->b, "chassis", g->a);
+    json_object_set_new(row, "machines", json_integer(g->machines));
+    json_object_set_new(row, "silent", json_integer(g->silent));
+    return json_array_append_new(sm->list, row);
+}
+
+static void on_network_summary(struct whb_server *srv, struct evhttp_request *req, int wireless)
+{
+    int64_t now = whb_clock_wall_ms();
+    struct summary sm = {json_array(), wireless};
+    if (srv->reader->ops->network_groups(srv->reader, wireless, now, summary_row, &sm)) {
+        json_decref(sm.list);
+        whb_api_reply_json(req, 503, json_pack("{s:s}", "error", "store unavailable"));
+        return;
+    }
+    whb_api_reply_json(req, 200,
+                       json_pack("{s:o, s:o}", "generated_at", whb_api_iso(now),
+                                 wireless ? "networks" : "switches", sm.list));
+}
+
 /* GET /v1/network/switches (summary per switch) or ?switch=X (its ports, one entry per
  * machine, with the reason and a day's flaps and errors); /v1/network/wifis likewise per SSID
  * and BSSID, ?ssid= or ?bssid= for the machines. */
@@ -322,6 +351,10 @@ static void on_network(struct whb_server *srv, struct evhttp_request *req, struc
     struct net_walk w = {.wireless = wireless, .now = whb_clock_wall_ms()};
     const char *sel = param(q, wireless ? "ssid" : "switch");
     const char *bssid = wireless ? param(q, "bssid") : NULL;
+    if (!sel && !bssid) {
+        on_network_summary(srv, req, wireless);
+        return;
+    }
     struct whb_store_filter f = {WHB_FILTER_ALL, NULL, NULL, 0};
     /* One switch or network: the store's own query instead of a walk of the fleet. */
     if (sel || bssid)

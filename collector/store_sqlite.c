@@ -518,5 +518,6 @@ const struct whb_store_ops whb_store_sqlite = {
     .each_machine = whb_sqlite_each_machine,
     .wsus_failing = whb_sqlite_wsus_failing,
     .wsus_summary = whb_sqlite_wsus_summary,
+    .network_groups = whb_sqlite_network_groups,
     .wsus_import = whb_sqlite_wsus_import,
 };
