@@ -1,7 +1,7 @@
 // WSUS list: a Get-WsusComputer CSV (the rules of `whb wsus-import`: byte order mark, #TYPE
 // line, quoted fields, ISO or US dates, 1/1/0001 = never), sent to POST /v1/wsus/import; a
 // reason per computer WSUS lists as not reporting, exportable back to CSV.
-import { post } from './api.js';
+import { get, post } from './api.js';
 import { el, put, when, machineLink, reasonBadge, table, errorBox } from './ui.js';
 
 export function parseCsvRows(text) {
@@ -52,7 +52,7 @@ export function parseWsusCsv(text) {
     if (r.length === 1 && r[0] === '') continue;
     const fqdn = r[cf] || '';
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}$/.test(fqdn)) throw new Error(`line ${line}: FullDomainName is missing or not a host name`);
-    const c = { fqdn, ip: ci >= 0 ? (r[ci] || '').slice(0, 63) : '' };
+    const c = { fqdn, ip: ci >= 0 ? (r[ci] || '').slice(0, 63) : '', line };
     try { c.last_status = wsusTime(r[cs]); } catch { throw new Error(`line ${line}: LastReportedStatusTime is not a date WSUS writes`); }
     try { c.last_sync = cy >= 0 ? wsusTime(r[cy]) : 0; } catch { throw new Error(`line ${line}: LastSyncTime is not a date WSUS writes`); }
     out.push(c);
@@ -66,6 +66,28 @@ function csvCell(v) {
   return '"' + s.replace(/"/g, '""') + '"';
 }
 
+const PART_ROWS = 300; // a part stays well under the collector's max_body (64 KiB)
+
+// One array when it is small; else the parts of one import session, the last one final.
+async function upload(computers) {
+  if (JSON.stringify(computers).length < 48000) return post('/v1/wsus/import', computers);
+  const session = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  let r = null;
+  for (let i = 0, part = 1; i < computers.length; i += PART_ROWS, part++)
+    r = await post('/v1/wsus/import', { session, part, final: i + PART_ROWS >= computers.length, computers: computers.slice(i, i + PART_ROWS) });
+  return r;
+}
+
+// The answer is paged when the list is long: follow `next` to the end (bounded).
+async function allAnswers(r) {
+  for (let pages = 0; r.next && pages < 1000; pages++) {
+    const more = await get(r.next);
+    r.answers.push(...more.answers);
+    r.next = more.next;
+  }
+  return r;
+}
+
 export async function wsus(main) {
   const input = el('input', { type: 'file', id: 'csv', accept: '.csv,text/csv' });
   const out = el('div', { id: 'wsus-result', 'aria-live': 'polite' });
@@ -77,7 +99,7 @@ export async function wsus(main) {
     out.replaceChildren(el('p', {}, 'Importing…'));
     try {
       const computers = parseWsusCsv(await input.files[0].text());
-      const r = await post('/v1/wsus/import', computers);
+      const r = await allAnswers(await upload(computers));
       out.replaceChildren(render(r));
     } catch (e) { out.replaceChildren(errorBox(e)); }
   });
@@ -91,6 +113,6 @@ function render(r) {
   return el('div', {},
     el('p', { id: 'wsus-counts' }, `${r.imported} computers imported; WSUS lists ${r.not_reported} as not reporting. `, link),
     table(['Computer', 'Reason', 'Confidence', 'Summary', 'WSUS last status'], r.answers.map((a) => el('tr', {},
-      el('td', {}, a.status === 'unknown' ? a.machine : machineLink(a.machine)), el('td', {}, reasonBadge(a.reason, a.term, a.documented)),
+      el('td', {}, a.status === 'reporting' || a.status === 'not_reporting' ? machineLink(a.machine) : a.machine), el('td', {}, reasonBadge(a.reason, a.term, a.documented)),
       el('td', {}, a.confidence), el('td', {}, a.summary), el('td', {}, when(a.wsus_last_status))))));
 }
