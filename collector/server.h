@@ -16,12 +16,12 @@ struct whb_server {
     struct whb_collector_config cfg;
     struct event_base *base;
     struct evhttp *http;
-    void *ssl_ctx;            /* SSL_CTX *, NULL for plain HTTP */
-    struct whb_store *writer; /* owned by the ingest thread */
-    struct whb_store *reader; /* used on the HTTP thread for queries */
+    void *ssl_ctx;                 /* SSL_CTX *, NULL for plain HTTP */
+    struct whb_sessions *sessions; /* console sessions (console.c), made on first use */
+    struct whb_store *writer;      /* owned by the ingest thread */
+    struct whb_store *reader;      /* used on the HTTP thread for queries */
     struct whb_ingest *ingest;
     struct whb_metrics metrics;
-    struct whb_sessions *sessions; /* console sessions (console.c), made on first use */
 };
 
 /* Answers with a short text body, e.g. "400 malformed report: seq missing". */

@@ -102,12 +102,12 @@ struct whb_store_ops {
      * counted by the store: the network pages' summaries without a walk of the fleet. */
     int (*network_groups)(struct whb_store *s, int wireless, int64_t now, whb_store_group_fn fn,
                           void *arg);
-    /* Online machines whose WSUS probe falls in class cls. */
-    int (*wsus_failing)(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
     /* The imported WSUS list: computers listed, those WSUS shows as not reporting (no status,
      * or none since stale_before), and how many of those have an agent (so are explained). */
     int (*wsus_summary)(struct whb_store *s, int64_t stale_before, uint64_t *listed,
                         uint64_t *not_reported, uint64_t *with_agent);
+    /* Online machines whose WSUS probe falls in class cls. */
+    int (*wsus_failing)(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
     /* Replaces the imported WSUS computer list, all or nothing. */
     int (*wsus_import)(struct whb_store *s, const struct whb_wsus_computer *rows, size_t n,
                        int64_t now);

@@ -516,8 +516,8 @@ const struct whb_store_ops whb_store_sqlite = {
     .get_gaps = whb_sqlite_get_gaps,
     .peer_group = whb_sqlite_peer_group,
     .each_machine = whb_sqlite_each_machine,
-    .wsus_failing = whb_sqlite_wsus_failing,
-    .wsus_summary = whb_sqlite_wsus_summary,
     .network_groups = whb_sqlite_network_groups,
+    .wsus_summary = whb_sqlite_wsus_summary,
+    .wsus_failing = whb_sqlite_wsus_failing,
     .wsus_import = whb_sqlite_wsus_import,
 };
