@@ -327,20 +327,6 @@ int whb_sqlite_each_machine(struct whb_store *base, const struct whb_store_filte
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
-int whb_sqlite_wsus_failing(struct whb_store *base, const char *cls, int64_t now, unsigned *n)
-{
-    sqlite3_stmt *st = stmt(base, RD_WSUS_FAILING);
-    *n = 0;
-    if (!st)
-        return WHB_ESTORE;
-    sqlite3_bind_text(st, 1, cls, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, now);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n = (unsigned)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return 0;
-}
-
 int whb_sqlite_network_groups(struct whb_store *base, int wireless, int64_t now,
                               whb_store_group_fn fn, void *arg)
 {
@@ -394,6 +380,20 @@ int whb_sqlite_wsus_summary(struct whb_store *base, int64_t stale_before, uint64
 done:
     sqlite3_finalize(st);
     return rc;
+}
+
+int whb_sqlite_wsus_failing(struct whb_store *base, const char *cls, int64_t now, unsigned *n)
+{
+    sqlite3_stmt *st = stmt(base, RD_WSUS_FAILING);
+    *n = 0;
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, cls, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, now);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = (unsigned)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
 }
 
 int whb_sqlite_wsus_import(struct whb_store *base, const struct whb_wsus_computer *rows, size_t n,
