@@ -18,6 +18,7 @@
 #include "identity.h"
 #include "log.h"
 #include "server.h"
+#include "session.h"
 
 #define LIST_LIMIT_DEFAULT 1000
 #define EXPLAIN_LIMIT      5000
@@ -694,25 +695,6 @@ static int is_ip(const char *s)
     return inet_pton(AF_INET, s, bin) == 1 || inet_pton(AF_INET6, s, bin) == 1;
 }
 
-static int allowed(struct whb_server *srv, struct evhttp_request *req)
-{
-    char *addr = NULL;
-    ev_uint16_t port;
-    evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr, &port);
-    if (addr && (!strncmp(addr, "127.", 4) || !strcmp(addr, "::1")))
-        return 1;
-    const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
-    if (srv->cfg.admin_token[0] && auth && !strncmp(auth, "Bearer ", 7) &&
-        whb_identity_token_ok(auth + 7, srv->cfg.admin_token))
-        return 1;
-    whb_log_warnx("audit: read API refused to %s", addr ? addr : "?");
-    reply_error(req, srv->cfg.admin_token[0] ? 401 : 403,
-                srv->cfg.admin_token[0] ? "admin token required"
-                                        : "the read API answers loopback only; set "
-                                          "admin_token_file to allow other hosts");
-    return 0;
-}
-
 int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char *path)
 {
     static const char machines[] = "/v1/machines/";
@@ -725,7 +707,7 @@ int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char
         reply_error(req, 405, is_import ? "use POST" : "use GET");
         return 1;
     }
-    if (!allowed(srv, req))
+    if (!whb_session_api_allowed(srv, req, is_import))
         return 1;
     struct evkeyvalq q;
     const char *qs = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
@@ -735,7 +717,9 @@ int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char
         reply_error(req, 400, "malformed query string");
         return 1;
     }
-    if (!strcmp(path, "/v1/status"))
+    if (whb_api_pages_route(srv, req, path, &q))
+        ; /* the console's additions: api_pages.c */
+    else if (!strcmp(path, "/v1/status"))
         on_status(srv, req);
     else if (!strcmp(path, "/v1/silent"))
         on_list(srv, req, &q, WHB_FILTER_SILENT, NULL, NULL);
@@ -775,4 +759,20 @@ int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char
         reply_error(req, 404, "not found");
     evhttp_clear_headers(&q);
     return 1;
+}
+
+/* For api_pages.c: the same JSON shapes and answer as the handlers above. */
+void whb_api_reply_json(struct evhttp_request *req, int code, json_t *doc)
+{
+    reply_json(req, code, doc);
+}
+
+json_t *whb_api_iso(int64_t ms)
+{
+    return iso(ms);
+}
+
+json_t *whb_api_attachment_json(const struct whb_machine_view *m)
+{
+    return attachment_json(m);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "console.h"
 #include "error.h"
 #include "log.h"
 #include "runs.h"
@@ -226,7 +227,7 @@ static void on_request(struct evhttp_request *req, void *arg)
             whb_http_reply_text(req, 200, "OK", "ok");
     } else if (!strcmp(path, "/metrics"))
         on_metrics(srv, req);
-    else if (!whb_api_route(srv, req, path))
+    else if (!whb_api_route(srv, req, path) && !whb_console_route(srv, req, path))
         whb_http_reply_text(req, 404, "Not Found", "not found");
 }
 
@@ -313,5 +314,6 @@ void whb_server_free(struct whb_server *srv)
     if (srv->reader)
         srv->reader->ops->close(srv->reader);
     whb_tls_ctx_free(srv->ssl_ctx);
+    whb_console_free(srv);
     free(srv);
 }

@@ -9,15 +9,18 @@
 
 struct event;
 struct evhttp;
+struct whb_sessions;
 struct evhttp_request;
+struct evkeyvalq;
 
 struct whb_server {
     struct whb_collector_config cfg;
     struct event_base *base;
     struct evhttp *http;
-    void *ssl_ctx;            /* SSL_CTX *, NULL for plain HTTP */
-    struct whb_store *writer; /* owned by the ingest thread */
-    struct whb_store *reader; /* used on the HTTP thread for queries */
+    void *ssl_ctx;                 /* SSL_CTX *, NULL for plain HTTP */
+    struct whb_sessions *sessions; /* console sessions (console.c), made on first use */
+    struct whb_store *writer;      /* owned by the ingest thread */
+    struct whb_store *reader;      /* used on the HTTP thread for queries */
     struct whb_ingest *ingest;
     struct whb_metrics metrics;
     struct event *alive_ev; /* the run's alive mark (runs.h); NULL until the run began */
@@ -29,5 +32,9 @@ void whb_http_reply_text(struct evhttp_request *req, int code, const char *reaso
 
 /* The read API (api.c): returns 1 when it handled the request. */
 int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char *path);
+
+/* The read API's additions for the console (api_pages.c): returns 1 when it handled path. */
+int whb_api_pages_route(struct whb_server *srv, struct evhttp_request *req, const char *path,
+                        struct evkeyvalq *q);
 
 #endif

@@ -68,6 +68,13 @@ struct whb_store_filter {
 /* Return non-zero to stop the walk. */
 typedef int (*whb_store_machine_fn)(const struct whb_machine_view *m, void *arg);
 
+/* One switch (a = chassis id, b = system name) or one wireless network (a = SSID, b = BSSID). */
+struct whb_store_net_group {
+    const char *a, *b;
+    unsigned machines, silent;
+};
+typedef int (*whb_store_group_fn)(const struct whb_store_net_group *g, void *arg);
+
 /* One computer from WSUS's own list (Get-WsusComputer export). */
 struct whb_wsus_computer {
     char fqdn[254];
@@ -134,6 +141,14 @@ struct whb_store_ops {
                        struct whb_peer_group *out);
     int (*each_machine)(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
                         whb_store_machine_fn fn, void *arg);
+    /* Machines per switch (wireless 0, wired machines) or per SSID and BSSID (wireless 1),
+     * counted by the store: the network pages' summaries without a walk of the fleet. */
+    int (*network_groups)(struct whb_store *s, int wireless, int64_t now, whb_store_group_fn fn,
+                          void *arg);
+    /* The imported WSUS list: computers listed, those WSUS shows as not reporting (no status,
+     * or none since stale_before), and how many of those have an agent (so are explained). */
+    int (*wsus_summary)(struct whb_store *s, int64_t stale_before, uint64_t *listed,
+                        uint64_t *not_reported, uint64_t *with_agent);
     /* Online machines whose WSUS probe falls in class cls. */
     int (*wsus_failing)(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
     /* A list sent in parts: part 1 opens session, each part is stored as it comes (parts in

@@ -458,6 +458,61 @@ int whb_sqlite_each_machine(struct whb_store *base, const struct whb_store_filte
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
+int whb_sqlite_network_groups(struct whb_store *base, int wireless, int64_t now,
+                              whb_store_group_fn fn, void *arg)
+{
+    static const char *const sql[] = {
+        "SELECT sw_chassis, max(sw_name), count(*), sum(due_at < ?1) FROM machines"
+        " WHERE sw_chassis IS NOT NULL AND sw_chassis <> '' AND wireless = 0"
+        " GROUP BY sw_chassis ORDER BY sw_chassis",
+        "SELECT coalesce(ssid, ''), coalesce(bssid, ''), count(*), sum(due_at < ?1)"
+        " FROM machines WHERE wireless = 1 AND (coalesce(ssid, '') <> '' OR"
+        " coalesce(bssid, '') <> '') GROUP BY 1, 2 ORDER BY 1, 2"};
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (sqlite3_prepare_v2(sq(base)->db, sql[wireless ? 1 : 0], -1, &st, NULL)) {
+        sqlite3_finalize(st);
+        return WHB_ESTORE;
+    }
+    sqlite3_bind_int64(st, 1, now);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(st, 0);
+        const char *b = (const char *)sqlite3_column_text(st, 1);
+        struct whb_store_net_group g = {a ? a : "", b ? b : "",
+                                        (unsigned)sqlite3_column_int64(st, 2),
+                                        (unsigned)sqlite3_column_int64(st, 3)};
+        if (fn(&g, arg))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_wsus_summary(struct whb_store *base, int64_t stale_before, uint64_t *listed,
+                            uint64_t *not_reported, uint64_t *with_agent)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = WHB_ESTORE;
+    *listed = *not_reported = *with_agent = 0;
+    if (sqlite3_prepare_v2(sq(base)->db,
+                           "SELECT count(*), sum(w.last_status_ms = 0 OR w.last_status_ms < ?1),"
+                           " sum((w.last_status_ms = 0 OR w.last_status_ms < ?1) AND"
+                           " m.machine_id IS NOT NULL) FROM wsus_computers w"
+                           " LEFT JOIN machines m ON m.fqdn = w.fqdn",
+                           -1, &st, NULL))
+        goto done;
+    sqlite3_bind_int64(st, 1, stale_before);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *listed = (uint64_t)sqlite3_column_int64(st, 0);
+        *not_reported = (uint64_t)sqlite3_column_int64(st, 1);
+        *with_agent = (uint64_t)sqlite3_column_int64(st, 2);
+        rc = 0;
+    }
+done:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int whb_sqlite_wsus_failing(struct whb_store *base, const char *cls, int64_t now, unsigned *n)
 {
     sqlite3_stmt *st = stmt(base, RD_WSUS_FAILING);

@@ -31,6 +31,10 @@ int whb_sqlite_downtimes(struct whb_store *s, int64_t from, int64_t to, struct w
                          int max, int *n);
 int whb_sqlite_each_machine(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
                             whb_store_machine_fn fn, void *arg);
+int whb_sqlite_network_groups(struct whb_store *s, int wireless, int64_t now, whb_store_group_fn fn,
+                              void *arg);
+int whb_sqlite_wsus_summary(struct whb_store *s, int64_t stale_before, uint64_t *listed,
+                            uint64_t *not_reported, uint64_t *with_agent);
 int whb_sqlite_wsus_failing(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
 void whb_sqlite_read_finalize(struct whb_store *s);
 

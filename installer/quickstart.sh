@@ -1,14 +1,17 @@
 #!/bin/bash
 # Try wsus-heartbeat on this machine: installs what is missing (Debian 12), builds, starts a
-# collector on the embedded SQLite default (TLS, a throwaway CA) and a local agent, then asks
-# `whb status` and `whb why $(hostname)`. Both keep running; `installer/quickstart.sh stop` ends
-# them. Everything lives in $WHB_DEMO (default /tmp/whb-demo).
+# collector on the embedded SQLite default (TLS, a throwaway CA), a local agent and a demo fleet
+# of replay agents (installer/demo/fleet.sh), then asks `whb status` and `whb why $(hostname)`
+# and prints the web console's URL. All keep running; `installer/quickstart.sh stop` ends them.
+# Everything lives in $WHB_DEMO (default /tmp/whb-demo); WHB_LISTEN (default 127.0.0.1:8443)
+# opens the console to other hosts, which log in with $WHB_DEMO/admin.token.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 demo=${WHB_DEMO:-/tmp/whb-demo}
 bin=$PWD/build/bin
 
 stop() {
+    installer/demo/fleet.sh stop "$demo" 2>/dev/null || true
     for p in agent collector; do
         [ -f "$demo/$p.pid" ] && kill "$(cat "$demo/$p.pid")" 2>/dev/null && echo "stopped $p"
         rm -f "$demo/$p.pid"
@@ -25,19 +28,27 @@ mkdir -p "$demo"
 sh tests/integration/make-certs.sh "$demo/certs" >/dev/null
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$demo/enroll.token"
 chmod 600 "$demo/enroll.token"
+[ -s "$demo/admin.token" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$demo/admin.token"
+chmod 600 "$demo/admin.token"
+listen=${WHB_LISTEN:-127.0.0.1:8443}
+local_url=https://127.0.0.1:${listen##*:}
+case ${listen%:*} in 0.0.0.0 | "[::]" | "::") console=https://$(hostname -f):${listen##*:}/ ;; *) console=https://$listen/ ;; esac
 
-"$bin/whb-collector" --listen 127.0.0.1:8443 --cert "$demo/certs/server.crt" \
+"$bin/whb-collector" --listen "$listen" --cert "$demo/certs/server.crt" \
     --key "$demo/certs/server.key" --db "$demo/collector.db" \
-    --enrollment-token-file "$demo/enroll.token" --interval 10 >>"$demo/collector.log" 2>&1 &
+    --enrollment-token-file "$demo/enroll.token" --admin-token-file "$demo/admin.token" \
+    --interval 10 >>"$demo/collector.log" 2>&1 &
 echo $! > "$demo/collector.pid"
-export WHB_URL=https://127.0.0.1:8443 WHB_CA=$demo/certs/ca.crt
+export WHB_URL=$local_url WHB_CA=$demo/certs/ca.crt
 for _ in $(seq 50); do "$bin/whb" status >/dev/null 2>&1 && break; sleep 0.2; done
 
-"$bin/whb-agent" --collector-url https://127.0.0.1:8443/v1/report --ca-file "$demo/certs/ca.crt" \
+"$bin/whb-agent" --collector-url "$local_url/v1/report" --ca-file "$demo/certs/ca.crt" \
     --state-dir "$demo/agent" --enrollment-token "$(cat "$demo/enroll.token")" \
     --fqdn "$(hostname)" --interval 10 ${WSUS_URL:+--wsus-url "$WSUS_URL"} \
     >>"$demo/agent.log" 2>&1 &
 echo $! > "$demo/agent.pid"
+installer/demo/fleet.sh start "$demo" "$bin" "$local_url" "$(cat "$demo/enroll.token")" \
+    "$demo/certs/ca.crt"
 for _ in $(seq 50); do
     [ "$("$bin/whb" why "$(hostname)" --json 2>/dev/null | sed -n 's/.*"status": "\([a-z_]*\)".*/\1/p')" = reporting ] && break
     sleep 0.2
@@ -50,7 +61,13 @@ echo "\$ whb why $(hostname)"
 "$bin/whb" why "$(hostname)"
 cat <<MSG
 
-The collector (https://127.0.0.1:8443, database $demo/collector.db) and the agent keep running.
+The collector ($local_url, database $demo/collector.db), the agent and the demo
+fleet keep running; the fleet's silences are explained 30 s after start (3 missed heartbeats).
+
+Web console:  $console  (certificate from the demo CA: $WHB_CA)
+  On this host no login is needed. From another host (WHB_LISTEN=0.0.0.0:8443), log in with
+  the admin token in $demo/admin.token. The WSUS list page takes
+  $demo/fleet/wsus-computers.csv.
 Try:  export WHB_URL=$WHB_URL WHB_CA=$WHB_CA
       $bin/whb history $(hostname)
       $bin/whb-agent --once --print

@@ -10,6 +10,7 @@ jobs=${JOBS:-$(nproc)}
 fuzz_seconds=${FUZZ_SECONDS:-20}
 passed=0
 failed=0
+skipped=0
 failures=()
 
 step() { echo; echo "=== $*"; }
@@ -42,6 +43,15 @@ run "wsus import" tests/integration/test_wsus_import.sh build
 run "collector init" tests/integration/test_init.sh build
 run "WSUS export task" tests/integration/test_wsus_task.sh build
 
+step "the web console in a real browser (chromium + playwright-core)"
+tests/web/run.sh build
+case $? in
+0) ok "web console" ;;
+77) echo "!!! web console tests NOT RUN: chromium or node unavailable (tests/deps.sh installs them)"
+    skipped=$((skipped + 1)) ;;
+*) bad "web console" ;;
+esac
+
 step "Debian packages and Group Policy templates"
 run "packages" tests/integration/test_packages.sh build
 run "policy templates" tests/integration/test_policy.sh build
@@ -57,7 +67,7 @@ else
 fi
 
 step "valgrind (unit tests)"
-for t in build/bin/test_wire build/bin/test_store build/bin/test_identity $(ls build/bin/test_agent_* 2>/dev/null); do
+for t in build/bin/test_wire build/bin/test_store build/bin/test_identity build/bin/test_session $(ls build/bin/test_agent_* 2>/dev/null); do
     [ -x "$t" ] || continue
     log=build/valgrind-$(basename "$t").log
     if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -96,7 +106,6 @@ else
     bad "build-fuzz"
 fi
 
-skipped=0
 step "Windows: the agent's core cross-built with mingw-w64, its tests under wine"
 installer/windows/test.sh "$top/build-win" "$top/build"
 case $? in

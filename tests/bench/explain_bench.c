@@ -25,7 +25,7 @@ static int cmp(const void *a, const void *b)
 
 #define BASE 1764000000000LL
 
-static int fill(struct whb_store *st, unsigned n, unsigned silent_pct)
+static int fill(struct whb_store *st, unsigned n, unsigned silent_pct, int64_t base)
 {
     struct whb_store_result res;
     double t0 = now_ms();
@@ -44,7 +44,7 @@ static int fill(struct whb_store *st, unsigned n, unsigned silent_pct)
                                       .mode = WHB_IDENTITY_KEY,
                                       .enrolling = 1,
                                       .grace = 3,
-                                      .now_ms = BASE - (silent ? 3600000 + (i % 600) * 1000 : 0)};
+                                      .now_ms = base - (silent ? 3600000 + (i % 600) * 1000 : 0)};
         memset(in.key_hash, (int)(i & 255), sizeof(in.key_hash));
         if (st->ops->put_report(st, &in, &res)) {
             fprintf(stderr, "put %u: %s\n", i, res.why);
@@ -69,7 +69,9 @@ static int count_one(const struct whb_machine_view *m, void *arg)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: whb-explain-bench DB MACHINES [SILENT_PCT] [QUERIES]\n");
+        fprintf(stderr, "usage: whb-explain-bench DB MACHINES [SILENT_PCT] [QUERIES] [now]\n"
+                        "  now: reports dated from the wall clock (a store for a live "
+                        "collector); QUERIES 0: fill only\n");
         return 2;
     }
     const char *db = argv[1];
@@ -83,14 +85,23 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", why);
         return 1;
     }
-    int64_t now = BASE + 60000;
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    int64_t base = argc > 5 && !strcmp(argv[5], "now")
+                       ? (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000
+                       : BASE;
+    int64_t now = base + 60000;
     st->ops->count_machines(st, now, &known, &silent);
-    if (known < n && fill(st, n, pct))
+    if (known < n && fill(st, n, pct, base))
         return 1;
     st->ops->count_machines(st, now, &known, &silent);
     printf("store: %llu machines, %llu silent\n", (unsigned long long)known,
            (unsigned long long)silent);
 
+    if (q == 0) {
+        st->ops->close(st);
+        return 0;
+    }
     double *lat = calloc(q, sizeof(*lat));
     unsigned silent_answers = 0;
     srand(42);
