@@ -299,6 +299,9 @@ static int group_silent(const struct whb_machine_view *m, void *arg)
 {
     struct groups *gs = arg;
     char label[200];
+    /* A machine that announced its silence (sleep, shutdown) has its own cause. */
+    if (m->last_gasp)
+        return 0;
     if (m->sw_chassis[0] && !m->wireless) {
         snprintf(label, sizeof(label), "switch %.90s (%.90s)", m->sw_name[0] ? m->sw_name : "-",
                  m->sw_chassis);
