@@ -95,13 +95,38 @@ static json_t *explanation_json(const char *host, const struct whb_machine_view 
     return j;
 }
 
+/* 409 naming every machine host could mean, so that none answers for another's name. */
+static void reply_ambiguous(struct whb_server *srv, struct evhttp_request *req, const char *host)
+{
+    struct whb_store_match found[WHB_STORE_MATCH_MAX];
+    char msg[1024];
+    int n = 0;
+    if (srv->reader->ops->find_machines(srv->reader, host, found, WHB_STORE_MATCH_MAX, &n)) {
+        reply_error(req, 503, whb_strerror(WHB_ESTORE));
+        return;
+    }
+    size_t used = (size_t)snprintf(msg, sizeof(msg), "%s names %d machines:", host, n);
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++) {
+        if (used < sizeof(msg))
+            used += (size_t)snprintf(msg + used, sizeof(msg) - used, "%s %s (id %s)", i ? "," : "",
+                                     found[i].fqdn, found[i].machine_id);
+        json_array_append_new(list, json_pack("{s:s, s:s}", "machine_id", found[i].machine_id,
+                                              "fqdn", found[i].fqdn));
+    }
+    if (used < sizeof(msg))
+        snprintf(msg + used, sizeof(msg) - used, "; ask by FQDN or machine id");
+    json_t *doc = json_pack("{s:s, s:o}", "error", msg, "matches", list);
+    reply_json(req, 409, doc);
+}
+
 static void on_why(struct whb_server *srv, struct evhttp_request *req, const char *host)
 {
     struct whb_machine_view m;
     struct whb_explanation x;
     int rc = whb_explain_host(srv->reader, host, whb_clock_wall_ms(), &m, &x);
     if (rc == WHB_EINVAL) {
-        reply_error(req, 409, "several machines have this short name; use the FQDN");
+        reply_ambiguous(srv, req, host);
         return;
     }
     if (rc && rc != WHB_ENOTFOUND) {
@@ -119,6 +144,11 @@ static void on_history(struct whb_server *srv, struct evhttp_request *req, const
     int64_t now = whb_clock_wall_ms();
     int ng = 0, ne = 0;
     int rc = srv->reader->ops->get_machine(srv->reader, host, &m);
+    if (rc == WHB_EINVAL) {
+        free(evs);
+        reply_ambiguous(srv, req, host);
+        return;
+    }
     if (rc || !evs) {
         free(evs);
         reply_error(req,

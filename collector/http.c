@@ -146,7 +146,18 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
     struct evhttp_request *req = it->request;
     const whb_report *r = it->report;
 
-    if (it->result.status == WHB_EDENIED) {
+    if (it->result.status == WHB_EDENIED && it->result.conflict) {
+        char peer[80];
+        peer_name(req, peer, sizeof(peer));
+        whb_log_warnx("audit: refused report from %s: %s", peer, it->result.why);
+        reject(srv, req, WHB_REJECT_DENIED, 409, "Conflict",
+               "conflict: this machine's id or name would shadow another machine's name; "
+               "see the collector's audit log");
+    } else if (it->result.status == WHB_EPROTO) {
+        char text[360];
+        snprintf(text, sizeof(text), "malformed report: %s", it->result.why);
+        reject(srv, req, WHB_REJECT_MALFORMED, 400, "Bad Request", text);
+    } else if (it->result.status == WHB_EDENIED) {
         char peer[80];
         peer_name(req, peer, sizeof(peer));
         whb_log_warnx("audit: denied report from %s: %s", peer, it->result.why);

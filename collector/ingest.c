@@ -95,7 +95,8 @@ static void write_batch(struct whb_ingest *ing, struct item_list *batch)
     }
     for (struct whb_ingest_item *it = batch->head; it; it = it->next) {
         int rc = st->ops->put_report(st, &it->in, &it->result);
-        if (rc && rc != WHB_EDENIED) {
+        /* A refused report changed nothing: the others in the batch go on. */
+        if (rc && rc != WHB_EDENIED && rc != WHB_EPROTO) {
             st->ops->rollback(st);
             fail_batch(batch, WHB_ESTORE);
             return;

@@ -77,6 +77,7 @@ enum stmt_id {
     ST_COUNT_KNOWN,
     ST_COUNT_SILENT,
     ST_PING,
+    ST_NAME_CLASH,
     ST_COUNT_
 };
 
@@ -109,6 +110,13 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_COUNT_KNOWN] = "SELECT count(*) FROM machines",
     [ST_COUNT_SILENT] = "SELECT count(*) FROM machines WHERE due_at < ?",
     [ST_PING] = "SELECT 1 FROM machines LIMIT 1",
+    /* Another machine whose FQDN, short name or id equals this one's id, FQDN or short name
+     * (?1 id, ?2 FQDN, ?3 its first label, ?4 the FQDN when it is a single label, else NULL):
+     * each term is served by an index. */
+    [ST_NAME_CLASH] = "SELECT machine_id, fqdn FROM machines WHERE machine_id <> ?1 AND"
+                      " (fqdn = ?2 OR fqdn = ?1 OR (fqdn >= ?1 || '.' AND fqdn < ?1 || '/')"
+                      " OR (fqdn >= ?4 || '.' AND fqdn < ?4 || '/')"
+                      " OR machine_id = ?2 OR machine_id = ?3) LIMIT 1",
 };
 
 static struct sqlite_store *from_base(struct whb_store *s)
@@ -271,15 +279,25 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct ma
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
-/* The machine id that owns fqdn, or "" when none does. */
-static int fqdn_owner(struct sqlite_store *s, const char *fqdn, char *owner, size_t len)
+/* The other machine (id and FQDN) that a new id or name would shadow in lookups, if any. */
+static int name_clash(struct sqlite_store *s, const Whb__V1__Machine *m, char *owner,
+                      size_t ownerlen, char *owner_fqdn, size_t fqdnlen)
 {
-    sqlite3_stmt *st = s->st[ST_GET_BY_FQDN];
-    owner[0] = '\0';
-    sqlite3_bind_text(st, 1, fqdn, -1, SQLITE_STATIC);
+    sqlite3_stmt *st = s->st[ST_NAME_CLASH];
+    size_t short_len = strcspn(m->fqdn, ".");
+    owner[0] = owner_fqdn[0] = '\0';
+    sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m->fqdn, (int)short_len, SQLITE_STATIC);
+    if (!m->fqdn[short_len])
+        sqlite3_bind_text(st, 4, m->fqdn, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        snprintf(owner, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    if (rc == SQLITE_ROW) {
+        snprintf(owner, ownerlen, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(owner_fqdn, fqdnlen, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
@@ -313,11 +331,17 @@ static int check_identity(struct sqlite_store *s, const struct whb_store_report 
     /* A new machine, or a known one under a new name: the name must not belong to another. */
     if (row->found && in->mode == WHB_IDENTITY_MTLS)
         return deny(out, "machine %s is bound to another name than %s", m->machine_id, m->fqdn);
-    if (fqdn_owner(s, m->fqdn, owner, sizeof(owner)))
+    char owner_fqdn[WHB_WIRE_MAX_FQDN + 1];
+    if (name_clash(s, m, owner, sizeof(owner), owner_fqdn, sizeof(owner_fqdn)))
         return WHB_ESTORE;
-    if (owner[0] && strcmp(owner, m->machine_id) != 0)
-        return deny(out, "name %s already belongs to machine %s", m->fqdn, owner);
-    return 0;
+    if (!owner[0])
+        return 0;
+    out->conflict = 1;
+    out->status = WHB_EDENIED;
+    snprintf(out->why, sizeof(out->why),
+             "machine %.64s (%.60s) would shadow machine %.64s (%.60s) in name lookups",
+             m->machine_id, m->fqdn, owner, owner_fqdn);
+    return WHB_EDENIED;
 }
 
 static int insert_events(struct sqlite_store *s, const struct whb_store_report *in)
@@ -447,6 +471,28 @@ static int touch_machine(struct sqlite_store *s, const struct whb_store_report *
     return run(s, ST_TOUCH_MACHINE);
 }
 
+/* A seq far above the last one stored would make every later report of the boot a duplicate.
+ * The agent skips at most one block of 1000 per restart and spends a few numbers per
+ * interval while it cannot deliver, so the bound grows with the silence and no real agent
+ * reaches it; a new boot counts from 0 since the machine's last report. */
+#define SEQ_JUMP_BASE    1000000u
+#define SEQ_JUMP_PER_SEC 10u
+
+static int seq_jump_too_far(const struct machine_row *row, int same_boot, uint64_t seq,
+                            int64_t now_ms, struct whb_store_result *out)
+{
+    uint64_t last = same_boot ? row->last_seq : 0;
+    int64_t silent_s = now_ms > row->last_seen ? (now_ms - row->last_seen) / 1000 : 0;
+    uint64_t room = SEQ_JUMP_BASE + (uint64_t)silent_s * SEQ_JUMP_PER_SEC;
+    uint64_t bound = last > UINT64_MAX - room ? UINT64_MAX : last + room;
+    if (seq <= bound)
+        return 0;
+    snprintf(out->why, sizeof(out->why),
+             "seq %llu is more than %llu above the last stored seq %llu of this boot",
+             (unsigned long long)seq, (unsigned long long)room, (unsigned long long)last);
+    return 1;
+}
+
 static int sqlite_put_report(struct whb_store *base, const struct whb_store_report *in,
                              struct whb_store_result *out)
 {
@@ -464,6 +510,8 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     /* Agents deliver in order, so a (boot, seq) at or below the last one stored is a resend:
      * keep the newer snapshot, only note that the machine is alive. */
     int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
+    if (row.found && seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
+        return out->status = WHB_EPROTO;
     out->duplicate = same_boot && r->seq <= row.last_seq;
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
 
@@ -512,6 +560,7 @@ const struct whb_store_ops whb_store_sqlite = {
     .count_machines = sqlite_count_machines,
     .ping = sqlite_ping,
     .get_machine = whb_sqlite_get_machine,
+    .find_machines = whb_sqlite_find_machines,
     .get_events = whb_sqlite_get_events,
     .get_gaps = whb_sqlite_get_gaps,
     .peer_group = whb_sqlite_peer_group,
