@@ -464,18 +464,18 @@ static void on_wsus_import(struct whb_server *srv, struct evhttp_request *req)
                          (json_int_t)not_reported, "answers", answers));
 }
 
-static int allowed(struct whb_server *srv, struct evhttp_request *req)
+int whb_api_allowed(struct whb_server *srv, struct evhttp_request *req)
 {
-    char *addr = NULL;
-    ev_uint16_t port;
-    evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr, &port);
-    if (addr && (!strncmp(addr, "127.", 4) || !strcmp(addr, "::1")))
+    if (whb_http_peer_loopback(req))
         return 1;
     const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
     if (srv->cfg.admin_token[0] && auth && !strncmp(auth, "Bearer ", 7) &&
         whb_identity_token_ok(auth + 7, srv->cfg.admin_token))
         return 1;
-    whb_log_warnx("audit: read API refused to %s", addr ? addr : "?");
+    char *addr = NULL;
+    ev_uint16_t port;
+    evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr, &port);
+    whb_log_limited(WHB_LOG_WARN, "audit: read API refused to %s", addr ? addr : "?");
     reply_error(req, srv->cfg.admin_token[0] ? 401 : 403,
                 srv->cfg.admin_token[0] ? "admin token required"
                                         : "the read API answers loopback only; set "
@@ -494,7 +494,7 @@ int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char
         reply_error(req, 405, is_import ? "use POST" : "use GET");
         return 1;
     }
-    if (!allowed(srv, req))
+    if (!whb_api_allowed(srv, req))
         return 1;
     struct evkeyvalq q;
     const char *qs = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));

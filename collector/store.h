@@ -71,6 +71,8 @@ struct whb_wsus_computer {
 
 struct whb_store_ops {
     const char *name;
+    /* Creates the store's files, or tightens existing ones: 0600, or 0640 for group. */
+    int (*secure)(const char *path, const char *group, char *why, size_t whylen);
     int (*open)(const char *path, struct whb_store **out, char *why, size_t whylen);
     void (*close)(struct whb_store *store);
     int (*begin)(struct whb_store *store);

@@ -1,10 +1,15 @@
 /* The SQLite store: one WAL file, schema migrated by PRAGMA user_version, prepared statements
  * cached per handle. The writer wraps many put_report calls in one transaction (group commit). */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "log.h"
@@ -169,6 +174,41 @@ static void sqlite_close(struct whb_store *base)
     whb_sqlite_read_finalize(base);
     sqlite3_close(s->db);
     free(s);
+}
+
+/* The database holds key hashes and the fleet's whereabouts: owner only, or owner and group.
+ * SQLite gives -wal and -shm the database file's mode, so creating it first is enough; files
+ * left by older versions are tightened too. */
+static int sqlite_secure(const char *path, const char *group, char *why, size_t whylen)
+{
+    mode_t mode = group && group[0] ? 0640 : 0600;
+    gid_t gid = (gid_t)-1;
+    if (group && group[0]) {
+        struct group *gr = getgrnam(group);
+        if (!gr) {
+            snprintf(why, whylen, "store.group: no group %s", group);
+            return WHB_EINVAL;
+        }
+        gid = gr->gr_gid;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+    if (fd < 0) {
+        snprintf(why, whylen, "%s: %s", path, strerror(errno));
+        return WHB_EIO;
+    }
+    int rc = fchmod(fd, mode) || (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid));
+    if (rc)
+        snprintf(why, whylen, "%s: cannot set mode %o%s%s: %s", path, (unsigned)mode,
+                 gid != (gid_t)-1 ? " and group " : "", gid != (gid_t)-1 ? group : "",
+                 strerror(errno));
+    close(fd);
+    for (int i = 0; !rc && i < 2; i++) {
+        char side[WHB_CONFIG_PATH_MAX + 8];
+        snprintf(side, sizeof(side), "%s%s", path, i ? "-shm" : "-wal");
+        if (chmod(side, mode) == 0 && gid != (gid_t)-1 && chown(side, (uid_t)-1, gid))
+            rc = 1;
+    }
+    return rc ? WHB_EIO : 0;
 }
 
 static int sqlite_open(const char *path, struct whb_store **out, char *why, size_t whylen)
@@ -551,6 +591,7 @@ static int sqlite_ping(struct whb_store *base)
 
 const struct whb_store_ops whb_store_sqlite = {
     .name = "sqlite",
+    .secure = sqlite_secure,
     .open = sqlite_open,
     .close = sqlite_close,
     .begin = sqlite_begin,
