@@ -226,7 +226,8 @@ int whb_config_check(const struct whb_collector_config *cfg, char *why, size_t w
         return WHB_EINVAL;
     }
     if (cfg->max_connections_per_source > cfg->max_connections) {
-        snprintf(why, whylen, "server.max_connections_per_source (%u) is above max_connections (%u)",
+        snprintf(why, whylen,
+                 "server.max_connections_per_source (%u) is above max_connections (%u)",
                  cfg->max_connections_per_source, cfg->max_connections);
         return WHB_EINVAL;
     }

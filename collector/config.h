@@ -28,10 +28,10 @@ struct whb_collector_config {
     unsigned max_connections;   /* open connections; beyond: accepted and closed at once */
     unsigned max_connections_per_source; /* of those, from one address */
     int metrics_public;                  /* /metrics and /healthz answer any caller */
-    unsigned max_pending;       /* reports waiting for commit before 503 */
-    unsigned batch_max;         /* reports per group commit */
+    unsigned max_pending;                /* reports waiting for commit before 503 */
+    unsigned batch_max;                  /* reports per group commit */
     char db_path[WHB_CONFIG_PATH_MAX];
-    char db_group[64]; /* group that may read the database files (0640); "" for 0600 */
+    char db_group[64];   /* group that may read the database files (0640); "" for 0600 */
     unsigned interval_s; /* heartbeat interval asked of agents */
     unsigned grace;      /* silent after grace x interval without a report */
     int to_syslog;

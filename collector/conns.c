@@ -41,8 +41,8 @@ struct whb_conns {
     struct whb_conncap *cap;
     struct event *admit_ev, *retry_ev;
     struct evconnlistener *listener;
-    struct conn *pending;  /* made by the factory, not attached yet */
-    struct conn **by_fd;   /* admitted connections by socket */
+    struct conn *pending; /* made by the factory, not attached yet */
+    struct conn **by_fd;  /* admitted connections by socket */
     size_t fd_slots;
     struct timeval deadline;
 };

@@ -283,8 +283,7 @@ static void on_request(struct evhttp_request *req, void *arg)
             on_healthz(srv, req);
         else
             on_metrics(srv, req);
-    }
-    else if (!whb_api_route(srv, req, path))
+    } else if (!whb_api_route(srv, req, path))
         whb_http_reply_text(req, 404, "Not Found", "not found");
 }
 

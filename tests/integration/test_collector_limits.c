@@ -94,8 +94,8 @@ static int group_teardown(void **state)
 static int limits_setup(void **state)
 {
     (void)state;
-    static const char *const f[] = {"--timeout", "2", "--max-connections", "24",
-                                    "--max-connections-per-source", "8", NULL};
+    static const char *const f[] = {
+        "--timeout", "2", "--max-connections", "24", "--max-connections-per-source", "8", NULL};
     return start(f);
 }
 
@@ -173,8 +173,7 @@ static void slow_clients_are_cut_at_the_deadline(void **state)
         for (int i = 0; i < PER_SOURCE; i++) {
             if (closed_at[i])
                 continue;
-            if (closed_within(fds[i], 0) ||
-                send(fds[i], "X-Slow: 1\r\n", 11, MSG_NOSIGNAL) < 0) {
+            if (closed_within(fds[i], 0) || send(fds[i], "X-Slow: 1\r\n", 11, MSG_NOSIGNAL) < 0) {
                 closed_at[i] = now_ms();
                 open_left--;
             }
@@ -256,8 +255,8 @@ static long cpu_ticks(pid_t pid)
     const char *p = strrchr(buf, ')');
     long utime = 0, stime = 0;
     /* Fields after the command: state is 3, utime 14, stime 15. */
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime,
-                     &stime) != 2)
+    if (!p ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime, &stime) != 2)
         return -1;
     return utime + stime;
 }
@@ -459,7 +458,8 @@ static void hostile_reports_are_refused(void **state)
                         "character\n",
                         reply.body_len);
     s->events[0].detail = "ok";
-    s->machine.os = "Windows \xe2\x80\xae" "11";
+    s->machine.os = "Windows \xe2\x80\xae"
+                    "11";
     post(s, a);
     assert_int_equal(reply.status, 400);
     s->machine.os = "Windows 11";
@@ -533,10 +533,10 @@ int main(void)
         cmocka_unit_test(over_the_cap_does_not_stop_others),
     };
     const struct CMUnitTest others[] = {
-        cmocka_unit_test(out_of_descriptors_pauses_accept),
-        cmocka_unit_test(health_follows_the_store),
-        cmocka_unit_test(loopback_and_public_metrics),
-        cmocka_unit_test(hostile_reports_are_refused),
+        cmocka_unit_test_teardown(out_of_descriptors_pauses_accept, stop),
+        cmocka_unit_test_teardown(health_follows_the_store, stop),
+        cmocka_unit_test_teardown(loopback_and_public_metrics, stop),
+        cmocka_unit_test_teardown(hostile_reports_are_refused, stop),
     };
     signal(SIGPIPE, SIG_IGN);
     if (group_setup(NULL))
