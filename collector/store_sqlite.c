@@ -255,7 +255,8 @@ static int run(struct sqlite_store *s, enum stmt_id id)
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        whb_log_error("store: %s: %s", stmt_sql[id], sqlite3_errmsg(s->db));
+        /* Every report of a full disk comes here: one line per call site and window. */
+        whb_log_limited(WHB_LOG_ERROR, "store: %s: %s", stmt_sql[id], sqlite3_errmsg(s->db));
         return WHB_ESTORE;
     }
     return 0;
