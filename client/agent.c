@@ -284,6 +284,7 @@ static void take_snapshot(struct whb_agent *a, int diff)
     struct whb_agent_event evs[64];
     if (a->plat->ops->snapshot(a->plat, &next))
         return;
+    whb_state_clean(&next);
     /* A switch heard before the link went down may be one the machine has left: whatever the
      * backend remembers, no report names it once the carrier is gone. */
     for (int i = 0; i < next.n_adapters; i++)
@@ -603,6 +604,9 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         snprintf(why, whylen, "cannot tell who this machine is: %s", whb_strerror(rc));
         goto fail;
     }
+    /* The OS names itself from the registry or os-release: text the collector must accept. */
+    whb_text_fix(a->id.os, sizeof(a->id.os));
+    whb_text_fix(a->id.domain, sizeof(a->id.domain));
     if (cfg->look_only)
         goto done;
     snprintf(path, sizeof(path), "%s/spool", cfg->state_dir);

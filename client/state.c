@@ -1,5 +1,6 @@
 /* Implementation of state.h. */
 #include "state.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -139,4 +140,27 @@ int whb_state_diff(const struct whb_state *before, const struct whb_state *after
         if (!whb_model_find(after, before->adapters[i].name))
             emit(&k, WHB__V1__EVENT_KIND__EVENT_KIND_ADAPTER_REMOVED, before->adapters[i].name);
     return k.n;
+}
+
+#define FIX(f) whb_text_fix((f), sizeof(f))
+
+void whb_state_clean(struct whb_state *s)
+{
+    for (int i = 0; i < s->n_adapters && i < WHB_MAX_ADAPTERS; i++) {
+        struct whb_adapter_state *a = &s->adapters[i];
+        FIX(a->name);
+        FIX(a->mac);
+        for (int k = 0; k < a->n_addrs && k < WHB_MAX_ADDRS; k++)
+            FIX(a->addrs[k]);
+        FIX(a->gateway);
+        FIX(a->gateway_mac);
+        FIX(a->wifi.ssid);
+        FIX(a->wifi.bssid);
+        FIX(a->lldp.chassis_id);
+        FIX(a->lldp.port_id);
+        FIX(a->lldp.system_name);
+        FIX(a->lldp.port_description);
+    }
+    FIX(s->wsus.url);
+    FIX(s->wsus.error);
 }

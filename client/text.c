@@ -68,3 +68,14 @@ size_t whb_text_clean(char *dst, size_t dstlen, const char *src, size_t srclen)
     dst[out] = '\0';
     return out;
 }
+
+void whb_text_fix(char *buf, size_t len)
+{
+    char copy[512];
+    size_t n = strnlen(buf, len);
+    if (!len || n >= sizeof(copy))
+        n = n < sizeof(copy) ? n : sizeof(copy) - 1;
+    memcpy(copy, buf, n);
+    copy[n] = '\0';
+    whb_text_clean(buf, len, copy, n);
+}

@@ -10,4 +10,7 @@
  * C1), bidirectional overrides and invalid UTF-8 become '?'. Returns the bytes written. */
 size_t whb_text_clean(char *dst, size_t dstlen, const char *src, size_t srclen);
 
+/* The same in place, for a NUL-terminated buffer of len bytes. */
+void whb_text_fix(char *buf, size_t len);
+
 #endif

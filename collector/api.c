@@ -106,13 +106,38 @@ static json_t *explanation_json(const char *host, const struct whb_machine_view 
     return j;
 }
 
+/* 409 naming every machine host could mean, so that none answers for another's name. */
+static void reply_ambiguous(struct whb_server *srv, struct evhttp_request *req, const char *host)
+{
+    struct whb_store_match found[WHB_STORE_MATCH_MAX];
+    char msg[1024];
+    int n = 0;
+    if (srv->reader->ops->find_machines(srv->reader, host, found, WHB_STORE_MATCH_MAX, &n)) {
+        reply_error(req, 503, whb_strerror(WHB_ESTORE));
+        return;
+    }
+    size_t used = (size_t)snprintf(msg, sizeof(msg), "%s names %d machines:", host, n);
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++) {
+        if (used < sizeof(msg))
+            used += (size_t)snprintf(msg + used, sizeof(msg) - used, "%s %s (id %s)", i ? "," : "",
+                                     found[i].fqdn, found[i].machine_id);
+        json_array_append_new(list, json_pack("{s:s, s:s}", "machine_id", found[i].machine_id,
+                                              "fqdn", found[i].fqdn));
+    }
+    if (used < sizeof(msg))
+        snprintf(msg + used, sizeof(msg) - used, "; ask by FQDN or machine id");
+    json_t *doc = json_pack("{s:s, s:o}", "error", msg, "matches", list);
+    reply_json(req, 409, doc);
+}
+
 static void on_why(struct whb_server *srv, struct evhttp_request *req, const char *host)
 {
     struct whb_machine_view m;
     struct whb_explanation x;
     int rc = whb_explain_host(srv->reader, host, whb_clock_wall_ms(), &m, &x);
     if (rc == WHB_EINVAL) {
-        reply_error(req, 409, "several machines have this short name; use the FQDN");
+        reply_ambiguous(srv, req, host);
         return;
     }
     if (rc && rc != WHB_ENOTFOUND) {
@@ -130,6 +155,11 @@ static void on_history(struct whb_server *srv, struct evhttp_request *req, const
     int64_t now = whb_clock_wall_ms();
     int ng = 0, ne = 0;
     int rc = srv->reader->ops->get_machine(srv->reader, host, &m);
+    if (rc == WHB_EINVAL) {
+        free(evs);
+        reply_ambiguous(srv, req, host);
+        return;
+    }
     if (rc || !evs) {
         free(evs);
         reply_error(req,
@@ -696,6 +726,25 @@ static int is_ip(const char *s)
 {
     unsigned char bin[16];
     return inet_pton(AF_INET, s, bin) == 1 || inet_pton(AF_INET6, s, bin) == 1;
+}
+
+int whb_api_allowed(struct whb_server *srv, struct evhttp_request *req)
+{
+    if (whb_http_peer_loopback(req))
+        return 1;
+    const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+    if (srv->cfg.admin_token[0] && auth && !strncmp(auth, "Bearer ", 7) &&
+        whb_identity_token_ok(auth + 7, srv->cfg.admin_token))
+        return 1;
+    char *addr = NULL;
+    ev_uint16_t port;
+    evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr, &port);
+    whb_log_limited(WHB_LOG_WARN, "audit: read API refused to %s", addr ? addr : "?");
+    reply_error(req, srv->cfg.admin_token[0] ? 401 : 403,
+                srv->cfg.admin_token[0] ? "admin token required"
+                                        : "the read API answers loopback only; set "
+                                          "admin_token_file to allow other hosts");
+    return 0;
 }
 
 int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char *path)

@@ -19,6 +19,9 @@ void whb_config_defaults(struct whb_collector_config *cfg)
     cfg->identity = WHB_IDENTITY_KEY;
     cfg->max_body = 64 * 1024;
     cfg->timeout_s = 10;
+    cfg->max_connections = 4096;
+    cfg->max_connections_per_source = 512;
+    cfg->metrics_public = 1;
     cfg->max_pending = 4096;
     cfg->batch_max = 1024;
     snprintf(cfg->db_path, sizeof(cfg->db_path), "/var/lib/whb/collector.db");
@@ -135,11 +138,21 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
     } else if (!strcmp(name, "server.timeout")) {
         rc = parse_uint(v, 1, 3600, &n);
         cfg->timeout_s = (unsigned)n;
+    } else if (!strcmp(name, "server.max_connections")) {
+        rc = parse_uint(v, 16, 1000000, &n);
+        cfg->max_connections = (unsigned)n;
+    } else if (!strcmp(name, "server.max_connections_per_source")) {
+        rc = parse_uint(v, 1, 1000000, &n);
+        cfg->max_connections_per_source = (unsigned)n;
+    } else if (!strcmp(name, "server.metrics_public")) {
+        rc = parse_bool(v, &cfg->metrics_public);
     } else if (!strcmp(name, "server.max_pending")) {
         rc = parse_uint(v, 1, 1000000, &n);
         cfg->max_pending = (unsigned)n;
     } else if (!strcmp(name, "store.path"))
         rc = copy_str(cfg->db_path, sizeof(cfg->db_path), v);
+    else if (!strcmp(name, "store.group"))
+        rc = copy_str(cfg->db_group, sizeof(cfg->db_group), v);
     else if (!strcmp(name, "store.batch_max")) {
         rc = parse_uint(v, 1, 100000, &n);
         cfg->batch_max = (unsigned)n;
@@ -214,6 +227,12 @@ int whb_config_check(const struct whb_collector_config *cfg, char *why, size_t w
     }
     if (cfg->identity == WHB_IDENTITY_MTLS && (!cfg->tls || !cfg->client_ca[0])) {
         snprintf(why, whylen, "identity = mtls needs TLS and server.client_ca");
+        return WHB_EINVAL;
+    }
+    if (cfg->max_connections_per_source > cfg->max_connections) {
+        snprintf(why, whylen,
+                 "server.max_connections_per_source (%u) is above max_connections (%u)",
+                 cfg->max_connections_per_source, cfg->max_connections);
         return WHB_EINVAL;
     }
     if (cfg->identity == WHB_IDENTITY_KEY && !cfg->enrollment_token[0]) {

@@ -24,10 +24,14 @@ struct whb_collector_config {
     char enrollment_token[256]; /* read from enrollment_token_file, never logged */
     char admin_token[256];      /* read from admin_token_file; guards the read API */
     size_t max_body;            /* bytes; larger bodies get 413 */
-    unsigned timeout_s;         /* idle or stalled connections are closed after this */
-    unsigned max_pending;       /* reports waiting for commit before 503 */
-    unsigned batch_max;         /* reports per group commit */
+    unsigned timeout_s;         /* a whole request must arrive within this; idle closed too */
+    unsigned max_connections;   /* open connections; beyond: accepted and closed at once */
+    unsigned max_connections_per_source; /* of those, from one address */
+    int metrics_public;                  /* /metrics and /healthz answer any caller */
+    unsigned max_pending;                /* reports waiting for commit before 503 */
+    unsigned batch_max;                  /* reports per group commit */
     char db_path[WHB_CONFIG_PATH_MAX];
+    char db_group[64];   /* group that may read the database files (0640); "" for 0600 */
     unsigned interval_s; /* heartbeat interval asked of agents */
     unsigned grace;      /* silent after grace x interval without a report */
     int to_syslog;

@@ -12,8 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/statvfs.h>
 
 #include "clock.h"
+#include "conns.h"
 #include "console.h"
 #include "error.h"
 #include "log.h"
@@ -31,6 +34,23 @@ void whb_http_reply_text(struct evhttp_request *req, int code, const char *reaso
     evhttp_send_reply(req, code, reason, body);
     if (body)
         evbuffer_free(body);
+}
+
+int whb_http_peer_loopback(struct evhttp_request *req)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len))
+        return 0;
+    if (ss.ss_family == AF_INET)
+        return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
+    if (ss.ss_family != AF_INET6)
+        return 0;
+    const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
 }
 
 static void peer_name(struct evhttp_request *req, char *buf, size_t len)
@@ -76,9 +96,10 @@ static int authenticate(struct whb_server *srv, struct evhttp_request *req,
         if (cert_names_fqdn(req, fqdn))
             return 0;
         peer_name(req, peer, sizeof(peer));
-        whb_log_warnx("audit: denied report for %s from %s: client certificate names another "
-                      "machine",
-                      fqdn, peer);
+        whb_log_limited(WHB_LOG_WARN,
+                        "audit: denied report for %s from %s: client certificate names another "
+                        "machine",
+                        fqdn, peer);
         reject(srv, req, WHB_REJECT_DENIED, 403, "Forbidden",
                "forbidden: the client certificate does not name this machine");
         return WHB_EDENIED;
@@ -88,7 +109,8 @@ static int authenticate(struct whb_server *srv, struct evhttp_request *req,
         snprintf(line, sizeof(line),
                  "unauthorized: a per-machine key (Authorization: Bearer) "
                  "is required");
-        whb_log_warnx("audit: report for %s from %s without a valid key", fqdn, peer);
+        whb_log_limited(WHB_LOG_WARN, "audit: report for %s from %s without a valid key", fqdn,
+                        peer);
         atomic_fetch_add(&srv->metrics.rejected[WHB_REJECT_DENIED], 1);
         evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate", "Bearer");
         whb_http_reply_text(req, 401, "Unauthorized", line);
@@ -148,10 +170,21 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
     struct evhttp_request *req = it->request;
     const whb_report *r = it->report;
 
-    if (it->result.status == WHB_EDENIED) {
+    if (it->result.status == WHB_EDENIED && it->result.conflict) {
         char peer[80];
         peer_name(req, peer, sizeof(peer));
-        whb_log_warnx("audit: denied report from %s: %s", peer, it->result.why);
+        whb_log_limited(WHB_LOG_WARN, "audit: refused report from %s: %s", peer, it->result.why);
+        reject(srv, req, WHB_REJECT_DENIED, 409, "Conflict",
+               "conflict: this machine's id or name would shadow another machine's name; "
+               "see the collector's audit log");
+    } else if (it->result.status == WHB_EPROTO) {
+        char text[360];
+        snprintf(text, sizeof(text), "malformed report: %s", it->result.why);
+        reject(srv, req, WHB_REJECT_MALFORMED, 400, "Bad Request", text);
+    } else if (it->result.status == WHB_EDENIED) {
+        char peer[80];
+        peer_name(req, peer, sizeof(peer));
+        whb_log_limited(WHB_LOG_WARN, "audit: denied report from %s: %s", peer, it->result.why);
         /* The first word is for the agent: not_enrolled makes it present its token again;
          * key_mismatch needs an admin. */
         reject(srv, req, WHB_REJECT_DENIED, 403, "Forbidden",
@@ -210,39 +243,57 @@ static void on_metrics(struct whb_server *srv, struct evhttp_request *req)
     evbuffer_free(body);
 }
 
+/* Healthy when a report can be stored now: the store answers, the last group commit worked,
+ * and the database's file system has room left. */
+#define HEALTH_MIN_FREE (16ull * 1024 * 1024)
+
+static void on_healthz(struct whb_server *srv, struct evhttp_request *req)
+{
+    char text[WHB_CONFIG_PATH_MAX + 128], at[32];
+    struct statvfs fs;
+    int64_t failed = atomic_load(&srv->metrics.commit_failed_ms);
+    if (srv->reader->ops->ping(srv->reader)) {
+        whb_http_reply_text(req, 503, "Service Unavailable", "store unavailable: cannot read");
+        return;
+    }
+    if (failed) {
+        whb_clock_format_iso(failed, at, sizeof(at));
+        snprintf(text, sizeof(text),
+                 "store failing: the last commit failed at %s; reports get 503 until one works",
+                 at);
+        whb_http_reply_text(req, 503, "Service Unavailable", text);
+        return;
+    }
+    if (statvfs(srv->db_dir, &fs) == 0 &&
+        (unsigned long long)fs.f_bavail * fs.f_frsize < HEALTH_MIN_FREE) {
+        snprintf(text, sizeof(text), "disk almost full: %llu bytes free in %s",
+                 (unsigned long long)fs.f_bavail * fs.f_frsize, srv->db_dir);
+        whb_http_reply_text(req, 503, "Service Unavailable", text);
+        return;
+    }
+    whb_http_reply_text(req, 200, "OK", "ok");
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct whb_server *srv = arg;
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 
+    whb_conns_request(srv->conns, req);
     if (!path)
         whb_http_reply_text(req, 400, "Bad Request", "bad request line");
     else if (!strcmp(path, "/v1/report"))
         on_report(srv, req);
-    else if (!strcmp(path, "/healthz")) {
-        if (srv->reader->ops->ping(srv->reader))
-            whb_http_reply_text(req, 503, "Service Unavailable", "store unavailable");
+    else if (!strcmp(path, "/healthz") || !strcmp(path, "/metrics")) {
+        if (!srv->cfg.metrics_public && !whb_api_allowed(srv, req))
+            return;
+        if (path[1] == 'h')
+            on_healthz(srv, req);
         else
-            whb_http_reply_text(req, 200, "OK", "ok");
-    } else if (!strcmp(path, "/metrics"))
-        on_metrics(srv, req);
-    else if (!whb_api_route(srv, req, path) && !whb_console_route(srv, req, path))
+            on_metrics(srv, req);
+    } else if (!whb_api_route(srv, req, path) && !whb_console_route(srv, req, path))
         whb_http_reply_text(req, 404, "Not Found", "not found");
-}
-
-static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
-{
-    struct whb_server *srv = arg;
-    SSL *ssl = SSL_new(srv->ssl_ctx);
-    if (!ssl)
-        return NULL;
-    struct bufferevent *bev = bufferevent_openssl_socket_new(
-        base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-    /* Agents and load balancers often close without close_notify; that is not an error. */
-    if (bev)
-        bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-    return bev;
 }
 
 int whb_server_start(struct event_base *base, const struct whb_collector_config *cfg,
@@ -253,7 +304,14 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
         return WHB_ENOMEM;
     srv->cfg = *cfg;
     srv->base = base;
-    if (whb_store_sqlite.open(cfg->db_path, &srv->writer, why, whylen) ||
+    snprintf(srv->db_dir, sizeof(srv->db_dir), "%s", cfg->db_path);
+    char *slash = strrchr(srv->db_dir, '/');
+    if (slash)
+        slash[slash == srv->db_dir ? 1 : 0] = '\0';
+    else
+        snprintf(srv->db_dir, sizeof(srv->db_dir), ".");
+    if (whb_store_sqlite.secure(cfg->db_path, cfg->db_group, why, whylen) ||
+        whb_store_sqlite.open(cfg->db_path, &srv->writer, why, whylen) ||
         whb_store_sqlite.open(cfg->db_path, &srv->reader, why, whylen))
         goto fail;
     if (cfg->tls && !(srv->ssl_ctx = whb_tls_server_ctx(cfg, why, whylen)))
@@ -276,8 +334,6 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
     evhttp_set_timeout(srv->http, (int)cfg->timeout_s);
     evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
     evhttp_set_gencb(srv->http, on_request, srv);
-    if (srv->ssl_ctx)
-        evhttp_set_bevcb(srv->http, make_tls_bev, srv);
     struct evhttp_bound_socket *bound =
         evhttp_bind_socket_with_handle(srv->http, cfg->listen_host, (ev_uint16_t)cfg->port);
     if (!bound) {
@@ -288,6 +344,8 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
      * (headers, body) waits on the peer's delayed ACK: 40 ms per request. */
     int one = 1;
     setsockopt(evhttp_bound_socket_get_fd(bound), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (whb_conns_start(srv, bound, &srv->conns, why, whylen))
+        goto fail;
     if (whb_runs_begin(srv)) {
         snprintf(why, whylen, "cannot arm the run's alive timer");
         goto fail;
@@ -308,7 +366,8 @@ void whb_server_free(struct whb_server *srv)
     if (srv->reader)
         whb_runs_end(srv);
     if (srv->http)
-        evhttp_free(srv->http);
+        evhttp_free(srv->http); /* closes every connection: before the bookkeeping goes */
+    whb_conns_free(srv->conns);
     if (srv->writer)
         srv->writer->ops->close(srv->writer);
     if (srv->reader)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "clock.h"
 #include "error.h"
 #include "log.h"
 
@@ -77,8 +78,10 @@ static uint64_t now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static void fail_batch(struct item_list *batch, int status)
+static void fail_batch(struct whb_ingest *ing, struct item_list *batch, int status)
 {
+    /* /healthz says so until a commit works again. */
+    atomic_store(&ing->metrics->commit_failed_ms, whb_clock_wall_ms());
     for (struct whb_ingest_item *it = batch->head; it; it = it->next)
         it->result.status = status;
 }
@@ -90,23 +93,25 @@ static void write_batch(struct whb_ingest *ing, struct item_list *batch)
     uint64_t t0 = now_us();
 
     if (st->ops->begin(st)) {
-        fail_batch(batch, WHB_ESTORE);
+        fail_batch(ing, batch, WHB_ESTORE);
         return;
     }
     for (struct whb_ingest_item *it = batch->head; it; it = it->next) {
         int rc = st->ops->put_report(st, &it->in, &it->result);
-        if (rc && rc != WHB_EDENIED) {
+        /* A refused report changed nothing: the others in the batch go on. */
+        if (rc && rc != WHB_EDENIED && rc != WHB_EPROTO) {
             st->ops->rollback(st);
-            fail_batch(batch, WHB_ESTORE);
+            fail_batch(ing, batch, WHB_ESTORE);
             return;
         }
     }
     if (st->ops->commit(st)) {
         st->ops->rollback(st);
-        fail_batch(batch, WHB_ESTORE);
+        fail_batch(ing, batch, WHB_ESTORE);
         return;
     }
     whb_metrics_commit(ing->metrics, now_us() - t0, batch->count);
+    atomic_store(&ing->metrics->commit_failed_ms, 0);
 }
 
 static void *writer_main(void *arg)

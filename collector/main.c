@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "config.h"
 #include "http.h"
@@ -36,10 +37,19 @@ static const char usage[] =
     "      --admin-token-file FILE  [server] admin_token_file  bearer token for the read API\n"
     "                               from other hosts (loopback needs none)\n"
     "      --max-body BYTES         [server] max_body    (default 65536; larger: 413)\n"
-    "      --timeout SECONDS        [server] timeout     (default 10)\n"
+    "      --timeout SECONDS        [server] timeout     a request's headers and body must\n"
+    "                               arrive within this; idle connections close (default 10)\n"
+    "      --max-connections N      [server] max_connections  open connections; more are\n"
+    "                               closed at once (default 4096, at most the fd limit - 64)\n"
+    "      --max-connections-per-source N  [server] max_connections_per_source  of those,\n"
+    "                               from one address (default 512)\n"
+    "      --metrics-public on|off  [server] metrics_public  /metrics and /healthz for any\n"
+    "                               caller; off: others need the admin token (default on)\n"
     "      --max-pending N          [server] max_pending reports awaiting commit before 503\n"
     "                               (default 4096)\n"
     "      --db FILE                [store] path         (default /var/lib/whb/collector.db)\n"
+    "      --db-group GROUP         [store] group        database files 0640 for GROUP\n"
+    "                               (default: none, 0600)\n"
     "      --batch-max N            [store] batch_max    reports per commit (default 1024)\n"
     "      --interval SECONDS       [heartbeat] interval asked of agents (default 60)\n"
     "      --grace N                [heartbeat] grace    silent after N intervals (default 3)\n"
@@ -67,6 +77,10 @@ static const struct flag_map flag_settings[] = {
     {"max-body", "server", "max_body"},
     {"timeout", "server", "timeout"},
     {"max-pending", "server", "max_pending"},
+    {"max-connections", "server", "max_connections"},
+    {"max-connections-per-source", "server", "max_connections_per_source"},
+    {"metrics-public", "server", "metrics_public"},
+    {"db-group", "store", "group"},
     {"db", "store", "path"},
     {"batch-max", "store", "batch_max"},
     {"interval", "heartbeat", "interval"},
@@ -76,6 +90,35 @@ static const struct flag_map flag_settings[] = {
 };
 
 #define N_SETTINGS (sizeof(flag_settings) / sizeof(flag_settings[0]))
+
+/* libevent's own warnings (accept errors, bad requests) can be caused by any peer. */
+static void on_libevent_log(int severity, const char *msg)
+{
+    if (severity >= EVENT_LOG_WARN)
+        whb_log_limited(WHB_LOG_WARN, "libevent: %s", msg);
+}
+
+/* Takes the hard limit on file descriptors (epoll has no FD_SETSIZE) and keeps the connection
+ * cap below it, with room for the database, the log and the listener. */
+static void fit_fd_limit(struct whb_collector_config *cfg)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl))
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= (rlim_t)cfg->max_connections + 64)
+        return;
+    unsigned fit = rl.rlim_cur > 64 + 16 ? (unsigned)rl.rlim_cur - 64 : 16;
+    whb_log_warnx("max_connections lowered from %u to %u: the file descriptor limit is %llu",
+                  cfg->max_connections, fit, (unsigned long long)rl.rlim_cur);
+    cfg->max_connections = fit;
+    if (cfg->max_connections_per_source > fit)
+        cfg->max_connections_per_source = fit;
+}
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -190,6 +233,10 @@ int main(int argc, char **argv)
 
     whb_log_init("whb-collector", cfg.to_syslog, cfg.log_level);
     signal(SIGPIPE, SIG_IGN);
+    /* Past a file size limit a write fails (the report gets 503) instead of killing us. */
+    signal(SIGXFSZ, SIG_IGN);
+    event_set_log_callback(on_libevent_log);
+    fit_fd_limit(&cfg);
     evthread_use_pthreads();
     /* The changelist folds the many add/delete pairs of TLS bufferevents into one epoll_ctl
      * per file descriptor and loop iteration. */

@@ -81,6 +81,22 @@ size_t whb_metrics_render(const struct whb_metrics *m, uint64_t known, uint64_t 
         "# TYPE whb_ingest_pending gauge\nwhb_ingest_pending %u\n",
         pending);
     put(&o,
+        "# HELP whb_connections_open Connections admitted and open.\n"
+        "# TYPE whb_connections_open gauge\nwhb_connections_open %llu\n",
+        (unsigned long long)atomic_load(&m->connections_open));
+    put(&o,
+        "# HELP whb_connections_refused_total Connections closed at once, by cause.\n"
+        "# TYPE whb_connections_refused_total counter\n"
+        "whb_connections_refused_total{cause=\"max_connections\"} %llu\n"
+        "whb_connections_refused_total{cause=\"per_source\"} %llu\n",
+        (unsigned long long)atomic_load(&m->connections_refused[WHB_CONN_REFUSED_CAP]),
+        (unsigned long long)atomic_load(&m->connections_refused[WHB_CONN_REFUSED_SOURCE]));
+    put(&o,
+        "# HELP whb_connections_deadline_total Connections closed for no complete request in"
+        " time.\n"
+        "# TYPE whb_connections_deadline_total counter\nwhb_connections_deadline_total %llu\n",
+        (unsigned long long)atomic_load(&m->deadline_closed));
+    put(&o,
         "# HELP whb_machines_known Machines that ever reported.\n"
         "# TYPE whb_machines_known gauge\nwhb_machines_known %llu\n",
         (unsigned long long)known);

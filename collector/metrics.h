@@ -21,6 +21,8 @@ enum whb_reject_cause {
         WHB_REJECT_COUNT_
 };
 
+enum whb_conn_refusal { WHB_CONN_REFUSED_CAP, WHB_CONN_REFUSED_SOURCE, WHB_CONN_REFUSED_COUNT_ };
+
 #define WHB_COMMIT_BUCKETS 8
 
 struct whb_metrics {
@@ -31,6 +33,10 @@ struct whb_metrics {
     atomic_uint_fast64_t commit_us_sum;
     atomic_uint_fast64_t commit_bucket[WHB_COMMIT_BUCKETS]; /* cumulative per le bound */
     atomic_uint_fast64_t batch_reports_sum;
+    atomic_uint_fast64_t connections_open;
+    atomic_uint_fast64_t connections_refused[WHB_CONN_REFUSED_COUNT_];
+    atomic_uint_fast64_t deadline_closed; /* no complete request within the timeout */
+    atomic_int_fast64_t commit_failed_ms; /* when the last group commit failed; 0: it worked */
 };
 
 void whb_metrics_commit(struct whb_metrics *m, uint64_t micros, size_t batch);

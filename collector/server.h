@@ -12,6 +12,7 @@ struct evhttp;
 struct whb_sessions;
 struct evhttp_request;
 struct evkeyvalq;
+struct whb_conns;
 
 struct whb_server {
     struct whb_collector_config cfg;
@@ -22,9 +23,18 @@ struct whb_server {
     struct whb_store *writer;      /* owned by the ingest thread */
     struct whb_store *reader;      /* used on the HTTP thread for queries */
     struct whb_ingest *ingest;
+    struct whb_conns *conns;
     struct whb_metrics metrics;
-    struct event *alive_ev; /* the run's alive mark (runs.h); NULL until the run began */
+    struct event *alive_ev;           /* the run's alive mark (runs.h); NULL until the run began */
+    char db_dir[WHB_CONFIG_PATH_MAX]; /* where the database grows: free space for /healthz */
 };
+
+/* True when the request comes from this host (127.0.0.0/8, ::1, or IPv4 loopback mapped into
+ * IPv6 as ::ffff:127.0.0.1 on a [::] listener). */
+int whb_http_peer_loopback(struct evhttp_request *req);
+
+/* Whether the read API may answer req: loopback, or the admin token. Answers 401/403 when not. */
+int whb_api_allowed(struct whb_server *srv, struct evhttp_request *req);
 
 /* Answers with a short text body, e.g. "400 malformed report: seq missing". */
 void whb_http_reply_text(struct evhttp_request *req, int code, const char *reason,

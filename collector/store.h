@@ -32,11 +32,12 @@ enum whb_denial {
 };
 
 struct whb_store_result {
-    int status; /* 0 stored, WHB_EDENIED, or another WHB_E* */
+    int status; /* 0 stored, WHB_EDENIED, WHB_EPROTO (refused, why says so) or WHB_E* */
     enum whb_denial denial;
+    int conflict;  /* denied: the id or name would shadow another machine's (409) */
     int duplicate; /* the report (boot, seq) was stored before */
     uint64_t acked_seq;
-    char why[160]; /* for denials: what to write to the audit log */
+    char why[320]; /* denials: the audit line; WHB_EPROTO: the 400 cause */
 };
 
 /* A silence that has ended, with what its two ends looked like. */
@@ -49,6 +50,12 @@ struct whb_store_gap {
 };
 
 enum whb_run_mark { WHB_RUN_START, WHB_RUN_ALIVE, WHB_RUN_STOP };
+/* A machine a looked-up name matches (an ambiguous name lists them all). */
+#define WHB_STORE_MATCH_MAX 8
+struct whb_store_match {
+    char machine_id[WHB_WIRE_MAX_ID + 1];
+    char fqdn[WHB_WIRE_MAX_FQDN + 1];
+};
 
 /* Which machines each_machine visits. */
 enum whb_store_filter_kind {
@@ -104,6 +111,8 @@ typedef int (*whb_store_wsus_fn)(const struct whb_wsus_computer *c, void *arg);
 
 struct whb_store_ops {
     const char *name;
+    /* Creates the store's files, or tightens existing ones: 0600, or 0640 for group. */
+    int (*secure)(const char *path, const char *group, char *why, size_t whylen);
     int (*open)(const char *path, struct whb_store **out, char *why, size_t whylen);
     void (*close)(struct whb_store *store);
     int (*begin)(struct whb_store *store);
@@ -122,8 +131,12 @@ struct whb_store_ops {
     int (*downtimes)(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
                      int max, int *n);
 
-    /* Read side. host is an FQDN, a short name (the FQDN's first label) or a machine id. */
+    /* Read side. host is an FQDN, a short name (the FQDN's first label) or a machine id;
+     * WHB_EINVAL when it names several machines (find_machines lists them). */
     int (*get_machine)(struct whb_store *s, const char *host, struct whb_machine_view *out);
+    /* Every machine host names (at most max, WHB_STORE_MATCH_MAX is enough to show). */
+    int (*find_machines)(struct whb_store *s, const char *host, struct whb_store_match *out,
+                         int max, int *n);
     /* The latest max events in [from, to], in ascending time. */
     int (*get_events)(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
                       struct whb_hist_event *out, int max, int *n);

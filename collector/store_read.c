@@ -44,6 +44,8 @@ enum read_id {
 
 _Static_assert((int)RD_COUNT_ <= (int)WHB_SQLITE_READ_STMTS, "raise WHB_SQLITE_READ_STMTS");
 
+_Static_assert(WHB_STORE_MATCH_MAX == 8, "RD_BY_SHORT's LIMIT lists WHB_STORE_MATCH_MAX");
+
 /* Peer scans stop here: a group larger than this is reported as "at least". */
 #define PEER_SCAN_MAX 1024
 
@@ -51,7 +53,7 @@ static const char *const read_sql[RD_COUNT_] = {
     [RD_BY_FQDN] = "SELECT " MACHINE_COLS " FROM machines WHERE fqdn = ?1",
     /* A short name matches the FQDN's first label: a range on the NOCASE index. */
     [RD_BY_SHORT] = "SELECT " MACHINE_COLS " FROM machines WHERE fqdn >= ?1 || '.' AND"
-                    " fqdn < ?1 || '/' LIMIT 2",
+                    " fqdn < ?1 || '/' LIMIT 8",
     [RD_BY_ID] = "SELECT " MACHINE_COLS " FROM machines WHERE machine_id = ?1",
     [RD_EVENTS] =
         "SELECT at_ms, kind, adapter, reason_code, detail, since_ms, http_status,"
@@ -162,40 +164,75 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
     m->admin_up = 1;
 }
 
-static int one_machine(struct whb_store *base, enum read_id id, const char *key,
-                       struct whb_machine_view *out, int *matches)
+/* Adds the rows of one lookup to the distinct machines found so far (at most max). */
+static int add_matches(struct whb_store *base, enum read_id id, const char *key,
+                       struct whb_machine_view *found, int max, int *n)
 {
     sqlite3_stmt *st = stmt(base, id);
     if (!st)
         return WHB_ESTORE;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    *matches = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((*matches)++ == 0)
-            machine_row(st, out);
+        const unsigned char *mid = sqlite3_column_text(st, 0);
+        int seen = 0;
+        for (int i = 0; i < *n && !seen; i++)
+            seen = mid && !strcmp(found[i].machine_id, (const char *)mid);
+        if (!seen && *n < max)
+            machine_row(st, &found[(*n)++]);
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
+/* Every machine that host could mean: its FQDN, its machine id, or (no dot) its short name.
+ * All are collected so that no machine answers for a name another one also has. */
+static int collect(struct whb_store *base, const char *host, struct whb_machine_view *found,
+                   int max, int *n)
+{
+    char key[WHB_WIRE_MAX_FQDN + 2];
+    int rc;
+    *n = 0;
+    snprintf(key, sizeof(key), "%s", host);
+    size_t len = strlen(key);
+    if (len > 1 && key[len - 1] == '.')
+        key[len - 1] = '\0';
+    if ((rc = add_matches(base, RD_BY_FQDN, key, found, max, n)) ||
+        (rc = add_matches(base, RD_BY_ID, key, found, max, n)))
+        return rc;
+    if (!strchr(key, '.'))
+        rc = add_matches(base, RD_BY_SHORT, key, found, max, n);
+    return rc;
+}
+
 int whb_sqlite_get_machine(struct whb_store *base, const char *host, struct whb_machine_view *out)
 {
-    int matches, rc;
-    if ((rc = one_machine(base, RD_BY_FQDN, host, out, &matches)) || matches)
+    struct whb_machine_view found[2];
+    int n, rc;
+    if ((rc = collect(base, host, found, 2, &n)))
         return rc;
-    if ((rc = one_machine(base, RD_BY_ID, host, out, &matches)) || matches)
-        return rc;
-    if (!strchr(host, '.')) {
-        if ((rc = one_machine(base, RD_BY_SHORT, host, out, &matches)))
-            return rc;
-        /* Two machines share the short name in different domains: ask for the FQDN. */
-        if (matches > 1)
-            return WHB_EINVAL;
-        if (matches)
-            return 0;
+    if (n == 0)
+        return WHB_ENOTFOUND;
+    /* Two machines answer to this name: the caller lists them (find_machines). */
+    if (n > 1)
+        return WHB_EINVAL;
+    *out = found[0];
+    return 0;
+}
+
+int whb_sqlite_find_machines(struct whb_store *base, const char *host, struct whb_store_match *out,
+                             int max, int *n)
+{
+    struct whb_machine_view *found = calloc((size_t)max, sizeof(*found));
+    if (!found)
+        return WHB_ENOMEM;
+    int rc = collect(base, host, found, max, n);
+    for (int i = 0; !rc && i < *n; i++) {
+        snprintf(out[i].machine_id, sizeof(out[i].machine_id), "%s", found[i].machine_id);
+        snprintf(out[i].fqdn, sizeof(out[i].fqdn), "%s", found[i].fqdn);
     }
-    return WHB_ENOTFOUND;
+    free(found);
+    return rc;
 }
 
 int whb_sqlite_get_events(struct whb_store *base, const char *machine_id, int64_t from, int64_t to,

@@ -1,10 +1,15 @@
 /* The SQLite store: one WAL file, schema migrated by PRAGMA user_version, prepared statements
  * cached per handle. The writer wraps many put_report calls in one transaction (group commit). */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "log.h"
@@ -115,6 +120,7 @@ enum stmt_id {
     ST_RUN_START,
     ST_RUN_ALIVE,
     ST_RUN_STOP,
+    ST_NAME_CLASH,
     ST_COUNT_
 };
 
@@ -162,6 +168,13 @@ static const char *const stmt_sql[ST_COUNT_] = {
                      " (SELECT max(started_ms) FROM collector_runs)",
     [ST_RUN_STOP] = "UPDATE collector_runs SET alive_ms=?1, stopped_ms=?1 WHERE started_ms ="
                     " (SELECT max(started_ms) FROM collector_runs)",
+    /* Another machine whose FQDN, short name or id equals this one's id, FQDN or short name
+     * (?1 id, ?2 FQDN, ?3 its first label, ?4 the FQDN when it is a single label, else NULL):
+     * each term is served by an index. */
+    [ST_NAME_CLASH] = "SELECT machine_id, fqdn FROM machines WHERE machine_id <> ?1 AND"
+                      " (fqdn = ?2 OR fqdn = ?1 OR (fqdn >= ?1 || '.' AND fqdn < ?1 || '/')"
+                      " OR (fqdn >= ?4 || '.' AND fqdn < ?4 || '/')"
+                      " OR machine_id = ?2 OR machine_id = ?3) LIMIT 1",
 };
 
 static struct sqlite_store *from_base(struct whb_store *s)
@@ -217,6 +230,41 @@ static void sqlite_close(struct whb_store *base)
     free(s);
 }
 
+/* The database holds key hashes and the fleet's whereabouts: owner only, or owner and group.
+ * SQLite gives -wal and -shm the database file's mode, so creating it first is enough; files
+ * left by older versions are tightened too. */
+static int sqlite_secure(const char *path, const char *group, char *why, size_t whylen)
+{
+    mode_t mode = group && group[0] ? 0640 : 0600;
+    gid_t gid = (gid_t)-1;
+    if (group && group[0]) {
+        struct group *gr = getgrnam(group);
+        if (!gr) {
+            snprintf(why, whylen, "store.group: no group %s", group);
+            return WHB_EINVAL;
+        }
+        gid = gr->gr_gid;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+    if (fd < 0) {
+        snprintf(why, whylen, "%s: %s", path, strerror(errno));
+        return WHB_EIO;
+    }
+    int rc = fchmod(fd, mode) || (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid));
+    if (rc)
+        snprintf(why, whylen, "%s: cannot set mode %o%s%s: %s", path, (unsigned)mode,
+                 gid != (gid_t)-1 ? " and group " : "", gid != (gid_t)-1 ? group : "",
+                 strerror(errno));
+    close(fd);
+    for (int i = 0; !rc && i < 2; i++) {
+        char side[WHB_CONFIG_PATH_MAX + 8];
+        snprintf(side, sizeof(side), "%s%s", path, i ? "-shm" : "-wal");
+        if (chmod(side, mode) == 0 && gid != (gid_t)-1 && chown(side, (uid_t)-1, gid))
+            rc = 1;
+    }
+    return rc ? WHB_EIO : 0;
+}
+
 static int sqlite_open(const char *path, struct whb_store **out, char *why, size_t whylen)
 {
     struct sqlite_store *s = calloc(1, sizeof(*s));
@@ -261,7 +309,8 @@ static int run(struct sqlite_store *s, enum stmt_id id)
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        whb_log_error("store: %s: %s", stmt_sql[id], sqlite3_errmsg(s->db));
+        /* Every report of a full disk comes here: one line per call site and window. */
+        whb_log_limited(WHB_LOG_ERROR, "store: %s: %s", stmt_sql[id], sqlite3_errmsg(s->db));
         return WHB_ESTORE;
     }
     return 0;
@@ -349,15 +398,25 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct ma
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
-/* The machine id that owns fqdn, or "" when none does. */
-static int fqdn_owner(struct sqlite_store *s, const char *fqdn, char *owner, size_t len)
+/* The other machine (id and FQDN) that a new id or name would shadow in lookups, if any. */
+static int name_clash(struct sqlite_store *s, const Whb__V1__Machine *m, char *owner,
+                      size_t ownerlen, char *owner_fqdn, size_t fqdnlen)
 {
-    sqlite3_stmt *st = s->st[ST_GET_BY_FQDN];
-    owner[0] = '\0';
-    sqlite3_bind_text(st, 1, fqdn, -1, SQLITE_STATIC);
+    sqlite3_stmt *st = s->st[ST_NAME_CLASH];
+    size_t short_len = strcspn(m->fqdn, ".");
+    owner[0] = owner_fqdn[0] = '\0';
+    sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m->fqdn, (int)short_len, SQLITE_STATIC);
+    if (!m->fqdn[short_len])
+        sqlite3_bind_text(st, 4, m->fqdn, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        snprintf(owner, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    if (rc == SQLITE_ROW) {
+        snprintf(owner, ownerlen, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(owner_fqdn, fqdnlen, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
@@ -396,11 +455,17 @@ static int check_identity(struct sqlite_store *s, const struct whb_store_report 
     /* A new machine, or a known one under a new name: the name must not belong to another. */
     if (row->found && in->mode == WHB_IDENTITY_MTLS)
         return deny(out, "machine %s is bound to another name than %s", m->machine_id, m->fqdn);
-    if (fqdn_owner(s, m->fqdn, owner, sizeof(owner)))
+    char owner_fqdn[WHB_WIRE_MAX_FQDN + 1];
+    if (name_clash(s, m, owner, sizeof(owner), owner_fqdn, sizeof(owner_fqdn)))
         return WHB_ESTORE;
-    if (owner[0] && strcmp(owner, m->machine_id) != 0)
-        return deny(out, "name %s already belongs to machine %s", m->fqdn, owner);
-    return 0;
+    if (!owner[0])
+        return 0;
+    out->conflict = 1;
+    out->status = WHB_EDENIED;
+    snprintf(out->why, sizeof(out->why),
+             "machine %.64s (%.60s) would shadow machine %.64s (%.60s) in name lookups",
+             m->machine_id, m->fqdn, owner, owner_fqdn);
+    return WHB_EDENIED;
 }
 
 /* Agents stamp events with their own clocks, which may be off by hours: each report says when
@@ -663,6 +728,28 @@ static int touch_machine(struct sqlite_store *s, const struct whb_store_report *
     return run(s, ST_TOUCH_MACHINE);
 }
 
+/* A seq far above the last one stored would make every later report of the boot a duplicate.
+ * The agent skips at most one block of 1000 per restart and spends a few numbers per
+ * interval while it cannot deliver, so the bound grows with the silence and no real agent
+ * reaches it; a new boot counts from 0 since the machine's last report. */
+#define SEQ_JUMP_BASE    1000000u
+#define SEQ_JUMP_PER_SEC 10u
+
+static int seq_jump_too_far(const struct machine_row *row, int same_boot, uint64_t seq,
+                            int64_t now_ms, struct whb_store_result *out)
+{
+    uint64_t last = same_boot ? row->last_seq : 0;
+    int64_t silent_s = now_ms > row->last_seen ? (now_ms - row->last_seen) / 1000 : 0;
+    uint64_t room = SEQ_JUMP_BASE + (uint64_t)silent_s * SEQ_JUMP_PER_SEC;
+    uint64_t bound = last > UINT64_MAX - room ? UINT64_MAX : last + room;
+    if (seq <= bound)
+        return 0;
+    snprintf(out->why, sizeof(out->why),
+             "seq %llu is more than %llu above the last stored seq %llu of this boot",
+             (unsigned long long)seq, (unsigned long long)room, (unsigned long long)last);
+    return 1;
+}
+
 static int sqlite_put_report(struct whb_store *base, const struct whb_store_report *in,
                              struct whb_store_result *out)
 {
@@ -681,6 +768,8 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     /* Agents deliver in order, so a (boot, seq) at or below the last one stored is a resend:
      * keep the newer snapshot, only note that the machine is alive. */
     int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
+    if (row.found && seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
+        return out->status = WHB_EPROTO;
     int back = !row.found || in->now_ms > row.due_at;
     out->duplicate = same_boot && r->seq <= row.last_seq;
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
@@ -738,6 +827,7 @@ static int sqlite_ping(struct whb_store *base)
 
 const struct whb_store_ops whb_store_sqlite = {
     .name = "sqlite",
+    .secure = sqlite_secure,
     .open = sqlite_open,
     .close = sqlite_close,
     .begin = sqlite_begin,
@@ -749,6 +839,7 @@ const struct whb_store_ops whb_store_sqlite = {
     .mark_run = sqlite_mark_run,
     .downtimes = whb_sqlite_downtimes,
     .get_machine = whb_sqlite_get_machine,
+    .find_machines = whb_sqlite_find_machines,
     .get_events = whb_sqlite_get_events,
     .get_gaps = whb_sqlite_get_gaps,
     .peer_group = whb_sqlite_peer_group,

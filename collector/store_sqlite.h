@@ -18,6 +18,8 @@ struct sqlite_store {
 
 /* Read operations (store_read.c). */
 int whb_sqlite_get_machine(struct whb_store *s, const char *host, struct whb_machine_view *out);
+int whb_sqlite_find_machines(struct whb_store *s, const char *host, struct whb_store_match *out,
+                             int max, int *n);
 int whb_sqlite_get_events(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
                           struct whb_hist_event *out, int max, int *n);
 int whb_sqlite_get_gaps(struct whb_store *s, const char *machine_id, struct whb_store_gap *out,

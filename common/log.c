@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -55,6 +56,26 @@ void whb_log_close(void)
 #endif
 }
 
+static void log_emit(enum whb_log_level level, int with_errno, const char *fmt, va_list ap);
+
+static void log_emit_fmt(enum whb_log_level level, const char *fmt, ...) WHB_PRINTF(2, 3);
+
+static void log_emit_fmt(enum whb_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_emit(level, 0, fmt, ap);
+    va_end(ap);
+}
+
+static void log_emit_line(enum whb_log_level level, const char *line, unsigned suppressed)
+{
+    if (suppressed)
+        log_emit_fmt(level, "%s (and %u more like it, not logged)", line, suppressed);
+    else
+        log_emit_fmt(level, "%s", line);
+}
+
 static void log_emit(enum whb_log_level level, int with_errno, const char *fmt, va_list ap)
 {
     static const char *const tags[] = {"error", "warning", "info", "debug"};
@@ -85,6 +106,67 @@ static void log_emit(enum whb_log_level level, int with_errno, const char *fmt, 
 #endif
     fprintf(stderr, "%s: %s: %s\n", log_conf.ident, tags[level], line);
     errno = saved;
+}
+
+/* Rate limits, one per call site (keyed by its format string). A full table recycles the
+ * quietest entry; a spin lock is enough, since a line is written at most a few times a second. */
+#define RATE_SITES 32
+
+static struct {
+    atomic_flag busy;
+    struct rate_site {
+        const char *fmt;
+        time_t window;
+        unsigned written, suppressed;
+    } sites[RATE_SITES];
+} rate = {ATOMIC_FLAG_INIT, {{0}}};
+
+/* Returns 1 when the line may be written; *suppressed is how many were held back before it. */
+static int rate_allow(const char *fmt, unsigned *suppressed)
+{
+    time_t now = time(NULL), window = now - now % WHB_LOG_WINDOW_S;
+    int allow;
+    while (atomic_flag_test_and_set_explicit(&rate.busy, memory_order_acquire))
+        ;
+    struct rate_site *site = NULL, *oldest = &rate.sites[0];
+    for (int i = 0; i < RATE_SITES && !site; i++) {
+        if (rate.sites[i].fmt == fmt)
+            site = &rate.sites[i];
+        else if (rate.sites[i].window < oldest->window)
+            oldest = &rate.sites[i];
+    }
+    if (!site) {
+        site = oldest;
+        *site = (struct rate_site){fmt, window, 0, 0};
+    }
+    if (site->window != window) {
+        site->window = window;
+        site->written = 0;
+    }
+    *suppressed = 0;
+    allow = site->written < WHB_LOG_BURST;
+    if (allow) {
+        site->written++;
+        *suppressed = site->suppressed;
+        site->suppressed = 0;
+    } else {
+        site->suppressed++;
+    }
+    atomic_flag_clear_explicit(&rate.busy, memory_order_release);
+    return allow;
+}
+
+void whb_log_limited(enum whb_log_level level, const char *fmt, ...)
+{
+    unsigned suppressed;
+    char line[1024];
+    va_list ap;
+    if (level > log_conf.level || !rate_allow(fmt, &suppressed))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    log_emit_line(level, line, suppressed);
 }
 
 #define WHB_LOG_FN_(fn, level, with_errno)                                                         \

@@ -21,4 +21,11 @@ void whb_log_warnx(const char *fmt, ...) WHB_PRINTF(1, 2);
 void whb_log_info(const char *fmt, ...) WHB_PRINTF(1, 2);
 void whb_log_debug(const char *fmt, ...) WHB_PRINTF(1, 2);
 
+/* For lines a peer can cause (audits, refusals, accept errors): each call site, told apart by
+ * its format string, writes at most WHB_LOG_BURST lines per WHB_LOG_WINDOW_S seconds; the
+ * next line written says how many were held back. fmt must be a string literal. */
+#define WHB_LOG_BURST    10
+#define WHB_LOG_WINDOW_S 10
+void whb_log_limited(enum whb_log_level level, const char *fmt, ...) WHB_PRINTF(2, 3);
+
 #endif

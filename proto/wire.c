@@ -22,17 +22,25 @@ static int fail(char *why, size_t whylen, const char *fmt, ...)
     return WHB_EPROTO;
 }
 
-int whb_wire_text_ok(const char *s, size_t max)
+/* C1 controls and the bidi embeddings, overrides and isolates: a terminal acts on them or
+ * shows text in another order than it was written (Trojan Source). */
+static int terminal_unsafe(unsigned cp)
+{
+    return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int whb_wire_text_check(const char *s, size_t max)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = 0;
 
     if (!s)
-        return 1;
+        return WHB_TEXT_OK;
     while (*p) {
         unsigned c = *p, extra, cp;
         if (c < 0x20 || c == 0x7f)
-            return 0;
+            return WHB_TEXT_CONTROL;
         if (c < 0x80) {
             extra = 0;
             cp = c;
@@ -46,23 +54,30 @@ int whb_wire_text_ok(const char *s, size_t max)
             extra = 3;
             cp = c & 0x07;
         } else {
-            return 0;
+            return WHB_TEXT_INVALID;
         }
         for (unsigned i = 1; i <= extra; i++) {
             if ((p[i] & 0xc0) != 0x80)
-                return 0;
+                return WHB_TEXT_INVALID;
             cp = (cp << 6) | (p[i] & 0x3f);
         }
         /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
         if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
             (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
+            return WHB_TEXT_INVALID;
+        if (terminal_unsafe(cp))
+            return WHB_TEXT_CONTROL;
         p += extra + 1;
         n += extra + 1;
         if (n > max)
-            return 0;
+            return WHB_TEXT_TOO_LONG;
     }
-    return 1;
+    return WHB_TEXT_OK;
+}
+
+int whb_wire_text_ok(const char *s, size_t max)
+{
+    return whb_wire_text_check(s, max) == WHB_TEXT_OK;
 }
 
 int whb_wire_hostname_ok(const char *s)
@@ -80,6 +95,28 @@ int whb_wire_hostname_ok(const char *s)
     return s[0] != '.' && s[0] != '-';
 }
 
+int whb_wire_hostname_canon(char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n > 1 && s[n - 1] == '.')
+        s[--n] = '\0';
+    if (!whb_wire_hostname_ok(s))
+        return WHB_EPROTO;
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (s[i] >= 'A' && s[i] <= 'Z')
+            s[i] = (char)(s[i] + 32);
+        if (s[i] == '.' || s[i] == '\0') {
+            if (label == 0 || label > 63)
+                return WHB_EPROTO;
+            label = 0;
+        } else if (label++ == 0 && s[i] == '-') {
+            return WHB_EPROTO;
+        }
+    }
+    return 0;
+}
+
 static int id_ok(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
@@ -95,10 +132,24 @@ static int id_ok(const char *s)
     return 1;
 }
 
+static int text_field(const char *field, const char *what, char *why, size_t whylen)
+{
+    switch (whb_wire_text_check(field, WHB_WIRE_MAX_TEXT)) {
+    case WHB_TEXT_OK:
+        return 0;
+    case WHB_TEXT_CONTROL:
+        return fail(why, whylen, "%s contains a control or bidi override character", what);
+    case WHB_TEXT_TOO_LONG:
+        return fail(why, whylen, "%s is longer than %d bytes", what, WHB_WIRE_MAX_TEXT);
+    default:
+        return fail(why, whylen, "%s is not valid UTF-8", what);
+    }
+}
+
 #define CHECK_TEXT(field, what)                                                                    \
     do {                                                                                           \
-        if (!whb_wire_text_ok((field), WHB_WIRE_MAX_TEXT))                                         \
-            return fail(why, whylen, "%s is not short UTF-8 text", (what));                        \
+        if (text_field((field), (what), why, whylen))                                              \
+            return WHB_EPROTO;                                                                     \
     } while (0)
 
 static int validate_adapter(const whb_adapter *a, size_t idx, char *why, size_t whylen)
@@ -133,6 +184,8 @@ int whb_wire_event_validate(const whb_event *e, char *why, size_t whylen)
         return fail(why, whylen, "event %llu has no valid kind", (unsigned long long)e->seq);
     if (e->seq == 0)
         return fail(why, whylen, "event without seq");
+    if (e->seq > INT64_MAX)
+        return fail(why, whylen, "event seq %llu out of range", (unsigned long long)e->seq);
     if (e->at_ms <= 0)
         return fail(why, whylen, "event %llu has no time", (unsigned long long)e->seq);
     if (e->boot_id && e->boot_id[0] && !id_ok(e->boot_id))
@@ -159,6 +212,9 @@ int whb_wire_report_validate(const whb_report *r, char *why, size_t whylen)
         return fail(why, whylen, "boot_id missing or malformed");
     if (r->seq == 0)
         return fail(why, whylen, "seq missing");
+    /* Stored as SQLite's signed 64-bit integer; no agent counts that far. */
+    if (r->seq > INT64_MAX)
+        return fail(why, whylen, "seq %llu out of range", (unsigned long long)r->seq);
     if (r->sent_at_ms <= 0)
         return fail(why, whylen, "sent_at_ms missing");
     if (r->interval_s == 0 || r->interval_s > WHB_WIRE_MAX_INTERVAL_S)
@@ -222,6 +278,11 @@ int whb_wire_report_unpack(const uint8_t *buf, size_t len, whb_report **out, cha
     if (!r)
         return fail(why, whylen, "body is not a protobuf Report");
     strip_unknown(&r->base);
+    /* One spelling per machine name, so that lookups cannot be shadowed by case or a dot. */
+    if (r->machine && r->machine->fqdn && whb_wire_hostname_canon(r->machine->fqdn)) {
+        whb__v1__report__free_unpacked(r, NULL);
+        return fail(why, whylen, "fqdn missing or malformed");
+    }
     if (whb_wire_report_validate(r, why, whylen)) {
         whb__v1__report__free_unpacked(r, NULL);
         return WHB_EPROTO;

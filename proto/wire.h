@@ -53,11 +53,26 @@ uint8_t *whb_wire_event_pack(const whb_event *event, size_t *len);
 void whb_wire_event_free(whb_event *event);
 int whb_wire_event_validate(const whb_event *event, char *why, size_t whylen);
 
-/* True when s is valid UTF-8 of at most max bytes with no control characters. */
+/* What whb_wire_text_check finds wrong with a string. */
+enum whb_wire_text {
+    WHB_TEXT_OK = 0,
+    WHB_TEXT_CONTROL, /* C0, DEL, C1 (U+0080..U+009F) or bidi U+202A..202E, U+2066..2069 */
+    WHB_TEXT_INVALID, /* not UTF-8 (overlong, surrogate, truncated...) */
+    WHB_TEXT_TOO_LONG,
+};
+
+/* Checks that s is valid UTF-8 of at most max bytes that a terminal shows as written. */
+int whb_wire_text_check(const char *s, size_t max);
+
+/* True when whb_wire_text_check finds nothing wrong. */
 int whb_wire_text_ok(const char *s, size_t max);
 
 /* True when s is a plausible host name: letters, digits, '-', '.', '_', 1..253 bytes. */
 int whb_wire_hostname_ok(const char *s);
+
+/* Makes s the canonical form of a host name in place: lower case, no trailing dot. Returns
+ * WHB_EPROTO when it is not a host name (empty label, label over 63 bytes, leading '-'). */
+int whb_wire_hostname_canon(char *s);
 
 /* Stable lower-case name of an event kind ("carrier_lost"); "unknown" when not known. */
 const char *whb_wire_event_kind_name(int kind);

@@ -86,8 +86,13 @@ int collector_start(struct collector_proc *c, const char *dir, int tls, const ch
     } else {
         argv[n++] = "--plain-http";
     }
-    for (int i = 0; flags && flags[i] && n < 62; i++)
-        argv[n++] = flags[i];
+    for (int i = 0; flags && flags[i] && n < 62; i++) {
+        /* Every address of the host, IPv6 and IPv4-mapped, on the chosen port. */
+        if (!strcmp(flags[i], HARNESS_LISTEN_ANY))
+            snprintf(listen, sizeof(listen), "[::]:%u", c->port);
+        else
+            argv[n++] = flags[i];
+    }
     argv[n] = NULL;
 
     c->pid = fork();

@@ -21,7 +21,9 @@ struct collector_proc {
 int harness_mkdir(char *out, size_t len);
 
 /* Starts the collector with the given extra flags (NULL-terminated) on a free loopback port
- * and waits, at most 10 s, until /healthz answers. */
+ * and waits, at most 10 s, until /healthz answers. The flag HARNESS_LISTEN_ANY makes it listen
+ * on [::] (all addresses) on that port instead. */
+#define HARNESS_LISTEN_ANY "@listen-any"
 int collector_start(struct collector_proc *c, const char *dir, int tls, const char *const *flags);
 
 /* Sends sig and waits for the process (bounded: SIGKILL after 10 s). */

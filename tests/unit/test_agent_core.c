@@ -594,9 +594,33 @@ static void lldp_neighbour_goes_with_the_link(void **state)
     assert_string_equal(out.port_id, "");
 }
 
+/* Names from the OS and from switches go out as they are only when the collector would take
+ * them: a renamed adapter with a bidi override must not silence the machine (every report
+ * refused with 400). */
+static void state_texts_are_made_sendable(void **state)
+{
+    (void)state;
+    struct whb_state s;
+    memset(&s, 0, sizeof(s));
+    s.n_adapters = 1;
+    snprintf(s.adapters[0].name, sizeof(s.adapters[0].name),
+             "LAN \xe2\x80\xae"
+             "1");
+    snprintf(s.adapters[0].wifi.ssid, sizeof(s.adapters[0].wifi.ssid), "Corp\xc2\x85");
+    snprintf(s.adapters[0].lldp.system_name, sizeof(s.adapters[0].lldp.system_name),
+             "sw\x1b"
+             "[31m-1\xff");
+    whb_state_clean(&s);
+    assert_string_equal(s.adapters[0].name, "LAN ?1");
+    assert_string_equal(s.adapters[0].wifi.ssid, "Corp?");
+    assert_null(strchr(s.adapters[0].lldp.system_name, 0x1b));
+    assert_null(strchr(s.adapters[0].lldp.system_name, (char)0xff));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(state_texts_are_made_sendable),
         cmocka_unit_test_setup_teardown(spool_keeps_order_and_drops_only_acked, setup, teardown),
         cmocka_unit_test_setup_teardown(torn_tail_is_cut_not_fatal, setup, teardown),
         cmocka_unit_test_setup_teardown(damaged_record_costs_only_itself, setup, teardown),

@@ -115,7 +115,8 @@ static void a_name_cannot_be_taken_by_another_machine(void **state)
     /* Machine 2, enrolled with its own key, claims machine 1's name. */
     b->machine.fqdn = "PC-1.corp.example";
     assert_int_equal(put(f->store, b, 0xbb, 1, 1000, &res), WHB_EDENIED);
-    assert_non_null(strstr(res.why, "already belongs to machine m-1"));
+    assert_non_null(strstr(res.why, "would shadow machine m-1 (pc-1.corp.example)"));
+    assert_true(res.conflict);
     /* Under its own name it is fine, and a rename to a free name is allowed with its key. */
     b->machine.fqdn = b->fqdn;
     assert_int_equal(put(f->store, b, 0xbb, 1, 1000, &res), 0);
@@ -124,6 +125,106 @@ static void a_name_cannot_be_taken_by_another_machine(void **state)
     assert_int_equal(put(f->store, b, 0xbb, 0, 1000, &res), 0);
     sample_free(a);
     sample_free(b);
+}
+
+/* Lookups try FQDN, id and short name: an id or name that another machine answers to would
+ * let a newcomer answer for it (pc-7 enrolled as id "pc-7" beside pc-7.corp.example). */
+static void an_id_or_name_cannot_shadow_another_machine(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *a = sample_new(7, 1, 0), *b = sample_new(8, 1, 0);
+    assert_int_equal(put(f->store, a, 0xaa, 1, 1000, &res), 0);
+    /* An id equal to machine 7's short name. */
+    b->machine.machine_id = "pc-7";
+    b->machine.fqdn = "evil.corp.example";
+    assert_int_equal(put(f->store, b, 0xbb, 1, 1000, &res), WHB_EDENIED);
+    assert_true(res.conflict);
+    assert_non_null(strstr(res.why, "machine pc-7 (evil.corp.example) would shadow machine m-7"));
+    /* A single-label name equal to machine 7's id, or to its short name. */
+    b->machine.machine_id = b->id;
+    b->machine.fqdn = "m-7";
+    assert_int_equal(put(f->store, b, 0xbb, 1, 1000, &res), WHB_EDENIED);
+    assert_true(res.conflict);
+    b->machine.fqdn = "pc-7";
+    assert_int_equal(put(f->store, b, 0xbb, 1, 1000, &res), WHB_EDENIED);
+    /* An FQDN whose short name is machine 7's id. */
+    b->machine.fqdn = "m-7.other.example";
+    assert_int_equal(put(f->store, b, 0xbb, 1, 1000, &res), WHB_EDENIED);
+    /* Nothing of machine 8 was stored; under its own names it enrolls. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines"), 1);
+    b->machine.fqdn = b->fqdn;
+    assert_int_equal(put(f->store, b, 0xbb, 1, 1000, &res), 0);
+    assert_false(res.conflict);
+    /* Machine 7 keeps reporting under its name. */
+    a->report.seq = 2;
+    assert_int_equal(put(f->store, a, 0xaa, 0, 2000, &res), 0);
+    sample_free(a);
+    sample_free(b);
+}
+
+/* A database from before canonical names may hold clashing rows: a lookup then lists every
+ * machine that answers to the name instead of picking one. */
+static void ambiguous_lookup_lists_the_machines(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *a = sample_new(7, 1, 0);
+    assert_int_equal(put(f->store, a, 0xaa, 1, 1000, &res), 0);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO machines(machine_id, fqdn, first_seen, last_seen,"
+                                  " interval_s, due_at, boot_id, last_seq) VALUES('pc-7',"
+                                  " 'pc-7.corp.example.', 1, 1, 60, 1, 'b', 1)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    struct whb_machine_view m;
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-7", &m), WHB_EINVAL);
+    struct whb_store_match found[WHB_STORE_MATCH_MAX];
+    int n = 0;
+    assert_int_equal(f->store->ops->find_machines(f->store, "pc-7", found, WHB_STORE_MATCH_MAX, &n),
+                     0);
+    assert_int_equal(n, 2);
+    assert_true((!strcmp(found[0].machine_id, "m-7") && !strcmp(found[1].machine_id, "pc-7")) ||
+                (!strcmp(found[1].machine_id, "m-7") && !strcmp(found[0].machine_id, "pc-7")));
+    /* The FQDN, with or without the trailing dot, and the id are not ambiguous. */
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-7.corp.example", &m), 0);
+    assert_string_equal(m.machine_id, "m-7");
+    assert_int_equal(f->store->ops->get_machine(f->store, "PC-7.corp.example.", &m), 0);
+    assert_string_equal(m.machine_id, "m-7");
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-7", &m), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "nobody", &m), WHB_ENOTFOUND);
+    sample_free(a);
+}
+
+/* seq 2^63-1 would make every later report of the boot a duplicate. */
+static void a_seq_jump_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *s = sample_new(9, 5, 0);
+    assert_int_equal(put(f->store, s, 0xaa, 1, 1000, &res), 0);
+    s->report.seq = INT64_MAX;
+    assert_int_equal(put(f->store, s, 0xaa, 0, 2000, &res), WHB_EPROTO);
+    assert_string_equal(res.why, "seq 9223372036854775807 is more than 1000010 above the last "
+                                 "stored seq 5 of this boot");
+    assert_int_equal(count(f->path, "SELECT last_seq FROM machines"), 5);
+    /* A restarted agent skips the rest of its block of 1000: fine. */
+    s->report.seq = 5 + 999 * 3;
+    assert_int_equal(put(f->store, s, 0xaa, 0, 3000, &res), 0);
+    assert_false(res.duplicate);
+    /* The bound grows with the silence: a day offline allows 864,000 more. */
+    s->report.seq = 2002 + 1000000 + 800000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, 3000 + 86400000LL, &res), 0);
+    /* A new boot counts from 0, with the same bound. */
+    s->boot[0] = 'B';
+    s->report.seq = 2000000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, 3000 + 86400000LL + 1000, &res), WHB_EPROTO);
+    s->report.seq = 3;
+    assert_int_equal(put(f->store, s, 0xaa, 0, 3000 + 86400000LL + 1000, &res), 0);
+    sample_free(s);
 }
 
 static void mtls_machine_cannot_change_name(void **state)
@@ -481,6 +582,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(first_report_binds_key_then_other_keys_are_denied, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_name_cannot_be_taken_by_another_machine, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_id_or_name_cannot_shadow_another_machine, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(ambiguous_lookup_lists_the_machines, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_seq_jump_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(mtls_machine_cannot_change_name, setup, teardown),
         cmocka_unit_test_setup_teardown(same_boot_and_seq_is_stored_once, setup, teardown),
         cmocka_unit_test_setup_teardown(due_index_finds_silent_machines, setup, teardown),

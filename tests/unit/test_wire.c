@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,7 +94,7 @@ static void bad_text_is_refused(void **state)
     struct sample *s = sample_new(1, 1, 1);
     s->adapter.name = "eth\n0";
     assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
-    assert_string_equal(why, "adapter name is not short UTF-8 text");
+    assert_string_equal(why, "adapter name contains a control or bidi override character");
     s->adapter.name = "eth0";
     s->events[0].detail = "\xc0\xaf overlong";
     assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
@@ -114,6 +115,108 @@ static void text_check_bounds(void **state)
     assert_false(whb_wire_text_ok("\xed\xa0\x80", 16)); /* a UTF-16 surrogate */
     assert_false(whb_wire_text_ok("\xe2\x80", 16));     /* truncated sequence */
     assert_true(whb_wire_text_ok("K\xc3\xb6ln", 16));
+}
+
+/* What a terminal would act on or reorder is refused in every text field, with the field named. */
+static void terminal_controls_are_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "a\xc2\x80z",     /* U+0080, first C1 control */
+        "a\xc2\x9b[2Jz",  /* U+009B, CSI: clears the screen */
+        "a\xc2\x9fz",     /* U+009F, last C1 control */
+        "a\xe2\x80\xaaz", /* U+202A LRE */
+        "a\xe2\x80\xaez", /* U+202E RLO */
+        "a\xe2\x81\xa6z", /* U+2066 LRI */
+        "a\xe2\x81\xa9z", /* U+2069 PDI */
+    };
+    static const char *const good[] = {
+        "a\xc2\xa0z",     /* U+00A0, just past C1 */
+        "a\xe2\x80\xa9z", /* U+2029, just before LRE */
+        "a\xe2\x80\xafz", /* U+202F, just after RLO */
+        "a\xe2\x81\xa5z", /* U+2065, just before LRI */
+        "a\xe2\x81\xaaz", /* U+206A, just after PDI */
+    };
+    char why[128];
+    struct sample *s = sample_new(1, 1, 1);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(whb_wire_text_check(bad[i], 64), WHB_TEXT_CONTROL);
+        s->events[0].detail = (char *)bad[i];
+        assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+        assert_string_equal(why, "event detail contains a control or bidi override character");
+    }
+    s->events[0].detail = "ok";
+    s->machine.os = (char *)bad[4];
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "os contains a control or bidi override character");
+    s->machine.os = "Windows";
+    s->lldp.system_name = (char *)bad[1];
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "lldp system_name contains a control or bidi override character");
+    s->lldp.system_name = "sw-1";
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        assert_int_equal(whb_wire_text_check(good[i], 64), WHB_TEXT_OK);
+        s->events[0].detail = (char *)good[i];
+        assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+    }
+    assert_int_equal(whb_wire_text_check("\xc0\xaf", 64), WHB_TEXT_INVALID);
+    assert_int_equal(whb_wire_text_check("abcdef", 3), WHB_TEXT_TOO_LONG);
+    sample_free(s);
+}
+
+/* Host names have one spelling: case and a trailing dot cannot make a second machine. */
+static void host_names_are_canonical(void **state)
+{
+    (void)state;
+    char name[80];
+    snprintf(name, sizeof(name), "PC-7.Corp.Example.");
+    assert_int_equal(whb_wire_hostname_canon(name), 0);
+    assert_string_equal(name, "pc-7.corp.example");
+    static const char *const bad[] = {"pc-7..corp", ".pc-7", "pc-7.-corp",  "-pc",
+                                      "",           ".",     "pc-7.corp..", "pc 7"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(name, sizeof(name), "%s", bad[i]);
+        assert_int_equal(whb_wire_hostname_canon(name), WHB_EPROTO);
+    }
+    char label[80];
+    memset(label, 'a', 64);
+    label[64] = '\0';
+    assert_int_equal(whb_wire_hostname_canon(label), WHB_EPROTO);
+    label[63] = '\0';
+    assert_int_equal(whb_wire_hostname_canon(label), 0);
+
+    /* A report names its machine canonically after decoding. */
+    struct sample *s = sample_new(7, 1, 0);
+    s->machine.fqdn = "PC-7.CORP.EXAMPLE.";
+    size_t len;
+    uint8_t *buf = sample_pack(s, &len);
+    whb_report *r = NULL;
+    char why[128];
+    assert_int_equal(whb_wire_report_unpack(buf, len, &r, why, sizeof(why)), 0);
+    assert_string_equal(r->machine->fqdn, "pc-7.corp.example");
+    whb_wire_report_free(r);
+    free(buf);
+    s->machine.fqdn = "pc-7..corp.example";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "fqdn missing or malformed");
+    sample_free(s);
+}
+
+/* SQLite keeps signed 64-bit integers: 2^64-1 would come back as -1. */
+static void seq_beyond_int64_is_refused(void **state)
+{
+    (void)state;
+    char why[128];
+    struct sample *s = sample_new(1, 1, 1);
+    s->report.seq = UINT64_MAX;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "seq 18446744073709551615 out of range");
+    s->report.seq = INT64_MAX;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+    s->events[0].seq = (uint64_t)INT64_MAX + 1;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "event seq 9223372036854775808 out of range");
+    sample_free(s);
 }
 
 static void too_many_events_are_refused(void **state)
@@ -205,6 +308,9 @@ int main(void)
         cmocka_unit_test(missing_fields_are_named),
         cmocka_unit_test(bad_text_is_refused),
         cmocka_unit_test(text_check_bounds),
+        cmocka_unit_test(terminal_controls_are_refused),
+        cmocka_unit_test(host_names_are_canonical),
+        cmocka_unit_test(seq_beyond_int64_is_refused),
         cmocka_unit_test(too_many_events_are_refused),
         cmocka_unit_test(older_and_newer_schema_versions_are_accepted),
         cmocka_unit_test(ack_round_trips),

@@ -1,0 +1,24 @@
+/* The collector's connections: admission against the connection cap and per-source share, a
+ * deadline for each whole request (headers and body, not reset by every byte that trickles
+ * in), and pausing accept() when file descriptors run out instead of spinning on it. */
+#ifndef WHB_CONNS_H
+#define WHB_CONNS_H
+
+#include <stddef.h>
+
+struct whb_server;
+struct whb_conns;
+struct evhttp_bound_socket;
+struct evhttp_request;
+
+/* Hooks srv->http (its bufferevent callback) and the bound socket's listener. */
+int whb_conns_start(struct whb_server *srv, struct evhttp_bound_socket *bound,
+                    struct whb_conns **out, char *why, size_t whylen);
+
+/* A complete request arrived: its deadline stops until the answer is sent. */
+void whb_conns_request(struct whb_conns *c, struct evhttp_request *req);
+
+/* After evhttp_free (which closes every connection through the hooks). */
+void whb_conns_free(struct whb_conns *c);
+
+#endif
