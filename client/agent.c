@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "encode.h"
 #include "error.h"
+#include "event_log.h"
 #include "fs.h"
 #include "log.h"
 #include "persist.h"
@@ -71,7 +72,7 @@ static void record(struct whb_agent *a, const struct whb_agent_event *ev, int sy
     whb_event w;
     uint64_t seq = whb_persist_next_seq(a->persist);
     whb_encode_event(ev, a->id.boot_id, seq, now_mono(a), &w);
-    int rc = whb_spool_append(a->spool, &w, sync);
+    int rc = whb_event_log_spool(a->cfg.event_log, a->spool, &w, sync);
     if (rc && w.kind != WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT)
         whb_log_warnx("spool: could not keep a %s event: %s", whb_wire_event_kind_name(w.kind),
                       whb_strerror(rc));
