@@ -12,7 +12,9 @@
 #
 # Usage: run.sh BUILD_DIR. Env: SOAK_SECONDS (fault time, default 150; 900 for the benchmark
 # run), SOAK_AGENTS (4), SOAK_SEED (printed; set it to replay a schedule), SOAK_DRAIN (bounded
-# wait for the agents to deliver after the faults, default 90), SOAK_KEEP=1 keeps $W.
+# wait for the agents to deliver after the faults, default 90), SOAK_KEEP=1 keeps $W,
+# SOAK_FAULTS (a subset of the fault types below, space-separated; default all),
+# SOAK_FAULT_MAX (longest fault in seconds; 6 below SOAK_SECONDS=180, else 15).
 set -u
 build=${1:?usage: run.sh BUILD_DIR}
 BIN=$(cd "$build" && pwd)/bin
@@ -175,12 +177,21 @@ mark() { # start|end NUM TEXT
 : >"$W/marks"
 RANDOM=$SEED
 pick() { echo $((1 + RANDOM % AGENTS)); }
-span() { echo $(($1 + RANDOM % ($2 - $1 + 1))); } # lo hi
+# Short soaks (tests/run.sh) keep each fault at most 6 s so that every type runs at least once.
+FAULT_MAX=${SOAK_FAULT_MAX:-$([ "$SECONDS_FAULTS" -lt 180 ] && echo 6 || echo 15)}
+span() { # lo hi: seconds, bounded by FAULT_MAX
+    local lo=$1 hi=$2
+    [ "$hi" -gt "$FAULT_MAX" ] && hi=$FAULT_MAX
+    [ "$lo" -gt "$hi" ] && lo=$hi
+    echo $((lo + RANDOM % (hi - lo + 1)))
+}
 nft_loss() { # N PERCENT | N off
     if [ "$2" = off ]; then nsx c$1 nft delete table inet whbsk 2>/dev/null; return 0; fi
+    local rule=(numgen random mod 100 '<' "$2")
+    [ "$2" -ge 100 ] && rule=()
     nsx c$1 nft add table inet whbsk &&
         nsx c$1 nft add chain inet whbsk out '{ type filter hook output priority 0; }' &&
-        nsx c$1 nft add rule inet whbsk out ip daddr 10.77.0.1 numgen random mod 100 '<' "$2" drop
+        nsx c$1 nft add rule inet whbsk out ip daddr 10.77.0.1 "${rule[@]}" drop
 }
 NUM=0
 fault() { # type
@@ -230,9 +241,14 @@ fault() { # type
     esac
     mark end $NUM "$text"
 }
-TYPES=(collector_kill partition loss disk_full agent_kill clock_jump empty200 garbage200 e500
-    truncated stall slow)
+ALL_TYPES="collector_kill partition loss disk_full agent_kill clock_jump empty200 garbage200 e500
+    truncated stall slow"
+read -r -a TYPES <<<"$(echo ${SOAK_FAULTS:-$ALL_TYPES})"
+for t in "${TYPES[@]}"; do
+    case " $(echo $ALL_TYPES) " in *" $t "*) ;; *) echo "soak: unknown fault '$t' (known: $(echo $ALL_TYPES))" >&2; exit 2 ;; esac
+done
 say "soak: $AGENTS agents, faults for ${SECONDS_FAULTS}s, seed $SEED (SOAK_SEED=$SEED replays it)"
+say "fault types: ${TYPES[*]}"
 sleep 5
 START=$SECONDS
 while [ $((SECONDS - START)) -lt "$SECONDS_FAULTS" ]; do
