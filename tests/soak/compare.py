@@ -146,6 +146,16 @@ for i in range(1, agents + 1):
         src.append((index, f[0], int(f[1]), f[2]))
     records = spooled(f"{work}/c{i}/spool")
     left = {(r[0], r[1]) for r in records}
+    # The first record the agent's own reader refuses: everything from it on never goes out.
+    poison = next((r[3] for r in records if r[4] is not None), None)
+    offset = {(r[0], r[1]): r[3] for r in records}
+
+    def spool_why(key):
+        if key not in left:
+            return "not in the collector's database"
+        if poison is not None and offset[key] >= poison:
+            return f"stuck in the spool behind a record its reader refuses (offset {poison})"
+        return "still in the spool at the end"
     for b, sq, k, off, bad in records:
         if bad is not None and len(evidence) < 40:
             evidence.append(f"  c{i} spool offset {off}: {k} seq {sq} has a detail the agent's own reader "
@@ -170,8 +180,7 @@ for i in range(1, agents + 1):
             missing_hb.append((index, boot, seq))
             continue
         lost += 1
-        why = "still in the spool at the end" if key in left else (
-            f"stored as {got[0]}" if got else "not in the collector's database")
+        why = f"stored as {got[0]}" if got else spool_why(key)
         lost_by[(kind, fault_at(i, index), why)] += 1
         if len(examples) < 25:
             examples.append(f"  LOST c{i} {boot[:8]} seq {seq} {kind}: {why} [created during {fault_at(i, index)}]")
@@ -181,7 +190,7 @@ for i in range(1, agents + 1):
     for index, boot, seq in missing_hb[d:]:
         lost += 1
         key = (boot, seq)
-        why = "still in the spool at the end" if key in left else "not in the collector's database"
+        why = spool_why(key)
         lost_by[("heartbeat", fault_at(i, index), why)] += 1
         if len(examples) < 25:
             examples.append(f"  LOST c{i} {boot[:8]} seq {seq} heartbeat: {why} [created during {fault_at(i, index)}]")
@@ -228,8 +237,13 @@ print(f"delivered             {deliv}  (rows in the collector's events table: {r
 print(f"heartbeats dropped by design (spool full, client/spool.c): {design}")
 print(f"events refused by a spool full of events: {refused_total}")
 print(f"LOST                  {lost}")
-for (kind, fault, why), n in sorted(lost_by.items(), key=lambda x: -x[1]):
-    print(f"  {n:5d} {kind}: {why}; created during {fault}")
+# One line per (cause, fault at creation), the kinds in it counted.
+groups = collections.defaultdict(collections.Counter)
+for (kind, fault, why), n in lost_by.items():
+    groups[(why, fault)][kind] += n
+for (why, fault), kinds in sorted(groups.items(), key=lambda x: -sum(x[1].values())):
+    print(f"  {sum(kinds.values()):5d} {why}; created during {fault} "
+          f"({', '.join(f'{k} {n}' for k, n in kinds.most_common())})")
 print(f"DUPLICATED            {dup}")
 print(f"max delivery delay after a fault ended: {max_delay / 1000:.1f} s ({max_delay_at or '-'})")
 if malformed:
