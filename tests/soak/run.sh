@@ -176,14 +176,16 @@ mark() { # start|end NUM TEXT
 }
 : >"$W/marks"
 RANDOM=$SEED
-pick() { echo $((1 + RANDOM % AGENTS)); }
+# pick and span set R instead of printing it: a $(...) subshell would not advance the seeded
+# RANDOM of this shell (bash reseeds subshells), and the schedule would not replay.
+pick() { R=$((1 + RANDOM % AGENTS)); }
 # Short soaks (tests/run.sh) keep each fault at most 6 s so that every type runs at least once.
 FAULT_MAX=${SOAK_FAULT_MAX:-$([ "$SECONDS_FAULTS" -lt 180 ] && echo 6 || echo 15)}
 span() { # lo hi: seconds, bounded by FAULT_MAX
     local lo=$1 hi=$2
     [ "$hi" -gt "$FAULT_MAX" ] && hi=$FAULT_MAX
     [ "$lo" -gt "$hi" ] && lo=$hi
-    echo $((lo + RANDOM % (hi - lo + 1)))
+    R=$((lo + RANDOM % (hi - lo + 1)))
 }
 nft_loss() { # N PERCENT | N off
     if [ "$2" = off ]; then nsx c$1 nft delete table inet whbsk 2>/dev/null; return 0; fi
@@ -199,34 +201,34 @@ fault() { # type
     NUM=$((NUM + 1))
     case $t in
     collector_kill)
-        d=$(span 2 8); text="collector kill -9, restarted after ${d}s"
+        span 2 8; d=$R; text="collector kill -9, restarted after ${d}s"
         say "#$NUM $text"; mark start $NUM "$text"
         kill -9 "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null
         sleep "$d"; start_collector ;;
     partition)
-        k=$(pick); d=$(span 5 15); text="partition: v$k (c$k's switch port) down for ${d}s"
+        pick; k=$R; span 5 15; d=$R; text="partition: v$k (c$k's switch port) down for ${d}s"
         say "#$NUM $text"; mark start $NUM "$text"
         nsx srv ip link set v$k down; sleep "$d"; nsx srv ip link set v$k up ;;
     loss)
-        k=$(pick); d=$(span 8 15); local pct=$((30 + RANDOM % 71))
+        pick; k=$R; span 8 15; d=$R; local pct=$((30 + RANDOM % 71))
         text="packet loss ${pct}% c$k -> collector (nftables) for ${d}s"
         say "#$NUM $text"; mark start $NUM "$text"
         nft_loss "$k" "$pct" || say "   nftables refused the rule"
         sleep "$d"; nft_loss "$k" off ;;
     disk_full)
-        d=$(span 6 15); text="collector's database disk full for ${d}s"
+        span 6 15; d=$R; text="collector's database disk full for ${d}s"
         say "#$NUM $text"; mark start $NUM "$text"
         dd if=/dev/zero of="$W/dbfs/fill" bs=64k 2>/dev/null
         sleep "$d"; rm -f "$W/dbfs/fill" ;;
     agent_kill)
-        k=$(pick); d=$(span 3 6)
+        pick; k=$R; span 3 6; d=$R
         text="agent c$k cut off, kill -9 after ${d}s while it spools, restarted"
         say "#$NUM $text"; mark start $NUM "$text"
         nft_loss "$k" 100; sleep "$d"
         kill -9 "$(agent_pid $k)"; sleep 1; rm -f "$W/c$k.pid"; start_agent "$k"
-        sleep "$(span 2 5)"; nft_loss "$k" off ;;
+        span 2 5; sleep "$R"; nft_loss "$k" off ;;
     clock_jump)
-        k=$(pick); d=$(span 5 10)
+        pick; k=$R; span 5 10; d=$R
         if [ $faketime_ok != 1 ]; then say "#$NUM clock jump SKIPPED: libfaketime missing"; return; fi
         text="c$k wall clock +1h for ${d}s, then back (-1h), later -45s for ${d}s"
         say "#$NUM $text"; mark start $NUM "$text"
@@ -235,7 +237,7 @@ fault() { # type
         echo "-45" >"$W/clock-c$k"; sleep "$d"
         echo "+0" >"$W/clock-c$k" ;;
     empty200 | garbage200 | e500 | truncated | stall | slow)
-        d=$(span 6 12); text="hostile proxy: $t for ${d}s"
+        span 6 12; d=$R; text="hostile proxy: $t for ${d}s"
         say "#$NUM $text"; mark start $NUM "$text"
         echo "$t" >"$W/proxy-mode"; sleep "$d"; echo pass >"$W/proxy-mode" ;;
     esac
@@ -260,7 +262,7 @@ while [ $((SECONDS - START)) -lt "$SECONDS_FAULTS" ]; do
     for t in "${order[@]}"; do
         [ $((SECONDS - START)) -ge "$SECONDS_FAULTS" ] && break
         fault "$t"
-        sleep "$(span 2 5)"
+        span 2 5; sleep "$R"
     done
 done
 say "faults over ($NUM); event makers stop; agents drain (at most ${DRAIN}s)"
