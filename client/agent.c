@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "encode.h"
 #include "error.h"
+#include "event_log.h"
 #include "fs.h"
 #include "log.h"
 #include "persist.h"
@@ -91,7 +92,7 @@ static void record(struct whb_agent *a, const struct whb_agent_event *in, int sy
     whb_text_clean(clean.detail, sizeof(clean.detail), annotated.detail, sizeof(annotated.detail));
     uint64_t seq = whb_persist_next_seq(a->persist);
     whb_encode_event(&clean, a->id.boot_id, seq, now_mono(a), &w);
-    int rc = whb_spool_append(a->spool, &w, sync);
+    int rc = whb_event_log_spool(a->cfg.event_log, a->spool, &w, sync);
     if (rc && w.kind != WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT)
         whb_log_warnx("spool: could not keep a %s event: %s", whb_wire_event_kind_name(w.kind),
                       whb_strerror(rc));
@@ -252,14 +253,19 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
 {
     struct whb_spool_stats st;
     int rounds = 0;
+    uint64_t before;
+    whb_spool_stats(a->spool, &st);
     do {
+        before = st.records;
         if (!deliver(a, last_gasp, timeout_ms)) {
             /* Abandoned for a power event: handle it, then send again at once. */
             a->retry_at = a->plain_send ? 0 : now_mono(a) + whb_backoff_next(&a->backoff);
             return;
         }
         whb_spool_stats(a->spool, &st);
-    } while (st.records > 0 && ++rounds < 64);
+        /* A report that took nothing out of the spool (records it cannot read) is not sent
+         * again and again: the next flush tries once more. */
+    } while (st.records > 0 && st.records < before && ++rounds < 64);
     /* Once per flush, not per report: it is an fsync'd file. */
     whb_persist_alive(a->persist, now_wall(a));
     a->want_flush = 0;

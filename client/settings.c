@@ -48,6 +48,8 @@ const struct whb_setting whb_settings[] = {
      "1 to allow an http:// collector URL (loopback demos only)"},
     {"control_socket", NULL, WHB_SETTING_TEXT, F(control_socket), 0, 0, NULL, "",
      "Local socket for the sleep hook; default: <state_dir>/control"},
+    {"event_log", NULL, WHB_SETTING_TEXT, F(event_log), 0, 0, NULL, "",
+     "Append '<boot> <seq> <kind>' for every event created (fault soak); empty: off"},
 };
 
 const size_t whb_settings_count = sizeof(whb_settings) / sizeof(whb_settings[0]);

@@ -5,7 +5,8 @@ set -eu
 build="build-essential cmake pkg-config clang protobuf-c-compiler libprotobuf-c-dev
 libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libjansson-dev libinih-dev
 libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev openssl"
-test="libcmocka-dev valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq python3 systemd dpkg-dev libxml2-utils zip unzip binutils"
+test="libcmocka-dev valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq python3 systemd dpkg-dev libxml2-utils zip unzip binutils
+faketime nftables"
 bench="zabbix-agent collectd-core"
 
 # The web console's tests (tests/web): Debian's chromium driven by node; npm for playwright-core

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The one test command: installs what is missing, builds, and runs every suite.
 #   unit + integration (ctest), the same under ASan+UBSan, valgrind on the unit tests,
-#   bounded libFuzzer runs, and the end-to-end scenarios (root + network namespaces).
-# Env: FUZZ_SECONDS (default 20 per target), JOBS (default nproc), SKIP_E2E=1.
+#   bounded libFuzzer runs, the end-to-end scenarios and the fault soak (root + namespaces).
+# Env: FUZZ_SECONDS (default 20 per target), JOBS (default nproc), SKIP_E2E=1 (skips the
+# soak too), SOAK_SECONDS (default 110; 900 for the benchmark run).
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -67,7 +68,7 @@ else
 fi
 
 step "valgrind (unit tests)"
-for t in build/bin/test_wire build/bin/test_store build/bin/test_identity build/bin/test_session $(ls build/bin/test_agent_* 2>/dev/null); do
+for t in build/bin/test_wire build/bin/test_store build/bin/test_identity build/bin/test_session build/bin/test_event_log $(ls build/bin/test_agent_* 2>/dev/null); do
     [ -x "$t" ] || continue
     log=build/valgrind-$(basename "$t").log
     if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -126,6 +127,15 @@ else
     77) echo "!!! e2e scenarios NOT RUN: this machine cannot create network namespaces (root needed)"
         skipped=$((skipped + 1)) ;;
     *) bad "e2e" ;;
+    esac
+    # Bounded to 3 minutes: 110 s of faults (each type at least once), 25 s to drain.
+    step "fault soak: every event an agent creates reaches the collector once (SOAK_SECONDS=${SOAK_SECONDS:-110})"
+    SOAK_SECONDS=${SOAK_SECONDS:-110} SOAK_DRAIN=${SOAK_DRAIN:-25} tests/soak/run.sh "$top/build"
+    case $? in
+    0) ok "soak" ;;
+    77) echo "!!! fault soak NOT RUN: this machine cannot create network namespaces (root needed)"
+        skipped=$((skipped + 1)) ;;
+    *) bad "soak" ;;
     esac
 fi
 
