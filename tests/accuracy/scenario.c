@@ -551,7 +551,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     /* A healthy neighbour on another switch, asked at the same time: it is reporting. */
     if (tl->n_items && tl->items[0].phase == PHASE_NOW && sc != SC_NO_AGENT &&
         sc != SC_COLLECTOR_KILL && sc != SC_COLLECTOR_STOP && sc != SC_WSUS_503 &&
-        sc != SC_WSUS_REFUSED && sc != SC_PORT_WSUS503)
+        sc != SC_WSUS_REFUSED && sc != SC_PORT_WSUS503 && sc != SC_HIB_COLLECTOR)
         item(tl, PHASE_NOW, 6, tl->items[0].ask_at, 0, 0, "reporting", NULL);
     modifiers(tl, &r, m, s);
     if (!last)

@@ -9,7 +9,7 @@
 #include "acc.h"
 
 #define MAX_LABELS   40
-#define MAX_EXAMPLES 6
+#define MAX_EXAMPLES 12
 #define MAX_SCEN     48
 
 enum fail {
@@ -182,6 +182,13 @@ static void fail(struct acc_score *s, enum fail f, const struct acc_timeline *tl
                  const struct acc_item *it)
 {
     unsigned k = s->n_fail[f]++;
+    /* One example per scenario and question, so that the few printed differ. */
+    for (unsigned i = 0; i < MAX_EXAMPLES && s->examples[f][i]; i++)
+        if (strstr(s->examples[f][i], tl->scenario) && strstr(s->examples[f][i], it->truth) &&
+            strstr(s->examples[f][i], it->phase == PHASE_HISTORY ? "| history" : "| why"))
+            return;
+    for (k = 0; k < MAX_EXAMPLES && s->examples[f][k]; k++)
+        ;
     if (k >= MAX_EXAMPLES)
         return;
     char buf[2048];
