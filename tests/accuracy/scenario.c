@@ -132,7 +132,7 @@ static void modifiers(struct acc_timeline *tl, struct acc_rng *r, int target, in
             p += n, left -= (size_t)n;
         }
         if (acc_rng_chance(r, 20)) {
-            w->m[target].lossy = 15;
+            w->m[target].lossy = 10;
             if (left > 1) {
                 n = snprintf(p, left, "lossy ");
                 p += n, left -= (size_t)n;
