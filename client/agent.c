@@ -20,13 +20,18 @@
 #include "sender.h"
 #include "spool.h"
 #include "state.h"
+#include "text.h"
 #include "wsus.h"
 
 #define EVENTS_PER_REPORT      256
-#define LAST_GASP_MS           2000
+#define LAST_GASP_MS           1500
 #define SEND_TIMEOUT_MS        10000
 #define SLEEP_GAP_MS           2000 /* a clock gap larger than this was a sleep */
 #define FAILURE_EVENT_EVERY_MS 3600000
+
+/* UNCLEAN_STOP.reason_code (proto/whb.proto). */
+#define UNCLEAN_AGENT 1 /* the agent died within this boot; the machine stayed up */
+#define UNCLEAN_BOOT  2 /* the previous boot ended without a clean stop */
 
 struct whb_agent {
     struct whb_agent_config cfg;
@@ -48,6 +53,9 @@ struct whb_agent {
     int64_t failure_event_at;
     int failing;
     int enrolled;      /* the collector has acknowledged this machine once */
+    int reenrolled;    /* the token was presented again after a 403 not_enrolled */
+    int online;        /* an adapter has carrier, an address and a default route */
+    int plain_send;    /* the last send was interrupted: the next one is not */
     int shutting_down; /* a shutdown was announced: the service stop that follows is part of it */
     int stop;
     int want_flush;
@@ -65,32 +73,54 @@ static int64_t now_wall(struct whb_agent *a)
     return a->plat->ops->wall_ms(a->plat);
 }
 
-/* Puts one event in the spool; power and link events are synced before anything else. */
-static void record(struct whb_agent *a, const struct whb_agent_event *ev, int sync)
+/* Puts one event in the spool; power and link events are synced before anything else. What
+ * only the OS knows is added first (Windows: the reason for a resume or an unclean stop).
+ * Its text comes from switches, servers and the OS: it is cleaned here, the one way into the
+ * spool, so that no record can fail validation and block what follows it. */
+static void record(struct whb_agent *a, const struct whb_agent_event *in, int sync)
 {
     whb_event w;
+    struct whb_agent_event annotated = *in, clean;
+    if (!a->spool) /* --once: a look writes nothing */
+        return;
+    if (a->plat->ops->annotate)
+        a->plat->ops->annotate(a->plat, &annotated);
+    clean = annotated;
+    whb_text_clean(clean.adapter, sizeof(clean.adapter), annotated.adapter,
+                   sizeof(annotated.adapter));
+    whb_text_clean(clean.detail, sizeof(clean.detail), annotated.detail, sizeof(annotated.detail));
     uint64_t seq = whb_persist_next_seq(a->persist);
-    whb_encode_event(ev, a->id.boot_id, seq, now_mono(a), &w);
+    whb_encode_event(&clean, a->id.boot_id, seq, now_mono(a), &w);
     int rc = whb_spool_append(a->spool, &w, sync);
     if (rc && w.kind != WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT)
         whb_log_warnx("spool: could not keep a %s event: %s", whb_wire_event_kind_name(w.kind),
                       whb_strerror(rc));
-    whb_log_debug("event %s %s %s", whb_wire_event_kind_name(ev->kind), ev->adapter, ev->detail);
+    whb_log_debug("event %s %s %s", whb_wire_event_kind_name(clean.kind), clean.adapter,
+                  clean.detail);
+}
+
+static void record_coded(struct whb_agent *a, int kind, uint32_t reason_code, const char *detail,
+                         int64_t since, int sync)
+{
+    struct whb_agent_event ev = {
+        .kind = kind, .at_ms = now_wall(a), .since_ms = since, .reason_code = reason_code};
+    snprintf(ev.detail, sizeof(ev.detail), "%s", detail ? detail : "");
+    record(a, &ev, sync);
 }
 
 static void record_simple(struct whb_agent *a, int kind, const char *detail, int64_t since,
                           int sync)
 {
-    struct whb_agent_event ev = {.kind = kind, .at_ms = now_wall(a), .since_ms = since};
-    snprintf(ev.detail, sizeof(ev.detail), "%s", detail ? detail : "");
-    record(a, &ev, sync);
+    record_coded(a, kind, 0, detail, since, sync);
 }
 
-/* Remembers a failed delivery as an event when its cause changes, and hourly while it lasts. */
-static void note_failure(struct whb_agent *a, const struct whb_send_result *r)
+/* Remembers a failed delivery as an event when its cause changes, and hourly while it lasts.
+ * Returns 1 when it was new (and logged). */
+static int note_failure(struct whb_agent *a, const struct whb_send_result *r)
 {
+    int fresh = 0;
     char cls[64];
-    snprintf(cls, sizeof(cls), "%d/%ld", r->curl_code, r->http_status);
+    snprintf(cls, sizeof(cls), "%d/%ld/%d", r->curl_code, r->http_status, (int)r->outcome);
     int64_t now = now_wall(a);
     if (strcmp(cls, a->failure_class) != 0 || now - a->failure_event_at >= FAILURE_EVENT_EVERY_MS) {
         struct whb_agent_event ev = {.kind = WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED,
@@ -101,9 +131,52 @@ static void note_failure(struct whb_agent *a, const struct whb_send_result *r)
         record(a, &ev, 0);
         snprintf(a->failure_class, sizeof(a->failure_class), "%s", cls);
         a->failure_event_at = now;
-        whb_log_warnx("collector unreachable: %s", r->error);
+        whb_log_warnx("delivery failed: %s", r->error);
+        fresh = 1;
     }
     a->failing = 1;
+    return fresh;
+}
+
+/* The collector answered 403: say what it means and what to do. Returns 1 when an
+ * immediate retry makes sense (the token is presented again). */
+static int on_denied(struct whb_agent *a, const struct whb_send_result *r, int fresh)
+{
+    if (r->outcome == WHB_SENT_NOT_ENROLLED && a->enrolled && a->cfg.enrollment_token[0] &&
+        !a->reenrolled) {
+        /* Its database was rebuilt or restored from an older backup: enroll again, once per
+         * refusal streak, so that a wrong token does not make us hammer the collector. */
+        whb_log_warnx("audit: the collector does not know machine %s (%s) (its database was "
+                      "rebuilt or restored?): enrolling again with the enrollment token",
+                      a->id.machine_id, a->id.fqdn);
+        a->enrolled = 0;
+        a->reenrolled = 1;
+        whb_persist_set_enrolled(a->cfg.state_dir, 0);
+        whb_sender_set_enrolled(a->sender, 0);
+        return 1;
+    }
+    if (!fresh) /* said already: the cause has not changed */
+        return 0;
+    if (r->outcome == WHB_SENT_NOT_ENROLLED)
+        whb_log_error("the collector does not know machine %s (%s) and %s: set "
+                      "enrollment_token (policy EnrollmentToken) to the collector's token; "
+                      "events stay spooled",
+                      a->id.machine_id, a->id.fqdn,
+                      a->cfg.enrollment_token[0] ? "refused our enrollment token"
+                                                 : "no enrollment_token is configured");
+    else if (r->outcome == WHB_SENT_KEY_MISMATCH)
+        whb_log_error("the collector has another key bound to machine %s (%s): this machine's "
+                      "key file %s/key was replaced or lost. An admin must restore that file "
+                      "from a backup, or remove the machine's old binding on the collector so "
+                      "that it enrolls again with its token; events stay spooled",
+                      a->id.machine_id, a->id.fqdn, a->cfg.state_dir);
+    return 0;
+}
+
+static int power_waiting(void *arg)
+{
+    struct whb_agent *a = arg;
+    return a->plat->ops->power_pending(a->plat);
 }
 
 /* Sends the snapshot and the oldest spooled events. Returns 1 when the collector acked. */
@@ -123,11 +196,16 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
                                   .events = evs,
                                   .n_events = n,
                                   .last_gasp = last_gasp};
+    /* Only an ack for this report counts: the collector stored at least this report. */
+    struct whb_ack_expect expect = {
+        .boot_id = a->id.boot_id, .min_seq = in.seq, .max_seq = whb_persist_last_seq(a->persist)};
     uint8_t *buf = NULL;
     size_t len = 0;
     struct whb_send_result res = {0};
     if (whb_encode_report(&in, &buf, &len) == 0) {
-        whb_sender_post(a->sender, buf, len, timeout_ms, &res);
+        int watch = a->plat->ops->power_pending && !a->plain_send;
+        whb_sender_set_interrupt(a->sender, watch ? power_waiting : NULL, a);
+        whb_sender_post(a->sender, buf, len, timeout_ms, &expect, &res);
         free(buf);
     } else {
         snprintf(res.error, sizeof(res.error), "out of memory");
@@ -135,8 +213,16 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     for (int i = 0; i < n; i++)
         whb_wire_event_free(evs[i]);
 
+    a->plain_send = res.outcome == WHB_SENT_INTERRUPTED;
+    if (res.outcome == WHB_SENT_INTERRUPTED) {
+        whb_log_debug("report abandoned for a power notification");
+        return 0;
+    }
     if (!res.ok) {
-        note_failure(a, &res);
+        int fresh = note_failure(a, &res);
+        if (res.outcome >= WHB_SENT_NOT_ENROLLED && res.outcome <= WHB_SENT_DENIED &&
+            on_denied(a, &res, fresh))
+            return deliver(a, last_gasp, timeout_ms);
         return 0;
     }
     if ((rc = whb_spool_drop(a->spool, (unsigned)n)))
@@ -146,10 +232,13 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     a->failing = 0;
     a->failure_class[0] = '\0';
     whb_backoff_reset(&a->backoff);
+    a->reenrolled = 0;
     if (!a->enrolled) {
-        whb_persist_set_enrolled(a->cfg.state_dir);
-        whb_sender_enrolled(a->sender);
+        /* Enrolled only once a valid ack says so. */
+        whb_persist_set_enrolled(a->cfg.state_dir, 1);
+        whb_sender_set_enrolled(a->sender, 1);
         a->enrolled = 1;
+        whb_log_info("enrolled: the collector acknowledged machine %s", a->id.machine_id);
     }
     if (res.interval_s >= 1 && res.interval_s <= 86400 && res.interval_s != a->interval_s) {
         whb_log_info("heartbeat interval %u s (asked by the collector)", res.interval_s);
@@ -165,7 +254,8 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
     int rounds = 0;
     do {
         if (!deliver(a, last_gasp, timeout_ms)) {
-            a->retry_at = now_mono(a) + whb_backoff_next(&a->backoff);
+            /* Abandoned for a power event: handle it, then send again at once. */
+            a->retry_at = a->plain_send ? 0 : now_mono(a) + whb_backoff_next(&a->backoff);
             return;
         }
         whb_spool_stats(a->spool, &st);
@@ -176,12 +266,29 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
     a->retry_at = 0;
 }
 
+/* A working network: some adapter with carrier, an address and a default route. Without one a
+ * WSUS probe would only measure our own outage. */
+static int network_up(const struct whb_state *s)
+{
+    for (int i = 0; i < s->n_adapters; i++) {
+        const struct whb_adapter_state *ad = &s->adapters[i];
+        if (ad->admin_up && ad->carrier && ad->n_addrs > 0 && ad->gateway[0])
+            return 1;
+    }
+    return 0;
+}
+
 static void take_snapshot(struct whb_agent *a, int diff)
 {
     struct whb_state next;
     struct whb_agent_event evs[64];
     if (a->plat->ops->snapshot(a->plat, &next))
         return;
+    /* A switch heard before the link went down may be one the machine has left: whatever the
+     * backend remembers, no report names it once the carrier is gone. */
+    for (int i = 0; i < next.n_adapters; i++)
+        if (!next.adapters[i].carrier)
+            memset(&next.adapters[i].lldp, 0, sizeof(next.adapters[i].lldp));
     /* The probe result is the agent's; the update service's state is the platform's. */
     int known = next.wsus.service_known, running = next.wsus.service_running;
     next.wsus = a->state.wsus;
@@ -199,6 +306,10 @@ static void take_snapshot(struct whb_agent *a, int diff)
         }
         a->want_flush |= n > 0;
     }
+    int was_online = a->online;
+    a->online = network_up(&next);
+    if (a->online && !was_online && diff)
+        a->next_wsus = now_mono(a); /* back online: what does WSUS say now? */
     a->state = next;
 }
 
@@ -207,6 +318,12 @@ static void probe_wsus(struct whb_agent *a)
     char cls[32];
     if (!a->cfg.wsus_url[0])
         return;
+    if (!a->online && a->spool) {
+        /* Offline, a failed probe would be blamed on WSUS: wait for the network instead
+         * (take_snapshot probes as soon as it is back). A look (--once) probes anyway. */
+        a->next_wsus = now_mono(a) + (uint64_t)a->cfg.wsus_interval_s * 1000;
+        return;
+    }
     a->state.wsus.at_ms = now_wall(a);
     whb_wsus_probe(a->cfg.wsus_url, 10000, a->cfg.ca_file[0] ? a->cfg.ca_file : NULL,
                    &a->state.wsus);
@@ -273,11 +390,19 @@ static void on_power(struct whb_agent *a, struct whb_os_event *ev)
             continue;
         a->shutting_down |= ev->kind == WHB_OS_SHUTDOWN;
         whb_log_info("last gasp: %s", map[i].what);
-        record_simple(a, map[i].kind, ev->event.detail[0] ? ev->event.detail : map[i].what, 0, 1);
-        if (ev->kind == WHB_OS_SUSPEND || ev->kind == WHB_OS_HIBERNATE)
+        /* The platform's reason code (Windows: entering Modern Standby) goes with it. */
+        record_coded(a, map[i].kind, ev->event.reason_code,
+                     ev->event.detail[0] ? ev->event.detail : map[i].what, 0, 1);
+        /* A shutdown too: Windows' Fast Startup hibernates the service, which resumes. */
+        if (ev->kind == WHB_OS_SUSPEND || ev->kind == WHB_OS_HIBERNATE ||
+            ev->kind == WHB_OS_SHUTDOWN)
             a->suspend_at = now_wall(a);
-        /* Synchronously, with a short deadline: the OS is waiting. What does not go out stays
-         * in the spool and explains the gap on return. */
+        /* The last gasp is on disk (synced) before anything else. Then one bounded try to
+         * send it, before the OS is let go: answered first, the machine would be asleep
+         * before the gasp left. A send that was already running was abandoned for this
+         * (power_pending), so the hook waits at most about a second for that plus
+         * LAST_GASP_MS, below its 3 s. What does not go out stays spooled and explains the
+         * gap on return. */
         flush(a, 1, LAST_GASP_MS);
         a->plat->ops->power_done(a->plat, ev);
         if (ev->kind == WHB_OS_STOP)
@@ -298,11 +423,12 @@ static void handle(struct whb_agent *a, struct whb_os_event *ev)
         a->want_flush = 1;
         break;
     case WHB_OS_RESUME:
+        a->shutting_down = 0; /* whatever was announced, this process lives on */
         check_sleep(a);
         if (a->suspend_at) {
             /* The platform may know what it resumed from (Windows: hibernation or sleep). */
-            record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_RESUME,
-                          ev->event.detail[0] ? ev->event.detail : "resumed", a->suspend_at, 1);
+            record_coded(a, WHB__V1__EVENT_KIND__EVENT_KIND_RESUME, ev->event.reason_code,
+                         ev->event.detail[0] ? ev->event.detail : "resumed", a->suspend_at, 1);
             a->suspend_at = 0;
         }
         take_snapshot(a, 1);
@@ -316,15 +442,27 @@ static void handle(struct whb_agent *a, struct whb_os_event *ev)
 
 static void start_events(struct whb_agent *a)
 {
-    char detail[160], when[32];
+    char detail[256], when[32];
+    struct whb_spool_stats st;
+    int len;
     /* What this machine can observe goes with the start, so that the collector's history
      * shows why, say, no switch port is ever reported. */
     unsigned caps = a->plat->ops->caps(a->plat);
-    snprintf(detail, sizeof(detail),
-             "whb-agent %s on %s: link events %s, wireless %s, lldp %s, power %s", WHB_VERSION,
-             a->plat->ops->name, caps & WHB_CAP_LINK_EVENTS ? "yes" : "no",
-             caps & WHB_CAP_WIRELESS ? "yes" : "no", caps & WHB_CAP_LLDP ? "yes" : "no",
-             caps & WHB_CAP_POWER ? "yes" : "no");
+    len = snprintf(detail, sizeof(detail),
+                   "whb-agent %s on %s: link events %s, wireless %s, lldp %s, power %s",
+                   WHB_VERSION, a->plat->ops->name, caps & WHB_CAP_LINK_EVENTS ? "yes" : "no",
+                   caps & WHB_CAP_WIRELESS ? "yes" : "no", caps & WHB_CAP_LLDP ? "yes" : "no",
+                   caps & WHB_CAP_POWER ? "yes" : "no");
+    /* What the spool lost on disk before this run is said with the run's start: it is not a
+     * delivery failure (the engine reads those as network or collector trouble). */
+    whb_spool_stats(a->spool, &st);
+    if (st.damaged && len > 0 && (size_t)len < sizeof(detail))
+        len += snprintf(detail + len, sizeof(detail) - (size_t)len,
+                        "; spool: %u damaged record(s) dropped (%llu bytes)", st.damaged,
+                        (unsigned long long)st.damaged_bytes);
+    if (st.truncated_bytes && len > 0 && (size_t)len < sizeof(detail))
+        snprintf(detail + len, sizeof(detail) - (size_t)len, "; spool: torn tail of %u bytes cut",
+                 st.truncated_bytes);
     record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_START, detail, 0, 1);
     if (a->prev.unclean) {
         whb_clock_format_iso(a->prev.last_alive_ms, when, sizeof(when));
@@ -333,8 +471,13 @@ static void start_events(struct whb_agent *a)
                                    : "the previous boot ended without a clean stop (power loss, "
                                      "crash or hard reset)",
                  when);
-        record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP, detail,
-                      a->prev.last_alive_ms, 1);
+        struct whb_agent_event ev = {.kind = WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP,
+                                     .at_ms = now_wall(a),
+                                     .since_ms = a->prev.last_alive_ms,
+                                     .reason_code =
+                                         a->prev.same_boot ? UNCLEAN_AGENT : UNCLEAN_BOOT};
+        snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
+        record(a, &ev, 1);
         whb_log_warnx("%s", detail);
     }
 }
@@ -408,7 +551,7 @@ int whb_agent_look(struct whb_agent *a, int wait_ms, struct whb_state *out, stru
     return 0;
 }
 
-static void collector_config(const struct whb_agent_config *cfg, const char *key, int enrolled,
+static void collector_config(const struct whb_agent_config *cfg, const char *key,
                              struct whb_sender_config *sc)
 {
     memset(sc, 0, sizeof(*sc));
@@ -419,7 +562,8 @@ static void collector_config(const struct whb_agent_config *cfg, const char *key
         sc->client_key = cfg->client_key[0] ? cfg->client_key : NULL;
     } else {
         sc->key_hex = key;
-        sc->enroll_token = !enrolled && cfg->enrollment_token[0] ? cfg->enrollment_token : NULL;
+        /* Kept even once enrolled: a collector that lost its database asks for it again. */
+        sc->enroll_token = cfg->enrollment_token[0] ? cfg->enrollment_token : NULL;
     }
     sc->insecure_plain_ok = cfg->allow_plain_http != 0;
 }
@@ -435,7 +579,8 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         return WHB_ENOMEM;
     a->cfg = *cfg;
     a->interval_s = cfg->interval_s;
-    if ((rc = whb_fs_mkdir(cfg->state_dir))) {
+    /* A look (--once) touches no state: no directory, key, run marker, spool or socket. */
+    if (!cfg->look_only && (rc = whb_fs_mkdir(cfg->state_dir))) {
         snprintf(why, whylen, "state directory %s: %s", cfg->state_dir, whb_strerror(rc));
         goto fail;
     }
@@ -445,7 +590,9 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         .fqdn = cfg->fqdn[0] ? cfg->fqdn : NULL,
         .machine_id = cfg->machine_id[0] ? cfg->machine_id : NULL,
         .replay_file = cfg->replay_file[0] ? cfg->replay_file : NULL,
-        .control_path = cfg->control_socket[0] ? cfg->control_socket : control,
+        .control_path = cfg->look_only           ? NULL
+                        : cfg->control_socket[0] ? cfg->control_socket
+                                                 : control,
         .service = cfg->service,
     };
     if ((rc = ops->open(&pc, &a->plat))) {
@@ -456,6 +603,8 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         snprintf(why, whylen, "cannot tell who this machine is: %s", whb_strerror(rc));
         goto fail;
     }
+    if (cfg->look_only)
+        goto done;
     snprintf(path, sizeof(path), "%s/spool", cfg->state_dir);
     if ((rc = whb_spool_open(path, cfg->spool_max, &a->spool))) {
         snprintf(why, whylen, "spool %s: %s", path, whb_strerror(rc));
@@ -467,15 +616,26 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         goto fail;
     }
     if (strcmp(cfg->identity, "key") == 0 && (rc = whb_persist_key(cfg->state_dir, a->key))) {
-        snprintf(why, whylen, "machine key: %s", whb_strerror(rc));
+        if (rc == WHB_ECORRUPT)
+            snprintf(why, whylen,
+                     "machine key file %s/key is corrupt (it must hold 64 hex digits); not "
+                     "starting, since a new key would be refused by the collector. Restore the "
+                     "file from a backup; if it is lost, delete it and remove this machine's "
+                     "binding on the collector, and the agent enrolls again with its token",
+                     cfg->state_dir);
+        else
+            snprintf(why, whylen, "machine key %s/key: %s", cfg->state_dir, whb_strerror(rc));
         goto fail;
     }
     a->enrolled = whb_persist_enrolled(cfg->state_dir);
-    collector_config(cfg, a->key, a->enrolled, &sc);
+    collector_config(cfg, a->key, &sc);
     if (cfg->collector_url[0] && (rc = whb_sender_open(&sc, &a->sender))) {
         snprintf(why, whylen, "sender: %s", whb_strerror(rc));
         goto fail;
     }
+    if (a->sender)
+        whb_sender_set_enrolled(a->sender, a->enrolled);
+done:;
     uint64_t seed = 0;
     for (const char *p = a->id.machine_id; *p; p++)
         seed = seed * 131 + (unsigned char)*p;

@@ -2,6 +2,7 @@
  * --notify talks to a running agent (the systemd-sleep hook uses it). */
 #include <curl/curl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,10 @@ static void usage(FILE *out)
         "                      bounds) for the ADMX template check\n"
         "  -h, --help          this text\n"
         "  -V, --version       the version\n"
+        "\nThe machine's key is STATE_DIR/key (64 hex digits). When it is corrupt the agent\n"
+        "refuses to start: restore it from a backup, or delete it and remove the machine's\n"
+        "binding on the collector; the agent then enrolls again with its token. A collector\n"
+        "that lost its database (403 not_enrolled) gets the token again automatically.\n"
         "\nSettings (INI key = flag; Group Policy value on Windows):\n");
     for (size_t i = 0; i < whb_settings_count; i++) {
         const struct whb_setting *s = &whb_settings[i];
@@ -243,11 +248,17 @@ int main(int argc, char **argv)
                         "--collector-url (or use --once --print)\n");
         return 2;
     }
+#ifndef _WIN32
+    /* A hook that gave up, or a collector that reset a TLS connection, must not end the
+     * agent through SIGPIPE (curl runs with CURLOPT_NOSIGNAL and does not ignore it). */
+    signal(SIGPIPE, SIG_IGN);
+#endif
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct whb_platform_ops *ops =
         strcmp(cfg.platform, "replay") == 0 ? &whb_platform_replay : &WHB_PLATFORM_NATIVE;
     if (args.once) {
         cfg.collector_url[0] = '\0'; /* a look sends nothing */
+        cfg.look_only = 1;           /* ... and writes nothing */
         if (whb_agent_open(&cfg, ops, &agent, why, sizeof(why))) {
             whb_log_error("%s", why);
             curl_global_cleanup();

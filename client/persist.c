@@ -2,6 +2,7 @@
  *   running|stopped <boot_id> <last_alive_ms> <seq_reserved_up_to> */
 #include "persist.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,11 @@ uint64_t whb_persist_next_seq(struct whb_persist *p)
     return p->next_seq++;
 }
 
+uint64_t whb_persist_last_seq(const struct whb_persist *p)
+{
+    return p->next_seq - 1;
+}
+
 int whb_persist_alive(struct whb_persist *p, int64_t now_ms)
 {
     p->last_alive = now_ms;
@@ -91,11 +97,22 @@ int whb_persist_key(const char *state_dir, char hex[65])
     char path[600], buf[128];
     snprintf(path, sizeof(path), "%s/key", state_dir);
     int n = whb_fs_read_file(path, buf, sizeof(buf));
-    if (n >= 64) {
-        memcpy(hex, buf, 64);
+    if (n >= 0) {
+        int len = 0;
+        while (len < n && isxdigit((unsigned char)buf[len]))
+            len++;
+        for (int i = len; i < n; i++)
+            if (buf[i] != '\n' && buf[i] != '\r')
+                return WHB_ECORRUPT;
+        if (len != 64)
+            return WHB_ECORRUPT;
+        for (int i = 0; i < 64; i++)
+            hex[i] = (char)tolower((unsigned char)buf[i]);
         hex[64] = '\0';
         return 0;
     }
+    if (n != WHB_ENOTFOUND)
+        return n;
     uint8_t raw[32];
     int rc = whb_os_random(raw, sizeof(raw));
     if (rc)
@@ -112,9 +129,11 @@ int whb_persist_enrolled(const char *state_dir)
     return whb_fs_read_file(path, buf, sizeof(buf)) >= 0;
 }
 
-int whb_persist_set_enrolled(const char *state_dir)
+int whb_persist_set_enrolled(const char *state_dir, int enrolled)
 {
     char path[600];
     snprintf(path, sizeof(path), "%s/enrolled", state_dir);
+    if (!enrolled)
+        return whb_persist_enrolled(state_dir) ? whb_fs_remove(path) : 0;
     return whb_fs_write_file(path, "1\n", 2);
 }

@@ -25,11 +25,17 @@ uint64_t whb_persist_next_seq(struct whb_persist *p);
 int whb_persist_alive(struct whb_persist *p, int64_t now_ms);
 int whb_persist_stopped(struct whb_persist *p, int64_t now_ms);
 
+/* The highest sequence number handed out so far (0 before the first). */
+uint64_t whb_persist_last_seq(const struct whb_persist *p);
+
 /* The machine's key as hex (64 chars + NUL), made on first use and kept readable by the
- * agent only. */
+ * agent only. A key file that exists but is not exactly 64 hex digits (a line break may
+ * follow) is WHB_ECORRUPT: the collector has the old key bound to this machine, so a new key
+ * could never be accepted; the agent refuses to start and says what to do. */
 int whb_persist_key(const char *state_dir, char hex[65]);
 
 int whb_persist_enrolled(const char *state_dir);
-int whb_persist_set_enrolled(const char *state_dir);
+/* Remembers (or forgets, when the collector no longer knows us) the enrollment. */
+int whb_persist_set_enrolled(const char *state_dir, int enrolled);
 
 #endif

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "error.h"
+#include "text.h"
 #include "wire.h"
 
 #define MAX_ACK 4096
@@ -22,7 +23,17 @@ struct whb_sender {
     uint8_t ack[MAX_ACK];
     size_t ack_len;
     unsigned retry_after;
+    int (*interrupt)(void *arg);
+    void *interrupt_arg;
 };
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    struct whb_sender *s = arg;
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return s->interrupt && s->interrupt(s->interrupt_arg) ? 1 : 0;
+}
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -97,13 +108,85 @@ void whb_sender_close(struct whb_sender *s)
     free(s);
 }
 
-void whb_sender_enrolled(struct whb_sender *s)
+void whb_sender_set_enrolled(struct whb_sender *s, int enrolled)
 {
-    s->enrolled = 1;
+    s->enrolled = enrolled;
+}
+
+void whb_sender_set_interrupt(struct whb_sender *s, int (*fn)(void *arg), void *arg)
+{
+    s->interrupt = fn;
+    s->interrupt_arg = arg;
+    curl_easy_setopt(s->h, CURLOPT_XFERINFOFUNCTION, fn ? on_progress : NULL);
+    curl_easy_setopt(s->h, CURLOPT_XFERINFODATA, s);
+    curl_easy_setopt(s->h, CURLOPT_NOPROGRESS, fn ? 0L : 1L);
+}
+
+/* The collector's 403 body starts with a machine-readable cause: "not_enrolled: ...". */
+static enum whb_send_outcome denial(const uint8_t *body, size_t len)
+{
+    static const struct {
+        const char *code;
+        enum whb_send_outcome outcome;
+    } causes[] = {{"not_enrolled", WHB_SENT_NOT_ENROLLED}, {"key_mismatch", WHB_SENT_KEY_MISMATCH}};
+    for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
+        size_t n = strlen(causes[i].code);
+        if (len > n && memcmp(body, causes[i].code, n) == 0 &&
+            (body[n] == ':' || body[n] == '\n' || body[n] == '\r'))
+            return causes[i].outcome;
+    }
+    return WHB_SENT_DENIED;
+}
+
+void whb_sender_judge(long http_status, const uint8_t *body, size_t len,
+                      const struct whb_ack_expect *expect, struct whb_send_result *res)
+{
+    char text[128];
+    res->ok = 0;
+    res->outcome = WHB_SENT_FAILED;
+    if (http_status != 200) {
+        /* The body is the collector's (or a proxy's) text: cleaned before it goes anywhere. */
+        size_t n = len;
+        for (size_t i = 0; i < len; i++)
+            if (body[i] == '\n' || body[i] == '\r') {
+                n = i;
+                break;
+            }
+        whb_text_clean(text, sizeof(text), (const char *)body, n);
+        snprintf(res->error, sizeof(res->error), "HTTP %ld: %s", http_status, text);
+        if (http_status == 403)
+            res->outcome = denial(body, len);
+        return;
+    }
+    whb_ack *ack = whb_wire_ack_unpack(body, len);
+    if (!ack) {
+        res->outcome = WHB_SENT_NOT_AN_ACK;
+        snprintf(res->error, sizeof(res->error),
+                 "HTTP 200 but the answer (%zu bytes) is not an ack: not the collector?", len);
+        return;
+    }
+    if (!ack->boot_id || strcmp(ack->boot_id, expect->boot_id) != 0 ||
+        ack->acked_seq < expect->min_seq || ack->acked_seq > expect->max_seq) {
+        res->outcome = WHB_SENT_NOT_AN_ACK;
+        whb_text_clean(text, 72, ack->boot_id ? ack->boot_id : "", 64);
+        snprintf(res->error, sizeof(res->error),
+                 "HTTP 200 but not an ack for this report (boot '%s' seq %llu; sent boot %s "
+                 "seq %llu..%llu)",
+                 text, (unsigned long long)ack->acked_seq, expect->boot_id,
+                 (unsigned long long)expect->min_seq, (unsigned long long)expect->max_seq);
+        whb_wire_ack_free(ack);
+        return;
+    }
+    res->ok = 1;
+    res->outcome = WHB_SENT_ACKED;
+    res->acked_seq = ack->acked_seq;
+    res->interval_s = ack->interval_s;
+    res->server_time_ms = ack->server_time_ms;
+    whb_wire_ack_free(ack);
 }
 
 void whb_sender_post(struct whb_sender *s, const uint8_t *body, size_t len, long timeout_ms,
-                     struct whb_send_result *res)
+                     const struct whb_ack_expect *expect, struct whb_send_result *res)
 {
     struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/x-protobuf");
     char errbuf[CURL_ERROR_SIZE] = "";
@@ -127,23 +210,10 @@ void whb_sender_post(struct whb_sender *s, const uint8_t *body, size_t len, long
     curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &res->http_status);
     res->retry_after_s = s->retry_after;
     if (rc != CURLE_OK) {
-        snprintf(res->error, sizeof(res->error), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        res->outcome = rc == CURLE_ABORTED_BY_CALLBACK ? WHB_SENT_INTERRUPTED : WHB_SENT_FAILED;
+        whb_text_clean(res->error, sizeof(res->error), errbuf[0] ? errbuf : curl_easy_strerror(rc),
+                       sizeof(errbuf));
         return;
     }
-    if (res->http_status != 200) {
-        snprintf(res->error, sizeof(res->error), "HTTP %ld: %.*s", res->http_status,
-                 (int)(s->ack_len > 120 ? 120 : s->ack_len), (const char *)s->ack);
-        res->error[strcspn(res->error, "\r\n")] = '\0';
-        return;
-    }
-    whb_ack *ack = whb_wire_ack_unpack(s->ack, s->ack_len);
-    if (!ack) {
-        snprintf(res->error, sizeof(res->error), "the collector's answer is not an ack");
-        return;
-    }
-    res->ok = 1;
-    res->acked_seq = ack->acked_seq;
-    res->interval_s = ack->interval_s;
-    res->server_time_ms = ack->server_time_ms;
-    whb_wire_ack_free(ack);
+    whb_sender_judge(res->http_status, s->ack, s->ack_len, expect, res);
 }

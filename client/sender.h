@@ -18,8 +18,27 @@ struct whb_sender_config {
     int insecure_plain_ok;    /* allow http:// (loopback demos) */
 };
 
+/* What an answer meant. Only WHB_SENT_ACKED lets the agent drop spooled events. */
+enum whb_send_outcome {
+    WHB_SENT_FAILED = 0,   /* no answer, or an error status: retry later */
+    WHB_SENT_ACKED,        /* 200 with an ack naming this boot and a sequence we sent */
+    WHB_SENT_NOT_AN_ACK,   /* 200 whose body is not an ack for this report */
+    WHB_SENT_NOT_ENROLLED, /* 403 not_enrolled: the collector does not know this machine */
+    WHB_SENT_KEY_MISMATCH, /* 403 key_mismatch: another key is bound to this machine */
+    WHB_SENT_DENIED,       /* any other 403 */
+    WHB_SENT_INTERRUPTED,  /* abandoned for a power event (see whb_sender_set_interrupt) */
+};
+
+/* What the ack must name: this boot, and a sequence in [min_seq, max_seq] (the report's own
+ * up to the highest the agent has handed out). */
+struct whb_ack_expect {
+    const char *boot_id;
+    uint64_t min_seq, max_seq;
+};
+
 struct whb_send_result {
-    int ok;           /* 2xx with a valid ack */
+    int ok; /* outcome == WHB_SENT_ACKED */
+    enum whb_send_outcome outcome;
     long http_status; /* 0 when no HTTP answer */
     int curl_code;
     char error[256];
@@ -32,11 +51,21 @@ struct whb_send_result {
 int whb_sender_open(const struct whb_sender_config *cfg, struct whb_sender **out);
 void whb_sender_close(struct whb_sender *s);
 
-/* Posts one packed report, giving up after timeout_ms. */
+/* Posts one packed report, giving up after timeout_ms, and judges the answer. */
 void whb_sender_post(struct whb_sender *s, const uint8_t *body, size_t len, long timeout_ms,
-                     struct whb_send_result *res);
+                     const struct whb_ack_expect *expect, struct whb_send_result *res);
 
-/* Once enrolled, the token is no longer sent. */
-void whb_sender_enrolled(struct whb_sender *s);
+/* Judges a complete HTTP answer (exposed for tests): fills outcome, ok, error and the ack's
+ * fields. error is sanitized text. */
+void whb_sender_judge(long http_status, const uint8_t *body, size_t len,
+                      const struct whb_ack_expect *expect, struct whb_send_result *res);
+
+/* Once enrolled, the token is no longer sent; a collector that forgot us (403 not_enrolled)
+ * makes the agent send it again. */
+void whb_sender_set_enrolled(struct whb_sender *s, int enrolled);
+
+/* While a post runs, fn(arg) is asked a few times a second; non-zero abandons the post
+ * (WHB_SENT_INTERRUPTED): a power notification must not wait behind the network. */
+void whb_sender_set_interrupt(struct whb_sender *s, int (*fn)(void *arg), void *arg);
 
 #endif

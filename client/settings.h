@@ -28,6 +28,7 @@ struct whb_agent_config {
     unsigned allow_plain_http;
     char control_socket[512];
     void *service; /* not a setting: the Windows service bridge, when a service */
+    int look_only; /* not a setting: --once, which must write nothing */
 };
 
 enum whb_setting_type { WHB_SETTING_TEXT, WHB_SETTING_UINT, WHB_SETTING_CHOICE };

@@ -2,6 +2,7 @@
  * payload = a packed whb.v1.Event. Removal rewrites the rest through a temporary file. */
 #include "spool.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,25 @@
 
 #define HDR 8
 
+/* A bounded window over the file: a damaged record is skipped by scanning, byte by byte, for
+ * the next frame whose length, CRC and contents check out. Memory stays fixed. */
+struct reader {
+    int fd;
+    uint64_t left; /* bytes of the file not read into the window yet */
+    size_t start, end;
+    unsigned damaged; /* damaged stretches skipped before a good record */
+    uint64_t damaged_bytes;
+    uint64_t tail; /* bytes after the last good record */
+    uint8_t buf[2 * (HDR + WHB_SPOOL_MAX_RECORD)];
+};
+
 struct whb_spool {
     char path[512];
     char tmp[520];
     int fd; /* append handle */
     uint64_t max_bytes;
     struct whb_spool_stats st;
+    struct reader rd; /* one reader at a time: the agent is single-threaded */
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -53,53 +67,109 @@ size_t whb_spool_record_check(const uint8_t *buf, size_t len, whb_event **ev)
     return *ev ? HDR + plen : 0;
 }
 
-/* Reads the next record from fd: 1 = one read, 0 = end (or torn/corrupt tail), <0 error. */
-static int read_record(int fd, uint8_t *buf, size_t *size, whb_event **ev)
+size_t whb_spool_next_frame(const uint8_t *buf, size_t len, size_t *skipped, whb_event **ev)
 {
-    int rc = whb_fs_read_exact(fd, buf, HDR);
-    if (rc)
-        return rc == 1 ? 0 : rc;
-    uint32_t plen = get32(buf);
-    if (plen == 0 || plen > WHB_SPOOL_MAX_RECORD)
-        return 0;
-    rc = whb_fs_read_exact(fd, buf + HDR, plen);
-    if (rc)
-        return rc == 1 ? 0 : rc;
-    *size = whb_spool_record_check(buf, HDR + plen, ev);
-    return *size ? 1 : 0;
+    for (size_t off = 0; off < len; off++) {
+        size_t n = whb_spool_record_check(buf + off, len - off, ev);
+        if (n) {
+            *skipped = off;
+            return n;
+        }
+    }
+    *skipped = len;
+    *ev = NULL;
+    return 0;
 }
 
-/* Walks the file: counts, and cuts a torn or corrupt tail. */
+static int reader_open(struct reader *r, const char *path)
+{
+    int fd = whb_fs_open_read(path);
+    if (fd < 0)
+        return fd;
+    int64_t size = whb_fs_size(fd);
+    if (size < 0) {
+        whb_fs_close(fd);
+        return (int)size;
+    }
+    r->fd = fd;
+    r->left = (uint64_t)size;
+    r->start = r->end = 0;
+    r->damaged = 0;
+    r->damaged_bytes = r->tail = 0;
+    return 0;
+}
+
+/* Keeps at least one whole maximal record in the window unless the file ends first, so that
+ * "no frame starts here" is final. */
+static int reader_fill(struct reader *r)
+{
+    if (!r->left || r->end - r->start >= HDR + WHB_SPOOL_MAX_RECORD)
+        return 0;
+    memmove(r->buf, r->buf + r->start, r->end - r->start);
+    r->end -= r->start;
+    r->start = 0;
+    size_t want = sizeof(r->buf) - r->end;
+    if ((uint64_t)want > r->left)
+        want = (size_t)r->left;
+    int rc = whb_fs_read_exact(r->fd, r->buf + r->end, want);
+    if (rc)
+        return rc == 1 ? WHB_EIO : rc; /* the file shrank under us: not ours to explain */
+    r->end += want;
+    r->left -= want;
+    return 0;
+}
+
+/* The next good record: 1 (rec, size and ev set), 0 at the end, <0 on a read error. */
+static int read_record(struct reader *r, const uint8_t **rec, size_t *size, whb_event **ev)
+{
+    uint64_t skipped = 0;
+    for (;;) {
+        int rc = reader_fill(r);
+        if (rc)
+            return rc;
+        if (r->start == r->end) {
+            r->tail = skipped;
+            return 0;
+        }
+        size_t n = whb_spool_record_check(r->buf + r->start, r->end - r->start, ev);
+        if (n) {
+            if (skipped) {
+                r->damaged++;
+                r->damaged_bytes += skipped;
+            }
+            *rec = r->buf + r->start;
+            *size = n;
+            r->start += n;
+            return 1;
+        }
+        r->start++;
+        skipped++;
+    }
+}
+
+/* Walks the file: counts good records; sp->rd keeps what was damaged and the tail. */
 static int scan(struct whb_spool *sp)
 {
-    uint8_t buf[HDR + WHB_SPOOL_MAX_RECORD];
-    uint64_t good = 0;
-    int fd = whb_fs_open_read(sp->path), rc;
+    const uint8_t *rec;
     size_t size;
     whb_event *ev;
 
-    memset(&sp->st, 0, sizeof(sp->st));
-    if (fd == WHB_ENOTFOUND)
+    sp->st.records = sp->st.routine = 0;
+    sp->st.bytes = 0;
+    memset(&sp->rd, 0, offsetof(struct reader, buf));
+    int rc = reader_open(&sp->rd, sp->path);
+    if (rc == WHB_ENOTFOUND)
         return 0;
-    if (fd < 0)
-        return fd;
-    while ((rc = read_record(fd, buf, &size, &ev)) == 1) {
-        sp->st.records++;
-        sp->st.routine += is_routine(ev);
-        good += size;
-        whb_wire_event_free(ev);
-    }
-    int64_t total = whb_fs_size(fd);
-    whb_fs_close(fd);
     if (rc < 0)
         return rc;
-    sp->st.bytes = good;
-    if (total > (int64_t)good) {
-        sp->st.truncated_bytes = (unsigned)(total - (int64_t)good);
-        whb_log_warnx("spool: cutting a torn tail of %u bytes after %u records",
-                      sp->st.truncated_bytes, sp->st.records);
+    while ((rc = read_record(&sp->rd, &rec, &size, &ev)) == 1) {
+        sp->st.records++;
+        sp->st.routine += is_routine(ev);
+        sp->st.bytes += size;
+        whb_wire_event_free(ev);
     }
-    return 0;
+    whb_fs_close(sp->rd.fd);
+    return rc;
 }
 
 static int reopen_append(struct whb_spool *sp)
@@ -108,6 +178,54 @@ static int reopen_append(struct whb_spool *sp)
         whb_fs_close(sp->fd);
     sp->fd = whb_fs_open_append(sp->path);
     return sp->fd < 0 ? sp->fd : 0;
+}
+
+/* Copies the file without its first `skip` records, without damaged stretches and without
+ * old heartbeats until `free_bytes` are freed, then puts the copy in place. */
+static int rewrite(struct whb_spool *sp, unsigned skip, uint64_t free_bytes)
+{
+    const uint8_t *rec;
+    size_t size;
+    uint64_t freed = 0;
+    unsigned index = 0, dropped = 0;
+    whb_event *ev;
+    int out, rc = reader_open(&sp->rd, sp->path);
+
+    if (rc < 0)
+        return rc;
+    out = whb_fs_open_trunc(sp->tmp);
+    if (out < 0) {
+        whb_fs_close(sp->rd.fd);
+        return out;
+    }
+    while ((rc = read_record(&sp->rd, &rec, &size, &ev)) == 1) {
+        int keep = index++ >= skip;
+        if (keep && freed < free_bytes && is_routine(ev)) {
+            keep = 0;
+            freed += size;
+            dropped++;
+        }
+        whb_wire_event_free(ev);
+        if (keep && (rc = whb_fs_write_all(out, rec, size)))
+            break;
+    }
+    whb_fs_close(sp->rd.fd);
+    if (rc == 0)
+        rc = whb_fs_sync(out);
+    whb_fs_close(out);
+    /* Windows cannot rename over a file that is open: let go of it first. */
+    whb_fs_close(sp->fd);
+    sp->fd = -1;
+    if (rc == 0)
+        rc = whb_fs_replace(sp->tmp, sp->path);
+    if (rc) {
+        reopen_append(sp);
+        return rc;
+    }
+    sp->st.dropped += dropped;
+    if ((rc = scan(sp)) || (rc = reopen_append(sp)))
+        return rc;
+    return 0;
 }
 
 int whb_spool_open(const char *path, uint64_t max_bytes, struct whb_spool **out)
@@ -122,7 +240,17 @@ int whb_spool_open(const char *path, uint64_t max_bytes, struct whb_spool **out)
     int rc = scan(sp);
     if (!rc)
         rc = reopen_append(sp);
-    if (!rc && sp->st.truncated_bytes) {
+    sp->st.damaged = sp->rd.damaged;
+    sp->st.damaged_bytes = sp->rd.damaged_bytes;
+    sp->st.truncated_bytes = (unsigned)sp->rd.tail;
+    if (!rc && sp->st.damaged) {
+        /* Only the damaged stretches go; every good record before and after them stays. */
+        whb_log_warnx("spool: dropped %u damaged record(s) (%llu bytes); %u good records kept",
+                      sp->st.damaged, (unsigned long long)sp->st.damaged_bytes, sp->st.records);
+        rc = rewrite(sp, 0, 0);
+    } else if (!rc && sp->st.truncated_bytes) {
+        whb_log_warnx("spool: cutting a torn tail of %u bytes after %u records",
+                      sp->st.truncated_bytes, sp->st.records);
         rc = whb_fs_truncate(sp->fd, sp->st.bytes);
         if (!rc)
             rc = whb_fs_sync(sp->fd);
@@ -141,56 +269,6 @@ void whb_spool_close(struct whb_spool *sp)
         return;
     whb_fs_close(sp->fd);
     free(sp);
-}
-
-/* Copies the file without its first `skip` records and without old heartbeats until
- * `free_bytes` are freed, then puts the copy in place. */
-static int rewrite(struct whb_spool *sp, unsigned skip, uint64_t free_bytes)
-{
-    uint8_t buf[HDR + WHB_SPOOL_MAX_RECORD];
-    int in = whb_fs_open_read(sp->path), out, rc;
-    size_t size;
-    uint64_t freed = 0;
-    unsigned index = 0, dropped = 0;
-    whb_event *ev;
-
-    if (in < 0)
-        return in;
-    out = whb_fs_open_trunc(sp->tmp);
-    if (out < 0) {
-        whb_fs_close(in);
-        return out;
-    }
-    while ((rc = read_record(in, buf, &size, &ev)) == 1) {
-        int keep = index++ >= skip;
-        if (keep && freed < free_bytes && is_routine(ev)) {
-            keep = 0;
-            freed += size;
-            dropped++;
-        }
-        whb_wire_event_free(ev);
-        if (keep && (rc = whb_fs_write_all(out, buf, size)))
-            break;
-    }
-    whb_fs_close(in);
-    if (rc == 0)
-        rc = whb_fs_sync(out);
-    whb_fs_close(out);
-    /* Windows cannot rename over a file that is open: let go of it first. */
-    whb_fs_close(sp->fd);
-    sp->fd = -1;
-    if (rc == 0)
-        rc = whb_fs_replace(sp->tmp, sp->path);
-    if (rc) {
-        reopen_append(sp);
-        return rc;
-    }
-    unsigned keep_dropped = sp->st.dropped + dropped, keep_refused = sp->st.refused;
-    if ((rc = scan(sp)) || (rc = reopen_append(sp)))
-        return rc;
-    sp->st.dropped = keep_dropped;
-    sp->st.refused = keep_refused;
-    return 0;
 }
 
 int whb_spool_append(struct whb_spool *sp, const whb_event *ev, int sync)
@@ -237,18 +315,17 @@ int whb_spool_append(struct whb_spool *sp, const whb_event *ev, int sync)
 
 int whb_spool_peek(struct whb_spool *sp, whb_event **out, int max, int *n)
 {
-    uint8_t buf[HDR + WHB_SPOOL_MAX_RECORD];
+    const uint8_t *rec;
     size_t size;
-    int rc = 0;
     *n = 0;
     if (sp->st.records == 0)
         return 0;
-    int fd = whb_fs_open_read(sp->path);
-    if (fd < 0)
-        return fd;
-    while (*n < max && (rc = read_record(fd, buf, &size, &out[*n])) == 1)
+    int rc = reader_open(&sp->rd, sp->path);
+    if (rc < 0)
+        return rc;
+    while (*n < max && (rc = read_record(&sp->rd, &rec, &size, &out[*n])) == 1)
         (*n)++;
-    whb_fs_close(fd);
+    whb_fs_close(sp->rd.fd);
     return rc < 0 ? rc : 0;
 }
 

@@ -1,7 +1,9 @@
 /* The durable spool: an append-only file of framed records (length, CRC-32C, protobuf Event)
  * holding what the collector has not acknowledged yet. Bounded; when full, old routine
  * heartbeats go first and state-change events are never dropped for them. A torn tail after a
- * crash is cut off, never fatal. Memory use does not grow with the file. */
+ * crash is cut off, never fatal; a damaged record in the middle (a flipped byte) costs only
+ * that record: the reader resynchronises on the next frame whose length and CRC check out.
+ * Memory use does not grow with the file. */
 #ifndef WHB_SPOOL_H
 #define WHB_SPOOL_H
 
@@ -17,8 +19,10 @@ struct whb_spool_stats {
     unsigned routine; /* of which heartbeats */
     uint64_t bytes;
     unsigned truncated_bytes; /* cut off as a torn tail when opened */
-    unsigned dropped;         /* heartbeats dropped to make room, since open */
-    unsigned refused;         /* records refused because only events filled the spool */
+    unsigned damaged;         /* damaged stretches (usually one record each) dropped at open */
+    uint64_t damaged_bytes;
+    unsigned dropped; /* heartbeats dropped to make room, since open */
+    unsigned refused; /* records refused because only events filled the spool */
 };
 
 #define WHB_SPOOL_MAX_RECORD 4096
@@ -41,5 +45,10 @@ void whb_spool_stats(const struct whb_spool *sp, struct whb_spool_stats *out);
 /* Decodes one record at buf: returns its total size, 0 when incomplete or corrupt.
  * The building block of the reader, exposed for the fuzz target. */
 size_t whb_spool_record_check(const uint8_t *buf, size_t len, whb_event **ev);
+
+/* Finds the first good record in buf: returns its size (0 when there is none) and sets
+ * *skipped to the damaged bytes before it (all of len when none). The reader's resync step,
+ * exposed for the fuzz target. */
+size_t whb_spool_next_frame(const uint8_t *buf, size_t len, size_t *skipped, whb_event **ev);
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
+
 static size_t discard(char *d, size_t size, size_t nmemb, void *arg)
 {
     (void)d;
@@ -47,8 +49,9 @@ void whb_wsus_probe(const char *url, long timeout_ms, const char *ca_file,
     out->http_status = (unsigned)status;
     out->latency_ms = (unsigned)(total * 1000);
     if (rc != CURLE_OK)
-        snprintf(out->error, sizeof(out->error), "%.127s",
-                 errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        /* curl's text can quote the server (names, certificate fields): cleaned. */
+        whb_text_clean(out->error, sizeof(out->error), errbuf[0] ? errbuf : curl_easy_strerror(rc),
+                       CURL_ERROR_SIZE);
     else if (status >= 400)
         snprintf(out->error, sizeof(out->error), "HTTP %ld", status);
 }

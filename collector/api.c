@@ -2,10 +2,12 @@
  * one machine's why and history, correlated outages, network views by switch and by wireless,
  * and the WSUS computer-list import. Loopback callers need no token; others present the admin
  * token. */
+#include <arpa/inet.h>
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,16 @@ static json_t *attachment_json(const struct whb_machine_view *m)
                      m->ssid, "bssid", m->bssid, "subnet", m->subnet, "wireless", m->wireless);
 }
 
+/* Each piece of evidence with who says so: the machine at the time, the machine on return
+ * (spooled while silent), or the collector (its own records, the neighbours). */
+static void evidence_json(json_t *list, const struct whb_explanation *x)
+{
+    for (int i = 0; i < x->n_evidence; i++)
+        json_array_append_new(list, json_pack("{s:o, s:s, s:s}", "at", iso(x->evidence[i].at_ms),
+                                              "text", x->evidence[i].text, "source",
+                                              whb_evidence_source_name(x->evidence[i].source)));
+}
+
 /* The explanation as `whb why --json` prints it. */
 static json_t *explanation_json(const char *host, const struct whb_machine_view *m,
                                 const struct whb_explanation *x)
@@ -67,9 +79,7 @@ static json_t *explanation_json(const char *host, const struct whb_machine_view 
     const struct whb_reason_info *info = whb_reason_info(x->reason);
     static const char *const audiences[] = {"admin", "network", "wsus"};
     json_t *ev = json_array(), *alt = json_array();
-    for (int i = 0; i < x->n_evidence; i++)
-        json_array_append_new(ev, json_pack("{s:o, s:s}", "at", iso(x->evidence[i].at_ms), "text",
-                                            x->evidence[i].text));
+    evidence_json(ev, x);
     for (int i = 0; i < x->n_alternatives; i++) {
         const struct whb_reason_info *a = whb_reason_info(x->alternatives[i].reason);
         json_array_append_new(alt, json_pack("{s:s, s:s, s:b, s:s}", "reason", a->id, "term",
@@ -144,9 +154,7 @@ static void on_history(struct whb_server *srv, struct evhttp_request *req, const
                       info->term, "documented", info->documented, "confidence",
                       whb_confidence_name(x.confidence), "summary", x.summary);
         json_t *ev = json_array();
-        for (int k = 0; k < x.n_evidence; k++)
-            json_array_append_new(ev, json_pack("{s:o, s:s}", "at", iso(x.evidence[k].at_ms),
-                                                "text", x.evidence[k].text));
+        evidence_json(ev, &x);
         json_object_set_new(g, "evidence", ev);
         json_array_append_new(jg, g);
     }
@@ -237,6 +245,7 @@ struct group {
     unsigned count;
     int64_t first, last;
     json_t *machines;
+    struct whb_machine_view first_view; /* one of them, to ask who else is on its switch */
 };
 
 struct groups {
@@ -274,6 +283,8 @@ static void add_to(struct groups *gs, const char *kind, const char *key, const c
     struct group *g = key[0] ? group_for(gs, kind, key, label) : NULL;
     if (!g)
         return;
+    if (!g->count)
+        g->first_view = *m;
     if (!g->count || m->last_seen_ms < g->first)
         g->first = m->last_seen_ms;
     if (m->last_seen_ms > g->last)
@@ -308,6 +319,27 @@ static int group_wsus(const struct whb_machine_view *m, void *arg)
     return 0;
 }
 
+/* The collector's own downtimes of the last day: an outage of ours, not of the machines. */
+static json_t *downtimes_json(struct whb_server *srv, int64_t now, int with_machines)
+{
+    struct whb_downtime d[8];
+    int n = 0;
+    json_t *list = json_array();
+    srv->reader->ops->downtimes(srv->reader, now - 86400000, now, d, 8, &n);
+    for (int i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:o, s:o, s:s}", "from", iso(d[i].from_ms), "to", iso(d[i].to_ms),
+                              "how", d[i].clean ? "stopped" : "killed or crashed");
+        if (with_machines) {
+            struct whb_peer_group fleet;
+            int64_t window = whb_correlation_window(srv->cfg.interval_s);
+            if (srv->reader->ops->fleet_group(srv->reader, now, d[i].from_ms, window, &fleet) == 0)
+                json_object_set_new(o, "machines_silenced", json_integer(fleet.together));
+        }
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
 static void on_outages(struct whb_server *srv, struct evhttp_request *req)
 {
     struct groups gs = {.now = whb_clock_wall_ms()};
@@ -316,18 +348,24 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
     srv->reader->ops->each_machine(srv->reader, &silent, gs.now, group_silent, &gs);
     srv->reader->ops->each_machine(srv->reader, &wsus, gs.now, group_wsus, &gs);
     json_t *list = json_array();
+    int64_t window = whb_correlation_window(srv->cfg.interval_s);
     for (size_t i = 0; i < gs.n; i++) {
         struct group *g = &gs.g[i];
         int wsus_side = !strcmp(g->kind, "wsus");
-        unsigned min = !strcmp(g->kind, "switch") ? 3 : 2;
-        int64_t window = whb_correlation_window(srv->cfg.interval_s);
-        /* A shared cause: enough machines, silent within a short window of each other. */
-        if (g->count >= min && (wsus_side || g->last - g->first <= window * 5)) {
+        /* Two machines on one switch or access point silent together are already a pattern. */
+        if (g->count >= 2 && (wsus_side || g->last - g->first <= window * 5)) {
             enum whb_reason r =
                 wsus_side ? (strncmp(g->key, "http_", 5) == 0 ? WHB_REASON_WSUS_UNAVAILABLE
                                                               : WHB_REASON_WSUS_UNREACHABLE)
                 : !strcmp(g->kind, "switch") ? WHB_REASON_PORT_DISABLED
                                              : WHB_REASON_WIRELESS_ASSOCIATION;
+            struct whb_peer_group p;
+            /* Every known machine on the switch: the switch or its uplink, not ports. */
+            if (r == WHB_REASON_PORT_DISABLED &&
+                srv->reader->ops->peer_group(srv->reader, WHB_PEERS_SWITCH, &g->first_view, gs.now,
+                                             g->first, window, 0, &p) == 0 &&
+                !p.healthy)
+                r = WHB_REASON_LOST_CONNECTIVITY;
             const struct whb_reason_info *info = whb_reason_info(r);
             json_array_append_new(
                 list,
@@ -339,6 +377,22 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
         json_decref(g->machines);
     }
     free(gs.g);
+    /* The collector's own downtimes: every machine went quiet then, none of them is to blame. */
+    const struct whb_reason_info *ci = whb_reason_info(WHB_REASON_COLLECTOR_UNAVAILABLE);
+    json_t *down = downtimes_json(srv, gs.now, 1);
+    size_t k;
+    json_t *d;
+    json_array_foreach(down, k, d)
+    {
+        json_t *o = json_pack("{s:s, s:s, s:I, s:O, s:O, s:s, s:s, s:b, s:s, s:[]}", "kind",
+                              "collector", "where", "the collector", "machines_count",
+                              json_integer_value(json_object_get(d, "machines_silenced")), "since",
+                              json_object_get(d, "from"), "until", json_object_get(d, "to"),
+                              "reason", ci->id, "term", ci->term, "documented", ci->documented,
+                              "next_step", ci->next_step, "machines");
+        json_array_append_new(list, o);
+    }
+    json_decref(down);
     reply_json(req, 200, json_pack("{s:o, s:o}", "generated_at", iso(gs.now), "outages", list));
 }
 
@@ -362,76 +416,282 @@ static void on_status(struct whb_server *srv, struct evhttp_request *req)
                                                  "machines", (json_int_t)w.by_reason[r]));
     }
     reply_json(req, 200,
-               json_pack("{s:o, s:I, s:I, s:I, s:I, s:o}", "generated_at", iso(w.now), "known",
+               json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "generated_at", iso(w.now), "known",
                          (json_int_t)known, "reporting", (json_int_t)(known - silent),
                          "not_reporting", (json_int_t)silent, "explained", (json_int_t)w.explained,
-                         "by_reason", reasons));
+                         "by_reason", reasons, "collector_downtimes",
+                         downtimes_json(srv, w.now, 0)));
 }
 
-/* POST /v1/wsus/import: the computers WSUS knows, [{fqdn, ip, last_status, last_sync}] with
- * times in ms; answers, for each one WSUS says has not reported, why. */
+/* The answer for one computer of WSUS's list: which agent it is and how that was decided, then
+ * that agent's explanation; several possible agents are named, never one picked. */
+static json_t *wsus_answer_json(struct whb_server *srv, const struct whb_wsus_computer *c,
+                                int64_t now)
+{
+    static const char *const how[] = {"none", "fqdn", "short_name", "ip_address", "ambiguous"};
+    struct whb_wsus_match match;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    json_t *j;
+    int64_t slack = (int64_t)srv->cfg.interval_s * srv->cfg.grace * 1000 + 3600 * 1000LL;
+    if (srv->reader->ops->wsus_match(srv->reader, c, slack, &match))
+        match.kind = WHB_MATCH_NONE;
+    if (match.kind == WHB_MATCH_AMBIGUOUS) {
+        char term[700];
+        snprintf(term, sizeof(term), "Several agents could be this computer: %s", match.candidates);
+        j = json_pack("{s:s, s:s, s:n, s:n, s:s, s:s, s:b, s:s, s:s, s:s, s:[], s:[], s:s}",
+                      "machine", c->fqdn, "status", "ambiguous", "silent_since", "last_report",
+                      "reason", "ambiguous", "term", term, "documented", 0, "confidence", "low",
+                      "confidence_why", "more than one agent matches; none is picked", "summary",
+                      term, "evidence", "alternatives", "next_step",
+                      "Ask about each agent with `whb why FQDN`; give the computers their DNS "
+                      "suffix so that the agent's name is WSUS's FullDomainName");
+    } else {
+        const char *host = match.kind == WHB_MATCH_NONE ? c->fqdn : match.machine_id;
+        int rc = whb_explain_host(srv->reader, host, now, &m, &x);
+        j = explanation_json(c->fqdn, rc ? NULL : &m, &x);
+    }
+    if (!j)
+        return NULL;
+    json_object_set_new(j, "wsus_name", json_string(c->fqdn));
+    json_object_set_new(j, "wsus_ip", json_string(c->ip));
+    json_object_set_new(j, "wsus_last_status", iso(c->last_status_ms));
+    json_object_set_new(j, "matched_by", json_string(how[match.kind]));
+    json_object_set_new(j, "match", json_string(match.candidates));
+    return j;
+}
+
+struct wsus_page {
+    struct whb_server *srv;
+    json_t *answers;
+    int64_t now;
+};
+
+static int wsus_page_one(const struct whb_wsus_computer *c, void *arg)
+{
+    struct wsus_page *p = arg;
+    json_t *j = wsus_answer_json(p->srv, c, p->now);
+    if (j)
+        json_array_append_new(p->answers, j);
+    return 0;
+}
+
+#define WSUS_PAGE_DEFAULT 500
+#define WSUS_PAGE_MAX     5000
+
+/* The imported list's computers that have not reported for not_reported_days, one page. */
+static json_t *wsus_answers(struct whb_server *srv, unsigned offset, unsigned limit)
+{
+    struct wsus_page p = {srv, json_array(), whb_clock_wall_ms()};
+    uint64_t total = 0, imported = 0;
+    int64_t imported_ms = 0;
+    int64_t cutoff = p.now - (int64_t)srv->cfg.wsus_not_reported_days * 86400000;
+    if (srv->reader->ops->wsus_not_reported(srv->reader, cutoff, offset, limit, wsus_page_one, &p,
+                                            &total, &imported, &imported_ms)) {
+        json_decref(p.answers);
+        return NULL;
+    }
+    json_t *j =
+        json_pack("{s:I, s:o, s:I, s:I, s:I, s:I, s:o}", "imported", (json_int_t)imported,
+                  "imported_at", iso(imported_ms), "not_reported_days",
+                  (json_int_t)srv->cfg.wsus_not_reported_days, "not_reported", (json_int_t)total,
+                  "offset", (json_int_t)offset, "limit", (json_int_t)limit, "answers", p.answers);
+    if (j && offset + json_array_size(p.answers) < total) {
+        char next[80];
+        snprintf(next, sizeof(next), "/v1/wsus/computers?offset=%zu&limit=%u",
+                 offset + json_array_size(p.answers), limit);
+        json_object_set_new(j, "next", json_string(next));
+    }
+    return j;
+}
+
+static unsigned query_uint(struct evkeyvalq *q, const char *key, unsigned def, unsigned max)
+{
+    const char *v = evhttp_find_header(q, key);
+    char *end;
+    unsigned long n = v ? strtoul(v, &end, 10) : def;
+    if (!v || *end || v[0] == '-' || !v[0])
+        return def;
+    return n > max ? max : (unsigned)n;
+}
+
+/* GET /v1/wsus/computers?offset=N&limit=M: the answers page by page. */
+static void on_wsus_computers(struct whb_server *srv, struct evhttp_request *req,
+                              struct evkeyvalq *q)
+{
+    json_t *j = wsus_answers(srv, query_uint(q, "offset", 0, UINT32_MAX / 2),
+                             query_uint(q, "limit", WSUS_PAGE_DEFAULT, WSUS_PAGE_MAX));
+    if (!j)
+        reply_error(req, 503, "store unavailable");
+    else
+        reply_json(req, 200, j);
+}
+
+/* One computer of an import body: {fqdn, ip, last_status, last_sync, line}, times in ms since
+ * 1970 (0: never). Errors name the admin's line and field when the sender gave the line. */
+static int wsus_row(json_t *item, size_t index, struct whb_wsus_computer *row, char *why,
+                    size_t whylen)
+{
+    const char *fqdn = NULL, *ip = "";
+    json_int_t status = 0, sync = 0, line = 0;
+    json_error_t err;
+    char where[48];
+    if (json_unpack_ex(item, &err, 0, "{s?s, s?s, s?I, s?I, s?I}", "fqdn", &fqdn, "ip", &ip,
+                       "last_status", &status, "last_sync", &sync, "line", &line)) {
+        snprintf(why, whylen, "computer %zu: expected {fqdn, ip, last_status, last_sync}: %.100s",
+                 index + 1, err.text);
+        return -1;
+    }
+    if (line > 0 && line < UINT32_MAX)
+        snprintf(where, sizeof(where), "line %lld", (long long)line);
+    else
+        snprintf(where, sizeof(where), "computer %zu", index + 1);
+    size_t len = fqdn ? strlen(fqdn) : 0;
+    if (len > 1 && fqdn[len - 1] == '.')
+        len--;
+    char name[254];
+    snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : 0), fqdn ? fqdn : "");
+    if (!name[0] || len >= sizeof(name) || !whb_wire_hostname_ok(name)) {
+        snprintf(why, whylen, "%s, field FullDomainName: expected a host name, got %s", where,
+                 fqdn ? "other characters" : "none");
+        return -1;
+    }
+    if (!whb_wire_text_ok(ip, 45)) {
+        snprintf(why, whylen, "%s, field IPAddress: expected an IP address", where);
+        return -1;
+    }
+    if (status < 0 || sync < 0) {
+        snprintf(why, whylen, "%s, field %s: expected ms since 1970, or 0 for never", where,
+                 status < 0 ? "LastReportedStatusTime" : "LastSyncTime");
+        return -1;
+    }
+    memset(row, 0, sizeof(*row));
+    snprintf(row->fqdn, sizeof(row->fqdn), "%s", name);
+    snprintf(row->ip, sizeof(row->ip), "%s", ip);
+    row->last_status_ms = status;
+    row->last_sync_ms = sync;
+    row->line = line > 0 && line < UINT32_MAX ? (unsigned)line : 0;
+    return 0;
+}
+
+static int session_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 8 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("0123456789abcdefABCDEF-", s[i]))
+            return 0;
+    return 1;
+}
+
+/* POST /v1/wsus/import: the computers WSUS knows. Either one JSON array (a small list), or the
+ * list in parts of one session, each under max_body:
+ *   {"session": "<hex>", "part": 1, "final": false, "computers": [{fqdn, ip, last_status,
+ *    last_sync, line}, ...]}
+ * Each part is stored when it arrives; the final part replaces the list, all or nothing, and the
+ * answer holds the first page of computers WSUS says have not reported (GET
+ * /v1/wsus/computers for the next ones). */
 static void on_wsus_import(struct whb_server *srv, struct evhttp_request *req)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t len = evbuffer_get_length(in);
     json_error_t err;
+    char why[400], session[80] = "";
+    json_int_t part = 1;
+    int final = 1, rc;
     json_t *doc = json_loadb((const char *)evbuffer_pullup(in, (ev_ssize_t)len), len, 0, &err);
-    if (!doc || !json_is_array(doc)) {
-        json_decref(doc);
-        reply_error(req, 400, "body must be a JSON array of computers");
-        return;
-    }
-    size_t n = json_array_size(doc);
-    struct whb_wsus_computer *rows = calloc(n ? n : 1, sizeof(*rows));
-    if (!rows) {
-        json_decref(doc);
-        reply_error(req, 503, "out of memory");
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *fqdn = NULL, *ip = "";
-        json_int_t status = 0, sync = 0;
-        if (json_unpack_ex(json_array_get(doc, i), &err, 0, "{s:s, s?s, s?I, s?I}", "fqdn", &fqdn,
-                           "ip", &ip, "last_status", &status, "last_sync", &sync) ||
-            !whb_wire_hostname_ok(fqdn) || !whb_wire_text_ok(ip, 63)) {
-            char msg[160];
-            snprintf(msg, sizeof(msg), "computer %zu: %.120s", i + 1, fqdn ? "bad name" : err.text);
-            free(rows);
-            json_decref(doc);
-            reply_error(req, 400, msg);
-            return;
+    json_t *list = doc;
+    struct whb_wsus_computer *rows = NULL;
+    if (json_is_object(doc)) {
+        const char *sid = NULL;
+        list = NULL;
+        if (json_unpack_ex(doc, &err, 0, "{s:s, s:I, s:b, s:o}", "session", &sid, "part", &part,
+                           "final", &final, "computers", &list) ||
+            !session_ok(sid) || part < 1 || part > 1000000) {
+            reply_error(req, 400,
+                        "expected {\"session\": 8-64 hex digits, \"part\": 1.., \"final\": "
+                        "true|false, \"computers\": [...]}");
+            goto out;
         }
-        snprintf(rows[i].fqdn, sizeof(rows[i].fqdn), "%s", fqdn);
-        snprintf(rows[i].ip, sizeof(rows[i].ip), "%s", ip);
-        rows[i].last_status_ms = status;
-        rows[i].last_sync_ms = sync;
+        snprintf(session, sizeof(session), "%s", sid);
     }
+    if (!json_is_array(list)) {
+        reply_error(req, 400, "body must be a JSON array of computers, or an import part");
+        goto out;
+    }
+    size_t n = json_array_size(list);
+    rows = calloc(n ? n : 1, sizeof(*rows));
+    if (!rows) {
+        reply_error(req, 503, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (wsus_row(json_array_get(list, i), i, &rows[i], why, sizeof(why))) {
+            reply_error(req, 400, why);
+            goto out;
+        }
     int64_t now = whb_clock_wall_ms();
-    if (srv->reader->ops->wsus_import(srv->reader, rows, n, now)) {
-        free(rows);
-        json_decref(doc);
+    if (!session[0]) /* one array: a session of one part */
+        snprintf(session, sizeof(session), "%016llx%08x", (unsigned long long)now,
+                 (unsigned)(uintptr_t)req);
+    uint64_t imported = 0;
+    rc = srv->reader->ops->wsus_stage(srv->reader, session, (unsigned)part, rows, n, now, why,
+                                      sizeof(why));
+    if (rc == 0 && final)
+        rc = srv->reader->ops->wsus_finish(srv->reader, session, now, &imported);
+    if (rc) {
+        reply_error(req, rc == WHB_EINVAL ? 409 : 503,
+                    rc == WHB_EINVAL ? why : "store unavailable");
+        goto out;
+    }
+    if (!final) {
+        reply_json(req, 200,
+                   json_pack("{s:s, s:I, s:I}", "session", session, "part", part, "received",
+                             (json_int_t)n));
+        goto out;
+    }
+    whb_log_info("wsus import: %llu computers", (unsigned long long)imported);
+    json_t *j = wsus_answers(srv, 0, WSUS_PAGE_DEFAULT);
+    if (!j)
         reply_error(req, 503, "store unavailable");
-        return;
-    }
-    json_t *answers = json_array();
-    unsigned not_reported = 0;
-    for (size_t i = 0; i < n; i++) {
-        /* WSUS marks a computer as not reporting when its last status is old or missing. */
-        if (rows[i].last_status_ms && now - rows[i].last_status_ms < 30LL * 86400000)
-            continue;
-        not_reported++;
-        struct whb_machine_view m;
-        struct whb_explanation x;
-        int rc = whb_explain_host(srv->reader, rows[i].fqdn, now, &m, &x);
-        json_t *j = explanation_json(rows[i].fqdn, rc ? NULL : &m, &x);
-        json_object_set_new(j, "wsus_last_status", iso(rows[i].last_status_ms));
-        json_array_append_new(answers, j);
-    }
+    else
+        reply_json(req, 200, j);
+out:
     free(rows);
     json_decref(doc);
-    reply_json(req, 200,
-               json_pack("{s:I, s:I, s:o}", "imported", (json_int_t)n, "not_reported",
-                         (json_int_t)not_reported, "answers", answers));
+}
+
+/* whb why 192.0.2.2: the agent that holds the address now. */
+static void on_why_ip(struct whb_server *srv, struct evhttp_request *req, const char *ip)
+{
+    char id[65], why[400];
+    int rc = srv->reader->ops->machine_by_ip(srv->reader, ip, whb_clock_wall_ms(), id, sizeof(id),
+                                             why, sizeof(why));
+    if (rc == WHB_EINVAL) {
+        char msg[500];
+        snprintf(msg, sizeof(msg), "several machines have %s now: %s; ask with the FQDN", ip, why);
+        reply_error(req, 409, msg);
+        return;
+    }
+    if (rc) {
+        struct whb_explanation x;
+        struct whb_explain_input in = {.now_ms = whb_clock_wall_ms(), .host = ip};
+        if (rc != WHB_ENOTFOUND) {
+            reply_error(req, 503, whb_strerror(rc));
+            return;
+        }
+        whb_explain_now(&in, &x);
+        reply_json(req, 404, explanation_json(ip, NULL, &x));
+        return;
+    }
+    on_why(srv, req, id);
+}
+
+static int is_ip(const char *s)
+{
+    unsigned char bin[16];
+    return inet_pton(AF_INET, s, bin) == 1 || inet_pton(AF_INET6, s, bin) == 1;
 }
 
 static int allowed(struct whb_server *srv, struct evhttp_request *req)
@@ -460,7 +720,8 @@ int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char
         return 0;
     enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
     int is_import = !strcmp(path, "/v1/wsus/import");
-    if (cmd != (is_import ? EVHTTP_REQ_POST : EVHTTP_REQ_GET)) {
+    if (cmd != (is_import ? EVHTTP_REQ_POST : EVHTTP_REQ_GET) &&
+        !(is_import && cmd == EVHTTP_REQ_PUT)) {
         reply_error(req, 405, is_import ? "use POST" : "use GET");
         return 1;
     }
@@ -486,6 +747,8 @@ int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char
         on_list(srv, req, &q, WHB_FILTER_WIFI, query(&q, "ssid", ""), query(&q, "bssid", ""));
     else if (is_import)
         on_wsus_import(srv, req);
+    else if (!strcmp(path, "/v1/wsus/computers"))
+        on_wsus_computers(srv, req, &q);
     else if (!strncmp(path, machines, sizeof(machines) - 1)) {
         char host[300];
         const char *rest = path + sizeof(machines) - 1;
@@ -497,8 +760,10 @@ int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char
             host[n] = '\0';
             decoded = evhttp_uridecode(host, 0, NULL);
         }
-        if (!decoded || !whb_wire_hostname_ok(decoded))
+        if (!decoded || (!whb_wire_hostname_ok(decoded) && !is_ip(decoded)))
             reply_error(req, 400, "bad machine name");
+        else if (!strcmp(slash, "/why") && is_ip(decoded))
+            on_why_ip(srv, req, decoded);
         else if (!strcmp(slash, "/why"))
             on_why(srv, req, decoded);
         else if (!strcmp(slash, "/history"))

@@ -24,6 +24,7 @@ void whb_config_defaults(struct whb_collector_config *cfg)
     snprintf(cfg->db_path, sizeof(cfg->db_path), "/var/lib/whb/collector.db");
     cfg->interval_s = 60;
     cfg->grace = 3;
+    cfg->wsus_not_reported_days = 30;
     cfg->log_level = WHB_LOG_INFO;
 }
 
@@ -148,6 +149,9 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
     } else if (!strcmp(name, "heartbeat.grace")) {
         rc = parse_uint(v, 1, 1000, &n);
         cfg->grace = (unsigned)n;
+    } else if (!strcmp(name, "wsus.not_reported_days")) {
+        rc = parse_uint(v, 1, 3650, &n);
+        cfg->wsus_not_reported_days = (unsigned)n;
     } else if (!strcmp(name, "log.syslog"))
         rc = parse_bool(v, &cfg->to_syslog);
     else if (!strcmp(name, "log.level"))

@@ -32,6 +32,8 @@ struct whb_collector_config {
     unsigned grace;      /* silent after grace x interval without a report */
     int to_syslog;
     enum whb_log_level log_level;
+    /* WSUS's "has not reported" after this many days without status. */
+    unsigned wsus_not_reported_days;
 };
 
 void whb_config_defaults(struct whb_collector_config *cfg);

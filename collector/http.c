@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "error.h"
 #include "log.h"
+#include "runs.h"
 #include "server.h"
 #include "tls.h"
 
@@ -150,8 +151,15 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
         char peer[80];
         peer_name(req, peer, sizeof(peer));
         whb_log_warnx("audit: denied report from %s: %s", peer, it->result.why);
+        /* The first word is for the agent: not_enrolled makes it present its token again;
+         * key_mismatch needs an admin. */
         reject(srv, req, WHB_REJECT_DENIED, 403, "Forbidden",
-               "forbidden: this machine is bound to another identity");
+               it->result.denial == WHB_DENY_NOT_ENROLLED
+                   ? "not_enrolled: forbidden: this machine is not enrolled; present the "
+                     "enrollment token"
+               : it->result.denial == WHB_DENY_KEY_MISMATCH
+                   ? "key_mismatch: forbidden: another key is bound to this machine"
+                   : "denied: forbidden: this machine is bound to another identity");
     } else if (it->result.status) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
         reject(srv, req, WHB_REJECT_STORE, 503, "Service Unavailable", "storage unavailable");
@@ -279,6 +287,10 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
      * (headers, body) waits on the peer's delayed ACK: 40 ms per request. */
     int one = 1;
     setsockopt(evhttp_bound_socket_get_fd(bound), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (whb_runs_begin(srv)) {
+        snprintf(why, whylen, "cannot arm the run's alive timer");
+        goto fail;
+    }
     *out = srv;
     return 0;
 fail:
@@ -292,6 +304,8 @@ void whb_server_free(struct whb_server *srv)
         return;
     /* The writer commits what it holds and answers it before the HTTP server goes away. */
     whb_ingest_stop(srv->ingest);
+    if (srv->reader)
+        whb_runs_end(srv);
     if (srv->http)
         evhttp_free(srv->http);
     if (srv->writer)

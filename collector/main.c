@@ -1,7 +1,11 @@
 /* whb-collector: start-up, flags and signals. Everything else is in http.c and below. */
 #include <event2/event.h>
 #include <event2/thread.h>
+#include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <openssl/ssl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,10 +13,13 @@
 
 #include "config.h"
 #include "http.h"
+#include "init.h"
 #include "log.h"
 
 static const char usage[] =
     "usage: whb-collector [-c FILE] [options]\n"
+    "       whb-collector init [--dir /etc/whb] ...   tokens, key, certificate or CSR, config\n"
+    "                                                 (whb-collector init --help)\n"
     "\n"
     "Receives wsus-heartbeat agent reports, stores them and answers why a machine has not\n"
     "reported status.\n"
@@ -36,6 +43,9 @@ static const char usage[] =
     "      --batch-max N            [store] batch_max    reports per commit (default 1024)\n"
     "      --interval SECONDS       [heartbeat] interval asked of agents (default 60)\n"
     "      --grace N                [heartbeat] grace    silent after N intervals (default 3)\n"
+    "      --wsus-not-reported-days N [wsus] not_reported_days  a computer of WSUS's list\n"
+    "                               has not reported after N days (default 30, as the\n"
+    "                               WSUS console)\n"
     "      --syslog                 [log] syslog = on\n"
     "      --log-level LEVEL        [log] level          error|warn|info|debug (default info)\n"
     "  -h, --help                   this text\n"
@@ -61,6 +71,7 @@ static const struct flag_map flag_settings[] = {
     {"batch-max", "store", "batch_max"},
     {"interval", "heartbeat", "interval"},
     {"grace", "heartbeat", "grace"},
+    {"wsus-not-reported-days", "wsus", "not_reported_days"},
     {"log-level", "log", "level"},
 };
 
@@ -135,12 +146,43 @@ static int parse_args(int argc, char **argv, struct whb_collector_config *cfg)
     return 0;
 }
 
+/* The server only says it could not listen: bind again to learn why, in words that say what
+ * to do. */
+static void listen_cause(const struct whb_collector_config *cfg, char *why, size_t whylen)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *ai = NULL;
+    char port[8];
+    int err = 0;
+    snprintf(port, sizeof(port), "%u", cfg->port);
+    if (getaddrinfo(cfg->listen_host, port, &hints, &ai) == 0 && ai) {
+        int fd = socket(ai->ai_family, ai->ai_socktype, 0), one = 1;
+        if (fd >= 0) {
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+            if (bind(fd, ai->ai_addr, ai->ai_addrlen))
+                err = errno;
+            close(fd);
+        }
+    }
+    if (ai)
+        freeaddrinfo(ai);
+    const char *cause = err == EADDRINUSE      ? "address in use (another process listens there: "
+                                                 "ss -ltnp; or choose another [server] listen)"
+                        : err == EACCES        ? "permission denied (ports below 1024 need root or "
+                                                 "CAP_NET_BIND_SERVICE)"
+                        : err == EADDRNOTAVAIL ? "no interface has this address"
+                        : err                  ? strerror(err)
+                                               : "the address does not resolve";
+    snprintf(why, whylen, "cannot listen on %s:%u: %s", cfg->listen_host, cfg->port, cause);
+}
+
 int main(int argc, char **argv)
 {
     struct whb_collector_config cfg;
     struct whb_server *srv = NULL;
     char why[512];
 
+    if (argc > 1 && !strcmp(argv[1], "init"))
+        return whb_init_main(argc - 1, argv + 1);
     whb_config_defaults(&cfg);
     int rc = parse_args(argc, argv, &cfg);
     if (rc)
@@ -166,6 +208,8 @@ int main(int argc, char **argv)
     evsignal_add(sigint, NULL);
 
     if (whb_server_start(base, &cfg, &srv, why, sizeof(why))) {
+        if (!strncmp(why, "cannot listen on", 16))
+            listen_cause(&cfg, why, sizeof(why));
         whb_log_error("%s", why);
         rc = 1;
         goto out;

@@ -7,6 +7,7 @@
 #include "metrics.h"
 #include "store.h"
 
+struct event;
 struct evhttp;
 struct evhttp_request;
 
@@ -19,6 +20,7 @@ struct whb_server {
     struct whb_store *reader; /* used on the HTTP thread for queries */
     struct whb_ingest *ingest;
     struct whb_metrics metrics;
+    struct event *alive_ev; /* the run's alive mark (runs.h); NULL until the run began */
 };
 
 /* Answers with a short text body, e.g. "400 malformed report: seq missing". */

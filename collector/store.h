@@ -24,16 +24,31 @@ struct whb_store_report {
     unsigned grace;                          /* silent after grace x interval */
 };
 
+/* Why a report was denied, for the agent to act on (the 403 body's first word). */
+enum whb_denial {
+    WHB_DENY_OTHER = 0,
+    WHB_DENY_NOT_ENROLLED, /* unknown machine, no valid token: the agent presents its token */
+    WHB_DENY_KEY_MISMATCH, /* another key is bound to this machine: an admin must act */
+};
+
 struct whb_store_result {
-    int status;    /* 0 stored, WHB_EDENIED, or another WHB_E* */
+    int status; /* 0 stored, WHB_EDENIED, or another WHB_E* */
+    enum whb_denial denial;
     int duplicate; /* the report (boot, seq) was stored before */
     uint64_t acked_seq;
     char why[160]; /* for denials: what to write to the audit log */
 };
 
+/* A silence that has ended, with what its two ends looked like. */
 struct whb_store_gap {
     int64_t start_ms, end_ms;
+    int last_gasp; /* the last report before it was a last gasp */
+    int rebooted;  /* the first report after it came from another boot */
+    char before_sw[128], before_port[128], before_subnet[50], before_bssid[18];
+    char after_sw[128], after_sw_name[128], after_port[128], after_subnet[50], after_bssid[18];
 };
+
+enum whb_run_mark { WHB_RUN_START, WHB_RUN_ALIVE, WHB_RUN_STOP };
 
 /* Which machines each_machine visits. */
 enum whb_store_filter_kind {
@@ -59,7 +74,26 @@ struct whb_wsus_computer {
     char ip[64];
     int64_t last_status_ms; /* 0: never reported to WSUS */
     int64_t last_sync_ms;
+    unsigned line; /* in the admin's file, for errors; 0 unknown */
 };
+
+/* How a computer in WSUS's list was matched to an agent. */
+enum whb_wsus_match_kind {
+    WHB_MATCH_NONE = 0,
+    WHB_MATCH_FQDN,       /* same FQDN, case and a trailing dot ignored */
+    WHB_MATCH_SHORT_NAME, /* the agent reports the short name, in the same domain */
+    WHB_MATCH_IP,         /* the agent had WSUS's IP address when the computer last reported */
+    WHB_MATCH_AMBIGUOUS,  /* several agents could be this computer: none is picked */
+};
+
+struct whb_wsus_match {
+    enum whb_wsus_match_kind kind;
+    char machine_id[65];  /* the agent, when exactly one matched */
+    char candidates[600]; /* ambiguous: "fqdn (how), fqdn (how)" */
+};
+
+/* Reads one page of the imported list, computers WSUS says have not reported since cutoff. */
+typedef int (*whb_store_wsus_fn)(const struct whb_wsus_computer *c, void *arg);
 
 struct whb_store_ops {
     const char *name;
@@ -75,6 +109,11 @@ struct whb_store_ops {
                           uint64_t *silent);
     /* Answers 0 when the store can be read (health checks: no scan). */
     int (*ping)(struct whb_store *store);
+    /* The collector's own life (runs.h), outside any report transaction. */
+    int (*mark_run)(struct whb_store *store, enum whb_run_mark mark, int64_t now_ms);
+    /* The collector's downtimes that overlap [from, to], oldest first. */
+    int (*downtimes)(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
+                     int max, int *n);
 
     /* Read side. host is an FQDN, a short name (the FQDN's first label) or a machine id. */
     int (*get_machine)(struct whb_store *s, const char *host, struct whb_machine_view *out);
@@ -89,13 +128,30 @@ struct whb_store_ops {
     int (*peer_group)(struct whb_store *s, enum whb_peer_kind kind,
                       const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
                       int with_gaps, struct whb_peer_group *out);
+    /* The whole fleet as a peer group (kind WHB_PEERS_FLEET): who went silent within window of
+     * anchor, and who was reporting at anchor. */
+    int (*fleet_group)(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
+                       struct whb_peer_group *out);
     int (*each_machine)(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
                         whb_store_machine_fn fn, void *arg);
     /* Online machines whose WSUS probe falls in class cls. */
     int (*wsus_failing)(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
-    /* Replaces the imported WSUS computer list, all or nothing. */
-    int (*wsus_import)(struct whb_store *s, const struct whb_wsus_computer *rows, size_t n,
-                       int64_t now);
+    /* A list sent in parts: part 1 opens session, each part is stored as it comes (parts in
+     * order, each computer once: else WHB_EINVAL and why), the final one replaces the list. */
+    int (*wsus_stage)(struct whb_store *s, const char *session, unsigned part,
+                      const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
+                      size_t whylen);
+    int (*wsus_finish)(struct whb_store *s, const char *session, int64_t now, uint64_t *imported);
+    /* Computers of the imported list with no status since cutoff_ms, by name; total counts all. */
+    int (*wsus_not_reported)(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
+                             unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
+                             uint64_t *imported, int64_t *imported_ms);
+    /* Which agent a WSUS computer is: by FQDN, then short name in its domain, then IP. */
+    int (*wsus_match)(struct whb_store *s, const struct whb_wsus_computer *c, int64_t slack_ms,
+                      struct whb_wsus_match *out);
+    /* The agent that holds ip now: WHB_ENOTFOUND, or WHB_EINVAL with the holders in why. */
+    int (*machine_by_ip)(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
+                         size_t idlen, char *why, size_t whylen);
 };
 
 extern const struct whb_store_ops whb_store_sqlite;

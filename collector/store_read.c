@@ -1,6 +1,8 @@
-/* The SQLite store's read side: machines, events, gaps, neighbours, walks and the WSUS import.
+/* The SQLite store's read side: machines, events, gaps, neighbours and walks (the WSUS list:
+ * store_wsus.c).
  * Every query is served by an index (due_at, fqdn, sw_chassis, bssid, subnet, wsus_class,
  * events by machine and time), so an answer does not scan the fleet. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,7 @@
 #define MACHINE_COLS                                                                               \
     "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"          \
     " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
-    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service"
+    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os"
 
 enum read_id {
     RD_BY_FQDN,
@@ -30,6 +32,13 @@ enum read_id {
     RD_ALL,
     RD_WSUS_FAILING,
     RD_WSUS_GROUPS,
+    RD_GAP_COVERING,
+    RD_FLEET_SILENT,
+    RD_FLEET_GAPS,
+    RD_FLEET_KNOWN,
+    RD_FLEET_SILENT_AT,
+    RD_FLEET_GAPS_AT,
+    RD_RUNS,
     RD_COUNT_
 };
 
@@ -44,20 +53,26 @@ static const char *const read_sql[RD_COUNT_] = {
     [RD_BY_SHORT] = "SELECT " MACHINE_COLS " FROM machines WHERE fqdn >= ?1 || '.' AND"
                     " fqdn < ?1 || '/' LIMIT 2",
     [RD_BY_ID] = "SELECT " MACHINE_COLS " FROM machines WHERE machine_id = ?1",
-    [RD_EVENTS] = "SELECT at_ms, kind, adapter, reason_code, detail, since_ms, http_status,"
-                  " curl_code FROM events WHERE machine_id=?1 AND at_ms BETWEEN ?2 AND ?3"
-                  " ORDER BY at_ms DESC LIMIT ?4",
-    [RD_GAPS] = "SELECT start_ms, end_ms FROM gaps WHERE machine_id=?1 ORDER BY start_ms DESC"
+    [RD_EVENTS] =
+        "SELECT at_ms, kind, adapter, reason_code, detail, since_ms, http_status,"
+        " curl_code, received_ms FROM events WHERE machine_id=?1 AND at_ms BETWEEN ?2 AND ?3"
+        " ORDER BY at_ms DESC LIMIT ?4",
+    [RD_GAPS] = "SELECT start_ms, end_ms, last_gasp, rebooted, before_sw, before_port,"
+                " before_subnet, before_bssid, after_sw, after_sw_name, after_port, after_subnet,"
+                " after_bssid FROM gaps WHERE machine_id=?1 ORDER BY start_ms DESC"
                 " LIMIT ?2",
-    [RD_PEERS_SWITCH] = "SELECT machine_id, last_seen, due_at, sw_port FROM machines"
-                        " WHERE sw_chassis=?1 LIMIT "
-                        "1024",
-    [RD_PEERS_AP] = "SELECT machine_id, last_seen, due_at, sw_port FROM machines"
-                    " WHERE bssid=?1 LIMIT 1024",
-    [RD_PEERS_SUBNET] = "SELECT machine_id, last_seen, due_at, sw_port FROM machines"
-                        " WHERE subnet=?1 LIMIT 1024",
+    [RD_PEERS_SWITCH] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
+        " WHERE sw_chassis=?1 LIMIT 1024",
+    [RD_PEERS_AP] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
+        " WHERE bssid=?1 LIMIT 1024",
+    [RD_PEERS_SUBNET] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
+        " WHERE subnet=?1 LIMIT 1024",
+    /* A silence it announced (a last gasp) has its own cause: not a shared one. */
     [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
-                    " LIMIT 1",
+                    " AND last_gasp = 0 LIMIT 1",
     [RD_SILENT] = "SELECT " MACHINE_COLS " FROM machines WHERE due_at < ?1 ORDER BY due_at DESC"
                   " LIMIT ?2",
     [RD_SWITCH] = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = ?1 OR sw_name = ?1)"
@@ -69,6 +84,21 @@ static const char *const read_sql[RD_COUNT_] = {
     [RD_WSUS_FAILING] = "SELECT count(*) FROM machines WHERE wsus_class = ?1 AND due_at >= ?2",
     [RD_WSUS_GROUPS] = "SELECT " MACHINE_COLS " FROM machines WHERE wsus_class <> 'ok' AND"
                        " due_at >= ?1 ORDER BY wsus_class LIMIT ?2",
+    /* Silent at ?2: a gap around it (silences longer than a week are not looked for). */
+    [RD_GAP_COVERING] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 - 604800000"
+                        " AND ?2 AND end_ms >= ?2 LIMIT 1",
+    [RD_FLEET_SILENT] = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE due_at < ?1"
+                        " AND last_seen BETWEEN ?2 AND ?3",
+    [RD_FLEET_GAPS] = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM gaps"
+                      " WHERE start_ms BETWEEN ?1 AND ?2",
+    [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE first_seen <= ?1",
+    [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE due_at < ?1 AND last_seen <= ?2",
+    /* Silent at ?1 or within ?2 after it. */
+    [RD_FLEET_GAPS_AT] = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
+                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1",
+    [RD_RUNS] = "SELECT started_ms, alive_ms, stopped_ms FROM collector_runs WHERE started_ms >="
+                " (SELECT coalesce(max(started_ms), 0) FROM collector_runs WHERE started_ms <= ?1)"
+                " AND started_ms <= ?2 ORDER BY started_ms LIMIT 64",
 };
 
 static struct sqlite_store *sq(struct whb_store *s)
@@ -128,6 +158,7 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
     m->wsus_curl = sqlite3_column_int(st, 21);
     m->wsus_at_ms = sqlite3_column_int64(st, 22);
     m->update_service = sqlite3_column_int(st, 23);
+    text(st, 24, m->os, sizeof(m->os));
     m->admin_up = 1;
 }
 
@@ -190,6 +221,7 @@ int whb_sqlite_get_events(struct whb_store *base, const char *machine_id, int64_
         e->since_ms = sqlite3_column_int64(st, 5);
         e->http_status = (uint32_t)sqlite3_column_int64(st, 6);
         e->curl_code = sqlite3_column_int(st, 7);
+        e->received_ms = sqlite3_column_int64(st, 8);
         (*n)++;
     }
     sqlite3_reset(st);
@@ -212,22 +244,39 @@ int whb_sqlite_get_gaps(struct whb_store *base, const char *machine_id, struct w
     sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 2, max);
     while (*n < max && sqlite3_step(st) == SQLITE_ROW) {
-        out[*n].start_ms = sqlite3_column_int64(st, 0);
-        out[*n].end_ms = sqlite3_column_int64(st, 1);
+        struct whb_store_gap *g = &out[*n];
+        memset(g, 0, sizeof(*g));
+        g->start_ms = sqlite3_column_int64(st, 0);
+        g->end_ms = sqlite3_column_int64(st, 1);
+        g->last_gasp = sqlite3_column_int(st, 2);
+        g->rebooted = sqlite3_column_int(st, 3);
+        text(st, 4, g->before_sw, sizeof(g->before_sw));
+        text(st, 5, g->before_port, sizeof(g->before_port));
+        text(st, 6, g->before_subnet, sizeof(g->before_subnet));
+        text(st, 7, g->before_bssid, sizeof(g->before_bssid));
+        text(st, 8, g->after_sw, sizeof(g->after_sw));
+        text(st, 9, g->after_sw_name, sizeof(g->after_sw_name));
+        text(st, 10, g->after_port, sizeof(g->after_port));
+        text(st, 11, g->after_subnet, sizeof(g->after_subnet));
+        text(st, 12, g->after_bssid, sizeof(g->after_bssid));
         (*n)++;
     }
     sqlite3_reset(st);
     return 0;
 }
 
-static int gap_near(struct whb_store *base, const char *machine_id, int64_t from, int64_t to)
+/* 1 when machine_id has a gap that starts in [from, to] (RD_GAP_NEAR) or covers from
+ * (RD_GAP_COVERING). */
+static int gap_query(struct whb_store *base, enum read_id id, const char *machine_id, int64_t from,
+                     int64_t to)
 {
-    sqlite3_stmt *st = stmt(base, RD_GAP_NEAR);
+    sqlite3_stmt *st = stmt(base, id);
     if (!st)
         return 0;
     sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
+    if (id == RD_GAP_NEAR)
+        sqlite3_bind_int64(st, 3, to);
     int found = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_reset(st);
     return found;
@@ -258,10 +307,11 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     if (!st)
         return WHB_ESTORE;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    /* Collect first: gap_near uses another statement while this one is open. */
+    /* Collect first: the gap queries use other statements while this one is open. */
     struct peer {
         char id[65], port[32];
-        int64_t last_seen, due;
+        int64_t last_seen, due, first_seen;
+        int gasped;
     } *peers = malloc(PEER_SCAN_MAX * sizeof(*peers));
     if (!peers) {
         sqlite3_reset(st);
@@ -273,27 +323,108 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         peers[n].last_seen = sqlite3_column_int64(st, 1);
         peers[n].due = sqlite3_column_int64(st, 2);
         text(st, 3, peers[n].port, sizeof(peers[n].port));
+        peers[n].first_seen = sqlite3_column_int64(st, 4);
+        peers[n].gasped = sqlite3_column_int(st, 5);
         n++;
     }
     sqlite3_reset(st);
     size_t used = 0;
     for (unsigned i = 0; i < n; i++) {
-        out->total++;
-        int silent = peers[i].due < now;
-        out->healthy += !silent;
-        int near = silent && llabs(peers[i].last_seen - anchor) <= window;
-        /* Neighbours that were silent then and are back now count for a past gap only. */
-        if (!near && with_gaps)
-            near = gap_near(base, peers[i].id, anchor - window, anchor + window);
+        const struct peer *p = &peers[i];
+        int silent_now = p->due < now;
+        int near = silent_now && !p->gasped && llabs(p->last_seen - anchor) <= window;
+        int healthy;
+        if (!with_gaps) {
+            out->total++;
+            healthy = !silent_now;
+        } else {
+            /* A past gap: the neighbours as they were at its start, not as they are now. */
+            if (p->first_seen > anchor)
+                continue;
+            out->total++;
+            if (!near)
+                near = gap_query(base, RD_GAP_NEAR, p->id, anchor - window, anchor + window);
+            healthy = !near && !(silent_now && p->last_seen <= anchor) &&
+                      !gap_query(base, RD_GAP_COVERING, p->id, anchor, 0);
+        }
+        out->healthy += healthy;
         if (!near)
             continue;
         out->together++;
-        if (peers[i].port[0] && used + strlen(peers[i].port) + 2 < sizeof(out->ports))
+        if (p->port[0] && used + strlen(p->port) + 2 < sizeof(out->ports))
             used += (size_t)snprintf(out->ports + used, sizeof(out->ports) - used, "%s%s",
-                                     used ? "," : "", peers[i].port);
+                                     used ? "," : "", p->port);
     }
     free(peers);
     return 0;
+}
+
+static int count2(struct whb_store *base, enum read_id id, int64_t a, int64_t b, int64_t c,
+                  int64_t *x, int64_t *y)
+{
+    sqlite3_stmt *st = stmt(base, id);
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    sqlite3_bind_int64(st, 3, c);
+    int rc = sqlite3_step(st);
+    *x = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (y)
+        *y = rc == SQLITE_ROW && sqlite3_column_count(st) > 1 ? sqlite3_column_int64(st, 1) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
+                           struct whb_peer_group *out)
+{
+    int64_t silent, subnets, gapped = 0, gap_subnets = 0, known, silent_at, gaps_at = 0;
+    memset(out, 0, sizeof(*out));
+    out->kind = WHB_PEERS_FLEET;
+    snprintf(out->label, sizeof(out->label), "the whole fleet");
+    int past = anchor < now - window;
+    if (count2(base, RD_FLEET_SILENT, now, anchor - window, anchor + window, &silent, &subnets) ||
+        count2(base, RD_FLEET_KNOWN, anchor, 0, 0, &known, NULL) ||
+        count2(base, RD_FLEET_SILENT_AT, now, past ? anchor + window : INT64_MAX, 0, &silent_at,
+               NULL))
+        return WHB_ESTORE;
+    /* A past silence: who else had one starting then, and who was silent at the time. */
+    if (past &&
+        (count2(base, RD_FLEET_GAPS, anchor - window, anchor + window, 0, &gapped, &gap_subnets) ||
+         count2(base, RD_FLEET_GAPS_AT, anchor, window, 0, &gaps_at, NULL)))
+        return WHB_ESTORE;
+    out->total = (unsigned)known;
+    out->together = (unsigned)(silent + gapped);
+    out->groups = (unsigned)(subnets > gap_subnets ? subnets : gap_subnets);
+    int64_t healthy = known - silent_at - gaps_at;
+    out->healthy = healthy > 0 ? (unsigned)healthy : 0;
+    return 0;
+}
+
+int whb_sqlite_downtimes(struct whb_store *base, int64_t from, int64_t to, struct whb_downtime *out,
+                         int max, int *n)
+{
+    sqlite3_stmt *st = stmt(base, RD_RUNS);
+    *n = 0;
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    int64_t prev_end = 0;
+    int prev_clean = 0, have_prev = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t started = sqlite3_column_int64(st, 0);
+        if (have_prev && *n < max && started >= from && prev_end <= to) {
+            out[*n] = (struct whb_downtime){prev_end, started, prev_clean};
+            (*n)++;
+        }
+        have_prev = 1;
+        prev_clean = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        prev_end = prev_clean ? sqlite3_column_int64(st, 2) : sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
 int whb_sqlite_each_machine(struct whb_store *base, const struct whb_store_filter *f, int64_t now,
@@ -339,36 +470,4 @@ int whb_sqlite_wsus_failing(struct whb_store *base, const char *cls, int64_t now
         *n = (unsigned)sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return 0;
-}
-
-int whb_sqlite_wsus_import(struct whb_store *base, const struct whb_wsus_computer *rows, size_t n,
-                           int64_t now)
-{
-    sqlite3 *db = sq(base)->db;
-    sqlite3_stmt *ins = NULL;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM wsus_computers;", NULL, NULL, NULL) ||
-        sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO wsus_computers(fqdn, ip, last_status_ms,"
-                           " last_sync_ms, imported_ms) VALUES(?,?,?,?,?)",
-                           -1, &ins, NULL))
-        goto fail;
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_text(ins, 1, rows[i].fqdn, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 2, rows[i].ip, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(ins, 3, rows[i].last_status_ms);
-        sqlite3_bind_int64(ins, 4, rows[i].last_sync_ms);
-        sqlite3_bind_int64(ins, 5, now);
-        if (sqlite3_step(ins) != SQLITE_DONE)
-            goto fail;
-        sqlite3_reset(ins);
-    }
-    sqlite3_finalize(ins);
-    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL))
-        goto fail;
-    return 0;
-fail:
-    whb_log_error("store: wsus import: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(ins);
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    return WHB_ESTORE;
 }

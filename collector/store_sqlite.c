@@ -61,6 +61,41 @@ static const char *const migrations[] = {
     "  end_ms INTEGER NOT NULL, PRIMARY KEY(machine_id, start_ms)) WITHOUT ROWID;"
     "CREATE TABLE wsus_computers(fqdn TEXT PRIMARY KEY COLLATE NOCASE, ip TEXT,"
     "  last_status_ms INTEGER, last_sync_ms INTEGER, imported_ms INTEGER NOT NULL) WITHOUT ROWID;",
+    /* 3: agents' times on the collector's clock (at_ms; agent_at_ms keeps the agent's own stamp),
+     * what each gap's two ends looked like (last gasp, reboot, where the machine was attached
+     * before and after), since when a machine is back online, and the collector's own runs. */
+    "ALTER TABLE events ADD COLUMN agent_at_ms INTEGER;"
+    "ALTER TABLE gaps ADD COLUMN last_gasp INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE gaps ADD COLUMN rebooted INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE gaps ADD COLUMN before_sw TEXT;"
+    "ALTER TABLE gaps ADD COLUMN before_port TEXT;"
+    "ALTER TABLE gaps ADD COLUMN before_subnet TEXT;"
+    "ALTER TABLE gaps ADD COLUMN before_bssid TEXT;"
+    "ALTER TABLE gaps ADD COLUMN after_sw TEXT;"
+    "ALTER TABLE gaps ADD COLUMN after_sw_name TEXT;"
+    "ALTER TABLE gaps ADD COLUMN after_port TEXT;"
+    "ALTER TABLE gaps ADD COLUMN after_subnet TEXT;"
+    "ALTER TABLE gaps ADD COLUMN after_bssid TEXT;"
+    "CREATE INDEX gaps_start ON gaps(start_ms);"
+    "ALTER TABLE machines ADD COLUMN online_since INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN net_lost_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN net_back_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE machines ADD COLUMN clock_offset INTEGER;"
+    "ALTER TABLE machines ADD COLUMN clock_offset_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX machines_first_seen ON machines(first_seen);"
+    "CREATE TABLE collector_runs(started_ms INTEGER PRIMARY KEY, alive_ms INTEGER NOT NULL,"
+    "  stopped_ms INTEGER);",
+    /* 4: the addresses each machine had and when, to match WSUS's IPAddress at the
+     * time of its report; WSUS lists sent in parts (one import session); the not-reported page. */
+    "CREATE TABLE machine_ips(ip TEXT NOT NULL, machine_id TEXT NOT NULL,"
+    "  first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY(ip, machine_id)) WITHOUT ROWID;"
+    "CREATE TABLE wsus_sessions(session TEXT PRIMARY KEY, parts INTEGER NOT NULL,"
+    "  rows INTEGER NOT NULL, started_ms INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE wsus_staging(session TEXT NOT NULL, fqdn TEXT NOT NULL COLLATE NOCASE,"
+    "  ip TEXT, last_status_ms INTEGER, last_sync_ms INTEGER, line INTEGER,"
+    "  PRIMARY KEY(session, fqdn)) WITHOUT ROWID;"
+    "CREATE INDEX wsus_status ON wsus_computers(last_status_ms);",
 };
 
 enum stmt_id {
@@ -77,6 +112,9 @@ enum stmt_id {
     ST_COUNT_KNOWN,
     ST_COUNT_SILENT,
     ST_PING,
+    ST_RUN_START,
+    ST_RUN_ALIVE,
+    ST_RUN_STOP,
     ST_COUNT_
 };
 
@@ -86,8 +124,11 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
-    [ST_GET_MACHINE] = "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at FROM machines"
-                       " WHERE machine_id=?",
+    [ST_GET_MACHINE] =
+        "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
+        " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
+        " net_back_at, online_since"
+        " FROM machines WHERE machine_id=?",
     [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
     [ST_INSERT_MACHINE] =
         "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
@@ -99,16 +140,28 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16, sw_chassis=?17,"
         " sw_name=?18, sw_port=?19, ssid=?20, bssid=?21, wifi_associated=?22, subnet=?23,"
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
-        " update_service=?29 WHERE machine_id=?1",
-    [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3 WHERE machine_id=?1",
+        " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
+        " clock_offset=?31, clock_offset_at=?32 WHERE machine_id=?1",
+    [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
+                         " net_lost_at=?4, net_back_at=?7, online_since=?8,"
+                         " clock_offset=?5, clock_offset_at=?6 WHERE machine_id=?1",
     [ST_INSERT_EVENT] =
         "INSERT OR IGNORE INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
-        " reason_code, detail, since_ms, http_status, curl_code)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_INSERT_GAP] = "INSERT OR IGNORE INTO gaps(machine_id, start_ms, end_ms) VALUES(?,?,?)",
+        " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_INSERT_GAP] =
+        "INSERT OR IGNORE INTO gaps(machine_id, start_ms, end_ms, last_gasp, rebooted,"
+        " before_sw, before_port, before_subnet, before_bssid, after_sw,"
+        " after_sw_name, after_port, after_subnet, after_bssid)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_COUNT_KNOWN] = "SELECT count(*) FROM machines",
     [ST_COUNT_SILENT] = "SELECT count(*) FROM machines WHERE due_at < ?",
     [ST_PING] = "SELECT 1 FROM machines LIMIT 1",
+    [ST_RUN_START] = "INSERT OR REPLACE INTO collector_runs(started_ms, alive_ms) VALUES(?1, ?1)",
+    [ST_RUN_ALIVE] = "UPDATE collector_runs SET alive_ms=?1 WHERE started_ms ="
+                     " (SELECT max(started_ms) FROM collector_runs)",
+    [ST_RUN_STOP] = "UPDATE collector_runs SET alive_ms=?1, stopped_ms=?1 WHERE started_ms ="
+                    " (SELECT max(started_ms) FROM collector_runs)",
 };
 
 static struct sqlite_store *from_base(struct whb_store *s)
@@ -159,6 +212,7 @@ static void sqlite_close(struct whb_store *base)
     for (int i = 0; i < ST_COUNT_; i++)
         sqlite3_finalize(s->st[i]);
     whb_sqlite_read_finalize(base);
+    whb_sqlite_wsus_finalize(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -246,7 +300,20 @@ struct machine_row {
     char boot_id[WHB_WIRE_MAX_ID + 1];
     uint64_t last_seq;
     int64_t last_seen, due_at;
+    int64_t net_lost_at, net_back_at; /* the machine's own latest network loss and return */
+    int64_t online_since;             /* reporting again since (the end of its last gap) */
+    int has_offset;
+    int64_t clock_offset, clock_offset_at; /* agent clock -> collector clock, and since when */
+    int last_gasp;
+    /* Where it was attached at its last report: one end of a gap. */
+    char sw[128], port[128], subnet[50], bssid[18];
 };
+
+static void column_text(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(out, len, "%s", t ? (const char *)t : "");
+}
 
 static int get_machine(struct sqlite_store *s, const char *machine_id, struct machine_row *row)
 {
@@ -266,6 +333,17 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct ma
         row->last_seq = (uint64_t)sqlite3_column_int64(st, 3);
         row->last_seen = sqlite3_column_int64(st, 4);
         row->due_at = sqlite3_column_int64(st, 5);
+        row->last_gasp = sqlite3_column_int(st, 6);
+        column_text(st, 7, row->sw, sizeof(row->sw));
+        column_text(st, 8, row->port, sizeof(row->port));
+        column_text(st, 9, row->subnet, sizeof(row->subnet));
+        column_text(st, 10, row->bssid, sizeof(row->bssid));
+        row->net_lost_at = sqlite3_column_int64(st, 11);
+        row->has_offset = sqlite3_column_type(st, 12) != SQLITE_NULL;
+        row->clock_offset = sqlite3_column_int64(st, 12);
+        row->clock_offset_at = sqlite3_column_int64(st, 13);
+        row->net_back_at = sqlite3_column_int64(st, 14);
+        row->online_since = sqlite3_column_int64(st, 15);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
@@ -299,11 +377,16 @@ static int check_identity(struct sqlite_store *s, const struct whb_store_report 
     char owner[WHB_WIRE_MAX_ID + 1];
 
     if (row->found && in->mode == WHB_IDENTITY_KEY) {
-        if (!row->has_key || !whb_identity_hash_equal(row->key_hash, in->key_hash))
+        if (!row->has_key || !whb_identity_hash_equal(row->key_hash, in->key_hash)) {
+            out->denial = WHB_DENY_KEY_MISMATCH;
             return deny(out, "machine %s (%s) presented a key other than the one bound to it",
                         m->machine_id, m->fqdn);
+        }
     }
-    if (!row->found && in->mode == WHB_IDENTITY_KEY && !in->enrolling)
+    out->denial = !row->found && in->mode == WHB_IDENTITY_KEY && !in->enrolling
+                      ? WHB_DENY_NOT_ENROLLED
+                      : WHB_DENY_OTHER;
+    if (out->denial == WHB_DENY_NOT_ENROLLED)
         return deny(out,
                     "machine %s (%s) is not enrolled and presented no valid enrollment "
                     "token",
@@ -320,7 +403,34 @@ static int check_identity(struct sqlite_store *s, const struct whb_store_report 
     return 0;
 }
 
-static int insert_events(struct sqlite_store *s, const struct whb_store_report *in)
+/* Agents stamp events with their own clocks, which may be off by hours: each report says when
+ * it was sent, so (receipt - send) maps the agent's clock onto the collector's. A report that
+ * waited on a dead link or a slow connection arrives late, so, as NTP does, the sample with
+ * the least delay is the best: keep the smallest one seen this hour, unless the clock itself
+ * moved (a change larger than any delivery can take). */
+#define OFFSET_KEEP_MS 3600000
+#define OFFSET_JUMP_MS 30000
+
+struct clock_map {
+    int64_t offset, since;
+};
+
+static struct clock_map clock_map(const struct whb_store_report *in, const struct machine_row *row)
+{
+    struct clock_map c = {0, in->now_ms};
+    if (in->report->sent_at_ms <= 0)
+        return c;
+    c.offset = in->now_ms - in->report->sent_at_ms;
+    if (!row->found || !row->has_offset)
+        return c;
+    int64_t d = c.offset - row->clock_offset;
+    int fresh = in->now_ms - row->clock_offset_at < OFFSET_KEEP_MS;
+    if (fresh && d >= 0 && d <= OFFSET_JUMP_MS)
+        c = (struct clock_map){row->clock_offset, row->clock_offset_at};
+    return c;
+}
+
+static int insert_events(struct sqlite_store *s, const struct whb_store_report *in, int64_t off)
 {
     const whb_report *r = in->report;
     sqlite3_stmt *st = s->st[ST_INSERT_EVENT];
@@ -330,15 +440,16 @@ static int insert_events(struct sqlite_store *s, const struct whb_store_report *
         sqlite3_bind_text(st, 2, e->boot_id && e->boot_id[0] ? e->boot_id : r->boot_id, -1,
                           SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seq);
-        sqlite3_bind_int64(st, 4, e->at_ms);
+        sqlite3_bind_int64(st, 4, e->at_ms + off);
         sqlite3_bind_int64(st, 5, in->now_ms);
         sqlite3_bind_int(st, 6, e->kind);
         bind_text(st, 7, e->adapter);
         sqlite3_bind_int64(st, 8, e->reason_code);
         bind_text(st, 9, e->detail);
-        sqlite3_bind_int64(st, 10, e->since_ms);
+        sqlite3_bind_int64(st, 10, e->since_ms ? e->since_ms + off : 0);
         sqlite3_bind_int64(st, 11, e->http_status);
         sqlite3_bind_int64(st, 12, e->curl_code);
+        sqlite3_bind_int64(st, 13, e->at_ms);
         if (run(s, ST_INSERT_EVENT))
             return WHB_ESTORE;
     }
@@ -366,14 +477,89 @@ static void bind_attachment(sqlite3_stmt *st, const struct whb_machine_view *v)
     sqlite3_bind_int(st, 29, v->update_service);
 }
 
-/* A new machine gets its identity row first; every report then updates the same columns. */
-static int write_machine(struct sqlite_store *s, const struct whb_store_report *in, int insert)
+/* When the machine itself lost and regained its network, from its own events (on the
+ * collector's clock): a WSUS probe made in between says nothing about WSUS. */
+struct net_story {
+    int64_t lost_at, back_at;
+    int64_t online_since; /* reporting since: its way out demonstrably worked */
+};
+
+static int event_loses_network(const whb_event *e)
+{
+    switch (e->kind) {
+    case WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST:
+        return e->reason_code == 0; /* 1: by power policy in Modern Standby */
+    case WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_DOWN:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED:
+        return 1;
+    case WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED:
+        return e->detail && (strstr(e->detail, "no address") || strstr(e->detail, "gw none"));
+    default:
+        return 0;
+    }
+}
+
+static int event_regains_network(const whb_event *e)
+{
+    switch (e->kind) {
+    case WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_UP:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED:
+        return 1;
+    case WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED:
+        return !event_loses_network(e);
+    default:
+        return 0;
+    }
+}
+
+static struct net_story net_story(const struct whb_store_report *in, const struct machine_row *row,
+                                  int64_t off)
+{
+    /* A machine's first report ends no silence: it has been online as far as anyone knows. */
+    int back = row->found && in->now_ms > row->due_at;
+    struct net_story n = {row->net_lost_at, row->net_back_at,
+                          back ? in->now_ms : row->online_since};
+    for (size_t i = 0; i < in->report->n_events; i++) {
+        const whb_event *e = in->report->events[i];
+        int64_t at = e->at_ms + off;
+        if (event_loses_network(e) && at > n.lost_at)
+            n.lost_at = at;
+        else if (event_regains_network(e) && at > n.back_at)
+            n.back_at = at;
+    }
+    return n;
+}
+
+/* The attachment a report shows, on the collector's clock. A WSUS probe that got no answer
+ * at all while the machine itself was cut off (its own network lost before the probe and back
+ * only after it, or any time before it was reporting again: a path beyond its switch) is not
+ * classified: it would blame WSUS for the machine's own outage. An HTTP answer proves the
+ * way to WSUS worked. */
+static void report_view(const struct whb_store_report *in, const struct net_story *net, int64_t off,
+                        struct whb_machine_view *view)
+{
+    memset(view, 0, sizeof(*view));
+    whb_attach_from_snapshot(in->report->snapshot, view);
+    if (view->wsus_at_ms) {
+        int64_t p = view->wsus_at_ms += off;
+        int own = net->lost_at && net->lost_at <= p &&
+                  !(net->back_at > net->lost_at && net->back_at <= p);
+        if (view->wsus_curl && (own || p < net->online_since))
+            view->wsus_class[0] = '\0';
+    }
+}
+
+/* A new machine gets its identity row first; every report then updates the same columns.
+ * back: this report ends a silence (or is the first), so the machine is online since now. */
+static int write_machine(struct sqlite_store *s, const struct whb_store_report *in, int insert,
+                         const struct net_story *net, const struct clock_map *cm,
+                         const struct whb_machine_view *view)
 {
     const whb_report *r = in->report;
     const Whb__V1__Machine *m = r->machine;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
     size_t snap_len = 0;
-    struct whb_machine_view view;
     int rc;
 
     if (insert) {
@@ -400,8 +586,6 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
     uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
     if (r->snapshot && !snap)
         return WHB_ENOMEM;
-    memset(&view, 0, sizeof(view));
-    whb_attach_from_snapshot(r->snapshot, &view);
 
     sqlite3_stmt *st = s->st[ST_UPDATE_MACHINE];
     sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
@@ -420,30 +604,62 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
     else
         sqlite3_bind_null(st, 12);
     free(snap);
-    bind_attachment(st, &view);
-    return run(s, ST_UPDATE_MACHINE);
+    bind_attachment(st, view);
+    sqlite3_bind_int64(st, 30, net->lost_at);
+    sqlite3_bind_int64(st, 31, cm->offset);
+    sqlite3_bind_int64(st, 32, cm->since);
+    sqlite3_bind_int64(st, 33, net->back_at);
+    sqlite3_bind_int64(st, 34, net->online_since);
+    if ((rc = run(s, ST_UPDATE_MACHINE)))
+        return rc;
+    return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
 }
 
-/* A report after the due time ends a silence: keep it as a gap to explain. */
-static int note_gap(struct sqlite_store *s, const char *machine_id, const struct machine_row *row,
-                    int64_t now)
+/* A report after the due time ends a silence: keep it as a gap to explain, with what both of
+ * its ends looked like (a last gasp before it, a reboot and a new attachment after it). */
+static int note_gap(struct sqlite_store *s, const struct whb_store_report *in,
+                    const struct machine_row *row, const struct whb_machine_view *after)
 {
-    if (!row->found || now <= row->due_at)
-        return 0;
+    const whb_report *r = in->report;
     sqlite3_stmt *st = s->st[ST_INSERT_GAP];
-    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, row->last_seen);
-    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 3, in->now_ms);
+    sqlite3_bind_int(st, 4, row->last_gasp);
+    sqlite3_bind_int(st, 5, strcmp(row->boot_id, r->boot_id) != 0);
+    bind_text(st, 6, row->sw);
+    bind_text(st, 7, row->port);
+    bind_text(st, 8, row->subnet);
+    bind_text(st, 9, row->bssid);
+    bind_text(st, 10, after->sw_chassis);
+    bind_text(st, 11, after->sw_name);
+    bind_text(st, 12, after->sw_port);
+    bind_text(st, 13, after->subnet);
+    bind_text(st, 14, after->bssid);
     return run(s, ST_INSERT_GAP);
 }
 
-static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in)
+/* A resend says the machine was alive when it sent it, which may be long before it arrived
+ * (it waited in a queue or on a dead link): it never moves "last seen" past that. */
+static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in,
+                         const struct machine_row *row, const struct net_story *net,
+                         const struct clock_map *cm)
 {
     sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
     const whb_report *r = in->report;
+    int64_t alive = r->sent_at_ms > 0 ? r->sent_at_ms + cm->offset : in->now_ms;
+    if (alive > in->now_ms)
+        alive = in->now_ms;
+    if (alive < row->last_seen)
+        alive = row->last_seen;
     sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, in->now_ms);
-    sqlite3_bind_int64(st, 3, in->now_ms + (int64_t)in->grace * r->interval_s * 1000);
+    sqlite3_bind_int64(st, 2, alive);
+    sqlite3_bind_int64(st, 3, alive + (int64_t)in->grace * r->interval_s * 1000);
+    sqlite3_bind_int64(st, 4, net->lost_at);
+    sqlite3_bind_int64(st, 5, cm->offset);
+    sqlite3_bind_int64(st, 6, cm->since);
+    sqlite3_bind_int64(st, 7, net->back_at);
+    sqlite3_bind_int64(st, 8, net->online_since);
     return run(s, ST_TOUCH_MACHINE);
 }
 
@@ -453,6 +669,7 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     struct sqlite_store *s = from_base(base);
     const whb_report *r = in->report;
     struct machine_row row;
+    struct whb_machine_view view;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -464,16 +681,34 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     /* Agents deliver in order, so a (boot, seq) at or below the last one stored is a resend:
      * keep the newer snapshot, only note that the machine is alive. */
     int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
+    int back = !row.found || in->now_ms > row.due_at;
     out->duplicate = same_boot && r->seq <= row.last_seq;
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
 
-    if ((rc = insert_events(s, in)) || (rc = note_gap(s, r->machine->machine_id, &row, in->now_ms)))
+    struct clock_map cm = clock_map(in, &row);
+    struct net_story net = net_story(in, &row, cm.offset);
+    report_view(in, &net, cm.offset, &view);
+    if ((rc = insert_events(s, in, cm.offset)))
+        return out->status = rc;
+    if (row.found && back && (rc = note_gap(s, in, &row, &view)))
         return out->status = rc;
     if (out->duplicate)
-        rc = touch_machine(s, in);
+        rc = touch_machine(s, in, &row, &net, &cm);
     else
-        rc = write_machine(s, in, !row.found);
+        rc = write_machine(s, in, !row.found, &net, &cm, &view);
     return out->status = rc;
+}
+
+/* The collector's own runs: a start, an alive mark now and then, a clean stop. A run with no
+ * stop ended uncleanly at its last alive mark. */
+static int sqlite_mark_run(struct whb_store *base, enum whb_run_mark mark, int64_t now_ms)
+{
+    struct sqlite_store *s = from_base(base);
+    enum stmt_id id = mark == WHB_RUN_START  ? ST_RUN_START
+                      : mark == WHB_RUN_STOP ? ST_RUN_STOP
+                                             : ST_RUN_ALIVE;
+    sqlite3_bind_int64(s->st[id], 1, now_ms);
+    return run(s, id);
 }
 
 static int count_one(struct sqlite_store *s, enum stmt_id id, int64_t arg, uint64_t *out)
@@ -511,11 +746,18 @@ const struct whb_store_ops whb_store_sqlite = {
     .put_report = sqlite_put_report,
     .count_machines = sqlite_count_machines,
     .ping = sqlite_ping,
+    .mark_run = sqlite_mark_run,
+    .downtimes = whb_sqlite_downtimes,
     .get_machine = whb_sqlite_get_machine,
     .get_events = whb_sqlite_get_events,
     .get_gaps = whb_sqlite_get_gaps,
     .peer_group = whb_sqlite_peer_group,
+    .fleet_group = whb_sqlite_fleet_group,
     .each_machine = whb_sqlite_each_machine,
     .wsus_failing = whb_sqlite_wsus_failing,
-    .wsus_import = whb_sqlite_wsus_import,
+    .wsus_stage = whb_sqlite_wsus_stage,
+    .wsus_finish = whb_sqlite_wsus_finish,
+    .wsus_not_reported = whb_sqlite_wsus_not_reported,
+    .wsus_match = whb_sqlite_wsus_match,
+    .machine_by_ip = whb_sqlite_machine_by_ip,
 };

@@ -5,7 +5,7 @@ set -eu
 build="build-essential cmake pkg-config clang protobuf-c-compiler libprotobuf-c-dev
 libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libjansson-dev libinih-dev
 libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev openssl"
-test="libcmocka-dev valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq systemd dpkg-dev libxml2-utils"
+test="libcmocka-dev valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq python3 systemd dpkg-dev libxml2-utils zip unzip binutils"
 bench="zabbix-agent collectd-core"
 case "${1:-all}" in
 build) want=$build ;;

@@ -38,6 +38,9 @@ run "ctest" ctest --test-dir build --output-on-failure -j "$jobs"
 
 step "the whb CLI through the real collector"
 run "cli" tests/integration/test_cli.sh build
+run "wsus import" tests/integration/test_wsus_import.sh build
+run "collector init" tests/integration/test_init.sh build
+run "WSUS export task" tests/integration/test_wsus_task.sh build
 
 step "Debian packages and Group Policy templates"
 run "packages" tests/integration/test_packages.sh build

@@ -61,6 +61,12 @@ struct whb_platform_ops {
      * difference grows by exactly the time asleep. */
     int64_t (*wall_ms)(struct whb_platform *p);
     void (*uptime_ms)(struct whb_platform *p, uint64_t *awake, uint64_t *with_sleep);
+    /* Optional (NULL): adds what only the OS knows to an event before it is recorded, e.g.
+     * Windows' reason for a resume or an unclean stop, or a link lost in Modern Standby. */
+    void (*annotate)(struct whb_platform *p, struct whb_agent_event *ev);
+    /* Optional (NULL: never): a power notification is waiting to be read. Asked while a
+     * report is being sent, so that the last gasp does not wait behind the network. */
+    int (*power_pending)(struct whb_platform *p);
 };
 
 extern const struct whb_platform_ops whb_platform_replay;

@@ -1,16 +1,21 @@
 /* whb: the admin CLI. Asks the collector why machines have not reported status, and prints
  * readable tables, or the collector's JSON with --json. Errors: one line, exit 2. */
 #include <curl/curl.h>
-#include <getopt.h>
+#ifdef _WIN32
+#include <windows.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
+#include "import.h"
 #include "messages.h"
+#include "table.h"
 #include "wsus_csv.h"
 
 #define EXIT_USAGE 2
+#define LIMIT_MAX  100000
 
 static const char usage[] =
     "usage: whb [--url URL] [--ca FILE] [--token-file FILE] [--json] COMMAND [ARGS]\n"
@@ -21,18 +26,23 @@ static const char usage[] =
     "  status                     fleet summary: reporting, not reporting, by reason\n"
     "  silent [--limit N]         machines not reporting, with the reason for each\n"
     "  why HOST                   why HOST is (not) reporting, with evidence and next step\n"
+    "                             (HOST: FQDN, short name or IP address)\n"
     "  history HOST               HOST's past silences, each explained, and its events\n"
     "  outages                    correlated outages: switches, access points, WSUS server\n"
     "  port SWITCH [PORT]         machines behind a switch (chassis id or system name)\n"
     "  wifi [--ssid S] [--bssid B] machines on a wireless network or access point\n"
     "  explain CODE               a WSUS message: not-reported, 6703, 0x80070643, services\n"
-    "  wsus-import FILE.csv       answer for every computer WSUS lists as not reporting\n"
+    "  wsus-import FILE.csv [--date-format CULTURE]\n"
+    "                             answer for every computer WSUS lists as not reporting;\n"
+    "                             CULTURE is the WSUS server's (de-DE, en-AU, en-US...) when\n"
+    "                             its dates are not ISO 8601 (.ToString('o'))\n"
     "\n"
     "options:\n"
     "  --url URL          collector (default $WHB_URL or https://127.0.0.1:8443)\n"
     "  --ca FILE          CA for the collector's certificate (default $WHB_CA or system)\n"
     "  --token-file FILE  admin token when not on the collector's host ($WHB_TOKEN_FILE)\n"
-    "  --json             print the collector's JSON\n";
+    "  --json             print the collector's JSON\n"
+    "  --version          print the version\n";
 
 struct opts {
     struct whb_cli cli;
@@ -47,10 +57,16 @@ static int die(const char *fmt, const char *a, const char *b)
     return EXIT_USAGE;
 }
 
+/* A string of the answer, escaped for the terminal (see table.h). */
 static const char *js(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
+    return whb_table_cell(s ? s : "");
+}
+
+static const char *plural(long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
 }
 
 static long long ji(json_t *o, const char *key)
@@ -59,19 +75,26 @@ static long long ji(json_t *o, const char *key)
 }
 
 /* Calls the API; on a transport failure or an error answer prints one line. */
-static json_t *call(const struct opts *o, const char *method, const char *path, const char *body,
-                    int *rc)
+static json_t *call(struct opts *o, const char *method, const char *path, const char *body,
+                    const char *what, int *rc)
 {
-    char why[512];
+    char why[700], status_text[16];
     long status;
     json_t *doc = whb_cli_call(&o->cli, method, path, body, &status, why, sizeof(why));
     *rc = 0;
     if (!doc) {
-        *rc = die("%s%s", why, "");
+        *rc = die("%s%s", what, whb_table_cell(why));
         return NULL;
     }
     if (status != 200 && !(status == 404 && json_object_get(doc, "reason"))) {
-        *rc = die("%s (HTTP %s)", js(doc, "error"), status == 404 ? "404" : "error");
+        snprintf(status_text, sizeof(status_text), "%ld", status);
+        const char *e = js(doc, "error");
+        if (status == 401)
+            *rc = die("%s%s: give the collector's admin token with --token-file FILE (or "
+                      "WHB_TOKEN_FILE)",
+                      what, e);
+        else
+            *rc = die("%s%s", what, e[0] ? e : status_text);
         json_decref(doc);
         return NULL;
     }
@@ -96,6 +119,13 @@ static char *escape(const char *host)
     return copy;
 }
 
+/* Who says so, in a word (the API's evidence "source"). */
+static const char *source_label(json_t *e)
+{
+    const char *s = js(e, "source");
+    return !strcmp(s, "machine_on_return") ? "on return" : s[0] ? s : "-";
+}
+
 static void print_why(json_t *d)
 {
     printf("%s: %s", js(d, "machine"), js(d, "status"));
@@ -113,8 +143,10 @@ static void print_why(json_t *d)
     size_t i;
     json_t *e;
     if (json_array_size(ev)) {
-        printf("\n  evidence\n");
-        json_array_foreach(ev, i, e) printf("    %-20s  %s\n", js(e, "at"), js(e, "text"));
+        printf("\n  evidence   (machine: reported then; on return: spooled while silent, told "
+               "on return; collector: its own records)\n");
+        json_array_foreach(ev, i, e)
+            printf("    %-20s  %-9s  %s\n", js(e, "at"), source_label(e), js(e, "text"));
     }
     json_t *alt = json_object_get(d, "alternatives");
     if (json_array_size(alt)) {
@@ -130,7 +162,7 @@ static void print_why(json_t *d)
     printf("\n  next step   %s\n", js(d, "next_step"));
 }
 
-static int cmd_why(const struct opts *o, const char *host)
+static int cmd_why(struct opts *o, const char *host)
 {
     int rc;
     char path[600], *h = escape(host);
@@ -138,11 +170,15 @@ static int cmd_why(const struct opts *o, const char *host)
         return die("out of memory%s%s", "", "");
     snprintf(path, sizeof(path), "/v1/machines/%s/why", h);
     free(h);
-    json_t *d = call(o, "GET", path, NULL, &rc);
+    char what[300];
+    snprintf(what, sizeof(what), "why %s: ", whb_table_cell(host));
+    json_t *d = call(o, "GET", path, NULL, what, &rc);
     if (!d)
         return rc;
     if (!strcmp(js(d, "status"), "unknown")) {
-        rc = die("unknown host %s: no agent has ever reported from it%s", host, "");
+        rc = die("unknown host %s: no agent has ever reported from it (try its FQDN, short name or "
+                 "IP address; `whb silent` lists the machines)%s",
+                 whb_table_cell(host), "");
         json_decref(d);
         return rc;
     }
@@ -153,7 +189,7 @@ static int cmd_why(const struct opts *o, const char *host)
     return 0;
 }
 
-static int cmd_history(const struct opts *o, const char *host)
+static int cmd_history(struct opts *o, const char *host)
 {
     int rc;
     char path[600], *h = escape(host);
@@ -161,7 +197,9 @@ static int cmd_history(const struct opts *o, const char *host)
         return die("out of memory%s%s", "", "");
     snprintf(path, sizeof(path), "/v1/machines/%s/history", h);
     free(h);
-    json_t *d = call(o, "GET", path, NULL, &rc);
+    char what[300];
+    snprintf(what, sizeof(what), "history %s: ", whb_table_cell(host));
+    json_t *d = call(o, "GET", path, NULL, what, &rc);
     if (!d)
         return rc;
     if (o->json)
@@ -176,7 +214,7 @@ static int cmd_history(const struct opts *o, const char *host)
         printf("  %s -> %s  %-12s %s (%s)\n    %s\n", js(g, "from"), js(g, "to"), js(g, "duration"),
                js(g, "term"), js(g, "confidence"), js(g, "summary"));
         json_array_foreach(json_object_get(g, "evidence"), k, e)
-            printf("      %-20s  %s\n", js(e, "at"), js(e, "text"));
+            printf("      %-20s  %-9s  %s\n", js(e, "at"), source_label(e), js(e, "text"));
     }
     printf("\nevents (newest first)\n");
     json_array_foreach(json_object_get(d, "events"), i, e)
@@ -207,13 +245,13 @@ static void print_machines(json_t *d, int with_reason)
                with_reason ? js(m, "summary")
                            : (js(at, "bssid")[0] ? js(at, "bssid") : js(at, "subnet")));
     }
-    printf("(%lld machines)\n", ji(d, "count"));
+    printf("(%lld %s)\n", ji(d, "count"), plural(ji(d, "count"), "machine", "machines"));
 }
 
-static int cmd_list(const struct opts *o, const char *path, int with_reason)
+static int cmd_list(struct opts *o, const char *path, int with_reason)
 {
     int rc;
-    json_t *d = call(o, "GET", path, NULL, &rc);
+    json_t *d = call(o, "GET", path, NULL, "", &rc);
     if (!d)
         return rc;
     if (o->json)
@@ -223,28 +261,32 @@ static int cmd_list(const struct opts *o, const char *path, int with_reason)
     return 0;
 }
 
-static int cmd_status(const struct opts *o)
+static int cmd_status(struct opts *o)
 {
     int rc;
-    json_t *d = call(o, "GET", "/v1/status", NULL, &rc);
+    json_t *d = call(o, "GET", "/v1/status", NULL, "", &rc);
     if (!d)
         return rc;
     if (o->json)
         return print_json(d);
-    printf("machines known %lld, reporting %lld, not reporting %lld\n", ji(d, "known"),
-           ji(d, "reporting"), ji(d, "not_reporting"));
+    printf("%lld %s known, %lld reporting, %lld not reporting\n", ji(d, "known"),
+           plural(ji(d, "known"), "machine", "machines"), ji(d, "reporting"),
+           ji(d, "not_reporting"));
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(d, "by_reason"), i, r)
         printf("  %6lld  %-24s %s\n", ji(r, "machines"), js(r, "reason"), js(r, "term"));
+    json_array_foreach(json_object_get(d, "collector_downtimes"), i, r)
+        printf("collector down %s -> %s (%s): silences then are the collector's\n", js(r, "from"),
+               js(r, "to"), js(r, "how"));
     json_decref(d);
     return 0;
 }
 
-static int cmd_outages(const struct opts *o)
+static int cmd_outages(struct opts *o)
 {
     int rc;
-    json_t *d = call(o, "GET", "/v1/outages", NULL, &rc);
+    json_t *d = call(o, "GET", "/v1/outages", NULL, "", &rc);
     if (!d)
         return rc;
     if (o->json)
@@ -255,8 +297,9 @@ static int cmd_outages(const struct opts *o)
         printf("no correlated outage\n");
     json_array_foreach(json_object_get(d, "outages"), i, g)
     {
-        printf("%s: %lld machines since %s\n  %s\n  next step: %s\n  ", js(g, "where"),
-               ji(g, "machines_count"), js(g, "since"), js(g, "term"), js(g, "next_step"));
+        printf("%s: %lld %s since %s\n  %s\n  next step: %s\n  ", js(g, "where"),
+               ji(g, "machines_count"), plural(ji(g, "machines_count"), "machine", "machines"),
+               js(g, "since"), js(g, "term"), js(g, "next_step"));
         json_array_foreach(json_object_get(g, "machines"), k, m)
             printf("%s%s%s%s", k ? ", " : "", js(m, "machine"), js(m, "port")[0] ? " port " : "",
                    js(m, "port"));
@@ -272,7 +315,7 @@ static int cmd_explain(const struct opts *o, const char *code)
     if (!m) {
         int n;
         const struct whb_wsus_message *all = whb_messages(&n);
-        fprintf(stderr, "whb: unknown message '%s'; known:", code);
+        fprintf(stderr, "whb: unknown message '%s'; known:", whb_table_cell(code));
         for (int i = 0; i < n; i++)
             fprintf(stderr, " %s", all[i].code);
         fputc('\n', stderr);
@@ -287,164 +330,256 @@ static int cmd_explain(const struct opts *o, const char *code)
     return 0;
 }
 
-static int cmd_wsus_import(const struct opts *o, const char *file)
+static int cmd_wsus_import(struct opts *o, const char *file, const char *culture)
 {
-    struct whb_wsus_computer *rows;
-    size_t n;
-    char why[300];
-    int rc;
-    if (whb_wsus_csv_read(file, &rows, &n, why, sizeof(why)))
-        return die("%s: %s", file, why);
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I}", "fqdn", rows[i].fqdn, "ip",
-                                             rows[i].ip, "last_status",
-                                             (json_int_t)rows[i].last_status_ms, "last_sync",
-                                             (json_int_t)rows[i].last_sync_ms));
-    free(rows);
-    char *body = json_dumps(arr, JSON_COMPACT);
-    json_decref(arr);
-    json_t *d = body ? call(o, "POST", "/v1/wsus/import", body, &rc) : NULL;
-    free(body);
-    if (!d)
-        return body ? rc : die("out of memory%s%s", "", "");
+    struct whb_wsus_list list;
+    char why[700];
+    long http;
+    json_t *d;
+    if (whb_wsus_csv_read(file, culture, &list, why, sizeof(why)))
+        return die("%s: %s", whb_table_cell(file), whb_table_cell(why));
+    int rc = whb_import_send(&o->cli, &list, &d, &http, why, sizeof(why));
+    char how[300];
+    snprintf(how, sizeof(how), "%s, '%s'-separated, %s", list.encoding,
+             list.delimiter == '\t'  ? "tab"
+             : list.delimiter == ';' ? ";"
+                                     : ",",
+             list.dates);
+    whb_wsus_list_free(&list);
+    if (rc)
+        return die("%s: %s", whb_table_cell(file), whb_table_cell(why));
     if (o->json)
         return print_json(d);
-    printf("%lld computers imported, %lld have not reported status to WSUS\n\n", ji(d, "imported"),
-           ji(d, "not_reported"));
+    long long n = ji(d, "imported"), silent = ji(d, "not_reported");
+    printf("%lld %s imported (%s)\n%lld %s not reported status for %lld days or more (the "
+           "collector's [wsus] not_reported_days)\n\n",
+           n, plural(n, "computer", "computers"), how, silent, plural(silent, "has", "have"),
+           ji(d, "not_reported_days"));
     size_t i;
     json_t *a;
-    printf("%-32s %-14s %-24s %s\n", "COMPUTER", "AGENT SAYS", "REASON", "NEXT STEP");
+    printf("%-32s %-14s %-11s %-24s %s\n", "COMPUTER", "AGENT SAYS", "MATCHED BY", "REASON",
+           "NEXT STEP");
     json_array_foreach(json_object_get(d, "answers"), i, a)
-        printf("%-32s %-14s %-24s %s\n", js(a, "machine"), js(a, "status"), js(a, "reason"),
-               js(a, "next_step"));
+    {
+        printf("%-32s %-14s %-11s %-24s %s\n", js(a, "wsus_name"), js(a, "status"),
+               js(a, "matched_by"), js(a, "reason"), js(a, "next_step"));
+        if (strcmp(js(a, "matched_by"), "fqdn") && strcmp(js(a, "matched_by"), "none"))
+            printf("    agent: %s\n", js(a, "match"));
+    }
     json_decref(d);
     return 0;
 }
 
-static void read_token(struct whb_cli *c, const char *file)
+/* Every option, wherever it stands ("whb why PC-042 --json" too). */
+struct cli_args {
+    const char *token_file, *token_from;
+    const char *ssid, *bssid, *limit, *date_format;
+    char *args[8];
+    int nargs;
+};
+
+static int parse_limit(const char *v, long *out)
 {
-    FILE *f = file ? fopen(file, "r") : NULL;
-    if (f) {
-        if (fgets(c->token, sizeof(c->token), f))
-            c->token[strcspn(c->token, "\r\n")] = '\0';
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!v[0] || *end || n < 1 || n > LIMIT_MAX)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+/* Returns 0, 1 when --help or --version answered, or EXIT_USAGE after one line. */
+static int parse_args(int argc, char **argv, struct opts *o, struct cli_args *a)
+{
+    static const char *const with_value[] = {"--url",   "--ca",    "--token-file", "--ssid",
+                                             "--bssid", "--limit", "--date-format"};
+    int only_args = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_args || arg[0] != '-' || !arg[1]) {
+            if (a->nargs == 8)
+                return die("too many arguments (try: whb --help)%s%s", "", "");
+            a->args[a->nargs++] = argv[i];
+            continue;
+        }
+        if (!strcmp(arg, "--")) {
+            only_args = 1;
+            continue;
+        }
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            fputs(usage, stdout);
+            return 1;
+        }
+        if (!strcmp(arg, "--version") || !strcmp(arg, "-V")) {
+            printf("whb %s\n", WHB_VERSION);
+            return 1;
+        }
+        if (!strcmp(arg, "--json")) {
+            o->json = 1;
+            continue;
+        }
+        /* --opt=value or --opt value */
+        char name[32];
+        const char *eq = strchr(arg, '='), *v = NULL;
+        size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+        snprintf(name, sizeof(name), "%.*s", (int)(nlen < sizeof(name) ? nlen : 0), arg);
+        size_t k, nv = sizeof(with_value) / sizeof(with_value[0]);
+        for (k = 0; k < nv; k++)
+            if (!strcmp(name, with_value[k]))
+                break;
+        if (k == nv)
+            return die("unknown option '%s' (try: whb --help)%s", whb_table_cell(arg), "");
+        if (eq)
+            v = eq + 1;
+        else if (i + 1 < argc)
+            v = argv[++i];
+        else
+            return die("option %s needs a value (try: whb --help)%s", name, "");
+        if (!strcmp(name, "--url"))
+            o->cli.url = v;
+        else if (!strcmp(name, "--ca"))
+            o->cli.ca = v;
+        else if (!strcmp(name, "--token-file"))
+            a->token_file = v, a->token_from = "--token-file";
+        else if (!strcmp(name, "--ssid"))
+            a->ssid = v;
+        else if (!strcmp(name, "--bssid"))
+            a->bssid = v;
+        else if (!strcmp(name, "--limit"))
+            a->limit = v;
+        else
+            a->date_format = v;
+    }
+    return 0;
+}
+
+/* Settings checked before any request, each failure one line that says what to change. */
+static int check_settings(struct opts *o, struct cli_args *a)
+{
+    long n;
+    if (a->limit && parse_limit(a->limit, &n))
+        return die("--limit: expected a whole number from 1 to 100000, got '%s'%s",
+                   whb_table_cell(a->limit), "");
+    const char *u = o->cli.url;
+    if (strncmp(u, "https://", 8) && strncmp(u, "http://", 7))
+        return die("--url %s: expected https://HOST:PORT (the collector's address)%s",
+                   whb_table_cell(u), "");
+    const char *path = strchr(strstr(u, "://") + 3, '/');
+    if (path && strcmp(path, "/"))
+        return die("--url %s: expected the collector's base URL without a path (like "
+                   "https://whb.corp.example:8443), not the agents' %s",
+                   whb_table_cell(u), strstr(path, "/v1/report") ? "/v1/report" : "endpoint");
+    if (a->token_file) {
+        FILE *f = fopen(a->token_file, "r");
+        if (!f)
+            return die("%s %s: cannot read the admin token file", a->token_from,
+                       whb_table_cell(a->token_file));
+        if (fgets(o->cli.token, sizeof(o->cli.token), f))
+            o->cli.token[strcspn(o->cli.token, "\r\n")] = '\0';
+        fclose(f);
+        if (!o->cli.token[0])
+            return die("%s %s: the file is empty (expected the admin token)", a->token_from,
+                       whb_table_cell(a->token_file));
+    }
+    if (o->cli.ca) {
+        FILE *f = fopen(o->cli.ca, "r");
+        if (!f)
+            return die("--ca %s: cannot read the CA file%s", whb_table_cell(o->cli.ca), "");
         fclose(f);
     }
+    return 0;
 }
+
+struct command {
+    const char *name;
+    int min, max; /* arguments after the name */
+    const char *usage;
+};
+
+static const struct command commands[] = {
+    {"status", 0, 0, "whb status"},
+    {"silent", 0, 0, "whb silent [--limit N]"},
+    {"why", 1, 1, "whb why HOST"},
+    {"history", 1, 1, "whb history HOST"},
+    {"outages", 0, 0, "whb outages"},
+    {"port", 1, 2, "whb port SWITCH [PORT]"},
+    {"wifi", 0, 0, "whb wifi [--ssid S] [--bssid B]"},
+    {"explain", 1, 7, "whb explain CODE"},
+    {"wsus-import", 1, 1, "whb wsus-import FILE.csv [--date-format CULTURE]"},
+};
 
 int main(int argc, char **argv)
 {
+#ifdef _WIN32
+    SetConsoleOutputCP(CP_UTF8); /* answers are UTF-8 */
+#endif
     struct opts o = {0};
-    const char *token_file = getenv("WHB_TOKEN_FILE");
-    const char *ssid = "", *bssid = "", *limit = NULL;
-    static const struct option lo[] = {{"url", required_argument, NULL, 'u'},
-                                       {"ca", required_argument, NULL, 'a'},
-                                       {"token-file", required_argument, NULL, 't'},
-                                       {"json", no_argument, NULL, 'j'},
-                                       {"ssid", required_argument, NULL, 's'},
-                                       {"bssid", required_argument, NULL, 'b'},
-                                       {"limit", required_argument, NULL, 'l'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {0}};
-    o.cli.url = getenv("WHB_URL") ? getenv("WHB_URL") : "https://127.0.0.1:8443";
-    o.cli.ca = getenv("WHB_CA");
-    int c;
-    while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'u':
-            o.cli.url = optarg;
-            break;
-        case 'a':
-            o.cli.ca = optarg;
-            break;
-        case 't':
-            token_file = optarg;
-            break;
-        case 'j':
-            o.json = 1;
-            break;
-        case 's':
-            ssid = optarg;
-            break;
-        case 'b':
-            bssid = optarg;
-            break;
-        case 'l':
-            limit = optarg;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        default:
-            fputs(usage, stderr);
-            return EXIT_USAGE;
-        }
-    }
-    /* Options may also follow the command ("whb why PC-042 --json"). */
-    char *args[8];
-    int nargs = 0;
-    for (int i = optind; i < argc; i++) {
-        if (!strcmp(argv[i], "--json"))
-            o.json = 1;
-        else if ((!strcmp(argv[i], "--ssid") || !strcmp(argv[i], "--bssid") ||
-                  !strcmp(argv[i], "--limit")) &&
-                 i + 1 < argc) {
-            const char *v = argv[++i];
-            if (!strcmp(argv[i - 1], "--ssid"))
-                ssid = v;
-            else if (!strcmp(argv[i - 1], "--bssid"))
-                bssid = v;
-            else
-                limit = v;
-        } else if (nargs < 8)
-            args[nargs++] = argv[i];
-        else
-            return die("too many arguments%s%s", "", "");
-    }
-    if (nargs == 0) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
-    }
-    read_token(&o.cli, token_file);
+    struct cli_args a = {.ssid = "", .bssid = ""};
+    const char *env = getenv("WHB_URL");
+    o.cli.url = env && env[0] ? env : "https://127.0.0.1:8443";
+    env = getenv("WHB_CA");
+    o.cli.ca = env && env[0] ? env : NULL;
+    env = getenv("WHB_TOKEN_FILE");
+    if (env && env[0])
+        a.token_file = env, a.token_from = "WHB_TOKEN_FILE";
+    int rc = parse_args(argc, argv, &o, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (a.nargs == 0)
+        return die("no command (try: whb --help)%s%s", "", "");
+    const char *cmd = a.args[0];
+    const struct command *c = NULL;
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(commands[i].name, cmd))
+            c = &commands[i];
+    if (!c)
+        return die("unknown command '%s' (try: whb --help)%s", whb_table_cell(cmd), "");
+    if (a.nargs - 1 < c->min || a.nargs - 1 > c->max)
+        return die("%s: wrong number of arguments (usage: %s)", c->name, c->usage);
+    if ((a.limit && strcmp(cmd, "silent")) || ((a.ssid[0] || a.bssid[0]) && strcmp(cmd, "wifi")) ||
+        (a.date_format && strcmp(cmd, "wsus-import")))
+        return die("%s: option not for this command (usage: %s)", cmd, c->usage);
+    if ((rc = check_settings(&o, &a)))
+        return rc;
+    char **args = a.args, path[600];
+    long limit = 200;
+    if (a.limit)
+        parse_limit(a.limit, &limit);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    const char *cmd = args[0];
-    char path[600];
-    int rc;
-    if (!strcmp(cmd, "status") && nargs == 1)
+    if (!strcmp(cmd, "status"))
         rc = cmd_status(&o);
-    else if (!strcmp(cmd, "silent") && nargs == 1) {
-        snprintf(path, sizeof(path), "/v1/silent?explain=1&limit=%d", limit ? atoi(limit) : 200);
+    else if (!strcmp(cmd, "silent")) {
+        snprintf(path, sizeof(path), "/v1/silent?explain=1&limit=%ld", limit);
         rc = cmd_list(&o, path, 1);
-    } else if (!strcmp(cmd, "why") && nargs == 2)
+    } else if (!strcmp(cmd, "why"))
         rc = cmd_why(&o, args[1]);
-    else if (!strcmp(cmd, "history") && nargs == 2)
+    else if (!strcmp(cmd, "history"))
         rc = cmd_history(&o, args[1]);
-    else if (!strcmp(cmd, "outages") && nargs == 1)
+    else if (!strcmp(cmd, "outages"))
         rc = cmd_outages(&o);
-    else if (!strcmp(cmd, "port") && (nargs == 2 || nargs == 3)) {
-        char *sw = escape(args[1]), *port = escape(nargs == 3 ? args[2] : "");
+    else if (!strcmp(cmd, "port")) {
+        char *sw = escape(args[1]), *port = escape(a.nargs == 3 ? args[2] : "");
         snprintf(path, sizeof(path), "/v1/network/switch?switch=%s&port=%s", sw ? sw : "",
                  port ? port : "");
         free(sw);
         free(port);
         rc = cmd_list(&o, path, 1);
-    } else if (!strcmp(cmd, "wifi") && nargs == 1) {
-        char *s = escape(ssid), *b = escape(bssid);
+    } else if (!strcmp(cmd, "wifi")) {
+        char *s = escape(a.ssid), *b = escape(a.bssid);
         snprintf(path, sizeof(path), "/v1/network/wifi?ssid=%s&bssid=%s", s ? s : "", b ? b : "");
         free(s);
         free(b);
         rc = cmd_list(&o, path, 1);
-    } else if (!strcmp(cmd, "explain") && nargs >= 2) {
+    } else if (!strcmp(cmd, "explain")) {
         /* "whb explain computer has not reported status" works too. */
         char code[200] = "";
-        for (int i = 1; i < nargs; i++)
+        for (int i = 1; i < a.nargs; i++)
             snprintf(code + strlen(code), sizeof(code) - strlen(code), "%s%s", i > 1 ? " " : "",
                      args[i]);
         rc = cmd_explain(&o, code);
-    } else if (!strcmp(cmd, "wsus-import") && nargs == 2)
-        rc = cmd_wsus_import(&o, args[1]);
-    else
-        rc = die("bad arguments for '%s' (see whb --help)%s", cmd, "");
+    } else
+        rc = cmd_wsus_import(&o, args[1], a.date_format);
+    whb_cli_close(&o.cli);
     curl_global_cleanup();
     return rc;
 }

@@ -1,20 +1,38 @@
-/* Reads the CSV an admin exports on the WSUS server with
- *   Get-WsusComputer | Select-Object FullDomainName,IPAddress,LastReportedStatusTime,LastSyncTime |
- *     Export-Csv FILE
- * All or nothing: on the first bad line it says which and why, and returns no rows. */
+/* Reads the computer list an admin exports on the WSUS server, in whatever form Windows writes:
+ * comma or semicolon separated (Export-Csv -Delimiter ';' / -UseCulture), UTF-8 with or without a
+ * byte order mark, UTF-16 (Windows PowerShell 5.1 Out-File), a "#TYPE" line or not; dates in ISO
+ * 8601 or in a culture's own format. All or nothing: on the first bad line it says the line, the
+ * field and what was expected, and returns no rows. */
 #ifndef WHB_WSUS_CSV_H
 #define WHB_WSUS_CSV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-#include "store.h"
+#define WHB_WSUS_CSV_MAX_ROWS  500000
+#define WHB_WSUS_CSV_MAX_BYTES (256u * 1024 * 1024)
 
-/* On success *rows (free()) holds *n computers. On failure why holds "line N: cause". */
-int whb_wsus_csv_read(const char *path, struct whb_wsus_computer **rows, size_t *n, char *why,
+struct whb_wsus_row {
+    char *fqdn;             /* trailing dot removed */
+    char *ip;               /* "" when WSUS has none */
+    int64_t last_status_ms; /* 0: never reported to WSUS */
+    int64_t last_sync_ms;
+    unsigned line; /* in the file, for errors the collector finds */
+};
+
+struct whb_wsus_list {
+    struct whb_wsus_row *rows;
+    size_t n;
+    char encoding[16]; /* "UTF-8", "UTF-8 BOM", "UTF-16LE", "UTF-16BE" */
+    char delimiter;
+    char dates[200]; /* how the dates were read, for the admin */
+};
+
+/* culture: NULL to read ISO 8601 and day/month orders the file proves; else e.g. "de-DE".
+ * On failure why holds "line N, field F: expected ..., got ...". */
+int whb_wsus_csv_read(const char *path, const char *culture, struct whb_wsus_list *out, char *why,
                       size_t whylen);
 
-/* Parses one time as WSUS exports it (ISO 8601, or M/D/YYYY h:mm:ss AM/PM); 0001 means never.
- * Returns 0 and ms since the epoch (0 for never), or -1. */
-int whb_wsus_csv_time(const char *text, long long *ms);
+void whb_wsus_list_free(struct whb_wsus_list *l);
 
 #endif

@@ -12,8 +12,10 @@ int64_t whb_correlation_window(unsigned interval_s)
     return w < 120000 ? 120000 : w;
 }
 
-static void peers(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
-                  int64_t anchor, int with_gaps, struct whb_explain_input *in)
+/* The neighbours as they were at anchor, the whole fleet, and the collector's own downtimes
+ * around the silence [anchor, until]. */
+static void context(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
+                    int64_t anchor, int64_t until, int with_gaps, struct whb_explain_input *in)
 {
     static const enum whb_peer_kind kinds[] = {WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT,
                                                WHB_PEERS_SUBNET};
@@ -22,6 +24,10 @@ static void peers(struct whb_store *st, const struct whb_machine_view *m, int64_
         if (st->ops->peer_group(st, kinds[i], m, now, anchor, window, with_gaps,
                                 &in->peers[in->n_peers]) == 0)
             in->n_peers++;
+    if (st->ops->fleet_group(st, now, anchor, window, &in->peers[in->n_peers]) == 0)
+        in->n_peers++;
+    st->ops->downtimes(st, anchor - window, until, in->down, WHB_EXPLAIN_MAX_DOWNTIMES,
+                       &in->n_down);
 }
 
 int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
@@ -32,8 +38,8 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
     if (!evs)
         return WHB_ENOMEM;
     int n = 0, rc;
-    /* Events from the hour before the last report tell how it went silent. */
-    rc = st->ops->get_events(st, m->machine_id, m->last_seen_ms - 3600000, now, evs,
+    /* Events from the half hour before the last report tell how it went silent. */
+    rc = st->ops->get_events(st, m->machine_id, m->last_seen_ms - 1800000, now, evs,
                              WHB_HISTORY_EVENTS, &n);
     if (rc) {
         free(evs);
@@ -42,7 +48,7 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
     in.events = evs;
     in.n_events = n;
     if (now > m->due_ms)
-        peers(st, m, now, m->last_seen_ms, 0, &in);
+        context(st, m, now, m->last_seen_ms, now, 0, &in);
     else if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0)
         st->ops->wsus_failing(st, m->wsus_class, now, &in.wsus_failing);
     whb_explain_now(&in, out);
@@ -71,21 +77,23 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
                                    .m = m,
                                    .host = m->fqdn,
                                    .gap_start_ms = gap->start_ms,
-                                   .gap_end_ms = gap->end_ms};
+                                   .gap_end_ms = gap->end_ms,
+                                   .gap = gap};
     struct whb_hist_event *evs = malloc(WHB_HISTORY_EVENTS * sizeof(*evs));
     if (!evs)
         return WHB_ENOMEM;
     int n = 0;
-    /* The machine stamps spooled events with its own clock: take a margin either side. */
-    int rc = st->ops->get_events(st, m->machine_id, gap->start_ms - 30 * 60000,
-                                 gap->end_ms + 10 * 60000, evs, WHB_HISTORY_EVENTS, &n);
+    /* The half hour that led up to it, and the gap itself (events are on the collector's
+     * clock); the rules keep to their own windows inside this. */
+    int rc = st->ops->get_events(st, m->machine_id, gap->start_ms - 30 * 60000, gap->end_ms + 60000,
+                                 evs, WHB_HISTORY_EVENTS, &n);
     if (rc) {
         free(evs);
         return rc;
     }
     in.events = evs;
     in.n_events = n;
-    peers(st, m, now, gap->start_ms, 1, &in);
+    context(st, m, now, gap->start_ms, gap->end_ms, 1, &in);
     whb_explain_gap(&in, out);
     free(evs);
     return 0;

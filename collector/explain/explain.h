@@ -8,8 +8,10 @@
 
 #include "reasons.h"
 
+struct whb_store_gap;
+
 #define WHB_EXPLAIN_MAX_EVIDENCE     16
-#define WHB_EXPLAIN_MAX_ALTERNATIVES 4
+#define WHB_EXPLAIN_MAX_ALTERNATIVES 6
 #define WHB_EXPLAIN_TEXT             240
 
 enum whb_confidence { WHB_CONFIDENCE_LOW = 0, WHB_CONFIDENCE_MEDIUM, WHB_CONFIDENCE_HIGH };
@@ -24,6 +26,7 @@ struct whb_hist_event {
     int64_t since_ms;
     uint32_t http_status;
     int32_t curl_code;
+    int64_t received_ms; /* when the collector got it: long after at_ms = told on return */
 };
 
 /* A machine as its last report left it. */
@@ -49,9 +52,10 @@ struct whb_machine_view {
     int wsus_curl;
     int64_t wsus_at_ms;
     int update_service; /* -1 unknown, 0 stopped, 1 running */
+    char os[64];        /* as the agent names it: "Windows 11 Enterprise (build 22631)" */
 };
 
-enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET };
+enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET, WHB_PEERS_FLEET };
 
 /* The machine's neighbours on one shared piece of network, for correlation. */
 struct whb_peer_group {
@@ -60,9 +64,18 @@ struct whb_peer_group {
     unsigned total;    /* machines in the group, this one included */
     unsigned together; /* of them silent, with silence that began within the window of
                           this machine's (this one included) */
-    unsigned healthy;  /* reporting now */
+    unsigned healthy;  /* reporting at the time asked about (now, or the gap's start) */
+    unsigned groups;   /* fleet: distinct subnets among those silent together */
     char ports[200];   /* switch: the ports of those silent together */
 };
+
+/* A time the collector itself was not storing reports. */
+struct whb_downtime {
+    int64_t from_ms, to_ms; /* last alive mark (or clean stop) -> next start */
+    int clean;              /* it was stopped, not killed or crashed */
+};
+
+#define WHB_EXPLAIN_MAX_DOWNTIMES 4
 
 struct whb_explain_input {
     int64_t now_ms;
@@ -70,15 +83,24 @@ struct whb_explain_input {
     const char *host;                    /* the name asked about */
     const struct whb_hist_event *events; /* ascending time, the latest ones */
     int n_events;
-    struct whb_peer_group peers[3];
+    struct whb_peer_group peers[4];
     int n_peers;
+    struct whb_downtime down[WHB_EXPLAIN_MAX_DOWNTIMES]; /* the collector's, near the silence */
+    int n_down;
+    /* For a gap: what its two ends looked like (may be NULL). */
+    const struct whb_store_gap *gap;
     unsigned wsus_failing; /* online machines with the same WSUS failure */
     /* For a gap (afterwards): its bounds; 0 for "now". */
     int64_t gap_start_ms, gap_end_ms;
 };
 
+/* Who says so: the machine in a report at the time, the machine afterwards (spooled while it
+ * was silent, told on return), or the collector (from its own records and the neighbours). */
+enum whb_evidence_source { WHB_SOURCE_COLLECTOR, WHB_SOURCE_MACHINE, WHB_SOURCE_MACHINE_LATER };
+
 struct whb_evidence {
     int64_t at_ms;
+    enum whb_evidence_source source;
     char text[WHB_EXPLAIN_TEXT];
 };
 
@@ -110,5 +132,6 @@ void whb_explain_now(const struct whb_explain_input *in, struct whb_explanation 
 void whb_explain_gap(const struct whb_explain_input *in, struct whb_explanation *out);
 
 const char *whb_confidence_name(enum whb_confidence c);
+const char *whb_evidence_source_name(enum whb_evidence_source s);
 
 #endif

@@ -1,8 +1,10 @@
 #!/bin/bash
-# Builds the Windows agent's dependencies from Debian's source packages with mingw-w64, static:
-# libcurl with Schannel (no OpenSSL), the protobuf-c runtime, jansson and cmocka. (No inih: on
-# Windows the agent is configured by Group Policy, not by an INI file.)
-# Cached in OUT (default build-win/deps): a second run rebuilds nothing.
+# Builds the Windows agent's and whb.exe's dependencies from Debian's source packages with
+# mingw-w64, static: libcurl with Schannel (no OpenSSL), the protobuf-c runtime, jansson, cmocka
+# and libcsv (whb.exe reads WSUS's CSV with it, as whb does on Linux). (No inih: on Windows the
+# agent is configured by Group Policy, not by an INI file.)
+# Cached in OUT (default build-win/deps): a second run rebuilds nothing; a cache made before
+# libcsv was added gets only libcsv.
 # Usage: build-deps.sh [OUT]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -12,7 +14,7 @@ prefix=$out/prefix
 src=$out/src
 host=x86_64-w64-mingw32
 jobs=$(nproc)
-[ -f "$prefix/.complete" ] && exit 0
+[ -f "$prefix/.complete" ] && [ -f "$prefix/lib/libcsv.a" ] && exit 0
 
 # apt-get source needs the deb-src twin of the deb entries.
 if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ /etc/apt/sources.list 2>/dev/null; then
@@ -23,7 +25,7 @@ if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ /etc/apt/sources.list
 fi
 mkdir -p "$src" "$prefix/include" "$prefix/lib/pkgconfig"
 cd "$src"
-for p in curl protobuf-c jansson cmocka; do
+for p in curl protobuf-c jansson cmocka libcsv; do
     ls -d "$p"-*/ >/dev/null 2>&1 || apt-get source -qq "$p" >/dev/null 2>&1 ||
         { echo "win-deps: apt-get source $p failed" >&2; exit 1; }
 done
@@ -38,6 +40,22 @@ Cflags: -I\${prefix}/include
 Libs: -L\${prefix}/lib $3
 PC
 }
+
+# libcsv: one C file (libcsv.c), built like the protobuf-c runtime.
+build_libcsv() {
+    echo "win-deps: libcsv"
+    local d
+    d=$(ls -d libcsv-*/ | head -1)
+    $host-gcc -O2 -c "$d/libcsv.c" -I"$d" -o libcsv.o
+    $host-ar rcs "$prefix/lib/libcsv.a" libcsv.o
+    cp "$d/csv.h" "$prefix/include/"
+}
+if [ -f "$prefix/.complete" ]; then
+    build_libcsv
+    echo "win-deps: done in $prefix"
+    exit 0
+fi
+build_libcsv
 
 echo "win-deps: protobuf-c runtime"
 d=$(ls -d protobuf-c-*/ | head -1)

@@ -14,11 +14,17 @@ work=$(mktemp -d /tmp/whb-wine-XXXXXX)
 fail=0
 ok() { echo "    ok   $*"; }
 bad() { echo "    FAIL $*"; fail=1; }
+# The wine prefix lives in the build directory and outlives this script: the agent's state
+# goes in a directory of this run only (C:\whb-wine-<run>), removed at the end, so that a second
+# run does not start with the first run's key and enrollment against a new collector database.
+run_id=$(basename "$work")
+state_win="C:\\whb-wine-$run_id"
+state_host=$win/wineprefix/drive_c/whb-wine-$run_id
 cleanup() {
     [ -n "${cpid:-}" ] && kill "$cpid" 2>/dev/null
     ip netns del whb-wine 2>/dev/null
     WINEPREFIX=$work/prefix-ns wineserver -k 2>/dev/null
-    rm -rf "$work"
+    rm -rf "$work" "$state_host"
 }
 trap cleanup EXIT
 export WINEDEBUG=-all WINEPREFIX=$win/wineprefix
@@ -26,15 +32,21 @@ export WINEDEBUG=-all WINEPREFIX=$win/wineprefix
 sh tests/integration/make-certs.sh "$work/certs" >/dev/null
 echo wine-token > "$work/token"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$lin/bin/whb-collector" --listen 127.0.0.1:$port --cert "$work/certs/server.crt" \
-    --key "$work/certs/server.key" --db "$work/c.db" --enrollment-token-file "$work/token" \
-    --interval 1 2>"$work/collector.log" &
-cpid=$!
-sleep 0.5
-# Schannel in curl 7.88 matches DNS names only: the certificate's localhost, not 127.0.0.1.
-timeout 15 wine "$exe" --collector-url "https://localhost:$port/v1/report" \
-    --ca-file "Z:$work/certs/ca.crt" --state-dir 'C:\whb-wine-test' --fqdn pc-win.corp.example \
-    --enrollment-token wine-token --interval 1 >"$work/agent.log" 2>&1
+collector() {
+    "$lin/bin/whb-collector" --listen 127.0.0.1:$port --cert "$work/certs/server.crt" \
+        --key "$work/certs/server.key" --db "$work/c.db" --enrollment-token-file "$work/token" \
+        --interval 1 2>>"$work/collector.log" &
+    cpid=$!
+    sleep 0.5
+}
+agent() {
+    # Schannel in curl 7.88 matches DNS names only: the certificate's localhost, not 127.0.0.1.
+    timeout 15 wine "$exe" --collector-url "https://localhost:$port/v1/report" \
+        --ca-file "Z:$work/certs/ca.crt" --state-dir "$state_win" --fqdn pc-win.corp.example \
+        --enrollment-token wine-token --interval 1 >>"$work/agent.log" 2>&1
+}
+collector
+agent
 seq=$(sqlite3 "$work/c.db" "select last_seq from machines where fqdn='pc-win.corp.example'" 2>/dev/null)
 os=$(sqlite3 "$work/c.db" "select os from machines where fqdn='pc-win.corp.example'" 2>/dev/null)
 [ "${seq:-0}" -ge 3 ] && ok "whb-agent.exe reported over Schannel TLS ($seq reports and events)" ||
@@ -42,7 +54,17 @@ os=$(sqlite3 "$work/c.db" "select os from machines where fqdn='pc-win.corp.examp
 [[ "$os" == *Windows* ]] && ok "it reports its Windows version: $os" || bad "os '$os'"
 status=$("$lin/bin/whb" --url https://127.0.0.1:$port --ca "$work/certs/ca.crt" why pc-win.corp.example --json | jq -r .status)
 [ "$status" = reporting ] && ok "whb why pc-win: reporting" || bad "whb why pc-win: $status"
-kill "$cpid"; cpid=
+kill "$cpid"; wait "$cpid" 2>/dev/null; cpid=
+# The collector's database is rebuilt: the same agent state enrolls again by itself (403
+# not_enrolled, then the token), as a fleet must after a restore from an older backup.
+rm -f "$work/c.db" "$work/c.db-wal" "$work/c.db-shm"
+collector
+agent
+seq=$(sqlite3 "$work/c.db" "select last_seq from machines where fqdn='pc-win.corp.example'" 2>/dev/null)
+[ "${seq:-0}" -ge 1 ] && grep -q "enrolling again" "$work/agent.log" &&
+    ok "after the collector's database was rebuilt whb-agent.exe enrolled again by itself" ||
+    { bad "no re-enrollment after the database was rebuilt"; tail -5 "$work/agent.log"; }
+kill "$cpid"; wait "$cpid" 2>/dev/null; cpid=
 
 if [ "$(id -u)" -ne 0 ] || ! ip netns add whb-wine 2>/dev/null; then
     echo "    !!!  namespace part NOT RUN (needs root)"

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Cross-builds the agent's core for Windows with mingw-w64 and runs its unit tests under wine.
+# Cross-builds the agent's core and whb.exe for Windows with mingw-w64 and runs their unit tests
+# under wine.
 # Then whb-agent.exe itself under wine against the real collector and a real veth
 # (test-wine.sh), and whb-agent.msi built with wixl and read back (test-msi.sh). Exit 77 when the toolchain, wine or Debian's source packages cannot be had
 # here (said loudly by the caller); any compile or test failure is a failure.
@@ -29,5 +30,7 @@ cmake --build "$out/agent" -j "$(nproc)" >"$out/build.log" 2>&1 || { grep -E "er
 export WINEPREFIX=$out/wineprefix WINEDEBUG=-all
 ctest --test-dir "$out/agent" --output-on-failure || exit 1
 installer/windows/test-wine.sh "$out" "${2:-$top/build}" || exit 1
+echo "    whb.exe (the CLI for Windows) and the zips beside the MSI:"
+installer/windows/test-cli-wine.sh "$out" "${2:-$top/build}" || exit 1
 echo "    whb-agent.msi:"
 installer/windows/build-msi.sh "$out" >/dev/null && installer/windows/test-msi.sh "$out/whb-agent.msi"

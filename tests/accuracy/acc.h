@@ -81,6 +81,8 @@ struct acc_incident {
     int64_t start, end;
     int to_sw, to_port; /* INC_MOVE */
     unsigned code;      /* Wi-Fi: IEEE 802.11 reason/status code */
+    int unnamed;        /* Windows suspend: the System log (Kernel-Power 42) had not named the
+                           transition yet when the service heard of it ("going to sleep") */
 };
 
 struct acc_world {

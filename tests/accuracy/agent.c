@@ -489,10 +489,35 @@ static void gasp(struct acc_agent *a, const struct acc_world *w, int64_t t, int 
                  const char *what, struct acc_feed *f, int verbose)
 {
     record(a, w, t, kind, what, verbose);
+    /* Windows: a Fast Startup shutdown is a suspend the service resumes from. */
     if (kind == WHB__V1__EVENT_KIND__EVENT_KIND_SUSPEND ||
-        kind == WHB__V1__EVENT_KIND__EVENT_KIND_HIBERNATE)
+        kind == WHB__V1__EVENT_KIND__EVENT_KIND_HIBERNATE ||
+        (kind == WHB__V1__EVENT_KIND__EVENT_KIND_SHUTDOWN && w->m[a->m].windows))
         a->suspend_at = wall(w, a, t);
     flush(a, w, t, t - 1000, 1, f, verbose);
+}
+
+/* Linux knows sleep from hibernation at once (logind). Windows' service hears "suspend"; its
+ * agent reads this transition's Kernel-Power 42 when already logged: sleep (S3), hibernation
+ * (S4) or a Fast Startup shutdown (S4 effective S5), else it can only say "going to sleep". */
+static void suspend_gasp(struct acc_agent *a, const struct acc_world *w, int64_t t,
+                         const struct acc_incident *why, struct acc_feed *f, int verbose)
+{
+    int windows = w->m[a->m].windows;
+    if (why->kind == INC_FAST_STARTUP && !why->unnamed)
+        gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_SHUTDOWN,
+             "shutting down (Fast Startup: Windows hibernates its kernel session; Kernel-Power "
+             "event 42, effective state S5)",
+             f, verbose);
+    else if (why->kind == INC_HIBERNATE && (!windows || !why->unnamed))
+        gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HIBERNATE,
+             windows ? "going to hibernate (S4, Kernel-Power event 42)" : "going to hibernate", f,
+             verbose);
+    else
+        gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_SUSPEND,
+             windows && !why->unnamed ? "going to sleep (S3, Kernel-Power event 42)"
+                                      : "going to sleep",
+             f, verbose);
 }
 
 static void going_down(struct acc_agent *a, const struct acc_world *w, int64_t t,
@@ -510,11 +535,8 @@ static void going_down(struct acc_agent *a, const struct acc_world *w, int64_t t
             break;
         case INC_HIBERNATE:
         case INC_FAST_STARTUP:
-            gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HIBERNATE, "going to hibernate", f,
-                 verbose);
-            break;
         case INC_SLEEP:
-            gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_SUSPEND, "going to sleep", f, verbose);
+            suspend_gasp(a, w, t, why, f, verbose);
             break;
         case INC_MODERN_STANDBY:
             gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_SUSPEND, "entering modern standby", f,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runs.h"
 #include "sim.h"
 #include "store.h"
 
@@ -130,15 +131,12 @@ int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
 
 enum mark { MARK_START, MARK_ALIVE, MARK_STOP };
 
-/* The collector's record of its own runs. The store has no runs API yet (collector/runs.h is
- * coming): until then an outage is modelled only by not ingesting, and this is the one place
- * that will call whb_runs_start / whb_runs_alive / whb_runs_stop. */
+/* The collector's record of its own runs (collector/runs.h), as the real one keeps it. */
 static int mark(struct acc_feed *f, enum mark m, int64_t now)
 {
-    (void)f;
-    (void)m;
-    (void)now;
-    return 0;
+    return m == MARK_START  ? whb_runs_start(f->st, now)
+           : m == MARK_STOP ? whb_runs_stop(f->st, now)
+                            : whb_runs_alive(f->st, now);
 }
 
 int acc_feed_collector(struct acc_feed *f, const struct acc_world *w, int64_t t, int verbose)

@@ -292,17 +292,22 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
         break;
     case SC_HIBERNATE:
+    case SC_SLEEP: {
+        /* Windows tells a service only "suspend"; its log names sleep or hibernation, when
+         * already written. Unnamed, sleep, hibernation and a Fast Startup shutdown look alike
+         * until the resume. */
+        const char *t = sc == SC_HIBERNATE ? "hibernation" : "sleep";
         m = any_target(&r);
-        inc(tl, INC_HIBERNATE, m, -1, s, e);
-        ASK_NOW(tl, m, s, e, &r, 0, "hibernation");
-        item(tl, PHASE_HISTORY, m, s, e, 0, "hibernation", NULL);
+        struct acc_incident *x =
+            inc(tl, sc == SC_HIBERNATE ? INC_HIBERNATE : INC_SLEEP, m, -1, s, e);
+        x->unnamed = acc_rng_chance(&r, 50);
+        if (w->m[m].windows && x->unnamed)
+            ASK_NOW(tl, m, s, e, &r, 1, t, "sleep", "hibernation", "turned_off");
+        else
+            ASK_NOW(tl, m, s, e, &r, 0, t);
+        item(tl, PHASE_HISTORY, m, s, e, 0, t, NULL);
         break;
-    case SC_SLEEP:
-        m = any_target(&r);
-        inc(tl, INC_SLEEP, m, -1, s, e);
-        ASK_NOW(tl, m, s, e, &r, 0, "sleep");
-        item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
-        break;
+    }
     case SC_SLEEP_SILENT:
         m = wired_target(&r);
         inc(tl, INC_SLEEP_SILENT, m, -1, s, e);
@@ -310,14 +315,20 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         /* A clock gap says asleep; not whether it was sleep or hibernation. */
         item(tl, PHASE_HISTORY, m, s, e, 1, "sleep", "hibernation", NULL);
         break;
-    case SC_FAST_STARTUP:
-        /* The gasp says hibernate; only the hybrid boot on return says it was a shutdown. */
+    case SC_FAST_STARTUP: {
+        /* Logged in time, the gasp is a shutdown; else a plain suspend, and only the hybrid
+         * boot on return says it was a shutdown. */
         m = wired_target(&r);
         w->m[m].windows = 1;
-        inc(tl, INC_FAST_STARTUP, m, -1, s, e);
-        ASK_NOW(tl, m, s, e, &r, 1, "turned_off", "hibernation");
+        struct acc_incident *x = inc(tl, INC_FAST_STARTUP, m, -1, s, e);
+        x->unnamed = acc_rng_chance(&r, 50);
+        if (!x->unnamed)
+            ASK_NOW(tl, m, s, e, &r, 0, "turned_off");
+        else
+            ASK_NOW(tl, m, s, e, &r, 1, "turned_off", "sleep", "hibernation");
         item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
         break;
+    }
     case SC_MODERN_STANDBY:
         m = any_target(&r);
         w->m[m].windows = 1;
@@ -551,8 +562,17 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     /* A healthy neighbour on another switch, asked at the same time: it is reporting. */
     if (tl->n_items && tl->items[0].phase == PHASE_NOW && sc != SC_NO_AGENT &&
         sc != SC_COLLECTOR_KILL && sc != SC_COLLECTOR_STOP && sc != SC_WSUS_503 &&
-        sc != SC_WSUS_REFUSED && sc != SC_PORT_WSUS503 && sc != SC_HIB_COLLECTOR)
-        item(tl, PHASE_NOW, 6, tl->items[0].ask_at, 0, 0, "reporting", NULL);
+        sc != SC_WSUS_REFUSED && sc != SC_PORT_WSUS503) {
+        /* Within the agents' retry backoff after a collector outage, a neighbour that has not
+         * delivered again is silent as far as the collector knows: the collector's doing. */
+        int64_t at = tl->items[0].ask_at;
+        const char *also = NULL;
+        for (int j = 0; j < w->n_inc; j++)
+            if ((w->inc[j].kind == INC_COLLECTOR_KILL || w->inc[j].kind == INC_COLLECTOR_STOP) &&
+                at >= w->inc[j].start && at < w->inc[j].end + 10 * MIN)
+                also = "collector_unavailable";
+        item(tl, PHASE_NOW, 6, at, 0, 0, "reporting", also, NULL);
+    }
     modifiers(tl, &r, m, s);
     if (!last)
         later_noise(tl, &r, end_at + 8 * MIN, m, m2);

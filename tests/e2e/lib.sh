@@ -121,11 +121,18 @@ stop_collector() { # signal
     wait "$COLLECTOR_PID" 2>/dev/null
 }
 
+# A machine that lost power comes back from a new boot: BOOT_ID=... start_agent N runs the agent
+# with its own kernel boot id (a bind mount in the agent's mount namespace).
 start_agent() { # N [extra flags...]
     local i=$1
     shift
     mkdir -p "$W/c$i"
-    ip netns exec "${NS_PREFIX}c$i" "$E2E_BIN/whb-agent" --collector-url https://10.99.0.1:8443/v1/report \
+    local boot=()
+    if [ -n "${BOOT_ID:-}" ]; then
+        echo "$BOOT_ID" > "$W/c$i.boot_id"
+        boot=(unshare -m sh -c "mount --bind $W/c$i.boot_id /proc/sys/kernel/random/boot_id && exec \"\$0\" \"\$@\"")
+    fi
+    ip netns exec "${NS_PREFIX}c$i" "${boot[@]}" "$E2E_BIN/whb-agent" --collector-url https://10.99.0.1:8443/v1/report \
         --ca-file "$W/certs/ca.crt" --state-dir "$W/c$i" --fqdn "pc-$i.corp.example" \
         --machine-id "m-e2e-$i" --enrollment-token e2e-enroll --interval $INTERVAL \
         --wsus-url http://10.99.0.1:8530/ --wsus-interval 5 --log-level debug "$@" \

@@ -65,9 +65,23 @@ scenario_ports_disabled() {
     expect_eq "one correlated outage" "$(jq '[.outages[] | select(.kind=="switch")] | length' <<<"$outages")" 1 || return 1
     expect_eq "with three machines" "$(jq '.outages[] | select(.kind=="switch") | .machines_count' <<<"$outages")" 3 || return 1
     expect_eq "pc-1 still reporting" "$(why_field pc-1 .status)" reporting || return 1
+    whb why pc-3 | sed 's/^/    | /'
+    expect_eq "no link loss claimed while silent" \
+        "$(why_field pc-3 '[.evidence[].text] | map(test("lost their link")) | any')" false || return 1
     log "ports enabled again"
     for p in 2 3 4; do nsx sw1 ip link set swp$p up; done
     for i in 2 3 4; do wait_for $BACK_WAIT "pc-$i back" is_reporting pc-$i || return 1; done
+    # Issue 10.4: the past with the neighbours as they were then, stamped with the gap's time.
+    local h
+    for i in 2 3 4; do wait_for 10 "history pc-$i" history_has pc-$i port_disabled || { whb history pc-$i; return 1; }; done
+    h=$(whb history pc-3 --json)
+    whb history pc-3 | sed -n '1,8p' | sed 's/^/    | /'
+    expect_eq "history: high confidence (each saw its own link go)" "$(jq -r '.gaps[0].confidence' <<<"$h")" high || return 1
+    expect_eq "history: together, stamped at the gap's start" \
+        "$(jq -r '.gaps[0] as $g | [$g.evidence[] | select(.text | test("went silent together")) | .at == $g.from] | all' <<<"$h")" true || return 1
+    expect_eq "history: the neighbours as they were then" \
+        "$(jq -r '[.gaps[0].evidence[].text | select(test("were still reporting then"))][0]' <<<"$h")" \
+        "2 machines on the same switch were still reporting then" || return 1
     for i in 2 3 4; do wait_for 10 "history pc-$i" history_has pc-$i port_disabled || { whb history pc-$i; return 1; }; done
     log "ok   history pc-2: $(whb history pc-2 --json | jq -r '.gaps[0].summary')"
 }
@@ -148,9 +162,9 @@ scenario_shutdown_vs_power_loss() {
     expect_eq "pc-2: no last gasp" "$(why_field pc-2 .reason)" lost_connectivity || return 1
     expect_eq "pc-2: power loss is an alternative" \
         "$(why_field pc-2 '[.alternatives[].reason] | index("turned_off") != null')" true || return 1
-    log "both come back"
+    log "both come back (pc-2 from a new boot)"
     nsx sw1 ip link set swp1 up; nsx sw1 ip link set swp2 up
-    start_agent 1; start_agent 2
+    start_agent 1; BOOT_ID=$(cat /proc/sys/kernel/random/uuid) start_agent 2
     wait_for $BACK_WAIT "pc-1 back" is_reporting pc-1 || return 1
     wait_for $BACK_WAIT "pc-2 back" is_reporting pc-2 || return 1
     wait_for 10 "history pc-1" history_has pc-1 turned_off || return 1
@@ -198,7 +212,7 @@ SCN
     wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
     expect_eq "why pc-1 while silent" "$(why_field pc-1 .reason)" wireless_association || return 1
     expect_eq "802.11 status code in the evidence" \
-        "$(why_field pc-1 '[.evidence[].text] | map(test("code 17")) | any')" true || return 1
+        "$(why_field pc-1 '[.evidence[].text] | map(test("status 17: the access point cannot take more stations")) | any')" true || return 1
     cat > "$W/wifi-back.scenario" <<SCN
 identity machine_id=m-e2e-1 fqdn=pc-1.corp.example os=replay
 0 wifi wlan0 ssid=Corp bssid=a0:b1:c2:d3:e4:f5 signal=-58 associated=1
@@ -251,6 +265,38 @@ scenario_collector_restart() {
     expect_eq "delivery failures were recorded" \
         "$(sqlite3 "$W/collector.db" "select count(*) > 0 from events where machine_id='m-e2e-1' and kind=22")" 1 || return 1
     expect_eq "both reporting" "$(why_field pc-2 .status)" reporting || return 1
+    # Issue 10.2: the collector's own outage is not blamed on the machines.
+    wait_for 10 "pc-2's silence is the collector's" history_has pc-2 collector_unavailable ||
+        { whb history pc-2; return 1; }
+    expect_eq "not the agent's" "$(whb history pc-2 --json | jq '[.gaps[] | select(.reason=="agent_stopped")] | length')" 0 || return 1
+}
+
+# Issue 10.1 and 10.3: a clean stop, a restart, then kill -9 with the machine up.
+scenario_agent_stop_then_kill() {
+    e2e_setup 1
+    start_agent 1
+    wait_for 20 "pc-1 reporting" is_reporting pc-1 || return 1
+    log "the agent is stopped (TERM), then started again"
+    stop_agent 1 TERM
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    expect_eq "why pc-1: agent stopped" "$(why_field pc-1 .reason)" agent_stopped || return 1
+    start_agent 1
+    wait_for $BACK_WAIT "pc-1 back" is_reporting pc-1 || return 1
+    sleep 3
+    log "the agent is killed (-9); the machine stays up"
+    stop_agent 1 KILL
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    expect_eq "an old last gasp is not this silence's" "$(why_field pc-1 .reason)" lost_connectivity || return 1
+    expect_eq "a crashed agent is among the alternatives" \
+        "$(why_field pc-1 '[.alternatives[].reason] | index("agent_crashed") != null')" true || return 1
+    start_agent 1
+    wait_for $BACK_WAIT "pc-1 back" is_reporting pc-1 || return 1
+    wait_for 10 "history" history_has pc-1 agent_crashed || { whb history pc-1; return 1; }
+    local h
+    h=$(whb history pc-1 --json)
+    expect_eq "newest silence: the agent died (high)" "$(jq -r '.gaps[0].reason + " " + .gaps[0].confidence' <<<"$h")" "agent_crashed high" || return 1
+    expect_eq "older silence: the agent was stopped" "$(jq -r '.gaps[1].reason' <<<"$h")" agent_stopped || return 1
+    expect_eq "the newest cites no last gasp" "$(jq '[.gaps[0].evidence[].text | select(test("last gasp"))] | length' <<<"$h")" 0 || return 1
 }
 
 # The agent on a real veth: carrier lost and gained reach the spool within 1 s of the kernel
@@ -291,7 +337,7 @@ scenario_agent_link_events() {
 # --- runner -------------------------------------------------------------------------------------
 
 all=(agent_link_events cable_unplugged ports_disabled adapter_disabled faulty_adapter hibernate sleep
-     shutdown_vs_power_loss removed wireless_replay wsus_503 collector_restart)
+     shutdown_vs_power_loss removed wireless_replay wsus_503 collector_restart agent_stop_then_kill)
 selected=("$@")
 [ ${#selected[@]} -eq 0 ] && selected=("${all[@]}")
 passed=0

@@ -84,11 +84,11 @@ expect "wsus-import stored the list" "$(sqlite3 "$work/c.db" 'select count(*) fr
 printf '"FullDomainName","LastReportedStatusTime"\n"pc-1.corp.example","11/25/2026 9:12:04 AM"\n"pc 2!","11/25/2026"\n' > "$work/bad.csv"
 err=$(whb wsus-import "$work/bad.csv" 2>&1); rc=$?
 expect "malformed CSV: exit 2" "$rc" 2
-expect "malformed CSV: line number and cause" "$err" "whb: $work/bad.csv: line 3: FullDomainName is missing or not a host name"
+expect "malformed CSV: line, field and what was expected" "$err" "whb: $work/bad.csv: line 3, field FullDomainName: expected a host name (letters, digits, '-', '.'), got 'pc 2!'"
 expect "malformed CSV: nothing half-imported" "$(sqlite3 "$work/c.db" 'select count(*) from wsus_computers')" 3
 printf '"FullDomainName","LastReportedStatusTime"\n"pc-1.corp.example","yesterday"\n' > "$work/bad2.csv"
 err=$(whb wsus-import "$work/bad2.csv" 2>&1)
-expect "malformed date: line and cause" "$err" "whb: $work/bad2.csv: line 2: LastReportedStatusTime is not a date WSUS writes"
+expect "malformed date: line, field and what was expected" "$err" "whb: $work/bad2.csv: line 2, field LastReportedStatusTime: expected a date such as 2026-11-25T19:58:12.0000000Z (export with .ToString('o')), got 'yesterday'"
 
 err=$(whb why pc-77 2>&1); rc=$?
 expect "unknown host: exit 2" "$rc" 2
@@ -99,4 +99,30 @@ expect "collector down: one line" "$(wc -l <<<"$err")" 1
 err=$(whb frobnicate 2>&1); rc=$?
 expect "bad arguments: exit 2" "$rc" 2
 expect "bad arguments: one line" "$(wc -l <<<"$err")" 1
+
+# As a new user would type them: each mistake one line that says what to do, exit 2.
+one_line() { # description want args...
+    local d=$1 want=$2; shift 2
+    local out rc; out=$(whb "$@" 2>&1 >/dev/null); rc=$?
+    if [ "$rc" = 2 ] && [ "$out" = "$want" ]; then ok "$d"; else bad "$d: exit $rc, '$out', want '$want'"; fi
+}
+one_line "unknown command" "whb: unknown command 'statuss' (try: whb --help)" statuss
+one_line "misspelt option" "whb: unknown option '--jsn' (try: whb --help)" --jsn status
+one_line "--limit abc" "whb: --limit: expected a whole number from 1 to 100000, got 'abc'" silent --limit abc
+one_line "--limit -1" "whb: --limit: expected a whole number from 1 to 100000, got '-1'" silent --limit -1
+one_line "--limit 0" "whb: --limit: expected a whole number from 1 to 100000, got '0'" silent --limit 0
+one_line "--token-file missing" "whb: --token-file /nonexistent: cannot read the admin token file" --token-file /nonexistent status
+err=$(WHB_TOKEN_FILE=/nonexistent "$bin/whb" status 2>&1); rc=$?
+expect "WHB_TOKEN_FILE missing: named, exit 2" "$rc:$err" "2:whb: WHB_TOKEN_FILE /nonexistent: cannot read the admin token file"
+one_line "the agents' URL given to whb" \
+    "whb: --url $WHB_URL/v1/report: expected the collector's base URL without a path (like https://whb.corp.example:8443), not the agents' /v1/report" \
+    --url "$WHB_URL/v1/report" status
+one_line "why without a host" "whb: why: wrong number of arguments (usage: whb why HOST)" why
+one_line "option of another command" "whb: status: option not for this command (usage: whb status)" status --limit 5
+one_line "option without its value" "whb: option --url needs a value (try: whb --help)" status --url
+one_line "history names the host" "whb: history pc-77: no agent ever reported from this machine" history pc-77
+expect "--version" "$(whb --version)" "whb $(sed -n 's/^project(wsus-heartbeat VERSION \([0-9.]*\).*/\1/p' "$(dirname "$0")/../../CMakeLists.txt")"
+expect "singular: 1 machine" "$(whb port sw-access-1 | tail -1)" "(1 machine)"
+expect "status line" "$(whb status | head -1)" "2 machines known, 1 reporting, 1 not reporting"
+whb silent --limit 1 --json | jq -e '.count == 1' >/dev/null && ok "--limit 1 limits" || bad "--limit 1"
 [ $fail -eq 0 ]

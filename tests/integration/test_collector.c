@@ -186,6 +186,8 @@ static void key_mode_impersonation_is_refused(void **state)
     o.headers = key_b_only;
     post_sample(s, &o, &reply);
     assert_int_equal(reply.status, 403);
+    /* The agent tells the causes apart by the body's first word. */
+    assert_true(reply.body_len > 13 && memcmp(reply.body, "not_enrolled:", 13) == 0);
     /* Enrolls with key B. */
     o.headers = enroll_b;
     post_sample(s, &o, &reply);
@@ -195,6 +197,7 @@ static void key_mode_impersonation_is_refused(void **state)
     o.headers = key_a;
     post_sample(s, &o, &reply);
     assert_int_equal(reply.status, 403);
+    assert_true(reply.body_len > 13 && memcmp(reply.body, "key_mismatch:", 13) == 0);
     assert_true(log_contains("audit: denied report from 127.0.0.1"));
     assert_true(log_contains("machine m-2 (pc-2.corp.example) presented a key other than"));
     /* No key at all. */

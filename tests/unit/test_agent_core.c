@@ -12,9 +12,12 @@
 
 #include "backoff.h"
 #include "error.h"
+#include "lldp_table.h"
 #include "persist.h"
+#include "sender.h"
 #include "spool.h"
 #include "state.h"
+#include "text.h"
 #include "tmpdir.h"
 #include "whb.pb-c.h"
 
@@ -119,31 +122,103 @@ static void torn_tail_is_cut_not_fatal(void **state)
     whb_spool_close(sp);
 }
 
-static void corrupt_record_ends_the_readable_part(void **state)
+/* Flips one byte at offset off of the spool file. */
+static void flip_byte(long off)
+{
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, off, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, off, SEEK_SET);
+    fputc(c ^ 0x40, f);
+    fclose(f);
+}
+
+static long file_size(void)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return (long)st.st_size;
+}
+
+static void damaged_record_costs_only_itself(void **state)
 {
     (void)state;
     struct whb_spool *sp;
+    struct whb_spool_stats st;
     uint64_t seqs[512];
     int n;
     assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
-    for (uint64_t s = 1; s <= 3; s++)
+    for (uint64_t s = 1; s <= 5; s++)
         append(sp, s, CARRIER, 0);
     whb_spool_close(sp);
-    /* Flip a payload byte of the second record: its CRC no longer matches. */
-    FILE *f = fopen(path, "r+b");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long second = ftell(f) / 3 + 10;
-    fseek(f, second, SEEK_SET);
-    int c = fgetc(f);
-    fseek(f, second, SEEK_SET);
-    fputc(c ^ 0x40, f);
-    fclose(f);
+    long rec = file_size() / 5; /* the records are the same size */
+    /* A payload byte of the second record: its CRC no longer matches. */
+    flip_byte(rec + 10);
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    whb_spool_stats(sp, &st);
+    assert_int_equal(st.records, 4);
+    assert_int_equal(st.damaged, 1);
+    assert_int_equal(st.damaged_bytes, rec);
+    assert_int_equal(st.truncated_bytes, 0);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(n, 4);
+    assert_int_equal(seqs[0], 1);
+    assert_int_equal(seqs[1], 3);
+    assert_int_equal(seqs[3], 5);
+    /* The file was rewritten without it: appends and drops line up again. */
+    append(sp, 6, CARRIER, 0);
+    assert_int_equal(whb_spool_drop(sp, 2), 0);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(seqs[0], 4);
+    assert_int_equal(seqs[2], 6);
+    whb_spool_close(sp);
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    whb_spool_stats(sp, &st);
+    assert_int_equal(st.damaged, 0);
+    assert_int_equal(st.records, 3);
+    whb_spool_close(sp);
+
+    /* A damaged length field (a huge record) in the middle: the same. */
+    flip_byte(rec + 3);
     assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
     peek_seqs(sp, seqs, &n);
-    assert_int_equal(n, 1);
-    assert_int_equal(seqs[0], 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(seqs[0], 4);
+    assert_int_equal(seqs[1], 6);
     whb_spool_close(sp);
+}
+
+static void resync_finds_every_good_frame(void **state)
+{
+    (void)state;
+    uint8_t buf[600];
+    whb_event e, *ev = NULL;
+    size_t skipped = 0;
+    make_event(&e, 7, CARRIER);
+    size_t plen = whb__v1__event__get_packed_size(&e);
+    /* Garbage, then one good frame written by the spool itself. */
+    struct whb_spool *sp;
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    append(sp, 7, CARRIER, 0);
+    whb_spool_close(sp);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    memset(buf, 0x20, 37);
+    buf[0] = 0x10; /* a plausible length with a wrong CRC */
+    size_t got = fread(buf + 37, 1, sizeof(buf) - 37, f);
+    fclose(f);
+    assert_int_equal(got, 8 + plen);
+    size_t n = whb_spool_next_frame(buf, 37 + got, &skipped, &ev);
+    assert_int_equal(n, 8 + plen);
+    assert_int_equal(skipped, 37);
+    assert_non_null(ev);
+    assert_int_equal(ev->seq, 7);
+    whb_wire_event_free(ev);
+    assert_int_equal(whb_spool_next_frame(buf, 37, &skipped, &ev), 0);
+    assert_int_equal(skipped, 37);
+    assert_null(ev);
 }
 
 static void full_spool_drops_heartbeats_first_never_events(void **state)
@@ -338,12 +413,194 @@ static void machine_key_is_stable_and_private(void **state)
 #endif
 }
 
+static void key_file(const char *content)
+{
+    char p[400];
+    snprintf(p, sizeof(p), "%s/key", dir);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    fputs(content, f);
+    fclose(f);
+}
+
+static void corrupt_key_is_refused_not_replaced(void **state)
+{
+    (void)state;
+    char hex[65], p[400], back[128];
+    /* Non-hex (it used to be sent as is), short (it used to be replaced). */
+    const char *bad[] = {"zz3456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0",
+                         "0123abcd", "",
+                         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef00"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        key_file(bad[i]);
+        assert_int_equal(whb_persist_key(dir, hex), WHB_ECORRUPT);
+        snprintf(p, sizeof(p), "%s/key", dir);
+        FILE *f = fopen(p, "rb");
+        assert_non_null(f);
+        size_t n = fread(back, 1, sizeof(back) - 1, f);
+        fclose(f);
+        back[n] = '\0';
+        assert_string_equal(back, bad[i]); /* left for the admin */
+    }
+    /* An admin's copy with a line break and capitals is the same key. */
+    key_file("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\n");
+    assert_int_equal(whb_persist_key(dir, hex), 0);
+    assert_string_equal(hex, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+}
+
+static void enrollment_can_be_forgotten(void **state)
+{
+    (void)state;
+    assert_false(whb_persist_enrolled(dir));
+    assert_int_equal(whb_persist_set_enrolled(dir, 0), 0);
+    assert_int_equal(whb_persist_set_enrolled(dir, 1), 0);
+    assert_true(whb_persist_enrolled(dir));
+    assert_int_equal(whb_persist_set_enrolled(dir, 0), 0);
+    assert_false(whb_persist_enrolled(dir));
+}
+
+static void text_is_cleaned_for_events(void **state)
+{
+    (void)state;
+    char out[32];
+    whb_text_clean(out, sizeof(out), "a\tb\r\nc\x01\x7f", 64);
+    assert_string_equal(out, "a b  c??");
+    /* Invalid UTF-8, a C1 control (U+0085), a bidi override (U+202E), overlong '/'. */
+    whb_text_clean(out, sizeof(out), "\xff\xc2\x85x\xe2\x80\xaey\xc0\xaf", 64);
+    assert_string_equal(out, "??x?y??");
+    /* Good UTF-8 stays. */
+    whb_text_clean(out, sizeof(out), "Zürich €", 64);
+    assert_string_equal(out, "Zürich €");
+    /* Bounded, and never cut inside a character. */
+    whb_text_clean(out, 6, "abcd\xe2\x82\xac", 64);
+    assert_string_equal(out, "abcd");
+    assert_int_equal(whb_text_clean(out, sizeof(out), "abc", 2), 2);
+    assert_string_equal(out, "ab");
+    /* A truncated sequence at the end of the input. */
+    whb_text_clean(out, sizeof(out), "ok\xe2\x82", 64);
+    assert_string_equal(out, "ok??");
+    /* Whatever comes in, what comes out is valid event text. */
+    char junk[200];
+    unsigned x = 12345;
+    for (int round = 0; round < 2000; round++) {
+        for (size_t i = 0; i < sizeof(junk) - 1; i++) {
+            x = x * 1103515245u + 12345u;
+            junk[i] = (char)(x >> 16);
+        }
+        junk[sizeof(junk) - 1] = '\0';
+        char clean[WHB_WIRE_MAX_TEXT];
+        whb_text_clean(clean, sizeof(clean), junk, sizeof(junk));
+        assert_true(whb_wire_text_ok(clean, WHB_WIRE_MAX_TEXT));
+    }
+}
+
+static void judge(long status, const void *body, size_t len, struct whb_send_result *r)
+{
+    struct whb_ack_expect want = {.boot_id = "boot-a", .min_seq = 10, .max_seq = 12};
+    memset(r, 0, sizeof(*r));
+    whb_sender_judge(status, body, len, &want, r);
+}
+
+static void ack_with(const char *boot, uint64_t seq, struct whb_send_result *r)
+{
+    whb_ack ack = WHB__V1__ACK__INIT;
+    size_t n;
+    ack.boot_id = (char *)boot;
+    ack.acked_seq = seq;
+    ack.interval_s = 30;
+    uint8_t *buf = whb_wire_ack_pack(&ack, &n);
+    assert_non_null(buf);
+    judge(200, buf, n, r);
+    free(buf);
+}
+
+static void only_a_real_ack_is_an_ack(void **state)
+{
+    (void)state;
+    struct whb_send_result r;
+    /* A 200 with an empty body (a proxy, a captive portal, a stub) is not an ack. */
+    judge(200, "", 0, &r);
+    assert_false(r.ok);
+    assert_int_equal(r.outcome, WHB_SENT_NOT_AN_ACK);
+    judge(200, "<html>", 6, &r);
+    assert_int_equal(r.outcome, WHB_SENT_NOT_AN_ACK);
+    /* Another boot, or a sequence this report cannot have caused. */
+    ack_with("boot-b", 11, &r);
+    assert_int_equal(r.outcome, WHB_SENT_NOT_AN_ACK);
+    ack_with("boot-a", 9, &r);
+    assert_int_equal(r.outcome, WHB_SENT_NOT_AN_ACK);
+    ack_with("boot-a", 13, &r);
+    assert_int_equal(r.outcome, WHB_SENT_NOT_AN_ACK);
+    assert_true(whb_wire_text_ok(r.error, WHB_WIRE_MAX_TEXT));
+    ack_with("boot-a", 10, &r);
+    assert_true(r.ok);
+    assert_int_equal(r.outcome, WHB_SENT_ACKED);
+    assert_int_equal(r.interval_s, 30);
+    ack_with("boot-a", 12, &r);
+    assert_true(r.ok);
+    /* The collector's 403 causes. */
+    judge(403, "not_enrolled: forbidden\n", 24, &r);
+    assert_int_equal(r.outcome, WHB_SENT_NOT_ENROLLED);
+    judge(403, "key_mismatch: forbidden\n", 24, &r);
+    assert_int_equal(r.outcome, WHB_SENT_KEY_MISMATCH);
+    judge(403, "forbidden: this machine is bound to another identity\n", 53, &r);
+    assert_int_equal(r.outcome, WHB_SENT_DENIED);
+    judge(403, "not_enrolled", 12, &r); /* no text after it: not the collector's format */
+    assert_int_equal(r.outcome, WHB_SENT_DENIED);
+    /* An error body is kept as clean text, first line only. */
+    judge(500, "bad\tthing \xff\nsecond line", 23, &r);
+    assert_int_equal(r.outcome, WHB_SENT_FAILED);
+    assert_string_equal(r.error, "HTTP 500: bad thing ?");
+}
+
+static void lldp_neighbour_goes_with_the_link(void **state)
+{
+    (void)state;
+    struct whb_lldp_table t;
+    struct whb_lldp sw_a = {0}, sw_b = {0}, out;
+    memset(&t, 0, sizeof(t));
+    snprintf(sw_a.chassis_id, sizeof(sw_a.chassis_id), "00:00:00:00:00:0a");
+    snprintf(sw_a.port_id, sizeof(sw_a.port_id), "swp1");
+    snprintf(sw_b.chassis_id, sizeof(sw_b.chassis_id), "00:00:00:00:00:0b");
+    snprintf(sw_b.port_id, sizeof(sw_b.port_id), "swp7");
+
+    assert_int_equal(whb_lldp_table_put(&t, 2, &sw_a, 100, 150), 1);
+    whb_lldp_table_get(&t, 2, 1, 4, 101, &out);
+    assert_string_equal(out.port_id, "swp1");
+    whb_lldp_table_get(&t, 2, 1, 4, 140, &out);
+    assert_string_equal(out.port_id, "swp1");
+    /* Cable out: forgotten at once, so the link that comes up next (perhaps on another
+     * switch) reports no switch until that switch speaks. */
+    whb_lldp_table_get(&t, 2, 0, 5, 141, &out);
+    assert_string_equal(out.chassis_id, "");
+    whb_lldp_table_get(&t, 2, 1, 6, 142, &out);
+    assert_string_equal(out.chassis_id, "");
+    assert_int_equal(whb_lldp_table_put(&t, 2, &sw_b, 143, 150), 1);
+    whb_lldp_table_get(&t, 2, 1, 6, 143, &out);
+    assert_string_equal(out.port_id, "swp7");
+    /* Down and up between two looks: the carrier counter moved, the old frame goes. */
+    whb_lldp_table_get(&t, 2, 1, 8, 150, &out);
+    assert_string_equal(out.chassis_id, "");
+    /* Hold time. */
+    whb_lldp_table_put(&t, 3, &sw_a, 200, 150);
+    whb_lldp_table_get(&t, 3, 1, 0, 349, &out);
+    assert_string_equal(out.port_id, "swp1");
+    whb_lldp_table_get(&t, 3, 1, 0, 351, &out);
+    assert_string_equal(out.port_id, "");
+    /* A resume forgets everything. */
+    whb_lldp_table_put(&t, 4, &sw_b, 400, 150);
+    whb_lldp_table_forget_all(&t);
+    whb_lldp_table_get(&t, 4, 1, 0, 401, &out);
+    assert_string_equal(out.port_id, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(spool_keeps_order_and_drops_only_acked, setup, teardown),
         cmocka_unit_test_setup_teardown(torn_tail_is_cut_not_fatal, setup, teardown),
-        cmocka_unit_test_setup_teardown(corrupt_record_ends_the_readable_part, setup, teardown),
+        cmocka_unit_test_setup_teardown(damaged_record_costs_only_itself, setup, teardown),
+        cmocka_unit_test_setup_teardown(resync_finds_every_good_frame, setup, teardown),
         cmocka_unit_test_setup_teardown(full_spool_drops_heartbeats_first_never_events, setup,
                                         teardown),
         cmocka_unit_test(differ_is_silent_when_nothing_changed),
@@ -352,6 +609,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(sequence_survives_restart_in_the_same_boot, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(machine_key_is_stable_and_private, setup, teardown),
+        cmocka_unit_test_setup_teardown(corrupt_key_is_refused_not_replaced, setup, teardown),
+        cmocka_unit_test_setup_teardown(enrollment_can_be_forgotten, setup, teardown),
+        cmocka_unit_test(text_is_cleaned_for_events),
+        cmocka_unit_test(only_a_real_ack_is_an_ack),
+        cmocka_unit_test(lldp_neighbour_goes_with_the_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "sample.h"
+#include "runs.h"
 #include "store.h"
 
 struct fixture {
@@ -212,6 +213,10 @@ static void late_report_records_a_gap(void **state)
     assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE sw_name='sw-1' AND "
                                     "sw_port='Gi1/0/8' AND subnet='10.0.0.0/16'"),
                      1);
+    /* And its addresses, with when it had them, to match WSUS's IPAddress. */
+    assert_int_equal(count(f->path, "SELECT count(*) > 0 FROM machine_ips WHERE ip LIKE '10.0.%'"
+                                    " AND first_ms > 0 AND last_ms >= first_ms"),
+                     1);
     sample_free(s);
 }
 
@@ -222,7 +227,15 @@ static void reopening_keeps_schema_version(void **state)
     char why[128];
     assert_int_equal(whb_store_sqlite.open(f->path, &again, why, sizeof(why)), 0);
     again->ops->close(again);
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 2);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 4);
+    /* Version 3: the collector's runs, gap ends, clock offsets. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('collector_runs','gaps_start','machines_first_seen')"),
+                     3);
+    /* Version 4: machine addresses over time, WSUS import sessions. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('machine_ips','wsus_sessions','wsus_staging')"),
+                     3);
     /* Version 2's columns and tables are there. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
                                     "WHERE name IN ('sw_chassis','bssid','subnet','wsus_class')"),
@@ -239,6 +252,229 @@ static void reopening_keeps_schema_version(void **state)
     sqlite3_close(db);
 }
 
+/* Issue 10.12: an agent whose clock runs 2 h ahead has its events on the collector's clock. */
+static void agent_times_map_to_the_collector_clock(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *s = sample_new(8, 1, 2);
+    int64_t now = 1764000000000LL, ahead = 2 * 3600000LL;
+    s->report.sent_at_ms = now + ahead;
+    s->events[0].at_ms = now + ahead - 30000; /* 30 s before sending, by the agent's clock */
+    s->events[0].since_ms = now + ahead - 90000;
+    assert_int_equal(put(f->store, s, 0xaa, 1, now, &res), 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM events WHERE at_ms = 1763999970000 AND "
+                                    "since_ms = 1763999910000 AND agent_at_ms = 1764007170000"),
+                     1);
+    sample_free(s);
+}
+
+/* A report that waited 7 s on a dead link does not move its events by 7 s: the least delayed
+ * sample of the hour maps the clock; a real clock change (2 h) is taken at once. */
+static void a_delayed_report_keeps_the_clock_mapping(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *s = sample_new(10, 1, 1);
+    int64_t now = 1764000000000LL;
+    s->report.sent_at_ms = now;
+    s->events[0].at_ms = now - 1000;
+    assert_int_equal(put(f->store, s, 0xaa, 1, now, &res), 0);
+    s->report.seq = 2;
+    s->events[0].seq = 2;
+    s->report.sent_at_ms = now + 53000; /* built at +53 s, received at +60 s */
+    s->events[0].at_ms = now + 50000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 60000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT at_ms - 1764000000000 FROM events WHERE seq = 2"),
+                     50000);
+    /* The agent's clock is set back by 2 h: its events still land where they happened. */
+    s->report.seq = 3;
+    s->events[0].seq = 3;
+    s->report.sent_at_ms = now + 120000 - 7200000;
+    s->events[0].at_ms = now + 119000 - 7200000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 120000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT at_ms - 1764000000000 FROM events WHERE seq = 3"),
+                     119000);
+    sample_free(s);
+}
+
+/* A resend that arrives late says the machine was alive when it sent it, not when it came. */
+static void a_late_resend_does_not_move_last_seen(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *s = sample_new(11, 5, 0);
+    int64_t now = 1764000000000LL;
+    s->report.sent_at_ms = now;
+    assert_int_equal(put(f->store, s, 0xaa, 1, now, &res), 0);
+    s->report.seq = 4; /* sent at +10 s, stuck, arrives at +40 s after seq 5 */
+    s->report.sent_at_ms = now + 10000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 40000, &res), 0);
+    assert_true(res.duplicate);
+    assert_int_equal(count(f->path, "SELECT last_seen - 1764000000000 FROM machines"), 10000);
+    sample_free(s);
+}
+
+/* A gap keeps both of its ends: the last gasp before it, a new boot after it, and where the
+ * machine was attached before and after (issue 10.9, 10.13). */
+static void gap_keeps_both_ends(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_store_gap g[2];
+    int n = 0;
+    struct sample *s = sample_new(9, 1, 0);
+    s->report.last_gasp = 1;
+    assert_int_equal(put(f->store, s, 0xaa, 1, 1000, &res), 0);
+    s->report.last_gasp = 0;
+    s->report.seq = 1;
+    s->boot[0] = 'B';
+    s->lldp.chassis_id = "00:aa:bb:cc:dd:ee";
+    s->lldp.system_name = "sw-access-2";
+    s->lldp.port_id = "swp3";
+    snprintf(s->addr, sizeof(s->addr), "10.98.0.13/24");
+    assert_int_equal(put(f->store, s, 0xaa, 0, 900000, &res), 0);
+    assert_int_equal(f->store->ops->get_gaps(f->store, "m-9", g, 2, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(g[0].start_ms, 1000);
+    assert_int_equal(g[0].end_ms, 900000);
+    assert_true(g[0].last_gasp);
+    assert_true(g[0].rebooted);
+    assert_string_equal(g[0].before_sw, "00:11:22:33:44:55");
+    assert_string_equal(g[0].before_port, "Gi1/0/10");
+    assert_string_equal(g[0].after_sw, "00:aa:bb:cc:dd:ee");
+    assert_string_equal(g[0].after_sw_name, "sw-access-2");
+    assert_string_equal(g[0].after_port, "swp3");
+    assert_string_equal(g[0].after_subnet, "10.98.0.0/24");
+    assert_string_not_equal(g[0].before_subnet, g[0].after_subnet);
+    sample_free(s);
+}
+
+/* Issue 10.2: the collector's starts, alive marks and stops come back as downtimes. */
+static void collector_runs_give_downtimes(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *st = f->store;
+    struct whb_downtime d[4];
+    int n = 0;
+    assert_int_equal(whb_runs_start(st, 1000), 0);
+    assert_int_equal(whb_runs_alive(st, 6000), 0);
+    assert_int_equal(whb_runs_stop(st, 8000), 0); /* clean stop at 8 s */
+    assert_int_equal(whb_runs_start(st, 20000), 0);
+    assert_int_equal(whb_runs_alive(st, 25000), 0); /* then kill -9 */
+    assert_int_equal(whb_runs_start(st, 90000), 0);
+    assert_int_equal(st->ops->downtimes(st, 0, 100000, d, 4, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(d[0].from_ms, 8000);
+    assert_int_equal(d[0].to_ms, 20000);
+    assert_true(d[0].clean);
+    assert_int_equal(d[1].from_ms, 25000);
+    assert_int_equal(d[1].to_ms, 90000);
+    assert_false(d[1].clean);
+    /* Only those that overlap the window asked about. */
+    assert_int_equal(st->ops->downtimes(st, 50000, 100000, d, 4, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(d[0].from_ms, 25000);
+}
+
+/* Issue 10.4: a past gap is correlated with the neighbours as they were then. */
+static void past_neighbours_are_as_they_were(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct whb_peer_group p;
+    int64_t t = 1000000;
+    struct sample *s[5];
+    for (unsigned i = 0; i < 5; i++) {
+        s[i] = sample_new(20 + i, 1, 0);
+        assert_int_equal(put(f->store, s[i], 0xaa, 1, t, &res), 0);
+    }
+    /* Machines 0..2 go silent after t + 60 s and come back at t + 20 min; 3 and 4 report on. */
+    for (unsigned i = 0; i < 5; i++) {
+        s[i]->report.seq = 2;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, t + 60000, &res), 0);
+    }
+    for (int64_t at = t + 120000; at <= t + 1200000; at += 60000)
+        for (unsigned i = 3; i < 5; i++) {
+            s[i]->report.seq++;
+            assert_int_equal(put(f->store, s[i], 0xaa, 0, at, &res), 0);
+        }
+    for (unsigned i = 0; i < 3; i++) {
+        s[i]->report.seq = 3;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, t + 1200000, &res), 0);
+    }
+    /* Hours later machines 3 and 4 are silent and 0..2 report: the past does not change. */
+    for (unsigned i = 0; i < 3; i++) {
+        s[i]->report.seq = 4;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, t + 7200000, &res), 0);
+    }
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-20.corp.example", &m), 0);
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 7200000,
+                                               t + 60000, 120000, 1, &p),
+                     0);
+    assert_int_equal(p.total, 5);
+    assert_int_equal(p.together, 3);
+    assert_int_equal(p.healthy, 2);
+    for (unsigned i = 0; i < 5; i++)
+        sample_free(s[i]);
+}
+
+/* Issue 10.11: a WSUS probe made while the machine itself had no network says nothing. */
+static void wsus_probe_from_the_silence_is_not_classified(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct sample *s = sample_new(30, 1, 0);
+    Whb__V1__WsusProbe probe = WHB__V1__WSUS_PROBE__INIT;
+    probe.url = "http://wsus:8530/";
+    probe.curl_code = 7;
+    s->snapshot.wsus = &probe;
+    int64_t t = 1764000000000LL;
+    s->report.sent_at_ms = t;
+    probe.at_ms = t - 1000;
+    assert_int_equal(put(f->store, s, 0xaa, 1, t, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
+    assert_string_equal(m.wsus_class, "unreachable:7");
+    /* Back after 20 min: its link went at +5 min, came back at +18 min, and the probe it
+     * carries was made at +10 min, in between. */
+    sample_free(s);
+    s = sample_new(30, 2, 2);
+    s->snapshot.wsus = &probe;
+    s->events[0].kind = WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST;
+    s->events[0].at_ms = t + 300000;
+    s->events[1].kind = WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED;
+    s->events[1].at_ms = t + 1080000;
+    s->report.sent_at_ms = t + 1200000;
+    probe.at_ms = t + 600000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, t + 1200000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
+    assert_string_equal(m.wsus_class, "");
+    /* An HTTP answer proves the way to WSUS worked, even before the machine reported again. */
+    sample_free(s);
+    s = sample_new(30, 3, 0);
+    s->snapshot.wsus = &probe;
+    s->report.sent_at_ms = t + 1260000;
+    probe.at_ms = t + 1083000;
+    probe.curl_code = 0;
+    probe.http_status = 503;
+    assert_int_equal(put(f->store, s, 0xaa, 0, t + 1260000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
+    assert_string_equal(m.wsus_class, "http_503");
+    /* No answer at all, once it reports again: WSUS cannot be reached. */
+    s->report.seq = 4;
+    s->report.sent_at_ms = t + 1320000;
+    probe.at_ms = t + 1300000;
+    probe.curl_code = 7;
+    probe.http_status = 0;
+    assert_int_equal(put(f->store, s, 0xaa, 0, t + 1320000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
+    assert_string_equal(m.wsus_class, "unreachable:7");
+    s->snapshot.wsus = NULL;
+    sample_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +486,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(due_index_finds_silent_machines, setup, teardown),
         cmocka_unit_test_setup_teardown(late_report_records_a_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(reopening_keeps_schema_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(agent_times_map_to_the_collector_clock, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_delayed_report_keeps_the_clock_mapping, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_late_resend_does_not_move_last_seen, setup, teardown),
+        cmocka_unit_test_setup_teardown(gap_keeps_both_ends, setup, teardown),
+        cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
+        cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
+        cmocka_unit_test_setup_teardown(wsus_probe_from_the_silence_is_not_classified, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

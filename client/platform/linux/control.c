@@ -112,7 +112,7 @@ int whb_control_read(struct whb_control *c, struct whb_os_event *ev)
         }
     }
     /* If the client is already gone there is nobody to tell. */
-    ssize_t ignored = write(cfd, "unknown command\n", 16);
+    ssize_t ignored = send(cfd, "unknown command\n", 16, MSG_NOSIGNAL);
     (void)ignored;
     close(cfd);
     return 0;
@@ -125,8 +125,9 @@ void whb_control_reply(struct whb_os_event *ev, const char *text)
         return;
     char line[64];
     int n = snprintf(line, sizeof(line), "%s\n", text);
-    /* The hook may have given up waiting; the OS goes on either way. */
-    ssize_t ignored = write(cfd, line, (size_t)n);
+    /* The hook may have given up waiting; the OS goes on either way. A closed peer must not
+     * raise SIGPIPE: that would end the agent (and systemd counts it as a clean exit). */
+    ssize_t ignored = send(cfd, line, (size_t)n, MSG_NOSIGNAL);
     (void)ignored;
     close(cfd);
     ev->reply = NULL;

@@ -174,8 +174,8 @@ static int linux_snapshot(struct whb_platform *p, struct whb_state *out)
         if (a->type != WHB_ADAPTER_ETHERNET)
             continue;
         whb_lldp_rx_watch(l->lldp, a->ifindex);
-        if (a->carrier)
-            whb_lldp_rx_lookup(l->lldp, a->ifindex, &a->lldp);
+        /* Down, or down and up since the frame: that switch may be one we were moved off. */
+        whb_lldp_rx_lookup(l->lldp, a, &a->lldp);
     }
     return 0;
 }
@@ -216,6 +216,9 @@ static int linux_wait(struct whb_platform *p, int timeout_ms, struct whb_os_even
         *n += whb_logind_read(l->logind, evs + *n, max - *n);
     if (i_ctl >= 0 && pfd[i_ctl].revents && *n < max && whb_control_read(l->control, &evs[*n]))
         (*n)++;
+    for (int i = 0; i < *n && l->lldp; i++)
+        if (evs[i].kind == WHB_OS_RESUME)
+            whb_lldp_rx_forget(l->lldp);
     if (i_sig >= 0 && pfd[i_sig].revents && *n < max) {
         struct signalfd_siginfo si;
         if (read(l->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
@@ -230,6 +233,16 @@ static void linux_power_done(struct whb_platform *p, struct whb_os_event *ev)
         whb_control_reply(ev, "ok");
     else if (lp(p)->logind)
         whb_logind_release(lp(p)->logind);
+}
+
+static int linux_power_pending(struct whb_platform *p)
+{
+    struct linux_platform *l = lp(p);
+    struct pollfd pfd[2];
+    int np = 0;
+    add_fd(pfd, &np, l->control ? whb_control_fd(l->control) : -1);
+    add_fd(pfd, &np, l->logind ? whb_logind_fd(l->logind) : -1);
+    return np && poll(pfd, (nfds_t)np, 0) > 0;
 }
 
 static int64_t linux_wall_ms(struct whb_platform *p)
@@ -259,4 +272,5 @@ const struct whb_platform_ops whb_platform_linux = {
     .power_done = linux_power_done,
     .wall_ms = linux_wall_ms,
     .uptime_ms = linux_uptime_ms,
+    .power_pending = linux_power_pending,
 };

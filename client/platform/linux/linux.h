@@ -41,7 +41,10 @@ int whb_lldp_rx_fd(struct whb_lldp_rx *l);
 /* Reads one frame; returns 1 when a neighbour changed. */
 int whb_lldp_rx_read(struct whb_lldp_rx *l);
 /* Copies what was learned on ifindex into out; ages out neighbours past their TTL. */
-void whb_lldp_rx_lookup(struct whb_lldp_rx *l, int ifindex, struct whb_lldp *out);
+void whb_lldp_rx_lookup(struct whb_lldp_rx *l, const struct whb_adapter_state *a,
+                        struct whb_lldp *out);
+/* Forgets every neighbour (after a resume). */
+void whb_lldp_rx_forget(struct whb_lldp_rx *l);
 /* Joins the LLDP multicast group on a wired adapter. */
 void whb_lldp_rx_watch(struct whb_lldp_rx *l, int ifindex);
 

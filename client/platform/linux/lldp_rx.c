@@ -1,6 +1,6 @@
 /* LLDP reception on Linux: one AF_PACKET socket for EtherType 0x88cc on all adapters, the
  * LLDP multicast address joined per wired adapter, neighbours kept per ifindex until their
- * TTL runs out. */
+ * TTL runs out or the adapter's link goes down (lldp_table.h). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -14,18 +14,14 @@
 #include "error.h"
 #include "linux.h"
 #include "lldp.h"
+#include "lldp_table.h"
 
-#define MAX_NEIGHBOURS 16
-
-struct neighbour {
-    int ifindex;
-    struct whb_lldp info;
-    time_t expires;
-};
+/* 802.1AB's default TTL is 120 s; hold a little longer than that. */
+#define HOLD_S 150
 
 struct whb_lldp_rx {
     int fd;
-    struct neighbour nb[MAX_NEIGHBOURS];
+    struct whb_lldp_table table;
 };
 
 int whb_lldp_rx_open(struct whb_lldp_rx **out)
@@ -65,18 +61,6 @@ void whb_lldp_rx_watch(struct whb_lldp_rx *l, int ifindex)
     setsockopt(l->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr));
 }
 
-static struct neighbour *slot_for(struct whb_lldp_rx *l, int ifindex)
-{
-    struct neighbour *free_slot = NULL;
-    for (int i = 0; i < MAX_NEIGHBOURS; i++) {
-        if (l->nb[i].ifindex == ifindex)
-            return &l->nb[i];
-        if (!l->nb[i].ifindex && !free_slot)
-            free_slot = &l->nb[i];
-    }
-    return free_slot;
-}
-
 int whb_lldp_rx_read(struct whb_lldp_rx *l)
 {
     uint8_t frame[1600];
@@ -92,29 +76,19 @@ int whb_lldp_rx_read(struct whb_lldp_rx *l)
         struct whb_lldp info;
         if (whb_lldp_decode_frame(frame, (size_t)n, &info))
             continue;
-        struct neighbour *nb = slot_for(l, from.sll_ifindex);
-        if (!nb)
-            continue;
-        changed |= nb->ifindex != from.sll_ifindex || memcmp(&nb->info, &info, sizeof(info)) != 0;
-        nb->ifindex = from.sll_ifindex;
-        nb->info = info;
-        /* 802.1AB's default TTL is 120 s; hold a little longer than that. */
-        nb->expires = time(NULL) + 150;
+        changed |= whb_lldp_table_put(&l->table, from.sll_ifindex, &info, time(NULL), HOLD_S);
     }
     return changed;
 }
 
-void whb_lldp_rx_lookup(struct whb_lldp_rx *l, int ifindex, struct whb_lldp *out)
+void whb_lldp_rx_lookup(struct whb_lldp_rx *l, const struct whb_adapter_state *a,
+                        struct whb_lldp *out)
 {
-    memset(out, 0, sizeof(*out));
-    for (int i = 0; i < MAX_NEIGHBOURS; i++) {
-        if (l->nb[i].ifindex != ifindex)
-            continue;
-        if (l->nb[i].expires < time(NULL)) {
-            memset(&l->nb[i], 0, sizeof(l->nb[i]));
-            return;
-        }
-        *out = l->nb[i].info;
-        return;
-    }
+    whb_lldp_table_get(&l->table, a->ifindex, a->carrier, a->counters.carrier_changes, time(NULL),
+                       out);
+}
+
+void whb_lldp_rx_forget(struct whb_lldp_rx *l)
+{
+    whb_lldp_table_forget_all(&l->table);
 }

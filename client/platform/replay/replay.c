@@ -152,8 +152,12 @@ static void apply(struct replay *r, char *line, struct whb_os_event *evs, int ma
 
     if (!strcmp(verb, "adapter")) {
         struct whb_adapter_state *a = adapter(r, name, 1);
-        if (a)
+        /* As on a real link: a switch heard before the carrier dropped is forgotten. */
+        if (a) {
             apply_adapter(a, args);
+            if (!a->carrier)
+                memset(&a->lldp, 0, sizeof(a->lldp));
+        }
         changed = 1;
     } else if (!strcmp(verb, "remove")) {
         struct whb_adapter_state *a = adapter(r, name, 0);

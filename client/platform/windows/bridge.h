@@ -15,6 +15,21 @@ void whb_win_bridge_free(struct whb_win_bridge *b);
  * most wait_ms, until the agent says its last gasp is out. */
 void whb_win_bridge_post(struct whb_win_bridge *b, enum whb_os_event_kind kind, unsigned wait_ms);
 
+/* The same with a prepared event (reason code, detail). */
+void whb_win_bridge_post_event(struct whb_win_bridge *b, const struct whb_os_event *ev,
+                               unsigned wait_ms);
+
+/* Called from the control handler with each console display state (GUID_CONSOLE_DISPLAY_STATE
+ * or GUID_MONITOR_POWER_ON): on a Modern Standby machine, display off posts the standby's last
+ * gasp (waiting at most wait_ms) and display on its end. */
+void whb_win_bridge_display(struct whb_win_bridge *b, unsigned long display, unsigned wait_ms);
+
+/* Whether the machine is in Modern Standby as far as the display told us. */
+int whb_win_bridge_in_standby(struct whb_win_bridge *b);
+
+/* Overrides what GetPwrCapabilities said about AoAc (tests: wine has no Modern Standby). */
+void whb_win_bridge_set_aoac(struct whb_win_bridge *b, int aoac);
+
 /* Queues an event without waiting (WLAN notifications). */
 void whb_win_bridge_push(struct whb_win_bridge *b, const struct whb_os_event *ev);
 

@@ -1,7 +1,8 @@
-/* The Windows service: the control handler accepts stop, pre-shutdown and power events and
- * hands them to the agent through the bridge, waiting (bounded) for the last gasp. When not
- * started by the service control manager the agent runs in the console instead. Also: Group
- * Policy settings, the Event Log, the Windows Update service state. */
+/* The Windows service: the control handler accepts stop, pre-shutdown and power events (and
+ * the console display state, which marks Modern Standby) and hands them to the agent through
+ * the bridge, waiting (bounded) for the last gasp. When not started by the service control
+ * manager the agent runs in the console instead. Also: Group Policy settings, the Event Log,
+ * the Windows Update service state. */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 #include "log.h"
 #include "settings.h"
 #include "bridge.h"
+#include "clock.h"
+#include "powerstate.h"
 #include "winservice.h"
 
 #define SERVICE_NAME L"whb-agent"
@@ -22,6 +25,7 @@ struct service {
     SERVICE_STATUS_HANDLE handle;
     SERVICE_STATUS status;
     struct whb_win_bridge *bridge;
+    HPOWERNOTIFY display; /* GUID_CONSOLE_DISPLAY_STATE, else GUID_MONITOR_POWER_ON */
     int (*body)(void *bridge, void *ctx);
     void *ctx;
     int rc;
@@ -43,7 +47,6 @@ static void report(struct service *s, DWORD state)
 static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
 {
     struct service *s = ctx;
-    (void)data;
     switch (control) {
     case SERVICE_CONTROL_INTERROGATE:
         return NO_ERROR;
@@ -57,16 +60,33 @@ static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
         whb_win_bridge_post(s->bridge, WHB_OS_STOP, 0);
         return NO_ERROR;
     case SERVICE_CONTROL_POWEREVENT:
-        /* PBT_APMSUSPEND does not say sleep or hibernate: the agent reports a suspend and the
-         * collector learns the kind from the resume (see the Windows notes in README). */
-        if (type == PBT_APMSUSPEND)
-            whb_win_bridge_post(s->bridge, WHB_OS_SUSPEND, SUSPEND_WAIT_MS);
-        else if (type == PBT_APMRESUMEAUTOMATIC || type == PBT_APMRESUMESUSPEND)
+        /* PBT_APMSUSPEND does not say sleep or hibernate: the System log does, at once when
+         * its event is there, else on resume. In Modern Standby the display already gave the
+         * last gasp and will give the end: PBT_APMSUSPEND comes late or not at all there, and
+         * a wake in standby (PBT_APMRESUMEAUTOMATIC) is not its end. */
+        if (type == PBT_POWERSETTINGCHANGE && data) {
+            const POWERBROADCAST_SETTING *ps = data;
+            if (ps->DataLength >= sizeof(DWORD) &&
+                (IsEqualGUID(&ps->PowerSetting, &GUID_CONSOLE_DISPLAY_STATE) ||
+                 IsEqualGUID(&ps->PowerSetting, &GUID_MONITOR_POWER_ON)))
+                whb_win_bridge_display(s->bridge, *(const DWORD *)ps->Data, SUSPEND_WAIT_MS);
+        } else if (whb_win_bridge_in_standby(s->bridge)) {
+            break;
+        } else if (type == PBT_APMSUSPEND) {
+            /* This transition's Kernel-Power 42, when already logged, tells sleep from
+             * hibernation from a Fast Startup shutdown (then the last gasp is a shutdown). */
+            struct whb_os_event ev = {0};
+            ev.kind = whb_win_suspend_from_log(whb_clock_wall_ms(), ev.event.detail,
+                                               sizeof(ev.event.detail));
+            whb_win_bridge_post_event(s->bridge, &ev, SUSPEND_WAIT_MS);
+        } else if (type == PBT_APMRESUMEAUTOMATIC || type == PBT_APMRESUMESUSPEND) {
             whb_win_bridge_post(s->bridge, WHB_OS_RESUME, 0);
+        }
         return NO_ERROR;
     default:
         return ERROR_CALL_NOT_IMPLEMENTED;
     }
+    return NO_ERROR;
 }
 
 /* Restart on failure (5 s, 30 s, then every 60 s): recovery actions that wixl's MSI tables
@@ -101,7 +121,18 @@ static VOID WINAPI service_main(DWORD argc, LPWSTR *argv)
     s->status.dwWaitHint = 10000;
     report(s, SERVICE_RUNNING);
     set_recovery();
+    /* The display state is the start of Modern Standby (Windows 8 and later); the monitor
+     * notification is the older spelling of the same. The first notice is the current state. */
+    s->display = RegisterPowerSettingNotification(s->handle, &GUID_CONSOLE_DISPLAY_STATE,
+                                                  DEVICE_NOTIFY_SERVICE_HANDLE);
+    if (!s->display)
+        s->display = RegisterPowerSettingNotification(s->handle, &GUID_MONITOR_POWER_ON,
+                                                      DEVICE_NOTIFY_SERVICE_HANDLE);
+    if (!s->display)
+        whb_log_warnx("display state notifications unavailable: Modern Standby is seen late");
     s->rc = s->body(s->bridge, s->ctx);
+    if (s->display)
+        UnregisterPowerSettingNotification(s->display);
     s->status.dwWin32ExitCode = s->rc ? ERROR_SERVICE_SPECIFIC_ERROR : NO_ERROR;
     s->status.dwServiceSpecificExitCode = (DWORD)s->rc;
     report(s, SERVICE_STOPPED);

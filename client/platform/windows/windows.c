@@ -1,14 +1,17 @@
 /* The Windows platform backend: identity from the registry and the computer name, adapters
  * from IP Helper (GetIfTable2, GetAdaptersAddresses) with change notifications
  * (NotifyIpInterfaceChange), power and stop events from the service control handler through a
- * bridge queue, and two clocks: the tick count (counts sleep) and the unbiased interrupt time
- * (does not). */
+ * bridge queue (with Modern Standby followed from the display state), what the System log
+ * says about resumes and unclean stops, and two clocks: the tick count (counts sleep) and the
+ * unbiased interrupt time (does not). */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
 #include <iphlpapi.h>
 #include <netioapi.h>
+#include <powrprof.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +21,9 @@
 #include "platform/platform.h"
 #include "bridge.h"
 #include "winservice.h"
-#include "sleepstate.h"
+#include "powerstate.h"
 #include "wlan.h"
+#include "whb.pb-c.h"
 
 #define QUEUE_MAX 16
 
@@ -28,7 +32,8 @@ struct whb_win_bridge {
     HANDLE ready; /* set while the queue holds events */
     struct whb_os_event queue[QUEUE_MAX];
     int n;
-    HANDLE done[QUEUE_MAX]; /* one per queued event: set by power_done */
+    struct whb_win_standby standby; /* changed by the control handler, read by annotate */
+    int hiberboot, hiberfile;       /* Fast Startup enabled; a hibernation file exists */
 };
 
 struct win_platform {
@@ -40,6 +45,10 @@ struct win_platform {
     HANDLE notify;
     struct whb_win_wlan *wlan; /* NULL without a WLAN service */
     char fqdn[254], machine_id[65];
+    int64_t suspend_ms; /* wall time the last suspend was taken from the bridge */
+    int resume_pending; /* a resume was explained; the core's RESUME record gets it */
+    uint32_t resume_reason;
+    char resume_detail[WHB_TEXT_LEN * 2];
 };
 
 static struct win_platform *wp(struct whb_platform *p)
@@ -54,13 +63,32 @@ struct whb_win_bridge *whb_win_bridge_new(void)
         return NULL;
     InitializeCriticalSection(&b->lock);
     b->ready = CreateEventW(NULL, TRUE, FALSE, NULL);
+    SYSTEM_POWER_CAPABILITIES caps;
+    if (GetPwrCapabilities(&caps)) {
+        /* mingw-w64's winnt.h predates Hiberboot, WakeAlarmPresent and AoAc and names those
+         * bytes spare2[0..2] (offsets 0x12..0x14 in the SDK's structure). */
+        _Static_assert(offsetof(SYSTEM_POWER_CAPABILITIES, spare2) == 0x12, "Hiberboot offset");
+        b->hiberboot = caps.spare2[0] != 0;
+        b->standby.aoac = caps.spare2[2] != 0;
+        b->hiberfile = caps.HiberFilePresent != 0;
+    }
     return b;
+}
+
+void whb_win_bridge_set_aoac(struct whb_win_bridge *b, int aoac)
+{
+    EnterCriticalSection(&b->lock);
+    b->standby.aoac = aoac;
+    LeaveCriticalSection(&b->lock);
 }
 
 void whb_win_bridge_free(struct whb_win_bridge *b)
 {
     if (!b)
         return;
+    for (int i = 0; i < b->n; i++) /* never taken: nobody waits on these any more */
+        if (b->queue[i].reply)
+            CloseHandle(b->queue[i].reply);
     CloseHandle(b->ready);
     DeleteCriticalSection(&b->lock);
     free(b);
@@ -80,15 +108,29 @@ void whb_win_bridge_push(struct whb_win_bridge *b, const struct whb_os_event *ev
 
 void whb_win_bridge_post(struct whb_win_bridge *b, enum whb_os_event_kind kind, unsigned wait_ms)
 {
-    HANDLE done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    struct whb_os_event ev = {.kind = kind};
+    whb_win_bridge_post_event(b, &ev, wait_ms);
+}
+
+void whb_win_bridge_post_event(struct whb_win_bridge *b, const struct whb_os_event *ev,
+                               unsigned wait_ms)
+{
+    HANDLE done = wait_ms ? CreateEventW(NULL, TRUE, FALSE, NULL) : NULL, theirs = NULL;
+    /* The agent gets its own handle to signal and close in power_done: when our wait times
+     * out, ours is closed and its value may soon name another object. */
+    if (done && !DuplicateHandle(GetCurrentProcess(), done, GetCurrentProcess(), &theirs, 0, FALSE,
+                                 DUPLICATE_SAME_ACCESS)) {
+        CloseHandle(done);
+        done = NULL;
+    }
     EnterCriticalSection(&b->lock);
     if (b->n < QUEUE_MAX) {
-        memset(&b->queue[b->n], 0, sizeof(b->queue[b->n]));
-        b->queue[b->n].kind = kind;
-        b->queue[b->n].reply = done;
+        b->queue[b->n] = *ev;
+        b->queue[b->n].reply = theirs;
         b->n++;
         SetEvent(b->ready);
-    } else {
+    } else if (done) {
+        CloseHandle(theirs);
         CloseHandle(done);
         done = NULL;
     }
@@ -98,6 +140,25 @@ void whb_win_bridge_post(struct whb_win_bridge *b, enum whb_os_event_kind kind, 
         WaitForSingleObject(done, wait_ms);
         CloseHandle(done);
     }
+}
+
+void whb_win_bridge_display(struct whb_win_bridge *b, unsigned long display, unsigned wait_ms)
+{
+    struct whb_os_event ev = {0};
+    EnterCriticalSection(&b->lock);
+    ev.kind = whb_win_standby_display(&b->standby, display, whb_clock_wall_ms(), &ev.event);
+    LeaveCriticalSection(&b->lock);
+    /* Entry is the last gasp: the network may go by policy at any moment after it. */
+    if (ev.kind)
+        whb_win_bridge_post_event(b, &ev, ev.kind == WHB_OS_SUSPEND ? wait_ms : 0);
+}
+
+int whb_win_bridge_in_standby(struct whb_win_bridge *b)
+{
+    EnterCriticalSection(&b->lock);
+    int in = b->standby.in_standby;
+    LeaveCriticalSection(&b->lock);
+    return in;
 }
 
 static int take_queued(struct whb_win_bridge *b, struct whb_os_event *evs, int max)
@@ -167,6 +228,9 @@ static int win_open(const struct whb_platform_config *cfg, struct whb_platform *
     }
     if (whb_win_wlan_open(w->bridge, w->changed, &w->wlan))
         whb_log_info("no WLAN service: wireless is not watched");
+    whb_log_info("power: Modern Standby %s, Fast Startup %s, hibernation file %s",
+                 w->bridge->standby.aoac ? "yes" : "no", w->bridge->hiberboot ? "on" : "off",
+                 w->bridge->hiberfile ? "present" : "absent");
     *out = &w->base;
     return 0;
 }
@@ -373,24 +437,65 @@ static int win_wait(struct whb_platform *p, int timeout_ms, struct whb_os_event 
     int first = *n;
     *n += take_queued(w->bridge, evs + *n, max - *n);
     for (int i = first; i < *n; i++) {
+        /* A shutdown too: a Fast Startup one resumes, and its events are judged by then. */
+        if (evs[i].kind == WHB_OS_SUSPEND || evs[i].kind == WHB_OS_HIBERNATE ||
+            evs[i].kind == WHB_OS_SHUTDOWN)
+            w->suspend_ms = whb_clock_wall_ms();
         if (evs[i].kind != WHB_OS_RESUME)
             continue;
-        int target = whb_win_last_sleep_target();
-        if (target == 4)
-            snprintf(evs[i].event.detail, sizeof(evs[i].event.detail),
-                     "resumed from hibernation (S4, Kernel-Power event 42)");
-        else if (target > 0)
-            snprintf(evs[i].event.detail, sizeof(evs[i].event.detail),
-                     "resumed from sleep (S%d, Kernel-Power event 42)", target == 6 ? 0 : target);
+        /* Other resumes ask the System log; leaving Modern Standby explains itself, unless
+         * the standby ended in hibernation (Windows does that after hours on battery). */
+        char detail[WHB_TEXT_LEN * 2];
+        uint32_t logged = whb_win_resume_from_log(w->suspend_ms, detail, sizeof(detail));
+        if (!evs[i].event.reason_code || logged == WHB_RESUME_HIBERNATION ||
+            logged == WHB_RESUME_HYBRID_BOOT) {
+            evs[i].event.reason_code = logged;
+            snprintf(evs[i].event.detail, sizeof(evs[i].event.detail), "%s", detail);
+        }
+        w->resume_pending = 1;
+        w->resume_reason = evs[i].event.reason_code;
+        snprintf(w->resume_detail, sizeof(w->resume_detail), "%s", evs[i].event.detail);
     }
     return 0;
+}
+
+/* The core records some events from what it sees itself (a resume found by the clocks, an
+ * unclean stop from its run marker, a lost carrier): Windows adds what it knows. */
+static void win_annotate(struct whb_platform *p, struct whb_agent_event *ev)
+{
+    struct win_platform *w = wp(p);
+    switch (ev->kind) {
+    case WHB__V1__EVENT_KIND__EVENT_KIND_RESUME:
+        /* The clocks may show the sleep before the service control manager says resume. */
+        if (!w->resume_pending && !ev->reason_code)
+            w->resume_reason =
+                whb_win_resume_from_log(w->suspend_ms, w->resume_detail, sizeof(w->resume_detail));
+        if (!ev->reason_code && w->resume_reason) {
+            char core[WHB_TEXT_LEN * 2];
+            snprintf(core, sizeof(core), "%s", ev->detail);
+            ev->reason_code = w->resume_reason;
+            snprintf(ev->detail, sizeof(ev->detail), "%s; %s", w->resume_detail, core);
+        }
+        w->resume_pending = 0;
+        break;
+    case WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP:
+        whb_win_unclean_from_log(ev);
+        break;
+    default:
+        EnterCriticalSection(&w->bridge->lock);
+        whb_win_standby_mark(&w->bridge->standby, ev->at_ms ? ev->at_ms : whb_clock_wall_ms(), ev);
+        LeaveCriticalSection(&w->bridge->lock);
+        break;
+    }
 }
 
 static void win_power_done(struct whb_platform *p, struct whb_os_event *ev)
 {
     (void)p;
-    if (ev->reply)
+    if (ev->reply) {
         SetEvent((HANDLE)ev->reply);
+        CloseHandle((HANDLE)ev->reply);
+    }
     ev->reply = NULL;
 }
 
@@ -421,4 +526,5 @@ const struct whb_platform_ops whb_platform_windows = {
     .power_done = win_power_done,
     .wall_ms = win_wall_ms,
     .uptime_ms = win_uptime_ms,
+    .annotate = win_annotate,
 };

@@ -1,0 +1,80 @@
+/* Internal to the engine: what a rule finds, and the time windows and event lookups every rule
+ * shares. The windows are what keeps an answer honest: evidence for a silence must lie inside
+ * it (or be the machine's own account of it on return), and a pattern before it must lead
+ * right up to it. */
+#ifndef WHB_EXPLAIN_FINDING_H
+#define WHB_EXPLAIN_FINDING_H
+
+#include "compat.h"
+#include "explain.h"
+#include "store.h"
+
+#define K(name)  WHB__V1__EVENT_KIND__EVENT_KIND_##name
+#define MIN_MS   60000LL
+#define SLACK_MS 5000LL /* clock mapping and send latency */
+/* Agents' times map to the collector's with the least delay seen (store): a little late at
+ * worst, never early. A non-power cause must come after the last report that went through. */
+#define AFTER_LAST_MS 500LL
+#define LEADUP_MS     (30 * MIN_MS) /* a pattern (flaps, errors, failures) before a silence */
+/* The agent waits this long for a report to go through before it records the failure
+ * (client/agent.c SEND_TIMEOUT_MS), plus the slack. */
+#define SEND_WAIT_MS (10000LL + SLACK_MS)
+/* Agents retry with backoff up to 5 min (client/backoff.c): that long after the collector is
+ * back, a machine silenced by the collector's downtime may still be on its way. */
+#define RETURN_MS (6 * MIN_MS)
+
+struct finding {
+    int score; /* 0: the rule does not apply */
+    enum whb_confidence conf;
+    char why[WHB_EXPLAIN_TEXT];
+    char summary[WHB_EXPLAIN_TEXT];
+    char step[WHB_EXPLAIN_TEXT]; /* specifics added to the catalog's next step */
+    struct whb_evidence ev[6];
+    int n_ev;
+    enum whb_reason also[6]; /* reasons the evidence cannot rule out: always alternatives */
+    int n_also;
+};
+
+/* The silence being explained: [start, end] on the collector's clock. */
+struct span {
+    int64_t start, end;
+    int64_t interval; /* ms between reports */
+    int past;         /* a gap that has ended (the machine told its story on return) */
+    int announced;    /* its last report before the silence was flagged a last gasp */
+};
+
+struct span whb_explain_span(const struct whb_explain_input *in);
+
+void whb_say(char *buf, const char *fmt, ...) WHB_PRINTF(2, 3);
+void whb_evidence(struct finding *f, int64_t at, enum whb_evidence_source src, const char *fmt, ...)
+    WHB_PRINTF(4, 5);
+/* Evidence from one of the machine's events: its source follows from when it arrived. */
+void whb_evidence_event(struct finding *f, const struct whb_explain_input *in,
+                        const struct whb_hist_event *e, const char *fmt, ...) WHB_PRINTF(4, 5);
+void whb_hit(struct finding *f, int score, enum whb_confidence conf);
+void whb_also(struct finding *f, enum whb_reason r);
+
+/* The first or last event of kind with at in [from, to]; kind 0 matches the causes of a
+ * silence (power, link, wireless, address, undelivered reports). */
+const struct whb_hist_event *whb_first_in(const struct whb_explain_input *in, int kind,
+                                          int64_t from, int64_t to);
+const struct whb_hist_event *whb_last_in(const struct whb_explain_input *in, int kind, int64_t from,
+                                         int64_t to);
+int whb_count_in(const struct whb_explain_input *in, int kind, int64_t from, int64_t to);
+
+/* The first cause of the silence: what silenced the machine, or NULL. */
+const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in);
+/* The power event that was the machine's last word before the silence, or NULL. */
+const struct whb_hist_event *whb_last_gasp(const struct whb_explain_input *in);
+/* The window in which a cause must fall to explain the start of the silence. */
+int64_t whb_cause_until(const struct span *s);
+
+/* The collector's downtime that silenced this machine, or NULL. */
+const struct whb_downtime *whb_collector_down(const struct whb_explain_input *in);
+
+const struct whb_peer_group *whb_peers(const struct whb_explain_input *in, enum whb_peer_kind kind);
+
+/* Words for IEEE 802.11 reason (disconnect) and status (association) codes. */
+const char *whb_ieee80211_words(int disconnect, unsigned code);
+
+#endif

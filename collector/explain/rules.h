@@ -1,0 +1,35 @@
+/* Internal to the engine: the rule table (rules.c) that explain.c runs. */
+#ifndef WHB_EXPLAIN_RULES_H
+#define WHB_EXPLAIN_RULES_H
+
+#include <stddef.h>
+
+#include "finding.h"
+
+typedef void (*whb_rule_fn)(const struct whb_explain_input *in, struct finding *f);
+
+struct whb_rule {
+    const char *name;
+    enum whb_reason reason;
+    const char *needs; /* the evidence it looks for, for readers of this table */
+    whb_rule_fn fn;
+};
+
+const struct whb_rule *whb_rules(size_t *n);
+
+/* The network rules (rules_network.c): the machine's own link, address and wireless story,
+ * and its neighbours. */
+void whb_rule_removed(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_flapping(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_ports(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_carrier(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_address(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_switch_now(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_whole_switch_now(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_ap_now(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_subnet_now(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_silent(const struct whb_explain_input *in, struct finding *f);
+
+#endif

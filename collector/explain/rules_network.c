@@ -1,0 +1,413 @@
+/* The network rules: the machine's own link, address and wireless story inside the silence,
+ * where it came back, and its neighbours as they were when the silence began. A link loss is
+ * claimed only from the machine's own link event; neighbours silent with it say "together",
+ * never "lost their link". */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "rules.h"
+#include "whb.pb-c.h"
+
+/* The first cause inside a past silence, if it came in time to explain its start. */
+static const struct whb_hist_event *first_cause(const struct whb_explain_input *in)
+{
+    struct span s = whb_explain_span(in);
+    if (!s.past)
+        return NULL;
+    const struct whb_hist_event *c = whb_first_cause(in);
+    return c && c->at_ms <= whb_cause_until(&s) ? c : NULL;
+}
+
+static const struct whb_peer_group *together(const struct whb_explain_input *in,
+                                             enum whb_peer_kind kind, unsigned min)
+{
+    const struct whb_peer_group *p = whb_peers(in, kind);
+    return p && p->together >= min ? p : NULL;
+}
+
+static void peers_evidence(struct finding *f, const struct whb_explain_input *in,
+                           const struct whb_peer_group *p, const char *what)
+{
+    struct span s = whb_explain_span(in);
+    whb_evidence(f, s.start, WHB_SOURCE_COLLECTOR,
+                 "%u of %u machines on %s went silent together%s%s%s", p->together, p->total,
+                 p->label, p->ports[0] ? " (ports " : "", p->ports, p->ports[0] ? ")" : "");
+    if (p->healthy)
+        whb_evidence(f, s.start, WHB_SOURCE_COLLECTOR, "%u machines on the same %s %s", p->healthy,
+                     what, s.past ? "were still reporting then" : "still report");
+}
+
+void whb_rule_removed(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_store_gap *g = in->gap;
+    if (!g || !in->gap_start_ms)
+        return;
+    int sw = g->before_sw[0] && g->after_sw[0] && strcmp(g->before_sw, g->after_sw) != 0;
+    int port = !sw && g->before_sw[0] && !strcmp(g->before_sw, g->after_sw) && g->before_port[0] &&
+               g->after_port[0] && strcmp(g->before_port, g->after_port);
+    int net =
+        g->before_subnet[0] && g->after_subnet[0] && strcmp(g->before_subnet, g->after_subnet) != 0;
+    if (!sw && !port && !net)
+        return;
+    whb_evidence(f, g->start_ms, WHB_SOURCE_COLLECTOR, "before: switch %s port %s, subnet %s",
+                 g->before_sw[0] ? g->before_sw : "-", g->before_port[0] ? g->before_port : "-",
+                 g->before_subnet[0] ? g->before_subnet : "-");
+    whb_evidence(f, g->end_ms, WHB_SOURCE_COLLECTOR, "back on switch %s (%s) port %s, subnet %s",
+                 g->after_sw_name[0] ? g->after_sw_name : "-", g->after_sw[0] ? g->after_sw : "-",
+                 g->after_port[0] ? g->after_port : "-",
+                 g->after_subnet[0] ? g->after_subnet : "-");
+    whb_say(f->why, "it came back on another %s",
+            sw && net ? "switch and subnet"
+            : sw      ? "switch"
+            : port    ? "port of the same switch"
+                      : "subnet");
+    whb_say(f->summary, "moved: back on switch %s port %s, subnet %s",
+            g->after_sw_name[0] ? g->after_sw_name
+            : g->after_sw[0]    ? g->after_sw
+                                : "-",
+            g->after_port[0] ? g->after_port : "-", g->after_subnet[0] ? g->after_subnet : "-");
+    whb_say(f->step, "it is now on switch %s port %s, subnet %s",
+            g->after_sw_name[0] ? g->after_sw_name
+            : g->after_sw[0]    ? g->after_sw
+                                : "-",
+            g->after_port[0] ? g->after_port : "-", g->after_subnet[0] ? g->after_subnet : "-");
+    whb_hit(f, 84, sw && net ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
+}
+
+static int link_losses(const struct whb_explain_input *in, int64_t from, int64_t to)
+{
+    int n = 0;
+    for (int i = 0; i < in->n_events; i++) {
+        const struct whb_hist_event *e = &in->events[i];
+        n +=
+            e->kind == K(CARRIER_LOST) && e->reason_code == 0 && e->at_ms >= from && e->at_ms <= to;
+    }
+    return n;
+}
+
+void whb_rule_flapping(const struct whb_explain_input *in, struct finding *f)
+{
+    struct span s = whb_explain_span(in);
+    if (in->m->wireless)
+        return;
+    const struct whb_hist_event *c = first_cause(in);
+    if (s.past && (!c || c->kind != K(CARRIER_LOST)))
+        return;
+    int64_t to = s.past ? s.end + SLACK_MS : s.start + SLACK_MS;
+    int flaps = link_losses(in, s.start - LEADUP_MS, to);
+    const struct whb_hist_event *err = whb_last_in(in, K(LINK_ERRORS), s.start - LEADUP_MS, to);
+    if (flaps < 3 && !err)
+        return;
+    const struct whb_hist_event *l = whb_last_in(in, K(CARRIER_LOST), s.start - LEADUP_MS, to);
+    if (flaps >= 2 && l)
+        whb_evidence_event(f, in, l, "link on %s dropped %d times within half an hour", l->adapter,
+                           flaps);
+    if (err)
+        whb_evidence_event(f, in, err, "errors on %s: %s", err->adapter, err->detail);
+    whb_say(f->why, "the link %s", flaps >= 3 ? "flapped" : "counted errors");
+    whb_say(f->summary, "unstable link on %s (%d drops)", l ? l->adapter : in->m->primary_if,
+            flaps);
+    whb_also(f, WHB_REASON_CABLE_UNPLUGGED);
+    if (flaps >= 3)
+        whb_hit(f, 82, err ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
+    else
+        whb_hit(f, 55, WHB_CONFIDENCE_LOW);
+    /* Back, its own link story settles it; while silent the last drop may have been a pull. */
+    if (err && flaps >= 3 && s.past)
+        f->n_also = 0;
+}
+
+/* "carrier lost on eth0 10:28:09Z -> regained 10:28:18Z: ... for 9 s" */
+static void carrier_story(const struct whb_explain_input *in, struct finding *f,
+                          const struct whb_hist_event *lost, const char *what)
+{
+    struct span s = whb_explain_span(in);
+    const struct whb_hist_event *back =
+        whb_first_in(in, K(CARRIER_GAINED), lost->at_ms, s.end + SLACK_MS);
+    char dur[32], a[32], b[32];
+    whb_clock_format_iso(lost->at_ms, a, sizeof(a));
+    whb_evidence_event(f, in, lost, "carrier lost on %s", lost->adapter);
+    if (back) {
+        whb_clock_format_iso(back->at_ms, b, sizeof(b));
+        whb_evidence_event(f, in, back, "carrier regained on %s", back->adapter);
+        whb_clock_format_duration(back->at_ms - lost->at_ms, dur, sizeof(dur));
+        whb_say(f->summary, "carrier lost on %s %s -> regained %s: %s for %s", lost->adapter,
+                a + 11, b + 11, what, dur);
+    } else {
+        whb_say(f->summary, "carrier lost on %s at %s: %s", lost->adapter, a + 11, what);
+    }
+}
+
+void whb_rule_ports(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_hist_event *c = first_cause(in);
+    const struct whb_peer_group *p = together(in, WHB_PEERS_SWITCH, 2);
+    if (!c || c->kind != K(CARRIER_LOST) || in->m->wireless || !p)
+        return;
+    peers_evidence(f, in, p, "switch");
+    if (p->healthy) {
+        carrier_story(in, f, c, "switch port disabled");
+        whb_say(f->why,
+                "it lost its link while %u machines behind the same switch went silent "
+                "with it and others stayed up",
+                p->together - 1);
+        whb_say(f->step, "switch %s, ports %s", p->label, p->ports);
+        whb_hit(f, 81, WHB_CONFIDENCE_HIGH);
+    } else {
+        carrier_story(in, f, c, "the switch lost link on every known port");
+        whb_say(f->why, "it lost its link while every known machine on the switch went silent: "
+                        "the switch itself (power, reload) or all its ports");
+        whb_say(f->step, "switch %s (every known port: its power, a reload)", p->label);
+        whb_also(f, WHB_REASON_LOST_CONNECTIVITY);
+        whb_hit(f, 81, WHB_CONFIDENCE_MEDIUM);
+    }
+}
+
+void whb_rule_carrier(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_hist_event *c = first_cause(in);
+    if (!c || c->kind != K(CARRIER_LOST) || in->m->wireless || together(in, WHB_PEERS_SWITCH, 2))
+        return;
+    carrier_story(in, f, c, "network cable unplugged");
+    /* From the machine a pulled cable and a shut port look the same. */
+    whb_say(f->why, "the machine saw its link go down on its own; no neighbour on the switch "
+                    "did (a pulled cable or a single disabled port look the same)");
+    whb_also(f, WHB_REASON_PORT_DISABLED);
+    whb_hit(f, 80, WHB_CONFIDENCE_MEDIUM);
+}
+
+void whb_rule_address(const struct whb_explain_input *in, struct finding *f)
+{
+    struct span s = whb_explain_span(in);
+    const struct whb_hist_event *c = first_cause(in);
+    if (!c || c->kind != K(NETWORK_CHANGED))
+        return;
+    int no_addr = strstr(c->detail, "no address") != NULL;
+    whb_evidence_event(f, in, c, "%s on %s with its link up (%s)",
+                       no_addr ? "lost its IPv4 address (DHCP lease)" : "lost its default route",
+                       c->adapter, c->detail);
+    const struct whb_hist_event *back = NULL;
+    for (int i = 0; i < in->n_events; i++) {
+        const struct whb_hist_event *e = &in->events[i];
+        if (e->kind == K(NETWORK_CHANGED) && e->at_ms > c->at_ms && e->at_ms <= s.end + SLACK_MS &&
+            !strstr(e->detail, "no address") && !strstr(e->detail, "gw none")) {
+            back = e;
+            break;
+        }
+    }
+    if (back)
+        whb_evidence_event(f, in, back, "network back on %s: %s", back->adapter, back->detail);
+    whb_say(f->why, "its address or route went away while the link stayed up");
+    whb_say(f->summary, "%s on %s", no_addr ? "no IPv4 address (DHCP)" : "no default route",
+            c->adapter);
+    whb_say(f->step, "check DHCP for %s on its subnet (scope, lease, relay)", c->adapter);
+    whb_hit(f, 79, WHB_CONFIDENCE_HIGH);
+}
+
+/* Windows reports WLAN_REASON_CODEs (its agent puts them in words in the detail); elsewhere
+ * the codes are IEEE 802.11 reason and status codes. */
+static int windows(const struct whb_explain_input *in)
+{
+    return strstr(in->m->os, "Windows") != NULL;
+}
+
+static const char *wifi_words(const struct whb_explain_input *in, const struct whb_hist_event *e)
+{
+    if (windows(in))
+        return e->detail[0] ? e->detail : "no reason given";
+    const char *w = whb_ieee80211_words(e->kind == K(WIFI_DISCONNECTED), e->reason_code);
+    return w ? w : "code not in our table";
+}
+
+/* The wireless failure that caused it: a refused association first, else a disconnect with
+ * a cause (not "leaving", which is the station's own doing), else the first disconnect. */
+static const struct whb_hist_event *wifi_cause(const struct whb_explain_input *in, int64_t from,
+                                               int64_t to)
+{
+    const struct whb_hist_event *e = whb_first_in(in, K(WIFI_ASSOC_FAILED), from, to);
+    if (e)
+        return e;
+    for (int i = 0; i < in->n_events; i++) {
+        const struct whb_hist_event *d = &in->events[i];
+        if (d->kind == K(WIFI_DISCONNECTED) && d->at_ms >= from && d->at_ms <= to &&
+            d->reason_code != 0 && d->reason_code != 3 && d->reason_code != 8 &&
+            d->reason_code != 1)
+            return d;
+    }
+    return whb_first_in(in, K(WIFI_DISCONNECTED), from, to);
+}
+
+void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
+{
+    struct span s = whb_explain_span(in);
+    int64_t from = s.past ? s.start - SLACK_MS : s.start - LEADUP_MS;
+    int64_t to = s.past ? s.end + SLACK_MS : s.start + SLACK_MS;
+    if (s.past) {
+        const struct whb_hist_event *c = first_cause(in);
+        if (!c || (c->kind != K(WIFI_DISCONNECTED) && c->kind != K(WIFI_ASSOC_FAILED) &&
+                   !(in->m->wireless && c->kind == K(CARRIER_LOST))))
+            return;
+    }
+    const struct whb_hist_event *e = wifi_cause(in, from, to);
+    int fails = whb_count_in(in, K(WIFI_ASSOC_FAILED), from, to);
+    int drops = whb_count_in(in, K(WIFI_DISCONNECTED), from, to);
+    const struct whb_peer_group *ap = together(in, WHB_PEERS_ACCESS_POINT, 2);
+    if (!e) {
+        if (s.past || !in->m->wireless)
+            return;
+        if (!in->m->wifi_associated) {
+            whb_evidence(f, in->m->last_seen_ms, WHB_SOURCE_MACHINE,
+                         "last report: %s not associated", in->m->primary_if);
+            whb_say(f->why, "its wireless adapter was not associated when it last reported");
+            whb_hit(f, 60, WHB_CONFIDENCE_MEDIUM);
+        }
+        return;
+    }
+    int assoc = e->kind == K(WIFI_ASSOC_FAILED);
+    if (windows(in))
+        whb_evidence_event(f, in, e, "%s on %s: %s", assoc ? "connection failed" : "disconnected",
+                           e->adapter, wifi_words(in, e));
+    else
+        whb_evidence_event(f, in, e, "%s on %s: %s (IEEE 802.11 %s %u: %s)",
+                           assoc ? "association failed" : "disconnected", e->adapter,
+                           e->detail[0] ? e->detail : "-", assoc ? "status" : "reason",
+                           e->reason_code, wifi_words(in, e));
+    if (fails + drops > 1)
+        whb_evidence_event(f, in, e, "%d failed associations and %d disconnects", fails, drops);
+    if (ap)
+        peers_evidence(f, in, ap, "access point");
+    whb_say(f->why, "the wireless adapter reported %s: %s",
+            assoc ? "a refused association" : "a disconnect", wifi_words(in, e));
+    whb_say(f->summary, "wireless %s (%s)", assoc ? "could not associate" : "disconnected",
+            wifi_words(in, e));
+    if (in->m->bssid[0])
+        whb_say(f->step, "access point %s (SSID %s)", in->m->bssid, in->m->ssid);
+    int sure = s.past && (assoc || fails + drops > 1 || ap);
+    whb_hit(f, 78, sure ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
+}
+
+void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f)
+{
+    struct span s = whb_explain_span(in);
+    const struct whb_hist_event *c = first_cause(in);
+    if (!c || (c->kind != K(HEARTBEAT) && c->kind != K(DELIVERY_FAILED)))
+        return;
+    int beats = whb_count_in(in, K(HEARTBEAT), s.start - SLACK_MS, s.end + SLACK_MS);
+    const struct whb_hist_event *d =
+        whb_first_in(in, K(DELIVERY_FAILED), s.start - SLACK_MS, s.end + SLACK_MS);
+    if (d)
+        whb_evidence_event(f, in, d, "could not reach the collector: %s", d->detail);
+    if (beats)
+        whb_evidence_event(f, in, c,
+                           "%d reports undelivered while silent, no link event: the "
+                           "machine was on with its link up",
+                           beats);
+    const struct whb_peer_group *sw = in->m->wireless ? NULL : together(in, WHB_PEERS_SWITCH, 2);
+    const struct whb_peer_group *net = together(in, WHB_PEERS_SUBNET, 2);
+    if (sw && !sw->healthy) {
+        peers_evidence(f, in, sw, "switch");
+        whb_say(f->why, "every known machine on the switch went quiet at once with its link up: "
+                        "the switch's uplink or beyond");
+        whb_say(f->summary, "the network beyond switch %s failed", sw->label);
+        whb_say(f->step, "network team: the uplink of switch %s, its router or VLAN", sw->label);
+        whb_hit(f, 78, WHB_CONFIDENCE_HIGH);
+    } else if (sw || net) {
+        const struct whb_peer_group *p = sw ? sw : net;
+        peers_evidence(f, in, p, sw ? "switch" : "subnet");
+        whb_say(f->why, "%u machines lost the network together with their links up", p->together);
+        whb_say(f->summary, "lost the network with %u others on %s", p->together - 1, p->label);
+        whb_say(f->step, "network team: %s (VLAN, routing, firewall)", p->label);
+        whb_hit(f, 77, WHB_CONFIDENCE_HIGH);
+    } else {
+        whb_say(f->why, "the machine was running with its link up but could not reach the "
+                        "collector");
+        whb_say(f->summary, "on, link up, but no way to the collector (%d reports spooled)", beats);
+        whb_also(f, WHB_REASON_COLLECTOR_UNAVAILABLE);
+        whb_hit(f, 65, WHB_CONFIDENCE_MEDIUM);
+    }
+}
+
+/* Now: neighbours that went silent with it. Their links are not known until they return. */
+void whb_rule_switch_now(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_peer_group *p = together(in, WHB_PEERS_SWITCH, 2);
+    if (in->gap_start_ms || in->m->wireless || !p || !p->healthy || whb_last_gasp(in))
+        return;
+    peers_evidence(f, in, p, "switch");
+    whb_say(f->why,
+            "%u machines behind the same switch went silent at once while others on it "
+            "stayed up: their ports",
+            p->together);
+    whb_say(f->summary, "switch port %s on %s, with %u other%s", in->m->sw_port, p->label,
+            p->together - 1, p->together == 2 ? "" : "s");
+    whb_say(f->step, "switch %s, ports %s", p->label, p->ports);
+    whb_also(f, WHB_REASON_LOST_CONNECTIVITY);
+    whb_also(f, WHB_REASON_TURNED_OFF); /* a power strip under several desks */
+    whb_hit(f, 70, WHB_CONFIDENCE_MEDIUM);
+}
+
+void whb_rule_whole_switch_now(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_peer_group *p = together(in, WHB_PEERS_SWITCH, 2);
+    if (in->gap_start_ms || in->m->wireless || !p || p->healthy || whb_last_gasp(in))
+        return;
+    peers_evidence(f, in, p, "switch");
+    whb_say(f->why, "every known machine on the switch went silent at once: the switch, its "
+                    "power or its uplink");
+    whb_say(f->summary, "switch %s: all %u known machines silent", p->label, p->together);
+    whb_say(f->step, "network team: switch %s (power, uplink)", p->label);
+    whb_also(f, WHB_REASON_PORT_DISABLED);
+    whb_also(f, WHB_REASON_TURNED_OFF);
+    /* A machine that hibernated while its way out was down could not say so. */
+    whb_also(f, WHB_REASON_HIBERNATION);
+    whb_hit(f, 70, WHB_CONFIDENCE_MEDIUM);
+}
+
+void whb_rule_ap_now(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_peer_group *p = together(in, WHB_PEERS_ACCESS_POINT, 2);
+    if (in->gap_start_ms || !in->m->wireless || !p || whb_last_gasp(in))
+        return;
+    peers_evidence(f, in, p, "access point");
+    whb_say(f->why, "machines on the same access point went silent together");
+    whb_say(f->step, "access point %s", p->label);
+    whb_say(f->summary, "access point %s lost %u clients at once", p->label, p->together);
+    whb_hit(f, 68, WHB_CONFIDENCE_MEDIUM);
+}
+
+void whb_rule_subnet_now(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_peer_group *p = together(in, WHB_PEERS_SUBNET, 3);
+    if (in->gap_start_ms || !p || whb_last_gasp(in))
+        return;
+    peers_evidence(f, in, p, "subnet");
+    whb_say(f->why, "machines in one subnet went silent together: the network path, not the "
+                    "machines");
+    whb_say(f->step, "network team: subnet %s (its router or VLAN)", p->label);
+    whb_say(f->summary, "subnet %s lost connectivity (%u machines)", p->label, p->together);
+    whb_hit(f, 66, WHB_CONFIDENCE_MEDIUM);
+}
+
+void whb_rule_silent(const struct whb_explain_input *in, struct finding *f)
+{
+    if (in->gap_start_ms || whb_last_gasp(in))
+        return;
+    whb_evidence(f, in->m->last_seen_ms, WHB_SOURCE_MACHINE, "last report: %s %s, then nothing",
+                 in->m->primary_if, in->m->carrier ? "link up" : "link down");
+    whb_say(f->why, "silent without a last gasp: the network, the power or the agent went away; "
+                    "which one is known when it returns");
+    if (in->m->on_battery)
+        whb_also(f, WHB_REASON_REMOVED);
+    if (in->m->wireless) {
+        whb_also(f, WHB_REASON_WIRELESS_ASSOCIATION);
+    } else {
+        whb_also(f, WHB_REASON_CABLE_UNPLUGGED);
+        whb_also(f, WHB_REASON_PORT_DISABLED);
+    }
+    whb_also(f, WHB_REASON_TURNED_OFF);
+    whb_also(f, WHB_REASON_AGENT_CRASHED);
+    if (!in->m->on_battery)
+        whb_also(f, WHB_REASON_REMOVED);
+    whb_hit(f, 40, WHB_CONFIDENCE_LOW);
+}
