@@ -186,7 +186,7 @@ static int any_target(struct acc_rng *r, const struct acc_world *w)
 static int64_t ask_in(struct acc_rng *r, const struct acc_world *w, int64_t s, int64_t e)
 {
     int64_t lo = s + 5 * MIN, hi = e - MIN;
-    if (acc_rng_chance(r, 30))
+    if (e - s < 8 * MIN || acc_rng_chance(r, 30))
         return s + 3 * (int64_t)w->interval_s * 1000 + acc_rng_ms(r, 30, 90);
     return hi > lo ? lo + acc_rng_ms(r, 0, (hi - lo) / 1000) : lo;
 }
@@ -228,45 +228,49 @@ enum scen {
     SC_CRASH_IN_CABLE,
     SC_HIB_COLLECTOR,
     SC_STOP_THEN_CRASH,
+    SC_CABLE_NEIGHBOUR_OFF,
+    SC_MOVE_PORT,
     SC_COUNT_
 };
 
-static const char *scen_names[SC_COUNT_] = {"shutdown",
-                                            "power_cut",
-                                            "hibernate",
-                                            "sleep",
-                                            "sleep_silent",
-                                            "fast_startup",
-                                            "modern_standby",
-                                            "cable",
-                                            "cable_long",
-                                            "port_one",
-                                            "ports_group",
-                                            "switch_down",
-                                            "uplink",
-                                            "uplink+hib_before",
-                                            "uplink+hib_during",
-                                            "room_power",
-                                            "dhcp_lost",
-                                            "route_lost",
-                                            "faulty_adapter",
-                                            "wifi_8021x",
-                                            "ap_8021x",
-                                            "move",
-                                            "never_returns",
-                                            "adapter_disabled",
-                                            "agent_stop",
-                                            "agent_crash",
-                                            "collector_kill",
-                                            "collector_stop",
-                                            "wsus_503",
-                                            "wsus_refused",
-                                            "update_service",
-                                            "no_agent",
-                                            "port+wsus_503",
-                                            "crash_in_cable",
-                                            "hibernate+collector",
-                                            "stop_then_crash"};
+static const char *const scen_names[SC_COUNT_] = {"shutdown",
+                                                  "power_cut",
+                                                  "hibernate",
+                                                  "sleep",
+                                                  "sleep_silent",
+                                                  "fast_startup",
+                                                  "modern_standby",
+                                                  "cable",
+                                                  "cable_long",
+                                                  "port_one",
+                                                  "ports_group",
+                                                  "switch_down",
+                                                  "uplink",
+                                                  "uplink+hib_before",
+                                                  "uplink+hib_during",
+                                                  "room_power",
+                                                  "dhcp_lost",
+                                                  "route_lost",
+                                                  "faulty_adapter",
+                                                  "wifi_8021x",
+                                                  "ap_8021x",
+                                                  "move",
+                                                  "never_returns",
+                                                  "adapter_disabled",
+                                                  "agent_stop",
+                                                  "agent_crash",
+                                                  "collector_kill",
+                                                  "collector_stop",
+                                                  "wsus_503",
+                                                  "wsus_refused",
+                                                  "update_service",
+                                                  "no_agent",
+                                                  "port+wsus_503",
+                                                  "crash_in_cable",
+                                                  "hibernate+collector",
+                                                  "stop_then_crash",
+                                                  "cable+neighbour_off",
+                                                  "move_port"};
 
 /* The machine asked about while its silence lasts. */
 #define ASK_NOW(tl, m, s, e, r, now_capped, ...)                                                   \
@@ -284,7 +288,11 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     enum scen sc = (enum scen)(index % SC_COUNT_);
     tl->scenario = scen_names[sc];
     int64_t s = w->t0 + 15 * MIN + acc_rng_ms(&r, 0, 300);
-    int64_t e = s + acc_rng_ms(&r, 8 * 60, 30 * 60);
+    /* Mostly minutes; sometimes just over three heartbeats, sometimes hours. */
+    unsigned len = acc_rng_below(&r, 10);
+    int64_t e = s + (len == 0   ? acc_rng_ms(&r, 330, 420)
+                     : len == 1 ? acc_rng_ms(&r, 2 * 3600, 4 * 3600)
+                                : acc_rng_ms(&r, 8 * 60, 30 * 60));
     int m = -1, m2 = -1, last = 0;
     int64_t end_at = 0; /* when the last silence ends (0: at e) */
 
@@ -567,6 +575,30 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         else
             ASK_NOW(tl, m, c, e, &r, 1, "agent_crashed", NOGASP_WIRED);
         item(tl, PHASE_HISTORY, m, c, e, 0, "agent_crashed", NULL);
+        break;
+    }
+    case SC_CABLE_NEIGHBOUR_OFF: {
+        /* Two silent on one switch within seconds, for different reasons: no pattern. */
+        m = 0;
+        int n = 1;
+        inc(tl, INC_CABLE, m, -1, s, e);
+        inc(tl, INC_SHUTDOWN, n, -1, s + acc_rng_ms(&r, 2, 40), e + 5 * MIN);
+        ASK_NOW(tl, m, s, e, &r, 1, "cable_unplugged", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 1, "cable_unplugged", "port_disabled", NULL);
+        ASK_NOW(tl, n, s + MIN, e, &r, 0, "turned_off");
+        item(tl, PHASE_HISTORY, n, s, e + 5 * MIN, 0, "turned_off", NULL);
+        m2 = n;
+        end_at = e + 5 * MIN;
+        break;
+    }
+    case SC_MOVE_PORT: {
+        /* Another port of the same switch, same subnet: moved all the same. */
+        m = wired_target(&r);
+        struct acc_incident *i = inc(tl, INC_MOVE, m, -1, s, e);
+        i->to_sw = 0;
+        i->to_port = 40 + (int)acc_rng_below(&r, 8);
+        ASK_NOW(tl, m, s, e, &r, 1, "removed", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
         break;
     }
     case SC_COUNT_:
