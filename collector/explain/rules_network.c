@@ -243,11 +243,20 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
     struct span s = whb_explain_span(in);
     int64_t from = s.past ? s.start - SLACK_MS : s.start - LEADUP_MS;
     int64_t to = s.past ? s.end + SLACK_MS : s.start + SLACK_MS;
+    int leadup = 0; /* a past silence with no cause inside, right after failed associations */
     if (s.past) {
         const struct whb_hist_event *c = first_cause(in);
-        if (!c || (c->kind != K(WIFI_DISCONNECTED) && c->kind != K(WIFI_ASSOC_FAILED) &&
-                   !(in->m->wireless && c->kind == K(CARRIER_LOST))))
+        const struct whb_hist_event *ok =
+            whb_last_in(in, K(WIFI_ASSOCIATED), s.start - LEADUP_MS, s.start);
+        const struct whb_hist_event *bad =
+            whb_last_in(in, K(WIFI_ASSOC_FAILED), s.start - LEADUP_MS, s.start + SLACK_MS);
+        leadup = !c && in->m->wireless && bad && (!ok || ok->at_ms < bad->at_ms);
+        if (leadup) {
+            from = s.start - LEADUP_MS;
+        } else if (!c || (c->kind != K(WIFI_DISCONNECTED) && c->kind != K(WIFI_ASSOC_FAILED) &&
+                          !(in->m->wireless && c->kind == K(CARRIER_LOST)))) {
             return;
+        }
     }
     const struct whb_hist_event *e = wifi_cause(in, from, to);
     int fails = whb_count_in(in, K(WIFI_ASSOC_FAILED), from, to);
@@ -283,7 +292,8 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
             wifi_words(in, e));
     if (in->m->bssid[0])
         whb_say(f->step, "access point %s (SSID %s)", in->m->bssid, in->m->ssid);
-    int sure = s.past && (assoc || fails + drops > 1 || ap);
+    /* Failures before a silence with nothing inside it: the likeliest cause, not a proven one. */
+    int sure = s.past && !leadup && (assoc || fails + drops > 1 || ap);
     whb_hit(f, 78, sure ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
 }
 
