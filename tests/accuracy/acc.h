@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ACC_MAX_MACHINES  12
+#define ACC_MAX_MACHINES  16
 #define ACC_MAX_SWITCHES  3
 #define ACC_MAX_INCIDENTS 16
 #define ACC_MAX_ITEMS     24
@@ -93,6 +93,7 @@ struct acc_world {
     struct acc_ap ap;
     struct acc_machine m[ACC_MAX_MACHINES];
     int n;
+    int first_sw1, first_wifi; /* machines [0, first_sw1) on switch 1, then switch 2, Wi-Fi */
     struct acc_incident inc[ACC_MAX_INCIDENTS];
     int n_inc;
 };

@@ -76,12 +76,13 @@ static unsigned backoff_next(struct acc_agent *a)
     return (unsigned)(d < 500 ? 500 : d);
 }
 
+/* The network's dice, apart from the agent's own backoff jitter. */
 static unsigned roll(struct acc_agent *a, unsigned n)
 {
-    a->rng ^= a->rng << 13;
-    a->rng ^= a->rng >> 7;
-    a->rng ^= a->rng << 17;
-    return (unsigned)(a->rng % n);
+    uint64_t z = (a->loss_rng += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return (unsigned)((z ^ (z >> 31)) % n);
 }
 
 /* The report, packed as the real encoder would (snapshot + oldest events). */
@@ -585,6 +586,7 @@ void acc_agent_init(struct acc_agent *a, const struct acc_world *w, int m)
     a->power = PWR_OFF;
     a->spool = calloc(ACC_SPOOL_MAX, sizeof(*a->spool));
     a->rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(m + 1) * 0x100000001b3ull) ^ (uint64_t)w->t0;
+    a->loss_rng = a->rng * 31 + 7;
     a->lldp_sw = a->lldp_port = -1;
 }
 

@@ -43,6 +43,12 @@ void acc_ask_now(struct whb_store *st, const struct acc_timeline *tl, struct acc
     take(it, &x);
 }
 
+int acc_ask_heard(struct whb_store *st, const struct acc_timeline *tl, int machine, int64_t since)
+{
+    struct whb_machine_view m;
+    return st->ops->get_machine(st, tl->w.m[machine].fqdn, &m) == 0 && m.last_seen_ms >= since;
+}
+
 void acc_ask_history(struct whb_store *st, const struct acc_timeline *tl, struct acc_item *it,
                      int64_t t, int again)
 {

@@ -9,7 +9,7 @@
 #include "log.h"
 
 #define QUICK_SEED      20261125
-#define QUICK_TIMELINES 175 /* five of each scenario */
+#define QUICK_TIMELINES 190 /* five of each scenario */
 
 static int usage(void)
 {

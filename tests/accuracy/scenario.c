@@ -95,18 +95,20 @@ static void fleet(struct acc_timeline *tl, struct acc_rng *r)
     snprintf(w->ap.bssid, sizeof(w->ap.bssid), "a0:b1:c2:d3:e4:%02x", (unsigned)(tl->index & 255));
     snprintf(w->ap.ssid, sizeof(w->ap.ssid), "Corp");
     w->ap.subnet = 40;
-    /* Machines 0-4 on switch 1, 5-6 on switch 2, 7-8 wireless. */
-    w->n = 9;
+    /* 4-8 machines on switch 1, 2-4 on switch 2, 2-3 wireless. */
+    w->first_sw1 = 4 + (int)acc_rng_below(r, 5);
+    w->first_wifi = w->first_sw1 + 2 + (int)acc_rng_below(r, 3);
+    w->n = w->first_wifi + 2 + (int)acc_rng_below(r, 2);
     for (int i = 0; i < w->n; i++) {
         struct acc_machine *m = &w->m[i];
         snprintf(m->fqdn, sizeof(m->fqdn), "pc-%d.corp.example", i + 1);
         snprintf(m->id, sizeof(m->id), "acc-%u-%d", tl->index, i);
         snprintf(m->mac, sizeof(m->mac), "52:54:00:%02x:00:%02x", (unsigned)(tl->index & 255),
                  (unsigned)((i + 1) & 255));
-        m->wireless = i >= 7;
+        m->wireless = i >= w->first_wifi;
         m->windows = acc_rng_chance(r, 80);
-        m->sw = i < 5 ? 0 : i < 7 ? 1 : -1;
-        m->port = i < 5 ? i + 2 : i - 3;
+        m->sw = i < w->first_sw1 ? 0 : i < w->first_wifi ? 1 : -1;
+        m->port = i < w->first_sw1 ? i + 2 : i - w->first_sw1 + 2;
         m->host = 20 + i;
         m->start_ms = w->t0 + acc_rng_ms(r, 0, 59);
     }
@@ -125,14 +127,18 @@ static void modifiers(struct acc_timeline *tl, struct acc_rng *r, int target, in
     }
     if (target >= 0) {
         unsigned roll = acc_rng_below(r, 100);
-        int64_t skew = roll < 20 ? 2 * 3600000LL : roll < 30 ? -3 * MIN : roll < 40 ? 40000 : 0;
+        int64_t skew = roll < 20   ? 2 * 3600000LL
+                       : roll < 25 ? -3600000LL
+                       : roll < 35 ? -3 * MIN
+                       : roll < 45 ? 40000
+                                   : 0;
         w->m[target].skew_ms = skew;
         if (skew && left > 1) {
             n = snprintf(p, left, "skew%+llds ", (long long)(skew / 1000));
             p += n, left -= (size_t)n;
         }
         if (acc_rng_chance(r, 20)) {
-            w->m[target].lossy = 15;
+            w->m[target].lossy = 10;
             if (left > 1) {
                 n = snprintf(p, left, "lossy ");
                 p += n, left -= (size_t)n;
@@ -151,11 +157,10 @@ static void later_noise(struct acc_timeline *tl, struct acc_rng *r, int64_t afte
 {
     if (!acc_rng_chance(r, 60))
         return;
-    int n1 = 3, n2 = 4;
-    if (n1 == a || n1 == b)
-        n1 = 1;
+    /* Two others on switch 1 (it has at least four machines; targets are among the first). */
+    int n1 = tl->w.first_sw1 - 1, n2 = tl->w.first_sw1 - 2;
     if (n2 == a || n2 == b)
-        n2 = 2;
+        n2 = n1 - 2 == a || n1 - 2 == b ? n1 - 3 : n1 - 2;
     int64_t h = after + acc_rng_ms(r, 60, 240);
     inc(tl, INC_HIBERNATE, n1, -1, h, h + 12 * MIN);
     inc(tl, INC_CABLE, n2, -1, h + MIN, h + 7 * MIN);
@@ -171,15 +176,18 @@ static int wired_target(struct acc_rng *r)
     return (int)acc_rng_below(r, 3);
 }
 
-static int any_target(struct acc_rng *r)
+static int any_target(struct acc_rng *r, const struct acc_world *w)
 {
-    return acc_rng_chance(r, 75) ? wired_target(r) : 7;
+    return acc_rng_chance(r, 75) ? wired_target(r) : w->first_wifi;
 }
 
-/* The silence asked about while it lasts, then afterwards. */
-static int64_t ask_in(struct acc_rng *r, int64_t s, int64_t e)
+/* When to ask while the silence lasts: mostly minutes into it, sometimes as soon as the
+ * machine is overdue (three intervals), before its neighbours may be. */
+static int64_t ask_in(struct acc_rng *r, const struct acc_world *w, int64_t s, int64_t e)
 {
     int64_t lo = s + 5 * MIN, hi = e - MIN;
+    if (e - s < 8 * MIN || acc_rng_chance(r, 30))
+        return s + 3 * (int64_t)w->interval_s * 1000 + acc_rng_ms(r, 30, 90);
     return hi > lo ? lo + acc_rng_ms(r, 0, (hi - lo) / 1000) : lo;
 }
 
@@ -219,48 +227,54 @@ enum scen {
     SC_PORT_WSUS503,
     SC_CRASH_IN_CABLE,
     SC_HIB_COLLECTOR,
+    SC_STOP_THEN_CRASH,
+    SC_CABLE_NEIGHBOUR_OFF,
+    SC_MOVE_PORT,
     SC_COUNT_
 };
 
-static const char *scen_names[SC_COUNT_] = {"shutdown",
-                                            "power_cut",
-                                            "hibernate",
-                                            "sleep",
-                                            "sleep_silent",
-                                            "fast_startup",
-                                            "modern_standby",
-                                            "cable",
-                                            "cable_long",
-                                            "port_one",
-                                            "ports_group",
-                                            "switch_down",
-                                            "uplink",
-                                            "uplink+hib_before",
-                                            "uplink+hib_during",
-                                            "room_power",
-                                            "dhcp_lost",
-                                            "route_lost",
-                                            "faulty_adapter",
-                                            "wifi_8021x",
-                                            "ap_8021x",
-                                            "move",
-                                            "never_returns",
-                                            "adapter_disabled",
-                                            "agent_stop",
-                                            "agent_crash",
-                                            "collector_kill",
-                                            "collector_stop",
-                                            "wsus_503",
-                                            "wsus_refused",
-                                            "update_service",
-                                            "no_agent",
-                                            "port+wsus_503",
-                                            "crash_in_cable",
-                                            "hibernate+collector"};
+static const char *const scen_names[SC_COUNT_] = {"shutdown",
+                                                  "power_cut",
+                                                  "hibernate",
+                                                  "sleep",
+                                                  "sleep_silent",
+                                                  "fast_startup",
+                                                  "modern_standby",
+                                                  "cable",
+                                                  "cable_long",
+                                                  "port_one",
+                                                  "ports_group",
+                                                  "switch_down",
+                                                  "uplink",
+                                                  "uplink+hib_before",
+                                                  "uplink+hib_during",
+                                                  "room_power",
+                                                  "dhcp_lost",
+                                                  "route_lost",
+                                                  "faulty_adapter",
+                                                  "wifi_8021x",
+                                                  "ap_8021x",
+                                                  "move",
+                                                  "never_returns",
+                                                  "adapter_disabled",
+                                                  "agent_stop",
+                                                  "agent_crash",
+                                                  "collector_kill",
+                                                  "collector_stop",
+                                                  "wsus_503",
+                                                  "wsus_refused",
+                                                  "update_service",
+                                                  "no_agent",
+                                                  "port+wsus_503",
+                                                  "crash_in_cable",
+                                                  "hibernate+collector",
+                                                  "stop_then_crash",
+                                                  "cable+neighbour_off",
+                                                  "move_port"};
 
 /* The machine asked about while its silence lasts. */
 #define ASK_NOW(tl, m, s, e, r, now_capped, ...)                                                   \
-    item(tl, PHASE_NOW, m, ask_in(r, s, e), 0, now_capped, __VA_ARGS__, NULL)
+    item(tl, PHASE_NOW, m, ask_in(r, &(tl)->w, s, e), 0, now_capped, __VA_ARGS__, NULL)
 
 void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
 {
@@ -274,13 +288,17 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     enum scen sc = (enum scen)(index % SC_COUNT_);
     tl->scenario = scen_names[sc];
     int64_t s = w->t0 + 15 * MIN + acc_rng_ms(&r, 0, 300);
-    int64_t e = s + acc_rng_ms(&r, 8 * 60, 30 * 60);
+    /* Mostly minutes; sometimes just over three heartbeats, sometimes hours. */
+    unsigned len = acc_rng_below(&r, 10);
+    int64_t e = s + (len == 0   ? acc_rng_ms(&r, 330, 420)
+                     : len == 1 ? acc_rng_ms(&r, 2 * 3600, 4 * 3600)
+                                : acc_rng_ms(&r, 8 * 60, 30 * 60));
     int m = -1, m2 = -1, last = 0;
     int64_t end_at = 0; /* when the last silence ends (0: at e) */
 
     switch (sc) {
     case SC_SHUTDOWN:
-        m = any_target(&r);
+        m = any_target(&r, w);
         inc(tl, INC_SHUTDOWN, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 0, "turned_off");
         item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
@@ -297,7 +315,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
          * already written. Unnamed, sleep, hibernation and a Fast Startup shutdown look alike
          * until the resume. */
         const char *t = sc == SC_HIBERNATE ? "hibernation" : "sleep";
-        m = any_target(&r);
+        m = any_target(&r, w);
         struct acc_incident *x =
             inc(tl, sc == SC_HIBERNATE ? INC_HIBERNATE : INC_SLEEP, m, -1, s, e);
         x->unnamed = acc_rng_chance(&r, 50);
@@ -330,7 +348,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         break;
     }
     case SC_MODERN_STANDBY:
-        m = any_target(&r);
+        m = any_target(&r, w);
         w->m[m].windows = 1;
         inc(tl, INC_MODERN_STANDBY, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 0, "sleep");
@@ -350,7 +368,8 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         }
         break;
     case SC_PORTS_GROUP: {
-        int k = 2 + (int)acc_rng_below(&r, 2);
+        /* Two or three ports, at least two machines of the switch still reporting. */
+        int k = 2 + (int)acc_rng_below(&r, w->first_sw1 >= 5 ? 2 : 1);
         for (int i = 0; i < k; i++) {
             inc(tl, INC_PORT_SHUT, i, -1, s, e);
             if (i < 2) {
@@ -381,23 +400,25 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         m = 0, m2 = 1;
         if (sc == SC_UPLINK_HIB_BEFORE) {
             /* Machine 3 went to hibernate (gasp delivered) just before the uplink failed. */
-            inc(tl, INC_HIBERNATE, 3, -1, s - 2 * MIN, e + 5 * MIN);
-            ASK_NOW(tl, 3, s, e, &r, 0, "hibernation");
-            item(tl, PHASE_HISTORY, 3, s - 2 * MIN, e + 5 * MIN, 0, "hibernation", NULL);
+            int h = w->first_sw1 - 1;
+            inc(tl, INC_HIBERNATE, h, -1, s - 2 * MIN, e + 5 * MIN);
+            ASK_NOW(tl, h, s, e, &r, 0, "hibernation");
+            item(tl, PHASE_HISTORY, h, s - 2 * MIN, e + 5 * MIN, 0, "hibernation", NULL);
             end_at = e + 5 * MIN;
         } else if (sc == SC_UPLINK_HIB_DURING) {
             /* Machine 3 hibernates while cut off: its gasp cannot leave, its return says so. */
-            inc(tl, INC_HIBERNATE, 3, -1, s + 3 * MIN, e + 5 * MIN);
-            item(tl, PHASE_NOW, 3, ask_in(&r, s + 3 * MIN, e), 0, 1, "lost_connectivity",
+            int h = w->first_sw1 - 1;
+            inc(tl, INC_HIBERNATE, h, -1, s + 3 * MIN, e + 5 * MIN);
+            item(tl, PHASE_NOW, h, ask_in(&r, w, s + 3 * MIN, e), 0, 1, "lost_connectivity",
                  SWITCH_SET, "hibernation", NULL);
-            item(tl, PHASE_HISTORY, 3, s, e + 5 * MIN, 0, "lost_connectivity", "hibernation", NULL);
+            item(tl, PHASE_HISTORY, h, s, e + 5 * MIN, 0, "lost_connectivity", "hibernation", NULL);
             end_at = e + 5 * MIN;
         }
         break;
     }
     case SC_DHCP:
     case SC_ROUTE:
-        m = any_target(&r);
+        m = any_target(&r, w);
         inc(tl, sc == SC_DHCP ? INC_DHCP_LOST : INC_ROUTE_LOST, m, -1, s, e);
         if (w->m[m].wireless)
             ASK_NOW(tl, m, s, e, &r, 1, "lost_connectivity", NOGASP_WIFI);
@@ -410,23 +431,23 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         e = s + 5 * MIN + acc_rng_ms(&r, 8 * 60, 25 * 60);
         inc(tl, INC_FLAP, m, -1, s, e);
         /* Errors and flaps were delivered between the drops: likely the adapter, not sure. */
-        item(tl, PHASE_NOW, m, ask_in(&r, s + 5 * MIN, e), 0, 1, "faulty_adapter",
+        item(tl, PHASE_NOW, m, ask_in(&r, w, s + 5 * MIN, e), 0, 1, "faulty_adapter",
              "cable_unplugged", "port_disabled", "lost_connectivity", "turned_off", NULL);
         item(tl, PHASE_HISTORY, m, s, e, 0, "faulty_adapter", NULL);
         break;
     case SC_WIFI_AUTH:
-        m = 7 + (int)acc_rng_below(&r, 2);
+        m = w->first_wifi + (int)acc_rng_below(&r, (unsigned)(w->n - w->first_wifi));
         inc(tl, INC_WIFI_AUTH, m, -1, s, e)->code = 23;
         ASK_NOW(tl, m, s, e, &r, 1, "wireless_association", NOGASP_WIFI);
         item(tl, PHASE_HISTORY, m, s, e, 0, "wireless_association", NULL);
         break;
     case SC_AP_AUTH:
         inc(tl, INC_AP_AUTH, -1, -1, s, e)->code = 23;
-        for (int i = 7; i < 9; i++) {
+        for (int i = w->first_wifi; i < w->first_wifi + 2; i++) {
             ASK_NOW(tl, i, s, e, &r, 1, "wireless_association", AP_SET);
             item(tl, PHASE_HISTORY, i, s, e, 0, "wireless_association", NULL);
         }
-        m = 7, m2 = 8;
+        m = w->first_wifi, m2 = w->first_wifi + 1;
         break;
     case SC_MOVE: {
         m = wired_target(&r);
@@ -448,7 +469,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         break;
     }
     case SC_ADMIN_DOWN:
-        m = any_target(&r);
+        m = any_target(&r, w);
         inc(tl, INC_ADMIN_DOWN, m, -1, s, e);
         if (w->m[m].wireless)
             ASK_NOW(tl, m, s, e, &r, 1, "adapter_disabled", NOGASP_WIFI);
@@ -457,13 +478,13 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         item(tl, PHASE_HISTORY, m, s, e, 0, "adapter_disabled", NULL);
         break;
     case SC_AGENT_STOP:
-        m = any_target(&r);
+        m = any_target(&r, w);
         inc(tl, INC_AGENT_STOP, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 0, "agent_stopped");
         item(tl, PHASE_HISTORY, m, s, e, 0, "agent_stopped", NULL);
         break;
     case SC_AGENT_CRASH:
-        m = any_target(&r);
+        m = any_target(&r, w);
         inc(tl, INC_AGENT_CRASH, m, -1, s, e);
         if (w->m[m].wireless)
             ASK_NOW(tl, m, s, e, &r, 1, "agent_crashed", NOGASP_WIFI);
@@ -475,21 +496,21 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     case SC_COLLECTOR_STOP: {
         e = s + acc_rng_ms(&r, 6 * 60, 20 * 60);
         inc(tl, sc == SC_COLLECTOR_KILL ? INC_COLLECTOR_KILL : INC_COLLECTOR_STOP, -1, -1, s, e);
-        static const int who[] = {0, 5, 7};
+        const int who[] = {0, w->first_sw1, w->first_wifi};
         for (int i = 0; i < 3; i++) {
             /* Asked just after the restart: agents still in their backoff look silent. */
             item(tl, PHASE_NOW, who[i], e + 20000, 0, 0, "collector_unavailable", "reporting",
                  NULL);
             item(tl, PHASE_HISTORY, who[i], s, e, 0, "collector_unavailable", NULL);
         }
-        m = 0, m2 = 5;
+        m = 0, m2 = w->first_sw1;
         break;
     }
     case SC_WSUS_503:
     case SC_WSUS_REFUSED: {
         e = s + 40 * MIN;
         inc(tl, sc == SC_WSUS_503 ? INC_WSUS_503 : INC_WSUS_REFUSED, -1, -1, s, e);
-        static const int who[] = {0, 5, 7};
+        const int who[] = {0, w->first_sw1, w->first_wifi};
         for (int i = 0; i < 3; i++)
             item(tl, PHASE_NOW, who[i], s + 17 * MIN + acc_rng_ms(&r, 0, 600), 0, 0,
                  sc == SC_WSUS_503 ? "wsus_unavailable" : "wsus_unreachable", NULL);
@@ -498,7 +519,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         break;
     }
     case SC_UPDSVC:
-        m = any_target(&r);
+        m = any_target(&r, w);
         w->m[m].windows = 1; /* only Windows tells the update service's state */
         inc(tl, INC_UPDSVC_STOPPED, m, -1, s, e + 30 * MIN);
         item(tl, PHASE_NOW, m, s + 4 * MIN, 0, 0, "update_service_stopped", NULL);
@@ -517,7 +538,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         inc(tl, INC_PORT_SHUT, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 1, "port_disabled", NOGASP_WIRED);
         item(tl, PHASE_HISTORY, m, s, e, 1, "port_disabled", "cable_unplugged", NULL);
-        item(tl, PHASE_NOW, 5, s + 6 * MIN, 0, 0, "wsus_unavailable", NULL);
+        item(tl, PHASE_NOW, w->first_sw1, s + 6 * MIN, 0, 0, "wsus_unavailable", NULL);
         break;
     case SC_CRASH_IN_CABLE: {
         m = wired_target(&r);
@@ -536,7 +557,48 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         inc(tl, INC_COLLECTOR_KILL, -1, -1, s + 5 * MIN, s + 15 * MIN);
         item(tl, PHASE_NOW, m, s + 17 * MIN, 0, 0, "hibernation", NULL);
         item(tl, PHASE_HISTORY, m, s, e, 0, "hibernation", NULL);
-        item(tl, PHASE_HISTORY, 5, s + 5 * MIN, s + 15 * MIN, 0, "collector_unavailable", NULL);
+        item(tl, PHASE_HISTORY, w->first_sw1, s + 5 * MIN, s + 15 * MIN, 0, "collector_unavailable",
+             NULL);
+        break;
+    }
+    case SC_STOP_THEN_CRASH: {
+        /* Stopped, restarted, later killed and restarted: each silence by its own evidence. */
+        m = any_target(&r, w);
+        int64_t e1 = s + acc_rng_ms(&r, 8 * 60, 12 * 60), c = e1 + 10 * MIN;
+        e = c + acc_rng_ms(&r, 8 * 60, 15 * 60);
+        inc(tl, INC_AGENT_STOP, m, -1, s, e1);
+        inc(tl, INC_AGENT_CRASH, m, -1, c, e);
+        ASK_NOW(tl, m, s, e1, &r, 0, "agent_stopped");
+        item(tl, PHASE_HISTORY, m, s, e1, 0, "agent_stopped", NULL);
+        if (w->m[m].wireless)
+            ASK_NOW(tl, m, c, e, &r, 1, "agent_crashed", NOGASP_WIFI);
+        else
+            ASK_NOW(tl, m, c, e, &r, 1, "agent_crashed", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, c, e, 0, "agent_crashed", NULL);
+        break;
+    }
+    case SC_CABLE_NEIGHBOUR_OFF: {
+        /* Two silent on one switch within seconds, for different reasons: no pattern. */
+        m = 0;
+        int n = 1;
+        inc(tl, INC_CABLE, m, -1, s, e);
+        inc(tl, INC_SHUTDOWN, n, -1, s + acc_rng_ms(&r, 2, 40), e + 5 * MIN);
+        ASK_NOW(tl, m, s, e, &r, 1, "cable_unplugged", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 1, "cable_unplugged", "port_disabled", NULL);
+        ASK_NOW(tl, n, s + MIN, e, &r, 0, "turned_off");
+        item(tl, PHASE_HISTORY, n, s, e + 5 * MIN, 0, "turned_off", NULL);
+        m2 = n;
+        end_at = e + 5 * MIN;
+        break;
+    }
+    case SC_MOVE_PORT: {
+        /* Another port of the same switch, same subnet: moved all the same. */
+        m = wired_target(&r);
+        struct acc_incident *i = inc(tl, INC_MOVE, m, -1, s, e);
+        i->to_sw = 0;
+        i->to_port = 40 + (int)acc_rng_below(&r, 8);
+        ASK_NOW(tl, m, s, e, &r, 1, "removed", NOGASP_WIRED);
+        item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
         break;
     }
     case SC_COUNT_:
@@ -571,7 +633,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
             if ((w->inc[j].kind == INC_COLLECTOR_KILL || w->inc[j].kind == INC_COLLECTOR_STOP) &&
                 at >= w->inc[j].start && at < w->inc[j].end + 10 * MIN)
                 also = "collector_unavailable";
-        item(tl, PHASE_NOW, 6, at, 0, 0, "reporting", also, NULL);
+        item(tl, PHASE_NOW, w->first_sw1 + 1, at, 0, 0, "reporting", also, NULL);
     }
     modifiers(tl, &r, m, s);
     if (!last)

@@ -9,7 +9,7 @@
 #include "acc.h"
 
 #define MAX_LABELS   40
-#define MAX_EXAMPLES 6
+#define MAX_EXAMPLES 64
 #define MAX_SCEN     48
 
 enum fail {
@@ -47,6 +47,7 @@ struct acc_score {
     unsigned stable_n, unstable;
     unsigned timelines, not_silent;
     char *examples[F_COUNT_][MAX_EXAMPLES];
+    char keys[F_COUNT_][MAX_EXAMPLES][96];
     unsigned n_fail[F_COUNT_];
     const char *scen[MAX_SCEN];
     unsigned scen_n[MAX_SCEN][PHASE_COUNT_], scen_ok[MAX_SCEN][PHASE_COUNT_];
@@ -182,8 +183,15 @@ static void fail(struct acc_score *s, enum fail f, const struct acc_timeline *tl
                  const struct acc_item *it)
 {
     unsigned k = s->n_fail[f]++;
+    /* One example per scenario, question and truth, so that the few printed differ. */
+    char key[sizeof(s->keys[0][0])];
+    snprintf(key, sizeof(key), "%s|%d|%s", tl->scenario, (int)it->phase, it->truth);
+    for (k = 0; k < MAX_EXAMPLES && s->examples[f][k]; k++)
+        if (strcmp(s->keys[f][k], key) == 0)
+            return;
     if (k >= MAX_EXAMPLES)
         return;
+    memcpy(s->keys[f][k], key, sizeof(key));
     char buf[2048];
     describe(tl, it, buf, sizeof(buf));
     s->examples[f][k] = strdup(buf);

@@ -63,7 +63,7 @@ struct acc_agent {
     int64_t next_heartbeat, next_wsus, retry_at, next_lldp, next_wifi_retry;
     int want_flush, failing, wifi_failing;
     unsigned attempt;
-    uint64_t rng;
+    uint64_t rng, loss_rng;
     char failure_class[32], wsus_class[32];
     int64_t failure_event_at, suspend_at;
     int lldp_sw, lldp_port;
@@ -83,6 +83,8 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
 /* Asking the real engine. */
 void acc_ask_now(struct whb_store *st, const struct acc_timeline *tl, struct acc_item *it,
                  int64_t t);
+/* 1 when the collector has a report of the machine received at or after since. */
+int acc_ask_heard(struct whb_store *st, const struct acc_timeline *tl, int machine, int64_t since);
 void acc_ask_history(struct whb_store *st, const struct acc_timeline *tl, struct acc_item *it,
                      int64_t t, int again);
 

@@ -87,15 +87,17 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
                     it->asked = -2; /* the generator's own check: it was not silent */
                 else
                     acc_ask_now(acc_feed_store(f), tl, it, t);
-            } else if (it->phase != PHASE_NOW && t >= it->inc_end + HISTORY_WAIT &&
+            } else if (it->phase == PHASE_HISTORY && t >= it->inc_end + HISTORY_WAIT &&
                        (agents[it->machine].last_ok > it->inc_end ||
                         t >= it->inc_end + HISTORY_GIVE)) {
-                if (it->phase == PHASE_HISTORY)
-                    acc_ask_history(acc_feed_store(f), tl, it, t, 0);
-                else if (back_again(w, it->machine, t))
+                acc_ask_history(acc_feed_store(f), tl, it, t, 0);
+            } else if (it->phase == PHASE_BACK && t >= it->inc_end + HISTORY_WAIT) {
+                /* Asked once the collector hears from it again; not if it is gone again. */
+                if (!back_again(w, it->machine, t) || t >= it->inc_end + HISTORY_GIVE)
+                    it->asked = -1;
+                else if (acc_ask_heard(acc_feed_store(f), tl, it->machine,
+                                       t - (int64_t)(w->interval_s + 5) * 1000))
                     acc_ask_now(acc_feed_store(f), tl, it, t);
-                else
-                    it->asked = -1; /* gone again before it was asked: nothing to score */
             }
             if (it->asked == 1 && verbose)
                 acc_item_print(tl, it);

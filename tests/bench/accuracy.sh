@@ -11,5 +11,5 @@ tests/deps.sh build
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-bench -j2 --target whb-accuracy >/dev/null
 # The goals are printed; missing them is the finding, not a failure of the script.
-build-bench/bin/whb-accuracy --seed "$seed" --timelines "$timelines" --examples "${EXAMPLES:-3}" ||
+build-bench/bin/whb-accuracy --seed "$seed" --timelines "$timelines" --examples "${EXAMPLES:-8}" ||
     echo "(goals missed: see above)"
