@@ -373,7 +373,9 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         int healthy;
         if (!with_gaps) {
             out->total++;
-            healthy = !silent_now;
+            /* Reporting since this one went quiet; one not due yet that has not reported
+             * since then is not known to be either. */
+            healthy = !silent_now && p->last_seen > anchor;
         } else {
             /* A past gap: the neighbours as they were at its start, not as they are now. */
             if (p->first_seen > anchor)

@@ -82,15 +82,24 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     struct whb_hist_event *evs = malloc(WHB_HISTORY_EVENTS * sizeof(*evs));
     if (!evs)
         return WHB_ENOMEM;
-    int n = 0;
-    /* The half hour that led up to it, and the gap itself (events are on the collector's
-     * clock); the rules keep to their own windows inside this. */
-    int rc = st->ops->get_events(st, m->machine_id, gap->start_ms - 30 * 60000, gap->end_ms + 60000,
-                                 evs, WHB_HISTORY_EVENTS, &n);
+    int n = 0, n2 = 0;
+    /* The half hour that led up to it and the start of the gap, where its cause is; then the
+     * rest of it up to the return (events are on the collector's clock; the rules keep to
+     * their own windows inside this). Asked as one, hours of spooled heartbeats would push
+     * the start out of the latest WHB_HISTORY_EVENTS. */
+    int64_t split = gap->start_ms + 15 * 60000;
+    if (split > gap->end_ms + 120000)
+        split = gap->end_ms + 120000;
+    int rc = st->ops->get_events(st, m->machine_id, gap->start_ms - 30 * 60000, split, evs,
+                                 WHB_HISTORY_EVENTS / 2, &n);
+    if (!rc && split < gap->end_ms + 120000)
+        rc = st->ops->get_events(st, m->machine_id, split + 1, gap->end_ms + 120000, evs + n,
+                                 WHB_HISTORY_EVENTS - n, &n2);
     if (rc) {
         free(evs);
         return rc;
     }
+    n += n2;
     in.events = evs;
     in.n_events = n;
     context(st, m, now, gap->start_ms, gap->end_ms, 1, &in);

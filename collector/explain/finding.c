@@ -122,18 +122,31 @@ static int is_power(int kind)
  * flagged a last gasp, may have taken up to a send timeout to arrive); anything else that
  * came before the last report was followed by a report that went through, so it did not
  * silence the machine (a failed send that a later one made good, a link back up). */
+/* A failed send says only that a report did not get through: a lost ack, a slow collector,
+ * or whatever silenced the machine. What the machine itself saw happen to its power or its
+ * network, soon after, says which. */
+static int is_weak(int kind)
+{
+    return kind == K(HEARTBEAT) || kind == K(DELIVERY_FAILED);
+}
+
 const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
 {
     struct span s = whb_explain_span(in);
+    const struct whb_hist_event *weak = NULL;
+    int64_t gasp_from = s.start - SLACK_MS - (s.announced ? SEND_WAIT_MS : 0);
     for (int i = 0; i < in->n_events; i++) {
         const struct whb_hist_event *e = &in->events[i];
         if (!is_cause(in, e) || e->at_ms > s.end + SLACK_MS)
             continue;
-        int64_t gasp_from = s.start - SLACK_MS - (s.announced ? SEND_WAIT_MS : 0);
-        if (e->at_ms >= (is_power(e->kind) ? gasp_from : s.start - AFTER_LAST_MS))
-            return e;
+        if (e->at_ms < (is_power(e->kind) ? gasp_from : s.start - AFTER_LAST_MS))
+            continue;
+        if (!is_weak(e->kind))
+            return weak && e->at_ms > whb_cause_until(&s) ? weak : e;
+        if (!weak)
+            weak = e;
     }
-    return NULL;
+    return weak;
 }
 
 static int matches(const struct whb_explain_input *in, const struct whb_hist_event *e, int kind)

@@ -38,11 +38,30 @@ static void peers_evidence(struct finding *f, const struct whb_explain_input *in
                      what, s.past ? "were still reporting then" : "still report");
 }
 
+/* The switch and port it came back on: the first report after the gap, or, when its LLDP
+ * neighbour was heard only a little later, the agent's LLDP_CHANGED ("switch NAME (CHASSIS)
+ * port PORT") in the minutes after its return. */
+static void came_back_on(const struct whb_explain_input *in, struct whb_store_gap *g)
+{
+    if (g->after_sw[0])
+        return;
+    const struct whb_hist_event *l =
+        whb_first_in(in, K(LLDP_CHANGED), g->end_ms - SLACK_MS, g->end_ms + 2 * MIN_MS);
+    char name[128], chassis[128], port[128];
+    if (l && sscanf(l->detail, "switch %127s (%127[^)]) port %127s", name, chassis, port) == 3 &&
+        strcmp(chassis, "-") != 0) {
+        snprintf(g->after_sw, sizeof(g->after_sw), "%s", chassis);
+        snprintf(g->after_sw_name, sizeof(g->after_sw_name), "%s", name);
+        snprintf(g->after_port, sizeof(g->after_port), "%s", port);
+    }
+}
+
 void whb_rule_removed(const struct whb_explain_input *in, struct finding *f)
 {
-    const struct whb_store_gap *g = in->gap;
-    if (!g || !in->gap_start_ms)
+    if (!in->gap || !in->gap_start_ms)
         return;
+    struct whb_store_gap ends = *in->gap, *g = &ends;
+    came_back_on(in, g);
     int sw = g->before_sw[0] && g->after_sw[0] && strcmp(g->before_sw, g->after_sw) != 0;
     int port = !sw && g->before_sw[0] && !strcmp(g->before_sw, g->after_sw) && g->before_port[0] &&
                g->after_port[0] && strcmp(g->before_port, g->after_port);
