@@ -18,6 +18,7 @@
 #include "identity.h"
 #include "log.h"
 #include "server.h"
+#include "status.h"
 #include "session.h"
 
 #define LIST_LIMIT_DEFAULT 1000
@@ -33,10 +34,9 @@ static json_t *iso(int64_t ms)
     return json_string(buf);
 }
 
-static void reply_json(struct evhttp_request *req, int code, json_t *doc)
+/* Sends JSON text as the body and frees it. */
+static void reply_json_text(struct evhttp_request *req, int code, char *text)
 {
-    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
-    json_decref(doc);
     if (!text) {
         whb_http_reply_text(req, 500, "Internal Server Error", "out of memory");
         return;
@@ -49,6 +49,13 @@ static void reply_json(struct evhttp_request *req, int code, json_t *doc)
     if (body)
         evbuffer_free(body);
     free(text);
+}
+
+static void reply_json(struct evhttp_request *req, int code, json_t *doc)
+{
+    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+    json_decref(doc);
+    reply_json_text(req, code, text);
 }
 
 static void reply_error(struct evhttp_request *req, int code, const char *msg)
@@ -204,6 +211,7 @@ static void on_history(struct whb_server *srv, struct evhttp_request *req, const
 
 struct walk {
     struct whb_server *srv;
+    struct whb_store *st; /* the handle of the thread walking */
     json_t *list;
     int64_t now;
     int explain;
@@ -226,7 +234,7 @@ static int walk_one(const struct whb_machine_view *m, void *arg)
     json_t *row = machine_row_json(m, w->now);
     if (w->explain && w->explained < EXPLAIN_LIMIT) {
         struct whb_explanation x;
-        if (whb_explain_view(w->srv->reader, m, w->now, &x) == 0) {
+        if (whb_explain_view(w->st, m, w->now, &x) == 0) {
             const struct whb_reason_info *info = whb_reason_info(x.reason);
             json_object_set_new(row, "reason", json_string(info->id));
             json_object_set_new(row, "term", json_string(info->term));
@@ -252,7 +260,8 @@ static const char *query(struct evkeyvalq *q, const char *key, const char *def)
 static void on_list(struct whb_server *srv, struct evhttp_request *req, struct evkeyvalq *q,
                     enum whb_store_filter_kind kind, const char *a, const char *b)
 {
-    struct walk w = {.srv = srv, .list = json_array(), .now = whb_clock_wall_ms()};
+    struct walk w = {
+        .srv = srv, .st = srv->reader, .list = json_array(), .now = whb_clock_wall_ms()};
     w.explain = strcmp(query(q, "explain", kind == WHB_FILTER_SILENT ? "0" : "1"), "1") == 0;
     struct whb_store_filter f = {kind, a, b, (unsigned)atoi(query(q, "limit", "0"))};
     if (kind == WHB_FILTER_SWITCH && !a[0]) {
@@ -354,19 +363,20 @@ static int group_wsus(const struct whb_machine_view *m, void *arg)
 }
 
 /* The collector's own downtimes of the last day: an outage of ours, not of the machines. */
-static json_t *downtimes_json(struct whb_server *srv, int64_t now, int with_machines)
+static json_t *downtimes_json(struct whb_server *srv, struct whb_store *st, int64_t now,
+                              int with_machines)
 {
     struct whb_downtime d[8];
     int n = 0;
     json_t *list = json_array();
-    srv->reader->ops->downtimes(srv->reader, now - 86400000, now, d, 8, &n);
+    st->ops->downtimes(st, now - 86400000, now, d, 8, &n);
     for (int i = 0; i < n; i++) {
         json_t *o = json_pack("{s:o, s:o, s:s}", "from", iso(d[i].from_ms), "to", iso(d[i].to_ms),
                               "how", d[i].clean ? "stopped" : "killed or crashed");
         if (with_machines) {
             struct whb_peer_group fleet;
             int64_t window = whb_correlation_window(srv->cfg.interval_s);
-            if (srv->reader->ops->fleet_group(srv->reader, now, d[i].from_ms, window, &fleet) == 0)
+            if (st->ops->fleet_group(st, now, d[i].from_ms, window, &fleet) == 0)
                 json_object_set_new(o, "machines_silenced", json_integer(fleet.together));
         }
         json_array_append_new(list, o);
@@ -413,7 +423,7 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
     free(gs.g);
     /* The collector's own downtimes: every machine went quiet then, none of them is to blame. */
     const struct whb_reason_info *ci = whb_reason_info(WHB_REASON_COLLECTOR_UNAVAILABLE);
-    json_t *down = downtimes_json(srv, gs.now, 1);
+    json_t *down = downtimes_json(srv, srv->reader, gs.now, 1);
     size_t k;
     json_t *d;
     json_array_foreach(down, k, d)
@@ -430,16 +440,17 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
     reply_json(req, 200, json_pack("{s:o, s:o}", "generated_at", iso(gs.now), "outages", list));
 }
 
-static void on_status(struct whb_server *srv, struct evhttp_request *req)
+/* The fleet summary, explaining up to EXPLAIN_LIMIT silent machines through the store handle
+ * st: seconds at a large fleet, so status.c runs it on a thread of its own. The caller frees
+ * the text; NULL when the store cannot be read. */
+char *whb_api_status_text(struct whb_server *srv, struct whb_store *st, int64_t now)
 {
     uint64_t known = 0, silent = 0;
-    struct walk w = {.srv = srv, .now = whb_clock_wall_ms(), .explain = 1};
+    struct walk w = {.srv = srv, .st = st, .now = now, .explain = 1};
     struct whb_store_filter f = {WHB_FILTER_SILENT, NULL, NULL, EXPLAIN_LIMIT};
-    if (srv->reader->ops->count_machines(srv->reader, w.now, &known, &silent) ||
-        srv->reader->ops->each_machine(srv->reader, &f, w.now, walk_one, &w)) {
-        reply_error(req, 503, "store unavailable");
-        return;
-    }
+    if (st->ops->count_machines(st, w.now, &known, &silent) ||
+        st->ops->each_machine(st, &f, w.now, walk_one, &w))
+        return NULL;
     json_t *reasons = json_array();
     for (int r = 0; r < WHB_REASON_COUNT_; r++) {
         if (!w.by_reason[r])
@@ -449,12 +460,23 @@ static void on_status(struct whb_server *srv, struct evhttp_request *req)
                                                  info->term, "documented", info->documented,
                                                  "machines", (json_int_t)w.by_reason[r]));
     }
-    reply_json(req, 200,
-               json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "generated_at", iso(w.now), "known",
-                         (json_int_t)known, "reporting", (json_int_t)(known - silent),
-                         "not_reporting", (json_int_t)silent, "explained", (json_int_t)w.explained,
-                         "by_reason", reasons, "collector_downtimes",
-                         downtimes_json(srv, w.now, 0)));
+    json_t *doc =
+        json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "generated_at", iso(w.now), "known",
+                  (json_int_t)known, "reporting", (json_int_t)(known - silent), "not_reporting",
+                  (json_int_t)silent, "explained", (json_int_t)w.explained, "by_reason", reasons,
+                  "collector_downtimes", downtimes_json(srv, st, w.now, 0));
+    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+    json_decref(doc);
+    return text;
+}
+
+static void on_status(struct whb_server *srv, struct evhttp_request *req)
+{
+    char *text = whb_status_text(srv->status, srv, whb_clock_wall_ms());
+    if (!text)
+        reply_error(req, 503, "store unavailable");
+    else
+        reply_json_text(req, 200, text);
 }
 
 /* The answer for one computer of WSUS's list: which agent it is and how that was decided, then

@@ -13,6 +13,7 @@ struct whb_sessions;
 struct evhttp_request;
 struct evkeyvalq;
 struct whb_conns;
+struct whb_status;
 
 struct whb_server {
     struct whb_collector_config cfg;
@@ -26,6 +27,7 @@ struct whb_server {
     struct whb_conns *conns;
     struct whb_metrics metrics;
     struct event *alive_ev;           /* the run's alive mark (runs.h); NULL until the run began */
+    struct whb_status *status;        /* GET /v1/status made off this thread (status.h) */
     char db_dir[WHB_CONFIG_PATH_MAX]; /* where the database grows: free space for /healthz */
 };
 
