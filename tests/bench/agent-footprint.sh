@@ -15,6 +15,7 @@ cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-bench -j 2 --target whb-agent whb-collector >/dev/null
 bin=$PWD/build-bench/bin
 agent=${WHB_AGENT:-$bin/whb-agent}
+sync "$agent" # a freshly linked binary's unwritten page-cache pages count as dirty
 work=$(mktemp -d /tmp/whb-footprint-XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
@@ -123,6 +124,12 @@ for proto in $protos; do
         printf '%-16s %5s %5s %10s %10s %10s %8s %8s %6s\n' "$name" "$(tree "$pid" | wc -l)" "$libs" \
             "$c" "$d" $((c + d)) "$pss" "$rss" "$(( $(ticks "$pid") - ${t0[$n]} ))"
     done
+    echo "  whb-agent ($proto), largest private mappings (KiB clean/dirty):"
+    awk '/^[0-9a-f]+-[0-9a-f]+ / {m = ($6 == "" ? "[anon]" : $6)}
+         /^Private_Clean:/ {c[m] += $2} /^Private_Dirty:/ {d[m] += $2}
+         END {for (k in c) if (c[k] + d[k] > 0) printf "%d %d %d %s\n", c[k] + d[k], c[k], d[k], k}' \
+        /proc/$whb/smaps | sort -rn | head -"${TOP:-10}" |
+        awk '{n = split($4, a, "/"); printf "    %-28s %5d %5d\n", a[n], $2, $3}'
     stop "$whb" "$zbx" "$cld" "$col"
 done
 echo "(KiB; CLK_TCK=$(getconf CLK_TCK); whb-agent interval 60 s, reporting to a collector on loopback)"
