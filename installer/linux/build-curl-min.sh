@@ -3,9 +3,17 @@
 # HTTPS over the system OpenSSL only (no GnuTLS, LDAP, RTMP, SSH, PSL, IDN, HTTP/2, compression,
 # GSSAPI), as installer/windows/build-deps.sh does for Windows. It spares the agent the ~30 shared
 # libraries Debian's libcurl loads. Cached in OUT: a second run rebuilds nothing.
-# Usage: build-curl-min.sh OUT   (then OUT/prefix/lib/pkgconfig/libcurl.pc)
+# TLS is OpenSSL (default) or mbedTLS (libmbedtls-dev: a smaller heap and no relocated tables,
+# but TLS 1.2 only in Debian 12's 2.28).
+# Usage: build-curl-min.sh OUT [openssl|mbedtls]   (then OUT/prefix/lib/libcurl.a)
 set -euo pipefail
-out=$(realpath -m "${1:?usage: build-curl-min.sh OUT}")
+out=$(realpath -m "${1:?usage: build-curl-min.sh OUT [openssl|mbedtls]}")
+tls=${2:-openssl}
+case $tls in
+openssl) tlsflags="--with-openssl" ;;
+mbedtls) tlsflags="--with-mbedtls --without-openssl" ;;
+*) echo "curl-min: unknown TLS library $tls" >&2; exit 2 ;;
+esac
 prefix=$out/prefix
 src=$out/src
 jobs=$(($(nproc) < 2 ? $(nproc) : 2))
@@ -23,8 +31,8 @@ cd "$src"
 ls -d curl-*/ >/dev/null 2>&1 || apt-get source -qq curl >/dev/null 2>&1 ||
     { echo "curl-min: apt-get source curl failed" >&2; exit 1; }
 d=$(ls -d curl-*/ | head -1)
-echo "curl-min: building $d (HTTP/HTTPS, OpenSSL, static)"
-(cd "$d" && ./configure --prefix="$prefix" --with-openssl --disable-shared --enable-static \
+echo "curl-min: building $d (HTTP/HTTPS, $tls, static)"
+(cd "$d" && make distclean >/dev/null 2>&1; ./configure --prefix="$prefix" $tlsflags --disable-shared --enable-static \
     --with-pic --disable-ldap --disable-ldaps --disable-rtsp --disable-dict --disable-telnet \
     --disable-tftp --disable-pop3 --disable-imap --disable-smtp --disable-gopher --disable-mqtt \
     --disable-ftp --disable-file --disable-smb --disable-manual --disable-ntlm --disable-ntlm-wb \

@@ -91,7 +91,7 @@ for proto in $protos; do
         "$bin/whb-collector" --listen 127.0.0.1:$cport --db "$work/c-$proto.db" \
             --cert "$work/pki/server.crt" --key "$work/pki/server.key" \
             --enrollment-token-file "$work/token" --log-level warn 2>"$work/collector.log" &
-        url=https://127.0.0.1:$cport/v1/report
+        url=https://localhost:$cport/v1/report # a name, as deployed
         aflags=(--ca-file "$work/pki/ca.crt")
     else
         "$bin/whb-collector" --plain-http --listen 127.0.0.1:$cport --db "$work/c-$proto.db" \
@@ -109,11 +109,11 @@ for proto in $protos; do
     start_peers
     sleep 5 # start-up done, first reports sent
     for n in whb zbx cld; do
-        kill -0 "${!n}" 2>/dev/null || { echo "$n exited at start-up:"; tail -5 "$work/zabbix.log" "$work/agent.log"; exit 1; }
+        kill -0 "${!n}" 2>/dev/null || { echo "$n exited at start-up:"; tail -n 5 "$work/zabbix.log" "$work/agent.log"; exit 1; }
     done
     # The agent must really be reporting: its machine is in the collector's store.
     n=$(sqlite3 "$work/c-$proto.db" 'select count(*) from machines' 2>/dev/null || echo 0)
-    [ "$n" -ge 1 ] || { echo "whb-agent ($proto) did not report:"; tail -5 "$work/agent.log" "$work/collector.log"; exit 1; }
+    [ "$n" -ge 1 ] || { echo "whb-agent ($proto) did not report:"; tail -n 5 "$work/agent.log" "$work/collector.log"; exit 1; }
     declare -A t0
     for n in whb zbx cld; do t0[$n]=$(ticks "${!n}"); done
     sleep "$idle"
