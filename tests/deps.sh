@@ -6,7 +6,7 @@ build="build-essential cmake pkg-config clang protobuf-c-compiler libprotobuf-c-
 libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libjansson-dev libinih-dev
 libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev openssl"
 test="libcmocka-dev valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq systemd dpkg-dev libxml2-utils"
-bench="zabbix-agent collectd-core"
+bench="zabbix-agent collectd-core libmbedtls-dev"
 case "${1:-all}" in
 build) want=$build ;;
 test | all) want="$build $test" ;;

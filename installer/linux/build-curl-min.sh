@@ -17,7 +17,11 @@ esac
 prefix=$out/prefix
 src=$out/src
 jobs=$(($(nproc) < 2 ? $(nproc) : 2))
-[ -f "$prefix/.complete" ] && exit 0
+# Function sections: the agent links with --gc-sections and keeps only the curl code it calls.
+cflags="-O2 -g0 -ffunction-sections -fdata-sections"
+stamp="$tls $cflags"
+[ "$(cat "$prefix/.complete" 2>/dev/null)" = "$stamp" ] && exit 0
+rm -rf "$prefix"
 
 # apt-get source needs the deb-src twin of the deb entries.
 if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ /etc/apt/sources.list 2>/dev/null; then
@@ -32,7 +36,7 @@ ls -d curl-*/ >/dev/null 2>&1 || apt-get source -qq curl >/dev/null 2>&1 ||
     { echo "curl-min: apt-get source curl failed" >&2; exit 1; }
 d=$(ls -d curl-*/ | head -1)
 echo "curl-min: building $d (HTTP/HTTPS, $tls, static)"
-(cd "$d" && make distclean >/dev/null 2>&1; ./configure --prefix="$prefix" $tlsflags --disable-shared --enable-static \
+(cd "$d" && make distclean >/dev/null 2>&1; CFLAGS="$cflags" ./configure --prefix="$prefix" $tlsflags --disable-shared --enable-static \
     --with-pic --disable-ldap --disable-ldaps --disable-rtsp --disable-dict --disable-telnet \
     --disable-tftp --disable-pop3 --disable-imap --disable-smtp --disable-gopher --disable-mqtt \
     --disable-ftp --disable-file --disable-smb --disable-manual --disable-ntlm --disable-ntlm-wb \
@@ -48,5 +52,5 @@ echo "curl-min: building $d (HTTP/HTTPS, $tls, static)"
     make -C include install >>"../build-curl.log" 2>&1 &&
     mkdir -p "$prefix/lib/pkgconfig" && cp libcurl.pc "$prefix/lib/pkgconfig/") ||
     { echo "curl-min: build failed, see $src/build-curl.log" >&2; exit 1; }
-touch "$prefix/.complete"
+echo "$stamp" > "$prefix/.complete"
 echo "curl-min: done in $prefix"

@@ -5,7 +5,9 @@
 # Private_Clean, Private_Dirty, private, PSS and RSS (KiB), the shared libraries mapped, and the
 # CPU ticks used while idle. Goal: whb-agent private <= 512 KiB, dirty below both peers'.
 # PROTOS="tls plain" picks the cases; WHB_AGENT=path measures another whb-agent binary (e.g. a
-# baseline build) against this tree's collector.
+# baseline build) against this tree's collector. WIN_AGENT=path/whb-agent.exe also measures the
+# Windows agent under wine (TLS through Schannel): wine's own DLLs and libraries are in its process,
+# so the figures bound the Windows working set from above; wineserver is shown apart.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 idle=${IDLE:-60}
@@ -132,4 +134,36 @@ for proto in $protos; do
         awk '{n = split($4, a, "/"); printf "    %-28s %5d %5d\n", a[n], $2, $3}'
     stop "$whb" "$zbx" "$cld" "$col"
 done
+if [ -n "${WIN_AGENT:-}" ]; then
+    export WINEPREFIX=$work/wine WINEDEBUG=-all
+    cport=$(port)
+    "$bin/whb-collector" --listen 127.0.0.1:$cport --db "$work/c-wine.db" \
+        --cert "$work/pki/server.crt" --key "$work/pki/server.key" \
+        --enrollment-token-file "$work/token" --log-level warn 2>"$work/collector.log" &
+    col=$!
+    pids+=($col)
+    sleep 0.5
+    # Schannel in curl 7.88 matches DNS names only: localhost, not 127.0.0.1.
+    wine "$WIN_AGENT" --collector-url "https://localhost:$cport/v1/report" \
+        --ca-file "Z:$work/pki/ca.crt" --state-dir 'C:\whb-footprint' --fqdn pc-win.corp.example \
+        --enrollment-token tok --interval 60 >"$work/wine.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 300); do
+        [ "$(sqlite3 "$work/c-wine.db" 'select count(*) from machines' 2>/dev/null)" = 1 ] && break
+        sleep 0.1
+    done
+    [ "$(sqlite3 "$work/c-wine.db" 'select count(*) from machines' 2>/dev/null)" = 1 ] ||
+        { echo "whb-agent.exe did not report:"; tail -n 5 "$work/wine.log"; exit 1; }
+    sleep "$idle"
+    wpid=$(pgrep -f "^$WIN_AGENT" | head -1)
+    for n in wpid wsrv; do
+        [ $n = wsrv ] && wsrv=$(pgrep -x wineserver | head -1)
+        { read -r c d pss rss; read -r libs; } < <(mem "${!n}")
+        printf '%-16s %5s %5s %10s %10s %10s %8s %8s\n' "$([ $n = wpid ] && echo whb-agent.exe || echo wineserver)" 1 \
+            "$libs" "$c" "$d" $((c + d)) "$pss" "$rss"
+    done
+    echo "  whb-agent.exe's own image: $(awk '/^[0-9a-f]+-/ {m = $6} /^Rss:/ && m ~ /whb-agent.exe/ {r += $2} END {print r + 0}' /proc/$wpid/smaps) KiB resident"
+    kill "$wpid" "$col" 2>/dev/null || true
+    wineserver -k 2>/dev/null || true
+fi
 echo "(KiB; CLK_TCK=$(getconf CLK_TCK); whb-agent interval 60 s, reporting to a collector on loopback)"
