@@ -156,13 +156,14 @@ if [ -n "${WIN_AGENT:-}" ]; then
         { echo "whb-agent.exe did not report:"; tail -n 5 "$work/wine.log"; exit 1; }
     sleep "$idle"
     wpid=$(pgrep -f "^$WIN_AGENT" | head -1)
+    wsrv=$(pgrep -f '(^|/)wineserver' | head -1 || true)
     for n in wpid wsrv; do
-        [ $n = wsrv ] && wsrv=$(pgrep -x wineserver | head -1)
+        [ -n "${!n}" ] || continue
         { read -r c d pss rss; read -r libs; } < <(mem "${!n}")
         printf '%-16s %5s %5s %10s %10s %10s %8s %8s\n' "$([ $n = wpid ] && echo whb-agent.exe || echo wineserver)" 1 \
             "$libs" "$c" "$d" $((c + d)) "$pss" "$rss"
     done
-    echo "  whb-agent.exe's own image: $(awk '/^[0-9a-f]+-/ {m = $6} /^Rss:/ && m ~ /whb-agent.exe/ {r += $2} END {print r + 0}' /proc/$wpid/smaps) KiB resident"
+    echo "  whb-agent.exe's pages mapped from the .exe file (wine copies most of the image): $(awk '/^[0-9a-f]+-/ {m = $6} /^Rss:/ && m ~ /whb-agent.exe/ {r += $2} END {print r + 0}' /proc/$wpid/smaps) KiB resident"
     kill "$wpid" "$col" 2>/dev/null || true
     wineserver -k 2>/dev/null || true
 fi
