@@ -7,7 +7,7 @@ libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libjansson-dev libin
 libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev openssl"
 test="libcmocka-dev valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq python3 systemd dpkg-dev libxml2-utils zip unzip binutils
 faketime nftables"
-bench="zabbix-agent collectd-core"
+bench="zabbix-agent collectd-core libmbedtls-dev"
 
 # The web console's tests (tests/web): Debian's chromium driven by node; npm for playwright-core
 # (a Node.js from elsewhere may bring its own npm); python3 for the demo fleet's WSUS stand-in.

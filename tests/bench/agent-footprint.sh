@@ -1,34 +1,49 @@
 #!/bin/bash
-# Agent footprint: whb-agent (reporting to a collector on loopback), zabbix_agentd and collectd
-# (Debian's packages, loopback only), side by side, idle for IDLE seconds (default 60). Prints
-# each one's private memory and PSS (all its processes, from /proc/PID/smaps_rollup) and the CPU
-# ticks it used while idle. Goal: whb-agent private <= 512 KiB and below both, <= 1 tick/min.
+# Agent footprint: whb-agent (reporting to a collector on loopback, over TLS and over plain HTTP),
+# zabbix_agentd and collectd (Debian's packages, loopback only), side by side in one run, idle for
+# IDLE seconds (default 60). Prints, summed over each one's processes from /proc/PID/smaps_rollup,
+# Private_Clean, Private_Dirty, private, PSS and RSS (KiB), the shared libraries mapped, and the
+# CPU ticks used while idle. Goal: whb-agent private <= 512 KiB, dirty below both peers'.
+# PROTOS="tls plain" picks the cases; WHB_AGENT=path measures another whb-agent binary (e.g. a
+# baseline build) against this tree's collector. WIN_AGENT=path/whb-agent.exe also measures the
+# Windows agent under wine (TLS through Schannel): wine's own DLLs and libraries are in its process,
+# so the figures bound the Windows working set from above; wineserver is shown apart.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 idle=${IDLE:-60}
+protos=${PROTOS:-tls plain}
 tests/deps.sh bench
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build-bench -j "$(nproc)" --target whb-agent whb-collector >/dev/null
+cmake --build build-bench -j 2 --target whb-agent whb-collector >/dev/null
 bin=$PWD/build-bench/bin
+agent=${WHB_AGENT:-$bin/whb-agent}
+sync "$agent" # a freshly linked binary's unwritten page-cache pages count as dirty
 work=$(mktemp -d /tmp/whb-footprint-XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
+tests/integration/make-certs.sh "$work/pki" >/dev/null
 echo tok > "$work/token"
-cport=$(port)
-"$bin/whb-collector" --plain-http --listen 127.0.0.1:$cport --db "$work/c.db" \
-    --enrollment-token-file "$work/token" --log-level warn 2>/dev/null &
-pids+=($!)
-sleep 0.5
-"$bin/whb-agent" --collector-url http://127.0.0.1:$cport/v1/report --allow-plain-http 1 \
-    --state-dir "$work/agent" --enrollment-token tok --interval 60 --log-level warn 2>/dev/null &
-whb=$!
-pids+=($whb)
 
-# zabbix_agentd accepts ListenPort 1024..32767 only: below the ephemeral range.
-zport=$(python3 -c '
+tree() { # pid and its descendants
+    local p=$1
+    echo "$p"
+    for c in $(pgrep -P "$p" || true); do tree "$c"; done
+}
+ticks() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done; echo $t; }
+mem() { # Private_Clean Private_Dirty PSS RSS (KiB, all processes) and distinct shared libraries
+    local p
+    for p in $(tree "$1"); do cat /proc/$p/smaps_rollup 2>/dev/null || true; done |
+        awk '/^Private_Clean:/ {c += $2} /^Private_Dirty:/ {d += $2} /^Pss:/ {p += $2}
+             /^Rss:/ {r += $2} END {print c + 0, d + 0, p + 0, r + 0}'
+    for p in $(tree "$1"); do awk '$6 ~ /\.so(\.|$)/ {print $6}' /proc/$p/maps 2>/dev/null || true; done |
+        sort -u | wc -l
+}
+
+start_peers() {
+    # zabbix_agentd accepts ListenPort 1024..32767 only: below the ephemeral range.
+    zport=$(python3 -c '
 import socket
 for p in range(20050, 32000):
     s = socket.socket()
@@ -36,7 +51,7 @@ for p in range(20050, 32000):
         s.bind(("127.0.0.1", p)); print(p); break
     except OSError:
         pass')
-cat > "$work/zabbix_agentd.conf" <<CONF
+    cat > "$work/zabbix_agentd.conf" <<CONF
 LogType=console
 AllowRoot=1
 PidFile=$work/zabbix_agentd.pid
@@ -47,11 +62,10 @@ ListenPort=$zport
 Hostname=bench
 RefreshActiveChecks=60
 CONF
-zabbix_agentd -f -c "$work/zabbix_agentd.conf" >"$work/zabbix.log" 2>&1 &
-zbx=$!
-pids+=($zbx)
-
-cat > "$work/collectd.conf" <<CONF
+    zabbix_agentd -f -c "$work/zabbix_agentd.conf" >"$work/zabbix.log" 2>&1 &
+    zbx=$!
+    pids+=($zbx)
+    cat > "$work/collectd.conf" <<CONF
 Interval 60
 BaseDir "$work"
 PIDFile "$work/collectd.pid"
@@ -63,39 +77,94 @@ LoadPlugin network
   Server "127.0.0.1" "$(port)"
 </Plugin>
 CONF
-collectd -f -C "$work/collectd.conf" >/dev/null 2>&1 &
-cld=$!
-pids+=($cld)
-
-sleep 5 # start-up done, first reports sent
-for n in whb zbx cld; do
-    kill -0 "${!n}" 2>/dev/null || { echo "$n exited at start-up:"; tail -5 "$work/zabbix.log"; exit 1; }
-done
-
-tree() { # pid and its descendants
-    local p=$1
-    echo "$p"
-    for c in $(pgrep -P "$p" || true); do tree "$c"; done
+    collectd -f -C "$work/collectd.conf" >/dev/null 2>&1 &
+    cld=$!
+    pids+=($cld)
 }
-ticks() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done; echo $t; }
-mem() { # private KiB, PSS KiB
-    local priv=0 pss=0 p
-    for p in $(tree "$1"); do
-        read -r a b < <(awk '/^Private_(Clean|Dirty):/ {pr += $2} /^Pss:/ {ps += $2} END {print pr, ps}' /proc/$p/smaps_rollup 2>/dev/null || echo "0 0")
-        priv=$((priv + a)); pss=$((pss + b))
+stop() { kill "$@" 2>/dev/null || true; for p in "$@"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done; }
+
+echo "whb-agent: $agent ($(ldd "$agent" | grep -c '=>') shared libraries linked; curl: $(
+    ldd "$agent" | grep -q libcurl && echo "Debian's libcurl" || echo static minimal)); idle ${idle}s"
+printf '%-16s %5s %5s %10s %10s %10s %8s %8s %6s\n' agent procs libs Priv_Clean Priv_Dirty \
+    private PSS RSS ticks
+for proto in $protos; do
+    cport=$(port)
+    if [ "$proto" = tls ]; then
+        "$bin/whb-collector" --listen 127.0.0.1:$cport --db "$work/c-$proto.db" \
+            --cert "$work/pki/server.crt" --key "$work/pki/server.key" \
+            --enrollment-token-file "$work/token" --log-level warn 2>"$work/collector.log" &
+        url=https://localhost:$cport/v1/report # a name, as deployed
+        aflags=(--ca-file "$work/pki/ca.crt")
+    else
+        "$bin/whb-collector" --plain-http --listen 127.0.0.1:$cport --db "$work/c-$proto.db" \
+            --enrollment-token-file "$work/token" --log-level warn 2>"$work/collector.log" &
+        url=http://127.0.0.1:$cport/v1/report
+        aflags=(--allow-plain-http 1)
+    fi
+    col=$!
+    pids+=($col)
+    sleep 0.5
+    "$agent" --collector-url "$url" "${aflags[@]}" --state-dir "$work/agent-$proto" \
+        --enrollment-token tok --interval 60 --log-level warn 2>"$work/agent.log" &
+    whb=$!
+    pids+=($whb)
+    start_peers
+    sleep 5 # start-up done, first reports sent
+    for n in whb zbx cld; do
+        kill -0 "${!n}" 2>/dev/null || { echo "$n exited at start-up:"; tail -n 5 "$work/zabbix.log" "$work/agent.log"; exit 1; }
     done
-    echo "$priv $pss"
-}
-
-declare -A t0
-for n in whb zbx cld; do t0[$n]=$(ticks "${!n}"); done
-echo "idle for $idle s ..."
-sleep "$idle"
-printf '%-14s %6s %14s %10s %22s\n' agent procs "private KiB" "PSS KiB" "CPU ticks (idle ${idle}s)"
-for n in whb zbx cld; do
-    pid=${!n}
-    name=$(case $n in whb) echo whb-agent ;; zbx) echo zabbix_agentd ;; cld) echo collectd ;; esac)
-    read -r priv pss < <(mem "$pid")
-    printf '%-14s %6s %14s %10s %22s\n' "$name" "$(tree "$pid" | wc -l)" "$priv" "$pss" "$(( $(ticks "$pid") - ${t0[$n]} ))"
+    # The agent must really be reporting: its machine is in the collector's store.
+    n=$(sqlite3 "$work/c-$proto.db" 'select count(*) from machines' 2>/dev/null || echo 0)
+    [ "$n" -ge 1 ] || { echo "whb-agent ($proto) did not report:"; tail -n 5 "$work/agent.log" "$work/collector.log"; exit 1; }
+    declare -A t0
+    for n in whb zbx cld; do t0[$n]=$(ticks "${!n}"); done
+    sleep "$idle"
+    for n in whb zbx cld; do
+        pid=${!n}
+        name=$(case $n in whb) echo "whb-agent ($proto)" ;; zbx) echo zabbix_agentd ;; cld) echo collectd ;; esac)
+        { read -r c d pss rss; read -r libs; } < <(mem "$pid")
+        printf '%-16s %5s %5s %10s %10s %10s %8s %8s %6s\n' "$name" "$(tree "$pid" | wc -l)" "$libs" \
+            "$c" "$d" $((c + d)) "$pss" "$rss" "$(( $(ticks "$pid") - ${t0[$n]} ))"
+    done
+    echo "  whb-agent ($proto), largest private mappings (KiB clean/dirty):"
+    awk '/^[0-9a-f]+-[0-9a-f]+ / {m = ($6 == "" ? "[anon]" : $6)}
+         /^Private_Clean:/ {c[m] += $2} /^Private_Dirty:/ {d[m] += $2}
+         END {for (k in c) if (c[k] + d[k] > 0) printf "%d %d %d %s\n", c[k] + d[k], c[k], d[k], k}' \
+        /proc/$whb/smaps | sort -rn | head -"${TOP:-10}" |
+        awk '{n = split($4, a, "/"); printf "    %-28s %5d %5d\n", a[n], $2, $3}'
+    stop "$whb" "$zbx" "$cld" "$col"
 done
-echo "(CLK_TCK=$(getconf CLK_TCK); whb-agent interval 60 s, reporting to a collector on loopback)"
+if [ -n "${WIN_AGENT:-}" ]; then
+    export WINEPREFIX=$work/wine WINEDEBUG=-all
+    cport=$(port)
+    "$bin/whb-collector" --listen 127.0.0.1:$cport --db "$work/c-wine.db" \
+        --cert "$work/pki/server.crt" --key "$work/pki/server.key" \
+        --enrollment-token-file "$work/token" --log-level warn 2>"$work/collector.log" &
+    col=$!
+    pids+=($col)
+    sleep 0.5
+    # Schannel in curl 7.88 matches DNS names only: localhost, not 127.0.0.1.
+    wine "$WIN_AGENT" --collector-url "https://localhost:$cport/v1/report" \
+        --ca-file "Z:$work/pki/ca.crt" --state-dir 'C:\whb-footprint' --fqdn pc-win.corp.example \
+        --enrollment-token tok --interval 60 >"$work/wine.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 300); do
+        [ "$(sqlite3 "$work/c-wine.db" 'select count(*) from machines' 2>/dev/null)" = 1 ] && break
+        sleep 0.1
+    done
+    [ "$(sqlite3 "$work/c-wine.db" 'select count(*) from machines' 2>/dev/null)" = 1 ] ||
+        { echo "whb-agent.exe did not report:"; tail -n 5 "$work/wine.log"; exit 1; }
+    sleep "$idle"
+    wpid=$(pgrep -f "^$WIN_AGENT" | head -1)
+    wsrv=$(pgrep -f '(^|/)wineserver' | head -1 || true)
+    for n in wpid wsrv; do
+        [ -n "${!n}" ] || continue
+        { read -r c d pss rss; read -r libs; } < <(mem "${!n}")
+        printf '%-16s %5s %5s %10s %10s %10s %8s %8s\n' "$([ $n = wpid ] && echo whb-agent.exe || echo wineserver)" 1 \
+            "$libs" "$c" "$d" $((c + d)) "$pss" "$rss"
+    done
+    echo "  whb-agent.exe's pages mapped from the .exe file (wine copies most of the image): $(awk '/^[0-9a-f]+-/ {m = $6} /^Rss:/ && m ~ /whb-agent.exe/ {r += $2} END {print r + 0}' /proc/$wpid/smaps) KiB resident"
+    kill "$wpid" "$col" 2>/dev/null || true
+    wineserver -k 2>/dev/null || true
+fi
+echo "(KiB; CLK_TCK=$(getconf CLK_TCK); whb-agent interval 60 s, reporting to a collector on loopback)"

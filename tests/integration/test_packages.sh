@@ -27,7 +27,11 @@ for f in ./usr/sbin/whb-collector ./usr/bin/whb ./usr/lib/systemd/system/whb-col
     check "whb-collector contains $f" grep -qx "$f" <(contents "$collector")
 done
 check "no test binary packaged" bash -c "! (dpkg-deb -c $agent; dpkg-deb -c $collector) | grep -E 'test_|loadgen|bench|\.o$'"
-check "agent depends on its libraries (shlibdeps)" bash -c "dpkg-deb -f $agent Depends | grep -q libcurl"
+check "agent depends on its libraries (shlibdeps)" bash -c "dpkg-deb -f $agent Depends | grep -q libsystemd0"
+# libcurl may be linked in (the minimal static build): a dependency exactly when it is shared.
+dpkg-deb --fsys-tarfile "$agent" | tar -xO ./usr/sbin/whb-agent >"$out/whb-agent"
+check "agent depends on libcurl exactly when linked to it" bash -c "[ \$(objdump -p $out/whb-agent | grep -c 'NEEDED.*libcurl') = \$(dpkg-deb -f $agent Depends | grep -c libcurl) ]"
+check "agent recommends ca-certificates" bash -c "dpkg-deb -f $agent Recommends | grep -q ca-certificates"
 check "collector depends on adduser" bash -c "dpkg-deb -f $collector Depends | grep -q adduser"
 check "agent.conf is a conffile" bash -c "dpkg-deb -I $agent conffiles | grep -qx /etc/whb/agent.conf"
 check "the sleep hook is executable" bash -c "dpkg-deb -c $agent | grep ' ./usr/lib/systemd/system-sleep/whb-agent' | grep -q '^-rwxr-xr-x'"

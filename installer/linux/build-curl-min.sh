@@ -1,0 +1,56 @@
+#!/bin/bash
+# Builds a minimal static libcurl for the Linux agent from Debian's curl source package: HTTP and
+# HTTPS over the system OpenSSL only (no GnuTLS, LDAP, RTMP, SSH, PSL, IDN, HTTP/2, compression,
+# GSSAPI), as installer/windows/build-deps.sh does for Windows. It spares the agent the ~30 shared
+# libraries Debian's libcurl loads. Cached in OUT: a second run rebuilds nothing.
+# TLS is OpenSSL (default) or mbedTLS (libmbedtls-dev: a smaller heap and no relocated tables,
+# but TLS 1.2 only in Debian 12's 2.28).
+# Usage: build-curl-min.sh OUT [openssl|mbedtls]   (then OUT/prefix/lib/libcurl.a)
+set -euo pipefail
+out=$(realpath -m "${1:?usage: build-curl-min.sh OUT [openssl|mbedtls]}")
+tls=${2:-openssl}
+case $tls in
+openssl) tlsflags="--with-openssl" ;;
+mbedtls) tlsflags="--with-mbedtls --without-openssl" ;;
+*) echo "curl-min: unknown TLS library $tls" >&2; exit 2 ;;
+esac
+prefix=$out/prefix
+src=$out/src
+jobs=$(($(nproc) < 2 ? $(nproc) : 2))
+# Function sections: the agent links with --gc-sections and keeps only the curl code it calls.
+cflags="-O2 -g0 -ffunction-sections -fdata-sections"
+stamp="$tls $cflags"
+[ "$(cat "$prefix/.complete" 2>/dev/null)" = "$stamp" ] && exit 0
+rm -rf "$prefix"
+
+# apt-get source needs the deb-src twin of the deb entries.
+if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ /etc/apt/sources.list 2>/dev/null; then
+    for f in /etc/apt/sources.list.d/*.sources; do
+        sed 's/^Types: deb$/Types: deb-src/' "$f" > "/etc/apt/sources.list.d/whb-src-$(basename "$f")"
+    done
+    apt-get update -qq
+fi
+mkdir -p "$src"
+cd "$src"
+ls -d curl-*/ >/dev/null 2>&1 || apt-get source -qq curl >/dev/null 2>&1 ||
+    { echo "curl-min: apt-get source curl failed" >&2; exit 1; }
+d=$(ls -d curl-*/ | head -1)
+echo "curl-min: building $d (HTTP/HTTPS, $tls, static)"
+(cd "$d" && make distclean >/dev/null 2>&1; CFLAGS="$cflags" ./configure --prefix="$prefix" $tlsflags --disable-shared --enable-static \
+    --with-pic --disable-ldap --disable-ldaps --disable-rtsp --disable-dict --disable-telnet \
+    --disable-tftp --disable-pop3 --disable-imap --disable-smtp --disable-gopher --disable-mqtt \
+    --disable-ftp --disable-file --disable-smb --disable-manual --disable-ntlm --disable-ntlm-wb \
+    --disable-alt-svc --disable-hsts --disable-cookies --disable-netrc --disable-unix-sockets \
+    --disable-doh --disable-websockets --disable-mime --disable-progress-meter \
+    --without-libpsl --without-zlib --without-brotli --without-zstd --without-nghttp2 \
+    --without-nghttp3 --without-ngtcp2 --without-libidn2 --without-librtmp --without-libssh2 \
+    --without-libssh --without-gssapi --without-libgsasl --without-ca-path \
+    --with-ca-bundle=/etc/ssl/certs/ca-certificates.crt \
+    >"../build-curl.log" 2>&1 &&
+    make -j "$jobs" -C lib >>"../build-curl.log" 2>&1 &&
+    make -C lib install >>"../build-curl.log" 2>&1 &&
+    make -C include install >>"../build-curl.log" 2>&1 &&
+    mkdir -p "$prefix/lib/pkgconfig" && cp libcurl.pc "$prefix/lib/pkgconfig/") ||
+    { echo "curl-min: build failed, see $src/build-curl.log" >&2; exit 1; }
+echo "$stamp" > "$prefix/.complete"
+echo "curl-min: done in $prefix"
