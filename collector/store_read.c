@@ -127,7 +127,7 @@ void whb_sqlite_read_finalize(struct whb_store *base)
         sqlite3_finalize(sq(base)->rd[i]);
 }
 
-static void text(sqlite3_stmt *st, int col, char *out, size_t len)
+void whb_sqlite_text(sqlite3_stmt *st, int col, char *out, size_t len)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     snprintf(out, len, "%s", t ? (const char *)t : "");
@@ -136,31 +136,31 @@ static void text(sqlite3_stmt *st, int col, char *out, size_t len)
 static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
 {
     memset(m, 0, sizeof(*m));
-    text(st, 0, m->machine_id, sizeof(m->machine_id));
-    text(st, 1, m->fqdn, sizeof(m->fqdn));
+    whb_sqlite_text(st, 0, m->machine_id, sizeof(m->machine_id));
+    whb_sqlite_text(st, 1, m->fqdn, sizeof(m->fqdn));
     m->first_seen_ms = sqlite3_column_int64(st, 2);
     m->last_seen_ms = sqlite3_column_int64(st, 3);
     m->due_ms = sqlite3_column_int64(st, 4);
     m->interval_s = (unsigned)sqlite3_column_int(st, 5);
     m->last_gasp = sqlite3_column_int(st, 6);
-    text(st, 7, m->primary_if, sizeof(m->primary_if));
+    whb_sqlite_text(st, 7, m->primary_if, sizeof(m->primary_if));
     m->wireless = sqlite3_column_int(st, 8);
     m->carrier = sqlite3_column_int(st, 9);
     m->on_battery = sqlite3_column_int(st, 10);
-    text(st, 11, m->sw_chassis, sizeof(m->sw_chassis));
-    text(st, 12, m->sw_name, sizeof(m->sw_name));
-    text(st, 13, m->sw_port, sizeof(m->sw_port));
-    text(st, 14, m->ssid, sizeof(m->ssid));
-    text(st, 15, m->bssid, sizeof(m->bssid));
+    whb_sqlite_text(st, 11, m->sw_chassis, sizeof(m->sw_chassis));
+    whb_sqlite_text(st, 12, m->sw_name, sizeof(m->sw_name));
+    whb_sqlite_text(st, 13, m->sw_port, sizeof(m->sw_port));
+    whb_sqlite_text(st, 14, m->ssid, sizeof(m->ssid));
+    whb_sqlite_text(st, 15, m->bssid, sizeof(m->bssid));
     m->wifi_associated = sqlite3_column_int(st, 16);
-    text(st, 17, m->subnet, sizeof(m->subnet));
-    text(st, 18, m->wsus_class, sizeof(m->wsus_class));
-    text(st, 19, m->wsus_url, sizeof(m->wsus_url));
+    whb_sqlite_text(st, 17, m->subnet, sizeof(m->subnet));
+    whb_sqlite_text(st, 18, m->wsus_class, sizeof(m->wsus_class));
+    whb_sqlite_text(st, 19, m->wsus_url, sizeof(m->wsus_url));
     m->wsus_http = (unsigned)sqlite3_column_int(st, 20);
     m->wsus_curl = sqlite3_column_int(st, 21);
     m->wsus_at_ms = sqlite3_column_int64(st, 22);
     m->update_service = sqlite3_column_int(st, 23);
-    text(st, 24, m->os, sizeof(m->os));
+    whb_sqlite_text(st, 24, m->os, sizeof(m->os));
     m->admin_up = 1;
 }
 
@@ -252,9 +252,9 @@ int whb_sqlite_get_events(struct whb_store *base, const char *machine_id, int64_
         memset(e, 0, sizeof(*e));
         e->at_ms = sqlite3_column_int64(st, 0);
         e->kind = sqlite3_column_int(st, 1);
-        text(st, 2, e->adapter, sizeof(e->adapter));
+        whb_sqlite_text(st, 2, e->adapter, sizeof(e->adapter));
         e->reason_code = (uint32_t)sqlite3_column_int64(st, 3);
-        text(st, 4, e->detail, sizeof(e->detail));
+        whb_sqlite_text(st, 4, e->detail, sizeof(e->detail));
         e->since_ms = sqlite3_column_int64(st, 5);
         e->http_status = (uint32_t)sqlite3_column_int64(st, 6);
         e->curl_code = sqlite3_column_int(st, 7);
@@ -287,15 +287,15 @@ int whb_sqlite_get_gaps(struct whb_store *base, const char *machine_id, struct w
         g->end_ms = sqlite3_column_int64(st, 1);
         g->last_gasp = sqlite3_column_int(st, 2);
         g->rebooted = sqlite3_column_int(st, 3);
-        text(st, 4, g->before_sw, sizeof(g->before_sw));
-        text(st, 5, g->before_port, sizeof(g->before_port));
-        text(st, 6, g->before_subnet, sizeof(g->before_subnet));
-        text(st, 7, g->before_bssid, sizeof(g->before_bssid));
-        text(st, 8, g->after_sw, sizeof(g->after_sw));
-        text(st, 9, g->after_sw_name, sizeof(g->after_sw_name));
-        text(st, 10, g->after_port, sizeof(g->after_port));
-        text(st, 11, g->after_subnet, sizeof(g->after_subnet));
-        text(st, 12, g->after_bssid, sizeof(g->after_bssid));
+        whb_sqlite_text(st, 4, g->before_sw, sizeof(g->before_sw));
+        whb_sqlite_text(st, 5, g->before_port, sizeof(g->before_port));
+        whb_sqlite_text(st, 6, g->before_subnet, sizeof(g->before_subnet));
+        whb_sqlite_text(st, 7, g->before_bssid, sizeof(g->before_bssid));
+        whb_sqlite_text(st, 8, g->after_sw, sizeof(g->after_sw));
+        whb_sqlite_text(st, 9, g->after_sw_name, sizeof(g->after_sw_name));
+        whb_sqlite_text(st, 10, g->after_port, sizeof(g->after_port));
+        whb_sqlite_text(st, 11, g->after_subnet, sizeof(g->after_subnet));
+        whb_sqlite_text(st, 12, g->after_bssid, sizeof(g->after_bssid));
         (*n)++;
     }
     sqlite3_reset(st);
@@ -356,10 +356,10 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     }
     unsigned n = 0;
     while (n < PEER_SCAN_MAX && sqlite3_step(st) == SQLITE_ROW) {
-        text(st, 0, peers[n].id, sizeof(peers[n].id));
+        whb_sqlite_text(st, 0, peers[n].id, sizeof(peers[n].id));
         peers[n].last_seen = sqlite3_column_int64(st, 1);
         peers[n].due = sqlite3_column_int64(st, 2);
-        text(st, 3, peers[n].port, sizeof(peers[n].port));
+        whb_sqlite_text(st, 3, peers[n].port, sizeof(peers[n].port));
         peers[n].first_seen = sqlite3_column_int64(st, 4);
         peers[n].gasped = sqlite3_column_int(st, 5);
         n++;

@@ -358,12 +358,6 @@ struct machine_row {
     char sw[128], port[128], subnet[50], bssid[18];
 };
 
-static void column_text(sqlite3_stmt *st, int col, char *out, size_t len)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(out, len, "%s", t ? (const char *)t : "");
-}
-
 static int get_machine(struct sqlite_store *s, const char *machine_id, struct machine_row *row)
 {
     sqlite3_stmt *st = s->st[ST_GET_MACHINE];
@@ -383,10 +377,10 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct ma
         row->last_seen = sqlite3_column_int64(st, 4);
         row->due_at = sqlite3_column_int64(st, 5);
         row->last_gasp = sqlite3_column_int(st, 6);
-        column_text(st, 7, row->sw, sizeof(row->sw));
-        column_text(st, 8, row->port, sizeof(row->port));
-        column_text(st, 9, row->subnet, sizeof(row->subnet));
-        column_text(st, 10, row->bssid, sizeof(row->bssid));
+        whb_sqlite_text(st, 7, row->sw, sizeof(row->sw));
+        whb_sqlite_text(st, 8, row->port, sizeof(row->port));
+        whb_sqlite_text(st, 9, row->subnet, sizeof(row->subnet));
+        whb_sqlite_text(st, 10, row->bssid, sizeof(row->bssid));
         row->net_lost_at = sqlite3_column_int64(st, 11);
         row->has_offset = sqlite3_column_type(st, 12) != SQLITE_NULL;
         row->clock_offset = sqlite3_column_int64(st, 12);

@@ -39,6 +39,8 @@ int whb_sqlite_wsus_summary(struct whb_store *s, int64_t stale_before, uint64_t 
                             uint64_t *not_reported, uint64_t *with_agent);
 int whb_sqlite_wsus_failing(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
 void whb_sqlite_read_finalize(struct whb_store *s);
+/* A text column into a bounded buffer ("" for NULL). */
+void whb_sqlite_text(sqlite3_stmt *st, int col, char *out, size_t len);
 
 /* WSUS list in parts, matching and IP addresses (store_wsus.c). */
 int whb_sqlite_wsus_stage(struct whb_store *s, const char *session, unsigned part,
