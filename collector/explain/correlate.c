@@ -12,6 +12,17 @@ int64_t whb_correlation_window(unsigned interval_s)
     return w < 120000 ? 120000 : w;
 }
 
+/* Most of a neighbour group, two at least, silent with the machine. */
+static int neighbours_quiet(const struct whb_explain_input *in)
+{
+    for (int i = 0; i < in->n_peers; i++) {
+        const struct whb_peer_group *p = &in->peers[i];
+        if (p->together >= 2 && p->together * 2 >= p->together + p->healthy)
+            return 1;
+    }
+    return 0;
+}
+
 /* The neighbours as they were at anchor, the whole fleet, and the collector's own downtimes
  * around the silence [anchor, until]. */
 static void context(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
@@ -24,7 +35,10 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
         if (st->ops->peer_group(st, kinds[i], m, now, anchor, window, with_gaps,
                                 &in->peers[in->n_peers]) == 0)
             in->n_peers++;
-    if (st->ops->fleet_group(st, now, anchor, window, &in->peers[in->n_peers]) == 0)
+    /* The whole fleet is counted (a scan of every silent machine) only when the machine's own
+     * neighbours went quiet with it: a collector nobody reaches silences them too. */
+    if (neighbours_quiet(in) &&
+        st->ops->fleet_group(st, now, anchor, window, &in->peers[in->n_peers]) == 0)
         in->n_peers++;
     st->ops->downtimes(st, anchor - window, until, in->down, WHB_EXPLAIN_MAX_DOWNTIMES,
                        &in->n_down);
