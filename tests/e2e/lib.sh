@@ -11,7 +11,7 @@
 
 E2E_BIN=${E2E_BIN:?set E2E_BIN to the build bin directory}
 E2E_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-NS_PREFIX=whb-
+NS_PREFIX=${WHB_NS_PREFIX:-whb-} # another prefix lets two runs share a machine
 INTERVAL=2   # heartbeat seconds; silent after 3 x 2 s
 
 log() { printf '    %s\n' "$*"; }

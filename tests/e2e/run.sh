@@ -10,13 +10,13 @@ export E2E_BIN=$(cd "$build" && pwd)/bin
 cd "$(dirname "$0")"
 source ./lib.sh
 
-if [ "$(id -u)" -ne 0 ] || ! ip netns add whb-probe 2>/dev/null; then
+if [ "$(id -u)" -ne 0 ] || ! ip netns add ${NS_PREFIX}probe 2>/dev/null; then
     echo "e2e: UNAVAILABLE: network namespaces need root (and CAP_SYS_ADMIN); NOT RUN" >&2
     exit 77
 fi
-ip netns del whb-probe
+ip netns del ${NS_PREFIX}probe
 # A previous run that was killed may have left namespaces behind.
-for ns in $(ip netns list | awk '{print $1}' | grep '^whb-'); do ip netns del "$ns"; done
+for ns in $(ip netns list | awk '{print $1}' | grep "^$NS_PREFIX"); do ip netns del "$ns"; done
 
 SILENT_WAIT=30   # seconds to notice a silence: 3 heartbeats of 2 s, plus margin
 BACK_WAIT=30
