@@ -12,6 +12,7 @@
 
 #include "backoff.h"
 #include "clock.h"
+#include "collectors.h"
 #include "encode.h"
 #include "error.h"
 #include "event_log.h"
@@ -44,6 +45,7 @@ struct whb_agent {
     struct whb_persist *persist;
     struct whb_previous_run prev;
     struct whb_backoff backoff;
+    struct whb_collectors coll;
     char key[65];
     unsigned interval_s;
     uint64_t next_heartbeat, next_wsus, retry_at; /* on the with-sleep clock */
@@ -60,6 +62,7 @@ struct whb_agent {
     int shutting_down; /* a shutdown was announced: the service stop that follows is part of it */
     int stop;
     int want_flush;
+    int tell_interval; /* the collector asked for another interval: a report says it is taken */
 };
 
 static uint64_t now_mono(struct whb_agent *a)
@@ -132,7 +135,10 @@ static int note_failure(struct whb_agent *a, const struct whb_send_result *r)
         record(a, &ev, 0);
         snprintf(a->failure_class, sizeof(a->failure_class), "%s", cls);
         a->failure_event_at = now;
-        whb_log_warnx("delivery failed: %s", r->error);
+        if (a->coll.n > 1)
+            whb_log_warnx("delivery to %s failed: %s", a->coll.url[a->coll.current], r->error);
+        else
+            whb_log_warnx("delivery failed: %s", r->error);
         fresh = 1;
     }
     a->failing = 1;
@@ -147,9 +153,16 @@ static int on_denied(struct whb_agent *a, const struct whb_send_result *r, int f
         !a->reenrolled) {
         /* Its database was rebuilt or restored from an older backup: enroll again, once per
          * refusal streak, so that a wrong token does not make us hammer the collector. */
-        whb_log_warnx("audit: the collector does not know machine %s (%s) (its database was "
-                      "rebuilt or restored?): enrolling again with the enrollment token",
-                      a->id.machine_id, a->id.fqdn);
+        if (a->coll.n > 1)
+            /* Each collector with a store of its own learns the machine once. */
+            whb_log_warnx("audit: collector %s does not know machine %s (%s) (first contact "
+                          "with it, or its database was rebuilt or restored): enrolling with "
+                          "the enrollment token",
+                          a->coll.url[a->coll.current], a->id.machine_id, a->id.fqdn);
+        else
+            whb_log_warnx("audit: the collector does not know machine %s (%s) (its database "
+                          "was rebuilt or restored?): enrolling again with the enrollment token",
+                          a->id.machine_id, a->id.fqdn);
         a->enrolled = 0;
         a->reenrolled = 1;
         whb_persist_set_enrolled(a->cfg.state_dir, 0);
@@ -180,12 +193,14 @@ static int power_waiting(void *arg)
     return a->plat->ops->power_pending(a->plat);
 }
 
-/* Sends the snapshot and the oldest spooled events. Returns 1 when the collector acked. */
-static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
+/* Sends the snapshot and the oldest spooled events to collector i; *n is how many events went
+ * with it. The spool gives them up on an ack only. */
+static void send_report(struct whb_agent *a, int i, int last_gasp, long timeout_ms,
+                        struct whb_send_result *res, int *n)
 {
     whb_event *evs[EVENTS_PER_REPORT];
-    int n = 0;
-    int rc = whb_spool_peek(a->spool, evs, EVENTS_PER_REPORT, &n);
+    *n = 0;
+    int rc = whb_spool_peek(a->spool, evs, EVENTS_PER_REPORT, n);
     if (rc)
         whb_log_warnx("spool: cannot read: %s", whb_strerror(rc));
     struct whb_report_input in = {.id = &a->id,
@@ -195,24 +210,59 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
                                   .interval_s = a->interval_s,
                                   .state = &a->state,
                                   .events = evs,
-                                  .n_events = n,
+                                  .n_events = *n,
                                   .last_gasp = last_gasp};
     /* Only an ack for this report counts: the collector stored at least this report. */
     struct whb_ack_expect expect = {
         .boot_id = a->id.boot_id, .min_seq = in.seq, .max_seq = whb_persist_last_seq(a->persist)};
     uint8_t *buf = NULL;
     size_t len = 0;
-    struct whb_send_result res = {0};
+    memset(res, 0, sizeof(*res));
     if (whb_encode_report(&in, &buf, &len) == 0) {
         int watch = a->plat->ops->power_pending && !a->plain_send;
+        whb_sender_set_url(a->sender, a->coll.url[i]);
         whb_sender_set_interrupt(a->sender, watch ? power_waiting : NULL, a);
-        whb_sender_post(a->sender, buf, len, timeout_ms, &expect, &res);
+        whb_sender_post(a->sender, buf, len, timeout_ms, &expect, res);
         free(buf);
     } else {
-        snprintf(res.error, sizeof(res.error), "out of memory");
+        snprintf(res->error, sizeof(res->error), "out of memory");
     }
-    for (int i = 0; i < n; i++)
-        whb_wire_event_free(evs[i]);
+    for (int k = 0; k < *n; k++)
+        whb_wire_event_free(evs[k]);
+    if (res->ok && (rc = whb_spool_drop(a->spool, (unsigned)*n)))
+        whb_log_warnx("spool: cannot drop acknowledged records: %s", whb_strerror(rc));
+}
+
+/* Sends one report to the collector in use (or first to the preferred one, when it is time to
+ * try it again), and follows the collectors' list: once per switch, it is logged. Returns 1
+ * when a collector acked. */
+static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
+{
+    struct whb_send_result res;
+    int n = 0, failback = 0;
+    /* A last gasp has no time for a collector that may still be down. */
+    int i = last_gasp ? a->coll.current : whb_collectors_pick(&a->coll, now_mono(a), &failback);
+    for (;;) {
+        int from = a->coll.current;
+        send_report(a, i, last_gasp, timeout_ms, &res, &n);
+        enum whb_collector_verdict v = whb_collectors_judge(res.outcome, res.http_status);
+        enum whb_collector_move m = whb_collectors_record(&a->coll, i, v, now_mono(a));
+        if (m == WHB_COLLECTOR_SWITCHED)
+            whb_log_warnx("collector %s did not answer %d times in a row (%s): now reporting to "
+                          "%s",
+                          a->coll.url[from], WHB_COLLECTOR_FAILURES, res.error,
+                          a->coll.url[a->coll.current]);
+        else if (m == WHB_COLLECTOR_RETURNED)
+            whb_log_info("collector %s answers again: reporting to it instead of %s",
+                         a->coll.url[0], a->coll.url[from]);
+        if (!failback || m == WHB_COLLECTOR_RETURNED || v == WHB_COLLECTOR_UNKNOWN)
+            break;
+        /* The preferred one is still down: this report goes where the others went. */
+        whb_log_debug("collector %s still does not answer (%s): staying on %s", a->coll.url[0],
+                      res.error, a->coll.url[a->coll.current]);
+        failback = 0;
+        i = a->coll.current;
+    }
 
     a->plain_send = res.outcome == WHB_SENT_INTERRUPTED;
     if (res.outcome == WHB_SENT_INTERRUPTED) {
@@ -226,8 +276,6 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
             return deliver(a, last_gasp, timeout_ms);
         return 0;
     }
-    if ((rc = whb_spool_drop(a->spool, (unsigned)n)))
-        whb_log_warnx("spool: cannot drop acknowledged records: %s", whb_strerror(rc));
     if (a->failing)
         whb_log_info("collector reachable again; %d spooled events delivered", n);
     a->failing = 0;
@@ -244,6 +292,10 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     if (res.interval_s >= 1 && res.interval_s <= 86400 && res.interval_s != a->interval_s) {
         whb_log_info("heartbeat interval %u s (asked by the collector)", res.interval_s);
         a->interval_s = res.interval_s;
+        /* The collector's deadline for this machine came from the interval the report
+         * carried: the next report corrects it at once, and a restart starts with it. */
+        a->tell_interval = 1;
+        whb_persist_set_interval(a->cfg.state_dir, a->interval_s);
     }
     return 1;
 }
@@ -255,7 +307,7 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
     int rounds = 0;
     uint64_t before;
     whb_spool_stats(a->spool, &st);
-    do {
+    for (;;) {
         before = st.records;
         if (!deliver(a, last_gasp, timeout_ms)) {
             /* Abandoned for a power event: handle it, then send again at once. */
@@ -264,8 +316,13 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
         }
         whb_spool_stats(a->spool, &st);
         /* A report that took nothing out of the spool (records it cannot read) is not sent
-         * again and again: the next flush tries once more. */
-    } while (st.records > 0 && st.records < before && ++rounds < 64);
+         * again and again: the next flush tries once more. A new interval is told at once,
+         * even with nothing spooled. */
+        int again = a->tell_interval || (st.records > 0 && st.records < before);
+        a->tell_interval = 0;
+        if (!again || ++rounds >= 64)
+            break;
+    }
     /* Once per flush, not per report: it is an fsync'd file. */
     whb_persist_alive(a->persist, now_wall(a));
     a->want_flush = 0;
@@ -497,6 +554,18 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 int whb_agent_run(struct whb_agent *a)
 {
     struct whb_os_event evs[16];
+    whb_log_info("reporting to %s every %u s as %s", a->coll.n ? a->coll.url[0] : "(none)",
+                 a->interval_s, a->cfg.fqdn[0] ? a->cfg.fqdn : a->id.fqdn);
+    if (a->coll.n > 1) {
+        char more[WHB_MAX_COLLECTORS * (WHB_COLLECTOR_URL_MAX + 2)] = "";
+        size_t len = 0;
+        for (int i = 1; i < a->coll.n && len < sizeof(more); i++)
+            len += (size_t)snprintf(more + len, sizeof(more) - len, "%s%s", i > 1 ? ", " : "",
+                                    a->coll.url[i]);
+        whb_log_info("failover: %s, in this order, each after %d sends in a row without an "
+                     "answer; back to the first tried every %u s",
+                     more, WHB_COLLECTOR_FAILURES, a->coll.failback_ms / 1000);
+    }
     start_events(a);
     take_snapshot(a, 0);
     probe_wsus(a);
@@ -562,7 +631,6 @@ static void collector_config(const struct whb_agent_config *cfg, const char *key
                              struct whb_sender_config *sc)
 {
     memset(sc, 0, sizeof(*sc));
-    sc->url = cfg->collector_url;
     sc->ca_file = cfg->ca_file[0] ? cfg->ca_file : NULL;
     if (strcmp(cfg->identity, "mtls") == 0) {
         sc->client_cert = cfg->client_cert;
@@ -638,10 +706,20 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
         goto fail;
     }
     a->enrolled = whb_persist_enrolled(cfg->state_dir);
-    collector_config(cfg, a->key, &sc);
-    if (cfg->collector_url[0] && (rc = whb_sender_open(&sc, &a->sender))) {
-        snprintf(why, whylen, "sender: %s", whb_strerror(rc));
-        goto fail;
+    /* The interval the collector asked for last time, until it says otherwise. */
+    unsigned asked = whb_persist_interval(cfg->state_dir);
+    if (asked)
+        a->interval_s = asked;
+    if (cfg->collector_url[0] || cfg->collector_urls[0]) {
+        if ((rc = whb_collectors_parse(&a->coll, cfg->collector_url, cfg->collector_urls,
+                                       cfg->collector_failback_s, why, whylen)))
+            goto fail;
+        collector_config(cfg, a->key, &sc);
+        sc.url = a->coll.url[0];
+        if ((rc = whb_sender_open(&sc, &a->sender))) {
+            snprintf(why, whylen, "sender: %s", whb_strerror(rc));
+            goto fail;
+        }
     }
     if (a->sender)
         whb_sender_set_enrolled(a->sender, a->enrolled);

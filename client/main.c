@@ -74,6 +74,8 @@ static void print_policies(void)
             printf("%s REG_DWORD %u %u\n", s->policy, s->min, s->max);
         else if (s->type == WHB_SETTING_CHOICE)
             printf("%s REG_SZ %s\n", s->policy, s->choices);
+        else if (s->type == WHB_SETTING_LIST)
+            printf("%s REG_MULTI_SZ\n", s->policy);
         else
             printf("%s REG_SZ\n", s->policy);
     }
@@ -175,9 +177,28 @@ static int parse(int argc, char **argv, struct whb_agent_config *cfg, struct arg
         return -1;
     }
 #endif
+    /* Collectors named on the command line replace those of the file or policy, in the order
+     * given: the first --collector-url is the preferred one, the others follow it. */
+    int urls_given = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
-        if (c >= 1000 && whb_setting_set(cfg, &whb_settings[c - 1000], optarg, why, sizeof(why))) {
+        if (c < 1000)
+            continue;
+        const struct whb_setting *s = &whb_settings[c - 1000];
+        int url = strcmp(s->key, "collector_url") == 0;
+        int rc;
+        if (url || strcmp(s->key, "collector_urls") == 0) {
+            if (!urls_given++)
+                cfg->collector_url[0] = cfg->collector_urls[0] = '\0';
+            if (url && !cfg->collector_url[0])
+                rc = whb_setting_set(cfg, s, optarg, why, sizeof(why));
+            else
+                rc = whb_setting_append(cfg, whb_setting_find("collector_urls"), optarg, why,
+                                        sizeof(why));
+        } else {
+            rc = whb_setting_set(cfg, s, optarg, why, sizeof(why));
+        }
+        if (rc) {
             fprintf(stderr, "whb-agent: %s\n", why);
             return -1;
         }
@@ -220,8 +241,6 @@ static int run_agent(void *bridge, void *arg)
         whb_log_error("%s", why);
         return 1;
     }
-    whb_log_info("reporting to %s every %u s as %s", r->cfg->collector_url, r->cfg->interval_s,
-                 r->cfg->fqdn[0] ? r->cfg->fqdn : "this machine");
     int rc = whb_agent_run(agent);
     whb_agent_close(agent);
     return rc;
@@ -243,7 +262,7 @@ int main(int argc, char **argv)
     whb_log_init("whb-agent", 0, level);
     if (args.notify)
         return notify(&cfg, args.notify);
-    if (!args.once && !cfg.collector_url[0]) {
+    if (!args.once && !cfg.collector_url[0] && !cfg.collector_urls[0]) {
         fprintf(stderr, "whb-agent: no collector_url: set it in the config file or with "
                         "--collector-url (or use --once --print)\n");
         return 2;
@@ -257,8 +276,8 @@ int main(int argc, char **argv)
     const struct whb_platform_ops *ops =
         strcmp(cfg.platform, "replay") == 0 ? &whb_platform_replay : &WHB_PLATFORM_NATIVE;
     if (args.once) {
-        cfg.collector_url[0] = '\0'; /* a look sends nothing */
-        cfg.look_only = 1;           /* ... and writes nothing */
+        cfg.collector_url[0] = cfg.collector_urls[0] = '\0'; /* a look sends nothing */
+        cfg.look_only = 1;                                   /* ... and writes nothing */
         if (whb_agent_open(&cfg, ops, &agent, why, sizeof(why))) {
             whb_log_error("%s", why);
             curl_global_cleanup();

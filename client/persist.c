@@ -137,3 +137,24 @@ int whb_persist_set_enrolled(const char *state_dir, int enrolled)
         return whb_persist_enrolled(state_dir) ? whb_fs_remove(path) : 0;
     return whb_fs_write_file(path, "1\n", 2);
 }
+
+unsigned whb_persist_interval(const char *state_dir)
+{
+    char path[600], buf[16];
+    snprintf(path, sizeof(path), "%s/interval", state_dir);
+    if (whb_fs_read_file(path, buf, sizeof(buf)) <= 0)
+        return 0;
+    char *end;
+    unsigned long v = strtoul(buf, &end, 10);
+    if (end == buf || (*end && *end != '\n') || v < 1 || v > 86400)
+        return 0; /* damaged: the configured interval will do until the next ack */
+    return (unsigned)v;
+}
+
+int whb_persist_set_interval(const char *state_dir, unsigned interval_s)
+{
+    char path[600], buf[16];
+    snprintf(path, sizeof(path), "%s/interval", state_dir);
+    int n = snprintf(buf, sizeof(buf), "%u\n", interval_s);
+    return whb_fs_write_file(path, buf, (size_t)n);
+}

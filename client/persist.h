@@ -38,4 +38,9 @@ int whb_persist_enrolled(const char *state_dir);
 /* Remembers (or forgets, when the collector no longer knows us) the enrollment. */
 int whb_persist_set_enrolled(const char *state_dir, int enrolled);
 
+/* The heartbeat interval the collector last asked for (0 when none is known), so that the
+ * first report after a restart carries it: the collector sets its deadline from it. */
+unsigned whb_persist_interval(const char *state_dir);
+int whb_persist_set_interval(const char *state_dir, unsigned interval_s);
+
 #endif

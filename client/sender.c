@@ -55,6 +55,15 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
+long whb_sender_ssl_options(void)
+{
+#ifdef _WIN32
+    return (long)CURLSSLOPT_REVOKE_BEST_EFFORT;
+#else
+    return 0;
+#endif
+}
+
 int whb_sender_open(const struct whb_sender_config *cfg, struct whb_sender **out)
 {
     struct whb_sender *s = calloc(1, sizeof(*s));
@@ -80,6 +89,8 @@ int whb_sender_open(const struct whb_sender_config *cfg, struct whb_sender **out
     curl_easy_setopt(s->h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
     curl_easy_setopt(s->h, CURLOPT_PROTOCOLS_STR, cfg->insecure_plain_ok ? "http,https" : "https");
     curl_easy_setopt(s->h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    if (whb_sender_ssl_options())
+        curl_easy_setopt(s->h, CURLOPT_SSL_OPTIONS, whb_sender_ssl_options());
     if (cfg->ca_file)
         curl_easy_setopt(s->h, CURLOPT_CAINFO, cfg->ca_file);
     if (cfg->client_cert) {
@@ -106,6 +117,12 @@ void whb_sender_close(struct whb_sender *s)
         return;
     curl_easy_cleanup(s->h);
     free(s);
+}
+
+void whb_sender_set_url(struct whb_sender *s, const char *url)
+{
+    s->cfg.url = url;
+    curl_easy_setopt(s->h, CURLOPT_URL, url);
 }
 
 void whb_sender_set_enrolled(struct whb_sender *s, int enrolled)

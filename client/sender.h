@@ -60,6 +60,16 @@ void whb_sender_post(struct whb_sender *s, const uint8_t *body, size_t len, long
 void whb_sender_judge(long http_status, const uint8_t *body, size_t len,
                       const struct whb_ack_expect *expect, struct whb_send_result *res);
 
+/* Sends the next reports to another collector (the same TLS settings and identity). url must
+ * stay valid while it is used. */
+void whb_sender_set_url(struct whb_sender *s, const char *url);
+
+/* CURLOPT_SSL_OPTIONS as the sender sets it. On Windows, Schannel checks the collector
+ * certificate's revocation (CRL, OCSP) and by default fails the handshake when that cannot be
+ * reached, as on an isolated network: revocation is still checked, but an unreachable answer
+ * is not a failure (CURLSSLOPT_REVOKE_BEST_EFFORT). Elsewhere: 0. */
+long whb_sender_ssl_options(void);
+
 /* Once enrolled, the token is no longer sent; a collector that forgot us (403 not_enrolled)
  * makes the agent send it again. */
 void whb_sender_set_enrolled(struct whb_sender *s, int enrolled);

@@ -13,7 +13,14 @@
 
 const struct whb_setting whb_settings[] = {
     {"collector_url", "CollectorUrl", WHB_SETTING_TEXT, F(collector_url), 0, 0, NULL, "",
-     "URL the agent reports to, e.g. https://whb.corp.example:8443/v1/report"},
+     "URL the agent reports to, e.g. https://whb.corp.example:8443/v1/report; given several "
+     "times on the command line: the collectors in order of preference"},
+    {"collector_urls", "CollectorUrls", WHB_SETTING_LIST, F(collector_urls), 0, 0, NULL, "",
+     "More collectors after collector_url, in order of preference (spaces or commas between): "
+     "the agent moves to the next after 3 sends in a row without an answer"},
+    {"collector_failback", "CollectorFailbackSeconds", WHB_SETTING_UINT, F(collector_failback_s), 5,
+     86400, NULL, "300",
+     "Once moved away from the first collector, seconds between tries to go back to it"},
     {"interval", "HeartbeatIntervalSeconds", WHB_SETTING_UINT, F(interval_s), 1, 86400, NULL, "60",
      "Seconds between heartbeats (the collector's ack may change it)"},
     {"wsus_url", "WsusProbeUrl", WHB_SETTING_TEXT, F(wsus_url), 0, 0, NULL, "",
@@ -97,6 +104,22 @@ int whb_setting_set(struct whb_agent_config *cfg, const struct whb_setting *s, c
         return WHB_EINVAL;
     }
     memcpy(field, value, strlen(value) + 1);
+    return 0;
+}
+
+int whb_setting_append(struct whb_agent_config *cfg, const struct whb_setting *s, const char *value,
+                       char *why, size_t whylen)
+{
+    char *field = (char *)cfg + s->offset;
+    size_t have = strlen(field), add = strlen(value);
+    if (s->type != WHB_SETTING_LIST || !have)
+        return whb_setting_set(cfg, s, value, why, whylen);
+    if (have + 1 + add >= s->size) {
+        snprintf(why, whylen, "%s: value too long (max %zu)", s->key, s->size - 1);
+        return WHB_EINVAL;
+    }
+    field[have] = ' ';
+    memcpy(field + have + 1, value, add + 1);
     return 0;
 }
 

@@ -10,6 +10,8 @@
 
 struct whb_agent_config {
     char collector_url[512];
+    char collector_urls[2048]; /* more collectors, in order: spaces or commas between */
+    unsigned collector_failback_s;
     unsigned interval_s;
     char wsus_url[512];
     unsigned wsus_interval_s;
@@ -32,7 +34,12 @@ struct whb_agent_config {
     int look_only;       /* not a setting: --once, which must write nothing */
 };
 
-enum whb_setting_type { WHB_SETTING_TEXT, WHB_SETTING_UINT, WHB_SETTING_CHOICE };
+enum whb_setting_type {
+    WHB_SETTING_TEXT,
+    WHB_SETTING_UINT,
+    WHB_SETTING_CHOICE,
+    WHB_SETTING_LIST, /* words separated by spaces or commas; a REG_MULTI_SZ policy */
+};
 
 struct whb_setting {
     const char *key;    /* INI key in [agent]; the flag is --key with '_' as '-' */
@@ -53,6 +60,9 @@ void whb_settings_defaults(struct whb_agent_config *cfg);
 /* Sets one value from text (INI, flag or policy); writes a cause into why on error. */
 int whb_setting_set(struct whb_agent_config *cfg, const struct whb_setting *s, const char *value,
                     char *why, size_t whylen);
+/* Adds words to a LIST setting (a flag given several times); other types are set. */
+int whb_setting_append(struct whb_agent_config *cfg, const struct whb_setting *s, const char *value,
+                       char *why, size_t whylen);
 /* Loads [agent] from an INI file. */
 int whb_settings_load(struct whb_agent_config *cfg, const char *path, char *why, size_t whylen);
 

@@ -4,7 +4,8 @@
 # the collector's error text cannot poison it, a collector that lost its database gets the
 # machine back by itself, a key mismatch is explained, --once writes nothing, a corrupt key
 # stops the agent, a hook that gave up cannot kill it, a power notification does not wait
-# behind a stuck send, WSUS is not probed offline, and an unclean stop says which kind.
+# behind a stuck send, WSUS is not probed offline, an unclean stop says which kind, and the
+# first report carries the interval the collector asked for.
 # Usage: test_agent_delivery.sh BUILD_BIN_DIR
 set -u
 bin=$(cd "${1:?usage: test_agent_delivery.sh BUILD_BIN_DIR}" && pwd)
@@ -250,6 +251,28 @@ kill "$apid"; wait "$apid" 2>/dev/null
 scenario m10 m-stall b-1 1500
 agent m10 m10 "$curl_url"
 check "the last gasp was spooled and reaches the collector later" '[ "$(kind m-stall 4)" = 1 ]'
+
+# 11. The collector sets a machine's deadline from the interval its report carries: an agent
+# with no interval of its own (default 60 s) must not make a collector that asks for 1 s wait
+# 3 minutes before calling it silent. A fresh agent tells the asked interval at once after the
+# first ack; a restarted one starts with the interval asked last time. (The scenario ends
+# before the next heartbeat is due.)
+scenario m11 m-interval b-1 500
+default_agent() {
+    timeout 30 "$bin/whb-agent" --platform replay --replay-file "$work/m11.scn" \
+        --state-dir "$work/m11" --collector-url "$curl_url" --allow-plain-http 1 \
+        --enrollment-token delivery-token --control-socket "$work/m11.ctl" 2>>"$work/m11.log"
+}
+interval_view() { db "select interval_s||' '||(due_at-last_seen) from machines where machine_id='m-interval'"; }
+default_agent
+got=$(interval_view)
+check "a new agent (default 60 s): the collector's deadline follows its own 1 s interval ('$got')" \
+    '[ "$got" = "1 3000" ]'
+: >"$work/m11.log"
+default_agent
+check "restarted: it reports every 1 s from its first report, with no correction needed" \
+    'grep -q "every 1 s as" "$work/m11.log" && ! grep -q "asked by the collector" "$work/m11.log" &&
+     [ "$(interval_view)" = "1 3000" ]'
 
 [ $fail = 0 ] && echo "all agent delivery checks passed"
 exit $fail

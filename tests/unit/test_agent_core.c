@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,6 +460,47 @@ static void enrollment_can_be_forgotten(void **state)
     assert_false(whb_persist_enrolled(dir));
 }
 
+static void collector_interval_survives_restart(void **state)
+{
+    (void)state;
+    char p[400];
+    assert_int_equal(whb_persist_interval(dir), 0); /* never asked: the configured one */
+    assert_int_equal(whb_persist_set_interval(dir, 10), 0);
+    assert_int_equal(whb_persist_interval(dir), 10);
+    assert_int_equal(whb_persist_set_interval(dir, 86400), 0);
+    assert_int_equal(whb_persist_interval(dir), 86400);
+    /* A damaged file is ignored, not trusted. */
+    snprintf(p, sizeof(p), "%s/interval", dir);
+    const char *bad[] = {"0\n", "86401\n", "12x\n", "", "-5\n"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        FILE *f = fopen(p, "wb");
+        assert_non_null(f);
+        fputs(bad[i], f);
+        fclose(f);
+        assert_int_equal(whb_persist_interval(dir), 0);
+    }
+}
+
+/* Schannel fails every handshake when the CRL or OCSP responder cannot be reached (isolated
+ * networks): on Windows revocation is checked best-effort, and never switched off. */
+static void revocation_is_best_effort_on_windows(void **state)
+{
+    (void)state;
+    long opts = whb_sender_ssl_options();
+    assert_int_equal(opts & CURLSSLOPT_NO_REVOKE, 0);
+#ifdef _WIN32
+    assert_int_equal(opts & CURLSSLOPT_REVOKE_BEST_EFFORT, CURLSSLOPT_REVOKE_BEST_EFFORT);
+    /* The libcurl linked in knows the option (7.70 and later): it is not silently ignored. */
+    CURL *h = curl_easy_init();
+    assert_non_null(h);
+    assert_int_equal(curl_easy_setopt(h, CURLOPT_SSL_OPTIONS, opts), CURLE_OK);
+    curl_easy_cleanup(h);
+    assert_true(curl_version_info(CURLVERSION_NOW)->version_num >= 0x074600);
+#else
+    assert_int_equal(opts, 0);
+#endif
+}
+
 static void text_is_cleaned_for_events(void **state)
 {
     (void)state;
@@ -635,6 +677,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(machine_key_is_stable_and_private, setup, teardown),
         cmocka_unit_test_setup_teardown(corrupt_key_is_refused_not_replaced, setup, teardown),
         cmocka_unit_test_setup_teardown(enrollment_can_be_forgotten, setup, teardown),
+        cmocka_unit_test_setup_teardown(collector_interval_survives_restart, setup, teardown),
+        cmocka_unit_test(revocation_is_best_effort_on_windows),
         cmocka_unit_test(text_is_cleaned_for_events),
         cmocka_unit_test(only_a_real_ack_is_an_ack),
         cmocka_unit_test(lldp_neighbour_goes_with_the_link),

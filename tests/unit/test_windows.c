@@ -21,6 +21,7 @@
 #include "platform/windows/powerstate.h"
 #include "platform/windows/wlan.h"
 #include "agent.h"
+#include "collectors.h"
 #include "settings.h"
 #include "spool.h"
 #include "whb.pb-c.h"
@@ -226,9 +227,24 @@ static void settings_come_from_group_policy(void **state)
     set_policy(agent, L"HeartbeatIntervalSeconds", REG_DWORD, &interval, sizeof(interval));
     set_policy(agent, L"IdentityMode", REG_SZ, mode, sizeof(mode));
     set_policy(wu, L"WUServer", REG_SZ, wsus, sizeof(wsus));
+    /* The editor's multi-line box: one URL a line, REG_MULTI_SZ. */
+    const wchar_t more[] = L"https://whb-b.corp.example:8443/v1/report\0"
+                           L"https://whb-c.corp.example:8443/v1/report\0";
+    DWORD failback = 120;
+    set_policy(agent, L"CollectorUrls", REG_MULTI_SZ, more, sizeof(more));
+    set_policy(agent, L"CollectorFailbackSeconds", REG_DWORD, &failback, sizeof(failback));
     whb_settings_defaults(&cfg);
     assert_int_equal(whb_win_read_policies(&cfg, why, sizeof(why)), 0);
     assert_string_equal(cfg.collector_url, "https://whb.corp.example:8443/v1/report");
+    assert_string_equal(cfg.collector_urls, "https://whb-b.corp.example:8443/v1/report "
+                                            "https://whb-c.corp.example:8443/v1/report");
+    assert_int_equal(cfg.collector_failback_s, 120);
+    struct whb_collectors coll;
+    assert_int_equal(whb_collectors_parse(&coll, cfg.collector_url, cfg.collector_urls,
+                                          cfg.collector_failback_s, why, sizeof(why)),
+                     0);
+    assert_int_equal(coll.n, 3);
+    assert_string_equal(coll.url[2], "https://whb-c.corp.example:8443/v1/report");
     assert_int_equal(cfg.interval_s, 45);
     assert_string_equal(cfg.identity, "mtls");
     /* No probe URL of its own: the Windows Update client's server. */
