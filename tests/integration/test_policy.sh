@@ -34,6 +34,8 @@ while read -r name type a b; do
         max=$(xp "$admx" "string(//*[@valueName='$name']/@maxValue)")
         [ "$kind" = decimal ] && [ "$min" = "$a" ] && [ "$max" = "$b" ] &&
             ok "$name: decimal $min..$max" || bad "$name: ADMX $kind $min..$max, agent REG_DWORD $a..$b"
+    elif [ "$type" = REG_MULTI_SZ ]; then
+        [ "$kind" = multiText ] && ok "$name: multiText (one a line)" || bad "$name: ADMX $kind, agent REG_MULTI_SZ list"
     elif [ -n "${a:-}" ]; then
         items=$(xp "$admx" "//*[@valueName='$name']//*[local-name()='string']/text()" | tr '\n' '|' | sed 's/|$//')
         [ "$kind" = enum ] && [ "$items" = "$a" ] &&
