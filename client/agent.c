@@ -63,6 +63,7 @@ struct whb_agent {
     int stop;
     int want_flush;
     int tell_interval; /* the collector asked for another interval: a report says it is taken */
+    int sent_to;       /* the collector the last report went to */
 };
 
 static uint64_t now_mono(struct whb_agent *a)
@@ -136,7 +137,7 @@ static int note_failure(struct whb_agent *a, const struct whb_send_result *r)
         snprintf(a->failure_class, sizeof(a->failure_class), "%s", cls);
         a->failure_event_at = now;
         if (a->coll.n > 1)
-            whb_log_warnx("delivery to %s failed: %s", a->coll.url[a->coll.current], r->error);
+            whb_log_warnx("delivery to %s failed: %s", a->coll.url[a->sent_to], r->error);
         else
             whb_log_warnx("delivery failed: %s", r->error);
         fresh = 1;
@@ -158,7 +159,7 @@ static int on_denied(struct whb_agent *a, const struct whb_send_result *r, int f
             whb_log_warnx("audit: collector %s does not know machine %s (%s) (first contact "
                           "with it, or its database was rebuilt or restored): enrolling with "
                           "the enrollment token",
-                          a->coll.url[a->coll.current], a->id.machine_id, a->id.fqdn);
+                          a->coll.url[a->sent_to], a->id.machine_id, a->id.fqdn);
         else
             whb_log_warnx("audit: the collector does not know machine %s (%s) (its database "
                           "was rebuilt or restored?): enrolling again with the enrollment token",
@@ -221,6 +222,7 @@ static void send_report(struct whb_agent *a, int i, int last_gasp, long timeout_
     if (whb_encode_report(&in, &buf, &len) == 0) {
         int watch = a->plat->ops->power_pending && !a->plain_send;
         whb_sender_set_url(a->sender, a->coll.url[i]);
+        a->sent_to = i;
         whb_sender_set_interrupt(a->sender, watch ? power_waiting : NULL, a);
         whb_sender_post(a->sender, buf, len, timeout_ms, &expect, res);
         free(buf);
@@ -277,7 +279,8 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
         return 0;
     }
     if (a->failing)
-        whb_log_info("collector reachable again; %d spooled events delivered", n);
+        whb_log_info("collector reachable again; %d spooled events delivered%s%s", n,
+                     a->coll.n > 1 ? " to " : "", a->coll.n > 1 ? a->coll.url[a->sent_to] : "");
     a->failing = 0;
     a->failure_class[0] = '\0';
     whb_backoff_reset(&a->backoff);
