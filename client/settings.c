@@ -13,14 +13,12 @@
 
 const struct whb_setting whb_settings[] = {
     {"collector_url", "CollectorUrl", WHB_SETTING_TEXT, F(collector_url), 0, 0, NULL, "",
-     "URL the agent reports to, e.g. https://whb.corp.example:8443/v1/report; given several "
-     "times on the command line: the collectors in order of preference"},
+     "URL the agent reports to, e.g. https://whb.corp.example:8443/v1/report (flag given "
+     "again: the next collectors)"},
     {"collector_urls", "CollectorUrls", WHB_SETTING_LIST, F(collector_urls), 0, 0, NULL, "",
-     "More collectors after collector_url, in order of preference (spaces or commas between): "
-     "the agent moves to the next after 3 sends in a row without an answer"},
+     "More collectors, in order (spaces or commas between): the next after 3 unanswered sends"},
     {"collector_failback", "CollectorFailbackSeconds", WHB_SETTING_UINT, F(collector_failback_s), 5,
-     86400, NULL, "300",
-     "Once moved away from the first collector, seconds between tries to go back to it"},
+     86400, NULL, "300", "Once moved away, seconds between tries of the first collector"},
     {"interval", "HeartbeatIntervalSeconds", WHB_SETTING_UINT, F(interval_s), 1, 86400, NULL, "60",
      "Seconds between heartbeats (the collector's ack may change it)"},
     {"wsus_url", "WsusProbeUrl", WHB_SETTING_TEXT, F(wsus_url), 0, 0, NULL, "",
