@@ -176,10 +176,15 @@ int whb_win_read_policies(struct whb_agent_config *cfg, char *why, size_t whylen
             snprintf(why, whylen, "policy %s: cannot read (error %ld)", st->policy, (long)rc);
             return WHB_EIO;
         }
-        if (type == REG_DWORD)
-            snprintf(value, sizeof(value), "%lu", (unsigned long)*(DWORD *)wbuf);
-        else
+        if (type == REG_DWORD) {
+            /* The DWORD's bytes are in a wchar_t buffer: copied out, since reading them through
+             * a DWORD pointer breaks C's aliasing rules (and -O2 may reorder it). */
+            DWORD dw;
+            memcpy(&dw, wbuf, sizeof(dw));
+            snprintf(value, sizeof(value), "%lu", (unsigned long)dw);
+        } else {
             WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, value, sizeof(value), NULL, NULL);
+        }
         if (whb_setting_set(cfg, st, value, why, whylen))
             return WHB_EINVAL;
     }
