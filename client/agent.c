@@ -315,8 +315,12 @@ static void take_snapshot(struct whb_agent *a, int diff)
     }
     int was_online = a->online;
     a->online = network_up(&next);
-    if (a->online && !was_online && diff)
+    if (a->online && !was_online && diff) {
         a->next_wsus = now_mono(a); /* back online: what does WSUS say now? */
+        /* And the collector: the backoff counted tries without a network, so what was
+         * spooled meanwhile goes now rather than up to minutes later. */
+        a->retry_at = 0;
+    }
     a->state = next;
 }
 
