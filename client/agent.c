@@ -525,8 +525,6 @@ int whb_agent_run(struct whb_agent *a)
         if (a->stop)
             break;
         now = now_mono(a);
-        if (a->cfg.wsus_url[0] && now >= a->next_wsus)
-            probe_wsus(a);
         if (now >= a->next_heartbeat) {
             a->next_heartbeat = now + (uint64_t)a->interval_s * 1000;
             if (a->retry_at && now < a->retry_at)
@@ -536,6 +534,11 @@ int whb_agent_run(struct whb_agent *a)
         }
         if (a->want_flush && (!a->retry_at || now >= a->retry_at))
             flush(a, 0, SEND_TIMEOUT_MS);
+        /* After the flush: a WSUS server that is slow to answer (up to the probe's 10 s) must
+         * not hold back the report of a network that just came back. A new result is sent
+         * at once by the next round. */
+        if (a->cfg.wsus_url[0] && now_mono(a) >= a->next_wsus)
+            probe_wsus(a);
 #ifdef __GLIBC__
         /* Snapshots and reports are transient: give their memory back while idle. */
         malloc_trim(0);
