@@ -49,12 +49,18 @@ sleep 9.5
     --enrollment-token-file "$work/token" --interval 60 2>>"$work/collector.log" &
 pids+=($!)
 wait "$apid"
+arc=$?
 q() { sqlite3 "$work/c.db" "$1" 2>/dev/null; }
 # When the agent saw the carrier back (its own clock) and when the collector first heard of it.
 back=$(q "select agent_at_ms from events where machine_id='m-reconnect-4' and kind=14")
 first=$(q "select min(received_ms) from events where machine_id='m-reconnect-4'")
 tries=$(grep -c "delivery failed" "$work/agent.log")
 echo "delivery failures logged while the collector was away: $tries (first of each cause)"
+if [ "$arc" -ne 0 ]; then
+    echo "FAIL the agent exited with status $arc"
+    tail -5 "$work/agent.log"
+    exit 1
+fi
 if [ -z "$back" ] || [ -z "$first" ]; then
     echo "FAIL nothing reached the collector after the network came back"
     tail -5 "$work/agent.log"
