@@ -375,8 +375,12 @@ static void take_snapshot(struct whb_agent *a, int diff)
     }
     int was_online = a->online;
     a->online = network_up(&next);
-    if (a->online && !was_online && diff)
+    if (a->online && !was_online && diff) {
         a->next_wsus = now_mono(a); /* back online: what does WSUS say now? */
+        /* And the collector: the backoff counted tries without a network, so what was
+         * spooled meanwhile goes now rather than up to minutes later. */
+        a->retry_at = 0;
+    }
     a->state = next;
 }
 
@@ -593,8 +597,6 @@ int whb_agent_run(struct whb_agent *a)
         if (a->stop)
             break;
         now = now_mono(a);
-        if (a->cfg.wsus_url[0] && now >= a->next_wsus)
-            probe_wsus(a);
         if (now >= a->next_heartbeat) {
             a->next_heartbeat = now + (uint64_t)a->interval_s * 1000;
             if (a->retry_at && now < a->retry_at)
@@ -604,6 +606,11 @@ int whb_agent_run(struct whb_agent *a)
         }
         if (a->want_flush && (!a->retry_at || now >= a->retry_at))
             flush(a, 0, SEND_TIMEOUT_MS);
+        /* After the flush: a WSUS server that is slow to answer (up to the probe's 10 s) must
+         * not hold back the report of a network that just came back. A new result is sent
+         * at once by the next round. */
+        if (a->cfg.wsus_url[0] && now_mono(a) >= a->next_wsus)
+            probe_wsus(a);
 #ifdef __GLIBC__
         /* Snapshots and reports are transient: give their memory back while idle. */
         malloc_trim(0);

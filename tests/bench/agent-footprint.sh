@@ -7,7 +7,9 @@
 # PROTOS="tls plain" picks the cases; WHB_AGENT=path measures another whb-agent binary (e.g. a
 # baseline build) against this tree's collector. WIN_AGENT=path/whb-agent.exe also measures the
 # Windows agent under wine (TLS through Schannel): wine's own DLLs and libraries are in its process,
-# so the figures bound the Windows working set from above; wineserver is shown apart.
+# so the figures bound the Windows working set from above; the process is split by origin (the
+# .exe, wine's DLLs, the Unix side, anonymous memory), Windows' own view (GetProcessMemoryInfo,
+# from a helper run in the same wine) is printed beside it, and wineserver is shown apart.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 idle=${IDLE:-60}
@@ -156,14 +158,67 @@ if [ -n "${WIN_AGENT:-}" ]; then
         { echo "whb-agent.exe did not report:"; tail -n 5 "$work/wine.log"; exit 1; }
     sleep "$idle"
     wpid=$(pgrep -f "^$WIN_AGENT" | head -1)
-    wsrv=$(pgrep -f '(^|/)wineserver' | head -1 || true)
+    # This prefix's wineserver (others may run on the machine): its working directory is
+    # /tmp/.wine-UID/server-DEV-INODE of the prefix.
+    sdir=$(printf 'server-%x-%x' "$(stat -c %d "$WINEPREFIX")" "$(stat -c %i "$WINEPREFIX")")
+    wsrv=
+    for p in $(pgrep -f '(^|/)wineserver' || true); do
+        [ "$(basename "$(readlink /proc/$p/cwd 2>/dev/null)")" = "$sdir" ] && wsrv=$p
+    done
     for n in wpid wsrv; do
         [ -n "${!n}" ] || continue
         { read -r c d pss rss; read -r libs; } < <(mem "${!n}")
         printf '%-16s %5s %5s %10s %10s %10s %8s %8s\n' "$([ $n = wpid ] && echo whb-agent.exe || echo wineserver)" 1 \
             "$libs" "$c" "$d" $((c + d)) "$pss" "$rss"
     done
-    echo "  whb-agent.exe's pages mapped from the .exe file (wine copies most of the image): $(awk '/^[0-9a-f]+-/ {m = $6} /^Rss:/ && m ~ /whb-agent.exe/ {r += $2} END {print r + 0}' /proc/$wpid/smaps) KiB resident"
+    # What the process holds, by origin: the agent's image, wine's Windows-side DLLs (PE files),
+    # the Unix side (wine's .so and the system libraries under it: GnuTLS is Schannel here),
+    # and anonymous memory (heaps of both sides, stacks, wine's copies of relocated images).
+    echo "  whb-agent.exe's process by origin (KiB resident / private):"
+    awk '/^[0-9a-f]+-[0-9a-f]+ / {
+             f = $6
+             if (f ~ /whb-agent\.exe$/) m = "1 the agent (.exe image)"
+             else if (f ~ /\.(dll|drv|exe|sys)$/) m = "2 wine Windows DLLs"
+             else if (f ~ /\.so/) m = "3 Unix .so (wine, GnuTLS, libc)"
+             else if (f == "" || f ~ /^\[/) m = "4 anonymous, heap, stack"
+             else m = "5 other files"
+         }
+         /^Rss:/ {r[m] += $2} /^Private_(Clean|Dirty):/ {p[m] += $2}
+         END {for (k in r) printf "%s\t%d\t%d\n", k, r[k], p[k]}' /proc/$wpid/smaps | sort |
+        awk -F'\t' '{printf "    %-34s %6d %6d\n", substr($1, 3), $2, $3}'
+    # What Windows calls the working set, asked through the Win32 API inside the same wine.
+    if command -v x86_64-w64-mingw32-gcc >/dev/null; then
+        cat >"$work/ws.c" <<'C'
+/* Prints whb-agent.exe's working set as Windows reports it (GetProcessMemoryInfo). */
+#include <windows.h>
+#include <psapi.h>
+#include <stdio.h>
+#include <tlhelp32.h>
+int main(void)
+{
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    PROCESSENTRY32W pe = {.dwSize = sizeof(pe)};
+    for (BOOL ok = Process32FirstW(snap, &pe); ok; ok = Process32NextW(snap, &pe)) {
+        if (_wcsicmp(pe.szExeFile, L"whb-agent.exe") != 0)
+            continue;
+        HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pe.th32ProcessID);
+        PROCESS_MEMORY_COUNTERS_EX c = {.cb = sizeof(c)};
+        if (!h || !GetProcessMemoryInfo(h, (PROCESS_MEMORY_COUNTERS *)&c, sizeof(c)))
+            return 1;
+        printf("working set %llu KiB (peak %llu)", (unsigned long long)c.WorkingSetSize / 1024,
+               (unsigned long long)c.PeakWorkingSetSize / 1024);
+        if (c.PrivateUsage) /* wine 8 leaves it 0 for another process */
+            printf(", private bytes %llu KiB", (unsigned long long)c.PrivateUsage / 1024);
+        printf("\n");
+        return 0;
+    }
+    return 1;
+}
+C
+        if x86_64-w64-mingw32-gcc -O2 -o "$work/ws.exe" "$work/ws.c" -lpsapi 2>"$work/ws.log"; then
+            echo "  Windows' view (GetProcessMemoryInfo inside wine): $(wine "$work/ws.exe" 2>/dev/null || echo unavailable)"
+        fi
+    fi
     kill "$wpid" "$col" 2>/dev/null || true
     wineserver -k 2>/dev/null || true
 fi

@@ -189,9 +189,13 @@ int whb_win_read_policies(struct whb_agent_config *cfg, char *why, size_t whylen
                     wbuf[k] = L' ';
             wbuf[n] = L'\0';
         }
-        if (type == REG_DWORD)
-            snprintf(value, sizeof(value), "%lu", (unsigned long)*(DWORD *)wbuf);
-        else if (!WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, value, sizeof(value), NULL, NULL)) {
+        if (type == REG_DWORD) {
+            /* The DWORD's bytes are in a wchar_t buffer: copied out, since reading them through
+             * a DWORD pointer breaks C's aliasing rules (and -O2 may reorder it). */
+            DWORD dw;
+            memcpy(&dw, wbuf, sizeof(dw));
+            snprintf(value, sizeof(value), "%lu", (unsigned long)dw);
+        } else if (!WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, value, sizeof(value), NULL, NULL)) {
             snprintf(why, whylen, "policy %s: value too long", st->policy);
             return WHB_EINVAL;
         }

@@ -1,0 +1,78 @@
+#!/bin/bash
+# A machine whose network comes back delivers at once: neither when its retry backoff says nor
+# after a WSUS probe that hangs. The collector is unreachable for 9.5 s (heartbeat 1 s: the tries
+# back off), the machine's link goes down, the collector comes back, WSUS hangs, the link comes
+# back (a cable put back): what the machine spooled reaches the real collector within 1 s. The
+# replay backend plays the link; plain HTTP on loopback. The machine id seeds the backoff's
+# jitter: for m-reconnect-4 the tries are at about 0, 1, 2, 4.9, 7.1 and 21.4 s, so an agent
+# that waits for its backoff (or for the probe's 10 s) delivers nothing before the end at 15 s.
+# Usage: test_agent_reconnect.sh BUILD_BIN_DIR
+set -u
+bin=$(cd "${1:?usage: test_agent_reconnect.sh BUILD_BIN_DIR}" && pwd)
+work=$(mktemp -d /tmp/whb-reconnect-XXXXXX)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo reconnect-token >"$work/token"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ad="adapter eth0 type=ethernet mac=52:54:00:00:02:01 addr=10.1.0.7/24 gw=10.1.0.1"
+cat >"$work/scn" <<SCN
+identity machine_id=m-reconnect-4 fqdn=pc-reconnect.corp.example boot_id=b-1
+0 $ad carrier=1
+9000 $ad carrier=0
+11000 $ad carrier=1
+15000 end
+SCN
+# WSUS: nothing listens at first (a probe is refused at once); from 8 s on it accepts and never
+# answers (a hung WsusPool), so the probe that follows the network's return waits its 10 s.
+wport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+(sleep 8 && exec python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16); time.sleep(60)' "$wport") &
+pids+=($!)
+# Nothing listens on the port for 9.5 s: every try is refused at once and the backoff grows;
+# the collector is back while the link is down.
+timeout 30 "$bin/whb-agent" --platform replay --replay-file "$work/scn" --state-dir "$work/a" \
+    --collector-url "http://127.0.0.1:$port/v1/report" --allow-plain-http 1 \
+    --enrollment-token reconnect-token --interval 1 --control-socket "$work/a.ctl" \
+    --wsus-url "http://127.0.0.1:$wport/" \
+    --log-level debug 2>"$work/agent.log" &
+apid=$!
+pids+=($apid)
+sleep 9.5
+"$bin/whb-collector" --listen "127.0.0.1:$port" --plain-http --db "$work/c.db" \
+    --enrollment-token-file "$work/token" --interval 60 2>>"$work/collector.log" &
+pids+=($!)
+wait "$apid"
+arc=$?
+q() { sqlite3 "$work/c.db" "$1" 2>/dev/null; }
+# When the agent saw the carrier back (its own clock) and when the collector first heard of it.
+back=$(q "select agent_at_ms from events where machine_id='m-reconnect-4' and kind=14")
+first=$(q "select min(received_ms) from events where machine_id='m-reconnect-4'")
+tries=$(grep -c "delivery failed" "$work/agent.log")
+echo "delivery failures logged while the collector was away: $tries (first of each cause)"
+if [ "$arc" -ne 0 ]; then
+    echo "FAIL the agent exited with status $arc"
+    tail -5 "$work/agent.log"
+    exit 1
+fi
+if [ -z "$back" ] || [ -z "$first" ]; then
+    echo "FAIL nothing reached the collector after the network came back"
+    tail -5 "$work/agent.log"
+    exit 1
+fi
+if [ "$first" -lt "$back" ]; then
+    echo "FAIL a report was stored before the carrier came back: the timing of this test is off"
+    exit 1
+fi
+echo "carrier back -> first report stored: $((first - back)) ms"
+if [ $((first - back)) -gt 1000 ]; then
+    echo "FAIL the agent waited (its backoff, or the WSUS probe) instead of sending at once"
+    exit 1
+fi
+echo "ok   delivered within 1 s of the network coming back"
