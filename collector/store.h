@@ -183,10 +183,20 @@ struct whb_store_ops {
 };
 
 extern const struct whb_store_ops whb_store_sqlite;
+extern const struct whb_store_ops whb_store_postgresql;
 
 /* A handle carries its ops so callers need not know the backend. */
 struct whb_store {
     const struct whb_store_ops *ops;
+    /* Which collector marks its runs through this handle (several may share a database). */
+    char collector_id[64];
 };
+
+/* The backend and its target (a file, or a libpq conninfo) the configuration names. */
+const struct whb_store_ops *whb_store_backend(const struct whb_collector_config *cfg);
+const char *whb_store_target(const struct whb_collector_config *cfg);
+/* Secures (SQLite's files) and opens the configured store, for this collector. */
+int whb_store_open_config(const struct whb_collector_config *cfg, struct whb_store **out,
+                          char *why, size_t whylen);
 
 #endif

@@ -2,6 +2,7 @@
  * engine (moved from store_sqlite.c so that every backend makes them the same way). */
 #include "store_logic.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -178,4 +179,26 @@ int64_t whb_store_resend_alive(const struct whb_store_report *in, const struct w
     if (alive < row->last_seen)
         alive = row->last_seen;
     return alive;
+}
+
+int whb_store_canonical_ip(const char *in, char *out, size_t len)
+{
+    char buf[64];
+    unsigned char bin[16];
+    size_t n = strcspn(in, "/%");
+    if (n == 0 || n >= sizeof(buf))
+        return -1;
+    memcpy(buf, in, n);
+    buf[n] = '\0';
+    int af = strchr(buf, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(af, buf, bin) != 1 || !inet_ntop(af, bin, out, (socklen_t)len))
+        return -1;
+    return 0;
+}
+
+int whb_store_ip_worth_noting(const char *ip)
+{
+    /* Link-local and loopback addresses say nothing about which machine WSUS saw. */
+    return strncmp(ip, "fe80:", 5) && strncmp(ip, "169.254.", 8) && strncmp(ip, "127.", 4) &&
+           strcmp(ip, "::1");
 }

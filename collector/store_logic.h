@@ -65,4 +65,9 @@ void whb_store_report_view(const struct whb_store_report *in, const struct whb_n
 int64_t whb_store_resend_alive(const struct whb_store_report *in, const struct whb_store_row *row,
                                const struct whb_clock_map *cm);
 
+/* "10.1.2.37/24" or "fe80::1%eth0" -> the address as inet_ntop writes it; -1 if not one. */
+int whb_store_canonical_ip(const char *in, char *out, size_t len);
+/* 0 for link-local and loopback addresses, which name no machine to WSUS. */
+int whb_store_ip_worth_noting(const char *ip);
+
 #endif
