@@ -74,3 +74,39 @@ int testdb_exec(const char *sqlite_path, const char *sql)
     sqlite3_close(db);
     return rc ? 0 : -1;
 }
+
+void *testdb_lock(const char *sqlite_path)
+{
+    if (testdb_pg()) {
+        /* Blocks the collector's SELECT ... FOR UPDATE and inserts; reads go on. */
+        PGconn *conn = PQconnectdb(testdb_pg());
+        PGresult *r = PQexec(conn, "BEGIN; LOCK TABLE machines IN EXCLUSIVE MODE");
+        int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok) {
+            PQfinish(conn);
+            return NULL;
+        }
+        return conn;
+    }
+    sqlite3 *db;
+    if (sqlite3_open(sqlite_path, &db) != SQLITE_OK ||
+        sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void testdb_unlock(void *lock)
+{
+    if (!lock)
+        return;
+    if (testdb_pg()) {
+        PQclear(PQexec(lock, "COMMIT"));
+        PQfinish(lock);
+        return;
+    }
+    sqlite3_exec(lock, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(lock);
+}

@@ -15,4 +15,8 @@ long long testdb_count(const char *sqlite_path, const char *sql);
 /* Runs a statement; 0 on success. */
 int testdb_exec(const char *sqlite_path, const char *sql);
 
+/* Holds the store's write lock from outside (another writer), until testdb_unlock. */
+void *testdb_lock(const char *sqlite_path);
+void testdb_unlock(void *lock);
+
 #endif
