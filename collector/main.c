@@ -16,11 +16,13 @@
 #include "http.h"
 #include "init.h"
 #include "log.h"
+#include "store_migrate.h"
 
 static const char usage[] =
     "usage: whb-collector [-c FILE] [options]\n"
     "       whb-collector init [--dir /etc/whb] ...   tokens, key, certificate or CSR, config\n"
     "                                                 (whb-collector init --help)\n"
+    "       whb-collector migrate --from sqlite:PATH --to postgresql://...  copy a store\n"
     "\n"
     "Receives wsus-heartbeat agent reports, stores them and answers why a machine has not\n"
     "reported status.\n"
@@ -234,6 +236,8 @@ int main(int argc, char **argv)
 
     if (argc > 1 && !strcmp(argv[1], "init"))
         return whb_init_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "migrate"))
+        return whb_store_migrate_main(argc - 1, argv + 1);
     whb_config_defaults(&cfg);
     int rc = parse_args(argc, argv, &cfg);
     if (rc)

@@ -196,7 +196,7 @@ struct whb_store {
 const struct whb_store_ops *whb_store_backend(const struct whb_collector_config *cfg);
 const char *whb_store_target(const struct whb_collector_config *cfg);
 /* Secures (SQLite's files) and opens the configured store, for this collector. */
-int whb_store_open_config(const struct whb_collector_config *cfg, struct whb_store **out,
-                          char *why, size_t whylen);
+int whb_store_open_config(const struct whb_collector_config *cfg, struct whb_store **out, char *why,
+                          size_t whylen);
 
 #endif

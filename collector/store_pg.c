@@ -173,15 +173,14 @@ PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct p
         PGresult *r = PQprepare(s->conn, name, sql, 0, NULL);
         int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
         if (!ok)
-            whb_log_limited(WHB_LOG_ERROR, "store: prepare %s: %s", sql,
-                            PQerrorMessage(s->conn));
+            whb_log_limited(WHB_LOG_ERROR, "store: prepare %s: %s", sql, PQerrorMessage(s->conn));
         PQclear(r);
         if (!ok)
             return NULL;
         s->prepared[id] = 1;
     }
-    PGresult *r = PQexecPrepared(s->conn, name, p ? p->n : 0, p ? p->v : NULL,
-                                 p ? p->len : NULL, p ? p->fmt : NULL, 0);
+    PGresult *r = PQexecPrepared(s->conn, name, p ? p->n : 0, p ? p->v : NULL, p ? p->len : NULL,
+                                 p ? p->fmt : NULL, 0);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         /* A lost connection or a full disk reaches every report: one line per window. */
@@ -595,7 +594,9 @@ static int pg_put_report(struct whb_store *base, const struct whb_store_report *
 static int pg_mark_run(struct whb_store *base, enum whb_run_mark mark, int64_t now_ms)
 {
     struct pg_store *s = pg(base);
-    int id = mark == WHB_RUN_START ? PW_RUN_START : mark == WHB_RUN_STOP ? PW_RUN_STOP : PW_RUN_ALIVE;
+    int id = mark == WHB_RUN_START  ? PW_RUN_START
+             : mark == WHB_RUN_STOP ? PW_RUN_STOP
+                                    : PW_RUN_ALIVE;
     struct pg_params p = {0};
     whb_pg_text(&p, s->base.collector_id);
     whb_pg_int(&p, now_ms);

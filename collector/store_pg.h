@@ -56,11 +56,11 @@ int whb_pg_find_machines(struct whb_store *s, const char *host, struct whb_store
                          int max, int *n);
 int whb_pg_get_events(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
                       struct whb_hist_event *out, int max, int *n);
-int whb_pg_get_gaps(struct whb_store *s, const char *machine_id, struct whb_store_gap *out,
-                    int max, int *n);
+int whb_pg_get_gaps(struct whb_store *s, const char *machine_id, struct whb_store_gap *out, int max,
+                    int *n);
 int whb_pg_peer_group(struct whb_store *s, enum whb_peer_kind kind,
-                      const struct whb_machine_view *m, int64_t now, int64_t anchor,
-                      int64_t window, int with_gaps, struct whb_peer_group *out);
+                      const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
+                      int with_gaps, struct whb_peer_group *out);
 int whb_pg_fleet_group(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
                        struct whb_peer_group *out);
 int whb_pg_downtimes(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,

@@ -49,16 +49,15 @@ _Static_assert((int)PR_END_ <= (int)WHB_PG_WSUS_BASE, "read statements overlap W
 #define PEER_SCAN_MAX 1024
 
 static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
-#define R(id) [(id) - WHB_PG_READ_BASE]
+#define R(id) [(id)-WHB_PG_READ_BASE]
     R(PR_BY_FQDN) = "SELECT " MACHINE_COLS " FROM machines WHERE fqdn = $1::citext",
     R(PR_BY_SHORT) = "SELECT " MACHINE_COLS " FROM machines WHERE"
                      " lower(split_part(fqdn::text, '.', 1)) = lower($1::text) AND"
                      " strpos(fqdn::text, '.') > 0 LIMIT 8",
     R(PR_BY_ID) = "SELECT " MACHINE_COLS " FROM machines WHERE machine_id = $1::text",
-    R(PR_EVENTS) =
-        "SELECT at_ms, kind, adapter, reason_code, detail, since_ms, http_status,"
-        " curl_code, received_ms FROM events WHERE machine_id=$1::text AND at_ms BETWEEN"
-        " $2::bigint AND $3::bigint ORDER BY at_ms DESC LIMIT $4::bigint",
+    R(PR_EVENTS) = "SELECT at_ms, kind, adapter, reason_code, detail, since_ms, http_status,"
+                   " curl_code, received_ms FROM events WHERE machine_id=$1::text AND at_ms BETWEEN"
+                   " $2::bigint AND $3::bigint ORDER BY at_ms DESC LIMIT $4::bigint",
     R(PR_GAPS) = "SELECT start_ms, end_ms, last_gasp, rebooted, before_sw, before_port,"
                  " before_subnet, before_bssid, after_sw, after_sw_name, after_port,"
                  " after_subnet, after_bssid FROM gaps WHERE machine_id=$1::text"
@@ -300,8 +299,8 @@ static int gap_query(struct whb_store *base, int id, const char *machine_id, int
 }
 
 int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
-                      const struct whb_machine_view *m, int64_t now, int64_t anchor,
-                      int64_t window, int with_gaps, struct whb_peer_group *out)
+                      const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
+                      int with_gaps, struct whb_peer_group *out)
 {
     int id = kind == WHB_PEERS_SWITCH         ? PR_PEERS_SWITCH
              : kind == WHB_PEERS_ACCESS_POINT ? PR_PEERS_AP
@@ -389,8 +388,8 @@ int whb_pg_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, int6
     if (count2(base, PR_FLEET_SILENT, 3, now, anchor - window, anchor + window, &silent,
                &subnets) ||
         count2(base, PR_FLEET_KNOWN, 1, anchor, 0, 0, &known, NULL) ||
-        count2(base, PR_FLEET_SILENT_AT, 2, now, past ? anchor + window : INT64_MAX, 0,
-               &silent_at, NULL))
+        count2(base, PR_FLEET_SILENT_AT, 2, now, past ? anchor + window : INT64_MAX, 0, &silent_at,
+               NULL))
         return WHB_ESTORE;
     if (past && (count2(base, PR_FLEET_GAPS, 2, anchor - window, anchor + window, 0, &gapped,
                         &gap_subnets) ||

@@ -40,10 +40,11 @@ _Static_assert((int)PS_END_ <= (int)WHB_PG_STMTS, "raise WHB_PG_STMTS");
 #define SESSION_MAX_AGE_MS (3600 * 1000LL)
 
 static const char *const wsus_sql[PS_END_ - WHB_PG_WSUS_BASE] = {
-#define W(id) [(id) - WHB_PG_WSUS_BASE]
-    W(PS_NOTE_IP) = "INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
-                    " VALUES($1,$2,$3,$3) ON CONFLICT(ip, machine_id) DO UPDATE SET"
-                    " last_ms=excluded.last_ms WHERE excluded.last_ms > machine_ips.last_ms + 60000",
+#define W(id) [(id)-WHB_PG_WSUS_BASE]
+    W(PS_NOTE_IP) =
+        "INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
+        " VALUES($1,$2,$3,$3) ON CONFLICT(ip, machine_id) DO UPDATE SET"
+        " last_ms=excluded.last_ms WHERE excluded.last_ms > machine_ips.last_ms + 60000",
     W(PS_SESSION_GET) = "SELECT parts, rows FROM wsus_sessions WHERE session=$1::text",
     W(PS_SESSION_NEW) = "INSERT INTO wsus_sessions(session, parts, rows, started_ms)"
                         " VALUES($1, 0, 0, $2) ON CONFLICT(session) DO UPDATE SET parts=0,"
@@ -201,8 +202,7 @@ fail:
     return rc;
 }
 
-int whb_pg_wsus_finish(struct whb_store *base, const char *session, int64_t now,
-                       uint64_t *imported)
+int whb_pg_wsus_finish(struct whb_store *base, const char *session, int64_t now, uint64_t *imported)
 {
     struct pg_store *s = (struct pg_store *)base;
     struct pg_params p = {0};

@@ -94,8 +94,9 @@ int whb_sqlite_note_ips(struct sqlite_store *s, const char *machine_id, const wh
             if (!st)
                 return WHB_ESTORE;
             /* Link-local addresses say nothing about which machine WSUS saw. */
-            if (whb_store_canonical_ip(a->addresses[k], ip, sizeof(ip)) || !strncmp(ip, "fe80:", 5) ||
-                !strncmp(ip, "169.254.", 8) || !strncmp(ip, "127.", 4) || !strcmp(ip, "::1"))
+            if (whb_store_canonical_ip(a->addresses[k], ip, sizeof(ip)) ||
+                !strncmp(ip, "fe80:", 5) || !strncmp(ip, "169.254.", 8) ||
+                !strncmp(ip, "127.", 4) || !strcmp(ip, "::1"))
                 continue;
             sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(st, 2, machine_id, -1, SQLITE_STATIC);

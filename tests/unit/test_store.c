@@ -17,6 +17,7 @@
 #include "sample.h"
 #include "runs.h"
 #include "store.h"
+#include "store_migrate.h"
 #include "testdb.h"
 
 struct fixture {
@@ -587,7 +588,6 @@ static void wsus_probe_from_the_silence_is_not_classified(void **state)
     sample_free(s);
 }
 
-
 /* Two handles (two collectors on one database, or two threads) enroll the same machine at
  * the same moment with different keys: exactly one key is bound, the other is told so. */
 struct racer {
@@ -715,6 +715,54 @@ static void downtimes_are_when_every_collector_was_down(void **state)
     b->ops->close(b);
 }
 
+/* whb-collector migrate: a SQLite store's every table lands in an empty PostgreSQL database,
+ * answers the same, and a second copy into the now non-empty database is refused. */
+static void migrate_copies_a_sqlite_store(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *src;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct whb_store_gap g[2];
+    char path[64], why[512];
+    int n = 0;
+    if (!testdb_pg())
+        skip();
+    snprintf(path, sizeof(path), "/tmp/whb-test-migrate-XXXXXX");
+    close(mkstemp(path));
+    assert_int_equal(whb_store_sqlite.open(path, &src, why, sizeof(why)), 0);
+    struct sample *s = sample_new(50, 1, 3);
+    s->report.sent_at_ms = 1000;
+    assert_int_equal(put(src, s, 0xaa, 1, 1000, &res), 0);
+    s->report.seq = 2;
+    assert_int_equal(put(src, s, 0xaa, 0, 900000, &res), 0); /* a gap */
+    assert_int_equal(whb_runs_start(src, 5), 0);
+    src->ops->close(src);
+
+    assert_int_equal(whb_store_migrate(path, testdb_pg(), why, sizeof(why)), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-50", &m), 0);
+    assert_string_equal(m.machine_id, "m-50");
+    assert_string_equal(m.sw_name, "sw-1");
+    assert_int_equal(f->store->ops->get_gaps(f->store, "m-50", g, 2, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(count(path, "SELECT count(*) FROM events"), 3);
+    assert_int_equal(count(path, "SELECT count(*) FROM collector_runs"), 1);
+    /* The key came along: the machine goes on reporting with it, and only with it. */
+    s->report.seq = 3;
+    assert_int_equal(put(f->store, s, 0xaa, 0, 910000, &res), 0);
+    assert_int_equal(put(f->store, s, 0xbb, 1, 910000, &res), WHB_EDENIED);
+    /* Not twice. */
+    assert_int_equal(whb_store_migrate(path, testdb_pg(), why, sizeof(why)), WHB_EINVAL);
+    assert_non_null(strstr(why, "empty database only"));
+    sample_free(s);
+    unlink(path);
+    char side[80];
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -743,6 +791,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(downtimes_are_when_every_collector_was_down, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(migrate_copies_a_sqlite_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
