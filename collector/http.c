@@ -313,8 +313,8 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
         snprintf(srv->db_dir, sizeof(srv->db_dir), ".");
     if (cfg->db_postgresql) /* the database's disk is the DBA's: no free-space check here */
         srv->db_dir[0] = '\0';
-    if (whb_store_open_config(cfg, &srv->writer, why, whylen) ||
-        whb_store_open_config(cfg, &srv->reader, why, whylen))
+    if (whb_store_open_config(cfg, 1, &srv->writer, why, whylen) ||
+        whb_store_open_config(cfg, 0, &srv->reader, why, whylen))
         goto fail;
     if (cfg->tls && !(srv->ssl_ctx = whb_tls_server_ctx(cfg, why, whylen)))
         goto fail;

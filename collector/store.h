@@ -195,8 +195,9 @@ struct whb_store {
 /* The backend and its target (a file, or a libpq conninfo) the configuration names. */
 const struct whb_store_ops *whb_store_backend(const struct whb_collector_config *cfg);
 const char *whb_store_target(const struct whb_collector_config *cfg);
-/* Secures (SQLite's files) and opens the configured store, for this collector. */
-int whb_store_open_config(const struct whb_collector_config *cfg, struct whb_store **out, char *why,
-                          size_t whylen);
+/* Opens the configured store for this collector; secure: first tighten SQLite's files (only
+ * before any handle is open: closing a descriptor of the file drops the process's locks). */
+int whb_store_open_config(const struct whb_collector_config *cfg, int secure,
+                          struct whb_store **out, char *why, size_t whylen);
 
 #endif

@@ -15,13 +15,13 @@ const char *whb_store_target(const struct whb_collector_config *cfg)
     return cfg->db_postgresql ? cfg->db_conninfo : cfg->db_path;
 }
 
-int whb_store_open_config(const struct whb_collector_config *cfg, struct whb_store **out, char *why,
-                          size_t whylen)
+int whb_store_open_config(const struct whb_collector_config *cfg, int secure,
+                          struct whb_store **out, char *why, size_t whylen)
 {
     const struct whb_store_ops *ops = whb_store_backend(cfg);
     const char *target = whb_store_target(cfg);
     int rc;
-    if ((ops->secure && (rc = ops->secure(target, cfg->db_group, why, whylen))) ||
+    if ((secure && ops->secure && (rc = ops->secure(target, cfg->db_group, why, whylen))) ||
         (rc = ops->open(target, out, why, whylen)))
         return rc;
     snprintf((*out)->collector_id, sizeof((*out)->collector_id), "%s", cfg->collector_id);
