@@ -75,14 +75,21 @@ static const char *const write_sql[] = {
                     " started_ms = (SELECT max(started_ms) FROM collector_runs WHERE"
                     " collector=$1)",
     /* As SQLite's: another machine whose FQDN, short name or id equals this one's id, FQDN or
-     * short name ($1 id, $2 FQDN, $3 its first label, $4 the FQDN when a single label). */
+     * short name ($1 id, $2 FQDN, $3 its first label, $4 the FQDN when a single label). The
+     * casts keep every term on an index (citext = text would compare as text: a scan). */
     [PW_NAME_CLASH] =
-        "SELECT machine_id, fqdn FROM machines WHERE machine_id <> $1 AND"
-        " (fqdn = $2 OR fqdn = $1 OR lower(split_part(fqdn::text, '.', 1)) = lower($1)"
-        " AND strpos(fqdn::text, '.') > 0 OR lower(split_part(fqdn::text, '.', 1)) ="
-        " lower($4) AND strpos(fqdn::text, '.') > 0 OR machine_id = $2 OR machine_id = $3)"
-        " LIMIT 1",
+        "SELECT machine_id, fqdn FROM machines WHERE machine_id <> $1::text AND"
+        " (fqdn = $2::citext OR fqdn = $1::citext OR lower(split_part(fqdn::text, '.', 1)) ="
+        " lower($1::text) AND strpos(fqdn::text, '.') > 0 OR lower(split_part(fqdn::text, '.',"
+        " 1)) = lower($4::text) AND strpos(fqdn::text, '.') > 0 OR machine_id = $2::text OR"
+        " machine_id = $3::text) LIMIT 1",
 };
+
+/* Identity and dedupe rely on row locks and unique constraints at READ COMMITTED; every query
+ * is a short indexed one, which JIT compilation only slows down. */
+#define SESSION_SETUP                                                                              \
+    "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED;"                   \
+    " SET client_min_messages = warning; SET jit = off"
 
 static struct pg_store *pg(struct whb_store *s)
 {
@@ -132,7 +139,7 @@ static int reconnect(struct pg_store *s)
     if (PQstatus(s->conn) != CONNECTION_OK)
         return WHB_ESTORE;
     whb_log_info("store: reconnected to PostgreSQL");
-    return whb_pg_exec(s, "SET client_min_messages = warning");
+    return whb_pg_exec(s, SESSION_SETUP);
 }
 
 void whb_pg_int(struct pg_params *p, int64_t v)
@@ -276,11 +283,7 @@ static int pg_open(const char *conninfo, struct whb_store **out, char *why, size
         why[strcspn(why, "\n")] = '\0';
         goto fail;
     }
-    /* Identity and dedupe rely on row locks and unique constraints at READ COMMITTED; times
-     * are milliseconds from the collectors, so the session's time zone does not matter. */
-    if (whb_pg_exec(s, "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ "
-                       "COMMITTED; SET client_min_messages = warning") ||
-        migrate(s, why, whylen))
+    if (whb_pg_exec(s, SESSION_SETUP) || migrate(s, why, whylen))
         goto fail;
     *out = &s->base;
     return 0;
