@@ -763,6 +763,35 @@ static void migrate_copies_a_sqlite_store(void **state)
     unlink(side);
 }
 
+/* A password never sits in [store] conninfo/url or on the command line: a passfile holds it. */
+static void a_password_in_the_conninfo_is_refused(void **state)
+{
+    struct whb_collector_config cfg;
+    char why[256];
+    (void)state;
+    whb_config_defaults(&cfg);
+    assert_int_equal(whb_config_set(&cfg, "store", "conninfo", "host=db1 dbname=whb password=s3",
+                                    why, sizeof(why)),
+                     WHB_EINVAL);
+    assert_non_null(strstr(why, "passfile"));
+    assert_int_equal(
+        whb_config_set(&cfg, "store", "url", "postgresql://whb:s3@db1/whb", why, sizeof(why)),
+        WHB_EINVAL);
+    assert_int_equal(whb_config_set(&cfg, "store", "url",
+                                    "postgresql://whb@db1/whb?passfile=/etc/whb/pgpass", why,
+                                    sizeof(why)),
+                     0);
+    assert_int_equal(whb_config_set(&cfg, "store", "backend", "postgresql", why, sizeof(why)), 0);
+    assert_ptr_equal(whb_store_backend(&cfg), &whb_store_postgresql);
+    assert_string_equal(whb_store_target(&cfg),
+                        "postgresql://whb@db1/whb?passfile=/etc/whb/pgpass");
+    /* The store's open refuses one too, whoever calls it. */
+    struct whb_store *st = NULL;
+    assert_int_equal(whb_store_postgresql.open("dbname=whb password=x", &st, why, sizeof(why)),
+                     WHB_EINVAL);
+    assert_null(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -792,6 +821,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(downtimes_are_when_every_collector_was_down, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(migrate_copies_a_sqlite_store, setup, teardown),
+        cmocka_unit_test(a_password_in_the_conninfo_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
