@@ -83,7 +83,7 @@ psql -XAtq -d postgres -c "CREATE DATABASE big OWNER whb"
 t0=$(date +%s)
 "$bin/whb-collector" migrate --from "sqlite:$db" --to "host=$work/pg dbname=big user=whb" | sed 's/^/  /'
 echo "  migrate to PostgreSQL: $(( $(date +%s) - t0 )) s"
-psql -XAtq -U whb -d big -c "VACUUM ANALYZE"
+psql -XAtq -U postgres -d big -c "VACUUM ANALYZE" # as the owner of the catalogs too
 for store in sqlite postgresql; do
     target=$db
     [ $store = postgresql ] && target="postgresql:host=$work/pg dbname=big user=whb"
