@@ -533,11 +533,10 @@ static int touch_machine(struct pg_store *s, const struct whb_store_report *in,
 /* Reads (and locks) the machine's row and decides identity; a new machine is inserted here,
  * so that a concurrent enrollment elsewhere is seen: its row, committed, is read again. */
 static int bind_machine(struct pg_store *s, const struct whb_store_report *in,
-                        struct whb_store_row *row, struct whb_store_result *out, int *inserted)
+                        struct whb_store_row *row, struct whb_store_result *out)
 {
     const whb_report *r = in->report;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
-    *inserted = 0;
     for (int attempt = 0; attempt < 2; attempt++) {
         int rc;
         memset(out, 0, sizeof(*out));
@@ -548,10 +547,8 @@ static int bind_machine(struct pg_store *s, const struct whb_store_report *in,
             return 0;
         if ((rc = insert_machine(s, in, due)) < 0)
             return rc;
-        if (rc == 1) {
-            *inserted = 1;
+        if (rc == 1)
             return 0;
-        }
         /* Lost a race: the winner has committed (ON CONFLICT waited for it). */
     }
     snprintf(out->why, sizeof(out->why), "machine %s: enrollment raced twice, try again",
@@ -566,9 +563,9 @@ static int pg_put_report(struct whb_store *base, const struct whb_store_report *
     const whb_report *r = in->report;
     struct whb_store_row row;
     struct whb_machine_view view;
-    int rc, inserted;
+    int rc;
 
-    if ((rc = bind_machine(s, in, &row, out, &inserted)))
+    if ((rc = bind_machine(s, in, &row, out)))
         return out->status = rc;
     int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
     if (row.found && whb_store_seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
@@ -589,7 +586,6 @@ static int pg_put_report(struct whb_store *base, const struct whb_store_report *
     else
         rc = update_machine(s, in, in->now_ms + (int64_t)in->grace * r->interval_s * 1000, &net,
                             &cm, &view);
-    (void)inserted;
     return out->status = rc;
 }
 
