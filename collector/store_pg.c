@@ -44,14 +44,20 @@ static const char *const write_sql[] = {
         " last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot)"
         " VALUES($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT DO NOTHING"
         " RETURNING 1",
+    /* The machine's row and the addresses it has ($35, text[]) in one round trip; a minute's
+     * precision is plenty for the addresses, so most reports write none. */
     [PW_UPDATE_MACHINE] =
-        "UPDATE machines SET fqdn=$2, domain=$3, os=$4, agent_version=$5, last_seen=$6,"
-        " interval_s=$7, due_at=$8, boot_id=$9, last_seq=$10, last_gasp=$11, snapshot=$12,"
-        " primary_if=$13, wireless=$14, carrier=$15, on_battery=$16, sw_chassis=$17,"
-        " sw_name=$18, sw_port=$19, ssid=$20, bssid=$21, wifi_associated=$22, subnet=$23,"
-        " wsus_class=$24, wsus_url=$25, wsus_http=$26, wsus_curl=$27, wsus_at=$28,"
+        "WITH m AS (UPDATE machines SET fqdn=$2, domain=$3, os=$4, agent_version=$5,"
+        " last_seen=$6, interval_s=$7, due_at=$8, boot_id=$9, last_seq=$10, last_gasp=$11,"
+        " snapshot=$12, primary_if=$13, wireless=$14, carrier=$15, on_battery=$16,"
+        " sw_chassis=$17, sw_name=$18, sw_port=$19, ssid=$20, bssid=$21, wifi_associated=$22,"
+        " subnet=$23, wsus_class=$24, wsus_url=$25, wsus_http=$26, wsus_curl=$27, wsus_at=$28,"
         " update_service=$29, net_lost_at=$30, net_back_at=$33, online_since=$34,"
-        " clock_offset=$31, clock_offset_at=$32 WHERE machine_id=$1",
+        " clock_offset=$31, clock_offset_at=$32 WHERE machine_id=$1)"
+        " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
+        " SELECT DISTINCT ip, $1, $6::bigint, $6::bigint FROM unnest($35::text[]) AS ip"
+        " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms=excluded.last_ms"
+        " WHERE excluded.last_ms > machine_ips.last_ms + 60000",
     [PW_TOUCH_MACHINE] = "UPDATE machines SET last_seen=$2, due_at=$3,"
                          " net_lost_at=$4, net_back_at=$7, online_since=$8,"
                          " clock_offset=$5, clock_offset_at=$6 WHERE machine_id=$1",
@@ -486,9 +492,13 @@ static int update_machine(struct pg_store *s, const struct whb_store_report *in,
     whb_pg_int(&p, cm->since);
     whb_pg_int(&p, net->back_at);
     whb_pg_int(&p, net->online_since);
-    int rc = whb_pg_cmd(s, PW_UPDATE_MACHINE, write_sql[PW_UPDATE_MACHINE], &p);
+    char ips[WHB_WIRE_MAX_ADAPTERS * 8 * 48 + 2]; /* every address a report can carry */
+    int rc = whb_pg_ip_array(r->snapshot, ips, sizeof(ips));
+    whb_pg_text(&p, ips);
+    if (!rc)
+        rc = whb_pg_cmd(s, PW_UPDATE_MACHINE, write_sql[PW_UPDATE_MACHINE], &p);
     free(snap);
-    return rc ? rc : whb_pg_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
+    return rc;
 }
 
 static int note_gap(struct pg_store *s, const struct whb_store_report *in,

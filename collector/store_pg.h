@@ -85,8 +85,8 @@ int whb_pg_wsus_match(struct whb_store *s, const struct whb_wsus_computer *c, in
                       struct whb_wsus_match *out);
 int whb_pg_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
-int whb_pg_note_ips(struct pg_store *s, const char *machine_id, const whb_snapshot *snap,
-                    int64_t now);
+/* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
+int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);
 #endif
 
 #endif

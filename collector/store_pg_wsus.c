@@ -12,8 +12,7 @@
 #include "store_pg.h"
 
 enum pg_wsus {
-    PS_NOTE_IP = WHB_PG_WSUS_BASE,
-    PS_SESSION_GET,
+    PS_SESSION_GET = WHB_PG_WSUS_BASE,
     PS_SESSION_NEW,
     PS_SESSION_PART,
     PS_STAGE_DUP,
@@ -41,10 +40,6 @@ _Static_assert((int)PS_END_ <= (int)WHB_PG_STMTS, "raise WHB_PG_STMTS");
 
 static const char *const wsus_sql[PS_END_ - WHB_PG_WSUS_BASE] = {
 #define W(id) [(id)-WHB_PG_WSUS_BASE]
-    W(PS_NOTE_IP) =
-        "INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
-        " VALUES($1,$2,$3,$3) ON CONFLICT(ip, machine_id) DO UPDATE SET"
-        " last_ms=excluded.last_ms WHERE excluded.last_ms > machine_ips.last_ms + 60000",
     W(PS_SESSION_GET) = "SELECT parts, rows FROM wsus_sessions WHERE session=$1::text",
     W(PS_SESSION_NEW) = "INSERT INTO wsus_sessions(session, parts, rows, started_ms)"
                         " VALUES($1, 0, 0, $2) ON CONFLICT(session) DO UPDATE SET parts=0,"
@@ -94,26 +89,31 @@ static int cmd(struct pg_store *s, int id, const struct pg_params *p)
     return whb_pg_cmd(s, id, wsus_sql[id - WHB_PG_WSUS_BASE], p);
 }
 
-int whb_pg_note_ips(struct pg_store *s, const char *machine_id, const whb_snapshot *snap,
-                    int64_t now)
+int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len)
 {
-    if (!snap)
-        return 0;
-    for (size_t i = 0; i < snap->n_adapters; i++) {
+    size_t used = 0;
+    int n = 0;
+    out[used++] = '{';
+    for (size_t i = 0; snap && i < snap->n_adapters; i++) {
         const whb_adapter *a = snap->adapters[i];
         for (size_t k = 0; k < a->n_addresses && k < 8; k++) {
             char ip[64];
             if (whb_store_canonical_ip(a->addresses[k], ip, sizeof(ip)) ||
                 !whb_store_ip_worth_noting(ip))
                 continue;
-            struct pg_params p = {0};
-            whb_pg_text(&p, ip);
-            whb_pg_text(&p, machine_id);
-            whb_pg_int(&p, now);
-            if (cmd(s, PS_NOTE_IP, &p))
-                return WHB_ESTORE;
+            /* Canonical addresses hold hex digits, dots and colons only: no quoting needed. */
+            int w = snprintf(out + used, len - used, "%s%s", n ? "," : "", ip);
+            if (w < 0 || (size_t)w >= len - used - 1) {
+                out[used] = '\0'; /* more than fits: the first ones are noted */
+                goto done;
+            }
+            used += (size_t)w;
+            n++;
         }
     }
+done:
+    out[used++] = '}';
+    out[used] = '\0';
     return 0;
 }
 
