@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "store_pg.h"
 
 void whb_config_defaults(struct whb_collector_config *cfg)
 {
@@ -29,6 +30,8 @@ void whb_config_defaults(struct whb_collector_config *cfg)
     cfg->grace = 3;
     cfg->wsus_not_reported_days = 30;
     cfg->log_level = WHB_LOG_INFO;
+    if (gethostname(cfg->collector_id, sizeof(cfg->collector_id) - 1) || !cfg->collector_id[0])
+        snprintf(cfg->collector_id, sizeof(cfg->collector_id), "collector");
 }
 
 int whb_config_read_secret(const char *path, char *out, size_t outlen)
@@ -151,6 +154,20 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
         cfg->max_pending = (unsigned)n;
     } else if (!strcmp(name, "store.path"))
         rc = copy_str(cfg->db_path, sizeof(cfg->db_path), v);
+    else if (!strcmp(name, "store.backend")) {
+        if (!strcmp(v, "sqlite"))
+            cfg->db_postgresql = 0;
+        else if (!strcmp(v, "postgresql"))
+            cfg->db_postgresql = 1;
+        else
+            rc = -1;
+    } else if (!strcmp(name, "store.conninfo") || !strcmp(name, "store.url")) {
+        /* A password here would sit in a file anyone with the config reads, or in argv. */
+        if (whb_pg_conninfo_check(v, why, whylen))
+            return WHB_EINVAL;
+        rc = copy_str(cfg->db_conninfo, sizeof(cfg->db_conninfo), v);
+    } else if (!strcmp(name, "store.collector_id"))
+        rc = !v[0] || copy_str(cfg->collector_id, sizeof(cfg->collector_id), v);
     else if (!strcmp(name, "store.group"))
         rc = copy_str(cfg->db_group, sizeof(cfg->db_group), v);
     else if (!strcmp(name, "store.batch_max")) {
@@ -233,6 +250,10 @@ int whb_config_check(const struct whb_collector_config *cfg, char *why, size_t w
         snprintf(why, whylen,
                  "server.max_connections_per_source (%u) is above max_connections (%u)",
                  cfg->max_connections_per_source, cfg->max_connections);
+        return WHB_EINVAL;
+    }
+    if (cfg->db_postgresql && !cfg->db_conninfo[0]) {
+        snprintf(why, whylen, "store.backend = postgresql needs store.conninfo or store.url");
         return WHB_EINVAL;
     }
     if (cfg->identity == WHB_IDENTITY_KEY && !cfg->enrollment_token[0]) {

@@ -31,9 +31,12 @@ struct whb_collector_config {
     unsigned max_pending;                /* reports waiting for commit before 503 */
     unsigned batch_max;                  /* reports per group commit */
     char db_path[WHB_CONFIG_PATH_MAX];
-    char db_group[64];   /* group that may read the database files (0640); "" for 0600 */
-    unsigned interval_s; /* heartbeat interval asked of agents */
-    unsigned grace;      /* silent after grace x interval without a report */
+    char db_group[64];      /* group that may read the database files (0640); "" for 0600 */
+    int db_postgresql;      /* [store] backend = postgresql: db_conninfo, not db_path */
+    char db_conninfo[1024]; /* libpq conninfo or postgresql:// URL, never with a password */
+    char collector_id[64];  /* this collector among those sharing a database (hostname) */
+    unsigned interval_s;    /* heartbeat interval asked of agents */
+    unsigned grace;         /* silent after grace x interval without a report */
     int to_syslog;
     enum whb_log_level log_level;
     /* WSUS's "has not reported" after this many days without status. */

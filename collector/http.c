@@ -311,14 +311,15 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
         slash[slash == srv->db_dir ? 1 : 0] = '\0';
     else
         snprintf(srv->db_dir, sizeof(srv->db_dir), ".");
-    if (whb_store_sqlite.secure(cfg->db_path, cfg->db_group, why, whylen) ||
-        whb_store_sqlite.open(cfg->db_path, &srv->writer, why, whylen) ||
-        whb_store_sqlite.open(cfg->db_path, &srv->reader, why, whylen))
+    if (cfg->db_postgresql) /* the database's disk is the DBA's: no free-space check here */
+        srv->db_dir[0] = '\0';
+    if (whb_store_open_config(cfg, 1, &srv->writer, why, whylen) ||
+        whb_store_open_config(cfg, 0, &srv->reader, why, whylen))
         goto fail;
     if (cfg->tls && !(srv->ssl_ctx = whb_tls_server_ctx(cfg, why, whylen)))
         goto fail;
     /* Without it /v1/status is made on this thread, as before: slower, not wrong. */
-    if (whb_status_start(srv, cfg->db_path, &srv->status))
+    if (whb_status_start(srv, whb_store_target(cfg), &srv->status))
         whb_log_warnx("status: no worker thread; the fleet summary is made on the HTTP thread");
     if (whb_ingest_start(base, srv->writer, cfg->max_pending, cfg->batch_max, &srv->metrics,
                          on_committed, srv, &srv->ingest)) {

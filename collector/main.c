@@ -16,11 +16,13 @@
 #include "http.h"
 #include "init.h"
 #include "log.h"
+#include "store_migrate.h"
 
 static const char usage[] =
     "usage: whb-collector [-c FILE] [options]\n"
     "       whb-collector init [--dir /etc/whb] ...   tokens, key, certificate or CSR, config\n"
     "                                                 (whb-collector init --help)\n"
+    "       whb-collector migrate --from sqlite:PATH --to postgresql://...  copy a store\n"
     "\n"
     "Receives wsus-heartbeat agent reports, stores them and answers why a machine has not\n"
     "reported status.\n"
@@ -50,6 +52,11 @@ static const char usage[] =
     "      --db FILE                [store] path         (default /var/lib/whb/collector.db)\n"
     "      --db-group GROUP         [store] group        database files 0640 for GROUP\n"
     "                               (default: none, 0600)\n"
+    "      --store-backend sqlite|postgresql  [store] backend  (default sqlite)\n"
+    "      --store-conninfo CONNINFO [store] conninfo (or url) libpq conninfo or\n"
+    "                               postgresql:// URL; a password is refused: use a passfile\n"
+    "      --collector-id NAME      [store] collector_id  this collector among those sharing\n"
+    "                               a PostgreSQL database (default: the host name)\n"
     "      --batch-max N            [store] batch_max    reports per commit (default 1024)\n"
     "      --interval SECONDS       [heartbeat] interval asked of agents (default 60)\n"
     "      --grace N                [heartbeat] grace    silent after N intervals (default 3)\n"
@@ -82,6 +89,9 @@ static const struct flag_map flag_settings[] = {
     {"metrics-public", "server", "metrics_public"},
     {"db-group", "store", "group"},
     {"db", "store", "path"},
+    {"store-backend", "store", "backend"},
+    {"store-conninfo", "store", "conninfo"},
+    {"collector-id", "store", "collector_id"},
     {"batch-max", "store", "batch_max"},
     {"interval", "heartbeat", "interval"},
     {"grace", "heartbeat", "grace"},
@@ -226,6 +236,8 @@ int main(int argc, char **argv)
 
     if (argc > 1 && !strcmp(argv[1], "init"))
         return whb_init_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "migrate"))
+        return whb_store_migrate_main(argc - 1, argv + 1);
     whb_config_defaults(&cfg);
     int rc = parse_args(argc, argv, &cfg);
     if (rc)
@@ -265,7 +277,7 @@ int main(int argc, char **argv)
         whb_log_warnx("plain HTTP: reports and keys travel unencrypted; use only on loopback");
     whb_log_info("listening on %s:%u (%s, identity %s, store %s)", cfg.listen_host, cfg.port,
                  cfg.tls ? "TLS" : "plain HTTP", cfg.identity == WHB_IDENTITY_KEY ? "key" : "mtls",
-                 cfg.db_path);
+                 cfg.db_postgresql ? "postgresql" : cfg.db_path);
     event_base_dispatch(base);
     rc = 0;
 out:

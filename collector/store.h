@@ -183,10 +183,21 @@ struct whb_store_ops {
 };
 
 extern const struct whb_store_ops whb_store_sqlite;
+extern const struct whb_store_ops whb_store_postgresql;
 
 /* A handle carries its ops so callers need not know the backend. */
 struct whb_store {
     const struct whb_store_ops *ops;
+    /* Which collector marks its runs through this handle (several may share a database). */
+    char collector_id[64];
 };
+
+/* The backend and its target (a file, or a libpq conninfo) the configuration names. */
+const struct whb_store_ops *whb_store_backend(const struct whb_collector_config *cfg);
+const char *whb_store_target(const struct whb_collector_config *cfg);
+/* Opens the configured store for this collector; secure: first tighten SQLite's files (only
+ * before any handle is open: closing a descriptor of the file drops the process's locks). */
+int whb_store_open_config(const struct whb_collector_config *cfg, int secure,
+                          struct whb_store **out, char *why, size_t whylen);
 
 #endif

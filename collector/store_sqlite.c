@@ -13,95 +13,10 @@
 
 #include "error.h"
 #include "log.h"
-#include "attach.h"
 #include "store.h"
+#include "store_logic.h"
+#include "store_schema.h"
 #include "store_sqlite.h"
-
-/* Each entry moves the schema from version i to i+1. Never edit one that has shipped. */
-static const char *const migrations[] = {
-    "CREATE TABLE machines("
-    "  machine_id TEXT PRIMARY KEY,"
-    "  fqdn TEXT NOT NULL COLLATE NOCASE UNIQUE,"
-    "  domain TEXT, os TEXT, agent_version TEXT,"
-    "  key_hash BLOB,"
-    "  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
-    "  interval_s INTEGER NOT NULL, due_at INTEGER NOT NULL,"
-    "  boot_id TEXT NOT NULL, last_seq INTEGER NOT NULL,"
-    "  last_gasp INTEGER NOT NULL DEFAULT 0,"
-    "  snapshot BLOB) WITHOUT ROWID;"
-    "CREATE INDEX machines_due ON machines(due_at);"
-    "CREATE TABLE events("
-    "  machine_id TEXT NOT NULL, boot_id TEXT NOT NULL, seq INTEGER NOT NULL,"
-    "  at_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL, kind INTEGER NOT NULL,"
-    "  adapter TEXT, reason_code INTEGER, detail TEXT, since_ms INTEGER,"
-    "  http_status INTEGER, curl_code INTEGER,"
-    "  PRIMARY KEY(machine_id, boot_id, seq)) WITHOUT ROWID;"
-    "CREATE INDEX events_time ON events(machine_id, at_ms);",
-    /* 2: where each machine is attached and what WSUS answers it, for correlation without
-     * decoding snapshots; silent periods (gaps); the computer list imported from WSUS. */
-    "ALTER TABLE machines ADD COLUMN primary_if TEXT;"
-    "ALTER TABLE machines ADD COLUMN wireless INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE machines ADD COLUMN carrier INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE machines ADD COLUMN on_battery INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE machines ADD COLUMN sw_chassis TEXT;"
-    "ALTER TABLE machines ADD COLUMN sw_name TEXT;"
-    "ALTER TABLE machines ADD COLUMN sw_port TEXT;"
-    "ALTER TABLE machines ADD COLUMN ssid TEXT;"
-    "ALTER TABLE machines ADD COLUMN bssid TEXT;"
-    "ALTER TABLE machines ADD COLUMN wifi_associated INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE machines ADD COLUMN subnet TEXT;"
-    "ALTER TABLE machines ADD COLUMN wsus_class TEXT;"
-    "ALTER TABLE machines ADD COLUMN wsus_url TEXT;"
-    "ALTER TABLE machines ADD COLUMN wsus_http INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE machines ADD COLUMN wsus_curl INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE machines ADD COLUMN wsus_at INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE machines ADD COLUMN update_service INTEGER NOT NULL DEFAULT -1;"
-    "CREATE INDEX machines_switch ON machines(sw_chassis) WHERE sw_chassis IS NOT NULL;"
-    "CREATE INDEX machines_swname ON machines(sw_name) WHERE sw_name IS NOT NULL;"
-    "CREATE INDEX machines_bssid ON machines(bssid) WHERE bssid IS NOT NULL;"
-    "CREATE INDEX machines_ssid ON machines(ssid) WHERE ssid IS NOT NULL;"
-    "CREATE INDEX machines_subnet ON machines(subnet) WHERE subnet IS NOT NULL;"
-    "CREATE INDEX machines_wsus ON machines(wsus_class) WHERE wsus_class <> 'ok';"
-    "CREATE TABLE gaps(machine_id TEXT NOT NULL, start_ms INTEGER NOT NULL,"
-    "  end_ms INTEGER NOT NULL, PRIMARY KEY(machine_id, start_ms)) WITHOUT ROWID;"
-    "CREATE TABLE wsus_computers(fqdn TEXT PRIMARY KEY COLLATE NOCASE, ip TEXT,"
-    "  last_status_ms INTEGER, last_sync_ms INTEGER, imported_ms INTEGER NOT NULL) WITHOUT ROWID;",
-    /* 3: agents' times on the collector's clock (at_ms; agent_at_ms keeps the agent's own stamp),
-     * what each gap's two ends looked like (last gasp, reboot, where the machine was attached
-     * before and after), since when a machine is back online, and the collector's own runs. */
-    "ALTER TABLE events ADD COLUMN agent_at_ms INTEGER;"
-    "ALTER TABLE gaps ADD COLUMN last_gasp INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE gaps ADD COLUMN rebooted INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE gaps ADD COLUMN before_sw TEXT;"
-    "ALTER TABLE gaps ADD COLUMN before_port TEXT;"
-    "ALTER TABLE gaps ADD COLUMN before_subnet TEXT;"
-    "ALTER TABLE gaps ADD COLUMN before_bssid TEXT;"
-    "ALTER TABLE gaps ADD COLUMN after_sw TEXT;"
-    "ALTER TABLE gaps ADD COLUMN after_sw_name TEXT;"
-    "ALTER TABLE gaps ADD COLUMN after_port TEXT;"
-    "ALTER TABLE gaps ADD COLUMN after_subnet TEXT;"
-    "ALTER TABLE gaps ADD COLUMN after_bssid TEXT;"
-    "CREATE INDEX gaps_start ON gaps(start_ms);"
-    "ALTER TABLE machines ADD COLUMN online_since INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE machines ADD COLUMN net_lost_at INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE machines ADD COLUMN net_back_at INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE machines ADD COLUMN clock_offset INTEGER;"
-    "ALTER TABLE machines ADD COLUMN clock_offset_at INTEGER NOT NULL DEFAULT 0;"
-    "CREATE INDEX machines_first_seen ON machines(first_seen);"
-    "CREATE TABLE collector_runs(started_ms INTEGER PRIMARY KEY, alive_ms INTEGER NOT NULL,"
-    "  stopped_ms INTEGER);",
-    /* 4: the addresses each machine had and when, to match WSUS's IPAddress at the
-     * time of its report; WSUS lists sent in parts (one import session); the not-reported page. */
-    "CREATE TABLE machine_ips(ip TEXT NOT NULL, machine_id TEXT NOT NULL,"
-    "  first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,"
-    "  PRIMARY KEY(ip, machine_id)) WITHOUT ROWID;"
-    "CREATE TABLE wsus_sessions(session TEXT PRIMARY KEY, parts INTEGER NOT NULL,"
-    "  rows INTEGER NOT NULL, started_ms INTEGER NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE wsus_staging(session TEXT NOT NULL, fqdn TEXT NOT NULL COLLATE NOCASE,"
-    "  ip TEXT, last_status_ms INTEGER, last_sync_ms INTEGER, line INTEGER,"
-    "  PRIMARY KEY(session, fqdn)) WITHOUT ROWID;"
-    "CREATE INDEX wsus_status ON wsus_computers(last_status_ms);",
-};
 
 enum stmt_id {
     ST_BEGIN,
@@ -192,7 +107,8 @@ static int migrate(sqlite3 *db, char *why, size_t whylen)
         version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
 
-    int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+    int latest = whb_schema_latest();
+    char step[8192];
     if (version > latest) {
         snprintf(why, whylen, "database schema %d is newer than this collector (%d)", version,
                  latest);
@@ -201,8 +117,12 @@ static int migrate(sqlite3 *db, char *why, size_t whylen)
     for (int v = version; v < latest; v++) {
         char sql[64];
         snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
+        if (whb_schema_step(WHB_DIALECT_SQLITE, v, step, sizeof(step))) {
+            snprintf(why, whylen, "migration to schema %d does not fit", v + 1);
+            return WHB_ESTORE;
+        }
         if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, step, NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
             snprintf(why, whylen, "migration to schema %d failed: %s", v + 1, sqlite3_errmsg(db));
@@ -341,24 +261,7 @@ static void bind_text(sqlite3_stmt *st, int idx, const char *v)
         sqlite3_bind_null(st, idx);
 }
 
-struct machine_row {
-    int found;
-    char fqdn[WHB_WIRE_MAX_FQDN + 1];
-    int has_key;
-    uint8_t key_hash[WHB_IDENTITY_HASH_LEN];
-    char boot_id[WHB_WIRE_MAX_ID + 1];
-    uint64_t last_seq;
-    int64_t last_seen, due_at;
-    int64_t net_lost_at, net_back_at; /* the machine's own latest network loss and return */
-    int64_t online_since;             /* reporting again since (the end of its last gap) */
-    int has_offset;
-    int64_t clock_offset, clock_offset_at; /* agent clock -> collector clock, and since when */
-    int last_gasp;
-    /* Where it was attached at its last report: one end of a gap. */
-    char sw[128], port[128], subnet[50], bssid[18];
-};
-
-static int get_machine(struct sqlite_store *s, const char *machine_id, struct machine_row *row)
+static int get_machine(struct sqlite_store *s, const char *machine_id, struct whb_store_row *row)
 {
     sqlite3_stmt *st = s->st[ST_GET_MACHINE];
     memset(row, 0, sizeof(*row));
@@ -393,9 +296,10 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct ma
 }
 
 /* The other machine (id and FQDN) that a new id or name would shadow in lookups, if any. */
-static int name_clash(struct sqlite_store *s, const Whb__V1__Machine *m, char *owner,
-                      size_t ownerlen, char *owner_fqdn, size_t fqdnlen)
+static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t ownerlen,
+                      char *owner_fqdn, size_t fqdnlen)
 {
+    struct sqlite_store *s = ctx;
     sqlite3_stmt *st = s->st[ST_NAME_CLASH];
     size_t short_len = strcspn(m->fqdn, ".");
     owner[0] = owner_fqdn[0] = '\0';
@@ -413,80 +317,6 @@ static int name_clash(struct sqlite_store *s, const Whb__V1__Machine *m, char *o
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
-}
-
-static int deny(struct whb_store_result *out, const char *fmt, const char *a, const char *b)
-{
-    out->status = WHB_EDENIED;
-    snprintf(out->why, sizeof(out->why), fmt, a, b);
-    return WHB_EDENIED;
-}
-
-/* Identity rules (issue 2): a machine can only report for itself. */
-static int check_identity(struct sqlite_store *s, const struct whb_store_report *in,
-                          const struct machine_row *row, struct whb_store_result *out)
-{
-    const Whb__V1__Machine *m = in->report->machine;
-    char owner[WHB_WIRE_MAX_ID + 1];
-
-    if (row->found && in->mode == WHB_IDENTITY_KEY) {
-        if (!row->has_key || !whb_identity_hash_equal(row->key_hash, in->key_hash)) {
-            out->denial = WHB_DENY_KEY_MISMATCH;
-            return deny(out, "machine %s (%s) presented a key other than the one bound to it",
-                        m->machine_id, m->fqdn);
-        }
-    }
-    out->denial = !row->found && in->mode == WHB_IDENTITY_KEY && !in->enrolling
-                      ? WHB_DENY_NOT_ENROLLED
-                      : WHB_DENY_OTHER;
-    if (out->denial == WHB_DENY_NOT_ENROLLED)
-        return deny(out,
-                    "machine %s (%s) is not enrolled and presented no valid enrollment "
-                    "token",
-                    m->machine_id, m->fqdn);
-    if (row->found && strcasecmp(row->fqdn, m->fqdn) == 0)
-        return 0;
-    /* A new machine, or a known one under a new name: the name must not belong to another. */
-    if (row->found && in->mode == WHB_IDENTITY_MTLS)
-        return deny(out, "machine %s is bound to another name than %s", m->machine_id, m->fqdn);
-    char owner_fqdn[WHB_WIRE_MAX_FQDN + 1];
-    if (name_clash(s, m, owner, sizeof(owner), owner_fqdn, sizeof(owner_fqdn)))
-        return WHB_ESTORE;
-    if (!owner[0])
-        return 0;
-    out->conflict = 1;
-    out->status = WHB_EDENIED;
-    snprintf(out->why, sizeof(out->why),
-             "machine %.64s (%.60s) would shadow machine %.64s (%.60s) in name lookups",
-             m->machine_id, m->fqdn, owner, owner_fqdn);
-    return WHB_EDENIED;
-}
-
-/* Agents stamp events with their own clocks, which may be off by hours: each report says when
- * it was sent, so (receipt - send) maps the agent's clock onto the collector's. A report that
- * waited on a dead link or a slow connection arrives late, so, as NTP does, the sample with
- * the least delay is the best: keep the smallest one seen this hour, unless the clock itself
- * moved (a change larger than any delivery can take). */
-#define OFFSET_KEEP_MS 3600000
-#define OFFSET_JUMP_MS 30000
-
-struct clock_map {
-    int64_t offset, since;
-};
-
-static struct clock_map clock_map(const struct whb_store_report *in, const struct machine_row *row)
-{
-    struct clock_map c = {0, in->now_ms};
-    if (in->report->sent_at_ms <= 0)
-        return c;
-    c.offset = in->now_ms - in->report->sent_at_ms;
-    if (!row->found || !row->has_offset)
-        return c;
-    int64_t d = c.offset - row->clock_offset;
-    int fresh = in->now_ms - row->clock_offset_at < OFFSET_KEEP_MS;
-    if (fresh && d >= 0 && d <= OFFSET_JUMP_MS)
-        c = (struct clock_map){row->clock_offset, row->clock_offset_at};
-    return c;
 }
 
 static int insert_events(struct sqlite_store *s, const struct whb_store_report *in, int64_t off)
@@ -536,83 +366,10 @@ static void bind_attachment(sqlite3_stmt *st, const struct whb_machine_view *v)
     sqlite3_bind_int(st, 29, v->update_service);
 }
 
-/* When the machine itself lost and regained its network, from its own events (on the
- * collector's clock): a WSUS probe made in between says nothing about WSUS. */
-struct net_story {
-    int64_t lost_at, back_at;
-    int64_t online_since; /* reporting since: its way out demonstrably worked */
-};
-
-static int event_loses_network(const whb_event *e)
-{
-    switch (e->kind) {
-    case WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST:
-        return e->reason_code == 0; /* 1: by power policy in Modern Standby */
-    case WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_DOWN:
-    case WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED:
-        return 1;
-    case WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED:
-        return e->detail && (strstr(e->detail, "no address") || strstr(e->detail, "gw none"));
-    default:
-        return 0;
-    }
-}
-
-static int event_regains_network(const whb_event *e)
-{
-    switch (e->kind) {
-    case WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED:
-    case WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_UP:
-    case WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED:
-        return 1;
-    case WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED:
-        return !event_loses_network(e);
-    default:
-        return 0;
-    }
-}
-
-static struct net_story net_story(const struct whb_store_report *in, const struct machine_row *row,
-                                  int64_t off)
-{
-    /* A machine's first report ends no silence: it has been online as far as anyone knows. */
-    int back = row->found && in->now_ms > row->due_at;
-    struct net_story n = {row->net_lost_at, row->net_back_at,
-                          back ? in->now_ms : row->online_since};
-    for (size_t i = 0; i < in->report->n_events; i++) {
-        const whb_event *e = in->report->events[i];
-        int64_t at = e->at_ms + off;
-        if (event_loses_network(e) && at > n.lost_at)
-            n.lost_at = at;
-        else if (event_regains_network(e) && at > n.back_at)
-            n.back_at = at;
-    }
-    return n;
-}
-
-/* The attachment a report shows, on the collector's clock. A WSUS probe that got no answer
- * at all while the machine itself was cut off (its own network lost before the probe and back
- * only after it, or any time before it was reporting again: a path beyond its switch) is not
- * classified: it would blame WSUS for the machine's own outage. An HTTP answer proves the
- * way to WSUS worked. */
-static void report_view(const struct whb_store_report *in, const struct net_story *net, int64_t off,
-                        struct whb_machine_view *view)
-{
-    memset(view, 0, sizeof(*view));
-    whb_attach_from_snapshot(in->report->snapshot, view);
-    if (view->wsus_at_ms) {
-        int64_t p = view->wsus_at_ms += off;
-        int own = net->lost_at && net->lost_at <= p &&
-                  !(net->back_at > net->lost_at && net->back_at <= p);
-        if (view->wsus_curl && (own || p < net->online_since))
-            view->wsus_class[0] = '\0';
-    }
-}
-
 /* A new machine gets its identity row first; every report then updates the same columns.
  * back: this report ends a silence (or is the first), so the machine is online since now. */
 static int write_machine(struct sqlite_store *s, const struct whb_store_report *in, int insert,
-                         const struct net_story *net, const struct clock_map *cm,
+                         const struct whb_net_story *net, const struct whb_clock_map *cm,
                          const struct whb_machine_view *view)
 {
     const whb_report *r = in->report;
@@ -677,7 +434,7 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
 /* A report after the due time ends a silence: keep it as a gap to explain, with what both of
  * its ends looked like (a last gasp before it, a reboot and a new attachment after it). */
 static int note_gap(struct sqlite_store *s, const struct whb_store_report *in,
-                    const struct machine_row *row, const struct whb_machine_view *after)
+                    const struct whb_store_row *row, const struct whb_machine_view *after)
 {
     const whb_report *r = in->report;
     sqlite3_stmt *st = s->st[ST_INSERT_GAP];
@@ -698,19 +455,14 @@ static int note_gap(struct sqlite_store *s, const struct whb_store_report *in,
     return run(s, ST_INSERT_GAP);
 }
 
-/* A resend says the machine was alive when it sent it, which may be long before it arrived
- * (it waited in a queue or on a dead link): it never moves "last seen" past that. */
+/* A resend only says the machine was alive (whb_store_resend_alive). */
 static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in,
-                         const struct machine_row *row, const struct net_story *net,
-                         const struct clock_map *cm)
+                         const struct whb_store_row *row, const struct whb_net_story *net,
+                         const struct whb_clock_map *cm)
 {
     sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
     const whb_report *r = in->report;
-    int64_t alive = r->sent_at_ms > 0 ? r->sent_at_ms + cm->offset : in->now_ms;
-    if (alive > in->now_ms)
-        alive = in->now_ms;
-    if (alive < row->last_seen)
-        alive = row->last_seen;
+    int64_t alive = whb_store_resend_alive(in, row, cm);
     sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, alive);
     sqlite3_bind_int64(st, 3, alive + (int64_t)in->grace * r->interval_s * 1000);
@@ -722,55 +474,33 @@ static int touch_machine(struct sqlite_store *s, const struct whb_store_report *
     return run(s, ST_TOUCH_MACHINE);
 }
 
-/* A seq far above the last one stored would make every later report of the boot a duplicate.
- * The agent skips at most one block of 1000 per restart and spends a few numbers per
- * interval while it cannot deliver, so the bound grows with the silence and no real agent
- * reaches it; a new boot counts from 0 since the machine's last report. */
-#define SEQ_JUMP_BASE    1000000u
-#define SEQ_JUMP_PER_SEC 10u
-
-static int seq_jump_too_far(const struct machine_row *row, int same_boot, uint64_t seq,
-                            int64_t now_ms, struct whb_store_result *out)
-{
-    uint64_t last = same_boot ? row->last_seq : 0;
-    int64_t silent_s = now_ms > row->last_seen ? (now_ms - row->last_seen) / 1000 : 0;
-    uint64_t room = SEQ_JUMP_BASE + (uint64_t)silent_s * SEQ_JUMP_PER_SEC;
-    uint64_t bound = last > UINT64_MAX - room ? UINT64_MAX : last + room;
-    if (seq <= bound)
-        return 0;
-    snprintf(out->why, sizeof(out->why),
-             "seq %llu is more than %llu above the last stored seq %llu of this boot",
-             (unsigned long long)seq, (unsigned long long)room, (unsigned long long)last);
-    return 1;
-}
-
 static int sqlite_put_report(struct whb_store *base, const struct whb_store_report *in,
                              struct whb_store_result *out)
 {
     struct sqlite_store *s = from_base(base);
     const whb_report *r = in->report;
-    struct machine_row row;
+    struct whb_store_row row;
     struct whb_machine_view view;
     int rc;
 
     memset(out, 0, sizeof(*out));
     if ((rc = get_machine(s, r->machine->machine_id, &row)))
         return out->status = rc;
-    if ((rc = check_identity(s, in, &row, out)))
+    if ((rc = whb_store_check_identity(in, &row, name_clash, s, out)))
         return out->status = rc;
 
     /* Agents deliver in order, so a (boot, seq) at or below the last one stored is a resend:
      * keep the newer snapshot, only note that the machine is alive. */
     int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
-    if (row.found && seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
+    if (row.found && whb_store_seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
         return out->status = WHB_EPROTO;
     int back = !row.found || in->now_ms > row.due_at;
     out->duplicate = same_boot && r->seq <= row.last_seq;
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
 
-    struct clock_map cm = clock_map(in, &row);
-    struct net_story net = net_story(in, &row, cm.offset);
-    report_view(in, &net, cm.offset, &view);
+    struct whb_clock_map cm = whb_store_clock_map(in, &row);
+    struct whb_net_story net = whb_store_net_story(in, &row, cm.offset);
+    whb_store_report_view(in, &net, cm.offset, &view);
     if ((rc = insert_events(s, in, cm.offset)))
         return out->status = rc;
     if (row.found && back && (rc = note_gap(s, in, &row, &view)))

@@ -1,7 +1,6 @@
 /* The SQLite store's side of WSUS's computer list: the list sent in parts within one import
  * session, the page of computers WSUS says have not reported, and which agent each computer is
  * (by FQDN, short name in its domain, or the IP address it had when it last reported). */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "error.h"
 #include "log.h"
+#include "store_logic.h"
 #include "store_sqlite.h"
 
 enum wsus_stmt {
@@ -81,22 +81,6 @@ void whb_sqlite_wsus_finalize(struct sqlite_store *s)
         sqlite3_finalize(s->ws[i]);
 }
 
-/* "10.1.2.37/24" or "fe80::1%eth0" -> the address as inet_ntop writes it; -1 if not one. */
-static int canonical_ip(const char *in, char *out, size_t len)
-{
-    char buf[64];
-    unsigned char bin[16];
-    size_t n = strcspn(in, "/%");
-    if (n == 0 || n >= sizeof(buf))
-        return -1;
-    memcpy(buf, in, n);
-    buf[n] = '\0';
-    int af = strchr(buf, ':') ? AF_INET6 : AF_INET;
-    if (inet_pton(af, buf, bin) != 1 || !inet_ntop(af, bin, out, (socklen_t)len))
-        return -1;
-    return 0;
-}
-
 int whb_sqlite_note_ips(struct sqlite_store *s, const char *machine_id, const whb_snapshot *snap,
                         int64_t now)
 {
@@ -110,8 +94,9 @@ int whb_sqlite_note_ips(struct sqlite_store *s, const char *machine_id, const wh
             if (!st)
                 return WHB_ESTORE;
             /* Link-local addresses say nothing about which machine WSUS saw. */
-            if (canonical_ip(a->addresses[k], ip, sizeof(ip)) || !strncmp(ip, "fe80:", 5) ||
-                !strncmp(ip, "169.254.", 8) || !strncmp(ip, "127.", 4) || !strcmp(ip, "::1"))
+            if (whb_store_canonical_ip(a->addresses[k], ip, sizeof(ip)) ||
+                !strncmp(ip, "fe80:", 5) || !strncmp(ip, "169.254.", 8) ||
+                !strncmp(ip, "127.", 4) || !strcmp(ip, "::1"))
                 continue;
             sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(st, 2, machine_id, -1, SQLITE_STATIC);
@@ -379,7 +364,7 @@ int whb_sqlite_wsus_match(struct whb_store *base, const struct whb_wsus_computer
         out->kind = n == 1 ? WHB_MATCH_SHORT_NAME : WHB_MATCH_AMBIGUOUS;
         return 0;
     }
-    if (!c->ip[0] || canonical_ip(c->ip, ip, sizeof(ip)))
+    if (!c->ip[0] || whb_store_canonical_ip(c->ip, ip, sizeof(ip)))
         return 0;
     /* The address the agent had when the computer last reported to WSUS (or last synced). */
     int64_t at = c->last_status_ms ? c->last_status_ms : c->last_sync_ms;
@@ -402,7 +387,7 @@ int whb_sqlite_machine_by_ip(struct whb_store *base, const char *text, int64_t n
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
     char ip[64];
-    if (canonical_ip(text, ip, sizeof(ip)))
+    if (whb_store_canonical_ip(text, ip, sizeof(ip)))
         return WHB_ENOTFOUND;
     sqlite3_stmt *st = ws(s, WS_BY_IP_NOW);
     if (!st)

@@ -3,10 +3,10 @@
 # Quiet when everything is present. Usage: tests/deps.sh [build|test|all|bench]
 set -eu
 build="build-essential cmake pkg-config clang protobuf-c-compiler libprotobuf-c-dev
-libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libjansson-dev libinih-dev
+libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libpq-dev libjansson-dev libinih-dev
 libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev openssl"
 test="libcmocka-dev valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq python3 systemd dpkg-dev libxml2-utils zip unzip binutils
-faketime nftables"
+faketime nftables postgresql"
 bench="zabbix-agent collectd-core libmbedtls-dev"
 
 # The web console's tests (tests/web): Debian's chromium driven by node; npm for playwright-core

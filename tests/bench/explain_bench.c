@@ -1,6 +1,7 @@
-/* whb-explain-bench: fills a real SQLite store through the collector's own ingest code with N
- * machines (48 per switch, 250 per /24, a share of them silent, each with a few events), then
- * times `why` for random hosts (p50/p99) and the listing of every silent machine. */
+/* whb-explain-bench: fills a real SQLite (or PostgreSQL: DB "postgresql:CONNINFO") store through
+ * the collector's own ingest code with N machines (48 per switch, 250 per /24, a share of them
+ * silent, each with a few events), then times `why` for random hosts (p50/p99) and the listing of
+ * every silent machine. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,7 @@ int main(int argc, char **argv)
 {
     if (argc < 3) {
         fprintf(stderr, "usage: whb-explain-bench DB MACHINES [SILENT_PCT] [QUERIES] [now]\n"
+                        "  DB: a SQLite file, or postgresql:CONNINFO\n"
                         "  now: reports dated from the wall clock (a store for a live "
                         "collector); QUERIES 0: fill only\n");
         return 2;
@@ -81,7 +83,12 @@ int main(int argc, char **argv)
     struct whb_store *st;
     char why[256];
     uint64_t known = 0, silent = 0;
-    if (whb_store_sqlite.open(db, &st, why, sizeof(why))) {
+    const struct whb_store_ops *ops = &whb_store_sqlite;
+    if (!strncmp(db, "postgresql:", 11)) {
+        ops = &whb_store_postgresql;
+        db += 11;
+    }
+    if (ops->open(db, &st, why, sizeof(why))) {
         fprintf(stderr, "%s\n", why);
         return 1;
     }

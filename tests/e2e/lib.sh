@@ -8,11 +8,17 @@
 #   whb-cN    client N: eth0 10.99.0.(10+N)/24 cabled to swpN, its own whb-agent and state
 #
 # Sourced by run.sh. Every wait is bounded; e2e_teardown removes everything (also on failure).
+#
+# WHB_STORE_BACKEND=postgresql: the collector keeps its store in a throwaway PostgreSQL server
+# (tests/support/pg.sh, a Unix socket in $W/pg, reached from the srv namespace through the file
+# system); dbq runs SQL against whichever store is in use.
 
 E2E_BIN=${E2E_BIN:?set E2E_BIN to the build bin directory}
 E2E_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NS_PREFIX=${WHB_NS_PREFIX:-whb-} # another prefix lets two runs share a machine
 INTERVAL=2   # heartbeat seconds; silent after 3 x 2 s
+STORE_BACKEND=${WHB_STORE_BACKEND:-sqlite}
+WHB_PORT=8443 # the collector the admin CLI asks
 
 log() { printf '    %s\n' "$*"; }
 
@@ -55,7 +61,26 @@ e2e_setup() { # clients
     start_lldpd 1
     start_lldpd 2
     start_wsus
+    start_store || return 1
     start_collector
+}
+
+start_store() {
+    [ "$STORE_BACKEND" = postgresql ] || return 0
+    local conninfo
+    conninfo=$("$E2E_SRC/tests/support/pg.sh" start "$W/pg") || return 1
+    # dbq and psql find the server through the environment; the collector through its flag.
+    export PGHOST=$W/pg PGDATABASE=whb PGUSER=whb
+    STORE_FLAGS=(--store-backend postgresql --store-conninfo "$conninfo")
+}
+
+# dbq SQL: one value (or rows) from the collector's store, as text; booleans as 0/1.
+dbq() {
+    if [ "$STORE_BACKEND" = postgresql ]; then
+        psql -XAtq -c "$1" | sed 's/^t$/1/; s/^f$/0/'
+    else
+        sqlite3 "$W/collector.db" "$1"
+    fi
 }
 
 client_add() { # N switch
@@ -108,12 +133,15 @@ NGX
     PIDS+=($!)
 }
 
-start_collector() {
-    ip netns exec "${NS_PREFIX}srv" "$E2E_BIN/whb-collector" --listen 0.0.0.0:8443 --cert "$W/certs/server.crt" \
+start_collector() { # [port collector-id]: a second collector shares the PostgreSQL store
+    local port=${1:-8443} id=${2:-col-a} log=$W/collector.log
+    [ "$port" = 8443 ] || log=$W/collector-$id.log
+    ip netns exec "${NS_PREFIX}srv" "$E2E_BIN/whb-collector" --listen 0.0.0.0:$port --cert "$W/certs/server.crt" \
         --key "$W/certs/server.key" --db "$W/collector.db" --enrollment-token-file "$W/token" \
-        --interval $INTERVAL --grace 3 --log-level info >>"$W/collector.log" 2>&1 &
-    COLLECTOR_PID=$!
-    wait_for 10 "collector" whb status
+        ${STORE_FLAGS[@]+"${STORE_FLAGS[@]}"} --collector-id "$id" \
+        --interval $INTERVAL --grace 3 --log-level info >>"$log" 2>&1 &
+    if [ "$port" = 8443 ]; then COLLECTOR_PID=$!; else COLLECTOR2_PID=$!; fi
+    WHB_PORT=$port wait_for 10 "collector $id" whb status
 }
 
 stop_collector() { # signal
@@ -151,7 +179,7 @@ stop_agent() { # N signal
 }
 
 # The admin CLI, on the collector's host.
-whb() { nsx srv "$E2E_BIN/whb" --url https://127.0.0.1:8443 --ca "$W/certs/ca.crt" "$@"; }
+whb() { nsx srv "$E2E_BIN/whb" --url https://127.0.0.1:$WHB_PORT --ca "$W/certs/ca.crt" "$@"; }
 
 # field HOST JQ-PATH: from `whb why HOST --json`.
 why_field() { whb why "$1" --json | jq -r "$2"; }
@@ -172,13 +200,14 @@ e2e_teardown() {
     E2E_STATUS=$?
     disown -a 2>/dev/null # no "Killed" job notices: these processes are ours to end
     for f in "$W"/c*.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
-    kill -9 "$COLLECTOR_PID" 2>/dev/null
+    kill -9 "$COLLECTOR_PID" ${COLLECTOR2_PID:-} 2>/dev/null
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     kill "$(cat "$W/nginx/nginx.pid" 2>/dev/null)" 2>/dev/null
     sleep 0.2
     for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
     wait 2>/dev/null
     for ns in $(ip netns list | awk '{print $1}' | grep "^$NS_PREFIX"); do ip netns del "$ns"; done
+    [ -d "$W/pg" ] && "$E2E_SRC/tests/support/pg.sh" stop "$W/pg"
     if [ "${E2E_KEEP:-0}" = 1 ]; then
         log "logs kept in $W"
     else
@@ -189,3 +218,6 @@ e2e_teardown() {
         rm -rf "$W"
     fi
 }
+
+# e2e_count_ge N SQL: the store's answer to SQL is at least N (for wait_for).
+e2e_count_ge() { local n; n=$(dbq "$2") && [ "${n:-0}" -ge "$1" ]; }

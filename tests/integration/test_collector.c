@@ -10,7 +10,6 @@
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "testdb.h"
 #include "sample.h"
 
 #define KEY_A                                                                                      \
@@ -270,20 +270,10 @@ static void acked_reports_survive_kill_9(void **state)
     }
     collector_stop(&g.c, SIGKILL);
 
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(g.c.db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT (SELECT count(*) FROM events WHERE "
-                                        "machine_id='m-10'), (SELECT last_seq FROM machines "
-                                        "WHERE machine_id='m-10')",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 2 * n);
-    assert_int_equal(sqlite3_column_int(st, 1), n);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    assert_int_equal(testdb_count(g.c.db, "SELECT count(*) FROM events WHERE machine_id='m-10'"),
+                     2 * n);
+    assert_int_equal(testdb_count(g.c.db, "SELECT last_seq FROM machines WHERE machine_id='m-10'"),
+                     n);
 
     /* Restarted, it knows the last report was stored: a resend is a duplicate. */
     const char *flags[] = {"--identity", "key", "--enrollment-token-file", g.token_file, NULL};
@@ -315,9 +305,8 @@ static void overload_gets_503_with_retry_after(void **state)
         "--identity", "key", "--enrollment-token-file", g.token_file, "--max-pending", "2", NULL};
     assert_int_equal(collector_start(&g.c, g.dir, 0, flags), 0);
 
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(g.c.db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    void *lock = testdb_lock(g.c.db);
+    assert_non_null(lock);
 
     enum { N = 8 };
     CURLM *multi = curl_multi_init();
@@ -346,8 +335,10 @@ static void overload_gets_503_with_retry_after(void **state)
         curl_multi_perform(multi, &running);
         curl_multi_poll(multi, NULL, 0, 10, NULL);
         /* Release the lock once every request has had its answer or is queued. */
-        if (rounds == 150)
-            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        if (rounds == 150) {
+            testdb_unlock(lock);
+            lock = NULL;
+        }
     }
     for (int i = 0; i < N; i++) {
         long code = 0;
@@ -360,7 +351,7 @@ static void overload_gets_503_with_retry_after(void **state)
     }
     curl_slist_free_all(hdrs);
     curl_multi_cleanup(multi);
-    sqlite3_close(db);
+    testdb_unlock(lock);
     assert_true(busy >= N - 2);
     assert_int_equal(busy + ok, N);
 

@@ -1,5 +1,6 @@
 /* Implementation of harness.h. */
 #include "harness.h"
+#include "testdb.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -26,10 +27,12 @@ const char *harness_bin(const char *name)
     return path;
 }
 
+/* A fresh scratch directory is a fresh store: on PostgreSQL (WHB_TEST_PG_CONNINFO) the
+ * database is emptied too. */
 int harness_mkdir(char *out, size_t len)
 {
     snprintf(out, len, "/tmp/whb-it-XXXXXX");
-    return mkdtemp(out) ? 0 : -1;
+    return mkdtemp(out) && !testdb_reset() ? 0 : -1;
 }
 
 static unsigned free_port(void)
@@ -78,6 +81,12 @@ int collector_start(struct collector_proc *c, const char *dir, int tls, const ch
     argv[n++] = listen;
     argv[n++] = "--db";
     argv[n++] = c->db;
+    if (testdb_pg()) {
+        argv[n++] = "--store-backend";
+        argv[n++] = "postgresql";
+        argv[n++] = "--store-conninfo";
+        argv[n++] = testdb_pg();
+    }
     if (tls) {
         argv[n++] = "--cert";
         argv[n++] = cert;

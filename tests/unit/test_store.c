@@ -1,4 +1,7 @@
-/* The SQLite store on a real file: identity binding, dedupe and the due-time index. */
+/* The store on a real SQLite file, or on a real PostgreSQL server when WHB_TEST_PG_CONNINFO
+ * names one (with-pg.sh): identity binding, dedupe, the due-time index, and (both backends)
+ * two handles racing to enroll the same machine. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,11 +17,21 @@
 #include "sample.h"
 #include "runs.h"
 #include "store.h"
+#include "store_migrate.h"
+#include "testdb.h"
 
 struct fixture {
     char path[64];
     struct whb_store *store;
 };
+
+/* Another handle on the fixture's store, as a second thread or collector has. */
+static int open_store(struct fixture *f, struct whb_store **out, char *why, size_t whylen)
+{
+    if (testdb_pg())
+        return whb_store_postgresql.open(testdb_pg(), out, why, whylen);
+    return whb_store_sqlite.open(f->path, out, why, whylen);
+}
 
 static int setup(void **state)
 {
@@ -27,7 +40,7 @@ static int setup(void **state)
     snprintf(f->path, sizeof(f->path), "/tmp/whb-test-store-XXXXXX");
     int fd = mkstemp(f->path);
     close(fd);
-    if (whb_store_sqlite.open(f->path, &f->store, why, sizeof(why))) {
+    if (testdb_reset() || open_store(f, &f->store, why, sizeof(why))) {
         fprintf(stderr, "open: %s\n", why);
         return -1;
     }
@@ -70,19 +83,7 @@ static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, in
     return rc;
 }
 
-static long long count(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    long long n = -1;
-    sqlite3_open(path, &db);
-    sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
+#define count(path, sql) testdb_count(path, sql)
 
 static void first_report_binds_key_then_other_keys_are_denied(void **state)
 {
@@ -171,15 +172,11 @@ static void ambiguous_lookup_lists_the_machines(void **state)
     struct whb_store_result res;
     struct sample *a = sample_new(7, 1, 0);
     assert_int_equal(put(f->store, a, 0xaa, 1, 1000, &res), 0);
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "INSERT INTO machines(machine_id, fqdn, first_seen, last_seen,"
-                                  " interval_s, due_at, boot_id, last_seq) VALUES('pc-7',"
-                                  " 'pc-7.corp.example.', 1, 1, 60, 1, 'b', 1)",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    assert_int_equal(testdb_exec(f->path, "INSERT INTO machines(machine_id, fqdn, first_seen,"
+                                          " last_seen, interval_s, due_at, boot_id, last_seq)"
+                                          " VALUES('pc-7', 'pc-7.corp.example.', 1, 1, 60, 1,"
+                                          " 'b', 1)"),
+                     0);
     struct whb_machine_view m;
     assert_int_equal(f->store->ops->get_machine(f->store, "pc-7", &m), WHB_EINVAL);
     struct whb_store_match found[WHB_STORE_MATCH_MAX];
@@ -291,8 +288,10 @@ static void due_index_finds_silent_machines(void **state)
     f->store->ops->count_machines(f->store, 100000, &known, &silent);
     assert_int_equal(silent, 0);
     /* The query uses the index rather than scanning the fleet. */
-    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_index_list('machines') "
-                                    "WHERE name='machines_due'"),
+    assert_int_equal(count(f->path, testdb_pg() ? "SELECT count(*) FROM pg_indexes WHERE "
+                                                  "indexname='machines_due'"
+                                                : "SELECT count(*) FROM pragma_index_list("
+                                                  "'machines') WHERE name='machines_due'"),
                      1);
 }
 
@@ -326,8 +325,21 @@ static void reopening_keeps_schema_version(void **state)
     struct fixture *f = *state;
     struct whb_store *again;
     char why[128];
-    assert_int_equal(whb_store_sqlite.open(f->path, &again, why, sizeof(why)), 0);
+    assert_int_equal(open_store(f, &again, why, sizeof(why)), 0);
     again->ops->close(again);
+    if (testdb_pg()) {
+        /* One schema description: PostgreSQL is at the same version, with the same tables. */
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 4);
+        assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
+                                        "'collector_runs','gaps_start','machines_first_seen',"
+                                        "'machine_ips','wsus_sessions','wsus_staging')"),
+                         6);
+        assert_int_equal(count(f->path, "SELECT count(*) FROM information_schema.columns WHERE"
+                                        " table_name='machines' AND column_name IN ('sw_chassis',"
+                                        "'bssid','subnet','wsus_class')"),
+                         4);
+        return;
+    }
     assert_int_equal(count(f->path, "PRAGMA user_version"), 4);
     /* Version 3: the collector's runs, gap ends, clock offsets. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
@@ -576,6 +588,210 @@ static void wsus_probe_from_the_silence_is_not_classified(void **state)
     sample_free(s);
 }
 
+/* Two handles (two collectors on one database, or two threads) enroll the same machine at
+ * the same moment with different keys: exactly one key is bound, the other is told so. */
+struct racer {
+    struct whb_store *st;
+    pthread_barrier_t *go;
+    unsigned machine;
+    uint8_t keyfill;
+    int rc;
+    enum whb_denial denial;
+};
+
+static void *race_enroll(void *arg)
+{
+    struct racer *r = arg;
+    struct whb_store_result res = {0};
+    struct sample *s = sample_new(r->machine, 1, 2);
+    struct whb_store_report in = {
+        .report = &s->report, .mode = WHB_IDENTITY_KEY, .enrolling = 1, .now_ms = 1000, .grace = 3};
+    key_of(in.key_hash, r->keyfill);
+    pthread_barrier_wait(r->go);
+    r->rc = r->st->ops->begin(r->st);
+    if (!r->rc) {
+        r->rc = r->st->ops->put_report(r->st, &in, &res);
+        if (r->rc == 0 && r->st->ops->commit(r->st))
+            r->rc = -1;
+        else if (r->rc)
+            r->st->ops->rollback(r->st);
+    }
+    r->denial = res.denial;
+    sample_free(s);
+    return NULL;
+}
+
+static void concurrent_enrollment_binds_one_key(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *other;
+    char why[256];
+    assert_int_equal(open_store(f, &other, why, sizeof(why)), 0);
+    pthread_barrier_t go;
+    for (unsigned m = 0; m < 20; m++) {
+        pthread_barrier_init(&go, NULL, 2);
+        struct racer a = {f->store, &go, 200 + m, 0xa0, -1, 0};
+        struct racer b = {other, &go, 200 + m, 0xb0, -1, 0};
+        pthread_t ta, tb;
+        pthread_create(&ta, NULL, race_enroll, &a);
+        pthread_create(&tb, NULL, race_enroll, &b);
+        pthread_join(ta, NULL);
+        pthread_join(tb, NULL);
+        pthread_barrier_destroy(&go);
+        /* One wins; the other is denied as holding another key, not failed as a store error. */
+        assert_true((a.rc == 0 && b.rc == WHB_EDENIED) || (a.rc == WHB_EDENIED && b.rc == 0));
+        struct racer *loser = a.rc ? &a : &b, *winner = a.rc ? &b : &a;
+        assert_int_equal(loser->denial, WHB_DENY_KEY_MISMATCH);
+        /* The winner's key is the one bound, on either handle; the winner's events are stored. */
+        struct whb_store_result res;
+        struct sample *s = sample_new(200 + m, 2, 0);
+        assert_int_equal(put(other, s, winner->keyfill, 0, 2000, &res), 0);
+        assert_int_equal(put(f->store, s, loser->keyfill, 1, 2000, &res), WHB_EDENIED);
+        sample_free(s);
+    }
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines"), 20);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM events"), 40);
+    other->ops->close(other);
+}
+
+/* The same report delivered to two collectors at once (an agent that failed over while its
+ * first try was in flight) is stored once; both acks name it. */
+static void one_report_through_two_handles_is_stored_once(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *other;
+    struct whb_store_result r1, r2;
+    char why[256];
+    assert_int_equal(open_store(f, &other, why, sizeof(why)), 0);
+    struct sample *s = sample_new(40, 1, 0);
+    assert_int_equal(put(f->store, s, 0xaa, 1, 1000, &r1), 0);
+    sample_free(s);
+    s = sample_new(40, 2, 3);
+    assert_int_equal(put(f->store, s, 0xaa, 0, 2000, &r1), 0);
+    assert_int_equal(put(other, s, 0xaa, 0, 2100, &r2), 0);
+    assert_false(r1.duplicate);
+    assert_true(r2.duplicate);
+    assert_int_equal(r2.acked_seq, 2);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM events WHERE machine_id='m-40'"), 3);
+    /* The silence clock is the machine's, whichever collector heard it last. */
+    assert_int_equal(count(f->path, "SELECT due_at FROM machines WHERE machine_id='m-40'"),
+                     2000 + 3 * 60 * 1000);
+    sample_free(s);
+    other->ops->close(other);
+}
+
+/* Several collectors share a PostgreSQL database: the fleet's collector downtime is when none
+ * of them ran; one collector down while another ran explains no machine's silence. */
+static void downtimes_are_when_every_collector_was_down(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *b;
+    struct whb_downtime d[4];
+    char why[256];
+    int n = 0;
+    if (!testdb_pg())
+        skip(); /* one collector per SQLite file: collector_runs_give_downtimes */
+    assert_int_equal(open_store(f, &b, why, sizeof(why)), 0);
+    snprintf(f->store->collector_id, sizeof(f->store->collector_id), "col-a");
+    snprintf(b->collector_id, sizeof(b->collector_id), "col-b");
+    /* a: 0..50 s, killed; back at 120 s. b: 10..100 s, stopped cleanly; back at 150 s. */
+    assert_int_equal(whb_runs_start(f->store, 0), 0);
+    assert_int_equal(whb_runs_start(b, 10000), 0);
+    assert_int_equal(whb_runs_alive(f->store, 50000), 0);
+    assert_int_equal(whb_runs_stop(b, 100000), 0);
+    assert_int_equal(whb_runs_start(f->store, 120000), 0);
+    assert_int_equal(whb_runs_start(b, 150000), 0);
+    assert_int_equal(whb_runs_alive(f->store, 160000), 0);
+    assert_int_equal(f->store->ops->downtimes(f->store, 0, 200000, d, 4, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(d[0].from_ms, 100000);
+    assert_int_equal(d[0].to_ms, 120000);
+    assert_true(d[0].clean);
+    /* a's own outage (50..120 s) alone is no downtime: b was up. */
+    assert_int_equal(b->ops->downtimes(b, 40000, 90000, d, 4, &n), 0);
+    assert_int_equal(n, 0);
+    /* Each collector's runs are kept apart. */
+    assert_int_equal(count(f->path, "SELECT count(DISTINCT collector) FROM collector_runs"), 2);
+    b->ops->close(b);
+}
+
+/* whb-collector migrate: a SQLite store's every table lands in an empty PostgreSQL database,
+ * answers the same, and a second copy into the now non-empty database is refused. */
+static void migrate_copies_a_sqlite_store(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *src;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct whb_store_gap g[2];
+    char path[64], why[512];
+    int n = 0;
+    if (!testdb_pg())
+        skip();
+    snprintf(path, sizeof(path), "/tmp/whb-test-migrate-XXXXXX");
+    close(mkstemp(path));
+    assert_int_equal(whb_store_sqlite.open(path, &src, why, sizeof(why)), 0);
+    struct sample *s = sample_new(50, 1, 3);
+    s->report.sent_at_ms = 1000;
+    assert_int_equal(put(src, s, 0xaa, 1, 1000, &res), 0);
+    s->report.seq = 2;
+    assert_int_equal(put(src, s, 0xaa, 0, 900000, &res), 0); /* a gap */
+    assert_int_equal(whb_runs_start(src, 5), 0);
+    src->ops->close(src);
+
+    assert_int_equal(whb_store_migrate(path, testdb_pg(), why, sizeof(why)), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-50", &m), 0);
+    assert_string_equal(m.machine_id, "m-50");
+    assert_string_equal(m.sw_name, "sw-1");
+    assert_int_equal(f->store->ops->get_gaps(f->store, "m-50", g, 2, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(count(path, "SELECT count(*) FROM events"), 3);
+    assert_int_equal(count(path, "SELECT count(*) FROM collector_runs"), 1);
+    /* The key came along: the machine goes on reporting with it, and only with it. */
+    s->report.seq = 3;
+    assert_int_equal(put(f->store, s, 0xaa, 0, 910000, &res), 0);
+    assert_int_equal(put(f->store, s, 0xbb, 1, 910000, &res), WHB_EDENIED);
+    /* Not twice. */
+    assert_int_equal(whb_store_migrate(path, testdb_pg(), why, sizeof(why)), WHB_EINVAL);
+    assert_non_null(strstr(why, "empty database only"));
+    sample_free(s);
+    unlink(path);
+    char side[80];
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
+}
+
+/* A password never sits in [store] conninfo/url or on the command line: a passfile holds it. */
+static void a_password_in_the_conninfo_is_refused(void **state)
+{
+    struct whb_collector_config cfg;
+    char why[256];
+    (void)state;
+    whb_config_defaults(&cfg);
+    assert_int_equal(whb_config_set(&cfg, "store", "conninfo", "host=db1 dbname=whb password=s3",
+                                    why, sizeof(why)),
+                     WHB_EINVAL);
+    assert_non_null(strstr(why, "passfile"));
+    assert_int_equal(
+        whb_config_set(&cfg, "store", "url", "postgresql://whb:s3@db1/whb", why, sizeof(why)),
+        WHB_EINVAL);
+    assert_int_equal(whb_config_set(&cfg, "store", "url",
+                                    "postgresql://whb@db1/whb?passfile=/etc/whb/pgpass", why,
+                                    sizeof(why)),
+                     0);
+    assert_int_equal(whb_config_set(&cfg, "store", "backend", "postgresql", why, sizeof(why)), 0);
+    assert_ptr_equal(whb_store_backend(&cfg), &whb_store_postgresql);
+    assert_string_equal(whb_store_target(&cfg),
+                        "postgresql://whb@db1/whb?passfile=/etc/whb/pgpass");
+    /* The store's open refuses one too, whoever calls it. */
+    struct whb_store *st = NULL;
+    assert_int_equal(whb_store_postgresql.open("dbname=whb password=x", &st, why, sizeof(why)),
+                     WHB_EINVAL);
+    assert_null(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +815,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
         cmocka_unit_test_setup_teardown(wsus_probe_from_the_silence_is_not_classified, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(concurrent_enrollment_binds_one_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(one_report_through_two_handles_is_stored_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(downtimes_are_when_every_collector_was_down, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(migrate_copies_a_sqlite_store, setup, teardown),
+        cmocka_unit_test(a_password_in_the_conninfo_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

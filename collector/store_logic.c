@@ -1,0 +1,204 @@
+/* Implementation of store_logic.h: the decisions of put_report that do not depend on the
+ * engine (moved from store_sqlite.c so that every backend makes them the same way). */
+#include "store_logic.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "attach.h"
+#include "error.h"
+
+static int deny(struct whb_store_result *out, const char *fmt, const char *a, const char *b)
+{
+    out->status = WHB_EDENIED;
+    snprintf(out->why, sizeof(out->why), fmt, a, b);
+    return WHB_EDENIED;
+}
+
+int whb_store_check_identity(const struct whb_store_report *in, const struct whb_store_row *row,
+                             whb_store_clash_fn clash, void *ctx, struct whb_store_result *out)
+{
+    const Whb__V1__Machine *m = in->report->machine;
+    char owner[WHB_WIRE_MAX_ID + 1];
+
+    if (row->found && in->mode == WHB_IDENTITY_KEY) {
+        if (!row->has_key || !whb_identity_hash_equal(row->key_hash, in->key_hash)) {
+            out->denial = WHB_DENY_KEY_MISMATCH;
+            return deny(out, "machine %s (%s) presented a key other than the one bound to it",
+                        m->machine_id, m->fqdn);
+        }
+    }
+    out->denial = !row->found && in->mode == WHB_IDENTITY_KEY && !in->enrolling
+                      ? WHB_DENY_NOT_ENROLLED
+                      : WHB_DENY_OTHER;
+    if (out->denial == WHB_DENY_NOT_ENROLLED)
+        return deny(out,
+                    "machine %s (%s) is not enrolled and presented no valid enrollment "
+                    "token",
+                    m->machine_id, m->fqdn);
+    if (row->found && strcasecmp(row->fqdn, m->fqdn) == 0)
+        return 0;
+    /* A new machine, or a known one under a new name: the name must not belong to another. */
+    if (row->found && in->mode == WHB_IDENTITY_MTLS)
+        return deny(out, "machine %s is bound to another name than %s", m->machine_id, m->fqdn);
+    char owner_fqdn[WHB_WIRE_MAX_FQDN + 1];
+    if (clash(ctx, m, owner, sizeof(owner), owner_fqdn, sizeof(owner_fqdn)))
+        return WHB_ESTORE;
+    if (!owner[0])
+        return 0;
+    out->conflict = 1;
+    out->status = WHB_EDENIED;
+    snprintf(out->why, sizeof(out->why),
+             "machine %.64s (%.60s) would shadow machine %.64s (%.60s) in name lookups",
+             m->machine_id, m->fqdn, owner, owner_fqdn);
+    return WHB_EDENIED;
+}
+
+/* A seq far above the last one stored would make every later report of the boot a duplicate.
+ * The agent skips at most one block of 1000 per restart and spends a few numbers per
+ * interval while it cannot deliver, so the bound grows with the silence and no real agent
+ * reaches it; a new boot counts from 0 since the machine's last report. */
+#define SEQ_JUMP_BASE    1000000u
+#define SEQ_JUMP_PER_SEC 10u
+
+int whb_store_seq_jump_too_far(const struct whb_store_row *row, int same_boot, uint64_t seq,
+                               int64_t now_ms, struct whb_store_result *out)
+{
+    uint64_t last = same_boot ? row->last_seq : 0;
+    int64_t silent_s = now_ms > row->last_seen ? (now_ms - row->last_seen) / 1000 : 0;
+    uint64_t room = SEQ_JUMP_BASE + (uint64_t)silent_s * SEQ_JUMP_PER_SEC;
+    uint64_t bound = last > UINT64_MAX - room ? UINT64_MAX : last + room;
+    if (seq <= bound)
+        return 0;
+    snprintf(out->why, sizeof(out->why),
+             "seq %llu is more than %llu above the last stored seq %llu of this boot",
+             (unsigned long long)seq, (unsigned long long)room, (unsigned long long)last);
+    return 1;
+}
+
+/* Agents stamp events with their own clocks, which may be off by hours: each report says when
+ * it was sent, so (receipt - send) maps the agent's clock onto the collector's. A report that
+ * waited on a dead link or a slow connection arrives late, so, as NTP does, the sample with
+ * the least delay is the best: keep the smallest one seen this hour, unless the clock itself
+ * moved (a change larger than any delivery can take). */
+#define OFFSET_KEEP_MS 3600000
+#define OFFSET_JUMP_MS 30000
+
+struct whb_clock_map whb_store_clock_map(const struct whb_store_report *in,
+                                         const struct whb_store_row *row)
+{
+    struct whb_clock_map c = {0, in->now_ms};
+    if (in->report->sent_at_ms <= 0)
+        return c;
+    c.offset = in->now_ms - in->report->sent_at_ms;
+    if (!row->found || !row->has_offset)
+        return c;
+    int64_t d = c.offset - row->clock_offset;
+    int fresh = in->now_ms - row->clock_offset_at < OFFSET_KEEP_MS;
+    if (fresh && d >= 0 && d <= OFFSET_JUMP_MS)
+        c = (struct whb_clock_map){row->clock_offset, row->clock_offset_at};
+    return c;
+}
+
+static int event_loses_network(const whb_event *e)
+{
+    switch (e->kind) {
+    case WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST:
+        return e->reason_code == 0; /* 1: by power policy in Modern Standby */
+    case WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_DOWN:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED:
+        return 1;
+    case WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED:
+        return e->detail && (strstr(e->detail, "no address") || strstr(e->detail, "gw none"));
+    default:
+        return 0;
+    }
+}
+
+static int event_regains_network(const whb_event *e)
+{
+    switch (e->kind) {
+    case WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_UP:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED:
+        return 1;
+    case WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED:
+        return !event_loses_network(e);
+    default:
+        return 0;
+    }
+}
+
+struct whb_net_story whb_store_net_story(const struct whb_store_report *in,
+                                         const struct whb_store_row *row, int64_t off)
+{
+    /* A machine's first report ends no silence: it has been online as far as anyone knows. */
+    int back = row->found && in->now_ms > row->due_at;
+    struct whb_net_story n = {row->net_lost_at, row->net_back_at,
+                              back ? in->now_ms : row->online_since};
+    for (size_t i = 0; i < in->report->n_events; i++) {
+        const whb_event *e = in->report->events[i];
+        int64_t at = e->at_ms + off;
+        if (event_loses_network(e) && at > n.lost_at)
+            n.lost_at = at;
+        else if (event_regains_network(e) && at > n.back_at)
+            n.back_at = at;
+    }
+    return n;
+}
+
+/* A WSUS probe that got no answer at all while the machine itself was cut off (its own
+ * network lost before the probe and back only after it, or any time before it was reporting
+ * again: a path beyond its switch) is not classified: it would blame WSUS for the machine's
+ * own outage. An HTTP answer proves the way to WSUS worked. */
+void whb_store_report_view(const struct whb_store_report *in, const struct whb_net_story *net,
+                           int64_t off, struct whb_machine_view *view)
+{
+    memset(view, 0, sizeof(*view));
+    whb_attach_from_snapshot(in->report->snapshot, view);
+    if (view->wsus_at_ms) {
+        int64_t p = view->wsus_at_ms += off;
+        int own = net->lost_at && net->lost_at <= p &&
+                  !(net->back_at > net->lost_at && net->back_at <= p);
+        if (view->wsus_curl && (own || p < net->online_since))
+            view->wsus_class[0] = '\0';
+    }
+}
+
+/* A resend says the machine was alive when it sent it, which may be long before it arrived
+ * (it waited in a queue or on a dead link): it never moves "last seen" past that. */
+int64_t whb_store_resend_alive(const struct whb_store_report *in, const struct whb_store_row *row,
+                               const struct whb_clock_map *cm)
+{
+    const whb_report *r = in->report;
+    int64_t alive = r->sent_at_ms > 0 ? r->sent_at_ms + cm->offset : in->now_ms;
+    if (alive > in->now_ms)
+        alive = in->now_ms;
+    if (alive < row->last_seen)
+        alive = row->last_seen;
+    return alive;
+}
+
+int whb_store_canonical_ip(const char *in, char *out, size_t len)
+{
+    char buf[64];
+    unsigned char bin[16];
+    size_t n = strcspn(in, "/%");
+    if (n == 0 || n >= sizeof(buf))
+        return -1;
+    memcpy(buf, in, n);
+    buf[n] = '\0';
+    int af = strchr(buf, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(af, buf, bin) != 1 || !inet_ntop(af, bin, out, (socklen_t)len))
+        return -1;
+    return 0;
+}
+
+int whb_store_ip_worth_noting(const char *ip)
+{
+    /* Link-local and loopback addresses say nothing about which machine WSUS saw. */
+    return strncmp(ip, "fe80:", 5) && strncmp(ip, "169.254.", 8) && strncmp(ip, "127.", 4) &&
+           strcmp(ip, "::1");
+}

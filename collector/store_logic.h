@@ -1,0 +1,73 @@
+/* What every store backend decides the same way when it stores a report: identity, the seq
+ * bound, the agent's clock mapped to the collector's, the machine's own network story and the
+ * attachment a report shows. Backends read and write rows; these functions decide. */
+#ifndef WHB_STORE_LOGIC_H
+#define WHB_STORE_LOGIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* A machine's row as put_report needs it (found 0: a new machine). */
+struct whb_store_row {
+    int found;
+    char fqdn[WHB_WIRE_MAX_FQDN + 1];
+    int has_key;
+    uint8_t key_hash[WHB_IDENTITY_HASH_LEN];
+    char boot_id[WHB_WIRE_MAX_ID + 1];
+    uint64_t last_seq;
+    int64_t last_seen, due_at;
+    int64_t net_lost_at, net_back_at; /* the machine's own latest network loss and return */
+    int64_t online_since;             /* reporting again since (the end of its last gap) */
+    int has_offset;
+    int64_t clock_offset, clock_offset_at; /* agent clock -> collector clock, and since when */
+    int last_gasp;
+    /* Where it was attached at its last report: one end of a gap. */
+    char sw[128], port[128], subnet[50], bssid[18];
+};
+
+struct whb_clock_map {
+    int64_t offset, since;
+};
+
+/* When the machine itself lost and regained its network, from its own events (on the
+ * collector's clock): a WSUS probe made in between says nothing about WSUS. */
+struct whb_net_story {
+    int64_t lost_at, back_at;
+    int64_t online_since; /* reporting since: its way out demonstrably worked */
+};
+
+/* Finds the machine (id, FQDN) another machine's id or name would shadow; owner "" if none. */
+typedef int (*whb_store_clash_fn)(void *ctx, const Whb__V1__Machine *m, char *owner,
+                                  size_t ownerlen, char *owner_fqdn, size_t fqdnlen);
+
+/* Identity rules (issue 2): 0 allowed, WHB_EDENIED with out filled, or the clash lookup's error. */
+int whb_store_check_identity(const struct whb_store_report *in, const struct whb_store_row *row,
+                             whb_store_clash_fn clash, void *ctx, struct whb_store_result *out);
+
+/* 1 (and out->why) when seq is too far above the boot's last stored one. */
+int whb_store_seq_jump_too_far(const struct whb_store_row *row, int same_boot, uint64_t seq,
+                               int64_t now_ms, struct whb_store_result *out);
+
+struct whb_clock_map whb_store_clock_map(const struct whb_store_report *in,
+                                         const struct whb_store_row *row);
+
+struct whb_net_story whb_store_net_story(const struct whb_store_report *in,
+                                         const struct whb_store_row *row, int64_t off);
+
+/* The attachment a report shows, on the collector's clock. */
+void whb_store_report_view(const struct whb_store_report *in, const struct whb_net_story *net,
+                           int64_t off, struct whb_machine_view *view);
+
+/* When a resend says the machine was last alive (never later than now, never earlier than
+ * what is stored). */
+int64_t whb_store_resend_alive(const struct whb_store_report *in, const struct whb_store_row *row,
+                               const struct whb_clock_map *cm);
+
+/* "10.1.2.37/24" or "fe80::1%eth0" -> the address as inet_ntop writes it; -1 if not one. */
+int whb_store_canonical_ip(const char *in, char *out, size_t len);
+/* 0 for link-local and loopback addresses, which name no machine to WSUS. */
+int whb_store_ip_worth_noting(const char *ip);
+
+#endif
