@@ -376,7 +376,10 @@ static void take_snapshot(struct whb_agent *a, int diff)
     int was_online = a->online;
     a->online = network_up(&next);
     if (a->online && !was_online && diff) {
-        a->next_wsus = now_mono(a); /* back online: what does WSUS say now? */
+        /* Back online: what does WSUS say now? Once the network settled: a probe in the
+         * first second (neighbour discovery, DHCP, DNS) fails and would blame WSUS until the
+         * next probe, 15 minutes later, for a machine that reports. */
+        a->next_wsus = now_mono(a) + 3000;
         /* And the collector: the backoff counted tries without a network, so what was
          * spooled meanwhile goes now rather than up to minutes later. */
         a->retry_at = 0;

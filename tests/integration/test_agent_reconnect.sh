@@ -33,7 +33,11 @@ SCN
 wport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 (sleep 8 && exec python3 -c 'import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16); time.sleep(60)' "$wport") &
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+held = []
+while True:
+    c, _ = s.accept(); held.append(c)
+    open(sys.argv[2], "a").write("%d\n" % int(time.time() * 1000))' "$wport" "$work/wsus-probes") &
 pids+=($!)
 # Nothing listens on the port for 9.5 s: every try is refused at once and the backoff grows;
 # the collector is back while the link is down.
@@ -76,3 +80,16 @@ if [ $((first - back)) -gt 1000 ]; then
     exit 1
 fi
 echo "ok   delivered within 1 s of the network coming back"
+# The probe waits for the network to settle: one made at once fails on a real network (ARP, DNS)
+# and shows "WSUS unreachable" for a machine that reports, until the next probe.
+probe=$(awk -v b="$back" '$1 >= b { print $1; exit }' "$work/wsus-probes" 2>/dev/null)
+if [ -z "$probe" ]; then
+    echo "FAIL no WSUS probe after the network came back"
+    exit 1
+fi
+echo "carrier back -> WSUS probed: $((probe - back)) ms"
+if [ $((probe - back)) -lt 2500 ]; then
+    echo "FAIL the WSUS probe did not wait for the network to settle"
+    exit 1
+fi
+echo "ok   WSUS probed once the network settled"
