@@ -190,7 +190,7 @@ agent m7 m7 "$curl_url"
 check "a boot that ended without a clean stop: reason_code 2" \
     '[ "$(db "select reason_code from events where machine_id='"'"'m-crash'"'"' and kind=3 and boot_id='"'"'b-2'"'"'")" = 2 ]'
 
-# 8. WSUS is not probed without a working network, and at once when it is back.
+# 8. WSUS is not probed without a working network, and once it is back and settled (3 s).
 fake ok
 cat >"$work/m8.scn" <<SCN
 identity machine_id=m-wsus fqdn=m-wsus.corp.example boot_id=b-1
@@ -203,7 +203,7 @@ cat >"$work/m8b.scn" <<SCN
 identity machine_id=m-wsus fqdn=m-wsus.corp.example boot_id=b-1
 0 adapter eth0 type=ethernet carrier=1 addr=10.1.0.8/24
 1000 adapter eth0 type=ethernet carrier=1 addr=10.1.0.8/24 gw=10.1.0.1
-2500 end
+4500 end
 SCN
 agent m8b m8 "$curl_url" --wsus-url "http://127.0.0.1:$fport/ClientWebService/client.asmx"
 check "no default route: no probe; route back: a probe" '[ "$(grep -c GET "$flog")" = 1 ]'
