@@ -204,24 +204,21 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
         reject(srv, req, WHB_REJECT_STORE, 503, "Service Unavailable", "storage unavailable");
     } else {
         whb_ack ack = WHB__V1__ACK__INIT;
-        size_t n = 0;
+        uint8_t buf[512]; /* an ack is a boot id (<= 64 bytes) and three numbers */
         ack.acked_seq = it->result.acked_seq;
         ack.server_time_ms = whb_clock_wall_ms();
         ack.interval_s = srv->cfg.interval_s;
         ack.boot_id = r->boot_id;
-        uint8_t *buf = whb_wire_ack_pack(&ack, &n);
-        struct evbuffer *body = evbuffer_new();
-        if (buf && body) {
-            evbuffer_add(body, buf, n);
+        /* Straight into the reply's own buffer: no allocation per ack. */
+        if (whb__v1__ack__get_packed_size(&ack) <= sizeof(buf)) {
+            size_t n = whb__v1__ack__pack(&ack, buf);
+            evbuffer_add(evhttp_request_get_output_buffer(req), buf, n);
             evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
                               "application/x-protobuf");
-            evhttp_send_reply(req, 200, "OK", body);
+            evhttp_send_reply(req, 200, "OK", NULL);
         } else {
             evhttp_send_error(req, 503, "Service Unavailable");
         }
-        free(buf);
-        if (body)
-            evbuffer_free(body);
         atomic_fetch_add(&srv->primary->metrics.accepted, 1);
         if (it->result.duplicate)
             atomic_fetch_add(&srv->primary->metrics.duplicates, 1);

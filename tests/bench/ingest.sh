@@ -74,9 +74,13 @@ done
 sleep 1
 
 cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat"))); done; echo $t; }
+# Heartbeats of enrolled machines, as agents send them (no enrollment token); each run counts
+# its seqs above the earlier ones' (runs are seconds apart, a machine reports a few times a
+# run), so no report is a resend.
+t0=$(date +%s)
 load() { # url seconds
     "$bin/whb-loadgen" --url "$1" --machines "$machines" --connections "$conns" \
-        --seconds "$2" --ca "$work/certs/ca.crt" --token bench-token
+        --seconds "$2" --ca "$work/certs/ca.crt" --seq-base $((($(date +%s) - t0 + 1) * 100))
 }
 # measure URL PIDS...: prints "rate us_per_request"
 measure() {
@@ -97,12 +101,14 @@ measure() {
 }
 
 echo "machines=$machines connections=$conns seconds=$seconds runs=$runs nginx_workers=$workers cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
-# Enroll every simulated machine first so that the measured runs are steady-state heartbeats.
+# Enroll every simulated machine first (each once, with the token) so that the measured runs
+# are steady-state heartbeats.
 for k in "${!cport[@]}"; do
     s=http; [ "${k%-*}" = tls ] && s=https
-    echo "warm-up $k: $(load "$s://127.0.0.1:${cport[$k]}/v1/report" $(( machines / 5000 + 5 )))"
+    echo "enrolled $k: $("$bin/whb-loadgen" --url "$s://127.0.0.1:${cport[$k]}/v1/report" \
+        --machines "$machines" --connections "$conns" --ca "$work/certs/ca.crt" --storm \
+        --events 0 --token bench-token)"
 done
-first=${loops_list%% *}
 printf '%-6s %-12s %12s %12s %14s\n' mode server "requests/s" "CPU us/req" "nginx/whb CPU"
 for mode in plain tls; do
     s=http; [ $mode = tls ] && s=https
@@ -115,6 +121,7 @@ for mode in plain tls; do
             "$(awk -v a="$nu" -v b="$wu" 'BEGIN{printf "%.2f", a/b}')"
     done
 done
+q='select count(*) from machines'
 for k in "${!cport[@]}"; do
-    echo "machines stored ($k): $(sqlite3 "$work/$k.db" 'select count(*) from machines')"
+    echo "machines stored ($k): $(sqlite3 "$work/$k.db" "$q")"
 done
