@@ -139,6 +139,13 @@ static void on_report(struct whb_server *srv, struct evhttp_request *req)
         reject(srv, req, WHB_REJECT_MALFORMED, 413, "Payload Too Large", "report too large");
         return;
     }
+    /* In a reconnect storm most reports find the queue full: answered before any decoding. */
+    if (whb_ingest_full(srv->ingest)) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
+        reject(srv, req, WHB_REJECT_OVERLOAD, 503, "Service Unavailable",
+               "collector busy, retry later");
+        return;
+    }
     struct whb_ingest_item *it = calloc(1, sizeof(*it));
     if (!it) {
         reject(srv, req, WHB_REJECT_OVERLOAD, 503, "Service Unavailable", "out of memory");

@@ -250,6 +250,14 @@ unsigned whb_ingest_pending(struct whb_ingest *ing)
     return n;
 }
 
+int whb_ingest_full(struct whb_ingest *ing)
+{
+    pthread_mutex_lock(&ing->lock);
+    int full = ing->stopping || ing->queued.count + ing->in_flight >= ing->max_pending;
+    pthread_mutex_unlock(&ing->lock);
+    return full;
+}
+
 void whb_ingest_stop(struct whb_ingest *ing)
 {
     if (!ing)

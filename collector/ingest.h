@@ -38,6 +38,9 @@ int whb_ingest_submit(struct whb_ingest *ing, struct whb_ingest_item *item);
 
 unsigned whb_ingest_pending(struct whb_ingest *ing);
 
+/* Whether a submit now would get WHB_EBUSY: a storm's 503 costs no decoding. */
+int whb_ingest_full(struct whb_ingest *ing);
+
 /* Commits what is queued, stops the writer and answers everything still held (on the calling
  * thread: the loops must have stopped). */
 void whb_ingest_stop(struct whb_ingest *ing);

@@ -30,6 +30,7 @@ struct gen {
     /* Storm mode: each machine once, with events; 503s wait in a ring for their retry. */
     int storm;
     unsigned events, seq_base;
+    unsigned interval; /* the heartbeat interval the reports state; 0: the sample's */
     unsigned *retry_m;
     double *retry_at;
     unsigned long retry_head, retry_tail, busy;
@@ -136,6 +137,8 @@ static void send_machine(struct conn *c, unsigned m)
     struct gen *g = c->g;
     c->machine = m;
     struct sample *s = sample_new(m, g->seq_base + ++g->seq[m], g->storm ? g->events : 0);
+    if (s && g->interval)
+        s->report.interval_s = g->interval;
     size_t len;
     uint8_t *buf = s ? sample_pack(s, &len) : NULL;
     struct evhttp_request *req = evhttp_request_new(on_done, c);
@@ -179,7 +182,7 @@ static void usage(void)
 {
     fputs("usage: whb-loadgen --url http[s]://HOST:PORT/PATH [--machines N] [--connections N]\n"
           "                   [--seconds N] [--ca FILE] [--token TOKEN] [--seq-base N]\n"
-          "                   [--storm [--events N]]\n"
+          "                   [--storm [--events N]] [--interval SECONDS]\n"
           "Prints: sent, ok, other (non-2xx), failed, seconds and ok/s. --storm: each machine\n"
           "reports once with N spooled events (default 8); 503s are retried after 1 s; ends\n"
           "when all are stored (busy: how many 503s).\n",
@@ -191,12 +194,17 @@ int main(int argc, char **argv)
     struct gen g = {.machines = 100000, .path = "/v1/report"};
     unsigned conns = 64, seconds = 10;
     const char *url = NULL, *ca = NULL;
-    static const struct option opts[] = {
-        {"url", required_argument, NULL, 'u'},         {"machines", required_argument, NULL, 'm'},
-        {"connections", required_argument, NULL, 'c'}, {"seconds", required_argument, NULL, 's'},
-        {"ca", required_argument, NULL, 'a'},          {"token", required_argument, NULL, 't'},
-        {"seq-base", required_argument, NULL, 'b'},    {"storm", no_argument, NULL, 'S'},
-        {"events", required_argument, NULL, 'e'},      {0}};
+    static const struct option opts[] = {{"url", required_argument, NULL, 'u'},
+                                         {"machines", required_argument, NULL, 'm'},
+                                         {"connections", required_argument, NULL, 'c'},
+                                         {"seconds", required_argument, NULL, 's'},
+                                         {"ca", required_argument, NULL, 'a'},
+                                         {"token", required_argument, NULL, 't'},
+                                         {"seq-base", required_argument, NULL, 'b'},
+                                         {"storm", no_argument, NULL, 'S'},
+                                         {"events", required_argument, NULL, 'e'},
+                                         {"interval", required_argument, NULL, 'i'},
+                                         {0}};
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
@@ -227,6 +235,9 @@ int main(int argc, char **argv)
             break;
         case 'e':
             g.events = (unsigned)atoi(optarg);
+            break;
+        case 'i':
+            g.interval = (unsigned)atoi(optarg);
             break;
         default:
             usage();
