@@ -175,6 +175,16 @@ static void on_report(struct whb_server *srv, struct evhttp_request *req)
     }
 }
 
+/* The reply waits in the connection's output as two pieces (head, body). A TLS bufferevent
+ * writes each piece as its own record, with its own encryption and send(): one piece makes it
+ * one record. Plain HTTP sends them with one writev either way. */
+static struct bufferevent *tls_bev(struct evhttp_request *req)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    return bev && bufferevent_openssl_get_ssl(bev) ? bev : NULL;
+}
+
 /* Runs on the HTTP thread once the commit holding the item returned. */
 static void on_committed(struct whb_ingest_item *it, void *arg)
 {
@@ -222,7 +232,11 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
             evbuffer_add(evhttp_request_get_output_buffer(req), buf, n);
             evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
                               "application/x-protobuf");
+            /* Taken first: a request whose connection is gone is freed by the send. */
+            struct bufferevent *bev = tls_bev(req);
             evhttp_send_reply(req, 200, "OK", NULL);
+            if (bev)
+                evbuffer_pullup(bufferevent_get_output(bev), -1);
         } else {
             evhttp_send_error(req, 503, "Service Unavailable");
         }
