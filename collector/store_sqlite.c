@@ -371,6 +371,16 @@ struct machine_row {
     char sw_name[128], ssid[132], wsus_class[32]; /* the other indexed columns */
 };
 
+/* A text column into a bounded buffer ("" for NULL), as whb_sqlite_text without snprintf:
+ * the writer reads a row for every report. */
+static void column_text(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    size_t n = t ? strnlen(t, len - 1) : 0;
+    memcpy(out, t ? t : "", n);
+    out[n] = '\0';
+}
+
 static int get_machine(struct sqlite_store *s, const char *machine_id, struct machine_row *row)
 {
     sqlite3_stmt *st = s->st[ST_GET_MACHINE];
@@ -379,30 +389,29 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct ma
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         row->found = 1;
-        snprintf(row->fqdn, sizeof(row->fqdn), "%s", (const char *)sqlite3_column_text(st, 0));
+        column_text(st, 0, row->fqdn, sizeof(row->fqdn));
         if (sqlite3_column_bytes(st, 1) == WHB_IDENTITY_HASH_LEN) {
             row->has_key = 1;
             memcpy(row->key_hash, sqlite3_column_blob(st, 1), WHB_IDENTITY_HASH_LEN);
         }
-        snprintf(row->boot_id, sizeof(row->boot_id), "%s",
-                 (const char *)sqlite3_column_text(st, 2));
+        column_text(st, 2, row->boot_id, sizeof(row->boot_id));
         row->last_seq = (uint64_t)sqlite3_column_int64(st, 3);
         row->last_seen = sqlite3_column_int64(st, 4);
         row->due_at = sqlite3_column_int64(st, 5);
         row->last_gasp = sqlite3_column_int(st, 6);
-        whb_sqlite_text(st, 7, row->sw, sizeof(row->sw));
-        whb_sqlite_text(st, 8, row->port, sizeof(row->port));
-        whb_sqlite_text(st, 9, row->subnet, sizeof(row->subnet));
-        whb_sqlite_text(st, 10, row->bssid, sizeof(row->bssid));
+        column_text(st, 7, row->sw, sizeof(row->sw));
+        column_text(st, 8, row->port, sizeof(row->port));
+        column_text(st, 9, row->subnet, sizeof(row->subnet));
+        column_text(st, 10, row->bssid, sizeof(row->bssid));
         row->net_lost_at = sqlite3_column_int64(st, 11);
         row->has_offset = sqlite3_column_type(st, 12) != SQLITE_NULL;
         row->clock_offset = sqlite3_column_int64(st, 12);
         row->clock_offset_at = sqlite3_column_int64(st, 13);
         row->net_back_at = sqlite3_column_int64(st, 14);
         row->online_since = sqlite3_column_int64(st, 15);
-        whb_sqlite_text(st, 16, row->sw_name, sizeof(row->sw_name));
-        whb_sqlite_text(st, 17, row->ssid, sizeof(row->ssid));
-        whb_sqlite_text(st, 18, row->wsus_class, sizeof(row->wsus_class));
+        column_text(st, 16, row->sw_name, sizeof(row->sw_name));
+        column_text(st, 17, row->ssid, sizeof(row->ssid));
+        column_text(st, 18, row->wsus_class, sizeof(row->wsus_class));
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
