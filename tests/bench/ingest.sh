@@ -5,8 +5,9 @@
 # time per answered request (utime+stime of its process from /proc over the run / answers).
 # Prints both for plain HTTP and TLS, the ratio nginx/collector, and the collector with 1 and 2
 # event loops (--loops). Env: MACHINES (100000), CONNECTIONS (128), SECONDS_RUN (8),
-# NGINX_WORKERS (1), LOOPS ("1 2"), RUNS (1: best of N by reports/s; throughput is noisy on a
-# shared machine, CPU per request much less).
+# NGINX_WORKERS (1), LOOPS ("1 2"; "default": no --loops flag), RUNS (1: best of N by
+# reports/s; throughput is noisy on a shared machine, CPU per request much less),
+# COLLECTOR (another whb-collector binary, e.g. an older build, to compare).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -64,7 +65,7 @@ for l in $loops_list; do
         if [ $mode = plain ]; then extra=(--plain-http); else
             extra=(--cert "$work/certs/server.crt" --key "$work/certs/server.key"); fi
         [ "$l" = default ] || extra+=(--loops "$l")
-        "$bin/whb-collector" "${extra[@]}" --listen 127.0.0.1:$p --db "$work/$mode-$l.db" \
+        "${COLLECTOR:-$bin/whb-collector}" "${extra[@]}" --listen 127.0.0.1:$p --db "$work/$mode-$l.db" \
             --enrollment-token-file "$work/token" --log-level warn &
         pids+=($!)
         cport[$mode-$l]=$p
