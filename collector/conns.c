@@ -103,9 +103,10 @@ static void admit(struct whb_conns *c, struct conn *cn)
     }
     int rc = WHB_EINVAL;
     unsigned open_now = 0, from_source = 0;
+    int keyed = getpeername(cn->fd, (struct sockaddr *)&ss, &sl) == 0 &&
+                whb_conncap_key((struct sockaddr *)&ss, &cn->source) == 0;
     pthread_mutex_lock(&c->shared->lock);
-    if (getpeername(cn->fd, (struct sockaddr *)&ss, &sl) == 0 &&
-        whb_conncap_key((struct sockaddr *)&ss, &cn->source) == 0)
+    if (keyed)
         rc = (size_t)cn->fd < c->fd_slots ? whb_conncap_admit(c->shared->cap, &cn->source)
                                           : WHB_EBUSY;
     open_now = whb_conncap_open(c->shared->cap);
