@@ -44,7 +44,15 @@ static void subnet_of(const whb_adapter *a, char *out, size_t len)
     }
 }
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+/* snprintf's "%s" with truncation, without its format machinery (every report comes here). */
+static void copy_text(char *dst, size_t len, const char *src)
+{
+    size_t n = src ? strnlen(src, len - 1) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
+#define COPY(dst, src) copy_text((dst), sizeof(dst), (src))
 
 void whb_attach_from_snapshot(const whb_snapshot *s, struct whb_machine_view *v)
 {

@@ -152,6 +152,9 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
     } else if (!strcmp(name, "server.max_pending")) {
         rc = parse_uint(v, 1, 1000000, &n);
         cfg->max_pending = (unsigned)n;
+    } else if (!strcmp(name, "server.loops")) {
+        rc = parse_uint(v, 0, 64, &n);
+        cfg->loops = (unsigned)n;
     } else if (!strcmp(name, "store.path"))
         rc = copy_str(cfg->db_path, sizeof(cfg->db_path), v);
     else if (!strcmp(name, "store.backend")) {

@@ -29,7 +29,8 @@ struct whb_collector_config {
     unsigned max_connections_per_source; /* of those, from one address */
     int metrics_public;                  /* /metrics and /healthz answer any caller */
     unsigned max_pending;                /* reports waiting for commit before 503 */
-    unsigned batch_max;                  /* reports per group commit */
+    unsigned loops;     /* event loops (threads) accepting and answering; 0: one per CPU, up to 8 */
+    unsigned batch_max; /* reports per group commit */
     char db_path[WHB_CONFIG_PATH_MAX];
     char db_group[64];      /* group that may read the database files (0640); "" for 0600 */
     int db_postgresql;      /* [store] backend = postgresql: db_conninfo, not db_path */

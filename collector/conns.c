@@ -4,6 +4,7 @@
 #include "conns.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
@@ -36,9 +37,16 @@ struct conn {
     struct conn *next_pending;
 };
 
+/* The caps are the process's, shared by every loop's admissions. */
+struct shared_cap {
+    pthread_mutex_t lock;
+    struct whb_conncap *cap;
+};
+
 struct whb_conns {
     struct whb_server *srv;
-    struct whb_conncap *cap;
+    struct shared_cap *shared;
+    int owns_shared;
     struct event *admit_ev, *retry_ev;
     struct evconnlistener *listener;
     struct conn *pending; /* made by the factory, not attached yet */
@@ -52,7 +60,7 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
     struct conn *cn = arg;
     (void)fd;
     (void)what;
-    atomic_fetch_add(&cn->owner->srv->metrics.deadline_closed, 1);
+    atomic_fetch_add(&cn->owner->srv->primary->metrics.deadline_closed, 1);
     whb_log_limited(WHB_LOG_INFO, "closed a connection that sent no complete request in %ld s",
                     (long)cn->owner->deadline.tv_sec);
     evhttp_connection_free(cn->evcon); /* calls on_close, which frees cn */
@@ -63,8 +71,10 @@ static void on_close(struct evhttp_connection *evcon, void *arg)
     struct conn *cn = arg;
     struct whb_conns *c = cn->owner;
     (void)evcon;
-    whb_conncap_release(c->cap, &cn->source);
-    atomic_store(&c->srv->metrics.connections_open, whb_conncap_open(c->cap));
+    pthread_mutex_lock(&c->shared->lock);
+    whb_conncap_release(c->shared->cap, &cn->source);
+    atomic_store(&c->srv->primary->metrics.connections_open, whb_conncap_open(c->shared->cap));
+    pthread_mutex_unlock(&c->shared->lock);
     if ((size_t)cn->fd < c->fd_slots && c->by_fd[cn->fd] == cn)
         c->by_fd[cn->fd] = NULL;
     event_free(cn->deadline);
@@ -74,7 +84,7 @@ static void on_close(struct evhttp_connection *evcon, void *arg)
 /* Admits or closes one connection that evhttp has just attached to its socket. */
 static void admit(struct whb_conns *c, struct conn *cn)
 {
-    struct whb_metrics *mx = &c->srv->metrics;
+    struct whb_metrics *mx = &c->srv->primary->metrics;
     bufferevent_data_cb readcb = NULL;
     void *arg = NULL;
     struct sockaddr_storage ss;
@@ -92,14 +102,23 @@ static void admit(struct whb_conns *c, struct conn *cn)
         return;
     }
     int rc = WHB_EINVAL;
-    if (getpeername(cn->fd, (struct sockaddr *)&ss, &sl) == 0 &&
-        whb_conncap_key((struct sockaddr *)&ss, &cn->source) == 0)
-        rc = (size_t)cn->fd < c->fd_slots ? whb_conncap_admit(c->cap, &cn->source) : WHB_EBUSY;
+    unsigned open_now = 0, from_source = 0;
+    int keyed = getpeername(cn->fd, (struct sockaddr *)&ss, &sl) == 0 &&
+                whb_conncap_key((struct sockaddr *)&ss, &cn->source) == 0;
+    pthread_mutex_lock(&c->shared->lock);
+    if (keyed)
+        rc = (size_t)cn->fd < c->fd_slots ? whb_conncap_admit(c->shared->cap, &cn->source)
+                                          : WHB_EBUSY;
+    open_now = whb_conncap_open(c->shared->cap);
+    if (rc == 0)
+        atomic_store(&mx->connections_open, open_now);
+    else if (rc == WHB_EDENIED)
+        from_source = whb_conncap_from(c->shared->cap, &cn->source);
+    pthread_mutex_unlock(&c->shared->lock);
     if (rc == 0) {
         c->by_fd[cn->fd] = cn;
         evhttp_connection_set_closecb(cn->evcon, on_close, cn);
         event_add(cn->deadline, &c->deadline);
-        atomic_store(&mx->connections_open, whb_conncap_open(c->cap));
         return;
     }
     if (rc != WHB_EINVAL)
@@ -108,11 +127,11 @@ static void admit(struct whb_conns *c, struct conn *cn)
         atomic_fetch_add(&mx->connections_refused[WHB_CONN_REFUSED_SOURCE], 1);
         whb_log_limited(WHB_LOG_WARN,
                         "refused a connection from %s: it has %u open (max_connections_per_source)",
-                        peer, whb_conncap_from(c->cap, &cn->source));
+                        peer, from_source);
     } else {
         atomic_fetch_add(&mx->connections_refused[WHB_CONN_REFUSED_CAP], 1);
         whb_log_limited(WHB_LOG_WARN, "refused a connection from %s: %u open (max_connections)",
-                        peer, whb_conncap_open(c->cap));
+                        peer, open_now);
     }
     evhttp_connection_free(cn->evcon);
     event_free(cn->deadline);
@@ -208,7 +227,7 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 }
 
 int whb_conns_start(struct whb_server *srv, struct evhttp_bound_socket *bound,
-                    struct whb_conns **out, char *why, size_t whylen)
+                    struct whb_conns *first, struct whb_conns **out, char *why, size_t whylen)
 {
     struct whb_conns *c = calloc(1, sizeof(*c));
     struct rlimit rl;
@@ -223,13 +242,20 @@ int whb_conns_start(struct whb_server *srv, struct evhttp_bound_socket *bound,
     if (c->fd_slots > (1u << 20))
         c->fd_slots = 1u << 20;
     c->by_fd = calloc(c->fd_slots, sizeof(*c->by_fd));
-    c->cap = whb_conncap_new(srv->cfg.max_connections, srv->cfg.max_connections_per_source);
+    if (first) {
+        c->shared = first->shared;
+    } else if ((c->shared = calloc(1, sizeof(*c->shared)))) {
+        c->owns_shared = 1;
+        pthread_mutex_init(&c->shared->lock, NULL);
+        c->shared->cap =
+            whb_conncap_new(srv->cfg.max_connections, srv->cfg.max_connections_per_source);
+    }
     c->admit_ev = event_new(srv->base, -1, 0, on_admit, c);
     struct timeval retry = {0, ACCEPT_RETRY_MS * 1000};
     c->retry_ev = event_new(srv->base, -1, EV_PERSIST, on_retry, c);
     c->listener = evhttp_bound_socket_get_listener(bound);
-    if (!c->by_fd || !c->cap || !c->admit_ev || !c->retry_ev || !c->listener ||
-        event_add(c->retry_ev, &retry)) {
+    if (!c->by_fd || !c->shared || !c->shared->cap || !c->admit_ev || !c->retry_ev ||
+        !c->listener || event_add(c->retry_ev, &retry)) {
         snprintf(why, whylen, "cannot set up connection admission");
         whb_conns_free(c);
         return WHB_ENOMEM;
@@ -256,7 +282,11 @@ void whb_conns_free(struct whb_conns *c)
         event_free(c->admit_ev);
     if (c->retry_ev)
         event_free(c->retry_ev);
-    whb_conncap_free(c->cap);
+    if (c->owns_shared && c->shared) {
+        whb_conncap_free(c->shared->cap);
+        pthread_mutex_destroy(&c->shared->lock);
+        free(c->shared);
+    }
     free(c->by_fd);
     free(c);
 }

@@ -11,14 +11,15 @@ struct whb_conns;
 struct evhttp_bound_socket;
 struct evhttp_request;
 
-/* Hooks srv->http (its bufferevent callback) and the bound socket's listener. */
+/* Hooks srv->http (its bufferevent callback) and the bound socket's listener. With several
+ * event loops each has its own, and all count against first's caps (NULL for the first). */
 int whb_conns_start(struct whb_server *srv, struct evhttp_bound_socket *bound,
-                    struct whb_conns **out, char *why, size_t whylen);
+                    struct whb_conns *first, struct whb_conns **out, char *why, size_t whylen);
 
 /* A complete request arrived: its deadline stops until the answer is sent. */
 void whb_conns_request(struct whb_conns *c, struct evhttp_request *req);
 
-/* After evhttp_free (which closes every connection through the hooks). */
+/* After evhttp_free (which closes every connection through the hooks); the first last. */
 void whb_conns_free(struct whb_conns *c);
 
 #endif

@@ -6,6 +6,8 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "conns.h"
@@ -67,7 +70,7 @@ static void peer_name(struct evhttp_request *req, char *buf, size_t len)
 static void reject(struct whb_server *srv, struct evhttp_request *req, enum whb_reject_cause cause,
                    int code, const char *reason, const char *text)
 {
-    atomic_fetch_add(&srv->metrics.rejected[cause], 1);
+    atomic_fetch_add(&srv->primary->metrics.rejected[cause], 1);
     whb_http_reply_text(req, code, reason, text);
 }
 
@@ -112,7 +115,7 @@ static int authenticate(struct whb_server *srv, struct evhttp_request *req,
                  "is required");
         whb_log_limited(WHB_LOG_WARN, "audit: report for %s from %s without a valid key", fqdn,
                         peer);
-        atomic_fetch_add(&srv->metrics.rejected[WHB_REJECT_DENIED], 1);
+        atomic_fetch_add(&srv->primary->metrics.rejected[WHB_REJECT_DENIED], 1);
         evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate", "Bearer");
         whb_http_reply_text(req, 401, "Unauthorized", line);
         return WHB_EDENIED;
@@ -136,6 +139,13 @@ static void on_report(struct whb_server *srv, struct evhttp_request *req)
         reject(srv, req, WHB_REJECT_MALFORMED, 413, "Payload Too Large", "report too large");
         return;
     }
+    /* In a reconnect storm most reports find the queue full: answered before any decoding. */
+    if (whb_ingest_full(srv->ingest)) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
+        reject(srv, req, WHB_REJECT_OVERLOAD, 503, "Service Unavailable",
+               "collector busy, retry later");
+        return;
+    }
     struct whb_ingest_item *it = calloc(1, sizeof(*it));
     if (!it) {
         reject(srv, req, WHB_REJECT_OVERLOAD, 503, "Service Unavailable", "out of memory");
@@ -153,6 +163,7 @@ static void on_report(struct whb_server *srv, struct evhttp_request *req)
         return;
     }
     it->request = req;
+    it->port = srv->port;
     it->in.report = it->report;
     it->in.now_ms = whb_clock_wall_ms();
     it->in.grace = srv->cfg.grace;
@@ -162,6 +173,16 @@ static void on_report(struct whb_server *srv, struct evhttp_request *req)
                "collector busy, retry later");
         whb_ingest_item_free(it);
     }
+}
+
+/* The reply waits in the connection's output as two pieces (head, body). A TLS bufferevent
+ * writes each piece as its own record, with its own encryption and send(): one piece makes it
+ * one record. Plain HTTP sends them with one writev either way. */
+static struct bufferevent *tls_bev(struct evhttp_request *req)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    return bev && bufferevent_openssl_get_ssl(bev) ? bev : NULL;
 }
 
 /* Runs on the HTTP thread once the commit holding the item returned. */
@@ -200,27 +221,28 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
         reject(srv, req, WHB_REJECT_STORE, 503, "Service Unavailable", "storage unavailable");
     } else {
         whb_ack ack = WHB__V1__ACK__INIT;
-        size_t n = 0;
+        uint8_t buf[512]; /* an ack is a boot id (<= 64 bytes) and three numbers */
         ack.acked_seq = it->result.acked_seq;
         ack.server_time_ms = whb_clock_wall_ms();
         ack.interval_s = srv->cfg.interval_s;
         ack.boot_id = r->boot_id;
-        uint8_t *buf = whb_wire_ack_pack(&ack, &n);
-        struct evbuffer *body = evbuffer_new();
-        if (buf && body) {
-            evbuffer_add(body, buf, n);
+        /* Straight into the reply's own buffer: no allocation per ack. */
+        if (whb__v1__ack__get_packed_size(&ack) <= sizeof(buf)) {
+            size_t n = whb__v1__ack__pack(&ack, buf);
+            evbuffer_add(evhttp_request_get_output_buffer(req), buf, n);
             evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
                               "application/x-protobuf");
-            evhttp_send_reply(req, 200, "OK", body);
+            /* Taken first: a request whose connection is gone is freed by the send. */
+            struct bufferevent *bev = tls_bev(req);
+            evhttp_send_reply(req, 200, "OK", NULL);
+            if (bev)
+                evbuffer_pullup(bufferevent_get_output(bev), -1);
         } else {
             evhttp_send_error(req, 503, "Service Unavailable");
         }
-        free(buf);
-        if (body)
-            evbuffer_free(body);
-        atomic_fetch_add(&srv->metrics.accepted, 1);
+        atomic_fetch_add(&srv->primary->metrics.accepted, 1);
         if (it->result.duplicate)
-            atomic_fetch_add(&srv->metrics.duplicates, 1);
+            atomic_fetch_add(&srv->primary->metrics.duplicates, 1);
     }
     whb_ingest_item_free(it);
 }
@@ -230,8 +252,8 @@ static void on_metrics(struct whb_server *srv, struct evhttp_request *req)
     uint64_t known = 0, silent = 0;
     char buf[4096];
     srv->reader->ops->count_machines(srv->reader, whb_clock_wall_ms(), &known, &silent);
-    size_t n = whb_metrics_render(&srv->metrics, known, silent, whb_ingest_pending(srv->ingest),
-                                  buf, sizeof(buf));
+    size_t n = whb_metrics_render(&srv->primary->metrics, known, silent,
+                                  whb_ingest_pending(srv->ingest), buf, sizeof(buf));
     struct evbuffer *body = evbuffer_new();
     if (!body) {
         evhttp_send_error(req, 503, "Service Unavailable");
@@ -252,7 +274,7 @@ static void on_healthz(struct whb_server *srv, struct evhttp_request *req)
 {
     char text[WHB_CONFIG_PATH_MAX + 128], at[32];
     struct statvfs fs;
-    int64_t failed = atomic_load(&srv->metrics.commit_failed_ms);
+    int64_t failed = atomic_load(&srv->primary->metrics.commit_failed_ms);
     if (srv->reader->ops->ping(srv->reader)) {
         whb_http_reply_text(req, 503, "Service Unavailable", "store unavailable: cannot read");
         return;
@@ -275,18 +297,9 @@ static void on_healthz(struct whb_server *srv, struct evhttp_request *req)
     whb_http_reply_text(req, 200, "OK", "ok");
 }
 
-static void on_request(struct evhttp_request *req, void *arg)
+static void route(struct whb_server *srv, struct evhttp_request *req, const char *path)
 {
-    struct whb_server *srv = arg;
-    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
-
-    whb_conns_request(srv->conns, req);
-    if (!path)
-        whb_http_reply_text(req, 400, "Bad Request", "bad request line");
-    else if (!strcmp(path, "/v1/report"))
-        on_report(srv, req);
-    else if (!strcmp(path, "/healthz") || !strcmp(path, "/metrics")) {
+    if (!strcmp(path, "/healthz") || !strcmp(path, "/metrics")) {
         if (!srv->cfg.metrics_public && !whb_api_allowed(srv, req))
             return;
         if (path[1] == 'h')
@@ -297,6 +310,181 @@ static void on_request(struct evhttp_request *req, void *arg)
         whb_http_reply_text(req, 404, "Not Found", "not found");
 }
 
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    struct whb_server *srv = arg;
+    struct whb_server *pri = srv->primary;
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+
+    whb_conns_request(srv->conns, req);
+    if (!path) {
+        whb_http_reply_text(req, 400, "Bad Request", "bad request line");
+        return;
+    }
+    if (!strcmp(path, "/v1/report")) {
+        on_report(srv, req);
+        return;
+    }
+    /* Reads are rare next to reports: one loop at a time, each on its own store handle, and
+     * the console's sessions (made on first use) are the primary's for every loop. */
+    pthread_mutex_lock(&pri->api_lock);
+    srv->sessions = pri->sessions;
+    route(srv, req, path);
+    pri->sessions = srv->sessions;
+    pthread_mutex_unlock(&pri->api_lock);
+}
+
+/* A listening socket for one loop; with several loops each has its own on the same port
+ * (SO_REUSEPORT) and the kernel spreads connections over them. */
+static struct evhttp_bound_socket *bind_loop(struct whb_server *srv, int reuseport)
+{
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_ADDRCONFIG};
+    struct addrinfo *ai = NULL;
+    char port[8];
+    int fd = -1, one = 1;
+    snprintf(port, sizeof(port), "%u", srv->cfg.port);
+    if (getaddrinfo(srv->cfg.listen_host, port, &hints, &ai) || !ai)
+        return NULL;
+    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+        (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one))) ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, SOMAXCONN))
+        goto fail;
+    /* Accepted sockets inherit this on Linux. Without it a reply split into TLS records
+     * (headers, body) waits on the peer's delayed ACK: 40 ms per request. */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    freeaddrinfo(ai);
+    struct evconnlistener *lev =
+        evconnlistener_new(srv->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE, 0, fd);
+    if (!lev) {
+        close(fd);
+        return NULL;
+    }
+    struct evhttp_bound_socket *bound = evhttp_bind_listener(srv->http, lev);
+    if (!bound)
+        evconnlistener_free(lev);
+    return bound;
+fail:
+    if (fd >= 0)
+        close(fd);
+    freeaddrinfo(ai);
+    return NULL;
+}
+
+/* Several loops share the port through SO_REUSEPORT, which would also let a second collector
+ * of the same user bind it: a plain bind first says whether someone listens there already. */
+static int port_free(const struct whb_server *srv)
+{
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_ADDRCONFIG};
+    struct addrinfo *ai = NULL;
+    char port[8];
+    int one = 1, ok = 0;
+    snprintf(port, sizeof(port), "%u", srv->cfg.port);
+    if (getaddrinfo(srv->cfg.listen_host, port, &hints, &ai) || !ai)
+        return 0;
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0) {
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        ok = bind(fd, ai->ai_addr, ai->ai_addrlen) == 0;
+        close(fd);
+    }
+    freeaddrinfo(ai);
+    return ok;
+}
+
+/* The HTTP side of one loop: evhttp with the server's limits, its listener, admission, and
+ * the port its committed reports come back on. */
+static int start_loop(struct whb_server *srv, int reuseport, char *why, size_t whylen)
+{
+    srv->http = evhttp_new(srv->base);
+    if (!srv->http) {
+        snprintf(why, whylen, "cannot create the HTTP server");
+        return WHB_ENOMEM;
+    }
+    evhttp_set_max_body_size(srv->http, (ev_ssize_t)srv->cfg.max_body);
+    /* Read an oversized body to its end before answering 413 and closing, so that the client
+     * sees the 413 rather than a connection reset. */
+    evhttp_set_flags(srv->http, EVHTTP_SERVER_LINGERING_CLOSE);
+    evhttp_set_max_headers_size(srv->http, 16 * 1024);
+    evhttp_set_timeout(srv->http, (int)srv->cfg.timeout_s);
+    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
+    evhttp_set_gencb(srv->http, on_request, srv);
+    struct evhttp_bound_socket *bound = bind_loop(srv, reuseport);
+    if (!bound) {
+        snprintf(why, whylen, "cannot listen on %s:%u", srv->cfg.listen_host, srv->cfg.port);
+        return WHB_EIO;
+    }
+    if (whb_conns_start(srv, bound, srv == srv->primary ? NULL : srv->primary->conns, &srv->conns,
+                        why, whylen))
+        return WHB_ENOMEM;
+    if (!(srv->port = whb_ingest_port_new(srv->ingest, srv->base, on_committed, srv))) {
+        snprintf(why, whylen, "cannot set up the event loop's replies");
+        return WHB_ENOMEM;
+    }
+    return 0;
+}
+
+static void *loop_main(void *arg)
+{
+    struct whb_server *srv = arg;
+    event_base_loop(srv->base, EVLOOP_NO_EXIT_ON_EMPTY);
+    return NULL;
+}
+
+/* Loops beyond the first: their own base and reader, the primary's everything else. */
+static int start_more_loops(struct whb_server *pri, char *why, size_t whylen)
+{
+    pri->loops = calloc(pri->n_loops, sizeof(*pri->loops));
+    pri->threads = calloc(pri->n_loops, sizeof(*pri->threads));
+    if (!pri->loops || !pri->threads)
+        return WHB_ENOMEM;
+    for (unsigned i = 1; i < pri->n_loops; i++) {
+        struct whb_server *v = calloc(1, sizeof(*v));
+        if (!v)
+            return WHB_ENOMEM;
+        pri->loops[i] = v;
+        v->cfg = pri->cfg;
+        v->primary = pri;
+        v->ssl_ctx = pri->ssl_ctx;
+        v->ingest = pri->ingest;
+        v->status = pri->status;
+        memcpy(v->db_dir, pri->db_dir, sizeof(v->db_dir));
+        struct event_config *ecfg = event_config_new();
+        if (ecfg)
+            event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+        v->base = ecfg ? event_base_new_with_config(ecfg) : NULL;
+        event_config_free(ecfg);
+        if (!v->base) {
+            snprintf(why, whylen, "cannot create event loop %u", i);
+            return WHB_ENOMEM;
+        }
+        if (whb_store_open_config(&pri->cfg, 0, &v->reader, why, whylen) ||
+            start_loop(v, 1, why, whylen))
+            return WHB_EIO;
+    }
+    for (unsigned i = 1; i < pri->n_loops; i++) {
+        if (pthread_create(&pri->threads[i], NULL, loop_main, pri->loops[i])) {
+            snprintf(why, whylen, "cannot start event loop %u", i);
+            return WHB_ENOMEM;
+        }
+        pri->n_running = i + 1;
+    }
+    return 0;
+}
+
+static unsigned loops_wanted(const struct whb_collector_config *cfg)
+{
+    long n = cfg->loops ? (long)cfg->loops : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    if (!cfg->loops && n > 8)
+        n = 8;
+    return (unsigned)n;
+}
+
 int whb_server_start(struct event_base *base, const struct whb_collector_config *cfg,
                      struct whb_server **out, char *why, size_t whylen)
 {
@@ -304,7 +492,10 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
     if (!srv)
         return WHB_ENOMEM;
     srv->cfg = *cfg;
+    srv->primary = srv;
     srv->base = base;
+    srv->n_loops = loops_wanted(cfg);
+    pthread_mutex_init(&srv->api_lock, NULL);
     snprintf(srv->db_dir, sizeof(srv->db_dir), "%s", cfg->db_path);
     char *slash = strrchr(srv->db_dir, '/');
     if (slash)
@@ -321,35 +512,18 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
     /* Without it /v1/status is made on this thread, as before: slower, not wrong. */
     if (whb_status_start(srv, whb_store_target(cfg), &srv->status))
         whb_log_warnx("status: no worker thread; the fleet summary is made on the HTTP thread");
-    if (whb_ingest_start(base, srv->writer, cfg->max_pending, cfg->batch_max, &srv->metrics,
-                         on_committed, srv, &srv->ingest)) {
+    if (whb_ingest_start(srv->writer, cfg->max_pending, cfg->batch_max, &srv->metrics,
+                         &srv->ingest)) {
         snprintf(why, whylen, "cannot start the writer thread");
         goto fail;
     }
-    srv->http = evhttp_new(base);
-    if (!srv->http) {
-        snprintf(why, whylen, "cannot create the HTTP server");
-        goto fail;
-    }
-    evhttp_set_max_body_size(srv->http, (ev_ssize_t)cfg->max_body);
-    /* Read an oversized body to its end before answering 413 and closing, so that the client
-     * sees the 413 rather than a connection reset. */
-    evhttp_set_flags(srv->http, EVHTTP_SERVER_LINGERING_CLOSE);
-    evhttp_set_max_headers_size(srv->http, 16 * 1024);
-    evhttp_set_timeout(srv->http, (int)cfg->timeout_s);
-    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
-    evhttp_set_gencb(srv->http, on_request, srv);
-    struct evhttp_bound_socket *bound =
-        evhttp_bind_socket_with_handle(srv->http, cfg->listen_host, (ev_uint16_t)cfg->port);
-    if (!bound) {
+    if (srv->n_loops > 1 && !port_free(srv)) {
         snprintf(why, whylen, "cannot listen on %s:%u", cfg->listen_host, cfg->port);
         goto fail;
     }
-    /* Accepted sockets inherit this on Linux. Without it a reply split into TLS records
-     * (headers, body) waits on the peer's delayed ACK: 40 ms per request. */
-    int one = 1;
-    setsockopt(evhttp_bound_socket_get_fd(bound), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    if (whb_conns_start(srv, bound, &srv->conns, why, whylen))
+    if (start_loop(srv, srv->n_loops > 1, why, whylen))
+        goto fail;
+    if (srv->n_loops > 1 && start_more_loops(srv, why, whylen))
         goto fail;
     if (whb_runs_begin(srv)) {
         snprintf(why, whylen, "cannot arm the run's alive timer");
@@ -362,23 +536,48 @@ fail:
     return WHB_EIO;
 }
 
+/* One loop's HTTP side, after its thread stopped. */
+static void free_loop(struct whb_server *v)
+{
+    if (v->http)
+        evhttp_free(v->http); /* closes every connection: before the bookkeeping goes */
+    whb_conns_free(v->conns);
+}
+
 void whb_server_free(struct whb_server *srv)
 {
     if (!srv)
         return;
+    /* The other loops stop first: then the writer answers what it holds on this thread. */
+    for (unsigned i = 1; i < srv->n_running; i++) {
+        event_base_loopexit(srv->loops[i]->base, NULL);
+        pthread_join(srv->threads[i], NULL);
+    }
     /* The writer commits what it holds and answers it before the HTTP server goes away. */
     whb_ingest_stop(srv->ingest);
     whb_status_stop(srv->status);
     if (srv->reader)
         whb_runs_end(srv);
-    if (srv->http)
-        evhttp_free(srv->http); /* closes every connection: before the bookkeeping goes */
-    whb_conns_free(srv->conns);
+    for (unsigned i = 1; srv->loops && i < srv->n_loops; i++) {
+        struct whb_server *v = srv->loops[i];
+        if (!v)
+            continue;
+        free_loop(v);
+        if (v->reader)
+            v->reader->ops->close(v->reader);
+        if (v->base)
+            event_base_free(v->base);
+        free(v);
+    }
+    free_loop(srv);
+    free(srv->loops);
+    free(srv->threads);
     if (srv->writer)
         srv->writer->ops->close(srv->writer);
     if (srv->reader)
         srv->reader->ops->close(srv->reader);
     whb_tls_ctx_free(srv->ssl_ctx);
     whb_console_free(srv);
+    pthread_mutex_destroy(&srv->api_lock);
     free(srv);
 }

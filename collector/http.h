@@ -9,11 +9,14 @@
 struct event_base;
 struct whb_server;
 
-/* Opens the store, starts the writer and listens. On failure writes a one-line cause. */
+/* Opens the store, starts the writer and listens: on base (run by the caller) and, with
+ * cfg->loops > 1 (0: one per CPU), on further event loops of its own threads, all on the same
+ * port. On failure writes a one-line cause. */
 int whb_server_start(struct event_base *base, const struct whb_collector_config *cfg,
                      struct whb_server **out, char *why, size_t whylen);
 
-/* Stops listening, commits and answers what is pending, frees everything. */
+/* Stops the other loops, commits and answers what is pending, frees everything. Called after
+ * base's loop returned. */
 void whb_server_free(struct whb_server *srv);
 
 #endif

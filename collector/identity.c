@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -13,10 +14,21 @@
 #define KEY_HEX_MIN 64
 #define KEY_HEX_MAX 128
 
+/* Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up again on every digest,
+ * which cost more than the hash itself (every report hashes its key). */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 static void sha256(const void *data, size_t len, uint8_t out[WHB_IDENTITY_HASH_LEN])
 {
     unsigned int n = 0;
-    EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+    pthread_once(&sha256_once, sha256_fetch);
+    EVP_Digest(data, len, out, &n, sha256_md ? sha256_md : EVP_sha256(), NULL);
 }
 
 int whb_identity_key_hash(const char *authorization, uint8_t hash[WHB_IDENTITY_HASH_LEN])

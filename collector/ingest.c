@@ -1,7 +1,9 @@
-/* Implementation of ingest.h with one pthread writer and a libevent wake-up for replies. */
+/* Implementation of ingest.h with one pthread writer and a libevent wake-up per loop for
+ * replies. */
 #include "ingest.h"
 
 #include <event2/event.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -15,21 +17,30 @@ struct item_list {
     unsigned count;
 };
 
+/* One per event loop: its finished items and the event that wakes it for them. */
+struct whb_ingest_port {
+    struct whb_ingest *ing;
+    struct whb_ingest_port *next;
+    whb_ingest_done_fn done;
+    void *done_arg;
+    struct item_list finished; /* committed, waiting for the loop to reply (under ing->lock) */
+    struct event *ev;
+};
+
 struct whb_ingest {
     struct whb_store *store;
     struct whb_metrics *metrics;
     unsigned max_pending, batch_max;
-    whb_ingest_done_fn done;
-    void *done_arg;
 
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    struct item_list queued;   /* waiting for the writer */
-    struct item_list finished; /* committed, waiting for the HTTP thread to reply */
-    unsigned in_flight;        /* taken by the writer, not finished yet */
+    struct item_list queued; /* waiting for the writer */
+    unsigned in_flight;      /* taken by the writer, not finished yet */
+    unsigned last_batch;     /* reports in the writer's previous commit */
+    int gathering;           /* the writer waits a moment for more: no wake-up per report */
     int stopping;
     pthread_t writer;
-    struct event *finished_ev;
+    struct whb_ingest_port *ports;
 };
 
 static void list_append(struct item_list *l, struct whb_ingest_item *it)
@@ -41,19 +52,6 @@ static void list_append(struct item_list *l, struct whb_ingest_item *it)
         l->head = it;
     l->tail = it;
     l->count++;
-}
-
-static void list_concat(struct item_list *dst, struct item_list *src)
-{
-    if (!src->head)
-        return;
-    if (dst->tail)
-        dst->tail->next = src->head;
-    else
-        dst->head = src->head;
-    dst->tail = src->tail;
-    dst->count += src->count;
-    *src = (struct item_list){0};
 }
 
 /* Takes at most n items off the front of l. */
@@ -114,6 +112,27 @@ static void write_batch(struct whb_ingest *ing, struct item_list *batch)
     atomic_store(&ing->metrics->commit_failed_ms, 0);
 }
 
+/* Under load (the previous commit held several reports) the writer waits up to this long for
+ * more before it commits: a commit's fixed cost (fsync, the WAL header, a wake-up of every
+ * loop) then spreads over more reports. A lone report is committed at once. */
+#define GATHER_US 1000
+
+static void gather(struct whb_ingest *ing)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += GATHER_US * 1000;
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+    }
+    ing->gathering = 1;
+    while (!ing->stopping && ing->queued.count < ing->batch_max)
+        if (pthread_cond_timedwait(&ing->wake, &ing->lock, &until) == ETIMEDOUT)
+            break;
+    ing->gathering = 0;
+}
+
 static void *writer_main(void *arg)
 {
     struct whb_ingest *ing = arg;
@@ -123,16 +142,24 @@ static void *writer_main(void *arg)
             pthread_cond_wait(&ing->wake, &ing->lock);
         if (!ing->queued.head && ing->stopping)
             break;
+        if (ing->last_batch > 1 && !ing->stopping && ing->queued.count < ing->batch_max)
+            gather(ing);
         struct item_list batch = list_take(&ing->queued, ing->batch_max);
         ing->in_flight = batch.count;
+        ing->last_batch = batch.count;
         pthread_mutex_unlock(&ing->lock);
 
         write_batch(ing, &batch);
 
         pthread_mutex_lock(&ing->lock);
         ing->in_flight = 0;
-        list_concat(&ing->finished, &batch);
-        event_active(ing->finished_ev, EV_READ, 0);
+        while (batch.head) {
+            struct whb_ingest_item *it = batch.head;
+            batch.head = it->next;
+            if (!it->port->finished.head)
+                event_active(it->port->ev, EV_READ, 0);
+            list_append(&it->port->finished, it);
+        }
     }
     pthread_mutex_unlock(&ing->lock);
     return NULL;
@@ -140,24 +167,23 @@ static void *writer_main(void *arg)
 
 static void on_finished(evutil_socket_t fd, short what, void *arg)
 {
-    struct whb_ingest *ing = arg;
+    struct whb_ingest_port *port = arg;
     (void)fd;
     (void)what;
-    pthread_mutex_lock(&ing->lock);
-    struct item_list done = ing->finished;
-    ing->finished = (struct item_list){0};
-    pthread_mutex_unlock(&ing->lock);
+    pthread_mutex_lock(&port->ing->lock);
+    struct item_list done = port->finished;
+    port->finished = (struct item_list){0};
+    pthread_mutex_unlock(&port->ing->lock);
 
     while (done.head) {
         struct whb_ingest_item *it = done.head;
         done.head = it->next;
-        ing->done(it, ing->done_arg);
+        port->done(it, port->done_arg);
     }
 }
 
-int whb_ingest_start(struct event_base *base, struct whb_store *store, unsigned max_pending,
-                     unsigned batch_max, struct whb_metrics *metrics, whb_ingest_done_fn done,
-                     void *done_arg, struct whb_ingest **out)
+int whb_ingest_start(struct whb_store *store, unsigned max_pending, unsigned batch_max,
+                     struct whb_metrics *metrics, struct whb_ingest **out)
 {
     struct whb_ingest *ing = calloc(1, sizeof(*ing));
     if (!ing)
@@ -166,14 +192,13 @@ int whb_ingest_start(struct event_base *base, struct whb_store *store, unsigned 
     ing->metrics = metrics;
     ing->max_pending = max_pending;
     ing->batch_max = batch_max;
-    ing->done = done;
-    ing->done_arg = done_arg;
     pthread_mutex_init(&ing->lock, NULL);
-    pthread_cond_init(&ing->wake, NULL);
-    ing->finished_ev = event_new(base, -1, 0, on_finished, ing);
-    if (!ing->finished_ev || pthread_create(&ing->writer, NULL, writer_main, ing) != 0) {
-        if (ing->finished_ev)
-            event_free(ing->finished_ev);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&ing->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(&ing->writer, NULL, writer_main, ing) != 0) {
         pthread_mutex_destroy(&ing->lock);
         pthread_cond_destroy(&ing->wake);
         free(ing);
@@ -181,6 +206,26 @@ int whb_ingest_start(struct event_base *base, struct whb_store *store, unsigned 
     }
     *out = ing;
     return 0;
+}
+
+struct whb_ingest_port *whb_ingest_port_new(struct whb_ingest *ing, struct event_base *base,
+                                            whb_ingest_done_fn done, void *done_arg)
+{
+    struct whb_ingest_port *port = calloc(1, sizeof(*port));
+    if (!port)
+        return NULL;
+    port->ing = ing;
+    port->done = done;
+    port->done_arg = done_arg;
+    if (!(port->ev = event_new(base, -1, 0, on_finished, port))) {
+        free(port);
+        return NULL;
+    }
+    pthread_mutex_lock(&ing->lock);
+    port->next = ing->ports;
+    ing->ports = port;
+    pthread_mutex_unlock(&ing->lock);
+    return port;
 }
 
 int whb_ingest_submit(struct whb_ingest *ing, struct whb_ingest_item *item)
@@ -191,7 +236,8 @@ int whb_ingest_submit(struct whb_ingest *ing, struct whb_ingest_item *item)
         return WHB_EBUSY;
     }
     list_append(&ing->queued, item);
-    pthread_cond_signal(&ing->wake);
+    if (!ing->gathering || ing->queued.count >= ing->batch_max)
+        pthread_cond_signal(&ing->wake);
     pthread_mutex_unlock(&ing->lock);
     return 0;
 }
@@ -204,6 +250,14 @@ unsigned whb_ingest_pending(struct whb_ingest *ing)
     return n;
 }
 
+int whb_ingest_full(struct whb_ingest *ing)
+{
+    pthread_mutex_lock(&ing->lock);
+    int full = ing->stopping || ing->queued.count + ing->in_flight >= ing->max_pending;
+    pthread_mutex_unlock(&ing->lock);
+    return full;
+}
+
 void whb_ingest_stop(struct whb_ingest *ing)
 {
     if (!ing)
@@ -213,8 +267,13 @@ void whb_ingest_stop(struct whb_ingest *ing)
     pthread_cond_signal(&ing->wake);
     pthread_mutex_unlock(&ing->lock);
     pthread_join(ing->writer, NULL);
-    on_finished(-1, 0, ing);
-    event_free(ing->finished_ev);
+    while (ing->ports) {
+        struct whb_ingest_port *port = ing->ports;
+        ing->ports = port->next;
+        on_finished(-1, 0, port);
+        event_free(port->ev);
+        free(port);
+    }
     pthread_mutex_destroy(&ing->lock);
     pthread_cond_destroy(&ing->wake);
     free(ing);

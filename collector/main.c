@@ -49,6 +49,8 @@ static const char usage[] =
     "                               caller; off: others need the admin token (default on)\n"
     "      --max-pending N          [server] max_pending reports awaiting commit before 503\n"
     "                               (default 4096)\n"
+    "      --loops N                [server] loops       event loops (threads) that accept and\n"
+    "                               answer on the port; 0: one per CPU, at most 8 (default 0)\n"
     "      --db FILE                [store] path         (default /var/lib/whb/collector.db)\n"
     "      --db-group GROUP         [store] group        database files 0640 for GROUP\n"
     "                               (default: none, 0600)\n"
@@ -84,6 +86,7 @@ static const struct flag_map flag_settings[] = {
     {"max-body", "server", "max_body"},
     {"timeout", "server", "timeout"},
     {"max-pending", "server", "max_pending"},
+    {"loops", "server", "loops"},
     {"max-connections", "server", "max_connections"},
     {"max-connections-per-source", "server", "max_connections_per_source"},
     {"metrics-public", "server", "metrics_public"},

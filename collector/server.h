@@ -2,6 +2,8 @@
 #ifndef WHB_SERVER_H
 #define WHB_SERVER_H
 
+#include <pthread.h>
+
 #include "config.h"
 #include "ingest.h"
 #include "metrics.h"
@@ -15,10 +17,15 @@ struct evkeyvalq;
 struct whb_conns;
 struct whb_status;
 
+/* One per event loop: loop 0's is the primary, made by whb_server_start; each further loop
+ * (cfg.loops) has a copy with its own base, evhttp, listener, connections and reader handle,
+ * and shares the primary's writer, metrics, sessions and status. */
 struct whb_server {
     struct whb_collector_config cfg;
+    struct whb_server *primary; /* loop 0's; itself there */
     struct event_base *base;
     struct evhttp *http;
+    struct whb_ingest_port *port;  /* where this loop's reports come back committed */
     void *ssl_ctx;                 /* SSL_CTX *, NULL for plain HTTP */
     struct whb_sessions *sessions; /* console sessions (console.c), made on first use */
     struct whb_store *writer;      /* owned by the ingest thread */
@@ -29,6 +36,12 @@ struct whb_server {
     struct event *alive_ev;           /* the run's alive mark (runs.h); NULL until the run began */
     struct whb_status *status;        /* GET /v1/status made off this thread (status.h) */
     char db_dir[WHB_CONFIG_PATH_MAX]; /* where the database grows: free space for /healthz */
+    /* Primary only: the other loops, their threads, and the lock that makes the read API, the
+     * console and their sessions one caller at a time across loops. */
+    struct whb_server **loops;
+    pthread_t *threads;
+    unsigned n_loops, n_running;
+    pthread_mutex_t api_lock;
 };
 
 /* True when the request comes from this host (127.0.0.0/8, ::1, or IPv4 loopback mapped into

@@ -25,6 +25,7 @@ struct whb_store_row {
     int last_gasp;
     /* Where it was attached at its last report: one end of a gap. */
     char sw[128], port[128], subnet[50], bssid[18];
+    char sw_name[128], ssid[132], wsus_class[32]; /* the other indexed columns */
 };
 
 struct whb_clock_map {

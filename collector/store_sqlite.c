@@ -26,6 +26,7 @@ enum stmt_id {
     ST_GET_BY_FQDN,
     ST_INSERT_MACHINE,
     ST_UPDATE_MACHINE,
+    ST_UPDATE_SAME_PLACE,
     ST_TOUCH_MACHINE,
     ST_INSERT_EVENT,
     ST_INSERT_GAP,
@@ -48,7 +49,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_GET_MACHINE] =
         "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
         " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
-        " net_back_at, online_since"
+        " net_back_at, online_since, sw_name, ssid, wsus_class"
         " FROM machines WHERE machine_id=?",
     [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
     [ST_INSERT_MACHINE] =
@@ -61,6 +62,17 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16, sw_chassis=?17,"
         " sw_name=?18, sw_port=?19, ssid=?20, bssid=?21, wifi_associated=?22, subnet=?23,"
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
+        " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
+        " clock_offset=?31, clock_offset_at=?32 WHERE machine_id=?1",
+    /* The same without the indexed columns, for a report whose name and place (switch, Wi-Fi,
+     * subnet, WSUS class) are what is stored: SQLite rewrites an index entry whenever its
+     * column is SET, even to the same value, and most reports change none of them. */
+    [ST_UPDATE_SAME_PLACE] =
+        "UPDATE machines SET domain=?3, os=?4, agent_version=?5, last_seen=?6,"
+        " interval_s=?7, due_at=?8, boot_id=?9, last_seq=?10, last_gasp=?11, snapshot=?12,"
+        " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16,"
+        " sw_port=?19, wifi_associated=?22,"
+        " wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
         " clock_offset=?31, clock_offset_at=?32 WHERE machine_id=?1",
     [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
@@ -261,6 +273,16 @@ static void bind_text(sqlite3_stmt *st, int idx, const char *v)
         sqlite3_bind_null(st, idx);
 }
 
+/* A text column into a bounded buffer ("" for NULL), as whb_sqlite_text without snprintf:
+ * the writer reads a row for every report. */
+static void column_text(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    size_t n = t ? strnlen(t, len - 1) : 0;
+    memcpy(out, t ? t : "", n);
+    out[n] = '\0';
+}
+
 static int get_machine(struct sqlite_store *s, const char *machine_id, struct whb_store_row *row)
 {
     sqlite3_stmt *st = s->st[ST_GET_MACHINE];
@@ -269,27 +291,29 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct wh
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         row->found = 1;
-        snprintf(row->fqdn, sizeof(row->fqdn), "%s", (const char *)sqlite3_column_text(st, 0));
+        column_text(st, 0, row->fqdn, sizeof(row->fqdn));
         if (sqlite3_column_bytes(st, 1) == WHB_IDENTITY_HASH_LEN) {
             row->has_key = 1;
             memcpy(row->key_hash, sqlite3_column_blob(st, 1), WHB_IDENTITY_HASH_LEN);
         }
-        snprintf(row->boot_id, sizeof(row->boot_id), "%s",
-                 (const char *)sqlite3_column_text(st, 2));
+        column_text(st, 2, row->boot_id, sizeof(row->boot_id));
         row->last_seq = (uint64_t)sqlite3_column_int64(st, 3);
         row->last_seen = sqlite3_column_int64(st, 4);
         row->due_at = sqlite3_column_int64(st, 5);
         row->last_gasp = sqlite3_column_int(st, 6);
-        whb_sqlite_text(st, 7, row->sw, sizeof(row->sw));
-        whb_sqlite_text(st, 8, row->port, sizeof(row->port));
-        whb_sqlite_text(st, 9, row->subnet, sizeof(row->subnet));
-        whb_sqlite_text(st, 10, row->bssid, sizeof(row->bssid));
+        column_text(st, 7, row->sw, sizeof(row->sw));
+        column_text(st, 8, row->port, sizeof(row->port));
+        column_text(st, 9, row->subnet, sizeof(row->subnet));
+        column_text(st, 10, row->bssid, sizeof(row->bssid));
         row->net_lost_at = sqlite3_column_int64(st, 11);
         row->has_offset = sqlite3_column_type(st, 12) != SQLITE_NULL;
         row->clock_offset = sqlite3_column_int64(st, 12);
         row->clock_offset_at = sqlite3_column_int64(st, 13);
         row->net_back_at = sqlite3_column_int64(st, 14);
         row->online_since = sqlite3_column_int64(st, 15);
+        column_text(st, 16, row->sw_name, sizeof(row->sw_name));
+        column_text(st, 17, row->ssid, sizeof(row->ssid));
+        column_text(st, 18, row->wsus_class, sizeof(row->wsus_class));
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
@@ -366,12 +390,24 @@ static void bind_attachment(sqlite3_stmt *st, const struct whb_machine_view *v)
     sqlite3_bind_int(st, 29, v->update_service);
 }
 
+/* Whether the report leaves every indexed column of the machine's row as stored (empty text
+ * is stored as NULL and read back as ""). */
+static int same_place(const struct whb_store_row *row, const Whb__V1__Machine *m,
+                      const struct whb_machine_view *v)
+{
+    return !strcmp(row->fqdn, m->fqdn) && !strcmp(row->sw, v->sw_chassis) &&
+           !strcmp(row->sw_name, v->sw_name) && !strcmp(row->ssid, v->ssid) &&
+           !strcmp(row->bssid, v->bssid) && !strcmp(row->subnet, v->subnet) &&
+           !strcmp(row->wsus_class, v->wsus_class);
+}
+
 /* A new machine gets its identity row first; every report then updates the same columns.
  * back: this report ends a silence (or is the first), so the machine is online since now. */
-static int write_machine(struct sqlite_store *s, const struct whb_store_report *in, int insert,
-                         const struct whb_net_story *net, const struct whb_clock_map *cm,
-                         const struct whb_machine_view *view)
+static int write_machine(struct sqlite_store *s, const struct whb_store_report *in,
+                         const struct whb_store_row *row, const struct whb_net_story *net,
+                         const struct whb_clock_map *cm, const struct whb_machine_view *view)
 {
+    int insert = !row->found;
     const whb_report *r = in->report;
     const Whb__V1__Machine *m = r->machine;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
@@ -403,7 +439,9 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
     if (r->snapshot && !snap)
         return WHB_ENOMEM;
 
-    sqlite3_stmt *st = s->st[ST_UPDATE_MACHINE];
+    enum stmt_id id =
+        !insert && same_place(row, m, view) ? ST_UPDATE_SAME_PLACE : ST_UPDATE_MACHINE;
+    sqlite3_stmt *st = s->st[id];
     sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
     bind_text(st, 3, m->domain);
@@ -415,18 +453,17 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
     sqlite3_bind_text(st, 9, r->boot_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, (sqlite3_int64)r->seq);
     sqlite3_bind_int(st, 11, r->last_gasp ? 1 : 0);
-    if (snap)
-        sqlite3_bind_blob(st, 12, snap, (int)snap_len, SQLITE_TRANSIENT);
+    if (snap) /* SQLite frees it: no copy */
+        sqlite3_bind_blob(st, 12, snap, (int)snap_len, free);
     else
         sqlite3_bind_null(st, 12);
-    free(snap);
     bind_attachment(st, view);
     sqlite3_bind_int64(st, 30, net->lost_at);
     sqlite3_bind_int64(st, 31, cm->offset);
     sqlite3_bind_int64(st, 32, cm->since);
     sqlite3_bind_int64(st, 33, net->back_at);
     sqlite3_bind_int64(st, 34, net->online_since);
-    if ((rc = run(s, ST_UPDATE_MACHINE)))
+    if ((rc = run(s, id)))
         return rc;
     return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
 }
@@ -508,7 +545,7 @@ static int sqlite_put_report(struct whb_store *base, const struct whb_store_repo
     if (out->duplicate)
         rc = touch_machine(s, in, &row, &net, &cm);
     else
-        rc = write_machine(s, in, !row.found, &net, &cm, &view);
+        rc = write_machine(s, in, &row, &net, &cm, &view);
     return out->status = rc;
 }
 

@@ -1,6 +1,8 @@
 /* whb-loadgen: many simulated machines reporting over keep-alive connections, to measure the
  * collector (or any HTTP server, for comparison) under load. One libevent loop, one request in
- * flight per connection, a fixed duration; prints the rates it saw. */
+ * flight per connection, a fixed duration; prints the rates it saw. --storm: every machine
+ * comes back once with spooled events, a 503 puts it back after its Retry-After, and the run
+ * ends when all are stored (a reconnect storm after an outage). */
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
@@ -25,11 +27,21 @@ struct gen {
     unsigned next_machine;
     double stop_at, started;
     unsigned long sent, ok, other, failed;
+    /* Storm mode: each machine once, with events; 503s wait in a ring for their retry. */
+    int storm;
+    unsigned events, seq_base;
+    unsigned interval; /* the heartbeat interval the reports state; 0: the sample's */
+    unsigned *retry_m;
+    double *retry_at;
+    unsigned long retry_head, retry_tail, busy;
+    unsigned long done;
 };
 
 struct conn {
     struct gen *g;
     struct evhttp_connection *evcon;
+    unsigned machine;
+    struct event *wait; /* storm: waits for the next retry to be due */
 };
 
 static double now_s(void)
@@ -40,6 +52,39 @@ static double now_s(void)
 }
 
 static void send_one(struct conn *c);
+static void send_machine(struct conn *c, unsigned m);
+
+/* Storm: the next machine for c, a due retry first; else c waits for the oldest retry. */
+static void storm_next(struct conn *c)
+{
+    struct gen *g = c->g;
+    if (g->done == g->machines) {
+        event_base_loopexit(g->base, NULL);
+        return;
+    }
+    if (g->retry_head != g->retry_tail) {
+        double at = g->retry_at[g->retry_head % g->machines];
+        if (at <= now_s() || g->next_machine >= g->machines) {
+            double wait = at - now_s();
+            if (wait > 0) {
+                struct timeval tv = {(time_t)wait, (suseconds_t)((wait - (time_t)wait) * 1e6)};
+                evtimer_add(c->wait, &tv);
+                return;
+            }
+            send_machine(c, g->retry_m[g->retry_head++ % g->machines]);
+            return;
+        }
+    }
+    if (g->next_machine < g->machines)
+        send_machine(c, g->next_machine++);
+}
+
+static void on_wait(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    storm_next(arg);
+}
 
 static void on_done(struct evhttp_request *req, void *arg)
 {
@@ -55,10 +100,22 @@ static void on_done(struct evhttp_request *req, void *arg)
     }
     if (code == 200 || code == 204)
         g->ok++;
+    else if (g->storm && code == 503)
+        g->busy++;
     else if (code)
         g->other++;
     else
         g->failed++;
+    if (g->storm) {
+        if (code == 503) { /* as an agent does: again after Retry-After (1 s) */
+            g->retry_m[g->retry_tail % g->machines] = c->machine;
+            g->retry_at[g->retry_tail++ % g->machines] = now_s() + 1.0;
+        } else {
+            g->done++;
+        }
+        storm_next(c);
+        return;
+    }
     if (now_s() < g->stop_at)
         send_one(c);
     else if (g->sent == g->ok + g->other + g->failed)
@@ -68,8 +125,20 @@ static void on_done(struct evhttp_request *req, void *arg)
 static void send_one(struct conn *c)
 {
     struct gen *g = c->g;
-    unsigned m = g->next_machine++ % g->machines;
-    struct sample *s = sample_new(m, ++g->seq[m], 0);
+    if (g->storm) {
+        storm_next(c);
+        return;
+    }
+    send_machine(c, g->next_machine++ % g->machines);
+}
+
+static void send_machine(struct conn *c, unsigned m)
+{
+    struct gen *g = c->g;
+    c->machine = m;
+    struct sample *s = sample_new(m, g->seq_base + ++g->seq[m], g->storm ? g->events : 0);
+    if (s && g->interval)
+        s->report.interval_s = g->interval;
     size_t len;
     uint8_t *buf = s ? sample_pack(s, &len) : NULL;
     struct evhttp_request *req = evhttp_request_new(on_done, c);
@@ -112,8 +181,11 @@ static struct evhttp_connection *connect_one(struct gen *g)
 static void usage(void)
 {
     fputs("usage: whb-loadgen --url http[s]://HOST:PORT/PATH [--machines N] [--connections N]\n"
-          "                   [--seconds N] [--ca FILE] [--token TOKEN]\n"
-          "Prints: sent, ok, other (non-2xx), failed, seconds and ok/s.\n",
+          "                   [--seconds N] [--ca FILE] [--token TOKEN] [--seq-base N]\n"
+          "                   [--storm [--events N]] [--interval SECONDS]\n"
+          "Prints: sent, ok, other (non-2xx), failed, seconds and ok/s. --storm: each machine\n"
+          "reports once with N spooled events (default 8); 503s are retried after 1 s; ends\n"
+          "when all are stored (busy: how many 503s).\n",
           stderr);
 }
 
@@ -128,6 +200,10 @@ int main(int argc, char **argv)
                                          {"seconds", required_argument, NULL, 's'},
                                          {"ca", required_argument, NULL, 'a'},
                                          {"token", required_argument, NULL, 't'},
+                                         {"seq-base", required_argument, NULL, 'b'},
+                                         {"storm", no_argument, NULL, 'S'},
+                                         {"events", required_argument, NULL, 'e'},
+                                         {"interval", required_argument, NULL, 'i'},
                                          {0}};
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -149,6 +225,19 @@ int main(int argc, char **argv)
             break;
         case 't':
             g.token = optarg;
+            break;
+        case 'b':
+            g.seq_base = (unsigned)atoi(optarg);
+            break;
+        case 'S':
+            g.storm = 1;
+            g.events = g.events ? g.events : 8;
+            break;
+        case 'e':
+            g.events = (unsigned)atoi(optarg);
+            break;
+        case 'i':
+            g.interval = (unsigned)atoi(optarg);
             break;
         default:
             usage();
@@ -172,21 +261,32 @@ int main(int argc, char **argv)
         }
     }
     g.seq = calloc(g.machines, sizeof(*g.seq));
+    if (g.storm) {
+        g.retry_m = calloc(g.machines, sizeof(*g.retry_m));
+        g.retry_at = calloc(g.machines, sizeof(*g.retry_at));
+        g.stop_at = 1e300;
+    }
     g.base = event_base_new();
     struct conn *cs = calloc(conns, sizeof(*cs));
     g.started = now_s();
-    g.stop_at = g.started + seconds;
+    if (!g.storm)
+        g.stop_at = g.started + seconds;
     for (unsigned i = 0; i < conns; i++) {
         cs[i].g = &g;
+        cs[i].wait = evtimer_new(g.base, on_wait, &cs[i]);
         cs[i].evcon = connect_one(&g);
         send_one(&cs[i]);
     }
     event_base_dispatch(g.base);
     double elapsed = now_s() - g.started;
-    printf("sent=%lu ok=%lu other=%lu failed=%lu seconds=%.2f rate=%.0f\n", g.sent, g.ok, g.other,
-           g.failed, elapsed, (double)g.ok / elapsed);
-    for (unsigned i = 0; i < conns; i++)
+    printf("sent=%lu ok=%lu other=%lu failed=%lu busy=%lu seconds=%.2f rate=%.0f\n", g.sent, g.ok,
+           g.other, g.failed, g.busy, elapsed, (double)g.ok / elapsed);
+    for (unsigned i = 0; i < conns; i++) {
         evhttp_connection_free(cs[i].evcon);
+        event_free(cs[i].wait);
+    }
+    free(g.retry_m);
+    free(g.retry_at);
     free(cs);
     free(g.seq);
     event_base_free(g.base);

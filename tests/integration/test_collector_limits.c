@@ -95,7 +95,19 @@ static int limits_setup(void **state)
 {
     (void)state;
     static const char *const f[] = {
-        "--timeout", "2", "--max-connections", "24", "--max-connections-per-source", "8", NULL};
+        "--timeout", "2", "--max-connections", "24", "--max-connections-per-source", "8", "--loops",
+        "1",         NULL};
+    return start(f);
+}
+
+/* The same limits with three event loops: connections spread over them (SO_REUSEPORT) and
+ * the caps are the process's, not each loop's. */
+static int limits_setup_loops(void **state)
+{
+    (void)state;
+    static const char *const f[] = {
+        "--timeout", "2", "--max-connections", "24", "--max-connections-per-source", "8", "--loops",
+        "3",         NULL};
     return start(f);
 }
 
@@ -531,6 +543,105 @@ static void hostile_reports_are_refused(void **state)
     assert_int_equal(stop(NULL), 0);
 }
 
+/* Sends a raw GET with extra header lines on a fresh connection; the answer's head and body
+ * go to buf. Returns the status (0 when none came). */
+static int raw_get(const char *path, const char *extra, char *buf, size_t len)
+{
+    char req[512];
+    int fd = tcp_from("127.0.0.1"), got = 0;
+    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: whb\r\n%s\r\n", path, extra);
+    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) == n) {
+        struct pollfd p = {fd, POLLIN, 0};
+        size_t used = 0;
+        /* Until the body (a JSON object) is complete or nothing more comes. */
+        while (used + 1 < len && poll(&p, 1, 3000) > 0) {
+            ssize_t r = recv(fd, buf + used, len - 1 - used, 0);
+            if (r <= 0)
+                break;
+            used += (size_t)r;
+            buf[used] = '\0';
+            const char *body = strstr(buf, "\r\n\r\n");
+            if (body && strchr(body, '}'))
+                break;
+        }
+        buf[used] = '\0';
+        got = used > 12 ? atoi(buf + 9) : 0;
+    }
+    close(fd);
+    return got;
+}
+
+/* A console session made on one loop is known on every loop: a new connection (which may land
+ * on any of the three) with its cookie gets no new session. */
+static void sessions_hold_on_every_loop(void **state)
+{
+    (void)state;
+    static const char *const f[] = {"--loops", "3", NULL};
+    char buf[4096], cookie[160], hdr[200];
+    assert_int_equal(start(f), 0);
+    assert_int_equal(raw_get("/console/session", "", buf, sizeof(buf)), 200);
+    const char *at = strstr(buf, "whb_session=");
+    assert_non_null(at);
+    size_t n = strcspn(at, ";\r\n");
+    assert_true(n < sizeof(cookie));
+    memcpy(cookie, at, n);
+    cookie[n] = '\0';
+    snprintf(hdr, sizeof(hdr), "Cookie: %s\r\n", cookie);
+    for (int i = 0; i < 24; i++) {
+        assert_int_equal(raw_get("/console/session", hdr, buf, sizeof(buf)), 200);
+        assert_null(strstr(buf, "Set-Cookie"));
+    }
+}
+
+/* Reports taken by every loop are answered by the loop that took them, after their commit. */
+static void reports_on_every_loop_are_acked(void **state)
+{
+    (void)state;
+    static const char *const f[] = {"--loops", "3", NULL};
+    const char *h[] = {KEY_A, TOKEN, NULL};
+    assert_int_equal(start(f), 0);
+    for (int i = 1; i <= 30; i++) {
+        struct sample *s = sample_new(1, (uint64_t)i, 1);
+        post(s, h);
+        sample_free(s);
+        assert_int_equal(reply.status, 200);
+    }
+    assert_int_equal(metric("\nwhb_reports_accepted_total "), 30);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(c.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 30);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* Several loops bind the port with SO_REUSEPORT, which would let a second collector of the
+ * same user bind it too and take half the connections: it must fail as before instead. */
+static void a_second_collector_cannot_share_the_port(void **state)
+{
+    (void)state;
+    static const char *const f[] = {"--loops", "2", NULL};
+    char cmd[1024], log[256];
+    assert_int_equal(start(f), 0);
+    snprintf(log, sizeof(log), "%s/second.log", c.dir);
+    snprintf(cmd, sizeof(cmd),
+             "timeout 10 %s --plain-http --listen 127.0.0.1:%u --db %s/second.db --loops 2 "
+             "--enrollment-token-file %s >%s 2>&1",
+             harness_bin("whb-collector"), c.port, c.dir, token_file, log);
+    int status = system(cmd);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1);
+    FILE *fp = fopen(log, "r");
+    assert_non_null(fp);
+    size_t n = fread(cmd, 1, sizeof(cmd) - 1, fp);
+    fclose(fp);
+    cmd[n] = '\0';
+    assert_non_null(strstr(cmd, "address in use"));
+}
+
 int main(void)
 {
     const struct CMUnitTest limits[] = {
@@ -543,11 +654,15 @@ int main(void)
         cmocka_unit_test_teardown(health_follows_the_store, stop),
         cmocka_unit_test_teardown(loopback_and_public_metrics, stop),
         cmocka_unit_test_teardown(hostile_reports_are_refused, stop),
+        cmocka_unit_test_teardown(sessions_hold_on_every_loop, stop),
+        cmocka_unit_test_teardown(reports_on_every_loop_are_acked, stop),
+        cmocka_unit_test_teardown(a_second_collector_cannot_share_the_port, stop),
     };
     signal(SIGPIPE, SIG_IGN);
     if (group_setup(NULL))
         return 1;
     int failed = cmocka_run_group_tests_name("limits", limits, limits_setup, stop);
+    failed += cmocka_run_group_tests_name("limits, 3 loops", limits, limits_setup_loops, stop);
     failed += cmocka_run_group_tests_name("others", others, NULL, NULL);
     if (failed)
         fprintf(stderr, "collector logs kept in %s\n", dir);

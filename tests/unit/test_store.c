@@ -463,6 +463,54 @@ static void gap_keeps_both_ends(void **state)
     sample_free(s);
 }
 
+static int count_machine(const struct whb_machine_view *m, void *arg)
+{
+    (void)m;
+    (*(int *)arg)++;
+    return 0;
+}
+
+static int on_switch(struct whb_store *st, const char *sw)
+{
+    struct whb_store_filter flt = {.kind = WHB_FILTER_SWITCH, .a = sw, .b = ""};
+    int n = 0;
+    assert_int_equal(st->ops->each_machine(st, &flt, 5000, count_machine, &n), 0);
+    return n;
+}
+
+/* A report that keeps the machine's name and place skips the indexed columns; one that moves
+ * it rewrites them: lookups through the indexes follow both, and the file stays consistent. */
+static void a_move_updates_the_indexed_columns(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view v;
+    struct sample *s = sample_new(21, 1, 0);
+    assert_int_equal(put(f->store, s, 0xab, 1, 1000, &res), 0);
+    s->report.seq = 2;
+    assert_int_equal(put(f->store, s, 0xab, 0, 2000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-21", &v), 0);
+    assert_int_equal(v.last_seen_ms, 2000);
+    assert_string_equal(v.sw_name, "sw-1");
+    assert_int_equal(on_switch(f->store, "sw-1"), 1);
+    s->report.seq = 3;
+    s->lldp.chassis_id = "00:aa:bb:cc:dd:21";
+    s->lldp.system_name = "sw-2";
+    assert_int_equal(put(f->store, s, 0xab, 0, 3000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-21", &v), 0);
+    assert_int_equal(v.last_seen_ms, 3000);
+    assert_string_equal(v.sw_chassis, "00:aa:bb:cc:dd:21");
+    assert_int_equal(on_switch(f->store, "sw-1"), 0);
+    assert_int_equal(on_switch(f->store, "sw-2"), 1);
+    assert_int_equal(on_switch(f->store, "00:aa:bb:cc:dd:21"), 1);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE due_at = 3000 + 180000"),
+                     1);
+    assert_int_equal(
+        count(f->path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"),
+        1);
+    sample_free(s);
+}
+
 /* Issue 10.2: the collector's starts, alive marks and stops come back as downtimes. */
 static void collector_runs_give_downtimes(void **state)
 {
@@ -811,6 +859,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_delayed_report_keeps_the_clock_mapping, setup, teardown),
         cmocka_unit_test_setup_teardown(a_late_resend_does_not_move_last_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(gap_keeps_both_ends, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_move_updates_the_indexed_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
         cmocka_unit_test_setup_teardown(wsus_probe_from_the_silence_is_not_classified, setup,
