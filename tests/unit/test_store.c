@@ -505,9 +505,11 @@ static void a_move_updates_the_indexed_columns(void **state)
     assert_int_equal(on_switch(f->store, "00:aa:bb:cc:dd:21"), 1);
     assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE due_at = 3000 + 180000"),
                      1);
-    assert_int_equal(
-        count(f->path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"),
-        1);
+    if (!testdb_pg()) /* SQLite rewrites index entries itself: the file must agree */
+        assert_int_equal(
+            count(f->path,
+                  "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"),
+            1);
     sample_free(s);
 }
 
