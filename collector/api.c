@@ -22,8 +22,8 @@
 #include "api_pages.h"
 #include "session.h"
 
-#define EXPLAIN_LIMIT      5000
-#define GAPS_MAX           20
+#define EXPLAIN_LIMIT 5000
+#define GAPS_MAX      20
 
 static json_t *iso(int64_t ms)
 {
@@ -211,7 +211,8 @@ static void on_history(struct whb_server *srv, struct evhttp_request *req, const
 
 /* The status summary's walk: each silent machine explained and counted by reason. */
 struct walk {
-    struct whb_store *st; /* the handle of the thread walking */
+    struct whb_store *st;      /* the handle of the thread walking */
+    const _Atomic int *cancel; /* set: stop (the collector is stopping); NULL: never */
     int64_t now;
     unsigned explained;
     unsigned by_reason[WHB_REASON_COUNT_];
@@ -221,6 +222,8 @@ static int walk_one(const struct whb_machine_view *m, void *arg)
 {
     struct walk *w = arg;
     struct whb_explanation x;
+    if (w->cancel && *w->cancel)
+        return 1;
     if (w->explained < EXPLAIN_LIMIT && whb_explain_view(w->st, m, w->now, &x) == 0) {
         w->by_reason[x.reason]++;
         w->explained++;
@@ -270,6 +273,7 @@ struct groups {
     int64_t now;
     size_t *slot; /* open addressing over g by kind and key: index + 1, 0 empty */
     size_t nslots;
+    const _Atomic int *cancel; /* as in struct walk */
 };
 
 static size_t group_hash(const char *kind, const char *key)
@@ -351,6 +355,8 @@ static int group_silent(const struct whb_machine_view *m, void *arg)
 {
     struct groups *gs = arg;
     char label[200];
+    if (gs->cancel && *gs->cancel)
+        return 1;
     /* A machine that announced its silence (sleep, shutdown) has its own cause. */
     if (m->last_gasp)
         return 0;
@@ -399,15 +405,16 @@ static json_t *downtimes_json(struct whb_server *srv, struct whb_store *st, int6
 
 /* The outages through the store handle st (status.c makes it off the HTTP thread at a large
  * fleet). The caller frees the text; NULL when the store cannot be read. */
-char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t now)
+char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t now,
+                           const _Atomic int *cancel)
 {
-    struct groups gs = {.now = now};
+    struct groups gs = {.now = now, .cancel = cancel};
     struct whb_store_filter silent = {
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = 100000};
     struct whb_store_filter wsus = {
         .kind = WHB_FILTER_WSUS_FAILING, .a = NULL, .b = NULL, .limit = 100000};
     if (st->ops->each_machine(st, &silent, gs.now, group_silent, &gs) ||
-        st->ops->each_machine(st, &wsus, gs.now, group_wsus, &gs)) {
+        st->ops->each_machine(st, &wsus, gs.now, group_wsus, &gs) || (cancel && *cancel)) {
         for (size_t i = 0; i < gs.n; i++)
             json_decref(gs.g[i].machines);
         free(gs.g);
@@ -470,14 +477,15 @@ char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t
 /* The fleet summary, explaining up to EXPLAIN_LIMIT silent machines through the store handle
  * st: seconds at a large fleet, so status.c runs it on a thread of its own. The caller frees
  * the text; NULL when the store cannot be read. */
-char *whb_api_status_text(struct whb_server *srv, struct whb_store *st, int64_t now)
+char *whb_api_status_text(struct whb_server *srv, struct whb_store *st, int64_t now,
+                          const _Atomic int *cancel)
 {
     uint64_t known = 0, silent = 0;
-    struct walk w = {.st = st, .now = now};
+    struct walk w = {.st = st, .cancel = cancel, .now = now};
     struct whb_store_filter f = {
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = EXPLAIN_LIMIT};
     if (st->ops->count_machines(st, w.now, &known, &silent) ||
-        st->ops->each_machine(st, &f, w.now, walk_one, &w))
+        st->ops->each_machine(st, &f, w.now, walk_one, &w) || (cancel && *cancel))
         return NULL;
     json_t *reasons = json_array();
     for (int r = 0; r < WHB_REASON_COUNT_; r++) {

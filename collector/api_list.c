@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "error.h"
 #include "explain/correlate.h"
+#include "log.h"
 #include "server.h"
 
 /* Rows per chunk: explaining costs up to a millisecond a machine on the HTTP thread. */
@@ -233,6 +234,8 @@ static void on_watch(evutil_socket_t fd, short what, void *arg)
     (void)what;
     if (evhttp_request_get_connection(ls->req))
         return;
+    whb_log_limited(WHB_LOG_INFO, "read API: a client left a list after %llu machines",
+                    (unsigned long long)ls->count);
     evhttp_send_reply_end(ls->req); /* frees a request without a connection */
     stream_free(ls);
 }

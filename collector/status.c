@@ -129,13 +129,15 @@ static void reasons_unref(struct whb_reasons *r)
         reasons_free(r);
 }
 
-static char *make(struct whb_server *srv, struct whb_store *st, enum whb_summary k, int64_t now)
+/* cancel: the worker's stop flag (a summary of a large silent fleet takes long); NULL here. */
+static char *make(struct whb_server *srv, struct whb_store *st, enum whb_summary k, int64_t now,
+                  const _Atomic int *cancel)
 {
     switch (k) {
     case WHB_SUMMARY_STATUS:
-        return whb_api_status_text(srv, st, now);
+        return whb_api_status_text(srv, st, now, cancel);
     case WHB_SUMMARY_OUTAGES:
-        return whb_api_outages_text(srv, st, now);
+        return whb_api_outages_text(srv, st, now, cancel);
     case WHB_SUMMARY_SWITCHES:
     case WHB_SUMMARY_WIFIS:
         return whb_api_network_text(srv, st, k == WHB_SUMMARY_WIFIS, now);
@@ -191,7 +193,7 @@ static void *worker(void *arg)
         sm->busy = 1;
         pthread_mutex_unlock(&s->lock);
         int64_t now = whb_clock_wall_ms();
-        char *text = make(s->srv, s->st, (enum whb_summary)k, now);
+        char *text = make(s->srv, s->st, (enum whb_summary)k, now, &s->stop);
         pthread_mutex_lock(&s->lock);
         keep(sm, text, now);
         sm->busy = 0;
@@ -259,7 +261,7 @@ static int in_place(struct whb_server *srv, enum whb_summary k, int64_t now)
 char *whb_status_get(struct whb_status *s, struct whb_server *srv, enum whb_summary k, int64_t now)
 {
     if (!s || in_place(srv, k, now))
-        return make(srv, srv->reader, k, now);
+        return make(srv, srv->reader, k, now, NULL);
     struct summary *sm = &s->sum[k];
     pthread_mutex_lock(&s->lock);
     char *copy = sm->text ? strdup(sm->text) : NULL;
@@ -272,7 +274,7 @@ char *whb_status_get(struct whb_status *s, struct whb_server *srv, enum whb_summ
     if (!cold)
         return copy;
     /* Asked for before the worker made it: made here, once, and kept for the next callers. */
-    char *text = make(srv, srv->reader, k, now);
+    char *text = make(srv, srv->reader, k, now, NULL);
     char *keepme = text ? strdup(text) : NULL;
     pthread_mutex_lock(&s->lock);
     if (!sm->text)

@@ -40,7 +40,7 @@ char *whb_status_get(struct whb_status *s, struct whb_server *srv, enum whb_summ
  * by reason needs no explanation per machine and request (api_pages.c). An entry holds while
  * the machine has not reported since (same last report); made says when the reasons were made.
  * At most WHB_REASONS_MAX machines: the most recently silent. */
-#define WHB_REASONS_MAX 500000
+#define WHB_REASONS_MAX 100000
 struct whb_reasons;
 struct whb_machine_view;
 
@@ -56,9 +56,11 @@ int whb_reasons_find(const struct whb_reasons *r, const struct whb_machine_view 
                      int *confidence, const char **fqdn);
 
 /* The summaries themselves (api.c, api_pages.c), through the store handle st; NULL when the
- * store cannot be read. */
-char *whb_api_status_text(struct whb_server *srv, struct whb_store *st, int64_t now);
-char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t now);
+ * store cannot be read, or when cancel (may be NULL) was set while making them. */
+char *whb_api_status_text(struct whb_server *srv, struct whb_store *st, int64_t now,
+                          const _Atomic int *cancel);
+char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t now,
+                           const _Atomic int *cancel);
 char *whb_api_network_text(struct whb_server *srv, struct whb_store *st, int wireless, int64_t now);
 
 #endif
