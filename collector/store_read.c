@@ -80,19 +80,17 @@ static const char *const read_sql[RD_COUNT_] = {
     /* A silence it announced (a last gasp) has its own cause: not a shared one. */
     [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
                     " AND last_gasp = 0 LIMIT 1",
-    /* machines_due holds (due_at, machine_id): the descending scan is that order. A cursor's
-     * range is on due_at alone (its due is before now: one bound, so the index seeks to it);
-     * the ties at its edge are skipped by machine_id. */
+    /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
+     * cursor is a seek on both (a run of machines with one due time, as after a long
+     * collector downtime, is not scanned again for each chunk). */
     [RD_SILENT] = "SELECT " MACHINE_COLS " FROM machines WHERE due_at < ?1"
                   " ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
-    [RD_SILENT_AFTER] = "SELECT " MACHINE_COLS " FROM machines WHERE due_at <= ?3"
-                        " AND NOT (due_at = ?3 AND machine_id >= ?4)"
-                        " ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
+    [RD_SILENT_AFTER] = "SELECT " MACHINE_COLS " FROM machines WHERE (due_at, machine_id) <"
+                        " (?3, ?4) ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
     [RD_SILENT_IDS] = "SELECT machine_id, due_at FROM machines WHERE due_at < ?1"
                       " ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
-    [RD_SILENT_IDS_AFTER] = "SELECT machine_id, due_at FROM machines WHERE"
-                            " due_at <= ?3 AND NOT (due_at = ?3 AND machine_id >= ?4)"
-                            " ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
+    [RD_SILENT_IDS_AFTER] = "SELECT machine_id, due_at FROM machines WHERE (due_at, machine_id) <"
+                            " (?3, ?4) ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
     [RD_SWITCH] = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = ?1 OR sw_name = ?1)"
                   " AND (?2 = '' OR sw_port = ?2) ORDER BY coalesce(sw_port, ''), machine_id"
                   " LIMIT ?3",
