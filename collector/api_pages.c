@@ -71,7 +71,9 @@ static int collect(const struct whb_machine_view *seen, void *arg)
     const struct whb_machine_view *m = seen;
     const char *fqdn = seen->fqdn;
     int reason = -1, conf = -1;
-    int cached = w->explain && w->cache && !whb_reasons_find(w->cache, seen, &reason, &conf, &fqdn);
+    const char *cached_where = NULL;
+    int cached =
+        w->cache && !whb_reasons_find(w->cache, seen, &reason, &conf, &fqdn, &cached_where);
     if (!cached && w->ids_only) {
         /* Silent since the reasons were made: its own row, to explain it here. */
         if (w->srv->reader->ops->get_machine(w->srv->reader, seen->machine_id, &full))
@@ -107,13 +109,12 @@ static int collect(const struct whb_machine_view *seen, void *arg)
         w->rows = r;
         w->cap = cap;
     }
-    char where[700] = "";
-    if (!w->ids_only) /* sorting by switch never walks by id */
-        snprintf(where, sizeof(where), "%s %s %s", m->wireless ? m->ssid : m->sw_name,
-                 m->wireless ? m->bssid : m->sw_port, m->fqdn);
+    char where[WHB_API_WHERE_MAX];
+    if (!cached)
+        whb_api_sort_where(m, where, sizeof(where));
     struct row *r = &w->rows[w->n];
     r->fqdn = strdup(fqdn);
-    r->where = strdup(where);
+    r->where = strdup(cached ? cached_where : where);
     r->last_seen = m->last_seen_ms;
     r->reason = reason;
     r->confidence = conf;
@@ -127,6 +128,12 @@ static int collect(const struct whb_machine_view *seen, void *arg)
 fail:
     w->failed = 1;
     return 1;
+}
+
+void whb_api_sort_where(const struct whb_machine_view *m, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s %s %s", m->wireless ? m->ssid : m->sw_name,
+             m->wireless ? m->bssid : m->sw_port, m->fqdn);
 }
 
 static int by_key(const void *pa, const void *pb, void *arg)
@@ -206,10 +213,12 @@ static void on_silent_page(struct whb_server *srv, struct evhttp_request *req, s
     /* No filter, store order: the store counts, and the walk stops at the page's end. */
     if (plain)
         f.limit = (unsigned)(offset + limit);
-    if (w.explain)
+    /* The worker's reasons also know each silent machine's name and switch: sorted by those,
+     * the walk needs no row of the table either. */
+    if (w.explain || key == SORT_NAME || key == SORT_SWITCH)
         w.cache = whb_status_reasons(srv->status, srv, w.now, &reasons_at);
     /* Reasons at hand and nothing else to match: the index alone gives the silent machines. */
-    w.ids_only = w.cache && !w.sw && !w.ssid && !w.bssid && !w.subnet && !w.q && key != SORT_SWITCH;
+    w.ids_only = w.cache && !w.sw && !w.ssid && !w.bssid && !w.subnet && !w.q;
     f.ids_only = w.ids_only;
     int rc = srv->reader->ops->each_machine(srv->reader, &f, w.now, collect, &w);
     whb_status_reasons_put(srv->status, w.cache);
@@ -243,7 +252,7 @@ static void on_silent_page(struct whb_server *srv, struct evhttp_request *req, s
                   "total", (json_int_t)w.total, "partial", w.stopped, "offset", (json_int_t)offset,
                   "limit", (json_int_t)limit, "sort", sort, "machines", list);
     /* Filtered or sorted by the reasons the worker made then (older than generated_at). */
-    if (doc && w.cache)
+    if (doc && w.cache && w.explain)
         json_object_set_new(doc, "reasons_at", whb_api_iso(reasons_at));
     whb_api_reply_json(req, 200, doc);
 }

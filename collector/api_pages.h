@@ -20,6 +20,9 @@ json_t *whb_api_attachment_json(const struct whb_machine_view *m);
 void whb_api_list_stream(struct whb_server *srv, struct evhttp_request *req,
                          enum whb_store_filter_kind kind, const char *a, const char *b,
                          unsigned limit, int explain);
+/* The key of a sort by switch: switch (or SSID), port (or BSSID), name. */
+#define WHB_API_WHERE_MAX 700
+void whb_api_sort_where(const struct whb_machine_view *m, char *buf, size_t len);
 /* GET /v1/status and the other fleet-wide summaries: status.h. */
 void whb_api_reply_summary(struct whb_server *srv, struct evhttp_request *req, enum whb_summary k);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_pages.h"
 #include "clock.h"
 #include "error.h"
 #include "explain/correlate.h"
@@ -13,8 +14,8 @@
 
 struct reason_entry {
     char id[65];
-    int64_t due; /* a report since moves it */
-    char *fqdn;
+    int64_t due;        /* a report since moves it */
+    char *fqdn, *where; /* where: the key of a sort by switch (api_pages.h) */
     signed char reason, confidence;
 };
 
@@ -56,8 +57,10 @@ static void reasons_free(struct whb_reasons *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; r->slot && i < r->nslots; i++)
+    for (size_t i = 0; r->slot && i < r->nslots; i++) {
         free(r->slot[i].fqdn);
+        free(r->slot[i].where);
+    }
     free(r->slot);
     free(r);
 }
@@ -81,14 +84,20 @@ static int reasons_add(const struct whb_machine_view *m, void *arg)
     while (r->slot[h].id[0] && strcmp(r->slot[h].id, m->machine_id))
         h = (h + 1) & (r->nslots - 1);
     struct reason_entry *e = &r->slot[h];
-    char *fqdn = strdup(m->fqdn);
-    if (!fqdn) {
+    char where[WHB_API_WHERE_MAX];
+    whb_api_sort_where(m, where, sizeof(where));
+    char *fqdn = strdup(m->fqdn), *w = strdup(where);
+    if (!fqdn || !w) {
+        free(fqdn);
+        free(w);
         ((struct reasons_walk *)arg)->failed = 1;
         return 1;
     }
     r->n += !e->id[0];
     free(e->fqdn);
+    free(e->where);
     e->fqdn = fqdn;
+    e->where = w;
     memcpy(e->id, m->machine_id, sizeof(e->id));
     e->due = m->due_ms;
     e->reason = (signed char)x.reason;
@@ -314,7 +323,7 @@ void whb_status_reasons_put(struct whb_status *s, const struct whb_reasons *r)
 }
 
 int whb_reasons_find(const struct whb_reasons *r, const struct whb_machine_view *m, int *reason,
-                     int *confidence, const char **fqdn)
+                     int *confidence, const char **fqdn, const char **where)
 {
     size_t h = id_hash(m->machine_id) & (r->nslots - 1);
     for (; r->slot[h].id[0]; h = (h + 1) & (r->nslots - 1)) {
@@ -325,6 +334,7 @@ int whb_reasons_find(const struct whb_reasons *r, const struct whb_machine_view 
         if (e->due != m->due_ms)
             return WHB_ENOTFOUND;
         *fqdn = e->fqdn;
+        *where = e->where;
         *reason = e->reason;
         *confidence = e->confidence;
         return 0;

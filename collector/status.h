@@ -50,10 +50,11 @@ struct whb_machine_view;
 const struct whb_reasons *whb_status_reasons(struct whb_status *s, struct whb_server *srv,
                                              int64_t now, int64_t *made);
 void whb_status_reasons_put(struct whb_status *s, const struct whb_reasons *r);
-/* 0 and the reason, confidence and FQDN of m when r holds it (and m has not reported since):
- * m needs only machine_id and due_ms. The FQDN lives as long as r is held. */
+/* 0 and the reason, confidence, FQDN and sort-by-switch key (api_pages.h) of m when r holds
+ * it (and m has not reported since): m needs only machine_id and due_ms. The strings live as
+ * long as r is held. */
 int whb_reasons_find(const struct whb_reasons *r, const struct whb_machine_view *m, int *reason,
-                     int *confidence, const char **fqdn);
+                     int *confidence, const char **fqdn, const char **where);
 
 /* The summaries themselves (api.c, api_pages.c), through the store handle st; NULL when the
  * store cannot be read, or when cancel (may be NULL) was set while making them. */
