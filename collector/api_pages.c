@@ -81,7 +81,7 @@ static int collect(const struct whb_machine_view *seen, void *arg)
         m = &full;
         fqdn = full.fqdn;
     }
-    if (!w->ids_only && !view_matches(w, m))
+    if (w->ids_only ? w->q && !strcasestr(fqdn, w->q) : !view_matches(w, m))
         return 0;
     if (w->explain && !cached) {
         if (w->explained >= EXPLAIN_MAX) {
@@ -214,11 +214,11 @@ static void on_silent_page(struct whb_server *srv, struct evhttp_request *req, s
     if (plain)
         f.limit = (unsigned)(offset + limit);
     /* The worker's reasons also know each silent machine's name and switch: sorted by those,
-     * the walk needs no row of the table either. */
-    if (w.explain || key == SORT_NAME || key == SORT_SWITCH)
+     * or searched by name, the walk needs no row of the table either. */
+    if (w.explain || key == SORT_NAME || key == SORT_SWITCH || w.q)
         w.cache = whb_status_reasons(srv->status, srv, w.now, &reasons_at);
     /* Reasons at hand and nothing else to match: the index alone gives the silent machines. */
-    w.ids_only = w.cache && !w.sw && !w.ssid && !w.bssid && !w.subnet && !w.q;
+    w.ids_only = w.cache && !w.sw && !w.ssid && !w.bssid && !w.subnet;
     f.ids_only = w.ids_only;
     int rc = srv->reader->ops->each_machine(srv->reader, &f, w.now, collect, &w);
     whb_status_reasons_put(srv->status, w.cache);

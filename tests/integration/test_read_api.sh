@@ -75,11 +75,14 @@ while read -r r; do
     expect "reason=$r: whole, not partial" "$(jq .partial <<<"$page")" false
     expect "reason=$r: its rows have that reason" "$(jq -r '[.machines[].reason] | unique | join(",")' <<<"$page")" "$r"
 done < "$work/reasons"
-# Sorted by name or switch from the worker's names and switch keys: as sorting the whole list.
+# Sorted by name or switch, or searched by name, from the worker's names and switch keys: as
+# sorting or searching the whole list.
 expect "sorted by name, a page" "$(c "$base/v1/silent?offset=600&limit=50&sort=machine" | jq -c '[.machines[].machine]')" \
     "$(jq -c '[.machines[].machine] | sort | .[600:650]' "$work/all.json")"
 expect "sorted by switch, a page" "$(c "$base/v1/silent?offset=1100&limit=50&sort=switch" | jq -c '[.machines[].machine]')" \
     "$(jq -c '[.machines[] | {k: "\(.attachment.switch) \(.attachment.port) \(.machine)", m: .machine}] | sort_by(.k) | .[1100:1150] | map(.m)' "$work/all.json")"
+expect "searched by name, a page" "$(c "$base/v1/silent?offset=10&limit=50&q=PC-1" | jq -c '[.total, [.machines[].machine]]')" \
+    "$(jq -c '[.machines[].machine | select(test("pc-1"))] | [length, .[10:60]]' "$work/all.json")"
 last=$(c "$base/v1/silent?offset=1150&limit=50&sort=reason" | jq -c '[.total, (.machines | length)]')
 expect "sorted by reason, the last page" "$last" "[1200,50]"
 
