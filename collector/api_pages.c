@@ -26,7 +26,7 @@ enum sort_key { SORT_SILENT, SORT_NAME, SORT_SWITCH, SORT_REASON, SORT_CONFIDENC
 
 /* One matching machine, small enough to keep 100,000 of them. */
 struct row {
-    char *fqdn, *where;
+    char *fqdn, *where; /* fqdn: or the machine id (a plain page): page_row looks up either */
     int64_t last_seen;
     int reason, confidence; /* -1: not explained */
 };
@@ -37,6 +37,7 @@ struct silent_walk {
     const char *reason, *confidence, *sw, *ssid, *bssid, *subnet, *q;
     const struct whb_reasons *cache; /* the worker's reasons (status.h), NULL: explain here */
     int ids_only;                    /* the walk gives ids and due times (reasons cached) */
+    int plain;                       /* store order, no filter: the page's ids are all it keeps */
     int explain, failed, stopped;
     size_t explained, total;
     size_t keep_from, keep_to; /* in store order (no sort): only rows in [from, to) are kept */
@@ -63,11 +64,19 @@ static int view_matches(const struct silent_walk *w, const struct whb_machine_vi
     return !w->q || strcasestr(m->fqdn, w->q);
 }
 
+static int keep_row(struct silent_walk *w, const char *fqdn, const char *where, int64_t last_seen,
+                    int reason, int conf);
+
 static int collect(const struct whb_machine_view *seen, void *arg)
 {
     struct silent_walk *w = arg;
     struct whb_explanation x;
     struct whb_machine_view full;
+    /* The machine id is enough to make the page's rows (page_row looks it up). */
+    if (w->plain)
+        return w->total++ < w->keep_from || w->total > w->keep_to
+                   ? 0
+                   : keep_row(w, seen->machine_id, "", 0, -1, -1);
     const struct whb_machine_view *m = seen;
     const char *fqdn = seen->fqdn;
     int reason = -1, conf = -1;
@@ -101,6 +110,16 @@ static int collect(const struct whb_machine_view *seen, void *arg)
         return 0;
     if (w->total++ < w->keep_from || w->total > w->keep_to)
         return 0;
+    char where[WHB_API_WHERE_MAX];
+    if (!cached)
+        whb_api_sort_where(m, where, sizeof(where));
+    return keep_row(w, fqdn, cached ? cached_where : where, m->last_seen_ms, reason, conf);
+}
+
+/* Keeps one matching machine; 1 (stop the walk) when out of memory. */
+static int keep_row(struct silent_walk *w, const char *fqdn, const char *where, int64_t last_seen,
+                    int reason, int conf)
+{
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 1024;
         struct row *r = realloc(w->rows, cap * sizeof(*r));
@@ -109,13 +128,10 @@ static int collect(const struct whb_machine_view *seen, void *arg)
         w->rows = r;
         w->cap = cap;
     }
-    char where[WHB_API_WHERE_MAX];
-    if (!cached)
-        whb_api_sort_where(m, where, sizeof(where));
     struct row *r = &w->rows[w->n];
     r->fqdn = strdup(fqdn);
-    r->where = strdup(cached ? cached_where : where);
-    r->last_seen = m->last_seen_ms;
+    r->where = strdup(where);
+    r->last_seen = last_seen;
     r->reason = reason;
     r->confidence = conf;
     if (!r->fqdn || !r->where) {
@@ -135,7 +151,6 @@ void whb_api_sort_where(const struct whb_machine_view *m, char *buf, size_t len)
     snprintf(buf, len, "%s %s %s", m->wireless ? m->ssid : m->sw_name,
              m->wireless ? m->bssid : m->sw_port, m->fqdn);
 }
-
 static int by_key(const void *pa, const void *pb, void *arg)
 {
     const struct row *a = pa, *b = pb;
@@ -219,7 +234,9 @@ static void on_silent_page(struct whb_server *srv, struct evhttp_request *req, s
         w.cache = whb_status_reasons(srv->status, srv, w.now, &reasons_at);
     /* Reasons at hand and nothing else to match: the index alone gives the silent machines. */
     w.ids_only = w.cache && !w.sw && !w.ssid && !w.bssid && !w.subnet;
-    f.ids_only = w.ids_only;
+    /* No filter, store order: ids from the index alone, the page's rows read by id. */
+    w.plain = plain;
+    f.ids_only = w.ids_only || plain;
     int rc = srv->reader->ops->each_machine(srv->reader, &f, w.now, collect, &w);
     whb_status_reasons_put(srv->status, w.cache);
     if (!rc && plain &&
