@@ -19,11 +19,11 @@
 #include "log.h"
 #include "server.h"
 #include "status.h"
+#include "api_pages.h"
 #include "session.h"
 
-#define LIST_LIMIT_DEFAULT 1000
-#define EXPLAIN_LIMIT      5000
-#define GAPS_MAX           20
+#define EXPLAIN_LIMIT 5000
+#define GAPS_MAX      20
 
 static json_t *iso(int64_t ms)
 {
@@ -209,45 +209,25 @@ static void on_history(struct whb_server *srv, struct evhttp_request *req, const
                          "first_seen", iso(m.first_seen_ms), "gaps", jg, "events", je));
 }
 
+/* The status summary's walk: each silent machine explained and counted by reason. */
 struct walk {
-    struct whb_server *srv;
-    struct whb_store *st; /* the handle of the thread walking */
-    json_t *list;
+    struct whb_store *st;      /* the handle of the thread walking */
+    const _Atomic int *cancel; /* set: stop (the collector is stopping); NULL: never */
     int64_t now;
-    int explain;
     unsigned explained;
     unsigned by_reason[WHB_REASON_COUNT_];
 };
 
-static json_t *machine_row_json(const struct whb_machine_view *m, int64_t now)
-{
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "machine", m->fqdn, "machine_id",
-                     m->machine_id, "status", now > m->due_ms ? "not_reporting" : "reporting",
-                     "last_report", iso(m->last_seen_ms), "silent_since",
-                     now > m->due_ms ? iso(m->last_seen_ms) : json_null(), "attachment",
-                     attachment_json(m));
-}
-
 static int walk_one(const struct whb_machine_view *m, void *arg)
 {
     struct walk *w = arg;
-    json_t *row = machine_row_json(m, w->now);
-    if (w->explain && w->explained < EXPLAIN_LIMIT) {
-        struct whb_explanation x;
-        if (whb_explain_view(w->st, m, w->now, &x) == 0) {
-            const struct whb_reason_info *info = whb_reason_info(x.reason);
-            json_object_set_new(row, "reason", json_string(info->id));
-            json_object_set_new(row, "term", json_string(info->term));
-            json_object_set_new(row, "confidence", json_string(whb_confidence_name(x.confidence)));
-            json_object_set_new(row, "summary", json_string(x.summary));
-            w->by_reason[x.reason]++;
-            w->explained++;
-        }
+    struct whb_explanation x;
+    if (w->cancel && *w->cancel)
+        return 1;
+    if (w->explained < EXPLAIN_LIMIT && whb_explain_view(w->st, m, w->now, &x) == 0) {
+        w->by_reason[x.reason]++;
+        w->explained++;
     }
-    if (w->list)
-        json_array_append_new(w->list, row);
-    else
-        json_decref(row);
     return 0;
 }
 
@@ -257,25 +237,24 @@ static const char *query(struct evkeyvalq *q, const char *key, const char *def)
     return v ? v : def;
 }
 
+/* GET /v1/silent, /v1/network/switch?switch=&port=, /v1/network/wifi?ssid=&bssid=, with
+ * limit= (0 or none: all) and explain=0|1: streamed (api_list.c). */
 static void on_list(struct whb_server *srv, struct evhttp_request *req, struct evkeyvalq *q,
                     enum whb_store_filter_kind kind, const char *a, const char *b)
 {
-    struct walk w = {
-        .srv = srv, .st = srv->reader, .list = json_array(), .now = whb_clock_wall_ms()};
-    w.explain = strcmp(query(q, "explain", kind == WHB_FILTER_SILENT ? "0" : "1"), "1") == 0;
-    struct whb_store_filter f = {kind, a, b, (unsigned)atoi(query(q, "limit", "0"))};
+    int explain = strcmp(query(q, "explain", kind == WHB_FILTER_SILENT ? "0" : "1"), "1") == 0;
+    const char *lim = query(q, "limit", "0");
+    char *end;
+    unsigned long limit = strtoul(lim, &end, 10);
     if (kind == WHB_FILTER_SWITCH && !a[0]) {
         reply_error(req, 400, "switch= is required");
         return;
     }
-    if (srv->reader->ops->each_machine(srv->reader, &f, w.now, walk_one, &w)) {
-        json_decref(w.list);
-        reply_error(req, 503, "store unavailable");
+    if (*end || lim[0] == '-' || !lim[0] || limit > UINT32_MAX) {
+        reply_error(req, 400, "limit: a whole number (0: all)");
         return;
     }
-    reply_json(req, 200,
-               json_pack("{s:o, s:I, s:o}", "generated_at", iso(w.now), "count",
-                         (json_int_t)json_array_size(w.list), "machines", w.list));
+    whb_api_list_stream(srv, req, kind, a ? a : "", b ? b : "", (unsigned)limit, explain);
 }
 
 /* Groups of silent machines that share a switch, an access point or a subnet, and the WSUS
@@ -292,14 +271,51 @@ struct groups {
     struct group *g;
     size_t n, cap;
     int64_t now;
+    size_t *slot; /* open addressing over g by kind and key: index + 1, 0 empty */
+    size_t nslots;
+    const _Atomic int *cancel; /* as in struct walk */
 };
+
+static size_t group_hash(const char *kind, const char *key)
+{
+    size_t h = 14695981039346656037u; /* FNV-1a */
+    for (const char *p = kind; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return h;
+}
+
+/* Keeps the table at most half full; the groups keep their order of first appearance. */
+static int group_rehash(struct groups *gs)
+{
+    size_t n = gs->nslots ? gs->nslots * 2 : 1024;
+    size_t *slot = calloc(n, sizeof(*slot));
+    if (!slot)
+        return -1;
+    for (size_t i = 0; i < gs->n; i++) {
+        size_t h = group_hash(gs->g[i].kind, gs->g[i].key) & (n - 1);
+        while (slot[h])
+            h = (h + 1) & (n - 1);
+        slot[h] = i + 1;
+    }
+    free(gs->slot);
+    gs->slot = slot;
+    gs->nslots = n;
+    return 0;
+}
 
 static struct group *group_for(struct groups *gs, const char *kind, const char *key,
                                const char *label)
 {
-    for (size_t i = 0; i < gs->n; i++)
-        if (!strcmp(gs->g[i].kind, kind) && !strcmp(gs->g[i].key, key))
-            return &gs->g[i];
+    if ((gs->n + 1) * 2 > gs->nslots && group_rehash(gs))
+        return NULL;
+    size_t h = group_hash(kind, key) & (gs->nslots - 1);
+    for (; gs->slot[h]; h = (h + 1) & (gs->nslots - 1)) {
+        struct group *g = &gs->g[gs->slot[h] - 1];
+        if (!strcmp(g->kind, kind) && !strcmp(g->key, key))
+            return g;
+    }
     if (gs->n == gs->cap) {
         size_t cap = gs->cap ? gs->cap * 2 : 64;
         struct group *g = realloc(gs->g, cap * sizeof(*g));
@@ -308,6 +324,7 @@ static struct group *group_for(struct groups *gs, const char *kind, const char *
         gs->g = g;
         gs->cap = cap;
     }
+    gs->slot[h] = gs->n + 1;
     struct group *g = &gs->g[gs->n++];
     memset(g, 0, sizeof(*g));
     snprintf(g->kind, sizeof(g->kind), "%s", kind);
@@ -338,6 +355,8 @@ static int group_silent(const struct whb_machine_view *m, void *arg)
 {
     struct groups *gs = arg;
     char label[200];
+    if (gs->cancel && *gs->cancel)
+        return 1;
     /* A machine that announced its silence (sleep, shutdown) has its own cause. */
     if (m->last_gasp)
         return 0;
@@ -384,13 +403,24 @@ static json_t *downtimes_json(struct whb_server *srv, struct whb_store *st, int6
     return list;
 }
 
-static void on_outages(struct whb_server *srv, struct evhttp_request *req)
+/* The outages through the store handle st (status.c makes it off the HTTP thread at a large
+ * fleet). The caller frees the text; NULL when the store cannot be read. */
+char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t now,
+                           const _Atomic int *cancel)
 {
-    struct groups gs = {.now = whb_clock_wall_ms()};
-    struct whb_store_filter silent = {WHB_FILTER_SILENT, NULL, NULL, 100000};
-    struct whb_store_filter wsus = {WHB_FILTER_WSUS_FAILING, NULL, NULL, 100000};
-    srv->reader->ops->each_machine(srv->reader, &silent, gs.now, group_silent, &gs);
-    srv->reader->ops->each_machine(srv->reader, &wsus, gs.now, group_wsus, &gs);
+    struct groups gs = {.now = now, .cancel = cancel};
+    struct whb_store_filter silent = {
+        .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = 100000};
+    struct whb_store_filter wsus = {
+        .kind = WHB_FILTER_WSUS_FAILING, .a = NULL, .b = NULL, .limit = 100000};
+    if (st->ops->each_machine(st, &silent, gs.now, group_silent, &gs) ||
+        st->ops->each_machine(st, &wsus, gs.now, group_wsus, &gs) || (cancel && *cancel)) {
+        for (size_t i = 0; i < gs.n; i++)
+            json_decref(gs.g[i].machines);
+        free(gs.g);
+        free(gs.slot);
+        return NULL;
+    }
     json_t *list = json_array();
     int64_t window = whb_correlation_window(srv->cfg.interval_s);
     for (size_t i = 0; i < gs.n; i++) {
@@ -406,8 +436,8 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
             struct whb_peer_group p;
             /* Every known machine on the switch: the switch or its uplink, not ports. */
             if (r == WHB_REASON_PORT_DISABLED &&
-                srv->reader->ops->peer_group(srv->reader, WHB_PEERS_SWITCH, &g->first_view, gs.now,
-                                             g->first, window, 0, &p) == 0 &&
+                st->ops->peer_group(st, WHB_PEERS_SWITCH, &g->first_view, gs.now, g->first, window,
+                                    0, &p) == 0 &&
                 !p.healthy)
                 r = WHB_REASON_LOST_CONNECTIVITY;
             const struct whb_reason_info *info = whb_reason_info(r);
@@ -421,9 +451,10 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
         json_decref(g->machines);
     }
     free(gs.g);
+    free(gs.slot);
     /* The collector's own downtimes: every machine went quiet then, none of them is to blame. */
     const struct whb_reason_info *ci = whb_reason_info(WHB_REASON_COLLECTOR_UNAVAILABLE);
-    json_t *down = downtimes_json(srv, srv->reader, gs.now, 1);
+    json_t *down = downtimes_json(srv, st, gs.now, 1);
     size_t k;
     json_t *d;
     json_array_foreach(down, k, d)
@@ -437,19 +468,24 @@ static void on_outages(struct whb_server *srv, struct evhttp_request *req)
         json_array_append_new(list, o);
     }
     json_decref(down);
-    reply_json(req, 200, json_pack("{s:o, s:o}", "generated_at", iso(gs.now), "outages", list));
+    json_t *doc = json_pack("{s:o, s:o}", "generated_at", iso(gs.now), "outages", list);
+    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+    json_decref(doc);
+    return text;
 }
 
 /* The fleet summary, explaining up to EXPLAIN_LIMIT silent machines through the store handle
  * st: seconds at a large fleet, so status.c runs it on a thread of its own. The caller frees
  * the text; NULL when the store cannot be read. */
-char *whb_api_status_text(struct whb_server *srv, struct whb_store *st, int64_t now)
+char *whb_api_status_text(struct whb_server *srv, struct whb_store *st, int64_t now,
+                          const _Atomic int *cancel)
 {
     uint64_t known = 0, silent = 0;
-    struct walk w = {.srv = srv, .st = st, .now = now, .explain = 1};
-    struct whb_store_filter f = {WHB_FILTER_SILENT, NULL, NULL, EXPLAIN_LIMIT};
+    struct walk w = {.st = st, .cancel = cancel, .now = now};
+    struct whb_store_filter f = {
+        .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = EXPLAIN_LIMIT};
     if (st->ops->count_machines(st, w.now, &known, &silent) ||
-        st->ops->each_machine(st, &f, w.now, walk_one, &w))
+        st->ops->each_machine(st, &f, w.now, walk_one, &w) || (cancel && *cancel))
         return NULL;
     json_t *reasons = json_array();
     for (int r = 0; r < WHB_REASON_COUNT_; r++) {
@@ -470,9 +506,10 @@ char *whb_api_status_text(struct whb_server *srv, struct whb_store *st, int64_t 
     return text;
 }
 
-static void on_status(struct whb_server *srv, struct evhttp_request *req)
+/* GET /v1/status, /v1/outages, /v1/network/switches, /v1/network/wifis: status.h. */
+static void on_summary(struct whb_server *srv, struct evhttp_request *req, enum whb_summary k)
 {
-    char *text = whb_status_text(srv->status, srv, whb_clock_wall_ms());
+    char *text = whb_status_get(srv->status, srv, k, whb_clock_wall_ms());
     if (!text)
         reply_error(req, 503, "store unavailable");
     else
@@ -794,11 +831,11 @@ int whb_api_route(struct whb_server *srv, struct evhttp_request *req, const char
     if (whb_api_pages_route(srv, req, path, &q))
         ; /* the console's additions: api_pages.c */
     else if (!strcmp(path, "/v1/status"))
-        on_status(srv, req);
+        on_summary(srv, req, WHB_SUMMARY_STATUS);
     else if (!strcmp(path, "/v1/silent"))
         on_list(srv, req, &q, WHB_FILTER_SILENT, NULL, NULL);
     else if (!strcmp(path, "/v1/outages"))
-        on_outages(srv, req);
+        on_summary(srv, req, WHB_SUMMARY_OUTAGES);
     else if (!strcmp(path, "/v1/network/switch"))
         on_list(srv, req, &q, WHB_FILTER_SWITCH, query(&q, "switch", ""), query(&q, "port", ""));
     else if (!strcmp(path, "/v1/network/wifi"))
@@ -849,4 +886,9 @@ json_t *whb_api_iso(int64_t ms)
 json_t *whb_api_attachment_json(const struct whb_machine_view *m)
 {
     return attachment_json(m);
+}
+
+void whb_api_reply_summary(struct whb_server *srv, struct evhttp_request *req, enum whb_summary k)
+{
+    on_summary(srv, req, k);
 }

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "explain/correlate.h"
 #include "server.h"
+#include "status.h"
 
 #define PAGE_MAX 500
 /* Explaining costs about a millisecond per machine, on the HTTP thread that also takes
@@ -25,7 +26,7 @@ enum sort_key { SORT_SILENT, SORT_NAME, SORT_SWITCH, SORT_REASON, SORT_CONFIDENC
 
 /* One matching machine, small enough to keep 100,000 of them. */
 struct row {
-    char *fqdn, *where;
+    char *fqdn, *where; /* fqdn: or the machine id (a plain page): page_row looks up either */
     int64_t last_seen;
     int reason, confidence; /* -1: not explained */
 };
@@ -34,6 +35,9 @@ struct silent_walk {
     struct whb_server *srv;
     int64_t now;
     const char *reason, *confidence, *sw, *ssid, *bssid, *subnet, *q;
+    const struct whb_reasons *cache; /* the worker's reasons (status.h), NULL: explain here */
+    int ids_only;                    /* the walk gives ids and due times (reasons cached) */
+    int plain;                       /* store order, no filter: the page's ids are all it keeps */
     int explain, failed, stopped;
     size_t explained, total;
     size_t keep_from, keep_to; /* in store order (no sort): only rows in [from, to) are kept */
@@ -60,14 +64,35 @@ static int view_matches(const struct silent_walk *w, const struct whb_machine_vi
     return !w->q || strcasestr(m->fqdn, w->q);
 }
 
-static int collect(const struct whb_machine_view *m, void *arg)
+static int keep_row(struct silent_walk *w, const char *fqdn, const char *where, int64_t last_seen,
+                    int reason, int conf);
+
+static int collect(const struct whb_machine_view *seen, void *arg)
 {
     struct silent_walk *w = arg;
     struct whb_explanation x;
+    struct whb_machine_view full;
+    /* The machine id is enough to make the page's rows (page_row looks it up). */
+    if (w->plain)
+        return w->total++ < w->keep_from || w->total > w->keep_to
+                   ? 0
+                   : keep_row(w, seen->machine_id, "", 0, -1, -1);
+    const struct whb_machine_view *m = seen;
+    const char *fqdn = seen->fqdn;
     int reason = -1, conf = -1;
-    if (!view_matches(w, m))
+    const char *cached_where = NULL;
+    int cached =
+        w->cache && !whb_reasons_find(w->cache, seen, &reason, &conf, &fqdn, &cached_where);
+    if (!cached && w->ids_only) {
+        /* Silent since the reasons were made: its own row, to explain it here. */
+        if (w->srv->reader->ops->get_machine(w->srv->reader, seen->machine_id, &full))
+            return 0;
+        m = &full;
+        fqdn = full.fqdn;
+    }
+    if (w->ids_only ? w->q && !strcasestr(fqdn, w->q) : !view_matches(w, m))
         return 0;
-    if (w->explain) {
+    if (w->explain && !cached) {
         if (w->explained >= EXPLAIN_MAX) {
             w->stopped = 1;
             return 1;
@@ -77,13 +102,24 @@ static int collect(const struct whb_machine_view *m, void *arg)
             return 0;
         reason = (int)x.reason;
         conf = (int)x.confidence;
-        if (w->reason && strcmp(w->reason, whb_reason_info(x.reason)->id))
-            return 0;
-        if (w->confidence && strcmp(w->confidence, whb_confidence_name(x.confidence)))
-            return 0;
     }
+    if (w->explain && w->reason && strcmp(w->reason, whb_reason_info((enum whb_reason)reason)->id))
+        return 0;
+    if (w->explain && w->confidence &&
+        strcmp(w->confidence, whb_confidence_name((enum whb_confidence)conf)))
+        return 0;
     if (w->total++ < w->keep_from || w->total > w->keep_to)
         return 0;
+    char where[WHB_API_WHERE_MAX];
+    if (!cached)
+        whb_api_sort_where(m, where, sizeof(where));
+    return keep_row(w, fqdn, cached ? cached_where : where, m->last_seen_ms, reason, conf);
+}
+
+/* Keeps one matching machine; 1 (stop the walk) when out of memory. */
+static int keep_row(struct silent_walk *w, const char *fqdn, const char *where, int64_t last_seen,
+                    int reason, int conf)
+{
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 1024;
         struct row *r = realloc(w->rows, cap * sizeof(*r));
@@ -92,13 +128,10 @@ static int collect(const struct whb_machine_view *m, void *arg)
         w->rows = r;
         w->cap = cap;
     }
-    char where[700];
-    snprintf(where, sizeof(where), "%s %s %s", m->wireless ? m->ssid : m->sw_name,
-             m->wireless ? m->bssid : m->sw_port, m->fqdn);
     struct row *r = &w->rows[w->n];
-    r->fqdn = strdup(m->fqdn);
+    r->fqdn = strdup(fqdn);
     r->where = strdup(where);
-    r->last_seen = m->last_seen_ms;
+    r->last_seen = last_seen;
     r->reason = reason;
     r->confidence = conf;
     if (!r->fqdn || !r->where) {
@@ -113,6 +146,11 @@ fail:
     return 1;
 }
 
+void whb_api_sort_where(const struct whb_machine_view *m, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s %s %s", m->wireless ? m->ssid : m->sw_name,
+             m->wireless ? m->bssid : m->sw_port, m->fqdn);
+}
 static int by_key(const void *pa, const void *pb, void *arg)
 {
     const struct row *a = pa, *b = pb;
@@ -182,14 +220,25 @@ static void on_silent_page(struct whb_server *srv, struct evhttp_request *req, s
     /* Store order is silent_since: keep only the page; other orders need every match. */
     w.keep_from = key == SORT_SILENT ? (size_t)offset : 0;
     w.keep_to = key == SORT_SILENT ? (size_t)(offset + limit) : (size_t)-1;
-    struct whb_store_filter f = {WHB_FILTER_SILENT, NULL, NULL, 0};
+    struct whb_store_filter f = {.kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = 0};
     int plain =
         key == SORT_SILENT && !w.explain && !w.sw && !w.ssid && !w.bssid && !w.subnet && !w.q;
     uint64_t known = 0, silent = 0;
+    int64_t reasons_at = 0;
     /* No filter, store order: the store counts, and the walk stops at the page's end. */
     if (plain)
         f.limit = (unsigned)(offset + limit);
+    /* The worker's reasons also know each silent machine's name and switch: sorted by those,
+     * or searched by name, the walk needs no row of the table either. */
+    if (w.explain || key == SORT_NAME || key == SORT_SWITCH || w.q)
+        w.cache = whb_status_reasons(srv->status, srv, w.now, &reasons_at);
+    /* Reasons at hand and nothing else to match: the index alone gives the silent machines. */
+    w.ids_only = w.cache && !w.sw && !w.ssid && !w.bssid && !w.subnet;
+    /* No filter, store order: ids from the index alone, the page's rows read by id. */
+    w.plain = plain;
+    f.ids_only = w.ids_only || plain;
     int rc = srv->reader->ops->each_machine(srv->reader, &f, w.now, collect, &w);
+    whb_status_reasons_put(srv->status, w.cache);
     if (!rc && plain &&
         !(rc = srv->reader->ops->count_machines(srv->reader, w.now, &known, &silent)))
         w.total = silent;
@@ -215,11 +264,14 @@ static void on_silent_page(struct whb_server *srv, struct evhttp_request *req, s
             req, 503, json_pack("{s:s}", "error", w.failed ? "out of memory" : whb_strerror(rc)));
         return;
     }
-    whb_api_reply_json(req, 200,
-                       json_pack("{s:o, s:I, s:b, s:I, s:I, s:s, s:o}", "generated_at",
-                                 whb_api_iso(w.now), "total", (json_int_t)w.total, "partial",
-                                 w.stopped, "offset", (json_int_t)offset, "limit",
-                                 (json_int_t)limit, "sort", sort, "machines", list));
+    json_t *doc =
+        json_pack("{s:o, s:I, s:b, s:I, s:I, s:s, s:o}", "generated_at", whb_api_iso(w.now),
+                  "total", (json_int_t)w.total, "partial", w.stopped, "offset", (json_int_t)offset,
+                  "limit", (json_int_t)limit, "sort", sort, "machines", list);
+    /* Filtered or sorted by the reasons the worker made then (older than generated_at). */
+    if (doc && w.cache && w.explain)
+        json_object_set_new(doc, "reasons_at", whb_api_iso(reasons_at));
+    whb_api_reply_json(req, 200, doc);
 }
 
 /* Network summaries: every machine's attachment, grouped by switch or by SSID and BSSID. */
@@ -328,18 +380,21 @@ static int summary_row(const struct whb_store_net_group *g, void *arg)
     return json_array_append_new(sm->list, row);
 }
 
-static void on_network_summary(struct whb_server *srv, struct evhttp_request *req, int wireless)
+/* The summary per switch or per wireless network through the store handle st (status.c makes
+ * it off the HTTP thread at a large fleet). The caller frees the text; NULL: store unreadable. */
+char *whb_api_network_text(struct whb_server *srv, struct whb_store *st, int wireless, int64_t now)
 {
-    int64_t now = whb_clock_wall_ms();
+    (void)srv;
     struct summary sm = {json_array(), wireless};
-    if (srv->reader->ops->network_groups(srv->reader, wireless, now, summary_row, &sm)) {
+    if (st->ops->network_groups(st, wireless, now, summary_row, &sm)) {
         json_decref(sm.list);
-        whb_api_reply_json(req, 503, json_pack("{s:s}", "error", "store unavailable"));
-        return;
+        return NULL;
     }
-    whb_api_reply_json(req, 200,
-                       json_pack("{s:o, s:o}", "generated_at", whb_api_iso(now),
-                                 wireless ? "networks" : "switches", sm.list));
+    json_t *doc = json_pack("{s:o, s:o}", "generated_at", whb_api_iso(now),
+                            wireless ? "networks" : "switches", sm.list);
+    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+    json_decref(doc);
+    return text;
 }
 
 /* GET /v1/network/switches (summary per switch) or ?switch=X (its ports, one entry per
@@ -352,14 +407,14 @@ static void on_network(struct whb_server *srv, struct evhttp_request *req, struc
     const char *sel = param(q, wireless ? "ssid" : "switch");
     const char *bssid = wireless ? param(q, "bssid") : NULL;
     if (!sel && !bssid) {
-        on_network_summary(srv, req, wireless);
+        whb_api_reply_summary(srv, req, wireless ? WHB_SUMMARY_WIFIS : WHB_SUMMARY_SWITCHES);
         return;
     }
-    struct whb_store_filter f = {WHB_FILTER_ALL, NULL, NULL, 0};
+    struct whb_store_filter f = {.kind = WHB_FILTER_ALL, .a = NULL, .b = NULL, .limit = 0};
     /* One switch or network: the store's own query instead of a walk of the fleet. */
     if (sel || bssid)
-        f = wireless ? (struct whb_store_filter){WHB_FILTER_WIFI, sel, bssid, 0}
-                     : (struct whb_store_filter){WHB_FILTER_SWITCH, sel, "", 0};
+        f = wireless ? (struct whb_store_filter){.kind = WHB_FILTER_WIFI, .a = sel, .b = bssid}
+                     : (struct whb_store_filter){.kind = WHB_FILTER_SWITCH, .a = sel, .b = ""};
     int rc = srv->reader->ops->each_machine(srv->reader, &f, w.now, net_collect, &w);
     json_t *list = json_array();
     if (!rc && !w.failed && w.n)

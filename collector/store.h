@@ -70,6 +70,14 @@ struct whb_store_filter {
     enum whb_store_filter_kind kind;
     const char *a, *b;
     unsigned limit; /* 0: no limit */
+    /* A keyset cursor (SILENT, SWITCH, WIFI): when set, the walk resumes after this machine
+     * (the last one an earlier walk of the same filter gave), so a long list is read in
+     * bounded chunks. SILENT's order is due_at then machine_id, both descending; SWITCH's is
+     * port then machine_id, WIFI's BSSID then machine_id (NULL as ""), ascending. */
+    const struct whb_machine_view *after;
+    /* A hint (SILENT): the callback reads only machine_id and due_ms, the rest may be left
+     * empty (an index-only walk). */
+    int ids_only;
 };
 
 /* Return non-zero to stop the walk. */

@@ -41,6 +41,9 @@ enum pg_read {
     PR_GROUPS_WIRED,
     PR_GROUPS_WIRELESS,
     PR_WSUS_SUMMARY,
+    PR_SILENT_AFTER,
+    PR_SWITCH_AFTER,
+    PR_WIFI_AFTER,
     PR_END_
 };
 
@@ -70,14 +73,30 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                          " FROM machines WHERE subnet=$1::text LIMIT 1024",
     R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                      " $2::bigint AND $3::bigint AND last_gasp = 0 LIMIT 1",
+    /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
+     * silent by (due_at, machine_id) descending (index machines_due_id), a switch's by port
+     * and a wireless network's by BSSID, then machine_id. */
     R(PR_SILENT) = "SELECT " MACHINE_COLS " FROM machines WHERE due_at < $1::bigint"
-                   " ORDER BY due_at DESC LIMIT $2::bigint",
+                   " ORDER BY due_at DESC, machine_id DESC LIMIT $2::bigint",
+    R(PR_SILENT_AFTER) =
+        "SELECT " MACHINE_COLS " FROM machines WHERE due_at < $1::bigint AND"
+        " (due_at, machine_id) < ($3::bigint, $4::text) ORDER BY due_at DESC, machine_id DESC"
+        " LIMIT $2::bigint",
     R(PR_SWITCH) = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = $1::text OR"
                    " sw_name = $1::text) AND ($2::text = '' OR sw_port = $2::text)"
-                   " ORDER BY sw_port LIMIT $3::bigint",
+                   " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint",
+    R(PR_SWITCH_AFTER) = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = $1::text OR"
+                         " sw_name = $1::text) AND ($2::text = '' OR sw_port = $2::text) AND"
+                         " (coalesce(sw_port, ''), machine_id) > ($4::text, $5::text)"
+                         " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint",
     R(PR_WIFI) = "SELECT " MACHINE_COLS " FROM machines WHERE ($1::text = '' OR ssid = $1::text)"
                  " AND ($2::text = '' OR bssid = $2::text) AND (ssid IS NOT NULL OR bssid IS NOT"
-                 " NULL) ORDER BY bssid LIMIT $3::bigint",
+                 " NULL) ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
+    R(PR_WIFI_AFTER) = "SELECT " MACHINE_COLS " FROM machines WHERE ($1::text = '' OR"
+                       " ssid = $1::text) AND ($2::text = '' OR bssid = $2::text) AND"
+                       " (ssid IS NOT NULL OR bssid IS NOT NULL) AND"
+                       " (coalesce(bssid, ''), machine_id) > ($4::text, $5::text)"
+                       " ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
     R(PR_ALL) = "SELECT " MACHINE_COLS " FROM machines ORDER BY fqdn LIMIT $1::bigint",
     R(PR_WSUS_FAILING) = "SELECT count(*) FROM machines WHERE wsus_class = $1::text AND"
                          " due_at >= $2::bigint",
@@ -436,22 +455,30 @@ int whb_pg_downtimes(struct whb_store *base, int64_t from, int64_t to, struct wh
 int whb_pg_each_machine(struct whb_store *base, const struct whb_store_filter *f, int64_t now,
                         whb_store_machine_fn fn, void *arg)
 {
-    int id = f->kind == WHB_FILTER_SILENT         ? PR_SILENT
-             : f->kind == WHB_FILTER_SWITCH       ? PR_SWITCH
-             : f->kind == WHB_FILTER_WIFI         ? PR_WIFI
+    const struct whb_machine_view *after = f->after; /* ids_only: every column is read */
+    int id = f->kind == WHB_FILTER_SILENT         ? (after ? PR_SILENT_AFTER : PR_SILENT)
+             : f->kind == WHB_FILTER_SWITCH       ? (after ? PR_SWITCH_AFTER : PR_SWITCH)
+             : f->kind == WHB_FILTER_WIFI         ? (after ? PR_WIFI_AFTER : PR_WIFI)
              : f->kind == WHB_FILTER_WSUS_FAILING ? PR_WSUS_GROUPS
                                                   : PR_ALL;
     struct pg_params p = {0};
     struct whb_machine_view m;
     char limit[24];
     snprintf(limit, sizeof(limit), "%u", f->limit);
-    if (id == PR_SILENT || id == PR_WSUS_GROUPS)
+    if (f->kind == WHB_FILTER_SILENT || id == PR_WSUS_GROUPS)
         whb_pg_int(&p, now);
     else if (id != PR_ALL) {
         whb_pg_text(&p, f->a ? f->a : "");
         whb_pg_text(&p, f->b ? f->b : "");
     }
     whb_pg_text(&p, f->limit ? limit : NULL); /* LIMIT NULL: all */
+    if (id == PR_SILENT_AFTER) {
+        whb_pg_int(&p, after->due_ms);
+        whb_pg_text(&p, after->machine_id);
+    } else if (id == PR_SWITCH_AFTER || id == PR_WIFI_AFTER) {
+        whb_pg_text(&p, id == PR_SWITCH_AFTER ? after->sw_port : after->bssid);
+        whb_pg_text(&p, after->machine_id);
+    }
     PGresult *r = run(base, id, &p);
     if (!r)
         return WHB_ESTORE;

@@ -39,6 +39,11 @@ enum read_id {
     RD_FLEET_SILENT_AT,
     RD_FLEET_GAPS_AT,
     RD_RUNS,
+    RD_SILENT_AFTER,
+    RD_SILENT_IDS,
+    RD_SILENT_IDS_AFTER,
+    RD_SWITCH_AFTER,
+    RD_WIFI_AFTER,
     RD_COUNT_
 };
 
@@ -75,13 +80,31 @@ static const char *const read_sql[RD_COUNT_] = {
     /* A silence it announced (a last gasp) has its own cause: not a shared one. */
     [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
                     " AND last_gasp = 0 LIMIT 1",
-    [RD_SILENT] = "SELECT " MACHINE_COLS " FROM machines WHERE due_at < ?1 ORDER BY due_at DESC"
-                  " LIMIT ?2",
+    /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
+     * cursor is a seek on both (a run of machines with one due time, as after a long
+     * collector downtime, is not scanned again for each chunk). */
+    [RD_SILENT] = "SELECT " MACHINE_COLS " FROM machines WHERE due_at < ?1"
+                  " ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
+    [RD_SILENT_AFTER] = "SELECT " MACHINE_COLS " FROM machines WHERE (due_at, machine_id) <"
+                        " (?3, ?4) ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
+    [RD_SILENT_IDS] = "SELECT machine_id, due_at FROM machines WHERE due_at < ?1"
+                      " ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
+    [RD_SILENT_IDS_AFTER] = "SELECT machine_id, due_at FROM machines WHERE (due_at, machine_id) <"
+                            " (?3, ?4) ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
     [RD_SWITCH] = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = ?1 OR sw_name = ?1)"
-                  " AND (?2 = '' OR sw_port = ?2) ORDER BY sw_port LIMIT ?3",
+                  " AND (?2 = '' OR sw_port = ?2) ORDER BY coalesce(sw_port, ''), machine_id"
+                  " LIMIT ?3",
+    [RD_SWITCH_AFTER] = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = ?1 OR"
+                        " sw_name = ?1) AND (?2 = '' OR sw_port = ?2) AND"
+                        " (coalesce(sw_port, ''), machine_id) > (?4, ?5)"
+                        " ORDER BY coalesce(sw_port, ''), machine_id LIMIT ?3",
     [RD_WIFI] = "SELECT " MACHINE_COLS " FROM machines WHERE (?1 = '' OR ssid = ?1) AND"
                 " (?2 = '' OR bssid = ?2) AND (ssid IS NOT NULL OR bssid IS NOT NULL)"
-                " ORDER BY bssid LIMIT ?3",
+                " ORDER BY coalesce(bssid, ''), machine_id LIMIT ?3",
+    [RD_WIFI_AFTER] = "SELECT " MACHINE_COLS " FROM machines WHERE (?1 = '' OR ssid = ?1) AND"
+                      " (?2 = '' OR bssid = ?2) AND (ssid IS NOT NULL OR bssid IS NOT NULL) AND"
+                      " (coalesce(bssid, ''), machine_id) > (?4, ?5)"
+                      " ORDER BY coalesce(bssid, ''), machine_id LIMIT ?3",
     [RD_ALL] = "SELECT " MACHINE_COLS " FROM machines ORDER BY fqdn LIMIT ?3",
     [RD_WSUS_FAILING] = "SELECT count(*) FROM machines WHERE wsus_class = ?1 AND due_at >= ?2",
     [RD_WSUS_GROUPS] = "SELECT " MACHINE_COLS " FROM machines WHERE wsus_class <> 'ok' AND"
@@ -469,9 +492,13 @@ int whb_sqlite_downtimes(struct whb_store *base, int64_t from, int64_t to, struc
 int whb_sqlite_each_machine(struct whb_store *base, const struct whb_store_filter *f, int64_t now,
                             whb_store_machine_fn fn, void *arg)
 {
-    enum read_id id = f->kind == WHB_FILTER_SILENT         ? RD_SILENT
-                      : f->kind == WHB_FILTER_SWITCH       ? RD_SWITCH
-                      : f->kind == WHB_FILTER_WIFI         ? RD_WIFI
+    const struct whb_machine_view *after = f->after;
+    int ids = f->kind == WHB_FILTER_SILENT && f->ids_only;
+    enum read_id id = f->kind == WHB_FILTER_SILENT
+                          ? (ids ? (after ? RD_SILENT_IDS_AFTER : RD_SILENT_IDS)
+                                 : (after ? RD_SILENT_AFTER : RD_SILENT))
+                      : f->kind == WHB_FILTER_SWITCH       ? (after ? RD_SWITCH_AFTER : RD_SWITCH)
+                      : f->kind == WHB_FILTER_WIFI         ? (after ? RD_WIFI_AFTER : RD_WIFI)
                       : f->kind == WHB_FILTER_WSUS_FAILING ? RD_WSUS_GROUPS
                                                            : RD_ALL;
     sqlite3_stmt *st = stmt(base, id);
@@ -479,17 +506,32 @@ int whb_sqlite_each_machine(struct whb_store *base, const struct whb_store_filte
     if (!st)
         return WHB_ESTORE;
     int64_t limit = f->limit ? (int64_t)f->limit : -1;
-    if (id == RD_SILENT || id == RD_WSUS_GROUPS) {
+    if (f->kind == WHB_FILTER_SILENT || id == RD_WSUS_GROUPS) {
         sqlite3_bind_int64(st, 1, now);
         sqlite3_bind_int64(st, 2, limit);
+        if (after && f->kind == WHB_FILTER_SILENT) {
+            sqlite3_bind_int64(st, 3, after->due_ms);
+            sqlite3_bind_text(st, 4, after->machine_id, -1, SQLITE_TRANSIENT);
+        }
     } else {
         sqlite3_bind_text(st, 1, f->a ? f->a : "", -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, f->b ? f->b : "", -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 3, limit);
+        if (after && (id == RD_SWITCH_AFTER || id == RD_WIFI_AFTER)) {
+            sqlite3_bind_text(st, 4, id == RD_SWITCH_AFTER ? after->sw_port : after->bssid, -1,
+                              SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 5, after->machine_id, -1, SQLITE_TRANSIENT);
+        }
     }
+    if (ids)
+        memset(&m, 0, sizeof(m));
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        machine_row(st, &m);
+        if (ids) { /* an index-only walk: the id and due time */
+            whb_sqlite_text(st, 0, m.machine_id, sizeof(m.machine_id));
+            m.due_ms = sqlite3_column_int64(st, 1);
+        } else
+            machine_row(st, &m);
         if (fn(&m, arg))
             break;
     }

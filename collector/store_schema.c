@@ -112,6 +112,12 @@ static const struct step steps[] = {
      /* Short names by expression: PostgreSQL's collation may not order '.' before '/'. */
      "CREATE INDEX machines_short ON machines(lower(split_part(fqdn::text, '.', 1)));"
      "CREATE INDEX machines_ip ON machine_ips(machine_id);"},
+    /* 5: streamed lists resume after (due_at, machine_id). SQLite's index on due_at already
+     * holds the machine_id (the table's key, WITHOUT ROWID); PostgreSQL's needs both columns,
+     * or each chunk of a long run of one due time would be scanned again. */
+    {NULL, "",
+     "CREATE INDEX machines_due_id ON machines(due_at, machine_id);"
+     "DROP INDEX machines_due;"},
 };
 
 int whb_schema_latest(void)

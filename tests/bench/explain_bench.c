@@ -26,7 +26,9 @@ static int cmp(const void *a, const void *b)
 
 #define BASE 1764000000000LL
 
-static int fill(struct whb_store *st, unsigned n, unsigned silent_pct, int64_t base)
+/* live: a store for a live collector (console.sh); the reporting machines ask for an hourly
+ * report so that they stay reporting while the benchmark runs. */
+static int fill(struct whb_store *st, unsigned n, unsigned silent_pct, int64_t base, int live)
 {
     struct whb_store_result res;
     double t0 = now_ms();
@@ -41,6 +43,8 @@ static int fill(struct whb_store *st, unsigned n, unsigned silent_pct, int64_t b
         snprintf(s->addr, sizeof(s->addr), "10.%u.%u.%u/24", (i / 250) >> 8 & 255, (i / 250) & 255,
                  i % 250 + 1);
         int silent = (i * 7919u) % 100 < silent_pct;
+        if (live && !silent)
+            s->report.interval_s = 3600;
         struct whb_store_report in = {.report = &s->report,
                                       .mode = WHB_IDENTITY_KEY,
                                       .enrolling = 1,
@@ -94,12 +98,11 @@ int main(int argc, char **argv)
     }
     struct timespec wall;
     clock_gettime(CLOCK_REALTIME, &wall);
-    int64_t base = argc > 5 && !strcmp(argv[5], "now")
-                       ? (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000
-                       : BASE;
+    int live = argc > 5 && !strcmp(argv[5], "now");
+    int64_t base = live ? (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000 : BASE;
     int64_t now = base + 60000;
     st->ops->count_machines(st, now, &known, &silent);
-    if (known < n && fill(st, n, pct, base))
+    if (known < n && fill(st, n, pct, base, live))
         return 1;
     st->ops->count_machines(st, now, &known, &silent);
     printf("store: %llu machines, %llu silent\n", (unsigned long long)known,
@@ -130,7 +133,7 @@ int main(int argc, char **argv)
            silent_answers, lat[q / 2], lat[q * 99 / 100], lat[q - 1]);
     free(lat);
 
-    struct whb_store_filter f = {WHB_FILTER_SILENT, NULL, NULL, 0};
+    struct whb_store_filter f = {.kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = 0};
     unsigned long listed = 0;
     double t0 = now_ms();
     st->ops->each_machine(st, &f, now, count_one, &listed);

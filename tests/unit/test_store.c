@@ -289,7 +289,7 @@ static void due_index_finds_silent_machines(void **state)
     assert_int_equal(silent, 0);
     /* The query uses the index rather than scanning the fleet. */
     assert_int_equal(count(f->path, testdb_pg() ? "SELECT count(*) FROM pg_indexes WHERE "
-                                                  "indexname='machines_due'"
+                                                  "indexname='machines_due_id'"
                                                 : "SELECT count(*) FROM pragma_index_list("
                                                   "'machines') WHERE name='machines_due'"),
                      1);
@@ -329,7 +329,11 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 4);
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 5);
+        /* Version 5: the silent list's cursor has an index on both of its columns. */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM pg_indexes WHERE"
+                                        " indexname = 'machines_due_id'"),
+                         1);
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
                                         "'collector_runs','gaps_start','machines_first_seen',"
                                         "'machine_ips','wsus_sessions','wsus_staging')"),
@@ -340,7 +344,7 @@ static void reopening_keeps_schema_version(void **state)
                          4);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 4);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 5);
     /* Version 3: the collector's runs, gap ends, clock offsets. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('collector_runs','gaps_start','machines_first_seen')"),
