@@ -1,6 +1,6 @@
 #!/bin/bash
 # The read API's long lists and fleet-wide answers through the real collector (TLS) on a real
-# SQLite store filled through the ingest code (whb-explain-bench): /v1/silent streamed in chunks
+# SQLite (or PostgreSQL) store filled through the ingest code (whb-explain-bench): /v1/silent streamed in chunks
 # from a keyset cursor (every silent machine once, in order, across chunks whose edges fall in
 # runs of equal due times), a client leaving mid-list, limits, the CLI on a streamed list, and a
 # reason filter over more silent machines than are explained per request (the worker's reasons:
@@ -19,12 +19,23 @@ bad() { echo "    FAIL $*"; fail=1; }
 expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
 
 # 3,000 machines, 40% silent: 1,200 silent in 600 runs of equal due times (chunks hold 1,000).
-"$bin/whb-explain-bench" "$work/c.db" 3000 40 0 now >/dev/null || { echo "fill failed"; exit 1; }
+# On PostgreSQL when WHB_TEST_PG_CONNINFO names a database (tests/support/with-pg.sh).
+pg=${WHB_TEST_PG_CONNINFO:-}
+if [ -n "$pg" ]; then
+    store=(--store-backend postgresql --store-conninfo "$pg")
+    fill="postgresql:$pg"
+    dbq() { psql -X -q -At -d "$pg" -c "$1"; }
+else
+    store=(--db "$work/c.db")
+    fill=$work/c.db
+    dbq() { sqlite3 "$work/c.db" "$1"; }
+fi
+"$bin/whb-explain-bench" "$fill" 3000 40 0 now >/dev/null || { echo "fill failed"; exit 1; }
 sh "$src/make-certs.sh" "$work/certs" >/dev/null
 echo enroll > "$work/enroll"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin/whb-collector" --listen "127.0.0.1:$port" --cert "$work/certs/server.crt" \
-    --key "$work/certs/server.key" --db "$work/c.db" --enrollment-token-file "$work/enroll" \
+    --key "$work/certs/server.key" "${store[@]}" --enrollment-token-file "$work/enroll" \
     2>"$work/log" &
 pid=$!
 base=https://127.0.0.1:$port
@@ -32,7 +43,7 @@ c() { curl -sk --max-time 30 "$@"; }
 for _ in $(seq 50); do c -o /dev/null "$base/healthz" && break; sleep 0.1; done
 
 now_ms=$(($(date +%s) * 1000))
-want=$(sqlite3 "$work/c.db" "SELECT machine_id FROM machines WHERE due_at < $now_ms ORDER BY due_at DESC, machine_id DESC" | sha256sum)
+want=$(dbq "SELECT machine_id FROM machines WHERE due_at < $now_ms ORDER BY due_at DESC, machine_id DESC" | sha256sum)
 c -D "$work/h" "$base/v1/silent" > "$work/all.json"
 grep -qi '^transfer-encoding: chunked' "$work/h" && ok "the list is streamed (chunked)" || bad "not chunked"
 expect "count is every silent machine" "$(jq .count "$work/all.json")" 1200
