@@ -261,6 +261,7 @@ static void on_list(struct whb_server *srv, struct evhttp_request *req, struct e
  * side: one entry per shared cause rather than one per machine. */
 struct group {
     char kind[16], key[160], label[200];
+    int reason; /* switch and access point groups: the members' own reason (the engine's) */
     unsigned count;
     int64_t first, last;
     json_t *machines;
@@ -274,7 +275,14 @@ struct groups {
     size_t *slot; /* open addressing over g by kind and key: index + 1, 0 empty */
     size_t nslots;
     const _Atomic int *cancel; /* as in struct walk */
+    struct whb_store *st;
+    const struct whb_reasons *reasons; /* the worker's, when it has them */
+    unsigned explained;                /* here, for machines the worker has not explained */
+    unsigned unexplained;              /* over OUTAGE_EXPLAIN_MAX: left out, and said so */
 };
+
+/* Machines explained while making one outages summary, beyond those the worker explained. */
+#define OUTAGE_EXPLAIN_MAX 2000
 
 static size_t group_hash(const char *kind, const char *key)
 {
@@ -335,11 +343,12 @@ static struct group *group_for(struct groups *gs, const char *kind, const char *
 }
 
 static void add_to(struct groups *gs, const char *kind, const char *key, const char *label,
-                   const struct whb_machine_view *m, const char *port)
+                   const struct whb_machine_view *m, const char *port, int reason)
 {
     struct group *g = key[0] ? group_for(gs, kind, key, label) : NULL;
     if (!g)
         return;
+    g->reason = reason;
     if (!g->count)
         g->first_view = *m;
     if (!g->count || m->last_seen_ms < g->first)
@@ -360,14 +369,37 @@ static int group_silent(const struct whb_machine_view *m, void *arg)
     /* A machine that announced its silence (sleep, shutdown) has its own cause. */
     if (m->last_gasp)
         return 0;
+    if (!(m->sw_chassis[0] && !m->wireless) && !(m->bssid[0] && m->wireless))
+        return 0;
+    /* Only machines the engine itself finds cut off from the network make a network outage: a
+     * laptop asleep, a PC turned off or an agent that crashed on the same switch is no port of
+     * an outage (the same answer as its own `why`). */
+    int reason, confidence;
+    const char *fqdn, *where;
+    if (!gs->reasons || whb_reasons_find(gs->reasons, m, &reason, &confidence, &fqdn, &where)) {
+        struct whb_explanation x;
+        if (gs->explained >= OUTAGE_EXPLAIN_MAX) {
+            gs->unexplained++;
+            return 0;
+        }
+        gs->explained++;
+        if (whb_explain_view(gs->st, m, gs->now, &x))
+            return 0;
+        reason = (int)x.reason;
+    }
+    if (reason != WHB_REASON_PORT_DISABLED && reason != WHB_REASON_CABLE_UNPLUGGED &&
+        reason != WHB_REASON_LOST_CONNECTIVITY && reason != WHB_REASON_WIRELESS_ASSOCIATION)
+        return 0;
+    char key[160];
     if (m->sw_chassis[0] && !m->wireless) {
         snprintf(label, sizeof(label), "switch %.90s (%.90s)", m->sw_name[0] ? m->sw_name : "-",
                  m->sw_chassis);
-        add_to(gs, "switch", m->sw_chassis, label, m, m->sw_port);
-    }
-    if (m->bssid[0] && m->wireless) {
+        snprintf(key, sizeof(key), "%.140s %d", m->sw_chassis, reason);
+        add_to(gs, "switch", key, label, m, m->sw_port, reason);
+    } else {
         snprintf(label, sizeof(label), "access point %s (SSID %s)", m->bssid, m->ssid);
-        add_to(gs, "access_point", m->bssid, label, m, NULL);
+        snprintf(key, sizeof(key), "%.140s %d", m->bssid, reason);
+        add_to(gs, "access_point", key, label, m, NULL, reason);
     }
     return 0;
 }
@@ -377,7 +409,7 @@ static int group_wsus(const struct whb_machine_view *m, void *arg)
     struct groups *gs = arg;
     char label[300];
     snprintf(label, sizeof(label), "WSUS %s: %s", m->wsus_url, m->wsus_class);
-    add_to(gs, "wsus", m->wsus_class, label, m, NULL);
+    add_to(gs, "wsus", m->wsus_class, label, m, NULL, 0);
     return 0;
 }
 
@@ -408,7 +440,12 @@ static json_t *downtimes_json(struct whb_server *srv, struct whb_store *st, int6
 char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t now,
                            const _Atomic int *cancel)
 {
-    struct groups gs = {.now = now, .cancel = cancel};
+    int64_t made = 0;
+    struct groups gs = {.now = now,
+                        .cancel = cancel,
+                        .st = st,
+                        .reasons =
+                            srv->status ? whb_status_reasons_held(srv->status, &made) : NULL};
     struct whb_store_filter silent = {
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = 100000};
     struct whb_store_filter wsus = {
@@ -419,8 +456,10 @@ char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t
             json_decref(gs.g[i].machines);
         free(gs.g);
         free(gs.slot);
+        whb_status_reasons_put(srv->status, gs.reasons);
         return NULL;
     }
+    whb_status_reasons_put(srv->status, gs.reasons);
     json_t *list = json_array();
     int64_t window = whb_correlation_window(srv->cfg.interval_s);
     for (size_t i = 0; i < gs.n; i++) {
@@ -431,8 +470,7 @@ char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t
             enum whb_reason r =
                 wsus_side ? (strncmp(g->key, "http_", 5) == 0 ? WHB_REASON_WSUS_UNAVAILABLE
                                                               : WHB_REASON_WSUS_UNREACHABLE)
-                : !strcmp(g->kind, "switch") ? WHB_REASON_PORT_DISABLED
-                                             : WHB_REASON_WIRELESS_ASSOCIATION;
+                          : (enum whb_reason)g->reason;
             struct whb_peer_group p;
             /* Every known machine on the switch: the switch or its uplink, not ports. */
             if (r == WHB_REASON_PORT_DISABLED &&
@@ -468,7 +506,10 @@ char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t
         json_array_append_new(list, o);
     }
     json_decref(down);
-    json_t *doc = json_pack("{s:o, s:o}", "generated_at", iso(gs.now), "outages", list);
+    /* Silent machines on a switch or access point not explained for this summary (a huge
+     * outage before the worker's pass): not counted in any outage above. */
+    json_t *doc = json_pack("{s:o, s:o, s:I}", "generated_at", iso(gs.now), "outages", list,
+                            "unexplained", (json_int_t)gs.unexplained);
     char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
     json_decref(doc);
     return text;

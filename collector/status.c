@@ -193,6 +193,8 @@ static void *worker(void *arg)
             if (r) {
                 reasons_unref(s->reasons);
                 s->reasons = r;
+                /* Outages group machines by their reasons: made again with all of them. */
+                s->sum[WHB_SUMMARY_OUTAGES].want = 1;
             }
             s->reasons_busy = 0;
             continue;
@@ -308,6 +310,18 @@ const struct whb_reasons *whb_status_reasons(struct whb_status *s, struct whb_se
     if ((!r || now - r->made >= WHB_STATUS_FRESH_MS) && !s->reasons_busy && !s->want_reasons) {
         s->want_reasons = 1;
         pthread_cond_signal(&s->wake);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}
+
+const struct whb_reasons *whb_status_reasons_held(struct whb_status *s, int64_t *made)
+{
+    pthread_mutex_lock(&s->lock);
+    struct whb_reasons *r = s->reasons;
+    if (r) {
+        r->refs++;
+        *made = r->made;
     }
     pthread_mutex_unlock(&s->lock);
     return r;

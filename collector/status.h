@@ -50,6 +50,9 @@ struct whb_machine_view;
 const struct whb_reasons *whb_status_reasons(struct whb_status *s, struct whb_server *srv,
                                              int64_t now, int64_t *made);
 void whb_status_reasons_put(struct whb_status *s, const struct whb_reasons *r);
+/* The latest reasons as they are (any fleet size, no refresh asked), held until
+ * whb_status_reasons_put; NULL when none is made yet. Safe on the worker's own thread. */
+const struct whb_reasons *whb_status_reasons_held(struct whb_status *s, int64_t *made);
 /* 0 and the reason, confidence, FQDN and sort-by-switch key (api_pages.h) of m when r holds
  * it (and m has not reported since): m needs only machine_id and due_ms. The strings live as
  * long as r is held. */
