@@ -17,6 +17,7 @@
 #include "explain/correlate.h"
 #include "identity.h"
 #include "log.h"
+#include "runs.h"
 #include "server.h"
 #include "status.h"
 #include "api_pages.h"
@@ -435,6 +436,46 @@ static json_t *downtimes_json(struct whb_server *srv, struct whb_store *st, int6
     return list;
 }
 
+/* The store's collectors and whether each runs (several share a PostgreSQL store): one killed
+ * or stopped while the others go on is visible to them, and is an outage of its own (its
+ * agents move on to the others, so it excuses no machine's silence by itself). */
+struct collectors_walk {
+    json_t *list;
+    int64_t now;
+    const char *self; /* SQLite's one collector has no id in the store */
+    unsigned running;
+};
+
+static const char *collector_state(const struct whb_store_collector *c, int64_t now)
+{
+    return c->stopped_ms                               ? "stopped"
+           : now - c->alive_ms > 3 * WHB_RUNS_ALIVE_MS ? "not_running"
+                                                       : "running";
+}
+
+static int collector_one(const struct whb_store_collector *c, void *arg)
+{
+    struct collectors_walk *w = arg;
+    const char *state = collector_state(c, w->now);
+    w->running += !strcmp(state, "running");
+    json_array_append_new(w->list,
+                          json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", c->id[0] ? c->id : w->self,
+                                    "state", state, "started", iso(c->started_ms), "alive",
+                                    iso(c->alive_ms), "stopped", iso(c->stopped_ms)));
+    return 0;
+}
+
+static json_t *collectors_json(struct whb_server *srv, struct whb_store *st, int64_t now,
+                               unsigned *running)
+{
+    struct collectors_walk w = {json_array(), now, srv->cfg.collector_id, 0};
+    if (st->ops->collectors(st, collector_one, &w))
+        json_array_clear(w.list);
+    if (running)
+        *running = w.running;
+    return w.list;
+}
+
 /* The outages through the store handle st (status.c makes it off the HTTP thread at a large
  * fleet). The caller frees the text; NULL when the store cannot be read. */
 char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t now,
@@ -506,6 +547,26 @@ char *whb_api_outages_text(struct whb_server *srv, struct whb_store *st, int64_t
         json_array_append_new(list, o);
     }
     json_decref(down);
+    /* A collector down while another runs: its agents moved on, the team that runs it acts. */
+    unsigned running = 0;
+    json_t *cols = collectors_json(srv, st, gs.now, &running);
+    json_array_foreach(cols, k, d)
+    {
+        const char *state = json_string_value(json_object_get(d, "state"));
+        if (!running || !strcmp(state, "running"))
+            continue;
+        char where[100];
+        snprintf(where, sizeof(where), "collector %s", json_string_value(json_object_get(d, "id")));
+        int stopped = !strcmp(state, "stopped");
+        json_t *o =
+            json_pack("{s:s, s:s, s:I, s:O, s:s, s:s, s:s, s:b, s:s, s:[]}", "kind", "collector",
+                      "where", where, "machines_count", (json_int_t)0, "since",
+                      json_object_get(d, stopped ? "stopped" : "alive"), "how",
+                      stopped ? "stopped" : "killed or crashed", "reason", ci->id, "term", ci->term,
+                      "documented", ci->documented, "next_step", ci->next_step, "machines");
+        json_array_append_new(list, o);
+    }
+    json_decref(cols);
     /* Silent machines on a switch or access point not explained for this summary (a huge
      * outage before the worker's pass): not counted in any outage above. */
     json_t *doc = json_pack("{s:o, s:o, s:I}", "generated_at", iso(gs.now), "outages", list,
@@ -538,10 +599,11 @@ char *whb_api_status_text(struct whb_server *srv, struct whb_store *st, int64_t 
                                                  "machines", (json_int_t)w.by_reason[r]));
     }
     json_t *doc =
-        json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "generated_at", iso(w.now), "known",
+        json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "generated_at", iso(w.now), "known",
                   (json_int_t)known, "reporting", (json_int_t)(known - silent), "not_reporting",
                   (json_int_t)silent, "explained", (json_int_t)w.explained, "by_reason", reasons,
-                  "collector_downtimes", downtimes_json(srv, st, w.now, 0));
+                  "collector_downtimes", downtimes_json(srv, st, w.now, 0), "collectors",
+                  collectors_json(srv, st, w.now, NULL));
     char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
     json_decref(doc);
     return text;

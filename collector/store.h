@@ -114,6 +114,15 @@ struct whb_wsus_match {
     char candidates[600]; /* ambiguous: "fqdn (how), fqdn (how)" */
 };
 
+/* One collector that marks its runs in the store, as its latest run left it (several share a
+ * PostgreSQL store; SQLite has one). */
+struct whb_store_collector {
+    char id[64]; /* "" on SQLite: the collector of the store */
+    int64_t started_ms, alive_ms;
+    int64_t stopped_ms; /* 0: no clean stop (running, or killed at alive_ms) */
+};
+typedef int (*whb_store_collector_fn)(const struct whb_store_collector *c, void *arg);
+
 /* Reads one page of the imported list, computers WSUS says have not reported since cutoff. */
 typedef int (*whb_store_wsus_fn)(const struct whb_wsus_computer *c, void *arg);
 
@@ -188,6 +197,8 @@ struct whb_store_ops {
     /* The agent that holds ip now: WHB_ENOTFOUND, or WHB_EINVAL with the holders in why. */
     int (*machine_by_ip)(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
+    /* Every collector's latest run, by id: one that is down is visible to the others. */
+    int (*collectors)(struct whb_store *s, whb_store_collector_fn fn, void *arg);
 };
 
 extern const struct whb_store_ops whb_store_sqlite;

@@ -644,6 +644,7 @@ const struct whb_store_ops whb_store_postgresql = {
     .ping = pg_ping,
     .mark_run = pg_mark_run,
     .downtimes = whb_pg_downtimes,
+    .collectors = whb_pg_collectors,
     .get_machine = whb_pg_get_machine,
     .find_machines = whb_pg_find_machines,
     .get_events = whb_pg_get_events,

@@ -63,6 +63,7 @@ int whb_pg_peer_group(struct whb_store *s, enum whb_peer_kind kind,
                       int with_gaps, struct whb_peer_group *out);
 int whb_pg_fleet_group(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
                        struct whb_peer_group *out);
+int whb_pg_collectors(struct whb_store *s, whb_store_collector_fn fn, void *arg);
 int whb_pg_downtimes(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
                      int max, int *n);
 int whb_pg_each_machine(struct whb_store *s, const struct whb_store_filter *f, int64_t now,

@@ -42,6 +42,7 @@ enum pg_read {
     PR_GROUPS_WIRELESS,
     PR_WSUS_SUMMARY,
     PR_SILENT_AFTER,
+    PR_COLLECTORS,
     PR_SWITCH_AFTER,
     PR_WIFI_AFTER,
     PR_END_
@@ -115,6 +116,9 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                           " $1::bigint - 604800000 AND $1::bigint + $2::bigint AND"
                           " end_ms >= $1::bigint",
     /* Every collector's runs that overlap the window, and the last one to end before it. */
+    R(PR_COLLECTORS) = "SELECT DISTINCT ON (collector) collector, started_ms, alive_ms,"
+                       " coalesce(stopped_ms, 0) FROM collector_runs"
+                       " ORDER BY collector, started_ms DESC LIMIT 64",
     R(PR_RUNS) = "(SELECT started_ms, coalesce(stopped_ms, alive_ms) AS end_ms, stopped_ms IS NOT"
                  " NULL FROM collector_runs WHERE started_ms <= $2::bigint AND"
                  " coalesce(stopped_ms, alive_ms) >= $1::bigint ORDER BY started_ms LIMIT 256)"
@@ -447,6 +451,25 @@ int whb_pg_downtimes(struct whb_store *base, int64_t from, int64_t to, struct wh
             clean = stopped;
         }
         have = 1;
+    }
+    PQclear(r);
+    return 0;
+}
+
+int whb_pg_collectors(struct whb_store *base, whb_store_collector_fn fn, void *arg)
+{
+    struct pg_params p = {0};
+    PGresult *r = run(base, PR_COLLECTORS, &p);
+    if (!r)
+        return WHB_ESTORE;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct whb_store_collector c;
+        snprintf(c.id, sizeof(c.id), "%s", PQgetvalue(r, i, 0));
+        c.started_ms = whb_pg_get_int(r, i, 1);
+        c.alive_ms = whb_pg_get_int(r, i, 2);
+        c.stopped_ms = whb_pg_get_int(r, i, 3);
+        if (fn(&c, arg))
+            break;
     }
     PQclear(r);
     return 0;

@@ -39,6 +39,7 @@ enum read_id {
     RD_FLEET_SILENT_AT,
     RD_FLEET_GAPS_AT,
     RD_RUNS,
+    RD_LAST_RUN,
     RD_SILENT_AFTER,
     RD_SILENT_IDS,
     RD_SILENT_IDS_AFTER,
@@ -121,6 +122,8 @@ static const char *const read_sql[RD_COUNT_] = {
     /* Silent at ?1 or within ?2 after it. */
     [RD_FLEET_GAPS_AT] = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
                          " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1",
+    [RD_LAST_RUN] = "SELECT started_ms, alive_ms, coalesce(stopped_ms, 0) FROM collector_runs"
+                    " ORDER BY started_ms DESC LIMIT 1",
     [RD_RUNS] = "SELECT started_ms, alive_ms, stopped_ms FROM collector_runs WHERE started_ms >="
                 " (SELECT coalesce(max(started_ms), 0) FROM collector_runs WHERE started_ms <= ?1)"
                 " AND started_ms <= ?2 ORDER BY started_ms LIMIT 64",
@@ -462,6 +465,24 @@ int whb_sqlite_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, 
     int64_t healthy = known - silent_at - gaps_at;
     out->healthy = healthy > 0 ? (unsigned)healthy : 0;
     return 0;
+}
+
+int whb_sqlite_collectors(struct whb_store *base, whb_store_collector_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt(base, RD_LAST_RUN);
+    if (!st)
+        return WHB_ESTORE;
+    struct whb_store_collector c = {.id = ""};
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        c.started_ms = sqlite3_column_int64(st, 0);
+        c.alive_ms = sqlite3_column_int64(st, 1);
+        c.stopped_ms = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        fn(&c, arg);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
 int whb_sqlite_downtimes(struct whb_store *base, int64_t from, int64_t to, struct whb_downtime *out,

@@ -599,6 +599,7 @@ const struct whb_store_ops whb_store_sqlite = {
     .ping = sqlite_ping,
     .mark_run = sqlite_mark_run,
     .downtimes = whb_sqlite_downtimes,
+    .collectors = whb_sqlite_collectors,
     .get_machine = whb_sqlite_get_machine,
     .find_machines = whb_sqlite_find_machines,
     .get_events = whb_sqlite_get_events,

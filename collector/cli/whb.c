@@ -276,6 +276,11 @@ static int cmd_status(struct opts *o)
     json_t *r;
     json_array_foreach(json_object_get(d, "by_reason"), i, r)
         printf("  %6lld  %-24s %s\n", ji(r, "machines"), js(r, "reason"), js(r, "term"));
+    json_array_foreach(json_object_get(d, "collectors"), i,
+                       r) if (strcmp(js(r, "state"), "running"))
+        printf("collector %s %s since %s\n", js(r, "id"),
+               strcmp(js(r, "state"), "stopped") ? "not running (killed or crashed)" : "stopped",
+               js(r, strcmp(js(r, "state"), "stopped") ? "alive" : "stopped"));
     json_array_foreach(json_object_get(d, "collector_downtimes"), i, r)
         printf("collector down %s -> %s (%s): silences then are the collector's\n", js(r, "from"),
                js(r, "to"), js(r, "how"));

@@ -335,15 +335,15 @@ scenario_agent_link_events() {
 }
 
 # Issue 15: two collectors on one PostgreSQL database; one is killed (-9) mid-traffic and the
-# agents carry on with the other: every acknowledged report stays stored, none twice.
-#
-# ASSUMPTION (to check with the lead; the agent failover is another helper's branch): the
-# agent takes several collectors as a repeated flag, `--collector-url A --collector-url B`
-# (config: `collector_urls = A B` under [agent]), sticks to one and moves to the next after
-# failures, and its --help mentions collector_urls (or --collector-urls). An agent without it
-# gets A only, and the
-# test switches the clients' traffic to B itself (nft DNAT in each client namespace, a
-# "client-side switch"), so the collectors' side is shown either way.
+# agents carry on with the other: every acknowledged report stays stored, none twice, and the
+# other collector shows the dead one. The agents get both collectors (`--collector-url A
+# --collector-url B`, client/collectors.c); an agent built without failover would get A only,
+# and the test would switch the clients' traffic to B itself (nft DNAT in each client
+# namespace), so the collectors' side is shown either way.
+collector_state_is() { # id state
+    [ "$(whb status --json | jq -r --arg id "$1" '.collectors[] | select(.id==$id) | .state')" = "$2" ]
+}
+
 scenario_two_collectors_failover() {
     [ "$STORE_BACKEND" = postgresql ] || { log "needs WHB_STORE_BACKEND=postgresql"; return 1; }
     e2e_setup 3
@@ -395,6 +395,12 @@ NFT
     jq -r '.gaps[] | "    | " + .reason + ": " + .summary' <<<"$h"
     expect_eq "no silence blamed on the machines" \
         "$(jq '[.gaps[] | select(.reason != "collector_unavailable")] | length' <<<"$h")" 0 || return 1
+    # B shows A down (no alive mark for 3 x 5 s, no clean stop) and lists it as an outage.
+    wait_for 30 "B shows collector A not running" collector_state_is col-a not_running || return 1
+    expect_eq "B itself runs" "$(whb status --json | jq -r '.collectors[] | select(.id=="col-b") | .state')" running || return 1
+    expect_eq "A's outage on B's outages" \
+        "$(whb outages --json | jq '[.outages[] | select(.kind=="collector" and .where=="collector col-a" and .how=="killed or crashed")] | length')" 1 || return 1
+    whb status | grep "^collector col-a" | sed 's/^/    | /'
     log "ok   agents failed over ($([ $several = 1 ] && echo "several URLs in the agent" || echo "client-side switch"))"
 }
 

@@ -48,6 +48,8 @@ for _ in $(seq 100); do
 done
 
 expect "status counts" "$(whb status --json | jq -c '[.known, .reporting, .not_reporting]')" "[2,1,1]"
+expect "status: the store's one collector, running" \
+    "$(whb status --json | jq -c '[.collectors[] | .state]')" '["running"]'
 # Left with no failure recorded: lost connectivity, wireless among the alternatives.
 expect "silent lists pc-2 with a reason" "$(whb silent --json | jq -r '.machines[0] | .machine + " " + .reason')" \
     "pc-2.corp.example lost_connectivity"
