@@ -136,6 +136,7 @@ static void gather(struct whb_ingest *ing)
 static void *writer_main(void *arg)
 {
     struct whb_ingest *ing = arg;
+    pthread_setname_np(pthread_self(), "whb-writer"); /* benchmarks split CPU by thread */
     pthread_mutex_lock(&ing->lock);
     for (;;) {
         while (!ing->queued.head && !ing->stopping)

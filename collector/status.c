@@ -177,6 +177,7 @@ static int wanted(const struct whb_status *s)
 static void *worker(void *arg)
 {
     struct whb_status *s = arg;
+    pthread_setname_np(pthread_self(), "whb-status");
     pthread_mutex_lock(&s->lock);
     for (;;) {
         int k;

@@ -75,6 +75,15 @@ done
 sleep 1
 
 cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat"))); done; echo $t; }
+# The collector's writer thread (named whb-writer: SQLite, WAL, fsync) apart from the rest (event
+# loops: TCP, TLS, HTTP, decoding): which half a change moved. comm is field 2, in parentheses.
+writer_ticks() {
+    local t=0 f
+    for f in /proc/"$1"/task/*/stat; do
+        t=$((t + $(awk '/\(whb-writer\)/ {print $14+$15; exit} {print 0}' "$f" 2>/dev/null || echo 0)))
+    done
+    echo $t
+}
 # Heartbeats of enrolled machines, as agents send them (no enrollment token); each run counts
 # its seqs above the earlier ones' (runs are seconds apart, a machine reports a few times a
 # run), so no report is a resend.
@@ -83,22 +92,24 @@ load() { # url seconds
     "$bin/whb-loadgen" --url "$1" --machines "$machines" --connections "$conns" \
         --seconds "$2" --ca "$work/certs/ca.crt" --seq-base $((($(date +%s) - t0 + 1) * 100))
 }
-# measure URL PIDS...: prints "rate us_per_request"
+# measure URL PIDS...: prints "rate us_per_request writer_us_per_request"
 measure() {
-    local url=$1 best_rate=0 best_us=0; shift
+    local url=$1 best_rate=0 best_us=0 best_wus=0; shift
     for _ in $(seq "$runs"); do
-        local c0 c1 out ok el
+        local c0 c1 w0 w1 out ok el
         c0=$(cpu_ticks "$@")
+        w0=$(writer_ticks "$1")
         out=$(load "$url" "$seconds")
         c1=$(cpu_ticks "$@")
+        w1=$(writer_ticks "$1")
         echo "    $url: $out" >&2
         ok=$(echo "$out" | sed -n 's/.*ok=\([0-9]*\).*/\1/p')
         el=$(echo "$out" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
-        read -r rate us < <(awk -v ok="$ok" -v el="$el" -v d=$((c1 - c0)) -v hz="$hz" \
-            'BEGIN{printf "%.0f %.1f\n", ok/el, d*1e6/hz/(ok?ok:1)}')
-        if [ "$rate" -gt "$best_rate" ]; then best_rate=$rate; best_us=$us; fi
+        read -r rate us wus < <(awk -v ok="$ok" -v el="$el" -v d=$((c1 - c0)) -v w=$((w1 - w0)) \
+            -v hz="$hz" 'BEGIN{printf "%.0f %.1f %.1f\n", ok/el, d*1e6/hz/(ok?ok:1), w*1e6/hz/(ok?ok:1)}')
+        if [ "$rate" -gt "$best_rate" ]; then best_rate=$rate; best_us=$us; best_wus=$wus; fi
     done
-    echo "$best_rate $best_us"
+    echo "$best_rate $best_us $best_wus"
 }
 
 echo "machines=$machines connections=$conns seconds=$seconds runs=$runs nginx_workers=$workers cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -110,16 +121,18 @@ for k in "${!cport[@]}"; do
         --machines "$machines" --connections "$conns" --ca "$work/certs/ca.crt" --storm \
         --events 0 --token bench-token)"
 done
-printf '%-6s %-12s %12s %12s %14s\n' mode server "requests/s" "CPU us/req" "nginx/whb CPU"
+printf '%-6s %-12s %12s %12s %14s %22s\n' mode server "requests/s" "CPU us/req" "nginx/whb CPU" \
+    "of it loops / writer"
 for mode in plain tls; do
     s=http; [ $mode = tls ] && s=https
     n=$s://127.0.0.1:$([ $mode = plain ] && echo $np || echo $nt)/v1/report
-    read -r nr nu < <(measure "$n" $(nginx_pids))
+    read -r nr nu _ < <(measure "$n" $(nginx_pids))
     printf '%-6s %-12s %12s %12s %14s\n' $mode nginx "$nr" "$nu" ""
     for l in $loops_list; do
-        read -r wr wu < <(measure "$s://127.0.0.1:${cport[$mode-$l]}/v1/report" "${cpid[$mode-$l]}")
-        printf '%-6s %-12s %12s %12s %14s\n' $mode "whb loops=$l" "$wr" "$wu" \
-            "$(awk -v a="$nu" -v b="$wu" 'BEGIN{printf "%.2f", a/b}')"
+        read -r wr wu ww < <(measure "$s://127.0.0.1:${cport[$mode-$l]}/v1/report" "${cpid[$mode-$l]}")
+        printf '%-6s %-12s %12s %12s %14s %22s\n' $mode "whb loops=$l" "$wr" "$wu" \
+            "$(awk -v a="$nu" -v b="$wu" 'BEGIN{printf "%.2f", a/b}')" \
+            "$(awk -v t="$wu" -v w="$ww" 'BEGIN{printf "%.1f / %.1f", t - w, w}')"
     done
 done
 q='select count(*) from machines'
