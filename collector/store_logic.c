@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -179,6 +180,100 @@ int64_t whb_store_resend_alive(const struct whb_store_report *in, const struct w
     if (alive < row->last_seen)
         alive = row->last_seen;
     return alive;
+}
+
+int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct whb_store_report *in,
+                  struct whb_store_result *out)
+{
+    const whb_report *r = in->report;
+    struct whb_store_row row;
+    struct whb_machine_view view;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if ((rc = ops->bind(ctx, in, &row, out)))
+        return out->status = rc;
+    /* Agents deliver in order, so a (boot, seq) at or below the last one stored is a resend:
+     * it only says the machine was alive. */
+    int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
+    if (row.found && whb_store_seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
+        return out->status = WHB_EPROTO;
+    int back = !row.found || in->now_ms > row.due_at;
+    out->duplicate = same_boot && r->seq <= row.last_seq;
+    out->acked_seq = out->duplicate ? row.last_seq : r->seq;
+
+    struct whb_clock_map cm = whb_store_clock_map(in, &row);
+    struct whb_net_story net = whb_store_net_story(in, &row, cm.offset);
+    whb_store_report_view(in, &net, cm.offset, &view);
+    int64_t grace_ms = (int64_t)in->grace * r->interval_s * 1000;
+    if ((rc = ops->insert_events(ctx, in, cm.offset)))
+        return out->status = rc;
+    if (row.found && back && (rc = ops->note_gap(ctx, in, &row, &view)))
+        return out->status = rc;
+    if (out->duplicate) {
+        int64_t alive = whb_store_resend_alive(in, &row, &cm);
+        rc = ops->touch(ctx, in, alive, alive + grace_ms, &net, &cm);
+    } else {
+        rc = ops->write(ctx, in, &row, in->now_ms + grace_ms, &net, &cm, &view);
+    }
+    return out->status = rc;
+}
+
+int whb_store_name_seen(const struct whb_machine_view *found, int n, const char *machine_id)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(found[i].machine_id, machine_id))
+            return 1;
+    return 0;
+}
+
+static int collect(struct whb_store *base, whb_store_name_fn lookup, const char *host,
+                   struct whb_machine_view *found, int max, int *n)
+{
+    char key[WHB_WIRE_MAX_FQDN + 2];
+    int rc;
+    *n = 0;
+    snprintf(key, sizeof(key), "%s", host);
+    size_t len = strlen(key);
+    if (len > 1 && key[len - 1] == '.') /* an absolute name */
+        key[len - 1] = '\0';
+    if ((rc = lookup(base, WHB_NAME_FQDN, key, found, max, n)) ||
+        (rc = lookup(base, WHB_NAME_ID, key, found, max, n)))
+        return rc;
+    if (!strchr(key, '.'))
+        rc = lookup(base, WHB_NAME_SHORT, key, found, max, n);
+    return rc;
+}
+
+int whb_store_get_by_name(struct whb_store *base, whb_store_name_fn lookup, const char *host,
+                          struct whb_machine_view *out)
+{
+    struct whb_machine_view found[2];
+    int n, rc;
+    if ((rc = collect(base, lookup, host, found, 2, &n)))
+        return rc;
+    if (n == 0)
+        return WHB_ENOTFOUND;
+    /* Two machines answer to this name: the caller lists them (find_machines). */
+    if (n > 1)
+        return WHB_EINVAL;
+    *out = found[0];
+    return 0;
+}
+
+int whb_store_find_by_name(struct whb_store *base, whb_store_name_fn lookup, const char *host,
+                           struct whb_store_match *out, int max, int *n)
+{
+    struct whb_machine_view *found = calloc((size_t)max, sizeof(*found));
+    if (!found)
+        return WHB_ENOMEM;
+    int rc = collect(base, lookup, host, found, max, n);
+    for (int i = 0; !rc && i < *n; i++) {
+        snprintf(out[i].machine_id, sizeof(out[i].machine_id), "%s", found[i].machine_id);
+        snprintf(out[i].fqdn, sizeof(out[i].fqdn), "%s", found[i].fqdn);
+    }
+    free(found);
+    return rc;
 }
 
 int whb_store_canonical_ip(const char *in, char *out, size_t len)

@@ -66,6 +66,51 @@ void whb_store_report_view(const struct whb_store_report *in, const struct whb_n
 int64_t whb_store_resend_alive(const struct whb_store_report *in, const struct whb_store_row *row,
                                const struct whb_clock_map *cm);
 
+/* What a backend does to rows when it stores a report; whb_store_put decides which, in what
+ * order, for both backends. ctx is the backend's store. */
+struct whb_store_put_ops {
+    /* Reads the machine's row (and, where rows are locked, locks it) and applies the identity
+     * rules: 0, or an error with out filled. */
+    int (*bind)(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
+                struct whb_store_result *out);
+    int (*insert_events)(void *ctx, const struct whb_store_report *in, int64_t clock_offset);
+    /* The silence this report ends, with both of its ends. */
+    int (*note_gap)(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
+                    const struct whb_machine_view *after);
+    /* A resend: the machine was alive at alive (whb_store_resend_alive), nothing else. */
+    int (*touch)(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
+                 const struct whb_net_story *net, const struct whb_clock_map *cm);
+    /* A new report: the row takes its snapshot, attachment and times (row->found 0: new). */
+    int (*write)(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
+                 int64_t due, const struct whb_net_story *net, const struct whb_clock_map *cm,
+                 const struct whb_machine_view *view);
+};
+
+/* Stores one report inside the caller's transaction: identity, the seq bound, duplicates (a
+ * (boot, seq) at or below the last stored is a resend), the gap a late report ends, events,
+ * then the row. Returns out->status. */
+int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct whb_store_report *in,
+                  struct whb_store_result *out);
+
+/* How a host name can name a machine: its FQDN, its machine id, or its short name (the FQDN's
+ * first label). */
+enum whb_store_name_kind { WHB_NAME_FQDN, WHB_NAME_ID, WHB_NAME_SHORT };
+
+/* A backend's lookup of one kind: adds the rows it finds to found[*n..max), skipping machines
+ * already there (whb_store_name_seen). */
+typedef int (*whb_store_name_fn)(struct whb_store *base, enum whb_store_name_kind kind,
+                                 const char *key, struct whb_machine_view *found, int max, int *n);
+
+/* Whether found[0..n) holds machine_id. */
+int whb_store_name_seen(const struct whb_machine_view *found, int n, const char *machine_id);
+
+/* The store ops get_machine and find_machines over a backend's lookup: every machine host
+ * could mean is collected, so that no machine answers for a name another one also has. */
+int whb_store_get_by_name(struct whb_store *base, whb_store_name_fn lookup, const char *host,
+                          struct whb_machine_view *out);
+int whb_store_find_by_name(struct whb_store *base, whb_store_name_fn lookup, const char *host,
+                           struct whb_store_match *out, int max, int *n);
+
 /* "10.1.2.37/24" or "fe80::1%eth0" -> the address as inet_ntop writes it; -1 if not one. */
 int whb_store_canonical_ip(const char *in, char *out, size_t len);
 /* 0 for link-local and loopback addresses, which name no machine to WSUS. */

@@ -395,8 +395,9 @@ static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t 
     return 0;
 }
 
-static int insert_events(struct pg_store *s, const struct whb_store_report *in, int64_t off)
+static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off)
 {
+    struct pg_store *s = ctx;
     const whb_report *r = in->report;
     for (size_t i = 0; i < r->n_events; i++) {
         const whb_event *e = r->events[i];
@@ -447,11 +448,15 @@ static int insert_machine(struct pg_store *s, const struct whb_store_report *in,
     return inserted;
 }
 
-static int update_machine(struct pg_store *s, const struct whb_store_report *in, int64_t due,
+/* The row exists: bind_machine inserted a new machine's. */
+static int update_machine(void *ctx, const struct whb_store_report *in,
+                          const struct whb_store_row *row, int64_t due,
                           const struct whb_net_story *net, const struct whb_clock_map *cm,
                           const struct whb_machine_view *v)
 {
+    struct pg_store *s = ctx;
     const whb_report *r = in->report;
+    (void)row;
     const Whb__V1__Machine *m = r->machine;
     size_t snap_len = 0;
     uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
@@ -501,9 +506,10 @@ static int update_machine(struct pg_store *s, const struct whb_store_report *in,
     return rc;
 }
 
-static int note_gap(struct pg_store *s, const struct whb_store_report *in,
-                    const struct whb_store_row *row, const struct whb_machine_view *after)
+static int note_gap(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
+                    const struct whb_machine_view *after)
 {
+    struct pg_store *s = ctx;
     const whb_report *r = in->report;
     struct pg_params p = {0};
     whb_pg_text(&p, r->machine->machine_id);
@@ -523,28 +529,27 @@ static int note_gap(struct pg_store *s, const struct whb_store_report *in,
     return whb_pg_cmd(s, PW_INSERT_GAP, write_sql[PW_INSERT_GAP], &p);
 }
 
-static int touch_machine(struct pg_store *s, const struct whb_store_report *in,
-                         const struct whb_store_row *row, const struct whb_net_story *net,
-                         const struct whb_clock_map *cm)
+static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
+                         const struct whb_net_story *net, const struct whb_clock_map *cm)
 {
-    int64_t alive = whb_store_resend_alive(in, row, cm);
     struct pg_params p = {0};
     whb_pg_text(&p, in->report->machine->machine_id);
     whb_pg_int(&p, alive);
-    whb_pg_int(&p, alive + (int64_t)in->grace * in->report->interval_s * 1000);
+    whb_pg_int(&p, due);
     whb_pg_int(&p, net->lost_at);
     whb_pg_int(&p, cm->offset);
     whb_pg_int(&p, cm->since);
     whb_pg_int(&p, net->back_at);
     whb_pg_int(&p, net->online_since);
-    return whb_pg_cmd(s, PW_TOUCH_MACHINE, write_sql[PW_TOUCH_MACHINE], &p);
+    return whb_pg_cmd(ctx, PW_TOUCH_MACHINE, write_sql[PW_TOUCH_MACHINE], &p);
 }
 
 /* Reads (and locks) the machine's row and decides identity; a new machine is inserted here,
  * so that a concurrent enrollment elsewhere is seen: its row, committed, is read again. */
-static int bind_machine(struct pg_store *s, const struct whb_store_report *in,
-                        struct whb_store_row *row, struct whb_store_result *out)
+static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
+                        struct whb_store_result *out)
 {
+    struct pg_store *s = ctx;
     const whb_report *r = in->report;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -566,37 +571,18 @@ static int bind_machine(struct pg_store *s, const struct whb_store_report *in,
     return WHB_ESTORE;
 }
 
+static const struct whb_store_put_ops put_ops = {
+    .bind = bind_machine,
+    .insert_events = insert_events,
+    .note_gap = note_gap,
+    .touch = touch_machine,
+    .write = update_machine,
+};
+
 static int pg_put_report(struct whb_store *base, const struct whb_store_report *in,
                          struct whb_store_result *out)
 {
-    struct pg_store *s = pg(base);
-    const whb_report *r = in->report;
-    struct whb_store_row row;
-    struct whb_machine_view view;
-    int rc;
-
-    if ((rc = bind_machine(s, in, &row, out)))
-        return out->status = rc;
-    int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
-    if (row.found && whb_store_seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
-        return out->status = WHB_EPROTO;
-    int back = !row.found || in->now_ms > row.due_at;
-    out->duplicate = same_boot && r->seq <= row.last_seq;
-    out->acked_seq = out->duplicate ? row.last_seq : r->seq;
-
-    struct whb_clock_map cm = whb_store_clock_map(in, &row);
-    struct whb_net_story net = whb_store_net_story(in, &row, cm.offset);
-    whb_store_report_view(in, &net, cm.offset, &view);
-    if ((rc = insert_events(s, in, cm.offset)))
-        return out->status = rc;
-    if (row.found && back && (rc = note_gap(s, in, &row, &view)))
-        return out->status = rc;
-    if (out->duplicate)
-        rc = touch_machine(s, in, &row, &net, &cm);
-    else
-        rc = update_machine(s, in, in->now_ms + (int64_t)in->grace * r->interval_s * 1000, &net,
-                            &cm, &view);
-    return out->status = rc;
+    return whb_store_put(&put_ops, pg(base), in, out);
 }
 
 /* Each collector's runs apart: the fleet's collector downtime is when none of them ran. */

@@ -8,6 +8,7 @@
 #define WHB_STORE_PG_INTERNAL
 #include "error.h"
 #include "log.h"
+#include "store_logic.h"
 #include "store_pg.h"
 
 #define MACHINE_COLS                                                                               \
@@ -177,71 +178,34 @@ static void machine_row(const PGresult *r, int i, struct whb_machine_view *m)
     m->admin_up = 1;
 }
 
-static int add_matches(struct whb_store *base, int id, const char *key,
+static int add_matches(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
                        struct whb_machine_view *found, int max, int *n)
 {
     struct pg_params p = {0};
     whb_pg_text(&p, key);
-    PGresult *r = run(base, id, &p);
+    PGresult *r = run(base,
+                      kind == WHB_NAME_FQDN ? PR_BY_FQDN
+                      : kind == WHB_NAME_ID ? PR_BY_ID
+                                            : PR_BY_SHORT,
+                      &p);
     if (!r)
         return WHB_ESTORE;
-    for (int i = 0; i < PQntuples(r); i++) {
-        const char *mid = PQgetvalue(r, i, 0);
-        int seen = 0;
-        for (int k = 0; k < *n && !seen; k++)
-            seen = !strcmp(found[k].machine_id, mid);
-        if (!seen && *n < max)
+    for (int i = 0; i < PQntuples(r); i++)
+        if (!whb_store_name_seen(found, *n, PQgetvalue(r, i, 0)) && *n < max)
             machine_row(r, i, &found[(*n)++]);
-    }
     PQclear(r);
     return 0;
 }
 
-static int collect(struct whb_store *base, const char *host, struct whb_machine_view *found,
-                   int max, int *n)
-{
-    char key[WHB_WIRE_MAX_FQDN + 2];
-    int rc;
-    *n = 0;
-    snprintf(key, sizeof(key), "%s", host);
-    size_t len = strlen(key);
-    if (len > 1 && key[len - 1] == '.')
-        key[len - 1] = '\0';
-    if ((rc = add_matches(base, PR_BY_FQDN, key, found, max, n)) ||
-        (rc = add_matches(base, PR_BY_ID, key, found, max, n)))
-        return rc;
-    if (!strchr(key, '.'))
-        rc = add_matches(base, PR_BY_SHORT, key, found, max, n);
-    return rc;
-}
-
 int whb_pg_get_machine(struct whb_store *base, const char *host, struct whb_machine_view *out)
 {
-    struct whb_machine_view found[2];
-    int n, rc;
-    if ((rc = collect(base, host, found, 2, &n)))
-        return rc;
-    if (n == 0)
-        return WHB_ENOTFOUND;
-    if (n > 1)
-        return WHB_EINVAL;
-    *out = found[0];
-    return 0;
+    return whb_store_get_by_name(base, add_matches, host, out);
 }
 
 int whb_pg_find_machines(struct whb_store *base, const char *host, struct whb_store_match *out,
                          int max, int *n)
 {
-    struct whb_machine_view *found = calloc((size_t)max, sizeof(*found));
-    if (!found)
-        return WHB_ENOMEM;
-    int rc = collect(base, host, found, max, n);
-    for (int i = 0; !rc && i < *n; i++) {
-        snprintf(out[i].machine_id, sizeof(out[i].machine_id), "%s", found[i].machine_id);
-        snprintf(out[i].fqdn, sizeof(out[i].fqdn), "%s", found[i].fqdn);
-    }
-    free(found);
-    return rc;
+    return whb_store_find_by_name(base, add_matches, host, out, max, n);
 }
 
 int whb_pg_get_events(struct whb_store *base, const char *machine_id, int64_t from, int64_t to,

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "log.h"
+#include "store_logic.h"
 #include "store_sqlite.h"
 
 #define MACHINE_COLS                                                                               \
@@ -191,74 +192,34 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
 }
 
 /* Adds the rows of one lookup to the distinct machines found so far (at most max). */
-static int add_matches(struct whb_store *base, enum read_id id, const char *key,
+static int add_matches(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
                        struct whb_machine_view *found, int max, int *n)
 {
-    sqlite3_stmt *st = stmt(base, id);
+    sqlite3_stmt *st = stmt(base, kind == WHB_NAME_FQDN ? RD_BY_FQDN
+                                  : kind == WHB_NAME_ID ? RD_BY_ID
+                                                        : RD_BY_SHORT);
     if (!st)
         return WHB_ESTORE;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *mid = sqlite3_column_text(st, 0);
-        int seen = 0;
-        for (int i = 0; i < *n && !seen; i++)
-            seen = mid && !strcmp(found[i].machine_id, (const char *)mid);
-        if (!seen && *n < max)
+        if (mid && !whb_store_name_seen(found, *n, (const char *)mid) && *n < max)
             machine_row(st, &found[(*n)++]);
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
-/* Every machine that host could mean: its FQDN, its machine id, or (no dot) its short name.
- * All are collected so that no machine answers for a name another one also has. */
-static int collect(struct whb_store *base, const char *host, struct whb_machine_view *found,
-                   int max, int *n)
-{
-    char key[WHB_WIRE_MAX_FQDN + 2];
-    int rc;
-    *n = 0;
-    snprintf(key, sizeof(key), "%s", host);
-    size_t len = strlen(key);
-    if (len > 1 && key[len - 1] == '.')
-        key[len - 1] = '\0';
-    if ((rc = add_matches(base, RD_BY_FQDN, key, found, max, n)) ||
-        (rc = add_matches(base, RD_BY_ID, key, found, max, n)))
-        return rc;
-    if (!strchr(key, '.'))
-        rc = add_matches(base, RD_BY_SHORT, key, found, max, n);
-    return rc;
-}
-
 int whb_sqlite_get_machine(struct whb_store *base, const char *host, struct whb_machine_view *out)
 {
-    struct whb_machine_view found[2];
-    int n, rc;
-    if ((rc = collect(base, host, found, 2, &n)))
-        return rc;
-    if (n == 0)
-        return WHB_ENOTFOUND;
-    /* Two machines answer to this name: the caller lists them (find_machines). */
-    if (n > 1)
-        return WHB_EINVAL;
-    *out = found[0];
-    return 0;
+    return whb_store_get_by_name(base, add_matches, host, out);
 }
 
 int whb_sqlite_find_machines(struct whb_store *base, const char *host, struct whb_store_match *out,
                              int max, int *n)
 {
-    struct whb_machine_view *found = calloc((size_t)max, sizeof(*found));
-    if (!found)
-        return WHB_ENOMEM;
-    int rc = collect(base, host, found, max, n);
-    for (int i = 0; !rc && i < *n; i++) {
-        snprintf(out[i].machine_id, sizeof(out[i].machine_id), "%s", found[i].machine_id);
-        snprintf(out[i].fqdn, sizeof(out[i].fqdn), "%s", found[i].fqdn);
-    }
-    free(found);
-    return rc;
+    return whb_store_find_by_name(base, add_matches, host, out, max, n);
 }
 
 int whb_sqlite_get_events(struct whb_store *base, const char *machine_id, int64_t from, int64_t to,

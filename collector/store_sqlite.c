@@ -343,8 +343,9 @@ static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t 
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
-static int insert_events(struct sqlite_store *s, const struct whb_store_report *in, int64_t off)
+static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off)
 {
+    struct sqlite_store *s = ctx;
     const whb_report *r = in->report;
     sqlite3_stmt *st = s->st[ST_INSERT_EVENT];
     for (size_t i = 0; i < r->n_events; i++) {
@@ -403,14 +404,15 @@ static int same_place(const struct whb_store_row *row, const Whb__V1__Machine *m
 
 /* A new machine gets its identity row first; every report then updates the same columns.
  * back: this report ends a silence (or is the first), so the machine is online since now. */
-static int write_machine(struct sqlite_store *s, const struct whb_store_report *in,
-                         const struct whb_store_row *row, const struct whb_net_story *net,
-                         const struct whb_clock_map *cm, const struct whb_machine_view *view)
+static int write_machine(void *ctx, const struct whb_store_report *in,
+                         const struct whb_store_row *row, int64_t due,
+                         const struct whb_net_story *net, const struct whb_clock_map *cm,
+                         const struct whb_machine_view *view)
 {
+    struct sqlite_store *s = ctx;
     int insert = !row->found;
     const whb_report *r = in->report;
     const Whb__V1__Machine *m = r->machine;
-    int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
     size_t snap_len = 0;
     int rc;
 
@@ -470,9 +472,10 @@ static int write_machine(struct sqlite_store *s, const struct whb_store_report *
 
 /* A report after the due time ends a silence: keep it as a gap to explain, with what both of
  * its ends looked like (a last gasp before it, a reboot and a new attachment after it). */
-static int note_gap(struct sqlite_store *s, const struct whb_store_report *in,
-                    const struct whb_store_row *row, const struct whb_machine_view *after)
+static int note_gap(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
+                    const struct whb_machine_view *after)
 {
+    struct sqlite_store *s = ctx;
     const whb_report *r = in->report;
     sqlite3_stmt *st = s->st[ST_INSERT_GAP];
     sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
@@ -493,16 +496,14 @@ static int note_gap(struct sqlite_store *s, const struct whb_store_report *in,
 }
 
 /* A resend only says the machine was alive (whb_store_resend_alive). */
-static int touch_machine(struct sqlite_store *s, const struct whb_store_report *in,
-                         const struct whb_store_row *row, const struct whb_net_story *net,
-                         const struct whb_clock_map *cm)
+static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
+                         const struct whb_net_story *net, const struct whb_clock_map *cm)
 {
+    struct sqlite_store *s = ctx;
     sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
-    const whb_report *r = in->report;
-    int64_t alive = whb_store_resend_alive(in, row, cm);
-    sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, in->report->machine->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, alive);
-    sqlite3_bind_int64(st, 3, alive + (int64_t)in->grace * r->interval_s * 1000);
+    sqlite3_bind_int64(st, 3, due);
     sqlite3_bind_int64(st, 4, net->lost_at);
     sqlite3_bind_int64(st, 5, cm->offset);
     sqlite3_bind_int64(st, 6, cm->since);
@@ -511,42 +512,26 @@ static int touch_machine(struct sqlite_store *s, const struct whb_store_report *
     return run(s, ST_TOUCH_MACHINE);
 }
 
+static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
+                        struct whb_store_result *out)
+{
+    struct sqlite_store *s = ctx;
+    int rc = get_machine(s, in->report->machine->machine_id, row);
+    return rc ? rc : whb_store_check_identity(in, row, name_clash, s, out);
+}
+
+static const struct whb_store_put_ops put_ops = {
+    .bind = bind_machine,
+    .insert_events = insert_events,
+    .note_gap = note_gap,
+    .touch = touch_machine,
+    .write = write_machine,
+};
+
 static int sqlite_put_report(struct whb_store *base, const struct whb_store_report *in,
                              struct whb_store_result *out)
 {
-    struct sqlite_store *s = from_base(base);
-    const whb_report *r = in->report;
-    struct whb_store_row row;
-    struct whb_machine_view view;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if ((rc = get_machine(s, r->machine->machine_id, &row)))
-        return out->status = rc;
-    if ((rc = whb_store_check_identity(in, &row, name_clash, s, out)))
-        return out->status = rc;
-
-    /* Agents deliver in order, so a (boot, seq) at or below the last one stored is a resend:
-     * keep the newer snapshot, only note that the machine is alive. */
-    int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
-    if (row.found && whb_store_seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
-        return out->status = WHB_EPROTO;
-    int back = !row.found || in->now_ms > row.due_at;
-    out->duplicate = same_boot && r->seq <= row.last_seq;
-    out->acked_seq = out->duplicate ? row.last_seq : r->seq;
-
-    struct whb_clock_map cm = whb_store_clock_map(in, &row);
-    struct whb_net_story net = whb_store_net_story(in, &row, cm.offset);
-    whb_store_report_view(in, &net, cm.offset, &view);
-    if ((rc = insert_events(s, in, cm.offset)))
-        return out->status = rc;
-    if (row.found && back && (rc = note_gap(s, in, &row, &view)))
-        return out->status = rc;
-    if (out->duplicate)
-        rc = touch_machine(s, in, &row, &net, &cm);
-    else
-        rc = write_machine(s, in, &row, &net, &cm, &view);
-    return out->status = rc;
+    return whb_store_put(&put_ops, from_base(base), in, out);
 }
 
 /* The collector's own runs: a start, an alive mark now and then, a clean stop. A run with no
