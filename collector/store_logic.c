@@ -276,6 +276,32 @@ int whb_store_find_by_name(struct whb_store *base, whb_store_name_fn lookup, con
     return rc;
 }
 
+int whb_store_wsus_part_check(const char *session, int found, unsigned parts, unsigned part,
+                              char *why, size_t whylen)
+{
+    if (found && part == parts + 1)
+        return 0;
+    if (found)
+        snprintf(why, whylen, "import session %.64s: expected part %u, got part %u", session,
+                 parts + 1, part);
+    else
+        snprintf(why, whylen,
+                 "import session %.64s is not open (expired after an hour, or finished): "
+                 "send the list again from part 1",
+                 session);
+    return WHB_EINVAL;
+}
+
+int whb_store_wsus_dup(const struct whb_wsus_computer *row, int first_line, char *why,
+                       size_t whylen)
+{
+    snprintf(why, whylen,
+             "line %u, field FullDomainName: expected each computer once, got %.253s "
+             "again (first on line %d)",
+             row->line, row->fqdn, first_line);
+    return WHB_EINVAL;
+}
+
 int whb_store_canonical_ip(const char *in, char *out, size_t len)
 {
     char buf[64];

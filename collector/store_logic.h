@@ -111,6 +111,14 @@ int whb_store_get_by_name(struct whb_store *base, whb_store_name_fn lookup, cons
 int whb_store_find_by_name(struct whb_store *base, whb_store_name_fn lookup, const char *host,
                            struct whb_store_match *out, int max, int *n);
 
+/* A WSUS import's parts come in order: 0 when part follows the session's parts so far (found 0:
+ * no open session), else WHB_EINVAL with why for the admin. */
+int whb_store_wsus_part_check(const char *session, int found, unsigned parts, unsigned part,
+                              char *why, size_t whylen);
+/* WHB_EINVAL, with why naming both lines, for a computer listed twice in one import. */
+int whb_store_wsus_dup(const struct whb_wsus_computer *row, int first_line, char *why,
+                       size_t whylen);
+
 /* "10.1.2.37/24" or "fe80::1%eth0" -> the address as inet_ntop writes it; -1 if not one. */
 int whb_store_canonical_ip(const char *in, char *out, size_t len);
 /* 0 for link-local and loopback addresses, which name no machine to WSUS. */

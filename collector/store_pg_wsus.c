@@ -151,15 +151,7 @@ int whb_pg_wsus_stage(struct whb_store *base, const char *session, unsigned part
     unsigned parts = found ? (unsigned)whb_pg_get_int(r, 0, 0) : 0;
     PQclear(r);
     r = NULL;
-    if (!found || part != parts + 1) {
-        if (found)
-            snprintf(why, whylen, "import session %.64s: expected part %u, got part %u", session,
-                     parts + 1, part);
-        else
-            snprintf(why, whylen,
-                     "import session %.64s is not open (expired after an hour, or finished): "
-                     "send the list again from part 1",
-                     session);
+    if (whb_store_wsus_part_check(session, found, parts, part, why, whylen)) {
         rc = WHB_EINVAL;
         goto fail;
     }
@@ -170,11 +162,7 @@ int whb_pg_wsus_stage(struct whb_store *base, const char *session, unsigned part
         if (!(r = run(s, PS_STAGE_DUP, &p)))
             goto fail;
         if (PQntuples(r) > 0) {
-            snprintf(why, whylen,
-                     "line %u, field FullDomainName: expected each computer once, got %.253s "
-                     "again (first on line %d)",
-                     rows[i].line, rows[i].fqdn, (int)whb_pg_get_int(r, 0, 0));
-            rc = WHB_EINVAL;
+            rc = whb_store_wsus_dup(&rows[i], (int)whb_pg_get_int(r, 0, 0), why, whylen);
             goto fail;
         }
         PQclear(r);

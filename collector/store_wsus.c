@@ -160,15 +160,7 @@ int whb_sqlite_wsus_stage(struct whb_store *base, const char *session, unsigned 
     int found = sqlite3_step(st) == SQLITE_ROW;
     unsigned parts = found ? (unsigned)sqlite3_column_int(st, 0) : 0;
     sqlite3_reset(st);
-    if (!found || part != parts + 1) {
-        if (found)
-            snprintf(why, whylen, "import session %.64s: expected part %u, got part %u", session,
-                     parts + 1, part);
-        else
-            snprintf(why, whylen,
-                     "import session %.64s is not open (expired after an hour, or finished): "
-                     "send the list again from part 1",
-                     session);
+    if (whb_store_wsus_part_check(session, found, parts, part, why, whylen)) {
         rc = WHB_EINVAL;
         goto fail;
     }
@@ -178,12 +170,8 @@ int whb_sqlite_wsus_stage(struct whb_store *base, const char *session, unsigned 
         sqlite3_bind_text(st, 1, session, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, rows[i].fqdn, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
-            snprintf(why, whylen,
-                     "line %u, field FullDomainName: expected each computer once, got %.253s "
-                     "again (first on line %d)",
-                     rows[i].line, rows[i].fqdn, sqlite3_column_int(st, 0));
+            rc = whb_store_wsus_dup(&rows[i], sqlite3_column_int(st, 0), why, whylen);
             sqlite3_reset(st);
-            rc = WHB_EINVAL;
             goto fail;
         }
         sqlite3_reset(st);
