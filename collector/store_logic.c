@@ -276,6 +276,61 @@ int whb_store_find_by_name(struct whb_store *base, whb_store_name_fn lookup, con
     return rc;
 }
 
+const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machine_view *m,
+                                 struct whb_peer_group *out)
+{
+    const char *key = kind == WHB_PEERS_SWITCH         ? m->sw_chassis
+                      : kind == WHB_PEERS_ACCESS_POINT ? m->bssid
+                                                       : m->subnet;
+    memset(out, 0, sizeof(*out));
+    out->kind = kind;
+    if (!key[0])
+        return NULL;
+    if (kind == WHB_PEERS_SWITCH)
+        snprintf(out->label, sizeof(out->label), "%.90s (%.90s)",
+                 m->sw_name[0] ? m->sw_name : "switch", m->sw_chassis);
+    else if (kind == WHB_PEERS_ACCESS_POINT)
+        snprintf(out->label, sizeof(out->label), "%s (SSID %s)", m->bssid, m->ssid);
+    else
+        snprintf(out->label, sizeof(out->label), "%s", m->subnet);
+    return key;
+}
+
+void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
+                          const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
+                          int64_t window, int with_gaps, struct whb_peer_group *out)
+{
+    size_t used = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const struct whb_peer_row *p = &peers[i];
+        int silent_now = p->due < now;
+        int near = silent_now && !p->gasped && llabs(p->last_seen - anchor) <= window;
+        int healthy;
+        if (!with_gaps) {
+            out->total++;
+            /* Reporting since this one went quiet; one not due yet that has not reported
+             * since then is not known to be either. */
+            healthy = !silent_now && p->last_seen > anchor;
+        } else {
+            /* A past gap: the neighbours as they were at its start, not as they are now. */
+            if (p->first_seen > anchor)
+                continue;
+            out->total++;
+            if (!near)
+                near = gap(base, 0, p->id, anchor - window, anchor + window);
+            healthy =
+                !near && !(silent_now && p->last_seen <= anchor) && !gap(base, 1, p->id, anchor, 0);
+        }
+        out->healthy += healthy;
+        if (!near)
+            continue;
+        out->together++;
+        if (p->port[0] && used + strlen(p->port) + 2 < sizeof(out->ports))
+            used += (size_t)snprintf(out->ports + used, sizeof(out->ports) - used, "%s%s",
+                                     used ? "," : "", p->port);
+    }
+}
+
 int whb_store_wsus_part_check(const char *session, int found, unsigned parts, unsigned part,
                               char *why, size_t whylen)
 {

@@ -111,6 +111,31 @@ int whb_store_get_by_name(struct whb_store *base, whb_store_name_fn lookup, cons
 int whb_store_find_by_name(struct whb_store *base, whb_store_name_fn lookup, const char *host,
                            struct whb_store_match *out, int max, int *n);
 
+/* Peer scans stop here: a group larger than this is reported as "at least". */
+#define WHB_PEER_SCAN_MAX 1024
+
+/* One machine on the same switch, access point or subnet, as a peer scan reads it. */
+struct whb_peer_row {
+    char id[WHB_WIRE_MAX_ID + 1], port[32];
+    int64_t last_seen, due, first_seen;
+    int gasped;
+};
+
+/* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] (covering 0)
+ * or one that covers from (covering 1). */
+typedef int (*whb_store_gap_fn)(struct whb_store *base, int covering, const char *machine_id,
+                                int64_t from, int64_t to);
+
+/* Starts a peer group of kind around m: its label, and the key its peers share (NULL, with
+ * WHB_ENOTFOUND to return, when m has none). */
+const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machine_view *m,
+                                 struct whb_peer_group *out);
+
+/* Counts the peers read: who went silent together near anchor, who stayed healthy. */
+void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
+                          const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
+                          int64_t window, int with_gaps, struct whb_peer_group *out);
+
 /* A WSUS import's parts come in order: 0 when part follows the session's parts so far (found 0:
  * no open session), else WHB_EINVAL with why for the admin. */
 int whb_store_wsus_part_check(const char *session, int found, unsigned parts, unsigned part,

@@ -271,15 +271,15 @@ int whb_pg_get_gaps(struct whb_store *base, const char *machine_id, struct whb_s
     return 0;
 }
 
-static int gap_query(struct whb_store *base, int id, const char *machine_id, int64_t from,
+static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
                      int64_t to)
 {
     struct pg_params p = {0};
     whb_pg_text(&p, machine_id);
     whb_pg_int(&p, from);
-    if (id == PR_GAP_NEAR)
+    if (!covering)
         whb_pg_int(&p, to);
-    PGresult *r = run(base, id, &p);
+    PGresult *r = run(base, covering ? PR_GAP_COVERING : PR_GAP_NEAR, &p);
     int found = r && PQntuples(r) > 0;
     PQclear(r);
     return found;
@@ -292,56 +292,32 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     int id = kind == WHB_PEERS_SWITCH         ? PR_PEERS_SWITCH
              : kind == WHB_PEERS_ACCESS_POINT ? PR_PEERS_AP
                                               : PR_PEERS_SUBNET;
-    const char *key = kind == WHB_PEERS_SWITCH         ? m->sw_chassis
-                      : kind == WHB_PEERS_ACCESS_POINT ? m->bssid
-                                                       : m->subnet;
-    memset(out, 0, sizeof(*out));
-    out->kind = kind;
-    if (!key[0])
+    const char *key = whb_store_peer_start(kind, m, out);
+    if (!key)
         return WHB_ENOTFOUND;
-    if (kind == WHB_PEERS_SWITCH)
-        snprintf(out->label, sizeof(out->label), "%.90s (%.90s)",
-                 m->sw_name[0] ? m->sw_name : "switch", m->sw_chassis);
-    else if (kind == WHB_PEERS_ACCESS_POINT)
-        snprintf(out->label, sizeof(out->label), "%s (SSID %s)", m->bssid, m->ssid);
-    else
-        snprintf(out->label, sizeof(out->label), "%s", m->subnet);
     struct pg_params p = {0};
     whb_pg_text(&p, key);
     PGresult *r = run(base, id, &p);
     if (!r)
         return WHB_ESTORE;
-    size_t used = 0;
-    for (int i = 0; i < PQntuples(r) && i < PEER_SCAN_MAX; i++) {
-        const char *pid = PQgetvalue(r, i, 0);
-        int64_t last_seen = whb_pg_get_int(r, i, 1), due = whb_pg_get_int(r, i, 2);
-        const char *port = PQgetvalue(r, i, 3);
-        int64_t first_seen = whb_pg_get_int(r, i, 4);
-        int gasped = (int)whb_pg_get_int(r, i, 5);
-        int silent_now = due < now;
-        int near = silent_now && !gasped && llabs(last_seen - anchor) <= window;
-        int healthy;
-        if (!with_gaps) {
-            out->total++;
-            healthy = !silent_now && last_seen > anchor;
-        } else {
-            if (first_seen > anchor)
-                continue;
-            out->total++;
-            if (!near)
-                near = gap_query(base, PR_GAP_NEAR, pid, anchor - window, anchor + window);
-            healthy = !near && !(silent_now && last_seen <= anchor) &&
-                      !gap_query(base, PR_GAP_COVERING, pid, anchor, 0);
-        }
-        out->healthy += healthy;
-        if (!near)
-            continue;
-        out->together++;
-        if (port[0] && used + strlen(port) + 2 < sizeof(out->ports))
-            used += (size_t)snprintf(out->ports + used, sizeof(out->ports) - used, "%s%s",
-                                     used ? "," : "", port);
+    int rows = PQntuples(r) < WHB_PEER_SCAN_MAX ? PQntuples(r) : WHB_PEER_SCAN_MAX;
+    struct whb_peer_row *peers = malloc((size_t)(rows ? rows : 1) * sizeof(*peers));
+    if (!peers) {
+        PQclear(r);
+        return WHB_ENOMEM;
+    }
+    for (int i = 0; i < rows; i++) {
+        whb_pg_get_text(r, i, 0, peers[i].id, sizeof(peers[i].id));
+        peers[i].last_seen = whb_pg_get_int(r, i, 1);
+        peers[i].due = whb_pg_get_int(r, i, 2);
+        whb_pg_get_text(r, i, 3, peers[i].port, sizeof(peers[i].port));
+        peers[i].first_seen = whb_pg_get_int(r, i, 4);
+        peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
     }
     PQclear(r);
+    whb_store_peer_tally(base, gap_query, peers, (unsigned)rows, now, anchor, window, with_gaps,
+                         out);
+    free(peers);
     return 0;
 }
 

@@ -53,9 +53,6 @@ _Static_assert((int)RD_COUNT_ <= (int)WHB_SQLITE_READ_STMTS, "raise WHB_SQLITE_R
 
 _Static_assert(WHB_STORE_MATCH_MAX == 8, "RD_BY_SHORT's LIMIT lists WHB_STORE_MATCH_MAX");
 
-/* Peer scans stop here: a group larger than this is reported as "at least". */
-#define PEER_SCAN_MAX 1024
-
 static const char *const read_sql[RD_COUNT_] = {
     [RD_BY_FQDN] = "SELECT " MACHINE_COLS " FROM machines WHERE fqdn = ?1",
     /* A short name matches the FQDN's first label: a range on the NOCASE index. */
@@ -289,11 +286,10 @@ int whb_sqlite_get_gaps(struct whb_store *base, const char *machine_id, struct w
     return 0;
 }
 
-/* 1 when machine_id has a gap that starts in [from, to] (RD_GAP_NEAR) or covers from
- * (RD_GAP_COVERING). */
-static int gap_query(struct whb_store *base, enum read_id id, const char *machine_id, int64_t from,
+static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
                      int64_t to)
 {
+    enum read_id id = covering ? RD_GAP_COVERING : RD_GAP_NEAR;
     sqlite3_stmt *st = stmt(base, id);
     if (!st)
         return 0;
@@ -313,36 +309,21 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     enum read_id id = kind == WHB_PEERS_SWITCH         ? RD_PEERS_SWITCH
                       : kind == WHB_PEERS_ACCESS_POINT ? RD_PEERS_AP
                                                        : RD_PEERS_SUBNET;
-    const char *key = kind == WHB_PEERS_SWITCH         ? m->sw_chassis
-                      : kind == WHB_PEERS_ACCESS_POINT ? m->bssid
-                                                       : m->subnet;
-    memset(out, 0, sizeof(*out));
-    out->kind = kind;
-    if (!key[0])
+    const char *key = whb_store_peer_start(kind, m, out);
+    if (!key)
         return WHB_ENOTFOUND;
-    if (kind == WHB_PEERS_SWITCH)
-        snprintf(out->label, sizeof(out->label), "%.90s (%.90s)",
-                 m->sw_name[0] ? m->sw_name : "switch", m->sw_chassis);
-    else if (kind == WHB_PEERS_ACCESS_POINT)
-        snprintf(out->label, sizeof(out->label), "%s (SSID %s)", m->bssid, m->ssid);
-    else
-        snprintf(out->label, sizeof(out->label), "%s", m->subnet);
     sqlite3_stmt *st = stmt(base, id);
     if (!st)
         return WHB_ESTORE;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
     /* Collect first: the gap queries use other statements while this one is open. */
-    struct peer {
-        char id[65], port[32];
-        int64_t last_seen, due, first_seen;
-        int gasped;
-    } *peers = malloc(PEER_SCAN_MAX * sizeof(*peers));
+    struct whb_peer_row *peers = malloc(WHB_PEER_SCAN_MAX * sizeof(*peers));
     if (!peers) {
         sqlite3_reset(st);
         return WHB_ENOMEM;
     }
     unsigned n = 0;
-    while (n < PEER_SCAN_MAX && sqlite3_step(st) == SQLITE_ROW) {
+    while (n < WHB_PEER_SCAN_MAX && sqlite3_step(st) == SQLITE_ROW) {
         whb_sqlite_text(st, 0, peers[n].id, sizeof(peers[n].id));
         peers[n].last_seen = sqlite3_column_int64(st, 1);
         peers[n].due = sqlite3_column_int64(st, 2);
@@ -352,35 +333,7 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         n++;
     }
     sqlite3_reset(st);
-    size_t used = 0;
-    for (unsigned i = 0; i < n; i++) {
-        const struct peer *p = &peers[i];
-        int silent_now = p->due < now;
-        int near = silent_now && !p->gasped && llabs(p->last_seen - anchor) <= window;
-        int healthy;
-        if (!with_gaps) {
-            out->total++;
-            /* Reporting since this one went quiet; one not due yet that has not reported
-             * since then is not known to be either. */
-            healthy = !silent_now && p->last_seen > anchor;
-        } else {
-            /* A past gap: the neighbours as they were at its start, not as they are now. */
-            if (p->first_seen > anchor)
-                continue;
-            out->total++;
-            if (!near)
-                near = gap_query(base, RD_GAP_NEAR, p->id, anchor - window, anchor + window);
-            healthy = !near && !(silent_now && p->last_seen <= anchor) &&
-                      !gap_query(base, RD_GAP_COVERING, p->id, anchor, 0);
-        }
-        out->healthy += healthy;
-        if (!near)
-            continue;
-        out->together++;
-        if (p->port[0] && used + strlen(p->port) + 2 < sizeof(out->ports))
-            used += (size_t)snprintf(out->ports + used, sizeof(out->ports) - used, "%s%s",
-                                     used ? "," : "", p->port);
-    }
+    whb_store_peer_tally(base, gap_query, peers, n, now, anchor, window, with_gaps, out);
     free(peers);
     return 0;
 }
