@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
@@ -84,11 +85,51 @@ static void fail_batch(struct whb_ingest *ing, struct item_list *batch, int stat
         it->result.status = status;
 }
 
+static int machine_cmp(const struct whb_ingest_item *a, const struct whb_ingest_item *b)
+{
+    return strcmp(a->report->machine->machine_id, b->report->machine->machine_id);
+}
+
+/* Stable merge sort of a list by machine id: a machine's reports keep their order. */
+static struct whb_ingest_item *sort_items(struct whb_ingest_item *head, unsigned n)
+{
+    if (n < 2)
+        return head;
+    struct whb_ingest_item *mid = head;
+    for (unsigned i = 1; i < n / 2; i++)
+        mid = mid->next;
+    struct whb_ingest_item *right = mid->next;
+    mid->next = NULL;
+    struct whb_ingest_item *a = sort_items(head, n / 2), *b = sort_items(right, n - n / 2);
+    struct whb_ingest_item *out = NULL, **tail = &out;
+    while (a && b) {
+        struct whb_ingest_item **take = machine_cmp(b, a) < 0 ? &b : &a;
+        *tail = *take;
+        tail = &(*take)->next;
+        *take = (*take)->next;
+    }
+    *tail = a ? a : b;
+    return out;
+}
+
+/* Rows are written (and, on PostgreSQL, locked) in machine-id order: two collectors sharing a
+ * database, both holding reports of the same machines (agents failing over), then wait for
+ * each other in one order and never deadlock. */
+static void order_batch(struct item_list *batch)
+{
+    batch->head = sort_items(batch->head, batch->count);
+    batch->tail = batch->head;
+    while (batch->tail && batch->tail->next)
+        batch->tail = batch->tail->next;
+}
+
 /* One transaction for the whole batch; a storage error fails every report in it. */
 static void write_batch(struct whb_ingest *ing, struct item_list *batch)
 {
     struct whb_store *st = ing->store;
     uint64_t t0 = now_us();
+
+    order_batch(batch);
 
     if (st->ops->begin(st)) {
         fail_batch(ing, batch, WHB_ESTORE);

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <event2/event.h>
+#include <event2/thread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "ingest.h"
 #include "sample.h"
 #include "runs.h"
 #include "store.h"
@@ -734,6 +737,95 @@ static void one_report_through_two_handles_is_stored_once(void **state)
     other->ops->close(other);
 }
 
+struct finished {
+    unsigned n, failed;
+};
+
+static void on_finished(struct whb_ingest_item *it, void *arg)
+{
+    struct finished *d = arg;
+    d->n++;
+    d->failed += it->result.status != 0;
+    whb_ingest_item_free(it);
+}
+
+/* A report of machine m as the HTTP layer hands it to the writer: decoded from the wire. */
+static struct whb_ingest_item *item_for(struct whb_ingest_port *port, unsigned m, uint64_t seq,
+                                        int64_t now)
+{
+    struct sample *s = sample_new(m, seq, 1);
+    size_t len;
+    uint8_t *buf = sample_pack(s, &len);
+    sample_free(s);
+    struct whb_ingest_item *it = calloc(1, sizeof(*it));
+    char why[128];
+    assert_non_null(it);
+    assert_int_equal(whb_wire_report_unpack(buf, len, &it->report, why, sizeof(why)), 0);
+    free(buf);
+    it->port = port;
+    it->in = (struct whb_store_report){
+        .report = it->report, .mode = WHB_IDENTITY_KEY, .now_ms = now, .grace = 3};
+    key_of(it->in.key_hash, 0xaa);
+    return it;
+}
+
+/* Two collectors on one database, each with a batch of the same machines' reports (agents
+ * that failed over with reports in flight), one in the other's reverse order: both batches
+ * commit. On PostgreSQL each write locks its machine's row until the commit, so batches that
+ * took their rows in opposite orders deadlocked and one failed whole (every report 503). */
+static void two_writers_with_the_same_machines_both_commit(void **state)
+{
+    enum { N = 40, FIRST = 300 };
+    struct fixture *f = *state;
+    struct whb_store *other;
+    struct whb_store_result res;
+    char why[256];
+    assert_int_equal(open_store(f, &other, why, sizeof(why)), 0);
+    for (unsigned m = FIRST; m < FIRST + N; m++) {
+        struct sample *s = sample_new(m, 1, 0);
+        assert_int_equal(put(f->store, s, 0xaa, 1, 1000, &res), 0);
+        sample_free(s);
+    }
+    struct whb_metrics ma, mb;
+    memset(&ma, 0, sizeof(ma));
+    memset(&mb, 0, sizeof(mb));
+    struct whb_ingest *a, *b;
+    assert_int_equal(whb_ingest_start(f->store, 1024, 256, &ma, &a), 0);
+    assert_int_equal(whb_ingest_start(other, 1024, 256, &mb, &b), 0);
+    evthread_use_pthreads(); /* the writers wake the loop from their threads */
+    struct event_base *base = event_base_new();
+    struct finished da = {0}, db = {0};
+    struct whb_ingest_port *pa = whb_ingest_port_new(a, base, on_finished, &da);
+    struct whb_ingest_port *pb = whb_ingest_port_new(b, base, on_finished, &db);
+    assert_non_null(pa);
+    assert_non_null(pb);
+
+    /* Both writers wait at their first row while the rest of their reports queue up. */
+    void *lock = testdb_lock(f->path);
+    assert_non_null(lock);
+    for (unsigned i = 0; i < N; i++) {
+        assert_int_equal(whb_ingest_submit(a, item_for(pa, FIRST + i, 2 + i, 2000)), 0);
+        assert_int_equal(whb_ingest_submit(b, item_for(pb, FIRST + N - 1 - i, 100 + i, 2100)), 0);
+    }
+    usleep(300 * 1000);
+    testdb_unlock(lock);
+    for (int ms = 0; (da.n < N || db.n < N) && ms < 30000; ms += 10) {
+        event_base_loop(base, EVLOOP_NONBLOCK);
+        usleep(10 * 1000);
+    }
+    assert_int_equal(da.n, N);
+    assert_int_equal(db.n, N);
+    assert_int_equal(da.failed, 0);
+    assert_int_equal(db.failed, 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM events WHERE machine_id >= 'm-300'"
+                                    " AND machine_id <= 'm-339'"),
+                     2 * N);
+    whb_ingest_stop(a);
+    whb_ingest_stop(b);
+    event_base_free(base);
+    other->ops->close(other);
+}
+
 /* Several collectors share a PostgreSQL database: the fleet's collector downtime is when none
  * of them ran; one collector down while another ran explains no machine's silence. */
 static void downtimes_are_when_every_collector_was_down(void **state)
@@ -872,6 +964,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(concurrent_enrollment_binds_one_key, setup, teardown),
         cmocka_unit_test_setup_teardown(one_report_through_two_handles_is_stored_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(two_writers_with_the_same_machines_both_commit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(downtimes_are_when_every_collector_was_down, setup,
                                         teardown),
