@@ -33,12 +33,19 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# lldpd and nginx start services when installed; tests start their own instances.
+# lldpd, nginx, zabbix-agent and collectd start services when installed; tests
+# start their own instances. Only a service this run just installed is stopped: one that was
+# already on the machine is someone's and stays as it was.
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-for svc in lldpd nginx zabbix-agent collectd; do
+just_installed() { case " $missing " in *" $1 "*) return 0 ;; esac; return 1; }
+for pair in lldpd:lldpd nginx-light:nginx zabbix-agent:zabbix-agent collectd-core:collectd; do
+    pkg=${pair%%:*} svc=${pair#*:}
+    just_installed "$pkg" || continue
     if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
         $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
     fi
-    pkill -x "$svc" 2>/dev/null || true
-    pkill -x zabbix_agentd 2>/dev/null || true
+    case $svc in
+    zabbix-agent) pkill -x zabbix_agentd 2>/dev/null || true ;;
+    *) pkill -x "$svc" 2>/dev/null || true ;;
+    esac
 done
