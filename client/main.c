@@ -10,6 +10,7 @@
 #include "agent.h"
 #include "error.h"
 #include "log.h"
+#include "memory.h"
 #include "print.h"
 #include "settings.h"
 #ifdef __linux__
@@ -254,6 +255,7 @@ int main(int argc, char **argv)
     char why[512];
     enum whb_log_level level = WHB_LOG_INFO;
 
+    whb_memory_init();
     whb_settings_defaults(&cfg);
     int rc = parse(argc, argv, &cfg, &args);
     if (rc)

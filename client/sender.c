@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "error.h"
+#include "memory.h"
 #include "text.h"
 #include "wire.h"
 
@@ -55,6 +56,13 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
+static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *arg)
+{
+    (void)h, (void)arg;
+    whb_memory_ssl_lean(ssl_ctx);
+    return CURLE_OK;
+}
+
 long whb_sender_ssl_options(void)
 {
 #ifdef _WIN32
@@ -93,6 +101,8 @@ int whb_sender_open(const struct whb_sender_config *cfg, struct whb_sender **out
         curl_easy_setopt(s->h, CURLOPT_SSL_OPTIONS, whb_sender_ssl_options());
     if (cfg->ca_file)
         curl_easy_setopt(s->h, CURLOPT_CAINFO, cfg->ca_file);
+    if (whb_memory_ssl_applies())
+        curl_easy_setopt(s->h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
     if (cfg->client_cert) {
 #ifdef _WIN32
         /* Schannel takes a certificate from a store as "<location>\<store>\<thumbprint>";
@@ -222,6 +232,7 @@ void whb_sender_post(struct whb_sender *s, const uint8_t *body, size_t len, long
     CURLcode rc = curl_easy_perform(s->h);
     curl_easy_setopt(s->h, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdrs);
+    whb_memory_release();
 
     res->curl_code = (int)rc;
     curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &res->http_status);

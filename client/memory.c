@@ -1,0 +1,46 @@
+/* Implementation of memory.h: glibc's malloc tuning and OpenSSL's buffer release, where the
+ * agent is built with them; elsewhere (Windows, mbedTLS) the calls do nothing. */
+#include "memory.h"
+
+#include <stdlib.h> /* defines __GLIBC__ where it is glibc */
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#ifdef WHB_CURL_OPENSSL
+#include <openssl/ssl.h>
+#endif
+
+void whb_memory_init(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
+void whb_memory_release(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+int whb_memory_ssl_lean(void *ssl_ctx)
+{
+#ifdef WHB_CURL_OPENSSL
+    SSL_CTX_set_mode((SSL_CTX *)ssl_ctx, SSL_MODE_RELEASE_BUFFERS);
+    return 0;
+#else
+    (void)ssl_ctx;
+    return -1;
+#endif
+}
+
+int whb_memory_ssl_applies(void)
+{
+#ifdef WHB_CURL_OPENSSL
+    return 1;
+#else
+    return 0;
+#endif
+}
