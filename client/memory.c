@@ -16,6 +16,12 @@ void whb_memory_init(void)
 #ifdef __GLIBC__
     mallopt(M_ARENA_MAX, 1);
 #endif
+#ifdef WHB_CURL_OPENSSL
+    /* OpenSSL's error strings are 64 KiB of heap for the process's life; without them an
+     * OpenSSL error reads "error:0A00010B:lib(20)::reason(267)" (`openssl errstr 0A00010B`
+     * names it). Certificate problems keep their text (X509_verify_cert_error_string). */
+    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_SSL_STRINGS | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
+#endif
 }
 
 void whb_memory_release(void)

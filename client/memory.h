@@ -4,12 +4,13 @@
 #ifndef WHB_MEMORY_H
 #define WHB_MEMORY_H
 
-/* Once at start-up, before any thread: one malloc arena (curl's resolver threads would each
- * get their own, kept for the process's life). */
+/* Once at start-up, before curl_global_init and any thread: one malloc arena (curl's resolver
+ * threads would each get their own, kept for the process's life), and OpenSSL without its
+ * error strings. */
 void whb_memory_init(void);
 
-/* After an exchange: heap pages freed by the exchange (TLS handshake, buffers) go back to the
- * system instead of staying dirty until the next one. */
+/* When the agent goes idle: heap pages freed by the round (snapshot, TLS handshake, report)
+ * go back to the system instead of staying dirty until the next one. */
 void whb_memory_release(void);
 
 /* For the collector's connections (from CURLOPT_SSL_CTX_FUNCTION, ssl_ctx being the SSL_CTX

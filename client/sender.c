@@ -232,7 +232,6 @@ void whb_sender_post(struct whb_sender *s, const uint8_t *body, size_t len, long
     CURLcode rc = curl_easy_perform(s->h);
     curl_easy_setopt(s->h, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdrs);
-    whb_memory_release();
 
     res->curl_code = (int)rc;
     curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &res->http_status);
