@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <curl/curl.h>
+#ifdef WHB_CURL_OPENSSL
+#include <openssl/ssl.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "backoff.h"
 #include "error.h"
 #include "lldp_table.h"
+#include "memory.h"
 #include "persist.h"
 #include "sender.h"
 #include "spool.h"
@@ -481,6 +485,25 @@ static void collector_interval_survives_restart(void **state)
     }
 }
 
+/* A kept-alive connection to the collector waits a whole interval between reports: OpenSSL
+ * must not hold its read and write buffers (~34 KiB) meanwhile. */
+static void idle_tls_connections_release_their_buffers(void **state)
+{
+    (void)state;
+#ifdef WHB_CURL_OPENSSL
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    assert_non_null(ctx);
+    assert_int_equal(SSL_CTX_get_mode(ctx) & SSL_MODE_RELEASE_BUFFERS, 0);
+    assert_true(whb_memory_ssl_applies());
+    assert_int_equal(whb_memory_ssl_lean(ctx), 0);
+    assert_int_equal(SSL_CTX_get_mode(ctx) & SSL_MODE_RELEASE_BUFFERS, SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_free(ctx);
+#else
+    assert_false(whb_memory_ssl_applies());
+    assert_int_equal(whb_memory_ssl_lean(NULL), -1);
+#endif
+}
+
 /* Schannel fails every handshake when the CRL or OCSP responder cannot be reached (isolated
  * networks): on Windows revocation is checked best-effort, and never switched off. */
 static void revocation_is_best_effort_on_windows(void **state)
@@ -681,6 +704,7 @@ int main(void)
         cmocka_unit_test(revocation_is_best_effort_on_windows),
         cmocka_unit_test(text_is_cleaned_for_events),
         cmocka_unit_test(only_a_real_ack_is_an_ack),
+        cmocka_unit_test(idle_tls_connections_release_their_buffers),
         cmocka_unit_test(lldp_neighbour_goes_with_the_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
