@@ -1,4 +1,4 @@
-/* Implementation of memory.h: glibc's malloc tuning and OpenSSL's buffer release, where the
+/* Implementation of memory.h: glibc's malloc tuning and OpenSSL's start-up flags, where the
  * agent is built with them; elsewhere (Windows, mbedTLS) the calls do nothing. */
 #include "memory.h"
 
@@ -31,18 +31,7 @@ void whb_memory_release(void)
 #endif
 }
 
-int whb_memory_ssl_lean(void *ssl_ctx)
-{
-#ifdef WHB_CURL_OPENSSL
-    SSL_CTX_set_mode((SSL_CTX *)ssl_ctx, SSL_MODE_RELEASE_BUFFERS);
-    return 0;
-#else
-    (void)ssl_ctx;
-    return -1;
-#endif
-}
-
-int whb_memory_ssl_applies(void)
+int whb_memory_lean_ssl(void)
 {
 #ifdef WHB_CURL_OPENSSL
     return 1;

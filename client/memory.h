@@ -1,5 +1,5 @@
 /* What the idle agent keeps in memory: glibc's heap held to one arena and given back after each
- * exchange, and OpenSSL's per-connection buffers released while a kept-alive connection waits.
+ * round, and OpenSSL without its error strings.
  * tests/bench/agent-footprint.sh measures the effect. */
 #ifndef WHB_MEMORY_H
 #define WHB_MEMORY_H
@@ -13,12 +13,7 @@ void whb_memory_init(void);
  * go back to the system instead of staying dirty until the next one. */
 void whb_memory_release(void);
 
-/* For the collector's connections (from CURLOPT_SSL_CTX_FUNCTION, ssl_ctx being the SSL_CTX
- * curl made): OpenSSL frees a connection's read and write buffers (~34 KiB) whenever they are
- * empty, as on an idle kept-alive connection. Returns 0, or -1 where it does not apply. */
-int whb_memory_ssl_lean(void *ssl_ctx);
-
-/* Whether whb_memory_ssl_lean applies to the TLS library linked (OpenSSL). */
-int whb_memory_ssl_applies(void);
+/* Whether OpenSSL's error strings are left out (the agent's curl is over OpenSSL). */
+int whb_memory_lean_ssl(void);
 
 #endif

@@ -8,7 +8,6 @@
 #include <strings.h>
 
 #include "error.h"
-#include "memory.h"
 #include "text.h"
 #include "wire.h"
 
@@ -56,13 +55,6 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
-static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *arg)
-{
-    (void)h, (void)arg;
-    whb_memory_ssl_lean(ssl_ctx);
-    return CURLE_OK;
-}
-
 long whb_sender_ssl_options(void)
 {
 #ifdef _WIN32
@@ -101,8 +93,6 @@ int whb_sender_open(const struct whb_sender_config *cfg, struct whb_sender **out
         curl_easy_setopt(s->h, CURLOPT_SSL_OPTIONS, whb_sender_ssl_options());
     if (cfg->ca_file)
         curl_easy_setopt(s->h, CURLOPT_CAINFO, cfg->ca_file);
-    if (whb_memory_ssl_applies())
-        curl_easy_setopt(s->h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
     if (cfg->client_cert) {
 #ifdef _WIN32
         /* Schannel takes a certificate from a store as "<location>\<store>\<thumbprint>";
