@@ -3,7 +3,9 @@
 # zabbix_agentd and collectd (Debian's packages, loopback only), side by side in one run, idle for
 # IDLE seconds (default 60). Prints, summed over each one's processes from /proc/PID/smaps_rollup,
 # Private_Clean, Private_Dirty, private, PSS and RSS (KiB), the shared libraries mapped, and the
-# CPU ticks used while idle. Goal: whb-agent private <= 512 KiB, dirty below both peers'.
+# CPU ticks used while idle, then whb-agent's largest private mappings and its memory by component
+# (its binary, OpenSSL, sd-bus and its libraries, libc, heap, stack, other anonymous memory).
+# Goal: whb-agent private <= 512 KiB, dirty below both peers'.
 # PROTOS="tls plain" picks the cases; WHB_AGENT=path measures another whb-agent binary (e.g. a
 # baseline build) against this tree's collector. WIN_AGENT=path/whb-agent.exe also measures the
 # Windows agent under wine (TLS through Schannel): wine's own DLLs and libraries are in its process,
