@@ -255,7 +255,6 @@ int main(int argc, char **argv)
     char why[512];
     enum whb_log_level level = WHB_LOG_INFO;
 
-    whb_memory_init();
     whb_settings_defaults(&cfg);
     int rc = parse(argc, argv, &cfg, &args);
     if (rc)
@@ -274,6 +273,7 @@ int main(int argc, char **argv)
      * agent through SIGPIPE (curl runs with CURLOPT_NOSIGNAL and does not ignore it). */
     signal(SIGPIPE, SIG_IGN);
 #endif
+    whb_memory_init();
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct whb_platform_ops *ops =
         strcmp(cfg.platform, "replay") == 0 ? &whb_platform_replay : &WHB_PLATFORM_NATIVE;
