@@ -6,9 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "backoff.h"
 #include "clock.h"
@@ -18,6 +15,7 @@
 #include "event_log.h"
 #include "fs.h"
 #include "log.h"
+#include "memory.h"
 #include "persist.h"
 #include "sender.h"
 #include "spool.h"
@@ -344,37 +342,47 @@ static int network_up(const struct whb_state *s)
     return 0;
 }
 
-static void take_snapshot(struct whb_agent *a, int diff)
-{
+/* The next state and its events (~45 KiB): on the heap, given back when the loop goes idle,
+ * not on the stack, whose pages once touched stay resident (tests/bench/agent-footprint.sh). */
+struct snapshot_scratch {
     struct whb_state next;
     struct whb_agent_event evs[64];
-    if (a->plat->ops->snapshot(a->plat, &next))
+};
+
+static void take_snapshot(struct whb_agent *a, int diff)
+{
+    struct snapshot_scratch *t = malloc(sizeof(*t));
+    if (!t) {
+        whb_log_warnx("snapshot skipped: out of memory");
         return;
-    whb_state_clean(&next);
+    }
+    if (a->plat->ops->snapshot(a->plat, &t->next))
+        goto done;
+    whb_state_clean(&t->next);
     /* A switch heard before the link went down may be one the machine has left: whatever the
      * backend remembers, no report names it once the carrier is gone. */
-    for (int i = 0; i < next.n_adapters; i++)
-        if (!next.adapters[i].carrier)
-            memset(&next.adapters[i].lldp, 0, sizeof(next.adapters[i].lldp));
+    for (int i = 0; i < t->next.n_adapters; i++)
+        if (!t->next.adapters[i].carrier)
+            memset(&t->next.adapters[i].lldp, 0, sizeof(t->next.adapters[i].lldp));
     /* The probe result is the agent's; the update service's state is the platform's. */
-    int known = next.wsus.service_known, running = next.wsus.service_running;
-    next.wsus = a->state.wsus;
+    int known = t->next.wsus.service_known, running = t->next.wsus.service_running;
+    t->next.wsus = a->state.wsus;
     if (known) {
-        next.wsus.service_known = 1;
-        next.wsus.service_running = running;
+        t->next.wsus.service_known = 1;
+        t->next.wsus.service_running = running;
     }
     if (diff) {
-        int n = whb_state_diff(&a->state, &next, now_wall(a), evs, 64);
+        int n = whb_state_diff(&a->state, &t->next, now_wall(a), t->evs, 64);
         for (int i = 0; i < n; i++) {
-            record(a, &evs[i], 1);
-            if (evs[i].kind == WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED ||
-                evs[i].kind == WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED)
+            record(a, &t->evs[i], 1);
+            if (t->evs[i].kind == WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED ||
+                t->evs[i].kind == WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED)
                 a->next_wsus = now_mono(a) + 3000; /* probe once the network settled */
         }
         a->want_flush |= n > 0;
     }
     int was_online = a->online;
-    a->online = network_up(&next);
+    a->online = network_up(&t->next);
     if (a->online && !was_online && diff) {
         /* Back online: what does WSUS say now? Once the network settled: a probe in the
          * first second (neighbour discovery, DHCP, DNS) fails and would blame WSUS until the
@@ -384,7 +392,9 @@ static void take_snapshot(struct whb_agent *a, int diff)
          * spooled meanwhile goes now rather than up to minutes later. */
         a->retry_at = 0;
     }
-    a->state = next;
+    a->state = t->next;
+done:
+    free(t);
 }
 
 static void probe_wsus(struct whb_agent *a)
@@ -591,6 +601,9 @@ int whb_agent_run(struct whb_agent *a)
         if (a->want_flush && !a->retry_at)
             timeout = 0;
         int n = 0;
+        /* Snapshots, handshakes and reports are transient: their memory goes back while the
+         * agent waits. */
+        whb_memory_release();
         int rc = a->plat->ops->wait(a->plat, timeout, evs, 16, &n);
         if (rc == WHB_ENOTFOUND) /* the replay scenario ended */
             break;
@@ -614,10 +627,6 @@ int whb_agent_run(struct whb_agent *a)
          * at once by the next round. */
         if (a->cfg.wsus_url[0] && now_mono(a) >= a->next_wsus)
             probe_wsus(a);
-#ifdef __GLIBC__
-        /* Snapshots and reports are transient: give their memory back while idle. */
-        malloc_trim(0);
-#endif
     }
     whb_persist_stopped(a->persist, now_wall(a));
     return 0;

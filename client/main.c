@@ -10,6 +10,7 @@
 #include "agent.h"
 #include "error.h"
 #include "log.h"
+#include "memory.h"
 #include "print.h"
 #include "settings.h"
 #ifdef __linux__
@@ -272,6 +273,7 @@ int main(int argc, char **argv)
      * agent through SIGPIPE (curl runs with CURLOPT_NOSIGNAL and does not ignore it). */
     signal(SIGPIPE, SIG_IGN);
 #endif
+    whb_memory_init();
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct whb_platform_ops *ops =
         strcmp(cfg.platform, "replay") == 0 ? &whb_platform_replay : &WHB_PLATFORM_NATIVE;

@@ -3,7 +3,9 @@
 # zabbix_agentd and collectd (Debian's packages, loopback only), side by side in one run, idle for
 # IDLE seconds (default 60). Prints, summed over each one's processes from /proc/PID/smaps_rollup,
 # Private_Clean, Private_Dirty, private, PSS and RSS (KiB), the shared libraries mapped, and the
-# CPU ticks used while idle. Goal: whb-agent private <= 512 KiB, dirty below both peers'.
+# CPU ticks used while idle, then whb-agent's largest private mappings and its memory by component
+# (its binary, OpenSSL, sd-bus and its libraries, libc, heap, stack, other anonymous memory).
+# Goal: whb-agent private <= 512 KiB, dirty below both peers'.
 # PROTOS="tls plain" picks the cases; WHB_AGENT=path measures another whb-agent binary (e.g. a
 # baseline build) against this tree's collector. WIN_AGENT=path/whb-agent.exe also measures the
 # Windows agent under wine (TLS through Schannel): wine's own DLLs and libraries are in its process,
@@ -134,6 +136,26 @@ for proto in $protos; do
          END {for (k in c) if (c[k] + d[k] > 0) printf "%d %d %d %s\n", c[k] + d[k], c[k], d[k], k}' \
         /proc/$whb/smaps | sort -rn | head -"${TOP:-10}" |
         awk '{n = split($4, a, "/"); printf "    %-28s %5d %5d\n", a[n], $2, $3}'
+    # By component. Clean private pages are code and read-only data that no other process maps
+    # (the agent's own binary always; a library only while nothing else maps it: OpenSSL is
+    # shared with the collector here, libsystemd with nothing in a container without systemd);
+    # dirty ones are relocated tables, .data, heap and stacks, the agent's own in any case.
+    echo "  whb-agent ($proto) by component (KiB private clean/dirty; shared: resident but mapped by others too):"
+    awk '/^[0-9a-f]+-[0-9a-f]+ / {
+             f = $6
+             if (f ~ /whb-agent$/) m = "1 agent binary (code, data)"
+             else if (f ~ /lib(ssl|crypto)\.so/) m = "2 OpenSSL (dirty: relocations)"
+             else if (f ~ /lib(systemd|gcrypt|gpg-error|lz4|zstd|lzma|cap)\.so/) m = "3 sd-bus: libsystemd + its 6 libs"
+             else if (f ~ /\.so/) m = "4 libc, ld.so, other libs"
+             else if (f == "[heap]") m = "5 heap (OpenSSL, curl, agent)"
+             else if (f == "[stack]") m = "6 main stack"
+             else if (f == "" ) m = "7 anonymous (.bss, TLS, thread stacks)"
+             else m = "8 other"
+         }
+         /^Private_Clean:/ {c[m] += $2} /^Private_Dirty:/ {d[m] += $2} /^Shared_(Clean|Dirty):/ {s[m] += $2}
+         END {for (k in c) if (c[k] + d[k] + s[k] > 0) printf "%s\t%d\t%d\t%d\n", k, c[k], d[k], s[k]}' \
+        /proc/$whb/smaps | sort |
+        awk -F'\t' '{printf "    %-40s %5d %5d  shared %5d\n", substr($1, 3), $2, $3, $4}'
     stop "$whb" "$zbx" "$cld" "$col"
 done
 if [ -n "${WIN_AGENT:-}" ]; then

@@ -6,6 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <curl/curl.h>
+#ifdef WHB_CURL_OPENSSL
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@
 #include "backoff.h"
 #include "error.h"
 #include "lldp_table.h"
+#include "memory.h"
 #include "persist.h"
 #include "sender.h"
 #include "spool.h"
@@ -481,6 +486,24 @@ static void collector_interval_survives_restart(void **state)
     }
 }
 
+/* OpenSSL's error strings (64 KiB of heap for the agent's life) are not loaded, not even by
+ * the SSL_CTX that curl makes for a connection. Runs first: nothing may have started OpenSSL. */
+static void openssl_error_strings_are_left_out(void **state)
+{
+    (void)state;
+    whb_memory_init();
+#ifdef WHB_CURL_OPENSSL
+    assert_true(whb_memory_lean_ssl());
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    assert_non_null(ctx);
+    SSL_CTX_free(ctx);
+    assert_null(ERR_reason_error_string(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_WRONG_VERSION_NUMBER)));
+    assert_null(ERR_lib_error_string(ERR_PACK(ERR_LIB_SSL, 0, 0)));
+#else
+    assert_false(whb_memory_lean_ssl());
+#endif
+}
+
 /* Schannel fails every handshake when the CRL or OCSP responder cannot be reached (isolated
  * networks): on Windows revocation is checked best-effort, and never switched off. */
 static void revocation_is_best_effort_on_windows(void **state)
@@ -662,6 +685,7 @@ static void state_texts_are_made_sendable(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(openssl_error_strings_are_left_out),
         cmocka_unit_test(state_texts_are_made_sendable),
         cmocka_unit_test_setup_teardown(spool_keeps_order_and_drops_only_acked, setup, teardown),
         cmocka_unit_test_setup_teardown(torn_tail_is_cut_not_fatal, setup, teardown),
