@@ -285,8 +285,8 @@ static int parse(struct whb_report_conn *cn)
 {
     while (cn->used < cn->len) {
         size_t took = 0;
-        enum whb_report_http_step step = whb_report_http_feed(
-            &cn->http, cn->in + cn->used, cn->len - cn->used, &took);
+        enum whb_report_http_step step =
+            whb_report_http_feed(&cn->http, cn->in + cn->used, cn->len - cn->used, &took);
         cn->used += took;
         if (step == WHB_REPORT_HTTP_BAD) {
             int big = cn->http.too_large;

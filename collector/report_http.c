@@ -93,6 +93,8 @@ static int on_headers_complete(http_parser *p)
     if (q)
         r->path.n = (size_t)(q - r->path.p);
     h->headers_end = 1;
+    /* Paused here so that the feed knows where the headers end, whatever follows them. */
+    http_parser_pause(p, 1);
     return 0;
 }
 
@@ -139,16 +141,22 @@ enum whb_report_http_step whb_report_http_feed(struct whb_report_http *h, const 
                                                size_t len, size_t *used)
 {
     size_t n = len ? http_parser_execute(&h->p, &settings, data, len) : 0;
+    if (h->headers_end && !h->req.head_len && HTTP_PARSER_ERRNO(&h->p) == HPE_PAUSED) {
+        /* Stopped on the headers' last LF, which the parser reads again when it resumes. */
+        h->req.head_len = h->fed + n + 1;
+        http_parser_pause(&h->p, 0);
+        n += http_parser_execute(&h->p, &settings, data + n, len - n);
+    }
     enum http_errno err = HTTP_PARSER_ERRNO(&h->p);
     *used = n;
     if (err != HPE_OK && !(err == HPE_PAUSED && h->done))
         return WHB_REPORT_HTTP_BAD;
-    if (!h->headers_end && h->fed + n > WHB_REPORT_HTTP_HEAD_MAX) {
+    /* The same bound whether the headers came in pieces or at once. */
+    if (h->headers_end ? h->req.head_len > WHB_REPORT_HTTP_HEAD_MAX
+                       : h->fed + n > WHB_REPORT_HTTP_HEAD_MAX) {
         h->too_large = 1;
         return WHB_REPORT_HTTP_BAD;
     }
-    if (h->headers_end && !h->req.head_len)
-        h->req.head_len = h->fed + n - (h->req.body.n);
     h->fed += n;
     if (h->done)
         return WHB_REPORT_HTTP_DONE;
@@ -190,9 +198,9 @@ static void put_uint(char *out, size_t cap, size_t *at, uint64_t v)
     put(out, cap, at, d + i, sizeof(d) - i);
 }
 
-size_t whb_report_http_reply(char *out, size_t cap, int code, const char *reason,
-                             const char *extra, const char *ctype, const void *body,
-                             size_t body_len, int keep_alive, int http10)
+size_t whb_report_http_reply(char *out, size_t cap, int code, const char *reason, const char *extra,
+                             const char *ctype, const void *body, size_t body_len, int keep_alive,
+                             int http10)
 {
     size_t at = 0;
     put_str(out, cap, &at, "HTTP/1.1 ");

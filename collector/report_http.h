@@ -64,8 +64,8 @@ const char *whb_report_http_why(const struct whb_report_http *h);
 /* Formats a whole reply into out: status line, Content-Type (when body), Content-Length,
  * `extra` ("Name: value\r\n" lines or ""), Connection when keep_alive differs from the
  * request's version default, and the body. Returns its length, 0 when it does not fit. */
-size_t whb_report_http_reply(char *out, size_t cap, int code, const char *reason,
-                             const char *extra, const char *ctype, const void *body,
-                             size_t body_len, int keep_alive, int http10);
+size_t whb_report_http_reply(char *out, size_t cap, int code, const char *reason, const char *extra,
+                             const char *ctype, const void *body, size_t body_len, int keep_alive,
+                             int http10);
 
 #endif

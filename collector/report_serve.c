@@ -20,7 +20,10 @@ static void reject(struct whb_report_conn *cn, enum whb_reject_cause cause, int 
     int n = snprintf(body, sizeof(body), "%s\n", text);
     atomic_fetch_add(&cn->loop->srv->primary->metrics.rejected[cause], 1);
     whb_report_conn_reply(cn, code, reason, extra, TEXT, body,
-                          n < 0 ? 0 : (size_t)n < sizeof(body) ? (size_t)n : sizeof(body) - 1, 0);
+                          n < 0                      ? 0
+                          : (size_t)n < sizeof(body) ? (size_t)n
+                                                     : sizeof(body) - 1,
+                          0);
 }
 
 /* A header's value as a C string: the byte after it (CR, LF or blank) was parsed already. */

@@ -25,8 +25,9 @@
 #include "harness.h"
 #include "sample.h"
 
-#define KEY   "Authorization: Bearer cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\r\n"
-#define TOKEN "X-Whb-Enrollment: rp-enroll-token\r\n"
+#define KEY                                                                                        \
+    "Authorization: Bearer cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\r\n"
+#define TOKEN     "X-Whb-Enrollment: rp-enroll-token\r\n"
 #define TIMEOUT_S 2
 
 static char dir[128], token_file[192];
@@ -98,8 +99,7 @@ static int cl_fill(struct cl *k)
             return r;
         }
         int e = SSL_get_error(k->ssl, r);
-        return e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL || e == SSL_ERROR_SSL ? 0
-                                                                                          : -1;
+        return e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL || e == SSL_ERROR_SSL ? 0 : -1;
     }
     ssize_t r = recv(k->fd, k->buf + k->len, sizeof(k->buf) - k->len, 0);
     if (r > 0) {
@@ -145,8 +145,7 @@ static int cl_ends(struct cl *k)
 }
 
 /* A report request for machine n, seq, with extra header lines. */
-static char *report_req(unsigned n, uint64_t seq, const char *line, const char *extra,
-                        size_t *len)
+static char *report_req(unsigned n, uint64_t seq, const char *line, const char *extra, size_t *len)
 {
     struct sample *s = sample_new(n, seq, 1);
     size_t blen;
@@ -163,8 +162,7 @@ static char *report_req(unsigned n, uint64_t seq, const char *line, const char *
     return out;
 }
 
-static void send_report(struct cl *k, unsigned n, uint64_t seq, const char *line,
-                        const char *extra)
+static void send_report(struct cl *k, unsigned n, uint64_t seq, const char *line, const char *extra)
 {
     size_t len;
     char *req = report_req(n, seq, line, extra, &len);
@@ -424,8 +422,7 @@ static void slow_client_is_cut_at_the_deadline(void **state)
     /* One byte every 300 ms: each byte is progress, the whole request never arrives in time. */
     int ended = 0;
     for (size_t i = 0; i < len && !ended; i++) {
-        if (k.ssl ? SSL_write(k.ssl, req + i, 1) != 1
-                  : send(k.fd, req + i, 1, MSG_NOSIGNAL) != 1)
+        if (k.ssl ? SSL_write(k.ssl, req + i, 1) != 1 : send(k.fd, req + i, 1, MSG_NOSIGNAL) != 1)
             break;
         struct pollfd p = {k.fd, POLLIN, 0};
         if (poll(&p, 1, 300) == 1)
@@ -463,9 +460,9 @@ static int setup(void **state, int with_tls)
     snprintf(cmd, sizeof(cmd), "mkdir -p %s && cp -r %s/certs %s/", sub, dir, sub);
     if (system(cmd))
         return -1;
-    const char *flags[] = {"--identity", "key", "--enrollment-token-file", token_file,
-                           "--timeout",  "2",   "--loops",                 "1",
-                           NULL};
+    const char *flags[] = {"--identity", "key",       "--enrollment-token-file",
+                           token_file,   "--timeout", "2",
+                           "--loops",    "1",         NULL};
     return collector_start(&c, sub, tls, flags);
 }
 
