@@ -50,6 +50,10 @@ static void release(struct whb_report_conn *cn)
     cn->dead = 1;
     if (!cn->in_writer)
         free(cn);
+    /* A failed SSL call leaves errors on this thread's queue; libevent's OpenSSL bufferevent
+     * does not clear it before its own calls and would take them for its connection's own
+     * (SSL_get_error says SSL_ERROR_SSL): a request handed to evhttp went unanswered. */
+    ERR_clear_error();
 }
 
 void whb_report_conn_peer(struct whb_report_conn *cn, char *buf, size_t len)
@@ -200,13 +204,17 @@ static void hand_over(struct whb_report_conn *cn)
     event_del(&cn->io);
     event_del(&cn->timer);
     evbuffer_add(input, cn->in, cn->len);
-    /* What OpenSSL decrypted beyond our buffer would wait there unseen by the bufferevent. */
-    while (cn->ssl && SSL_pending(cn->ssl) > 0) {
+    /* What OpenSSL holds beyond our buffer (read ahead, or decrypted) would wait there unseen
+     * by the bufferevent, which reads without read-ahead (tls.c). */
+    while (cn->ssl && SSL_has_pending(cn->ssl)) {
         int r = SSL_read(cn->ssl, more, sizeof(more));
         if (r <= 0)
             break;
         evbuffer_add(input, more, (size_t)r);
     }
+    if (cn->ssl)
+        SSL_set_read_ahead(cn->ssl, 0);
+    ERR_clear_error(); /* see release() */
     bufferevent_enable(cn->bev, EV_READ);
     if (evbuffer_get_length(input))
         bufferevent_trigger(cn->bev, EV_READ,
@@ -362,6 +370,7 @@ static void on_io(evutil_socket_t fd, short what, void *arg)
     if (what & EV_READ)
         cn->readable = 1;
     drive(cn);
+    ERR_clear_error(); /* see release() */
 }
 
 static void on_committed(struct whb_ingest_item *it, void *arg)
@@ -375,7 +384,9 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
     }
     /* Sent now; what else is buffered is read on the loop's next pass (not here: at shutdown
      * the writer answers after the loops stopped). */
-    if (flush(cn))
+    int pending = flush(cn);
+    ERR_clear_error(); /* see release() */
+    if (pending)
         return;
     if (cn->closing || cn->used < cn->len || cn->readable) {
         event_active(&cn->io, 0, 0);
@@ -399,6 +410,9 @@ int whb_report_conn_take(struct whb_report_loop *l, struct evhttp_connection *ev
     cn->cap = cap;
     cn->ssl = bufferevent_openssl_get_ssl(bev);
     cn->handshaking = cn->ssl != NULL;
+    /* A record in one read() rather than its header and then its body. */
+    if (cn->ssl)
+        SSL_set_read_ahead(cn->ssl, 1);
     whb_report_http_begin(&cn->http);
     if (event_assign(&cn->io, l->srv->base, fd, EV_READ | EV_WRITE | EV_ET | EV_PERSIST, on_io,
                      cn) ||
