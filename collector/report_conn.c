@@ -255,8 +255,9 @@ static int on_headers(struct whb_report_conn *cn)
         text_reply(cn, 413, "Payload Too Large", "report too large\n");
         return PARSE_BUSY;
     }
-    /* libcurl waits up to a second for this before a body over 1 KiB. */
-    if (req->expect_continue && cn->used == cn->len && req->content_length) {
+    /* libcurl waits up to a second for this before a body over 1 KiB; not needed once the
+     * body has begun to arrive. */
+    if (req->expect_continue && !req->body.n && req->content_length) {
         static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
         memcpy(cn->out + cn->out_len, cont, sizeof(cont) - 1);
         cn->out_len += sizeof(cont) - 1;
