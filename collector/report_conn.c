@@ -38,6 +38,7 @@ static void unlink_conn(struct whb_report_conn *cn)
  * writer keeps the object until its commit returns. */
 static void release(struct whb_report_conn *cn)
 {
+    int tls = cn->ssl != NULL;
     event_del(&cn->io);
     event_del(&cn->timer);
     unlink_conn(cn);
@@ -53,7 +54,8 @@ static void release(struct whb_report_conn *cn)
     /* A failed SSL call leaves errors on this thread's queue; libevent's OpenSSL bufferevent
      * does not clear it before its own calls and would take them for its connection's own
      * (SSL_get_error says SSL_ERROR_SSL): a request handed to evhttp went unanswered. */
-    ERR_clear_error();
+    if (tls)
+        ERR_clear_error();
 }
 
 void whb_report_conn_peer(struct whb_report_conn *cn, char *buf, size_t len)
@@ -370,8 +372,10 @@ static void on_io(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     if (what & EV_READ)
         cn->readable = 1;
+    int tls = cn->ssl != NULL;
     drive(cn);
-    ERR_clear_error(); /* see release() */
+    if (tls)
+        ERR_clear_error(); /* see release() */
 }
 
 static void on_committed(struct whb_ingest_item *it, void *arg)
@@ -385,8 +389,10 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
     }
     /* Sent now; what else is buffered is read on the loop's next pass (not here: at shutdown
      * the writer answers after the loops stopped). */
+    int tls = cn->ssl != NULL;
     int pending = flush(cn);
-    ERR_clear_error(); /* see release() */
+    if (tls)
+        ERR_clear_error(); /* see release() */
     if (pending)
         return;
     if (cn->closing || cn->used < cn->len || cn->readable) {
