@@ -273,8 +273,10 @@ static void drain(struct whb_report_conn *cn)
 {
     if (!cn->draining) {
         cn->draining = 1;
-        if (cn->ssl)
+        if (cn->ssl) {
             SSL_shutdown(cn->ssl);
+            ERR_clear_error(); /* see release() */
+        }
         shutdown(cn->fd, SHUT_WR);
     }
     for (;;) {
@@ -372,10 +374,7 @@ static void on_io(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     if (what & EV_READ)
         cn->readable = 1;
-    int tls = cn->ssl != NULL;
     drive(cn);
-    if (tls)
-        ERR_clear_error(); /* see release() */
 }
 
 static void on_committed(struct whb_ingest_item *it, void *arg)
@@ -389,11 +388,7 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
     }
     /* Sent now; what else is buffered is read on the loop's next pass (not here: at shutdown
      * the writer answers after the loops stopped). */
-    int tls = cn->ssl != NULL;
-    int pending = flush(cn);
-    if (tls)
-        ERR_clear_error(); /* see release() */
-    if (pending)
+    if (flush(cn))
         return;
     if (cn->closing || cn->used < cn->len || cn->readable) {
         event_active(&cn->io, 0, 0);
