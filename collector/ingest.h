@@ -20,7 +20,7 @@ struct whb_ingest_item {
      * item this is (embedded, not allocated): only the port's done callback disposes of an
      * item, never the writer. */
     void *request;
-    whb_report *report;           /* owned by the item */
+    whb_report *report; /* owned by the item */
     struct whb_store_report in;
     struct whb_store_result result;
 };
