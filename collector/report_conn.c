@@ -148,6 +148,8 @@ void whb_report_conn_reply(struct whb_report_conn *cn, int code, const char *rea
         return;
     }
     cn->out_len += n;
+    if (cn->http.req.method == HTTP_HEAD) /* its Content-Length, not its body */
+        cn->out_len -= len;
 }
 
 /* The next request on a kept-alive connection starts at in[0], with its own deadline. */
@@ -244,7 +246,11 @@ static int on_headers(struct whb_report_conn *cn)
     cn->headers_seen = 1;
     cn->keep_alive = req->keep_alive;
     cn->http10 = req->major == 1 && req->minor == 0;
-    if (req->upgrade || req->path.n != sizeof(path) - 1 || memcmp(req->path.p, path, req->path.n)) {
+    /* POST is a report, GET and HEAD get on_report's 405 (HEAD's without the body, which
+     * evhttp sent); the methods evhttp refuses by itself stay evhttp's, answered as before. */
+    if (req->upgrade ||
+        (req->method != HTTP_POST && req->method != HTTP_GET && req->method != HTTP_HEAD) ||
+        req->path.n != sizeof(path) - 1 || memcmp(req->path.p, path, req->path.n)) {
         hand_over(cn);
         return PARSE_GONE;
     }
