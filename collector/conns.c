@@ -22,6 +22,7 @@
 #include "conncap.h"
 #include "error.h"
 #include "log.h"
+#include "report_conn.h"
 #include "server.h"
 
 /* How often a listener paused by EMFILE/ENFILE tries again. */
@@ -118,7 +119,11 @@ static void admit(struct whb_conns *c, struct conn *cn)
     if (rc == 0) {
         c->by_fd[cn->fd] = cn;
         evhttp_connection_set_closecb(cn->evcon, on_close, cn);
-        event_add(cn->deadline, &c->deadline);
+        /* Agents' reports are read without evhttp (report_conn.c), which keeps its own
+         * deadline; whatever else comes is handed back with whb_conns_resume. */
+        if (!c->srv->report ||
+            whb_report_conn_take(c->srv->report, cn->evcon, cn->bev, cn->fd) != 0)
+            event_add(cn->deadline, &c->deadline);
         return;
     }
     if (rc != WHB_EINVAL)
@@ -161,7 +166,10 @@ static struct bufferevent *make_bev(struct event_base *base, void *arg)
         SSL *ssl = SSL_new(c->srv->ssl_ctx);
         if (!ssl)
             return NULL;
-        bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+        /* Open, not accepting: report_conn.c does the handshake on the socket itself (an SSL in
+         * accept state also handshakes on its first read, should evhttp read it first). */
+        SSL_set_accept_state(ssl);
+        bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_OPEN,
                                              BEV_OPT_CLOSE_ON_FREE);
         /* Agents and load balancers often close without close_notify; not an error. */
         if (bev)
@@ -206,6 +214,12 @@ void whb_conns_request(struct whb_conns *c, struct evhttp_request *req)
         return;
     event_del(c->by_fd[fd]->deadline);
     evhttp_request_set_on_complete_cb(req, on_answered, c->by_fd[fd]);
+}
+
+void whb_conns_resume(struct whb_conns *c, int fd)
+{
+    if (fd >= 0 && (size_t)fd < c->fd_slots && c->by_fd[fd])
+        event_add(c->by_fd[fd]->deadline, &c->deadline);
 }
 
 /* Out of file descriptors: accept() would fail at once again, so stop listening a moment. */

@@ -19,6 +19,10 @@ int whb_conns_start(struct whb_server *srv, struct evhttp_bound_socket *bound,
 /* A complete request arrived: its deadline stops until the answer is sent. */
 void whb_conns_request(struct whb_conns *c, struct evhttp_request *req);
 
+/* The connection on fd, read so far without evhttp, is evhttp's again: the request deadline
+ * runs. */
+void whb_conns_resume(struct whb_conns *c, int fd);
+
 /* After evhttp_free (which closes every connection through the hooks); the first last. */
 void whb_conns_free(struct whb_conns *c);
 

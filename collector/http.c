@@ -23,6 +23,7 @@
 #include "console.h"
 #include "error.h"
 #include "log.h"
+#include "report_conn.h"
 #include "runs.h"
 #include "status.h"
 #include "server.h"
@@ -417,6 +418,10 @@ static int start_loop(struct whb_server *srv, int reuseport, char *why, size_t w
         snprintf(why, whylen, "cannot listen on %s:%u", srv->cfg.listen_host, srv->cfg.port);
         return WHB_EIO;
     }
+    if (whb_report_loop_new(srv, &srv->report)) {
+        snprintf(why, whylen, "cannot set up the event loop's report connections");
+        return WHB_ENOMEM;
+    }
     if (whb_conns_start(srv, bound, srv == srv->primary ? NULL : srv->primary->conns, &srv->conns,
                         why, whylen))
         return WHB_ENOMEM;
@@ -539,6 +544,7 @@ fail:
 /* One loop's HTTP side, after its thread stopped. */
 static void free_loop(struct whb_server *v)
 {
+    whb_report_loop_free(v->report); /* their sockets are evhttp's connections */
     if (v->http)
         evhttp_free(v->http); /* closes every connection: before the bookkeeping goes */
     whb_conns_free(v->conns);

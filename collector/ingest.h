@@ -16,8 +16,11 @@ struct whb_ingest_port;
 struct whb_ingest_item {
     struct whb_ingest_item *next;
     struct whb_ingest_port *port; /* the loop that answers it */
-    void *request;                /* the evhttp request to answer */
-    whb_report *report;           /* owned by the item */
+    /* What to answer: the evhttp request (http.c), or the connection of report_conn.c, whose
+     * item this is (embedded, not allocated): only the port's done callback disposes of an
+     * item, never the writer. */
+    void *request;
+    whb_report *report; /* owned by the item */
     struct whb_store_report in;
     struct whb_store_result result;
 };

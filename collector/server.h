@@ -15,6 +15,7 @@ struct whb_sessions;
 struct evhttp_request;
 struct evkeyvalq;
 struct whb_conns;
+struct whb_report_loop;
 struct whb_status;
 
 /* One per event loop: loop 0's is the primary, made by whb_server_start; each further loop
@@ -32,6 +33,7 @@ struct whb_server {
     struct whb_store *reader;      /* used on the HTTP thread for queries */
     struct whb_ingest *ingest;
     struct whb_conns *conns;
+    struct whb_report_loop *report; /* agents' reports without evhttp (report_conn.h) */
     struct whb_metrics metrics;
     struct event *alive_ev;           /* the run's alive mark (runs.h); NULL until the run began */
     struct whb_status *status;        /* GET /v1/status made off this thread (status.h) */

@@ -1,4 +1,5 @@
-/* Writes valid reports into DIR as a starting corpus for the fuzz targets. */
+/* Writes valid reports, and requests as agents send them, into DIR as a starting corpus for
+ * the fuzz targets. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,6 +22,28 @@ int main(int argc, char **argv)
             perror(path);
             return 1;
         }
+        fclose(f);
+        /* The same report as an HTTP request (fuzz_report_http: its first byte is the size
+         * of the pieces), pipelined behind another for odd i, with 100-continue for i 2. */
+        snprintf(path, sizeof(path), "%s/request-%u.bin", argv[1], i);
+        f = fopen(path, "wb");
+        if (!f)
+            return 1;
+        for (unsigned k = 0; k < 1 + i % 2; k++) {
+            if (k == 0)
+                fputc((int)(1 + i * 7), f);
+            fprintf(f,
+                    "POST /v1/report HTTP/1.%u\r\nHost: c\r\nAuthorization: Bearer %064u\r\n"
+                    "X-Whb-Enrollment: tok \r\n%sContent-Length: %zu\r\n\r\n",
+                    i == 3 ? 0u : 1u, i, i == 2 ? "Expect: 100-continue\r\n" : "", len);
+            fwrite(buf, 1, len, f);
+        }
+        if (i == 5)
+            fputs("GET /healthz HTTP/1.1\r\nHost: c\r\n\r\n", f);
+        if (i == 6)
+            fputs("POST /v1/report HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "3\r\nabc\r\n0\r\n\r\n",
+                  f);
         fclose(f);
         free(buf);
         sample_free(s);
