@@ -23,6 +23,7 @@
 #include "console.h"
 #include "error.h"
 #include "log.h"
+#include "report_answer.h"
 #include "report_conn.h"
 #include "runs.h"
 #include "status.h"
@@ -68,98 +69,54 @@ static void peer_name(struct evhttp_request *req, char *buf, size_t len)
     snprintf(buf, len, "%s:%u", addr ? addr : "?", (unsigned)port);
 }
 
-static void reject(struct whb_server *srv, struct evhttp_request *req, enum whb_reject_cause cause,
-                   int code, const char *reason, const char *text)
-{
-    atomic_fetch_add(&srv->primary->metrics.rejected[cause], 1);
-    whb_http_reply_text(req, code, reason, text);
-}
-
-/* mTLS: the verified client certificate must name the report's FQDN. */
-static int cert_names_fqdn(struct evhttp_request *req, const char *fqdn)
+/* The connection's TLS session, NULL over plain HTTP. */
+static SSL *ssl_of(struct evhttp_request *req)
 {
     struct evhttp_connection *conn = evhttp_request_get_connection(req);
     struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-    SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
-    if (!ssl || SSL_get_verify_result(ssl) != X509_V_OK)
-        return 0;
-    X509 *cert = SSL_get1_peer_certificate(ssl);
-    int ok = whb_identity_cert_matches(cert, fqdn);
-    X509_free(cert);
-    return ok;
+    return bev ? bufferevent_openssl_get_ssl(bev) : NULL;
 }
 
-static int authenticate(struct whb_server *srv, struct evhttp_request *req,
-                        struct whb_ingest_item *it)
+/* Writes a report's answer (report_answer.c decided it) and counts it. */
+static void answer(struct whb_server *srv, struct evhttp_request *req,
+                   const struct whb_ingest_item *it, const struct whb_report_answer *a)
 {
-    const char *fqdn = it->report->machine->fqdn;
-    char peer[80], line[256];
-    struct evkeyvalq *hdr = evhttp_request_get_input_headers(req);
-
-    it->in.mode = srv->cfg.identity;
-    if (srv->cfg.identity == WHB_IDENTITY_MTLS) {
-        if (cert_names_fqdn(req, fqdn))
-            return 0;
+    char peer[80] = "";
+    if (a->audit != WHB_AUDIT_NONE)
         peer_name(req, peer, sizeof(peer));
-        whb_log_limited(WHB_LOG_WARN,
-                        "audit: denied report for %s from %s: client certificate names another "
-                        "machine",
-                        fqdn, peer);
-        reject(srv, req, WHB_REJECT_DENIED, 403, "Forbidden",
-               "forbidden: the client certificate does not name this machine");
-        return WHB_EDENIED;
-    }
-    if (whb_identity_key_hash(evhttp_find_header(hdr, "Authorization"), it->in.key_hash)) {
-        peer_name(req, peer, sizeof(peer));
-        snprintf(line, sizeof(line),
-                 "unauthorized: a per-machine key (Authorization: Bearer) "
-                 "is required");
-        whb_log_limited(WHB_LOG_WARN, "audit: report for %s from %s without a valid key", fqdn,
-                        peer);
-        atomic_fetch_add(&srv->primary->metrics.rejected[WHB_REJECT_DENIED], 1);
-        evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate", "Bearer");
-        whb_http_reply_text(req, 401, "Unauthorized", line);
-        return WHB_EDENIED;
-    }
-    it->in.enrolling = whb_identity_token_ok(evhttp_find_header(hdr, "X-Whb-Enrollment"),
-                                             srv->cfg.enrollment_token);
-    return 0;
+    whb_report_note(srv, it, a, peer);
+    if (a->header)
+        evhttp_add_header(evhttp_request_get_output_headers(req), a->header, a->value);
+    whb_http_reply_text(req, a->code, a->reason, a->text);
 }
 
 static void on_report(struct whb_server *srv, struct evhttp_request *req)
 {
-    char why[256], text[300];
-    if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "POST");
-        reject(srv, req, WHB_REJECT_METHOD, 405, "Method Not Allowed", "use POST");
-        return;
-    }
+    char why[256];
+    struct whb_report_answer a;
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t len = evbuffer_get_length(in);
-    if (len > srv->cfg.max_body) {
-        reject(srv, req, WHB_REJECT_MALFORMED, 413, "Payload Too Large", "report too large");
-        return;
-    }
-    /* In a reconnect storm most reports find the queue full: answered before any decoding. */
-    if (whb_ingest_full(srv->ingest)) {
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
-        reject(srv, req, WHB_REJECT_OVERLOAD, 503, "Service Unavailable",
-               "collector busy, retry later");
+    if (whb_report_admit(srv, evhttp_request_get_command(req) == EVHTTP_REQ_POST, len, &a)) {
+        answer(srv, req, NULL, &a);
         return;
     }
     struct whb_ingest_item *it = calloc(1, sizeof(*it));
     if (!it) {
-        reject(srv, req, WHB_REJECT_OVERLOAD, 503, "Service Unavailable", "out of memory");
+        whb_report_busy(&a);
+        answer(srv, req, NULL, &a);
         return;
     }
     const uint8_t *body = len ? evbuffer_pullup(in, (ev_ssize_t)len) : NULL;
     if (whb_wire_report_unpack(body, len, &it->report, why, sizeof(why))) {
-        snprintf(text, sizeof(text), "malformed report: %s", why);
-        reject(srv, req, WHB_REJECT_MALFORMED, 400, "Bad Request", text);
+        whb_report_malformed(why, &a);
+        answer(srv, req, NULL, &a);
         free(it);
         return;
     }
-    if (authenticate(srv, req, it)) {
+    struct evkeyvalq *hdr = evhttp_request_get_input_headers(req);
+    if (whb_report_identify(srv, ssl_of(req), evhttp_find_header(hdr, "Authorization"),
+                            evhttp_find_header(hdr, "X-Whb-Enrollment"), it, &a)) {
+        answer(srv, req, NULL, &a);
         whb_ingest_item_free(it);
         return;
     }
@@ -169,9 +126,8 @@ static void on_report(struct whb_server *srv, struct evhttp_request *req)
     it->in.now_ms = whb_clock_wall_ms();
     it->in.grace = srv->cfg.grace;
     if (whb_ingest_submit(srv->ingest, it)) {
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
-        reject(srv, req, WHB_REJECT_OVERLOAD, 503, "Service Unavailable",
-               "collector busy, retry later");
+        whb_report_busy(&a);
+        answer(srv, req, NULL, &a);
         whb_ingest_item_free(it);
     }
 }
@@ -191,59 +147,26 @@ static void on_committed(struct whb_ingest_item *it, void *arg)
 {
     struct whb_server *srv = arg;
     struct evhttp_request *req = it->request;
-    const whb_report *r = it->report;
+    struct whb_report_answer a;
+    uint8_t buf[512]; /* an ack is a boot id (<= 64 bytes) and three numbers */
+    size_t n;
 
-    if (it->result.status == WHB_EDENIED && it->result.conflict) {
-        char peer[80];
-        peer_name(req, peer, sizeof(peer));
-        whb_log_limited(WHB_LOG_WARN, "audit: refused report from %s: %s", peer, it->result.why);
-        reject(srv, req, WHB_REJECT_DENIED, 409, "Conflict",
-               "conflict: this machine's id or name would shadow another machine's name; "
-               "see the collector's audit log");
-    } else if (it->result.status == WHB_EPROTO) {
-        char text[360];
-        snprintf(text, sizeof(text), "malformed report: %s", it->result.why);
-        reject(srv, req, WHB_REJECT_MALFORMED, 400, "Bad Request", text);
-    } else if (it->result.status == WHB_EDENIED) {
-        char peer[80];
-        peer_name(req, peer, sizeof(peer));
-        whb_log_limited(WHB_LOG_WARN, "audit: denied report from %s: %s", peer, it->result.why);
-        /* The first word is for the agent: not_enrolled makes it present its token again;
-         * key_mismatch needs an admin. */
-        reject(srv, req, WHB_REJECT_DENIED, 403, "Forbidden",
-               it->result.denial == WHB_DENY_NOT_ENROLLED
-                   ? "not_enrolled: forbidden: this machine is not enrolled; present the "
-                     "enrollment token"
-               : it->result.denial == WHB_DENY_KEY_MISMATCH
-                   ? "key_mismatch: forbidden: another key is bound to this machine"
-                   : "denied: forbidden: this machine is bound to another identity");
-    } else if (it->result.status) {
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
-        reject(srv, req, WHB_REJECT_STORE, 503, "Service Unavailable", "storage unavailable");
-    } else {
-        whb_ack ack = WHB__V1__ACK__INIT;
-        uint8_t buf[512]; /* an ack is a boot id (<= 64 bytes) and three numbers */
-        ack.acked_seq = it->result.acked_seq;
-        ack.server_time_ms = whb_clock_wall_ms();
-        ack.interval_s = srv->cfg.interval_s;
-        ack.boot_id = r->boot_id;
+    whb_report_committed(it, &a);
+    if (a.code != 200) {
+        answer(srv, req, it, &a);
+    } else if ((n = whb_report_ack(srv, it, buf, sizeof(buf)))) {
         /* Straight into the reply's own buffer: no allocation per ack. */
-        if (whb__v1__ack__get_packed_size(&ack) <= sizeof(buf)) {
-            size_t n = whb__v1__ack__pack(&ack, buf);
-            evbuffer_add(evhttp_request_get_output_buffer(req), buf, n);
-            evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-                              "application/x-protobuf");
-            /* Taken first: a request whose connection is gone is freed by the send. */
-            struct bufferevent *bev = tls_bev(req);
-            evhttp_send_reply(req, 200, "OK", NULL);
-            if (bev)
-                evbuffer_pullup(bufferevent_get_output(bev), -1);
-        } else {
-            evhttp_send_error(req, 503, "Service Unavailable");
-        }
-        atomic_fetch_add(&srv->primary->metrics.accepted, 1);
-        if (it->result.duplicate)
-            atomic_fetch_add(&srv->primary->metrics.duplicates, 1);
+        evbuffer_add(evhttp_request_get_output_buffer(req), buf, n);
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                          "application/x-protobuf");
+        /* Taken first: a request whose connection is gone is freed by the send. */
+        struct bufferevent *bev = tls_bev(req);
+        evhttp_send_reply(req, 200, "OK", NULL);
+        if (bev)
+            evbuffer_pullup(bufferevent_get_output(bev), -1);
+        whb_report_note(srv, it, &a, NULL);
+    } else {
+        evhttp_send_error(req, 503, "Service Unavailable");
     }
     whb_ingest_item_free(it);
 }
