@@ -33,6 +33,11 @@
 #define UNCLEAN_AGENT 1 /* the agent died within this boot; the machine stayed up */
 #define UNCLEAN_BOOT  2 /* the previous boot ended without a clean stop */
 
+/* A wait at least this long drops the connection and OpenSSL's tables: the collector closes
+ * an idle connection after its [server] timeout (10 s by default), so the next report would
+ * open a new one anyway, and the half-closed one held ~30 KiB meanwhile. */
+#define REST_AFTER_MS 10000
+
 struct whb_agent {
     struct whb_agent_config cfg;
     struct whb_platform *plat;
@@ -571,9 +576,10 @@ static uint64_t earliest(uint64_t a, uint64_t b)
     return !a ? b : !b ? a : a < b ? a : b;
 }
 
-int whb_agent_run(struct whb_agent *a)
+/* Its own function: the list's buffer is then not in the frame of the loop, whose stack pages
+ * stay resident for the service's life. */
+static void __attribute__((noinline)) log_start(struct whb_agent *a)
 {
-    struct whb_os_event evs[16];
     whb_log_info("reporting to %s every %u s as %s", a->coll.n ? a->coll.url[0] : "(none)",
                  a->interval_s, a->cfg.fqdn[0] ? a->cfg.fqdn : a->id.fqdn);
     if (a->coll.n > 1) {
@@ -586,6 +592,12 @@ int whb_agent_run(struct whb_agent *a)
                      "answer; back to the first tried every %u s",
                      more, WHB_COLLECTOR_FAILURES, a->coll.failback_ms / 1000);
     }
+}
+
+int whb_agent_run(struct whb_agent *a)
+{
+    struct whb_os_event evs[16];
+    log_start(a);
     start_events(a);
     take_snapshot(a, 0);
     probe_wsus(a);
@@ -603,6 +615,10 @@ int whb_agent_run(struct whb_agent *a)
         int n = 0;
         /* Snapshots, handshakes and reports are transient: their memory goes back while the
          * agent waits. */
+        if (timeout >= REST_AFTER_MS && a->sender) {
+            whb_sender_rest(a->sender);
+            whb_memory_tls_fresh();
+        }
         whb_memory_release();
         int rc = a->plat->ops->wait(a->plat, timeout, evs, 16, &n);
         if (rc == WHB_ENOTFOUND) /* the replay scenario ended */
