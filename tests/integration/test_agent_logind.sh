@@ -1,0 +1,113 @@
+#!/bin/bash
+# The agent built with logind (WHB_AGENT_LOGIND=ON) on a private D-Bus system bus, against
+# fake_logind (tests/support) and the real collector: it takes a delay inhibitor at start,
+# sends its last gasp on PrepareForSleep / PrepareForShutdown and releases the inhibitor only
+# once the gasp is stored; a hibernation is told apart through systemd's job list; the sleep
+# hook that follows logind's signal adds nothing; after a resume it holds a new inhibitor; the
+# service stop that follows a shutdown adds no "agent stopping".
+# Usage: test_agent_logind.sh BUILD_BIN_DIR
+set -u
+bin=$(cd "${1:?usage: test_agent_logind.sh BUILD_BIN_DIR}" && pwd)
+command -v dbus-daemon >/dev/null || { echo "SKIP: dbus-daemon is not installed (tests/deps.sh)"; exit 77; }
+work=$(mktemp -d /tmp/whb-logind-XXXXXX)
+fail=0
+pids=()
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fail=1; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+wait_for() { # seconds, description, condition
+    for _ in $(seq $(($1 * 10))); do eval "$3" && return 0; sleep 0.1; done
+    bad "timed out: $2"
+    return 1
+}
+
+cat >"$work/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$work/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
+dbus-daemon --config-file="$work/bus.conf" --nofork --nopidfile 2>"$work/dbus.log" &
+pids+=($!)
+wait_for 5 "the private bus" '[ -S "$work/bus" ]' || exit 1
+export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$work/bus
+
+mkfifo "$work/cmd"
+"$bin/fake_logind" "$DBUS_SYSTEM_BUS_ADDRESS" "$work/cmd" >"$work/logind.log" 2>&1 &
+pids+=($!)
+wait_for 5 "fake logind" 'grep -q ready "$work/logind.log"' || exit 1
+say() { echo "$1" >"$work/cmd"; }
+inhibitors() { grep -c '^inhibit whb-agent sleep:shutdown delay' "$work/logind.log"; }
+releases() { grep -c '^released' "$work/logind.log"; }
+
+echo logind-token >"$work/token"
+cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin/whb-collector" --listen "127.0.0.1:$cport" --plain-http --db "$work/c.db" \
+    --enrollment-token-file "$work/token" 2>>"$work/collector.log" &
+pids+=($!)
+wait_for 5 "the collector" 'curl -sf "http://127.0.0.1:$cport/healthz" >/dev/null' || exit 1
+kind() { sqlite3 "$work/c.db" "select count(*) from events where machine_id='m-logind' and kind=$1"; }
+
+"$bin/whb-agent" --state-dir "$work/agent" --collector-url "http://127.0.0.1:$cport/v1/report" \
+    --allow-plain-http 1 --enrollment-token logind-token --fqdn m-logind.corp.example \
+    --machine-id m-logind --control-socket "$work/agent.ctl" --log-level debug \
+    2>"$work/agent.log" &
+apid=$!
+pids+=($apid)
+wait_for 10 "the agent's start in the store" '[ "$(kind 1)" = 1 ]'
+start=$(sqlite3 "$work/c.db" "select detail from events where machine_id='m-logind' and kind=1")
+check "the start says power events are watched ('$start')" '[[ "$start" == *"power yes"* ]]'
+check "a delay inhibitor for sleep and shutdown is held" '[ "$(inhibitors)" = 1 ] && [ "$(releases)" = 0 ]'
+
+# Sleep: the gasp is stored when the inhibitor goes, not after.
+say sleep
+wait_for 5 "the inhibitor released after PrepareForSleep" '[ "$(releases)" = 1 ]'
+check "the suspend gasp was stored before the inhibitor was released" '[ "$(kind 4)" = 1 ]'
+"$bin/whb-agent" --notify "pre suspend" --control-socket "$work/agent.ctl"
+rc=$?
+check "the sleep hook after logind is answered (exit $rc) and adds no second gasp" \
+    '[ $rc = 0 ] && [ "$(kind 4)" = 1 ]'
+say resume
+wait_for 5 "a new inhibitor after the resume" '[ "$(inhibitors)" = 2 ]'
+wait_for 5 "the resume stored" '[ "$(kind 6)" -ge 1 ]'
+
+# Hibernation: logind does not say which sleep it is; systemd's queued job does.
+say hibernate
+wait_for 5 "the inhibitor released after a hibernation's PrepareForSleep" '[ "$(releases)" = 2 ]'
+check "a hibernation is told apart (systemd's job list)" '[ "$(kind 5)" = 1 ] && [ "$(kind 4)" = 1 ]'
+say resume
+wait_for 5 "a new inhibitor after the second resume" '[ "$(inhibitors)" = 3 ]'
+
+# Shutdown: one gasp, then the service's stop ends the agent quietly.
+say shutdown
+wait_for 5 "the inhibitor released after PrepareForShutdown" '[ "$(releases)" = 3 ]'
+check "the shutdown gasp was stored before the inhibitor was released" '[ "$(kind 7)" = 1 ]'
+"$bin/whb-agent" --notify shutdown --control-socket "$work/agent.ctl"
+check "the unit's ExecStop after logind adds no second shutdown gasp" '[ "$(kind 7)" = 1 ]'
+kill "$apid"
+wait "$apid"
+rc=$?
+check "the stop that follows ends the agent cleanly (exit $rc)" '[ $rc = 0 ]'
+check "... without an 'agent stopping' gasp" '[ "$(kind 2)" = 0 ]'
+say quit
+
+if [ $fail != 0 ]; then
+    tail -20 "$work/agent.log" "$work/logind.log"
+else
+    echo "all agent logind checks passed"
+fi
+exit $fail
