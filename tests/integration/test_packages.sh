@@ -27,14 +27,21 @@ for f in ./usr/sbin/whb-collector ./usr/bin/whb ./usr/lib/systemd/system/whb-col
     check "whb-collector contains $f" grep -qx "$f" <(contents "$collector")
 done
 check "no test binary packaged" bash -c "! (dpkg-deb -c $agent; dpkg-deb -c $collector) | grep -E 'test_|loadgen|bench|\.o$'"
-check "agent depends on its libraries (shlibdeps)" bash -c "dpkg-deb -f $agent Depends | grep -q libsystemd0"
-# libcurl may be linked in (the minimal static build): a dependency exactly when it is shared.
+check "agent depends on its libraries (shlibdeps)" bash -c "dpkg-deb -f $agent Depends | grep -q libc6"
+# libcurl, OpenSSL and libsystemd (logind) may be linked in or left out by the build
+# (client/CMakeLists.txt): a dependency exactly when the binary needs the shared library.
 dpkg-deb --fsys-tarfile "$agent" | tar -xO ./usr/sbin/whb-agent >"$out/whb-agent"
-check "agent depends on libcurl exactly when linked to it" bash -c "[ \$(objdump -p $out/whb-agent | grep -c 'NEEDED.*libcurl') = \$(dpkg-deb -f $agent Depends | grep -c libcurl) ]"
+for lib in libcurl libssl libsystemd; do
+    check "agent depends on $lib exactly when linked to it" bash -c "[ \$(objdump -p $out/whb-agent | grep -c 'NEEDED.*$lib') = \$(dpkg-deb -f $agent Depends | tr ',' '\n' | grep -c $lib) ]"
+done
+echo "    (the packaged agent links: $(objdump -p "$out/whb-agent" | awk '/NEEDED/ {printf "%s ", $2}'))"
 check "agent recommends ca-certificates" bash -c "dpkg-deb -f $agent Recommends | grep -q ca-certificates"
 check "collector depends on adduser" bash -c "dpkg-deb -f $collector Depends | grep -q adduser"
 check "agent.conf is a conffile" bash -c "dpkg-deb -I $agent conffiles | grep -qx /etc/whb/agent.conf"
 check "the sleep hook is executable" bash -c "dpkg-deb -c $agent | grep ' ./usr/lib/systemd/system-sleep/whb-agent' | grep -q '^-rwxr-xr-x'"
+dpkg-deb --fsys-tarfile "$agent" | tar -xO ./usr/lib/systemd/system/whb-agent.service >"$out/agent.service"
+check "agent unit announces a shutdown before the stop (ExecStop)" grep -q '^ExecStop=.*is-system-running.*--notify shutdown' "$out/agent.service"
+check "agent unit turns glibc's tcache off (idle heap)" grep -qx 'Environment=GLIBC_TUNABLES=glibc.malloc.tcache_count=0' "$out/agent.service"
 check "agent unit has CAP_NET_RAW and nothing more" bash -c "dpkg-deb --fsys-tarfile $agent | tar -xO ./usr/lib/systemd/system/whb-agent.service | grep -qx 'CapabilityBoundingSet=CAP_NET_RAW'"
 
 # Install both into a throwaway root: maintainer scripts must not start services there.
