@@ -60,8 +60,11 @@ check "installed collector runs" "$root/usr/sbin/whb-collector" --version
 check "installed whb runs" "$root/usr/bin/whb" explain 6703
 
 if command -v systemd-analyze >/dev/null 2>&1; then
-    # verify resolves targets and executables inside the root: give it the host's targets.
+    # verify resolves targets and executables inside the root: give it the host's targets, and
+    # the shell the agent unit's ExecStop runs (/bin/sh, through the merged /usr of Debian 12).
     cp -an /usr/lib/systemd/system/. "$root/usr/lib/systemd/system/" 2>/dev/null
+    mkdir -p "$root/usr/bin" && cp -n "$(readlink -f /bin/sh)" "$root/usr/bin/sh" &&
+        { [ -e "$root/bin" ] || ln -s usr/bin "$root/bin"; }
     for u in whb-agent whb-collector; do
         check "systemd-analyze verify $u.service" \
             systemd-analyze verify --man=no --root="$root" "/usr/lib/systemd/system/$u.service"
