@@ -234,9 +234,9 @@ for proto in $protos; do
         # OpenSSL shared is shared with the collector here); dirty ones are relocated tables,
         # .data, heap and stacks, the agent's own in any case.
         echo "  whb-agent ${names[$i]} ($proto) by component (KiB private clean/dirty; shared: resident but mapped by others too):"
-        awk '/^[0-9a-f]+-[0-9a-f]+ / {
+        awk -v bin="$(readlink -f "${agents[$i]}")" '/^[0-9a-f]+-[0-9a-f]+ / {
                  f = $6
-                 if (f ~ /whb-agent$/) m = "1 agent binary (code, data; OpenSSL if static)"
+                 if (f == bin) m = "1 agent binary (code, data; OpenSSL if static)"
                  else if (f ~ /lib(ssl|crypto)\.so/) m = "2 OpenSSL (dirty: relocations)"
                  else if (f ~ /lib(systemd|gcrypt|gpg-error|lz4|zstd|lzma|cap)\.so/) m = "3 sd-bus: libsystemd + its 6 libs"
                  else if (f ~ /\.so/) m = "4 libc, ld.so, other libs"
