@@ -61,6 +61,14 @@ cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 pids+=($!)
 wait_for 5 "the collector" 'curl -sf "http://127.0.0.1:$cport/healthz" >/dev/null' || exit 1
 kind() { sqlite3 "$work/c.db" "select count(*) from events where machine_id='m-logind' and kind=$1"; }
+# Whether the last gasp of kind $1 reached the collector before the inhibitor's release $2.
+before_release() {
+    local got released
+    got=$(sqlite3 "$work/c.db" "select max(received_ms) from events where machine_id='m-logind' and kind=$1")
+    released=$(grep '^released' "$work/logind.log" | sed -n "${2}p" | awk '{print $2}')
+    echo "     last gasp (kind $1) received at $got, inhibitor released at $released"
+    [ -n "$got" ] && [ -n "$released" ] && [ "$got" -le "$released" ]
+}
 
 "$bin/whb-agent" --state-dir "$work/agent" --collector-url "http://127.0.0.1:$cport/v1/report" \
     --allow-plain-http 1 --enrollment-token logind-token --fqdn m-logind.corp.example \
@@ -76,7 +84,8 @@ check "a delay inhibitor for sleep and shutdown is held" '[ "$(inhibitors)" = 1 
 # Sleep: the gasp is stored when the inhibitor goes, not after.
 say sleep
 wait_for 5 "the inhibitor released after PrepareForSleep" '[ "$(releases)" = 1 ]'
-check "the suspend gasp was stored before the inhibitor was released" '[ "$(kind 4)" = 1 ]'
+check "the suspend gasp reached the collector before the inhibitor was released" \
+    '[ "$(kind 4)" = 1 ] && before_release 4 1'
 "$bin/whb-agent" --notify "pre suspend" --control-socket "$work/agent.ctl"
 rc=$?
 check "the sleep hook after logind is answered (exit $rc) and adds no second gasp" \
@@ -88,14 +97,16 @@ wait_for 5 "the resume stored" '[ "$(kind 6)" -ge 1 ]'
 # Hibernation: logind does not say which sleep it is; systemd's queued job does.
 say hibernate
 wait_for 5 "the inhibitor released after a hibernation's PrepareForSleep" '[ "$(releases)" = 2 ]'
-check "a hibernation is told apart (systemd's job list)" '[ "$(kind 5)" = 1 ] && [ "$(kind 4)" = 1 ]'
+check "a hibernation is told apart (systemd's job list), its gasp before the release" \
+    '[ "$(kind 5)" = 1 ] && [ "$(kind 4)" = 1 ] && before_release 5 2'
 say resume
 wait_for 5 "a new inhibitor after the second resume" '[ "$(inhibitors)" = 3 ]'
 
 # Shutdown: one gasp, then the service's stop ends the agent quietly.
 say shutdown
 wait_for 5 "the inhibitor released after PrepareForShutdown" '[ "$(releases)" = 3 ]'
-check "the shutdown gasp was stored before the inhibitor was released" '[ "$(kind 7)" = 1 ]'
+check "the shutdown gasp reached the collector before the inhibitor was released" \
+    '[ "$(kind 7)" = 1 ] && before_release 7 3'
 "$bin/whb-agent" --notify shutdown --control-socket "$work/agent.ctl"
 check "the unit's ExecStop after logind adds no second shutdown gasp" '[ "$(kind 7)" = 1 ]'
 kill "$apid"

@@ -7,7 +7,9 @@
  * Usage: fake_logind BUS_ADDRESS COMMAND_FIFO
  * Commands, one a line on the FIFO: sleep, hibernate, resume, shutdown, quit.
  * It prints, one a line on stdout: "ready", "inhibit WHO WHAT MODE" when an inhibitor is
- * taken, "released" when the agent closes it, "signal NAME ARG" for each signal sent. */
+ * taken, "released MS" when the agent closes it (MS: the wall clock in milliseconds, to
+ * compare with when the collector received the last gasp), "signal NAME ARG" for each signal
+ * sent. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-bus.h>
+#include <time.h>
 #include <unistd.h>
 
 static int held_fd = -1;  /* our end of the inhibitor the agent holds */
@@ -130,9 +133,11 @@ int main(int argc, char **argv)
         if (poll(p, 3, 1000) < 0)
             break;
         if (held_fd >= 0 && (p[2].revents & (POLLHUP | POLLERR))) {
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
             close(held_fd);
             held_fd = -1;
-            printf("released\n");
+            printf("released %lld\n", (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
         }
         if (p[1].revents & POLLIN) {
             ssize_t n = read(cmd, buf + have, sizeof(buf) - 1 - have);
