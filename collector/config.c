@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "store_pg.h"
+#include "store/pg.h"
 
 void whb_config_defaults(struct whb_collector_config *cfg)
 {

@@ -6,8 +6,8 @@
 #define WHB_EXPLAIN_FINDING_H
 
 #include "compat.h"
-#include "explain.h"
-#include "store.h"
+#include "explain/explain.h"
+#include "store/store.h"
 
 #define K(name)  WHB__V1__EVENT_KIND__EVENT_KIND_##name
 #define MIN_MS   60000LL

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "finding.h"
+#include "explain/finding.h"
 
 typedef void (*whb_rule_fn)(const struct whb_explain_input *in, struct finding *f);
 
