@@ -14,7 +14,7 @@
 
 #include "config.h"
 #include "server.h"
-#include "init.h"
+#include "init/init.h"
 #include "log.h"
 #include "store/migrate.h"
 

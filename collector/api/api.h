@@ -1,5 +1,5 @@
-/* What the read API's files share: the way they answer and each other's handlers. Internal to
- * api/. */
+/* Internal to api/: what the read API's files share, the way they answer and each other's
+ * handlers. */
 #ifndef WHB_API_API_H
 #define WHB_API_API_H
 

@@ -1,4 +1,4 @@
-/* Internal to the engine: the rule table (rules.c) that explain.c runs. */
+/* Internal to explain/: the rule table (rules.c) that explain.c runs. */
 #ifndef WHB_EXPLAIN_RULES_H
 #define WHB_EXPLAIN_RULES_H
 

@@ -245,12 +245,11 @@ static int collect(struct whb_store *base, whb_store_name_fn lookup, const char 
     return rc;
 }
 
-int whb_store_get_by_name(struct whb_store *base, whb_store_name_fn lookup, const char *host,
-                          struct whb_machine_view *out)
+int whb_store_get_machine(struct whb_store *base, const char *host, struct whb_machine_view *out)
 {
     struct whb_machine_view found[2];
     int n, rc;
-    if ((rc = collect(base, lookup, host, found, 2, &n)))
+    if ((rc = collect(base, base->ops->lookup_name, host, found, 2, &n)))
         return rc;
     if (n == 0)
         return WHB_ENOTFOUND;
@@ -261,13 +260,13 @@ int whb_store_get_by_name(struct whb_store *base, whb_store_name_fn lookup, cons
     return 0;
 }
 
-int whb_store_find_by_name(struct whb_store *base, whb_store_name_fn lookup, const char *host,
-                           struct whb_store_match *out, int max, int *n)
+int whb_store_find_machines(struct whb_store *base, const char *host, struct whb_store_match *out,
+                            int max, int *n)
 {
     struct whb_machine_view *found = calloc((size_t)max, sizeof(*found));
     if (!found)
         return WHB_ENOMEM;
-    int rc = collect(base, lookup, host, found, max, n);
+    int rc = collect(base, base->ops->lookup_name, host, found, max, n);
     for (int i = 0; !rc && i < *n; i++) {
         snprintf(out[i].machine_id, sizeof(out[i].machine_id), "%s", found[i].machine_id);
         snprintf(out[i].fqdn, sizeof(out[i].fqdn), "%s", found[i].fqdn);

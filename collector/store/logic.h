@@ -1,4 +1,4 @@
-/* What every store backend decides the same way when it stores a report: identity, the seq
+/* Internal to store/: what every backend decides the same way when it stores a report: identity, the seq
  * bound, the agent's clock mapped to the collector's, the machine's own network story and the
  * attachment a report shows. Backends read and write rows; these functions decide. */
 #ifndef WHB_STORE_LOGIC_H
@@ -92,24 +92,15 @@ struct whb_store_put_ops {
 int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct whb_store_report *in,
                   struct whb_store_result *out);
 
-/* How a host name can name a machine: its FQDN, its machine id, or its short name (the FQDN's
- * first label). */
-enum whb_store_name_kind { WHB_NAME_FQDN, WHB_NAME_ID, WHB_NAME_SHORT };
-
-/* A backend's lookup of one kind: adds the rows it finds to found[*n..max), skipping machines
- * already there (whb_store_name_seen). */
-typedef int (*whb_store_name_fn)(struct whb_store *base, enum whb_store_name_kind kind,
-                                 const char *key, struct whb_machine_view *found, int max, int *n);
-
 /* Whether found[0..n) holds machine_id. */
 int whb_store_name_seen(const struct whb_machine_view *found, int n, const char *machine_id);
 
-/* The store ops get_machine and find_machines over a backend's lookup: every machine host
- * could mean is collected, so that no machine answers for a name another one also has. */
-int whb_store_get_by_name(struct whb_store *base, whb_store_name_fn lookup, const char *host,
-                          struct whb_machine_view *out);
-int whb_store_find_by_name(struct whb_store *base, whb_store_name_fn lookup, const char *host,
-                           struct whb_store_match *out, int max, int *n);
+/* The store ops get_machine and find_machines of every backend, over its lookup_name: every
+ * machine host could mean is collected, so that no machine answers for a name another one
+ * also has. */
+int whb_store_get_machine(struct whb_store *base, const char *host, struct whb_machine_view *out);
+int whb_store_find_machines(struct whb_store *base, const char *host, struct whb_store_match *out,
+                            int max, int *n);
 
 /* Peer scans stop here: a group larger than this is reported as "at least". */
 #define WHB_PEER_SCAN_MAX 1024

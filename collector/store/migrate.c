@@ -14,7 +14,6 @@
 #include "error.h"
 #include "log.h"
 #include "store/store.h"
-#include "store/pg.h"
 
 /* Appends v to a COPY text row, escaped (backslash, tab, newline, carriage return). */
 static int put_field(char **buf, size_t *len, size_t *cap, const char *v, size_t n, int first)
@@ -253,7 +252,7 @@ int whb_store_migrate_main(int argc, char **argv)
         fputs(migrate_usage, stderr);
         return 2;
     }
-    if (whb_pg_conninfo_check(to, why, sizeof(why))) {
+    if (whb_config_conninfo_check(to, why, sizeof(why))) {
         fprintf(stderr, "whb-collector migrate: %s\n", why);
         return 2;
     }

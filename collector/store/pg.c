@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WHB_STORE_PG_INTERNAL
 #include "error.h"
 #include "log.h"
 #include "store/logic.h"
@@ -91,139 +90,9 @@ static const char *const write_sql[] = {
         " machine_id = $3::text) LIMIT 1",
 };
 
-/* Identity and dedupe rely on row locks and unique constraints at READ COMMITTED; every query
- * is a short indexed one, which JIT compilation only slows down. */
-#define SESSION_SETUP                                                                              \
-    "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED;"                   \
-    " SET client_min_messages = warning; SET jit = off"
-
 static struct pg_store *pg(struct whb_store *s)
 {
     return (struct pg_store *)s;
-}
-
-int whb_pg_conninfo_check(const char *conninfo, char *why, size_t whylen)
-{
-    char *err = NULL;
-    PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
-    int rc = 0;
-    if (!opts) {
-        snprintf(why, whylen, "store: not a libpq conninfo or URL: %s", err ? err : "?");
-        rc = WHB_EINVAL;
-    } else {
-        for (PQconninfoOption *o = opts; o->keyword; o++)
-            if (!strcmp(o->keyword, "password") && o->val && o->val[0]) {
-                snprintf(why, whylen,
-                         "store: the conninfo carries a password: put it in a passfile "
-                         "(passfile=FILE, or PGPASSFILE) instead");
-                rc = WHB_EINVAL;
-            }
-    }
-    PQconninfoFree(opts);
-    PQfreemem(err);
-    return rc;
-}
-
-int whb_pg_exec(struct pg_store *s, const char *sql)
-{
-    PGresult *r = PQexec(s->conn, sql);
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-    if (!ok)
-        whb_log_limited(WHB_LOG_ERROR, "store: %.40s: %s", sql, PQerrorMessage(s->conn));
-    PQclear(r);
-    return ok ? 0 : WHB_ESTORE;
-}
-
-/* A dropped connection (the database restarted, or failed over) is opened again before the
- * next transaction or read, never inside one: statements would then run outside it. */
-static int reconnect(struct pg_store *s)
-{
-    if (PQstatus(s->conn) == CONNECTION_OK)
-        return 0;
-    PQreset(s->conn);
-    memset(s->prepared, 0, sizeof(s->prepared));
-    if (PQstatus(s->conn) != CONNECTION_OK)
-        return WHB_ESTORE;
-    whb_log_info("store: reconnected to PostgreSQL");
-    return whb_pg_exec(s, SESSION_SETUP);
-}
-
-void whb_pg_int(struct pg_params *p, int64_t v)
-{
-    snprintf(p->num[p->n], sizeof(p->num[p->n]), "%lld", (long long)v);
-    p->v[p->n] = p->num[p->n];
-    p->len[p->n] = p->fmt[p->n] = 0;
-    p->n++;
-}
-
-void whb_pg_text(struct pg_params *p, const char *v)
-{
-    p->v[p->n] = v;
-    p->len[p->n] = p->fmt[p->n] = 0;
-    p->n++;
-}
-
-void whb_pg_opt(struct pg_params *p, const char *v)
-{
-    whb_pg_text(p, v && v[0] ? v : NULL);
-}
-
-void whb_pg_bytes(struct pg_params *p, const void *v, size_t len)
-{
-    p->v[p->n] = v;
-    p->len[p->n] = (int)len;
-    p->fmt[p->n] = v ? 1 : 0;
-    p->n++;
-}
-
-PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct pg_params *p)
-{
-    char name[16];
-    snprintf(name, sizeof(name), "w%d", id);
-    if (!s->in_tx && reconnect(s))
-        return NULL;
-    if (!s->prepared[id]) {
-        PGresult *r = PQprepare(s->conn, name, sql, 0, NULL);
-        int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        if (!ok)
-            whb_log_limited(WHB_LOG_ERROR, "store: prepare %s: %s", sql, PQerrorMessage(s->conn));
-        PQclear(r);
-        if (!ok)
-            return NULL;
-        s->prepared[id] = 1;
-    }
-    PGresult *r = PQexecPrepared(s->conn, name, p ? p->n : 0, p ? p->v : NULL, p ? p->len : NULL,
-                                 p ? p->fmt : NULL, 0);
-    ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        /* A lost connection or a full disk reaches every report: one line per window. */
-        whb_log_limited(WHB_LOG_ERROR, "store: %.80s: %s", sql, PQerrorMessage(s->conn));
-        PQclear(r);
-        return NULL;
-    }
-    return r;
-}
-
-int whb_pg_cmd(struct pg_store *s, int id, const char *sql, const struct pg_params *p)
-{
-    PGresult *r = whb_pg_run(s, id, sql, p);
-    PQclear(r);
-    return r ? 0 : WHB_ESTORE;
-}
-
-int64_t whb_pg_get_int(const PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-void whb_pg_get_text(const PGresult *r, int row, int col, char *out, size_t len)
-{
-    snprintf(out, len, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
-}
-
-int whb_pg_is_null(const PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col);
 }
 
 /* Several collectors may start at once on a new database: an advisory lock makes one of
@@ -277,7 +146,7 @@ static void pg_close(struct whb_store *base)
 
 static int pg_open(const char *conninfo, struct whb_store **out, char *why, size_t whylen)
 {
-    if (whb_pg_conninfo_check(conninfo, why, whylen))
+    if (whb_config_conninfo_check(conninfo, why, whylen))
         return WHB_EINVAL;
     struct pg_store *s = calloc(1, sizeof(*s));
     if (!s)
@@ -289,7 +158,7 @@ static int pg_open(const char *conninfo, struct whb_store **out, char *why, size
         why[strcspn(why, "\n")] = '\0';
         goto fail;
     }
-    if (whb_pg_exec(s, SESSION_SETUP) || migrate(s, why, whylen))
+    if (whb_pg_session_setup(s) || migrate(s, why, whylen))
         goto fail;
     *out = &s->base;
     return 0;
@@ -301,7 +170,7 @@ fail:
 static int pg_begin(struct whb_store *base)
 {
     struct pg_store *s = pg(base);
-    if (reconnect(s) || whb_pg_exec(s, "BEGIN"))
+    if (whb_pg_reconnect(s) || whb_pg_exec(s, "BEGIN"))
         return WHB_ESTORE;
     s->in_tx = 1;
     return 0;
@@ -631,8 +500,9 @@ const struct whb_store_ops whb_store_postgresql = {
     .mark_run = pg_mark_run,
     .downtimes = whb_pg_downtimes,
     .collectors = whb_pg_collectors,
-    .get_machine = whb_pg_get_machine,
-    .find_machines = whb_pg_find_machines,
+    .get_machine = whb_store_get_machine,
+    .find_machines = whb_store_find_machines,
+    .lookup_name = whb_pg_lookup_name,
     .get_events = whb_pg_get_events,
     .get_gaps = whb_pg_get_gaps,
     .peer_group = whb_pg_peer_group,

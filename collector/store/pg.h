@@ -1,4 +1,4 @@
-/* Internal to the PostgreSQL store: the handle its files share, parameters and result
+/* Internal to store/ (the PostgreSQL backend): the handle its files share, parameters and result
  * helpers. One connection per handle (the writer and the HTTP thread each open their own);
  * every statement is prepared once per connection. */
 #ifndef WHB_STORE_PG_H
@@ -9,10 +9,6 @@
 
 #include "store/store.h"
 
-/* Refuses a conninfo or URL that carries a password (it belongs in a passfile). */
-int whb_pg_conninfo_check(const char *conninfo, char *why, size_t whylen);
-
-#ifdef WHB_STORE_PG_INTERNAL
 #include <libpq-fe.h>
 
 enum { WHB_PG_STMTS = 96, WHB_PG_MAX_PARAMS = 40 };
@@ -46,14 +42,18 @@ PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct p
 int whb_pg_cmd(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
 /* Runs SQL text without parameters (BEGIN, COMMIT...): 0 or WHB_ESTORE. */
 int whb_pg_exec(struct pg_store *s, const char *sql);
+/* The session settings every connection runs with (after connecting and reconnecting). */
+int whb_pg_session_setup(struct pg_store *s);
+/* A dropped connection (the database restarted, or failed over) is opened again before the
+ * next transaction or read, never inside one. */
+int whb_pg_reconnect(struct pg_store *s);
 int64_t whb_pg_get_int(const PGresult *r, int row, int col);
 void whb_pg_get_text(const PGresult *r, int row, int col, char *out, size_t len);
 int whb_pg_is_null(const PGresult *r, int row, int col);
 
 /* Read side (store_pg_read.c). */
-int whb_pg_get_machine(struct whb_store *s, const char *host, struct whb_machine_view *out);
-int whb_pg_find_machines(struct whb_store *s, const char *host, struct whb_store_match *out,
-                         int max, int *n);
+int whb_pg_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
+                          struct whb_machine_view *found, int max, int *n);
 int whb_pg_get_events(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
                       struct whb_hist_event *out, int max, int *n);
 int whb_pg_get_gaps(struct whb_store *s, const char *machine_id, struct whb_store_gap *out, int max,
@@ -88,6 +88,5 @@ int whb_pg_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char 
                          size_t idlen, char *why, size_t whylen);
 /* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
 int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);
-#endif
 
 #endif

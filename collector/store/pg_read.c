@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WHB_STORE_PG_INTERNAL
 #include "error.h"
 #include "log.h"
 #include "store/logic.h"
@@ -178,7 +177,7 @@ static void machine_row(const PGresult *r, int i, struct whb_machine_view *m)
     m->admin_up = 1;
 }
 
-static int add_matches(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
+int whb_pg_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
                        struct whb_machine_view *found, int max, int *n)
 {
     struct pg_params p = {0};
@@ -195,17 +194,6 @@ static int add_matches(struct whb_store *base, enum whb_store_name_kind kind, co
             machine_row(r, i, &found[(*n)++]);
     PQclear(r);
     return 0;
-}
-
-int whb_pg_get_machine(struct whb_store *base, const char *host, struct whb_machine_view *out)
-{
-    return whb_store_get_by_name(base, add_matches, host, out);
-}
-
-int whb_pg_find_machines(struct whb_store *base, const char *host, struct whb_store_match *out,
-                         int max, int *n)
-{
-    return whb_store_find_by_name(base, add_matches, host, out, max, n);
 }
 
 int whb_pg_get_events(struct whb_store *base, const char *machine_id, int64_t from, int64_t to,

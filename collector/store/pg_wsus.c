@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WHB_STORE_PG_INTERNAL
 #include "error.h"
 #include "log.h"
 #include "store/logic.h"

@@ -1,4 +1,4 @@
-/* Internal to the SQLite store: the handle both of its files use. */
+/* Internal to store/ (the SQLite backend): the handle its files use. */
 #ifndef WHB_STORE_SQLITE_H
 #define WHB_STORE_SQLITE_H
 
@@ -17,9 +17,8 @@ struct sqlite_store {
 };
 
 /* Read operations (store_read.c). */
-int whb_sqlite_get_machine(struct whb_store *s, const char *host, struct whb_machine_view *out);
-int whb_sqlite_find_machines(struct whb_store *s, const char *host, struct whb_store_match *out,
-                             int max, int *n);
+int whb_sqlite_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
+                          struct whb_machine_view *found, int max, int *n);
 int whb_sqlite_get_events(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
                           struct whb_hist_event *out, int max, int *n);
 int whb_sqlite_get_gaps(struct whb_store *s, const char *machine_id, struct whb_store_gap *out,

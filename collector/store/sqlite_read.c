@@ -189,7 +189,7 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
 }
 
 /* Adds the rows of one lookup to the distinct machines found so far (at most max). */
-static int add_matches(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
+int whb_sqlite_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
                        struct whb_machine_view *found, int max, int *n)
 {
     sqlite3_stmt *st = stmt(base, kind == WHB_NAME_FQDN ? RD_BY_FQDN
@@ -206,17 +206,6 @@ static int add_matches(struct whb_store *base, enum whb_store_name_kind kind, co
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : WHB_ESTORE;
-}
-
-int whb_sqlite_get_machine(struct whb_store *base, const char *host, struct whb_machine_view *out)
-{
-    return whb_store_get_by_name(base, add_matches, host, out);
-}
-
-int whb_sqlite_find_machines(struct whb_store *base, const char *host, struct whb_store_match *out,
-                             int max, int *n)
-{
-    return whb_store_find_by_name(base, add_matches, host, out, max, n);
 }
 
 int whb_sqlite_get_events(struct whb_store *base, const char *machine_id, int64_t from, int64_t to,

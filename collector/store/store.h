@@ -118,6 +118,15 @@ typedef int (*whb_store_collector_fn)(const struct whb_store_collector *c, void 
 /* Reads one page of the imported list, computers WSUS says have not reported since cutoff. */
 typedef int (*whb_store_wsus_fn)(const struct whb_wsus_computer *c, void *arg);
 
+/* How a host name can name a machine: its FQDN, its machine id, or its short name (the FQDN's
+ * first label). */
+enum whb_store_name_kind { WHB_NAME_FQDN, WHB_NAME_ID, WHB_NAME_SHORT };
+
+/* A backend's lookup of one kind: adds the rows it finds to found[*n..max), skipping machines
+ * already there (whb_store_name_seen). */
+typedef int (*whb_store_name_fn)(struct whb_store *base, enum whb_store_name_kind kind,
+                                 const char *key, struct whb_machine_view *found, int max, int *n);
+
 struct whb_store_ops {
     const char *name;
     /* Creates the store's files, or tightens existing ones: 0600, or 0640 for group. */
@@ -146,6 +155,8 @@ struct whb_store_ops {
     /* Every machine host names (at most max, WHB_STORE_MATCH_MAX is enough to show). */
     int (*find_machines)(struct whb_store *s, const char *host, struct whb_store_match *out,
                          int max, int *n);
+    /* The backend's lookup of one kind of name, which get_machine and find_machines share. */
+    whb_store_name_fn lookup_name;
     /* The latest max events in [from, to], in ascending time. */
     int (*get_events)(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
                       struct whb_hist_event *out, int max, int *n);

@@ -3,7 +3,7 @@
  * client's Trusted Root store trusts nothing else), or a CSR for the enterprise CA. Files are
  * written to a temporary name with their final mode and owner, then renamed: never a moment with a
  * readable secret. */
-#include "init.h"
+#include "init/init.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
