@@ -30,7 +30,8 @@ static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_com
     struct whb_machine_view m;
     struct whb_explanation x;
     json_t *j;
-    int64_t slack = (int64_t)loop->col->cfg.interval_s * loop->col->cfg.grace * 1000 + 3600 * 1000LL;
+    int64_t slack =
+        (int64_t)loop->col->cfg.interval_s * loop->col->cfg.grace * 1000 + 3600 * 1000LL;
     if (loop->reader->ops->wsus_match(loop->reader, c, slack, &match))
         match.kind = WHB_MATCH_NONE;
     if (match.kind == WHB_MATCH_AMBIGUOUS) {
@@ -52,7 +53,7 @@ static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_com
         return NULL;
     json_object_set_new(j, "wsus_name", json_string(c->fqdn));
     json_object_set_new(j, "wsus_ip", json_string(c->ip));
-    json_object_set_new(j, "wsus_last_status",whb_json_iso(c->last_status_ms));
+    json_object_set_new(j, "wsus_last_status", whb_json_iso(c->last_status_ms));
     json_object_set_new(j, "matched_by", json_string(how[match.kind]));
     json_object_set_new(j, "match", json_string(match.candidates));
     return j;
@@ -84,15 +85,15 @@ static json_t *wsus_answers(struct whb_loop *loop, unsigned offset, unsigned lim
     int64_t imported_ms = 0;
     int64_t cutoff = p.now - (int64_t)loop->col->cfg.wsus_not_reported_days * 86400000;
     if (loop->reader->ops->wsus_not_reported(loop->reader, cutoff, offset, limit, wsus_page_one, &p,
-                                            &total, &imported, &imported_ms)) {
+                                             &total, &imported, &imported_ms)) {
         json_decref(p.answers);
         return NULL;
     }
-    json_t *j =
-        json_pack("{s:I, s:o, s:I, s:I, s:I, s:I, s:o}", "imported", (json_int_t)imported,
-                  "imported_at",whb_json_iso(imported_ms), "not_reported_days",
-                  (json_int_t)loop->col->cfg.wsus_not_reported_days, "not_reported", (json_int_t)total,
-                  "offset", (json_int_t)offset, "limit", (json_int_t)limit, "answers", p.answers);
+    json_t *j = json_pack("{s:I, s:o, s:I, s:I, s:I, s:I, s:o}", "imported", (json_int_t)imported,
+                          "imported_at", whb_json_iso(imported_ms), "not_reported_days",
+                          (json_int_t)loop->col->cfg.wsus_not_reported_days, "not_reported",
+                          (json_int_t)total, "offset", (json_int_t)offset, "limit",
+                          (json_int_t)limit, "answers", p.answers);
     if (j && offset + json_array_size(p.answers) < total) {
         char next[80];
         snprintf(next, sizeof(next), "/v1/wsus/computers?offset=%zu&limit=%u",
@@ -113,8 +114,7 @@ static unsigned query_uint(struct evkeyvalq *q, const char *key, unsigned def, u
 }
 
 /* GET /v1/wsus/computers?offset=N&limit=M: the answers page by page. */
-void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req,
-                              struct evkeyvalq *q)
+void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q)
 {
     json_t *j = wsus_answers(loop, query_uint(q, "offset", 0, UINT32_MAX / 2),
                              query_uint(q, "limit", WSUS_PAGE_DEFAULT, WSUS_PAGE_MAX));
@@ -207,8 +207,8 @@ void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
                            "final", &final, "computers", &list) ||
             !session_ok(sid) || part < 1 || part > 1000000) {
             whb_api_reply_error(req, 400,
-                        "expected {\"session\": 8-64 hex digits, \"part\": 1.., \"final\": "
-                        "true|false, \"computers\": [...]}");
+                                "expected {\"session\": 8-64 hex digits, \"part\": 1.., \"final\": "
+                                "true|false, \"computers\": [...]}");
             goto out;
         }
         snprintf(session, sizeof(session), "%s", sid);
@@ -234,18 +234,18 @@ void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
                  (unsigned)(uintptr_t)req);
     uint64_t imported = 0;
     rc = loop->reader->ops->wsus_stage(loop->reader, session, (unsigned)part, rows, n, now, why,
-                                      sizeof(why));
+                                       sizeof(why));
     if (rc == 0 && final)
         rc = loop->reader->ops->wsus_finish(loop->reader, session, now, &imported);
     if (rc) {
         whb_api_reply_error(req, rc == WHB_EINVAL ? 409 : 503,
-                    rc == WHB_EINVAL ? why : "store unavailable");
+                            rc == WHB_EINVAL ? why : "store unavailable");
         goto out;
     }
     if (!final) {
         whb_api_reply_json(req, 200,
-                   json_pack("{s:s, s:I, s:I}", "session", session, "part", part, "received",
-                             (json_int_t)n));
+                           json_pack("{s:s, s:I, s:I}", "session", session, "part", part,
+                                     "received", (json_int_t)n));
         goto out;
     }
     whb_log_info("wsus import: %llu computers", (unsigned long long)imported);
@@ -258,4 +258,3 @@ out:
     free(rows);
     json_decref(doc);
 }
-

@@ -15,7 +15,6 @@
 
 enum whb_confidence { WHB_CONFIDENCE_LOW = 0, WHB_CONFIDENCE_MEDIUM, WHB_CONFIDENCE_HIGH };
 
-
 #define WHB_EXPLAIN_MAX_DOWNTIMES 4
 
 struct whb_explain_input {

@@ -1,6 +1,6 @@
-/* Internal to store/: what every backend decides the same way when it stores a report: identity, the seq
- * bound, the agent's clock mapped to the collector's, the machine's own network story and the
- * attachment a report shows. Backends read and write rows; these functions decide. */
+/* Internal to store/: what every backend decides the same way when it stores a report: identity,
+ * the seq bound, the agent's clock mapped to the collector's, the machine's own network story and
+ * the attachment a report shows. Backends read and write rows; these functions decide. */
 #ifndef WHB_STORE_LOGIC_H
 #define WHB_STORE_LOGIC_H
 

@@ -18,7 +18,7 @@ struct sqlite_store {
 
 /* Read operations (store_read.c). */
 int whb_sqlite_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
-                          struct whb_machine_view *found, int max, int *n);
+                           struct whb_machine_view *found, int max, int *n);
 int whb_sqlite_get_events(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
                           struct whb_hist_event *out, int max, int *n);
 int whb_sqlite_get_gaps(struct whb_store *s, const char *machine_id, struct whb_store_gap *out,

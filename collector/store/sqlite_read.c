@@ -190,7 +190,7 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
 
 /* Adds the rows of one lookup to the distinct machines found so far (at most max). */
 int whb_sqlite_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
-                       struct whb_machine_view *found, int max, int *n)
+                           struct whb_machine_view *found, int max, int *n)
 {
     sqlite3_stmt *st = stmt(base, kind == WHB_NAME_FQDN ? RD_BY_FQDN
                                   : kind == WHB_NAME_ID ? RD_BY_ID

@@ -40,7 +40,6 @@ struct whb_store_result {
     char why[320]; /* denials: the audit line; WHB_EPROTO: the 400 cause */
 };
 
-
 enum whb_run_mark { WHB_RUN_START, WHB_RUN_ALIVE, WHB_RUN_STOP };
 /* A machine a looked-up name matches (an ambiguous name lists them all). */
 #define WHB_STORE_MATCH_MAX 8
