@@ -120,7 +120,8 @@ int whb_summaries_start(struct whb_collector *col, whb_summary_make_fn make,
         s->sum[k].want = 1;
     s->want_reasons = 1;
     if (pthread_create(&s->thread, NULL, worker, s) != 0) {
-        whb_log_warnx("summaries: no worker thread; the fleet summaries are made on the event loops");
+        whb_log_warnx(
+            "summaries: no worker thread; the fleet summaries are made on the event loops");
         s->st->ops->close(s->st);
         s->st = NULL;
         return 0;
@@ -171,6 +172,14 @@ char *whb_summaries_get(struct whb_summaries *s, struct whb_store *reader, enum 
     int cold = !sm->text;
     if (!cold && now - sm->made >= WHB_STATUS_FRESH_MS && !sm->busy && !sm->want) {
         sm->want = 1;
+        pthread_cond_signal(&s->wake);
+    }
+    /* The outages use the reasons only while they are of their time (outages.c): an outages
+     * page alone keeps them so (the outages are made again after each new table). */
+    if (k == WHB_SUMMARY_OUTAGES &&
+        (!s->reasons || now - s->reasons->made >= WHB_REASONS_USABLE_MS) && !s->reasons_busy &&
+        !s->want_reasons) {
+        s->want_reasons = 1;
         pthread_cond_signal(&s->wake);
     }
     pthread_mutex_unlock(&s->lock);
@@ -227,4 +236,3 @@ void whb_summaries_reasons_put(struct whb_summaries *s, const struct whb_reasons
     reasons_unref((struct whb_reasons *)r);
     pthread_mutex_unlock(&s->lock);
 }
-
