@@ -99,15 +99,9 @@ static int teardown(void **state)
 /* A report of machine n as the HTTP layer has it after decoding. */
 static struct whb_ingest_item *item_new(struct fixture *f, unsigned n, uint64_t seq)
 {
-    struct sample *s = sample_new(n, seq, 1);
-    size_t len;
-    uint8_t *buf = sample_pack(s, &len);
-    char why[128];
-    sample_free(s);
     struct whb_ingest_item *it = calloc(1, sizeof(*it));
     assert_non_null(it);
-    assert_int_equal(whb_wire_report_unpack(buf, len, &it->report, why, sizeof(why)), 0);
-    free(buf);
+    assert_non_null(it->report = sample_report(n, seq, 1));
     it->port = f->port;
     it->in.report = it->report;
     it->in.now_ms = T0 + (int64_t)seq * 1000;

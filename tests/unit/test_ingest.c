@@ -25,6 +25,7 @@
 #include "sample.h"
 #include "store/store.h"
 #include "testdb.h"
+#include "tmpdir.h"
 
 #define T0 1764000000000LL
 
@@ -92,7 +93,7 @@ static int wait_begins(unsigned n)
 }
 
 struct fixture {
-    char path[64];
+    char dir[256], path[300];
     struct whb_store *store;
     struct whb_metrics metrics;
     struct whb_ingest *ing;
@@ -102,10 +103,10 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    char why[256];
-    snprintf(f->path, sizeof(f->path), "/tmp/whb-test-ingest-XXXXXX");
-    int fd = mkstemp(f->path);
-    close(fd);
+    char why[256] = "";
+    if (!f || test_tmpdir(f->dir, sizeof(f->dir)))
+        return -1;
+    snprintf(f->path, sizeof(f->path), "%s/c.db", f->dir);
     if (whb_store_sqlite.open(f->path, &f->store, why, sizeof(why))) {
         fprintf(stderr, "open: %s\n", why);
         return -1;
@@ -128,15 +129,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char side[80];
     whb_ingest_stop(f->ing);
     event_base_free(f->base);
     f->store->ops->close(f->store);
-    unlink(f->path);
-    snprintf(side, sizeof(side), "%s-wal", f->path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", f->path);
-    unlink(side);
+    test_rmtree(f->dir);
     free(f);
     return 0;
 }
@@ -179,15 +175,9 @@ static void open_port(struct fixture *f, struct loop *l, struct event_base *base
 /* Report seq of machine m with nev events, its first one enrolling with key 0xaa. */
 static struct tracked *track(struct loop *l, unsigned m, uint64_t seq, unsigned nev)
 {
-    struct sample *s = sample_new(m, seq, nev);
-    size_t len;
-    uint8_t *buf = sample_pack(s, &len);
-    char why[128];
-    sample_free(s);
     struct tracked *t = calloc(1, sizeof(*t));
     assert_non_null(t);
-    assert_int_equal(whb_wire_report_unpack(buf, len, &t->it.report, why, sizeof(why)), 0);
-    free(buf);
+    assert_non_null(t->it.report = sample_report(m, seq, nev));
     t->it.port = l->port;
     t->it.in = (struct whb_store_report){.report = t->it.report,
                                          .mode = WHB_IDENTITY_KEY,
