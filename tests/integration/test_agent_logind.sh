@@ -8,24 +8,10 @@
 # Usage: test_agent_logind.sh BUILD_BIN_DIR
 set -u
 bin=$(cd "${1:?usage: test_agent_logind.sh BUILD_BIN_DIR}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
 command -v dbus-daemon >/dev/null || { echo "SKIP: dbus-daemon is not installed (tests/deps.sh)"; exit 77; }
-work=$(mktemp -d /tmp/whb-logind-XXXXXX)
-fail=0
-pids=()
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
-wait_for() { # seconds, description, condition
-    for _ in $(seq $(($1 * 10))); do eval "$3" && return 0; sleep 0.1; done
-    bad "timed out: $2"
-    return 1
-}
+. "$here/../support/shell.sh"
+whb_test_init logind
 
 cat >"$work/bus.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -43,23 +29,25 @@ cat >"$work/bus.conf" <<CONF
 CONF
 dbus-daemon --config-file="$work/bus.conf" --nofork --nopidfile 2>"$work/dbus.log" &
 pids+=($!)
-wait_for 5 "the private bus" '[ -S "$work/bus" ]' || exit 1
+wait_until 5 "the private bus" test -S "$work/bus" || whb_abort "dbus-daemon did not start" "$work/dbus.log"
 export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$work/bus
 
 mkfifo "$work/cmd"
 "$bin/fake_logind" "$DBUS_SYSTEM_BUS_ADDRESS" "$work/cmd" >"$work/logind.log" 2>&1 &
 pids+=($!)
-wait_for 5 "fake logind" 'grep -q ready "$work/logind.log"' || exit 1
+wait_until 5 "the stand-in logind" grep -q ready "$work/logind.log" ||
+    whb_abort "fake_logind did not start" "$work/logind.log"
 say() { echo "$1" >"$work/cmd"; }
 inhibitors() { grep -c '^inhibit whb-agent sleep:shutdown delay' "$work/logind.log"; }
 releases() { grep -c '^released' "$work/logind.log"; }
 
 echo logind-token >"$work/token"
-cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cport=$(free_port)
 "$bin/whb-collector" --listen "127.0.0.1:$cport" --plain-http --db "$work/c.db" \
     --enrollment-token-file "$work/token" 2>>"$work/collector.log" &
 pids+=($!)
-wait_for 5 "the collector" 'curl -sf "http://127.0.0.1:$cport/healthz" >/dev/null' || exit 1
+wait_until 5 "the collector to answer" quietly curl -sf "http://127.0.0.1:$cport/healthz" ||
+    whb_abort "the collector did not start" "$work/collector.log"
 kind() { sqlite3 "$work/c.db" "select count(*) from events where machine_id='m-logind' and kind=$1"; }
 # Whether the last gasp of kind $1 reached the collector before the inhibitor's release $2.
 before_release() {
@@ -76,14 +64,16 @@ before_release() {
     2>"$work/agent.log" &
 apid=$!
 pids+=($apid)
-wait_for 10 "the agent's start in the store" '[ "$(kind 1)" = 1 ]'
+wait_until 10 "the agent's start in the store" eval '[ "$(kind 1)" = 1 ]' ||
+    bad "timed out: the agent's start in the store"
 start=$(sqlite3 "$work/c.db" "select detail from events where machine_id='m-logind' and kind=1")
 check "the start says power events are watched ('$start')" '[[ "$start" == *"power yes"* ]]'
 check "a delay inhibitor for sleep and shutdown is held" '[ "$(inhibitors)" = 1 ] && [ "$(releases)" = 0 ]'
 
 # Sleep: the gasp is stored when the inhibitor goes, not after.
 say sleep
-wait_for 5 "the inhibitor released after PrepareForSleep" '[ "$(releases)" = 1 ]'
+wait_until 5 "the inhibitor released after PrepareForSleep" eval '[ "$(releases)" = 1 ]' ||
+    bad "timed out: the inhibitor released after PrepareForSleep"
 check "the suspend gasp reached the collector before the inhibitor was released" \
     '[ "$(kind 4)" = 1 ] && before_release 4 1'
 "$bin/whb-agent" --notify "pre suspend" --control-socket "$work/agent.ctl"
@@ -91,20 +81,25 @@ rc=$?
 check "the sleep hook after logind is answered (exit $rc) and adds no second gasp" \
     '[ $rc = 0 ] && [ "$(kind 4)" = 1 ]'
 say resume
-wait_for 5 "a new inhibitor after the resume" '[ "$(inhibitors)" = 2 ]'
-wait_for 5 "the resume stored" '[ "$(kind 6)" -ge 1 ]'
+wait_until 5 "a new inhibitor after the resume" eval '[ "$(inhibitors)" = 2 ]' ||
+    bad "timed out: a new inhibitor after the resume"
+wait_until 5 "the resume stored" eval '[ "$(kind 6)" -ge 1 ]' ||
+    bad "timed out: the resume stored"
 
 # Hibernation: logind does not say which sleep it is; systemd's queued job does.
 say hibernate
-wait_for 5 "the inhibitor released after a hibernation's PrepareForSleep" '[ "$(releases)" = 2 ]'
+wait_until 5 "the inhibitor released after a hibernation's PrepareForSleep" eval '[ "$(releases)" = 2 ]' ||
+    bad "timed out: the inhibitor released after a hibernation's PrepareForSleep"
 check "a hibernation is told apart (systemd's job list), its gasp before the release" \
     '[ "$(kind 5)" = 1 ] && [ "$(kind 4)" = 1 ] && before_release 5 2'
 say resume
-wait_for 5 "a new inhibitor after the second resume" '[ "$(inhibitors)" = 3 ]'
+wait_until 5 "a new inhibitor after the second resume" eval '[ "$(inhibitors)" = 3 ]' ||
+    bad "timed out: a new inhibitor after the second resume"
 
 # Shutdown: one gasp, then the service's stop ends the agent quietly.
 say shutdown
-wait_for 5 "the inhibitor released after PrepareForShutdown" '[ "$(releases)" = 3 ]'
+wait_until 5 "the inhibitor released after PrepareForShutdown" eval '[ "$(releases)" = 3 ]' ||
+    bad "timed out: the inhibitor released after PrepareForShutdown"
 check "the shutdown gasp reached the collector before the inhibitor was released" \
     '[ "$(kind 7)" = 1 ] && before_release 7 3'
 "$bin/whb-agent" --notify shutdown --control-socket "$work/agent.ctl"
@@ -116,9 +111,5 @@ check "the stop that follows ends the agent cleanly (exit $rc)" '[ $rc = 0 ]'
 check "... without an 'agent stopping' gasp" '[ "$(kind 2)" = 0 ]'
 say quit
 
-if [ $fail != 0 ]; then
-    tail -20 "$work/agent.log" "$work/logind.log"
-else
-    echo "all agent logind checks passed"
-fi
-exit $fail
+[ "$fail" = 0 ] || tail -20 "$work/agent.log" "$work/logind.log"
+whb_test_finish
