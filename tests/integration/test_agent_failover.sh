@@ -209,6 +209,11 @@ check "Y back, X still down: the agent returns to Y ($(three y "$yback") events,
     '[ "$(three y "$yback")" -ge 3 ]'
 check "... and says so once" \
     '[ "$(grep -c "collector $url_y answers again: reporting to it instead of $url_z" "$work/three.log")" = 1 ]'
+# Each store keeps the collector the machine's last report there went to, and its rank.
+check "Z's store: the machine reported to Z, its third choice" \
+    '[ "$(q z "select collector_url||'"'"' '"'"'||collector_rank from machines where machine_id='"'"'m-three'"'"'")" = "$url_z 2" ]'
+check "Y's store: back on Y, its second choice" \
+    '[ "$(q y "select collector_url||'"'"' '"'"'||collector_rank from machines where machine_id='"'"'m-three'"'"'")" = "$url_y 1" ]'
 ymoved=$(now_ms)
 sleep 1.5
 check "Z gets nothing once the agent is back on Y" '[ "$(three z $((ymoved + 1000)))" = 0 ]'
@@ -218,6 +223,8 @@ wait_until 15 "X to store 3 events" eval '[ "$(three x "$xback")" -ge 3 ]'
 check "X back: the agent returns to X ($(three x "$xback") events)" '[ "$(three x "$xback")" -ge 3 ]'
 check "... and says so once, leaving Y" \
     '[ "$(grep -c "collector $url_x answers again: reporting to it instead of $url_y" "$work/three.log")" = 1 ]'
+check "X's store: home on X, its first choice" \
+    '[ "$(q x "select collector_url||'"'"' '"'"'||collector_rank from machines where machine_id='"'"'m-three'"'"'")" = "$url_x 0" ]'
 kill "$tpid"
 wait "$tpid" 2>/dev/null
 grep -v '^dropped' "$work/three-events.log" | awk '{print $1" "$2}' | sort -u >"$work/three-created"
