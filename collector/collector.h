@@ -10,6 +10,7 @@
 #include "metrics.h"
 
 struct event;
+struct whb_census_keeper;
 struct whb_ingest;
 struct whb_loop;
 struct whb_sessions;
@@ -23,6 +24,7 @@ struct whb_collector {
     struct whb_ingest *ingest;       /* the queue every loop's reports go into */
     struct whb_metrics metrics;      /* updated by every loop and the writer */
     struct whb_summaries *summaries; /* the fleet summaries worker; NULL: made in place */
+    struct whb_census_keeper *census; /* the fleet census (store/census.h); NULL: none */
     /* The read API, the console and its sessions answer one caller at a time across loops:
      * reads are rare next to reports. sessions is made on first use, under the lock. */
     pthread_mutex_t api_lock;

@@ -13,6 +13,7 @@
 #include "wire.h"
 
 struct whb_store;
+struct whb_census_keeper;
 
 /* One report as the writer stores it, with what the HTTP layer learned of its sender. */
 struct whb_store_report {
@@ -114,6 +115,10 @@ struct whb_store_collector {
 };
 typedef int (*whb_store_collector_fn)(const struct whb_store_collector *c, void *arg);
 
+struct whb_census_row;
+/* Return non-zero to stop the walk. */
+typedef int (*whb_store_census_fn)(const struct whb_census_row *r, void *arg);
+
 /* Reads one page of the imported list, computers WSUS says have not reported since cutoff. */
 typedef int (*whb_store_wsus_fn)(const struct whb_wsus_computer *c, void *arg);
 
@@ -201,6 +206,9 @@ struct whb_store_ops {
                          size_t idlen, char *why, size_t whylen);
     /* Every collector's latest run, by id: one that is down is visible to the others. */
     int (*collectors)(struct whb_store *s, whb_store_collector_fn fn, void *arg);
+    /* Every machine's first and last report, due time and subnet, in no order, read in one
+     * snapshot: the fleet census (census.h). */
+    int (*fleet_rows)(struct whb_store *s, whb_store_census_fn fn, void *arg);
 };
 
 extern const struct whb_store_ops whb_store_sqlite;
@@ -211,6 +219,9 @@ struct whb_store {
     const struct whb_store_ops *ops;
     /* Which collector marks its runs through this handle (several may share a database). */
     char collector_id[64];
+    /* The fleet census this handle counts a large fleet with (census.h); NULL: none, every
+     * count is the store's own. Set by whoever opened the handle, before its first use. */
+    struct whb_census_keeper *census;
 };
 
 /* The backend and its target (a file, or a libpq conninfo) the configuration names. */
