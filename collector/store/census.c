@@ -17,6 +17,7 @@
 
 struct whb_census {
     int64_t made;
+    int64_t took; /* ms it took to make */
     uint64_t known;
     int64_t *first; /* every machine's first report, ascending */
     int64_t first_max;
@@ -340,8 +341,9 @@ static void *keeper_main(void *arg)
 {
     struct whb_census_keeper *k = arg;
     pthread_setname_np(pthread_self(), "whb-census");
-    /* Below the event loops and the writer when the cores are busy. */
-    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+    /* A little below the event loops and the writer when the cores are busy, not starved:
+     * the answers of a large silent fleet wait for it (its share is bounded, see get). */
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
     pthread_mutex_lock(&k->lock);
     for (;;) {
         while (!k->want && !k->stop)
@@ -410,13 +412,18 @@ const struct whb_census *whb_census_get(struct whb_census_keeper *k, int64_t now
     int64_t age = c ? now - c->made : 0;
     if (age < 0)
         age = -age; /* the wall clock stepped back: as old as it is far */
-    /* A small fleet is looked at again now and then, in case it grew. */
-    int64_t fresh = large ? WHB_CENSUS_FRESH_MS : 6 * WHB_CENSUS_FRESH_MS;
+    /* At most a tenth of a core: the next one waits ten times as long as the last took. A
+     * small fleet is looked at again now and then, in case it grew. */
+    int64_t fresh = c ? 10 * c->took : 0, usable = c ? 20 * c->took : 0;
+    if (fresh < (large ? WHB_CENSUS_FRESH_MS : 6 * WHB_CENSUS_FRESH_MS))
+        fresh = large ? WHB_CENSUS_FRESH_MS : 6 * WHB_CENSUS_FRESH_MS;
+    if (usable < WHB_CENSUS_USABLE_MS)
+        usable = WHB_CENSUS_USABLE_MS;
     if ((!c || age >= fresh) && !k->busy && !k->want && k->running) {
         k->want = 1;
         pthread_cond_signal(&k->wake);
     }
-    if (!large || age >= WHB_CENSUS_USABLE_MS)
+    if (!large || age >= usable)
         c = NULL;
     if (c)
         c->refs++;

@@ -5,16 +5,16 @@
  * silent row. Without it, a fleet that is silent at once (after a collector outage, a restore,
  * a site-wide failure: when admins ask) made every answer read a million rows.
  *
- * A census is a snapshot: the fleet counts it gives are those of its time, at most
- * WHB_CENSUS_USABLE_MS old (a machine that reported or went silent since is counted as it was).
- * It is used only at WHB_CENSUS_MIN_MACHINES machines or more: a smaller fleet is counted by
- * the store, exactly, as cheaply. The totals of count_machines stay exact: the census only
- * says which side of the due index is short enough to count.
- *
- * A keeper owns the latest census and a thread with its own store handle that makes the next
- * one when the latest is older than WHB_CENSUS_FRESH_MS and someone used it. Handles that
- * may use it point at the keeper (whb_store.census); the census is shared, read-only, and
- * reference counted. */
+ * A census is a snapshot: the fleet counts it gives are those of its time (a machine that
+ * reported or went silent since is counted as it was). A keeper owns the latest census and a
+ * thread with its own store handle that makes the next one when the latest is older than
+ * WHB_CENSUS_FRESH_MS and someone used it, but never takes more than a tenth of a core for it
+ * (a million rows take about a second: the next census waits ten times as long as the last one
+ * took). A census is used up to WHB_CENSUS_USABLE_MS old (or twenty times as long as it took
+ * to make), and only at WHB_CENSUS_MIN_MACHINES machines or more: a smaller fleet is counted
+ * by the store, exactly, as cheaply. The totals of count_machines stay exact: the census only
+ * says which side of the due index is short enough to count. Handles that may use it point at
+ * the keeper (whb_store.census); the census is shared, read-only, and reference counted. */
 #ifndef WHB_STORE_CENSUS_H
 #define WHB_STORE_CENSUS_H
 
@@ -24,7 +24,7 @@
 
 #define WHB_CENSUS_MIN_MACHINES 10000
 #define WHB_CENSUS_FRESH_MS     10000
-#define WHB_CENSUS_USABLE_MS    60000
+#define WHB_CENSUS_USABLE_MS    120000
 
 struct whb_store;
 struct whb_census;
@@ -71,9 +71,9 @@ int whb_census_keeper_start(struct whb_store *own, uint64_t min_machines, int bu
                             struct whb_census_keeper **out);
 void whb_census_keeper_stop(struct whb_census_keeper *k);
 
-/* The latest census if it can answer at now (a large fleet, made at most WHB_CENSUS_USABLE_MS
- * before), held until whb_census_put; NULL otherwise (k may be NULL). Asks for a new one when
- * it is older than WHB_CENSUS_FRESH_MS, or missing. */
+/* The latest census if it can answer at now (a large fleet, recent enough: census.h's top),
+ * held until whb_census_put; NULL otherwise (k may be NULL). Asks for a new one when it is
+ * older than WHB_CENSUS_FRESH_MS (and ten times its making), or missing. */
 const struct whb_census *whb_census_get(struct whb_census_keeper *k, int64_t now);
 void whb_census_put(struct whb_census_keeper *k, const struct whb_census *c);
 

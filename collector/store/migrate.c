@@ -201,6 +201,14 @@ int whb_store_migrate(const char *sqlite_path, const char *conninfo, char *why, 
             goto out;
         printf("  %-16s %lld rows\n", t, n);
     }
+    /* Tables PostgreSQL alone has: the due index's (schema.c's step 8). */
+    r = PQexec(pg, "INSERT INTO machine_due SELECT machine_id, due_at FROM machines");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        snprintf(why, whylen, "postgresql: machine_due: %s", PQerrorMessage(pg));
+        PQclear(r);
+        goto out;
+    }
+    PQclear(r);
     r = PQexec(pg, "COMMIT");
     rc =
         PQresultStatus(r) == PGRES_COMMAND_OK && !strcmp(PQcmdStatus(r), "COMMIT") ? 0 : WHB_ESTORE;

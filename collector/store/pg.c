@@ -16,6 +16,7 @@
 
 enum pg_write {
     PW_GET_MACHINE = WHB_PG_WRITE_BASE,
+    PW_GET_BATCH,
     PW_INSERT_MACHINE,
     PW_UPDATE_MACHINE,
     PW_TOUCH_MACHINE,
@@ -29,24 +30,35 @@ enum pg_write {
     PW_END_
 };
 
-_Static_assert((int)PW_END_ <= (int)WHB_PG_READ_BASE, "write statements overlap read ones");
+_Static_assert((int)PW_END_ <= (int)WHB_PG_BATCH_UPDATE, "write statements overlap others");
+
+/* A machine's row as put_report reads it (whb_store_row). */
+#define ROW_COLS                                                                                   \
+    "fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp, sw_chassis, sw_port,"        \
+    " subnet, bssid, net_lost_at, clock_offset, clock_offset_at, net_back_at, online_since"
 
 static const char *const write_sql[] = {
-    [PW_GET_MACHINE] =
-        "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
-        " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
-        " net_back_at, online_since FROM machines WHERE machine_id=$1 FOR UPDATE",
+    [PW_GET_MACHINE] = "SELECT " ROW_COLS " FROM machines WHERE machine_id=$1 FOR UPDATE",
+    /* A batch's rows in one round trip, locked in machine-id order (the writer's, strcmp's:
+     * COLLATE "C" whatever the database's locale, and batch_take's binary search relies on
+     * it): two collectors with the same machines wait for each other in one order. */
+    [PW_GET_BATCH] = "SELECT machine_id, " ROW_COLS " FROM machines WHERE"
+                     " machine_id = ANY($1::text[]) ORDER BY machine_id COLLATE \"C\" FOR UPDATE",
     /* Another collector may be enrolling the same machine, or another machine the same name:
      * nothing is inserted then, and the caller decides again on what was committed. */
     [PW_INSERT_MACHINE] =
-        "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
-        " last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot)"
+        "WITH m AS (INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash,"
+        " first_seen, last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot)"
         " VALUES($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT DO NOTHING"
-        " RETURNING 1",
-    /* The machine's row and the addresses it has ($35, text[]) in one round trip; a minute's
-     * precision is plenty for the addresses, so most reports write none. */
+        " RETURNING machine_id), d AS (INSERT INTO machine_due SELECT machine_id, $9 FROM m)"
+        " SELECT 1 FROM m",
+    /* The machine's row, its due time (machine_due: schema.c's step 8) and the addresses it
+     * has ($35, text[]) in one statement; a minute's precision is plenty for the addresses,
+     * so most reports write none: an address noted within the minute is not even looked at
+     * by ON CONFLICT, which would lock its row (a write) even to leave it as it is. */
     [PW_UPDATE_MACHINE] =
-        "WITH m AS (UPDATE machines SET fqdn=$2, domain=$3, os=$4, agent_version=$5,"
+        "WITH d AS (UPDATE machine_due SET due=$8 WHERE machine_id=$1),"
+        " m AS (UPDATE machines SET fqdn=$2, domain=$3, os=$4, agent_version=$5,"
         " last_seen=$6, interval_s=$7, due_at=$8, boot_id=$9, last_seq=$10, last_gasp=$11,"
         " snapshot=$12, primary_if=$13, wireless=$14, carrier=$15, on_battery=$16,"
         " sw_chassis=$17, sw_name=$18, sw_port=$19, ssid=$20, bssid=$21, wifi_associated=$22,"
@@ -55,10 +67,13 @@ static const char *const write_sql[] = {
         " clock_offset=$31, clock_offset_at=$32, collector_url=$36, collector_rank=$37"
         " WHERE machine_id=$1)"
         " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
-        " SELECT DISTINCT ip, $1, $6::bigint, $6::bigint FROM unnest($35::text[]) AS ip"
+        " SELECT DISTINCT u.ip, $1, $6::bigint, $6::bigint FROM unnest($35::text[]) AS u(ip)"
+        " WHERE NOT EXISTS (SELECT 1 FROM machine_ips i WHERE i.ip = u.ip AND"
+        " i.machine_id = $1 AND i.last_ms >= $6::bigint - 60000)"
         " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms=excluded.last_ms"
         " WHERE excluded.last_ms > machine_ips.last_ms + 60000",
-    [PW_TOUCH_MACHINE] = "UPDATE machines SET last_seen=$2, due_at=$3,"
+    [PW_TOUCH_MACHINE] = "WITH d AS (UPDATE machine_due SET due=$3 WHERE machine_id=$1)"
+                         " UPDATE machines SET last_seen=$2, due_at=$3,"
                          " net_lost_at=$4, net_back_at=$7, online_since=$8,"
                          " clock_offset=$5, clock_offset_at=$6 WHERE machine_id=$1",
     [PW_INSERT_EVENT] =
@@ -140,6 +155,8 @@ static void pg_close(struct whb_store *base)
     struct pg_store *s = pg(base);
     if (!s)
         return;
+    free(s->batch);
+    whb_pg_batch_free(s);
     PQfinish(s->conn);
     free(s);
 }
@@ -167,26 +184,48 @@ fail:
     return WHB_ESTORE;
 }
 
+static void batch_forget(struct pg_store *s)
+{
+    s->n_batch = 0;
+    whb_pg_batch_drop(s);
+}
+
+/* BEGIN goes out with the batch's first statement: no round trip of its own. */
 static int pg_begin(struct whb_store *base)
 {
     struct pg_store *s = pg(base);
-    if (whb_pg_reconnect(s) || whb_pg_exec(s, "BEGIN"))
+    batch_forget(s);
+    if (whb_pg_reconnect(s) || whb_pg_queue_text(s, "BEGIN"))
         return WHB_ESTORE;
     s->in_tx = 1;
     return 0;
 }
 
 /* The ack waits for this: COMMIT returned, as durable as the server's synchronous_commit. A
- * transaction that had failed answers COMMIT with ROLLBACK: that is no commit. */
+ * transaction that had failed answers COMMIT with ROLLBACK: that is no commit. The writes
+ * still in the pipeline go with it, and any of them failing fails it. */
 static int pg_commit(struct whb_store *base)
 {
     struct pg_store *s = pg(base);
-    PGresult *r = PQexec(s->conn, "COMMIT");
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK && !strcmp(PQcmdStatus(r), "COMMIT");
-    if (!ok)
-        whb_log_limited(WHB_LOG_ERROR, "store: COMMIT: %s",
-                        PQerrorMessage(s->conn)[0] ? PQerrorMessage(s->conn) : "rolled back");
-    PQclear(r);
+    char status[32] = "";
+    int ok;
+    s->n_batch = 0;
+    if (whb_pg_batch_flush(s))
+        return WHB_ESTORE; /* the writer rolls back */
+    if (s->piped) {
+        ok = !whb_pg_queue_text(s, "COMMIT") &&
+             !whb_pg_drain(s, NULL, NULL, status, sizeof(status)) && !strcmp(status, "COMMIT");
+        if (!ok)
+            whb_log_limited(WHB_LOG_ERROR, "store: COMMIT: %s",
+                            status[0] ? "rolled back" : "a statement of the batch failed");
+    } else {
+        PGresult *r = PQexec(s->conn, "COMMIT");
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK && !strcmp(PQcmdStatus(r), "COMMIT");
+        if (!ok)
+            whb_log_limited(WHB_LOG_ERROR, "store: COMMIT: %s",
+                            PQerrorMessage(s->conn)[0] ? PQerrorMessage(s->conn) : "rolled back");
+        PQclear(r);
+    }
     s->in_tx = 0;
     return ok ? 0 : WHB_ESTORE;
 }
@@ -194,9 +233,43 @@ static int pg_commit(struct whb_store *base)
 static void pg_rollback(struct whb_store *base)
 {
     struct pg_store *s = pg(base);
+    batch_forget(s);
+    whb_pg_drain(s, NULL, NULL, NULL, 0);
     if (PQtransactionStatus(s->conn) != PQTRANS_IDLE)
         whb_pg_exec(s, "ROLLBACK");
     s->in_tx = 0;
+}
+
+/* The columns of ROW_COLS from column col0 of row i. */
+static void row_from(const PGresult *r, int i, int col0, struct whb_store_row *row)
+{
+    memset(row, 0, sizeof(*row));
+    row->found = 1;
+    whb_pg_get_text(r, i, col0, row->fqdn, sizeof(row->fqdn));
+    if (!PQgetisnull(r, i, col0 + 1)) {
+        size_t n = 0;
+        unsigned char *k = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, col0 + 1), &n);
+        if (k && n == WHB_IDENTITY_HASH_LEN) {
+            row->has_key = 1;
+            memcpy(row->key_hash, k, n);
+        }
+        PQfreemem(k);
+    }
+    whb_pg_get_text(r, i, col0 + 2, row->boot_id, sizeof(row->boot_id));
+    row->last_seq = (uint64_t)whb_pg_get_int(r, i, col0 + 3);
+    row->last_seen = whb_pg_get_int(r, i, col0 + 4);
+    row->due_at = whb_pg_get_int(r, i, col0 + 5);
+    row->last_gasp = (int)whb_pg_get_int(r, i, col0 + 6);
+    whb_pg_get_text(r, i, col0 + 7, row->sw, sizeof(row->sw));
+    whb_pg_get_text(r, i, col0 + 8, row->port, sizeof(row->port));
+    whb_pg_get_text(r, i, col0 + 9, row->subnet, sizeof(row->subnet));
+    whb_pg_get_text(r, i, col0 + 10, row->bssid, sizeof(row->bssid));
+    row->net_lost_at = whb_pg_get_int(r, i, col0 + 11);
+    row->has_offset = !PQgetisnull(r, i, col0 + 12);
+    row->clock_offset = whb_pg_get_int(r, i, col0 + 12);
+    row->clock_offset_at = whb_pg_get_int(r, i, col0 + 13);
+    row->net_back_at = whb_pg_get_int(r, i, col0 + 14);
+    row->online_since = whb_pg_get_int(r, i, col0 + 15);
 }
 
 static int get_machine(struct pg_store *s, const char *machine_id, struct whb_store_row *row)
@@ -208,36 +281,86 @@ static int get_machine(struct pg_store *s, const char *machine_id, struct whb_st
     PGresult *r = whb_pg_run(s, PW_GET_MACHINE, write_sql[PW_GET_MACHINE], &p);
     if (!r)
         return WHB_ESTORE;
-    if (PQntuples(r) == 1) {
-        row->found = 1;
-        whb_pg_get_text(r, 0, 0, row->fqdn, sizeof(row->fqdn));
-        if (!PQgetisnull(r, 0, 1)) {
-            size_t n = 0;
-            unsigned char *k = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 1), &n);
-            if (k && n == WHB_IDENTITY_HASH_LEN) {
-                row->has_key = 1;
-                memcpy(row->key_hash, k, n);
-            }
-            PQfreemem(k);
-        }
-        whb_pg_get_text(r, 0, 2, row->boot_id, sizeof(row->boot_id));
-        row->last_seq = (uint64_t)whb_pg_get_int(r, 0, 3);
-        row->last_seen = whb_pg_get_int(r, 0, 4);
-        row->due_at = whb_pg_get_int(r, 0, 5);
-        row->last_gasp = (int)whb_pg_get_int(r, 0, 6);
-        whb_pg_get_text(r, 0, 7, row->sw, sizeof(row->sw));
-        whb_pg_get_text(r, 0, 8, row->port, sizeof(row->port));
-        whb_pg_get_text(r, 0, 9, row->subnet, sizeof(row->subnet));
-        whb_pg_get_text(r, 0, 10, row->bssid, sizeof(row->bssid));
-        row->net_lost_at = whb_pg_get_int(r, 0, 11);
-        row->has_offset = !PQgetisnull(r, 0, 12);
-        row->clock_offset = whb_pg_get_int(r, 0, 12);
-        row->clock_offset_at = whb_pg_get_int(r, 0, 13);
-        row->net_back_at = whb_pg_get_int(r, 0, 14);
-        row->online_since = whb_pg_get_int(r, 0, 15);
-    }
+    if (PQntuples(r) == 1)
+        row_from(r, 0, 0, row);
     PQclear(r);
     return 0;
+}
+
+static void batch_rows(void *arg, int id, const PGresult *r)
+{
+    struct pg_store *s = arg;
+    if (id != PW_GET_BATCH)
+        return;
+    int n = PQntuples(r);
+    if ((size_t)n > s->cap_batch) {
+        struct pg_batch_row *b = realloc(s->batch, (size_t)n * sizeof(*b));
+        if (!b)
+            return; /* the reports read their rows one by one */
+        s->batch = b;
+        s->cap_batch = (size_t)n;
+    }
+    for (int i = 0; i < n; i++) {
+        struct pg_batch_row *b = &s->batch[s->n_batch++];
+        whb_pg_get_text(r, i, 0, b->machine_id, sizeof(b->machine_id));
+        b->used = 0;
+        row_from(r, i, 1, &b->row);
+    }
+}
+
+/* The batch's rows, read and locked at once (with BEGIN, in one round trip). A machine not
+ * there is new: its report reads (and inserts) its row itself, as one of the machine that
+ * comes twice does, after the batch's rows: both then wait in the pipeline's turn. */
+static int pg_prepare_batch(struct whb_store *base, const char *const *ids, size_t n)
+{
+    struct pg_store *s = pg(base);
+    size_t len = 2;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(ids[i]) + 3;
+    char *arr = malloc(len + 1);
+    if (!arr)
+        return WHB_ENOMEM;
+    /* A text[] literal: ids are letters, digits, '-', '_', '{' and '}' (wire.c), quoted. */
+    size_t used = 0;
+    arr[used++] = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            arr[used++] = ',';
+        arr[used++] = '"';
+        size_t k = strlen(ids[i]);
+        memcpy(arr + used, ids[i], k);
+        used += k;
+        arr[used++] = '"';
+    }
+    arr[used++] = '}';
+    arr[used] = '\0';
+    struct pg_params p = {0};
+    whb_pg_text(&p, arr);
+    s->n_batch = 0;
+    /* The batch's statements take arrays of any length: PostgreSQL would plan them again for
+     * each batch (its custom plans); their generic plans are the same index lookups. */
+    int rc = whb_pg_queue_text(s, "SET LOCAL plan_cache_mode = force_generic_plan") ||
+             whb_pg_queue(s, PW_GET_BATCH, write_sql[PW_GET_BATCH], &p) ||
+             whb_pg_drain(s, batch_rows, s, NULL, 0);
+    free(arr);
+    return rc ? WHB_ESTORE : 0;
+}
+
+/* The row the batch read for machine_id, once (NULL: read it). */
+static struct pg_batch_row *batch_take(struct pg_store *s, const char *machine_id)
+{
+    size_t lo = 0, hi = s->n_batch;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->batch[mid].machine_id, machine_id);
+        if (!c)
+            return s->batch[mid].used++ ? NULL : &s->batch[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t ownerlen,
@@ -268,6 +391,8 @@ static int insert_events(void *ctx, const struct whb_store_report *in, int64_t o
 {
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
+    if (s->in_tx)
+        return whb_pg_batch_events(s, in, off);
     for (size_t i = 0; i < r->n_events; i++) {
         const whb_event *e = r->events[i];
         struct pg_params p = {0};
@@ -284,7 +409,7 @@ static int insert_events(void *ctx, const struct whb_store_report *in, int64_t o
         whb_pg_int(&p, e->http_status);
         whb_pg_int(&p, e->curl_code);
         whb_pg_int(&p, e->at_ms);
-        if (whb_pg_cmd(s, PW_INSERT_EVENT, write_sql[PW_INSERT_EVENT], &p))
+        if (whb_pg_queue(s, PW_INSERT_EVENT, write_sql[PW_INSERT_EVENT], &p))
             return WHB_ESTORE;
     }
     return 0;
@@ -326,6 +451,8 @@ static int update_machine(void *ctx, const struct whb_store_report *in,
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
     (void)row;
+    if (s->in_tx)
+        return whb_pg_batch_write(s, in, due, net, cm, v);
     const Whb__V1__Machine *m = r->machine;
     size_t snap_len = 0;
     uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
@@ -372,7 +499,7 @@ static int update_machine(void *ctx, const struct whb_store_report *in,
     whb_pg_opt(&p, v->collector_url);
     whb_pg_int(&p, v->collector_rank);
     if (!rc)
-        rc = whb_pg_cmd(s, PW_UPDATE_MACHINE, write_sql[PW_UPDATE_MACHINE], &p);
+        rc = whb_pg_queue(s, PW_UPDATE_MACHINE, write_sql[PW_UPDATE_MACHINE], &p);
     free(snap);
     return rc;
 }
@@ -397,7 +524,7 @@ static int note_gap(void *ctx, const struct whb_store_report *in, const struct w
     whb_pg_opt(&p, after->sw_port);
     whb_pg_opt(&p, after->subnet);
     whb_pg_opt(&p, after->bssid);
-    return whb_pg_cmd(s, PW_INSERT_GAP, write_sql[PW_INSERT_GAP], &p);
+    return whb_pg_queue(s, PW_INSERT_GAP, write_sql[PW_INSERT_GAP], &p);
 }
 
 static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
@@ -412,7 +539,7 @@ static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t a
     whb_pg_int(&p, cm->since);
     whb_pg_int(&p, net->back_at);
     whb_pg_int(&p, net->online_since);
-    return whb_pg_cmd(ctx, PW_TOUCH_MACHINE, write_sql[PW_TOUCH_MACHINE], &p);
+    return whb_pg_queue(ctx, PW_TOUCH_MACHINE, write_sql[PW_TOUCH_MACHINE], &p);
 }
 
 /* Reads (and locks) the machine's row and decides identity; a new machine is inserted here,
@@ -423,6 +550,12 @@ static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
+    const struct pg_batch_row *b = batch_take(s, r->machine->machine_id);
+    if (b) {
+        *row = b->row;
+        memset(out, 0, sizeof(*out));
+        return whb_store_check_identity(in, row, name_clash, s, out);
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         int rc;
         memset(out, 0, sizeof(*out));
@@ -488,6 +621,7 @@ const struct whb_store_ops whb_store_postgresql = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .prepare_batch = pg_prepare_batch,
     .put_report = pg_put_report,
     .count_machines = pg_count_machines,
     .ping = pg_ping,

@@ -8,21 +8,42 @@
 #include <stdint.h>
 
 #include "store/census.h"
+#include "store/logic.h"
 #include "store/store.h"
 
 #include <libpq-fe.h>
 
-enum { WHB_PG_STMTS = 96, WHB_PG_MAX_PARAMS = 40 };
+enum { WHB_PG_STMTS = 96, WHB_PG_MAX_PARAMS = 40, WHB_PG_PIPE_MAX = 256 };
+
+/* A machine's row as a batch read it (pg.c): the reports of the batch take it from here. */
+struct pg_batch_row {
+    char machine_id[WHB_WIRE_MAX_ID + 1];
+    int used; /* a report took it: a second one of the machine reads the row again */
+    struct whb_store_row row;
+};
+
+struct pg_batch;
 
 struct pg_store {
     struct whb_store base;
     PGconn *conn;
     unsigned char prepared[WHB_PG_STMTS]; /* 1 once statement i is prepared on conn */
     int in_tx;                            /* inside begin..commit: never reconnect then */
+    /* Inside a transaction, statements whose results only say "done" go out in libpq's
+     * pipeline mode without waiting (whb_pg_queue): a batch of reports is two round trips
+     * (its rows, then its writes and COMMIT), not two per report. queued[] says what each
+     * result still to read answers (a statement id, or -1 for text such as COMMIT). */
+    int piped;
+    int queued[WHB_PG_PIPE_MAX];
+    unsigned n_queued;
+    struct pg_batch_row *batch; /* the batch's rows, by machine id (prepare_batch) */
+    size_t n_batch, cap_batch;
+    struct pg_batch *gather; /* what the batch's reports write, as arrays (pg_batch.c) */
 };
 
-/* Statement numbers: each file owns a range. */
+/* Statement numbers: each file owns a range (pg_batch.c's two at the write range's end). */
 enum { WHB_PG_WRITE_BASE = 0, WHB_PG_READ_BASE = 32, WHB_PG_WSUS_BASE = 72 };
+enum { WHB_PG_BATCH_UPDATE = WHB_PG_READ_BASE - 2, WHB_PG_BATCH_EVENTS = WHB_PG_READ_BASE - 1 };
 
 struct pg_params {
     int n;
@@ -41,6 +62,17 @@ void whb_pg_bytes(struct pg_params *p, const void *v, size_t len);
 PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
 /* Runs a command: 0, or WHB_ESTORE. */
 int whb_pg_cmd(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
+/* A command inside the open transaction whose result is only "done": sent in pipeline mode
+ * without waiting (its failure fails the transaction, so COMMIT reports it); outside a
+ * transaction, whb_pg_cmd. */
+int whb_pg_queue(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
+/* SQL text without parameters (BEGIN, COMMIT) into the pipeline. */
+int whb_pg_queue_text(struct pg_store *s, const char *sql);
+/* Reads every result of the pipeline and leaves pipeline mode: 0, or WHB_ESTORE when one of
+ * them failed. each (may be NULL) sees each result in order, with its statement id (-1 for
+ * text); the last result's command status goes to status (may be NULL). */
+int whb_pg_drain(struct pg_store *s, void (*each)(void *arg, int id, const PGresult *r), void *arg,
+                 char *status, size_t len);
 /* Runs SQL text without parameters (BEGIN, COMMIT...): 0 or WHB_ESTORE. */
 int whb_pg_exec(struct pg_store *s, const char *sql);
 /* The session settings every connection runs with (after connecting and reconnecting). */
@@ -51,6 +83,17 @@ int whb_pg_reconnect(struct pg_store *s);
 int64_t whb_pg_get_int(const PGresult *r, int row, int col);
 void whb_pg_get_text(const PGresult *r, int row, int col, char *out, size_t len);
 int whb_pg_is_null(const PGresult *r, int row, int col);
+
+/* The writer's batch (pg_batch.c): inside a transaction, a report's row and its events are
+ * gathered, and sent as one statement each when the transaction needs the database again
+ * (a statement that reads, or COMMIT: whb_pg_run, whb_pg_exec and whb_pg_drain send them). */
+int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, int64_t due,
+                       const struct whb_net_story *net, const struct whb_clock_map *cm,
+                       const struct whb_machine_view *v);
+int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off);
+int whb_pg_batch_flush(struct pg_store *s);
+void whb_pg_batch_drop(struct pg_store *s);
+void whb_pg_batch_free(struct pg_store *s);
 
 /* Read side (store_pg_read.c). */
 int whb_pg_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,

@@ -21,6 +21,8 @@ int whb_pg_session_setup(struct pg_store *s)
 
 int whb_pg_exec(struct pg_store *s, const char *sql)
 {
+    if ((s->gather || s->piped) && whb_pg_drain(s, NULL, NULL, NULL, 0))
+        return WHB_ESTORE;
     PGresult *r = PQexec(s->conn, sql);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
     if (!ok)
@@ -37,6 +39,8 @@ int whb_pg_reconnect(struct pg_store *s)
         return 0;
     PQreset(s->conn);
     memset(s->prepared, 0, sizeof(s->prepared));
+    s->piped = 0;
+    s->n_queued = 0;
     if (PQstatus(s->conn) != CONNECTION_OK)
         return WHB_ESTORE;
     whb_log_info("store: reconnected to PostgreSQL");
@@ -75,6 +79,9 @@ PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct p
 {
     char name[16];
     snprintf(name, sizeof(name), "w%d", id);
+    /* A statement that needs its answer: what is gathered and in the pipeline goes first. */
+    if ((s->gather || s->piped) && whb_pg_drain(s, NULL, NULL, NULL, 0))
+        return NULL;
     if (!s->in_tx && whb_pg_reconnect(s))
         return NULL;
     if (!s->prepared[id]) {
@@ -104,6 +111,138 @@ int whb_pg_cmd(struct pg_store *s, int id, const char *sql, const struct pg_para
     PGresult *r = whb_pg_run(s, id, sql, p);
     PQclear(r);
     return r ? 0 : WHB_ESTORE;
+}
+
+static int drain(struct pg_store *s, void (*each)(void *arg, int id, const PGresult *r), void *arg,
+                 char *status, size_t len);
+
+static int enter_pipeline(struct pg_store *s)
+{
+    if (s->piped)
+        return 0;
+    if (PQenterPipelineMode(s->conn) != 1) {
+        whb_log_limited(WHB_LOG_ERROR, "store: pipeline: %s", PQerrorMessage(s->conn));
+        return WHB_ESTORE;
+    }
+    s->piped = 1;
+    return 0;
+}
+
+/* Results are read only at the end: a long pipeline is read out now and then, so that
+ * neither side's socket buffer fills while the other waits. */
+static int room(struct pg_store *s)
+{
+    if (s->n_queued + 2 <= WHB_PG_PIPE_MAX)
+        return 0;
+    return drain(s, NULL, NULL, NULL, 0) || enter_pipeline(s);
+}
+
+int whb_pg_queue(struct pg_store *s, int id, const char *sql, const struct pg_params *p)
+{
+    char name[16];
+    if (!s->in_tx)
+        return whb_pg_cmd(s, id, sql, p);
+    if (enter_pipeline(s) || room(s))
+        return WHB_ESTORE;
+    snprintf(name, sizeof(name), "w%d", id);
+    if (!s->prepared[id]) {
+        if (PQsendPrepare(s->conn, name, sql, 0, NULL) != 1)
+            goto fail;
+        s->prepared[id] = 1; /* undone by drain if it failed */
+        s->queued[s->n_queued++] = -2 - id;
+    }
+    if (PQsendQueryPrepared(s->conn, name, p ? p->n : 0, p ? p->v : NULL, p ? p->len : NULL,
+                            p ? p->fmt : NULL, 0) != 1)
+        goto fail;
+    s->queued[s->n_queued++] = id;
+    return 0;
+fail:
+    whb_log_limited(WHB_LOG_ERROR, "store: %.80s: %s", sql, PQerrorMessage(s->conn));
+    return WHB_ESTORE;
+}
+
+int whb_pg_queue_text(struct pg_store *s, const char *sql)
+{
+    if (enter_pipeline(s) || room(s))
+        return WHB_ESTORE;
+    if (PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1) {
+        whb_log_limited(WHB_LOG_ERROR, "store: %.40s: %s", sql, PQerrorMessage(s->conn));
+        return WHB_ESTORE;
+    }
+    s->queued[s->n_queued++] = -1;
+    return 0;
+}
+
+/* One queued statement's result: 1 when it failed (a prepare that failed is undone). */
+static int take(struct pg_store *s, int q, PGresult *r, void (*each)(void *, int, const PGresult *),
+                void *arg, char *status, size_t len)
+{
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (each && q >= -1)
+            each(arg, q, r);
+        if (status)
+            snprintf(status, len, "%s", PQcmdStatus(r));
+        return 0;
+    }
+    /* The first failure says why; the rest of the pipeline was skipped for it. */
+    if (st != PGRES_PIPELINE_ABORTED)
+        whb_log_limited(WHB_LOG_ERROR, "store: pipeline: %s", PQresultErrorMessage(r));
+    if (q <= -2)
+        s->prepared[-2 - q] = 0;
+    return 1;
+}
+
+static int drain(struct pg_store *s, void (*each)(void *arg, int id, const PGresult *r), void *arg,
+                 char *status, size_t len)
+{
+    int failed = 0, broken = 0;
+    if (!s->piped)
+        return 0;
+    if (s->n_queued) {
+        broken = PQpipelineSync(s->conn) != 1;
+        for (unsigned i = 0; !broken && i < s->n_queued; i++) {
+            PGresult *r = PQgetResult(s->conn);
+            if (!r) {
+                broken = 1;
+                break;
+            }
+            failed |= take(s, s->queued[i], r, each, arg, status, len);
+            PQclear(r);
+            /* Each statement's results end with a NULL. */
+            while ((r = PQgetResult(s->conn)))
+                PQclear(r);
+        }
+        if (!broken) {
+            PGresult *r = PQgetResult(s->conn);
+            broken = PQresultStatus(r) != PGRES_PIPELINE_SYNC;
+            PQclear(r);
+        }
+    }
+    s->n_queued = 0;
+    if (broken || PQexitPipelineMode(s->conn) != 1) {
+        /* Out of step with the server: a fresh connection, the transaction lost with it. */
+        whb_log_limited(WHB_LOG_ERROR, "store: pipeline: %s", PQerrorMessage(s->conn));
+        PQreset(s->conn);
+        memset(s->prepared, 0, sizeof(s->prepared));
+        s->piped = 0;
+        if (PQstatus(s->conn) == CONNECTION_OK)
+            whb_pg_session_setup(s);
+        return WHB_ESTORE;
+    }
+    s->piped = 0;
+    return failed ? WHB_ESTORE : 0;
+}
+
+int whb_pg_drain(struct pg_store *s, void (*each)(void *arg, int id, const PGresult *r), void *arg,
+                 char *status, size_t len)
+{
+    /* What the batch gathered goes before what waits for the results. */
+    if (whb_pg_batch_flush(s)) {
+        drain(s, NULL, NULL, NULL, 0);
+        return WHB_ESTORE;
+    }
+    return drain(s, each, arg, status, len);
 }
 
 int64_t whb_pg_get_int(const PGresult *r, int row, int col)

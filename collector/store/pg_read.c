@@ -29,7 +29,9 @@ enum pg_read {
     PR_GAP_NEAR,
     PR_SILENT,
     PR_SWITCH,
-    PR_WIFI,
+    PR_WIFI_BSSID,
+    PR_WIFI_SSID,
+    PR_WIFI_ALL,
     PR_ALL,
     PR_WSUS_FAILING,
     PR_WSUS_GROUPS,
@@ -45,8 +47,6 @@ enum pg_read {
     PR_WSUS_SUMMARY,
     PR_SILENT_AFTER,
     PR_COLLECTORS,
-    PR_SWITCH_AFTER,
-    PR_WIFI_AFTER,
     PR_COUNT_ALL,
     PR_COUNT_FIRST_AFTER,
     PR_COUNT_DUE_BEFORE,
@@ -81,29 +81,42 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
     R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                      " $2::bigint AND $3::bigint AND last_gasp = 0 LIMIT 1",
     /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
-     * silent by (due_at, machine_id) descending (index machines_due_id), a switch's by port
+     * silent by (due, machine_id) descending (index machine_due_at), a switch's by port
      * and a wireless network's by BSSID, then machine_id. */
-    R(PR_SILENT) = "SELECT " MACHINE_COLS " FROM machines WHERE due_at < $1::bigint"
-                   " ORDER BY due_at DESC, machine_id DESC LIMIT $2::bigint",
+    R(PR_SILENT) = "SELECT " MACHINE_COLS " FROM machine_due d JOIN machines USING (machine_id)"
+                   " WHERE d.due < $1::bigint ORDER BY d.due DESC, machine_id DESC"
+                   " LIMIT $2::bigint",
     R(PR_SILENT_AFTER) =
-        "SELECT " MACHINE_COLS " FROM machines WHERE due_at < $1::bigint AND"
-        " (due_at, machine_id) < ($3::bigint, $4::text) ORDER BY due_at DESC, machine_id DESC"
-        " LIMIT $2::bigint",
-    R(PR_SWITCH) = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = $1::text OR"
-                   " sw_name = $1::text) AND ($2::text = '' OR sw_port = $2::text)"
-                   " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint",
-    R(PR_SWITCH_AFTER) = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = $1::text OR"
-                         " sw_name = $1::text) AND ($2::text = '' OR sw_port = $2::text) AND"
-                         " (coalesce(sw_port, ''), machine_id) > ($4::text, $5::text)"
-                         " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint",
-    R(PR_WIFI) = "SELECT " MACHINE_COLS " FROM machines WHERE ($1::text = '' OR ssid = $1::text)"
-                 " AND ($2::text = '' OR bssid = $2::text) AND (ssid IS NOT NULL OR bssid IS NOT"
-                 " NULL) ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
-    R(PR_WIFI_AFTER) = "SELECT " MACHINE_COLS " FROM machines WHERE ($1::text = '' OR"
-                       " ssid = $1::text) AND ($2::text = '' OR bssid = $2::text) AND"
-                       " (ssid IS NOT NULL OR bssid IS NOT NULL) AND"
-                       " (coalesce(bssid, ''), machine_id) > ($4::text, $5::text)"
-                       " ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
+        "SELECT " MACHINE_COLS " FROM machine_due d JOIN machines USING (machine_id)"
+        " WHERE d.due < $1::bigint AND (d.due, machine_id) < ($3::bigint, $4::text)"
+        " ORDER BY d.due DESC, machine_id DESC LIMIT $2::bigint",
+    /* A switch's machines by port, then id, from the cursor ($4, $5: '' and '' from the
+     * start): those whose chassis is $1 and those whose switch is named $1 (on another
+     * chassis), each a walk of its index, merged. */
+    R(PR_SWITCH) =
+        "(SELECT " MACHINE_COLS ", coalesce(sw_port, '') AS k FROM machines"
+        " WHERE sw_chassis = $1::text AND ($2::text = '' OR coalesce(sw_port, '') = $2::text)"
+        " AND (coalesce(sw_port, ''), machine_id) > ($4::text, $5::text)"
+        " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint)"
+        " UNION ALL (SELECT " MACHINE_COLS ", coalesce(sw_port, '') FROM machines"
+        " WHERE sw_name = $1::text AND sw_chassis IS DISTINCT FROM $1::text AND"
+        " ($2::text = '' OR coalesce(sw_port, '') = $2::text)"
+        " AND (coalesce(sw_port, ''), machine_id) > ($4::text, $5::text)"
+        " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint)"
+        " ORDER BY k, machine_id LIMIT $3::bigint",
+    /* A wireless network's machines by BSSID, then id, from the cursor: one BSSID ($2), one
+     * SSID ($1), or every machine with either. */
+    R(PR_WIFI_BSSID) = "SELECT " MACHINE_COLS " FROM machines WHERE bssid = $2::text AND"
+                       " ($1::text = '' OR ssid = $1::text) AND"
+                       " (bssid, machine_id) > ($4::text, $5::text)"
+                       " ORDER BY bssid, machine_id LIMIT $3::bigint",
+    R(PR_WIFI_SSID) = "SELECT " MACHINE_COLS " FROM machines WHERE ssid = $1::text AND"
+                      " (coalesce(bssid, ''), machine_id) > ($4::text, $5::text) AND $2::text = ''"
+                      " ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
+    R(PR_WIFI_ALL) = "SELECT " MACHINE_COLS " FROM machines WHERE (ssid IS NOT NULL OR"
+                     " bssid IS NOT NULL) AND (coalesce(bssid, ''), machine_id) >"
+                     " ($4::text, $5::text) AND $1::text = '' AND $2::text = ''"
+                     " ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
     R(PR_ALL) = "SELECT " MACHINE_COLS " FROM machines ORDER BY fqdn LIMIT $1::bigint",
     R(PR_WSUS_FAILING) = "SELECT count(*) FROM machines WHERE wsus_class = $1::text AND"
                          " due_at >= $2::bigint",
@@ -111,20 +124,21 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                         " due_at >= $1::bigint ORDER BY wsus_class LIMIT $2::bigint",
     R(PR_GAP_COVERING) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                          " $2::bigint - 604800000 AND $2::bigint AND end_ms >= $2::bigint LIMIT 1",
-    R(PR_FLEET_SILENT) = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE"
-                         " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
+    R(PR_FLEET_SILENT) = "SELECT count(*), count(DISTINCT subnet) FROM machine_due d JOIN"
+                         " machines USING (machine_id) WHERE d.due < $1::bigint AND"
+                         " last_seen BETWEEN $2::bigint AND $3::bigint",
     R(PR_FLEET_GAPS) = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM"
                        " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint",
     R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE first_seen <= $1::bigint",
-    R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE due_at < $1::bigint AND"
-                            " last_seen <= $2::bigint",
+    R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machine_due d JOIN machines USING"
+                            " (machine_id) WHERE d.due < $1::bigint AND last_seen <= $2::bigint",
     R(PR_FLEET_GAPS_AT) = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
                           " $1::bigint - 604800000 AND $1::bigint + $2::bigint AND"
                           " end_ms >= $1::bigint",
     R(PR_COUNT_ALL) = "SELECT count(*) FROM machines",
     R(PR_COUNT_FIRST_AFTER) = "SELECT count(*) FROM machines WHERE first_seen > $1::bigint",
-    R(PR_COUNT_DUE_BEFORE) = "SELECT count(*) FROM machines WHERE due_at < $1::bigint",
-    R(PR_COUNT_DUE_FROM) = "SELECT count(*) FROM machines WHERE due_at >= $1::bigint",
+    R(PR_COUNT_DUE_BEFORE) = "SELECT count(*) FROM machine_due WHERE due < $1::bigint",
+    R(PR_COUNT_DUE_FROM) = "SELECT count(*) FROM machine_due WHERE due >= $1::bigint",
     /* Every collector's runs that overlap the window, and the last one to end before it. */
     R(PR_COLLECTORS) = "SELECT DISTINCT ON (collector) collector, started_ms, alive_ms,"
                        " coalesce(stopped_ms, 0) FROM collector_runs"
@@ -487,11 +501,15 @@ int whb_pg_each_machine(struct whb_store *base, const struct whb_store_filter *f
                         whb_store_machine_fn fn, void *arg)
 {
     const struct whb_machine_view *after = f->after; /* ids_only: every column is read */
+    const char *a = f->a ? f->a : "", *b = f->b ? f->b : "";
     int id = f->kind == WHB_FILTER_SILENT         ? (after ? PR_SILENT_AFTER : PR_SILENT)
-             : f->kind == WHB_FILTER_SWITCH       ? (after ? PR_SWITCH_AFTER : PR_SWITCH)
-             : f->kind == WHB_FILTER_WIFI         ? (after ? PR_WIFI_AFTER : PR_WIFI)
+             : f->kind == WHB_FILTER_SWITCH       ? PR_SWITCH
+             : f->kind == WHB_FILTER_WIFI         ? (b[0]   ? PR_WIFI_BSSID
+                                                     : a[0] ? PR_WIFI_SSID
+                                                            : PR_WIFI_ALL)
              : f->kind == WHB_FILTER_WSUS_FAILING ? PR_WSUS_GROUPS
                                                   : PR_ALL;
+    int keyset = f->kind == WHB_FILTER_SWITCH || f->kind == WHB_FILTER_WIFI;
     struct pg_params p = {0};
     struct whb_machine_view m;
     char limit[24];
@@ -499,16 +517,17 @@ int whb_pg_each_machine(struct whb_store *base, const struct whb_store_filter *f
     if (f->kind == WHB_FILTER_SILENT || id == PR_WSUS_GROUPS)
         whb_pg_int(&p, now);
     else if (id != PR_ALL) {
-        whb_pg_text(&p, f->a ? f->a : "");
-        whb_pg_text(&p, f->b ? f->b : "");
+        whb_pg_text(&p, a);
+        whb_pg_text(&p, b);
     }
     whb_pg_text(&p, f->limit ? limit : NULL); /* LIMIT NULL: all */
     if (id == PR_SILENT_AFTER) {
         whb_pg_int(&p, after->due_ms);
         whb_pg_text(&p, after->machine_id);
-    } else if (id == PR_SWITCH_AFTER || id == PR_WIFI_AFTER) {
-        whb_pg_text(&p, id == PR_SWITCH_AFTER ? after->sw_port : after->bssid);
-        whb_pg_text(&p, after->machine_id);
+    } else if (keyset) {
+        /* The cursor: the last machine's key ('' from the start, before every machine). */
+        whb_pg_text(&p, !after ? "" : f->kind == WHB_FILTER_WIFI ? after->bssid : after->sw_port);
+        whb_pg_text(&p, after ? after->machine_id : "");
     }
     PGresult *r = run(base, id, &p);
     if (!r)
