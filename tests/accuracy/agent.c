@@ -369,6 +369,12 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, cons
     a->want_flush |= any;
 }
 
+/* A working network as the agent judges it: carrier, an address and a default route. */
+static int online(const struct acc_obs *o)
+{
+    return o->admin_up && o->carrier && o->addr[0] && o->gw[0];
+}
+
 /* Takes a snapshot (as on a netlink or LLDP change, or a resume) and records the differences. */
 static void snapshot(struct acc_agent *a, const struct acc_world *w, int64_t t,
                      const struct acc_link *l, int verbose)
@@ -677,8 +683,14 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
     observe(a, w, t, &l, &o);
     if (lldp_new || o.admin_up != a->obs.admin_up || o.carrier != a->obs.carrier ||
         o.service != a->obs.service || strcmp(o.addr, a->obs.addr) != 0 ||
-        strcmp(o.gw, a->obs.gw) != 0)
+        strcmp(o.gw, a->obs.gw) != 0) {
+        int was_online = online(&a->obs);
         snapshot(a, w, t, &l, verbose);
+        /* Back online (client/agent.c take_snapshot): the backoff counted tries without a
+         * network, so what was spooled goes now. */
+        if (online(&a->obs) && !was_online)
+            a->retry_at = 0;
+    }
 
     if (t >= a->next_wsus)
         probe_wsus(a, w, t, &l, verbose);

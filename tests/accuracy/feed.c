@@ -26,6 +26,12 @@ struct acc_feed {
     int64_t next_alive;
     int64_t t0;
     unsigned stored, duplicates, refused;
+    /* Every report stored: when and whose, in receipt order. */
+    struct stored {
+        int64_t at;
+        int machine;
+    } * log;
+    size_t n_log, cap_log;
 };
 
 int acc_feed_open(const struct acc_world *w, struct acc_feed **out, char *why, size_t whylen)
@@ -52,6 +58,7 @@ void acc_feed_close(struct acc_feed *f)
     for (int i = 0; i < f->n; i++)
         free(f->q[i].buf);
     free(f->q);
+    free(f->log);
     if (f->st)
         f->st->ops->close(f->st);
     free(f);
@@ -84,6 +91,40 @@ void acc_feed_send(struct acc_feed *f, int machine, int64_t arrive_ms, uint8_t *
     f->n++;
 }
 
+static void note_stored(struct acc_feed *f, int64_t at, int machine)
+{
+    if (f->n_log == f->cap_log) {
+        size_t cap = f->cap_log ? f->cap_log * 2 : 1024;
+        struct stored *l = realloc(f->log, cap * sizeof(*l));
+        if (!l)
+            return;
+        f->log = l;
+        f->cap_log = cap;
+    }
+    f->log[f->n_log++] = (struct stored){at, machine};
+}
+
+int acc_feed_served_others(const struct acc_feed *f, const struct acc_world *w, int machine,
+                           int64_t from, int64_t to)
+{
+    for (int64_t t = from; t <= to; t += 1000)
+        if (!acc_world_collector_up(w, t))
+            return 0;
+    /* The log is in receipt order: the first report at or after from, by bisection. */
+    size_t lo = 0, hi = f->n_log;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->log[mid].at < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < f->n_log && f->log[i].at <= to; i++)
+        if (f->log[i].machine != machine)
+            return 1;
+    return 0;
+}
+
 int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
 {
     int k = 0, rc = 0;
@@ -108,6 +149,7 @@ int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
             }
             f->stored++;
             f->duplicates += (unsigned)res.duplicate;
+            note_stored(f, a->at, a->machine);
             if (verbose)
                 printf("  +%02lld:%02lld:%02lld collector stored %s seq %llu (%zu events)%s%s\n",
                        (long long)((a->at - f->t0) / 3600000),
