@@ -61,6 +61,7 @@ struct whb_agent {
     int stop;
     int want_flush;
     int tell_interval; /* the collector asked for another interval: a report says it is taken */
+    int heartbeat_try; /* this flush is a heartbeat's: it is tried even while backing off */
     int sent_to;       /* the collector the last report went to */
 };
 
@@ -293,6 +294,7 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     if (res.interval_s >= 1 && res.interval_s <= 86400 && res.interval_s != a->interval_s) {
         whb_log_info("heartbeat interval %u s (asked by the collector)", res.interval_s);
         a->interval_s = res.interval_s;
+        whb_backoff_set_cap(&a->backoff, a->interval_s * 1000);
         /* The collector's deadline for this machine came from the interval the report
          * carried: the next report corrects it at once, and a restart starts with it. */
         a->tell_interval = 1;
@@ -313,6 +315,9 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
         if (!deliver(a, last_gasp, timeout_ms)) {
             /* Abandoned for a power event: handle it, then send again at once. */
             a->retry_at = a->plain_send ? 0 : now_mono(a) + whb_backoff_next(&a->backoff);
+            /* Offline: the heartbeat is kept so the collector learns the machine was on. */
+            if (a->heartbeat_try && !a->plain_send)
+                record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", 0, 0);
             return;
         }
         whb_spool_stats(a->spool, &st);
@@ -615,13 +620,14 @@ int whb_agent_run(struct whb_agent *a)
         now = now_mono(a);
         if (now >= a->next_heartbeat) {
             a->next_heartbeat = now + (uint64_t)a->interval_s * 1000;
-            if (a->retry_at && now < a->retry_at)
-                /* Offline: the heartbeat is kept so the collector learns the machine was on. */
-                record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", 0, 0);
+            /* A heartbeat is always tried, backing off or not: a collector that answers again
+             * ends the backoff at the next heartbeat at the latest. */
+            a->heartbeat_try = 1;
             a->want_flush = 1;
         }
-        if (a->want_flush && (!a->retry_at || now >= a->retry_at))
+        if (a->want_flush && (a->heartbeat_try || !a->retry_at || now >= a->retry_at))
             flush(a, 0, SEND_TIMEOUT_MS);
+        a->heartbeat_try = 0;
         /* After the flush: a WSUS server that is slow to answer (up to the probe's 10 s) must
          * not hold back the report of a network that just came back. A new result is sent
          * at once by the next round. */
@@ -749,7 +755,9 @@ done:;
     uint64_t seed = 0;
     for (const char *p = a->id.machine_id; *p; p++)
         seed = seed * 131 + (unsigned char)*p;
-    whb_backoff_init(&a->backoff, 1000, 300000, seed);
+    /* Retries after failures wait at most a heartbeat interval: a machine whose collector is
+     * back reports within its grace (issue 21: 312 s of silence with a 300 s ceiling). */
+    whb_backoff_init(&a->backoff, 1000, a->interval_s * 1000, seed);
     uint64_t awake, with_sleep;
     a->plat->ops->uptime_ms(a->plat, &awake, &with_sleep);
     a->sleep_gap = with_sleep - awake;

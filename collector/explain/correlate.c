@@ -1,15 +1,18 @@
 /* Implementation of correlate.h. */
 #include "correlate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
+#include "whb.pb-c.h"
 
 int64_t whb_correlation_window(unsigned interval_s)
 {
-    int64_t w = 2 * (int64_t)interval_s * 1000;
-    return w < 120000 ? 120000 : w;
+    /* The detection resolution: machines silenced at one instant last reported up to an
+     * interval apart (finding.h TOGETHER_MS). */
+    return (int64_t)(interval_s ? interval_s : 60) * 1000 + 5000;
 }
 
 /* Most of a neighbour group, two at least, silent with the machine. */
@@ -31,6 +34,10 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
     static const enum whb_peer_kind kinds[] = {WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT,
                                                WHB_PEERS_SUBNET};
     int64_t window = whb_correlation_window(m->interval_s);
+    /* A closed silence's evidence window is closed: neighbours that went quiet after it ended
+     * are no part of it. */
+    if (with_gaps && until - anchor < window)
+        window = until - anchor > 0 ? until - anchor : 0;
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         if (st->ops->peer_group(st, kinds[i], m, now, anchor, window, with_gaps,
                                 &in->peers[in->n_peers]) == 0)
@@ -84,6 +91,141 @@ int whb_explain_host(struct whb_store *st, const char *host, int64_t now,
     return whb_explain_view(st, m, now, out);
 }
 
+/* The switch neighbours that went silent with m at anchor (within window), as they told it on
+ * return: a carrier loss as their silence began, or another story. Bounded: a pair or a few
+ * is where a coincidence is worth telling apart. */
+struct story_walk {
+    char ids[WHB_EXPLAIN_MAX_STORIES * 4][65];
+    int n;
+    const char *self;
+};
+
+static int story_peer(const struct whb_machine_view *v, void *arg)
+{
+    struct story_walk *w = arg;
+    if (strcmp(v->machine_id, w->self) != 0 && w->n < (int)(sizeof(w->ids) / sizeof(w->ids[0])))
+        snprintf(w->ids[w->n++], sizeof(w->ids[0]), "%s", v->machine_id);
+    return w->n >= (int)(sizeof(w->ids) / sizeof(w->ids[0]));
+}
+
+static void peer_stories(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
+                         int64_t anchor, int64_t window, struct whb_explain_input *in)
+{
+    const struct whb_peer_group *sw = NULL;
+    for (int i = 0; i < in->n_peers; i++)
+        if (in->peers[i].kind == WHB_PEERS_SWITCH)
+            sw = &in->peers[i];
+    if (!sw || sw->together < 2 || sw->together > WHB_EXPLAIN_MAX_STORIES + 1 || m->wireless)
+        return;
+    struct story_walk w = {.self = m->machine_id};
+    struct whb_store_filter f = {.kind = WHB_FILTER_SWITCH, .a = m->sw_chassis, .b = ""};
+    if (st->ops->each_machine(st, &f, now, story_peer, &w))
+        return;
+    struct whb_store_gap gaps[8];
+    struct whb_hist_event evs[16];
+    int64_t due = (int64_t)(m->interval_s ? m->interval_s : 60) * 1000 + 15000;
+    for (int i = 0; i < w.n && in->n_stories < WHB_EXPLAIN_MAX_STORIES; i++) {
+        int ng = 0, ne = 0;
+        if (st->ops->get_gaps(st, w.ids[i], gaps, 8, &ng))
+            continue;
+        const struct whb_store_gap *g = NULL;
+        for (int k = 0; k < ng && !g; k++)
+            if (!gaps[k].last_gasp && llabs(gaps[k].start_ms - anchor) <= window)
+                g = &gaps[k];
+        struct whb_peer_story *t = &in->stories[in->n_stories];
+        memset(t, 0, sizeof(*t));
+        if (!g) {
+            /* Still silent since then (no gap ended yet): its story is to come. */
+            struct whb_machine_view v;
+            if (st->ops->get_machine(st, w.ids[i], &v) == 0 && v.due_ms < now && !v.last_gasp &&
+                llabs(v.last_seen_ms - anchor) <= window)
+                in->n_stories++;
+            continue;
+        }
+        t->told = 1;
+        if (st->ops->get_events(st, w.ids[i], g->start_ms - 500, g->start_ms + due, evs, 16, &ne) ==
+            0)
+            for (int k = 0; k < ne && !t->link_lost_ms; k++)
+                if (evs[k].kind == WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST &&
+                    evs[k].reason_code == 0)
+                    t->link_lost_ms = evs[k].at_ms;
+        in->n_stories++;
+    }
+}
+
+/* The events of [from, to] in time order with the undelivered heartbeats left out but the
+ * first (at a 2 s interval, a silence spools hundreds of them, and the store gives the latest
+ * events of a window): read in slices of about 40 heartbeats, a slice halved when it is full. */
+static int scan_causes(struct whb_store *st, const struct whb_machine_view *m, int64_t from,
+                       int64_t to, struct whb_hist_event *out, int max, int *n, int *skipped)
+{
+    enum { SLICE_MAX = 64, QUERIES_MAX = 256 };
+    struct whb_hist_event *slice = malloc(SLICE_MAX * sizeof(*slice));
+    int64_t step = 40 * (int64_t)(m->interval_s ? m->interval_s : 60) * 1000;
+    int rc = 0, queries = 0, beat = 0;
+    *n = 0;
+    if (!slice)
+        return WHB_ENOMEM;
+    for (int64_t t = from; t <= to && *n < max && queries < QUERIES_MAX;) {
+        int64_t end = to - t > step ? t + step : to;
+        int got = 0;
+        while ((rc = st->ops->get_events(st, m->machine_id, t, end, slice, SLICE_MAX, &got)) == 0 &&
+               got >= SLICE_MAX && end - t > 1000 && ++queries < QUERIES_MAX)
+            end = t + (end - t) / 2;
+        if (rc)
+            break;
+        for (int i = 0; i < got && *n < max; i++) {
+            if (slice[i].kind == WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT && beat++) {
+                (*skipped)++;
+                continue;
+            }
+            out[(*n)++] = slice[i];
+        }
+        queries++;
+        t = end + 1;
+    }
+    free(slice);
+    return rc;
+}
+
+/* The events of a past gap, in time order, read in parts so that hours of spooled heartbeats
+ * push neither its start nor its end out of what is read: the half hour before it (its
+ * latest), its first minutes up to cause_to (where its cause is; heartbeats left out but the
+ * first), its last minutes and the return, and what the budget leaves of the middle. */
+static int gap_events(struct whb_store *st, const struct whb_machine_view *m,
+                      const struct whb_store_gap *gap, int64_t cause_to, struct whb_hist_event *evs,
+                      int *n, int *skipped)
+{
+    enum {
+        LEAD = WHB_HISTORY_EVENTS / 5,
+        CAUSE = 2 * WHB_HISTORY_EVENTS / 5,
+        MIDDLE = WHB_HISTORY_EVENTS / 10,
+        BACK = WHB_HISTORY_EVENTS / 4
+    };
+    int64_t b_from = gap->end_ms - 5 * 60000, b_to = gap->end_ms + 120000;
+    int nl = 0, na = 0, nm = 0, nb = 0, rc;
+    if (cause_to > b_to)
+        cause_to = b_to;
+    if (b_from <= cause_to)
+        b_from = cause_to + 1;
+    struct whb_hist_event *tail = evs + LEAD + CAUSE + MIDDLE;
+    rc = st->ops->get_events(st, m->machine_id, gap->start_ms - 30 * 60000, gap->start_ms - 1, evs,
+                             LEAD, &nl);
+    if (!rc)
+        rc = scan_causes(st, m, gap->start_ms, cause_to, evs + nl, CAUSE, &na, skipped);
+    /* A cause window that filled the budget ends where it was read up to. */
+    int64_t m_from = na == CAUSE ? evs[nl + na - 1].at_ms + 1 : cause_to + 1;
+    if (!rc && b_from <= b_to)
+        rc = st->ops->get_events(st, m->machine_id, b_from, b_to, tail, BACK, &nb);
+    if (!rc && b_from - 1 >= m_from)
+        rc = st->ops->get_events(st, m->machine_id, m_from, b_from - 1, evs + nl + na, MIDDLE, &nm);
+    if (rc)
+        return rc;
+    memmove(evs + nl + na + nm, tail, (size_t)nb * sizeof(*evs));
+    *n = nl + na + nm + nb;
+    return 0;
+}
+
 int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
                          const struct whb_store_gap *gap, int64_t now, struct whb_explanation *out)
 {
@@ -96,27 +238,24 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     struct whb_hist_event *evs = malloc(WHB_HISTORY_EVENTS * sizeof(*evs));
     if (!evs)
         return WHB_ENOMEM;
-    int n = 0, n2 = 0;
-    /* The half hour that led up to it and the start of the gap, where its cause is; then the
-     * rest of it up to the return (events are on the collector's clock; the rules keep to
-     * their own windows inside this). Asked as one, hours of spooled heartbeats would push
-     * the start out of the latest WHB_HISTORY_EVENTS. */
-    int64_t split = gap->start_ms + 15 * 60000;
-    if (split > gap->end_ms + 120000)
-        split = gap->end_ms + 120000;
-    int rc = st->ops->get_events(st, m->machine_id, gap->start_ms - 30 * 60000, split, evs,
-                                 WHB_HISTORY_EVENTS / 2, &n);
-    if (!rc && split < gap->end_ms + 120000)
-        rc = st->ops->get_events(st, m->machine_id, split + 1, gap->end_ms + 120000, evs + n,
-                                 WHB_HISTORY_EVENTS - n, &n2);
+    int n = 0;
+    context(st, m, now, gap->start_ms, gap->end_ms, 1, &in);
+    /* Its cause is in its first minutes, or while the collector was down as it went quiet. */
+    int64_t cause_to = gap->start_ms + 3 * 60000 + 2 * (int64_t)m->interval_s * 1000;
+    for (int i = 0; i < in.n_down; i++)
+        if (in.down[i].from_ms <= cause_to && in.down[i].to_ms + 10 * 60000 > cause_to)
+            cause_to = in.down[i].to_ms + 10 * 60000;
+    int rc = gap_events(st, m, gap, cause_to, evs, &n, &in.heartbeats_skipped);
     if (rc) {
         free(evs);
         return rc;
     }
-    n += n2;
     in.events = evs;
     in.n_events = n;
-    context(st, m, now, gap->start_ms, gap->end_ms, 1, &in);
+    int64_t window = whb_correlation_window(m->interval_s);
+    if (gap->end_ms - gap->start_ms < window)
+        window = gap->end_ms - gap->start_ms;
+    peer_stories(st, m, now, gap->start_ms, window, &in);
     whb_explain_gap(&in, out);
     free(evs);
     return 0;

@@ -69,6 +69,15 @@ struct whb_peer_group {
     char ports[200];   /* switch: the ports of those silent together */
 };
 
+/* What a neighbour that went silent with this machine (same switch) told of that moment once
+ * it was back: a link loss at the same moment is one failure; another story, two. */
+struct whb_peer_story {
+    int told;             /* it has reported since that silence */
+    int64_t link_lost_ms; /* its carrier loss as its silence began; 0: none */
+};
+
+#define WHB_EXPLAIN_MAX_STORIES 8
+
 /* A time the collector itself was not storing reports. */
 struct whb_downtime {
     int64_t from_ms, to_ms; /* last alive mark (or clean stop) -> next start */
@@ -92,6 +101,11 @@ struct whb_explain_input {
     unsigned wsus_failing; /* online machines with the same WSUS failure */
     /* For a gap (afterwards): its bounds; 0 for "now". */
     int64_t gap_start_ms, gap_end_ms;
+    /* For a gap: the switch neighbours silent with it, and what they said on return. */
+    struct whb_peer_story stories[WHB_EXPLAIN_MAX_STORIES];
+    int n_stories;
+    /* Undelivered heartbeats of the gap left out of events (only the first is kept there). */
+    int heartbeats_skipped;
 };
 
 /* Who says so: the machine in a report at the time, the machine afterwards (spooled while it

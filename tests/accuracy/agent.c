@@ -60,13 +60,16 @@ static struct acc_ev *record(struct acc_agent *a, const struct acc_world *w, int
     return e;
 }
 
-static unsigned backoff_next(struct acc_agent *a)
+/* client/backoff.c with the agent's ceiling: its heartbeat interval. */
+static unsigned backoff_next(struct acc_agent *a, const struct acc_world *w)
 {
-    uint64_t ceiling = 1000;
-    for (unsigned i = 0; i < a->attempt && ceiling < 300000; i++)
+    uint64_t cap = (uint64_t)w->interval_s * 1000, ceiling = 1000;
+    if (cap < 1000)
+        cap = 1000;
+    for (unsigned i = 0; i < a->attempt && ceiling < cap; i++)
         ceiling *= 2;
-    if (ceiling > 300000)
-        ceiling = 300000;
+    if (ceiling > cap)
+        ceiling = cap;
     if (a->attempt < 64)
         a->attempt++;
     a->rng ^= a->rng << 13;
@@ -274,7 +277,10 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
                 printf("  %s %-6s send failed: %s\n", c, w->m[a->m].fqdn, err);
             }
             note_failure(a, w, t, curl, err, verbose);
-            a->retry_at = t + backoff_next(a);
+            a->retry_at = t + backoff_next(a, w);
+            /* A heartbeat that did not go is kept: the collector learns the machine was on. */
+            if (a->heartbeat_try)
+                record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", verbose);
             return 0;
         }
         memmove(a->spool, a->spool + n, (size_t)(a->n_spool - n) * sizeof(*a->spool));
@@ -696,10 +702,11 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
         probe_wsus(a, w, t, &l, verbose);
     if (t >= a->next_heartbeat) {
         a->next_heartbeat = t + (int64_t)w->interval_s * 1000;
-        if (a->retry_at && t < a->retry_at)
-            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", verbose);
+        /* A heartbeat is always tried, backing off or not (client/agent.c). */
+        a->heartbeat_try = 1;
         a->want_flush = 1;
     }
-    if (a->want_flush && (!a->retry_at || t >= a->retry_at))
+    if (a->want_flush && (a->heartbeat_try || !a->retry_at || t >= a->retry_at))
         flush(a, w, t, t, 0, f, verbose);
+    a->heartbeat_try = 0;
 }

@@ -7,7 +7,7 @@
 #include "sim.h"
 
 #define STEP_MS      1000
-#define HISTORY_WAIT 420000  /* after the return: the agent's backoff is at most 300 s */
+#define HISTORY_WAIT 420000  /* after the return: what it spooled is delivered by then */
 #define HISTORY_GIVE 1500000 /* not back by then: ask anyway */
 
 static void print_world(const struct acc_timeline *tl)

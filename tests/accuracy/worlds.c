@@ -206,7 +206,7 @@ static int64_t restart_in_silence(struct acc_timeline *tl, struct acc_rng *r, in
     int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), d = restart_len(r);
     int64_t R = early ? s + acc_rng_ms(r, 1, 15) : overdue(w, s) + acc_rng_ms(r, 10, 120);
     int64_t after =
-        (R + d + iv(w) + sec(20) > overdue(w, s) ? R + d + iv(w) + sec(20) : overdue(w, s)) +
+        (R + d + iv(w) + sec(21) > overdue(w, s) ? R + d + iv(w) + sec(21) : overdue(w, s)) +
         acc_rng_ms(r, 0, 60);
     int64_t e = s + silence_len(r, w);
     if (e < after + 2 * MIN)

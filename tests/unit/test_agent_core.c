@@ -372,6 +372,31 @@ static void backoff_grows_with_jitter_and_caps(void **state)
     assert_true(same < 3);
 }
 
+/* Issue 21.5: after a long run of failures, the wait is still at most the heartbeat interval
+ * (the agent's ceiling), also when the collector asks for a shorter interval mid-streak. */
+static void backoff_is_bounded_by_the_interval(void **state)
+{
+    (void)state;
+    struct whb_backoff b;
+    whb_backoff_init(&b, 1000, 10000, 7);
+    unsigned max_seen = 0;
+    for (int i = 0; i < 200; i++) {
+        unsigned d = whb_backoff_next(&b);
+        assert_true(d <= 10000);
+        max_seen = d > max_seen ? d : max_seen;
+    }
+    assert_true(max_seen > 5000); /* it did grow to the ceiling */
+    whb_backoff_set_cap(&b, 2000);
+    for (int i = 0; i < 200; i++)
+        assert_true(whb_backoff_next(&b) <= 2000);
+    /* A ceiling below the base is the base: never a tight loop. */
+    whb_backoff_set_cap(&b, 10);
+    for (int i = 0; i < 20; i++) {
+        unsigned d = whb_backoff_next(&b);
+        assert_true(d >= 500 && d <= 1000);
+    }
+}
+
 static void sequence_survives_restart_in_the_same_boot(void **state)
 {
     (void)state;
@@ -694,6 +719,7 @@ int main(void)
         cmocka_unit_test(differ_is_silent_when_nothing_changed),
         cmocka_unit_test(differ_names_each_change),
         cmocka_unit_test(backoff_grows_with_jitter_and_caps),
+        cmocka_unit_test(backoff_is_bounded_by_the_interval),
         cmocka_unit_test_setup_teardown(sequence_survives_restart_in_the_same_boot, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(machine_key_is_stable_and_private, setup, teardown),
