@@ -315,7 +315,7 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
         if (!deliver(a, last_gasp, timeout_ms)) {
             /* Abandoned for a power event: handle it, then send again at once. */
             a->retry_at = a->plain_send ? 0 : now_mono(a) + whb_backoff_next(&a->backoff);
-            /* Offline: the heartbeat is kept so the collector learns the machine was on. */
+            /* A heartbeat that did not go is kept: the collector learns the machine was on. */
             if (a->heartbeat_try && !a->plain_send)
                 record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", 0, 0);
             return;
@@ -620,9 +620,13 @@ int whb_agent_run(struct whb_agent *a)
         now = now_mono(a);
         if (now >= a->next_heartbeat) {
             a->next_heartbeat = now + (uint64_t)a->interval_s * 1000;
-            /* A heartbeat is always tried, backing off or not: a collector that answers again
-             * ends the backoff at the next heartbeat at the latest. */
-            a->heartbeat_try = 1;
+            /* Online, a heartbeat is always tried, backing off or not: a collector that answers
+             * again ends the backoff at the next heartbeat at the latest. Offline it cannot
+             * leave: it is kept so the collector learns the machine was on. */
+            if (a->online)
+                a->heartbeat_try = 1;
+            else
+                record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", 0, 0);
             a->want_flush = 1;
         }
         if (a->want_flush && (a->heartbeat_try || !a->retry_at || now >= a->retry_at))

@@ -290,11 +290,26 @@ static int windows(const struct whb_explain_input *in)
     return strstr(in->m->os, "Windows") != NULL;
 }
 
+/* Which IEEE 802.11 table a code is from: a disconnect carries a reason code, a refused
+ * association a status code, unless the event names it ("reason 23": an 802.1X failure that
+ * ended an attempt is a reason, as WLAN notifications and the replay backend give it). */
+static int is_reason_code(const struct whb_hist_event *e)
+{
+    char want[32];
+    snprintf(want, sizeof(want), "reason %u", e->reason_code);
+    if (strstr(e->detail, want))
+        return 1;
+    snprintf(want, sizeof(want), "status %u", e->reason_code);
+    if (strstr(e->detail, want))
+        return 0;
+    return e->kind == K(WIFI_DISCONNECTED);
+}
+
 static const char *wifi_words(const struct whb_explain_input *in, const struct whb_hist_event *e)
 {
     if (windows(in))
         return e->detail[0] ? e->detail : "no reason given";
-    const char *w = whb_ieee80211_words(e->kind == K(WIFI_DISCONNECTED), e->reason_code);
+    const char *w = whb_ieee80211_words(is_reason_code(e), e->reason_code);
     return w ? w : "code not in our table";
 }
 
@@ -358,7 +373,7 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
     else
         whb_evidence_event(f, in, e, "%s on %s: %s (IEEE 802.11 %s %u: %s)",
                            assoc ? "association failed" : "disconnected", e->adapter,
-                           e->detail[0] ? e->detail : "-", assoc ? "status" : "reason",
+                           e->detail[0] ? e->detail : "-", is_reason_code(e) ? "reason" : "status",
                            e->reason_code, wifi_words(in, e));
     if (fails + drops > 1)
         whb_evidence_event(f, in, e, "%d failed associations and %d disconnects", fails, drops);

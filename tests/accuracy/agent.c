@@ -702,8 +702,12 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
         probe_wsus(a, w, t, &l, verbose);
     if (t >= a->next_heartbeat) {
         a->next_heartbeat = t + (int64_t)w->interval_s * 1000;
-        /* A heartbeat is always tried, backing off or not (client/agent.c). */
-        a->heartbeat_try = 1;
+        /* Online, a heartbeat is always tried, backing off or not; offline it is kept
+         * undelivered (client/agent.c). */
+        if (online(&a->obs))
+            a->heartbeat_try = 1;
+        else
+            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", verbose);
         a->want_flush = 1;
     }
     if (a->want_flush && (a->heartbeat_try || !a->retry_at || t >= a->retry_at))
