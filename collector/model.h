@@ -42,8 +42,9 @@ struct whb_machine_view {
     unsigned wsus_http;
     int wsus_curl;
     int64_t wsus_at_ms;
-    int update_service; /* -1 unknown, 0 stopped, 1 running */
-    char os[64];        /* as the agent names it: "Windows 11 Enterprise (build 22631)" */
+    int64_t wsus_since_ms; /* its first probe of this class: since when WSUS answers it so */
+    int update_service;    /* -1 unknown, 0 stopped, 1 running */
+    char os[64];           /* as the agent names it: "Windows 11 Enterprise (build 22631)" */
 };
 
 enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET, WHB_PEERS_FLEET };

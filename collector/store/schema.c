@@ -118,6 +118,12 @@ static const struct step steps[] = {
     {NULL, "",
      "CREATE INDEX machines_due_id ON machines(due_at, machine_id);"
      "DROP INDEX machines_due;"},
+    /* 6: since when each machine's WSUS probe has failed the way it does now (its first probe
+     * of that class): an outage's "since" stays where it began (issue 21.6). */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN wsus_since {INT} NOT NULL DEFAULT 0;"
+     "UPDATE machines SET wsus_since = wsus_at;",
+     NULL},
 };
 
 int whb_schema_latest(void)

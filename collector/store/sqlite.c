@@ -63,7 +63,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " sw_name=?18, sw_port=?19, ssid=?20, bssid=?21, wifi_associated=?22, subnet=?23,"
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
-        " clock_offset=?31, clock_offset_at=?32 WHERE machine_id=?1",
+        " clock_offset=?31, clock_offset_at=?32,"
+        " wsus_since=CASE WHEN wsus_class IS ?24 THEN wsus_since ELSE ?28 END"
+        " WHERE machine_id=?1",
     /* The same without the indexed columns, for a report whose name and place (switch, Wi-Fi,
      * subnet, WSUS class) are what is stored: SQLite rewrites an index entry whenever its
      * column is SET, even to the same value, and most reports change none of them. */

@@ -332,7 +332,7 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 5);
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 6);
         /* Version 5: the silent list's cursor has an index on both of its columns. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_indexes WHERE"
                                         " indexname = 'machines_due_id'"),
@@ -347,7 +347,11 @@ static void reopening_keeps_schema_version(void **state)
                          4);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 5);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 6);
+    /* Version 6: since when each machine's WSUS probe has failed the way it does. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
+                                    "WHERE name = 'wsus_since'"),
+                     1);
     /* Version 3: the collector's runs, gap ends, clock offsets. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('collector_runs','gaps_start','machines_first_seen')"),
@@ -641,6 +645,37 @@ static void wsus_probe_from_the_silence_is_not_classified(void **state)
     assert_int_equal(put(f->store, s, 0xaa, 0, t + 1320000, &res), 0);
     assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
     assert_string_equal(m.wsus_class, "unreachable:7");
+    s->snapshot.wsus = NULL;
+    sample_free(s);
+}
+
+/* Issue 21.6: a WSUS outage's "since" is its first failing probe; every later probe (and
+ * every report) leaves it there; another answer starts another "since". */
+static void wsus_since_stays_at_the_first_failing_probe(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct sample *s = sample_new(31, 1, 0);
+    Whb__V1__WsusProbe probe = WHB__V1__WSUS_PROBE__INIT;
+    probe.url = "http://wsus:8530/";
+    probe.http_status = 200;
+    s->snapshot.wsus = &probe;
+    int64_t t = 1764000000000LL;
+    const int64_t at[] = {0, 60000, 120000, 180000, 240000};
+    const unsigned http[] = {200, 503, 503, 503, 200};
+    const int64_t since[] = {0, 60000, 60000, 60000, 240000};
+    for (int i = 0; i < 5; i++) {
+        s->report.seq = (uint64_t)i + 1;
+        s->report.sent_at_ms = t + at[i] + 500;
+        probe.at_ms = t + at[i];
+        probe.http_status = http[i];
+        assert_int_equal(put(f->store, s, 0xab, i == 0, t + at[i] + 500, &res), 0);
+        assert_int_equal(f->store->ops->get_machine(f->store, "pc-31.corp.example", &m), 0);
+        assert_string_equal(m.wsus_class, http[i] == 503 ? "http_503" : "ok");
+        assert_int_equal(m.wsus_since_ms, t + since[i]);
+        assert_int_equal(m.wsus_at_ms, t + at[i]);
+    }
     s->snapshot.wsus = NULL;
     sample_free(s);
 }
@@ -960,6 +995,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_move_updates_the_indexed_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
+        cmocka_unit_test_setup_teardown(wsus_since_stays_at_the_first_failing_probe, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(wsus_probe_from_the_silence_is_not_classified, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(concurrent_enrollment_binds_one_key, setup, teardown),
