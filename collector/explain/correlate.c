@@ -239,7 +239,20 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     if (!evs)
         return WHB_ENOMEM;
     int n = 0;
-    context(st, m, now, gap->start_ms, gap->end_ms, 1, &in);
+    /* Its neighbours then are those of where it was then: just back, its switch may not be
+     * heard yet (LLDP), or it may be elsewhere now. */
+    struct whb_machine_view then = *m;
+    if (gap->before_sw[0] && strcmp(gap->before_sw, m->sw_chassis) != 0) {
+        snprintf(then.sw_chassis, sizeof(then.sw_chassis), "%s", gap->before_sw);
+        then.sw_name[0] = '\0';
+    }
+    if (gap->before_port[0])
+        snprintf(then.sw_port, sizeof(then.sw_port), "%s", gap->before_port);
+    if (gap->before_subnet[0])
+        snprintf(then.subnet, sizeof(then.subnet), "%s", gap->before_subnet);
+    if (gap->before_bssid[0])
+        snprintf(then.bssid, sizeof(then.bssid), "%s", gap->before_bssid);
+    context(st, &then, now, gap->start_ms, gap->end_ms, 1, &in);
     /* Its cause is in its first minutes, or while the collector was down as it went quiet. */
     int64_t cause_to = gap->start_ms + 3 * 60000 + 2 * (int64_t)m->interval_s * 1000;
     for (int i = 0; i < in.n_down; i++)
@@ -255,7 +268,7 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     int64_t window = whb_correlation_window(m->interval_s);
     if (gap->end_ms - gap->start_ms < window)
         window = gap->end_ms - gap->start_ms;
-    peer_stories(st, m, now, gap->start_ms, window, &in);
+    peer_stories(st, &then, now, gap->start_ms, window, &in);
     whb_explain_gap(&in, out);
     free(evs);
     return 0;

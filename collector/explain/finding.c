@@ -17,7 +17,7 @@ static int64_t next_due(const struct span *s)
 }
 
 /* The collector's downtime that began before the machine's next report was due (a kill is
- * known to its last alive mark, WHB_RUNS_ALIVE_MS before it at most): only such a downtime
+ * known to its last alive mark, a second before it at most): only such a downtime
  * can have silenced it. One that began later met a machine already silent, and an answer given
  * before it stays. */
 static const struct whb_downtime *onset_downtime(const struct whb_explain_input *in,
@@ -25,7 +25,7 @@ static const struct whb_downtime *onset_downtime(const struct whb_explain_input 
 {
     for (int i = 0; i < in->n_down; i++) {
         const struct whb_downtime *d = &in->down[i];
-        if (d->from_ms >= s->start - SLACK_MS - 5000 && d->from_ms <= next_due(s))
+        if (d->from_ms >= s->start - SLACK_MS - 1000 && d->from_ms <= next_due(s))
             return d;
     }
     return NULL;

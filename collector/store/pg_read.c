@@ -45,6 +45,9 @@ enum pg_read {
     PR_COLLECTORS,
     PR_SWITCH_AFTER,
     PR_WIFI_AFTER,
+    PR_PEERS_SWITCH_THEN,
+    PR_PEERS_AP_THEN,
+    PR_PEERS_SUBNET_THEN,
     PR_END_
 };
 
@@ -72,6 +75,29 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                      " FROM machines WHERE bssid=$1::text LIMIT 1024",
     R(PR_PEERS_SUBNET) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
                          " FROM machines WHERE subnet=$1::text LIMIT 1024",
+    /* A past silence: the machines on it now, and those that were on it when their own
+     * silence began with this one's (just back, a machine's switch may not be heard yet). */
+    R(PR_PEERS_SWITCH_THEN) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        " FROM machines WHERE sw_chassis=$1::text UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_sw=$1::text"
+        " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
+        " AND coalesce(m.sw_chassis, '') <> $1::text LIMIT 1024",
+    R(PR_PEERS_AP_THEN) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        " FROM machines WHERE bssid=$1::text UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, m.sw_port, m.first_seen, 0"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_bssid=$1::text"
+        " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
+        " AND coalesce(m.bssid, '') <> $1::text LIMIT 1024",
+    R(PR_PEERS_SUBNET_THEN) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        " FROM machines WHERE subnet=$1::text UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=$1::text"
+        " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
+        " AND coalesce(m.subnet, '') <> $1::text LIMIT 1024",
     R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                      " $2::bigint AND $3::bigint AND last_gasp = 0 LIMIT 1",
     /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
@@ -278,14 +304,19 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
                       const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
                       int with_gaps, struct whb_peer_group *out)
 {
-    int id = kind == WHB_PEERS_SWITCH         ? PR_PEERS_SWITCH
-             : kind == WHB_PEERS_ACCESS_POINT ? PR_PEERS_AP
-                                              : PR_PEERS_SUBNET;
+    int id = kind == WHB_PEERS_SWITCH ? (with_gaps ? PR_PEERS_SWITCH_THEN : PR_PEERS_SWITCH)
+             : kind == WHB_PEERS_ACCESS_POINT
+                 ? (with_gaps ? PR_PEERS_AP_THEN : PR_PEERS_AP)
+                 : (with_gaps ? PR_PEERS_SUBNET_THEN : PR_PEERS_SUBNET);
     const char *key = whb_store_peer_start(kind, m, out);
     if (!key)
         return WHB_ENOTFOUND;
     struct pg_params p = {0};
     whb_pg_text(&p, key);
+    if (with_gaps) {
+        whb_pg_int(&p, anchor - window);
+        whb_pg_int(&p, anchor + window);
+    }
     PGresult *r = run(base, id, &p);
     if (!r)
         return WHB_ESTORE;

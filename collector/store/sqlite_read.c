@@ -46,6 +46,9 @@ enum read_id {
     RD_SILENT_IDS_AFTER,
     RD_SWITCH_AFTER,
     RD_WIFI_AFTER,
+    RD_PEERS_SWITCH_THEN,
+    RD_PEERS_AP_THEN,
+    RD_PEERS_SUBNET_THEN,
     RD_COUNT_
 };
 
@@ -77,6 +80,29 @@ static const char *const read_sql[RD_COUNT_] = {
         "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
         " WHERE subnet=?1 LIMIT 1024",
     /* A silence it announced (a last gasp) has its own cause: not a shared one. */
+    /* A past silence: the machines on it now, and those that were on it when their own
+     * silence began with this one's (just back, a machine's switch may not be heard yet). */
+    [RD_PEERS_SWITCH_THEN] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        " FROM machines WHERE sw_chassis=?1 UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_sw=?1"
+        " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
+        " AND coalesce(m.sw_chassis, '') <> ?1 LIMIT 1024",
+    [RD_PEERS_AP_THEN] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        " FROM machines WHERE bssid=?1 UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, m.sw_port, m.first_seen, 0"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_bssid=?1"
+        " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
+        " AND coalesce(m.bssid, '') <> ?1 LIMIT 1024",
+    [RD_PEERS_SUBNET_THEN] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        " FROM machines WHERE subnet=?1 UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=?1"
+        " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
+        " AND coalesce(m.subnet, '') <> ?1 LIMIT 1024",
     [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
                     " AND last_gasp = 0 LIMIT 1",
     /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
@@ -296,9 +322,10 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
                           const struct whb_machine_view *m, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out)
 {
-    enum read_id id = kind == WHB_PEERS_SWITCH         ? RD_PEERS_SWITCH
-                      : kind == WHB_PEERS_ACCESS_POINT ? RD_PEERS_AP
-                                                       : RD_PEERS_SUBNET;
+    enum read_id id =
+        kind == WHB_PEERS_SWITCH         ? (with_gaps ? RD_PEERS_SWITCH_THEN : RD_PEERS_SWITCH)
+        : kind == WHB_PEERS_ACCESS_POINT ? (with_gaps ? RD_PEERS_AP_THEN : RD_PEERS_AP)
+                                         : (with_gaps ? RD_PEERS_SUBNET_THEN : RD_PEERS_SUBNET);
     const char *key = whb_store_peer_start(kind, m, out);
     if (!key)
         return WHB_ENOTFOUND;
@@ -306,6 +333,10 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     if (!st)
         return WHB_ESTORE;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    if (with_gaps) {
+        sqlite3_bind_int64(st, 2, anchor - window);
+        sqlite3_bind_int64(st, 3, anchor + window);
+    }
     /* Collect first: the gap queries use other statements while this one is open. */
     struct whb_peer_row *peers = malloc(WHB_PEER_SCAN_MAX * sizeof(*peers));
     if (!peers) {

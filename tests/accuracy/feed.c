@@ -9,7 +9,10 @@
 #include "sim.h"
 #include "store/store.h"
 
-#define ALIVE_EVERY_MS 5000
+/* The collector marks itself alive every second (store/runs.h); the store keeps only the
+ * latest mark, so only the last one before a stop is written apart from one every 5 s. */
+#define ALIVE_EVERY_MS 1000
+#define ALIVE_WRITE_MS 5000
 
 struct arrival {
     int64_t at;
@@ -23,7 +26,7 @@ struct acc_feed {
     struct arrival *q;
     int n, cap;
     int up; /* the collector process runs */
-    int64_t next_alive;
+    int64_t next_alive, written_alive;
     int64_t t0;
     unsigned stored, duplicates, refused;
     /* Every report stored: when and whose, in receipt order. */
@@ -188,6 +191,7 @@ int acc_feed_collector(struct acc_feed *f, const struct acc_world *w, int64_t t,
         f->up = 1;
         rc = mark(f, MARK_START, t);
         f->next_alive = t + ALIVE_EVERY_MS;
+        f->written_alive = t;
         if (verbose && t > w->t0)
             printf("  +%02lld:%02lld:%02lld collector started\n",
                    (long long)((t - w->t0) / 3600000), (long long)((t - w->t0) / 60000 % 60),
@@ -202,7 +206,10 @@ int acc_feed_collector(struct acc_feed *f, const struct acc_world *w, int64_t t,
             printf("  +%02lld:%02lld:%02lld collector down\n", (long long)((t - w->t0) / 3600000),
                    (long long)((t - w->t0) / 60000 % 60), (long long)((t - w->t0) / 1000 % 60));
     } else if (up && t >= f->next_alive) {
-        rc = mark(f, MARK_ALIVE, t);
+        if (t - f->written_alive >= ALIVE_WRITE_MS || !acc_world_collector_up(w, t + 1000)) {
+            rc = mark(f, MARK_ALIVE, t);
+            f->written_alive = t;
+        }
         f->next_alive = t + ALIVE_EVERY_MS;
     }
     return rc;

@@ -590,6 +590,23 @@ static void past_neighbours_are_as_they_were(void **state)
     assert_int_equal(p.total, 5);
     assert_int_equal(p.together, 3);
     assert_int_equal(p.healthy, 2);
+    /* Issue 21: just back, machines 1 and 2 have not heard their switch again (no LLDP yet):
+     * they were on it when their silence began, and still count as its neighbours then. */
+    for (unsigned i = 1; i < 3; i++) {
+        s[i]->adapter.lldp = NULL;
+        s[i]->report.seq = 5;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, t + 7260000, &res), 0);
+    }
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 7260000,
+                                               t + 60000, 120000, 1, &p),
+                     0);
+    assert_int_equal(p.together, 3);
+    assert_int_equal(p.healthy, 2);
+    /* Now, they are not on it (not known to be). */
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 7260000,
+                                               t + 7200000, 120000, 0, &p),
+                     0);
+    assert_int_equal(p.total, 3);
     for (unsigned i = 0; i < 5; i++)
         sample_free(s[i]);
 }
