@@ -50,6 +50,8 @@ struct whb_machine_view {
 enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET, WHB_PEERS_FLEET };
 
 /* The machine's neighbours on one shared piece of network, for correlation. */
+#define WHB_PEER_IDS_MAX 10
+
 struct whb_peer_group {
     enum whb_peer_kind kind;
     char label[200];   /* "switch sw-access-1 (00:11:..)", "AP a0:b1.. (Corp)", "10.1.2.0/24" */
@@ -59,6 +61,9 @@ struct whb_peer_group {
     unsigned healthy;  /* reporting at the time asked about (now, or the gap's start) */
     unsigned groups;   /* fleet: distinct subnets among those silent together */
     char ports[200];   /* switch: the ports of those silent together */
+    /* The first of those silent together (this one included), to ask what they said later. */
+    char together_ids[WHB_PEER_IDS_MAX][65];
+    unsigned n_ids;
 };
 
 /* A time the collector itself was not storing reports. */

@@ -92,24 +92,10 @@ int whb_explain_host(struct whb_store *st, const char *host, int64_t now,
 }
 
 /* The switch neighbours that went silent with m at anchor (within window), as they told it on
- * return: a carrier loss as their silence began, or another story. Bounded: a pair or a few
- * is where a coincidence is worth telling apart. */
-struct story_walk {
-    char ids[WHB_EXPLAIN_MAX_STORIES * 4][65];
-    int n;
-    const char *self;
-};
-
-static int story_peer(const struct whb_machine_view *v, void *arg)
-{
-    struct story_walk *w = arg;
-    if (strcmp(v->machine_id, w->self) != 0 && w->n < (int)(sizeof(w->ids) / sizeof(w->ids[0])))
-        snprintf(w->ids[w->n++], sizeof(w->ids[0]), "%s", v->machine_id);
-    return w->n >= (int)(sizeof(w->ids) / sizeof(w->ids[0]));
-}
-
-static void peer_stories(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
-                         int64_t anchor, int64_t window, struct whb_explain_input *in)
+ * return: a carrier loss as their silence began, or another story. A pair or a few is where a
+ * coincidence is worth telling apart. */
+static void peer_stories(struct whb_store *st, const struct whb_machine_view *m, int64_t anchor,
+                         int64_t window, struct whb_explain_input *in)
 {
     const struct whb_peer_group *sw = NULL;
     for (int i = 0; i < in->n_peers; i++)
@@ -117,39 +103,28 @@ static void peer_stories(struct whb_store *st, const struct whb_machine_view *m,
             sw = &in->peers[i];
     if (!sw || sw->together < 2 || sw->together > WHB_EXPLAIN_MAX_STORIES + 1 || m->wireless)
         return;
-    struct story_walk w = {.self = m->machine_id};
-    struct whb_store_filter f = {.kind = WHB_FILTER_SWITCH, .a = m->sw_chassis, .b = ""};
-    if (st->ops->each_machine(st, &f, now, story_peer, &w))
-        return;
     struct whb_store_gap gaps[8];
     struct whb_hist_event evs[16];
     int64_t due = (int64_t)(m->interval_s ? m->interval_s : 60) * 1000 + 15000;
-    for (int i = 0; i < w.n && in->n_stories < WHB_EXPLAIN_MAX_STORIES; i++) {
+    for (unsigned i = 0; i < sw->n_ids && in->n_stories < WHB_EXPLAIN_MAX_STORIES; i++) {
+        const char *id = sw->together_ids[i];
         int ng = 0, ne = 0;
-        if (st->ops->get_gaps(st, w.ids[i], gaps, 8, &ng))
+        if (strcmp(id, m->machine_id) == 0 || st->ops->get_gaps(st, id, gaps, 8, &ng))
             continue;
         const struct whb_store_gap *g = NULL;
         for (int k = 0; k < ng && !g; k++)
             if (!gaps[k].last_gasp && llabs(gaps[k].start_ms - anchor) <= window)
                 g = &gaps[k];
-        struct whb_peer_story *t = &in->stories[in->n_stories];
+        struct whb_peer_story *t = &in->stories[in->n_stories++];
         memset(t, 0, sizeof(*t));
-        if (!g) {
-            /* Still silent since then (no gap ended yet): its story is to come. */
-            struct whb_machine_view v;
-            if (st->ops->get_machine(st, w.ids[i], &v) == 0 && v.due_ms < now && !v.last_gasp &&
-                llabs(v.last_seen_ms - anchor) <= window)
-                in->n_stories++;
+        if (!g) /* still silent since then: its story is to come */
             continue;
-        }
         t->told = 1;
-        if (st->ops->get_events(st, w.ids[i], g->start_ms - 500, g->start_ms + due, evs, 16, &ne) ==
-            0)
+        if (st->ops->get_events(st, id, g->start_ms - 500, g->start_ms + due, evs, 16, &ne) == 0)
             for (int k = 0; k < ne && !t->link_lost_ms; k++)
                 if (evs[k].kind == WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST &&
                     evs[k].reason_code == 0)
                     t->link_lost_ms = evs[k].at_ms;
-        in->n_stories++;
     }
 }
 
@@ -268,7 +243,7 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     int64_t window = whb_correlation_window(m->interval_s);
     if (gap->end_ms - gap->start_ms < window)
         window = gap->end_ms - gap->start_ms;
-    peer_stories(st, &then, now, gap->start_ms, window, &in);
+    peer_stories(st, &then, gap->start_ms, window, &in);
     whb_explain_gap(&in, out);
     free(evs);
     return 0;

@@ -324,6 +324,8 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
         if (!near)
             continue;
         out->together++;
+        if (out->n_ids < WHB_PEER_IDS_MAX)
+            snprintf(out->together_ids[out->n_ids++], sizeof(out->together_ids[0]), "%s", p->id);
         if (p->port[0] && used + strlen(p->port) + 2 < sizeof(out->ports))
             used += (size_t)snprintf(out->ports + used, sizeof(out->ports) - used, "%s%s",
                                      used ? "," : "", p->port);

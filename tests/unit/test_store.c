@@ -602,6 +602,17 @@ static void past_neighbours_are_as_they_were(void **state)
                      0);
     assert_int_equal(p.together, 3);
     assert_int_equal(p.healthy, 2);
+    /* Which they were, to ask what they told of it. */
+    assert_int_equal(p.n_ids, 3);
+    int seen = 0;
+    for (unsigned i = 0; i < p.n_ids; i++)
+        for (int k = 0; k < 3; k++) {
+            char id[8];
+            snprintf(id, sizeof(id), "m-%d", 20 + k);
+            if (strcmp(p.together_ids[i], id) == 0)
+                seen |= 1 << k;
+        }
+    assert_int_equal(seen, 7);
     /* Now, they are not on it (not known to be). */
     assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 7260000,
                                                t + 7200000, 120000, 0, &p),
