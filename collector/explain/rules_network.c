@@ -390,6 +390,15 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
     whb_hit(f, 78, sure ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
 }
 
+/* Alone on its switch while its neighbours there still report: whatever silenced others of
+ * its subnet or the fleet (their switch, their uplink) works from its switch, so its silence is
+ * its own, not a part of theirs. */
+static int alone_on_working_switch(const struct whb_explain_input *in)
+{
+    const struct whb_peer_group *sw = whb_peers(in, WHB_PEERS_SWITCH);
+    return !in->m->wireless && sw && sw->together < 2 && sw->healthy > 0;
+}
+
 /* "The way to the collector" is a place on the network: the machine's subnet and gateway,
  * its switch and port. */
 static void way_step(const struct whb_explain_input *in, struct finding *f)
@@ -460,7 +469,8 @@ void whb_rule_fleet_path(const struct whb_explain_input *in, struct finding *f)
     struct span s = whb_explain_span(in);
     const struct whb_peer_group *p = whb_peers(in, WHB_PEERS_FLEET);
     if (in->gap_start_ms || !p || s.down || p->together < 3 || p->groups < 2 || !p->healthy ||
-        whb_last_gasp(in) || !whb_pattern(p->together, p->total, TOGETHER_MS(s.interval)))
+        whb_last_gasp(in) || !whb_pattern(p->together, p->total, TOGETHER_MS(s.interval)) ||
+        alone_on_working_switch(in))
         return;
     whb_evidence(f, s.start, WHB_SOURCE_COLLECTOR,
                  "%u machines in %u subnets went silent together while the collector stored "
@@ -529,7 +539,7 @@ void whb_rule_ap_now(const struct whb_explain_input *in, struct finding *f)
 void whb_rule_subnet_now(const struct whb_explain_input *in, struct finding *f)
 {
     const struct whb_peer_group *p = pattern(in, WHB_PEERS_SUBNET);
-    if (in->gap_start_ms || !p || whb_last_gasp(in))
+    if (in->gap_start_ms || !p || whb_last_gasp(in) || alone_on_working_switch(in))
         return;
     peers_evidence(f, in, p, "subnet");
     whb_say(f->why, "machines in one subnet went silent together: the network path, not the "
@@ -549,12 +559,15 @@ void whb_rule_silent(const struct whb_explain_input *in, struct finding *f)
      * a coincidence: said, not claimed. */
     const struct whb_peer_group *p =
         together(in, in->m->wireless ? WHB_PEERS_ACCESS_POINT : WHB_PEERS_SWITCH, 2);
-    if (p)
+    if (p) {
         whb_evidence(f, in->m->last_seen_ms, WHB_SOURCE_COLLECTOR,
                      "%u other machine%s on %s went silent at about the same time%s%s%s: "
                      "perhaps one failure, perhaps a coincidence",
                      p->together - 1, p->together == 2 ? "" : "s", p->label,
                      p->ports[0] ? " (ports " : "", p->ports, p->ports[0] ? ")" : "");
+        /* With its way out down, a machine that hibernated could not say so. */
+        whb_also(f, WHB_REASON_HIBERNATION);
+    }
     whb_say(f->why, "silent without a last gasp: the network, the power or the agent went away; "
                     "which one is known when it returns");
     if (in->m->on_battery)

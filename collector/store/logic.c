@@ -295,6 +295,13 @@ const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machi
     return key;
 }
 
+void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (strcmp(peers[i].id, id) == 0)
+            peers[i].returned = 1;
+}
+
 void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
                           const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out)
@@ -307,9 +314,11 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
         int healthy;
         if (!with_gaps) {
             out->total++;
+            /* Back from a silence that began with this one's: it went quiet with it. */
+            near |= !silent_now && p->returned;
             /* Reporting since this one went quiet; one not due yet that has not reported
              * since then is not known to be either. */
-            healthy = !silent_now && p->last_seen > anchor;
+            healthy = !near && !silent_now && p->last_seen > anchor;
         } else {
             /* A past gap: the neighbours as they were at its start, not as they are now. */
             if (p->first_seen > anchor)

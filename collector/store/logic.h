@@ -110,7 +110,11 @@ struct whb_peer_row {
     char id[WHB_WIRE_MAX_ID + 1], port[32];
     int64_t last_seen, due, first_seen;
     int gasped;
+    int returned; /* now: back from a silence that began within the window (not healthy then) */
 };
+
+/* Marks the rows whose machine id is among ids (n_ids of them) as returned. */
+void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id);
 
 /* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] (covering 0)
  * or one that covers from (covering 1). */

@@ -48,6 +48,9 @@ enum pg_read {
     PR_PEERS_SWITCH_THEN,
     PR_PEERS_AP_THEN,
     PR_PEERS_SUBNET_THEN,
+    PR_RETURNED_SWITCH,
+    PR_RETURNED_AP,
+    PR_RETURNED_SUBNET,
     PR_END_
 };
 
@@ -98,6 +101,13 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=$1::text"
         " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
         " AND coalesce(m.subnet, '') <> $1::text LIMIT 1024",
+    /* Now: who is back from a silence on it that began within the window (at most 64). */
+    R(PR_RETURNED_SWITCH) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+                            " $3::bigint AND last_gasp = 0 AND before_sw = $1::text LIMIT 64",
+    R(PR_RETURNED_AP) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+                        " $3::bigint AND last_gasp = 0 AND before_bssid = $1::text LIMIT 64",
+    R(PR_RETURNED_SUBNET) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+                            " $3::bigint AND last_gasp = 0 AND before_subnet = $1::text LIMIT 64",
     R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                      " $2::bigint AND $3::bigint AND last_gasp = 0 LIMIT 1",
     /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
@@ -333,8 +343,26 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         whb_pg_get_text(r, i, 3, peers[i].port, sizeof(peers[i].port));
         peers[i].first_seen = whb_pg_get_int(r, i, 4);
         peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
+        peers[i].returned = 0;
     }
     PQclear(r);
+    if (!with_gaps) {
+        struct pg_params q = {0};
+        whb_pg_text(&q, key);
+        whb_pg_int(&q, anchor - window);
+        whb_pg_int(&q, anchor + window);
+        r = run(base,
+                kind == WHB_PEERS_SWITCH         ? PR_RETURNED_SWITCH
+                : kind == WHB_PEERS_ACCESS_POINT ? PR_RETURNED_AP
+                                                 : PR_RETURNED_SUBNET,
+                &q);
+        char id[WHB_WIRE_MAX_ID + 1];
+        for (int i = 0; r && i < PQntuples(r); i++) {
+            whb_pg_get_text(r, i, 0, id, sizeof(id));
+            whb_store_peer_returned(peers, (unsigned)rows, id);
+        }
+        PQclear(r);
+    }
     whb_store_peer_tally(base, gap_query, peers, (unsigned)rows, now, anchor, window, with_gaps,
                          out);
     free(peers);

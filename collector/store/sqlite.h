@@ -6,7 +6,7 @@
 
 #include "store/store.h"
 
-enum { WHB_SQLITE_WRITE_STMTS = 24, WHB_SQLITE_READ_STMTS = 32, WHB_SQLITE_WSUS_STMTS = 16 };
+enum { WHB_SQLITE_WRITE_STMTS = 24, WHB_SQLITE_READ_STMTS = 40, WHB_SQLITE_WSUS_STMTS = 16 };
 
 struct sqlite_store {
     struct whb_store base;

@@ -49,6 +49,9 @@ enum read_id {
     RD_PEERS_SWITCH_THEN,
     RD_PEERS_AP_THEN,
     RD_PEERS_SUBNET_THEN,
+    RD_RETURNED_SWITCH,
+    RD_RETURNED_AP,
+    RD_RETURNED_SUBNET,
     RD_COUNT_
 };
 
@@ -103,6 +106,13 @@ static const char *const read_sql[RD_COUNT_] = {
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=?1"
         " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
         " AND coalesce(m.subnet, '') <> ?1 LIMIT 1024",
+    /* Now: who is back from a silence on it that began within the window (at most 64). */
+    [RD_RETURNED_SWITCH] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
+                           " AND last_gasp = 0 AND before_sw = ?1 LIMIT 64",
+    [RD_RETURNED_AP] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
+                       " AND last_gasp = 0 AND before_bssid = ?1 LIMIT 64",
+    [RD_RETURNED_SUBNET] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
+                           " AND last_gasp = 0 AND before_subnet = ?1 LIMIT 64",
     [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
                     " AND last_gasp = 0 LIMIT 1",
     /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
@@ -351,9 +361,23 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         whb_sqlite_text(st, 3, peers[n].port, sizeof(peers[n].port));
         peers[n].first_seen = sqlite3_column_int64(st, 4);
         peers[n].gasped = sqlite3_column_int(st, 5);
+        peers[n].returned = 0;
         n++;
     }
     sqlite3_reset(st);
+    if (!with_gaps && (st = stmt(base, kind == WHB_PEERS_SWITCH         ? RD_RETURNED_SWITCH
+                                       : kind == WHB_PEERS_ACCESS_POINT ? RD_RETURNED_AP
+                                                                        : RD_RETURNED_SUBNET))) {
+        char id[WHB_WIRE_MAX_ID + 1];
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, anchor - window);
+        sqlite3_bind_int64(st, 3, anchor + window);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            whb_sqlite_text(st, 0, id, sizeof(id));
+            whb_store_peer_returned(peers, n, id);
+        }
+        sqlite3_reset(st);
+    }
     whb_store_peer_tally(base, gap_query, peers, n, now, anchor, window, with_gaps, out);
     free(peers);
     return 0;

@@ -29,6 +29,9 @@ struct acc_incident *acc_inc(struct acc_timeline *tl, enum acc_inc_kind k, int m
 struct acc_item *acc_item(struct acc_timeline *tl, enum acc_phase ph, int m, int64_t a, int64_t b,
                           int capped, const char *truth, ...);
 
+/* Names machine i of timeline tl (FQDN, id, MAC) and picks its OS. */
+void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i);
+
 /* Issue 21's worlds (worlds.c): scenario k of class cls on a fleet of its own size. */
 const char *acc_worlds_make(struct acc_timeline *tl, struct acc_rng *r, enum acc_class cls,
                             unsigned k);

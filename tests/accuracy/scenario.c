@@ -63,6 +63,17 @@ struct acc_item *acc_item(struct acc_timeline *tl, enum acc_phase ph, int m, int
     return it;
 }
 
+void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i)
+{
+    struct acc_machine *m = &tl->w.m[i];
+    snprintf(m->fqdn, sizeof(m->fqdn), "pc-%d.corp.example", i + 1);
+    snprintf(m->id, sizeof(m->id), "acc-%u-%d", tl->index, i);
+    snprintf(m->mac, sizeof(m->mac), "52:54:00:%02x:00:%02x", (unsigned)(tl->index & 255),
+             (unsigned)((i + 1) & 255));
+    m->wireless = i >= tl->w.first_wifi;
+    m->windows = acc_rng_chance(r, 80);
+}
+
 static void fleet(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
@@ -85,12 +96,7 @@ static void fleet(struct acc_timeline *tl, struct acc_rng *r)
     w->n = w->first_wifi + 2 + (int)acc_rng_below(r, 2);
     for (int i = 0; i < w->n; i++) {
         struct acc_machine *m = &w->m[i];
-        snprintf(m->fqdn, sizeof(m->fqdn), "pc-%d.corp.example", i + 1);
-        snprintf(m->id, sizeof(m->id), "acc-%u-%d", tl->index, i);
-        snprintf(m->mac, sizeof(m->mac), "52:54:00:%02x:00:%02x", (unsigned)(tl->index & 255),
-                 (unsigned)((i + 1) & 255));
-        m->wireless = i >= w->first_wifi;
-        m->windows = acc_rng_chance(r, 80);
+        acc_machine_name(tl, r, i);
         m->sw = i < w->first_sw1 ? 0 : i < w->first_wifi ? 1 : -1;
         m->port = i < w->first_sw1 ? i + 2 : i - w->first_sw1 + 2;
         m->host = 20 + i;

@@ -58,12 +58,7 @@ static void sized_fleet(struct acc_timeline *tl, struct acc_rng *r, int small)
     w->n = n + (small ? 1 + (int)acc_rng_below(r, 3) : 2 + (int)acc_rng_below(r, 3));
     for (int i = 0; i < w->n; i++) {
         struct acc_machine *m = &w->m[i];
-        snprintf(m->fqdn, sizeof(m->fqdn), "pc-%d.corp.example", i + 1);
-        snprintf(m->id, sizeof(m->id), "acc-%u-%d", tl->index, i);
-        snprintf(m->mac, sizeof(m->mac), "52:54:00:%02x:00:%02x", (unsigned)(tl->index & 255),
-                 (unsigned)((i + 1) & 255));
-        m->wireless = i >= w->first_wifi;
-        m->windows = acc_rng_chance(r, 80);
+        acc_machine_name(tl, r, i);
         m->sw = -1;
         for (int s = 0; s < w->n_access; s++)
             if (i >= w->sw_first[s] && i < w->sw_first[s] + w->sw_count[s])

@@ -417,6 +417,15 @@ history_reason() { whb history "$1" --json | jq -r '.gaps[0].reason + " " + .gap
 history_count() { whb history "$1" --json | jq '.gaps | length'; }
 has_gap() { [ "$(history_count "$1")" -ge 1 ]; }
 
+# pc-1..3 on sw-access-1 (10.99.0.0/24), pc-4 and pc-5 on sw-access-2 (10.98.0.0/24), reporting.
+two_switches() {
+    e2e_setup 3
+    client_add 4 2; client_add 5 2
+    for i in 1 2 3 4 5; do start_agent $i; done
+    for i in 1 2 3; do wait_for 20 "pc-$i on sw-access-1" has_switch pc-$i sw-access-1 || return 1; done
+    for i in 4 5; do wait_for 20 "pc-$i on sw-access-2" has_switch pc-$i sw-access-2 || return 1; done
+}
+
 # 21.1: a collector restarted while a machine is already silent (answer unchanged before and
 # after), and one restarted a second after another machine's port went down.
 scenario_collector_restart_while_silent() {
@@ -456,11 +465,7 @@ scenario_collector_restart_while_silent() {
 # 21.2: an uplink failure on one switch while a port is shut on another: two incidents, neither
 # the collector's (it serves pc-5 all along), each with its own place.
 scenario_uplink_and_port_elsewhere() {
-    e2e_setup 3
-    client_add 4 2; client_add 5 2
-    for i in 1 2 3 4 5; do start_agent $i; done
-    for i in 1 2 3; do wait_for 20 "pc-$i on sw-access-1" has_switch pc-$i sw-access-1 || return 1; done
-    for i in 4 5; do wait_for 20 "pc-$i on sw-access-2" has_switch pc-$i sw-access-2 || return 1; done
+    two_switches || return 1
     log "sw-access-1's uplink fails (its ports stay up) while port swp4 of sw-access-2 is shut"
     nsx sw1 ip link set up0 down
     nsx sw2 ip link set swp4 down
@@ -471,8 +476,10 @@ scenario_uplink_and_port_elsewhere() {
     a=$(answer pc-2)
     expect_eq "pc-2: every machine of sw-access-1 silent, the switch or its uplink" "${a%% *}" lost_connectivity || return 1
     expect_eq "pc-2: the place named is the switch" "$(why_field pc-2 '.next_step | test("sw-access-1")')" true || return 1
-    expect_eq "pc-4: alone on its switch, not merged into sw-access-1's story"         "$(why_field pc-4 '.next_step | test("sw-access-1")')" false || return 1
-    expect_eq "pc-4: its port is among the causes"         "$(why_field pc-4 '[.reason, .alternatives[].reason] | index("port_disabled") != null')" true || return 1
+    expect_eq "pc-4: alone on its switch, not merged into sw-access-1's story" \
+        "$(why_field pc-4 '.next_step | test("sw-access-1")')" false || return 1
+    expect_eq "pc-4: its port is among the causes" \
+        "$(why_field pc-4 '[.reason, .alternatives[].reason] | index("port_disabled") != null')" true || return 1
     # Long enough for the agents' sends to time out (10 s) and be told on return.
     sleep 15
     log "uplink and port back"
@@ -493,11 +500,7 @@ scenario_uplink_and_port_elsewhere() {
 # 21.2: a switch loses power (every port and its uplink) while another machine elsewhere loses
 # its cable: neither is the collector's, and the cable is not the switch's.
 scenario_switch_power_and_cable_elsewhere() {
-    e2e_setup 3
-    client_add 4 2; client_add 5 2
-    for i in 1 2 3 4 5; do start_agent $i; done
-    for i in 1 2 3; do wait_for 20 "pc-$i on sw-access-1" has_switch pc-$i sw-access-1 || return 1; done
-    for i in 4 5; do wait_for 20 "pc-$i on sw-access-2" has_switch pc-$i sw-access-2 || return 1; done
+    two_switches || return 1
     log "sw-access-1 loses power; pc-4's cable is pulled on sw-access-2"
     for p in 1 2 3; do nsx sw1 ip link set swp$p down; done
     nsx sw1 ip link set up0 down

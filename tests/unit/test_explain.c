@@ -260,6 +260,12 @@ static const struct tcase cases[] = {
      .peers2 = {WHB_PEERS_FLEET, 7, 4, 3, 2}, .want = WHB_REASON_LOST_CONNECTIVITY,
      .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "sw-access-1",
      .never_text = "the collector or the way"},
+    /* Issue 21.2: six quiet in its subnet, but its own switch's machines (same subnet) still
+     * report: the others' failure works from its switch, its silence is its own. */
+    {"alone on a working switch: not its subnet's story", .now = 10 * MIN, .update_service = -1,
+     .peers = {WHB_PEERS_SWITCH, 20, 1, 19}, .peers2 = {WHB_PEERS_SUBNET, 40, 6, 34},
+     .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_LOW,
+     .want_alt = WHB_REASON_PORT_DISABLED, .never_text = "Network team"},
     /* Issue 21.1: a restart after the machine was already silent keeps its answer. */
     {"a collector restart after the machine went silent is not its cause", .now = 30 * MIN,
      .update_service = -1, .down_from = 5 * MIN, .down_to = 5 * MIN + 1000,

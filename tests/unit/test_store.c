@@ -578,6 +578,14 @@ static void past_neighbours_are_as_they_were(void **state)
         s[i]->report.seq = 3;
         assert_int_equal(put(f->store, s[i], 0xaa, 0, t + 1200000, &res), 0);
     }
+    /* Now, for one still silent since t + 60 s: 0..2 are back from silences that began with
+     * its, so they went quiet with it (issue 21: not "others on the switch report"). */
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-20.corp.example", &m), 0);
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 1260000,
+                                               t + 60000, 120000, 0, &p),
+                     0);
+    assert_int_equal(p.together, 3);
+    assert_int_equal(p.healthy, 2);
     /* Hours later machines 3 and 4 are silent and 0..2 report: the past does not change. */
     for (unsigned i = 0; i < 3; i++) {
         s[i]->report.seq = 4;
