@@ -61,7 +61,6 @@ struct whb_agent {
     int stop;
     int want_flush;
     int tell_interval; /* the collector asked for another interval: a report says it is taken */
-    int heartbeat_try; /* this flush is a heartbeat's: it is tried even while backing off */
     int sent_to;       /* the collector the last report went to */
 };
 
@@ -315,9 +314,6 @@ static void flush(struct whb_agent *a, int last_gasp, long timeout_ms)
         if (!deliver(a, last_gasp, timeout_ms)) {
             /* Abandoned for a power event: handle it, then send again at once. */
             a->retry_at = a->plain_send ? 0 : now_mono(a) + whb_backoff_next(&a->backoff);
-            /* A heartbeat that did not go is kept: the collector learns the machine was on. */
-            if (a->heartbeat_try && !a->plain_send)
-                record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", 0, 0);
             return;
         }
         whb_spool_stats(a->spool, &st);
@@ -618,20 +614,21 @@ int whb_agent_run(struct whb_agent *a)
         if (a->stop)
             break;
         now = now_mono(a);
-        if (now >= a->next_heartbeat) {
+        int heartbeat = now >= a->next_heartbeat, sent = 0;
+        if (heartbeat) {
             a->next_heartbeat = now + (uint64_t)a->interval_s * 1000;
-            /* Online, a heartbeat is always tried, backing off or not: a collector that answers
-             * again ends the backoff at the next heartbeat at the latest. Offline it cannot
-             * leave: it is kept so the collector learns the machine was on. */
-            if (a->online)
-                a->heartbeat_try = 1;
-            else
-                record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", 0, 0);
             a->want_flush = 1;
         }
-        if (a->want_flush && (a->heartbeat_try || !a->retry_at || now >= a->retry_at))
+        /* Online, a heartbeat is always tried, backing off or not: a collector that answers
+         * again ends the backoff at the next heartbeat at the latest. */
+        if (a->want_flush && ((heartbeat && a->online) || !a->retry_at || now >= a->retry_at)) {
             flush(a, 0, SEND_TIMEOUT_MS);
-        a->heartbeat_try = 0;
+            sent = !a->want_flush; /* a flush that went through clears it */
+        }
+        /* A heartbeat that did not go (backing off, or tried and failed) is kept so that the
+         * collector learns the machine was on. */
+        if (heartbeat && !sent && !a->plain_send)
+            record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", 0, 0);
         /* After the flush: a WSUS server that is slow to answer (up to the probe's 10 s) must
          * not hold back the report of a network that just came back. A new result is sent
          * at once by the next round. */

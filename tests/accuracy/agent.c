@@ -278,9 +278,6 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
             }
             note_failure(a, w, t, curl, err, verbose);
             a->retry_at = t + backoff_next(a, w);
-            /* A heartbeat that did not go is kept: the collector learns the machine was on. */
-            if (a->heartbeat_try)
-                record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", verbose);
             return 0;
         }
         memmove(a->spool, a->spool + n, (size_t)(a->n_spool - n) * sizeof(*a->spool));
@@ -700,17 +697,15 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
 
     if (t >= a->next_wsus)
         probe_wsus(a, w, t, &l, verbose);
-    if (t >= a->next_heartbeat) {
+    int heartbeat = t >= a->next_heartbeat, sent = 0;
+    if (heartbeat) {
         a->next_heartbeat = t + (int64_t)w->interval_s * 1000;
-        /* Online, a heartbeat is always tried, backing off or not; offline it is kept
-         * undelivered (client/agent.c). */
-        if (online(&a->obs))
-            a->heartbeat_try = 1;
-        else
-            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", verbose);
         a->want_flush = 1;
     }
-    if (a->want_flush && (a->heartbeat_try || !a->retry_at || t >= a->retry_at))
-        flush(a, w, t, t, 0, f, verbose);
-    a->heartbeat_try = 0;
+    /* Online, a heartbeat is always tried, backing off or not (client/agent.c). */
+    if (a->want_flush && ((heartbeat && online(&a->obs)) || !a->retry_at || t >= a->retry_at))
+        sent = flush(a, w, t, t, 0, f, verbose);
+    /* A heartbeat that did not go (backing off, or tried and failed) is kept. */
+    if (heartbeat && !sent)
+        record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", verbose);
 }

@@ -65,7 +65,7 @@ struct acc_agent {
     int running;
     struct acc_obs obs;
     int64_t next_heartbeat, next_wsus, retry_at, next_lldp, next_wifi_retry;
-    int want_flush, failing, wifi_failing, heartbeat_try;
+    int want_flush, failing, wifi_failing;
     unsigned attempt;
     uint64_t rng, loss_rng;
     char failure_class[32], wsus_class[32];
