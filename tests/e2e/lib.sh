@@ -150,7 +150,8 @@ stop_collector() { # signal
 }
 
 # A machine that lost power comes back from a new boot: BOOT_ID=... start_agent N runs the agent
-# with its own kernel boot id (a bind mount in the agent's mount namespace).
+# with its own kernel boot id (a bind mount in the agent's mount namespace). COLLECTOR_URL=...
+# gives another way to the collector (a machine on sw-access-2 reaches it at 10.98.0.1).
 start_agent() { # N [extra flags...]
     local i=$1
     shift
@@ -160,7 +161,8 @@ start_agent() { # N [extra flags...]
         echo "$BOOT_ID" > "$W/c$i.boot_id"
         boot=(unshare -m sh -c "mount --bind $W/c$i.boot_id /proc/sys/kernel/random/boot_id && exec \"\$0\" \"\$@\"")
     fi
-    ip netns exec "${NS_PREFIX}c$i" "${boot[@]}" "$E2E_BIN/whb-agent" --collector-url https://10.99.0.1:8443/v1/report \
+    ip netns exec "${NS_PREFIX}c$i" "${boot[@]}" "$E2E_BIN/whb-agent" \
+        --collector-url "${COLLECTOR_URL:-https://10.99.0.1:8443/v1/report}" \
         --ca-file "$W/certs/ca.crt" --state-dir "$W/c$i" --fqdn "pc-$i.corp.example" \
         --machine-id "m-e2e-$i" --enrollment-token e2e-enroll --interval $INTERVAL \
         --wsus-url http://10.99.0.1:8530/ --wsus-interval 5 --log-level debug "$@" \

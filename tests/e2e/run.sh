@@ -417,11 +417,14 @@ history_reason() { whb history "$1" --json | jq -r '.gaps[0].reason + " " + .gap
 history_count() { whb history "$1" --json | jq '.gaps | length'; }
 has_gap() { [ "$(history_count "$1")" -ge 1 ]; }
 
-# pc-1..3 on sw-access-1 (10.99.0.0/24), pc-4 and pc-5 on sw-access-2 (10.98.0.0/24), reporting.
+# pc-1..3 on sw-access-1 (10.99.0.0/24), pc-4 and pc-5 on sw-access-2 (10.98.0.0/24), reporting;
+# each reaches the collector through its own subnet's side of it (so that sw-access-1's uplink,
+# the collector's 10.99.0.1 link here, does not take sw-access-2's way with it).
 two_switches() {
     e2e_setup 3
     client_add 4 2; client_add 5 2
-    for i in 1 2 3 4 5; do start_agent $i; done
+    for i in 1 2 3; do start_agent $i; done
+    for i in 4 5; do COLLECTOR_URL=https://10.98.0.1:8443/v1/report start_agent $i; done
     for i in 1 2 3; do wait_for 20 "pc-$i on sw-access-1" has_switch pc-$i sw-access-1 || return 1; done
     for i in 4 5; do wait_for 20 "pc-$i on sw-access-2" has_switch pc-$i sw-access-2 || return 1; done
 }
