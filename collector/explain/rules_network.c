@@ -45,6 +45,7 @@ static const struct whb_peer_group *pattern(const struct whb_explain_input *in,
 static int shared_link_loss(const struct whb_explain_input *in, const struct whb_peer_group *p,
                             const struct whb_hist_event *c)
 {
+    struct span s = whb_explain_span(in);
     if (pattern(in, WHB_PEERS_SWITCH))
         return 1;
     unsigned other = 0;
@@ -52,7 +53,9 @@ static int shared_link_loss(const struct whb_explain_input *in, const struct whb
         const struct whb_peer_story *t = &in->stories[i];
         if (!t->told)
             continue;
-        if (t->link_lost_ms && llabs(t->link_lost_ms - c->at_ms) <= SLACK_MS)
+        /* At about the same moment: agents' clocks map to the collector's within the
+         * detection resolution (a skewed clock on a lossy link, seconds off). */
+        if (t->link_lost_ms && llabs(t->link_lost_ms - c->at_ms) <= TOGETHER_MS(s.interval))
             return 1;
         other++;
     }

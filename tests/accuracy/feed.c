@@ -28,6 +28,7 @@ struct acc_feed {
     int up; /* the collector process runs */
     int64_t next_alive, written_alive;
     int64_t t0;
+    const struct acc_world *w;
     unsigned stored, duplicates, refused;
     /* Every report stored: when and whose, in receipt order. */
     struct stored {
@@ -50,6 +51,7 @@ int acc_feed_open(const struct acc_world *w, struct acc_feed **out, char *why, s
         return -1;
     }
     f->t0 = w->t0;
+    f->w = w;
     *out = f;
     return 0;
 }
@@ -139,7 +141,9 @@ int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
         struct arrival *a = &f->q[k];
         whb_report *r = NULL;
         char why[160];
-        if (!f->up) {
+        /* Up or down when it arrived (within the second before this drain), not now: a last
+         * gasp sent a moment before a kill was stored and acknowledged. */
+        if (!acc_world_collector_up(f->w, a->at)) {
             f->refused++; /* in flight when the collector died: never acknowledged */
         } else if (whb_wire_report_unpack(a->buf, a->len, &r, why, sizeof(why)) == 0) {
             struct whb_store_report in = {
