@@ -2,6 +2,7 @@
 #include "explain/finding.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,9 @@ struct span whb_explain_span(const struct whb_explain_input *in)
     s.interval = (int64_t)(in->m->interval_s ? in->m->interval_s : 60) * 1000;
     s.announced = s.past ? in->gap && in->gap->last_gasp : in->m->last_gasp;
     s.down = onset_downtime(in, &s);
+    s.down_near = s.down != NULL;
+    for (int i = 0; i < in->n_down && !s.down_near; i++)
+        s.down_near = llabs(in->down[i].from_ms - s.start) <= TOGETHER_MS(s.interval) + 1000;
     /* A report was due one interval after the last one: whatever silenced the machine happened
      * between its last report and the one that never came. While the collector was down, a
      * cause could come until the machine would have been back: what kept it silent after the

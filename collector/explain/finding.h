@@ -51,6 +51,10 @@ struct span {
     /* The collector's downtime that began before the machine's next report was due (it may
      * have silenced it), or NULL: one that began later found the machine already silent. */
     const struct whb_downtime *down;
+    /* A collector downtime that began within the detection resolution of its last report (or
+     * down): every machine went quiet then, so neighbours quiet "with it" say nothing of the
+     * network. */
+    int down_near;
     int64_t cause_until; /* a cause later than this did not start the silence */
 };
 

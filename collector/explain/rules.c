@@ -260,7 +260,8 @@ static void rule_collector(const struct whb_explain_input *in, struct finding *f
      * it (its network, its firewall, its certificate). A collector that stored others' reports
      * then was neither down nor out of reach: see whb_rule_fleet_path. */
     const struct whb_peer_group *p = whb_peers(in, WHB_PEERS_FLEET);
-    if (p && p->together >= 3 && p->together >= p->total && p->groups >= 2 && !p->healthy) {
+    if (p && !s.down_near && p->together >= 3 && p->together >= p->total && p->groups >= 2 &&
+        !p->healthy) {
         whb_evidence(f, s.start, WHB_SOURCE_COLLECTOR,
                      "all %u machines, in %u subnets, went silent together; the collector "
                      "stored no report from any of them",

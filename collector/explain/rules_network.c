@@ -26,7 +26,7 @@ static const struct whb_peer_group *together(const struct whb_explain_input *in,
                                              enum whb_peer_kind kind, unsigned min)
 {
     const struct whb_peer_group *p = whb_peers(in, kind);
-    return p && p->together >= min && !whb_explain_span(in).down ? p : NULL;
+    return p && p->together >= min && !whb_explain_span(in).down_near ? p : NULL;
 }
 
 /* The group of kind, when the machines silent together in it are a shared failure rather than
@@ -471,7 +471,7 @@ void whb_rule_fleet_path(const struct whb_explain_input *in, struct finding *f)
 {
     struct span s = whb_explain_span(in);
     const struct whb_peer_group *p = whb_peers(in, WHB_PEERS_FLEET);
-    if (in->gap_start_ms || !p || s.down || p->together < 3 || p->groups < 2 || !p->healthy ||
+    if (in->gap_start_ms || !p || s.down_near || p->together < 3 || p->groups < 2 || !p->healthy ||
         whb_last_gasp(in) || !whb_pattern(p->together, p->total, TOGETHER_MS(s.interval)) ||
         alone_on_working_switch(in))
         return;
