@@ -437,8 +437,8 @@ static int win_wait(struct whb_platform *p, int timeout_ms, struct whb_os_event 
                     int *n)
 {
     struct win_platform *w = wp(p);
-    HANDLE hs[8] = {w->changed, w->bridge->ready};
-    int nh = 2 + whb_win_wu_handles(w->wu, hs + 2, 6);
+    HANDLE hs[16] = {w->changed, w->bridge->ready};
+    int nh = 2 + whb_win_wu_handles(w->wu, hs + 2, 14);
     /* The update client's periodic look bounds the wait. */
     DWORD wait = timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms, due = whb_win_wu_due_ms(w->wu);
     *n = 0;

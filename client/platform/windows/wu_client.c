@@ -1,7 +1,7 @@
 /* Implementation of wu_client.h: the state read once, then kept current. A policy or
- * identity change is noticed through registry notifications, a new event of the client's
- * logs through a subscription; PolicyState, MDM and the services' start types (which notify
- * nothing we could watch cheaply) by a look every few minutes. The agent never writes any of
+ * identity change, or a service's new start type, is noticed through registry notifications,
+ * a new event of the client's logs through a subscription; PolicyState and MDM (whose keys
+ * change for other reasons all the time) by a look every few minutes. The agent never writes any of
  * it. */
 #include <windows.h>
 #include <winevt.h>
@@ -20,12 +20,18 @@
 #define QUERY_MAX     128    /* newest events read per channel at start */
 
 /* Keys whose changes are watched; the first that exists of each list (the policy key may
- * not exist yet: then a parent, so that its creation is seen). */
+ * not exist yet: then a parent, so that its creation is seen). The service control manager
+ * keeps a service's start type in its key's Start value. */
+#define SERVICES L"SYSTEM\\CurrentControlSet\\Services\\"
 static const wchar_t *const watched[][4] = {
     {L"SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate",
      L"SOFTWARE\\Policies\\Microsoft\\Windows", L"SOFTWARE\\Policies\\Microsoft",
      L"SOFTWARE\\Policies"},
     {L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate", NULL, NULL, NULL},
+    {SERVICES L"wuauserv", NULL, NULL, NULL},
+    {SERVICES L"BITS", NULL, NULL, NULL},
+    {SERVICES L"UsoSvc", NULL, NULL, NULL},
+    {SERVICES L"CryptSvc", NULL, NULL, NULL},
 };
 #define N_KEYS (int)(sizeof(watched) / sizeof(watched[0]))
 #define N_SUBS 2
@@ -59,7 +65,8 @@ static void watch_keys(struct whb_win_wu *w)
             if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, watched[i][k], 0, KEY_NOTIFY, &w->keys[i]) !=
                 ERROR_SUCCESS)
                 w->keys[i] = NULL;
-        if (w->keys[i] && !(w->key_events[i] = CreateEventW(NULL, FALSE, FALSE, NULL))) {
+        /* Manual reset: the agent's wait must not consume what whb_win_wu_poll looks at. */
+        if (w->keys[i] && !(w->key_events[i] = CreateEventW(NULL, TRUE, FALSE, NULL))) {
             RegCloseKey(w->keys[i]);
             w->keys[i] = NULL;
         }
@@ -166,8 +173,9 @@ int whb_win_wu_poll(struct whb_win_wu *w)
     ULONGLONG now = GetTickCount64();
     for (int i = 0; i < N_KEYS; i++)
         if (w->keys[i] && signalled(w->key_events[i])) {
+            ResetEvent(w->key_events[i]);
             arm(w, i);
-            registry = 1;
+            registry = services = 1; /* a dozen reads: not worth telling apart */
         }
     for (int i = 0; i < N_SUBS; i++)
         if (w->subs[i] && signalled(w->sub_events[i]))
