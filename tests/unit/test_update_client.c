@@ -241,6 +241,7 @@ static void replay_lines_set_the_client_state(void **state)
           "0 wu log 21 ago=1000\n"
           "0 wu service wuauserv disabled\n"
           "0 wu service BITS manual running=1\n"
+          "0 clock offset=-7200000\n"
           "0 end\n",
           f);
     fclose(f);
@@ -274,6 +275,9 @@ static void replay_lines_set_the_client_state(void **state)
     assert_non_null(strstr(where, "scan sources feature/quality/driver/other WU/WU/WSUS/WSUS"));
     assert_non_null(strstr(where, "dual scan 1"));
     assert_non_null(strstr(where, "MDM: 3 Update settings"));
+    /* Its clock runs two hours behind: what the collector measures as an offset. */
+    int64_t behind = whb_clock_wall_ms() - p->ops->wall_ms(p);
+    assert_true(behind >= 7200000 && behind < 7210000);
     p->ops->close(p);
     free(s);
     test_rmtree(dir);

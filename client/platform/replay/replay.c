@@ -13,6 +13,7 @@
  *   <ms> wlan NAME KIND CODE   a WLAN API notification: KIND = disconnected|failed
  *   <ms> power suspend|hibernate|shutdown|resume|stop
  *   <ms> sleep MS              an unannounced sleep: the with-sleep clock jumps by MS
+ *   <ms> clock offset=MS       the machine's wall clock runs MS ahead (negative: behind)
  *   <ms> end                   the agent stops
  * The Windows Update client (as the Windows backend reads it; a line replaces its part):
  *   <ms> wu policy [server=URL] [status=URL] [use_wu_server=0|1] [target_group=G]
@@ -51,7 +52,8 @@ struct replay {
     struct whb_identity id;
     struct whb_state state;
     uint64_t start_mono;
-    uint64_t slept; /* injected sleep, ms */
+    uint64_t slept;       /* injected sleep, ms */
+    int64_t clock_offset; /* the wall clock's error, ms */
     char pending[MAX_LINE];
     int has_pending, ended;
     uint64_t pending_at;
@@ -349,6 +351,8 @@ static void apply(struct replay *r, char *line, struct whb_os_event *evs, int ma
     } else if (!strcmp(verb, "wu")) {
         apply_wu(r, name, args);
         changed = 1;
+    } else if (!strcmp(verb, "clock")) {
+        r->clock_offset = field_num(args, "offset", 0);
     } else if (!strcmp(verb, "sleep")) {
         r->slept += strtoull(name, NULL, 10);
     } else if (!strcmp(verb, "end")) {
@@ -485,8 +489,7 @@ static void replay_power_done(struct whb_platform *p, struct whb_os_event *ev)
 
 static int64_t replay_wall_ms(struct whb_platform *p)
 {
-    (void)p;
-    return whb_clock_wall_ms();
+    return whb_clock_wall_ms() + rp(p)->clock_offset;
 }
 
 static void replay_uptime_ms(struct whb_platform *p, uint64_t *awake, uint64_t *with_sleep)
