@@ -17,6 +17,7 @@
 #include "error.h"
 #include "platform/platform.h"
 #include "platform/windows/bridge.h"
+#include "platform/windows/services.h"
 #include "platform/windows/wu_client.h"
 #include "platform/windows/wu_log.h"
 #include "settings.h"

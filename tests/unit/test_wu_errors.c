@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "wu_errors.h"
+#include "explain/wu_errors.h"
 
 static void table_is_sorted_and_complete(void **state)
 {

@@ -2,7 +2,7 @@
  * the console display state, which marks Modern Standby) and hands them to the agent through
  * the bridge, waiting (bounded) for the last gasp. When not started by the service control
  * manager the agent runs in the console instead. Also: Group Policy settings, the Event Log,
- * the Windows Update service state and the start types of the services it needs. */
+ * the Windows Update service state. */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,6 @@
 #include "clock.h"
 #include "powerstate.h"
 #include "winservice.h"
-#include "wu_client.h"
 
 #define SERVICE_NAME L"whb-agent"
 /* Windows gives a suspending system about two seconds; keep a margin. */
@@ -157,65 +156,6 @@ int whb_win_service_run(int (*body)(void *bridge, void *ctx), void *ctx, int *rc
     return 0;
 }
 
-static const wchar_t policy_key[] = L"SOFTWARE\\Policies\\whb\\Agent";
-
-int whb_win_read_policies(struct whb_agent_config *cfg, char *why, size_t whylen)
-{
-    for (size_t i = 0; i < whb_settings_count; i++) {
-        const struct whb_setting *st = &whb_settings[i];
-        wchar_t name[64], wbuf[2048];
-        char value[4096];
-        DWORD type = 0, size = sizeof(wbuf) - sizeof(wchar_t);
-        if (!st->policy)
-            continue;
-        MultiByteToWideChar(CP_UTF8, 0, st->policy, -1, name, 64);
-        /* A list (REG_MULTI_SZ) may also be typed by hand as one string. */
-        DWORD types = st->type == WHB_SETTING_LIST ? RRF_RT_REG_MULTI_SZ | RRF_RT_REG_SZ
-                                                   : RRF_RT_REG_SZ | RRF_RT_REG_DWORD;
-        memset(wbuf, 0, sizeof(wbuf));
-        LSTATUS rc = RegGetValueW(HKEY_LOCAL_MACHINE, policy_key, name, types, &type, wbuf, &size);
-        if (rc == ERROR_FILE_NOT_FOUND)
-            continue;
-        if (rc != ERROR_SUCCESS) {
-            snprintf(why, whylen, "policy %s: cannot read (error %ld)", st->policy, (long)rc);
-            return WHB_EIO;
-        }
-        if (type == REG_MULTI_SZ) {
-            /* One entry per line in the editor, NUL-separated here: spaces between them. */
-            size_t n = size / sizeof(wchar_t);
-            while (n > 0 && wbuf[n - 1] == L'\0')
-                n--;
-            for (size_t k = 0; k < n; k++)
-                if (wbuf[k] == L'\0')
-                    wbuf[k] = L' ';
-            wbuf[n] = L'\0';
-        }
-        if (type == REG_DWORD) {
-            /* The DWORD's bytes are in a wchar_t buffer: copied out, since reading them through
-             * a DWORD pointer breaks C's aliasing rules (and -O2 may reorder it). */
-            DWORD dw;
-            memcpy(&dw, wbuf, sizeof(dw));
-            snprintf(value, sizeof(value), "%lu", (unsigned long)dw);
-        } else if (!WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, value, sizeof(value), NULL, NULL)) {
-            snprintf(why, whylen, "policy %s: value too long", st->policy);
-            return WHB_EINVAL;
-        }
-        if (whb_setting_set(cfg, st, value, why, whylen))
-            return WHB_EINVAL;
-    }
-    /* No probe URL of our own: the WSUS server the Windows Update client uses. */
-    if (!cfg->wsus_url[0]) {
-        wchar_t wbuf[512];
-        DWORD size = sizeof(wbuf);
-        if (RegGetValueW(HKEY_LOCAL_MACHINE,
-                         L"SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate", L"WUServer",
-                         RRF_RT_REG_SZ, NULL, wbuf, &size) == ERROR_SUCCESS)
-            WideCharToMultiByte(CP_UTF8, 0, wbuf, -1, cfg->wsus_url, sizeof(cfg->wsus_url), NULL,
-                                NULL);
-    }
-    return 0;
-}
-
 static HANDLE event_source;
 
 static void eventlog_sink(enum whb_log_level level, const char *line)
@@ -235,74 +175,4 @@ void whb_win_eventlog_open(void)
     event_source = RegisterEventSourceW(NULL, SERVICE_NAME);
     if (event_source)
         whb_log_set_sink(eventlog_sink);
-}
-
-void whb_win_service_start(const wchar_t *name, enum whb_start_type *type, int *running)
-{
-    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
-    SC_HANDLE svc =
-        scm ? OpenServiceW(scm, name, SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS) : NULL;
-    union {
-        QUERY_SERVICE_CONFIGW config;
-        BYTE bytes[8192];
-    } buf;
-    SERVICE_DELAYED_AUTO_START_INFO delayed = {0};
-    SERVICE_STATUS_PROCESS st;
-    DWORD n;
-    *type = WHB_START_UNKNOWN;
-    *running = 0;
-    if (!svc) {
-        if (scm && GetLastError() == ERROR_SERVICE_DOES_NOT_EXIST)
-            *type = WHB_START_NOT_INSTALLED;
-        goto done;
-    }
-    if (QueryServiceConfigW(svc, &buf.config, sizeof(buf), &n)) {
-        switch (buf.config.dwStartType) {
-        case SERVICE_BOOT_START:
-        case SERVICE_SYSTEM_START:
-            *type = WHB_START_SYSTEM;
-            break;
-        case SERVICE_AUTO_START:
-            /* Not every system answers the delayed-start question (wine does not). */
-            *type = QueryServiceConfig2W(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO,
-                                         (LPBYTE)&delayed, sizeof(delayed), &n) &&
-                            delayed.fDelayedAutostart
-                        ? WHB_START_AUTO_DELAYED
-                        : WHB_START_AUTO;
-            break;
-        case SERVICE_DEMAND_START:
-            *type = WHB_START_MANUAL;
-            break;
-        case SERVICE_DISABLED:
-            *type = WHB_START_DISABLED;
-            break;
-        default:
-            break;
-        }
-    }
-    if (QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (LPBYTE)&st, sizeof(st), &n))
-        *running = st.dwCurrentState == SERVICE_RUNNING;
-done:
-    if (svc)
-        CloseServiceHandle(svc);
-    if (scm)
-        CloseServiceHandle(scm);
-}
-
-int whb_win_update_service_running(int *running)
-{
-    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
-    SC_HANDLE svc = scm ? OpenServiceW(scm, L"wuauserv", SERVICE_QUERY_STATUS) : NULL;
-    SERVICE_STATUS_PROCESS st;
-    DWORD n;
-    int rc = WHB_ENOTFOUND;
-    if (svc && QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (LPBYTE)&st, sizeof(st), &n)) {
-        *running = st.dwCurrentState == SERVICE_RUNNING;
-        rc = 0;
-    }
-    if (svc)
-        CloseServiceHandle(svc);
-    if (scm)
-        CloseServiceHandle(scm);
-    return rc;
 }

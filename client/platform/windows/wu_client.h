@@ -36,10 +36,6 @@ void whb_win_wu_get(struct whb_win_wu *w, struct whb_wu_state *out);
 void whb_win_wu_read_registry(struct whb_wu_state *st);
 void whb_win_wu_read_services(struct whb_wu_state *st);
 
-/* service.c: a service's start type and whether it runs (WHB_START_NOT_INSTALLED when there
- * is no such service, WHB_START_UNKNOWN when it cannot be read). */
-void whb_win_service_start(const wchar_t *name, enum whb_start_type *type, int *running);
-
 /* wu_log.c: one rendered event (EvtRender's XML, or an exported one) of provider
  * Microsoft-Windows-WindowsUpdateClient put into st when it is one the agent follows and the
  * newest of its id and service. 1 when st changed, 0 when not, -1 when it is not such an

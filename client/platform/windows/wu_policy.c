@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "registry.h"
+#include "services.h"
 #include "wu_client.h"
 
 #define POLICY        L"SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate"
