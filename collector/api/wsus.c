@@ -19,6 +19,7 @@
 #include "http/loop.h"
 #include "log.h"
 #include "store/store.h"
+#include "wu_service.h"
 
 /* The answer for one computer of WSUS's list: which agent it is and how that was decided, then
  * that agent's explanation; several possible agents are named, never one picked. */
@@ -30,7 +31,8 @@ static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_com
     struct whb_machine_view m;
     struct whb_explanation x;
     json_t *j;
-    int64_t slack = (int64_t)loop->col->cfg.interval_s * loop->col->cfg.grace * 1000 + 3600 * 1000LL;
+    int64_t slack =
+        (int64_t)loop->col->cfg.interval_s * loop->col->cfg.grace * 1000 + 3600 * 1000LL;
     if (loop->reader->ops->wsus_match(loop->reader, c, slack, &match))
         match.kind = WHB_MATCH_NONE;
     if (match.kind == WHB_MATCH_AMBIGUOUS) {
@@ -52,7 +54,7 @@ static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_com
         return NULL;
     json_object_set_new(j, "wsus_name", json_string(c->fqdn));
     json_object_set_new(j, "wsus_ip", json_string(c->ip));
-    json_object_set_new(j, "wsus_last_status",whb_json_iso(c->last_status_ms));
+    json_object_set_new(j, "wsus_last_status", whb_json_iso(c->last_status_ms));
     json_object_set_new(j, "matched_by", json_string(how[match.kind]));
     json_object_set_new(j, "match", json_string(match.candidates));
     return j;
@@ -84,15 +86,15 @@ static json_t *wsus_answers(struct whb_loop *loop, unsigned offset, unsigned lim
     int64_t imported_ms = 0;
     int64_t cutoff = p.now - (int64_t)loop->col->cfg.wsus_not_reported_days * 86400000;
     if (loop->reader->ops->wsus_not_reported(loop->reader, cutoff, offset, limit, wsus_page_one, &p,
-                                            &total, &imported, &imported_ms)) {
+                                             &total, &imported, &imported_ms)) {
         json_decref(p.answers);
         return NULL;
     }
-    json_t *j =
-        json_pack("{s:I, s:o, s:I, s:I, s:I, s:I, s:o}", "imported", (json_int_t)imported,
-                  "imported_at",whb_json_iso(imported_ms), "not_reported_days",
-                  (json_int_t)loop->col->cfg.wsus_not_reported_days, "not_reported", (json_int_t)total,
-                  "offset", (json_int_t)offset, "limit", (json_int_t)limit, "answers", p.answers);
+    json_t *j = json_pack("{s:I, s:o, s:I, s:I, s:I, s:I, s:o}", "imported", (json_int_t)imported,
+                          "imported_at", whb_json_iso(imported_ms), "not_reported_days",
+                          (json_int_t)loop->col->cfg.wsus_not_reported_days, "not_reported",
+                          (json_int_t)total, "offset", (json_int_t)offset, "limit",
+                          (json_int_t)limit, "answers", p.answers);
     if (j && offset + json_array_size(p.answers) < total) {
         char next[80];
         snprintf(next, sizeof(next), "/v1/wsus/computers?offset=%zu&limit=%u",
@@ -113,8 +115,7 @@ static unsigned query_uint(struct evkeyvalq *q, const char *key, unsigned def, u
 }
 
 /* GET /v1/wsus/computers?offset=N&limit=M: the answers page by page. */
-void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req,
-                              struct evkeyvalq *q)
+void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q)
 {
     json_t *j = wsus_answers(loop, query_uint(q, "offset", 0, UINT32_MAX / 2),
                              query_uint(q, "limit", WSUS_PAGE_DEFAULT, WSUS_PAGE_MAX));
@@ -124,19 +125,21 @@ void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req,
         whb_api_reply_json(req, 200, j);
 }
 
-/* One computer of an import body: {fqdn, ip, last_status, last_sync, line}, times in ms since
- * 1970 (0: never). Errors name the admin's line and field when the sender gave the line. */
+/* One computer of an import body: {fqdn, ip, last_status, last_sync, line, id}, times in ms
+ * since 1970 (0: never), id WSUS's ComputerTargetId (a GUID). Errors name the admin's line and
+ * field when the sender gave the line. */
 static int wsus_row(json_t *item, size_t index, struct whb_wsus_computer *row, char *why,
                     size_t whylen)
 {
-    const char *fqdn = NULL, *ip = "";
+    const char *fqdn = NULL, *ip = "", *id = "";
     json_int_t status = 0, sync = 0, line = 0;
     json_error_t err;
-    char where[48];
-    if (json_unpack_ex(item, &err, 0, "{s?s, s?s, s?I, s?I, s?I}", "fqdn", &fqdn, "ip", &ip,
-                       "last_status", &status, "last_sync", &sync, "line", &line)) {
-        snprintf(why, whylen, "computer %zu: expected {fqdn, ip, last_status, last_sync}: %.100s",
-                 index + 1, err.text);
+    char where[48], target[40] = "";
+    if (json_unpack_ex(item, &err, 0, "{s?s, s?s, s?I, s?I, s?I, s?s}", "fqdn", &fqdn, "ip", &ip,
+                       "last_status", &status, "last_sync", &sync, "line", &line, "id", &id)) {
+        snprintf(why, whylen,
+                 "computer %zu: expected {fqdn, ip, last_status, last_sync, id}: %.100s", index + 1,
+                 err.text);
         return -1;
     }
     if (line > 0 && line < UINT32_MAX)
@@ -157,6 +160,11 @@ static int wsus_row(json_t *item, size_t index, struct whb_wsus_computer *row, c
         snprintf(why, whylen, "%s, field IPAddress: expected an IP address", where);
         return -1;
     }
+    if (id[0] && whb_wu_guid_canon(id, 0, target, sizeof(target))) {
+        snprintf(why, whylen, "%s, field Id: expected the computer's GUID (ComputerTargetId)",
+                 where);
+        return -1;
+    }
     if (status < 0 || sync < 0) {
         snprintf(why, whylen, "%s, field %s: expected ms since 1970, or 0 for never", where,
                  status < 0 ? "LastReportedStatusTime" : "LastSyncTime");
@@ -167,6 +175,7 @@ static int wsus_row(json_t *item, size_t index, struct whb_wsus_computer *row, c
     snprintf(row->ip, sizeof(row->ip), "%s", ip);
     row->last_status_ms = status;
     row->last_sync_ms = sync;
+    snprintf(row->target_id, sizeof(row->target_id), "%s", target);
     row->line = line > 0 && line < UINT32_MAX ? (unsigned)line : 0;
     return 0;
 }
@@ -207,8 +216,8 @@ void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
                            "final", &final, "computers", &list) ||
             !session_ok(sid) || part < 1 || part > 1000000) {
             whb_api_reply_error(req, 400,
-                        "expected {\"session\": 8-64 hex digits, \"part\": 1.., \"final\": "
-                        "true|false, \"computers\": [...]}");
+                                "expected {\"session\": 8-64 hex digits, \"part\": 1.., \"final\": "
+                                "true|false, \"computers\": [...]}");
             goto out;
         }
         snprintf(session, sizeof(session), "%s", sid);
@@ -234,18 +243,18 @@ void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
                  (unsigned)(uintptr_t)req);
     uint64_t imported = 0;
     rc = loop->reader->ops->wsus_stage(loop->reader, session, (unsigned)part, rows, n, now, why,
-                                      sizeof(why));
+                                       sizeof(why));
     if (rc == 0 && final)
         rc = loop->reader->ops->wsus_finish(loop->reader, session, now, &imported);
     if (rc) {
         whb_api_reply_error(req, rc == WHB_EINVAL ? 409 : 503,
-                    rc == WHB_EINVAL ? why : "store unavailable");
+                            rc == WHB_EINVAL ? why : "store unavailable");
         goto out;
     }
     if (!final) {
         whb_api_reply_json(req, 200,
-                   json_pack("{s:s, s:I, s:I}", "session", session, "part", part, "received",
-                             (json_int_t)n));
+                           json_pack("{s:s, s:I, s:I}", "session", session, "part", part,
+                                     "received", (json_int_t)n));
         goto out;
     }
     whb_log_info("wsus import: %llu computers", (unsigned long long)imported);
@@ -258,4 +267,3 @@ out:
     free(rows);
     json_decref(doc);
 }
-

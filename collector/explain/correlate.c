@@ -1,6 +1,7 @@
 /* Implementation of correlate.h. */
 #include "explain/correlate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,10 +45,35 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
                        &in->n_down);
 }
 
+/* The Windows Update side of a machine whose client is known: who else has its WSUS identity
+ * (and the name WSUS lists it under), and what the fleet's clients did at once. */
+static void wu_context(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
+                       struct whb_wu_fleet *fleet, struct whb_explain_input *in)
+{
+    struct whb_store_match same[WHB_STORE_MATCH_MAX];
+    struct whb_wsus_computer c;
+    int n = 0;
+    in->wu_window_ms = WHB_WU_FLEET_WINDOW_MS;
+    if (st->ops->wu_fleet(st, now, in->wu_window_ms, fleet) == 0)
+        in->wu_fleet = fleet;
+    if (!m->wu.sus_client_id[0])
+        return;
+    if (st->ops->wu_same_id(st, m->wu.sus_client_id, same, WHB_STORE_MATCH_MAX, &n) == 0) {
+        size_t used = 0;
+        in->n_same_id = (unsigned)n;
+        for (int i = 0; i < n && used < sizeof(in->same_id); i++)
+            used += (size_t)snprintf(in->same_id + used, sizeof(in->same_id) - used, "%s%s",
+                                     i ? ", " : "", same[i].fqdn);
+    }
+    if (st->ops->wsus_by_id(st, m->wu.sus_client_id, &c) == 0)
+        snprintf(in->wsus_name_for_id, sizeof(in->wsus_name_for_id), "%s", c.fqdn);
+}
+
 int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
                      struct whb_explanation *out)
 {
     struct whb_explain_input in = {.now_ms = now, .m = m, .host = m->fqdn};
+    struct whb_wu_fleet fleet;
     struct whb_hist_event *evs = malloc(WHB_HISTORY_EVENTS * sizeof(*evs));
     if (!evs)
         return WHB_ENOMEM;
@@ -65,6 +91,8 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
         context(st, m, now, m->last_seen_ms, now, 0, &in);
     else if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0)
         st->ops->wsus_failing(st, m->wsus_class, now, &in.wsus_failing);
+    if (now <= m->due_ms && m->wu.known)
+        wu_context(st, m, now, &fleet, &in);
     whb_explain_now(&in, out);
     free(evs);
     return 0;

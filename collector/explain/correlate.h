@@ -7,6 +7,9 @@
 #include "store/store.h"
 
 #define WHB_HISTORY_EVENTS 200
+/* Clients failing, or leaving their WSUS server, within this of each other are "at once": a
+ * client scans about every 22 hours, so an outage of a few hours shows in a few of them. */
+#define WHB_WU_FLEET_WINDOW_MS (6 * 3600 * 1000LL)
 
 /* Why host is (not) reporting now. WHB_ENOTFOUND is not an error: the answer is "no agent". */
 int whb_explain_host(struct whb_store *st, const char *host, int64_t now,

@@ -1,6 +1,6 @@
-/* Internal to store/: what every backend decides the same way when it stores a report: identity, the seq
- * bound, the agent's clock mapped to the collector's, the machine's own network story and the
- * attachment a report shows. Backends read and write rows; these functions decide. */
+/* Internal to store/: what every backend decides the same way when it stores a report: identity,
+ * the seq bound, the agent's clock mapped to the collector's, the machine's own network story and
+ * the attachment a report shows. Backends read and write rows; these functions decide. */
 #ifndef WHB_STORE_LOGIC_H
 #define WHB_STORE_LOGIC_H
 
@@ -26,7 +26,15 @@ struct whb_store_row {
     /* Where it was attached at its last report: one end of a gap. */
     char sw[128], port[128], subnet[50], bssid[18];
     char sw_name[128], ssid[132], wsus_class[32]; /* the other indexed columns */
+    /* Its Windows Update client as stored: written again only when its fingerprint changes. */
+    uint64_t wu_hash;
+    int wu_route;
+    int64_t wu_route_since;
 };
+
+/* Since when the client's route is what the view says: kept while it stays the same. */
+int64_t whb_store_wu_route_since(const struct whb_store_row *row,
+                                 const struct whb_machine_view *view, int64_t now_ms);
 
 struct whb_clock_map {
     int64_t offset, since;

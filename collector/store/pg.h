@@ -11,7 +11,7 @@
 
 #include <libpq-fe.h>
 
-enum { WHB_PG_STMTS = 96, WHB_PG_MAX_PARAMS = 40 };
+enum { WHB_PG_STMTS = 104, WHB_PG_MAX_PARAMS = 40 };
 
 struct pg_store {
     struct whb_store base;
@@ -21,7 +21,7 @@ struct pg_store {
 };
 
 /* Statement numbers: each file owns a range. */
-enum { WHB_PG_WRITE_BASE = 0, WHB_PG_READ_BASE = 32, WHB_PG_WSUS_BASE = 72 };
+enum { WHB_PG_WRITE_BASE = 0, WHB_PG_READ_BASE = 32, WHB_PG_WSUS_BASE = 72, WHB_PG_WU_BASE = 96 };
 
 struct pg_params {
     int n;
@@ -53,7 +53,7 @@ int whb_pg_is_null(const PGresult *r, int row, int col);
 
 /* Read side (store_pg_read.c). */
 int whb_pg_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
-                          struct whb_machine_view *found, int max, int *n);
+                       struct whb_machine_view *found, int max, int *n);
 int whb_pg_get_events(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
                       struct whb_hist_event *out, int max, int *n);
 int whb_pg_get_gaps(struct whb_store *s, const char *machine_id, struct whb_store_gap *out, int max,
@@ -86,6 +86,11 @@ int whb_pg_wsus_match(struct whb_store *s, const struct whb_wsus_computer *c, in
                       struct whb_wsus_match *out);
 int whb_pg_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
+/* The Windows Update clients (pg_wu.c). */
+int whb_pg_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out, int max,
+                      int *n);
+int whb_pg_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+int whb_pg_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
 /* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
 int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);
 

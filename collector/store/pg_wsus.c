@@ -29,6 +29,7 @@ enum pg_wsus {
     PS_FINISH_COPY,
     PS_FINISH_STAGING,
     PS_FINISH_SESSION,
+    PS_BY_SUS_ID,
     PS_END_
 };
 
@@ -47,8 +48,8 @@ static const char *const wsus_sql[PS_END_ - WHB_PG_WSUS_BASE] = {
                          " WHERE session=$1::text",
     W(PS_STAGE_DUP) = "SELECT line FROM wsus_staging WHERE session=$1::text AND fqdn=$2::citext",
     W(PS_STAGE_ROW) = "INSERT INTO wsus_staging(session, fqdn, ip, last_status_ms, last_sync_ms,"
-                      " line) VALUES($1,$2,$3,$4,$5,$6)",
-    W(PS_PAGE) = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+                      " line, target_id) VALUES($1,$2,$3,$4,$5,$6,$7)",
+    W(PS_PAGE) = "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM wsus_computers"
                  " WHERE last_status_ms < $1::bigint ORDER BY fqdn LIMIT $2::bigint"
                  " OFFSET $3::bigint",
     W(PS_COUNT_SILENT) = "SELECT count(*) FROM wsus_computers WHERE last_status_ms < $1::bigint",
@@ -71,10 +72,13 @@ static const char *const wsus_sql[PS_END_ - WHB_PG_WSUS_BASE] = {
                              " wsus_sessions WHERE started_ms < $2::bigint OR session = $1::text)",
     W(PS_DROP_OLD_SESSIONS) = "DELETE FROM wsus_sessions WHERE started_ms < $1::bigint",
     W(PS_FINISH_COPY) = "INSERT INTO wsus_computers(fqdn, ip, last_status_ms, last_sync_ms,"
-                        " imported_ms) SELECT fqdn, ip, last_status_ms, last_sync_ms, $2::bigint"
-                        " FROM wsus_staging WHERE session=$1::text",
+                        " imported_ms, target_id) SELECT fqdn, ip, last_status_ms, last_sync_ms,"
+                        " $2::bigint, target_id FROM wsus_staging WHERE session=$1::text",
     W(PS_FINISH_STAGING) = "DELETE FROM wsus_staging WHERE session=$1::text",
     W(PS_FINISH_SESSION) = "DELETE FROM wsus_sessions WHERE session=$1::text",
+    /* WSUS's ComputerTargetId is the client's SusClientId: the strongest match there is. */
+    W(PS_BY_SUS_ID) = "SELECT machine_id, fqdn FROM machines WHERE sus_client_id=$1::text"
+                      " ORDER BY last_seen DESC LIMIT 8",
 #undef W
 };
 
@@ -173,6 +177,7 @@ int whb_pg_wsus_stage(struct whb_store *base, const char *session, unsigned part
         whb_pg_int(&p, rows[i].last_status_ms);
         whb_pg_int(&p, rows[i].last_sync_ms);
         whb_pg_int(&p, rows[i].line);
+        whb_pg_opt(&p, rows[i].target_id);
         if (cmd(s, PS_STAGE_ROW, &p))
             goto fail;
     }
@@ -255,6 +260,7 @@ int whb_pg_wsus_not_reported(struct whb_store *base, int64_t cutoff_ms, unsigned
         whb_pg_get_text(r, i, 1, c.ip, sizeof(c.ip));
         c.last_status_ms = whb_pg_get_int(r, i, 2);
         c.last_sync_ms = whb_pg_get_int(r, i, 3);
+        whb_pg_get_text(r, i, 4, c.target_id, sizeof(c.target_id));
         if (fn(&c, arg))
             break;
     }
@@ -295,6 +301,14 @@ int whb_pg_wsus_match(struct whb_store *base, const struct whb_wsus_computer *c,
     char *dot = strchr(name, '.');
     int n;
 
+    if (c->target_id[0]) {
+        whb_pg_text(&p, c->target_id);
+        if ((n = candidates(s, PS_BY_SUS_ID, &p, "same WSUS identity", out)) != 0) {
+            out->kind = n == 1 ? WHB_MATCH_ID : WHB_MATCH_DUPLICATE_ID;
+            return n < 0 ? WHB_ESTORE : 0;
+        }
+        p = (struct pg_params){0};
+    }
     whb_pg_text(&p, name);
     if ((n = candidates(s, PS_BY_FQDN, &p, "same FQDN", out)) != 0) {
         out->kind = n == 1 ? WHB_MATCH_FQDN : WHB_MATCH_AMBIGUOUS;

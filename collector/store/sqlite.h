@@ -6,7 +6,12 @@
 
 #include "store/store.h"
 
-enum { WHB_SQLITE_WRITE_STMTS = 24, WHB_SQLITE_READ_STMTS = 32, WHB_SQLITE_WSUS_STMTS = 16 };
+enum {
+    WHB_SQLITE_WRITE_STMTS = 24,
+    WHB_SQLITE_READ_STMTS = 32,
+    WHB_SQLITE_WSUS_STMTS = 16,
+    WHB_SQLITE_WU_STMTS = 8
+};
 
 struct sqlite_store {
     struct whb_store base;
@@ -14,11 +19,12 @@ struct sqlite_store {
     sqlite3_stmt *st[WHB_SQLITE_WRITE_STMTS];
     sqlite3_stmt *rd[WHB_SQLITE_READ_STMTS]; /* read queries, prepared on first use */
     sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS]; /* WSUS list and IP queries (store_wsus.c) */
+    sqlite3_stmt *wu[WHB_SQLITE_WU_STMTS];   /* update client queries (sqlite_wu.c) */
 };
 
 /* Read operations (store_read.c). */
 int whb_sqlite_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
-                          struct whb_machine_view *found, int max, int *n);
+                           struct whb_machine_view *found, int max, int *n);
 int whb_sqlite_get_events(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
                           struct whb_hist_event *out, int max, int *n);
 int whb_sqlite_get_gaps(struct whb_store *s, const char *machine_id, struct whb_store_gap *out,
@@ -59,5 +65,12 @@ int whb_sqlite_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, c
 int whb_sqlite_note_ips(struct sqlite_store *s, const char *machine_id, const whb_snapshot *snap,
                         int64_t now);
 void whb_sqlite_wsus_finalize(struct sqlite_store *s);
+
+/* The Windows Update clients (sqlite_wu.c). */
+int whb_sqlite_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out,
+                          int max, int *n);
+int whb_sqlite_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+int whb_sqlite_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
+void whb_sqlite_wu_finalize(struct sqlite_store *s);
 
 #endif
