@@ -26,7 +26,8 @@
 static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_computer *c,
                                 int64_t now)
 {
-    static const char *const how[] = {"none", "fqdn", "short_name", "ip_address", "ambiguous"};
+    static const char *const how[] = {"none",      "fqdn", "short_name",  "ip_address",
+                                      "ambiguous", "id",   "duplicate_id"};
     struct whb_wsus_match match;
     struct whb_machine_view m;
     struct whb_explanation x;
@@ -47,14 +48,35 @@ static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_com
                       "suffix so that the agent's name is WSUS's FullDomainName");
     } else {
         const char *host = match.kind == WHB_MATCH_NONE ? c->fqdn : match.machine_id;
-        int rc = whb_explain_host(loop->reader, host, now, &m, &x);
+        int rc = loop->reader->ops->get_machine(loop->reader, host, &m);
+        struct whb_explanation now_x;
+        struct whb_days days = {0, 0, 0};
+        if (rc == 0)
+            rc = whb_explain_wsus_silence(loop->reader, &m, c->last_status_ms, c->last_sync_ms,
+                                          now, &x, &now_x, &days);
+        else
+            rc = whb_explain_host(loop->reader, host, now, &m, &x);
         j = whb_json_explanation(c->fqdn, rc ? NULL : &m, &x);
+        if (j && !rc && days.total) {
+            /* The answer covers the days WSUS has not heard from it; now is what it does. */
+            json_object_set_new(j, "wsus_silent_days", json_integer(days.total));
+            json_object_set_new(j, "record_days", json_integer(days.known));
+            json_object_set_new(j, "online_days", json_integer(days.online));
+            if (now_x.reason != x.reason)
+                json_object_set_new(
+                    j, "now",
+                    json_pack("{s:s, s:s, s:s, s:s}", "reason", whb_reason_info(now_x.reason)->id,
+                              "term", whb_reason_info(now_x.reason)->term, "confidence",
+                              whb_confidence_name(now_x.confidence), "summary", now_x.summary));
+        }
     }
     if (!j)
         return NULL;
     json_object_set_new(j, "wsus_name", json_string(c->fqdn));
     json_object_set_new(j, "wsus_ip", json_string(c->ip));
     json_object_set_new(j, "wsus_last_status", whb_json_iso(c->last_status_ms));
+    json_object_set_new(j, "wsus_last_sync", whb_json_iso(c->last_sync_ms));
+    json_object_set_new(j, "wsus_id", json_string(c->target_id));
     json_object_set_new(j, "matched_by", json_string(how[match.kind]));
     json_object_set_new(j, "match", json_string(match.candidates));
     return j;

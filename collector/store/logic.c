@@ -174,9 +174,10 @@ void whb_store_report_view(const struct whb_store_report *in, const struct whb_n
 int64_t whb_store_wu_route_since(const struct whb_store_row *row,
                                  const struct whb_machine_view *view, int64_t now_ms)
 {
-    if (row->found && row->wu_hash && row->wu_route == (int)view->wu.route && row->wu_route_since)
-        return row->wu_route_since;
-    return now_ms;
+    /* The first route the collector learns is not a change: since when, nobody knows (0). */
+    if (!row->found || !row->wu_hash)
+        return 0;
+    return row->wu_route == (int)view->wu.route ? row->wu_route_since : now_ms;
 }
 
 /* A resend says the machine was alive when it sent it, which may be long before it arrived

@@ -32,7 +32,8 @@ struct whb_store_row {
     int64_t wu_route_since;
 };
 
-/* Since when the client's route is what the view says: kept while it stays the same. */
+/* Since when the client's route is what the view says: kept while it stays the same; 0 when
+ * it has not changed since the collector first learned it. */
 int64_t whb_store_wu_route_since(const struct whb_store_row *row,
                                  const struct whb_machine_view *view, int64_t now_ms);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "explain/days.h"
 #include "explain/explain.h"
 #include "store/store.h"
 #include "whb.pb-c.h"
@@ -634,12 +635,46 @@ static void catalog_is_complete(void **state)
                      WHB_REASON_LOST_CONNECTIVITY);
 }
 
+/* A laptop WSUS has not heard from in 65 days: on and online on most of them by our records,
+ * though asleep right now. Silences count against their days, the current one too. */
+static void days_online_cover_the_wsus_silence(void **state)
+{
+    (void)state;
+    struct whb_machine_view m;
+    struct whb_store_gap gaps[2];
+    memset(&m, 0, sizeof(m));
+    memset(gaps, 0, sizeof(gaps));
+    int64_t now = T0 + 65 * DAY;
+    m.first_seen_ms = T0 - 100 * DAY;
+    m.last_seen_ms = now - MIN; /* asleep since a minute ago */
+    m.due_ms = now - 30000;
+    /* Off for 10 whole days (a holiday), newest gap first as the store gives them. */
+    gaps[0] = (struct whb_store_gap){.start_ms = T0 + 40 * DAY + HOUR, .end_ms = T0 + 51 * DAY};
+    gaps[1] = (struct whb_store_gap){.start_ms = T0 + 10 * DAY, .end_ms = T0 + 10 * DAY + HOUR};
+    struct whb_days d = whb_days_online(&m, gaps, 2, T0, now);
+    assert_int_equal(d.total, 65);
+    assert_int_equal(d.known, 65);
+    assert_int_equal(d.online, 55);
+    /* Our records began 20 days ago: only those days are known. */
+    m.first_seen_ms = now - 20 * DAY + HOUR;
+    d = whb_days_online(&m, NULL, 0, T0, now);
+    assert_int_equal(d.known, 20);
+    assert_int_equal(d.online, 20);
+    /* Silent for all of them: nothing online. */
+    m.first_seen_ms = T0 - 100 * DAY;
+    m.last_seen_ms = T0 - DAY;
+    d = whb_days_online(&m, NULL, 0, T0, now);
+    assert_int_equal(d.online, 0);
+    assert_int_equal(whb_days_online(&m, NULL, 0, now, now).total, 0);
+}
+
 int main(void)
 {
     enum { N = sizeof(cases) / sizeof(cases[0]) };
-    struct CMUnitTest tests[N + 1];
+    struct CMUnitTest tests[N + 2];
     for (int i = 0; i < N; i++)
         tests[i] = (struct CMUnitTest){cases[i].name, run_case, NULL, NULL, (void *)&cases[i]};
     tests[N] = (struct CMUnitTest)cmocka_unit_test(catalog_is_complete);
-    return _cmocka_run_group_tests("explain", tests, N + 1, NULL, NULL);
+    tests[N + 1] = (struct CMUnitTest)cmocka_unit_test(days_online_cover_the_wsus_silence);
+    return _cmocka_run_group_tests("explain", tests, N + 2, NULL, NULL);
 }
