@@ -52,8 +52,8 @@ static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_com
         struct whb_explanation now_x;
         struct whb_days days = {0, 0, 0};
         if (rc == 0)
-            rc = whb_explain_wsus_silence(loop->reader, &m, c->last_status_ms, c->last_sync_ms,
-                                          now, &x, &now_x, &days);
+            rc = whb_explain_wsus_silence(loop->reader, &m, c->last_status_ms, c->last_sync_ms, now,
+                                          &x, &now_x, &days);
         else
             rc = whb_explain_host(loop->reader, host, now, &m, &x);
         j = whb_json_explanation(c->fqdn, rc ? NULL : &m, &x);

@@ -1,12 +1,15 @@
-/* Implementation of days.h: day by day (24 h back from now), a day counts as online when some
- * part of it lies in the machine's reporting time. */
+/* Implementation of days.h: day by day (24 h back from now), a day counts as online when the
+ * machine's reporting time covers an hour of it. */
 #include "explain/days.h"
 
 #define DAY_MS (24 * 3600 * 1000LL)
+/* A day counts when the machine reported for an hour of it: long enough for its client to
+ * scan and report, not a glimpse of a machine passing through. */
+#define ONLINE_MS (3600 * 1000LL)
 
-/* Whether [a, b) holds reporting time: inside [first, end) and not inside a gap. */
-static int reported_in(int64_t a, int64_t b, int64_t first, int64_t end,
-                       const struct whb_store_gap *gaps, int n)
+/* Reporting time in [a, b): inside [first, end) and outside the gaps (which do not overlap). */
+static int64_t reported_in(int64_t a, int64_t b, int64_t first, int64_t end,
+                           const struct whb_store_gap *gaps, int n)
 {
     if (a < first)
         a = first;
@@ -14,17 +17,14 @@ static int reported_in(int64_t a, int64_t b, int64_t first, int64_t end,
         b = end;
     if (a >= b)
         return 0;
-    /* Walk the gaps that cut into [a, b) in time order; any uncovered piece is reporting. */
-    int64_t t = a;
-    for (int moved = 1; moved && t < b;) {
-        moved = 0;
-        for (int i = 0; i < n; i++)
-            if (gaps[i].start_ms <= t && gaps[i].end_ms > t) {
-                t = gaps[i].end_ms;
-                moved = 1;
-            }
+    int64_t t = b - a;
+    for (int i = 0; i < n; i++) {
+        int64_t s = gaps[i].start_ms > a ? gaps[i].start_ms : a;
+        int64_t e = gaps[i].end_ms < b ? gaps[i].end_ms : b;
+        if (e > s)
+            t -= e - s;
     }
-    return t < b;
+    return t > 0 ? t : 0;
 }
 
 struct whb_days whb_days_online(const struct whb_machine_view *m, const struct whb_store_gap *gaps,
@@ -45,7 +45,7 @@ struct whb_days whb_days_online(const struct whb_machine_view *m, const struct w
         d.total++;
         if (b > m->first_seen_ms)
             d.known++;
-        d.online += reported_in(a, b, m->first_seen_ms, end, gaps, n);
+        d.online += reported_in(a, b, m->first_seen_ms, end, gaps, n) >= ONLINE_MS;
     }
     return d;
 }

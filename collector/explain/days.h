@@ -11,7 +11,7 @@
 struct whb_days {
     unsigned total;  /* days in [from, now] */
     unsigned known;  /* of them, days our records cover (the agent reported since first_seen) */
-    unsigned online; /* of them, days on which the machine reported: on and online */
+    unsigned online; /* of them, days on which it reported for an hour or more */
 };
 
 /* m's reporting time is [first_seen, last_seen] (to now while it reports), minus its gaps

@@ -92,13 +92,17 @@ expect "fine: reporting" "$(field fine .reason)" reporting
 expect "gpo-2: three lost their WSUS policy at once" "$(field gpo-2 .reason)" wsus_policy_lost
 field gpo-2 .summary | grep -q "10.9.5.0/24" && ok "the subnet they share is named" || bad "gpo-2: $(field gpo-2 .summary)"
 
+# Our records of the laptop go back 100 days (as if its agent had run since then; a replay
+# lives for seconds), without a silence until its nap.
+sqlite3 "$work/c.db" "UPDATE machines SET first_seen = first_seen - 100 * 86400000 WHERE fqdn = 'lt-65.corp.example'"
+
 # WSUS's list, with Id (ComputerTargetId): the clones are one computer to WSUS.
 old=$(date -u -d '-65 days' +%Y-%m-%dT%H:%M:%S.0000000Z)
 sync=$(date -u -d '-2 hours' +%Y-%m-%dT%H:%M:%S.0000000Z)
 {
     printf '"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime","Id"\r\n'
     printf '"clone-b.corp.example","","%s","%s","%s"\r\n' "$old" "$old" "${clone^^}"
-    printf '"old-name.corp.example","","%s","%s","{33333333-4444-4555-8666-777777777777}"\r\n' "$old" "$old"
+    printf '"old-name.corp.example","","%s","%s","{33333333-4444-4555-8666-777777777777}"\r\n' "$old" "$sync"
     printf '"scanfail.corp.example","","%s","%s","11111111-2222-4333-8444-555555555555"\r\n' "$old" "$sync"
 } > "$work/wsus.csv"
 out=$(whb wsus-import "$work/wsus.csv" --json) || bad "import failed"
@@ -109,11 +113,15 @@ answer clone-b.corp.example .match | grep -q clone-a.corp.example &&
 expect "a renamed computer: matched by its Id" "$(answer old-name.corp.example '.matched_by + " " + .machine')" \
     "id lt-65.corp.example"
 expect "the 65 days are covered" "$(answer old-name.corp.example '.wsus_silent_days')" 65
-expect "on and online today by our records" "$(answer old-name.corp.example '[.record_days, .online_days] | @text')" "[1,1]"
+expect "on and online on all of them by our records" "$(answer old-name.corp.example '[.record_days, .online_days] | @text')" "[65,65]"
 expect "the answer is its client's story (scans got HTTP 503), not the nap" \
-    "$(answer old-name.corp.example '.reason + " " + .now.reason')" "update_scan_failing hibernation"
-expect "with our records of one day of 65, not high" "$(answer old-name.corp.example .confidence)" medium
-answer scanfail.corp.example '.evidence[].text' | grep -q "synced .* ago but its last status report is" &&
-    ok "a recent sync with an old status report is said" || bad "scanfail evidence: $(answer scanfail.corp.example '.evidence')"
+    "$(answer old-name.corp.example '.reason + " " + .now.reason + " " + .confidence')" \
+    "update_scan_failing hibernation high"
+# A machine our records saw for seconds: its silence of now stands, the days are said.
+expect "scanfail: seen for seconds, so no day online" "$(answer scanfail.corp.example '[.record_days, .online_days] | @text')" "[1,0]"
+answer old-name.corp.example '.evidence[].text' | grep -q "on and online on 65 of the 65 days" &&
+    ok "the days are evidence" || bad "old-name evidence: $(answer old-name.corp.example '.evidence')"
+answer old-name.corp.example '.evidence[].text' | grep -q "synced .* ago but its last status report is" &&
+    ok "a recent sync with an old status report is said" || bad "old-name evidence: $(answer old-name.corp.example '.evidence')"
 
 [ $fail -eq 0 ]
