@@ -159,7 +159,28 @@ static void print_why(json_t *d)
                js(at, "switch_chassis")[0] ? "  switch " : "", js(at, "switch"),
                js(at, "port")[0] ? " port " : "", js(at, "port"), js(at, "bssid")[0] ? "  AP " : "",
                js(at, "bssid"));
+    json_t *wu = json_object_get(d, "update_client");
+    if (wu) {
+        printf("\n  windows update client\n");
+        printf("    identity   SusClientId %s\n",
+               js(wu, "sus_client_id")[0] ? js(wu, "sus_client_id") : "absent");
+        printf("    route      %s: %s\n", js(wu, "route"), js(wu, "route_why"));
+        if (json_is_string(json_object_get(wu, "last_good_scan")))
+            printf("    last good  scan against WSUS %s\n", js(wu, "last_good_scan"));
+        if (json_is_string(json_object_get(wu, "last_failed_scan"))) {
+            json_t *w = json_object_get(wu, "scan_error_words");
+            printf("    failed     scan %s with %s%s%s%s%s\n", js(wu, "last_failed_scan"),
+                   js(wu, "scan_error"), w ? " " : "", w ? js(w, "name") : "", w ? ": " : "",
+                   w ? js(w, "description") : "");
+        }
+        if (js(wu, "disabled_services")[0])
+            printf("    disabled   %s\n", js(wu, "disabled_services"));
+        if (json_is_string(json_object_get(wu, "restart_pending_since")))
+            printf("    restart    pending since %s\n", js(wu, "restart_pending_since"));
+    }
     printf("\n  next step   %s\n", js(d, "next_step"));
+    if (js(d, "source")[0])
+        printf("  source      %s\n", js(d, "source"));
 }
 
 static int cmd_why(struct opts *o, const char *host)
@@ -370,6 +391,13 @@ static int cmd_wsus_import(struct opts *o, const char *file, const char *culture
                js(a, "matched_by"), js(a, "reason"), js(a, "next_step"));
         if (strcmp(js(a, "matched_by"), "fqdn") && strcmp(js(a, "matched_by"), "none"))
             printf("    agent: %s\n", js(a, "match"));
+        /* The answer covers the days WSUS has not heard from it. */
+        if (json_object_get(a, "wsus_silent_days"))
+            printf("    WSUS silent %lld days; the agent was on and online on %lld of them (our "
+                   "records cover %lld)%s%s\n",
+                   ji(a, "wsus_silent_days"), ji(a, "online_days"), ji(a, "record_days"),
+                   json_object_get(a, "now") ? "; now: " : "",
+                   json_object_get(a, "now") ? js(json_object_get(a, "now"), "reason") : "");
     }
     json_decref(d);
     return 0;

@@ -83,6 +83,10 @@ why scanfail | jq -r .next_step | grep -q "ClientWebService" &&
     ok "scanfail: the documented mitigation" || bad "scanfail next step: $(field scanfail .next_step)"
 expect "scanfail: the page it rests on" "$(field scanfail .source)" \
     "https://learn.microsoft.com/troubleshoot/mem/configmgr/update-management/troubleshoot-software-update-scan-failures"
+text=$(whb why scanfail)
+grep -q "windows update client" <<<"$text" && grep -q "0x8024401C WU_E_PT_HTTP_STATUS_REQUEST_TIMEOUT: Same as HTTP status 408" <<<"$text" &&
+    grep -q "source      https://learn.microsoft.com/" <<<"$text" &&
+    ok "whb why shows the client, the code in Microsoft's words and the page" || bad "whb why text: $text"
 expect "disabled: wuauserv disabled" "$(field disabled '.reason + " " + .summary')" \
     "update_service_disabled disabled: wuauserv"
 expect "nowsus: scans Windows Update for lack of a policy" "$(field nowsus '.reason + " " + .update_client.route')" \
