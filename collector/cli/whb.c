@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client.h"
 #include "import.h"
@@ -389,7 +390,11 @@ static int cmd_wsus_import(struct opts *o, const char *file, const char *culture
     {
         printf("%-32s %-14s %-11s %-24s %s\n", js(a, "wsus_name"), js(a, "status"),
                js(a, "matched_by"), js(a, "reason"), js(a, "next_step"));
-        if (strcmp(js(a, "matched_by"), "fqdn") && strcmp(js(a, "matched_by"), "none"))
+        /* By name, or by WSUS Id under the same name, the agent is the row's computer. */
+        int same_name =
+            !strcmp(js(a, "matched_by"), "id") && !strcasecmp(js(a, "machine"), js(a, "wsus_name"));
+        if (strcmp(js(a, "matched_by"), "fqdn") && strcmp(js(a, "matched_by"), "none") &&
+            !same_name)
             printf("    agent: %s\n", js(a, "match"));
         /* The answer covers the days WSUS has not heard from it. */
         if (json_object_get(a, "wsus_silent_days"))

@@ -190,9 +190,17 @@ int whb_explain_wsus_silence(struct whb_store *st, const struct whb_machine_view
     if (d.online == 0 || d.online * 2 < d.known) {
         snprintf(text, sizeof(text),
                  "on and online on %u of the %u days WSUS has not heard from it (our records "
-                 "cover %u of them): its silence explains WSUS's",
+                 "cover %u of them)",
                  d.online, d.total, d.known);
         add_evidence(out, now, text);
+        /* What it does now says little about weeks our records do not cover. */
+        if (d.known * 2 < d.total && out->confidence == WHB_CONFIDENCE_HIGH) {
+            out->confidence = WHB_CONFIDENCE_MEDIUM;
+            snprintf(out->confidence_why, sizeof(out->confidence_why),
+                     "our records cover only %u of the %u days WSUS has not heard from it: this "
+                     "answers the last of them",
+                     d.known, d.total);
+        }
         return 0;
     }
     /* On and online most of those days: the client's own story is the answer, not the last

@@ -2,7 +2,10 @@
 # A realistic demo fleet of replay agents (client/platform/replay/replay.c; format in README):
 # three switches (a port shut, a cable pulled, three ports lost at once), laptops hibernating
 # and asleep, Wi-Fi failing 802.1X, a machine turned off, an agent that crashes, WSUS answering
-# 503 for a while, a switch whose LLDP name carries markup, and a WSUS computer list to import.
+# 503 for a while, a switch whose LLDP name carries markup, Windows machines whose own Windows
+# Update client does not report (cloned identity, failing scans, a disabled service, a client
+# told to use Windows Update or an old server, a GPO lost by three at once), and a WSUS computer
+# list to import.
 #   fleet.sh start DIR BIN_DIR COLLECTOR_URL ENROLL_TOKEN [CA_FILE]
 #   fleet.sh stop DIR
 # Silences show once the collector's grace (interval x grace) has passed.
@@ -88,6 +91,55 @@ wireless lt-wifi-2 Corp-WLAN a0:b1:c2:00:00:02
 wireless lt-wifi-8021x Corp-WLAN a0:b1:c2:00:00:01 "4000 wlan wlan0 failed 23" \
     "4000 wifi wlan0 ssid=Corp-WLAN bssid=a0:b1:c2:00:00:01 signal=-60 associated=0" "4300 end"
 
+# Windows machines on and online whose own Windows Update client does not report (issue 25),
+# as the Windows agent reads it (replay "wu" lines): on sw-floor-5 and sw-floor-6.
+sw5="sw-floor-5 02:00:5e:10:00:05"
+sw6="sw-floor-6 02:00:5e:10:00:06"
+wsus="server=http://wsus01.corp.example:8530 status=http://wsus01.corp.example:8530 use_wu_server=1"
+svc=("0 wu service wuauserv manual" "0 wu service BITS manual" "0 wu service UsoSvc manual" "0 wu service CryptSvc auto running=1")
+wu_pc() { # name switch port sus-id [more lines]
+    local name=$1 sw=$2 chassis=$3 port=$4 id=$5
+    shift 5
+    wired "$name" "$sw" "$chassis" "$port" "0 wu policy $wsus" "0 wu id sus=$id" "${svc[@]}" \
+        "0 wu log 26 ago=7200000 service=wsus detail=3" "$@"
+}
+wu_pc pc-501 $sw5 Gi5/0/1 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d501
+wu_pc pc-502 $sw5 Gi5/0/2 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d502
+# Cloned from one image that was not sysprepped: one SusClientId, WSUS shows one of them.
+wu_pc pc-clone-1 $sw5 Gi5/0/3 c10ec10e-0001-4c6e-9f30-11a2b3c4d5e6
+wu_pc pc-clone-2 $sw5 Gi5/0/4 c10ec10e-0001-4c6e-9f30-11a2b3c4d5e6
+# Scans that fail: a time-out (0x8024401C) and proxy authentication (0x8024401B, event 33).
+wu_pc pc-scan-408 $sw5 Gi5/0/5 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d505 \
+    "0 wu log 26 ago=1209600000 service=wsus" "0 wu log 25 ago=3600000 error=0x8024401C service=wsus"
+wu_pc pc-proxy $sw5 Gi5/0/6 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d506 \
+    "0 wu log 26 ago=1209600000 service=wsus" "0 wu log 25 ago=5400000 error=0x8024401B service=wsus" \
+    "0 wu log 33 ago=5400000 detail=proxy.corp.example:8080"
+# Windows Update disabled by a script; a restart pending for a day; a clock two hours ahead.
+wu_pc pc-wu-off $sw5 Gi5/0/7 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d507 "0 wu service wuauserv disabled" \
+    "0 wu log 25 ago=1800000 error=0x80070422 service=wsus"
+wu_pc pc-restart $sw5 Gi5/0/8 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d508 "0 wu log 21 ago=86400000"
+wu_pc pc-clock $sw5 Gi5/0/9 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d509 "0 clock offset=7200000"
+# Told to use another server, or Microsoft's: no WSUS policy at all, dual scan (deferrals with
+# WSUS on Windows 10), MDM (Intune) settings left behind, and an old WSUS server's name.
+wired pc-nogpo $sw5 Gi5/0/10 "0 wu policy" "0 wu id sus=5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d510" \
+    "${svc[@]}" "0 wu log 26 ago=3600000 service=wu"
+wu_pc pc-dualscan $sw5 Gi5/0/11 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d511 \
+    "0 wu policy $wsus deferral=1" "0 wu applied dual_scan=1 deferral=1" "0 wu log 26 ago=3600000 service=wu"
+wu_pc pc-intune $sw5 Gi5/0/12 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d512 \
+    "0 wu mdm settings=6 source=wu,wu,wu,wu" "0 wu log 26 ago=3600000 service=wu"
+wired pc-oldwsus $sw5 Gi5/0/13 \
+    "0 wu policy server=http://wsus-old.corp.example:8530 status=http://wsus-old.corp.example:8530 use_wu_server=1" \
+    "0 wu id sus=5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d513" "${svc[@]}"
+# WSUS's application pool answers 503: three clients' scans fail with 0x80244022 within the hour.
+for i in 1 2 3; do
+    wu_pc pc-503-$i $sw6 Gi6/0/$i 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d60$i \
+        "0 wu log 25 ago=$((i * 600000)) error=0x80244022 service=wsus"
+done
+# Their GPO stops applying to three machines of sw-floor-6 at once, 20 s in.
+for i in 4 5 6; do
+    wu_pc pc-gpo-$i $sw6 Gi6/0/$i 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d60$i "20000 wu policy"
+done
+
 plain=()
 case "$url" in http:*) plain=(--allow-plain-http 1) ;; esac
 for scn in "$dir"/*.scn; do
@@ -102,19 +154,26 @@ done
 ( sleep 12; kill -9 "$(cat "$dir/pc-crash.pid")" 2>/dev/null; rm -f "$dir/pc-crash.pid" ) &
 
 # What WSUS says: every demo machine, the silent ones not reported for weeks, and two
-# computers that never had an agent.
+# computers that never had an agent; the Windows machines with their Id (ComputerTargetId,
+# their SusClientId), those whose client does not report not reported for weeks either (the
+# clones are one computer to WSUS).
 {
     printf '#TYPE Selected.Microsoft.UpdateServices.Internal.BaseApi.ComputerTarget\r\n'
-    printf '"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime"\r\n'
+    printf '"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime","Id"\r\n'
+    now=$(date -u +'%-m/%-d/%Y %-I:%M:%S %p')
     for scn in "$dir"/*.scn; do
         name=$(basename "$scn" .scn)
+        id=$(sed -n 's/.* wu id sus=\([0-9a-f-]*\).*/\1/p' "$scn" | head -1)
         case $name in
-        pc-103 | pc-204 | pc-302 | pc-303 | pc-304 | lt-hib | lt-sleep | pc-off | pc-crash | lt-wifi-8021x)
-            printf '"%s.corp.example","","10/2/2026 3:04:05 PM","10/2/2026 3:04:05 PM"\r\n' "$name" ;;
-        *) printf '"%s.corp.example","","%s","%s"\r\n' "$name" "$(date -u +'%-m/%-d/%Y %-I:%M:%S %p')" "$(date -u +'%-m/%-d/%Y %-I:%M:%S %p')" ;;
+        pc-clone-2) continue ;;
+        pc-103 | pc-204 | pc-302 | pc-303 | pc-304 | lt-hib | lt-sleep | pc-off | pc-crash | lt-wifi-8021x | \
+            pc-clone-1 | pc-scan-408 | pc-proxy | pc-wu-off | pc-restart | pc-clock | pc-nogpo | \
+            pc-dualscan | pc-intune | pc-oldwsus | pc-503-* | pc-gpo-*)
+            printf '"%s.corp.example","","10/2/2026 3:04:05 PM","10/2/2026 3:04:05 PM","%s"\r\n' "$name" "$id" ;;
+        *) printf '"%s.corp.example","","%s","%s","%s"\r\n' "$name" "$now" "$now" "$id" ;;
         esac
     done
-    printf '"srv-legacy-1.corp.example","10.20.9.9","1/1/0001 12:00:00 AM","3/4/2025 8:00:00 AM"\r\n'
-    printf '"pc-999.corp.example","10.20.9.99","2025-01-05T08:00:00","2025-01-05T08:00:00"\r\n'
+    printf '"srv-legacy-1.corp.example","10.20.9.9","1/1/0001 12:00:00 AM","3/14/2025 8:00:00 AM",""\r\n'
+    printf '"pc-999.corp.example","10.20.9.99","2025-01-05T08:00:00","2025-01-05T08:00:00",""\r\n'
 } > "$dir/wsus-computers.csv"
 echo "fleet: $(ls "$dir"/*.scn | wc -l) replay agents; WSUS list: $dir/wsus-computers.csv"
