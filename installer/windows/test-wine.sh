@@ -26,6 +26,7 @@ state_win="C:\\whb-wine-$run_id"
 state_host=$win/wineprefix/drive_c/whb-wine-$run_id
 cleanup() {
     [ -n "${cpid:-}" ] && kill "$cpid" 2>/dev/null
+    [ -n "${wspid:-}" ] && kill "$wspid" 2>/dev/null
     ip netns del "$ns" 2>/dev/null
     WINEPREFIX=$work/prefix-ns wineserver -k 2>/dev/null
     WINEPREFIX=$work/prefix-wu wineserver -k 2>/dev/null
@@ -78,9 +79,15 @@ kill "$cpid"; wait "$cpid" 2>/dev/null; cpid=
 #    (wine has no event log). A prefix of its own: the shared one keeps wine's defaults.
 export WINEPREFIX=$work/prefix-wu
 wreg() { wine reg add "$@" /f >/dev/null 2>&1 || bad "wine reg add $*"; }
+# The WSUS server the policy names, answering the agent's probe (a plain HTTP server).
+wsport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$work/wsus-root"
+python3 -m http.server "$wsport" --bind 127.0.0.1 --directory "$work/wsus-root" >/dev/null 2>&1 &
+wspid=$!
+wsus=http://127.0.0.1:$wsport
 policy='HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate'
-wreg "$policy" /v WUServer /t REG_SZ /d http://wsus01.corp.example:8530
-wreg "$policy" /v WUStatusServer /t REG_SZ /d http://wsus01.corp.example:8530
+wreg "$policy" /v WUServer /t REG_SZ /d "$wsus"
+wreg "$policy" /v WUStatusServer /t REG_SZ /d "$wsus"
 wreg "$policy\AU" /v UseWUServer /t REG_DWORD /d 1
 wreg 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate' /v SusClientId /t REG_SZ \
     /d 0B6A3C5E-4F1D-4E8A-9C2B-7D5E6F708192
@@ -91,7 +98,7 @@ events=tests/data/wu-client-events.xml
 look=$(timeout 60 wine "$exe" --once --json --state-dir 'C:\whb-wu' --fqdn pc-wu.corp.example \
     --update-events-file "Z:$PWD/$events" 2>>"$work/agent.log")
 wu() { jq -r "$1" <<<"$look" 2>/dev/null; }
-[ "$(wu .update_client.wu_server)" = http://wsus01.corp.example:8530 ] &&
+[ "$(wu .update_client.wu_server)" = "$wsus" ] &&
     [ "$(wu .update_client.use_wu_server)" = on ] &&
     ok "update client: WUServer and UseWUServer read from the policy key" ||
     bad "update client policy: $(wu .update_client)"
@@ -110,21 +117,30 @@ wu() { jq -r "$1" <<<"$look" 2>/dev/null; }
 # Reporting: the newest scan failure arrives while it runs.
 head -2 "$events" > "$work/wu-events.xml"
 collector
-timeout 120 wine "$exe" --collector-url "https://localhost:$port/v1/report" \
+timeout 240 wine "$exe" --collector-url "https://localhost:$port/v1/report" \
     --ca-file "Z:$work/certs/ca.crt" --state-dir "C:\\whb-wu-$run_id" --fqdn pc-wu.corp.example \
     --enrollment-token wine-token --interval 1 --update-events-file "Z:$work/wu-events.xml" \
-    >>"$work/agent.log" 2>&1 &
+    >"$work/agent-wu.log" 2>&1 &
 apid=$!
 q() { sqlite3 "$work/c.db" "select count(*) from events e join machines m using(machine_id) where m.fqdn='pc-wu.corp.example' and $1" 2>/dev/null; }
 # Once it reports (wine starts slowly on a busy machine): the client logs a failure.
-for _ in $(seq 60); do [ "$(q 1=1)" -ge 1 ] 2>/dev/null && break; sleep 1; done
+for _ in $(seq 150); do [ "$(q 1=1)" -ge 1 ] 2>/dev/null && break; sleep 1; done
 sed -n '3p;9p' "$events" >> "$work/wu-events.xml"
 scan="e.kind=28 and e.reason_code=2149859356 and e.adapter='{3da21691-e39d-4da6-8a4b-b43877bcb1b7}'"
 for _ in $(seq 30); do [ "$(q "$scan")" -ge 1 ] 2>/dev/null && break; sleep 1; done
-kill "$apid" 2>/dev/null; wait "$apid" 2>/dev/null
 [ "$(q "$scan")" -ge 1 ] && [ "$(q "e.kind=31 and e.detail like '%wsus01.corp.example%'")" -ge 1 ] &&
     ok "the collector stored update_scan_failed 0x8024401C against WSUS and update_cannot_connect" ||
-    { bad "no update client events at the collector"; tail -5 "$work/agent.log"; }
+    { bad "no update client events at the collector"; tail -5 "$work/agent-wu.log"; }
+# The collector's answer for it, from what whb-agent.exe read: the disabled service first (it
+# scans nothing), the failing scans in Microsoft's words with it.
+why=$("$lin/bin/whb" --url https://127.0.0.1:$port --ca "$work/certs/ca.crt" why pc-wu.corp.example --json)
+[ "$(jq -r '.reason + " " + .summary' <<<"$why")" = "update_service_disabled disabled: wuauserv" ] &&
+    [ "$(jq -r '.update_client.scan_error_words.name' <<<"$why")" = WU_E_PT_HTTP_STATUS_REQUEST_TIMEOUT ] &&
+    [ "$(jq -r '.update_client.sus_client_id' <<<"$why")" = 0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192 ] &&
+    ok "whb why pc-wu: update_service_disabled, its scans failing with 0x8024401C, its SusClientId" ||
+    bad "whb why pc-wu: $(jq -c '{reason, summary, update_client}' <<<"$why")"
+kill "$apid" 2>/dev/null; wait "$apid" 2>/dev/null
+kill "$wspid" 2>/dev/null; wait "$wspid" 2>/dev/null
 kill "$cpid"; wait "$cpid" 2>/dev/null; cpid=
 wineserver -k 2>/dev/null
 export WINEPREFIX=$win/wineprefix
