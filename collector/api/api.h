@@ -31,8 +31,7 @@ void whb_api_list_stream(struct whb_loop *loop, struct evhttp_request *req,
 void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path);
 
 /* WSUS's list (wsus.c). */
-void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req,
-                            struct evkeyvalq *q);
+void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
 void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req);
 
 /* The console's additions (pages.c): returns 1 when it handled path. */

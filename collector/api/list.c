@@ -191,9 +191,9 @@ static void next_chunk(struct list_stream *ls)
     ls->f.limit = want;
     ls->f.after = ls->have_last ? &ls->last : NULL;
     ls->in_chunk = 0;
-    int rc = want
-                 ? ls->loop->reader->ops->each_machine(ls->loop->reader, &ls->f, ls->now, add_row, ls)
-                 : 0;
+    int rc =
+        want ? ls->loop->reader->ops->each_machine(ls->loop->reader, &ls->f, ls->now, add_row, ls)
+             : 0;
     if (!ls->started) {
         if (rc || ls->failed) { /* nothing sent yet: a plain error */
             whb_api_reply_json(

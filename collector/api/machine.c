@@ -56,7 +56,8 @@ static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char
         whb_api_reply_error(req, 503, whb_strerror(rc));
         return;
     }
-    whb_api_reply_json(req, rc == WHB_ENOTFOUND ? 404 : 200, whb_json_explanation(host, rc ? NULL : &m, &x));
+    whb_api_reply_json(req, rc == WHB_ENOTFOUND ? 404 : 200,
+                       whb_json_explanation(host, rc ? NULL : &m, &x));
 }
 
 static void on_history(struct whb_loop *loop, struct evhttp_request *req, const char *host)
@@ -75,11 +76,11 @@ static void on_history(struct whb_loop *loop, struct evhttp_request *req, const 
     if (rc || !evs) {
         free(evs);
         whb_api_reply_error(req,
-                    rc == WHB_ENOTFOUND ? 404
-                    : rc == WHB_EINVAL  ? 409
-                                        : 503,
-                    rc == WHB_ENOTFOUND ? "no agent ever reported from this machine"
-                                        : whb_strerror(rc ? rc : WHB_ENOMEM));
+                            rc == WHB_ENOTFOUND ? 404
+                            : rc == WHB_EINVAL  ? 409
+                                                : 503,
+                            rc == WHB_ENOTFOUND ? "no agent ever reported from this machine"
+                                                : whb_strerror(rc ? rc : WHB_ENOMEM));
         return;
     }
     json_t *jg = json_array(), *je = json_array();
@@ -91,27 +92,28 @@ static void on_history(struct whb_loop *loop, struct evhttp_request *req, const 
             continue;
         const struct whb_reason_info *info = whb_reason_info(x.reason);
         whb_clock_format_duration(gaps[i].end_ms - gaps[i].start_ms, dur, sizeof(dur));
-        json_t *g =
-            json_pack("{s:o, s:o, s:s, s:s, s:s, s:b, s:s, s:s}", "from",whb_json_iso(gaps[i].start_ms),
-                      "to",whb_json_iso(gaps[i].end_ms), "duration", dur, "reason", info->id, "term",
-                      info->term, "documented", info->documented, "confidence",
-                      whb_confidence_name(x.confidence), "summary", x.summary);
+        json_t *g = json_pack("{s:o, s:o, s:s, s:s, s:s, s:b, s:s, s:s}", "from",
+                              whb_json_iso(gaps[i].start_ms), "to", whb_json_iso(gaps[i].end_ms),
+                              "duration", dur, "reason", info->id, "term", info->term, "documented",
+                              info->documented, "confidence", whb_confidence_name(x.confidence),
+                              "summary", x.summary);
         json_t *ev = json_array();
         whb_json_evidence(ev, &x);
         json_object_set_new(g, "evidence", ev);
         json_array_append_new(jg, g);
     }
     loop->reader->ops->get_events(loop->reader, m.machine_id, 0, now + 86400000, evs,
-                                 WHB_HISTORY_EVENTS, &ne);
+                                  WHB_HISTORY_EVENTS, &ne);
     for (int i = ne - 1; i >= 0; i--)
-        json_array_append_new(je, json_pack("{s:o, s:s, s:s, s:i, s:s}", "at",whb_json_iso(evs[i].at_ms),
-                                            "kind", whb_wire_event_kind_name(evs[i].kind),
-                                            "adapter", evs[i].adapter, "code",
-                                            (int)evs[i].reason_code, "detail", evs[i].detail));
+        json_array_append_new(
+            je, json_pack("{s:o, s:s, s:s, s:i, s:s}", "at", whb_json_iso(evs[i].at_ms), "kind",
+                          whb_wire_event_kind_name(evs[i].kind), "adapter", evs[i].adapter, "code",
+                          (int)evs[i].reason_code, "detail", evs[i].detail));
     free(evs);
     whb_api_reply_json(req, 200,
-               json_pack("{s:s, s:s, s:o, s:o, s:o}", "machine", m.fqdn, "machine_id", m.machine_id,
-                         "first_seen",whb_json_iso(m.first_seen_ms), "gaps", jg, "events", je));
+                       json_pack("{s:s, s:s, s:o, s:o, s:o}", "machine", m.fqdn, "machine_id",
+                                 m.machine_id, "first_seen", whb_json_iso(m.first_seen_ms), "gaps",
+                                 jg, "events", je));
 }
 
 /* whb why 192.0.2.2: the agent that holds the address now. */
@@ -119,7 +121,7 @@ static void on_why_ip(struct whb_loop *loop, struct evhttp_request *req, const c
 {
     char id[65], why[400];
     int rc = loop->reader->ops->machine_by_ip(loop->reader, ip, whb_clock_wall_ms(), id, sizeof(id),
-                                             why, sizeof(why));
+                                              why, sizeof(why));
     if (rc == WHB_EINVAL) {
         char msg[500];
         snprintf(msg, sizeof(msg), "several machines have %s now: %s; ask with the FQDN", ip, why);

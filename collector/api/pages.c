@@ -38,9 +38,10 @@ struct silent_walk {
     struct whb_loop *loop;
     int64_t now;
     const char *reason, *confidence, *sw, *ssid, *bssid, *subnet, *q;
-    const struct whb_reasons *cache; /* the worker's reasons (summaries/reasons.h), NULL: explain here */
-    int ids_only;                    /* the walk gives ids and due times (reasons cached) */
-    int plain;                       /* store order, no filter: the page's ids are all it keeps */
+    const struct whb_reasons
+        *cache;   /* the worker's reasons (summaries/reasons.h), NULL: explain here */
+    int ids_only; /* the walk gives ids and due times (reasons cached) */
+    int plain;    /* store order, no filter: the page's ids are all it keeps */
     int explain, failed, stopped;
     size_t explained, total;
     size_t keep_from, keep_to; /* in store order (no sort): only rows in [from, to) are kept */
@@ -182,9 +183,9 @@ static json_t *page_row(struct whb_loop *loop, const char *fqdn, int64_t now)
     return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:b, s:s, s:s}", "machine", m.fqdn,
                      "machine_id", m.machine_id, "last_report", whb_json_iso(m.last_seen_ms),
                      "silent_since", whb_json_iso(x.silent_since_ms), "attachment",
-                     whb_json_attachment(&m), "reason", info->id, "term", info->term,
-                     "documented", info->documented, "confidence",
-                     whb_confidence_name(x.confidence), "summary", x.summary);
+                     whb_json_attachment(&m), "reason", info->id, "term", info->term, "documented",
+                     info->documented, "confidence", whb_confidence_name(x.confidence), "summary",
+                     x.summary);
 }
 
 static void on_silent_page(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q)
@@ -338,7 +339,7 @@ static void port_counts(struct whb_loop *loop, const char *fqdn, int64_t now, js
         return;
     }
     loop->reader->ops->get_events(loop->reader, m.machine_id, now - FLAP_WINDOW, now + 60000, evs,
-                                 DETAIL_EVENTS, &n);
+                                  DETAIL_EVENTS, &n);
     for (int i = 0; i < n; i++) {
         const char *k = whb_wire_event_kind_name(evs[i].kind);
         flaps += !strcmp(k, "carrier_lost");
@@ -464,7 +465,7 @@ static void on_wsus_summary(struct whb_loop *loop, struct evhttp_request *req)
     uint64_t listed, stale, with_agent;
     int64_t now = whb_clock_wall_ms();
     if (loop->reader->ops->wsus_summary(loop->reader, now - 30LL * 86400000, &listed, &stale,
-                                       &with_agent)) {
+                                        &with_agent)) {
         whb_api_reply_json(req, 503, json_pack("{s:s}", "error", "store unavailable"));
         return;
     }

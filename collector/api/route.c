@@ -97,4 +97,3 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
     evhttp_clear_headers(&q);
     return 1;
 }
-

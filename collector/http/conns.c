@@ -262,8 +262,8 @@ int whb_conns_start(struct whb_loop *loop, struct evhttp_bound_socket *bound,
     } else if ((c->shared = calloc(1, sizeof(*c->shared)))) {
         c->owns_shared = 1;
         pthread_mutex_init(&c->shared->lock, NULL);
-        c->shared->cap =
-            whb_conncap_new(loop->col->cfg.max_connections, loop->col->cfg.max_connections_per_source);
+        c->shared->cap = whb_conncap_new(loop->col->cfg.max_connections,
+                                         loop->col->cfg.max_connections_per_source);
     }
     c->admit_ev = event_new(loop->base, -1, 0, on_admit, c);
     struct timeval retry = {0, ACCEPT_RETRY_MS * 1000};

@@ -143,8 +143,8 @@ int whb_loop_start(struct whb_loop *loop, int reuseport, struct whb_loop *first,
     }
     if (whb_conns_start(loop, bound, first ? first->conns : NULL, &loop->conns, why, whylen))
         return WHB_ENOMEM;
-    loop->port = whb_ingest_port_new(loop->col->ingest, loop->base, whb_report_evhttp_committed,
-                                     loop);
+    loop->port =
+        whb_ingest_port_new(loop->col->ingest, loop->base, whb_report_evhttp_committed, loop);
     if (!loop->port) {
         snprintf(why, whylen, "cannot set up the event loop's replies");
         return WHB_ENOMEM;

@@ -128,8 +128,8 @@ void whb_report_committed(const struct whb_ingest_item *it, struct whb_report_an
     }
 }
 
-size_t whb_report_ack(const struct whb_collector *col, const struct whb_ingest_item *it, uint8_t *buf,
-                      size_t cap)
+size_t whb_report_ack(const struct whb_collector *col, const struct whb_ingest_item *it,
+                      uint8_t *buf, size_t cap)
 {
     whb_ack ack = WHB__V1__ACK__INIT;
     ack.acked_seq = it->result.acked_seq;

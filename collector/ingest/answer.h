@@ -1,6 +1,7 @@
-/* What POST /v1/report is answered, decided once for both HTTP paths (evhttp's in http/report_evhttp.c,
- * the lean one in http/report_lean.c): the status, its text, the header it carries, the metric it is
- * counted under and the audit line it logs. Each path only writes the answer out. */
+/* What POST /v1/report is answered, decided once for both HTTP paths (evhttp's in
+ * http/report_evhttp.c, the lean one in http/report_lean.c): the status, its text, the header it
+ * carries, the metric it is counted under and the audit line it logs. Each path only writes the
+ * answer out. */
 #ifndef WHB_REPORT_ANSWER_H
 #define WHB_REPORT_ANSWER_H
 
@@ -56,8 +57,8 @@ void whb_report_busy(struct whb_report_answer *a);
 void whb_report_committed(const struct whb_ingest_item *it, struct whb_report_answer *a);
 
 /* The ack of a stored report into buf: its length, 0 when it does not fit. */
-size_t whb_report_ack(const struct whb_collector *col, const struct whb_ingest_item *it, uint8_t *buf,
-                      size_t cap);
+size_t whb_report_ack(const struct whb_collector *col, const struct whb_ingest_item *it,
+                      uint8_t *buf, size_t cap);
 
 /* Counts the answer (accepted, duplicate or rejected by cause) and logs its audit line. peer is
  * only read when there is one. */

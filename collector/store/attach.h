@@ -1,5 +1,5 @@
-/* Internal to store/: where a machine is attached, taken from its snapshot at ingest so that the read side can
- * group machines by switch, access point and subnet without decoding snapshots. */
+/* Internal to store/: where a machine is attached, taken from its snapshot at ingest so that the
+ * read side can group machines by switch, access point and subnet without decoding snapshots. */
 #ifndef WHB_ATTACH_H
 #define WHB_ATTACH_H
 

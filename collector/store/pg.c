@@ -2,7 +2,8 @@
  * clock live in the database, race-free: the machine's row is locked (SELECT ... FOR UPDATE)
  * while a report is stored, and a new machine is inserted with ON CONFLICT DO NOTHING, so two
  * collectors enrolling it at once bind one key; the loser re-reads and decides again. A report
- * is acknowledged only after COMMIT returned (what that means: synchronous_commit, README). */
+ * is acknowledged only after COMMIT returned (what that means: synchronous_commit,
+ * docs/postgresql.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,6 @@
 /* Implementation of runs.h. */
 #include "store/runs.h"
 
-
 int whb_runs_start(struct whb_store *st, int64_t now_ms)
 {
     return st->ops->mark_run(st, WHB_RUN_START, now_ms);

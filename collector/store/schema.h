@@ -1,6 +1,7 @@
-/* Internal to store/: the schema as one list of migration steps for every backend: portable SQL with a few
- * placeholders for what the engines spell differently, plus per-backend extras. Step i moves
- * the schema from version i to i+1 (SQLite's PRAGMA user_version, PostgreSQL's whb_schema). */
+/* Internal to store/: the schema as one list of migration steps for every backend: portable SQL
+ * with a few placeholders for what the engines spell differently, plus per-backend extras. Step i
+ * moves the schema from version i to i+1 (SQLite's PRAGMA user_version, PostgreSQL's whb_schema).
+ */
 #ifndef WHB_STORE_SCHEMA_H
 #define WHB_STORE_SCHEMA_H
 

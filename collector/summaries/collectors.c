@@ -18,8 +18,9 @@ json_t *whb_summary_downtimes(const struct whb_collector *col, struct whb_store 
     json_t *list = json_array();
     st->ops->downtimes(st, now - 86400000, now, d, 8, &n);
     for (int i = 0; i < n; i++) {
-        json_t *o = json_pack("{s:o, s:o, s:s}", "from", whb_json_iso(d[i].from_ms), "to", whb_json_iso(d[i].to_ms),
-                              "how", d[i].clean ? "stopped" : "killed or crashed");
+        json_t *o = json_pack("{s:o, s:o, s:s}", "from", whb_json_iso(d[i].from_ms), "to",
+                              whb_json_iso(d[i].to_ms), "how",
+                              d[i].clean ? "stopped" : "killed or crashed");
         if (with_machines) {
             struct whb_peer_group fleet;
             int64_t window = whb_correlation_window(col->cfg.interval_s);
@@ -53,10 +54,10 @@ static int collector_one(const struct whb_store_collector *c, void *arg)
     struct collectors_walk *w = arg;
     const char *state = collector_state(c, w->now);
     w->running += !strcmp(state, "running");
-    json_array_append_new(w->list,
-                          json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", c->id[0] ? c->id : w->self,
-                                    "state", state, "started", whb_json_iso(c->started_ms), "alive",
-                                    whb_json_iso(c->alive_ms), "stopped", whb_json_iso(c->stopped_ms)));
+    json_array_append_new(
+        w->list, json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", c->id[0] ? c->id : w->self, "state",
+                           state, "started", whb_json_iso(c->started_ms), "alive",
+                           whb_json_iso(c->alive_ms), "stopped", whb_json_iso(c->stopped_ms)));
     return 0;
 }
 

@@ -169,14 +169,14 @@ static int group_wsus(const struct whb_machine_view *m, void *arg)
 /* The outages through the store handle st (the worker makes it off the event loops at a
  * large fleet). The caller frees the text; NULL when the store cannot be read. */
 char *whb_summary_outages(struct whb_collector *col, struct whb_store *st, int64_t now,
-                           const _Atomic int *cancel)
+                          const _Atomic int *cancel)
 {
     int64_t made = 0;
-    struct groups gs = {.now = now,
-                        .cancel = cancel,
-                        .st = st,
-                        .reasons =
-                            col->summaries ? whb_summaries_reasons_held(col->summaries, &made) : NULL};
+    struct groups gs = {
+        .now = now,
+        .cancel = cancel,
+        .st = st,
+        .reasons = col->summaries ? whb_summaries_reasons_held(col->summaries, &made) : NULL};
     struct whb_store_filter silent = {
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = 100000};
     struct whb_store_filter wsus = {
@@ -211,11 +211,11 @@ char *whb_summary_outages(struct whb_collector *col, struct whb_store *st, int64
                 r = WHB_REASON_LOST_CONNECTIVITY;
             const struct whb_reason_info *info = whb_reason_info(r);
             json_array_append_new(
-                list,
-                json_pack("{s:s, s:s, s:I, s:o, s:s, s:s, s:b, s:s, s:O}", "kind", g->kind, "where",
-                          g->label, "machines_count", (json_int_t)g->count, "since", whb_json_iso(g->first),
-                          "reason", info->id, "term", info->term, "documented", info->documented,
-                          "next_step", info->next_step, "machines", g->machines));
+                list, json_pack("{s:s, s:s, s:I, s:o, s:s, s:s, s:b, s:s, s:O}", "kind", g->kind,
+                                "where", g->label, "machines_count", (json_int_t)g->count, "since",
+                                whb_json_iso(g->first), "reason", info->id, "term", info->term,
+                                "documented", info->documented, "next_step", info->next_step,
+                                "machines", g->machines));
         }
         json_decref(g->machines);
     }
@@ -259,8 +259,8 @@ char *whb_summary_outages(struct whb_collector *col, struct whb_store *st, int64
     json_decref(cols);
     /* Silent machines on a switch or access point not explained for this summary (a huge
      * outage before the worker's pass): not counted in any outage above. */
-    json_t *doc = json_pack("{s:o, s:o, s:I}", "generated_at", whb_json_iso(gs.now), "outages", list,
-                            "unexplained", (json_int_t)gs.unexplained);
+    json_t *doc = json_pack("{s:o, s:o, s:I}", "generated_at", whb_json_iso(gs.now), "outages",
+                            list, "unexplained", (json_int_t)gs.unexplained);
     char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
     json_decref(doc);
     return text;

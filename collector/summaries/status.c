@@ -37,7 +37,7 @@ static int walk_one(const struct whb_machine_view *m, void *arg)
  * st: seconds at a large fleet, so the worker makes it on a thread of its own. The caller frees
  * the text; NULL when the store cannot be read. */
 char *whb_summary_status(struct whb_collector *col, struct whb_store *st, int64_t now,
-                          const _Atomic int *cancel)
+                         const _Atomic int *cancel)
 {
     uint64_t known = 0, silent = 0;
     struct walk w = {.st = st, .cancel = cancel, .now = now};
@@ -55,17 +55,16 @@ char *whb_summary_status(struct whb_collector *col, struct whb_store *st, int64_
                                                  info->term, "documented", info->documented,
                                                  "machines", (json_int_t)w.by_reason[r]));
     }
-    json_t *doc =
-        json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "generated_at", whb_json_iso(w.now), "known",
-                  (json_int_t)known, "reporting", (json_int_t)(known - silent), "not_reporting",
-                  (json_int_t)silent, "explained", (json_int_t)w.explained, "by_reason", reasons,
-                  "collector_downtimes", whb_summary_downtimes(col, st, w.now, 0), "collectors",
-                  whb_summary_collectors(col, st, w.now, NULL));
+    json_t *doc = json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "generated_at",
+                            whb_json_iso(w.now), "known", (json_int_t)known, "reporting",
+                            (json_int_t)(known - silent), "not_reporting", (json_int_t)silent,
+                            "explained", (json_int_t)w.explained, "by_reason", reasons,
+                            "collector_downtimes", whb_summary_downtimes(col, st, w.now, 0),
+                            "collectors", whb_summary_collectors(col, st, w.now, NULL));
     char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
     json_decref(doc);
     return text;
 }
-
 
 char *whb_summary_make(struct whb_collector *col, struct whb_store *st, enum whb_summary k,
                        int64_t now, const _Atomic int *cancel)

@@ -120,7 +120,8 @@ int whb_summaries_start(struct whb_collector *col, whb_summary_make_fn make,
         s->sum[k].want = 1;
     s->want_reasons = 1;
     if (pthread_create(&s->thread, NULL, worker, s) != 0) {
-        whb_log_warnx("summaries: no worker thread; the fleet summaries are made on the event loops");
+        whb_log_warnx(
+            "summaries: no worker thread; the fleet summaries are made on the event loops");
         s->st->ops->close(s->st);
         s->st = NULL;
         return 0;
@@ -227,4 +228,3 @@ void whb_summaries_reasons_put(struct whb_summaries *s, const struct whb_reasons
     reasons_unref((struct whb_reasons *)r);
     pthread_mutex_unlock(&s->lock);
 }
-

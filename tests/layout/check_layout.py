@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The collector's layout rules (README "Layout"), checked on the source tree:
+"""The collector's layout rules (docs/layout.md), checked on the source tree:
 - its top holds at most TOP_MAX source files; everything else sits in a folder named for its part;
 - no include cycle between its parts (a folder is one part; a file at the top is a part of its own);
 - no header includes itself through others;

@@ -19,7 +19,6 @@ struct whb_win_bridge {
     int hiberboot, hiberfile;       /* Fast Startup enabled; a hibernation file exists */
 };
 
-
 /* Made by main before the platform opens; handed over in whb_platform_config.service. */
 struct whb_win_bridge *whb_win_bridge_new(void);
 void whb_win_bridge_free(struct whb_win_bridge *b);
