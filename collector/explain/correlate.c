@@ -242,7 +242,7 @@ int whb_explain_wsus_silence(struct whb_store *st, const struct whb_machine_view
                      "permissions)");
     }
     snprintf(summary, sizeof(summary),
-             "on and online %u of %u days WSUS has not heard from it; %.170s", d.online, d.total,
+             "on and online %u of %u days WSUS has not heard from it; %.150s", d.online, d.total,
              out->summary[0] ? out->summary : "its Windows Update client does not report");
     snprintf(out->summary, sizeof(out->summary), "%s", summary);
     return 0;

@@ -188,7 +188,7 @@ static void wu_service_id(const char *name, char *out, size_t n)
             snprintf(out, n, "%s", ids[i].guid);
             return;
         }
-    snprintf(out, n, "%s", name);
+    snprintf(out, n, "%.38s", name); /* a "{guid}" at most */
 }
 
 static void apply_wu(struct replay *r, const char *what, const char *args)
