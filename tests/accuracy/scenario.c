@@ -119,8 +119,11 @@ static void fleet(struct acc_timeline *tl, struct acc_rng *r)
 }
 
 /* Clock skew, lossy delivery, a brief collector restart: what any timeline may also have. */
-static void modifiers(struct acc_timeline *tl, struct acc_rng *r, int target, int64_t s)
+/* Returns what a Windows target's update client says once it merely reports (NULL: nothing). */
+static const char *modifiers(struct acc_timeline *tl, struct acc_rng *r, int target, int64_t s,
+                             int wu_free)
 {
+    const char *wu = NULL;
     struct acc_world *w = &tl->w;
     char *p = tl->modifiers;
     size_t left = sizeof(tl->modifiers);
@@ -152,8 +155,28 @@ static void modifiers(struct acc_timeline *tl, struct acc_rng *r, int target, in
     if (acc_rng_chance(r, 10) && left > 1) {
         int64_t at = s - 5 * MIN;
         inc(tl, INC_COLLECTOR_KILL, -1, -1, at, at + 20000);
-        snprintf(p, left, "collector-restart ");
+        n = snprintf(p, left, "collector-restart ");
+        p += n, left -= (size_t)n;
     }
+    /* Its update client had a problem of its own all along (one that outlives a reboot): the
+     * silence is still answered by its own evidence, and once back the client's story. */
+    if (target >= 0 && wu_free && w->m[target].windows && acc_rng_chance(r, 15)) {
+        unsigned k = acc_rng_below(r, 3);
+        int64_t before = w->t0 - 30 * MIN;
+        if (k == 0) {
+            inc(tl, INC_WU_SCAN_FAIL, target, -1, before, ACC_NEVER)->code = 0x8024401C;
+            wu = "update_scan_failing";
+        } else if (k == 1) {
+            inc(tl, INC_WU_POLICY, target, -1, before, ACC_NEVER)->code = WU_USE_WU_OFF;
+            wu = "update_client_elsewhere";
+        } else {
+            inc(tl, INC_UPDSVC_STOPPED, target, -1, before, ACC_NEVER)->code = 1;
+            wu = "update_service_disabled";
+        }
+        if (left > 1)
+            snprintf(p, left, "wu-%s ", k == 0 ? "scanfail" : k == 1 ? "elsewhere" : "disabled");
+    }
+    return wu;
 }
 
 /* Unrelated events on the same switch after the return: the past answer must not move. */
@@ -742,7 +765,14 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
                 also = "collector_unavailable";
         item(tl, PHASE_NOW, w->first_sw1 + 1, at, 0, 0, "reporting", also, NULL);
     }
-    modifiers(tl, &r, m, s);
+    const char *wu = modifiers(tl, &r, m, s, sc < SC_WU_ELSEWHERE && sc != SC_UPDSVC);
+    for (int k = 0; wu && k < tl->n_items; k++) {
+        struct acc_item *it = &tl->items[k];
+        for (int j = 0; it->machine == m && j < it->n_accept; j++)
+            if (strcmp(it->accept[j], "reporting") == 0)
+                it->accept[j] = wu;
+        it->truth = it->accept[0];
+    }
     /* A Windows machine whose clock is more than Kerberos' default 5 minutes off is worth an
      * admin's fix where it otherwise merely reports (HTTPS to WSUS checks certificates against
      * that clock; WSUS records the times it reports); an update client's own failure comes
