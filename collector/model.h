@@ -69,19 +69,24 @@ struct whb_machine_view {
     unsigned wsus_http;
     int wsus_curl;
     int64_t wsus_at_ms;
-    int update_service;      /* -1 unknown, 0 stopped, 1 running */
-    char os[64];             /* as the agent names it: "Windows 11 Enterprise (build 22631)" */
+    int update_service; /* -1 unknown, 0 stopped, 1 running */
+    char os[64];        /* as the agent names it: "Windows 11 Enterprise (build 22631)" */
+    /* The collector its last report was sent to, as the agent names it ("" from agents before
+     * they said), and that collector's place in the agent's list (0: its first choice; more:
+     * it failed over). */
+    char collector_url[512];
+    unsigned collector_rank;
     int64_t clock_offset_ms; /* collector's clock - agent's (receipt - send, least delay) */
     struct whb_wu_view wu;
 };
 
 /* The fleet's Windows Update clients around a time: what many of them did at once. */
 struct whb_wu_fleet {
-    unsigned clients;        /* machines whose client the collector knows */
-    unsigned failing_503;    /* newest scan within the window failed with 0x80244022 (503) */
-    unsigned moved;          /* left their WSUS server (route changed) within the window */
-    char moved_subnet[50];   /* the subnet most of those share, "" none */
-    unsigned moved_subnet_n; /* how many of them in it */
+    unsigned clients;          /* machines whose client the collector knows */
+    unsigned failing_503;      /* newest scan within the window failed with 0x80244022 (503) */
+    unsigned moved;            /* left their WSUS server (route changed) within the window */
+    char moved_subnet[50];     /* the subnet most of those share, "" none */
+    unsigned moved_subnet_n;   /* how many of them in it */
     char majority_server[256]; /* the WUServer most clients have */
     unsigned majority_n;
 };

@@ -162,6 +162,9 @@ void whb_store_report_view(const struct whb_store_report *in, const struct whb_n
     whb_attach_from_snapshot(in->report->snapshot, view);
     whb_attach_update_client(in->report->snapshot ? in->report->snapshot->update_client : NULL,
                              view->wsus_url, off, &view->wu);
+    if (in->report->collector_url)
+        snprintf(view->collector_url, sizeof(view->collector_url), "%s", in->report->collector_url);
+    view->collector_rank = in->report->collector_rank;
     if (view->wsus_at_ms) {
         int64_t p = view->wsus_at_ms += off;
         int own = net->lost_at && net->lost_at <= p &&

@@ -118,7 +118,13 @@ static const struct step steps[] = {
     {NULL, "",
      "CREATE INDEX machines_due_id ON machines(due_at, machine_id);"
      "DROP INDEX machines_due;"},
-    /* 6: each machine's Windows Update client (store/attach_wu.c): its identity at WSUS (two
+    /* 6: the collector each machine's last report was sent to, as its agent names it, and
+     * that collector's place in the agent's list (0: its first choice). */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN collector_url TEXT;"
+     "ALTER TABLE machines ADD COLUMN collector_rank {INT} NOT NULL DEFAULT 0;",
+     NULL},
+    /* 7: each machine's Windows Update client (store/attach_wu.c): its identity at WSUS (two
      * machines with one is a cloned image), where it scans and reports and since when, its
      * newest scans, disabled services, a pending restart; WSUS's ComputerTargetId, which is
      * the client's SusClientId, in the imported list. */
