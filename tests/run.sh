@@ -27,7 +27,7 @@ tests/deps.sh all || { echo "cannot install dependencies"; exit 1; }
 
 build() { # dir cmake-args...
     local dir=$1; shift
-    cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=Debug "$@" >"$dir.configure.log" 2>&1 &&
+    cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DWHB_TESTS=ON "$@" >"$dir.configure.log" 2>&1 &&
         cmake --build "$dir" -j "$jobs" >"$dir.build.log" 2>&1 ||
         { tail -40 "$dir.configure.log" "$dir.build.log" 2>/dev/null; return 1; }
 }
