@@ -47,9 +47,16 @@ echo $! > "$demo/collector.pid"
 export WHB_URL=$local_url WHB_CA=$demo/certs/ca.crt
 for _ in $(seq 50); do "$bin/whb" status >/dev/null 2>&1 && break; sleep 0.2; done
 
+# A system that never booted systemd (a container, a minbase root) has no /etc/machine-id: the
+# local agent then gets an id of its own, kept with the demo.
+machine_id=()
+if [ ! -s /etc/machine-id ]; then
+    [ -s "$demo/machine-id" ] || od -An -tx1 -N16 /dev/urandom | tr -d ' \n' > "$demo/machine-id"
+    machine_id=(--machine-id "$(cat "$demo/machine-id")")
+fi
 "$bin/whb-agent" --collector-url "$local_url/v1/report" --ca-file "$demo/certs/ca.crt" \
     --state-dir "$demo/agent" --enrollment-token "$(cat "$demo/enroll.token")" \
-    --fqdn "$(hostname)" --interval 10 ${WSUS_URL:+--wsus-url "$WSUS_URL"} \
+    --fqdn "$(hostname)" "${machine_id[@]}" --interval 10 ${WSUS_URL:+--wsus-url "$WSUS_URL"} \
     >>"$demo/agent.log" 2>&1 &
 echo $! > "$demo/agent.pid"
 installer/demo/fleet.sh start "$demo" "$bin" "$local_url" "$(cat "$demo/enroll.token")" \
