@@ -47,7 +47,7 @@ rm -f "$dir/tmp/ready" "$dir/tmp/checked" "$dir/tmp/stopped"
 cat >"$dir/tmp/newcomer.sh" <<EOF
 set -u
 cd $home
-git clone -q /tmp/tree.bundle wsus-heartbeat && cd wsus-heartbeat || exit 1
+git -c advice.detachedHead=false clone -q /tmp/tree.bundle wsus-heartbeat && cd wsus-heartbeat || exit 1
 echo "+ installer/quickstart.sh (WHB_LISTEN=127.0.0.1:$port)"
 WHB_LISTEN=127.0.0.1:$port installer/quickstart.sh || { echo "quickstart failed: \$?"; exit 1; }
 echo "+ whb status"
