@@ -4,7 +4,8 @@
 # on a free port, then its console answering (the page and /v1/status from this host, curl as
 # the newcomer's browser), `whb status` inside, and `quickstart.sh stop` ending the demo.
 # FRESH_USER=1: as a user with passwordless sudo (sudo installed first) rather than as root.
-# FRESH_SOURCES=line|deb822: how the root's apt sources are written (root.sh).
+# FRESH_SOURCES=line|deb822: how the root's apt sources are written (root.sh). FRESH_KEEP=1 keeps
+# the root after a success too (a failure always keeps it).
 # Usage: tests/fresh/quickstart-in-root.sh [WORK_DIR]   (default build/fresh; the minbase
 # tarball is cached there). Exit 77 when this machine cannot make a root (root and mmdebstrap).
 set -u
@@ -103,4 +104,4 @@ fi
 sed -n '/^+ whb status/,/^+ installer\/quickstart.sh stop/p' "$log" | sed '$d'
 echo "fresh: quickstart as $as on a fresh Debian 12 minbase: ok (root ${t_root} s, quickstart ${t_quick} s, total $((SECONDS - t0)) s)"
 fresh_root_cleanup "$dir"
-rm -rf "$dir"
+[ "${FRESH_KEEP:-0}" = 1 ] || rm -rf "$dir"
