@@ -64,6 +64,23 @@ fresh_host_aptopts() {
     return 0
 }
 
+# The certificates of /etc/ssl/certs/ca-certificates.crt that are none of Debian's, one file each.
+fresh_host_extra_cas() {
+    local out=$1
+    [ -f /etc/ssl/certs/ca-certificates.crt ] || return 0
+    mkdir -p "$out"
+    find /usr/share/ca-certificates -name '*.crt' -exec cat {} + 2>/dev/null |
+        awk -v out="$out" '
+            /-----BEGIN CERTIFICATE-----/ { pem = ""; body = ""; inside = 1 }
+            inside { pem = pem $0 "\n"; if ($0 !~ /-----/) body = body $0 }
+            /-----END CERTIFICATE-----/ {
+                inside = 0
+                if (FILENAME == "-") debian[body] = 1
+                else if (!(body in debian)) printf "%s", pem > (out "/this-machine-" ++n ".crt")
+            }
+        ' - /etc/ssl/certs/ca-certificates.crt
+}
+
 fresh_root_tar() {
     local cache=$1 tar=$1/minbase.tar sources stamp days=${FRESH_ROOT_DAYS:-7}
     sources=$(fresh_host_sources)
@@ -96,8 +113,11 @@ fresh_root_unpack() {
     rm -rf "$dir"
     mkdir -p "$dir"
     tar -C "$dir" -xf "$cache/minbase.tar" || return 1
-    # A machine on this network resolves names as this one does.
+    # A machine on this network resolves names as this one does, and trusts the certificate
+    # authorities this one added to Debian's (its network's TLS proxy): they wait in
+    # /usr/local/share/ca-certificates for the ca-certificates package, as an admin puts them.
     cp /etc/resolv.conf /etc/hosts "$dir/etc/"
+    fresh_host_extra_cas "$dir/usr/local/share/ca-certificates"
     sources=$(grep '^deb ' "$dir/etc/apt/sources.list")
     case ${FRESH_SOURCES:-line} in
     line) ;;
