@@ -99,14 +99,23 @@ run "packages" tests/integration/test_packages.sh build
 run "policy templates" tests/integration/test_policy.sh build
 
 # The README's first command on a fresh Debian 12 minbase (mmdebstrap, cached in build/fresh):
-# a clean clone of HEAD, the quickstart as root on a free port, its console answering.
+# a clean clone of HEAD, the quickstart on a free port, its console answering. Once as root with
+# a one-line sources.list (as the Debian installer leaves it), once as a user with sudo and
+# deb822 sources (as cloud images have them).
 step "a fresh machine: the quickstart in a Debian 12 minbase root"
-tests/fresh/quickstart-in-root.sh "$top/build/fresh"
-case $? in
-0) ok "quickstart on a fresh machine" ;;
-77) notrun "quickstart on a fresh machine" "a chroot needs root and mmdebstrap" ;;
-*) bad "quickstart on a fresh machine" ;;
-esac
+for as in root user; do
+    name="quickstart on a fresh machine (as $as)"
+    if [ $as = root ]; then
+        FRESH_USER=0 FRESH_SOURCES=line tests/fresh/quickstart-in-root.sh "$top/build/fresh"
+    else
+        FRESH_USER=1 FRESH_SOURCES=deb822 tests/fresh/quickstart-in-root.sh "$top/build/fresh"
+    fi
+    case $? in
+    0) ok "$name" ;;
+    77) notrun "$name" "a chroot needs root and mmdebstrap" ;;
+    *) bad "$name" ;;
+    esac
+done
 
 step "sanitizer build (ASan+UBSan) and tests"
 mkdir -p build-asan

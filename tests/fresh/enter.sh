@@ -12,6 +12,8 @@ exec unshare --mount --propagation private --pid --fork -- /bin/sh -c '
     set -e
     d=$1 a=$2
     shift 2
+    # The root a mount point of its own, as / is on a machine: `ip netns exec` makes it a slave.
+    mount --bind "$d" "$d"
     mount -t proc proc "$d/proc"
     mount --rbind /sys "$d/sys"
     mount --rbind /dev "$d/dev"
