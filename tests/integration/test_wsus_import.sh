@@ -8,15 +8,9 @@
 # Usage: test_wsus_import.sh BUILD_DIR
 set -u
 bin=$(cd "${1:?usage: test_wsus_import.sh BUILD_DIR}" && pwd)/bin
-work=$(mktemp -d /tmp/whb-wsus-XXXXXX)
-fail=0
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-ok() { echo "    ok   $*"; }
-bad() { echo "    FAIL $*"; fail=1; }
-expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. "$(dirname "$0")/../support/shell.sh"
+whb_test_init wsus
+port=$(free_port)
 echo wsus-token > "$work/token"
 "$bin/whb-collector" --plain-http --listen 127.0.0.1:$port --db "$work/c.db" \
     --enrollment-token-file "$work/token" --interval 1 --grace 3 --wsus-not-reported-days 10 \
@@ -24,7 +18,8 @@ echo wsus-token > "$work/token"
 pids+=($!)
 export WHB_URL=http://127.0.0.1:$port
 whb() { "$bin/whb" "$@"; }
-for _ in $(seq 50); do whb status >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 10 "the collector to answer" quietly whb status ||
+    whb_abort "the collector did not start" "$work/collector.log"
 
 # Agents: "vm" knows only its short name; pc-1 exists in two domains; nat-a and nat-b share an
 # address (two sites behind NAT); "renamed" has the address WSUS knows under its old name.
@@ -44,10 +39,8 @@ agent pc1lab pc-1.lab.example 10.9.7.11
 agent nata nat-a.corp.example 10.9.8.50
 agent natb nat-b.corp.example 10.9.8.50
 agent renamed renamed.corp.example 10.9.8.60
-for _ in $(seq 100); do
-    [ "$(whb status --json 2>/dev/null | jq .reporting)" = 6 ] && break
-    sleep 0.1
-done
+six_report() { [ "$(whb status --json 2>/dev/null | jq .reporting)" = 6 ]; }
+wait_until 10 "six agents to report" six_report
 expect "six agents report" "$(whb status --json | jq .reporting)" 6
 
 now=$(date -u +%Y-%m-%dT%H:%M:%S.0000000Z)
@@ -55,7 +48,7 @@ old=$(date -u -d '-15 days' +%Y-%m-%dT%H:%M:%S.0000000Z)
 recent=$(date -u -d '-5 days' +%Y-%m-%dT%H:%M:%S.0000000Z)
 never=0001-01-01T00:00:00.0000000
 # What `Get-WsusComputer -All | Select-Object FullDomainName,IPAddress,@{n='LastReportedStatusTime';
-# e={$_.LastReportedStatusTime.ToString('o')}},... | Export-Csv` writes (README).
+# e={$_.LastReportedStatusTime.ToString('o')}},... | Export-Csv` writes (docs/cli.md).
 {
     printf '#TYPE Selected.Microsoft.UpdateServices.Internal.BaseApi.ComputerTarget\r\n'
     printf '"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime"\r\n'
@@ -136,7 +129,7 @@ expect "--date-format de-DE agrees" "$(stored de2.corp.example)" 2026-11-03T09:0
 err=$(whb wsus-import "$work/au.csv" 2>&1); rc=$?
 expect "en-AU without --date-format: refused, exit 2" "$rc" 2
 expect "the refusal names line and field and says how to export" "$err" \
-    "whb: $work/au.csv: line 2, field LastReportedStatusTime: 3/11/2026 could be day/month or month/day and no line of the file tells which: export the dates with .ToString('o') (see the README) or name the culture of the WSUS server with --date-format (e.g. en-AU, de-DE, en-US)"
+    "whb: $work/au.csv: line 2, field LastReportedStatusTime: 3/11/2026 could be day/month or month/day and no line of the file tells which: export the dates with .ToString('o') (see docs/cli.md) or name the culture of the WSUS server with --date-format (e.g. en-AU, de-DE, en-US)"
 expect "refused: nothing replaced" "$(db 'select count(*) from wsus_computers')" 2
 whb wsus-import "$work/au.csv" --date-format en-AU >/dev/null || bad "en-AU import failed"
 expect "en-AU: 3/11/2026 9:00:00 am is 3 November 09:00" "$(stored au1.corp.example)" 2026-11-03T09:00:00
@@ -201,8 +194,5 @@ expect "150,000: counts" "$(jq -c '[.imported, .not_reported, (.answers | length
 echo "    info 150,000 computers imported in $(jq .parts <<<"$out") parts, $((ms / 1000)).$(printf %03d $((ms % 1000))) s"
 expect "no import session left behind" "$(db 'select count(*) from wsus_staging') $(db 'select count(*) from wsus_sessions')" "0 0"
 # Stopped cleanly, the collector leaves no sanitizer or leak report (ASan builds).
-kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
-grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log" &&
-    bad "collector: $(grep -m1 -E "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log")" ||
-    ok "the collector stopped with no sanitizer report"
-[ $fail -eq 0 ]
+whb_stop_clean "${pids[0]}" "$work/collector.log"
+whb_test_finish
