@@ -8,7 +8,7 @@
 #                                 machine's resolver and hosts file; FRESH_SOURCES=line (one-line
 #                                 /etc/apt/sources.list, as the Debian installer writes) or
 #                                 deb822 (/etc/apt/sources.list.d/debian.sources, as cloud images)
-#   fresh_root_exec CACHE DIR CMD...   CMD in the root, as root (enter.sh)
+#   fresh_root_fill CACHE DIR     the same in an empty DIR (enter.sh --new: on a tmpfs)
 #   fresh_root_cleanup DIR        ends what still runs in DIR and unmounts what is left there
 # Mounts live in the namespace only: they go with its last process, whatever ends the script.
 # The PID namespace ends every process started in the root when CMD ends, and keeps a `pkill -x
@@ -108,10 +108,16 @@ fresh_root_tar() {
 }
 
 fresh_root_unpack() {
-    local cache=$1 dir=$2 sources
+    local cache=$1 dir=$2
     fresh_root_cleanup "$dir"
     rm -rf "$dir"
     mkdir -p "$dir"
+    fresh_root_fill "$cache" "$dir"
+}
+
+# The cached root unpacked in DIR, then set up as a machine on this network.
+fresh_root_fill() {
+    local cache=$1 dir=$2 sources
     tar -C "$dir" -xf "$cache/minbase.tar" || return 1
     # A machine on this network resolves names as this one does, and trusts the certificate
     # authorities this one added to Debian's (its network's TLS proxy): they wait in
@@ -130,8 +136,6 @@ fresh_root_unpack() {
     *) fresh_log "FRESH_SOURCES is line or deb822"; return 1 ;;
     esac
 }
-
-fresh_root_exec() { "$(dirname "${BASH_SOURCE[0]}")/enter.sh" "$@"; }
 
 fresh_root_cleanup() {
     local dir=$1 pid root left m
