@@ -11,9 +11,9 @@ libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev libhttp
 demo="openssl python3"
 # file: CPack's deb generator; clang and libclang-rt-14-dev (its libFuzzer runtime): the fuzz
 # targets; mmdebstrap and git: the fresh-machine step (tests/fresh/).
-test="$demo libcmocka-dev valgrind clang libclang-rt-14-dev file mmdebstrap git iproute2 lldpd
-nginx-light curl sqlite3 procps jq systemd dpkg-dev libxml2-utils zip unzip binutils faketime
-nftables postgresql"
+test="$demo libcmocka-dev dbus-daemon valgrind clang libclang-rt-14-dev file mmdebstrap git
+iproute2 lldpd nginx-light curl sqlite3 procps jq systemd dpkg-dev libxml2-utils zip unzip
+binutils faketime nftables postgresql"
 bench="zabbix-agent collectd-core libmbedtls-dev"
 
 # The web console's tests (tests/web): Debian's chromium driven by node; npm for playwright-core
