@@ -121,7 +121,8 @@ mkdir -p build-asan
 if build build-asan -DWHB_SANITIZE=ON -DWHB_AGENT_LOGIND=OFF -DWHB_AGENT_STATIC_OPENSSL=OFF; then
     ok "build-asan"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        ctest_run "ctest-asan" --test-dir build-asan --output-on-failure -j "$jobs" -LE fresh
+        ctest_run "ctest-asan" --test-dir build-asan --output-on-failure -j "$jobs" \
+        -LE 'e2e|soak|browser|packages|windows|fresh'
 else
     bad "build-asan"
 fi
