@@ -517,4 +517,6 @@ const struct whb_store_ops whb_store_postgresql = {
     .wsus_not_reported = whb_pg_wsus_not_reported,
     .wsus_match = whb_pg_wsus_match,
     .machine_by_ip = whb_pg_machine_by_ip,
+    .wsus_find = whb_pg_wsus_find,
+    .each_name = whb_pg_each_name,
 };

@@ -601,4 +601,6 @@ const struct whb_store_ops whb_store_sqlite = {
     .wsus_not_reported = whb_sqlite_wsus_not_reported,
     .wsus_match = whb_sqlite_wsus_match,
     .machine_by_ip = whb_sqlite_machine_by_ip,
+    .wsus_find = whb_sqlite_wsus_find,
+    .each_name = whb_sqlite_each_name,
 };
