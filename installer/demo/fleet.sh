@@ -122,7 +122,7 @@ wired pc-103 $sw1 Gi1/0/3 \
     "2000 adapter eth0 carrier=0" "2400 adapter eth0 carrier=1 rx_errors=41 crc=41" "2400 @lldp" \
     "3000 adapter eth0 carrier=0" "3400 adapter eth0 carrier=1 rx_errors=97 crc=97" "3400 @lldp" \
     "4000 adapter eth0 carrier=0" "4400 adapter eth0 carrier=1 rx_errors=160 crc=160" "4400 @lldp" \
-    "5000 adapter eth0 carrier=0"
+    "6000 adapter eth0 carrier=0"
 # Turned off properly: the shutdown's last gasp arrives. (A silence with a last gasp has its own
 # cause: the engine does not count it as a silent neighbour of pc-103.)
 wired pc-off $sw1 Gi1/0/12 "4000 power shutdown" "4200 end"
@@ -159,7 +159,7 @@ hostport=${url#*://}
 hostport=${hostport%%/*}
 start=$(date +%s.%N)
 rm -f "$dir/cut.ports"
-python3 "$here/cut.py" "$dir/cut.ports" "$hostport" "$start" 4.9:0 "3.9:$back" >"$dir/cut.log" 2>&1 &
+python3 "$here/cut.py" "$dir/cut.ports" "$hostport" "$start" 5.9:0 "3.9:$back" >"$dir/cut.log" 2>&1 &
 echo $! > "$dir/cut.pid"
 for _ in $(seq 100); do [ -s "$dir/cut.ports" ] && break; sleep 0.05; done
 [ -s "$dir/cut.ports" ] || { echo "fleet.sh: the demo's network paths did not start: $(cat "$dir/cut.log")" >&2; exit 1; }
