@@ -65,7 +65,7 @@ echo "\$ whb why $(hostname)"
 cat <<MSG
 
 The collector ($local_url, database $demo/collector.db), the agent and the demo
-fleet keep running. The fleet's machines go silent 4 s after start and are explained 30 s
+fleet keep running. The fleet's machines go silent 15 s after start and are explained 30 s
 after (3 missed heartbeats); 2 minutes after start some come back and their history settles.
 
 Web console:  $console  (certificate from the demo CA: $WHB_CA)

@@ -63,8 +63,8 @@ token=${5:?ENROLL_TOKEN}
 ca=${6:-}
 back=${WHB_DEMO_RETURN:-120}
 case $back in '' | *[!0-9]*) back=-1 ;; esac
-if [ "$back" -ne 0 ] && [ "$back" -lt 15 ]; then
-    echo "fleet.sh: WHB_DEMO_RETURN: expected 0 (never) or 15 seconds or more, got '${WHB_DEMO_RETURN:-}'" >&2
+if [ "$back" -ne 0 ] && [ "$back" -lt 30 ]; then
+    echo "fleet.sh: WHB_DEMO_RETURN: expected 0 (never) or 30 seconds or more, got '${WHB_DEMO_RETURN:-}'" >&2
     exit 2
 fi
 stop
@@ -104,11 +104,13 @@ wireless() {
     } > "$dir/$name.scn"
 }
 
-# A link that drops at 4 s takes the machine's path to the collector with it (cut.py's relay is
-# cut just before), so nothing more arrives: the agent spools the carrier loss. At
-# WHB_DEMO_RETURN the path comes back, then the link, and the spooled events explain the silence.
+# The stories begin 15 s in, once every machine has reported a few times (a silence is judged
+# against the neighbours as they were when it began). A link that drops takes the machine's path
+# to the collector with it (cut.py's relay is cut just before), so nothing more arrives: the
+# agent spools the carrier loss. At WHB_DEMO_RETURN the path comes back, then the link, and the
+# spooled events explain the silence.
 ms=$((back * 1000))
-down=("4000 adapter eth0 carrier=0")
+down=("15000 adapter eth0 carrier=0")
 [ "$back" -gt 0 ] && down+=("$((ms + 300)) adapter eth0 carrier=1" "$((ms + 300)) @lldp")
 
 sw1="sw-access-1 02:00:5e:10:00:01"
@@ -119,13 +121,13 @@ for i in 1 2 4 5 6; do wired pc-10$i $sw1 Gi1/0/$i; done
 # pc-103's network adapter is failing: its link drops three times within seconds, counting CRC
 # errors each time it comes back, then stays down for good (its path never comes back).
 wired pc-103 $sw1 Gi1/0/3 \
-    "2000 adapter eth0 carrier=0" "2400 adapter eth0 carrier=1 rx_errors=41 crc=41" "2400 @lldp" \
-    "3000 adapter eth0 carrier=0" "3400 adapter eth0 carrier=1 rx_errors=97 crc=97" "3400 @lldp" \
-    "4000 adapter eth0 carrier=0" "4400 adapter eth0 carrier=1 rx_errors=160 crc=160" "4400 @lldp" \
-    "6000 adapter eth0 carrier=0"
+    "12000 adapter eth0 carrier=0" "12400 adapter eth0 carrier=1 rx_errors=41 crc=41" "12400 @lldp" \
+    "13000 adapter eth0 carrier=0" "13400 adapter eth0 carrier=1 rx_errors=97 crc=97" "13400 @lldp" \
+    "14000 adapter eth0 carrier=0" "14400 adapter eth0 carrier=1 rx_errors=160 crc=160" "14400 @lldp" \
+    "16000 adapter eth0 carrier=0"
 # Turned off properly: the shutdown's last gasp arrives. (A silence with a last gasp has its own
 # cause: the engine does not count it as a silent neighbour of pc-103.)
-wired pc-off $sw1 Gi1/0/12 "4000 power shutdown" "4200 end"
+wired pc-off $sw1 Gi1/0/12 "15000 power shutdown" "15200 end"
 for i in 1 2 3 5 6; do wired pc-20$i $sw2 Gi1/0/$i; done
 # Someone pulled pc-204's cable, and plugs it back at WHB_DEMO_RETURN. Nothing else on its
 # switch goes silent: from the machine alone, a pulled cable.
@@ -135,14 +137,14 @@ for i in 1 5 6 7 8; do wired pc-30$i $sw3 swp$i; done
 for i in 2 3 4; do wired pc-30$i $sw3 swp$i "${down[@]}"; done
 # Laptops docked on sw-floor-2: one hibernates, one goes to sleep and wakes up at
 # WHB_DEMO_RETURN (asleep: its agent does not run meanwhile, as on a real suspend).
-wired lt-hib $sw4 Gi2/0/10 "4000 power hibernate" "4200 end"
+wired lt-hib $sw4 Gi2/0/10 "15000 power hibernate" "15200 end"
 if [ "$back" -gt 0 ]; then
-    wired lt-sleep $sw4 Gi2/0/11 "4000 power suspend" "4200 asleep $((ms - 4200))"
+    wired lt-sleep $sw4 Gi2/0/11 "15000 power suspend" "15200 asleep $((ms - 15200))"
 else
-    wired lt-sleep $sw4 Gi2/0/11 "4000 power suspend" "4200 end"
+    wired lt-sleep $sw4 Gi2/0/11 "15000 power suspend" "15200 end"
 fi
 for i in 1 2 3; do wired pc-40$i $sw4 Gi2/0/$i; done
-# This agent crashes (killed 12 s in, once it reports at the interval the collector asked for):
+# This agent crashes (killed 15 s in, once it reports at the interval the collector asked for):
 # no last gasp at all. The service manager starts it again at WHB_DEMO_RETURN.
 wired pc-crash $sw4 Gi2/0/13
 # A switch whose LLDP name and port carry markup and bidi characters: the console must show
@@ -150,16 +152,17 @@ wired pc-crash $sw4 Gi2/0/13
 wired pc-lab $'<img/src=x/onerror=alert(1)>\xe2\x80\xaelab-sw' 02:00:5e:10:00:09 $'<b>p1</b>\xe2\x80\xae'
 wireless lt-wifi-1 Corp-WLAN a0:b1:c2:00:00:01
 wireless lt-wifi-2 Corp-WLAN a0:b1:c2:00:00:02
-# 802.1X fails (reason 23, IEEE 802.1X authentication failed) and the laptop stays off the air.
-wireless lt-wifi-8021x Corp-WLAN a0:b1:c2:00:00:01 "4000 wlan wlan0 failed 23" \
-    "4000 wifi wlan0 ssid=Corp-WLAN bssid=a0:b1:c2:00:00:01 signal=-60 associated=0" "4300 end"
+# 802.1X fails: the access point sends it away (IEEE 802.11 reason 23, IEEE 802.1X
+# authentication failed) and the laptop stays off the air.
+wireless lt-wifi-8021x Corp-WLAN a0:b1:c2:00:00:01 "15000 wlan wlan0 disconnected 23" \
+    "15000 wifi wlan0 ssid=Corp-WLAN bssid=a0:b1:c2:00:00:01 signal=-60 associated=0" "15300 end"
 
 # The paths that are cut: pc-103's for good at its last drop, the others' until WHB_DEMO_RETURN.
 hostport=${url#*://}
 hostport=${hostport%%/*}
 start=$(date +%s.%N)
 rm -f "$dir/cut.ports"
-python3 "$here/cut.py" "$dir/cut.ports" "$hostport" "$start" 5.9:0 "3.9:$back" >"$dir/cut.log" 2>&1 &
+python3 "$here/cut.py" "$dir/cut.ports" "$hostport" "$start" 15.9:0 "14.9:$back" >"$dir/cut.log" 2>&1 &
 echo $! > "$dir/cut.pid"
 for _ in $(seq 100); do [ -s "$dir/cut.ports" ] && break; sleep 0.05; done
 [ -s "$dir/cut.ports" ] || { echo "fleet.sh: the demo's network paths did not start: $(cat "$dir/cut.log")" >&2; exit 1; }
@@ -179,11 +182,11 @@ launch() { # NAME
 }
 for scn in "$dir"/*.scn; do launch "$(basename "$scn" .scn)"; done
 (
-    sleep 12
+    sleep 15
     kill -9 "$(cat "$dir/pc-crash.pid" 2>/dev/null)" 2>/dev/null || true
     rm -f "$dir/pc-crash.pid"
     [ "$back" -gt 0 ] || exit 0
-    sleep $((back - 12))
+    sleep $((back - 15))
     launch pc-crash
 ) &
 echo $! > "$dir/crash-and-restart.pid"
