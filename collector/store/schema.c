@@ -118,6 +118,12 @@ static const struct step steps[] = {
     {NULL, "",
      "CREATE INDEX machines_due_id ON machines(due_at, machine_id);"
      "DROP INDEX machines_due;"},
+    /* 6: the collector each machine's last report was sent to, as its agent names it, and
+     * that collector's place in the agent's list (0: its first choice). */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN collector_url TEXT;"
+     "ALTER TABLE machines ADD COLUMN collector_rank {INT} NOT NULL DEFAULT 0;",
+     NULL},
 };
 
 int whb_schema_latest(void)
