@@ -8,20 +8,10 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$(cd "${1:?usage: test_demo.sh BUILD_DIR}" && pwd)/bin
-work=$(mktemp -d /tmp/whb-demo-XXXXXX)
-fail=0
-pids=()
-cleanup() {
-    "$top/installer/demo/fleet.sh" stop "$work" 2>/dev/null
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-ok() { echo "    ok   $*"; }
-bad() { echo "    FAIL $*"; fail=1; }
-expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. "$top/tests/support/shell.sh"
+whb_test_init demo
+whb_on_exit "$top/installer/demo/fleet.sh" stop "$work"
+port=$(free_port)
 sh "$top/tests/integration/make-certs.sh" "$work/certs" >/dev/null 2>&1
 echo demo-enroll > "$work/enroll.token"
 "$bin/whb-collector" --listen 127.0.0.1:$port --cert "$work/certs/server.crt" \
@@ -30,10 +20,11 @@ echo demo-enroll > "$work/enroll.token"
 pids+=($!)
 export WHB_URL=https://127.0.0.1:$port WHB_CA=$work/certs/ca.crt
 whb() { "$bin/whb" "$@"; }
-for _ in $(seq 50); do whb status >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 10 "the collector to answer" quietly whb status ||
+    whb_abort "the collector did not start" "$work/collector.log"
 back=50
 WHB_DEMO_RETURN=$back "$top/installer/demo/fleet.sh" start "$work" "$bin" "$WHB_URL" demo-enroll \
-    "$WHB_CA" >/dev/null || { bad "fleet.sh start"; exit 1; }
+    "$WHB_CA" >/dev/null || whb_abort "fleet.sh start"
 started=$(date +%s)
 
 reason() { whb why "$1" --json 2>/dev/null | jq -r '.reason + " " + .confidence'; }
@@ -49,7 +40,7 @@ pc-off turned_off
 pc-crash lost_connectivity
 lt-wifi-8021x wireless_association"
 silent_now() { whb silent --json 2>/dev/null | jq -r '.machines[] | (.machine | sub("\\..*"; "")) + " " + .reason' | sort; }
-for _ in $(seq 200); do [ "$(silent_now)" = "$(sort <<<"$want_silent")" ] && break; sleep 0.2; done
+wait_until 45 "the demo's silences" eval '[ "$(silent_now)" = "$(sort <<<"$want_silent")" ]'
 expect "before the return: each silent machine with its own reason" "$(silent_now)" "$(sort <<<"$want_silent")"
 expect "pc-303 while silent: port_disabled, medium (its links may not have gone down)" "$(reason pc-303)" "port_disabled medium"
 expect "pc-303 has no past silence yet" "$(whb history pc-303 --json | jq '.gaps | length')" 0
@@ -65,10 +56,9 @@ expect "pc-103: its flapping link and CRC errors say faulty adapter (medium whil
 wait_back() { [ "$(whb why "$1" --json 2>/dev/null | jq -r .status)" = reporting ]; }
 gap() { whb history "$1" --json | jq -r '.gaps[0] | .reason + " " + .confidence'; }
 for m in pc-204 pc-302 pc-303 pc-304 lt-sleep pc-crash; do
-    for _ in $(seq 200); do wait_back $m && break; sleep 0.25; done
-    wait_back $m && ok "$m came back ($(($(date +%s) - started)) s after the start)" || bad "$m did not come back"
+    wait_until 60 "$m to come back" wait_back $m && ok "$m came back ($(($(date +%s) - started)) s after the start)" || bad "$m did not come back"
 done
-for _ in $(seq 40); do [ "$(gap pc-303)" = "port_disabled high" ] && break; sleep 0.25; done
+wait_until 10 "pc-303's settled silence" eval '[ "$(gap pc-303)" = "port_disabled high" ]'
 expect "pc-303's past silence, settled on return: port_disabled, high" "$(gap pc-303)" "port_disabled high"
 whb history pc-303 --json | jq -r '.gaps[0].summary' | grep -q "^carrier lost on eth0 .* -> regained .*: switch port disabled for" &&
     ok "pc-303: its own carrier loss and return, told on return" ||
@@ -119,4 +109,4 @@ while read -r _ cmd m; do
 done <<<"$tried"
 grep -q 'whb why pc-303' <(sed -n '1,/^## /p' "$top/README.md") && ok "the README's first example is a demo machine" ||
     bad "the README's first example is not from the demo"
-[ $fail -eq 0 ]
+whb_test_finish

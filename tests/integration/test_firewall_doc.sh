@@ -9,19 +9,14 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ "$(id -u)" = 0 ] && command -v nft >/dev/null && command -v ip >/dev/null ||
     { echo "SKIPPED: needs root, nft and ip"; exit 77; }
+. "$top/tests/support/shell.sh"
+whb_test_init firewall
 pre=${WHB_NS_PREFIX:-whbfw-}
 S=${pre}fws C=${pre}fwc
-fail=0
-ok() { echo "    ok   $*"; }
-bad() { echo "    FAIL $*"; fail=1; }
-srv=
-cleanup() {
-    [ -n "$srv" ] && kill "$srv" 2>/dev/null
-    ip netns del "$S" 2>/dev/null
-    ip netns del "$C" 2>/dev/null
-}
-trap cleanup EXIT
-cleanup
+ip netns del "$S" 2>/dev/null
+ip netns del "$C" 2>/dev/null
+whb_on_exit ip netns del "$S"
+whb_on_exit ip netns del "$C"
 # The guide's lines, sudo left out.
 mapfile -t guide < <(grep -E '^sudo nft add ' "$top/installer/windows/README.md" | sed 's/^sudo //')
 [ "${#guide[@]}" = 3 ] && ok "the guide has its three nft lines" || bad "nft lines in the guide: ${#guide[@]}"
@@ -45,11 +40,11 @@ def serve(p):
     while True: s.accept()[0].close()
 for p in (8443, 8444): threading.Thread(target=serve, args=(p,), daemon=True).start()
 time.sleep(120)' &
-srv=$!
+pids+=($!)
 reach() {
     ip netns exec "$C" python3 -c "import socket; socket.create_connection(('10.77.0.1', $1), timeout=1.5)" 2>/dev/null
 }
-for _ in $(seq 20); do reach 8443 && break; sleep 0.1; done
+wait_until 5 "the listeners in the namespace" reach 8443 || whb_abort "no listener in $S"
 
 ip netns exec "$S" nft flush ruleset
 ip netns exec "$S" nft add rule inet filter input tcp dport 8443 accept 2>/dev/null &&
@@ -75,4 +70,4 @@ ip netns exec "$S" nft list chain inet filter input | grep -q "policy drop" && o
     bad "the drop policy was changed"
 reach 8443 && ok "TCP 8443 answers from another host" || bad "TCP 8443 still closed"
 reach 8444 && bad "TCP 8444 answers too" || ok "TCP 8444 still closed"
-[ $fail -eq 0 ]
+whb_test_finish
