@@ -75,7 +75,7 @@ static long long ji(json_t *o, const char *key)
     return json_integer_value(json_object_get(o, key));
 }
 
-/* " (did you mean a, b?)" from an answer's did_you_mean, or "". */
+/* "; did you mean a, b?" from an answer's did_you_mean, or "". */
 static const char *did_you_mean(json_t *doc)
 {
     static char out[1200];
