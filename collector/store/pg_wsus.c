@@ -215,6 +215,19 @@ fail:
     return rc;
 }
 
+/* Up to WHB_WSUS_CHANGE_NAMES names from statement id. */
+static int change_names(struct pg_store *s, int id, const struct pg_params *p, char (*names)[254],
+                        int *n)
+{
+    PGresult *r = run(s, id, p);
+    if (!r)
+        return WHB_ESTORE;
+    for (int i = 0; i < PQntuples(r) && *n < WHB_WSUS_CHANGE_NAMES; i++)
+        whb_pg_get_text(r, i, 0, names[(*n)++], 254);
+    PQclear(r);
+    return 0;
+}
+
 /* What the staged list changes against the one in place (inside finish's transaction). */
 static int wsus_change(struct pg_store *s, const char *session, struct whb_wsus_change *c)
 {
@@ -229,20 +242,10 @@ static int wsus_change(struct pg_store *s, const char *session, struct whb_wsus_
     c->added = (uint64_t)whb_pg_get_int(r, 0, 1) - c->kept;
     c->removed = c->before - c->kept;
     PQclear(r);
-    if (c->added) {
-        if (!(r = run(s, PS_CHANGE_ADDED, &p)))
-            return WHB_ESTORE;
-        for (int i = 0; i < PQntuples(r) && i < WHB_WSUS_CHANGE_NAMES; i++)
-            whb_pg_get_text(r, i, 0, c->added_names[c->n_added_names++], 254);
-        PQclear(r);
-    }
-    if (c->removed) {
-        if (!(r = run(s, PS_CHANGE_REMOVED, &p)))
-            return WHB_ESTORE;
-        for (int i = 0; i < PQntuples(r) && i < WHB_WSUS_CHANGE_NAMES; i++)
-            whb_pg_get_text(r, i, 0, c->removed_names[c->n_removed_names++], 254);
-        PQclear(r);
-    }
+    if ((c->added && change_names(s, PS_CHANGE_ADDED, &p, c->added_names, &c->n_added_names)) ||
+        (c->removed &&
+         change_names(s, PS_CHANGE_REMOVED, &p, c->removed_names, &c->n_removed_names)))
+        return WHB_ESTORE;
     return 0;
 }
 

@@ -324,6 +324,23 @@ static int count(struct sqlite_store *s, enum wsus_stmt id, int64_t arg, uint64_
     return rc == SQLITE_ROW ? 0 : WHB_ESTORE;
 }
 
+/* The rows of st (bound) into out[*n..max), counted in *n. */
+static int wsus_rows(sqlite3_stmt *st, struct whb_wsus_computer *out, int max, int *n)
+{
+    int rc;
+    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct whb_wsus_computer *c = &out[(*n)++];
+        memset(c, 0, sizeof(*c));
+        const unsigned char *f = sqlite3_column_text(st, 0), *ip = sqlite3_column_text(st, 1);
+        snprintf(c->fqdn, sizeof(c->fqdn), "%s", f ? (const char *)f : "");
+        snprintf(c->ip, sizeof(c->ip), "%s", ip ? (const char *)ip : "");
+        c->last_status_ms = sqlite3_column_int64(st, 2);
+        c->last_sync_ms = sqlite3_column_int64(st, 3);
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
 int whb_sqlite_wsus_not_reported(struct whb_store *base, int64_t cutoff_ms, unsigned offset,
                                  unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
                                  uint64_t *imported, int64_t *imported_ms)
@@ -342,18 +359,9 @@ int whb_sqlite_wsus_not_reported(struct whb_store *base, int64_t cutoff_ms, unsi
     sqlite3_bind_int64(st, 1, cutoff_ms);
     sqlite3_bind_int64(st, 2, limit);
     sqlite3_bind_int64(st, 3, offset);
-    unsigned n = 0;
-    int rc;
-    while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *f = sqlite3_column_text(st, 0), *ip = sqlite3_column_text(st, 1);
-        snprintf(page[n].fqdn, sizeof(page[n].fqdn), "%s", f ? (const char *)f : "");
-        snprintf(page[n].ip, sizeof(page[n].ip), "%s", ip ? (const char *)ip : "");
-        page[n].last_status_ms = sqlite3_column_int64(st, 2);
-        page[n].last_sync_ms = sqlite3_column_int64(st, 3);
-        n++;
-    }
-    sqlite3_reset(st);
-    for (unsigned i = 0; i < n; i++)
+    int n = 0;
+    wsus_rows(st, page, (int)limit, &n);
+    for (int i = 0; i < n; i++)
         if (fn(&page[i], arg))
             break;
     free(page);
@@ -468,23 +476,6 @@ int whb_sqlite_machine_by_ip(struct whb_store *base, const char *text, int64_t n
     }
     sqlite3_reset(st);
     return rc;
-}
-
-/* Up to max rows of st (bound) into out; returns how many. */
-static int wsus_rows(sqlite3_stmt *st, struct whb_wsus_computer *out, int max, int *n)
-{
-    int rc;
-    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct whb_wsus_computer *c = &out[(*n)++];
-        memset(c, 0, sizeof(*c));
-        const unsigned char *f = sqlite3_column_text(st, 0), *ip = sqlite3_column_text(st, 1);
-        snprintf(c->fqdn, sizeof(c->fqdn), "%s", f ? (const char *)f : "");
-        snprintf(c->ip, sizeof(c->ip), "%s", ip ? (const char *)ip : "");
-        c->last_status_ms = sqlite3_column_int64(st, 2);
-        c->last_sync_ms = sqlite3_column_int64(st, 3);
-    }
-    sqlite3_reset(st);
-    return 0;
 }
 
 int whb_sqlite_wsus_find(struct whb_store *base, const char *host, struct whb_wsus_computer *out,
