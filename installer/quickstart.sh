@@ -1,7 +1,8 @@
 #!/bin/bash
-# Try wsus-heartbeat on this machine: installs what is missing (Debian 12), builds, starts a
-# collector on the embedded SQLite default (TLS, a throwaway CA), a local agent and a demo fleet
-# of replay agents (installer/demo/fleet.sh), then asks `whb status` and `whb why $(hostname)`
+# Try wsus-heartbeat on this machine: installs what is missing (Debian 12, as root or with sudo;
+# tests/deps.sh quickstart), builds (without the tests), starts a collector on the embedded
+# SQLite default (TLS, a throwaway CA), a local agent and a demo fleet of replay agents
+# (installer/demo/fleet.sh), then asks `whb status` and `whb why $(hostname)`
 # and prints the web console's URL. All keep running; `installer/quickstart.sh stop` ends them.
 # Everything lives in $WHB_DEMO (default /tmp/whb-demo); WHB_LISTEN (default 127.0.0.1:8443)
 # opens the console to other hosts, which log in with $WHB_DEMO/admin.token.
@@ -20,8 +21,12 @@ stop() {
 }
 if [ "${1:-}" = stop ]; then stop; exit 0; fi
 
-tests/deps.sh build
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# The build's and the demo's packages (sudo when not root), and deb-src entries for the agent's
+# minimal libcurl (built from Debian's source; without them the agent links Debian's libcurl).
+tests/deps.sh quickstart
+installer/linux/apt-deb-src.sh curl ||
+    echo "quickstart: no curl source package: whb-agent will link Debian's libcurl" >&2
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWHB_TESTS=OFF >/dev/null
 cmake --build build -j "$(nproc)" --target whb-collector whb-agent whb >/dev/null
 stop >/dev/null
 mkdir -p "$demo"
@@ -42,9 +47,16 @@ echo $! > "$demo/collector.pid"
 export WHB_URL=$local_url WHB_CA=$demo/certs/ca.crt
 for _ in $(seq 50); do "$bin/whb" status >/dev/null 2>&1 && break; sleep 0.2; done
 
+# A system that never booted systemd (a container, a minbase root) has no /etc/machine-id: the
+# local agent then gets an id of its own, kept with the demo.
+machine_id=()
+if [ ! -s /etc/machine-id ]; then
+    [ -s "$demo/machine-id" ] || od -An -tx1 -N16 /dev/urandom | tr -d ' \n' > "$demo/machine-id"
+    machine_id=(--machine-id "$(cat "$demo/machine-id")")
+fi
 "$bin/whb-agent" --collector-url "$local_url/v1/report" --ca-file "$demo/certs/ca.crt" \
     --state-dir "$demo/agent" --enrollment-token "$(cat "$demo/enroll.token")" \
-    --fqdn "$(hostname)" --interval 10 ${WSUS_URL:+--wsus-url "$WSUS_URL"} \
+    --fqdn "$(hostname)" "${machine_id[@]}" --interval 10 ${WSUS_URL:+--wsus-url "$WSUS_URL"} \
     >>"$demo/agent.log" 2>&1 &
 echo $! > "$demo/agent.pid"
 installer/demo/fleet.sh start "$demo" "$bin" "$local_url" "$(cat "$demo/enroll.token")" \
