@@ -249,6 +249,16 @@ await check('one CSV reader: a semicolon de-DE list the CLI imports, the console
   execFileSync(path.join(BIN, 'whb'), ['wsus-import', CSV], { encoding: 'utf8' }); // the demo's list again
 });
 
+await check('a long list uploads in parts and is stored a slice at a time (2,500 computers, 180 KB)', async () => {
+  const rows = ['"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime"'];
+  for (let i = 0; i < 2500; i++) rows.push(`"ws${String(i).padStart(5, '0')}.branch.corp.example","10.40.${i >> 8}.${i & 255}","2026-11-20T10:00:00.0000000Z","2026-11-20T10:00:00.0000000Z"`);
+  const big = csvAt('big.csv', rows.join('\r\n') + '\r\n');
+  await uploadFile(big);
+  assert.match(await page.textContent('#wsus-counts'), /^2,?500 computers imported/);
+  execFileSync(path.join(BIN, 'whb'), ['wsus-import', CSV], { encoding: 'utf8' }); // the demo's list again
+  noProblems(local);
+});
+
 await check('the Fleet page: its counts and outages are links to their machines', async () => {
   await visit(page, LOCAL, 'fleet', '#by-reason');
   const st = whb('status');

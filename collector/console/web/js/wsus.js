@@ -2,7 +2,7 @@
 // WSUS server's scheduled task or here), each computer WSUS shows as not reporting with the agent
 // it was matched to, how, its reason and next step; and the upload of a newer export, which the
 // collector reads with the CLI's own reader (the same forms, dates and errors).
-import { get, postBytes } from './api.js';
+import { get, postBytes, ApiError } from './api.js';
 import { el, put, when, count, machineLink, reasonBadge, table, errorBox } from './ui.js';
 
 const PART = 48 * 1024; // a part stays under the collector's default max_body (64 KiB)
@@ -16,12 +16,21 @@ function session() {
 // slice per request (202) until the answer.
 async function upload(file, culture) {
   const id = session();
-  const parts = Math.max(1, Math.ceil(file.size / PART));
-  let r = null;
-  for (let i = 0; i < parts; i++) {
-    const q = new URLSearchParams({ session: id, part: String(i + 1), final: i + 1 === parts ? '1' : '0' });
-    if (i === 0 && culture) q.set('date_format', culture);
-    r = await postBytes('/v1/wsus/upload?' + q, file.slice(i * PART, (i + 1) * PART));
+  let r = null, size = PART;
+  for (let at = 0, part = 1; at < file.size || part === 1; part++) {
+    const end = Math.min(file.size, at + size);
+    const q = new URLSearchParams({ session: id, part: String(part), final: end >= file.size ? '1' : '0' });
+    if (part === 1 && culture) q.set('date_format', culture);
+    try {
+      r = await postBytes('/v1/wsus/upload?' + q, file.slice(at, end));
+    } catch (e) {
+      // A collector with a smaller max_body: the same part, smaller.
+      if (!(e instanceof ApiError && e.status === 413 && size > 4096)) throw e;
+      size = Math.floor(size / 2);
+      part--;
+      continue;
+    }
+    at = end;
   }
   for (let k = 0; r && r.accepted && k < 10000; k++)
     r = await postBytes('/v1/wsus/upload?' + new URLSearchParams({ session: id, continue: '1' }), new Blob([]));
