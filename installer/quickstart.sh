@@ -61,6 +61,9 @@ fi
 echo $! > "$demo/agent.pid"
 installer/demo/fleet.sh start "$demo" "$bin" "$local_url" "$(cat "$demo/enroll.token")" \
     "$demo/certs/ca.crt"
+# What the WSUS server's scheduled task would send: the console's WSUS page shows it at once.
+"$bin/whb" wsus-import "$demo/fleet/wsus-computers.csv" >/dev/null ||
+    echo "quickstart: the demo's WSUS list did not import" >&2
 for _ in $(seq 50); do
     [ "$("$bin/whb" why "$(hostname)" --json 2>/dev/null | sed -n 's/.*"status": "\([a-z_]*\)".*/\1/p')" = reporting ] && break
     sleep 0.2
@@ -74,14 +77,18 @@ echo "\$ whb why $(hostname)"
 cat <<MSG
 
 The collector ($local_url, database $demo/collector.db), the agent and the demo
-fleet keep running; the fleet's silences are explained 30 s after start (3 missed heartbeats).
+fleet keep running. The fleet's machines go silent 15 s after start and are explained 30 s
+after (3 missed heartbeats); 2 minutes after start some come back and their history settles.
 
 Web console:  $console  (certificate from the demo CA: $WHB_CA)
   On this host no login is needed. From another host (WHB_LISTEN=0.0.0.0:8443), log in with
-  the admin token in $demo/admin.token. The WSUS list page takes
-  $demo/fleet/wsus-computers.csv.
+  the admin token in $demo/admin.token.
 Try:  export WHB_URL=$WHB_URL WHB_CA=$WHB_CA
-      $bin/whb history $(hostname)
-      $bin/whb-agent --once --print
+      $bin/whb silent            # every silent demo machine with its reason
+      $bin/whb why pc-303        # three ports of sw-floor-3 shut at once: medium while silent
+      $bin/whb outages           # silences that share a cause: the switch, WSUS's 503
+      $bin/whb history pc-303    # after 2 minutes: back, its own word settles it (high)
+      $bin/whb history lt-sleep  # after 2 minutes: woke up, and how long it slept
+      $bin/whb wsus-import $demo/fleet/wsus-computers.csv
 Stop: installer/quickstart.sh stop
 MSG

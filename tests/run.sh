@@ -153,6 +153,8 @@ if CC=clang build build-fuzz -DWHB_FUZZ=ON -DWHB_COLLECTOR=OFF \
         mkdir -p "$corpus"
         build/bin/make_seeds "$corpus" 2>/dev/null || true
         # The recorded real inputs (LLDP frame, netlink and nl80211 messages) as seeds too.
+        # WSUS computer lists as Windows writes them, for the CSV reader.
+        [ "$name" = fuzz_wsus_csv ] && for c in tests/data/wsus-*.csv; do printf '\0' | cat - "$c" > "$corpus/$(basename "$c")"; done
         for h in tests/data/*.hex; do
             python3 -c 'import sys; open(sys.argv[2], "wb").write(bytes.fromhex(open(sys.argv[1]).read().strip()))' \
                 "$h" "$corpus/$(basename "$h" .hex).bin"

@@ -469,7 +469,8 @@ static void update_clients_are_stored_and_matched_by_wsus_id(void **state)
     char why[256];
     uint64_t imported = 0;
     assert_int_equal(st->ops->wsus_stage(st, "0a1b2c3d4e5f", 1, rows, 2, now, why, sizeof(why)), 0);
-    assert_int_equal(st->ops->wsus_finish(st, "0a1b2c3d4e5f", now, &imported), 0);
+    struct whb_wsus_change change;
+    assert_int_equal(st->ops->wsus_finish(st, "0a1b2c3d4e5f", now, &imported, &change), 0);
     assert_int_equal(imported, 2);
     struct whb_wsus_match match;
     assert_int_equal(st->ops->wsus_match(st, &rows[0], 3600000, &match), 0);
