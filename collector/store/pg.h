@@ -11,7 +11,7 @@
 
 #include <libpq-fe.h>
 
-enum { WHB_PG_STMTS = 96, WHB_PG_MAX_PARAMS = 40 };
+enum { WHB_PG_STMTS = 112, WHB_PG_MAX_PARAMS = 40 };
 
 struct pg_store {
     struct whb_store base;
@@ -21,7 +21,7 @@ struct pg_store {
 };
 
 /* Statement numbers: each file owns a range. */
-enum { WHB_PG_WRITE_BASE = 0, WHB_PG_READ_BASE = 32, WHB_PG_WSUS_BASE = 72 };
+enum { WHB_PG_WRITE_BASE = 0, WHB_PG_READ_BASE = 32, WHB_PG_WSUS_BASE = 72, WHB_PG_WU_BASE = 104 };
 
 struct pg_params {
     int n;
@@ -78,7 +78,11 @@ int whb_pg_wsus_failing(struct whb_store *s, const char *cls, int64_t now, unsig
 int whb_pg_wsus_stage(struct whb_store *s, const char *session, unsigned part,
                       const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
                       size_t whylen);
-int whb_pg_wsus_finish(struct whb_store *s, const char *session, int64_t now, uint64_t *imported);
+int whb_pg_wsus_finish(struct whb_store *s, const char *session, int64_t now, uint64_t *imported,
+                       struct whb_wsus_change *change);
+int whb_pg_wsus_find(struct whb_store *s, const char *host, struct whb_wsus_computer *out, int max,
+                     int *n);
+int whb_pg_each_name(struct whb_store *s, int wsus, whb_store_name_walk_fn fn, void *arg);
 int whb_pg_wsus_not_reported(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
                              unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
                              uint64_t *imported, int64_t *imported_ms);
@@ -86,6 +90,11 @@ int whb_pg_wsus_match(struct whb_store *s, const struct whb_wsus_computer *c, in
                       struct whb_wsus_match *out);
 int whb_pg_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
+/* The Windows Update clients (pg_wu.c). */
+int whb_pg_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out, int max,
+                      int *n);
+int whb_pg_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+int whb_pg_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
 /* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
 int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);
 

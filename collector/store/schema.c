@@ -118,7 +118,38 @@ static const struct step steps[] = {
     {NULL, "",
      "CREATE INDEX machines_due_id ON machines(due_at, machine_id);"
      "DROP INDEX machines_due;"},
-    /* 6: since when each machine's WSUS probe has failed the way it does now (its first probe
+    /* 6: the collector each machine's last report was sent to, as its agent names it, and
+     * that collector's place in the agent's list (0: its first choice). */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN collector_url TEXT;"
+     "ALTER TABLE machines ADD COLUMN collector_rank {INT} NOT NULL DEFAULT 0;",
+     NULL},
+    /* 7: each machine's Windows Update client (store/attach_wu.c): its identity at WSUS (two
+     * machines with one is a cloned image), where it scans and reports and since when, its
+     * newest scans, disabled services, a pending restart; WSUS's ComputerTargetId, which is
+     * the client's SusClientId, in the imported list. */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN wu_hash {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN sus_client_id TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_server TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_status_server TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_route {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_route_why TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_route_since {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_scan_ok {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_scan_fail {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_scan_error {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_ms_scan {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_disabled TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_restart {INT} NOT NULL DEFAULT 0;"
+     "CREATE INDEX machines_sus_id ON machines(sus_client_id) WHERE sus_client_id IS NOT NULL;"
+     "CREATE INDEX machines_wu_fail ON machines(wu_scan_fail) WHERE wu_scan_fail > 0;"
+     "CREATE INDEX machines_wu_route ON machines(wu_route_since) WHERE wu_route > 1;"
+     "ALTER TABLE wsus_computers ADD COLUMN target_id TEXT;"
+     "ALTER TABLE wsus_staging ADD COLUMN target_id TEXT;"
+     "CREATE INDEX wsus_target ON wsus_computers(target_id) WHERE target_id IS NOT NULL;",
+     NULL},
+    /* 8: since when each machine's WSUS probe has failed the way it does now (its first probe
      * of that class): an outage's "since" stays where it began (issue 21.6). */
     {NULL,
      "ALTER TABLE machines ADD COLUMN wsus_since {INT} NOT NULL DEFAULT 0;"

@@ -6,7 +6,12 @@
 
 #include "store/store.h"
 
-enum { WHB_SQLITE_WRITE_STMTS = 24, WHB_SQLITE_READ_STMTS = 40, WHB_SQLITE_WSUS_STMTS = 16 };
+enum {
+    WHB_SQLITE_WRITE_STMTS = 24,
+    WHB_SQLITE_READ_STMTS = 40,
+    WHB_SQLITE_WSUS_STMTS = 24,
+    WHB_SQLITE_WU_STMTS = 8
+};
 
 struct sqlite_store {
     struct whb_store base;
@@ -14,6 +19,7 @@ struct sqlite_store {
     sqlite3_stmt *st[WHB_SQLITE_WRITE_STMTS];
     sqlite3_stmt *rd[WHB_SQLITE_READ_STMTS]; /* read queries, prepared on first use */
     sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS]; /* WSUS list and IP queries (store_wsus.c) */
+    sqlite3_stmt *wu[WHB_SQLITE_WU_STMTS];   /* update client queries (sqlite_wu.c) */
 };
 
 /* Read operations (store_read.c). */
@@ -46,8 +52,11 @@ void whb_sqlite_text(sqlite3_stmt *st, int col, char *out, size_t len);
 int whb_sqlite_wsus_stage(struct whb_store *s, const char *session, unsigned part,
                           const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
                           size_t whylen);
+int whb_sqlite_wsus_find(struct whb_store *s, const char *host, struct whb_wsus_computer *out,
+                         int max, int *n);
+int whb_sqlite_each_name(struct whb_store *s, int wsus, whb_store_name_walk_fn fn, void *arg);
 int whb_sqlite_wsus_finish(struct whb_store *s, const char *session, int64_t now,
-                           uint64_t *imported);
+                           uint64_t *imported, struct whb_wsus_change *change);
 int whb_sqlite_wsus_not_reported(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
                                  unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
                                  uint64_t *imported, int64_t *imported_ms);
@@ -59,5 +68,12 @@ int whb_sqlite_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, c
 int whb_sqlite_note_ips(struct sqlite_store *s, const char *machine_id, const whb_snapshot *snap,
                         int64_t now);
 void whb_sqlite_wsus_finalize(struct sqlite_store *s);
+
+/* The Windows Update clients (sqlite_wu.c). */
+int whb_sqlite_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out,
+                          int max, int *n);
+int whb_sqlite_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+int whb_sqlite_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
+void whb_sqlite_wu_finalize(struct sqlite_store *s);
 
 #endif

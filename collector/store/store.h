@@ -85,6 +85,7 @@ typedef int (*whb_store_group_fn)(const struct whb_store_net_group *g, void *arg
 struct whb_wsus_computer {
     char fqdn[254];
     char ip[64];
+    char target_id[40];     /* ComputerTargetId: the client's SusClientId (lower case), or "" */
     int64_t last_status_ms; /* 0: never reported to WSUS */
     int64_t last_sync_ms;
     unsigned line; /* in the admin's file, for errors; 0 unknown */
@@ -93,10 +94,12 @@ struct whb_wsus_computer {
 /* How a computer in WSUS's list was matched to an agent. */
 enum whb_wsus_match_kind {
     WHB_MATCH_NONE = 0,
-    WHB_MATCH_FQDN,       /* same FQDN, case and a trailing dot ignored */
-    WHB_MATCH_SHORT_NAME, /* the agent reports the short name, in the same domain */
-    WHB_MATCH_IP,         /* the agent had WSUS's IP address when the computer last reported */
-    WHB_MATCH_AMBIGUOUS,  /* several agents could be this computer: none is picked */
+    WHB_MATCH_FQDN,         /* same FQDN, case and a trailing dot ignored */
+    WHB_MATCH_SHORT_NAME,   /* the agent reports the short name, in the same domain */
+    WHB_MATCH_IP,           /* the agent had WSUS's IP address when the computer last reported */
+    WHB_MATCH_AMBIGUOUS,    /* several agents could be this computer: none is picked */
+    WHB_MATCH_ID,           /* WSUS's ComputerTargetId is the agent's SusClientId */
+    WHB_MATCH_DUPLICATE_ID, /* several agents have this computer's WSUS identity: a clone */
 };
 
 struct whb_wsus_match {
@@ -104,6 +107,19 @@ struct whb_wsus_match {
     char machine_id[65];  /* the agent, when exactly one matched */
     char candidates[600]; /* ambiguous: "fqdn (how), fqdn (how)" */
 };
+
+/* What an import changed against the list it replaced: computers added, removed and kept, and
+ * the first few names (by name) of those added and removed. */
+#define WHB_WSUS_CHANGE_NAMES 5
+struct whb_wsus_change {
+    uint64_t before, added, removed, kept;
+    char added_names[WHB_WSUS_CHANGE_NAMES][254];
+    char removed_names[WHB_WSUS_CHANGE_NAMES][254];
+    int n_added_names, n_removed_names;
+};
+
+/* Called with each name of a walk (each_name); non-zero stops it. */
+typedef int (*whb_store_name_walk_fn)(const char *name, void *arg);
 
 /* One collector that marks its runs in the store, as its latest run left it (several share a
  * PostgreSQL store; SQLite has one). */
@@ -188,19 +204,37 @@ struct whb_store_ops {
     int (*wsus_stage)(struct whb_store *s, const char *session, unsigned part,
                       const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
                       size_t whylen);
-    int (*wsus_finish)(struct whb_store *s, const char *session, int64_t now, uint64_t *imported);
+    int (*wsus_finish)(struct whb_store *s, const char *session, int64_t now, uint64_t *imported,
+                       struct whb_wsus_change *change);
     /* Computers of the imported list with no status since cutoff_ms, by name; total counts all. */
     int (*wsus_not_reported)(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
                              unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
                              uint64_t *imported, int64_t *imported_ms);
-    /* Which agent a WSUS computer is: by FQDN, then short name in its domain, then IP. */
+    /* Which agent a WSUS computer is: by its Id (ComputerTargetId, the client's SusClientId),
+     * then FQDN, then short name in its domain, then IP. */
     int (*wsus_match)(struct whb_store *s, const struct whb_wsus_computer *c, int64_t slack_ms,
                       struct whb_wsus_match *out);
+    /* The computers of the imported list that host names: its FQDN (case and a trailing dot
+     * ignored), a bare name's first label, or an IP address WSUS lists; at most max. */
+    int (*wsus_find)(struct whb_store *s, const char *host, struct whb_wsus_computer *out, int max,
+                     int *n);
+    /* Every agent's FQDN (wsus 0) or every computer of the imported list (wsus 1), for the
+     * names a mistyped one is near. */
+    int (*each_name)(struct whb_store *s, int wsus, whb_store_name_walk_fn fn, void *arg);
     /* The agent that holds ip now: WHB_ENOTFOUND, or WHB_EINVAL with the holders in why. */
     int (*machine_by_ip)(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
     /* Every collector's latest run, by id: one that is down is visible to the others. */
     int (*collectors)(struct whb_store *s, whb_store_collector_fn fn, void *arg);
+
+    /* The Windows Update clients (store/sqlite_wu.c, store/pg_wu.c). Machines whose client has
+     * the WSUS identity sus_id, the most recently seen first (at most max). */
+    int (*wu_same_id)(struct whb_store *s, const char *sus_id, struct whb_store_match *out, int max,
+                      int *n);
+    /* What the fleet's clients did within window of now (model.h, struct whb_wu_fleet). */
+    int (*wu_fleet)(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+    /* The computer of WSUS's imported list whose ComputerTargetId is id: WHB_ENOTFOUND. */
+    int (*wsus_by_id)(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
 };
 
 extern const struct whb_store_ops whb_store_sqlite;

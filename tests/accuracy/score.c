@@ -80,6 +80,13 @@ static const struct {
              {"wsus_unavailable", "W503"},
              {"wsus_unreachable", "WUNR"},
              {"update_service_stopped", "WUAU"},
+             {"update_service_disabled", "WDIS"},
+             {"update_client_elsewhere", "WELS"},
+             {"wsus_policy_lost", "WGPO"},
+             {"duplicate_wsus_identity", "WDUP"},
+             {"update_scan_failing", "WSCN"},
+             {"restart_pending", "RBOO"},
+             {"clock_off", "CLCK"},
              {"agent_stopped", "ASTP"},
              {"agent_crashed", "ACRS"},
              {"collector_unavailable", "COLL"},
@@ -221,31 +228,34 @@ static int scen_index(struct acc_score *s, const char *name)
     return s->n_scen++;
 }
 
-/* Where the fault may be sent to: the truth's place, and the collector's or WSUS's when the
- * item accepts them (the world made them as likely). */
-static unsigned truth_places(const struct acc_item *it)
+/* Where a cause sends someone when it is the truth. */
+static unsigned place_of(const char *reason)
 {
     static const char *const network[] = {"port_disabled", "wireless_association",
                                           "lost_connectivity"};
-    unsigned p = PLACE_MACHINE;
+    if (strcmp(reason, "reporting") == 0)
+        return PLACE_NONE;
+    if (strcmp(reason, "collector_unavailable") == 0)
+        return PLACE_COLLECTOR;
+    if (strncmp(reason, "wsus_", 5) == 0)
+        return PLACE_WSUS;
+    for (size_t i = 0; i < sizeof(network) / sizeof(network[0]); i++)
+        if (strcmp(reason, network[i]) == 0)
+            return PLACE_NETWORK | PLACE_MACHINE;
+    return PLACE_MACHINE;
+}
+
+/* Where the fault may be sent to: the truth's place, and those of the other answers the item
+ * accepts (the world made them as likely), but the network's for a machine's own fault: a
+ * port is in the set of a silent machine only because one machine cannot tell, and a team
+ * sent to it for a crash or a pulled cable is sent astray. */
+static unsigned truth_places(const struct acc_item *it)
+{
     if (it->places)
-        p = it->places;
-    else if (strcmp(it->truth, "reporting") == 0)
-        p = PLACE_NONE;
-    else if (strcmp(it->truth, "collector_unavailable") == 0)
-        p = PLACE_COLLECTOR;
-    else if (strncmp(it->truth, "wsus_", 5) == 0)
-        p = PLACE_WSUS;
-    else
-        for (size_t i = 0; i < sizeof(network) / sizeof(network[0]); i++)
-            if (strcmp(it->truth, network[i]) == 0)
-                p = PLACE_NETWORK | PLACE_MACHINE;
-    for (int i = 0; i < it->n_accept; i++) {
-        if (strcmp(it->accept[i], "collector_unavailable") == 0)
-            p |= PLACE_COLLECTOR;
-        if (strncmp(it->accept[i], "wsus_", 5) == 0)
-            p |= PLACE_WSUS;
-    }
+        return it->places;
+    unsigned own = place_of(it->truth), p = own;
+    for (int i = 0; i < it->n_accept; i++)
+        p |= place_of(it->accept[i]) & (own == PLACE_MACHINE ? ~(unsigned)PLACE_NETWORK : ~0u);
     return p;
 }
 
@@ -264,7 +274,8 @@ static unsigned answer_place(const struct acc_item *it)
         return PLACE_COLLECTOR;
     if (strncmp(it->answer, "wsus_", 5) == 0)
         return PLACE_WSUS;
-    return strstr(low, "network team") ? PLACE_NETWORK : PLACE_MACHINE;
+    /* "network team: switch ..." is a dispatch; "check with your network team" is advice. */
+    return strstr(low, "network team:") ? PLACE_NETWORK : PLACE_MACHINE;
 }
 
 static int wrong_place(const struct acc_item *it)
