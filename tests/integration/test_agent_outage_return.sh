@@ -5,10 +5,10 @@
 # exponential backoff to reach minutes (the soak saw 312 s of silence after the collector came
 # back); then the real collector starts. The first report must be stored within one heartbeat
 # interval (5 s) and a second of the collector's start. Plain HTTP on loopback.
-# Usage: test_agent_backoff.sh BUILD_BIN_DIR
+# Usage: test_agent_outage_return.sh BUILD_BIN_DIR
 set -u
-bin=$(cd "${1:?usage: test_agent_backoff.sh BUILD_BIN_DIR}" && pwd)
-work=$(mktemp -d /tmp/whb-backoff-XXXXXX)
+bin=$(cd "${1:?usage: test_agent_outage_return.sh BUILD_BIN_DIR}" && pwd)
+work=$(mktemp -d /tmp/whb-outage-return-XXXXXX)
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
