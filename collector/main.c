@@ -83,6 +83,16 @@ static const struct flag_map flag_settings[] = {
     {"client-ca", "server", "client_ca"},
     {"enrollment-token-file", "server", "enrollment_token_file"},
     {"admin-token-file", "server", "admin_token_file"},
+    {"read-token-file", "server", "read_token_file"},
+    {"upload-token-file", "server", "upload_token_file"},
+    {"control-socket", "server", "control_socket"},
+    {"control-group", "server", "control_group"},
+    {"names", "server", "names"},
+    {"enroll-per-minute", "enrollment", "per_source_per_minute"},
+    {"enroll-require", "enrollment", "require"},
+    {"events-per-hour", "store", "events_per_hour"},
+    {"events-burst", "store", "events_burst"},
+    {"events-kept", "store", "events_kept"},
     {"max-body", "server", "max_body"},
     {"timeout", "server", "timeout"},
     {"max-pending", "server", "max_pending"},
@@ -143,7 +153,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 /* Flags override the file, so the file is read first and flags applied after. */
 static int parse_args(int argc, char **argv, struct whb_collector_config *cfg)
 {
-    struct option opts[N_SETTINGS + 6];
+    struct option opts[N_SETTINGS + 7];
     char why[512];
     const char *config_path = NULL;
     size_t i;
@@ -152,6 +162,7 @@ static int parse_args(int argc, char **argv, struct whb_collector_config *cfg)
         opts[i] = (struct option){flag_settings[i].name, required_argument, NULL, 1000 + (int)i};
     opts[i++] = (struct option){"config", required_argument, NULL, 'c'};
     opts[i++] = (struct option){"plain-http", no_argument, NULL, 'P'};
+    opts[i++] = (struct option){"trust-loopback", no_argument, NULL, 'L'};
     opts[i++] = (struct option){"syslog", no_argument, NULL, 'S'};
     opts[i++] = (struct option){"help", no_argument, NULL, 'h'};
     opts[i++] = (struct option){"version", no_argument, NULL, 'V'};
@@ -188,6 +199,8 @@ static int parse_args(int argc, char **argv, struct whb_collector_config *cfg)
             rc = whb_config_set(cfg, f->section, f->key, optarg, why, sizeof(why));
         } else if (c == 'P')
             cfg->tls = 0;
+        else if (c == 'L')
+            cfg->trust_loopback = 1;
         else if (c == 'S')
             cfg->to_syslog = 1;
         if (rc) {
@@ -278,6 +291,9 @@ int main(int argc, char **argv)
     }
     if (!cfg.tls)
         whb_log_warnx("plain HTTP: reports and keys travel unencrypted; use only on loopback");
+    if (cfg.trust_loopback)
+        whb_log_warnx("trust_loopback = on: every local user and any forwarder on this host is "
+                      "an admin without a token; for demos only");
     whb_log_info("listening on %s:%u (%s, identity %s, store %s)", cfg.listen_host, cfg.port,
                  cfg.tls ? "TLS" : "plain HTTP", cfg.identity == WHB_IDENTITY_KEY ? "key" : "mtls",
                  cfg.db_postgresql ? "postgresql" : cfg.db_path);

@@ -100,6 +100,8 @@ static int make_loop(struct whb_collector *col, unsigned i, struct event_base *b
     if (whb_store_open_config(&col->cfg, 0, &loop->reader, why, whylen) ||
         whb_loop_start(loop, col->n_loops > 1, i ? col->loops[0] : NULL, why, whylen))
         return WHB_EIO;
+    if (!i && col->cfg.control_socket[0] && whb_loop_control_start(loop, why, whylen))
+        return WHB_EIO;
     return 0;
 }
 

@@ -1,7 +1,6 @@
 /* The collector's read API (JSON over the same HTTP server): its routes. Fleet status, silent
  * machines, one machine's why and history, correlated outages, network views by switch and by
- * wireless, and the WSUS computer-list import. Loopback callers need no token; others present
- * the admin token or a console session. */
+ * wireless, and the WSUS computer-list import. Who may: console/access.h. */
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <stdint.h>
@@ -12,7 +11,7 @@
 #include "api/route.h"
 #include "clock.h"
 #include "collector.h"
-#include "console/session.h"
+#include "console/access.h"
 #include "http/loop.h"
 #include "summaries/worker.h"
 
@@ -64,7 +63,9 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
         whb_api_reply_error(req, 405, is_import ? "use POST" : "use GET");
         return 1;
     }
-    if (!whb_session_api_allowed(loop->col, req, is_import))
+    struct whb_caller caller;
+    if (!whb_access_allowed(loop->col, req, is_import ? WHB_PERM_UPLOAD : WHB_PERM_READ, is_import,
+                            &caller))
         return 1;
     struct evkeyvalq q;
     const char *qs = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 #include "client.h"
 #include "import.h"
@@ -15,10 +18,13 @@
 #include "wsus_csv.h"
 
 #define EXIT_USAGE 2
-#define LIMIT_MAX  100000
+#ifndef WHB_DEFAULT_SOCKET
+#define WHB_DEFAULT_SOCKET "/run/whb/control.sock"
+#endif
+#define LIMIT_MAX 100000
 
 static const char usage[] =
-    "usage: whb [--url URL] [--ca FILE] [--token-file FILE] [--json] COMMAND [ARGS]\n"
+    "usage: whb [--url URL | --socket PATH] [--ca FILE] [--token-file FILE] [--json] COMMAND\n"
     "\n"
     "Why has a machine not reported status to WSUS?\n"
     "\n"
@@ -38,9 +44,13 @@ static const char usage[] =
     "                             its dates are not ISO 8601 (.ToString('o'))\n"
     "\n"
     "options:\n"
-    "  --url URL          collector (default $WHB_URL or https://127.0.0.1:8443)\n"
+    "  --url URL          collector (default $WHB_URL; on the collector's host its control\n"
+    "                     socket " WHB_DEFAULT_SOCKET " when present, else\n"
+    "                     https://127.0.0.1:8443)\n"
+    "  --socket PATH      the collector's control socket ($WHB_SOCKET): on its host, for\n"
+    "                     root or its control_group, no token needed\n"
     "  --ca FILE          CA for the collector's certificate (default $WHB_CA or system)\n"
-    "  --token-file FILE  admin token when not on the collector's host ($WHB_TOKEN_FILE)\n"
+    "  --token-file FILE  admin or read token ($WHB_TOKEN_FILE); needed over --url\n"
     "  --json             print the collector's JSON\n"
     "  --version          print the version\n";
 
@@ -90,8 +100,9 @@ static json_t *call(struct opts *o, const char *method, const char *path, const 
         snprintf(status_text, sizeof(status_text), "%ld", status);
         const char *e = js(doc, "error");
         if (status == 401)
-            *rc = die("%s%s: give the collector's admin token with --token-file FILE (or "
-                      "WHB_TOKEN_FILE)",
+            *rc = die("%s%s: give the collector's admin or read token with --token-file FILE "
+                      "(or WHB_TOKEN_FILE), or run whb on the collector's host as root (its "
+                      "control socket)",
                       what, e);
         else
             *rc = die("%s%s", what, e[0] ? e : status_text);
@@ -377,6 +388,7 @@ static int cmd_wsus_import(struct opts *o, const char *file, const char *culture
 
 /* Every option, wherever it stands ("whb why PC-042 --json" too). */
 struct cli_args {
+    int url_given, url_flag, socket_flag;
     const char *token_file, *token_from;
     const char *ssid, *bssid, *limit, *date_format;
     char *args[8];
@@ -396,8 +408,8 @@ static int parse_limit(const char *v, long *out)
 /* Returns 0, 1 when --help or --version answered, or EXIT_USAGE after one line. */
 static int parse_args(int argc, char **argv, struct opts *o, struct cli_args *a)
 {
-    static const char *const with_value[] = {"--url",   "--ca",    "--token-file", "--ssid",
-                                             "--bssid", "--limit", "--date-format"};
+    static const char *const with_value[] = {"--url",   "--ca",    "--token-file",  "--ssid",
+                                             "--bssid", "--limit", "--date-format", "--socket"};
     int only_args = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -441,7 +453,9 @@ static int parse_args(int argc, char **argv, struct opts *o, struct cli_args *a)
         else
             return die("option %s needs a value (try: whb --help)%s", name, "");
         if (!strcmp(name, "--url"))
-            o->cli.url = v;
+            o->cli.url = v, a->url_flag = 1;
+        else if (!strcmp(name, "--socket"))
+            o->cli.socket = v, a->socket_flag = 1;
         else if (!strcmp(name, "--ca"))
             o->cli.ca = v;
         else if (!strcmp(name, "--token-file"))
@@ -522,6 +536,9 @@ int main(int argc, char **argv)
     struct cli_args a = {.ssid = "", .bssid = ""};
     const char *env = getenv("WHB_URL");
     o.cli.url = env && env[0] ? env : "https://127.0.0.1:8443";
+    a.url_given = env && env[0];
+    env = getenv("WHB_SOCKET");
+    o.cli.socket = env && env[0] ? env : NULL;
     env = getenv("WHB_CA");
     o.cli.ca = env && env[0] ? env : NULL;
     env = getenv("WHB_TOKEN_FILE");
@@ -530,6 +547,18 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &o, &a);
     if (rc)
         return rc == 1 ? 0 : rc;
+    /* Flags before the environment; --socket before --url. On the collector's host, what the
+     * OS proves (the socket file's permissions) rather than a token, unless a URL is given. */
+    if (a.url_flag && !a.socket_flag)
+        o.cli.socket = NULL;
+#ifndef _WIN32
+    if (!o.cli.socket && !a.url_given && !a.url_flag && !access(WHB_DEFAULT_SOCKET, F_OK))
+        o.cli.socket = WHB_DEFAULT_SOCKET;
+#else
+    if (o.cli.socket)
+        return die("--socket: control sockets are for whb on the collector's host (Linux)%s%s", "",
+                   "");
+#endif
     if (a.nargs == 0)
         return die("no command (try: whb --help)%s%s", "", "");
     const char *cmd = a.args[0];

@@ -130,10 +130,13 @@ static void admit(struct whb_conns *c, struct conn *cn)
     if (rc != WHB_EINVAL)
         inet_ntop(AF_INET6, cn->source.b, peer, sizeof(peer));
     if (rc == WHB_EDENIED) {
+        int v6 = ss.ss_family == AF_INET6 &&
+                 !IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)&ss)->sin6_addr);
         atomic_fetch_add(&mx->connections_refused[WHB_CONN_REFUSED_SOURCE], 1);
         whb_log_limited(WHB_LOG_WARN,
-                        "refused a connection from %s: it has %u open (max_connections_per_source)",
-                        peer, from_source);
+                        "refused a connection from %s%s: it has %u open "
+                        "(max_connections_per_source)",
+                        peer, v6 ? "/64" : "", from_source);
     } else {
         atomic_fetch_add(&mx->connections_refused[WHB_CONN_REFUSED_CAP], 1);
         whb_log_limited(WHB_LOG_WARN, "refused a connection from %s: %u open (max_connections)",
