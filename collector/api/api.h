@@ -32,7 +32,7 @@ void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const ch
 
 /* WSUS's list (wsus.c). */
 void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
-void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req);
+void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req, int may_read);
 
 /* The console's additions (pages.c): returns 1 when it handled path. */
 int whb_api_pages_route(struct whb_loop *loop, struct evhttp_request *req, const char *path,

@@ -88,7 +88,7 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
     else if (!strcmp(path, "/v1/network/wifi"))
         on_list(loop, req, &q, WHB_FILTER_WIFI, query(&q, "ssid", ""), query(&q, "bssid", ""));
     else if (is_import)
-        whb_api_wsus_import(loop, req);
+        whb_api_wsus_import(loop, req, (caller.perms & WHB_PERM_READ) != 0);
     else if (!strcmp(path, "/v1/wsus/computers"))
         whb_api_wsus_computers(loop, req, &q);
     else if (!strncmp(path, machines, sizeof(machines) - 1))

@@ -188,8 +188,9 @@ static int session_ok(const char *s)
  *    last_sync, line}, ...]}
  * Each part is stored when it arrives; the final part replaces the list, all or nothing, and the
  * answer holds the first page of computers WSUS says have not reported (GET
- * /v1/wsus/computers for the next ones). */
-void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
+ * /v1/wsus/computers for the next ones). A caller who may not read (the upload token) gets the
+ * counts only: the answers are the read API's. */
+void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req, int may_read)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t len = evbuffer_get_length(in);
@@ -249,7 +250,13 @@ void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
         goto out;
     }
     whb_log_info("wsus import: %llu computers", (unsigned long long)imported);
-    json_t *j = wsus_answers(loop, 0, WSUS_PAGE_DEFAULT);
+    json_t *j = wsus_answers(loop, 0, may_read ? WSUS_PAGE_DEFAULT : 1);
+    if (j && !may_read) {
+        json_object_del(j, "answers");
+        json_object_del(j, "limit");
+        json_object_del(j, "offset");
+        json_object_del(j, "next");
+    }
     if (!j)
         whb_api_reply_error(req, 503, "store unavailable");
     else
