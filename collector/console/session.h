@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector.h"
 #include "console/hosts.h"
 
 struct evhttp_request;
@@ -28,11 +29,6 @@ enum whb_perm {
 #define WHB_SESSION_PRE_LEN  56                  /* the login form's CSRF token */
 #define WHB_LOGIN_FAILURES   10                  /* per source and minute */
 #define WHB_LOGIN_SOURCES    512
-
-/* A source address as the connection caps key it (http/conncap.h): IPv6 by its /64. */
-struct whb_source {
-    uint8_t b[16];
-};
 
 struct whb_session {
     char id[WHB_SESSION_ID_LEN + 1];

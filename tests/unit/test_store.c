@@ -332,7 +332,11 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 5);
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 6);
+        /* Version 6: keys looked up before decoding, refusals, enrollment and quota columns. */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
+                                        "'machines_key','refusals','machines_unreviewed')"),
+                         3);
         /* Version 5: the silent list's cursor has an index on both of its columns. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_indexes WHERE"
                                         " indexname = 'machines_due_id'"),
@@ -347,7 +351,15 @@ static void reopening_keeps_schema_version(void **state)
                          4);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 5);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 6);
+    /* Version 6: keys looked up before decoding, refusals, enrollment and quota columns. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('machines_key','refusals','machines_unreviewed')"),
+                     3);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') WHERE"
+                                    " name IN ('enrolled_from','reviewed_ms','released_ms',"
+                                    "'quota_events','quota_at','events_stored')"),
+                     6);
     /* Version 3: the collector's runs, gap ends, clock offsets. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('collector_runs','gaps_start','machines_first_seen')"),
