@@ -288,6 +288,8 @@ static void refusals(void **state)
     struct resp r;
     char big[256], get[] = "GET /v1/report HTTP/1.1\r\nHost: x\r\n\r\n";
     char garbage[] = "POST /v1/report HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n\xff\xff";
+    char keyed_garbage[] =
+        "POST /v1/report HTTP/1.1\r\nHost: x\r\n" KEY "Content-Length: 2\r\n\r\n\xff\xff";
     char chunked[] = "POST /v1/report HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                      "2\r\n\x08\x01\r\n0\r\n\r\n";
     assert_int_equal(cl_open(&k), 0);
@@ -315,11 +317,18 @@ static void refusals(void **state)
     cl_close(&k);
     free(body);
     sample_free(s);
-    /* Not a report: 400 with the decoder's cause. */
+    /* Not a report, and no key: the sender is asked first (issue 22), 401 before any decoding;
+     * with a bound key, 400 with the decoder's cause. */
     assert_int_equal(cl_open(&k), 0);
     cl_send(&k, garbage, sizeof(garbage) - 1);
     cl_reply(&k, &r);
+    assert_int_equal(r.status, 401);
+    cl_close(&k);
+    assert_int_equal(cl_open(&k), 0);
+    cl_send(&k, keyed_garbage, sizeof(keyed_garbage) - 1);
+    cl_reply(&k, &r);
     assert_int_equal(r.status, 400);
+    assert_string_equal(r.body, "malformed report: Report: a malformed field tag\n");
     cl_close(&k);
     /* Over max_body (65536): 413 from the headers, then the connection ends. */
     assert_int_equal(cl_open(&k), 0);
