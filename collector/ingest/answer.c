@@ -123,8 +123,7 @@ int whb_report_sender(struct whb_collector *col, struct whb_store *reader,
         }
         refuse(a, WHB_REJECT_DENIED, 403, "Forbidden",
                "forbidden: a verified client certificate is required");
-        a->audit = WHB_AUDIT_CERT;
-        snprintf(a->subject, sizeof(a->subject), "a machine without a certificate");
+        a->audit = WHB_AUDIT_NOCERT;
         return WHB_EDENIED;
     }
     if (whb_identity_key_hash(s->authorization, in->key_hash)) {
@@ -133,7 +132,6 @@ int whb_report_sender(struct whb_collector *col, struct whb_store *reader,
         a->header = "WWW-Authenticate";
         a->value = "Bearer";
         a->audit = WHB_AUDIT_KEY;
-        snprintf(a->subject, sizeof(a->subject), "a machine");
         return WHB_EDENIED;
     }
     in->enrolling = whb_identity_token_ok(s->enrollment, col->cfg.enrollment_token);
@@ -280,9 +278,12 @@ void whb_report_note(struct whb_collector *col, const struct whb_ingest_item *it
                         "machine",
                         a->subject, peer);
         break;
+    case WHB_AUDIT_NOCERT:
+        whb_log_limited(WHB_LOG_WARN,
+                        "audit: denied report from %s: no verified client certificate", peer);
+        break;
     case WHB_AUDIT_KEY:
-        whb_log_limited(WHB_LOG_WARN, "audit: report for %s from %s without a valid key",
-                        a->subject, peer);
+        whb_log_limited(WHB_LOG_WARN, "audit: report from %s without a valid key", peer);
         break;
     case WHB_AUDIT_CONFLICT:
         whb_log_limited(WHB_LOG_WARN, "audit: refused report from %s: %s", peer, a->subject);

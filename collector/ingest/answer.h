@@ -19,6 +19,7 @@ struct whb_store;
 enum whb_report_audit {
     WHB_AUDIT_NONE,
     WHB_AUDIT_CERT,     /* the client certificate names another machine */
+    WHB_AUDIT_NOCERT,   /* mTLS, and no verified client certificate */
     WHB_AUDIT_KEY,      /* no valid per-machine key */
     WHB_AUDIT_CONFLICT, /* the id or name would shadow another machine's */
     WHB_AUDIT_DENIED,   /* the store's identity rules said no */

@@ -94,3 +94,17 @@ uint8_t *sample_pack(const struct sample *s, size_t *len)
 {
     return whb_wire_report_pack(&s->report, len);
 }
+
+whb_report *sample_report(unsigned n, uint64_t seq, unsigned nev)
+{
+    struct sample *s = sample_new(n, seq, nev);
+    size_t len = 0;
+    uint8_t *buf = s ? sample_pack(s, &len) : NULL;
+    whb_report *r = NULL;
+    char why[128];
+    if (buf && whb_wire_report_unpack(buf, len, &r, why, sizeof(why)))
+        r = NULL;
+    free(buf);
+    sample_free(s);
+    return r;
+}

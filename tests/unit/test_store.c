@@ -765,15 +765,9 @@ static void on_finished(struct whb_ingest_item *it, void *arg)
 static struct whb_ingest_item *item_for(struct whb_ingest_port *port, unsigned m, uint64_t seq,
                                         int64_t now)
 {
-    struct sample *s = sample_new(m, seq, 1);
-    size_t len;
-    uint8_t *buf = sample_pack(s, &len);
-    sample_free(s);
     struct whb_ingest_item *it = calloc(1, sizeof(*it));
-    char why[128];
     assert_non_null(it);
-    assert_int_equal(whb_wire_report_unpack(buf, len, &it->report, why, sizeof(why)), 0);
-    free(buf);
+    assert_non_null(it->report = sample_report(m, seq, 1));
     it->port = port;
     it->in = (struct whb_store_report){
         .report = it->report, .mode = WHB_IDENTITY_KEY, .now_ms = now, .grace = 3};
