@@ -179,10 +179,11 @@ static int on_denied(struct whb_agent *a, const struct whb_send_result *r, int f
                                                  : "no enrollment_token is configured");
     else if (r->outcome == WHB_SENT_KEY_MISMATCH)
         whb_log_error("the collector has another key bound to machine %s (%s): this machine's "
-                      "key file %s/key was replaced or lost. An admin must restore that file "
-                      "from a backup, or remove the machine's old binding on the collector so "
-                      "that it enrolls again with its token; events stay spooled",
-                      a->id.machine_id, a->id.fqdn, a->cfg.state_dir);
+                      "key file %s/key was replaced or lost (reinstalled?). An admin must restore "
+                      "that file from a backup, or release the old binding on the collector "
+                      "(whb release %s) so that it enrolls again with its token; events stay "
+                      "spooled",
+                      a->id.machine_id, a->id.fqdn, a->cfg.state_dir, a->id.fqdn);
     return 0;
 }
 

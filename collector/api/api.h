@@ -27,8 +27,17 @@ void whb_api_list_stream(struct whb_loop *loop, struct evhttp_request *req,
                          enum whb_store_filter_kind kind, const char *a, const char *b,
                          unsigned limit, int explain);
 
-/* /v1/machines/HOST/why and /history (machine.c). */
-void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path);
+struct whb_caller;
+
+/* /v1/machines/HOST/why and /history, and POST .../accept, /release, /forget (machine.c). */
+void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path,
+                     const struct whb_caller *caller);
+
+/* Machines' identities (identity.c): the enrollments to review, and an admin's action on one
+ * machine, audited with the caller. */
+void whb_api_enrollments(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
+void whb_api_identity_action(struct whb_loop *loop, struct evhttp_request *req, const char *host,
+                             enum whb_store_admin action, const struct whb_caller *caller);
 
 /* WSUS's list (wsus.c). */
 void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);

@@ -43,6 +43,24 @@ static void reply_ambiguous(struct whb_loop *loop, struct evhttp_request *req, c
     whb_api_reply_json(req, 409, doc);
 }
 
+/* What the collector refused in this machine's name or key (a reimaged machine, or someone
+ * else presenting them), newest first. */
+static json_t *refusals_json(struct whb_loop *loop, const struct whb_machine_view *m)
+{
+    struct whb_store_refusal r[4];
+    int n = 0;
+    json_t *list = json_array();
+    if (loop->reader->ops->refusals(loop->reader, m->machine_id, r, 4, &n))
+        return list;
+    for (int i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:I, s:o, s:o, s:s, s:s}", "cause", r[i].cause,
+                                              "count", (json_int_t)r[i].count, "first",
+                                              whb_json_iso(r[i].first_ms), "last",
+                                              whb_json_iso(r[i].last_ms), "claimant", r[i].claimant,
+                                              "source", r[i].source));
+    return list;
+}
+
 static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char *host)
 {
     struct whb_machine_view m;
@@ -56,8 +74,10 @@ static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char
         whb_api_reply_error(req, 503, whb_strerror(rc));
         return;
     }
-    whb_api_reply_json(req, rc == WHB_ENOTFOUND ? 404 : 200,
-                       whb_json_explanation(host, rc ? NULL : &m, &x));
+    json_t *doc = whb_json_explanation(host, rc ? NULL : &m, &x);
+    if (!rc && doc)
+        json_object_set_new(doc, "refusals", refusals_json(loop, &m));
+    whb_api_reply_json(req, rc == WHB_ENOTFOUND ? 404 : 200, doc);
 }
 
 static void on_history(struct whb_loop *loop, struct evhttp_request *req, const char *host)
@@ -148,7 +168,8 @@ static int is_ip(const char *s)
     return inet_pton(AF_INET, s, bin) == 1 || inet_pton(AF_INET6, s, bin) == 1;
 }
 
-void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path)
+void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path,
+                     const struct whb_caller *caller)
 {
     static const char machines[] = "/v1/machines/";
     char host[300];
@@ -169,6 +190,12 @@ void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const ch
         on_why(loop, req, decoded);
     else if (!strcmp(slash, "/history"))
         on_history(loop, req, decoded);
+    else if (!strcmp(slash, "/accept"))
+        whb_api_identity_action(loop, req, decoded, WHB_ADMIN_ACCEPT, caller);
+    else if (!strcmp(slash, "/release"))
+        whb_api_identity_action(loop, req, decoded, WHB_ADMIN_RELEASE, caller);
+    else if (!strcmp(slash, "/forget"))
+        whb_api_identity_action(loop, req, decoded, WHB_ADMIN_FORGET, caller);
     else
         whb_api_reply_error(req, 404, "not found");
     free(decoded);

@@ -51,6 +51,19 @@ void whb_api_reply_summary(struct whb_loop *loop, struct evhttp_request *req, en
         whb_api_reply_json_text(req, 200, text);
 }
 
+/* /v1/machines/HOST/accept, /release, /forget: an admin's POST. */
+static int is_admin_action(const char *path)
+{
+    static const char *const actions[] = {"/accept", "/release", "/forget"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+        size_t k = strlen(actions[i]);
+        if (n > k && !strcmp(path + n - k, actions[i]))
+            return 1;
+    }
+    return 0;
+}
+
 int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char *path)
 {
     static const char machines[] = "/v1/machines/";
@@ -58,14 +71,15 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
         return 0;
     enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
     int is_import = !strcmp(path, "/v1/wsus/import");
-    if (cmd != (is_import ? EVHTTP_REQ_POST : EVHTTP_REQ_GET) &&
-        !(is_import && cmd == EVHTTP_REQ_PUT)) {
-        whb_api_reply_error(req, 405, is_import ? "use POST" : "use GET");
+    int is_action = !strncmp(path, machines, sizeof(machines) - 1) && is_admin_action(path);
+    int post = is_import || is_action;
+    if (cmd != (post ? EVHTTP_REQ_POST : EVHTTP_REQ_GET) && !(is_import && cmd == EVHTTP_REQ_PUT)) {
+        whb_api_reply_error(req, 405, post ? "use POST" : "use GET");
         return 1;
     }
     struct whb_caller caller;
-    if (!whb_access_allowed(loop->col, req, is_import ? WHB_PERM_UPLOAD : WHB_PERM_READ, is_import,
-                            &caller))
+    unsigned need = is_action ? WHB_PERM_ADMIN : is_import ? WHB_PERM_UPLOAD : WHB_PERM_READ;
+    if (!whb_access_allowed(loop->col, req, need, post, &caller))
         return 1;
     struct evkeyvalq q;
     const char *qs = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
@@ -91,8 +105,10 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
         whb_api_wsus_import(loop, req, (caller.perms & WHB_PERM_READ) != 0);
     else if (!strcmp(path, "/v1/wsus/computers"))
         whb_api_wsus_computers(loop, req, &q);
+    else if (!strcmp(path, "/v1/enrollments"))
+        whb_api_enrollments(loop, req, &q);
     else if (!strncmp(path, machines, sizeof(machines) - 1))
-        whb_api_machine(loop, req, path);
+        whb_api_machine(loop, req, path, &caller);
     else
         whb_api_reply_error(req, 404, "not found");
     evhttp_clear_headers(&q);

@@ -38,6 +38,12 @@ static const char usage[] =
     "  port SWITCH [PORT]         machines behind a switch (chassis id or system name)\n"
     "  wifi [--ssid S] [--bssid B] machines on a wireless network or access point\n"
     "  explain CODE               a WSUS message: not-reported, 6703, 0x80070643, services\n"
+    "  enrollments [--all]        new machines to review: when and from where each enrolled,\n"
+    "                             whether WSUS lists it (--all: every machine)\n"
+    "  accept HOST                mark a new machine reviewed (it counts as proven)\n"
+    "  release HOST               unbind HOST's key: a reimaged machine enrolls again with\n"
+    "                             the token (same id), or takes HOST's name (new id)\n"
+    "  forget HOST                delete HOST: its binding, events and silences\n"
     "  wsus-import FILE.csv [--date-format CULTURE]\n"
     "                             answer for every computer WSUS lists as not reporting;\n"
     "                             CULTURE is the WSUS server's (de-DE, en-AU, en-US...) when\n"
@@ -163,6 +169,13 @@ static void print_why(json_t *d)
     if (json_array_size(alt)) {
         printf("\n  also possible\n");
         json_array_foreach(alt, i, e) printf("    %-24s %s\n", js(e, "reason"), js(e, "why"));
+    }
+    json_t *ref = json_object_get(d, "refusals");
+    if (json_array_size(ref)) {
+        printf("\n  refused     (what the collector turned away in this machine's name or key)\n");
+        json_array_foreach(ref, i, e) printf(
+            "    %-20s  %-13s %lld time%s, last from %s: %s\n", js(e, "last"), js(e, "cause"),
+            ji(e, "count"), ji(e, "count") == 1 ? "" : "s", js(e, "source"), js(e, "claimant"));
     }
     json_t *at = json_object_get(d, "attachment");
     if (at && (js(at, "switch_chassis")[0] || js(at, "bssid")[0] || js(at, "subnet")[0]))
@@ -325,6 +338,52 @@ static int cmd_outages(struct opts *o)
     return 0;
 }
 
+static int cmd_enrollments(struct opts *o, int all)
+{
+    int rc;
+    json_t *d = call(o, "GET", all ? "/v1/enrollments?all=1&limit=10000" : "/v1/enrollments", NULL,
+                     "enrollments: ", &rc);
+    if (!d)
+        return rc;
+    if (o->json)
+        return print_json(d);
+    size_t i;
+    json_t *e;
+    printf("%-32s %-20s %-40s %-8s %s\n", "MACHINE", "ENROLLED", "FROM", "ON WSUS", "REVIEWED");
+    json_array_foreach(json_object_get(d, "enrollments"), i, e)
+        printf("%-32s %-20s %-40s %-8s %s\n", js(e, "machine"), js(e, "enrolled_at"),
+               js(e, "enrolled_from")[0] ? js(e, "enrolled_from") : "-",
+               json_is_true(json_object_get(e, "on_wsus_list")) ? "yes" : "no",
+               json_is_true(json_object_get(e, "reviewed")) ? js(e, "reviewed_at") : "no");
+    printf("(%lld %s%s)\n", ji(d, "count"), plural(ji(d, "count"), "machine", "machines"),
+           all ? "" : " to review: whb accept HOST, or whb forget HOST");
+    json_decref(d);
+    return 0;
+}
+
+/* accept, release, forget: POST /v1/machines/HOST/<action>. */
+static int cmd_action(struct opts *o, const char *action, const char *host)
+{
+    int rc;
+    char path[600], what[300], *h = escape(host);
+    if (!h)
+        return die("out of memory%s%s", "", "");
+    snprintf(path, sizeof(path), "/v1/machines/%s/%s", h, action);
+    free(h);
+    snprintf(what, sizeof(what), "%s %s: ", action, whb_table_cell(host));
+    json_t *d = call(o, "POST", path, "{}", what, &rc);
+    if (!d)
+        return rc;
+    if (o->json)
+        return print_json(d);
+    printf("%s (%s) %s\n", js(d, "machine"), js(d, "machine_id"), js(d, "done"));
+    if (!strcmp(action, "release"))
+        printf("its next report with the enrollment token binds its new key (or, from a new "
+               "machine id, takes its name)\n");
+    json_decref(d);
+    return 0;
+}
+
 static int cmd_explain(const struct opts *o, const char *code)
 {
     const struct whb_wsus_message *m = whb_message_find(code);
@@ -388,7 +447,7 @@ static int cmd_wsus_import(struct opts *o, const char *file, const char *culture
 
 /* Every option, wherever it stands ("whb why PC-042 --json" too). */
 struct cli_args {
-    int url_given, url_flag, socket_flag;
+    int url_given, url_flag, socket_flag, all;
     const char *token_file, *token_from;
     const char *ssid, *bssid, *limit, *date_format;
     char *args[8];
@@ -433,6 +492,10 @@ static int parse_args(int argc, char **argv, struct opts *o, struct cli_args *a)
         }
         if (!strcmp(arg, "--json")) {
             o->json = 1;
+            continue;
+        }
+        if (!strcmp(arg, "--all")) {
+            a->all = 1;
             continue;
         }
         /* --opt=value or --opt value */
@@ -525,6 +588,10 @@ static const struct command commands[] = {
     {"wifi", 0, 0, "whb wifi [--ssid S] [--bssid B]"},
     {"explain", 1, 7, "whb explain CODE"},
     {"wsus-import", 1, 1, "whb wsus-import FILE.csv [--date-format CULTURE]"},
+    {"enrollments", 0, 0, "whb enrollments [--all]"},
+    {"accept", 1, 1, "whb accept HOST"},
+    {"release", 1, 1, "whb release HOST"},
+    {"forget", 1, 1, "whb forget HOST"},
 };
 
 int main(int argc, char **argv)
@@ -571,7 +638,7 @@ int main(int argc, char **argv)
     if (a.nargs - 1 < c->min || a.nargs - 1 > c->max)
         return die("%s: wrong number of arguments (usage: %s)", c->name, c->usage);
     if ((a.limit && strcmp(cmd, "silent")) || ((a.ssid[0] || a.bssid[0]) && strcmp(cmd, "wifi")) ||
-        (a.date_format && strcmp(cmd, "wsus-import")))
+        (a.date_format && strcmp(cmd, "wsus-import")) || (a.all && strcmp(cmd, "enrollments")))
         return die("%s: option not for this command (usage: %s)", cmd, c->usage);
     if ((rc = check_settings(&o, &a)))
         return rc;
@@ -611,7 +678,11 @@ int main(int argc, char **argv)
             snprintf(code + strlen(code), sizeof(code) - strlen(code), "%s%s", i > 1 ? " " : "",
                      args[i]);
         rc = cmd_explain(&o, code);
-    } else
+    } else if (!strcmp(cmd, "enrollments"))
+        rc = cmd_enrollments(&o, a.all);
+    else if (!strcmp(cmd, "accept") || !strcmp(cmd, "release") || !strcmp(cmd, "forget"))
+        rc = cmd_action(&o, cmd, args[1]);
+    else
         rc = cmd_wsus_import(&o, args[1], a.date_format);
     whb_cli_close(&o.cli);
     curl_global_cleanup();

@@ -71,10 +71,7 @@ static void peer_of(struct evhttp_request *req, struct whb_caller *c)
         socklen_t cl = sizeof(cred);
         c->control = 1;
         if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl))
-            snprintf(c->peer, sizeof(c->peer), "the control socket (uid %u, pid %d)",
-                     (unsigned)cred.uid, (int)cred.pid);
-        else
-            snprintf(c->peer, sizeof(c->peer), "the control socket");
+            snprintf(c->peer, sizeof(c->peer), "uid %u, pid %d", (unsigned)cred.uid, (int)cred.pid);
         return;
     }
     len = sizeof(ss);
@@ -125,7 +122,7 @@ int whb_access_identify(struct whb_collector *col, struct evhttp_request *req, s
     }
     if (c->control) { /* the OS checked the socket file's permissions */
         c->perms = WHB_PERM_ALL;
-        c->via = "control socket";
+        c->via = "the control socket";
         return 0;
     }
     const char *host = evhttp_find_header(in, "Host");
