@@ -20,6 +20,8 @@ static const char usage[] =
     "  --key HEX            the machine's key (default: one per machine id)\n"
     "  --id ID --fqdn NAME  the machine; %d is replaced by 1..count\n"
     "  --count N            that many machines, one report each (default 1)\n"
+    "  --repeat N           N reports of each machine, seq after seq (default 1)\n"
+    "  --quiet              print only a count of each status at the end\n"
     "  --seq N --boot ID --sent-at MS (default now) --interval S\n"
     "  --switch CHASSIS --switch-name NAME --port PORT\n"
     "  --ssid S --bssid B   a wireless adapter instead of a wired one\n"
@@ -33,7 +35,8 @@ static const char usage[] =
 struct opts {
     const char *url, *ca, *bind, *token, *key, *id, *fqdn, *boot, *sw, *sw_name, *port, *ssid,
         *bssid, *addr, *out;
-    unsigned count, events, snapshots, interval;
+    unsigned count, repeat, events, snapshots, interval;
+    int quiet;
     unsigned long long seq;
     long long sent_at, event_at;
     size_t pad_to;
@@ -179,7 +182,8 @@ static size_t first_line(char *d, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
-static int send_one(CURL *h, const struct opts *o, unsigned i, const uint8_t *body, size_t len)
+/* Sends one report: the HTTP status, 0 when none came. */
+static long send_one(CURL *h, const struct opts *o, unsigned i, const uint8_t *body, size_t len)
 {
     char auth[300], enroll[300], id[128], key[130], line[256] = "";
     struct curl_slist *hdrs = NULL;
@@ -204,7 +208,7 @@ static int send_one(CURL *h, const struct opts *o, unsigned i, const uint8_t *bo
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, first_line);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, line);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, (void *)line);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
     if (o->ca)
         curl_easy_setopt(h, CURLOPT_CAINFO, o->ca);
@@ -219,12 +223,14 @@ static int send_one(CURL *h, const struct opts *o, unsigned i, const uint8_t *bo
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(hdrs);
     if (rc != CURLE_OK) {
-        printf("0 %s\n", curl_easy_strerror(rc));
-        return 1;
+        if (!o->quiet)
+            printf("0 %s\n", curl_easy_strerror(rc));
+        return 0;
     }
     /* An ack is protobuf: say so rather than print its bytes. */
-    printf("%ld %s\n", status, status == 200 ? "ack" : line);
-    return 0;
+    if (!o->quiet)
+        printf("%ld %s\n", status, status == 200 ? "ack" : line);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -232,34 +238,20 @@ int main(int argc, char **argv)
     struct opts o = {.id = "forged-%d",
                      .fqdn = "forged-%d.corp.example",
                      .count = 1,
+                     .repeat = 1,
                      .seq = 1,
                      .interval = 60,
                      .snapshots = 1};
-    static const struct option lo[] = {{"url", 1, 0, 'u'},
-                                       {"ca", 1, 0, 'c'},
-                                       {"bind", 1, 0, 'B'},
-                                       {"token", 1, 0, 't'},
-                                       {"key", 1, 0, 'k'},
-                                       {"id", 1, 0, 'i'},
-                                       {"fqdn", 1, 0, 'f'},
-                                       {"count", 1, 0, 'n'},
-                                       {"seq", 1, 0, 's'},
-                                       {"boot", 1, 0, 'b'},
-                                       {"sent-at", 1, 0, 'a'},
-                                       {"interval", 1, 0, 'I'},
-                                       {"switch", 1, 0, 'w'},
-                                       {"switch-name", 1, 0, 'W'},
-                                       {"port", 1, 0, 'p'},
-                                       {"ssid", 1, 0, 'S'},
-                                       {"bssid", 1, 0, 'D'},
-                                       {"addr", 1, 0, 'A'},
-                                       {"events", 1, 0, 'e'},
-                                       {"event-at", 1, 0, 'E'},
-                                       {"snapshots", 1, 0, 'R'},
-                                       {"pad-to", 1, 0, 'P'},
-                                       {"out", 1, 0, 'o'},
-                                       {"help", 0, 0, 'h'},
-                                       {0}};
+    static const struct option lo[] = {
+        {"url", 1, 0, 'u'},    {"ca", 1, 0, 'c'},          {"bind", 1, 0, 'B'},
+        {"token", 1, 0, 't'},  {"key", 1, 0, 'k'},         {"id", 1, 0, 'i'},
+        {"fqdn", 1, 0, 'f'},   {"count", 1, 0, 'n'},       {"seq", 1, 0, 's'},
+        {"boot", 1, 0, 'b'},   {"sent-at", 1, 0, 'a'},     {"interval", 1, 0, 'I'},
+        {"switch", 1, 0, 'w'}, {"switch-name", 1, 0, 'W'}, {"port", 1, 0, 'p'},
+        {"ssid", 1, 0, 'S'},   {"bssid", 1, 0, 'D'},       {"addr", 1, 0, 'A'},
+        {"events", 1, 0, 'e'}, {"event-at", 1, 0, 'E'},    {"snapshots", 1, 0, 'R'},
+        {"pad-to", 1, 0, 'P'}, {"out", 1, 0, 'o'},         {"help", 0, 0, 'h'},
+        {"repeat", 1, 0, 'r'}, {"quiet", 0, 0, 'q'},       {0}};
     int c;
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
         switch (c) {
@@ -332,6 +324,12 @@ int main(int argc, char **argv)
         case 'o':
             o.out = optarg;
             break;
+        case 'r':
+            o.repeat = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'q':
+            o.quiet = 1;
+            break;
         default:
             fputs(usage, c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
@@ -355,12 +353,22 @@ int main(int argc, char **argv)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     CURL *h = curl_easy_init();
     int failed = 0;
-    for (unsigned i = 1; h && i <= o.count; i++) {
-        if (!(body = build(&o, i, &len)))
-            return 1;
-        failed |= send_one(h, &o, i, body, len);
-        free(body);
-    }
+    unsigned long long first_seq = o.seq;
+    long statuses[600] = {0};
+    for (unsigned i = 1; h && i <= o.count; i++)
+        for (unsigned r = 0; r < o.repeat; r++) {
+            o.seq = first_seq + r;
+            if (!(body = build(&o, i, &len)))
+                return 1;
+            long st = send_one(h, &o, i, body, len);
+            failed |= st == 0;
+            statuses[st >= 0 && st < 600 ? st : 0]++;
+            free(body);
+        }
+    if (o.quiet)
+        for (int k = 0; k < 600; k++)
+            if (statuses[k])
+                printf("%d:%ld\n", k, statuses[k]);
     curl_easy_cleanup(h);
     curl_global_cleanup();
     return failed;
