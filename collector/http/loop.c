@@ -32,6 +32,9 @@ static void on_request(struct evhttp_request *req, void *arg)
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 
     whb_conns_request(loop->conns, req);
+    /* One request per connection here: its head passed the lean path's check (head_rules.h)
+     * before the hand-over; evhttp never parses a head that did not. */
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
     if (!path) {
         whb_http_reply_text(req, 400, "Bad Request", "bad request line");
         return;
