@@ -57,6 +57,7 @@ struct whb_agent {
     int reenrolled;    /* the token was presented again after a 403 not_enrolled */
     int online;        /* an adapter has carrier, an address and a default route */
     int plain_send;    /* the last send was interrupted: the next one is not */
+    int watch_power;   /* this send is abandoned for a power notification */
     int shutting_down; /* a shutdown was announced: the service stop that follows is part of it */
     int stop;
     int want_flush;
@@ -187,10 +188,14 @@ static int on_denied(struct whb_agent *a, const struct whb_send_result *r, int f
     return 0;
 }
 
-static int power_waiting(void *arg)
+/* While a report is on its way (a few times a second): the OS's link notifications are read
+ * and stamped now, not after the send; a waiting power notification abandons the send. */
+static int during_send(void *arg)
 {
     struct whb_agent *a = arg;
-    return a->plat->ops->power_pending(a->plat);
+    if (a->plat->ops->capture)
+        a->plat->ops->capture(a->plat);
+    return a->watch_power && a->plat->ops->power_pending(a->plat);
 }
 
 /* Sends the snapshot and the oldest spooled events to collector i; *n is how many events went
@@ -219,10 +224,11 @@ static void send_report(struct whb_agent *a, int i, int last_gasp, long timeout_
     size_t len = 0;
     memset(res, 0, sizeof(*res));
     if (whb_encode_report(&in, &buf, &len) == 0) {
-        int watch = a->plat->ops->power_pending && !a->plain_send;
+        a->watch_power = a->plat->ops->power_pending && !a->plain_send;
         whb_sender_set_url(a->sender, a->coll.url[i]);
         a->sent_to = i;
-        whb_sender_set_interrupt(a->sender, watch ? power_waiting : NULL, a);
+        whb_sender_set_interrupt(a->sender,
+                                 a->watch_power || a->plat->ops->capture ? during_send : NULL, a);
         whb_sender_post(a->sender, buf, len, timeout_ms, &expect, res);
         free(buf);
     } else {
@@ -496,11 +502,46 @@ static void on_power(struct whb_agent *a, struct whb_os_event *ev)
     }
 }
 
+/* One link notification, as the OS told it: its carrier and admin state against the last known
+ * ones, recorded at the time it was read. The snapshot after it then finds nothing new. */
+static void on_link(struct whb_agent *a, const struct whb_os_event *ev)
+{
+    struct whb_adapter_state *ad = NULL;
+    for (int i = 0; i < a->state.n_adapters; i++)
+        if (!strcmp(a->state.adapters[i].name, ev->event.adapter))
+            ad = &a->state.adapters[i];
+    if (!ad) /* a new adapter: the snapshot that follows says so */
+        return;
+    struct whb_agent_event e = {.at_ms = ev->event.at_ms ? ev->event.at_ms : now_wall(a)};
+    snprintf(e.adapter, sizeof(e.adapter), "%s", ad->name);
+    if (ad->admin_up != ev->link_admin_up) {
+        e.kind = ev->link_admin_up ? WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_UP
+                                   : WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_DOWN;
+        record(a, &e, 1);
+        ad->admin_up = ev->link_admin_up;
+        a->want_flush = 1;
+    }
+    /* Carrier only means something while the adapter is enabled (as whb_state_diff). */
+    if (ev->link_admin_up && ad->carrier != ev->link_carrier) {
+        e.kind = ev->link_carrier ? WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED
+                                  : WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST;
+        snprintf(e.detail, sizeof(e.detail), "link notification");
+        record(a, &e, 1);
+        a->want_flush = 1;
+        if (ev->link_carrier)
+            a->next_wsus = now_mono(a) + 3000; /* probe once the network settled */
+    }
+    ad->carrier = ev->link_carrier;
+}
+
 static void handle(struct whb_agent *a, struct whb_os_event *ev)
 {
     switch (ev->kind) {
     case WHB_OS_CHANGED:
         take_snapshot(a, 1);
+        break;
+    case WHB_OS_LINK:
+        on_link(a, ev);
         break;
     case WHB_OS_WIFI:
         ev->event.at_ms = ev->event.at_ms ? ev->event.at_ms : now_wall(a);

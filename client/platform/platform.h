@@ -38,12 +38,14 @@ enum whb_os_event_kind {
     WHB_OS_RESUME,
     WHB_OS_WIFI, /* a wireless event: ev.event holds it (disconnect, failure...) */
     WHB_OS_STOP, /* the service is asked to stop */
+    WHB_OS_LINK, /* an adapter's link as the OS told it at event.at_ms (link_* below) */
 };
 
 struct whb_os_event {
     enum whb_os_event_kind kind;
-    struct whb_agent_event event; /* for WHB_OS_WIFI, and the time of any event */
-    void *reply;                  /* opaque: who waits for power_done (hook connection) */
+    struct whb_agent_event event;    /* for WHB_OS_WIFI, and the time of any event */
+    void *reply;                     /* opaque: who waits for power_done (hook connection) */
+    int link_admin_up, link_carrier; /* WHB_OS_LINK: event.adapter's state then */
 };
 
 struct whb_platform_ops {
@@ -67,6 +69,11 @@ struct whb_platform_ops {
     /* Optional (NULL: never): a power notification is waiting to be read. Asked while a
      * report is being sent, so that the last gasp does not wait behind the network. */
     int (*power_pending)(struct whb_platform *p);
+    /* Optional (NULL: nothing to do): reads the OS's pending link notifications now, with
+     * their time, for the next wait to return (WHB_OS_LINK). Called a few times a second
+     * while a report is being sent: a slow collector must not hide link flaps (issue 22: a
+     * 10 s send merged them, 2 of 8 were recorded). */
+    void (*capture)(struct whb_platform *p);
 };
 
 extern const struct whb_platform_ops whb_platform_replay;
