@@ -11,7 +11,7 @@
 
 #include <libpq-fe.h>
 
-enum { WHB_PG_STMTS = 128, WHB_PG_MAX_PARAMS = 40 };
+enum { WHB_PG_STMTS = 128, WHB_PG_MAX_PARAMS = 48 };
 
 struct pg_store {
     struct whb_store base;

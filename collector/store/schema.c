@@ -118,7 +118,13 @@ static const struct step steps[] = {
     {NULL, "",
      "CREATE INDEX machines_due_id ON machines(due_at, machine_id);"
      "DROP INDEX machines_due;"},
-    /* 6 (issue 22): keys looked up before a body is decoded; how and from where each machine
+    /* 6: the collector each machine's last report was sent to, as its agent names it, and
+     * that collector's place in the agent's list (0: its first choice). */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN collector_url TEXT;"
+     "ALTER TABLE machines ADD COLUMN collector_rank {INT} NOT NULL DEFAULT 0;",
+     NULL},
+    /* 7 (issue 22): keys looked up before a body is decoded; how and from where each machine
      * enrolled, whether an admin reviewed it (machines from before this version count as
      * reviewed), a binding released for a reimaged machine; each machine's event budget and
      * stored events (quotas); the refusals its name or key met, for `why`. */

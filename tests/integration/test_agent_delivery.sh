@@ -5,7 +5,8 @@
 # machine back by itself, a key mismatch is explained, --once writes nothing, a corrupt key
 # stops the agent, a hook that gave up cannot kill it, a power notification does not wait
 # behind a stuck send, WSUS is not probed offline, an unclean stop says which kind, and the
-# first report carries the interval the collector asked for.
+# first report carries the interval the collector asked for, and a shutdown announced by the
+# unit's ExecStop (all a build without logind has) is one last gasp.
 # Usage: test_agent_delivery.sh BUILD_BIN_DIR
 set -u
 bin=$(cd "${1:?usage: test_agent_delivery.sh BUILD_BIN_DIR}" && pwd)
@@ -263,5 +264,36 @@ default_agent
 check "restarted: it reports every 1 s from its first report, with no correction needed" \
     'grep -q "every 1 s as" "$work/m11.log" && ! grep -q "asked by the collector" "$work/m11.log" &&
      [ "$(interval_view)" = "1 3000" ]'
+
+# 12. Shutdown without logind: the unit's ExecStop tells the agent when the
+# manager is stopping, and only then. Told twice (logind and ExecStop, or two hooks), the last
+# gasp goes once; the stop that follows a shutdown adds no "agent stopping".
+unit=$here/../../installer/systemd/whb-agent.service
+execstop=$(sed -n 's/^ExecStop=//p' "$unit" | sed 's/\$\$/$/g')
+check "the unit has an ExecStop for shutdowns" '[ -n "$execstop" ]'
+mkdir -p "$work/fakebin"
+run_execstop() { # $1: what systemctl is-system-running says
+    printf '#!/bin/sh\necho %s\n' "$1" >"$work/fakebin/systemctl"
+    chmod +x "$work/fakebin/systemctl"
+    PATH="$work/fakebin:$PATH" eval "${execstop//\/usr\/sbin\/whb-agent -c \/etc\/whb\/agent.conf/\"$bin/whb-agent\" --control-socket \"$work/m12.ctl\"}"
+}
+"$bin/whb-agent" --state-dir "$work/m12" --collector-url "$curl_url" --allow-plain-http 1 \
+    --enrollment-token delivery-token --interval 1 --fqdn m-down.corp.example \
+    --machine-id m-down --control-socket "$work/m12.ctl" 2>>"$work/m12.log" &
+apid=$!
+pids+=($apid)
+wait_until 5 "the agent's start in the store" eval '[ -S "$work/m12.ctl" ] && [ "$(kind m-down 1)" = 1 ]'
+run_execstop running
+sleep 0.5
+check "ExecStop while the system runs: no shutdown gasp" '[ "$(kind m-down 7)" = 0 ]'
+run_execstop stopping
+check "ExecStop while the system stops: the shutdown gasp is stored" '[ "$(kind m-down 7)" = 1 ]'
+"$bin/whb-agent" --notify shutdown --control-socket "$work/m12.ctl"
+rc=$?
+check "told again: answered (exit $rc)" '[ $rc = 0 ]'
+kill "$apid"; wait "$apid" 2>/dev/null
+rc=$?
+check "the stop that follows ends the agent cleanly (exit $rc)" '[ $rc = 0 ]'
+check "... one shutdown gasp, no agent stop" '[ "$(kind m-down 7)" = 1 ] && [ "$(kind m-down 2)" = 0 ]'
 
 whb_test_finish

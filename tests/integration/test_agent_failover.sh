@@ -6,8 +6,9 @@
 # returns to it. At the end every event the agent created is stored on A or B, and the events
 # stored on both are exactly those A committed without its ack getting out: with separate
 # stores that is the price of not losing them (one shared store, e.g. PostgreSQL, keeps
-# (machine, boot, seq) once). Also: collector_urls in the file, and a bad URL refused.
-# Usage: test_agent_failover.sh BUILD_BIN_DIR. About 40 s.
+# (machine, boot, seq) once). Also: collector_urls in the file, a bad URL refused, and with
+# three collectors the return to a more preferred one that answers while the first is still
+# down. Usage: test_agent_failover.sh BUILD_BIN_DIR. About 70 s.
 set -u
 bin=$(cd "${1:?usage: test_agent_failover.sh BUILD_BIN_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -162,5 +163,75 @@ check "the events of the report whose ack was lost were sent again, to B ($dups 
 early=$(q a "select boot_id||' '||seq from events where machine_id='m-fo' and received_ms < $cut - 1000" |
     sort | comm -12 - "$work/both" | wc -l)
 check "no event A had acked is stored again ($early)" '[ "$early" = 0 ]'
+
+# 4. Three collectors, X preferred, then Y, then Z: X dies, then Y: the agent is on Z. Y comes
+# back first: at failback time the agent tries X (down), then Y, and returns to Y without
+# waiting for X; X comes back: the agent returns to X. Nothing is lost on the way.
+px=$(free_port)
+py=$(free_port)
+pz=$(free_port)
+url_x="https://127.0.0.1:$px/v1/report"
+url_y="https://127.0.0.1:$py/v1/report"
+url_z="https://127.0.0.1:$pz/v1/report"
+{
+    echo "identity machine_id=m-three fqdn=m-three.corp.example boot_id=b-three"
+    echo "0 adapter eth0 type=ethernet mac=52:54:00:00:0f:03 carrier=1 addr=10.1.0.11/24 gw=10.1.0.1"
+    c=0
+    for t in $(seq 400 400 60000); do
+        c=$((1 - c))
+        echo "$t adapter eth0 type=ethernet mac=52:54:00:00:0f:03 carrier=$c addr=10.1.0.11/24 gw=10.1.0.1"
+    done
+    echo "60500 end"
+} >"$work/three.scn"
+collector x "$px"
+collector y "$py"
+collector z "$pz"
+three() { q "$1" "select count(*) from events where machine_id='m-three' and received_ms > ${2:-0}"; }
+timeout 75 "$bin/whb-agent" --platform replay --replay-file "$work/three.scn" \
+    --state-dir "$work/three" --collector-url "$url_x" --collector-url "$url_y" \
+    --collector-url "$url_z" --ca-file "$work/certs/ca.crt" --enrollment-token failover-token \
+    --interval 1 --collector-failback 5 --event-log "$work/three-events.log" \
+    --control-socket "$work/three.ctl" --log-level debug 2>"$work/three.log" &
+tpid=$!
+pids+=($tpid)
+wait_until 10 "X to store 3 events" eval '[ "$(three x)" -ge 3 ]'
+check "X, the first of three, gets the reports ($(three x) events)" '[ "$(three x)" -ge 3 ]'
+{ kill -9 "$pid_x"; wait "$pid_x"; } 2>/dev/null
+wait_until 20 "Y to store 3 events" eval '[ "$(three y)" -ge 3 ]'
+check "X killed: Y gets the reports ($(three y) events)" '[ "$(three y)" -ge 3 ]'
+{ kill -9 "$pid_y"; wait "$pid_y"; } 2>/dev/null
+wait_until 20 "Z to store 3 events" eval '[ "$(three z)" -ge 3 ]'
+check "Y killed too: Z gets the reports ($(three z) events)" '[ "$(three z)" -ge 3 ]'
+collector y "$py"
+yback=$(now_ms)
+wait_until 15 "Y to store 3 events" eval '[ "$(three y "$yback")" -ge 3 ]'
+check "Y back, X still down: the agent returns to Y ($(three y "$yback") events, $((($(now_ms) - yback) / 1000)) s later)" \
+    '[ "$(three y "$yback")" -ge 3 ]'
+check "... and says so once" \
+    '[ "$(grep -c "collector $url_y answers again: reporting to it instead of $url_z" "$work/three.log")" = 1 ]'
+# Each store keeps the collector the machine's last report there went to, and its rank.
+check "Z's store: the machine reported to Z, its third choice" \
+    '[ "$(q z "select collector_url||'"'"' '"'"'||collector_rank from machines where machine_id='"'"'m-three'"'"'")" = "$url_z 2" ]'
+check "Y's store: back on Y, its second choice" \
+    '[ "$(q y "select collector_url||'"'"' '"'"'||collector_rank from machines where machine_id='"'"'m-three'"'"'")" = "$url_y 1" ]'
+ymoved=$(now_ms)
+sleep 1.5
+check "Z gets nothing once the agent is back on Y" '[ "$(three z $((ymoved + 1000)))" = 0 ]'
+collector x "$px"
+xback=$(now_ms)
+wait_until 15 "X to store 3 events" eval '[ "$(three x "$xback")" -ge 3 ]'
+check "X back: the agent returns to X ($(three x "$xback") events)" '[ "$(three x "$xback")" -ge 3 ]'
+check "... and says so once, leaving Y" \
+    '[ "$(grep -c "collector $url_x answers again: reporting to it instead of $url_y" "$work/three.log")" = 1 ]'
+check "X's store: home on X, its first choice" \
+    '[ "$(q x "select collector_url||'"'"' '"'"'||collector_rank from machines where machine_id='"'"'m-three'"'"'")" = "$url_x 0" ]'
+kill "$tpid"
+wait "$tpid" 2>/dev/null
+grep -v '^dropped' "$work/three-events.log" | awk '{print $1" "$2}' | sort -u >"$work/three-created"
+for n in x y z; do q "$n" "select boot_id||' '||seq from events where machine_id='m-three'"; done |
+    sort -u >"$work/three-stored"
+lost=$(comm -23 "$work/three-created" "$work/three-stored" | wc -l)
+check "every one of the $(wc -l <"$work/three-created") events is stored on X, Y or Z ($lost lost)" \
+    '[ "$lost" = 0 ] && [ "$(wc -l <"$work/three-created")" -ge 20 ]'
 
 whb_test_finish

@@ -52,6 +52,9 @@ expect "why by short name" "$(whb why pc-1 --json | jq -r .machine)" "pc-1.corp.
 expect "why --json has every documented field" \
     "$(whb why pc-2 --json | jq '["machine","status","silent_since","reason","term","documented","confidence","evidence","alternatives","next_step"] - keys | length')" 0
 expect "why --json: evidence entries have at and text" "$(whb why pc-2 --json | jq '[.evidence[] | has("at") and has("text")] | all')" true
+expect "why --json: the collector the machine reports to, its first choice" \
+    "$(whb why pc-1 --json | jq -c .collector)" "{\"url\":\"$WHB_URL/v1/report\",\"rank\":0,\"failed_over\":false}"
+expect "why says so in words" "$(whb why pc-1 | grep -c "reports to    $WHB_URL/v1/report (its first choice)")" 1
 expect "port: machines behind sw-access-1" "$(whb port sw-access-1 --json | jq -r '.machines[].machine')" "pc-1.corp.example"
 expect "port with a port id" "$(whb port 00:11:22:33:44:55 Gi1/0/7 --json | jq .count)" 1
 expect "wifi by SSID" "$(whb wifi --ssid Corp --json | jq -r '.machines[].machine')" "pc-2.corp.example"

@@ -57,6 +57,7 @@ struct sample *sample_new(unsigned n, uint64_t seq, unsigned nev)
     s->report.sent_at_ms = 1764000000000LL + (int64_t)seq * 1000;
     s->report.mono_ms = seq * 1000;
     s->report.interval_s = 60;
+    s->report.collector_url = "https://whb.corp.example:8443/v1/report"; /* fuzz seeds carry it */
     s->report.snapshot = &s->snapshot;
 
     if (nev) {

@@ -332,8 +332,8 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 6);
-        /* Version 6: keys looked up before decoding, refusals, enrollment and quota columns. */
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 7);
+        /* Version 7: keys looked up before decoding, refusals, enrollment and quota columns. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
                                         "'machines_key','refusals','machines_unreviewed')"),
                          3);
@@ -349,10 +349,15 @@ static void reopening_keeps_schema_version(void **state)
                                         " table_name='machines' AND column_name IN ('sw_chassis',"
                                         "'bssid','subnet','wsus_class')"),
                          4);
+        /* Version 6: the collector each machine reports to. */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM information_schema.columns WHERE"
+                                        " table_name='machines' AND column_name IN"
+                                        " ('collector_url','collector_rank')"),
+                         2);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 6);
-    /* Version 6: keys looked up before decoding, refusals, enrollment and quota columns. */
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 7);
+    /* Version 7: keys looked up before decoding, refusals, enrollment and quota columns. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('machines_key','refusals','machines_unreviewed')"),
                      3);
@@ -360,6 +365,10 @@ static void reopening_keeps_schema_version(void **state)
                                     " name IN ('enrolled_from','reviewed_ms','released_ms',"
                                     "'quota_events','quota_at','events_stored')"),
                      6);
+    /* Version 6: the collector each machine reports to. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
+                                    "WHERE name IN ('collector_url','collector_rank')"),
+                     2);
     /* Version 3: the collector's runs, gap ends, clock offsets. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('collector_runs','gaps_start','machines_first_seen')"),
@@ -529,6 +538,34 @@ static void a_move_updates_the_indexed_columns(void **state)
             count(f->path,
                   "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"),
             1);
+    sample_free(s);
+}
+
+/* Issue 26.5: the machine's view says which collector its last report was sent to and that
+ * collector's place in the agent's list; an agent that says nothing leaves it empty. */
+static void the_collector_in_use_is_kept(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view v;
+    struct sample *s = sample_new(22, 1, 0);
+    assert_int_equal(put(f->store, s, 0xac, 1, 1000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-22", &v), 0);
+    assert_string_equal(v.collector_url, "https://whb.corp.example:8443/v1/report");
+    assert_int_equal(v.collector_rank, 0);
+    s->report.seq = 2;
+    s->report.collector_url = "https://whb-c.corp.example:8443/v1/report";
+    s->report.collector_rank = 2; /* failed over to its third */
+    assert_int_equal(put(f->store, s, 0xac, 0, 2000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-22", &v), 0);
+    assert_string_equal(v.collector_url, "https://whb-c.corp.example:8443/v1/report");
+    assert_int_equal(v.collector_rank, 2);
+    s->report.seq = 3;
+    s->report.collector_url = NULL; /* an agent from before the field */
+    s->report.collector_rank = 0;
+    assert_int_equal(put(f->store, s, 0xac, 0, 3000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-22", &v), 0);
+    assert_string_equal(v.collector_url, "");
     sample_free(s);
 }
 
@@ -964,6 +1001,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_late_resend_does_not_move_last_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(gap_keeps_both_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(a_move_updates_the_indexed_columns, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_collector_in_use_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
         cmocka_unit_test_setup_teardown(wsus_probe_from_the_silence_is_not_classified, setup,
