@@ -38,6 +38,8 @@ void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const ch
 void whb_api_enrollments(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
 void whb_api_identity_action(struct whb_loop *loop, struct evhttp_request *req, const char *host,
                              enum whb_store_admin action, const struct whb_caller *caller);
+void whb_api_accept_all(struct whb_loop *loop, struct evhttp_request *req,
+                        const struct whb_caller *caller);
 
 /* WSUS's list (wsus.c). */
 void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);

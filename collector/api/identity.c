@@ -61,6 +61,24 @@ void whb_api_enrollments(struct whb_loop *loop, struct evhttp_request *req, stru
         json_pack("{s:b, s:I, s:o}", "all", every, "count", (json_int_t)n, "enrollments", list));
 }
 
+/* POST /v1/enrollments/accept: every machine not reviewed yet, at once (after a rollout). */
+void whb_api_accept_all(struct whb_loop *loop, struct evhttp_request *req,
+                        const struct whb_caller *caller)
+{
+    uint8_t key[WHB_IDENTITY_HASH_LEN];
+    int had_key;
+    if (loop->reader->ops->admin(loop->reader, WHB_ADMIN_ACCEPT, NULL, whb_clock_wall_ms(), key,
+                                 &had_key)) {
+        whb_api_reply_error(req, 503, "store unavailable");
+        return;
+    }
+    whb_log_warnx("audit: every machine not reviewed yet accepted: asked by %s, %s",
+                  caller->via ? caller->via : "?", caller->peer);
+    whb_api_reply_json(
+        req, 200,
+        json_pack("{s:s, s:o}", "done", "accepted", "at", whb_json_iso(whb_clock_wall_ms())));
+}
+
 static const char *const done_word[] = {[WHB_ADMIN_ACCEPT] = "accepted",
                                         [WHB_ADMIN_RELEASE] = "released",
                                         [WHB_ADMIN_FORGET] = "forgotten"};

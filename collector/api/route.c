@@ -71,7 +71,8 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
         return 0;
     enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
     int is_import = !strcmp(path, "/v1/wsus/import");
-    int is_action = !strncmp(path, machines, sizeof(machines) - 1) && is_admin_action(path);
+    int is_action = (!strncmp(path, machines, sizeof(machines) - 1) && is_admin_action(path)) ||
+                    !strcmp(path, "/v1/enrollments/accept");
     int post = is_import || is_action;
     if (cmd != (post ? EVHTTP_REQ_POST : EVHTTP_REQ_GET) && !(is_import && cmd == EVHTTP_REQ_PUT)) {
         whb_api_reply_error(req, 405, post ? "use POST" : "use GET");
@@ -107,6 +108,8 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
         whb_api_wsus_computers(loop, req, &q);
     else if (!strcmp(path, "/v1/enrollments"))
         whb_api_enrollments(loop, req, &q);
+    else if (!strcmp(path, "/v1/enrollments/accept"))
+        whb_api_accept_all(loop, req, &caller);
     else if (!strncmp(path, machines, sizeof(machines) - 1))
         whb_api_machine(loop, req, path, &caller);
     else

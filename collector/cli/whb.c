@@ -40,7 +40,8 @@ static const char usage[] =
     "  explain CODE               a WSUS message: not-reported, 6703, 0x80070643, services\n"
     "  enrollments [--all]        new machines to review: when and from where each enrolled,\n"
     "                             whether WSUS lists it (--all: every machine)\n"
-    "  accept HOST                mark a new machine reviewed (it counts as proven)\n"
+    "  accept HOST | --all        mark a new machine reviewed: it counts as proven, and\n"
+    "                             moves its neighbours' answers (--all: every one listed)\n"
     "  release HOST               unbind HOST's key: a reimaged machine enrolls again with\n"
     "                             the token (same id), or takes HOST's name (new id)\n"
     "  forget HOST                delete HOST: its binding, events and silences\n"
@@ -393,6 +394,19 @@ static int cmd_action(struct opts *o, const char *action, const char *host)
     return 0;
 }
 
+static int cmd_accept_all(struct opts *o)
+{
+    int rc;
+    json_t *d = call(o, "POST", "/v1/enrollments/accept", "{}", "accept --all: ", &rc);
+    if (!d)
+        return rc;
+    if (o->json)
+        return print_json(d);
+    printf("every machine not reviewed yet accepted\n");
+    json_decref(d);
+    return 0;
+}
+
 static int cmd_explain(const struct opts *o, const char *code)
 {
     const struct whb_wsus_message *m = whb_message_find(code);
@@ -598,7 +612,7 @@ static const struct command commands[] = {
     {"explain", 1, 7, "whb explain CODE"},
     {"wsus-import", 1, 1, "whb wsus-import FILE.csv [--date-format CULTURE]"},
     {"enrollments", 0, 0, "whb enrollments [--all]"},
-    {"accept", 1, 1, "whb accept HOST"},
+    {"accept", 0, 1, "whb accept HOST | --all"},
     {"release", 1, 1, "whb release HOST"},
     {"forget", 1, 1, "whb forget HOST"},
 };
@@ -647,7 +661,8 @@ int main(int argc, char **argv)
     if (a.nargs - 1 < c->min || a.nargs - 1 > c->max)
         return die("%s: wrong number of arguments (usage: %s)", c->name, c->usage);
     if ((a.limit && strcmp(cmd, "silent")) || ((a.ssid[0] || a.bssid[0]) && strcmp(cmd, "wifi")) ||
-        (a.date_format && strcmp(cmd, "wsus-import")) || (a.all && strcmp(cmd, "enrollments")))
+        (a.date_format && strcmp(cmd, "wsus-import")) ||
+        (a.all && strcmp(cmd, "enrollments") && strcmp(cmd, "accept")))
         return die("%s: option not for this command (usage: %s)", cmd, c->usage);
     if ((rc = check_settings(&o, &a)))
         return rc;
@@ -689,6 +704,10 @@ int main(int argc, char **argv)
         rc = cmd_explain(&o, code);
     } else if (!strcmp(cmd, "enrollments"))
         rc = cmd_enrollments(&o, a.all);
+    else if (!strcmp(cmd, "accept") && a.all && a.nargs == 1)
+        rc = cmd_accept_all(&o);
+    else if (a.nargs != 2)
+        rc = die("%s: wrong number of arguments (usage: %s)", c->name, c->usage);
     else if (!strcmp(cmd, "accept") || !strcmp(cmd, "release") || !strcmp(cmd, "forget"))
         rc = cmd_action(&o, cmd, args[1]);
     else

@@ -32,6 +32,10 @@ struct whb_explain_input {
     unsigned wsus_failing; /* online machines with the same WSUS failure */
     /* For a gap (afterwards): its bounds; 0 for "now". */
     int64_t gap_start_ms, gap_end_ms;
+    /* What the collector refused in its name or key, newest first (issue 22): refused since
+     * its last report, it is on and knocking, not cut off. */
+    const struct whb_store_refusal *refusals;
+    int n_refusals;
 };
 
 /* Who says so: the machine in a report at the time, the machine afterwards (spooled while it

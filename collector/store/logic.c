@@ -446,13 +446,19 @@ const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machi
     return key;
 }
 
-void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
+void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const char *self,
                           const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out)
 {
     size_t used = 0;
     for (unsigned i = 0; i < n; i++) {
         const struct whb_peer_row *p = &peers[i];
+        /* Issue 22: four machines enrolled with the token from one host, "on" a real machine's
+         * switch, went silent with it and made its cable a switch outage. A neighbour nobody
+         * reviewed, certified or knew before reviews existed counts neither as silent with the
+         * machine nor as healthy: it moves no answer but its own. */
+        if (p->unproven && strcmp(p->id, self))
+            continue;
         int silent_now = p->due < now;
         int near = silent_now && !p->gasped && llabs(p->last_seen - anchor) <= window;
         int healthy;

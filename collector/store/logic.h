@@ -144,6 +144,9 @@ struct whb_peer_row {
     char id[WHB_WIRE_MAX_ID + 1], port[32];
     int64_t last_seen, due, first_seen;
     int gasped;
+    /* Enrolled with the token and not reviewed by an admin (whb accept): such a neighbour
+     * moves no answer but its own (issue 22's fake neighbours). */
+    int unproven;
 };
 
 /* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] (covering 0)
@@ -156,8 +159,9 @@ typedef int (*whb_store_gap_fn)(struct whb_store *base, int covering, const char
 const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machine_view *m,
                                  struct whb_peer_group *out);
 
-/* Counts the peers read: who went silent together near anchor, who stayed healthy. */
-void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
+/* Counts the peers read: who went silent together near anchor, who stayed healthy (self, the
+ * machine asked about, always counts; another unproven one never does). */
+void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const char *self,
                           const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out);
 

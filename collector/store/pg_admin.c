@@ -28,6 +28,7 @@ enum pg_admin {
     PA_GET_KEY,
     PA_ACCEPT,
     PA_RELEASE,
+    PA_ACCEPT_ALL,
     PA_END_
 };
 
@@ -69,6 +70,7 @@ static const char *const admin_sql[PA_END_ - WHB_PG_ADMIN_BASE] = {
     A(PA_GET_KEY) = "SELECT key_hash FROM machines WHERE machine_id = $1 FOR UPDATE",
     A(PA_ACCEPT) = "UPDATE machines SET reviewed_ms = $2 WHERE machine_id = $1",
     A(PA_RELEASE) = "UPDATE machines SET key_hash = NULL, released_ms = $2 WHERE machine_id = $1",
+    A(PA_ACCEPT_ALL) = "UPDATE machines SET reviewed_ms = $1 WHERE reviewed_ms = 0",
 };
 
 static PGresult *run(struct pg_store *s, int id, const struct pg_params *p)
@@ -217,6 +219,12 @@ int whb_pg_admin(struct whb_store *base, enum whb_store_admin action, const char
     struct pg_params p = {0};
     int rc = WHB_ESTORE;
     *had_key = 0;
+    if (!machine_id) { /* every machine not reviewed yet */
+        if (action != WHB_ADMIN_ACCEPT)
+            return WHB_EINVAL;
+        whb_pg_int(&p, now);
+        return cmd(s, PA_ACCEPT_ALL, &p);
+    }
     if (whb_pg_reconnect(s) || whb_pg_exec(s, "BEGIN"))
         return WHB_ESTORE;
     s->in_tx = 1;

@@ -16,6 +16,10 @@
     " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
     " collector_url, collector_rank"
 
+/* As sqlite_read.c: only proven machines move a neighbour's answer; the fleet counts them. */
+#define UNPROVEN  "(reviewed_ms = 0)::int"
+#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
+
 enum pg_read {
     PR_BY_FQDN = WHB_PG_READ_BASE,
     PR_BY_SHORT,
@@ -67,12 +71,15 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                  " before_subnet, before_bssid, after_sw, after_sw_name, after_port,"
                  " after_subnet, after_bssid FROM gaps WHERE machine_id=$1::text"
                  " ORDER BY start_ms DESC LIMIT $2::bigint",
-    R(PR_PEERS_SWITCH) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                         " FROM machines WHERE sw_chassis=$1::text LIMIT 1024",
-    R(PR_PEERS_AP) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                     " FROM machines WHERE bssid=$1::text LIMIT 1024",
-    R(PR_PEERS_SUBNET) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                         " FROM machines WHERE subnet=$1::text LIMIT 1024",
+    R(PR_PEERS_SWITCH) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE sw_chassis=$1::text LIMIT 1024",
+    R(PR_PEERS_AP) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE bssid=$1::text LIMIT 1024",
+    R(PR_PEERS_SUBNET) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE subnet=$1::text LIMIT 1024",
     R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                      " $2::bigint AND $3::bigint AND last_gasp = 0 LIMIT 1",
     /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
@@ -106,16 +113,19 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                         " due_at >= $1::bigint ORDER BY wsus_class LIMIT $2::bigint",
     R(PR_GAP_COVERING) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                          " $2::bigint - 604800000 AND $2::bigint AND end_ms >= $2::bigint LIMIT 1",
-    R(PR_FLEET_SILENT) = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE"
-                         " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
+    R(PR_FLEET_SILENT) =
+        "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > 0 AND"
+        " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
     R(PR_FLEET_GAPS) = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM"
-                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint",
-    R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE first_seen <= $1::bigint",
-    R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE due_at < $1::bigint AND"
+                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint AND " PROVEN_ID,
+    R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
+                        " first_seen <= $1::bigint",
+    R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
+                            " due_at < $1::bigint AND"
                             " last_seen <= $2::bigint",
     R(PR_FLEET_GAPS_AT) = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
                           " $1::bigint - 604800000 AND $1::bigint + $2::bigint AND"
-                          " end_ms >= $1::bigint",
+                          " end_ms >= $1::bigint AND " PROVEN_ID,
     /* Every collector's runs that overlap the window, and the last one to end before it. */
     R(PR_COLLECTORS) = "SELECT DISTINCT ON (collector) collector, started_ms, alive_ms,"
                        " coalesce(stopped_ms, 0) FROM collector_runs"
@@ -304,10 +314,11 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         whb_pg_get_text(r, i, 3, peers[i].port, sizeof(peers[i].port));
         peers[i].first_seen = whb_pg_get_int(r, i, 4);
         peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
+        peers[i].unproven = (int)whb_pg_get_int(r, i, 6);
     }
     PQclear(r);
-    whb_store_peer_tally(base, gap_query, peers, (unsigned)rows, now, anchor, window, with_gaps,
-                         out);
+    whb_store_peer_tally(base, gap_query, m->machine_id, peers, (unsigned)rows, now, anchor, window,
+                         with_gaps, out);
     free(peers);
     return 0;
 }

@@ -28,6 +28,7 @@ enum admin_stmt {
     AD_GET_KEY,
     AD_ACCEPT,
     AD_RELEASE,
+    AD_ACCEPT_ALL,
     AD_COUNT_
 };
 
@@ -65,6 +66,7 @@ static const char *const admin_sql[AD_COUNT_] = {
     [AD_GET_KEY] = "SELECT key_hash FROM machines WHERE machine_id = ?1",
     [AD_ACCEPT] = "UPDATE machines SET reviewed_ms = ?2 WHERE machine_id = ?1",
     [AD_RELEASE] = "UPDATE machines SET key_hash = NULL, released_ms = ?2 WHERE machine_id = ?1",
+    [AD_ACCEPT_ALL] = "UPDATE machines SET reviewed_ms = ?1 WHERE reviewed_ms = 0",
 };
 
 static sqlite3_stmt *ad(struct sqlite_store *s, enum admin_stmt id)
@@ -244,9 +246,15 @@ int whb_sqlite_admin(struct whb_store *base, enum whb_store_admin action, const 
                      int64_t now, uint8_t key_hash[WHB_IDENTITY_HASH_LEN], int *had_key)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
-    sqlite3_stmt *st = ad(s, AD_GET_KEY);
+    sqlite3_stmt *st = ad(s, machine_id ? AD_GET_KEY : AD_ACCEPT_ALL);
     int rc = WHB_ESTORE;
     *had_key = 0;
+    if (!machine_id) { /* every machine not reviewed yet */
+        if (!st || action != WHB_ADMIN_ACCEPT)
+            return WHB_EINVAL;
+        sqlite3_bind_int64(st, 1, now);
+        return done(s, st);
+    }
     if (!st || sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return WHB_ESTORE;
     sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_STATIC);

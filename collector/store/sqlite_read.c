@@ -18,6 +18,11 @@
     " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
     " collector_url, collector_rank"
 
+/* Issue 22: only proven machines (reviewed by an admin, certified, or known before reviews
+ * existed) move a neighbour's answer (whb_store_peer_tally); the fleet counts only them. */
+#define UNPROVEN  "reviewed_ms = 0"
+#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
+
 enum read_id {
     RD_BY_FQDN,
     RD_BY_SHORT,
@@ -69,14 +74,14 @@ static const char *const read_sql[RD_COUNT_] = {
                 " after_bssid FROM gaps WHERE machine_id=?1 ORDER BY start_ms DESC"
                 " LIMIT ?2",
     [RD_PEERS_SWITCH] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
-        " WHERE sw_chassis=?1 LIMIT 1024",
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE sw_chassis=?1 LIMIT 1024",
     [RD_PEERS_AP] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
-        " WHERE bssid=?1 LIMIT 1024",
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE bssid=?1 LIMIT 1024",
     [RD_PEERS_SUBNET] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
-        " WHERE subnet=?1 LIMIT 1024",
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE subnet=?1 LIMIT 1024",
     /* A silence it announced (a last gasp) has its own cause: not a shared one. */
     [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
                     " AND last_gasp = 0 LIMIT 1",
@@ -112,15 +117,17 @@ static const char *const read_sql[RD_COUNT_] = {
     /* Silent at ?2: a gap around it (silences longer than a week are not looked for). */
     [RD_GAP_COVERING] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 - 604800000"
                         " AND ?2 AND end_ms >= ?2 LIMIT 1",
-    [RD_FLEET_SILENT] = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE due_at < ?1"
+    [RD_FLEET_SILENT] = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > "
+                        "0 AND due_at < ?1"
                         " AND last_seen BETWEEN ?2 AND ?3",
     [RD_FLEET_GAPS] = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM gaps"
-                      " WHERE start_ms BETWEEN ?1 AND ?2",
-    [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE first_seen <= ?1",
-    [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE due_at < ?1 AND last_seen <= ?2",
+                      " WHERE start_ms BETWEEN ?1 AND ?2 AND " PROVEN_ID,
+    [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND first_seen <= ?1",
+    [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND due_at < ?1 AND"
+                           " last_seen <= ?2",
     /* Silent at ?1 or within ?2 after it. */
     [RD_FLEET_GAPS_AT] = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
-                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1",
+                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1 AND " PROVEN_ID,
     [RD_LAST_RUN] = "SELECT started_ms, alive_ms, coalesce(stopped_ms, 0) FROM collector_runs"
                     " ORDER BY started_ms DESC LIMIT 1",
     [RD_RUNS] = "SELECT started_ms, alive_ms, stopped_ms FROM collector_runs WHERE started_ms >="
@@ -322,10 +329,12 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         whb_sqlite_text(st, 3, peers[n].port, sizeof(peers[n].port));
         peers[n].first_seen = sqlite3_column_int64(st, 4);
         peers[n].gasped = sqlite3_column_int(st, 5);
+        peers[n].unproven = sqlite3_column_int(st, 6);
         n++;
     }
     sqlite3_reset(st);
-    whb_store_peer_tally(base, gap_query, peers, n, now, anchor, window, with_gaps, out);
+    whb_store_peer_tally(base, gap_query, m->machine_id, peers, n, now, anchor, window, with_gaps,
+                         out);
     free(peers);
     return 0;
 }

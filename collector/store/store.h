@@ -73,15 +73,6 @@ struct whb_store_enrollment {
 };
 typedef int (*whb_store_enrollment_fn)(const struct whb_store_enrollment *e, void *arg);
 
-/* A refusal a machine's key or name met: cause WHB_REFUSAL_*, how often, who claimed it. */
-struct whb_store_refusal {
-    char cause[24];
-    uint64_t count;
-    int64_t first_ms, last_ms;
-    char claimant[200]; /* the machine id (and name) that was refused */
-    char source[48];    /* from where, the last time */
-};
-
 /* The admin's actions on one machine (whb accept, release, forget). */
 enum whb_store_admin {
     WHB_ADMIN_ACCEPT,  /* reviewed: it counts as proven */
@@ -247,7 +238,8 @@ struct whb_store_ops {
     int (*enrollments)(struct whb_store *s, int all, unsigned limit, whb_store_enrollment_fn fn,
                        void *arg);
     /* One admin action on machine_id, in a transaction of its own: 0, or WHB_ENOTFOUND. The
-     * key it had (had_key) goes back so that the caller drops it from the keys it knows. */
+     * key it had (had_key) goes back so that the caller drops it from the keys it knows.
+     * WHB_ADMIN_ACCEPT with machine_id NULL accepts every machine not reviewed yet. */
     int (*admin)(struct whb_store *s, enum whb_store_admin action, const char *machine_id,
                  int64_t now, uint8_t key_hash[WHB_IDENTITY_HASH_LEN], int *had_key);
     /* The refusals machine_id's key or name met, newest first. */

@@ -109,6 +109,10 @@ grep -q "whb release pc-reimage.corp.example" "$work/agent.log" && ok "the agent
     bad "agent log: $(grep -m1 'another key' "$work/agent.log")"
 wait_until 20 "pc-reimage to go silent" eval '[ "$(status_of pc-reimage)" = not_reporting ]' || bad "still reporting"
 whb why pc-reimage | grep -q "key_mismatch" && ok "whb why names the refusals" || bad "whb why: $(whb why pc-reimage)"
+expect "... as the answer, not lost connectivity" \
+    "$(whb why pc-reimage --json | jq -r '.reason + " " + .confidence')" "identity_refused high"
+whb why pc-reimage | grep -q "whb release pc-reimage.corp.example" && ok "... with the command to run" ||
+    bad "next step: $(whb why pc-reimage --json | jq -r .next_step)"
 expect "whb release" "$(whb release pc-reimage | head -1)" "pc-reimage.corp.example (m-reimage) released"
 wait_until 30 "pc-reimage to report again" eval '[ "$(status_of pc-reimage)" = reporting ]' ||
     bad "the reinstalled machine did not come back"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "explain/correlate.h"
 #include "sample.h"
 #include "store/store.h"
 #include "testdb.h"
@@ -344,6 +345,55 @@ static void stamps_that_would_overflow_saturate(void **state)
     sample_free(s);
 }
 
+/* Machine n reporting from sw-1 (chassis 02:00:5e:10:00:01), port n, at now; fakes come with
+ * the token from the attacker's address. */
+static void on_switch(struct fixture *f, unsigned n, uint64_t seq, int64_t now, const char *from)
+{
+    struct whb_store_result res;
+    struct sample *s = sample_new(n, seq, 0);
+    s->lldp.chassis_id = "02:00:5e:10:00:01";
+    s->lldp.system_name = "sw-floor-2";
+    snprintf(f->in.source_ip, sizeof(f->in.source_ip), "%s", from);
+    assert_int_equal(put(f, s, (uint8_t)n, 1, now, &res), 0);
+    sample_free(s);
+}
+
+/* Issue 22's fake-neighbour attack: pc-1, a real machine alone on its switch, loses its link
+ * (nothing reaches the collector): lost connectivity, low. Four machines enrolled with the
+ * token from one host report being on the same switch and go silent with it: the answer must
+ * not become a switch outage. Reviewed by an admin, the same four would count. */
+static void fake_neighbours_do_not_move_the_answer(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_explanation alone, attacked, reviewed;
+    struct whb_machine_view m;
+    int64_t t0 = 1764000000000LL;
+    on_switch(f, 1, 1, t0, "10.20.1.11");
+    admin(f, WHB_ADMIN_ACCEPT, "m-1", NULL); /* the real machine is an old one */
+    assert_int_equal(whb_explain_host(f->store, "pc-1", t0 + 1800000, &m, &alone), 0);
+    assert_int_equal(alone.reason, WHB_REASON_LOST_CONNECTIVITY);
+    assert_int_equal(alone.confidence, WHB_CONFIDENCE_LOW);
+
+    for (unsigned n = 2; n <= 5; n++)
+        on_switch(f, n, 1, t0 + 1000, "10.99.9.9");
+    assert_int_equal(whb_explain_host(f->store, "pc-1", t0 + 1800000, &m, &attacked), 0);
+    assert_int_equal(attacked.reason, WHB_REASON_LOST_CONNECTIVITY);
+    assert_int_equal(attacked.confidence, WHB_CONFIDENCE_LOW);
+    assert_string_equal(attacked.summary, alone.summary);
+    struct whb_peer_group p;
+    assert_int_equal(
+        f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t0 + 1800000, t0, 120000, 0, &p),
+        0);
+    assert_int_equal(p.together, 1); /* pc-1 alone: the fakes are not counted */
+
+    /* Once an admin accepts them (they were real after all), they are neighbours. */
+    admin(f, WHB_ADMIN_ACCEPT, NULL, NULL);
+    assert_int_equal(whb_explain_host(f->store, "pc-1", t0 + 1800000, &m, &reviewed), 0);
+    assert_int_equal(reviewed.confidence, WHB_CONFIDENCE_MEDIUM);
+    assert_non_null(strstr(reviewed.summary, "switch sw-floor-2"));
+    assert_non_null(strstr(reviewed.summary, "all 5 known machines silent"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +406,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_enrollment_rule_reads_wsus_list, setup, teardown),
         cmocka_unit_test_setup_teardown(event_quota_and_pruning, setup, teardown),
         cmocka_unit_test_setup_teardown(stamps_that_would_overflow_saturate, setup, teardown),
+        cmocka_unit_test_setup_teardown(fake_neighbours_do_not_move_the_answer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
