@@ -58,12 +58,13 @@ struct whb_agent {
     char failure_class[64];
     int64_t failure_event_at;
     int failing;
-    int enrolled;      /* the collector has acknowledged this machine once */
-    int reenrolled;    /* the token was presented again after a 403 not_enrolled */
-    int online;        /* an adapter has carrier, an address and a default route */
-    int plain_send;    /* the last send was interrupted: the next one is not */
-    int watch_power;   /* this send is abandoned for a power notification */
-    int shutting_down; /* a shutdown was announced: the service stop that follows is part of it */
+    int enrolled;       /* the collector has acknowledged this machine once */
+    int reenrolled;     /* the token was presented again after a 403 not_enrolled */
+    int online;         /* an adapter has carrier, an address and a default route */
+    int plain_send;     /* the last send was interrupted: the next one is not */
+    int watch_power;    /* this send is abandoned for a power notification */
+    char cert_path[96]; /* mTLS: the machine certificate found in its store */
+    int shutting_down;  /* a shutdown was announced: the service stop that follows is part of it */
     enum whb_os_event_kind announced; /* the power event last announced, 0 once resumed */
     int stop;
     int want_flush;
@@ -809,6 +810,23 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
             goto fail;
         collector_config(cfg, a->key, &sc);
         sc.url = a->coll.url[0];
+        /* mTLS without a certificate named (or "auto"): the one the domain's CA gave this
+         * machine (Windows: AD CS autoenrollment), found by its name. */
+        if (!strcmp(cfg->identity, "mtls") &&
+            (!cfg->client_cert[0] || !strcmp(cfg->client_cert, "auto"))) {
+            if (!a->plat->ops->machine_cert ||
+                a->plat->ops->machine_cert(a->plat, a->id.fqdn, a->cert_path,
+                                           sizeof(a->cert_path))) {
+                snprintf(why, whylen,
+                         "identity mtls: no client certificate configured, and none in the "
+                         "machine's store names %s (for client authentication, valid now)",
+                         a->id.fqdn);
+                rc = WHB_ENOTFOUND;
+                goto fail;
+            }
+            sc.client_cert = a->cert_path;
+            whb_log_info("client certificate: %s (found by its name %s)", a->cert_path, a->id.fqdn);
+        }
         if ((rc = whb_sender_open(&sc, &a->sender))) {
             snprintf(why, whylen, "sender: %s", whb_strerror(rc));
             goto fail;

@@ -74,6 +74,10 @@ struct whb_platform_ops {
      * while a report is being sent: a slow collector must not hide link flaps (issue 22: a
      * 10 s send merged them, 2 of 8 were recorded). */
     void (*capture)(struct whb_platform *p);
+    /* Optional (NULL: none): the machine's own certificate for mTLS when no path or thumbprint
+     * is configured (Windows: the one AD CS autoenrollment gave it, naming fqdn), as what the
+     * sender takes for a client certificate. 0, or WHB_ENOTFOUND. */
+    int (*machine_cert)(struct whb_platform *p, const char *fqdn, char *out, size_t len);
 };
 
 extern const struct whb_platform_ops whb_platform_replay;
