@@ -24,10 +24,14 @@ trap cleanup EXIT
 sh tests/integration/make-certs.sh "$work/certs" >/dev/null
 echo hostile-enroll > "$work/enroll"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# No enrollment rate and no event quota: what is measured is the work per body, not a limit.
-"${COLLECTOR:-$bin/whb-collector}" --listen "127.0.0.1:$port" --cert "$work/certs/server.crt" \
+# No enrollment rate and no event quota: what is measured is the work per body, not a limit
+# (an older collector has neither).
+collector=${COLLECTOR:-$bin/whb-collector}
+nolimit=()
+"$collector" --help | grep -q -- --enroll-per-minute && nolimit=(--enroll-per-minute 0)
+"$collector" --listen "127.0.0.1:$port" --cert "$work/certs/server.crt" \
     --key "$work/certs/server.key" --db "$work/c.db" --enrollment-token-file "$work/enroll" \
-    --loops 1 --enroll-per-minute 0 --log-level error 2>"$work/collector.log" &
+    --loops 1 "${nolimit[@]}" --log-level error 2>"$work/collector.log" &
 cpid=$!
 for _ in $(seq 100); do curl -sk -o /dev/null "https://127.0.0.1:$port/healthz" && break; sleep 0.1; done
 forge() { "$bin/whb-forge" --url "https://127.0.0.1:$port/v1/report" --ca "$work/certs/ca.crt" --quiet "$@"; }
@@ -43,7 +47,7 @@ while "$bin/whb-forge" --out "$work/body" --snapshots $((copies + 16)) --switch 
 "$bin/whb-forge" --out "$work/body" --snapshots "$copies" --switch 02:00:5e:10:00:01 --port Gi1/0/1
 size=$(stat -c %s "$work/body")
 "$bin/whb-forge" --out "$work/normal" --switch 02:00:5e:10:00:01 --port Gi1/0/1 --events 2
-echo "collector: $("${COLLECTOR:-$bin/whb-collector}" --version), TLS, one event loop; $n requests of each kind, 8 clients at once"
+echo "collector: $("$collector" --version), TLS, one event loop; $n requests of each kind, 8 clients at once"
 echo "normal report: $(stat -c %s "$work/normal") bytes (one wired adapter, 2 events); hostile: $size bytes ($copies copies of the snapshot)"
 
 # Eight machines with bound keys; every kind is sent by eight clients at once, so that the
