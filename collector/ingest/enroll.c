@@ -63,7 +63,11 @@ unsigned whb_enroll_limit_take(struct whb_enroll_limit *l, const struct whb_sour
         b->tokens = tokens - 1;
     } else {
         b->tokens = tokens;
-        wait = (unsigned)((1 - tokens) / l->per_ms / 1000) + 1;
+        /* Seconds until one token is back, rounded up (and at least 1). */
+        double s = (1 - tokens) / l->per_ms / 1000;
+        wait = (unsigned)s;
+        if ((double)wait < s || !wait)
+            wait++;
     }
     b->at_ms = now_ms;
     pthread_mutex_unlock(&l->lock);

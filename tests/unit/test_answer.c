@@ -266,7 +266,7 @@ static void the_sender_is_known_before_the_body(void **state)
     assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), WHB_EBUSY);
     assert_int_equal(a.code, 429);
     assert_string_equal(a.header, "Retry-After");
-    assert_string_equal(a.value, "31"); /* one enrollment every 30 s */
+    assert_string_equal(a.value, "30"); /* one enrollment every 30 s */
     assert_int_equal(a.cause, WHB_REJECT_QUOTA);
     assert_int_equal(a.audit, WHB_AUDIT_RATE);
     /* A bound key is no enrollment: not counted. */
