@@ -20,9 +20,10 @@ bad() { echo "    FAIL $*"; fail=1; }
 run_id=$(basename "$work")
 state_win="C:\\whb-wine-$run_id"
 state_host=$win/wineprefix/drive_c/whb-wine-$run_id
+ns=${WHB_NS_PREFIX:-whb-}wine  # the namespace of part 3
 cleanup() {
     [ -n "${cpid:-}" ] && kill "$cpid" 2>/dev/null
-    ip netns del whb-wine 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
     WINEPREFIX=$work/prefix-ns wineserver -k 2>/dev/null
     rm -rf "$work" "$state_host"
 }
@@ -35,7 +36,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 collector() {
     "$lin/bin/whb-collector" --listen 127.0.0.1:$port --cert "$work/certs/server.crt" \
         --key "$work/certs/server.key" --db "$work/c.db" --enrollment-token-file "$work/token" \
-        --interval 1 2>>"$work/collector.log" &
+        --control-socket "$work/ctl.sock" --interval 1 2>>"$work/collector.log" &
     cpid=$!
     sleep 0.5
 }
@@ -52,7 +53,8 @@ os=$(sqlite3 "$work/c.db" "select os from machines where fqdn='pc-win.corp.examp
 [ "${seq:-0}" -ge 3 ] && ok "whb-agent.exe reported over Schannel TLS ($seq reports and events)" ||
     { bad "no reports from whb-agent.exe"; tail -5 "$work/agent.log"; }
 [[ "$os" == *Windows* ]] && ok "it reports its Windows version: $os" || bad "os '$os'"
-status=$("$lin/bin/whb" --url https://127.0.0.1:$port --ca "$work/certs/ca.crt" why pc-win.corp.example --json | jq -r .status)
+# whb on the collector's host: its control socket (loopback is no identity).
+status=$("$lin/bin/whb" --socket "$work/ctl.sock" why pc-win.corp.example --json | jq -r .status)
 [ "$status" = reporting ] && ok "whb why pc-win: reporting" || bad "whb why pc-win: $status"
 kill "$cpid"; wait "$cpid" 2>/dev/null; cpid=
 # The collector's database is rebuilt: the same agent state enrolls again by itself (403
@@ -66,25 +68,25 @@ seq=$(sqlite3 "$work/c.db" "select last_seq from machines where fqdn='pc-win.cor
     { bad "no re-enrollment after the database was rebuilt"; tail -5 "$work/agent.log"; }
 kill "$cpid"; wait "$cpid" 2>/dev/null; cpid=
 
-if [ "$(id -u)" -ne 0 ] || ! ip netns add whb-wine 2>/dev/null; then
+if [ "$(id -u)" -ne 0 ] || ! ip netns add "$ns" 2>/dev/null; then
     echo "    !!!  namespace part NOT RUN (needs root)"
     [ $fail -eq 0 ]; exit
 fi
-ip -n whb-wine link set lo up
-ip -n whb-wine link add eth0 type veth peer name peer0
-ip -n whb-wine link set eth0 up
-ip -n whb-wine link set peer0 up
-ip -n whb-wine addr add 10.77.0.2/24 dev eth0
+ip -n "$ns" link set lo up
+ip -n "$ns" link add eth0 type veth peer name peer0
+ip -n "$ns" link set eth0 up
+ip -n "$ns" link set peer0 up
+ip -n "$ns" addr add 10.77.0.2/24 dev eth0
 # A prefix of its own, so that wine's network driver starts inside the namespace.
 export WINEPREFIX=$work/prefix-ns
 carrier() {
-    ip netns exec whb-wine timeout 60 wine "$exe" --once --json --state-dir 'C:\whb-ns' 2>/dev/null |
+    ip netns exec "$ns" timeout 60 wine "$exe" --once --json --state-dir 'C:\whb-ns' 2>/dev/null |
         jq -r '.adapters[] | select(.name=="eth0") | .carrier'
 }
 [ "$(carrier)" = true ] && ok "IP Helper: eth0 carrier up" || bad "IP Helper: eth0 carrier not up"
-ip -n whb-wine link set peer0 down
+ip -n "$ns" link set peer0 down
 [ "$(carrier)" = false ] && ok "IP Helper: carrier down after the peer went down" || bad "carrier did not follow the peer down"
-ip -n whb-wine link set peer0 up
+ip -n "$ns" link set peer0 up
 sleep 0.5
 [ "$(carrier)" = true ] && ok "IP Helper: carrier up again" || bad "carrier did not come back"
 [ $fail -eq 0 ]
