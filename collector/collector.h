@@ -23,6 +23,7 @@ struct whb_keys;
 struct whb_ingest;
 struct whb_loop;
 struct whb_sessions;
+struct whb_uploads;
 struct whb_store;
 struct whb_summaries;
 
@@ -41,6 +42,7 @@ struct whb_collector {
      * machines per source address. Shared by the loops, each with its own lock. */
     struct whb_keys *keys;
     struct whb_enroll_limit *enroll_limit;
+    struct whb_uploads *uploads; /* the console's WSUS list uploads in progress (api/upload.c) */
     char db_dir[WHB_CONFIG_PATH_MAX]; /* where the database grows: free space for /healthz */
     struct event *alive_ev;           /* the run's alive mark (store/runs.h), on loop 0 */
     /* The event loops answering on the port: loops[0] runs on the caller's thread (main's),

@@ -222,6 +222,7 @@ void whb_server_free(struct whb_collector *col)
     whb_console_free(col);
     whb_keys_free(col->keys);
     whb_enroll_limit_free(col->enroll_limit);
+    whb_api_uploads_free(col);
     pthread_mutex_destroy(&col->api_lock);
     free(col);
 }

@@ -4,6 +4,7 @@
 #define WHB_API_API_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "store/store.h"
 #include "summaries/worker.h"
@@ -44,6 +45,16 @@ void whb_api_accept_all(struct whb_loop *loop, struct evhttp_request *req,
 /* WSUS's list (wsus.c). */
 void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
 void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req, int may_read);
+/* Replaces the list with session's staged rows and answers as the import does (format: how the
+ * file was read, for an upload; NULL for the CLI's parts). A caller who may not read (the upload
+ * token) gets the counts only. */
+void whb_api_wsus_finish(struct whb_loop *loop, struct evhttp_request *req, const char *session,
+                         int64_t now, const char *format, int may_read);
+/* POST /v1/wsus/upload: the file itself (upload.c). */
+void whb_api_wsus_upload(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q,
+                         int may_read);
+/* What an import changed, as JSON: {before, added, removed, kept, added_names, removed_names}. */
+json_t *whb_api_wsus_change_json(const struct whb_wsus_change *c);
 
 /* The console's additions (pages.c): returns 1 when it handled path. */
 int whb_api_pages_route(struct whb_loop *loop, struct evhttp_request *req, const char *path,

@@ -70,7 +70,8 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
     if (strncmp(path, "/v1/", 4) != 0)
         return 0;
     enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-    int is_import = !strcmp(path, "/v1/wsus/import");
+    /* The WSUS list: the CLI's and the task's parts (import), or the file itself (upload). */
+    int is_import = !strcmp(path, "/v1/wsus/import") || !strcmp(path, "/v1/wsus/upload");
     int is_action = (!strncmp(path, machines, sizeof(machines) - 1) && is_admin_action(path)) ||
                     !strcmp(path, "/v1/enrollments/accept");
     int post = is_import || is_action;
@@ -102,6 +103,8 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
         on_list(loop, req, &q, WHB_FILTER_SWITCH, query(&q, "switch", ""), query(&q, "port", ""));
     else if (!strcmp(path, "/v1/network/wifi"))
         on_list(loop, req, &q, WHB_FILTER_WIFI, query(&q, "ssid", ""), query(&q, "bssid", ""));
+    else if (!strcmp(path, "/v1/wsus/upload"))
+        whb_api_wsus_upload(loop, req, &q, (caller.perms & WHB_PERM_READ) != 0);
     else if (is_import)
         whb_api_wsus_import(loop, req, (caller.perms & WHB_PERM_READ) != 0);
     else if (!strcmp(path, "/v1/wsus/computers"))

@@ -555,4 +555,6 @@ const struct whb_store_ops whb_store_postgresql = {
     .enrollments = whb_pg_enrollments,
     .admin = whb_pg_admin,
     .refusals = whb_pg_refusals,
+    .wsus_find = whb_pg_wsus_find,
+    .each_name = whb_pg_each_name,
 };

@@ -639,4 +639,6 @@ const struct whb_store_ops whb_store_sqlite = {
     .enrollments = whb_sqlite_enrollments,
     .admin = whb_sqlite_admin,
     .refusals = whb_sqlite_refusals,
+    .wsus_find = whb_sqlite_wsus_find,
+    .each_name = whb_sqlite_each_name,
 };

@@ -224,6 +224,7 @@ static void enrollments_review_accept_and_forget(void **state)
 static void import_wsus(struct fixture *f, const char *fqdn, const char *ip)
 {
     struct whb_wsus_computer c;
+    struct whb_wsus_change change;
     char why[200];
     uint64_t n;
     memset(&c, 0, sizeof(c));
@@ -232,7 +233,7 @@ static void import_wsus(struct fixture *f, const char *fqdn, const char *ip)
     c.line = 1;
     assert_int_equal(
         f->store->ops->wsus_stage(f->store, "0123456789abcdef", 1, &c, 1, 1, why, sizeof(why)), 0);
-    assert_int_equal(f->store->ops->wsus_finish(f->store, "0123456789abcdef", 1, &n), 0);
+    assert_int_equal(f->store->ops->wsus_finish(f->store, "0123456789abcdef", 1, &n, &change), 0);
 }
 
 /* Issue 22: an enrolled machine renamed itself to a computer on WSUS's list whose agent was not
