@@ -205,7 +205,7 @@ static ssize_t read_some(struct whb_report_conn *cn, char *buf, size_t room)
 }
 
 /* Gives the connection to evhttp: everything read so far (this request onwards) goes into its
- * input, its reading resumes, and conns.c's request deadline applies again. */
+ * input, and handed_back (conns.c) resumes its reading and the request deadline. */
 static void hand_over(struct whb_report_conn *cn)
 {
     struct evbuffer *input = bufferevent_get_input(cn->bev);
@@ -226,10 +226,8 @@ static void hand_over(struct whb_report_conn *cn)
     if (cn->ssl)
         SSL_set_read_ahead(cn->ssl, 0);
     ERR_clear_error(); /* see release() */
-    bufferevent_enable(cn->bev, EV_READ);
-    if (evbuffer_get_length(input))
-        bufferevent_trigger(cn->bev, EV_READ,
-                            BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
+    /* evhttp's reading resumes on the loop's next pass (conns.c: not in the pass that deletes
+     * this connection's edge-triggered event). */
     unlink_conn(cn);
     free(cn);
     l->env.handed_back(l->env.owner, fd);

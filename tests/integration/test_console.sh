@@ -104,6 +104,13 @@ expect "read token: GET 200" "$(c -o /dev/null -w '%{http_code}' -H "Authorizati
 expect "read token: no upload (403)" "$(c -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $read" -d '[]' "$remote/v1/wsus/import")" 403
 expect "upload token: upload 200" "$(c -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $upload" -d '[]' "$remote/v1/wsus/import")" 200
 expect "upload token: no reading (403)" "$(c -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $upload" "$remote/v1/status")" 403
+# The console's upload of the file itself: the same roles.
+csv='"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime"
+"pc-up.corp.example","10.1.2.3","2026-11-20T10:00:00Z","2026-11-20T10:00:00Z"'
+up() { c -H "Authorization: Bearer $1" --data-binary "$csv" "$remote/v1/wsus/upload?session=00112233445566778899aabbccddeeff$2&part=1&final=1" "${@:3}"; }
+expect "read token: no file upload (403)" "$(up "$read" 01 -o /dev/null -w '%{http_code}')" 403
+expect "upload token: file upload, counts only" "$(up "$upload" 02 | jq -c '[.imported, has("answers")]')" '[1,false]'
+expect "admin token: file upload with the answers" "$(up "$admin" 03 | jq -c '[.imported, has("answers")]')" '[1,true]'
 jar4=$work/jar4
 csrf=$(c "$remote/console/session" | jq -r .csrf)
 expect "console login with the read token: read-only" "$(c -c "$jar4" -H "X-CSRF-Token: $csrf" -d "{\"token\":\"$read\"}" "$remote/console/login" | jq -r .role)" read

@@ -188,8 +188,10 @@ await check('names with markup and bidi characters stay text', async () => {
 await check('WSUS list: CSV upload, a reason per computer, CSV export', async () => {
   await visit(page, LOCAL, 'wsus', '#csv');
   await page.setInputFiles('#csv', CSV);
-  await page.waitForSelector('#wsus-counts');
   const csvRows = execFileSync('grep', ['-c', 'corp.example', CSV], { encoding: 'utf8' }).trim();
+  // The page shows what is imported before the upload too: wait for the upload's own answer.
+  await page.waitForFunction((n) => (document.querySelector('#wsus-counts')?.textContent || '').startsWith(`${n} computers imported`), csvRows, { timeout: 20000 })
+    .catch(() => {});
   assert.match(await page.textContent('#wsus-counts'), new RegExp(`^${csvRows} computers imported; WSUS lists 12 as not reporting`));
   const row = (name) => page.locator('main tbody tr', { hasText: name }).first().textContent();
   assert.match(await row('pc-999.corp.example'), /no agent|No agent|agent/i);
