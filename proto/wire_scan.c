@@ -45,6 +45,11 @@ static size_t repeat_max(const ProtobufCFieldDescriptor *f)
         return WHB_WIRE_MAX_EVENTS;
     if (f->type == PROTOBUF_C_TYPE_MESSAGE && f->descriptor == &whb__v1__adapter__descriptor)
         return WHB_WIRE_MAX_ADAPTERS;
+    if (f->type == PROTOBUF_C_TYPE_MESSAGE &&
+        f->descriptor == &whb__v1__update_log_event__descriptor)
+        return WHB_WIRE_MAX_UPDATE_LOG;
+    if (f->type == PROTOBUF_C_TYPE_MESSAGE && f->descriptor == &whb__v1__update_service__descriptor)
+        return WHB_WIRE_MAX_UPDATE_SVC;
     return WHB_WIRE_MAX_ADDRESSES;
 }
 

@@ -26,6 +26,10 @@ struct whb_store_row {
     /* Where it was attached at its last report: one end of a gap. */
     char sw[128], port[128], subnet[50], bssid[18];
     char sw_name[128], ssid[132], wsus_class[32]; /* the other indexed columns */
+    /* Its Windows Update client as stored: written again only when its fingerprint changes. */
+    uint64_t wu_hash;
+    int wu_route;
+    int64_t wu_route_since;
     int64_t released_ms;   /* an admin released its key (the reimage path); 0: bound */
     int64_t quota_events;  /* events it may still store (-1: a full budget) */
     int64_t quota_at;      /* when that was counted */
@@ -36,6 +40,11 @@ struct whb_store_row {
 struct whb_store_quota {
     int64_t events, at, stored;
 };
+
+/* Since when the client's route is what the view says: kept while it stays the same; 0 when
+ * it has not changed since the collector first learned it. */
+int64_t whb_store_wu_route_since(const struct whb_store_row *row,
+                                 const struct whb_machine_view *view, int64_t now_ms);
 
 struct whb_clock_map {
     int64_t offset, since;

@@ -25,6 +25,7 @@ enum {
     WHB_PG_WRITE_BASE = 0,
     WHB_PG_READ_BASE = 32,
     WHB_PG_WSUS_BASE = 72,
+    WHB_PG_WU_BASE = 104,
     WHB_PG_ADMIN_BASE = 112
 };
 
@@ -95,6 +96,11 @@ int whb_pg_wsus_match(struct whb_store *s, const struct whb_wsus_computer *c, in
                       struct whb_wsus_match *out);
 int whb_pg_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
+/* The Windows Update clients (pg_wu.c). */
+int whb_pg_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out, int max,
+                      int *n);
+int whb_pg_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+int whb_pg_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
 /* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
 int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);
 
