@@ -395,6 +395,45 @@ static void fake_neighbours_do_not_move_the_answer(void **state)
     assert_non_null(strstr(reviewed.summary, "all 5 known machines silent"));
 }
 
+/* Machine n at addr (its subnet), reporting at now from the address from. */
+static void in_subnet(struct fixture *f, unsigned n, int64_t now, const char *addr,
+                      const char *from)
+{
+    struct whb_store_result res;
+    struct sample *s = sample_new(n, 1, 0);
+    snprintf(s->addr, sizeof(s->addr), "%s", addr);
+    snprintf(f->in.source_ip, sizeof(f->in.source_ip), "%s", from);
+    assert_int_equal(put(f, s, (uint8_t)n, 1, now, &res), 0);
+    sample_free(s);
+}
+
+/* The multi-subnet variant: fakes on pc-1's subnet and on two others, silent with it, turned
+ * its answer into "most of the fleet went silent at once" (collector unavailable: nothing to do
+ * on the computers). Unreviewed, they count for nothing; accepted, the same machines would. */
+static void a_fake_fleet_does_not_blame_the_collector(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_explanation alone, attacked, reviewed;
+    struct whb_machine_view m;
+    int64_t t0 = 1764000000000LL, asked = t0 + 1800000;
+    static const char *const addrs[] = {"10.1.0.2/16", "10.1.0.3/16", "10.2.0.4/16",
+                                        "10.2.0.5/16", "10.3.0.6/16", "10.3.0.7/16"};
+    in_subnet(f, 1, t0, "10.1.0.1/16", "10.1.0.1");
+    admin(f, WHB_ADMIN_ACCEPT, "m-1", NULL);
+    assert_int_equal(whb_explain_host(f->store, "pc-1", asked, &m, &alone), 0);
+    assert_int_equal(alone.reason, WHB_REASON_LOST_CONNECTIVITY);
+    assert_int_equal(alone.confidence, WHB_CONFIDENCE_LOW);
+    for (unsigned n = 2; n <= 7; n++)
+        in_subnet(f, n, t0 + 1000, addrs[n - 2], "10.99.9.9");
+    assert_int_equal(whb_explain_host(f->store, "pc-1", asked, &m, &attacked), 0);
+    assert_int_equal(attacked.reason, WHB_REASON_LOST_CONNECTIVITY);
+    assert_int_equal(attacked.confidence, WHB_CONFIDENCE_LOW);
+    assert_string_equal(attacked.summary, alone.summary);
+    admin(f, WHB_ADMIN_ACCEPT, NULL, NULL);
+    assert_int_equal(whb_explain_host(f->store, "pc-1", asked, &m, &reviewed), 0);
+    assert_int_equal(reviewed.reason, WHB_REASON_COLLECTOR_UNAVAILABLE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(event_quota_and_pruning, setup, teardown),
         cmocka_unit_test_setup_teardown(stamps_that_would_overflow_saturate, setup, teardown),
         cmocka_unit_test_setup_teardown(fake_neighbours_do_not_move_the_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_fake_fleet_does_not_blame_the_collector, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
