@@ -39,17 +39,39 @@ struct whb_netlink {
     int any;
 };
 
+/* Drops the kept notifications of adapter name (the rest keep their order). */
+static void forget_links(struct whb_netlink *nl, const char *name)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < nl->count; i++) {
+        const struct link_seen *l = &nl->links[(nl->first + i) % LINKS_KEPT];
+        if (strcmp(l->name, name))
+            nl->links[(nl->first + kept++) % LINKS_KEPT] = *l;
+    }
+    nl->count = kept;
+}
+
 static int on_msg(struct nl_msg *msg, void *arg)
 {
     struct whb_netlink *nl = arg;
     struct nlmsghdr *h = nlmsg_hdr(msg);
     nl->any = 1;
-    if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+    if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
+        h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
         return NL_OK;
     const struct ifinfomsg *ifi = nlmsg_data(h);
     struct nlattr *name = nlmsg_find_attr(h, sizeof(*ifi), IFLA_IFNAME);
     if (!name || (ifi->ifi_flags & IFF_LOOPBACK))
         return NL_OK;
+    if (h->nlmsg_type == RTM_DELLINK) {
+        /* An adapter that goes away (unplugged, deleted) says "down" first: not an adapter
+         * disabled on the machine. Its notifications not told yet go; the snapshot says it is
+         * gone. */
+        char gone[IFNAMSIZ];
+        nla_strlcpy(gone, name, sizeof(gone));
+        forget_links(nl, gone);
+        return NL_OK;
+    }
     if (nl->count == LINKS_KEPT) { /* the oldest goes: the snapshot still catches up */
         nl->first = (nl->first + 1) % LINKS_KEPT;
         nl->count--;
@@ -111,6 +133,11 @@ int whb_netlink_links(struct whb_netlink *nl, struct whb_os_event *evs, int max)
     int n = 0;
     while (nl->count && n < max) {
         const struct link_seen *l = &nl->links[nl->first];
+        if (!if_nametoindex(l->name)) { /* gone since (its RTM_DELLINK not read yet) */
+            nl->first = (nl->first + 1) % LINKS_KEPT;
+            nl->count--;
+            continue;
+        }
         struct whb_os_event *e = &evs[n++];
         memset(e, 0, sizeof(*e));
         e->kind = WHB_OS_LINK;
