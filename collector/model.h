@@ -118,6 +118,16 @@ struct whb_downtime {
 };
 
 /* A silence that has ended, with what its two ends looked like. */
+/* A refusal a machine's key or name met (store.h's WHB_REFUSAL_* causes), how often, who
+ * claimed it: a reimaged machine, or someone else presenting its name or key. */
+struct whb_store_refusal {
+    char cause[24];
+    uint64_t count;
+    int64_t first_ms, last_ms;
+    char claimant[200]; /* the machine id (and name) that was refused */
+    char source[48];    /* from where, the last time */
+};
+
 struct whb_store_gap {
     int64_t start_ms, end_ms;
     int last_gasp; /* the last report before it was a last gasp */

@@ -94,6 +94,10 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
     }
     in.events = evs;
     in.n_events = n;
+    struct whb_store_refusal refusals[4];
+    if (now > m->due_ms && st->ops->refusals &&
+        st->ops->refusals(st, m->machine_id, refusals, 4, &in.n_refusals) == 0)
+        in.refusals = refusals;
     if (now > m->due_ms)
         context(st, m, now, m->last_seen_ms, now, 0, &in);
     else if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0)

@@ -52,6 +52,10 @@ struct whb_explain_input {
     int n_stories;
     /* Undelivered heartbeats of the gap left out of events (only the first is kept there). */
     int heartbeats_skipped;
+    /* What the collector refused in its name or key, newest first (issue 22): refused since
+     * its last report, it is on and knocking, not cut off. */
+    const struct whb_store_refusal *refusals;
+    int n_refusals;
 };
 
 /* Who says so: the machine in a report at the time, the machine afterwards (spooled while it

@@ -18,6 +18,10 @@
     " wu_status_server, wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail,"         \
     " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since"
 
+/* As sqlite_read.c: only proven machines move a neighbour's answer; the fleet counts them. */
+#define UNPROVEN  "(reviewed_ms = 0)::int"
+#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
+
 enum pg_read {
     PR_BY_FQDN = WHB_PG_READ_BASE,
     PR_BY_SHORT,
@@ -75,32 +79,38 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                  " before_subnet, before_bssid, after_sw, after_sw_name, after_port,"
                  " after_subnet, after_bssid FROM gaps WHERE machine_id=$1::text"
                  " ORDER BY start_ms DESC LIMIT $2::bigint",
-    R(PR_PEERS_SWITCH) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                         " FROM machines WHERE sw_chassis=$1::text LIMIT 1024",
-    R(PR_PEERS_AP) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                     " FROM machines WHERE bssid=$1::text LIMIT 1024",
-    R(PR_PEERS_SUBNET) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                         " FROM machines WHERE subnet=$1::text LIMIT 1024",
+    R(PR_PEERS_SWITCH) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE sw_chassis=$1::text LIMIT 1024",
+    R(PR_PEERS_AP) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE bssid=$1::text LIMIT 1024",
+    R(PR_PEERS_SUBNET) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE subnet=$1::text LIMIT 1024",
     /* A past silence: the machines on it now, and those that were on it when their own
      * silence began with this one's (just back, a machine's switch may not be heard yet). */
     R(PR_PEERS_SWITCH_THEN) =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE sw_chassis=$1::text UNION ALL"
-        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        "(m.reviewed_ms = 0)::int"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_sw=$1::text"
         " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
         " AND coalesce(m.sw_chassis, '') <> $1::text LIMIT 1024",
     R(PR_PEERS_AP_THEN) =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE bssid=$1::text UNION ALL"
-        " SELECT m.machine_id, m.last_seen, m.due_at, m.sw_port, m.first_seen, 0"
+        " SELECT m.machine_id, m.last_seen, m.due_at, m.sw_port, m.first_seen, 0, (m.reviewed_ms = "
+        "0)::int"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_bssid=$1::text"
         " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
         " AND coalesce(m.bssid, '') <> $1::text LIMIT 1024",
     R(PR_PEERS_SUBNET_THEN) =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE subnet=$1::text UNION ALL"
-        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        "(m.reviewed_ms = 0)::int"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=$1::text"
         " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
         " AND coalesce(m.subnet, '') <> $1::text LIMIT 1024",
@@ -144,16 +154,19 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                         " due_at >= $1::bigint ORDER BY wsus_class LIMIT $2::bigint",
     R(PR_GAP_COVERING) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                          " $2::bigint - 604800000 AND $2::bigint AND end_ms >= $2::bigint LIMIT 1",
-    R(PR_FLEET_SILENT) = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE"
-                         " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
+    R(PR_FLEET_SILENT) =
+        "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > 0 AND"
+        " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
     R(PR_FLEET_GAPS) = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM"
-                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint",
-    R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE first_seen <= $1::bigint",
-    R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE due_at < $1::bigint AND"
+                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint AND " PROVEN_ID,
+    R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
+                        " first_seen <= $1::bigint",
+    R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
+                            " due_at < $1::bigint AND"
                             " last_seen <= $2::bigint",
     R(PR_FLEET_GAPS_AT) = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
                           " $1::bigint - 604800000 AND $1::bigint + $2::bigint AND"
-                          " end_ms >= $1::bigint",
+                          " end_ms >= $1::bigint AND " PROVEN_ID,
     /* Every collector's runs that overlap the window, and the last one to end before it. */
     R(PR_COLLECTORS) = "SELECT DISTINCT ON (collector) collector, started_ms, alive_ms,"
                        " coalesce(stopped_ms, 0) FROM collector_runs"
@@ -364,6 +377,7 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         peers[i].first_seen = whb_pg_get_int(r, i, 4);
         peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
         peers[i].returned = 0;
+        peers[i].unproven = (int)whb_pg_get_int(r, i, 6);
     }
     PQclear(r);
     if (!with_gaps) {
@@ -383,8 +397,8 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         }
         PQclear(r);
     }
-    whb_store_peer_tally(base, gap_query, peers, (unsigned)rows, now, anchor, window, with_gaps,
-                         out);
+    whb_store_peer_tally(base, gap_query, m->machine_id, peers, (unsigned)rows, now, anchor, window,
+                         with_gaps, out);
     free(peers);
     return 0;
 }

@@ -155,6 +155,26 @@ static const struct step steps[] = {
      "ALTER TABLE machines ADD COLUMN wsus_since {INT} NOT NULL DEFAULT 0;"
      "UPDATE machines SET wsus_since = wsus_at;",
      NULL},
+    /* 9 (issue 22): keys looked up before a body is decoded; how and from where each machine
+     * enrolled, whether an admin reviewed it (machines from before this version count as
+     * reviewed), a binding released for a reimaged machine; each machine's event budget and
+     * stored events (quotas); the refusals its name or key met, for `why`. */
+    {NULL,
+     "CREATE INDEX machines_key ON machines(key_hash) WHERE key_hash IS NOT NULL;"
+     "ALTER TABLE machines ADD COLUMN enrolled_from TEXT;"
+     "ALTER TABLE machines ADD COLUMN reviewed_ms {INT} NOT NULL DEFAULT 0;"
+     "UPDATE machines SET reviewed_ms = first_seen;"
+     "CREATE INDEX machines_unreviewed ON machines(first_seen) WHERE reviewed_ms = 0;"
+     "ALTER TABLE machines ADD COLUMN released_ms {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN quota_events {INT} NOT NULL DEFAULT -1;"
+     "ALTER TABLE machines ADD COLUMN quota_at {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN events_stored {INT} NOT NULL DEFAULT 0;"
+     "UPDATE machines SET events_stored ="
+     "  (SELECT count(*) FROM events WHERE events.machine_id = machines.machine_id);"
+     "CREATE TABLE refusals(machine_id TEXT NOT NULL, cause TEXT NOT NULL,"
+     "  count {INT} NOT NULL, first_ms {INT} NOT NULL, last_ms {INT} NOT NULL,"
+     "  claimant TEXT, source TEXT, PRIMARY KEY(machine_id, cause)){NOROWID};",
+     NULL},
 };
 
 int whb_schema_latest(void)

@@ -20,6 +20,11 @@
     " wu_status_server, wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail,"         \
     " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since"
 
+/* Issue 22: only proven machines (reviewed by an admin, certified, or known before reviews
+ * existed) move a neighbour's answer (whb_store_peer_tally); the fleet counts only them. */
+#define UNPROVEN  "reviewed_ms = 0"
+#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
+
 enum read_id {
     RD_BY_FQDN,
     RD_BY_SHORT,
@@ -77,35 +82,37 @@ static const char *const read_sql[RD_COUNT_] = {
                 " after_bssid FROM gaps WHERE machine_id=?1 ORDER BY start_ms DESC"
                 " LIMIT ?2",
     [RD_PEERS_SWITCH] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
-        " WHERE sw_chassis=?1 LIMIT 1024",
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE sw_chassis=?1 LIMIT 1024",
     [RD_PEERS_AP] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
-        " WHERE bssid=?1 LIMIT 1024",
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE bssid=?1 LIMIT 1024",
     [RD_PEERS_SUBNET] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
-        " WHERE subnet=?1 LIMIT 1024",
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE subnet=?1 LIMIT 1024",
     /* A silence it announced (a last gasp) has its own cause: not a shared one. */
     /* A past silence: the machines on it now, and those that were on it when their own
      * silence began with this one's (just back, a machine's switch may not be heard yet). */
     [RD_PEERS_SWITCH_THEN] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE sw_chassis=?1 UNION ALL"
-        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        "m.reviewed_ms = 0"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_sw=?1"
         " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
         " AND coalesce(m.sw_chassis, '') <> ?1 LIMIT 1024",
     [RD_PEERS_AP_THEN] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE bssid=?1 UNION ALL"
-        " SELECT m.machine_id, m.last_seen, m.due_at, m.sw_port, m.first_seen, 0"
+        " SELECT m.machine_id, m.last_seen, m.due_at, m.sw_port, m.first_seen, 0, m.reviewed_ms = 0"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_bssid=?1"
         " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
         " AND coalesce(m.bssid, '') <> ?1 LIMIT 1024",
     [RD_PEERS_SUBNET_THEN] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE subnet=?1 UNION ALL"
-        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        "m.reviewed_ms = 0"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=?1"
         " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
         " AND coalesce(m.subnet, '') <> ?1 LIMIT 1024",
@@ -150,15 +157,17 @@ static const char *const read_sql[RD_COUNT_] = {
     /* Silent at ?2: a gap around it (silences longer than a week are not looked for). */
     [RD_GAP_COVERING] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 - 604800000"
                         " AND ?2 AND end_ms >= ?2 LIMIT 1",
-    [RD_FLEET_SILENT] = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE due_at < ?1"
+    [RD_FLEET_SILENT] = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > "
+                        "0 AND due_at < ?1"
                         " AND last_seen BETWEEN ?2 AND ?3",
     [RD_FLEET_GAPS] = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM gaps"
-                      " WHERE start_ms BETWEEN ?1 AND ?2",
-    [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE first_seen <= ?1",
-    [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE due_at < ?1 AND last_seen <= ?2",
+                      " WHERE start_ms BETWEEN ?1 AND ?2 AND " PROVEN_ID,
+    [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND first_seen <= ?1",
+    [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND due_at < ?1 AND"
+                           " last_seen <= ?2",
     /* Silent at ?1 or within ?2 after it. */
     [RD_FLEET_GAPS_AT] = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
-                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1",
+                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1 AND " PROVEN_ID,
     [RD_LAST_RUN] = "SELECT started_ms, alive_ms, coalesce(stopped_ms, 0) FROM collector_runs"
                     " ORDER BY started_ms DESC LIMIT 1",
     [RD_RUNS] = "SELECT started_ms, alive_ms, stopped_ms FROM collector_runs WHERE started_ms >="
@@ -382,6 +391,7 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         peers[n].first_seen = sqlite3_column_int64(st, 4);
         peers[n].gasped = sqlite3_column_int(st, 5);
         peers[n].returned = 0;
+        peers[n].unproven = sqlite3_column_int(st, 6);
         n++;
     }
     sqlite3_reset(st);
@@ -398,7 +408,8 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         }
         sqlite3_reset(st);
     }
-    whb_store_peer_tally(base, gap_query, peers, n, now, anchor, window, with_gaps, out);
+    whb_store_peer_tally(base, gap_query, m->machine_id, peers, n, now, anchor, window, with_gaps,
+                         out);
     free(peers);
     return 0;
 }

@@ -44,6 +44,7 @@ e2e_setup() { # clients
     W=$(mktemp -d /tmp/whb-e2e-XXXXXX)
     chmod 755 "$W" # lldpcli reaches its socket here after dropping privileges
     PIDS=()
+    ACCEPT_PID=
     sh "$E2E_SRC/tests/integration/make-certs.sh" "$W/certs" >/dev/null
     echo e2e-enroll > "$W/token"
     for ns in srv sw1 sw2; do ip netns add "$NS_PREFIX$ns"; nsx "$ns" ip link set lo up; done
@@ -138,10 +139,18 @@ start_collector() { # [port collector-id]: a second collector shares the Postgre
     [ "$port" = 8443 ] || log=$W/collector-$id.log
     ip netns exec "${NS_PREFIX}srv" "$E2E_BIN/whb-collector" --listen 0.0.0.0:$port --cert "$W/certs/server.crt" \
         --key "$W/certs/server.key" --db "$W/collector.db" --enrollment-token-file "$W/token" \
-        ${STORE_FLAGS[@]+"${STORE_FLAGS[@]}"} --collector-id "$id" \
+        ${STORE_FLAGS[@]+"${STORE_FLAGS[@]}"} --collector-id "$id" --control-socket "$W/ctl-$port.sock" \
         --interval $INTERVAL --grace 3 --log-level info >>"$log" 2>&1 &
     if [ "$port" = 8443 ]; then COLLECTOR_PID=$!; else COLLECTOR2_PID=$!; fi
     WHB_PORT=$port wait_for 10 "collector $id" whb status
+    # The fleet's admin accepts every machine as it enrolls (whb accept --all, each second):
+    # these machines are real, so their silences count for each other (issue 22: only
+    # reviewed machines move a neighbour's answer).
+    if [ -z "${ACCEPT_PID:-}" ]; then
+        (while :; do WHB_PORT=8443 whb accept --all >/dev/null 2>&1; sleep 1; done) &
+        ACCEPT_PID=$!
+        PIDS+=($!)
+    fi
 }
 
 stop_collector() { # signal
@@ -180,8 +189,8 @@ stop_agent() { # N signal
     wait "$pid" 2>/dev/null
 }
 
-# The admin CLI, on the collector's host.
-whb() { nsx srv "$E2E_BIN/whb" --url https://127.0.0.1:$WHB_PORT --ca "$W/certs/ca.crt" "$@"; }
+# The admin CLI, on the collector's host: its control socket (as root), no token.
+whb() { nsx srv "$E2E_BIN/whb" --socket "$W/ctl-$WHB_PORT.sock" "$@"; }
 
 # field HOST JQ-PATH: from `whb why HOST --json`.
 why_field() { whb why "$1" --json | jq -r "$2"; }

@@ -111,7 +111,7 @@ scenario_faulty_adapter() {
         nsx sw1 ip link set swp1 down; sleep 0.4; nsx sw1 ip link set swp1 up; sleep 1.5
     done
     wait_for 30 "the flaps reached the collector" \
-        bash -c "[ \$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --url https://127.0.0.1:8443 --ca $W/certs/ca.crt history pc-1 --json | jq '[.events[] | select(.kind==\"carrier_lost\")] | length') -ge 4 ]" || return 1
+        bash -c "[ \$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --socket $W/ctl-8443.sock history pc-1 --json | jq '[.events[] | select(.kind==\"carrier_lost\")] | length') -ge 4 ]" || return 1
     log "then it stays down"
     nsx sw1 ip link set swp1 down
     wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
@@ -231,7 +231,7 @@ scenario_wsus_503() {
     log "the WsusPool stops: the stand-in answers 503"
     touch "$W/wsus-down"
     for i in 1 2 3; do
-        wait_for 30 "pc-$i sees 503" bash -c "[ \"\$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --url https://127.0.0.1:8443 --ca $W/certs/ca.crt why pc-$i --json | jq -r .reason)\" = wsus_unavailable ]" || return 1
+        wait_for 30 "pc-$i sees 503" bash -c "[ \"\$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --socket $W/ctl-8443.sock why pc-$i --json | jq -r .reason)\" = wsus_unavailable ]" || return 1
     done
     expect_eq "pc-2 is online" "$(why_field pc-2 .status)" reporting || return 1
     expect_eq "high confidence" "$(why_field pc-2 .confidence)" high || return 1
@@ -242,7 +242,7 @@ scenario_wsus_503() {
     expect_eq "with the documented fix" \
         "$(jq -r '.outages[] | select(.kind=="wsus") | .next_step | test("Private Memory Limit")' <<<"$o")" true || return 1
     rm -f "$W/wsus-down"
-    wait_for 30 "WSUS back" bash -c "[ \"\$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --url https://127.0.0.1:8443 --ca $W/certs/ca.crt why pc-1 --json | jq -r .reason)\" = reporting ]" || return 1
+    wait_for 30 "WSUS back" bash -c "[ \"\$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --socket $W/ctl-8443.sock why pc-1 --json | jq -r .reason)\" = reporting ]" || return 1
 }
 
 scenario_collector_restart() {

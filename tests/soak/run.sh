@@ -101,7 +101,7 @@ for i in $(seq 1 "$AGENTS"); do
     nsx c$i ip link add dum0 type veth peer name dum1 # no dummy driver needed
 done
 
-whb() { nsx srv "$BIN/whb" --url https://127.0.0.1:8444 --ca "$W/certs/ca.crt" "$@"; }
+whb() { nsx srv "$BIN/whb" --socket "$W/ctl.sock" "$@"; } # on the collector's host, as root
 wait_for() { # seconds command...
     local end=$((SECONDS + $1)); shift
     while [ $SECONDS -lt $end ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.25; done
@@ -110,7 +110,8 @@ wait_for() { # seconds command...
 start_collector() {
     ip netns exec ${P}srv "$BIN/whb-collector" --listen 127.0.0.1:8444 --cert "$W/certs/soak.crt" \
         --key "$W/certs/soak.key" --db "$W/dbfs/collector.db" --enrollment-token-file "$W/token" \
-        --interval 1 --grace 3 --log-level info >>"$W/collector.log" 2>&1 &
+        --control-socket "$W/ctl.sock" --interval 1 --grace 3 --log-level info \
+        >>"$W/collector.log" 2>&1 &
     COLLECTOR_PID=$!
     wait_for 10 whb status || say "collector did not answer within 10 s"
 }
