@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/names.h"
 #include "clock.h"
 #include "error.h"
 #include "explain/correlate.h"
@@ -43,6 +44,71 @@ static void reply_ambiguous(struct whb_loop *loop, struct evhttp_request *req, c
     whb_api_reply_json(req, 409, doc);
 }
 
+/* What the collector refused in this machine's name or key (a reimaged machine, or someone
+ * else presenting them), newest first. */
+static json_t *refusals_json(struct whb_loop *loop, const struct whb_machine_view *m)
+{
+    struct whb_store_refusal r[4];
+    int n = 0;
+    json_t *list = json_array();
+    if (loop->reader->ops->refusals(loop->reader, m->machine_id, r, 4, &n))
+        return list;
+    for (int i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:I, s:o, s:o, s:s, s:s}", "cause", r[i].cause,
+                                              "count", (json_int_t)r[i].count, "first",
+                                              whb_json_iso(r[i].first_ms), "last",
+                                              whb_json_iso(r[i].last_ms), "claimant", r[i].claimant,
+                                              "source", r[i].source));
+    return list;
+}
+
+/* The answer for a name no agent reports under: the agent WSUS's matching finds (the WSUS
+ * console's name, FQDN or address), the no_agent answer for a computer only WSUS knows, or 404
+ * with the names it is near. */
+static void why_unknown(struct whb_loop *loop, struct evhttp_request *req, const char *host)
+{
+    struct whb_resolved r;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    int64_t now = whb_clock_wall_ms();
+    if (whb_api_resolve(loop, host, &r)) {
+        whb_api_reply_error(req, 503, whb_strerror(WHB_ESTORE));
+        return;
+    }
+    if (r.kind == WHB_RESOLVED_AMBIGUOUS) {
+        whb_api_reply_error(req, 409, r.names);
+        return;
+    }
+    int rc = WHB_ENOTFOUND;
+    if (r.kind == WHB_RESOLVED_AGENT &&
+        (rc = whb_explain_host(loop->reader, r.machine_id, now, &m, &x)) && rc != WHB_ENOTFOUND) {
+        whb_api_reply_error(req, 503, whb_strerror(rc));
+        return;
+    }
+    if (rc) {
+        struct whb_explain_input in = {.now_ms = now, .host = r.in_wsus ? r.wsus.fqdn : host};
+        whb_explain_now(&in, &x);
+    }
+    json_t *j = whb_json_explanation(r.in_wsus ? r.wsus.fqdn : host, rc ? NULL : &m, &x);
+    if (!j) {
+        whb_api_reply_error(req, 500, "out of memory");
+        return;
+    }
+    json_object_set_new(j, "asked", json_string(host));
+    if (!rc) {
+        json_object_set_new(j, "matched_by", json_string(r.how));
+        json_object_set_new(j, "refusals", refusals_json(loop, &m));
+    }
+    if (r.in_wsus) {
+        json_object_set_new(j, "wsus_name", json_string(r.wsus.fqdn));
+        json_object_set_new(j, "wsus_ip", json_string(r.wsus.ip));
+        json_object_set_new(j, "wsus_last_status", whb_json_iso(r.wsus.last_status_ms));
+    }
+    if (rc && !r.in_wsus)
+        json_object_set_new(j, "did_you_mean", whb_api_near_names(loop, host));
+    whb_api_reply_json(req, rc && !r.in_wsus ? 404 : 200, j);
+}
+
 static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char *host)
 {
     struct whb_machine_view m;
@@ -52,12 +118,39 @@ static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char
         reply_ambiguous(loop, req, host);
         return;
     }
-    if (rc && rc != WHB_ENOTFOUND) {
+    if (rc == WHB_ENOTFOUND) {
+        why_unknown(loop, req, host);
+        return;
+    }
+    if (rc) {
         whb_api_reply_error(req, 503, whb_strerror(rc));
         return;
     }
-    whb_api_reply_json(req, rc == WHB_ENOTFOUND ? 404 : 200,
-                       whb_json_explanation(host, rc ? NULL : &m, &x));
+    json_t *doc = whb_json_explanation(host, &m, &x);
+    if (doc)
+        json_object_set_new(doc, "refusals", refusals_json(loop, &m));
+    whb_api_reply_json(req, 200, doc);
+}
+
+/* 404 (409 when it names several) that says what is known of host: WSUS lists it, or the names
+ * it is near. */
+static void history_unknown(struct whb_loop *loop, struct evhttp_request *req, const char *host,
+                            const struct whb_resolved *r)
+{
+    char msg[1000];
+    if (r->kind == WHB_RESOLVED_AMBIGUOUS) {
+        whb_api_reply_error(req, 409, r->names);
+        return;
+    }
+    snprintf(msg, sizeof(msg), "no agent ever reported from this machine%s%s%s",
+             r->in_wsus ? " (WSUS lists it as " : "", r->in_wsus ? r->wsus.fqdn : "",
+             r->in_wsus ? ")" : "");
+    json_t *j = json_pack("{s:s}", "error", msg);
+    if (j && r->in_wsus)
+        json_object_set_new(j, "wsus_name", json_string(r->wsus.fqdn));
+    if (j && !r->in_wsus)
+        json_object_set_new(j, "did_you_mean", whb_api_near_names(loop, host));
+    whb_api_reply_json(req, 404, j);
 }
 
 static void on_history(struct whb_loop *loop, struct evhttp_request *req, const char *host)
@@ -67,20 +160,24 @@ static void on_history(struct whb_loop *loop, struct evhttp_request *req, const 
     struct whb_hist_event *evs = calloc(WHB_HISTORY_EVENTS, sizeof(*evs));
     int64_t now = whb_clock_wall_ms();
     int ng = 0, ne = 0;
+    struct whb_resolved r = {.kind = WHB_RESOLVED_AGENT};
     int rc = loop->reader->ops->get_machine(loop->reader, host, &m);
     if (rc == WHB_EINVAL) {
         free(evs);
         reply_ambiguous(loop, req, host);
         return;
     }
+    /* A name as WSUS shows it: the agent the import would match. */
+    if (rc == WHB_ENOTFOUND && !(rc = whb_api_resolve(loop, host, &r)))
+        rc = r.kind == WHB_RESOLVED_AGENT
+                 ? loop->reader->ops->get_machine(loop->reader, r.machine_id, &m)
+                 : WHB_ENOTFOUND;
     if (rc || !evs) {
         free(evs);
-        whb_api_reply_error(req,
-                            rc == WHB_ENOTFOUND ? 404
-                            : rc == WHB_EINVAL  ? 409
-                                                : 503,
-                            rc == WHB_ENOTFOUND ? "no agent ever reported from this machine"
-                                                : whb_strerror(rc ? rc : WHB_ENOMEM));
+        if (rc == WHB_ENOTFOUND)
+            history_unknown(loop, req, host, &r);
+        else
+            whb_api_reply_error(req, 503, whb_strerror(rc ? rc : WHB_ENOMEM));
         return;
     }
     json_t *jg = json_array(), *je = json_array();
@@ -116,7 +213,7 @@ static void on_history(struct whb_loop *loop, struct evhttp_request *req, const 
                                  jg, "events", je));
 }
 
-/* whb why 192.0.2.2: the agent that holds the address now. */
+/* whb why 192.0.2.2: the agent that holds the address now, else what WSUS's list says of it. */
 static void on_why_ip(struct whb_loop *loop, struct evhttp_request *req, const char *ip)
 {
     char id[65], why[400];
@@ -128,18 +225,12 @@ static void on_why_ip(struct whb_loop *loop, struct evhttp_request *req, const c
         whb_api_reply_error(req, 409, msg);
         return;
     }
-    if (rc) {
-        struct whb_explanation x;
-        struct whb_explain_input in = {.now_ms = whb_clock_wall_ms(), .host = ip};
-        if (rc != WHB_ENOTFOUND) {
-            whb_api_reply_error(req, 503, whb_strerror(rc));
-            return;
-        }
-        whb_explain_now(&in, &x);
-        whb_api_reply_json(req, 404, whb_json_explanation(ip, NULL, &x));
-        return;
-    }
-    on_why(loop, req, id);
+    if (rc == WHB_ENOTFOUND)
+        why_unknown(loop, req, ip);
+    else if (rc)
+        whb_api_reply_error(req, 503, whb_strerror(rc));
+    else
+        on_why(loop, req, id);
 }
 
 static int is_ip(const char *s)
@@ -148,7 +239,8 @@ static int is_ip(const char *s)
     return inet_pton(AF_INET, s, bin) == 1 || inet_pton(AF_INET6, s, bin) == 1;
 }
 
-void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path)
+void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path,
+                     const struct whb_caller *caller)
 {
     static const char machines[] = "/v1/machines/";
     char host[300];
@@ -169,6 +261,12 @@ void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const ch
         on_why(loop, req, decoded);
     else if (!strcmp(slash, "/history"))
         on_history(loop, req, decoded);
+    else if (!strcmp(slash, "/accept"))
+        whb_api_identity_action(loop, req, decoded, WHB_ADMIN_ACCEPT, caller);
+    else if (!strcmp(slash, "/release"))
+        whb_api_identity_action(loop, req, decoded, WHB_ADMIN_RELEASE, caller);
+    else if (!strcmp(slash, "/forget"))
+        whb_api_identity_action(loop, req, decoded, WHB_ADMIN_FORGET, caller);
     else
         whb_api_reply_error(req, 404, "not found");
     free(decoded);

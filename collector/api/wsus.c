@@ -19,13 +19,15 @@
 #include "http/loop.h"
 #include "log.h"
 #include "store/store.h"
+#include "wu_service.h"
 
 /* The answer for one computer of WSUS's list: which agent it is and how that was decided, then
  * that agent's explanation; several possible agents are named, never one picked. */
 static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_computer *c,
                                 int64_t now)
 {
-    static const char *const how[] = {"none", "fqdn", "short_name", "ip_address", "ambiguous"};
+    static const char *const how[] = {"none",      "fqdn", "short_name",  "ip_address",
+                                      "ambiguous", "id",   "duplicate_id"};
     struct whb_wsus_match match;
     struct whb_machine_view m;
     struct whb_explanation x;
@@ -46,14 +48,35 @@ static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_com
                       "suffix so that the agent's name is WSUS's FullDomainName");
     } else {
         const char *host = match.kind == WHB_MATCH_NONE ? c->fqdn : match.machine_id;
-        int rc = whb_explain_host(loop->reader, host, now, &m, &x);
+        int rc = loop->reader->ops->get_machine(loop->reader, host, &m);
+        struct whb_explanation now_x;
+        struct whb_days days = {0, 0, 0};
+        if (rc == 0)
+            rc = whb_explain_wsus_silence(loop->reader, &m, c->last_status_ms, c->last_sync_ms, now,
+                                          &x, &now_x, &days);
+        else
+            rc = whb_explain_host(loop->reader, host, now, &m, &x);
         j = whb_json_explanation(c->fqdn, rc ? NULL : &m, &x);
+        if (j && !rc && days.total) {
+            /* The answer covers the days WSUS has not heard from it; now is what it does. */
+            json_object_set_new(j, "wsus_silent_days", json_integer(days.total));
+            json_object_set_new(j, "record_days", json_integer(days.known));
+            json_object_set_new(j, "online_days", json_integer(days.online));
+            if (now_x.reason != x.reason)
+                json_object_set_new(
+                    j, "now",
+                    json_pack("{s:s, s:s, s:s, s:s}", "reason", whb_reason_info(now_x.reason)->id,
+                              "term", whb_reason_info(now_x.reason)->term, "confidence",
+                              whb_confidence_name(now_x.confidence), "summary", now_x.summary));
+        }
     }
     if (!j)
         return NULL;
     json_object_set_new(j, "wsus_name", json_string(c->fqdn));
     json_object_set_new(j, "wsus_ip", json_string(c->ip));
     json_object_set_new(j, "wsus_last_status", whb_json_iso(c->last_status_ms));
+    json_object_set_new(j, "wsus_last_sync", whb_json_iso(c->last_sync_ms));
+    json_object_set_new(j, "wsus_id", json_string(c->target_id));
     json_object_set_new(j, "matched_by", json_string(how[match.kind]));
     json_object_set_new(j, "match", json_string(match.candidates));
     return j;
@@ -113,6 +136,18 @@ static unsigned query_uint(struct evkeyvalq *q, const char *key, unsigned def, u
     return n > max ? max : (unsigned)n;
 }
 
+json_t *whb_api_wsus_change_json(const struct whb_wsus_change *c)
+{
+    json_t *added = json_array(), *removed = json_array();
+    for (int i = 0; i < c->n_added_names; i++)
+        json_array_append_new(added, json_string(c->added_names[i]));
+    for (int i = 0; i < c->n_removed_names; i++)
+        json_array_append_new(removed, json_string(c->removed_names[i]));
+    return json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "before", (json_int_t)c->before, "added",
+                     (json_int_t)c->added, "removed", (json_int_t)c->removed, "kept",
+                     (json_int_t)c->kept, "added_names", added, "removed_names", removed);
+}
+
 /* GET /v1/wsus/computers?offset=N&limit=M: the answers page by page. */
 void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q)
 {
@@ -124,19 +159,51 @@ void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, s
         whb_api_reply_json(req, 200, j);
 }
 
-/* One computer of an import body: {fqdn, ip, last_status, last_sync, line}, times in ms since
- * 1970 (0: never). Errors name the admin's line and field when the sender gave the line. */
+void whb_api_wsus_finish(struct whb_loop *loop, struct evhttp_request *req, const char *session,
+                         int64_t now, const char *format, int may_read)
+{
+    uint64_t imported = 0;
+    struct whb_wsus_change change;
+    int rc = loop->reader->ops->wsus_finish(loop->reader, session, now, &imported, &change);
+    if (rc) {
+        whb_api_reply_error(req, 503, "store unavailable");
+        return;
+    }
+    whb_log_info("wsus import: %llu computers (%llu added, %llu removed, %llu kept)",
+                 (unsigned long long)imported, (unsigned long long)change.added,
+                 (unsigned long long)change.removed, (unsigned long long)change.kept);
+    json_t *j = wsus_answers(loop, 0, may_read ? WSUS_PAGE_DEFAULT : 1);
+    if (!j) {
+        whb_api_reply_error(req, 503, "store unavailable");
+        return;
+    }
+    if (!may_read) { /* the upload token: counts only, the answers are the read API's */
+        json_object_del(j, "answers");
+        json_object_del(j, "limit");
+        json_object_del(j, "offset");
+        json_object_del(j, "next");
+    }
+    json_object_set_new(j, "changes", whb_api_wsus_change_json(&change));
+    if (format)
+        json_object_set_new(j, "format", json_string(format));
+    whb_api_reply_json(req, 200, j);
+}
+
+/* One computer of an import body: {fqdn, ip, last_status, last_sync, line, id}, times in ms
+ * since 1970 (0: never), id WSUS's ComputerTargetId (a GUID). Errors name the admin's line and
+ * field when the sender gave the line. */
 static int wsus_row(json_t *item, size_t index, struct whb_wsus_computer *row, char *why,
                     size_t whylen)
 {
-    const char *fqdn = NULL, *ip = "";
+    const char *fqdn = NULL, *ip = "", *id = "";
     json_int_t status = 0, sync = 0, line = 0;
     json_error_t err;
-    char where[48];
-    if (json_unpack_ex(item, &err, 0, "{s?s, s?s, s?I, s?I, s?I}", "fqdn", &fqdn, "ip", &ip,
-                       "last_status", &status, "last_sync", &sync, "line", &line)) {
-        snprintf(why, whylen, "computer %zu: expected {fqdn, ip, last_status, last_sync}: %.100s",
-                 index + 1, err.text);
+    char where[48], target[40] = "";
+    if (json_unpack_ex(item, &err, 0, "{s?s, s?s, s?I, s?I, s?I, s?s}", "fqdn", &fqdn, "ip", &ip,
+                       "last_status", &status, "last_sync", &sync, "line", &line, "id", &id)) {
+        snprintf(why, whylen,
+                 "computer %zu: expected {fqdn, ip, last_status, last_sync, id}: %.100s", index + 1,
+                 err.text);
         return -1;
     }
     if (line > 0 && line < UINT32_MAX)
@@ -157,6 +224,11 @@ static int wsus_row(json_t *item, size_t index, struct whb_wsus_computer *row, c
         snprintf(why, whylen, "%s, field IPAddress: expected an IP address", where);
         return -1;
     }
+    if (id[0] && whb_wu_guid_canon(id, 0, target, sizeof(target))) {
+        snprintf(why, whylen, "%s, field Id: expected the computer's GUID (ComputerTargetId)",
+                 where);
+        return -1;
+    }
     if (status < 0 || sync < 0) {
         snprintf(why, whylen, "%s, field %s: expected ms since 1970, or 0 for never", where,
                  status < 0 ? "LastReportedStatusTime" : "LastSyncTime");
@@ -167,6 +239,7 @@ static int wsus_row(json_t *item, size_t index, struct whb_wsus_computer *row, c
     snprintf(row->ip, sizeof(row->ip), "%s", ip);
     row->last_status_ms = status;
     row->last_sync_ms = sync;
+    snprintf(row->target_id, sizeof(row->target_id), "%s", target);
     row->line = line > 0 && line < UINT32_MAX ? (unsigned)line : 0;
     return 0;
 }
@@ -188,8 +261,9 @@ static int session_ok(const char *s)
  *    last_sync, line}, ...]}
  * Each part is stored when it arrives; the final part replaces the list, all or nothing, and the
  * answer holds the first page of computers WSUS says have not reported (GET
- * /v1/wsus/computers for the next ones). */
-void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
+ * /v1/wsus/computers for the next ones). A caller who may not read (the upload token) gets the
+ * counts only: the answers are the read API's. */
+void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req, int may_read)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t len = evbuffer_get_length(in);
@@ -232,28 +306,19 @@ void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
     if (!session[0]) /* one array: a session of one part */
         snprintf(session, sizeof(session), "%016llx%08x", (unsigned long long)now,
                  (unsigned)(uintptr_t)req);
-    uint64_t imported = 0;
     rc = loop->reader->ops->wsus_stage(loop->reader, session, (unsigned)part, rows, n, now, why,
                                        sizeof(why));
-    if (rc == 0 && final)
-        rc = loop->reader->ops->wsus_finish(loop->reader, session, now, &imported);
     if (rc) {
         whb_api_reply_error(req, rc == WHB_EINVAL ? 409 : 503,
                             rc == WHB_EINVAL ? why : "store unavailable");
         goto out;
     }
-    if (!final) {
+    if (final)
+        whb_api_wsus_finish(loop, req, session, now, NULL, may_read);
+    else
         whb_api_reply_json(req, 200,
                            json_pack("{s:s, s:I, s:I}", "session", session, "part", part,
                                      "received", (json_int_t)n));
-        goto out;
-    }
-    whb_log_info("wsus import: %llu computers", (unsigned long long)imported);
-    json_t *j = wsus_answers(loop, 0, WSUS_PAGE_DEFAULT);
-    if (!j)
-        whb_api_reply_error(req, 503, "store unavailable");
-    else
-        whb_api_reply_json(req, 200, j);
 out:
     free(rows);
     json_decref(doc);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "explain/rules.h"
+#include "explain/rules_update.h"
 
 /* Why a reason stays possible when the evidence cannot tell it from the answer. */
 static const char *const cannot_rule_out[WHB_REASON_COUNT_] = {
@@ -139,14 +140,26 @@ static void explain_reporting(const struct whb_explain_input *in, struct whb_exp
                                            "WsusPool (Message ID 6703)"
                                          : "the machine is online but its WSUS probe fails");
         snprintf(out->summary, sizeof(out->summary), "online; WSUS %s", m->wsus_class);
-    } else if (m->update_service == 0) {
+        if (in->wu_fleet && in->wu_fleet->failing_503 > 1) {
+            snprintf(text, sizeof(text),
+                     "%u clients' newest scans failed with 0x80244022 (HTTP 503) within %lld h",
+                     in->wu_fleet->failing_503, (long long)(in->wu_window_ms / 3600000));
+            collector_evidence(out, in->now_ms, text);
+        }
+    } else if (whb_explain_update_client(in, out)) {
+        return; /* the client's own story, with its own next step */
+    } else if (m->update_service == 0 && !m->wu.known) {
+        /* An older agent tells only that wuauserv is not running: between scans that is what a
+         * Manual (trigger start) service does, so it is a weak sign. Newer agents read the
+         * start type, and only Disabled is a finding (update_service_disabled). */
         out->reason = WHB_REASON_UPDATE_SERVICE_STOPPED;
-        out->confidence = WHB_CONFIDENCE_HIGH;
+        out->confidence = WHB_CONFIDENCE_LOW;
         struct whb_evidence e = {.at_ms = m->last_seen_ms, .source = WHB_SOURCE_MACHINE};
         snprintf(e.text, sizeof(e.text), "Windows Update service (wuauserv) not running");
         add_evidence(out, &e);
         snprintf(out->confidence_why, sizeof(out->confidence_why),
-                 "the agent reads the service state from the service manager");
+                 "stopped is normal between scans for its Manual start type; this agent does "
+                 "not say whether it is disabled");
     } else {
         out->reason = WHB_REASON_REPORTING;
         out->confidence = m->wsus_class[0] ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM;
@@ -156,6 +169,38 @@ static void explain_reporting(const struct whb_explain_input *in, struct whb_exp
                                   : "it reports; no WSUS probe is configured");
     }
     snprintf(out->next_step, sizeof(out->next_step), "%s", whb_reason_info(out->reason)->next_step);
+}
+
+/* Refused since its last report (a reinstalled machine with a new key, or another machine id
+ * under its name): it is not cut off, it is turned away. 1 when that is the answer. */
+static int explain_refused(const struct whb_explain_input *in, struct whb_explanation *out)
+{
+    int n = 0;
+    for (int i = 0; i < in->n_refusals; i++) {
+        const struct whb_store_refusal *r = &in->refusals[i];
+        if (r->last_ms <= in->m->last_seen_ms)
+            continue;
+        struct whb_evidence e = {.at_ms = r->last_ms, .source = WHB_SOURCE_COLLECTOR};
+        snprintf(e.text, sizeof(e.text), "refused %llu time%s since %s: %.80s from %.46s (%s)",
+                 (unsigned long long)r->count, r->count == 1 ? "" : "s",
+                 r->first_ms > in->m->last_seen_ms ? "its last report" : "before its last report",
+                 r->claimant, r->source[0] ? r->source : "?", r->cause);
+        add_evidence(out, &e);
+        if (!n++) {
+            snprintf(out->summary, sizeof(out->summary),
+                     "its reports are refused (%s), %llu so far", r->cause,
+                     (unsigned long long)r->count);
+        }
+    }
+    if (!n)
+        return 0;
+    out->reason = WHB_REASON_IDENTITY_REFUSED;
+    out->confidence = WHB_CONFIDENCE_HIGH;
+    snprintf(out->confidence_why, sizeof(out->confidence_why),
+             "the collector itself refused reports in this machine's name after its last one");
+    snprintf(out->next_step, sizeof(out->next_step), "%s: whb release %s",
+             whb_reason_info(out->reason)->next_step, in->m->fqdn);
+    return 1;
 }
 
 void whb_explain_now(const struct whb_explain_input *in, struct whb_explanation *out)
@@ -176,7 +221,8 @@ void whb_explain_now(const struct whb_explain_input *in, struct whb_explanation 
         return;
     }
     out->silent_since_ms = in->m->last_seen_ms;
-    decide(in, out);
+    if (!explain_refused(in, out))
+        decide(in, out);
     char text[WHB_EXPLAIN_TEXT];
     snprintf(text, sizeof(text), "last report (due every %u s)", in->m->interval_s);
     collector_evidence(out, in->m->last_seen_ms, text);

@@ -15,6 +15,15 @@
 
 enum whb_confidence { WHB_CONFIDENCE_LOW = 0, WHB_CONFIDENCE_MEDIUM, WHB_CONFIDENCE_HIGH };
 
+/* What a neighbour that went silent with this machine (same switch) told of that moment once
+ * it was back: a link loss at the same moment is one failure; another story, two. */
+struct whb_peer_story {
+    int told;             /* it has reported since that silence */
+    int64_t link_lost_ms; /* its carrier loss as its silence began; 0: none */
+};
+
+#define WHB_EXPLAIN_MAX_STORIES 8
+
 #define WHB_EXPLAIN_MAX_DOWNTIMES 4
 
 struct whb_explain_input {
@@ -30,8 +39,23 @@ struct whb_explain_input {
     /* For a gap: what its two ends looked like (may be NULL). */
     const struct whb_store_gap *gap;
     unsigned wsus_failing; /* online machines with the same WSUS failure */
+    /* The Windows Update side, for a machine whose client is known (correlate.c). */
+    const struct whb_wu_fleet *wu_fleet; /* NULL: not asked */
+    int64_t wu_window_ms;                /* the window wu_fleet counts "at once" in */
+    unsigned n_same_id;                  /* machines with its WSUS identity, itself included */
+    char same_id[600];                   /* their names */
+    char wsus_name_for_id[254];          /* the computer WSUS lists with that identity */
     /* For a gap (afterwards): its bounds; 0 for "now". */
     int64_t gap_start_ms, gap_end_ms;
+    /* For a gap: the switch neighbours silent with it, and what they said on return. */
+    struct whb_peer_story stories[WHB_EXPLAIN_MAX_STORIES];
+    int n_stories;
+    /* Undelivered heartbeats of the gap left out of events (only the first is kept there). */
+    int heartbeats_skipped;
+    /* What the collector refused in its name or key, newest first (issue 22): refused since
+     * its last report, it is on and knocking, not cut off. */
+    const struct whb_store_refusal *refusals;
+    int n_refusals;
 };
 
 /* Who says so: the machine in a report at the time, the machine afterwards (spooled while it
@@ -61,7 +85,8 @@ struct whb_explanation {
     int n_evidence;
     struct whb_alternative alternatives[WHB_EXPLAIN_MAX_ALTERNATIVES];
     int n_alternatives;
-    char next_step[2 * WHB_EXPLAIN_TEXT];
+    char next_step[3 * WHB_EXPLAIN_TEXT];
+    char source[200]; /* the Microsoft page the answer rests on, "" none */
 };
 
 /* Why the machine is (not) reporting now. */

@@ -21,6 +21,10 @@ struct whb_census {
     uint64_t known;
     int64_t *first; /* every machine's first report, ascending */
     int64_t first_max;
+    /* The proven machines' first reports, ascending: the fleet counts are of proven machines
+     * (an unreviewed key's machine makes no fleet claim), as the store's own are. */
+    int64_t *proven;
+    size_t n_proven;
     int64_t *seen; /* the silent machines' last reports, ascending */
     size_t n_seen;
     /* The silent machines with a subnet, by subnet: sub_seen[off[s] .. off[s + 1]) is subnet
@@ -113,7 +117,7 @@ static void names_free(struct names *t)
 struct build {
     int64_t now;
     const _Atomic int *cancel;
-    struct vec first, seen, sub; /* sub: the subnet number of each seen, or -1 */
+    struct vec first, proven, seen, sub; /* sub: the subnet number of each seen, or -1 */
     struct names names;
     int failed;
 };
@@ -122,6 +126,12 @@ static int add_row(const struct whb_census_row *r, void *arg)
 {
     struct build *b = arg;
     if ((b->cancel && *b->cancel) || vec_push(&b->first, r->first_seen)) {
+        b->failed = 1;
+        return 1;
+    }
+    if (!r->proven)
+        return 0;
+    if (vec_push(&b->proven, r->first_seen)) {
         b->failed = 1;
         return 1;
     }
@@ -175,6 +185,7 @@ struct whb_census *whb_census_build(struct whb_store *st, int64_t now, const _At
     struct whb_census *c = calloc(1, sizeof(*c));
     if (!c || st->ops->fleet_rows(st, add_row, &b) || b.failed || by_subnet(c, &b)) {
         free(b.first.v);
+        free(b.proven.v);
         free(b.seen.v);
         free(b.sub.v);
         names_free(&b.names);
@@ -186,9 +197,12 @@ struct whb_census *whb_census_build(struct whb_store *st, int64_t now, const _At
     c->made = now;
     c->known = b.first.n;
     c->first = b.first.v;
+    c->proven = b.proven.v;
+    c->n_proven = b.proven.n;
     c->seen = b.seen.v;
     c->n_seen = b.seen.n;
     qsort(c->first, c->known, sizeof(int64_t), cmp_i64);
+    qsort(c->proven, c->n_proven, sizeof(int64_t), cmp_i64);
     qsort(c->seen, c->n_seen, sizeof(int64_t), cmp_i64);
     c->first_max = c->known ? c->first[c->known - 1] : 0;
     c->refs = 1;
@@ -200,6 +214,7 @@ void whb_census_free(struct whb_census *c)
     if (!c)
         return;
     free(c->first);
+    free(c->proven);
     free(c->seen);
     free(c->off);
     free(c->sub_seen);
@@ -259,7 +274,7 @@ void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t windo
         size_t i = bound(v, n, from, 0);
         out->subnets += i < n && v[i] <= to;
     }
-    out->known = (int64_t)bound(c->first, c->known, anchor, 1);
+    out->known = (int64_t)bound(c->proven, c->n_proven, anchor, 1);
     out->silent_at =
         until == INT64_MAX ? (int64_t)c->n_seen : (int64_t)bound(c->seen, c->n_seen, until, 1);
 }

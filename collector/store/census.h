@@ -34,6 +34,7 @@ struct whb_census_keeper;
 struct whb_census_row {
     int64_t first_seen, last_seen, due;
     const char *subnet;
+    int proven; /* reviewed, certified or known before reviews: the fleet counts' (issue 22) */
 };
 
 /* What fleet_group counts among machines (the gaps are the store's own). */

@@ -10,13 +10,13 @@
 
 #include "error.h"
 #include "log.h"
+#include "store/attach_wu.h"
 #include "store/logic.h"
 #include "store/pg.h"
 #include "store/schema.h"
 
 enum pg_write {
     PW_GET_MACHINE = WHB_PG_WRITE_BASE,
-    PW_GET_BATCH,
     PW_INSERT_MACHINE,
     PW_UPDATE_MACHINE,
     PW_TOUCH_MACHINE,
@@ -27,32 +27,37 @@ enum pg_write {
     PW_RUN_ALIVE,
     PW_RUN_STOP,
     PW_NAME_CLASH,
+    PW_UPDATE_WU,
     PW_END_
 };
 
-_Static_assert((int)PW_END_ <= (int)WHB_PG_BATCH_UPDATE, "write statements overlap others");
+_Static_assert((int)PW_END_ <= (int)WHB_PG_READ_BASE, "write statements overlap read ones");
 
 /* A machine's row as put_report reads it (whb_store_row). */
 #define ROW_COLS                                                                                   \
     "fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp, sw_chassis, sw_port,"        \
-    " subnet, bssid, net_lost_at, clock_offset, clock_offset_at, net_back_at, online_since"
+    " subnet, bssid, net_lost_at, clock_offset, clock_offset_at, net_back_at, online_since,"       \
+    " released_ms, quota_events, quota_at, events_stored, wu_hash, wu_route, wu_route_since"
+
+/* A batch's rows in one round trip, locked in machine-id order (the writer's, strcmp's:
+ * COLLATE "C" whatever the database's locale, and batch_take's binary search relies on it):
+ * two collectors with the same machines wait for each other in one order. */
+static const char *const batch_get_sql = "SELECT machine_id, " ROW_COLS " FROM machines WHERE"
+                                         " machine_id = ANY($1::text[])"
+                                         " ORDER BY machine_id COLLATE \"C\" FOR UPDATE";
 
 static const char *const write_sql[] = {
     [PW_GET_MACHINE] = "SELECT " ROW_COLS " FROM machines WHERE machine_id=$1 FOR UPDATE",
-    /* A batch's rows in one round trip, locked in machine-id order (the writer's, strcmp's:
-     * COLLATE "C" whatever the database's locale, and batch_take's binary search relies on
-     * it): two collectors with the same machines wait for each other in one order. */
-    [PW_GET_BATCH] = "SELECT machine_id, " ROW_COLS " FROM machines WHERE"
-                     " machine_id = ANY($1::text[]) ORDER BY machine_id COLLATE \"C\" FOR UPDATE",
     /* Another collector may be enrolling the same machine, or another machine the same name:
-     * nothing is inserted then, and the caller decides again on what was committed. */
+     * nothing is inserted then, and the caller decides again on what was committed. Its due
+     * time goes into machine_due (schema.c's step 11) in the same statement. */
     [PW_INSERT_MACHINE] =
         "WITH m AS (INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash,"
-        " first_seen, last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot)"
-        " VALUES($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT DO NOTHING"
-        " RETURNING machine_id), d AS (INSERT INTO machine_due SELECT machine_id, $9 FROM m)"
-        " SELECT 1 FROM m",
-    /* The machine's row, its due time (machine_due: schema.c's step 8) and the addresses it
+        " first_seen, last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot,"
+        " enrolled_from, reviewed_ms) VALUES($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11,$12,$13,$14,"
+        "$15) ON CONFLICT DO NOTHING RETURNING machine_id),"
+        " d AS (INSERT INTO machine_due SELECT machine_id, $9 FROM m) SELECT 1 FROM m",
+    /* The machine's row, its due time (machine_due: schema.c's step 11) and the addresses it
      * has ($35, text[]) in one statement; a minute's precision is plenty for the addresses,
      * so most reports write none: an address noted within the minute is not even looked at
      * by ON CONFLICT, which would lock its row (a write) even to leave it as it is. */
@@ -64,7 +69,10 @@ static const char *const write_sql[] = {
         " sw_chassis=$17, sw_name=$18, sw_port=$19, ssid=$20, bssid=$21, wifi_associated=$22,"
         " subnet=$23, wsus_class=$24, wsus_url=$25, wsus_http=$26, wsus_curl=$27, wsus_at=$28,"
         " update_service=$29, net_lost_at=$30, net_back_at=$33, online_since=$34,"
-        " clock_offset=$31, clock_offset_at=$32, collector_url=$36, collector_rank=$37"
+        " clock_offset=$31, clock_offset_at=$32, collector_url=$36, collector_rank=$37,"
+        " quota_events=$38, quota_at=$39, events_stored=$40,"
+        " wsus_since=CASE WHEN machines.wsus_class IS NOT DISTINCT FROM $24 THEN"
+        " machines.wsus_since ELSE $28 END"
         " WHERE machine_id=$1)"
         " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
         " SELECT DISTINCT u.ip, $1, $6::bigint, $6::bigint FROM unnest($35::text[]) AS u(ip)"
@@ -75,7 +83,8 @@ static const char *const write_sql[] = {
     [PW_TOUCH_MACHINE] = "WITH d AS (UPDATE machine_due SET due=$3 WHERE machine_id=$1)"
                          " UPDATE machines SET last_seen=$2, due_at=$3,"
                          " net_lost_at=$4, net_back_at=$7, online_since=$8,"
-                         " clock_offset=$5, clock_offset_at=$6 WHERE machine_id=$1",
+                         " clock_offset=$5, clock_offset_at=$6, quota_events=$9, quota_at=$10,"
+                         " events_stored=$11 WHERE machine_id=$1",
     [PW_INSERT_EVENT] =
         "INSERT INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
         " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
@@ -98,11 +107,17 @@ static const char *const write_sql[] = {
      * short name ($1 id, $2 FQDN, $3 its first label, $4 the FQDN when a single label). The
      * casts keep every term on an index (citext = text would compare as text: a scan). */
     [PW_NAME_CLASH] =
-        "SELECT machine_id, fqdn FROM machines WHERE machine_id <> $1::text AND"
+        "SELECT machine_id, fqdn, released_ms > 0 AND key_hash IS NULL FROM machines"
+        " WHERE machine_id <> $1::text AND"
         " (fqdn = $2::citext OR fqdn = $1::citext OR lower(split_part(fqdn::text, '.', 1)) ="
         " lower($1::text) AND strpos(fqdn::text, '.') > 0 OR lower(split_part(fqdn::text, '.',"
         " 1)) = lower($4::text) AND strpos(fqdn::text, '.') > 0 OR machine_id = $2::text OR"
         " machine_id = $3::text) LIMIT 1",
+    /* The Windows Update client, only when its fingerprint changed (as SQLite's). */
+    [PW_UPDATE_WU] =
+        "UPDATE machines SET wu_hash=$2, sus_client_id=$3, wu_server=$4, wu_status_server=$5,"
+        " wu_route=$6, wu_route_why=$7, wu_route_since=$8, wu_scan_ok=$9, wu_scan_fail=$10,"
+        " wu_scan_error=$11, wu_ms_scan=$12, wu_disabled=$13, wu_restart=$14 WHERE machine_id=$1",
 };
 
 static struct pg_store *pg(struct whb_store *s)
@@ -270,6 +285,13 @@ static void row_from(const PGresult *r, int i, int col0, struct whb_store_row *r
     row->clock_offset_at = whb_pg_get_int(r, i, col0 + 13);
     row->net_back_at = whb_pg_get_int(r, i, col0 + 14);
     row->online_since = whb_pg_get_int(r, i, col0 + 15);
+    row->released_ms = whb_pg_get_int(r, i, col0 + 16);
+    row->quota_events = whb_pg_get_int(r, i, col0 + 17);
+    row->quota_at = whb_pg_get_int(r, i, col0 + 18);
+    row->events_stored = whb_pg_get_int(r, i, col0 + 19);
+    row->wu_hash = (uint64_t)whb_pg_get_int(r, i, col0 + 20);
+    row->wu_route = (int)whb_pg_get_int(r, i, col0 + 21);
+    row->wu_route_since = whb_pg_get_int(r, i, col0 + 22);
 }
 
 static int get_machine(struct pg_store *s, const char *machine_id, struct whb_store_row *row)
@@ -290,7 +312,7 @@ static int get_machine(struct pg_store *s, const char *machine_id, struct whb_st
 static void batch_rows(void *arg, int id, const PGresult *r)
 {
     struct pg_store *s = arg;
-    if (id != PW_GET_BATCH)
+    if (id != WHB_PG_BATCH_GET)
         return;
     int n = PQntuples(r);
     if ((size_t)n > s->cap_batch) {
@@ -340,7 +362,7 @@ static int pg_prepare_batch(struct whb_store *base, const char *const *ids, size
     /* The batch's statements take arrays of any length: PostgreSQL would plan them again for
      * each batch (its custom plans); their generic plans are the same index lookups. */
     int rc = whb_pg_queue_text(s, "SET LOCAL plan_cache_mode = force_generic_plan") ||
-             whb_pg_queue(s, PW_GET_BATCH, write_sql[PW_GET_BATCH], &p) ||
+             whb_pg_queue(s, WHB_PG_BATCH_GET, batch_get_sql, &p) ||
              whb_pg_drain(s, batch_rows, s, NULL, 0);
     free(arr);
     return rc ? WHB_ESTORE : 0;
@@ -364,7 +386,7 @@ static struct pg_batch_row *batch_take(struct pg_store *s, const char *machine_i
 }
 
 static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t ownerlen,
-                      char *owner_fqdn, size_t fqdnlen)
+                      char *owner_fqdn, size_t fqdnlen, int *released)
 {
     struct pg_store *s = ctx;
     char short_name[WHB_WIRE_MAX_FQDN + 1];
@@ -382,35 +404,58 @@ static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t 
     if (PQntuples(r) == 1) {
         whb_pg_get_text(r, 0, 0, owner, ownerlen);
         whb_pg_get_text(r, 0, 1, owner_fqdn, fqdnlen);
+        *released = PQgetvalue(r, 0, 2)[0] == 't';
     }
     PQclear(r);
     return 0;
 }
 
-static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off)
+/* Whether a report's events go one by one, each answering how many it inserted: those of
+ * another boot than the report's (sent again after a restart: some may be stored). Others
+ * are gathered (pg_batch.c), and which of them are new is known from the machine's row: a
+ * boot's events up to its last stored seq are stored (reports and events share the seq). */
+static int events_exact(const struct pg_store *s, const struct whb_store_report *in)
+{
+    const whb_report *r = in->report;
+    if (!s->cur_row)
+        return 1;
+    for (size_t i = 0; i < r->n_events; i++) {
+        const char *boot = r->events[i]->boot_id;
+        if (boot && boot[0] && strcmp(boot, r->boot_id))
+            return 1;
+    }
+    return 0;
+}
+
+static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off,
+                         int64_t *inserted)
 {
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
-    if (s->in_tx)
-        return whb_pg_batch_events(s, in, off);
+    if (s->in_tx && !events_exact(s, in))
+        return whb_pg_batch_events(s, in, off, inserted);
+    *inserted = 0;
     for (size_t i = 0; i < r->n_events; i++) {
         const whb_event *e = r->events[i];
         struct pg_params p = {0};
         whb_pg_text(&p, r->machine->machine_id);
         whb_pg_text(&p, e->boot_id && e->boot_id[0] ? e->boot_id : r->boot_id);
         whb_pg_int(&p, (int64_t)e->seq);
-        whb_pg_int(&p, e->at_ms + off);
+        whb_pg_int(&p, whb_store_map_time(e->at_ms, off, in->now_ms));
         whb_pg_int(&p, in->now_ms);
         whb_pg_int(&p, e->kind);
         whb_pg_opt(&p, e->adapter);
         whb_pg_int(&p, e->reason_code);
         whb_pg_opt(&p, e->detail);
-        whb_pg_int(&p, e->since_ms ? e->since_ms + off : 0);
+        whb_pg_int(&p, e->since_ms ? whb_store_map_time(e->since_ms, off, in->now_ms) : 0);
         whb_pg_int(&p, e->http_status);
         whb_pg_int(&p, e->curl_code);
         whb_pg_int(&p, e->at_ms);
-        if (whb_pg_queue(s, PW_INSERT_EVENT, write_sql[PW_INSERT_EVENT], &p))
+        PGresult *res = whb_pg_run(s, PW_INSERT_EVENT, write_sql[PW_INSERT_EVENT], &p);
+        if (!res)
             return WHB_ESTORE;
+        *inserted += atoi(PQcmdTuples(res));
+        PQclear(res);
     }
     return 0;
 }
@@ -434,6 +479,10 @@ static int insert_machine(struct pg_store *s, const struct whb_store_report *in,
     whb_pg_int(&p, (int64_t)r->seq);
     whb_pg_int(&p, r->last_gasp ? 1 : 0);
     whb_pg_text(&p, NULL);
+    whb_pg_opt(&p, in->source_ip);
+    /* A machine certificate from the domain's CA is proven; a key from the token is not until
+     * an admin reviews it (whb enrollments). */
+    whb_pg_int(&p, in->mode == WHB_IDENTITY_MTLS ? in->now_ms : 0);
     PGresult *res = whb_pg_run(s, PW_INSERT_MACHINE, write_sql[PW_INSERT_MACHINE], &p);
     if (!res)
         return WHB_ESTORE;
@@ -442,17 +491,43 @@ static int insert_machine(struct pg_store *s, const struct whb_store_report *in,
     return inserted;
 }
 
+static int update_client(struct pg_store *s, const struct whb_store_report *in,
+                         const struct whb_store_row *row, const struct whb_machine_view *v)
+{
+    const struct whb_wu_view *u = &v->wu;
+    uint64_t hash = whb_wu_view_hash(u);
+    if (hash == row->wu_hash)
+        return 0;
+    struct pg_params p = {0};
+    whb_pg_text(&p, in->report->machine->machine_id);
+    whb_pg_int(&p, (int64_t)hash);
+    whb_pg_opt(&p, u->sus_client_id);
+    whb_pg_opt(&p, u->server);
+    whb_pg_opt(&p, u->status_server);
+    whb_pg_int(&p, u->route);
+    whb_pg_opt(&p, u->route_why);
+    whb_pg_int(&p, whb_store_wu_route_since(row, v, in->now_ms));
+    whb_pg_int(&p, u->scan_ok_ms);
+    whb_pg_int(&p, u->scan_fail_ms);
+    whb_pg_int(&p, u->scan_error);
+    whb_pg_int(&p, u->ms_scan_ms);
+    whb_pg_opt(&p, u->disabled);
+    whb_pg_int(&p, u->restart_ms);
+    return whb_pg_queue(s, PW_UPDATE_WU, write_sql[PW_UPDATE_WU], &p);
+}
+
 /* The row exists: bind_machine inserted a new machine's. */
 static int update_machine(void *ctx, const struct whb_store_report *in,
                           const struct whb_store_row *row, int64_t due,
                           const struct whb_net_story *net, const struct whb_clock_map *cm,
-                          const struct whb_machine_view *v)
+                          const struct whb_machine_view *v, const struct whb_store_quota *q)
 {
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
-    (void)row;
-    if (s->in_tx)
-        return whb_pg_batch_write(s, in, due, net, cm, v);
+    if (s->in_tx) {
+        int rc = whb_pg_batch_write(s, in, due, net, cm, v, q);
+        return rc ? rc : update_client(s, in, row, v);
+    }
     const Whb__V1__Machine *m = r->machine;
     size_t snap_len = 0;
     uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
@@ -498,10 +573,13 @@ static int update_machine(void *ctx, const struct whb_store_report *in,
     whb_pg_text(&p, ips);
     whb_pg_opt(&p, v->collector_url);
     whb_pg_int(&p, v->collector_rank);
+    whb_pg_int(&p, q->events);
+    whb_pg_int(&p, q->at);
+    whb_pg_int(&p, q->stored);
     if (!rc)
         rc = whb_pg_queue(s, PW_UPDATE_MACHINE, write_sql[PW_UPDATE_MACHINE], &p);
     free(snap);
-    return rc;
+    return rc ? rc : update_client(s, in, row, v);
 }
 
 static int note_gap(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
@@ -528,7 +606,8 @@ static int note_gap(void *ctx, const struct whb_store_report *in, const struct w
 }
 
 static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
-                         const struct whb_net_story *net, const struct whb_clock_map *cm)
+                         const struct whb_net_story *net, const struct whb_clock_map *cm,
+                         const struct whb_store_quota *q)
 {
     struct pg_params p = {0};
     whb_pg_text(&p, in->report->machine->machine_id);
@@ -539,8 +618,13 @@ static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t a
     whb_pg_int(&p, cm->since);
     whb_pg_int(&p, net->back_at);
     whb_pg_int(&p, net->online_since);
+    whb_pg_int(&p, q->events);
+    whb_pg_int(&p, q->at);
+    whb_pg_int(&p, q->stored);
     return whb_pg_queue(ctx, PW_TOUCH_MACHINE, write_sql[PW_TOUCH_MACHINE], &p);
 }
+
+static const struct whb_store_put_ops put_ops;
 
 /* Reads (and locks) the machine's row and decides identity; a new machine is inserted here,
  * so that a concurrent enrollment elsewhere is seen: its row, committed, is read again. */
@@ -550,17 +634,18 @@ static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
+    s->cur_row = row; /* for insert_events: which of the report's events are stored already */
     const struct pg_batch_row *b = batch_take(s, r->machine->machine_id);
     if (b) {
         *row = b->row;
         memset(out, 0, sizeof(*out));
-        return whb_store_check_identity(in, row, name_clash, s, out);
+        return whb_store_check_identity(&put_ops, s, in, row, name_clash, out);
     }
     for (int attempt = 0; attempt < 2; attempt++) {
         int rc;
         memset(out, 0, sizeof(*out));
         if ((rc = get_machine(s, r->machine->machine_id, row)) ||
-            (rc = whb_store_check_identity(in, row, name_clash, s, out)))
+            (rc = whb_store_check_identity(&put_ops, s, in, row, name_clash, out)))
             return rc;
         if (row->found)
             return 0;
@@ -575,12 +660,26 @@ static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb
     return WHB_ESTORE;
 }
 
+/* A machine dropped (a reimaged one's old binding, released): the rows the batch read may be
+ * the dropped one's, so the batch's other reports read theirs again. */
+static int drop_machine(void *ctx, const char *machine_id)
+{
+    struct pg_store *s = ctx;
+    s->n_batch = 0;
+    return whb_pg_drop(ctx, machine_id);
+}
+
 static const struct whb_store_put_ops put_ops = {
     .bind = bind_machine,
     .insert_events = insert_events,
     .note_gap = note_gap,
     .touch = touch_machine,
     .write = update_machine,
+    .refuse = whb_pg_refuse,
+    .wsus_listed = whb_pg_wsus_listed,
+    .drop_machine = drop_machine,
+    .rebind = whb_pg_rebind,
+    .prune = whb_pg_prune,
 };
 
 static int pg_put_report(struct whb_store *base, const struct whb_store_report *in,
@@ -645,4 +744,13 @@ const struct whb_store_ops whb_store_postgresql = {
     .wsus_match = whb_pg_wsus_match,
     .machine_by_ip = whb_pg_machine_by_ip,
     .fleet_rows = whb_pg_fleet_rows,
+    .key_known = whb_pg_key_known,
+    .enrollments = whb_pg_enrollments,
+    .admin = whb_pg_admin,
+    .refusals = whb_pg_refusals,
+    .wsus_find = whb_pg_wsus_find,
+    .each_name = whb_pg_each_name,
+    .wu_same_id = whb_pg_wu_same_id,
+    .wu_fleet = whb_pg_wu_fleet,
+    .wsus_by_id = whb_pg_wsus_by_id,
 };

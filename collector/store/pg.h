@@ -13,7 +13,7 @@
 
 #include <libpq-fe.h>
 
-enum { WHB_PG_STMTS = 96, WHB_PG_MAX_PARAMS = 40, WHB_PG_PIPE_MAX = 256 };
+enum { WHB_PG_STMTS = 152, WHB_PG_MAX_PARAMS = 48, WHB_PG_PIPE_MAX = 256 };
 
 /* A machine's row as a batch read it (pg.c): the reports of the batch take it from here. */
 struct pg_batch_row {
@@ -39,11 +39,26 @@ struct pg_store {
     struct pg_batch_row *batch; /* the batch's rows, by machine id (prepare_batch) */
     size_t n_batch, cap_batch;
     struct pg_batch *gather; /* what the batch's reports write, as arrays (pg_batch.c) */
+    const struct whb_store_row *cur_row; /* the row of the report being stored (pg.c) */
 };
 
-/* Statement numbers: each file owns a range (pg_batch.c's two at the write range's end). */
-enum { WHB_PG_WRITE_BASE = 0, WHB_PG_READ_BASE = 32, WHB_PG_WSUS_BASE = 72 };
-enum { WHB_PG_BATCH_UPDATE = WHB_PG_READ_BASE - 2, WHB_PG_BATCH_EVENTS = WHB_PG_READ_BASE - 1 };
+/* Statement numbers: each file owns a range. */
+enum {
+    WHB_PG_WRITE_BASE = 0,
+    WHB_PG_READ_BASE = 32,
+    WHB_PG_WSUS_BASE = 72,
+    WHB_PG_WU_BASE = 104,
+    WHB_PG_ADMIN_BASE = 112,
+    WHB_PG_BATCH_BASE = 144
+};
+/* The writer's batch (pg.c, pg_batch.c): its rows read at once, its writes as arrays. */
+enum {
+    WHB_PG_BATCH_GET = WHB_PG_BATCH_BASE,
+    WHB_PG_BATCH_UPDATE,
+    WHB_PG_BATCH_EVENTS,
+    WHB_PG_BATCH_END_
+};
+_Static_assert((int)WHB_PG_BATCH_END_ <= (int)WHB_PG_STMTS, "raise WHB_PG_STMTS");
 
 struct pg_params {
     int n;
@@ -89,8 +104,10 @@ int whb_pg_is_null(const PGresult *r, int row, int col);
  * (a statement that reads, or COMMIT: whb_pg_run, whb_pg_exec and whb_pg_drain send them). */
 int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, int64_t due,
                        const struct whb_net_story *net, const struct whb_clock_map *cm,
-                       const struct whb_machine_view *v);
-int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off);
+                       const struct whb_machine_view *v, const struct whb_store_quota *q);
+/* inserted: how many of the report's events are new (pg.c's events_exact says when known). */
+int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off,
+                        int64_t *inserted);
 int whb_pg_batch_flush(struct pg_store *s);
 void whb_pg_batch_drop(struct pg_store *s);
 void whb_pg_batch_free(struct pg_store *s);
@@ -125,7 +142,11 @@ int whb_pg_wsus_failing(struct whb_store *s, const char *cls, int64_t now, unsig
 int whb_pg_wsus_stage(struct whb_store *s, const char *session, unsigned part,
                       const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
                       size_t whylen);
-int whb_pg_wsus_finish(struct whb_store *s, const char *session, int64_t now, uint64_t *imported);
+int whb_pg_wsus_finish(struct whb_store *s, const char *session, int64_t now, uint64_t *imported,
+                       struct whb_wsus_change *change);
+int whb_pg_wsus_find(struct whb_store *s, const char *host, struct whb_wsus_computer *out, int max,
+                     int *n);
+int whb_pg_each_name(struct whb_store *s, int wsus, whb_store_name_walk_fn fn, void *arg);
 int whb_pg_wsus_not_reported(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
                              unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
                              uint64_t *imported, int64_t *imported_ms);
@@ -133,7 +154,28 @@ int whb_pg_wsus_match(struct whb_store *s, const struct whb_wsus_computer *c, in
                       struct whb_wsus_match *out);
 int whb_pg_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
+/* The Windows Update clients (pg_wu.c). */
+int whb_pg_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out, int max,
+                      int *n);
+int whb_pg_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+int whb_pg_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
 /* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
 int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);
+
+/* Identities over their lives (pg_admin.c): the store ops, and the put ops the writer uses
+ * (ctx is the pg_store). */
+int whb_pg_key_known(struct whb_store *s, const uint8_t hash[WHB_IDENTITY_HASH_LEN]);
+int whb_pg_enrollments(struct whb_store *s, int all, unsigned limit, whb_store_enrollment_fn fn,
+                       void *arg);
+int whb_pg_admin(struct whb_store *s, enum whb_store_admin action, const char *machine_id,
+                 int64_t now, uint8_t key_hash[WHB_IDENTITY_HASH_LEN], int *had_key);
+int whb_pg_refusals(struct whb_store *s, const char *machine_id, struct whb_store_refusal *out,
+                    int max, int *n);
+int whb_pg_refuse(void *ctx, const char *owner_id, const char *cause, const char *claimant,
+                  const char *source, int64_t now);
+int whb_pg_wsus_listed(void *ctx, const char *fqdn, int *listed, char *ip, size_t iplen);
+int whb_pg_rebind(void *ctx, const struct whb_store_report *in);
+int whb_pg_drop(void *ctx, const char *machine_id);
+int64_t whb_pg_prune(void *ctx, const char *machine_id, int64_t count);
 
 #endif

@@ -113,7 +113,7 @@ static void array_param(struct pg_array *a, struct pg_params *p)
 }
 
 /* The columns of a machine's row a report writes (pg.c's single-row update, $1..$34 and
- * $36..$37 there), then its addresses. */
+ * $36..$40 there), then its addresses. */
 enum {
     U_ID,
     U_FQDN,
@@ -151,6 +151,9 @@ enum {
     U_ONLINE,
     U_COLLECTOR,
     U_RANK,
+    U_QUOTA_EVENTS,
+    U_QUOTA_AT,
+    U_EVENTS_STORED,
     U_IP_ID,
     U_IP,
     U_IP_AT,
@@ -188,11 +191,13 @@ static const char *const batch_update_sql =
     " $18::text[], $19::text[], $20::text[], $21::text[], $22::int8[], $23::text[],"
     " $24::text[], $25::text[], $26::int8[], $27::int8[], $28::int8[], $29::int8[],"
     " $30::int8[], $31::int8[], $32::int8[], $33::int8[], $34::int8[], $35::text[],"
-    " $36::int8[]) AS u(machine_id, fqdn, domain, os, agent_version, last_seen, interval_s,"
+    " $36::int8[], $37::int8[], $38::int8[], $39::int8[]) AS u(machine_id, fqdn, domain, os, "
+    "agent_version, last_seen, interval_s,"
     " due, boot_id, last_seq, last_gasp, snapshot, primary_if, wireless, carrier, on_battery,"
     " sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated, subnet, wsus_class,"
     " wsus_url, wsus_http, wsus_curl, wsus_at, update_service, net_lost_at, clock_offset,"
-    " clock_offset_at, net_back_at, online_since, collector_url, collector_rank)),"
+    " clock_offset_at, net_back_at, online_since, collector_url, collector_rank, quota_events,"
+    " quota_at, events_stored)),"
     " d AS (UPDATE machine_due SET due = u.due FROM u WHERE machine_due.machine_id ="
     " u.machine_id),"
     " m AS (UPDATE machines SET fqdn = u.fqdn, domain = u.domain, os = u.os,"
@@ -206,12 +211,15 @@ static const char *const batch_update_sql =
     " wsus_at = u.wsus_at, update_service = u.update_service, net_lost_at = u.net_lost_at,"
     " net_back_at = u.net_back_at, online_since = u.online_since,"
     " clock_offset = u.clock_offset, clock_offset_at = u.clock_offset_at,"
-    " collector_url = u.collector_url, collector_rank = u.collector_rank"
+    " collector_url = u.collector_url, collector_rank = u.collector_rank,"
+    " quota_events = u.quota_events, quota_at = u.quota_at, events_stored = u.events_stored,"
+    " wsus_since = CASE WHEN machines.wsus_class IS NOT DISTINCT FROM u.wsus_class THEN"
+    " machines.wsus_since ELSE u.wsus_at END"
     " FROM u WHERE machines.machine_id = u.machine_id)"
     /* As the single-row statement: an address noted within the minute is left alone. */
     " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
-    " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($37::text[], $38::text[],"
-    " $39::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM machine_ips i"
+    " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($40::text[], $41::text[],"
+    " $42::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM machine_ips i"
     " WHERE i.ip = x.ip AND i.machine_id = x.machine_id AND i.last_ms >= x.at - 60000)"
     " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms = excluded.last_ms"
     " WHERE excluded.last_ms > machine_ips.last_ms + 60000";
@@ -250,7 +258,7 @@ static struct pg_batch *batch_of(struct pg_store *s)
 
 int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, int64_t due,
                        const struct whb_net_story *net, const struct whb_clock_map *cm,
-                       const struct whb_machine_view *v)
+                       const struct whb_machine_view *v, const struct whb_store_quota *q)
 {
     struct pg_batch *b = batch_of(s);
     const whb_report *r = in->report;
@@ -298,6 +306,9 @@ int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, in
     array_int(&u[U_ONLINE], net->online_since);
     array_opt(&u[U_COLLECTOR], v->collector_url);
     array_int(&u[U_RANK], v->collector_rank);
+    array_int(&u[U_QUOTA_EVENTS], q->events);
+    array_int(&u[U_QUOTA_AT], q->at);
+    array_int(&u[U_EVENTS_STORED], q->stored);
     free(snap);
     /* The addresses worth noting, as whb_pg_ip_array lists them. */
     for (size_t i = 0; r->snapshot && i < r->snapshot->n_adapters; i++) {
@@ -316,10 +327,14 @@ int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, in
     return 0;
 }
 
-int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off)
+int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off,
+                        int64_t *inserted)
 {
     struct pg_batch *b = batch_of(s);
     const whb_report *r = in->report;
+    const struct whb_store_row *row = s->cur_row;
+    int same_boot = row && row->found && !strcmp(row->boot_id, r->boot_id);
+    *inserted = 0;
     if (!b)
         return WHB_ENOMEM;
     struct pg_array *e = b->e;
@@ -328,17 +343,21 @@ int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, i
         array_text(&e[E_ID], r->machine->machine_id);
         array_text(&e[E_BOOT], ev->boot_id && ev->boot_id[0] ? ev->boot_id : r->boot_id);
         array_int(&e[E_SEQ], (int64_t)ev->seq);
-        array_int(&e[E_AT], ev->at_ms + off);
+        array_int(&e[E_AT], whb_store_map_time(ev->at_ms, off, in->now_ms));
         array_int(&e[E_RECEIVED], in->now_ms);
         array_int(&e[E_KIND], ev->kind);
         array_opt(&e[E_ADAPTER], ev->adapter);
         array_int(&e[E_REASON], ev->reason_code);
         array_opt(&e[E_DETAIL], ev->detail);
-        array_int(&e[E_SINCE], ev->since_ms ? ev->since_ms + off : 0);
+        array_int(&e[E_SINCE],
+                  ev->since_ms ? whb_store_map_time(ev->since_ms, off, in->now_ms) : 0);
         array_int(&e[E_HTTP], ev->http_status);
         array_int(&e[E_CURL], ev->curl_code);
         array_int(&e[E_AGENT_AT], ev->at_ms);
         b->events++;
+        /* Stored already (by the report that stored its seq, or an earlier one): ON CONFLICT
+         * leaves it, and the count says so. */
+        *inserted += !(same_boot && ev->seq <= row->last_seq);
     }
     return 0;
 }

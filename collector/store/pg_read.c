@@ -15,7 +15,13 @@
     "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"          \
     " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
     " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
-    " collector_url, collector_rank"
+    " collector_url, collector_rank, clock_offset, wu_hash, sus_client_id, wu_server,"             \
+    " wu_status_server, wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail,"         \
+    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since"
+
+/* As sqlite_read.c: only proven machines move a neighbour's answer; the fleet counts them. */
+#define UNPROVEN  "(reviewed_ms = 0)::int"
+#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
 
 enum pg_read {
     PR_BY_FQDN = WHB_PG_READ_BASE,
@@ -51,6 +57,12 @@ enum pg_read {
     PR_COUNT_FIRST_AFTER,
     PR_COUNT_DUE_BEFORE,
     PR_COUNT_DUE_FROM,
+    PR_PEERS_SWITCH_THEN,
+    PR_PEERS_AP_THEN,
+    PR_PEERS_SUBNET_THEN,
+    PR_RETURNED_SWITCH,
+    PR_RETURNED_AP,
+    PR_RETURNED_SUBNET,
     PR_END_
 };
 
@@ -72,12 +84,48 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                  " before_subnet, before_bssid, after_sw, after_sw_name, after_port,"
                  " after_subnet, after_bssid FROM gaps WHERE machine_id=$1::text"
                  " ORDER BY start_ms DESC LIMIT $2::bigint",
-    R(PR_PEERS_SWITCH) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                         " FROM machines WHERE sw_chassis=$1::text LIMIT 1024",
-    R(PR_PEERS_AP) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                     " FROM machines WHERE bssid=$1::text LIMIT 1024",
-    R(PR_PEERS_SUBNET) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                         " FROM machines WHERE subnet=$1::text LIMIT 1024",
+    R(PR_PEERS_SWITCH) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE sw_chassis=$1::text LIMIT 1024",
+    R(PR_PEERS_AP) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE bssid=$1::text LIMIT 1024",
+    R(PR_PEERS_SUBNET) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE subnet=$1::text LIMIT 1024",
+    /* A past silence: the machines on it now, and those that were on it when their own
+     * silence began with this one's (just back, a machine's switch may not be heard yet). */
+    R(PR_PEERS_SWITCH_THEN) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE sw_chassis=$1::text UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        "(m.reviewed_ms = 0)::int"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_sw=$1::text"
+        " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
+        " AND coalesce(m.sw_chassis, '') <> $1::text LIMIT 1024",
+    R(PR_PEERS_AP_THEN) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE bssid=$1::text UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, m.sw_port, m.first_seen, 0, (m.reviewed_ms = "
+        "0)::int"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_bssid=$1::text"
+        " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
+        " AND coalesce(m.bssid, '') <> $1::text LIMIT 1024",
+    R(PR_PEERS_SUBNET_THEN) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE subnet=$1::text UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        "(m.reviewed_ms = 0)::int"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=$1::text"
+        " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
+        " AND coalesce(m.subnet, '') <> $1::text LIMIT 1024",
+    /* Now: who is back from a silence on it that began within the window (at most 64). */
+    R(PR_RETURNED_SWITCH) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+                            " $3::bigint AND last_gasp = 0 AND before_sw = $1::text LIMIT 64",
+    R(PR_RETURNED_AP) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+                        " $3::bigint AND last_gasp = 0 AND before_bssid = $1::text LIMIT 64",
+    R(PR_RETURNED_SUBNET) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+                            " $3::bigint AND last_gasp = 0 AND before_subnet = $1::text LIMIT 64",
     R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                      " $2::bigint AND $3::bigint AND last_gasp = 0 LIMIT 1",
     /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
@@ -125,16 +173,18 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
     R(PR_GAP_COVERING) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                          " $2::bigint - 604800000 AND $2::bigint AND end_ms >= $2::bigint LIMIT 1",
     R(PR_FLEET_SILENT) = "SELECT count(*), count(DISTINCT subnet) FROM machine_due d JOIN"
-                         " machines USING (machine_id) WHERE d.due < $1::bigint AND"
-                         " last_seen BETWEEN $2::bigint AND $3::bigint",
+                         " machines USING (machine_id) WHERE reviewed_ms > 0 AND d.due < $1::bigint"
+                         " AND last_seen BETWEEN $2::bigint AND $3::bigint",
     R(PR_FLEET_GAPS) = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM"
-                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint",
-    R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE first_seen <= $1::bigint",
+                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint AND " PROVEN_ID,
+    R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
+                        " first_seen <= $1::bigint",
     R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machine_due d JOIN machines USING"
-                            " (machine_id) WHERE d.due < $1::bigint AND last_seen <= $2::bigint",
+                            " (machine_id) WHERE reviewed_ms > 0 AND d.due < $1::bigint AND"
+                            " last_seen <= $2::bigint",
     R(PR_FLEET_GAPS_AT) = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
                           " $1::bigint - 604800000 AND $1::bigint + $2::bigint AND"
-                          " end_ms >= $1::bigint",
+                          " end_ms >= $1::bigint AND " PROVEN_ID,
     R(PR_COUNT_ALL) = "SELECT count(*) FROM machines",
     R(PR_COUNT_FIRST_AFTER) = "SELECT count(*) FROM machines WHERE first_seen > $1::bigint",
     R(PR_COUNT_DUE_BEFORE) = "SELECT count(*) FROM machine_due WHERE due < $1::bigint",
@@ -200,6 +250,22 @@ static void machine_row(const PGresult *r, int i, struct whb_machine_view *m)
     whb_pg_get_text(r, i, 24, m->os, sizeof(m->os));
     whb_pg_get_text(r, i, 25, m->collector_url, sizeof(m->collector_url));
     m->collector_rank = (unsigned)whb_pg_get_int(r, i, 26);
+    m->clock_offset_ms = whb_pg_get_int(r, i, 27);
+    struct whb_wu_view *u = &m->wu;
+    u->known = whb_pg_get_int(r, i, 28) != 0;
+    whb_pg_get_text(r, i, 29, u->sus_client_id, sizeof(u->sus_client_id));
+    whb_pg_get_text(r, i, 30, u->server, sizeof(u->server));
+    whb_pg_get_text(r, i, 31, u->status_server, sizeof(u->status_server));
+    u->route = (enum whb_wu_route)whb_pg_get_int(r, i, 32);
+    whb_pg_get_text(r, i, 33, u->route_why, sizeof(u->route_why));
+    u->route_since_ms = whb_pg_get_int(r, i, 34);
+    u->scan_ok_ms = whb_pg_get_int(r, i, 35);
+    u->scan_fail_ms = whb_pg_get_int(r, i, 36);
+    u->scan_error = (uint32_t)whb_pg_get_int(r, i, 37);
+    u->ms_scan_ms = whb_pg_get_int(r, i, 38);
+    whb_pg_get_text(r, i, 39, u->disabled, sizeof(u->disabled));
+    u->restart_ms = whb_pg_get_int(r, i, 40);
+    m->wsus_since_ms = whb_pg_get_int(r, i, 41);
     m->admin_up = 1;
 }
 
@@ -303,14 +369,19 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
                       const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
                       int with_gaps, struct whb_peer_group *out)
 {
-    int id = kind == WHB_PEERS_SWITCH         ? PR_PEERS_SWITCH
-             : kind == WHB_PEERS_ACCESS_POINT ? PR_PEERS_AP
-                                              : PR_PEERS_SUBNET;
+    int id = kind == WHB_PEERS_SWITCH ? (with_gaps ? PR_PEERS_SWITCH_THEN : PR_PEERS_SWITCH)
+             : kind == WHB_PEERS_ACCESS_POINT
+                 ? (with_gaps ? PR_PEERS_AP_THEN : PR_PEERS_AP)
+                 : (with_gaps ? PR_PEERS_SUBNET_THEN : PR_PEERS_SUBNET);
     const char *key = whb_store_peer_start(kind, m, out);
     if (!key)
         return WHB_ENOTFOUND;
     struct pg_params p = {0};
     whb_pg_text(&p, key);
+    if (with_gaps) {
+        whb_pg_int(&p, anchor - window);
+        whb_pg_int(&p, anchor + window);
+    }
     PGresult *r = run(base, id, &p);
     if (!r)
         return WHB_ESTORE;
@@ -327,10 +398,29 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         whb_pg_get_text(r, i, 3, peers[i].port, sizeof(peers[i].port));
         peers[i].first_seen = whb_pg_get_int(r, i, 4);
         peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
+        peers[i].returned = 0;
+        peers[i].unproven = (int)whb_pg_get_int(r, i, 6);
     }
     PQclear(r);
-    whb_store_peer_tally(base, gap_query, peers, (unsigned)rows, now, anchor, window, with_gaps,
-                         out);
+    if (!with_gaps) {
+        struct pg_params q = {0};
+        whb_pg_text(&q, key);
+        whb_pg_int(&q, anchor - window);
+        whb_pg_int(&q, anchor + window);
+        r = run(base,
+                kind == WHB_PEERS_SWITCH         ? PR_RETURNED_SWITCH
+                : kind == WHB_PEERS_ACCESS_POINT ? PR_RETURNED_AP
+                                                 : PR_RETURNED_SUBNET,
+                &q);
+        char id[WHB_WIRE_MAX_ID + 1];
+        for (int i = 0; r && i < PQntuples(r); i++) {
+            whb_pg_get_text(r, i, 0, id, sizeof(id));
+            whb_store_peer_returned(peers, (unsigned)rows, id);
+        }
+        PQclear(r);
+    }
+    whb_store_peer_tally(base, gap_query, m->machine_id, peers, (unsigned)rows, now, anchor, window,
+                         with_gaps, out);
     free(peers);
     return 0;
 }
@@ -416,8 +506,9 @@ int whb_pg_fleet_rows(struct whb_store *base, whb_store_census_fn fn, void *arg)
     struct pg_store *s = (struct pg_store *)base;
     if (whb_pg_reconnect(s))
         return WHB_ESTORE;
-    PGresult *r = PQexec(s->conn, "COPY (SELECT first_seen, last_seen, due_at,"
-                                  " coalesce(subnet, '') FROM machines) TO STDOUT");
+    PGresult *r =
+        PQexec(s->conn, "COPY (SELECT first_seen, last_seen, due_at,"
+                        " coalesce(subnet, ''), (reviewed_ms > 0)::int FROM machines) TO STDOUT");
     int ok = PQresultStatus(r) == PGRES_COPY_OUT, stopped = 0;
     PQclear(r);
     if (!ok) {
@@ -427,12 +518,12 @@ int whb_pg_fleet_rows(struct whb_store *base, whb_store_census_fn fn, void *arg)
     char *buf;
     int len;
     while ((len = PQgetCopyData(s->conn, &buf, 0)) > 0) {
-        char *f[4];
+        char *f[5];
         if (!stopped && len > 0 && buf[len - 1] == '\n')
             buf[len - 1] = '\0';
-        if (!stopped && copy_fields(buf, f, 4) == 4) {
+        if (!stopped && copy_fields(buf, f, 5) == 5) {
             struct whb_census_row row = {strtoll(f[0], NULL, 10), strtoll(f[1], NULL, 10),
-                                         strtoll(f[2], NULL, 10), f[3]};
+                                         strtoll(f[2], NULL, 10), f[3], f[4][0] == '1'};
             stopped = fn(&row, arg);
         }
         PQfreemem(buf);

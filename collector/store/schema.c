@@ -124,7 +124,58 @@ static const struct step steps[] = {
      "ALTER TABLE machines ADD COLUMN collector_url TEXT;"
      "ALTER TABLE machines ADD COLUMN collector_rank {INT} NOT NULL DEFAULT 0;",
      NULL},
-    /* 7: a switch's and a wireless network's machines in the order their lists stream in
+    /* 7: each machine's Windows Update client (store/attach_wu.c): its identity at WSUS (two
+     * machines with one is a cloned image), where it scans and reports and since when, its
+     * newest scans, disabled services, a pending restart; WSUS's ComputerTargetId, which is
+     * the client's SusClientId, in the imported list. */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN wu_hash {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN sus_client_id TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_server TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_status_server TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_route {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_route_why TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_route_since {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_scan_ok {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_scan_fail {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_scan_error {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_ms_scan {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_disabled TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_restart {INT} NOT NULL DEFAULT 0;"
+     "CREATE INDEX machines_sus_id ON machines(sus_client_id) WHERE sus_client_id IS NOT NULL;"
+     "CREATE INDEX machines_wu_fail ON machines(wu_scan_fail) WHERE wu_scan_fail > 0;"
+     "CREATE INDEX machines_wu_route ON machines(wu_route_since) WHERE wu_route > 1;"
+     "ALTER TABLE wsus_computers ADD COLUMN target_id TEXT;"
+     "ALTER TABLE wsus_staging ADD COLUMN target_id TEXT;"
+     "CREATE INDEX wsus_target ON wsus_computers(target_id) WHERE target_id IS NOT NULL;",
+     NULL},
+    /* 8: since when each machine's WSUS probe has failed the way it does now (its first probe
+     * of that class): an outage's "since" stays where it began (issue 21.6). */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN wsus_since {INT} NOT NULL DEFAULT 0;"
+     "UPDATE machines SET wsus_since = wsus_at;",
+     NULL},
+    /* 9 (issue 22): keys looked up before a body is decoded; how and from where each machine
+     * enrolled, whether an admin reviewed it (machines from before this version count as
+     * reviewed), a binding released for a reimaged machine; each machine's event budget and
+     * stored events (quotas); the refusals its name or key met, for `why`. */
+    {NULL,
+     "CREATE INDEX machines_key ON machines(key_hash) WHERE key_hash IS NOT NULL;"
+     "ALTER TABLE machines ADD COLUMN enrolled_from TEXT;"
+     "ALTER TABLE machines ADD COLUMN reviewed_ms {INT} NOT NULL DEFAULT 0;"
+     "UPDATE machines SET reviewed_ms = first_seen;"
+     "CREATE INDEX machines_unreviewed ON machines(first_seen) WHERE reviewed_ms = 0;"
+     "ALTER TABLE machines ADD COLUMN released_ms {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN quota_events {INT} NOT NULL DEFAULT -1;"
+     "ALTER TABLE machines ADD COLUMN quota_at {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN events_stored {INT} NOT NULL DEFAULT 0;"
+     "UPDATE machines SET events_stored ="
+     "  (SELECT count(*) FROM events WHERE events.machine_id = machines.machine_id);"
+     "CREATE TABLE refusals(machine_id TEXT NOT NULL, cause TEXT NOT NULL,"
+     "  count {INT} NOT NULL, first_ms {INT} NOT NULL, last_ms {INT} NOT NULL,"
+     "  claimant TEXT, source TEXT, PRIMARY KEY(machine_id, cause)){NOROWID};",
+     NULL},
+    /* 10: a switch's and a wireless network's machines in the order their lists stream in
      * (port or BSSID, then machine id): each chunk a seek in an index, not a sort of the whole
      * group (an SSID may have 100,000 machines). They replace the indexes on the switch, its
      * name and the SSID alone, which they also serve. */
@@ -144,7 +195,7 @@ static const struct step steps[] = {
       * needs it named. */
      "DROP INDEX machines_bssid;"
      "CREATE INDEX machines_bssid ON machines(bssid, machine_id) WHERE bssid IS NOT NULL;"},
-    /* 8 (PostgreSQL): every report moves the due time, and an update that changes an indexed
+    /* 11 (PostgreSQL): every report moves the due time, and an update that changes an indexed
      * column writes a new entry into every index of the table (a dozen here). The due index
      * moves to a table of its own, kept by the writer in the same statements as
      * machines.due_at (which stays, for every other query): an update of the machine's row

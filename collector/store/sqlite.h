@@ -7,14 +7,22 @@
 #include "store/census.h"
 #include "store/store.h"
 
-enum { WHB_SQLITE_WRITE_STMTS = 24, WHB_SQLITE_READ_STMTS = 48, WHB_SQLITE_WSUS_STMTS = 16 };
+enum {
+    WHB_SQLITE_WRITE_STMTS = 24,
+    WHB_SQLITE_READ_STMTS = 56,
+    WHB_SQLITE_WSUS_STMTS = 24,
+    WHB_SQLITE_WU_STMTS = 8,
+    WHB_SQLITE_ADMIN_STMTS = 20
+};
 
 struct sqlite_store {
     struct whb_store base;
     sqlite3 *db;
     sqlite3_stmt *st[WHB_SQLITE_WRITE_STMTS];
-    sqlite3_stmt *rd[WHB_SQLITE_READ_STMTS]; /* read queries, prepared on first use */
-    sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS]; /* WSUS list and IP queries (store_wsus.c) */
+    sqlite3_stmt *rd[WHB_SQLITE_READ_STMTS];  /* read queries, prepared on first use */
+    sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS];  /* WSUS list and IP queries (store_wsus.c) */
+    sqlite3_stmt *wu[WHB_SQLITE_WU_STMTS];    /* update client queries (sqlite_wu.c) */
+    sqlite3_stmt *ad[WHB_SQLITE_ADMIN_STMTS]; /* identities over their lives (sqlite_admin.c) */
 };
 
 /* Read operations (store_read.c). */
@@ -50,8 +58,11 @@ void whb_sqlite_text(sqlite3_stmt *st, int col, char *out, size_t len);
 int whb_sqlite_wsus_stage(struct whb_store *s, const char *session, unsigned part,
                           const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
                           size_t whylen);
+int whb_sqlite_wsus_find(struct whb_store *s, const char *host, struct whb_wsus_computer *out,
+                         int max, int *n);
+int whb_sqlite_each_name(struct whb_store *s, int wsus, whb_store_name_walk_fn fn, void *arg);
 int whb_sqlite_wsus_finish(struct whb_store *s, const char *session, int64_t now,
-                           uint64_t *imported);
+                           uint64_t *imported, struct whb_wsus_change *change);
 int whb_sqlite_wsus_not_reported(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
                                  unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
                                  uint64_t *imported, int64_t *imported_ms);
@@ -63,5 +74,29 @@ int whb_sqlite_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, c
 int whb_sqlite_note_ips(struct sqlite_store *s, const char *machine_id, const whb_snapshot *snap,
                         int64_t now);
 void whb_sqlite_wsus_finalize(struct sqlite_store *s);
+
+/* Identities over their lives (sqlite_admin.c): the store ops, and the put ops the writer uses
+ * (ctx is the sqlite_store). */
+int whb_sqlite_key_known(struct whb_store *s, const uint8_t hash[WHB_IDENTITY_HASH_LEN]);
+int whb_sqlite_enrollments(struct whb_store *s, int all, unsigned limit, whb_store_enrollment_fn fn,
+                           void *arg);
+int whb_sqlite_admin(struct whb_store *s, enum whb_store_admin action, const char *machine_id,
+                     int64_t now, uint8_t key_hash[WHB_IDENTITY_HASH_LEN], int *had_key);
+int whb_sqlite_refusals(struct whb_store *s, const char *machine_id, struct whb_store_refusal *out,
+                        int max, int *n);
+int whb_sqlite_refuse(void *ctx, const char *owner_id, const char *cause, const char *claimant,
+                      const char *source, int64_t now);
+int whb_sqlite_wsus_listed(void *ctx, const char *fqdn, int *listed, char *ip, size_t iplen);
+int whb_sqlite_rebind(void *ctx, const struct whb_store_report *in);
+int whb_sqlite_drop(void *ctx, const char *machine_id);
+int64_t whb_sqlite_prune(void *ctx, const char *machine_id, int64_t count);
+void whb_sqlite_admin_finalize(struct sqlite_store *s);
+
+/* The Windows Update clients (sqlite_wu.c). */
+int whb_sqlite_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out,
+                          int max, int *n);
+int whb_sqlite_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+int whb_sqlite_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
+void whb_sqlite_wu_finalize(struct sqlite_store *s);
 
 #endif

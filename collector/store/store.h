@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector.h"
 #include "config.h"
 #include "model.h"
 #include "identity.h"
@@ -21,8 +22,14 @@ struct whb_store_report {
     enum whb_identity_mode mode;
     uint8_t key_hash[WHB_IDENTITY_HASH_LEN]; /* key mode: hash of the presented key */
     int enrolling;                           /* key mode: a valid enrollment token came too */
+    struct whb_source source;                /* the sender's address (IPv6 by its /64) */
+    char source_ip[48];                      /* and as text, for enrollments and refusals */
     int64_t now_ms;                          /* collector time of receipt */
     unsigned grace;                          /* silent after grace x interval */
+    /* Key mode: which new machines may enroll ([enrollment] require). */
+    enum whb_enroll_rule enroll_rule;
+    /* What one machine may store ([store] events_*); 0: no bound. */
+    unsigned events_per_hour, events_burst, events_kept;
 };
 
 /* Why a report was denied, for the agent to act on (the 403 body's first word). */
@@ -32,10 +39,17 @@ enum whb_denial {
     WHB_DENY_KEY_MISMATCH, /* another key is bound to this machine: an admin must act */
 };
 
+/* What the refusals of a machine's key or name are recorded as (for `whb why`). */
+#define WHB_REFUSAL_KEY    "key_mismatch" /* its id came with another key (reimaged?) */
+#define WHB_REFUSAL_NAME   "name_taken"   /* another machine id claimed its name */
+#define WHB_REFUSAL_RENAME "rename"       /* it tried to take a name WSUS lists for another */
+
 struct whb_store_result {
     int status; /* 0 stored, WHB_EDENIED, WHB_EPROTO (refused, why says so) or WHB_E* */
     enum whb_denial denial;
-    int conflict;  /* denied: the id or name would shadow another machine's (409) */
+    int conflict; /* denied: the id or name would shadow another machine's (409) */
+    int quota;    /* denied: over its event quota (429 after retry_after_s) */
+    unsigned retry_after_s;
     int duplicate; /* the report (boot, seq) was stored before */
     uint64_t acked_seq;
     char why[320]; /* denials: the audit line; WHB_EPROTO: the 400 cause */
@@ -47,6 +61,25 @@ enum whb_run_mark { WHB_RUN_START, WHB_RUN_ALIVE, WHB_RUN_STOP };
 struct whb_store_match {
     char machine_id[WHB_WIRE_MAX_ID + 1];
     char fqdn[WHB_WIRE_MAX_FQDN + 1];
+};
+
+/* One machine's enrollment, for the admin's review (whb enrollments). */
+struct whb_store_enrollment {
+    char machine_id[WHB_WIRE_MAX_ID + 1];
+    char fqdn[WHB_WIRE_MAX_FQDN + 1];
+    int64_t first_seen_ms, last_seen_ms, reviewed_ms, released_ms;
+    char enrolled_from[48]; /* the address its first report came from ("" before v6) */
+    int keyed;              /* a key is bound (key mode); 0: mTLS, or released */
+    int on_wsus;            /* its name is on WSUS's imported list */
+};
+typedef int (*whb_store_enrollment_fn)(const struct whb_store_enrollment *e, void *arg);
+
+/* The admin's actions on one machine (whb accept, release, forget). */
+enum whb_store_admin {
+    WHB_ADMIN_ACCEPT,  /* reviewed: it counts as proven */
+    WHB_ADMIN_RELEASE, /* its key unbound: the next enrollment with the token binds its id or
+                        * takes its name (a reimaged machine); its history stays until then */
+    WHB_ADMIN_FORGET,  /* its row, events, gaps, addresses and refusals deleted */
 };
 
 /* Which machines each_machine visits. */
@@ -86,6 +119,7 @@ typedef int (*whb_store_group_fn)(const struct whb_store_net_group *g, void *arg
 struct whb_wsus_computer {
     char fqdn[254];
     char ip[64];
+    char target_id[40];     /* ComputerTargetId: the client's SusClientId (lower case), or "" */
     int64_t last_status_ms; /* 0: never reported to WSUS */
     int64_t last_sync_ms;
     unsigned line; /* in the admin's file, for errors; 0 unknown */
@@ -94,10 +128,12 @@ struct whb_wsus_computer {
 /* How a computer in WSUS's list was matched to an agent. */
 enum whb_wsus_match_kind {
     WHB_MATCH_NONE = 0,
-    WHB_MATCH_FQDN,       /* same FQDN, case and a trailing dot ignored */
-    WHB_MATCH_SHORT_NAME, /* the agent reports the short name, in the same domain */
-    WHB_MATCH_IP,         /* the agent had WSUS's IP address when the computer last reported */
-    WHB_MATCH_AMBIGUOUS,  /* several agents could be this computer: none is picked */
+    WHB_MATCH_FQDN,         /* same FQDN, case and a trailing dot ignored */
+    WHB_MATCH_SHORT_NAME,   /* the agent reports the short name, in the same domain */
+    WHB_MATCH_IP,           /* the agent had WSUS's IP address when the computer last reported */
+    WHB_MATCH_AMBIGUOUS,    /* several agents could be this computer: none is picked */
+    WHB_MATCH_ID,           /* WSUS's ComputerTargetId is the agent's SusClientId */
+    WHB_MATCH_DUPLICATE_ID, /* several agents have this computer's WSUS identity: a clone */
 };
 
 struct whb_wsus_match {
@@ -105,6 +141,19 @@ struct whb_wsus_match {
     char machine_id[65];  /* the agent, when exactly one matched */
     char candidates[600]; /* ambiguous: "fqdn (how), fqdn (how)" */
 };
+
+/* What an import changed against the list it replaced: computers added, removed and kept, and
+ * the first few names (by name) of those added and removed. */
+#define WHB_WSUS_CHANGE_NAMES 5
+struct whb_wsus_change {
+    uint64_t before, added, removed, kept;
+    char added_names[WHB_WSUS_CHANGE_NAMES][254];
+    char removed_names[WHB_WSUS_CHANGE_NAMES][254];
+    int n_added_names, n_removed_names;
+};
+
+/* Called with each name of a walk (each_name); non-zero stops it. */
+typedef int (*whb_store_name_walk_fn)(const char *name, void *arg);
 
 /* One collector that marks its runs in the store, as its latest run left it (several share a
  * PostgreSQL store; SQLite has one). */
@@ -196,22 +245,53 @@ struct whb_store_ops {
     int (*wsus_stage)(struct whb_store *s, const char *session, unsigned part,
                       const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
                       size_t whylen);
-    int (*wsus_finish)(struct whb_store *s, const char *session, int64_t now, uint64_t *imported);
+    int (*wsus_finish)(struct whb_store *s, const char *session, int64_t now, uint64_t *imported,
+                       struct whb_wsus_change *change);
     /* Computers of the imported list with no status since cutoff_ms, by name; total counts all. */
     int (*wsus_not_reported)(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
                              unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
                              uint64_t *imported, int64_t *imported_ms);
-    /* Which agent a WSUS computer is: by FQDN, then short name in its domain, then IP. */
+    /* Which agent a WSUS computer is: by its Id (ComputerTargetId, the client's SusClientId),
+     * then FQDN, then short name in its domain, then IP. */
     int (*wsus_match)(struct whb_store *s, const struct whb_wsus_computer *c, int64_t slack_ms,
                       struct whb_wsus_match *out);
+    /* The computers of the imported list that host names: its FQDN (case and a trailing dot
+     * ignored), a bare name's first label, or an IP address WSUS lists; at most max. */
+    int (*wsus_find)(struct whb_store *s, const char *host, struct whb_wsus_computer *out, int max,
+                     int *n);
+    /* Every agent's FQDN (wsus 0) or every computer of the imported list (wsus 1), for the
+     * names a mistyped one is near. */
+    int (*each_name)(struct whb_store *s, int wsus, whb_store_name_walk_fn fn, void *arg);
     /* The agent that holds ip now: WHB_ENOTFOUND, or WHB_EINVAL with the holders in why. */
     int (*machine_by_ip)(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
+    /* Whether a key (its hash) is bound to some machine: 1, 0, or a negative WHB_E*. */
+    int (*key_known)(struct whb_store *s, const uint8_t hash[WHB_IDENTITY_HASH_LEN]);
+    /* Enrollments newest first: the unreviewed ones (all: every machine), at most limit. */
+    int (*enrollments)(struct whb_store *s, int all, unsigned limit, whb_store_enrollment_fn fn,
+                       void *arg);
+    /* One admin action on machine_id, in a transaction of its own: 0, or WHB_ENOTFOUND. The
+     * key it had (had_key) goes back so that the caller drops it from the keys it knows.
+     * WHB_ADMIN_ACCEPT with machine_id NULL accepts every machine not reviewed yet. */
+    int (*admin)(struct whb_store *s, enum whb_store_admin action, const char *machine_id,
+                 int64_t now, uint8_t key_hash[WHB_IDENTITY_HASH_LEN], int *had_key);
+    /* The refusals machine_id's key or name met, newest first. */
+    int (*refusals)(struct whb_store *s, const char *machine_id, struct whb_store_refusal *out,
+                    int max, int *n);
     /* Every collector's latest run, by id: one that is down is visible to the others. */
     int (*collectors)(struct whb_store *s, whb_store_collector_fn fn, void *arg);
     /* Every machine's first and last report, due time and subnet, in no order, read in one
      * snapshot: the fleet census (census.h). */
     int (*fleet_rows)(struct whb_store *s, whb_store_census_fn fn, void *arg);
+
+    /* The Windows Update clients (store/sqlite_wu.c, store/pg_wu.c). Machines whose client has
+     * the WSUS identity sus_id, the most recently seen first (at most max). */
+    int (*wu_same_id)(struct whb_store *s, const char *sus_id, struct whb_store_match *out, int max,
+                      int *n);
+    /* What the fleet's clients did within window of now (model.h, struct whb_wu_fleet). */
+    int (*wu_fleet)(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+    /* The computer of WSUS's imported list whose ComputerTargetId is id: WHB_ENOTFOUND. */
+    int (*wsus_by_id)(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
 };
 
 extern const struct whb_store_ops whb_store_sqlite;

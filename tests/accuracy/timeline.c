@@ -7,7 +7,7 @@
 #include "sim.h"
 
 #define STEP_MS      1000
-#define HISTORY_WAIT 420000  /* after the return: the agent's backoff is at most 300 s */
+#define HISTORY_WAIT 420000  /* after the return: what it spooled is delivered by then */
 #define HISTORY_GIVE 1500000 /* not back by then: ask anyway */
 
 static void print_world(const struct acc_timeline *tl)
@@ -16,28 +16,42 @@ static void print_world(const struct acc_timeline *tl)
     printf("timeline seed %llu #%u: %s %s(interval %u s)\n", (unsigned long long)tl->seed,
            tl->index, tl->scenario, tl->modifiers, w->interval_s);
     for (int i = 0; i < w->n; i++)
-        printf("  %-18s %s %s %s%s skew %+llds\n", w->m[i].fqdn,
+        printf("  %-18s %s %s %s%s skew %+llds%s%s\n", w->m[i].fqdn,
                w->m[i].windows ? "windows" : "linux",
                w->m[i].wireless ? "wifi" : w->sw[w->m[i].sw].name,
                w->m[i].wireless ? w->ap.bssid : "port ", w->m[i].wireless ? "" : "",
-               (long long)(w->m[i].skew_ms / 1000));
+               (long long)(w->m[i].skew_ms / 1000), w->m[i].windows ? " SusClientId " : "",
+               w->m[i].windows ? w->m[i].sus : "");
     for (int k = 0; k < w->n_inc; k++) {
         const struct acc_incident *i = &w->inc[k];
-        printf("  incident %-15s %s%s +%llds .. %s%llds\n", acc_inc_name(i->kind),
+        printf("  incident %-15s %s%s +%llds .. %s%llds", acc_inc_name(i->kind),
                i->machine >= 0 ? w->m[i->machine].fqdn
                : i->sw >= 0    ? w->sw[i->sw].name
                                : "all",
                "", (long long)((i->start - w->t0) / 1000), i->end == ACC_NEVER ? "never " : "+",
                i->end == ACC_NEVER ? 0LL : (long long)((i->end - w->t0) / 1000));
+        if (i->code)
+            printf(" code %#x", i->code);
+        printf("\n");
     }
 }
 
 /* Items whose truth is a silence: the collector must have missed three heartbeats. */
 static int should_be_silent(const struct acc_item *it)
 {
-    static const char *online[] = {"reporting",        "wsus_unavailable",
-                                   "wsus_unreachable", "update_service_stopped",
-                                   "no_agent",         "collector_unavailable"};
+    static const char *online[] = {"reporting",
+                                   "wsus_unavailable",
+                                   "wsus_unreachable",
+                                   "no_agent",
+                                   "collector_unavailable",
+                                   "update_service_stopped",
+                                   "update_service_disabled",
+                                   "update_client_elsewhere",
+                                   "wsus_policy_lost",
+                                   "duplicate_wsus_identity",
+                                   "update_scan_failing",
+                                   "restart_pending",
+                                   "clock_off"};
     for (size_t i = 0; i < sizeof(online) / sizeof(online[0]); i++)
         if (strcmp(it->truth, online[i]) == 0)
             return 0;
@@ -87,8 +101,12 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
                     it->asked = -2; /* the generator's own check: it was not silent */
                 else
                     acc_ask_now(acc_feed_store(f), tl, it, t);
-            } else if (it->phase == PHASE_HISTORY && t >= it->inc_end + HISTORY_WAIT &&
-                       (agents[it->machine].last_ok > it->inc_end ||
+            } else if (it->phase == PHASE_HISTORY &&
+                       t >= it->inc_end + (it->wait ? it->wait : HISTORY_WAIT) &&
+                       /* back, and its return stored (a report arrives within the
+                        * second after it was sent) */
+                       ((agents[it->machine].last_ok > it->inc_end &&
+                         acc_ask_heard(acc_feed_store(f), tl, it->machine, it->inc_end + 1)) ||
                         t >= it->inc_end + HISTORY_GIVE)) {
                 acc_ask_history(acc_feed_store(f), tl, it, t, 0);
             } else if (it->phase == PHASE_BACK && t >= it->inc_end + HISTORY_WAIT) {
@@ -98,6 +116,13 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
                 else if (acc_ask_heard(acc_feed_store(f), tl, it->machine,
                                        t - (int64_t)(w->interval_s + 5) * 1000))
                     acc_ask_now(acc_feed_store(f), tl, it, t);
+            }
+            /* Was the collector serving others while this one went quiet (its next report
+             * was due, with a send's worth of slack)? */
+            if (it->asked == 1 && it->onset && !it->served_others) {
+                int64_t to = it->onset + (int64_t)(w->interval_s + 15) * 1000;
+                it->served_others =
+                    acc_feed_served_others(f, w, it->machine, it->onset, to < t ? to : t);
             }
             if (it->asked == 1 && verbose)
                 acc_item_print(tl, it);

@@ -28,7 +28,7 @@ queries=${QUERIES:-5000}
 http_queries=${HTTP_QUERIES:-2000}
 dir=${BENCH_DIR:-/tmp/whb-bench-explain}
 startup_limit=${STARTUP_LIMIT:-900}
-tests/deps.sh build
+tests/deps.sh all
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-bench -j 2 --target whb-explain-bench whb-collector whb-loadgen >/dev/null
 bin=${BIN:-build-bench/bin}
@@ -38,12 +38,14 @@ live=$dir/explain-$machines-now.db
 old=$dir/explain-$machines.db
 find "$dir" -maxdepth 1 -name "$(basename "$live")*" -mmin +120 -delete
 echo x > "$dir/enroll"
+echo bench-admin-token > "$dir/admin"
+export WHB_BENCH_TOKEN=bench-admin-token # the read API wants a token from loopback too
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null' EXIT
 launch() { # DB: the real collector on it, plain HTTP on loopback
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     "$bin/whb-collector" --plain-http --listen "127.0.0.1:$port" --db "$1" \
-        --enrollment-token-file "$dir/enroll" 2>>"$dir/collector.log" &
+        --enrollment-token-file "$dir/enroll" --admin-token-file "$dir/admin" 2>>"$dir/collector.log" &
     pid=$!
 }
 start() { # the same, once it answers

@@ -85,6 +85,11 @@ static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, in
     assert_int_equal(st->ops->begin(st), 0);
     int rc = st->ops->put_report(st, &in, res);
     assert_int_equal(st->ops->commit(st), 0);
+    /* An admin reviewed the fleet (whb accept --all): its machines move each other's answers
+     * (test_store_identity.c has the unreviewed ones). */
+    uint8_t key[WHB_IDENTITY_HASH_LEN];
+    int had_key;
+    assert_int_equal(st->ops->admin(st, WHB_ADMIN_ACCEPT, NULL, now, key, &had_key), 0);
     return rc;
 }
 
@@ -334,8 +339,22 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 8);
-        /* Version 5, then 8: the silent list's cursor has an index on both of its columns, in
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 11);
+        /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
+                                        "'machines_key','refusals','machines_unreviewed')"),
+                         3);
+        /* Version 7: the update clients, and WSUS's ComputerTargetId. */
+        assert_int_equal(count(f->path,
+                               "SELECT count(*) FROM pg_indexes WHERE indexname IN"
+                               " ('machines_sus_id','machines_wu_fail','machines_wu_route',"
+                               "'wsus_target')"),
+                         4);
+        /* Version 8: since when each machine's WSUS probe has failed the way it does. */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM information_schema.columns WHERE"
+                                        " table_name='machines' AND column_name = 'wsus_since'"),
+                         1);
+        /* Version 5, then 11: the silent list's cursor has an index on both of its columns, in
          * a table of its own (an update of a machine's row changes no indexed column). */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_indexes WHERE"
                                         " indexname = 'machine_due_at' AND indexdef LIKE"
@@ -357,7 +376,7 @@ static void reopening_keeps_schema_version(void **state)
                                         " table_name='machines' AND column_name IN"
                                         " ('collector_url','collector_rank')"),
                          2);
-        /* Version 7: the lists' order in indexes (the BSSID's names the machine id). */
+        /* Version 10: the lists' order in indexes (the BSSID's names the machine id). */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_indexes WHERE indexname IN"
                                         " ('machines_switch','machines_swname','machines_ssid',"
                                         "'machines_wifi') AND indexdef LIKE '%machine_id%'"
@@ -366,16 +385,33 @@ static void reopening_keeps_schema_version(void **state)
                          5);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 8);
-    /* Version 7: the lists' order in indexes. */
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 11);
+    /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('machines_key','refusals','machines_unreviewed')"),
+                     3);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') WHERE"
+                                    " name IN ('enrolled_from','reviewed_ms','released_ms',"
+                                    "'quota_events','quota_at','events_stored')"),
+                     6);
+    /* Version 10: the lists' order in indexes. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('machines_switch','machines_swname','machines_ssid',"
                                     "'machines_wifi') AND sql LIKE '%machine_id%'"),
+                     4);
+    /* Version 7: the update clients, and WSUS's ComputerTargetId. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('machines_sus_id','machines_wu_fail','machines_wu_route',"
+                                    "'wsus_target')"),
                      4);
     /* Version 6: the collector each machine reports to. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
                                     "WHERE name IN ('collector_url','collector_rank')"),
                      2);
+    /* Version 8: since when each machine's WSUS probe has failed the way it does. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
+                                    "WHERE name = 'wsus_since'"),
+                     1);
     /* Version 3: the collector's runs, gap ends, clock offsets. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('collector_runs','gaps_start','machines_first_seen')"),
@@ -398,6 +434,105 @@ static void reopening_keeps_schema_version(void **state)
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
     sqlite3_finalize(st);
     sqlite3_close(db);
+}
+
+/* Issue 25: a Windows agent's update client is read at ingest: where it scans and since when,
+ * its newest scans on the collector's clock; two machines with one SusClientId are found, and
+ * WSUS's computer with that ComputerTargetId matches both (a clone), a unique one exactly. */
+static void update_clients_are_stored_and_matched_by_wsus_id(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *st = f->store;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    const char *clone = "0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192";
+    const char *own = "9c1d0e2f-3a4b-4c5d-8e6f-708192a3b4c5";
+    struct sample *a = sample_new(21, 1, 0), *b = sample_new(22, 1, 0), *c = sample_new(23, 1, 0);
+    int64_t now = 1764000000000LL;
+    sample_add_update_client(a, clone, 0x8024401c, 0);
+    sample_add_update_client(b, clone, 0, 1);
+    sample_add_update_client(c, own, 0x80244022, 0);
+    a->report.sent_at_ms = b->report.sent_at_ms = c->report.sent_at_ms = now;
+    /* The sample's log times are relative to sent_at: redo them for the new time. */
+    for (struct sample *x = a; x; x = x == a ? b : x == b ? c : NULL) {
+        x->wu_log[0].at_ms = now - 3 * 86400000LL;
+        x->wu_log[1].at_ms = now - 3600000;
+    }
+    assert_int_equal(put(st, a, 0xa1, 1, now, &res), 0);
+    assert_int_equal(put(st, b, 0xa2, 1, now, &res), 0);
+    assert_int_equal(put(st, c, 0xa3, 1, now, &res), 0);
+
+    assert_int_equal(st->ops->get_machine(st, "pc-21.corp.example", &m), 0);
+    assert_true(m.wu.known);
+    assert_string_equal(m.wu.sus_client_id, clone);
+    assert_int_equal(m.wu.route, WHB_WU_ROUTE_WSUS);
+    assert_string_equal(m.wu.server, "http://wsus01.corp.example:8530");
+    assert_int_equal(m.wu.scan_ok_ms, now - 3 * 86400000LL);
+    assert_int_equal(m.wu.scan_fail_ms, now - 3600000);
+    assert_int_equal(m.wu.scan_error, 0x8024401c);
+    assert_int_equal(m.wu.route_since_ms, 0); /* the first route learned is not a change */
+    assert_int_equal(st->ops->get_machine(st, "pc-22.corp.example", &m), 0);
+    assert_string_equal(m.wu.disabled, "wuauserv");
+    assert_int_equal(m.wu.scan_fail_ms, 0); /* its log holds only the good scan */
+
+    struct whb_store_match same[8];
+    int n = 0;
+    assert_int_equal(st->ops->wu_same_id(st, clone, same, 8, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(st->ops->wu_same_id(st, own, same, 8, &n), 0);
+    assert_int_equal(n, 1);
+
+    /* An hour later pc-22's GPO is gone; pc-21 reports again, unchanged. */
+    b->report.seq = a->report.seq = 2;
+    b->wu.wu_server = b->wu.wu_status_server = "";
+    assert_int_equal(put(st, a, 0xa1, 0, now + 3600000, &res), 0);
+    assert_int_equal(put(st, b, 0xa2, 0, now + 3600000, &res), 0);
+    assert_int_equal(st->ops->get_machine(st, "pc-22.corp.example", &m), 0);
+    assert_int_equal(m.wu.route, WHB_WU_ROUTE_MICROSOFT);
+    assert_int_equal(m.wu.route_since_ms, now + 3600000);
+    assert_non_null(strstr(m.wu.route_why, "no WSUS policy"));
+    assert_int_equal(st->ops->get_machine(st, "pc-21.corp.example", &m), 0);
+    assert_int_equal(m.wu.route_since_ms, 0);
+
+    struct whb_wu_fleet fleet;
+    assert_int_equal(st->ops->wu_fleet(st, now + 3600000, 6 * 3600000LL, &fleet), 0);
+    assert_int_equal(fleet.clients, 3);
+    assert_int_equal(fleet.failing_503, 1);
+    assert_int_equal(fleet.moved, 1);
+    assert_string_equal(fleet.majority_server, "http://wsus01.corp.example:8530");
+    assert_int_equal(fleet.majority_n, 2);
+
+    /* WSUS's list: one computer per identity, the id in the case WSUS writes. */
+    struct whb_wsus_computer rows[2];
+    memset(rows, 0, sizeof(rows));
+    snprintf(rows[0].fqdn, sizeof(rows[0].fqdn), "pc-22.corp.example");
+    snprintf(rows[0].target_id, sizeof(rows[0].target_id), "%s", clone);
+    rows[0].last_status_ms = now - 40 * 86400000LL;
+    snprintf(rows[1].fqdn, sizeof(rows[1].fqdn), "renamed-23.corp.example");
+    snprintf(rows[1].target_id, sizeof(rows[1].target_id), "%s", own);
+    char why[256];
+    uint64_t imported = 0;
+    assert_int_equal(st->ops->wsus_stage(st, "0a1b2c3d4e5f", 1, rows, 2, now, why, sizeof(why)), 0);
+    struct whb_wsus_change change;
+    assert_int_equal(st->ops->wsus_finish(st, "0a1b2c3d4e5f", now, &imported, &change), 0);
+    assert_int_equal(imported, 2);
+    struct whb_wsus_match match;
+    assert_int_equal(st->ops->wsus_match(st, &rows[0], 3600000, &match), 0);
+    assert_int_equal(match.kind, WHB_MATCH_DUPLICATE_ID);
+    assert_non_null(strstr(match.candidates, "pc-21.corp.example"));
+    assert_non_null(strstr(match.candidates, "pc-22.corp.example"));
+    /* Matched by its identity although WSUS knows it under another name. */
+    assert_int_equal(st->ops->wsus_match(st, &rows[1], 3600000, &match), 0);
+    assert_int_equal(match.kind, WHB_MATCH_ID);
+    assert_string_equal(match.machine_id, "m-23");
+    struct whb_wsus_computer back;
+    assert_int_equal(st->ops->wsus_by_id(st, own, &back), 0);
+    assert_string_equal(back.fqdn, "renamed-23.corp.example");
+    assert_int_equal(st->ops->wsus_by_id(st, "00000000-0000-0000-0000-000000000000", &back),
+                     WHB_ENOTFOUND);
+    sample_free(a);
+    sample_free(b);
+    sample_free(c);
 }
 
 /* Issue 10.12: an agent whose clock runs 2 h ahead has its events on the collector's clock. */
@@ -630,6 +765,14 @@ static void past_neighbours_are_as_they_were(void **state)
         s[i]->report.seq = 3;
         assert_int_equal(put(f->store, s[i], 0xaa, 0, t + 1200000, &res), 0);
     }
+    /* Now, for one still silent since t + 60 s: 0..2 are back from silences that began with
+     * its, so they went quiet with it (issue 21: not "others on the switch report"). */
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-20.corp.example", &m), 0);
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 1260000,
+                                               t + 60000, 120000, 0, &p),
+                     0);
+    assert_int_equal(p.together, 3);
+    assert_int_equal(p.healthy, 2);
     /* Hours later machines 3 and 4 are silent and 0..2 report: the past does not change. */
     for (unsigned i = 0; i < 3; i++) {
         s[i]->report.seq = 4;
@@ -642,6 +785,34 @@ static void past_neighbours_are_as_they_were(void **state)
     assert_int_equal(p.total, 5);
     assert_int_equal(p.together, 3);
     assert_int_equal(p.healthy, 2);
+    /* Issue 21: just back, machines 1 and 2 have not heard their switch again (no LLDP yet):
+     * they were on it when their silence began, and still count as its neighbours then. */
+    for (unsigned i = 1; i < 3; i++) {
+        s[i]->adapter.lldp = NULL;
+        s[i]->report.seq = 5;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, t + 7260000, &res), 0);
+    }
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 7260000,
+                                               t + 60000, 120000, 1, &p),
+                     0);
+    assert_int_equal(p.together, 3);
+    assert_int_equal(p.healthy, 2);
+    /* Which they were, to ask what they told of it. */
+    assert_int_equal(p.n_ids, 3);
+    int seen = 0;
+    for (unsigned i = 0; i < p.n_ids; i++)
+        for (int k = 0; k < 3; k++) {
+            char id[8];
+            snprintf(id, sizeof(id), "m-%d", 20 + k);
+            if (strcmp(p.together_ids[i], id) == 0)
+                seen |= 1 << k;
+        }
+    assert_int_equal(seen, 7);
+    /* Now, they are not on it (not known to be). */
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 7260000,
+                                               t + 7200000, 120000, 0, &p),
+                     0);
+    assert_int_equal(p.total, 3);
     for (unsigned i = 0; i < 5; i++)
         sample_free(s[i]);
 }
@@ -775,6 +946,37 @@ static void wsus_probe_from_the_silence_is_not_classified(void **state)
     assert_int_equal(put(f->store, s, 0xaa, 0, t + 1320000, &res), 0);
     assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
     assert_string_equal(m.wsus_class, "unreachable:7");
+    s->snapshot.wsus = NULL;
+    sample_free(s);
+}
+
+/* Issue 21.6: a WSUS outage's "since" is its first failing probe; every later probe (and
+ * every report) leaves it there; another answer starts another "since". */
+static void wsus_since_stays_at_the_first_failing_probe(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct sample *s = sample_new(31, 1, 0);
+    Whb__V1__WsusProbe probe = WHB__V1__WSUS_PROBE__INIT;
+    probe.url = "http://wsus:8530/";
+    probe.http_status = 200;
+    s->snapshot.wsus = &probe;
+    int64_t t = 1764000000000LL;
+    const int64_t at[] = {0, 60000, 120000, 180000, 240000};
+    const unsigned http[] = {200, 503, 503, 503, 200};
+    const int64_t since[] = {0, 60000, 60000, 60000, 240000};
+    for (int i = 0; i < 5; i++) {
+        s->report.seq = (uint64_t)i + 1;
+        s->report.sent_at_ms = t + at[i] + 500;
+        probe.at_ms = t + at[i];
+        probe.http_status = http[i];
+        assert_int_equal(put(f->store, s, 0xab, i == 0, t + at[i] + 500, &res), 0);
+        assert_int_equal(f->store->ops->get_machine(f->store, "pc-31.corp.example", &m), 0);
+        assert_string_equal(m.wsus_class, http[i] == 503 ? "http_503" : "ok");
+        assert_int_equal(m.wsus_since_ms, t + since[i]);
+        assert_int_equal(m.wsus_at_ms, t + at[i]);
+    }
     s->snapshot.wsus = NULL;
     sample_free(s);
 }
@@ -1082,6 +1284,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(late_report_records_a_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(reopening_keeps_schema_version, setup, teardown),
         cmocka_unit_test_setup_teardown(agent_times_map_to_the_collector_clock, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_clients_are_stored_and_matched_by_wsus_id, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_delayed_report_keeps_the_clock_mapping, setup, teardown),
         cmocka_unit_test_setup_teardown(a_late_resend_does_not_move_last_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(gap_keeps_both_ends, setup, teardown),
@@ -1090,6 +1294,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
         cmocka_unit_test_setup_teardown(the_census_counts_the_fleet_as_the_store_does, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(wsus_since_stays_at_the_first_failing_probe, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(wsus_probe_from_the_silence_is_not_classified, setup,
                                         teardown),

@@ -52,7 +52,11 @@ static void garbage_is_refused(void **state)
     char why[128];
     assert_int_equal(whb_wire_report_unpack(junk, sizeof(junk), &r, why, sizeof(why)), WHB_EPROTO);
     assert_null(r);
-    assert_string_equal(why, "body is not a protobuf Report");
+    assert_string_equal(why, "Report field 536870911: an unsupported wire type");
+    static const uint8_t bad_string[] = {0x1a, 0x02, 0xff};
+    assert_int_equal(whb_wire_report_unpack(bad_string, sizeof(bad_string), &r, why, sizeof(why)),
+                     WHB_EPROTO);
+    assert_string_equal(why, "Report field 3: length beyond the body");
     assert_int_equal(whb_wire_report_unpack(junk, 0, &r, why, sizeof(why)), WHB_EPROTO);
     assert_string_equal(why, "empty body");
 }
@@ -249,7 +253,8 @@ static void too_many_events_are_refused(void **state)
     char why[128];
     struct sample *s = sample_new(1, 1, WHB_WIRE_MAX_EVENTS + 1);
     assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
-    assert_string_equal(why, "1025 events (max 1024)");
+    /* Counted before decoding (wire_scan.c), as the validator would after. */
+    assert_string_equal(why, "Report.events has more than 1024 entries");
     s->events[5].kind = 0;
     s->report.n_events = 10;
     assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
@@ -294,7 +299,93 @@ static void event_kind_names_are_stable(void **state)
                         "carrier_lost");
     assert_string_equal(whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED),
                         "delivery_failed");
+    assert_string_equal(
+        whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_SCAN_FAILED),
+        "update_scan_failed");
+    assert_string_equal(whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_PROXY_AUTH),
+                        "update_proxy_auth");
     assert_string_equal(whb_wire_event_kind_name(999), "unknown");
+}
+
+/* A Windows agent's update client state: carried whole, and bounded and checked like the
+ * rest (the SusClientId is an identifier the collector joins machines on). */
+static void update_client_round_trips_and_is_checked(void **state)
+{
+    (void)state;
+    struct sample *s = sample_new(7, 3, 0);
+    const char *sus = "0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192";
+    sample_add_update_client(s, sus, 0x8024401c, 1);
+    size_t len;
+    uint8_t *buf = sample_pack(s, &len);
+    whb_report *r = NULL;
+    char why[160] = "";
+    assert_int_equal(whb_wire_report_unpack(buf, len, &r, why, sizeof(why)), 0);
+    const Whb__V1__UpdateClient *u = r->snapshot->update_client;
+    assert_non_null(u);
+    assert_string_equal(u->wu_server, "http://wsus01.corp.example:8530");
+    assert_int_equal(u->use_wu_server, WHB__V1__FLAG__FLAG_ON);
+    assert_string_equal(u->sus_client_id, sus);
+    assert_int_equal(u->n_log, 2);
+    assert_int_equal(u->log[1]->event_id, 25);
+    assert_int_equal(u->log[1]->error_code, 0x8024401c);
+    assert_int_equal(u->services[0]->start_type, WHB__V1__START_TYPE__START_TYPE_DISABLED);
+    whb_wire_report_free(r);
+    free(buf);
+
+    /* Not a GUID, or not in the one spelling the collector compares. */
+    static const char *const bad_ids[] = {"0B6A3C5E-4F1D-4E8A-9C2B-7D5E6F708192",
+                                          "{0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192}",
+                                          "0b6a3c5e4f1d4e8a9c2b7d5e6f708192", "pc-42",
+                                          "0b6a3c5e-"
+                                          "4f1d-4e8a-9c2b-"
+                                          "7d5e6f70819g"};
+    for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+        s->wu.sus_client_id = (char *)bad_ids[i];
+        assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+        assert_string_equal(why, "update_client sus_client_id is not a lower-case GUID");
+    }
+    s->wu.sus_client_id = ""; /* absent: a fresh image, or an agent that cannot read it */
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+
+    s->wu_log[1].service_id = "3da21691-e39d-4da6-8a4b-b43877bcb1b7"; /* braces expected */
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "update_client log event 1: service_id is not a GUID");
+    s->wu_log[1].service_id = "";
+    s->wu_log[1].event_id = 0;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "update_client log event 1 has no valid event id");
+    s->wu_log[1].event_id = 25;
+    s->wu.wu_server = "http://wsus\x1b[2J:8530";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why,
+                        "update_client wu_server contains a control or bidi override character");
+    s->wu.wu_server = "http://wsus01:8530";
+    s->wu_services[1].name = "";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "update_client service 1 has no valid name");
+    s->wu_services[1].name = "BITS";
+
+    /* More log events or services than an agent keeps. */
+    Whb__V1__UpdateLogEvent *many[WHB_WIRE_MAX_UPDATE_LOG + 1];
+    for (int i = 0; i <= WHB_WIRE_MAX_UPDATE_LOG; i++)
+        many[i] = &s->wu_log[0];
+    s->wu.log = many;
+    s->wu.n_log = WHB_WIRE_MAX_UPDATE_LOG + 1;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    /* Refused by the pre-scan, before protobuf-c decodes anything (wire_scan.c). */
+    assert_string_equal(why, "UpdateClient.log has more than 32 entries");
+    s->wu.n_log = WHB_WIRE_MAX_UPDATE_LOG;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+    s->wu.log = s->wu_log_ptrs;
+    s->wu.n_log = 2;
+    Whb__V1__UpdateService *svcs[WHB_WIRE_MAX_UPDATE_SVC + 1];
+    for (int i = 0; i <= WHB_WIRE_MAX_UPDATE_SVC; i++)
+        svcs[i] = &s->wu_services[0];
+    s->wu.services = svcs;
+    s->wu.n_services = WHB_WIRE_MAX_UPDATE_SVC + 1;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "UpdateClient.services has more than 8 entries");
+    sample_free(s);
 }
 
 /* Found by fuzz_report: an unknown field with an out-of-range number was kept and re-packed
@@ -324,6 +415,84 @@ static void unknown_fields_are_dropped_and_repacking_decodes(void **state)
     whb_wire_report_free(r);
 }
 
+/* Appends field `number` (length-delimited) holding body to buf at *n. */
+static void put_varint(uint8_t *buf, size_t *n, uint64_t v)
+{
+    do {
+        buf[(*n)++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+}
+
+static void append_field(uint8_t *buf, size_t *n, unsigned number, const uint8_t *body, size_t len)
+{
+    put_varint(buf, n, (uint64_t)number << 3 | 2);
+    put_varint(buf, n, len);
+    memcpy(buf + *n, body, len);
+    *n += len;
+}
+
+/* Issue 22: a report whose snapshot field is repeated made protobuf-c merge the copies at
+ * super-linear cost before anything checked it (64 KiB: 14 ms of CPU). The scan refuses it
+ * from the bytes, as it does any singular field sent twice, repeats beyond the validator's
+ * bounds and floods of unknown fields; a report as agents make it passes. */
+static void repeated_singular_fields_are_refused_before_decoding(void **state)
+{
+    (void)state;
+    struct sample *s = sample_new(3, 1, 2);
+    size_t len, slen;
+    uint8_t *report = sample_pack(s, &len);
+    uint8_t *snap = whb_wire_snapshot_pack(&s->snapshot, &slen);
+    char why[200] = "";
+    assert_int_equal(whb_wire_report_prescan(report, len, why, sizeof(why)), 0);
+
+    uint8_t *big = malloc(len + 400 * (slen + 8));
+    size_t n = len;
+    memcpy(big, report, len);
+    append_field(big, &n, 8, snap, slen);
+    assert_int_equal(whb_wire_report_prescan(big, n, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "Report.snapshot appears more than once");
+    whb_report *r = NULL;
+    assert_int_equal(whb_wire_report_unpack(big, n, &r, why, sizeof(why)), WHB_EPROTO);
+    assert_null(r);
+    assert_string_equal(why, "Report.snapshot appears more than once");
+
+    /* Inside a message too: the machine's name twice. */
+    n = len;
+    memcpy(big, report, len);
+    append_field(big, &n, 2, (const uint8_t *)"\x12\x01x\x12\x01y", 6);
+    assert_int_equal(whb_wire_report_prescan(big, n, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "Machine.fqdn appears more than once");
+
+    /* More events than the validator allows, seen before a single one is decoded. */
+    n = len;
+    memcpy(big, report, len);
+    static const uint8_t empty_event[] = {0x08, 0x01};
+    for (int i = 0; i < WHB_WIRE_MAX_EVENTS; i++)
+        append_field(big, &n, 9, empty_event, sizeof(empty_event));
+    assert_int_equal(whb_wire_report_prescan(big, n, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "Report.events has more than 1024 entries");
+
+    /* Unknown fields: a few (a newer agent's) pass, a flood does not. */
+    n = len;
+    memcpy(big, report, len);
+    for (int i = 0; i < 32; i++)
+        append_field(big, &n, 99, (const uint8_t *)"x", 1);
+    assert_int_equal(whb_wire_report_prescan(big, n, why, sizeof(why)), 0);
+    append_field(big, &n, 99, (const uint8_t *)"x", 1);
+    assert_int_equal(whb_wire_report_prescan(big, n, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "Report: more than 32 unknown fields");
+
+    /* A length past the end, a group. */
+    static const uint8_t past[] = {0x1a, 0x7f, 'b'}, group[] = {0x0b};
+    assert_int_equal(whb_wire_report_prescan(past, sizeof(past), why, sizeof(why)), WHB_EPROTO);
+    assert_int_equal(whb_wire_report_prescan(group, sizeof(group), why, sizeof(why)), WHB_EPROTO);
+    free(big);
+    free(snap);
+    free(report);
+    sample_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +510,8 @@ int main(void)
         cmocka_unit_test(ack_round_trips),
         cmocka_unit_test(event_kind_names_are_stable),
         cmocka_unit_test(unknown_fields_are_dropped_and_repacking_decodes),
+        cmocka_unit_test(repeated_singular_fields_are_refused_before_decoding),
+        cmocka_unit_test(update_client_round_trips_and_is_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

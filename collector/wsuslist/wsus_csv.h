@@ -17,7 +17,8 @@ struct whb_wsus_row {
     char *ip;               /* "" when WSUS has none */
     int64_t last_status_ms; /* 0: never reported to WSUS */
     int64_t last_sync_ms;
-    unsigned line; /* in the file, for errors the collector finds */
+    char target_id[40]; /* Id (ComputerTargetId, the client's SusClientId), lower case; "" */
+    unsigned line;      /* in the file, for errors the collector finds */
 };
 
 struct whb_wsus_list {
@@ -32,6 +33,10 @@ struct whb_wsus_list {
  * On failure why holds "line N, field F: expected ..., got ...". */
 int whb_wsus_csv_read(const char *path, const char *culture, struct whb_wsus_list *out, char *why,
                       size_t whylen);
+
+/* The same from the file's bytes in memory (the console's upload): the collector reads with it. */
+int whb_wsus_csv_parse(const void *data, size_t len, const char *culture, struct whb_wsus_list *out,
+                       char *why, size_t whylen);
 
 void whb_wsus_list_free(struct whb_wsus_list *l);
 
