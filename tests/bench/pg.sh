@@ -40,6 +40,11 @@ trap cleanup EXIT
 conninfo=$(tests/support/pg.sh start "$work/pg")
 export PGHOST=$work/pg PGUSER=postgres
 echo bench-token > "$work/token"
+echo bench-admin-token > "$work/admin"
+export WHB_BENCH_TOKEN=bench-admin-token # the read API wants a token from loopback too
+# Every simulated machine enrolls from loopback: no per-source enrollment limit (issue 22).
+nolimit=()
+"$bin/whb-collector" --help | grep -q -- --enroll-per-minute && nolimit=(--enroll-per-minute 0)
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # CPU seconds (user + system) of some processes, from /proc.
 cpu_of() { local t=0 p; for p in "$@"; do
@@ -57,7 +62,7 @@ for store in sqlite postgresql; do
     flags=(--db "$work/ingest.db")
     [ $store = postgresql ] && flags=(--store-backend postgresql --store-conninfo "$conninfo")
     "$bin/whb-collector" --plain-http --listen 127.0.0.1:$p "${flags[@]}" \
-        --enrollment-token-file "$work/token" --log-level warn &
+        --enrollment-token-file "$work/token" --log-level warn "${nolimit[@]}" &
     cpid=$!
     pids+=($cpid)
     sleep 1
@@ -107,7 +112,7 @@ g0=$(cpu_of $(pg_pids))
 started=$(date +%s.%N)
 "$bin/whb-collector" --plain-http --listen 127.0.0.1:$p --store-backend postgresql \
     --store-conninfo "host=$work/pg dbname=big user=whb" --enrollment-token-file "$work/token" \
-    2>>"$log" &
+    --admin-token-file "$work/admin" "${nolimit[@]}" 2>>"$log" &
 cpid=$!
 pids+=($cpid)
 python3 tests/bench/http_read.py startup "$p" "$cpid" "$machines" "$started" "${STARTUP_LIMIT:-900}" \

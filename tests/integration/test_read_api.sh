@@ -31,7 +31,7 @@ echo read-api-admin-token > "$work/admin"
 port=$(free_port)
 "$bin/whb-collector" --listen "127.0.0.1:$port" --cert "$work/certs/server.crt" \
     --key "$work/certs/server.key" "${store[@]}" --enrollment-token-file "$work/enroll" \
-    --admin-token-file "$work/admin" 2>"$work/log" &
+    --admin-token-file "$work/admin" --enroll-per-minute 0 2>"$work/log" &
 pid=$!
 pids+=($pid)
 base=https://127.0.0.1:$port
