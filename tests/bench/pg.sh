@@ -44,7 +44,7 @@ echo bench-admin-token > "$work/admin"
 export WHB_BENCH_TOKEN=bench-admin-token # the read API wants a token from loopback too
 # Every simulated machine enrolls from loopback: no per-source enrollment limit (issue 22).
 nolimit=()
-"$bin/whb-collector" --help | grep -q -- --enroll-per-minute && nolimit=(--enroll-per-minute 0)
+if "$bin/whb-collector" --help 2>&1 | grep -- --enroll-per-minute >/dev/null; then nolimit=(--enroll-per-minute 0); fi
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # CPU seconds (user + system) of some processes, from /proc.
 cpu_of() { local t=0 p; for p in "$@"; do
