@@ -54,6 +54,7 @@ struct whb_switch_event {
     enum whb_if_status admin, oper;   /* as said; WHB_IF_UNKNOWN where not */
     int64_t at_ms;                    /* when the collector heard it (its own clock) */
     int64_t since_ms;                 /* poll: when the port entered its oper state (0: ?) */
+    uint32_t uptime_cs;               /* trap, poll: the switch's sysUpTime (0: not said) */
     uint32_t speed_mbps;              /* poll: ifHighSpeed (0: not said) */
     char cause[WHB_SWITCH_CAUSE_MAX]; /* err-disable cause: "psecure-violation", "bpduguard" */
     char mac[18];                     /* a client's MAC, "00:13:1a:41:54:4e", where said */
