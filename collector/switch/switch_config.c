@@ -178,7 +178,8 @@ static int one_of(const char *v, const char *const *names, char *dst, size_t dst
     return -1;
 }
 
-/* "host:port", "[v6]:port" or ":port"; "" or "off" turns the listener off. */
+/* "host:port", "[v6]:port" or ":port" (port 0: any free one); "" or "off" turns the
+ * listener off. */
 static int parse_listen(const char *v, char *dst, size_t dstlen)
 {
     if (!v[0] || !strcmp(v, "off")) {
@@ -187,7 +188,7 @@ static int parse_listen(const char *v, char *dst, size_t dstlen)
     }
     const char *colon = strrchr(v, ':');
     unsigned port;
-    if (!colon || parse_uint(colon + 1, 1, 65535, &port) != 0)
+    if (!colon || parse_uint(colon + 1, 0, 65535, &port) != 0)
         return -1;
     return copy_str(dst, dstlen, v);
 }
