@@ -5,9 +5,11 @@ set -eu
 build="build-essential cmake pkg-config clang protobuf-c-compiler libprotobuf-c-dev
 libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libpq-dev libjansson-dev libinih-dev
 libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev openssl
-libhttp-parser-dev"
+libhttp-parser-dev libsnmp-dev"
 test="libcmocka-dev valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq python3 systemd dpkg-dev libxml2-utils zip unzip binutils
 faketime nftables postgresql"
+# The switches (collector/switch/): net-snmp's agent and tools, rsyslog with TLS, logger.
+test="$test snmpd snmp rsyslog rsyslog-openssl bsdutils"
 bench="zabbix-agent collectd-core libmbedtls-dev"
 
 # The web console's tests (tests/web): Debian's chromium driven by node; npm for playwright-core
@@ -39,7 +41,8 @@ $SUDO apt-get update -qq
 # already on the machine is someone's and stays as it was.
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 just_installed() { case " $missing " in *" $1 "*) return 0 ;; esac; return 1; }
-for pair in lldpd:lldpd nginx-light:nginx zabbix-agent:zabbix-agent collectd-core:collectd; do
+for pair in lldpd:lldpd nginx-light:nginx zabbix-agent:zabbix-agent collectd-core:collectd \
+    snmpd:snmpd rsyslog:rsyslog; do
     pkg=${pair%%:*} svc=${pair#*:}
     just_installed "$pkg" || continue
     if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
@@ -47,6 +50,7 @@ for pair in lldpd:lldpd nginx-light:nginx zabbix-agent:zabbix-agent collectd-cor
     fi
     case $svc in
     zabbix-agent) pkill -x zabbix_agentd 2>/dev/null || true ;;
+    rsyslog) pkill -x rsyslogd 2>/dev/null || true ;;
     *) pkill -x "$svc" 2>/dev/null || true ;;
     esac
 done

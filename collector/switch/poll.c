@@ -23,6 +23,7 @@
 #define REOPEN_MS     30000 /* after a switch could not be reached at all */
 #define WALK_REPS     8
 #define WALK_PDUS_MAX 256
+#define WALK_AGAIN_MS 60000
 
 /* Columns read for a port: ifTable (1.3.6.1.2.1.2.2.1.N) and ifXTable (1.3.6.1.2.1.31.1.1.1.N). */
 enum col { C_NAME, C_DESCR, C_ADMIN, C_OPER, C_LASTCHANGE, C_HIGHSPEED, C_SPEED, C_ALIAS, C_N };
@@ -62,7 +63,8 @@ struct target {
     size_t lastlen[C_N];
     int done[C_N];
     unsigned walk_pdus, walk_rows;
-    int found; /* the walk met the port it looks for */
+    int found;         /* the walk met the port it looks for */
+    int64_t walked_ms; /* the last complete walk: a name it did not meet is not there */
 };
 
 struct whb_poller {
@@ -195,7 +197,8 @@ static int got_walk(struct target *t, const netsnmp_pdu *pdu)
     memset(rows, 0, sizeof(rows));
     for (const netsnmp_variable_list *v = pdu->variables; v; v = v->next_variable, idx++) {
         if (idx == 0) {
-            if (v->type == ASN_TIMETICKS && v->val.integer) {
+            if (v->name_length == 9 && memcmp(v->name, SYSUPTIME, sizeof(SYSUPTIME)) == 0 &&
+                v->type == ASN_TIMETICKS && v->val.integer) {
                 uptime = (long)(unsigned long)*v->val.integer;
                 have_uptime = 1;
             }
@@ -242,8 +245,22 @@ static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu 
     struct target *t = magic;
     if (reqid != t->reqid || !t->busy)
         return 1; /* a second word on a request already settled */
-    t->reqid = 0;
+    if (op == NETSNMP_CALLBACK_OP_RESEND)
+        return 1; /* net-snmp retries (a timeout, or notInTimeWindow): the answer is to come */
     if (t->discovering) {
+        /* The agent's Report (unknownEngineID, handed over as a security error) carries its
+         * engine ID (RFC 3414 4); net-snmp would store it only after this callback, and the
+         * user's keys must be localized to it first. */
+        if (op != NETSNMP_CALLBACK_OP_TIMED_OUT && pdu && pdu->securityEngineIDLen > 0 &&
+            session->securityEngineIDLen == 0) {
+            u_char *eid = malloc(pdu->securityEngineIDLen);
+            if (eid) {
+                memcpy(eid, pdu->securityEngineID, pdu->securityEngineIDLen);
+                session->securityEngineID = eid;
+                session->securityEngineIDLen = pdu->securityEngineIDLen;
+            }
+        }
+        t->reqid = 0;
         t->discovering = 0;
         t->busy = 0;
         if (session->securityEngineIDLen > 0 &&
@@ -262,6 +279,11 @@ static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu 
         pump(t);
         return 1;
     }
+    /* A Report (notInTimeWindow after a restart of either side) is net-snmp's to handle: it
+     * resends, or calls back once more with a security error. */
+    if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu->command == SNMP_MSG_REPORT)
+        return 1;
+    t->reqid = 0;
     if (op == NETSNMP_CALLBACK_OP_TIMED_OUT) {
         WHB_STAT(t->poller->s, poll_timeouts, 1);
         no_answer(t, "timed out");
@@ -286,6 +308,7 @@ static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu 
             whb_log_limited(WHB_LOG_INFO, "switch %s: no port %s in its interface table", t->sw,
                             t->cur.port);
         t->walking = 0;
+        t->walked_ms = whb_clock_wall_ms();
     } else {
         got_get(t, pdu);
     }
@@ -446,7 +469,8 @@ static int send_walk(struct target *t)
     netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
     pdu->non_repeaters = 1;
     pdu->max_repetitions = WALK_REPS;
-    snmp_add_null_var(pdu, SYSUPTIME, 9);
+    /* GETBULK reads what follows each name: sysUpTime (no .0) gives sysUpTime.0. */
+    snmp_add_null_var(pdu, SYSUPTIME, 8);
     for (int c = 0; c < C_N; c++) {
         if (t->lastlen[c]) {
             snmp_add_null_var(pdu, t->last[c], t->lastlen[c]);
@@ -564,6 +588,10 @@ void whb_poller_request(struct whb_poller *p, const struct poll_req *req)
         if (whb_switch_port_copy(s, req->sw, req->port, 0, &known) == 0 && known.ifindex > 0)
             ifindex = known.ifindex;
     }
+    /* A name the last walk did not meet: a syslog port name that is not the switch's own
+     * (another naming, or a flood of made-up ones); walked again only after WALK_AGAIN_MS. */
+    if (ifindex <= 0 && t->walked_ms && whb_clock_wall_ms() - t->walked_ms < WALK_AGAIN_MS)
+        return;
     int64_t polled = whb_switch_polled_ms(s, req->sw, ifindex > 0 ? NULL : req->port, ifindex);
     if (polled && whb_clock_wall_ms() - polled < (int64_t)s->cfg.cache_ms)
         return; /* fresh enough */
