@@ -18,6 +18,7 @@
 #endif
 #ifdef _WIN32
 #include "platform/windows/bridge.h"
+#include "platform/windows/policy.h"
 #include "platform/windows/winservice.h"
 #endif
 

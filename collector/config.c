@@ -1,6 +1,7 @@
 /* Implementation of config.h. */
 #include "config.h"
 
+#include <libpq-fe.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -9,7 +10,6 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "store_pg.h"
 
 void whb_config_defaults(struct whb_collector_config *cfg)
 {
@@ -46,6 +46,28 @@ int whb_config_read_secret(const char *path, char *out, size_t outlen)
     fclose(f);
     out[strcspn(out, "\r\n")] = '\0';
     return out[0] ? 0 : WHB_EINVAL;
+}
+
+int whb_config_conninfo_check(const char *conninfo, char *why, size_t whylen)
+{
+    char *err = NULL;
+    PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
+    int rc = 0;
+    if (!opts) {
+        snprintf(why, whylen, "store: not a libpq conninfo or URL: %s", err ? err : "?");
+        rc = WHB_EINVAL;
+    } else {
+        for (PQconninfoOption *o = opts; o->keyword; o++)
+            if (!strcmp(o->keyword, "password") && o->val && o->val[0]) {
+                snprintf(why, whylen,
+                         "store: the conninfo carries a password: put it in a passfile "
+                         "(passfile=FILE, or PGPASSFILE) instead");
+                rc = WHB_EINVAL;
+            }
+    }
+    PQconninfoFree(opts);
+    PQfreemem(err);
+    return rc;
 }
 
 static int parse_uint(const char *v, unsigned long min, unsigned long max, unsigned long *out)
@@ -166,7 +188,7 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
             rc = -1;
     } else if (!strcmp(name, "store.conninfo") || !strcmp(name, "store.url")) {
         /* A password here would sit in a file anyone with the config reads, or in argv. */
-        if (whb_pg_conninfo_check(v, why, whylen))
+        if (whb_config_conninfo_check(v, why, whylen))
             return WHB_EINVAL;
         rc = copy_str(cfg->db_conninfo, sizeof(cfg->db_conninfo), v);
     } else if (!strcmp(name, "store.collector_id"))

@@ -57,6 +57,9 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
 int whb_config_check(const struct whb_collector_config *cfg, char *why, size_t whylen);
 
 /* Reads a one-line secret from a file into out (trailing newline removed). */
+/* Refuses a libpq conninfo or URL that carries a password (it belongs in a passfile). */
+int whb_config_conninfo_check(const char *conninfo, char *why, size_t whylen);
+
 int whb_config_read_secret(const char *path, char *out, size_t outlen);
 
 #endif

@@ -13,10 +13,10 @@
 #include <sys/resource.h>
 
 #include "config.h"
-#include "http.h"
-#include "init.h"
+#include "server.h"
+#include "init/init.h"
 #include "log.h"
-#include "store_migrate.h"
+#include "store/migrate.h"
 
 static const char usage[] =
     "usage: whb-collector [-c FILE] [options]\n"
@@ -234,7 +234,7 @@ static void listen_cause(const struct whb_collector_config *cfg, char *why, size
 int main(int argc, char **argv)
 {
     struct whb_collector_config cfg;
-    struct whb_server *srv = NULL;
+    struct whb_collector *col = NULL;
     char why[512];
 
     if (argc > 1 && !strcmp(argv[1], "init"))
@@ -269,7 +269,7 @@ int main(int argc, char **argv)
     evsignal_add(sigterm, NULL);
     evsignal_add(sigint, NULL);
 
-    if (whb_server_start(base, &cfg, &srv, why, sizeof(why))) {
+    if (whb_server_start(base, &cfg, &col, why, sizeof(why))) {
         if (!strncmp(why, "cannot listen on", 16))
             listen_cause(&cfg, why, sizeof(why));
         whb_log_error("%s", why);
@@ -284,7 +284,7 @@ int main(int argc, char **argv)
     event_base_dispatch(base);
     rc = 0;
 out:
-    whb_server_free(srv);
+    whb_server_free(col);
     event_free(sigterm);
     event_free(sigint);
     event_base_free(base);

@@ -365,7 +365,7 @@ static int resolve_dates(struct reader *r, const char *culture, struct whb_wsus_
                 snprintf(r->why, r->whylen,
                          "line %u, field %s: %d/%d/%04d could be day/month or month/day and no "
                          "line of the file tells which: export the dates with .ToString('o') "
-                         "(see the README) or name the culture of the WSUS server with "
+                         "(see docs/cli.md) or name the culture of the WSUS server with "
                          "--date-format (e.g. en-AU, de-DE, en-US)",
                          r->rows[i].line, names[k], d->a, d->b, d->c);
             else

@@ -1,5 +1,5 @@
 /* Implementation of correlate.h. */
-#include "correlate.h"
+#include "explain/correlate.h"
 
 #include <stdlib.h>
 #include <string.h>

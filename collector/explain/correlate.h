@@ -3,8 +3,8 @@
 #ifndef WHB_CORRELATE_H
 #define WHB_CORRELATE_H
 
-#include "explain.h"
-#include "store.h"
+#include "explain/explain.h"
+#include "store/store.h"
 
 #define WHB_HISTORY_EVENTS 200
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules.h"
+#include "explain/rules.h"
 
 /* Why a reason stays possible when the evidence cannot tell it from the answer. */
 static const char *const cannot_rule_out[WHB_REASON_COUNT_] = {

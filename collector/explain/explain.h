@@ -6,74 +6,14 @@
 
 #include <stdint.h>
 
-#include "reasons.h"
-
-struct whb_store_gap;
+#include "explain/reasons.h"
+#include "model.h"
 
 #define WHB_EXPLAIN_MAX_EVIDENCE     16
 #define WHB_EXPLAIN_MAX_ALTERNATIVES 6
 #define WHB_EXPLAIN_TEXT             240
 
 enum whb_confidence { WHB_CONFIDENCE_LOW = 0, WHB_CONFIDENCE_MEDIUM, WHB_CONFIDENCE_HIGH };
-
-/* One stored event, as the engine reads it (kinds are the wire's EventKind numbers). */
-struct whb_hist_event {
-    int64_t at_ms;
-    int kind;
-    char adapter[64];
-    uint32_t reason_code;
-    char detail[256];
-    int64_t since_ms;
-    uint32_t http_status;
-    int32_t curl_code;
-    int64_t received_ms; /* when the collector got it: long after at_ms = told on return */
-};
-
-/* A machine as its last report left it. */
-struct whb_machine_view {
-    char machine_id[65];
-    char fqdn[254];
-    int64_t first_seen_ms, last_seen_ms, due_ms;
-    unsigned interval_s;
-    int last_gasp;
-    /* Where it was attached: the adapter with the default route (else the first with a link). */
-    char primary_if[64];
-    int wireless; /* primary adapter is wireless */
-    int carrier, admin_up;
-    char sw_chassis[128], sw_name[128], sw_port[128];
-    char ssid[132], bssid[18];
-    int wifi_associated, signal_dbm;
-    char subnet[50];
-    int on_battery;
-    /* WSUS as the machine saw it. */
-    char wsus_class[32]; /* "" not probed, "ok", "http_503", "unreachable:7" */
-    char wsus_url[256];
-    unsigned wsus_http;
-    int wsus_curl;
-    int64_t wsus_at_ms;
-    int update_service; /* -1 unknown, 0 stopped, 1 running */
-    char os[64];        /* as the agent names it: "Windows 11 Enterprise (build 22631)" */
-};
-
-enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET, WHB_PEERS_FLEET };
-
-/* The machine's neighbours on one shared piece of network, for correlation. */
-struct whb_peer_group {
-    enum whb_peer_kind kind;
-    char label[200];   /* "switch sw-access-1 (00:11:..)", "AP a0:b1.. (Corp)", "10.1.2.0/24" */
-    unsigned total;    /* machines in the group, this one included */
-    unsigned together; /* of them silent, with silence that began within the window of
-                          this machine's (this one included) */
-    unsigned healthy;  /* reporting at the time asked about (now, or the gap's start) */
-    unsigned groups;   /* fleet: distinct subnets among those silent together */
-    char ports[200];   /* switch: the ports of those silent together */
-};
-
-/* A time the collector itself was not storing reports. */
-struct whb_downtime {
-    int64_t from_ms, to_ms; /* last alive mark (or clean stop) -> next start */
-    int clean;              /* it was stopped, not killed or crashed */
-};
 
 #define WHB_EXPLAIN_MAX_DOWNTIMES 4
 

@@ -1,5 +1,5 @@
 /* The windows and lookups of finding.h. */
-#include "finding.h"
+#include "explain/finding.h"
 
 #include <stdarg.h>
 #include <stdio.h>

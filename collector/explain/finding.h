@@ -1,4 +1,4 @@
-/* Internal to the engine: what a rule finds, and the time windows and event lookups every rule
+/* Internal to explain/: what a rule finds, and the time windows and event lookups every rule
  * shares. The windows are what keeps an answer honest: evidence for a silence must lie inside
  * it (or be the machine's own account of it on return), and a pattern before it must lead
  * right up to it. */
@@ -6,8 +6,8 @@
 #define WHB_EXPLAIN_FINDING_H
 
 #include "compat.h"
-#include "explain.h"
-#include "store.h"
+#include "explain/explain.h"
+#include "store/store.h"
 
 #define K(name)  WHB__V1__EVENT_KIND__EVENT_KIND_##name
 #define MIN_MS   60000LL

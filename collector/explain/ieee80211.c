@@ -1,7 +1,7 @@
 /* IEEE 802.11 reason codes (why a station was disconnected) and status codes (why an
  * association or authentication was refused), in words an admin understands. Data, not code:
  * the most common codes of IEEE Std 802.11-2020, tables 9-49 and 9-50. */
-#include "finding.h"
+#include "explain/finding.h"
 
 struct code_words {
     unsigned code;

@@ -1,6 +1,6 @@
 /* The catalog itself. Terms marked documented are quoted from the WSUS page "WSUS Messages and
  * Troubleshooting Tips", section "computer has not reported status". */
-#include "reasons.h"
+#include "explain/reasons.h"
 
 #include <string.h>
 

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "clock.h"
-#include "finding.h"
-#include "rules.h"
+#include "explain/finding.h"
+#include "explain/rules.h"
 #include "whb.pb-c.h"
 
 static void duration(int64_t ms, char *buf, size_t len)

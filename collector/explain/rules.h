@@ -1,10 +1,10 @@
-/* Internal to the engine: the rule table (rules.c) that explain.c runs. */
+/* Internal to explain/: the rule table (rules.c) that explain.c runs. */
 #ifndef WHB_EXPLAIN_RULES_H
 #define WHB_EXPLAIN_RULES_H
 
 #include <stddef.h>
 
-#include "finding.h"
+#include "explain/finding.h"
 
 typedef void (*whb_rule_fn)(const struct whb_explain_input *in, struct finding *f);
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
-#include "rules.h"
+#include "explain/rules.h"
 #include "whb.pb-c.h"
 
 /* The first cause inside a past silence, if it came in time to explain its start. */

@@ -1,4 +1,4 @@
-/* Internal to collector/switch/: the service the receivers and the poller share. */
+/* Internal to switch/: the service the receivers and the poller share. */
 #ifndef WHB_SWITCH_INT_H
 #define WHB_SWITCH_INT_H
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A realistic demo fleet of replay agents (client/platform/replay/replay.c; format in README):
+# A realistic demo fleet of replay agents (client/platform/replay/replay.c; format in docs/demo.md):
 # three switches (a port shut, a cable pulled, three ports lost at once), laptops hibernating
 # and asleep, Wi-Fi failing 802.1X, a machine turned off, an agent that crashes, WSUS answering
 # 503 for a while, a switch whose LLDP name carries markup, and a WSUS computer list to import.

@@ -6,7 +6,7 @@
 #include "error.h"
 #include "explain/correlate.h"
 #include "sim.h"
-#include "store.h"
+#include "store/store.h"
 
 #define GAPS_MAX 64
 

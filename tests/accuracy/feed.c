@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runs.h"
+#include "store/runs.h"
 #include "sim.h"
-#include "store.h"
+#include "store/store.h"
 
 #define ALIVE_EVERY_MS 5000
 

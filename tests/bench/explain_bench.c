@@ -9,7 +9,7 @@
 
 #include "explain/correlate.h"
 #include "sample.h"
-#include "store.h"
+#include "store/store.h"
 
 static double now_ms(void)
 {

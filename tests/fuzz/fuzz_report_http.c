@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_http.h"
+#include "http/report_http.h"
 
 #define MAX_REQS 16
 

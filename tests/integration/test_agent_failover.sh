@@ -103,9 +103,11 @@ pids+=($apid)
 wait_for 10 '[ "$(events a)" -ge 8 ]'
 check "A gets the reports first ($(events a) events)" '[ "$(events a)" -ge 8 ]'
 check "B gets nothing while A answers" '[ "$(events b 2>/dev/null || echo 0)" = 0 ]'
-# From now on A's answers are dropped on the way back; A dies right after the first one.
-cut=$(now_ms)
+# From now on A's answers are dropped on the way back; A dies right after the first one. The
+# time is taken once the relay can see the file: a report A receives from then on is answered
+# after it, so its ack is dropped (taken before, a loaded machine could ack one in between).
 touch "$work/cut"
+cut=$(now_ms)
 wait_for 5 '[ -s "$work/cut.log" ]'
 { kill -9 "$pid_a"; wait "$pid_a"; } 2>/dev/null
 killed=$(now_ms)

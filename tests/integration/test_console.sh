@@ -35,7 +35,7 @@ etag=$(sed -n 's/^etag: //Ip' <<<"$h")
 [ -n "$etag" ] && ok "assets carry an ETag" || bad "no ETag"
 expect "a JS module's type" "$(sed -n 's/^content-type: //Ip' <<<"$h")" "text/javascript; charset=utf-8"
 expect "revalidation answers 304" "$(c -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$local/js/app.js")" 304
-expect "the body is the file" "$(c "$local/console.css" | sha256sum)" "$(sha256sum < "$src/../../collector/web/console.css")"
+expect "the body is the file" "$(c "$local/console.css" | sha256sum)" "$(sha256sum < "$src/../../collector/console/web/console.css")"
 grep -qi "^content-security-policy: .*frame-ancestors 'none'" <<<"$h" && ok "CSP frame-ancestors 'none'" || bad "CSP"
 grep -qi "unsafe-inline" <<<"$h" && bad "CSP allows unsafe-inline" || ok "no unsafe-inline"
 grep -qi "^x-content-type-options: nosniff" <<<"$h" && ok "nosniff" || bad "nosniff"

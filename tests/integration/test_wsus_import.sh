@@ -55,7 +55,7 @@ old=$(date -u -d '-15 days' +%Y-%m-%dT%H:%M:%S.0000000Z)
 recent=$(date -u -d '-5 days' +%Y-%m-%dT%H:%M:%S.0000000Z)
 never=0001-01-01T00:00:00.0000000
 # What `Get-WsusComputer -All | Select-Object FullDomainName,IPAddress,@{n='LastReportedStatusTime';
-# e={$_.LastReportedStatusTime.ToString('o')}},... | Export-Csv` writes (README).
+# e={$_.LastReportedStatusTime.ToString('o')}},... | Export-Csv` writes (docs/cli.md).
 {
     printf '#TYPE Selected.Microsoft.UpdateServices.Internal.BaseApi.ComputerTarget\r\n'
     printf '"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime"\r\n'
@@ -136,7 +136,7 @@ expect "--date-format de-DE agrees" "$(stored de2.corp.example)" 2026-11-03T09:0
 err=$(whb wsus-import "$work/au.csv" 2>&1); rc=$?
 expect "en-AU without --date-format: refused, exit 2" "$rc" 2
 expect "the refusal names line and field and says how to export" "$err" \
-    "whb: $work/au.csv: line 2, field LastReportedStatusTime: 3/11/2026 could be day/month or month/day and no line of the file tells which: export the dates with .ToString('o') (see the README) or name the culture of the WSUS server with --date-format (e.g. en-AU, de-DE, en-US)"
+    "whb: $work/au.csv: line 2, field LastReportedStatusTime: 3/11/2026 could be day/month or month/day and no line of the file tells which: export the dates with .ToString('o') (see docs/cli.md) or name the culture of the WSUS server with --date-format (e.g. en-AU, de-DE, en-US)"
 expect "refused: nothing replaced" "$(db 'select count(*) from wsus_computers')" 2
 whb wsus-import "$work/au.csv" --date-format en-AU >/dev/null || bad "en-AU import failed"
 expect "en-AU: 3/11/2026 9:00:00 am is 3 November 09:00" "$(stored au1.corp.example)" 2026-11-03T09:00:00

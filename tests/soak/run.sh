@@ -14,7 +14,8 @@
 # run), SOAK_AGENTS (4), SOAK_SEED (printed; set it to replay a schedule), SOAK_DRAIN (bounded
 # wait for the agents to deliver after the faults, default 90), SOAK_KEEP=1 keeps $W,
 # SOAK_FAULTS (a subset of the fault types below, space-separated; default all),
-# SOAK_FAULT_MAX (longest fault in seconds; 6 below SOAK_SECONDS=180, else 15).
+# SOAK_FAULT_MAX (longest fault in seconds; 6 below SOAK_SECONDS=180, else 15), SOAK_NS_PREFIX
+# (the namespaces' prefix, whbsk-).
 set -u
 build=${1:?usage: run.sh BUILD_DIR}
 BIN=$(cd "$build" && pwd)/bin
@@ -24,7 +25,7 @@ SECONDS_FAULTS=${SOAK_SECONDS:-150}
 AGENTS=${SOAK_AGENTS:-4}
 SEED=${SOAK_SEED:-$(($(date +%s) % 100000))}
 DRAIN=${SOAK_DRAIN:-90}
-P=whbsk-
+P=${SOAK_NS_PREFIX:-whbsk-} # another prefix lets two runs share a machine
 FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 
 say() { printf '[%4ds] %s\n' $((SECONDS - T0)) "$*"; }

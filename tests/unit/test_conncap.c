@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conncap.h"
+#include "http/conncap.h"
 #include "error.h"
 
 static struct whb_conncap_addr v4(const char *ip)

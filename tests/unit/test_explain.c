@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "explain/explain.h"
-#include "store.h"
+#include "store/store.h"
 #include "whb.pb-c.h"
 
 #define K(n) WHB__V1__EVENT_KIND__EVENT_KIND_##n

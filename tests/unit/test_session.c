@@ -12,8 +12,8 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "session.h"
-#include "web_assets.h"
+#include "console/session.h"
+#include "console/web_assets.h"
 
 static struct evhttp_request *request(const char *cookie, const char *csrf)
 {

@@ -16,11 +16,11 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "ingest.h"
+#include "ingest/writer.h"
 #include "sample.h"
-#include "runs.h"
-#include "store.h"
-#include "store_migrate.h"
+#include "store/runs.h"
+#include "store/store.h"
+#include "store/migrate.h"
 #include "testdb.h"
 
 struct fixture {

@@ -17,6 +17,7 @@
 
 #include "platform/platform.h"
 #include "platform/windows/bridge.h"
+#include "platform/windows/policy.h"
 #include "platform/windows/eventlog.h"
 #include "platform/windows/powerstate.h"
 #include "platform/windows/wlan.h"

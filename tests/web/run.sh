@@ -41,12 +41,20 @@ pids+=($!)
 export WHB_URL=https://127.0.0.1:$port WHB_CA=$work/certs/ca.crt
 for _ in $(seq 50); do "$bin/whb" status >/dev/null 2>&1 && break; sleep 0.1; done
 "$top/installer/demo/fleet.sh" start "$work" "$bin" "$WHB_URL" web-enroll "$WHB_CA" || exit 1
-# The fleet settles: 10 silent machines, the WSUS outage seen by 4.
-for _ in $(seq 150); do
+# The checks read a settled demo: wait for that state, not for a time (bounded; a fleet that
+# does not settle is a failure, said as such). 10 silent machines, the three shut ports of
+# sw-floor-3 answered as such, the WSUS outage seen by 4.
+settled() {
     [ "$("$bin/whb" status --json 2>/dev/null | jq .not_reporting)" = 10 ] &&
-        [ "$("$bin/whb" outages --json | jq '[.outages[] | select(.kind=="wsus")] | length')" = 1 ] && break
-    sleep 0.2
-done
+        [ "$("$bin/whb" silent --json | jq '[.machines[] | select(.reason=="port_disabled" and (.machine|test("^pc-30[234]\\.")))] | length')" = 3 ] &&
+        [ "$("$bin/whb" outages --json | jq '[.outages[] | select(.kind=="wsus")] | length')" = 1 ]
+}
+for _ in $(seq 600); do settled && break; sleep 0.2; done
+if ! settled; then
+    echo "FAIL: the demo fleet did not settle in 120 s:"
+    "$bin/whb" status; "$bin/whb" silent
+    exit 1
+fi
 # A non-loopback address of this host: callers from it must log in.
 remote=$(ip -4 -o addr show scope global 2>/dev/null | awk '{sub(/\/.*/, "", $4); print $4; exit}')
 mkdir -p "$build/web-screenshots"

@@ -3,9 +3,21 @@
 #ifndef WHB_WIN_BRIDGE_H
 #define WHB_WIN_BRIDGE_H
 
-#include "platform/platform.h"
+#include <windows.h>
 
-struct whb_win_bridge;
+#include "platform/platform.h"
+#include "powerstate.h"
+
+#define WHB_WIN_BRIDGE_QUEUE 16
+
+struct whb_win_bridge {
+    CRITICAL_SECTION lock;
+    HANDLE ready; /* set while the queue holds events */
+    struct whb_os_event queue[WHB_WIN_BRIDGE_QUEUE];
+    int n;
+    struct whb_win_standby standby; /* changed by the control handler, read by annotate */
+    int hiberboot, hiberfile;       /* Fast Startup enabled; a hibernation file exists */
+};
 
 /* Made by main before the platform opens; handed over in whb_platform_config.service. */
 struct whb_win_bridge *whb_win_bridge_new(void);
@@ -33,9 +45,7 @@ void whb_win_bridge_set_aoac(struct whb_win_bridge *b, int aoac);
 /* Queues an event without waiting (WLAN notifications). */
 void whb_win_bridge_push(struct whb_win_bridge *b, const struct whb_os_event *ev);
 
-/* Reads the agent's settings from Group Policy (HKLM\SOFTWARE\Policies\whb\Agent) and the
- * WSUS server from the WUServer policy when no probe URL is set. */
-struct whb_agent_config;
-int whb_win_read_policies(struct whb_agent_config *cfg, char *why, size_t whylen);
+/* Takes up to max queued events (the platform's wait, when ready is set). */
+int whb_win_bridge_take(struct whb_win_bridge *b, struct whb_os_event *evs, int max);
 
 #endif

@@ -9,7 +9,4 @@ int whb_win_service_run(int (*body)(void *bridge, void *ctx), void *ctx, int *rc
 /* Sends log lines to the Application event log, source whb-agent. */
 void whb_win_eventlog_open(void);
 
-/* Whether the Windows Update service (wuauserv) runs; WHB_ENOTFOUND when it cannot be told. */
-int whb_win_update_service_running(int *running);
-
 #endif

@@ -1,0 +1,41 @@
+/* Internal to api/: what the read API's files share, the way they answer and each other's
+ * handlers. */
+#ifndef WHB_API_API_H
+#define WHB_API_API_H
+
+#include <jansson.h>
+
+#include "store/store.h"
+#include "summaries/worker.h"
+
+struct evhttp_request;
+struct evkeyvalq;
+struct whb_loop;
+
+/* JSON bodies: text is sent and freed (NULL: 500); doc is dumped and released. */
+void whb_api_reply_json_text(struct evhttp_request *req, int code, char *text);
+void whb_api_reply_json(struct evhttp_request *req, int code, json_t *doc);
+/* {"error": msg} */
+void whb_api_reply_error(struct evhttp_request *req, int code, const char *msg);
+
+/* A fleet-wide summary from the worker (summaries/worker.h), or 503. */
+void whb_api_reply_summary(struct whb_loop *loop, struct evhttp_request *req, enum whb_summary k);
+
+/* Streams the machines of a filter (list.c): {generated_at, machines: [...], count}; limit
+ * 0: all of them; explain: each with its reason (the first few thousand). */
+void whb_api_list_stream(struct whb_loop *loop, struct evhttp_request *req,
+                         enum whb_store_filter_kind kind, const char *a, const char *b,
+                         unsigned limit, int explain);
+
+/* /v1/machines/HOST/why and /history (machine.c). */
+void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path);
+
+/* WSUS's list (wsus.c). */
+void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
+void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req);
+
+/* The console's additions (pages.c): returns 1 when it handled path. */
+int whb_api_pages_route(struct whb_loop *loop, struct evhttp_request *req, const char *path,
+                        struct evkeyvalq *q);
+
+#endif

@@ -1,0 +1,102 @@
+/* GET /healthz (whether a report can be stored now) and GET /metrics (Prometheus text). Any
+ * caller when metrics_public is on; otherwise loopback or the admin token. */
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+#include "api/api.h"
+#include "api/route.h"
+#include "clock.h"
+#include "collector.h"
+#include "http/loop.h"
+#include "http/reply.h"
+#include "identity.h"
+#include "ingest/writer.h"
+#include "log.h"
+#include "store/store.h"
+
+/* Healthy when a report can be stored now: the store answers, the last group commit worked,
+ * and the database's file system has room left. */
+#define HEALTH_MIN_FREE (16ull * 1024 * 1024)
+
+static int allowed(struct whb_loop *loop, struct evhttp_request *req)
+{
+    const struct whb_collector_config *cfg = &loop->col->cfg;
+    if (whb_http_peer_loopback(req))
+        return 1;
+    const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+    if (cfg->admin_token[0] && auth && !strncmp(auth, "Bearer ", 7) &&
+        whb_identity_token_ok(auth + 7, cfg->admin_token))
+        return 1;
+    char *addr = NULL;
+    ev_uint16_t port;
+    evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr, &port);
+    whb_log_limited(WHB_LOG_WARN, "audit: read API refused to %s", addr ? addr : "?");
+    whb_api_reply_error(req, cfg->admin_token[0] ? 401 : 403,
+                        cfg->admin_token[0] ? "admin token required"
+                                            : "the read API answers loopback only; set "
+                                              "admin_token_file to allow other hosts");
+    return 0;
+}
+
+static void on_metrics(struct whb_loop *loop, struct evhttp_request *req)
+{
+    uint64_t known = 0, silent = 0;
+    char buf[4096];
+    loop->reader->ops->count_machines(loop->reader, whb_clock_wall_ms(), &known, &silent);
+    size_t n = whb_metrics_render(&loop->col->metrics, known, silent,
+                                  whb_ingest_pending(loop->col->ingest), buf, sizeof(buf));
+    struct evbuffer *body = evbuffer_new();
+    if (!body) {
+        evhttp_send_error(req, 503, "Service Unavailable");
+        return;
+    }
+    evbuffer_add(body, buf, n);
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                      "text/plain; version=0.0.4");
+    evhttp_send_reply(req, 200, "OK", body);
+    evbuffer_free(body);
+}
+
+static void on_healthz(struct whb_loop *loop, struct evhttp_request *req)
+{
+    const struct whb_collector *col = loop->col;
+    char text[WHB_CONFIG_PATH_MAX + 128], at[32];
+    struct statvfs fs;
+    int64_t failed = atomic_load(&col->metrics.commit_failed_ms);
+    if (loop->reader->ops->ping(loop->reader)) {
+        whb_http_reply_text(req, 503, "Service Unavailable", "store unavailable: cannot read");
+        return;
+    }
+    if (failed) {
+        whb_clock_format_iso(failed, at, sizeof(at));
+        snprintf(text, sizeof(text),
+                 "store failing: the last commit failed at %s; reports get 503 until one works",
+                 at);
+        whb_http_reply_text(req, 503, "Service Unavailable", text);
+        return;
+    }
+    if (col->db_dir[0] && statvfs(col->db_dir, &fs) == 0 &&
+        (unsigned long long)fs.f_bavail * fs.f_frsize < HEALTH_MIN_FREE) {
+        snprintf(text, sizeof(text), "disk almost full: %llu bytes free in %s",
+                 (unsigned long long)fs.f_bavail * fs.f_frsize, col->db_dir);
+        whb_http_reply_text(req, 503, "Service Unavailable", text);
+        return;
+    }
+    whb_http_reply_text(req, 200, "OK", "ok");
+}
+
+int whb_api_health(struct whb_loop *loop, struct evhttp_request *req, const char *path)
+{
+    if (strcmp(path, "/healthz") && strcmp(path, "/metrics"))
+        return 0;
+    if (!loop->col->cfg.metrics_public && !allowed(loop, req))
+        return 1;
+    if (path[1] == 'h')
+        on_healthz(loop, req);
+    else
+        on_metrics(loop, req);
+    return 1;
+}

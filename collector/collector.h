@@ -1,0 +1,39 @@
+/* What the collector's parts share: its configuration, TLS context, writer, metrics, console
+ * sessions, summaries worker and event loops. server.c makes and frees it; the parts only read
+ * it (and update the metrics): nothing in here calls up into another part. */
+#ifndef WHB_COLLECTOR_H
+#define WHB_COLLECTOR_H
+
+#include <pthread.h>
+
+#include "config.h"
+#include "metrics.h"
+
+struct event;
+struct whb_ingest;
+struct whb_loop;
+struct whb_sessions;
+struct whb_store;
+struct whb_summaries;
+
+struct whb_collector {
+    struct whb_collector_config cfg;
+    void *ssl_ctx;                   /* SSL_CTX *, NULL for plain HTTP */
+    struct whb_store *writer;        /* owned by the writer thread (ingest/writer.h) */
+    struct whb_ingest *ingest;       /* the queue every loop's reports go into */
+    struct whb_metrics metrics;      /* updated by every loop and the writer */
+    struct whb_summaries *summaries; /* the fleet summaries worker; NULL: made in place */
+    /* The read API, the console and its sessions answer one caller at a time across loops:
+     * reads are rare next to reports. sessions is made on first use, under the lock. */
+    pthread_mutex_t api_lock;
+    struct whb_sessions *sessions;
+    char db_dir[WHB_CONFIG_PATH_MAX]; /* where the database grows: free space for /healthz */
+    struct event *alive_ev;           /* the run's alive mark (store/runs.h), on loop 0 */
+    /* The event loops answering on the port: loops[0] runs on the caller's thread (main's),
+     * the others on threads[i]. */
+    struct whb_loop **loops;
+    pthread_t *threads;
+    unsigned n_loops, n_running;
+};
+
+#endif

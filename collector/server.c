@@ -1,0 +1,216 @@
+/* Implementation of server.h: the one place that knows every part and wires them together. */
+#include "server.h"
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/route.h"
+#include "clock.h"
+#include "collector.h"
+#include "console/console.h"
+#include "error.h"
+#include "http/loop.h"
+#include "http/reply.h"
+#include "http/tls.h"
+#include "ingest/writer.h"
+#include "log.h"
+#include "store/runs.h"
+#include "store/store.h"
+#include "summaries/summaries.h"
+#include "summaries/worker.h"
+
+/* Everything but a report: the read API, the console, /healthz and /metrics. Reads are rare
+ * next to reports: one loop at a time, each on its own store handle. */
+static void route(struct whb_loop *loop, struct evhttp_request *req, const char *path)
+{
+    struct whb_collector *col = loop->col;
+    pthread_mutex_lock(&col->api_lock);
+    if (!whb_api_health(loop, req, path) && !whb_api_route(loop, req, path) &&
+        !whb_console_route(col, req, path))
+        whb_http_reply_text(req, 404, "Not Found", "not found");
+    pthread_mutex_unlock(&col->api_lock);
+}
+
+static void on_alive(evutil_socket_t fd, short what, void *arg)
+{
+    struct whb_loop *loop = arg;
+    (void)fd;
+    (void)what;
+    /* A full disk fails this too; the store logs it, and the run simply ends earlier. */
+    whb_runs_alive(loop->reader, whb_clock_wall_ms());
+}
+
+/* The run: its start is marked and the alive timer armed on loop 0 (through its reader). */
+static int run_begin(struct whb_collector *col)
+{
+    struct whb_loop *loop = col->loops[0];
+    struct timeval every = {WHB_RUNS_ALIVE_MS / 1000, (WHB_RUNS_ALIVE_MS % 1000) * 1000};
+    if (whb_runs_start(loop->reader, whb_clock_wall_ms()))
+        whb_log_warnx("store: cannot record this run's start: downtimes will not be known");
+    col->alive_ev = event_new(loop->base, -1, EV_PERSIST, on_alive, loop);
+    if (!col->alive_ev || event_add(col->alive_ev, &every))
+        return -1;
+    return 0;
+}
+
+static void run_end(struct whb_collector *col)
+{
+    if (!col->alive_ev)
+        return;
+    event_free(col->alive_ev);
+    col->alive_ev = NULL;
+    whb_runs_stop(col->loops[0]->reader, whb_clock_wall_ms());
+}
+
+static void *loop_main(void *arg)
+{
+    struct whb_loop *loop = arg;
+    event_base_loop(loop->base, EVLOOP_NO_EXIT_ON_EMPTY);
+    return NULL;
+}
+
+/* Loop i: loop 0 runs on base (main's thread), the others on bases of their own. */
+static int make_loop(struct whb_collector *col, unsigned i, struct event_base *base, char *why,
+                     size_t whylen)
+{
+    struct whb_loop *loop = calloc(1, sizeof(*loop));
+    if (!loop)
+        return WHB_ENOMEM;
+    col->loops[i] = loop;
+    loop->col = col;
+    loop->index = i;
+    loop->route = route;
+    if (!base) {
+        struct event_config *ecfg = event_config_new();
+        if (ecfg)
+            event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+        base = ecfg ? event_base_new_with_config(ecfg) : NULL;
+        event_config_free(ecfg);
+        if (!base) {
+            snprintf(why, whylen, "cannot create event loop %u", i);
+            return WHB_ENOMEM;
+        }
+    }
+    loop->base = base;
+    if (whb_store_open_config(&col->cfg, 0, &loop->reader, why, whylen) ||
+        whb_loop_start(loop, col->n_loops > 1, i ? col->loops[0] : NULL, why, whylen))
+        return WHB_EIO;
+    return 0;
+}
+
+static int start_threads(struct whb_collector *col, char *why, size_t whylen)
+{
+    for (unsigned i = 1; i < col->n_loops; i++) {
+        if (pthread_create(&col->threads[i], NULL, loop_main, col->loops[i])) {
+            snprintf(why, whylen, "cannot start event loop %u", i);
+            return WHB_ENOMEM;
+        }
+        col->n_running = i + 1;
+    }
+    return 0;
+}
+
+static unsigned loops_wanted(const struct whb_collector_config *cfg)
+{
+    long n = cfg->loops ? (long)cfg->loops : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    if (!cfg->loops && n > 8)
+        n = 8;
+    return (unsigned)n;
+}
+
+int whb_server_start(struct event_base *base, const struct whb_collector_config *cfg,
+                     struct whb_collector **out, char *why, size_t whylen)
+{
+    struct whb_collector *col = calloc(1, sizeof(*col));
+    if (!col)
+        return WHB_ENOMEM;
+    col->cfg = *cfg;
+    col->n_loops = loops_wanted(cfg);
+    pthread_mutex_init(&col->api_lock, NULL);
+    col->loops = calloc(col->n_loops, sizeof(*col->loops));
+    col->threads = calloc(col->n_loops, sizeof(*col->threads));
+    if (!col->loops || !col->threads)
+        goto fail;
+    snprintf(col->db_dir, sizeof(col->db_dir), "%s", cfg->db_path);
+    char *slash = strrchr(col->db_dir, '/');
+    if (slash)
+        slash[slash == col->db_dir ? 1 : 0] = '\0';
+    else
+        snprintf(col->db_dir, sizeof(col->db_dir), ".");
+    if (cfg->db_postgresql) /* the database's disk is the DBA's: no free-space check here */
+        col->db_dir[0] = '\0';
+    if (whb_store_open_config(cfg, 1, &col->writer, why, whylen))
+        goto fail;
+    if (cfg->tls && !(col->ssl_ctx = whb_tls_server_ctx(cfg, why, whylen)))
+        goto fail;
+    if (whb_summaries_start(col, whb_summary_make, &col->summaries)) {
+        snprintf(why, whylen, "cannot start the summaries");
+        goto fail;
+    }
+    if (whb_ingest_start(col->writer, cfg->max_pending, cfg->batch_max, &col->metrics,
+                         &col->ingest)) {
+        snprintf(why, whylen, "cannot start the writer thread");
+        goto fail;
+    }
+    if (col->n_loops > 1 && !whb_loop_port_free(col)) {
+        snprintf(why, whylen, "cannot listen on %s:%u", cfg->listen_host, cfg->port);
+        goto fail;
+    }
+    for (unsigned i = 0; i < col->n_loops; i++)
+        if (make_loop(col, i, i ? NULL : base, why, whylen))
+            goto fail;
+    if (start_threads(col, why, whylen))
+        goto fail;
+    if (run_begin(col)) {
+        snprintf(why, whylen, "cannot arm the run's alive timer");
+        goto fail;
+    }
+    *out = col;
+    return 0;
+fail:
+    whb_server_free(col);
+    return WHB_EIO;
+}
+
+void whb_server_free(struct whb_collector *col)
+{
+    if (!col)
+        return;
+    /* The other loops stop first: then the writer answers what it holds on this thread. */
+    for (unsigned i = 1; i < col->n_running; i++) {
+        event_base_loopexit(col->loops[i]->base, NULL);
+        pthread_join(col->threads[i], NULL);
+    }
+    /* The writer commits what it holds and answers it before the HTTP server goes away. */
+    whb_ingest_stop(col->ingest);
+    whb_summaries_stop(col->summaries);
+    if (col->loops && col->loops[0] && col->loops[0]->reader)
+        run_end(col);
+    /* Loop 0 last: its admission owns the connection caps the others count against. */
+    for (unsigned i = col->n_loops; col->loops && i-- > 0;) {
+        struct whb_loop *loop = col->loops[i];
+        if (!loop)
+            continue;
+        whb_loop_stop(loop);
+        if (loop->reader)
+            loop->reader->ops->close(loop->reader);
+        if (i && loop->base) /* loop 0's base is the caller's */
+            event_base_free(loop->base);
+        free(loop);
+    }
+    free(col->loops);
+    free(col->threads);
+    if (col->writer)
+        col->writer->ops->close(col->writer);
+    whb_tls_ctx_free(col->ssl_ctx);
+    whb_console_free(col);
+    pthread_mutex_destroy(&col->api_lock);
+    free(col);
+}

@@ -1,0 +1,379 @@
+/* Implementation of store_logic.h: the decisions of put_report that do not depend on the
+ * engine (moved from store_sqlite.c so that every backend makes them the same way). */
+#include "store/logic.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store/attach.h"
+#include "error.h"
+
+static int deny(struct whb_store_result *out, const char *fmt, const char *a, const char *b)
+{
+    out->status = WHB_EDENIED;
+    snprintf(out->why, sizeof(out->why), fmt, a, b);
+    return WHB_EDENIED;
+}
+
+int whb_store_check_identity(const struct whb_store_report *in, const struct whb_store_row *row,
+                             whb_store_clash_fn clash, void *ctx, struct whb_store_result *out)
+{
+    const Whb__V1__Machine *m = in->report->machine;
+    char owner[WHB_WIRE_MAX_ID + 1];
+
+    if (row->found && in->mode == WHB_IDENTITY_KEY) {
+        if (!row->has_key || !whb_identity_hash_equal(row->key_hash, in->key_hash)) {
+            out->denial = WHB_DENY_KEY_MISMATCH;
+            return deny(out, "machine %s (%s) presented a key other than the one bound to it",
+                        m->machine_id, m->fqdn);
+        }
+    }
+    out->denial = !row->found && in->mode == WHB_IDENTITY_KEY && !in->enrolling
+                      ? WHB_DENY_NOT_ENROLLED
+                      : WHB_DENY_OTHER;
+    if (out->denial == WHB_DENY_NOT_ENROLLED)
+        return deny(out,
+                    "machine %s (%s) is not enrolled and presented no valid enrollment "
+                    "token",
+                    m->machine_id, m->fqdn);
+    if (row->found && strcasecmp(row->fqdn, m->fqdn) == 0)
+        return 0;
+    /* A new machine, or a known one under a new name: the name must not belong to another. */
+    if (row->found && in->mode == WHB_IDENTITY_MTLS)
+        return deny(out, "machine %s is bound to another name than %s", m->machine_id, m->fqdn);
+    char owner_fqdn[WHB_WIRE_MAX_FQDN + 1];
+    if (clash(ctx, m, owner, sizeof(owner), owner_fqdn, sizeof(owner_fqdn)))
+        return WHB_ESTORE;
+    if (!owner[0])
+        return 0;
+    out->conflict = 1;
+    out->status = WHB_EDENIED;
+    snprintf(out->why, sizeof(out->why),
+             "machine %.64s (%.60s) would shadow machine %.64s (%.60s) in name lookups",
+             m->machine_id, m->fqdn, owner, owner_fqdn);
+    return WHB_EDENIED;
+}
+
+/* A seq far above the last one stored would make every later report of the boot a duplicate.
+ * The agent skips at most one block of 1000 per restart and spends a few numbers per
+ * interval while it cannot deliver, so the bound grows with the silence and no real agent
+ * reaches it; a new boot counts from 0 since the machine's last report. */
+#define SEQ_JUMP_BASE    1000000u
+#define SEQ_JUMP_PER_SEC 10u
+
+int whb_store_seq_jump_too_far(const struct whb_store_row *row, int same_boot, uint64_t seq,
+                               int64_t now_ms, struct whb_store_result *out)
+{
+    uint64_t last = same_boot ? row->last_seq : 0;
+    int64_t silent_s = now_ms > row->last_seen ? (now_ms - row->last_seen) / 1000 : 0;
+    uint64_t room = SEQ_JUMP_BASE + (uint64_t)silent_s * SEQ_JUMP_PER_SEC;
+    uint64_t bound = last > UINT64_MAX - room ? UINT64_MAX : last + room;
+    if (seq <= bound)
+        return 0;
+    snprintf(out->why, sizeof(out->why),
+             "seq %llu is more than %llu above the last stored seq %llu of this boot",
+             (unsigned long long)seq, (unsigned long long)room, (unsigned long long)last);
+    return 1;
+}
+
+/* Agents stamp events with their own clocks, which may be off by hours: each report says when
+ * it was sent, so (receipt - send) maps the agent's clock onto the collector's. A report that
+ * waited on a dead link or a slow connection arrives late, so, as NTP does, the sample with
+ * the least delay is the best: keep the smallest one seen this hour, unless the clock itself
+ * moved (a change larger than any delivery can take). */
+#define OFFSET_KEEP_MS 3600000
+#define OFFSET_JUMP_MS 30000
+
+struct whb_clock_map whb_store_clock_map(const struct whb_store_report *in,
+                                         const struct whb_store_row *row)
+{
+    struct whb_clock_map c = {0, in->now_ms};
+    if (in->report->sent_at_ms <= 0)
+        return c;
+    c.offset = in->now_ms - in->report->sent_at_ms;
+    if (!row->found || !row->has_offset)
+        return c;
+    int64_t d = c.offset - row->clock_offset;
+    int fresh = in->now_ms - row->clock_offset_at < OFFSET_KEEP_MS;
+    if (fresh && d >= 0 && d <= OFFSET_JUMP_MS)
+        c = (struct whb_clock_map){row->clock_offset, row->clock_offset_at};
+    return c;
+}
+
+static int event_loses_network(const whb_event *e)
+{
+    switch (e->kind) {
+    case WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST:
+        return e->reason_code == 0; /* 1: by power policy in Modern Standby */
+    case WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_DOWN:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED:
+        return 1;
+    case WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED:
+        return e->detail && (strstr(e->detail, "no address") || strstr(e->detail, "gw none"));
+    default:
+        return 0;
+    }
+}
+
+static int event_regains_network(const whb_event *e)
+{
+    switch (e->kind) {
+    case WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_UP:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED:
+        return 1;
+    case WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED:
+        return !event_loses_network(e);
+    default:
+        return 0;
+    }
+}
+
+struct whb_net_story whb_store_net_story(const struct whb_store_report *in,
+                                         const struct whb_store_row *row, int64_t off)
+{
+    /* A machine's first report ends no silence: it has been online as far as anyone knows. */
+    int back = row->found && in->now_ms > row->due_at;
+    struct whb_net_story n = {row->net_lost_at, row->net_back_at,
+                              back ? in->now_ms : row->online_since};
+    for (size_t i = 0; i < in->report->n_events; i++) {
+        const whb_event *e = in->report->events[i];
+        int64_t at = e->at_ms + off;
+        if (event_loses_network(e) && at > n.lost_at)
+            n.lost_at = at;
+        else if (event_regains_network(e) && at > n.back_at)
+            n.back_at = at;
+    }
+    return n;
+}
+
+/* A WSUS probe that got no answer at all while the machine itself was cut off (its own
+ * network lost before the probe and back only after it, or any time before it was reporting
+ * again: a path beyond its switch) is not classified: it would blame WSUS for the machine's
+ * own outage. An HTTP answer proves the way to WSUS worked. */
+void whb_store_report_view(const struct whb_store_report *in, const struct whb_net_story *net,
+                           int64_t off, struct whb_machine_view *view)
+{
+    memset(view, 0, sizeof(*view));
+    whb_attach_from_snapshot(in->report->snapshot, view);
+    if (view->wsus_at_ms) {
+        int64_t p = view->wsus_at_ms += off;
+        int own = net->lost_at && net->lost_at <= p &&
+                  !(net->back_at > net->lost_at && net->back_at <= p);
+        if (view->wsus_curl && (own || p < net->online_since))
+            view->wsus_class[0] = '\0';
+    }
+}
+
+/* A resend says the machine was alive when it sent it, which may be long before it arrived
+ * (it waited in a queue or on a dead link): it never moves "last seen" past that. */
+int64_t whb_store_resend_alive(const struct whb_store_report *in, const struct whb_store_row *row,
+                               const struct whb_clock_map *cm)
+{
+    const whb_report *r = in->report;
+    int64_t alive = r->sent_at_ms > 0 ? r->sent_at_ms + cm->offset : in->now_ms;
+    if (alive > in->now_ms)
+        alive = in->now_ms;
+    if (alive < row->last_seen)
+        alive = row->last_seen;
+    return alive;
+}
+
+int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct whb_store_report *in,
+                  struct whb_store_result *out)
+{
+    const whb_report *r = in->report;
+    struct whb_store_row row;
+    struct whb_machine_view view;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if ((rc = ops->bind(ctx, in, &row, out)))
+        return out->status = rc;
+    /* Agents deliver in order, so a (boot, seq) at or below the last one stored is a resend:
+     * it only says the machine was alive. */
+    int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
+    if (row.found && whb_store_seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
+        return out->status = WHB_EPROTO;
+    int back = !row.found || in->now_ms > row.due_at;
+    out->duplicate = same_boot && r->seq <= row.last_seq;
+    out->acked_seq = out->duplicate ? row.last_seq : r->seq;
+
+    struct whb_clock_map cm = whb_store_clock_map(in, &row);
+    struct whb_net_story net = whb_store_net_story(in, &row, cm.offset);
+    whb_store_report_view(in, &net, cm.offset, &view);
+    int64_t grace_ms = (int64_t)in->grace * r->interval_s * 1000;
+    if ((rc = ops->insert_events(ctx, in, cm.offset)))
+        return out->status = rc;
+    if (row.found && back && (rc = ops->note_gap(ctx, in, &row, &view)))
+        return out->status = rc;
+    if (out->duplicate) {
+        int64_t alive = whb_store_resend_alive(in, &row, &cm);
+        rc = ops->touch(ctx, in, alive, alive + grace_ms, &net, &cm);
+    } else {
+        rc = ops->write(ctx, in, &row, in->now_ms + grace_ms, &net, &cm, &view);
+    }
+    return out->status = rc;
+}
+
+int whb_store_name_seen(const struct whb_machine_view *found, int n, const char *machine_id)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(found[i].machine_id, machine_id))
+            return 1;
+    return 0;
+}
+
+static int collect(struct whb_store *base, whb_store_name_fn lookup, const char *host,
+                   struct whb_machine_view *found, int max, int *n)
+{
+    char key[WHB_WIRE_MAX_FQDN + 2];
+    int rc;
+    *n = 0;
+    snprintf(key, sizeof(key), "%s", host);
+    size_t len = strlen(key);
+    if (len > 1 && key[len - 1] == '.') /* an absolute name */
+        key[len - 1] = '\0';
+    if ((rc = lookup(base, WHB_NAME_FQDN, key, found, max, n)) ||
+        (rc = lookup(base, WHB_NAME_ID, key, found, max, n)))
+        return rc;
+    if (!strchr(key, '.'))
+        rc = lookup(base, WHB_NAME_SHORT, key, found, max, n);
+    return rc;
+}
+
+int whb_store_get_machine(struct whb_store *base, const char *host, struct whb_machine_view *out)
+{
+    struct whb_machine_view found[2];
+    int n, rc;
+    if ((rc = collect(base, base->ops->lookup_name, host, found, 2, &n)))
+        return rc;
+    if (n == 0)
+        return WHB_ENOTFOUND;
+    /* Two machines answer to this name: the caller lists them (find_machines). */
+    if (n > 1)
+        return WHB_EINVAL;
+    *out = found[0];
+    return 0;
+}
+
+int whb_store_find_machines(struct whb_store *base, const char *host, struct whb_store_match *out,
+                            int max, int *n)
+{
+    struct whb_machine_view *found = calloc((size_t)max, sizeof(*found));
+    if (!found)
+        return WHB_ENOMEM;
+    int rc = collect(base, base->ops->lookup_name, host, found, max, n);
+    for (int i = 0; !rc && i < *n; i++) {
+        snprintf(out[i].machine_id, sizeof(out[i].machine_id), "%s", found[i].machine_id);
+        snprintf(out[i].fqdn, sizeof(out[i].fqdn), "%s", found[i].fqdn);
+    }
+    free(found);
+    return rc;
+}
+
+const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machine_view *m,
+                                 struct whb_peer_group *out)
+{
+    const char *key = kind == WHB_PEERS_SWITCH         ? m->sw_chassis
+                      : kind == WHB_PEERS_ACCESS_POINT ? m->bssid
+                                                       : m->subnet;
+    memset(out, 0, sizeof(*out));
+    out->kind = kind;
+    if (!key[0])
+        return NULL;
+    if (kind == WHB_PEERS_SWITCH)
+        snprintf(out->label, sizeof(out->label), "%.90s (%.90s)",
+                 m->sw_name[0] ? m->sw_name : "switch", m->sw_chassis);
+    else if (kind == WHB_PEERS_ACCESS_POINT)
+        snprintf(out->label, sizeof(out->label), "%s (SSID %s)", m->bssid, m->ssid);
+    else
+        snprintf(out->label, sizeof(out->label), "%s", m->subnet);
+    return key;
+}
+
+void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
+                          const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
+                          int64_t window, int with_gaps, struct whb_peer_group *out)
+{
+    size_t used = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const struct whb_peer_row *p = &peers[i];
+        int silent_now = p->due < now;
+        int near = silent_now && !p->gasped && llabs(p->last_seen - anchor) <= window;
+        int healthy;
+        if (!with_gaps) {
+            out->total++;
+            /* Reporting since this one went quiet; one not due yet that has not reported
+             * since then is not known to be either. */
+            healthy = !silent_now && p->last_seen > anchor;
+        } else {
+            /* A past gap: the neighbours as they were at its start, not as they are now. */
+            if (p->first_seen > anchor)
+                continue;
+            out->total++;
+            if (!near)
+                near = gap(base, 0, p->id, anchor - window, anchor + window);
+            healthy =
+                !near && !(silent_now && p->last_seen <= anchor) && !gap(base, 1, p->id, anchor, 0);
+        }
+        out->healthy += healthy;
+        if (!near)
+            continue;
+        out->together++;
+        if (p->port[0] && used + strlen(p->port) + 2 < sizeof(out->ports))
+            used += (size_t)snprintf(out->ports + used, sizeof(out->ports) - used, "%s%s",
+                                     used ? "," : "", p->port);
+    }
+}
+
+int whb_store_wsus_part_check(const char *session, int found, unsigned parts, unsigned part,
+                              char *why, size_t whylen)
+{
+    if (found && part == parts + 1)
+        return 0;
+    if (found)
+        snprintf(why, whylen, "import session %.64s: expected part %u, got part %u", session,
+                 parts + 1, part);
+    else
+        snprintf(why, whylen,
+                 "import session %.64s is not open (expired after an hour, or finished): "
+                 "send the list again from part 1",
+                 session);
+    return WHB_EINVAL;
+}
+
+int whb_store_wsus_dup(const struct whb_wsus_computer *row, int first_line, char *why,
+                       size_t whylen)
+{
+    snprintf(why, whylen,
+             "line %u, field FullDomainName: expected each computer once, got %.253s "
+             "again (first on line %d)",
+             row->line, row->fqdn, first_line);
+    return WHB_EINVAL;
+}
+
+int whb_store_canonical_ip(const char *in, char *out, size_t len)
+{
+    char buf[64];
+    unsigned char bin[16];
+    size_t n = strcspn(in, "/%");
+    if (n == 0 || n >= sizeof(buf))
+        return -1;
+    memcpy(buf, in, n);
+    buf[n] = '\0';
+    int af = strchr(buf, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(af, buf, bin) != 1 || !inet_ntop(af, bin, out, (socklen_t)len))
+        return -1;
+    return 0;
+}
+
+int whb_store_ip_worth_noting(const char *ip)
+{
+    /* Link-local and loopback addresses say nothing about which machine WSUS saw. */
+    return strncmp(ip, "fe80:", 5) && strncmp(ip, "169.254.", 8) && strncmp(ip, "127.", 4) &&
+           strcmp(ip, "::1");
+}

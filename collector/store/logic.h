@@ -1,0 +1,143 @@
+/* Internal to store/: what every backend decides the same way when it stores a report: identity,
+ * the seq bound, the agent's clock mapped to the collector's, the machine's own network story and
+ * the attachment a report shows. Backends read and write rows; these functions decide. */
+#ifndef WHB_STORE_LOGIC_H
+#define WHB_STORE_LOGIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* A machine's row as put_report needs it (found 0: a new machine). */
+struct whb_store_row {
+    int found;
+    char fqdn[WHB_WIRE_MAX_FQDN + 1];
+    int has_key;
+    uint8_t key_hash[WHB_IDENTITY_HASH_LEN];
+    char boot_id[WHB_WIRE_MAX_ID + 1];
+    uint64_t last_seq;
+    int64_t last_seen, due_at;
+    int64_t net_lost_at, net_back_at; /* the machine's own latest network loss and return */
+    int64_t online_since;             /* reporting again since (the end of its last gap) */
+    int has_offset;
+    int64_t clock_offset, clock_offset_at; /* agent clock -> collector clock, and since when */
+    int last_gasp;
+    /* Where it was attached at its last report: one end of a gap. */
+    char sw[128], port[128], subnet[50], bssid[18];
+    char sw_name[128], ssid[132], wsus_class[32]; /* the other indexed columns */
+};
+
+struct whb_clock_map {
+    int64_t offset, since;
+};
+
+/* When the machine itself lost and regained its network, from its own events (on the
+ * collector's clock): a WSUS probe made in between says nothing about WSUS. */
+struct whb_net_story {
+    int64_t lost_at, back_at;
+    int64_t online_since; /* reporting since: its way out demonstrably worked */
+};
+
+/* Finds the machine (id, FQDN) another machine's id or name would shadow; owner "" if none. */
+typedef int (*whb_store_clash_fn)(void *ctx, const Whb__V1__Machine *m, char *owner,
+                                  size_t ownerlen, char *owner_fqdn, size_t fqdnlen);
+
+/* Identity rules (issue 2): 0 allowed, WHB_EDENIED with out filled, or the clash lookup's error. */
+int whb_store_check_identity(const struct whb_store_report *in, const struct whb_store_row *row,
+                             whb_store_clash_fn clash, void *ctx, struct whb_store_result *out);
+
+/* 1 (and out->why) when seq is too far above the boot's last stored one. */
+int whb_store_seq_jump_too_far(const struct whb_store_row *row, int same_boot, uint64_t seq,
+                               int64_t now_ms, struct whb_store_result *out);
+
+struct whb_clock_map whb_store_clock_map(const struct whb_store_report *in,
+                                         const struct whb_store_row *row);
+
+struct whb_net_story whb_store_net_story(const struct whb_store_report *in,
+                                         const struct whb_store_row *row, int64_t off);
+
+/* The attachment a report shows, on the collector's clock. */
+void whb_store_report_view(const struct whb_store_report *in, const struct whb_net_story *net,
+                           int64_t off, struct whb_machine_view *view);
+
+/* When a resend says the machine was last alive (never later than now, never earlier than
+ * what is stored). */
+int64_t whb_store_resend_alive(const struct whb_store_report *in, const struct whb_store_row *row,
+                               const struct whb_clock_map *cm);
+
+/* What a backend does to rows when it stores a report; whb_store_put decides which, in what
+ * order, for both backends. ctx is the backend's store. */
+struct whb_store_put_ops {
+    /* Reads the machine's row (and, where rows are locked, locks it) and applies the identity
+     * rules: 0, or an error with out filled. */
+    int (*bind)(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
+                struct whb_store_result *out);
+    int (*insert_events)(void *ctx, const struct whb_store_report *in, int64_t clock_offset);
+    /* The silence this report ends, with both of its ends. */
+    int (*note_gap)(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
+                    const struct whb_machine_view *after);
+    /* A resend: the machine was alive at alive (whb_store_resend_alive), nothing else. */
+    int (*touch)(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
+                 const struct whb_net_story *net, const struct whb_clock_map *cm);
+    /* A new report: the row takes its snapshot, attachment and times (row->found 0: new). */
+    int (*write)(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
+                 int64_t due, const struct whb_net_story *net, const struct whb_clock_map *cm,
+                 const struct whb_machine_view *view);
+};
+
+/* Stores one report inside the caller's transaction: identity, the seq bound, duplicates (a
+ * (boot, seq) at or below the last stored is a resend), the gap a late report ends, events,
+ * then the row. Returns out->status. */
+int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct whb_store_report *in,
+                  struct whb_store_result *out);
+
+/* Whether found[0..n) holds machine_id. */
+int whb_store_name_seen(const struct whb_machine_view *found, int n, const char *machine_id);
+
+/* The store ops get_machine and find_machines of every backend, over its lookup_name: every
+ * machine host could mean is collected, so that no machine answers for a name another one
+ * also has. */
+int whb_store_get_machine(struct whb_store *base, const char *host, struct whb_machine_view *out);
+int whb_store_find_machines(struct whb_store *base, const char *host, struct whb_store_match *out,
+                            int max, int *n);
+
+/* Peer scans stop here: a group larger than this is reported as "at least". */
+#define WHB_PEER_SCAN_MAX 1024
+
+/* One machine on the same switch, access point or subnet, as a peer scan reads it. */
+struct whb_peer_row {
+    char id[WHB_WIRE_MAX_ID + 1], port[32];
+    int64_t last_seen, due, first_seen;
+    int gasped;
+};
+
+/* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] (covering 0)
+ * or one that covers from (covering 1). */
+typedef int (*whb_store_gap_fn)(struct whb_store *base, int covering, const char *machine_id,
+                                int64_t from, int64_t to);
+
+/* Starts a peer group of kind around m: its label, and the key its peers share (NULL, with
+ * WHB_ENOTFOUND to return, when m has none). */
+const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machine_view *m,
+                                 struct whb_peer_group *out);
+
+/* Counts the peers read: who went silent together near anchor, who stayed healthy. */
+void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
+                          const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
+                          int64_t window, int with_gaps, struct whb_peer_group *out);
+
+/* A WSUS import's parts come in order: 0 when part follows the session's parts so far (found 0:
+ * no open session), else WHB_EINVAL with why for the admin. */
+int whb_store_wsus_part_check(const char *session, int found, unsigned parts, unsigned part,
+                              char *why, size_t whylen);
+/* WHB_EINVAL, with why naming both lines, for a computer listed twice in one import. */
+int whb_store_wsus_dup(const struct whb_wsus_computer *row, int first_line, char *why,
+                       size_t whylen);
+
+/* "10.1.2.37/24" or "fe80::1%eth0" -> the address as inet_ntop writes it; -1 if not one. */
+int whb_store_canonical_ip(const char *in, char *out, size_t len);
+/* 0 for link-local and loopback addresses, which name no machine to WSUS. */
+int whb_store_ip_worth_noting(const char *ip);
+
+#endif

@@ -1,0 +1,520 @@
+/* The PostgreSQL store: a database several collectors share. Identity, dedupe and the silence
+ * clock live in the database, race-free: the machine's row is locked (SELECT ... FOR UPDATE)
+ * while a report is stored, and a new machine is inserted with ON CONFLICT DO NOTHING, so two
+ * collectors enrolling it at once bind one key; the loser re-reads and decides again. A report
+ * is acknowledged only after COMMIT returned (what that means: synchronous_commit,
+ * docs/postgresql.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "log.h"
+#include "store/logic.h"
+#include "store/pg.h"
+#include "store/schema.h"
+
+enum pg_write {
+    PW_GET_MACHINE = WHB_PG_WRITE_BASE,
+    PW_INSERT_MACHINE,
+    PW_UPDATE_MACHINE,
+    PW_TOUCH_MACHINE,
+    PW_INSERT_EVENT,
+    PW_INSERT_GAP,
+    PW_COUNT,
+    PW_PING,
+    PW_RUN_START,
+    PW_RUN_ALIVE,
+    PW_RUN_STOP,
+    PW_NAME_CLASH,
+    PW_END_
+};
+
+_Static_assert((int)PW_END_ <= (int)WHB_PG_READ_BASE, "write statements overlap read ones");
+
+static const char *const write_sql[] = {
+    [PW_GET_MACHINE] =
+        "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
+        " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
+        " net_back_at, online_since FROM machines WHERE machine_id=$1 FOR UPDATE",
+    /* Another collector may be enrolling the same machine, or another machine the same name:
+     * nothing is inserted then, and the caller decides again on what was committed. */
+    [PW_INSERT_MACHINE] =
+        "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
+        " last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot)"
+        " VALUES($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT DO NOTHING"
+        " RETURNING 1",
+    /* The machine's row and the addresses it has ($35, text[]) in one round trip; a minute's
+     * precision is plenty for the addresses, so most reports write none. */
+    [PW_UPDATE_MACHINE] =
+        "WITH m AS (UPDATE machines SET fqdn=$2, domain=$3, os=$4, agent_version=$5,"
+        " last_seen=$6, interval_s=$7, due_at=$8, boot_id=$9, last_seq=$10, last_gasp=$11,"
+        " snapshot=$12, primary_if=$13, wireless=$14, carrier=$15, on_battery=$16,"
+        " sw_chassis=$17, sw_name=$18, sw_port=$19, ssid=$20, bssid=$21, wifi_associated=$22,"
+        " subnet=$23, wsus_class=$24, wsus_url=$25, wsus_http=$26, wsus_curl=$27, wsus_at=$28,"
+        " update_service=$29, net_lost_at=$30, net_back_at=$33, online_since=$34,"
+        " clock_offset=$31, clock_offset_at=$32 WHERE machine_id=$1)"
+        " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
+        " SELECT DISTINCT ip, $1, $6::bigint, $6::bigint FROM unnest($35::text[]) AS ip"
+        " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms=excluded.last_ms"
+        " WHERE excluded.last_ms > machine_ips.last_ms + 60000",
+    [PW_TOUCH_MACHINE] = "UPDATE machines SET last_seen=$2, due_at=$3,"
+                         " net_lost_at=$4, net_back_at=$7, online_since=$8,"
+                         " clock_offset=$5, clock_offset_at=$6 WHERE machine_id=$1",
+    [PW_INSERT_EVENT] =
+        "INSERT INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
+        " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
+        " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT DO NOTHING",
+    [PW_INSERT_GAP] =
+        "INSERT INTO gaps(machine_id, start_ms, end_ms, last_gasp, rebooted,"
+        " before_sw, before_port, before_subnet, before_bssid, after_sw,"
+        " after_sw_name, after_port, after_subnet, after_bssid)"
+        " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) ON CONFLICT DO NOTHING",
+    [PW_COUNT] = "SELECT count(*), count(*) FILTER (WHERE due_at < $1) FROM machines",
+    [PW_PING] = "SELECT 1 FROM machines LIMIT 1",
+    [PW_RUN_START] = "INSERT INTO collector_runs(collector, started_ms, alive_ms) VALUES($1,$2,$2)"
+                     " ON CONFLICT (collector, started_ms) DO UPDATE SET alive_ms=$2,"
+                     " stopped_ms=NULL",
+    [PW_RUN_ALIVE] = "UPDATE collector_runs SET alive_ms=$2 WHERE collector=$1 AND started_ms ="
+                     " (SELECT max(started_ms) FROM collector_runs WHERE collector=$1)",
+    [PW_RUN_STOP] = "UPDATE collector_runs SET alive_ms=$2, stopped_ms=$2 WHERE collector=$1 AND"
+                    " started_ms = (SELECT max(started_ms) FROM collector_runs WHERE"
+                    " collector=$1)",
+    /* As SQLite's: another machine whose FQDN, short name or id equals this one's id, FQDN or
+     * short name ($1 id, $2 FQDN, $3 its first label, $4 the FQDN when a single label). The
+     * casts keep every term on an index (citext = text would compare as text: a scan). */
+    [PW_NAME_CLASH] =
+        "SELECT machine_id, fqdn FROM machines WHERE machine_id <> $1::text AND"
+        " (fqdn = $2::citext OR fqdn = $1::citext OR lower(split_part(fqdn::text, '.', 1)) ="
+        " lower($1::text) AND strpos(fqdn::text, '.') > 0 OR lower(split_part(fqdn::text, '.',"
+        " 1)) = lower($4::text) AND strpos(fqdn::text, '.') > 0 OR machine_id = $2::text OR"
+        " machine_id = $3::text) LIMIT 1",
+};
+
+static struct pg_store *pg(struct whb_store *s)
+{
+    return (struct pg_store *)s;
+}
+
+/* Several collectors may start at once on a new database: an advisory lock makes one of
+ * them migrate while the others wait, then find the schema current. DDL is transactional. */
+static int migrate(struct pg_store *s, char *why, size_t whylen)
+{
+    static char step[8192];
+    int latest = whb_schema_latest(), version = 0;
+    PGresult *r = PQexec(s->conn, "BEGIN; SELECT pg_advisory_xact_lock(7406521);"
+                                  "CREATE TABLE IF NOT EXISTS whb_schema(version INTEGER NOT NULL);"
+                                  "SELECT coalesce(max(version), 0) FROM whb_schema");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        snprintf(why, whylen, "schema: %s", PQerrorMessage(s->conn));
+        goto fail;
+    }
+    version = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    r = NULL;
+    if (version > latest) {
+        snprintf(why, whylen, "database schema %d is newer than this collector (%d)", version,
+                 latest);
+        goto fail;
+    }
+    for (int v = version; v < latest; v++) {
+        char mark[96];
+        snprintf(mark, sizeof(mark), "DELETE FROM whb_schema; INSERT INTO whb_schema VALUES(%d)",
+                 v + 1);
+        if (whb_schema_step(WHB_DIALECT_POSTGRESQL, v, step, sizeof(step)) ||
+            whb_pg_exec(s, step) || whb_pg_exec(s, mark)) {
+            snprintf(why, whylen, "migration to schema %d failed: %s", v + 1,
+                     PQerrorMessage(s->conn));
+            goto fail;
+        }
+        whb_log_info("store: schema migrated to version %d", v + 1);
+    }
+    return whb_pg_exec(s, "COMMIT") ? WHB_ESTORE : 0;
+fail:
+    PQclear(r);
+    whb_pg_exec(s, "ROLLBACK");
+    return WHB_ESTORE;
+}
+
+static void pg_close(struct whb_store *base)
+{
+    struct pg_store *s = pg(base);
+    if (!s)
+        return;
+    PQfinish(s->conn);
+    free(s);
+}
+
+static int pg_open(const char *conninfo, struct whb_store **out, char *why, size_t whylen)
+{
+    if (whb_config_conninfo_check(conninfo, why, whylen))
+        return WHB_EINVAL;
+    struct pg_store *s = calloc(1, sizeof(*s));
+    if (!s)
+        return WHB_ENOMEM;
+    s->base.ops = &whb_store_postgresql;
+    s->conn = PQconnectdb(conninfo);
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        snprintf(why, whylen, "postgresql: %s", PQerrorMessage(s->conn));
+        why[strcspn(why, "\n")] = '\0';
+        goto fail;
+    }
+    if (whb_pg_session_setup(s) || migrate(s, why, whylen))
+        goto fail;
+    *out = &s->base;
+    return 0;
+fail:
+    pg_close(&s->base);
+    return WHB_ESTORE;
+}
+
+static int pg_begin(struct whb_store *base)
+{
+    struct pg_store *s = pg(base);
+    if (whb_pg_reconnect(s) || whb_pg_exec(s, "BEGIN"))
+        return WHB_ESTORE;
+    s->in_tx = 1;
+    return 0;
+}
+
+/* The ack waits for this: COMMIT returned, as durable as the server's synchronous_commit. A
+ * transaction that had failed answers COMMIT with ROLLBACK: that is no commit. */
+static int pg_commit(struct whb_store *base)
+{
+    struct pg_store *s = pg(base);
+    PGresult *r = PQexec(s->conn, "COMMIT");
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK && !strcmp(PQcmdStatus(r), "COMMIT");
+    if (!ok)
+        whb_log_limited(WHB_LOG_ERROR, "store: COMMIT: %s",
+                        PQerrorMessage(s->conn)[0] ? PQerrorMessage(s->conn) : "rolled back");
+    PQclear(r);
+    s->in_tx = 0;
+    return ok ? 0 : WHB_ESTORE;
+}
+
+static void pg_rollback(struct whb_store *base)
+{
+    struct pg_store *s = pg(base);
+    if (PQtransactionStatus(s->conn) != PQTRANS_IDLE)
+        whb_pg_exec(s, "ROLLBACK");
+    s->in_tx = 0;
+}
+
+static int get_machine(struct pg_store *s, const char *machine_id, struct whb_store_row *row)
+{
+    struct pg_params p = {0};
+    memset(row, 0, sizeof(*row));
+    whb_pg_text(&p, machine_id);
+    /* Binary results would be faster; text keeps every column readable the same way. */
+    PGresult *r = whb_pg_run(s, PW_GET_MACHINE, write_sql[PW_GET_MACHINE], &p);
+    if (!r)
+        return WHB_ESTORE;
+    if (PQntuples(r) == 1) {
+        row->found = 1;
+        whb_pg_get_text(r, 0, 0, row->fqdn, sizeof(row->fqdn));
+        if (!PQgetisnull(r, 0, 1)) {
+            size_t n = 0;
+            unsigned char *k = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 1), &n);
+            if (k && n == WHB_IDENTITY_HASH_LEN) {
+                row->has_key = 1;
+                memcpy(row->key_hash, k, n);
+            }
+            PQfreemem(k);
+        }
+        whb_pg_get_text(r, 0, 2, row->boot_id, sizeof(row->boot_id));
+        row->last_seq = (uint64_t)whb_pg_get_int(r, 0, 3);
+        row->last_seen = whb_pg_get_int(r, 0, 4);
+        row->due_at = whb_pg_get_int(r, 0, 5);
+        row->last_gasp = (int)whb_pg_get_int(r, 0, 6);
+        whb_pg_get_text(r, 0, 7, row->sw, sizeof(row->sw));
+        whb_pg_get_text(r, 0, 8, row->port, sizeof(row->port));
+        whb_pg_get_text(r, 0, 9, row->subnet, sizeof(row->subnet));
+        whb_pg_get_text(r, 0, 10, row->bssid, sizeof(row->bssid));
+        row->net_lost_at = whb_pg_get_int(r, 0, 11);
+        row->has_offset = !PQgetisnull(r, 0, 12);
+        row->clock_offset = whb_pg_get_int(r, 0, 12);
+        row->clock_offset_at = whb_pg_get_int(r, 0, 13);
+        row->net_back_at = whb_pg_get_int(r, 0, 14);
+        row->online_since = whb_pg_get_int(r, 0, 15);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t ownerlen,
+                      char *owner_fqdn, size_t fqdnlen)
+{
+    struct pg_store *s = ctx;
+    char short_name[WHB_WIRE_MAX_FQDN + 1];
+    size_t short_len = strcspn(m->fqdn, ".");
+    struct pg_params p = {0};
+    snprintf(short_name, sizeof(short_name), "%.*s", (int)short_len, m->fqdn);
+    owner[0] = owner_fqdn[0] = '\0';
+    whb_pg_text(&p, m->machine_id);
+    whb_pg_text(&p, m->fqdn);
+    whb_pg_text(&p, short_name);
+    whb_pg_text(&p, m->fqdn[short_len] ? NULL : m->fqdn);
+    PGresult *r = whb_pg_run(s, PW_NAME_CLASH, write_sql[PW_NAME_CLASH], &p);
+    if (!r)
+        return WHB_ESTORE;
+    if (PQntuples(r) == 1) {
+        whb_pg_get_text(r, 0, 0, owner, ownerlen);
+        whb_pg_get_text(r, 0, 1, owner_fqdn, fqdnlen);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off)
+{
+    struct pg_store *s = ctx;
+    const whb_report *r = in->report;
+    for (size_t i = 0; i < r->n_events; i++) {
+        const whb_event *e = r->events[i];
+        struct pg_params p = {0};
+        whb_pg_text(&p, r->machine->machine_id);
+        whb_pg_text(&p, e->boot_id && e->boot_id[0] ? e->boot_id : r->boot_id);
+        whb_pg_int(&p, (int64_t)e->seq);
+        whb_pg_int(&p, e->at_ms + off);
+        whb_pg_int(&p, in->now_ms);
+        whb_pg_int(&p, e->kind);
+        whb_pg_opt(&p, e->adapter);
+        whb_pg_int(&p, e->reason_code);
+        whb_pg_opt(&p, e->detail);
+        whb_pg_int(&p, e->since_ms ? e->since_ms + off : 0);
+        whb_pg_int(&p, e->http_status);
+        whb_pg_int(&p, e->curl_code);
+        whb_pg_int(&p, e->at_ms);
+        if (whb_pg_cmd(s, PW_INSERT_EVENT, write_sql[PW_INSERT_EVENT], &p))
+            return WHB_ESTORE;
+    }
+    return 0;
+}
+
+/* 1 inserted, 0 another collector or machine got there first, or WHB_ESTORE. */
+static int insert_machine(struct pg_store *s, const struct whb_store_report *in, int64_t due)
+{
+    const whb_report *r = in->report;
+    const Whb__V1__Machine *m = r->machine;
+    struct pg_params p = {0};
+    whb_pg_text(&p, m->machine_id);
+    whb_pg_text(&p, m->fqdn);
+    whb_pg_opt(&p, m->domain);
+    whb_pg_opt(&p, m->os);
+    whb_pg_opt(&p, m->agent_version);
+    whb_pg_bytes(&p, in->mode == WHB_IDENTITY_KEY ? in->key_hash : NULL, WHB_IDENTITY_HASH_LEN);
+    whb_pg_int(&p, in->now_ms);
+    whb_pg_int(&p, r->interval_s);
+    whb_pg_int(&p, due);
+    whb_pg_text(&p, r->boot_id);
+    whb_pg_int(&p, (int64_t)r->seq);
+    whb_pg_int(&p, r->last_gasp ? 1 : 0);
+    whb_pg_text(&p, NULL);
+    PGresult *res = whb_pg_run(s, PW_INSERT_MACHINE, write_sql[PW_INSERT_MACHINE], &p);
+    if (!res)
+        return WHB_ESTORE;
+    int inserted = PQntuples(res) == 1;
+    PQclear(res);
+    return inserted;
+}
+
+/* The row exists: bind_machine inserted a new machine's. */
+static int update_machine(void *ctx, const struct whb_store_report *in,
+                          const struct whb_store_row *row, int64_t due,
+                          const struct whb_net_story *net, const struct whb_clock_map *cm,
+                          const struct whb_machine_view *v)
+{
+    struct pg_store *s = ctx;
+    const whb_report *r = in->report;
+    (void)row;
+    const Whb__V1__Machine *m = r->machine;
+    size_t snap_len = 0;
+    uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
+    if (r->snapshot && !snap)
+        return WHB_ENOMEM;
+    struct pg_params p = {0};
+    whb_pg_text(&p, m->machine_id);
+    whb_pg_text(&p, m->fqdn);
+    whb_pg_opt(&p, m->domain);
+    whb_pg_opt(&p, m->os);
+    whb_pg_opt(&p, m->agent_version);
+    whb_pg_int(&p, in->now_ms);
+    whb_pg_int(&p, r->interval_s);
+    whb_pg_int(&p, due);
+    whb_pg_text(&p, r->boot_id);
+    whb_pg_int(&p, (int64_t)r->seq);
+    whb_pg_int(&p, r->last_gasp ? 1 : 0);
+    whb_pg_bytes(&p, snap, snap_len);
+    whb_pg_opt(&p, v->primary_if);
+    whb_pg_int(&p, v->wireless);
+    whb_pg_int(&p, v->carrier);
+    whb_pg_int(&p, v->on_battery);
+    whb_pg_opt(&p, v->sw_chassis);
+    whb_pg_opt(&p, v->sw_name);
+    whb_pg_opt(&p, v->sw_port);
+    whb_pg_opt(&p, v->ssid);
+    whb_pg_opt(&p, v->bssid);
+    whb_pg_int(&p, v->wifi_associated);
+    whb_pg_opt(&p, v->subnet);
+    whb_pg_opt(&p, v->wsus_class);
+    whb_pg_opt(&p, v->wsus_url);
+    whb_pg_int(&p, v->wsus_http);
+    whb_pg_int(&p, v->wsus_curl);
+    whb_pg_int(&p, v->wsus_at_ms);
+    whb_pg_int(&p, v->update_service);
+    whb_pg_int(&p, net->lost_at);
+    whb_pg_int(&p, cm->offset);
+    whb_pg_int(&p, cm->since);
+    whb_pg_int(&p, net->back_at);
+    whb_pg_int(&p, net->online_since);
+    char ips[WHB_WIRE_MAX_ADAPTERS * 8 * 48 + 2]; /* every address a report can carry */
+    int rc = whb_pg_ip_array(r->snapshot, ips, sizeof(ips));
+    whb_pg_text(&p, ips);
+    if (!rc)
+        rc = whb_pg_cmd(s, PW_UPDATE_MACHINE, write_sql[PW_UPDATE_MACHINE], &p);
+    free(snap);
+    return rc;
+}
+
+static int note_gap(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
+                    const struct whb_machine_view *after)
+{
+    struct pg_store *s = ctx;
+    const whb_report *r = in->report;
+    struct pg_params p = {0};
+    whb_pg_text(&p, r->machine->machine_id);
+    whb_pg_int(&p, row->last_seen);
+    whb_pg_int(&p, in->now_ms);
+    whb_pg_int(&p, row->last_gasp);
+    whb_pg_int(&p, strcmp(row->boot_id, r->boot_id) != 0);
+    whb_pg_opt(&p, row->sw);
+    whb_pg_opt(&p, row->port);
+    whb_pg_opt(&p, row->subnet);
+    whb_pg_opt(&p, row->bssid);
+    whb_pg_opt(&p, after->sw_chassis);
+    whb_pg_opt(&p, after->sw_name);
+    whb_pg_opt(&p, after->sw_port);
+    whb_pg_opt(&p, after->subnet);
+    whb_pg_opt(&p, after->bssid);
+    return whb_pg_cmd(s, PW_INSERT_GAP, write_sql[PW_INSERT_GAP], &p);
+}
+
+static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
+                         const struct whb_net_story *net, const struct whb_clock_map *cm)
+{
+    struct pg_params p = {0};
+    whb_pg_text(&p, in->report->machine->machine_id);
+    whb_pg_int(&p, alive);
+    whb_pg_int(&p, due);
+    whb_pg_int(&p, net->lost_at);
+    whb_pg_int(&p, cm->offset);
+    whb_pg_int(&p, cm->since);
+    whb_pg_int(&p, net->back_at);
+    whb_pg_int(&p, net->online_since);
+    return whb_pg_cmd(ctx, PW_TOUCH_MACHINE, write_sql[PW_TOUCH_MACHINE], &p);
+}
+
+/* Reads (and locks) the machine's row and decides identity; a new machine is inserted here,
+ * so that a concurrent enrollment elsewhere is seen: its row, committed, is read again. */
+static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
+                        struct whb_store_result *out)
+{
+    struct pg_store *s = ctx;
+    const whb_report *r = in->report;
+    int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int rc;
+        memset(out, 0, sizeof(*out));
+        if ((rc = get_machine(s, r->machine->machine_id, row)) ||
+            (rc = whb_store_check_identity(in, row, name_clash, s, out)))
+            return rc;
+        if (row->found)
+            return 0;
+        if ((rc = insert_machine(s, in, due)) < 0)
+            return rc;
+        if (rc == 1)
+            return 0;
+        /* Lost a race: the winner has committed (ON CONFLICT waited for it). */
+    }
+    snprintf(out->why, sizeof(out->why), "machine %s: enrollment raced twice, try again",
+             r->machine->machine_id);
+    return WHB_ESTORE;
+}
+
+static const struct whb_store_put_ops put_ops = {
+    .bind = bind_machine,
+    .insert_events = insert_events,
+    .note_gap = note_gap,
+    .touch = touch_machine,
+    .write = update_machine,
+};
+
+static int pg_put_report(struct whb_store *base, const struct whb_store_report *in,
+                         struct whb_store_result *out)
+{
+    return whb_store_put(&put_ops, pg(base), in, out);
+}
+
+/* Each collector's runs apart: the fleet's collector downtime is when none of them ran. */
+static int pg_mark_run(struct whb_store *base, enum whb_run_mark mark, int64_t now_ms)
+{
+    struct pg_store *s = pg(base);
+    int id = mark == WHB_RUN_START  ? PW_RUN_START
+             : mark == WHB_RUN_STOP ? PW_RUN_STOP
+                                    : PW_RUN_ALIVE;
+    struct pg_params p = {0};
+    whb_pg_text(&p, s->base.collector_id);
+    whb_pg_int(&p, now_ms);
+    return whb_pg_cmd(s, id, write_sql[id], &p);
+}
+
+static int pg_count_machines(struct whb_store *base, int64_t now_ms, uint64_t *known,
+                             uint64_t *silent)
+{
+    struct pg_params p = {0};
+    whb_pg_int(&p, now_ms);
+    PGresult *r = whb_pg_run(pg(base), PW_COUNT, write_sql[PW_COUNT], &p);
+    if (!r)
+        return WHB_ESTORE;
+    *known = (uint64_t)whb_pg_get_int(r, 0, 0);
+    *silent = (uint64_t)whb_pg_get_int(r, 0, 1);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_ping(struct whb_store *base)
+{
+    return whb_pg_cmd(pg(base), PW_PING, write_sql[PW_PING], NULL);
+}
+
+const struct whb_store_ops whb_store_postgresql = {
+    .name = "postgresql",
+    .secure = NULL,
+    .open = pg_open,
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .put_report = pg_put_report,
+    .count_machines = pg_count_machines,
+    .ping = pg_ping,
+    .mark_run = pg_mark_run,
+    .downtimes = whb_pg_downtimes,
+    .collectors = whb_pg_collectors,
+    .get_machine = whb_store_get_machine,
+    .find_machines = whb_store_find_machines,
+    .lookup_name = whb_pg_lookup_name,
+    .get_events = whb_pg_get_events,
+    .get_gaps = whb_pg_get_gaps,
+    .peer_group = whb_pg_peer_group,
+    .fleet_group = whb_pg_fleet_group,
+    .each_machine = whb_pg_each_machine,
+    .network_groups = whb_pg_network_groups,
+    .wsus_summary = whb_pg_wsus_summary,
+    .wsus_failing = whb_pg_wsus_failing,
+    .wsus_stage = whb_pg_wsus_stage,
+    .wsus_finish = whb_pg_wsus_finish,
+    .wsus_not_reported = whb_pg_wsus_not_reported,
+    .wsus_match = whb_pg_wsus_match,
+    .machine_by_ip = whb_pg_machine_by_ip,
+};

@@ -1,0 +1,92 @@
+/* Internal to store/ (the PostgreSQL backend): the handle its files share, parameters and result
+ * helpers. One connection per handle (the writer and the HTTP thread each open their own);
+ * every statement is prepared once per connection. */
+#ifndef WHB_STORE_PG_H
+#define WHB_STORE_PG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#include <libpq-fe.h>
+
+enum { WHB_PG_STMTS = 96, WHB_PG_MAX_PARAMS = 40 };
+
+struct pg_store {
+    struct whb_store base;
+    PGconn *conn;
+    unsigned char prepared[WHB_PG_STMTS]; /* 1 once statement i is prepared on conn */
+    int in_tx;                            /* inside begin..commit: never reconnect then */
+};
+
+/* Statement numbers: each file owns a range. */
+enum { WHB_PG_WRITE_BASE = 0, WHB_PG_READ_BASE = 32, WHB_PG_WSUS_BASE = 72 };
+
+struct pg_params {
+    int n;
+    const char *v[WHB_PG_MAX_PARAMS];
+    int len[WHB_PG_MAX_PARAMS], fmt[WHB_PG_MAX_PARAMS];
+    char num[WHB_PG_MAX_PARAMS][24];
+};
+
+void whb_pg_int(struct pg_params *p, int64_t v);
+/* Text, or NULL for NULL; opt: "" is NULL too (as the SQLite store binds optional text). */
+void whb_pg_text(struct pg_params *p, const char *v);
+void whb_pg_opt(struct pg_params *p, const char *v);
+void whb_pg_bytes(struct pg_params *p, const void *v, size_t len);
+
+/* Runs statement id (sql prepared on first use); NULL on error (logged). The caller clears. */
+PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
+/* Runs a command: 0, or WHB_ESTORE. */
+int whb_pg_cmd(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
+/* Runs SQL text without parameters (BEGIN, COMMIT...): 0 or WHB_ESTORE. */
+int whb_pg_exec(struct pg_store *s, const char *sql);
+/* The session settings every connection runs with (after connecting and reconnecting). */
+int whb_pg_session_setup(struct pg_store *s);
+/* A dropped connection (the database restarted, or failed over) is opened again before the
+ * next transaction or read, never inside one. */
+int whb_pg_reconnect(struct pg_store *s);
+int64_t whb_pg_get_int(const PGresult *r, int row, int col);
+void whb_pg_get_text(const PGresult *r, int row, int col, char *out, size_t len);
+int whb_pg_is_null(const PGresult *r, int row, int col);
+
+/* Read side (store_pg_read.c). */
+int whb_pg_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
+                       struct whb_machine_view *found, int max, int *n);
+int whb_pg_get_events(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
+                      struct whb_hist_event *out, int max, int *n);
+int whb_pg_get_gaps(struct whb_store *s, const char *machine_id, struct whb_store_gap *out, int max,
+                    int *n);
+int whb_pg_peer_group(struct whb_store *s, enum whb_peer_kind kind,
+                      const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
+                      int with_gaps, struct whb_peer_group *out);
+int whb_pg_fleet_group(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
+                       struct whb_peer_group *out);
+int whb_pg_collectors(struct whb_store *s, whb_store_collector_fn fn, void *arg);
+int whb_pg_downtimes(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
+                     int max, int *n);
+int whb_pg_each_machine(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
+                        whb_store_machine_fn fn, void *arg);
+int whb_pg_network_groups(struct whb_store *s, int wireless, int64_t now, whb_store_group_fn fn,
+                          void *arg);
+int whb_pg_wsus_summary(struct whb_store *s, int64_t stale_before, uint64_t *listed,
+                        uint64_t *not_reported, uint64_t *with_agent);
+int whb_pg_wsus_failing(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
+
+/* WSUS list, matching and IP addresses (store_pg_wsus.c). */
+int whb_pg_wsus_stage(struct whb_store *s, const char *session, unsigned part,
+                      const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
+                      size_t whylen);
+int whb_pg_wsus_finish(struct whb_store *s, const char *session, int64_t now, uint64_t *imported);
+int whb_pg_wsus_not_reported(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
+                             unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
+                             uint64_t *imported, int64_t *imported_ms);
+int whb_pg_wsus_match(struct whb_store *s, const struct whb_wsus_computer *c, int64_t slack_ms,
+                      struct whb_wsus_match *out);
+int whb_pg_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
+                         size_t idlen, char *why, size_t whylen);
+/* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
+int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);
+
+#endif

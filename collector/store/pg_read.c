@@ -1,0 +1,492 @@
+/* The PostgreSQL store's read side: the same questions as store_read.c, in PostgreSQL's SQL
+ * (citext for names, FILTER for counts, short names by expression index), so that any
+ * collector sharing the database answers for the whole fleet. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "log.h"
+#include "store/logic.h"
+#include "store/pg.h"
+
+#define MACHINE_COLS                                                                               \
+    "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"          \
+    " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
+    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os"
+
+enum pg_read {
+    PR_BY_FQDN = WHB_PG_READ_BASE,
+    PR_BY_SHORT,
+    PR_BY_ID,
+    PR_EVENTS,
+    PR_GAPS,
+    PR_PEERS_SWITCH,
+    PR_PEERS_AP,
+    PR_PEERS_SUBNET,
+    PR_GAP_NEAR,
+    PR_SILENT,
+    PR_SWITCH,
+    PR_WIFI,
+    PR_ALL,
+    PR_WSUS_FAILING,
+    PR_WSUS_GROUPS,
+    PR_GAP_COVERING,
+    PR_FLEET_SILENT,
+    PR_FLEET_GAPS,
+    PR_FLEET_KNOWN,
+    PR_FLEET_SILENT_AT,
+    PR_FLEET_GAPS_AT,
+    PR_RUNS,
+    PR_GROUPS_WIRED,
+    PR_GROUPS_WIRELESS,
+    PR_WSUS_SUMMARY,
+    PR_SILENT_AFTER,
+    PR_COLLECTORS,
+    PR_SWITCH_AFTER,
+    PR_WIFI_AFTER,
+    PR_END_
+};
+
+_Static_assert((int)PR_END_ <= (int)WHB_PG_WSUS_BASE, "read statements overlap WSUS ones");
+
+#define PEER_SCAN_MAX 1024
+
+static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
+#define R(id) [(id)-WHB_PG_READ_BASE]
+    R(PR_BY_FQDN) = "SELECT " MACHINE_COLS " FROM machines WHERE fqdn = $1::citext",
+    R(PR_BY_SHORT) = "SELECT " MACHINE_COLS " FROM machines WHERE"
+                     " lower(split_part(fqdn::text, '.', 1)) = lower($1::text) AND"
+                     " strpos(fqdn::text, '.') > 0 LIMIT 8",
+    R(PR_BY_ID) = "SELECT " MACHINE_COLS " FROM machines WHERE machine_id = $1::text",
+    R(PR_EVENTS) = "SELECT at_ms, kind, adapter, reason_code, detail, since_ms, http_status,"
+                   " curl_code, received_ms FROM events WHERE machine_id=$1::text AND at_ms BETWEEN"
+                   " $2::bigint AND $3::bigint ORDER BY at_ms DESC LIMIT $4::bigint",
+    R(PR_GAPS) = "SELECT start_ms, end_ms, last_gasp, rebooted, before_sw, before_port,"
+                 " before_subnet, before_bssid, after_sw, after_sw_name, after_port,"
+                 " after_subnet, after_bssid FROM gaps WHERE machine_id=$1::text"
+                 " ORDER BY start_ms DESC LIMIT $2::bigint",
+    R(PR_PEERS_SWITCH) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+                         " FROM machines WHERE sw_chassis=$1::text LIMIT 1024",
+    R(PR_PEERS_AP) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+                     " FROM machines WHERE bssid=$1::text LIMIT 1024",
+    R(PR_PEERS_SUBNET) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
+                         " FROM machines WHERE subnet=$1::text LIMIT 1024",
+    R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
+                     " $2::bigint AND $3::bigint AND last_gasp = 0 LIMIT 1",
+    /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
+     * silent by (due_at, machine_id) descending (index machines_due_id), a switch's by port
+     * and a wireless network's by BSSID, then machine_id. */
+    R(PR_SILENT) = "SELECT " MACHINE_COLS " FROM machines WHERE due_at < $1::bigint"
+                   " ORDER BY due_at DESC, machine_id DESC LIMIT $2::bigint",
+    R(PR_SILENT_AFTER) =
+        "SELECT " MACHINE_COLS " FROM machines WHERE due_at < $1::bigint AND"
+        " (due_at, machine_id) < ($3::bigint, $4::text) ORDER BY due_at DESC, machine_id DESC"
+        " LIMIT $2::bigint",
+    R(PR_SWITCH) = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = $1::text OR"
+                   " sw_name = $1::text) AND ($2::text = '' OR sw_port = $2::text)"
+                   " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint",
+    R(PR_SWITCH_AFTER) = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = $1::text OR"
+                         " sw_name = $1::text) AND ($2::text = '' OR sw_port = $2::text) AND"
+                         " (coalesce(sw_port, ''), machine_id) > ($4::text, $5::text)"
+                         " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint",
+    R(PR_WIFI) = "SELECT " MACHINE_COLS " FROM machines WHERE ($1::text = '' OR ssid = $1::text)"
+                 " AND ($2::text = '' OR bssid = $2::text) AND (ssid IS NOT NULL OR bssid IS NOT"
+                 " NULL) ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
+    R(PR_WIFI_AFTER) = "SELECT " MACHINE_COLS " FROM machines WHERE ($1::text = '' OR"
+                       " ssid = $1::text) AND ($2::text = '' OR bssid = $2::text) AND"
+                       " (ssid IS NOT NULL OR bssid IS NOT NULL) AND"
+                       " (coalesce(bssid, ''), machine_id) > ($4::text, $5::text)"
+                       " ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
+    R(PR_ALL) = "SELECT " MACHINE_COLS " FROM machines ORDER BY fqdn LIMIT $1::bigint",
+    R(PR_WSUS_FAILING) = "SELECT count(*) FROM machines WHERE wsus_class = $1::text AND"
+                         " due_at >= $2::bigint",
+    R(PR_WSUS_GROUPS) = "SELECT " MACHINE_COLS " FROM machines WHERE wsus_class <> 'ok' AND"
+                        " due_at >= $1::bigint ORDER BY wsus_class LIMIT $2::bigint",
+    R(PR_GAP_COVERING) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
+                         " $2::bigint - 604800000 AND $2::bigint AND end_ms >= $2::bigint LIMIT 1",
+    R(PR_FLEET_SILENT) = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE"
+                         " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
+    R(PR_FLEET_GAPS) = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM"
+                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint",
+    R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE first_seen <= $1::bigint",
+    R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE due_at < $1::bigint AND"
+                            " last_seen <= $2::bigint",
+    R(PR_FLEET_GAPS_AT) = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
+                          " $1::bigint - 604800000 AND $1::bigint + $2::bigint AND"
+                          " end_ms >= $1::bigint",
+    /* Every collector's runs that overlap the window, and the last one to end before it. */
+    R(PR_COLLECTORS) = "SELECT DISTINCT ON (collector) collector, started_ms, alive_ms,"
+                       " coalesce(stopped_ms, 0) FROM collector_runs"
+                       " ORDER BY collector, started_ms DESC LIMIT 64",
+    R(PR_RUNS) = "(SELECT started_ms, coalesce(stopped_ms, alive_ms) AS end_ms, stopped_ms IS NOT"
+                 " NULL FROM collector_runs WHERE started_ms <= $2::bigint AND"
+                 " coalesce(stopped_ms, alive_ms) >= $1::bigint ORDER BY started_ms LIMIT 256)"
+                 " UNION ALL (SELECT started_ms, coalesce(stopped_ms, alive_ms), stopped_ms IS"
+                 " NOT NULL FROM collector_runs WHERE coalesce(stopped_ms, alive_ms) <"
+                 " $1::bigint ORDER BY 2 DESC LIMIT 1) ORDER BY 1",
+    R(PR_GROUPS_WIRED) = "SELECT sw_chassis, max(sw_name), count(*), count(*) FILTER (WHERE"
+                         " due_at < $1::bigint) FROM machines WHERE sw_chassis IS NOT NULL AND"
+                         " sw_chassis <> '' AND wireless = 0 GROUP BY sw_chassis"
+                         " ORDER BY sw_chassis",
+    R(PR_GROUPS_WIRELESS) =
+        "SELECT coalesce(ssid, ''), coalesce(bssid, ''), count(*), count(*) FILTER (WHERE"
+        " due_at < $1::bigint) FROM machines WHERE wireless = 1 AND (coalesce(ssid, '') <> ''"
+        " OR coalesce(bssid, '') <> '') GROUP BY 1, 2 ORDER BY 1, 2",
+    R(PR_WSUS_SUMMARY) =
+        "SELECT count(*), count(*) FILTER (WHERE w.last_status_ms = 0 OR w.last_status_ms <"
+        " $1::bigint), count(*) FILTER (WHERE (w.last_status_ms = 0 OR w.last_status_ms <"
+        " $1::bigint) AND m.machine_id IS NOT NULL) FROM wsus_computers w"
+        " LEFT JOIN machines m ON m.fqdn = w.fqdn",
+#undef R
+};
+
+static PGresult *run(struct whb_store *base, int id, const struct pg_params *p)
+{
+    return whb_pg_run((struct pg_store *)base, id, read_sql[id - WHB_PG_READ_BASE], p);
+}
+
+static void machine_row(const PGresult *r, int i, struct whb_machine_view *m)
+{
+    memset(m, 0, sizeof(*m));
+    whb_pg_get_text(r, i, 0, m->machine_id, sizeof(m->machine_id));
+    whb_pg_get_text(r, i, 1, m->fqdn, sizeof(m->fqdn));
+    m->first_seen_ms = whb_pg_get_int(r, i, 2);
+    m->last_seen_ms = whb_pg_get_int(r, i, 3);
+    m->due_ms = whb_pg_get_int(r, i, 4);
+    m->interval_s = (unsigned)whb_pg_get_int(r, i, 5);
+    m->last_gasp = (int)whb_pg_get_int(r, i, 6);
+    whb_pg_get_text(r, i, 7, m->primary_if, sizeof(m->primary_if));
+    m->wireless = (int)whb_pg_get_int(r, i, 8);
+    m->carrier = (int)whb_pg_get_int(r, i, 9);
+    m->on_battery = (int)whb_pg_get_int(r, i, 10);
+    whb_pg_get_text(r, i, 11, m->sw_chassis, sizeof(m->sw_chassis));
+    whb_pg_get_text(r, i, 12, m->sw_name, sizeof(m->sw_name));
+    whb_pg_get_text(r, i, 13, m->sw_port, sizeof(m->sw_port));
+    whb_pg_get_text(r, i, 14, m->ssid, sizeof(m->ssid));
+    whb_pg_get_text(r, i, 15, m->bssid, sizeof(m->bssid));
+    m->wifi_associated = (int)whb_pg_get_int(r, i, 16);
+    whb_pg_get_text(r, i, 17, m->subnet, sizeof(m->subnet));
+    whb_pg_get_text(r, i, 18, m->wsus_class, sizeof(m->wsus_class));
+    whb_pg_get_text(r, i, 19, m->wsus_url, sizeof(m->wsus_url));
+    m->wsus_http = (unsigned)whb_pg_get_int(r, i, 20);
+    m->wsus_curl = (int)whb_pg_get_int(r, i, 21);
+    m->wsus_at_ms = whb_pg_get_int(r, i, 22);
+    m->update_service = (int)whb_pg_get_int(r, i, 23);
+    whb_pg_get_text(r, i, 24, m->os, sizeof(m->os));
+    m->admin_up = 1;
+}
+
+int whb_pg_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
+                       struct whb_machine_view *found, int max, int *n)
+{
+    struct pg_params p = {0};
+    whb_pg_text(&p, key);
+    PGresult *r = run(base,
+                      kind == WHB_NAME_FQDN ? PR_BY_FQDN
+                      : kind == WHB_NAME_ID ? PR_BY_ID
+                                            : PR_BY_SHORT,
+                      &p);
+    if (!r)
+        return WHB_ESTORE;
+    for (int i = 0; i < PQntuples(r); i++)
+        if (!whb_store_name_seen(found, *n, PQgetvalue(r, i, 0)) && *n < max)
+            machine_row(r, i, &found[(*n)++]);
+    PQclear(r);
+    return 0;
+}
+
+int whb_pg_get_events(struct whb_store *base, const char *machine_id, int64_t from, int64_t to,
+                      struct whb_hist_event *out, int max, int *n)
+{
+    struct pg_params p = {0};
+    *n = 0;
+    whb_pg_text(&p, machine_id);
+    whb_pg_int(&p, from);
+    whb_pg_int(&p, to);
+    whb_pg_int(&p, max);
+    PGresult *r = run(base, PR_EVENTS, &p);
+    if (!r)
+        return WHB_ESTORE;
+    /* Newest first from the index; the engine reads in time order. */
+    int rows = PQntuples(r) < max ? PQntuples(r) : max;
+    for (int i = 0; i < rows; i++) {
+        struct whb_hist_event *e = &out[rows - 1 - i];
+        memset(e, 0, sizeof(*e));
+        e->at_ms = whb_pg_get_int(r, i, 0);
+        e->kind = (int)whb_pg_get_int(r, i, 1);
+        whb_pg_get_text(r, i, 2, e->adapter, sizeof(e->adapter));
+        e->reason_code = (uint32_t)whb_pg_get_int(r, i, 3);
+        whb_pg_get_text(r, i, 4, e->detail, sizeof(e->detail));
+        e->since_ms = whb_pg_get_int(r, i, 5);
+        e->http_status = (uint32_t)whb_pg_get_int(r, i, 6);
+        e->curl_code = (int)whb_pg_get_int(r, i, 7);
+        e->received_ms = whb_pg_get_int(r, i, 8);
+    }
+    *n = rows;
+    PQclear(r);
+    return 0;
+}
+
+int whb_pg_get_gaps(struct whb_store *base, const char *machine_id, struct whb_store_gap *out,
+                    int max, int *n)
+{
+    struct pg_params p = {0};
+    *n = 0;
+    whb_pg_text(&p, machine_id);
+    whb_pg_int(&p, max);
+    PGresult *r = run(base, PR_GAPS, &p);
+    if (!r)
+        return WHB_ESTORE;
+    for (int i = 0; i < PQntuples(r) && *n < max; i++) {
+        struct whb_store_gap *g = &out[(*n)++];
+        memset(g, 0, sizeof(*g));
+        g->start_ms = whb_pg_get_int(r, i, 0);
+        g->end_ms = whb_pg_get_int(r, i, 1);
+        g->last_gasp = (int)whb_pg_get_int(r, i, 2);
+        g->rebooted = (int)whb_pg_get_int(r, i, 3);
+        whb_pg_get_text(r, i, 4, g->before_sw, sizeof(g->before_sw));
+        whb_pg_get_text(r, i, 5, g->before_port, sizeof(g->before_port));
+        whb_pg_get_text(r, i, 6, g->before_subnet, sizeof(g->before_subnet));
+        whb_pg_get_text(r, i, 7, g->before_bssid, sizeof(g->before_bssid));
+        whb_pg_get_text(r, i, 8, g->after_sw, sizeof(g->after_sw));
+        whb_pg_get_text(r, i, 9, g->after_sw_name, sizeof(g->after_sw_name));
+        whb_pg_get_text(r, i, 10, g->after_port, sizeof(g->after_port));
+        whb_pg_get_text(r, i, 11, g->after_subnet, sizeof(g->after_subnet));
+        whb_pg_get_text(r, i, 12, g->after_bssid, sizeof(g->after_bssid));
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
+                     int64_t to)
+{
+    struct pg_params p = {0};
+    whb_pg_text(&p, machine_id);
+    whb_pg_int(&p, from);
+    if (!covering)
+        whb_pg_int(&p, to);
+    PGresult *r = run(base, covering ? PR_GAP_COVERING : PR_GAP_NEAR, &p);
+    int found = r && PQntuples(r) > 0;
+    PQclear(r);
+    return found;
+}
+
+int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
+                      const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
+                      int with_gaps, struct whb_peer_group *out)
+{
+    int id = kind == WHB_PEERS_SWITCH         ? PR_PEERS_SWITCH
+             : kind == WHB_PEERS_ACCESS_POINT ? PR_PEERS_AP
+                                              : PR_PEERS_SUBNET;
+    const char *key = whb_store_peer_start(kind, m, out);
+    if (!key)
+        return WHB_ENOTFOUND;
+    struct pg_params p = {0};
+    whb_pg_text(&p, key);
+    PGresult *r = run(base, id, &p);
+    if (!r)
+        return WHB_ESTORE;
+    int rows = PQntuples(r) < WHB_PEER_SCAN_MAX ? PQntuples(r) : WHB_PEER_SCAN_MAX;
+    struct whb_peer_row *peers = malloc((size_t)(rows ? rows : 1) * sizeof(*peers));
+    if (!peers) {
+        PQclear(r);
+        return WHB_ENOMEM;
+    }
+    for (int i = 0; i < rows; i++) {
+        whb_pg_get_text(r, i, 0, peers[i].id, sizeof(peers[i].id));
+        peers[i].last_seen = whb_pg_get_int(r, i, 1);
+        peers[i].due = whb_pg_get_int(r, i, 2);
+        whb_pg_get_text(r, i, 3, peers[i].port, sizeof(peers[i].port));
+        peers[i].first_seen = whb_pg_get_int(r, i, 4);
+        peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
+    }
+    PQclear(r);
+    whb_store_peer_tally(base, gap_query, peers, (unsigned)rows, now, anchor, window, with_gaps,
+                         out);
+    free(peers);
+    return 0;
+}
+
+static int count2(struct whb_store *base, int id, int nargs, int64_t a, int64_t b, int64_t c,
+                  int64_t *x, int64_t *y)
+{
+    struct pg_params p = {0};
+    int64_t args[3] = {a, b, c};
+    for (int i = 0; i < nargs; i++)
+        whb_pg_int(&p, args[i]);
+    PGresult *r = run(base, id, &p);
+    if (!r || PQntuples(r) != 1) {
+        PQclear(r);
+        return WHB_ESTORE;
+    }
+    *x = whb_pg_get_int(r, 0, 0);
+    if (y)
+        *y = PQnfields(r) > 1 ? whb_pg_get_int(r, 0, 1) : 0;
+    PQclear(r);
+    return 0;
+}
+
+int whb_pg_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
+                       struct whb_peer_group *out)
+{
+    int64_t silent, subnets, gapped = 0, gap_subnets = 0, known, silent_at, gaps_at = 0;
+    memset(out, 0, sizeof(*out));
+    out->kind = WHB_PEERS_FLEET;
+    snprintf(out->label, sizeof(out->label), "the whole fleet");
+    int past = anchor < now - window;
+    if (count2(base, PR_FLEET_SILENT, 3, now, anchor - window, anchor + window, &silent,
+               &subnets) ||
+        count2(base, PR_FLEET_KNOWN, 1, anchor, 0, 0, &known, NULL) ||
+        count2(base, PR_FLEET_SILENT_AT, 2, now, past ? anchor + window : INT64_MAX, 0, &silent_at,
+               NULL))
+        return WHB_ESTORE;
+    if (past && (count2(base, PR_FLEET_GAPS, 2, anchor - window, anchor + window, 0, &gapped,
+                        &gap_subnets) ||
+                 count2(base, PR_FLEET_GAPS_AT, 2, anchor, window, 0, &gaps_at, NULL)))
+        return WHB_ESTORE;
+    out->total = (unsigned)known;
+    out->together = (unsigned)(silent + gapped);
+    out->groups = (unsigned)(subnets > gap_subnets ? subnets : gap_subnets);
+    int64_t healthy = known - silent_at - gaps_at;
+    out->healthy = healthy > 0 ? (unsigned)healthy : 0;
+    return 0;
+}
+
+/* Several collectors share the database and an agent fails over to any of them, so the
+ * fleet's collector downtime is when none of them ran: the gaps in the union of every
+ * collector's runs. One collector down while another ran is not every machine's excuse. */
+int whb_pg_downtimes(struct whb_store *base, int64_t from, int64_t to, struct whb_downtime *out,
+                     int max, int *n)
+{
+    struct pg_params p = {0};
+    *n = 0;
+    whb_pg_int(&p, from);
+    whb_pg_int(&p, to);
+    PGresult *r = run(base, PR_RUNS, &p);
+    if (!r)
+        return WHB_ESTORE;
+    int64_t up_end = 0;
+    int clean = 0, have = 0;
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t started = whb_pg_get_int(r, i, 0), end = whb_pg_get_int(r, i, 1);
+        int stopped = PQgetvalue(r, i, 2)[0] == 't';
+        if (have && started > up_end && *n < max && started >= from && up_end <= to)
+            out[(*n)++] = (struct whb_downtime){up_end, started, clean};
+        if (!have || end > up_end) {
+            up_end = end;
+            clean = stopped;
+        }
+        have = 1;
+    }
+    PQclear(r);
+    return 0;
+}
+
+int whb_pg_collectors(struct whb_store *base, whb_store_collector_fn fn, void *arg)
+{
+    struct pg_params p = {0};
+    PGresult *r = run(base, PR_COLLECTORS, &p);
+    if (!r)
+        return WHB_ESTORE;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct whb_store_collector c;
+        snprintf(c.id, sizeof(c.id), "%s", PQgetvalue(r, i, 0));
+        c.started_ms = whb_pg_get_int(r, i, 1);
+        c.alive_ms = whb_pg_get_int(r, i, 2);
+        c.stopped_ms = whb_pg_get_int(r, i, 3);
+        if (fn(&c, arg))
+            break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+int whb_pg_each_machine(struct whb_store *base, const struct whb_store_filter *f, int64_t now,
+                        whb_store_machine_fn fn, void *arg)
+{
+    const struct whb_machine_view *after = f->after; /* ids_only: every column is read */
+    int id = f->kind == WHB_FILTER_SILENT         ? (after ? PR_SILENT_AFTER : PR_SILENT)
+             : f->kind == WHB_FILTER_SWITCH       ? (after ? PR_SWITCH_AFTER : PR_SWITCH)
+             : f->kind == WHB_FILTER_WIFI         ? (after ? PR_WIFI_AFTER : PR_WIFI)
+             : f->kind == WHB_FILTER_WSUS_FAILING ? PR_WSUS_GROUPS
+                                                  : PR_ALL;
+    struct pg_params p = {0};
+    struct whb_machine_view m;
+    char limit[24];
+    snprintf(limit, sizeof(limit), "%u", f->limit);
+    if (f->kind == WHB_FILTER_SILENT || id == PR_WSUS_GROUPS)
+        whb_pg_int(&p, now);
+    else if (id != PR_ALL) {
+        whb_pg_text(&p, f->a ? f->a : "");
+        whb_pg_text(&p, f->b ? f->b : "");
+    }
+    whb_pg_text(&p, f->limit ? limit : NULL); /* LIMIT NULL: all */
+    if (id == PR_SILENT_AFTER) {
+        whb_pg_int(&p, after->due_ms);
+        whb_pg_text(&p, after->machine_id);
+    } else if (id == PR_SWITCH_AFTER || id == PR_WIFI_AFTER) {
+        whb_pg_text(&p, id == PR_SWITCH_AFTER ? after->sw_port : after->bssid);
+        whb_pg_text(&p, after->machine_id);
+    }
+    PGresult *r = run(base, id, &p);
+    if (!r)
+        return WHB_ESTORE;
+    for (int i = 0; i < PQntuples(r); i++) {
+        machine_row(r, i, &m);
+        if (fn(&m, arg))
+            break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+int whb_pg_network_groups(struct whb_store *base, int wireless, int64_t now, whb_store_group_fn fn,
+                          void *arg)
+{
+    struct pg_params p = {0};
+    whb_pg_int(&p, now);
+    PGresult *r = run(base, wireless ? PR_GROUPS_WIRELESS : PR_GROUPS_WIRED, &p);
+    if (!r)
+        return WHB_ESTORE;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct whb_store_net_group g = {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+                                        (unsigned)whb_pg_get_int(r, i, 2),
+                                        (unsigned)whb_pg_get_int(r, i, 3)};
+        if (fn(&g, arg))
+            break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+int whb_pg_wsus_summary(struct whb_store *base, int64_t stale_before, uint64_t *listed,
+                        uint64_t *not_reported, uint64_t *with_agent)
+{
+    struct pg_params p = {0};
+    *listed = *not_reported = *with_agent = 0;
+    whb_pg_int(&p, stale_before);
+    PGresult *r = run(base, PR_WSUS_SUMMARY, &p);
+    if (!r)
+        return WHB_ESTORE;
+    *listed = (uint64_t)whb_pg_get_int(r, 0, 0);
+    *not_reported = (uint64_t)whb_pg_get_int(r, 0, 1);
+    *with_agent = (uint64_t)whb_pg_get_int(r, 0, 2);
+    PQclear(r);
+    return 0;
+}
+
+int whb_pg_wsus_failing(struct whb_store *base, const char *cls, int64_t now, unsigned *n)
+{
+    struct pg_params p = {0};
+    *n = 0;
+    whb_pg_text(&p, cls);
+    whb_pg_int(&p, now);
+    PGresult *r = run(base, PR_WSUS_FAILING, &p);
+    if (!r)
+        return WHB_ESTORE;
+    *n = (unsigned)whb_pg_get_int(r, 0, 0);
+    PQclear(r);
+    return 0;
+}

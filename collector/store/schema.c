@@ -1,0 +1,183 @@
+/* Implementation of store_schema.h. Placeholders: {INT} a 64-bit integer (SQLite's INTEGER,
+ * which keeps "INTEGER PRIMARY KEY" a rowid), {BLOB} bytes, {NOCASE} text compared without
+ * case (COLLATE NOCASE; PostgreSQL's citext), {NOROWID} SQLite's WITHOUT ROWID. Never edit a
+ * step that has shipped: SQLite stores made by earlier versions are at its user_version. */
+#include "store/schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+
+struct step {
+    const char *before_pg; /* PostgreSQL only, run first */
+    const char *sql;       /* both */
+    const char *after_pg;  /* PostgreSQL only, run last */
+};
+
+static const struct step steps[] = {
+    {"CREATE EXTENSION IF NOT EXISTS citext;",
+     "CREATE TABLE machines("
+     "  machine_id TEXT PRIMARY KEY,"
+     "  fqdn {NOCASE} NOT NULL UNIQUE,"
+     "  domain TEXT, os TEXT, agent_version TEXT,"
+     "  key_hash {BLOB},"
+     "  first_seen {INT} NOT NULL, last_seen {INT} NOT NULL,"
+     "  interval_s {INT} NOT NULL, due_at {INT} NOT NULL,"
+     "  boot_id TEXT NOT NULL, last_seq {INT} NOT NULL,"
+     "  last_gasp {INT} NOT NULL DEFAULT 0,"
+     "  snapshot {BLOB}){NOROWID};"
+     "CREATE INDEX machines_due ON machines(due_at);"
+     "CREATE TABLE events("
+     "  machine_id TEXT NOT NULL, boot_id TEXT NOT NULL, seq {INT} NOT NULL,"
+     "  at_ms {INT} NOT NULL, received_ms {INT} NOT NULL, kind {INT} NOT NULL,"
+     "  adapter TEXT, reason_code {INT}, detail TEXT, since_ms {INT},"
+     "  http_status {INT}, curl_code {INT},"
+     "  PRIMARY KEY(machine_id, boot_id, seq)){NOROWID};"
+     "CREATE INDEX events_time ON events(machine_id, at_ms);",
+     NULL},
+    /* 2: where each machine is attached and what WSUS answers it, for correlation without
+     * decoding snapshots; silent periods (gaps); the computer list imported from WSUS. */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN primary_if TEXT;"
+     "ALTER TABLE machines ADD COLUMN wireless {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN carrier {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN on_battery {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN sw_chassis TEXT;"
+     "ALTER TABLE machines ADD COLUMN sw_name TEXT;"
+     "ALTER TABLE machines ADD COLUMN sw_port TEXT;"
+     "ALTER TABLE machines ADD COLUMN ssid TEXT;"
+     "ALTER TABLE machines ADD COLUMN bssid TEXT;"
+     "ALTER TABLE machines ADD COLUMN wifi_associated {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN subnet TEXT;"
+     "ALTER TABLE machines ADD COLUMN wsus_class TEXT;"
+     "ALTER TABLE machines ADD COLUMN wsus_url TEXT;"
+     "ALTER TABLE machines ADD COLUMN wsus_http {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wsus_curl {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wsus_at {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN update_service {INT} NOT NULL DEFAULT -1;"
+     "CREATE INDEX machines_switch ON machines(sw_chassis) WHERE sw_chassis IS NOT NULL;"
+     "CREATE INDEX machines_swname ON machines(sw_name) WHERE sw_name IS NOT NULL;"
+     "CREATE INDEX machines_bssid ON machines(bssid) WHERE bssid IS NOT NULL;"
+     "CREATE INDEX machines_ssid ON machines(ssid) WHERE ssid IS NOT NULL;"
+     "CREATE INDEX machines_subnet ON machines(subnet) WHERE subnet IS NOT NULL;"
+     "CREATE INDEX machines_wsus ON machines(wsus_class) WHERE wsus_class <> 'ok';"
+     "CREATE TABLE gaps(machine_id TEXT NOT NULL, start_ms {INT} NOT NULL,"
+     "  end_ms {INT} NOT NULL, PRIMARY KEY(machine_id, start_ms)){NOROWID};"
+     "CREATE TABLE wsus_computers(fqdn {NOCASE} PRIMARY KEY, ip TEXT,"
+     "  last_status_ms {INT}, last_sync_ms {INT}, imported_ms {INT} NOT NULL){NOROWID};",
+     NULL},
+    /* 3: agents' times on the collector's clock (at_ms; agent_at_ms keeps the agent's own
+     * stamp), what each gap's two ends looked like, since when a machine is back online, and
+     * the collector's own runs. */
+    {NULL,
+     "ALTER TABLE events ADD COLUMN agent_at_ms {INT};"
+     "ALTER TABLE gaps ADD COLUMN last_gasp {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE gaps ADD COLUMN rebooted {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE gaps ADD COLUMN before_sw TEXT;"
+     "ALTER TABLE gaps ADD COLUMN before_port TEXT;"
+     "ALTER TABLE gaps ADD COLUMN before_subnet TEXT;"
+     "ALTER TABLE gaps ADD COLUMN before_bssid TEXT;"
+     "ALTER TABLE gaps ADD COLUMN after_sw TEXT;"
+     "ALTER TABLE gaps ADD COLUMN after_sw_name TEXT;"
+     "ALTER TABLE gaps ADD COLUMN after_port TEXT;"
+     "ALTER TABLE gaps ADD COLUMN after_subnet TEXT;"
+     "ALTER TABLE gaps ADD COLUMN after_bssid TEXT;"
+     "CREATE INDEX gaps_start ON gaps(start_ms);"
+     "ALTER TABLE machines ADD COLUMN online_since {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN net_lost_at {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN net_back_at {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN clock_offset {INT};"
+     "ALTER TABLE machines ADD COLUMN clock_offset_at {INT} NOT NULL DEFAULT 0;"
+     "CREATE INDEX machines_first_seen ON machines(first_seen);"
+     "CREATE TABLE collector_runs(started_ms {INT} PRIMARY KEY, alive_ms {INT} NOT NULL,"
+     "  stopped_ms {INT});",
+     /* Several collectors share a PostgreSQL database: each one's runs apart, so that the
+      * fleet's collector downtime is when none of them ran (SQLite has one collector). */
+     "ALTER TABLE collector_runs ADD COLUMN collector TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE collector_runs DROP CONSTRAINT collector_runs_pkey;"
+     "ALTER TABLE collector_runs ADD PRIMARY KEY(collector, started_ms);"},
+    /* 4: the addresses each machine had and when, to match WSUS's IPAddress at the time of
+     * its report; WSUS lists sent in parts (one import session); the not-reported page. */
+    {NULL,
+     "CREATE TABLE machine_ips(ip TEXT NOT NULL, machine_id TEXT NOT NULL,"
+     "  first_ms {INT} NOT NULL, last_ms {INT} NOT NULL,"
+     "  PRIMARY KEY(ip, machine_id)){NOROWID};"
+     "CREATE TABLE wsus_sessions(session TEXT PRIMARY KEY, parts {INT} NOT NULL,"
+     "  rows {INT} NOT NULL, started_ms {INT} NOT NULL){NOROWID};"
+     "CREATE TABLE wsus_staging(session TEXT NOT NULL, fqdn {NOCASE} NOT NULL,"
+     "  ip TEXT, last_status_ms {INT}, last_sync_ms {INT}, line {INT},"
+     "  PRIMARY KEY(session, fqdn)){NOROWID};"
+     "CREATE INDEX wsus_status ON wsus_computers(last_status_ms);",
+     /* Short names by expression: PostgreSQL's collation may not order '.' before '/'. */
+     "CREATE INDEX machines_short ON machines(lower(split_part(fqdn::text, '.', 1)));"
+     "CREATE INDEX machines_ip ON machine_ips(machine_id);"},
+    /* 5: streamed lists resume after (due_at, machine_id). SQLite's index on due_at already
+     * holds the machine_id (the table's key, WITHOUT ROWID); PostgreSQL's needs both columns,
+     * or each chunk of a long run of one due time would be scanned again. */
+    {NULL, "",
+     "CREATE INDEX machines_due_id ON machines(due_at, machine_id);"
+     "DROP INDEX machines_due;"},
+};
+
+int whb_schema_latest(void)
+{
+    return (int)(sizeof(steps) / sizeof(steps[0]));
+}
+
+static const char *spell(enum whb_schema_dialect d, const char *token, size_t n)
+{
+    static const struct {
+        const char *token, *sqlite, *pg;
+    } map[] = {
+        {"{INT}", "INTEGER", "BIGINT"},
+        {"{BLOB}", "BLOB", "BYTEA"},
+        {"{NOCASE}", "TEXT COLLATE NOCASE", "CITEXT"},
+        {"{NOROWID}", " WITHOUT ROWID", ""},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strlen(map[i].token) == n && !strncmp(token, map[i].token, n))
+            return d == WHB_DIALECT_SQLITE ? map[i].sqlite : map[i].pg;
+    return NULL;
+}
+
+static int append(char *out, size_t len, size_t *used, const char *s, size_t n)
+{
+    if (*used + n + 1 > len)
+        return WHB_ETOOBIG;
+    memcpy(out + *used, s, n);
+    *used += n;
+    out[*used] = '\0';
+    return 0;
+}
+
+static int expand(enum whb_schema_dialect d, const char *sql, char *out, size_t len, size_t *used)
+{
+    while (sql && *sql) {
+        const char *open = strchr(sql, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        const char *word = close ? spell(d, open, (size_t)(close - open + 1)) : NULL;
+        if (!word)
+            return append(out, len, used, sql, strlen(sql));
+        if (append(out, len, used, sql, (size_t)(open - sql)) ||
+            append(out, len, used, word, strlen(word)))
+            return WHB_ETOOBIG;
+        sql = close + 1;
+    }
+    return 0;
+}
+
+int whb_schema_step(enum whb_schema_dialect d, int v, char *out, size_t len)
+{
+    size_t used = 0;
+    if (v < 0 || v >= whb_schema_latest() || len == 0)
+        return WHB_EINVAL;
+    out[0] = '\0';
+    if (d == WHB_DIALECT_POSTGRESQL && expand(d, steps[v].before_pg, out, len, &used))
+        return WHB_ETOOBIG;
+    if (expand(d, steps[v].sql, out, len, &used))
+        return WHB_ETOOBIG;
+    if (d == WHB_DIALECT_POSTGRESQL && expand(d, steps[v].after_pg, out, len, &used))
+        return WHB_ETOOBIG;
+    return 0;
+}

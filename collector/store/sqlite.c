@@ -1,0 +1,604 @@
+/* The SQLite store: one WAL file, schema migrated by PRAGMA user_version, prepared statements
+ * cached per handle. The writer wraps many put_report calls in one transaction (group commit). */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "log.h"
+#include "store/store.h"
+#include "store/logic.h"
+#include "store/schema.h"
+#include "store/sqlite.h"
+
+enum stmt_id {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_GET_MACHINE,
+    ST_GET_BY_FQDN,
+    ST_INSERT_MACHINE,
+    ST_UPDATE_MACHINE,
+    ST_UPDATE_SAME_PLACE,
+    ST_TOUCH_MACHINE,
+    ST_INSERT_EVENT,
+    ST_INSERT_GAP,
+    ST_COUNT_KNOWN,
+    ST_COUNT_SILENT,
+    ST_PING,
+    ST_RUN_START,
+    ST_RUN_ALIVE,
+    ST_RUN_STOP,
+    ST_NAME_CLASH,
+    ST_COUNT_
+};
+
+_Static_assert((int)ST_COUNT_ <= (int)WHB_SQLITE_WRITE_STMTS, "raise WHB_SQLITE_WRITE_STMTS");
+
+static const char *const stmt_sql[ST_COUNT_] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_GET_MACHINE] =
+        "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
+        " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
+        " net_back_at, online_since, sw_name, ssid, wsus_class"
+        " FROM machines WHERE machine_id=?",
+    [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
+    [ST_INSERT_MACHINE] =
+        "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
+        " last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13)",
+    [ST_UPDATE_MACHINE] =
+        "UPDATE machines SET fqdn=?2, domain=?3, os=?4, agent_version=?5, last_seen=?6,"
+        " interval_s=?7, due_at=?8, boot_id=?9, last_seq=?10, last_gasp=?11, snapshot=?12,"
+        " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16, sw_chassis=?17,"
+        " sw_name=?18, sw_port=?19, ssid=?20, bssid=?21, wifi_associated=?22, subnet=?23,"
+        " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
+        " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
+        " clock_offset=?31, clock_offset_at=?32 WHERE machine_id=?1",
+    /* The same without the indexed columns, for a report whose name and place (switch, Wi-Fi,
+     * subnet, WSUS class) are what is stored: SQLite rewrites an index entry whenever its
+     * column is SET, even to the same value, and most reports change none of them. */
+    [ST_UPDATE_SAME_PLACE] =
+        "UPDATE machines SET domain=?3, os=?4, agent_version=?5, last_seen=?6,"
+        " interval_s=?7, due_at=?8, boot_id=?9, last_seq=?10, last_gasp=?11, snapshot=?12,"
+        " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16,"
+        " sw_port=?19, wifi_associated=?22,"
+        " wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
+        " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
+        " clock_offset=?31, clock_offset_at=?32 WHERE machine_id=?1",
+    [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
+                         " net_lost_at=?4, net_back_at=?7, online_since=?8,"
+                         " clock_offset=?5, clock_offset_at=?6 WHERE machine_id=?1",
+    [ST_INSERT_EVENT] =
+        "INSERT OR IGNORE INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
+        " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_INSERT_GAP] =
+        "INSERT OR IGNORE INTO gaps(machine_id, start_ms, end_ms, last_gasp, rebooted,"
+        " before_sw, before_port, before_subnet, before_bssid, after_sw,"
+        " after_sw_name, after_port, after_subnet, after_bssid)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_COUNT_KNOWN] = "SELECT count(*) FROM machines",
+    [ST_COUNT_SILENT] = "SELECT count(*) FROM machines WHERE due_at < ?",
+    [ST_PING] = "SELECT 1 FROM machines LIMIT 1",
+    [ST_RUN_START] = "INSERT OR REPLACE INTO collector_runs(started_ms, alive_ms) VALUES(?1, ?1)",
+    [ST_RUN_ALIVE] = "UPDATE collector_runs SET alive_ms=?1 WHERE started_ms ="
+                     " (SELECT max(started_ms) FROM collector_runs)",
+    [ST_RUN_STOP] = "UPDATE collector_runs SET alive_ms=?1, stopped_ms=?1 WHERE started_ms ="
+                    " (SELECT max(started_ms) FROM collector_runs)",
+    /* Another machine whose FQDN, short name or id equals this one's id, FQDN or short name
+     * (?1 id, ?2 FQDN, ?3 its first label, ?4 the FQDN when it is a single label, else NULL):
+     * each term is served by an index. */
+    [ST_NAME_CLASH] = "SELECT machine_id, fqdn FROM machines WHERE machine_id <> ?1 AND"
+                      " (fqdn = ?2 OR fqdn = ?1 OR (fqdn >= ?1 || '.' AND fqdn < ?1 || '/')"
+                      " OR (fqdn >= ?4 || '.' AND fqdn < ?4 || '/')"
+                      " OR machine_id = ?2 OR machine_id = ?3) LIMIT 1",
+};
+
+static struct sqlite_store *from_base(struct whb_store *s)
+{
+    return (struct sqlite_store *)s;
+}
+
+static int migrate(sqlite3 *db, char *why, size_t whylen)
+{
+    sqlite3_stmt *st;
+    int version = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        goto fail;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+
+    int latest = whb_schema_latest();
+    char step[8192];
+    if (version > latest) {
+        snprintf(why, whylen, "database schema %d is newer than this collector (%d)", version,
+                 latest);
+        return WHB_ESTORE;
+    }
+    for (int v = version; v < latest; v++) {
+        char sql[64];
+        snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
+        if (whb_schema_step(WHB_DIALECT_SQLITE, v, step, sizeof(step))) {
+            snprintf(why, whylen, "migration to schema %d does not fit", v + 1);
+            return WHB_ESTORE;
+        }
+        if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, step, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            snprintf(why, whylen, "migration to schema %d failed: %s", v + 1, sqlite3_errmsg(db));
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return WHB_ESTORE;
+        }
+        whb_log_info("store: schema migrated to version %d", v + 1);
+    }
+    return 0;
+fail:
+    snprintf(why, whylen, "%s", sqlite3_errmsg(db));
+    return WHB_ESTORE;
+}
+
+static void sqlite_close(struct whb_store *base)
+{
+    struct sqlite_store *s = from_base(base);
+    if (!s)
+        return;
+    for (int i = 0; i < ST_COUNT_; i++)
+        sqlite3_finalize(s->st[i]);
+    whb_sqlite_read_finalize(base);
+    whb_sqlite_wsus_finalize(s);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+/* The database holds key hashes and the fleet's whereabouts: owner only, or owner and group.
+ * SQLite gives -wal and -shm the database file's mode, so creating it first is enough; files
+ * left by older versions are tightened too. */
+static int sqlite_secure(const char *path, const char *group, char *why, size_t whylen)
+{
+    mode_t mode = group && group[0] ? 0640 : 0600;
+    gid_t gid = (gid_t)-1;
+    if (group && group[0]) {
+        struct group *gr = getgrnam(group);
+        if (!gr) {
+            snprintf(why, whylen, "store.group: no group %s", group);
+            return WHB_EINVAL;
+        }
+        gid = gr->gr_gid;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+    if (fd < 0) {
+        snprintf(why, whylen, "%s: %s", path, strerror(errno));
+        return WHB_EIO;
+    }
+    int rc = fchmod(fd, mode) || (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid));
+    if (rc)
+        snprintf(why, whylen, "%s: cannot set mode %o%s%s: %s", path, (unsigned)mode,
+                 gid != (gid_t)-1 ? " and group " : "", gid != (gid_t)-1 ? group : "",
+                 strerror(errno));
+    close(fd);
+    for (int i = 0; !rc && i < 2; i++) {
+        char side[WHB_CONFIG_PATH_MAX + 8];
+        snprintf(side, sizeof(side), "%s%s", path, i ? "-shm" : "-wal");
+        if (chmod(side, mode) == 0 && gid != (gid_t)-1 && chown(side, (uid_t)-1, gid))
+            rc = 1;
+    }
+    return rc ? WHB_EIO : 0;
+}
+
+static int sqlite_open(const char *path, struct whb_store **out, char *why, size_t whylen)
+{
+    struct sqlite_store *s = calloc(1, sizeof(*s));
+    if (!s)
+        return WHB_ENOMEM;
+    s->base.ops = &whb_store_sqlite;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        snprintf(why, whylen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    /* WAL + synchronous=FULL: a commit is on disk when COMMIT returns, so an ack sent after it
+     * survives kill -9 and power loss; readers never block the writer. Reads go through a
+     * memory map rather than copies into the page cache. */
+    if (sqlite3_exec(s->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                     "PRAGMA cache_size=-65536; PRAGMA mmap_size=4294967296;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(why, whylen, "%s: %s", path, sqlite3_errmsg(s->db));
+        goto fail;
+    }
+    if (migrate(s->db, why, whylen))
+        goto fail;
+    for (int i = 0; i < ST_COUNT_; i++) {
+        if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+                               NULL) != SQLITE_OK) {
+            snprintf(why, whylen, "prepare: %s", sqlite3_errmsg(s->db));
+            goto fail;
+        }
+    }
+    *out = &s->base;
+    return 0;
+fail:
+    sqlite_close(&s->base);
+    return WHB_ESTORE;
+}
+
+static int run(struct sqlite_store *s, enum stmt_id id)
+{
+    sqlite3_stmt *st = s->st[id];
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        /* Every report of a full disk comes here: one line per call site and window. */
+        whb_log_limited(WHB_LOG_ERROR, "store: %s: %s", stmt_sql[id], sqlite3_errmsg(s->db));
+        return WHB_ESTORE;
+    }
+    return 0;
+}
+
+static int sqlite_begin(struct whb_store *base)
+{
+    return run(from_base(base), ST_BEGIN);
+}
+
+static int sqlite_commit(struct whb_store *base)
+{
+    return run(from_base(base), ST_COMMIT);
+}
+
+static void sqlite_rollback(struct whb_store *base)
+{
+    struct sqlite_store *s = from_base(base);
+    if (!sqlite3_get_autocommit(s->db))
+        run(s, ST_ROLLBACK);
+}
+
+static void bind_text(sqlite3_stmt *st, int idx, const char *v)
+{
+    if (v && v[0])
+        sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+/* A text column into a bounded buffer ("" for NULL), as whb_sqlite_text without snprintf:
+ * the writer reads a row for every report. */
+static void column_text(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    size_t n = t ? strnlen(t, len - 1) : 0;
+    memcpy(out, t ? t : "", n);
+    out[n] = '\0';
+}
+
+static int get_machine(struct sqlite_store *s, const char *machine_id, struct whb_store_row *row)
+{
+    sqlite3_stmt *st = s->st[ST_GET_MACHINE];
+    memset(row, 0, sizeof(*row));
+    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        row->found = 1;
+        column_text(st, 0, row->fqdn, sizeof(row->fqdn));
+        if (sqlite3_column_bytes(st, 1) == WHB_IDENTITY_HASH_LEN) {
+            row->has_key = 1;
+            memcpy(row->key_hash, sqlite3_column_blob(st, 1), WHB_IDENTITY_HASH_LEN);
+        }
+        column_text(st, 2, row->boot_id, sizeof(row->boot_id));
+        row->last_seq = (uint64_t)sqlite3_column_int64(st, 3);
+        row->last_seen = sqlite3_column_int64(st, 4);
+        row->due_at = sqlite3_column_int64(st, 5);
+        row->last_gasp = sqlite3_column_int(st, 6);
+        column_text(st, 7, row->sw, sizeof(row->sw));
+        column_text(st, 8, row->port, sizeof(row->port));
+        column_text(st, 9, row->subnet, sizeof(row->subnet));
+        column_text(st, 10, row->bssid, sizeof(row->bssid));
+        row->net_lost_at = sqlite3_column_int64(st, 11);
+        row->has_offset = sqlite3_column_type(st, 12) != SQLITE_NULL;
+        row->clock_offset = sqlite3_column_int64(st, 12);
+        row->clock_offset_at = sqlite3_column_int64(st, 13);
+        row->net_back_at = sqlite3_column_int64(st, 14);
+        row->online_since = sqlite3_column_int64(st, 15);
+        column_text(st, 16, row->sw_name, sizeof(row->sw_name));
+        column_text(st, 17, row->ssid, sizeof(row->ssid));
+        column_text(st, 18, row->wsus_class, sizeof(row->wsus_class));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+/* The other machine (id and FQDN) that a new id or name would shadow in lookups, if any. */
+static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t ownerlen,
+                      char *owner_fqdn, size_t fqdnlen)
+{
+    struct sqlite_store *s = ctx;
+    sqlite3_stmt *st = s->st[ST_NAME_CLASH];
+    size_t short_len = strcspn(m->fqdn, ".");
+    owner[0] = owner_fqdn[0] = '\0';
+    sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m->fqdn, (int)short_len, SQLITE_STATIC);
+    if (!m->fqdn[short_len])
+        sqlite3_bind_text(st, 4, m->fqdn, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(owner, ownerlen, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(owner_fqdn, fqdnlen, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off)
+{
+    struct sqlite_store *s = ctx;
+    const whb_report *r = in->report;
+    sqlite3_stmt *st = s->st[ST_INSERT_EVENT];
+    for (size_t i = 0; i < r->n_events; i++) {
+        const whb_event *e = r->events[i];
+        sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, e->boot_id && e->boot_id[0] ? e->boot_id : r->boot_id, -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seq);
+        sqlite3_bind_int64(st, 4, e->at_ms + off);
+        sqlite3_bind_int64(st, 5, in->now_ms);
+        sqlite3_bind_int(st, 6, e->kind);
+        bind_text(st, 7, e->adapter);
+        sqlite3_bind_int64(st, 8, e->reason_code);
+        bind_text(st, 9, e->detail);
+        sqlite3_bind_int64(st, 10, e->since_ms ? e->since_ms + off : 0);
+        sqlite3_bind_int64(st, 11, e->http_status);
+        sqlite3_bind_int64(st, 12, e->curl_code);
+        sqlite3_bind_int64(st, 13, e->at_ms);
+        if (run(s, ST_INSERT_EVENT))
+            return WHB_ESTORE;
+    }
+    return 0;
+}
+
+static void bind_attachment(sqlite3_stmt *st, const struct whb_machine_view *v)
+{
+    bind_text(st, 13, v->primary_if);
+    sqlite3_bind_int(st, 14, v->wireless);
+    sqlite3_bind_int(st, 15, v->carrier);
+    sqlite3_bind_int(st, 16, v->on_battery);
+    bind_text(st, 17, v->sw_chassis);
+    bind_text(st, 18, v->sw_name);
+    bind_text(st, 19, v->sw_port);
+    bind_text(st, 20, v->ssid);
+    bind_text(st, 21, v->bssid);
+    sqlite3_bind_int(st, 22, v->wifi_associated);
+    bind_text(st, 23, v->subnet);
+    bind_text(st, 24, v->wsus_class);
+    bind_text(st, 25, v->wsus_url);
+    sqlite3_bind_int64(st, 26, v->wsus_http);
+    sqlite3_bind_int64(st, 27, v->wsus_curl);
+    sqlite3_bind_int64(st, 28, v->wsus_at_ms);
+    sqlite3_bind_int(st, 29, v->update_service);
+}
+
+/* Whether the report leaves every indexed column of the machine's row as stored (empty text
+ * is stored as NULL and read back as ""). */
+static int same_place(const struct whb_store_row *row, const Whb__V1__Machine *m,
+                      const struct whb_machine_view *v)
+{
+    return !strcmp(row->fqdn, m->fqdn) && !strcmp(row->sw, v->sw_chassis) &&
+           !strcmp(row->sw_name, v->sw_name) && !strcmp(row->ssid, v->ssid) &&
+           !strcmp(row->bssid, v->bssid) && !strcmp(row->subnet, v->subnet) &&
+           !strcmp(row->wsus_class, v->wsus_class);
+}
+
+/* A new machine gets its identity row first; every report then updates the same columns.
+ * back: this report ends a silence (or is the first), so the machine is online since now. */
+static int write_machine(void *ctx, const struct whb_store_report *in,
+                         const struct whb_store_row *row, int64_t due,
+                         const struct whb_net_story *net, const struct whb_clock_map *cm,
+                         const struct whb_machine_view *view)
+{
+    struct sqlite_store *s = ctx;
+    int insert = !row->found;
+    const whb_report *r = in->report;
+    const Whb__V1__Machine *m = r->machine;
+    size_t snap_len = 0;
+    int rc;
+
+    if (insert) {
+        sqlite3_stmt *st = s->st[ST_INSERT_MACHINE];
+        sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
+        bind_text(st, 3, m->domain);
+        bind_text(st, 4, m->os);
+        bind_text(st, 5, m->agent_version);
+        if (in->mode == WHB_IDENTITY_KEY)
+            sqlite3_bind_blob(st, 6, in->key_hash, WHB_IDENTITY_HASH_LEN, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 6);
+        sqlite3_bind_int64(st, 7, in->now_ms);
+        sqlite3_bind_int64(st, 8, r->interval_s);
+        sqlite3_bind_int64(st, 9, due);
+        sqlite3_bind_text(st, 10, r->boot_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 11, (sqlite3_int64)r->seq);
+        sqlite3_bind_int(st, 12, r->last_gasp ? 1 : 0);
+        sqlite3_bind_null(st, 13);
+        if ((rc = run(s, ST_INSERT_MACHINE)))
+            return rc;
+    }
+    uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
+    if (r->snapshot && !snap)
+        return WHB_ENOMEM;
+
+    enum stmt_id id =
+        !insert && same_place(row, m, view) ? ST_UPDATE_SAME_PLACE : ST_UPDATE_MACHINE;
+    sqlite3_stmt *st = s->st[id];
+    sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
+    bind_text(st, 3, m->domain);
+    bind_text(st, 4, m->os);
+    bind_text(st, 5, m->agent_version);
+    sqlite3_bind_int64(st, 6, in->now_ms);
+    sqlite3_bind_int64(st, 7, r->interval_s);
+    sqlite3_bind_int64(st, 8, due);
+    sqlite3_bind_text(st, 9, r->boot_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)r->seq);
+    sqlite3_bind_int(st, 11, r->last_gasp ? 1 : 0);
+    if (snap) /* SQLite frees it: no copy */
+        sqlite3_bind_blob(st, 12, snap, (int)snap_len, free);
+    else
+        sqlite3_bind_null(st, 12);
+    bind_attachment(st, view);
+    sqlite3_bind_int64(st, 30, net->lost_at);
+    sqlite3_bind_int64(st, 31, cm->offset);
+    sqlite3_bind_int64(st, 32, cm->since);
+    sqlite3_bind_int64(st, 33, net->back_at);
+    sqlite3_bind_int64(st, 34, net->online_since);
+    if ((rc = run(s, id)))
+        return rc;
+    return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
+}
+
+/* A report after the due time ends a silence: keep it as a gap to explain, with what both of
+ * its ends looked like (a last gasp before it, a reboot and a new attachment after it). */
+static int note_gap(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
+                    const struct whb_machine_view *after)
+{
+    struct sqlite_store *s = ctx;
+    const whb_report *r = in->report;
+    sqlite3_stmt *st = s->st[ST_INSERT_GAP];
+    sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, row->last_seen);
+    sqlite3_bind_int64(st, 3, in->now_ms);
+    sqlite3_bind_int(st, 4, row->last_gasp);
+    sqlite3_bind_int(st, 5, strcmp(row->boot_id, r->boot_id) != 0);
+    bind_text(st, 6, row->sw);
+    bind_text(st, 7, row->port);
+    bind_text(st, 8, row->subnet);
+    bind_text(st, 9, row->bssid);
+    bind_text(st, 10, after->sw_chassis);
+    bind_text(st, 11, after->sw_name);
+    bind_text(st, 12, after->sw_port);
+    bind_text(st, 13, after->subnet);
+    bind_text(st, 14, after->bssid);
+    return run(s, ST_INSERT_GAP);
+}
+
+/* A resend only says the machine was alive (whb_store_resend_alive). */
+static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
+                         const struct whb_net_story *net, const struct whb_clock_map *cm)
+{
+    struct sqlite_store *s = ctx;
+    sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
+    sqlite3_bind_text(st, 1, in->report->machine->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, alive);
+    sqlite3_bind_int64(st, 3, due);
+    sqlite3_bind_int64(st, 4, net->lost_at);
+    sqlite3_bind_int64(st, 5, cm->offset);
+    sqlite3_bind_int64(st, 6, cm->since);
+    sqlite3_bind_int64(st, 7, net->back_at);
+    sqlite3_bind_int64(st, 8, net->online_since);
+    return run(s, ST_TOUCH_MACHINE);
+}
+
+static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
+                        struct whb_store_result *out)
+{
+    struct sqlite_store *s = ctx;
+    int rc = get_machine(s, in->report->machine->machine_id, row);
+    return rc ? rc : whb_store_check_identity(in, row, name_clash, s, out);
+}
+
+static const struct whb_store_put_ops put_ops = {
+    .bind = bind_machine,
+    .insert_events = insert_events,
+    .note_gap = note_gap,
+    .touch = touch_machine,
+    .write = write_machine,
+};
+
+static int sqlite_put_report(struct whb_store *base, const struct whb_store_report *in,
+                             struct whb_store_result *out)
+{
+    return whb_store_put(&put_ops, from_base(base), in, out);
+}
+
+/* The collector's own runs: a start, an alive mark now and then, a clean stop. A run with no
+ * stop ended uncleanly at its last alive mark. */
+static int sqlite_mark_run(struct whb_store *base, enum whb_run_mark mark, int64_t now_ms)
+{
+    struct sqlite_store *s = from_base(base);
+    enum stmt_id id = mark == WHB_RUN_START  ? ST_RUN_START
+                      : mark == WHB_RUN_STOP ? ST_RUN_STOP
+                                             : ST_RUN_ALIVE;
+    sqlite3_bind_int64(s->st[id], 1, now_ms);
+    return run(s, id);
+}
+
+static int count_one(struct sqlite_store *s, enum stmt_id id, int64_t arg, uint64_t *out)
+{
+    sqlite3_stmt *st = s->st[id];
+    if (id == ST_COUNT_SILENT)
+        sqlite3_bind_int64(st, 1, arg);
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : WHB_ESTORE;
+}
+
+static int sqlite_count_machines(struct whb_store *base, int64_t now_ms, uint64_t *known,
+                                 uint64_t *silent)
+{
+    struct sqlite_store *s = from_base(base);
+    if (count_one(s, ST_COUNT_KNOWN, 0, known) || count_one(s, ST_COUNT_SILENT, now_ms, silent))
+        return WHB_ESTORE;
+    return 0;
+}
+
+static int sqlite_ping(struct whb_store *base)
+{
+    return run(from_base(base), ST_PING);
+}
+
+const struct whb_store_ops whb_store_sqlite = {
+    .name = "sqlite",
+    .secure = sqlite_secure,
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .put_report = sqlite_put_report,
+    .count_machines = sqlite_count_machines,
+    .ping = sqlite_ping,
+    .mark_run = sqlite_mark_run,
+    .downtimes = whb_sqlite_downtimes,
+    .collectors = whb_sqlite_collectors,
+    .get_machine = whb_store_get_machine,
+    .find_machines = whb_store_find_machines,
+    .lookup_name = whb_sqlite_lookup_name,
+    .get_events = whb_sqlite_get_events,
+    .get_gaps = whb_sqlite_get_gaps,
+    .peer_group = whb_sqlite_peer_group,
+    .fleet_group = whb_sqlite_fleet_group,
+    .each_machine = whb_sqlite_each_machine,
+    .network_groups = whb_sqlite_network_groups,
+    .wsus_summary = whb_sqlite_wsus_summary,
+    .wsus_failing = whb_sqlite_wsus_failing,
+    .wsus_stage = whb_sqlite_wsus_stage,
+    .wsus_finish = whb_sqlite_wsus_finish,
+    .wsus_not_reported = whb_sqlite_wsus_not_reported,
+    .wsus_match = whb_sqlite_wsus_match,
+    .machine_by_ip = whb_sqlite_machine_by_ip,
+};

@@ -1,0 +1,63 @@
+/* Internal to store/ (the SQLite backend): the handle its files use. */
+#ifndef WHB_STORE_SQLITE_H
+#define WHB_STORE_SQLITE_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+enum { WHB_SQLITE_WRITE_STMTS = 24, WHB_SQLITE_READ_STMTS = 32, WHB_SQLITE_WSUS_STMTS = 16 };
+
+struct sqlite_store {
+    struct whb_store base;
+    sqlite3 *db;
+    sqlite3_stmt *st[WHB_SQLITE_WRITE_STMTS];
+    sqlite3_stmt *rd[WHB_SQLITE_READ_STMTS]; /* read queries, prepared on first use */
+    sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS]; /* WSUS list and IP queries (store_wsus.c) */
+};
+
+/* Read operations (store_read.c). */
+int whb_sqlite_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
+                           struct whb_machine_view *found, int max, int *n);
+int whb_sqlite_get_events(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
+                          struct whb_hist_event *out, int max, int *n);
+int whb_sqlite_get_gaps(struct whb_store *s, const char *machine_id, struct whb_store_gap *out,
+                        int max, int *n);
+int whb_sqlite_peer_group(struct whb_store *s, enum whb_peer_kind kind,
+                          const struct whb_machine_view *m, int64_t now, int64_t anchor,
+                          int64_t window, int with_gaps, struct whb_peer_group *out);
+int whb_sqlite_fleet_group(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
+                           struct whb_peer_group *out);
+int whb_sqlite_collectors(struct whb_store *s, whb_store_collector_fn fn, void *arg);
+int whb_sqlite_downtimes(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
+                         int max, int *n);
+int whb_sqlite_each_machine(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
+                            whb_store_machine_fn fn, void *arg);
+int whb_sqlite_network_groups(struct whb_store *s, int wireless, int64_t now, whb_store_group_fn fn,
+                              void *arg);
+int whb_sqlite_wsus_summary(struct whb_store *s, int64_t stale_before, uint64_t *listed,
+                            uint64_t *not_reported, uint64_t *with_agent);
+int whb_sqlite_wsus_failing(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
+void whb_sqlite_read_finalize(struct whb_store *s);
+/* A text column into a bounded buffer ("" for NULL). */
+void whb_sqlite_text(sqlite3_stmt *st, int col, char *out, size_t len);
+
+/* WSUS list in parts, matching and IP addresses (store_wsus.c). */
+int whb_sqlite_wsus_stage(struct whb_store *s, const char *session, unsigned part,
+                          const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
+                          size_t whylen);
+int whb_sqlite_wsus_finish(struct whb_store *s, const char *session, int64_t now,
+                           uint64_t *imported);
+int whb_sqlite_wsus_not_reported(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
+                                 unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
+                                 uint64_t *imported, int64_t *imported_ms);
+int whb_sqlite_wsus_match(struct whb_store *s, const struct whb_wsus_computer *c, int64_t slack_ms,
+                          struct whb_wsus_match *out);
+int whb_sqlite_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
+                             size_t idlen, char *why, size_t whylen);
+/* Inside the writer's transaction: the addresses of the machine's adapters, with when. */
+int whb_sqlite_note_ips(struct sqlite_store *s, const char *machine_id, const whb_snapshot *snap,
+                        int64_t now);
+void whb_sqlite_wsus_finalize(struct sqlite_store *s);
+
+#endif

@@ -1,0 +1,533 @@
+/* The SQLite store's read side: machines, events, gaps, neighbours and walks (the WSUS list:
+ * store_wsus.c).
+ * Every query is served by an index (due_at, fqdn, sw_chassis, bssid, subnet, wsus_class,
+ * events by machine and time), so an answer does not scan the fleet. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "log.h"
+#include "store/logic.h"
+#include "store/sqlite.h"
+
+#define MACHINE_COLS                                                                               \
+    "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"          \
+    " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
+    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os"
+
+enum read_id {
+    RD_BY_FQDN,
+    RD_BY_SHORT,
+    RD_BY_ID,
+    RD_EVENTS,
+    RD_GAPS,
+    RD_PEERS_SWITCH,
+    RD_PEERS_AP,
+    RD_PEERS_SUBNET,
+    RD_GAP_NEAR,
+    RD_SILENT,
+    RD_SWITCH,
+    RD_WIFI,
+    RD_ALL,
+    RD_WSUS_FAILING,
+    RD_WSUS_GROUPS,
+    RD_GAP_COVERING,
+    RD_FLEET_SILENT,
+    RD_FLEET_GAPS,
+    RD_FLEET_KNOWN,
+    RD_FLEET_SILENT_AT,
+    RD_FLEET_GAPS_AT,
+    RD_RUNS,
+    RD_LAST_RUN,
+    RD_SILENT_AFTER,
+    RD_SILENT_IDS,
+    RD_SILENT_IDS_AFTER,
+    RD_SWITCH_AFTER,
+    RD_WIFI_AFTER,
+    RD_COUNT_
+};
+
+_Static_assert((int)RD_COUNT_ <= (int)WHB_SQLITE_READ_STMTS, "raise WHB_SQLITE_READ_STMTS");
+
+_Static_assert(WHB_STORE_MATCH_MAX == 8, "RD_BY_SHORT's LIMIT lists WHB_STORE_MATCH_MAX");
+
+static const char *const read_sql[RD_COUNT_] = {
+    [RD_BY_FQDN] = "SELECT " MACHINE_COLS " FROM machines WHERE fqdn = ?1",
+    /* A short name matches the FQDN's first label: a range on the NOCASE index. */
+    [RD_BY_SHORT] = "SELECT " MACHINE_COLS " FROM machines WHERE fqdn >= ?1 || '.' AND"
+                    " fqdn < ?1 || '/' LIMIT 8",
+    [RD_BY_ID] = "SELECT " MACHINE_COLS " FROM machines WHERE machine_id = ?1",
+    [RD_EVENTS] =
+        "SELECT at_ms, kind, adapter, reason_code, detail, since_ms, http_status,"
+        " curl_code, received_ms FROM events WHERE machine_id=?1 AND at_ms BETWEEN ?2 AND ?3"
+        " ORDER BY at_ms DESC LIMIT ?4",
+    [RD_GAPS] = "SELECT start_ms, end_ms, last_gasp, rebooted, before_sw, before_port,"
+                " before_subnet, before_bssid, after_sw, after_sw_name, after_port, after_subnet,"
+                " after_bssid FROM gaps WHERE machine_id=?1 ORDER BY start_ms DESC"
+                " LIMIT ?2",
+    [RD_PEERS_SWITCH] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
+        " WHERE sw_chassis=?1 LIMIT 1024",
+    [RD_PEERS_AP] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
+        " WHERE bssid=?1 LIMIT 1024",
+    [RD_PEERS_SUBNET] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
+        " WHERE subnet=?1 LIMIT 1024",
+    /* A silence it announced (a last gasp) has its own cause: not a shared one. */
+    [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
+                    " AND last_gasp = 0 LIMIT 1",
+    /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
+     * cursor is a seek on both (a run of machines with one due time, as after a long
+     * collector downtime, is not scanned again for each chunk). */
+    [RD_SILENT] = "SELECT " MACHINE_COLS " FROM machines WHERE due_at < ?1"
+                  " ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
+    [RD_SILENT_AFTER] = "SELECT " MACHINE_COLS " FROM machines WHERE (due_at, machine_id) <"
+                        " (?3, ?4) ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
+    [RD_SILENT_IDS] = "SELECT machine_id, due_at FROM machines WHERE due_at < ?1"
+                      " ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
+    [RD_SILENT_IDS_AFTER] = "SELECT machine_id, due_at FROM machines WHERE (due_at, machine_id) <"
+                            " (?3, ?4) ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
+    [RD_SWITCH] = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = ?1 OR sw_name = ?1)"
+                  " AND (?2 = '' OR sw_port = ?2) ORDER BY coalesce(sw_port, ''), machine_id"
+                  " LIMIT ?3",
+    [RD_SWITCH_AFTER] = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = ?1 OR"
+                        " sw_name = ?1) AND (?2 = '' OR sw_port = ?2) AND"
+                        " (coalesce(sw_port, ''), machine_id) > (?4, ?5)"
+                        " ORDER BY coalesce(sw_port, ''), machine_id LIMIT ?3",
+    [RD_WIFI] = "SELECT " MACHINE_COLS " FROM machines WHERE (?1 = '' OR ssid = ?1) AND"
+                " (?2 = '' OR bssid = ?2) AND (ssid IS NOT NULL OR bssid IS NOT NULL)"
+                " ORDER BY coalesce(bssid, ''), machine_id LIMIT ?3",
+    [RD_WIFI_AFTER] = "SELECT " MACHINE_COLS " FROM machines WHERE (?1 = '' OR ssid = ?1) AND"
+                      " (?2 = '' OR bssid = ?2) AND (ssid IS NOT NULL OR bssid IS NOT NULL) AND"
+                      " (coalesce(bssid, ''), machine_id) > (?4, ?5)"
+                      " ORDER BY coalesce(bssid, ''), machine_id LIMIT ?3",
+    [RD_ALL] = "SELECT " MACHINE_COLS " FROM machines ORDER BY fqdn LIMIT ?3",
+    [RD_WSUS_FAILING] = "SELECT count(*) FROM machines WHERE wsus_class = ?1 AND due_at >= ?2",
+    [RD_WSUS_GROUPS] = "SELECT " MACHINE_COLS " FROM machines WHERE wsus_class <> 'ok' AND"
+                       " due_at >= ?1 ORDER BY wsus_class LIMIT ?2",
+    /* Silent at ?2: a gap around it (silences longer than a week are not looked for). */
+    [RD_GAP_COVERING] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 - 604800000"
+                        " AND ?2 AND end_ms >= ?2 LIMIT 1",
+    [RD_FLEET_SILENT] = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE due_at < ?1"
+                        " AND last_seen BETWEEN ?2 AND ?3",
+    [RD_FLEET_GAPS] = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM gaps"
+                      " WHERE start_ms BETWEEN ?1 AND ?2",
+    [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE first_seen <= ?1",
+    [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE due_at < ?1 AND last_seen <= ?2",
+    /* Silent at ?1 or within ?2 after it. */
+    [RD_FLEET_GAPS_AT] = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
+                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1",
+    [RD_LAST_RUN] = "SELECT started_ms, alive_ms, coalesce(stopped_ms, 0) FROM collector_runs"
+                    " ORDER BY started_ms DESC LIMIT 1",
+    [RD_RUNS] = "SELECT started_ms, alive_ms, stopped_ms FROM collector_runs WHERE started_ms >="
+                " (SELECT coalesce(max(started_ms), 0) FROM collector_runs WHERE started_ms <= ?1)"
+                " AND started_ms <= ?2 ORDER BY started_ms LIMIT 64",
+};
+
+static struct sqlite_store *sq(struct whb_store *s)
+{
+    return (struct sqlite_store *)s;
+}
+
+static sqlite3_stmt *stmt(struct whb_store *base, enum read_id id)
+{
+    struct sqlite_store *s = sq(base);
+    if (!s->rd[id] &&
+        sqlite3_prepare_v3(s->db, read_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->rd[id], NULL)) {
+        whb_log_error("store: prepare: %s", sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    sqlite3_reset(s->rd[id]);
+    sqlite3_clear_bindings(s->rd[id]);
+    return s->rd[id];
+}
+
+void whb_sqlite_read_finalize(struct whb_store *base)
+{
+    for (int i = 0; i < RD_COUNT_; i++)
+        sqlite3_finalize(sq(base)->rd[i]);
+}
+
+void whb_sqlite_text(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(out, len, "%s", t ? (const char *)t : "");
+}
+
+static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
+{
+    memset(m, 0, sizeof(*m));
+    whb_sqlite_text(st, 0, m->machine_id, sizeof(m->machine_id));
+    whb_sqlite_text(st, 1, m->fqdn, sizeof(m->fqdn));
+    m->first_seen_ms = sqlite3_column_int64(st, 2);
+    m->last_seen_ms = sqlite3_column_int64(st, 3);
+    m->due_ms = sqlite3_column_int64(st, 4);
+    m->interval_s = (unsigned)sqlite3_column_int(st, 5);
+    m->last_gasp = sqlite3_column_int(st, 6);
+    whb_sqlite_text(st, 7, m->primary_if, sizeof(m->primary_if));
+    m->wireless = sqlite3_column_int(st, 8);
+    m->carrier = sqlite3_column_int(st, 9);
+    m->on_battery = sqlite3_column_int(st, 10);
+    whb_sqlite_text(st, 11, m->sw_chassis, sizeof(m->sw_chassis));
+    whb_sqlite_text(st, 12, m->sw_name, sizeof(m->sw_name));
+    whb_sqlite_text(st, 13, m->sw_port, sizeof(m->sw_port));
+    whb_sqlite_text(st, 14, m->ssid, sizeof(m->ssid));
+    whb_sqlite_text(st, 15, m->bssid, sizeof(m->bssid));
+    m->wifi_associated = sqlite3_column_int(st, 16);
+    whb_sqlite_text(st, 17, m->subnet, sizeof(m->subnet));
+    whb_sqlite_text(st, 18, m->wsus_class, sizeof(m->wsus_class));
+    whb_sqlite_text(st, 19, m->wsus_url, sizeof(m->wsus_url));
+    m->wsus_http = (unsigned)sqlite3_column_int(st, 20);
+    m->wsus_curl = sqlite3_column_int(st, 21);
+    m->wsus_at_ms = sqlite3_column_int64(st, 22);
+    m->update_service = sqlite3_column_int(st, 23);
+    whb_sqlite_text(st, 24, m->os, sizeof(m->os));
+    m->admin_up = 1;
+}
+
+/* Adds the rows of one lookup to the distinct machines found so far (at most max). */
+int whb_sqlite_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
+                           struct whb_machine_view *found, int max, int *n)
+{
+    sqlite3_stmt *st = stmt(base, kind == WHB_NAME_FQDN ? RD_BY_FQDN
+                                  : kind == WHB_NAME_ID ? RD_BY_ID
+                                                        : RD_BY_SHORT);
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *mid = sqlite3_column_text(st, 0);
+        if (mid && !whb_store_name_seen(found, *n, (const char *)mid) && *n < max)
+            machine_row(st, &found[(*n)++]);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_get_events(struct whb_store *base, const char *machine_id, int64_t from, int64_t to,
+                          struct whb_hist_event *out, int max, int *n)
+{
+    sqlite3_stmt *st = stmt(base, RD_EVENTS);
+    *n = 0;
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    sqlite3_bind_int(st, 4, max);
+    int rc;
+    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct whb_hist_event *e = &out[*n];
+        memset(e, 0, sizeof(*e));
+        e->at_ms = sqlite3_column_int64(st, 0);
+        e->kind = sqlite3_column_int(st, 1);
+        whb_sqlite_text(st, 2, e->adapter, sizeof(e->adapter));
+        e->reason_code = (uint32_t)sqlite3_column_int64(st, 3);
+        whb_sqlite_text(st, 4, e->detail, sizeof(e->detail));
+        e->since_ms = sqlite3_column_int64(st, 5);
+        e->http_status = (uint32_t)sqlite3_column_int64(st, 6);
+        e->curl_code = sqlite3_column_int(st, 7);
+        e->received_ms = sqlite3_column_int64(st, 8);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    /* Newest first from the index; the engine reads in time order. */
+    for (int i = 0; i < *n / 2; i++) {
+        struct whb_hist_event t = out[i];
+        out[i] = out[*n - 1 - i];
+        out[*n - 1 - i] = t;
+    }
+    return 0;
+}
+
+int whb_sqlite_get_gaps(struct whb_store *base, const char *machine_id, struct whb_store_gap *out,
+                        int max, int *n)
+{
+    sqlite3_stmt *st = stmt(base, RD_GAPS);
+    *n = 0;
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, max);
+    while (*n < max && sqlite3_step(st) == SQLITE_ROW) {
+        struct whb_store_gap *g = &out[*n];
+        memset(g, 0, sizeof(*g));
+        g->start_ms = sqlite3_column_int64(st, 0);
+        g->end_ms = sqlite3_column_int64(st, 1);
+        g->last_gasp = sqlite3_column_int(st, 2);
+        g->rebooted = sqlite3_column_int(st, 3);
+        whb_sqlite_text(st, 4, g->before_sw, sizeof(g->before_sw));
+        whb_sqlite_text(st, 5, g->before_port, sizeof(g->before_port));
+        whb_sqlite_text(st, 6, g->before_subnet, sizeof(g->before_subnet));
+        whb_sqlite_text(st, 7, g->before_bssid, sizeof(g->before_bssid));
+        whb_sqlite_text(st, 8, g->after_sw, sizeof(g->after_sw));
+        whb_sqlite_text(st, 9, g->after_sw_name, sizeof(g->after_sw_name));
+        whb_sqlite_text(st, 10, g->after_port, sizeof(g->after_port));
+        whb_sqlite_text(st, 11, g->after_subnet, sizeof(g->after_subnet));
+        whb_sqlite_text(st, 12, g->after_bssid, sizeof(g->after_bssid));
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
+                     int64_t to)
+{
+    enum read_id id = covering ? RD_GAP_COVERING : RD_GAP_NEAR;
+    sqlite3_stmt *st = stmt(base, id);
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, from);
+    if (id == RD_GAP_NEAR)
+        sqlite3_bind_int64(st, 3, to);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
+}
+
+int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
+                          const struct whb_machine_view *m, int64_t now, int64_t anchor,
+                          int64_t window, int with_gaps, struct whb_peer_group *out)
+{
+    enum read_id id = kind == WHB_PEERS_SWITCH         ? RD_PEERS_SWITCH
+                      : kind == WHB_PEERS_ACCESS_POINT ? RD_PEERS_AP
+                                                       : RD_PEERS_SUBNET;
+    const char *key = whb_store_peer_start(kind, m, out);
+    if (!key)
+        return WHB_ENOTFOUND;
+    sqlite3_stmt *st = stmt(base, id);
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    /* Collect first: the gap queries use other statements while this one is open. */
+    struct whb_peer_row *peers = malloc(WHB_PEER_SCAN_MAX * sizeof(*peers));
+    if (!peers) {
+        sqlite3_reset(st);
+        return WHB_ENOMEM;
+    }
+    unsigned n = 0;
+    while (n < WHB_PEER_SCAN_MAX && sqlite3_step(st) == SQLITE_ROW) {
+        whb_sqlite_text(st, 0, peers[n].id, sizeof(peers[n].id));
+        peers[n].last_seen = sqlite3_column_int64(st, 1);
+        peers[n].due = sqlite3_column_int64(st, 2);
+        whb_sqlite_text(st, 3, peers[n].port, sizeof(peers[n].port));
+        peers[n].first_seen = sqlite3_column_int64(st, 4);
+        peers[n].gasped = sqlite3_column_int(st, 5);
+        n++;
+    }
+    sqlite3_reset(st);
+    whb_store_peer_tally(base, gap_query, peers, n, now, anchor, window, with_gaps, out);
+    free(peers);
+    return 0;
+}
+
+static int count2(struct whb_store *base, enum read_id id, int64_t a, int64_t b, int64_t c,
+                  int64_t *x, int64_t *y)
+{
+    sqlite3_stmt *st = stmt(base, id);
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    sqlite3_bind_int64(st, 3, c);
+    int rc = sqlite3_step(st);
+    *x = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (y)
+        *y = rc == SQLITE_ROW && sqlite3_column_count(st) > 1 ? sqlite3_column_int64(st, 1) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
+                           struct whb_peer_group *out)
+{
+    int64_t silent, subnets, gapped = 0, gap_subnets = 0, known, silent_at, gaps_at = 0;
+    memset(out, 0, sizeof(*out));
+    out->kind = WHB_PEERS_FLEET;
+    snprintf(out->label, sizeof(out->label), "the whole fleet");
+    int past = anchor < now - window;
+    if (count2(base, RD_FLEET_SILENT, now, anchor - window, anchor + window, &silent, &subnets) ||
+        count2(base, RD_FLEET_KNOWN, anchor, 0, 0, &known, NULL) ||
+        count2(base, RD_FLEET_SILENT_AT, now, past ? anchor + window : INT64_MAX, 0, &silent_at,
+               NULL))
+        return WHB_ESTORE;
+    /* A past silence: who else had one starting then, and who was silent at the time. */
+    if (past &&
+        (count2(base, RD_FLEET_GAPS, anchor - window, anchor + window, 0, &gapped, &gap_subnets) ||
+         count2(base, RD_FLEET_GAPS_AT, anchor, window, 0, &gaps_at, NULL)))
+        return WHB_ESTORE;
+    out->total = (unsigned)known;
+    out->together = (unsigned)(silent + gapped);
+    out->groups = (unsigned)(subnets > gap_subnets ? subnets : gap_subnets);
+    int64_t healthy = known - silent_at - gaps_at;
+    out->healthy = healthy > 0 ? (unsigned)healthy : 0;
+    return 0;
+}
+
+int whb_sqlite_collectors(struct whb_store *base, whb_store_collector_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt(base, RD_LAST_RUN);
+    if (!st)
+        return WHB_ESTORE;
+    struct whb_store_collector c = {.id = ""};
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        c.started_ms = sqlite3_column_int64(st, 0);
+        c.alive_ms = sqlite3_column_int64(st, 1);
+        c.stopped_ms = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        fn(&c, arg);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_downtimes(struct whb_store *base, int64_t from, int64_t to, struct whb_downtime *out,
+                         int max, int *n)
+{
+    sqlite3_stmt *st = stmt(base, RD_RUNS);
+    *n = 0;
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    int64_t prev_end = 0;
+    int prev_clean = 0, have_prev = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t started = sqlite3_column_int64(st, 0);
+        if (have_prev && *n < max && started >= from && prev_end <= to) {
+            out[*n] = (struct whb_downtime){prev_end, started, prev_clean};
+            (*n)++;
+        }
+        have_prev = 1;
+        prev_clean = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        prev_end = prev_clean ? sqlite3_column_int64(st, 2) : sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_each_machine(struct whb_store *base, const struct whb_store_filter *f, int64_t now,
+                            whb_store_machine_fn fn, void *arg)
+{
+    const struct whb_machine_view *after = f->after;
+    int ids = f->kind == WHB_FILTER_SILENT && f->ids_only;
+    enum read_id id = f->kind == WHB_FILTER_SILENT
+                          ? (ids ? (after ? RD_SILENT_IDS_AFTER : RD_SILENT_IDS)
+                                 : (after ? RD_SILENT_AFTER : RD_SILENT))
+                      : f->kind == WHB_FILTER_SWITCH       ? (after ? RD_SWITCH_AFTER : RD_SWITCH)
+                      : f->kind == WHB_FILTER_WIFI         ? (after ? RD_WIFI_AFTER : RD_WIFI)
+                      : f->kind == WHB_FILTER_WSUS_FAILING ? RD_WSUS_GROUPS
+                                                           : RD_ALL;
+    sqlite3_stmt *st = stmt(base, id);
+    struct whb_machine_view m;
+    if (!st)
+        return WHB_ESTORE;
+    int64_t limit = f->limit ? (int64_t)f->limit : -1;
+    if (f->kind == WHB_FILTER_SILENT || id == RD_WSUS_GROUPS) {
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_int64(st, 2, limit);
+        if (after && f->kind == WHB_FILTER_SILENT) {
+            sqlite3_bind_int64(st, 3, after->due_ms);
+            sqlite3_bind_text(st, 4, after->machine_id, -1, SQLITE_TRANSIENT);
+        }
+    } else {
+        sqlite3_bind_text(st, 1, f->a ? f->a : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, f->b ? f->b : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, limit);
+        if (after && (id == RD_SWITCH_AFTER || id == RD_WIFI_AFTER)) {
+            sqlite3_bind_text(st, 4, id == RD_SWITCH_AFTER ? after->sw_port : after->bssid, -1,
+                              SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 5, after->machine_id, -1, SQLITE_TRANSIENT);
+        }
+    }
+    if (ids)
+        memset(&m, 0, sizeof(m));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (ids) { /* an index-only walk: the id and due time */
+            whb_sqlite_text(st, 0, m.machine_id, sizeof(m.machine_id));
+            m.due_ms = sqlite3_column_int64(st, 1);
+        } else
+            machine_row(st, &m);
+        if (fn(&m, arg))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_network_groups(struct whb_store *base, int wireless, int64_t now,
+                              whb_store_group_fn fn, void *arg)
+{
+    static const char *const sql[] = {
+        "SELECT sw_chassis, max(sw_name), count(*), sum(due_at < ?1) FROM machines"
+        " WHERE sw_chassis IS NOT NULL AND sw_chassis <> '' AND wireless = 0"
+        " GROUP BY sw_chassis ORDER BY sw_chassis",
+        "SELECT coalesce(ssid, ''), coalesce(bssid, ''), count(*), sum(due_at < ?1)"
+        " FROM machines WHERE wireless = 1 AND (coalesce(ssid, '') <> '' OR"
+        " coalesce(bssid, '') <> '') GROUP BY 1, 2 ORDER BY 1, 2"};
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (sqlite3_prepare_v2(sq(base)->db, sql[wireless ? 1 : 0], -1, &st, NULL)) {
+        sqlite3_finalize(st);
+        return WHB_ESTORE;
+    }
+    sqlite3_bind_int64(st, 1, now);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(st, 0);
+        const char *b = (const char *)sqlite3_column_text(st, 1);
+        struct whb_store_net_group g = {a ? a : "", b ? b : "",
+                                        (unsigned)sqlite3_column_int64(st, 2),
+                                        (unsigned)sqlite3_column_int64(st, 3)};
+        if (fn(&g, arg))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_wsus_summary(struct whb_store *base, int64_t stale_before, uint64_t *listed,
+                            uint64_t *not_reported, uint64_t *with_agent)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = WHB_ESTORE;
+    *listed = *not_reported = *with_agent = 0;
+    if (sqlite3_prepare_v2(sq(base)->db,
+                           "SELECT count(*), sum(w.last_status_ms = 0 OR w.last_status_ms < ?1),"
+                           " sum((w.last_status_ms = 0 OR w.last_status_ms < ?1) AND"
+                           " m.machine_id IS NOT NULL) FROM wsus_computers w"
+                           " LEFT JOIN machines m ON m.fqdn = w.fqdn",
+                           -1, &st, NULL))
+        goto done;
+    sqlite3_bind_int64(st, 1, stale_before);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *listed = (uint64_t)sqlite3_column_int64(st, 0);
+        *not_reported = (uint64_t)sqlite3_column_int64(st, 1);
+        *with_agent = (uint64_t)sqlite3_column_int64(st, 2);
+        rc = 0;
+    }
+done:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int whb_sqlite_wsus_failing(struct whb_store *base, const char *cls, int64_t now, unsigned *n)
+{
+    sqlite3_stmt *st = stmt(base, RD_WSUS_FAILING);
+    *n = 0;
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, cls, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, now);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = (unsigned)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}

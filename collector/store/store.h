@@ -1,0 +1,224 @@
+/* The collector's storage interface. Backends fill a table of operations (curl's vtls shape):
+ * SQLite is the embedded default; another engine would add its own table. A store handle is
+ * used by one thread at a time: the writer thread and the HTTP thread open their own. */
+#ifndef WHB_STORE_H
+#define WHB_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "model.h"
+#include "identity.h"
+#include "wire.h"
+
+struct whb_store;
+
+/* One report as the writer stores it, with what the HTTP layer learned of its sender. */
+struct whb_store_report {
+    const whb_report *report;
+    enum whb_identity_mode mode;
+    uint8_t key_hash[WHB_IDENTITY_HASH_LEN]; /* key mode: hash of the presented key */
+    int enrolling;                           /* key mode: a valid enrollment token came too */
+    int64_t now_ms;                          /* collector time of receipt */
+    unsigned grace;                          /* silent after grace x interval */
+};
+
+/* Why a report was denied, for the agent to act on (the 403 body's first word). */
+enum whb_denial {
+    WHB_DENY_OTHER = 0,
+    WHB_DENY_NOT_ENROLLED, /* unknown machine, no valid token: the agent presents its token */
+    WHB_DENY_KEY_MISMATCH, /* another key is bound to this machine: an admin must act */
+};
+
+struct whb_store_result {
+    int status; /* 0 stored, WHB_EDENIED, WHB_EPROTO (refused, why says so) or WHB_E* */
+    enum whb_denial denial;
+    int conflict;  /* denied: the id or name would shadow another machine's (409) */
+    int duplicate; /* the report (boot, seq) was stored before */
+    uint64_t acked_seq;
+    char why[320]; /* denials: the audit line; WHB_EPROTO: the 400 cause */
+};
+
+enum whb_run_mark { WHB_RUN_START, WHB_RUN_ALIVE, WHB_RUN_STOP };
+/* A machine a looked-up name matches (an ambiguous name lists them all). */
+#define WHB_STORE_MATCH_MAX 8
+struct whb_store_match {
+    char machine_id[WHB_WIRE_MAX_ID + 1];
+    char fqdn[WHB_WIRE_MAX_FQDN + 1];
+};
+
+/* Which machines each_machine visits. */
+enum whb_store_filter_kind {
+    WHB_FILTER_SILENT, /* past their due time, most recently silent first */
+    WHB_FILTER_SWITCH, /* a = chassis id or system name, b = port ("" for all) */
+    WHB_FILTER_WIFI,   /* a = SSID ("" any), b = BSSID ("" any) */
+    WHB_FILTER_ALL,
+    WHB_FILTER_WSUS_FAILING, /* reporting, but their WSUS probe fails */
+};
+
+struct whb_store_filter {
+    enum whb_store_filter_kind kind;
+    const char *a, *b;
+    unsigned limit; /* 0: no limit */
+    /* A keyset cursor (SILENT, SWITCH, WIFI): when set, the walk resumes after this machine
+     * (the last one an earlier walk of the same filter gave), so a long list is read in
+     * bounded chunks. SILENT's order is due_at then machine_id, both descending; SWITCH's is
+     * port then machine_id, WIFI's BSSID then machine_id (NULL as ""), ascending. */
+    const struct whb_machine_view *after;
+    /* A hint (SILENT): the callback reads only machine_id and due_ms, the rest may be left
+     * empty (an index-only walk). */
+    int ids_only;
+};
+
+/* Return non-zero to stop the walk. */
+typedef int (*whb_store_machine_fn)(const struct whb_machine_view *m, void *arg);
+
+/* One switch (a = chassis id, b = system name) or one wireless network (a = SSID, b = BSSID). */
+struct whb_store_net_group {
+    const char *a, *b;
+    unsigned machines, silent;
+};
+typedef int (*whb_store_group_fn)(const struct whb_store_net_group *g, void *arg);
+
+/* One computer from WSUS's own list (Get-WsusComputer export). */
+struct whb_wsus_computer {
+    char fqdn[254];
+    char ip[64];
+    int64_t last_status_ms; /* 0: never reported to WSUS */
+    int64_t last_sync_ms;
+    unsigned line; /* in the admin's file, for errors; 0 unknown */
+};
+
+/* How a computer in WSUS's list was matched to an agent. */
+enum whb_wsus_match_kind {
+    WHB_MATCH_NONE = 0,
+    WHB_MATCH_FQDN,       /* same FQDN, case and a trailing dot ignored */
+    WHB_MATCH_SHORT_NAME, /* the agent reports the short name, in the same domain */
+    WHB_MATCH_IP,         /* the agent had WSUS's IP address when the computer last reported */
+    WHB_MATCH_AMBIGUOUS,  /* several agents could be this computer: none is picked */
+};
+
+struct whb_wsus_match {
+    enum whb_wsus_match_kind kind;
+    char machine_id[65];  /* the agent, when exactly one matched */
+    char candidates[600]; /* ambiguous: "fqdn (how), fqdn (how)" */
+};
+
+/* One collector that marks its runs in the store, as its latest run left it (several share a
+ * PostgreSQL store; SQLite has one). */
+struct whb_store_collector {
+    char id[64]; /* "" on SQLite: the collector of the store */
+    int64_t started_ms, alive_ms;
+    int64_t stopped_ms; /* 0: no clean stop (running, or killed at alive_ms) */
+};
+typedef int (*whb_store_collector_fn)(const struct whb_store_collector *c, void *arg);
+
+/* Reads one page of the imported list, computers WSUS says have not reported since cutoff. */
+typedef int (*whb_store_wsus_fn)(const struct whb_wsus_computer *c, void *arg);
+
+/* How a host name can name a machine: its FQDN, its machine id, or its short name (the FQDN's
+ * first label). */
+enum whb_store_name_kind { WHB_NAME_FQDN, WHB_NAME_ID, WHB_NAME_SHORT };
+
+/* A backend's lookup of one kind: adds the rows it finds to found[*n..max), skipping machines
+ * already there (whb_store_name_seen). */
+typedef int (*whb_store_name_fn)(struct whb_store *base, enum whb_store_name_kind kind,
+                                 const char *key, struct whb_machine_view *found, int max, int *n);
+
+struct whb_store_ops {
+    const char *name;
+    /* Creates the store's files, or tightens existing ones: 0600, or 0640 for group. */
+    int (*secure)(const char *path, const char *group, char *why, size_t whylen);
+    int (*open)(const char *path, struct whb_store **out, char *why, size_t whylen);
+    void (*close)(struct whb_store *store);
+    int (*begin)(struct whb_store *store);
+    int (*commit)(struct whb_store *store);
+    void (*rollback)(struct whb_store *store);
+    /* Binds or checks identity, dedupes and stores one report inside the open transaction. */
+    int (*put_report)(struct whb_store *store, const struct whb_store_report *in,
+                      struct whb_store_result *out);
+    int (*count_machines)(struct whb_store *store, int64_t now_ms, uint64_t *known,
+                          uint64_t *silent);
+    /* Answers 0 when the store can be read (health checks: no scan). */
+    int (*ping)(struct whb_store *store);
+    /* The collector's own life (runs.h), outside any report transaction. */
+    int (*mark_run)(struct whb_store *store, enum whb_run_mark mark, int64_t now_ms);
+    /* The collector's downtimes that overlap [from, to], oldest first. */
+    int (*downtimes)(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
+                     int max, int *n);
+
+    /* Read side. host is an FQDN, a short name (the FQDN's first label) or a machine id;
+     * WHB_EINVAL when it names several machines (find_machines lists them). */
+    int (*get_machine)(struct whb_store *s, const char *host, struct whb_machine_view *out);
+    /* Every machine host names (at most max, WHB_STORE_MATCH_MAX is enough to show). */
+    int (*find_machines)(struct whb_store *s, const char *host, struct whb_store_match *out,
+                         int max, int *n);
+    /* The backend's lookup of one kind of name, which get_machine and find_machines share. */
+    whb_store_name_fn lookup_name;
+    /* The latest max events in [from, to], in ascending time. */
+    int (*get_events)(struct whb_store *s, const char *machine_id, int64_t from, int64_t to,
+                      struct whb_hist_event *out, int max, int *n);
+    /* The latest max gaps, newest first. */
+    int (*get_gaps)(struct whb_store *s, const char *machine_id, struct whb_store_gap *out, int max,
+                    int *n);
+    /* Neighbours of m on its switch, access point or subnet: how many went silent within
+     * window of anchor (now silent, or, with_gaps, with a gap starting then). */
+    int (*peer_group)(struct whb_store *s, enum whb_peer_kind kind,
+                      const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
+                      int with_gaps, struct whb_peer_group *out);
+    /* The whole fleet as a peer group (kind WHB_PEERS_FLEET): who went silent within window of
+     * anchor, and who was reporting at anchor. */
+    int (*fleet_group)(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
+                       struct whb_peer_group *out);
+    int (*each_machine)(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
+                        whb_store_machine_fn fn, void *arg);
+    /* Machines per switch (wireless 0, wired machines) or per SSID and BSSID (wireless 1),
+     * counted by the store: the network pages' summaries without a walk of the fleet. */
+    int (*network_groups)(struct whb_store *s, int wireless, int64_t now, whb_store_group_fn fn,
+                          void *arg);
+    /* The imported WSUS list: computers listed, those WSUS shows as not reporting (no status,
+     * or none since stale_before), and how many of those have an agent (so are explained). */
+    int (*wsus_summary)(struct whb_store *s, int64_t stale_before, uint64_t *listed,
+                        uint64_t *not_reported, uint64_t *with_agent);
+    /* Online machines whose WSUS probe falls in class cls. */
+    int (*wsus_failing)(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
+    /* A list sent in parts: part 1 opens session, each part is stored as it comes (parts in
+     * order, each computer once: else WHB_EINVAL and why), the final one replaces the list. */
+    int (*wsus_stage)(struct whb_store *s, const char *session, unsigned part,
+                      const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
+                      size_t whylen);
+    int (*wsus_finish)(struct whb_store *s, const char *session, int64_t now, uint64_t *imported);
+    /* Computers of the imported list with no status since cutoff_ms, by name; total counts all. */
+    int (*wsus_not_reported)(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
+                             unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
+                             uint64_t *imported, int64_t *imported_ms);
+    /* Which agent a WSUS computer is: by FQDN, then short name in its domain, then IP. */
+    int (*wsus_match)(struct whb_store *s, const struct whb_wsus_computer *c, int64_t slack_ms,
+                      struct whb_wsus_match *out);
+    /* The agent that holds ip now: WHB_ENOTFOUND, or WHB_EINVAL with the holders in why. */
+    int (*machine_by_ip)(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
+                         size_t idlen, char *why, size_t whylen);
+    /* Every collector's latest run, by id: one that is down is visible to the others. */
+    int (*collectors)(struct whb_store *s, whb_store_collector_fn fn, void *arg);
+};
+
+extern const struct whb_store_ops whb_store_sqlite;
+extern const struct whb_store_ops whb_store_postgresql;
+
+/* A handle carries its ops so callers need not know the backend. */
+struct whb_store {
+    const struct whb_store_ops *ops;
+    /* Which collector marks its runs through this handle (several may share a database). */
+    char collector_id[64];
+};
+
+/* The backend and its target (a file, or a libpq conninfo) the configuration names. */
+const struct whb_store_ops *whb_store_backend(const struct whb_collector_config *cfg);
+const char *whb_store_target(const struct whb_collector_config *cfg);
+/* Opens the configured store for this collector; secure: first tighten SQLite's files (only
+ * before any handle is open: closing a descriptor of the file drops the process's locks). */
+int whb_store_open_config(const struct whb_collector_config *cfg, int secure,
+                          struct whb_store **out, char *why, size_t whylen);
+
+#endif

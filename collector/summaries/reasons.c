@@ -1,0 +1,127 @@
+/* Implementation of reasons.h. */
+#include "summaries/reasons.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "explain/correlate.h"
+#include "hash.h"
+#include "store/store.h"
+
+struct whb_reason_entry {
+    char id[65];
+    int64_t due;        /* a report since moves it */
+    char *fqdn, *where; /* where: the key of a sort by switch */
+    signed char reason, confidence;
+};
+
+static size_t id_hash(const char *id)
+{
+    return (size_t)whb_fnv1a_str(WHB_FNV1A_INIT, id);
+}
+
+void whb_sort_where(const struct whb_machine_view *m, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s %s %s", m->wireless ? m->ssid : m->sw_name,
+             m->wireless ? m->bssid : m->sw_port, m->fqdn);
+}
+
+void whb_reasons_free(struct whb_reasons *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; r->slot && i < r->nslots; i++) {
+        free(r->slot[i].fqdn);
+        free(r->slot[i].where);
+    }
+    free(r->slot);
+    free(r);
+}
+
+struct reasons_walk {
+    struct whb_store *st;
+    const _Atomic int *cancel;
+    struct whb_reasons *r;
+    int failed;
+};
+
+static int reasons_add(const struct whb_machine_view *m, void *arg)
+{
+    struct reasons_walk *w = arg;
+    struct whb_reasons *r = w->r;
+    struct whb_explanation x;
+    if (w->cancel && *w->cancel)
+        return 1;
+    if (r->n * 2 >= r->nslots || whb_explain_view(w->st, m, r->made, &x))
+        return r->n * 2 >= r->nslots;
+    size_t h = id_hash(m->machine_id) & (r->nslots - 1);
+    while (r->slot[h].id[0] && strcmp(r->slot[h].id, m->machine_id))
+        h = (h + 1) & (r->nslots - 1);
+    struct whb_reason_entry *e = &r->slot[h];
+    char where[WHB_SORT_WHERE_MAX];
+    whb_sort_where(m, where, sizeof(where));
+    char *fqdn = strdup(m->fqdn), *wh = strdup(where);
+    if (!fqdn || !wh) {
+        free(fqdn);
+        free(wh);
+        w->failed = 1;
+        return 1;
+    }
+    r->n += !e->id[0];
+    free(e->fqdn);
+    free(e->where);
+    e->fqdn = fqdn;
+    e->where = wh;
+    memcpy(e->id, m->machine_id, sizeof(e->id));
+    e->due = m->due_ms;
+    e->reason = (signed char)x.reason;
+    e->confidence = (signed char)x.confidence;
+    return 0;
+}
+
+struct whb_reasons *whb_reasons_make(struct whb_store *st, int64_t now, const _Atomic int *cancel)
+{
+    uint64_t known = 0, silent = 0;
+    struct whb_reasons *r = calloc(1, sizeof(*r));
+    if (!r || st->ops->count_machines(st, now, &known, &silent))
+        goto fail;
+    if (silent > WHB_REASONS_MAX)
+        silent = WHB_REASONS_MAX;
+    for (r->nslots = 1024; r->nslots < silent * 2 + 2;)
+        r->nslots *= 2;
+    r->slot = calloc(r->nslots, sizeof(*r->slot));
+    r->made = now;
+    r->refs = 1;
+    struct reasons_walk w = {st, cancel, r, 0};
+    struct whb_store_filter f = {
+        .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = WHB_REASONS_MAX};
+    if (!r->slot || st->ops->each_machine(st, &f, now, reasons_add, &w) || w.failed ||
+        (cancel && *cancel))
+        goto fail;
+    return r;
+fail:
+    whb_reasons_free(r);
+    return NULL;
+}
+
+int whb_reasons_find(const struct whb_reasons *r, const struct whb_machine_view *m, int *reason,
+                     int *confidence, const char **fqdn, const char **where)
+{
+    size_t h = id_hash(m->machine_id) & (r->nslots - 1);
+    for (; r->slot[h].id[0]; h = (h + 1) & (r->nslots - 1)) {
+        const struct whb_reason_entry *e = &r->slot[h];
+        if (strcmp(e->id, m->machine_id))
+            continue;
+        /* It reported since: its reason is no longer known. */
+        if (e->due != m->due_ms)
+            return WHB_ENOTFOUND;
+        *fqdn = e->fqdn;
+        *where = e->where;
+        *reason = e->reason;
+        *confidence = e->confidence;
+        return 0;
+    }
+    return WHB_ENOTFOUND;
+}
