@@ -517,4 +517,9 @@ const struct whb_store_ops whb_store_postgresql = {
     .wsus_not_reported = whb_pg_wsus_not_reported,
     .wsus_match = whb_pg_wsus_match,
     .machine_by_ip = whb_pg_machine_by_ip,
+    .put_switch = whb_pg_put_switch,
+    .switch_port = whb_pg_switch_port,
+    .switch_events = whb_pg_switch_events,
+    .each_switch_port = whb_pg_each_switch_port,
+    .prune_switch = whb_pg_prune_switch,
 };

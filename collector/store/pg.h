@@ -11,7 +11,7 @@
 
 #include <libpq-fe.h>
 
-enum { WHB_PG_STMTS = 96, WHB_PG_MAX_PARAMS = 40 };
+enum { WHB_PG_STMTS = 112, WHB_PG_MAX_PARAMS = 40 };
 
 struct pg_store {
     struct whb_store base;
@@ -21,7 +21,12 @@ struct pg_store {
 };
 
 /* Statement numbers: each file owns a range. */
-enum { WHB_PG_WRITE_BASE = 0, WHB_PG_READ_BASE = 32, WHB_PG_WSUS_BASE = 72 };
+enum {
+    WHB_PG_WRITE_BASE = 0,
+    WHB_PG_READ_BASE = 32,
+    WHB_PG_WSUS_BASE = 72,
+    WHB_PG_SWITCH_BASE = 96
+};
 
 struct pg_params {
     int n;
@@ -86,6 +91,17 @@ int whb_pg_wsus_match(struct whb_store *s, const struct whb_wsus_computer *c, in
                       struct whb_wsus_match *out);
 int whb_pg_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
+/* The switches' events and ports (pg_switch.c). */
+int whb_pg_put_switch(struct whb_store *s, const struct whb_switch_event *ev,
+                      const struct whb_switch_port *port);
+int whb_pg_switch_port(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                       struct whb_switch_port *out);
+int whb_pg_switch_events(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                         int64_t from, int64_t to, struct whb_switch_event *out, int max, int *n);
+int whb_pg_each_switch_port(struct whb_store *s, const char *sw, whb_store_switch_port_fn fn,
+                            void *arg);
+int whb_pg_prune_switch(struct whb_store *s, int64_t before_ms);
+
 /* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
 int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);
 

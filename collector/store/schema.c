@@ -118,6 +118,27 @@ static const struct step steps[] = {
     {NULL, "",
      "CREATE INDEX machines_due_id ON machines(due_at, machine_id);"
      "DROP INDEX machines_due;"},
+    /* 6: the switches' own word (issue 24): what each switch said, as it said it, and each
+     * port as it now stands. port_key is the port's name made comparable (switch/port_name.h),
+     * "#ifIndex" while only a trap's number names it, "" for the switch as a whole. */
+    {NULL,
+     "CREATE TABLE switch_events(sw TEXT NOT NULL, port_key TEXT NOT NULL, port TEXT,"
+     "  ifindex {INT} NOT NULL DEFAULT 0, kind TEXT NOT NULL, source TEXT NOT NULL,"
+     "  admin {INT} NOT NULL DEFAULT 0, oper {INT} NOT NULL DEFAULT 0, at_ms {INT} NOT NULL,"
+     "  since_ms {INT} NOT NULL DEFAULT 0, speed {INT} NOT NULL DEFAULT 0,"
+     "  cause TEXT, mac TEXT, who TEXT, text TEXT);"
+     "CREATE INDEX switch_events_port ON switch_events(sw, port_key, at_ms);"
+     "CREATE INDEX switch_events_time ON switch_events(at_ms);"
+     "CREATE TABLE switch_ports(sw TEXT NOT NULL, port_key TEXT NOT NULL, port TEXT,"
+     "  ifindex {INT} NOT NULL DEFAULT 0, admin {INT} NOT NULL DEFAULT 0,"
+     "  oper {INT} NOT NULL DEFAULT 0, changed_ms {INT} NOT NULL DEFAULT 0,"
+     "  heard_ms {INT} NOT NULL DEFAULT 0, speed {INT} NOT NULL DEFAULT 0,"
+     "  prev_speed {INT} NOT NULL DEFAULT 0, speed_changed_ms {INT} NOT NULL DEFAULT 0,"
+     "  err_disabled {INT} NOT NULL DEFAULT 0, cause TEXT, cause_ms {INT} NOT NULL DEFAULT 0,"
+     "  violation_mac TEXT, violation_ms {INT} NOT NULL DEFAULT 0, dot1x_mac TEXT,"
+     "  dot1x_ms {INT} NOT NULL DEFAULT 0, alias TEXT, last_kind TEXT, last_source TEXT,"
+     "  text TEXT, PRIMARY KEY(sw, port_key)){NOROWID};",
+     NULL},
 };
 
 int whb_schema_latest(void)

@@ -158,6 +158,7 @@ static void sqlite_close(struct whb_store *base)
         sqlite3_finalize(s->st[i]);
     whb_sqlite_read_finalize(base);
     whb_sqlite_wsus_finalize(s);
+    whb_sqlite_switch_finalize(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -601,4 +602,9 @@ const struct whb_store_ops whb_store_sqlite = {
     .wsus_not_reported = whb_sqlite_wsus_not_reported,
     .wsus_match = whb_sqlite_wsus_match,
     .machine_by_ip = whb_sqlite_machine_by_ip,
+    .put_switch = whb_sqlite_put_switch,
+    .switch_port = whb_sqlite_switch_port,
+    .switch_events = whb_sqlite_switch_events,
+    .each_switch_port = whb_sqlite_each_switch_port,
+    .prune_switch = whb_sqlite_prune_switch,
 };

@@ -6,14 +6,20 @@
 
 #include "store/store.h"
 
-enum { WHB_SQLITE_WRITE_STMTS = 24, WHB_SQLITE_READ_STMTS = 32, WHB_SQLITE_WSUS_STMTS = 16 };
+enum {
+    WHB_SQLITE_WRITE_STMTS = 24,
+    WHB_SQLITE_READ_STMTS = 32,
+    WHB_SQLITE_WSUS_STMTS = 16,
+    WHB_SQLITE_SWITCH_STMTS = 8
+};
 
 struct sqlite_store {
     struct whb_store base;
     sqlite3 *db;
     sqlite3_stmt *st[WHB_SQLITE_WRITE_STMTS];
-    sqlite3_stmt *rd[WHB_SQLITE_READ_STMTS]; /* read queries, prepared on first use */
-    sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS]; /* WSUS list and IP queries (store_wsus.c) */
+    sqlite3_stmt *rd[WHB_SQLITE_READ_STMTS];   /* read queries, prepared on first use */
+    sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS];   /* WSUS list and IP queries (store_wsus.c) */
+    sqlite3_stmt *sw[WHB_SQLITE_SWITCH_STMTS]; /* the switches' word (sqlite_switch.c) */
 };
 
 /* Read operations (store_read.c). */
@@ -59,5 +65,18 @@ int whb_sqlite_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, c
 int whb_sqlite_note_ips(struct sqlite_store *s, const char *machine_id, const whb_snapshot *snap,
                         int64_t now);
 void whb_sqlite_wsus_finalize(struct sqlite_store *s);
+
+/* The switches' events and ports (sqlite_switch.c). */
+int whb_sqlite_put_switch(struct whb_store *s, const struct whb_switch_event *ev,
+                          const struct whb_switch_port *port);
+int whb_sqlite_switch_port(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                           struct whb_switch_port *out);
+int whb_sqlite_switch_events(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                             int64_t from, int64_t to, struct whb_switch_event *out, int max,
+                             int *n);
+int whb_sqlite_each_switch_port(struct whb_store *s, const char *sw, whb_store_switch_port_fn fn,
+                                void *arg);
+int whb_sqlite_prune_switch(struct whb_store *s, int64_t before_ms);
+void whb_sqlite_switch_finalize(struct sqlite_store *s);
 
 #endif

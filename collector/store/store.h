@@ -10,6 +10,7 @@
 #include "config.h"
 #include "model.h"
 #include "identity.h"
+#include "switch/ports.h"
 #include "wire.h"
 
 struct whb_store;
@@ -114,6 +115,9 @@ struct whb_store_collector {
 };
 typedef int (*whb_store_collector_fn)(const struct whb_store_collector *c, void *arg);
 
+/* One port of a switch as the store has it (each_switch_port). */
+typedef int (*whb_store_switch_port_fn)(const struct whb_switch_port *p, void *arg);
+
 /* Reads one page of the imported list, computers WSUS says have not reported since cutoff. */
 typedef int (*whb_store_wsus_fn)(const struct whb_wsus_computer *c, void *arg);
 
@@ -201,6 +205,24 @@ struct whb_store_ops {
                          size_t idlen, char *why, size_t whylen);
     /* Every collector's latest run, by id: one that is down is visible to the others. */
     int (*collectors)(struct whb_store *s, whb_store_collector_fn fn, void *arg);
+
+    /* The switches' own word (collector/switch/). Inside begin..commit: one event as the switch
+     * said it, and the port (NULL for the switch as a whole) as it stands after it. */
+    int (*put_switch)(struct whb_store *s, const struct whb_switch_event *ev,
+                      const struct whb_switch_port *port);
+    /* The port of switch sw named port (any of its names), or else numbered ifindex:
+     * WHB_ENOTFOUND when the switch never spoke of it. */
+    int (*switch_port)(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                       struct whb_switch_port *out);
+    /* The latest max events in [from, to] about that port (by name or by number) and about the
+     * switch as a whole, in ascending time. */
+    int (*switch_events)(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                         int64_t from, int64_t to, struct whb_switch_event *out, int max, int *n);
+    /* Every port of sw the store has, by ifIndex. */
+    int (*each_switch_port)(struct whb_store *s, const char *sw, whb_store_switch_port_fn fn,
+                            void *arg);
+    /* Forgets the events before before_ms (the ports stay as they stand). */
+    int (*prune_switch)(struct whb_store *s, int64_t before_ms);
 };
 
 extern const struct whb_store_ops whb_store_sqlite;

@@ -16,6 +16,22 @@ const char *whb_switch_kind_name(enum whb_switch_kind k)
     return (unsigned)k < WHB_SW_KIND_COUNT_ ? names[k] : "none";
 }
 
+enum whb_switch_kind whb_switch_kind_by_name(const char *name)
+{
+    for (int k = WHB_SW_NONE + 1; k < WHB_SW_KIND_COUNT_; k++)
+        if (strcmp(whb_switch_kind_name((enum whb_switch_kind)k), name) == 0)
+            return (enum whb_switch_kind)k;
+    return WHB_SW_NONE;
+}
+
+enum whb_switch_source whb_switch_source_by_name(const char *name)
+{
+    for (int s = WHB_SWSRC_SYSLOG; s <= WHB_SWSRC_POLL; s++)
+        if (strcmp(whb_switch_source_name((enum whb_switch_source)s), name) == 0)
+            return (enum whb_switch_source)s;
+    return (enum whb_switch_source)0;
+}
+
 const char *whb_switch_source_name(enum whb_switch_source s)
 {
     switch (s) {

@@ -64,8 +64,11 @@ struct whb_switch_event {
 };
 
 const char *whb_switch_kind_name(enum whb_switch_kind k);
+/* The kind a name stands for (as stored); WHB_SW_NONE for none. */
+enum whb_switch_kind whb_switch_kind_by_name(const char *name);
 /* "syslog", "trap", "poll". */
 const char *whb_switch_source_name(enum whb_switch_source s);
+enum whb_switch_source whb_switch_source_by_name(const char *name); /* 0 for none */
 /* "up", "down", "testing", "unknown", "dormant", "notPresent", "lowerLayerDown"; "" for 0. */
 const char *whb_if_status_name(enum whb_if_status s);
 

@@ -332,7 +332,11 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 5);
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 6);
+        /* Version 6: the switches' word. */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
+                                        "'switch_events','switch_ports','switch_events_port')"),
+                         3);
         /* Version 5: the silent list's cursor has an index on both of its columns. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_indexes WHERE"
                                         " indexname = 'machines_due_id'"),
@@ -347,7 +351,11 @@ static void reopening_keeps_schema_version(void **state)
                          4);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 5);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 6);
+    /* Version 6: the switches' word. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('switch_events','switch_ports','switch_events_port')"),
+                     3);
     /* Version 3: the collector's runs, gap ends, clock offsets. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('collector_runs','gaps_start','machines_first_seen')"),
@@ -938,9 +946,128 @@ static void a_password_in_the_conninfo_is_refused(void **state)
     assert_null(st);
 }
 
+static struct whb_switch_event sw_event(enum whb_switch_kind kind, const char *port, int32_t ix,
+                                        int64_t at)
+{
+    struct whb_switch_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = kind;
+    ev.source = ix && !port[0] ? WHB_SWSRC_TRAP : WHB_SWSRC_SYSLOG;
+    snprintf(ev.sw, sizeof(ev.sw), "sw-access-1");
+    snprintf(ev.port, sizeof(ev.port), "%s", port);
+    ev.ifindex = ix;
+    ev.at_ms = at;
+    snprintf(ev.text, sizeof(ev.text), "%s at %lld", whb_switch_kind_name(kind), (long long)at);
+    return ev;
+}
+
+static int count_port(const struct whb_switch_port *p, void *arg)
+{
+    (void)p;
+    (*(int *)arg)++;
+    return 0;
+}
+
+/* The switches' word (issue 24): events by port name and by ifIndex alone, the port's state as
+ * it stands, a numbered row replaced once its name is known, the switch's own events, pruning. */
+static void switch_word_is_kept(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *s = f->store;
+    struct whb_switch_port p;
+    memset(&p, 0, sizeof(p));
+    /* A trap that names only ifIndex 10103. */
+    struct whb_switch_event ev = sw_event(WHB_SW_LINK_DOWN, "", 10103, 1000);
+    ev.admin = WHB_IF_UP;
+    ev.oper = WHB_IF_DOWN;
+    p.ifindex = 10103;
+    p.admin = WHB_IF_UP;
+    p.oper = WHB_IF_DOWN;
+    p.changed_ms = 1000;
+    assert_int_equal(s->ops->begin(s), 0);
+    assert_int_equal(s->ops->put_switch(s, &ev, &p), 0);
+    assert_int_equal(s->ops->commit(s), 0);
+    struct whb_switch_port got;
+    assert_int_equal(s->ops->switch_port(s, "sw-access-1", NULL, 10103, &got), 0);
+    assert_int_equal(got.oper, WHB_IF_DOWN);
+    assert_string_equal(got.name, "");
+
+    /* A poll names it: one row, by name and by number; then syslog shuts it, and the switch
+     * says who configured it. */
+    ev = sw_event(WHB_SW_POLL, "GigabitEthernet1/0/3", 10103, 2000);
+    snprintf(p.name, sizeof(p.name), "GigabitEthernet1/0/3");
+    p.speed_mbps = 100;
+    p.prev_speed_mbps = 1000;
+    assert_int_equal(s->ops->begin(s), 0);
+    assert_int_equal(s->ops->put_switch(s, &ev, &p), 0);
+    ev = sw_event(WHB_SW_ADMIN_DOWN, "Gi1/0/3", 0, 3000);
+    ev.admin = ev.oper = WHB_IF_DOWN;
+    p.admin = WHB_IF_DOWN;
+    p.last_kind = WHB_SW_ADMIN_DOWN;
+    p.last_source = WHB_SWSRC_SYSLOG;
+    snprintf(p.text, sizeof(p.text), "%s", "shut");
+    assert_int_equal(s->ops->put_switch(s, &ev, &p), 0);
+    ev = sw_event(WHB_SW_CONFIG, "", 0, 3100);
+    snprintf(ev.who, sizeof(ev.who), "admin");
+    assert_int_equal(s->ops->put_switch(s, &ev, NULL), 0);
+    /* Another port, another switch: not in the answers below. */
+    ev = sw_event(WHB_SW_LINK_DOWN, "Gi1/0/4", 0, 3200);
+    assert_int_equal(s->ops->put_switch(s, &ev, NULL), 0);
+    ev = sw_event(WHB_SW_LINK_DOWN, "Gi1/0/3", 0, 3300);
+    snprintf(ev.sw, sizeof(ev.sw), "sw-access-2");
+    assert_int_equal(s->ops->put_switch(s, &ev, NULL), 0);
+    assert_int_equal(s->ops->commit(s), 0);
+
+    int n = 0;
+    assert_int_equal(s->ops->each_switch_port(s, "sw-access-1", count_port, &n), 0);
+    assert_int_equal(n, 1); /* the numbered row became the named one */
+    assert_int_equal(s->ops->switch_port(s, "sw-access-1", "Gi1/0/3", 0, &got), 0);
+    assert_string_equal(got.name, "GigabitEthernet1/0/3");
+    assert_int_equal(got.ifindex, 10103);
+    assert_int_equal(got.admin, WHB_IF_DOWN);
+    assert_int_equal(got.speed_mbps, 100);
+    assert_int_equal(got.prev_speed_mbps, 1000);
+    assert_int_equal(got.last_kind, WHB_SW_ADMIN_DOWN);
+    assert_int_equal(got.last_source, WHB_SWSRC_SYSLOG);
+    assert_int_equal(s->ops->switch_port(s, "sw-access-1", "Gi1/0/9", 0, &got), WHB_ENOTFOUND);
+
+    /* Its events: the trap (by number), the poll, the shut, and the switch's own, in order. */
+    struct whb_switch_event evs[8];
+    assert_int_equal(s->ops->switch_events(s, "sw-access-1", "GigabitEthernet1/0/3", 10103, 0,
+                                           10000, evs, 8, &n),
+                     0);
+    assert_int_equal(n, 4);
+    assert_int_equal(evs[0].kind, WHB_SW_LINK_DOWN);
+    assert_int_equal(evs[0].ifindex, 10103);
+    assert_int_equal(evs[0].source, WHB_SWSRC_TRAP);
+    assert_int_equal(evs[1].kind, WHB_SW_POLL);
+    assert_int_equal(evs[2].kind, WHB_SW_ADMIN_DOWN);
+    assert_int_equal(evs[2].admin, WHB_IF_DOWN);
+    assert_string_equal(evs[2].text, "admin_down at 3000");
+    assert_int_equal(evs[3].kind, WHB_SW_CONFIG);
+    assert_string_equal(evs[3].who, "admin");
+    /* The latest ones when there are more, still in time order; and a window. */
+    assert_int_equal(
+        s->ops->switch_events(s, "sw-access-1", "Gi1/0/3", 10103, 0, 10000, evs, 2, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(evs[0].at_ms, 3000);
+    assert_int_equal(evs[1].at_ms, 3100);
+    assert_int_equal(
+        s->ops->switch_events(s, "sw-access-1", "Gi1/0/3", 10103, 1500, 2500, evs, 8, &n), 0);
+    assert_int_equal(n, 1);
+
+    /* Pruning forgets old events, not the ports. */
+    assert_int_equal(s->ops->prune_switch(s, 2500), 0);
+    assert_int_equal(
+        s->ops->switch_events(s, "sw-access-1", "Gi1/0/3", 10103, 0, 10000, evs, 8, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(s->ops->switch_port(s, "sw-access-1", "Gi1/0/3", 0, &got), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(switch_word_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(first_report_binds_key_then_other_keys_are_denied, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_name_cannot_be_taken_by_another_machine, setup, teardown),
