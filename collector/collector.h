@@ -15,6 +15,9 @@ struct whb_loop;
 struct whb_sessions;
 struct whb_store;
 struct whb_summaries;
+struct whb_switch_service;
+struct whb_switch_watch;
+struct whb_switch_writer;
 
 struct whb_collector {
     struct whb_collector_config cfg;
@@ -29,6 +32,10 @@ struct whb_collector {
     struct whb_sessions *sessions;
     char db_dir[WHB_CONFIG_PATH_MAX]; /* where the database grows: free space for /healthz */
     struct event *alive_ev;           /* the run's alive mark (store/runs.h), on loop 0 */
+    /* The switches' own word (switch/): NULL when no switch is configured. */
+    struct whb_switch_service *switches;
+    struct whb_switch_writer *switch_writer; /* their events into the store */
+    struct whb_switch_watch *switch_watch;   /* ports of machines going silent read, on loop 0 */
     /* The event loops answering on the port: loops[0] runs on the caller's thread (main's),
      * the others on threads[i]. */
     struct whb_loop **loops;
