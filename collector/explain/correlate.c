@@ -44,6 +44,33 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
                        &in->n_down);
 }
 
+/* What the switch said about the machine's port (sw, port) in [from, to], and the port as it
+ * stands when now: into sw (caller's, freed by it). */
+struct sw_word {
+    struct whb_switch_port port;
+    struct whb_switch_event *events;
+};
+
+#define SW_EVENTS_MAX 48
+
+static void switch_context(struct whb_store *st, const char *sw, const char *port, int64_t from,
+                           int64_t to, int now, struct sw_word *w, struct whb_explain_input *in)
+{
+    if (!sw[0] || !port[0] || !st->ops->switch_port)
+        return;
+    int have = st->ops->switch_port(st, sw, port, 0, &w->port) == 0;
+    w->events = malloc(SW_EVENTS_MAX * sizeof(*w->events));
+    if (!w->events)
+        return;
+    int n = 0;
+    if (st->ops->switch_events(st, sw, port, have ? w->port.ifindex : 0, from, to, w->events,
+                               SW_EVENTS_MAX, &n) == 0)
+        in->n_sw_events = n;
+    in->sw_events = w->events;
+    if (have && now)
+        in->sw_port = &w->port;
+}
+
 int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
                      struct whb_explanation *out)
 {
@@ -61,12 +88,17 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
     }
     in.events = evs;
     in.n_events = n;
-    if (now > m->due_ms)
+    struct sw_word sw = {0};
+    if (now > m->due_ms) {
         context(st, m, now, m->last_seen_ms, now, 0, &in);
-    else if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0)
+        if (!m->wireless)
+            switch_context(st, m->sw_name, m->sw_port, m->last_seen_ms - 1800000, now + 60000, 1,
+                           &sw, &in);
+    } else if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0)
         st->ops->wsus_failing(st, m->wsus_class, now, &in.wsus_failing);
     whb_explain_now(&in, out);
     free(evs);
+    free(sw.events);
     return 0;
 }
 
@@ -117,7 +149,14 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     in.events = evs;
     in.n_events = n;
     context(st, m, now, gap->start_ms, gap->end_ms, 1, &in);
+    /* The port it was on before the gap, when it did not move to another switch. */
+    struct sw_word sw = {0};
+    const char *port = gap->before_port[0] ? gap->before_port : m->sw_port;
+    if (!m->wireless && (!gap->before_sw[0] || !strcmp(gap->before_sw, m->sw_chassis)))
+        switch_context(st, m->sw_name, port, gap->start_ms - 1800000, gap->end_ms + 120000, 0, &sw,
+                       &in);
     whb_explain_gap(&in, out);
     free(evs);
+    free(sw.events);
     return 0;
 }

@@ -27,10 +27,16 @@ static void add_evidence(struct whb_explanation *out, const struct whb_evidence 
         out->evidence[out->n_evidence++] = *e;
 }
 
-static void add_alternative(struct whb_explanation *out, enum whb_reason r, const char *why)
+static void add_alternative(struct whb_explanation *out, const struct finding *best,
+                            enum whb_reason r, const char *why)
 {
     if (r == out->reason || out->n_alternatives >= WHB_EXPLAIN_MAX_ALTERNATIVES)
         return;
+    /* What the answer's own evidence rules out (the switch says the port was enabled) is not
+     * offered, whatever another rule guessed from the machine's side alone. */
+    for (int i = 0; i < best->n_out; i++)
+        if (best->ruled_out[i] == r)
+            return;
     for (int a = 0; a < out->n_alternatives; a++)
         if (out->alternatives[a].reason == r)
             return;
@@ -82,11 +88,11 @@ static void decide(const struct whb_explain_input *in, struct whb_explanation *o
     for (int i = 0; i < best->n_ev; i++)
         add_evidence(out, &best->ev[i]);
     for (int i = 0; i < best->n_also; i++)
-        add_alternative(out, best->also[i], NULL);
+        add_alternative(out, best, best->also[i], NULL);
     for (int k = 1; k < n; k++) {
-        add_alternative(out, rules[order[k]].reason, found[order[k]].why);
+        add_alternative(out, best, rules[order[k]].reason, found[order[k]].why);
         for (int i = 0; i < found[order[k]].n_also; i++)
-            add_alternative(out, found[order[k]].also[i], NULL);
+            add_alternative(out, best, found[order[k]].also[i], NULL);
     }
     const struct whb_reason_info *info = whb_reason_info(out->reason);
     if (best->step[0])
@@ -200,5 +206,6 @@ const char *whb_evidence_source_name(enum whb_evidence_source s)
 {
     return s == WHB_SOURCE_MACHINE         ? "machine"
            : s == WHB_SOURCE_MACHINE_LATER ? "machine_on_return"
+           : s == WHB_SOURCE_SWITCH        ? "switch"
                                            : "collector";
 }

@@ -113,8 +113,8 @@ static void *run(void *arg)
     return NULL;
 }
 
-int whb_switch_writer_start(const struct whb_collector_config *cfg,
-                            struct whb_switch_writer **out, char *why, size_t whylen)
+int whb_switch_writer_start(const struct whb_collector_config *cfg, struct whb_switch_writer **out,
+                            char *why, size_t whylen)
 {
     struct whb_switch_writer *w = calloc(1, sizeof(*w));
     if (!w)

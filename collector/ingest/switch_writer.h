@@ -16,8 +16,8 @@ struct whb_switch_writer;
 /* Events older than this are pruned (the ports as they stand are kept). */
 #define WHB_SWITCH_KEEP_MS (30LL * 24 * 3600 * 1000)
 
-int whb_switch_writer_start(const struct whb_collector_config *cfg,
-                            struct whb_switch_writer **out, char *why, size_t whylen);
+int whb_switch_writer_start(const struct whb_collector_config *cfg, struct whb_switch_writer **out,
+                            char *why, size_t whylen);
 
 /* From any thread (the switch service's sink): copies the event and the port. */
 void whb_switch_writer_put(struct whb_switch_writer *w, const struct whb_switch_event *ev,
