@@ -34,6 +34,10 @@ void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const ch
 void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
 void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req);
 
+/* The switches' own word on their ports (switch.c): /v1/network/switch/ports. */
+void whb_api_switch_ports(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
+json_t *whb_api_switch_port_json(const struct whb_switch_port *p);
+
 /* The console's additions (pages.c): returns 1 when it handled path. */
 int whb_api_pages_route(struct whb_loop *loop, struct evhttp_request *req, const char *path,
                         struct evkeyvalq *q);

@@ -13,8 +13,10 @@
 #include "error.h"
 #include "explain/correlate.h"
 #include "explain/json.h"
+#include "collector.h"
 #include "http/loop.h"
 #include "store/store.h"
+#include "switch/switch.h"
 
 #define GAPS_MAX 20
 
@@ -56,6 +58,10 @@ static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char
         whb_api_reply_error(req, 503, whb_strerror(rc));
         return;
     }
+    /* A silent wired machine: its port is read by SNMP now (asynchronously, rate-limited and
+     * cached by the switch service), so that the next answer has the switch's word too. */
+    if (!rc && !x.reporting && !m.wireless && m.sw_name[0] && m.sw_port[0] && loop->col->switches)
+        whb_switch_poll(loop->col->switches, m.sw_name, NULL, m.sw_port, 0);
     whb_api_reply_json(req, rc == WHB_ENOTFOUND ? 404 : 200,
                        whb_json_explanation(host, rc ? NULL : &m, &x));
 }
