@@ -71,9 +71,9 @@ static void run_end(struct whb_collector *col)
 }
 
 static void on_switch_event(void *arg, const struct whb_switch_event *ev,
-                            const struct whb_switch_port *port)
+                            const struct whb_switch_port *port, int changed)
 {
-    whb_switch_writer_put(arg, ev, port);
+    whb_switch_writer_put(arg, ev, port, changed);
 }
 
 /* The switches, when the configuration names any: their writer, the service (listeners and

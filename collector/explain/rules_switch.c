@@ -47,6 +47,44 @@ static const struct whb_switch_event *first_of(const struct whb_explain_input *i
     return NULL;
 }
 
+/* When a recovery from something that happened at at would have kept the machine reporting:
+ * by its next report after at or after the silence began, whichever is later. */
+static int64_t recovered_by(const struct whb_explain_input *in, int64_t at)
+{
+    struct span s = whb_explain_span(in);
+    return (at > s.start ? at : s.start) + s.interval;
+}
+
+/* Whether an event says the port was back (link up, or read up) after at and before to. */
+static int back_after(const struct whb_explain_input *in, int64_t at, int64_t to)
+{
+    for (int i = 0; i < in->n_sw_events; i++) {
+        const struct whb_switch_event *e = &in->sw_events[i];
+        if (e->at_ms <= at || e->at_ms > to)
+            continue;
+        if (e->kind == WHB_SW_LINK_UP || (e->kind == WHB_SW_POLL && e->oper == WHB_IF_UP))
+            return 1;
+    }
+    return 0;
+}
+
+/* The last event of kind in [from, to] that the port had not recovered from when the silence
+ * began: a shut undone before the machine's last report did not cause the silence; one undone
+ * later (the port enabled again, and the machine back soon after) did. */
+static const struct whb_switch_event *standing(const struct whb_explain_input *in,
+                                               enum whb_switch_kind kind, enum whb_if_status admin,
+                                               int64_t from, int64_t to)
+{
+    const struct whb_switch_event *found = NULL;
+    for (int i = 0; i < in->n_sw_events; i++) {
+        const struct whb_switch_event *e = &in->sw_events[i];
+        if (e->kind == kind && e->at_ms >= from && e->at_ms <= to &&
+            (admin == WHB_IF_UNKNOWN || e->admin == admin))
+            found = e;
+    }
+    return found && !back_after(in, found->at_ms, recovered_by(in, found->at_ms)) ? found : NULL;
+}
+
 /* A read of the port inside the silence that says when its state began (ifLastChange). */
 static const struct whb_switch_event *polled_since(const struct whb_explain_input *in,
                                                    enum whb_if_status admin,
@@ -56,7 +94,8 @@ static const struct whb_switch_event *polled_since(const struct whb_explain_inpu
     for (int i = 0; i < in->n_sw_events; i++) {
         const struct whb_switch_event *e = &in->sw_events[i];
         if (e->kind == WHB_SW_POLL && e->admin == admin && e->oper == oper && e->since_ms &&
-            e->since_ms >= from && e->since_ms <= to)
+            e->since_ms >= from && e->since_ms <= to &&
+            !back_after(in, e->since_ms, recovered_by(in, e->since_ms)))
             return e;
     }
     return NULL;
@@ -108,8 +147,9 @@ void whb_rule_switch_port_disabled(const struct whb_explain_input *in, struct fi
         return;
     int64_t from, to;
     cause_window(in, &from, &to);
-    const struct whb_switch_event *shut = first_of(in, WHB_SW_ADMIN_DOWN, from, to);
-    const struct whb_switch_event *err = first_of(in, WHB_SW_ERR_DISABLED, from, to);
+    const struct whb_switch_event *shut = standing(in, WHB_SW_ADMIN_DOWN, WHB_IF_UNKNOWN, from, to);
+    const struct whb_switch_event *err =
+        standing(in, WHB_SW_ERR_DISABLED, WHB_IF_UNKNOWN, from, to);
     const struct whb_switch_event *read = polled_since(in, WHB_IF_DOWN, WHB_IF_DOWN, from, to);
     const struct whb_switch_port *p = whb_explain_span(in).past ? NULL : in->sw_port;
     int64_t at;
@@ -186,15 +226,10 @@ void whb_rule_switch_link_lost(const struct whb_explain_input *in, struct findin
         return;
     int64_t from, to;
     cause_window(in, &from, &to);
-    if (first_of(in, WHB_SW_ADMIN_DOWN, from, to) || first_of(in, WHB_SW_ERR_DISABLED, from, to))
+    if (standing(in, WHB_SW_ADMIN_DOWN, WHB_IF_UNKNOWN, from, to) ||
+        standing(in, WHB_SW_ERR_DISABLED, WHB_IF_UNKNOWN, from, to))
         return;
-    const struct whb_switch_event *down = NULL;
-    for (int i = 0; i < in->n_sw_events && !down; i++) {
-        const struct whb_switch_event *e = &in->sw_events[i];
-        if (e->kind == WHB_SW_LINK_DOWN && e->admin == WHB_IF_UP && e->at_ms >= from &&
-            e->at_ms <= to)
-            down = e;
-    }
+    const struct whb_switch_event *down = standing(in, WHB_SW_LINK_DOWN, WHB_IF_UP, from, to);
     const struct whb_switch_event *read = polled_since(in, WHB_IF_UP, WHB_IF_DOWN, from, to);
     const struct whb_switch_port *p = whb_explain_span(in).past ? NULL : in->sw_port;
     int64_t at;

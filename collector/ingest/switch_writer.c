@@ -18,7 +18,7 @@
 struct item {
     struct whb_switch_event ev;
     struct whb_switch_port port;
-    int has_port;
+    int has_port, keep_event;
 };
 
 struct whb_switch_writer {
@@ -34,9 +34,9 @@ struct whb_switch_writer {
 };
 
 void whb_switch_writer_put(struct whb_switch_writer *w, const struct whb_switch_event *ev,
-                           const struct whb_switch_port *port)
+                           const struct whb_switch_port *port, int changed)
 {
-    if (!w)
+    if (!w || (!changed && ev->kind == WHB_SW_POLL && !port))
         return;
     pthread_mutex_lock(&w->lock);
     if (w->n == WHB_SWITCH_WRITER_QUEUE || w->stopping) {
@@ -48,6 +48,7 @@ void whb_switch_writer_put(struct whb_switch_writer *w, const struct whb_switch_
     struct item *it = &w->ring[(w->head + w->n) % WHB_SWITCH_WRITER_QUEUE];
     it->ev = *ev;
     it->has_port = port != NULL;
+    it->keep_event = changed || ev->kind != WHB_SW_POLL;
     if (port)
         it->port = *port;
     w->n++;
@@ -71,7 +72,8 @@ static unsigned commit_batch(struct whb_switch_writer *w, struct item *batch)
     struct whb_store *s = w->store;
     int rc = s->ops->begin(s);
     for (unsigned i = 0; i < k && rc == 0; i++)
-        rc = s->ops->put_switch(s, &batch[i].ev, batch[i].has_port ? &batch[i].port : NULL);
+        rc = s->ops->put_switch(s, &batch[i].ev, batch[i].has_port ? &batch[i].port : NULL,
+                                batch[i].keep_event);
     if (rc == 0)
         rc = s->ops->commit(s);
     else

@@ -19,9 +19,11 @@ struct whb_switch_writer;
 int whb_switch_writer_start(const struct whb_collector_config *cfg, struct whb_switch_writer **out,
                             char *why, size_t whylen);
 
-/* From any thread (the switch service's sink): copies the event and the port. */
+/* From any thread (the switch service's sink): copies the event and the port. A read of a
+ * port that changed nothing (changed 0) refreshes the port and is not kept as an event: a
+ * port read every second must not fill the store. */
 void whb_switch_writer_put(struct whb_switch_writer *w, const struct whb_switch_event *ev,
-                           const struct whb_switch_port *port);
+                           const struct whb_switch_port *port, int changed);
 
 /* Events stored, and dropped because the queue was full or the store failed. */
 void whb_switch_writer_counts(struct whb_switch_writer *w, uint64_t *stored, uint64_t *dropped);

@@ -93,7 +93,7 @@ int whb_pg_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char 
                          size_t idlen, char *why, size_t whylen);
 /* The switches' events and ports (pg_switch.c). */
 int whb_pg_put_switch(struct whb_store *s, const struct whb_switch_event *ev,
-                      const struct whb_switch_port *port);
+                      const struct whb_switch_port *port, int keep_event);
 int whb_pg_switch_port(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
                        struct whb_switch_port *out);
 int whb_pg_switch_events(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,

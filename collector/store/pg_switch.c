@@ -40,15 +40,17 @@ static void bind_t(void *ctx, const char *v)
 }
 
 int whb_pg_put_switch(struct whb_store *base, const struct whb_switch_event *ev,
-                      const struct whb_switch_port *port)
+                      const struct whb_switch_port *port, int keep_event)
 {
     struct pg_params p = {0};
     struct sw_bind b = {&p, bind_i, bind_t};
     char key[WHB_PORT_KEY_MAX + 2], pkey[WHB_PORT_KEY_MAX + 2];
-    whb_store_sw_key(ev->port, ev->ifindex, key, sizeof(key));
-    whb_store_sw_bind_event(&b, ev, key);
-    if (cmd(base, SW_INSERT_EVENT, &p))
-        return WHB_ESTORE;
+    if (keep_event) {
+        whb_store_sw_key(ev->port, ev->ifindex, key, sizeof(key));
+        whb_store_sw_bind_event(&b, ev, key);
+        if (cmd(base, SW_INSERT_EVENT, &p))
+            return WHB_ESTORE;
+    }
     if (!port)
         return 0;
     if (port->name[0] && port->ifindex > 0) {

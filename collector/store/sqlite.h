@@ -68,7 +68,7 @@ void whb_sqlite_wsus_finalize(struct sqlite_store *s);
 
 /* The switches' events and ports (sqlite_switch.c). */
 int whb_sqlite_put_switch(struct whb_store *s, const struct whb_switch_event *ev,
-                          const struct whb_switch_port *port);
+                          const struct whb_switch_port *port, int keep_event);
 int whb_sqlite_switch_port(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
                            struct whb_switch_port *out);
 int whb_sqlite_switch_events(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,

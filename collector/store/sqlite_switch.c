@@ -58,18 +58,21 @@ static int step_done(struct whb_store *base, sqlite3_stmt *st)
 }
 
 int whb_sqlite_put_switch(struct whb_store *base, const struct whb_switch_event *ev,
-                          const struct whb_switch_port *port)
+                          const struct whb_switch_port *port, int keep_event)
 {
-    sqlite3_stmt *st = stmt(base, SW_INSERT_EVENT);
-    if (!st)
-        return WHB_ESTORE;
-    struct binder b = {st, 0};
+    sqlite3_stmt *st = NULL;
+    struct binder b = {NULL, 0};
     struct sw_bind sb = {&b, bind_i, bind_t};
     char key[WHB_PORT_KEY_MAX + 2], pkey[WHB_PORT_KEY_MAX + 2];
-    whb_store_sw_key(ev->port, ev->ifindex, key, sizeof(key));
-    whb_store_sw_bind_event(&sb, ev, key);
-    if (step_done(base, st))
-        return WHB_ESTORE;
+    if (keep_event) {
+        if (!(st = stmt(base, SW_INSERT_EVENT)))
+            return WHB_ESTORE;
+        b.st = st;
+        whb_store_sw_key(ev->port, ev->ifindex, key, sizeof(key));
+        whb_store_sw_bind_event(&sb, ev, key);
+        if (step_done(base, st))
+            return WHB_ESTORE;
+    }
     if (!port)
         return 0;
     if (port->name[0] && port->ifindex > 0) {

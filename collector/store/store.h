@@ -207,9 +207,10 @@ struct whb_store_ops {
     int (*collectors)(struct whb_store *s, whb_store_collector_fn fn, void *arg);
 
     /* The switches' own word (collector/switch/). Inside begin..commit: one event as the switch
-     * said it, and the port (NULL for the switch as a whole) as it stands after it. */
+     * said it (kept as an event when keep_event; a read of the port that changed nothing only
+     * refreshes the port), and the port (NULL for the switch as a whole) as it stands after. */
     int (*put_switch)(struct whb_store *s, const struct whb_switch_event *ev,
-                      const struct whb_switch_port *port);
+                      const struct whb_switch_port *port, int keep_event);
     /* The port of switch sw named port (any of its names), or else numbered ifindex:
      * WHB_ENOTFOUND when the switch never spoke of it. */
     int (*switch_port)(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,

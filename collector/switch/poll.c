@@ -23,7 +23,7 @@
 #define REOPEN_MS     30000 /* after a switch could not be reached at all */
 #define WALK_REPS     8
 #define WALK_PDUS_MAX 256
-#define WALK_AGAIN_MS 60000
+#define WALK_AGAIN_MS 10000
 
 /* Columns read for a port: ifTable (1.3.6.1.2.1.2.2.1.N) and ifXTable (1.3.6.1.2.1.31.1.1.1.N). */
 enum col { C_NAME, C_DESCR, C_ADMIN, C_OPER, C_LASTCHANGE, C_HIGHSPEED, C_SPEED, C_ALIAS, C_N };

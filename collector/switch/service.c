@@ -40,7 +40,7 @@ int whb_switch_emit(struct whb_switch_service *s, struct whb_switch_event *ev)
         return rc;
     }
     if (rc >= 0 && s->hooks.sink)
-        s->hooks.sink(s->hooks.sink_arg, ev, have_port ? &port : NULL);
+        s->hooks.sink(s->hooks.sink_arg, ev, have_port ? &port : NULL, rc > 0);
     return rc;
 }
 
@@ -294,6 +294,11 @@ struct whb_switch_service *whb_switch_start(const struct whb_switch_config *cfg,
             goto fail;
         }
     }
+    /* Every configured switch's interface table read once: names, numbers and states of its
+     * ports before anything happens to them. */
+    for (unsigned i = 0; s->poller && i < s->cfg.n; i++)
+        if (s->cfg.creds[i].name[0] && s->cfg.creds[i].poll)
+            whb_switch_poll(s, s->cfg.creds[i].name, NULL, NULL, 0);
     if (pthread_create(&s->sl_thread, NULL, run_base, s->sl_base) != 0)
         goto fail;
     s->sl_started = 1;

@@ -17,9 +17,10 @@
 struct whb_switch_service;
 
 /* Called on the service's threads, once per event, after the port table has it: port is the
- * port as it stands after the event (NULL for an event about the switch as a whole). */
+ * port as it stands after the event (NULL for an event about the switch as a whole); changed:
+ * the event changed what the table knew (a read of the port that found it as it was did not). */
 typedef void (*whb_switch_sink)(void *arg, const struct whb_switch_event *ev,
-                                const struct whb_switch_port *port);
+                                const struct whb_switch_port *port, int changed);
 
 /* The name of a device that only a [switch-range] covers (the collector knows it from the
  * agents' LLDP: the system name beside that management address); 0, or nonzero for none,

@@ -28,10 +28,11 @@ static void print(json_t *o)
 }
 
 static void on_event(void *arg, const struct whb_switch_event *ev,
-                     const struct whb_switch_port *port)
+                     const struct whb_switch_port *port, int changed)
 {
     (void)arg;
     (void)port;
+    (void)changed;
     print(json_pack(
         "{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:I,s:I,s:i,s:s,s:s,s:s,s:s,s:I}", "type", "event",
         "source", whb_switch_source_name(ev->source), "kind", whb_switch_kind_name(ev->kind), "sw",

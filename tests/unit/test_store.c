@@ -985,7 +985,7 @@ static void switch_word_is_kept(void **state)
     p.oper = WHB_IF_DOWN;
     p.changed_ms = 1000;
     assert_int_equal(s->ops->begin(s), 0);
-    assert_int_equal(s->ops->put_switch(s, &ev, &p), 0);
+    assert_int_equal(s->ops->put_switch(s, &ev, &p, 1), 0);
     assert_int_equal(s->ops->commit(s), 0);
     struct whb_switch_port got;
     assert_int_equal(s->ops->switch_port(s, "sw-access-1", NULL, 10103, &got), 0);
@@ -999,23 +999,23 @@ static void switch_word_is_kept(void **state)
     p.speed_mbps = 100;
     p.prev_speed_mbps = 1000;
     assert_int_equal(s->ops->begin(s), 0);
-    assert_int_equal(s->ops->put_switch(s, &ev, &p), 0);
+    assert_int_equal(s->ops->put_switch(s, &ev, &p, 1), 0);
     ev = sw_event(WHB_SW_ADMIN_DOWN, "Gi1/0/3", 0, 3000);
     ev.admin = ev.oper = WHB_IF_DOWN;
     p.admin = WHB_IF_DOWN;
     p.last_kind = WHB_SW_ADMIN_DOWN;
     p.last_source = WHB_SWSRC_SYSLOG;
     snprintf(p.text, sizeof(p.text), "%s", "shut");
-    assert_int_equal(s->ops->put_switch(s, &ev, &p), 0);
+    assert_int_equal(s->ops->put_switch(s, &ev, &p, 1), 0);
     ev = sw_event(WHB_SW_CONFIG, "", 0, 3100);
     snprintf(ev.who, sizeof(ev.who), "admin");
-    assert_int_equal(s->ops->put_switch(s, &ev, NULL), 0);
+    assert_int_equal(s->ops->put_switch(s, &ev, NULL, 1), 0);
     /* Another port, another switch: not in the answers below. */
     ev = sw_event(WHB_SW_LINK_DOWN, "Gi1/0/4", 0, 3200);
-    assert_int_equal(s->ops->put_switch(s, &ev, NULL), 0);
+    assert_int_equal(s->ops->put_switch(s, &ev, NULL, 1), 0);
     ev = sw_event(WHB_SW_LINK_DOWN, "Gi1/0/3", 0, 3300);
     snprintf(ev.sw, sizeof(ev.sw), "sw-access-2");
-    assert_int_equal(s->ops->put_switch(s, &ev, NULL), 0);
+    assert_int_equal(s->ops->put_switch(s, &ev, NULL, 1), 0);
     assert_int_equal(s->ops->commit(s), 0);
 
     int n = 0;
