@@ -16,6 +16,7 @@ struct whb_sessions;
 struct whb_store;
 struct whb_summaries;
 struct whb_switch_service;
+struct whb_switch_names;
 struct whb_switch_watch;
 struct whb_switch_writer;
 
@@ -36,6 +37,7 @@ struct whb_collector {
     struct whb_switch_service *switches;
     struct whb_switch_writer *switch_writer; /* their events into the store */
     struct whb_switch_watch *switch_watch;   /* ports of machines going silent read, on loop 0 */
+    struct whb_switch_names *switch_names;   /* names of switches known by address range */
     /* The event loops answering on the port: loops[0] runs on the caller's thread (main's),
      * the others on threads[i]. */
     struct whb_loop **loops;

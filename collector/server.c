@@ -17,6 +17,7 @@
 #include "http/loop.h"
 #include "http/reply.h"
 #include "http/tls.h"
+#include "ingest/switch_names.h"
 #include "ingest/switch_watch.h"
 #include "ingest/switch_writer.h"
 #include "ingest/writer.h"
@@ -83,11 +84,14 @@ static int switches_start(struct whb_collector *col, char *why, size_t whylen)
     const struct whb_collector_config *cfg = &col->cfg;
     if (cfg->switches.n == 0)
         return 0;
-    if (whb_switch_writer_start(cfg, &col->switch_writer, why, whylen))
+    if (whb_switch_writer_start(cfg, &col->switch_writer, why, whylen) ||
+        whb_switch_names_open(cfg, &col->switch_names, why, whylen))
         return WHB_EIO;
     struct whb_switch_hooks hooks = {
         .sink = on_switch_event,
         .sink_arg = col->switch_writer,
+        .namer = whb_switch_names_lookup,
+        .namer_arg = col->switch_names,
         .tls_cert = cfg->cert,
         .tls_key = cfg->key,
     };
@@ -226,6 +230,7 @@ void whb_server_free(struct whb_collector *col)
     whb_switch_watch_stop(col->switch_watch);
     whb_switch_stop(col->switches);
     whb_switch_writer_stop(col->switch_writer);
+    whb_switch_names_close(col->switch_names);
     /* The writer commits what it holds and answers it before the HTTP server goes away. */
     whb_ingest_stop(col->ingest);
     whb_summaries_stop(col->summaries);

@@ -61,7 +61,8 @@ static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char
     /* A silent wired machine: its port is read by SNMP now (asynchronously, rate-limited and
      * cached by the switch service), so that the next answer has the switch's word too. */
     if (!rc && !x.reporting && !m.wireless && m.sw_name[0] && m.sw_port[0] && loop->col->switches)
-        whb_switch_poll(loop->col->switches, m.sw_name, NULL, m.sw_port, 0);
+        whb_switch_poll(loop->col->switches, m.sw_name, m.sw_mgmt[0] ? m.sw_mgmt : NULL, m.sw_port,
+                        0);
     whb_api_reply_json(req, rc == WHB_ENOTFOUND ? 404 : 200,
                        whb_json_explanation(host, rc ? NULL : &m, &x));
 }

@@ -28,7 +28,7 @@ static int on_silent(const struct whb_machine_view *m, void *arg)
     if (w->now - m->due_ms > WATCH_RECENT_MS || w->asked >= WATCH_MAX)
         return 1;
     if (!m->wireless && m->sw_name[0] && m->sw_port[0]) {
-        whb_switch_poll(w->svc, m->sw_name, NULL, m->sw_port, 0);
+        whb_switch_poll(w->svc, m->sw_name, m->sw_mgmt[0] ? m->sw_mgmt : NULL, m->sw_port, 0);
         w->asked++;
     }
     return 0;

@@ -101,6 +101,7 @@ int whb_pg_switch_events(struct whb_store *s, const char *sw, const char *port, 
 int whb_pg_each_switch_port(struct whb_store *s, const char *sw, whb_store_switch_port_fn fn,
                             void *arg);
 int whb_pg_prune_switch(struct whb_store *s, int64_t before_ms);
+int whb_pg_switch_name_at(struct whb_store *s, const char *address, char *name, size_t len);
 
 /* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
 int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);

@@ -164,3 +164,17 @@ int whb_pg_prune_switch(struct whb_store *base, int64_t before_ms)
     whb_pg_int(&p, before_ms);
     return cmd(base, SW_PRUNE, &p);
 }
+
+int whb_pg_switch_name_at(struct whb_store *base, const char *address, char *name, size_t len)
+{
+    struct pg_params p = {0};
+    whb_pg_text(&p, address);
+    PGresult *r = run(base, SW_NAME_AT, &p);
+    if (!r)
+        return WHB_ESTORE;
+    int found = PQntuples(r) > 0;
+    if (found)
+        whb_pg_get_text(r, 0, 0, name, len);
+    PQclear(r);
+    return found && name[0] ? 0 : WHB_ENOTFOUND;
+}

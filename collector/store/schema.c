@@ -137,7 +137,10 @@ static const struct step steps[] = {
      "  err_disabled {INT} NOT NULL DEFAULT 0, cause TEXT, cause_ms {INT} NOT NULL DEFAULT 0,"
      "  violation_mac TEXT, violation_ms {INT} NOT NULL DEFAULT 0, dot1x_mac TEXT,"
      "  dot1x_ms {INT} NOT NULL DEFAULT 0, alias TEXT, last_kind TEXT, last_source TEXT,"
-     "  text TEXT, PRIMARY KEY(sw, port_key)){NOROWID};",
+     "  text TEXT, PRIMARY KEY(sw, port_key)){NOROWID};"
+     /* Not indexed: every report writes it, and it is looked up once a minute per switch
+      * that only an address range names (ingest/switch_names.c caches). */
+     "ALTER TABLE machines ADD COLUMN sw_mgmt TEXT;",
      NULL},
 };
 

@@ -10,7 +10,7 @@ enum {
     WHB_SQLITE_WRITE_STMTS = 24,
     WHB_SQLITE_READ_STMTS = 32,
     WHB_SQLITE_WSUS_STMTS = 16,
-    WHB_SQLITE_SWITCH_STMTS = 8
+    WHB_SQLITE_SWITCH_STMTS = 12
 };
 
 struct sqlite_store {
@@ -77,6 +77,7 @@ int whb_sqlite_switch_events(struct whb_store *s, const char *sw, const char *po
 int whb_sqlite_each_switch_port(struct whb_store *s, const char *sw, whb_store_switch_port_fn fn,
                                 void *arg);
 int whb_sqlite_prune_switch(struct whb_store *s, int64_t before_ms);
+int whb_sqlite_switch_name_at(struct whb_store *s, const char *address, char *name, size_t len);
 void whb_sqlite_switch_finalize(struct sqlite_store *s);
 
 #endif

@@ -181,3 +181,16 @@ int whb_sqlite_prune_switch(struct whb_store *base, int64_t before_ms)
     sqlite3_bind_int64(st, 1, before_ms);
     return step_done(base, st);
 }
+
+int whb_sqlite_switch_name_at(struct whb_store *base, const char *address, char *name, size_t len)
+{
+    sqlite3_stmt *st = stmt(base, SW_NAME_AT);
+    if (!st)
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, address, -1, SQLITE_TRANSIENT);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    if (found)
+        whb_sqlite_text(st, 0, name, len);
+    sqlite3_reset(st);
+    return found && name[0] ? 0 : WHB_ENOTFOUND;
+}

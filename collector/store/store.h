@@ -224,6 +224,9 @@ struct whb_store_ops {
                             void *arg);
     /* Forgets the events before before_ms (the ports stay as they stand). */
     int (*prune_switch)(struct whb_store *s, int64_t before_ms);
+    /* The switch whose LLDP management address is address, as the machines behind it name
+     * it (their LLDP system name): WHB_ENOTFOUND when no machine saw it. */
+    int (*switch_name_at)(struct whb_store *s, const char *address, char *name, size_t len);
 };
 
 extern const struct whb_store_ops whb_store_sqlite;

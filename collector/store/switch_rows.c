@@ -39,6 +39,8 @@ static const char *const sql[SW_COUNT_] = {
         " AND at_ms >= ?4 AND at_ms <= ?5 ORDER BY at_ms DESC LIMIT ?6",
     [SW_PORTS] = "SELECT " PORT_COLS " FROM switch_ports WHERE sw = ?1 ORDER BY ifindex, port_key",
     [SW_PRUNE] = "DELETE FROM switch_events WHERE at_ms < ?1",
+    [SW_NAME_AT] = "SELECT sw_name FROM machines WHERE sw_mgmt = ?1 AND sw_name IS NOT NULL"
+                   " ORDER BY last_seen DESC LIMIT 1",
 };
 
 const char *whb_store_sw_sql(enum sw_stmt id)

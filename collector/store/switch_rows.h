@@ -18,6 +18,7 @@ enum sw_stmt {
     SW_EVENTS,
     SW_PORTS,
     SW_PRUNE,
+    SW_NAME_AT,
     SW_COUNT_
 };
 

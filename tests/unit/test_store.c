@@ -515,10 +515,21 @@ static void a_move_updates_the_indexed_columns(void **state)
     assert_int_equal(f->store->ops->get_machine(f->store, "m-21", &v), 0);
     assert_int_equal(v.last_seen_ms, 3000);
     assert_string_equal(v.sw_chassis, "00:aa:bb:cc:dd:21");
+    assert_string_equal(v.sw_mgmt, "");
+    /* The switch's LLDP management address names it (a switch only a range covers). */
+    char name[64];
+    s->report.seq = 4;
+    s->lldp.mgmt_address = "10.20.5.9";
+    assert_int_equal(put(f->store, s, 0xab, 0, 4000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-21", &v), 0);
+    assert_string_equal(v.sw_mgmt, "10.20.5.9");
+    assert_int_equal(f->store->ops->switch_name_at(f->store, "10.20.5.9", name, sizeof(name)), 0);
+    assert_string_equal(name, "sw-2");
+    s->lldp.mgmt_address = "";
     assert_int_equal(on_switch(f->store, "sw-1"), 0);
     assert_int_equal(on_switch(f->store, "sw-2"), 1);
     assert_int_equal(on_switch(f->store, "00:aa:bb:cc:dd:21"), 1);
-    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE due_at = 3000 + 180000"),
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE due_at = 4000 + 180000"),
                      1);
     if (!testdb_pg()) /* SQLite rewrites index entries itself: the file must agree */
         assert_int_equal(
@@ -1055,6 +1066,10 @@ static void switch_word_is_kept(void **state)
     assert_int_equal(
         s->ops->switch_events(s, "sw-access-1", "Gi1/0/3", 10103, 1500, 2500, evs, 8, &n), 0);
     assert_int_equal(n, 1);
+
+    /* A switch known by its LLDP management address: no machine saw one here. */
+    char name[64];
+    assert_int_equal(s->ops->switch_name_at(s, "10.20.5.9", name, sizeof(name)), WHB_ENOTFOUND);
 
     /* Pruning forgets old events, not the ports. */
     assert_int_equal(s->ops->prune_switch(s, 2500), 0);
