@@ -2,23 +2,30 @@
  * to BATCH events per transaction. */
 #include "ingest/switch_writer.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "error.h"
 #include "log.h"
 #include "store/store.h"
 
-#define BATCH       256
+#define BATCH       1024
 #define PRUNE_EVERY (3600LL * 1000)
+/* At most this often a transaction: the store has one writer at a time, and the agents'
+ * reports come first. A switch's word waits at most this long for the store. */
+#define COMMIT_EVERY_MS 200
+#define SEEN_SLOTS      2048
 
 struct item {
     struct whb_switch_event ev;
     struct whb_switch_port port;
     int has_port, keep_event;
+    int last_of_port; /* the batch's last word on this port: the one its row is written from */
 };
 
 struct whb_switch_writer {
@@ -31,6 +38,7 @@ struct whb_switch_writer {
     int stopping;
     uint64_t stored, dropped;
     int64_t pruned_ms;
+    uint64_t seen[SEEN_SLOTS]; /* the writer thread's: ports met in the batch */
 };
 
 void whb_switch_writer_put(struct whb_switch_writer *w, const struct whb_switch_event *ev,
@@ -69,11 +77,35 @@ static unsigned commit_batch(struct whb_switch_writer *w, struct item *batch)
     pthread_mutex_unlock(&w->lock);
     if (k == 0)
         return 0;
+    /* A port's row is written once per batch, from its last state in it (a flapping port or
+     * a flood of reads of it costs one row, not one per message). */
+    uint64_t *seen = w->seen;
+    memset(seen, 0, sizeof(w->seen));
+    for (unsigned i = k; i-- > 0;) {
+        batch[i].last_of_port = 0;
+        if (!batch[i].has_port)
+            continue;
+        uint64_t h = 1469598103934665603ull;
+        const char *parts[] = {batch[i].ev.sw, batch[i].port.key};
+        for (int p = 0; p < 2; p++)
+            for (const char *c = parts[p]; *c; c++)
+                h = (h ^ (unsigned char)*c) * 1099511628211ull;
+        h = (h ^ (uint64_t)(uint32_t)batch[i].port.ifindex) * 1099511628211ull;
+        h |= 1; /* 0 marks an empty slot */
+        unsigned slot = (unsigned)(h % SEEN_SLOTS);
+        while (seen[slot] && seen[slot] != h)
+            slot = (slot + 1) % SEEN_SLOTS;
+        if (!seen[slot]) {
+            seen[slot] = h;
+            batch[i].last_of_port = 1;
+        }
+    }
     struct whb_store *s = w->store;
     int rc = s->ops->begin(s);
     for (unsigned i = 0; i < k && rc == 0; i++)
-        rc = s->ops->put_switch(s, &batch[i].ev, batch[i].has_port ? &batch[i].port : NULL,
-                                batch[i].keep_event);
+        if (batch[i].keep_event || batch[i].last_of_port)
+            rc = s->ops->put_switch(s, &batch[i].ev, batch[i].last_of_port ? &batch[i].port : NULL,
+                                    batch[i].keep_event);
     if (rc == 0)
         rc = s->ops->commit(s);
     else
@@ -92,6 +124,7 @@ static unsigned commit_batch(struct whb_switch_writer *w, struct item *batch)
 static void *run(void *arg)
 {
     struct whb_switch_writer *w = arg;
+    pthread_setname_np(pthread_self(), "whb-swwriter");
     struct item *batch = malloc(BATCH * sizeof(*batch));
     if (!batch)
         return NULL;
@@ -103,7 +136,16 @@ static void *run(void *arg)
         pthread_mutex_unlock(&w->lock);
         if (stop)
             break;
+        int64_t began = whb_clock_wall_ms();
         commit_batch(w, batch);
+        /* Then a pause, while the next batch gathers (not when stopping). */
+        pthread_mutex_lock(&w->lock);
+        int64_t until = began + COMMIT_EVERY_MS;
+        struct timespec ts = {(time_t)(until / 1000), (long)(until % 1000) * 1000000L};
+        while (!w->stopping && whb_clock_wall_ms() < until)
+            if (pthread_cond_timedwait(&w->wake, &w->lock, &ts) == ETIMEDOUT)
+                break;
+        pthread_mutex_unlock(&w->lock);
         int64_t now = whb_clock_wall_ms();
         if (now - w->pruned_ms > PRUNE_EVERY) {
             w->pruned_ms = now;

@@ -37,7 +37,7 @@ struct whb_switch_hooks {
 
 struct whb_switch_stats {
     uint64_t syslog_msgs;    /* framed messages from configured switches */
-    uint64_t syslog_link;    /* of those, link messages */
+    uint64_t syslog_link;    /* of those, recognised (link, err-disable, 802.1X, config) */
     uint64_t syslog_unknown; /* from nobody configured: dropped */
     uint64_t syslog_rate;    /* over a switch's rate: dropped */
     uint64_t syslog_cut;     /* longer than WHB_SYSLOG_MAX */

@@ -40,7 +40,8 @@ struct whb_switch_config {
     char syslog_tls[80];      /* RFC 5425 with the collector's certificate */
     char snmp_traps[80];      /* "host:port" for traps and informs; "" off */
     char engine_id[72];       /* the collector's own, for informs; "" net-snmp's default */
-    unsigned rate;            /* syslog messages and traps per second per switch */
+    unsigned rate;            /* link messages and traps kept per second per switch (its
+                                 syslog is read up to 50 times that, 20,000 at least) */
     unsigned burst;           /* and the burst above it */
     unsigned max_tcp;         /* syslog TCP/TLS connections */
     unsigned poll_timeout_ms; /* per request, and one retry */

@@ -40,7 +40,8 @@ struct whb_syslog_recv {
     char (*bufs)[WHB_SYSLOG_MAX];
     struct evconnlistener *tcp, *tls;
     SSL_CTX *ctx;
-    struct whb_buckets rate;
+    struct whb_buckets parse; /* what a switch may have read: chatter included */
+    struct whb_buckets rate;  /* what it may have kept: link messages */
     unsigned nconns;
     struct conn *conns;
 };
@@ -60,7 +61,10 @@ static void handle(struct whb_syslog_recv *r, const struct sockaddr *from,
     struct whb_switch_service *s = r->s;
     WHB_STAT(s, syslog_msgs, 1);
     int64_t now = whb_clock_wall_ms();
-    if (!whb_buckets_take(&r->rate, from, now)) {
+    /* Two budgets: one for reading (a switch's chatter is read and dropped, up to a bound on
+     * the CPU it may take) and one for keeping (its link messages), so that access-list logs
+     * never use up the budget of the line that says a port was shut. */
+    if (!whb_buckets_take(&r->parse, from, now)) {
         WHB_STAT(s, syslog_rate, 1);
         return;
     }
@@ -74,6 +78,10 @@ static void handle(struct whb_syslog_recv *r, const struct sockaddr *from,
     if (!whb_link_msg_match(&m, &ev))
         return;
     WHB_STAT(s, syslog_link, 1);
+    if (!whb_buckets_take(&r->rate, from, now)) {
+        WHB_STAT(s, syslog_rate, 1);
+        return;
+    }
     ev.source = WHB_SWSRC_SYSLOG;
     ev.at_ms = now;
     whb_switch_name(s, cred, from, ev.sw, sizeof(ev.sw));
@@ -350,6 +358,8 @@ struct whb_syslog_recv *whb_syslog_recv_start(struct whb_switch_service *s, char
     r->s = s;
     r->udp_fd = -1;
     whb_buckets_init(&r->rate, s->cfg.rate, s->cfg.burst);
+    unsigned read_rate = s->cfg.rate > 400 ? s->cfg.rate * 50 : 20000;
+    whb_buckets_init(&r->parse, read_rate, read_rate);
     if (s->cfg.syslog_udp[0] && open_udp(r, why, whylen) != 0)
         goto fail;
     if (s->cfg.syslog_tcp[0] && !(r->tcp = listen_on(r, s->cfg.syslog_tcp, "syslog_tcp", why,

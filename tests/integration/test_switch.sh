@@ -252,11 +252,13 @@ rated=$(( $(jq .syslog_rate <<<"$after") - $(jq .syslog_rate <<<"$before") ))
 taken=$(( $(jq .syslog_link <<<"$after") - $(jq .syslog_link <<<"$before") ))
 [ "$unknown" -ge 1 ] && ! has '.port=="Gi9/9/9"' && ok "syslog from an address nobody configured dropped" ||
     bad "a stranger's syslog: unknown=$unknown"
-# 6000 sent at once against a burst of 2000 (and 1000/s): the burst is taken and no more
-# than the rate allows beyond it; the rest is cut by the rate or lost in the socket's buffer.
-[ "$rated" -ge 1 ] && [ "$taken" -ge 1500 ] && [ "$taken" -le 4000 ] &&
-    ok "flood of 6000: $taken taken, $rated over the switch's rate dropped" ||
-    bad "flood: taken $taken, over rate $rated"
+# 6000 link messages sent at once against a burst of 2000 (and 1000/s): all read, the burst
+# kept and no more than the rate allows beyond it; the rest cut by the rate (or lost in the
+# socket's buffer).
+kept=$((taken - rated))
+[ "$rated" -ge 1 ] && [ "$kept" -ge 1500 ] && [ "$kept" -le 4000 ] &&
+    ok "flood of 6000: $kept kept, $rated over the switch's rate dropped" ||
+    bad "flood: recognised $taken, over rate $rated"
 
 cmd quit
 [ "$fail" = 0 ] && echo "test_switch: all passed"
