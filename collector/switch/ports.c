@@ -267,12 +267,21 @@ static int set_admin(struct whb_switch_port *p, enum whb_if_status admin)
     return 1;
 }
 
+/* An agent may answer from a table it refreshes every few seconds (net-snmp on Linux: 3 s):
+ * a read that contradicts what the switch itself sent just before is that table, not news. */
+#define READ_STALE_MS 5000
+
 static int apply_poll(struct whb_switch_port *p, const struct whb_switch_event *ev)
 {
-    int changed = set_admin(p, ev->admin);
-    changed |= set_oper(p, ev->oper, ev->at_ms);
-    if (ev->since_ms > 0 && ev->oper != WHB_IF_UNKNOWN)
-        p->changed_ms = ev->since_ms;
+    int changed = 0;
+    int contradicts = (ev->admin && p->admin && ev->admin != p->admin) ||
+                      (ev->oper && p->oper && ev->oper != p->oper);
+    if (!(contradicts && p->word_ms && ev->at_ms - p->word_ms < READ_STALE_MS)) {
+        changed = set_admin(p, ev->admin);
+        changed |= set_oper(p, ev->oper, ev->at_ms);
+        if (ev->since_ms > 0 && ev->oper != WHB_IF_UNKNOWN)
+            p->changed_ms = ev->since_ms;
+    }
     if (ev->speed_mbps && ev->speed_mbps != p->speed_mbps) {
         p->prev_speed_mbps = p->speed_mbps;
         p->speed_mbps = ev->speed_mbps;
@@ -338,6 +347,10 @@ static int apply_port(struct whb_switch_port *p, const struct whb_switch_event *
     }
     if (!stale && ev->uptime_cs)
         p->state_uptime = ev->uptime_cs;
+    if (!stale && ev->source != WHB_SWSRC_POLL &&
+        (ev->kind == WHB_SW_ADMIN_DOWN || ev->kind == WHB_SW_LINK_DOWN ||
+         ev->kind == WHB_SW_LINK_UP || ev->kind == WHB_SW_ERR_DISABLED))
+        p->word_ms = ev->at_ms;
     if (ev->at_ms > p->heard_ms)
         p->heard_ms = ev->at_ms;
     p->last_kind = ev->kind;

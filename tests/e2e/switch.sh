@@ -47,6 +47,7 @@ EOF
     ip netns exec "${NS_PREFIX}sw1" unshare --uts sh -c \
         "hostname sw-access-1; exec bash $E2E_SRC/tests/e2e/link_words.sh 'swp*'" \
         >"$W/link_words.log" 2>&1 &
+    LINK_WORDS_PID=$!
     PIDS+=($!)
     cat >"$W/switches.conf" <<EOF
 [switches]
