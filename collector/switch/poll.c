@@ -350,6 +350,7 @@ static int open_session(struct target *t)
     const struct whb_switch_cred *cr = t->cr;
     netsnmp_session sess;
     char peer[100];
+    u_char eid[32]; /* the session points at it until snmp_sess_open copies it */
     struct in6_addr a6;
     int v6 = inet_pton(AF_INET6, t->address, &a6) == 1;
     snprintf(peer, sizeof(peer), v6 ? "udp6:[%s]:%u" : "udp:%s:%u", t->address, cr->snmp_port);
@@ -384,7 +385,6 @@ static int open_session(struct target *t)
             whb_log_warnx("[%s]: cannot derive the SNMPv3 keys", cr->section);
             return WHB_EINVAL;
         }
-        u_char eid[32];
         size_t n = 0;
         const char *h = cr->engine_id[0] ? cr->engine_id + 2 : "";
         for (; h[0] && h[1] && n < sizeof(eid); h += 2) {

@@ -34,7 +34,7 @@ cleanup() {
     if [ "$fail" != 0 ]; then
         for f in "$W"/*.log; do echo "== $f"; tail -20 "$f"; done
     fi
-    rm -rf "$W"
+    [ "${KEEP:-0}" = 1 ] && echo "kept $W" || rm -rf "$W"
 }
 trap cleanup EXIT
 nsx() { local ns=$1; shift; ip netns exec "$P$ns" "$@"; }
