@@ -33,6 +33,11 @@
 #define UNCLEAN_AGENT 1 /* the agent died within this boot; the machine stayed up */
 #define UNCLEAN_BOOT  2 /* the previous boot ended without a clean stop */
 
+/* A wait at least this long drops the connection and OpenSSL's tables: the collector closes
+ * an idle connection after its [server] timeout (10 s by default), so the next report would
+ * open a new one anyway, and the half-closed one held ~30 KiB meanwhile. */
+#define REST_AFTER_MS 10000
+
 struct whb_agent {
     struct whb_agent_config cfg;
     struct whb_platform *plat;
@@ -58,6 +63,7 @@ struct whb_agent {
     int online;        /* an adapter has carrier, an address and a default route */
     int plain_send;    /* the last send was interrupted: the next one is not */
     int shutting_down; /* a shutdown was announced: the service stop that follows is part of it */
+    enum whb_os_event_kind announced; /* the power event last announced, 0 once resumed */
     int stop;
     int want_flush;
     int tell_interval; /* the collector asked for another interval: a report says it is taken */
@@ -210,7 +216,9 @@ static void send_report(struct whb_agent *a, int i, int last_gasp, long timeout_
                                   .state = &a->state,
                                   .events = evs,
                                   .n_events = *n,
-                                  .last_gasp = last_gasp};
+                                  .last_gasp = last_gasp,
+                                  .collector_url = a->coll.url[i],
+                                  .collector_rank = (unsigned)i};
     /* Only an ack for this report counts: the collector stored at least this report. */
     struct whb_ack_expect expect = {
         .boot_id = a->id.boot_id, .min_seq = in.seq, .max_seq = whb_persist_last_seq(a->persist)};
@@ -254,14 +262,14 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
                           a->coll.url[a->coll.current]);
         else if (m == WHB_COLLECTOR_RETURNED)
             whb_log_info("collector %s answers again: reporting to it instead of %s",
-                         a->coll.url[0], a->coll.url[from]);
+                         a->coll.url[i], a->coll.url[from]);
         if (!failback || m == WHB_COLLECTOR_RETURNED || v == WHB_COLLECTOR_UNKNOWN)
             break;
-        /* The preferred one is still down: this report goes where the others went. */
-        whb_log_debug("collector %s still does not answer (%s): staying on %s", a->coll.url[0],
-                      res.error, a->coll.url[a->coll.current]);
-        failback = 0;
-        i = a->coll.current;
+        /* That more preferred one is still down: the next one, in order of preference, up
+         * to the one in use, which takes the report if none of them answers. */
+        whb_log_debug("collector %s still does not answer (%s)", a->coll.url[i], res.error);
+        i = whb_collectors_after(&a->coll, i);
+        failback = i != a->coll.current;
     }
 
     a->plain_send = res.outcome == WHB_SENT_INTERRUPTED;
@@ -445,6 +453,7 @@ static void check_sleep(struct whb_agent *a)
             record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_SLEEP_DETECTED, detail, since, 1);
         }
         a->suspend_at = 0;
+        a->announced = (enum whb_os_event_kind)0;
         a->want_flush = 1;
         a->next_heartbeat = 0;
         take_snapshot(a, 1);
@@ -469,10 +478,18 @@ static void on_power(struct whb_agent *a, struct whb_os_event *ev)
         a->stop = 1;
         return;
     }
+    /* Told twice (logind, then the sleep hook or the unit's stop): the last gasp is out or
+     * spooled already; a second one would only hold the machine up longer. */
+    if (ev->kind == a->announced && ev->kind != WHB_OS_STOP) {
+        whb_log_debug("power event %d announced again: nothing new to send", (int)ev->kind);
+        a->plat->ops->power_done(a->plat, ev);
+        return;
+    }
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (map[i].os != ev->kind)
             continue;
         a->shutting_down |= ev->kind == WHB_OS_SHUTDOWN;
+        a->announced = ev->kind;
         whb_log_info("last gasp: %s", map[i].what);
         /* The platform's reason code (Windows: entering Modern Standby) goes with it. */
         record_coded(a, map[i].kind, ev->event.reason_code,
@@ -508,6 +525,7 @@ static void handle(struct whb_agent *a, struct whb_os_event *ev)
         break;
     case WHB_OS_RESUME:
         a->shutting_down = 0; /* whatever was announced, this process lives on */
+        a->announced = (enum whb_os_event_kind)0;
         check_sleep(a);
         if (a->suspend_at) {
             /* The platform may know what it resumed from (Windows: hibernation or sleep). */
@@ -571,9 +589,10 @@ static uint64_t earliest(uint64_t a, uint64_t b)
     return !a ? b : !b ? a : a < b ? a : b;
 }
 
-int whb_agent_run(struct whb_agent *a)
+/* Its own function: the list's buffer is then not in the frame of the loop, whose stack pages
+ * stay resident for the service's life. */
+static void __attribute__((noinline)) log_start(struct whb_agent *a)
 {
-    struct whb_os_event evs[16];
     whb_log_info("reporting to %s every %u s as %s", a->coll.n ? a->coll.url[0] : "(none)",
                  a->interval_s, a->cfg.fqdn[0] ? a->cfg.fqdn : a->id.fqdn);
     if (a->coll.n > 1) {
@@ -583,9 +602,15 @@ int whb_agent_run(struct whb_agent *a)
             len += (size_t)snprintf(more + len, sizeof(more) - len, "%s%s", i > 1 ? ", " : "",
                                     a->coll.url[i]);
         whb_log_info("failover: %s, in this order, each after %d sends in a row without an "
-                     "answer; back to the first tried every %u s",
+                     "answer; the ones before tried again every %u s",
                      more, WHB_COLLECTOR_FAILURES, a->coll.failback_ms / 1000);
     }
+}
+
+int whb_agent_run(struct whb_agent *a)
+{
+    struct whb_os_event evs[16];
+    log_start(a);
     start_events(a);
     take_snapshot(a, 0);
     probe_wsus(a);
@@ -603,6 +628,10 @@ int whb_agent_run(struct whb_agent *a)
         int n = 0;
         /* Snapshots, handshakes and reports are transient: their memory goes back while the
          * agent waits. */
+        if (timeout >= REST_AFTER_MS && a->sender) {
+            whb_sender_rest(a->sender);
+            whb_memory_tls_fresh();
+        }
         whb_memory_release();
         int rc = a->plat->ops->wait(a->plat, timeout, evs, 16, &n);
         if (rc == WHB_ENOTFOUND) /* the replay scenario ended */

@@ -89,22 +89,28 @@ int whb_collectors_pick(const struct whb_collectors *c, uint64_t now_ms, int *fa
     return *failback ? 0 : c->current;
 }
 
+int whb_collectors_after(const struct whb_collectors *c, int i)
+{
+    return i + 1 < c->current ? i + 1 : c->current;
+}
+
 enum whb_collector_move whb_collectors_record(struct whb_collectors *c, int i,
                                               enum whb_collector_verdict v, uint64_t now_ms)
 {
     if (v == WHB_COLLECTOR_UNKNOWN || i < 0 || i >= c->n)
         return WHB_COLLECTOR_STAYED;
     if (i != c->current) {
-        /* The first one, tried again while another is current. */
-        if (i != 0)
+        /* A more preferred one, tried again while another is current. */
+        if (i > c->current)
             return WHB_COLLECTOR_STAYED;
         if (v == WHB_COLLECTOR_DOWN) {
             c->failback_at = now_ms + c->failback_ms;
             return WHB_COLLECTOR_STAYED;
         }
-        c->current = 0;
+        c->current = i;
         c->failures = 0;
-        c->failback_at = 0;
+        /* Still away from the first: the ones before this one are tried again later. */
+        c->failback_at = i == 0 ? 0 : now_ms + c->failback_ms;
         return WHB_COLLECTOR_RETURNED;
     }
     if (v == WHB_COLLECTOR_ANSWERED) {

@@ -1,9 +1,12 @@
 /* Implementation of encode.h. */
 #include "encode.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
+#include "text.h"
 
 /* The protobuf-c structures for one snapshot, kept together so one calloc holds them. */
 struct snapshot_msgs {
@@ -94,8 +97,29 @@ static void fill_snapshot(struct snapshot_msgs *m, const struct whb_state *s)
     }
 }
 
+void whb_encode_public_url(const char *url, char *out, size_t len)
+{
+    const char *scheme = strstr(url, "://");
+    if (scheme) {
+        const char *host = scheme + 3;
+        size_t auth_len = strcspn(host, "/?#");
+        const char *at = memchr(host, '@', auth_len);
+        /* The last '@' of the authority ends the user information. */
+        for (const char *p = at; p; p = memchr(p + 1, '@', auth_len - (size_t)(p + 1 - host)))
+            at = p;
+        if (at) {
+            snprintf(out, len, "%.*s%s", (int)(host - url), url, at + 1);
+            whb_text_fix(out, len);
+            return;
+        }
+    }
+    snprintf(out, len, "%s", url);
+    whb_text_fix(out, len); /* the collector refuses a report whose text is not clean */
+}
+
 int whb_encode_report(const struct whb_report_input *in, uint8_t **buf, size_t *len)
 {
+    char url[WHB_WIRE_MAX_URL + 1] = "";
     struct snapshot_msgs *m = calloc(1, sizeof(*m));
     if (!m)
         return WHB_ENOMEM;
@@ -121,6 +145,11 @@ int whb_encode_report(const struct whb_report_input *in, uint8_t **buf, size_t *
     r.events = in->events;
     r.n_events = (size_t)in->n_events;
     r.last_gasp = in->last_gasp;
+    if (in->collector_url) {
+        whb_encode_public_url(in->collector_url, url, sizeof(url));
+        r.collector_url = url;
+        r.collector_rank = in->collector_rank;
+    }
     *buf = whb_wire_report_pack(&r, len);
     free(m);
     return *buf ? 0 : WHB_ENOMEM;

@@ -248,12 +248,35 @@ static int run_agent(void *bridge, void *arg)
     return rc;
 }
 
+/* --once: one look, printed. Its own function: the state it fills (~22 KiB) is then not in
+ * main's frame, whose pages stay resident for the service's life. */
+static int __attribute__((noinline))
+look_once(struct whb_agent_config *cfg, const struct whb_platform_ops *ops, const struct args *args)
+{
+    struct whb_agent *agent = NULL;
+    struct whb_state s;
+    struct whb_identity id;
+    char why[512];
+    int rc = 0;
+    cfg->collector_url[0] = cfg->collector_urls[0] = '\0'; /* a look sends nothing */
+    cfg->look_only = 1;                                    /* ... and writes nothing */
+    if (whb_agent_open(cfg, ops, &agent, why, sizeof(why))) {
+        whb_log_error("%s", why);
+        return 1;
+    }
+    whb_agent_look(agent, args->wait_s * 1000, &s, &id);
+    if (args->json)
+        rc = whb_print_json(stdout, &id, &s) ? 1 : 0;
+    else
+        whb_print_text(stdout, &id, &s);
+    whb_agent_close(agent);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct whb_agent_config cfg;
     struct args args = {0};
-    struct whb_agent *agent = NULL;
-    char why[512];
     enum whb_log_level level = WHB_LOG_INFO;
 
     whb_settings_defaults(&cfg);
@@ -276,24 +299,11 @@ int main(int argc, char **argv)
 #endif
     whb_memory_init();
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    whb_memory_tls_fresh();
     const struct whb_platform_ops *ops =
         strcmp(cfg.platform, "replay") == 0 ? &whb_platform_replay : &WHB_PLATFORM_NATIVE;
     if (args.once) {
-        cfg.collector_url[0] = cfg.collector_urls[0] = '\0'; /* a look sends nothing */
-        cfg.look_only = 1;                                   /* ... and writes nothing */
-        if (whb_agent_open(&cfg, ops, &agent, why, sizeof(why))) {
-            whb_log_error("%s", why);
-            curl_global_cleanup();
-            return 1;
-        }
-        struct whb_state s;
-        struct whb_identity id;
-        whb_agent_look(agent, args.wait_s * 1000, &s, &id);
-        if (args.json)
-            rc = whb_print_json(stdout, &id, &s) ? 1 : 0;
-        else
-            whb_print_text(stdout, &id, &s);
-        whb_agent_close(agent);
+        rc = look_once(&cfg, ops, &args);
     } else {
         struct run_ctx r = {&cfg, ops};
 #ifdef _WIN32
@@ -307,6 +317,7 @@ int main(int argc, char **argv)
         rc = run_agent(NULL, &r);
 #endif
     }
+    whb_memory_tls_end();
     curl_global_cleanup();
     return rc;
 }

@@ -119,6 +119,15 @@ void whb_sender_close(struct whb_sender *s)
     free(s);
 }
 
+void whb_sender_rest(struct whb_sender *s)
+{
+    CURL *fresh = curl_easy_duphandle(s->h);
+    if (!fresh)
+        return; /* keeps the old handle and its connection: nothing is lost */
+    curl_easy_cleanup(s->h);
+    s->h = fresh;
+}
+
 void whb_sender_set_url(struct whb_sender *s, const char *url)
 {
     s->cfg.url = url;
@@ -221,6 +230,7 @@ void whb_sender_post(struct whb_sender *s, const uint8_t *body, size_t len, long
     curl_easy_setopt(s->h, CURLOPT_ERRORBUFFER, errbuf);
     CURLcode rc = curl_easy_perform(s->h);
     curl_easy_setopt(s->h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(s->h, CURLOPT_ERRORBUFFER, NULL); /* errbuf ends with this call */
     curl_slist_free_all(hdrs);
 
     res->curl_code = (int)rc;

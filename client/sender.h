@@ -55,6 +55,10 @@ void whb_sender_close(struct whb_sender *s);
 void whb_sender_post(struct whb_sender *s, const uint8_t *body, size_t len, long timeout_ms,
                      const struct whb_ack_expect *expect, struct whb_send_result *res);
 
+/* Drops the connection and its TLS state (the handle's options stay): before a long idle
+ * wait. */
+void whb_sender_rest(struct whb_sender *s);
+
 /* Judges a complete HTTP answer (exposed for tests): fills outcome, ok, error and the ack's
  * fields. error is sanitized text. */
 void whb_sender_judge(long http_status, const uint8_t *body, size_t len,

@@ -18,7 +18,7 @@ const struct whb_setting whb_settings[] = {
     {"collector_urls", "CollectorUrls", WHB_SETTING_LIST, F(collector_urls), 0, 0, NULL, "",
      "More collectors, in order (spaces or commas between): the next after 3 unanswered sends"},
     {"collector_failback", "CollectorFailbackSeconds", WHB_SETTING_UINT, F(collector_failback_s), 5,
-     86400, NULL, "300", "Once moved away, seconds between tries of the first collector"},
+     86400, NULL, "300", "Once moved away, seconds between tries of the more preferred collectors"},
     {"interval", "HeartbeatIntervalSeconds", WHB_SETTING_UINT, F(interval_s), 1, 86400, NULL, "60",
      "Seconds between heartbeats (the collector's ack may change it)"},
     {"wsus_url", "WsusProbeUrl", WHB_SETTING_TEXT, F(wsus_url), 0, 0, NULL, "",

@@ -49,7 +49,11 @@ int whb_config_read_secret(const char *path, char *out, size_t outlen)
         fclose(f);
         return WHB_EINVAL;
     }
+    /* fgets stopped at the buffer's end: the line must end right there. */
+    int c = strpbrk(out, "\r\n") ? EOF : fgetc(f);
     fclose(f);
+    if (c != EOF && c != '\r' && c != '\n')
+        return WHB_ETOOBIG;
     out[strcspn(out, "\r\n")] = '\0';
     return out[0] ? 0 : WHB_EINVAL;
 }
@@ -117,6 +121,8 @@ static int parse_listen(struct whb_collector_config *cfg, const char *v)
     if (hlen >= 2 && v[0] == '[' && v[hlen - 1] == ']') {
         v++;
         hlen -= 2;
+    } else if (memchr(v, ':', hlen)) {
+        return -1; /* "::1" is an IPv6 address without a port, not host ":" port 1 */
     }
     if (hlen >= sizeof(cfg->listen_host))
         return -1;
@@ -159,7 +165,13 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
                !strcmp(name, "server.admin_token_file")) {
         char *dst = key[0] == 'e' ? cfg->enrollment_token : cfg->admin_token;
         size_t len = key[0] == 'e' ? sizeof(cfg->enrollment_token) : sizeof(cfg->admin_token);
-        if (whb_config_read_secret(v, dst, len)) {
+        int err = whb_config_read_secret(v, dst, len);
+        if (err == WHB_ETOOBIG) {
+            snprintf(why, whylen, "%s: the token in %s is longer than %zu characters", name, v,
+                     len - 1);
+            return WHB_EINVAL;
+        }
+        if (err) {
             snprintf(why, whylen, "%s: cannot read a token from %s", name, v);
             return WHB_EINVAL;
         }
@@ -230,27 +242,38 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
 
 struct load_ctx {
     struct whb_collector_config *cfg;
-    char *why;
-    size_t whylen;
-    int failed;
+    FILE *file;
+    int lines;       /* read so far: the line inih is at */
+    int failed_line; /* the first setting refused, and why */
+    char cause[256];
 };
+
+/* inih's reader, counting lines: inih reports the first error's line, which may be a syntax
+ * error before the setting that was refused. */
+static char *read_line(char *str, int num, void *stream)
+{
+    struct load_ctx *ctx = stream;
+    char *s = fgets(str, num, ctx->file);
+    ctx->lines += s != NULL;
+    return s;
+}
 
 static int on_ini(void *user, const char *section, const char *key, const char *value)
 {
     struct load_ctx *ctx = user;
-    if (ctx->failed)
+    if (ctx->failed_line)
         return 0;
     /* The switches' sections come from files only (whb_config_set also serves flags). */
     if (whb_switch_config_section(section)) {
-        if (whb_switch_config_set(&ctx->cfg->switches, section, key, value, ctx->why,
-                                  ctx->whylen)) {
-            ctx->failed = 1;
+        if (whb_switch_config_set(&ctx->cfg->switches, section, key, value, ctx->cause,
+                                  sizeof(ctx->cause))) {
+            ctx->failed_line = ctx->lines;
             return 0;
         }
         return 1;
     }
-    if (whb_config_set(ctx->cfg, section, key, value, ctx->why, ctx->whylen)) {
-        ctx->failed = 1;
+    if (whb_config_set(ctx->cfg, section, key, value, ctx->cause, sizeof(ctx->cause))) {
+        ctx->failed_line = ctx->lines;
         return 0;
     }
     return 1;
@@ -258,17 +281,20 @@ static int on_ini(void *user, const char *section, const char *key, const char *
 
 int whb_config_load(struct whb_collector_config *cfg, const char *path, char *why, size_t whylen)
 {
-    struct load_ctx ctx = {cfg, why, whylen, 0};
-    char cause[256] = "";
-    ctx.why = cause;
-    ctx.whylen = sizeof(cause);
-    int line = ini_parse(path, on_ini, &ctx);
-    if (line == -1) {
+    struct load_ctx ctx = {.cfg = cfg, .file = fopen(path, "r")};
+    if (!ctx.file) {
         snprintf(why, whylen, "%s: cannot open", path);
         return WHB_EIO;
     }
+    int line = ini_parse_stream(read_line, &ctx, on_ini, &ctx);
+    fclose(ctx.file);
+    if (line < 0) {
+        snprintf(why, whylen, "%s: cannot read", path);
+        return WHB_EIO;
+    }
     if (line != 0) {
-        snprintf(why, whylen, "%s:%d: %s", path, line, cause[0] ? cause : "syntax error");
+        snprintf(why, whylen, "%s:%d: %s", path, line,
+                 line == ctx.failed_line ? ctx.cause : "syntax error");
         return WHB_EINVAL;
     }
     return 0;

@@ -62,10 +62,12 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
 /* Checks the combination (files present for TLS, token for key mode...). */
 int whb_config_check(const struct whb_collector_config *cfg, char *why, size_t whylen);
 
-/* Reads a one-line secret from a file into out (trailing newline removed). */
 /* Refuses a libpq conninfo or URL that carries a password (it belongs in a passfile). */
 int whb_config_conninfo_check(const char *conninfo, char *why, size_t whylen);
 
+/* Reads a one-line secret from a file into out (its line end removed): WHB_EIO when the file
+ * cannot be read, WHB_EINVAL when the line is empty, WHB_ETOOBIG when it does not fit in out
+ * (a secret cut short would match nothing its holders present). */
 int whb_config_read_secret(const char *path, char *out, size_t outlen);
 
 #endif

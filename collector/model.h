@@ -45,6 +45,11 @@ struct whb_machine_view {
     int64_t wsus_at_ms;
     int update_service; /* -1 unknown, 0 stopped, 1 running */
     char os[64];        /* as the agent names it: "Windows 11 Enterprise (build 22631)" */
+    /* The collector its last report was sent to, as the agent names it ("" from agents before
+     * they said), and that collector's place in the agent's list (0: its first choice; more:
+     * it failed over). */
+    char collector_url[512];
+    unsigned collector_rank;
 };
 
 enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET, WHB_PEERS_FLEET };

@@ -220,6 +220,13 @@ int whb_wire_report_validate(const whb_report *r, char *why, size_t whylen)
         return fail(why, whylen, "sent_at_ms missing");
     if (r->interval_s == 0 || r->interval_s > WHB_WIRE_MAX_INTERVAL_S)
         return fail(why, whylen, "interval_s out of range 1..%d", WHB_WIRE_MAX_INTERVAL_S);
+    if (r->collector_url && r->collector_url[0] &&
+        whb_wire_text_check(r->collector_url, WHB_WIRE_MAX_URL) != WHB_TEXT_OK)
+        return fail(why, whylen, "collector_url longer than %d bytes or not clean text",
+                    WHB_WIRE_MAX_URL);
+    if (r->collector_rank > WHB_WIRE_MAX_RANK)
+        return fail(why, whylen, "collector_rank %u out of range 0..%d", r->collector_rank,
+                    WHB_WIRE_MAX_RANK);
     if (r->snapshot) {
         const whb_snapshot *s = r->snapshot;
         if (s->n_adapters > WHB_WIRE_MAX_ADAPTERS)

@@ -20,6 +20,8 @@
 #define WHB_WIRE_MAX_FQDN       253
 #define WHB_WIRE_MAX_INTERVAL_S 86400
 #define WHB_WIRE_MAX_EVENT_KIND 1000
+#define WHB_WIRE_MAX_URL        511 /* Report.collector_url */
+#define WHB_WIRE_MAX_RANK       63  /* Report.collector_rank */
 
 typedef Whb__V1__Report whb_report;
 typedef Whb__V1__Ack whb_ack;

@@ -6,7 +6,7 @@ build="build-essential cmake pkg-config clang protobuf-c-compiler libprotobuf-c-
 libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libpq-dev libjansson-dev libinih-dev
 libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev openssl
 libhttp-parser-dev libsnmp-dev"
-test="libcmocka-dev valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq python3 systemd dpkg-dev libxml2-utils zip unzip binutils
+test="libcmocka-dev dbus-daemon valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq python3 systemd dpkg-dev libxml2-utils zip unzip binutils
 faketime nftables postgresql"
 # The switches (collector/switch/): net-snmp's agent and tools, rsyslog with TLS, logger.
 test="$test snmpd snmp rsyslog rsyslog-openssl bsdutils"

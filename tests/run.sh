@@ -69,9 +69,11 @@ step "Debian packages and Group Policy templates"
 run "packages" tests/integration/test_packages.sh build
 run "policy templates" tests/integration/test_policy.sh build
 
-step "sanitizer build (ASan+UBSan) and tests"
+# The other agent build too: without logind and with the shared OpenSSL (the main build is
+# the one the Debian package ships: logind, OpenSSL linked in).
+step "sanitizer build (ASan+UBSan; agent without logind, shared OpenSSL) and tests"
 mkdir -p build-asan
-if build build-asan -DWHB_SANITIZE=ON; then
+if build build-asan -DWHB_SANITIZE=ON -DWHB_AGENT_LOGIND=OFF -DWHB_AGENT_STATIC_OPENSSL=OFF; then
     ok "build-asan"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
         run "ctest-asan" ctest --test-dir build-asan --output-on-failure -j "$jobs"
@@ -80,7 +82,9 @@ else
 fi
 
 step "valgrind (unit tests)"
-for t in build/bin/test_wire build/bin/test_store build/bin/test_identity build/bin/test_session build/bin/test_event_log $(ls build/bin/test_agent_* 2>/dev/null); do
+for t in build/bin/test_wire build/bin/test_store build/bin/test_identity build/bin/test_session \
+    build/bin/test_event_log build/bin/test_ingest build/bin/test_answer build/bin/test_summaries \
+    build/bin/test_config build/bin/test_metrics $(ls build/bin/test_agent_* 2>/dev/null); do
     [ -x "$t" ] || continue
     log=build/valgrind-$(basename "$t").log
     if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \

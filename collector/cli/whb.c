@@ -160,6 +160,15 @@ static void print_why(json_t *d)
                js(at, "switch_chassis")[0] ? "  switch " : "", js(at, "switch"),
                js(at, "port")[0] ? " port " : "", js(at, "port"), js(at, "bssid")[0] ? "  AP " : "",
                js(at, "bssid"));
+    json_t *col = json_object_get(d, "collector");
+    if (json_is_object(col)) {
+        json_int_t rank = json_integer_value(json_object_get(col, "rank"));
+        printf("\n  reports to    %s (%s", js(col, "url"),
+               rank ? "failed over: its collector number " : "its first choice");
+        if (rank)
+            printf("%lld in order of preference", (long long)rank + 1);
+        printf(")\n");
+    }
     printf("\n  next step   %s\n", js(d, "next_step"));
 }
 

@@ -59,6 +59,13 @@ json_t *whb_json_explanation(const char *host, const struct whb_machine_view *m,
     if (j && m && x->known) {
         json_object_set_new(j, "machine_id", json_string(m->machine_id));
         json_object_set_new(j, "attachment", whb_json_attachment(m));
+        /* Which collector the machine uses (null from agents that do not say). */
+        json_object_set_new(j, "collector",
+                            m->collector_url[0]
+                                ? json_pack("{s:s, s:i, s:b}", "url", m->collector_url, "rank",
+                                            (int)m->collector_rank, "failed_over",
+                                            m->collector_rank > 0)
+                                : json_null());
     }
     return j;
 }

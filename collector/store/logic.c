@@ -159,6 +159,9 @@ void whb_store_report_view(const struct whb_store_report *in, const struct whb_n
 {
     memset(view, 0, sizeof(*view));
     whb_attach_from_snapshot(in->report->snapshot, view);
+    if (in->report->collector_url)
+        snprintf(view->collector_url, sizeof(view->collector_url), "%s", in->report->collector_url);
+    view->collector_rank = in->report->collector_rank;
     if (view->wsus_at_ms) {
         int64_t p = view->wsus_at_ms += off;
         int own = net->lost_at && net->lost_at <= p &&

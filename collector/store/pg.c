@@ -53,7 +53,8 @@ static const char *const write_sql[] = {
         " sw_chassis=$17, sw_name=$18, sw_port=$19, ssid=$20, bssid=$21, wifi_associated=$22,"
         " subnet=$23, wsus_class=$24, wsus_url=$25, wsus_http=$26, wsus_curl=$27, wsus_at=$28,"
         " update_service=$29, net_lost_at=$30, net_back_at=$33, online_since=$34,"
-        " clock_offset=$31, clock_offset_at=$32, sw_mgmt=$36 WHERE machine_id=$1)"
+        " clock_offset=$31, clock_offset_at=$32, collector_url=$36, collector_rank=$37,"
+        " sw_mgmt=$38 WHERE machine_id=$1)"
         " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
         " SELECT DISTINCT ip, $1, $6::bigint, $6::bigint FROM unnest($35::text[]) AS ip"
         " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms=excluded.last_ms"
@@ -370,6 +371,8 @@ static int update_machine(void *ctx, const struct whb_store_report *in,
     char ips[WHB_WIRE_MAX_ADAPTERS * 8 * 48 + 2]; /* every address a report can carry */
     int rc = whb_pg_ip_array(r->snapshot, ips, sizeof(ips));
     whb_pg_text(&p, ips);
+    whb_pg_opt(&p, v->collector_url);
+    whb_pg_int(&p, v->collector_rank);
     whb_pg_opt(&p, v->sw_mgmt);
     if (!rc)
         rc = whb_pg_cmd(s, PW_UPDATE_MACHINE, write_sql[PW_UPDATE_MACHINE], &p);

@@ -13,7 +13,8 @@
 #define MACHINE_COLS                                                                               \
     "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"          \
     " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
-    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os, sw_mgmt"
+    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
+    " collector_url, collector_rank, sw_mgmt"
 
 enum pg_read {
     PR_BY_FQDN = WHB_PG_READ_BASE,
@@ -174,7 +175,9 @@ static void machine_row(const PGresult *r, int i, struct whb_machine_view *m)
     m->wsus_at_ms = whb_pg_get_int(r, i, 22);
     m->update_service = (int)whb_pg_get_int(r, i, 23);
     whb_pg_get_text(r, i, 24, m->os, sizeof(m->os));
-    whb_pg_get_text(r, i, 25, m->sw_mgmt, sizeof(m->sw_mgmt));
+    whb_pg_get_text(r, i, 25, m->collector_url, sizeof(m->collector_url));
+    m->collector_rank = (unsigned)whb_pg_get_int(r, i, 26);
+    whb_pg_get_text(r, i, 27, m->sw_mgmt, sizeof(m->sw_mgmt));
     m->admin_up = 1;
 }
 

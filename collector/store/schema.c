@@ -118,7 +118,13 @@ static const struct step steps[] = {
     {NULL, "",
      "CREATE INDEX machines_due_id ON machines(due_at, machine_id);"
      "DROP INDEX machines_due;"},
-    /* 6: the switches' own word (issue 24): what each switch said, as it said it, and each
+    /* 6: the collector each machine's last report was sent to, as its agent names it, and
+     * that collector's place in the agent's list (0: its first choice). */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN collector_url TEXT;"
+     "ALTER TABLE machines ADD COLUMN collector_rank {INT} NOT NULL DEFAULT 0;",
+     NULL},
+    /* 7: the switches' own word (issue 24): what each switch said, as it said it, and each
      * port as it now stands. port_key is the port's name made comparable (switch/port_name.h),
      * "#ifIndex" while only a trap's number names it, "" for the switch as a whole. */
     {NULL,

@@ -63,7 +63,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " sw_name=?18, sw_port=?19, ssid=?20, bssid=?21, wifi_associated=?22, subnet=?23,"
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
-        " clock_offset=?31, clock_offset_at=?32, sw_mgmt=?35 WHERE machine_id=?1",
+        " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
+        " sw_mgmt=?37 WHERE machine_id=?1",
     /* The same without the indexed columns, for a report whose name and place (switch, Wi-Fi,
      * subnet, WSUS class) are what is stored: SQLite rewrites an index entry whenever its
      * column is SET, even to the same value, and most reports change none of them. */
@@ -74,7 +75,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " sw_port=?19, wifi_associated=?22,"
         " wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
-        " clock_offset=?31, clock_offset_at=?32, sw_mgmt=?35 WHERE machine_id=?1",
+        " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
+        " sw_mgmt=?37 WHERE machine_id=?1",
     [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
                          " net_lost_at=?4, net_back_at=?7, online_since=?8,"
                          " clock_offset=?5, clock_offset_at=?6 WHERE machine_id=?1",
@@ -466,7 +468,9 @@ static int write_machine(void *ctx, const struct whb_store_report *in,
     sqlite3_bind_int64(st, 32, cm->since);
     sqlite3_bind_int64(st, 33, net->back_at);
     sqlite3_bind_int64(st, 34, net->online_since);
-    bind_text(st, 35, view->sw_mgmt);
+    bind_text(st, 35, view->collector_url);
+    sqlite3_bind_int64(st, 36, view->collector_rank);
+    bind_text(st, 37, view->sw_mgmt);
     if ((rc = run(s, id)))
         return rc;
     return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);

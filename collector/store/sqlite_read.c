@@ -15,7 +15,8 @@
 #define MACHINE_COLS                                                                               \
     "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"          \
     " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
-    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os, sw_mgmt"
+    " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
+    " collector_url, collector_rank, sw_mgmt"
 
 enum read_id {
     RD_BY_FQDN,
@@ -185,7 +186,9 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
     m->wsus_at_ms = sqlite3_column_int64(st, 22);
     m->update_service = sqlite3_column_int(st, 23);
     whb_sqlite_text(st, 24, m->os, sizeof(m->os));
-    whb_sqlite_text(st, 25, m->sw_mgmt, sizeof(m->sw_mgmt));
+    whb_sqlite_text(st, 25, m->collector_url, sizeof(m->collector_url));
+    m->collector_rank = (unsigned)sqlite3_column_int(st, 26);
+    whb_sqlite_text(st, 27, m->sw_mgmt, sizeof(m->sw_mgmt));
     m->admin_up = 1;
 }
 

@@ -181,11 +181,15 @@ char *whb_summary_outages(struct whb_collector *col, struct whb_store *st, int64
                           const _Atomic int *cancel)
 {
     int64_t made = 0;
-    struct groups gs = {
-        .now = now,
-        .cancel = cancel,
-        .st = st,
-        .reasons = col->summaries ? whb_summaries_reasons_held(col->summaries, &made) : NULL};
+    const struct whb_reasons *held =
+        col->summaries ? whb_summaries_reasons_held(col->summaries, &made) : NULL;
+    /* A table of another time would group machines by reasons `why` no longer gives (a small
+     * fleet's table is the one made at the collector's start). */
+    if (held && (made < now - WHB_REASONS_USABLE_MS || made > now + WHB_REASONS_USABLE_MS)) {
+        whb_summaries_reasons_put(col->summaries, held);
+        held = NULL;
+    }
+    struct groups gs = {.now = now, .cancel = cancel, .st = st, .reasons = held};
     struct whb_store_filter silent = {
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = 100000};
     struct whb_store_filter wsus = {

@@ -12,6 +12,12 @@
 
 #define WHB_REASONS_MAX 100000
 
+/* A silent machine's reason moves with time (the collector's own downtime recedes, neighbours
+ * go quiet or come back): a table made further than this from the time asked about is not
+ * used, its machines are explained afresh. Wide enough for the worker's outages made right
+ * after a table that took seconds at a large fleet. */
+#define WHB_REASONS_USABLE_MS 60000
+
 struct whb_store;
 
 struct whb_reasons {

@@ -174,6 +174,14 @@ char *whb_summaries_get(struct whb_summaries *s, struct whb_store *reader, enum 
         sm->want = 1;
         pthread_cond_signal(&s->wake);
     }
+    /* The outages use the reasons only while they are of their time (outages.c): an outages
+     * page alone keeps them so (the outages are made again after each new table). */
+    if (k == WHB_SUMMARY_OUTAGES &&
+        (!s->reasons || now - s->reasons->made >= WHB_REASONS_USABLE_MS) && !s->reasons_busy &&
+        !s->want_reasons) {
+        s->want_reasons = 1;
+        pthread_cond_signal(&s->wake);
+    }
     pthread_mutex_unlock(&s->lock);
     if (!cold)
         return copy;

@@ -199,6 +199,7 @@ expect_eq() { # what got want
 
 e2e_teardown() {
     E2E_STATUS=$?
+    [ -n "${W:-}" ] || return 0 # the scenario stopped before it built anything
     disown -a 2>/dev/null # no "Killed" job notices: these processes are ours to end
     for f in "$W"/c*.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
     kill -9 "$COLLECTOR_PID" ${COLLECTOR2_PID:-} 2>/dev/null

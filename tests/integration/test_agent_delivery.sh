@@ -5,26 +5,17 @@
 # machine back by itself, a key mismatch is explained, --once writes nothing, a corrupt key
 # stops the agent, a hook that gave up cannot kill it, a power notification does not wait
 # behind a stuck send, WSUS is not probed offline, an unclean stop says which kind, and the
-# first report carries the interval the collector asked for.
+# first report carries the interval the collector asked for, and a shutdown announced by the
+# unit's ExecStop (all a build without logind has) is one last gasp.
 # Usage: test_agent_delivery.sh BUILD_BIN_DIR
 set -u
 bin=$(cd "${1:?usage: test_agent_delivery.sh BUILD_BIN_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/whb-delivery-XXXXXX)
-fail=0
-pids=()
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
+. "$here/../support/shell.sh"
+whb_test_init delivery
 
 echo delivery-token > "$work/token"
-cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cport=$(free_port)
 curl_url="http://127.0.0.1:$cport/v1/report"
 
 collector() { # starts a collector on $cport with database $1
@@ -32,11 +23,8 @@ collector() { # starts a collector on $cport with database $1
         --enrollment-token-file "$work/token" --interval 1 2>>"$work/collector.log" &
     cpid=$!
     pids+=($cpid)
-    for _ in $(seq 50); do
-        curl -sf "http://127.0.0.1:$cport/healthz" >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    echo "collector did not start"; cat "$work/collector.log"; exit 1
+    wait_until 5 "the collector to answer" quietly curl -sf "http://127.0.0.1:$cport/healthz" ||
+        whb_abort "collector did not start" "$work/collector.log"
 }
 fake() { # starts fake_collector.py in mode $1; sets fport and flog
     flog=$work/fake-$1.log
@@ -45,7 +33,7 @@ fake() { # starts fake_collector.py in mode $1; sets fport and flog
     python3 "$here/fake_collector.py" "$work/fport" "$flog" "$1" &
     fpid=$!
     pids+=($fpid)
-    for _ in $(seq 50); do [ -s "$work/fport" ] && break; sleep 0.1; done
+    wait_until 5 "the stand-in collector's port" test -s "$work/fport"
     fport=$(cat "$work/fport")
 }
 scenario() { # writes scenario $1 for machine $2 (boot $3) ending at $4 ms; $5=flap: a carrier flap
@@ -178,7 +166,7 @@ SCN
     --collector-url "$curl_url" --allow-plain-http 1 --enrollment-token delivery-token \
     --interval 1 2>>"$work/m7.log" &
 apid=$!
-for _ in $(seq 50); do [ "$(kind m-crash 1)" = 1 ] && break; sleep 0.1; done
+wait_until 5 "the agent's start to be stored" eval '[ "$(kind m-crash 1)" = 1 ]'
 kill -9 "$apid"; wait "$apid" 2>/dev/null
 sed -i 's/^20000 end/1500 end/' "$work/m7.scn"
 agent m7 m7 "$curl_url"
@@ -217,7 +205,7 @@ kill "$fpid"
     --machine-id m-pipe --control-socket "$work/m9.ctl" 2>>"$work/m9.log" &
 apid=$!
 pids+=($apid)
-for _ in $(seq 50); do [ -S "$work/m9.ctl" ] && break; sleep 0.1; done
+wait_until 5 "the agent's control socket" test -S "$work/m9.ctl"
 python3 - "$work/m9.ctl" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
@@ -225,7 +213,10 @@ s.connect(sys.argv[1])
 s.sendall(b"pre suspend\n")
 s.close()
 PY
-sleep 1
+# The agent handles its notifications in turn: once it answers the resume that follows, its
+# answer to the hook that hung up has been written (a SIGPIPE then would have ended it).
+wait_until 10 "the agent to answer the resume" \
+    quietly "$bin/whb-agent" --notify post --control-socket "$work/m9.ctl"
 check "the agent survives a hook that hung up" 'kill -0 $apid 2>/dev/null'
 "$bin/whb-agent" --notify stop --control-socket "$work/m9.ctl"
 wait "$apid"
@@ -240,7 +231,7 @@ fake stall
     2>>"$work/m10.log" &
 apid=$!
 pids+=($apid)
-for _ in $(seq 50); do [ -s "$flog" ] && break; sleep 0.1; done
+wait_until 5 "a send to the stalled stand-in" test -s "$flog"
 start=$(date +%s%N)
 "$bin/whb-agent" --notify "pre suspend" --control-socket "$work/m10.ctl"
 rc=$?
@@ -274,5 +265,35 @@ check "restarted: it reports every 1 s from its first report, with no correction
     'grep -q "every 1 s as" "$work/m11.log" && ! grep -q "asked by the collector" "$work/m11.log" &&
      [ "$(interval_view)" = "1 3000" ]'
 
-[ $fail = 0 ] && echo "all agent delivery checks passed"
-exit $fail
+# 12. Shutdown without logind: the unit's ExecStop tells the agent when the
+# manager is stopping, and only then. Told twice (logind and ExecStop, or two hooks), the last
+# gasp goes once; the stop that follows a shutdown adds no "agent stopping".
+unit=$here/../../installer/systemd/whb-agent.service
+execstop=$(sed -n 's/^ExecStop=//p' "$unit" | sed 's/\$\$/$/g')
+check "the unit has an ExecStop for shutdowns" '[ -n "$execstop" ]'
+mkdir -p "$work/fakebin"
+run_execstop() { # $1: what systemctl is-system-running says
+    printf '#!/bin/sh\necho %s\n' "$1" >"$work/fakebin/systemctl"
+    chmod +x "$work/fakebin/systemctl"
+    PATH="$work/fakebin:$PATH" eval "${execstop//\/usr\/sbin\/whb-agent -c \/etc\/whb\/agent.conf/\"$bin/whb-agent\" --control-socket \"$work/m12.ctl\"}"
+}
+"$bin/whb-agent" --state-dir "$work/m12" --collector-url "$curl_url" --allow-plain-http 1 \
+    --enrollment-token delivery-token --interval 1 --fqdn m-down.corp.example \
+    --machine-id m-down --control-socket "$work/m12.ctl" 2>>"$work/m12.log" &
+apid=$!
+pids+=($apid)
+wait_until 5 "the agent's start in the store" eval '[ -S "$work/m12.ctl" ] && [ "$(kind m-down 1)" = 1 ]'
+run_execstop running
+sleep 0.5
+check "ExecStop while the system runs: no shutdown gasp" '[ "$(kind m-down 7)" = 0 ]'
+run_execstop stopping
+check "ExecStop while the system stops: the shutdown gasp is stored" '[ "$(kind m-down 7)" = 1 ]'
+"$bin/whb-agent" --notify shutdown --control-socket "$work/m12.ctl"
+rc=$?
+check "told again: answered (exit $rc)" '[ $rc = 0 ]'
+kill "$apid"; wait "$apid" 2>/dev/null
+rc=$?
+check "the stop that follows ends the agent cleanly (exit $rc)" '[ $rc = 0 ]'
+check "... one shutdown gasp, no agent stop" '[ "$(kind m-down 7)" = 1 ] && [ "$(kind m-down 2)" = 0 ]'
+
+whb_test_finish

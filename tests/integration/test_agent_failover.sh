@@ -6,39 +6,24 @@
 # returns to it. At the end every event the agent created is stored on A or B, and the events
 # stored on both are exactly those A committed without its ack getting out: with separate
 # stores that is the price of not losing them (one shared store, e.g. PostgreSQL, keeps
-# (machine, boot, seq) once). Also: collector_urls in the file, and a bad URL refused.
-# Usage: test_agent_failover.sh BUILD_BIN_DIR. About 40 s.
+# (machine, boot, seq) once). Also: collector_urls in the file, a bad URL refused, and with
+# three collectors the return to a more preferred one that answers while the first is still
+# down. Usage: test_agent_failover.sh BUILD_BIN_DIR. About 70 s.
 set -u
 bin=$(cd "${1:?usage: test_agent_failover.sh BUILD_BIN_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/whb-failover-XXXXXX)
-fail=0
-pids=()
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-cleanup() {
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
-# Polls $2 (a shell condition) for at most $1 seconds.
-wait_for() {
-    local end=$((SECONDS + $1))
-    while [ $SECONDS -lt $end ]; do eval "$2" && return 0; sleep 0.2; done
-    return 1
-}
+. "$here/../support/shell.sh"
+whb_kill_signal=KILL # what is left at the end is killed, as A is in the test
+whb_test_init failover
 now_ms() { date +%s%3N; }
 
 sh "$here/make-certs.sh" "$work/certs" >/dev/null
 echo failover-token >"$work/token"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pa=$(free_port)
 pb=$(free_port)
 python3 "$here/test_agent_failover.py" "$work/relay.port" "$pa" "$work/cut" "$work/cut.log" &
 pids+=($!)
-wait_for 5 '[ -s "$work/relay.port" ]' || { echo "the relay did not start"; exit 1; }
+wait_until 5 "the relay's port" test -s "$work/relay.port" || whb_abort "the relay did not start"
 url_a="https://127.0.0.1:$(cat "$work/relay.port")/v1/report"
 url_b="https://127.0.0.1:$pb/v1/report"
 
@@ -49,8 +34,9 @@ collector() { # NAME PORT: starts collector NAME (store NAME.db); sets pid_NAME
     local pid=$!
     pids+=($pid)
     eval "pid_$1=$pid"
-    wait_for 10 "curl -sf --cacert '$work/certs/ca.crt' https://127.0.0.1:$2/healthz >/dev/null" ||
-        { echo "collector $1 did not start"; cat "$work/$1.log"; exit 1; }
+    wait_until 10 "collector $1 to answer" \
+        quietly curl -sf --cacert "$work/certs/ca.crt" "https://127.0.0.1:$2/healthz" ||
+        whb_abort "collector $1 did not start" "$work/$1.log"
 }
 q() { sqlite3 "$work/$1.db" "$2"; }
 events() { q "$1" "select count(*) from events where machine_id='m-fo'"; }
@@ -100,7 +86,7 @@ timeout 55 "$bin/whb-agent" -c "$work/agent.conf" --platform replay --replay-fil
 apid=$!
 pids+=($apid)
 
-wait_for 10 '[ "$(events a)" -ge 8 ]'
+wait_until 10 "A to store 8 events" eval '[ "$(events a)" -ge 8 ]'
 check "A gets the reports first ($(events a) events)" '[ "$(events a)" -ge 8 ]'
 check "B gets nothing while A answers" '[ "$(events b 2>/dev/null || echo 0)" = 0 ]'
 # From now on A's answers are dropped on the way back; A dies right after the first one. The
@@ -108,7 +94,7 @@ check "B gets nothing while A answers" '[ "$(events b 2>/dev/null || echo 0)" = 
 # after it, so its ack is dropped (taken before, a loaded machine could ack one in between).
 touch "$work/cut"
 cut=$(now_ms)
-wait_for 5 '[ -s "$work/cut.log" ]'
+wait_until 5 "A to commit a report past the cut" test -s "$work/cut.log"
 { kill -9 "$pid_a"; wait "$pid_a"; } 2>/dev/null
 killed=$(now_ms)
 check "A committed a report whose ack the agent never got, and was killed ($(tr "\n" " " <"$work/cut.log"))" \
@@ -120,7 +106,7 @@ q a "select boot_id||' '||seq from events where machine_id='m-fo' and received_m
 echo "     A killed -9 after $(((killed - start) / 1000)) s with $pre_a events stored, $(wc -l <"$work/a-unacked") of them after the cut"
 rm -f "$work/cut"
 
-wait_for 20 '[ "$(events b)" -ge 3 ]'
+wait_until 20 "B to store 3 events" eval '[ "$(events b)" -ge 3 ]'
 moved=$(now_ms)
 check "after A was killed, B gets the reports ($(events b) events, $(((moved - killed) / 1000)) s later)" \
     '[ "$(events b)" -ge 3 ]'
@@ -130,10 +116,11 @@ check "B, which never saw this machine, enrolled it with the token" \
     'grep -q "audit: collector $url_b does not know machine m-fo" "$work/agent.log" &&
      [ "$(q b "select count(*) from machines where machine_id='"'"'m-fo'"'"' and key_hash is not null")" = 1 ]'
 
-sleep 2
+sleep 2 # A stays down a while longer: the agent keeps reporting to B (not a wait for a state)
 collector a "$pa"
 back=$(now_ms)
-wait_for 15 '[ "$(q a "select count(*) from events where machine_id='"'"'m-fo'"'"' and received_ms > '"$back"'")" -ge 3 ]'
+wait_until 15 "the agent to return to A" \
+    eval '[ "$(q a "select count(*) from events where machine_id='"'"'m-fo'"'"' and received_ms > '"$back"'")" -ge 3 ]'
 returned=$(now_ms)
 after_a=$(q a "select count(*) from events where machine_id='m-fo' and received_ms > $back")
 check "A restarted: the agent returns to it ($after_a events, $(((returned - back) / 1000)) s later; failback 5 s)" \
@@ -177,6 +164,74 @@ early=$(q a "select boot_id||' '||seq from events where machine_id='m-fo' and re
     sort | comm -12 - "$work/both" | wc -l)
 check "no event A had acked is stored again ($early)" '[ "$early" = 0 ]'
 
+# 4. Three collectors, X preferred, then Y, then Z: X dies, then Y: the agent is on Z. Y comes
+# back first: at failback time the agent tries X (down), then Y, and returns to Y without
+# waiting for X; X comes back: the agent returns to X. Nothing is lost on the way.
+px=$(free_port)
+py=$(free_port)
+pz=$(free_port)
+url_x="https://127.0.0.1:$px/v1/report"
+url_y="https://127.0.0.1:$py/v1/report"
+url_z="https://127.0.0.1:$pz/v1/report"
+{
+    echo "identity machine_id=m-three fqdn=m-three.corp.example boot_id=b-three"
+    echo "0 adapter eth0 type=ethernet mac=52:54:00:00:0f:03 carrier=1 addr=10.1.0.11/24 gw=10.1.0.1"
+    c=0
+    for t in $(seq 400 400 60000); do
+        c=$((1 - c))
+        echo "$t adapter eth0 type=ethernet mac=52:54:00:00:0f:03 carrier=$c addr=10.1.0.11/24 gw=10.1.0.1"
+    done
+    echo "60500 end"
+} >"$work/three.scn"
+collector x "$px"
+collector y "$py"
+collector z "$pz"
+three() { q "$1" "select count(*) from events where machine_id='m-three' and received_ms > ${2:-0}"; }
+timeout 75 "$bin/whb-agent" --platform replay --replay-file "$work/three.scn" \
+    --state-dir "$work/three" --collector-url "$url_x" --collector-url "$url_y" \
+    --collector-url "$url_z" --ca-file "$work/certs/ca.crt" --enrollment-token failover-token \
+    --interval 1 --collector-failback 5 --event-log "$work/three-events.log" \
+    --control-socket "$work/three.ctl" --log-level debug 2>"$work/three.log" &
+tpid=$!
+pids+=($tpid)
+wait_until 10 "X to store 3 events" eval '[ "$(three x)" -ge 3 ]'
+check "X, the first of three, gets the reports ($(three x) events)" '[ "$(three x)" -ge 3 ]'
+{ kill -9 "$pid_x"; wait "$pid_x"; } 2>/dev/null
+wait_until 20 "Y to store 3 events" eval '[ "$(three y)" -ge 3 ]'
+check "X killed: Y gets the reports ($(three y) events)" '[ "$(three y)" -ge 3 ]'
+{ kill -9 "$pid_y"; wait "$pid_y"; } 2>/dev/null
+wait_until 20 "Z to store 3 events" eval '[ "$(three z)" -ge 3 ]'
+check "Y killed too: Z gets the reports ($(three z) events)" '[ "$(three z)" -ge 3 ]'
+collector y "$py"
+yback=$(now_ms)
+wait_until 15 "Y to store 3 events" eval '[ "$(three y "$yback")" -ge 3 ]'
+check "Y back, X still down: the agent returns to Y ($(three y "$yback") events, $((($(now_ms) - yback) / 1000)) s later)" \
+    '[ "$(three y "$yback")" -ge 3 ]'
+check "... and says so once" \
+    '[ "$(grep -c "collector $url_y answers again: reporting to it instead of $url_z" "$work/three.log")" = 1 ]'
+# Each store keeps the collector the machine's last report there went to, and its rank.
+check "Z's store: the machine reported to Z, its third choice" \
+    '[ "$(q z "select collector_url||'"'"' '"'"'||collector_rank from machines where machine_id='"'"'m-three'"'"'")" = "$url_z 2" ]'
+check "Y's store: back on Y, its second choice" \
+    '[ "$(q y "select collector_url||'"'"' '"'"'||collector_rank from machines where machine_id='"'"'m-three'"'"'")" = "$url_y 1" ]'
+ymoved=$(now_ms)
+sleep 1.5
+check "Z gets nothing once the agent is back on Y" '[ "$(three z $((ymoved + 1000)))" = 0 ]'
+collector x "$px"
+xback=$(now_ms)
+wait_until 15 "X to store 3 events" eval '[ "$(three x "$xback")" -ge 3 ]'
+check "X back: the agent returns to X ($(three x "$xback") events)" '[ "$(three x "$xback")" -ge 3 ]'
+check "... and says so once, leaving Y" \
+    '[ "$(grep -c "collector $url_x answers again: reporting to it instead of $url_y" "$work/three.log")" = 1 ]'
+check "X's store: home on X, its first choice" \
+    '[ "$(q x "select collector_url||'"'"' '"'"'||collector_rank from machines where machine_id='"'"'m-three'"'"'")" = "$url_x 0" ]'
+kill "$tpid"
+wait "$tpid" 2>/dev/null
+grep -v '^dropped' "$work/three-events.log" | awk '{print $1" "$2}' | sort -u >"$work/three-created"
+for n in x y z; do q "$n" "select boot_id||' '||seq from events where machine_id='m-three'"; done |
+    sort -u >"$work/three-stored"
+lost=$(comm -23 "$work/three-created" "$work/three-stored" | wc -l)
+check "every one of the $(wc -l <"$work/three-created") events is stored on X, Y or Z ($lost lost)" \
+    '[ "$lost" = 0 ] && [ "$(wc -l <"$work/three-created")" -ge 20 ]'
 
-[ $fail = 0 ] && echo "all agent failover checks passed"
-exit $fail
+whb_test_finish

@@ -9,17 +9,11 @@
 # Usage: test_agent_reconnect.sh BUILD_BIN_DIR
 set -u
 bin=$(cd "${1:?usage: test_agent_reconnect.sh BUILD_BIN_DIR}" && pwd)
-work=$(mktemp -d /tmp/whb-reconnect-XXXXXX)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/../support/shell.sh"
+whb_test_init reconnect
 
 echo reconnect-token >"$work/token"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 ad="adapter eth0 type=ethernet mac=52:54:00:00:02:01 addr=10.1.0.7/24 gw=10.1.0.1"
 cat >"$work/scn" <<SCN
 identity machine_id=m-reconnect-4 fqdn=pc-reconnect.corp.example boot_id=b-1
@@ -30,7 +24,8 @@ identity machine_id=m-reconnect-4 fqdn=pc-reconnect.corp.example boot_id=b-1
 SCN
 # WSUS: nothing listens at first (a probe is refused at once); from 8 s on it accepts and never
 # answers (a hung WsusPool), so the probe that follows the network's return waits its 10 s.
-wport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# (The sleeps here are the scenario's timeline, not waits for a state.)
+wport=$(free_port)
 (sleep 8 && exec python3 -c 'import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
@@ -60,36 +55,20 @@ back=$(q "select agent_at_ms from events where machine_id='m-reconnect-4' and ki
 first=$(q "select min(received_ms) from events where machine_id='m-reconnect-4'")
 tries=$(grep -c "delivery failed" "$work/agent.log")
 echo "delivery failures logged while the collector was away: $tries (first of each cause)"
-if [ "$arc" -ne 0 ]; then
-    echo "FAIL the agent exited with status $arc"
-    tail -5 "$work/agent.log"
-    exit 1
-fi
-if [ -z "$back" ] || [ -z "$first" ]; then
-    echo "FAIL nothing reached the collector after the network came back"
-    tail -5 "$work/agent.log"
-    exit 1
-fi
-if [ "$first" -lt "$back" ]; then
-    echo "FAIL a report was stored before the carrier came back: the timing of this test is off"
-    exit 1
-fi
+[ "$arc" -eq 0 ] || whb_abort "the agent exited with status $arc" "$work/agent.log"
+[ -n "$back" ] && [ -n "$first" ] ||
+    whb_abort "nothing reached the collector after the network came back" "$work/agent.log"
+[ "$first" -ge "$back" ] ||
+    whb_abort "a report was stored before the carrier came back: the timing of this test is off"
 echo "carrier back -> first report stored: $((first - back)) ms"
-if [ $((first - back)) -gt 1000 ]; then
-    echo "FAIL the agent waited (its backoff, or the WSUS probe) instead of sending at once"
-    exit 1
-fi
-echo "ok   delivered within 1 s of the network coming back"
+[ $((first - back)) -le 1000 ] ||
+    whb_abort "the agent waited (its backoff, or the WSUS probe) instead of sending at once"
+ok "delivered within 1 s of the network coming back"
 # The probe waits for the network to settle: one made at once fails on a real network (ARP, DNS)
 # and shows "WSUS unreachable" for a machine that reports, until the next probe.
 probe=$(awk -v b="$back" '$1 >= b { print $1; exit }' "$work/wsus-probes" 2>/dev/null)
-if [ -z "$probe" ]; then
-    echo "FAIL no WSUS probe after the network came back"
-    exit 1
-fi
+[ -n "$probe" ] || whb_abort "no WSUS probe after the network came back"
 echo "carrier back -> WSUS probed: $((probe - back)) ms"
-if [ $((probe - back)) -lt 2500 ]; then
-    echo "FAIL the WSUS probe did not wait for the network to settle"
-    exit 1
-fi
-echo "ok   WSUS probed once the network settled"
+[ $((probe - back)) -ge 2500 ] || whb_abort "the WSUS probe did not wait for the network to settle"
+ok "WSUS probed once the network settled"
+whb_test_finish

@@ -6,24 +6,17 @@
 # Usage: test_cli.sh BUILD_DIR
 set -u
 bin=$(cd "${1:?usage: test_cli.sh BUILD_DIR}" && pwd)/bin
-work=$(mktemp -d /tmp/whb-cli-XXXXXX)
-fail=0
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-ok() { echo "    ok   $*"; }
-bad() { echo "    FAIL $*"; fail=1; }
-expect() { # description got want
-    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi
-}
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. "$(dirname "$0")/../support/shell.sh"
+whb_test_init cli
+port=$(free_port)
 echo cli-token > "$work/token"
 "$bin/whb-collector" --plain-http --listen 127.0.0.1:$port --db "$work/c.db" \
     --enrollment-token-file "$work/token" --interval 1 --grace 3 2>"$work/collector.log" &
 pids+=($!)
 export WHB_URL=http://127.0.0.1:$port
 whb() { "$bin/whb" "$@"; }
-for _ in $(seq 50); do whb status >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 10 "the collector to answer" quietly whb status ||
+    whb_abort "the collector did not start" "$work/collector.log"
 
 cat > "$work/wired.scn" <<SCN
 identity machine_id=m-cli-1 fqdn=pc-1.corp.example
@@ -42,10 +35,8 @@ for n in wired wifi; do
         --interval 1 2>"$work/$n.log" &
     pids+=($!)
 done
-for _ in $(seq 100); do
-    [ "$(whb why pc-2 --json 2>/dev/null | jq -r .status)" = not_reporting ] && break
-    sleep 0.1
-done
+pc2_silent() { [ "$(whb why pc-2 --json 2>/dev/null | jq -r .status)" = not_reporting ]; }
+wait_until 10 "pc-2 to fall silent" pc2_silent
 
 expect "status counts" "$(whb status --json | jq -c '[.known, .reporting, .not_reporting]')" "[2,1,1]"
 expect "status: the store's one collector, running" \
@@ -59,6 +50,9 @@ expect "why by short name" "$(whb why pc-1 --json | jq -r .machine)" "pc-1.corp.
 expect "why --json has every documented field" \
     "$(whb why pc-2 --json | jq '["machine","status","silent_since","reason","term","documented","confidence","evidence","alternatives","next_step"] - keys | length')" 0
 expect "why --json: evidence entries have at and text" "$(whb why pc-2 --json | jq '[.evidence[] | has("at") and has("text")] | all')" true
+expect "why --json: the collector the machine reports to, its first choice" \
+    "$(whb why pc-1 --json | jq -c .collector)" "{\"url\":\"$WHB_URL/v1/report\",\"rank\":0,\"failed_over\":false}"
+expect "why says so in words" "$(whb why pc-1 | grep -c "reports to    $WHB_URL/v1/report (its first choice)")" 1
 expect "port: machines behind sw-access-1" "$(whb port sw-access-1 --json | jq -r '.machines[].machine')" "pc-1.corp.example"
 expect "port with a port id" "$(whb port 00:11:22:33:44:55 Gi1/0/7 --json | jq .count)" 1
 expect "wifi by SSID" "$(whb wifi --ssid Corp --json | jq -r '.machines[].machine')" "pc-2.corp.example"
@@ -127,4 +121,4 @@ expect "--version" "$(whb --version)" "whb $(sed -n 's/^project(wsus-heartbeat V
 expect "singular: 1 machine" "$(whb port sw-access-1 | tail -1)" "(1 machine)"
 expect "status line" "$(whb status | head -1)" "2 machines known, 1 reporting, 1 not reporting"
 whb silent --limit 1 --json | jq -e '.count == 1' >/dev/null && ok "--limit 1 limits" || bad "--limit 1"
-[ $fail -eq 0 ]
+whb_test_finish

@@ -7,26 +7,22 @@
 set -u
 bin=$(cd "${1:?usage: test_console.sh BUILD_DIR}" && pwd)/bin
 src=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/whb-console-XXXXXX)
-fail=0
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-ok() { echo "    ok   $*"; }
-bad() { echo "    FAIL $*"; fail=1; }
-expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
+. "$src/../support/shell.sh"
+whb_test_init console
 
 sh "$src/make-certs.sh" "$work/certs" >/dev/null
 echo enroll > "$work/enroll"
 echo console-admin-token-0123456789 > "$work/admin"
-port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::",0)); print(s.getsockname()[1])')
+port=$(free_port ::)
 "$bin/whb-collector" --listen "[::]:$port" --cert "$work/certs/server.crt" --key "$work/certs/server.key" \
     --db "$work/c.db" --enrollment-token-file "$work/enroll" --admin-token-file "$work/admin" \
     2>"$work/log" &
 pid=$!
+pids+=($pid)
 local=https://127.0.0.1:$port
 c() { curl -sk --max-time 5 "$@"; }
-for _ in $(seq 50); do c -o /dev/null "$local/healthz" && break; sleep 0.1; done
+wait_until 10 "the collector to answer" c -o /dev/null "$local/healthz" ||
+    whb_abort "the collector did not start" "$work/log"
 
 # Serving.
 expect "GET / is the console" "$(c -o /dev/null -w '%{http_code} %{content_type}' "$local/")" "200 text/html; charset=utf-8"
@@ -97,9 +93,11 @@ kill "$pid"; wait "$pid" 2>/dev/null
 "$bin/whb-collector" --plain-http --listen "0.0.0.0:$port" --db "$work/c.db" \
     --enrollment-token-file "$work/enroll" --admin-token-file "$work/admin" 2>>"$work/log" &
 pid=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+pids+=($pid)
+wait_until 10 "the plain-HTTP collector to answer" curl -s -o /dev/null "http://127.0.0.1:$port/healthz" ||
+    whb_abort "the collector did not start with tls = off" "$work/log"
 csrf=$(curl -s -c "$work/jar3" "http://$ip:$port/console/session" | jq -r .csrf)
 expect "plain HTTP: login from another host refused" \
     "$(curl -s -b "$work/jar3" -H "X-CSRF-Token: $csrf" -d "{\"token\":\"$(cat "$work/admin")\"}" "http://$ip:$port/console/login" | jq -r .error)" \
     "logins need HTTPS: the collector runs with tls = off"
-[ $fail -eq 0 ]
+whb_test_finish

@@ -7,15 +7,9 @@
 # Usage: test_init.sh BUILD_DIR
 set -u
 bin=$(cd "${1:?usage: test_init.sh BUILD_DIR}" && pwd)/bin
-work=$(mktemp -d /tmp/whb-init-XXXXXX)
-fail=0
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-ok() { echo "    ok   $*"; }
-bad() { echo "    FAIL $*"; fail=1; }
-expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. "$(dirname "$0")/../support/shell.sh"
+whb_test_init init
+port=$(free_port)
 etc=$work/etc
 group=()
 if [ "$(id -u)" = 0 ]; then
@@ -47,7 +41,8 @@ expect "a second init replaces nothing" "$rc:$out" "1:whb-collector init: $etc/e
 "$bin/whb-collector" -c "$etc/collector.conf" --interval 1 2>"$work/collector.log" &
 pids+=($!)
 export WHB_URL=https://localhost:$port WHB_CA=$etc/collector-ca.crt
-for _ in $(seq 50); do "$bin/whb" status >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 10 "the collector to answer" quietly "$bin/whb" status ||
+    whb_abort "the collector did not start" "$work/collector.log"
 cat > "$work/pc.scn" <<SCN
 identity machine_id=m-init-1 fqdn=pc-42.corp.example
 0 adapter eth0 type=ethernet mac=52:54:00:00:00:42 addr=10.9.8.42/24 gw=10.9.8.1
@@ -56,10 +51,8 @@ SCN
     --collector-url "https://localhost:$port/v1/report" --ca-file "$etc/collector-ca.crt" \
     --enrollment-token "$(cat "$etc/enroll.token")" --interval 1 2>"$work/agent.log" &
 pids+=($!)
-for _ in $(seq 100); do
-    [ "$("$bin/whb" why pc-42 --json 2>/dev/null | jq -r .status)" = reporting ] && break
-    sleep 0.1
-done
+pc42_reports() { [ "$("$bin/whb" why pc-42 --json 2>/dev/null | jq -r .status)" = reporting ]; }
+wait_until 10 "pc-42 to report" pc42_reports
 expect "the agent enrolled over TLS: whb why pc-42" \
     "$("$bin/whb" --token-file "$etc/admin.token" why pc-42 --json | jq -r '.machine + " " + .status')" \
     "pc-42.corp.example reporting"
@@ -87,8 +80,5 @@ openssl req -in "$work/csr/collector.csr" -noout -verify 2>&1 | grep -q "verify 
     openssl req -in "$work/csr/collector.csr" -noout -text | grep -q "DNS:whb.corp.example, DNS:whb" &&
     ok "the CSR is signed and names whb.corp.example and whb" || bad "CSR"
 # Stopped cleanly, the collector leaves no sanitizer or leak report (ASan builds).
-kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
-grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log" &&
-    bad "collector: $(grep -m1 -E "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log")" ||
-    ok "the collector stopped with no sanitizer report"
-[ $fail -eq 0 ]
+whb_stop_clean "${pids[0]}" "$work/collector.log"
+whb_test_finish

@@ -8,9 +8,8 @@ agent=$(cd "${1:?usage: test_policy.sh BUILD_DIR}" && pwd)/bin/whb-agent
 dir=$(cd "$(dirname "$0")/../../installer/windows/policy" && pwd)
 admx=$dir/whb.admx
 adml=$dir/en-US/whb.adml
-fail=0
-ok() { echo "    ok   $*"; }
-bad() { echo "    FAIL $*"; fail=1; }
+. "$(dirname "$0")/../support/shell.sh"
+whb_test_init policy
 xp() { xmllint --xpath "$2" "$1" 2>/dev/null; }
 attrs() { grep -o "$1=\"[^\"]*\"" | sed "s/^$1=\"//; s/\"$//"; }
 
@@ -61,4 +60,4 @@ pdef=$(xp "$adml" '//*[local-name()="presentationTable"]/*/@id' | attrs id | sor
 refs=$(xp "$adml" '//*[local-name()="presentationTable"]//@refId' | attrs refId | sort -u)
 ids=$(xp "$admx" '//*[local-name()="elements"]/*/@id' | attrs id | sort -u)
 [ "$refs" = "$ids" ] && ok "every presentation control refers to an ADMX element" || bad "refIds differ: $(comm -3 <(echo "$refs") <(echo "$ids") | tr '\n' ' ')"
-[ $fail -eq 0 ]
+whb_test_finish

@@ -9,14 +9,8 @@
 set -u
 bin=$(cd "${1:?usage: test_read_api.sh BUILD_DIR}" && pwd)/bin
 src=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/whb-readapi-XXXXXX)
-fail=0
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-ok() { echo "    ok   $*"; }
-bad() { echo "    FAIL $*"; fail=1; }
-expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
+. "$src/../support/shell.sh"
+whb_test_init readapi
 
 # 3,000 machines, 40% silent: 1,200 silent in 600 runs of equal due times (chunks hold 1,000).
 # On PostgreSQL when WHB_TEST_PG_CONNINFO names a database (tests/support/with-pg.sh).
@@ -33,14 +27,16 @@ fi
 "$bin/whb-explain-bench" "$fill" 3000 40 0 now >/dev/null || { echo "fill failed"; exit 1; }
 sh "$src/make-certs.sh" "$work/certs" >/dev/null
 echo enroll > "$work/enroll"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$bin/whb-collector" --listen "127.0.0.1:$port" --cert "$work/certs/server.crt" \
     --key "$work/certs/server.key" "${store[@]}" --enrollment-token-file "$work/enroll" \
     2>"$work/log" &
 pid=$!
+pids+=($pid)
 base=https://127.0.0.1:$port
 c() { curl -sk --max-time 30 "$@"; }
-for _ in $(seq 50); do c -o /dev/null "$base/healthz" && break; sleep 0.1; done
+wait_until 10 "the collector to answer" c -o /dev/null "$base/healthz" ||
+    whb_abort "the collector did not start" "$work/log"
 
 now_ms=$(($(date +%s) * 1000))
 want=$(dbq "SELECT machine_id FROM machines WHERE due_at < $now_ms ORDER BY due_at DESC, machine_id DESC" | sha256sum)
@@ -63,7 +59,7 @@ s.sendall(b"GET /v1/silent?explain=1 HTTP/1.1\r\nHost: x\r\n\r\n")
 s.recv(2048)
 s.close()
 EOF
-sleep 2
+wait_until 10 "the collector to drop the stream" grep -q "a client left a list after" "$work/log"
 expect "alive after a client left mid-list" "$(c -o /dev/null -w '%{http_code}' "$base/healthz")" 200
 grep -q "a client left a list after" "$work/log" && ok "the stream was dropped" || bad "the stream was not dropped"
 expect "and lists again" "$(c "$base/v1/silent?limit=5" | jq .count)" 5
@@ -73,10 +69,10 @@ expect "whb silent --limit" "$(WHB_URL=$base WHB_CA=$work/certs/ca.crt "$bin/whb
 
 # A reason filter over 1,200 silent machines (more than the 1,000 a request may explain): once
 # the worker made every machine's reason, counts are whole and equal the engine's answers.
-for _ in $(seq 150); do
-    [ "$(c "$base/v1/silent?offset=0&limit=1&reason=port_disabled" | jq -r '.reasons_at != null')" = true ] && break
-    sleep 0.2
-done
+reasons_made() {
+    [ "$(c "$base/v1/silent?offset=0&limit=1&reason=port_disabled" | jq -r '.reasons_at != null')" = true ]
+}
+wait_until 30 "the worker to explain every silent machine" reasons_made
 c "$base/v1/silent?explain=1" | jq -S '[.machines[].reason] | group_by(.) | map({(.[0]): length}) | add' > "$work/engine.json"
 jq -r 'keys[]' "$work/engine.json" > "$work/reasons"
 [ -s "$work/reasons" ] && ok "the engine explained the silent machines" || bad "no reasons"
@@ -100,6 +96,6 @@ expect "sorted by reason, the last page" "$last" "[1200,50]"
 kill "$pid"
 wait "$pid"
 expect "a clean stop" "$?" 0
-pid=
+pids=()
 grep -E "ERROR|error:|Sanitizer|runtime error" "$work/log" && bad "errors in the collector's log" || ok "no errors logged (nor sanitizer reports)"
-exit $fail
+whb_test_finish

@@ -8,15 +8,9 @@
 # Usage: test_wsus_import.sh BUILD_DIR
 set -u
 bin=$(cd "${1:?usage: test_wsus_import.sh BUILD_DIR}" && pwd)/bin
-work=$(mktemp -d /tmp/whb-wsus-XXXXXX)
-fail=0
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-ok() { echo "    ok   $*"; }
-bad() { echo "    FAIL $*"; fail=1; }
-expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. "$(dirname "$0")/../support/shell.sh"
+whb_test_init wsus
+port=$(free_port)
 echo wsus-token > "$work/token"
 "$bin/whb-collector" --plain-http --listen 127.0.0.1:$port --db "$work/c.db" \
     --enrollment-token-file "$work/token" --interval 1 --grace 3 --wsus-not-reported-days 10 \
@@ -24,7 +18,8 @@ echo wsus-token > "$work/token"
 pids+=($!)
 export WHB_URL=http://127.0.0.1:$port
 whb() { "$bin/whb" "$@"; }
-for _ in $(seq 50); do whb status >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 10 "the collector to answer" quietly whb status ||
+    whb_abort "the collector did not start" "$work/collector.log"
 
 # Agents: "vm" knows only its short name; pc-1 exists in two domains; nat-a and nat-b share an
 # address (two sites behind NAT); "renamed" has the address WSUS knows under its old name.
@@ -44,10 +39,8 @@ agent pc1lab pc-1.lab.example 10.9.7.11
 agent nata nat-a.corp.example 10.9.8.50
 agent natb nat-b.corp.example 10.9.8.50
 agent renamed renamed.corp.example 10.9.8.60
-for _ in $(seq 100); do
-    [ "$(whb status --json 2>/dev/null | jq .reporting)" = 6 ] && break
-    sleep 0.1
-done
+six_report() { [ "$(whb status --json 2>/dev/null | jq .reporting)" = 6 ]; }
+wait_until 10 "six agents to report" six_report
 expect "six agents report" "$(whb status --json | jq .reporting)" 6
 
 now=$(date -u +%Y-%m-%dT%H:%M:%S.0000000Z)
@@ -201,8 +194,5 @@ expect "150,000: counts" "$(jq -c '[.imported, .not_reported, (.answers | length
 echo "    info 150,000 computers imported in $(jq .parts <<<"$out") parts, $((ms / 1000)).$(printf %03d $((ms % 1000))) s"
 expect "no import session left behind" "$(db 'select count(*) from wsus_staging') $(db 'select count(*) from wsus_sessions')" "0 0"
 # Stopped cleanly, the collector leaves no sanitizer or leak report (ASan builds).
-kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
-grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log" &&
-    bad "collector: $(grep -m1 -E "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log")" ||
-    ok "the collector stopped with no sanitizer report"
-[ $fail -eq 0 ]
+whb_stop_clean "${pids[0]}" "$work/collector.log"
+whb_test_finish

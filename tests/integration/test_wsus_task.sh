@@ -9,15 +9,9 @@
 set -u
 bin=$(cd "${1:?usage: test_wsus_task.sh BUILD_DIR}" && pwd)/bin
 src=$(cd "$(dirname "$0")/../.." && pwd)/installer/windows/wsus
-work=$(mktemp -d /tmp/whb-task-XXXXXX)
-fail=0
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-ok() { echo "    ok   $*"; }
-bad() { echo "    FAIL $*"; fail=1; }
-expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. "$(dirname "$0")/../support/shell.sh"
+whb_test_init task
+port=$(free_port)
 # The WSUS server is another host: reach the collector by a non-loopback address if there is one.
 addr=$(ip -4 -o addr show scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -1)
 names=(--name localhost --ip 127.0.0.1)
@@ -29,7 +23,8 @@ pids+=($!)
 ca=$work/etc/collector-ca.crt
 token=$(cat "$work/etc/admin.token")
 host=${addr:-127.0.0.1}
-for _ in $(seq 50); do curl -s --cacert "$ca" "https://localhost:$port/healthz" >/dev/null && break; sleep 0.1; done
+wait_until 10 "the collector to answer" curl -s -o /dev/null --cacert "$ca" "https://localhost:$port/healthz" ||
+    whb_abort "the collector did not start" "$work/collector.log"
 cat > "$work/pc.scn" <<SCN
 identity machine_id=m-task-42 fqdn=pc-042.corp.example
 0 adapter eth0 type=ethernet mac=52:54:00:00:00:42 addr=10.9.8.42/24 gw=10.9.8.1
@@ -38,10 +33,10 @@ SCN
     --collector-url "https://localhost:$port/v1/report" --ca-file "$ca" \
     --enrollment-token "$(cat "$work/etc/enroll.token")" --interval 1 2>"$work/agent.log" &
 pids+=($!)
-for _ in $(seq 100); do
-    [ "$(WHB_CA=$ca "$bin/whb" --url "https://localhost:$port" why pc-042 --json 2>/dev/null | jq -r .status)" = reporting ] && break
-    sleep 0.1
-done
+pc042_reports() {
+    [ "$(WHB_CA=$ca "$bin/whb" --url "https://localhost:$port" why pc-042 --json 2>/dev/null | jq -r .status)" = reporting ]
+}
+wait_until 10 "pc-042 to report" pc042_reports
 
 # The bodies, byte for byte: one line each between the markers, sent without a newline.
 sed -n '/^# BEGIN PAYLOAD$/,/^# END PAYLOAD$/p' "$src/Send-WsusComputers.ps1" | sed '1d;$d' > "$work/parts"
@@ -96,8 +91,5 @@ expect "the task runs as SYSTEM" "$(tv UserId)" S-1-5-18
 grep -q 'Send-WsusComputers.ps1" -CollectorUrl https://' <<<"$(tv Arguments)" && ok "the task runs the script with the collector's URL" ||
     bad "task arguments: $(tv Arguments)"
 # Stopped cleanly, the collector leaves no sanitizer or leak report (ASan builds).
-kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
-grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log" &&
-    bad "collector: $(grep -m1 -E "AddressSanitizer|LeakSanitizer|runtime error" "$work/collector.log")" ||
-    ok "the collector stopped with no sanitizer report"
-[ $fail -eq 0 ]
+whb_stop_clean "${pids[0]}" "$work/collector.log"
+whb_test_finish

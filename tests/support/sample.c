@@ -57,6 +57,7 @@ struct sample *sample_new(unsigned n, uint64_t seq, unsigned nev)
     s->report.sent_at_ms = 1764000000000LL + (int64_t)seq * 1000;
     s->report.mono_ms = seq * 1000;
     s->report.interval_s = 60;
+    s->report.collector_url = "https://whb.corp.example:8443/v1/report"; /* fuzz seeds carry it */
     s->report.snapshot = &s->snapshot;
 
     if (nev) {
@@ -93,4 +94,18 @@ void sample_free(struct sample *s)
 uint8_t *sample_pack(const struct sample *s, size_t *len)
 {
     return whb_wire_report_pack(&s->report, len);
+}
+
+whb_report *sample_report(unsigned n, uint64_t seq, unsigned nev)
+{
+    struct sample *s = sample_new(n, seq, nev);
+    size_t len = 0;
+    uint8_t *buf = s ? sample_pack(s, &len) : NULL;
+    whb_report *r = NULL;
+    char why[128];
+    if (buf && whb_wire_report_unpack(buf, len, &r, why, sizeof(why)))
+        r = NULL;
+    free(buf);
+    sample_free(s);
+    return r;
 }

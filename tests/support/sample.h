@@ -28,4 +28,8 @@ void sample_free(struct sample *s);
 /* Packs the sample's report into a new buffer (free()). */
 uint8_t *sample_pack(const struct sample *s, size_t *len);
 
+/* sample_new(n, seq, nev)'s report as the collector has it: packed and decoded by the wire
+ * code. NULL when it does not decode. Free with whb_wire_report_free(). */
+whb_report *sample_report(unsigned n, uint64_t seq, unsigned nev);
+
 #endif

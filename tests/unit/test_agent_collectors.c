@@ -6,9 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collectors.h"
+#include "encode.h"
 #include "settings.h"
 
 #define A "https://a.corp.example:8443/v1/report"
@@ -184,6 +186,97 @@ static void comes_back_to_the_first(void **state)
     assert_int_equal(fb, 1);
 }
 
+/* A and B down, C in use: at failback time A is tried first, then B; B answers and takes the
+ * reports (the agent does not wait for A to come back). Later A is tried again, and only A:
+ * when it answers the agent is home. */
+static void comes_back_to_any_earlier_one(void **state)
+{
+    (void)state;
+    struct whb_collectors c;
+    int fb;
+    parse3(&c, 300);
+    for (int i = 0; i < WHB_COLLECTOR_FAILURES; i++)
+        whb_collectors_record(&c, 0, WHB_COLLECTOR_DOWN, 1000);
+    for (int i = 0; i < WHB_COLLECTOR_FAILURES; i++)
+        whb_collectors_record(&c, 1, WHB_COLLECTOR_DOWN, 2000);
+    assert_int_equal(c.current, 2);
+    assert_int_equal(whb_collectors_pick(&c, 2000 + 299999, &fb), 2);
+    assert_int_equal(fb, 0);
+    /* Failback time: A, still down; then B, still down; then C takes the report. */
+    assert_int_equal(whb_collectors_pick(&c, 302000, &fb), 0);
+    assert_int_equal(fb, 1);
+    assert_int_equal(whb_collectors_record(&c, 0, WHB_COLLECTOR_DOWN, 302000),
+                     WHB_COLLECTOR_STAYED);
+    assert_int_equal(whb_collectors_after(&c, 0), 1);
+    assert_int_equal(whb_collectors_record(&c, 1, WHB_COLLECTOR_DOWN, 302000),
+                     WHB_COLLECTOR_STAYED);
+    assert_int_equal(whb_collectors_after(&c, 1), 2);
+    assert_int_equal(whb_collectors_record(&c, 2, WHB_COLLECTOR_ANSWERED, 302000),
+                     WHB_COLLECTOR_STAYED);
+    assert_int_equal(c.current, 2);
+    assert_int_equal(c.failures, 0);
+    /* Next failback: A still down, B back: the agent returns to B. */
+    assert_int_equal(whb_collectors_pick(&c, 302001, &fb), 2);
+    assert_int_equal(whb_collectors_pick(&c, 602000, &fb), 0);
+    assert_int_equal(fb, 1);
+    assert_int_equal(whb_collectors_record(&c, 0, WHB_COLLECTOR_DOWN, 602000),
+                     WHB_COLLECTOR_STAYED);
+    assert_int_equal(whb_collectors_after(&c, 0), 1);
+    assert_int_equal(whb_collectors_record(&c, 1, WHB_COLLECTOR_ANSWERED, 602000),
+                     WHB_COLLECTOR_RETURNED);
+    assert_int_equal(c.current, 1);
+    /* On B: A alone is tried again at the next failback time, and B is what is after it. */
+    assert_int_equal(whb_collectors_pick(&c, 602001, &fb), 1);
+    assert_int_equal(fb, 0);
+    assert_int_equal(whb_collectors_pick(&c, 902000, &fb), 0);
+    assert_int_equal(fb, 1);
+    assert_int_equal(whb_collectors_after(&c, 0), 1);
+    /* A later collector answering a stray report changes nothing. */
+    assert_int_equal(whb_collectors_record(&c, 2, WHB_COLLECTOR_ANSWERED, 902000),
+                     WHB_COLLECTOR_STAYED);
+    assert_int_equal(c.current, 1);
+    assert_int_equal(whb_collectors_record(&c, 0, WHB_COLLECTOR_ANSWERED, 902000),
+                     WHB_COLLECTOR_RETURNED);
+    assert_int_equal(c.current, 0);
+    assert_int_equal(c.failback_at, 0);
+    assert_int_equal(whb_collectors_pick(&c, 99999999, &fb), 0);
+    assert_int_equal(fb, 0);
+}
+
+/* Each report names the collector it goes to and its place in the list, without the user
+ * information a URL may carry. */
+static void reports_name_their_collector(void **state)
+{
+    (void)state;
+    char out[WHB_WIRE_MAX_URL + 1];
+    whb_encode_public_url("https://agent:s3cret@b.corp.example:8443/v1/report", out, sizeof(out));
+    assert_string_equal(out, "https://b.corp.example:8443/v1/report");
+    whb_encode_public_url("https://a:b@c@b.corp.example/v1/report?x=y@z", out, sizeof(out));
+    assert_string_equal(out, "https://b.corp.example/v1/report?x=y@z");
+    whb_encode_public_url(B, out, sizeof(out));
+    assert_string_equal(out, B);
+    whb_encode_public_url("https://b.corp.example/\001bad", out, sizeof(out));
+    assert_true(whb_wire_text_ok(out, WHB_WIRE_MAX_URL));
+
+    struct whb_identity id = {.machine_id = "m-1", .boot_id = "b-1", .fqdn = "pc-1.corp.example"};
+    struct whb_report_input in = {.id = &id,
+                                  .seq = 1,
+                                  .sent_at_ms = 1700000000000,
+                                  .interval_s = 60,
+                                  .collector_url = "https://u:p@b.corp.example:8443/v1/report",
+                                  .collector_rank = 1};
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char why[256];
+    assert_int_equal(whb_encode_report(&in, &buf, &len), 0);
+    whb_report *r = NULL;
+    assert_int_equal(whb_wire_report_unpack(buf, len, &r, why, sizeof(why)), 0);
+    assert_string_equal(r->collector_url, B);
+    assert_int_equal(r->collector_rank, 1);
+    whb_wire_report_free(r);
+    free(buf);
+}
+
 static void repeated_flags_make_a_list(void **state)
 {
     (void)state;
@@ -216,6 +309,8 @@ int main(void)
         cmocka_unit_test(moves_on_after_failures_in_a_row),
         cmocka_unit_test(single_collector_never_moves),
         cmocka_unit_test(comes_back_to_the_first),
+        cmocka_unit_test(comes_back_to_any_earlier_one),
+        cmocka_unit_test(reports_name_their_collector),
         cmocka_unit_test(repeated_flags_make_a_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -332,8 +332,8 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 6);
-        /* Version 6: the switches' word. */
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 7);
+        /* Version 7: the switches' word. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
                                         "'switch_events','switch_ports','switch_events_port')"),
                          3);
@@ -349,10 +349,19 @@ static void reopening_keeps_schema_version(void **state)
                                         " table_name='machines' AND column_name IN ('sw_chassis',"
                                         "'bssid','subnet','wsus_class')"),
                          4);
+        /* Version 6: the collector each machine reports to. */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM information_schema.columns WHERE"
+                                        " table_name='machines' AND column_name IN"
+                                        " ('collector_url','collector_rank')"),
+                         2);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 6);
-    /* Version 6: the switches' word. */
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 7);
+    /* Version 6: the collector each machine reports to. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
+                                    "WHERE name IN ('collector_url','collector_rank')"),
+                     2);
+    /* Version 7: the switches' word. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('switch_events','switch_ports','switch_events_port')"),
                      3);
@@ -536,6 +545,34 @@ static void a_move_updates_the_indexed_columns(void **state)
             count(f->path,
                   "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"),
             1);
+    sample_free(s);
+}
+
+/* Issue 26.5: the machine's view says which collector its last report was sent to and that
+ * collector's place in the agent's list; an agent that says nothing leaves it empty. */
+static void the_collector_in_use_is_kept(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view v;
+    struct sample *s = sample_new(22, 1, 0);
+    assert_int_equal(put(f->store, s, 0xac, 1, 1000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-22", &v), 0);
+    assert_string_equal(v.collector_url, "https://whb.corp.example:8443/v1/report");
+    assert_int_equal(v.collector_rank, 0);
+    s->report.seq = 2;
+    s->report.collector_url = "https://whb-c.corp.example:8443/v1/report";
+    s->report.collector_rank = 2; /* failed over to its third */
+    assert_int_equal(put(f->store, s, 0xac, 0, 2000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-22", &v), 0);
+    assert_string_equal(v.collector_url, "https://whb-c.corp.example:8443/v1/report");
+    assert_int_equal(v.collector_rank, 2);
+    s->report.seq = 3;
+    s->report.collector_url = NULL; /* an agent from before the field */
+    s->report.collector_rank = 0;
+    assert_int_equal(put(f->store, s, 0xac, 0, 3000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-22", &v), 0);
+    assert_string_equal(v.collector_url, "");
     sample_free(s);
 }
 
@@ -772,15 +809,9 @@ static void on_finished(struct whb_ingest_item *it, void *arg)
 static struct whb_ingest_item *item_for(struct whb_ingest_port *port, unsigned m, uint64_t seq,
                                         int64_t now)
 {
-    struct sample *s = sample_new(m, seq, 1);
-    size_t len;
-    uint8_t *buf = sample_pack(s, &len);
-    sample_free(s);
     struct whb_ingest_item *it = calloc(1, sizeof(*it));
-    char why[128];
     assert_non_null(it);
-    assert_int_equal(whb_wire_report_unpack(buf, len, &it->report, why, sizeof(why)), 0);
-    free(buf);
+    assert_non_null(it->report = sample_report(m, seq, 1));
     it->port = port;
     it->in = (struct whb_store_report){
         .report = it->report, .mode = WHB_IDENTITY_KEY, .now_ms = now, .grace = 3};
@@ -1100,6 +1131,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_late_resend_does_not_move_last_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(gap_keeps_both_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(a_move_updates_the_indexed_columns, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_collector_in_use_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
         cmocka_unit_test_setup_teardown(wsus_probe_from_the_silence_is_not_classified, setup,

@@ -103,6 +103,30 @@ static void bad_text_is_refused(void **state)
     sample_free(s);
 }
 
+/* The collector a report names: clean text up to WHB_WIRE_MAX_URL bytes, a rank up to 63. */
+static void collector_named_in_bounds(void **state)
+{
+    (void)state;
+    char why[128], big[WHB_WIRE_MAX_URL + 2];
+    struct sample *s = sample_new(1, 1, 1);
+    s->report.collector_url = "https://whb-b.corp.example:8443/v1/report";
+    s->report.collector_rank = 1;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+    s->report.collector_url = "https://whb-b.corp.example\r\nX: y";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "collector_url longer than 511 bytes or not clean text");
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    s->report.collector_url = big;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    big[WHB_WIRE_MAX_URL] = '\0';
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+    s->report.collector_rank = WHB_WIRE_MAX_RANK + 1;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "collector_rank 64 out of range 0..63");
+    sample_free(s);
+}
+
 static void text_check_bounds(void **state)
 {
     (void)state;
@@ -307,6 +331,7 @@ int main(void)
         cmocka_unit_test(garbage_is_refused),
         cmocka_unit_test(missing_fields_are_named),
         cmocka_unit_test(bad_text_is_refused),
+        cmocka_unit_test(collector_named_in_bounds),
         cmocka_unit_test(text_check_bounds),
         cmocka_unit_test(terminal_controls_are_refused),
         cmocka_unit_test(host_names_are_canonical),

@@ -91,6 +91,7 @@ await check('the port-disabled machine shows that reason and its switch port', a
   assert.match(await page.textContent('#why'), /The network port to which the computer connects has been disabled/);
   assert.equal(await page.textContent('#kv-port'), 'swp3');
   assert.match(await page.textContent('#attachment'), /sw-floor-3/);
+  assert.match(await page.textContent('#kv-collector'), /\/v1\/report \(its first choice\)$/, 'the collector it reports to');
   assert.ok(await page.locator('svg.timeline rect.tl-gap.r-port_disabled').count() >= 1, 'timeline shows the silence');
   const t = page.locator('#why time').first();
   assert.match(await t.getAttribute('title'), /Z UTC$/, 'UTC on hover');

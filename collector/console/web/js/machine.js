@@ -25,7 +25,9 @@ export async function machine(main, host) {
       el('dl', { class: 'kv', id: 'attachment' },
         kv('Adapter', a.adapter), kv(a.wireless ? 'Wi-Fi' : 'Switch', a.wireless ? [a.ssid, ' ', el('span', { class: 'mono' }, a.bssid)]
           : a.switch || a.switch_chassis ? el('a', { href: '#/switches/' + enc(a.switch_chassis || a.switch) }, a.switch || a.switch_chassis) : null),
-        a.wireless ? null : kv('Port', a.port, 'port'), kv('Subnet', a.subnet), kv('Last report', when(why.last_report)))),
+        a.wireless ? null : kv('Port', a.port, 'port'), kv('Subnet', a.subnet), kv('Last report', when(why.last_report)),
+        kv('Reports to', why.collector ? [el('span', { class: 'mono' }, why.collector.url),
+          why.collector.failed_over ? ` (failed over: its collector no. ${why.collector.rank + 1})` : ' (its first choice)'] : null, 'collector'))),
     hist ? pastSilences(hist) : null);
 }
 
