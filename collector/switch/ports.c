@@ -3,6 +3,7 @@
  * ifIndex. Entries are never removed, only merged (marked dead), so indexes stay valid. */
 #include "ports.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -386,6 +387,25 @@ int whb_switch_ports_apply(struct whb_switch_ports *t, const struct whb_switch_e
     if (!p)
         return WHB_EBUSY;
     return apply_port(p, ev);
+}
+
+int whb_switch_ports_take(struct whb_switch_ports *t, struct whb_switch_event *ev,
+                          struct whb_switch_port *port, int *have_port)
+{
+    *have_port = 0;
+    int rc = whb_switch_ports_apply(t, ev);
+    if (rc < 0 || (!ev->port[0] && ev->ifindex <= 0))
+        return rc;
+    const struct whb_switch_port *p =
+        whb_switch_ports_get(t, ev->sw, ev->ifindex > 0 ? NULL : ev->port, ev->ifindex);
+    if (p) {
+        *port = *p;
+        *have_port = 1;
+        /* A trap names the port by number: its name, when known, goes with it. */
+        if (!ev->port[0] && p->name[0])
+            snprintf(ev->port, sizeof(ev->port), "%s", p->name);
+    }
+    return rc;
 }
 
 const struct whb_switch_port *whb_switch_ports_get(const struct whb_switch_ports *t, const char *sw,

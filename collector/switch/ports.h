@@ -55,6 +55,13 @@ void whb_switch_ports_free(struct whb_switch_ports *t);
  * WHB_EBUSY when the table is full. */
 int whb_switch_ports_apply(struct whb_switch_ports *t, const struct whb_switch_event *ev);
 
+/* Applies ev as the switch service does with every event: whb_switch_ports_apply, then copies
+ * the port as it stands after it into *port (*have_port 1; 0 for an event about the switch as
+ * a whole or one the table refused) and, for a trap that names the port by number only, puts
+ * the port's name, when known, into ev->port. Returns what whb_switch_ports_apply returned. */
+int whb_switch_ports_take(struct whb_switch_ports *t, struct whb_switch_event *ev,
+                          struct whb_switch_port *port, int *have_port);
+
 /* The port named port (any of its names) or, when port is NULL or "", numbered ifindex. */
 const struct whb_switch_port *whb_switch_ports_get(const struct whb_switch_ports *t, const char *sw,
                                                    const char *port, int32_t ifindex);

@@ -20,18 +20,7 @@ int whb_switch_emit(struct whb_switch_service *s, struct whb_switch_event *ev)
     struct whb_switch_port port;
     int have_port = 0;
     pthread_mutex_lock(&s->lock);
-    int rc = whb_switch_ports_apply(s->table, ev);
-    if (rc >= 0 && (ev->port[0] || ev->ifindex > 0)) {
-        const struct whb_switch_port *p =
-            whb_switch_ports_get(s->table, ev->sw, ev->ifindex > 0 ? NULL : ev->port, ev->ifindex);
-        if (p) {
-            port = *p;
-            have_port = 1;
-            /* A trap names the port by number: its name, when known, goes with it. */
-            if (!ev->port[0] && p->name[0])
-                snprintf(ev->port, sizeof(ev->port), "%s", p->name);
-        }
-    }
+    int rc = whb_switch_ports_take(s->table, ev, &port, &have_port);
     pthread_mutex_unlock(&s->lock);
     if (rc == WHB_EBUSY) {
         WHB_STAT(s, table_full, 1);
