@@ -18,6 +18,7 @@
 #include "port_name.h"
 #include "ratelimit.h"
 #include "switch_int.h"
+#include "trap.h"
 
 #define PENDING_MAX   16
 #define REOPEN_MS     30000 /* after a switch could not be reached at all */
@@ -34,6 +35,11 @@ static const struct {
     oid column;
 } cols[C_N] = {{1, 1}, {0, 2}, {0, 7}, {0, 8}, {0, 9}, {1, 15}, {0, 5}, {1, 18}};
 static const oid SYSUPTIME[] = {1, 3, 6, 1, 2, 1, 1, 3, 0};
+/* CISCO-ERR-DISABLE-MIB cErrDisableIfStatusCause.<ifIndex>.0: why the switch disabled the
+ * port itself (an err-disabled port reads ifAdminStatus up, ifOperStatus down, like a pulled
+ * cable). Read with each port; other agents answer noSuchObject. */
+static const oid ERRDIS_CAUSE[] = {1, 3, 6, 1, 4, 1, 9, 9, 548, 1, 3, 1, 1, 2};
+#define ERRDIS_CAUSE_LEN (sizeof(ERRDIS_CAUSE) / sizeof(ERRDIS_CAUSE[0]))
 
 static size_t col_oid(enum col c, oid *out)
 {
@@ -80,6 +86,7 @@ struct row {
     long v[C_N];
     int have[C_N];
     char name[WHB_SWITCH_PORT_MAX], descr[WHB_SWITCH_PORT_MAX], alias[WHB_SWITCH_NAME_MAX];
+    char cause[WHB_SWITCH_CAUSE_MAX]; /* err-disabled: why (Cisco) */
 };
 
 static void set_col(struct row *r, enum col c, const netsnmp_variable_list *v)
@@ -126,9 +133,10 @@ static void emit_row(struct target *t, const struct row *r, long uptime, int hav
     else if (r->have[C_SPEED] && r->v[C_SPEED] > 0)
         ev.speed_mbps = (uint32_t)((unsigned long)r->v[C_SPEED] / 1000000ul);
     snprintf(ev.alias, sizeof(ev.alias), "%s", r->alias);
-    snprintf(ev.text, sizeof(ev.text), "ifIndex %d%s%s ifAdminStatus %s ifOperStatus %s",
+    snprintf(ev.cause, sizeof(ev.cause), "%s", r->cause);
+    snprintf(ev.text, sizeof(ev.text), "ifIndex %d%s%s ifAdminStatus %s ifOperStatus %s%s%s",
              r->ifindex, ev.port[0] ? " " : "", ev.port, whb_if_status_name(ev.admin),
-             whb_if_status_name(ev.oper));
+             whb_if_status_name(ev.oper), r->cause[0] ? " err-disabled: " : "", r->cause);
     if (ev.port[0] || ev.admin || ev.oper)
         whb_switch_emit(t->poller->s, &ev);
 }
@@ -172,6 +180,15 @@ static void got_get(struct target *t, const netsnmp_pdu *pdu)
                 set_col(&r, (enum col)c, v);
                 any = 1;
             }
+        if (v->name_length == ERRDIS_CAUSE_LEN + 2 &&
+            memcmp(v->name, ERRDIS_CAUSE, sizeof(ERRDIS_CAUSE)) == 0 && v->type == ASN_INTEGER &&
+            v->val.integer && *v->val.integer > 0) {
+            const char *c = whb_trap_errdisable_cause(*v->val.integer);
+            if (c)
+                snprintf(r.cause, sizeof(r.cause), "%s", c);
+            else
+                snprintf(r.cause, sizeof(r.cause), "cause %ld", *v->val.integer);
+        }
     }
     if (!any || !r.have[C_OPER]) {
         /* The ifIndex is gone (renumbered after a restart): find the port by name. */
@@ -461,6 +478,11 @@ static int send_get(struct target *t)
         name[n++] = (oid)t->cur.ifindex;
         snmp_add_null_var(pdu, name, n);
     }
+    oid cause[ERRDIS_CAUSE_LEN + 2];
+    memcpy(cause, ERRDIS_CAUSE, sizeof(ERRDIS_CAUSE));
+    cause[ERRDIS_CAUSE_LEN] = (oid)t->cur.ifindex;
+    cause[ERRDIS_CAUSE_LEN + 1] = 0;
+    snmp_add_null_var(pdu, cause, ERRDIS_CAUSE_LEN + 2);
     return send_pdu(t, pdu);
 }
 

@@ -291,6 +291,14 @@ static int apply_poll(struct whb_switch_port *p, const struct whb_switch_event *
     }
     if (ev->alias[0])
         memcpy(p->alias, ev->alias, sizeof(p->alias));
+    /* An err-disabled port reads enabled without its link; Cisco's MIB says why. */
+    if (ev->cause[0] && ev->oper == WHB_IF_DOWN && ev->admin != WHB_IF_DOWN &&
+        (!p->err_disabled || strcmp(p->cause, ev->cause) != 0)) {
+        p->err_disabled = 1;
+        memcpy(p->cause, ev->cause, sizeof(p->cause));
+        p->cause_ms = ev->since_ms ? ev->since_ms : ev->at_ms;
+        changed = 1;
+    }
     if (p->oper == WHB_IF_UP || p->admin == WHB_IF_DOWN)
         p->err_disabled = 0;
     return changed;

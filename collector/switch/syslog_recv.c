@@ -86,7 +86,10 @@ static void handle(struct whb_syslog_recv *r, const struct sockaddr *from,
     ev.at_ms = now;
     whb_switch_name(s, cred, from, ev.sw, sizeof(ev.sw));
     whb_switch_emit(s, &ev);
-    if (ev.kind == WHB_SW_LINK_DOWN && ev.admin == WHB_IF_UNKNOWN && cred->poll) {
+    /* Read what the message left unsaid: a link down's admin state, a link up's speed (a
+     * machine off or asleep with Wake-on-LAN comes back slower). */
+    if (cred->poll && ((ev.kind == WHB_SW_LINK_DOWN && ev.admin == WHB_IF_UNKNOWN) ||
+                       ev.kind == WHB_SW_LINK_UP)) {
         char addr[INET6_ADDRSTRLEN] = "";
         if (from->sa_family == AF_INET)
             inet_ntop(AF_INET, &((const struct sockaddr_in *)from)->sin_addr, addr, sizeof(addr));

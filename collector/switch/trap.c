@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "error.h"
 
@@ -151,6 +152,7 @@ const char *whb_trap_errdisable_cause(long id)
 struct seen {
     long ifindex, admin, oper;
     int have_admin, have_oper;
+    int lif_shut; /* Cisco's locIfReason "administratively down" */
 };
 
 static void read_varbind(const netsnmp_variable_list *v, struct seen *s,
@@ -184,6 +186,7 @@ static void read_varbind(const netsnmp_variable_list *v, struct seen *s,
     } else if (v->name_length == LEN(OID_LOCIFREASON) + 1 &&
                memcmp(v->name, OID_LOCIFREASON, sizeof(OID_LOCIFREASON)) == 0) {
         string_of(v, ev->text, sizeof(ev->text)); /* Cisco's reason: "administratively down" */
+        s->lif_shut = strcasecmp(ev->text, "administratively down") == 0;
     } else if (v->name_length == LEN(OID_ERRDIS_CAUSE) + 2 &&
                memcmp(v->name, OID_ERRDIS_CAUSE, sizeof(OID_ERRDIS_CAUSE)) == 0) {
         /* cErrDisableIfStatusCause.<ifIndex>.<vlan or 0> */
@@ -224,6 +227,12 @@ int whb_trap_decode(const netsnmp_pdu *pdu, struct whb_switch_event *ev)
         return WHB_EPROTO;
     ev->ifindex = (int32_t)s.ifindex;
     ev->uptime_cs = uptime;
+    /* Cisco's own link traps carry no ifAdminStatus; their locIfReason says a shut. Any other
+     * reason is left unsaid (the port is read), not taken for "enabled". */
+    if (!s.have_admin && s.lif_shut) {
+        s.admin = WHB_IF_DOWN;
+        s.have_admin = 1;
+    }
     ev->admin = s.have_admin ? (enum whb_if_status)s.admin : WHB_IF_UNKNOWN;
     ev->oper = WHB_IF_UNKNOWN;
     int needs = 0;

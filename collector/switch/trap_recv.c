@@ -116,7 +116,8 @@ static int on_notification(int op, netsnmp_session *session, int reqid, netsnmp_
     ev.source = WHB_SWSRC_TRAP;
     whb_switch_name(r->s, cr, (struct sockaddr *)&from, ev.sw, sizeof(ev.sw));
     whb_switch_emit(r->s, &ev);
-    if (needs && cr->poll) {
+    /* What the notification left unsaid is read; after a link up, its speed. */
+    if ((needs || ev.kind == WHB_SW_LINK_UP) && cr->poll) {
         struct poll_req req;
         memset(&req, 0, sizeof(req));
         snprintf(req.sw, sizeof(req.sw), "%s", ev.sw);

@@ -111,6 +111,27 @@ static void link_down_says_shut_or_link_lost(void **state)
     assert_string_equal(ev.text, "administratively down");
     assert_int_equal(ev.kind, WHB_SW_ADMIN_DOWN);
 
+    /* Cisco's own format (no "snmp-server trap link ietf"): ifIndex, ifDescr, ifType and
+     * locIfReason, no status columns. Its reason says a shut; any other reason leaves the
+     * port's state to be read. */
+    p = notification(".1.3.6.1.6.3.1.1.5.3", 450);
+    if_column(p, 1, 10104, 10104);
+    if_string(p, IFENTRY, 9, 2, 10104, "GigabitEthernet1/0/4");
+    if_column(p, 3, 10104, 6);
+    if_string(p, lif, 11, 20, 10104, "administratively down");
+    assert_int_equal(decode(p, &ev), 0);
+    assert_int_equal(ev.kind, WHB_SW_ADMIN_DOWN);
+    assert_int_equal(ev.admin, WHB_IF_DOWN);
+    p = notification(".1.3.6.1.6.3.1.1.5.3", 460);
+    if_column(p, 1, 10104, 10104);
+    if_string(p, IFENTRY, 9, 2, 10104, "GigabitEthernet1/0/4");
+    if_column(p, 3, 10104, 6);
+    if_string(p, lif, 11, 20, 10104, "down");
+    assert_int_equal(decode(p, &ev), WHB_TRAP_NEEDS_STATUS);
+    assert_int_equal(ev.kind, WHB_SW_LINK_DOWN);
+    assert_int_equal(ev.admin, WHB_IF_UNKNOWN);
+    assert_string_equal(ev.port, "GigabitEthernet1/0/4");
+
     /* ifName wins over ifDescr whatever the order. */
     static const oid ifx[] = {1, 3, 6, 1, 2, 1, 31, 1, 1, 1};
     p = notification(".1.3.6.1.6.3.1.1.5.4", 500);
@@ -401,6 +422,38 @@ static void renames_and_renumbering(void **state)
     whb_switch_ports_free(t);
 }
 
+/* A read of an err-disabled port: ifAdminStatus up, no link, and Cisco's cause
+ * (cErrDisableIfStatusCause) read with it; the port is err-disabled until its link is back.
+ * Taken as the switch service takes every event (whb_switch_ports_take). */
+static void a_read_with_a_cause_is_err_disabled(void **state)
+{
+    (void)state;
+    struct whb_switch_ports *t = whb_switch_ports_new(1, 8);
+    struct whb_switch_event ev = ev_of(WHB_SW_POLL, "Gi1/0/4", 10104, 1000);
+    struct whb_switch_port p;
+    int have = 0;
+    ev.source = WHB_SWSRC_POLL;
+    ev.admin = WHB_IF_UP;
+    ev.oper = WHB_IF_DOWN;
+    ev.since_ms = 400;
+    snprintf(ev.cause, sizeof(ev.cause), "portSecurityViolation");
+    assert_int_equal(whb_switch_ports_take(t, &ev, &p, &have), 1);
+    assert_true(have);
+    assert_true(p.err_disabled);
+    assert_string_equal(p.cause, "portSecurityViolation");
+    assert_int_equal(p.cause_ms, 400);
+    /* The same read again tells nothing new. */
+    ev.at_ms = 2000;
+    assert_int_equal(whb_switch_ports_take(t, &ev, &p, &have), 0);
+    /* A trap naming the port by number only gets its name. */
+    struct whb_switch_event up = ev_of(WHB_SW_LINK_UP, "", 10104, 3000);
+    up.source = WHB_SWSRC_TRAP;
+    assert_int_equal(whb_switch_ports_take(t, &up, &p, &have), 1);
+    assert_string_equal(up.port, "Gi1/0/4");
+    assert_false(p.err_disabled);
+    whb_switch_ports_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +464,7 @@ int main(void)
         cmocka_unit_test(late_traps_do_not_undo_a_poll),
         cmocka_unit_test(bounded),
         cmocka_unit_test(renames_and_renumbering),
+        cmocka_unit_test(a_read_with_a_cause_is_err_disabled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
