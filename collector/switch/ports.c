@@ -275,10 +275,16 @@ static int set_admin(struct whb_switch_port *p, enum whb_if_status admin)
 static int apply_poll(struct whb_switch_port *p, const struct whb_switch_event *ev)
 {
     int changed = 0;
-    int contradicts = (ev->admin && p->admin && ev->admin != p->admin) ||
+    int contradicts = (ev->admin && p->admin && !p->admin_unsure && ev->admin != p->admin) ||
                       (ev->oper && p->oper && ev->oper != p->oper);
     if (!(contradicts && p->word_ms && ev->at_ms - p->word_ms < READ_STALE_MS)) {
-        changed = set_admin(p, ev->admin);
+        /* A read that says what a link-down word left unsaid is news, even when it finds
+         * the port as the table assumed. */
+        if (p->admin_unsure && ev->admin != WHB_IF_UNKNOWN) {
+            p->admin_unsure = 0;
+            changed = 1;
+        }
+        changed |= set_admin(p, ev->admin);
         changed |= set_oper(p, ev->oper, ev->at_ms);
         if (ev->since_ms > 0 && ev->oper != WHB_IF_UNKNOWN)
             p->changed_ms = ev->since_ms;
@@ -322,16 +328,23 @@ static int apply_port(struct whb_switch_port *p, const struct whb_switch_event *
             break;
         changed = set_admin(p, WHB_IF_DOWN) | set_oper(p, WHB_IF_DOWN, ev->at_ms);
         p->err_disabled = 0;
+        p->admin_unsure = 0;
         break;
     case WHB_SW_LINK_DOWN:
-        if (!stale)
+        if (!stale) {
             changed = set_admin(p, ev->admin) | set_oper(p, WHB_IF_DOWN, ev->at_ms);
+            if (ev->admin == WHB_IF_UNKNOWN)
+                p->admin_unsure |= changed;
+            else
+                p->admin_unsure = 0;
+        }
         break;
     case WHB_SW_LINK_UP:
         if (stale)
             break;
         changed = set_admin(p, WHB_IF_UP) | set_oper(p, WHB_IF_UP, ev->at_ms);
         p->err_disabled = 0;
+        p->admin_unsure = 0;
         break;
     case WHB_SW_ERR_DISABLED:
         if (stale)

@@ -32,7 +32,9 @@ struct whb_switch_port {
     enum whb_switch_source last_source;
     char text[WHB_SWITCH_TEXT_MAX]; /* the switch's last words about it */
     int dead;                       /* merged into another entry (ifIndex and name met) */
-    int64_t word_ms; /* the last state the switch sent itself (trap, syslog), not read */
+    int64_t word_ms;  /* the last state the switch sent itself (trap, syslog), not read */
+    int admin_unsure; /* its link went in a word that did not say whether the port was shut:
+                         admin is what it was before, until something says it */
 };
 
 struct whb_switch_info {

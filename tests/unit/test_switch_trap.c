@@ -454,6 +454,47 @@ static void a_read_with_a_cause_is_err_disabled(void **state)
     whb_switch_ports_free(t);
 }
 
+/* A link down that did not say whether the port was shut (IOS's %LINK-3-UPDOWN, a trap without
+ * ifAdminStatus): the read that says it is news, even when it finds the port enabled as the
+ * table had it, and a read finding it shut right after is not taken for a stale table. */
+static void a_read_says_what_a_link_down_left_unsaid(void **state)
+{
+    (void)state;
+    struct whb_switch_ports *t = whb_switch_ports_new(1, 8);
+    struct whb_switch_port p;
+    int have;
+    struct whb_switch_event up = ev_of(WHB_SW_LINK_UP, "Gi1/0/6", 0, 1000);
+    up.admin = up.oper = WHB_IF_UP;
+    assert_int_equal(whb_switch_ports_take(t, &up, &p, &have), 1);
+    struct whb_switch_event down = ev_of(WHB_SW_LINK_DOWN, "GigabitEthernet1/0/6", 0, 5000);
+    down.oper = WHB_IF_DOWN;
+    assert_int_equal(whb_switch_ports_take(t, &down, &p, &have), 1);
+    assert_true(p.admin_unsure);
+    struct whb_switch_event read = ev_of(WHB_SW_POLL, "Gi1/0/6", 10106, 6000);
+    read.source = WHB_SWSRC_POLL;
+    read.admin = WHB_IF_UP;
+    read.oper = WHB_IF_DOWN;
+    assert_int_equal(whb_switch_ports_take(t, &read, &p, &have), 1);
+    assert_false(p.admin_unsure);
+    /* Read again: nothing new. */
+    read.at_ms = 7000;
+    assert_int_equal(whb_switch_ports_take(t, &read, &p, &have), 0);
+    /* The same start on another port, read shut a second after the word. */
+    up = ev_of(WHB_SW_LINK_UP, "Gi1/0/7", 0, 1000);
+    up.admin = up.oper = WHB_IF_UP;
+    whb_switch_ports_take(t, &up, &p, &have);
+    down = ev_of(WHB_SW_LINK_DOWN, "Gi1/0/7", 0, 5000);
+    down.oper = WHB_IF_DOWN;
+    whb_switch_ports_take(t, &down, &p, &have);
+    read = ev_of(WHB_SW_POLL, "Gi1/0/7", 10107, 6000);
+    read.source = WHB_SWSRC_POLL;
+    read.admin = WHB_IF_DOWN;
+    read.oper = WHB_IF_DOWN;
+    assert_int_equal(whb_switch_ports_take(t, &read, &p, &have), 1);
+    assert_int_equal(p.admin, WHB_IF_DOWN);
+    whb_switch_ports_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +506,7 @@ int main(void)
         cmocka_unit_test(bounded),
         cmocka_unit_test(renames_and_renumbering),
         cmocka_unit_test(a_read_with_a_cause_is_err_disabled),
+        cmocka_unit_test(a_read_says_what_a_link_down_left_unsaid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
