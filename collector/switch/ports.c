@@ -271,6 +271,8 @@ static int set_admin(struct whb_switch_port *p, enum whb_if_status admin)
 /* An agent may answer from a table it refreshes every few seconds (net-snmp on Linux: 3 s):
  * a read that contradicts what the switch itself sent just before is that table, not news. */
 #define READ_STALE_MS 5000
+/* ifLastChange turned into the collector's clock moves by the poll's own delay. */
+#define SINCE_SLACK_MS 2000
 
 static int apply_poll(struct whb_switch_port *p, const struct whb_switch_event *ev)
 {
@@ -286,8 +288,13 @@ static int apply_poll(struct whb_switch_port *p, const struct whb_switch_event *
         }
         changed |= set_admin(p, ev->admin);
         changed |= set_oper(p, ev->oper, ev->at_ms);
-        if (ev->since_ms > 0 && ev->oper != WHB_IF_UNKNOWN)
+        if (ev->since_ms > 0 && ev->oper != WHB_IF_UNKNOWN) {
+            /* Found as it was, but since another moment: it changed and changed back unseen
+             * (a switch only read, not heard). */
+            if (p->changed_ms && llabs(ev->since_ms - p->changed_ms) > SINCE_SLACK_MS)
+                changed = 1;
             p->changed_ms = ev->since_ms;
+        }
     }
     if (ev->speed_mbps && ev->speed_mbps != p->speed_mbps) {
         p->prev_speed_mbps = p->speed_mbps;

@@ -479,6 +479,14 @@ static void a_read_says_what_a_link_down_left_unsaid(void **state)
     /* Read again: nothing new. */
     read.at_ms = 7000;
     assert_int_equal(whb_switch_ports_take(t, &read, &p, &have), 0);
+    /* Found as it was, but its link went and came back unseen since: news. */
+    read.at_ms = 60000;
+    read.since_ms = 50000;
+    assert_int_equal(whb_switch_ports_take(t, &read, &p, &have), 1);
+    assert_int_equal(p.changed_ms, 50000);
+    read.at_ms = 61000;
+    read.since_ms = 50400; /* the same moment, through another poll's delay */
+    assert_int_equal(whb_switch_ports_take(t, &read, &p, &have), 0);
     /* The same start on another port, read shut a second after the word. */
     up = ev_of(WHB_SW_LINK_UP, "Gi1/0/7", 0, 1000);
     up.admin = up.oper = WHB_IF_UP;
