@@ -340,6 +340,11 @@ static const struct whb_switch_port *up_while_silent(const struct whb_explain_in
     if (p->oper != WHB_IF_UP || p->admin == WHB_IF_DOWN || p->heard_ms < s.start + SLACK_MS ||
         p->changed_ms > s.start + SW_EARLY_MS)
         return NULL;
+    /* Up, but closed to the machine: 802.1X refused it (whb_rule_switch_dot1x). */
+    int64_t from, to;
+    cause_window(in, &from, &to);
+    if (first_of(in, WHB_SW_DOT1X_FAIL, s.start - LEADUP_MS, to))
+        return NULL;
     return p;
 }
 
