@@ -505,6 +505,10 @@ static void on_power(struct whb_agent *a, struct whb_os_event *ev)
          * LAST_GASP_MS, below its 3 s. What does not go out stays spooled and explains the
          * gap on return. */
         flush(a, 1, LAST_GASP_MS);
+        /* The last gasp was this interval's report: a heartbeat due in the moments before the
+         * OS suspends would tell the collector the machine is still up, and the last gasp
+         * would no longer be the last word. */
+        a->next_heartbeat = now_mono(a) + (uint64_t)a->interval_s * 1000;
         a->plat->ops->power_done(a->plat, ev);
         if (ev->kind == WHB_OS_STOP)
             a->stop = 1;

@@ -13,6 +13,7 @@ struct event;
 struct whb_ingest;
 struct whb_loop;
 struct whb_sessions;
+struct whb_uploads;
 struct whb_store;
 struct whb_summaries;
 struct whb_switch_service;
@@ -31,6 +32,7 @@ struct whb_collector {
      * reads are rare next to reports. sessions is made on first use, under the lock. */
     pthread_mutex_t api_lock;
     struct whb_sessions *sessions;
+    struct whb_uploads *uploads; /* the console's WSUS list uploads in progress (api/upload.c) */
     char db_dir[WHB_CONFIG_PATH_MAX]; /* where the database grows: free space for /healthz */
     struct event *alive_ev;           /* the run's alive mark (store/runs.h), on loop 0 */
     /* The switches' own word (switch/): NULL when no switch is configured. */

@@ -254,6 +254,7 @@ void whb_server_free(struct whb_collector *col)
         col->writer->ops->close(col->writer);
     whb_tls_ctx_free(col->ssl_ctx);
     whb_console_free(col);
+    whb_api_uploads_free(col);
     pthread_mutex_destroy(&col->api_lock);
     free(col);
 }

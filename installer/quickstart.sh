@@ -1,7 +1,8 @@
 #!/bin/bash
-# Try wsus-heartbeat on this machine: installs what is missing (Debian 12), builds, starts a
-# collector on the embedded SQLite default (TLS, a throwaway CA), a local agent and a demo fleet
-# of replay agents (installer/demo/fleet.sh), then asks `whb status` and `whb why $(hostname)`
+# Try wsus-heartbeat on this machine: installs what is missing (Debian 12, as root or with sudo;
+# tests/deps.sh quickstart), builds (without the tests), starts a collector on the embedded
+# SQLite default (TLS, a throwaway CA), a local agent and a demo fleet of replay agents
+# (installer/demo/fleet.sh), then asks `whb status` and `whb why $(hostname)`
 # and prints the web console's URL. All keep running; `installer/quickstart.sh stop` ends them.
 # Everything lives in $WHB_DEMO (default /tmp/whb-demo); WHB_LISTEN (default 127.0.0.1:8443)
 # opens the console to other hosts, which log in with $WHB_DEMO/admin.token.
@@ -20,8 +21,12 @@ stop() {
 }
 if [ "${1:-}" = stop ]; then stop; exit 0; fi
 
-tests/deps.sh build
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# The build's and the demo's packages (sudo when not root), and deb-src entries for the agent's
+# minimal libcurl (built from Debian's source; without them the agent links Debian's libcurl).
+tests/deps.sh quickstart
+installer/linux/apt-deb-src.sh curl ||
+    echo "quickstart: no curl source package: whb-agent will link Debian's libcurl" >&2
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWHB_TESTS=OFF >/dev/null
 cmake --build build -j "$(nproc)" --target whb-collector whb-agent whb >/dev/null
 stop >/dev/null
 mkdir -p "$demo"
@@ -42,13 +47,23 @@ echo $! > "$demo/collector.pid"
 export WHB_URL=$local_url WHB_CA=$demo/certs/ca.crt
 for _ in $(seq 50); do "$bin/whb" status >/dev/null 2>&1 && break; sleep 0.2; done
 
+# A system that never booted systemd (a container, a minbase root) has no /etc/machine-id: the
+# local agent then gets an id of its own, kept with the demo.
+machine_id=()
+if [ ! -s /etc/machine-id ]; then
+    [ -s "$demo/machine-id" ] || od -An -tx1 -N16 /dev/urandom | tr -d ' \n' > "$demo/machine-id"
+    machine_id=(--machine-id "$(cat "$demo/machine-id")")
+fi
 "$bin/whb-agent" --collector-url "$local_url/v1/report" --ca-file "$demo/certs/ca.crt" \
     --state-dir "$demo/agent" --enrollment-token "$(cat "$demo/enroll.token")" \
-    --fqdn "$(hostname)" --interval 10 ${WSUS_URL:+--wsus-url "$WSUS_URL"} \
+    --fqdn "$(hostname)" "${machine_id[@]}" --interval 10 ${WSUS_URL:+--wsus-url "$WSUS_URL"} \
     >>"$demo/agent.log" 2>&1 &
 echo $! > "$demo/agent.pid"
 installer/demo/fleet.sh start "$demo" "$bin" "$local_url" "$(cat "$demo/enroll.token")" \
     "$demo/certs/ca.crt"
+# What the WSUS server's scheduled task would send: the console's WSUS page shows it at once.
+"$bin/whb" wsus-import "$demo/fleet/wsus-computers.csv" >/dev/null ||
+    echo "quickstart: the demo's WSUS list did not import" >&2
 for _ in $(seq 50); do
     [ "$("$bin/whb" why "$(hostname)" --json 2>/dev/null | sed -n 's/.*"status": "\([a-z_]*\)".*/\1/p')" = reporting ] && break
     sleep 0.2
@@ -62,14 +77,18 @@ echo "\$ whb why $(hostname)"
 cat <<MSG
 
 The collector ($local_url, database $demo/collector.db), the agent and the demo
-fleet keep running; the fleet's silences are explained 30 s after start (3 missed heartbeats).
+fleet keep running. The fleet's machines go silent 15 s after start and are explained 30 s
+after (3 missed heartbeats); 2 minutes after start some come back and their history settles.
 
 Web console:  $console  (certificate from the demo CA: $WHB_CA)
   On this host no login is needed. From another host (WHB_LISTEN=0.0.0.0:8443), log in with
-  the admin token in $demo/admin.token. The WSUS list page takes
-  $demo/fleet/wsus-computers.csv.
+  the admin token in $demo/admin.token.
 Try:  export WHB_URL=$WHB_URL WHB_CA=$WHB_CA
-      $bin/whb history $(hostname)
-      $bin/whb-agent --once --print
+      $bin/whb silent            # every silent demo machine with its reason
+      $bin/whb why pc-303        # three ports of sw-floor-3 shut at once: medium while silent
+      $bin/whb outages           # silences that share a cause: the switch, WSUS's 503
+      $bin/whb history pc-303    # after 2 minutes: back, its own word settles it (high)
+      $bin/whb history lt-sleep  # after 2 minutes: woke up, and how long it slept
+      $bin/whb wsus-import $demo/fleet/wsus-computers.csv
 Stop: installer/quickstart.sh stop
 MSG

@@ -1,38 +1,50 @@
 #!/bin/sh
-# Installs the Debian packages wsus-heartbeat needs to build and test, only those missing.
-# Quiet when everything is present. Usage: tests/deps.sh [build|test|all|bench]
+# Installs the Debian packages wsus-heartbeat needs, only those missing (with sudo when not root).
+# Quiet when everything is present. Usage: tests/deps.sh [build|quickstart|test|all|bench]
+#   build: the product's build (tests off); quickstart: build + what the demo runs (a fresh
+#   Debian 12 minbase has neither python3 nor openssl); test|all: every suite of tests/run.sh.
 set -eu
-build="build-essential cmake pkg-config clang protobuf-c-compiler libprotobuf-c-dev
+build="build-essential cmake pkg-config protobuf-c-compiler libprotobuf-c-dev
 libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libpq-dev libjansson-dev libinih-dev
-libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev openssl
-libhttp-parser-dev libsnmp-dev"
-test="libcmocka-dev dbus-daemon valgrind iproute2 lldpd nginx-light curl sqlite3 procps jq python3 systemd dpkg-dev libxml2-utils zip unzip binutils
-faketime nftables postgresql"
+libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev libhttp-parser-dev
+libsnmp-dev"
+# The demo: make-certs.sh (openssl), fleet.sh and its WSUS stand-in (python3).
+demo="openssl python3"
+# file: CPack's deb generator; clang and libclang-rt-14-dev (its libFuzzer runtime): the fuzz
+# targets; mmdebstrap and git: the fresh-machine step (tests/fresh/).
+test="$demo libcmocka-dev dbus-daemon valgrind clang libclang-rt-14-dev file mmdebstrap git
+iproute2 lldpd nginx-light curl sqlite3 procps jq systemd dpkg-dev libxml2-utils zip unzip
+binutils faketime nftables postgresql"
 # The switches (collector/switch/): net-snmp's agent and tools, rsyslog with TLS, logger.
 test="$test snmpd snmp rsyslog rsyslog-openssl bsdutils"
 bench="zabbix-agent collectd-core libmbedtls-dev"
 
 # The web console's tests (tests/web): Debian's chromium driven by node; npm for playwright-core
-# (a Node.js from elsewhere may bring its own npm); python3 for the demo fleet's WSUS stand-in.
-test="$test chromium nodejs python3"
+# (a Node.js from elsewhere may bring its own npm).
+test="$test chromium nodejs"
 command -v npm >/dev/null 2>&1 || test="$test npm"
 case "${1:-all}" in
 build) want=$build ;;
+quickstart) want="$build $demo" ;;
 test | all) want="$build $test" ;;
 bench) want="$build $test $bench" ;;
-*) echo "usage: $0 [build|test|all|bench]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|quickstart|test|all|bench]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do
+    case " $missing " in *" $p "*) continue ;; esac
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
         missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 echo "deps: installing:$missing"
-if [ "$(id -u)" -ne 0 ]; then
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=
+elif command -v sudo >/dev/null 2>&1; then
     SUDO=sudo
 else
-    SUDO=
+    echo "deps: not root and sudo is not installed; as root: apt-get install$missing" >&2
+    exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq

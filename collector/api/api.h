@@ -4,6 +4,7 @@
 #define WHB_API_API_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "store/store.h"
 #include "summaries/worker.h"
@@ -33,6 +34,14 @@ void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const ch
 /* WSUS's list (wsus.c). */
 void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
 void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req);
+/* Replaces the list with session's staged rows and answers as the import does (format: how the
+ * file was read, for an upload; NULL for the CLI's parts). */
+void whb_api_wsus_finish(struct whb_loop *loop, struct evhttp_request *req, const char *session,
+                         int64_t now, const char *format);
+/* POST /v1/wsus/upload: the file itself (upload.c). */
+void whb_api_wsus_upload(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
+/* What an import changed, as JSON: {before, added, removed, kept, added_names, removed_names}. */
+json_t *whb_api_wsus_change_json(const struct whb_wsus_change *c);
 
 /* The switches' own word on their ports (switch.c): /v1/network/switch/ports. */
 void whb_api_switch_ports(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);

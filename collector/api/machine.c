@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/names.h"
 #include "clock.h"
 #include "error.h"
 #include "explain/correlate.h"
@@ -45,6 +46,51 @@ static void reply_ambiguous(struct whb_loop *loop, struct evhttp_request *req, c
     whb_api_reply_json(req, 409, doc);
 }
 
+/* The answer for a name no agent reports under: the agent WSUS's matching finds (the WSUS
+ * console's name, FQDN or address), the no_agent answer for a computer only WSUS knows, or 404
+ * with the names it is near. */
+static void why_unknown(struct whb_loop *loop, struct evhttp_request *req, const char *host)
+{
+    struct whb_resolved r;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    int64_t now = whb_clock_wall_ms();
+    if (whb_api_resolve(loop, host, &r)) {
+        whb_api_reply_error(req, 503, whb_strerror(WHB_ESTORE));
+        return;
+    }
+    if (r.kind == WHB_RESOLVED_AMBIGUOUS) {
+        whb_api_reply_error(req, 409, r.names);
+        return;
+    }
+    int rc = WHB_ENOTFOUND;
+    if (r.kind == WHB_RESOLVED_AGENT &&
+        (rc = whb_explain_host(loop->reader, r.machine_id, now, &m, &x)) && rc != WHB_ENOTFOUND) {
+        whb_api_reply_error(req, 503, whb_strerror(rc));
+        return;
+    }
+    if (rc) {
+        struct whb_explain_input in = {.now_ms = now, .host = r.in_wsus ? r.wsus.fqdn : host};
+        whb_explain_now(&in, &x);
+    }
+    json_t *j = whb_json_explanation(r.in_wsus ? r.wsus.fqdn : host, rc ? NULL : &m, &x);
+    if (!j) {
+        whb_api_reply_error(req, 500, "out of memory");
+        return;
+    }
+    json_object_set_new(j, "asked", json_string(host));
+    if (!rc)
+        json_object_set_new(j, "matched_by", json_string(r.how));
+    if (r.in_wsus) {
+        json_object_set_new(j, "wsus_name", json_string(r.wsus.fqdn));
+        json_object_set_new(j, "wsus_ip", json_string(r.wsus.ip));
+        json_object_set_new(j, "wsus_last_status", whb_json_iso(r.wsus.last_status_ms));
+    }
+    if (rc && !r.in_wsus)
+        json_object_set_new(j, "did_you_mean", whb_api_near_names(loop, host));
+    whb_api_reply_json(req, rc && !r.in_wsus ? 404 : 200, j);
+}
+
 static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char *host)
 {
     struct whb_machine_view m;
@@ -54,17 +100,41 @@ static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char
         reply_ambiguous(loop, req, host);
         return;
     }
-    if (rc && rc != WHB_ENOTFOUND) {
+    if (rc == WHB_ENOTFOUND) {
+        why_unknown(loop, req, host);
+        return;
+    }
+    if (rc) {
         whb_api_reply_error(req, 503, whb_strerror(rc));
         return;
     }
     /* A silent wired machine: its port is read by SNMP now (asynchronously, rate-limited and
      * cached by the switch service), so that the next answer has the switch's word too. */
-    if (!rc && !x.reporting && !m.wireless && m.sw_name[0] && m.sw_port[0] && loop->col->switches)
+    if (!x.reporting && !m.wireless && m.sw_name[0] && m.sw_port[0] && loop->col->switches)
         whb_switch_poll(loop->col->switches, m.sw_name, m.sw_mgmt[0] ? m.sw_mgmt : NULL, m.sw_port,
                         0);
-    whb_api_reply_json(req, rc == WHB_ENOTFOUND ? 404 : 200,
-                       whb_json_explanation(host, rc ? NULL : &m, &x));
+    whb_api_reply_json(req, 200, whb_json_explanation(host, &m, &x));
+}
+
+/* 404 (409 when it names several) that says what is known of host: WSUS lists it, or the names
+ * it is near. */
+static void history_unknown(struct whb_loop *loop, struct evhttp_request *req, const char *host,
+                            const struct whb_resolved *r)
+{
+    char msg[1000];
+    if (r->kind == WHB_RESOLVED_AMBIGUOUS) {
+        whb_api_reply_error(req, 409, r->names);
+        return;
+    }
+    snprintf(msg, sizeof(msg), "no agent ever reported from this machine%s%s%s",
+             r->in_wsus ? " (WSUS lists it as " : "", r->in_wsus ? r->wsus.fqdn : "",
+             r->in_wsus ? ")" : "");
+    json_t *j = json_pack("{s:s}", "error", msg);
+    if (j && r->in_wsus)
+        json_object_set_new(j, "wsus_name", json_string(r->wsus.fqdn));
+    if (j && !r->in_wsus)
+        json_object_set_new(j, "did_you_mean", whb_api_near_names(loop, host));
+    whb_api_reply_json(req, 404, j);
 }
 
 static void on_history(struct whb_loop *loop, struct evhttp_request *req, const char *host)
@@ -74,20 +144,24 @@ static void on_history(struct whb_loop *loop, struct evhttp_request *req, const 
     struct whb_hist_event *evs = calloc(WHB_HISTORY_EVENTS, sizeof(*evs));
     int64_t now = whb_clock_wall_ms();
     int ng = 0, ne = 0;
+    struct whb_resolved r = {.kind = WHB_RESOLVED_AGENT};
     int rc = loop->reader->ops->get_machine(loop->reader, host, &m);
     if (rc == WHB_EINVAL) {
         free(evs);
         reply_ambiguous(loop, req, host);
         return;
     }
+    /* A name as WSUS shows it: the agent the import would match. */
+    if (rc == WHB_ENOTFOUND && !(rc = whb_api_resolve(loop, host, &r)))
+        rc = r.kind == WHB_RESOLVED_AGENT
+                 ? loop->reader->ops->get_machine(loop->reader, r.machine_id, &m)
+                 : WHB_ENOTFOUND;
     if (rc || !evs) {
         free(evs);
-        whb_api_reply_error(req,
-                            rc == WHB_ENOTFOUND ? 404
-                            : rc == WHB_EINVAL  ? 409
-                                                : 503,
-                            rc == WHB_ENOTFOUND ? "no agent ever reported from this machine"
-                                                : whb_strerror(rc ? rc : WHB_ENOMEM));
+        if (rc == WHB_ENOTFOUND)
+            history_unknown(loop, req, host, &r);
+        else
+            whb_api_reply_error(req, 503, whb_strerror(rc ? rc : WHB_ENOMEM));
         return;
     }
     json_t *jg = json_array(), *je = json_array();
@@ -123,7 +197,7 @@ static void on_history(struct whb_loop *loop, struct evhttp_request *req, const 
                                  jg, "events", je));
 }
 
-/* whb why 192.0.2.2: the agent that holds the address now. */
+/* whb why 192.0.2.2: the agent that holds the address now, else what WSUS's list says of it. */
 static void on_why_ip(struct whb_loop *loop, struct evhttp_request *req, const char *ip)
 {
     char id[65], why[400];
@@ -135,18 +209,12 @@ static void on_why_ip(struct whb_loop *loop, struct evhttp_request *req, const c
         whb_api_reply_error(req, 409, msg);
         return;
     }
-    if (rc) {
-        struct whb_explanation x;
-        struct whb_explain_input in = {.now_ms = whb_clock_wall_ms(), .host = ip};
-        if (rc != WHB_ENOTFOUND) {
-            whb_api_reply_error(req, 503, whb_strerror(rc));
-            return;
-        }
-        whb_explain_now(&in, &x);
-        whb_api_reply_json(req, 404, whb_json_explanation(ip, NULL, &x));
-        return;
-    }
-    on_why(loop, req, id);
+    if (rc == WHB_ENOTFOUND)
+        why_unknown(loop, req, ip);
+    else if (rc)
+        whb_api_reply_error(req, 503, whb_strerror(rc));
+    else
+        on_why(loop, req, id);
 }
 
 static int is_ip(const char *s)

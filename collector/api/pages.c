@@ -1,5 +1,6 @@
 /* The read API's additions for the web console: /v1/silent paginated, sorted and filtered on
- * the server (offset, limit, sort, reason, confidence, switch, ssid, bssid, subnet, q), and the
+ * the server (offset, limit, sort, reason, confidence, switch, ssid, bssid, subnet, q; state=
+ * reporting or all for the machines that report too), and the
  * network team's summaries /v1/network/switches and /v1/network/wifis, and the reason catalog
  * /v1/reasons. */
 #include <event2/http.h>
@@ -43,6 +44,7 @@ struct silent_walk {
     int ids_only; /* the walk gives ids and due times (reasons cached) */
     int plain;    /* store order, no filter: the page's ids are all it keeps */
     int explain, failed, stopped;
+    int state; /* 0: silent machines, 1: reporting ones, 2: all */
     size_t explained, total;
     size_t keep_from, keep_to; /* in store order (no sort): only rows in [from, to) are kept */
     struct row *rows;
@@ -81,6 +83,8 @@ static int collect(const struct whb_machine_view *seen, void *arg)
         return w->total++ < w->keep_from || w->total > w->keep_to
                    ? 0
                    : keep_row(w, seen->machine_id, "", 0, -1, -1);
+    if (w->state == 1 && seen->due_ms < w->now)
+        return 0;
     const struct whb_machine_view *m = seen;
     const char *fqdn = seen->fqdn;
     int reason = -1, conf = -1;
@@ -188,6 +192,50 @@ static json_t *page_row(struct whb_loop *loop, const char *fqdn, int64_t now)
                      x.summary);
 }
 
+/* Does any machine, silent or not, have this switch (name or chassis), SSID, access point or
+ * subnet? A filter that matches no machine at all is said, not answered with "0 machines". */
+struct seen {
+    const char *subnet; /* the ALL walk's test; NULL: the store's filter decided */
+    int found;
+};
+
+static int seen_one(const struct whb_machine_view *m, void *arg)
+{
+    struct seen *s = arg;
+    if (s->subnet && strcmp(m->subnet, s->subnet))
+        return 0;
+    s->found = 1;
+    return 1;
+}
+
+static json_t *unknown_filters(struct whb_loop *loop, const struct silent_walk *w)
+{
+    static const char *const keys[] = {"switch", "ssid", "bssid", "subnet"};
+    static const char *const names[] = {"switch", "SSID", "access point", "subnet"};
+    const char *values[] = {w->sw, w->ssid, w->bssid, w->subnet};
+    json_t *out = json_array();
+    for (int i = 0; i < 4; i++) {
+        if (!values[i])
+            continue;
+        struct whb_store_filter f = {.kind = i == 0  ? WHB_FILTER_SWITCH
+                                             : i < 3 ? WHB_FILTER_WIFI
+                                                     : WHB_FILTER_ALL,
+                                     .a = i == 0   ? values[0]
+                                          : i == 1 ? values[1]
+                                                   : "",
+                                     .b = i == 2 ? values[2] : "",
+                                     .limit = i < 3 ? 1 : 0};
+        struct seen s = {.subnet = i == 3 ? values[3] : NULL};
+        if (loop->reader->ops->each_machine(loop->reader, &f, w->now, seen_one, &s) || s.found)
+            continue;
+        char msg[400];
+        snprintf(msg, sizeof(msg), "no machine has reported %s %.300s", names[i], values[i]);
+        json_array_append_new(
+            out, json_pack("{s:s, s:s, s:s}", "filter", keys[i], "value", values[i], "error", msg));
+    }
+    return out;
+}
+
 static void on_silent_page(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q)
 {
     static const char *const sorts[] = {"silent_since", "machine", "switch", "reason",
@@ -214,14 +262,22 @@ static void on_silent_page(struct whb_loop *loop, struct evhttp_request *req, st
     w.bssid = param(q, "bssid");
     w.subnet = param(q, "subnet");
     w.q = param(q, "q");
+    const char *state = param(q, "state") ? param(q, "state") : "silent";
+    w.state = !strcmp(state, "reporting") ? 1 : !strcmp(state, "all") ? 2 : 0;
+    if (!w.state && strcmp(state, "silent")) {
+        whb_api_reply_error(req, 400, "state is silent|reporting|all");
+        return;
+    }
     /* Explaining costs a query or two per machine: only when the reason decides the answer. */
     w.explain = w.reason || w.confidence || key == SORT_REASON || key == SORT_CONFIDENCE;
     /* Store order is silent_since: keep only the page; other orders need every match. */
-    w.keep_from = key == SORT_SILENT ? (size_t)offset : 0;
-    w.keep_to = key == SORT_SILENT ? (size_t)(offset + limit) : (size_t)-1;
-    struct whb_store_filter f = {.kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = 0};
-    int plain =
-        key == SORT_SILENT && !w.explain && !w.sw && !w.ssid && !w.bssid && !w.subnet && !w.q;
+    /* (Every machine is walked in name order: then the page is sorted here.) */
+    int store_order = key == SORT_SILENT && !w.state;
+    w.keep_from = store_order ? (size_t)offset : 0;
+    w.keep_to = store_order ? (size_t)(offset + limit) : (size_t)-1;
+    struct whb_store_filter f = {
+        .kind = w.state ? WHB_FILTER_ALL : WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = 0};
+    int plain = store_order && !w.explain && !w.sw && !w.ssid && !w.bssid && !w.subnet && !w.q;
     uint64_t known = 0, silent = 0;
     int64_t reasons_at = 0;
     /* No filter, store order: the store counts, and the walk stops at the page's end. */
@@ -232,7 +288,7 @@ static void on_silent_page(struct whb_loop *loop, struct evhttp_request *req, st
     if (w.explain || key == SORT_NAME || key == SORT_SWITCH || w.q)
         w.cache = whb_summaries_reasons(loop->col->summaries, loop->reader, w.now, &reasons_at);
     /* Reasons at hand and nothing else to match: the index alone gives the silent machines. */
-    w.ids_only = w.cache && !w.sw && !w.ssid && !w.bssid && !w.subnet;
+    w.ids_only = w.cache && !w.sw && !w.ssid && !w.bssid && !w.subnet && !w.state;
     /* No filter, store order: ids from the index alone, the page's rows read by id. */
     w.plain = plain;
     f.ids_only = w.ids_only || plain;
@@ -242,7 +298,7 @@ static void on_silent_page(struct whb_loop *loop, struct evhttp_request *req, st
         !(rc = loop->reader->ops->count_machines(loop->reader, w.now, &known, &silent)))
         w.total = silent;
     json_t *list = json_array();
-    if (!rc && !w.failed && w.n && key != SORT_SILENT) {
+    if (!rc && !w.failed && w.n && !store_order) {
         enum sort_key k = (enum sort_key)key;
         qsort_r(w.rows, w.n, sizeof(*w.rows), by_key, &k);
     }
@@ -267,6 +323,11 @@ static void on_silent_page(struct whb_loop *loop, struct evhttp_request *req, st
         json_pack("{s:o, s:I, s:b, s:I, s:I, s:s, s:o}", "generated_at", whb_json_iso(w.now),
                   "total", (json_int_t)w.total, "partial", w.stopped, "offset", (json_int_t)offset,
                   "limit", (json_int_t)limit, "sort", sort, "machines", list);
+    if (doc) {
+        json_object_set_new(doc, "state", json_string(state));
+        if (!w.total)
+            json_object_set_new(doc, "unknown", unknown_filters(loop, &w));
+    }
     /* Filtered or sorted by the reasons the worker made then (older than generated_at). */
     if (doc && w.cache && w.explain)
         json_object_set_new(doc, "reasons_at", whb_json_iso(reasons_at));
@@ -483,7 +544,7 @@ int whb_api_pages_route(struct whb_loop *loop, struct evhttp_request *req, const
                         struct evkeyvalq *q)
 {
     static const char *const paging[] = {"offset", "sort",  "reason", "confidence", "switch",
-                                         "ssid",   "bssid", "subnet", "q"};
+                                         "ssid",   "bssid", "subnet", "q",          "state"};
     if (!strcmp(path, "/v1/silent")) {
         for (size_t i = 0; i < sizeof(paging) / sizeof(paging[0]); i++)
             if (evhttp_find_header(q, paging[i])) {

@@ -58,7 +58,7 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
     if (strncmp(path, "/v1/", 4) != 0)
         return 0;
     enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-    int is_import = !strcmp(path, "/v1/wsus/import");
+    int is_import = !strcmp(path, "/v1/wsus/import") || !strcmp(path, "/v1/wsus/upload");
     if (cmd != (is_import ? EVHTTP_REQ_POST : EVHTTP_REQ_GET) &&
         !(is_import && cmd == EVHTTP_REQ_PUT)) {
         whb_api_reply_error(req, 405, is_import ? "use POST" : "use GET");
@@ -88,6 +88,8 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
         on_list(loop, req, &q, WHB_FILTER_SWITCH, query(&q, "switch", ""), query(&q, "port", ""));
     else if (!strcmp(path, "/v1/network/wifi"))
         on_list(loop, req, &q, WHB_FILTER_WIFI, query(&q, "ssid", ""), query(&q, "bssid", ""));
+    else if (!strcmp(path, "/v1/wsus/upload"))
+        whb_api_wsus_upload(loop, req, &q);
     else if (is_import)
         whb_api_wsus_import(loop, req);
     else if (!strcmp(path, "/v1/wsus/computers"))

@@ -113,6 +113,18 @@ static unsigned query_uint(struct evkeyvalq *q, const char *key, unsigned def, u
     return n > max ? max : (unsigned)n;
 }
 
+json_t *whb_api_wsus_change_json(const struct whb_wsus_change *c)
+{
+    json_t *added = json_array(), *removed = json_array();
+    for (int i = 0; i < c->n_added_names; i++)
+        json_array_append_new(added, json_string(c->added_names[i]));
+    for (int i = 0; i < c->n_removed_names; i++)
+        json_array_append_new(removed, json_string(c->removed_names[i]));
+    return json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "before", (json_int_t)c->before, "added",
+                     (json_int_t)c->added, "removed", (json_int_t)c->removed, "kept",
+                     (json_int_t)c->kept, "added_names", added, "removed_names", removed);
+}
+
 /* GET /v1/wsus/computers?offset=N&limit=M: the answers page by page. */
 void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q)
 {
@@ -122,6 +134,30 @@ void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, s
         whb_api_reply_error(req, 503, "store unavailable");
     else
         whb_api_reply_json(req, 200, j);
+}
+
+void whb_api_wsus_finish(struct whb_loop *loop, struct evhttp_request *req, const char *session,
+                         int64_t now, const char *format)
+{
+    uint64_t imported = 0;
+    struct whb_wsus_change change;
+    int rc = loop->reader->ops->wsus_finish(loop->reader, session, now, &imported, &change);
+    if (rc) {
+        whb_api_reply_error(req, 503, "store unavailable");
+        return;
+    }
+    whb_log_info("wsus import: %llu computers (%llu added, %llu removed, %llu kept)",
+                 (unsigned long long)imported, (unsigned long long)change.added,
+                 (unsigned long long)change.removed, (unsigned long long)change.kept);
+    json_t *j = wsus_answers(loop, 0, WSUS_PAGE_DEFAULT);
+    if (!j) {
+        whb_api_reply_error(req, 503, "store unavailable");
+        return;
+    }
+    json_object_set_new(j, "changes", whb_api_wsus_change_json(&change));
+    if (format)
+        json_object_set_new(j, "format", json_string(format));
+    whb_api_reply_json(req, 200, j);
 }
 
 /* One computer of an import body: {fqdn, ip, last_status, last_sync, line}, times in ms since
@@ -232,28 +268,19 @@ void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
     if (!session[0]) /* one array: a session of one part */
         snprintf(session, sizeof(session), "%016llx%08x", (unsigned long long)now,
                  (unsigned)(uintptr_t)req);
-    uint64_t imported = 0;
     rc = loop->reader->ops->wsus_stage(loop->reader, session, (unsigned)part, rows, n, now, why,
                                        sizeof(why));
-    if (rc == 0 && final)
-        rc = loop->reader->ops->wsus_finish(loop->reader, session, now, &imported);
     if (rc) {
         whb_api_reply_error(req, rc == WHB_EINVAL ? 409 : 503,
                             rc == WHB_EINVAL ? why : "store unavailable");
         goto out;
     }
-    if (!final) {
+    if (final)
+        whb_api_wsus_finish(loop, req, session, now, NULL);
+    else
         whb_api_reply_json(req, 200,
                            json_pack("{s:s, s:I, s:I}", "session", session, "part", part,
                                      "received", (json_int_t)n));
-        goto out;
-    }
-    whb_log_info("wsus import: %llu computers", (unsigned long long)imported);
-    json_t *j = wsus_answers(loop, 0, WSUS_PAGE_DEFAULT);
-    if (!j)
-        whb_api_reply_error(req, 503, "store unavailable");
-    else
-        whb_api_reply_json(req, 200, j);
 out:
     free(rows);
     json_decref(doc);

@@ -48,6 +48,7 @@ static const char usage[] =
 struct opts {
     struct whb_cli cli;
     int json;
+    char url[1024]; /* --url without its trailing '/' */
 };
 
 static int die(const char *fmt, const char *a, const char *b)
@@ -75,6 +76,26 @@ static long long ji(json_t *o, const char *key)
     return json_integer_value(json_object_get(o, key));
 }
 
+/* "; did you mean a, b?" from an answer's did_you_mean, or "". */
+static const char *did_you_mean(json_t *doc)
+{
+    static char out[1200];
+    json_t *names = json_object_get(doc, "did_you_mean"), *n;
+    size_t i, used = 0;
+    out[0] = '\0';
+    json_array_foreach(names, i, n)
+    {
+        if (used >= sizeof(out) - 4)
+            break;
+        used +=
+            (size_t)snprintf(out + used, sizeof(out) - used, "%s%s", i ? ", " : "; did you mean ",
+                             whb_table_cell(json_string_value(n)));
+    }
+    if (used && used < sizeof(out) - 2)
+        snprintf(out + used, sizeof(out) - used, "?");
+    return out;
+}
+
 /* Calls the API; on a transport failure or an error answer prints one line. */
 static json_t *call(struct opts *o, const char *method, const char *path, const char *body,
                     const char *what, int *rc)
@@ -94,8 +115,11 @@ static json_t *call(struct opts *o, const char *method, const char *path, const 
             *rc = die("%s%s: give the collector's admin token with --token-file FILE (or "
                       "WHB_TOKEN_FILE)",
                       what, e);
-        else
-            *rc = die("%s%s", what, e[0] ? e : status_text);
+        else {
+            char msg[2000];
+            snprintf(msg, sizeof(msg), "%s%s", e[0] ? e : status_text, did_you_mean(doc));
+            *rc = die("%s%s", what, msg);
+        }
         json_decref(doc);
         return NULL;
     }
@@ -139,6 +163,13 @@ static void print_why(json_t *d)
                                                           : "ours, not on the WSUS page");
     if (js(d, "summary")[0])
         printf("  summary     %s\n", js(d, "summary"));
+    if (js(d, "matched_by")[0])
+        printf("  asked as    %s (%s; the agent reports as %s)\n", js(d, "asked"),
+               !strcmp(js(d, "matched_by"), "ip_address")
+                   ? "it had that address when WSUS last heard"
+               : !strcmp(js(d, "matched_by"), "short_name") ? "matched by its short name"
+                                                            : "matched by FQDN",
+               js(d, "machine"));
     printf("  confidence  %s: %s\n", js(d, "confidence"), js(d, "confidence_why"));
     json_t *ev = json_object_get(d, "evidence");
     size_t i;
@@ -172,6 +203,19 @@ static void print_why(json_t *d)
     printf("\n  next step   %s\n", js(d, "next_step"));
 }
 
+/* A computer only WSUS knows: what WSUS says, and what to do. */
+static void print_no_agent(json_t *d)
+{
+    const char *last = js(d, "wsus_last_status");
+    printf("%s: no agent\n\n", js(d, "wsus_name"));
+    printf("  reason      %s\n", js(d, "term"));
+    printf("  id          %s (ours, not on the WSUS page)\n", js(d, "reason"));
+    printf("  WSUS says   %s%s%s, last reported status %s\n", js(d, "wsus_name"),
+           js(d, "wsus_ip")[0] ? " at " : "", js(d, "wsus_ip"), last[0] ? last : "never");
+    printf("  confidence  %s: %s\n", js(d, "confidence"), js(d, "confidence_why"));
+    printf("\n  next step   %s\n", js(d, "next_step"));
+}
+
 static int cmd_why(struct opts *o, const char *host)
 {
     int rc;
@@ -185,16 +229,23 @@ static int cmd_why(struct opts *o, const char *host)
     json_t *d = call(o, "GET", path, NULL, what, &rc);
     if (!d)
         return rc;
-    if (!strcmp(js(d, "status"), "unknown")) {
-        rc = die("unknown host %s: no agent has ever reported from it (try its FQDN, short name or "
-                 "IP address; `whb silent` lists the machines)%s",
-                 whb_table_cell(host), "");
+    int wsus_only = !strcmp(js(d, "status"), "unknown") && js(d, "wsus_name")[0];
+    if (!strcmp(js(d, "status"), "unknown") && !wsus_only) {
+        rc = die("unknown host %s: no agent has ever reported from it and WSUS's list (as last "
+                 "imported) does not have it%s",
+                 whb_table_cell(host),
+                 did_you_mean(d)[0] ? did_you_mean(d)
+                                    : " (try its FQDN, short name or IP address; `whb silent` "
+                                      "lists the machines)");
         json_decref(d);
         return rc;
     }
     if (o->json)
         return print_json(d);
-    print_why(d);
+    if (wsus_only)
+        print_no_agent(d);
+    else
+        print_why(d);
     json_decref(d);
     return 0;
 }
@@ -283,6 +334,8 @@ static void print_switch_says(json_t *ports, const char *sw)
     printf("\n");
 }
 
+static int why_empty(struct opts *o, const char *cmd, const char *a, const char *b);
+
 static int cmd_port(struct opts *o, const char *sw, const char *port)
 {
     int rc;
@@ -307,6 +360,13 @@ static int cmd_port(struct opts *o, const char *sw, const char *port)
         json_array_append(ports, json_object_get(says, "port"));
     else if (says && json_is_array(json_object_get(says, "ports")))
         json_array_extend(ports, json_object_get(says, "ports"));
+    if (ji(d, "count") == 0 && json_array_size(ports) == 0) {
+        /* Neither a machine nor the switch's word: what is known instead. */
+        json_decref(ports);
+        json_decref(says);
+        json_decref(d);
+        return why_empty(o, "port", sw, port);
+    }
     if (o->json) {
         json_object_set_new(d, "switch_says", ports);
         if (says && json_is_array(json_object_get(says, "events")))
@@ -322,17 +382,98 @@ static int cmd_port(struct opts *o, const char *sw, const char *port)
     return 0;
 }
 
-static int cmd_list(struct opts *o, const char *path, int with_reason)
+/* cmd, a and b: port or wifi and their names, said when nothing matches them. */
+static int cmd_list(struct opts *o, const char *path, int with_reason, const char *cmd,
+                    const char *a, const char *b)
 {
     int rc;
     json_t *d = call(o, "GET", path, NULL, "", &rc);
     if (!d)
         return rc;
+    if (cmd && ji(d, "count") == 0) {
+        json_decref(d);
+        return why_empty(o, cmd, a, b);
+    }
     if (o->json)
         return print_json(d);
     print_machines(d, with_reason);
     json_decref(d);
     return 0;
+}
+
+/* Appends "a, b, c" (at most 12, escaped) of the key values of list's objects to out. */
+static void known_list(json_t *list, const char *key, const char *alt, char *out, size_t len)
+{
+    size_t i, used = strlen(out);
+    json_t *g;
+    json_array_foreach(list, i, g)
+    {
+        const char *v = js(g, key)[0] ? js(g, key) : js(g, alt);
+        if (i == 12) {
+            snprintf(out + used, len - used, ", ...");
+            return;
+        }
+        if (used + 4 >= len)
+            return;
+        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", v[0] ? v : "-");
+    }
+    if (!i)
+        snprintf(out + used, len - used, "none yet");
+}
+
+/* Whether any object of list has v as its key or alt value. */
+static int known_in(json_t *list, const char *key, const char *alt, const char *v)
+{
+    size_t i;
+    json_t *g;
+    json_array_foreach(list, i, g)
+    {
+        const char *a = json_string_value(json_object_get(g, key));
+        const char *b = json_string_value(json_object_get(g, alt));
+        if ((a && !strcmp(a, v)) || (b && !strcasecmp(b, v)))
+            return 1;
+    }
+    return 0;
+}
+
+/* No machine behind a switch (port) or on a wireless network: say which name is unknown and
+ * which are known, rather than "0 machines". */
+static int why_empty(struct opts *o, const char *cmd, const char *a, const char *b)
+{
+    int rc, wifi = !strcmp(cmd, "wifi");
+    char known[1500] = "", what[600];
+    json_t *d = call(o, "GET", wifi ? "/v1/network/wifis" : "/v1/network/switches", NULL, "", &rc);
+    if (!d)
+        return rc;
+    json_t *list = json_object_get(d, wifi ? "networks" : "switches");
+    if (!wifi && !known_in(list, "switch", "chassis", a)) {
+        known_list(list, "switch", "chassis", known, sizeof(known));
+        snprintf(what, sizeof(what),
+                 "port %s: no machine has reported this switch (LLDP system "
+                 "name or chassis id, as `whb outages` and the console show them)",
+                 whb_table_cell(a));
+    } else if (!wifi) {
+        snprintf(what, sizeof(what), "port %s %s: no machine reports this port of the switch",
+                 whb_table_cell(a), whb_table_cell(b));
+    } else if (a[0] && !known_in(list, "ssid", "ssid", a)) {
+        known_list(list, "ssid", "bssid", known, sizeof(known));
+        snprintf(what, sizeof(what), "wifi --ssid %s: no machine has reported this SSID",
+                 whb_table_cell(a));
+    } else if (b[0] && !known_in(list, "bssid", "bssid", b)) {
+        known_list(list, "bssid", "ssid", known, sizeof(known));
+        snprintf(what, sizeof(what), "wifi --bssid %s: no machine has reported this access point",
+                 whb_table_cell(b));
+    } else if (a[0] && b[0]) {
+        snprintf(what, sizeof(what),
+                 "wifi --ssid %s --bssid %s: no machine on this SSID through "
+                 "this access point",
+                 whb_table_cell(a), whb_table_cell(b));
+    } else {
+        snprintf(what, sizeof(what), "wifi: no wireless machine has reported yet");
+    }
+    rc = known[0] ? die("%s; known: %s", what, known) : die("%s%s", what, "");
+    json_decref(d);
+    return rc;
 }
 
 static int cmd_status(struct opts *o)
@@ -355,6 +496,19 @@ static int cmd_status(struct opts *o)
         printf("collector %s %s since %s\n", js(r, "id"),
                strcmp(js(r, "state"), "stopped") ? "not running (killed or crashed)" : "stopped",
                js(r, strcmp(js(r, "state"), "stopped") ? "alive" : "stopped"));
+    json_array_foreach(json_object_get(d, "wsus_side"), i, r)
+    {
+        char how[48];
+        if (ji(r, "http"))
+            snprintf(how, sizeof(how), "answers HTTP %lld", ji(r, "http"));
+        else
+            snprintf(how, sizeof(how), "cannot be reached (%s)", js(r, "class"));
+        printf("WSUS %s %s to %lld reporting %s (last probe %s): %s\n  next step: %s (`whb "
+               "outages`)\n",
+               js(r, "url"), how, ji(r, "machines"),
+               plural(ji(r, "machines"), "machine", "machines"), js(r, "last_probe"), js(r, "term"),
+               js(r, "next_step"));
+    }
     json_array_foreach(json_object_get(d, "collector_downtimes"), i, r)
         printf("collector down %s -> %s (%s): silences then are the collector's\n", js(r, "from"),
                js(r, "to"), js(r, "how"));
@@ -409,6 +563,34 @@ static int cmd_explain(const struct opts *o, const char *code)
     return 0;
 }
 
+/* What an import changed against the list it replaced. */
+static void print_changes(json_t *c)
+{
+    long long before = ji(c, "before"), added = ji(c, "added"), removed = ji(c, "removed");
+    if (!c)
+        return;
+    if (!before) {
+        printf("no list before this one\n");
+        return;
+    }
+    printf("against the list before (%lld): %lld added, %lld removed, %lld kept\n", before, added,
+           removed, ji(c, "kept"));
+    static const char *const keys[2] = {"added_names", "removed_names"};
+    long long counts[2] = {added, removed};
+    for (int k = 0; k < 2; k++) {
+        json_t *names = json_object_get(c, keys[k]), *v;
+        size_t i;
+        if (!json_array_size(names))
+            continue;
+        printf("  %s", k ? "removed:" : "added:  ");
+        json_array_foreach(names, i, v)
+            printf("%s %s", i ? "," : "", whb_table_cell(json_string_value(v)));
+        if (counts[k] > (long long)json_array_size(names))
+            printf(" and %lld more", counts[k] - (long long)json_array_size(names));
+        printf("\n");
+    }
+}
+
 static int cmd_wsus_import(struct opts *o, const char *file, const char *culture)
 {
     struct whb_wsus_list list;
@@ -430,10 +612,11 @@ static int cmd_wsus_import(struct opts *o, const char *file, const char *culture
     if (o->json)
         return print_json(d);
     long long n = ji(d, "imported"), silent = ji(d, "not_reported");
-    printf("%lld %s imported (%s)\n%lld %s not reported status for %lld days or more (the "
-           "collector's [wsus] not_reported_days)\n\n",
-           n, plural(n, "computer", "computers"), how, silent, plural(silent, "has", "have"),
-           ji(d, "not_reported_days"));
+    printf("%lld %s imported (%s)\n", n, plural(n, "computer", "computers"), how);
+    print_changes(json_object_get(d, "changes"));
+    printf("%lld %s not reported status for %lld days or more (the collector's [wsus] "
+           "not_reported_days)\n\n",
+           silent, plural(silent, "has", "have"), ji(d, "not_reported_days"));
     size_t i;
     json_t *a;
     printf("%-32s %-14s %-11s %-24s %s\n", "COMPUTER", "AGENT SAYS", "MATCHED BY", "REASON",
@@ -544,10 +727,17 @@ static int check_settings(struct opts *o, struct cli_args *a)
         return die("--url %s: expected https://HOST:PORT (the collector's address)%s",
                    whb_table_cell(u), "");
     const char *path = strchr(strstr(u, "://") + 3, '/');
-    if (path && strcmp(path, "/"))
+    if (path && strspn(path, "/") != strlen(path))
         return die("--url %s: expected the collector's base URL without a path (like "
                    "https://whb.corp.example:8443), not the agents' %s",
                    whb_table_cell(u), strstr(path, "/v1/report") ? "/v1/report" : "endpoint");
+    /* As copied from a browser's address bar: https://host:8443/ */
+    size_t len = path ? (size_t)(path - u) : strlen(u);
+    if (len >= sizeof(o->url))
+        return die("--url %s: too long%s", whb_table_cell(u), "");
+    memcpy(o->url, u, len);
+    o->url[len] = '\0';
+    o->cli.url = o->url;
     if (a->token_file) {
         FILE *f = fopen(a->token_file, "r");
         if (!f)
@@ -629,7 +819,7 @@ int main(int argc, char **argv)
         rc = cmd_status(&o);
     else if (!strcmp(cmd, "silent")) {
         snprintf(path, sizeof(path), "/v1/silent?explain=1&limit=%ld", limit);
-        rc = cmd_list(&o, path, 1);
+        rc = cmd_list(&o, path, 1, NULL, NULL, NULL);
     } else if (!strcmp(cmd, "why"))
         rc = cmd_why(&o, args[1]);
     else if (!strcmp(cmd, "history"))
@@ -643,7 +833,7 @@ int main(int argc, char **argv)
         snprintf(path, sizeof(path), "/v1/network/wifi?ssid=%s&bssid=%s", s ? s : "", b ? b : "");
         free(s);
         free(b);
-        rc = cmd_list(&o, path, 1);
+        rc = cmd_list(&o, path, 1, "wifi", a.ssid, a.bssid);
     } else if (!strcmp(cmd, "explain")) {
         /* "whb explain computer has not reported status" works too. */
         char code[200] = "";

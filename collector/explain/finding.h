@@ -48,6 +48,11 @@ struct span {
 struct span whb_explain_span(const struct whb_explain_input *in);
 
 void whb_say(char *buf, const char *fmt, ...) WHB_PRINTF(2, 3);
+/* "s" unless n is one: "%u machine%s", n, whb_s(n). */
+static inline const char *whb_s(long long n)
+{
+    return n == 1 ? "" : "s";
+}
 void whb_evidence(struct finding *f, int64_t at, enum whb_evidence_source src, const char *fmt, ...)
     WHB_PRINTF(4, 5);
 /* Evidence from one of the machine's events: its source follows from when it arrived. */

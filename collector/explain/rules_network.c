@@ -34,8 +34,11 @@ static void peers_evidence(struct finding *f, const struct whb_explain_input *in
                  "%u of %u machines on %s went silent together%s%s%s", p->together, p->total,
                  p->label, p->ports[0] ? " (ports " : "", p->ports, p->ports[0] ? ")" : "");
     if (p->healthy)
-        whb_evidence(f, s.start, WHB_SOURCE_COLLECTOR, "%u machines on the same %s %s", p->healthy,
-                     what, s.past ? "were still reporting then" : "still report");
+        whb_evidence(
+            f, s.start, WHB_SOURCE_COLLECTOR, "%u machine%s on the same %s %s", p->healthy,
+            whb_s(p->healthy), what,
+            s.past ? (p->healthy == 1 ? "was still reporting then" : "were still reporting then")
+                   : (p->healthy == 1 ? "still reports" : "still report"));
 }
 
 /* The switch and port it came back on: the first report after the gap, or, when its LLDP
@@ -168,9 +171,9 @@ void whb_rule_ports(const struct whb_explain_input *in, struct finding *f)
     if (p->healthy) {
         carrier_story(in, f, c, "switch port disabled");
         whb_say(f->why,
-                "it lost its link while %u machines behind the same switch went silent "
+                "it lost its link while %u machine%s behind the same switch went silent "
                 "with it and others stayed up",
-                p->together - 1);
+                p->together - 1, whb_s(p->together - 1));
         whb_say(f->step, "switch %s, ports %s", p->label, p->ports);
         whb_hit(f, 81, WHB_CONFIDENCE_HIGH);
     } else {
@@ -302,7 +305,8 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
                            e->detail[0] ? e->detail : "-", assoc ? "status" : "reason",
                            e->reason_code, wifi_words(in, e));
     if (fails + drops > 1)
-        whb_evidence_event(f, in, e, "%d failed associations and %d disconnects", fails, drops);
+        whb_evidence_event(f, in, e, "%d failed association%s and %d disconnect%s", fails,
+                           whb_s(fails), drops, whb_s(drops));
     if (ap)
         peers_evidence(f, in, ap, "access point");
     whb_say(f->why, "the wireless adapter reported %s: %s",
@@ -329,9 +333,9 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
         whb_evidence_event(f, in, d, "could not reach the collector: %s", d->detail);
     if (beats)
         whb_evidence_event(f, in, c,
-                           "%d reports undelivered while silent, no link event: the "
+                           "%d report%s undelivered while silent, no link event: the "
                            "machine was on with its link up",
-                           beats);
+                           beats, whb_s(beats));
     const struct whb_peer_group *sw = in->m->wireless ? NULL : together(in, WHB_PEERS_SWITCH, 2);
     const struct whb_peer_group *net = together(in, WHB_PEERS_SUBNET, 2);
     if (sw && !sw->healthy) {
@@ -345,13 +349,15 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
         const struct whb_peer_group *p = sw ? sw : net;
         peers_evidence(f, in, p, sw ? "switch" : "subnet");
         whb_say(f->why, "%u machines lost the network together with their links up", p->together);
-        whb_say(f->summary, "lost the network with %u others on %s", p->together - 1, p->label);
+        whb_say(f->summary, "lost the network with %u other%s on %s", p->together - 1,
+                whb_s(p->together - 1), p->label);
         whb_say(f->step, "network team: %s (VLAN, routing, firewall)", p->label);
         whb_hit(f, 77, WHB_CONFIDENCE_HIGH);
     } else {
         whb_say(f->why, "the machine was running with its link up but could not reach the "
                         "collector");
-        whb_say(f->summary, "on, link up, but no way to the collector (%d reports spooled)", beats);
+        whb_say(f->summary, "on, link up, but no way to the collector (%d report%s spooled)", beats,
+                whb_s(beats));
         whb_also(f, WHB_REASON_COLLECTOR_UNAVAILABLE);
         whb_hit(f, 65, WHB_CONFIDENCE_MEDIUM);
     }
@@ -369,7 +375,7 @@ void whb_rule_switch_now(const struct whb_explain_input *in, struct finding *f)
             "stayed up: their ports",
             p->together);
     whb_say(f->summary, "switch port %s on %s, with %u other%s", in->m->sw_port, p->label,
-            p->together - 1, p->together == 2 ? "" : "s");
+            p->together - 1, whb_s(p->together - 1));
     whb_say(f->step, "switch %s, ports %s", p->label, p->ports);
     whb_also(f, WHB_REASON_LOST_CONNECTIVITY);
     whb_also(f, WHB_REASON_TURNED_OFF); /* a power strip under several desks */

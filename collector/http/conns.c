@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
@@ -37,6 +38,11 @@ struct conn {
     struct whb_conncap_addr source;
     int fd;
     struct conn *next_pending;
+    /* Bytes received, in all and when the last answer went out: none since then at the
+     * deadline is a client keeping an idle connection (keep-alive), not a slow request. */
+    struct evbuffer_cb_entry *rx_cb;
+    size_t rx_total, rx_at_answer;
+    int answered;
 };
 
 /* The caps are the process's, shared by every loop's admissions. */
@@ -63,8 +69,12 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     atomic_fetch_add(&cn->owner->loop->col->metrics.deadline_closed, 1);
-    whb_log_limited(WHB_LOG_INFO, "closed a connection that sent no complete request in %ld s",
-                    (long)cn->owner->deadline.tv_sec);
+    if (cn->answered && cn->rx_total == cn->rx_at_answer)
+        whb_log_debug("closed an idle connection after %ld s (keep-alive)",
+                      (long)cn->owner->deadline.tv_sec);
+    else
+        whb_log_limited(WHB_LOG_INFO, "closed a connection that sent no complete request in %ld s",
+                        (long)cn->owner->deadline.tv_sec);
     evhttp_connection_free(cn->evcon); /* calls on_close, which frees cn */
 }
 
@@ -73,6 +83,8 @@ static void on_close(struct evhttp_connection *evcon, void *arg)
     struct conn *cn = arg;
     struct whb_conns *c = cn->owner;
     (void)evcon;
+    if (cn->rx_cb)
+        evbuffer_remove_cb_entry(bufferevent_get_input(cn->bev), cn->rx_cb);
     pthread_mutex_lock(&c->shared->lock);
     whb_conncap_release(c->shared->cap, &cn->source);
     atomic_store(&c->loop->col->metrics.connections_open, whb_conncap_open(c->shared->cap));
@@ -81,6 +93,13 @@ static void on_close(struct evhttp_connection *evcon, void *arg)
         c->by_fd[cn->fd] = NULL;
     event_free(cn->deadline);
     free(cn);
+}
+
+static void on_rx(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+    struct conn *cn = arg;
+    (void)buf;
+    cn->rx_total += info->n_added;
 }
 
 /* Admits or closes one connection that evhttp has just attached to its socket. */
@@ -120,6 +139,7 @@ static void admit(struct whb_conns *c, struct conn *cn)
     if (rc == 0) {
         c->by_fd[cn->fd] = cn;
         evhttp_connection_set_closecb(cn->evcon, on_close, cn);
+        cn->rx_cb = evbuffer_add_cb(bufferevent_get_input(cn->bev), on_rx, cn);
         /* Agents' reports are read without evhttp (report_conn.c), which keeps its own
          * deadline; whatever else comes is handed back with whb_conns_resume. */
         if (!c->loop->report ||
@@ -203,6 +223,8 @@ static void on_answered(struct evhttp_request *req, void *arg)
 {
     struct conn *cn = arg;
     (void)req;
+    cn->answered = 1;
+    cn->rx_at_answer = cn->rx_total;
     event_add(cn->deadline, &cn->owner->deadline);
 }
 

@@ -92,8 +92,14 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     }
     if (!cn->draining) {
         atomic_fetch_add(&cn->loop->env.metrics->deadline_closed, 1);
-        whb_log_limited(WHB_LOG_INFO, "closed a connection that sent no complete request in %ld s",
-                        (long)cn->loop->timeout.tv_sec);
+        /* An agent keeping its connection between reports is no slow client: not logged. */
+        if (cn->served && cn->len == 0)
+            whb_log_debug("closed an idle connection after %ld s (keep-alive)",
+                          (long)cn->loop->timeout.tv_sec);
+        else
+            whb_log_limited(WHB_LOG_INFO,
+                            "closed a connection that sent no complete request in %ld s",
+                            (long)cn->loop->timeout.tv_sec);
     }
     release(cn);
 }
@@ -159,6 +165,7 @@ static void next_request(struct whb_report_conn *cn)
     cn->len -= cn->used;
     cn->used = 0;
     cn->headers_seen = 0;
+    cn->served = 1;
     whb_report_http_begin(&cn->http);
     set_deadline(cn);
 }

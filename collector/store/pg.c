@@ -527,4 +527,6 @@ const struct whb_store_ops whb_store_postgresql = {
     .each_switch_port = whb_pg_each_switch_port,
     .prune_switch = whb_pg_prune_switch,
     .switch_name_at = whb_pg_switch_name_at,
+    .wsus_find = whb_pg_wsus_find,
+    .each_name = whb_pg_each_name,
 };

@@ -83,7 +83,11 @@ int whb_pg_wsus_failing(struct whb_store *s, const char *cls, int64_t now, unsig
 int whb_pg_wsus_stage(struct whb_store *s, const char *session, unsigned part,
                       const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
                       size_t whylen);
-int whb_pg_wsus_finish(struct whb_store *s, const char *session, int64_t now, uint64_t *imported);
+int whb_pg_wsus_finish(struct whb_store *s, const char *session, int64_t now, uint64_t *imported,
+                       struct whb_wsus_change *change);
+int whb_pg_wsus_find(struct whb_store *s, const char *host, struct whb_wsus_computer *out, int max,
+                     int *n);
+int whb_pg_each_name(struct whb_store *s, int wsus, whb_store_name_walk_fn fn, void *arg);
 int whb_pg_wsus_not_reported(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
                              unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
                              uint64_t *imported, int64_t *imported_ms);

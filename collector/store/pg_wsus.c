@@ -29,6 +29,14 @@ enum pg_wsus {
     PS_FINISH_COPY,
     PS_FINISH_STAGING,
     PS_FINISH_SESSION,
+    PS_CHANGE_COUNTS,
+    PS_CHANGE_ADDED,
+    PS_CHANGE_REMOVED,
+    PS_FIND_FQDN,
+    PS_FIND_LABEL,
+    PS_FIND_IP,
+    PS_NAMES_AGENTS,
+    PS_NAMES_WSUS,
     PS_END_
 };
 
@@ -75,6 +83,24 @@ static const char *const wsus_sql[PS_END_ - WHB_PG_WSUS_BASE] = {
                         " FROM wsus_staging WHERE session=$1::text",
     W(PS_FINISH_STAGING) = "DELETE FROM wsus_staging WHERE session=$1::text",
     W(PS_FINISH_SESSION) = "DELETE FROM wsus_sessions WHERE session=$1::text",
+    W(PS_CHANGE_COUNTS) = "SELECT (SELECT count(*) FROM wsus_computers), (SELECT count(*) FROM"
+                          " wsus_staging WHERE session=$1::text), (SELECT count(*) FROM"
+                          " wsus_staging s JOIN wsus_computers c USING(fqdn) WHERE"
+                          " s.session=$1::text)",
+    W(PS_CHANGE_ADDED) = "SELECT s.fqdn FROM wsus_staging s LEFT JOIN wsus_computers c USING(fqdn)"
+                         " WHERE s.session=$1::text AND c.fqdn IS NULL ORDER BY s.fqdn LIMIT 5",
+    W(PS_CHANGE_REMOVED) = "SELECT c.fqdn FROM wsus_computers c LEFT JOIN wsus_staging s ON"
+                           " s.fqdn=c.fqdn AND s.session=$1::text WHERE s.fqdn IS NULL"
+                           " ORDER BY c.fqdn LIMIT 5",
+    W(PS_FIND_FQDN) = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+                      " WHERE fqdn=$1::citext LIMIT $2::bigint",
+    W(PS_FIND_LABEL) = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+                       " WHERE lower(split_part(fqdn::text, '.', 1)) = lower($1::text) AND"
+                       " strpos(fqdn::text, '.') > 0 ORDER BY fqdn LIMIT $2::bigint",
+    W(PS_FIND_IP) = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+                    " WHERE ip=$1::text OR ip=$2::text ORDER BY fqdn LIMIT $3::bigint",
+    W(PS_NAMES_AGENTS) = "SELECT fqdn FROM machines",
+    W(PS_NAMES_WSUS) = "SELECT fqdn FROM wsus_computers",
 #undef W
 };
 
@@ -189,7 +215,42 @@ fail:
     return rc;
 }
 
-int whb_pg_wsus_finish(struct whb_store *base, const char *session, int64_t now, uint64_t *imported)
+/* Up to WHB_WSUS_CHANGE_NAMES names from statement id. */
+static int change_names(struct pg_store *s, int id, const struct pg_params *p, char (*names)[254],
+                        int *n)
+{
+    PGresult *r = run(s, id, p);
+    if (!r)
+        return WHB_ESTORE;
+    for (int i = 0; i < PQntuples(r) && *n < WHB_WSUS_CHANGE_NAMES; i++)
+        whb_pg_get_text(r, i, 0, names[(*n)++], 254);
+    PQclear(r);
+    return 0;
+}
+
+/* What the staged list changes against the one in place (inside finish's transaction). */
+static int wsus_change(struct pg_store *s, const char *session, struct whb_wsus_change *c)
+{
+    struct pg_params p = {0};
+    memset(c, 0, sizeof(*c));
+    whb_pg_text(&p, session);
+    PGresult *r = run(s, PS_CHANGE_COUNTS, &p);
+    if (!r)
+        return WHB_ESTORE;
+    c->before = (uint64_t)whb_pg_get_int(r, 0, 0);
+    c->kept = (uint64_t)whb_pg_get_int(r, 0, 2);
+    c->added = (uint64_t)whb_pg_get_int(r, 0, 1) - c->kept;
+    c->removed = c->before - c->kept;
+    PQclear(r);
+    if ((c->added && change_names(s, PS_CHANGE_ADDED, &p, c->added_names, &c->n_added_names)) ||
+        (c->removed &&
+         change_names(s, PS_CHANGE_REMOVED, &p, c->removed_names, &c->n_removed_names)))
+        return WHB_ESTORE;
+    return 0;
+}
+
+int whb_pg_wsus_finish(struct whb_store *base, const char *session, int64_t now, uint64_t *imported,
+                       struct whb_wsus_change *change)
 {
     struct pg_store *s = (struct pg_store *)base;
     struct pg_params p = {0};
@@ -200,7 +261,8 @@ int whb_pg_wsus_finish(struct whb_store *base, const char *session, int64_t now,
     whb_pg_text(&p, session);
     whb_pg_int(&p, now);
     PGresult *r = NULL;
-    if (whb_pg_exec(s, "DELETE FROM wsus_computers") || !(r = run(s, PS_FINISH_COPY, &p)))
+    if (wsus_change(s, session, change) || whb_pg_exec(s, "DELETE FROM wsus_computers") ||
+        !(r = run(s, PS_FINISH_COPY, &p)))
         goto fail;
     *imported = strtoull(PQcmdTuples(r), NULL, 10);
     PQclear(r);
@@ -360,4 +422,61 @@ int whb_pg_machine_by_ip(struct whb_store *base, const char *text, int64_t now, 
     }
     PQclear(r);
     return rc;
+}
+
+static int wsus_rows(struct pg_store *s, int id, const struct pg_params *p,
+                     struct whb_wsus_computer *out, int max, int *n)
+{
+    PGresult *r = run(s, id, p);
+    if (!r)
+        return WHB_ESTORE;
+    for (int i = 0; i < PQntuples(r) && *n < max; i++) {
+        struct whb_wsus_computer *c = &out[(*n)++];
+        memset(c, 0, sizeof(*c));
+        whb_pg_get_text(r, i, 0, c->fqdn, sizeof(c->fqdn));
+        whb_pg_get_text(r, i, 1, c->ip, sizeof(c->ip));
+        c->last_status_ms = whb_pg_get_int(r, i, 2);
+        c->last_sync_ms = whb_pg_get_int(r, i, 3);
+    }
+    PQclear(r);
+    return 0;
+}
+
+int whb_pg_wsus_find(struct whb_store *base, const char *host, struct whb_wsus_computer *out,
+                     int max, int *n)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    struct pg_params p = {0};
+    char name[254], ip[64];
+    *n = 0;
+    snprintf(name, sizeof(name), "%s", host);
+    size_t len = strlen(name);
+    if (len > 1 && name[len - 1] == '.')
+        name[len - 1] = '\0';
+    if (!whb_store_canonical_ip(name, ip, sizeof(ip))) {
+        whb_pg_text(&p, ip);
+        whb_pg_text(&p, name);
+        whb_pg_int(&p, max);
+        return wsus_rows(s, PS_FIND_IP, &p, out, max, n);
+    }
+    whb_pg_text(&p, name);
+    whb_pg_int(&p, max);
+    int rc = wsus_rows(s, PS_FIND_FQDN, &p, out, max, n);
+    if (rc || *n || strchr(name, '.'))
+        return rc;
+    return wsus_rows(s, PS_FIND_LABEL, &p, out, max, n);
+}
+
+int whb_pg_each_name(struct whb_store *base, int wsus, whb_store_name_walk_fn fn, void *arg)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    struct pg_params p = {0};
+    PGresult *r = run(s, wsus ? PS_NAMES_WSUS : PS_NAMES_AGENTS, &p);
+    if (!r)
+        return WHB_ESTORE;
+    for (int i = 0; i < PQntuples(r); i++)
+        if (fn(PQgetvalue(r, i, 0), arg))
+            break;
+    PQclear(r);
+    return 0;
 }

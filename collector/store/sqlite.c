@@ -613,4 +613,6 @@ const struct whb_store_ops whb_store_sqlite = {
     .each_switch_port = whb_sqlite_each_switch_port,
     .prune_switch = whb_sqlite_prune_switch,
     .switch_name_at = whb_sqlite_switch_name_at,
+    .wsus_find = whb_sqlite_wsus_find,
+    .each_name = whb_sqlite_each_name,
 };

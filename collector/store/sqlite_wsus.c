@@ -26,6 +26,11 @@ enum wsus_stmt {
     WS_BY_FIRST_LABEL,
     WS_BY_IP_AT,
     WS_BY_IP_NOW,
+    WS_FIND_FQDN,
+    WS_FIND_LABEL,
+    WS_FIND_IP,
+    WS_NAMES_AGENTS,
+    WS_NAMES_WSUS,
     WS_COUNT_
 };
 
@@ -61,6 +66,14 @@ static const char *const wsus_sql[WS_COUNT_] = {
     [WS_BY_IP_NOW] = "SELECT i.machine_id, m.fqdn, i.last_ms, m.due_at FROM machine_ips i"
                      " JOIN machines m USING(machine_id) WHERE i.ip=?1 ORDER BY i.last_ms DESC"
                      " LIMIT 3",
+    [WS_FIND_FQDN] = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+                     " WHERE fqdn=?1 LIMIT ?2",
+    [WS_FIND_LABEL] = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+                      " WHERE fqdn >= ?1 || '.' AND fqdn < ?1 || '/' ORDER BY fqdn LIMIT ?2",
+    [WS_FIND_IP] = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+                   " WHERE ip=?1 OR ip=?2 ORDER BY fqdn LIMIT ?3",
+    [WS_NAMES_AGENTS] = "SELECT fqdn FROM machines",
+    [WS_NAMES_WSUS] = "SELECT fqdn FROM wsus_computers",
 };
 
 static sqlite3_stmt *ws(struct sqlite_store *s, enum wsus_stmt id)
@@ -201,13 +214,65 @@ fail:
     return rc;
 }
 
+/* Runs sql (bound to session) and keeps up to WHB_WSUS_CHANGE_NAMES names of its rows. */
+static int change_names(struct sqlite_store *s, const char *sql, const char *session,
+                        char (*names)[254], int *n)
+{
+    sqlite3_stmt *st = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL))
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, session, -1, SQLITE_STATIC);
+    while (*n < WHB_WSUS_CHANGE_NAMES && sqlite3_step(st) == SQLITE_ROW)
+        snprintf(names[(*n)++], 254, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* What the staged list changes against the one in place (inside finish's transaction). */
+static int wsus_change(struct sqlite_store *s, const char *session, struct whb_wsus_change *c)
+{
+    sqlite3_stmt *st = NULL;
+    memset(c, 0, sizeof(*c));
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT (SELECT count(*) FROM wsus_computers), (SELECT count(*) FROM"
+                           " wsus_staging WHERE session=?1), (SELECT count(*) FROM wsus_staging"
+                           " WHERE session=?1 AND fqdn IN (SELECT fqdn FROM wsus_computers))",
+                           -1, &st, NULL))
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, session, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        c->before = (uint64_t)sqlite3_column_int64(st, 0);
+        c->kept = (uint64_t)sqlite3_column_int64(st, 2);
+        c->added = (uint64_t)sqlite3_column_int64(st, 1) - c->kept;
+        c->removed = c->before - c->kept;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return WHB_ESTORE;
+    if (c->added && change_names(s,
+                                 "SELECT fqdn FROM wsus_staging WHERE session=?1 AND fqdn NOT IN"
+                                 " (SELECT fqdn FROM wsus_computers) ORDER BY fqdn",
+                                 session, c->added_names, &c->n_added_names))
+        return WHB_ESTORE;
+    if (c->removed && change_names(s,
+                                   "SELECT fqdn FROM wsus_computers WHERE fqdn NOT IN (SELECT fqdn"
+                                   " FROM wsus_staging WHERE session=?1) ORDER BY fqdn",
+                                   session, c->removed_names, &c->n_removed_names))
+        return WHB_ESTORE;
+    return 0;
+}
+
 int whb_sqlite_wsus_finish(struct whb_store *base, const char *session, int64_t now,
-                           uint64_t *imported)
+                           uint64_t *imported, struct whb_wsus_change *change)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
     sqlite3_stmt *st = NULL;
     *imported = 0;
-    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE; DELETE FROM wsus_computers;", NULL, NULL, NULL) ||
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ||
+        wsus_change(s, session, change) ||
+        sqlite3_exec(s->db, "DELETE FROM wsus_computers;", NULL, NULL, NULL) ||
         sqlite3_prepare_v2(s->db,
                            "INSERT INTO wsus_computers(fqdn, ip, last_status_ms, last_sync_ms,"
                            " imported_ms) SELECT fqdn, ip, last_status_ms, last_sync_ms, ?2"
@@ -259,6 +324,23 @@ static int count(struct sqlite_store *s, enum wsus_stmt id, int64_t arg, uint64_
     return rc == SQLITE_ROW ? 0 : WHB_ESTORE;
 }
 
+/* The rows of st (bound) into out[*n..max), counted in *n. */
+static int wsus_rows(sqlite3_stmt *st, struct whb_wsus_computer *out, int max, int *n)
+{
+    int rc;
+    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct whb_wsus_computer *c = &out[(*n)++];
+        memset(c, 0, sizeof(*c));
+        const unsigned char *f = sqlite3_column_text(st, 0), *ip = sqlite3_column_text(st, 1);
+        snprintf(c->fqdn, sizeof(c->fqdn), "%s", f ? (const char *)f : "");
+        snprintf(c->ip, sizeof(c->ip), "%s", ip ? (const char *)ip : "");
+        c->last_status_ms = sqlite3_column_int64(st, 2);
+        c->last_sync_ms = sqlite3_column_int64(st, 3);
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
 int whb_sqlite_wsus_not_reported(struct whb_store *base, int64_t cutoff_ms, unsigned offset,
                                  unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
                                  uint64_t *imported, int64_t *imported_ms)
@@ -277,18 +359,9 @@ int whb_sqlite_wsus_not_reported(struct whb_store *base, int64_t cutoff_ms, unsi
     sqlite3_bind_int64(st, 1, cutoff_ms);
     sqlite3_bind_int64(st, 2, limit);
     sqlite3_bind_int64(st, 3, offset);
-    unsigned n = 0;
-    int rc;
-    while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *f = sqlite3_column_text(st, 0), *ip = sqlite3_column_text(st, 1);
-        snprintf(page[n].fqdn, sizeof(page[n].fqdn), "%s", f ? (const char *)f : "");
-        snprintf(page[n].ip, sizeof(page[n].ip), "%s", ip ? (const char *)ip : "");
-        page[n].last_status_ms = sqlite3_column_int64(st, 2);
-        page[n].last_sync_ms = sqlite3_column_int64(st, 3);
-        n++;
-    }
-    sqlite3_reset(st);
-    for (unsigned i = 0; i < n; i++)
+    int n = 0;
+    wsus_rows(st, page, (int)limit, &n);
+    for (int i = 0; i < n; i++)
         if (fn(&page[i], arg))
             break;
     free(page);
@@ -403,4 +476,54 @@ int whb_sqlite_machine_by_ip(struct whb_store *base, const char *text, int64_t n
     }
     sqlite3_reset(st);
     return rc;
+}
+
+int whb_sqlite_wsus_find(struct whb_store *base, const char *host, struct whb_wsus_computer *out,
+                         int max, int *n)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    char name[254], ip[64];
+    sqlite3_stmt *st;
+    *n = 0;
+    snprintf(name, sizeof(name), "%s", host);
+    size_t len = strlen(name);
+    if (len > 1 && name[len - 1] == '.')
+        name[len - 1] = '\0';
+    if (!whb_store_canonical_ip(name, ip, sizeof(ip))) {
+        if (!(st = ws(s, WS_FIND_IP)))
+            return WHB_ESTORE;
+        sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 3, max);
+        return wsus_rows(st, out, max, n);
+    }
+    if (!(st = ws(s, WS_FIND_FQDN)))
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, max);
+    wsus_rows(st, out, max, n);
+    if (*n || strchr(name, '.'))
+        return 0;
+    /* A bare name: the computers whose first label it is. */
+    if (!(st = ws(s, WS_FIND_LABEL)))
+        return WHB_ESTORE;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, max);
+    return wsus_rows(st, out, max, n);
+}
+
+int whb_sqlite_each_name(struct whb_store *base, int wsus, whb_store_name_walk_fn fn, void *arg)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = ws(s, wsus ? WS_NAMES_WSUS : WS_NAMES_AGENTS);
+    int rc;
+    if (!st)
+        return WHB_ESTORE;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *name = sqlite3_column_text(st, 0);
+        if (name && fn((const char *)name, arg))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }

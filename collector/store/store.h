@@ -106,6 +106,19 @@ struct whb_wsus_match {
     char candidates[600]; /* ambiguous: "fqdn (how), fqdn (how)" */
 };
 
+/* What an import changed against the list it replaced: computers added, removed and kept, and
+ * the first few names (by name) of those added and removed. */
+#define WHB_WSUS_CHANGE_NAMES 5
+struct whb_wsus_change {
+    uint64_t before, added, removed, kept;
+    char added_names[WHB_WSUS_CHANGE_NAMES][254];
+    char removed_names[WHB_WSUS_CHANGE_NAMES][254];
+    int n_added_names, n_removed_names;
+};
+
+/* Called with each name of a walk (each_name); non-zero stops it. */
+typedef int (*whb_store_name_walk_fn)(const char *name, void *arg);
+
 /* One collector that marks its runs in the store, as its latest run left it (several share a
  * PostgreSQL store; SQLite has one). */
 struct whb_store_collector {
@@ -192,7 +205,8 @@ struct whb_store_ops {
     int (*wsus_stage)(struct whb_store *s, const char *session, unsigned part,
                       const struct whb_wsus_computer *rows, size_t n, int64_t now, char *why,
                       size_t whylen);
-    int (*wsus_finish)(struct whb_store *s, const char *session, int64_t now, uint64_t *imported);
+    int (*wsus_finish)(struct whb_store *s, const char *session, int64_t now, uint64_t *imported,
+                       struct whb_wsus_change *change);
     /* Computers of the imported list with no status since cutoff_ms, by name; total counts all. */
     int (*wsus_not_reported)(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
                              unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
@@ -200,6 +214,13 @@ struct whb_store_ops {
     /* Which agent a WSUS computer is: by FQDN, then short name in its domain, then IP. */
     int (*wsus_match)(struct whb_store *s, const struct whb_wsus_computer *c, int64_t slack_ms,
                       struct whb_wsus_match *out);
+    /* The computers of the imported list that host names: its FQDN (case and a trailing dot
+     * ignored), a bare name's first label, or an IP address WSUS lists; at most max. */
+    int (*wsus_find)(struct whb_store *s, const char *host, struct whb_wsus_computer *out, int max,
+                     int *n);
+    /* Every agent's FQDN (wsus 0) or every computer of the imported list (wsus 1), for the
+     * names a mistyped one is near. */
+    int (*each_name)(struct whb_store *s, int wsus, whb_store_name_walk_fn fn, void *arg);
     /* The agent that holds ip now: WHB_ENOTFOUND, or WHB_EINVAL with the holders in why. */
     int (*machine_by_ip)(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);

@@ -223,12 +223,18 @@ char *whb_summary_outages(struct whb_collector *col, struct whb_store *st, int64
                 !p.healthy)
                 r = WHB_REASON_LOST_CONNECTIVITY;
             const struct whb_reason_info *info = whb_reason_info(r);
-            json_array_append_new(
-                list, json_pack("{s:s, s:s, s:I, s:o, s:s, s:s, s:b, s:s, s:O}", "kind", g->kind,
-                                "where", g->label, "machines_count", (json_int_t)g->count, "since",
-                                whb_json_iso(g->first), "reason", info->id, "term", info->term,
-                                "documented", info->documented, "next_step", info->next_step,
-                                "machines", g->machines));
+            json_t *o = json_pack("{s:s, s:s, s:I, s:o, s:s, s:s, s:b, s:s, s:O}", "kind", g->kind,
+                                  "where", g->label, "machines_count", (json_int_t)g->count,
+                                  "since", whb_json_iso(g->first), "reason", info->id, "term",
+                                  info->term, "documented", info->documented, "next_step",
+                                  info->next_step, "machines", g->machines);
+            /* The silent machines' list filtered to it (the console links there). */
+            if (o && !strcmp(g->kind, "switch"))
+                json_object_set_new(o, "filter",
+                                    json_pack("{s:s}", "switch", g->first_view.sw_chassis));
+            else if (o && !strcmp(g->kind, "access_point"))
+                json_object_set_new(o, "filter", json_pack("{s:s}", "bssid", g->first_view.bssid));
+            json_array_append_new(list, o);
         }
         json_decref(g->machines);
     }

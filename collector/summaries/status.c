@@ -1,6 +1,9 @@
 /* Implementation of the fleet status summary (summaries.h): machines known, reporting and not,
  * the silent ones counted by reason, and the collector's own downtimes and runs. */
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "collector.h"
 #include "explain/correlate.h"
@@ -33,6 +36,65 @@ static int walk_one(const struct whb_machine_view *m, void *arg)
     return 0;
 }
 
+/* Reporting machines whose WSUS server fails them, by server and by how it fails: the WSUS
+ * side's outages, which the silent machines' reasons do not show. */
+#define WSUS_GROUPS 32
+struct wsus_walk {
+    struct {
+        char url[256], cls[32];
+        unsigned machines, http;
+        int64_t last_probe; /* the latest failing probe */
+    } g[WSUS_GROUPS];
+    int n;
+};
+
+static int wsus_one(const struct whb_machine_view *m, void *arg)
+{
+    struct wsus_walk *w = arg;
+    int i = 0;
+    while (i < w->n && (strcmp(w->g[i].url, m->wsus_url) || strcmp(w->g[i].cls, m->wsus_class)))
+        i++;
+    if (i == w->n) {
+        if (w->n == WSUS_GROUPS)
+            return 0;
+        w->n++;
+        snprintf(w->g[i].url, sizeof(w->g[i].url), "%s", m->wsus_url);
+        snprintf(w->g[i].cls, sizeof(w->g[i].cls), "%s", m->wsus_class);
+        w->g[i].machines = 0;
+        w->g[i].http = m->wsus_http;
+        w->g[i].last_probe = m->wsus_at_ms;
+    }
+    w->g[i].machines++;
+    if (m->wsus_at_ms > w->g[i].last_probe)
+        w->g[i].last_probe = m->wsus_at_ms;
+    return 0;
+}
+
+static json_t *wsus_side(struct whb_store *st, int64_t now)
+{
+    struct wsus_walk *w = calloc(1, sizeof(*w));
+    struct whb_store_filter f = {
+        .kind = WHB_FILTER_WSUS_FAILING, .a = NULL, .b = NULL, .limit = 100000};
+    json_t *list = json_array();
+    if (!w || st->ops->each_machine(st, &f, now, wsus_one, w)) {
+        free(w);
+        return list;
+    }
+    for (int i = 0; i < w->n; i++) {
+        enum whb_reason r = strncmp(w->g[i].cls, "http_", 5) == 0 ? WHB_REASON_WSUS_UNAVAILABLE
+                                                                  : WHB_REASON_WSUS_UNREACHABLE;
+        const struct whb_reason_info *info = whb_reason_info(r);
+        json_array_append_new(list, json_pack("{s:s, s:s, s:i, s:I, s:o, s:s, s:s, s:s}", "url",
+                                              w->g[i].url, "class", w->g[i].cls, "http",
+                                              (int)w->g[i].http, "machines",
+                                              (json_int_t)w->g[i].machines, "last_probe",
+                                              whb_json_iso(w->g[i].last_probe), "reason", info->id,
+                                              "term", info->term, "next_step", info->next_step));
+    }
+    free(w);
+    return list;
+}
+
 /* The fleet summary, explaining up to EXPLAIN_LIMIT silent machines through the store handle
  * st: seconds at a large fleet, so the worker makes it on a thread of its own. The caller frees
  * the text; NULL when the store cannot be read. */
@@ -55,12 +117,12 @@ char *whb_summary_status(struct whb_collector *col, struct whb_store *st, int64_
                                                  info->term, "documented", info->documented,
                                                  "machines", (json_int_t)w.by_reason[r]));
     }
-    json_t *doc = json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "generated_at",
-                            whb_json_iso(w.now), "known", (json_int_t)known, "reporting",
-                            (json_int_t)(known - silent), "not_reporting", (json_int_t)silent,
-                            "explained", (json_int_t)w.explained, "by_reason", reasons,
-                            "collector_downtimes", whb_summary_downtimes(col, st, w.now, 0),
-                            "collectors", whb_summary_collectors(col, st, w.now, NULL));
+    json_t *doc = json_pack(
+        "{s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "generated_at", whb_json_iso(w.now),
+        "known", (json_int_t)known, "reporting", (json_int_t)(known - silent), "not_reporting",
+        (json_int_t)silent, "explained", (json_int_t)w.explained, "by_reason", reasons,
+        "collector_downtimes", whb_summary_downtimes(col, st, w.now, 0), "collectors",
+        whb_summary_collectors(col, st, w.now, NULL), "wsus_side", wsus_side(st, w.now));
     char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
     json_decref(doc);
     return text;

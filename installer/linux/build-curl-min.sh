@@ -7,6 +7,7 @@
 # but TLS 1.2 only in Debian 12's 2.28).
 # Usage: build-curl-min.sh OUT [openssl|mbedtls]   (then OUT/prefix/lib/libcurl.a)
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 out=$(realpath -m "${1:?usage: build-curl-min.sh OUT [openssl|mbedtls]}")
 tls=${2:-openssl}
 case $tls in
@@ -36,13 +37,10 @@ stamp="$tls $cflags $features"
 [ "$(cat "$prefix/.complete" 2>/dev/null)" = "$stamp" ] && exit 0
 rm -rf "$prefix"
 
-# apt-get source needs the deb-src twin of the deb entries.
-if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ /etc/apt/sources.list 2>/dev/null; then
-    for f in /etc/apt/sources.list.d/*.sources; do
-        sed 's/^Types: deb$/Types: deb-src/' "$f" > "/etc/apt/sources.list.d/whb-src-$(basename "$f")"
-    done
-    apt-get update -qq
-fi
+# apt-get source needs the deb-src twin of the deb entries (root, or sudo without a prompt: this
+# runs inside CMake's configure; the quickstart adds them first, where sudo may ask).
+"$here/apt-deb-src.sh" --no-prompt curl ||
+    { echo "curl-min: no deb-src entry for curl: run installer/linux/apt-deb-src.sh" >&2; exit 1; }
 mkdir -p "$src"
 cd "$src"
 ls -d curl-*/ >/dev/null 2>&1 || apt-get source -qq curl >/dev/null 2>&1 ||

@@ -17,12 +17,7 @@ jobs=$(nproc)
 [ -f "$prefix/.complete" ] && [ -f "$prefix/lib/libcsv.a" ] && exit 0
 
 # apt-get source needs the deb-src twin of the deb entries.
-if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ /etc/apt/sources.list 2>/dev/null; then
-    for f in /etc/apt/sources.list.d/*.sources; do
-        sed 's/^Types: deb$/Types: deb-src/' "$f" > "/etc/apt/sources.list.d/whb-src-$(basename "$f")"
-    done
-    apt-get update -qq
-fi
+installer/linux/apt-deb-src.sh --no-prompt curl
 mkdir -p "$src" "$prefix/include" "$prefix/lib/pkgconfig"
 cd "$src"
 for p in curl protobuf-c jansson cmocka libcsv; do

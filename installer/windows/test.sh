@@ -20,7 +20,7 @@ fi
 mkdir -p "$out"
 if ! installer/windows/build-deps.sh "$out/deps" >"$out/deps.log" 2>&1; then
     tail -5 "$out/deps.log"
-    grep -q "apt-get source .* failed" "$out/deps.log" && exit 77
+    grep -q "apt-get source .* failed\|apt-deb-src: cannot" "$out/deps.log" && exit 77
     exit 1
 fi
 cmake -S . -B "$out/agent" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.cmake" \

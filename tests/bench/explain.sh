@@ -16,7 +16,7 @@ machines=${MACHINES:-1000000}
 queries=${QUERIES:-5000}
 http_queries=${HTTP_QUERIES:-2000}
 dir=${BENCH_DIR:-/tmp/whb-bench-explain}
-tests/deps.sh build
+tests/deps.sh all
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-bench -j 2 --target whb-explain-bench whb-collector >/dev/null
 mkdir -p "$dir"

@@ -4,9 +4,10 @@
 # the collector's error text cannot poison it, a collector that lost its database gets the
 # machine back by itself, a key mismatch is explained, --once writes nothing, a corrupt key
 # stops the agent, a hook that gave up cannot kill it, a power notification does not wait
-# behind a stuck send, WSUS is not probed offline, an unclean stop says which kind, and the
-# first report carries the interval the collector asked for, and a shutdown announced by the
-# unit's ExecStop (all a build without logind has) is one last gasp.
+# behind a stuck send, WSUS is not probed offline, an unclean stop says which kind, the
+# first report carries the interval the collector asked for, a shutdown announced by the
+# unit's ExecStop (all a build without logind has) is one last gasp, and a last gasp stays the
+# last word.
 # Usage: test_agent_delivery.sh BUILD_BIN_DIR
 set -u
 bin=$(cd "${1:?usage: test_agent_delivery.sh BUILD_BIN_DIR}" && pwd)
@@ -295,5 +296,17 @@ kill "$apid"; wait "$apid" 2>/dev/null
 rc=$?
 check "the stop that follows ends the agent cleanly (exit $rc)" '[ $rc = 0 ]'
 check "... one shutdown gasp, no agent stop" '[ "$(kind m-down 7)" = 1 ] && [ "$(kind m-down 2)" = 0 ]'
+
+# 13. A last gasp stays the last word: the heartbeat that fell due in the moments after it (the
+# OS has not frozen the agent yet) must not tell the collector the machine is still up.
+{
+    echo "identity machine_id=m-gasp fqdn=m-gasp.corp.example boot_id=b-1"
+    echo "0 adapter eth0 type=ethernet mac=52:54:00:00:01:02 carrier=1 addr=10.1.0.6/24 gw=10.1.0.1"
+    echo "2500 power suspend"
+    echo "3400 end"
+} >"$work/m13.scn"
+agent m13 m13 "$curl_url"
+check "no heartbeat after the last gasp: the collector keeps it as the last word" \
+    '[ "$(db "select last_gasp from machines where machine_id=\"m-gasp\"")" = 1 ]'
 
 whb_test_finish

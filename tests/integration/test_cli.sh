@@ -119,6 +119,43 @@ one_line "option without its value" "whb: option --url needs a value (try: whb -
 one_line "history names the host" "whb: history pc-77: no agent ever reported from this machine" history pc-77
 expect "--version" "$(whb --version)" "whb $(sed -n 's/^project(wsus-heartbeat VERSION \([0-9.]*\).*/\1/p' "$(dirname "$0")/../../CMakeLists.txt")"
 expect "singular: 1 machine" "$(whb port sw-access-1 | tail -1)" "(1 machine)"
+
+# No dead ends: what a newcomer types gets an answer or says what to type instead.
+expect "--url as copied from a browser (a trailing /)" "$(whb --url "$WHB_URL/" status --json | jq .known)" 2
+one_line "a near miss: did you mean" \
+    "whb: unknown host pc1: no agent has ever reported from it and WSUS's list (as last imported) does not have it; did you mean pc-1.corp.example?" why pc1
+one_line "a name near two: both" \
+    "whb: unknown host pc-3: no agent has ever reported from it and WSUS's list (as last imported) does not have it; did you mean pc-1.corp.example, pc-2.corp.example, pc-9.corp.example?" why pc-3
+one_line "history: did you mean" \
+    "whb: history pc1: no agent ever reported from this machine; did you mean pc-1.corp.example?" history pc1
+one_line "an unknown switch is said, with the known ones" \
+    "whb: port sw-acces-1: no machine has reported this switch (LLDP system name or chassis id, as \`whb outages\` and the console show them); known: sw-access-1" port sw-acces-1
+one_line "an unknown port of a known switch" \
+    "whb: port sw-access-1 Gi1/0/99: no machine reports this port of the switch" port sw-access-1 Gi1/0/99
+one_line "an unknown SSID, with the known ones" \
+    "whb: wifi --ssid Crop: no machine has reported this SSID; known: Corp" wifi --ssid Crop
+one_line "an unknown access point" \
+    "whb: wifi --bssid a0:b1:c2:d3:e4:00: no machine has reported this access point; known: a0:b1:c2:d3:e4:f5" wifi --bssid a0:b1:c2:d3:e4:00
+
 expect "status line" "$(whb status | head -1)" "2 machines known, 1 reporting, 1 not reporting"
 whb silent --limit 1 --json | jq -e '.count == 1' >/dev/null && ok "--limit 1 limits" || bad "--limit 1"
+# A WSUS server answering 503 to a machine that reports: `whb status` says so (the silent
+# machines' reasons cannot).
+wsus_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 "$(dirname "$0")/../../installer/demo/wsus-stub.py" "$wsus_port" 600 &
+pids+=($!)
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$wsus_port/" && break; sleep 0.1; done
+cat > "$work/wsus.scn" <<SCN
+identity machine_id=m-cli-3 fqdn=pc-3.corp.example
+0 adapter eth0 type=ethernet mac=52:54:00:00:00:03 addr=10.9.8.13/24 gw=10.9.8.1
+SCN
+"$bin/whb-agent" --platform replay --replay-file "$work/wsus.scn" --state-dir "$work/wsus" \
+    --collector-url "$WHB_URL/v1/report" --allow-plain-http 1 --enrollment-token cli-token \
+    --interval 1 --wsus-url "http://127.0.0.1:$wsus_port/selfupdate/wuident.cab" 2>"$work/wsus.log" &
+pids+=($!)
+for _ in $(seq 100); do whb status | grep -q "^WSUS " && break; sleep 0.2; done
+whb status | grep -q "^WSUS http://127.0.0.1:$wsus_port/selfupdate/wuident.cab answers HTTP 503 to 1 reporting machine (last probe .*): The WSUS server is unavailable" &&
+    ok "status: the WSUS server's 503, with its next step" || bad "status: $(whb status)"
+whb status | grep -q "^  next step: .*Private Memory Limit\|^  next step: .*WsusPool" &&
+    ok "status: the next step for WSUS's side" || bad "status next step: $(whb status | grep -A1 '^WSUS')"
 whb_test_finish

@@ -76,10 +76,30 @@ expect "pc-1.corp.example: by FQDN" "$(answer pc-1.corp.example '.matched_by + "
 expect "gone: no agent" "$(answer gone.corp.example '.matched_by + " " + .reason')" "none no_agent"
 expect "fresh and 5-day-old computers are not listed" "$(jq '[.answers[].wsus_name | select(. == "fresh.corp.example" or . == "lately.corp.example")] | length' <<<"$out")" 0
 table=$(whb wsus-import "$work/iso.csv")
-grep -q "^6 have not reported status for 10 days or more" <<<"$(sed -n 2p <<<"$table")" &&
-    ok "the threshold is shown" || bad "threshold not shown: $(sed -n 2p <<<"$table")"
+grep -q "^6 have not reported status for 10 days or more" <<<"$table" &&
+    ok "the threshold is shown" || bad "threshold not shown: $(head -3 <<<"$table")"
 grep -q "UTF-8, ',' separated\|UTF-8, ','-separated, dates in ISO 8601" <<<"$table" &&
     ok "encoding, delimiter and dates are shown" || bad "format line: $(head -1 <<<"$table")"
+
+# The computer as the WSUS console shows it: `why` resolves it as the import matched it.
+expect "why VM.corp.example: the agent 'vm', by short name as the import matched it" \
+    "$(whb why VM.corp.example --json | jq -r '.machine + " " + .matched_by + " " + .status')" "vm short_name reporting"
+whb why VM.corp.example | grep -q "^  asked as    VM.corp.example (matched by its short name; the agent reports as vm)" &&
+    ok "why VM.corp.example says how it was matched" || bad "why VM.corp.example: $(whb why VM.corp.example 2>&1 | head -8)"
+expect "history VM.corp.example: the agent 'vm'" "$(whb history VM.corp.example --json | jq -r .machine)" vm
+expect "why oldname.corp.example: the agent that had WSUS's address then" \
+    "$(whb why oldname.corp.example --json | jq -r '.machine + " " + .matched_by')" "renamed.corp.example ip_address"
+out=$(whb why gone.corp.example); rc=$?
+expect "why gone.corp.example (only WSUS knows it): an answer, exit 0" "$rc" 0
+grep -q "^  id          no_agent" <<<"$out" && grep -q "^  next step   Check that the GPO assigning whb-agent.msi applies to this computer" <<<"$out" &&
+    ok "gone.corp.example: no_agent with its next step" || bad "gone.corp.example: $out"
+expect "why gone.corp.example --json" "$(whb why gone.corp.example --json | jq -r '[.status, .reason, .wsus_name] | join(" ")')" \
+    "unknown no_agent gone.corp.example"
+expect "why 10.9.8.99 (WSUS's address for gone): the same no_agent answer" \
+    "$(whb why 10.9.8.99 --json | jq -r '.reason + " " + .wsus_name')" "no_agent gone.corp.example"
+err=$(whb why gnoe.corp.example 2>&1); rc=$?
+expect "a near miss of a WSUS name: exit 2, did you mean" "$rc $err" \
+    "2 whb: unknown host gnoe.corp.example: no agent has ever reported from it and WSUS's list (as last imported) does not have it; did you mean gone.corp.example?"
 
 # whb why by IP address, short name and FQDN.
 expect "why 10.9.8.11 is pc-1.corp.example" "$(whb why 10.9.8.11 --json | jq -r .machine)" pc-1.corp.example
@@ -94,6 +114,20 @@ expect "why 192.0.2.2 (nobody): exit 2, one line" "$rc $(wc -l <<<"$err")" "2 1"
 
 db() { sqlite3 "$work/c.db" "$1"; }
 stored() { db "select strftime('%Y-%m-%dT%H:%M:%S', last_status_ms/1000, 'unixepoch') from wsus_computers where fqdn='$1'"; }
+
+# A new list says what changed against the one it replaces.
+{
+    printf '"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime"\r\n'
+    grep -v -e '^#TYPE' -e '^"FullDomainName"' -e '^"gone\.' -e '^"ghost\.' "$work/iso.csv"
+    printf '"new-1.corp.example","10.9.8.121","%s","%s"\r\n' "$now" "$now"
+} > "$work/iso2.csv"
+table=$(whb wsus-import "$work/iso2.csv")
+expect "the changes against the list before" "$(sed -n 2,4p <<<"$table")" \
+"against the list before (8): 1 added, 2 removed, 6 kept
+  added:   new-1.corp.example
+  removed: ghost.corp.example, gone.corp.example"
+expect "--json: changes" "$(whb wsus-import "$work/iso2.csv" --json | jq -c '.changes | [.before, .added, .removed, .kept]')" "[7,0,0,7]"
+whb wsus-import "$work/iso.csv" >/dev/null
 
 # Windows PowerShell 5.1: ConvertTo-Csv | Out-File writes UTF-16LE with a BOM, CRLF; en-US dates.
 {
@@ -137,6 +171,16 @@ expect "en-AU: 1:05:00 pm is 13:05" \
     "$(db "select strftime('%H:%M', last_sync_ms/1000, 'unixepoch') from wsus_computers where fqdn='au1.corp.example'")" 13:05
 whb wsus-import "$work/au.csv" --date-format en-US >/dev/null
 expect "en-US reads the same file as 11 March" "$(stored au1.corp.example)" 2026-03-11T09:00:00
+# A culture whose dates the file does not have is refused: read as de-DE, 10/2/2026 3:04:05 PM
+# would be 10 February.
+printf '"FullDomainName","LastReportedStatusTime"\n"us1.corp.example","10/2/2026 3:04:05 PM"\n' > "$work/us.csv"
+err=$(whb wsus-import "$work/us.csv" --date-format de-DE 2>&1); rc=$?
+expect "slashes and PM given as de-DE: refused, exit 2" "$rc $err" \
+    "2 whb: $work/us.csv: line 2, field LastReportedStatusTime: 10/2/2026 3:04:05 PM is not how de-DE writes dates (dd.MM.yyyy HH:mm:ss): name the culture of the WSUS server that exported it with --date-format, or export the dates with .ToString('o')"
+err=$(whb wsus-import "$work/de.csv" --date-format en-GB 2>&1); rc=$?
+expect "dots given as en-GB: refused" "$rc" 2
+err=$(whb wsus-import "$work/au.csv" --date-format de-DE 2>&1); rc=$?
+expect "en-AU's am/pm given as de-DE: refused" "$rc" 2
 err=$(whb wsus-import "$work/au.csv" --date-format xx-XX 2>&1)
 grep -q "expected one of: en-US" <<<"$err" && ok "unknown culture: the known ones are listed" || bad "culture: $err"
 printf '"FullDomainName","LastReportedStatusTime"\n"a.corp.example","25/11/2026 10:00:00"\n"b.corp.example","11/25/2026 10:00:00"\n' > "$work/mixed.csv"

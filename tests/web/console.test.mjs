@@ -2,13 +2,14 @@
 // browser). Run by run.sh, which starts the collector and the demo fleet and sets the WEB_*
 // variables. Each check prints ok/FAIL; any failure exits 1.
 import { chromium } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
 const env = (k) => { if (!process.env[k]) throw new Error(`${k} is not set: run tests/web/run.sh`); return process.env[k]; };
 const LOCAL = env('WEB_LOCAL'), SHOTS = env('WEB_SHOTS'), BIN = env('WHB_BIN'), CSV = env('WEB_CSV');
-const REMOTE = process.env.WEB_REMOTE || '', TOKEN = env('WEB_ADMIN_TOKEN');
+const REMOTE = process.env.WEB_REMOTE || '', TOKEN = env('WEB_ADMIN_TOKEN'), WORK = env('WEB_WORK');
 // The demo's switch and port names carry markup and a right-to-left override: the agent makes
 // the override sendable ('?': the collector refuses bidi characters), the markup stays text.
 const LAB_SHOWN = '<img/src=x/onerror=alert(1)>?lab-sw';
@@ -43,7 +44,9 @@ async function visit(page, base, route, ready, shot) {
   // A hash change does not reload: empty the page first so that `ready` cannot match what the
   // previous route left.
   await page.evaluate(() => document.getElementById('main')?.replaceChildren()).catch(() => {});
-  await page.goto(base + '/#/' + route);
+  // The same URL again is no hash change: load it anew.
+  if (page.url() === base + '/#/' + route) await page.reload();
+  else await page.goto(base + '/#/' + route);
   await page.waitForSelector(ready, { timeout: 10000 });
   await page.waitForLoadState('networkidle');
   assert.doesNotMatch(await page.textContent('main'), /\b(null|undefined|NaN)\b|\[object /, 'no placeholder text');
@@ -134,7 +137,7 @@ await check('silent machines: server-side filter, sort and paging', async () => 
   const portDisabled = whb('silent').machines.filter((m) => m.reason === 'port_disabled').length;
   assert.ok(portDisabled >= 3, 'the three ports of sw-floor-3 at least');
   await visit(page, LOCAL, 'silent?reason=port_disabled', '#silent-count');
-  assert.match(await page.textContent('#silent-count'), new RegExp(`^${portDisabled} machines`));
+  assert.match(await page.textContent('#silent-count'), new RegExp(`^${portDisabled} machines not reporting`));
   assert.equal(await page.locator('main tbody tr').count(), portDisabled);
   await visit(page, LOCAL, 'silent?sort=machine', '#silent-count');
   const names = await page.locator('main tbody tr td:first-child').allTextContents();
@@ -148,7 +151,7 @@ await check('silent machines: server-side filter, sort and paging', async () => 
   await page.fill('#f-switch', '');
   await page.selectOption('#f-reason', 'hibernation');
   await page.click('form.filters button[type=submit]');
-  await page.waitForFunction(() => /^1 machines/.test(document.querySelector('#silent-count')?.textContent || ''));
+  await page.waitForFunction(() => /^1 machine not reporting/.test(document.querySelector('#silent-count')?.textContent || ''));
   assert.equal(await page.textContent('main tbody tr td:first-child'), 'lt-hib.corp.example');
   noProblems(local);
 });
@@ -169,8 +172,10 @@ await check('names with markup and bidi characters stay text', async () => {
 await check('WSUS list: CSV upload, a reason per computer, CSV export', async () => {
   await visit(page, LOCAL, 'wsus', '#csv');
   await page.setInputFiles('#csv', CSV);
-  await page.waitForSelector('#wsus-counts');
   const csvRows = execFileSync('grep', ['-c', 'corp.example', CSV], { encoding: 'utf8' }).trim();
+  // The page shows what is imported before the upload too: wait for the upload's own answer.
+  await page.waitForFunction((n) => (document.querySelector('#wsus-counts')?.textContent || '').startsWith(`${n} computers imported`), csvRows, { timeout: 20000 })
+    .catch(() => {});
   assert.match(await page.textContent('#wsus-counts'), new RegExp(`^${csvRows} computers imported; WSUS lists 12 as not reporting`));
   const row = (name) => page.locator('main tbody tr', { hasText: name }).first().textContent();
   assert.match(await row('pc-999.corp.example'), /no agent|No agent|agent/i);
@@ -185,6 +190,146 @@ await check('WSUS list: CSV upload, a reason per computer, CSV export', async ()
   await visit(page, LOCAL, 'fleet', '#wsus-not-reported', 'fleet-with-wsus');
   assert.equal(await page.textContent('#wsus-not-reported'), '12');
   assert.equal(await page.textContent('#wsus-explained'), '10');
+  noProblems(local);
+});
+
+// ---- First contact (issue 23): no dead ends in the console. ----
+const csvAt = (name, text) => { const f = path.join(WORK, name); fs.writeFileSync(f, text); return f; };
+// `whb wsus-import`'s own error for a file, without "whb: PATH: ".
+const cliError = (file, ...args) => {
+  const r = spawnSync(path.join(BIN, 'whb'), ['wsus-import', file, ...args], { encoding: 'utf8' });
+  assert.equal(r.status, 2, 'the CLI refuses it');
+  return r.stderr.trim().replace(`whb: ${file}: `, '');
+};
+async function uploadFile(file, culture) {
+  await visit(page, LOCAL, 'wsus', '#csv');
+  if (culture) await page.fill('#date-format', culture);
+  await page.setInputFiles('#csv', file);
+  await page.waitForSelector('#wsus-upload .error, #wsus-imported', { timeout: 20000 });
+}
+
+await check('the WSUS page shows the list already imported (by the CLI), with matched_by and the next step', async () => {
+  execFileSync(path.join(BIN, 'whb'), ['wsus-import', CSV], { encoding: 'utf8' });
+  await visit(page, LOCAL, 'wsus', '#wsus-counts', 'wsus-current');
+  assert.match(await page.textContent('#wsus-counts'), /computers imported; WSUS lists 12 as not reporting/);
+  const heads = await page.locator('#wsus-current thead th').allTextContents();
+  for (const h of ['Matched by', 'Next step']) assert.ok(heads.includes(h), `column ${h}: ${heads}`);
+  const row = page.locator('#wsus-current tbody tr', { hasText: 'pc-303.corp.example' }).first();
+  assert.equal(await row.locator('td.matched-by').textContent(), 'fqdn');
+  assert.match(await row.locator('td.next-step').textContent(), /switch sw-floor-3/);
+  const ghost = page.locator('#wsus-current tbody tr', { hasText: 'pc-999.corp.example' }).first();
+  assert.equal(await ghost.locator('td.matched-by').textContent(), 'none');
+  assert.match(await ghost.locator('td.next-step').textContent(), /GPO/);
+  noProblems(local);
+});
+
+await check('one CSV reader: an en-AU list the CLI refuses as ambiguous, the console refuses with the same words', async () => {
+  const au = csvAt('au.csv', '"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime"\n"pc-303.corp.example","","1/12/2026 9:00:00 am","1/12/2026 9:00:00 am"\n');
+  const want = cliError(au);
+  await uploadFile(au);
+  assert.equal(await page.textContent('#wsus-upload .error'), `au.csv: ${want}`);
+  assert.match(await page.textContent('#wsus-counts'), /^\d+ computers imported; WSUS lists 12 as not reporting/, 'nothing replaced');
+  local.problems.splice(0); // the 400 is logged by the browser on purpose
+  // Named as the WSUS server's culture it imports, as 1 December, not 12 January.
+  await uploadFile(au, 'en-AU');
+  assert.match(await page.textContent('#wsus-imported'), /au\.csv imported \(UTF-8, ','-separated, dates read as day\/month\/year \(en-AU, --date-format\)\)/);
+  assert.match(await page.textContent('#wsus-changes'), /1 kept/);
+  noProblems(local);
+});
+
+await check('one CSV reader: a semicolon de-DE list the CLI imports, the console imports; a culture that does not fit is refused', async () => {
+  const de = csvAt('de.csv', '\ufeff"FullDomainName";"IPAddress";"LastReportedStatusTime";"LastSyncTime"\r\n"pc-303.corp.example";"";"25.11.2026 19:58:12";"03.11.2026 09:00:00"\r\n"pc-777.corp.example";"";"01.01.0001 00:00:00";"01.01.0001 00:00:00"\r\n');
+  execFileSync(path.join(BIN, 'whb'), ['wsus-import', de], { encoding: 'utf8' });
+  await uploadFile(de);
+  assert.match(await page.textContent('#wsus-imported'), /de\.csv imported \(UTF-8 BOM, ';'-separated/);
+  assert.match(await page.textContent('#wsus-counts'), /^2 computers imported/);
+  const us = csvAt('us.csv', '"FullDomainName","LastReportedStatusTime"\n"pc-303.corp.example","10/2/2026 3:04:05 PM"\n');
+  const want = cliError(us, '--date-format', 'de-DE');
+  await uploadFile(us, 'de-DE');
+  assert.equal(await page.textContent('#wsus-upload .error'), `us.csv: ${want}`);
+  local.problems.splice(0);
+  execFileSync(path.join(BIN, 'whb'), ['wsus-import', CSV], { encoding: 'utf8' }); // the demo's list again
+});
+
+await check('a long list uploads in parts and is stored a slice at a time (2,500 computers, 180 KB)', async () => {
+  const rows = ['"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime"'];
+  for (let i = 0; i < 2500; i++) rows.push(`"ws${String(i).padStart(5, '0')}.branch.corp.example","10.40.${i >> 8}.${i & 255}","2026-11-20T10:00:00.0000000Z","2026-11-20T10:00:00.0000000Z"`);
+  const big = csvAt('big.csv', rows.join('\r\n') + '\r\n');
+  await uploadFile(big);
+  assert.match(await page.textContent('#wsus-counts'), /^2,?500 computers imported/);
+  execFileSync(path.join(BIN, 'whb'), ['wsus-import', CSV], { encoding: 'utf8' }); // the demo's list again
+  noProblems(local);
+});
+
+await check('the Fleet page: its counts and outages are links to their machines', async () => {
+  await visit(page, LOCAL, 'fleet', '#by-reason');
+  const st = whb('status');
+  for (const [id, want] of [['known', st.known], ['reporting', st.reporting], ['not-reporting', st.not_reporting]]) {
+    await visit(page, LOCAL, 'fleet', '#by-reason');
+    await page.click('#' + id);
+    await page.waitForFunction((n) => new RegExp('^' + n + ' machines? ').test(document.querySelector('#silent-count')?.textContent || ''), want, { timeout: 10000 })
+      .catch(async () => { throw new Error(`${id}: ${await page.textContent('main')}`); });
+  }
+  await visit(page, LOCAL, 'fleet', '#fleet-outages');
+  const floor3 = page.locator('#fleet-outages a', { hasText: 'sw-floor-3' });
+  assert.match(await floor3.textContent(), /3 machines$/);
+  await floor3.click();
+  await page.waitForFunction(() => /^3 machines not reporting/.test(document.querySelector('#silent-count')?.textContent || ''));
+  await visit(page, LOCAL, 'fleet', '#wsus-side');
+  assert.match(await page.textContent('#wsus-side'), /HTTP 503 to 4 reporting machines/);
+  noProblems(local);
+});
+
+await check('an unknown machine\'s page says so, with the names it is near; a computer only WSUS knows gets its no_agent answer', async () => {
+  await visit(page, LOCAL, 'machine/pc-3033.corp.example', '#status', 'machine-unknown');
+  assert.match(await page.textContent('#status'), /No agent has ever reported from pc-3033\.corp\.example/);
+  assert.deepEqual(await page.locator('#did-you-mean a').allTextContents(), ['pc-303.corp.example']);
+  assert.doesNotMatch(await page.textContent('main'), /Error/);
+  await visit(page, LOCAL, 'machine/srv-legacy-1.corp.example', '#why');
+  assert.match(await page.textContent('#status'), /WSUS lists it/);
+  assert.match(await page.textContent('#next-step'), /GPO assigning whb-agent\.msi/);
+  local.problems.splice(0); // the 404 of the first is logged by the browser on purpose
+});
+
+await check('the timeline has time ticks; one date format throughout', async () => {
+  await visit(page, LOCAL, 'machine/pc-303.corp.example', '#why');
+  const ticks = await page.locator('svg.timeline text.tl-tick').allTextContents();
+  assert.ok(ticks.length >= 3, `ticks: ${ticks}`);
+  for (const t of ticks) assert.match(t, /^(\d{2}-\d{2} )?\d{2}:\d{2}(:\d{2})?$|^\d{4}-\d{2}-\d{2}$/, `tick ${t}`);
+  assert.ok(await page.locator('svg.timeline line.tl-grid').count() >= 3, 'tick lines');
+  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+  for (const route of ['machine/pc-303.corp.example', 'silent', 'outages', 'wsus', 'fleet', 'switches/02:00:5e:10:00:03']) {
+    await visit(page, LOCAL, route, 'main h1');
+    await page.waitForLoadState('networkidle');
+    for (const t of await page.locator('main time').allTextContents()) assert.match(t, iso, `${route}: ${t}`);
+    const titles = (await page.locator('main svg title').allTextContents()).join(' | ');
+    assert.doesNotMatch(titles, /\d{1,2}\/\d{1,2}\/\d{4}|\b[AP]M\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/, `${route} timeline titles: ${titles.slice(0, 200)}`);
+  }
+  noProblems(local);
+});
+
+await check('the silent list says when a switch, SSID or subnet is unknown, instead of "0 machines"', async () => {
+  for (const [q, want] of [['switch=sw-floor-33', /No machine has reported switch sw-floor-33/], ['ssid=Crop-WLAN', /No machine has reported SSID Crop-WLAN/],
+    ['subnet=10.99.0.0%2F24', /No machine has reported subnet 10\.99\.0\.0\/24/]]) {
+    await visit(page, LOCAL, 'silent?' + q, '#silent-count');
+    assert.match(await page.textContent('#unknown-filter'), want);
+  }
+  // A known switch with no silent machine on it is not "unknown".
+  await visit(page, LOCAL, 'silent?switch=sw-floor-2&reason=port_disabled', '#silent-count');
+  assert.equal(await page.locator('#unknown-filter').count(), 0);
+  await visit(page, LOCAL, 'wifi/a0:b1:c2:00:00:99', 'main h1');
+  assert.match(await page.textContent('main'), /No machine reports access point a0:b1:c2:00:00:99/);
+  noProblems(local);
+});
+
+await check('the reason filter fits an 800 px window', async () => {
+  const small = await local.newPage();
+  await small.setViewportSize({ width: 800, height: 600 });
+  await visit(small, LOCAL, 'silent', '#f-reason', 'silent-800');
+  const right = await small.evaluate(() => document.getElementById('f-reason').getBoundingClientRect().right);
+  assert.ok(right <= 800 - 8, `the reason list ends at ${right} px`);
+  assert.ok(await small.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no horizontal scroll');
+  await small.close();
   noProblems(local);
 });
 

@@ -13,6 +13,8 @@
  *   <ms> wlan NAME KIND CODE   a WLAN API notification: KIND = disconnected|failed
  *   <ms> power suspend|hibernate|shutdown|resume|stop
  *   <ms> sleep MS              an unannounced sleep: the with-sleep clock jumps by MS
+ *   <ms> asleep MS             the machine sleeps for MS: nothing runs (the agent waits, as a
+ *                              suspended process does), then the with-sleep clock is MS ahead
  *   <ms> end                   the agent stops
  * Adapter lines change the snapshot and raise a "changed" event. */
 #include <ctype.h>
@@ -38,7 +40,8 @@ struct replay {
     struct whb_identity id;
     struct whb_state state;
     uint64_t start_mono;
-    uint64_t slept; /* injected sleep, ms */
+    uint64_t slept;  /* injected sleep, ms */
+    uint64_t frozen; /* time spent asleep, which the awake clock does not count */
     char pending[MAX_LINE];
     int has_pending, ended;
     uint64_t pending_at;
@@ -221,6 +224,14 @@ static void apply(struct replay *r, char *line, struct whb_os_event *evs, int ma
                 evs[(*n)++] = (struct whb_os_event){.kind = map[i].kind};
     } else if (!strcmp(verb, "sleep")) {
         r->slept += strtoull(name, NULL, 10);
+    } else if (!strcmp(verb, "asleep")) {
+        /* As a suspended machine: nothing of the agent runs meanwhile, and on resume only the
+         * with-sleep clock has moved. */
+        uint64_t ms = strtoull(name, NULL, 10), from = mono_now();
+        struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL); /* a signal (the agent stopped) ends it early */
+        r->frozen += mono_now() - from;
+        r->slept += mono_now() - from;
     } else if (!strcmp(verb, "end")) {
         r->ended = 1;
     } else {
@@ -361,7 +372,7 @@ static int64_t replay_wall_ms(struct whb_platform *p)
 
 static void replay_uptime_ms(struct whb_platform *p, uint64_t *awake, uint64_t *with_sleep)
 {
-    *awake = mono_now();
+    *awake = mono_now() - rp(p)->frozen;
     *with_sleep = *awake + rp(p)->slept;
 }
 

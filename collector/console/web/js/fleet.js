@@ -2,7 +2,7 @@
 // Polls every 5 s, or less often when the collector takes long to answer (a large fleet), so
 // that the console never keeps the collector busy.
 import { get } from './api.js';
-import { el, when, reasonBadge, errorBox } from './ui.js';
+import { el, when, count, reasonBadge, errorBox } from './ui.js';
 
 export async function fleet(main) {
   const h = el('h1', {}, 'Fleet');
@@ -26,8 +26,17 @@ export async function fleet(main) {
   return () => { stopped = true; clearTimeout(timer); };
 }
 
-function stat(label, value, id) {
-  return el('div', { class: 'stat' }, el('span', { class: 'value', id }, String(value)), el('span', { class: 'label' }, label));
+// Each number leads to the machines it counts.
+function stat(label, value, id, href) {
+  return el('a', { class: 'stat', href }, el('span', { class: 'value', id }, String(value)), el('span', { class: 'label' }, label));
+}
+
+// An outage leads to its machines: the silent list filtered to its switch or access point.
+function outageHref(o) {
+  const f = o.filter || {};
+  if (f.switch) return '#/silent?switch=' + encodeURIComponent(f.switch) + '&reason=' + encodeURIComponent(o.reason);
+  if (f.bssid) return '#/silent?bssid=' + encodeURIComponent(f.bssid) + '&reason=' + encodeURIComponent(o.reason);
+  return '#/outages';
 }
 
 function render(st, out, ws) {
@@ -40,18 +49,21 @@ function render(st, out, ws) {
     el('span', { class: 'count' }, String(r.machines))));
   return el('div', {},
     el('div', { class: 'stats' },
-      stat('machines known', st.known, 'known'), stat('reporting', st.reporting, 'reporting'),
-      stat('not reporting', st.not_reporting, 'not-reporting'), stat('explained', st.explained, 'explained'),
-      ws.listed ? stat('WSUS lists as not reporting', ws.not_reported, 'wsus-not-reported') : null,
-      ws.listed ? stat('of those, with an agent (explained)', ws.with_agent, 'wsus-explained') : null),
+      stat('machines known', st.known, 'known', '#/silent?state=all'), stat('reporting', st.reporting, 'reporting', '#/silent?state=reporting'),
+      stat('not reporting', st.not_reporting, 'not-reporting', '#/silent'), stat('explained', st.explained, 'explained', '#/silent?sort=reason'),
+      ws.listed ? stat('WSUS lists as not reporting', ws.not_reported, 'wsus-not-reported', '#/wsus') : null,
+      ws.listed ? stat('of those, with an agent (explained)', ws.with_agent, 'wsus-explained', '#/wsus') : null),
     ws.listed ? null : el('p', { class: 'muted small' }, 'No WSUS computer list imported yet: ', el('a', { href: '#/wsus' }, 'import one'), '.'),
     el('h2', {}, 'Why machines are not reporting'),
     !st.by_reason ? el('p', { class: 'muted' }, 'Explaining the silent machines…')
       : rows.length ? el('ul', { class: 'bars', id: 'by-reason' }, rows) : el('p', { id: 'by-reason' }, 'Every machine reports.'),
     el('h2', {}, 'Outages in progress'),
-    !out ? el('p', { class: 'muted' }, '…') : out.outages.length ? el('ul', { class: 'outages' }, out.outages.slice(0, 20).map((o) => el('li', {},
-      el('strong', {}, o.where), ` — ${o.machines_count} machines since `, when(o.since), ': ', reasonBadge(o.reason, o.term, o.documented))))
+    !out ? el('p', { class: 'muted' }, '…') : out.outages.length ? el('ul', { class: 'outages', id: 'fleet-outages' }, out.outages.slice(0, 20).map((o) => el('li', {},
+      el('a', { href: outageHref(o) }, el('strong', {}, o.where), ` — ${count(o.machines_count, 'machine')}`), ' since ', when(o.since), ': ', reasonBadge(o.reason, o.term, o.documented))))
       : el('p', {}, 'None.'),
     out && out.outages.length > 20 ? el('p', {}, el('a', { href: '#/outages' }, `All ${out.outages.length} outages`)) : null,
+    (st.wsus_side || []).length ? [el('h2', {}, 'WSUS server'), el('ul', { class: 'outages', id: 'wsus-side' }, st.wsus_side.map((w) => el('li', {},
+      el('a', { href: '#/outages' }, el('strong', {}, 'WSUS ', w.url), ` — ${w.http ? 'HTTP ' + w.http : w.class} to ${count(w.machines, 'reporting machine')}`), ': ',
+      reasonBadge(w.reason, w.term, false))))] : null,
     el('p', { class: 'muted small' }, 'Updated ', when(st.generated_at)));
 }

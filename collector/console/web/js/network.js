@@ -2,7 +2,7 @@
 // by that machine's state, with a day's flaps and errors, and what the switch itself says of
 // the port: shut, no link, err-disabled) and Wi-Fi per SSID and access point.
 import { get, enc } from './api.js';
-import { el, put, when, machineLink, reasonBadge, table } from './ui.js';
+import { el, put, when, count, machineLink, reasonBadge, table } from './ui.js';
 
 export async function switches(main, which) {
   put(main, el('h1', {}, which ? 'Switch' : 'Switches'));
@@ -34,7 +34,7 @@ async function faceplate(main, which) {
   if (!s) { put(main, el('p', {}, 'No machine reports this switch.')); return; }
   main.querySelector('h1').textContent = 'Switch ' + (s.switch || s.chassis);
   const ports = [...s.ports].sort((a, b) => portKey(a.port).localeCompare(portKey(b.port)));
-  put(main, el('p', {}, el('span', { class: 'mono' }, s.chassis), ` — ${s.machines} machines, ${s.silent} silent`),
+  put(main, el('p', {}, el('span', { class: 'mono' }, s.chassis), ` — ${count(s.machines, 'machine')}, ${s.silent} silent`),
     el('div', { class: 'faceplate', id: 'faceplate', role: 'list', 'aria-label': 'Ports' }, ports.map((p) => el('a', {
       role: 'listitem', href: '#/machine/' + enc(p.machine), 'data-port': p.port,
       class: 'port ' + (p.status === 'reporting' ? 'up' : 'down r-' + p.reason),
@@ -59,6 +59,7 @@ export async function wifi(main, which) {
       el('td', { class: n.silent ? 'bad' : '' }, n.silent ? el('a', { href: '#/silent?bssid=' + enc(n.bssid) }, String(n.silent)) : '0')))) : el('p', {}, 'No wireless machine yet.'));
     return;
   }
+  if (!d.networks.length) put(main, el('p', { class: 'error', id: 'unknown-ap' }, 'No machine reports access point ', el('span', { class: 'mono' }, which), '.'));
   for (const n of d.networks)
     put(main, el('h2', {}, 'SSID ', n.ssid, ' — access point ', el('span', { class: 'mono' }, n.bssid)),
       table(['Machine', 'Adapter', 'State', 'Association failures (24 h)', 'Last failure'], n.ports.map((p) => el('tr', {},

@@ -1,10 +1,12 @@
-// Silent machines: the server sorts, filters and pages (fast at 100,000 machines); the
-// state lives in the URL so a view can be linked and the back button works.
+// Silent machines (or, with state=reporting|all, the others too): the server sorts, filters and
+// pages (fast at 100,000 machines); the state lives in the URL so a view can be linked and the
+// back button works. A filter no machine matches is said, not answered with "0 machines".
 import { get, enc } from './api.js';
-import { el, put, when, machineLink, reasonBadge, table } from './ui.js';
+import { el, put, when, count, machineLink, reasonBadge, table } from './ui.js';
 
 const PAGE = 50;
 const FILTERS = ['reason', 'confidence', 'switch', 'ssid', 'bssid', 'subnet', 'q'];
+const TITLES = { silent: 'Silent machines', reporting: 'Reporting machines', all: 'Machines' };
 
 export async function silent(main, _path, params) {
   const p = new URLSearchParams(params);
@@ -51,8 +53,14 @@ export async function silent(main, _path, params) {
   });
   const off = Number(p.get('offset'));
   const total = page.total;
-  put(main, el('h1', {}, 'Silent machines'), form,
-    el('p', { id: 'silent-count' }, `${total} machines not reporting`,
+  const state = page.state || 'silent';
+  const what = { silent: 'not reporting', reporting: 'reporting', all: 'known' }[state];
+  const unknown = page.unknown || [];
+  put(main, el('h1', {}, TITLES[state]), form,
+    unknown.length ? el('p', { class: 'error', id: 'unknown-filter', role: 'alert' },
+      unknown.map((u) => u.error[0].toUpperCase() + u.error.slice(1)).join('; '), ' (as the machines report it: ',
+      el('a', { href: u0link(unknown[0].filter) }, 'the known ones'), ').') : null,
+    el('p', { id: 'silent-count' }, `${count(total, 'machine')} ${what}`,
       total ? ` — showing ${off + 1}–${Math.min(off + PAGE, total)}` : '',
       page.partial ? el('span', { class: 'muted' }, ' (by reason or confidence: among the most recently silent only, until the collector has explained them all)') : null,
       page.reasons_at ? el('span', { class: 'muted', id: 'reasons-at' }, ' (by reasons made ', when(page.reasons_at), ')') : null),
@@ -61,6 +69,10 @@ export async function silent(main, _path, params) {
     el('nav', { class: 'pager', 'aria-label': 'Pages of results' },
       el('button', { type: 'button', disabled: off <= 0, onclick: () => go({ offset: String(Math.max(0, off - PAGE)) }) }, '← Previous'),
       el('button', { type: 'button', disabled: off + PAGE >= total, onclick: () => go({ offset: String(off + PAGE) }) }, 'Next →')));
+}
+
+function u0link(filter) {
+  return filter === 'switch' ? '#/switches' : filter === 'subnet' ? '#/silent?state=all&sort=switch' : '#/wifi';
 }
 
 function field(name, label, input) {

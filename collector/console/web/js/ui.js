@@ -35,12 +35,25 @@ export function svg(tag, attrs, ...kids) {
   return n;
 }
 
-// A time in the browser's zone, UTC on hover.
+// One date format throughout the console: 2026-11-25 14:03:07 in the browser's zone (24 h, year
+// first, as the CLI's ISO times read), the UTC time on hover.
+const pad = (n) => String(n).padStart(2, '0');
+export function fmt(t) {
+  const d = new Date(t);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+export function utc(t) {
+  return new Date(t).toISOString().replace('.000Z', 'Z') + ' UTC';
+}
+
 export function when(iso) {
   if (!iso) return el('span', { class: 'muted' }, '—');
-  const d = new Date(iso);
-  return el('time', { datetime: iso, title: d.toISOString().replace('.000Z', 'Z') + ' UTC' },
-    d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }));
+  return el('time', { datetime: iso, title: utc(iso) }, fmt(iso));
+}
+
+// "1 machine", "2 machines".
+export function count(n, one, many) {
+  return `${n} ${n === 1 ? one : many || one + 's'}`;
 }
 
 export function ago(iso) {
@@ -68,5 +81,5 @@ export function table(headers, rows, caption) {
 }
 
 export function errorBox(e) {
-  return el('p', { class: 'error', role: 'alert' }, 'Error: ' + (e && e.message ? e.message : String(e)));
+  return el('p', { class: 'error', role: 'alert' }, e && e.message ? e.message : String(e));
 }

@@ -1,80 +1,39 @@
-// WSUS list: a Get-WsusComputer CSV (the rules of `whb wsus-import`: byte order mark, #TYPE
-// line, quoted fields, ISO or US dates, 1/1/0001 = never), sent to POST /v1/wsus/import; a
-// reason per computer WSUS lists as not reporting, exportable back to CSV.
-import { get, post } from './api.js';
-import { el, put, when, machineLink, reasonBadge, table, errorBox } from './ui.js';
+// WSUS list: what the collector holds of WSUS's own list (imported by `whb wsus-import`, by the
+// WSUS server's scheduled task or here), each computer WSUS shows as not reporting with the agent
+// it was matched to, how, its reason and next step; and the upload of a newer export, which the
+// collector reads with the CLI's own reader (the same forms, dates and errors).
+import { get, postBytes, ApiError } from './api.js';
+import { el, put, when, count, machineLink, reasonBadge, table, errorBox } from './ui.js';
 
-export function parseCsvRows(text) {
-  const rows = [];
-  let row = [], f = '', q = false, i = 0;
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') { f += '"'; i++; } else if (c === '"') q = false; else f += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') { row.push(f); f = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(f); rows.push(row); row = []; f = '';
-    } else f += c;
+const PART = 48 * 1024; // a part stays under the collector's default max_body (64 KiB)
+const CULTURES = ['en-US', 'en-GB', 'en-AU', 'de-DE', 'fr-FR', 'es-ES', 'it-IT', 'nl-NL', 'ja-JP', 'zh-CN', 'sv-SE'];
+
+function session() {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// The file's bytes in parts of one upload; then, for a long list, the collector stores it a
+// slice per request (202) until the answer.
+async function upload(file, culture) {
+  const id = session();
+  let r = null, size = PART;
+  for (let at = 0, part = 1; at < file.size || part === 1; part++) {
+    const end = Math.min(file.size, at + size);
+    const q = new URLSearchParams({ session: id, part: String(part), final: end >= file.size ? '1' : '0' });
+    if (part === 1 && culture) q.set('date_format', culture);
+    try {
+      r = await postBytes('/v1/wsus/upload?' + q, file.slice(at, end));
+    } catch (e) {
+      // A collector with a smaller max_body: the same part, smaller.
+      if (!(e instanceof ApiError && e.status === 413 && size > 4096)) throw e;
+      size = Math.floor(size / 2);
+      part--;
+      continue;
+    }
+    at = end;
   }
-  if (f !== '' || row.length) { row.push(f); rows.push(row); }
-  return rows;
-}
-
-export function wsusTime(t) { // ms since the epoch (UTC), 0 for never; throws when unreadable
-  t = (t || '').trim();
-  if (!t) return 0;
-  let m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2}))?/.exec(t), y, mo, d, h = 0, mi = 0, s = 0;
-  if (m) [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4] || 0, m[5] || 0, m[6] || 0].map(Number);
-  else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/i.exec(t))) {
-    [mo, d, y, h, mi, s] = m.slice(1, 7).map(Number);
-    if (/pm/i.test(m[7]) && h < 12) h += 12; else if (/am/i.test(m[7]) && h === 12) h = 0;
-  } else throw new Error('not a date WSUS writes');
-  if (y === 1) return 0;
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) throw new Error('not a date WSUS writes');
-  return Date.UTC(y, mo - 1, d, h, mi, s);
-}
-
-export function parseWsusCsv(text) {
-  const rows = parseCsvRows(text);
-  let line = 0;
-  while (rows.length && rows[0][0].startsWith('#TYPE')) { rows.shift(); line++; }
-  const head = (rows.shift() || []).map((h) => h.toLowerCase());
-  line++;
-  const col = (n) => head.indexOf(n.toLowerCase());
-  const [cf, ci, cs, cy] = ['FullDomainName', 'IPAddress', 'LastReportedStatusTime', 'LastSyncTime'].map(col);
-  if (cf < 0 || cs < 0) throw new Error(`line ${line}: the header needs FullDomainName and LastReportedStatusTime`);
-  const out = [];
-  for (const r of rows) {
-    line++;
-    if (r.length === 1 && r[0] === '') continue;
-    const fqdn = r[cf] || '';
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}$/.test(fqdn)) throw new Error(`line ${line}: FullDomainName is missing or not a host name`);
-    const c = { fqdn, ip: ci >= 0 ? (r[ci] || '').slice(0, 63) : '', line };
-    try { c.last_status = wsusTime(r[cs]); } catch { throw new Error(`line ${line}: LastReportedStatusTime is not a date WSUS writes`); }
-    try { c.last_sync = cy >= 0 ? wsusTime(r[cy]) : 0; } catch { throw new Error(`line ${line}: LastSyncTime is not a date WSUS writes`); }
-    out.push(c);
-  }
-  return out;
-}
-
-function csvCell(v) {
-  let s = String(v ?? '');
-  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s; // no formulas when the admin opens it in a spreadsheet
-  return '"' + s.replace(/"/g, '""') + '"';
-}
-
-const PART_ROWS = 300; // a part stays well under the collector's max_body (64 KiB)
-
-// One array when it is small; else the parts of one import session, the last one final.
-async function upload(computers) {
-  if (JSON.stringify(computers).length < 48000) return post('/v1/wsus/import', computers);
-  const session = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-  let r = null;
-  for (let i = 0, part = 1; i < computers.length; i += PART_ROWS, part++)
-    r = await post('/v1/wsus/import', { session, part, final: i + PART_ROWS >= computers.length, computers: computers.slice(i, i + PART_ROWS) });
+  for (let k = 0; r && r.accepted && k < 10000; k++)
+    r = await postBytes('/v1/wsus/upload?' + new URLSearchParams({ session: id, continue: '1' }), new Blob([]));
   return r;
 }
 
@@ -88,31 +47,69 @@ async function allAnswers(r) {
   return r;
 }
 
+function csvCell(v) {
+  let s = String(v ?? '');
+  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s; // no formulas when the admin opens it in a spreadsheet
+  return '"' + s.replace(/"/g, '""') + '"';
+}
+
 export async function wsus(main) {
-  const input = el('input', { type: 'file', id: 'csv', accept: '.csv,text/csv' });
-  const out = el('div', { id: 'wsus-result', 'aria-live': 'polite' });
-  put(main, el('h1', {}, 'WSUS list'),
-    el('p', {}, 'Upload the computer list exported on the WSUS server:'),
-    el('pre', {}, 'Get-WsusComputer -All | Select-Object FullDomainName,IPAddress,LastReportedStatusTime,LastSyncTime | Export-Csv wsus-computers.csv'),
-    el('p', {}, el('label', { for: 'csv' }, 'CSV file '), input), out);
+  const current = el('div', { id: 'wsus-current', 'aria-live': 'polite' }, el('p', { class: 'muted' }, 'Reading the list…'));
+  const input = el('input', { type: 'file', id: 'csv', accept: '.csv,text/csv,text/plain' });
+  const culture = el('input', { id: 'date-format', list: 'cultures', size: 8, placeholder: 'from the file', autocomplete: 'off' });
+  const status = el('div', { id: 'wsus-upload', 'aria-live': 'polite' });
+  put(main, el('h1', {}, 'WSUS list'), current,
+    el('h2', {}, 'Import a newer list'),
+    el('p', {}, 'Export it on the WSUS server (dates with .ToString(\'o\') read the same in every culture), or let the ',
+      'scheduled task (Send-WsusComputers.ps1) send it every 15 minutes:'),
+    el('pre', {}, "Get-WsusComputer -All | Select-Object FullDomainName,IPAddress,\n    @{n='LastReportedStatusTime'; e={$_.LastReportedStatusTime.ToString('o')}},\n    @{n='LastSyncTime'; e={$_.LastSyncTime.ToString('o')}} | Export-Csv wsus-computers.csv"),
+    el('p', { class: 'upload' },
+      el('span', { class: 'field' }, el('label', { for: 'date-format' }, 'WSUS server\'s culture (dates not in ISO 8601)'), culture,
+        el('datalist', { id: 'cultures' }, CULTURES.map((c) => el('option', { value: c })))),
+      el('span', { class: 'field' }, el('label', { for: 'csv' }, 'CSV file'), input)),
+    status);
   input.addEventListener('change', async () => {
-    out.replaceChildren(el('p', {}, 'Importing…'));
+    const file = input.files[0];
+    if (!file) return;
+    status.replaceChildren(el('p', {}, `Importing ${file.name}…`));
     try {
-      const computers = parseWsusCsv(await input.files[0].text());
-      const r = await allAnswers(await upload(computers));
-      out.replaceChildren(render(r));
-    } catch (e) { out.replaceChildren(errorBox(e)); }
+      const r = await allAnswers(await upload(file, culture.value.trim()));
+      status.replaceChildren(el('p', { id: 'wsus-imported' }, `${file.name} imported (${r.format}).`));
+      current.replaceChildren(render(r));
+    } catch (e) {
+      // The collector's own words, as `whb wsus-import` says them: the line, the field, what to do.
+      status.replaceChildren(errorBox({ message: `${file.name}: ${e.message}` }));
+    }
+    input.value = '';
   });
+  current.replaceChildren(render(await allAnswers(await get('/v1/wsus/computers'))));
+}
+
+function changes(c) {
+  if (!c) return null;
+  if (!c.before) return el('p', { id: 'wsus-changes' }, 'No list before this one.');
+  const names = (list, n) => list.length ? [': ', list.join(', '), n > list.length ? ` and ${n - list.length} more` : ''] : '';
+  return el('p', { id: 'wsus-changes' }, `Against the list before (${c.before}): ${c.added} added`, names(c.added_names, c.added),
+    `; ${c.removed} removed`, names(c.removed_names, c.removed), `; ${c.kept} kept.`);
 }
 
 function render(r) {
-  const csv = ['"Computer","Status","Reason","Documented","Confidence","Summary","Next step","WSUS last status"']
-    .concat(r.answers.map((a) => [a.machine, a.status, a.term, a.documented ? 'yes' : 'no', a.confidence, a.summary, a.next_step, a.wsus_last_status || 'never'].map(csvCell).join(',')))
+  if (!r.imported)
+    return el('p', { id: 'wsus-counts' }, 'No WSUS computer list imported yet: import one below, or run `whb wsus-import FILE.csv` or the WSUS server\'s scheduled task.');
+  const csv = ['"Computer","Status","Reason","Documented","Confidence","Summary","Next step","WSUS last status","Matched by","Agent"']
+    .concat(r.answers.map((a) => [a.wsus_name || a.machine, a.status, a.term, a.documented ? 'yes' : 'no', a.confidence, a.summary, a.next_step,
+      a.wsus_last_status || 'never', a.matched_by, a.matched_by === 'none' || a.matched_by === 'ambiguous' ? '' : a.machine].map(csvCell).join(',')))
     .join('\r\n') + '\r\n';
   const link = el('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv' })), download: 'wsus-not-reporting-explained.csv', id: 'export' }, 'Export CSV');
+  const agent = (a) => a.matched_by === 'none' ? el('span', { class: 'muted' }, 'no agent')
+    : a.matched_by === 'ambiguous' ? el('span', {}, a.match) : machineLink(a.machine);
   return el('div', {},
-    el('p', { id: 'wsus-counts' }, `${r.imported} computers imported; WSUS lists ${r.not_reported} as not reporting. `, link),
-    table(['Computer', 'Reason', 'Confidence', 'Summary', 'WSUS last status'], r.answers.map((a) => el('tr', {},
-      el('td', {}, a.status === 'reporting' || a.status === 'not_reporting' ? machineLink(a.machine) : a.machine), el('td', {}, reasonBadge(a.reason, a.term, a.documented)),
-      el('td', {}, a.confidence), el('td', {}, a.summary), el('td', {}, when(a.wsus_last_status))))));
+    el('p', { id: 'wsus-counts' }, `${count(r.imported, 'computer')} imported; WSUS lists ${r.not_reported} as not reporting `,
+      `(no status for ${count(r.not_reported_days, 'day')} or more). Imported `, when(r.imported_at), '. ', link),
+    changes(r.changes),
+    r.answers.length ? table(['Computer (WSUS)', 'Agent', 'Matched by', 'Reason', 'Confidence', 'Summary', 'Next step', 'WSUS last status'], r.answers.map((a) => el('tr', {},
+      el('td', {}, a.wsus_name || a.machine), el('td', {}, agent(a)), el('td', { class: 'matched-by' }, (a.matched_by || '').replace('_', ' ')),
+      el('td', {}, reasonBadge(a.reason, a.term, a.documented)), el('td', {}, a.confidence), el('td', {}, a.summary),
+      el('td', { class: 'next-step' }, a.next_step), el('td', {}, when(a.wsus_last_status)))), 'Computers WSUS shows as not reporting')
+      : el('p', {}, 'WSUS shows every computer of the list as reporting.'));
 }

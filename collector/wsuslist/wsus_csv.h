@@ -33,6 +33,10 @@ struct whb_wsus_list {
 int whb_wsus_csv_read(const char *path, const char *culture, struct whb_wsus_list *out, char *why,
                       size_t whylen);
 
+/* The same from the file's bytes in memory (the console's upload): the collector reads with it. */
+int whb_wsus_csv_parse(const void *data, size_t len, const char *culture, struct whb_wsus_list *out,
+                       char *why, size_t whylen);
+
 void whb_wsus_list_free(struct whb_wsus_list *l);
 
 #endif

@@ -10,34 +10,85 @@
 struct culture {
     const char *name;
     enum whb_date_order order;
+    const char *seps; /* the date separators its "G" pattern may use (Windows versions differ) */
+    int clock;        /* 12: with AM/PM; 24: without; 0: either */
+    const char *pattern;
 };
 
-/* The short date order of each culture's "G" pattern, as .NET writes it. */
+/* Each culture's "G" pattern as .NET writes it (short date, long time). Where Windows versions
+ * (NLS, ICU) differ, both forms are allowed. */
 static const struct culture cultures[] = {
-    {"en-US", WHB_ORDER_MDY}, {"en-PH", WHB_ORDER_MDY}, {"es-US", WHB_ORDER_MDY},
-    {"en-GB", WHB_ORDER_DMY}, {"en-AU", WHB_ORDER_DMY}, {"en-NZ", WHB_ORDER_DMY},
-    {"en-IE", WHB_ORDER_DMY}, {"en-IN", WHB_ORDER_DMY}, {"de-DE", WHB_ORDER_DMY},
-    {"de-AT", WHB_ORDER_DMY}, {"de-CH", WHB_ORDER_DMY}, {"fr-FR", WHB_ORDER_DMY},
-    {"fr-BE", WHB_ORDER_DMY}, {"fr-CH", WHB_ORDER_DMY}, {"it-IT", WHB_ORDER_DMY},
-    {"es-ES", WHB_ORDER_DMY}, {"es-MX", WHB_ORDER_DMY}, {"pt-BR", WHB_ORDER_DMY},
-    {"pt-PT", WHB_ORDER_DMY}, {"nl-NL", WHB_ORDER_DMY}, {"nl-BE", WHB_ORDER_DMY},
-    {"da-DK", WHB_ORDER_DMY}, {"nb-NO", WHB_ORDER_DMY}, {"fi-FI", WHB_ORDER_DMY},
-    {"pl-PL", WHB_ORDER_DMY}, {"ru-RU", WHB_ORDER_DMY}, {"cs-CZ", WHB_ORDER_DMY},
-    {"sk-SK", WHB_ORDER_DMY}, {"tr-TR", WHB_ORDER_DMY}, {"uk-UA", WHB_ORDER_DMY},
-    {"el-GR", WHB_ORDER_DMY}, {"ro-RO", WHB_ORDER_DMY}, {"ja-JP", WHB_ORDER_YMD},
-    {"zh-CN", WHB_ORDER_YMD}, {"zh-TW", WHB_ORDER_YMD}, {"sv-SE", WHB_ORDER_YMD},
-    {"lt-LT", WHB_ORDER_YMD}, {"fr-CA", WHB_ORDER_YMD}, {"en-ZA", WHB_ORDER_YMD},
-    {"hu-HU", WHB_ORDER_YMD},
+    {"en-US", WHB_ORDER_MDY, "/", 12, "M/d/yyyy h:mm:ss tt"},
+    {"en-PH", WHB_ORDER_MDY, "/", 12, "M/d/yyyy h:mm:ss tt"},
+    {"es-US", WHB_ORDER_MDY, "/", 0, "M/d/yyyy h:mm:ss tt"},
+    {"en-GB", WHB_ORDER_DMY, "/", 24, "dd/MM/yyyy HH:mm:ss"},
+    {"en-AU", WHB_ORDER_DMY, "/", 12, "d/MM/yyyy h:mm:ss tt"},
+    {"en-NZ", WHB_ORDER_DMY, "/", 12, "d/MM/yyyy h:mm:ss tt"},
+    {"en-IE", WHB_ORDER_DMY, "/", 24, "dd/MM/yyyy HH:mm:ss"},
+    {"en-IN", WHB_ORDER_DMY, "-/", 0, "dd-MM-yyyy HH:mm:ss"},
+    {"de-DE", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy HH:mm:ss"},
+    {"de-AT", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy HH:mm:ss"},
+    {"de-CH", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy HH:mm:ss"},
+    {"fr-FR", WHB_ORDER_DMY, "/", 24, "dd/MM/yyyy HH:mm:ss"},
+    {"fr-BE", WHB_ORDER_DMY, "-/", 24, "dd-MM-yy HH:mm:ss"},
+    {"fr-CH", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy HH:mm:ss"},
+    {"it-IT", WHB_ORDER_DMY, "/", 24, "dd/MM/yyyy HH:mm:ss"},
+    {"es-ES", WHB_ORDER_DMY, "/", 24, "dd/MM/yyyy H:mm:ss"},
+    {"es-MX", WHB_ORDER_DMY, "/", 0, "dd/MM/yyyy hh:mm:ss tt"},
+    {"pt-BR", WHB_ORDER_DMY, "/", 24, "dd/MM/yyyy HH:mm:ss"},
+    {"pt-PT", WHB_ORDER_DMY, "/", 24, "dd/MM/yyyy HH:mm:ss"},
+    {"nl-NL", WHB_ORDER_DMY, "-", 24, "d-M-yyyy HH:mm:ss"},
+    {"nl-BE", WHB_ORDER_DMY, "/", 24, "d/MM/yyyy H:mm:ss"},
+    {"da-DK", WHB_ORDER_DMY, "-.", 24, "dd-MM-yyyy HH:mm:ss"},
+    {"nb-NO", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy HH:mm:ss"},
+    {"fi-FI", WHB_ORDER_DMY, ".", 24, "d.M.yyyy H.mm.ss"},
+    {"pl-PL", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy HH:mm:ss"},
+    {"ru-RU", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy H:mm:ss"},
+    {"cs-CZ", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy H:mm:ss"},
+    {"sk-SK", WHB_ORDER_DMY, ".", 24, "d. M. yyyy H:mm:ss"},
+    {"tr-TR", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy HH:mm:ss"},
+    {"uk-UA", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy H:mm:ss"},
+    {"el-GR", WHB_ORDER_DMY, "/", 0, "d/M/yyyy h:mm:ss tt"},
+    {"ro-RO", WHB_ORDER_DMY, ".", 24, "dd.MM.yyyy HH:mm:ss"},
+    {"ja-JP", WHB_ORDER_YMD, "/", 24, "yyyy/MM/dd H:mm:ss"},
+    {"zh-CN", WHB_ORDER_YMD, "/", 24, "yyyy/M/d H:mm:ss"},
+    {"zh-TW", WHB_ORDER_YMD, "/", 0, "yyyy/M/d tt hh:mm:ss"},
+    {"sv-SE", WHB_ORDER_YMD, "-", 24, "yyyy-MM-dd HH:mm:ss"},
+    {"lt-LT", WHB_ORDER_YMD, "-.", 24, "yyyy-MM-dd HH:mm:ss"},
+    {"fr-CA", WHB_ORDER_YMD, "-", 24, "yyyy-MM-dd HH:mm:ss"},
+    {"en-ZA", WHB_ORDER_YMD, "/", 0, "yyyy/MM/dd hh:mm:ss tt"},
+    {"hu-HU", WHB_ORDER_YMD, ".", 24, "yyyy. MM. dd. H:mm:ss"},
 };
 
 #define N_CULTURES (sizeof(cultures) / sizeof(cultures[0]))
 
-enum whb_date_order whb_date_culture(const char *name)
+static const struct culture *culture_of(const char *name)
 {
     for (size_t i = 0; i < N_CULTURES; i++)
         if (!strcasecmp(cultures[i].name, name))
-            return cultures[i].order;
-    return WHB_ORDER_UNKNOWN;
+            return &cultures[i];
+    return NULL;
+}
+
+enum whb_date_order whb_date_culture(const char *name)
+{
+    const struct culture *c = culture_of(name);
+    return c ? c->order : WHB_ORDER_UNKNOWN;
+}
+
+int whb_date_fits(const struct whb_date_scan *d, const char *name, const char **pattern)
+{
+    const struct culture *c = culture_of(name);
+    *pattern = c ? c->pattern : "";
+    if (!c || d->empty || d->iso)
+        return c ? 0 : -1;
+    if (!strchr(c->seps, d->sep))
+        return -1;
+    /* A time written without AM/PM where the culture writes one, or with it where it does not. */
+    int has_time = d->h || d->mi || d->s || d->ampm;
+    if ((c->clock == 24 && d->ampm) || (c->clock == 12 && has_time && !d->ampm))
+        return -1;
+    return 0;
 }
 
 const char *whb_date_cultures(void)

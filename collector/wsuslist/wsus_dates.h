@@ -28,6 +28,11 @@ enum whb_date_order whb_date_proves(const struct whb_date_scan *d);
 /* The order a culture writes (de-DE, en-AU, en-US, ...); UNKNOWN for a culture not known. */
 enum whb_date_order whb_date_culture(const char *name);
 
+/* Whether a scanned date is written the way culture name writes its dates (its date separator,
+ * AM/PM or 24 hours): 0, or -1 (pattern: the culture's "G" pattern, for the message). ISO dates
+ * and empty fields fit every culture. */
+int whb_date_fits(const struct whb_date_scan *d, const char *name, const char **pattern);
+
 /* Space-separated list of the cultures known, for an error message. */
 const char *whb_date_cultures(void);
 

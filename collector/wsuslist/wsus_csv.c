@@ -313,6 +313,18 @@ static int by_name(const void *a, const void *b)
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+/* A scanned date as written (its numbers, separator, time and AM/PM), for a message. */
+static const char *date_text(const struct whb_date_scan *d, char *out, size_t len)
+{
+    int n = snprintf(out, len, "%d%c%d%c%04d", d->a, d->sep, d->b, d->sep, d->c);
+    if (n > 0 && (size_t)n < len && (d->h || d->mi || d->s || d->ampm))
+        snprintf(out + n, len - (size_t)n, " %d:%02d:%02d%s", d->h, d->mi, d->s,
+                 d->ampm == 1   ? " AM"
+                 : d->ampm == 2 ? " PM"
+                                : "");
+    return out;
+}
+
 /* The day/month order: the culture's, else the one the file proves; never a guess. */
 static int resolve_dates(struct reader *r, const char *culture, struct whb_wsus_list *out)
 {
@@ -359,6 +371,18 @@ static int resolve_dates(struct reader *r, const char *culture, struct whb_wsus_
         for (int k = 0; k < 2; k++) {
             const struct whb_date_scan *d = &r->scans[i][k];
             int64_t *ms = k ? &r->rows[i].last_sync_ms : &r->rows[i].last_status_ms;
+            const char *pattern;
+            /* Another culture's dates read as this one's would be wrong dates, not errors. */
+            if (culture && whb_date_fits(d, culture, &pattern)) {
+                char text[80];
+                snprintf(r->why, r->whylen,
+                         "line %u, field %s: %s is not how %s writes dates (%s): name the "
+                         "culture of the WSUS server that exported it with --date-format, or "
+                         "export the dates with .ToString('o')",
+                         r->rows[i].line, names[k], date_text(d, text, sizeof(text)), culture,
+                         pattern);
+                return -1;
+            }
             if (whb_date_resolve(d, order, ms) == 0)
                 continue;
             if (!order && whb_date_proves(d) == WHB_ORDER_UNKNOWN && d->a <= 12 && d->b <= 12)
@@ -429,16 +453,29 @@ fail:
 int whb_wsus_csv_read(const char *path, const char *culture, struct whb_wsus_list *out, char *why,
                       size_t whylen)
 {
-    struct reader r = {.line = 1, .why = why, .whylen = whylen};
-    struct csv_parser p;
-    size_t raw_len, len;
-    int rc = WHB_EINVAL;
+    size_t raw_len;
     memset(out, 0, sizeof(*out));
     char *raw = read_file(path, &raw_len, why, whylen);
     if (!raw)
         return WHB_EIO;
-    char *text = to_utf8((unsigned char *)raw, raw_len, &len, out->encoding, sizeof(out->encoding));
+    int rc = whb_wsus_csv_parse(raw, raw_len, culture, out, why, whylen);
     free(raw);
+    return rc;
+}
+
+int whb_wsus_csv_parse(const void *raw, size_t raw_len, const char *culture,
+                       struct whb_wsus_list *out, char *why, size_t whylen)
+{
+    struct reader r = {.line = 1, .why = why, .whylen = whylen};
+    struct csv_parser p;
+    size_t len;
+    int rc = WHB_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (raw_len > WHB_WSUS_CSV_MAX_BYTES) {
+        snprintf(why, whylen, "larger than %u MiB", WHB_WSUS_CSV_MAX_BYTES >> 20);
+        return WHB_EINVAL;
+    }
+    char *text = to_utf8(raw, raw_len, &len, out->encoding, sizeof(out->encoding));
     if (!text) {
         snprintf(why, whylen, "out of memory");
         return WHB_ENOMEM;
