@@ -359,7 +359,7 @@ static int slowed(const struct whb_explain_input *in, const struct whb_switch_po
  * one does when its machine goes off or to sleep with Wake-on-LAN (or restarts). */
 static int bounced(const struct whb_explain_input *in, const struct whb_switch_port *p)
 {
-    return p->changed_ms >= whb_explain_span(in).start - SLACK_MS;
+    return p->changed_ms > whb_explain_span(in).start;
 }
 
 void whb_rule_switch_wake_on_lan(const struct whb_explain_input *in, struct finding *f)

@@ -222,12 +222,24 @@ static struct whb_switch_port *port_for(struct whb_switch_ports *t, struct sw *s
     struct whb_switch_port *pk = named ? by_key(s, key) : NULL;
     struct whb_switch_port *pi = ev->ifindex > 0 ? by_ifindex(s, ev->ifindex) : NULL;
     if (pk && pi && pk != pi) {
-        /* Keep the ifIndex entry, with the name and the newer state. */
+        /* Keep the ifIndex entry, with the name and the newer state; a state both said began
+         * when the first of them said it, and a speed only one read is kept. */
+        const struct whb_switch_port other = pk->heard_ms > pi->heard_ms ? *pi : *pk;
         if (pk->heard_ms > pi->heard_ms) {
             int32_t ix = pi->ifindex;
             *pi = *pk;
             pi->ifindex = ix;
         }
+        if (other.oper && other.oper == pi->oper && other.changed_ms &&
+            other.changed_ms < pi->changed_ms)
+            pi->changed_ms = other.changed_ms;
+        if (!pi->speed_mbps && other.speed_mbps) {
+            pi->speed_mbps = other.speed_mbps;
+            pi->prev_speed_mbps = other.prev_speed_mbps;
+            pi->speed_changed_ms = other.speed_changed_ms;
+        }
+        if (other.word_ms > pi->word_ms)
+            pi->word_ms = other.word_ms;
         pk->dead = 1;
         if (!pi->name[0] || strcmp(pi->key, key) != 0)
             set_name(s, pi, ev->port, key);
@@ -287,13 +299,19 @@ static int apply_poll(struct whb_switch_port *p, const struct whb_switch_event *
             changed = 1;
         }
         changed |= set_admin(p, ev->admin);
-        changed |= set_oper(p, ev->oper, ev->at_ms);
+        int oper_changed = set_oper(p, ev->oper, ev->at_ms);
+        changed |= oper_changed;
         if (ev->since_ms > 0 && ev->oper != WHB_IF_UNKNOWN) {
-            /* Found as it was, but since another moment: it changed and changed back unseen
-             * (a switch only read, not heard). */
-            if (p->changed_ms && llabs(ev->since_ms - p->changed_ms) > SINCE_SLACK_MS)
-                changed = 1;
-            p->changed_ms = ev->since_ms;
+            int64_t d = ev->since_ms - p->changed_ms;
+            /* An agent that notices its links itself (net-snmp on Linux looks every few
+             * seconds) dates a change later than the switch's own word did: the word's time
+             * stands. Otherwise, found as it was but since another moment: it changed and
+             * changed back unseen (a switch only read, not heard). */
+            if (oper_changed || !p->word_ms || d <= 0 || d >= READ_STALE_MS) {
+                if (!oper_changed && p->changed_ms && llabs(d) > SINCE_SLACK_MS)
+                    changed = 1;
+                p->changed_ms = ev->since_ms;
+            }
         }
     }
     if (ev->speed_mbps && ev->speed_mbps != p->speed_mbps) {

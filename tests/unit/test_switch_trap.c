@@ -487,6 +487,16 @@ static void a_read_says_what_a_link_down_left_unsaid(void **state)
     read.at_ms = 61000;
     read.since_ms = 50400; /* the same moment, through another poll's delay */
     assert_int_equal(whb_switch_ports_take(t, &read, &p, &have), 0);
+    /* The switch's word dates a link up; its agent noticed it 1.5 s later (net-snmp on Linux
+     * looks every few seconds): the word's time stands. */
+    up = ev_of(WHB_SW_LINK_UP, "Gi1/0/6", 0, 100000);
+    up.admin = up.oper = WHB_IF_UP;
+    assert_int_equal(whb_switch_ports_take(t, &up, &p, &have), 1);
+    read.at_ms = 102000;
+    read.oper = WHB_IF_UP;
+    read.since_ms = 101500;
+    whb_switch_ports_take(t, &read, &p, &have);
+    assert_int_equal(p.changed_ms, 100000);
     /* The same start on another port, read shut a second after the word. */
     up = ev_of(WHB_SW_LINK_UP, "Gi1/0/7", 0, 1000);
     up.admin = up.oper = WHB_IF_UP;
@@ -503,6 +513,34 @@ static void a_read_says_what_a_link_down_left_unsaid(void **state)
     whb_switch_ports_free(t);
 }
 
+/* A link up said by syslog (by name) and again by a trap (by number, noticed later by the
+ * agent), then a read naming both: one port, up since the first word. */
+static void a_merged_port_keeps_when_its_state_began(void **state)
+{
+    (void)state;
+    struct whb_switch_ports *t = whb_switch_ports_new(1, 8);
+    struct whb_switch_port p;
+    int have;
+    struct whb_switch_event up = ev_of(WHB_SW_LINK_UP, "swp1", 0, 1000);
+    up.admin = up.oper = WHB_IF_UP;
+    whb_switch_ports_take(t, &up, &p, &have);
+    struct whb_switch_event trap = ev_of(WHB_SW_LINK_UP, "", 4, 2500);
+    trap.source = WHB_SWSRC_TRAP;
+    trap.admin = trap.oper = WHB_IF_UP;
+    whb_switch_ports_take(t, &trap, &p, &have);
+    struct whb_switch_event read = ev_of(WHB_SW_POLL, "swp1", 4, 2500);
+    read.source = WHB_SWSRC_POLL;
+    read.admin = read.oper = WHB_IF_UP;
+    read.since_ms = 2440;
+    read.speed_mbps = 10000;
+    whb_switch_ports_take(t, &read, &p, &have);
+    assert_int_equal(p.ifindex, 4);
+    assert_string_equal(p.name, "swp1");
+    assert_int_equal(p.changed_ms, 1000);
+    assert_int_equal(p.speed_mbps, 10000);
+    whb_switch_ports_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -515,6 +553,7 @@ int main(void)
         cmocka_unit_test(renames_and_renumbering),
         cmocka_unit_test(a_read_with_a_cause_is_err_disabled),
         cmocka_unit_test(a_read_says_what_a_link_down_left_unsaid),
+        cmocka_unit_test(a_merged_port_keeps_when_its_state_began),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
