@@ -724,6 +724,7 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
                         : cfg->control_socket[0] ? cfg->control_socket
                                                  : control,
         .service = cfg->service,
+        .update_events_file = cfg->update_events_file[0] ? cfg->update_events_file : NULL,
     };
     if ((rc = ops->open(&pc, &a->plat))) {
         snprintf(why, whylen, "platform %s: %s", ops->name, whb_strerror(rc));

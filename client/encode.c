@@ -18,6 +18,12 @@ struct snapshot_msgs {
     Whb__V1__Wireless wifi[WHB_MAX_ADAPTERS];
     Whb__V1__Lldp lldp[WHB_MAX_ADAPTERS];
     char *addrs[WHB_MAX_ADAPTERS][WHB_MAX_ADDRS];
+    Whb__V1__UpdateClient wu;
+    Whb__V1__UpdateSources wu_sources[3];
+    Whb__V1__UpdateLogEvent wu_log[WHB_WU_MAX_LOG];
+    Whb__V1__UpdateLogEvent *wu_log_ptrs[WHB_WU_MAX_LOG];
+    Whb__V1__UpdateService wu_services[WHB_WU_MAX_SERVICES];
+    Whb__V1__UpdateService *wu_service_ptrs[WHB_WU_MAX_SERVICES];
 };
 
 static void fill_adapter(struct snapshot_msgs *m, int i, const struct whb_adapter_state *a)
@@ -73,6 +79,74 @@ static void fill_adapter(struct snapshot_msgs *m, int i, const struct whb_adapte
     m->adapter_ptrs[i] = w;
 }
 
+static Whb__V1__UpdateSources *fill_sources(Whb__V1__UpdateSources *w,
+                                            const enum whb_wu_source *src)
+{
+    whb__v1__update_sources__init(w);
+    w->feature = (Whb__V1__UpdateSource)src[0];
+    w->quality = (Whb__V1__UpdateSource)src[1];
+    w->driver = (Whb__V1__UpdateSource)src[2];
+    w->other = (Whb__V1__UpdateSource)src[3];
+    return w;
+}
+
+static void fill_update_client(struct snapshot_msgs *m, const struct whb_wu_state *u)
+{
+    Whb__V1__UpdateClient *w = &m->wu;
+    whb__v1__update_client__init(w);
+    w->wu_server = (char *)u->wu_server;
+    w->wu_status_server = (char *)u->wu_status_server;
+    w->target_group = (char *)u->target_group;
+    w->target_group_enabled = (Whb__V1__Flag)u->target_group_enabled;
+    w->use_wu_server = (Whb__V1__Flag)u->use_wu_server;
+    w->no_auto_update = (Whb__V1__Flag)u->no_auto_update;
+    w->detection_frequency_h = u->detection_frequency_h;
+    w->do_not_connect_to_wu = (Whb__V1__Flag)u->do_not_connect;
+    w->disable_dual_scan = (Whb__V1__Flag)u->disable_dual_scan;
+    w->deferral_policy = (Whb__V1__Flag)u->deferral_policy;
+    w->use_update_class_policy_source = (Whb__V1__Flag)u->use_class_source;
+    w->policy_sources = fill_sources(&m->wu_sources[0], u->policy_source);
+    w->policy_state_read = u->policy_state_read;
+    if (u->policy_state_read)
+        w->effective_sources = fill_sources(&m->wu_sources[1], u->effective_source);
+    w->dual_scan_active = (Whb__V1__Flag)u->dual_scan_active;
+    w->deferral_active = (Whb__V1__Flag)u->deferral_active;
+    w->mdm_update_settings = u->mdm_settings;
+    w->mdm_update_service_url = (char *)u->mdm_service_url;
+    if (u->mdm_settings)
+        w->mdm_sources = fill_sources(&m->wu_sources[2], u->mdm_source);
+    w->sus_client_id = (char *)u->sus_client_id;
+    w->sus_client_id_validation = u->sus_validation;
+    w->sus_client_id_malformed = u->sus_malformed;
+    w->log_read = u->log_read;
+    int n = u->n_log < WHB_WU_MAX_LOG ? u->n_log : WHB_WU_MAX_LOG;
+    for (int i = 0; i < n; i++) {
+        Whb__V1__UpdateLogEvent *l = &m->wu_log[i];
+        whb__v1__update_log_event__init(l);
+        l->event_id = u->log[i].event_id;
+        l->at_ms = u->log[i].at_ms;
+        l->error_code = u->log[i].error_code;
+        l->service_id = (char *)u->log[i].service_id;
+        l->detail = (char *)u->log[i].detail;
+        m->wu_log_ptrs[i] = l;
+    }
+    w->log = m->wu_log_ptrs;
+    w->n_log = (size_t)n;
+    w->restart_pending = u->restart_pending;
+    n = u->n_services < WHB_WU_MAX_SERVICES ? u->n_services : WHB_WU_MAX_SERVICES;
+    for (int i = 0; i < n; i++) {
+        Whb__V1__UpdateService *v = &m->wu_services[i];
+        whb__v1__update_service__init(v);
+        v->name = (char *)u->services[i].name;
+        v->start_type = (Whb__V1__StartType)u->services[i].start_type;
+        v->running = u->services[i].running;
+        m->wu_service_ptrs[i] = v;
+    }
+    w->services = m->wu_service_ptrs;
+    w->n_services = (size_t)n;
+    m->snap.update_client = w;
+}
+
 static void fill_snapshot(struct snapshot_msgs *m, const struct whb_state *s)
 {
     whb__v1__snapshot__init(&m->snap);
@@ -95,6 +169,8 @@ static void fill_snapshot(struct snapshot_msgs *m, const struct whb_state *s)
         w->service_running = s->wsus.service_running;
         m->snap.wsus = w;
     }
+    if (s->wu.known)
+        fill_update_client(m, &s->wu);
 }
 
 void whb_encode_public_url(const char *url, char *out, size_t len)

@@ -83,11 +83,77 @@ struct whb_wsus_result {
     int service_known, service_running;
 };
 
+/* The Windows Update client's own state (wire: UpdateClient; the enums' values are the
+ * wire's). Read, never changed. known = 0 where there is none (Linux): nothing is sent. */
+#define WHB_WU_URL_LEN      256
+#define WHB_WU_GUID_LEN     40 /* "{3da21691-e39d-4da6-8a4b-b43877bcb1b7}" and its NUL */
+#define WHB_WU_DETAIL_LEN   96
+#define WHB_WU_MAX_LOG      16
+#define WHB_WU_MAX_SERVICES 4
+#define WHB_WU_CLASSES      4 /* feature, quality, driver, other updates */
+
+enum whb_wu_flag { WHB_WU_NOT_SET = 0, WHB_WU_OFF = 1, WHB_WU_ON = 2 };
+enum whb_wu_source { WHB_WU_SOURCE_NOT_SET = 0, WHB_WU_SOURCE_WU = 1, WHB_WU_SOURCE_WSUS = 2 };
+enum whb_start_type {
+    WHB_START_UNKNOWN = 0,
+    WHB_START_AUTO = 1,
+    WHB_START_AUTO_DELAYED = 2,
+    WHB_START_MANUAL = 3,
+    WHB_START_DISABLED = 4,
+    WHB_START_NOT_INSTALLED = 5,
+    WHB_START_SYSTEM = 6
+};
+
+/* The newest event of one id for one update service in the client's logs. */
+struct whb_wu_log_event {
+    uint32_t event_id;
+    int64_t at_ms;
+    uint32_t error_code;
+    char service_id[WHB_WU_GUID_LEN];
+    char detail[WHB_WU_DETAIL_LEN];
+};
+
+struct whb_wu_service {
+    char name[16];
+    enum whb_start_type start_type;
+    int running;
+};
+
+struct whb_wu_state {
+    int known;
+    /* Policy (Group Policy's registry key and its AU key) */
+    char wu_server[WHB_WU_URL_LEN], wu_status_server[WHB_WU_URL_LEN];
+    char target_group[WHB_TEXT_LEN];
+    enum whb_wu_flag target_group_enabled, use_wu_server, no_auto_update, do_not_connect,
+        disable_dual_scan, deferral_policy, use_class_source;
+    unsigned detection_frequency_h;
+    enum whb_wu_source policy_source[WHB_WU_CLASSES];
+    /* What Windows applies (UpdatePolicy\PolicyState) */
+    int policy_state_read;
+    enum whb_wu_source effective_source[WHB_WU_CLASSES];
+    enum whb_wu_flag dual_scan_active, deferral_active;
+    /* MDM (PolicyManager\current\device\Update) */
+    unsigned mdm_settings;
+    char mdm_service_url[WHB_WU_URL_LEN];
+    enum whb_wu_source mdm_source[WHB_WU_CLASSES];
+    /* Identity at WSUS */
+    char sus_client_id[WHB_WU_GUID_LEN];
+    int sus_validation, sus_malformed;
+    /* Its logs */
+    int log_read;
+    struct whb_wu_log_event log[WHB_WU_MAX_LOG];
+    int n_log;
+    int restart_pending;
+    struct whb_wu_service services[WHB_WU_MAX_SERVICES];
+    int n_services;
+};
+
 struct whb_state {
     enum whb_power_source power;
     struct whb_adapter_state adapters[WHB_MAX_ADAPTERS];
     int n_adapters;
     struct whb_wsus_result wsus;
+    struct whb_wu_state wu;
 };
 
 /* Who this machine is. */

@@ -55,6 +55,10 @@ const struct whb_setting whb_settings[] = {
      "Local socket for the sleep hook; default: <state_dir>/control"},
     {"event_log", NULL, WHB_SETTING_TEXT, F(event_log), 0, 0, NULL, "",
      "Append '<boot> <seq> <kind>' for every event created (fault soak); empty: off"},
+    {"update_events_file", NULL, WHB_SETTING_TEXT, F(update_events_file), 0, 0, NULL, "",
+     "Windows: the Windows Update client's events read from this file (rendered event XML, one "
+     "a line, appended to while running) instead of the event log: for tests where there is "
+     "none (wine)"},
 };
 
 const size_t whb_settings_count = sizeof(whb_settings) / sizeof(whb_settings[0]);

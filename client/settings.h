@@ -29,9 +29,10 @@ struct whb_agent_config {
     char replay_file[512];
     unsigned allow_plain_http;
     char control_socket[512];
-    char event_log[512]; /* tests/soak: every created event, one line each */
-    void *service;       /* not a setting: the Windows service bridge, when a service */
-    int look_only;       /* not a setting: --once, which must write nothing */
+    char event_log[512];          /* tests/soak: every created event, one line each */
+    char update_events_file[512]; /* Windows tests: recorded update client events */
+    void *service;                /* not a setting: the Windows service bridge, when a service */
+    int look_only;                /* not a setting: --once, which must write nothing */
 };
 
 enum whb_setting_type {

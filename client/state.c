@@ -1,6 +1,7 @@
 /* Implementation of state.h. */
 #include "state.h"
 #include "text.h"
+#include "update_client.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -139,6 +140,7 @@ int whb_state_diff(const struct whb_state *before, const struct whb_state *after
     for (int i = 0; i < before->n_adapters; i++)
         if (!whb_model_find(after, before->adapters[i].name))
             emit(&k, WHB__V1__EVENT_KIND__EVENT_KIND_ADAPTER_REMOVED, before->adapters[i].name);
+    k.n += whb_wu_diff(&before->wu, &after->wu, now_ms, out + k.n, max - k.n);
     return k.n;
 }
 
@@ -164,4 +166,5 @@ void whb_state_clean(struct whb_state *s)
     }
     FIX(s->wsus.url);
     FIX(s->wsus.error);
+    whb_wu_clean(&s->wu);
 }

@@ -20,6 +20,33 @@ struct whb_hist_event {
     int64_t received_ms; /* when the collector got it: long after at_ms = told on return */
 };
 
+/* Where a machine's Windows Update client scans and reports, as the collector reads its
+ * policy (store/attach_wu.c). */
+enum whb_wu_route {
+    WHB_WU_ROUTE_UNKNOWN = 0,      /* no update client state: not Windows, or an older agent */
+    WHB_WU_ROUTE_WSUS,             /* its WSUS server, for every class of updates */
+    WHB_WU_ROUTE_MICROSOFT,        /* Microsoft's servers, for every or some classes */
+    WHB_WU_ROUTE_OTHER_SERVER,     /* a WSUS server other than the one its agent probes */
+    WHB_WU_ROUTE_STATUS_ELSEWHERE, /* scans its WSUS server, reports its status elsewhere */
+};
+
+/* A machine's Windows Update client, as its last report told it; times on the collector's
+ * clock. */
+struct whb_wu_view {
+    int known;
+    char sus_client_id[40];               /* its identity at WSUS: a lower-case GUID, or "" */
+    char server[256], status_server[256]; /* WUServer and WUStatusServer, or MDM's server */
+    enum whb_wu_route route;
+    char route_why[200];    /* "no WSUS policy: WUServer is not set", ... */
+    int64_t route_since_ms; /* since when the route is what it is (this collector saw) */
+    int64_t scan_ok_ms;     /* its newest good scan against its WSUS server (event 26) */
+    int64_t scan_fail_ms;   /* its newest failed scan against it (event 25) */
+    uint32_t scan_error;    /* that failure's error code */
+    int64_t ms_scan_ms;     /* its newest scan against Windows Update or Microsoft Update */
+    char disabled[64];      /* services it needs that are disabled: "wuauserv, BITS" */
+    int64_t restart_ms;     /* a restart it needs (event 21) is pending since */
+};
+
 /* A machine as its last report left it. */
 struct whb_machine_view {
     char machine_id[65];
@@ -50,6 +77,19 @@ struct whb_machine_view {
      * it failed over). */
     char collector_url[512];
     unsigned collector_rank;
+    int64_t clock_offset_ms; /* collector's clock - agent's (receipt - send, least delay) */
+    struct whb_wu_view wu;
+};
+
+/* The fleet's Windows Update clients around a time: what many of them did at once. */
+struct whb_wu_fleet {
+    unsigned clients;          /* machines whose client the collector knows */
+    unsigned failing_503;      /* newest scan within the window failed with 0x80244022 (503) */
+    unsigned moved;            /* left their WSUS server (route changed) within the window */
+    char moved_subnet[50];     /* the subnet most of those share, "" none */
+    unsigned moved_subnet_n;   /* how many of them in it */
+    char majority_server[256]; /* the WUServer most clients have */
+    unsigned majority_n;
 };
 
 enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET, WHB_PEERS_FLEET };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "wu_service.h"
 
 static int fail(char *why, size_t whylen, const char *fmt, ...) WHB_PRINTF(3, 4);
 
@@ -179,6 +180,45 @@ static int validate_adapter(const whb_adapter *a, size_t idx, char *why, size_t 
     return 0;
 }
 
+/* Canonical GUID text, as the agent sends it (wu_service.h); braces says which form. */
+static int guid_ok(const char *s, int braces)
+{
+    char canon[40];
+    return whb_wu_guid_canon(s, braces, canon, sizeof(canon)) == 0 && strcmp(canon, s) == 0;
+}
+
+static int validate_update_client(const Whb__V1__UpdateClient *u, char *why, size_t whylen)
+{
+    CHECK_TEXT(u->wu_server, "update_client wu_server");
+    CHECK_TEXT(u->wu_status_server, "update_client wu_status_server");
+    CHECK_TEXT(u->target_group, "update_client target_group");
+    CHECK_TEXT(u->mdm_update_service_url, "update_client mdm_update_service_url");
+    /* An identifier, not a secret; but the collector joins machines on it. */
+    if (u->sus_client_id && u->sus_client_id[0] && !guid_ok(u->sus_client_id, 0))
+        return fail(why, whylen, "update_client sus_client_id is not a lower-case GUID");
+    if (u->n_log > WHB_WIRE_MAX_UPDATE_LOG)
+        return fail(why, whylen, "update_client has %zu log events (max %d)", u->n_log,
+                    WHB_WIRE_MAX_UPDATE_LOG);
+    for (size_t i = 0; i < u->n_log; i++) {
+        const Whb__V1__UpdateLogEvent *l = u->log[i];
+        if (l->event_id == 0 || l->event_id > 65535)
+            return fail(why, whylen, "update_client log event %zu has no valid event id", i);
+        if (l->service_id && l->service_id[0] && !guid_ok(l->service_id, 1))
+            return fail(why, whylen, "update_client log event %zu: service_id is not a GUID", i);
+        CHECK_TEXT(l->detail, "update_client log detail");
+    }
+    if (u->n_services > WHB_WIRE_MAX_UPDATE_SVC)
+        return fail(why, whylen, "update_client has %zu services (max %d)", u->n_services,
+                    WHB_WIRE_MAX_UPDATE_SVC);
+    for (size_t i = 0; i < u->n_services; i++) {
+        if (!u->services[i]->name || !u->services[i]->name[0] ||
+            strlen(u->services[i]->name) > WHB_WIRE_MAX_ID)
+            return fail(why, whylen, "update_client service %zu has no valid name", i);
+        CHECK_TEXT(u->services[i]->name, "update_client service name");
+    }
+    return 0;
+}
+
 int whb_wire_event_validate(const whb_event *e, char *why, size_t whylen)
 {
     if (e->kind <= 0 || e->kind > WHB_WIRE_MAX_EVENT_KIND)
@@ -238,6 +278,8 @@ int whb_wire_report_validate(const whb_report *r, char *why, size_t whylen)
             CHECK_TEXT(s->wsus->url, "wsus url");
             CHECK_TEXT(s->wsus->error, "wsus error");
         }
+        if (s->update_client && validate_update_client(s->update_client, why, whylen))
+            return WHB_EPROTO;
     }
     if (r->n_events > WHB_WIRE_MAX_EVENTS)
         return fail(why, whylen, "%zu events (max %d)", r->n_events, WHB_WIRE_MAX_EVENTS);
@@ -388,6 +430,15 @@ const char *whb_wire_event_kind_name(int kind)
         "wsus_probe",
         "delivery_failed",
         "heartbeat",
+        "update_policy",
+        "update_identity",
+        "update_service",
+        "update_scan_ok",
+        "update_scan_failed",
+        "update_install_failed",
+        "update_restart_required",
+        "update_cannot_connect",
+        "update_proxy_auth",
     };
     if (kind < 0 || (size_t)kind >= sizeof(names) / sizeof(names[0]))
         return "unknown";

@@ -20,6 +20,8 @@
 #define WHB_WIRE_MAX_FQDN       253
 #define WHB_WIRE_MAX_INTERVAL_S 86400
 #define WHB_WIRE_MAX_EVENT_KIND 1000
+#define WHB_WIRE_MAX_UPDATE_LOG 32  /* UpdateClient.log entries */
+#define WHB_WIRE_MAX_UPDATE_SVC 8   /* UpdateClient.services */
 #define WHB_WIRE_MAX_URL        511 /* Report.collector_url */
 #define WHB_WIRE_MAX_RANK       63  /* Report.collector_rank */
 

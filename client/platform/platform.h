@@ -22,11 +22,12 @@ enum whb_platform_cap {
 
 struct whb_platform_config {
     const char *state_dir;
-    const char *fqdn;         /* override; NULL to ask the OS */
-    const char *machine_id;   /* override; NULL to ask the OS */
-    const char *replay_file;  /* replay backend */
-    const char *control_path; /* local socket for the sleep hook ("pre suspend" ...) */
-    void *service;            /* Windows: the bridge from the service control handler */
+    const char *fqdn;               /* override; NULL to ask the OS */
+    const char *machine_id;         /* override; NULL to ask the OS */
+    const char *replay_file;        /* replay backend */
+    const char *control_path;       /* local socket for the sleep hook ("pre suspend" ...) */
+    void *service;                  /* Windows: the bridge from the service control handler */
+    const char *update_events_file; /* Windows: recorded update client events (tests) */
 };
 
 /* Things that happen to the machine that a snapshot cannot show. */

@@ -113,6 +113,7 @@ static void stage_more(struct whb_loop *loop, struct evhttp_request *req, struct
         rows[n].last_status_ms = r->last_status_ms;
         rows[n].last_sync_ms = r->last_sync_ms;
         rows[n].line = r->line;
+        snprintf(rows[n].target_id, sizeof(rows[n].target_id), "%s", r->target_id);
     }
     int rc = loop->reader->ops->wsus_stage(loop->reader, u->session, ++u->stage_part, rows, n, now,
                                            why, sizeof(why));

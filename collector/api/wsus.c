@@ -19,13 +19,15 @@
 #include "http/loop.h"
 #include "log.h"
 #include "store/store.h"
+#include "wu_service.h"
 
 /* The answer for one computer of WSUS's list: which agent it is and how that was decided, then
  * that agent's explanation; several possible agents are named, never one picked. */
 static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_computer *c,
                                 int64_t now)
 {
-    static const char *const how[] = {"none", "fqdn", "short_name", "ip_address", "ambiguous"};
+    static const char *const how[] = {"none",      "fqdn", "short_name",  "ip_address",
+                                      "ambiguous", "id",   "duplicate_id"};
     struct whb_wsus_match match;
     struct whb_machine_view m;
     struct whb_explanation x;
@@ -46,14 +48,35 @@ static json_t *wsus_answer_json(struct whb_loop *loop, const struct whb_wsus_com
                       "suffix so that the agent's name is WSUS's FullDomainName");
     } else {
         const char *host = match.kind == WHB_MATCH_NONE ? c->fqdn : match.machine_id;
-        int rc = whb_explain_host(loop->reader, host, now, &m, &x);
+        int rc = loop->reader->ops->get_machine(loop->reader, host, &m);
+        struct whb_explanation now_x;
+        struct whb_days days = {0, 0, 0};
+        if (rc == 0)
+            rc = whb_explain_wsus_silence(loop->reader, &m, c->last_status_ms, c->last_sync_ms, now,
+                                          &x, &now_x, &days);
+        else
+            rc = whb_explain_host(loop->reader, host, now, &m, &x);
         j = whb_json_explanation(c->fqdn, rc ? NULL : &m, &x);
+        if (j && !rc && days.total) {
+            /* The answer covers the days WSUS has not heard from it; now is what it does. */
+            json_object_set_new(j, "wsus_silent_days", json_integer(days.total));
+            json_object_set_new(j, "record_days", json_integer(days.known));
+            json_object_set_new(j, "online_days", json_integer(days.online));
+            if (now_x.reason != x.reason)
+                json_object_set_new(
+                    j, "now",
+                    json_pack("{s:s, s:s, s:s, s:s}", "reason", whb_reason_info(now_x.reason)->id,
+                              "term", whb_reason_info(now_x.reason)->term, "confidence",
+                              whb_confidence_name(now_x.confidence), "summary", now_x.summary));
+        }
     }
     if (!j)
         return NULL;
     json_object_set_new(j, "wsus_name", json_string(c->fqdn));
     json_object_set_new(j, "wsus_ip", json_string(c->ip));
     json_object_set_new(j, "wsus_last_status", whb_json_iso(c->last_status_ms));
+    json_object_set_new(j, "wsus_last_sync", whb_json_iso(c->last_sync_ms));
+    json_object_set_new(j, "wsus_id", json_string(c->target_id));
     json_object_set_new(j, "matched_by", json_string(how[match.kind]));
     json_object_set_new(j, "match", json_string(match.candidates));
     return j;
@@ -160,19 +183,21 @@ void whb_api_wsus_finish(struct whb_loop *loop, struct evhttp_request *req, cons
     whb_api_reply_json(req, 200, j);
 }
 
-/* One computer of an import body: {fqdn, ip, last_status, last_sync, line}, times in ms since
- * 1970 (0: never). Errors name the admin's line and field when the sender gave the line. */
+/* One computer of an import body: {fqdn, ip, last_status, last_sync, line, id}, times in ms
+ * since 1970 (0: never), id WSUS's ComputerTargetId (a GUID). Errors name the admin's line and
+ * field when the sender gave the line. */
 static int wsus_row(json_t *item, size_t index, struct whb_wsus_computer *row, char *why,
                     size_t whylen)
 {
-    const char *fqdn = NULL, *ip = "";
+    const char *fqdn = NULL, *ip = "", *id = "";
     json_int_t status = 0, sync = 0, line = 0;
     json_error_t err;
-    char where[48];
-    if (json_unpack_ex(item, &err, 0, "{s?s, s?s, s?I, s?I, s?I}", "fqdn", &fqdn, "ip", &ip,
-                       "last_status", &status, "last_sync", &sync, "line", &line)) {
-        snprintf(why, whylen, "computer %zu: expected {fqdn, ip, last_status, last_sync}: %.100s",
-                 index + 1, err.text);
+    char where[48], target[40] = "";
+    if (json_unpack_ex(item, &err, 0, "{s?s, s?s, s?I, s?I, s?I, s?s}", "fqdn", &fqdn, "ip", &ip,
+                       "last_status", &status, "last_sync", &sync, "line", &line, "id", &id)) {
+        snprintf(why, whylen,
+                 "computer %zu: expected {fqdn, ip, last_status, last_sync, id}: %.100s", index + 1,
+                 err.text);
         return -1;
     }
     if (line > 0 && line < UINT32_MAX)
@@ -193,6 +218,11 @@ static int wsus_row(json_t *item, size_t index, struct whb_wsus_computer *row, c
         snprintf(why, whylen, "%s, field IPAddress: expected an IP address", where);
         return -1;
     }
+    if (id[0] && whb_wu_guid_canon(id, 0, target, sizeof(target))) {
+        snprintf(why, whylen, "%s, field Id: expected the computer's GUID (ComputerTargetId)",
+                 where);
+        return -1;
+    }
     if (status < 0 || sync < 0) {
         snprintf(why, whylen, "%s, field %s: expected ms since 1970, or 0 for never", where,
                  status < 0 ? "LastReportedStatusTime" : "LastSyncTime");
@@ -203,6 +233,7 @@ static int wsus_row(json_t *item, size_t index, struct whb_wsus_computer *row, c
     snprintf(row->ip, sizeof(row->ip), "%s", ip);
     row->last_status_ms = status;
     row->last_sync_ms = sync;
+    snprintf(row->target_id, sizeof(row->target_id), "%s", target);
     row->line = line > 0 && line < UINT32_MAX ? (unsigned)line : 0;
     return 0;
 }

@@ -27,14 +27,16 @@ static char *part_body(const struct whb_wsus_list *l, const char *session, unsig
     size_t bytes = 120, i = from;
     for (; arr && i < l->n; i++) {
         const struct whb_wsus_row *r = &l->rows[i];
-        size_t row = strlen(r->fqdn) + strlen(r->ip) + 100;
+        size_t row = strlen(r->fqdn) + strlen(r->ip) + 150;
         if (i > from && bytes + row > max)
             break;
         bytes += row;
-        json_array_append_new(arr,
-                              json_pack("{s:s, s:s, s:I, s:I, s:I}", "fqdn", r->fqdn, "ip", r->ip,
-                                        "last_status", (json_int_t)r->last_status_ms, "last_sync",
-                                        (json_int_t)r->last_sync_ms, "line", (json_int_t)r->line));
+        json_t *c = json_pack("{s:s, s:s, s:I, s:I, s:I}", "fqdn", r->fqdn, "ip", r->ip,
+                              "last_status", (json_int_t)r->last_status_ms, "last_sync",
+                              (json_int_t)r->last_sync_ms, "line", (json_int_t)r->line);
+        if (c && r->target_id[0])
+            json_object_set_new(c, "id", json_string(r->target_id));
+        json_array_append_new(arr, c);
     }
     *to = i;
     json_t *doc = arr ? json_pack("{s:s, s:I, s:b, s:o}", "session", session, "part",

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client.h"
 #include "import.h"
@@ -200,7 +201,28 @@ static void print_why(json_t *d)
             printf("%lld in order of preference", (long long)rank + 1);
         printf(")\n");
     }
+    json_t *wu = json_object_get(d, "update_client");
+    if (wu) {
+        printf("\n  windows update client\n");
+        printf("    identity   SusClientId %s\n",
+               js(wu, "sus_client_id")[0] ? js(wu, "sus_client_id") : "absent");
+        printf("    route      %s: %s\n", js(wu, "route"), js(wu, "route_why"));
+        if (json_is_string(json_object_get(wu, "last_good_scan")))
+            printf("    last good  scan against WSUS %s\n", js(wu, "last_good_scan"));
+        if (json_is_string(json_object_get(wu, "last_failed_scan"))) {
+            json_t *w = json_object_get(wu, "scan_error_words");
+            printf("    failed     scan %s with %s%s%s%s%s\n", js(wu, "last_failed_scan"),
+                   js(wu, "scan_error"), w ? " " : "", w ? js(w, "name") : "", w ? ": " : "",
+                   w ? js(w, "description") : "");
+        }
+        if (js(wu, "disabled_services")[0])
+            printf("    disabled   %s\n", js(wu, "disabled_services"));
+        if (json_is_string(json_object_get(wu, "restart_pending_since")))
+            printf("    restart    pending since %s\n", js(wu, "restart_pending_since"));
+    }
     printf("\n  next step   %s\n", js(d, "next_step"));
+    if (js(d, "source")[0])
+        printf("  source      %s\n", js(d, "source"));
 }
 
 /* A computer only WSUS knows: what WSUS says, and what to do. */
@@ -625,8 +647,19 @@ static int cmd_wsus_import(struct opts *o, const char *file, const char *culture
     {
         printf("%-32s %-14s %-11s %-24s %s\n", js(a, "wsus_name"), js(a, "status"),
                js(a, "matched_by"), js(a, "reason"), js(a, "next_step"));
-        if (strcmp(js(a, "matched_by"), "fqdn") && strcmp(js(a, "matched_by"), "none"))
+        /* By name, or by WSUS Id under the same name, the agent is the row's computer. */
+        int same_name =
+            !strcmp(js(a, "matched_by"), "id") && !strcasecmp(js(a, "machine"), js(a, "wsus_name"));
+        if (strcmp(js(a, "matched_by"), "fqdn") && strcmp(js(a, "matched_by"), "none") &&
+            !same_name)
             printf("    agent: %s\n", js(a, "match"));
+        /* The answer covers the days WSUS has not heard from it. */
+        if (json_object_get(a, "wsus_silent_days"))
+            printf("    WSUS silent %lld days; the agent was on and online on %lld of them (our "
+                   "records cover %lld)%s%s\n",
+                   ji(a, "wsus_silent_days"), ji(a, "online_days"), ji(a, "record_days"),
+                   json_object_get(a, "now") ? "; now: " : "",
+                   json_object_get(a, "now") ? js(json_object_get(a, "now"), "reason") : "");
     }
     json_decref(d);
     return 0;

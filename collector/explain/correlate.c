@@ -1,9 +1,11 @@
 /* Implementation of correlate.h. */
 #include "explain/correlate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "error.h"
 
 int64_t whb_correlation_window(unsigned interval_s)
@@ -71,10 +73,35 @@ static void switch_context(struct whb_store *st, const char *sw, const char *por
         in->sw_port = &w->port;
 }
 
+/* The Windows Update side of a machine whose client is known: who else has its WSUS identity
+ * (and the name WSUS lists it under), and what the fleet's clients did at once. */
+static void wu_context(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
+                       struct whb_wu_fleet *fleet, struct whb_explain_input *in)
+{
+    struct whb_store_match same[WHB_STORE_MATCH_MAX];
+    struct whb_wsus_computer c;
+    int n = 0;
+    in->wu_window_ms = WHB_WU_FLEET_WINDOW_MS;
+    if (st->ops->wu_fleet(st, now, in->wu_window_ms, fleet) == 0)
+        in->wu_fleet = fleet;
+    if (!m->wu.sus_client_id[0])
+        return;
+    if (st->ops->wu_same_id(st, m->wu.sus_client_id, same, WHB_STORE_MATCH_MAX, &n) == 0) {
+        size_t used = 0;
+        in->n_same_id = (unsigned)n;
+        for (int i = 0; i < n && used < sizeof(in->same_id); i++)
+            used += (size_t)snprintf(in->same_id + used, sizeof(in->same_id) - used, "%s%s",
+                                     i ? ", " : "", same[i].fqdn);
+    }
+    if (st->ops->wsus_by_id(st, m->wu.sus_client_id, &c) == 0)
+        snprintf(in->wsus_name_for_id, sizeof(in->wsus_name_for_id), "%s", c.fqdn);
+}
+
 int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
                      struct whb_explanation *out)
 {
     struct whb_explain_input in = {.now_ms = now, .m = m, .host = m->fqdn};
+    struct whb_wu_fleet fleet;
     struct whb_hist_event *evs = malloc(WHB_HISTORY_EVENTS * sizeof(*evs));
     if (!evs)
         return WHB_ENOMEM;
@@ -96,6 +123,8 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
                            &sw, &in);
     } else if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0)
         st->ops->wsus_failing(st, m->wsus_class, now, &in.wsus_failing);
+    if (now <= m->due_ms && m->wu.known)
+        wu_context(st, m, now, &fleet, &in);
     whb_explain_now(&in, out);
     free(evs);
     free(sw.events);
@@ -158,5 +187,102 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     whb_explain_gap(&in, out);
     free(evs);
     free(sw.events);
+    return 0;
+}
+
+#define GAPS_FOR_DAYS 256
+#define DAY_MS        (24 * 3600 * 1000LL)
+
+static void add_evidence(struct whb_explanation *x, int64_t at, const char *text)
+{
+    if (x->n_evidence >= WHB_EXPLAIN_MAX_EVIDENCE)
+        return;
+    struct whb_evidence *e = &x->evidence[x->n_evidence++];
+    e->at_ms = at;
+    e->source = WHB_SOURCE_COLLECTOR;
+    snprintf(e->text, sizeof(e->text), "%s", text);
+}
+
+int whb_explain_wsus_silence(struct whb_store *st, const struct whb_machine_view *m,
+                             int64_t wsus_status_ms, int64_t wsus_sync_ms, int64_t now,
+                             struct whb_explanation *out, struct whb_explanation *now_x,
+                             struct whb_days *days_out)
+{
+    struct whb_store_gap *gaps = calloc(GAPS_FOR_DAYS, sizeof(*gaps));
+    char text[WHB_EXPLAIN_TEXT], summary[WHB_EXPLAIN_TEXT];
+    int n = 0, rc;
+    if (!gaps)
+        return WHB_ENOMEM;
+    if ((rc = whb_explain_view(st, m, now, now_x)) ||
+        (rc = st->ops->get_gaps(st, m->machine_id, gaps, GAPS_FOR_DAYS, &n))) {
+        free(gaps);
+        return rc;
+    }
+    /* Never reported to WSUS: the days our records cover. */
+    int64_t from = wsus_status_ms ? wsus_status_ms : m->first_seen_ms;
+    struct whb_days d = whb_days_online(m, gaps, n, from, now);
+    free(gaps);
+    *days_out = d;
+    *out = *now_x;
+    if (d.total == 0)
+        return 0;
+    if (d.online == 0 || d.online * 2 < d.known) {
+        snprintf(text, sizeof(text),
+                 "on and online on %u of the %u days WSUS has not heard from it (our records "
+                 "cover %u of them)",
+                 d.online, d.total, d.known);
+        add_evidence(out, now, text);
+        /* What it does now says little about weeks our records do not cover. */
+        if (d.known * 2 < d.total && out->confidence == WHB_CONFIDENCE_HIGH) {
+            out->confidence = WHB_CONFIDENCE_MEDIUM;
+            snprintf(out->confidence_why, sizeof(out->confidence_why),
+                     "our records cover only %u of the %u days WSUS has not heard from it: this "
+                     "answers the last of them",
+                     d.known, d.total);
+        }
+        return 0;
+    }
+    /* On and online most of those days: the client's own story is the answer, not the last
+     * few minutes (a laptop that went to sleep a minute ago). */
+    if (!now_x->reporting) {
+        struct whb_machine_view awake = *m;
+        awake.due_ms = now + 1;
+        if ((rc = whb_explain_view(st, &awake, now, out)))
+            return rc;
+        out->reporting = 0;
+        out->silent_since_ms = now_x->silent_since_ms;
+    }
+    snprintf(text, sizeof(text),
+             "on and online on %u of the %u days WSUS has not heard from it (our records cover "
+             "%u of them)",
+             d.online, d.total, d.known);
+    add_evidence(out, now, text);
+    /* Our records of only a part of those days make the claim weaker. */
+    if (d.known * 2 < d.total && out->confidence == WHB_CONFIDENCE_HIGH) {
+        out->confidence = WHB_CONFIDENCE_MEDIUM;
+        snprintf(out->confidence_why, sizeof(out->confidence_why),
+                 "our records cover only %u of the %u days WSUS has not heard from it", d.known,
+                 d.total);
+    }
+    if (wsus_sync_ms && wsus_status_ms && wsus_sync_ms - wsus_status_ms > 2 * DAY_MS) {
+        char synced[32], status[32];
+        whb_clock_format_duration(now - wsus_sync_ms, synced, sizeof(synced));
+        whb_clock_format_duration(now - wsus_status_ms, status, sizeof(status));
+        snprintf(text, sizeof(text),
+                 "WSUS: it synced %s ago but its last status report is %s old: its scans reach "
+                 "WSUS, its status reports do not",
+                 synced, status);
+        add_evidence(out, wsus_sync_ms, text);
+        if (out->reason == WHB_REASON_REPORTING)
+            snprintf(out->next_step, sizeof(out->next_step),
+                     "Check the client's intranet statistics server (WUStatusServer must be the "
+                     "same URL as WUServer) and the WSUS server's ReportingWebService "
+                     "(/ReportingWebService/ReportingWebService.asmx, its IIS and NTFS "
+                     "permissions)");
+    }
+    snprintf(summary, sizeof(summary),
+             "on and online %u of %u days WSUS has not heard from it; %.150s", d.online, d.total,
+             out->summary[0] ? out->summary : "its Windows Update client does not report");
+    snprintf(out->summary, sizeof(out->summary), "%s", summary);
     return 0;
 }

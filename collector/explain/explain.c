@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "explain/rules.h"
+#include "explain/rules_update.h"
 
 /* Why a reason stays possible when the evidence cannot tell it from the answer. */
 static const char *const cannot_rule_out[WHB_REASON_COUNT_] = {
@@ -165,14 +166,26 @@ static void explain_reporting(const struct whb_explain_input *in, struct whb_exp
                                            "WsusPool (Message ID 6703)"
                                          : "the machine is online but its WSUS probe fails");
         snprintf(out->summary, sizeof(out->summary), "online; WSUS %s", m->wsus_class);
-    } else if (m->update_service == 0) {
+        if (in->wu_fleet && in->wu_fleet->failing_503 > 1) {
+            snprintf(text, sizeof(text),
+                     "%u clients' newest scans failed with 0x80244022 (HTTP 503) within %lld h",
+                     in->wu_fleet->failing_503, (long long)(in->wu_window_ms / 3600000));
+            collector_evidence(out, in->now_ms, text);
+        }
+    } else if (whb_explain_update_client(in, out)) {
+        return; /* the client's own story, with its own next step */
+    } else if (m->update_service == 0 && !m->wu.known) {
+        /* An older agent tells only that wuauserv is not running: between scans that is what a
+         * Manual (trigger start) service does, so it is a weak sign. Newer agents read the
+         * start type, and only Disabled is a finding (update_service_disabled). */
         out->reason = WHB_REASON_UPDATE_SERVICE_STOPPED;
-        out->confidence = WHB_CONFIDENCE_HIGH;
+        out->confidence = WHB_CONFIDENCE_LOW;
         struct whb_evidence e = {.at_ms = m->last_seen_ms, .source = WHB_SOURCE_MACHINE};
         snprintf(e.text, sizeof(e.text), "Windows Update service (wuauserv) not running");
         add_evidence(out, &e);
         snprintf(out->confidence_why, sizeof(out->confidence_why),
-                 "the agent reads the service state from the service manager");
+                 "stopped is normal between scans for its Manual start type; this agent does "
+                 "not say whether it is disabled");
     } else {
         out->reason = WHB_REASON_REPORTING;
         out->confidence = m->wsus_class[0] ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM;

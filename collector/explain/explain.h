@@ -31,6 +31,12 @@ struct whb_explain_input {
     /* For a gap: what its two ends looked like (may be NULL). */
     const struct whb_store_gap *gap;
     unsigned wsus_failing; /* online machines with the same WSUS failure */
+    /* The Windows Update side, for a machine whose client is known (correlate.c). */
+    const struct whb_wu_fleet *wu_fleet; /* NULL: not asked */
+    int64_t wu_window_ms;                /* the window wu_fleet counts "at once" in */
+    unsigned n_same_id;                  /* machines with its WSUS identity, itself included */
+    char same_id[600];                   /* their names */
+    char wsus_name_for_id[254];          /* the computer WSUS lists with that identity */
     /* For a gap (afterwards): its bounds; 0 for "now". */
     int64_t gap_start_ms, gap_end_ms;
     /* The switch's own word on the machine's port (collector/switch/): the port as it stands
@@ -74,7 +80,8 @@ struct whb_explanation {
     int n_evidence;
     struct whb_alternative alternatives[WHB_EXPLAIN_MAX_ALTERNATIVES];
     int n_alternatives;
-    char next_step[2 * WHB_EXPLAIN_TEXT];
+    char next_step[3 * WHB_EXPLAIN_TEXT];
+    char source[200]; /* the Microsoft page the answer rests on, "" none */
 };
 
 /* Why the machine is (not) reporting now. */

@@ -1,7 +1,10 @@
 /* Implementation of json.h. */
 #include "explain/json.h"
 
+#include <stdio.h>
+
 #include "clock.h"
+#include "explain/wu_errors.h"
 
 json_t *whb_json_iso(int64_t ms)
 {
@@ -28,6 +31,32 @@ void whb_json_evidence(json_t *list, const struct whb_explanation *x)
                               json_pack("{s:o, s:s, s:s}", "at", whb_json_iso(x->evidence[i].at_ms),
                                         "text", x->evidence[i].text, "source",
                                         whb_evidence_source_name(x->evidence[i].source)));
+}
+
+/* The Windows Update client as its agent last told it, with the scan error in Microsoft's
+ * words. */
+static json_t *update_client_json(const struct whb_wu_view *u)
+{
+    static const char *const routes[] = {"unknown", "wsus", "microsoft", "other_server",
+                                         "status_elsewhere"};
+    const struct whb_wu_error *e = u->scan_error ? whb_wu_error_find(u->scan_error) : NULL;
+    char code[16] = "";
+    if (u->scan_error)
+        snprintf(code, sizeof(code), "0x%08X", u->scan_error);
+    json_t *j = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o}", "sus_client_id",
+        u->sus_client_id, "wu_server", u->server, "wu_status_server", u->status_server, "route",
+        routes[(unsigned)u->route < 5 ? u->route : 0], "route_why", u->route_why, "route_since",
+        whb_json_iso(u->route_since_ms), "last_good_scan", whb_json_iso(u->scan_ok_ms),
+        "last_failed_scan", whb_json_iso(u->scan_fail_ms), "last_microsoft_scan",
+        whb_json_iso(u->ms_scan_ms), "scan_error", code, "disabled_services", u->disabled,
+        "restart_pending_since", whb_json_iso(u->restart_ms));
+    if (j && e)
+        json_object_set_new(j, "scan_error_words",
+                            json_pack("{s:s, s:s, s:s?, s:s}", "name", e->name, "description",
+                                      e->words, "mitigation", e->mitigation, "source",
+                                      whb_wu_error_source_url(e->fix_from)));
+    return j;
 }
 
 /* The explanation as `whb why --json` prints it. */
@@ -66,6 +95,10 @@ json_t *whb_json_explanation(const char *host, const struct whb_machine_view *m,
                                             (int)m->collector_rank, "failed_over",
                                             m->collector_rank > 0)
                                 : json_null());
+        if (m->wu.known)
+            json_object_set_new(j, "update_client", update_client_json(&m->wu));
     }
+    if (j && x->source[0])
+        json_object_set_new(j, "source", json_string(x->source));
     return j;
 }

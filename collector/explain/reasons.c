@@ -79,6 +79,51 @@ static const struct whb_reason_info catalog[WHB_REASON_COUNT_] = {
      WHB_AUDIENCE_ADMIN, "Check that the GPO assigning whb-agent.msi applies to this computer"},
     {WHB_REASON_UNKNOWN, "unknown", "Unknown: the evidence does not point to one reason", 0,
      WHB_REASON_UNKNOWN, WHB_AUDIENCE_ADMIN, "Check the computer on site"},
+    /* Ours, resting on Microsoft's Windows Update documentation (README, "The Windows Update
+     * client's story"): the client itself does not report to this WSUS server. */
+    {WHB_REASON_UPDATE_CLIENT_ELSEWHERE, "update_client_elsewhere",
+     "The Windows Update client scans or reports somewhere other than this WSUS server", 0,
+     WHB_REASON_UPDATE_CLIENT_ELSEWHERE, WHB_AUDIENCE_ADMIN,
+     "Make the Group Policy \"Specify intranet Microsoft update service location\" apply to "
+     "the computer (gpresult /r), with the update service and the intranet statistics server "
+     "both set to the WSUS URL and its port (e.g. http://wsus01:8530), and UseWUServer 1; remove "
+     "scan source, deferral or MDM (Intune) settings that send updates to Windows Update"},
+    {WHB_REASON_WSUS_POLICY_LOST, "wsus_policy_lost",
+     "Several computers stopped using this WSUS server at once: a Group Policy that stopped "
+     "applying",
+     0, WHB_REASON_WSUS_POLICY_LOST, WHB_AUDIENCE_ADMIN,
+     "Check the GPO with the Windows Update policy: still linked to their OU, its security "
+     "filtering, WMI filter and replication (gpresult /r on one of them, Group Policy Results "
+     "in GPMC)"},
+    {WHB_REASON_DUPLICATE_WSUS_IDENTITY, "duplicate_wsus_identity",
+     "Two or more computers share one WSUS identity (SusClientId): WSUS shows only one of them at "
+     "a time, under a name that keeps changing",
+     0, WHB_REASON_DUPLICATE_WSUS_IDENTITY, WHB_AUDIENCE_ADMIN,
+     "On every computer of the group but one: stop the Windows Update service (net stop "
+     "wuauserv), delete the SusClientId and SusClientIdValidation values under "
+     "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate, start it (net start "
+     "wuauserv), then run wuauclt /resetauthorization /detectnow; sysprep images before cloning "
+     "them"},
+    {WHB_REASON_UPDATE_SCAN_FAILING, "update_scan_failing",
+     "The Windows Update client's scans against the WSUS server fail", 0,
+     WHB_REASON_UPDATE_SCAN_FAILING, WHB_AUDIENCE_ADMIN,
+     "Act on the error code as Microsoft documents it (below)"},
+    {WHB_REASON_UPDATE_SERVICE_DISABLED, "update_service_disabled",
+     "A service Windows Update needs is disabled on the computer", 0,
+     WHB_REASON_UPDATE_SERVICE_DISABLED, WHB_AUDIENCE_ADMIN,
+     "Give the service its start type back (Windows Update, Update Orchestrator and BITS: "
+     "Manual; Cryptographic Services: Automatic) and find the policy or script that disabled "
+     "it; a disabled Windows Update service fails scans with 0x80070422"},
+    {WHB_REASON_RESTART_PENDING, "restart_pending",
+     "A restart is pending: until the computer has been restarted, Windows cannot search for or "
+     "download new updates",
+     0, WHB_REASON_RESTART_PENDING, WHB_AUDIENCE_ADMIN,
+     "Restart the computer (or ask its user to); it scans and reports again afterwards"},
+    {WHB_REASON_CLOCK_OFF, "clock_off", "The computer's clock is off", 0, WHB_REASON_CLOCK_OFF,
+     WHB_AUDIENCE_ADMIN,
+     "Fix the computer's time (w32tm /query /status; a domain member follows the domain's time "
+     "hierarchy): HTTPS to WSUS checks certificates against it and WSUS records the times it "
+     "reports"},
 };
 
 const struct whb_reason_info *whb_reason_info(enum whb_reason r)

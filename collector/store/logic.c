@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "store/attach.h"
+#include "store/attach_wu.h"
 #include "error.h"
 
 static int deny(struct whb_store_result *out, const char *fmt, const char *a, const char *b)
@@ -159,6 +160,8 @@ void whb_store_report_view(const struct whb_store_report *in, const struct whb_n
 {
     memset(view, 0, sizeof(*view));
     whb_attach_from_snapshot(in->report->snapshot, view);
+    whb_attach_update_client(in->report->snapshot ? in->report->snapshot->update_client : NULL,
+                             view->wsus_url, off, &view->wu);
     if (in->report->collector_url)
         snprintf(view->collector_url, sizeof(view->collector_url), "%s", in->report->collector_url);
     view->collector_rank = in->report->collector_rank;
@@ -169,6 +172,15 @@ void whb_store_report_view(const struct whb_store_report *in, const struct whb_n
         if (view->wsus_curl && (own || p < net->online_since))
             view->wsus_class[0] = '\0';
     }
+}
+
+int64_t whb_store_wu_route_since(const struct whb_store_row *row,
+                                 const struct whb_machine_view *view, int64_t now_ms)
+{
+    /* The first route the collector learns is not a change: since when, nobody knows (0). */
+    if (!row->found || !row->wu_hash)
+        return 0;
+    return row->wu_route == (int)view->wu.route ? row->wu_route_since : now_ms;
 }
 
 /* A resend says the machine was alive when it sent it, which may be long before it arrived

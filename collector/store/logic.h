@@ -26,7 +26,16 @@ struct whb_store_row {
     /* Where it was attached at its last report: one end of a gap. */
     char sw[128], port[128], subnet[50], bssid[18];
     char sw_name[128], ssid[132], wsus_class[32]; /* the other indexed columns */
+    /* Its Windows Update client as stored: written again only when its fingerprint changes. */
+    uint64_t wu_hash;
+    int wu_route;
+    int64_t wu_route_since;
 };
+
+/* Since when the client's route is what the view says: kept while it stays the same; 0 when
+ * it has not changed since the collector first learned it. */
+int64_t whb_store_wu_route_since(const struct whb_store_row *row,
+                                 const struct whb_machine_view *view, int64_t now_ms);
 
 struct whb_clock_map {
     int64_t offset, since;

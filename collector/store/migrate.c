@@ -47,7 +47,7 @@ static int put_field(char **buf, size_t *len, size_t *cap, const char *v, size_t
 static int copy_table(sqlite3 *db, PGconn *pg, const char *table, long long *rows, char *why,
                       size_t whylen)
 {
-    char sql[160], cols[1024] = "";
+    char sql[160], cols[2048] = ""; /* machines has some sixty columns */
     sqlite3_stmt *st = NULL;
     char *buf = NULL, hex[2 * 4096 + 4];
     size_t cap = 0;
@@ -66,7 +66,7 @@ static int copy_table(sqlite3 *db, PGconn *pg, const char *table, long long *row
                  sqlite3_column_name(st, i));
     }
     snprintf(sql, sizeof(sql), "COPY \"%s\"(", table);
-    char copy[1300];
+    char copy[sizeof(cols) + 200];
     snprintf(copy, sizeof(copy), "%s%s) FROM STDIN", sql, cols);
     r = PQexec(pg, copy);
     if (PQresultStatus(r) != PGRES_COPY_IN) {

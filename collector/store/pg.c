@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "log.h"
+#include "store/attach_wu.h"
 #include "store/logic.h"
 #include "store/pg.h"
 #include "store/schema.h"
@@ -27,6 +28,7 @@ enum pg_write {
     PW_RUN_ALIVE,
     PW_RUN_STOP,
     PW_NAME_CLASH,
+    PW_UPDATE_WU,
     PW_END_
 };
 
@@ -36,7 +38,8 @@ static const char *const write_sql[] = {
     [PW_GET_MACHINE] =
         "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
         " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
-        " net_back_at, online_since FROM machines WHERE machine_id=$1 FOR UPDATE",
+        " net_back_at, online_since, wu_hash, wu_route, wu_route_since FROM machines"
+        " WHERE machine_id=$1 FOR UPDATE",
     /* Another collector may be enrolling the same machine, or another machine the same name:
      * nothing is inserted then, and the caller decides again on what was committed. */
     [PW_INSERT_MACHINE] =
@@ -90,6 +93,11 @@ static const char *const write_sql[] = {
         " lower($1::text) AND strpos(fqdn::text, '.') > 0 OR lower(split_part(fqdn::text, '.',"
         " 1)) = lower($4::text) AND strpos(fqdn::text, '.') > 0 OR machine_id = $2::text OR"
         " machine_id = $3::text) LIMIT 1",
+    /* The Windows Update client, only when its fingerprint changed (as SQLite's). */
+    [PW_UPDATE_WU] =
+        "UPDATE machines SET wu_hash=$2, sus_client_id=$3, wu_server=$4, wu_status_server=$5,"
+        " wu_route=$6, wu_route_why=$7, wu_route_since=$8, wu_scan_ok=$9, wu_scan_fail=$10,"
+        " wu_scan_error=$11, wu_ms_scan=$12, wu_disabled=$13, wu_restart=$14 WHERE machine_id=$1",
 };
 
 static struct pg_store *pg(struct whb_store *s)
@@ -237,6 +245,9 @@ static int get_machine(struct pg_store *s, const char *machine_id, struct whb_st
         row->clock_offset_at = whb_pg_get_int(r, 0, 13);
         row->net_back_at = whb_pg_get_int(r, 0, 14);
         row->online_since = whb_pg_get_int(r, 0, 15);
+        row->wu_hash = (uint64_t)whb_pg_get_int(r, 0, 16);
+        row->wu_route = (int)whb_pg_get_int(r, 0, 17);
+        row->wu_route_since = whb_pg_get_int(r, 0, 18);
     }
     PQclear(r);
     return 0;
@@ -319,6 +330,31 @@ static int insert_machine(struct pg_store *s, const struct whb_store_report *in,
     return inserted;
 }
 
+static int update_client(struct pg_store *s, const struct whb_store_report *in,
+                         const struct whb_store_row *row, const struct whb_machine_view *v)
+{
+    const struct whb_wu_view *u = &v->wu;
+    uint64_t hash = whb_wu_view_hash(u);
+    if (hash == row->wu_hash)
+        return 0;
+    struct pg_params p = {0};
+    whb_pg_text(&p, in->report->machine->machine_id);
+    whb_pg_int(&p, (int64_t)hash);
+    whb_pg_opt(&p, u->sus_client_id);
+    whb_pg_opt(&p, u->server);
+    whb_pg_opt(&p, u->status_server);
+    whb_pg_int(&p, u->route);
+    whb_pg_opt(&p, u->route_why);
+    whb_pg_int(&p, whb_store_wu_route_since(row, v, in->now_ms));
+    whb_pg_int(&p, u->scan_ok_ms);
+    whb_pg_int(&p, u->scan_fail_ms);
+    whb_pg_int(&p, u->scan_error);
+    whb_pg_int(&p, u->ms_scan_ms);
+    whb_pg_opt(&p, u->disabled);
+    whb_pg_int(&p, u->restart_ms);
+    return whb_pg_cmd(s, PW_UPDATE_WU, write_sql[PW_UPDATE_WU], &p);
+}
+
 /* The row exists: bind_machine inserted a new machine's. */
 static int update_machine(void *ctx, const struct whb_store_report *in,
                           const struct whb_store_row *row, int64_t due,
@@ -327,7 +363,6 @@ static int update_machine(void *ctx, const struct whb_store_report *in,
 {
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
-    (void)row;
     const Whb__V1__Machine *m = r->machine;
     size_t snap_len = 0;
     uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
@@ -377,7 +412,7 @@ static int update_machine(void *ctx, const struct whb_store_report *in,
     if (!rc)
         rc = whb_pg_cmd(s, PW_UPDATE_MACHINE, write_sql[PW_UPDATE_MACHINE], &p);
     free(snap);
-    return rc;
+    return rc ? rc : update_client(s, in, row, v);
 }
 
 static int note_gap(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
@@ -529,4 +564,7 @@ const struct whb_store_ops whb_store_postgresql = {
     .switch_name_at = whb_pg_switch_name_at,
     .wsus_find = whb_pg_wsus_find,
     .each_name = whb_pg_each_name,
+    .wu_same_id = whb_pg_wu_same_id,
+    .wu_fleet = whb_pg_wu_fleet,
+    .wsus_by_id = whb_pg_wsus_by_id,
 };

@@ -11,7 +11,7 @@
 
 #include <libpq-fe.h>
 
-enum { WHB_PG_STMTS = 112, WHB_PG_MAX_PARAMS = 40 };
+enum { WHB_PG_STMTS = 128, WHB_PG_MAX_PARAMS = 40 };
 
 struct pg_store {
     struct whb_store base;
@@ -25,7 +25,8 @@ enum {
     WHB_PG_WRITE_BASE = 0,
     WHB_PG_READ_BASE = 32,
     WHB_PG_WSUS_BASE = 72,
-    WHB_PG_SWITCH_BASE = 96
+    WHB_PG_WU_BASE = 104,
+    WHB_PG_SWITCH_BASE = 112
 };
 
 struct pg_params {
@@ -107,6 +108,11 @@ int whb_pg_each_switch_port(struct whb_store *s, const char *sw, whb_store_switc
 int whb_pg_prune_switch(struct whb_store *s, int64_t before_ms);
 int whb_pg_switch_name_at(struct whb_store *s, const char *address, char *name, size_t len);
 
+/* The Windows Update clients (pg_wu.c). */
+int whb_pg_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out, int max,
+                      int *n);
+int whb_pg_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+int whb_pg_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
 /* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
 int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);
 

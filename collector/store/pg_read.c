@@ -14,7 +14,9 @@
     "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"          \
     " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
     " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
-    " collector_url, collector_rank, sw_mgmt"
+    " collector_url, collector_rank, clock_offset, wu_hash, sus_client_id, wu_server,"             \
+    " wu_status_server, wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail,"         \
+    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, sw_mgmt"
 
 enum pg_read {
     PR_BY_FQDN = WHB_PG_READ_BASE,
@@ -177,7 +179,22 @@ static void machine_row(const PGresult *r, int i, struct whb_machine_view *m)
     whb_pg_get_text(r, i, 24, m->os, sizeof(m->os));
     whb_pg_get_text(r, i, 25, m->collector_url, sizeof(m->collector_url));
     m->collector_rank = (unsigned)whb_pg_get_int(r, i, 26);
-    whb_pg_get_text(r, i, 27, m->sw_mgmt, sizeof(m->sw_mgmt));
+    m->clock_offset_ms = whb_pg_get_int(r, i, 27);
+    struct whb_wu_view *u = &m->wu;
+    u->known = whb_pg_get_int(r, i, 28) != 0;
+    whb_pg_get_text(r, i, 29, u->sus_client_id, sizeof(u->sus_client_id));
+    whb_pg_get_text(r, i, 30, u->server, sizeof(u->server));
+    whb_pg_get_text(r, i, 31, u->status_server, sizeof(u->status_server));
+    u->route = (enum whb_wu_route)whb_pg_get_int(r, i, 32);
+    whb_pg_get_text(r, i, 33, u->route_why, sizeof(u->route_why));
+    u->route_since_ms = whb_pg_get_int(r, i, 34);
+    u->scan_ok_ms = whb_pg_get_int(r, i, 35);
+    u->scan_fail_ms = whb_pg_get_int(r, i, 36);
+    u->scan_error = (uint32_t)whb_pg_get_int(r, i, 37);
+    u->ms_scan_ms = whb_pg_get_int(r, i, 38);
+    whb_pg_get_text(r, i, 39, u->disabled, sizeof(u->disabled));
+    u->restart_ms = whb_pg_get_int(r, i, 40);
+    whb_pg_get_text(r, i, 41, m->sw_mgmt, sizeof(m->sw_mgmt));
     m->admin_up = 1;
 }
 

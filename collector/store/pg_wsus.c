@@ -29,6 +29,7 @@ enum pg_wsus {
     PS_FINISH_COPY,
     PS_FINISH_STAGING,
     PS_FINISH_SESSION,
+    PS_BY_SUS_ID,
     PS_CHANGE_COUNTS,
     PS_CHANGE_ADDED,
     PS_CHANGE_REMOVED,
@@ -40,7 +41,7 @@ enum pg_wsus {
     PS_END_
 };
 
-_Static_assert((int)PS_END_ <= (int)WHB_PG_STMTS, "raise WHB_PG_STMTS");
+_Static_assert((int)PS_END_ <= (int)WHB_PG_WU_BASE, "WSUS statements overlap update client ones");
 
 /* Parts older than this belong to an import that was abandoned. */
 #define SESSION_MAX_AGE_MS (3600 * 1000LL)
@@ -55,8 +56,8 @@ static const char *const wsus_sql[PS_END_ - WHB_PG_WSUS_BASE] = {
                          " WHERE session=$1::text",
     W(PS_STAGE_DUP) = "SELECT line FROM wsus_staging WHERE session=$1::text AND fqdn=$2::citext",
     W(PS_STAGE_ROW) = "INSERT INTO wsus_staging(session, fqdn, ip, last_status_ms, last_sync_ms,"
-                      " line) VALUES($1,$2,$3,$4,$5,$6)",
-    W(PS_PAGE) = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+                      " line, target_id) VALUES($1,$2,$3,$4,$5,$6,$7)",
+    W(PS_PAGE) = "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM wsus_computers"
                  " WHERE last_status_ms < $1::bigint ORDER BY fqdn LIMIT $2::bigint"
                  " OFFSET $3::bigint",
     W(PS_COUNT_SILENT) = "SELECT count(*) FROM wsus_computers WHERE last_status_ms < $1::bigint",
@@ -79,10 +80,13 @@ static const char *const wsus_sql[PS_END_ - WHB_PG_WSUS_BASE] = {
                              " wsus_sessions WHERE started_ms < $2::bigint OR session = $1::text)",
     W(PS_DROP_OLD_SESSIONS) = "DELETE FROM wsus_sessions WHERE started_ms < $1::bigint",
     W(PS_FINISH_COPY) = "INSERT INTO wsus_computers(fqdn, ip, last_status_ms, last_sync_ms,"
-                        " imported_ms) SELECT fqdn, ip, last_status_ms, last_sync_ms, $2::bigint"
-                        " FROM wsus_staging WHERE session=$1::text",
+                        " imported_ms, target_id) SELECT fqdn, ip, last_status_ms, last_sync_ms,"
+                        " $2::bigint, target_id FROM wsus_staging WHERE session=$1::text",
     W(PS_FINISH_STAGING) = "DELETE FROM wsus_staging WHERE session=$1::text",
     W(PS_FINISH_SESSION) = "DELETE FROM wsus_sessions WHERE session=$1::text",
+    /* WSUS's ComputerTargetId is the client's SusClientId: the strongest match there is. */
+    W(PS_BY_SUS_ID) = "SELECT machine_id, fqdn FROM machines WHERE sus_client_id=$1::text"
+                      " ORDER BY last_seen DESC LIMIT 8",
     W(PS_CHANGE_COUNTS) = "SELECT (SELECT count(*) FROM wsus_computers), (SELECT count(*) FROM"
                           " wsus_staging WHERE session=$1::text), (SELECT count(*) FROM"
                           " wsus_staging s JOIN wsus_computers c USING(fqdn) WHERE"
@@ -92,12 +96,13 @@ static const char *const wsus_sql[PS_END_ - WHB_PG_WSUS_BASE] = {
     W(PS_CHANGE_REMOVED) = "SELECT c.fqdn FROM wsus_computers c LEFT JOIN wsus_staging s ON"
                            " s.fqdn=c.fqdn AND s.session=$1::text WHERE s.fqdn IS NULL"
                            " ORDER BY c.fqdn LIMIT 5",
-    W(PS_FIND_FQDN) = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+    W(PS_FIND_FQDN) = "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM wsus_computers"
                       " WHERE fqdn=$1::citext LIMIT $2::bigint",
-    W(PS_FIND_LABEL) = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
-                       " WHERE lower(split_part(fqdn::text, '.', 1)) = lower($1::text) AND"
-                       " strpos(fqdn::text, '.') > 0 ORDER BY fqdn LIMIT $2::bigint",
-    W(PS_FIND_IP) = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+    W(PS_FIND_LABEL) =
+        "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM wsus_computers"
+        " WHERE lower(split_part(fqdn::text, '.', 1)) = lower($1::text) AND"
+        " strpos(fqdn::text, '.') > 0 ORDER BY fqdn LIMIT $2::bigint",
+    W(PS_FIND_IP) = "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM wsus_computers"
                     " WHERE ip=$1::text OR ip=$2::text ORDER BY fqdn LIMIT $3::bigint",
     W(PS_NAMES_AGENTS) = "SELECT fqdn FROM machines",
     W(PS_NAMES_WSUS) = "SELECT fqdn FROM wsus_computers",
@@ -199,6 +204,7 @@ int whb_pg_wsus_stage(struct whb_store *base, const char *session, unsigned part
         whb_pg_int(&p, rows[i].last_status_ms);
         whb_pg_int(&p, rows[i].last_sync_ms);
         whb_pg_int(&p, rows[i].line);
+        whb_pg_opt(&p, rows[i].target_id);
         if (cmd(s, PS_STAGE_ROW, &p))
             goto fail;
     }
@@ -317,6 +323,7 @@ int whb_pg_wsus_not_reported(struct whb_store *base, int64_t cutoff_ms, unsigned
         whb_pg_get_text(r, i, 1, c.ip, sizeof(c.ip));
         c.last_status_ms = whb_pg_get_int(r, i, 2);
         c.last_sync_ms = whb_pg_get_int(r, i, 3);
+        whb_pg_get_text(r, i, 4, c.target_id, sizeof(c.target_id));
         if (fn(&c, arg))
             break;
     }
@@ -357,6 +364,14 @@ int whb_pg_wsus_match(struct whb_store *base, const struct whb_wsus_computer *c,
     char *dot = strchr(name, '.');
     int n;
 
+    if (c->target_id[0]) {
+        whb_pg_text(&p, c->target_id);
+        if ((n = candidates(s, PS_BY_SUS_ID, &p, "same WSUS identity", out)) != 0) {
+            out->kind = n == 1 ? WHB_MATCH_ID : WHB_MATCH_DUPLICATE_ID;
+            return n < 0 ? WHB_ESTORE : 0;
+        }
+        p = (struct pg_params){0};
+    }
     whb_pg_text(&p, name);
     if ((n = candidates(s, PS_BY_FQDN, &p, "same FQDN", out)) != 0) {
         out->kind = n == 1 ? WHB_MATCH_FQDN : WHB_MATCH_AMBIGUOUS;
@@ -437,6 +452,7 @@ static int wsus_rows(struct pg_store *s, int id, const struct pg_params *p,
         whb_pg_get_text(r, i, 1, c->ip, sizeof(c->ip));
         c->last_status_ms = whb_pg_get_int(r, i, 2);
         c->last_sync_ms = whb_pg_get_int(r, i, 3);
+        whb_pg_get_text(r, i, 4, c->target_id, sizeof(c->target_id));
     }
     PQclear(r);
     return 0;

@@ -124,7 +124,32 @@ static const struct step steps[] = {
      "ALTER TABLE machines ADD COLUMN collector_url TEXT;"
      "ALTER TABLE machines ADD COLUMN collector_rank {INT} NOT NULL DEFAULT 0;",
      NULL},
-    /* 7: the switches' own word (issue 24): what each switch said, as it said it, and each
+    /* 7: each machine's Windows Update client (store/attach_wu.c): its identity at WSUS (two
+     * machines with one is a cloned image), where it scans and reports and since when, its
+     * newest scans, disabled services, a pending restart; WSUS's ComputerTargetId, which is
+     * the client's SusClientId, in the imported list. */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN wu_hash {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN sus_client_id TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_server TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_status_server TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_route {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_route_why TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_route_since {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_scan_ok {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_scan_fail {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_scan_error {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_ms_scan {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN wu_disabled TEXT;"
+     "ALTER TABLE machines ADD COLUMN wu_restart {INT} NOT NULL DEFAULT 0;"
+     "CREATE INDEX machines_sus_id ON machines(sus_client_id) WHERE sus_client_id IS NOT NULL;"
+     "CREATE INDEX machines_wu_fail ON machines(wu_scan_fail) WHERE wu_scan_fail > 0;"
+     "CREATE INDEX machines_wu_route ON machines(wu_route_since) WHERE wu_route > 1;"
+     "ALTER TABLE wsus_computers ADD COLUMN target_id TEXT;"
+     "ALTER TABLE wsus_staging ADD COLUMN target_id TEXT;"
+     "CREATE INDEX wsus_target ON wsus_computers(target_id) WHERE target_id IS NOT NULL;",
+     NULL},
+    /* 8: the switches' own word (issue 24): what each switch said, as it said it, and each
      * port as it now stands. port_key is the port's name made comparable (switch/port_name.h),
      * "#ifIndex" while only a trap's number names it, "" for the switch as a whole. */
     {NULL,

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "log.h"
 #include "store/store.h"
+#include "store/attach_wu.h"
 #include "store/logic.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
@@ -37,6 +38,7 @@ enum stmt_id {
     ST_RUN_ALIVE,
     ST_RUN_STOP,
     ST_NAME_CLASH,
+    ST_UPDATE_WU,
     ST_COUNT_
 };
 
@@ -49,7 +51,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_GET_MACHINE] =
         "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
         " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
-        " net_back_at, online_since, sw_name, ssid, wsus_class"
+        " net_back_at, online_since, sw_name, ssid, wsus_class, wu_hash, wu_route, wu_route_since"
         " FROM machines WHERE machine_id=?",
     [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
     [ST_INSERT_MACHINE] =
@@ -104,6 +106,12 @@ static const char *const stmt_sql[ST_COUNT_] = {
                       " (fqdn = ?2 OR fqdn = ?1 OR (fqdn >= ?1 || '.' AND fqdn < ?1 || '/')"
                       " OR (fqdn >= ?4 || '.' AND fqdn < ?4 || '/')"
                       " OR machine_id = ?2 OR machine_id = ?3) LIMIT 1",
+    /* The Windows Update client, only when it changed (its fingerprint): most reports leave
+     * it, and the indexed SusClientId, as they are. */
+    [ST_UPDATE_WU] =
+        "UPDATE machines SET wu_hash=?2, sus_client_id=?3, wu_server=?4, wu_status_server=?5,"
+        " wu_route=?6, wu_route_why=?7, wu_route_since=?8, wu_scan_ok=?9, wu_scan_fail=?10,"
+        " wu_scan_error=?11, wu_ms_scan=?12, wu_disabled=?13, wu_restart=?14 WHERE machine_id=?1",
 };
 
 static struct sqlite_store *from_base(struct whb_store *s)
@@ -161,6 +169,7 @@ static void sqlite_close(struct whb_store *base)
     whb_sqlite_read_finalize(base);
     whb_sqlite_wsus_finalize(s);
     whb_sqlite_switch_finalize(s);
+    whb_sqlite_wu_finalize(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -317,6 +326,9 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct wh
         column_text(st, 16, row->sw_name, sizeof(row->sw_name));
         column_text(st, 17, row->ssid, sizeof(row->ssid));
         column_text(st, 18, row->wsus_class, sizeof(row->wsus_class));
+        row->wu_hash = (uint64_t)sqlite3_column_int64(st, 19);
+        row->wu_route = sqlite3_column_int(st, 20);
+        row->wu_route_since = sqlite3_column_int64(st, 21);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
@@ -405,6 +417,31 @@ static int same_place(const struct whb_store_row *row, const Whb__V1__Machine *m
            !strcmp(row->wsus_class, v->wsus_class);
 }
 
+static int write_update_client(struct sqlite_store *s, const struct whb_store_report *in,
+                               const struct whb_store_row *row, const struct whb_machine_view *v)
+{
+    const struct whb_wu_view *u = &v->wu;
+    uint64_t hash = whb_wu_view_hash(u);
+    if (hash == row->wu_hash)
+        return 0;
+    sqlite3_stmt *st = s->st[ST_UPDATE_WU];
+    sqlite3_bind_text(st, 1, in->report->machine->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)hash);
+    bind_text(st, 3, u->sus_client_id);
+    bind_text(st, 4, u->server);
+    bind_text(st, 5, u->status_server);
+    sqlite3_bind_int(st, 6, u->route);
+    bind_text(st, 7, u->route_why);
+    sqlite3_bind_int64(st, 8, whb_store_wu_route_since(row, v, in->now_ms));
+    sqlite3_bind_int64(st, 9, u->scan_ok_ms);
+    sqlite3_bind_int64(st, 10, u->scan_fail_ms);
+    sqlite3_bind_int64(st, 11, u->scan_error);
+    sqlite3_bind_int64(st, 12, u->ms_scan_ms);
+    bind_text(st, 13, u->disabled);
+    sqlite3_bind_int64(st, 14, u->restart_ms);
+    return run(s, ST_UPDATE_WU);
+}
+
 /* A new machine gets its identity row first; every report then updates the same columns.
  * back: this report ends a silence (or is the first), so the machine is online since now. */
 static int write_machine(void *ctx, const struct whb_store_report *in,
@@ -471,7 +508,7 @@ static int write_machine(void *ctx, const struct whb_store_report *in,
     bind_text(st, 35, view->collector_url);
     sqlite3_bind_int64(st, 36, view->collector_rank);
     bind_text(st, 37, view->sw_mgmt);
-    if ((rc = run(s, id)))
+    if ((rc = run(s, id)) || (rc = write_update_client(s, in, row, view)))
         return rc;
     return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
 }
@@ -615,4 +652,7 @@ const struct whb_store_ops whb_store_sqlite = {
     .switch_name_at = whb_sqlite_switch_name_at,
     .wsus_find = whb_sqlite_wsus_find,
     .each_name = whb_sqlite_each_name,
+    .wu_same_id = whb_sqlite_wu_same_id,
+    .wu_fleet = whb_sqlite_wu_fleet,
+    .wsus_by_id = whb_sqlite_wsus_by_id,
 };

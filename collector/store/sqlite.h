@@ -10,6 +10,7 @@ enum {
     WHB_SQLITE_WRITE_STMTS = 24,
     WHB_SQLITE_READ_STMTS = 32,
     WHB_SQLITE_WSUS_STMTS = 24,
+    WHB_SQLITE_WU_STMTS = 8,
     WHB_SQLITE_SWITCH_STMTS = 12
 };
 
@@ -19,6 +20,7 @@ struct sqlite_store {
     sqlite3_stmt *st[WHB_SQLITE_WRITE_STMTS];
     sqlite3_stmt *rd[WHB_SQLITE_READ_STMTS];   /* read queries, prepared on first use */
     sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS];   /* WSUS list and IP queries (store_wsus.c) */
+    sqlite3_stmt *wu[WHB_SQLITE_WU_STMTS];     /* update client queries (sqlite_wu.c) */
     sqlite3_stmt *sw[WHB_SQLITE_SWITCH_STMTS]; /* the switches' word (sqlite_switch.c) */
 };
 
@@ -82,5 +84,11 @@ int whb_sqlite_each_switch_port(struct whb_store *s, const char *sw, whb_store_s
 int whb_sqlite_prune_switch(struct whb_store *s, int64_t before_ms);
 int whb_sqlite_switch_name_at(struct whb_store *s, const char *address, char *name, size_t len);
 void whb_sqlite_switch_finalize(struct sqlite_store *s);
+/* The Windows Update clients (sqlite_wu.c). */
+int whb_sqlite_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out,
+                          int max, int *n);
+int whb_sqlite_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+int whb_sqlite_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
+void whb_sqlite_wu_finalize(struct sqlite_store *s);
 
 #endif

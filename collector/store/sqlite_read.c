@@ -16,7 +16,9 @@
     "machine_id, fqdn, first_seen, last_seen, due_at, interval_s, last_gasp, primary_if,"          \
     " wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated,"  \
     " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
-    " collector_url, collector_rank, sw_mgmt"
+    " collector_url, collector_rank, clock_offset, wu_hash, sus_client_id, wu_server,"             \
+    " wu_status_server, wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail,"         \
+    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, sw_mgmt"
 
 enum read_id {
     RD_BY_FQDN,
@@ -188,8 +190,23 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
     whb_sqlite_text(st, 24, m->os, sizeof(m->os));
     whb_sqlite_text(st, 25, m->collector_url, sizeof(m->collector_url));
     m->collector_rank = (unsigned)sqlite3_column_int(st, 26);
-    whb_sqlite_text(st, 27, m->sw_mgmt, sizeof(m->sw_mgmt));
     m->admin_up = 1;
+    m->clock_offset_ms = sqlite3_column_int64(st, 27);
+    struct whb_wu_view *u = &m->wu;
+    u->known = sqlite3_column_int64(st, 28) != 0;
+    whb_sqlite_text(st, 29, u->sus_client_id, sizeof(u->sus_client_id));
+    whb_sqlite_text(st, 30, u->server, sizeof(u->server));
+    whb_sqlite_text(st, 31, u->status_server, sizeof(u->status_server));
+    u->route = (enum whb_wu_route)sqlite3_column_int(st, 32);
+    whb_sqlite_text(st, 33, u->route_why, sizeof(u->route_why));
+    u->route_since_ms = sqlite3_column_int64(st, 34);
+    u->scan_ok_ms = sqlite3_column_int64(st, 35);
+    u->scan_fail_ms = sqlite3_column_int64(st, 36);
+    u->scan_error = (uint32_t)sqlite3_column_int64(st, 37);
+    u->ms_scan_ms = sqlite3_column_int64(st, 38);
+    whb_sqlite_text(st, 39, u->disabled, sizeof(u->disabled));
+    u->restart_ms = sqlite3_column_int64(st, 40);
+    whb_sqlite_text(st, 41, m->sw_mgmt, sizeof(m->sw_mgmt));
 }
 
 /* Adds the rows of one lookup to the distinct machines found so far (at most max). */

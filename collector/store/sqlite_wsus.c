@@ -26,6 +26,7 @@ enum wsus_stmt {
     WS_BY_FIRST_LABEL,
     WS_BY_IP_AT,
     WS_BY_IP_NOW,
+    WS_BY_SUS_ID,
     WS_FIND_FQDN,
     WS_FIND_LABEL,
     WS_FIND_IP,
@@ -50,8 +51,8 @@ static const char *const wsus_sql[WS_COUNT_] = {
     [WS_SESSION_PART] = "UPDATE wsus_sessions SET parts=?2, rows=rows+?3 WHERE session=?1",
     [WS_STAGE_DUP] = "SELECT line FROM wsus_staging WHERE session=?1 AND fqdn=?2",
     [WS_STAGE_ROW] = "INSERT INTO wsus_staging(session, fqdn, ip, last_status_ms, last_sync_ms,"
-                     " line) VALUES(?1,?2,?3,?4,?5,?6)",
-    [WS_PAGE] = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+                     " line, target_id) VALUES(?1,?2,?3,?4,?5,?6,?7)",
+    [WS_PAGE] = "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM wsus_computers"
                 " WHERE last_status_ms < ?1 ORDER BY fqdn LIMIT ?2 OFFSET ?3",
     [WS_COUNT_SILENT] = "SELECT count(*) FROM wsus_computers WHERE last_status_ms < ?1",
     [WS_COUNT_ALL] = "SELECT count(*), max(imported_ms) FROM wsus_computers",
@@ -66,11 +67,14 @@ static const char *const wsus_sql[WS_COUNT_] = {
     [WS_BY_IP_NOW] = "SELECT i.machine_id, m.fqdn, i.last_ms, m.due_at FROM machine_ips i"
                      " JOIN machines m USING(machine_id) WHERE i.ip=?1 ORDER BY i.last_ms DESC"
                      " LIMIT 3",
-    [WS_FIND_FQDN] = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+    /* WSUS's ComputerTargetId is the client's SusClientId: the strongest match there is. */
+    [WS_BY_SUS_ID] = "SELECT machine_id, fqdn FROM machines WHERE sus_client_id=?1"
+                     " ORDER BY last_seen DESC LIMIT 8",
+    [WS_FIND_FQDN] = "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM wsus_computers"
                      " WHERE fqdn=?1 LIMIT ?2",
-    [WS_FIND_LABEL] = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+    [WS_FIND_LABEL] = "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM wsus_computers"
                       " WHERE fqdn >= ?1 || '.' AND fqdn < ?1 || '/' ORDER BY fqdn LIMIT ?2",
-    [WS_FIND_IP] = "SELECT fqdn, ip, last_status_ms, last_sync_ms FROM wsus_computers"
+    [WS_FIND_IP] = "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM wsus_computers"
                    " WHERE ip=?1 OR ip=?2 ORDER BY fqdn LIMIT ?3",
     [WS_NAMES_AGENTS] = "SELECT fqdn FROM machines",
     [WS_NAMES_WSUS] = "SELECT fqdn FROM wsus_computers",
@@ -196,6 +200,8 @@ int whb_sqlite_wsus_stage(struct whb_store *base, const char *session, unsigned 
         sqlite3_bind_int64(st, 4, rows[i].last_status_ms);
         sqlite3_bind_int64(st, 5, rows[i].last_sync_ms);
         sqlite3_bind_int64(st, 6, rows[i].line);
+        if (rows[i].target_id[0])
+            sqlite3_bind_text(st, 7, rows[i].target_id, -1, SQLITE_STATIC);
         if (step_done(s, st))
             goto fail;
     }
@@ -275,8 +281,8 @@ int whb_sqlite_wsus_finish(struct whb_store *base, const char *session, int64_t 
         sqlite3_exec(s->db, "DELETE FROM wsus_computers;", NULL, NULL, NULL) ||
         sqlite3_prepare_v2(s->db,
                            "INSERT INTO wsus_computers(fqdn, ip, last_status_ms, last_sync_ms,"
-                           " imported_ms) SELECT fqdn, ip, last_status_ms, last_sync_ms, ?2"
-                           " FROM wsus_staging WHERE session=?1",
+                           " imported_ms, target_id) SELECT fqdn, ip, last_status_ms,"
+                           " last_sync_ms, ?2, target_id FROM wsus_staging WHERE session=?1",
                            -1, &st, NULL))
         goto fail;
     sqlite3_bind_text(st, 1, session, -1, SQLITE_STATIC);
@@ -336,6 +342,9 @@ static int wsus_rows(sqlite3_stmt *st, struct whb_wsus_computer *out, int max, i
         snprintf(c->ip, sizeof(c->ip), "%s", ip ? (const char *)ip : "");
         c->last_status_ms = sqlite3_column_int64(st, 2);
         c->last_sync_ms = sqlite3_column_int64(st, 3);
+        /* WSUS's ComputerTargetId, where the statement reads it (5th column). */
+        const unsigned char *id = sqlite3_column_count(st) > 4 ? sqlite3_column_text(st, 4) : NULL;
+        snprintf(c->target_id, sizeof(c->target_id), "%s", id ? (const char *)id : "");
     }
     sqlite3_reset(st);
     return 0;
@@ -402,6 +411,15 @@ int whb_sqlite_wsus_match(struct whb_store *base, const struct whb_wsus_computer
     char *dot = strchr(name, '.');
     int n;
 
+    if (c->target_id[0]) {
+        if (!(st = ws(s, WS_BY_SUS_ID)))
+            return WHB_ESTORE;
+        sqlite3_bind_text(st, 1, c->target_id, -1, SQLITE_TRANSIENT);
+        if ((n = candidates(s, st, "same WSUS identity", out)) > 0) {
+            out->kind = n == 1 ? WHB_MATCH_ID : WHB_MATCH_DUPLICATE_ID;
+            return 0;
+        }
+    }
     if (!(st = ws(s, WS_BY_FQDN)))
         return WHB_ESTORE;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);

@@ -86,6 +86,7 @@ typedef int (*whb_store_group_fn)(const struct whb_store_net_group *g, void *arg
 struct whb_wsus_computer {
     char fqdn[254];
     char ip[64];
+    char target_id[40];     /* ComputerTargetId: the client's SusClientId (lower case), or "" */
     int64_t last_status_ms; /* 0: never reported to WSUS */
     int64_t last_sync_ms;
     unsigned line; /* in the admin's file, for errors; 0 unknown */
@@ -94,10 +95,12 @@ struct whb_wsus_computer {
 /* How a computer in WSUS's list was matched to an agent. */
 enum whb_wsus_match_kind {
     WHB_MATCH_NONE = 0,
-    WHB_MATCH_FQDN,       /* same FQDN, case and a trailing dot ignored */
-    WHB_MATCH_SHORT_NAME, /* the agent reports the short name, in the same domain */
-    WHB_MATCH_IP,         /* the agent had WSUS's IP address when the computer last reported */
-    WHB_MATCH_AMBIGUOUS,  /* several agents could be this computer: none is picked */
+    WHB_MATCH_FQDN,         /* same FQDN, case and a trailing dot ignored */
+    WHB_MATCH_SHORT_NAME,   /* the agent reports the short name, in the same domain */
+    WHB_MATCH_IP,           /* the agent had WSUS's IP address when the computer last reported */
+    WHB_MATCH_AMBIGUOUS,    /* several agents could be this computer: none is picked */
+    WHB_MATCH_ID,           /* WSUS's ComputerTargetId is the agent's SusClientId */
+    WHB_MATCH_DUPLICATE_ID, /* several agents have this computer's WSUS identity: a clone */
 };
 
 struct whb_wsus_match {
@@ -211,7 +214,8 @@ struct whb_store_ops {
     int (*wsus_not_reported)(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
                              unsigned limit, whb_store_wsus_fn fn, void *arg, uint64_t *total,
                              uint64_t *imported, int64_t *imported_ms);
-    /* Which agent a WSUS computer is: by FQDN, then short name in its domain, then IP. */
+    /* Which agent a WSUS computer is: by its Id (ComputerTargetId, the client's SusClientId),
+     * then FQDN, then short name in its domain, then IP. */
     int (*wsus_match)(struct whb_store *s, const struct whb_wsus_computer *c, int64_t slack_ms,
                       struct whb_wsus_match *out);
     /* The computers of the imported list that host names: its FQDN (case and a trailing dot
@@ -248,6 +252,14 @@ struct whb_store_ops {
     /* The switch whose LLDP management address is address, as the machines behind it name
      * it (their LLDP system name): WHB_ENOTFOUND when no machine saw it. */
     int (*switch_name_at)(struct whb_store *s, const char *address, char *name, size_t len);
+    /* The Windows Update clients (store/sqlite_wu.c, store/pg_wu.c). Machines whose client has
+     * the WSUS identity sus_id, the most recently seen first (at most max). */
+    int (*wu_same_id)(struct whb_store *s, const char *sus_id, struct whb_store_match *out, int max,
+                      int *n);
+    /* What the fleet's clients did within window of now (model.h, struct whb_wu_fleet). */
+    int (*wu_fleet)(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
+    /* The computer of WSUS's imported list whose ComputerTargetId is id: WHB_ENOTFOUND. */
+    int (*wsus_by_id)(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
 };
 
 extern const struct whb_store_ops whb_store_sqlite;

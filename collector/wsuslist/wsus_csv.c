@@ -11,11 +11,12 @@
 #include "error.h"
 #include "wire.h"
 #include "wsus_dates.h"
+#include "wu_service.h"
 
-enum col { COL_FQDN, COL_IP, COL_STATUS, COL_SYNC, COL_COUNT_ };
+enum col { COL_FQDN, COL_IP, COL_STATUS, COL_SYNC, COL_ID, COL_COUNT_ };
 static const char *const col_names[COL_COUNT_] = {"FullDomainName", "IPAddress",
-                                                  "LastReportedStatusTime", "LastSyncTime"};
-static const size_t col_max[COL_COUNT_] = {254, 45, 64, 64};
+                                                  "LastReportedStatusTime", "LastSyncTime", "Id"};
+static const size_t col_max[COL_COUNT_] = {254, 45, 64, 64, 64};
 
 #define MAX_COLS 64
 
@@ -209,6 +210,13 @@ static void on_row(int end, void *arg)
     struct whb_wsus_row *row = &r->rows[r->n];
     memset(row, 0, sizeof(*row));
     row->line = r->line;
+    /* WSUS's ComputerTargetId: a GUID, matched against the clients' SusClientId. */
+    if (r->fields[COL_ID][0] &&
+        whb_wu_guid_canon(r->fields[COL_ID], 0, row->target_id, sizeof(row->target_id))) {
+        fail(r, "field Id: expected the computer's GUID (ComputerTargetId), got '%s'%s",
+             shown(r->fields[COL_ID], a, sizeof(a)), "");
+        return;
+    }
     static const int date_cols[2] = {COL_STATUS, COL_SYNC};
     for (int k = 0; k < 2; k++)
         if (whb_date_scan(r->fields[date_cols[k]], &r->scans[r->n][k])) {

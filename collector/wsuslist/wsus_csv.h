@@ -17,7 +17,8 @@ struct whb_wsus_row {
     char *ip;               /* "" when WSUS has none */
     int64_t last_status_ms; /* 0: never reported to WSUS */
     int64_t last_sync_ms;
-    unsigned line; /* in the file, for errors the collector finds */
+    char target_id[40]; /* Id (ComputerTargetId, the client's SusClientId), lower case; "" */
+    unsigned line;      /* in the file, for errors the collector finds */
 };
 
 struct whb_wsus_list {

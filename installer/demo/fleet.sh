@@ -3,7 +3,10 @@
 # each with a story of its own: a faulty network adapter, a cable pulled and plugged back, three
 # ports of one switch shut and re-enabled, laptops hibernating and asleep (one wakes up), Wi-Fi
 # failing 802.1X, a machine turned off, an agent that crashes and is restarted, WSUS answering
-# 503 for a while, a switch whose LLDP name carries markup, and the WSUS computer list to import.
+# 503 for a while, a switch whose LLDP name carries markup, Windows machines whose own Windows
+# Update client does not report (cloned identity, failing scans, a disabled service, a client
+# told to use Windows Update or an old server, a GPO lost by three at once), and the WSUS computer
+# list to import.
 #   fleet.sh start DIR BIN_DIR COLLECTOR_URL ENROLL_TOKEN [CA_FILE]
 #   fleet.sh wsus-list DIR      (re)writes DIR/fleet/wsus-computers.csv as WSUS exports it now
 #   fleet.sh stop DIR
@@ -26,27 +29,33 @@ stop() {
     done
 }
 
-# Machines that WSUS has not heard from for weeks (the silent ones of the demo).
+# Machines that WSUS has not heard from for weeks (the silent ones of the demo, and the Windows
+# machines whose own update client does not report).
 stale_in_wsus=" pc-103 pc-204 pc-302 pc-303 pc-304 lt-hib lt-sleep pc-off pc-crash lt-wifi-8021x "
+stale_in_wsus+="pc-clone-1 pc-scan-408 pc-proxy pc-wu-off pc-restart pc-clock pc-nogpo pc-dualscan "
+stale_in_wsus+="pc-intune pc-oldwsus pc-503-1 pc-503-2 pc-503-3 pc-gpo-4 pc-gpo-5 pc-gpo-6 "
 
 # What WSUS says, exported as docs/cli.md shows (dates with .ToString('o'): the same in every
 # culture, so the list imports on any day of the month): every demo machine, the silent ones
-# not reported for weeks, and two computers that never had an agent.
+# not reported for weeks, and two computers that never had an agent; the Windows machines with
+# their Id (ComputerTargetId, which is their SusClientId): the clones are one computer to WSUS.
 wsus_list() {
-    local now stale name when
+    local now stale name when id
     now=$(date -u +%Y-%m-%dT%H:%M:%S.0000000Z)
     stale=$(date -u -d '-40 days' +%Y-%m-%dT%H:%M:%S.0000000Z)
     {
         printf '#TYPE Selected.Microsoft.UpdateServices.Internal.BaseApi.ComputerTarget\r\n'
-        printf '"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime"\r\n'
+        printf '"FullDomainName","IPAddress","LastReportedStatusTime","LastSyncTime","Id"\r\n'
         for scn in "$dir"/*.scn; do
             name=$(basename "$scn" .scn)
+            [ "$name" = pc-clone-2 ] && continue
+            id=$(sed -n 's/.* wu id sus=\([0-9a-f-]*\).*/\1/p' "$scn" | head -1)
             when=$now
             case $stale_in_wsus in *" $name "*) when=$stale ;; esac
-            printf '"%s.corp.example","","%s","%s"\r\n' "$name" "$when" "$when"
+            printf '"%s.corp.example","","%s","%s","%s"\r\n' "$name" "$when" "$when" "$id"
         done
-        printf '"srv-legacy-1.corp.example","10.20.9.9","0001-01-01T00:00:00.0000000","2025-03-04T08:00:00.0000000Z"\r\n'
-        printf '"pc-999.corp.example","10.20.9.99","2025-01-05T08:00:00.0000000Z","2025-01-05T08:00:00.0000000Z"\r\n'
+        printf '"srv-legacy-1.corp.example","10.20.9.9","0001-01-01T00:00:00.0000000","2025-03-04T08:00:00.0000000Z",""\r\n'
+        printf '"pc-999.corp.example","10.20.9.99","2025-01-05T08:00:00.0000000Z","2025-01-05T08:00:00.0000000Z",""\r\n'
     } > "$dir/wsus-computers.csv.tmp"
     mv "$dir/wsus-computers.csv.tmp" "$dir/wsus-computers.csv"
 }
@@ -156,6 +165,55 @@ wireless lt-wifi-2 Corp-WLAN a0:b1:c2:00:00:02
 # authentication failed) and the laptop stays off the air.
 wireless lt-wifi-8021x Corp-WLAN a0:b1:c2:00:00:01 "15000 wlan wlan0 disconnected 23" \
     "15000 wifi wlan0 ssid=Corp-WLAN bssid=a0:b1:c2:00:00:01 signal=-60 associated=0" "15300 end"
+
+# Windows machines on and online whose own Windows Update client does not report (issue 25),
+# as the Windows agent reads it (replay "wu" lines): on sw-floor-5 and sw-floor-6.
+sw5="sw-floor-5 02:00:5e:10:00:05"
+sw6="sw-floor-6 02:00:5e:10:00:06"
+wsus="server=http://wsus01.corp.example:8530 status=http://wsus01.corp.example:8530 use_wu_server=1"
+svc=("0 wu service wuauserv manual" "0 wu service BITS manual" "0 wu service UsoSvc manual" "0 wu service CryptSvc auto running=1")
+wu_pc() { # name switch port sus-id [more lines]
+    local name=$1 sw=$2 chassis=$3 port=$4 id=$5
+    shift 5
+    wired "$name" "$sw" "$chassis" "$port" "0 wu policy $wsus" "0 wu id sus=$id" "${svc[@]}" \
+        "0 wu log 26 ago=7200000 service=wsus detail=3" "$@"
+}
+wu_pc pc-501 $sw5 Gi5/0/1 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d501
+wu_pc pc-502 $sw5 Gi5/0/2 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d502
+# Cloned from one image that was not sysprepped: one SusClientId, WSUS shows one of them.
+wu_pc pc-clone-1 $sw5 Gi5/0/3 c10ec10e-0001-4c6e-9f30-11a2b3c4d5e6
+wu_pc pc-clone-2 $sw5 Gi5/0/4 c10ec10e-0001-4c6e-9f30-11a2b3c4d5e6
+# Scans that fail: a time-out (0x8024401C) and proxy authentication (0x8024401B, event 33).
+wu_pc pc-scan-408 $sw5 Gi5/0/5 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d505 \
+    "0 wu log 26 ago=1209600000 service=wsus" "0 wu log 25 ago=3600000 error=0x8024401C service=wsus"
+wu_pc pc-proxy $sw5 Gi5/0/6 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d506 \
+    "0 wu log 26 ago=1209600000 service=wsus" "0 wu log 25 ago=5400000 error=0x8024401B service=wsus" \
+    "0 wu log 33 ago=5400000 detail=proxy.corp.example:8080"
+# Windows Update disabled by a script; a restart pending for a day; a clock two hours ahead.
+wu_pc pc-wu-off $sw5 Gi5/0/7 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d507 "0 wu service wuauserv disabled" \
+    "0 wu log 25 ago=1800000 error=0x80070422 service=wsus"
+wu_pc pc-restart $sw5 Gi5/0/8 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d508 "0 wu log 21 ago=86400000"
+wu_pc pc-clock $sw5 Gi5/0/9 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d509 "0 clock offset=7200000"
+# Told to use another server, or Microsoft's: no WSUS policy at all, dual scan (deferrals with
+# WSUS on Windows 10), MDM (Intune) settings left behind, and an old WSUS server's name.
+wired pc-nogpo $sw5 Gi5/0/10 "0 wu policy" "0 wu id sus=5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d510" \
+    "${svc[@]}" "0 wu log 26 ago=3600000 service=wu"
+wu_pc pc-dualscan $sw5 Gi5/0/11 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d511 \
+    "0 wu policy $wsus deferral=1" "0 wu applied dual_scan=1 deferral=1" "0 wu log 26 ago=3600000 service=wu"
+wu_pc pc-intune $sw5 Gi5/0/12 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d512 \
+    "0 wu mdm settings=6 source=wu,wu,wu,wu" "0 wu log 26 ago=3600000 service=wu"
+wired pc-oldwsus $sw5 Gi5/0/13 \
+    "0 wu policy server=http://wsus-old.corp.example:8530 status=http://wsus-old.corp.example:8530 use_wu_server=1" \
+    "0 wu id sus=5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d513" "${svc[@]}"
+# WSUS's application pool answers 503: three clients' scans fail with 0x80244022 within the hour.
+for i in 1 2 3; do
+    wu_pc pc-503-$i $sw6 Gi6/0/$i 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d60$i \
+        "0 wu log 25 ago=$((i * 600000)) error=0x80244022 service=wsus"
+done
+# Their GPO stops applying to three machines of sw-floor-6 at once, 20 s in.
+for i in 4 5 6; do
+    wu_pc pc-gpo-$i $sw6 Gi6/0/$i 5a0c9e41-7d2b-4c6e-9f30-11a2b3c4d60$i "20000 wu policy"
+done
 
 # The paths that are cut: pc-103's for good at its last drop, the others' until WHB_DEMO_RETURN.
 hostport=${url#*://}

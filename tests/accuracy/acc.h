@@ -41,6 +41,9 @@ struct acc_machine {
     int64_t skew_ms;  /* its clock minus the collector's */
     int64_t start_ms; /* when its agent first starts */
     unsigned lossy;   /* % of deliveries whose ack is lost or that arrive late */
+    /* Windows: its Windows Update client. */
+    char sus[48];     /* SusClientId (a cloned image's machine has another's) */
+    int64_t wu_ok_ms; /* its newest good scan against WSUS before the timeline (22 h cycle) */
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -70,7 +73,10 @@ enum acc_inc_kind {
     INC_COLLECTOR_STOP, /* collector stopped cleanly, started at the end */
     INC_WSUS_503,       /* WsusPool stopped: HTTP 503 */
     INC_WSUS_REFUSED,   /* WSUS service down: connection refused */
-    INC_UPDSVC_STOPPED, /* wuauserv stopped on one machine */
+    INC_UPDSVC_STOPPED, /* wuauserv stopped on one machine; code 1: its start type Disabled */
+    INC_WU_POLICY,    /* the update client's policy sends it elsewhere (code: enum acc_wu_route) */
+    INC_WU_SCAN_FAIL, /* a scan against WSUS fails at start (code: its HRESULT) */
+    INC_WU_RESTART,   /* the client asks for a restart (event 21), pending until end */
     INC_KIND_COUNT_
 };
 
@@ -119,6 +125,27 @@ int acc_world_collector_up(const struct acc_world *w, int64_t t);
 /* WSUS as seen from a machine with a working path: http status, curl code. */
 void acc_world_wsus(const struct acc_world *w, int64_t t, unsigned *http, int *curl);
 int acc_world_update_service(const struct acc_world *w, int m, int64_t t);
+
+/* Where a Windows machine's update client scans and reports, as its policy says. */
+enum acc_wu_route {
+    WU_WSUS,         /* WUServer = WUStatusServer = the fleet's WSUS, UseWUServer 1 */
+    WU_NO_POLICY,    /* no WSUS policy (a GPO that no longer applies) */
+    WU_USE_WU_OFF,   /* WUServer set, UseWUServer 0 */
+    WU_SCAN_SOURCE,  /* SetPolicyDrivenUpdateSourceForQualityUpdates 0: quality from Microsoft */
+    WU_DUAL_SCAN,    /* deferral policies with WSUS: dual scan active */
+    WU_MDM,          /* Intune settings left behind send updates to Windows Update */
+    WU_OTHER_SERVER, /* an old WSUS server's name */
+    WU_NO_STATUS,    /* WUStatusServer not set */
+    WU_ROUTE_COUNT_
+};
+/* The update client as it is at t (what the agent reads of it). Times: the collector's clock. */
+struct acc_wu {
+    int route, disabled;
+    int64_t ok_at, fail_at; /* newest good and failed scan against WSUS */
+    unsigned fail_code;
+    int64_t restart_at; /* Restart Required in this boot, 0 none */
+};
+void acc_world_wu(const struct acc_world *w, int m, int64_t t, struct acc_wu *out);
 int acc_world_subnet(const struct acc_world *w, int m, int sw);
 
 /* What is asked and what the right answer is. */

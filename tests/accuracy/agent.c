@@ -17,6 +17,119 @@
 #define SEQ_BLOCK         1000
 #define HOUR_MS           3600000
 #define WSUS_URL          "http://wsus.corp.example:8530/ClientWebService/client.asmx"
+/* The update client's side (client/platform/windows/wu_*.c, client/update_client.c). */
+#define WU_SERVER     "http://wsus.corp.example:8530"
+#define WU_OLD_SERVER "http://wsus-old.corp.example:8530"
+#define WU_MANAGED    "{3da21691-e39d-4da6-8a4b-b43877bcb1b7}" /* serviceGuid of WSUS */
+
+static int64_t wall(const struct acc_world *w, const struct acc_agent *a, int64_t t);
+
+/* What the agent reads of the update client: the policy keys, PolicyState, the PolicyManager,
+ * SusClientId, the start types and the newest events 26, 25 and 21 of its logs. */
+struct wu_msgs {
+    Whb__V1__UpdateClient uc;
+    Whb__V1__UpdateSources pol, eff, mdm;
+    Whb__V1__UpdateLogEvent log[3];
+    Whb__V1__UpdateLogEvent *logp[3];
+    Whb__V1__UpdateService svc[4];
+    Whb__V1__UpdateService *svcp[4];
+};
+
+static void wu_sources(Whb__V1__UpdateSources *s, Whb__V1__UpdateSource all,
+                       Whb__V1__UpdateSource quality)
+{
+    whb__v1__update_sources__init(s);
+    s->feature = s->driver = s->other = all;
+    s->quality = quality;
+}
+
+static void wu_fill(struct wu_msgs *m, const struct acc_agent *a, const struct acc_world *w)
+{
+    const struct acc_wu *u = &a->wu;
+    const struct acc_machine *mc = &w->m[a->m];
+    const Whb__V1__UpdateSource WSUS = WHB__V1__UPDATE_SOURCE__UPDATE_SOURCE_WSUS,
+                                MU = WHB__V1__UPDATE_SOURCE__UPDATE_SOURCE_WINDOWS_UPDATE,
+                                UNSET = WHB__V1__UPDATE_SOURCE__UPDATE_SOURCE_NOT_SET;
+    const Whb__V1__Flag ON = WHB__V1__FLAG__FLAG_ON, OFF = WHB__V1__FLAG__FLAG_OFF;
+    Whb__V1__UpdateClient *c = &m->uc;
+    whb__v1__update_client__init(c);
+    int policy = u->route != WU_NO_POLICY;
+    c->wu_server = !policy ? "" : u->route == WU_OTHER_SERVER ? WU_OLD_SERVER : WU_SERVER;
+    c->wu_status_server = u->route == WU_NO_STATUS ? "" : c->wu_server;
+    c->use_wu_server = !policy ? WHB__V1__FLAG__FLAG_NOT_SET : u->route == WU_USE_WU_OFF ? OFF : ON;
+    c->disable_dual_scan = policy ? OFF : WHB__V1__FLAG__FLAG_NOT_SET;
+    c->deferral_policy = u->route == WU_DUAL_SCAN ? ON : WHB__V1__FLAG__FLAG_NOT_SET;
+    wu_sources(&m->pol, UNSET, UNSET);
+    if (u->route == WU_SCAN_SOURCE) {
+        c->use_update_class_policy_source = ON;
+        wu_sources(&m->pol, WSUS, MU);
+    }
+    c->policy_sources = &m->pol;
+    /* Older builds have no PolicyState; the MDM machine is one of them. */
+    c->policy_state_read = u->route != WU_MDM;
+    if (c->policy_state_read) {
+        if (!policy)
+            wu_sources(&m->eff, MU, MU);
+        else if (u->route == WU_SCAN_SOURCE)
+            wu_sources(&m->eff, WSUS, MU);
+        else if (u->route == WU_DUAL_SCAN)
+            wu_sources(&m->eff, UNSET, UNSET);
+        else
+            wu_sources(&m->eff, WSUS, WSUS);
+        c->effective_sources = &m->eff;
+        c->dual_scan_active = u->route == WU_DUAL_SCAN ? ON : OFF;
+    }
+    if (u->route == WU_MDM) {
+        c->mdm_update_settings = 4;
+        wu_sources(&m->mdm, MU, MU);
+        c->mdm_sources = &m->mdm;
+    }
+    c->sus_client_id = (char *)mc->sus;
+    c->sus_client_id_validation = 1;
+    c->log_read = 1;
+    int n = 0;
+    if (u->ok_at) {
+        whb__v1__update_log_event__init(&m->log[n]);
+        m->log[n].event_id = 26;
+        m->log[n].at_ms = wall(w, a, u->ok_at);
+        m->log[n].service_id = WU_MANAGED;
+        m->log[n].detail = "2";
+        n++;
+    }
+    if (u->fail_at) {
+        whb__v1__update_log_event__init(&m->log[n]);
+        m->log[n].event_id = 25;
+        m->log[n].at_ms = wall(w, a, u->fail_at);
+        m->log[n].error_code = u->fail_code;
+        m->log[n].service_id = WU_MANAGED;
+        n++;
+    }
+    if (u->restart_at) {
+        whb__v1__update_log_event__init(&m->log[n]);
+        m->log[n].event_id = 21;
+        m->log[n].at_ms = wall(w, a, u->restart_at);
+        n++;
+    }
+    for (int i = 0; i < n; i++)
+        m->logp[i] = &m->log[i];
+    c->log = m->logp;
+    c->n_log = (size_t)n;
+    c->restart_pending = u->restart_at != 0;
+    static const char *const names[4] = {"wuauserv", "BITS", "UsoSvc", "CryptSvc"};
+    for (int i = 0; i < 4; i++) {
+        whb__v1__update_service__init(&m->svc[i]);
+        m->svc[i].name = (char *)names[i];
+        m->svc[i].start_type = i >= 2 ? WHB__V1__START_TYPE__START_TYPE_AUTOMATIC
+                                      : WHB__V1__START_TYPE__START_TYPE_MANUAL;
+        m->svc[i].running = i >= 2;
+        m->svcp[i] = &m->svc[i];
+    }
+    if (u->disabled)
+        m->svc[0].start_type = WHB__V1__START_TYPE__START_TYPE_DISABLED;
+    m->svc[0].running = a->obs.service;
+    c->services = m->svcp;
+    c->n_services = 4;
+}
 
 static int64_t wall(const struct acc_world *w, const struct acc_agent *a, int64_t t)
 {
@@ -165,6 +278,11 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
         probe.service_known = mc->windows;
         probe.service_running = a->obs.service;
         snap.wsus = &probe;
+    }
+    struct wu_msgs wu;
+    if (mc->windows) {
+        wu_fill(&wu, a, w);
+        snap.update_client = &wu.uc;
     }
     whb_event *evs = calloc((size_t)(n_ev ? n_ev : 1), sizeof(*evs));
     whb_event **ptrs = calloc((size_t)(n_ev ? n_ev : 1), sizeof(*ptrs));
@@ -427,6 +545,63 @@ static void probe_wsus(struct acc_agent *a, const struct acc_world *w, int64_t t
     a->next_wsus = t + WSUS_EVERY_MS;
 }
 
+/* The update client read again (a registry notification, a new event in its logs): what changed
+ * becomes events, as client/update_client.c's differ words them. */
+static void wu_read(struct acc_agent *a, const struct acc_world *w, int64_t t, int diff,
+                    int verbose)
+{
+    static const char *const where[WU_ROUTE_COUNT_] = {
+        "WUServer " WU_SERVER,     "WUServer -",      "UseWUServer 0",
+        "scan source quality WU",  "dual scan 1",     "MDM: 4 Update settings",
+        "WUServer " WU_OLD_SERVER, "WUStatusServer -"};
+    struct acc_wu u, was = a->wu;
+    struct acc_ev *e;
+    char d[128];
+    if (!w->m[a->m].windows)
+        return;
+    acc_world_wu(w, a->m, t, &u);
+    a->wu = u;
+    if (!diff)
+        return;
+    if (u.route != was.route) {
+        if ((e = record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_POLICY, where[u.route],
+                        verbose)))
+            e->adapter[0] = '\0';
+        a->want_flush = 1;
+    }
+    if (u.disabled != was.disabled) {
+        snprintf(d, sizeof(d), "wuauserv start type %s (was %s)",
+                 u.disabled ? "disabled" : "manual", u.disabled ? "manual" : "disabled");
+        if ((e = record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_SERVICE, d, verbose))) {
+            snprintf(e->adapter, sizeof(e->adapter), "wuauserv");
+            e->code = u.disabled ? WHB__V1__START_TYPE__START_TYPE_DISABLED
+                                 : WHB__V1__START_TYPE__START_TYPE_MANUAL;
+        }
+        a->want_flush = 1;
+    }
+    if (u.fail_at != was.fail_at) {
+        snprintf(d, sizeof(d),
+                 "Windows Update failed to check for updates with error 0x%08X (WSUS)",
+                 u.fail_code);
+        if ((e = record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_SCAN_FAILED, d, verbose))) {
+            snprintf(e->adapter, sizeof(e->adapter), "%s", WU_MANAGED);
+            e->code = u.fail_code;
+            e->since_ms = wall(w, a, u.fail_at);
+        }
+        a->want_flush = 1;
+    }
+    if (u.restart_at != was.restart_at && u.restart_at) {
+        if ((e = record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_RESTART_REQUIRED,
+                        "restart required: until this computer has been restarted, Windows "
+                        "cannot search for or download new updates",
+                        verbose))) {
+            e->adapter[0] = '\0';
+            e->since_ms = wall(w, a, u.restart_at);
+        }
+        a->want_flush = 1;
+    }
+}
+
 static void start_process(struct acc_agent *a, const struct acc_world *w, int64_t t,
                           struct acc_feed *f, int verbose)
 {
@@ -470,6 +645,7 @@ static void start_process(struct acc_agent *a, const struct acc_world *w, int64_
     a->obs.carrier_changes = 0;
     a->obs.lldp_sw = a->obs.lldp_port = -1;
     a->next_lldp = t + 1000 * (1 + (a->m * 7 + a->boot_no * 3) % 29);
+    wu_read(a, w, t, 0, verbose); /* the first look is the state, not a change */
     probe_wsus(a, w, t, &l, verbose);
     flush(a, w, t, t, 0, f, verbose);
     a->next_heartbeat = t + (int64_t)w->interval_s * 1000;
@@ -679,6 +855,7 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
         o.service != a->obs.service || strcmp(o.addr, a->obs.addr) != 0 ||
         strcmp(o.gw, a->obs.gw) != 0)
         snapshot(a, w, t, &l, verbose);
+    wu_read(a, w, t, 1, verbose);
 
     if (t >= a->next_wsus)
         probe_wsus(a, w, t, &l, verbose);

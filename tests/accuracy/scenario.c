@@ -24,12 +24,12 @@
 #define AP_SET     "wireless_association", "lost_connectivity", "turned_off"
 
 static const char *inc_names[INC_KIND_COUNT_] = {
-    "shutdown",      "power_cut",      "hibernate",      "sleep",      "sleep_silent",
-    "fast_startup",  "modern_standby", "cable",          "port_shut",  "switch_down",
-    "uplink",        "room_power",     "dhcp_lost",      "route_lost", "flap",
-    "wifi_auth",     "ap_auth",        "move",           "admin_down", "agent_stop",
-    "agent_crash",   "collector_kill", "collector_stop", "wsus_503",   "wsus_refused",
-    "updsvc_stopped"};
+    "shutdown",       "power_cut",      "hibernate",      "sleep",      "sleep_silent",
+    "fast_startup",   "modern_standby", "cable",          "port_shut",  "switch_down",
+    "uplink",         "room_power",     "dhcp_lost",      "route_lost", "flap",
+    "wifi_auth",      "ap_auth",        "move",           "admin_down", "agent_stop",
+    "agent_crash",    "collector_kill", "collector_stop", "wsus_503",   "wsus_refused",
+    "updsvc_stopped", "wu_policy",      "wu_scan_fail",   "wu_restart"};
 
 const char *acc_inc_name(enum acc_inc_kind k)
 {
@@ -111,12 +111,19 @@ static void fleet(struct acc_timeline *tl, struct acc_rng *r)
         m->port = i < w->first_sw1 ? i + 2 : i - w->first_sw1 + 2;
         m->host = 20 + i;
         m->start_ms = w->t0 + acc_rng_ms(r, 0, 59);
+        /* Not from the dice, so that the rest of each timeline stays what it was. */
+        snprintf(m->sus, sizeof(m->sus), "%08x-%04x-4%03x-8000-%012x", tl->index * 2654435761u,
+                 (unsigned)i, (unsigned)(tl->seed & 0xfff), (unsigned)(i + 1) * 40503u);
+        m->wu_ok_ms = w->t0 - (int64_t)(1 + (tl->index * 7 + (unsigned)i) % 20) * 3600000;
     }
 }
 
 /* Clock skew, lossy delivery, a brief collector restart: what any timeline may also have. */
-static void modifiers(struct acc_timeline *tl, struct acc_rng *r, int target, int64_t s)
+/* Returns what a Windows target's update client says once it merely reports (NULL: nothing). */
+static const char *modifiers(struct acc_timeline *tl, struct acc_rng *r, int target, int64_t s,
+                             int wu_free)
 {
+    const char *wu = NULL;
     struct acc_world *w = &tl->w;
     char *p = tl->modifiers;
     size_t left = sizeof(tl->modifiers);
@@ -148,8 +155,28 @@ static void modifiers(struct acc_timeline *tl, struct acc_rng *r, int target, in
     if (acc_rng_chance(r, 10) && left > 1) {
         int64_t at = s - 5 * MIN;
         inc(tl, INC_COLLECTOR_KILL, -1, -1, at, at + 20000);
-        snprintf(p, left, "collector-restart ");
+        n = snprintf(p, left, "collector-restart ");
+        p += n, left -= (size_t)n;
     }
+    /* Its update client had a problem of its own all along (one that outlives a reboot): the
+     * silence is still answered by its own evidence, and once back the client's story. */
+    if (target >= 0 && wu_free && w->m[target].windows && acc_rng_chance(r, 15)) {
+        unsigned k = acc_rng_below(r, 3);
+        int64_t before = w->t0 - 30 * MIN;
+        if (k == 0) {
+            inc(tl, INC_WU_SCAN_FAIL, target, -1, before, ACC_NEVER)->code = 0x8024401C;
+            wu = "update_scan_failing";
+        } else if (k == 1) {
+            inc(tl, INC_WU_POLICY, target, -1, before, ACC_NEVER)->code = WU_USE_WU_OFF;
+            wu = "update_client_elsewhere";
+        } else {
+            inc(tl, INC_UPDSVC_STOPPED, target, -1, before, ACC_NEVER)->code = 1;
+            wu = "update_service_disabled";
+        }
+        if (left > 1)
+            snprintf(p, left, "wu-%s ", k == 0 ? "scanfail" : k == 1 ? "elsewhere" : "disabled");
+    }
+    return wu;
 }
 
 /* Unrelated events on the same switch after the return: the past answer must not move. */
@@ -230,6 +257,12 @@ enum scen {
     SC_STOP_THEN_CRASH,
     SC_CABLE_NEIGHBOUR_OFF,
     SC_MOVE_PORT,
+    SC_WU_ELSEWHERE,
+    SC_WU_GPO_LOST,
+    SC_WU_CLONE,
+    SC_WU_SCAN_FAIL,
+    SC_WU_503,
+    SC_WU_RESTART,
     SC_COUNT_
 };
 
@@ -270,7 +303,13 @@ static const char *const scen_names[SC_COUNT_] = {"shutdown",
                                                   "hibernate+collector",
                                                   "stop_then_crash",
                                                   "cable+neighbour_off",
-                                                  "move_port"};
+                                                  "move_port",
+                                                  "wu_elsewhere",
+                                                  "wu_gpo_lost",
+                                                  "wu_clone",
+                                                  "wu_scan_fail",
+                                                  "wu_503_scans",
+                                                  "wu_restart"};
 
 /* The machine asked about while its silence lasts. */
 #define ASK_NOW(tl, m, s, e, r, now_capped, ...)                                                   \
@@ -518,14 +557,19 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         last = 1;
         break;
     }
-    case SC_UPDSVC:
+    case SC_UPDSVC: {
+        /* Stopped is what its Manual (trigger start) type does between scans; Disabled is the
+         * finding. */
         m = any_target(&r, w);
         w->m[m].windows = 1; /* only Windows tells the update service's state */
-        inc(tl, INC_UPDSVC_STOPPED, m, -1, s, e + 30 * MIN);
-        item(tl, PHASE_NOW, m, s + 4 * MIN, 0, 0, "update_service_stopped", NULL);
+        struct acc_incident *x = inc(tl, INC_UPDSVC_STOPPED, m, -1, s, e + 30 * MIN);
+        x->code = (unsigned)acc_rng_chance(&r, 50);
+        item(tl, PHASE_NOW, m, s + 4 * MIN, 0, 0, x->code ? "update_service_disabled" : "reporting",
+             NULL);
         end_at = s + 10 * MIN;
         last = 1;
         break;
+    }
     case SC_NO_AGENT:
         item(tl, PHASE_NOW, -1, s, 0, 0, "no_agent", NULL);
         item(tl, PHASE_NOW, 1, s, 0, 0, "reporting", NULL);
@@ -601,6 +645,92 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
         break;
     }
+    case SC_WU_ELSEWHERE: {
+        /* Its policy sends it to Microsoft's servers or another server, from the start or
+         * since minutes ago; one machine, so not a GPO that stopped applying to many. */
+        m = any_target(&r, w);
+        w->m[m].windows = 1;
+        int from_start = acc_rng_chance(&r, 50);
+        int64_t at = from_start ? w->t0 - MIN : s;
+        inc(tl, INC_WU_POLICY, m, -1, at, ACC_NEVER)->code =
+            WU_NO_POLICY + acc_rng_below(&r, WU_ROUTE_COUNT_ - WU_NO_POLICY);
+        item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 60, 1200), 0, 0, "update_client_elsewhere", NULL);
+        end_at = s + 21 * MIN;
+        last = 1;
+        break;
+    }
+    case SC_WU_GPO_LOST: {
+        /* The WSUS GPO stops applying to switch 1's room: its clients lose the policy at their
+         * next Group Policy refresh, minutes apart. */
+        int k = 3 + (int)acc_rng_below(&r, (unsigned)(w->first_sw1 < 5 ? w->first_sw1 : 5) - 2);
+        for (int i = 0; i < k; i++) {
+            w->m[i].windows = 1;
+            inc(tl, INC_WU_POLICY, i, -1, s + acc_rng_ms(&r, 0, 1200), ACC_NEVER)->code =
+                WU_NO_POLICY;
+        }
+        for (int i = 0; i < 2; i++)
+            item(tl, PHASE_NOW, i, s + 25 * MIN + acc_rng_ms(&r, 0, 600), 0, 0, "wsus_policy_lost",
+                 NULL);
+        m = 0, m2 = 1;
+        end_at = s + 36 * MIN;
+        last = 1;
+        break;
+    }
+    case SC_WU_CLONE: {
+        /* Two computers from one image that kept its SusClientId: WSUS sees one. */
+        m = wired_target(&r);
+        m2 = w->first_sw1;
+        w->m[m].windows = w->m[m2].windows = 1;
+        memcpy(w->m[m2].sus, w->m[m].sus, sizeof(w->m[m2].sus));
+        item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 0, 600), 0, 0, "duplicate_wsus_identity", NULL);
+        item(tl, PHASE_NOW, m2, s + acc_rng_ms(&r, 0, 600), 0, 0, "duplicate_wsus_identity", NULL);
+        end_at = s + 11 * MIN;
+        last = 1;
+        break;
+    }
+    case SC_WU_SCAN_FAIL: {
+        /* One client's scan fails with a code from Microsoft's pages (its WSUS answers the
+         * agent's probe: the cause is on the client's side of the conversation). */
+        static const unsigned codes[] = {0x8024401C, 0x80072EE2, 0x8024402C, 0x8024401B,
+                                         0x80072EFD, 0x80072F8F, 0x80240438, 0x80244022,
+                                         0x8024500C, 0x800B0109, 0x80244019};
+        m = any_target(&r, w);
+        w->m[m].windows = 1;
+        inc(tl, INC_WU_SCAN_FAIL, m, -1, s, ACC_NEVER)->code =
+            codes[acc_rng_below(&r, sizeof(codes) / sizeof(codes[0]))];
+        item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 60, 1200), 0, 0, "update_scan_failing", NULL);
+        end_at = s + 21 * MIN;
+        last = 1;
+        break;
+    }
+    case SC_WU_503: {
+        /* WsusPool stopped for 20 minutes and came back: the clients that scanned meanwhile
+         * failed with 0x80244022 and stay unreported until their next scan, while the probes
+         * succeed again. */
+        inc(tl, INC_WSUS_503, -1, -1, s, s + 20 * MIN);
+        const int who[] = {0, 1, 2, w->first_sw1};
+        for (int i = 0; i < 4; i++) {
+            w->m[who[i]].windows = 1;
+            inc(tl, INC_WU_SCAN_FAIL, who[i], -1, s + acc_rng_ms(&r, 30, 1150), ACC_NEVER)->code =
+                0x80244022;
+        }
+        item(tl, PHASE_NOW, 0, s + 36 * MIN + acc_rng_ms(&r, 0, 300), 0, 0, "wsus_unavailable",
+             NULL);
+        item(tl, PHASE_NOW, w->first_sw1, s + 36 * MIN + acc_rng_ms(&r, 0, 300), 0, 0,
+             "wsus_unavailable", NULL);
+        m = 0, m2 = w->first_sw1;
+        end_at = s + 42 * MIN;
+        last = 1;
+        break;
+    }
+    case SC_WU_RESTART:
+        m = any_target(&r, w);
+        w->m[m].windows = 1;
+        inc(tl, INC_WU_RESTART, m, -1, s, ACC_NEVER);
+        item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 60, 1200), 0, 0, "restart_pending", NULL);
+        end_at = s + 21 * MIN;
+        last = 1;
+        break;
     case SC_COUNT_:
         break;
     }
@@ -635,7 +765,28 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
                 also = "collector_unavailable";
         item(tl, PHASE_NOW, w->first_sw1 + 1, at, 0, 0, "reporting", also, NULL);
     }
-    modifiers(tl, &r, m, s);
+    const char *wu = modifiers(tl, &r, m, s, sc < SC_WU_ELSEWHERE && sc != SC_UPDSVC);
+    for (int k = 0; wu && k < tl->n_items; k++) {
+        struct acc_item *it = &tl->items[k];
+        for (int j = 0; it->machine == m && j < it->n_accept; j++)
+            if (strcmp(it->accept[j], "reporting") == 0)
+                it->accept[j] = wu;
+        it->truth = it->accept[0];
+    }
+    /* A Windows machine whose clock is more than Kerberos' default 5 minutes off is worth an
+     * admin's fix where it otherwise merely reports (HTTPS to WSUS checks certificates against
+     * that clock; WSUS records the times it reports); an update client's own failure comes
+     * first. */
+    for (int k = 0; k < tl->n_items; k++) {
+        struct acc_item *it = &tl->items[k];
+        if (it->machine < 0 || !w->m[it->machine].windows ||
+            (w->m[it->machine].skew_ms < 5 * MIN && w->m[it->machine].skew_ms > -5 * MIN))
+            continue;
+        for (int j = 0; j < it->n_accept; j++)
+            if (strcmp(it->accept[j], "reporting") == 0)
+                it->accept[j] = "clock_off";
+        it->truth = it->accept[0];
+    }
     if (!last)
         later_noise(tl, &r, end_at + 8 * MIN, m, m2);
     w->t_end = end_at + (last ? 2 * MIN : 30 * MIN);

@@ -28,7 +28,7 @@ struct acc_ev {
     int kind;
     unsigned code, http;
     int curl;
-    char adapter[16];
+    char adapter[40]; /* the adapter, or the update client's subject (service, serviceGuid) */
     char detail[128];
 };
 
@@ -71,6 +71,7 @@ struct acc_agent {
     int64_t wsus_at;
     unsigned wsus_http;
     int wsus_curl;
+    struct acc_wu wu; /* Windows: the update client as last read */
     /* For the benchmark (not the agent's): last acknowledged delivery, collector time. */
     int64_t last_ok;
 };

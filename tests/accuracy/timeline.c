@@ -16,28 +16,42 @@ static void print_world(const struct acc_timeline *tl)
     printf("timeline seed %llu #%u: %s %s(interval %u s)\n", (unsigned long long)tl->seed,
            tl->index, tl->scenario, tl->modifiers, w->interval_s);
     for (int i = 0; i < w->n; i++)
-        printf("  %-18s %s %s %s%s skew %+llds\n", w->m[i].fqdn,
+        printf("  %-18s %s %s %s%s skew %+llds%s%s\n", w->m[i].fqdn,
                w->m[i].windows ? "windows" : "linux",
                w->m[i].wireless ? "wifi" : w->sw[w->m[i].sw].name,
                w->m[i].wireless ? w->ap.bssid : "port ", w->m[i].wireless ? "" : "",
-               (long long)(w->m[i].skew_ms / 1000));
+               (long long)(w->m[i].skew_ms / 1000), w->m[i].windows ? " SusClientId " : "",
+               w->m[i].windows ? w->m[i].sus : "");
     for (int k = 0; k < w->n_inc; k++) {
         const struct acc_incident *i = &w->inc[k];
-        printf("  incident %-15s %s%s +%llds .. %s%llds\n", acc_inc_name(i->kind),
+        printf("  incident %-15s %s%s +%llds .. %s%llds", acc_inc_name(i->kind),
                i->machine >= 0 ? w->m[i->machine].fqdn
                : i->sw >= 0    ? w->sw[i->sw].name
                                : "all",
                "", (long long)((i->start - w->t0) / 1000), i->end == ACC_NEVER ? "never " : "+",
                i->end == ACC_NEVER ? 0LL : (long long)((i->end - w->t0) / 1000));
+        if (i->code)
+            printf(" code %#x", i->code);
+        printf("\n");
     }
 }
 
 /* Items whose truth is a silence: the collector must have missed three heartbeats. */
 static int should_be_silent(const struct acc_item *it)
 {
-    static const char *online[] = {"reporting",        "wsus_unavailable",
-                                   "wsus_unreachable", "update_service_stopped",
-                                   "no_agent",         "collector_unavailable"};
+    static const char *online[] = {"reporting",
+                                   "wsus_unavailable",
+                                   "wsus_unreachable",
+                                   "no_agent",
+                                   "collector_unavailable",
+                                   "update_service_stopped",
+                                   "update_service_disabled",
+                                   "update_client_elsewhere",
+                                   "wsus_policy_lost",
+                                   "duplicate_wsus_identity",
+                                   "update_scan_failing",
+                                   "restart_pending",
+                                   "clock_off"};
     for (size_t i = 0; i < sizeof(online) / sizeof(online[0]); i++)
         if (strcmp(it->truth, online[i]) == 0)
             return 0;

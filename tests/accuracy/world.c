@@ -202,3 +202,32 @@ int acc_world_update_service(const struct acc_world *w, int m, int64_t t)
     }
     return 1;
 }
+
+void acc_world_wu(const struct acc_world *w, int m, int64_t t, struct acc_wu *o)
+{
+    *o = (struct acc_wu){.route = WU_WSUS, .ok_at = w->m[m].wu_ok_ms};
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        if (i->machine != m || t < i->start)
+            continue;
+        switch (i->kind) {
+        case INC_WU_POLICY:
+            if (in(i, t))
+                o->route = (int)i->code;
+            break;
+        case INC_WU_SCAN_FAIL:
+            if (i->start > o->fail_at)
+                o->fail_at = i->start, o->fail_code = i->code;
+            break;
+        case INC_WU_RESTART:
+            if (in(i, t))
+                o->restart_at = i->start;
+            break;
+        case INC_UPDSVC_STOPPED:
+            o->disabled |= i->code && in(i, t);
+            break;
+        default:
+            break;
+        }
+    }
+}

@@ -13,6 +13,10 @@ int main(int argc, char **argv)
     }
     for (unsigned i = 0; i < 8; i++) {
         struct sample *s = sample_new(i, i + 1, i * 3);
+        /* Half of them as Windows agents send them, with the update client's state. */
+        if (i % 2)
+            sample_add_update_client(s, "0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192",
+                                     i == 3 ? 0x8024401cu : 0, i == 5);
         size_t len;
         uint8_t *buf = sample_pack(s, &len);
         char path[512];

@@ -45,6 +45,27 @@ expect "before the return: each silent machine with its own reason" "$(silent_no
 expect "pc-303 while silent: port_disabled, medium (its links may not have gone down)" "$(reason pc-303)" "port_disabled medium"
 expect "pc-303 has no past silence yet" "$(whb history pc-303 --json | jq '.gaps | length')" 0
 
+# On and online, and still not reported: each Windows machine's own update client story
+# (sw-floor-5 and 6), answered while it reports. pc-gpo-4..6 lose their policy 20 s in.
+want_wu="pc-501 reporting
+pc-clone-1 duplicate_wsus_identity
+pc-clone-2 duplicate_wsus_identity
+pc-scan-408 update_scan_failing
+pc-proxy update_scan_failing
+pc-wu-off update_service_disabled
+pc-restart restart_pending
+pc-clock clock_off
+pc-nogpo update_client_elsewhere
+pc-dualscan update_client_elsewhere
+pc-intune update_client_elsewhere
+pc-oldwsus update_client_elsewhere
+pc-503-1 wsus_unavailable
+pc-gpo-4 wsus_policy_lost
+pc-gpo-6 wsus_policy_lost"
+wu_now() { while read -r m _; do echo "$m $(whb why "$m" --json 2>/dev/null | jq -r .reason)"; done <<<"$want_wu"; }
+wait_until 30 "the update clients' stories" eval '[ "$(wu_now)" = "$want_wu" ]'
+expect "each Windows machine's own update client story" "$(wu_now)" "$want_wu"
+
 # Distinct scenarios: the faulty adapter and the pulled cable replay different events and end in
 # different answers.
 events() { grep -v -e '^identity' -e '^0 ' "$work/fleet/$1.scn"; }
@@ -103,7 +124,9 @@ while read -r _ cmd m; do
         continue
     fi
     case $cmd in
-    why) [ "$(whb why "$m" --json | jq -r .status)" = not_reporting ] || [ "$(whb history "$m" --json | jq '.gaps | length')" -gt 0 ] ;;
+    # Silent, or reporting with a story of its own (its Windows Update client), or a past silence.
+    why) [ "$(whb why "$m" --json | jq -r .status)" = not_reporting ] || [ "$(whb why "$m" --json | jq -r .reason)" != reporting ] ||
+        [ "$(whb history "$m" --json | jq '.gaps | length')" -gt 0 ] ;;
     history) [ "$(whb history "$m" --json | jq '.gaps | length')" -gt 0 ] ;;
     esac && ok "whb $cmd $m shows something" || bad "whb $cmd $m shows nothing"
 done <<<"$tried"

@@ -69,9 +69,9 @@ expect "part 2 (final): the list" "$(post "$work/part2" "$token") $(jq -c '[.imp
 expect "PC-042.corp.example is the agent pc-042.corp.example, reporting" \
     "$(jq -r '.answers[] | select(.wsus_name=="PC-042.corp.example") | .matched_by + " " + .status' "$work/resp")" "fqdn reporting"
 expect "pc-043 has no agent" "$(jq -r '.answers[] | select(.wsus_name=="pc-043.corp.example") | .reason' "$work/resp")" no_agent
-expect "stored: both computers, the times as sent" \
-    "$(sqlite3 "$work/c.db" "select group_concat(fqdn || '=' || last_status_ms || '/' || last_sync_ms, ' ') from (select * from wsus_computers order by fqdn)")" \
-    "PC-042.corp.example=0/1795636692000 pc-043.corp.example=1792958292000/1792958292000"
+expect "stored: both computers, the times and Ids as sent" \
+    "$(sqlite3 "$work/c.db" "select group_concat(fqdn || '=' || last_status_ms || '/' || last_sync_ms || '/' || target_id, ' ') from (select * from wsus_computers order by fqdn)")" \
+    "PC-042.corp.example=0/1795636692000/0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192 pc-043.corp.example=1792958292000/1792958292000/9c1d0e2f-3a4b-4c5d-8e6f-708192a3b4c5"
 expect "a replayed final part (the session is over): 409" "$(post "$work/part2" "$token")" 409
 
 # The script sends what is documented; the task runs it.
@@ -80,7 +80,7 @@ grep -q "Authorization = \"Bearer \$token\"" "$ps" && grep -q "'application/json
     grep -q "'/v1/wsus/import'" "$ps" && grep -q "UTF8Encoding \$false" "$ps" &&
     grep -q "ConvertTo-Json -InputObject \$body -Compress" "$ps" &&
     ok "the script posts the documented headers and UTF-8 without BOM to /v1/wsus/import" || bad "script"
-for k in session part final computers fqdn ip last_status last_sync line; do
+for k in session part final computers fqdn ip last_status last_sync line id; do
     grep -q "^ *$k *= " "$ps" || bad "the script does not set $k"
 done
 xml=$src/whb-wsus-export.xml

@@ -56,7 +56,21 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-int collector_start(struct collector_proc *c, const char *dir, int tls, const char *const *flags)
+/* Whether the collector's log says its port was taken (the last start's line). */
+static int port_taken(const char *log)
+{
+    char line[512];
+    int taken = 0;
+    FILE *f = fopen(log, "r");
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof(line), f))
+        taken = strstr(line, "cannot listen on") && strstr(line, "address in use");
+    fclose(f);
+    return taken;
+}
+
+static int start_once(struct collector_proc *c, const char *dir, int tls, const char *const *flags)
 {
     char listen[64], certs[192];
     const char *argv[64];
@@ -124,7 +138,7 @@ int collector_start(struct collector_proc *c, const char *dir, int tls, const ch
         int status;
         if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
             c->pid = 0;
-            return -1;
+            return port_taken(c->log) ? 1 : -1;
         }
         if (http_request("GET", url, NULL, 0, &o, &r) == 0 && r.status == 200)
             return 0;
@@ -132,6 +146,16 @@ int collector_start(struct collector_proc *c, const char *dir, int tls, const ch
     }
     collector_stop(c, SIGKILL);
     return -1;
+}
+
+/* The port was free on 127.0.0.1 when chosen, but another process on this machine may take
+ * it, or hold it on another address ([::]), before the collector binds it: then another port. */
+int collector_start(struct collector_proc *c, const char *dir, int tls, const char *const *flags)
+{
+    int rc = 1;
+    for (int attempt = 0; rc == 1 && attempt < 5; attempt++)
+        rc = start_once(c, dir, tls, flags);
+    return rc == 0 ? 0 : -1;
 }
 
 int collector_stop(struct collector_proc *c, int sig)

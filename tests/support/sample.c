@@ -82,6 +82,45 @@ struct sample *sample_new(unsigned n, uint64_t seq, unsigned nev)
     return s;
 }
 
+void sample_add_update_client(struct sample *s, const char *sus, uint32_t error, int disabled)
+{
+    Whb__V1__UpdateClient *u = &s->wu;
+    whb__v1__update_client__init(u);
+    u->wu_server = "http://wsus01.corp.example:8530";
+    u->wu_status_server = "http://wsus01.corp.example:8530";
+    u->use_wu_server = WHB__V1__FLAG__FLAG_ON;
+    whb__v1__update_sources__init(&s->wu_sources);
+    u->policy_sources = &s->wu_sources;
+    u->sus_client_id = (char *)sus;
+    u->sus_client_id_validation = 1;
+    u->log_read = 1;
+    for (int i = 0; i < 2; i++) {
+        whb__v1__update_log_event__init(&s->wu_log[i]);
+        s->wu_log[i].service_id = "{3da21691-e39d-4da6-8a4b-b43877bcb1b7}";
+        s->wu_log_ptrs[i] = &s->wu_log[i];
+    }
+    s->wu_log[0].event_id = 26;
+    s->wu_log[0].at_ms = s->report.sent_at_ms - 86400000LL * 3;
+    s->wu_log[0].detail = "2";
+    s->wu_log[1].event_id = 25;
+    s->wu_log[1].at_ms = s->report.sent_at_ms - 3600000;
+    s->wu_log[1].error_code = error;
+    u->log = s->wu_log_ptrs;
+    u->n_log = error ? 2 : 1;
+    static char *const names[2] = {"wuauserv", "BITS"};
+    for (int i = 0; i < 2; i++) {
+        whb__v1__update_service__init(&s->wu_services[i]);
+        s->wu_services[i].name = names[i];
+        s->wu_services[i].start_type = WHB__V1__START_TYPE__START_TYPE_MANUAL;
+        s->wu_service_ptrs[i] = &s->wu_services[i];
+    }
+    if (disabled)
+        s->wu_services[0].start_type = WHB__V1__START_TYPE__START_TYPE_DISABLED;
+    u->services = s->wu_service_ptrs;
+    u->n_services = 2;
+    s->snapshot.update_client = u;
+}
+
 void sample_free(struct sample *s)
 {
     if (!s)

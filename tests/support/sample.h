@@ -20,10 +20,18 @@ struct sample {
     char id[32], fqdn[64], boot[40], port[32], addr[32];
     whb_event *events;
     whb_event **event_ptrs;
+    Whb__V1__UpdateClient wu;
+    Whb__V1__UpdateSources wu_sources;
+    Whb__V1__UpdateLogEvent wu_log[2], *wu_log_ptrs[2];
+    Whb__V1__UpdateService wu_services[2], *wu_service_ptrs[2];
 };
 
 struct sample *sample_new(unsigned n, uint64_t seq, unsigned nev);
 void sample_free(struct sample *s);
+
+/* Adds a Windows agent's update client state: WSUS policy, SusClientId sus (a lower-case
+ * GUID), a failed scan with error code against WSUS, a disabled wuauserv when disabled. */
+void sample_add_update_client(struct sample *s, const char *sus, uint32_t error, int disabled);
 
 /* Packs the sample's report into a new buffer (free()). */
 uint8_t *sample_pack(const struct sample *s, size_t *len);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "explain/days.h"
 #include "explain/explain.h"
 #include "store/store.h"
 #include "whb.pb-c.h"
@@ -16,6 +17,8 @@
 #define K(n) WHB__V1__EVENT_KIND__EVENT_KIND_##n
 #define T0   1764000000000LL /* the machine's last report */
 #define MIN  60000LL
+#define HOUR (60 * MIN)
+#define DAY  (24 * HOUR)
 
 struct ev {
     int64_t at; /* relative to T0 */
@@ -38,8 +41,22 @@ struct ends {
     const char *before_sw, *before_port, *before_subnet, *after_sw, *after_port, *after_subnet;
 };
 
+/* A Windows machine's update client, and what the fleet's clients did (times relative to T0). */
+struct wu_case {
+    enum whb_wu_route route;
+    const char *route_why, *server, *sus;
+    int64_t route_since, scan_ok, scan_fail, ms_scan, restart;
+    unsigned scan_error;
+    const char *disabled;
+    unsigned same_id;
+    const char *same_names;
+    int64_t clock_offset;
+    struct whb_wu_fleet fleet;
+};
+
 struct tcase {
     const char *name;
+    const struct wu_case *wu;
     int wireless, no_machine, on_battery;
     int announced; /* the last report was flagged a last gasp */
     const char *os;
@@ -72,8 +89,99 @@ static const struct tcase cases[] = {
     {"online but WSUS refuses connections", .now = 30000, .wsus_class = "unreachable:7",
      .update_service = -1, .want = WHB_REASON_WSUS_UNREACHABLE, .want_conf = WHB_CONFIDENCE_MEDIUM,
      .want_text = "unreachable", .want_alt = WHB_REASON_UNKNOWN},
+    /* An older agent: wuauserv not running, start type unknown. Between scans a Manual
+     * (trigger start) service is stopped: a weak sign, never a high one. */
     {"online, update service stopped", .now = 30000, .wsus_class = "ok", .update_service = 0,
-     .want = WHB_REASON_UPDATE_SERVICE_STOPPED, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want = WHB_REASON_UPDATE_SERVICE_STOPPED, .want_conf = WHB_CONFIDENCE_LOW,
+     .want_text = "Manual start type", .want_alt = WHB_REASON_UNKNOWN},
+    /* The Windows Update client's own story: on and online, and still not reporting to WSUS. */
+    {"client: no WSUS policy sends it to Windows Update", .now = 30000, .wsus_class = "ok",
+     .update_service = 1,
+     .wu = &(const struct wu_case){WHB_WU_ROUTE_MICROSOFT, "no WSUS policy: WUServer is not set",
+                                   "", "", -DAY, .ms_scan = -HOUR},
+     .want = WHB_REASON_UPDATE_CLIENT_ELSEWHERE, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "no WSUS policy", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: its WUServer is not the fleet's", .now = 30000, .wsus_class = "ok",
+     .update_service = 1,
+     .wu =
+         &(const struct wu_case){
+             WHB_WU_ROUTE_WSUS, "http://wsus-old:8530", "http://wsus-old:8530", .scan_ok = -HOUR,
+             .fleet = {.clients = 50, .majority_server = "http://wsus01:8530", .majority_n = 46}},
+     .want = WHB_REASON_UPDATE_CLIENT_ELSEWHERE, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "46 clients use", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: many left WSUS at once, a GPO stopped applying", .now = 30000, .wsus_class = "ok",
+     .update_service = 1,
+     .wu = &(const struct wu_case){WHB_WU_ROUTE_MICROSOFT, "no WSUS policy: WUServer is not set",
+                                   "", "", -HOUR,
+                                   .fleet = {.clients = 60,
+                                             .moved = 12,
+                                             .moved_subnet = "10.20.1.0/24",
+                                             .moved_subnet_n = 10}},
+     .want = WHB_REASON_WSUS_POLICY_LOST, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "10.20.1.0/24", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: left WSUS long ago, alone", .now = 30000, .wsus_class = "ok", .update_service = 1,
+     .wu = &(const struct wu_case){WHB_WU_ROUTE_MICROSOFT,
+                                   "UseWUServer is 0: the WUServer policy is not used",
+                                   "http://wsus01:8530", "", -30 * DAY,
+                                   .fleet = {.clients = 60, .moved = 12}},
+     .want = WHB_REASON_UPDATE_CLIENT_ELSEWHERE, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "UseWUServer is 0", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: two computers with one SusClientId", .now = 30000, .wsus_class = "ok",
+     .update_service = 1,
+     .wu = &(const struct wu_case){WHB_WU_ROUTE_WSUS, "http://wsus01:8530", "http://wsus01:8530",
+                                   "0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192", .scan_ok = -HOUR,
+                                   .same_id = 2,
+                                   .same_names = "pc-042.corp.example, pc-043.corp.example"},
+     .want = WHB_REASON_DUPLICATE_WSUS_IDENTITY, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "pc-043.corp.example", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: scans fail with 0x8024401C", .now = 30000, .update_service = 1,
+     .wu =
+         &(const struct wu_case){WHB_WU_ROUTE_WSUS, "http://wsus01:8530", "http://wsus01:8530",
+                                 .scan_ok = -9 * DAY, .scan_fail = -HOUR, .scan_error = 0x8024401C},
+     .want = WHB_REASON_UPDATE_SCAN_FAILING, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "ClientWebService", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: scans time out while the agent reaches WSUS: its proxy", .now = 30000,
+     .wsus_class = "ok", .update_service = 1,
+     .wu = &(const struct wu_case){WHB_WU_ROUTE_WSUS, "http://wsus01:8530", "http://wsus01:8530",
+                                   .scan_fail = -HOUR, .scan_error = 0x80072EE2},
+     .want = WHB_REASON_UPDATE_SCAN_FAILING, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "WinHTTP", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: an unlisted scan error says so", .now = 30000, .update_service = 1,
+     .wu = &(const struct wu_case){WHB_WU_ROUTE_WSUS, "http://wsus01:8530", "http://wsus01:8530",
+                                   .scan_fail = -HOUR, .scan_error = 0x80241234},
+     .want = WHB_REASON_UPDATE_SCAN_FAILING, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "not on Microsoft's Windows Update error pages", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: many scans got HTTP 503 at once: WsusPool", .now = 30000, .wsus_class = "ok",
+     .update_service = 1,
+     .wu = &(const struct wu_case){WHB_WU_ROUTE_WSUS, "http://wsus01:8530", "http://wsus01:8530",
+                                   .scan_ok = -DAY, .scan_fail = -HOUR, .scan_error = 0x80244022,
+                                   .fleet = {.clients = 60, .failing_503 = 9}},
+     .want = WHB_REASON_WSUS_UNAVAILABLE, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "0x80244022", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: wuauserv disabled", .now = 30000, .wsus_class = "ok", .update_service = 0,
+     .wu = &(const struct wu_case){WHB_WU_ROUTE_WSUS, "http://wsus01:8530", "http://wsus01:8530",
+                                   .scan_fail = -HOUR, .scan_error = 0x80070422,
+                                   .disabled = "wuauserv"},
+     .want = WHB_REASON_UPDATE_SERVICE_DISABLED, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "0x80070422", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: restart pending", .now = 30000, .wsus_class = "ok", .update_service = 1,
+     .wu = &(const struct wu_case){WHB_WU_ROUTE_WSUS, "http://wsus01:8530", "http://wsus01:8530",
+                                   .scan_ok = -2 * DAY, .restart = -DAY},
+     .want = WHB_REASON_RESTART_PENDING, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "event 21", .want_alt = WHB_REASON_UNKNOWN},
+    {"client: clock two hours behind", .now = 30000, .wsus_class = "ok", .update_service = 1,
+     .wu = &(const struct wu_case){WHB_WU_ROUTE_WSUS, "http://wsus01:8530", "http://wsus01:8530",
+                                   .scan_ok = -HOUR, .clock_offset = 2 * HOUR},
+     .want = WHB_REASON_CLOCK_OFF, .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "behind",
+     .want_alt = WHB_REASON_UNKNOWN},
+    {"client: all is well, the last scan is said", .now = 30000, .wsus_class = "ok",
+     .update_service = 1,
+     .wu =
+         &(const struct wu_case){
+             WHB_WU_ROUTE_WSUS, "http://wsus01:8530", "http://wsus01:8530", .scan_ok = -HOUR,
+             .clock_offset = 40000,
+             .fleet = {.clients = 60, .majority_server = "http://wsus01:8530", .majority_n = 55}},
+     .want = WHB_REASON_REPORTING, .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "succeeded",
      .want_alt = WHB_REASON_UNKNOWN},
     {"never reported", .no_machine = 1, .want = WHB_REASON_NO_AGENT,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_UNKNOWN},
@@ -371,6 +479,31 @@ static void build(const struct tcase *c, struct whb_machine_view *m, struct whb_
     m->update_service = c->update_service;
     snprintf(m->os, sizeof(m->os), "%s", c->os ? c->os : "Debian GNU/Linux 12");
     memset(in, 0, sizeof(*in));
+    if (c->wu) {
+        static struct whb_wu_fleet fleet;
+        const struct wu_case *w = c->wu;
+        struct whb_wu_view *u = &m->wu;
+#define AT(t) ((t) ? T0 + (t) : 0)
+        u->known = 1;
+        u->route = w->route;
+        snprintf(u->route_why, sizeof(u->route_why), "%s", w->route_why ? w->route_why : "");
+        snprintf(u->server, sizeof(u->server), "%s", w->server ? w->server : "");
+        snprintf(u->sus_client_id, sizeof(u->sus_client_id), "%s", w->sus ? w->sus : "");
+        u->route_since_ms = AT(w->route_since);
+        u->scan_ok_ms = AT(w->scan_ok);
+        u->scan_fail_ms = AT(w->scan_fail);
+        u->ms_scan_ms = AT(w->ms_scan);
+        u->restart_ms = AT(w->restart);
+        u->scan_error = w->scan_error;
+        snprintf(u->disabled, sizeof(u->disabled), "%s", w->disabled ? w->disabled : "");
+#undef AT
+        m->clock_offset_ms = w->clock_offset;
+        fleet = w->fleet;
+        in->wu_fleet = &fleet;
+        in->wu_window_ms = 6 * HOUR;
+        in->n_same_id = w->same_id;
+        snprintf(in->same_id, sizeof(in->same_id), "%s", w->same_names ? w->same_names : "");
+    }
     in->now_ms = T0 + c->now;
     in->m = c->no_machine ? NULL : m;
     in->host = "pc-042";
@@ -514,12 +647,46 @@ static void catalog_is_complete(void **state)
                      WHB_REASON_LOST_CONNECTIVITY);
 }
 
+/* A laptop WSUS has not heard from in 65 days: on and online on most of them by our records,
+ * though asleep right now. Silences count against their days, the current one too. */
+static void days_online_cover_the_wsus_silence(void **state)
+{
+    (void)state;
+    struct whb_machine_view m;
+    struct whb_store_gap gaps[2];
+    memset(&m, 0, sizeof(m));
+    memset(gaps, 0, sizeof(gaps));
+    int64_t now = T0 + 65 * DAY;
+    m.first_seen_ms = T0 - 100 * DAY;
+    m.last_seen_ms = now - MIN; /* asleep since a minute ago */
+    m.due_ms = now - 30000;
+    /* Off for 10 whole days (a holiday), newest gap first as the store gives them. */
+    gaps[0] = (struct whb_store_gap){.start_ms = T0 + 40 * DAY + HOUR, .end_ms = T0 + 51 * DAY};
+    gaps[1] = (struct whb_store_gap){.start_ms = T0 + 10 * DAY, .end_ms = T0 + 10 * DAY + HOUR};
+    struct whb_days d = whb_days_online(&m, gaps, 2, T0, now);
+    assert_int_equal(d.total, 65);
+    assert_int_equal(d.known, 65);
+    assert_int_equal(d.online, 55);
+    /* Our records began 20 days ago: only those days are known. */
+    m.first_seen_ms = now - 20 * DAY + HOUR;
+    d = whb_days_online(&m, NULL, 0, T0, now);
+    assert_int_equal(d.known, 20);
+    assert_int_equal(d.online, 20);
+    /* Silent for all of them: nothing online. */
+    m.first_seen_ms = T0 - 100 * DAY;
+    m.last_seen_ms = T0 - DAY;
+    d = whb_days_online(&m, NULL, 0, T0, now);
+    assert_int_equal(d.online, 0);
+    assert_int_equal(whb_days_online(&m, NULL, 0, now, now).total, 0);
+}
+
 int main(void)
 {
     enum { N = sizeof(cases) / sizeof(cases[0]) };
-    struct CMUnitTest tests[N + 1];
+    struct CMUnitTest tests[N + 2];
     for (int i = 0; i < N; i++)
         tests[i] = (struct CMUnitTest){cases[i].name, run_case, NULL, NULL, (void *)&cases[i]};
     tests[N] = (struct CMUnitTest)cmocka_unit_test(catalog_is_complete);
-    return _cmocka_run_group_tests("explain", tests, N + 1, NULL, NULL);
+    tests[N + 1] = (struct CMUnitTest)cmocka_unit_test(days_online_cover_the_wsus_silence);
+    return _cmocka_run_group_tests("explain", tests, N + 2, NULL, NULL);
 }

@@ -332,8 +332,14 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 7);
-        /* Version 7: the switches' word. */
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 8);
+        /* Version 7: the update clients, and WSUS's ComputerTargetId. */
+        assert_int_equal(count(f->path,
+                               "SELECT count(*) FROM pg_indexes WHERE indexname IN"
+                               " ('machines_sus_id','machines_wu_fail','machines_wu_route',"
+                               "'wsus_target')"),
+                         4);
+        /* Version 8: the switches' word. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
                                         "'switch_events','switch_ports','switch_events_port')"),
                          3);
@@ -356,12 +362,17 @@ static void reopening_keeps_schema_version(void **state)
                          2);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 7);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 8);
+    /* Version 7: the update clients, and WSUS's ComputerTargetId. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('machines_sus_id','machines_wu_fail','machines_wu_route',"
+                                    "'wsus_target')"),
+                     4);
     /* Version 6: the collector each machine reports to. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
                                     "WHERE name IN ('collector_url','collector_rank')"),
                      2);
-    /* Version 7: the switches' word. */
+    /* Version 8: the switches' word. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('switch_events','switch_ports','switch_events_port')"),
                      3);
@@ -387,6 +398,105 @@ static void reopening_keeps_schema_version(void **state)
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
     sqlite3_finalize(st);
     sqlite3_close(db);
+}
+
+/* Issue 25: a Windows agent's update client is read at ingest: where it scans and since when,
+ * its newest scans on the collector's clock; two machines with one SusClientId are found, and
+ * WSUS's computer with that ComputerTargetId matches both (a clone), a unique one exactly. */
+static void update_clients_are_stored_and_matched_by_wsus_id(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *st = f->store;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    const char *clone = "0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192";
+    const char *own = "9c1d0e2f-3a4b-4c5d-8e6f-708192a3b4c5";
+    struct sample *a = sample_new(21, 1, 0), *b = sample_new(22, 1, 0), *c = sample_new(23, 1, 0);
+    int64_t now = 1764000000000LL;
+    sample_add_update_client(a, clone, 0x8024401c, 0);
+    sample_add_update_client(b, clone, 0, 1);
+    sample_add_update_client(c, own, 0x80244022, 0);
+    a->report.sent_at_ms = b->report.sent_at_ms = c->report.sent_at_ms = now;
+    /* The sample's log times are relative to sent_at: redo them for the new time. */
+    for (struct sample *x = a; x; x = x == a ? b : x == b ? c : NULL) {
+        x->wu_log[0].at_ms = now - 3 * 86400000LL;
+        x->wu_log[1].at_ms = now - 3600000;
+    }
+    assert_int_equal(put(st, a, 0xa1, 1, now, &res), 0);
+    assert_int_equal(put(st, b, 0xa2, 1, now, &res), 0);
+    assert_int_equal(put(st, c, 0xa3, 1, now, &res), 0);
+
+    assert_int_equal(st->ops->get_machine(st, "pc-21.corp.example", &m), 0);
+    assert_true(m.wu.known);
+    assert_string_equal(m.wu.sus_client_id, clone);
+    assert_int_equal(m.wu.route, WHB_WU_ROUTE_WSUS);
+    assert_string_equal(m.wu.server, "http://wsus01.corp.example:8530");
+    assert_int_equal(m.wu.scan_ok_ms, now - 3 * 86400000LL);
+    assert_int_equal(m.wu.scan_fail_ms, now - 3600000);
+    assert_int_equal(m.wu.scan_error, 0x8024401c);
+    assert_int_equal(m.wu.route_since_ms, 0); /* the first route learned is not a change */
+    assert_int_equal(st->ops->get_machine(st, "pc-22.corp.example", &m), 0);
+    assert_string_equal(m.wu.disabled, "wuauserv");
+    assert_int_equal(m.wu.scan_fail_ms, 0); /* its log holds only the good scan */
+
+    struct whb_store_match same[8];
+    int n = 0;
+    assert_int_equal(st->ops->wu_same_id(st, clone, same, 8, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(st->ops->wu_same_id(st, own, same, 8, &n), 0);
+    assert_int_equal(n, 1);
+
+    /* An hour later pc-22's GPO is gone; pc-21 reports again, unchanged. */
+    b->report.seq = a->report.seq = 2;
+    b->wu.wu_server = b->wu.wu_status_server = "";
+    assert_int_equal(put(st, a, 0xa1, 0, now + 3600000, &res), 0);
+    assert_int_equal(put(st, b, 0xa2, 0, now + 3600000, &res), 0);
+    assert_int_equal(st->ops->get_machine(st, "pc-22.corp.example", &m), 0);
+    assert_int_equal(m.wu.route, WHB_WU_ROUTE_MICROSOFT);
+    assert_int_equal(m.wu.route_since_ms, now + 3600000);
+    assert_non_null(strstr(m.wu.route_why, "no WSUS policy"));
+    assert_int_equal(st->ops->get_machine(st, "pc-21.corp.example", &m), 0);
+    assert_int_equal(m.wu.route_since_ms, 0);
+
+    struct whb_wu_fleet fleet;
+    assert_int_equal(st->ops->wu_fleet(st, now + 3600000, 6 * 3600000LL, &fleet), 0);
+    assert_int_equal(fleet.clients, 3);
+    assert_int_equal(fleet.failing_503, 1);
+    assert_int_equal(fleet.moved, 1);
+    assert_string_equal(fleet.majority_server, "http://wsus01.corp.example:8530");
+    assert_int_equal(fleet.majority_n, 2);
+
+    /* WSUS's list: one computer per identity, the id in the case WSUS writes. */
+    struct whb_wsus_computer rows[2];
+    memset(rows, 0, sizeof(rows));
+    snprintf(rows[0].fqdn, sizeof(rows[0].fqdn), "pc-22.corp.example");
+    snprintf(rows[0].target_id, sizeof(rows[0].target_id), "%s", clone);
+    rows[0].last_status_ms = now - 40 * 86400000LL;
+    snprintf(rows[1].fqdn, sizeof(rows[1].fqdn), "renamed-23.corp.example");
+    snprintf(rows[1].target_id, sizeof(rows[1].target_id), "%s", own);
+    char why[256];
+    uint64_t imported = 0;
+    assert_int_equal(st->ops->wsus_stage(st, "0a1b2c3d4e5f", 1, rows, 2, now, why, sizeof(why)), 0);
+    struct whb_wsus_change change;
+    assert_int_equal(st->ops->wsus_finish(st, "0a1b2c3d4e5f", now, &imported, &change), 0);
+    assert_int_equal(imported, 2);
+    struct whb_wsus_match match;
+    assert_int_equal(st->ops->wsus_match(st, &rows[0], 3600000, &match), 0);
+    assert_int_equal(match.kind, WHB_MATCH_DUPLICATE_ID);
+    assert_non_null(strstr(match.candidates, "pc-21.corp.example"));
+    assert_non_null(strstr(match.candidates, "pc-22.corp.example"));
+    /* Matched by its identity although WSUS knows it under another name. */
+    assert_int_equal(st->ops->wsus_match(st, &rows[1], 3600000, &match), 0);
+    assert_int_equal(match.kind, WHB_MATCH_ID);
+    assert_string_equal(match.machine_id, "m-23");
+    struct whb_wsus_computer back;
+    assert_int_equal(st->ops->wsus_by_id(st, own, &back), 0);
+    assert_string_equal(back.fqdn, "renamed-23.corp.example");
+    assert_int_equal(st->ops->wsus_by_id(st, "00000000-0000-0000-0000-000000000000", &back),
+                     WHB_ENOTFOUND);
+    sample_free(a);
+    sample_free(b);
+    sample_free(c);
 }
 
 /* Issue 10.12: an agent whose clock runs 2 h ahead has its events on the collector's clock. */
@@ -1127,6 +1237,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(late_report_records_a_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(reopening_keeps_schema_version, setup, teardown),
         cmocka_unit_test_setup_teardown(agent_times_map_to_the_collector_clock, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_clients_are_stored_and_matched_by_wsus_id, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_delayed_report_keeps_the_clock_mapping, setup, teardown),
         cmocka_unit_test_setup_teardown(a_late_resend_does_not_move_last_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(gap_keeps_both_ends, setup, teardown),

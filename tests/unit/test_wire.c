@@ -294,7 +294,92 @@ static void event_kind_names_are_stable(void **state)
                         "carrier_lost");
     assert_string_equal(whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED),
                         "delivery_failed");
+    assert_string_equal(
+        whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_SCAN_FAILED),
+        "update_scan_failed");
+    assert_string_equal(whb_wire_event_kind_name(WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_PROXY_AUTH),
+                        "update_proxy_auth");
     assert_string_equal(whb_wire_event_kind_name(999), "unknown");
+}
+
+/* A Windows agent's update client state: carried whole, and bounded and checked like the
+ * rest (the SusClientId is an identifier the collector joins machines on). */
+static void update_client_round_trips_and_is_checked(void **state)
+{
+    (void)state;
+    struct sample *s = sample_new(7, 3, 0);
+    const char *sus = "0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192";
+    sample_add_update_client(s, sus, 0x8024401c, 1);
+    size_t len;
+    uint8_t *buf = sample_pack(s, &len);
+    whb_report *r = NULL;
+    char why[160] = "";
+    assert_int_equal(whb_wire_report_unpack(buf, len, &r, why, sizeof(why)), 0);
+    const Whb__V1__UpdateClient *u = r->snapshot->update_client;
+    assert_non_null(u);
+    assert_string_equal(u->wu_server, "http://wsus01.corp.example:8530");
+    assert_int_equal(u->use_wu_server, WHB__V1__FLAG__FLAG_ON);
+    assert_string_equal(u->sus_client_id, sus);
+    assert_int_equal(u->n_log, 2);
+    assert_int_equal(u->log[1]->event_id, 25);
+    assert_int_equal(u->log[1]->error_code, 0x8024401c);
+    assert_int_equal(u->services[0]->start_type, WHB__V1__START_TYPE__START_TYPE_DISABLED);
+    whb_wire_report_free(r);
+    free(buf);
+
+    /* Not a GUID, or not in the one spelling the collector compares. */
+    static const char *const bad_ids[] = {"0B6A3C5E-4F1D-4E8A-9C2B-7D5E6F708192",
+                                          "{0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192}",
+                                          "0b6a3c5e4f1d4e8a9c2b7d5e6f708192", "pc-42",
+                                          "0b6a3c5e-"
+                                          "4f1d-4e8a-9c2b-"
+                                          "7d5e6f70819g"};
+    for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+        s->wu.sus_client_id = (char *)bad_ids[i];
+        assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+        assert_string_equal(why, "update_client sus_client_id is not a lower-case GUID");
+    }
+    s->wu.sus_client_id = ""; /* absent: a fresh image, or an agent that cannot read it */
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+
+    s->wu_log[1].service_id = "3da21691-e39d-4da6-8a4b-b43877bcb1b7"; /* braces expected */
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "update_client log event 1: service_id is not a GUID");
+    s->wu_log[1].service_id = "";
+    s->wu_log[1].event_id = 0;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "update_client log event 1 has no valid event id");
+    s->wu_log[1].event_id = 25;
+    s->wu.wu_server = "http://wsus\x1b[2J:8530";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why,
+                        "update_client wu_server contains a control or bidi override character");
+    s->wu.wu_server = "http://wsus01:8530";
+    s->wu_services[1].name = "";
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "update_client service 1 has no valid name");
+    s->wu_services[1].name = "BITS";
+
+    /* More log events or services than an agent keeps. */
+    Whb__V1__UpdateLogEvent *many[WHB_WIRE_MAX_UPDATE_LOG + 1];
+    for (int i = 0; i <= WHB_WIRE_MAX_UPDATE_LOG; i++)
+        many[i] = &s->wu_log[0];
+    s->wu.log = many;
+    s->wu.n_log = WHB_WIRE_MAX_UPDATE_LOG + 1;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "update_client has 33 log events (max 32)");
+    s->wu.n_log = WHB_WIRE_MAX_UPDATE_LOG;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), 0);
+    s->wu.log = s->wu_log_ptrs;
+    s->wu.n_log = 2;
+    Whb__V1__UpdateService *svcs[WHB_WIRE_MAX_UPDATE_SVC + 1];
+    for (int i = 0; i <= WHB_WIRE_MAX_UPDATE_SVC; i++)
+        svcs[i] = &s->wu_services[0];
+    s->wu.services = svcs;
+    s->wu.n_services = WHB_WIRE_MAX_UPDATE_SVC + 1;
+    assert_int_equal(unpack_sample(s, why, sizeof(why)), WHB_EPROTO);
+    assert_string_equal(why, "update_client has 9 services (max 8)");
+    sample_free(s);
 }
 
 /* Found by fuzz_report: an unknown field with an out-of-range number was kept and re-packed
@@ -341,6 +426,7 @@ int main(void)
         cmocka_unit_test(ack_round_trips),
         cmocka_unit_test(event_kind_names_are_stable),
         cmocka_unit_test(unknown_fields_are_dropped_and_repacking_decodes),
+        cmocka_unit_test(update_client_round_trips_and_is_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,10 +13,23 @@
  *   <ms> wlan NAME KIND CODE   a WLAN API notification: KIND = disconnected|failed
  *   <ms> power suspend|hibernate|shutdown|resume|stop
  *   <ms> sleep MS              an unannounced sleep: the with-sleep clock jumps by MS
+ *   <ms> clock offset=MS       the machine's wall clock runs MS ahead (negative: behind)
  *   <ms> asleep MS             the machine sleeps for MS: nothing runs (the agent waits, as a
  *                              suspended process does), then the with-sleep clock is MS ahead
  *   <ms> end                   the agent stops
- * Adapter lines change the snapshot and raise a "changed" event. */
+ * The Windows Update client (as the Windows backend reads it; a line replaces its part):
+ *   <ms> wu policy [server=URL] [status=URL] [use_wu_server=0|1] [target_group=G]
+ *                  [no_auto_update=0|1] [detection_frequency=H] [do_not_connect=0|1]
+ *                  [disable_dual_scan=0|1] [deferral=0|1] [class_source=0|1]
+ *                  [source=F,Q,D,O]   each wu|wsus|- (SetPolicyDrivenUpdateSourceFor*)
+ *   <ms> wu applied [source=F,Q,D,O] [dual_scan=0|1] [deferral=0|1]   (PolicyState)
+ *   <ms> wu mdm settings=N [url=URL] [source=F,Q,D,O]
+ *   <ms> wu id [sus=GUID] [validation=0|1]
+ *   <ms> wu log EVENT_ID [ago=MS] [error=0xHRESULT] [service=wsus|wu|mu|store|GUID]
+ *                        [detail=WORD]   a Windows event (25 scan failed, 26 scan ok, 20, 21...)
+ *   <ms> wu service NAME auto|delayed|manual|disabled|absent [running=0|1]
+ *   <ms> wu restarted          the restart that event 21 asked for happened
+ * Adapter and wu lines change the snapshot and raise a "changed" event. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +40,7 @@
 #include "error.h"
 #include "log.h"
 #include "platform/platform.h"
+#include "update_client.h"
 #include "whb.pb-c.h"
 #ifdef __linux__
 #include "platform/linux/linux.h"
@@ -40,8 +54,9 @@ struct replay {
     struct whb_identity id;
     struct whb_state state;
     uint64_t start_mono;
-    uint64_t slept;  /* injected sleep, ms */
-    uint64_t frozen; /* time spent asleep, which the awake clock does not count */
+    uint64_t slept;       /* injected sleep, ms */
+    uint64_t frozen;      /* time spent asleep, which the awake clock does not count */
+    int64_t clock_offset; /* the wall clock's error, ms */
     char pending[MAX_LINE];
     int has_pending, ended;
     uint64_t pending_at;
@@ -140,6 +155,120 @@ static int hex_decode(const char *hex, uint8_t *out, size_t max)
 }
 #endif
 
+static enum whb_wu_flag wu_flag(const char *args, const char *key)
+{
+    long long v = field_num(args, key, -1);
+    return v < 0 ? WHB_WU_NOT_SET : v ? WHB_WU_ON : WHB_WU_OFF;
+}
+
+/* source=wu,wsus,-,- : feature, quality, driver, other. */
+static void wu_sources(const char *args, enum whb_wu_source *out)
+{
+    char v[64], *save = NULL;
+    int i = 0;
+    for (i = 0; i < WHB_WU_CLASSES; i++)
+        out[i] = WHB_WU_SOURCE_NOT_SET;
+    if (!field(args, "source", v, sizeof(v)))
+        return;
+    i = 0;
+    for (char *t = strtok_r(v, ",", &save); t && i < WHB_WU_CLASSES;
+         t = strtok_r(NULL, ",", &save), i++)
+        out[i] = !strcmp(t, "wu")     ? WHB_WU_SOURCE_WU
+                 : !strcmp(t, "wsus") ? WHB_WU_SOURCE_WSUS
+                                      : WHB_WU_SOURCE_NOT_SET;
+}
+
+static void wu_service_id(const char *name, char *out, size_t n)
+{
+    static const struct {
+        const char *name, *guid;
+    } ids[] = {{"wsus", "{3da21691-e39d-4da6-8a4b-b43877bcb1b7}"},
+               {"wu", "{9482f4b4-e343-43b6-b170-9a65bc822c77}"},
+               {"mu", "{7971f918-a847-4430-9279-4a52d1efe18d}"},
+               {"store", "{855e8a7c-ecb4-4ca3-b045-1dfa50104289}"}};
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+        if (!strcmp(name, ids[i].name)) {
+            snprintf(out, n, "%s", ids[i].guid);
+            return;
+        }
+    snprintf(out, n, "%.38s", name); /* a "{guid}" at most */
+}
+
+static void apply_wu(struct replay *r, const char *what, const char *args)
+{
+    struct whb_wu_state *u = &r->state.wu;
+    char v[WHB_WU_URL_LEN];
+    u->known = 1;
+    u->log_read = 1;
+    if (!strcmp(what, "policy")) {
+        u->wu_server[0] = u->wu_status_server[0] = u->target_group[0] = '\0';
+        field(args, "server", u->wu_server, sizeof(u->wu_server));
+        field(args, "status", u->wu_status_server, sizeof(u->wu_status_server));
+        u->target_group_enabled =
+            field(args, "target_group", u->target_group, sizeof(u->target_group)) ? WHB_WU_ON
+                                                                                  : WHB_WU_NOT_SET;
+        u->use_wu_server = wu_flag(args, "use_wu_server");
+        u->no_auto_update = wu_flag(args, "no_auto_update");
+        u->detection_frequency_h = (unsigned)field_num(args, "detection_frequency", 0);
+        u->do_not_connect = wu_flag(args, "do_not_connect");
+        u->disable_dual_scan = wu_flag(args, "disable_dual_scan");
+        u->deferral_policy = wu_flag(args, "deferral");
+        u->use_class_source = wu_flag(args, "class_source");
+        wu_sources(args, u->policy_source);
+    } else if (!strcmp(what, "applied")) {
+        u->policy_state_read = 1;
+        wu_sources(args, u->effective_source);
+        u->dual_scan_active = wu_flag(args, "dual_scan");
+        u->deferral_active = wu_flag(args, "deferral");
+    } else if (!strcmp(what, "mdm")) {
+        u->mdm_settings = (unsigned)field_num(args, "settings", 0);
+        u->mdm_service_url[0] = '\0';
+        field(args, "url", u->mdm_service_url, sizeof(u->mdm_service_url));
+        wu_sources(args, u->mdm_source);
+    } else if (!strcmp(what, "id")) {
+        u->sus_client_id[0] = '\0';
+        field(args, "sus", u->sus_client_id, sizeof(u->sus_client_id));
+        u->sus_validation = (int)field_num(args, "validation", u->sus_client_id[0] != 0);
+        u->sus_malformed = 0;
+    } else if (!strcmp(what, "log")) {
+        struct whb_wu_log_event ev = {0};
+        sscanf(args, "%*s %u", &ev.event_id);
+        ev.at_ms = whb_clock_wall_ms() - field_num(args, "ago", 0);
+        if (field(args, "error", v, sizeof(v)))
+            ev.error_code = (uint32_t)strtoul(v, NULL, 16);
+        if (field(args, "service", v, sizeof(v)))
+            wu_service_id(v, ev.service_id, sizeof(ev.service_id));
+        field(args, "detail", ev.detail, sizeof(ev.detail));
+        whb_wu_log_put(u, &ev);
+        if (ev.event_id == WHB_WU_EV_RESTART_REQUIRED)
+            u->restart_pending = 1;
+    } else if (!strcmp(what, "service")) {
+        char name[16] = "", start[16] = "";
+        sscanf(args, "%*s %15s %15s", name, start);
+        struct whb_wu_service *svc = NULL;
+        for (int i = 0; i < u->n_services && !svc; i++)
+            if (!strcmp(u->services[i].name, name))
+                svc = &u->services[i];
+        if (!svc && u->n_services < WHB_WU_MAX_SERVICES && name[0]) {
+            svc = &u->services[u->n_services++];
+            snprintf(svc->name, sizeof(svc->name), "%s", name);
+        }
+        if (svc) {
+            svc->start_type = !strcmp(start, "auto")       ? WHB_START_AUTO
+                              : !strcmp(start, "delayed")  ? WHB_START_AUTO_DELAYED
+                              : !strcmp(start, "manual")   ? WHB_START_MANUAL
+                              : !strcmp(start, "disabled") ? WHB_START_DISABLED
+                              : !strcmp(start, "absent")   ? WHB_START_NOT_INSTALLED
+                                                           : WHB_START_UNKNOWN;
+            svc->running = (int)field_num(args, "running", 0);
+        }
+    } else if (!strcmp(what, "restarted")) {
+        u->restart_pending = 0;
+    } else {
+        whb_log_warnx("replay: unknown wu line '%s'", what);
+    }
+}
+
 /* Applies one scenario line; may add an OS event. */
 static void apply(struct replay *r, char *line, struct whb_os_event *evs, int max, int *n)
 {
@@ -222,6 +351,11 @@ static void apply(struct replay *r, char *line, struct whb_os_event *evs, int ma
         for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
             if (!strcmp(name, map[i].name) && *n < max)
                 evs[(*n)++] = (struct whb_os_event){.kind = map[i].kind};
+    } else if (!strcmp(verb, "wu")) {
+        apply_wu(r, name, args);
+        changed = 1;
+    } else if (!strcmp(verb, "clock")) {
+        r->clock_offset = field_num(args, "offset", 0);
     } else if (!strcmp(verb, "sleep")) {
         r->slept += strtoull(name, NULL, 10);
     } else if (!strcmp(verb, "asleep")) {
@@ -366,8 +500,7 @@ static void replay_power_done(struct whb_platform *p, struct whb_os_event *ev)
 
 static int64_t replay_wall_ms(struct whb_platform *p)
 {
-    (void)p;
-    return whb_clock_wall_ms();
+    return whb_clock_wall_ms() + rp(p)->clock_offset;
 }
 
 static void replay_uptime_ms(struct whb_platform *p, uint64_t *awake, uint64_t *with_sleep)

@@ -82,6 +82,20 @@ long long whb_win_xml_number(const wchar_t *xml, const wchar_t *name)
     return p ? parse_number(p) : -1;
 }
 
+int whb_win_xml_provider_is(const wchar_t *xml, const wchar_t *name)
+{
+    const wchar_t *p = xml ? wcsstr(xml, L"<Provider ") : NULL;
+    const wchar_t *end = p ? wcschr(p, L'>') : NULL;
+    size_t n = name ? wcslen(name) : 0;
+    /* " Name=", not the end of EventSourceName= */
+    if (!p || !end || !(p = wcsstr(p, L" Name=")) || p > end)
+        return 0;
+    p += 6;
+    if (*p != L'\'' && *p != L'"')
+        return 0;
+    return wcsncmp(p + 1, name, n) == 0 && p[1 + n] == *p;
+}
+
 long whb_win_xml_event_id(const wchar_t *xml)
 {
     const wchar_t *p = xml ? wcsstr(xml, L"<EventID") : NULL;

@@ -12,6 +12,9 @@
  * 0, WHB_ENOTFOUND when none matches, WHB_EIO when the log cannot be read. */
 int whb_win_eventlog_latest(const wchar_t *channel, const wchar_t *xpath, wchar_t *xml, size_t n);
 
+/* Whether the event's <Provider Name=...> is name (either quote). */
+int whb_win_xml_provider_is(const wchar_t *xml, const wchar_t *name);
+
 /* <EventID>; -1 when absent. */
 long whb_win_xml_event_id(const wchar_t *xml);
 

@@ -2,8 +2,8 @@
  * from IP Helper (GetIfTable2, GetAdaptersAddresses) with change notifications
  * (NotifyIpInterfaceChange), power and stop events from the service control handler through a
  * bridge queue (with Modern Standby followed from the display state), what the System log
- * says about resumes and unclean stops, and two clocks: the tick count (counts sleep) and the
- * unbiased interrupt time (does not). */
+ * says about resumes and unclean stops, the Windows Update client's own state (wu_client.h),
+ * and two clocks: the tick count (counts sleep) and the unbiased interrupt time (does not). */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
@@ -23,6 +23,7 @@
 #include "services.h"
 #include "powerstate.h"
 #include "wlan.h"
+#include "wu_client.h"
 #include "whb.pb-c.h"
 
 struct win_platform {
@@ -33,6 +34,7 @@ struct win_platform {
     HANDLE changed; /* set by the IP Helper callback */
     HANDLE notify;
     struct whb_win_wlan *wlan; /* NULL without a WLAN service */
+    struct whb_win_wu *wu;     /* the Windows Update client */
     char fqdn[254], machine_id[65];
     int64_t suspend_ms; /* wall time the last suspend was taken from the bridge */
     int resume_pending; /* a resume was explained; the core's RESUME record gets it */
@@ -61,6 +63,7 @@ static void win_close(struct whb_platform *p)
     if (w->notify)
         CancelMibChangeNotify2(w->notify);
     whb_win_wlan_close(w->wlan);
+    whb_win_wu_close(w->wu);
     if (w->changed)
         CloseHandle(w->changed);
     if (w->own_bridge)
@@ -96,6 +99,10 @@ static int win_open(const struct whb_platform_config *cfg, struct whb_platform *
     }
     if (whb_win_wlan_open(w->bridge, w->changed, &w->wlan))
         whb_log_info("no WLAN service: wireless is not watched");
+    if (whb_win_wu_open(cfg->update_events_file, &w->wu)) {
+        win_close(&w->base);
+        return WHB_ENOMEM;
+    }
     whb_log_info("power: Modern Standby %s, Fast Startup %s, hibernation file %s",
                  w->bridge->standby.aoac ? "yes" : "no", w->bridge->hiberboot ? "on" : "off",
                  w->bridge->hiberfile ? "present" : "absent");
@@ -285,6 +292,7 @@ static int win_snapshot(struct whb_platform *p, struct whb_state *out)
         out->wsus.service_known = 1;
         out->wsus.service_running = running;
     }
+    whb_win_wu_get(w->wu, &out->wu);
     SYSTEM_POWER_STATUS ps;
     if (GetSystemPowerStatus(&ps))
         out->power = ps.ACLineStatus == 1   ? WHB_POWER_AC
@@ -297,10 +305,16 @@ static int win_wait(struct whb_platform *p, int timeout_ms, struct whb_os_event 
                     int *n)
 {
     struct win_platform *w = wp(p);
-    HANDLE hs[2] = {w->changed, w->bridge->ready};
+    HANDLE hs[16] = {w->changed, w->bridge->ready};
+    int nh = 2 + whb_win_wu_handles(w->wu, hs + 2, 14);
+    /* The update client's periodic look bounds the wait. */
+    DWORD wait = timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms, due = whb_win_wu_due_ms(w->wu);
     *n = 0;
-    DWORD rc = WaitForMultipleObjects(2, hs, FALSE, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
-    if (rc == WAIT_OBJECT_0 && *n < max)
+    DWORD rc = WaitForMultipleObjects((DWORD)nh, hs, FALSE, due < wait ? due : wait);
+    int changed = rc == WAIT_OBJECT_0;
+    /* A new policy, identity, service start type or client event: a new snapshot. */
+    changed |= whb_win_wu_poll(w->wu);
+    if (changed && *n < max)
         evs[(*n)++] = (struct whb_os_event){.kind = WHB_OS_CHANGED};
     int first = *n;
     *n += whb_win_bridge_take(w->bridge, evs + *n, max - *n);

@@ -18,10 +18,12 @@
     and a body in UTF-8 without a byte order mark, as ConvertTo-Json -Compress writes an ordered
     dictionary: no spaces, keys in this order; times are milliseconds since 1970-01-01 UTC, 0
     for never (DateTime.MinValue); "line" is the computer's position in WSUS's list, from 1;
-    "ip" is "" when WSUS has none. For two computers in parts of one:
+    "ip" is "" when WSUS has none; "id" is the computer's Id (its ComputerTargetId, which is the
+    client's SusClientId: the collector matches it to the agent first, and two agents with one
+    Id are a cloned image). For two computers in parts of one:
 # BEGIN PAYLOAD
-{"session":"5d0a3c8e9b7f4e21a6c3d2b1e0f9a8c7","part":1,"final":false,"computers":[{"fqdn":"PC-042.corp.example","ip":"10.9.8.42","last_status":0,"last_sync":1795636692000,"line":1}]}
-{"session":"5d0a3c8e9b7f4e21a6c3d2b1e0f9a8c7","part":2,"final":true,"computers":[{"fqdn":"pc-043.corp.example","ip":"","last_status":1792958292000,"last_sync":1792958292000,"line":2}]}
+{"session":"5d0a3c8e9b7f4e21a6c3d2b1e0f9a8c7","part":1,"final":false,"computers":[{"fqdn":"PC-042.corp.example","ip":"10.9.8.42","last_status":0,"last_sync":1795636692000,"line":1,"id":"0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192"}]}
+{"session":"5d0a3c8e9b7f4e21a6c3d2b1e0f9a8c7","part":2,"final":true,"computers":[{"fqdn":"pc-043.corp.example","ip":"","last_status":1792958292000,"last_sync":1792958292000,"line":2,"id":"9c1d0e2f-3a4b-4c5d-8e6f-708192a3b4c5"}]}
 # END PAYLOAD
 
 .EXAMPLE
@@ -89,6 +91,7 @@ try {
                 last_status = ConvertTo-UnixMs $c.LastReportedStatusTime
                 last_sync   = ConvertTo-UnixMs $c.LastSyncTime
                 line        = $i + 1
+                id          = [string]$c.Id
             })
         }
         $body = [ordered]@{
