@@ -58,11 +58,13 @@ struct whb_agent {
     char failure_class[64];
     int64_t failure_event_at;
     int failing;
-    int enrolled;      /* the collector has acknowledged this machine once */
-    int reenrolled;    /* the token was presented again after a 403 not_enrolled */
-    int online;        /* an adapter has carrier, an address and a default route */
-    int plain_send;    /* the last send was interrupted: the next one is not */
-    int shutting_down; /* a shutdown was announced: the service stop that follows is part of it */
+    int enrolled;       /* the collector has acknowledged this machine once */
+    int reenrolled;     /* the token was presented again after a 403 not_enrolled */
+    int online;         /* an adapter has carrier, an address and a default route */
+    int plain_send;     /* the last send was interrupted: the next one is not */
+    int watch_power;    /* this send is abandoned for a power notification */
+    char cert_path[96]; /* mTLS: the machine certificate found in its store */
+    int shutting_down;  /* a shutdown was announced: the service stop that follows is part of it */
     enum whb_os_event_kind announced; /* the power event last announced, 0 once resumed */
     int stop;
     int want_flush;
@@ -185,17 +187,22 @@ static int on_denied(struct whb_agent *a, const struct whb_send_result *r, int f
                                                  : "no enrollment_token is configured");
     else if (r->outcome == WHB_SENT_KEY_MISMATCH)
         whb_log_error("the collector has another key bound to machine %s (%s): this machine's "
-                      "key file %s/key was replaced or lost. An admin must restore that file "
-                      "from a backup, or remove the machine's old binding on the collector so "
-                      "that it enrolls again with its token; events stay spooled",
-                      a->id.machine_id, a->id.fqdn, a->cfg.state_dir);
+                      "key file %s/key was replaced or lost (reinstalled?). An admin must restore "
+                      "that file from a backup, or release the old binding on the collector "
+                      "(whb release %s) so that it enrolls again with its token; events stay "
+                      "spooled",
+                      a->id.machine_id, a->id.fqdn, a->cfg.state_dir, a->id.fqdn);
     return 0;
 }
 
-static int power_waiting(void *arg)
+/* While a report is on its way (a few times a second): the OS's link notifications are read
+ * and stamped now, not after the send; a waiting power notification abandons the send. */
+static int during_send(void *arg)
 {
     struct whb_agent *a = arg;
-    return a->plat->ops->power_pending(a->plat);
+    if (a->plat->ops->capture)
+        a->plat->ops->capture(a->plat);
+    return a->watch_power && a->plat->ops->power_pending(a->plat);
 }
 
 /* Sends the snapshot and the oldest spooled events to collector i; *n is how many events went
@@ -226,10 +233,11 @@ static void send_report(struct whb_agent *a, int i, int last_gasp, long timeout_
     size_t len = 0;
     memset(res, 0, sizeof(*res));
     if (whb_encode_report(&in, &buf, &len) == 0) {
-        int watch = a->plat->ops->power_pending && !a->plain_send;
+        a->watch_power = a->plat->ops->power_pending && !a->plain_send;
         whb_sender_set_url(a->sender, a->coll.url[i]);
         a->sent_to = i;
-        whb_sender_set_interrupt(a->sender, watch ? power_waiting : NULL, a);
+        whb_sender_set_interrupt(a->sender,
+                                 a->watch_power || a->plat->ops->capture ? during_send : NULL, a);
         whb_sender_post(a->sender, buf, len, timeout_ms, &expect, res);
         free(buf);
     } else {
@@ -301,6 +309,7 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     if (res.interval_s >= 1 && res.interval_s <= 86400 && res.interval_s != a->interval_s) {
         whb_log_info("heartbeat interval %u s (asked by the collector)", res.interval_s);
         a->interval_s = res.interval_s;
+        whb_backoff_set_cap(&a->backoff, a->interval_s * 1000);
         /* The collector's deadline for this machine came from the interval the report
          * carried: the next report corrects it at once, and a restart starts with it. */
         a->tell_interval = 1;
@@ -516,11 +525,46 @@ static void on_power(struct whb_agent *a, struct whb_os_event *ev)
     }
 }
 
+/* One link notification, as the OS told it: its carrier and admin state against the last known
+ * ones, recorded at the time it was read. The snapshot after it then finds nothing new. */
+static void on_link(struct whb_agent *a, const struct whb_os_event *ev)
+{
+    struct whb_adapter_state *ad = NULL;
+    for (int i = 0; i < a->state.n_adapters; i++)
+        if (!strcmp(a->state.adapters[i].name, ev->event.adapter))
+            ad = &a->state.adapters[i];
+    if (!ad) /* a new adapter: the snapshot that follows says so */
+        return;
+    struct whb_agent_event e = {.at_ms = ev->event.at_ms ? ev->event.at_ms : now_wall(a)};
+    snprintf(e.adapter, sizeof(e.adapter), "%s", ad->name);
+    if (ad->admin_up != ev->link_admin_up) {
+        e.kind = ev->link_admin_up ? WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_UP
+                                   : WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_DOWN;
+        record(a, &e, 1);
+        ad->admin_up = ev->link_admin_up;
+        a->want_flush = 1;
+    }
+    /* Carrier only means something while the adapter is enabled (as whb_state_diff). */
+    if (ev->link_admin_up && ad->carrier != ev->link_carrier) {
+        e.kind = ev->link_carrier ? WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED
+                                  : WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST;
+        snprintf(e.detail, sizeof(e.detail), "link notification");
+        record(a, &e, 1);
+        a->want_flush = 1;
+        if (ev->link_carrier)
+            a->next_wsus = now_mono(a) + 3000; /* probe once the network settled */
+    }
+    ad->carrier = ev->link_carrier;
+}
+
 static void handle(struct whb_agent *a, struct whb_os_event *ev)
 {
     switch (ev->kind) {
     case WHB_OS_CHANGED:
         take_snapshot(a, 1);
+        break;
+    case WHB_OS_LINK:
+        on_link(a, ev);
         break;
     case WHB_OS_WIFI:
         ev->event.at_ms = ev->event.at_ms ? ev->event.at_ms : now_wall(a);
@@ -646,15 +690,21 @@ int whb_agent_run(struct whb_agent *a)
         if (a->stop)
             break;
         now = now_mono(a);
-        if (now >= a->next_heartbeat) {
+        int heartbeat = now >= a->next_heartbeat, sent = 0;
+        if (heartbeat) {
             a->next_heartbeat = now + (uint64_t)a->interval_s * 1000;
-            if (a->retry_at && now < a->retry_at)
-                /* Offline: the heartbeat is kept so the collector learns the machine was on. */
-                record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", 0, 0);
             a->want_flush = 1;
         }
-        if (a->want_flush && (!a->retry_at || now >= a->retry_at))
+        /* Online, a heartbeat is always tried, backing off or not: a collector that answers
+         * again ends the backoff at the next heartbeat at the latest. */
+        if (a->want_flush && ((heartbeat && a->online) || !a->retry_at || now >= a->retry_at)) {
             flush(a, 0, SEND_TIMEOUT_MS);
+            sent = !a->want_flush; /* a flush that went through clears it */
+        }
+        /* A heartbeat that did not go (backing off, or tried and failed) is kept so that the
+         * collector learns the machine was on. */
+        if (heartbeat && !sent && !a->plain_send)
+            record_simple(a, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", 0, 0);
         /* After the flush: a WSUS server that is slow to answer (up to the probe's 10 s) must
          * not hold back the report of a network that just came back. A new result is sent
          * at once by the next round. */
@@ -772,6 +822,23 @@ int whb_agent_open(const struct whb_agent_config *cfg, const struct whb_platform
             goto fail;
         collector_config(cfg, a->key, &sc);
         sc.url = a->coll.url[0];
+        /* mTLS without a certificate named (or "auto"): the one the domain's CA gave this
+         * machine (Windows: AD CS autoenrollment), found by its name. */
+        if (!strcmp(cfg->identity, "mtls") &&
+            (!cfg->client_cert[0] || !strcmp(cfg->client_cert, "auto"))) {
+            if (!a->plat->ops->machine_cert ||
+                a->plat->ops->machine_cert(a->plat, a->id.fqdn, a->cert_path,
+                                           sizeof(a->cert_path))) {
+                snprintf(why, whylen,
+                         "identity mtls: no client certificate configured, and none in the "
+                         "machine's store names %s (for client authentication, valid now)",
+                         a->id.fqdn);
+                rc = WHB_ENOTFOUND;
+                goto fail;
+            }
+            sc.client_cert = a->cert_path;
+            whb_log_info("client certificate: %s (found by its name %s)", a->cert_path, a->id.fqdn);
+        }
         if ((rc = whb_sender_open(&sc, &a->sender))) {
             snprintf(why, whylen, "sender: %s", whb_strerror(rc));
             goto fail;
@@ -783,7 +850,9 @@ done:;
     uint64_t seed = 0;
     for (const char *p = a->id.machine_id; *p; p++)
         seed = seed * 131 + (unsigned char)*p;
-    whb_backoff_init(&a->backoff, 1000, 300000, seed);
+    /* Retries after failures wait at most a heartbeat interval: a machine whose collector is
+     * back reports within its grace (issue 21: 312 s of silence with a 300 s ceiling). */
+    whb_backoff_init(&a->backoff, 1000, a->interval_s * 1000, seed);
     uint64_t awake, with_sleep;
     a->plat->ops->uptime_ms(a->plat, &awake, &with_sleep);
     a->sleep_gap = with_sleep - awake;

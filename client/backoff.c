@@ -9,6 +9,11 @@ void whb_backoff_init(struct whb_backoff *b, unsigned base_ms, unsigned cap_ms, 
     b->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
 }
 
+void whb_backoff_set_cap(struct whb_backoff *b, unsigned cap_ms)
+{
+    b->cap_ms = cap_ms < b->base_ms ? b->base_ms : cap_ms;
+}
+
 static uint64_t xorshift(uint64_t *s)
 {
     uint64_t x = *s;

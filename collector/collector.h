@@ -9,7 +9,17 @@
 #include "config.h"
 #include "metrics.h"
 
+#include <stdint.h>
+
+/* A client's source address as the caps count it (http/conncap.h): IPv4 as IPv4-mapped IPv6,
+ * IPv6 by its /64. */
+struct whb_source {
+    uint8_t b[16];
+};
+
 struct event;
+struct whb_enroll_limit;
+struct whb_keys;
 struct whb_ingest;
 struct whb_loop;
 struct whb_sessions;
@@ -32,6 +42,10 @@ struct whb_collector {
      * reads are rare next to reports. sessions is made on first use, under the lock. */
     pthread_mutex_t api_lock;
     struct whb_sessions *sessions;
+    /* Before a body is decoded (ingest/answer.h): the keys known to be bound, and new
+     * machines per source address. Shared by the loops, each with its own lock. */
+    struct whb_keys *keys;
+    struct whb_enroll_limit *enroll_limit;
     struct whb_uploads *uploads; /* the console's WSUS list uploads in progress (api/upload.c) */
     char db_dir[WHB_CONFIG_PATH_MAX]; /* where the database grows: free space for /healthz */
     struct event *alive_ev;           /* the run's alive mark (store/runs.h), on loop 0 */

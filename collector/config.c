@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "wire.h"
 
 void whb_config_defaults(struct whb_collector_config *cfg)
 {
@@ -29,6 +30,10 @@ void whb_config_defaults(struct whb_collector_config *cfg)
     cfg->interval_s = 60;
     cfg->grace = 3;
     cfg->wsus_not_reported_days = 30;
+    cfg->enroll_per_minute = 60;
+    cfg->events_per_hour = 3600;
+    cfg->events_burst = 20000;
+    cfg->events_kept = 200000;
     cfg->log_level = WHB_LOG_INFO;
     if (gethostname(cfg->collector_id, sizeof(cfg->collector_id) - 1) || !cfg->collector_id[0])
         snprintf(cfg->collector_id, sizeof(cfg->collector_id), "collector");
@@ -136,12 +141,26 @@ static int parse_listen(struct whb_collector_config *cfg, const char *v)
     return 0;
 }
 
+/* Where a token file's secret goes, NULL when name is not a token file's setting. */
+static char *token_slot(struct whb_collector_config *cfg, const char *name)
+{
+    if (!strcmp(name, "server.enrollment_token_file"))
+        return cfg->enrollment_token;
+    if (!strcmp(name, "server.admin_token_file"))
+        return cfg->admin_token;
+    if (!strcmp(name, "server.read_token_file"))
+        return cfg->read_token;
+    if (!strcmp(name, "server.upload_token_file"))
+        return cfg->upload_token;
+    return NULL;
+}
+
 int whb_config_set(struct whb_collector_config *cfg, const char *section, const char *key,
                    const char *v, char *why, size_t whylen)
 {
     unsigned long n = 0;
     int rc = 0;
-    char name[96];
+    char name[96], *dst;
     snprintf(name, sizeof(name), "%s.%s", section, key);
 
     if (!strcmp(name, "server.listen"))
@@ -161,10 +180,8 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
             cfg->identity = WHB_IDENTITY_MTLS;
         else
             rc = -1;
-    } else if (!strcmp(name, "server.enrollment_token_file") ||
-               !strcmp(name, "server.admin_token_file")) {
-        char *dst = key[0] == 'e' ? cfg->enrollment_token : cfg->admin_token;
-        size_t len = key[0] == 'e' ? sizeof(cfg->enrollment_token) : sizeof(cfg->admin_token);
+    } else if ((dst = token_slot(cfg, name))) {
+        size_t len = sizeof(cfg->admin_token);
         int err = whb_config_read_secret(v, dst, len);
         if (err == WHB_ETOOBIG) {
             snprintf(why, whylen, "%s: the token in %s is longer than %zu characters", name, v,
@@ -175,6 +192,35 @@ int whb_config_set(struct whb_collector_config *cfg, const char *section, const 
             snprintf(why, whylen, "%s: cannot read a token from %s", name, v);
             return WHB_EINVAL;
         }
+    } else if (!strcmp(name, "server.trust_loopback"))
+        rc = parse_bool(v, &cfg->trust_loopback);
+    else if (!strcmp(name, "server.control_socket"))
+        rc = copy_str(cfg->control_socket, sizeof(cfg->control_socket), v);
+    else if (!strcmp(name, "server.control_group"))
+        rc = copy_str(cfg->control_group, sizeof(cfg->control_group), v);
+    else if (!strcmp(name, "server.names"))
+        rc = copy_str(cfg->names, sizeof(cfg->names), v);
+    else if (!strcmp(name, "enrollment.per_source_per_minute")) {
+        rc = parse_uint(v, 0, 1000000, &n);
+        cfg->enroll_per_minute = (unsigned)n;
+    } else if (!strcmp(name, "enrollment.require")) {
+        if (!strcmp(v, "none"))
+            cfg->enroll_rule = WHB_ENROLL_ANY;
+        else if (!strcmp(v, "wsus_name"))
+            cfg->enroll_rule = WHB_ENROLL_WSUS_NAME;
+        else if (!strcmp(v, "wsus_name_and_ip"))
+            cfg->enroll_rule = WHB_ENROLL_WSUS_NAME_IP;
+        else
+            rc = -1;
+    } else if (!strcmp(name, "store.events_per_hour")) {
+        rc = parse_uint(v, 1, 100000000, &n);
+        cfg->events_per_hour = (unsigned)n;
+    } else if (!strcmp(name, "store.events_burst")) {
+        rc = parse_uint(v, WHB_WIRE_MAX_EVENTS + 1, 100000000, &n);
+        cfg->events_burst = (unsigned)n;
+    } else if (!strcmp(name, "store.events_kept")) {
+        rc = parse_uint(v, 1000, 1000000000, &n);
+        cfg->events_kept = (unsigned)n;
     } else if (!strcmp(name, "server.max_body")) {
         rc = parse_uint(v, 1024, 16 * 1024 * 1024, &n);
         cfg->max_body = n;
@@ -328,6 +374,17 @@ int whb_config_check(const struct whb_collector_config *cfg, char *why, size_t w
         snprintf(why, whylen, "store.backend = postgresql needs store.conninfo or store.url");
         return WHB_EINVAL;
     }
+    /* One token, one role: a token given for two roles would take the larger one. */
+    const char *tokens[] = {cfg->enrollment_token, cfg->admin_token, cfg->read_token,
+                            cfg->upload_token};
+    for (int i = 0; i < 4; i++)
+        for (int j = i + 1; j < 4; j++)
+            if (tokens[i][0] && !strcmp(tokens[i], tokens[j])) {
+                snprintf(why, whylen,
+                         "the enrollment, admin, read and upload tokens must differ from each "
+                         "other (each file its own token)");
+                return WHB_EINVAL;
+            }
     if (cfg->identity == WHB_IDENTITY_KEY && !cfg->enrollment_token[0]) {
         snprintf(why, whylen, "identity = key needs server.enrollment_token_file");
         return WHB_EINVAL;

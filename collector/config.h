@@ -12,6 +12,13 @@ enum whb_identity_mode {
     WHB_IDENTITY_MTLS,    /* verified client certificate names the report's FQDN */
 };
 
+/* Which new machines may enroll with the token (key mode). */
+enum whb_enroll_rule {
+    WHB_ENROLL_ANY = 0,      /* any name not bound to another machine */
+    WHB_ENROLL_WSUS_NAME,    /* names on WSUS's imported list */
+    WHB_ENROLL_WSUS_NAME_IP, /* names on the list, from the address WSUS has for them */
+};
+
 #define WHB_CONFIG_PATH_MAX 512
 
 struct whb_collector_config {
@@ -23,10 +30,17 @@ struct whb_collector_config {
     char client_ca[WHB_CONFIG_PATH_MAX];
     enum whb_identity_mode identity;
     char enrollment_token[256]; /* read from enrollment_token_file, never logged */
-    char admin_token[256];      /* read from admin_token_file; guards the read API */
-    size_t max_body;            /* bytes; larger bodies get 413 */
-    unsigned timeout_s;         /* a whole request must arrive within this; idle closed too */
-    unsigned max_connections;   /* open connections; beyond: accepted and closed at once */
+    char admin_token[256];      /* read from admin_token_file: everything (docs/security.md) */
+    char read_token[256];       /* read_token_file: the read API and console, read-only */
+    char upload_token[256];     /* upload_token_file: POST /v1/wsus/import only (the task) */
+    int trust_loopback;         /* loopback callers are admins: demos only, never by default */
+    char control_socket[108];   /* Unix socket for whb on this host ("" none): admin by file
+                                 * permissions, 0600 or 0660 for control_group */
+    char control_group[64];
+    char names[512];    /* the collector's other names (a proxy's, a CNAME) for the Host check */
+    size_t max_body;    /* bytes; larger bodies get 413 */
+    unsigned timeout_s; /* a whole request must arrive within this; idle closed too */
+    unsigned max_connections;            /* open connections; beyond: accepted and closed at once */
     unsigned max_connections_per_source; /* of those, from one address */
     int metrics_public;                  /* /metrics and /healthz answer any caller */
     unsigned max_pending;                /* reports waiting for commit before 503 */
@@ -46,6 +60,13 @@ struct whb_collector_config {
     /* The switches: [switches], [switch NAME], [switch-range CIDR] (from files only: they
      * hold credentials). Its sections are owned here: whb_config_free. */
     struct whb_switch_config switches;
+    /* Enrollment in key mode (docs/security.md): new machines per source address and minute
+     * (a burst of as many), and whether only computers on WSUS's imported list may enroll. */
+    unsigned enroll_per_minute;
+    enum whb_enroll_rule enroll_rule;
+    /* What one machine may store: events per hour (a burst of events_burst), and events
+     * kept (the oldest go first beyond it). */
+    unsigned events_per_hour, events_burst, events_kept;
 };
 
 void whb_config_defaults(struct whb_collector_config *cfg);

@@ -36,8 +36,21 @@ static const char usage[] =
     "      --identity key|mtls      [server] identity    (default key)\n"
     "      --client-ca FILE         [server] client_ca   CA for client certificates (mtls)\n"
     "      --enrollment-token-file F [server] enrollment_token_file  (key mode)\n"
-    "      --admin-token-file FILE  [server] admin_token_file  bearer token for the read API\n"
-    "                               from other hosts (loopback needs none)\n"
+    "      --admin-token-file FILE  [server] admin_token_file  bearer token: everything (the\n"
+    "                               read API, the console, WSUS uploads, machine admin)\n"
+    "      --read-token-file FILE   [server] read_token_file  read-only: read API, console\n"
+    "      --upload-token-file FILE [server] upload_token_file  WSUS list uploads only\n"
+    "      --control-socket PATH    [server] control_socket  Unix socket for whb on this\n"
+    "                               host: admin for whoever may open it (0600)\n"
+    "      --control-group GROUP    [server] control_group  the socket 0660 for GROUP\n"
+    "      --names N1,N2            [server] names       more names Host may carry (a\n"
+    "                               proxy's, an alias); own names and addresses always\n"
+    "      --trust-loopback         [server] trust_loopback = on  loopback callers are admin\n"
+    "                               without a token: demos only, never in production\n"
+    "      --enroll-per-minute N    [enrollment] per_source_per_minute  new machines a\n"
+    "                               minute from one address or /64 (default 60; 0: none)\n"
+    "      --enroll-require R       [enrollment] require  none | wsus_name |\n"
+    "                               wsus_name_and_ip  who may enroll (default none)\n"
     "      --max-body BYTES         [server] max_body    (default 65536; larger: 413)\n"
     "      --timeout SECONDS        [server] timeout     a request's headers and body must\n"
     "                               arrive within this; idle connections close (default 10)\n"
@@ -46,7 +59,7 @@ static const char usage[] =
     "      --max-connections-per-source N  [server] max_connections_per_source  of those,\n"
     "                               from one address (default 512)\n"
     "      --metrics-public on|off  [server] metrics_public  /metrics and /healthz for any\n"
-    "                               caller; off: others need the admin token (default on)\n"
+    "                               caller; off: the read or admin token (default on)\n"
     "      --max-pending N          [server] max_pending reports awaiting commit before 503\n"
     "                               (default 4096)\n"
     "      --loops N                [server] loops       event loops (threads) that accept and\n"
@@ -60,6 +73,11 @@ static const char usage[] =
     "      --collector-id NAME      [store] collector_id  this collector among those sharing\n"
     "                               a PostgreSQL database (default: the host name)\n"
     "      --batch-max N            [store] batch_max    reports per commit (default 1024)\n"
+    "      --events-per-hour N      [store] events_per_hour  a machine's event budget\n"
+    "                               refill (default 3600)\n"
+    "      --events-burst N         [store] events_burst  and its size (default 20000)\n"
+    "      --events-kept N          [store] events_kept  events kept per machine, the\n"
+    "                               oldest tenth dropped past it (default 200000)\n"
     "      --interval SECONDS       [heartbeat] interval asked of agents (default 60)\n"
     "      --grace N                [heartbeat] grace    silent after N intervals (default 3)\n"
     "      --wsus-not-reported-days N [wsus] not_reported_days  a computer of WSUS's list\n"
@@ -83,6 +101,16 @@ static const struct flag_map flag_settings[] = {
     {"client-ca", "server", "client_ca"},
     {"enrollment-token-file", "server", "enrollment_token_file"},
     {"admin-token-file", "server", "admin_token_file"},
+    {"read-token-file", "server", "read_token_file"},
+    {"upload-token-file", "server", "upload_token_file"},
+    {"control-socket", "server", "control_socket"},
+    {"control-group", "server", "control_group"},
+    {"names", "server", "names"},
+    {"enroll-per-minute", "enrollment", "per_source_per_minute"},
+    {"enroll-require", "enrollment", "require"},
+    {"events-per-hour", "store", "events_per_hour"},
+    {"events-burst", "store", "events_burst"},
+    {"events-kept", "store", "events_kept"},
     {"max-body", "server", "max_body"},
     {"timeout", "server", "timeout"},
     {"max-pending", "server", "max_pending"},
@@ -143,7 +171,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 /* Flags override the file, so the file is read first and flags applied after. */
 static int parse_args(int argc, char **argv, struct whb_collector_config *cfg)
 {
-    struct option opts[N_SETTINGS + 6];
+    struct option opts[N_SETTINGS + 7];
     char why[512];
     const char *config_path = NULL;
     size_t i;
@@ -152,6 +180,7 @@ static int parse_args(int argc, char **argv, struct whb_collector_config *cfg)
         opts[i] = (struct option){flag_settings[i].name, required_argument, NULL, 1000 + (int)i};
     opts[i++] = (struct option){"config", required_argument, NULL, 'c'};
     opts[i++] = (struct option){"plain-http", no_argument, NULL, 'P'};
+    opts[i++] = (struct option){"trust-loopback", no_argument, NULL, 'L'};
     opts[i++] = (struct option){"syslog", no_argument, NULL, 'S'};
     opts[i++] = (struct option){"help", no_argument, NULL, 'h'};
     opts[i++] = (struct option){"version", no_argument, NULL, 'V'};
@@ -188,6 +217,8 @@ static int parse_args(int argc, char **argv, struct whb_collector_config *cfg)
             rc = whb_config_set(cfg, f->section, f->key, optarg, why, sizeof(why));
         } else if (c == 'P')
             cfg->tls = 0;
+        else if (c == 'L')
+            cfg->trust_loopback = 1;
         else if (c == 'S')
             cfg->to_syslog = 1;
         if (rc) {
@@ -278,6 +309,9 @@ int main(int argc, char **argv)
     }
     if (!cfg.tls)
         whb_log_warnx("plain HTTP: reports and keys travel unencrypted; use only on loopback");
+    if (cfg.trust_loopback)
+        whb_log_warnx("trust_loopback = on: every local user and any forwarder on this host is "
+                      "an admin without a token; for demos only");
     whb_log_info("listening on %s:%u (%s, identity %s, store %s)", cfg.listen_host, cfg.port,
                  cfg.tls ? "TLS" : "plain HTTP", cfg.identity == WHB_IDENTITY_KEY ? "key" : "mtls",
                  cfg.db_postgresql ? "postgresql" : cfg.db_path);

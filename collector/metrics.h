@@ -12,7 +12,8 @@
     X(DENIED, "denied")                                                                            \
     X(OVERLOAD, "overload")                                                                        \
     X(METHOD, "method")                                                                            \
-    X(STORE, "store")
+    X(STORE, "store")                                                                              \
+    X(QUOTA, "quota")
 
 enum whb_reject_cause {
 #define WHB_REJ_ENUM_(n, s) WHB_REJECT_##n,

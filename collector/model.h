@@ -70,8 +70,9 @@ struct whb_machine_view {
     unsigned wsus_http;
     int wsus_curl;
     int64_t wsus_at_ms;
-    int update_service; /* -1 unknown, 0 stopped, 1 running */
-    char os[64];        /* as the agent names it: "Windows 11 Enterprise (build 22631)" */
+    int64_t wsus_since_ms; /* its first probe of this class: since when WSUS answers it so */
+    int update_service;    /* -1 unknown, 0 stopped, 1 running */
+    char os[64];           /* as the agent names it: "Windows 11 Enterprise (build 22631)" */
     /* The collector its last report was sent to, as the agent names it ("" from agents before
      * they said), and that collector's place in the agent's list (0: its first choice; more:
      * it failed over). */
@@ -95,6 +96,8 @@ struct whb_wu_fleet {
 enum whb_peer_kind { WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT, WHB_PEERS_SUBNET, WHB_PEERS_FLEET };
 
 /* The machine's neighbours on one shared piece of network, for correlation. */
+#define WHB_PEER_IDS_MAX 10
+
 struct whb_peer_group {
     enum whb_peer_kind kind;
     char label[200];   /* "switch sw-access-1 (00:11:..)", "AP a0:b1.. (Corp)", "10.1.2.0/24" */
@@ -104,6 +107,9 @@ struct whb_peer_group {
     unsigned healthy;  /* reporting at the time asked about (now, or the gap's start) */
     unsigned groups;   /* fleet: distinct subnets among those silent together */
     char ports[200];   /* switch: the ports of those silent together */
+    /* The first of those silent together (this one included), to ask what they said later. */
+    char together_ids[WHB_PEER_IDS_MAX][65];
+    unsigned n_ids;
 };
 
 /* A time the collector itself was not storing reports. */
@@ -113,6 +119,16 @@ struct whb_downtime {
 };
 
 /* A silence that has ended, with what its two ends looked like. */
+/* A refusal a machine's key or name met (store.h's WHB_REFUSAL_* causes), how often, who
+ * claimed it: a reimaged machine, or someone else presenting its name or key. */
+struct whb_store_refusal {
+    char cause[24];
+    uint64_t count;
+    int64_t first_ms, last_ms;
+    char claimant[200]; /* the machine id (and name) that was refused */
+    char source[48];    /* from where, the last time */
+};
+
 struct whb_store_gap {
     int64_t start_ms, end_ms;
     int last_gasp; /* the last report before it was a last gasp */

@@ -20,6 +20,8 @@
 #include "ingest/switch_names.h"
 #include "ingest/switch_watch.h"
 #include "ingest/switch_writer.h"
+#include "ingest/enroll.h"
+#include "ingest/keys.h"
 #include "ingest/writer.h"
 #include "log.h"
 #include "store/runs.h"
@@ -136,6 +138,8 @@ static int make_loop(struct whb_collector *col, unsigned i, struct event_base *b
     if (whb_store_open_config(&col->cfg, 0, &loop->reader, why, whylen) ||
         whb_loop_start(loop, col->n_loops > 1, i ? col->loops[0] : NULL, why, whylen))
         return WHB_EIO;
+    if (!i && col->cfg.control_socket[0] && whb_loop_control_start(loop, why, whylen))
+        return WHB_EIO;
     return 0;
 }
 
@@ -184,6 +188,11 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
         col->db_dir[0] = '\0';
     if (whb_store_open_config(cfg, 1, &col->writer, why, whylen))
         goto fail;
+    col->enroll_limit = whb_enroll_limit_new(cfg->enroll_per_minute);
+    if (!(col->keys = whb_keys_new()) || (cfg->enroll_per_minute && !col->enroll_limit)) {
+        snprintf(why, whylen, "out of memory");
+        goto fail;
+    }
     if (cfg->tls && !(col->ssl_ctx = whb_tls_server_ctx(cfg, why, whylen)))
         goto fail;
     if (whb_summaries_start(col, whb_summary_make, &col->summaries)) {
@@ -254,6 +263,8 @@ void whb_server_free(struct whb_collector *col)
         col->writer->ops->close(col->writer);
     whb_tls_ctx_free(col->ssl_ctx);
     whb_console_free(col);
+    whb_keys_free(col->keys);
+    whb_enroll_limit_free(col->enroll_limit);
     whb_api_uploads_free(col);
     pthread_mutex_destroy(&col->api_lock);
     free(col);

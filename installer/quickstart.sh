@@ -5,7 +5,9 @@
 # (installer/demo/fleet.sh), then asks `whb status` and `whb why $(hostname)`
 # and prints the web console's URL. All keep running; `installer/quickstart.sh stop` ends them.
 # Everything lives in $WHB_DEMO (default /tmp/whb-demo); WHB_LISTEN (default 127.0.0.1:8443)
-# opens the console to other hosts, which log in with $WHB_DEMO/admin.token.
+# opens the console to other hosts. Loopback is no identity, here as in production: `whb` uses
+# the collector's control socket ($WHB_DEMO/control.sock, this user's only) and the console's
+# login takes the admin token in $WHB_DEMO/admin.token.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 demo=${WHB_DEMO:-/tmp/whb-demo}
@@ -42,9 +44,9 @@ case ${listen%:*} in 0.0.0.0 | "[::]" | "::") console=https://$(hostname -f):${l
 "$bin/whb-collector" --listen "$listen" --cert "$demo/certs/server.crt" \
     --key "$demo/certs/server.key" --db "$demo/collector.db" \
     --enrollment-token-file "$demo/enroll.token" --admin-token-file "$demo/admin.token" \
-    --interval 10 >>"$demo/collector.log" 2>&1 &
+    --control-socket "$demo/control.sock" --interval 10 >>"$demo/collector.log" 2>&1 &
 echo $! > "$demo/collector.pid"
-export WHB_URL=$local_url WHB_CA=$demo/certs/ca.crt
+export WHB_URL=$local_url WHB_CA=$demo/certs/ca.crt WHB_SOCKET=$demo/control.sock
 for _ in $(seq 50); do "$bin/whb" status >/dev/null 2>&1 && break; sleep 0.2; done
 
 # A system that never booted systemd (a container, a minbase root) has no /etc/machine-id: the
@@ -81,9 +83,9 @@ fleet keep running. The fleet's machines go silent 15 s after start and are expl
 after (3 missed heartbeats); 2 minutes after start some come back and their history settles.
 
 Web console:  $console  (certificate from the demo CA: $WHB_CA)
-  On this host no login is needed. From another host (WHB_LISTEN=0.0.0.0:8443), log in with
-  the admin token in $demo/admin.token.
-Try:  export WHB_URL=$WHB_URL WHB_CA=$WHB_CA
+  Log in with the admin token in $demo/admin.token (from this host too: loopback is no
+  identity).
+Try:  export WHB_SOCKET=$WHB_SOCKET   # whb through the collector's control socket: no token
       $bin/whb silent            # every silent demo machine with its reason
       $bin/whb why pc-303        # three ports of sw-floor-3 shut at once: medium while silent
       $bin/whb outages           # silences that share a cause: the switch, WSUS's 503

@@ -324,6 +324,8 @@ int whb_wire_report_unpack(const uint8_t *buf, size_t len, whb_report **out, cha
     *out = NULL;
     if (len == 0)
         return fail(why, whylen, "empty body");
+    if (whb_wire_report_prescan(buf, len, why, whylen))
+        return WHB_EPROTO;
     whb_report *r = whb__v1__report__unpack(NULL, len, buf);
     if (!r)
         return fail(why, whylen, "body is not a protobuf Report");

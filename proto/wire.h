@@ -37,6 +37,12 @@ int whb_wire_report_unpack(const uint8_t *buf, size_t len, whb_report **out, cha
                            size_t whylen);
 void whb_wire_report_free(whb_report *report);
 
+/* Walks a report's bytes before anything is decoded (whb_wire_report_unpack does it first):
+ * a singular field sent twice (protobuf-c would merge the copies, at super-linear cost), more
+ * repeats than the validator allows, over 32 unknown fields in a message, or a malformed tag,
+ * length or wire type is WHB_EPROTO with why. Linear in len, no allocation. */
+int whb_wire_report_prescan(const uint8_t *buf, size_t len, char *why, size_t whylen);
+
 /* Checks types, lengths and ranges of a decoded report; returns 0 or WHB_EPROTO with why. */
 int whb_wire_report_validate(const whb_report *report, char *why, size_t whylen);
 

@@ -39,12 +39,14 @@ enum whb_os_event_kind {
     WHB_OS_RESUME,
     WHB_OS_WIFI, /* a wireless event: ev.event holds it (disconnect, failure...) */
     WHB_OS_STOP, /* the service is asked to stop */
+    WHB_OS_LINK, /* an adapter's link as the OS told it at event.at_ms (link_* below) */
 };
 
 struct whb_os_event {
     enum whb_os_event_kind kind;
-    struct whb_agent_event event; /* for WHB_OS_WIFI, and the time of any event */
-    void *reply;                  /* opaque: who waits for power_done (hook connection) */
+    struct whb_agent_event event;    /* for WHB_OS_WIFI, and the time of any event */
+    void *reply;                     /* opaque: who waits for power_done (hook connection) */
+    int link_admin_up, link_carrier; /* WHB_OS_LINK: event.adapter's state then */
 };
 
 struct whb_platform_ops {
@@ -68,6 +70,15 @@ struct whb_platform_ops {
     /* Optional (NULL: never): a power notification is waiting to be read. Asked while a
      * report is being sent, so that the last gasp does not wait behind the network. */
     int (*power_pending)(struct whb_platform *p);
+    /* Optional (NULL: nothing to do): reads the OS's pending link notifications now, with
+     * their time, for the next wait to return (WHB_OS_LINK). Called a few times a second
+     * while a report is being sent: a slow collector must not hide link flaps (issue 22: a
+     * 10 s send merged them, 2 of 8 were recorded). */
+    void (*capture)(struct whb_platform *p);
+    /* Optional (NULL: none): the machine's own certificate for mTLS when no path or thumbprint
+     * is configured (Windows: the one AD CS autoenrollment gave it, naming fqdn), as what the
+     * sender takes for a client certificate. 0, or WHB_ENOTFOUND. */
+    int (*machine_cert)(struct whb_platform *p, const char *fqdn, char *out, size_t len);
 };
 
 extern const struct whb_platform_ops whb_platform_replay;

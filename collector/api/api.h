@@ -28,18 +28,31 @@ void whb_api_list_stream(struct whb_loop *loop, struct evhttp_request *req,
                          enum whb_store_filter_kind kind, const char *a, const char *b,
                          unsigned limit, int explain);
 
-/* /v1/machines/HOST/why and /history (machine.c). */
-void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path);
+struct whb_caller;
+
+/* /v1/machines/HOST/why and /history, and POST .../accept, /release, /forget (machine.c). */
+void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path,
+                     const struct whb_caller *caller);
+
+/* Machines' identities (identity.c): the enrollments to review, and an admin's action on one
+ * machine, audited with the caller. */
+void whb_api_enrollments(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
+void whb_api_identity_action(struct whb_loop *loop, struct evhttp_request *req, const char *host,
+                             enum whb_store_admin action, const struct whb_caller *caller);
+void whb_api_accept_all(struct whb_loop *loop, struct evhttp_request *req,
+                        const struct whb_caller *caller);
 
 /* WSUS's list (wsus.c). */
 void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
-void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req);
+void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req, int may_read);
 /* Replaces the list with session's staged rows and answers as the import does (format: how the
- * file was read, for an upload; NULL for the CLI's parts). */
+ * file was read, for an upload; NULL for the CLI's parts). A caller who may not read (the upload
+ * token) gets the counts only. */
 void whb_api_wsus_finish(struct whb_loop *loop, struct evhttp_request *req, const char *session,
-                         int64_t now, const char *format);
+                         int64_t now, const char *format, int may_read);
 /* POST /v1/wsus/upload: the file itself (upload.c). */
-void whb_api_wsus_upload(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
+void whb_api_wsus_upload(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q,
+                         int may_read);
 /* What an import changed, as JSON: {before, added, removed, kept, added_names, removed_names}. */
 json_t *whb_api_wsus_change_json(const struct whb_wsus_change *c);
 

@@ -1,5 +1,5 @@
 /* GET /healthz (whether a report can be stored now) and GET /metrics (Prometheus text). Any
- * caller when metrics_public is on; otherwise loopback or the admin token. */
+ * caller when metrics_public is on; otherwise a read or admin token (console/access.h). */
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include "switch/switch.h"
 #include "http/loop.h"
 #include "http/reply.h"
-#include "identity.h"
+#include "console/access.h"
 #include "ingest/writer.h"
 #include "log.h"
 #include "store/store.h"
@@ -22,26 +22,6 @@
 /* Healthy when a report can be stored now: the store answers, the last group commit worked,
  * and the database's file system has room left. */
 #define HEALTH_MIN_FREE (16ull * 1024 * 1024)
-
-static int allowed(struct whb_loop *loop, struct evhttp_request *req)
-{
-    const struct whb_collector_config *cfg = &loop->col->cfg;
-    if (whb_http_peer_loopback(req))
-        return 1;
-    const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
-    if (cfg->admin_token[0] && auth && !strncmp(auth, "Bearer ", 7) &&
-        whb_identity_token_ok(auth + 7, cfg->admin_token))
-        return 1;
-    char *addr = NULL;
-    ev_uint16_t port;
-    evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr, &port);
-    whb_log_limited(WHB_LOG_WARN, "audit: read API refused to %s", addr ? addr : "?");
-    whb_api_reply_error(req, cfg->admin_token[0] ? 401 : 403,
-                        cfg->admin_token[0] ? "admin token required"
-                                            : "the read API answers loopback only; set "
-                                              "admin_token_file to allow other hosts");
-    return 0;
-}
 
 /* The switches' side (collector/switch/): what they sent, what was kept and dropped. */
 static void switch_metrics(struct whb_collector *col, struct evbuffer *body)
@@ -135,7 +115,9 @@ int whb_api_health(struct whb_loop *loop, struct evhttp_request *req, const char
 {
     if (strcmp(path, "/healthz") && strcmp(path, "/metrics"))
         return 0;
-    if (!loop->col->cfg.metrics_public && !allowed(loop, req))
+    struct whb_caller caller;
+    if (!loop->col->cfg.metrics_public &&
+        !whb_access_allowed(loop->col, req, WHB_PERM_READ, 0, &caller))
         return 1;
     if (path[1] == 'h')
         on_healthz(loop, req);

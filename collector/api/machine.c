@@ -46,6 +46,24 @@ static void reply_ambiguous(struct whb_loop *loop, struct evhttp_request *req, c
     whb_api_reply_json(req, 409, doc);
 }
 
+/* What the collector refused in this machine's name or key (a reimaged machine, or someone
+ * else presenting them), newest first. */
+static json_t *refusals_json(struct whb_loop *loop, const struct whb_machine_view *m)
+{
+    struct whb_store_refusal r[4];
+    int n = 0;
+    json_t *list = json_array();
+    if (loop->reader->ops->refusals(loop->reader, m->machine_id, r, 4, &n))
+        return list;
+    for (int i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:I, s:o, s:o, s:s, s:s}", "cause", r[i].cause,
+                                              "count", (json_int_t)r[i].count, "first",
+                                              whb_json_iso(r[i].first_ms), "last",
+                                              whb_json_iso(r[i].last_ms), "claimant", r[i].claimant,
+                                              "source", r[i].source));
+    return list;
+}
+
 /* The answer for a name no agent reports under: the agent WSUS's matching finds (the WSUS
  * console's name, FQDN or address), the no_agent answer for a computer only WSUS knows, or 404
  * with the names it is near. */
@@ -79,8 +97,10 @@ static void why_unknown(struct whb_loop *loop, struct evhttp_request *req, const
         return;
     }
     json_object_set_new(j, "asked", json_string(host));
-    if (!rc)
+    if (!rc) {
         json_object_set_new(j, "matched_by", json_string(r.how));
+        json_object_set_new(j, "refusals", refusals_json(loop, &m));
+    }
     if (r.in_wsus) {
         json_object_set_new(j, "wsus_name", json_string(r.wsus.fqdn));
         json_object_set_new(j, "wsus_ip", json_string(r.wsus.ip));
@@ -113,7 +133,10 @@ static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char
     if (!x.reporting && !m.wireless && m.sw_name[0] && m.sw_port[0] && loop->col->switches)
         whb_switch_poll(loop->col->switches, m.sw_name, m.sw_mgmt[0] ? m.sw_mgmt : NULL, m.sw_port,
                         0);
-    whb_api_reply_json(req, 200, whb_json_explanation(host, &m, &x));
+    json_t *doc = whb_json_explanation(host, &m, &x);
+    if (doc)
+        json_object_set_new(doc, "refusals", refusals_json(loop, &m));
+    whb_api_reply_json(req, 200, doc);
 }
 
 /* 404 (409 when it names several) that says what is known of host: WSUS lists it, or the names
@@ -223,7 +246,8 @@ static int is_ip(const char *s)
     return inet_pton(AF_INET, s, bin) == 1 || inet_pton(AF_INET6, s, bin) == 1;
 }
 
-void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path)
+void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const char *path,
+                     const struct whb_caller *caller)
 {
     static const char machines[] = "/v1/machines/";
     char host[300];
@@ -244,6 +268,12 @@ void whb_api_machine(struct whb_loop *loop, struct evhttp_request *req, const ch
         on_why(loop, req, decoded);
     else if (!strcmp(slash, "/history"))
         on_history(loop, req, decoded);
+    else if (!strcmp(slash, "/accept"))
+        whb_api_identity_action(loop, req, decoded, WHB_ADMIN_ACCEPT, caller);
+    else if (!strcmp(slash, "/release"))
+        whb_api_identity_action(loop, req, decoded, WHB_ADMIN_RELEASE, caller);
+    else if (!strcmp(slash, "/forget"))
+        whb_api_identity_action(loop, req, decoded, WHB_ADMIN_FORGET, caller);
     else
         whb_api_reply_error(req, 404, "not found");
     free(decoded);

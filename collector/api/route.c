@@ -1,7 +1,6 @@
 /* The collector's read API (JSON over the same HTTP server): its routes. Fleet status, silent
  * machines, one machine's why and history, correlated outages, network views by switch and by
- * wireless, and the WSUS computer-list import. Loopback callers need no token; others present
- * the admin token or a console session. */
+ * wireless, and the WSUS computer-list import. Who may: console/access.h. */
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <stdint.h>
@@ -12,7 +11,7 @@
 #include "api/route.h"
 #include "clock.h"
 #include "collector.h"
-#include "console/session.h"
+#include "console/access.h"
 #include "http/loop.h"
 #include "summaries/worker.h"
 
@@ -52,19 +51,37 @@ void whb_api_reply_summary(struct whb_loop *loop, struct evhttp_request *req, en
         whb_api_reply_json_text(req, 200, text);
 }
 
+/* /v1/machines/HOST/accept, /release, /forget: an admin's POST. */
+static int is_admin_action(const char *path)
+{
+    static const char *const actions[] = {"/accept", "/release", "/forget"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+        size_t k = strlen(actions[i]);
+        if (n > k && !strcmp(path + n - k, actions[i]))
+            return 1;
+    }
+    return 0;
+}
+
 int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char *path)
 {
     static const char machines[] = "/v1/machines/";
     if (strncmp(path, "/v1/", 4) != 0)
         return 0;
     enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+    /* The WSUS list: the CLI's and the task's parts (import), or the file itself (upload). */
     int is_import = !strcmp(path, "/v1/wsus/import") || !strcmp(path, "/v1/wsus/upload");
-    if (cmd != (is_import ? EVHTTP_REQ_POST : EVHTTP_REQ_GET) &&
-        !(is_import && cmd == EVHTTP_REQ_PUT)) {
-        whb_api_reply_error(req, 405, is_import ? "use POST" : "use GET");
+    int is_action = (!strncmp(path, machines, sizeof(machines) - 1) && is_admin_action(path)) ||
+                    !strcmp(path, "/v1/enrollments/accept");
+    int post = is_import || is_action;
+    if (cmd != (post ? EVHTTP_REQ_POST : EVHTTP_REQ_GET) && !(is_import && cmd == EVHTTP_REQ_PUT)) {
+        whb_api_reply_error(req, 405, post ? "use POST" : "use GET");
         return 1;
     }
-    if (!whb_session_api_allowed(loop->col, req, is_import))
+    struct whb_caller caller;
+    unsigned need = is_action ? WHB_PERM_ADMIN : is_import ? WHB_PERM_UPLOAD : WHB_PERM_READ;
+    if (!whb_access_allowed(loop->col, req, need, post, &caller))
         return 1;
     struct evkeyvalq q;
     const char *qs = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
@@ -89,13 +106,17 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
     else if (!strcmp(path, "/v1/network/wifi"))
         on_list(loop, req, &q, WHB_FILTER_WIFI, query(&q, "ssid", ""), query(&q, "bssid", ""));
     else if (!strcmp(path, "/v1/wsus/upload"))
-        whb_api_wsus_upload(loop, req, &q);
+        whb_api_wsus_upload(loop, req, &q, (caller.perms & WHB_PERM_READ) != 0);
     else if (is_import)
-        whb_api_wsus_import(loop, req);
+        whb_api_wsus_import(loop, req, (caller.perms & WHB_PERM_READ) != 0);
     else if (!strcmp(path, "/v1/wsus/computers"))
         whb_api_wsus_computers(loop, req, &q);
+    else if (!strcmp(path, "/v1/enrollments"))
+        whb_api_enrollments(loop, req, &q);
+    else if (!strcmp(path, "/v1/enrollments/accept"))
+        whb_api_accept_all(loop, req, &caller);
     else if (!strncmp(path, machines, sizeof(machines) - 1))
-        whb_api_machine(loop, req, path);
+        whb_api_machine(loop, req, path, &caller);
     else
         whb_api_reply_error(req, 404, "not found");
     evhttp_clear_headers(&q);

@@ -96,7 +96,8 @@ static const char *query(struct evkeyvalq *q, const char *key)
 }
 
 /* Stages the next rows; on the last ones replaces the list and answers as the import does. */
-static void stage_more(struct whb_loop *loop, struct evhttp_request *req, struct upload *u)
+static void stage_more(struct whb_loop *loop, struct evhttp_request *req, struct upload *u,
+                       int may_read)
 {
     struct whb_wsus_computer *rows = calloc(STAGE_ROWS, sizeof(*rows));
     char why[400];
@@ -140,10 +141,11 @@ static void stage_more(struct whb_loop *loop, struct evhttp_request *req, struct
     char session[65];
     snprintf(session, sizeof(session), "%s", u->session);
     forget(u);
-    whb_api_wsus_finish(loop, req, session, now, format);
+    whb_api_wsus_finish(loop, req, session, now, format, may_read);
 }
 
-void whb_api_wsus_upload(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q)
+void whb_api_wsus_upload(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q,
+                         int may_read)
 {
     struct whb_collector *col = loop->col;
     int64_t now = whb_clock_wall_ms();
@@ -173,7 +175,7 @@ void whb_api_wsus_upload(struct whb_loop *loop, struct evhttp_request *req, stru
         if (!u->parsed)
             whb_api_reply_error(req, 409, "the upload is not complete: send its final part");
         else
-            stage_more(loop, req, u);
+            stage_more(loop, req, u, may_read);
         return;
     }
     if (part == 1) {
@@ -230,5 +232,5 @@ void whb_api_wsus_upload(struct whb_loop *loop, struct evhttp_request *req, stru
     u->data = NULL;
     u->len = u->cap = 0;
     u->parsed = 1;
-    stage_more(loop, req, u);
+    stage_more(loop, req, u, may_read);
 }

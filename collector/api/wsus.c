@@ -160,7 +160,7 @@ void whb_api_wsus_computers(struct whb_loop *loop, struct evhttp_request *req, s
 }
 
 void whb_api_wsus_finish(struct whb_loop *loop, struct evhttp_request *req, const char *session,
-                         int64_t now, const char *format)
+                         int64_t now, const char *format, int may_read)
 {
     uint64_t imported = 0;
     struct whb_wsus_change change;
@@ -172,10 +172,16 @@ void whb_api_wsus_finish(struct whb_loop *loop, struct evhttp_request *req, cons
     whb_log_info("wsus import: %llu computers (%llu added, %llu removed, %llu kept)",
                  (unsigned long long)imported, (unsigned long long)change.added,
                  (unsigned long long)change.removed, (unsigned long long)change.kept);
-    json_t *j = wsus_answers(loop, 0, WSUS_PAGE_DEFAULT);
+    json_t *j = wsus_answers(loop, 0, may_read ? WSUS_PAGE_DEFAULT : 1);
     if (!j) {
         whb_api_reply_error(req, 503, "store unavailable");
         return;
+    }
+    if (!may_read) { /* the upload token: counts only, the answers are the read API's */
+        json_object_del(j, "answers");
+        json_object_del(j, "limit");
+        json_object_del(j, "offset");
+        json_object_del(j, "next");
     }
     json_object_set_new(j, "changes", whb_api_wsus_change_json(&change));
     if (format)
@@ -255,8 +261,9 @@ static int session_ok(const char *s)
  *    last_sync, line}, ...]}
  * Each part is stored when it arrives; the final part replaces the list, all or nothing, and the
  * answer holds the first page of computers WSUS says have not reported (GET
- * /v1/wsus/computers for the next ones). */
-void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
+ * /v1/wsus/computers for the next ones). A caller who may not read (the upload token) gets the
+ * counts only: the answers are the read API's. */
+void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req, int may_read)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t len = evbuffer_get_length(in);
@@ -307,7 +314,7 @@ void whb_api_wsus_import(struct whb_loop *loop, struct evhttp_request *req)
         goto out;
     }
     if (final)
-        whb_api_wsus_finish(loop, req, session, now, NULL);
+        whb_api_wsus_finish(loop, req, session, now, NULL, may_read);
     else
         whb_api_reply_json(req, 200,
                            json_pack("{s:s, s:I, s:I}", "session", session, "part", part,

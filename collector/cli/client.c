@@ -48,7 +48,10 @@ static const char *hint(const struct whb_cli *c, CURLcode rc)
                      : ": the collector's certificate is not trusted here: give its CA with --ca "
                        "FILE (or WHB_CA), e.g. a copy of the collector's collector-ca.crt";
     case CURLE_COULDNT_CONNECT:
-        return ": is whb-collector running, and is this its [server] listen address and port?";
+        return c->socket ? ": is whb-collector running with this [server] control_socket, and may "
+                           "this user open it (root, or a member of its control_group)?"
+                         : ": is whb-collector running, and is this its [server] listen address "
+                           "and port?";
     case CURLE_COULDNT_RESOLVE_HOST:
         return ": the host name does not resolve";
     case CURLE_OPERATION_TIMEDOUT:
@@ -81,8 +84,12 @@ json_t *whb_cli_call(struct whb_cli *c, const char *method, const char *path, co
         snprintf(why, whylen, "out of memory");
         return NULL;
     }
-    snprintf(url, sizeof(url), "%s%s", c->url, path);
+    snprintf(url, sizeof(url), "%s%s", c->socket ? "http://localhost" : c->url, path);
     curl_easy_setopt(h, CURLOPT_URL, url);
+#ifndef _WIN32
+    if (c->socket)
+        curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->socket);
+#endif
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
@@ -110,8 +117,8 @@ json_t *whb_cli_call(struct whb_cli *c, const char *method, const char *path, co
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
     curl_slist_free_all(hdrs);
     if (rc != CURLE_OK) {
-        snprintf(why, whylen, "collector %s: %s%s", c->url, err[0] ? err : curl_easy_strerror(rc),
-                 hint(c, rc));
+        snprintf(why, whylen, "collector %s: %s%s", c->socket ? c->socket : c->url,
+                 err[0] ? err : curl_easy_strerror(rc), hint(c, rc));
         free(b.data);
         return NULL;
     }

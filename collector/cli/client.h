@@ -6,10 +6,11 @@
 #include <jansson.h>
 
 struct whb_cli {
-    const char *url; /* collector base URL, e.g. https://whb.corp.example:8443 */
-    const char *ca;  /* CA file for the collector's certificate; NULL: the system's store */
-    char token[256]; /* admin token, "" for loopback */
-    void *curl;      /* the connection, reused */
+    const char *url;    /* collector base URL, e.g. https://whb.corp.example:8443 */
+    const char *ca;     /* CA file for the collector's certificate; NULL: the system's store */
+    const char *socket; /* the collector's control socket (on its host); NULL: url */
+    char token[256];    /* admin, read or upload token; "" on the control socket */
+    void *curl;         /* the connection, reused */
 };
 
 /* Returns the decoded document and the HTTP status; NULL with why when the collector could not

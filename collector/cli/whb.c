@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 #include "client.h"
 #include "import.h"
@@ -16,10 +19,13 @@
 #include "wsus_csv.h"
 
 #define EXIT_USAGE 2
-#define LIMIT_MAX  100000
+#ifndef WHB_DEFAULT_SOCKET
+#define WHB_DEFAULT_SOCKET "/run/whb/control.sock"
+#endif
+#define LIMIT_MAX 100000
 
 static const char usage[] =
-    "usage: whb [--url URL] [--ca FILE] [--token-file FILE] [--json] COMMAND [ARGS]\n"
+    "usage: whb [--url URL | --socket PATH] [--ca FILE] [--token-file FILE] [--json] COMMAND\n"
     "\n"
     "Why has a machine not reported status to WSUS?\n"
     "\n"
@@ -34,15 +40,26 @@ static const char usage[] =
     "                             each port's state as the switch itself says (SNMP, syslog)\n"
     "  wifi [--ssid S] [--bssid B] machines on a wireless network or access point\n"
     "  explain CODE               a WSUS message: not-reported, 6703, 0x80070643, services\n"
+    "  enrollments [--all]        new machines to review: when and from where each enrolled,\n"
+    "                             whether WSUS lists it (--all: every machine)\n"
+    "  accept HOST | --all        mark a new machine reviewed: it counts as proven, and\n"
+    "                             moves its neighbours' answers (--all: every one listed)\n"
+    "  release HOST               unbind HOST's key: a reimaged machine enrolls again with\n"
+    "                             the token (same id), or takes HOST's name (new id)\n"
+    "  forget HOST                delete HOST: its binding, events and silences\n"
     "  wsus-import FILE.csv [--date-format CULTURE]\n"
     "                             answer for every computer WSUS lists as not reporting;\n"
     "                             CULTURE is the WSUS server's (de-DE, en-AU, en-US...) when\n"
     "                             its dates are not ISO 8601 (.ToString('o'))\n"
     "\n"
     "options:\n"
-    "  --url URL          collector (default $WHB_URL or https://127.0.0.1:8443)\n"
+    "  --url URL          collector (default $WHB_URL; on the collector's host its control\n"
+    "                     socket " WHB_DEFAULT_SOCKET " when present, else\n"
+    "                     https://127.0.0.1:8443)\n"
+    "  --socket PATH      the collector's control socket ($WHB_SOCKET): on its host, for\n"
+    "                     root or its control_group, no token needed\n"
     "  --ca FILE          CA for the collector's certificate (default $WHB_CA or system)\n"
-    "  --token-file FILE  admin token when not on the collector's host ($WHB_TOKEN_FILE)\n"
+    "  --token-file FILE  admin or read token ($WHB_TOKEN_FILE); needed over --url\n"
     "  --json             print the collector's JSON\n"
     "  --version          print the version\n";
 
@@ -113,8 +130,9 @@ static json_t *call(struct opts *o, const char *method, const char *path, const 
         snprintf(status_text, sizeof(status_text), "%ld", status);
         const char *e = js(doc, "error");
         if (status == 401)
-            *rc = die("%s%s: give the collector's admin token with --token-file FILE (or "
-                      "WHB_TOKEN_FILE)",
+            *rc = die("%s%s: give the collector's admin or read token with --token-file FILE "
+                      "(or WHB_TOKEN_FILE), or run whb on the collector's host as root (its "
+                      "control socket)",
                       what, e);
         else {
             char msg[2000];
@@ -185,6 +203,13 @@ static void print_why(json_t *d)
     if (json_array_size(alt)) {
         printf("\n  also possible\n");
         json_array_foreach(alt, i, e) printf("    %-24s %s\n", js(e, "reason"), js(e, "why"));
+    }
+    json_t *ref = json_object_get(d, "refusals");
+    if (json_array_size(ref)) {
+        printf("\n  refused     (what the collector turned away in this machine's name or key)\n");
+        json_array_foreach(ref, i, e) printf(
+            "    %-20s  %-13s %lld time%s, last from %s: %s\n", js(e, "last"), js(e, "cause"),
+            ji(e, "count"), ji(e, "count") == 1 ? "" : "s", js(e, "source"), js(e, "claimant"));
     }
     json_t *at = json_object_get(d, "attachment");
     if (at && (js(at, "switch_chassis")[0] || js(at, "bssid")[0] || js(at, "subnet")[0]))
@@ -564,6 +589,65 @@ static int cmd_outages(struct opts *o)
     return 0;
 }
 
+static int cmd_enrollments(struct opts *o, int all)
+{
+    int rc;
+    json_t *d = call(o, "GET", all ? "/v1/enrollments?all=1&limit=10000" : "/v1/enrollments", NULL,
+                     "enrollments: ", &rc);
+    if (!d)
+        return rc;
+    if (o->json)
+        return print_json(d);
+    size_t i;
+    json_t *e;
+    printf("%-32s %-20s %-40s %-8s %s\n", "MACHINE", "ENROLLED", "FROM", "ON WSUS", "REVIEWED");
+    json_array_foreach(json_object_get(d, "enrollments"), i, e)
+        printf("%-32s %-20s %-40s %-8s %s\n", js(e, "machine"), js(e, "enrolled_at"),
+               js(e, "enrolled_from")[0] ? js(e, "enrolled_from") : "-",
+               json_is_true(json_object_get(e, "on_wsus_list")) ? "yes" : "no",
+               json_is_true(json_object_get(e, "reviewed")) ? js(e, "reviewed_at") : "no");
+    printf("(%lld %s%s)\n", ji(d, "count"), plural(ji(d, "count"), "machine", "machines"),
+           all ? "" : " to review: whb accept HOST, or whb forget HOST");
+    json_decref(d);
+    return 0;
+}
+
+/* accept, release, forget: POST /v1/machines/HOST/<action>. */
+static int cmd_action(struct opts *o, const char *action, const char *host)
+{
+    int rc;
+    char path[600], what[300], *h = escape(host);
+    if (!h)
+        return die("out of memory%s%s", "", "");
+    snprintf(path, sizeof(path), "/v1/machines/%s/%s", h, action);
+    free(h);
+    snprintf(what, sizeof(what), "%s %s: ", action, whb_table_cell(host));
+    json_t *d = call(o, "POST", path, "{}", what, &rc);
+    if (!d)
+        return rc;
+    if (o->json)
+        return print_json(d);
+    printf("%s (%s) %s\n", js(d, "machine"), js(d, "machine_id"), js(d, "done"));
+    if (!strcmp(action, "release"))
+        printf("its next report with the enrollment token binds its new key (or, from a new "
+               "machine id, takes its name)\n");
+    json_decref(d);
+    return 0;
+}
+
+static int cmd_accept_all(struct opts *o)
+{
+    int rc;
+    json_t *d = call(o, "POST", "/v1/enrollments/accept", "{}", "accept --all: ", &rc);
+    if (!d)
+        return rc;
+    if (o->json)
+        return print_json(d);
+    printf("every machine not reviewed yet accepted\n");
+    json_decref(d);
+    return 0;
+}
+
 static int cmd_explain(const struct opts *o, const char *code)
 {
     const struct whb_wsus_message *m = whb_message_find(code);
@@ -667,6 +751,7 @@ static int cmd_wsus_import(struct opts *o, const char *file, const char *culture
 
 /* Every option, wherever it stands ("whb why PC-042 --json" too). */
 struct cli_args {
+    int url_given, url_flag, socket_flag, all;
     const char *token_file, *token_from;
     const char *ssid, *bssid, *limit, *date_format;
     char *args[8];
@@ -686,8 +771,8 @@ static int parse_limit(const char *v, long *out)
 /* Returns 0, 1 when --help or --version answered, or EXIT_USAGE after one line. */
 static int parse_args(int argc, char **argv, struct opts *o, struct cli_args *a)
 {
-    static const char *const with_value[] = {"--url",   "--ca",    "--token-file", "--ssid",
-                                             "--bssid", "--limit", "--date-format"};
+    static const char *const with_value[] = {"--url",   "--ca",    "--token-file",  "--ssid",
+                                             "--bssid", "--limit", "--date-format", "--socket"};
     int only_args = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -713,6 +798,10 @@ static int parse_args(int argc, char **argv, struct opts *o, struct cli_args *a)
             o->json = 1;
             continue;
         }
+        if (!strcmp(arg, "--all")) {
+            a->all = 1;
+            continue;
+        }
         /* --opt=value or --opt value */
         char name[32];
         const char *eq = strchr(arg, '='), *v = NULL;
@@ -731,7 +820,9 @@ static int parse_args(int argc, char **argv, struct opts *o, struct cli_args *a)
         else
             return die("option %s needs a value (try: whb --help)%s", name, "");
         if (!strcmp(name, "--url"))
-            o->cli.url = v;
+            o->cli.url = v, a->url_flag = 1;
+        else if (!strcmp(name, "--socket"))
+            o->cli.socket = v, a->socket_flag = 1;
         else if (!strcmp(name, "--ca"))
             o->cli.ca = v;
         else if (!strcmp(name, "--token-file"))
@@ -808,6 +899,10 @@ static const struct command commands[] = {
     {"wifi", 0, 0, "whb wifi [--ssid S] [--bssid B]"},
     {"explain", 1, 7, "whb explain CODE"},
     {"wsus-import", 1, 1, "whb wsus-import FILE.csv [--date-format CULTURE]"},
+    {"enrollments", 0, 0, "whb enrollments [--all]"},
+    {"accept", 0, 1, "whb accept HOST | --all"},
+    {"release", 1, 1, "whb release HOST"},
+    {"forget", 1, 1, "whb forget HOST"},
 };
 
 int main(int argc, char **argv)
@@ -819,6 +914,9 @@ int main(int argc, char **argv)
     struct cli_args a = {.ssid = "", .bssid = ""};
     const char *env = getenv("WHB_URL");
     o.cli.url = env && env[0] ? env : "https://127.0.0.1:8443";
+    a.url_given = env && env[0];
+    env = getenv("WHB_SOCKET");
+    o.cli.socket = env && env[0] ? env : NULL;
     env = getenv("WHB_CA");
     o.cli.ca = env && env[0] ? env : NULL;
     env = getenv("WHB_TOKEN_FILE");
@@ -827,6 +925,18 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &o, &a);
     if (rc)
         return rc == 1 ? 0 : rc;
+    /* Flags before the environment; --socket before --url. On the collector's host, what the
+     * OS proves (the socket file's permissions) rather than a token, unless a URL is given. */
+    if (a.url_flag && !a.socket_flag)
+        o.cli.socket = NULL;
+#ifndef _WIN32
+    if (!o.cli.socket && !a.url_given && !a.url_flag && !access(WHB_DEFAULT_SOCKET, F_OK))
+        o.cli.socket = WHB_DEFAULT_SOCKET;
+#else
+    if (o.cli.socket)
+        return die("--socket: control sockets are for whb on the collector's host (Linux)%s%s", "",
+                   "");
+#endif
     if (a.nargs == 0)
         return die("no command (try: whb --help)%s%s", "", "");
     const char *cmd = a.args[0];
@@ -839,7 +949,8 @@ int main(int argc, char **argv)
     if (a.nargs - 1 < c->min || a.nargs - 1 > c->max)
         return die("%s: wrong number of arguments (usage: %s)", c->name, c->usage);
     if ((a.limit && strcmp(cmd, "silent")) || ((a.ssid[0] || a.bssid[0]) && strcmp(cmd, "wifi")) ||
-        (a.date_format && strcmp(cmd, "wsus-import")))
+        (a.date_format && strcmp(cmd, "wsus-import")) ||
+        (a.all && strcmp(cmd, "enrollments") && strcmp(cmd, "accept")))
         return die("%s: option not for this command (usage: %s)", cmd, c->usage);
     if ((rc = check_settings(&o, &a)))
         return rc;
@@ -874,7 +985,15 @@ int main(int argc, char **argv)
             snprintf(code + strlen(code), sizeof(code) - strlen(code), "%s%s", i > 1 ? " " : "",
                      args[i]);
         rc = cmd_explain(&o, code);
-    } else
+    } else if (!strcmp(cmd, "enrollments"))
+        rc = cmd_enrollments(&o, a.all);
+    else if (!strcmp(cmd, "accept") && a.all && a.nargs == 1)
+        rc = cmd_accept_all(&o);
+    else if (a.nargs != 2)
+        rc = die("%s: wrong number of arguments (usage: %s)", c->name, c->usage);
+    else if (!strcmp(cmd, "accept") || !strcmp(cmd, "release") || !strcmp(cmd, "forget"))
+        rc = cmd_action(&o, cmd, args[1]);
+    else
         rc = cmd_wsus_import(&o, args[1], a.date_format);
     whb_cli_close(&o.cli);
     curl_global_cleanup();

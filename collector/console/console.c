@@ -1,6 +1,6 @@
 /* Implementation of console.h: serves the console's embedded files with ETag revalidation and
- * answers /console/session, /console/login and /console/logout. The pages themselves only talk
- * to the JSON API (/v1/...), the same one the CLI uses. */
+ * answers /console/session, /console/login and /console/logout (access.h says who may). The
+ * pages themselves only talk to the JSON API (/v1/...), the same one the CLI uses. */
 #include "console/console.h"
 
 #include <event2/buffer.h>
@@ -16,11 +16,10 @@
 #include "identity.h"
 #include "log.h"
 #include "collector.h"
-#include "console/session.h"
+#include "console/access.h"
 #include "console/web_assets.h"
 
-#define LOGIN_FAILURES_PER_MIN 10
-#define LOGIN_BODY_MAX         4096
+#define LOGIN_BODY_MAX 4096
 
 /* On every console answer: no inline code, no framing, no sniffing, no referrer. */
 static void security_headers(struct evhttp_request *req)
@@ -92,73 +91,61 @@ static void serve_asset(struct evhttp_request *req, const struct whb_web_asset *
     evbuffer_free(body);
 }
 
-static int peer_loopback(struct evhttp_request *req, char **addr)
+static const char *role(unsigned perms)
 {
-    ev_uint16_t port;
-    *addr = NULL;
-    evhttp_connection_get_peer(evhttp_request_get_connection(req), addr, &port);
-    return whb_session_peer_loopback(*addr);
+    return perms & WHB_PERM_ADMIN ? "admin" : perms & WHB_PERM_READ ? "read" : "none";
 }
 
-static json_t *session_json(const struct whb_session *s, const char *via)
-{
-    char at[32];
-    whb_clock_format_iso(s->expires_ms, at, sizeof(at));
-    return json_pack("{s:b, s:s, s:s, s:s}", "authenticated", s->authed, "via", via, "csrf",
-                     s->csrf, "expires_at", at);
-}
-
-/* GET /console/session: who the browser is. Loopback callers get a session at once; others
- * get a short pre-session whose CSRF token protects the login form. */
+/* GET /console/session: who the browser is. A logged-in session, or with trust_loopback a
+ * loopback caller, is authenticated; anyone else gets the login form's CSRF token (stateless,
+ * bound to its address: it takes no session slot). */
 static void on_session(struct whb_collector *col, struct evhttp_request *req, int64_t now)
 {
-    char *addr;
-    int loop = peer_loopback(req, &addr);
-    struct whb_session *s = whb_session_find(col->sessions, req, now);
-    if (!s || (loop && !s->authed)) {
-        whb_session_drop(s);
-        if (!(s = whb_session_new(col->sessions, loop, now))) {
-            reply_error(req, 503, "no random source");
-            return;
-        }
-        whb_session_set_cookie(req, s, now);
-    }
-    reply(req, 200, session_json(s, !s->authed ? "none" : loop ? "loopback" : "token"));
+    struct whb_caller c;
+    char pre[WHB_SESSION_PRE_LEN + 1], at[32];
+    if (whb_access_identify(col, req, &c))
+        return;
+    whb_session_pre_token(col->sessions, &c.source, now, pre);
+    int authed = (c.perms & WHB_PERM_READ) != 0;
+    const char *via = !authed                                   ? "none"
+                      : c.via && !strncmp(c.via, "loopback", 8) ? "loopback"
+                                                                : role(c.perms);
+    whb_clock_format_iso(c.session ? c.session->expires_ms : now + WHB_SESSION_PRE_LIFE, at,
+                         sizeof(at));
+    reply(req, 200,
+          json_pack("{s:b, s:s, s:s, s:s, s:s}", "authenticated", authed, "via", via, "role",
+                    role(authed ? c.perms : 0), "csrf", c.session ? c.session->csrf : pre,
+                    "expires_at", at));
 }
 
-static int too_many_failures(struct whb_sessions *s, int64_t now)
-{
-    if (now - s->fail_window_ms > 60000) {
-        s->fail_window_ms = now;
-        s->failures = 0;
-    }
-    return s->failures >= LOGIN_FAILURES_PER_MIN;
-}
-
-/* POST /console/login {"token": "..."}: the admin token for an authenticated session. */
+/* POST /console/login {"token": "..."}: the admin or read token for a session cookie bound to
+ * this address. Failed logins are limited per source address, never for everyone. */
 static void on_login(struct whb_collector *col, struct evhttp_request *req, int64_t now)
 {
-    char *addr;
-    peer_loopback(req, &addr);
-    if (!col->ssl_ctx && !whb_session_peer_loopback(addr)) {
+    struct whb_caller c;
+    const char *via;
+    unsigned perms;
+    if (whb_access_identify(col, req, &c))
+        return;
+    if (!col->ssl_ctx && !c.loopback) {
         /* The cookie is Secure: over plain HTTP the browser would drop it and loop. */
         reply_error(req, 403, "logins need HTTPS: the collector runs with tls = off");
         return;
     }
-    struct whb_session *s = whb_session_find(col->sessions, req, now);
-    if (!whb_session_csrf_ok(s, req)) {
+    if (!whb_session_pre_ok(col->sessions, req, &c.source, now) &&
+        !whb_session_csrf_ok(c.session, req)) {
         reply_error(req, 403, "CSRF token missing or wrong: reload the login page");
         return;
     }
-    if (!col->cfg.admin_token[0]) {
+    if (!col->cfg.admin_token[0] && !col->cfg.read_token[0]) {
         reply_error(req, 403,
-                    "no admin token is configured (admin_token_file): only loopback "
-                    "callers may use the console");
+                    "no admin or read token is configured (admin_token_file, read_token_file): "
+                    "nobody can log in");
         return;
     }
-    if (too_many_failures(col->sessions, now)) {
+    if (whb_login_blocked(col->sessions, &c.source, now)) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "60");
-        reply_error(req, 429, "too many failed logins; wait a minute");
+        reply_error(req, 429, "too many failed logins from this address; wait a minute");
         return;
     }
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
@@ -167,34 +154,50 @@ static void on_login(struct whb_collector *col, struct evhttp_request *req, int6
     json_t *doc = len && len <= LOGIN_BODY_MAX
                       ? json_loadb((const char *)evbuffer_pullup(in, (ev_ssize_t)len), len, 0, NULL)
                       : NULL;
-    if (json_unpack(doc, "{s:s}", "token", &token) ||
-        !whb_identity_token_ok(token, col->cfg.admin_token)) {
-        col->sessions->failures++;
-        whb_log_warnx("audit: console login refused to %s", addr ? addr : "?");
+    if (json_unpack(doc, "{s:s}", "token", &token))
+        token = NULL;
+    if (token && col->cfg.admin_token[0] && whb_identity_token_ok(token, col->cfg.admin_token)) {
+        perms = WHB_PERM_ALL;
+        via = "session (admin token)";
+    } else if (token && col->cfg.read_token[0] &&
+               whb_identity_token_ok(token, col->cfg.read_token)) {
+        perms = WHB_PERM_READ;
+        via = "session (read token)";
+    } else {
+        whb_login_failed(col->sessions, &c.source, now);
+        whb_log_limited(WHB_LOG_WARN, "audit: console login refused to %s", c.peer);
         json_decref(doc);
-        reply_error(req, 401, "wrong admin token");
+        reply_error(req, 401, "wrong token");
         return;
     }
     json_decref(doc);
-    /* A fresh id on login, so a planted pre-session cookie never becomes a session. */
-    whb_session_drop(s);
-    if (!(s = whb_session_new(col->sessions, 1, now))) {
+    /* A fresh id on every login, so a planted cookie never becomes a session. */
+    whb_session_drop(c.session);
+    struct whb_session *s = whb_session_new(col->sessions, perms, via, &c.source, now);
+    if (!s) {
         reply_error(req, 503, "no random source");
         return;
     }
-    whb_log_info("audit: console login from %s", addr ? addr : "?");
+    whb_log_info("audit: console login from %s with the %s token", c.peer, role(perms));
     whb_session_set_cookie(req, s, now);
-    reply(req, 200, session_json(s, "token"));
+    char at[32];
+    whb_clock_format_iso(s->expires_ms, at, sizeof(at));
+    reply(req, 200,
+          json_pack("{s:b, s:s, s:s, s:s, s:s}", "authenticated", 1, "via", role(perms), "role",
+                    role(perms), "csrf", s->csrf, "expires_at", at));
 }
 
 static void on_logout(struct whb_collector *col, struct evhttp_request *req, int64_t now)
 {
-    struct whb_session *s = whb_session_find(col->sessions, req, now);
-    if (!whb_session_csrf_ok(s, req)) {
+    struct whb_caller c;
+    if (whb_access_identify(col, req, &c))
+        return;
+    if (!whb_session_csrf_ok(c.session, req) &&
+        !whb_session_pre_ok(col->sessions, req, &c.source, now)) {
         reply_error(req, 403, "CSRF token missing or wrong");
         return;
     }
-    whb_session_drop(s);
+    whb_session_drop(c.session);
     whb_session_set_cookie(req, NULL, now);
     reply(req, 200, json_pack("{s:b}", "authenticated", 0));
 }
@@ -208,7 +211,7 @@ int whb_console_route(struct whb_collector *col, struct evhttp_request *req, con
     if (!a && strncmp(path, prefix, sizeof(prefix) - 1))
         return 0;
     security_headers(req);
-    if (!col->sessions && !(col->sessions = calloc(1, sizeof(*col->sessions)))) {
+    if (!whb_access_state(col)) {
         reply_error(req, 503, "out of memory");
         return 1;
     }
@@ -217,9 +220,11 @@ int whb_console_route(struct whb_collector *col, struct evhttp_request *req, con
     if (cmd != (post ? EVHTTP_REQ_POST : EVHTTP_REQ_GET) && !(cmd == EVHTTP_REQ_HEAD && !post)) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", post ? "POST" : "GET");
         reply_error(req, 405, post ? "use POST" : "use GET");
-    } else if (a)
-        serve_asset(req, a);
-    else if (!strcmp(what, "session"))
+    } else if (a) {
+        struct whb_caller c;
+        if (!whb_access_identify(col, req, &c)) /* Host names this collector */
+            serve_asset(req, a);
+    } else if (!strcmp(what, "session"))
         on_session(col, req, now);
     else if (!strcmp(what, "login"))
         on_login(col, req, now);

@@ -1,37 +1,33 @@
-/* Implementation of session.h: a small fixed table of console sessions on the HTTP thread,
- * random ids from OpenSSL, cookies and the CSRF check. */
+/* Implementation of session.h: a small fixed table of sessions on the HTTP thread (under the
+ * collector's api_lock), random ids from OpenSSL, HMAC-SHA256 for the login form's tokens, and
+ * a fixed table of failed logins per source. */
 #include "console/session.h"
 
-#include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <jansson.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "identity.h"
-#include "log.h"
-#include "collector.h"
+#define COOKIE_NAME     "whb_session"
+#define LOGIN_WINDOW_MS 60000
 
-#define COOKIE_NAME "whb_session"
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-int whb_session_peer_loopback(const char *addr)
+int whb_sessions_init(struct whb_sessions *s)
 {
-    if (!addr)
-        return 0;
-    if (!strncmp(addr, "::ffff:", 7))
-        addr += 7;
-    return !strncmp(addr, "127.", 4) || !strcmp(addr, "::1");
+    memset(s->slot, 0, sizeof(s->slot));
+    memset(s->failed, 0, sizeof(s->failed));
+    return RAND_bytes(s->secret, sizeof(s->secret)) == 1 ? 0 : -1;
 }
 
 /* 43 characters of 6 random bits each: 258 bits, cookie- and header-safe. */
 static int random_token(char out[WHB_SESSION_ID_LEN + 1])
 {
-    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     unsigned char raw[WHB_SESSION_ID_LEN];
     if (RAND_bytes(raw, sizeof(raw)) != 1)
         return -1;
@@ -41,10 +37,10 @@ static int random_token(char out[WHB_SESSION_ID_LEN + 1])
     return 0;
 }
 
-static int token_equal(const char *a, const char *b)
+static int token_equal(const char *a, const char *b, size_t want)
 {
     size_t n = strlen(a);
-    return n == WHB_SESSION_ID_LEN && strlen(b) == n && CRYPTO_memcmp(a, b, n) == 0;
+    return n == want && strlen(b) == n && CRYPTO_memcmp(a, b, n) == 0;
 }
 
 /* The value of cookie `name` in a Cookie header, copied into out; 0 when absent. */
@@ -69,34 +65,45 @@ static int cookie_value(const char *header, const char *name, char *out, size_t 
 }
 
 struct whb_session *whb_session_find(struct whb_sessions *s, struct evhttp_request *req,
-                                     int64_t now)
+                                     const struct whb_source *from, int64_t now, int *elsewhere)
 {
     char id[WHB_SESSION_ID_LEN + 2];
     const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie");
+    if (elsewhere)
+        *elsewhere = 0;
     if (!s || !cookie_value(h, COOKIE_NAME, id, sizeof(id)))
         return NULL;
     for (int i = 0; i < WHB_SESSION_MAX; i++) {
         struct whb_session *x = &s->slot[i];
-        if (x->id[0] && x->expires_ms <= now)
+        if (!x->perms)
+            continue;
+        if (x->expires_ms <= now) {
             whb_session_drop(x);
-        else if (x->id[0] && token_equal(id, x->id))
+        } else if (token_equal(id, x->id, WHB_SESSION_ID_LEN)) {
+            /* A cookie carried to another address (copied, or through a forwarder) is not
+             * the browser that logged in. */
+            if (memcmp(&x->owner, from, sizeof(*from))) {
+                if (elsewhere)
+                    *elsewhere = 1;
+                return NULL;
+            }
             return x;
+        }
     }
     return NULL;
 }
 
-struct whb_session *whb_session_new(struct whb_sessions *s, int authed, int64_t now)
+struct whb_session *whb_session_new(struct whb_sessions *s, unsigned perms, const char *via,
+                                    const struct whb_source *from, int64_t now)
 {
     struct whb_session *pick = &s->slot[0];
     for (int i = 0; i < WHB_SESSION_MAX; i++) {
         struct whb_session *x = &s->slot[i];
-        if (!x->id[0] || x->expires_ms <= now) {
+        if (!x->perms || x->expires_ms <= now) {
             pick = x;
             break;
         }
-        /* Full: a pre-session goes first, then the one that ends soonest. */
-        if ((!x->authed && pick->authed) ||
-            (x->authed == pick->authed && x->expires_ms < pick->expires_ms))
+        if (x->expires_ms < pick->expires_ms)
             pick = x;
     }
     whb_session_drop(pick);
@@ -104,8 +111,10 @@ struct whb_session *whb_session_new(struct whb_sessions *s, int authed, int64_t 
         whb_session_drop(pick);
         return NULL;
     }
-    pick->authed = authed;
-    pick->expires_ms = now + (authed ? WHB_SESSION_LIFETIME : WHB_SESSION_PRE_LIFE);
+    pick->perms = perms;
+    pick->via = via;
+    pick->owner = *from;
+    pick->expires_ms = now + WHB_SESSION_LIFETIME;
     return pick;
 }
 
@@ -118,7 +127,47 @@ void whb_session_drop(struct whb_session *sess)
 int whb_session_csrf_ok(const struct whb_session *sess, struct evhttp_request *req)
 {
     const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "X-CSRF-Token");
-    return sess && h && token_equal(h, sess->csrf);
+    return sess && h && token_equal(h, sess->csrf, WHB_SESSION_ID_LEN);
+}
+
+/* "<expiry, 12 hex digits>" then 44 characters of HMAC-SHA256(secret, expiry | source): the
+ * top 6 bits of each of its 32 bytes, then the low 6 bits of the first 12 (256 bits shown). */
+static void pre_token(const struct whb_sessions *s, const struct whb_source *from, int64_t expiry,
+                      char out[WHB_SESSION_PRE_LEN + 1])
+{
+    unsigned char msg[12 + sizeof(from->b)], mac[EVP_MAX_MD_SIZE];
+    unsigned maclen = 0;
+    snprintf(out, WHB_SESSION_PRE_LEN + 1, "%012llx",
+             (unsigned long long)expiry & 0xffffffffffffull);
+    memcpy(msg, out, 12);
+    memcpy(msg + 12, from->b, sizeof(from->b));
+    HMAC(EVP_sha256(), s->secret, sizeof(s->secret), msg, sizeof(msg), mac, &maclen);
+    for (int i = 0; i < WHB_SESSION_PRE_LEN - 12; i++)
+        out[12 + i] = b64[mac[i % maclen] >> (i < (int)maclen ? 2 : 0) & 63];
+    out[WHB_SESSION_PRE_LEN] = '\0';
+}
+
+void whb_session_pre_token(const struct whb_sessions *s, const struct whb_source *from, int64_t now,
+                           char out[WHB_SESSION_PRE_LEN + 1])
+{
+    pre_token(s, from, now + WHB_SESSION_PRE_LIFE, out);
+}
+
+int whb_session_pre_ok(const struct whb_sessions *s, struct evhttp_request *req,
+                       const struct whb_source *from, int64_t now)
+{
+    const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "X-CSRF-Token");
+    char want[WHB_SESSION_PRE_LEN + 1], *end;
+    if (!h || strlen(h) != WHB_SESSION_PRE_LEN)
+        return 0;
+    char stamp[13];
+    memcpy(stamp, h, 12);
+    stamp[12] = '\0';
+    long long expiry = strtoll(stamp, &end, 16);
+    if (*end || expiry <= now || expiry > now + WHB_SESSION_PRE_LIFE)
+        return 0;
+    pre_token(s, from, expiry, want);
+    return CRYPTO_memcmp(want, h, WHB_SESSION_PRE_LEN) == 0;
 }
 
 void whb_session_set_cookie(struct evhttp_request *req, const struct whb_session *sess, int64_t now)
@@ -132,50 +181,45 @@ void whb_session_set_cookie(struct evhttp_request *req, const struct whb_session
     evhttp_add_header(evhttp_request_get_output_headers(req), "Set-Cookie", line);
 }
 
-static void refuse(struct evhttp_request *req, int code, const char *msg)
+/* The source's entry, or the one to reuse: a free one, else the one whose minute is oldest
+ * (a source that stopped failing long ago). */
+static struct whb_login_source *login_entry(struct whb_sessions *s, const struct whb_source *from,
+                                            int create)
 {
-    json_t *doc = json_pack("{s:s}", "error", msg);
-    char *text = doc ? json_dumps(doc, 0) : NULL;
-    struct evbuffer *body = evbuffer_new();
-    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
-    if (body && text)
-        evbuffer_add_printf(body, "%s\n", text);
-    evhttp_send_reply(req, code, code == 401 ? "Unauthorized" : "Forbidden", body);
-    if (body)
-        evbuffer_free(body);
-    free(text);
-    json_decref(doc);
+    struct whb_login_source *pick = NULL;
+    for (int i = 0; i < WHB_LOGIN_SOURCES; i++) {
+        struct whb_login_source *e = &s->failed[i];
+        if (e->failures && !memcmp(&e->source, from, sizeof(*from)))
+            return e;
+        if (!pick || (!e->failures && pick->failures) ||
+            (!!e->failures == !!pick->failures && e->window_ms < pick->window_ms))
+            pick = e;
+    }
+    if (!create)
+        return NULL;
+    memset(pick, 0, sizeof(*pick));
+    pick->source = *from;
+    return pick;
 }
 
-int whb_session_api_allowed(struct whb_collector *col, struct evhttp_request *req, int is_post)
+int whb_login_blocked(struct whb_sessions *s, const struct whb_source *from, int64_t now)
 {
-    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
-    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
-    char *addr = NULL;
-    ev_uint16_t port;
-    evhttp_add_header(out, "Cache-Control", "no-store");
-    evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
-    evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr, &port);
-
-    const char *auth = evhttp_find_header(in, "Authorization");
-    if (col->cfg.admin_token[0] && auth && !strncmp(auth, "Bearer ", 7) &&
-        whb_identity_token_ok(auth + 7, col->cfg.admin_token))
-        return 1;
-    struct whb_session *sess = whb_session_find(col->sessions, req, whb_clock_wall_ms());
-    int browser = sess || evhttp_find_header(in, "Origin");
-    if (sess && !sess->authed)
-        sess = NULL;
-    if (is_post && browser && !whb_session_csrf_ok(sess, req)) {
-        whb_log_warnx("audit: POST without a valid CSRF token from %s refused", addr ? addr : "?");
-        refuse(req, 403, "CSRF token missing or wrong: reload the console");
+    struct whb_login_source *e = login_entry(s, from, 0);
+    if (!e)
+        return 0;
+    if (now - e->window_ms > LOGIN_WINDOW_MS) {
+        memset(e, 0, sizeof(*e));
         return 0;
     }
-    if (sess || whb_session_peer_loopback(addr))
-        return 1;
-    whb_log_warnx("audit: read API refused to %s", addr ? addr : "?");
-    refuse(req, col->cfg.admin_token[0] ? 401 : 403,
-           col->cfg.admin_token[0] ? "admin token required"
-                                   : "the read API answers loopback only; set admin_token_file "
-                                     "to allow other hosts");
-    return 0;
+    return e->failures >= WHB_LOGIN_FAILURES;
+}
+
+void whb_login_failed(struct whb_sessions *s, const struct whb_source *from, int64_t now)
+{
+    struct whb_login_source *e = login_entry(s, from, 1);
+    if (!e->failures || now - e->window_ms > LOGIN_WINDOW_MS) {
+        e->window_ms = now;
+        e->failures = 0;
+    }
+    e->failures++;
 }

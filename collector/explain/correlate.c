@@ -7,11 +7,13 @@
 
 #include "clock.h"
 #include "error.h"
+#include "whb.pb-c.h"
 
 int64_t whb_correlation_window(unsigned interval_s)
 {
-    int64_t w = 2 * (int64_t)interval_s * 1000;
-    return w < 120000 ? 120000 : w;
+    /* The detection resolution: machines silenced at one instant last reported up to an
+     * interval apart (finding.h TOGETHER_MS). */
+    return (int64_t)(interval_s ? interval_s : 60) * 1000 + 5000;
 }
 
 /* Most of a neighbour group, two at least, silent with the machine. */
@@ -33,6 +35,10 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
     static const enum whb_peer_kind kinds[] = {WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT,
                                                WHB_PEERS_SUBNET};
     int64_t window = whb_correlation_window(m->interval_s);
+    /* A closed silence's evidence window is closed: neighbours that went quiet after it ended
+     * are no part of it. */
+    if (with_gaps && until - anchor < window)
+        window = until - anchor > 0 ? until - anchor : 0;
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         if (st->ops->peer_group(st, kinds[i], m, now, anchor, window, with_gaps,
                                 &in->peers[in->n_peers]) == 0)
@@ -116,6 +122,10 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
     in.events = evs;
     in.n_events = n;
     struct sw_word sw = {0};
+    struct whb_store_refusal refusals[4];
+    if (now > m->due_ms && st->ops->refusals &&
+        st->ops->refusals(st, m->machine_id, refusals, 4, &in.n_refusals) == 0)
+        in.refusals = refusals;
     if (now > m->due_ms) {
         context(st, m, now, m->last_seen_ms, now, 0, &in);
         if (!m->wireless)
@@ -145,6 +155,116 @@ int whb_explain_host(struct whb_store *st, const char *host, int64_t now,
     return whb_explain_view(st, m, now, out);
 }
 
+/* The switch neighbours that went silent with m at anchor (within window), as they told it on
+ * return: a carrier loss as their silence began, or another story. A pair or a few is where a
+ * coincidence is worth telling apart. */
+static void peer_stories(struct whb_store *st, const struct whb_machine_view *m, int64_t anchor,
+                         int64_t window, struct whb_explain_input *in)
+{
+    const struct whb_peer_group *sw = NULL;
+    for (int i = 0; i < in->n_peers; i++)
+        if (in->peers[i].kind == WHB_PEERS_SWITCH)
+            sw = &in->peers[i];
+    if (!sw || sw->together < 2 || sw->together > WHB_EXPLAIN_MAX_STORIES + 1 || m->wireless)
+        return;
+    struct whb_store_gap gaps[8];
+    struct whb_hist_event evs[16];
+    int64_t due = (int64_t)(m->interval_s ? m->interval_s : 60) * 1000 + 15000;
+    for (unsigned i = 0; i < sw->n_ids && in->n_stories < WHB_EXPLAIN_MAX_STORIES; i++) {
+        const char *id = sw->together_ids[i];
+        int ng = 0, ne = 0;
+        if (strcmp(id, m->machine_id) == 0 || st->ops->get_gaps(st, id, gaps, 8, &ng))
+            continue;
+        const struct whb_store_gap *g = NULL;
+        for (int k = 0; k < ng && !g; k++)
+            if (!gaps[k].last_gasp && llabs(gaps[k].start_ms - anchor) <= window)
+                g = &gaps[k];
+        struct whb_peer_story *t = &in->stories[in->n_stories++];
+        memset(t, 0, sizeof(*t));
+        if (!g) /* still silent since then: its story is to come */
+            continue;
+        t->told = 1;
+        if (st->ops->get_events(st, id, g->start_ms - 500, g->start_ms + due, evs, 16, &ne) == 0)
+            for (int k = 0; k < ne && !t->link_lost_ms; k++)
+                if (evs[k].kind == WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST &&
+                    evs[k].reason_code == 0)
+                    t->link_lost_ms = evs[k].at_ms;
+    }
+}
+
+/* The events of [from, to] in time order with the undelivered heartbeats left out but the
+ * first (at a 2 s interval, a silence spools hundreds of them, and the store gives the latest
+ * events of a window): read in slices of about 40 heartbeats, a slice halved when it is full. */
+static int scan_causes(struct whb_store *st, const struct whb_machine_view *m, int64_t from,
+                       int64_t to, struct whb_hist_event *out, int max, int *n, int *skipped)
+{
+    enum { SLICE_MAX = 64, QUERIES_MAX = 256 };
+    struct whb_hist_event *slice = malloc(SLICE_MAX * sizeof(*slice));
+    int64_t step = 40 * (int64_t)(m->interval_s ? m->interval_s : 60) * 1000;
+    int rc = 0, queries = 0, beat = 0;
+    *n = 0;
+    if (!slice)
+        return WHB_ENOMEM;
+    for (int64_t t = from; t <= to && *n < max && queries < QUERIES_MAX;) {
+        int64_t end = to - t > step ? t + step : to;
+        int got = 0;
+        while ((rc = st->ops->get_events(st, m->machine_id, t, end, slice, SLICE_MAX, &got)) == 0 &&
+               got >= SLICE_MAX && end - t > 1000 && ++queries < QUERIES_MAX)
+            end = t + (end - t) / 2;
+        if (rc)
+            break;
+        for (int i = 0; i < got && *n < max; i++) {
+            if (slice[i].kind == WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT && beat++) {
+                (*skipped)++;
+                continue;
+            }
+            out[(*n)++] = slice[i];
+        }
+        queries++;
+        t = end + 1;
+    }
+    free(slice);
+    return rc;
+}
+
+/* The events of a past gap, in time order, read in parts so that hours of spooled heartbeats
+ * push neither its start nor its end out of what is read: the half hour before it (its
+ * latest), its first minutes up to cause_to (where its cause is; heartbeats left out but the
+ * first), its last minutes and the return, and what the budget leaves of the middle. */
+static int gap_events(struct whb_store *st, const struct whb_machine_view *m,
+                      const struct whb_store_gap *gap, int64_t cause_to, struct whb_hist_event *evs,
+                      int *n, int *skipped)
+{
+    enum {
+        LEAD = WHB_HISTORY_EVENTS / 5,
+        CAUSE = 2 * WHB_HISTORY_EVENTS / 5,
+        MIDDLE = WHB_HISTORY_EVENTS / 10,
+        BACK = WHB_HISTORY_EVENTS / 4
+    };
+    int64_t b_from = gap->end_ms - 5 * 60000, b_to = gap->end_ms + 120000;
+    int nl = 0, na = 0, nm = 0, nb = 0, rc;
+    if (cause_to > b_to)
+        cause_to = b_to;
+    if (b_from <= cause_to)
+        b_from = cause_to + 1;
+    struct whb_hist_event *tail = evs + LEAD + CAUSE + MIDDLE;
+    rc = st->ops->get_events(st, m->machine_id, gap->start_ms - 30 * 60000, gap->start_ms - 1, evs,
+                             LEAD, &nl);
+    if (!rc)
+        rc = scan_causes(st, m, gap->start_ms, cause_to, evs + nl, CAUSE, &na, skipped);
+    /* A cause window that filled the budget ends where it was read up to. */
+    int64_t m_from = na == CAUSE ? evs[nl + na - 1].at_ms + 1 : cause_to + 1;
+    if (!rc && b_from <= b_to)
+        rc = st->ops->get_events(st, m->machine_id, b_from, b_to, tail, BACK, &nb);
+    if (!rc && b_from - 1 >= m_from)
+        rc = st->ops->get_events(st, m->machine_id, m_from, b_from - 1, evs + nl + na, MIDDLE, &nm);
+    if (rc)
+        return rc;
+    memmove(evs + nl + na + nm, tail, (size_t)nb * sizeof(*evs));
+    *n = nl + na + nm + nb;
+    return 0;
+}
+
 int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
                          const struct whb_store_gap *gap, int64_t now, struct whb_explanation *out)
 {
@@ -157,33 +277,43 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     struct whb_hist_event *evs = malloc(WHB_HISTORY_EVENTS * sizeof(*evs));
     if (!evs)
         return WHB_ENOMEM;
-    int n = 0, n2 = 0;
-    /* The half hour that led up to it and the start of the gap, where its cause is; then the
-     * rest of it up to the return (events are on the collector's clock; the rules keep to
-     * their own windows inside this). Asked as one, hours of spooled heartbeats would push
-     * the start out of the latest WHB_HISTORY_EVENTS. */
-    int64_t split = gap->start_ms + 15 * 60000;
-    if (split > gap->end_ms + 120000)
-        split = gap->end_ms + 120000;
-    int rc = st->ops->get_events(st, m->machine_id, gap->start_ms - 30 * 60000, split, evs,
-                                 WHB_HISTORY_EVENTS / 2, &n);
-    if (!rc && split < gap->end_ms + 120000)
-        rc = st->ops->get_events(st, m->machine_id, split + 1, gap->end_ms + 120000, evs + n,
-                                 WHB_HISTORY_EVENTS - n, &n2);
+    int n = 0;
+    /* Its neighbours then are those of where it was then: just back, its switch may not be
+     * heard yet (LLDP), or it may be elsewhere now. */
+    struct whb_machine_view then = *m;
+    if (gap->before_sw[0] && strcmp(gap->before_sw, m->sw_chassis) != 0) {
+        snprintf(then.sw_chassis, sizeof(then.sw_chassis), "%s", gap->before_sw);
+        then.sw_name[0] = '\0';
+    }
+    if (gap->before_port[0])
+        snprintf(then.sw_port, sizeof(then.sw_port), "%s", gap->before_port);
+    if (gap->before_subnet[0])
+        snprintf(then.subnet, sizeof(then.subnet), "%s", gap->before_subnet);
+    if (gap->before_bssid[0])
+        snprintf(then.bssid, sizeof(then.bssid), "%s", gap->before_bssid);
+    context(st, &then, now, gap->start_ms, gap->end_ms, 1, &in);
+    /* Its cause is in its first minutes, or while the collector was down as it went quiet. */
+    int64_t cause_to = gap->start_ms + 3 * 60000 + 2 * (int64_t)m->interval_s * 1000;
+    for (int i = 0; i < in.n_down; i++)
+        if (in.down[i].from_ms <= cause_to && in.down[i].to_ms + 10 * 60000 > cause_to)
+            cause_to = in.down[i].to_ms + 10 * 60000;
+    int rc = gap_events(st, m, gap, cause_to, evs, &n, &in.heartbeats_skipped);
     if (rc) {
         free(evs);
         return rc;
     }
-    n += n2;
     in.events = evs;
     in.n_events = n;
-    context(st, m, now, gap->start_ms, gap->end_ms, 1, &in);
     /* The port it was on before the gap, when it did not move to another switch. */
     struct sw_word sw = {0};
     const char *port = gap->before_port[0] ? gap->before_port : m->sw_port;
     if (!m->wireless && (!gap->before_sw[0] || !strcmp(gap->before_sw, m->sw_chassis)))
         switch_context(st, m->sw_name, port, gap->start_ms - 1800000, gap->end_ms + 120000, 0, &sw,
                        &in);
+    int64_t window = whb_correlation_window(m->interval_s);
+    if (gap->end_ms - gap->start_ms < window)
+        window = gap->end_ms - gap->start_ms;
+    peer_stories(st, &then, gap->start_ms, window, &in);
     whb_explain_gap(&in, out);
     free(evs);
     free(sw.events);

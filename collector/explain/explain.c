@@ -197,6 +197,38 @@ static void explain_reporting(const struct whb_explain_input *in, struct whb_exp
     snprintf(out->next_step, sizeof(out->next_step), "%s", whb_reason_info(out->reason)->next_step);
 }
 
+/* Refused since its last report (a reinstalled machine with a new key, or another machine id
+ * under its name): it is not cut off, it is turned away. 1 when that is the answer. */
+static int explain_refused(const struct whb_explain_input *in, struct whb_explanation *out)
+{
+    int n = 0;
+    for (int i = 0; i < in->n_refusals; i++) {
+        const struct whb_store_refusal *r = &in->refusals[i];
+        if (r->last_ms <= in->m->last_seen_ms)
+            continue;
+        struct whb_evidence e = {.at_ms = r->last_ms, .source = WHB_SOURCE_COLLECTOR};
+        snprintf(e.text, sizeof(e.text), "refused %llu time%s since %s: %.80s from %.46s (%s)",
+                 (unsigned long long)r->count, r->count == 1 ? "" : "s",
+                 r->first_ms > in->m->last_seen_ms ? "its last report" : "before its last report",
+                 r->claimant, r->source[0] ? r->source : "?", r->cause);
+        add_evidence(out, &e);
+        if (!n++) {
+            snprintf(out->summary, sizeof(out->summary),
+                     "its reports are refused (%s), %llu so far", r->cause,
+                     (unsigned long long)r->count);
+        }
+    }
+    if (!n)
+        return 0;
+    out->reason = WHB_REASON_IDENTITY_REFUSED;
+    out->confidence = WHB_CONFIDENCE_HIGH;
+    snprintf(out->confidence_why, sizeof(out->confidence_why),
+             "the collector itself refused reports in this machine's name after its last one");
+    snprintf(out->next_step, sizeof(out->next_step), "%s: whb release %s",
+             whb_reason_info(out->reason)->next_step, in->m->fqdn);
+    return 1;
+}
+
 void whb_explain_now(const struct whb_explain_input *in, struct whb_explanation *out)
 {
     memset(out, 0, sizeof(*out));
@@ -215,7 +247,8 @@ void whb_explain_now(const struct whb_explain_input *in, struct whb_explanation 
         return;
     }
     out->silent_since_ms = in->m->last_seen_ms;
-    decide(in, out);
+    if (!explain_refused(in, out))
+        decide(in, out);
     char text[WHB_EXPLAIN_TEXT];
     snprintf(text, sizeof(text), "last report (due every %u s)", in->m->interval_s);
     collector_evidence(out, in->m->last_seen_ms, text);

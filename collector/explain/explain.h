@@ -16,6 +16,15 @@
 
 enum whb_confidence { WHB_CONFIDENCE_LOW = 0, WHB_CONFIDENCE_MEDIUM, WHB_CONFIDENCE_HIGH };
 
+/* What a neighbour that went silent with this machine (same switch) told of that moment once
+ * it was back: a link loss at the same moment is one failure; another story, two. */
+struct whb_peer_story {
+    int told;             /* it has reported since that silence */
+    int64_t link_lost_ms; /* its carrier loss as its silence began; 0: none */
+};
+
+#define WHB_EXPLAIN_MAX_STORIES 8
+
 #define WHB_EXPLAIN_MAX_DOWNTIMES 4
 
 struct whb_explain_input {
@@ -45,6 +54,15 @@ struct whb_explain_input {
     const struct whb_switch_port *sw_port;
     const struct whb_switch_event *sw_events;
     int n_sw_events;
+    /* For a gap: the switch neighbours silent with it, and what they said on return. */
+    struct whb_peer_story stories[WHB_EXPLAIN_MAX_STORIES];
+    int n_stories;
+    /* Undelivered heartbeats of the gap left out of events (only the first is kept there). */
+    int heartbeats_skipped;
+    /* What the collector refused in its name or key, newest first (issue 22): refused since
+     * its last report, it is on and knocking, not cut off. */
+    const struct whb_store_refusal *refusals;
+    int n_refusals;
 };
 
 /* Who says so: the machine in a report at the time, the machine afterwards (spooled while it

@@ -2,10 +2,35 @@
 #include "explain/finding.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "whb.pb-c.h"
+
+/* The latest the machine's next report was due: an interval after the last one, plus a send's
+ * wait (a slow WSUS probe holds the agent's loop up to 10 s), and no later than the grace of
+ * three intervals after which the collector itself called it silent. */
+static int64_t next_due(const struct span *s)
+{
+    int64_t wait = SEND_WAIT_MS < 2 * s->interval ? SEND_WAIT_MS : 2 * s->interval;
+    return s->start + s->interval + wait;
+}
+
+/* The collector's downtime that began before the machine's next report was due (a kill is
+ * known to its last alive mark, a second before it at most): only such a downtime
+ * can have silenced it. One that began later met a machine already silent, and an answer given
+ * before it stays. */
+static const struct whb_downtime *onset_downtime(const struct whb_explain_input *in,
+                                                 const struct span *s)
+{
+    for (int i = 0; i < in->n_down; i++) {
+        const struct whb_downtime *d = &in->down[i];
+        if (d->from_ms >= s->start - SLACK_MS - 1000 && d->from_ms <= next_due(s))
+            return d;
+    }
+    return NULL;
+}
 
 struct span whb_explain_span(const struct whb_explain_input *in)
 {
@@ -15,14 +40,23 @@ struct span whb_explain_span(const struct whb_explain_input *in)
     s.end = s.past ? in->gap_end_ms : in->now_ms;
     s.interval = (int64_t)(in->m->interval_s ? in->m->interval_s : 60) * 1000;
     s.announced = s.past ? in->gap && in->gap->last_gasp : in->m->last_gasp;
+    s.down = onset_downtime(in, &s);
+    s.down_near = s.down != NULL;
+    for (int i = 0; i < in->n_down && !s.down_near; i++)
+        s.down_near = llabs(in->down[i].from_ms - s.start) <= TOGETHER_MS(s.interval) + 1000;
+    /* A report was due one interval after the last one: whatever silenced the machine happened
+     * between its last report and the one that never came. While the collector was down, a
+     * cause could come until the machine would have been back: what kept it silent after the
+     * collector returned. */
+    s.cause_until = s.start + s.interval + SEND_WAIT_MS;
+    if (s.down && s.down->to_ms + RETURN_MS(s.interval) > s.cause_until)
+        s.cause_until = s.down->to_ms + RETURN_MS(s.interval);
     return s;
 }
 
-/* A report was due one interval after the last one: whatever silenced the machine happened
- * between its last report and the one that never came. */
 int64_t whb_cause_until(const struct span *s)
 {
-    return s->start + s->interval + SEND_WAIT_MS;
+    return s->cause_until;
 }
 
 void whb_say(char *buf, const char *fmt, ...)
@@ -203,15 +237,45 @@ const struct whb_hist_event *whb_last_gasp(const struct whb_explain_input *in)
 
 const struct whb_downtime *whb_collector_down(const struct whb_explain_input *in)
 {
-    struct span s = whb_explain_span(in);
-    for (int i = 0; i < in->n_down; i++) {
-        const struct whb_downtime *d = &in->down[i];
-        /* The collector went away after the machine's last report and before its next (a
-         * kill is known to the last alive mark, WHB_RUNS_ALIVE_MS before it at most). */
-        if (d->from_ms >= s.start - SLACK_MS - 5000 && d->from_ms <= whb_cause_until(&s))
-            return d;
+    return whb_explain_span(in).down;
+}
+
+/* Unannounced silences (a PC switched off at the wall, a crash, a laptop unplugged and
+ * carried off) at a generous rate of one per machine per eight hours. */
+#define QUIET_PER_MS (1.0 / (8.0 * 3600.0 * 1000.0))
+
+/* e^x for 0 <= x <= 50 by its series (no libm for one function). */
+static double series_exp(double x)
+{
+    double sum = 1.0, term = 1.0;
+    for (int j = 1; j < 200 && term > 1e-17 * sum; j++) {
+        term *= x / j;
+        sum += term;
     }
-    return NULL;
+    return sum;
+}
+
+double whb_chance_together(unsigned k, unsigned n, int64_t window_ms)
+{
+    if (k < 2)
+        return 1.0;
+    if (n < k)
+        n = k;
+    /* Others going quiet within +-window of this one: Poisson with this mean. */
+    double mean = (double)(n - 1) * QUIET_PER_MS * 2.0 * (double)window_ms;
+    if (mean > 50.0)
+        return 1.0;
+    double term = 1.0 / series_exp(mean), below = 0.0;
+    for (unsigned j = 0; j + 1 < k; j++) {
+        below += term;
+        term *= mean / (j + 1);
+    }
+    return below >= 1.0 ? 0.0 : 1.0 - below;
+}
+
+int whb_pattern(unsigned k, unsigned n, int64_t window_ms)
+{
+    return k >= 3 && whb_chance_together(k, n, window_ms) < CHANCE_MAX;
 }
 
 const struct whb_peer_group *whb_peers(const struct whb_explain_input *in, enum whb_peer_kind kind)

@@ -19,9 +19,16 @@
 /* The agent waits this long for a report to go through before it records the failure
  * (client/agent.c SEND_TIMEOUT_MS), plus the slack. */
 #define SEND_WAIT_MS (10000LL + SLACK_MS)
-/* Agents retry with backoff up to 5 min (client/backoff.c): that long after the collector is
- * back, a machine silenced by the collector's downtime may still be on its way. */
-#define RETURN_MS (6 * MIN_MS)
+/* Agents retry after failures within one heartbeat interval (client/backoff.c): once the
+ * collector is back, a machine its downtime silenced reports within an interval, a send's wait
+ * and the slack. Silent longer, something else keeps it silent. */
+#define RETURN_MS(interval) ((interval) + SEND_WAIT_MS + SLACK_MS)
+/* Neighbours are "together" when their silences began within the detection resolution: a
+ * report every interval, so two machines silenced at the same instant last reported up to an
+ * interval apart (plus the slack of send latency and the agents' loops). */
+#define TOGETHER_MS(interval) ((interval) + SLACK_MS)
+/* A group of silences is a pattern only when chance makes it unlikely (whb_chance_together). */
+#define CHANCE_MAX 0.01
 
 struct finding {
     int score; /* 0: the rule does not apply */
@@ -43,6 +50,14 @@ struct span {
     int64_t interval; /* ms between reports */
     int past;         /* a gap that has ended (the machine told its story on return) */
     int announced;    /* its last report before the silence was flagged a last gasp */
+    /* The collector's downtime that began before the machine's next report was due (it may
+     * have silenced it), or NULL: one that began later found the machine already silent. */
+    const struct whb_downtime *down;
+    /* A collector downtime that began within the detection resolution of its last report (or
+     * down): every machine went quiet then, so neighbours quiet "with it" say nothing of the
+     * network. */
+    int down_near;
+    int64_t cause_until; /* a cause later than this did not start the silence */
 };
 
 struct span whb_explain_span(const struct whb_explain_input *in);
@@ -79,6 +94,14 @@ int64_t whb_cause_until(const struct span *s);
 
 /* The collector's downtime that silenced this machine, or NULL. */
 const struct whb_downtime *whb_collector_down(const struct whb_explain_input *in);
+
+/* How likely k machines of a group of n went quiet within window_ms of one another by chance,
+ * each on its own (0..1). */
+double whb_chance_together(unsigned k, unsigned n, int64_t window_ms);
+/* A group of k silent together of n is a shared failure, not a coincidence: three at least (a
+ * pair is the commonest coincidence, which only the switch's own word can settle) and
+ * unlikely by chance at the group's size. */
+int whb_pattern(unsigned k, unsigned n, int64_t window_ms);
 
 const struct whb_peer_group *whb_peers(const struct whb_explain_input *in, enum whb_peer_kind kind);
 

@@ -74,6 +74,13 @@ static const struct whb_reason_info catalog[WHB_REASON_COUNT_] = {
      WHB_REASON_COLLECTOR_UNAVAILABLE, WHB_AUDIENCE_ADMIN,
      "Nothing to do on the computers: check the collector (whb-collector service, its disk, its "
      "certificate, the firewall in front of it); agents deliver what they spooled on return"},
+    {WHB_REASON_IDENTITY_REFUSED, "identity_refused",
+     "The computer runs and sends its reports, but the collector refuses them: another key, or "
+     "another machine id, under its name",
+     0, WHB_REASON_IDENTITY_REFUSED, WHB_AUDIENCE_ADMIN,
+     "If the computer was reinstalled, release its old binding (whb release HOST) so that it "
+     "enrolls again; if not, someone else presents its name or key: find the source address in "
+     "the evidence"},
     {WHB_REASON_NO_AGENT, "no_agent",
      "No wsus-heartbeat agent has ever reported from this computer", 0, WHB_REASON_NO_AGENT,
      WHB_AUDIENCE_ADMIN, "Check that the GPO assigning whb-agent.msi applies to this computer"},

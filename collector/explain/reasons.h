@@ -22,6 +22,7 @@ enum whb_reason {
     WHB_REASON_AGENT_STOPPED,
     WHB_REASON_AGENT_CRASHED,
     WHB_REASON_COLLECTOR_UNAVAILABLE,
+    WHB_REASON_IDENTITY_REFUSED,
     WHB_REASON_NO_AGENT,
     WHB_REASON_UNKNOWN,
     /* The Windows Update client's own story (explain/rules_update.c). */

@@ -217,7 +217,7 @@ static void rule_power_loss(const struct whb_explain_input *in, struct finding *
 static void rule_collector(const struct whb_explain_input *in, struct finding *f)
 {
     struct span s = whb_explain_span(in);
-    const struct whb_downtime *d = whb_collector_down(in);
+    const struct whb_downtime *d = s.down;
     char a[32], b[32];
     if (d) {
         whb_clock_format_iso(d->from_ms, a, sizeof(a));
@@ -227,15 +227,22 @@ static void rule_collector(const struct whb_explain_input *in, struct finding *f
         whb_evidence(f, d->to_ms, WHB_SOURCE_COLLECTOR, "the collector started again");
         whb_say(f->summary, "the collector was down %s -> %s", a + 11, b + 11);
         whb_say(f->step, "collector downtime %s to %s", a, b);
-        /* Agents come back within their retry backoff once the collector is up again. */
-        if (s.end <= d->to_ms + RETURN_MS + s.interval) {
+        /* Agents come back within a heartbeat once the collector is up again. */
+        if (s.end <= d->to_ms + RETURN_MS(s.interval)) {
             whb_say(f->why, "the machine went silent when the collector went down%s",
                     s.past ? " and reported again once it was back" : "");
-            whb_hit(f, 95, WHB_CONFIDENCE_HIGH);
+            /* Down shorter than a heartbeat, it met only the machines that tried to report
+             * then: a silence of the machine's own may have begun at the same moment. */
+            int whole = d->to_ms - d->from_ms >= s.interval || s.past;
+            whb_hit(f, 95, whole ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
+            if (!whole)
+                whb_also(f, WHB_REASON_LOST_CONNECTIVITY);
         } else {
             whb_say(f->why, "the collector was down when the machine went silent, but the "
-                            "machine stayed silent long after it was back");
-            whb_hit(f, 45, WHB_CONFIDENCE_LOW);
+                            "machine stayed silent after the collector was back: something "
+                            "else kept it silent");
+            /* Below the machine's own story, even "silent, no last gasp". */
+            whb_hit(f, 35, WHB_CONFIDENCE_LOW);
         }
         return;
     }
@@ -249,14 +256,20 @@ static void rule_collector(const struct whb_explain_input *in, struct finding *f
         whb_hit(f, 93, WHB_CONFIDENCE_HIGH);
         return;
     }
+    /* The whole fleet quiet at once while the collector ran: nobody reached it, so the way to
+     * it (its network, its firewall, its certificate). A collector that stored others' reports
+     * then was neither down nor out of reach: see whb_rule_fleet_path. */
     const struct whb_peer_group *p = whb_peers(in, WHB_PEERS_FLEET);
-    if (p && p->together >= 3 && p->groups >= 2 && p->together * 2 >= p->together + p->healthy) {
+    if (p && !s.down_near && p->together >= 3 && p->together >= p->total && p->groups >= 2 &&
+        !p->healthy) {
         whb_evidence(f, s.start, WHB_SOURCE_COLLECTOR,
-                     "%u of %u machines, in %u subnets, went silent together", p->together,
-                     p->together + p->healthy, p->groups);
-        whb_say(f->summary, "most of the fleet went silent at once");
-        whb_say(f->why, "machines all over the network went silent together: the collector or "
-                        "the way to it");
+                     "all %u machines, in %u subnets, went silent together; the collector "
+                     "stored no report from any of them",
+                     p->together, p->groups);
+        whb_say(f->summary, "the whole fleet went silent at once");
+        whb_say(f->why, "every machine, all over the network, went silent together: the "
+                        "collector or the way to it");
+        whb_say(f->step, "the collector's own network: its switch port, firewall, address");
         whb_also(f, WHB_REASON_LOST_CONNECTIVITY);
         whb_hit(f, 72, WHB_CONFIDENCE_MEDIUM);
     }
@@ -284,8 +297,8 @@ static void rule_adapter_disabled(const struct whb_explain_input *in, struct fin
 
 static const struct whb_rule rules[] = {
     {"collector down", WHB_REASON_COLLECTOR_UNAVAILABLE,
-     "the collector's own downtime right after the last report, an error answer from it, or "
-     "most of the fleet silent at once",
+     "the collector's own downtime before the next report was due, an error answer from it, or "
+     "the whole fleet silent at once",
      rule_collector},
     {"last gasp: hibernate", WHB_REASON_HIBERNATION,
      "HIBERNATE as the last word (or a SUSPEND that resumed from hibernation)", rule_hibernate},
@@ -344,6 +357,9 @@ static const struct whb_rule rules[] = {
      "now: 2+ machines on the access point silent together", whb_rule_ap_now},
     {"neighbours silent (subnet)", WHB_REASON_LOST_CONNECTIVITY,
      "now: 3+ machines in the subnet silent together", whb_rule_subnet_now},
+    {"subnets silent, collector serving", WHB_REASON_LOST_CONNECTIVITY,
+     "3+ machines in 2+ subnets silent together while the collector stored others' reports",
+     whb_rule_fleet_path},
     {"silent, no last gasp", WHB_REASON_LOST_CONNECTIVITY, "now: silence without any of the above",
      whb_rule_silent},
 };

@@ -30,6 +30,7 @@ void whb_rule_switch_now(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_whole_switch_now(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_ap_now(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_subnet_now(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_fleet_path(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_silent(const struct whb_explain_input *in, struct finding *f);
 
 /* The switch's own word on the machine's port (rules_switch.c). */

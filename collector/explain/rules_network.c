@@ -3,6 +3,7 @@
  * claimed only from the machine's own link event; neighbours silent with it say "together",
  * never "lost their link". */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -19,11 +20,46 @@ static const struct whb_hist_event *first_cause(const struct whb_explain_input *
     return c && c->at_ms <= whb_cause_until(&s) ? c : NULL;
 }
 
+/* Neighbours silent with it; none when the collector went down as it went quiet: everyone
+ * went quiet then, which says nothing of the network. */
 static const struct whb_peer_group *together(const struct whb_explain_input *in,
                                              enum whb_peer_kind kind, unsigned min)
 {
     const struct whb_peer_group *p = whb_peers(in, kind);
-    return p && p->together >= min ? p : NULL;
+    return p && p->together >= min && !whb_explain_span(in).down_near ? p : NULL;
+}
+
+/* The group of kind, when the machines silent together in it are a shared failure rather than
+ * a coincidence at the group's size (whb_pattern). */
+static const struct whb_peer_group *pattern(const struct whb_explain_input *in,
+                                            enum whb_peer_kind kind)
+{
+    struct span s = whb_explain_span(in);
+    const struct whb_peer_group *p = together(in, kind, 2);
+    return p && whb_pattern(p->together, p->total, TOGETHER_MS(s.interval)) ? p : NULL;
+}
+
+/* Did the neighbours silent with it on its switch lose their links at the moment it lost its
+ * own (lost at c)? 1: a shared failure (a pattern by numbers, or a neighbour back that says
+ * so); 0: a coincidence (every one of them is back with another story); -1: not known yet. */
+static int shared_link_loss(const struct whb_explain_input *in, const struct whb_peer_group *p,
+                            const struct whb_hist_event *c)
+{
+    struct span s = whb_explain_span(in);
+    if (pattern(in, WHB_PEERS_SWITCH))
+        return 1;
+    unsigned other = 0;
+    for (int i = 0; i < in->n_stories; i++) {
+        const struct whb_peer_story *t = &in->stories[i];
+        if (!t->told)
+            continue;
+        /* At about the same moment: agents' clocks map to the collector's within the
+         * detection resolution (a skewed clock on a lossy link, seconds off). */
+        if (t->link_lost_ms && llabs(t->link_lost_ms - c->at_ms) <= TOGETHER_MS(s.interval))
+            return 1;
+        other++;
+    }
+    return other + 1 >= p->together ? 0 : -1;
 }
 
 static void peers_evidence(struct finding *f, const struct whb_explain_input *in,
@@ -48,14 +84,20 @@ static void came_back_on(const struct whb_explain_input *in, struct whb_store_ga
 {
     if (g->after_sw[0])
         return;
-    const struct whb_hist_event *l =
-        whb_first_in(in, K(LLDP_CHANGED), g->end_ms - SLACK_MS, g->end_ms + 2 * MIN_MS);
-    char name[128], chassis[128], port[128];
-    if (l && sscanf(l->detail, "switch %127s (%127[^)]) port %127s", name, chassis, port) == 3 &&
-        strcmp(chassis, "-") != 0) {
-        snprintf(g->after_sw, sizeof(g->after_sw), "%s", chassis);
-        snprintf(g->after_sw_name, sizeof(g->after_sw_name), "%s", name);
-        snprintf(g->after_port, sizeof(g->after_port), "%s", port);
+    /* The first neighbour heard: an agent back before its LLDP frames first says "none". */
+    for (int i = 0; i < in->n_events; i++) {
+        const struct whb_hist_event *l = &in->events[i];
+        char name[128], chassis[128], port[128];
+        if (l->kind != K(LLDP_CHANGED) || l->at_ms < g->end_ms - SLACK_MS ||
+            l->at_ms > g->end_ms + 2 * MIN_MS)
+            continue;
+        if (sscanf(l->detail, "switch %127s (%127[^)]) port %127s", name, chassis, port) == 3 &&
+            strcmp(chassis, "-") != 0) {
+            snprintf(g->after_sw, sizeof(g->after_sw), "%s", chassis);
+            snprintf(g->after_sw_name, sizeof(g->after_sw_name), "%s", name);
+            snprintf(g->after_port, sizeof(g->after_port), "%s", port);
+            return;
+        }
     }
 }
 
@@ -167,7 +209,15 @@ void whb_rule_ports(const struct whb_explain_input *in, struct finding *f)
     const struct whb_peer_group *p = together(in, WHB_PEERS_SWITCH, 2);
     if (!c || c->kind != K(CARRIER_LOST) || in->m->wireless || !p)
         return;
+    int shared = shared_link_loss(in, p, c);
+    if (!shared)
+        return;
     peers_evidence(f, in, p, "switch");
+    if (shared < 0)
+        whb_evidence(f, c->at_ms, WHB_SOURCE_COLLECTOR,
+                     "%s not back yet to say whether %s lost %s link at the same moment",
+                     p->together == 2 ? "the other is" : "the others are",
+                     p->together == 2 ? "it" : "they", p->together == 2 ? "its" : "their");
     if (p->healthy) {
         carrier_story(in, f, c, "switch port disabled");
         whb_say(f->why,
@@ -175,13 +225,17 @@ void whb_rule_ports(const struct whb_explain_input *in, struct finding *f)
                 "with it and others stayed up",
                 p->together - 1, whb_s(p->together - 1));
         whb_say(f->step, "switch %s, ports %s", p->label, p->ports);
-        whb_hit(f, 81, WHB_CONFIDENCE_HIGH);
+        if (shared < 0)
+            whb_also(f, WHB_REASON_CABLE_UNPLUGGED);
+        whb_hit(f, 81, shared > 0 ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
     } else {
         carrier_story(in, f, c, "the switch lost link on every known port");
         whb_say(f->why, "it lost its link while every known machine on the switch went silent: "
                         "the switch itself (power, reload) or all its ports");
         whb_say(f->step, "switch %s (every known port: its power, a reload)", p->label);
         whb_also(f, WHB_REASON_LOST_CONNECTIVITY);
+        if (shared < 0)
+            whb_also(f, WHB_REASON_CABLE_UNPLUGGED);
         whb_hit(f, 81, WHB_CONFIDENCE_MEDIUM);
     }
 }
@@ -189,9 +243,17 @@ void whb_rule_ports(const struct whb_explain_input *in, struct finding *f)
 void whb_rule_carrier(const struct whb_explain_input *in, struct finding *f)
 {
     const struct whb_hist_event *c = first_cause(in);
-    if (!c || c->kind != K(CARRIER_LOST) || in->m->wireless || together(in, WHB_PEERS_SWITCH, 2))
+    if (!c || c->kind != K(CARRIER_LOST) || in->m->wireless)
+        return;
+    const struct whb_peer_group *p = together(in, WHB_PEERS_SWITCH, 2);
+    if (p && shared_link_loss(in, p, c))
         return;
     carrier_story(in, f, c, "network cable unplugged");
+    if (p)
+        whb_evidence(f, in->gap_start_ms, WHB_SOURCE_COLLECTOR,
+                     "%u other machine%s on %s went silent at about the same time, each back "
+                     "with a story of its own: a coincidence",
+                     p->together - 1, p->together == 2 ? "" : "s", p->label);
     /* From the machine a pulled cable and a shut port look the same. */
     whb_say(f->why, "the machine saw its link go down on its own; no neighbour on the switch "
                     "did (a pulled cable or a single disabled port look the same)");
@@ -234,11 +296,26 @@ static int windows(const struct whb_explain_input *in)
     return strstr(in->m->os, "Windows") != NULL;
 }
 
+/* Which IEEE 802.11 table a code is from: a disconnect carries a reason code, a refused
+ * association a status code, unless the event names it ("reason 23": an 802.1X failure that
+ * ended an attempt is a reason, as WLAN notifications and the replay backend give it). */
+static int is_reason_code(const struct whb_hist_event *e)
+{
+    char want[32];
+    snprintf(want, sizeof(want), "reason %u", e->reason_code);
+    if (strstr(e->detail, want))
+        return 1;
+    snprintf(want, sizeof(want), "status %u", e->reason_code);
+    if (strstr(e->detail, want))
+        return 0;
+    return e->kind == K(WIFI_DISCONNECTED);
+}
+
 static const char *wifi_words(const struct whb_explain_input *in, const struct whb_hist_event *e)
 {
     if (windows(in))
         return e->detail[0] ? e->detail : "no reason given";
-    const char *w = whb_ieee80211_words(e->kind == K(WIFI_DISCONNECTED), e->reason_code);
+    const char *w = whb_ieee80211_words(is_reason_code(e), e->reason_code);
     return w ? w : "code not in our table";
 }
 
@@ -302,7 +379,7 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
     else
         whb_evidence_event(f, in, e, "%s on %s: %s (IEEE 802.11 %s %u: %s)",
                            assoc ? "association failed" : "disconnected", e->adapter,
-                           e->detail[0] ? e->detail : "-", assoc ? "status" : "reason",
+                           e->detail[0] ? e->detail : "-", is_reason_code(e) ? "reason" : "status",
                            e->reason_code, wifi_words(in, e));
     if (fails + drops > 1)
         whb_evidence_event(f, in, e, "%d failed association%s and %d disconnect%s", fails,
@@ -320,13 +397,43 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
     whb_hit(f, 78, sure ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
 }
 
+/* Alone on its switch while its neighbours there still report: whatever silenced others of
+ * its subnet or the fleet (their switch, their uplink) works from its switch, so its silence is
+ * its own, not a part of theirs. */
+static int alone_on_working_switch(const struct whb_explain_input *in)
+{
+    const struct whb_peer_group *sw = whb_peers(in, WHB_PEERS_SWITCH);
+    return !in->m->wireless && sw && sw->together < 2 && sw->healthy > 0;
+}
+
+/* "The way to the collector" is a place on the network: the machine's subnet and gateway,
+ * its switch and port. */
+static void way_step(const struct whb_explain_input *in, struct finding *f)
+{
+    if (in->m->wireless)
+        whb_say(f->step,
+                "the way from subnet %s (its gateway) and access point %s to the "
+                "collector; on the machine, its firewall or proxy",
+                in->m->subnet[0] ? in->m->subnet : "-", in->m->bssid[0] ? in->m->bssid : "-");
+    else
+        whb_say(f->step,
+                "the way from subnet %s (its gateway) and switch %s port %s to the "
+                "collector; on the machine, its firewall or proxy",
+                in->m->subnet[0] ? in->m->subnet : "-",
+                in->m->sw_name[0]      ? in->m->sw_name
+                : in->m->sw_chassis[0] ? in->m->sw_chassis
+                                       : "-",
+                in->m->sw_port[0] ? in->m->sw_port : "-");
+}
+
 void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f)
 {
     struct span s = whb_explain_span(in);
     const struct whb_hist_event *c = first_cause(in);
     if (!c || (c->kind != K(HEARTBEAT) && c->kind != K(DELIVERY_FAILED)))
         return;
-    int beats = whb_count_in(in, K(HEARTBEAT), s.start - SLACK_MS, s.end + SLACK_MS);
+    int beats = whb_count_in(in, K(HEARTBEAT), s.start - SLACK_MS, s.end + SLACK_MS) +
+                in->heartbeats_skipped;
     const struct whb_hist_event *d =
         whb_first_in(in, K(DELIVERY_FAILED), s.start - SLACK_MS, s.end + SLACK_MS);
     if (d)
@@ -358,15 +465,42 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
                         "collector");
         whb_say(f->summary, "on, link up, but no way to the collector (%d report%s spooled)", beats,
                 whb_s(beats));
+        way_step(in, f);
         whb_also(f, WHB_REASON_COLLECTOR_UNAVAILABLE);
         whb_hit(f, 65, WHB_CONFIDENCE_MEDIUM);
     }
 }
 
+/* Several subnets silent at once while the collector stored others' reports: the collector
+ * was neither down nor out of everyone's reach, the way from those subnets to it failed. */
+void whb_rule_fleet_path(const struct whb_explain_input *in, struct finding *f)
+{
+    struct span s = whb_explain_span(in);
+    const struct whb_peer_group *p = whb_peers(in, WHB_PEERS_FLEET);
+    if (in->gap_start_ms || !p || s.down_near || p->together < 3 || p->groups < 2 || !p->healthy ||
+        whb_last_gasp(in) || !whb_pattern(p->together, p->total, TOGETHER_MS(s.interval)) ||
+        alone_on_working_switch(in))
+        return;
+    whb_evidence(f, s.start, WHB_SOURCE_COLLECTOR,
+                 "%u machines in %u subnets went silent together while the collector stored "
+                 "reports from %u others",
+                 p->together, p->groups, p->healthy);
+    whb_say(f->why, "machines in several subnets went silent together while the collector "
+                    "served the rest of the fleet: the way from those subnets to it");
+    whb_say(f->summary, "subnet %s and %u other subnet%s lost the way to the collector",
+            in->m->subnet[0] ? in->m->subnet : "-", p->groups - 1, p->groups == 2 ? "" : "s");
+    whb_say(f->step,
+            "network team: the way from subnet %s and the %u other%s to the collector "
+            "(their gateways, the core)",
+            in->m->subnet[0] ? in->m->subnet : "-", p->groups - 1, p->groups == 2 ? "" : "s");
+    whb_also(f, WHB_REASON_TURNED_OFF);
+    whb_hit(f, 62, WHB_CONFIDENCE_MEDIUM);
+}
+
 /* Now: neighbours that went silent with it. Their links are not known until they return. */
 void whb_rule_switch_now(const struct whb_explain_input *in, struct finding *f)
 {
-    const struct whb_peer_group *p = together(in, WHB_PEERS_SWITCH, 2);
+    const struct whb_peer_group *p = pattern(in, WHB_PEERS_SWITCH);
     if (in->gap_start_ms || in->m->wireless || !p || !p->healthy || whb_last_gasp(in))
         return;
     peers_evidence(f, in, p, "switch");
@@ -384,7 +518,7 @@ void whb_rule_switch_now(const struct whb_explain_input *in, struct finding *f)
 
 void whb_rule_whole_switch_now(const struct whb_explain_input *in, struct finding *f)
 {
-    const struct whb_peer_group *p = together(in, WHB_PEERS_SWITCH, 2);
+    const struct whb_peer_group *p = pattern(in, WHB_PEERS_SWITCH);
     if (in->gap_start_ms || in->m->wireless || !p || p->healthy || whb_last_gasp(in))
         return;
     peers_evidence(f, in, p, "switch");
@@ -401,7 +535,7 @@ void whb_rule_whole_switch_now(const struct whb_explain_input *in, struct findin
 
 void whb_rule_ap_now(const struct whb_explain_input *in, struct finding *f)
 {
-    const struct whb_peer_group *p = together(in, WHB_PEERS_ACCESS_POINT, 2);
+    const struct whb_peer_group *p = pattern(in, WHB_PEERS_ACCESS_POINT);
     if (in->gap_start_ms || !in->m->wireless || !p || whb_last_gasp(in))
         return;
     peers_evidence(f, in, p, "access point");
@@ -413,8 +547,8 @@ void whb_rule_ap_now(const struct whb_explain_input *in, struct finding *f)
 
 void whb_rule_subnet_now(const struct whb_explain_input *in, struct finding *f)
 {
-    const struct whb_peer_group *p = together(in, WHB_PEERS_SUBNET, 3);
-    if (in->gap_start_ms || !p || whb_last_gasp(in))
+    const struct whb_peer_group *p = pattern(in, WHB_PEERS_SUBNET);
+    if (in->gap_start_ms || !p || whb_last_gasp(in) || alone_on_working_switch(in))
         return;
     peers_evidence(f, in, p, "subnet");
     whb_say(f->why, "machines in one subnet went silent together: the network path, not the "
@@ -430,6 +564,19 @@ void whb_rule_silent(const struct whb_explain_input *in, struct finding *f)
         return;
     whb_evidence(f, in->m->last_seen_ms, WHB_SOURCE_MACHINE, "last report: %s %s, then nothing",
                  in->m->primary_if, in->m->carrier ? "link up" : "link down");
+    /* Neighbours quiet at about the same time, too few to be more likely a shared failure than
+     * a coincidence: said, not claimed. */
+    const struct whb_peer_group *p =
+        together(in, in->m->wireless ? WHB_PEERS_ACCESS_POINT : WHB_PEERS_SWITCH, 2);
+    if (p) {
+        whb_evidence(f, in->m->last_seen_ms, WHB_SOURCE_COLLECTOR,
+                     "%u other machine%s on %s went silent at about the same time%s%s%s: "
+                     "perhaps one failure, perhaps a coincidence",
+                     p->together - 1, p->together == 2 ? "" : "s", p->label,
+                     p->ports[0] ? " (ports " : "", p->ports, p->ports[0] ? ")" : "");
+        /* With its way out down, a machine that hibernated could not say so. */
+        whb_also(f, WHB_REASON_HIBERNATION);
+    }
     whb_say(f->why, "silent without a last gasp: the network, the power or the agent went away; "
                     "which one is known when it returns");
     if (in->m->on_battery)

@@ -47,7 +47,10 @@ int whb_conncap_key(const struct sockaddr *sa, struct whb_conncap_addr *key)
 {
     memset(key, 0, sizeof(*key));
     if (sa->sa_family == AF_INET6) {
-        memcpy(key->b, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+        const uint8_t *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+        static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        /* An IPv4 client through a [::] socket keeps its whole address. */
+        memcpy(key->b, a, memcmp(a, v4mapped, sizeof(v4mapped)) ? 8 : 16);
         return 0;
     }
     if (sa->sa_family == AF_INET) {

@@ -9,7 +9,8 @@
 struct whb_conncap;
 
 /* A peer address as the table keys it: IPv4 as its IPv4-mapped IPv6 form, so that a client is
- * one source whether it arrives on an IPv4 or an IPv6 socket. */
+ * one source whether it arrives on an IPv4 or an IPv6 socket; IPv6 by its /64, the smallest
+ * network a site gets (one host may use any of its 2^64 addresses). */
 struct whb_conncap_addr {
     uint8_t b[16];
 };

@@ -35,6 +35,7 @@ struct conn {
     struct bufferevent *bev;
     struct evhttp_connection *evcon;
     struct event *deadline;
+    struct event *resume; /* evhttp reads again, on the loop's next pass (whb_conns_resume) */
     struct whb_conncap_addr source;
     int fd;
     struct conn *next_pending;
@@ -78,6 +79,22 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
     evhttp_connection_free(cn->evcon); /* calls on_close, which frees cn */
 }
 
+/* A connection the lean path handed over: evhttp's reading starts one pass of the loop after
+ * the lean path's edge-triggered event was deleted. In the same pass libevent's changelist
+ * would merge the two into one EPOLL_CTL_MOD that keeps EPOLLET (the deleted write side's flag),
+ * and a body already in the socket would then wait for bytes that never come (a 48 KiB upload
+ * sent at once stalled until the deadline). */
+static void on_resume(evutil_socket_t fd, short what, void *arg)
+{
+    struct conn *cn = arg;
+    (void)fd;
+    (void)what;
+    bufferevent_enable(cn->bev, EV_READ);
+    if (evbuffer_get_length(bufferevent_get_input(cn->bev)))
+        bufferevent_trigger(cn->bev, EV_READ,
+                            BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
+}
+
 static void on_close(struct evhttp_connection *evcon, void *arg)
 {
     struct conn *cn = arg;
@@ -92,6 +109,7 @@ static void on_close(struct evhttp_connection *evcon, void *arg)
     if ((size_t)cn->fd < c->fd_slots && c->by_fd[cn->fd] == cn)
         c->by_fd[cn->fd] = NULL;
     event_free(cn->deadline);
+    event_free(cn->resume);
     free(cn);
 }
 
@@ -150,10 +168,13 @@ static void admit(struct whb_conns *c, struct conn *cn)
     if (rc != WHB_EINVAL)
         inet_ntop(AF_INET6, cn->source.b, peer, sizeof(peer));
     if (rc == WHB_EDENIED) {
+        int v6 = ss.ss_family == AF_INET6 &&
+                 !IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)&ss)->sin6_addr);
         atomic_fetch_add(&mx->connections_refused[WHB_CONN_REFUSED_SOURCE], 1);
         whb_log_limited(WHB_LOG_WARN,
-                        "refused a connection from %s: it has %u open (max_connections_per_source)",
-                        peer, from_source);
+                        "refused a connection from %s%s: it has %u open "
+                        "(max_connections_per_source)",
+                        peer, v6 ? "/64" : "", from_source);
     } else {
         atomic_fetch_add(&mx->connections_refused[WHB_CONN_REFUSED_CAP], 1);
         whb_log_limited(WHB_LOG_WARN, "refused a connection from %s: %u open (max_connections)",
@@ -161,6 +182,7 @@ static void admit(struct whb_conns *c, struct conn *cn)
     }
     evhttp_connection_free(cn->evcon);
     event_free(cn->deadline);
+    event_free(cn->resume);
     free(cn);
 }
 
@@ -199,12 +221,19 @@ static struct bufferevent *make_bev(struct event_base *base, void *arg)
         bev = bufferevent_socket_new(base, -1, 0);
     }
     struct conn *cn = bev ? calloc(1, sizeof(*cn)) : NULL;
-    if (cn)
+    if (cn) {
         cn->deadline = evtimer_new(base, on_deadline, cn);
-    if (!cn || !cn->deadline) {
+        cn->resume = evtimer_new(base, on_resume, cn);
+    }
+    if (!cn || !cn->deadline || !cn->resume) {
         /* Without bookkeeping the connection cannot be admitted: closed at once. */
-        if (cn)
+        if (cn) {
+            if (cn->deadline)
+                event_free(cn->deadline);
+            if (cn->resume)
+                event_free(cn->resume);
             free(cn);
+        }
         if (bev)
             bufferevent_free(bev);
         return NULL;
@@ -241,8 +270,11 @@ void whb_conns_request(struct whb_conns *c, struct evhttp_request *req)
 
 void whb_conns_resume(struct whb_conns *c, int fd)
 {
-    if (fd >= 0 && (size_t)fd < c->fd_slots && c->by_fd[fd])
+    static const struct timeval now = {0, 0};
+    if (fd >= 0 && (size_t)fd < c->fd_slots && c->by_fd[fd]) {
         event_add(c->by_fd[fd]->deadline, &c->deadline);
+        event_add(c->by_fd[fd]->resume, &now);
+    }
 }
 
 /* Out of file descriptors: accept() would fail at once again, so stop listening a moment. */
@@ -313,6 +345,7 @@ void whb_conns_free(struct whb_conns *c)
         c->pending = cn->next_pending;
         bufferevent_decref(cn->bev);
         event_free(cn->deadline);
+        event_free(cn->resume);
         free(cn);
     }
     if (c->admit_ev)

@@ -9,7 +9,11 @@
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <grp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "collector.h"
@@ -28,6 +32,9 @@ static void on_request(struct evhttp_request *req, void *arg)
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 
     whb_conns_request(loop->conns, req);
+    /* One request per connection here: its head passed the lean path's check (head_rules.h)
+     * before the hand-over; evhttp never parses a head that did not. */
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
     if (!path) {
         whb_http_reply_text(req, 400, "Bad Request", "bad request line");
         return;
@@ -37,6 +44,90 @@ static void on_request(struct evhttp_request *req, void *arg)
         return;
     }
     loop->route(loop, req, path);
+}
+
+/* The control socket: everything but reports, answered as any other request; access.c sees
+ * the Unix socket and asks the kernel who is at the other end. */
+static void on_control_request(struct evhttp_request *req, void *arg)
+{
+    struct whb_loop *loop = arg;
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    if (!path || !strcmp(path, "/v1/report")) {
+        whb_http_reply_text(req, path ? 404 : 400, path ? "Not Found" : "Bad Request",
+                            path ? "reports go to the collector's port" : "bad request line");
+        return;
+    }
+    loop->route(loop, req, path);
+}
+
+/* Binds path for this user only (0600), or 0660 for group; a socket file left by a collector
+ * that died is replaced, one that answers is another collector's. */
+static int bind_control(const char *path, const char *group, char *why, size_t whylen)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    gid_t gid = (gid_t)-1;
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        snprintf(why, whylen, "control_socket %s: path too long", path);
+        return -1;
+    }
+    if (group[0]) {
+        struct group *gr = getgrnam(group);
+        if (!gr) {
+            snprintf(why, whylen, "control_group: no group %s", group);
+            return -1;
+        }
+        gid = gr->gr_gid;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(why, whylen, "control_socket: %s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (!lstat(path, &st)) {
+        if (!S_ISSOCK(st.st_mode) || !connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+            snprintf(why, whylen, "control_socket %s: %s", path,
+                     S_ISSOCK(st.st_mode) ? "another collector answers on it"
+                                          : "exists and is not a socket");
+            close(fd);
+            return -1;
+        }
+        unlink(path);
+    }
+    /* Created 0600 from the start: no moment in which others could connect. */
+    mode_t old = umask(0177);
+    int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+    umask(old);
+    if (rc || (gid != (gid_t)-1 && (chown(path, (uid_t)-1, gid) || chmod(path, 0660))) ||
+        listen(fd, 64) || evutil_make_socket_nonblocking(fd)) {
+        snprintf(why, whylen, "control_socket %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int whb_loop_control_start(struct whb_loop *loop, char *why, size_t whylen)
+{
+    const struct whb_collector_config *cfg = &loop->col->cfg;
+    int fd = bind_control(cfg->control_socket, cfg->control_group, why, whylen);
+    if (fd < 0)
+        return WHB_EIO;
+    loop->control = evhttp_new(loop->base);
+    if (!loop->control || evhttp_accept_socket(loop->control, fd)) {
+        close(fd);
+        unlink(cfg->control_socket);
+        snprintf(why, whylen, "control_socket %s: cannot serve it", cfg->control_socket);
+        return WHB_ENOMEM;
+    }
+    evhttp_set_max_body_size(loop->control, (ev_ssize_t)cfg->max_body);
+    evhttp_set_max_headers_size(loop->control, 16 * 1024);
+    evhttp_set_timeout(loop->control, (int)cfg->timeout_s);
+    evhttp_set_allowed_methods(loop->control, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
+    evhttp_set_gencb(loop->control, on_control_request, loop);
+    return 0;
 }
 
 static int resolve(const struct whb_collector_config *cfg, struct addrinfo **ai)
@@ -154,6 +245,11 @@ int whb_loop_start(struct whb_loop *loop, int reuseport, struct whb_loop *first,
 
 void whb_loop_stop(struct whb_loop *loop)
 {
+    if (loop->control) {
+        evhttp_free(loop->control);
+        loop->control = NULL;
+        unlink(loop->col->cfg.control_socket);
+    }
     whb_report_loop_free(loop->report); /* their sockets are evhttp's connections */
     loop->report = NULL;
     if (loop->http)

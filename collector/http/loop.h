@@ -32,6 +32,7 @@ struct whb_loop {
     struct whb_report_loop *report; /* lean report connections (report_conn.h) */
     struct whb_ingest_port *port;   /* where evhttp's reports come back committed */
     whb_loop_route_fn route;
+    struct evhttp *control; /* loop 0: the control socket's plain HTTP (whb on this host) */
 };
 
 /* Whether the collector's port is free: several loops bind it with SO_REUSEPORT, which would
@@ -43,6 +44,11 @@ int whb_loop_port_free(const struct whb_collector *col);
  * the lean report path and the port its reports come back on. On failure writes a cause. */
 int whb_loop_start(struct whb_loop *loop, int reuseport, struct whb_loop *first, char *why,
                    size_t whylen);
+
+/* Loop 0 answers on the control socket too ([server] control_socket): plain HTTP on a Unix
+ * socket whose file only the collector's user (or control_group) may open, so that whoever
+ * connects was checked by the OS. A stale socket file is replaced; a live one is an error. */
+int whb_loop_control_start(struct whb_loop *loop, char *why, size_t whylen);
 
 /* After its thread stopped and the writer answered everything: closes every connection. */
 void whb_loop_stop(struct whb_loop *loop);

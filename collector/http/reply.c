@@ -20,23 +20,6 @@ void whb_http_reply_text(struct evhttp_request *req, int code, const char *reaso
         evbuffer_free(body);
 }
 
-int whb_http_peer_loopback(struct evhttp_request *req)
-{
-    struct evhttp_connection *conn = evhttp_request_get_connection(req);
-    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-    evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len))
-        return 0;
-    if (ss.ss_family == AF_INET)
-        return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
-    if (ss.ss_family != AF_INET6)
-        return 0;
-    const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
-    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-}
-
 void whb_http_peer_name(struct evhttp_request *req, char *buf, size_t len)
 {
     char *addr = NULL;

@@ -10,10 +10,6 @@ struct evhttp_request;
 void whb_http_reply_text(struct evhttp_request *req, int code, const char *reason,
                          const char *text);
 
-/* True when the request comes from this host (127.0.0.0/8, ::1, or IPv4 loopback mapped into
- * IPv6 as ::ffff:127.0.0.1 on a [::] listener). */
-int whb_http_peer_loopback(struct evhttp_request *req);
-
 /* "address:port" of the peer, for audit lines. */
 void whb_http_peer_name(struct evhttp_request *req, char *buf, size_t len);
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "http/head_rules.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -204,7 +205,7 @@ static ssize_t read_some(struct whb_report_conn *cn, char *buf, size_t room)
 }
 
 /* Gives the connection to evhttp: everything read so far (this request onwards) goes into its
- * input, its reading resumes, and conns.c's request deadline applies again. */
+ * input, and handed_back (conns.c) resumes its reading and the request deadline. */
 static void hand_over(struct whb_report_conn *cn)
 {
     struct evbuffer *input = bufferevent_get_input(cn->bev);
@@ -225,10 +226,8 @@ static void hand_over(struct whb_report_conn *cn)
     if (cn->ssl)
         SSL_set_read_ahead(cn->ssl, 0);
     ERR_clear_error(); /* see release() */
-    bufferevent_enable(cn->bev, EV_READ);
-    if (evbuffer_get_length(input))
-        bufferevent_trigger(cn->bev, EV_READ,
-                            BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
+    /* evhttp's reading resumes on the loop's next pass (conns.c: not in the pass that deletes
+     * this connection's edge-triggered event). */
     unlink_conn(cn);
     free(cn);
     l->env.handed_back(l->env.owner, fd);
@@ -249,9 +248,17 @@ static int on_headers(struct whb_report_conn *cn)
 {
     struct whb_report_http_req *req = &cn->http.req;
     static const char path[] = "/v1/report";
+    char why[160], text[200];
     cn->headers_seen = 1;
     cn->keep_alive = req->keep_alive;
     cn->http10 = req->major == 1 && req->minor == 0;
+    /* Every request's head, a report's or one for evhttp, meets the one table of refusals
+     * (head_rules.h) here, before anything acts on it. */
+    if (whb_http_head_check(cn->in, req->head_len, why, sizeof(why))) {
+        snprintf(text, sizeof(text), "bad request: %s\n", why);
+        text_reply(cn, 400, "Bad Request", text);
+        return PARSE_BUSY;
+    }
     /* POST is a report, GET and HEAD get on_report's 405 (HEAD's without the body, which
      * evhttp sent); the methods evhttp refuses by itself stay evhttp's, answered as before. */
     if (req->upgrade ||
@@ -315,8 +322,12 @@ static int parse(struct whb_report_conn *cn)
         cn->used += took;
         if (step == WHB_REPORT_HTTP_BAD) {
             int big = cn->http.too_large;
-            char text[160];
-            snprintf(text, sizeof(text), "bad request: %s\n", whb_report_http_why(&cn->http));
+            char text[200], why[160];
+            /* In the table's words (head_rules.h) when a rule of it says why: the same answer
+             * whichever parser met the head first. */
+            if (big || !whb_http_head_check_part(cn->in, cn->len, 0, why, sizeof(why)))
+                snprintf(why, sizeof(why), "%s", whb_report_http_why(&cn->http));
+            snprintf(text, sizeof(text), "bad request: %s\n", why);
             text_reply(cn, big ? 431 : 400, big ? "Request Header Fields Too Large" : "Bad Request",
                        text);
             return PARSE_BUSY;

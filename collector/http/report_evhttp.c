@@ -38,7 +38,6 @@ static void answer(struct whb_loop *loop, struct evhttp_request *req,
 void whb_report_evhttp(struct whb_loop *loop, struct evhttp_request *req)
 {
     struct whb_collector *col = loop->col;
-    char why[256];
     struct whb_report_answer a;
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t len = evbuffer_get_length(in);
@@ -52,25 +51,28 @@ void whb_report_evhttp(struct whb_loop *loop, struct evhttp_request *req)
         answer(loop, req, NULL, &a);
         return;
     }
+    struct evkeyvalq *hdr = evhttp_request_get_input_headers(req);
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    struct whb_report_sender sender = {.ssl = ssl_of(req),
+                                       .authorization = evhttp_find_header(hdr, "Authorization"),
+                                       .enrollment = evhttp_find_header(hdr, "X-Whb-Enrollment"),
+                                       .fd = bev ? (int)bufferevent_getfd(bev) : -1};
     const uint8_t *body = len ? evbuffer_pullup(in, (ev_ssize_t)len) : NULL;
-    if (whb_wire_report_unpack(body, len, &it->report, why, sizeof(why))) {
-        whb_report_malformed(why, &a);
+    if (whb_report_sender(col, loop->reader, &sender, it, &a) ||
+        whb_report_decode(body, len, it, &a)) {
         answer(loop, req, NULL, &a);
         free(it);
         return;
     }
-    struct evkeyvalq *hdr = evhttp_request_get_input_headers(req);
-    if (whb_report_identify(col, ssl_of(req), evhttp_find_header(hdr, "Authorization"),
-                            evhttp_find_header(hdr, "X-Whb-Enrollment"), it, &a)) {
+    if (whb_report_identify(col, ssl_of(req), it, &a)) {
         answer(loop, req, NULL, &a);
         whb_ingest_item_free(it);
         return;
     }
     it->request = req;
     it->port = loop->port;
-    it->in.report = it->report;
-    it->in.now_ms = whb_clock_wall_ms();
-    it->in.grace = col->cfg.grace;
+    whb_report_stamp(col, it);
     if (whb_ingest_submit(col->ingest, it)) {
         whb_report_busy(&a);
         answer(loop, req, NULL, &a);

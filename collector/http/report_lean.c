@@ -47,32 +47,32 @@ static const char *cstr(struct whb_report_http_span *s)
 void whb_report_serve(struct whb_report_conn *cn)
 {
     struct whb_collector *col = collector_of(cn);
+    struct whb_loop *loop = cn->loop->env.owner;
     struct whb_report_http_req *req = &cn->http.req;
     struct whb_ingest_item *it = &cn->item;
     struct whb_report_answer a;
-    char why[256];
 
     if (whb_report_admit(col, req->method == HTTP_POST, req->body.n, &a)) {
         answer(cn, NULL, &a);
         return;
     }
     memset(it, 0, sizeof(*it));
-    if (whb_wire_report_unpack((const uint8_t *)req->body.p, req->body.n, &it->report, why,
-                               sizeof(why))) {
-        whb_report_malformed(why, &a);
+    struct whb_report_sender sender = {.ssl = cn->ssl,
+                                       .authorization = cstr(&req->authorization),
+                                       .enrollment = cstr(&req->enrollment),
+                                       .fd = cn->fd};
+    if (whb_report_sender(col, loop->reader, &sender, it, &a) ||
+        whb_report_decode((const uint8_t *)req->body.p, req->body.n, it, &a)) {
         answer(cn, NULL, &a);
         return;
     }
-    if (whb_report_identify(col, cn->ssl, cstr(&req->authorization), cstr(&req->enrollment), it,
-                            &a)) {
+    if (whb_report_identify(col, cn->ssl, it, &a)) {
         answer(cn, NULL, &a);
         goto drop;
     }
     it->request = cn;
     it->port = cn->loop->port;
-    it->in.report = it->report;
-    it->in.now_ms = whb_clock_wall_ms();
-    it->in.grace = col->cfg.grace;
+    whb_report_stamp(col, it);
     cn->in_writer = 1;
     if (whb_ingest_submit(col->ingest, it)) {
         cn->in_writer = 0;

@@ -4,11 +4,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "clock.h"
+#include "collector.h"
 #include "error.h"
 #include "identity.h"
+#include "ingest/enroll.h"
+#include "ingest/keys.h"
 #include "log.h"
-#include "collector.h"
+#include "store/store.h"
 
 static void refuse(struct whb_report_answer *a, enum whb_reject_cause cause, int code,
                    const char *reason, const char *text)
@@ -64,41 +71,150 @@ static int cert_names_fqdn(SSL *ssl, const char *fqdn)
     return ok;
 }
 
-int whb_report_identify(const struct whb_collector *col, SSL *ssl, const char *authorization,
-                        const char *enrollment, struct whb_ingest_item *it,
-                        struct whb_report_answer *a)
+/* The peer's address as text and as the caps' source (IPv6 by its /64). */
+static void source_of(int fd, struct whb_store_report *in)
 {
-    const char *fqdn = it->report->machine->fqdn;
-    it->in.mode = col->cfg.identity;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    memset(&in->source, 0, sizeof(in->source));
+    in->source_ip[0] = '\0';
+    if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &sl))
+        return;
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+        in->source.b[10] = in->source.b[11] = 0xff;
+        memcpy(in->source.b + 12, &a->sin_addr, 4);
+        inet_ntop(AF_INET, &a->sin_addr, in->source_ip, sizeof(in->source_ip));
+    } else if (ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+        int mapped = IN6_IS_ADDR_V4MAPPED(&a->sin6_addr);
+        memcpy(in->source.b, &a->sin6_addr, mapped ? 16 : 8);
+        if (mapped)
+            inet_ntop(AF_INET, a->sin6_addr.s6_addr + 12, in->source_ip, sizeof(in->source_ip));
+        else
+            inet_ntop(AF_INET6, &a->sin6_addr, in->source_ip, sizeof(in->source_ip));
+    }
+}
+
+/* Whether the key is bound to some machine: the set first, the store on a miss. A store that
+ * cannot say lets decoding go on (the writer decides, and answers 503 if it fails too). */
+static int key_bound(struct whb_collector *col, struct whb_store *reader, const uint8_t *hash)
+{
+    if (col->keys && whb_keys_has(col->keys, hash))
+        return 1;
+    int known = reader && reader->ops->key_known ? reader->ops->key_known(reader, hash) : -1;
+    if (known == 1 && col->keys)
+        whb_keys_add(col->keys, hash);
+    return known != 0;
+}
+
+int whb_report_sender(struct whb_collector *col, struct whb_store *reader,
+                      const struct whb_report_sender *s, struct whb_ingest_item *it,
+                      struct whb_report_answer *a)
+{
+    struct whb_store_report *in = &it->in;
+    in->mode = col->cfg.identity;
+    source_of(s->fd, in);
     if (col->cfg.identity == WHB_IDENTITY_MTLS) {
-        if (cert_names_fqdn(ssl, fqdn))
-            return 0;
+        if (s->ssl && SSL_get_verify_result(s->ssl) == X509_V_OK) {
+            X509 *cert = SSL_get0_peer_certificate(s->ssl);
+            if (cert)
+                return 0;
+        }
         refuse(a, WHB_REJECT_DENIED, 403, "Forbidden",
-               "forbidden: the client certificate does not name this machine");
-        a->audit = WHB_AUDIT_CERT;
-        snprintf(a->subject, sizeof(a->subject), "%s", fqdn);
+               "forbidden: a verified client certificate is required");
+        a->audit = WHB_AUDIT_NOCERT;
         return WHB_EDENIED;
     }
-    if (whb_identity_key_hash(authorization, it->in.key_hash)) {
+    if (whb_identity_key_hash(s->authorization, in->key_hash)) {
         refuse(a, WHB_REJECT_DENIED, 401, "Unauthorized",
                "unauthorized: a per-machine key (Authorization: Bearer) is required");
         a->header = "WWW-Authenticate";
         a->value = "Bearer";
         a->audit = WHB_AUDIT_KEY;
-        snprintf(a->subject, sizeof(a->subject), "%s", fqdn);
         return WHB_EDENIED;
     }
-    it->in.enrolling = whb_identity_token_ok(enrollment, col->cfg.enrollment_token);
+    in->enrolling = whb_identity_token_ok(s->enrollment, col->cfg.enrollment_token);
+    if (key_bound(col, reader, in->key_hash))
+        return 0;
+    if (!in->enrolling) {
+        refuse(a, WHB_REJECT_DENIED, 403, "Forbidden",
+               "not_enrolled: forbidden: this machine is not enrolled; present the enrollment "
+               "token");
+        a->audit = WHB_AUDIT_UNKNOWN;
+        return WHB_EDENIED;
+    }
+    /* A new binding: within its source's rate, or 429 before any decoding. */
+    unsigned wait = whb_enroll_limit_take(col->enroll_limit, &in->source, whb_clock_wall_ms());
+    if (wait) {
+        refuse(a, WHB_REJECT_QUOTA, 429, "Too Many Requests", "");
+        snprintf(a->text, sizeof(a->text),
+                 "enrollment rate: too many new machines from this address; retry in %u s "
+                 "([enrollment] per_source_per_minute)",
+                 wait);
+        snprintf(a->retry, sizeof(a->retry), "%u", wait);
+        a->header = "Retry-After";
+        a->value = a->retry;
+        a->audit = WHB_AUDIT_RATE;
+        return WHB_EBUSY;
+    }
     return 0;
+}
+
+int whb_report_decode(const uint8_t *body, size_t len, struct whb_ingest_item *it,
+                      struct whb_report_answer *a)
+{
+    char why[256];
+    if (!whb_wire_report_unpack(body, len, &it->report, why, sizeof(why)))
+        return 0;
+    whb_report_malformed(why, a);
+    return WHB_EPROTO;
+}
+
+int whb_report_identify(const struct whb_collector *col, SSL *ssl, struct whb_ingest_item *it,
+                        struct whb_report_answer *a)
+{
+    const char *fqdn = it->report->machine->fqdn;
+    if (col->cfg.identity != WHB_IDENTITY_MTLS || cert_names_fqdn(ssl, fqdn))
+        return 0;
+    refuse(a, WHB_REJECT_DENIED, 403, "Forbidden",
+           "forbidden: the client certificate does not name this machine");
+    a->audit = WHB_AUDIT_CERT;
+    snprintf(a->subject, sizeof(a->subject), "%s", fqdn);
+    return WHB_EDENIED;
+}
+
+void whb_report_stamp(const struct whb_collector *col, struct whb_ingest_item *it)
+{
+    struct whb_store_report *in = &it->in;
+    in->report = it->report;
+    in->now_ms = whb_clock_wall_ms();
+    in->grace = col->cfg.grace;
+    in->enroll_rule = col->cfg.enroll_rule;
+    in->events_per_hour = col->cfg.events_per_hour;
+    in->events_burst = col->cfg.events_burst;
+    in->events_kept = col->cfg.events_kept;
 }
 
 void whb_report_committed(const struct whb_ingest_item *it, struct whb_report_answer *a)
 {
     const struct whb_store_result *r = &it->result;
-    if (r->status == WHB_EDENIED && r->conflict) {
+    if (r->status == WHB_EDENIED && r->quota) {
+        /* The agent keeps its events and sends them again later. */
+        refuse(a, WHB_REJECT_QUOTA, 429, "Too Many Requests", "");
+        snprintf(a->text, sizeof(a->text), "quota: %s", r->why);
+        snprintf(a->retry, sizeof(a->retry), "%u", r->retry_after_s);
+        a->header = "Retry-After";
+        a->value = a->retry;
+        a->audit = WHB_AUDIT_DENIED;
+        snprintf(a->subject, sizeof(a->subject), "%s", r->why);
+    } else if (r->status == WHB_EDENIED && r->conflict) {
         refuse(a, WHB_REJECT_DENIED, 409, "Conflict",
-               "conflict: this machine's id or name would shadow another machine's name; "
-               "see the collector's audit log");
+               strstr(r->why, "may not rename")
+                   ? "conflict: WSUS lists this name for another computer; an admin decides "
+                     "(whb release, whb forget)"
+                   : "conflict: this machine's id or name would shadow another machine's name; "
+                     "see the collector's audit log");
         a->audit = WHB_AUDIT_CONFLICT;
         snprintf(a->subject, sizeof(a->subject), "%s", r->why);
     } else if (r->status == WHB_EPROTO) {
@@ -112,6 +228,8 @@ void whb_report_committed(const struct whb_ingest_item *it, struct whb_report_an
                      "enrollment token"
                : r->denial == WHB_DENY_KEY_MISMATCH
                    ? "key_mismatch: forbidden: another key is bound to this machine"
+               : !strncmp(r->why, "denied: ", 8)
+                   ? r->why
                    : "denied: forbidden: this machine is bound to another identity");
         a->audit = WHB_AUDIT_DENIED;
         snprintf(a->subject, sizeof(a->subject), "%s", r->why);
@@ -160,15 +278,30 @@ void whb_report_note(struct whb_collector *col, const struct whb_ingest_item *it
                         "machine",
                         a->subject, peer);
         break;
+    case WHB_AUDIT_NOCERT:
+        whb_log_limited(WHB_LOG_WARN,
+                        "audit: denied report from %s: no verified client certificate", peer);
+        break;
     case WHB_AUDIT_KEY:
-        whb_log_limited(WHB_LOG_WARN, "audit: report for %s from %s without a valid key",
-                        a->subject, peer);
+        whb_log_limited(WHB_LOG_WARN, "audit: report from %s without a valid key", peer);
         break;
     case WHB_AUDIT_CONFLICT:
         whb_log_limited(WHB_LOG_WARN, "audit: refused report from %s: %s", peer, a->subject);
         break;
     case WHB_AUDIT_DENIED:
         whb_log_limited(WHB_LOG_WARN, "audit: denied report from %s: %s", peer, a->subject);
+        break;
+    case WHB_AUDIT_UNKNOWN:
+        whb_log_limited(WHB_LOG_WARN,
+                        "audit: denied report from %s: a key bound to no machine, without the "
+                        "enrollment token",
+                        peer);
+        break;
+    case WHB_AUDIT_RATE:
+        whb_log_limited(WHB_LOG_WARN,
+                        "audit: enrollment from %s refused: over [enrollment] "
+                        "per_source_per_minute",
+                        peer);
         break;
     case WHB_AUDIT_NONE:
         break;

@@ -41,7 +41,9 @@ static const char usage[] =
     "\n"
     "Creates a production collector's files in DIR (default /etc/whb):\n"
     "  enroll.token      the enrollment token (Group Policy: EnrollmentToken)\n"
-    "  admin.token       the read API's token (whb --token-file, Invoke-RestMethod)\n"
+    "  admin.token       the admin token: everything (whb --token-file from other hosts)\n"
+    "  read.token        read-only: the read API and the console\n"
+    "  upload.token      WSUS list uploads only: the WSUS server's scheduled task\n"
     "  collector.key     the TLS key\n"
     "  collector.crt     the certificate, signed by collector-ca.crt: a CA made for this\n"
     "                    collector only (name constraints: its names), whose key is not kept;\n"
@@ -289,8 +291,9 @@ static int write_config(const struct init_opts *o)
     if (!o->force && access(path, F_OK) == 0) {
         printf("  %s exists: kept; it needs\n    [server] cert = %s/collector.crt, key = "
                "%s/collector.key,\n    enrollment_token_file = %s/enroll.token, admin_token_file "
-               "= %s/admin.token\n",
-               path, o->dir, o->dir, o->dir, o->dir);
+               "= %s/admin.token,\n    read_token_file = %s/read.token, upload_token_file = "
+               "%s/upload.token\n",
+               path, o->dir, o->dir, o->dir, o->dir, o->dir, o->dir);
         return 0;
     }
     snprintf(text, sizeof(text),
@@ -298,10 +301,13 @@ static int write_config(const struct init_opts *o)
              "every setting.\n"
              "[server]\nlisten = %s\ncert = %s/collector.crt\nkey = %s/collector.key\n"
              "identity = key\nenrollment_token_file = %s/enroll.token\n"
-             "admin_token_file = %s/admin.token\n\n[store]\npath = %s\n\n"
+             "admin_token_file = %s/admin.token\nread_token_file = %s/read.token\n"
+             "upload_token_file = %s/upload.token\n"
+             "# whb on this host, as root (or control_group): no token needed\n"
+             "control_socket = /run/whb/control.sock\n\n[store]\npath = %s\n\n"
              "[heartbeat]\ninterval = 60\ngrace = 3\n\n[wsus]\nnot_reported_days = 30\n\n"
              "[log]\nlevel = info\n",
-             o->dir, o->listen, o->dir, o->dir, o->dir, o->dir, o->db);
+             o->dir, o->listen, o->dir, o->dir, o->dir, o->dir, o->dir, o->dir, o->db);
     return write_file(o, "collector.conf", text, strlen(text), 0);
 }
 
@@ -387,7 +393,7 @@ int whb_init_main(int argc, char **argv)
 {
     struct init_opts o = {
         .dir = "/etc/whb", .listen = "0.0.0.0:8443", .db = "/var/lib/whb/collector.db"};
-    char fqdn[256], host[256], enroll[80], admin[80];
+    char fqdn[256], host[256], enroll[80], admin[80], read[80], upload[80];
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -421,6 +427,8 @@ int whb_init_main(int argc, char **argv)
         return fail("cannot generate a key%s%s", "", "");
     rc = write_token(&o, "enroll.token", enroll, sizeof(enroll)) ||
          write_token(&o, "admin.token", admin, sizeof(admin)) ||
+         write_token(&o, "read.token", read, sizeof(read)) ||
+         write_token(&o, "upload.token", upload, sizeof(upload)) ||
          write_pem(&o, "collector.key", 1, pem_key, key) ||
          (o.csr ? make_request(&o, key) : make_certificates(&o, key)) || write_config(&o);
     EVP_PKEY_free(key);
@@ -430,7 +438,8 @@ int whb_init_main(int argc, char **argv)
     name_lists(&o, san, sizeof(san), nc, sizeof(nc));
     printf("whb-collector init: %s\n", o.dir);
     printf("  names          %s\n", san);
-    printf("  secrets        enroll.token, admin.token, collector.key: %s\n",
+    printf("  secrets        enroll.token, admin.token, read.token, upload.token, collector.key: "
+           "%s\n",
            o.chown_ok ? "0640, group may read" : "0600, owner only");
     if (o.csr)
         printf("  certificate    collector.csr: submit it to the enterprise CA, save the issued "
@@ -444,6 +453,9 @@ int whb_init_main(int argc, char **argv)
     printf("  Group Policy   EnrollmentToken = the content of %s/enroll.token\n"
            "                 CollectorUrl = https://%s:%s/v1/report\n",
            o.dir, o.names[0], strrchr(o.listen, ':') ? strrchr(o.listen, ':') + 1 : "8443");
+    printf("  WSUS task      copy %s/upload.token to the WSUS server (Send-WsusComputers.ps1 "
+           "-TokenFile)\n  on this host    whb status (as root: the control socket, no token)\n",
+           o.dir);
     printf("  firewall       allow TCP %s inbound from the clients and admins\n",
            strrchr(o.listen, ':') ? strrchr(o.listen, ':') + 1 : "8443");
     printf("  start          whb-collector -c %s/collector.conf (or systemctl restart "
@@ -451,5 +463,7 @@ int whb_init_main(int argc, char **argv)
            o.dir);
     OPENSSL_cleanse(enroll, sizeof(enroll));
     OPENSSL_cleanse(admin, sizeof(admin));
+    OPENSSL_cleanse(read, sizeof(read));
+    OPENSSL_cleanse(upload, sizeof(upload));
     return 0;
 }

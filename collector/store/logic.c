@@ -19,43 +19,144 @@ static int deny(struct whb_store_result *out, const char *fmt, const char *a, co
     return WHB_EDENIED;
 }
 
-int whb_store_check_identity(const struct whb_store_report *in, const struct whb_store_row *row,
-                             whb_store_clash_fn clash, void *ctx, struct whb_store_result *out)
+/* Records the refusal against the machine whose key or name it was (rc of the store, or the
+ * denial itself). */
+static int refused(const struct whb_store_put_ops *ops, void *ctx,
+                   const struct whb_store_report *in, const char *owner, const char *cause,
+                   struct whb_store_result *out)
+{
+    const Whb__V1__Machine *m = in->report->machine;
+    char claimant[200];
+    snprintf(claimant, sizeof(claimant), "%.64s (%.120s)", m->machine_id, m->fqdn);
+    int rc = ops->refuse ? ops->refuse(ctx, owner, cause, claimant, in->source_ip, in->now_ms) : 0;
+    return rc ? rc : out->status;
+}
+
+/* Whether the machine has the address ip now: in one of its adapters, or as the report's
+ * source. */
+static int has_address(const struct whb_store_report *in, const char *ip)
+{
+    char a[64];
+    if (!ip[0])
+        return 0;
+    if (!strcmp(in->source_ip, ip))
+        return 1;
+    const whb_snapshot *snap = in->report->snapshot;
+    for (size_t i = 0; snap && i < snap->n_adapters; i++)
+        for (size_t k = 0; k < snap->adapters[i]->n_addresses; k++)
+            if (!whb_store_canonical_ip(snap->adapters[i]->addresses[k], a, sizeof(a)) &&
+                !strcmp(a, ip))
+                return 1;
+    return 0;
+}
+
+/* [enrollment] require: a new machine's name must be on WSUS's list (and, with _and_ip, the
+ * machine must have the address WSUS has for it). */
+static int enroll_allowed(const struct whb_store_put_ops *ops, void *ctx,
+                          const struct whb_store_report *in, struct whb_store_result *out)
+{
+    const Whb__V1__Machine *m = in->report->machine;
+    char ip[64] = "";
+    int listed = 0, rc;
+    if (in->enroll_rule == WHB_ENROLL_ANY || !ops->wsus_listed)
+        return 0;
+    if ((rc = ops->wsus_listed(ctx, m->fqdn, &listed, ip, sizeof(ip))))
+        return rc;
+    if (!listed)
+        return deny(out,
+                    "denied: %s is not on WSUS's imported list ([enrollment] require), machine "
+                    "%s",
+                    m->fqdn, m->machine_id);
+    if (in->enroll_rule == WHB_ENROLL_WSUS_NAME_IP && !has_address(in, ip))
+        return deny(out,
+                    "denied: WSUS lists %s at another address (%s) than this machine has "
+                    "([enrollment] require = wsus_name_and_ip)",
+                    m->fqdn, ip[0] ? ip : "none");
+    return 0;
+}
+
+int whb_store_check_identity(const struct whb_store_put_ops *ops, void *ctx,
+                             const struct whb_store_report *in, const struct whb_store_row *row,
+                             whb_store_clash_fn clash, struct whb_store_result *out)
 {
     const Whb__V1__Machine *m = in->report->machine;
     char owner[WHB_WIRE_MAX_ID + 1];
+    int keyed = in->mode == WHB_IDENTITY_KEY, rebind = 0, rc;
 
-    if (row->found && in->mode == WHB_IDENTITY_KEY) {
-        if (!row->has_key || !whb_identity_hash_equal(row->key_hash, in->key_hash)) {
-            out->denial = WHB_DENY_KEY_MISMATCH;
-            return deny(out, "machine %s (%s) presented a key other than the one bound to it",
+    if (row->found && keyed && row->released_ms && !row->has_key) {
+        /* Released by an admin: the machine enrolls again with the token, under a new key. */
+        if (!in->enrolling) {
+            out->denial = WHB_DENY_NOT_ENROLLED;
+            return deny(out,
+                        "machine %s (%s) was released by an admin and presented no valid "
+                        "enrollment token",
                         m->machine_id, m->fqdn);
         }
+        rebind = 1;
+    } else if (row->found && keyed &&
+               (!row->has_key || !whb_identity_hash_equal(row->key_hash, in->key_hash))) {
+        out->denial = WHB_DENY_KEY_MISMATCH;
+        deny(out, "machine %s (%s) presented a key other than the one bound to it", m->machine_id,
+             m->fqdn);
+        return refused(ops, ctx, in, m->machine_id, WHB_REFUSAL_KEY, out);
     }
-    out->denial = !row->found && in->mode == WHB_IDENTITY_KEY && !in->enrolling
-                      ? WHB_DENY_NOT_ENROLLED
-                      : WHB_DENY_OTHER;
+    out->denial = !row->found && keyed && !in->enrolling ? WHB_DENY_NOT_ENROLLED : WHB_DENY_OTHER;
     if (out->denial == WHB_DENY_NOT_ENROLLED)
         return deny(out,
                     "machine %s (%s) is not enrolled and presented no valid enrollment "
                     "token",
                     m->machine_id, m->fqdn);
+    if (!row->found && keyed && (rc = enroll_allowed(ops, ctx, in, out)))
+        return rc;
     if (row->found && strcasecmp(row->fqdn, m->fqdn) == 0)
-        return 0;
+        return rebind ? ops->rebind(ctx, in) : 0;
     /* A new machine, or a known one under a new name: the name must not belong to another. */
     if (row->found && in->mode == WHB_IDENTITY_MTLS)
         return deny(out, "machine %s is bound to another name than %s", m->machine_id, m->fqdn);
+    if (row->found && keyed && ops->wsus_listed) {
+        /* Issue 22: an enrolled machine took any free name, e.g. a computer on WSUS's list whose
+         * agent was not installed yet, which then got 409 forever. A name WSUS lists is taken
+         * only by the machine that has the address WSUS has for it. */
+        char ip[64] = "";
+        int listed = 0;
+        if ((rc = ops->wsus_listed(ctx, m->fqdn, &listed, ip, sizeof(ip))))
+            return rc;
+        if (listed && !has_address(in, ip)) {
+            out->conflict = 1;
+            deny(out,
+                 "machine %s may not rename itself to %s: WSUS lists that name for another "
+                 "computer (at another address)",
+                 m->machine_id, m->fqdn);
+            return refused(ops, ctx, in, m->machine_id, WHB_REFUSAL_RENAME, out);
+        }
+    }
     char owner_fqdn[WHB_WIRE_MAX_FQDN + 1];
-    if (clash(ctx, m, owner, sizeof(owner), owner_fqdn, sizeof(owner_fqdn)))
+    int released = 0;
+    if (clash(ctx, m, owner, sizeof(owner), owner_fqdn, sizeof(owner_fqdn), &released))
         return WHB_ESTORE;
+    if (owner[0] && released && keyed && in->enrolling && ops->drop_machine) {
+        /* The reimaged machine under a new id takes the released one's name (and leaves its
+         * history behind, with it). */
+        if ((rc = ops->drop_machine(ctx, owner)))
+            return rc;
+        owner[0] = '\0';
+    }
     if (!owner[0])
-        return 0;
+        return rebind ? ops->rebind(ctx, in) : 0;
     out->conflict = 1;
     out->status = WHB_EDENIED;
     snprintf(out->why, sizeof(out->why),
              "machine %.64s (%.60s) would shadow machine %.64s (%.60s) in name lookups",
              m->machine_id, m->fqdn, owner, owner_fqdn);
-    return WHB_EDENIED;
+    return refused(ops, ctx, in, owner, WHB_REFUSAL_NAME, out);
+}
+
+int64_t whb_store_map_time(int64_t agent_ms, int64_t off, int64_t now)
+{
+    int64_t t;
+    if (__builtin_add_overflow(agent_ms, off, &t))
+        t = off > 0 ? INT64_MAX : 0;
+    return t < 0 ? 0 : t > now ? now : t;
 }
 
 /* A seq far above the last one stored would make every later report of the boot a duplicate.
@@ -142,7 +243,7 @@ struct whb_net_story whb_store_net_story(const struct whb_store_report *in,
                               back ? in->now_ms : row->online_since};
     for (size_t i = 0; i < in->report->n_events; i++) {
         const whb_event *e = in->report->events[i];
-        int64_t at = e->at_ms + off;
+        int64_t at = whb_store_map_time(e->at_ms, off, in->now_ms);
         if (event_loses_network(e) && at > n.lost_at)
             n.lost_at = at;
         else if (event_regains_network(e) && at > n.back_at)
@@ -166,7 +267,7 @@ void whb_store_report_view(const struct whb_store_report *in, const struct whb_n
         snprintf(view->collector_url, sizeof(view->collector_url), "%s", in->report->collector_url);
     view->collector_rank = in->report->collector_rank;
     if (view->wsus_at_ms) {
-        int64_t p = view->wsus_at_ms += off;
+        int64_t p = view->wsus_at_ms = whb_store_map_time(view->wsus_at_ms, off, in->now_ms);
         int own = net->lost_at && net->lost_at <= p &&
                   !(net->back_at > net->lost_at && net->back_at <= p);
         if (view->wsus_curl && (own || p < net->online_since))
@@ -189,12 +290,28 @@ int64_t whb_store_resend_alive(const struct whb_store_report *in, const struct w
                                const struct whb_clock_map *cm)
 {
     const whb_report *r = in->report;
-    int64_t alive = r->sent_at_ms > 0 ? r->sent_at_ms + cm->offset : in->now_ms;
+    int64_t alive =
+        r->sent_at_ms > 0 ? whb_store_map_time(r->sent_at_ms, cm->offset, in->now_ms) : in->now_ms;
     if (alive > in->now_ms)
         alive = in->now_ms;
     if (alive < row->last_seen)
         alive = row->last_seen;
     return alive;
+}
+
+/* The machine's event budget now (a token bucket: events_burst, refilled at events_per_hour):
+ * -1 when there is no bound. */
+static int64_t events_left(const struct whb_store_report *in, const struct whb_store_row *row)
+{
+    int64_t burst = in->events_burst;
+    if (!in->events_per_hour || !burst)
+        return -1;
+    if (!row->found || row->quota_events < 0)
+        return burst;
+    int64_t since = in->now_ms > row->quota_at ? in->now_ms - row->quota_at : 0;
+    int64_t refill =
+        since / 3600000 * in->events_per_hour + since % 3600000 * in->events_per_hour / 3600000;
+    return row->quota_events + refill > burst ? burst : row->quota_events + refill;
 }
 
 int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct whb_store_report *in,
@@ -217,19 +334,50 @@ int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct w
     out->duplicate = same_boot && r->seq <= row.last_seq;
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
 
+    /* Issue 22: one key stored 135,000 events in 2.8 s. New events come out of the machine's
+     * budget, or nothing of the report is stored (the agent keeps them and sends them later). */
+    struct whb_store_quota q = {row.found ? row.quota_events : -1, row.found ? row.quota_at : 0,
+                                row.found ? row.events_stored : 0};
+    int64_t left = events_left(in, &row);
+    if (!out->duplicate && r->n_events && left >= 0) {
+        if ((int64_t)r->n_events > left) {
+            int64_t need = (int64_t)r->n_events - left;
+            out->quota = 1;
+            out->retry_after_s = (unsigned)(need * 3600 / in->events_per_hour + 1);
+            snprintf(out->why, sizeof(out->why),
+                     "machine %.64s is over its event quota ([store] events_per_hour %u, burst "
+                     "%u): %zu events, %lld left",
+                     r->machine->machine_id, in->events_per_hour, in->events_burst, r->n_events,
+                     (long long)left);
+            return out->status = WHB_EDENIED;
+        }
+        q.events = left - (int64_t)r->n_events;
+        q.at = in->now_ms;
+    }
+
     struct whb_clock_map cm = whb_store_clock_map(in, &row);
     struct whb_net_story net = whb_store_net_story(in, &row, cm.offset);
     whb_store_report_view(in, &net, cm.offset, &view);
     int64_t grace_ms = (int64_t)in->grace * r->interval_s * 1000;
-    if ((rc = ops->insert_events(ctx, in, cm.offset)))
+    int64_t inserted = 0;
+    if ((rc = ops->insert_events(ctx, in, cm.offset, &inserted)))
         return out->status = rc;
+    q.stored += inserted;
+    /* Past events_kept, the oldest tenth goes: one delete now and then, not one per report. */
+    if (in->events_kept && q.stored > (int64_t)in->events_kept && ops->prune) {
+        int64_t gone =
+            ops->prune(ctx, r->machine->machine_id, q.stored - (int64_t)in->events_kept * 9 / 10);
+        if (gone < 0)
+            return out->status = (int)gone;
+        q.stored -= gone;
+    }
     if (row.found && back && (rc = ops->note_gap(ctx, in, &row, &view)))
         return out->status = rc;
     if (out->duplicate) {
         int64_t alive = whb_store_resend_alive(in, &row, &cm);
-        rc = ops->touch(ctx, in, alive, alive + grace_ms, &net, &cm);
+        rc = ops->touch(ctx, in, alive, alive + grace_ms, &net, &cm, &q);
     } else {
-        rc = ops->write(ctx, in, &row, in->now_ms + grace_ms, &net, &cm, &view);
+        rc = ops->write(ctx, in, &row, in->now_ms + grace_ms, &net, &cm, &view, &q);
     }
     return out->status = rc;
 }
@@ -310,21 +458,36 @@ const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machi
     return key;
 }
 
-void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
+void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (strcmp(peers[i].id, id) == 0)
+            peers[i].returned = 1;
+}
+
+void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const char *self,
                           const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out)
 {
     size_t used = 0;
     for (unsigned i = 0; i < n; i++) {
         const struct whb_peer_row *p = &peers[i];
+        /* Issue 22: four machines enrolled with the token from one host, "on" a real machine's
+         * switch, went silent with it and made its cable a switch outage. A neighbour nobody
+         * reviewed, certified or knew before reviews existed counts neither as silent with the
+         * machine nor as healthy: it moves no answer but its own. */
+        if (p->unproven && strcmp(p->id, self))
+            continue;
         int silent_now = p->due < now;
         int near = silent_now && !p->gasped && llabs(p->last_seen - anchor) <= window;
         int healthy;
         if (!with_gaps) {
             out->total++;
+            /* Back from a silence that began with this one's: it went quiet with it. */
+            near |= !silent_now && p->returned;
             /* Reporting since this one went quiet; one not due yet that has not reported
              * since then is not known to be either. */
-            healthy = !silent_now && p->last_seen > anchor;
+            healthy = !near && !silent_now && p->last_seen > anchor;
         } else {
             /* A past gap: the neighbours as they were at its start, not as they are now. */
             if (p->first_seen > anchor)
@@ -339,6 +502,8 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
         if (!near)
             continue;
         out->together++;
+        if (out->n_ids < WHB_PEER_IDS_MAX)
+            snprintf(out->together_ids[out->n_ids++], sizeof(out->together_ids[0]), "%s", p->id);
         if (p->port[0] && used + strlen(p->port) + 2 < sizeof(out->ports))
             used += (size_t)snprintf(out->ports + used, sizeof(out->ports) - used, "%s%s",
                                      used ? "," : "", p->port);

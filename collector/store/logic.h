@@ -30,6 +30,15 @@ struct whb_store_row {
     uint64_t wu_hash;
     int wu_route;
     int64_t wu_route_since;
+    int64_t released_ms;   /* an admin released its key (the reimage path); 0: bound */
+    int64_t quota_events;  /* events it may still store (-1: a full budget) */
+    int64_t quota_at;      /* when that was counted */
+    int64_t events_stored; /* its events in the store */
+};
+
+/* A machine's event budget after a report, and its stored events (written with its row). */
+struct whb_store_quota {
+    int64_t events, at, stored;
 };
 
 /* Since when the client's route is what the view says: kept while it stays the same; 0 when
@@ -48,13 +57,24 @@ struct whb_net_story {
     int64_t online_since; /* reporting since: its way out demonstrably worked */
 };
 
-/* Finds the machine (id, FQDN) another machine's id or name would shadow; owner "" if none. */
+/* Finds the machine (id, FQDN) another machine's id or name would shadow; owner "" if none;
+ * *released set when that machine's binding was released by an admin. */
 typedef int (*whb_store_clash_fn)(void *ctx, const Whb__V1__Machine *m, char *owner,
-                                  size_t ownerlen, char *owner_fqdn, size_t fqdnlen);
+                                  size_t ownerlen, char *owner_fqdn, size_t fqdnlen, int *released);
 
-/* Identity rules (issue 2): 0 allowed, WHB_EDENIED with out filled, or the clash lookup's error. */
-int whb_store_check_identity(const struct whb_store_report *in, const struct whb_store_row *row,
-                             whb_store_clash_fn clash, void *ctx, struct whb_store_result *out);
+struct whb_store_put_ops;
+
+/* Identity rules (issues 2 and 22): 0 allowed (a released binding taken over: rebound, or the
+ * released machine that held the name dropped), WHB_EDENIED with out filled (a refusal of a
+ * known machine's key or name is recorded), or a store error. */
+int whb_store_check_identity(const struct whb_store_put_ops *ops, void *ctx,
+                             const struct whb_store_report *in, const struct whb_store_row *row,
+                             whb_store_clash_fn clash, struct whb_store_result *out);
+
+/* An agent's time on the collector's clock: agent_ms + off without overflow, never before 0
+ * nor after now (an event cannot have happened after its report arrived; a stamp of INT64_MAX
+ * once overflowed here and the event vanished from history). */
+int64_t whb_store_map_time(int64_t agent_ms, int64_t off, int64_t now);
 
 /* 1 (and out->why) when seq is too far above the boot's last stored one. */
 int whb_store_seq_jump_too_far(const struct whb_store_row *row, int same_boot, uint64_t seq,
@@ -82,17 +102,31 @@ struct whb_store_put_ops {
      * rules: 0, or an error with out filled. */
     int (*bind)(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
                 struct whb_store_result *out);
-    int (*insert_events)(void *ctx, const struct whb_store_report *in, int64_t clock_offset);
+    /* Inserts the report's events (a resent one is ignored): *inserted says how many. */
+    int (*insert_events)(void *ctx, const struct whb_store_report *in, int64_t clock_offset,
+                         int64_t *inserted);
     /* The silence this report ends, with both of its ends. */
     int (*note_gap)(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
                     const struct whb_machine_view *after);
     /* A resend: the machine was alive at alive (whb_store_resend_alive), nothing else. */
     int (*touch)(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
-                 const struct whb_net_story *net, const struct whb_clock_map *cm);
+                 const struct whb_net_story *net, const struct whb_clock_map *cm,
+                 const struct whb_store_quota *q);
     /* A new report: the row takes its snapshot, attachment and times (row->found 0: new). */
     int (*write)(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
                  int64_t due, const struct whb_net_story *net, const struct whb_clock_map *cm,
-                 const struct whb_machine_view *view);
+                 const struct whb_machine_view *view, const struct whb_store_quota *q);
+    /* Records (or counts once more) a refusal of machine owner_id's key or name. */
+    int (*refuse)(void *ctx, const char *owner_id, const char *cause, const char *claimant,
+                  const char *source, int64_t now);
+    /* Whether fqdn is on WSUS's imported list (*listed), and the address WSUS has for it. */
+    int (*wsus_listed)(void *ctx, const char *fqdn, int *listed, char *ip, size_t iplen);
+    /* A released machine's row and its history go: another machine id takes its name. */
+    int (*drop_machine)(void *ctx, const char *machine_id);
+    /* A released machine's id enrolls again: its new key, from source, unreviewed. */
+    int (*rebind)(void *ctx, const struct whb_store_report *in);
+    /* Deletes the machine's count oldest events: how many went, or a negative WHB_E*. */
+    int64_t (*prune)(void *ctx, const char *machine_id, int64_t count);
 };
 
 /* Stores one report inside the caller's transaction: identity, the seq bound, duplicates (a
@@ -119,7 +153,14 @@ struct whb_peer_row {
     char id[WHB_WIRE_MAX_ID + 1], port[32];
     int64_t last_seen, due, first_seen;
     int gasped;
+    int returned; /* now: back from a silence that began within the window (not healthy then) */
+    /* Enrolled with the token and not reviewed by an admin (whb accept): such a neighbour
+     * moves no answer but its own (issue 22's fake neighbours). */
+    int unproven;
 };
+
+/* Marks the rows whose machine id is among ids (n_ids of them) as returned. */
+void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id);
 
 /* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] (covering 0)
  * or one that covers from (covering 1). */
@@ -131,8 +172,9 @@ typedef int (*whb_store_gap_fn)(struct whb_store *base, int covering, const char
 const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machine_view *m,
                                  struct whb_peer_group *out);
 
-/* Counts the peers read: who went silent together near anchor, who stayed healthy. */
-void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap,
+/* Counts the peers read: who went silent together near anchor, who stayed healthy (self, the
+ * machine asked about, always counts; another unproven one never does). */
+void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const char *self,
                           const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out);
 

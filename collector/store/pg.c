@@ -38,15 +38,15 @@ static const char *const write_sql[] = {
     [PW_GET_MACHINE] =
         "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
         " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
-        " net_back_at, online_since, wu_hash, wu_route, wu_route_since FROM machines"
-        " WHERE machine_id=$1 FOR UPDATE",
+        " net_back_at, online_since, released_ms, quota_events, quota_at, events_stored,"
+        " wu_hash, wu_route, wu_route_since FROM machines WHERE machine_id=$1 FOR UPDATE",
     /* Another collector may be enrolling the same machine, or another machine the same name:
      * nothing is inserted then, and the caller decides again on what was committed. */
     [PW_INSERT_MACHINE] =
         "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
-        " last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot)"
-        " VALUES($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT DO NOTHING"
-        " RETURNING 1",
+        " last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot, enrolled_from,"
+        " reviewed_ms) VALUES($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
+        " ON CONFLICT DO NOTHING RETURNING 1",
     /* The machine's row and the addresses it has ($35, text[]) in one round trip; a minute's
      * precision is plenty for the addresses, so most reports write none. */
     [PW_UPDATE_MACHINE] =
@@ -57,14 +57,18 @@ static const char *const write_sql[] = {
         " subnet=$23, wsus_class=$24, wsus_url=$25, wsus_http=$26, wsus_curl=$27, wsus_at=$28,"
         " update_service=$29, net_lost_at=$30, net_back_at=$33, online_since=$34,"
         " clock_offset=$31, clock_offset_at=$32, collector_url=$36, collector_rank=$37,"
-        " sw_mgmt=$38 WHERE machine_id=$1)"
+        " quota_events=$38, quota_at=$39, events_stored=$40, sw_mgmt=$41,"
+        " wsus_since=CASE WHEN machines.wsus_class IS NOT DISTINCT FROM $24 THEN"
+        " machines.wsus_since ELSE $28 END"
+        " WHERE machine_id=$1)"
         " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
         " SELECT DISTINCT ip, $1, $6::bigint, $6::bigint FROM unnest($35::text[]) AS ip"
         " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms=excluded.last_ms"
         " WHERE excluded.last_ms > machine_ips.last_ms + 60000",
     [PW_TOUCH_MACHINE] = "UPDATE machines SET last_seen=$2, due_at=$3,"
                          " net_lost_at=$4, net_back_at=$7, online_since=$8,"
-                         " clock_offset=$5, clock_offset_at=$6 WHERE machine_id=$1",
+                         " clock_offset=$5, clock_offset_at=$6, quota_events=$9, quota_at=$10,"
+                         " events_stored=$11 WHERE machine_id=$1",
     [PW_INSERT_EVENT] =
         "INSERT INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
         " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
@@ -88,7 +92,8 @@ static const char *const write_sql[] = {
      * short name ($1 id, $2 FQDN, $3 its first label, $4 the FQDN when a single label). The
      * casts keep every term on an index (citext = text would compare as text: a scan). */
     [PW_NAME_CLASH] =
-        "SELECT machine_id, fqdn FROM machines WHERE machine_id <> $1::text AND"
+        "SELECT machine_id, fqdn, released_ms > 0 AND key_hash IS NULL FROM machines"
+        " WHERE machine_id <> $1::text AND"
         " (fqdn = $2::citext OR fqdn = $1::citext OR lower(split_part(fqdn::text, '.', 1)) ="
         " lower($1::text) AND strpos(fqdn::text, '.') > 0 OR lower(split_part(fqdn::text, '.',"
         " 1)) = lower($4::text) AND strpos(fqdn::text, '.') > 0 OR machine_id = $2::text OR"
@@ -245,16 +250,20 @@ static int get_machine(struct pg_store *s, const char *machine_id, struct whb_st
         row->clock_offset_at = whb_pg_get_int(r, 0, 13);
         row->net_back_at = whb_pg_get_int(r, 0, 14);
         row->online_since = whb_pg_get_int(r, 0, 15);
-        row->wu_hash = (uint64_t)whb_pg_get_int(r, 0, 16);
-        row->wu_route = (int)whb_pg_get_int(r, 0, 17);
-        row->wu_route_since = whb_pg_get_int(r, 0, 18);
+        row->released_ms = whb_pg_get_int(r, 0, 16);
+        row->quota_events = whb_pg_get_int(r, 0, 17);
+        row->quota_at = whb_pg_get_int(r, 0, 18);
+        row->events_stored = whb_pg_get_int(r, 0, 19);
+        row->wu_hash = (uint64_t)whb_pg_get_int(r, 0, 20);
+        row->wu_route = (int)whb_pg_get_int(r, 0, 21);
+        row->wu_route_since = whb_pg_get_int(r, 0, 22);
     }
     PQclear(r);
     return 0;
 }
 
 static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t ownerlen,
-                      char *owner_fqdn, size_t fqdnlen)
+                      char *owner_fqdn, size_t fqdnlen, int *released)
 {
     struct pg_store *s = ctx;
     char short_name[WHB_WIRE_MAX_FQDN + 1];
@@ -272,33 +281,39 @@ static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t 
     if (PQntuples(r) == 1) {
         whb_pg_get_text(r, 0, 0, owner, ownerlen);
         whb_pg_get_text(r, 0, 1, owner_fqdn, fqdnlen);
+        *released = PQgetvalue(r, 0, 2)[0] == 't';
     }
     PQclear(r);
     return 0;
 }
 
-static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off)
+static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off,
+                         int64_t *inserted)
 {
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
+    *inserted = 0;
     for (size_t i = 0; i < r->n_events; i++) {
         const whb_event *e = r->events[i];
         struct pg_params p = {0};
         whb_pg_text(&p, r->machine->machine_id);
         whb_pg_text(&p, e->boot_id && e->boot_id[0] ? e->boot_id : r->boot_id);
         whb_pg_int(&p, (int64_t)e->seq);
-        whb_pg_int(&p, e->at_ms + off);
+        whb_pg_int(&p, whb_store_map_time(e->at_ms, off, in->now_ms));
         whb_pg_int(&p, in->now_ms);
         whb_pg_int(&p, e->kind);
         whb_pg_opt(&p, e->adapter);
         whb_pg_int(&p, e->reason_code);
         whb_pg_opt(&p, e->detail);
-        whb_pg_int(&p, e->since_ms ? e->since_ms + off : 0);
+        whb_pg_int(&p, e->since_ms ? whb_store_map_time(e->since_ms, off, in->now_ms) : 0);
         whb_pg_int(&p, e->http_status);
         whb_pg_int(&p, e->curl_code);
         whb_pg_int(&p, e->at_ms);
-        if (whb_pg_cmd(s, PW_INSERT_EVENT, write_sql[PW_INSERT_EVENT], &p))
+        PGresult *res = whb_pg_run(s, PW_INSERT_EVENT, write_sql[PW_INSERT_EVENT], &p);
+        if (!res)
             return WHB_ESTORE;
+        *inserted += atoi(PQcmdTuples(res));
+        PQclear(res);
     }
     return 0;
 }
@@ -322,6 +337,10 @@ static int insert_machine(struct pg_store *s, const struct whb_store_report *in,
     whb_pg_int(&p, (int64_t)r->seq);
     whb_pg_int(&p, r->last_gasp ? 1 : 0);
     whb_pg_text(&p, NULL);
+    whb_pg_opt(&p, in->source_ip);
+    /* A machine certificate from the domain's CA is proven; a key from the token is not until
+     * an admin reviews it (whb enrollments). */
+    whb_pg_int(&p, in->mode == WHB_IDENTITY_MTLS ? in->now_ms : 0);
     PGresult *res = whb_pg_run(s, PW_INSERT_MACHINE, write_sql[PW_INSERT_MACHINE], &p);
     if (!res)
         return WHB_ESTORE;
@@ -359,7 +378,7 @@ static int update_client(struct pg_store *s, const struct whb_store_report *in,
 static int update_machine(void *ctx, const struct whb_store_report *in,
                           const struct whb_store_row *row, int64_t due,
                           const struct whb_net_story *net, const struct whb_clock_map *cm,
-                          const struct whb_machine_view *v)
+                          const struct whb_machine_view *v, const struct whb_store_quota *q)
 {
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
@@ -408,6 +427,9 @@ static int update_machine(void *ctx, const struct whb_store_report *in,
     whb_pg_text(&p, ips);
     whb_pg_opt(&p, v->collector_url);
     whb_pg_int(&p, v->collector_rank);
+    whb_pg_int(&p, q->events);
+    whb_pg_int(&p, q->at);
+    whb_pg_int(&p, q->stored);
     whb_pg_opt(&p, v->sw_mgmt);
     if (!rc)
         rc = whb_pg_cmd(s, PW_UPDATE_MACHINE, write_sql[PW_UPDATE_MACHINE], &p);
@@ -439,7 +461,8 @@ static int note_gap(void *ctx, const struct whb_store_report *in, const struct w
 }
 
 static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
-                         const struct whb_net_story *net, const struct whb_clock_map *cm)
+                         const struct whb_net_story *net, const struct whb_clock_map *cm,
+                         const struct whb_store_quota *q)
 {
     struct pg_params p = {0};
     whb_pg_text(&p, in->report->machine->machine_id);
@@ -450,8 +473,13 @@ static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t a
     whb_pg_int(&p, cm->since);
     whb_pg_int(&p, net->back_at);
     whb_pg_int(&p, net->online_since);
+    whb_pg_int(&p, q->events);
+    whb_pg_int(&p, q->at);
+    whb_pg_int(&p, q->stored);
     return whb_pg_cmd(ctx, PW_TOUCH_MACHINE, write_sql[PW_TOUCH_MACHINE], &p);
 }
+
+static const struct whb_store_put_ops put_ops;
 
 /* Reads (and locks) the machine's row and decides identity; a new machine is inserted here,
  * so that a concurrent enrollment elsewhere is seen: its row, committed, is read again. */
@@ -465,7 +493,7 @@ static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb
         int rc;
         memset(out, 0, sizeof(*out));
         if ((rc = get_machine(s, r->machine->machine_id, row)) ||
-            (rc = whb_store_check_identity(in, row, name_clash, s, out)))
+            (rc = whb_store_check_identity(&put_ops, s, in, row, name_clash, out)))
             return rc;
         if (row->found)
             return 0;
@@ -486,6 +514,11 @@ static const struct whb_store_put_ops put_ops = {
     .note_gap = note_gap,
     .touch = touch_machine,
     .write = update_machine,
+    .refuse = whb_pg_refuse,
+    .wsus_listed = whb_pg_wsus_listed,
+    .drop_machine = whb_pg_drop,
+    .rebind = whb_pg_rebind,
+    .prune = whb_pg_prune,
 };
 
 static int pg_put_report(struct whb_store *base, const struct whb_store_report *in,
@@ -562,6 +595,10 @@ const struct whb_store_ops whb_store_postgresql = {
     .each_switch_port = whb_pg_each_switch_port,
     .prune_switch = whb_pg_prune_switch,
     .switch_name_at = whb_pg_switch_name_at,
+    .key_known = whb_pg_key_known,
+    .enrollments = whb_pg_enrollments,
+    .admin = whb_pg_admin,
+    .refusals = whb_pg_refusals,
     .wsus_find = whb_pg_wsus_find,
     .each_name = whb_pg_each_name,
     .wu_same_id = whb_pg_wu_same_id,

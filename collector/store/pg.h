@@ -11,7 +11,7 @@
 
 #include <libpq-fe.h>
 
-enum { WHB_PG_STMTS = 128, WHB_PG_MAX_PARAMS = 40 };
+enum { WHB_PG_STMTS = 160, WHB_PG_MAX_PARAMS = 48 };
 
 struct pg_store {
     struct whb_store base;
@@ -26,7 +26,8 @@ enum {
     WHB_PG_READ_BASE = 32,
     WHB_PG_WSUS_BASE = 72,
     WHB_PG_WU_BASE = 104,
-    WHB_PG_SWITCH_BASE = 112
+    WHB_PG_ADMIN_BASE = 112,
+    WHB_PG_SWITCH_BASE = 144
 };
 
 struct pg_params {
@@ -115,5 +116,21 @@ int whb_pg_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb
 int whb_pg_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
 /* The addresses of the machine's adapters worth noting, as a PostgreSQL text[] literal. */
 int whb_pg_ip_array(const whb_snapshot *snap, char *out, size_t len);
+
+/* Identities over their lives (pg_admin.c): the store ops, and the put ops the writer uses
+ * (ctx is the pg_store). */
+int whb_pg_key_known(struct whb_store *s, const uint8_t hash[WHB_IDENTITY_HASH_LEN]);
+int whb_pg_enrollments(struct whb_store *s, int all, unsigned limit, whb_store_enrollment_fn fn,
+                       void *arg);
+int whb_pg_admin(struct whb_store *s, enum whb_store_admin action, const char *machine_id,
+                 int64_t now, uint8_t key_hash[WHB_IDENTITY_HASH_LEN], int *had_key);
+int whb_pg_refusals(struct whb_store *s, const char *machine_id, struct whb_store_refusal *out,
+                    int max, int *n);
+int whb_pg_refuse(void *ctx, const char *owner_id, const char *cause, const char *claimant,
+                  const char *source, int64_t now);
+int whb_pg_wsus_listed(void *ctx, const char *fqdn, int *listed, char *ip, size_t iplen);
+int whb_pg_rebind(void *ctx, const struct whb_store_report *in);
+int whb_pg_drop(void *ctx, const char *machine_id);
+int64_t whb_pg_prune(void *ctx, const char *machine_id, int64_t count);
 
 #endif

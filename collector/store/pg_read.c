@@ -16,7 +16,11 @@
     " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
     " collector_url, collector_rank, clock_offset, wu_hash, sus_client_id, wu_server,"             \
     " wu_status_server, wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail,"         \
-    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, sw_mgmt"
+    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since, sw_mgmt"
+
+/* As sqlite_read.c: only proven machines move a neighbour's answer; the fleet counts them. */
+#define UNPROVEN  "(reviewed_ms = 0)::int"
+#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
 
 enum pg_read {
     PR_BY_FQDN = WHB_PG_READ_BASE,
@@ -48,6 +52,12 @@ enum pg_read {
     PR_COLLECTORS,
     PR_SWITCH_AFTER,
     PR_WIFI_AFTER,
+    PR_PEERS_SWITCH_THEN,
+    PR_PEERS_AP_THEN,
+    PR_PEERS_SUBNET_THEN,
+    PR_RETURNED_SWITCH,
+    PR_RETURNED_AP,
+    PR_RETURNED_SUBNET,
     PR_END_
 };
 
@@ -69,12 +79,48 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                  " before_subnet, before_bssid, after_sw, after_sw_name, after_port,"
                  " after_subnet, after_bssid FROM gaps WHERE machine_id=$1::text"
                  " ORDER BY start_ms DESC LIMIT $2::bigint",
-    R(PR_PEERS_SWITCH) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                         " FROM machines WHERE sw_chassis=$1::text LIMIT 1024",
-    R(PR_PEERS_AP) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                     " FROM machines WHERE bssid=$1::text LIMIT 1024",
-    R(PR_PEERS_SUBNET) = "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp"
-                         " FROM machines WHERE subnet=$1::text LIMIT 1024",
+    R(PR_PEERS_SWITCH) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE sw_chassis=$1::text LIMIT 1024",
+    R(PR_PEERS_AP) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE bssid=$1::text LIMIT 1024",
+    R(PR_PEERS_SUBNET) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE subnet=$1::text LIMIT 1024",
+    /* A past silence: the machines on it now, and those that were on it when their own
+     * silence began with this one's (just back, a machine's switch may not be heard yet). */
+    R(PR_PEERS_SWITCH_THEN) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE sw_chassis=$1::text UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        "(m.reviewed_ms = 0)::int"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_sw=$1::text"
+        " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
+        " AND coalesce(m.sw_chassis, '') <> $1::text LIMIT 1024",
+    R(PR_PEERS_AP_THEN) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE bssid=$1::text UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, m.sw_port, m.first_seen, 0, (m.reviewed_ms = "
+        "0)::int"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_bssid=$1::text"
+        " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
+        " AND coalesce(m.bssid, '') <> $1::text LIMIT 1024",
+    R(PR_PEERS_SUBNET_THEN) =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE subnet=$1::text UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        "(m.reviewed_ms = 0)::int"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=$1::text"
+        " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
+        " AND coalesce(m.subnet, '') <> $1::text LIMIT 1024",
+    /* Now: who is back from a silence on it that began within the window (at most 64). */
+    R(PR_RETURNED_SWITCH) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+                            " $3::bigint AND last_gasp = 0 AND before_sw = $1::text LIMIT 64",
+    R(PR_RETURNED_AP) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+                        " $3::bigint AND last_gasp = 0 AND before_bssid = $1::text LIMIT 64",
+    R(PR_RETURNED_SUBNET) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+                            " $3::bigint AND last_gasp = 0 AND before_subnet = $1::text LIMIT 64",
     R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                      " $2::bigint AND $3::bigint AND last_gasp = 0 LIMIT 1",
     /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
@@ -108,16 +154,19 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                         " due_at >= $1::bigint ORDER BY wsus_class LIMIT $2::bigint",
     R(PR_GAP_COVERING) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                          " $2::bigint - 604800000 AND $2::bigint AND end_ms >= $2::bigint LIMIT 1",
-    R(PR_FLEET_SILENT) = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE"
-                         " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
+    R(PR_FLEET_SILENT) =
+        "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > 0 AND"
+        " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
     R(PR_FLEET_GAPS) = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM"
-                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint",
-    R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE first_seen <= $1::bigint",
-    R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE due_at < $1::bigint AND"
+                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint AND " PROVEN_ID,
+    R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
+                        " first_seen <= $1::bigint",
+    R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
+                            " due_at < $1::bigint AND"
                             " last_seen <= $2::bigint",
     R(PR_FLEET_GAPS_AT) = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
                           " $1::bigint - 604800000 AND $1::bigint + $2::bigint AND"
-                          " end_ms >= $1::bigint",
+                          " end_ms >= $1::bigint AND " PROVEN_ID,
     /* Every collector's runs that overlap the window, and the last one to end before it. */
     R(PR_COLLECTORS) = "SELECT DISTINCT ON (collector) collector, started_ms, alive_ms,"
                        " coalesce(stopped_ms, 0) FROM collector_runs"
@@ -194,7 +243,8 @@ static void machine_row(const PGresult *r, int i, struct whb_machine_view *m)
     u->ms_scan_ms = whb_pg_get_int(r, i, 38);
     whb_pg_get_text(r, i, 39, u->disabled, sizeof(u->disabled));
     u->restart_ms = whb_pg_get_int(r, i, 40);
-    whb_pg_get_text(r, i, 41, m->sw_mgmt, sizeof(m->sw_mgmt));
+    m->wsus_since_ms = whb_pg_get_int(r, i, 41);
+    whb_pg_get_text(r, i, 42, m->sw_mgmt, sizeof(m->sw_mgmt));
     m->admin_up = 1;
 }
 
@@ -298,14 +348,19 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
                       const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
                       int with_gaps, struct whb_peer_group *out)
 {
-    int id = kind == WHB_PEERS_SWITCH         ? PR_PEERS_SWITCH
-             : kind == WHB_PEERS_ACCESS_POINT ? PR_PEERS_AP
-                                              : PR_PEERS_SUBNET;
+    int id = kind == WHB_PEERS_SWITCH ? (with_gaps ? PR_PEERS_SWITCH_THEN : PR_PEERS_SWITCH)
+             : kind == WHB_PEERS_ACCESS_POINT
+                 ? (with_gaps ? PR_PEERS_AP_THEN : PR_PEERS_AP)
+                 : (with_gaps ? PR_PEERS_SUBNET_THEN : PR_PEERS_SUBNET);
     const char *key = whb_store_peer_start(kind, m, out);
     if (!key)
         return WHB_ENOTFOUND;
     struct pg_params p = {0};
     whb_pg_text(&p, key);
+    if (with_gaps) {
+        whb_pg_int(&p, anchor - window);
+        whb_pg_int(&p, anchor + window);
+    }
     PGresult *r = run(base, id, &p);
     if (!r)
         return WHB_ESTORE;
@@ -322,10 +377,29 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         whb_pg_get_text(r, i, 3, peers[i].port, sizeof(peers[i].port));
         peers[i].first_seen = whb_pg_get_int(r, i, 4);
         peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
+        peers[i].returned = 0;
+        peers[i].unproven = (int)whb_pg_get_int(r, i, 6);
     }
     PQclear(r);
-    whb_store_peer_tally(base, gap_query, peers, (unsigned)rows, now, anchor, window, with_gaps,
-                         out);
+    if (!with_gaps) {
+        struct pg_params q = {0};
+        whb_pg_text(&q, key);
+        whb_pg_int(&q, anchor - window);
+        whb_pg_int(&q, anchor + window);
+        r = run(base,
+                kind == WHB_PEERS_SWITCH         ? PR_RETURNED_SWITCH
+                : kind == WHB_PEERS_ACCESS_POINT ? PR_RETURNED_AP
+                                                 : PR_RETURNED_SUBNET,
+                &q);
+        char id[WHB_WIRE_MAX_ID + 1];
+        for (int i = 0; r && i < PQntuples(r); i++) {
+            whb_pg_get_text(r, i, 0, id, sizeof(id));
+            whb_store_peer_returned(peers, (unsigned)rows, id);
+        }
+        PQclear(r);
+    }
+    whb_store_peer_tally(base, gap_query, m->machine_id, peers, (unsigned)rows, now, anchor, window,
+                         with_gaps, out);
     free(peers);
     return 0;
 }

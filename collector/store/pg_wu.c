@@ -16,7 +16,8 @@ enum pg_wu {
     PU_END_
 };
 
-_Static_assert((int)PU_END_ <= (int)WHB_PG_STMTS, "raise WHB_PG_STMTS");
+_Static_assert((int)PU_END_ <= (int)WHB_PG_ADMIN_BASE,
+               "update client statements overlap admin ones");
 
 static const char *const wu_sql[PU_END_ - WHB_PG_WU_BASE] = {
 #define W(id) [(id)-WHB_PG_WU_BASE]

@@ -149,7 +149,33 @@ static const struct step steps[] = {
      "ALTER TABLE wsus_staging ADD COLUMN target_id TEXT;"
      "CREATE INDEX wsus_target ON wsus_computers(target_id) WHERE target_id IS NOT NULL;",
      NULL},
-    /* 8: the switches' own word (issue 24): what each switch said, as it said it, and each
+    /* 8: since when each machine's WSUS probe has failed the way it does now (its first probe
+     * of that class): an outage's "since" stays where it began (issue 21.6). */
+    {NULL,
+     "ALTER TABLE machines ADD COLUMN wsus_since {INT} NOT NULL DEFAULT 0;"
+     "UPDATE machines SET wsus_since = wsus_at;",
+     NULL},
+    /* 9 (issue 22): keys looked up before a body is decoded; how and from where each machine
+     * enrolled, whether an admin reviewed it (machines from before this version count as
+     * reviewed), a binding released for a reimaged machine; each machine's event budget and
+     * stored events (quotas); the refusals its name or key met, for `why`. */
+    {NULL,
+     "CREATE INDEX machines_key ON machines(key_hash) WHERE key_hash IS NOT NULL;"
+     "ALTER TABLE machines ADD COLUMN enrolled_from TEXT;"
+     "ALTER TABLE machines ADD COLUMN reviewed_ms {INT} NOT NULL DEFAULT 0;"
+     "UPDATE machines SET reviewed_ms = first_seen;"
+     "CREATE INDEX machines_unreviewed ON machines(first_seen) WHERE reviewed_ms = 0;"
+     "ALTER TABLE machines ADD COLUMN released_ms {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN quota_events {INT} NOT NULL DEFAULT -1;"
+     "ALTER TABLE machines ADD COLUMN quota_at {INT} NOT NULL DEFAULT 0;"
+     "ALTER TABLE machines ADD COLUMN events_stored {INT} NOT NULL DEFAULT 0;"
+     "UPDATE machines SET events_stored ="
+     "  (SELECT count(*) FROM events WHERE events.machine_id = machines.machine_id);"
+     "CREATE TABLE refusals(machine_id TEXT NOT NULL, cause TEXT NOT NULL,"
+     "  count {INT} NOT NULL, first_ms {INT} NOT NULL, last_ms {INT} NOT NULL,"
+     "  claimant TEXT, source TEXT, PRIMARY KEY(machine_id, cause)){NOROWID};",
+     NULL},
+    /* 10: the switches' own word (issue 24): what each switch said, as it said it, and each
      * port as it now stands. port_key is the port's name made comparable (switch/port_name.h),
      * "#ifIndex" while only a trap's number names it, "" for the switch as a whole. */
     {NULL,

@@ -51,13 +51,14 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_GET_MACHINE] =
         "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
         " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
-        " net_back_at, online_since, sw_name, ssid, wsus_class, wu_hash, wu_route, wu_route_since"
-        " FROM machines WHERE machine_id=?",
+        " net_back_at, online_since, sw_name, ssid, wsus_class, released_ms, quota_events,"
+        " quota_at, events_stored, wu_hash, wu_route, wu_route_since FROM machines"
+        " WHERE machine_id=?",
     [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
     [ST_INSERT_MACHINE] =
         "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
-        " last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot)"
-        " VALUES(?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13)",
+        " last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot, enrolled_from,"
+        " reviewed_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
     [ST_UPDATE_MACHINE] =
         "UPDATE machines SET fqdn=?2, domain=?3, os=?4, agent_version=?5, last_seen=?6,"
         " interval_s=?7, due_at=?8, boot_id=?9, last_seq=?10, last_gasp=?11, snapshot=?12,"
@@ -66,7 +67,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
         " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
-        " sw_mgmt=?37 WHERE machine_id=?1",
+        " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40,"
+        " wsus_since=CASE WHEN wsus_class IS ?24 THEN wsus_since ELSE ?28 END"
+        " WHERE machine_id=?1",
     /* The same without the indexed columns, for a report whose name and place (switch, Wi-Fi,
      * subnet, WSUS class) are what is stored: SQLite rewrites an index entry whenever its
      * column is SET, even to the same value, and most reports change none of them. */
@@ -78,10 +81,11 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
         " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
-        " sw_mgmt=?37 WHERE machine_id=?1",
+        " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40 WHERE machine_id=?1",
     [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
                          " net_lost_at=?4, net_back_at=?7, online_since=?8,"
-                         " clock_offset=?5, clock_offset_at=?6 WHERE machine_id=?1",
+                         " clock_offset=?5, clock_offset_at=?6, quota_events=?9, quota_at=?10,"
+                         " events_stored=?11 WHERE machine_id=?1",
     [ST_INSERT_EVENT] =
         "INSERT OR IGNORE INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
         " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
@@ -102,7 +106,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
     /* Another machine whose FQDN, short name or id equals this one's id, FQDN or short name
      * (?1 id, ?2 FQDN, ?3 its first label, ?4 the FQDN when it is a single label, else NULL):
      * each term is served by an index. */
-    [ST_NAME_CLASH] = "SELECT machine_id, fqdn FROM machines WHERE machine_id <> ?1 AND"
+    [ST_NAME_CLASH] = "SELECT machine_id, fqdn, released_ms > 0 AND key_hash IS NULL"
+                      " FROM machines WHERE machine_id <> ?1 AND"
                       " (fqdn = ?2 OR fqdn = ?1 OR (fqdn >= ?1 || '.' AND fqdn < ?1 || '/')"
                       " OR (fqdn >= ?4 || '.' AND fqdn < ?4 || '/')"
                       " OR machine_id = ?2 OR machine_id = ?3) LIMIT 1",
@@ -169,6 +174,7 @@ static void sqlite_close(struct whb_store *base)
     whb_sqlite_read_finalize(base);
     whb_sqlite_wsus_finalize(s);
     whb_sqlite_switch_finalize(s);
+    whb_sqlite_admin_finalize(s);
     whb_sqlite_wu_finalize(s);
     sqlite3_close(s->db);
     free(s);
@@ -326,9 +332,13 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct wh
         column_text(st, 16, row->sw_name, sizeof(row->sw_name));
         column_text(st, 17, row->ssid, sizeof(row->ssid));
         column_text(st, 18, row->wsus_class, sizeof(row->wsus_class));
-        row->wu_hash = (uint64_t)sqlite3_column_int64(st, 19);
-        row->wu_route = sqlite3_column_int(st, 20);
-        row->wu_route_since = sqlite3_column_int64(st, 21);
+        row->released_ms = sqlite3_column_int64(st, 19);
+        row->quota_events = sqlite3_column_int64(st, 20);
+        row->quota_at = sqlite3_column_int64(st, 21);
+        row->events_stored = sqlite3_column_int64(st, 22);
+        row->wu_hash = (uint64_t)sqlite3_column_int64(st, 23);
+        row->wu_route = sqlite3_column_int(st, 24);
+        row->wu_route_since = sqlite3_column_int64(st, 25);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
@@ -336,7 +346,7 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct wh
 
 /* The other machine (id and FQDN) that a new id or name would shadow in lookups, if any. */
 static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t ownerlen,
-                      char *owner_fqdn, size_t fqdnlen)
+                      char *owner_fqdn, size_t fqdnlen, int *released)
 {
     struct sqlite_store *s = ctx;
     sqlite3_stmt *st = s->st[ST_NAME_CLASH];
@@ -353,34 +363,39 @@ static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t 
     if (rc == SQLITE_ROW) {
         snprintf(owner, ownerlen, "%s", (const char *)sqlite3_column_text(st, 0));
         snprintf(owner_fqdn, fqdnlen, "%s", (const char *)sqlite3_column_text(st, 1));
+        *released = sqlite3_column_int(st, 2);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
-static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off)
+static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off,
+                         int64_t *inserted)
 {
     struct sqlite_store *s = ctx;
     const whb_report *r = in->report;
     sqlite3_stmt *st = s->st[ST_INSERT_EVENT];
+    *inserted = 0;
     for (size_t i = 0; i < r->n_events; i++) {
         const whb_event *e = r->events[i];
         sqlite3_bind_text(st, 1, r->machine->machine_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, e->boot_id && e->boot_id[0] ? e->boot_id : r->boot_id, -1,
                           SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seq);
-        sqlite3_bind_int64(st, 4, e->at_ms + off);
+        sqlite3_bind_int64(st, 4, whb_store_map_time(e->at_ms, off, in->now_ms));
         sqlite3_bind_int64(st, 5, in->now_ms);
         sqlite3_bind_int(st, 6, e->kind);
         bind_text(st, 7, e->adapter);
         sqlite3_bind_int64(st, 8, e->reason_code);
         bind_text(st, 9, e->detail);
-        sqlite3_bind_int64(st, 10, e->since_ms ? e->since_ms + off : 0);
+        sqlite3_bind_int64(st, 10,
+                           e->since_ms ? whb_store_map_time(e->since_ms, off, in->now_ms) : 0);
         sqlite3_bind_int64(st, 11, e->http_status);
         sqlite3_bind_int64(st, 12, e->curl_code);
         sqlite3_bind_int64(st, 13, e->at_ms);
         if (run(s, ST_INSERT_EVENT))
             return WHB_ESTORE;
+        *inserted += sqlite3_changes(s->db);
     }
     return 0;
 }
@@ -447,7 +462,7 @@ static int write_update_client(struct sqlite_store *s, const struct whb_store_re
 static int write_machine(void *ctx, const struct whb_store_report *in,
                          const struct whb_store_row *row, int64_t due,
                          const struct whb_net_story *net, const struct whb_clock_map *cm,
-                         const struct whb_machine_view *view)
+                         const struct whb_machine_view *view, const struct whb_store_quota *q)
 {
     struct sqlite_store *s = ctx;
     int insert = !row->found;
@@ -474,6 +489,10 @@ static int write_machine(void *ctx, const struct whb_store_report *in,
         sqlite3_bind_int64(st, 11, (sqlite3_int64)r->seq);
         sqlite3_bind_int(st, 12, r->last_gasp ? 1 : 0);
         sqlite3_bind_null(st, 13);
+        bind_text(st, 14, in->source_ip);
+        /* A machine certificate from the domain's CA is proven; a key from the token is not
+         * until an admin reviews it (whb enrollments). */
+        sqlite3_bind_int64(st, 15, in->mode == WHB_IDENTITY_MTLS ? in->now_ms : 0);
         if ((rc = run(s, ST_INSERT_MACHINE)))
             return rc;
     }
@@ -507,7 +526,10 @@ static int write_machine(void *ctx, const struct whb_store_report *in,
     sqlite3_bind_int64(st, 34, net->online_since);
     bind_text(st, 35, view->collector_url);
     sqlite3_bind_int64(st, 36, view->collector_rank);
-    bind_text(st, 37, view->sw_mgmt);
+    sqlite3_bind_int64(st, 37, q->events);
+    sqlite3_bind_int64(st, 38, q->at);
+    sqlite3_bind_int64(st, 39, q->stored);
+    bind_text(st, 40, view->sw_mgmt);
     if ((rc = run(s, id)) || (rc = write_update_client(s, in, row, view)))
         return rc;
     return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
@@ -540,7 +562,8 @@ static int note_gap(void *ctx, const struct whb_store_report *in, const struct w
 
 /* A resend only says the machine was alive (whb_store_resend_alive). */
 static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t alive, int64_t due,
-                         const struct whb_net_story *net, const struct whb_clock_map *cm)
+                         const struct whb_net_story *net, const struct whb_clock_map *cm,
+                         const struct whb_store_quota *q)
 {
     struct sqlite_store *s = ctx;
     sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
@@ -552,15 +575,20 @@ static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t a
     sqlite3_bind_int64(st, 6, cm->since);
     sqlite3_bind_int64(st, 7, net->back_at);
     sqlite3_bind_int64(st, 8, net->online_since);
+    sqlite3_bind_int64(st, 9, q->events);
+    sqlite3_bind_int64(st, 10, q->at);
+    sqlite3_bind_int64(st, 11, q->stored);
     return run(s, ST_TOUCH_MACHINE);
 }
+
+static const struct whb_store_put_ops put_ops;
 
 static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
                         struct whb_store_result *out)
 {
     struct sqlite_store *s = ctx;
     int rc = get_machine(s, in->report->machine->machine_id, row);
-    return rc ? rc : whb_store_check_identity(in, row, name_clash, s, out);
+    return rc ? rc : whb_store_check_identity(&put_ops, s, in, row, name_clash, out);
 }
 
 static const struct whb_store_put_ops put_ops = {
@@ -569,6 +597,11 @@ static const struct whb_store_put_ops put_ops = {
     .note_gap = note_gap,
     .touch = touch_machine,
     .write = write_machine,
+    .refuse = whb_sqlite_refuse,
+    .wsus_listed = whb_sqlite_wsus_listed,
+    .drop_machine = whb_sqlite_drop,
+    .rebind = whb_sqlite_rebind,
+    .prune = whb_sqlite_prune,
 };
 
 static int sqlite_put_report(struct whb_store *base, const struct whb_store_report *in,
@@ -650,6 +683,10 @@ const struct whb_store_ops whb_store_sqlite = {
     .each_switch_port = whb_sqlite_each_switch_port,
     .prune_switch = whb_sqlite_prune_switch,
     .switch_name_at = whb_sqlite_switch_name_at,
+    .key_known = whb_sqlite_key_known,
+    .enrollments = whb_sqlite_enrollments,
+    .admin = whb_sqlite_admin,
+    .refusals = whb_sqlite_refusals,
     .wsus_find = whb_sqlite_wsus_find,
     .each_name = whb_sqlite_each_name,
     .wu_same_id = whb_sqlite_wu_same_id,

@@ -8,9 +8,10 @@
 
 enum {
     WHB_SQLITE_WRITE_STMTS = 24,
-    WHB_SQLITE_READ_STMTS = 32,
+    WHB_SQLITE_READ_STMTS = 40,
     WHB_SQLITE_WSUS_STMTS = 24,
     WHB_SQLITE_WU_STMTS = 8,
+    WHB_SQLITE_ADMIN_STMTS = 20,
     WHB_SQLITE_SWITCH_STMTS = 12
 };
 
@@ -22,6 +23,7 @@ struct sqlite_store {
     sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS];   /* WSUS list and IP queries (store_wsus.c) */
     sqlite3_stmt *wu[WHB_SQLITE_WU_STMTS];     /* update client queries (sqlite_wu.c) */
     sqlite3_stmt *sw[WHB_SQLITE_SWITCH_STMTS]; /* the switches' word (sqlite_switch.c) */
+    sqlite3_stmt *ad[WHB_SQLITE_ADMIN_STMTS];  /* identities over their lives (sqlite_admin.c) */
 };
 
 /* Read operations (store_read.c). */
@@ -84,6 +86,24 @@ int whb_sqlite_each_switch_port(struct whb_store *s, const char *sw, whb_store_s
 int whb_sqlite_prune_switch(struct whb_store *s, int64_t before_ms);
 int whb_sqlite_switch_name_at(struct whb_store *s, const char *address, char *name, size_t len);
 void whb_sqlite_switch_finalize(struct sqlite_store *s);
+
+/* Identities over their lives (sqlite_admin.c): the store ops, and the put ops the writer uses
+ * (ctx is the sqlite_store). */
+int whb_sqlite_key_known(struct whb_store *s, const uint8_t hash[WHB_IDENTITY_HASH_LEN]);
+int whb_sqlite_enrollments(struct whb_store *s, int all, unsigned limit, whb_store_enrollment_fn fn,
+                           void *arg);
+int whb_sqlite_admin(struct whb_store *s, enum whb_store_admin action, const char *machine_id,
+                     int64_t now, uint8_t key_hash[WHB_IDENTITY_HASH_LEN], int *had_key);
+int whb_sqlite_refusals(struct whb_store *s, const char *machine_id, struct whb_store_refusal *out,
+                        int max, int *n);
+int whb_sqlite_refuse(void *ctx, const char *owner_id, const char *cause, const char *claimant,
+                      const char *source, int64_t now);
+int whb_sqlite_wsus_listed(void *ctx, const char *fqdn, int *listed, char *ip, size_t iplen);
+int whb_sqlite_rebind(void *ctx, const struct whb_store_report *in);
+int whb_sqlite_drop(void *ctx, const char *machine_id);
+int64_t whb_sqlite_prune(void *ctx, const char *machine_id, int64_t count);
+void whb_sqlite_admin_finalize(struct sqlite_store *s);
+
 /* The Windows Update clients (sqlite_wu.c). */
 int whb_sqlite_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out,
                           int max, int *n);

@@ -18,7 +18,12 @@
     " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
     " collector_url, collector_rank, clock_offset, wu_hash, sus_client_id, wu_server,"             \
     " wu_status_server, wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail,"         \
-    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, sw_mgmt"
+    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since, sw_mgmt"
+
+/* Issue 22: only proven machines (reviewed by an admin, certified, or known before reviews
+ * existed) move a neighbour's answer (whb_store_peer_tally); the fleet counts only them. */
+#define UNPROVEN  "reviewed_ms = 0"
+#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
 
 enum read_id {
     RD_BY_FQDN,
@@ -49,6 +54,12 @@ enum read_id {
     RD_SILENT_IDS_AFTER,
     RD_SWITCH_AFTER,
     RD_WIFI_AFTER,
+    RD_PEERS_SWITCH_THEN,
+    RD_PEERS_AP_THEN,
+    RD_PEERS_SUBNET_THEN,
+    RD_RETURNED_SWITCH,
+    RD_RETURNED_AP,
+    RD_RETURNED_SUBNET,
     RD_COUNT_
 };
 
@@ -71,15 +82,47 @@ static const char *const read_sql[RD_COUNT_] = {
                 " after_bssid FROM gaps WHERE machine_id=?1 ORDER BY start_ms DESC"
                 " LIMIT ?2",
     [RD_PEERS_SWITCH] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
-        " WHERE sw_chassis=?1 LIMIT 1024",
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE sw_chassis=?1 LIMIT 1024",
     [RD_PEERS_AP] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
-        " WHERE bssid=?1 LIMIT 1024",
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE bssid=?1 LIMIT 1024",
     [RD_PEERS_SUBNET] =
-        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp FROM machines"
-        " WHERE subnet=?1 LIMIT 1024",
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE subnet=?1 LIMIT 1024",
     /* A silence it announced (a last gasp) has its own cause: not a shared one. */
+    /* A past silence: the machines on it now, and those that were on it when their own
+     * silence began with this one's (just back, a machine's switch may not be heard yet). */
+    [RD_PEERS_SWITCH_THEN] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE sw_chassis=?1 UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        "m.reviewed_ms = 0"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_sw=?1"
+        " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
+        " AND coalesce(m.sw_chassis, '') <> ?1 LIMIT 1024",
+    [RD_PEERS_AP_THEN] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE bssid=?1 UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, m.sw_port, m.first_seen, 0, m.reviewed_ms = 0"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_bssid=?1"
+        " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
+        " AND coalesce(m.bssid, '') <> ?1 LIMIT 1024",
+    [RD_PEERS_SUBNET_THEN] =
+        "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
+        " FROM machines WHERE subnet=?1 UNION ALL"
+        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        "m.reviewed_ms = 0"
+        " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=?1"
+        " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
+        " AND coalesce(m.subnet, '') <> ?1 LIMIT 1024",
+    /* Now: who is back from a silence on it that began within the window (at most 64). */
+    [RD_RETURNED_SWITCH] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
+                           " AND last_gasp = 0 AND before_sw = ?1 LIMIT 64",
+    [RD_RETURNED_AP] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
+                       " AND last_gasp = 0 AND before_bssid = ?1 LIMIT 64",
+    [RD_RETURNED_SUBNET] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
+                           " AND last_gasp = 0 AND before_subnet = ?1 LIMIT 64",
     [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
                     " AND last_gasp = 0 LIMIT 1",
     /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
@@ -114,15 +157,17 @@ static const char *const read_sql[RD_COUNT_] = {
     /* Silent at ?2: a gap around it (silences longer than a week are not looked for). */
     [RD_GAP_COVERING] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 - 604800000"
                         " AND ?2 AND end_ms >= ?2 LIMIT 1",
-    [RD_FLEET_SILENT] = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE due_at < ?1"
+    [RD_FLEET_SILENT] = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > "
+                        "0 AND due_at < ?1"
                         " AND last_seen BETWEEN ?2 AND ?3",
     [RD_FLEET_GAPS] = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM gaps"
-                      " WHERE start_ms BETWEEN ?1 AND ?2",
-    [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE first_seen <= ?1",
-    [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE due_at < ?1 AND last_seen <= ?2",
+                      " WHERE start_ms BETWEEN ?1 AND ?2 AND " PROVEN_ID,
+    [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND first_seen <= ?1",
+    [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND due_at < ?1 AND"
+                           " last_seen <= ?2",
     /* Silent at ?1 or within ?2 after it. */
     [RD_FLEET_GAPS_AT] = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
-                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1",
+                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1 AND " PROVEN_ID,
     [RD_LAST_RUN] = "SELECT started_ms, alive_ms, coalesce(stopped_ms, 0) FROM collector_runs"
                     " ORDER BY started_ms DESC LIMIT 1",
     [RD_RUNS] = "SELECT started_ms, alive_ms, stopped_ms FROM collector_runs WHERE started_ms >="
@@ -190,6 +235,7 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
     whb_sqlite_text(st, 24, m->os, sizeof(m->os));
     whb_sqlite_text(st, 25, m->collector_url, sizeof(m->collector_url));
     m->collector_rank = (unsigned)sqlite3_column_int(st, 26);
+    m->wsus_since_ms = sqlite3_column_int64(st, 41);
     m->admin_up = 1;
     m->clock_offset_ms = sqlite3_column_int64(st, 27);
     struct whb_wu_view *u = &m->wu;
@@ -206,7 +252,7 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
     u->ms_scan_ms = sqlite3_column_int64(st, 38);
     whb_sqlite_text(st, 39, u->disabled, sizeof(u->disabled));
     u->restart_ms = sqlite3_column_int64(st, 40);
-    whb_sqlite_text(st, 41, m->sw_mgmt, sizeof(m->sw_mgmt));
+    whb_sqlite_text(st, 42, m->sw_mgmt, sizeof(m->sw_mgmt));
 }
 
 /* Adds the rows of one lookup to the distinct machines found so far (at most max). */
@@ -316,9 +362,10 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
                           const struct whb_machine_view *m, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out)
 {
-    enum read_id id = kind == WHB_PEERS_SWITCH         ? RD_PEERS_SWITCH
-                      : kind == WHB_PEERS_ACCESS_POINT ? RD_PEERS_AP
-                                                       : RD_PEERS_SUBNET;
+    enum read_id id =
+        kind == WHB_PEERS_SWITCH         ? (with_gaps ? RD_PEERS_SWITCH_THEN : RD_PEERS_SWITCH)
+        : kind == WHB_PEERS_ACCESS_POINT ? (with_gaps ? RD_PEERS_AP_THEN : RD_PEERS_AP)
+                                         : (with_gaps ? RD_PEERS_SUBNET_THEN : RD_PEERS_SUBNET);
     const char *key = whb_store_peer_start(kind, m, out);
     if (!key)
         return WHB_ENOTFOUND;
@@ -326,6 +373,10 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     if (!st)
         return WHB_ESTORE;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    if (with_gaps) {
+        sqlite3_bind_int64(st, 2, anchor - window);
+        sqlite3_bind_int64(st, 3, anchor + window);
+    }
     /* Collect first: the gap queries use other statements while this one is open. */
     struct whb_peer_row *peers = malloc(WHB_PEER_SCAN_MAX * sizeof(*peers));
     if (!peers) {
@@ -340,10 +391,26 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         whb_sqlite_text(st, 3, peers[n].port, sizeof(peers[n].port));
         peers[n].first_seen = sqlite3_column_int64(st, 4);
         peers[n].gasped = sqlite3_column_int(st, 5);
+        peers[n].returned = 0;
+        peers[n].unproven = sqlite3_column_int(st, 6);
         n++;
     }
     sqlite3_reset(st);
-    whb_store_peer_tally(base, gap_query, peers, n, now, anchor, window, with_gaps, out);
+    if (!with_gaps && (st = stmt(base, kind == WHB_PEERS_SWITCH         ? RD_RETURNED_SWITCH
+                                       : kind == WHB_PEERS_ACCESS_POINT ? RD_RETURNED_AP
+                                                                        : RD_RETURNED_SUBNET))) {
+        char id[WHB_WIRE_MAX_ID + 1];
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, anchor - window);
+        sqlite3_bind_int64(st, 3, anchor + window);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            whb_sqlite_text(st, 0, id, sizeof(id));
+            whb_store_peer_returned(peers, n, id);
+        }
+        sqlite3_reset(st);
+    }
+    whb_store_peer_tally(base, gap_query, m->machine_id, peers, n, now, anchor, window, with_gaps,
+                         out);
     free(peers);
     return 0;
 }

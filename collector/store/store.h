@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector.h"
 #include "config.h"
 #include "model.h"
 #include "identity.h"
@@ -21,8 +22,14 @@ struct whb_store_report {
     enum whb_identity_mode mode;
     uint8_t key_hash[WHB_IDENTITY_HASH_LEN]; /* key mode: hash of the presented key */
     int enrolling;                           /* key mode: a valid enrollment token came too */
+    struct whb_source source;                /* the sender's address (IPv6 by its /64) */
+    char source_ip[48];                      /* and as text, for enrollments and refusals */
     int64_t now_ms;                          /* collector time of receipt */
     unsigned grace;                          /* silent after grace x interval */
+    /* Key mode: which new machines may enroll ([enrollment] require). */
+    enum whb_enroll_rule enroll_rule;
+    /* What one machine may store ([store] events_*); 0: no bound. */
+    unsigned events_per_hour, events_burst, events_kept;
 };
 
 /* Why a report was denied, for the agent to act on (the 403 body's first word). */
@@ -32,10 +39,17 @@ enum whb_denial {
     WHB_DENY_KEY_MISMATCH, /* another key is bound to this machine: an admin must act */
 };
 
+/* What the refusals of a machine's key or name are recorded as (for `whb why`). */
+#define WHB_REFUSAL_KEY    "key_mismatch" /* its id came with another key (reimaged?) */
+#define WHB_REFUSAL_NAME   "name_taken"   /* another machine id claimed its name */
+#define WHB_REFUSAL_RENAME "rename"       /* it tried to take a name WSUS lists for another */
+
 struct whb_store_result {
     int status; /* 0 stored, WHB_EDENIED, WHB_EPROTO (refused, why says so) or WHB_E* */
     enum whb_denial denial;
-    int conflict;  /* denied: the id or name would shadow another machine's (409) */
+    int conflict; /* denied: the id or name would shadow another machine's (409) */
+    int quota;    /* denied: over its event quota (429 after retry_after_s) */
+    unsigned retry_after_s;
     int duplicate; /* the report (boot, seq) was stored before */
     uint64_t acked_seq;
     char why[320]; /* denials: the audit line; WHB_EPROTO: the 400 cause */
@@ -47,6 +61,25 @@ enum whb_run_mark { WHB_RUN_START, WHB_RUN_ALIVE, WHB_RUN_STOP };
 struct whb_store_match {
     char machine_id[WHB_WIRE_MAX_ID + 1];
     char fqdn[WHB_WIRE_MAX_FQDN + 1];
+};
+
+/* One machine's enrollment, for the admin's review (whb enrollments). */
+struct whb_store_enrollment {
+    char machine_id[WHB_WIRE_MAX_ID + 1];
+    char fqdn[WHB_WIRE_MAX_FQDN + 1];
+    int64_t first_seen_ms, last_seen_ms, reviewed_ms, released_ms;
+    char enrolled_from[48]; /* the address its first report came from ("" before v6) */
+    int keyed;              /* a key is bound (key mode); 0: mTLS, or released */
+    int on_wsus;            /* its name is on WSUS's imported list */
+};
+typedef int (*whb_store_enrollment_fn)(const struct whb_store_enrollment *e, void *arg);
+
+/* The admin's actions on one machine (whb accept, release, forget). */
+enum whb_store_admin {
+    WHB_ADMIN_ACCEPT,  /* reviewed: it counts as proven */
+    WHB_ADMIN_RELEASE, /* its key unbound: the next enrollment with the token binds its id or
+                        * takes its name (a reimaged machine); its history stays until then */
+    WHB_ADMIN_FORGET,  /* its row, events, gaps, addresses and refusals deleted */
 };
 
 /* Which machines each_machine visits. */
@@ -228,6 +261,19 @@ struct whb_store_ops {
     /* The agent that holds ip now: WHB_ENOTFOUND, or WHB_EINVAL with the holders in why. */
     int (*machine_by_ip)(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
+    /* Whether a key (its hash) is bound to some machine: 1, 0, or a negative WHB_E*. */
+    int (*key_known)(struct whb_store *s, const uint8_t hash[WHB_IDENTITY_HASH_LEN]);
+    /* Enrollments newest first: the unreviewed ones (all: every machine), at most limit. */
+    int (*enrollments)(struct whb_store *s, int all, unsigned limit, whb_store_enrollment_fn fn,
+                       void *arg);
+    /* One admin action on machine_id, in a transaction of its own: 0, or WHB_ENOTFOUND. The
+     * key it had (had_key) goes back so that the caller drops it from the keys it knows.
+     * WHB_ADMIN_ACCEPT with machine_id NULL accepts every machine not reviewed yet. */
+    int (*admin)(struct whb_store *s, enum whb_store_admin action, const char *machine_id,
+                 int64_t now, uint8_t key_hash[WHB_IDENTITY_HASH_LEN], int *had_key);
+    /* The refusals machine_id's key or name met, newest first. */
+    int (*refusals)(struct whb_store *s, const char *machine_id, struct whb_store_refusal *out,
+                    int max, int *n);
     /* Every collector's latest run, by id: one that is down is visible to the others. */
     int (*collectors)(struct whb_store *s, whb_store_collector_fn fn, void *arg);
 

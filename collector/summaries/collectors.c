@@ -44,9 +44,9 @@ struct collectors_walk {
 
 static const char *collector_state(const struct whb_store_collector *c, int64_t now)
 {
-    return c->stopped_ms                               ? "stopped"
-           : now - c->alive_ms > 3 * WHB_RUNS_ALIVE_MS ? "not_running"
-                                                       : "running";
+    return c->stopped_ms                           ? "stopped"
+           : now - c->alive_ms > WHB_RUNS_STALE_MS ? "not_running"
+                                                   : "running";
 }
 
 static int collector_one(const struct whb_store_collector *c, void *arg)

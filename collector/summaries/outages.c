@@ -95,8 +95,10 @@ static struct group *group_for(struct groups *gs, const char *kind, const char *
     return g;
 }
 
+/* since: when this machine's part of the outage began (its last report, for a silence; its
+ * first failing probe, for WSUS). */
 static void add_to(struct groups *gs, const char *kind, const char *key, const char *label,
-                   const struct whb_machine_view *m, const char *port, int reason)
+                   const struct whb_machine_view *m, const char *port, int reason, int64_t since)
 {
     struct group *g = key[0] ? group_for(gs, kind, key, label) : NULL;
     if (!g)
@@ -104,10 +106,10 @@ static void add_to(struct groups *gs, const char *kind, const char *key, const c
     g->reason = reason;
     if (!g->count)
         g->first_view = *m;
-    if (!g->count || m->last_seen_ms < g->first)
-        g->first = m->last_seen_ms;
-    if (m->last_seen_ms > g->last)
-        g->last = m->last_seen_ms;
+    if (!g->count || since < g->first)
+        g->first = since;
+    if (since > g->last)
+        g->last = since;
     g->count++;
     json_t *one = json_pack("{s:s, s:s}", "machine", m->fqdn, "port", port ? port : "");
     /* The switch's own word on the port, where it spoke: shut, or no link. */
@@ -157,11 +159,11 @@ static int group_silent(const struct whb_machine_view *m, void *arg)
         snprintf(label, sizeof(label), "switch %.90s (%.90s)", m->sw_name[0] ? m->sw_name : "-",
                  m->sw_chassis);
         snprintf(key, sizeof(key), "%.140s %d", m->sw_chassis, reason);
-        add_to(gs, "switch", key, label, m, m->sw_port, reason);
+        add_to(gs, "switch", key, label, m, m->sw_port, reason, m->last_seen_ms);
     } else {
         snprintf(label, sizeof(label), "access point %s (SSID %s)", m->bssid, m->ssid);
         snprintf(key, sizeof(key), "%.140s %d", m->bssid, reason);
-        add_to(gs, "access_point", key, label, m, NULL, reason);
+        add_to(gs, "access_point", key, label, m, NULL, reason, m->last_seen_ms);
     }
     return 0;
 }
@@ -171,7 +173,9 @@ static int group_wsus(const struct whb_machine_view *m, void *arg)
     struct groups *gs = arg;
     char label[300];
     snprintf(label, sizeof(label), "WSUS %s: %s", m->wsus_url, m->wsus_class);
-    add_to(gs, "wsus", m->wsus_class, label, m, NULL, 0);
+    /* Since its first failing probe, not its latest report (which every heartbeat moves). */
+    add_to(gs, "wsus", m->wsus_class, label, m, NULL, 0,
+           m->wsus_since_ms ? m->wsus_since_ms : m->wsus_at_ms);
     return 0;
 }
 

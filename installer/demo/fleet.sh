@@ -254,5 +254,19 @@ done
 ) &
 echo $! > "$dir/crash-and-restart.pid"
 
+# The demo's admin reviews its fleet once every machine enrolled (whb accept --all, through
+# WHB_SOCKET or WHB_TOKEN_FILE when the caller gives one): only reviewed machines move their
+# neighbours' answers, and these all enroll from this host's one address, as fake ones would.
+if [ -n "${WHB_SOCKET:-}${WHB_TOKEN_FILE:-}" ]; then
+    want=$(ls "$dir"/*.scn | wc -l)
+    for _ in $(seq 150); do
+        got=$("$bin/whb" enrollments --json 2>/dev/null |
+            python3 -c 'import json, sys; print(json.load(sys.stdin)["count"])' 2>/dev/null || echo 0)
+        [ "$got" -ge "$want" ] && break
+        sleep 0.2
+    done
+    "$bin/whb" accept --all >/dev/null && echo "fleet: every machine accepted (whb accept --all)"
+fi
+
 wsus_list
 echo "fleet: $(ls "$dir"/*.scn | wc -l) replay agents; WSUS list: $dir/wsus-computers.csv"

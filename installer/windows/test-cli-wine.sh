@@ -22,7 +22,8 @@ export WINEDEBUG=-all WINEPREFIX=$win/wineprefix
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$lin/bin/whb-collector" init --dir "$work/etc" --name localhost --ip 127.0.0.1 \
     --listen 127.0.0.1:$port --db "$work/c.db" >/dev/null || { bad "init"; exit 1; }
-"$lin/bin/whb-collector" -c "$work/etc/collector.conf" --interval 1 2>"$work/collector.log" &
+"$lin/bin/whb-collector" -c "$work/etc/collector.conf" --interval 1 \
+    --control-socket "$work/ctl.sock" 2>"$work/collector.log" &
 pids+=($!)
 cat > "$work/pc.scn" <<SCN
 identity machine_id=m-wine-42 fqdn=pc-042.corp.example
@@ -34,7 +35,7 @@ SCN
     --enrollment-token "$(cat "$work/etc/enroll.token")" --interval 1 2>"$work/agent.log" &
 pids+=($!)
 for _ in $(seq 100); do
-    [ "$(WHB_CA=$work/etc/collector-ca.crt "$lin/bin/whb" --url https://localhost:$port why pc-042 --json 2>/dev/null | jq -r .status)" = reporting ] && break
+    [ "$("$lin/bin/whb" --socket "$work/ctl.sock" why pc-042 --json 2>/dev/null | jq -r .status)" = reporting ] && break
     sleep 0.1
 done
 # Schannel in curl 7.88 matches DNS names only: localhost, as the certificate says.

@@ -24,6 +24,7 @@ bad() { echo "    FAIL $*"; fail=1; }
 run_id=$(basename "$work")
 state_win="C:\\whb-wine-$run_id"
 state_host=$win/wineprefix/drive_c/whb-wine-$run_id
+ns=${WHB_NS_PREFIX:-whb-}wine  # the namespace of part 3
 cleanup() {
     [ -n "${cpid:-}" ] && kill "$cpid" 2>/dev/null
     [ -n "${wspid:-}" ] && kill "$wspid" 2>/dev/null
@@ -41,7 +42,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 collector() {
     "$lin/bin/whb-collector" --listen 127.0.0.1:$port --cert "$work/certs/server.crt" \
         --key "$work/certs/server.key" --db "$work/c.db" --enrollment-token-file "$work/token" \
-        --interval 1 2>>"$work/collector.log" &
+        --control-socket "$work/ctl.sock" --interval 1 2>>"$work/collector.log" &
     cpid=$!
     sleep 0.5
 }
@@ -58,7 +59,8 @@ os=$(sqlite3 "$work/c.db" "select os from machines where fqdn='pc-win.corp.examp
 [ "${seq:-0}" -ge 3 ] && ok "whb-agent.exe reported over Schannel TLS ($seq reports and events)" ||
     { bad "no reports from whb-agent.exe"; tail -5 "$work/agent.log"; }
 [[ "$os" == *Windows* ]] && ok "it reports its Windows version: $os" || bad "os '$os'"
-status=$("$lin/bin/whb" --url https://127.0.0.1:$port --ca "$work/certs/ca.crt" why pc-win.corp.example --json | jq -r .status)
+# whb on the collector's host: its control socket (loopback is no identity).
+status=$("$lin/bin/whb" --socket "$work/ctl.sock" why pc-win.corp.example --json | jq -r .status)
 [ "$status" = reporting ] && ok "whb why pc-win: reporting" || bad "whb why pc-win: $status"
 kill "$cpid"; wait "$cpid" 2>/dev/null; cpid=
 # The collector's database is rebuilt: the same agent state enrolls again by itself (403
@@ -133,7 +135,7 @@ for _ in $(seq 30); do [ "$(q "$scan")" -ge 1 ] 2>/dev/null && break; sleep 1; d
     { bad "no update client events at the collector"; tail -5 "$work/agent-wu.log"; }
 # The collector's answer for it, from what whb-agent.exe read: the disabled service first (it
 # scans nothing), the failing scans in Microsoft's words with it.
-why=$("$lin/bin/whb" --url https://127.0.0.1:$port --ca "$work/certs/ca.crt" why pc-wu.corp.example --json)
+why=$("$lin/bin/whb" --socket "$work/ctl.sock" why pc-wu.corp.example --json)
 [ "$(jq -r '.reason + " " + .summary' <<<"$why")" = "update_service_disabled disabled: wuauserv" ] &&
     [ "$(jq -r '.update_client.scan_error_words.name' <<<"$why")" = WU_E_PT_HTTP_STATUS_REQUEST_TIMEOUT ] &&
     [ "$(jq -r '.update_client.sus_client_id' <<<"$why")" = 0b6a3c5e-4f1d-4e8a-9c2b-7d5e6f708192 ] &&

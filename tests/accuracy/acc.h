@@ -7,10 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ACC_MAX_MACHINES  16
-#define ACC_MAX_SWITCHES  3
-#define ACC_MAX_INCIDENTS 16
-#define ACC_MAX_ITEMS     24
+#define ACC_MAX_MACHINES  48
+#define ACC_MAX_SWITCHES  7
+#define ACC_MAX_INCIDENTS 24
+#define ACC_MAX_ITEMS     40
 #define ACC_SET_MAX       8
 #define ACC_NEVER         INT64_MAX
 
@@ -77,6 +77,8 @@ enum acc_inc_kind {
     INC_WU_POLICY,    /* the update client's policy sends it elsewhere (code: enum acc_wu_route) */
     INC_WU_SCAN_FAIL, /* a scan against WSUS fails at start (code: its HRESULT) */
     INC_WU_RESTART,   /* the client asks for a restart (event 21), pending until end */
+    INC_SUBNET,       /* a subnet's gateway (router, VLAN) fails: links stay up on every switch
+                         of that subnet, nothing gets through */
     INC_KIND_COUNT_
 };
 
@@ -87,6 +89,7 @@ struct acc_incident {
     int64_t start, end;
     int to_sw, to_port; /* INC_MOVE */
     unsigned code;      /* Wi-Fi: IEEE 802.11 reason/status code */
+    int subnet;         /* INC_SUBNET: the third octet of the subnet */
     int unnamed;        /* Windows suspend: the System log (Kernel-Power 42) had not named the
                            transition yet when the service heard of it ("going to sleep") */
 };
@@ -100,6 +103,9 @@ struct acc_world {
     struct acc_machine m[ACC_MAX_MACHINES];
     int n;
     int first_sw1, first_wifi; /* machines [0, first_sw1) on switch 1, then switch 2, Wi-Fi */
+    /* Sized fleets (the newer classes): access switches [0, n_access) hold machines
+     * [sw_first[s], sw_first[s] + sw_count[s]); switch n_access is the floor to move to. */
+    int n_access, sw_first[ACC_MAX_SWITCHES], sw_count[ACC_MAX_SWITCHES];
     struct acc_incident inc[ACC_MAX_INCIDENTS];
     int n_inc;
 };
@@ -148,6 +154,18 @@ struct acc_wu {
 void acc_world_wu(const struct acc_world *w, int m, int64_t t, struct acc_wu *out);
 int acc_world_subnet(const struct acc_world *w, int m, int sw);
 
+/* Where a fault is, and where an answer's next step sends someone (bits). An admin checking a
+ * machine on site is the honest default for one silent machine; a team sent to the network,
+ * the collector or the WSUS server must be sent where the fault is. */
+enum acc_place {
+    PLACE_NONE = 0,      /* nothing to do: the machine reports */
+    PLACE_MACHINE = 1,   /* the machine or its desk (power, cable, agent, adapter) */
+    PLACE_NETWORK = 2,   /* a switch, its ports or uplink, a subnet's gateway, an AP */
+    PLACE_COLLECTOR = 4, /* the collector */
+    PLACE_WSUS = 8,      /* the WSUS server */
+    PLACE_ANY = 15,
+};
+
 /* What is asked and what the right answer is. */
 /* NOW: `why` while silent; HISTORY: `history` after return; BACK: `why` once it is back. */
 enum acc_phase { PHASE_NOW, PHASE_HISTORY, PHASE_BACK, PHASE_COUNT_ };
@@ -160,24 +178,47 @@ struct acc_item {
     const char *truth;               /* what an admin would call it */
     const char *accept[ACC_SET_MAX]; /* right answers (truth first) */
     int n_accept;
-    int capped;   /* indistinguishable from the evidence: at most medium */
-    int alt_need; /* capped: how many others of the set must be alternatives */
+    int capped;      /* indistinguishable from the evidence: at most medium */
+    int alt_need;    /* capped: how many others of the set must be alternatives */
+    unsigned places; /* where the fault may be sent to (acc_place bits); 0: from the truth */
+    int64_t wait;    /* HISTORY: how long after the return it is asked (0: the default) */
+    int same_as;     /* NOW: 1 + index of an earlier question about the same silence whose
+                        answer must not change (asked across a collector restart); 0 none */
     /* Filled by asking. */
     /* 1 asked; -1 not scored (gone again before asked); -2 the generator's check failed:
      * asked as silent while its reports still arrived. */
     int asked;
     char answer[40], confidence[12], alts[ACC_SET_MAX][40];
     int n_alts;
-    char summary[240];
+    char summary[240], step[720];
     char evidence[4][240];
+    int64_t onset;     /* the collector's last report of it before the silence */
+    int served_others; /* the collector ran and stored others' reports as this one went quiet */
     int n_evidence;
     int64_t gap_start;              /* HISTORY: the gap that was explained */
     char later[40], later_conf[12]; /* HISTORY: the same gap asked again at the end */
 };
 
+/* The classes of timelines: the first set (issue 10), and issue 21's worlds. */
+enum acc_class {
+    CLASS_EXISTING,    /* issue 10's scenarios, fleets of 8-15, heartbeats of 30/60 s */
+    CLASS_RESTART,     /* collector restarts and upgrades during silences and backoff */
+    CLASS_INCIDENTS,   /* several independent incidents at once */
+    CLASS_AFTER,       /* neighbours' failures after a silence has ended */
+    CLASS_COINCIDENCE, /* two independent silences on one switch, at realistic offsets */
+    CLASS_COUNT_,
+    CLASS_ALL = CLASS_COUNT_
+};
+const char *acc_class_name(enum acc_class c);
+/* -1 when name is no class ("all" is CLASS_ALL). */
+int acc_class_by_name(const char *name);
+/* How many scenarios a class cycles through. */
+unsigned acc_class_scenarios(enum acc_class c);
+
 struct acc_timeline {
     uint64_t seed;
     unsigned index;
+    enum acc_class cls;
     const char *scenario;
     char modifiers[80];
     struct acc_world w;
@@ -185,8 +226,10 @@ struct acc_timeline {
     int n_items;
 };
 
-/* Makes timeline index of seed: fleet, incidents and the questions with their truth. */
-void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl);
+/* Makes timeline index of seed in class cls (CLASS_ALL: every class's scenarios in turn):
+ * fleet, incidents and the questions with their truth. CLASS_EXISTING makes the same
+ * timelines as before the other classes existed. */
+void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct acc_timeline *tl);
 const char *acc_inc_name(enum acc_inc_kind k);
 
 struct whb_store;

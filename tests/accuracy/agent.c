@@ -173,13 +173,16 @@ static struct acc_ev *record(struct acc_agent *a, const struct acc_world *w, int
     return e;
 }
 
-static unsigned backoff_next(struct acc_agent *a)
+/* client/backoff.c with the agent's ceiling: its heartbeat interval. */
+static unsigned backoff_next(struct acc_agent *a, const struct acc_world *w)
 {
-    uint64_t ceiling = 1000;
-    for (unsigned i = 0; i < a->attempt && ceiling < 300000; i++)
+    uint64_t cap = (uint64_t)w->interval_s * 1000, ceiling = 1000;
+    if (cap < 1000)
+        cap = 1000;
+    for (unsigned i = 0; i < a->attempt && ceiling < cap; i++)
         ceiling *= 2;
-    if (ceiling > 300000)
-        ceiling = 300000;
+    if (ceiling > cap)
+        ceiling = cap;
     if (a->attempt < 64)
         a->attempt++;
     a->rng ^= a->rng << 13;
@@ -392,7 +395,7 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
                 printf("  %s %-6s send failed: %s\n", c, w->m[a->m].fqdn, err);
             }
             note_failure(a, w, t, curl, err, verbose);
-            a->retry_at = t + backoff_next(a);
+            a->retry_at = t + backoff_next(a, w);
             return 0;
         }
         memmove(a->spool, a->spool + n, (size_t)(a->n_spool - n) * sizeof(*a->spool));
@@ -485,6 +488,12 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, cons
         any |= !!e;
     }
     a->want_flush |= any;
+}
+
+/* A working network as the agent judges it: carrier, an address and a default route. */
+static int online(const struct acc_obs *o)
+{
+    return o->admin_up && o->carrier && o->addr[0] && o->gw[0];
 }
 
 /* Takes a snapshot (as on a netlink or LLDP change, or a resume) and records the differences. */
@@ -853,18 +862,27 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
     observe(a, w, t, &l, &o);
     if (lldp_new || o.admin_up != a->obs.admin_up || o.carrier != a->obs.carrier ||
         o.service != a->obs.service || strcmp(o.addr, a->obs.addr) != 0 ||
-        strcmp(o.gw, a->obs.gw) != 0)
+        strcmp(o.gw, a->obs.gw) != 0) {
+        int was_online = online(&a->obs);
         snapshot(a, w, t, &l, verbose);
+        /* Back online (client/agent.c take_snapshot): the backoff counted tries without a
+         * network, so what was spooled goes now. */
+        if (online(&a->obs) && !was_online)
+            a->retry_at = 0;
+    }
     wu_read(a, w, t, 1, verbose);
 
     if (t >= a->next_wsus)
         probe_wsus(a, w, t, &l, verbose);
-    if (t >= a->next_heartbeat) {
+    int heartbeat = t >= a->next_heartbeat, sent = 0;
+    if (heartbeat) {
         a->next_heartbeat = t + (int64_t)w->interval_s * 1000;
-        if (a->retry_at && t < a->retry_at)
-            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", verbose);
         a->want_flush = 1;
     }
-    if (a->want_flush && (!a->retry_at || t >= a->retry_at))
-        flush(a, w, t, t, 0, f, verbose);
+    /* Online, a heartbeat is always tried, backing off or not (client/agent.c). */
+    if (a->want_flush && ((heartbeat && online(&a->obs)) || !a->retry_at || t >= a->retry_at))
+        sent = flush(a, w, t, t, 0, f, verbose);
+    /* A heartbeat that did not go (backing off, or tried and failed) is kept. */
+    if (heartbeat && !sent)
+        record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT, "undelivered", verbose);
 }

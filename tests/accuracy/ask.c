@@ -19,6 +19,7 @@ static void take(struct acc_item *it, const struct whb_explanation *x)
         snprintf(it->alts[it->n_alts++], sizeof(it->alts[0]), "%s",
                  whb_reason_info(x->alternatives[i].reason)->id);
     snprintf(it->summary, sizeof(it->summary), "%s", x->summary);
+    snprintf(it->step, sizeof(it->step), "%s", x->next_step);
     it->n_evidence = 0;
     for (int i = 0; i < x->n_evidence && it->n_evidence < 4; i++)
         snprintf(it->evidence[it->n_evidence++], sizeof(it->evidence[0]), "%s",
@@ -35,6 +36,7 @@ void acc_ask_now(struct whb_store *st, const struct acc_timeline *tl, struct acc
     memset(&x, 0, sizeof(x));
     int rc = whb_explain_host(st, host, t, &m, &x);
     it->ask_at = t;
+    it->onset = rc ? 0 : m.last_seen_ms;
     if (rc && rc != WHB_ENOTFOUND) {
         snprintf(it->answer, sizeof(it->answer), "(error)");
         it->asked = 1;
@@ -98,5 +100,6 @@ void acc_ask_history(struct whb_store *st, const struct acc_timeline *tl, struct
         return;
     }
     it->gap_start = gaps[best].start_ms;
+    it->onset = gaps[best].start_ms;
     take(it, &x);
 }

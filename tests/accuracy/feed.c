@@ -9,7 +9,10 @@
 #include "sim.h"
 #include "store/store.h"
 
-#define ALIVE_EVERY_MS 5000
+/* The collector marks itself alive every second (store/runs.h); the store keeps only the
+ * latest mark, so only the last one before a stop is written apart from one every 5 s. */
+#define ALIVE_EVERY_MS 1000
+#define ALIVE_WRITE_MS 5000
 
 struct arrival {
     int64_t at;
@@ -23,9 +26,16 @@ struct acc_feed {
     struct arrival *q;
     int n, cap;
     int up; /* the collector process runs */
-    int64_t next_alive;
+    int64_t next_alive, written_alive;
     int64_t t0;
+    const struct acc_world *w;
     unsigned stored, duplicates, refused;
+    /* Every report stored: when and whose, in receipt order. */
+    struct stored {
+        int64_t at;
+        int machine;
+    } * log;
+    size_t n_log, cap_log;
 };
 
 int acc_feed_open(const struct acc_world *w, struct acc_feed **out, char *why, size_t whylen)
@@ -41,6 +51,7 @@ int acc_feed_open(const struct acc_world *w, struct acc_feed **out, char *why, s
         return -1;
     }
     f->t0 = w->t0;
+    f->w = w;
     *out = f;
     return 0;
 }
@@ -52,6 +63,7 @@ void acc_feed_close(struct acc_feed *f)
     for (int i = 0; i < f->n; i++)
         free(f->q[i].buf);
     free(f->q);
+    free(f->log);
     if (f->st)
         f->st->ops->close(f->st);
     free(f);
@@ -84,6 +96,40 @@ void acc_feed_send(struct acc_feed *f, int machine, int64_t arrive_ms, uint8_t *
     f->n++;
 }
 
+static void note_stored(struct acc_feed *f, int64_t at, int machine)
+{
+    if (f->n_log == f->cap_log) {
+        size_t cap = f->cap_log ? f->cap_log * 2 : 1024;
+        struct stored *l = realloc(f->log, cap * sizeof(*l));
+        if (!l)
+            return;
+        f->log = l;
+        f->cap_log = cap;
+    }
+    f->log[f->n_log++] = (struct stored){at, machine};
+}
+
+int acc_feed_served_others(const struct acc_feed *f, const struct acc_world *w, int machine,
+                           int64_t from, int64_t to)
+{
+    for (int64_t t = from; t <= to; t += 1000)
+        if (!acc_world_collector_up(w, t))
+            return 0;
+    /* The log is in receipt order: the first report at or after from, by bisection. */
+    size_t lo = 0, hi = f->n_log;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->log[mid].at < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < f->n_log && f->log[i].at <= to; i++)
+        if (f->log[i].machine != machine)
+            return 1;
+    return 0;
+}
+
 int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
 {
     int k = 0, rc = 0;
@@ -95,7 +141,9 @@ int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
         struct arrival *a = &f->q[k];
         whb_report *r = NULL;
         char why[160];
-        if (!f->up) {
+        /* Up or down when it arrived (within the second before this drain), not now: a last
+         * gasp sent a moment before a kill was stored and acknowledged. */
+        if (!acc_world_collector_up(f->w, a->at)) {
             f->refused++; /* in flight when the collector died: never acknowledged */
         } else if (whb_wire_report_unpack(a->buf, a->len, &r, why, sizeof(why)) == 0) {
             struct whb_store_report in = {
@@ -108,6 +156,7 @@ int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
             }
             f->stored++;
             f->duplicates += (unsigned)res.duplicate;
+            note_stored(f, a->at, a->machine);
             if (verbose)
                 printf("  +%02lld:%02lld:%02lld collector stored %s seq %llu (%zu events)%s%s\n",
                        (long long)((a->at - f->t0) / 3600000),
@@ -125,6 +174,12 @@ int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
     memmove(f->q, f->q + k, (size_t)(f->n - k) * sizeof(*f->q));
     f->n -= k;
     if (f->st->ops->commit(f->st))
+        return -1;
+    /* The fleet's admin reviews every machine as it enrolls (whb accept): the simulated
+     * machines are real ones, so they are neighbours whose silences count (issue 22). */
+    uint8_t key[WHB_IDENTITY_HASH_LEN];
+    int had_key;
+    if (f->st->ops->admin(f->st, WHB_ADMIN_ACCEPT, NULL, t, key, &had_key))
         return -1;
     return rc;
 }
@@ -146,6 +201,7 @@ int acc_feed_collector(struct acc_feed *f, const struct acc_world *w, int64_t t,
         f->up = 1;
         rc = mark(f, MARK_START, t);
         f->next_alive = t + ALIVE_EVERY_MS;
+        f->written_alive = t;
         if (verbose && t > w->t0)
             printf("  +%02lld:%02lld:%02lld collector started\n",
                    (long long)((t - w->t0) / 3600000), (long long)((t - w->t0) / 60000 % 60),
@@ -160,7 +216,10 @@ int acc_feed_collector(struct acc_feed *f, const struct acc_world *w, int64_t t,
             printf("  +%02lld:%02lld:%02lld collector down\n", (long long)((t - w->t0) / 3600000),
                    (long long)((t - w->t0) / 60000 % 60), (long long)((t - w->t0) / 1000 % 60));
     } else if (up && t >= f->next_alive) {
-        rc = mark(f, MARK_ALIVE, t);
+        if (t - f->written_alive >= ALIVE_WRITE_MS || !acc_world_collector_up(w, t + 1000)) {
+            rc = mark(f, MARK_ALIVE, t);
+            f->written_alive = t;
+        }
         f->next_alive = t + ALIVE_EVERY_MS;
     }
     return rc;

@@ -1,6 +1,7 @@
 /* whb-accuracy: generates timelines with ground truth, runs them through simulated agents, the
  * collector's real ingest and the real explanation engine, and scores the answers.
- *   whb-accuracy [--seed S] [--timelines N] [--only N] [--verbose] [--quick] [--examples K] */
+ *   whb-accuracy [--seed S] [--timelines N] [--only N] [--verbose] [--quick] [--examples K]
+ *                [--class all|existing|restart|incidents|after|coincidence] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,13 +9,14 @@
 #include "acc.h"
 #include "log.h"
 
-#define QUICK_SEED      20261125
-#define QUICK_TIMELINES 190 /* five of each scenario */
+#define QUICK_SEED 20261125
+#define QUICK_EACH 5 /* --quick: five timelines of each scenario */
 
 static int usage(void)
 {
     fprintf(stderr, "usage: whb-accuracy [--seed S] [--timelines N] [--only INDEX] [--verbose] "
-                    "[--quick] [--examples K]\n");
+                    "[--quick] [--examples K] [--class all|existing|restart|incidents|after|"
+                    "coincidence]\n");
     return 2;
 }
 
@@ -30,7 +32,7 @@ static int number(const char *s, unsigned long long *out)
 int main(int argc, char **argv)
 {
     unsigned long long seed = 1, n = 1000, only = 0, examples = 3, v;
-    int has_only = 0, verbose = 0, quick = 0;
+    int has_only = 0, verbose = 0, quick = 0, cls = CLASS_ALL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--verbose") == 0)
@@ -45,12 +47,14 @@ int main(int argc, char **argv)
             only = v, has_only = 1, i++;
         else if (strcmp(a, "--examples") == 0 && number(next, &v) == 0)
             examples = v, i++;
+        else if (strcmp(a, "--class") == 0 && next && acc_class_by_name(next) >= 0)
+            cls = acc_class_by_name(next), i++;
         else
             return usage();
     }
     if (quick) {
         seed = QUICK_SEED;
-        n = QUICK_TIMELINES;
+        n = QUICK_EACH * acc_class_scenarios((enum acc_class)cls);
     }
     /* The store logs its schema migration for every timeline's fresh database. */
     whb_log_init("whb-accuracy", 0, WHB_LOG_WARN);
@@ -62,7 +66,7 @@ int main(int argc, char **argv)
     }
     unsigned long long from = has_only ? only : 0, to = has_only ? only + 1 : n;
     for (unsigned long long i = from; i < to; i++) {
-        acc_scenario_make(seed, (unsigned)i, tl);
+        acc_scenario_make(seed, (unsigned)i, (enum acc_class)cls, tl);
         if (acc_timeline_run(tl, verbose)) {
             fprintf(stderr, "whb-accuracy: timeline %llu failed to run\n", i);
             free(tl);
@@ -73,8 +77,8 @@ int main(int argc, char **argv)
         if (!verbose && !has_only && (i + 1) % 1000 == 0)
             fprintf(stderr, "%llu timelines\n", i + 1);
     }
-    printf("\nwhb-accuracy --seed %llu --timelines %llu%s\n", seed, to - from,
-           has_only ? " (one timeline)" : "");
+    printf("\nwhb-accuracy --seed %llu --timelines %llu --class %s%s\n", seed, to - from,
+           acc_class_name((enum acc_class)cls), has_only ? " (one timeline)" : "");
     int met = acc_score_print(s, (unsigned)examples);
     free(tl);
     acc_score_free(s);

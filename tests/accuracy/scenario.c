@@ -5,23 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "acc.h"
-
-#define BASE_MS 1795500000000LL /* a Tuesday morning in November 2026 */
-#define MIN     60000LL
-
-/* Seen from one machine, a silence with no last gasp has all of these behind it. */
-#define NOGASP_WIRED                                                                               \
-    "turned_off", "cable_unplugged", "port_disabled", "removed", "lost_connectivity",              \
-        "agent_crashed"
-#define NOGASP_WIFI                                                                                \
-    "turned_off", "wireless_association", "removed", "lost_connectivity", "agent_crashed"
-/* A group of one switch's machines silent together, others reporting. */
-#define GROUP_SET "port_disabled", "lost_connectivity", "turned_off"
-/* Every machine of a switch silent: the switch or what is beyond it (or the room's power), not
- * "the port" - no link event has arrived to say the links went down. */
-#define SWITCH_SET "lost_connectivity", "turned_off"
-#define AP_SET     "wireless_association", "lost_connectivity", "turned_off"
+#include "scen.h"
 
 static const char *inc_names[INC_KIND_COUNT_] = {
     "shutdown",       "power_cut",      "hibernate",      "sleep",      "sleep_silent",
@@ -29,15 +13,15 @@ static const char *inc_names[INC_KIND_COUNT_] = {
     "uplink",         "room_power",     "dhcp_lost",      "route_lost", "flap",
     "wifi_auth",      "ap_auth",        "move",           "admin_down", "agent_stop",
     "agent_crash",    "collector_kill", "collector_stop", "wsus_503",   "wsus_refused",
-    "updsvc_stopped", "wu_policy",      "wu_scan_fail",   "wu_restart"};
+    "updsvc_stopped", "wu_policy",      "wu_scan_fail",   "wu_restart", "subnet"};
 
 const char *acc_inc_name(enum acc_inc_kind k)
 {
     return (unsigned)k < INC_KIND_COUNT_ ? inc_names[k] : "?";
 }
 
-static struct acc_incident *inc(struct acc_timeline *tl, enum acc_inc_kind k, int m, int sw,
-                                int64_t start, int64_t end)
+struct acc_incident *acc_inc(struct acc_timeline *tl, enum acc_inc_kind k, int m, int sw,
+                             int64_t start, int64_t end)
 {
     struct acc_world *w = &tl->w;
     if (w->n_inc >= ACC_MAX_INCIDENTS)
@@ -49,8 +33,8 @@ static struct acc_incident *inc(struct acc_timeline *tl, enum acc_inc_kind k, in
 }
 
 /* An item: truth first, then the rest of the accepted set (NULL-terminated). */
-static struct acc_item *item(struct acc_timeline *tl, enum acc_phase ph, int m, int64_t a,
-                             int64_t b, int capped, const char *truth, ...)
+struct acc_item *acc_item(struct acc_timeline *tl, enum acc_phase ph, int m, int64_t a, int64_t b,
+                          int capped, const char *truth, ...)
 {
     if (tl->n_items >= ACC_MAX_ITEMS)
         return NULL;
@@ -79,6 +63,22 @@ static struct acc_item *item(struct acc_timeline *tl, enum acc_phase ph, int m, 
     return it;
 }
 
+void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i)
+{
+    struct acc_machine *m = &tl->w.m[i];
+    snprintf(m->fqdn, sizeof(m->fqdn), "pc-%d.corp.example", i + 1);
+    snprintf(m->id, sizeof(m->id), "acc-%u-%d", tl->index, i);
+    snprintf(m->mac, sizeof(m->mac), "52:54:00:%02x:00:%02x", (unsigned)(tl->index & 255),
+             (unsigned)((i + 1) & 255));
+    m->wireless = i >= tl->w.first_wifi;
+    m->windows = acc_rng_chance(r, 80);
+    /* Its update client's identity and last good scan: not from the dice, so that the rest of
+     * each timeline stays what it was. */
+    snprintf(m->sus, sizeof(m->sus), "%08x-%04x-4%03x-8000-%012x", tl->index * 2654435761u,
+             (unsigned)i, (unsigned)(tl->seed & 0xfff), (unsigned)(i + 1) * 40503u);
+    m->wu_ok_ms = tl->w.t0 - (int64_t)(1 + (tl->index * 7 + (unsigned)i) % 20) * 3600000;
+}
+
 static void fleet(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
@@ -101,20 +101,11 @@ static void fleet(struct acc_timeline *tl, struct acc_rng *r)
     w->n = w->first_wifi + 2 + (int)acc_rng_below(r, 2);
     for (int i = 0; i < w->n; i++) {
         struct acc_machine *m = &w->m[i];
-        snprintf(m->fqdn, sizeof(m->fqdn), "pc-%d.corp.example", i + 1);
-        snprintf(m->id, sizeof(m->id), "acc-%u-%d", tl->index, i);
-        snprintf(m->mac, sizeof(m->mac), "52:54:00:%02x:00:%02x", (unsigned)(tl->index & 255),
-                 (unsigned)((i + 1) & 255));
-        m->wireless = i >= w->first_wifi;
-        m->windows = acc_rng_chance(r, 80);
+        acc_machine_name(tl, r, i);
         m->sw = i < w->first_sw1 ? 0 : i < w->first_wifi ? 1 : -1;
         m->port = i < w->first_sw1 ? i + 2 : i - w->first_sw1 + 2;
         m->host = 20 + i;
         m->start_ms = w->t0 + acc_rng_ms(r, 0, 59);
-        /* Not from the dice, so that the rest of each timeline stays what it was. */
-        snprintf(m->sus, sizeof(m->sus), "%08x-%04x-4%03x-8000-%012x", tl->index * 2654435761u,
-                 (unsigned)i, (unsigned)(tl->seed & 0xfff), (unsigned)(i + 1) * 40503u);
-        m->wu_ok_ms = w->t0 - (int64_t)(1 + (tl->index * 7 + (unsigned)i) % 20) * 3600000;
     }
 }
 
@@ -154,7 +145,7 @@ static const char *modifiers(struct acc_timeline *tl, struct acc_rng *r, int tar
     }
     if (acc_rng_chance(r, 10) && left > 1) {
         int64_t at = s - 5 * MIN;
-        inc(tl, INC_COLLECTOR_KILL, -1, -1, at, at + 20000);
+        acc_inc(tl, INC_COLLECTOR_KILL, -1, -1, at, at + 20000);
         n = snprintf(p, left, "collector-restart ");
         p += n, left -= (size_t)n;
     }
@@ -164,13 +155,13 @@ static const char *modifiers(struct acc_timeline *tl, struct acc_rng *r, int tar
         unsigned k = acc_rng_below(r, 3);
         int64_t before = w->t0 - 30 * MIN;
         if (k == 0) {
-            inc(tl, INC_WU_SCAN_FAIL, target, -1, before, ACC_NEVER)->code = 0x8024401C;
+            acc_inc(tl, INC_WU_SCAN_FAIL, target, -1, before, ACC_NEVER)->code = 0x8024401C;
             wu = "update_scan_failing";
         } else if (k == 1) {
-            inc(tl, INC_WU_POLICY, target, -1, before, ACC_NEVER)->code = WU_USE_WU_OFF;
+            acc_inc(tl, INC_WU_POLICY, target, -1, before, ACC_NEVER)->code = WU_USE_WU_OFF;
             wu = "update_client_elsewhere";
         } else {
-            inc(tl, INC_UPDSVC_STOPPED, target, -1, before, ACC_NEVER)->code = 1;
+            acc_inc(tl, INC_UPDSVC_STOPPED, target, -1, before, ACC_NEVER)->code = 1;
             wu = "update_service_disabled";
         }
         if (left > 1)
@@ -189,12 +180,12 @@ static void later_noise(struct acc_timeline *tl, struct acc_rng *r, int64_t afte
     if (n2 == a || n2 == b)
         n2 = n1 - 2 == a || n1 - 2 == b ? n1 - 3 : n1 - 2;
     int64_t h = after + acc_rng_ms(r, 60, 240);
-    inc(tl, INC_HIBERNATE, n1, -1, h, h + 12 * MIN);
-    inc(tl, INC_CABLE, n2, -1, h + MIN, h + 7 * MIN);
+    acc_inc(tl, INC_HIBERNATE, n1, -1, h, h + 12 * MIN);
+    acc_inc(tl, INC_CABLE, n2, -1, h + MIN, h + 7 * MIN);
     /* The machine itself goes to sleep minutes after its history was first asked. */
     if (a >= 0 && acc_rng_chance(r, 50)) {
         int64_t z = after + acc_rng_ms(r, 0, 90);
-        inc(tl, INC_HIBERNATE, a, -1, z, z + 6 * MIN);
+        acc_inc(tl, INC_HIBERNATE, a, -1, z, z + 6 * MIN);
     }
 }
 
@@ -313,18 +304,19 @@ static const char *const scen_names[SC_COUNT_] = {"shutdown",
 
 /* The machine asked about while its silence lasts. */
 #define ASK_NOW(tl, m, s, e, r, now_capped, ...)                                                   \
-    item(tl, PHASE_NOW, m, ask_in(r, &(tl)->w, s, e), 0, now_capped, __VA_ARGS__, NULL)
+    acc_item(tl, PHASE_NOW, m, ask_in(r, &(tl)->w, s, e), 0, now_capped, __VA_ARGS__, NULL)
 
-void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
+/* Issue 10's scenarios: timeline index of seed is scenario sc, as it always was. */
+static void existing_make(uint64_t seed, unsigned index, enum scen sc, struct acc_timeline *tl)
 {
     struct acc_rng r;
     memset(tl, 0, sizeof(*tl));
     tl->seed = seed;
     tl->index = index;
+    tl->cls = CLASS_EXISTING;
     acc_rng_seed(&r, seed, index);
     fleet(tl, &r);
     struct acc_world *w = &tl->w;
-    enum scen sc = (enum scen)(index % SC_COUNT_);
     tl->scenario = scen_names[sc];
     int64_t s = w->t0 + 15 * MIN + acc_rng_ms(&r, 0, 300);
     /* Mostly minutes; sometimes just over three heartbeats, sometimes hours. */
@@ -338,15 +330,15 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     switch (sc) {
     case SC_SHUTDOWN:
         m = any_target(&r, w);
-        inc(tl, INC_SHUTDOWN, m, -1, s, e);
+        acc_inc(tl, INC_SHUTDOWN, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 0, "turned_off");
-        item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
         break;
     case SC_POWER_CUT:
         m = wired_target(&r);
-        inc(tl, INC_POWER_CUT, m, -1, s, e);
+        acc_inc(tl, INC_POWER_CUT, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 1, "turned_off", NOGASP_WIRED);
-        item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
         break;
     case SC_HIBERNATE:
     case SC_SLEEP: {
@@ -356,42 +348,42 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         const char *t = sc == SC_HIBERNATE ? "hibernation" : "sleep";
         m = any_target(&r, w);
         struct acc_incident *x =
-            inc(tl, sc == SC_HIBERNATE ? INC_HIBERNATE : INC_SLEEP, m, -1, s, e);
+            acc_inc(tl, sc == SC_HIBERNATE ? INC_HIBERNATE : INC_SLEEP, m, -1, s, e);
         x->unnamed = acc_rng_chance(&r, 50);
         if (w->m[m].windows && x->unnamed)
             ASK_NOW(tl, m, s, e, &r, 1, t, "sleep", "hibernation", "turned_off");
         else
             ASK_NOW(tl, m, s, e, &r, 0, t);
-        item(tl, PHASE_HISTORY, m, s, e, 0, t, NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, t, NULL);
         break;
     }
     case SC_SLEEP_SILENT:
         m = wired_target(&r);
-        inc(tl, INC_SLEEP_SILENT, m, -1, s, e);
+        acc_inc(tl, INC_SLEEP_SILENT, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 1, "sleep", NOGASP_WIRED);
         /* A clock gap says asleep; not whether it was sleep or hibernation. */
-        item(tl, PHASE_HISTORY, m, s, e, 1, "sleep", "hibernation", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 1, "sleep", "hibernation", NULL);
         break;
     case SC_FAST_STARTUP: {
         /* Logged in time, the gasp is a shutdown; else a plain suspend, and only the hybrid
          * boot on return says it was a shutdown. */
         m = wired_target(&r);
         w->m[m].windows = 1;
-        struct acc_incident *x = inc(tl, INC_FAST_STARTUP, m, -1, s, e);
+        struct acc_incident *x = acc_inc(tl, INC_FAST_STARTUP, m, -1, s, e);
         x->unnamed = acc_rng_chance(&r, 50);
         if (!x->unnamed)
             ASK_NOW(tl, m, s, e, &r, 0, "turned_off");
         else
             ASK_NOW(tl, m, s, e, &r, 1, "turned_off", "sleep", "hibernation");
-        item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "turned_off", NULL);
         break;
     }
     case SC_MODERN_STANDBY:
         m = any_target(&r, w);
         w->m[m].windows = 1;
-        inc(tl, INC_MODERN_STANDBY, m, -1, s, e);
+        acc_inc(tl, INC_MODERN_STANDBY, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 0, "sleep");
-        item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
         break;
     case SC_CABLE:
     case SC_CABLE_LONG:
@@ -399,21 +391,21 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         m = wired_target(&r);
         if (sc == SC_CABLE_LONG) /* long enough for a WSUS probe made offline */
             e = s + acc_rng_ms(&r, 20 * 60, 40 * 60);
-        inc(tl, sc == SC_PORT_ONE ? INC_PORT_SHUT : INC_CABLE, m, -1, s, e);
+        acc_inc(tl, sc == SC_PORT_ONE ? INC_PORT_SHUT : INC_CABLE, m, -1, s, e);
         {
             const char *t = sc == SC_PORT_ONE ? "port_disabled" : "cable_unplugged";
             ASK_NOW(tl, m, s, e, &r, 1, t, NOGASP_WIRED);
-            item(tl, PHASE_HISTORY, m, s, e, 1, t, "cable_unplugged", "port_disabled", NULL);
+            acc_item(tl, PHASE_HISTORY, m, s, e, 1, t, "cable_unplugged", "port_disabled", NULL);
         }
         break;
     case SC_PORTS_GROUP: {
         /* Two or three ports, at least two machines of the switch still reporting. */
         int k = 2 + (int)acc_rng_below(&r, w->first_sw1 >= 5 ? 2 : 1);
         for (int i = 0; i < k; i++) {
-            inc(tl, INC_PORT_SHUT, i, -1, s, e);
+            acc_inc(tl, INC_PORT_SHUT, i, -1, s, e);
             if (i < 2) {
                 ASK_NOW(tl, i, s, e, &r, 1, "port_disabled", GROUP_SET);
-                item(tl, PHASE_HISTORY, i, s, e, 0, "port_disabled", NULL);
+                acc_item(tl, PHASE_HISTORY, i, s, e, 0, "port_disabled", NULL);
             }
         }
         m = 0, m2 = 1;
@@ -427,30 +419,31 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         enum acc_inc_kind k = sc == SC_SWITCH_DOWN  ? INC_SWITCH_DOWN
                               : sc == SC_ROOM_POWER ? INC_ROOM_POWER
                                                     : INC_UPLINK;
-        inc(tl, k, -1, 0, s, e);
+        acc_inc(tl, k, -1, 0, s, e);
         const char *t = sc == SC_ROOM_POWER ? "turned_off" : "lost_connectivity";
         for (int i = 0; i < 2; i++) {
             ASK_NOW(tl, i, s, e, &r, 1, t, SWITCH_SET);
             if (sc == SC_SWITCH_DOWN)
-                item(tl, PHASE_HISTORY, i, s, e, 0, t, "port_disabled", NULL);
+                acc_item(tl, PHASE_HISTORY, i, s, e, 0, t, "port_disabled", NULL);
             else
-                item(tl, PHASE_HISTORY, i, s, e, 0, t, NULL);
+                acc_item(tl, PHASE_HISTORY, i, s, e, 0, t, NULL);
         }
         m = 0, m2 = 1;
         if (sc == SC_UPLINK_HIB_BEFORE) {
             /* Machine 3 went to hibernate (gasp delivered) just before the uplink failed. */
             int h = w->first_sw1 - 1;
-            inc(tl, INC_HIBERNATE, h, -1, s - 2 * MIN, e + 5 * MIN);
+            acc_inc(tl, INC_HIBERNATE, h, -1, s - 2 * MIN, e + 5 * MIN);
             ASK_NOW(tl, h, s, e, &r, 0, "hibernation");
-            item(tl, PHASE_HISTORY, h, s - 2 * MIN, e + 5 * MIN, 0, "hibernation", NULL);
+            acc_item(tl, PHASE_HISTORY, h, s - 2 * MIN, e + 5 * MIN, 0, "hibernation", NULL);
             end_at = e + 5 * MIN;
         } else if (sc == SC_UPLINK_HIB_DURING) {
             /* Machine 3 hibernates while cut off: its gasp cannot leave, its return says so. */
             int h = w->first_sw1 - 1;
-            inc(tl, INC_HIBERNATE, h, -1, s + 3 * MIN, e + 5 * MIN);
-            item(tl, PHASE_NOW, h, ask_in(&r, w, s + 3 * MIN, e), 0, 1, "lost_connectivity",
-                 SWITCH_SET, "hibernation", NULL);
-            item(tl, PHASE_HISTORY, h, s, e + 5 * MIN, 0, "lost_connectivity", "hibernation", NULL);
+            acc_inc(tl, INC_HIBERNATE, h, -1, s + 3 * MIN, e + 5 * MIN);
+            acc_item(tl, PHASE_NOW, h, ask_in(&r, w, s + 3 * MIN, e), 0, 1, "lost_connectivity",
+                     SWITCH_SET, "hibernation", NULL);
+            acc_item(tl, PHASE_HISTORY, h, s, e + 5 * MIN, 0, "lost_connectivity", "hibernation",
+                     NULL);
             end_at = e + 5 * MIN;
         }
         break;
@@ -458,89 +451,90 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     case SC_DHCP:
     case SC_ROUTE:
         m = any_target(&r, w);
-        inc(tl, sc == SC_DHCP ? INC_DHCP_LOST : INC_ROUTE_LOST, m, -1, s, e);
+        acc_inc(tl, sc == SC_DHCP ? INC_DHCP_LOST : INC_ROUTE_LOST, m, -1, s, e);
         if (w->m[m].wireless)
             ASK_NOW(tl, m, s, e, &r, 1, "lost_connectivity", NOGASP_WIFI);
         else
             ASK_NOW(tl, m, s, e, &r, 1, "lost_connectivity", NOGASP_WIRED);
-        item(tl, PHASE_HISTORY, m, s, e, 0, "lost_connectivity", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "lost_connectivity", NULL);
         break;
     case SC_FLAP:
         m = wired_target(&r);
         e = s + 5 * MIN + acc_rng_ms(&r, 8 * 60, 25 * 60);
-        inc(tl, INC_FLAP, m, -1, s, e);
+        acc_inc(tl, INC_FLAP, m, -1, s, e);
         /* Errors and flaps were delivered between the drops: likely the adapter, not sure. */
-        item(tl, PHASE_NOW, m, ask_in(&r, w, s + 5 * MIN, e), 0, 1, "faulty_adapter",
-             "cable_unplugged", "port_disabled", "lost_connectivity", "turned_off", NULL);
-        item(tl, PHASE_HISTORY, m, s, e, 0, "faulty_adapter", NULL);
+        acc_item(tl, PHASE_NOW, m, ask_in(&r, w, s + 5 * MIN, e), 0, 1, "faulty_adapter",
+                 "cable_unplugged", "port_disabled", "lost_connectivity", "turned_off", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "faulty_adapter", NULL);
         break;
     case SC_WIFI_AUTH:
         m = w->first_wifi + (int)acc_rng_below(&r, (unsigned)(w->n - w->first_wifi));
-        inc(tl, INC_WIFI_AUTH, m, -1, s, e)->code = 23;
+        acc_inc(tl, INC_WIFI_AUTH, m, -1, s, e)->code = 23;
         ASK_NOW(tl, m, s, e, &r, 1, "wireless_association", NOGASP_WIFI);
-        item(tl, PHASE_HISTORY, m, s, e, 0, "wireless_association", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "wireless_association", NULL);
         break;
     case SC_AP_AUTH:
-        inc(tl, INC_AP_AUTH, -1, -1, s, e)->code = 23;
+        acc_inc(tl, INC_AP_AUTH, -1, -1, s, e)->code = 23;
         for (int i = w->first_wifi; i < w->first_wifi + 2; i++) {
             ASK_NOW(tl, i, s, e, &r, 1, "wireless_association", AP_SET);
-            item(tl, PHASE_HISTORY, i, s, e, 0, "wireless_association", NULL);
+            acc_item(tl, PHASE_HISTORY, i, s, e, 0, "wireless_association", NULL);
         }
         m = w->first_wifi, m2 = w->first_wifi + 1;
         break;
     case SC_MOVE: {
         m = wired_target(&r);
-        struct acc_incident *i = inc(tl, INC_MOVE, m, -1, s, e);
+        struct acc_incident *i = acc_inc(tl, INC_MOVE, m, -1, s, e);
         i->to_sw = 2;
         i->to_port = 10 + (int)acc_rng_below(&r, 30);
         ASK_NOW(tl, m, s, e, &r, 1, "removed", NOGASP_WIRED);
-        item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
         break;
     }
     case SC_NEVER_RETURNS: {
         m = wired_target(&r);
-        struct acc_incident *i = inc(tl, INC_MOVE, m, -1, s, ACC_NEVER);
+        struct acc_incident *i = acc_inc(tl, INC_MOVE, m, -1, s, ACC_NEVER);
         i->to_sw = 2;
-        item(tl, PHASE_NOW, m, s + 6 * MIN, 0, 1, "removed", NOGASP_WIRED, NULL);
-        item(tl, PHASE_NOW, m, s + 40 * MIN, 0, 1, "removed", NOGASP_WIRED, NULL);
+        acc_item(tl, PHASE_NOW, m, s + 6 * MIN, 0, 1, "removed", NOGASP_WIRED, NULL);
+        acc_item(tl, PHASE_NOW, m, s + 40 * MIN, 0, 1, "removed", NOGASP_WIRED, NULL);
         end_at = s + 40 * MIN;
         last = 1;
         break;
     }
     case SC_ADMIN_DOWN:
         m = any_target(&r, w);
-        inc(tl, INC_ADMIN_DOWN, m, -1, s, e);
+        acc_inc(tl, INC_ADMIN_DOWN, m, -1, s, e);
         if (w->m[m].wireless)
             ASK_NOW(tl, m, s, e, &r, 1, "adapter_disabled", NOGASP_WIFI);
         else
             ASK_NOW(tl, m, s, e, &r, 1, "adapter_disabled", NOGASP_WIRED);
-        item(tl, PHASE_HISTORY, m, s, e, 0, "adapter_disabled", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "adapter_disabled", NULL);
         break;
     case SC_AGENT_STOP:
         m = any_target(&r, w);
-        inc(tl, INC_AGENT_STOP, m, -1, s, e);
+        acc_inc(tl, INC_AGENT_STOP, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 0, "agent_stopped");
-        item(tl, PHASE_HISTORY, m, s, e, 0, "agent_stopped", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "agent_stopped", NULL);
         break;
     case SC_AGENT_CRASH:
         m = any_target(&r, w);
-        inc(tl, INC_AGENT_CRASH, m, -1, s, e);
+        acc_inc(tl, INC_AGENT_CRASH, m, -1, s, e);
         if (w->m[m].wireless)
             ASK_NOW(tl, m, s, e, &r, 1, "agent_crashed", NOGASP_WIFI);
         else
             ASK_NOW(tl, m, s, e, &r, 1, "agent_crashed", NOGASP_WIRED);
-        item(tl, PHASE_HISTORY, m, s, e, 0, "agent_crashed", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "agent_crashed", NULL);
         break;
     case SC_COLLECTOR_KILL:
     case SC_COLLECTOR_STOP: {
         e = s + acc_rng_ms(&r, 6 * 60, 20 * 60);
-        inc(tl, sc == SC_COLLECTOR_KILL ? INC_COLLECTOR_KILL : INC_COLLECTOR_STOP, -1, -1, s, e);
+        acc_inc(tl, sc == SC_COLLECTOR_KILL ? INC_COLLECTOR_KILL : INC_COLLECTOR_STOP, -1, -1, s,
+                e);
         const int who[] = {0, w->first_sw1, w->first_wifi};
         for (int i = 0; i < 3; i++) {
             /* Asked just after the restart: agents still in their backoff look silent. */
-            item(tl, PHASE_NOW, who[i], e + 20000, 0, 0, "collector_unavailable", "reporting",
-                 NULL);
-            item(tl, PHASE_HISTORY, who[i], s, e, 0, "collector_unavailable", NULL);
+            acc_item(tl, PHASE_NOW, who[i], e + 20000, 0, 0, "collector_unavailable", "reporting",
+                     NULL);
+            acc_item(tl, PHASE_HISTORY, who[i], s, e, 0, "collector_unavailable", NULL);
         }
         m = 0, m2 = w->first_sw1;
         break;
@@ -548,11 +542,11 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     case SC_WSUS_503:
     case SC_WSUS_REFUSED: {
         e = s + 40 * MIN;
-        inc(tl, sc == SC_WSUS_503 ? INC_WSUS_503 : INC_WSUS_REFUSED, -1, -1, s, e);
+        acc_inc(tl, sc == SC_WSUS_503 ? INC_WSUS_503 : INC_WSUS_REFUSED, -1, -1, s, e);
         const int who[] = {0, w->first_sw1, w->first_wifi};
         for (int i = 0; i < 3; i++)
-            item(tl, PHASE_NOW, who[i], s + 17 * MIN + acc_rng_ms(&r, 0, 600), 0, 0,
-                 sc == SC_WSUS_503 ? "wsus_unavailable" : "wsus_unreachable", NULL);
+            acc_item(tl, PHASE_NOW, who[i], s + 17 * MIN + acc_rng_ms(&r, 0, 600), 0, 0,
+                     sc == SC_WSUS_503 ? "wsus_unavailable" : "wsus_unreachable", NULL);
         end_at = s + 30 * MIN;
         last = 1;
         break;
@@ -562,47 +556,47 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
          * finding. */
         m = any_target(&r, w);
         w->m[m].windows = 1; /* only Windows tells the update service's state */
-        struct acc_incident *x = inc(tl, INC_UPDSVC_STOPPED, m, -1, s, e + 30 * MIN);
+        struct acc_incident *x = acc_inc(tl, INC_UPDSVC_STOPPED, m, -1, s, e + 30 * MIN);
         x->code = (unsigned)acc_rng_chance(&r, 50);
-        item(tl, PHASE_NOW, m, s + 4 * MIN, 0, 0, x->code ? "update_service_disabled" : "reporting",
-             NULL);
+        acc_item(tl, PHASE_NOW, m, s + 4 * MIN, 0, 0,
+                 x->code ? "update_service_disabled" : "reporting", NULL);
         end_at = s + 10 * MIN;
         last = 1;
         break;
     }
     case SC_NO_AGENT:
-        item(tl, PHASE_NOW, -1, s, 0, 0, "no_agent", NULL);
-        item(tl, PHASE_NOW, 1, s, 0, 0, "reporting", NULL);
+        acc_item(tl, PHASE_NOW, -1, s, 0, 0, "no_agent", NULL);
+        acc_item(tl, PHASE_NOW, 1, s, 0, 0, "reporting", NULL);
         end_at = s + 5 * MIN;
         last = 1;
         break;
     case SC_PORT_WSUS503:
         m = wired_target(&r);
-        inc(tl, INC_WSUS_503, -1, -1, s - 20 * MIN, e + 20 * MIN);
-        inc(tl, INC_PORT_SHUT, m, -1, s, e);
+        acc_inc(tl, INC_WSUS_503, -1, -1, s - 20 * MIN, e + 20 * MIN);
+        acc_inc(tl, INC_PORT_SHUT, m, -1, s, e);
         ASK_NOW(tl, m, s, e, &r, 1, "port_disabled", NOGASP_WIRED);
-        item(tl, PHASE_HISTORY, m, s, e, 1, "port_disabled", "cable_unplugged", NULL);
-        item(tl, PHASE_NOW, w->first_sw1, s + 6 * MIN, 0, 0, "wsus_unavailable", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 1, "port_disabled", "cable_unplugged", NULL);
+        acc_item(tl, PHASE_NOW, w->first_sw1, s + 6 * MIN, 0, 0, "wsus_unavailable", NULL);
         break;
     case SC_CRASH_IN_CABLE: {
         m = wired_target(&r);
         e = s + acc_rng_ms(&r, 12 * 60, 30 * 60);
-        inc(tl, INC_CABLE, m, -1, s, e);
+        acc_inc(tl, INC_CABLE, m, -1, s, e);
         int64_t c = s + acc_rng_ms(&r, 60, 300);
-        inc(tl, INC_AGENT_CRASH, m, -1, c, c + acc_rng_ms(&r, 30, 300));
+        acc_inc(tl, INC_AGENT_CRASH, m, -1, c, c + acc_rng_ms(&r, 30, 300));
         ASK_NOW(tl, m, s, e, &r, 1, "cable_unplugged", NOGASP_WIRED);
-        item(tl, PHASE_HISTORY, m, s, e, 1, "cable_unplugged", "port_disabled", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 1, "cable_unplugged", "port_disabled", NULL);
         break;
     }
     case SC_HIB_COLLECTOR: {
         m = wired_target(&r);
         e = s + acc_rng_ms(&r, 25 * 60, 40 * 60);
-        inc(tl, INC_HIBERNATE, m, -1, s, e);
-        inc(tl, INC_COLLECTOR_KILL, -1, -1, s + 5 * MIN, s + 15 * MIN);
-        item(tl, PHASE_NOW, m, s + 17 * MIN, 0, 0, "hibernation", NULL);
-        item(tl, PHASE_HISTORY, m, s, e, 0, "hibernation", NULL);
-        item(tl, PHASE_HISTORY, w->first_sw1, s + 5 * MIN, s + 15 * MIN, 0, "collector_unavailable",
-             NULL);
+        acc_inc(tl, INC_HIBERNATE, m, -1, s, e);
+        acc_inc(tl, INC_COLLECTOR_KILL, -1, -1, s + 5 * MIN, s + 15 * MIN);
+        acc_item(tl, PHASE_NOW, m, s + 17 * MIN, 0, 0, "hibernation", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "hibernation", NULL);
+        acc_item(tl, PHASE_HISTORY, w->first_sw1, s + 5 * MIN, s + 15 * MIN, 0,
+                 "collector_unavailable", NULL);
         break;
     }
     case SC_STOP_THEN_CRASH: {
@@ -610,27 +604,27 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         m = any_target(&r, w);
         int64_t e1 = s + acc_rng_ms(&r, 8 * 60, 12 * 60), c = e1 + 10 * MIN;
         e = c + acc_rng_ms(&r, 8 * 60, 15 * 60);
-        inc(tl, INC_AGENT_STOP, m, -1, s, e1);
-        inc(tl, INC_AGENT_CRASH, m, -1, c, e);
+        acc_inc(tl, INC_AGENT_STOP, m, -1, s, e1);
+        acc_inc(tl, INC_AGENT_CRASH, m, -1, c, e);
         ASK_NOW(tl, m, s, e1, &r, 0, "agent_stopped");
-        item(tl, PHASE_HISTORY, m, s, e1, 0, "agent_stopped", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e1, 0, "agent_stopped", NULL);
         if (w->m[m].wireless)
             ASK_NOW(tl, m, c, e, &r, 1, "agent_crashed", NOGASP_WIFI);
         else
             ASK_NOW(tl, m, c, e, &r, 1, "agent_crashed", NOGASP_WIRED);
-        item(tl, PHASE_HISTORY, m, c, e, 0, "agent_crashed", NULL);
+        acc_item(tl, PHASE_HISTORY, m, c, e, 0, "agent_crashed", NULL);
         break;
     }
     case SC_CABLE_NEIGHBOUR_OFF: {
         /* Two silent on one switch within seconds, for different reasons: no pattern. */
         m = 0;
         int n = 1;
-        inc(tl, INC_CABLE, m, -1, s, e);
-        inc(tl, INC_SHUTDOWN, n, -1, s + acc_rng_ms(&r, 2, 40), e + 5 * MIN);
+        acc_inc(tl, INC_CABLE, m, -1, s, e);
+        acc_inc(tl, INC_SHUTDOWN, n, -1, s + acc_rng_ms(&r, 2, 40), e + 5 * MIN);
         ASK_NOW(tl, m, s, e, &r, 1, "cable_unplugged", NOGASP_WIRED);
-        item(tl, PHASE_HISTORY, m, s, e, 1, "cable_unplugged", "port_disabled", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 1, "cable_unplugged", "port_disabled", NULL);
         ASK_NOW(tl, n, s + MIN, e, &r, 0, "turned_off");
-        item(tl, PHASE_HISTORY, n, s, e + 5 * MIN, 0, "turned_off", NULL);
+        acc_item(tl, PHASE_HISTORY, n, s, e + 5 * MIN, 0, "turned_off", NULL);
         m2 = n;
         end_at = e + 5 * MIN;
         break;
@@ -638,11 +632,11 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     case SC_MOVE_PORT: {
         /* Another port of the same switch, same subnet: moved all the same. */
         m = wired_target(&r);
-        struct acc_incident *i = inc(tl, INC_MOVE, m, -1, s, e);
+        struct acc_incident *i = acc_inc(tl, INC_MOVE, m, -1, s, e);
         i->to_sw = 0;
         i->to_port = 40 + (int)acc_rng_below(&r, 8);
         ASK_NOW(tl, m, s, e, &r, 1, "removed", NOGASP_WIRED);
-        item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
         break;
     }
     case SC_WU_ELSEWHERE: {
@@ -652,9 +646,10 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         w->m[m].windows = 1;
         int from_start = acc_rng_chance(&r, 50);
         int64_t at = from_start ? w->t0 - MIN : s;
-        inc(tl, INC_WU_POLICY, m, -1, at, ACC_NEVER)->code =
+        acc_inc(tl, INC_WU_POLICY, m, -1, at, ACC_NEVER)->code =
             WU_NO_POLICY + acc_rng_below(&r, WU_ROUTE_COUNT_ - WU_NO_POLICY);
-        item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 60, 1200), 0, 0, "update_client_elsewhere", NULL);
+        acc_item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 60, 1200), 0, 0, "update_client_elsewhere",
+                 NULL);
         end_at = s + 21 * MIN;
         last = 1;
         break;
@@ -665,12 +660,12 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         int k = 3 + (int)acc_rng_below(&r, (unsigned)(w->first_sw1 < 5 ? w->first_sw1 : 5) - 2);
         for (int i = 0; i < k; i++) {
             w->m[i].windows = 1;
-            inc(tl, INC_WU_POLICY, i, -1, s + acc_rng_ms(&r, 0, 1200), ACC_NEVER)->code =
+            acc_inc(tl, INC_WU_POLICY, i, -1, s + acc_rng_ms(&r, 0, 1200), ACC_NEVER)->code =
                 WU_NO_POLICY;
         }
         for (int i = 0; i < 2; i++)
-            item(tl, PHASE_NOW, i, s + 25 * MIN + acc_rng_ms(&r, 0, 600), 0, 0, "wsus_policy_lost",
-                 NULL);
+            acc_item(tl, PHASE_NOW, i, s + 25 * MIN + acc_rng_ms(&r, 0, 600), 0, 0,
+                     "wsus_policy_lost", NULL);
         m = 0, m2 = 1;
         end_at = s + 36 * MIN;
         last = 1;
@@ -682,8 +677,10 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         m2 = w->first_sw1;
         w->m[m].windows = w->m[m2].windows = 1;
         memcpy(w->m[m2].sus, w->m[m].sus, sizeof(w->m[m2].sus));
-        item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 0, 600), 0, 0, "duplicate_wsus_identity", NULL);
-        item(tl, PHASE_NOW, m2, s + acc_rng_ms(&r, 0, 600), 0, 0, "duplicate_wsus_identity", NULL);
+        acc_item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 0, 600), 0, 0, "duplicate_wsus_identity",
+                 NULL);
+        acc_item(tl, PHASE_NOW, m2, s + acc_rng_ms(&r, 0, 600), 0, 0, "duplicate_wsus_identity",
+                 NULL);
         end_at = s + 11 * MIN;
         last = 1;
         break;
@@ -696,9 +693,9 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
                                          0x8024500C, 0x800B0109, 0x80244019};
         m = any_target(&r, w);
         w->m[m].windows = 1;
-        inc(tl, INC_WU_SCAN_FAIL, m, -1, s, ACC_NEVER)->code =
+        acc_inc(tl, INC_WU_SCAN_FAIL, m, -1, s, ACC_NEVER)->code =
             codes[acc_rng_below(&r, sizeof(codes) / sizeof(codes[0]))];
-        item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 60, 1200), 0, 0, "update_scan_failing", NULL);
+        acc_item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 60, 1200), 0, 0, "update_scan_failing", NULL);
         end_at = s + 21 * MIN;
         last = 1;
         break;
@@ -707,17 +704,17 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
         /* WsusPool stopped for 20 minutes and came back: the clients that scanned meanwhile
          * failed with 0x80244022 and stay unreported until their next scan, while the probes
          * succeed again. */
-        inc(tl, INC_WSUS_503, -1, -1, s, s + 20 * MIN);
+        acc_inc(tl, INC_WSUS_503, -1, -1, s, s + 20 * MIN);
         const int who[] = {0, 1, 2, w->first_sw1};
         for (int i = 0; i < 4; i++) {
             w->m[who[i]].windows = 1;
-            inc(tl, INC_WU_SCAN_FAIL, who[i], -1, s + acc_rng_ms(&r, 30, 1150), ACC_NEVER)->code =
-                0x80244022;
+            acc_inc(tl, INC_WU_SCAN_FAIL, who[i], -1, s + acc_rng_ms(&r, 30, 1150), ACC_NEVER)
+                ->code = 0x80244022;
         }
-        item(tl, PHASE_NOW, 0, s + 36 * MIN + acc_rng_ms(&r, 0, 300), 0, 0, "wsus_unavailable",
-             NULL);
-        item(tl, PHASE_NOW, w->first_sw1, s + 36 * MIN + acc_rng_ms(&r, 0, 300), 0, 0,
-             "wsus_unavailable", NULL);
+        acc_item(tl, PHASE_NOW, 0, s + 36 * MIN + acc_rng_ms(&r, 0, 300), 0, 0, "wsus_unavailable",
+                 NULL);
+        acc_item(tl, PHASE_NOW, w->first_sw1, s + 36 * MIN + acc_rng_ms(&r, 0, 300), 0, 0,
+                 "wsus_unavailable", NULL);
         m = 0, m2 = w->first_sw1;
         end_at = s + 42 * MIN;
         last = 1;
@@ -726,8 +723,8 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     case SC_WU_RESTART:
         m = any_target(&r, w);
         w->m[m].windows = 1;
-        inc(tl, INC_WU_RESTART, m, -1, s, ACC_NEVER);
-        item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 60, 1200), 0, 0, "restart_pending", NULL);
+        acc_inc(tl, INC_WU_RESTART, m, -1, s, ACC_NEVER);
+        acc_item(tl, PHASE_NOW, m, s + acc_rng_ms(&r, 60, 1200), 0, 0, "restart_pending", NULL);
         end_at = s + 21 * MIN;
         last = 1;
         break;
@@ -736,6 +733,10 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     }
     if (!end_at)
         end_at = e;
+    /* The room's power took the switch with it: the network team at the switch is as right as
+     * the admin at the desks. */
+    for (int k = 0; sc == SC_ROOM_POWER && k < tl->n_items; k++)
+        tl->items[k].places = PLACE_NETWORK | PLACE_MACHINE;
     /* Once back, `why` must say it reports (or what WSUS does to everyone then): a WSUS probe
      * that failed while the machine was offline is not a WSUS problem. */
     for (int k = 0, n = tl->n_items; k < n; k++) {
@@ -749,7 +750,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
                 t = w->inc[j].kind == INC_WSUS_503       ? "wsus_unavailable"
                     : w->inc[j].kind == INC_WSUS_REFUSED ? "wsus_unreachable"
                                                          : t;
-        item(tl, PHASE_BACK, h->machine, h->inc_start, h->inc_end, 0, t, NULL);
+        acc_item(tl, PHASE_BACK, h->machine, h->inc_start, h->inc_end, 0, t, NULL);
     }
     /* A healthy neighbour on another switch, asked at the same time: it is reporting. */
     if (tl->n_items && tl->items[0].phase == PHASE_NOW && sc != SC_NO_AGENT &&
@@ -763,7 +764,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
             if ((w->inc[j].kind == INC_COLLECTOR_KILL || w->inc[j].kind == INC_COLLECTOR_STOP) &&
                 at >= w->inc[j].start && at < w->inc[j].end + 10 * MIN)
                 also = "collector_unavailable";
-        item(tl, PHASE_NOW, w->first_sw1 + 1, at, 0, 0, "reporting", also, NULL);
+        acc_item(tl, PHASE_NOW, w->first_sw1 + 1, at, 0, 0, "reporting", also, NULL);
     }
     const char *wu = modifiers(tl, &r, m, s, sc < SC_WU_ELSEWHERE && sc != SC_UPDSVC);
     for (int k = 0; wu && k < tl->n_items; k++) {
@@ -790,4 +791,54 @@ void acc_scenario_make(uint64_t seed, unsigned index, struct acc_timeline *tl)
     if (!last)
         later_noise(tl, &r, end_at + 8 * MIN, m, m2);
     w->t_end = end_at + (last ? 2 * MIN : 30 * MIN);
+}
+
+static const char *const class_names[CLASS_COUNT_ + 1] = {"existing", "restart",     "incidents",
+                                                          "after",    "coincidence", "all"};
+
+const char *acc_class_name(enum acc_class c)
+{
+    return (unsigned)c <= CLASS_ALL ? class_names[c] : "?";
+}
+
+int acc_class_by_name(const char *name)
+{
+    for (int c = 0; c <= CLASS_ALL; c++)
+        if (strcmp(class_names[c], name) == 0)
+            return c;
+    return -1;
+}
+
+unsigned acc_class_scenarios(enum acc_class c)
+{
+    if (c == CLASS_EXISTING)
+        return SC_COUNT_;
+    if (c != CLASS_ALL)
+        return acc_worlds_count(c);
+    unsigned n = SC_COUNT_;
+    for (int k = CLASS_EXISTING + 1; k < CLASS_COUNT_; k++)
+        n += acc_worlds_count((enum acc_class)k);
+    return n;
+}
+
+void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct acc_timeline *tl)
+{
+    unsigned k = index % acc_class_scenarios(cls);
+    if (cls == CLASS_ALL) {
+        /* Every class's scenarios in turn: issue 10's first, then the others'. */
+        cls = CLASS_EXISTING;
+        while (cls < CLASS_COUNT_ && k >= acc_class_scenarios(cls))
+            k -= acc_class_scenarios(cls), cls++;
+    }
+    if (cls == CLASS_EXISTING) {
+        existing_make(seed, index, (enum scen)k, tl);
+        return;
+    }
+    struct acc_rng r;
+    memset(tl, 0, sizeof(*tl));
+    tl->seed = seed;
+    tl->index = index;
+    tl->cls = cls;
+    acc_rng_seed(&r, seed, index);
+    tl->scenario = acc_worlds_make(tl, &r, cls, k);
 }

@@ -20,6 +20,9 @@ enum fail {
     F_UNKNOWN_MISSED,
     F_NO_GAP,
     F_UNSTABLE,
+    F_DRIFT_RESTART,
+    F_WRONG_PLACE,
+    F_COLLECTOR_SERVED,
     F_COUNT_
 };
 
@@ -31,6 +34,9 @@ static const char *fail_names[F_COUNT_] = {
     "unknown although the evidence was there",
     "no gap stored for a silence",
     "past answer changed later",
+    "answer changed across a collector restart",
+    "wrong place (the next step sends a team where the fault is not)",
+    "collector blamed while it served others",
 };
 
 struct phase_score {
@@ -52,6 +58,11 @@ struct acc_score {
     const char *scen[MAX_SCEN];
     unsigned scen_n[MAX_SCEN][PHASE_COUNT_], scen_ok[MAX_SCEN][PHASE_COUNT_];
     int n_scen;
+    /* Issue 21's figures, over every answer and per class. */
+    struct class_score {
+        unsigned timelines, asked, ok, headline, wrong_high, wrong_place, coll_served, drift_past,
+            drift_restart, drift_n;
+    } cls[CLASS_COUNT_ + 1]; /* [CLASS_COUNT_]: all of them */
 };
 
 static const struct {
@@ -174,6 +185,8 @@ static void describe(const struct acc_timeline *tl, const struct acc_item *it, c
         PUT("; asked again at the end: %s (%s)", it->later, it->later_conf);
     if (it->summary[0])
         PUT("\n      summary %s", it->summary);
+    if (it->step[0])
+        PUT("\n      next step %s", it->step);
     for (int i = 0; i < it->n_evidence; i++)
         PUT("\n      evidence %s", it->evidence[i]);
 #undef PUT
@@ -213,6 +226,87 @@ static int scen_index(struct acc_score *s, const char *name)
         return MAX_SCEN - 1;
     s->scen[s->n_scen] = name;
     return s->n_scen++;
+}
+
+/* Where a cause sends someone when it is the truth. */
+static unsigned place_of(const char *reason)
+{
+    static const char *const network[] = {"port_disabled", "wireless_association",
+                                          "lost_connectivity"};
+    if (strcmp(reason, "reporting") == 0)
+        return PLACE_NONE;
+    if (strcmp(reason, "collector_unavailable") == 0)
+        return PLACE_COLLECTOR;
+    if (strncmp(reason, "wsus_", 5) == 0)
+        return PLACE_WSUS;
+    for (size_t i = 0; i < sizeof(network) / sizeof(network[0]); i++)
+        if (strcmp(reason, network[i]) == 0)
+            return PLACE_NETWORK | PLACE_MACHINE;
+    return PLACE_MACHINE;
+}
+
+/* Where the fault may be sent to: the truth's place, and those of the other answers the item
+ * accepts (the world made them as likely), but the network's for a machine's own fault: a
+ * port is in the set of a silent machine only because one machine cannot tell, and a team
+ * sent to it for a crash or a pulled cable is sent astray. */
+static unsigned truth_places(const struct acc_item *it)
+{
+    if (it->places)
+        return it->places;
+    unsigned own = place_of(it->truth), p = own;
+    for (int i = 0; i < it->n_accept; i++)
+        p |= place_of(it->accept[i]) & (own == PLACE_MACHINE ? ~(unsigned)PLACE_NETWORK : ~0u);
+    return p;
+}
+
+/* Where the answer's next step sends someone, read as an admin reads it: the collector's admin,
+ * the WSUS admin, the network team, or the admin to the machine (nothing, when it reports). */
+static unsigned answer_place(const struct acc_item *it)
+{
+    char low[sizeof(it->step)];
+    size_t i = 0;
+    for (; it->step[i] && i + 1 < sizeof(low); i++)
+        low[i] = (char)(it->step[i] >= 'A' && it->step[i] <= 'Z' ? it->step[i] + 32 : it->step[i]);
+    low[i] = '\0';
+    if (strcmp(it->answer, "reporting") == 0 || it->answer[0] == '(')
+        return PLACE_NONE;
+    if (strcmp(it->answer, "collector_unavailable") == 0)
+        return PLACE_COLLECTOR;
+    if (strncmp(it->answer, "wsus_", 5) == 0)
+        return PLACE_WSUS;
+    /* "network team: switch ..." is a dispatch; "check with your network team" is advice. */
+    return strstr(low, "network team:") ? PLACE_NETWORK : PLACE_MACHINE;
+}
+
+static int wrong_place(const struct acc_item *it)
+{
+    unsigned a = answer_place(it), t = truth_places(it);
+    /* An admin sent to a healthy machine is a wrong answer, not a team sent astray. */
+    if (a == PLACE_NONE || t == PLACE_NONE)
+        return 0;
+    /* One machine's silence checked on site is the honest default, except where the fault is
+     * the collector's or WSUS's own. */
+    if (a == PLACE_MACHINE && !(t & (PLACE_COLLECTOR | PLACE_WSUS)))
+        return 0;
+    return !(a & t);
+}
+
+static void class_add(struct acc_score *s, enum acc_class c, const struct acc_item *it, int ok,
+                      int high_wrong, int misplaced, int coll, int drift_past, int drift_restart,
+                      int drift_n)
+{
+    struct class_score *k[2] = {&s->cls[c], &s->cls[CLASS_COUNT_]};
+    for (int i = 0; i < 2; i++) {
+        k[i]->asked++;
+        k[i]->ok += (unsigned)ok;
+        k[i]->headline += strcmp(it->answer, it->truth) == 0;
+        k[i]->wrong_high += (unsigned)high_wrong;
+        k[i]->wrong_place += (unsigned)misplaced;
+        k[i]->coll_served += (unsigned)coll;
+        k[i]->drift_past += (unsigned)drift_past;
+        k[i]->drift_restart += (unsigned)drift_restart;
+        k[i]->drift_n += (unsigned)drift_n;
+    }
 }
 
 static void add_item(struct acc_score *s, const struct acc_timeline *tl, const struct acc_item *it)
@@ -264,18 +358,40 @@ static void add_item(struct acc_score *s, const struct acc_timeline *tl, const s
         s->conf_n[c]++;
         s->conf_right[c] += (unsigned)(member && !(it->capped && high));
     }
+    int drift_past = 0, drift_restart = 0, drift_n = 0;
     if (it->phase == PHASE_HISTORY && it->later[0]) {
         s->stable_n++;
+        drift_n = 1;
         if (strcmp(it->later, it->answer) != 0 || strcmp(it->later_conf, it->confidence) != 0) {
             s->unstable++;
+            drift_past = 1;
             fail(s, F_UNSTABLE, tl, it);
         }
     }
+    if (it->same_as > 0 && it->same_as <= tl->n_items && tl->items[it->same_as - 1].asked == 1) {
+        const struct acc_item *b = &tl->items[it->same_as - 1];
+        drift_n = 1;
+        if (strcmp(b->answer, it->answer) != 0 || strcmp(b->confidence, it->confidence) != 0) {
+            drift_restart = 1;
+            fail(s, F_DRIFT_RESTART, tl, it);
+        }
+    }
+    int misplaced = wrong_place(it);
+    if (misplaced)
+        fail(s, F_WRONG_PLACE, tl, it);
+    int coll = strcmp(it->answer, "collector_unavailable") == 0 && it->served_others;
+    if (coll)
+        fail(s, F_COLLECTOR_SERVED, tl, it);
+    int high_wrong = high && (!member || it->capped) && strcmp(it->answer, "unknown") != 0 &&
+                     it->answer[0] != '(';
+    class_add(s, tl->cls, it, ok, high_wrong, misplaced, coll, drift_past, drift_restart, drift_n);
 }
 
 void acc_score_add(struct acc_score *s, const struct acc_timeline *tl)
 {
     s->timelines++;
+    s->cls[tl->cls].timelines++;
+    s->cls[CLASS_COUNT_].timelines++;
     for (int i = 0; i < tl->n_items; i++) {
         if (tl->items[i].asked == 1)
             add_item(s, tl, &tl->items[i]);
@@ -290,6 +406,14 @@ void acc_score_add(struct acc_score *s, const struct acc_timeline *tl)
 static double pct(unsigned a, unsigned b)
 {
     return b ? 100.0 * a / b : 100.0;
+}
+
+static int classes_run(const struct acc_score *s)
+{
+    int n = 0;
+    for (int c = 0; c < CLASS_COUNT_; c++)
+        n += s->cls[c].timelines > 0;
+    return n;
 }
 
 static void print_matrix(const struct acc_score *s, enum acc_phase ph)
@@ -379,6 +503,20 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
            s->conf_right[0], s->conf_n[0], pct(s->conf_right[0], s->conf_n[0]));
     printf("stability: %u of %u past answers changed when asked again later\n", s->unstable,
            s->stable_n);
+    printf("\nper class    timelines  asked  right or honest  headline right  high wrong  "
+           "wrong place  collector blamed  drift\n");
+    for (int c = 0; c <= CLASS_COUNT_; c++) {
+        const struct class_score *k = &s->cls[c];
+        if (!k->timelines || (c == CLASS_COUNT_ && classes_run(s) == 1))
+            continue;
+        printf("  %-12s %7u %6u  %6.1f %%         %6.1f %%       %5u  %5u (%.2f %%)  %8u     "
+               "%3u of %u\n",
+               acc_class_name((enum acc_class)c), k->timelines, k->asked, pct(k->ok, k->asked),
+               pct(k->headline, k->asked), k->wrong_high, k->wrong_place,
+               pct(k->wrong_place, k->asked), k->coll_served, k->drift_past + k->drift_restart,
+               k->drift_n);
+    }
+    const struct class_score *every = &s->cls[CLASS_COUNT_];
     struct {
         const char *what;
         int met;
@@ -391,6 +529,10 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
         {"high right >= 99 %", p_high >= 99.0, ""},
         {"medium right >= 80 %", p_med >= 80.0, ""},
         {"past answers stable", s->unstable == 0, ""},
+        {"drift = 0 (past, across restarts)", every->drift_past + every->drift_restart == 0, ""},
+        {"collector blamed while serving = 0", every->coll_served == 0, ""},
+        {"wrong place <= 1 %", pct(every->wrong_place, every->asked) <= 1.0, ""},
+        {"right or honest (all) >= 99 %", pct(every->ok, every->asked) >= 99.0, ""},
     };
     snprintf(goals[0].got, sizeof(goals[0].got), "%u", wrong_high);
     snprintf(goals[1].got, sizeof(goals[1].got), "%.1f %%", p_now);
@@ -399,6 +541,13 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
     snprintf(goals[4].got, sizeof(goals[4].got), "%.1f %%", p_high);
     snprintf(goals[5].got, sizeof(goals[5].got), "%.1f %%", p_med);
     snprintf(goals[6].got, sizeof(goals[6].got), "%u changed", s->unstable);
+    snprintf(goals[7].got, sizeof(goals[7].got), "%u past, %u across restarts", every->drift_past,
+             every->drift_restart);
+    snprintf(goals[8].got, sizeof(goals[8].got), "%u", every->coll_served);
+    snprintf(goals[9].got, sizeof(goals[9].got), "%.2f %% (%u of %u)",
+             pct(every->wrong_place, every->asked), every->wrong_place, every->asked);
+    snprintf(goals[10].got, sizeof(goals[10].got), "%.1f %% (headline right %.1f %%)",
+             pct(every->ok, every->asked), pct(every->headline, every->asked));
     int all = s->not_silent == 0;
     if (s->not_silent)
         printf("generator check: %u machines still reported when asked as silent (not scored)\n",

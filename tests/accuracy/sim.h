@@ -16,6 +16,10 @@ struct whb_store *acc_feed_store(struct acc_feed *f);
 void acc_feed_send(struct acc_feed *f, int machine, int64_t arrive_ms, uint8_t *buf, size_t len);
 /* Ingests what has arrived by t, in receipt order, one transaction. */
 int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose);
+/* 1 when the collector ran throughout [from, to] and stored a report of another machine than
+ * machine in it: it was serving the fleet. */
+int acc_feed_served_others(const struct acc_feed *f, const struct acc_world *w, int machine,
+                           int64_t from, int64_t to);
 /* The collector's own life at t: start, alive, stop marks (one place to wire the runs API). */
 int acc_feed_collector(struct acc_feed *f, const struct acc_world *w, int64_t t, int verbose);
 

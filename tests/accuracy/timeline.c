@@ -7,7 +7,7 @@
 #include "sim.h"
 
 #define STEP_MS      1000
-#define HISTORY_WAIT 420000  /* after the return: the agent's backoff is at most 300 s */
+#define HISTORY_WAIT 420000  /* after the return: what it spooled is delivered by then */
 #define HISTORY_GIVE 1500000 /* not back by then: ask anyway */
 
 static void print_world(const struct acc_timeline *tl)
@@ -101,8 +101,12 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
                     it->asked = -2; /* the generator's own check: it was not silent */
                 else
                     acc_ask_now(acc_feed_store(f), tl, it, t);
-            } else if (it->phase == PHASE_HISTORY && t >= it->inc_end + HISTORY_WAIT &&
-                       (agents[it->machine].last_ok > it->inc_end ||
+            } else if (it->phase == PHASE_HISTORY &&
+                       t >= it->inc_end + (it->wait ? it->wait : HISTORY_WAIT) &&
+                       /* back, and its return stored (a report arrives within the
+                        * second after it was sent) */
+                       ((agents[it->machine].last_ok > it->inc_end &&
+                         acc_ask_heard(acc_feed_store(f), tl, it->machine, it->inc_end + 1)) ||
                         t >= it->inc_end + HISTORY_GIVE)) {
                 acc_ask_history(acc_feed_store(f), tl, it, t, 0);
             } else if (it->phase == PHASE_BACK && t >= it->inc_end + HISTORY_WAIT) {
@@ -112,6 +116,13 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
                 else if (acc_ask_heard(acc_feed_store(f), tl, it->machine,
                                        t - (int64_t)(w->interval_s + 5) * 1000))
                     acc_ask_now(acc_feed_store(f), tl, it, t);
+            }
+            /* Was the collector serving others while this one went quiet (its next report
+             * was due, with a send's worth of slack)? */
+            if (it->asked == 1 && it->onset && !it->served_others) {
+                int64_t to = it->onset + (int64_t)(w->interval_s + 15) * 1000;
+                it->served_others =
+                    acc_feed_served_others(f, w, it->machine, it->onset, to < t ? to : t);
             }
             if (it->asked == 1 && verbose)
                 acc_item_print(tl, it);

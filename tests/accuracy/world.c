@@ -164,6 +164,9 @@ void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link
             o->has_gw = 0;
         if (i->kind == INC_UPLINK && !w->m[m].wireless && o->sw == i->sw)
             uplink = 0;
+        if (i->kind == INC_SUBNET && !w->m[m].wireless && o->sw >= 0 &&
+            w->sw[o->sw].subnet == i->subnet)
+            uplink = 0;
     }
     o->path_ok = o->carrier && o->has_addr && o->has_gw && uplink;
 }

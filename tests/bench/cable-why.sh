@@ -55,14 +55,25 @@ wait_for 30 "pc-3 reporting" is_reporting pc-3
 sleep 3 # start-up reports and the first WSUS probes are done
 
 cat >"$W/drive.py" <<'PY'
-import http.client, json, os, random, sqlite3, ssl, subprocess, sys, time
+import http.client, json, os, random, socket, sqlite3, subprocess, sys, time
 
 n, poll, hold = int(sys.argv[1]), int(sys.argv[2]) / 1000.0, int(sys.argv[3]) / 1000.0
 long_n, long_s = int(sys.argv[4]), float(sys.argv[5])
-ns, db_path, ca = os.environ["NS"], os.environ["DB"], os.environ["CA"]
-ctx = ssl.create_default_context(cafile=ca)
-ctx.check_hostname = False  # the test certificate names localhost; this is 127.0.0.1
+ns, db_path, ctl = os.environ["NS"], os.environ["DB"], os.environ["CTL"]
 conn = None
+
+
+class ControlConnection(http.client.HTTPConnection):
+    """The admin on the collector's host: its control socket (no token; loopback is none)."""
+
+    def __init__(self, path, timeout):
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.unix_path)
 ip_ms = []
 
 
@@ -76,7 +87,7 @@ def get(path):
     for _ in range(3):
         try:
             if conn is None:
-                conn = http.client.HTTPSConnection("127.0.0.1", 8443, context=ctx, timeout=5)
+                conn = ControlConnection(ctl, timeout=5)
             conn.request("GET", path)
             r = conn.getresponse()
             body = r.read()
@@ -187,7 +198,7 @@ print("the `ip` command that makes each event took p50 %.0f ms (included above)"
 PY
 log "N=$n (D: ${LONG_N:-3} x ${LONG_S:-40} s), API polled every ${POLL_MS:-10} ms; heartbeat ${INTERVAL} s, silent after 3 x ${INTERVAL} s"
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-NS=$NS_PREFIX DB=$W/collector.db CA=$W/certs/ca.crt \
+NS=$NS_PREFIX DB=$W/collector.db CTL=$W/ctl-8443.sock \
     ip netns exec "${NS_PREFIX}srv" python3 "$W/drive.py" "$n" "${POLL_MS:-10}" "${HOLD_MS:-1000}" \
     "${LONG_N:-3}" "${LONG_S:-40}"
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -16,8 +16,10 @@ rm -rf "$dir" && mkdir -p "$dir"
 build-bench/bin/whb-explain-bench "$dir/console.db" "$machines" "$pct" 0 now
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 echo x > "$dir/enroll"
+echo bench-admin-token > "$dir/admin"
+export WHB_BENCH_TOKEN=bench-admin-token # the read API wants a token from loopback too
 build-bench/bin/whb-collector --plain-http --listen "127.0.0.1:$port" --db "$dir/console.db" \
-    --enrollment-token-file "$dir/enroll" 2>"$dir/collector.log" &
+    --enrollment-token-file "$dir/enroll" --admin-token-file "$dir/admin" 2>"$dir/collector.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait 2>/dev/null' EXIT
 base=http://127.0.0.1:$port
@@ -26,9 +28,10 @@ for _ in $(seq 100); do curl -sf -o /dev/null "$base/healthz" && break; sleep 0.
 # (collector/status.h): measured once it is done, as a console is used.
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 for _ in $(seq 120); do a=$(cpu); sleep 1; [ "$(cpu)" = "$a" ] && break; done
-sw=$(curl -s "$base/v1/network/switches" | jq -r '.switches[0].chassis')
-host=$(curl -s "$base/v1/silent?offset=0&limit=1" | jq -r '.machines[0].machine')
-echo "store: $(curl -s "$base/v1/status" | jq -r '"\(.known) machines, \(.not_reporting) silent"')"
+auth=(-H "Authorization: Bearer $WHB_BENCH_TOKEN")
+sw=$(curl -s "${auth[@]}" "$base/v1/network/switches" | jq -r '.switches[0].chassis')
+host=$(curl -s "${auth[@]}" "$base/v1/silent?offset=0&limit=1" | jq -r '.machines[0].machine')
+echo "store: $(curl -s "${auth[@]}" "$base/v1/status" | jq -r '"\(.known) machines, \(.not_reporting) silent"')"
 echo "time to first byte (median of 5; goal <= 100 ms; the machine's 2 cores are shared: noisy):"
 for path in / /js/app.js /console.css /v1/counts /v1/status /v1/outages /v1/wsus/summary \
     "/v1/silent?offset=0&limit=50&sort=silent_since" "/v1/silent?offset=5000&limit=50&sort=silent_since" \
@@ -36,7 +39,7 @@ for path in / /js/app.js /console.css /v1/counts /v1/status /v1/outages /v1/wsus
     "/v1/silent?offset=0&limit=50&q=pc-99" "/v1/silent?offset=0&limit=50&reason=port_disabled" \
     "/v1/network/switches" "/v1/network/switches?switch=$sw" "/v1/network/wifis" \
     "/v1/machines/$host/why" "/v1/machines/$host/history"; do
-    ts=$(for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_starttransfer}\n' "$base$path" || echo 99; done |
+    ts=$(for _ in 1 2 3 4 5; do curl -s "${auth[@]}" -o /dev/null -w '%{time_starttransfer}\n' "$base$path" || echo 99; done |
         sort -n)
     t=$(sed -n 3p <<<"$ts")
     ms=$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')

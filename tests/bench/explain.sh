@@ -24,12 +24,14 @@ live=$dir/explain-$machines-now.db
 old=$dir/explain-$machines.db
 find "$dir" -maxdepth 1 -name "$(basename "$live")*" -mmin +120 -delete
 echo x > "$dir/enroll"
+echo bench-admin-token > "$dir/admin"
+export WHB_BENCH_TOKEN=bench-admin-token # the read API wants a token from loopback too
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null' EXIT
 start() { # DB: the real collector on it, plain HTTP on loopback
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     build-bench/bin/whb-collector --plain-http --listen "127.0.0.1:$port" --db "$1" \
-        --enrollment-token-file "$dir/enroll" 2>>"$dir/collector.log" &
+        --enrollment-token-file "$dir/enroll" --admin-token-file "$dir/admin" 2>>"$dir/collector.log" &
     pid=$!
     for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
 }

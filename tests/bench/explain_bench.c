@@ -59,6 +59,11 @@ static int fill(struct whb_store *st, unsigned n, unsigned silent_pct, int64_t b
     }
     if (st->ops->commit(st))
         return 1;
+    /* An admin reviewed the fleet (whb accept --all): neighbours count (issue 22). */
+    uint8_t key[WHB_IDENTITY_HASH_LEN];
+    int had_key;
+    if (st->ops->admin(st, WHB_ADMIN_ACCEPT, NULL, base, key, &had_key))
+        return 1;
     printf("filled %u machines (%u%% silent, 3 events each) in %.1f s\n", n, silent_pct,
            (now_ms() - t0) / 1e3);
     return 0;

@@ -2,7 +2,10 @@
 """The read API through HTTP, as an admin's tools see it (tests/bench/explain.sh): `why` for
 random hosts on one keep-alive connection (p50/p99), and whole lists read as they stream (time
 to the last byte, bytes, rows), while the collector's resident memory is sampled."""
-import http.client, random, re, sys, threading, time
+import http.client, os, random, re, sys, threading, time
+
+# Loopback is no identity: the read API wants the admin (or read) token from every address.
+AUTH = {"Authorization": "Bearer " + os.environ["WHB_BENCH_TOKEN"]} if os.environ.get("WHB_BENCH_TOKEN") else {}
 
 def rss_kb(pid, key):
     with open(f"/proc/{pid}/status") as f:
@@ -18,7 +21,7 @@ def why(port, machines, queries):
     for _ in range(queries):
         host = f"pc-{rnd.randrange(machines)}.corp.example"
         t0 = time.perf_counter()
-        conn.request("GET", f"/v1/machines/{host}/why")
+        conn.request("GET", f"/v1/machines/{host}/why", headers=AUTH)
         r = conn.getresponse()
         body = r.read()
         lat.append((time.perf_counter() - t0) * 1e3)
@@ -44,7 +47,7 @@ def listing(port, pid, path):
     t.start()
     conn = http.client.HTTPConnection("127.0.0.1", port)
     t0 = time.perf_counter()
-    conn.request("GET", path)
+    conn.request("GET", path, headers=AUTH)
     r = conn.getresponse()
     first = (time.perf_counter() - t0) * 1e3
     size, tail = 0, b""

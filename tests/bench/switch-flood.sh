@@ -29,6 +29,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 echo bench-token >"$work/token"
+echo bench-admin-token-of-32-characters >"$work/admin"
+chmod 600 "$work/admin"
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # start NAME RATE: a collector whose switch may send RATE messages a second; sets hp, sp, cpid.
@@ -48,7 +50,7 @@ poll = no
 EOF
     chmod 600 "$work/$1.conf"
     "$bin/whb-collector" -c "$work/$1.conf" --plain-http --listen 127.0.0.1:$hp \
-        --db "$work/$1.db" --enrollment-token-file "$work/token" --log-level error &
+        --db "$work/$1.db" --enrollment-token-file "$work/token" --admin-token-file "$work/admin" --log-level error &
     cpid=$!
     pids+=($cpid)
     sleep 1
@@ -64,7 +66,7 @@ thread_ticks() { # PID NAME
     done
     echo $t
 }
-metric() { curl -s "http://127.0.0.1:$hp/metrics" | awk -v w="what=\"$1\"" 'index($0, w) {print $2}'; }
+metric() { curl -s -H "Authorization: Bearer $(cat "$work/admin")" "http://127.0.0.1:$hp/metrics" | awk -v w="what=\"$1\"" 'index($0, w) {print $2}'; }
 seq_base=100
 
 # run FLOOD(0|1): prints "reports/s us/report received taken rated syslog_us/msg"

@@ -43,13 +43,20 @@ wait_for 30 "pc-1 on sw-access-1" has_switch pc-1 sw-access-1
 wait_for 20 "swp1 read" switch_port_is swp1 up up
 
 cat >"$W/drive.py" <<'PY'
-import http.client, json, os, ssl, subprocess, sys, time
+import http.client, json, os, socket, subprocess, sys, time
 
 path, n, poll = sys.argv[1], int(sys.argv[2]), int(os.environ.get("POLL_MS", "10")) / 1000.0
-ns, ca = os.environ["NSP"], os.environ["CA"]
-ctx = ssl.create_default_context(cafile=ca)
-ctx.check_hostname = False
+ns, sock = os.environ["NSP"], os.environ["SOCK"]
 conn = None
+
+
+class UnixConnection(http.client.HTTPConnection):
+    """The collector's control socket: the admin on its host, as whb --socket asks."""
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(5)
+        self.sock.connect(sock)
 
 
 def get(p):
@@ -57,7 +64,7 @@ def get(p):
     for _ in range(3):
         try:
             if conn is None:
-                conn = http.client.HTTPSConnection("127.0.0.1", 8443, context=ctx, timeout=5)
+                conn = UnixConnection("localhost")
             conn.request("GET", p)
             r = conn.getresponse()
             body = r.read()
@@ -122,7 +129,7 @@ print("%-7s shut -> port shut in the API: %s   shut -> why port_disabled: %s   (
       (path, stats(ports), stats(whys), ",".join(sorted(set(sources)))))
 PY
 ifx=$(nsx sw1 cat /sys/class/net/swp1/ifindex)
-drive() { NSP=$NS_PREFIX CA="$W/certs/ca.crt" ENGINE=$SW_ENGINE IFX=$ifx ip netns exec "${NS_PREFIX}srv" python3 "$W/drive.py" "$@"; }
+drive() { NSP=$NS_PREFIX SOCK="$W/ctl-8443.sock" ENGINE=$SW_ENGINE IFX=$ifx ip netns exec "${NS_PREFIX}srv" python3 "$W/drive.py" "$@"; }
 echo "rounds=$n poll=${POLL_MS:-10} ms heartbeat=${INTERVAL}s grace=3 cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 drive syslog "$n"
 kill "$LINK_WORDS_PID"

@@ -44,6 +44,7 @@ e2e_setup() { # clients
     W=$(mktemp -d /tmp/whb-e2e-XXXXXX)
     chmod 755 "$W" # lldpcli reaches its socket here after dropping privileges
     PIDS=()
+    ACCEPT_PID=
     sh "$E2E_SRC/tests/integration/make-certs.sh" "$W/certs" >/dev/null
     echo e2e-enroll > "$W/token"
     for ns in srv sw1 sw2; do ip netns add "$NS_PREFIX$ns"; nsx "$ns" ip link set lo up; done
@@ -139,10 +140,18 @@ start_collector() { # [port collector-id]: a second collector shares the Postgre
     [ "$port" = 8443 ] || log=$W/collector-$id.log
     ip netns exec "${NS_PREFIX}srv" "$E2E_BIN/whb-collector" --listen 0.0.0.0:$port --cert "$W/certs/server.crt" \
         --key "$W/certs/server.key" --db "$W/collector.db" --enrollment-token-file "$W/token" \
-        ${STORE_FLAGS[@]+"${STORE_FLAGS[@]}"} ${COLLECTOR_CONF[@]+"${COLLECTOR_CONF[@]}"} --collector-id "$id" \
+        ${STORE_FLAGS[@]+"${STORE_FLAGS[@]}"} ${COLLECTOR_CONF[@]+"${COLLECTOR_CONF[@]}"} --collector-id "$id" --control-socket "$W/ctl-$port.sock" \
         --interval $INTERVAL --grace 3 --log-level info >>"$log" 2>&1 &
     if [ "$port" = 8443 ]; then COLLECTOR_PID=$!; else COLLECTOR2_PID=$!; fi
     WHB_PORT=$port wait_for 10 "collector $id" whb status
+    # The fleet's admin accepts every machine as it enrolls (whb accept --all, each second):
+    # these machines are real, so their silences count for each other (issue 22: only
+    # reviewed machines move a neighbour's answer).
+    if [ -z "${ACCEPT_PID:-}" ]; then
+        (while :; do WHB_PORT=8443 whb accept --all >/dev/null 2>&1; sleep 1; done) &
+        ACCEPT_PID=$!
+        PIDS+=($!)
+    fi
 }
 
 stop_collector() { # signal
@@ -151,7 +160,8 @@ stop_collector() { # signal
 }
 
 # A machine that lost power comes back from a new boot: BOOT_ID=... start_agent N runs the agent
-# with its own kernel boot id (a bind mount in the agent's mount namespace).
+# with its own kernel boot id (a bind mount in the agent's mount namespace). COLLECTOR_URL=...
+# gives another way to the collector (a machine on sw-access-2 reaches it at 10.98.0.1).
 start_agent() { # N [extra flags...]
     local i=$1
     shift
@@ -161,7 +171,8 @@ start_agent() { # N [extra flags...]
         echo "$BOOT_ID" > "$W/c$i.boot_id"
         boot=(unshare -m sh -c "mount --bind $W/c$i.boot_id /proc/sys/kernel/random/boot_id && exec \"\$0\" \"\$@\"")
     fi
-    ip netns exec "${NS_PREFIX}c$i" "${boot[@]}" "$E2E_BIN/whb-agent" --collector-url https://10.99.0.1:8443/v1/report \
+    ip netns exec "${NS_PREFIX}c$i" "${boot[@]}" "$E2E_BIN/whb-agent" \
+        --collector-url "${COLLECTOR_URL:-https://10.99.0.1:8443/v1/report}" \
         --ca-file "$W/certs/ca.crt" --state-dir "$W/c$i" --fqdn "pc-$i.corp.example" \
         --machine-id "m-e2e-$i" --enrollment-token e2e-enroll --interval $INTERVAL \
         --wsus-url http://10.99.0.1:8530/ --wsus-interval 5 --log-level debug "$@" \
@@ -179,8 +190,8 @@ stop_agent() { # N signal
     wait "$pid" 2>/dev/null
 }
 
-# The admin CLI, on the collector's host.
-whb() { nsx srv "$E2E_BIN/whb" --url https://127.0.0.1:$WHB_PORT --ca "$W/certs/ca.crt" "$@"; }
+# The admin CLI, on the collector's host: its control socket (as root), no token.
+whb() { nsx srv "$E2E_BIN/whb" --socket "$W/ctl-$WHB_PORT.sock" "$@"; }
 
 # field HOST JQ-PATH: from `whb why HOST --json`.
 why_field() { whb why "$1" --json | jq -r "$2"; }

@@ -112,7 +112,7 @@ scenario_faulty_adapter() {
         nsx sw1 ip link set swp1 down; sleep 0.4; nsx sw1 ip link set swp1 up; sleep 1.5
     done
     wait_for 30 "the flaps reached the collector" \
-        bash -c "[ \$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --url https://127.0.0.1:8443 --ca $W/certs/ca.crt history pc-1 --json | jq '[.events[] | select(.kind==\"carrier_lost\")] | length') -ge 4 ]" || return 1
+        bash -c "[ \$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --socket $W/ctl-8443.sock history pc-1 --json | jq '[.events[] | select(.kind==\"carrier_lost\")] | length') -ge 4 ]" || return 1
     log "then it stays down"
     nsx sw1 ip link set swp1 down
     wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
@@ -232,7 +232,7 @@ scenario_wsus_503() {
     log "the WsusPool stops: the stand-in answers 503"
     touch "$W/wsus-down"
     for i in 1 2 3; do
-        wait_for 30 "pc-$i sees 503" bash -c "[ \"\$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --url https://127.0.0.1:8443 --ca $W/certs/ca.crt why pc-$i --json | jq -r .reason)\" = wsus_unavailable ]" || return 1
+        wait_for 30 "pc-$i sees 503" bash -c "[ \"\$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --socket $W/ctl-8443.sock why pc-$i --json | jq -r .reason)\" = wsus_unavailable ]" || return 1
     done
     expect_eq "pc-2 is online" "$(why_field pc-2 .status)" reporting || return 1
     expect_eq "high confidence" "$(why_field pc-2 .confidence)" high || return 1
@@ -243,7 +243,7 @@ scenario_wsus_503() {
     expect_eq "with the documented fix" \
         "$(jq -r '.outages[] | select(.kind=="wsus") | .next_step | test("Private Memory Limit")' <<<"$o")" true || return 1
     rm -f "$W/wsus-down"
-    wait_for 30 "WSUS back" bash -c "[ \"\$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --url https://127.0.0.1:8443 --ca $W/certs/ca.crt why pc-1 --json | jq -r .reason)\" = reporting ]" || return 1
+    wait_for 30 "WSUS back" bash -c "[ \"\$(ip netns exec ${NS_PREFIX}srv $E2E_BIN/whb --socket $W/ctl-8443.sock why pc-1 --json | jq -r .reason)\" = reporting ]" || return 1
 }
 
 scenario_collector_restart() {
@@ -396,7 +396,7 @@ NFT
     jq -r '.gaps[] | "    | " + .reason + ": " + .summary' <<<"$h"
     expect_eq "no silence blamed on the machines" \
         "$(jq '[.gaps[] | select(.reason != "collector_unavailable")] | length' <<<"$h")" 0 || return 1
-    # B shows A down (no alive mark for 3 x 5 s, no clean stop) and lists it as an outage.
+    # B shows A down (no alive mark for 15 s, no clean stop) and lists it as an outage.
     wait_for 30 "B shows collector A not running" collector_state_is col-a not_running || return 1
     expect_eq "B itself runs" "$(whb status --json | jq -r '.collectors[] | select(.id=="col-b") | .state')" running || return 1
     expect_eq "A's outage on B's outages" \
@@ -405,11 +405,170 @@ NFT
     log "ok   agents failed over ($([ $several = 1 ] && echo "several URLs in the agent" || echo "client-side switch"))"
 }
 
+# --- issue 21: answers that stay right ------------------------------------------------------------
+
+# answer HOST: "reason confidence" of `whb why HOST`.
+answer() { why_field "$1" '.reason + " " + .confidence'; }
+not_collector() { # what host answer
+    [ "${3%% *}" != collector_unavailable ] && { log "ok   $1: $3 (not the collector)"; return 0; }
+    log "FAIL $1: $3 ($2 was up and serving others)"
+    return 1
+}
+history_reason() { whb history "$1" --json | jq -r '.gaps[0].reason + " " + .gaps[0].confidence'; }
+history_count() { whb history "$1" --json | jq '.gaps | length'; }
+has_gap() { [ "$(history_count "$1")" -ge 1 ]; }
+
+# pc-1..3 on sw-access-1 (10.99.0.0/24), pc-4 and pc-5 on sw-access-2 (10.98.0.0/24), reporting;
+# each reaches the collector through its own subnet's side of it (so that sw-access-1's uplink,
+# the collector's 10.99.0.1 link here, does not take sw-access-2's way with it).
+two_switches() {
+    e2e_setup 3
+    client_add 4 2; client_add 5 2
+    for i in 1 2 3; do start_agent $i; done
+    for i in 4 5; do COLLECTOR_URL=https://10.98.0.1:8443/v1/report start_agent $i; done
+    for i in 1 2 3; do wait_for 20 "pc-$i on sw-access-1" has_switch pc-$i sw-access-1 || return 1; done
+    for i in 4 5; do wait_for 20 "pc-$i on sw-access-2" has_switch pc-$i sw-access-2 || return 1; done
+}
+
+# 21.1: a collector restarted while a machine is already silent (answer unchanged before and
+# after), and one restarted a second after another machine's port went down.
+scenario_collector_restart_while_silent() {
+    e2e_setup 3
+    for i in 1 2 3; do start_agent $i; done
+    for i in 1 2 3; do wait_for 20 "pc-$i on sw-access-1" has_switch pc-$i sw-access-1 || return 1; done
+    log "pc-1's port is shut; the collector calls it silent"
+    nsx sw1 ip link set swp1 down
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    local before after
+    before=$(answer pc-1)
+    log "     why pc-1 before the restart: $before"
+    log "pc-2's port is shut, and a second later the collector is killed and started again"
+    nsx sw1 ip link set swp2 down
+    sleep 1
+    stop_collector KILL
+    start_collector || return 1
+    wait_for $SILENT_WAIT "pc-2 silent" is_silent pc-2 || return 1
+    log "     why pc-2 right after the restart: $(answer pc-2)"
+    wait_for 20 "pc-3 reporting again" is_reporting pc-3 || return 1
+    after=$(answer pc-1)
+    expect_eq "why pc-1 survives the restart unchanged" "$after" "$before" || return 1
+    # An agent that was only waiting for the collector is back within a heartbeat; a machine
+    # still silent half a minute after the restart is silent for its own reason.
+    sleep 25
+    not_collector "why pc-2, settled" pc-2 "$(answer pc-2)" || return 1
+    expect_eq "why pc-1 still unchanged" "$(answer pc-1)" "$before" || return 1
+    log "ports enabled again"
+    nsx sw1 ip link set swp1 up; nsx sw1 ip link set swp2 up
+    for i in 1 2; do wait_for $BACK_WAIT "pc-$i back" is_reporting pc-$i || return 1; done
+    for i in 1 2; do
+        wait_for 10 "history pc-$i" has_gap pc-$i || return 1
+        not_collector "history pc-$i" pc-$i "$(history_reason pc-$i)" || return 1
+    done
+}
+
+# 21.2: an uplink failure on one switch while a port is shut on another: two incidents, neither
+# the collector's (it serves pc-5 all along), each with its own place.
+scenario_uplink_and_port_elsewhere() {
+    two_switches || return 1
+    log "sw-access-1's uplink fails (its ports stay up) while port swp4 of sw-access-2 is shut"
+    nsx sw1 ip link set up0 down
+    nsx sw2 ip link set swp4 down
+    for i in 1 2 3 4; do wait_for $SILENT_WAIT "pc-$i silent" is_silent pc-$i || return 1; done
+    expect_eq "pc-5 reporting" "$(why_field pc-5 .status)" reporting || return 1
+    local a
+    for i in 1 2 3 4; do not_collector "why pc-$i" pc-5 "$(answer pc-$i)" || return 1; done
+    a=$(answer pc-2)
+    expect_eq "pc-2: every machine of sw-access-1 silent, the switch or its uplink" "${a%% *}" lost_connectivity || return 1
+    expect_eq "pc-2: the place named is the switch" "$(why_field pc-2 '.next_step | test("sw-access-1")')" true || return 1
+    expect_eq "pc-4: alone on its switch, not merged into sw-access-1's story" \
+        "$(why_field pc-4 '.next_step | test("sw-access-1")')" false || return 1
+    expect_eq "pc-4: its port is among the causes" \
+        "$(why_field pc-4 '[.reason, .alternatives[].reason] | index("port_disabled") != null')" true || return 1
+    # Long enough for the agents' sends to time out (10 s) and be told on return.
+    sleep 15
+    log "uplink and port back"
+    nsx sw1 ip link set up0 up
+    nsx sw2 ip link set swp4 up
+    for i in 1 2 3 4; do wait_for $BACK_WAIT "pc-$i back" is_reporting pc-$i || return 1; done
+    wait_for 10 "history pc-1" history_has pc-1 lost_connectivity || { whb history pc-1; return 1; }
+    log "ok   history pc-1: $(whb history pc-1 --json | jq -r '.gaps[0].summary')"
+    local h4
+    wait_for 10 "history pc-4" has_gap pc-4 || return 1
+    h4=$(history_reason pc-4)
+    case "${h4%% *}" in
+    port_disabled | cable_unplugged) log "ok   history pc-4: $h4" ;;
+    *) log "FAIL history pc-4: $h4, want its own port (or cable)"; return 1 ;;
+    esac
+}
+
+# 21.2: a switch loses power (every port and its uplink) while another machine elsewhere loses
+# its cable: neither is the collector's, and the cable is not the switch's.
+scenario_switch_power_and_cable_elsewhere() {
+    two_switches || return 1
+    log "sw-access-1 loses power; pc-4's cable is pulled on sw-access-2"
+    for p in 1 2 3; do nsx sw1 ip link set swp$p down; done
+    nsx sw1 ip link set up0 down
+    ip netns add ${NS_PREFIX}limbo
+    ip -n ${NS_PREFIX}sw2 link set swp4 netns ${NS_PREFIX}limbo
+    for i in 1 2 3 4; do wait_for $SILENT_WAIT "pc-$i silent" is_silent pc-$i || return 1; done
+    for i in 1 2 3 4; do not_collector "why pc-$i" pc-5 "$(answer pc-$i)" || { whb why pc-$i; whb status; return 1; }; done
+    expect_eq "pc-4: not sw-access-1's story" "$(why_field pc-4 '.next_step | test("sw-access-1")')" false || return 1
+    log "power and cable back"
+    for p in 1 2 3; do nsx sw1 ip link set swp$p up; done
+    nsx sw1 ip link set up0 up
+    ip -n ${NS_PREFIX}limbo link set swp4 netns ${NS_PREFIX}sw2
+    nsx sw2 ip link set swp4 master br0 up
+    for i in 1 2 3 4; do wait_for $BACK_WAIT "pc-$i back" is_reporting pc-$i || return 1; done
+    local h
+    for i in 1 4; do
+        wait_for 10 "history pc-$i" has_gap pc-$i || return 1
+        not_collector "history pc-$i" pc-5 "$(history_reason pc-$i)" || return 1
+    done
+    h=$(history_reason pc-4)
+    expect_eq "history pc-4: its own cable (medium, its port the alternative)" "$h" "cable_unplugged medium" || return 1
+    h=$(history_reason pc-1)
+    case "${h%% *}" in
+    port_disabled | lost_connectivity) log "ok   history pc-1: $h ($(whb history pc-1 --json | jq -r '.gaps[0].summary'))" ;;
+    *) log "FAIL history pc-1: $h, want the switch"; whb history pc-1; whb history pc-2; return 1 ;;
+    esac
+}
+
+# 21.3: a closed silence's evidence window is closed: neighbours' ports shut after it ended
+# do not change its answer.
+scenario_neighbour_later_port_shut() {
+    e2e_setup 3
+    for i in 1 2 3; do start_agent $i; done
+    for i in 1 2 3; do wait_for 20 "pc-$i on sw-access-1" has_switch pc-$i sw-access-1 || return 1; done
+    log "pc-1's cable is pulled for a few seconds"
+    ip netns add ${NS_PREFIX}limbo
+    ip -n ${NS_PREFIX}sw1 link set swp1 netns ${NS_PREFIX}limbo
+    wait_for $SILENT_WAIT "pc-1 silent" is_silent pc-1 || return 1
+    sleep 2
+    ip -n ${NS_PREFIX}limbo link set swp1 netns ${NS_PREFIX}sw1
+    nsx sw1 ip link set swp1 master br0 up
+    wait_for $BACK_WAIT "pc-1 back" is_reporting pc-1 || return 1
+    wait_for 10 "history pc-1" history_has pc-1 cable_unplugged || { whb history pc-1; return 1; }
+    local before
+    before=$(history_reason pc-1)
+    log "     history pc-1: $before"
+    log "seconds later the network team shuts the ports of pc-2 and pc-3 together"
+    nsx sw1 ip link set swp2 down; nsx sw1 ip link set swp3 down
+    for i in 2 3; do wait_for $SILENT_WAIT "pc-$i silent" is_silent pc-$i || return 1; done
+    sleep 4
+    expect_eq "history pc-1 unchanged while they are silent" "$(history_reason pc-1)" "$before" || return 1
+    nsx sw1 ip link set swp2 up; nsx sw1 ip link set swp3 up
+    for i in 2 3; do wait_for $BACK_WAIT "pc-$i back" is_reporting pc-$i || return 1; done
+    wait_for 10 "history pc-2" history_has pc-2 port_disabled || { whb history pc-2; return 1; }
+    expect_eq "history pc-1 unchanged once they are back" "$(history_reason pc-1)" "$before" || return 1
+    expect_eq "pc-1 still one silence" "$(history_count pc-1)" 1 || return 1
+}
+
 # --- runner -------------------------------------------------------------------------------------
 
 all=(agent_link_events cable_unplugged ports_disabled adapter_disabled faulty_adapter hibernate sleep
      shutdown_vs_power_loss removed wireless_replay wsus_503 collector_restart agent_stop_then_kill
-     switch_port_shut switch_cable_pulled switch_agent_killed)
+     collector_restart_while_silent uplink_and_port_elsewhere switch_power_and_cable_elsewhere
+     neighbour_later_port_shut switch_port_shut switch_cable_pulled switch_agent_killed)
 [ "$STORE_BACKEND" = postgresql ] && all+=(two_collectors_failover)
 selected=("$@")
 [ ${#selected[@]} -eq 0 ] && selected=("${all[@]}")

@@ -44,7 +44,8 @@ if [ "$as" != root ]; then
 fi
 
 # The newcomer: clone, quickstart, `whb status`; wait (bounded) for this host's checks, then stop.
-export_demo="WHB_URL=https://127.0.0.1:$port WHB_CA=/tmp/whb-demo/certs/ca.crt"
+# whb through the collector's control socket, as the quickstart says (loopback is no identity).
+export_demo="WHB_SOCKET=/tmp/whb-demo/control.sock"
 cat >"$share/newcomer.sh" <<EOF
 set -u
 cd $home
@@ -93,7 +94,9 @@ if [ -e "$share/ready" ]; then
     elif ! curl -sS --max-time 10 --cacert "$ca" "$url" | grep -q '<title>wsus-heartbeat console'; then
         echo "fresh: the console at $url does not answer with its page"; fail=1
     else
-        known=$(curl -sS --max-time 10 --cacert "$ca" "${url%/}/v1/status" | jq -r .known)
+        # The API from this host, as the newcomer's scripts would: with the demo's admin token.
+        known=$(curl -sS --max-time 10 --cacert "$ca" \
+            -H "Authorization: Bearer $(cat "$share/whb-demo/admin.token")" "${url%/}/v1/status" | jq -r .known)
         echo "fresh: console $url answers; /v1/status: $known machines known"
         [ "${known:-0}" -ge 2 ] 2>/dev/null || { echo "fresh: the demo's machines are not known"; fail=1; }
     fi

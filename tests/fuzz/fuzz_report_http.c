@@ -2,12 +2,14 @@
  * a connection receives them, fed the way report_conn.c feeds them (in pieces, request after
  * request, the buffer compacted between them). Every span must lie inside the bytes fed, a
  * complete request's body must be its Content-Length, and pieces must not change the result:
- * the same bytes fed at once give the same requests. Replies must fit or say they do not. */
+ * the same bytes fed at once give the same requests. Replies must fit or say they do not. The
+ * table of header refusals (head_rules.c) runs over every head the parser completes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/head_rules.h"
 #include "http/report_http.h"
 
 #define MAX_REQS 16
@@ -55,6 +57,14 @@ static int run(const char *data, size_t size, size_t piece, struct seen *out)
         if (step != WHB_REPORT_HTTP_DONE)
             continue;
         struct whb_report_http_req *r = &h.req;
+        /* The table of refusals (head_rules.c) reads the same head: it must say why when it
+         * refuses, and never read past it (ASan). */
+        char why[160] = "";
+        if (r->head_len <= used && whb_http_head_check(buf, r->head_len, why, sizeof(why)) &&
+            !why[0])
+            abort();
+        if (whb_http_head_check_part(buf, used, 0, why, sizeof(why)) && !why[0])
+            abort();
         inside(&r->path, buf, used);
         inside(&r->authorization, buf, used);
         inside(&r->enrollment, buf, used);

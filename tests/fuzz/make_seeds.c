@@ -2,8 +2,34 @@
  * the fuzz targets. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sample.h"
+
+/* The report with its snapshot field sent `copies` more times, and `unknown` unknown fields:
+ * the repeated-field case (issue 22), which the scan before decoding must refuse. */
+static int write_repeated(const char *dir, unsigned copies, unsigned unknown)
+{
+    struct sample *s = sample_new(9, 3, 2);
+    size_t len, slen;
+    uint8_t *buf = sample_pack(s, &len), *snap = whb_wire_snapshot_pack(&s->snapshot, &slen);
+    char path[512];
+    snprintf(path, sizeof(path), "%s/report-repeated-%u-%u.bin", dir, copies, unknown);
+    FILE *f = fopen(path, "wb");
+    int rc = !f || !buf || !snap || fwrite(buf, 1, len, f) != len;
+    for (unsigned i = 0; !rc && i < copies; i++) {
+        unsigned char head[2] = {8 << 3 | 2, (unsigned char)slen};
+        rc = slen > 127 || fwrite(head, 1, 2, f) != 2 || fwrite(snap, 1, slen, f) != slen;
+    }
+    for (unsigned i = 0; !rc && i < unknown; i++)
+        rc = fwrite("\x9a\x06\x01x", 1, 4, f) != 4; /* field 99, one byte */
+    if (f)
+        fclose(f);
+    free(buf);
+    free(snap);
+    sample_free(s);
+    return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -51,6 +77,11 @@ int main(int argc, char **argv)
         fclose(f);
         free(buf);
         sample_free(s);
+    }
+    if (write_repeated(argv[1], 1, 0) || write_repeated(argv[1], 40, 0) ||
+        write_repeated(argv[1], 0, 40) || write_repeated(argv[1], 3, 3)) {
+        perror(argv[1]);
+        return 1;
     }
     return 0;
 }

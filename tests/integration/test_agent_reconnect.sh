@@ -1,11 +1,13 @@
 #!/bin/bash
 # A machine whose network comes back delivers at once: neither when its retry backoff says nor
-# after a WSUS probe that hangs. The collector is unreachable for 9.5 s (heartbeat 1 s: the tries
-# back off), the machine's link goes down, the collector comes back, WSUS hangs, the link comes
-# back (a cable put back): what the machine spooled reaches the real collector within 1 s. The
-# replay backend plays the link; plain HTTP on loopback. The machine id seeds the backoff's
-# jitter: for m-reconnect-4 the tries are at about 0, 1, 2, 4.9, 7.1 and 21.4 s, so an agent
-# that waits for its backoff (or for the probe's 10 s) delivers nothing before the end at 15 s.
+# after a WSUS probe that hangs. The collector is unreachable for 9.5 s (heartbeat 60 s: the tries
+# back off, up to the interval), the machine's link goes down, the collector comes back, WSUS
+# hangs, the link comes back (a cable put back): what the machine spooled reaches the real
+# collector within 1 s. The replay backend plays the link; plain HTTP on loopback. The machine id
+# seeds the backoff's jitter: for m-reconnect-4 the tries are at about 0, 1, 2, 4.9, 7.1 and
+# 21.4 s, so an agent that waits for its backoff (or for the probe's 10 s) delivers nothing
+# before the end at 15 s. (With a short heartbeat the backoff never waits longer than it, and
+# a heartbeat is tried whenever the machine is online: this needs the long one.)
 # Usage: test_agent_reconnect.sh BUILD_BIN_DIR
 set -u
 bin=$(cd "${1:?usage: test_agent_reconnect.sh BUILD_BIN_DIR}" && pwd)
@@ -38,7 +40,7 @@ pids+=($!)
 # the collector is back while the link is down.
 timeout 30 "$bin/whb-agent" --platform replay --replay-file "$work/scn" --state-dir "$work/a" \
     --collector-url "http://127.0.0.1:$port/v1/report" --allow-plain-http 1 \
-    --enrollment-token reconnect-token --interval 1 --control-socket "$work/a.ctl" \
+    --enrollment-token reconnect-token --interval 60 --control-socket "$work/a.ctl" \
     --wsus-url "http://127.0.0.1:$wport/" \
     --log-level debug 2>"$work/agent.log" &
 apid=$!

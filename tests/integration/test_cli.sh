@@ -10,10 +10,12 @@ bin=$(cd "${1:?usage: test_cli.sh BUILD_DIR}" && pwd)/bin
 whb_test_init cli
 port=$(free_port)
 echo cli-token > "$work/token"
+echo cli-admin-token > "$work/admin"
 "$bin/whb-collector" --plain-http --listen 127.0.0.1:$port --db "$work/c.db" \
-    --enrollment-token-file "$work/token" --interval 1 --grace 3 2>"$work/collector.log" &
+    --enrollment-token-file "$work/token" --admin-token-file "$work/admin" --interval 1 --grace 3 \
+    2>"$work/collector.log" &
 pids+=($!)
-export WHB_URL=http://127.0.0.1:$port
+export WHB_URL=http://127.0.0.1:$port WHB_TOKEN_FILE=$work/admin
 whb() { "$bin/whb" "$@"; }
 wait_until 10 "the collector to answer" quietly whb status ||
     whb_abort "the collector did not start" "$work/collector.log"
@@ -108,6 +110,9 @@ one_line "--limit abc" "whb: --limit: expected a whole number from 1 to 100000, 
 one_line "--limit -1" "whb: --limit: expected a whole number from 1 to 100000, got '-1'" silent --limit -1
 one_line "--limit 0" "whb: --limit: expected a whole number from 1 to 100000, got '0'" silent --limit 0
 one_line "--token-file missing" "whb: --token-file /nonexistent: cannot read the admin token file" --token-file /nonexistent status
+# Loopback is no identity: without a token the read API refuses, and says how to get in.
+err=$(WHB_TOKEN_FILE= "$bin/whb" status 2>&1); rc=$?
+expect "no token over the URL: exit 2, says what to give" "$rc:$err" "2:whb: a token is required (Authorization: Bearer, the admin or read token) or a console login: give the collector's admin or read token with --token-file FILE (or WHB_TOKEN_FILE), or run whb on the collector's host as root (its control socket)"
 err=$(WHB_TOKEN_FILE=/nonexistent "$bin/whb" status 2>&1); rc=$?
 expect "WHB_TOKEN_FILE missing: named, exit 2" "$rc:$err" "2:whb: WHB_TOKEN_FILE /nonexistent: cannot read the admin token file"
 one_line "the agents' URL given to whb" \

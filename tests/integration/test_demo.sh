@@ -16,9 +16,11 @@ sh "$top/tests/integration/make-certs.sh" "$work/certs" >/dev/null 2>&1
 echo demo-enroll > "$work/enroll.token"
 "$bin/whb-collector" --listen 127.0.0.1:$port --cert "$work/certs/server.crt" \
     --key "$work/certs/server.key" --db "$work/c.db" --enrollment-token-file "$work/enroll.token" \
-    --interval 1 --grace 3 2>"$work/collector.log" &
+    --control-socket "$work/ctl.sock" --interval 1 --grace 3 2>"$work/collector.log" &
 pids+=($!)
-export WHB_URL=https://127.0.0.1:$port WHB_CA=$work/certs/ca.crt
+# whb on the collector's host: its control socket (loopback is no identity). fleet.sh then
+# accepts the demo's machines, as their admin would.
+export WHB_URL=https://127.0.0.1:$port WHB_CA=$work/certs/ca.crt WHB_SOCKET=$work/ctl.sock
 whb() { "$bin/whb" "$@"; }
 wait_until 10 "the collector to answer" quietly whb status ||
     whb_abort "the collector did not start" "$work/collector.log"

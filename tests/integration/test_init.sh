@@ -19,14 +19,17 @@ fi
 "$bin/whb-collector" init --dir "$etc" --name localhost --ip 127.0.0.1 "${group[@]}" \
     --listen 127.0.0.1:$port --db "$work/c.db" >"$work/init.out" 2>&1
 expect "init succeeds" "$?" 0
-for f in enroll.token admin.token collector.key; do
+for f in enroll.token admin.token read.token upload.token collector.key; do
     if [ ${#group[@]} -gt 0 ]; then want="640 root:$g"; else want="600 $(id -un):$(id -gn)"; fi
     expect "$f: mode and owner" "$(stat -c '%a %U:%G' "$etc/$f")" "$want"
 done
 expect "collector.crt, collector-ca.crt, collector.conf: 644" \
     "$(stat -c %a "$etc/collector.crt" "$etc/collector-ca.crt" "$etc/collector.conf" | sort -u)" 644
+tokens=("$etc/enroll.token" "$etc/admin.token" "$etc/read.token" "$etc/upload.token")
 expect "tokens: 64 hex digits, different" \
-    "$(cat "$etc/enroll.token" "$etc/admin.token" | grep -cE '^[0-9a-f]{64}$') $(sort -u "$etc/enroll.token" "$etc/admin.token" | wc -l)" "2 2"
+    "$(cat "${tokens[@]}" | grep -cE '^[0-9a-f]{64}$') $(sort -u "${tokens[@]}" | wc -l)" "4 4"
+expect "the config names every token and the control socket" \
+    "$(grep -cE "^(admin|read|upload)_token_file = $etc/|^control_socket = /run/whb/control.sock" "$etc/collector.conf")" 4
 openssl verify -CAfile "$etc/collector-ca.crt" "$etc/collector.crt" >/dev/null 2>&1 &&
     ok "collector.crt verifies against collector-ca.crt" || bad "certificate chain"
 openssl x509 -in "$etc/collector-ca.crt" -noout -ext nameConstraints 2>/dev/null | grep -q "DNS:localhost" &&
@@ -38,9 +41,11 @@ grep -q "EnrollmentToken" "$work/init.out" && grep -q "Trusted Root" "$work/init
 out=$("$bin/whb-collector" init --dir "$etc" --name localhost 2>&1); rc=$?
 expect "a second init replaces nothing" "$rc:$out" "1:whb-collector init: $etc/enroll.token exists: not replaced (--force replaces it)"
 
-"$bin/whb-collector" -c "$etc/collector.conf" --interval 1 2>"$work/collector.log" &
+# The control socket where a test may make one (the config's is /run/whb's, the package's).
+"$bin/whb-collector" -c "$etc/collector.conf" --interval 1 --control-socket "$work/ctl.sock" \
+    2>"$work/collector.log" &
 pids+=($!)
-export WHB_URL=https://localhost:$port WHB_CA=$etc/collector-ca.crt
+export WHB_URL=https://localhost:$port WHB_CA=$etc/collector-ca.crt WHB_TOKEN_FILE=$etc/admin.token
 wait_until 10 "the collector to answer" quietly "$bin/whb" status ||
     whb_abort "the collector did not start" "$work/collector.log"
 cat > "$work/pc.scn" <<SCN
@@ -59,6 +64,9 @@ expect "the agent enrolled over TLS: whb why pc-42" \
 expect "by its address too" "$("$bin/whb" why 10.9.8.42 --json | jq -r .machine)" pc-42.corp.example
 curl -s -o /dev/null -w '%{http_code}' --cacert "$etc/collector-ca.crt" -H "Authorization: Bearer $(cat "$etc/admin.token")" \
     "https://localhost:$port/v1/machines/pc-42/why" | grep -q 200 && ok "the read API with the admin token (curl)" || bad "curl read API"
+expect "on the collector's host: whb through the control socket, no token" \
+    "$(WHB_TOKEN_FILE= WHB_URL= "$bin/whb" --socket "$work/ctl.sock" why pc-42 --json | jq -r .status)" reporting
+expect "the control socket is the collector user's only" "$(stat -c %a "$work/ctl.sock")" 600
 
 # Mistakes an admin makes, and the fix each message points to.
 err=$(WHB_CA= "$bin/whb" --url "http://localhost:$port" status 2>&1); rc=$?
@@ -75,7 +83,7 @@ grep -q "cannot listen on 127.0.0.1:$port: address in use" "$work/second.log" &&
 "$bin/whb-collector" init --dir "$work/csr" --csr --name whb.corp.example --name whb \
     --db "$work/c2.db" >/dev/null 2>&1
 expect "--csr: request, key, tokens and config; no certificate" "$(ls "$work/csr" | tr '\n' ' ')" \
-    "admin.token collector.conf collector.csr collector.key enroll.token "
+    "admin.token collector.conf collector.csr collector.key enroll.token read.token upload.token "
 openssl req -in "$work/csr/collector.csr" -noout -verify 2>&1 | grep -q "verify OK" &&
     openssl req -in "$work/csr/collector.csr" -noout -text | grep -q "DNS:whb.corp.example, DNS:whb" &&
     ok "the CSR is signed and names whb.corp.example and whb" || bad "CSR"

@@ -16,9 +16,9 @@ echo quiet-enroll > "$work/enroll.token"
 # closed at the timeout.
 "$bin/whb-collector" --listen 127.0.0.1:$port --cert "$work/certs/server.crt" \
     --key "$work/certs/server.key" --db "$work/c.db" --enrollment-token-file "$work/enroll.token" \
-    --interval 2 --timeout 1 2>"$work/collector.log" &
+    --control-socket "$work/ctl.sock" --interval 2 --timeout 1 2>"$work/collector.log" &
 pids+=($!)
-export WHB_URL=https://127.0.0.1:$port WHB_CA=$work/certs/ca.crt
+export WHB_URL=https://127.0.0.1:$port WHB_CA=$work/certs/ca.crt WHB_SOCKET=$work/ctl.sock
 wait_until 10 "the collector to answer" quietly "$bin/whb" status ||
     whb_abort "the collector did not start" "$work/collector.log"
 for n in 1 2 3; do

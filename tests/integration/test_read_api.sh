@@ -27,14 +27,15 @@ fi
 "$bin/whb-explain-bench" "$fill" 3000 40 0 now >/dev/null || { echo "fill failed"; exit 1; }
 sh "$src/make-certs.sh" "$work/certs" >/dev/null
 echo enroll > "$work/enroll"
+echo read-api-admin-token > "$work/admin"
 port=$(free_port)
 "$bin/whb-collector" --listen "127.0.0.1:$port" --cert "$work/certs/server.crt" \
     --key "$work/certs/server.key" "${store[@]}" --enrollment-token-file "$work/enroll" \
-    2>"$work/log" &
+    --admin-token-file "$work/admin" 2>"$work/log" &
 pid=$!
 pids+=($pid)
 base=https://127.0.0.1:$port
-c() { curl -sk --max-time 30 "$@"; }
+c() { curl -sk --max-time 30 -H "Authorization: Bearer $(cat "$work/admin")" "$@"; }
 wait_until 10 "the collector to answer" c -o /dev/null "$base/healthz" ||
     whb_abort "the collector did not start" "$work/log"
 
@@ -51,11 +52,12 @@ expect "limit across a chunk's edge" "$(c "$base/v1/silent?limit=1001" | jq -r '
 expect "a bad limit is refused" "$(c -o /dev/null -w '%{http_code}' "$base/v1/silent?limit=x")" 400
 
 # A client that reads a little and leaves: the collector drops the stream and goes on.
-python3 - "$port" <<'EOF'
+python3 - "$port" "$(cat "$work/admin")" <<'EOF'
 import socket, ssl, sys
 ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))))
-s.sendall(b"GET /v1/silent?explain=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+s.sendall(b"GET /v1/silent?explain=1 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+          + sys.argv[2].encode() + b"\r\n\r\n")
 s.recv(2048)
 s.close()
 EOF
@@ -65,7 +67,7 @@ grep -q "a client left a list after" "$work/log" && ok "the stream was dropped" 
 expect "and lists again" "$(c "$base/v1/silent?limit=5" | jq .count)" 5
 
 # The CLI reads a streamed list like any other answer.
-expect "whb silent --limit" "$(WHB_URL=$base WHB_CA=$work/certs/ca.crt "$bin/whb" silent --limit 1100 | tail -1)" "(1100 machines)"
+expect "whb silent --limit" "$(WHB_URL=$base WHB_CA=$work/certs/ca.crt WHB_TOKEN_FILE=$work/admin "$bin/whb" silent --limit 1100 | tail -1)" "(1100 machines)"
 
 # A reason filter over 1,200 silent machines (more than the 1,000 a request may explain): once
 # the worker made every machine's reason, counts are whole and equal the engine's answers.

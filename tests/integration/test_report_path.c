@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "http/head_rules.h"
 #include "sample.h"
 
 #define KEY                                                                                        \
@@ -288,6 +289,8 @@ static void refusals(void **state)
     struct resp r;
     char big[256], get[] = "GET /v1/report HTTP/1.1\r\nHost: x\r\n\r\n";
     char garbage[] = "POST /v1/report HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n\xff\xff";
+    char keyed_garbage[] =
+        "POST /v1/report HTTP/1.1\r\nHost: x\r\n" KEY "Content-Length: 2\r\n\r\n\xff\xff";
     char chunked[] = "POST /v1/report HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                      "2\r\n\x08\x01\r\n0\r\n\r\n";
     assert_int_equal(cl_open(&k), 0);
@@ -315,11 +318,18 @@ static void refusals(void **state)
     cl_close(&k);
     free(body);
     sample_free(s);
-    /* Not a report: 400 with the decoder's cause. */
+    /* Not a report, and no key: the sender is asked first (issue 22), 401 before any decoding;
+     * with a bound key, 400 with the decoder's cause. */
     assert_int_equal(cl_open(&k), 0);
     cl_send(&k, garbage, sizeof(garbage) - 1);
     cl_reply(&k, &r);
+    assert_int_equal(r.status, 401);
+    cl_close(&k);
+    assert_int_equal(cl_open(&k), 0);
+    cl_send(&k, keyed_garbage, sizeof(keyed_garbage) - 1);
+    cl_reply(&k, &r);
     assert_int_equal(r.status, 400);
+    assert_string_equal(r.body, "malformed report: Report: a malformed field tag\n");
     cl_close(&k);
     /* Over max_body (65536): 413 from the headers, then the connection ends. */
     assert_int_equal(cl_open(&k), 0);
@@ -363,25 +373,22 @@ static void other_requests_go_to_evhttp(void **state)
     struct cl k;
     struct resp r;
     char hz[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
-    /* First request: evhttp answers, and goes on answering on that connection (a report
-     * included: evhttp's own /v1/report). */
+    /* First request: evhttp answers it, and only it: its head passed the lean path's check
+     * before the hand-over, and evhttp parses no head of its own (head_rules.h). */
     assert_int_equal(cl_open(&k), 0);
+    cl_send(&k, hz, sizeof(hz) - 1);
     cl_send(&k, hz, sizeof(hz) - 1);
     cl_reply(&k, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "ok\n");
-    cl_send(&k, hz, sizeof(hz) - 1);
-    cl_reply(&k, &r);
-    assert_int_equal(r.status, 200);
-    send_report(&k, 5, 1, NULL, NULL);
-    cl_reply(&k, &r);
-    assert_ack(&r, 1);
+    assert_non_null(strcasestr(r.head, "Connection: close"));
+    assert_true(cl_ends(&k));
     cl_close(&k);
     /* A later request on a report connection, alone and pipelined behind a report. */
     assert_int_equal(cl_open(&k), 0);
-    send_report(&k, 5, 2, NULL, NULL);
+    send_report(&k, 5, 1, NULL, NULL);
     cl_reply(&k, &r);
-    assert_ack(&r, 2);
+    assert_ack(&r, 1);
     cl_send(&k, hz, sizeof(hz) - 1);
     cl_reply(&k, &r);
     assert_int_equal(r.status, 200);
@@ -399,9 +406,78 @@ static void other_requests_go_to_evhttp(void **state)
     cl_reply(&k, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "ok\n");
+    assert_true(cl_ends(&k));
     free(req);
     free(both);
     cl_close(&k);
+}
+
+/* A request for evhttp whose body comes right behind its head, in many small records: the
+ * lean path hands the connection over after the head, and evhttp must read the rest that is
+ * already in the socket (it waited for bytes that never came: libevent merged the lean path's
+ * edge-triggered event and evhttp's into one that stayed edge-triggered; a browser's 48 KiB
+ * upload stalled until the deadline, and a body over max_body got no 413 but a closed
+ * connection). */
+static void body_behind_the_head_for_evhttp(void **state)
+{
+    (void)state;
+    struct cl k;
+    struct resp r;
+    char head[160], chunk[1000];
+    memset(chunk, 'x', sizeof(chunk));
+    for (int big = 0; big < 2; big++) {
+        size_t body = big ? 80 * 1024 : 48 * 1024;
+        int n = snprintf(
+            head, sizeof(head),
+            "POST /v1/wsus/import HTTP/1.1\r\nHost: localhost\r\nContent-Length: %zu\r\n\r\n",
+            body);
+        assert_int_equal(cl_open(&k), 0);
+        cl_send(&k, head, (size_t)n);
+        for (size_t sent = 0; sent < body; sent += sizeof(chunk))
+            cl_send(&k, chunk, body - sent < sizeof(chunk) ? body - sent : sizeof(chunk));
+        cl_reply(&k, &r);
+        /* No token: evhttp read the whole body, then refused it; over max_body: 413. */
+        assert_int_equal(r.status, big ? 413 : 401);
+        cl_close(&k);
+    }
+}
+
+/* One table of refusals (head_rules.h) for both paths (issue 22: `Content-Length : 5` was taken
+ * by the report path and refused by evhttp): each case of the table as a report (the lean
+ * path) and as a request evhttp would answer, on a fresh connection and behind a report on a
+ * kept-alive one. The same 400 with the same words every time, and the connection ends. */
+static void one_table_of_header_refusals_for_both_paths(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {"POST /v1/report HTTP/1.1", "GET /v1/status HTTP/1.1",
+                                        "POST /v1/wsus/import HTTP/1.1"};
+    for (size_t i = 0; i < whb_http_head_case_count; i++) {
+        const struct whb_http_head_case *t = &whb_http_head_cases[i];
+        for (size_t l = 0; l < 3; l++)
+            for (int behind = 0; behind < 2; behind++) {
+                char req[512], want[200];
+                struct cl k;
+                struct resp r;
+                int n = snprintf(req, sizeof(req), "%s\r\n%s%s\r\nxx", lines[l],
+                                 t->no_host ? "" : "Host: x\r\n", t->headers);
+                assert_int_equal(cl_open(&k), 0);
+                if (behind) {
+                    send_report(&k, 16, 1 + i * 6 + l * 2 + (size_t)behind, NULL, NULL);
+                    cl_reply(&k, &r);
+                    assert_int_equal(r.status, 200);
+                }
+                cl_send(&k, req, (size_t)n);
+                cl_reply(&k, &r);
+                if (r.status != 400 || strncmp(r.body, "bad request: ", 13) ||
+                    strncmp(r.body + 13, t->rule, strlen(t->rule)))
+                    fail_msg("%s, %s%s: %d %s", t->rule, lines[l], behind ? " behind a report" : "",
+                             r.status, r.body);
+                snprintf(want, sizeof(want), "bad request: %s", t->rule);
+                assert_memory_equal(r.body, want, strlen(want));
+                assert_true(cl_ends(&k));
+                cl_close(&k);
+            }
+    }
 }
 
 static void peer_leaves_before_its_ack(void **state)
@@ -522,6 +598,8 @@ int main(void)
         cmocka_unit_test(expect_continue),
         cmocka_unit_test(refusals),
         cmocka_unit_test(other_requests_go_to_evhttp),
+        cmocka_unit_test(body_behind_the_head_for_evhttp),
+        cmocka_unit_test(one_table_of_header_refusals_for_both_paths),
         cmocka_unit_test(peer_leaves_before_its_ack),
         cmocka_unit_test(slow_client_is_cut_at_the_deadline),
     };

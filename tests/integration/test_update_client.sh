@@ -24,9 +24,10 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 echo wu-token > "$work/token"
 "$bin/whb-collector" --plain-http --listen 127.0.0.1:$port --db "$work/c.db" \
     --enrollment-token-file "$work/token" --interval 1 --grace 3 --wsus-not-reported-days 10 \
-    2>"$work/collector.log" &
+    --control-socket "$work/ctl.sock" 2>"$work/collector.log" &
 pids+=($!)
-export WHB_URL=http://127.0.0.1:$port
+# whb on the collector's host: its control socket (loopback is no identity).
+export WHB_URL=http://127.0.0.1:$port WHB_SOCKET=$work/ctl.sock
 whb() { "$bin/whb" "$@"; }
 for _ in $(seq 50); do whb status >/dev/null 2>&1 && break; sleep 0.1; done
 

@@ -14,9 +14,10 @@ port=$(free_port)
 echo wsus-token > "$work/token"
 "$bin/whb-collector" --plain-http --listen 127.0.0.1:$port --db "$work/c.db" \
     --enrollment-token-file "$work/token" --interval 1 --grace 3 --wsus-not-reported-days 10 \
-    2>"$work/collector.log" &
+    --control-socket "$work/ctl.sock" 2>"$work/collector.log" &
 pids+=($!)
-export WHB_URL=http://127.0.0.1:$port
+# The admin on the collector's host: the control socket (curl too).
+export WHB_SOCKET=$work/ctl.sock WHB_URL=http://127.0.0.1:$port
 whb() { "$bin/whb" "$@"; }
 wait_until 10 "the collector to answer" quietly whb status ||
     whb_abort "the collector did not start" "$work/collector.log"
@@ -208,12 +209,12 @@ whb wsus-import "$work/feb30.csv" 2>&1 | grep -q "line 2, field LastReportedStat
 expect "after every refusal the list is unchanged" "$(db 'select count(*) from wsus_computers')" "$before"
 
 # The collector's own checks name the line the CLI sent.
-code=$(curl -s -o "$work/resp" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary \
+code=$(curl -s --unix-socket "$WHB_SOCKET" -o "$work/resp" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary \
     '{"session":"0123456789abcdef","part":1,"final":true,"computers":[{"fqdn":"a.corp.example","last_status":0,"last_sync":0,"line":7},{"fqdn":"bad name","last_status":0,"last_sync":0,"line":8}]}' \
     "$WHB_URL/v1/wsus/import")
 expect "collector: bad row answers 400 naming line 8 and the field" "$code $(jq -r .error "$work/resp")" \
     "400 line 8, field FullDomainName: expected a host name, got other characters"
-code=$(curl -s -o "$work/resp" -w '%{http_code}' --data-binary \
+code=$(curl -s --unix-socket "$WHB_SOCKET" -o "$work/resp" -w '%{http_code}' --data-binary \
     '{"session":"0123456789abcdef","part":3,"final":true,"computers":[]}' "$WHB_URL/v1/wsus/import")
 expect "collector: a part out of order is refused" "$code" 409
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The WSUS server's scheduled task (installer/windows/wsus/) against the real collector: the
 # exact bodies Send-WsusComputers.ps1 sends (taken from the script's own documentation block),
-# posted over TLS with its headers from a non-loopback address, so the admin token is required:
+# posted over TLS with its headers from a non-loopback address with the upload token (the role
+# made for the task: it uploads and reads nothing), as the admin token would:
 # parts of one session, the list replaced at the final part, matched to a real agent. PowerShell
 # cannot run here: the bytes are what the script documents, and the script is checked to send
 # those headers to that path. The task definition is checked as XML.
@@ -18,10 +19,12 @@ names=(--name localhost --ip 127.0.0.1)
 [ -n "$addr" ] && names+=(--ip "$addr")
 "$bin/whb-collector" init --dir "$work/etc" "${names[@]}" --listen 0.0.0.0:$port --db "$work/c.db" >/dev/null ||
     { echo "    FAIL init"; exit 1; }
-"$bin/whb-collector" -c "$work/etc/collector.conf" --interval 1 2>"$work/collector.log" &
+"$bin/whb-collector" -c "$work/etc/collector.conf" --interval 1 --control-socket "$work/ctl.sock" \
+    2>"$work/collector.log" &
 pids+=($!)
 ca=$work/etc/collector-ca.crt
-token=$(cat "$work/etc/admin.token")
+token=$(cat "$work/etc/upload.token")
+admin=$(cat "$work/etc/admin.token")
 host=${addr:-127.0.0.1}
 wait_until 10 "the collector to answer" curl -s -o /dev/null --cacert "$ca" "https://localhost:$port/healthz" ||
     whb_abort "the collector did not start" "$work/collector.log"
@@ -34,7 +37,7 @@ SCN
     --enrollment-token "$(cat "$work/etc/enroll.token")" --interval 1 2>"$work/agent.log" &
 pids+=($!)
 pc042_reports() {
-    [ "$(WHB_CA=$ca "$bin/whb" --url "https://localhost:$port" why pc-042 --json 2>/dev/null | jq -r .status)" = reporting ]
+    [ "$("$bin/whb" --socket "$work/ctl.sock" why pc-042 --json 2>/dev/null | jq -r .status)" = reporting ]
 }
 wait_until 10 "pc-042 to report" pc042_reports
 
@@ -60,12 +63,16 @@ if [ -n "$addr" ]; then
     expect "with a wrong token: 401" "$(post "$work/part1" not-the-token)" 401
     grep -q "audit: read API refused to $addr" "$work/collector.log" && ok "refusals are audited with the address" ||
         bad "no audit line"
+    expect "the read token may not upload: 403" "$(post "$work/part1" "$(cat "$work/etc/read.token")")" 403
 else
     echo "    !!!  no non-loopback address: the token is not required from loopback (not tested)"
 fi
 expect "part 1 with the token: stored" "$(post "$work/part1" "$token") $(jq -c '[.part, .received]' "$work/resp")" "200 [1,1]"
 expect "the list is not replaced before the final part" "$(sqlite3 "$work/c.db" 'select count(*) from wsus_computers')" 0
-expect "part 2 (final): the list" "$(post "$work/part2" "$token") $(jq -c '[.imported, .not_reported]' "$work/resp")" "200 [2,2]"
+expect "part 2 (final): the list" "$(post "$work/part2" "$token") $(jq -c '[.imported, .not_reported, .not_reported_days]' "$work/resp")" "200 [2,2,30]"
+expect "the upload token reads no answers" "$(jq -c 'has("answers")' "$work/resp")" false
+expect "... nor the API" "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$ca" -H "Authorization: Bearer $token" "https://localhost:$port/v1/wsus/computers")" 403
+curl -s -o "$work/resp" --cacert "$ca" -H "Authorization: Bearer $admin" "https://localhost:$port/v1/wsus/computers"
 expect "PC-042.corp.example is the agent pc-042.corp.example, reporting" \
     "$(jq -r '.answers[] | select(.wsus_name=="PC-042.corp.example") | .matched_by + " " + .status' "$work/resp")" "fqdn reporting"
 expect "pc-043 has no agent" "$(jq -r '.answers[] | select(.wsus_name=="pc-043.corp.example") | .reason' "$work/resp")" no_agent

@@ -15,7 +15,7 @@
 # wait for the agents to deliver after the faults, default 90), SOAK_KEEP=1 keeps $W,
 # SOAK_FAULTS (a subset of the fault types below, space-separated; default all),
 # SOAK_FAULT_MAX (longest fault in seconds; 6 below SOAK_SECONDS=180, else 15), SOAK_NS_PREFIX
-# (the namespaces' prefix, whbsk-).
+# (the namespaces' prefix; default WHB_NS_PREFIX followed by "sk-", else whbsk-).
 set -u
 build=${1:?usage: run.sh BUILD_DIR}
 BIN=$(cd "$build" && pwd)/bin
@@ -25,7 +25,7 @@ SECONDS_FAULTS=${SOAK_SECONDS:-150}
 AGENTS=${SOAK_AGENTS:-4}
 SEED=${SOAK_SEED:-$(($(date +%s) % 100000))}
 DRAIN=${SOAK_DRAIN:-90}
-P=${SOAK_NS_PREFIX:-whbsk-} # another prefix lets two runs share a machine
+P=${SOAK_NS_PREFIX:-${WHB_NS_PREFIX:-whb}sk-} # another prefix (or WHB_NS_PREFIX) lets two runs share a machine
 FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 
 say() { printf '[%4ds] %s\n' $((SECONDS - T0)) "$*"; }
@@ -101,7 +101,7 @@ for i in $(seq 1 "$AGENTS"); do
     nsx c$i ip link add dum0 type veth peer name dum1 # no dummy driver needed
 done
 
-whb() { nsx srv "$BIN/whb" --url https://127.0.0.1:8444 --ca "$W/certs/ca.crt" "$@"; }
+whb() { nsx srv "$BIN/whb" --socket "$W/ctl.sock" "$@"; } # on the collector's host, as root
 wait_for() { # seconds command...
     local end=$((SECONDS + $1)); shift
     while [ $SECONDS -lt $end ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.25; done
@@ -110,7 +110,8 @@ wait_for() { # seconds command...
 start_collector() {
     ip netns exec ${P}srv "$BIN/whb-collector" --listen 127.0.0.1:8444 --cert "$W/certs/soak.crt" \
         --key "$W/certs/soak.key" --db "$W/dbfs/collector.db" --enrollment-token-file "$W/token" \
-        --interval 1 --grace 3 --log-level info >>"$W/collector.log" 2>&1 &
+        --control-socket "$W/ctl.sock" --interval 1 --grace 3 --log-level info \
+        >>"$W/collector.log" 2>&1 &
     COLLECTOR_PID=$!
     wait_for 10 whb status || say "collector did not answer within 10 s"
 }

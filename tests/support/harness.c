@@ -140,7 +140,8 @@ static int start_once(struct collector_proc *c, const char *dir, int tls, const 
             c->pid = 0;
             return port_taken(c->log) ? 1 : -1;
         }
-        if (http_request("GET", url, NULL, 0, &o, &r) == 0 && r.status == 200)
+        /* 401: /healthz is not public here (metrics_public = off), but the collector answers. */
+        if (http_request("GET", url, NULL, 0, &o, &r) == 0 && (r.status == 200 || r.status == 401))
             return 0;
         sleep_ms(100);
     }

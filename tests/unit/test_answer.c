@@ -1,9 +1,9 @@
 /* What POST /v1/report is answered (collector/ingest/answer.c): admission before decoding (405,
  * 413, 503 with the writer's queue full), a malformed body (400 with the decoder's why), who may
- * report (a per-machine key and the enrollment token; mTLS through real handshakes with the
- * collector's own TLS context), the answer to each result of a real SQLite store (200, 409, 400,
- * 403 and their first words, 503), the ack as the agent decodes it, and the counters and audit
- * lines each answer is noted under. */
+ * report, asked before the body (a per-machine key bound in the store, or the enrollment token
+ * within its source's rate; mTLS through real handshakes with the collector's own TLS context), the
+ * answer to each result of a real SQLite store (200, 409, 400, 403 and their first words, 503), the
+ * ack as the agent decodes it, and the counters and audit lines each answer is noted under. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +26,8 @@
 #include "http/tls.h"
 #include "identity.h"
 #include "ingest/answer.h"
+#include "ingest/enroll.h"
+#include "ingest/keys.h"
 #include "log.h"
 #include "sample.h"
 #include "store/store.h"
@@ -80,6 +82,8 @@ static int setup(void **state)
         fprintf(stderr, "setup: %s\n", why);
         return -1;
     }
+    if (!(f->col.keys = whb_keys_new()))
+        return -1;
     naudit = 0;
     *state = f;
     return 0;
@@ -89,6 +93,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     whb_ingest_stop(f->col.ingest);
+    whb_keys_free(f->col.keys);
     event_base_free(f->base);
     f->store->ops->close(f->store);
     test_rmtree(f->dir);
@@ -197,43 +202,84 @@ static void a_malformed_body_is_answered_with_the_decoders_why(void **state)
     assert_memory_equal(a.text, "malformed report: xxx", 21);
 }
 
-static void a_key_is_required_and_the_token_enrolls(void **state)
+/* The sender before the body (issue 22: decoding ran before the key was looked at): no key is
+ * 401, a key bound to no machine without the token is 403 not_enrolled, and nothing of the
+ * body is read for either; a new binding is within its source's enrollment rate. */
+static void the_sender_is_known_before_the_body(void **state)
 {
     struct fixture *f = *state;
     struct whb_report_answer a;
     uint8_t want[WHB_IDENTITY_HASH_LEN];
-    struct whb_ingest_item *it = item_new(f, 7, 1);
+    struct whb_ingest_item *it = calloc(1, sizeof(*it));
+    struct whb_report_sender s = {.fd = -1, .enrollment = TOKEN};
+    assert_non_null(it);
 
-    assert_int_equal(whb_report_identify(&f->col, NULL, NULL, TOKEN, it, &a), WHB_EDENIED);
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), WHB_EDENIED);
     assert_int_equal(a.code, 401);
     assert_string_equal(a.header, "WWW-Authenticate");
     assert_string_equal(a.value, "Bearer");
     assert_int_equal(a.cause, WHB_REJECT_DENIED);
     assert_int_equal(a.audit, WHB_AUDIT_KEY);
-    assert_string_equal(a.subject, "pc-7.corp.example");
-    whb_report_note(&f->col, it, &a, "10.0.0.7");
+    whb_report_note(&f->col, NULL, &a, "10.0.0.7");
     assert_int_equal(rejected(f, WHB_REJECT_DENIED), 1);
     assert_int_equal(naudit, 1);
-    assert_string_equal(audit[0], "audit: report for pc-7.corp.example from 10.0.0.7 without a "
-                                  "valid key");
-    assert_int_equal(whb_report_identify(&f->col, NULL, "Basic dXNlcjpwdw==", NULL, it, &a),
-                     WHB_EDENIED);
+    assert_string_equal(audit[0], "audit: report from 10.0.0.7 without a valid key");
+    s.authorization = "Basic dXNlcjpwdw==";
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), WHB_EDENIED);
     assert_int_equal(a.code, 401);
 
-    /* A key, no token: identified, not enrolling. */
-    assert_int_equal(whb_report_identify(&f->col, NULL, KEY_A, NULL, it, &a), 0);
+    /* A key bound to nothing, without the token: not enrolled, before decoding. */
+    s.authorization = KEY_A;
+    s.enrollment = NULL;
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), WHB_EDENIED);
+    assert_int_equal(a.code, 403);
+    assert_memory_equal(a.text, "not_enrolled:", 13);
+    assert_int_equal(a.audit, WHB_AUDIT_UNKNOWN);
+    s.enrollment = TOKEN "x"; /* a wrong token is no token */
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), WHB_EDENIED);
+    /* With the token: enrolling, identified by its key's hash. */
+    s.enrollment = TOKEN;
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), 0);
     assert_int_equal(it->in.mode, WHB_IDENTITY_KEY);
     assert_int_equal(whb_identity_key_hash(KEY_A, want), 0);
     assert_memory_equal(it->in.key_hash, want, WHB_IDENTITY_HASH_LEN);
-    assert_false(it->in.enrolling);
-    /* With the token: enrolling; a wrong token is no token. */
-    assert_int_equal(whb_report_identify(&f->col, NULL, KEY_A, TOKEN, it, &a), 0);
     assert_true(it->in.enrolling);
-    assert_int_equal(whb_report_identify(&f->col, NULL, KEY_A, TOKEN "x", it, &a), 0);
+    /* Once the store binds it, the key alone will do (looked up in the store, then known). */
+    assert_non_null(it->report = sample_report(7, 1, 1));
+    it->in.report = it->report;
+    it->in.now_ms = T0;
+    it->in.grace = 3;
+    assert_int_equal(f->store->ops->begin(f->store), 0);
+    assert_int_equal(f->store->ops->put_report(f->store, &it->in, &it->result), 0);
+    assert_int_equal(f->store->ops->commit(f->store), 0);
+    s.enrollment = NULL;
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), 0);
     assert_false(it->in.enrolling);
+    assert_true(whb_keys_has(f->col.keys, want));
+
+    /* New bindings from one source: within the rate, then 429 before any decoding. */
+    f->col.enroll_limit = whb_enroll_limit_new(2);
+    s.enrollment = TOKEN;
+    s.authorization = KEY_B;
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), 0);
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), 0);
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), WHB_EBUSY);
+    assert_int_equal(a.code, 429);
+    assert_string_equal(a.header, "Retry-After");
+    assert_string_equal(a.value, "30"); /* one enrollment every 30 s */
+    assert_int_equal(a.cause, WHB_REJECT_QUOTA);
+    assert_int_equal(a.audit, WHB_AUDIT_RATE);
+    /* A bound key is no enrollment: not counted. */
+    s.authorization = KEY_A;
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), 0);
+    whb_enroll_limit_free(f->col.enroll_limit);
+    f->col.enroll_limit = NULL;
+
     /* A collector without a token enrolls nobody, even for an empty one. */
     f->col.cfg.enrollment_token[0] = '\0';
-    assert_int_equal(whb_report_identify(&f->col, NULL, KEY_A, "", it, &a), 0);
+    s.authorization = KEY_B;
+    s.enrollment = "";
+    assert_int_equal(whb_report_sender(&f->col, f->store, &s, it, &a), WHB_EDENIED);
     assert_false(it->in.enrolling);
     whb_ingest_item_free(it);
 }
@@ -355,36 +401,43 @@ static void mtls_needs_a_verified_certificate_naming_the_machine(void **state)
     assert_non_null(ctx);
     struct whb_ingest_item *it = item_new(f, 1, 1); /* pc-1.corp.example */
 
-    /* Plain HTTP: no certificate at all. A key is no substitute. */
-    assert_int_equal(whb_report_identify(&f->col, NULL, KEY_A, NULL, it, &a), WHB_EDENIED);
+    /* Plain HTTP: no certificate at all, refused before the body. A key is no substitute. */
+    struct whb_report_sender who = {.authorization = KEY_A, .fd = -1};
+    assert_int_equal(whb_report_sender(&f->col, f->store, &who, it, &a), WHB_EDENIED);
     assert_int_equal(a.code, 403);
-    assert_int_equal(a.audit, WHB_AUDIT_CERT);
-    assert_string_equal(a.subject, "pc-1.corp.example");
-    assert_non_null(strstr(a.text, "client certificate does not name this machine"));
+    assert_int_equal(a.audit, WHB_AUDIT_NOCERT);
+    assert_non_null(strstr(a.text, "a verified client certificate is required"));
     whb_report_note(&f->col, it, &a, "10.0.0.1");
-    assert_string_equal(audit[0], "audit: denied report for pc-1.corp.example from 10.0.0.1: "
-                                  "client certificate names another machine");
+    assert_string_equal(audit[0],
+                        "audit: denied report from 10.0.0.1: no verified client certificate");
 
     /* TLS without a client certificate (the handshake admits it for the API). */
     SSL *s = handshake(ctx, NULL, NULL, 0);
     assert_non_null(s);
-    assert_int_equal(whb_report_identify(&f->col, s, NULL, NULL, it, &a), WHB_EDENIED);
+    who.ssl = s;
+    assert_int_equal(whb_report_sender(&f->col, f->store, &who, it, &a), WHB_EDENIED);
     assert_int_equal(a.code, 403);
     SSL_free(s);
 
     /* Its own certificate: identified, in mTLS mode. */
     s = handshake(ctx, pc1, k1, 0);
     assert_non_null(s);
-    assert_int_equal(whb_report_identify(&f->col, s, NULL, NULL, it, &a), 0);
+    who.ssl = s;
+    assert_int_equal(whb_report_sender(&f->col, f->store, &who, it, &a), 0);
+    assert_int_equal(whb_report_identify(&f->col, s, it, &a), 0);
     assert_int_equal(it->in.mode, WHB_IDENTITY_MTLS);
     SSL_free(s);
 
-    /* Another machine's certificate. */
+    /* Another machine's certificate: verified, but it names another machine. */
     s = handshake(ctx, pc2, k2, 0);
     assert_non_null(s);
-    assert_int_equal(whb_report_identify(&f->col, s, NULL, NULL, it, &a), WHB_EDENIED);
+    who.ssl = s;
+    assert_int_equal(whb_report_sender(&f->col, f->store, &who, it, &a), 0);
+    assert_int_equal(whb_report_identify(&f->col, s, it, &a), WHB_EDENIED);
     assert_int_equal(a.code, 403);
     assert_int_equal(a.audit, WHB_AUDIT_CERT);
+    assert_string_equal(a.subject, "pc-1.corp.example");
+    assert_non_null(strstr(a.text, "client certificate does not name this machine"));
     SSL_free(s);
 
     /* One naming the machine from a CA the collector does not trust never gets that far. */
@@ -393,7 +446,8 @@ static void mtls_needs_a_verified_certificate_naming_the_machine(void **state)
     s = handshake(ctx, rogue, rogue_key, 1);
     assert_non_null(s);
     assert_int_not_equal(SSL_get_verify_result(s), X509_V_OK);
-    assert_int_equal(whb_report_identify(&f->col, s, NULL, NULL, it, &a), WHB_EDENIED);
+    who.ssl = s;
+    assert_int_equal(whb_report_sender(&f->col, f->store, &who, it, &a), WHB_EDENIED);
     assert_int_equal(a.code, 403);
     SSL_free(s);
 
@@ -555,7 +609,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(admission_refuses_before_decoding, setup, teardown),
         cmocka_unit_test(a_malformed_body_is_answered_with_the_decoders_why),
-        cmocka_unit_test_setup_teardown(a_key_is_required_and_the_token_enrolls, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_sender_is_known_before_the_body, setup, teardown),
         cmocka_unit_test_setup_teardown(mtls_needs_a_verified_certificate_naming_the_machine, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(each_store_result_gets_its_answer, setup, teardown),

@@ -61,6 +61,29 @@ static void share_and_cap(void **state)
 
 /* Many sources coming and going in every order: counts stay exact (the table's deletions
  * move entries back into holes, which a mistake there would lose). */
+/* One host may use any address of its /64: four addresses are one source (issue 22: 4 x 50
+ * connections were held against a cap of 50). Another /64 is another source. */
+static void ipv6_counts_its_64(void **state)
+{
+    (void)state;
+    struct whb_conncap *cap = whb_conncap_new(1000, 50);
+    const char *same[] = {"2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:aaaa::3",
+                          "2001:db8:1:2:ffff:ffff:ffff:fffe"};
+    unsigned admitted = 0;
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < 50; i++) {
+            struct whb_conncap_addr a = v6(same[k]);
+            admitted += whb_conncap_admit(cap, &a) == 0;
+        }
+    assert_int_equal(admitted, 50);
+    struct whb_conncap_addr other = v6("2001:db8:1:3::1");
+    assert_int_equal(whb_conncap_admit(cap, &other), 0);
+    /* IPv4 through a [::] socket is still one address, not its /64. */
+    struct whb_conncap_addr m1 = v6("::ffff:10.0.0.1"), m2 = v6("::ffff:10.0.0.2");
+    assert_int_equal(memcmp(&m1, &m2, sizeof(m1)) != 0, 1);
+    whb_conncap_free(cap);
+}
+
 static void churn_keeps_counts(void **state)
 {
     (void)state;
@@ -104,6 +127,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(share_and_cap),
         cmocka_unit_test(churn_keeps_counts),
+        cmocka_unit_test(ipv6_counts_its_64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

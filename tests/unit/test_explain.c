@@ -76,6 +76,8 @@ struct tcase {
     enum whb_reason want_alt; /* must be among the alternatives; UNKNOWN: not checked */
     const char *never_text;   /* must appear nowhere */
     enum whb_reason want_alt2;
+    struct whb_peer_story stories[2]; /* link_lost_ms relative to T0 (0: none) */
+    int n_stories;
 };
 
 static const struct tcase cases[] = {
@@ -216,13 +218,24 @@ static const struct tcase cases[] = {
      .peers = {WHB_PEERS_SWITCH, 24, 4, 20}, .want = WHB_REASON_PORT_DISABLED,
      .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "ports Gi1/0/7",
      .want_alt = WHB_REASON_LOST_CONNECTIVITY, .never_text = "lost their link"},
-    {"two on one switch are already a pattern", .now = 30 * MIN, .update_service = -1,
-     .peers = {WHB_PEERS_SWITCH, 12, 2, 10}, .want = WHB_REASON_PORT_DISABLED,
-     .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "2 of 12 machines",
+    /* Issue 21.4: two silent together may be a coincidence (an agent killed, a cable pulled):
+     * said, not claimed, and no team sent to the ports. */
+    {"two on one switch: perhaps one failure, perhaps a coincidence", .now = 30 * MIN,
+     .update_service = -1, .peers = {WHB_PEERS_SWITCH, 12, 2, 10},
+     .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_LOW,
+     .want_text = "perhaps a coincidence", .want_alt = WHB_REASON_PORT_DISABLED,
+     .never_text = "Network team"},
+    {"three on a switch of 12 within a heartbeat are a pattern", .now = 30 * MIN,
+     .update_service = -1, .peers = {WHB_PEERS_SWITCH, 12, 3, 9}, .want = WHB_REASON_PORT_DISABLED,
+     .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "3 of 12 machines",
      .want_alt = WHB_REASON_LOST_CONNECTIVITY},
+    {"three on a switch of 400 may be chance", .now = 30 * MIN, .update_service = -1,
+     .peers = {WHB_PEERS_SWITCH, 400, 3, 397}, .want = WHB_REASON_LOST_CONNECTIVITY,
+     .want_conf = WHB_CONFIDENCE_LOW, .want_alt = WHB_REASON_PORT_DISABLED,
+     .never_text = "Network team"},
     /* Counts of one read as one (issue 23: "1 machines", "1 failed associations"). */
-    {"two of three on a switch: the one left is one machine", .now = 30 * MIN, .update_service = -1,
-     .peers = {WHB_PEERS_SWITCH, 3, 2, 1}, .want = WHB_REASON_PORT_DISABLED,
+    {"three of four on a switch: the one left is one machine", .now = 30 * MIN,
+     .update_service = -1, .peers = {WHB_PEERS_SWITCH, 4, 3, 1}, .want = WHB_REASON_PORT_DISABLED,
      .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "1 machine on the same switch still reports",
      .want_alt = WHB_REASON_LOST_CONNECTIVITY, .never_text = "1 machines"},
     {"a whole switch: the switch or its uplink, not a port", .now = 30 * MIN, .update_service = -1,
@@ -345,9 +358,48 @@ static const struct tcase cases[] = {
      .evs = {{MIN + 2000, K(DELIVERY_FAILED), "", 0, "503 store unavailable", 0, 503}},
      .want = WHB_REASON_COLLECTOR_UNAVAILABLE, .want_conf = WHB_CONFIDENCE_HIGH,
      .want_text = "HTTP 503"},
-    {"most of the fleet silent at once", .now = 10 * MIN, .update_service = -1,
-     .peers = {WHB_PEERS_FLEET, 200, 180, 20, 9}, .want = WHB_REASON_COLLECTOR_UNAVAILABLE,
-     .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "180 of 200 machines"},
+    /* Issue 21.2: a collector that stored others' reports was not unavailable; the way from
+     * those subnets to it is named. */
+    {"most of the fleet silent while the collector served the rest", .now = 10 * MIN,
+     .update_service = -1, .peers = {WHB_PEERS_FLEET, 200, 180, 20, 9},
+     .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "stored reports from 20 others", .never_text = "the collector or the way"},
+    {"the whole fleet silent at once: the collector or the way to it", .now = 10 * MIN,
+     .update_service = -1, .peers = {WHB_PEERS_FLEET, 200, 200, 0, 9},
+     .want = WHB_REASON_COLLECTOR_UNAVAILABLE, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "all 200 machines"},
+    {"small fleet: a whole switch and one machine elsewhere are not the collector", .now = 10 * MIN,
+     .update_service = -1, .peers = {WHB_PEERS_SWITCH, 3, 3, 0},
+     .peers2 = {WHB_PEERS_FLEET, 7, 4, 3, 2}, .want = WHB_REASON_LOST_CONNECTIVITY,
+     .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "sw-access-1",
+     .never_text = "the collector or the way"},
+    /* Issue 21.2: six quiet in its subnet, but its own switch's machines (same subnet) still
+     * report: the others' failure works from its switch, its silence is its own. */
+    {"alone on a working switch: not its subnet's story", .now = 10 * MIN, .update_service = -1,
+     .peers = {WHB_PEERS_SWITCH, 20, 1, 19}, .peers2 = {WHB_PEERS_SUBNET, 40, 6, 34},
+     .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_LOW,
+     .want_alt = WHB_REASON_PORT_DISABLED, .never_text = "Network team"},
+    /* Issue 21.1: a restart after the machine was already silent keeps its answer. */
+    {"a collector restart after the machine went silent is not its cause", .now = 30 * MIN,
+     .update_service = -1, .down_from = 5 * MIN, .down_to = 5 * MIN + 1000,
+     .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_LOW,
+     .never_text = "collector was down"},
+    {"a restart seconds after its last report, silent long after: not the collector",
+     .now = 10 * MIN, .update_service = -1, .down_from = 8000, .down_to = 9000,
+     .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_LOW,
+     .want_alt = WHB_REASON_COLLECTOR_UNAVAILABLE},
+    {"a collector down for minutes as it went quiet, asked right after", .now = 12 * MIN,
+     .update_service = -1, .down_from = 20000, .down_to = 11 * MIN,
+     .want = WHB_REASON_COLLECTOR_UNAVAILABLE, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "collector was down"},
+    {"gap: down as it went quiet, then its cable out long after the collector was back",
+     .now = 60 * MIN, .gap_end = 30 * MIN, .update_service = -1, .down_from = 20000,
+     .down_to = 10 * MIN,
+     .evs = {{30000, K(DELIVERY_FAILED), "", 0, "Connection refused", 0},
+             {4 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {30 * MIN - 5000, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .want = WHB_REASON_CABLE_UNPLUGGED, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_alt = WHB_REASON_PORT_DISABLED, .want_alt2 = WHB_REASON_COLLECTOR_UNAVAILABLE},
     /* Issue 10.5: an uplink failure: links stayed up, so no port and no cable. */
     {"gap: uplink failure beyond the access switch", .now = 60 * MIN, .gap_end = 8 * MIN,
      .update_service = -1,
@@ -384,6 +436,44 @@ static const struct tcase cases[] = {
               0}},
      .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_HIGH,
      .want_text = "IEEE 802.1X authentication failed", .never_text = "code 0"},
+    /* Issue 21.4: a pair whose links went down together after the fact: what the neighbour
+     * said on return tells one failure from a coincidence. */
+    {"gap: a pair, the neighbour lost its link at the same moment", .now = 60 * MIN,
+     .gap_end = 20 * MIN, .update_service = -1,
+     .evs = {{30000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {20 * MIN - 5000, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 12, 2, 10}, .stories = {{1, 31000}}, .n_stories = 1,
+     .want = WHB_REASON_PORT_DISABLED, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "switch port disabled"},
+    {"gap: a pair, the neighbour back with another story: a coincidence", .now = 60 * MIN,
+     .gap_end = 20 * MIN, .update_service = -1,
+     .evs = {{30000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {20 * MIN - 5000, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 12, 2, 10}, .stories = {{1, 0}}, .n_stories = 1,
+     .want = WHB_REASON_CABLE_UNPLUGGED, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "a coincidence", .want_alt = WHB_REASON_PORT_DISABLED,
+     .never_text = "Network team"},
+    {"gap: a pair, the neighbour not back yet", .now = 60 * MIN, .gap_end = 20 * MIN,
+     .update_service = -1,
+     .evs = {{30000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {20 * MIN - 5000, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 12, 2, 10}, .stories = {{0, 0}}, .n_stories = 1,
+     .want = WHB_REASON_PORT_DISABLED, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "not back yet", .want_alt = WHB_REASON_CABLE_UNPLUGGED},
+    /* Issue 21.6: a reason code in a failed attempt's words is looked up as a reason. */
+    {"gap: an attempt that failed with 802.1X reason 23", .wireless = 1, .now = 60 * MIN,
+     .gap_end = 10 * MIN, .update_service = -1,
+     .evs = {{10000, K(WIFI_ASSOC_FAILED), "wlan0", 23, "WLAN failed: reason 23", 0},
+             {70000, K(WIFI_ASSOC_FAILED), "wlan0", 23, "WLAN failed: reason 23", 0}},
+     .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "IEEE 802.11 reason 23: IEEE 802.1X authentication failed",
+     .never_text = "code not in our table"},
+    {"gap: a refused association keeps its status code", .wireless = 1, .now = 60 * MIN,
+     .gap_end = 10 * MIN, .update_service = -1,
+     .evs = {{10000, K(WIFI_ASSOC_FAILED), "wlan0", 17,
+              "connect to bssid a0:b1:c2:d3:e4:f5 failed: status 17", 0}},
+     .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "status 17: the access point cannot take more stations"},
     /* Windows power states (issue 12.2): Fast Startup is a shutdown, Modern Standby a sleep. */
     {"gap: Fast Startup shutdown", .now = 600 * MIN, .gap_end = 480 * MIN, .update_service = -1,
      .evs = {{0, K(SUSPEND), "", 0, "going to sleep", 0},
@@ -537,6 +627,12 @@ static void build(const struct tcase *c, struct whb_machine_view *m, struct whb_
                  p->kind == WHB_PEERS_SUBNET ? "10.1.2.0/24" : "sw-access-1 (00:11:22:33:44:55)");
         snprintf(p->ports, sizeof(p->ports), "Gi1/0/7,Gi1/0/8,Gi1/0/9");
     }
+    for (int i = 0; i < c->n_stories; i++) {
+        in->stories[i] = c->stories[i];
+        if (c->stories[i].link_lost_ms)
+            in->stories[i].link_lost_ms += T0;
+    }
+    in->n_stories = c->n_stories;
     if (c->down_to) {
         in->down[0] = (struct whb_downtime){T0 + c->down_from, T0 + c->down_to, c->down_clean};
         in->n_down = 1;

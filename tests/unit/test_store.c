@@ -83,6 +83,11 @@ static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, in
     assert_int_equal(st->ops->begin(st), 0);
     int rc = st->ops->put_report(st, &in, res);
     assert_int_equal(st->ops->commit(st), 0);
+    /* An admin reviewed the fleet (whb accept --all): its machines move each other's answers
+     * (test_store_identity.c has the unreviewed ones). */
+    uint8_t key[WHB_IDENTITY_HASH_LEN];
+    int had_key;
+    assert_int_equal(st->ops->admin(st, WHB_ADMIN_ACCEPT, NULL, now, key, &had_key), 0);
     return rc;
 }
 
@@ -332,17 +337,25 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 8);
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 10);
+        /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
+                                        "'machines_key','refusals','machines_unreviewed')"),
+                         3);
         /* Version 7: the update clients, and WSUS's ComputerTargetId. */
         assert_int_equal(count(f->path,
                                "SELECT count(*) FROM pg_indexes WHERE indexname IN"
                                " ('machines_sus_id','machines_wu_fail','machines_wu_route',"
                                "'wsus_target')"),
                          4);
-        /* Version 8: the switches' word. */
+        /* Version 10: the switches' word. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
                                         "'switch_events','switch_ports','switch_events_port')"),
                          3);
+        /* Version 8: since when each machine's WSUS probe has failed the way it does. */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM information_schema.columns WHERE"
+                                        " table_name='machines' AND column_name = 'wsus_since'"),
+                         1);
         /* Version 5: the silent list's cursor has an index on both of its columns. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_indexes WHERE"
                                         " indexname = 'machines_due_id'"),
@@ -362,7 +375,15 @@ static void reopening_keeps_schema_version(void **state)
                          2);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 8);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 10);
+    /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('machines_key','refusals','machines_unreviewed')"),
+                     3);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') WHERE"
+                                    " name IN ('enrolled_from','reviewed_ms','released_ms',"
+                                    "'quota_events','quota_at','events_stored')"),
+                     6);
     /* Version 7: the update clients, and WSUS's ComputerTargetId. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('machines_sus_id','machines_wu_fail','machines_wu_route',"
@@ -372,10 +393,14 @@ static void reopening_keeps_schema_version(void **state)
     assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
                                     "WHERE name IN ('collector_url','collector_rank')"),
                      2);
-    /* Version 8: the switches' word. */
+    /* Version 10: the switches' word. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('switch_events','switch_ports','switch_events_port')"),
                      3);
+    /* Version 8: since when each machine's WSUS probe has failed the way it does. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
+                                    "WHERE name = 'wsus_since'"),
+                     1);
     /* Version 3: the collector's runs, gap ends, clock offsets. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('collector_runs','gaps_start','machines_first_seen')"),
@@ -740,6 +765,14 @@ static void past_neighbours_are_as_they_were(void **state)
         s[i]->report.seq = 3;
         assert_int_equal(put(f->store, s[i], 0xaa, 0, t + 1200000, &res), 0);
     }
+    /* Now, for one still silent since t + 60 s: 0..2 are back from silences that began with
+     * its, so they went quiet with it (issue 21: not "others on the switch report"). */
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-20.corp.example", &m), 0);
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 1260000,
+                                               t + 60000, 120000, 0, &p),
+                     0);
+    assert_int_equal(p.together, 3);
+    assert_int_equal(p.healthy, 2);
     /* Hours later machines 3 and 4 are silent and 0..2 report: the past does not change. */
     for (unsigned i = 0; i < 3; i++) {
         s[i]->report.seq = 4;
@@ -752,6 +785,34 @@ static void past_neighbours_are_as_they_were(void **state)
     assert_int_equal(p.total, 5);
     assert_int_equal(p.together, 3);
     assert_int_equal(p.healthy, 2);
+    /* Issue 21: just back, machines 1 and 2 have not heard their switch again (no LLDP yet):
+     * they were on it when their silence began, and still count as its neighbours then. */
+    for (unsigned i = 1; i < 3; i++) {
+        s[i]->adapter.lldp = NULL;
+        s[i]->report.seq = 5;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, t + 7260000, &res), 0);
+    }
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 7260000,
+                                               t + 60000, 120000, 1, &p),
+                     0);
+    assert_int_equal(p.together, 3);
+    assert_int_equal(p.healthy, 2);
+    /* Which they were, to ask what they told of it. */
+    assert_int_equal(p.n_ids, 3);
+    int seen = 0;
+    for (unsigned i = 0; i < p.n_ids; i++)
+        for (int k = 0; k < 3; k++) {
+            char id[8];
+            snprintf(id, sizeof(id), "m-%d", 20 + k);
+            if (strcmp(p.together_ids[i], id) == 0)
+                seen |= 1 << k;
+        }
+    assert_int_equal(seen, 7);
+    /* Now, they are not on it (not known to be). */
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, t + 7260000,
+                                               t + 7200000, 120000, 0, &p),
+                     0);
+    assert_int_equal(p.total, 3);
     for (unsigned i = 0; i < 5; i++)
         sample_free(s[i]);
 }
@@ -807,6 +868,37 @@ static void wsus_probe_from_the_silence_is_not_classified(void **state)
     assert_int_equal(put(f->store, s, 0xaa, 0, t + 1320000, &res), 0);
     assert_int_equal(f->store->ops->get_machine(f->store, "pc-30.corp.example", &m), 0);
     assert_string_equal(m.wsus_class, "unreachable:7");
+    s->snapshot.wsus = NULL;
+    sample_free(s);
+}
+
+/* Issue 21.6: a WSUS outage's "since" is its first failing probe; every later probe (and
+ * every report) leaves it there; another answer starts another "since". */
+static void wsus_since_stays_at_the_first_failing_probe(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct sample *s = sample_new(31, 1, 0);
+    Whb__V1__WsusProbe probe = WHB__V1__WSUS_PROBE__INIT;
+    probe.url = "http://wsus:8530/";
+    probe.http_status = 200;
+    s->snapshot.wsus = &probe;
+    int64_t t = 1764000000000LL;
+    const int64_t at[] = {0, 60000, 120000, 180000, 240000};
+    const unsigned http[] = {200, 503, 503, 503, 200};
+    const int64_t since[] = {0, 60000, 60000, 60000, 240000};
+    for (int i = 0; i < 5; i++) {
+        s->report.seq = (uint64_t)i + 1;
+        s->report.sent_at_ms = t + at[i] + 500;
+        probe.at_ms = t + at[i];
+        probe.http_status = http[i];
+        assert_int_equal(put(f->store, s, 0xab, i == 0, t + at[i] + 500, &res), 0);
+        assert_int_equal(f->store->ops->get_machine(f->store, "pc-31.corp.example", &m), 0);
+        assert_string_equal(m.wsus_class, http[i] == 503 ? "http_503" : "ok");
+        assert_int_equal(m.wsus_since_ms, t + since[i]);
+        assert_int_equal(m.wsus_at_ms, t + at[i]);
+    }
     s->snapshot.wsus = NULL;
     sample_free(s);
 }
@@ -1246,6 +1338,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_collector_in_use_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
+        cmocka_unit_test_setup_teardown(wsus_since_stays_at_the_first_failing_probe, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(wsus_probe_from_the_silence_is_not_classified, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(concurrent_enrollment_binds_one_key, setup, teardown),

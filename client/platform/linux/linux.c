@@ -29,6 +29,7 @@ struct linux_platform {
     struct whb_control *control;
     int sigfd;
     unsigned caps;
+    int changed; /* a notification read by capture, not yet told by wait */
 };
 
 static struct linux_platform *lp(struct whb_platform *p)
@@ -201,13 +202,19 @@ static int linux_wait(struct whb_platform *p, int timeout_ms, struct whb_os_even
     int i_ctl = add_fd(pfd, &np, l->control ? whb_control_fd(l->control) : -1);
     int i_sig = add_fd(pfd, &np, l->sigfd);
     *n = 0;
-    if (poll(pfd, (nfds_t)np, timeout_ms) <= 0)
+    /* What capture read during a send, and link notifications not told yet (more than one
+     * wait holds), are told at once. */
+    int ready = l->changed || whb_netlink_pending(l->nl);
+    if (poll(pfd, (nfds_t)np, ready ? 0 : timeout_ms) <= 0 && !ready)
         return 0;
-    int changed = 0;
+    int changed = l->changed;
+    l->changed = 0;
     if (i_nl >= 0 && pfd[i_nl].revents)
-        changed |= whb_netlink_drain(l->nl);
+        changed |= whb_netlink_drain(l->nl, whb_clock_wall_ms());
     if (i_lldp >= 0 && pfd[i_lldp].revents)
         changed |= whb_lldp_rx_read(l->lldp);
+    /* Each link notification as it came, then the snapshot that catches up with the rest. */
+    *n += whb_netlink_links(l->nl, evs + *n, max - 1 - *n);
     if (changed && *n < max)
         evs[(*n)++] = (struct whb_os_event){.kind = WHB_OS_CHANGED};
     if (i_wifi >= 0 && pfd[i_wifi].revents)
@@ -225,6 +232,13 @@ static int linux_wait(struct whb_platform *p, int timeout_ms, struct whb_os_even
             evs[(*n)++] = (struct whb_os_event){.kind = WHB_OS_STOP};
     }
     return 0;
+}
+
+/* During a send: link notifications are read now, stamped now, told by the next wait. */
+static void linux_capture(struct whb_platform *p)
+{
+    struct linux_platform *l = lp(p);
+    l->changed |= whb_netlink_drain(l->nl, whb_clock_wall_ms());
 }
 
 static void linux_power_done(struct whb_platform *p, struct whb_os_event *ev)
@@ -269,6 +283,7 @@ const struct whb_platform_ops whb_platform_linux = {
     .identity = linux_identity,
     .snapshot = linux_snapshot,
     .wait = linux_wait,
+    .capture = linux_capture,
     .power_done = linux_power_done,
     .wall_ms = linux_wall_ms,
     .uptime_ms = linux_uptime_ms,

@@ -16,8 +16,14 @@ struct whb_netlink;
 int whb_netlink_open(struct whb_netlink **out);
 void whb_netlink_close(struct whb_netlink *nl);
 int whb_netlink_fd(struct whb_netlink *nl);
-/* Drains pending notifications; returns 1 when any arrived. */
-int whb_netlink_drain(struct whb_netlink *nl);
+/* Drains pending notifications; returns 1 when any arrived. Each link notification is kept,
+ * with the time it was read, for whb_netlink_links. */
+int whb_netlink_drain(struct whb_netlink *nl, int64_t now_ms);
+/* Moves the link notifications kept so far (oldest first, at most max) into evs as
+ * WHB_OS_LINK events; returns how many. */
+int whb_netlink_links(struct whb_netlink *nl, struct whb_os_event *evs, int max);
+/* How many link notifications are kept, not yet moved out. */
+unsigned whb_netlink_pending(const struct whb_netlink *nl);
 int whb_netlink_snapshot(struct whb_netlink *nl, const char *sysfs_root, struct whb_state *out);
 /* Parses one RTM_NEWLINK message (bytes as the kernel sent them) into an adapter. */
 int whb_netlink_parse_link(const void *msg, size_t len, const char *sysfs_root,

@@ -20,15 +20,67 @@
 #include "linux.h"
 #include "log.h"
 
+/* Link notifications read but not yet given to the core: each one, not only the last, so that
+ * a carrier that went and came back between two waits is two events. */
+#define LINKS_KEPT 128
+
+struct link_seen {
+    char name[WHB_NAME_LEN];
+    int admin_up, carrier;
+    int64_t at_ms;
+};
+
 struct whb_netlink {
     struct nl_sock *events; /* subscribed to the multicast groups */
     struct nl_sock *query;  /* for dumps */
+    struct link_seen links[LINKS_KEPT];
+    unsigned first, count;
+    int64_t now_ms; /* of the drain under way */
+    int any;
 };
 
-static int ignore_msg(struct nl_msg *msg, void *arg)
+/* Drops the kept notifications of adapter name (the rest keep their order). */
+static void forget_links(struct whb_netlink *nl, const char *name)
 {
-    (void)msg;
-    *(int *)arg = 1;
+    unsigned kept = 0;
+    for (unsigned i = 0; i < nl->count; i++) {
+        const struct link_seen *l = &nl->links[(nl->first + i) % LINKS_KEPT];
+        if (strcmp(l->name, name))
+            nl->links[(nl->first + kept++) % LINKS_KEPT] = *l;
+    }
+    nl->count = kept;
+}
+
+static int on_msg(struct nl_msg *msg, void *arg)
+{
+    struct whb_netlink *nl = arg;
+    struct nlmsghdr *h = nlmsg_hdr(msg);
+    nl->any = 1;
+    if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
+        h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+        return NL_OK;
+    const struct ifinfomsg *ifi = nlmsg_data(h);
+    struct nlattr *name = nlmsg_find_attr(h, sizeof(*ifi), IFLA_IFNAME);
+    if (!name || (ifi->ifi_flags & IFF_LOOPBACK))
+        return NL_OK;
+    if (h->nlmsg_type == RTM_DELLINK) {
+        /* An adapter that goes away (unplugged, deleted) says "down" first: not an adapter
+         * disabled on the machine. Its notifications not told yet go; the snapshot says it is
+         * gone. */
+        char gone[IFNAMSIZ];
+        nla_strlcpy(gone, name, sizeof(gone));
+        forget_links(nl, gone);
+        return NL_OK;
+    }
+    if (nl->count == LINKS_KEPT) { /* the oldest goes: the snapshot still catches up */
+        nl->first = (nl->first + 1) % LINKS_KEPT;
+        nl->count--;
+    }
+    struct link_seen *l = &nl->links[(nl->first + nl->count++) % LINKS_KEPT];
+    nla_strlcpy(l->name, name, sizeof(l->name));
+    l->admin_up = (ifi->ifi_flags & IFF_UP) != 0;
+    l->carrier = (ifi->ifi_flags & IFF_LOWER_UP) != 0;
+    l->at_ms = nl->now_ms;
     return NL_OK;
 }
 
@@ -71,21 +123,50 @@ int whb_netlink_fd(struct whb_netlink *nl)
     return nl_socket_get_fd(nl->events);
 }
 
-int whb_netlink_drain(struct whb_netlink *nl)
+unsigned whb_netlink_pending(const struct whb_netlink *nl)
 {
-    int any = 0;
-    nl_socket_modify_cb(nl->events, NL_CB_VALID, NL_CB_CUSTOM, ignore_msg, &any);
+    return nl->count;
+}
+
+int whb_netlink_links(struct whb_netlink *nl, struct whb_os_event *evs, int max)
+{
+    int n = 0;
+    while (nl->count && n < max) {
+        const struct link_seen *l = &nl->links[nl->first];
+        if (!if_nametoindex(l->name)) { /* gone since (its RTM_DELLINK not read yet) */
+            nl->first = (nl->first + 1) % LINKS_KEPT;
+            nl->count--;
+            continue;
+        }
+        struct whb_os_event *e = &evs[n++];
+        memset(e, 0, sizeof(*e));
+        e->kind = WHB_OS_LINK;
+        snprintf(e->event.adapter, sizeof(e->event.adapter), "%s", l->name);
+        e->event.at_ms = l->at_ms;
+        e->link_admin_up = l->admin_up;
+        e->link_carrier = l->carrier;
+        nl->first = (nl->first + 1) % LINKS_KEPT;
+        nl->count--;
+    }
+    return n;
+}
+
+int whb_netlink_drain(struct whb_netlink *nl, int64_t now_ms)
+{
+    nl->any = 0;
+    nl->now_ms = now_ms;
+    nl_socket_modify_cb(nl->events, NL_CB_VALID, NL_CB_CUSTOM, on_msg, nl);
     /* Bounded: a storm of changes must not starve the loop. */
     for (int i = 0; i < 256; i++) {
         int rc = nl_recvmsgs_default(nl->events);
         if (rc < 0) {
             /* Overrun (ENOBUFS) loses notifications: a full snapshot catches up. */
             if (rc == -NLE_NOMEM)
-                any = 1;
+                nl->any = 1;
             break;
         }
     }
-    return any;
+    return nl->any;
 }
 
 static void read_sysfs(const char *root, const char *ifname, const char *file, char *buf,

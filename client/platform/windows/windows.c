@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "machinecert.h"
 #include "clock.h"
 #include "error.h"
 #include "log.h"
@@ -397,6 +398,12 @@ static void win_uptime_ms(struct whb_platform *p, uint64_t *awake, uint64_t *wit
     *with_sleep = GetTickCount64();
 }
 
+static int win_machine_cert(struct whb_platform *p, const char *fqdn, char *out, size_t len)
+{
+    (void)p;
+    return whb_win_machine_cert(fqdn, out, len);
+}
+
 const struct whb_platform_ops whb_platform_windows = {
     .name = "windows",
     .open = win_open,
@@ -409,4 +416,5 @@ const struct whb_platform_ops whb_platform_windows = {
     .wall_ms = win_wall_ms,
     .uptime_ms = win_uptime_ms,
     .annotate = win_annotate,
+    .machine_cert = win_machine_cert,
 };

@@ -7,9 +7,10 @@
 .DESCRIPTION
     Reads Get-WsusComputer -All and posts it in parts of -PartSize computers, all parts in one
     import session: the collector stores each part as it comes and replaces its list only when
-    the final part arrives, so a run that fails half-way changes nothing. The admin token is
-    read from -TokenFile, which must be readable by the task's account only (the script refuses
-    a file others can read).
+    the final part arrives, so a run that fails half-way changes nothing. The collector's upload
+    token (whb-collector init writes it as upload.token: it may upload this list and nothing
+    else) is read from -TokenFile, which must be readable by the task's account only (the script
+    refuses a file others can read).
 
     The bytes sent, exactly (tests/integration/test_wsus_task.sh posts these to the real
     collector): one HTTP POST per part to <CollectorUrl>/v1/wsus/import with the headers
@@ -31,7 +32,7 @@
 #>
 param(
     [Parameter(Mandatory = $true)] [string] $CollectorUrl,
-    [string] $TokenFile = "$env:ProgramData\wsus-heartbeat\admin.token",
+    [string] $TokenFile = "$env:ProgramData\wsus-heartbeat\upload.token",
     [ValidateRange(1, 5000)] [int] $PartSize = 200,
     [string] $WsusServer = 'localhost',
     [int] $WsusPort = 8530,
@@ -60,7 +61,7 @@ function Read-Token([string] $Path) {
         }
     }
     $token = (Get-Content -LiteralPath $Path -TotalCount 1).Trim()
-    if (-not $token) { throw "$Path is empty: copy the collector's admin.token into it" }
+    if (-not $token) { throw "$Path is empty: copy the collector's upload.token into it" }
     return $token
 }
 

@@ -34,7 +34,8 @@ async function route() {
 async function start() {
   const s = await session();
   if (!s.authenticated) { location.assign('/login'); return; }
-  document.getElementById('who').textContent = s.via === 'loopback' ? 'local (loopback)' : 'admin';
+  document.getElementById('who').textContent =
+    s.via === 'loopback' ? 'local (trust_loopback)' : s.role === 'read' ? 'read-only' : 'admin';
   const out = document.getElementById('logout');
   out.hidden = s.via === 'loopback';
   out.addEventListener('click', async () => { await post('/console/logout'); location.assign('/login'); });

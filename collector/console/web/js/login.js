@@ -1,5 +1,5 @@
-// The login page: the admin token for a session cookie. The pre-session's CSRF token protects
-// the form.
+// The login page: the admin or read token for a session cookie. The form's CSRF token (from
+// /console/session, bound to this address) protects it.
 import { session, post } from './api.js';
 
 const form = document.getElementById('login');

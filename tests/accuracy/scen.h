@@ -1,0 +1,40 @@
+/* Internal to the generator: what scenario.c (issue 10's scenarios) and worlds.c (issue 21's
+ * worlds) share: incidents, questions with their truth, and the sets of causes the evidence
+ * cannot tell apart. */
+#ifndef WHB_ACC_SCEN_H
+#define WHB_ACC_SCEN_H
+
+#include "acc.h"
+
+#define BASE_MS 1795500000000LL /* a Tuesday morning in November 2026 */
+#define MIN     60000LL
+
+/* Seen from one machine, a silence with no last gasp has all of these behind it. */
+#define NOGASP_WIRED                                                                               \
+    "turned_off", "cable_unplugged", "port_disabled", "removed", "lost_connectivity",              \
+        "agent_crashed"
+#define NOGASP_WIFI                                                                                \
+    "turned_off", "wireless_association", "removed", "lost_connectivity", "agent_crashed"
+/* A group of one switch's machines silent together, others reporting. */
+#define GROUP_SET "port_disabled", "lost_connectivity", "turned_off"
+/* Every machine of a switch silent: the switch or what is beyond it (or the room's power), not
+ * "the port" - no link event has arrived to say the links went down. */
+#define SWITCH_SET "lost_connectivity", "turned_off"
+#define AP_SET     "wireless_association", "lost_connectivity", "turned_off"
+
+struct acc_incident *acc_inc(struct acc_timeline *tl, enum acc_inc_kind k, int m, int sw,
+                             int64_t start, int64_t end);
+/* A question: truth first, then the rest of the accepted set (NULL-terminated). For NOW, a is
+ * when it is asked; for HISTORY and BACK, [a, b] is the silence. */
+struct acc_item *acc_item(struct acc_timeline *tl, enum acc_phase ph, int m, int64_t a, int64_t b,
+                          int capped, const char *truth, ...);
+
+/* Names machine i of timeline tl (FQDN, id, MAC) and picks its OS. */
+void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i);
+
+/* Issue 21's worlds (worlds.c): scenario k of class cls on a fleet of its own size. */
+const char *acc_worlds_make(struct acc_timeline *tl, struct acc_rng *r, enum acc_class cls,
+                            unsigned k);
+unsigned acc_worlds_count(enum acc_class cls);
+
+#endif
