@@ -73,6 +73,7 @@ static void fill_adapter(struct snapshot_msgs *m, int i, const struct whb_adapte
         l->port_id = (char *)a->lldp.port_id;
         l->system_name = (char *)a->lldp.system_name;
         l->port_description = (char *)a->lldp.port_description;
+        l->mgmt_address = (char *)a->lldp.mgmt_address;
         w->lldp = l;
     }
     m->adapter_ptrs[i] = w;

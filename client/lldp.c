@@ -12,7 +12,8 @@ enum {
     TLV_PORT = 2,
     TLV_TTL = 3,
     TLV_PORT_DESC = 4,
-    TLV_SYS_NAME = 5
+    TLV_SYS_NAME = 5,
+    TLV_MGMT_ADDR = 8
 };
 
 /* Chassis subtype 4 and port subtype 3 are MAC addresses; 5 (chassis) and 4 (port) network
@@ -45,6 +46,25 @@ static void format_text(const uint8_t *v, size_t n, char *out, size_t outlen)
             used += (size_t)snprintf(out + used, outlen - used, "\\x%02x", v[i]);
     }
     out[used] = '\0';
+}
+
+/* Management Address TLV (802.1AB 8.5.9): address string length (subtype included), IANA
+ * address family (1 IPv4, 2 IPv6), the address, then interface numbering and an OID. The
+ * collector reads the switch by SNMP there. The first IPv4 address wins over IPv6 ones. */
+static void format_mgmt(const uint8_t *v, size_t n, char *out, size_t outlen)
+{
+    if (n < 2 || v[0] < 2 || (size_t)v[0] + 1 > n)
+        return;
+    size_t alen = (size_t)v[0] - 1;
+    const uint8_t *a = v + 2;
+    if (v[1] == 1 && alen == 4) {
+        snprintf(out, outlen, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+    } else if (v[1] == 2 && alen == 16 && !out[0]) {
+        size_t used = 0;
+        for (int i = 0; i < 8 && used + 6 < outlen; i++)
+            used += (size_t)snprintf(out + used, outlen - used, i ? ":%x" : "%x",
+                                     (unsigned)(a[2 * i] << 8 | a[2 * i + 1]));
+    }
 }
 
 static void format_id(int chassis, const uint8_t *v, size_t n, char *out, size_t outlen)
@@ -93,6 +113,10 @@ int whb_lldp_decode(const uint8_t *pdu, size_t len, struct whb_lldp *out)
             break;
         case TLV_SYS_NAME:
             format_text(v, tlen, out->system_name, sizeof(out->system_name));
+            break;
+        case TLV_MGMT_ADDR:
+            if (!strchr(out->mgmt_address, '.')) /* an IPv4 address already won */
+                format_mgmt(v, tlen, out->mgmt_address, sizeof(out->mgmt_address));
             break;
         default:
             break;

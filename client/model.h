@@ -48,6 +48,7 @@ struct whb_lldp {
     char port_id[WHB_TEXT_LEN];
     char system_name[WHB_TEXT_LEN];
     char port_description[WHB_TEXT_LEN];
+    char mgmt_address[48]; /* the switch's management address (IPv4 or IPv6), "" if none */
 };
 
 struct whb_adapter_state {

@@ -176,11 +176,11 @@ static json_t *adapter_json(const struct whb_adapter_state *a)
                                       "ssid", a->wifi.ssid, "bssid", a->wifi.bssid, "signal_dbm",
                                       a->wifi.signal_dbm));
     if (a->lldp.chassis_id[0])
-        json_object_set_new(j, "lldp",
-                            json_pack("{s:s, s:s, s:s, s:s}", "chassis_id", a->lldp.chassis_id,
-                                      "port_id", a->lldp.port_id, "system_name",
-                                      a->lldp.system_name, "port_description",
-                                      a->lldp.port_description));
+        json_object_set_new(
+            j, "lldp",
+            json_pack("{s:s, s:s, s:s, s:s, s:s}", "chassis_id", a->lldp.chassis_id, "port_id",
+                      a->lldp.port_id, "system_name", a->lldp.system_name, "port_description",
+                      a->lldp.port_description, "mgmt_address", a->lldp.mgmt_address));
     return j;
 }
 

@@ -162,6 +162,7 @@ void whb_state_clean(struct whb_state *s)
         FIX(a->lldp.port_id);
         FIX(a->lldp.system_name);
         FIX(a->lldp.port_description);
+        FIX(a->lldp.mgmt_address);
     }
     FIX(s->wsus.url);
     FIX(s->wsus.error);

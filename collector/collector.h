@@ -27,6 +27,10 @@ struct whb_sessions;
 struct whb_uploads;
 struct whb_store;
 struct whb_summaries;
+struct whb_switch_service;
+struct whb_switch_names;
+struct whb_switch_watch;
+struct whb_switch_writer;
 
 struct whb_collector {
     struct whb_collector_config cfg;
@@ -47,6 +51,11 @@ struct whb_collector {
     struct whb_uploads *uploads; /* the console's WSUS list uploads in progress (api/upload.c) */
     char db_dir[WHB_CONFIG_PATH_MAX]; /* where the database grows: free space for /healthz */
     struct event *alive_ev;           /* the run's alive mark (store/runs.h), on loop 0 */
+    /* The switches' own word (switch/): NULL when no switch is configured. */
+    struct whb_switch_service *switches;
+    struct whb_switch_writer *switch_writer; /* their events into the store */
+    struct whb_switch_watch *switch_watch;   /* ports of machines going silent read, on loop 0 */
+    struct whb_switch_names *switch_names;   /* names of switches known by address range */
     /* The event loops answering on the port: loops[0] runs on the caller's thread (main's),
      * the others on threads[i]. */
     struct whb_loop **loops;

@@ -37,6 +37,12 @@ void whb_config_defaults(struct whb_collector_config *cfg)
     cfg->log_level = WHB_LOG_INFO;
     if (gethostname(cfg->collector_id, sizeof(cfg->collector_id) - 1) || !cfg->collector_id[0])
         snprintf(cfg->collector_id, sizeof(cfg->collector_id), "collector");
+    whb_switch_config_defaults(&cfg->switches);
+}
+
+void whb_config_free(struct whb_collector_config *cfg)
+{
+    whb_switch_config_free(&cfg->switches);
 }
 
 int whb_config_read_secret(const char *path, char *out, size_t outlen)
@@ -303,6 +309,15 @@ static int on_ini(void *user, const char *section, const char *key, const char *
     struct load_ctx *ctx = user;
     if (ctx->failed_line)
         return 0;
+    /* The switches' sections come from files only (whb_config_set also serves flags). */
+    if (whb_switch_config_section(section)) {
+        if (whb_switch_config_set(&ctx->cfg->switches, section, key, value, ctx->cause,
+                                  sizeof(ctx->cause))) {
+            ctx->failed_line = ctx->lines;
+            return 0;
+        }
+        return 1;
+    }
     if (whb_config_set(ctx->cfg, section, key, value, ctx->cause, sizeof(ctx->cause))) {
         ctx->failed_line = ctx->lines;
         return 0;
@@ -333,6 +348,12 @@ int whb_config_load(struct whb_collector_config *cfg, const char *path, char *wh
 
 int whb_config_check(const struct whb_collector_config *cfg, char *why, size_t whylen)
 {
+    if (whb_switch_config_check(&cfg->switches, why, whylen))
+        return WHB_EINVAL;
+    if (cfg->switches.syslog_tls[0] && (!cfg->tls || !cfg->cert[0])) {
+        snprintf(why, whylen, "[switches] syslog_tls needs the collector's TLS certificate");
+        return WHB_EINVAL;
+    }
     if (cfg->tls && (!cfg->cert[0] || !cfg->key[0])) {
         snprintf(why, whylen,
                  "TLS needs server.cert and server.key (or --plain-http for a "

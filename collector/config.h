@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "log.h"
+#include "switch/switch_config.h"
 
 enum whb_identity_mode {
     WHB_IDENTITY_KEY = 0, /* enrollment token once, then the machine's own key (TOFU) */
@@ -56,6 +57,9 @@ struct whb_collector_config {
     enum whb_log_level log_level;
     /* WSUS's "has not reported" after this many days without status. */
     unsigned wsus_not_reported_days;
+    /* The switches: [switches], [switch NAME], [switch-range CIDR] (from files only: they
+     * hold credentials). Its sections are owned here: whb_config_free. */
+    struct whb_switch_config switches;
     /* Enrollment in key mode (docs/security.md): new machines per source address and minute
      * (a burst of as many), and whether only computers on WSUS's imported list may enroll. */
     unsigned enroll_per_minute;
@@ -66,6 +70,8 @@ struct whb_collector_config {
 };
 
 void whb_config_defaults(struct whb_collector_config *cfg);
+/* Frees what loading allocated (the switches' sections). */
+void whb_config_free(struct whb_collector_config *cfg);
 
 /* Loads an INI file over cfg; on error writes "file:line: cause" into why. */
 int whb_config_load(struct whb_collector_config *cfg, const char *path, char *why, size_t whylen);

@@ -322,6 +322,7 @@ out:
     event_free(sigterm);
     event_free(sigint);
     event_base_free(base);
+    whb_config_free(&cfg);
     whb_log_close();
     return rc;
 }

@@ -59,6 +59,7 @@ struct whb_machine_view {
     int wireless; /* primary adapter is wireless */
     int carrier, admin_up;
     char sw_chassis[128], sw_name[128], sw_port[128];
+    char sw_mgmt[48]; /* the switch's management address from LLDP, where SNMP reads it */
     char ssid[132], bssid[18];
     int wifi_associated, signal_dbm;
     char subnet[50];

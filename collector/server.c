@@ -17,6 +17,9 @@
 #include "http/loop.h"
 #include "http/reply.h"
 #include "http/tls.h"
+#include "ingest/switch_names.h"
+#include "ingest/switch_watch.h"
+#include "ingest/switch_writer.h"
 #include "ingest/enroll.h"
 #include "ingest/keys.h"
 #include "ingest/writer.h"
@@ -26,6 +29,7 @@
 #include "store/store.h"
 #include "summaries/summaries.h"
 #include "summaries/worker.h"
+#include "switch/switch.h"
 
 /* Everything but a report: the read API, the console, /healthz and /metrics. Reads are rare
  * next to reports: one loop at a time, each on its own store handle. /healthz and /metrics
@@ -71,6 +75,38 @@ static void run_end(struct whb_collector *col)
     event_free(col->alive_ev);
     col->alive_ev = NULL;
     whb_runs_stop(col->loops[0]->reader, whb_clock_wall_ms());
+}
+
+static void on_switch_event(void *arg, const struct whb_switch_event *ev,
+                            const struct whb_switch_port *port, int changed)
+{
+    whb_switch_writer_put(arg, ev, port, changed);
+}
+
+/* The switches, when the configuration names any: their writer, the service (listeners and
+ * poller on threads of their own), and the watch of machines going silent on loop 0. */
+static int switches_start(struct whb_collector *col, char *why, size_t whylen)
+{
+    const struct whb_collector_config *cfg = &col->cfg;
+    if (cfg->switches.n == 0)
+        return 0;
+    if (whb_switch_writer_start(cfg, &col->switch_writer, why, whylen) ||
+        whb_switch_names_open(cfg, &col->switch_names, why, whylen))
+        return WHB_EIO;
+    struct whb_switch_hooks hooks = {
+        .sink = on_switch_event,
+        .sink_arg = col->switch_writer,
+        .namer = whb_switch_names_lookup,
+        .namer_arg = col->switch_names,
+        .tls_cert = cfg->cert,
+        .tls_key = cfg->key,
+    };
+    col->switches = whb_switch_start(&cfg->switches, &hooks, why, whylen);
+    if (!col->switches)
+        return WHB_EIO;
+    col->switch_watch =
+        whb_switch_watch_start(col->loops[0]->base, col->loops[0]->reader, col->switches);
+    return col->switch_watch ? 0 : WHB_ENOMEM;
 }
 
 static void *loop_main(void *arg)
@@ -202,6 +238,8 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
         snprintf(why, whylen, "cannot arm the run's alive timer");
         goto fail;
     }
+    if (switches_start(col, why, whylen))
+        goto fail;
     *out = col;
     return 0;
 fail:
@@ -218,6 +256,11 @@ void whb_server_free(struct whb_collector *col)
         event_base_loopexit(col->loops[i]->base, NULL);
         pthread_join(col->threads[i], NULL);
     }
+    /* The switches stop speaking before their writer commits what it holds. */
+    whb_switch_watch_stop(col->switch_watch);
+    whb_switch_stop(col->switches);
+    whb_switch_writer_stop(col->switch_writer);
+    whb_switch_names_close(col->switch_names);
     /* The writer commits what it holds and answers it before the HTTP server goes away. */
     whb_ingest_stop(col->ingest);
     whb_summaries_stop(col->summaries);

@@ -175,6 +175,7 @@ static int validate_adapter(const whb_adapter *a, size_t idx, char *why, size_t 
         CHECK_TEXT(a->lldp->port_id, "lldp port_id");
         CHECK_TEXT(a->lldp->system_name, "lldp system_name");
         CHECK_TEXT(a->lldp->port_description, "lldp port_description");
+        CHECK_TEXT(a->lldp->mgmt_address, "lldp mgmt_address");
     }
     return 0;
 }

@@ -6,7 +6,8 @@
 set -eu
 build="build-essential cmake pkg-config protobuf-c-compiler libprotobuf-c-dev
 libcurl4-openssl-dev libssl-dev libevent-dev libsqlite3-dev libpq-dev libjansson-dev libinih-dev
-libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev libhttp-parser-dev"
+libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libsystemd-dev libcsv-dev libhttp-parser-dev
+libsnmp-dev"
 # The demo: make-certs.sh (openssl), fleet.sh and its WSUS stand-in (python3).
 demo="openssl python3"
 # file: CPack's deb generator; clang and libclang-rt-14-dev (its libFuzzer runtime): the fuzz
@@ -14,6 +15,8 @@ demo="openssl python3"
 test="$demo libcmocka-dev dbus-daemon valgrind clang libclang-rt-14-dev file mmdebstrap git
 iproute2 lldpd nginx-light curl sqlite3 procps jq systemd dpkg-dev libxml2-utils zip unzip
 binutils faketime nftables postgresql"
+# The switches (collector/switch/): net-snmp's agent and tools, rsyslog with TLS, logger.
+test="$test snmpd snmp rsyslog rsyslog-openssl bsdutils"
 bench="zabbix-agent collectd-core libmbedtls-dev"
 
 # The web console's tests (tests/web): Debian's chromium driven by node; npm for playwright-core
@@ -50,7 +53,8 @@ $SUDO apt-get update -qq
 # already on the machine is someone's and stays as it was.
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 just_installed() { case " $missing " in *" $1 "*) return 0 ;; esac; return 1; }
-for pair in lldpd:lldpd nginx-light:nginx zabbix-agent:zabbix-agent collectd-core:collectd; do
+for pair in lldpd:lldpd nginx-light:nginx zabbix-agent:zabbix-agent collectd-core:collectd \
+    snmpd:snmpd rsyslog:rsyslog; do
     pkg=${pair%%:*} svc=${pair#*:}
     just_installed "$pkg" || continue
     if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
@@ -58,6 +62,7 @@ for pair in lldpd:lldpd nginx-light:nginx zabbix-agent:zabbix-agent collectd-cor
     fi
     case $svc in
     zabbix-agent) pkill -x zabbix_agentd 2>/dev/null || true ;;
+    rsyslog) pkill -x rsyslogd 2>/dev/null || true ;;
     *) pkill -x "$svc" 2>/dev/null || true ;;
     esac
 done

@@ -130,7 +130,8 @@ fi
 step "valgrind (unit tests)"
 for t in build/bin/test_wire build/bin/test_store build/bin/test_identity build/bin/test_session \
     build/bin/test_event_log build/bin/test_ingest build/bin/test_answer build/bin/test_summaries \
-    build/bin/test_config build/bin/test_metrics $(ls build/bin/test_agent_* 2>/dev/null); do
+    build/bin/test_config build/bin/test_metrics $(ls build/bin/test_agent_* 2>/dev/null) \
+    $(ls build/bin/test_switch_* build/bin/test_explain_switch 2>/dev/null); do
     [ -x "$t" ] || continue
     log=build/valgrind-$(basename "$t").log
     if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -159,6 +160,9 @@ if CC=clang build build-fuzz -DWHB_FUZZ=ON -DWHB_COLLECTOR=OFF \
             python3 -c 'import sys; open(sys.argv[2], "wb").write(bytes.fromhex(open(sys.argv[1]).read().strip()))' \
                 "$h" "$corpus/$(basename "$h" .hex).bin"
         done
+        # The switches' recorded syslog lines (one per vendor table row).
+        awk -F'\t' -v dir="$corpus" '!/^#/ && NF >= 8 { f = dir "/switch-syslog-" NR; printf "%s", $8 > f; close(f) }' \
+            tests/data/switch-syslog.tsv
         if "$f" -max_total_time="$fuzz_seconds" -timeout=5 -rss_limit_mb=2048 \
             -print_final_stats=1 "$corpus" >"build-fuzz/$name.log" 2>&1; then
             ok "$name ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "build-fuzz/$name.log" | grep -o '[0-9]*$') runs)"

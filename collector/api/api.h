@@ -56,6 +56,10 @@ void whb_api_wsus_upload(struct whb_loop *loop, struct evhttp_request *req, stru
 /* What an import changed, as JSON: {before, added, removed, kept, added_names, removed_names}. */
 json_t *whb_api_wsus_change_json(const struct whb_wsus_change *c);
 
+/* The switches' own word on their ports (switch.c): /v1/network/switch/ports. */
+void whb_api_switch_ports(struct whb_loop *loop, struct evhttp_request *req, struct evkeyvalq *q);
+json_t *whb_api_switch_port_json(const struct whb_switch_port *p);
+
 /* The console's additions (pages.c): returns 1 when it handled path. */
 int whb_api_pages_route(struct whb_loop *loop, struct evhttp_request *req, const char *path,
                         struct evkeyvalq *q);

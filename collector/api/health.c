@@ -10,6 +10,8 @@
 #include "api/route.h"
 #include "clock.h"
 #include "collector.h"
+#include "ingest/switch_writer.h"
+#include "switch/switch.h"
 #include "http/loop.h"
 #include "http/reply.h"
 #include "console/access.h"
@@ -20,6 +22,45 @@
 /* Healthy when a report can be stored now: the store answers, the last group commit worked,
  * and the database's file system has room left. */
 #define HEALTH_MIN_FREE (16ull * 1024 * 1024)
+
+/* The switches' side (collector/switch/): what they sent, what was kept and dropped. */
+static void switch_metrics(struct whb_collector *col, struct evbuffer *body)
+{
+    struct whb_switch_stats st;
+    uint64_t stored = 0, dropped = 0;
+    whb_switch_get_stats(col->switches, &st);
+    whb_switch_writer_counts(col->switch_writer, &stored, &dropped);
+    static const char *const help =
+        "# HELP whb_switch_messages_total Messages from switches, by what became of them.\n"
+        "# TYPE whb_switch_messages_total counter\n";
+    evbuffer_add(body, help, strlen(help));
+    const struct {
+        const char *what;
+        uint64_t n;
+    } rows[] = {
+        {"syslog", st.syslog_msgs},
+        {"syslog_link", st.syslog_link},
+        {"syslog_unknown", st.syslog_unknown},
+        {"syslog_rate", st.syslog_rate},
+        {"syslog_cut", st.syslog_cut},
+        {"syslog_bad", st.syslog_bad},
+        {"tcp_refused", st.tcp_refused},
+        {"trap", st.traps},
+        {"trap_denied", st.traps_denied},
+        {"trap_rate", st.traps_rate},
+        {"inform_answered", st.informs_answered},
+        {"poll", st.polls},
+        {"poll_timeout", st.poll_timeouts},
+        {"poll_error", st.poll_errors},
+        {"poll_dropped", st.poll_dropped},
+        {"table_full", st.table_full},
+        {"stored", stored},
+        {"store_dropped", dropped},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        evbuffer_add_printf(body, "whb_switch_messages_total{what=\"%s\"} %llu\n", rows[i].what,
+                            (unsigned long long)rows[i].n);
+}
 
 static void on_metrics(struct whb_loop *loop, struct evhttp_request *req)
 {
@@ -34,6 +75,8 @@ static void on_metrics(struct whb_loop *loop, struct evhttp_request *req)
         return;
     }
     evbuffer_add(body, buf, n);
+    if (loop->col->switches)
+        switch_metrics(loop->col, body);
     evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
                       "text/plain; version=0.0.4");
     evhttp_send_reply(req, 200, "OK", body);

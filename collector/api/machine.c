@@ -14,8 +14,10 @@
 #include "error.h"
 #include "explain/correlate.h"
 #include "explain/json.h"
+#include "collector.h"
 #include "http/loop.h"
 #include "store/store.h"
+#include "switch/switch.h"
 
 #define GAPS_MAX 20
 
@@ -126,6 +128,11 @@ static void on_why(struct whb_loop *loop, struct evhttp_request *req, const char
         whb_api_reply_error(req, 503, whb_strerror(rc));
         return;
     }
+    /* A silent wired machine: its port is read by SNMP now (asynchronously, rate-limited and
+     * cached by the switch service), so that the next answer has the switch's word too. */
+    if (!x.reporting && !m.wireless && m.sw_name[0] && m.sw_port[0] && loop->col->switches)
+        whb_switch_poll(loop->col->switches, m.sw_name, m.sw_mgmt[0] ? m.sw_mgmt : NULL, m.sw_port,
+                        0);
     json_t *doc = whb_json_explanation(host, &m, &x);
     if (doc)
         json_object_set_new(doc, "refusals", refusals_json(loop, &m));

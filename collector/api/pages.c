@@ -473,6 +473,11 @@ static void on_network(struct whb_loop *loop, struct evhttp_request *req, struct
                 json_pack("{s:s, s:s, s:s}", wireless ? "adapter" : "port", r->port, "machine",
                           r->fqdn, "status", r->silent ? "not_reporting" : "reporting");
             port_counts(loop, r->fqdn, w.now, port);
+            /* The switch's own word on the port, where it spoke (faceplate). */
+            struct whb_switch_port sp;
+            if (!wireless &&
+                loop->reader->ops->switch_port(loop->reader, r->name, r->port, 0, &sp) == 0)
+                json_object_set_new(port, "switch_says", whb_api_switch_port_json(&sp));
             json_array_append_new(json_object_get(group, "ports"), port);
         }
     }

@@ -99,6 +99,8 @@ int whb_api_route(struct whb_loop *loop, struct evhttp_request *req, const char 
         on_list(loop, req, &q, WHB_FILTER_SILENT, NULL, NULL);
     else if (!strcmp(path, "/v1/outages"))
         whb_api_reply_summary(loop, req, WHB_SUMMARY_OUTAGES);
+    else if (!strcmp(path, "/v1/network/switch/ports"))
+        whb_api_switch_ports(loop, req, &q);
     else if (!strcmp(path, "/v1/network/switch"))
         on_list(loop, req, &q, WHB_FILTER_SWITCH, query(&q, "switch", ""), query(&q, "port", ""));
     else if (!strcmp(path, "/v1/network/wifi"))

@@ -36,7 +36,8 @@ static const char usage[] =
     "                             (HOST: FQDN, short name or IP address)\n"
     "  history HOST               HOST's past silences, each explained, and its events\n"
     "  outages                    correlated outages: switches, access points, WSUS server\n"
-    "  port SWITCH [PORT]         machines behind a switch (chassis id or system name)\n"
+    "  port SWITCH [PORT]         machines behind a switch (chassis id or system name), and\n"
+    "                             each port's state as the switch itself says (SNMP, syslog)\n"
     "  wifi [--ssid S] [--bssid B] machines on a wireless network or access point\n"
     "  explain CODE               a WSUS message: not-reported, 6703, 0x80070643, services\n"
     "  enrollments [--all]        new machines to review: when and from where each enrolled,\n"
@@ -355,7 +356,78 @@ static void print_machines(json_t *d, int with_reason)
     printf("(%lld %s)\n", ji(d, "count"), plural(ji(d, "count"), "machine", "machines"));
 }
 
+/* The switch's own word on its ports (whb port): what it said of each, from SNMP and syslog. */
+static void print_switch_says(json_t *ports, const char *sw)
+{
+    size_t i;
+    json_t *p;
+    if (!json_array_size(ports))
+        return;
+    printf("switch %s says (SNMP, syslog):\n", whb_table_cell(sw));
+    printf("  %-22s %-6s %-14s %-22s %-7s %s\n", "PORT", "ADMIN", "OPER", "SINCE", "MB/S",
+           "LAST WORD");
+    json_array_foreach(ports, i, p)
+    {
+        char port[64], speed[16];
+        snprintf(port, sizeof(port), "%s", js(p, "port")[0] ? js(p, "port") : "?");
+        if (!js(p, "port")[0])
+            snprintf(port, sizeof(port), "ifIndex %lld", ji(p, "ifindex"));
+        snprintf(speed, sizeof(speed), "%lld", ji(p, "speed_mbps"));
+        printf("  %-22s %-6s %-14s %-22s %-7s %s%s%s (%s): %s\n", port, js(p, "admin"),
+               js(p, "oper"), js(p, "since"), ji(p, "speed_mbps") ? speed : "-",
+               json_is_true(json_object_get(p, "err_disabled")) ? "err-disabled " : "",
+               js(p, "cause"), js(p, "cause")[0] ? " " : "", js(p, "source"), js(p, "text"));
+    }
+    printf("\n");
+}
+
 static int why_empty(struct opts *o, const char *cmd, const char *a, const char *b);
+
+static int cmd_port(struct opts *o, const char *sw, const char *port)
+{
+    int rc;
+    char path[700];
+    char *s = escape(sw), *p = escape(port);
+    snprintf(path, sizeof(path), "/v1/network/switch/ports?switch=%s%s%s", s ? s : "",
+             port[0] ? "&port=" : "", p ? p : "");
+    long status;
+    char why[700];
+    /* The switch's word is extra: a collector without switches answers the list all the same. */
+    json_t *says = whb_cli_call(&o->cli, "GET", path, NULL, &status, why, sizeof(why));
+    snprintf(path, sizeof(path), "/v1/network/switch?switch=%s&port=%s", s ? s : "", p ? p : "");
+    free(s);
+    free(p);
+    json_t *d = call(o, "GET", path, NULL, "", &rc);
+    if (!d) {
+        json_decref(says);
+        return rc;
+    }
+    json_t *ports = json_array();
+    if (says && json_object_get(says, "port") && json_is_object(json_object_get(says, "port")))
+        json_array_append(ports, json_object_get(says, "port"));
+    else if (says && json_is_array(json_object_get(says, "ports")))
+        json_array_extend(ports, json_object_get(says, "ports"));
+    if (ji(d, "count") == 0 && json_array_size(ports) == 0) {
+        /* Neither a machine nor the switch's word: what is known instead. */
+        json_decref(ports);
+        json_decref(says);
+        json_decref(d);
+        return why_empty(o, "port", sw, port);
+    }
+    if (o->json) {
+        json_object_set_new(d, "switch_says", ports);
+        if (says && json_is_array(json_object_get(says, "events")))
+            json_object_set(d, "switch_events", json_object_get(says, "events"));
+        json_decref(says);
+        return print_json(d);
+    }
+    print_switch_says(ports, sw);
+    json_decref(ports);
+    json_decref(says);
+    print_machines(d, 1);
+    json_decref(d);
+    return 0;
+}
 
 /* cmd, a and b: port or wifi and their names, said when nothing matches them. */
 static int cmd_list(struct opts *o, const char *path, int with_reason, const char *cmd,
@@ -899,12 +971,7 @@ int main(int argc, char **argv)
     else if (!strcmp(cmd, "outages"))
         rc = cmd_outages(&o);
     else if (!strcmp(cmd, "port")) {
-        char *sw = escape(args[1]), *port = escape(a.nargs == 3 ? args[2] : "");
-        snprintf(path, sizeof(path), "/v1/network/switch?switch=%s&port=%s", sw ? sw : "",
-                 port ? port : "");
-        free(sw);
-        free(port);
-        rc = cmd_list(&o, path, 1, "port", args[1], a.nargs == 3 ? args[2] : "");
+        rc = cmd_port(&o, args[1], a.nargs == 3 ? args[2] : "");
     } else if (!strcmp(cmd, "wifi")) {
         char *s = escape(a.ssid), *b = escape(a.bssid);
         snprintf(path, sizeof(path), "/v1/network/wifi?ssid=%s&bssid=%s", s ? s : "", b ? b : "");

@@ -52,6 +52,33 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
                        &in->n_down);
 }
 
+/* What the switch said about the machine's port (sw, port) in [from, to], and the port as it
+ * stands when now: into sw (caller's, freed by it). */
+struct sw_word {
+    struct whb_switch_port port;
+    struct whb_switch_event *events;
+};
+
+#define SW_EVENTS_MAX 48
+
+static void switch_context(struct whb_store *st, const char *sw, const char *port, int64_t from,
+                           int64_t to, int now, struct sw_word *w, struct whb_explain_input *in)
+{
+    if (!sw[0] || !port[0] || !st->ops->switch_port)
+        return;
+    int have = st->ops->switch_port(st, sw, port, 0, &w->port) == 0;
+    w->events = malloc(SW_EVENTS_MAX * sizeof(*w->events));
+    if (!w->events)
+        return;
+    int n = 0;
+    if (st->ops->switch_events(st, sw, port, have ? w->port.ifindex : 0, from, to, w->events,
+                               SW_EVENTS_MAX, &n) == 0)
+        in->n_sw_events = n;
+    in->sw_events = w->events;
+    if (have && now)
+        in->sw_port = &w->port;
+}
+
 /* The Windows Update side of a machine whose client is known: who else has its WSUS identity
  * (and the name WSUS lists it under), and what the fleet's clients did at once. */
 static void wu_context(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
@@ -94,18 +121,23 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
     }
     in.events = evs;
     in.n_events = n;
+    struct sw_word sw = {0};
     struct whb_store_refusal refusals[4];
     if (now > m->due_ms && st->ops->refusals &&
         st->ops->refusals(st, m->machine_id, refusals, 4, &in.n_refusals) == 0)
         in.refusals = refusals;
-    if (now > m->due_ms)
+    if (now > m->due_ms) {
         context(st, m, now, m->last_seen_ms, now, 0, &in);
-    else if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0)
+        if (!m->wireless)
+            switch_context(st, m->sw_name, m->sw_port, m->last_seen_ms - 1800000, now + 60000, 1,
+                           &sw, &in);
+    } else if (m->wsus_class[0] && strcmp(m->wsus_class, "ok") != 0)
         st->ops->wsus_failing(st, m->wsus_class, now, &in.wsus_failing);
     if (now <= m->due_ms && m->wu.known)
         wu_context(st, m, now, &fleet, &in);
     whb_explain_now(&in, out);
     free(evs);
+    free(sw.events);
     return 0;
 }
 
@@ -272,12 +304,19 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     }
     in.events = evs;
     in.n_events = n;
+    /* The port it was on before the gap, when it did not move to another switch. */
+    struct sw_word sw = {0};
+    const char *port = gap->before_port[0] ? gap->before_port : m->sw_port;
+    if (!m->wireless && (!gap->before_sw[0] || !strcmp(gap->before_sw, m->sw_chassis)))
+        switch_context(st, m->sw_name, port, gap->start_ms - 1800000, gap->end_ms + 120000, 0, &sw,
+                       &in);
     int64_t window = whb_correlation_window(m->interval_s);
     if (gap->end_ms - gap->start_ms < window)
         window = gap->end_ms - gap->start_ms;
     peer_stories(st, &then, gap->start_ms, window, &in);
     whb_explain_gap(&in, out);
     free(evs);
+    free(sw.events);
     return 0;
 }
 

@@ -28,9 +28,27 @@ static void add_evidence(struct whb_explanation *out, const struct whb_evidence 
         out->evidence[out->n_evidence++] = *e;
 }
 
-static void add_alternative(struct whb_explanation *out, enum whb_reason r, const char *why)
+/* What the switch's own word rules out (the port was enabled, the port is up with the link):
+ * whatever another rule guessed from the machine's side alone, it is neither the answer nor
+ * offered as an alternative. Only switch rules rule anything out. */
+struct ruled {
+    enum whb_reason r[WHB_REASON_COUNT_];
+    int n;
+};
+
+static int is_ruled_out(const struct ruled *out, enum whb_reason r)
 {
-    if (r == out->reason || out->n_alternatives >= WHB_EXPLAIN_MAX_ALTERNATIVES)
+    for (int i = 0; i < out->n; i++)
+        if (out->r[i] == r)
+            return 1;
+    return 0;
+}
+
+static void add_alternative(struct whb_explanation *out, const struct ruled *ruled,
+                            enum whb_reason r, const char *why)
+{
+    if (r == out->reason || out->n_alternatives >= WHB_EXPLAIN_MAX_ALTERNATIVES ||
+        is_ruled_out(ruled, r))
         return;
     for (int a = 0; a < out->n_alternatives; a++)
         if (out->alternatives[a].reason == r)
@@ -49,13 +67,18 @@ static void decide(const struct whb_explain_input *in, struct whb_explanation *o
     size_t n_rules;
     const struct whb_rule *rules = whb_rules(&n_rules);
     struct finding found[32];
+    struct ruled ruled = {.n = 0};
     int order[32], n = 0;
     memset(found, 0, sizeof(found));
     for (size_t i = 0; i < n_rules && i < 32; i++) {
         rules[i].fn(in, &found[i]);
-        if (found[i].score > 0)
-            order[n++] = (int)i;
+        for (int k = 0; found[i].score > 0 && k < found[i].n_out; k++)
+            if (!is_ruled_out(&ruled, found[i].ruled_out[k]) && ruled.n < WHB_REASON_COUNT_)
+                ruled.r[ruled.n++] = found[i].ruled_out[k];
     }
+    for (size_t i = 0; i < n_rules && i < 32; i++)
+        if (found[i].score > 0 && !is_ruled_out(&ruled, rules[i].reason))
+            order[n++] = (int)i;
     /* Stable order by score, so equal scores keep the table's order (deterministic). */
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && found[order[j]].score > found[order[j - 1]].score; j--) {
@@ -76,18 +99,21 @@ static void decide(const struct whb_explain_input *in, struct whb_explanation *o
     out->reason = rules[order[0]].reason;
     out->confidence = best->conf;
     /* What the evidence cannot tell apart is never "high". */
-    if (best->n_also && out->confidence == WHB_CONFIDENCE_HIGH)
+    int open = 0;
+    for (int i = 0; i < best->n_also; i++)
+        open += !is_ruled_out(&ruled, best->also[i]);
+    if (open && out->confidence == WHB_CONFIDENCE_HIGH)
         out->confidence = WHB_CONFIDENCE_MEDIUM;
     snprintf(out->confidence_why, sizeof(out->confidence_why), "%s", best->why);
     snprintf(out->summary, sizeof(out->summary), "%s", best->summary);
     for (int i = 0; i < best->n_ev; i++)
         add_evidence(out, &best->ev[i]);
     for (int i = 0; i < best->n_also; i++)
-        add_alternative(out, best->also[i], NULL);
+        add_alternative(out, &ruled, best->also[i], NULL);
     for (int k = 1; k < n; k++) {
-        add_alternative(out, rules[order[k]].reason, found[order[k]].why);
+        add_alternative(out, &ruled, rules[order[k]].reason, found[order[k]].why);
         for (int i = 0; i < found[order[k]].n_also; i++)
-            add_alternative(out, found[order[k]].also[i], NULL);
+            add_alternative(out, &ruled, found[order[k]].also[i], NULL);
     }
     const struct whb_reason_info *info = whb_reason_info(out->reason);
     if (best->step[0])
@@ -246,5 +272,6 @@ const char *whb_evidence_source_name(enum whb_evidence_source s)
 {
     return s == WHB_SOURCE_MACHINE         ? "machine"
            : s == WHB_SOURCE_MACHINE_LATER ? "machine_on_return"
+           : s == WHB_SOURCE_SWITCH        ? "switch"
                                            : "collector";
 }

@@ -8,6 +8,7 @@
 
 #include "explain/reasons.h"
 #include "model.h"
+#include "switch/ports.h"
 
 #define WHB_EXPLAIN_MAX_EVIDENCE     16
 #define WHB_EXPLAIN_MAX_ALTERNATIVES 6
@@ -47,6 +48,12 @@ struct whb_explain_input {
     char wsus_name_for_id[254];          /* the computer WSUS lists with that identity */
     /* For a gap (afterwards): its bounds; 0 for "now". */
     int64_t gap_start_ms, gap_end_ms;
+    /* The switch's own word on the machine's port (collector/switch/): the port as it stands
+     * (now only; NULL when the switch never spoke of it) and what it said around the silence,
+     * ascending. None of it: the answer is what the machine and the collector say alone. */
+    const struct whb_switch_port *sw_port;
+    const struct whb_switch_event *sw_events;
+    int n_sw_events;
     /* For a gap: the switch neighbours silent with it, and what they said on return. */
     struct whb_peer_story stories[WHB_EXPLAIN_MAX_STORIES];
     int n_stories;
@@ -59,8 +66,14 @@ struct whb_explain_input {
 };
 
 /* Who says so: the machine in a report at the time, the machine afterwards (spooled while it
- * was silent, told on return), or the collector (from its own records and the neighbours). */
-enum whb_evidence_source { WHB_SOURCE_COLLECTOR, WHB_SOURCE_MACHINE, WHB_SOURCE_MACHINE_LATER };
+ * was silent, told on return), the collector (from its own records and the neighbours), or
+ * the switch the machine is plugged into (its syslog, traps, or a read of its port). */
+enum whb_evidence_source {
+    WHB_SOURCE_COLLECTOR,
+    WHB_SOURCE_MACHINE,
+    WHB_SOURCE_MACHINE_LATER,
+    WHB_SOURCE_SWITCH
+};
 
 struct whb_evidence {
     int64_t at_ms;

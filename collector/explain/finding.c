@@ -114,6 +114,12 @@ void whb_also(struct finding *f, enum whb_reason r)
         f->also[f->n_also++] = r;
 }
 
+void whb_rule_out(struct finding *f, enum whb_reason r)
+{
+    if (f->n_out < (int)(sizeof(f->ruled_out) / sizeof(f->ruled_out[0])))
+        f->ruled_out[f->n_out++] = r;
+}
+
 /* Windows marks link and Wi-Fi changes in Modern Standby (by power policy) with code 1. */
 static int in_standby(const struct whb_explain_input *in, const struct whb_hist_event *e)
 {

@@ -40,6 +40,8 @@ struct finding {
     int n_ev;
     enum whb_reason also[6]; /* reasons the evidence cannot rule out: always alternatives */
     int n_also;
+    enum whb_reason ruled_out[6]; /* reasons its evidence excludes: never alternatives */
+    int n_out;
 };
 
 /* The silence being explained: [start, end] on the collector's clock. */
@@ -73,6 +75,7 @@ void whb_evidence_event(struct finding *f, const struct whb_explain_input *in,
                         const struct whb_hist_event *e, const char *fmt, ...) WHB_PRINTF(4, 5);
 void whb_hit(struct finding *f, int score, enum whb_confidence conf);
 void whb_also(struct finding *f, enum whb_reason r);
+void whb_rule_out(struct finding *f, enum whb_reason r);
 
 /* The first or last event of kind with at in [from, to]; kind 0 matches the causes of a
  * silence (power, link, wireless, address, undelivered reports). */

@@ -33,4 +33,11 @@ void whb_rule_subnet_now(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_fleet_path(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_silent(const struct whb_explain_input *in, struct finding *f);
 
+/* The switch's own word on the machine's port (rules_switch.c). */
+void whb_rule_switch_port_disabled(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_switch_dot1x(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_switch_link_lost(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_switch_link_up(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_switch_wake_on_lan(const struct whb_explain_input *in, struct finding *f);
+
 #endif

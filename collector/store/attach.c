@@ -70,6 +70,7 @@ void whb_attach_from_snapshot(const whb_snapshot *s, struct whb_machine_view *v)
             COPY(v->sw_chassis, a->lldp->chassis_id);
             COPY(v->sw_name, a->lldp->system_name);
             COPY(v->sw_port, a->lldp->port_id);
+            COPY(v->sw_mgmt, a->lldp->mgmt_address);
         }
         if (a->wireless) {
             COPY(v->ssid, a->wireless->ssid);

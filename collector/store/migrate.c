@@ -201,7 +201,7 @@ int whb_store_migrate(const char *sqlite_path, const char *conninfo, char *why, 
             goto out;
         printf("  %-16s %lld rows\n", t, n);
     }
-    /* Tables PostgreSQL alone has: the due index's (schema.c's step 11). */
+    /* Tables PostgreSQL alone has: the due index's (schema.c's step 12). */
     r = PQexec(pg, "INSERT INTO machine_due SELECT machine_id, due_at FROM machines");
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         snprintf(why, whylen, "postgresql: machine_due: %s", PQerrorMessage(pg));

@@ -50,14 +50,14 @@ static const char *const write_sql[] = {
     [PW_GET_MACHINE] = "SELECT " ROW_COLS " FROM machines WHERE machine_id=$1 FOR UPDATE",
     /* Another collector may be enrolling the same machine, or another machine the same name:
      * nothing is inserted then, and the caller decides again on what was committed. Its due
-     * time goes into machine_due (schema.c's step 11) in the same statement. */
+     * time goes into machine_due (schema.c's step 12) in the same statement. */
     [PW_INSERT_MACHINE] =
         "WITH m AS (INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash,"
         " first_seen, last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot,"
         " enrolled_from, reviewed_ms) VALUES($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11,$12,$13,$14,"
         "$15) ON CONFLICT DO NOTHING RETURNING machine_id),"
         " d AS (INSERT INTO machine_due SELECT machine_id, $9 FROM m) SELECT 1 FROM m",
-    /* The machine's row, its due time (machine_due: schema.c's step 11) and the addresses it
+    /* The machine's row, its due time (machine_due: schema.c's step 12) and the addresses it
      * has ($35, text[]) in one statement; a minute's precision is plenty for the addresses,
      * so most reports write none: an address noted within the minute is not even looked at
      * by ON CONFLICT, which would lock its row (a write) even to leave it as it is. */
@@ -70,7 +70,7 @@ static const char *const write_sql[] = {
         " subnet=$23, wsus_class=$24, wsus_url=$25, wsus_http=$26, wsus_curl=$27, wsus_at=$28,"
         " update_service=$29, net_lost_at=$30, net_back_at=$33, online_since=$34,"
         " clock_offset=$31, clock_offset_at=$32, collector_url=$36, collector_rank=$37,"
-        " quota_events=$38, quota_at=$39, events_stored=$40,"
+        " quota_events=$38, quota_at=$39, events_stored=$40, sw_mgmt=$41,"
         " wsus_since=CASE WHEN machines.wsus_class IS NOT DISTINCT FROM $24 THEN"
         " machines.wsus_since ELSE $28 END"
         " WHERE machine_id=$1)"
@@ -576,6 +576,7 @@ static int update_machine(void *ctx, const struct whb_store_report *in,
     whb_pg_int(&p, q->events);
     whb_pg_int(&p, q->at);
     whb_pg_int(&p, q->stored);
+    whb_pg_opt(&p, v->sw_mgmt);
     if (!rc)
         rc = whb_pg_queue(s, PW_UPDATE_MACHINE, write_sql[PW_UPDATE_MACHINE], &p);
     free(snap);
@@ -744,6 +745,12 @@ const struct whb_store_ops whb_store_postgresql = {
     .wsus_match = whb_pg_wsus_match,
     .machine_by_ip = whb_pg_machine_by_ip,
     .fleet_rows = whb_pg_fleet_rows,
+    .put_switch = whb_pg_put_switch,
+    .switch_port = whb_pg_switch_port,
+    .switch_events = whb_pg_switch_events,
+    .each_switch_port = whb_pg_each_switch_port,
+    .prune_switch = whb_pg_prune_switch,
+    .switch_name_at = whb_pg_switch_name_at,
     .key_known = whb_pg_key_known,
     .enrollments = whb_pg_enrollments,
     .admin = whb_pg_admin,

@@ -13,7 +13,7 @@
 
 #include <libpq-fe.h>
 
-enum { WHB_PG_STMTS = 152, WHB_PG_MAX_PARAMS = 48, WHB_PG_PIPE_MAX = 256 };
+enum { WHB_PG_STMTS = 168, WHB_PG_MAX_PARAMS = 48, WHB_PG_PIPE_MAX = 256 };
 
 /* A machine's row as a batch read it (pg.c): the reports of the batch take it from here. */
 struct pg_batch_row {
@@ -49,7 +49,8 @@ enum {
     WHB_PG_WSUS_BASE = 72,
     WHB_PG_WU_BASE = 104,
     WHB_PG_ADMIN_BASE = 112,
-    WHB_PG_BATCH_BASE = 144
+    WHB_PG_SWITCH_BASE = 144,
+    WHB_PG_BATCH_BASE = 160
 };
 /* The writer's batch (pg.c, pg_batch.c): its rows read at once, its writes as arrays. */
 enum {
@@ -154,6 +155,18 @@ int whb_pg_wsus_match(struct whb_store *s, const struct whb_wsus_computer *c, in
                       struct whb_wsus_match *out);
 int whb_pg_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, char *machine_id,
                          size_t idlen, char *why, size_t whylen);
+/* The switches' events and ports (pg_switch.c). */
+int whb_pg_put_switch(struct whb_store *s, const struct whb_switch_event *ev,
+                      const struct whb_switch_port *port, int keep_event);
+int whb_pg_switch_port(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                       struct whb_switch_port *out);
+int whb_pg_switch_events(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                         int64_t from, int64_t to, struct whb_switch_event *out, int max, int *n);
+int whb_pg_each_switch_port(struct whb_store *s, const char *sw, whb_store_switch_port_fn fn,
+                            void *arg);
+int whb_pg_prune_switch(struct whb_store *s, int64_t before_ms);
+int whb_pg_switch_name_at(struct whb_store *s, const char *address, char *name, size_t len);
+
 /* The Windows Update clients (pg_wu.c). */
 int whb_pg_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_store_match *out, int max,
                       int *n);

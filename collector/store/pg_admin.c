@@ -32,7 +32,7 @@ enum pg_admin {
     PA_END_
 };
 
-_Static_assert((int)PA_END_ <= (int)WHB_PG_BATCH_BASE, "admin statements overlap others");
+_Static_assert((int)PA_END_ <= (int)WHB_PG_SWITCH_BASE, "admin statements overlap switch ones");
 
 #define A(id) [(id)-WHB_PG_ADMIN_BASE]
 #define ENROLLMENT_COLS                                                                            \

@@ -113,7 +113,7 @@ static void array_param(struct pg_array *a, struct pg_params *p)
 }
 
 /* The columns of a machine's row a report writes (pg.c's single-row update, $1..$34 and
- * $36..$40 there), then its addresses. */
+ * $36..$41 there), then its addresses. */
 enum {
     U_ID,
     U_FQDN,
@@ -154,6 +154,7 @@ enum {
     U_QUOTA_EVENTS,
     U_QUOTA_AT,
     U_EVENTS_STORED,
+    U_SW_MGMT,
     U_IP_ID,
     U_IP,
     U_IP_AT,
@@ -191,13 +192,14 @@ static const char *const batch_update_sql =
     " $18::text[], $19::text[], $20::text[], $21::text[], $22::int8[], $23::text[],"
     " $24::text[], $25::text[], $26::int8[], $27::int8[], $28::int8[], $29::int8[],"
     " $30::int8[], $31::int8[], $32::int8[], $33::int8[], $34::int8[], $35::text[],"
-    " $36::int8[], $37::int8[], $38::int8[], $39::int8[]) AS u(machine_id, fqdn, domain, os, "
+    " $36::int8[], $37::int8[], $38::int8[], $39::int8[], $40::text[]) AS u(machine_id, fqdn, "
+    "domain, os, "
     "agent_version, last_seen, interval_s,"
     " due, boot_id, last_seq, last_gasp, snapshot, primary_if, wireless, carrier, on_battery,"
     " sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated, subnet, wsus_class,"
     " wsus_url, wsus_http, wsus_curl, wsus_at, update_service, net_lost_at, clock_offset,"
     " clock_offset_at, net_back_at, online_since, collector_url, collector_rank, quota_events,"
-    " quota_at, events_stored)),"
+    " quota_at, events_stored, sw_mgmt)),"
     " d AS (UPDATE machine_due SET due = u.due FROM u WHERE machine_due.machine_id ="
     " u.machine_id),"
     " m AS (UPDATE machines SET fqdn = u.fqdn, domain = u.domain, os = u.os,"
@@ -213,13 +215,14 @@ static const char *const batch_update_sql =
     " clock_offset = u.clock_offset, clock_offset_at = u.clock_offset_at,"
     " collector_url = u.collector_url, collector_rank = u.collector_rank,"
     " quota_events = u.quota_events, quota_at = u.quota_at, events_stored = u.events_stored,"
+    " sw_mgmt = u.sw_mgmt,"
     " wsus_since = CASE WHEN machines.wsus_class IS NOT DISTINCT FROM u.wsus_class THEN"
     " machines.wsus_since ELSE u.wsus_at END"
     " FROM u WHERE machines.machine_id = u.machine_id)"
     /* As the single-row statement: an address noted within the minute is left alone. */
     " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
-    " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($40::text[], $41::text[],"
-    " $42::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM machine_ips i"
+    " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($41::text[], $42::text[],"
+    " $43::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM machine_ips i"
     " WHERE i.ip = x.ip AND i.machine_id = x.machine_id AND i.last_ms >= x.at - 60000)"
     " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms = excluded.last_ms"
     " WHERE excluded.last_ms > machine_ips.last_ms + 60000";
@@ -238,15 +241,15 @@ static struct pg_batch *batch_of(struct pg_store *s)
         if (!b)
             return NULL;
         for (int i = 0; i < U_COUNT_; i++)
-            array_reset(&b->u[i], i == U_SNAPSHOT ? OID_BYTEA
-                                  : i == U_ID || i == U_FQDN || i == U_DOMAIN || i == U_OS ||
-                                          i == U_AGENT || i == U_BOOT || i == U_PRIMARY_IF ||
-                                          i == U_SW || i == U_SW_NAME || i == U_PORT ||
-                                          i == U_SSID || i == U_BSSID || i == U_SUBNET ||
-                                          i == U_WSUS_CLASS || i == U_WSUS_URL ||
-                                          i == U_COLLECTOR || i == U_IP_ID || i == U_IP
-                                      ? OID_TEXT
-                                      : OID_INT8);
+            array_reset(&b->u[i],
+                        i == U_SNAPSHOT ? OID_BYTEA
+                        : i == U_ID || i == U_FQDN || i == U_DOMAIN || i == U_OS || i == U_AGENT ||
+                                i == U_BOOT || i == U_PRIMARY_IF || i == U_SW || i == U_SW_NAME ||
+                                i == U_PORT || i == U_SSID || i == U_BSSID || i == U_SUBNET ||
+                                i == U_WSUS_CLASS || i == U_WSUS_URL || i == U_COLLECTOR ||
+                                i == U_SW_MGMT || i == U_IP_ID || i == U_IP
+                            ? OID_TEXT
+                            : OID_INT8);
         for (int i = 0; i < E_COUNT_; i++)
             array_reset(&b->e[i], i == E_ID || i == E_BOOT || i == E_ADAPTER || i == E_DETAIL
                                       ? OID_TEXT
@@ -309,6 +312,7 @@ int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, in
     array_int(&u[U_QUOTA_EVENTS], q->events);
     array_int(&u[U_QUOTA_AT], q->at);
     array_int(&u[U_EVENTS_STORED], q->stored);
+    array_opt(&u[U_SW_MGMT], v->sw_mgmt);
     free(snap);
     /* The addresses worth noting, as whb_pg_ip_array lists them. */
     for (size_t i = 0; r->snapshot && i < r->snapshot->n_adapters; i++) {

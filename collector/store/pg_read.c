@@ -17,7 +17,7 @@
     " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
     " collector_url, collector_rank, clock_offset, wu_hash, sus_client_id, wu_server,"             \
     " wu_status_server, wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail,"         \
-    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since"
+    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since, sw_mgmt"
 
 /* As sqlite_read.c: only proven machines move a neighbour's answer; the fleet counts them. */
 #define UNPROVEN  "(reviewed_ms = 0)::int"
@@ -266,6 +266,7 @@ static void machine_row(const PGresult *r, int i, struct whb_machine_view *m)
     whb_pg_get_text(r, i, 39, u->disabled, sizeof(u->disabled));
     u->restart_ms = whb_pg_get_int(r, i, 40);
     m->wsus_since_ms = whb_pg_get_int(r, i, 41);
+    whb_pg_get_text(r, i, 42, m->sw_mgmt, sizeof(m->sw_mgmt));
     m->admin_up = 1;
 }
 

@@ -175,7 +175,31 @@ static const struct step steps[] = {
      "  count {INT} NOT NULL, first_ms {INT} NOT NULL, last_ms {INT} NOT NULL,"
      "  claimant TEXT, source TEXT, PRIMARY KEY(machine_id, cause)){NOROWID};",
      NULL},
-    /* 10: a switch's and a wireless network's machines in the order their lists stream in
+    /* 10: the switches' own word (issue 24): what each switch said, as it said it, and each
+     * port as it now stands. port_key is the port's name made comparable (switch/port_name.h),
+     * "#ifIndex" while only a trap's number names it, "" for the switch as a whole. */
+    {NULL,
+     "CREATE TABLE switch_events(sw TEXT NOT NULL, port_key TEXT NOT NULL, port TEXT,"
+     "  ifindex {INT} NOT NULL DEFAULT 0, kind TEXT NOT NULL, source TEXT NOT NULL,"
+     "  admin {INT} NOT NULL DEFAULT 0, oper {INT} NOT NULL DEFAULT 0, at_ms {INT} NOT NULL,"
+     "  since_ms {INT} NOT NULL DEFAULT 0, speed {INT} NOT NULL DEFAULT 0,"
+     "  cause TEXT, mac TEXT, who TEXT, text TEXT);"
+     "CREATE INDEX switch_events_port ON switch_events(sw, port_key, at_ms);"
+     "CREATE INDEX switch_events_time ON switch_events(at_ms);"
+     "CREATE TABLE switch_ports(sw TEXT NOT NULL, port_key TEXT NOT NULL, port TEXT,"
+     "  ifindex {INT} NOT NULL DEFAULT 0, admin {INT} NOT NULL DEFAULT 0,"
+     "  oper {INT} NOT NULL DEFAULT 0, changed_ms {INT} NOT NULL DEFAULT 0,"
+     "  heard_ms {INT} NOT NULL DEFAULT 0, speed {INT} NOT NULL DEFAULT 0,"
+     "  prev_speed {INT} NOT NULL DEFAULT 0, speed_changed_ms {INT} NOT NULL DEFAULT 0,"
+     "  err_disabled {INT} NOT NULL DEFAULT 0, cause TEXT, cause_ms {INT} NOT NULL DEFAULT 0,"
+     "  violation_mac TEXT, violation_ms {INT} NOT NULL DEFAULT 0, dot1x_mac TEXT,"
+     "  dot1x_ms {INT} NOT NULL DEFAULT 0, alias TEXT, last_kind TEXT, last_source TEXT,"
+     "  text TEXT, PRIMARY KEY(sw, port_key)){NOROWID};"
+     /* Not indexed: every report writes it, and it is looked up once a minute per switch
+      * that only an address range names (ingest/switch_names.c caches). */
+     "ALTER TABLE machines ADD COLUMN sw_mgmt TEXT;",
+     NULL},
+    /* 11: a switch's and a wireless network's machines in the order their lists stream in
      * (port or BSSID, then machine id): each chunk a seek in an index, not a sort of the whole
      * group (an SSID may have 100,000 machines). They replace the indexes on the switch, its
      * name and the SSID alone, which they also serve. */
@@ -195,7 +219,7 @@ static const struct step steps[] = {
       * needs it named. */
      "DROP INDEX machines_bssid;"
      "CREATE INDEX machines_bssid ON machines(bssid, machine_id) WHERE bssid IS NOT NULL;"},
-    /* 11 (PostgreSQL): every report moves the due time, and an update that changes an indexed
+    /* 12 (PostgreSQL): every report moves the due time, and an update that changes an indexed
      * column writes a new entry into every index of the table (a dozen here). The due index
      * moves to a table of its own, kept by the writer in the same statements as
      * machines.due_at (which stays, for every other query): an update of the machine's row

@@ -66,7 +66,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
         " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
-        " quota_events=?37, quota_at=?38, events_stored=?39,"
+        " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40,"
         " wsus_since=CASE WHEN wsus_class IS ?24 THEN wsus_since ELSE ?28 END"
         " WHERE machine_id=?1",
     /* The same without the indexed columns, for a report whose name and place (switch and
@@ -80,7 +80,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
         " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
-        " quota_events=?37, quota_at=?38, events_stored=?39 WHERE machine_id=?1",
+        " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40 WHERE machine_id=?1",
     [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
                          " net_lost_at=?4, net_back_at=?7, online_since=?8,"
                          " clock_offset=?5, clock_offset_at=?6, quota_events=?9, quota_at=?10,"
@@ -170,6 +170,7 @@ static void sqlite_close(struct whb_store *base)
         sqlite3_finalize(s->st[i]);
     whb_sqlite_read_finalize(base);
     whb_sqlite_wsus_finalize(s);
+    whb_sqlite_switch_finalize(s);
     whb_sqlite_admin_finalize(s);
     whb_sqlite_wu_finalize(s);
     sqlite3_close(s->db);
@@ -525,6 +526,7 @@ static int write_machine(void *ctx, const struct whb_store_report *in,
     sqlite3_bind_int64(st, 37, q->events);
     sqlite3_bind_int64(st, 38, q->at);
     sqlite3_bind_int64(st, 39, q->stored);
+    bind_text(st, 40, view->sw_mgmt);
     if ((rc = run(s, id)) || (rc = write_update_client(s, in, row, view)))
         return rc;
     return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
@@ -659,6 +661,12 @@ const struct whb_store_ops whb_store_sqlite = {
     .wsus_match = whb_sqlite_wsus_match,
     .machine_by_ip = whb_sqlite_machine_by_ip,
     .fleet_rows = whb_sqlite_fleet_rows,
+    .put_switch = whb_sqlite_put_switch,
+    .switch_port = whb_sqlite_switch_port,
+    .switch_events = whb_sqlite_switch_events,
+    .each_switch_port = whb_sqlite_each_switch_port,
+    .prune_switch = whb_sqlite_prune_switch,
+    .switch_name_at = whb_sqlite_switch_name_at,
     .key_known = whb_sqlite_key_known,
     .enrollments = whb_sqlite_enrollments,
     .admin = whb_sqlite_admin,

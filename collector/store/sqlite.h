@@ -12,17 +12,19 @@ enum {
     WHB_SQLITE_READ_STMTS = 56,
     WHB_SQLITE_WSUS_STMTS = 24,
     WHB_SQLITE_WU_STMTS = 8,
-    WHB_SQLITE_ADMIN_STMTS = 20
+    WHB_SQLITE_ADMIN_STMTS = 20,
+    WHB_SQLITE_SWITCH_STMTS = 12
 };
 
 struct sqlite_store {
     struct whb_store base;
     sqlite3 *db;
     sqlite3_stmt *st[WHB_SQLITE_WRITE_STMTS];
-    sqlite3_stmt *rd[WHB_SQLITE_READ_STMTS];  /* read queries, prepared on first use */
-    sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS];  /* WSUS list and IP queries (store_wsus.c) */
-    sqlite3_stmt *wu[WHB_SQLITE_WU_STMTS];    /* update client queries (sqlite_wu.c) */
-    sqlite3_stmt *ad[WHB_SQLITE_ADMIN_STMTS]; /* identities over their lives (sqlite_admin.c) */
+    sqlite3_stmt *rd[WHB_SQLITE_READ_STMTS];   /* read queries, prepared on first use */
+    sqlite3_stmt *ws[WHB_SQLITE_WSUS_STMTS];   /* WSUS list and IP queries (store_wsus.c) */
+    sqlite3_stmt *wu[WHB_SQLITE_WU_STMTS];     /* update client queries (sqlite_wu.c) */
+    sqlite3_stmt *sw[WHB_SQLITE_SWITCH_STMTS]; /* the switches' word (sqlite_switch.c) */
+    sqlite3_stmt *ad[WHB_SQLITE_ADMIN_STMTS];  /* identities over their lives (sqlite_admin.c) */
 };
 
 /* Read operations (store_read.c). */
@@ -74,6 +76,20 @@ int whb_sqlite_machine_by_ip(struct whb_store *s, const char *ip, int64_t now, c
 int whb_sqlite_note_ips(struct sqlite_store *s, const char *machine_id, const whb_snapshot *snap,
                         int64_t now);
 void whb_sqlite_wsus_finalize(struct sqlite_store *s);
+
+/* The switches' events and ports (sqlite_switch.c). */
+int whb_sqlite_put_switch(struct whb_store *s, const struct whb_switch_event *ev,
+                          const struct whb_switch_port *port, int keep_event);
+int whb_sqlite_switch_port(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                           struct whb_switch_port *out);
+int whb_sqlite_switch_events(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                             int64_t from, int64_t to, struct whb_switch_event *out, int max,
+                             int *n);
+int whb_sqlite_each_switch_port(struct whb_store *s, const char *sw, whb_store_switch_port_fn fn,
+                                void *arg);
+int whb_sqlite_prune_switch(struct whb_store *s, int64_t before_ms);
+int whb_sqlite_switch_name_at(struct whb_store *s, const char *address, char *name, size_t len);
+void whb_sqlite_switch_finalize(struct sqlite_store *s);
 
 /* Identities over their lives (sqlite_admin.c): the store ops, and the put ops the writer uses
  * (ctx is the sqlite_store). */

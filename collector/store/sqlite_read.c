@@ -19,7 +19,7 @@
     " subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, os,"            \
     " collector_url, collector_rank, clock_offset, wu_hash, sus_client_id, wu_server,"             \
     " wu_status_server, wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail,"         \
-    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since"
+    " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since, sw_mgmt"
 
 /* Issue 22: only proven machines (reviewed by an admin, certified, or known before reviews
  * existed) move a neighbour's answer (whb_store_peer_tally); the fleet counts only them. */
@@ -278,6 +278,7 @@ static void machine_row(sqlite3_stmt *st, struct whb_machine_view *m)
     u->ms_scan_ms = sqlite3_column_int64(st, 38);
     whb_sqlite_text(st, 39, u->disabled, sizeof(u->disabled));
     u->restart_ms = sqlite3_column_int64(st, 40);
+    whb_sqlite_text(st, 42, m->sw_mgmt, sizeof(m->sw_mgmt));
 }
 
 /* Adds the rows of one lookup to the distinct machines found so far (at most max). */

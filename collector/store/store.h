@@ -11,6 +11,7 @@
 #include "config.h"
 #include "model.h"
 #include "identity.h"
+#include "switch/ports.h"
 #include "wire.h"
 
 struct whb_store;
@@ -167,6 +168,8 @@ typedef int (*whb_store_collector_fn)(const struct whb_store_collector *c, void 
 struct whb_census_row;
 /* Return non-zero to stop the walk. */
 typedef int (*whb_store_census_fn)(const struct whb_census_row *r, void *arg);
+/* One port of a switch as the store has it (each_switch_port). */
+typedef int (*whb_store_switch_port_fn)(const struct whb_switch_port *p, void *arg);
 
 /* Reads one page of the imported list, computers WSUS says have not reported since cutoff. */
 typedef int (*whb_store_wsus_fn)(const struct whb_wsus_computer *c, void *arg);
@@ -284,6 +287,27 @@ struct whb_store_ops {
      * snapshot: the fleet census (census.h). */
     int (*fleet_rows)(struct whb_store *s, whb_store_census_fn fn, void *arg);
 
+    /* The switches' own word (collector/switch/). Inside begin..commit: one event as the switch
+     * said it (kept as an event when keep_event; a read of the port that changed nothing only
+     * refreshes the port), and the port (NULL for the switch as a whole) as it stands after. */
+    int (*put_switch)(struct whb_store *s, const struct whb_switch_event *ev,
+                      const struct whb_switch_port *port, int keep_event);
+    /* The port of switch sw named port (any of its names), or else numbered ifindex:
+     * WHB_ENOTFOUND when the switch never spoke of it. */
+    int (*switch_port)(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                       struct whb_switch_port *out);
+    /* The latest max events in [from, to] about that port (by name or by number) and about the
+     * switch as a whole, in ascending time. */
+    int (*switch_events)(struct whb_store *s, const char *sw, const char *port, int32_t ifindex,
+                         int64_t from, int64_t to, struct whb_switch_event *out, int max, int *n);
+    /* Every port of sw the store has, by ifIndex. */
+    int (*each_switch_port)(struct whb_store *s, const char *sw, whb_store_switch_port_fn fn,
+                            void *arg);
+    /* Forgets the events before before_ms (the ports stay as they stand). */
+    int (*prune_switch)(struct whb_store *s, int64_t before_ms);
+    /* The switch whose LLDP management address is address, as the machines behind it name
+     * it (their LLDP system name): WHB_ENOTFOUND when no machine saw it. */
+    int (*switch_name_at)(struct whb_store *s, const char *address, char *name, size_t len);
     /* The Windows Update clients (store/sqlite_wu.c, store/pg_wu.c). Machines whose client has
      * the WSUS identity sus_id, the most recently seen first (at most max). */
     int (*wu_same_id)(struct whb_store *s, const char *sus_id, struct whb_store_match *out, int max,

@@ -112,8 +112,17 @@ static void add_to(struct groups *gs, const char *kind, const char *key, const c
     if (since > g->last)
         g->last = since;
     g->count++;
-    json_array_append_new(g->machines,
-                          json_pack("{s:s, s:s}", "machine", m->fqdn, "port", port ? port : ""));
+    json_t *one = json_pack("{s:s, s:s}", "machine", m->fqdn, "port", port ? port : "");
+    /* The switch's own word on the port, where it spoke: shut, or no link. */
+    struct whb_switch_port sp;
+    if (port && port[0] && gs->st->ops->switch_port &&
+        gs->st->ops->switch_port(gs->st, m->sw_name, port, 0, &sp) == 0)
+        json_object_set_new(
+            one, "switch_says",
+            json_pack("{s:s, s:s, s:o, s:b, s:s}", "admin", whb_if_status_name(sp.admin), "oper",
+                      whb_if_status_name(sp.oper), "since", whb_json_iso(sp.changed_ms),
+                      "err_disabled", sp.err_disabled, "cause", sp.cause));
+    json_array_append_new(g->machines, one);
 }
 
 static int group_silent(const struct whb_machine_view *m, void *arg)

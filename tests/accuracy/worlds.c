@@ -343,9 +343,16 @@ static int64_t incidents(struct acc_timeline *tl, struct acc_rng *r, unsigned va
             acc_item(tl, PHASE_HISTORY, m, s, e, 0, "lost_connectivity", NULL);
         }
         if (ap) {
-            acc_inc(tl, INC_AP_AUTH, -1, -1, s + acc_rng_ms(r, 0, 60), e)->code = 23;
-            acc_item(tl, PHASE_NOW, wifi, ask + sec(60), 0, 1, "wireless_association", AP_SET,
-                     NULL);
+            int64_t s_ap = s + acc_rng_ms(r, 0, 60);
+            acc_inc(tl, INC_AP_AUTH, -1, -1, s_ap, e)->code = 23;
+            /* A minute after the wired machines' question, but while the access point still
+             * refuses (asked at its end, the client was already back) and once overdue. */
+            int64_t ask_ap = ask + sec(60);
+            if (ask_ap > e - sec(10))
+                ask_ap = e - sec(10);
+            if (ask_ap < overdue(w, s_ap) + sec(5))
+                ask_ap = overdue(w, s_ap) + sec(5);
+            acc_item(tl, PHASE_NOW, wifi, ask_ap, 0, 1, "wireless_association", AP_SET, NULL);
             acc_item(tl, PHASE_HISTORY, wifi, s, e, 0, "wireless_association", NULL);
         } else {
             acc_item(tl, PHASE_NOW, wifi, ask, 0, 0, "reporting", NULL);

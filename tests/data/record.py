@@ -4,6 +4,7 @@
   record.py netlink  -> link-veth-*.hex: RTM_NEWLINK messages the kernel sends when the peer of
                         a veth goes down and up
   record.py lldp     -> lldp-lldpd.hex: one LLDP frame sent by a real lldpd
+  record.py lldp-mgmt -> lldp-lldpd-mgmt.hex: the same from a switch with a management address
 """
 import os, socket, struct, subprocess, sys, time
 
@@ -58,25 +59,35 @@ def grab(s, name, want):
             open(name, "w").write(m.hex() + "\n")
             return
 
-def lldp():
-    sh("ip netns add whb-rec")
-    sh("ip netns add whb-rec-sw")
-    sh("ip -n whb-rec link add eth0 type veth peer name swp7 netns whb-rec-sw")
-    sh("ip -n whb-rec link set eth0 up; ip -n whb-rec-sw link set swp7 up")
+def lldp(mgmt=None):
+    """One frame from lldpd on swp7; with mgmt, the switch has that management address (on a
+    port of its own) and lldpd advertises it (Management Address TLV)."""
+    ns, sw = ("whb-recm", "whb-recm-sw") if mgmt else ("whb-rec", "whb-rec-sw")
+    sh(f"ip netns add {ns}")
+    sh(f"ip netns add {sw}")
+    sh(f"ip -n {ns} link add eth0 type veth peer name swp7 netns {sw}")
+    sh(f"ip -n {ns} link set eth0 up; ip -n {sw} link set swp7 up")
+    extra = []
+    if mgmt:
+        sh(f"ip -n {sw} link add mgmt0 type veth peer name mgmt1; ip -n {sw} link set mgmt1 up; ip -n {sw} addr add {mgmt}/24 dev mgmt0;"
+           f" ip -n {sw} link set mgmt0 up")
+        extra = ["-m", mgmt]
     try:
-        speaker = subprocess.Popen(["ip", "netns", "exec", "whb-rec-sw", "lldpd", "-d", "-u",
-                                    "/tmp/whb-rec-lldpd.sock", "-S", "access switch", "-I",
-                                    "swp7"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        speaker = subprocess.Popen(["ip", "netns", "exec", sw, "lldpd", "-d", "-u",
+                                    f"/tmp/{sw}-lldpd.sock", "-S", "access switch", "-I",
+                                    "swp7"] + extra, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
         fd = subprocess.check_output(
-            ["ip", "netns", "exec", "whb-rec", "python3", "-c",
+            ["ip", "netns", "exec", ns, "python3", "-c",
              "import socket;s=socket.socket(socket.AF_PACKET,socket.SOCK_RAW,socket.htons(0x88cc));"
              "s.settimeout(10);print(s.recv(2048).hex())"])
-        open("lldp-lldpd.hex", "w").write(fd.decode())
+        open("lldp-lldpd-mgmt.hex" if mgmt else "lldp-lldpd.hex", "w").write(fd.decode())
     finally:
         speaker.terminate()
         speaker.wait()
-        sh("ip netns del whb-rec; ip netns del whb-rec-sw")
+        sh(f"ip netns del {ns}; ip netns del {sw}")
 
 if __name__ == "__main__":
     os.chdir(os.path.dirname(os.path.abspath(__file__)))
-    {"netlink": netlink, "lldp": lldp}[sys.argv[1]]()
+    {"netlink": netlink, "lldp": lldp,
+     "lldp-mgmt": lambda: lldp("192.0.2.17")}[sys.argv[1]]()

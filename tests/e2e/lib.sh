@@ -62,6 +62,7 @@ e2e_setup() { # clients
     start_lldpd 1
     start_lldpd 2
     start_wsus
+    [ "${E2E_SWITCHES:-0}" = 1 ] && { switch_prepare || return 1; }
     start_store || return 1
     start_collector
 }
@@ -139,7 +140,7 @@ start_collector() { # [port collector-id]: a second collector shares the Postgre
     [ "$port" = 8443 ] || log=$W/collector-$id.log
     ip netns exec "${NS_PREFIX}srv" "$E2E_BIN/whb-collector" --listen 0.0.0.0:$port --cert "$W/certs/server.crt" \
         --key "$W/certs/server.key" --db "$W/collector.db" --enrollment-token-file "$W/token" \
-        ${STORE_FLAGS[@]+"${STORE_FLAGS[@]}"} --collector-id "$id" --control-socket "$W/ctl-$port.sock" \
+        ${STORE_FLAGS[@]+"${STORE_FLAGS[@]}"} ${COLLECTOR_CONF[@]+"${COLLECTOR_CONF[@]}"} --collector-id "$id" --control-socket "$W/ctl-$port.sock" \
         --interval $INTERVAL --grace 3 --log-level info >>"$log" 2>&1 &
     if [ "$port" = 8443 ]; then COLLECTOR_PID=$!; else COLLECTOR2_PID=$!; fi
     WHB_PORT=$port wait_for 10 "collector $id" whb status

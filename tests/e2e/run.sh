@@ -9,6 +9,7 @@ shift
 export E2E_BIN=$(cd "$build" && pwd)/bin
 cd "$(dirname "$0")"
 source ./lib.sh
+source ./switch.sh
 
 if [ "$(id -u)" -ne 0 ] || ! ip netns add ${NS_PREFIX}probe 2>/dev/null; then
     echo "e2e: UNAVAILABLE: network namespaces need root (and CAP_SYS_ADMIN); NOT RUN" >&2
@@ -567,7 +568,7 @@ scenario_neighbour_later_port_shut() {
 all=(agent_link_events cable_unplugged ports_disabled adapter_disabled faulty_adapter hibernate sleep
      shutdown_vs_power_loss removed wireless_replay wsus_503 collector_restart agent_stop_then_kill
      collector_restart_while_silent uplink_and_port_elsewhere switch_power_and_cable_elsewhere
-     neighbour_later_port_shut)
+     neighbour_later_port_shut switch_port_shut switch_cable_pulled switch_agent_killed)
 [ "$STORE_BACKEND" = postgresql ] && all+=(two_collectors_failover)
 selected=("$@")
 [ ${#selected[@]} -eq 0 ] && selected=("${all[@]}")

@@ -61,6 +61,30 @@ static void lldpd_frame_decodes(void **state)
     assert_string_equal(l.system_name, "vm");
 }
 
+/* lldpd on a switch with a management address (record.py lldp-mgmt): TLV 8 gives the address
+ * the collector reads the switch at by SNMP. */
+static void lldpd_management_address(void **state)
+{
+    (void)state;
+    struct whb_lldp l;
+    long n = hexfile_read("lldp-lldpd.hex", buf, sizeof(buf));
+    assert_int_equal(whb_lldp_decode_frame(buf, (size_t)n, &l), 0);
+    assert_string_equal(l.mgmt_address, ""); /* no address there: none made up */
+    n = hexfile_read("lldp-lldpd-mgmt.hex", buf, sizeof(buf));
+    assert_true(n > 0);
+    assert_int_equal(whb_lldp_decode_frame(buf, (size_t)n, &l), 0);
+    assert_string_equal(l.mgmt_address, "192.0.2.17");
+    assert_string_equal(l.port_description, "swp7");
+    /* An address length that overruns the TLV is ignored, the frame still decodes. */
+    for (long i = 14; i + 2 < n; i++)
+        if ((buf[i] >> 1) == 8 && buf[i + 2] == 5) {
+            buf[i + 2] = 40;
+            break;
+        }
+    assert_int_equal(whb_lldp_decode_frame(buf, (size_t)n, &l), 0);
+    assert_string_equal(l.mgmt_address, "");
+}
+
 static void lldp_overruns_and_missing_tlvs_are_refused(void **state)
 {
     (void)state;
@@ -125,6 +149,7 @@ int main(void)
         cmocka_unit_test(link_messages_give_carrier_and_counters),
         cmocka_unit_test(truncated_link_message_is_refused),
         cmocka_unit_test(lldpd_frame_decodes),
+        cmocka_unit_test(lldpd_management_address),
         cmocka_unit_test(lldp_overruns_and_missing_tlvs_are_refused),
         cmocka_unit_test(nl80211_events_carry_codes),
     };

@@ -339,7 +339,7 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 11);
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 12);
         /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
                                         "'machines_key','refusals','machines_unreviewed')"),
@@ -350,11 +350,15 @@ static void reopening_keeps_schema_version(void **state)
                                " ('machines_sus_id','machines_wu_fail','machines_wu_route',"
                                "'wsus_target')"),
                          4);
+        /* Version 10: the switches' word. */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
+                                        "'switch_events','switch_ports','switch_events_port')"),
+                         3);
         /* Version 8: since when each machine's WSUS probe has failed the way it does. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM information_schema.columns WHERE"
                                         " table_name='machines' AND column_name = 'wsus_since'"),
                          1);
-        /* Version 5, then 11: the silent list's cursor has an index on both of its columns, in
+        /* Version 5, then 12: the silent list's cursor has an index on both of its columns, in
          * a table of its own (an update of a machine's row changes no indexed column). */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_indexes WHERE"
                                         " indexname = 'machine_due_at' AND indexdef LIKE"
@@ -376,7 +380,7 @@ static void reopening_keeps_schema_version(void **state)
                                         " table_name='machines' AND column_name IN"
                                         " ('collector_url','collector_rank')"),
                          2);
-        /* Version 10: the lists' order in indexes (the BSSID's names the machine id). */
+        /* Version 11: the lists' order in indexes (the BSSID's names the machine id). */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_indexes WHERE indexname IN"
                                         " ('machines_switch','machines_swname','machines_ssid',"
                                         "'machines_wifi') AND indexdef LIKE '%machine_id%'"
@@ -385,7 +389,7 @@ static void reopening_keeps_schema_version(void **state)
                          5);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 11);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 12);
     /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('machines_key','refusals','machines_unreviewed')"),
@@ -394,7 +398,7 @@ static void reopening_keeps_schema_version(void **state)
                                     " name IN ('enrolled_from','reviewed_ms','released_ms',"
                                     "'quota_events','quota_at','events_stored')"),
                      6);
-    /* Version 10: the lists' order in indexes. */
+    /* Version 11: the lists' order in indexes. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('machines_switch','machines_swname','machines_ssid',"
                                     "'machines_wifi') AND sql LIKE '%machine_id%'"),
@@ -408,6 +412,10 @@ static void reopening_keeps_schema_version(void **state)
     assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
                                     "WHERE name IN ('collector_url','collector_rank')"),
                      2);
+    /* Version 10: the switches' word. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('switch_events','switch_ports','switch_events_port')"),
+                     3);
     /* Version 8: since when each machine's WSUS probe has failed the way it does. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machines') "
                                     "WHERE name = 'wsus_since'"),
@@ -670,10 +678,21 @@ static void a_move_updates_the_indexed_columns(void **state)
     assert_int_equal(f->store->ops->get_machine(f->store, "m-21", &v), 0);
     assert_int_equal(v.last_seen_ms, 3000);
     assert_string_equal(v.sw_chassis, "00:aa:bb:cc:dd:21");
+    assert_string_equal(v.sw_mgmt, "");
+    /* The switch's LLDP management address names it (a switch only a range covers). */
+    char name[64];
+    s->report.seq = 4;
+    s->lldp.mgmt_address = "10.20.5.9";
+    assert_int_equal(put(f->store, s, 0xab, 0, 4000, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, "m-21", &v), 0);
+    assert_string_equal(v.sw_mgmt, "10.20.5.9");
+    assert_int_equal(f->store->ops->switch_name_at(f->store, "10.20.5.9", name, sizeof(name)), 0);
+    assert_string_equal(name, "sw-2");
+    s->lldp.mgmt_address = "";
     assert_int_equal(on_switch(f->store, "sw-1"), 0);
     assert_int_equal(on_switch(f->store, "sw-2"), 1);
     assert_int_equal(on_switch(f->store, "00:aa:bb:cc:dd:21"), 1);
-    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE due_at = 3000 + 180000"),
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE due_at = 4000 + 180000"),
                      1);
     if (!testdb_pg()) /* SQLite rewrites index entries itself: the file must agree */
         assert_int_equal(
@@ -1268,9 +1287,132 @@ static void a_password_in_the_conninfo_is_refused(void **state)
     assert_null(st);
 }
 
+static struct whb_switch_event sw_event(enum whb_switch_kind kind, const char *port, int32_t ix,
+                                        int64_t at)
+{
+    struct whb_switch_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = kind;
+    ev.source = ix && !port[0] ? WHB_SWSRC_TRAP : WHB_SWSRC_SYSLOG;
+    snprintf(ev.sw, sizeof(ev.sw), "sw-access-1");
+    snprintf(ev.port, sizeof(ev.port), "%s", port);
+    ev.ifindex = ix;
+    ev.at_ms = at;
+    snprintf(ev.text, sizeof(ev.text), "%s at %lld", whb_switch_kind_name(kind), (long long)at);
+    return ev;
+}
+
+static int count_port(const struct whb_switch_port *p, void *arg)
+{
+    (void)p;
+    (*(int *)arg)++;
+    return 0;
+}
+
+/* The switches' word (issue 24): events by port name and by ifIndex alone, the port's state as
+ * it stands, a numbered row replaced once its name is known, the switch's own events, pruning. */
+static void switch_word_is_kept(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *s = f->store;
+    struct whb_switch_port p;
+    memset(&p, 0, sizeof(p));
+    /* A trap that names only ifIndex 10103. */
+    struct whb_switch_event ev = sw_event(WHB_SW_LINK_DOWN, "", 10103, 1000);
+    ev.admin = WHB_IF_UP;
+    ev.oper = WHB_IF_DOWN;
+    p.ifindex = 10103;
+    p.admin = WHB_IF_UP;
+    p.oper = WHB_IF_DOWN;
+    p.changed_ms = 1000;
+    assert_int_equal(s->ops->begin(s), 0);
+    assert_int_equal(s->ops->put_switch(s, &ev, &p, 1), 0);
+    assert_int_equal(s->ops->commit(s), 0);
+    struct whb_switch_port got;
+    assert_int_equal(s->ops->switch_port(s, "sw-access-1", NULL, 10103, &got), 0);
+    assert_int_equal(got.oper, WHB_IF_DOWN);
+    assert_string_equal(got.name, "");
+
+    /* A poll names it: one row, by name and by number; then syslog shuts it, and the switch
+     * says who configured it. */
+    ev = sw_event(WHB_SW_POLL, "GigabitEthernet1/0/3", 10103, 2000);
+    snprintf(p.name, sizeof(p.name), "GigabitEthernet1/0/3");
+    p.speed_mbps = 100;
+    p.prev_speed_mbps = 1000;
+    assert_int_equal(s->ops->begin(s), 0);
+    assert_int_equal(s->ops->put_switch(s, &ev, &p, 1), 0);
+    ev = sw_event(WHB_SW_ADMIN_DOWN, "Gi1/0/3", 0, 3000);
+    ev.admin = ev.oper = WHB_IF_DOWN;
+    p.admin = WHB_IF_DOWN;
+    p.last_kind = WHB_SW_ADMIN_DOWN;
+    p.last_source = WHB_SWSRC_SYSLOG;
+    snprintf(p.text, sizeof(p.text), "%s", "shut");
+    assert_int_equal(s->ops->put_switch(s, &ev, &p, 1), 0);
+    ev = sw_event(WHB_SW_CONFIG, "", 0, 3100);
+    snprintf(ev.who, sizeof(ev.who), "admin");
+    assert_int_equal(s->ops->put_switch(s, &ev, NULL, 1), 0);
+    /* Another port, another switch: not in the answers below. */
+    ev = sw_event(WHB_SW_LINK_DOWN, "Gi1/0/4", 0, 3200);
+    assert_int_equal(s->ops->put_switch(s, &ev, NULL, 1), 0);
+    ev = sw_event(WHB_SW_LINK_DOWN, "Gi1/0/3", 0, 3300);
+    snprintf(ev.sw, sizeof(ev.sw), "sw-access-2");
+    assert_int_equal(s->ops->put_switch(s, &ev, NULL, 1), 0);
+    assert_int_equal(s->ops->commit(s), 0);
+
+    int n = 0;
+    assert_int_equal(s->ops->each_switch_port(s, "sw-access-1", count_port, &n), 0);
+    assert_int_equal(n, 1); /* the numbered row became the named one */
+    assert_int_equal(s->ops->switch_port(s, "sw-access-1", "Gi1/0/3", 0, &got), 0);
+    assert_string_equal(got.name, "GigabitEthernet1/0/3");
+    assert_int_equal(got.ifindex, 10103);
+    assert_int_equal(got.admin, WHB_IF_DOWN);
+    assert_int_equal(got.speed_mbps, 100);
+    assert_int_equal(got.prev_speed_mbps, 1000);
+    assert_int_equal(got.last_kind, WHB_SW_ADMIN_DOWN);
+    assert_int_equal(got.last_source, WHB_SWSRC_SYSLOG);
+    assert_int_equal(s->ops->switch_port(s, "sw-access-1", "Gi1/0/9", 0, &got), WHB_ENOTFOUND);
+
+    /* Its events: the trap (by number), the poll, the shut, and the switch's own, in order. */
+    struct whb_switch_event evs[8];
+    assert_int_equal(s->ops->switch_events(s, "sw-access-1", "GigabitEthernet1/0/3", 10103, 0,
+                                           10000, evs, 8, &n),
+                     0);
+    assert_int_equal(n, 4);
+    assert_int_equal(evs[0].kind, WHB_SW_LINK_DOWN);
+    assert_int_equal(evs[0].ifindex, 10103);
+    assert_int_equal(evs[0].source, WHB_SWSRC_TRAP);
+    assert_int_equal(evs[1].kind, WHB_SW_POLL);
+    assert_int_equal(evs[2].kind, WHB_SW_ADMIN_DOWN);
+    assert_int_equal(evs[2].admin, WHB_IF_DOWN);
+    assert_string_equal(evs[2].text, "admin_down at 3000");
+    assert_int_equal(evs[3].kind, WHB_SW_CONFIG);
+    assert_string_equal(evs[3].who, "admin");
+    /* The latest ones when there are more, still in time order; and a window. */
+    assert_int_equal(
+        s->ops->switch_events(s, "sw-access-1", "Gi1/0/3", 10103, 0, 10000, evs, 2, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(evs[0].at_ms, 3000);
+    assert_int_equal(evs[1].at_ms, 3100);
+    assert_int_equal(
+        s->ops->switch_events(s, "sw-access-1", "Gi1/0/3", 10103, 1500, 2500, evs, 8, &n), 0);
+    assert_int_equal(n, 1);
+
+    /* A switch known by its LLDP management address: no machine saw one here. */
+    char name[64];
+    assert_int_equal(s->ops->switch_name_at(s, "10.20.5.9", name, sizeof(name)), WHB_ENOTFOUND);
+
+    /* Pruning forgets old events, not the ports. */
+    assert_int_equal(s->ops->prune_switch(s, 2500), 0);
+    assert_int_equal(
+        s->ops->switch_events(s, "sw-access-1", "Gi1/0/3", 10103, 0, 10000, evs, 8, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(s->ops->switch_port(s, "sw-access-1", "Gi1/0/3", 0, &got), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(switch_word_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(first_report_binds_key_then_other_keys_are_denied, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_name_cannot_be_taken_by_another_machine, setup, teardown),

@@ -1,5 +1,6 @@
 // The network team's views: switches as faceplates (one port per machine behind it, coloured
-// by that machine's state, with a day's flaps and errors) and Wi-Fi per SSID and access point.
+// by that machine's state, with a day's flaps and errors, and what the switch itself says of
+// the port: shut, no link, err-disabled) and Wi-Fi per SSID and access point.
 import { get, enc } from './api.js';
 import { el, put, when, count, machineLink, reasonBadge, table } from './ui.js';
 
@@ -17,6 +18,16 @@ function portKey(p) { // Gi1/0/7, swp12, eth3: natural order
   return p.replace(/\d+/g, (n) => n.padStart(6, '0'));
 }
 
+// The switch's own word on a port (SNMP, syslog), in a few words: "shut", "no link", "up 1000".
+function switchWord(w) {
+  if (!w) return '';
+  if (w.err_disabled) return 'err-disabled' + (w.cause ? ' (' + w.cause + ')' : '');
+  if (w.admin === 'down') return 'shut';
+  if (w.oper === 'down') return 'no link';
+  if (w.oper === 'up') return 'link' + (w.speed_mbps ? ' ' + w.speed_mbps : '');
+  return w.oper || w.admin || '';
+}
+
 async function faceplate(main, which) {
   const d = await get('/v1/network/switches?switch=' + enc(which));
   const s = d.switches[0];
@@ -29,10 +40,12 @@ async function faceplate(main, which) {
       class: 'port ' + (p.status === 'reporting' ? 'up' : 'down r-' + p.reason),
       title: `${p.port}: ${p.machine} — ${p.status === 'reporting' ? 'reporting' : p.term}` },
       el('span', { class: 'pname' }, p.port), el('span', { class: 'pstate' }, p.status === 'reporting' ? 'up' : 'silent'),
+      p.switch_says ? el('span', { class: 'psw', 'data-admin': p.switch_says.admin, 'data-oper': p.switch_says.oper }, 'switch: ' + switchWord(p.switch_says)) : null,
       p.flaps_24h || p.errors_24h ? el('span', { class: 'pflap' }, `flaps ${p.flaps_24h} · err ${p.errors_24h}`) : null))),
-    table(['Port', 'Machine', 'State', 'Flaps (24 h)', 'Error reports (24 h)'], ports.map((p) => el('tr', {},
+    table(['Port', 'Machine', 'State', 'The switch says', 'Flaps (24 h)', 'Error reports (24 h)'], ports.map((p) => el('tr', {},
       el('td', { class: 'mono' }, p.port), el('td', {}, machineLink(p.machine)),
       el('td', {}, p.status === 'reporting' ? 'reporting' : [reasonBadge(p.reason, p.term, true), ' since ', when(p.silent_since)]),
+      el('td', {}, p.switch_says ? [`admin ${p.switch_says.admin}, oper ${p.switch_says.oper} since `, when(p.switch_says.since), p.switch_says.err_disabled ? ` (err-disabled: ${p.switch_says.cause})` : ''] : '—'),
       el('td', {}, String(p.flaps_24h ?? '')), el('td', {}, String(p.errors_24h ?? ''))))));
 }
 
