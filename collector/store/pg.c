@@ -410,21 +410,11 @@ static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t 
     return 0;
 }
 
-/* Whether a report's events go one by one, each answering how many it inserted: those of
- * another boot than the report's (sent again after a restart: some may be stored). Others
- * are gathered (pg_batch.c), and which of them are new is known from the machine's row: a
- * boot's events up to its last stored seq are stored (reports and events share the seq). */
-static int events_exact(const struct pg_store *s, const struct whb_store_report *in)
+/* Each statement's result of a drain: how many events the batch's events statement stored. */
+static void count_inserted(void *arg, int id, const PGresult *r)
 {
-    const whb_report *r = in->report;
-    if (!s->cur_row)
-        return 1;
-    for (size_t i = 0; i < r->n_events; i++) {
-        const char *boot = r->events[i]->boot_id;
-        if (boot && boot[0] && strcmp(boot, r->boot_id))
-            return 1;
-    }
-    return 0;
+    if (id == WHB_PG_BATCH_EVENTS)
+        *(int64_t *)arg += strtoll(PQcmdTuples((PGresult *)r), NULL, 10); /* libpq: not const */
 }
 
 static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off,
@@ -432,8 +422,19 @@ static int insert_events(void *ctx, const struct whb_store_report *in, int64_t o
 {
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
-    if (s->in_tx && !events_exact(s, in))
-        return whb_pg_batch_events(s, in, off, inserted);
+    /* In a batch: the report's events as one statement (with what the batch gathered before
+     * it), whose answer says how many were new (the quota counts them): one round trip for a
+     * report with events, none for a heartbeat. */
+    if (s->in_tx) {
+        int64_t n = 0;
+        *inserted = 0;
+        if (!r->n_events)
+            return 0;
+        if (whb_pg_batch_events(s, in, off) || whb_pg_drain(s, count_inserted, &n, NULL, 0))
+            return WHB_ESTORE;
+        *inserted = n;
+        return 0;
+    }
     *inserted = 0;
     for (size_t i = 0; i < r->n_events; i++) {
         const whb_event *e = r->events[i];
@@ -635,7 +636,6 @@ static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
-    s->cur_row = row; /* for insert_events: which of the report's events are stored already */
     const struct pg_batch_row *b = batch_take(s, r->machine->machine_id);
     if (b) {
         *row = b->row;

@@ -39,7 +39,6 @@ struct pg_store {
     struct pg_batch_row *batch; /* the batch's rows, by machine id (prepare_batch) */
     size_t n_batch, cap_batch;
     struct pg_batch *gather; /* what the batch's reports write, as arrays (pg_batch.c) */
-    const struct whb_store_row *cur_row; /* the row of the report being stored (pg.c) */
 };
 
 /* Statement numbers: each file owns a range. */
@@ -106,9 +105,7 @@ int whb_pg_is_null(const PGresult *r, int row, int col);
 int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, int64_t due,
                        const struct whb_net_story *net, const struct whb_clock_map *cm,
                        const struct whb_machine_view *v, const struct whb_store_quota *q);
-/* inserted: how many of the report's events are new (pg.c's events_exact says when known). */
-int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off,
-                        int64_t *inserted);
+int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off);
 int whb_pg_batch_flush(struct pg_store *s);
 void whb_pg_batch_drop(struct pg_store *s);
 void whb_pg_batch_free(struct pg_store *s);

@@ -331,14 +331,10 @@ int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, in
     return 0;
 }
 
-int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off,
-                        int64_t *inserted)
+int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off)
 {
     struct pg_batch *b = batch_of(s);
     const whb_report *r = in->report;
-    const struct whb_store_row *row = s->cur_row;
-    int same_boot = row && row->found && !strcmp(row->boot_id, r->boot_id);
-    *inserted = 0;
     if (!b)
         return WHB_ENOMEM;
     struct pg_array *e = b->e;
@@ -359,9 +355,6 @@ int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, i
         array_int(&e[E_CURL], ev->curl_code);
         array_int(&e[E_AGENT_AT], ev->at_ms);
         b->events++;
-        /* Stored already (by the report that stored its seq, or an earlier one): ON CONFLICT
-         * leaves it, and the count says so. */
-        *inserted += !(same_boot && ev->seq <= row->last_seq);
     }
     return 0;
 }
