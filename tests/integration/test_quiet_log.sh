@@ -48,6 +48,37 @@ wait_until 30 "idle connections closed at the timeout" eval '[ "$(closed)" -ge 8
 lines=$(grep -c "closed a connection" "$work/collector.log")
 expect "no log line for them at the default level" "$lines" 0
 
+# A browser's preconnect: a connection opened ahead of its request (TLS done, nothing sent) and
+# used after the timeout is still there to answer (Chromium keeps an unused one 10 s and does not
+# retry a request that got no answer on it); one never used is closed at twice the timeout.
+preconnect=$(python3 - "$port" "$WHB_CA" <<'PY'
+import socket, ssl, sys, time
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+def conn():
+    return ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))), server_hostname="127.0.0.1")
+s, idle = conn(), conn()
+t0 = time.time()
+time.sleep(1.3)
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+try:
+    head = s.recv(65536)
+except OSError:
+    head = b""
+print("answered" if head.startswith(b"HTTP/1.1 ") else "no answer")
+idle.settimeout(10)
+try:
+    idle.recv(1)
+except OSError:
+    pass
+print("closed after %.1f s" % (time.time() - t0))
+PY
+)
+expect "a preconnected connection used after the timeout" "$(sed -n 1p <<<"$preconnect")" answered
+closed_after=$(sed -n 's/^closed after \([0-9.]*\) s$/\1/p' <<<"$preconnect")
+awk -v t="$closed_after" 'BEGIN { exit !(t >= 1.8 && t < 6) }' &&
+    ok "a connection never used is closed at twice the timeout ($closed_after s)" ||
+    bad "a connection never used: want closed at about 2 s, got '$preconnect'"
+
 # A client that sends part of a request and stalls is still said.
 python3 - "$port" "$WHB_CA" <<'PY' &
 import socket, ssl, sys, time
