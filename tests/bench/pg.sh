@@ -50,7 +50,7 @@ for store in sqlite postgresql; do
     flags=(--db "$work/ingest.db")
     [ $store = postgresql ] && flags=(--store-backend postgresql --store-conninfo "$conninfo")
     "$bin/whb-collector" --plain-http --listen 127.0.0.1:$p "${flags[@]}" \
-        --enrollment-token-file "$work/token" --log-level warn &
+        --enrollment-token-file "$work/token" --enroll-per-minute 0 --log-level warn &
     cpid=$!
     pids+=($cpid)
     sleep 1
