@@ -17,8 +17,9 @@
 #include "explain/rules.h"
 
 /* The switch's events are stamped when the collector heard them: a trap or a syslog line
- * comes within seconds (a Linux switch's snmpd polls its interfaces every few seconds). */
-#define SW_LATE_MS  (15 * 1000LL)
+ * comes within seconds (a Linux switch's snmpd polls its interfaces every few seconds), but
+ * an inform retried, a switch's busy CPU or a syslog relay bring it tens of seconds late. */
+#define SW_LATE_MS  (60 * 1000LL)
 #define SW_EARLY_MS (60 * 1000LL) /* the machine's last report may come just after its cause */
 #define SW_NEAR_MS  (5 * MIN_MS)  /* who configured it, a violation that led to the shut */
 /* A read of a shut port says since when its link is gone, not when it was shut: read within
@@ -337,12 +338,14 @@ static const struct whb_switch_port *up_while_silent(const struct whb_explain_in
     const struct whb_switch_port *p = in->sw_port;
     if (s.past || !wired_on_switch(in) || !p || whb_last_gasp(in))
         return NULL;
-    if (p->oper != WHB_IF_UP || p->admin == WHB_IF_DOWN || p->heard_ms < s.start + SLACK_MS ||
-        p->changed_ms > s.start + SW_EARLY_MS)
-        return NULL;
-    /* Up, but closed to the machine: 802.1X refused it (whb_rule_switch_dot1x). */
+    /* Its link as it has been since the silence's cause (a renegotiation heard late, with the
+     * words that said it, counts as at the cause). */
     int64_t from, to;
     cause_window(in, &from, &to);
+    if (p->oper != WHB_IF_UP || p->admin == WHB_IF_DOWN || p->heard_ms < s.start + SLACK_MS ||
+        p->changed_ms > to)
+        return NULL;
+    /* Up, but closed to the machine: 802.1X refused it (whb_rule_switch_dot1x). */
     if (first_of(in, WHB_SW_DOT1X_FAIL, s.start - LEADUP_MS, to))
         return NULL;
     return p;
