@@ -368,7 +368,10 @@ static int store_word(struct acc_talker *k, const struct acc_world *w, struct wh
     }
     if (st->ops->commit(st))
         return -1;
-    note(k, wd->m, word_of(ev, have ? &port : NULL, k, wd->m), wd->at);
+    /* A word that names its port by ifIndex alone, on a switch never read, is stored but
+     * cannot be told to be this machine's port (the agents' LLDP names ports, not numbers). */
+    if (ev->port[0])
+        note(k, wd->m, word_of(ev, have ? &port : NULL, k, wd->m), wd->at);
     if (verbose)
         printf("  +%02lld:%02lld:%02lld switch %s %s %s: %s\n",
                (long long)((wd->at - w->t0) / 3600000), (long long)((wd->at - w->t0) / 60000 % 60),
