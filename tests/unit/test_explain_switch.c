@@ -154,6 +154,17 @@ static const struct tcase cases[] = {
      .said = {{3000, WHB_SW_LINK_DOWN, U, D}}, .want = WHB_REASON_TURNED_OFF,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_CABLE_UNPLUGGED,
      .never_alt = WHB_REASON_PORT_DISABLED, .alts_differ = 1},
+    /* Late words (issue 24: informs retried, a busy switch, a relay): the shut came 50 s after
+     * the last report and was heard 50 s after that; the link renegotiated 80 s after the last
+     * report was heard 10 s later. */
+    {"a shut heard 50 s late: still the port", .now = 20 * MIN,
+     .said = {{100000, WHB_SW_ADMIN_DOWN, D, D}}, .port = {D, D, 100000, 100000},
+     .want = WHB_REASON_PORT_DISABLED, .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "shut",
+     .want_alt = NONE, .never_alt = WHB_REASON_CABLE_UNPLUGGED, .switch_evidence = 1},
+    {"a link renegotiated slower, heard 90 s after the last report: Wake-on-LAN", .now = 20 * MIN,
+     .port = {U, U, 90000, 4 * MIN, 90000, 100, 1000}, .want = WHB_REASON_TURNED_OFF,
+     .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "Wake-on-LAN", .want_alt = WHB_REASON_SLEEP,
+     .never_alt = WHB_REASON_PORT_DISABLED, .switch_evidence = 1},
 };
 
 #undef D
