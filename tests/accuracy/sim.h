@@ -106,6 +106,7 @@ int acc_talker_step(struct acc_talker *k, const struct acc_world *w, struct whb_
 void acc_talker_asked(struct acc_talker *k, const struct acc_world *w, int m, int64_t t);
 /* 1 when the collector had stored one of words (bits 1 << enum acc_word) of m's port in
  * [from, to]. */
-int acc_talker_said(const struct acc_talker *k, int m, unsigned words, int64_t from, int64_t to);
+int acc_talker_said(const struct acc_talker *k, const struct acc_world *w, int m, unsigned words,
+                    int64_t from, int64_t to);
 
 #endif

@@ -338,8 +338,18 @@ static int word_of(const struct whb_switch_event *ev, const struct whb_switch_po
     }
 }
 
-int acc_talker_said(const struct acc_talker *k, int m, unsigned words, int64_t from, int64_t to)
+int acc_talker_said(const struct acc_talker *k, const struct acc_world *w, int m, unsigned words,
+                    int64_t from, int64_t to)
 {
+    /* A word that names its port by ifIndex alone is the machine's port's only once something
+     * (a read, a word with ifDescr) has told the collector which name that number has: the
+     * agents' LLDP names ports, not numbers. */
+    char name[16];
+    snprintf(name, sizeof(name), "Gi1/0/%d", w->m[m].port);
+    const struct whb_switch_port *p =
+        k ? whb_switch_ports_get(k->table, w->sw[w->m[m].sw].name, name, 0) : NULL;
+    if (!p || p->ifindex != IFINDEX(w->m[m].port))
+        return 0;
     for (int i = 0; k && i < k->nh; i++)
         if (k->h[i].m == m && (words & (1u << k->h[i].word)) && k->h[i].at >= from &&
             k->h[i].at <= to)
@@ -368,10 +378,7 @@ static int store_word(struct acc_talker *k, const struct acc_world *w, struct wh
     }
     if (st->ops->commit(st))
         return -1;
-    /* A word that names its port by ifIndex alone, on a switch never read, is stored but
-     * cannot be told to be this machine's port (the agents' LLDP names ports, not numbers). */
-    if (ev->port[0])
-        note(k, wd->m, word_of(ev, have ? &port : NULL, k, wd->m), wd->at);
+    note(k, wd->m, word_of(ev, have ? &port : NULL, k, wd->m), wd->at);
     if (verbose)
         printf("  +%02lld:%02lld:%02lld switch %s %s %s: %s\n",
                (long long)((wd->at - w->t0) / 3600000), (long long)((wd->at - w->t0) / 60000 % 60),

@@ -70,10 +70,11 @@ static int back_again(const struct acc_world *w, int m, int64_t t)
 
 /* Class switch: once the switch's word on the machine's port has reached the collector, the
  * right answer is the one the item gives with it. */
-static void switch_said(const struct acc_talker *k, struct acc_item *it, int64_t t)
+static void switch_said(const struct acc_talker *k, const struct acc_world *w, struct acc_item *it,
+                        int64_t t)
 {
     if (!it->sw_word || it->machine < 0 ||
-        !acc_talker_said(k, it->machine, it->sw_word, it->sw_from, t))
+        !acc_talker_said(k, w, it->machine, it->sw_word, it->sw_from, t))
         return;
     it->sw_heard = 1;
     it->truth = it->sw_accept[0];
@@ -118,7 +119,7 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
                     agents[it->machine].last_ok > t - (int64_t)(3 * w->interval_s + 5) * 1000)
                     it->asked = -2; /* the generator's own check: it was not silent */
                 else {
-                    switch_said(talk, it, t);
+                    switch_said(talk, w, it, t);
                     acc_ask_now(acc_feed_store(f), tl, it, t);
                     acc_talker_asked(talk, w, it->machine, t);
                 }
@@ -129,7 +130,7 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
                        ((agents[it->machine].last_ok > it->inc_end &&
                          acc_ask_heard(acc_feed_store(f), tl, it->machine, it->inc_end + 1)) ||
                         t >= it->inc_end + HISTORY_GIVE)) {
-                switch_said(talk, it, t);
+                switch_said(talk, w, it, t);
                 acc_ask_history(acc_feed_store(f), tl, it, t, 0);
             } else if (it->phase == PHASE_BACK && t >= it->inc_end + HISTORY_WAIT) {
                 /* Asked once the collector hears from it again; not if it is gone again. */
