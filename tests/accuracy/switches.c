@@ -37,6 +37,7 @@ struct word {
 struct heard {
     int64_t at;
     int m, word;
+    int named; /* the word named its port (else the ifIndex alone) */
 };
 
 struct acc_talker {
@@ -301,11 +302,11 @@ void acc_talker_asked(struct acc_talker *k, const struct acc_world *w, int m, in
 
 /* --- what the collector stored ------------------------------------------------------------ */
 
-static void note(struct acc_talker *k, int m, int word, int64_t at)
+static void note(struct acc_talker *k, int m, int word, int64_t at, int named)
 {
     if (m < 0 || !word || k->nh == MAX_HEARD)
         return;
-    k->h[k->nh++] = (struct heard){at, m, word};
+    k->h[k->nh++] = (struct heard){at, m, word, named};
 }
 
 /* The word an event is, as the collector stored it (after the port table): by its own kind and
@@ -348,11 +349,10 @@ int acc_talker_said(const struct acc_talker *k, const struct acc_world *w, int m
     snprintf(name, sizeof(name), "Gi1/0/%d", w->m[m].port);
     const struct whb_switch_port *p =
         k ? whb_switch_ports_get(k->table, w->sw[w->m[m].sw].name, name, 0) : NULL;
-    if (!p || p->ifindex != IFINDEX(w->m[m].port))
-        return 0;
+    int numbered = p && p->ifindex == IFINDEX(w->m[m].port);
     for (int i = 0; k && i < k->nh; i++)
-        if (k->h[i].m == m && (words & (1u << k->h[i].word)) && k->h[i].at >= from &&
-            k->h[i].at <= to)
+        if (k->h[i].m == m && (words & (1u << k->h[i].word)) && (k->h[i].named || numbered) &&
+            k->h[i].at >= from && k->h[i].at <= to)
             return 1;
     return 0;
 }
@@ -378,7 +378,7 @@ static int store_word(struct acc_talker *k, const struct acc_world *w, struct wh
     }
     if (st->ops->commit(st))
         return -1;
-    note(k, wd->m, word_of(ev, have ? &port : NULL, k, wd->m), wd->at);
+    note(k, wd->m, word_of(ev, have ? &port : NULL, k, wd->m), wd->at, ev->port[0] != 0);
     if (verbose)
         printf("  +%02lld:%02lld:%02lld switch %s %s %s: %s\n",
                (long long)((wd->at - w->t0) / 3600000), (long long)((wd->at - w->t0) / 60000 % 60),
