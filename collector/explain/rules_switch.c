@@ -400,10 +400,49 @@ void whb_rule_switch_wake_on_lan(const struct whb_explain_input *in, struct find
     whb_hit(f, 84, WHB_CONFIDENCE_MEDIUM);
 }
 
+/* Every known machine of the switch silent at once while this port keeps its link: what is
+ * beyond the switch (its uplink, its forwarding), not each machine's agent. */
+static int whole_switch_silent(const struct whb_explain_input *in)
+{
+    struct span s = whb_explain_span(in);
+    const struct whb_peer_group *g = whb_peers(in, WHB_PEERS_SWITCH);
+    return g && g->together >= 2 && !g->healthy && !s.down_near &&
+           whb_pattern(g->together, g->total, TOGETHER_MS(s.interval));
+}
+
+void whb_rule_switch_path(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_switch_port *p = up_while_silent(in);
+    if (!p || slowed(in, p) || bounced(in, p) || !whole_switch_silent(in))
+        return;
+    char port[160];
+    port_words(in, NULL, port, sizeof(port));
+    whb_evidence(f, p->heard_ms, WHB_SOURCE_SWITCH,
+                 "%s up with the machine's link (admin up, oper up) while every known machine "
+                 "on the switch is silent",
+                 port);
+    whb_say(f->summary,
+            "every known machine on switch %s silent while its ports keep their links: the "
+            "switch's uplink or what is beyond it",
+            in->m->sw_name);
+    whb_say(f->why, "the switch reads the machines' ports up with their links while all of "
+                    "them went silent at once: not their cables, ports or agents, but the way "
+                    "out of the switch");
+    whb_say(f->step,
+            "network team: switch %s's uplink and the network beyond it (its ports "
+            "to the machines are up)",
+            in->m->sw_name);
+    whb_also(f, WHB_REASON_AGENT_CRASHED);
+    whb_rule_out(f, WHB_REASON_CABLE_UNPLUGGED);
+    whb_rule_out(f, WHB_REASON_PORT_DISABLED);
+    whb_rule_out(f, WHB_REASON_FAULTY_ADAPTER);
+    whb_hit(f, 89, WHB_CONFIDENCE_MEDIUM);
+}
+
 void whb_rule_switch_link_up(const struct whb_explain_input *in, struct finding *f)
 {
     const struct whb_switch_port *p = up_while_silent(in);
-    if (!p || slowed(in, p) || bounced(in, p))
+    if (!p || slowed(in, p) || bounced(in, p) || whole_switch_silent(in))
         return;
     char port[160], speed[24] = "";
     port_words(in, NULL, port, sizeof(port));

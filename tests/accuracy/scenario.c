@@ -946,8 +946,9 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
         } else if (now && !strcmp(t, "lost_connectivity") && k == 13) {
             sw_set(it, W(WORD_UP), s, 1, "lost_connectivity", "agent_crashed", NULL);
         } else if (now && !strcmp(t, "lost_connectivity") && k == 9) {
-            /* The uplink: every port up with its link, nothing beyond the switch. */
-            sw_set(it, W(WORD_UP), s, 1, "lost_connectivity", "agent_crashed", NULL);
+            /* The uplink: every port up with its link, nothing beyond the switch: not each
+             * machine's agent. */
+            sw_set(it, W(WORD_UP), s, 1, "lost_connectivity", NULL);
         } else if (now && !strcmp(t, "sleep") && it->capped) {
             /* No word from the machine: with Wake-on-LAN its link stays, slower. */
             if (w->m[m].wol)
