@@ -432,10 +432,14 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
     const struct whb_hist_event *c = first_cause(in);
     if (!c || (c->kind != K(HEARTBEAT) && c->kind != K(DELIVERY_FAILED)))
         return;
-    int beats = whb_count_in(in, K(HEARTBEAT), s.start - SLACK_MS, s.end + SLACK_MS) +
-                in->heartbeats_skipped;
-    const struct whb_hist_event *d =
-        whb_first_in(in, K(DELIVERY_FAILED), s.start - SLACK_MS, s.end + SLACK_MS);
+    /* Only what failed after the last report the collector stored: a send stamped at the
+     * silence's start is that report itself, whose answer was lost (stored, then the power
+     * went), not a sign that the machine ran on without a way to the collector. */
+    int64_t after = s.start + SLACK_MS;
+    int beats = whb_count_in(in, K(HEARTBEAT), after, s.end + SLACK_MS) + in->heartbeats_skipped;
+    const struct whb_hist_event *d = whb_first_in(in, K(DELIVERY_FAILED), after, s.end + SLACK_MS);
+    if (!beats && !d)
+        return;
     if (d)
         whb_evidence_event(f, in, d, "could not reach the collector: %s", d->detail);
     if (beats)
