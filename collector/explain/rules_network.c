@@ -435,9 +435,14 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
     /* Only what failed after the last report the collector stored: a send stamped at the
      * silence's start is that report itself, whose answer was lost (stored, then the power
      * went), not a sign that the machine ran on without a way to the collector. */
-    int64_t after = s.start + SLACK_MS;
-    int beats = whb_count_in(in, K(HEARTBEAT), after, s.end + SLACK_MS) + in->heartbeats_skipped;
-    const struct whb_hist_event *d = whb_first_in(in, K(DELIVERY_FAILED), after, s.end + SLACK_MS);
+    int64_t after = s.start + SLACK_MS, until = s.end + SLACK_MS;
+    /* Nor what failed once the agent started again (a new boot whose first sends meet a
+     * network not up yet): that is the return's, not the silence's. */
+    const struct whb_hist_event *start = whb_first_in(in, K(AGENT_START), after, until);
+    if (start)
+        until = start->at_ms - 1;
+    int beats = whb_count_in(in, K(HEARTBEAT), after, until) + (start ? 0 : in->heartbeats_skipped);
+    const struct whb_hist_event *d = whb_first_in(in, K(DELIVERY_FAILED), after, until);
     if (!beats && !d)
         return;
     if (d)
