@@ -254,7 +254,8 @@ int whb_sqlite_beats_fold_for_read(struct whb_store *base)
         return 0;
     if (rc != SQLITE_ROW)
         return WHB_ESTORE;
-    return fold_now(s);
+    /* A read inside the caller's own transaction folds in it. */
+    return sqlite3_get_autocommit(s->db) ? fold_now(s) : fold_in(s);
 }
 
 void whb_sqlite_beats_free(struct sqlite_store *s)
