@@ -275,12 +275,15 @@ static void same_boot_and_seq_is_stored_once(void **state)
     sample_free(s);
 }
 
+/* Where the agents' clocks of put_raw stand against the collector's. */
+static int64_t agent_clock = 1764000000000LL;
+
 /* One report in its own transaction with no admin action after it (put's accept reads the
  * store, which folds the heartbeats); rollback: the transaction is rolled back instead. */
 static int put_raw(struct whb_store *st, struct sample *s, int64_t now, int rollback,
                    struct whb_store_result *res)
 {
-    s->report.sent_at_ms = 1764000000000LL + now; /* an agent whose clock keeps time */
+    s->report.sent_at_ms = now + agent_clock; /* an agent whose clock keeps time */
     struct whb_store_report in = {
         .report = &s->report, .mode = WHB_IDENTITY_KEY, .now_ms = now, .grace = 3};
     key_of(in.key_hash, 0xaa);
@@ -1217,6 +1220,11 @@ static void migrate_copies_a_sqlite_store(void **state)
     assert_int_equal(put(src, s, 0xaa, 1, 1000, &res), 0);
     s->report.seq = 2;
     assert_int_equal(put(src, s, 0xaa, 0, 900000, &res), 0); /* a gap */
+    /* A heartbeat the SQLite store had not folded when it stopped. */
+    s->report.seq = 3;
+    s->report.n_events = 0;
+    agent_clock = 1000 - 900000; /* as its last report's */
+    assert_int_equal(put_raw(src, s, 960000, 0, &res), 0);
     assert_int_equal(whb_runs_start(src, 5), 0);
     src->ops->close(src);
 
@@ -1224,12 +1232,14 @@ static void migrate_copies_a_sqlite_store(void **state)
     assert_int_equal(f->store->ops->get_machine(f->store, "pc-50", &m), 0);
     assert_string_equal(m.machine_id, "m-50");
     assert_string_equal(m.sw_name, "sw-1");
+    assert_int_equal(m.last_seen_ms, 960000);
+    assert_int_equal(m.due_ms, 960000 + 180000);
     assert_int_equal(f->store->ops->get_gaps(f->store, "m-50", g, 2, &n), 0);
     assert_int_equal(n, 1);
     assert_int_equal(count(path, "SELECT count(*) FROM events"), 3);
     assert_int_equal(count(path, "SELECT count(*) FROM collector_runs"), 1);
     /* The key came along: the machine goes on reporting with it, and only with it. */
-    s->report.seq = 3;
+    s->report.seq = 4;
     assert_int_equal(put(f->store, s, 0xaa, 0, 910000, &res), 0);
     assert_int_equal(put(f->store, s, 0xbb, 1, 910000, &res), WHB_EDENIED);
     /* Not twice. */
