@@ -203,9 +203,11 @@ int whb_store_migrate(const char *sqlite_path, const char *conninfo, char *why, 
     }
     /* Heartbeats the SQLite store had not folded yet (store/sqlite_beats.c) go into their rows
      * here: PostgreSQL writes every row and never reads beats. */
-    r = PQexec(pg, "UPDATE machines SET last_seen=b.ls, due_at=b.du, last_seq=b.sq FROM"
+    r = PQexec(pg, "UPDATE machines SET last_seen=b.ls, due_at=b.du, last_seq=b.sq,"
+                   " clock_offset=b.co, clock_offset_at=b.ca FROM"
                    " (SELECT DISTINCT ON (machine_id, boot_id) machine_id AS id, boot_id AS bt,"
-                   " seq AS sq, last_seen AS ls, due_at AS du FROM beats"
+                   " seq AS sq, last_seen AS ls, due_at AS du, clock_offset AS co,"
+                   " clock_offset_at AS ca FROM beats"
                    " ORDER BY machine_id, boot_id, seq DESC) AS b"
                    " WHERE machines.machine_id=b.id AND machines.boot_id=b.bt"
                    " AND machines.last_seq < b.sq;"

@@ -204,7 +204,8 @@ static const struct step steps[] = {
      * unused), and the fingerprint of the row's other columns that tells such a report. */
     {NULL,
      "CREATE TABLE beats(machine_id TEXT NOT NULL, boot_id TEXT NOT NULL, seq {INT} NOT NULL,"
-     "  last_seen {INT} NOT NULL, due_at {INT} NOT NULL);"
+     "  last_seen {INT} NOT NULL, due_at {INT} NOT NULL, clock_offset {INT} NOT NULL,"
+     "  clock_offset_at {INT} NOT NULL);"
      "ALTER TABLE machines ADD COLUMN beat_hash {INT};",
      NULL},
 };

@@ -475,13 +475,13 @@ static uint64_t fp_int(uint64_t h, int64_t v)
     return whb_fnv1a(h, &v, sizeof(v));
 }
 
-/* The fingerprint of every value the row update below writes but the three a heartbeat moves
- * (last_seen, due_at, last_seq): equal to the stored one, the report only says "alive at T".
+/* The fingerprint of every value the row update below writes but those a heartbeat moves
+ * (last_seen, due_at, last_seq, the clock offset): equal to the stored one, the report only
+ * says "alive at T".
  * Keep it in step with the binds of write_machine and bind_attachment. */
 static uint64_t row_fingerprint(const struct whb_store_report *in, const uint8_t *snap,
                                 size_t snap_len, const struct whb_net_story *net,
-                                const struct whb_clock_map *cm, const struct whb_machine_view *v,
-                                const struct whb_store_quota *q)
+                                const struct whb_machine_view *v, const struct whb_store_quota *q)
 {
     const whb_report *r = in->report;
     const Whb__V1__Machine *m = r->machine;
@@ -513,8 +513,8 @@ static uint64_t row_fingerprint(const struct whb_store_report *in, const uint8_t
     h = fp_int(h, v->wsus_curl);
     h = fp_int(h, v->wsus_at_ms);
     h = fp_int(h, v->update_service);
-    int64_t n[] = {net->lost_at, cm->offset, cm->since, net->back_at,     net->online_since,
-                   q->events,    q->at,      q->stored, v->collector_rank};
+    int64_t n[] = {net->lost_at, net->back_at, net->online_since, q->events,
+                   q->at,        q->stored,    v->collector_rank};
     h = whb_fnv1a(h, n, sizeof(n));
     h = fp_str(h, v->collector_url);
     h = fp_str(h, v->sw_mgmt);
@@ -565,10 +565,10 @@ static int write_machine(void *ctx, const struct whb_store_report *in,
         return WHB_ENOMEM;
 
     int same = !insert && same_place(row, m, view);
-    uint64_t fp = row_fingerprint(in, snap, snap_len, net, cm, view, q);
+    uint64_t fp = row_fingerprint(in, snap, snap_len, net, view, q);
     /* Only "alive at T": a beat to fold, not a row to rewrite (sqlite_beats.c). */
     if (same && fp == row->beat_hash && !r->n_events) {
-        rc = whb_sqlite_beats_append(s, m->machine_id, r->boot_id, r->seq, in->now_ms, due);
+        rc = whb_sqlite_beats_append(s, m->machine_id, r->boot_id, r->seq, in->now_ms, due, cm);
         if (rc != WHB_EBUSY) {
             free(snap);
             if (rc || (rc = write_update_client(s, in, row, view)))

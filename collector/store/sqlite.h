@@ -114,18 +114,21 @@ void whb_sqlite_wu_finalize(struct sqlite_store *s);
 
 /* Heartbeats appended and folded into the rows in bulk (sqlite_beats.c). */
 struct whb_store_row;
+struct whb_clock_map;
 /* Before a batch's transaction: folds when enough beats wait, they are old, or what the
  * table holds is not known (start, a rollback). */
 int whb_sqlite_beats_before_batch(struct sqlite_store *s);
 void whb_sqlite_beats_rolled_back(struct sqlite_store *s);
-/* The row as the fold will leave it: the machine's pending beat applied (row->beat_pending). */
+/* The row as the fold will leave it: the machine's pending beat applied to its times, seq and
+ * clock offset (row->beat_pending). */
 void whb_sqlite_beats_overlay(struct sqlite_store *s, const char *machine_id,
                               struct whb_store_row *row);
 /* Writes the machine's pending beat into its row now (a path that does not set last_seq). */
 int whb_sqlite_beats_flush_one(struct sqlite_store *s, const char *machine_id);
 /* Inside the writer's transaction; WHB_EBUSY when no more machines fit before a fold. */
 int whb_sqlite_beats_append(struct sqlite_store *s, const char *machine_id, const char *boot_id,
-                            uint64_t seq, int64_t last_seen, int64_t due_at);
+                            uint64_t seq, int64_t last_seen, int64_t due_at,
+                            const struct whb_clock_map *cm);
 /* Every read of the machines folds what is pending first: readers see the rows as if every
  * heartbeat had been written at once. */
 int whb_sqlite_beats_fold_for_read(struct whb_store *base);

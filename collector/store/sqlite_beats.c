@@ -4,7 +4,8 @@
  * it is durable when acknowledged, instead of rewriting the row and moving its entry in the
  * due-time index. The beats are folded into the rows in one transaction, in machine order:
  * by the writer now and then, and by every reader before it reads, so every answer sees the
- * same rows as if each heartbeat had been written at once.
+ * same rows as if each heartbeat had been written at once. A beat carries the agent's clock
+ * offset too: the least delivery delay seen moves it by milliseconds, most often early on.
  *
  * The writer keeps the beats it appended and that are not folded yet in memory (the latest per
  * machine): a machine's next report sees its row as the fold will leave it. A fold applies a
@@ -31,6 +32,7 @@ struct beat {
     char boot[WHB_WIRE_MAX_ID + 1];
     uint64_t seq;
     int64_t last_seen, due_at;
+    int64_t clock_offset, clock_offset_at; /* the agent's clock as this report left it */
 };
 
 struct whb_sqlite_beats {
@@ -43,12 +45,14 @@ struct whb_sqlite_beats {
 };
 
 static const char *const sql_append =
-    "INSERT INTO beats(machine_id, boot_id, seq, last_seen, due_at) VALUES(?1,?2,?3,?4,?5)";
+    "INSERT INTO beats(machine_id, boot_id, seq, last_seen, due_at, clock_offset,"
+    " clock_offset_at) VALUES(?1,?2,?3,?4,?5,?6,?7)";
 /* GROUP BY walks the beats in machine order; max(seq) makes the bare columns its row's. */
 static const char *const sql_fold =
-    "UPDATE machines SET last_seen=b.ls, due_at=b.du, last_seq=b.sq"
-    " FROM (SELECT machine_id AS id, boot_id AS bt, max(seq) AS sq, last_seen AS ls,"
-    " due_at AS du FROM beats GROUP BY machine_id, boot_id) AS b"
+    "UPDATE machines SET last_seen=b.ls, due_at=b.du, last_seq=b.sq, clock_offset=b.co,"
+    " clock_offset_at=b.ca FROM (SELECT machine_id AS id, boot_id AS bt, max(seq) AS sq,"
+    " last_seen AS ls, due_at AS du, clock_offset AS co, clock_offset_at AS ca FROM beats"
+    " GROUP BY machine_id, boot_id) AS b"
     " WHERE machines.machine_id=b.id AND machines.boot_id=b.bt AND machines.last_seq < b.sq";
 static const char *const sql_clear = "DELETE FROM beats";
 static const char *const sql_any = "SELECT 1 FROM beats LIMIT 1";
@@ -172,6 +176,9 @@ void whb_sqlite_beats_overlay(struct sqlite_store *s, const char *machine_id,
     row->last_seq = e->seq;
     row->last_seen = e->last_seen;
     row->due_at = e->due_at;
+    row->has_offset = 1;
+    row->clock_offset = e->clock_offset;
+    row->clock_offset_at = e->clock_offset_at;
     row->beat_pending = 1;
 }
 
@@ -183,7 +190,8 @@ int whb_sqlite_beats_flush_one(struct sqlite_store *s, const char *machine_id)
         return 0;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
-                           "UPDATE machines SET last_seen=?3, due_at=?4, last_seq=?5"
+                           "UPDATE machines SET last_seen=?3, due_at=?4, last_seq=?5,"
+                           " clock_offset=?6, clock_offset_at=?7"
                            " WHERE machine_id=?1 AND boot_id=?2 AND last_seq < ?5",
                            -1, &st, NULL) != SQLITE_OK)
         return WHB_ESTORE;
@@ -192,13 +200,16 @@ int whb_sqlite_beats_flush_one(struct sqlite_store *s, const char *machine_id)
     sqlite3_bind_int64(st, 3, e->last_seen);
     sqlite3_bind_int64(st, 4, e->due_at);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)e->seq);
+    sqlite3_bind_int64(st, 6, e->clock_offset);
+    sqlite3_bind_int64(st, 7, e->clock_offset_at);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
 int whb_sqlite_beats_append(struct sqlite_store *s, const char *machine_id, const char *boot_id,
-                            uint64_t seq, int64_t last_seen, int64_t due_at)
+                            uint64_t seq, int64_t last_seen, int64_t due_at,
+                            const struct whb_clock_map *cm)
 {
     struct whb_sqlite_beats *b = beats_of(s);
     if (!b || !prep(s, &b->append, sql_append))
@@ -226,6 +237,8 @@ int whb_sqlite_beats_append(struct sqlite_store *s, const char *machine_id, cons
     sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
     sqlite3_bind_int64(st, 4, last_seen);
     sqlite3_bind_int64(st, 5, due_at);
+    sqlite3_bind_int64(st, 6, cm->offset);
+    sqlite3_bind_int64(st, 7, cm->since);
     if (step_done(s, st))
         return WHB_ESTORE;
     if (!e) {
@@ -239,6 +252,8 @@ int whb_sqlite_beats_append(struct sqlite_store *s, const char *machine_id, cons
     e->seq = seq;
     e->last_seen = last_seen;
     e->due_at = due_at;
+    e->clock_offset = cm->offset;
+    e->clock_offset_at = cm->since;
     return 0;
 }
 
