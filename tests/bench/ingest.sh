@@ -61,8 +61,9 @@ nginx_pids() { pgrep -P "${pids[0]}" | tr '\n' ' '; echo "${pids[0]}"; }
 # Every simulated machine enrolls from 127.0.0.1: no per-source enrollment limit (issue 22's
 # default refused all but the first few, and the runs then measured 403s, not heartbeats).
 nolimit=()
-"${COLLECTOR:-$bin/whb-collector}" --help 2>&1 | grep -q -- --enroll-per-minute &&
-    nolimit=(--enroll-per-minute 0)
+# (read whole first: grep -q closing the pipe early made --help die of SIGPIPE under pipefail)
+help=$("${COLLECTOR:-$bin/whb-collector}" --help 2>&1 || true)
+[[ $help != *--enroll-per-minute* ]] || nolimit=(--enroll-per-minute 0)
 declare -A cport cpid
 for l in $loops_list; do
     for mode in plain tls; do
