@@ -34,11 +34,6 @@ struct whb_store_row {
     int64_t quota_events;  /* events it may still store (-1: a full budget) */
     int64_t quota_at;      /* when that was counted */
     int64_t events_stored; /* its events in the store */
-    /* SQLite (sqlite_beats.c): the fingerprint of what the last full write stored beyond
-     * "alive", and whether a heartbeat not folded yet is applied to last_seen, due_at and
-     * last_seq above. */
-    uint64_t beat_hash;
-    int beat_pending;
 };
 
 /* A machine's event budget after a report, and its stored events (written with its row). */

@@ -201,23 +201,6 @@ int whb_store_migrate(const char *sqlite_path, const char *conninfo, char *why, 
             goto out;
         printf("  %-16s %lld rows\n", t, n);
     }
-    /* Heartbeats the SQLite store had not folded yet (store/sqlite_beats.c) go into their rows
-     * here: PostgreSQL writes every row and never reads beats. */
-    r = PQexec(pg, "UPDATE machines SET last_seen=b.ls, due_at=b.du, last_seq=b.sq,"
-                   " clock_offset=b.co, clock_offset_at=b.ca FROM"
-                   " (SELECT DISTINCT ON (machine_id, boot_id) machine_id AS id, boot_id AS bt,"
-                   " seq AS sq, last_seen AS ls, due_at AS du, clock_offset AS co,"
-                   " clock_offset_at AS ca FROM beats"
-                   " ORDER BY machine_id, boot_id, seq DESC) AS b"
-                   " WHERE machines.machine_id=b.id AND machines.boot_id=b.bt"
-                   " AND machines.last_seq < b.sq;"
-                   "DELETE FROM beats;");
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        snprintf(why, whylen, "postgresql: heartbeats: %s", PQerrorMessage(pg));
-        PQclear(r);
-        goto out;
-    }
-    PQclear(r);
     r = PQexec(pg, "COMMIT");
     rc =
         PQresultStatus(r) == PGRES_COMMAND_OK && !strcmp(PQcmdStatus(r), "COMMIT") ? 0 : WHB_ESTORE;

@@ -199,15 +199,6 @@ static const struct step steps[] = {
       * that only an address range names (ingest/switch_names.c caches). */
      "ALTER TABLE machines ADD COLUMN sw_mgmt TEXT;",
      NULL},
-    /* 11: heartbeats that change nothing but "alive at T", appended and folded into the rows
-     * in bulk (SQLite: store/sqlite_beats.c; PostgreSQL writes its rows and leaves both
-     * unused), and the fingerprint of the row's other columns that tells such a report. */
-    {NULL,
-     "CREATE TABLE beats(machine_id TEXT NOT NULL, boot_id TEXT NOT NULL, seq {INT} NOT NULL,"
-     "  last_seen {INT} NOT NULL, due_at {INT} NOT NULL, clock_offset {INT} NOT NULL,"
-     "  clock_offset_at {INT} NOT NULL);"
-     "ALTER TABLE machines ADD COLUMN beat_hash {INT};",
-     NULL},
 };
 
 int whb_schema_latest(void)

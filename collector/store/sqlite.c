@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "hash.h"
 #include "log.h"
 #include "store/store.h"
 #include "store/attach_wu.h"
@@ -53,7 +52,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
         "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
         " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
         " net_back_at, online_since, sw_name, ssid, wsus_class, released_ms, quota_events,"
-        " quota_at, events_stored, wu_hash, wu_route, wu_route_since, beat_hash FROM machines"
+        " quota_at, events_stored, wu_hash, wu_route, wu_route_since FROM machines"
         " WHERE machine_id=?",
     [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
     [ST_INSERT_MACHINE] =
@@ -68,7 +67,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
         " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
-        " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40, beat_hash=?41,"
+        " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40,"
         " wsus_since=CASE WHEN wsus_class IS ?24 THEN wsus_since ELSE ?28 END"
         " WHERE machine_id=?1",
     /* The same without the indexed columns, for a report whose name and place (switch, Wi-Fi,
@@ -82,8 +81,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
         " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
-        " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40, beat_hash=?41"
-        " WHERE machine_id=?1",
+        " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40 WHERE machine_id=?1",
     [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
                          " net_lost_at=?4, net_back_at=?7, online_since=?8,"
                          " clock_offset=?5, clock_offset_at=?6, quota_events=?9, quota_at=?10,"
@@ -178,7 +176,6 @@ static void sqlite_close(struct whb_store *base)
     whb_sqlite_switch_finalize(s);
     whb_sqlite_admin_finalize(s);
     whb_sqlite_wu_finalize(s);
-    whb_sqlite_beats_free(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -271,9 +268,7 @@ static int run(struct sqlite_store *s, enum stmt_id id)
 
 static int sqlite_begin(struct whb_store *base)
 {
-    struct sqlite_store *s = from_base(base);
-    int rc = whb_sqlite_beats_before_batch(s);
-    return rc ? rc : run(s, ST_BEGIN);
+    return run(from_base(base), ST_BEGIN);
 }
 
 static int sqlite_commit(struct whb_store *base)
@@ -286,7 +281,6 @@ static void sqlite_rollback(struct whb_store *base)
     struct sqlite_store *s = from_base(base);
     if (!sqlite3_get_autocommit(s->db))
         run(s, ST_ROLLBACK);
-    whb_sqlite_beats_rolled_back(s);
 }
 
 static void bind_text(sqlite3_stmt *st, int idx, const char *v)
@@ -345,7 +339,6 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct wh
         row->wu_hash = (uint64_t)sqlite3_column_int64(st, 23);
         row->wu_route = sqlite3_column_int(st, 24);
         row->wu_route_since = sqlite3_column_int64(st, 25);
-        row->beat_hash = (uint64_t)sqlite3_column_int64(st, 26);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
@@ -464,63 +457,6 @@ static int write_update_client(struct sqlite_store *s, const struct whb_store_re
     return run(s, ST_UPDATE_WU);
 }
 
-static uint64_t fp_str(uint64_t h, const char *v)
-{
-    /* NULL and "" are both stored as NULL; the terminator keeps fields apart. */
-    return whb_fnv1a(h, v ? v : "", v ? strlen(v) + 1 : 1);
-}
-
-static uint64_t fp_int(uint64_t h, int64_t v)
-{
-    return whb_fnv1a(h, &v, sizeof(v));
-}
-
-/* The fingerprint of every value the row update below writes but those a heartbeat moves
- * (last_seen, due_at, last_seq, the clock offset): equal to the stored one, the report only
- * says "alive at T".
- * Keep it in step with the binds of write_machine and bind_attachment. */
-static uint64_t row_fingerprint(const struct whb_store_report *in, const uint8_t *snap,
-                                size_t snap_len, const struct whb_net_story *net,
-                                const struct whb_machine_view *v, const struct whb_store_quota *q)
-{
-    const whb_report *r = in->report;
-    const Whb__V1__Machine *m = r->machine;
-    uint64_t h = WHB_FNV1A_INIT;
-    h = fp_str(h, m->fqdn);
-    h = fp_str(h, m->domain);
-    h = fp_str(h, m->os);
-    h = fp_str(h, m->agent_version);
-    h = fp_int(h, r->interval_s);
-    h = fp_str(h, r->boot_id);
-    h = fp_int(h, r->last_gasp ? 1 : 0);
-    h = fp_int(h, snap ? (int64_t)snap_len : -1);
-    if (snap)
-        h = whb_fnv1a(h, snap, snap_len);
-    h = fp_str(h, v->primary_if);
-    h = fp_int(h, v->wireless);
-    h = fp_int(h, v->carrier);
-    h = fp_int(h, v->on_battery);
-    h = fp_str(h, v->sw_chassis);
-    h = fp_str(h, v->sw_name);
-    h = fp_str(h, v->sw_port);
-    h = fp_str(h, v->ssid);
-    h = fp_str(h, v->bssid);
-    h = fp_int(h, v->wifi_associated);
-    h = fp_str(h, v->subnet);
-    h = fp_str(h, v->wsus_class);
-    h = fp_str(h, v->wsus_url);
-    h = fp_int(h, v->wsus_http);
-    h = fp_int(h, v->wsus_curl);
-    h = fp_int(h, v->wsus_at_ms);
-    h = fp_int(h, v->update_service);
-    int64_t n[] = {net->lost_at, net->back_at, net->online_since, q->events,
-                   q->at,        q->stored,    v->collector_rank};
-    h = whb_fnv1a(h, n, sizeof(n));
-    h = fp_str(h, v->collector_url);
-    h = fp_str(h, v->sw_mgmt);
-    return h ? h : 1; /* 0 is "not known": a row written before the fingerprint existed */
-}
-
 /* A new machine gets its identity row first; every report then updates the same columns.
  * back: this report ends a silence (or is the first), so the machine is online since now. */
 static int write_machine(void *ctx, const struct whb_store_report *in,
@@ -564,19 +500,8 @@ static int write_machine(void *ctx, const struct whb_store_report *in,
     if (r->snapshot && !snap)
         return WHB_ENOMEM;
 
-    int same = !insert && same_place(row, m, view);
-    uint64_t fp = row_fingerprint(in, snap, snap_len, net, view, q);
-    /* Only "alive at T": a beat to fold, not a row to rewrite (sqlite_beats.c). */
-    if (same && fp == row->beat_hash && !r->n_events) {
-        rc = whb_sqlite_beats_append(s, m->machine_id, r->boot_id, r->seq, in->now_ms, due, cm);
-        if (rc != WHB_EBUSY) {
-            free(snap);
-            if (rc || (rc = write_update_client(s, in, row, view)))
-                return rc;
-            return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
-        }
-    }
-    enum stmt_id id = same ? ST_UPDATE_SAME_PLACE : ST_UPDATE_MACHINE;
+    enum stmt_id id =
+        !insert && same_place(row, m, view) ? ST_UPDATE_SAME_PLACE : ST_UPDATE_MACHINE;
     sqlite3_stmt *st = s->st[id];
     sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
@@ -605,7 +530,6 @@ static int write_machine(void *ctx, const struct whb_store_report *in,
     sqlite3_bind_int64(st, 38, q->at);
     sqlite3_bind_int64(st, 39, q->stored);
     bind_text(st, 40, view->sw_mgmt);
-    sqlite3_bind_int64(st, 41, (sqlite3_int64)fp);
     if ((rc = run(s, id)) || (rc = write_update_client(s, in, row, view)))
         return rc;
     return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
@@ -643,11 +567,6 @@ static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t a
 {
     struct sqlite_store *s = ctx;
     sqlite3_stmt *st = s->st[ST_TOUCH_MACHINE];
-    /* A touch leaves last_seq: a beat of this machine still to fold goes into the row first,
-     * or the fold would later move its last_seen back. */
-    int rc = whb_sqlite_beats_flush_one(s, in->report->machine->machine_id);
-    if (rc)
-        return rc;
     sqlite3_bind_text(st, 1, in->report->machine->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, alive);
     sqlite3_bind_int64(st, 3, due);
@@ -669,8 +588,6 @@ static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb
 {
     struct sqlite_store *s = ctx;
     int rc = get_machine(s, in->report->machine->machine_id, row);
-    if (!rc)
-        whb_sqlite_beats_overlay(s, in->report->machine->machine_id, row);
     return rc ? rc : whb_store_check_identity(&put_ops, s, in, row, name_clash, out);
 }
 
@@ -720,8 +637,7 @@ static int sqlite_count_machines(struct whb_store *base, int64_t now_ms, uint64_
                                  uint64_t *silent)
 {
     struct sqlite_store *s = from_base(base);
-    if (whb_sqlite_beats_fold_for_read(base) || count_one(s, ST_COUNT_KNOWN, 0, known) ||
-        count_one(s, ST_COUNT_SILENT, now_ms, silent))
+    if (count_one(s, ST_COUNT_KNOWN, 0, known) || count_one(s, ST_COUNT_SILENT, now_ms, silent))
         return WHB_ESTORE;
     return 0;
 }
@@ -747,33 +663,33 @@ const struct whb_store_ops whb_store_sqlite = {
     .collectors = whb_sqlite_collectors,
     .get_machine = whb_store_get_machine,
     .find_machines = whb_store_find_machines,
-    .lookup_name = whb_sqlite_folded_lookup_name,
+    .lookup_name = whb_sqlite_lookup_name,
     .get_events = whb_sqlite_get_events,
     .get_gaps = whb_sqlite_get_gaps,
-    .peer_group = whb_sqlite_folded_peer_group,
-    .fleet_group = whb_sqlite_folded_fleet_group,
-    .each_machine = whb_sqlite_folded_each_machine,
-    .network_groups = whb_sqlite_folded_network_groups,
-    .wsus_summary = whb_sqlite_folded_wsus_summary,
-    .wsus_failing = whb_sqlite_folded_wsus_failing,
+    .peer_group = whb_sqlite_peer_group,
+    .fleet_group = whb_sqlite_fleet_group,
+    .each_machine = whb_sqlite_each_machine,
+    .network_groups = whb_sqlite_network_groups,
+    .wsus_summary = whb_sqlite_wsus_summary,
+    .wsus_failing = whb_sqlite_wsus_failing,
     .wsus_stage = whb_sqlite_wsus_stage,
     .wsus_finish = whb_sqlite_wsus_finish,
-    .wsus_not_reported = whb_sqlite_folded_wsus_not_reported,
-    .wsus_match = whb_sqlite_folded_wsus_match,
-    .machine_by_ip = whb_sqlite_folded_machine_by_ip,
+    .wsus_not_reported = whb_sqlite_wsus_not_reported,
+    .wsus_match = whb_sqlite_wsus_match,
+    .machine_by_ip = whb_sqlite_machine_by_ip,
     .put_switch = whb_sqlite_put_switch,
     .switch_port = whb_sqlite_switch_port,
     .switch_events = whb_sqlite_switch_events,
     .each_switch_port = whb_sqlite_each_switch_port,
     .prune_switch = whb_sqlite_prune_switch,
-    .switch_name_at = whb_sqlite_folded_switch_name_at,
+    .switch_name_at = whb_sqlite_switch_name_at,
     .key_known = whb_sqlite_key_known,
-    .enrollments = whb_sqlite_folded_enrollments,
-    .admin = whb_sqlite_folded_admin,
+    .enrollments = whb_sqlite_enrollments,
+    .admin = whb_sqlite_admin,
     .refusals = whb_sqlite_refusals,
-    .wsus_find = whb_sqlite_folded_wsus_find,
-    .each_name = whb_sqlite_folded_each_name,
-    .wu_same_id = whb_sqlite_folded_wu_same_id,
-    .wu_fleet = whb_sqlite_folded_wu_fleet,
+    .wsus_find = whb_sqlite_wsus_find,
+    .each_name = whb_sqlite_each_name,
+    .wu_same_id = whb_sqlite_wu_same_id,
+    .wu_fleet = whb_sqlite_wu_fleet,
     .wsus_by_id = whb_sqlite_wsus_by_id,
 };

@@ -24,7 +24,6 @@ struct sqlite_store {
     sqlite3_stmt *wu[WHB_SQLITE_WU_STMTS];     /* update client queries (sqlite_wu.c) */
     sqlite3_stmt *sw[WHB_SQLITE_SWITCH_STMTS]; /* the switches' word (sqlite_switch.c) */
     sqlite3_stmt *ad[WHB_SQLITE_ADMIN_STMTS];  /* identities over their lives (sqlite_admin.c) */
-    struct whb_sqlite_beats *beats;            /* heartbeats not folded yet (sqlite_beats.c) */
 };
 
 /* Read operations (store_read.c). */
@@ -111,64 +110,5 @@ int whb_sqlite_wu_same_id(struct whb_store *s, const char *sus_id, struct whb_st
 int whb_sqlite_wu_fleet(struct whb_store *s, int64_t now, int64_t window, struct whb_wu_fleet *out);
 int whb_sqlite_wsus_by_id(struct whb_store *s, const char *id, struct whb_wsus_computer *out);
 void whb_sqlite_wu_finalize(struct sqlite_store *s);
-
-/* Heartbeats appended and folded into the rows in bulk (sqlite_beats.c). */
-struct whb_store_row;
-struct whb_clock_map;
-/* Before a batch's transaction: folds when enough beats wait, they are old, or what the
- * table holds is not known (start, a rollback). */
-int whb_sqlite_beats_before_batch(struct sqlite_store *s);
-void whb_sqlite_beats_rolled_back(struct sqlite_store *s);
-/* The row as the fold will leave it: the machine's pending beat applied to its times, seq and
- * clock offset (row->beat_pending). */
-void whb_sqlite_beats_overlay(struct sqlite_store *s, const char *machine_id,
-                              struct whb_store_row *row);
-/* Writes the machine's pending beat into its row now (a path that does not set last_seq). */
-int whb_sqlite_beats_flush_one(struct sqlite_store *s, const char *machine_id);
-/* Inside the writer's transaction; WHB_EBUSY when no more machines fit before a fold. */
-int whb_sqlite_beats_append(struct sqlite_store *s, const char *machine_id, const char *boot_id,
-                            uint64_t seq, int64_t last_seen, int64_t due_at,
-                            const struct whb_clock_map *cm);
-/* Every read of the machines folds what is pending first: readers see the rows as if every
- * heartbeat had been written at once. */
-int whb_sqlite_beats_fold_for_read(struct whb_store *base);
-void whb_sqlite_beats_free(struct sqlite_store *s);
-/* The read ops, each folding first (sqlite_folded.c). */
-int whb_sqlite_folded_lookup_name(struct whb_store *s, enum whb_store_name_kind kind,
-                                  const char *key, struct whb_machine_view *found, int max, int *n);
-int whb_sqlite_folded_peer_group(struct whb_store *s, enum whb_peer_kind kind,
-                                 const struct whb_machine_view *m, int64_t now, int64_t anchor,
-                                 int64_t window, int with_gaps, struct whb_peer_group *out);
-int whb_sqlite_folded_fleet_group(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
-                                  struct whb_peer_group *out);
-int whb_sqlite_folded_each_machine(struct whb_store *s, const struct whb_store_filter *f,
-                                   int64_t now, whb_store_machine_fn fn, void *arg);
-int whb_sqlite_folded_network_groups(struct whb_store *s, int wireless, int64_t now,
-                                     whb_store_group_fn fn, void *arg);
-int whb_sqlite_folded_wsus_summary(struct whb_store *s, int64_t stale_before, uint64_t *listed,
-                                   uint64_t *not_reported, uint64_t *with_agent);
-int whb_sqlite_folded_wsus_failing(struct whb_store *s, const char *cls, int64_t now, unsigned *n);
-int whb_sqlite_folded_wsus_not_reported(struct whb_store *s, int64_t cutoff_ms, unsigned offset,
-                                        unsigned limit, whb_store_wsus_fn fn, void *arg,
-                                        uint64_t *total, uint64_t *imported, int64_t *imported_ms);
-int whb_sqlite_folded_wsus_match(struct whb_store *s, const struct whb_wsus_computer *c,
-                                 int64_t slack_ms, struct whb_wsus_match *out);
-int whb_sqlite_folded_wsus_find(struct whb_store *s, const char *host,
-                                struct whb_wsus_computer *out, int max, int *n);
-int whb_sqlite_folded_each_name(struct whb_store *s, int wsus, whb_store_name_walk_fn fn,
-                                void *arg);
-int whb_sqlite_folded_machine_by_ip(struct whb_store *s, const char *ip, int64_t now,
-                                    char *machine_id, size_t idlen, char *why, size_t whylen);
-int whb_sqlite_folded_switch_name_at(struct whb_store *s, const char *address, char *name,
-                                     size_t len);
-int whb_sqlite_folded_enrollments(struct whb_store *s, int all, unsigned limit,
-                                  whb_store_enrollment_fn fn, void *arg);
-int whb_sqlite_folded_admin(struct whb_store *s, enum whb_store_admin action,
-                            const char *machine_id, int64_t now,
-                            uint8_t key_hash[WHB_IDENTITY_HASH_LEN], int *had_key);
-int whb_sqlite_folded_wu_same_id(struct whb_store *s, const char *sus_id,
-                                 struct whb_store_match *out, int max, int *n);
-int whb_sqlite_folded_wu_fleet(struct whb_store *s, int64_t now, int64_t window,
-                               struct whb_wu_fleet *out);
 
 #endif

@@ -275,96 +275,6 @@ static void same_boot_and_seq_is_stored_once(void **state)
     sample_free(s);
 }
 
-/* Where the agents' clocks of put_raw stand against the collector's. */
-static int64_t agent_clock = 1764000000000LL;
-
-/* One report in its own transaction with no admin action after it (put's accept reads the
- * store, which folds the heartbeats); rollback: the transaction is rolled back instead. */
-static int put_raw(struct whb_store *st, struct sample *s, int64_t now, int rollback,
-                   struct whb_store_result *res)
-{
-    s->report.sent_at_ms = now + agent_clock; /* an agent whose clock keeps time */
-    struct whb_store_report in = {
-        .report = &s->report, .mode = WHB_IDENTITY_KEY, .now_ms = now, .grace = 3};
-    key_of(in.key_hash, 0xaa);
-    assert_int_equal(st->ops->begin(st), 0);
-    int rc = st->ops->put_report(st, &in, res);
-    if (rollback)
-        st->ops->rollback(st);
-    else
-        assert_int_equal(st->ops->commit(st), 0);
-    return rc;
-}
-
-/* Issue 26: a heartbeat that changes nothing but "alive at T" is appended, not written into
- * its row; the writer's next report of the machine and every reader see the row as if it had
- * been written. */
-static void heartbeats_fold_into_rows_before_reads(void **state)
-{
-    struct fixture *f = *state;
-    struct whb_store_result res;
-    uint64_t known, silent;
-    if (testdb_pg())
-        skip(); /* PostgreSQL writes every row */
-    struct sample *s = sample_new(21, 1, 0);
-    assert_int_equal(put(f->store, s, 0xaa, 1, 1000, &res), 0);
-    s->report.seq = 2;
-    assert_int_equal(put_raw(f->store, s, 61000, 0, &res), 0);
-    assert_false(res.duplicate);
-    s->report.seq = 3;
-    assert_int_equal(put_raw(f->store, s, 121000, 0, &res), 0);
-    assert_false(res.duplicate);
-    assert_int_equal(res.acked_seq, 3);
-    /* Both appended; the row still says its first report. */
-    assert_int_equal(count(f->path, "SELECT count(*) FROM beats"), 2);
-    assert_int_equal(count(f->path, "SELECT last_seq FROM machines"), 1);
-    /* Due at 181000 by its row, at 301000 by its last heartbeat: a reader says not silent. */
-    assert_int_equal(f->store->ops->count_machines(f->store, 250000, &known, &silent), 0);
-    assert_int_equal(known, 1);
-    assert_int_equal(silent, 0);
-    assert_int_equal(count(f->path, "SELECT count(*) FROM beats"), 0);
-    assert_int_equal(count(f->path, "SELECT last_seq FROM machines"), 3);
-    assert_int_equal(count(f->path, "SELECT due_at FROM machines"), 301000);
-    assert_int_equal(count(f->path, "SELECT last_seen FROM machines"), 121000);
-
-    /* A pending heartbeat that came with less delay (the agent's clock offset moves by a few
-     * ms), then a resend of it: the offset is the beat's, the row never goes back in time. */
-    agent_clock += 5;
-    s->report.seq = 4;
-    assert_int_equal(put_raw(f->store, s, 181000, 0, &res), 0);
-    assert_int_equal(count(f->path, "SELECT count(*) FROM beats"), 1);
-    assert_int_equal(put_raw(f->store, s, 190000, 0, &res), 0);
-    assert_true(res.duplicate);
-    assert_int_equal(res.acked_seq, 4);
-    assert_int_equal(f->store->ops->count_machines(f->store, 190000, &known, &silent), 0);
-    assert_int_equal(count(f->path, "SELECT last_seq FROM machines"), 4);
-    assert_true(count(f->path, "SELECT last_seen FROM machines") >= 181000);
-    assert_int_equal(count(f->path, "SELECT clock_offset FROM machines"), -agent_clock);
-
-    /* A report that changes the machine (its carrier) writes the row at once. */
-    s->report.seq = 5;
-    s->adapter.carrier = 0;
-    assert_int_equal(put_raw(f->store, s, 241000, 0, &res), 0);
-    assert_int_equal(count(f->path, "SELECT count(*) FROM beats"), 0);
-    assert_int_equal(count(f->path, "SELECT last_seq FROM machines"), 5);
-
-    /* A heartbeat whose transaction rolled back was never stored: sent again, it is new. */
-    s->report.seq = 6;
-    assert_int_equal(put_raw(f->store, s, 301000, 1, &res), 0);
-    assert_int_equal(put_raw(f->store, s, 302000, 0, &res), 0);
-    assert_false(res.duplicate);
-    assert_int_equal(f->store->ops->count_machines(f->store, 302000, &known, &silent), 0);
-    assert_int_equal(count(f->path, "SELECT last_seq FROM machines"), 6);
-    assert_int_equal(count(f->path, "SELECT last_seen FROM machines"), 302000);
-    /* A silence ends with a gap, measured from the last heartbeat, folded or not. */
-    s->report.seq = 7;
-    assert_int_equal(put_raw(f->store, s, 362000, 0, &res), 0);
-    s->report.seq = 8;
-    assert_int_equal(put_raw(f->store, s, 362000 + 600000, 0, &res), 0);
-    assert_int_equal(count(f->path, "SELECT start_ms FROM gaps"), 362000);
-    sample_free(s);
-}
-
 static void due_index_finds_silent_machines(void **state)
 {
     struct fixture *f = *state;
@@ -427,7 +337,7 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 11);
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 10);
         /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
                                         "'machines_key','refusals','machines_unreviewed')"),
@@ -465,7 +375,7 @@ static void reopening_keeps_schema_version(void **state)
                          2);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 11);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 10);
     /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('machines_key','refusals','machines_unreviewed')"),
@@ -1224,11 +1134,6 @@ static void migrate_copies_a_sqlite_store(void **state)
     assert_int_equal(put(src, s, 0xaa, 1, 1000, &res), 0);
     s->report.seq = 2;
     assert_int_equal(put(src, s, 0xaa, 0, 900000, &res), 0); /* a gap */
-    /* A heartbeat the SQLite store had not folded when it stopped. */
-    s->report.seq = 3;
-    s->report.n_events = 0;
-    agent_clock = 1000 - 900000; /* as its last report's */
-    assert_int_equal(put_raw(src, s, 960000, 0, &res), 0);
     assert_int_equal(whb_runs_start(src, 5), 0);
     src->ops->close(src);
 
@@ -1236,14 +1141,12 @@ static void migrate_copies_a_sqlite_store(void **state)
     assert_int_equal(f->store->ops->get_machine(f->store, "pc-50", &m), 0);
     assert_string_equal(m.machine_id, "m-50");
     assert_string_equal(m.sw_name, "sw-1");
-    assert_int_equal(m.last_seen_ms, 960000);
-    assert_int_equal(m.due_ms, 960000 + 180000);
     assert_int_equal(f->store->ops->get_gaps(f->store, "m-50", g, 2, &n), 0);
     assert_int_equal(n, 1);
     assert_int_equal(count(path, "SELECT count(*) FROM events"), 3);
     assert_int_equal(count(path, "SELECT count(*) FROM collector_runs"), 1);
     /* The key came along: the machine goes on reporting with it, and only with it. */
-    s->report.seq = 4;
+    s->report.seq = 3;
     assert_int_equal(put(f->store, s, 0xaa, 0, 910000, &res), 0);
     assert_int_equal(put(f->store, s, 0xbb, 1, 910000, &res), WHB_EDENIED);
     /* Not twice. */
@@ -1447,7 +1350,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(downtimes_are_when_every_collector_was_down, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(migrate_copies_a_sqlite_store, setup, teardown),
-        cmocka_unit_test_setup_teardown(heartbeats_fold_into_rows_before_reads, setup, teardown),
         cmocka_unit_test(a_password_in_the_conninfo_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
