@@ -139,6 +139,12 @@ static void send_machine(struct conn *c, unsigned m)
     struct sample *s = sample_new(m, g->seq_base + ++g->seq[m], g->storm ? g->events : 0);
     if (s && g->interval)
         s->report.interval_s = g->interval;
+    /* Stamped as an agent stamps it, by a clock that keeps time (the sample's seq x 1 s ran
+     * ahead of it: every report then moved the machine's clock offset, a change to store). */
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    if (s)
+        s->report.sent_at_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000;
     size_t len;
     uint8_t *buf = s ? sample_pack(s, &len) : NULL;
     struct evhttp_request *req = evhttp_request_new(on_done, c);
