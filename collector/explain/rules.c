@@ -171,10 +171,10 @@ static const struct whb_hist_event *unclean_stop(const struct whb_explain_input 
     if (!u || u->since_ms > whb_cause_until(&s) || whb_last_gasp(in))
         return NULL;
     const struct whb_hist_event *c = whb_first_cause(in);
-    /* A send that failed as the silence began is the last report's answer lost (the report
-     * was stored), not another cause (see whb_rule_network_path). */
+    /* A send that failed as the silence began is the last report's answer lost, not another
+     * cause. */
     if (c && (c->kind == K(DELIVERY_FAILED) || c->kind == K(HEARTBEAT)) &&
-        c->at_ms <= s.start + SLACK_MS)
+        c->at_ms <= whb_sends_from(&s))
         c = NULL;
     return c && c->at_ms < u->since_ms ? NULL : u;
 }

@@ -432,10 +432,8 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
     const struct whb_hist_event *c = first_cause(in);
     if (!c || (c->kind != K(HEARTBEAT) && c->kind != K(DELIVERY_FAILED)))
         return;
-    /* Only what failed after the last report the collector stored: a send stamped at the
-     * silence's start is that report itself, whose answer was lost (stored, then the power
-     * went), not a sign that the machine ran on without a way to the collector. */
-    int64_t after = s.start + SLACK_MS, until = s.end + SLACK_MS;
+    /* Only what failed after the last report the collector stored (whb_sends_from). */
+    int64_t after = whb_sends_from(&s), until = s.end + SLACK_MS;
     /* Nor what failed once the agent started again (a new boot whose first sends meet a
      * network not up yet): that is the return's, not the silence's. */
     const struct whb_hist_event *start = whb_first_in(in, K(AGENT_START), after, until);
