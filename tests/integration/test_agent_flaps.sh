@@ -11,16 +11,8 @@ set -u
 bin=$(cd "${1:?usage: test_agent_flaps.sh BUILD_BIN_DIR}" && pwd)
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
 . "$(dirname "$0")/../support/shell.sh"
-ns=${WHB_NS_PREFIX:-whbai-}flaps-$$
 whb_test_init flaps
-ip netns add "$ns" || { echo "skipped: cannot make a network namespace"; exit 77; }
-whb_on_exit ip netns del "$ns"
-nsx() { ip netns exec "$ns" "$@"; }
-nsx ip link set lo up
-nsx ip link add eth0 type veth peer name peer0
-nsx ip link set eth0 up
-nsx ip link set peer0 up
-nsx ip addr add 10.66.0.2/24 dev eth0
+whb_test_veth_ns "${WHB_NS_PREFIX:-whbai-}flaps-$$"
 
 echo flaps-token >"$work/token"
 ip netns exec "$ns" "$bin/whb-collector" --listen 127.0.0.1:8081 --plain-http --db "$work/c.db" \

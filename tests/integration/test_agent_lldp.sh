@@ -8,16 +8,8 @@ set -u
 bin=$(cd "${1:?usage: test_agent_lldp.sh BUILD_BIN_DIR}" && pwd)
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
 . "$(dirname "$0")/../support/shell.sh"
-ns=whbai-lldp-$$
 whb_test_init lldp
-ip netns add "$ns" || { echo "skipped: cannot make a network namespace"; exit 77; }
-whb_on_exit ip netns del "$ns"
-nsx() { ip netns exec "$ns" "$@"; }
-nsx ip link set lo up
-nsx ip link add eth0 type veth peer name peer0
-nsx ip link set eth0 up
-nsx ip link set peer0 up
-nsx ip addr add 10.66.0.2/24 dev eth0
+whb_test_veth_ns "whbai-lldp-$$"
 
 echo lldp-token >"$work/token"
 # Not through nsx (a function: "&" would fork a subshell and $! would not be the process).

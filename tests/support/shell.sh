@@ -64,6 +64,20 @@ check_cmd() {
 # quietly CMD...: CMD with its output discarded (for wait_until).
 quietly() { "$@" >/dev/null 2>&1; }
 
+# An agent's network namespace NAME of its own (eth0 10.66.0.2/24 on a veth whose peer is up),
+# deleted at exit; nsx runs a command in it. Exits 77 when namespaces cannot be made.
+whb_test_veth_ns() { # NAME
+    ns=$1
+    ip netns add "$ns" || { echo "skipped: cannot make a network namespace"; exit 77; }
+    whb_on_exit ip netns del "$ns"
+    nsx() { ip netns exec "$ns" "$@"; }
+    nsx ip link set lo up
+    nsx ip link add eth0 type veth peer name peer0
+    nsx ip link set eth0 up
+    nsx ip link set peer0 up
+    nsx ip addr add 10.66.0.2/24 dev eth0
+}
+
 # free_port [ADDRESS]: a TCP port free on ADDRESS (127.0.0.1; an IPv6 one such as ::).
 free_port() {
     python3 - "${1:-127.0.0.1}" <<'PY'
