@@ -159,7 +159,7 @@ struct whb_peer_row {
     int unproven;
 };
 
-/* Marks the rows whose machine id is among ids (n_ids of them) as returned. */
+/* Marks the row of machine id (among the n peers) as returned. */
 void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id);
 
 /* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] (covering 0)
