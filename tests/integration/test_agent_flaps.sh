@@ -49,7 +49,7 @@ while True:
     threading.Thread(target=up_to_down, args=(up, cl), daemon=True).start()
 PY
 pids+=($!)
-wait_until 10 "the collector to answer" quietly nsx curl -sf http://127.0.0.1:8081/healthz ||
+wait_started "${pids[0]}" "the collector to answer" quietly nsx curl -sf http://127.0.0.1:8081/healthz ||
     whb_abort "the collector did not start" "$work/collector.log"
 ip netns exec "$ns" "$bin/whb-agent" --state-dir "$work/agent" --collector-url http://127.0.0.1:8080/v1/report \
     --allow-plain-http 1 --enrollment-token flaps-token --interval 1 --fqdn pc-flaps.corp.example \

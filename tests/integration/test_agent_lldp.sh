@@ -16,7 +16,7 @@ echo lldp-token >"$work/token"
 ip netns exec "$ns" "$bin/whb-collector" --listen 127.0.0.1:8080 --plain-http --db "$work/c.db" \
     --enrollment-token-file "$work/token" --interval 1 2>"$work/collector.log" &
 pids+=($!)
-wait_until 10 "the collector to answer" quietly nsx curl -sf http://127.0.0.1:8080/healthz ||
+wait_started "${pids[-1]}" "the collector to answer" quietly nsx curl -sf http://127.0.0.1:8080/healthz ||
     whb_abort "the collector did not start" "$work/collector.log"
 ip netns exec "$ns" "$bin/whb-agent" --state-dir "$work/agent" --collector-url http://127.0.0.1:8080/v1/report \
     --allow-plain-http 1 --enrollment-token lldp-token --interval 1 --fqdn pc-lldp.corp.example \

@@ -19,7 +19,7 @@ echo quiet-enroll > "$work/enroll.token"
     --control-socket "$work/ctl.sock" --interval 2 --timeout 1 2>"$work/collector.log" &
 pids+=($!)
 export WHB_URL=https://127.0.0.1:$port WHB_CA=$work/certs/ca.crt WHB_SOCKET=$work/ctl.sock
-wait_until 10 "the collector to answer" quietly "$bin/whb" status ||
+wait_started "${pids[-1]}" "the collector to answer" quietly "$bin/whb" status ||
     whb_abort "the collector did not start" "$work/collector.log"
 for n in 1 2 3; do
     printf 'identity machine_id=m-q%s fqdn=q%s.corp.example\n0 adapter eth0 type=ethernet addr=10.9.8.%s/24 gw=10.9.8.1\n' \
