@@ -175,7 +175,8 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
         "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > 0 AND"
         " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
     R(PR_FLEET_GAPS) = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM"
-                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint AND " PROVEN_ID,
+                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint AND"
+                       " end_ms < $3::bigint AND " PROVEN_ID,
     R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
                         " first_seen <= $1::bigint",
     R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
@@ -183,7 +184,7 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                             " last_seen <= $2::bigint",
     R(PR_FLEET_GAPS_AT) = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
                           " $1::bigint - 604800000 AND $1::bigint + $2::bigint AND"
-                          " end_ms >= $1::bigint AND " PROVEN_ID,
+                          " end_ms >= $1::bigint AND end_ms < $3::bigint AND " PROVEN_ID,
     R(PR_COUNT_ALL) = "SELECT count(*) FROM machines",
     R(PR_COUNT_FIRST_AFTER) = "SELECT count(*) FROM machines WHERE first_seen > $1::bigint",
     R(PR_COUNT_DUE_BEFORE) = "SELECT count(*) FROM machines WHERE due_at < $1::bigint",
@@ -456,11 +457,12 @@ static int fleet_machines(struct whb_store *base, int64_t now, int64_t anchor, i
     return 0;
 }
 
-static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, int64_t *gapped,
-                      int64_t *gap_subnets, int64_t *gaps_at)
+static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, int64_t ended_before,
+                      int64_t *gapped, int64_t *gap_subnets, int64_t *gaps_at)
 {
-    if (count2(base, PR_FLEET_GAPS, 2, anchor - window, anchor + window, 0, gapped, gap_subnets) ||
-        count2(base, PR_FLEET_GAPS_AT, 2, anchor, window, 0, gaps_at, NULL))
+    if (count2(base, PR_FLEET_GAPS, 3, anchor - window, anchor + window, ended_before, gapped,
+               gap_subnets) ||
+        count2(base, PR_FLEET_GAPS_AT, 3, anchor, window, ended_before, gaps_at, NULL))
         return WHB_ESTORE;
     return 0;
 }

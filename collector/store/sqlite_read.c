@@ -181,13 +181,14 @@ static const char *const read_sql[RD_COUNT_] = {
                         "0 AND due_at < ?1"
                         " AND last_seen BETWEEN ?2 AND ?3",
     [RD_FLEET_GAPS] = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM gaps"
-                      " WHERE start_ms BETWEEN ?1 AND ?2 AND " PROVEN_ID,
+                      " WHERE start_ms BETWEEN ?1 AND ?2 AND end_ms < ?3 AND " PROVEN_ID,
     [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND first_seen <= ?1",
     [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND due_at < ?1 AND"
                            " last_seen <= ?2",
-    /* Silent at ?1 or within ?2 after it. */
-    [RD_FLEET_GAPS_AT] = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
-                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1 AND " PROVEN_ID,
+    /* Silent at ?1 or within ?2 after it (and back before ?3: whb_store_fleet_ops). */
+    [RD_FLEET_GAPS_AT] =
+        "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
+        " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1 AND end_ms < ?3 AND " PROVEN_ID,
     [RD_FLEET_ROWS] = "SELECT first_seen, last_seen, due_at, subnet, reviewed_ms > 0 FROM machines",
     /* count(*) walks the smallest index (first_seen's); the others a range of theirs. */
     [RD_COUNT_ALL] = "SELECT count(*) FROM machines",
@@ -470,11 +471,12 @@ static int fleet_machines(struct whb_store *base, int64_t now, int64_t anchor, i
     return 0;
 }
 
-static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, int64_t *gapped,
-                      int64_t *gap_subnets, int64_t *gaps_at)
+static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, int64_t ended_before,
+                      int64_t *gapped, int64_t *gap_subnets, int64_t *gaps_at)
 {
-    if (count2(base, RD_FLEET_GAPS, anchor - window, anchor + window, 0, gapped, gap_subnets) ||
-        count2(base, RD_FLEET_GAPS_AT, anchor, window, 0, gaps_at, NULL))
+    if (count2(base, RD_FLEET_GAPS, anchor - window, anchor + window, ended_before, gapped,
+               gap_subnets) ||
+        count2(base, RD_FLEET_GAPS_AT, anchor, window, ended_before, gaps_at, NULL))
         return WHB_ESTORE;
     return 0;
 }
