@@ -72,9 +72,10 @@ static void key_of(uint8_t key[WHB_IDENTITY_HASH_LEN], uint8_t fill)
     memset(key, fill, WHB_IDENTITY_HASH_LEN);
 }
 
-/* Stores one report in its own transaction, as the writer would. */
-static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, int enrolling,
-               int64_t now, struct whb_store_result *res)
+/* Stores one report in its own transaction, as the writer would; reviews no machine: one
+ * enrolled here (with the token) stays unreviewed. */
+static int put_unreviewed(struct whb_store *st, const struct sample *s, uint8_t keyfill,
+                          int enrolling, int64_t now, struct whb_store_result *res)
 {
     struct whb_store_report in = {.report = &s->report,
                                   .mode = WHB_IDENTITY_KEY,
@@ -85,6 +86,14 @@ static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, in
     assert_int_equal(st->ops->begin(st), 0);
     int rc = st->ops->put_report(st, &in, res);
     assert_int_equal(st->ops->commit(st), 0);
+    return rc;
+}
+
+/* The same, then an admin reviews the fleet. */
+static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, int enrolling,
+               int64_t now, struct whb_store_result *res)
+{
+    int rc = put_unreviewed(st, s, keyfill, enrolling, now, res);
     /* An admin reviewed the fleet (whb accept --all): its machines move each other's answers
      * (test_store_identity.c has the unreviewed ones). */
     uint8_t key[WHB_IDENTITY_HASH_LEN];
@@ -94,24 +103,6 @@ static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, in
 }
 
 #define count(path, sql) testdb_count(path, sql)
-
-/* Stores one report as put does, but reviews no machine: one enrolled here (with the token)
- * stays unreviewed. */
-static int put_unreviewed(struct whb_store *st, const struct sample *s, uint8_t keyfill,
-                          int enrolling, int64_t now)
-{
-    struct whb_store_result res;
-    struct whb_store_report in = {.report = &s->report,
-                                  .mode = WHB_IDENTITY_KEY,
-                                  .enrolling = enrolling,
-                                  .now_ms = now,
-                                  .grace = 3};
-    key_of(in.key_hash, keyfill);
-    assert_int_equal(st->ops->begin(st), 0);
-    int rc = st->ops->put_report(st, &in, &res);
-    assert_int_equal(st->ops->commit(st), 0);
-    return rc;
-}
 
 static void first_report_binds_key_then_other_keys_are_denied(void **state)
 {
@@ -907,9 +898,9 @@ static void the_census_counts_the_fleet_as_the_store_does(void **state)
         u[i] = sample_new(300 + i, 1, 0);
         snprintf(u[i]->addr, sizeof(u[i]->addr), "10.8.%u.%u/24", i, i + 1);
         assert_int_equal(
-            put_unreviewed(f->store, u[i], 0xbb, 1, now0 - 7200000 - (int64_t)i * 1000), 0);
+            put_unreviewed(f->store, u[i], 0xbb, 1, now0 - 7200000 - (int64_t)i * 1000, &res), 0);
         u[i]->report.seq = 2;
-        assert_int_equal(put_unreviewed(f->store, u[i], 0xbb, 1, last[4 * i + 1]), 0);
+        assert_int_equal(put_unreviewed(f->store, u[i], 0xbb, 1, last[4 * i + 1], &res), 0);
     }
     assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE reviewed_ms = 0"), U);
     assert_int_equal(open_store(f, &own, why, sizeof(why)), 0);
@@ -945,7 +936,7 @@ static void the_census_counts_the_fleet_as_the_store_does(void **state)
     int64_t gaps = count(f->path, "SELECT count(*) FROM gaps");
     for (unsigned i = 1; i < 3; i++) {
         s[i]->report.seq = 3;
-        assert_int_equal(put_unreviewed(f->store, s[i], 0xaa, 0, whb_clock_wall_ms()), 0);
+        assert_int_equal(put_unreviewed(f->store, s[i], 0xaa, 0, whb_clock_wall_ms(), &res), 0);
     }
     assert_int_equal(count(f->path, "SELECT count(*) FROM gaps"), gaps + 2);
     same_fleet_counts(NULL, counted, t, last, N, was);
