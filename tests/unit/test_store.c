@@ -840,6 +840,19 @@ static void past_neighbours_are_as_they_were(void **state)
         sample_free(s[i]);
 }
 
+/* The store's fleet_group at t for anchors around each machine's last report, into out[]. */
+static void fleet_counts(struct whb_store *st, int64_t t, const int64_t *last, unsigned n,
+                         struct whb_peer_group *out)
+{
+    static const int64_t windows[] = {120000, 420000, 3600000};
+    for (unsigned i = 0, k = 0; i < n; i++)
+        for (unsigned w = 0; w < 3; w++)
+            for (int64_t d = -1; d <= 1; d++)
+                assert_int_equal(
+                    st->ops->fleet_group(st, t, last[i] + d * windows[w], windows[w], &out[k++]),
+                    0);
+}
+
 /* fleet_group through a census (counted) at t, for anchors around each machine's last report,
  * against the store's own counts (own) at t, which go into was[]; with own NULL, against was[]
  * (what the store said then). Returns how many looked like a fleet-wide silence. */
@@ -892,7 +905,11 @@ static void the_census_counts_the_fleet_as_the_store_does(void **state)
         assert_int_equal(put(f->store, s[i], 0xaa, 0, last[i], &res), 0);
     }
     /* Machines enrolled but not reviewed (issue 22), silent at the same times as proven ones
-     * and in subnets of their own: counted by count_machines, never in the fleet's counts. */
+     * and in subnets of their own, with a past silence (a gap) each: counted by
+     * count_machines, never in the fleet's counts, the store's own as the census's. */
+    struct whb_peer_group *proven = calloc(N * 9, sizeof(*proven));
+    assert_non_null(proven);
+    fleet_counts(f->store, now0, last, N, proven);
     struct sample *u[U];
     for (unsigned i = 0; i < U; i++) {
         u[i] = sample_new(300 + i, 1, 0);
@@ -903,6 +920,20 @@ static void the_census_counts_the_fleet_as_the_store_does(void **state)
         assert_int_equal(put_unreviewed(f->store, u[i], 0xbb, 1, last[4 * i + 1], &res), 0);
     }
     assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE reviewed_ms = 0"), U);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM gaps WHERE machine_id IN (SELECT"
+                                    " machine_id FROM machines WHERE reviewed_ms = 0)"),
+                     U);
+    struct whb_peer_group *with_unproven = calloc(N * 9, sizeof(*with_unproven));
+    assert_non_null(with_unproven);
+    fleet_counts(f->store, now0, last, N, with_unproven);
+    for (unsigned i = 0; i < N * 9; i++) {
+        assert_int_equal(with_unproven[i].total, proven[i].total);
+        assert_int_equal(with_unproven[i].together, proven[i].together);
+        assert_int_equal(with_unproven[i].healthy, proven[i].healthy);
+        assert_int_equal(with_unproven[i].groups, proven[i].groups);
+    }
+    free(proven);
+    free(with_unproven);
     assert_int_equal(open_store(f, &own, why, sizeof(why)), 0);
     assert_int_equal(whb_census_keeper_start(own, 1, 1, &k), 0);
     const struct whb_census *c = whb_census_get(k, whb_clock_wall_ms());
