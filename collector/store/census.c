@@ -18,6 +18,9 @@
 struct whb_census {
     int64_t made;
     int64_t took; /* ms it took to make */
+    /* The longest a machine's due time lies after its last report (its interval and grace):
+     * a last report this long before the census was silent or reported again by then. */
+    int64_t lag_max;
     uint64_t known;
     int64_t *first; /* every machine's first report, ascending */
     int64_t first_max;
@@ -119,6 +122,7 @@ struct build {
     const _Atomic int *cancel;
     struct vec first, proven, seen, sub; /* sub: the subnet number of each seen, or -1 */
     struct names names;
+    int64_t lag_max;
     int failed;
 };
 
@@ -129,6 +133,8 @@ static int add_row(const struct whb_census_row *r, void *arg)
         b->failed = 1;
         return 1;
     }
+    if (r->due - r->last_seen > b->lag_max)
+        b->lag_max = r->due - r->last_seen;
     if (!r->proven)
         return 0;
     if (vec_push(&b->proven, r->first_seen)) {
@@ -195,6 +201,7 @@ struct whb_census *whb_census_build(struct whb_store *st, int64_t now, const _At
     free(b.sub.v);
     names_free(&b.names);
     c->made = now;
+    c->lag_max = b.lag_max;
     c->known = b.first.n;
     c->first = b.first.v;
     c->proven = b.proven.v;
@@ -224,6 +231,11 @@ void whb_census_free(struct whb_census *c)
 int64_t whb_census_made(const struct whb_census *c)
 {
     return c->made;
+}
+
+int whb_census_settled(const struct whb_census *c, int64_t to)
+{
+    return to < c->made - c->lag_max;
 }
 
 uint64_t whb_census_known(const struct whb_census *c)

@@ -522,13 +522,15 @@ int whb_store_fleet_group(struct whb_store *base, const struct whb_store_fleet_o
     int past = anchor < now - window;
     int64_t until = past ? anchor + window : INT64_MAX;
     int64_t ended_before = INT64_MAX;
+    /* The census only for a silence it has settled: a fresh one is the store's to count. */
     const struct whb_census *c = whb_census_get(base->census, now);
-    if (c) {
+    int counted = c && whb_census_settled(c, anchor + window);
+    if (counted) {
         whb_census_counts(c, anchor, window, until, &fc);
         ended_before = whb_census_made(c);
     }
     whb_census_put(base->census, c);
-    if (!c && ops->machines(base, now, anchor, window, until, &fc))
+    if (!counted && ops->machines(base, now, anchor, window, until, &fc))
         return WHB_ESTORE;
     /* A past silence: who else had one starting then, and who was silent at the time. */
     if (past && ops->gaps(base, anchor, window, ended_before, &gapped, &gap_subnets, &gaps_at))
