@@ -18,6 +18,7 @@ struct whb_source {
 };
 
 struct event;
+struct whb_census_keeper;
 struct whb_enroll_limit;
 struct whb_keys;
 struct whb_ingest;
@@ -34,11 +35,12 @@ struct whb_switch_writer;
 
 struct whb_collector {
     struct whb_collector_config cfg;
-    void *ssl_ctx;                   /* SSL_CTX *, NULL for plain HTTP */
-    struct whb_store *writer;        /* owned by the writer thread (ingest/writer.h) */
-    struct whb_ingest *ingest;       /* the queue every loop's reports go into */
-    struct whb_metrics metrics;      /* updated by every loop and the writer */
-    struct whb_summaries *summaries; /* the fleet summaries worker; NULL: made in place */
+    void *ssl_ctx;                    /* SSL_CTX *, NULL for plain HTTP */
+    struct whb_store *writer;         /* owned by the writer thread (ingest/writer.h) */
+    struct whb_ingest *ingest;        /* the queue every loop's reports go into */
+    struct whb_metrics metrics;       /* updated by every loop and the writer */
+    struct whb_summaries *summaries;  /* the fleet summaries worker; NULL: made in place */
+    struct whb_census_keeper *census; /* the fleet census (store/census.h); NULL: none */
     /* The read API, the console and its sessions answer one caller at a time across loops:
      * reads are rare next to reports. sessions is made on first use, under the lock. */
     pthread_mutex_t api_lock;

@@ -24,6 +24,7 @@
 #include "ingest/keys.h"
 #include "ingest/writer.h"
 #include "log.h"
+#include "store/census.h"
 #include "store/runs.h"
 #include "store/runs_alive.h"
 #include "store/store.h"
@@ -32,13 +33,16 @@
 #include "switch/switch.h"
 
 /* Everything but a report: the read API, the console, /healthz and /metrics. Reads are rare
- * next to reports: one loop at a time, each on its own store handle. */
+ * next to reports: one loop at a time, each on its own store handle. /healthz and /metrics
+ * read only their loop's handle and the counters: never queued behind another loop's `why`
+ * (a monitoring system would call the collector dead while it explains a fleet). */
 static void route(struct whb_loop *loop, struct evhttp_request *req, const char *path)
 {
     struct whb_collector *col = loop->col;
+    if (whb_api_health(loop, req, path))
+        return;
     pthread_mutex_lock(&col->api_lock);
-    if (!whb_api_health(loop, req, path) && !whb_api_route(loop, req, path) &&
-        !whb_console_route(col, req, path))
+    if (!whb_api_route(loop, req, path) && !whb_console_route(col, req, path))
         whb_http_reply_text(req, 404, "Not Found", "not found");
     pthread_mutex_unlock(&col->api_lock);
 }
@@ -126,12 +130,27 @@ static int make_loop(struct whb_collector *col, unsigned i, struct event_base *b
         }
     }
     loop->base = base;
-    if (whb_store_open_config(&col->cfg, 0, &loop->reader, why, whylen) ||
-        whb_loop_start(loop, col->n_loops > 1, i ? col->loops[0] : NULL, why, whylen))
+    if (whb_store_open_config(&col->cfg, 0, &loop->reader, why, whylen))
+        return WHB_EIO;
+    loop->reader->census = col->census;
+    if (whb_loop_start(loop, col->n_loops > 1, i ? col->loops[0] : NULL, why, whylen))
         return WHB_EIO;
     if (!i && col->cfg.control_socket[0] && whb_loop_control_start(loop, why, whylen))
         return WHB_EIO;
     return 0;
+}
+
+/* The fleet census, made before the loops answer: a large fleet that is silent at start (the
+ * collector was down) is counted from the first `why`. */
+static int census_start(struct whb_collector *col)
+{
+    struct whb_store *own;
+    char why[256];
+    if (whb_store_open_config(&col->cfg, 0, &own, why, sizeof(why))) {
+        whb_log_warnx("census: %s", why);
+        return WHB_ESTORE;
+    }
+    return whb_census_keeper_start(own, WHB_CENSUS_MIN_MACHINES, 1, &col->census);
 }
 
 static int start_threads(struct whb_collector *col, char *why, size_t whylen)
@@ -186,6 +205,8 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
     }
     if (cfg->tls && !(col->ssl_ctx = whb_tls_server_ctx(cfg, why, whylen)))
         goto fail;
+    if (census_start(col))
+        whb_log_warnx("census: none; a large silent fleet is counted row by row");
     if (whb_summaries_start(col, whb_summary_make, &col->summaries)) {
         snprintf(why, whylen, "cannot start the summaries");
         goto fail;
@@ -250,6 +271,7 @@ void whb_server_free(struct whb_collector *col)
     free(col->threads);
     if (col->writer)
         col->writer->ops->close(col->writer);
+    whb_census_keeper_stop(col->census);
     whb_tls_ctx_free(col->ssl_ctx);
     whb_console_free(col);
     whb_keys_free(col->keys);

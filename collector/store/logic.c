@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "store/attach.h"
+#include "store/census.h"
 #include "store/attach_wu.h"
 #include "error.h"
 
@@ -508,6 +509,38 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const ch
             used += (size_t)snprintf(out->ports + used, sizeof(out->ports) - used, "%s%s",
                                      used ? "," : "", p->port);
     }
+}
+
+int whb_store_fleet_group(struct whb_store *base, const struct whb_store_fleet_ops *ops,
+                          int64_t now, int64_t anchor, int64_t window, struct whb_peer_group *out)
+{
+    struct whb_fleet_counts fc;
+    int64_t gapped = 0, gap_subnets = 0, gaps_at = 0;
+    memset(out, 0, sizeof(*out));
+    out->kind = WHB_PEERS_FLEET;
+    snprintf(out->label, sizeof(out->label), "the whole fleet");
+    int past = anchor < now - window;
+    int64_t until = past ? anchor + window : INT64_MAX;
+    int64_t ended_before = INT64_MAX;
+    /* The census only for a silence it has settled: a fresh one is the store's to count. */
+    const struct whb_census *c = whb_census_get(base->census, now);
+    int counted = c && whb_census_settled(c, anchor + window);
+    if (counted) {
+        whb_census_counts(c, anchor, window, until, &fc);
+        ended_before = whb_census_made(c);
+    }
+    whb_census_put(base->census, c);
+    if (!counted && ops->machines(base, now, anchor, window, until, &fc))
+        return WHB_ESTORE;
+    /* A past silence: who else had one starting then, and who was silent at the time. */
+    if (past && ops->gaps(base, anchor, window, ended_before, &gapped, &gap_subnets, &gaps_at))
+        return WHB_ESTORE;
+    out->total = (unsigned)fc.known;
+    out->together = (unsigned)(fc.silent + gapped);
+    out->groups = (unsigned)(fc.subnets > gap_subnets ? fc.subnets : gap_subnets);
+    int64_t healthy = fc.known - fc.silent_at - gaps_at;
+    out->healthy = healthy > 0 ? (unsigned)healthy : 0;
+    return 0;
 }
 
 int whb_store_wsus_part_check(const char *session, int found, unsigned parts, unsigned part,

@@ -178,6 +178,25 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const ch
                           const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out);
 
+struct whb_fleet_counts;
+/* A backend's counts for fleet_group: among machines (until: silent_at's bound, INT64_MAX for
+ * all), when no census answers; among gaps that ended before ended_before, for a silence that
+ * began more than a window ago. */
+struct whb_store_fleet_ops {
+    int (*machines)(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
+                    int64_t until, struct whb_fleet_counts *out);
+    int (*gaps)(struct whb_store *base, int64_t anchor, int64_t window, int64_t ended_before,
+                int64_t *gapped, int64_t *gap_subnets, int64_t *gaps_at);
+};
+
+/* The store op fleet_group of every backend: the counts among machines from the census when
+ * the handle has a usable one (census.h), else from the backend; then the gaps'. With a census
+ * every count is of its time: a silence that ended since it is its silent machine's (the
+ * census's), not a gap as well, which would count the machine twice (a fleet coming back after
+ * an outage would look silent to the last machine). */
+int whb_store_fleet_group(struct whb_store *base, const struct whb_store_fleet_ops *ops,
+                          int64_t now, int64_t anchor, int64_t window, struct whb_peer_group *out);
+
 /* A WSUS import's parts come in order: 0 when part follows the session's parts so far (found 0:
  * no open session), else WHB_EINVAL with why for the admin. */
 int whb_store_wsus_part_check(const char *session, int found, unsigned parts, unsigned part,

@@ -22,7 +22,6 @@ enum pg_write {
     PW_TOUCH_MACHINE,
     PW_INSERT_EVENT,
     PW_INSERT_GAP,
-    PW_COUNT,
     PW_PING,
     PW_RUN_START,
     PW_RUN_ALIVE,
@@ -78,7 +77,6 @@ static const char *const write_sql[] = {
         " before_sw, before_port, before_subnet, before_bssid, after_sw,"
         " after_sw_name, after_port, after_subnet, after_bssid)"
         " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) ON CONFLICT DO NOTHING",
-    [PW_COUNT] = "SELECT count(*), count(*) FILTER (WHERE due_at < $1) FROM machines",
     [PW_PING] = "SELECT 1 FROM machines LIMIT 1",
     [PW_RUN_START] = "INSERT INTO collector_runs(collector, started_ms, alive_ms) VALUES($1,$2,$2)"
                      " ON CONFLICT (collector, started_ms) DO UPDATE SET alive_ms=$2,"
@@ -543,15 +541,7 @@ static int pg_mark_run(struct whb_store *base, enum whb_run_mark mark, int64_t n
 static int pg_count_machines(struct whb_store *base, int64_t now_ms, uint64_t *known,
                              uint64_t *silent)
 {
-    struct pg_params p = {0};
-    whb_pg_int(&p, now_ms);
-    PGresult *r = whb_pg_run(pg(base), PW_COUNT, write_sql[PW_COUNT], &p);
-    if (!r)
-        return WHB_ESTORE;
-    *known = (uint64_t)whb_pg_get_int(r, 0, 0);
-    *silent = (uint64_t)whb_pg_get_int(r, 0, 1);
-    PQclear(r);
-    return 0;
+    return whb_census_count_machines(base, whb_pg_count, now_ms, known, silent);
 }
 
 static int pg_ping(struct whb_store *base)
@@ -589,6 +579,7 @@ const struct whb_store_ops whb_store_postgresql = {
     .wsus_not_reported = whb_pg_wsus_not_reported,
     .wsus_match = whb_pg_wsus_match,
     .machine_by_ip = whb_pg_machine_by_ip,
+    .fleet_rows = whb_pg_fleet_rows,
     .put_switch = whb_pg_put_switch,
     .switch_port = whb_pg_switch_port,
     .switch_events = whb_pg_switch_events,

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/census.h"
 #include "store/store.h"
 
 #include <libpq-fe.h>
@@ -71,6 +72,9 @@ int whb_pg_peer_group(struct whb_store *s, enum whb_peer_kind kind,
 int whb_pg_fleet_group(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
                        struct whb_peer_group *out);
 int whb_pg_collectors(struct whb_store *s, whb_store_collector_fn fn, void *arg);
+int whb_pg_fleet_rows(struct whb_store *s, whb_store_census_fn fn, void *arg);
+/* count_machines' counts (census.h's whb_census_count_fn). */
+int whb_pg_count(struct whb_store *s, enum whb_census_count what, int64_t arg, uint64_t *n);
 int whb_pg_downtimes(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
                      int max, int *n);
 int whb_pg_each_machine(struct whb_store *s, const struct whb_store_filter *f, int64_t now,

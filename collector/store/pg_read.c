@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "log.h"
+#include "store/census.h"
 #include "store/logic.h"
 #include "store/pg.h"
 
@@ -19,8 +20,12 @@
     " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since, sw_mgmt"
 
 /* As sqlite_read.c: only proven machines move a neighbour's answer; the fleet counts them. */
-#define UNPROVEN  "(reviewed_ms = 0)::int"
-#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
+#define UNPROVEN "(reviewed_ms = 0)::int"
+/* A gap's machine is proven. EXISTS, not IN (SELECT ...): SQLite made the whole list of proven
+ * machines for every count (a second a `why` on a million machines); this walks the gaps in
+ * the window and looks each machine up by its key. */
+#define PROVEN_ID                                                                                  \
+    "EXISTS (SELECT 1 FROM machines p WHERE p.machine_id = gaps.machine_id AND p.reviewed_ms > 0)"
 
 enum pg_read {
     PR_BY_FQDN = WHB_PG_READ_BASE,
@@ -34,7 +39,9 @@ enum pg_read {
     PR_GAP_NEAR,
     PR_SILENT,
     PR_SWITCH,
-    PR_WIFI,
+    PR_WIFI_BSSID,
+    PR_WIFI_SSID,
+    PR_WIFI_ALL,
     PR_ALL,
     PR_WSUS_FAILING,
     PR_WSUS_GROUPS,
@@ -50,8 +57,10 @@ enum pg_read {
     PR_WSUS_SUMMARY,
     PR_SILENT_AFTER,
     PR_COLLECTORS,
-    PR_SWITCH_AFTER,
-    PR_WIFI_AFTER,
+    PR_COUNT_ALL,
+    PR_COUNT_FIRST_AFTER,
+    PR_COUNT_DUE_BEFORE,
+    PR_COUNT_DUE_FROM,
     PR_PEERS_SWITCH_THEN,
     PR_PEERS_AP_THEN,
     PR_PEERS_SUBNET_THEN,
@@ -132,21 +141,33 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
         "SELECT " MACHINE_COLS " FROM machines WHERE due_at < $1::bigint AND"
         " (due_at, machine_id) < ($3::bigint, $4::text) ORDER BY due_at DESC, machine_id DESC"
         " LIMIT $2::bigint",
-    R(PR_SWITCH) = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = $1::text OR"
-                   " sw_name = $1::text) AND ($2::text = '' OR sw_port = $2::text)"
-                   " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint",
-    R(PR_SWITCH_AFTER) = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = $1::text OR"
-                         " sw_name = $1::text) AND ($2::text = '' OR sw_port = $2::text) AND"
-                         " (coalesce(sw_port, ''), machine_id) > ($4::text, $5::text)"
-                         " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint",
-    R(PR_WIFI) = "SELECT " MACHINE_COLS " FROM machines WHERE ($1::text = '' OR ssid = $1::text)"
-                 " AND ($2::text = '' OR bssid = $2::text) AND (ssid IS NOT NULL OR bssid IS NOT"
-                 " NULL) ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
-    R(PR_WIFI_AFTER) = "SELECT " MACHINE_COLS " FROM machines WHERE ($1::text = '' OR"
-                       " ssid = $1::text) AND ($2::text = '' OR bssid = $2::text) AND"
-                       " (ssid IS NOT NULL OR bssid IS NOT NULL) AND"
-                       " (coalesce(bssid, ''), machine_id) > ($4::text, $5::text)"
-                       " ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
+    /* A switch's machines by port, then id, from the cursor ($4, $5: '' and '' from the
+     * start): those whose chassis is $1 and those whose switch is named $1 (on another
+     * chassis), each a walk of its index, merged. */
+    R(PR_SWITCH) =
+        "(SELECT " MACHINE_COLS ", coalesce(sw_port, '') AS k FROM machines"
+        " WHERE sw_chassis = $1::text AND ($2::text = '' OR coalesce(sw_port, '') = $2::text)"
+        " AND (coalesce(sw_port, ''), machine_id) > ($4::text, $5::text)"
+        " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint)"
+        " UNION ALL (SELECT " MACHINE_COLS ", coalesce(sw_port, '') FROM machines"
+        " WHERE sw_name = $1::text AND sw_chassis IS DISTINCT FROM $1::text AND"
+        " ($2::text = '' OR coalesce(sw_port, '') = $2::text)"
+        " AND (coalesce(sw_port, ''), machine_id) > ($4::text, $5::text)"
+        " ORDER BY coalesce(sw_port, ''), machine_id LIMIT $3::bigint)"
+        " ORDER BY k, machine_id LIMIT $3::bigint",
+    /* A wireless network's machines by BSSID, then id, from the cursor: one BSSID ($2), one
+     * SSID ($1), or every machine with either. */
+    R(PR_WIFI_BSSID) = "SELECT " MACHINE_COLS " FROM machines WHERE bssid = $2::text AND"
+                       " ($1::text = '' OR ssid = $1::text) AND"
+                       " (bssid, machine_id) > ($4::text, $5::text)"
+                       " ORDER BY bssid, machine_id LIMIT $3::bigint",
+    R(PR_WIFI_SSID) = "SELECT " MACHINE_COLS " FROM machines WHERE ssid = $1::text AND"
+                      " (coalesce(bssid, ''), machine_id) > ($4::text, $5::text) AND $2::text = ''"
+                      " ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
+    R(PR_WIFI_ALL) = "SELECT " MACHINE_COLS " FROM machines WHERE (ssid IS NOT NULL OR"
+                     " bssid IS NOT NULL) AND (coalesce(bssid, ''), machine_id) >"
+                     " ($4::text, $5::text) AND $1::text = '' AND $2::text = ''"
+                     " ORDER BY coalesce(bssid, ''), machine_id LIMIT $3::bigint",
     R(PR_ALL) = "SELECT " MACHINE_COLS " FROM machines ORDER BY fqdn LIMIT $1::bigint",
     R(PR_WSUS_FAILING) = "SELECT count(*) FROM machines WHERE wsus_class = $1::text AND"
                          " due_at >= $2::bigint",
@@ -158,7 +179,8 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
         "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > 0 AND"
         " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
     R(PR_FLEET_GAPS) = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM"
-                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint AND " PROVEN_ID,
+                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint AND"
+                       " end_ms < $3::bigint AND " PROVEN_ID,
     R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
                         " first_seen <= $1::bigint",
     R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
@@ -166,7 +188,11 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                             " last_seen <= $2::bigint",
     R(PR_FLEET_GAPS_AT) = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
                           " $1::bigint - 604800000 AND $1::bigint + $2::bigint AND"
-                          " end_ms >= $1::bigint AND " PROVEN_ID,
+                          " end_ms >= $1::bigint AND end_ms < $3::bigint AND " PROVEN_ID,
+    R(PR_COUNT_ALL) = "SELECT count(*) FROM machines",
+    R(PR_COUNT_FIRST_AFTER) = "SELECT count(*) FROM machines WHERE first_seen > $1::bigint",
+    R(PR_COUNT_DUE_BEFORE) = "SELECT count(*) FROM machines WHERE due_at < $1::bigint",
+    R(PR_COUNT_DUE_FROM) = "SELECT count(*) FROM machines WHERE due_at >= $1::bigint",
     /* Every collector's runs that overlap the window, and the last one to end before it. */
     R(PR_COLLECTORS) = "SELECT DISTINCT ON (collector) collector, started_ms, alive_ms,"
                        " coalesce(stopped_ms, 0) FROM collector_runs"
@@ -423,30 +449,100 @@ static int count2(struct whb_store *base, int id, int nargs, int64_t a, int64_t 
     return 0;
 }
 
+static int fleet_machines(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
+                          int64_t until, struct whb_fleet_counts *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (count2(base, PR_FLEET_SILENT, 3, now, anchor - window, anchor + window, &out->silent,
+               &out->subnets) ||
+        count2(base, PR_FLEET_KNOWN, 1, anchor, 0, 0, &out->known, NULL) ||
+        count2(base, PR_FLEET_SILENT_AT, 2, now, until, 0, &out->silent_at, NULL))
+        return WHB_ESTORE;
+    return 0;
+}
+
+static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, int64_t ended_before,
+                      int64_t *gapped, int64_t *gap_subnets, int64_t *gaps_at)
+{
+    if (count2(base, PR_FLEET_GAPS, 3, anchor - window, anchor + window, ended_before, gapped,
+               gap_subnets) ||
+        count2(base, PR_FLEET_GAPS_AT, 3, anchor, window, ended_before, gaps_at, NULL))
+        return WHB_ESTORE;
+    return 0;
+}
+
+static const struct whb_store_fleet_ops fleet_ops = {fleet_machines, fleet_gaps};
+
 int whb_pg_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
                        struct whb_peer_group *out)
 {
-    int64_t silent, subnets, gapped = 0, gap_subnets = 0, known, silent_at, gaps_at = 0;
-    memset(out, 0, sizeof(*out));
-    out->kind = WHB_PEERS_FLEET;
-    snprintf(out->label, sizeof(out->label), "the whole fleet");
-    int past = anchor < now - window;
-    if (count2(base, PR_FLEET_SILENT, 3, now, anchor - window, anchor + window, &silent,
-               &subnets) ||
-        count2(base, PR_FLEET_KNOWN, 1, anchor, 0, 0, &known, NULL) ||
-        count2(base, PR_FLEET_SILENT_AT, 2, now, past ? anchor + window : INT64_MAX, 0, &silent_at,
-               NULL))
+    return whb_store_fleet_group(base, &fleet_ops, now, anchor, window, out);
+}
+
+int whb_pg_count(struct whb_store *base, enum whb_census_count what, int64_t arg, uint64_t *n)
+{
+    int id = what == WHB_COUNT_ALL           ? PR_COUNT_ALL
+             : what == WHB_COUNT_FIRST_AFTER ? PR_COUNT_FIRST_AFTER
+             : what == WHB_COUNT_DUE_BEFORE  ? PR_COUNT_DUE_BEFORE
+                                             : PR_COUNT_DUE_FROM;
+    int64_t x = 0;
+    int rc = count2(base, id, what == WHB_COUNT_ALL ? 0 : 1, arg, 0, 0, &x, NULL);
+    *n = (uint64_t)x;
+    return rc;
+}
+
+/* Fields of one COPY text line, split at tabs in place (COPY escapes tabs in values). */
+static int copy_fields(char *line, char **f, int max)
+{
+    int n = 0;
+    for (char *p = line; n < max;) {
+        f[n++] = p;
+        p = strchr(p, '\t');
+        if (!p)
+            break;
+        *p++ = '\0';
+    }
+    return n;
+}
+
+/* COPY rather than rows of a result: a million machines stream through a small buffer. The
+ * subnet comes as COPY writes it (escaped): one text per subnet all the same. */
+int whb_pg_fleet_rows(struct whb_store *base, whb_store_census_fn fn, void *arg)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    if (whb_pg_reconnect(s))
         return WHB_ESTORE;
-    if (past && (count2(base, PR_FLEET_GAPS, 2, anchor - window, anchor + window, 0, &gapped,
-                        &gap_subnets) ||
-                 count2(base, PR_FLEET_GAPS_AT, 2, anchor, window, 0, &gaps_at, NULL)))
+    PGresult *r =
+        PQexec(s->conn, "COPY (SELECT first_seen, last_seen, due_at,"
+                        " coalesce(subnet, ''), (reviewed_ms > 0)::int FROM machines) TO STDOUT");
+    int ok = PQresultStatus(r) == PGRES_COPY_OUT, stopped = 0;
+    PQclear(r);
+    if (!ok) {
+        whb_log_limited(WHB_LOG_ERROR, "store: census: %s", PQerrorMessage(s->conn));
         return WHB_ESTORE;
-    out->total = (unsigned)known;
-    out->together = (unsigned)(silent + gapped);
-    out->groups = (unsigned)(subnets > gap_subnets ? subnets : gap_subnets);
-    int64_t healthy = known - silent_at - gaps_at;
-    out->healthy = healthy > 0 ? (unsigned)healthy : 0;
-    return 0;
+    }
+    char *buf;
+    int len;
+    while ((len = PQgetCopyData(s->conn, &buf, 0)) > 0) {
+        char *f[5];
+        if (!stopped && len > 0 && buf[len - 1] == '\n')
+            buf[len - 1] = '\0';
+        if (!stopped && copy_fields(buf, f, 5) == 5) {
+            struct whb_census_row row = {strtoll(f[0], NULL, 10), strtoll(f[1], NULL, 10),
+                                         strtoll(f[2], NULL, 10), f[3], f[4][0] == '1'};
+            stopped = fn(&row, arg);
+        }
+        PQfreemem(buf);
+    }
+    /* The end of the COPY, then its own result. */
+    ok = len == -1;
+    while ((r = PQgetResult(s->conn))) {
+        ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+    }
+    if (!ok)
+        whb_log_limited(WHB_LOG_ERROR, "store: census: %s", PQerrorMessage(s->conn));
+    return ok ? 0 : WHB_ESTORE;
 }
 
 /* Several collectors share the database and an agent fails over to any of them, so the
@@ -502,11 +598,15 @@ int whb_pg_each_machine(struct whb_store *base, const struct whb_store_filter *f
                         whb_store_machine_fn fn, void *arg)
 {
     const struct whb_machine_view *after = f->after; /* ids_only: every column is read */
+    const char *a = f->a ? f->a : "", *b = f->b ? f->b : "";
     int id = f->kind == WHB_FILTER_SILENT         ? (after ? PR_SILENT_AFTER : PR_SILENT)
-             : f->kind == WHB_FILTER_SWITCH       ? (after ? PR_SWITCH_AFTER : PR_SWITCH)
-             : f->kind == WHB_FILTER_WIFI         ? (after ? PR_WIFI_AFTER : PR_WIFI)
+             : f->kind == WHB_FILTER_SWITCH       ? PR_SWITCH
+             : f->kind == WHB_FILTER_WIFI         ? (b[0]   ? PR_WIFI_BSSID
+                                                     : a[0] ? PR_WIFI_SSID
+                                                            : PR_WIFI_ALL)
              : f->kind == WHB_FILTER_WSUS_FAILING ? PR_WSUS_GROUPS
                                                   : PR_ALL;
+    int keyset = f->kind == WHB_FILTER_SWITCH || f->kind == WHB_FILTER_WIFI;
     struct pg_params p = {0};
     struct whb_machine_view m;
     char limit[24];
@@ -514,16 +614,17 @@ int whb_pg_each_machine(struct whb_store *base, const struct whb_store_filter *f
     if (f->kind == WHB_FILTER_SILENT || id == PR_WSUS_GROUPS)
         whb_pg_int(&p, now);
     else if (id != PR_ALL) {
-        whb_pg_text(&p, f->a ? f->a : "");
-        whb_pg_text(&p, f->b ? f->b : "");
+        whb_pg_text(&p, a);
+        whb_pg_text(&p, b);
     }
     whb_pg_text(&p, f->limit ? limit : NULL); /* LIMIT NULL: all */
     if (id == PR_SILENT_AFTER) {
         whb_pg_int(&p, after->due_ms);
         whb_pg_text(&p, after->machine_id);
-    } else if (id == PR_SWITCH_AFTER || id == PR_WIFI_AFTER) {
-        whb_pg_text(&p, id == PR_SWITCH_AFTER ? after->sw_port : after->bssid);
-        whb_pg_text(&p, after->machine_id);
+    } else if (keyset) {
+        /* The cursor: the last machine's key ('' from the start, before every machine). */
+        whb_pg_text(&p, !after ? "" : f->kind == WHB_FILTER_WIFI ? after->bssid : after->sw_port);
+        whb_pg_text(&p, after ? after->machine_id : "");
     }
     PGresult *r = run(base, id, &p);
     if (!r)

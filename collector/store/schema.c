@@ -199,6 +199,26 @@ static const struct step steps[] = {
       * that only an address range names (ingest/switch_names.c caches). */
      "ALTER TABLE machines ADD COLUMN sw_mgmt TEXT;",
      NULL},
+    /* 11: a switch's and a wireless network's machines in the order their lists stream in
+     * (port or BSSID, then machine id): each chunk a seek in an index, not a sort of the whole
+     * group (an SSID may have 100,000 machines). They replace the indexes on the switch, its
+     * name and the SSID alone, which they also serve. */
+    {NULL,
+     "DROP INDEX machines_switch;"
+     "CREATE INDEX machines_switch ON machines(sw_chassis, coalesce(sw_port, ''), machine_id)"
+     "  WHERE sw_chassis IS NOT NULL;"
+     "DROP INDEX machines_swname;"
+     "CREATE INDEX machines_swname ON machines(sw_name, coalesce(sw_port, ''), machine_id)"
+     "  WHERE sw_name IS NOT NULL;"
+     "DROP INDEX machines_ssid;"
+     "CREATE INDEX machines_ssid ON machines(ssid, coalesce(bssid, ''), machine_id)"
+     "  WHERE ssid IS NOT NULL;"
+     "CREATE INDEX machines_wifi ON machines(coalesce(bssid, ''), machine_id)"
+     "  WHERE ssid IS NOT NULL OR bssid IS NOT NULL;",
+     /* SQLite's index on the BSSID holds the machine id (the table's key): PostgreSQL's
+      * needs it named. */
+     "DROP INDEX machines_bssid;"
+     "CREATE INDEX machines_bssid ON machines(bssid, machine_id) WHERE bssid IS NOT NULL;"},
 };
 
 int whb_schema_latest(void)

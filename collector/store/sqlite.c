@@ -14,6 +14,7 @@
 #include "error.h"
 #include "log.h"
 #include "store/store.h"
+#include "store/census.h"
 #include "store/attach_wu.h"
 #include "store/logic.h"
 #include "store/schema.h"
@@ -31,8 +32,6 @@ enum stmt_id {
     ST_TOUCH_MACHINE,
     ST_INSERT_EVENT,
     ST_INSERT_GAP,
-    ST_COUNT_KNOWN,
-    ST_COUNT_SILENT,
     ST_PING,
     ST_RUN_START,
     ST_RUN_ALIVE,
@@ -70,14 +69,14 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40,"
         " wsus_since=CASE WHEN wsus_class IS ?24 THEN wsus_since ELSE ?28 END"
         " WHERE machine_id=?1",
-    /* The same without the indexed columns, for a report whose name and place (switch, Wi-Fi,
-     * subnet, WSUS class) are what is stored: SQLite rewrites an index entry whenever its
-     * column is SET, even to the same value, and most reports change none of them. */
+    /* The same without the indexed columns, for a report whose name and place (switch and
+     * port, Wi-Fi, subnet, WSUS class) are what is stored: SQLite rewrites an index entry
+     * whenever its column is SET, even to the same value, and most reports change none. */
     [ST_UPDATE_SAME_PLACE] =
         "UPDATE machines SET domain=?3, os=?4, agent_version=?5, last_seen=?6,"
         " interval_s=?7, due_at=?8, boot_id=?9, last_seq=?10, last_gasp=?11, snapshot=?12,"
         " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16,"
-        " sw_port=?19, wifi_associated=?22,"
+        " wifi_associated=?22,"
         " wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
         " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
         " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
@@ -95,8 +94,6 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " before_sw, before_port, before_subnet, before_bssid, after_sw,"
         " after_sw_name, after_port, after_subnet, after_bssid)"
         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_COUNT_KNOWN] = "SELECT count(*) FROM machines",
-    [ST_COUNT_SILENT] = "SELECT count(*) FROM machines WHERE due_at < ?",
     [ST_PING] = "SELECT 1 FROM machines LIMIT 1",
     [ST_RUN_START] = "INSERT OR REPLACE INTO collector_runs(started_ms, alive_ms) VALUES(?1, ?1)",
     [ST_RUN_ALIVE] = "UPDATE collector_runs SET alive_ms=?1 WHERE started_ms ="
@@ -427,9 +424,9 @@ static int same_place(const struct whb_store_row *row, const Whb__V1__Machine *m
                       const struct whb_machine_view *v)
 {
     return !strcmp(row->fqdn, m->fqdn) && !strcmp(row->sw, v->sw_chassis) &&
-           !strcmp(row->sw_name, v->sw_name) && !strcmp(row->ssid, v->ssid) &&
-           !strcmp(row->bssid, v->bssid) && !strcmp(row->subnet, v->subnet) &&
-           !strcmp(row->wsus_class, v->wsus_class);
+           !strcmp(row->port, v->sw_port) && !strcmp(row->sw_name, v->sw_name) &&
+           !strcmp(row->ssid, v->ssid) && !strcmp(row->bssid, v->bssid) &&
+           !strcmp(row->subnet, v->subnet) && !strcmp(row->wsus_class, v->wsus_class);
 }
 
 static int write_update_client(struct sqlite_store *s, const struct whb_store_report *in,
@@ -622,24 +619,10 @@ static int sqlite_mark_run(struct whb_store *base, enum whb_run_mark mark, int64
     return run(s, id);
 }
 
-static int count_one(struct sqlite_store *s, enum stmt_id id, int64_t arg, uint64_t *out)
-{
-    sqlite3_stmt *st = s->st[id];
-    if (id == ST_COUNT_SILENT)
-        sqlite3_bind_int64(st, 1, arg);
-    int rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : WHB_ESTORE;
-}
-
 static int sqlite_count_machines(struct whb_store *base, int64_t now_ms, uint64_t *known,
                                  uint64_t *silent)
 {
-    struct sqlite_store *s = from_base(base);
-    if (count_one(s, ST_COUNT_KNOWN, 0, known) || count_one(s, ST_COUNT_SILENT, now_ms, silent))
-        return WHB_ESTORE;
-    return 0;
+    return whb_census_count_machines(base, whb_sqlite_count, now_ms, known, silent);
 }
 
 static int sqlite_ping(struct whb_store *base)
@@ -677,6 +660,7 @@ const struct whb_store_ops whb_store_sqlite = {
     .wsus_not_reported = whb_sqlite_wsus_not_reported,
     .wsus_match = whb_sqlite_wsus_match,
     .machine_by_ip = whb_sqlite_machine_by_ip,
+    .fleet_rows = whb_sqlite_fleet_rows,
     .put_switch = whb_sqlite_put_switch,
     .switch_port = whb_sqlite_switch_port,
     .switch_events = whb_sqlite_switch_events,

@@ -4,11 +4,12 @@
 
 #include <sqlite3.h>
 
+#include "store/census.h"
 #include "store/store.h"
 
 enum {
     WHB_SQLITE_WRITE_STMTS = 24,
-    WHB_SQLITE_READ_STMTS = 40,
+    WHB_SQLITE_READ_STMTS = 56,
     WHB_SQLITE_WSUS_STMTS = 24,
     WHB_SQLITE_WU_STMTS = 8,
     WHB_SQLITE_ADMIN_STMTS = 20,
@@ -39,6 +40,9 @@ int whb_sqlite_peer_group(struct whb_store *s, enum whb_peer_kind kind,
 int whb_sqlite_fleet_group(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
                            struct whb_peer_group *out);
 int whb_sqlite_collectors(struct whb_store *s, whb_store_collector_fn fn, void *arg);
+int whb_sqlite_fleet_rows(struct whb_store *s, whb_store_census_fn fn, void *arg);
+/* count_machines' counts (census.h's whb_census_count_fn). */
+int whb_sqlite_count(struct whb_store *s, enum whb_census_count what, int64_t arg, uint64_t *n);
 int whb_sqlite_downtimes(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
                          int max, int *n);
 int whb_sqlite_each_machine(struct whb_store *s, const struct whb_store_filter *f, int64_t now,

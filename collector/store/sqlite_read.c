@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "log.h"
+#include "store/census.h"
 #include "store/logic.h"
 #include "store/sqlite.h"
 
@@ -22,8 +23,12 @@
 
 /* Issue 22: only proven machines (reviewed by an admin, certified, or known before reviews
  * existed) move a neighbour's answer (whb_store_peer_tally); the fleet counts only them. */
-#define UNPROVEN  "reviewed_ms = 0"
-#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
+#define UNPROVEN "reviewed_ms = 0"
+/* A gap's machine is proven. EXISTS, not IN (SELECT ...): SQLite made the whole list of proven
+ * machines for every count (a second a `why` on a million machines); this walks the gaps in
+ * the window and looks each machine up by its key. */
+#define PROVEN_ID                                                                                  \
+    "EXISTS (SELECT 1 FROM machines p WHERE p.machine_id = gaps.machine_id AND p.reviewed_ms > 0)"
 
 enum read_id {
     RD_BY_FQDN,
@@ -37,7 +42,9 @@ enum read_id {
     RD_GAP_NEAR,
     RD_SILENT,
     RD_SWITCH,
-    RD_WIFI,
+    RD_WIFI_BSSID,
+    RD_WIFI_SSID,
+    RD_WIFI_ALL,
     RD_ALL,
     RD_WSUS_FAILING,
     RD_WSUS_GROUPS,
@@ -52,8 +59,11 @@ enum read_id {
     RD_SILENT_AFTER,
     RD_SILENT_IDS,
     RD_SILENT_IDS_AFTER,
-    RD_SWITCH_AFTER,
-    RD_WIFI_AFTER,
+    RD_FLEET_ROWS,
+    RD_COUNT_ALL,
+    RD_COUNT_FIRST_AFTER,
+    RD_COUNT_DUE_BEFORE,
+    RD_COUNT_DUE_FROM,
     RD_PEERS_SWITCH_THEN,
     RD_PEERS_AP_THEN,
     RD_PEERS_SUBNET_THEN,
@@ -136,20 +146,34 @@ static const char *const read_sql[RD_COUNT_] = {
                       " ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
     [RD_SILENT_IDS_AFTER] = "SELECT machine_id, due_at FROM machines WHERE (due_at, machine_id) <"
                             " (?3, ?4) ORDER BY due_at DESC, machine_id DESC LIMIT ?2",
-    [RD_SWITCH] = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = ?1 OR sw_name = ?1)"
-                  " AND (?2 = '' OR sw_port = ?2) ORDER BY coalesce(sw_port, ''), machine_id"
-                  " LIMIT ?3",
-    [RD_SWITCH_AFTER] = "SELECT " MACHINE_COLS " FROM machines WHERE (sw_chassis = ?1 OR"
-                        " sw_name = ?1) AND (?2 = '' OR sw_port = ?2) AND"
-                        " (coalesce(sw_port, ''), machine_id) > (?4, ?5)"
-                        " ORDER BY coalesce(sw_port, ''), machine_id LIMIT ?3",
-    [RD_WIFI] = "SELECT " MACHINE_COLS " FROM machines WHERE (?1 = '' OR ssid = ?1) AND"
-                " (?2 = '' OR bssid = ?2) AND (ssid IS NOT NULL OR bssid IS NOT NULL)"
-                " ORDER BY coalesce(bssid, ''), machine_id LIMIT ?3",
-    [RD_WIFI_AFTER] = "SELECT " MACHINE_COLS " FROM machines WHERE (?1 = '' OR ssid = ?1) AND"
-                      " (?2 = '' OR bssid = ?2) AND (ssid IS NOT NULL OR bssid IS NOT NULL) AND"
-                      " (coalesce(bssid, ''), machine_id) > (?4, ?5)"
-                      " ORDER BY coalesce(bssid, ''), machine_id LIMIT ?3",
+    /* A switch's machines by port, then id: the machines whose chassis is ?1 and those whose
+     * switch is named ?1 (on another chassis), each a walk of its index from the cursor
+     * (?4, ?5: '' and '' from the start; the seek is to the port), merged. */
+    [RD_SWITCH] =
+        "SELECT * FROM (SELECT " MACHINE_COLS ", coalesce(sw_port, '') AS k FROM machines"
+        " WHERE sw_chassis = ?1 AND (?2 = '' OR coalesce(sw_port, '') = ?2) AND"
+        " coalesce(sw_port, '') >= ?4 AND (coalesce(sw_port, ''), machine_id) > (?4, ?5)"
+        " ORDER BY coalesce(sw_port, ''), machine_id LIMIT ?3)"
+        " UNION ALL SELECT * FROM (SELECT " MACHINE_COLS ", coalesce(sw_port, '') FROM machines"
+        " WHERE sw_name = ?1 AND sw_chassis IS NOT ?1 AND"
+        " (?2 = '' OR coalesce(sw_port, '') = ?2) AND"
+        " coalesce(sw_port, '') >= ?4 AND (coalesce(sw_port, ''), machine_id) > (?4, ?5)"
+        " ORDER BY coalesce(sw_port, ''), machine_id LIMIT ?3)"
+        " ORDER BY k, machine_id LIMIT ?3",
+    /* A wireless network's machines by BSSID, then id, from the cursor (?4, ?5): one BSSID (?2),
+     * one SSID (?1), or every machine with either. */
+    [RD_WIFI_BSSID] = "SELECT " MACHINE_COLS " FROM machines WHERE bssid = ?2 AND"
+                      " (?1 = '' OR ssid = ?1) AND (bssid, machine_id) > (?4, ?5) AND"
+                      " machine_id >= ?5 ORDER BY machine_id LIMIT ?3",
+    /* An index seeks on its expression's range, not on a row value of it: the seek is to the
+     * cursor's BSSID, the rest of its machines (an access point's) read past. */
+    [RD_WIFI_SSID] = "SELECT " MACHINE_COLS " FROM machines WHERE ssid = ?1 AND"
+                     " coalesce(bssid, '') >= ?4 AND (coalesce(bssid, ''), machine_id) > (?4, ?5)"
+                     " ORDER BY coalesce(bssid, ''), machine_id LIMIT ?3",
+    [RD_WIFI_ALL] = "SELECT " MACHINE_COLS " FROM machines WHERE (ssid IS NOT NULL OR"
+                    " bssid IS NOT NULL) AND coalesce(bssid, '') >= ?4 AND"
+                    " (coalesce(bssid, ''), machine_id) > (?4, ?5)"
+                    " ORDER BY coalesce(bssid, ''), machine_id LIMIT ?3",
     [RD_ALL] = "SELECT " MACHINE_COLS " FROM machines ORDER BY fqdn LIMIT ?3",
     [RD_WSUS_FAILING] = "SELECT count(*) FROM machines WHERE wsus_class = ?1 AND due_at >= ?2",
     [RD_WSUS_GROUPS] = "SELECT " MACHINE_COLS " FROM machines WHERE wsus_class <> 'ok' AND"
@@ -161,13 +185,20 @@ static const char *const read_sql[RD_COUNT_] = {
                         "0 AND due_at < ?1"
                         " AND last_seen BETWEEN ?2 AND ?3",
     [RD_FLEET_GAPS] = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM gaps"
-                      " WHERE start_ms BETWEEN ?1 AND ?2 AND " PROVEN_ID,
+                      " WHERE start_ms BETWEEN ?1 AND ?2 AND end_ms < ?3 AND " PROVEN_ID,
     [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND first_seen <= ?1",
     [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND due_at < ?1 AND"
                            " last_seen <= ?2",
-    /* Silent at ?1 or within ?2 after it. */
-    [RD_FLEET_GAPS_AT] = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
-                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1 AND " PROVEN_ID,
+    /* Silent at ?1 or within ?2 after it (and back before ?3: whb_store_fleet_ops). */
+    [RD_FLEET_GAPS_AT] =
+        "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
+        " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1 AND end_ms < ?3 AND " PROVEN_ID,
+    [RD_FLEET_ROWS] = "SELECT first_seen, last_seen, due_at, subnet, reviewed_ms > 0 FROM machines",
+    /* count(*) walks the smallest index (first_seen's); the others a range of theirs. */
+    [RD_COUNT_ALL] = "SELECT count(*) FROM machines",
+    [RD_COUNT_FIRST_AFTER] = "SELECT count(*) FROM machines WHERE first_seen > ?1",
+    [RD_COUNT_DUE_BEFORE] = "SELECT count(*) FROM machines WHERE due_at < ?1",
+    [RD_COUNT_DUE_FROM] = "SELECT count(*) FROM machines WHERE due_at >= ?1",
     [RD_LAST_RUN] = "SELECT started_ms, alive_ms, coalesce(stopped_ms, 0) FROM collector_runs"
                     " ORDER BY started_ms DESC LIMIT 1",
     [RD_RUNS] = "SELECT started_ms, alive_ms, stopped_ms FROM collector_runs WHERE started_ms >="
@@ -432,30 +463,64 @@ static int count2(struct whb_store *base, enum read_id id, int64_t a, int64_t b,
     return rc == SQLITE_ROW ? 0 : WHB_ESTORE;
 }
 
+static int fleet_machines(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
+                          int64_t until, struct whb_fleet_counts *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (count2(base, RD_FLEET_SILENT, now, anchor - window, anchor + window, &out->silent,
+               &out->subnets) ||
+        count2(base, RD_FLEET_KNOWN, anchor, 0, 0, &out->known, NULL) ||
+        count2(base, RD_FLEET_SILENT_AT, now, until, 0, &out->silent_at, NULL))
+        return WHB_ESTORE;
+    return 0;
+}
+
+static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, int64_t ended_before,
+                      int64_t *gapped, int64_t *gap_subnets, int64_t *gaps_at)
+{
+    if (count2(base, RD_FLEET_GAPS, anchor - window, anchor + window, ended_before, gapped,
+               gap_subnets) ||
+        count2(base, RD_FLEET_GAPS_AT, anchor, window, ended_before, gaps_at, NULL))
+        return WHB_ESTORE;
+    return 0;
+}
+
+static const struct whb_store_fleet_ops fleet_ops = {fleet_machines, fleet_gaps};
+
 int whb_sqlite_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
                            struct whb_peer_group *out)
 {
-    int64_t silent, subnets, gapped = 0, gap_subnets = 0, known, silent_at, gaps_at = 0;
-    memset(out, 0, sizeof(*out));
-    out->kind = WHB_PEERS_FLEET;
-    snprintf(out->label, sizeof(out->label), "the whole fleet");
-    int past = anchor < now - window;
-    if (count2(base, RD_FLEET_SILENT, now, anchor - window, anchor + window, &silent, &subnets) ||
-        count2(base, RD_FLEET_KNOWN, anchor, 0, 0, &known, NULL) ||
-        count2(base, RD_FLEET_SILENT_AT, now, past ? anchor + window : INT64_MAX, 0, &silent_at,
-               NULL))
+    return whb_store_fleet_group(base, &fleet_ops, now, anchor, window, out);
+}
+
+/* One statement, one read transaction: the census is of one instant. */
+int whb_sqlite_fleet_rows(struct whb_store *base, whb_store_census_fn fn, void *arg)
+{
+    sqlite3_stmt *st = stmt(base, RD_FLEET_ROWS);
+    int rc;
+    if (!st)
         return WHB_ESTORE;
-    /* A past silence: who else had one starting then, and who was silent at the time. */
-    if (past &&
-        (count2(base, RD_FLEET_GAPS, anchor - window, anchor + window, 0, &gapped, &gap_subnets) ||
-         count2(base, RD_FLEET_GAPS_AT, anchor, window, 0, &gaps_at, NULL)))
-        return WHB_ESTORE;
-    out->total = (unsigned)known;
-    out->together = (unsigned)(silent + gapped);
-    out->groups = (unsigned)(subnets > gap_subnets ? subnets : gap_subnets);
-    int64_t healthy = known - silent_at - gaps_at;
-    out->healthy = healthy > 0 ? (unsigned)healthy : 0;
-    return 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct whb_census_row r = {
+            sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+            (const char *)sqlite3_column_text(st, 3), sqlite3_column_int(st, 4)};
+        if (fn(&r, arg))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
+}
+
+int whb_sqlite_count(struct whb_store *base, enum whb_census_count what, int64_t arg, uint64_t *n)
+{
+    enum read_id id = what == WHB_COUNT_ALL           ? RD_COUNT_ALL
+                      : what == WHB_COUNT_FIRST_AFTER ? RD_COUNT_FIRST_AFTER
+                      : what == WHB_COUNT_DUE_BEFORE  ? RD_COUNT_DUE_BEFORE
+                                                      : RD_COUNT_DUE_FROM;
+    int64_t x = 0;
+    int rc = count2(base, id, arg, 0, 0, &x, NULL);
+    *n = (uint64_t)x;
+    return rc;
 }
 
 int whb_sqlite_collectors(struct whb_store *base, whb_store_collector_fn fn, void *arg)
@@ -505,12 +570,15 @@ int whb_sqlite_each_machine(struct whb_store *base, const struct whb_store_filte
                             whb_store_machine_fn fn, void *arg)
 {
     const struct whb_machine_view *after = f->after;
+    const char *a = f->a ? f->a : "", *b = f->b ? f->b : "";
     int ids = f->kind == WHB_FILTER_SILENT && f->ids_only;
     enum read_id id = f->kind == WHB_FILTER_SILENT
                           ? (ids ? (after ? RD_SILENT_IDS_AFTER : RD_SILENT_IDS)
                                  : (after ? RD_SILENT_AFTER : RD_SILENT))
-                      : f->kind == WHB_FILTER_SWITCH       ? (after ? RD_SWITCH_AFTER : RD_SWITCH)
-                      : f->kind == WHB_FILTER_WIFI         ? (after ? RD_WIFI_AFTER : RD_WIFI)
+                      : f->kind == WHB_FILTER_SWITCH       ? RD_SWITCH
+                      : f->kind == WHB_FILTER_WIFI         ? (b[0]   ? RD_WIFI_BSSID
+                                                              : a[0] ? RD_WIFI_SSID
+                                                                     : RD_WIFI_ALL)
                       : f->kind == WHB_FILTER_WSUS_FAILING ? RD_WSUS_GROUPS
                                                            : RD_ALL;
     sqlite3_stmt *st = stmt(base, id);
@@ -526,14 +594,16 @@ int whb_sqlite_each_machine(struct whb_store *base, const struct whb_store_filte
             sqlite3_bind_text(st, 4, after->machine_id, -1, SQLITE_TRANSIENT);
         }
     } else {
-        sqlite3_bind_text(st, 1, f->a ? f->a : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, f->b ? f->b : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 3, limit);
-        if (after && (id == RD_SWITCH_AFTER || id == RD_WIFI_AFTER)) {
-            sqlite3_bind_text(st, 4, id == RD_SWITCH_AFTER ? after->sw_port : after->bssid, -1,
-                              SQLITE_TRANSIENT);
-            sqlite3_bind_text(st, 5, after->machine_id, -1, SQLITE_TRANSIENT);
-        }
+        /* The cursor: the last machine's key ('' from the start, before every machine). */
+        sqlite3_bind_text(st, 4,
+                          !after                       ? ""
+                          : f->kind == WHB_FILTER_WIFI ? after->bssid
+                                                       : after->sw_port,
+                          -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 5, after ? after->machine_id : "", -1, SQLITE_TRANSIENT);
     }
     if (ids)
         memset(&m, 0, sizeof(m));

@@ -15,6 +15,7 @@
 #include "wire.h"
 
 struct whb_store;
+struct whb_census_keeper;
 
 /* One report as the writer stores it, with what the HTTP layer learned of its sender. */
 struct whb_store_report {
@@ -164,6 +165,9 @@ struct whb_store_collector {
 };
 typedef int (*whb_store_collector_fn)(const struct whb_store_collector *c, void *arg);
 
+struct whb_census_row;
+/* Return non-zero to stop the walk. */
+typedef int (*whb_store_census_fn)(const struct whb_census_row *r, void *arg);
 /* One port of a switch as the store has it (each_switch_port). */
 typedef int (*whb_store_switch_port_fn)(const struct whb_switch_port *p, void *arg);
 
@@ -276,6 +280,9 @@ struct whb_store_ops {
                     int max, int *n);
     /* Every collector's latest run, by id: one that is down is visible to the others. */
     int (*collectors)(struct whb_store *s, whb_store_collector_fn fn, void *arg);
+    /* Every machine's first and last report, due time and subnet, in no order, read in one
+     * snapshot: the fleet census (census.h). */
+    int (*fleet_rows)(struct whb_store *s, whb_store_census_fn fn, void *arg);
 
     /* The switches' own word (collector/switch/). Inside begin..commit: one event as the switch
      * said it (kept as an event when keep_event; a read of the port that changed nothing only
@@ -316,6 +323,9 @@ struct whb_store {
     const struct whb_store_ops *ops;
     /* Which collector marks its runs through this handle (several may share a database). */
     char collector_id[64];
+    /* The fleet census this handle counts a large fleet with (census.h); NULL: none, every
+     * count is the store's own. Set by whoever opened the handle, before its first use. */
+    struct whb_census_keeper *census;
 };
 
 /* The backend and its target (a file, or a libpq conninfo) the configuration names. */

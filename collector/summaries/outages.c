@@ -13,6 +13,7 @@
 #include "summaries/collectors.h"
 #include "summaries/reasons.h"
 #include "summaries/summaries.h"
+#include "summaries/walk.h"
 #include "summaries/worker.h"
 
 /* Groups of silent machines that share a switch, an access point or a subnet, and the WSUS
@@ -198,7 +199,7 @@ char *whb_summary_outages(struct whb_collector *col, struct whb_store *st, int64
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = 100000};
     struct whb_store_filter wsus = {
         .kind = WHB_FILTER_WSUS_FAILING, .a = NULL, .b = NULL, .limit = 100000};
-    if (st->ops->each_machine(st, &silent, gs.now, group_silent, &gs) ||
+    if (whb_summaries_walk(st, &silent, gs.now, group_silent, &gs, cancel) ||
         st->ops->each_machine(st, &wsus, gs.now, group_wsus, &gs) || (cancel && *cancel)) {
         for (size_t i = 0; i < gs.n; i++)
             json_decref(gs.g[i].machines);

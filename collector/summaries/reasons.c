@@ -9,6 +9,7 @@
 #include "explain/correlate.h"
 #include "hash.h"
 #include "store/store.h"
+#include "summaries/walk.h"
 
 struct whb_reason_entry {
     char id[65];
@@ -97,7 +98,7 @@ struct whb_reasons *whb_reasons_make(struct whb_store *st, int64_t now, const _A
     struct reasons_walk w = {st, cancel, r, 0};
     struct whb_store_filter f = {
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = WHB_REASONS_MAX};
-    if (!r->slot || st->ops->each_machine(st, &f, now, reasons_add, &w) || w.failed ||
+    if (!r->slot || whb_summaries_walk(st, &f, now, reasons_add, &w, cancel) || w.failed ||
         (cancel && *cancel))
         goto fail;
     return r;

@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "summaries/collectors.h"
 #include "summaries/summaries.h"
+#include "summaries/walk.h"
 
 #define EXPLAIN_LIMIT 5000
 
@@ -106,7 +107,7 @@ char *whb_summary_status(struct whb_collector *col, struct whb_store *st, int64_
     struct whb_store_filter f = {
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = EXPLAIN_LIMIT};
     if (st->ops->count_machines(st, w.now, &known, &silent) ||
-        st->ops->each_machine(st, &f, w.now, walk_one, &w) || (cancel && *cancel))
+        whb_summaries_walk(st, &f, w.now, walk_one, &w, cancel) || (cancel && *cancel))
         return NULL;
     json_t *reasons = json_array();
     for (int r = 0; r < WHB_REASON_COUNT_; r++) {

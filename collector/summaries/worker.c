@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "error.h"
@@ -11,6 +12,7 @@
 #include "collector.h"
 #include "store/store.h"
 #include "summaries/reasons.h"
+#include "summaries/walk.h"
 
 struct summary {
     char *text;   /* the latest, NULL before the first */
@@ -57,13 +59,34 @@ static int wanted(const struct whb_summaries *s)
     return -1;
 }
 
+static double seconds_since(const struct timespec *t0, clockid_t clock)
+{
+    struct timespec t;
+    clock_gettime(clock, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void *worker(void *arg)
 {
     struct whb_summaries *s = arg;
     pthread_setname_np(pthread_self(), "whb-summaries");
+    whb_summaries_lower_priority();
+    struct timespec t0, c0;
+    int startup = 1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
     pthread_mutex_lock(&s->lock);
     for (;;) {
         int k;
+        if (startup && (k = wanted(s)) < 0 && !s->want_reasons) {
+            /* Benchmarks and admins see what the start-up pass took. */
+            startup = 0;
+            whb_log_info("summaries: start-up pass done in %.1f s, %.1f s of CPU (reasons of %zu "
+                         "silent machines)",
+                         seconds_since(&t0, CLOCK_MONOTONIC),
+                         seconds_since(&c0, CLOCK_THREAD_CPUTIME_ID),
+                         s->reasons ? s->reasons->n : (size_t)0);
+        }
         while ((k = wanted(s)) < 0 && !s->want_reasons && !s->stop)
             pthread_cond_wait(&s->wake, &s->lock);
         if (s->stop)
@@ -115,6 +138,7 @@ int whb_summaries_start(struct whb_collector *col, whb_summary_make_fn make,
         s->st = NULL;
         return 0;
     }
+    s->st->census = col->census;
     /* Made once at start: the first page a browser asks for is served at once. */
     for (int k = 0; k < WHB_SUMMARY_COUNT_; k++)
         s->sum[k].want = 1;

@@ -35,12 +35,18 @@ struct gen {
     double *retry_at;
     unsigned long retry_head, retry_tail, busy;
     unsigned long done;
+    unsigned first;   /* machine numbers start here */
+    const char *ssid; /* wireless machines on this SSID, 40 to an access point; NULL: wired */
+    /* Each answered request's latency (ms), for the percentiles printed at the end. */
+    double *lat;
+    unsigned long n_lat, cap_lat;
 };
 
 struct conn {
     struct gen *g;
     struct evhttp_connection *evcon;
     unsigned machine;
+    double sent_at;
     struct event *wait; /* storm: waits for the next retry to be due */
 };
 
@@ -52,6 +58,12 @@ static double now_s(void)
 }
 
 static void send_one(struct conn *c);
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
 static void send_machine(struct conn *c, unsigned m);
 
 /* Storm: the next machine for c, a due retry first; else c waits for the oldest retry. */
@@ -98,6 +110,8 @@ static void on_done(struct evhttp_request *req, void *arg)
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
+    if (code && g->n_lat < g->cap_lat)
+        g->lat[g->n_lat++] = (now_s() - c->sent_at) * 1e3;
     if (code == 200 || code == 204)
         g->ok++;
     else if (g->storm && code == 503)
@@ -136,7 +150,9 @@ static void send_machine(struct conn *c, unsigned m)
 {
     struct gen *g = c->g;
     c->machine = m;
-    struct sample *s = sample_new(m, g->seq_base + ++g->seq[m], g->storm ? g->events : 0);
+    c->sent_at = now_s();
+    struct sample *s =
+        sample_new(g->first + m, g->seq_base + ++g->seq[m], g->storm ? g->events : 0);
     if (s && g->interval)
         s->report.interval_s = g->interval;
     /* Stamped as an agent stamps it, by a clock that keeps time (the sample's seq x 1 s ran
@@ -145,6 +161,20 @@ static void send_machine(struct conn *c, unsigned m)
     clock_gettime(CLOCK_REALTIME, &wall);
     if (s)
         s->report.sent_at_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000;
+    Whb__V1__Wireless wifi = WHB__V1__WIRELESS__INIT;
+    char bssid[18];
+    if (s && g->ssid) {
+        unsigned ap = (g->first + m) / 40;
+        snprintf(bssid, sizeof(bssid), "02:aa:00:%02x:%02x:%02x", ap >> 16 & 255, ap >> 8 & 255,
+                 ap & 255);
+        wifi.ssid = (char *)g->ssid;
+        wifi.bssid = bssid;
+        wifi.associated = 1;
+        wifi.signal_dbm = -55;
+        s->adapter.type = WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_WIRELESS;
+        s->adapter.wireless = &wifi;
+        s->adapter.lldp = NULL;
+    }
     size_t len;
     uint8_t *buf = s ? sample_pack(s, &len) : NULL;
     struct evhttp_request *req = evhttp_request_new(on_done, c);
@@ -154,7 +184,7 @@ static void send_machine(struct conn *c, unsigned m)
         exit(1);
     }
     /* A key derived from the machine number: stable across runs, distinct per machine. */
-    snprintf(key, sizeof(key), "Bearer %064x", m + 1);
+    snprintf(key, sizeof(key), "Bearer %064x", g->first + m + 1);
     struct evkeyvalq *h = evhttp_request_get_output_headers(req);
     evhttp_add_header(h, "Host", g->host);
     evhttp_add_header(h, "Content-Type", "application/x-protobuf");
@@ -188,8 +218,11 @@ static void usage(void)
 {
     fputs("usage: whb-loadgen --url http[s]://HOST:PORT/PATH [--machines N] [--connections N]\n"
           "                   [--seconds N] [--ca FILE] [--token TOKEN] [--seq-base N]\n"
-          "                   [--storm [--events N]] [--interval SECONDS]\n"
-          "Prints: sent, ok, other (non-2xx), failed, seconds and ok/s. --storm: each machine\n"
+          "                   [--storm [--events N]] [--interval SECONDS] [--first N]\n"
+          "                   [--wireless SSID]\n"
+          "Prints: sent, ok, other (non-2xx), failed, seconds, ok/s and the answers' latency\n"
+          "(p50, p99, max ms). --first: machine numbers from N. --wireless: machines on SSID, 40\n"
+          "to an access point, rather than wired. --storm: each machine\n"
           "reports once with N spooled events (default 8); 503s are retried after 1 s; ends\n"
           "when all are stored (busy: how many 503s).\n",
           stderr);
@@ -210,6 +243,8 @@ int main(int argc, char **argv)
                                          {"storm", no_argument, NULL, 'S'},
                                          {"events", required_argument, NULL, 'e'},
                                          {"interval", required_argument, NULL, 'i'},
+                                         {"first", required_argument, NULL, 'f'},
+                                         {"wireless", required_argument, NULL, 'w'},
                                          {0}};
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -245,6 +280,12 @@ int main(int argc, char **argv)
         case 'i':
             g.interval = (unsigned)atoi(optarg);
             break;
+        case 'f':
+            g.first = (unsigned)atoi(optarg);
+            break;
+        case 'w':
+            g.ssid = optarg;
+            break;
         default:
             usage();
             return 2;
@@ -267,6 +308,8 @@ int main(int argc, char **argv)
         }
     }
     g.seq = calloc(g.machines, sizeof(*g.seq));
+    g.cap_lat = 4000000;
+    g.lat = malloc(g.cap_lat * sizeof(*g.lat));
     if (g.storm) {
         g.retry_m = calloc(g.machines, sizeof(*g.retry_m));
         g.retry_at = calloc(g.machines, sizeof(*g.retry_at));
@@ -285,8 +328,13 @@ int main(int argc, char **argv)
     }
     event_base_dispatch(g.base);
     double elapsed = now_s() - g.started;
-    printf("sent=%lu ok=%lu other=%lu failed=%lu busy=%lu seconds=%.2f rate=%.0f\n", g.sent, g.ok,
-           g.other, g.failed, g.busy, elapsed, (double)g.ok / elapsed);
+    qsort(g.lat, g.n_lat, sizeof(*g.lat), cmp_double);
+    double p50 = g.n_lat ? g.lat[g.n_lat / 2] : 0, p99 = g.n_lat ? g.lat[g.n_lat * 99 / 100] : 0;
+    double max = g.n_lat ? g.lat[g.n_lat - 1] : 0;
+    printf("sent=%lu ok=%lu other=%lu failed=%lu busy=%lu seconds=%.2f rate=%.0f p50_ms=%.2f "
+           "p99_ms=%.2f max_ms=%.2f\n",
+           g.sent, g.ok, g.other, g.failed, g.busy, elapsed, (double)g.ok / elapsed, p50, p99, max);
+    free(g.lat);
     for (unsigned i = 0; i < conns; i++) {
         evhttp_connection_free(cs[i].evcon);
         event_free(cs[i].wait);

@@ -5,8 +5,13 @@
 # machines. The big store is filled once on SQLite through the collector's ingest code and
 # copied to PostgreSQL with `whb-collector migrate`, so both answer over the same fleet.
 # PostgreSQL runs durable (fsync on, synchronous_commit on), from tests/support/pg.sh.
+# Then (issue 26) a collector freshly started on that PostgreSQL store, every machine silent (its
+# reports a year old): /healthz and `why` within 10 s of start and during the summaries
+# worker's start-up pass, intake beside them, and the PostgreSQL server's CPU meanwhile.
 # Env: MACHINES (1000000), QUERIES (2000), INGEST_MACHINES (20000), CONNECTIONS (64),
-# SECONDS_RUN (10), BENCH_DIR (/tmp/whb-bench-pg: the filled SQLite store is kept for reruns).
+# SECONDS_RUN (10), BENCH_DIR (/tmp/whb-bench-pg: the filled SQLite store is kept for reruns),
+# STARTUP_LIMIT (900 s), BIN (another build's bin directory, for before/after: its collector and
+# whb-explain-bench, with a BENCH_DIR of its own).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -19,7 +24,8 @@ dir=${BENCH_DIR:-/tmp/whb-bench-pg}
 tests/deps.sh all
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-bench -j 2 --target whb-collector whb-loadgen whb-explain-bench >/dev/null
-bin=$top/build-bench/bin
+bin=${BIN:-$top/build-bench/bin}
+loadgen=$top/build-bench/bin/whb-loadgen
 mkdir -p "$dir"
 work=$(mktemp -d /tmp/whb-bench-pg-XXXXXX)
 chmod 755 "$work"
@@ -34,6 +40,11 @@ trap cleanup EXIT
 conninfo=$(tests/support/pg.sh start "$work/pg")
 export PGHOST=$work/pg PGUSER=postgres
 echo bench-token > "$work/token"
+echo bench-admin-token > "$work/admin"
+export WHB_BENCH_TOKEN=bench-admin-token # the read API wants a token from loopback too
+# Every simulated machine enrolls from loopback: no per-source enrollment limit (issue 22).
+nolimit=()
+if "$bin/whb-collector" --help 2>&1 | grep -- --enroll-per-minute >/dev/null; then nolimit=(--enroll-per-minute 0); fi
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # CPU seconds (user + system) of some processes, from /proc.
 cpu_of() { local t=0 p; for p in "$@"; do
@@ -43,6 +54,7 @@ pg_pids() { local pm; pm=$(head -1 "$work/pg/data/postmaster.pid"); echo "$pm $(
 rate() { sed -n 's/.*rate=\([0-9]*\).*/\1/p'; }
 sent() { sed -n 's/.*ok=\([0-9]*\).*/\1/p'; }
 
+echo "collector: $bin/whb-collector; load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== ingest: $ingest_machines machines, $conns connections, ${seconds} s, plain HTTP, cores=$(nproc)"
 printf '%-11s %10s %16s %16s %16s\n' store reports/s "collector us/rep" "postgres us/rep" "total us/rep"
 for store in sqlite postgresql; do
@@ -50,21 +62,21 @@ for store in sqlite postgresql; do
     flags=(--db "$work/ingest.db")
     [ $store = postgresql ] && flags=(--store-backend postgresql --store-conninfo "$conninfo")
     "$bin/whb-collector" --plain-http --listen 127.0.0.1:$p "${flags[@]}" \
-        --enrollment-token-file "$work/token" --enroll-per-minute 0 --log-level warn &
+        --enrollment-token-file "$work/token" --log-level warn "${nolimit[@]}" &
     cpid=$!
     pids+=($cpid)
     sleep 1
     url=http://127.0.0.1:$p/v1/report
     # Enroll every simulated machine first (bounded): the measured run is steady heartbeats.
     for _ in $(seq 1 30); do
-        "$bin/whb-loadgen" --url "$url" --machines "$ingest_machines" --connections "$conns" \
+        "$loadgen" --url "$url" --machines "$ingest_machines" --connections "$conns" \
             --seconds 5 --token bench-token >/dev/null
         if [ $store = postgresql ]; then n=$(psql -XAtq -U whb -d whb -c "select count(*) from machines")
         else n=$(sqlite3 "$work/ingest.db" "select count(*) from machines"); fi
         [ "$n" -ge "$ingest_machines" ] && break
     done
     c0=$(cpu_of $cpid); g0=$(cpu_of $(pg_pids))
-    out=$("$bin/whb-loadgen" --url "$url" --machines "$ingest_machines" --connections "$conns" \
+    out=$("$loadgen" --url "$url" --machines "$ingest_machines" --connections "$conns" \
         --seconds "$seconds" --token bench-token)
     c1=$(cpu_of $cpid); g1=$(cpu_of $(pg_pids))
     echo "  $store: $out" >&2
@@ -91,3 +103,20 @@ for store in sqlite postgresql; do
         sed "s/^/  $store: /"
 done
 echo "  database sizes: sqlite $(du -h "$db" | cut -f1), postgresql $(psql -XAtq -U whb -d big -c "SELECT pg_size_pretty(pg_database_size('big'))")"
+
+echo "== every machine silent, a collector just started on the PostgreSQL store (load $(cut -d' ' -f1-3 /proc/loadavg))"
+p=$(port)
+log=$work/startup.log
+: > "$log"
+g0=$(cpu_of $(pg_pids))
+started=$(date +%s.%N)
+"$bin/whb-collector" --plain-http --listen 127.0.0.1:$p --store-backend postgresql \
+    --store-conninfo "host=$work/pg dbname=big user=whb" --enrollment-token-file "$work/token" \
+    --admin-token-file "$work/admin" "${nolimit[@]}" 2>>"$log" &
+cpid=$!
+pids+=($cpid)
+python3 tests/bench/http_read.py startup "$p" "$cpid" "$machines" "$started" "${STARTUP_LIMIT:-900}" \
+    "$log" 0 "$loadgen" bench-token
+g1=$(cpu_of $(pg_pids))
+echo "  PostgreSQL server over the run: $(awk -v a=$g0 -v b=$g1 'BEGIN{printf "%.1f", b-a}') s of CPU"
+kill $cpid; wait $cpid 2>/dev/null || true

@@ -31,7 +31,7 @@ echo read-api-admin-token > "$work/admin"
 port=$(free_port)
 "$bin/whb-collector" --listen "127.0.0.1:$port" --cert "$work/certs/server.crt" \
     --key "$work/certs/server.key" "${store[@]}" --enrollment-token-file "$work/enroll" \
-    --admin-token-file "$work/admin" 2>"$work/log" &
+    --admin-token-file "$work/admin" --enroll-per-minute 0 2>"$work/log" &
 pid=$!
 pids+=($pid)
 base=https://127.0.0.1:$port
@@ -94,6 +94,29 @@ expect "searched by name, a page" "$(c "$base/v1/silent?offset=10&limit=50&q=PC-
     "$(jq -c '[.machines[].machine | select(test("pc-1"))] | [length, .[10:60]]' "$work/all.json")"
 last=$(c "$base/v1/silent?offset=1150&limit=50&sort=reason" | jq -c '[.total, (.machines | length)]')
 expect "sorted by reason, the last page" "$last" "[1200,50]"
+
+# A switch's and a wireless network's lists in their order (port or BSSID, then id), in chunks
+# from a cursor, for groups larger than a chunk: 2,500 machines on one switch (48 ports, runs
+# of equal ports across each chunk's edge), 2,500 on one SSID (40 to an access point).
+gen() { "$bin/whb-loadgen" --url "$base/v1/report" --ca "$work/certs/ca.crt" --machines 2500 \
+    --connections 8 --storm --events 0 --token enroll "$@" >/dev/null; }
+gen --first 100000 && gen --first 200000 --wireless corp || bad "the machines did not enroll"
+ids() { c "$base/v1/network/$1&explain=0" | jq -r '.machines[].machine_id' | sha256sum; }
+sw=00:11:22:33:44:55
+want=$(dbq "SELECT machine_id FROM machines WHERE sw_chassis = '$sw' OR sw_name = '$sw' ORDER BY coalesce(sw_port, ''), machine_id" | sha256sum)
+expect "a switch's list: count" "$(c "$base/v1/network/switch?switch=$sw&explain=0" | jq .count)" 2500
+expect "a switch's list: each once, by port then id, across chunks" "$(ids "switch?switch=$sw")" "$want"
+expect "by the switch's name (every sample's name)" "$(ids "switch?switch=sw-1")" \
+    "$(dbq "SELECT machine_id FROM machines WHERE sw_chassis = 'sw-1' OR sw_name = 'sw-1' ORDER BY coalesce(sw_port, ''), machine_id" | sha256sum)"
+expect "one port of it" "$(ids "switch?switch=sw-1&port=Gi1/0/7")" \
+    "$(dbq "SELECT machine_id FROM machines WHERE sw_name = 'sw-1' AND sw_port = 'Gi1/0/7' ORDER BY machine_id" | sha256sum)"
+want=$(dbq "SELECT machine_id FROM machines WHERE ssid = 'corp' ORDER BY coalesce(bssid, ''), machine_id" | sha256sum)
+expect "an SSID's list: count" "$(c "$base/v1/network/wifi?ssid=corp&explain=0" | jq .count)" 2500
+expect "an SSID's list: each once, by BSSID then id, across chunks" "$(ids "wifi?ssid=corp")" "$want"
+expect "every wireless machine, the same here" "$(ids "wifi?ssid=")" "$want"
+expect "one access point" "$(ids "wifi?bssid=02:aa:00:00:13:88")" \
+    "$(dbq "SELECT machine_id FROM machines WHERE bssid = '02:aa:00:00:13:88' ORDER BY machine_id" | sha256sum)"
+expect "an access point has 40" "$(c "$base/v1/network/wifi?ssid=corp&bssid=02:aa:00:00:13:88&explain=0" | jq .count)" 40
 
 kill "$pid"
 wait "$pid"

@@ -15,9 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 #include "ingest/writer.h"
 #include "sample.h"
+#include "store/census.h"
 #include "store/runs.h"
 #include "store/store.h"
 #include "store/migrate.h"
@@ -70,9 +72,10 @@ static void key_of(uint8_t key[WHB_IDENTITY_HASH_LEN], uint8_t fill)
     memset(key, fill, WHB_IDENTITY_HASH_LEN);
 }
 
-/* Stores one report in its own transaction, as the writer would. */
-static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, int enrolling,
-               int64_t now, struct whb_store_result *res)
+/* Stores one report in its own transaction, as the writer would; reviews no machine: one
+ * enrolled here (with the token) stays unreviewed. */
+static int put_unreviewed(struct whb_store *st, const struct sample *s, uint8_t keyfill,
+                          int enrolling, int64_t now, struct whb_store_result *res)
 {
     struct whb_store_report in = {.report = &s->report,
                                   .mode = WHB_IDENTITY_KEY,
@@ -83,6 +86,14 @@ static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, in
     assert_int_equal(st->ops->begin(st), 0);
     int rc = st->ops->put_report(st, &in, res);
     assert_int_equal(st->ops->commit(st), 0);
+    return rc;
+}
+
+/* The same, then an admin reviews the fleet. */
+static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, int enrolling,
+               int64_t now, struct whb_store_result *res)
+{
+    int rc = put_unreviewed(st, s, keyfill, enrolling, now, res);
     /* An admin reviewed the fleet (whb accept --all): its machines move each other's answers
      * (test_store_identity.c has the unreviewed ones). */
     uint8_t key[WHB_IDENTITY_HASH_LEN];
@@ -337,7 +348,7 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 10);
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 11);
         /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
                                         "'machines_key','refusals','machines_unreviewed')"),
@@ -373,9 +384,16 @@ static void reopening_keeps_schema_version(void **state)
                                         " table_name='machines' AND column_name IN"
                                         " ('collector_url','collector_rank')"),
                          2);
+        /* Version 11: the lists' order in indexes (the BSSID's names the machine id). */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM pg_indexes WHERE indexname IN"
+                                        " ('machines_switch','machines_swname','machines_ssid',"
+                                        "'machines_wifi') AND indexdef LIKE '%machine_id%'"
+                                        " OR indexname = 'machines_bssid' AND indexdef LIKE"
+                                        " '%(bssid, machine_id)%'"),
+                         5);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 10);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 11);
     /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('machines_key','refusals','machines_unreviewed')"),
@@ -384,6 +402,11 @@ static void reopening_keeps_schema_version(void **state)
                                     " name IN ('enrolled_from','reviewed_ms','released_ms',"
                                     "'quota_events','quota_at','events_stored')"),
                      6);
+    /* Version 11: the lists' order in indexes. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('machines_switch','machines_swname','machines_ssid',"
+                                    "'machines_wifi') AND sql LIKE '%machine_id%'"),
+                     4);
     /* Version 7: the update clients, and WSUS's ComputerTargetId. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('machines_sus_id','machines_wu_fail','machines_wu_route',"
@@ -815,6 +838,180 @@ static void past_neighbours_are_as_they_were(void **state)
     assert_int_equal(p.total, 3);
     for (unsigned i = 0; i < 5; i++)
         sample_free(s[i]);
+}
+
+/* The store's fleet_group at t for anchors around each machine's last report, into out[]. */
+static void fleet_counts(struct whb_store *st, int64_t t, const int64_t *last, unsigned n,
+                         struct whb_peer_group *out)
+{
+    static const int64_t windows[] = {120000, 420000, 3600000};
+    for (unsigned i = 0, k = 0; i < n; i++)
+        for (unsigned w = 0; w < 3; w++)
+            for (int64_t d = -1; d <= 1; d++)
+                assert_int_equal(
+                    st->ops->fleet_group(st, t, last[i] + d * windows[w], windows[w], &out[k++]),
+                    0);
+}
+
+/* fleet_group through a census (counted, whose keeper is k) at t, for anchors around each
+ * machine's last report. With own, against the store's own counts (own) at t, which go into
+ * was[]. With own NULL, after reports that came since: a window the census has settled
+ * against was[] (what the store said then), any other against plain (the store without a
+ * census) now, for such a silence is the store's to count. Returns how many windows the
+ * census answered and, in fleet_like, how many looked like a fleet-wide silence. */
+static unsigned same_fleet_counts(struct whb_store *own, struct whb_store *plain,
+                                  struct whb_store *counted, struct whb_census_keeper *k, int64_t t,
+                                  const int64_t *last, unsigned n, struct whb_peer_group *was,
+                                  unsigned *fleet_like)
+{
+    unsigned compared = 0, settled = 0;
+    static const int64_t windows[] = {120000, 420000, 3600000};
+    const struct whb_census *c = whb_census_get(k, t);
+    assert_non_null(c);
+    *fleet_like = 0;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned w = 0; w < 3; w++)
+            for (int64_t d = -1; d <= 1; d++) {
+                struct whb_peer_group *a = &was[compared++], b, now;
+                int64_t anchor = last[i] + d * windows[w];
+                int by_census = whb_census_settled(c, anchor + windows[w]);
+                settled += by_census;
+                if (own)
+                    assert_int_equal(own->ops->fleet_group(own, t, anchor, windows[w], a), 0);
+                else if (!by_census) {
+                    assert_int_equal(plain->ops->fleet_group(plain, t, anchor, windows[w], &now),
+                                     0);
+                    a = &now;
+                }
+                assert_int_equal(counted->ops->fleet_group(counted, t, anchor, windows[w], &b), 0);
+                assert_int_equal(a->total, b.total);
+                assert_int_equal(a->together, b.together);
+                assert_int_equal(a->healthy, b.healthy);
+                assert_int_equal(a->groups, b.groups);
+                *fleet_like += a->together >= 3 && a->groups >= 2;
+            }
+    whb_census_put(k, c);
+    assert_int_equal(compared, n * 9);
+    return settled;
+}
+
+/* Issue 26.1: a census of the fleet answers the fleet's counts as the store's own queries do at
+ * the census's time, and count_machines through it stays exact after reports that came since. */
+static void the_census_counts_the_fleet_as_the_store_does(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_store *counted, *own;
+    struct whb_census_keeper *k;
+    char why[256];
+    enum { N = 60, U = 7 };
+    struct sample *s[N + 1];
+    int64_t now0 = whb_clock_wall_ms(), last[N];
+    /* Silent machines over 12 subnets (and a few with none), last seen at spread times, some
+     * of them at the very same instant; every fourth one reports. */
+    for (unsigned i = 0; i < N; i++) {
+        s[i] = sample_new(100 + i, 1, 0);
+        snprintf(s[i]->addr, sizeof(s[i]->addr), "10.9.%u.%u/24", i % 12, i + 1);
+        if (i % 10 == 7)
+            s[i]->adapter.n_addresses = 0;
+        int64_t first = now0 - 7200000 - (int64_t)(i % 5) * 600000;
+        assert_int_equal(put(f->store, s[i], 0xaa, 1, first, &res), 0);
+        last[i] = i % 4 == 0 ? now0 - 1000 : now0 - 3600000 - (int64_t)(i % 9) * 50000;
+        s[i]->report.seq = 2;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, last[i], &res), 0);
+    }
+    /* Machines enrolled but not reviewed (issue 22), silent at the same times as proven ones
+     * and in subnets of their own, with a past silence (a gap) each: counted by
+     * count_machines, never in the fleet's counts, the store's own as the census's. */
+    struct whb_peer_group *proven = calloc(N * 9, sizeof(*proven));
+    assert_non_null(proven);
+    fleet_counts(f->store, now0, last, N, proven);
+    struct sample *u[U];
+    for (unsigned i = 0; i < U; i++) {
+        u[i] = sample_new(300 + i, 1, 0);
+        snprintf(u[i]->addr, sizeof(u[i]->addr), "10.8.%u.%u/24", i, i + 1);
+        assert_int_equal(
+            put_unreviewed(f->store, u[i], 0xbb, 1, now0 - 7200000 - (int64_t)i * 1000, &res), 0);
+        u[i]->report.seq = 2;
+        assert_int_equal(put_unreviewed(f->store, u[i], 0xbb, 1, last[4 * i + 1], &res), 0);
+    }
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE reviewed_ms = 0"), U);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM gaps WHERE machine_id IN (SELECT"
+                                    " machine_id FROM machines WHERE reviewed_ms = 0)"),
+                     U);
+    struct whb_peer_group *with_unproven = calloc(N * 9, sizeof(*with_unproven));
+    assert_non_null(with_unproven);
+    fleet_counts(f->store, now0, last, N, with_unproven);
+    for (unsigned i = 0; i < N * 9; i++) {
+        assert_int_equal(with_unproven[i].total, proven[i].total);
+        assert_int_equal(with_unproven[i].together, proven[i].together);
+        assert_int_equal(with_unproven[i].healthy, proven[i].healthy);
+        assert_int_equal(with_unproven[i].groups, proven[i].groups);
+    }
+    free(proven);
+    free(with_unproven);
+    assert_int_equal(open_store(f, &own, why, sizeof(why)), 0);
+    assert_int_equal(whb_census_keeper_start(own, 1, 1, &k), 0);
+    const struct whb_census *c = whb_census_get(k, whb_clock_wall_ms());
+    assert_non_null(c);
+    int64_t t = whb_census_made(c);
+    assert_int_equal(whb_census_known(c), N + U);
+    assert_int_equal(whb_census_silent(c), N - N / 4); /* the proven ones */
+    whb_census_put(k, c);
+    assert_int_equal(open_store(f, &counted, why, sizeof(why)), 0);
+    counted->census = k;
+
+    struct whb_peer_group *was = calloc(N * 9, sizeof(*was));
+    assert_non_null(was);
+    unsigned fleet_like;
+    /* Most windows are long settled (silences an hour old); the latest are not (the store's). */
+    unsigned settled =
+        same_fleet_counts(f->store, f->store, counted, k, t, last, N, was, &fleet_like);
+    assert_true(fleet_like > N);
+    assert_true(settled > N * 9 / 2);
+    assert_true(settled < N * 9);
+    /* count_machines counts every machine, reviewed or not, through the census as without. */
+    {
+        uint64_t known_a, silent_a, known_b, silent_b;
+        int64_t now = whb_clock_wall_ms();
+        assert_int_equal(f->store->ops->count_machines(f->store, now, &known_a, &silent_a), 0);
+        assert_int_equal(counted->ops->count_machines(counted, now, &known_b, &silent_b), 0);
+        assert_int_equal(known_a, N + U);
+        assert_int_equal(silent_a, N - N / 4 + U);
+        assert_int_equal(known_b, known_a);
+        assert_int_equal(silent_b, silent_a);
+    }
+
+    /* Since the census: two silent ones report again (their silences become gaps), then a new
+     * machine. The census's counts stay what the store said at its time: a returned machine is
+     * its silent one, not a gap as well (counted twice, a fleet coming back would look more
+     * silent than it ever was). */
+    int64_t gaps = count(f->path, "SELECT count(*) FROM gaps");
+    for (unsigned i = 1; i < 3; i++) {
+        s[i]->report.seq = 3;
+        assert_int_equal(put_unreviewed(f->store, s[i], 0xaa, 0, whb_clock_wall_ms(), &res), 0);
+    }
+    assert_int_equal(count(f->path, "SELECT count(*) FROM gaps"), gaps + 2);
+    assert_int_equal(same_fleet_counts(NULL, f->store, counted, k, t, last, N, was, &fleet_like),
+                     settled);
+    free(was);
+    s[N] = sample_new(100 + N, 1, 0);
+    assert_int_equal(put(f->store, s[N], 0xaa, 1, whb_clock_wall_ms(), &res), 0);
+    uint64_t known_a, silent_a, known_b, silent_b;
+    int64_t now = whb_clock_wall_ms();
+    assert_int_equal(f->store->ops->count_machines(f->store, now, &known_a, &silent_a), 0);
+    assert_int_equal(counted->ops->count_machines(counted, now, &known_b, &silent_b), 0);
+    assert_int_equal(known_a, N + U + 1);
+    assert_int_equal(silent_a, N - N / 4 - 2 + U);
+    assert_int_equal(known_b, known_a);
+    assert_int_equal(silent_b, silent_a);
+
+    counted->ops->close(counted);
+    whb_census_keeper_stop(k);
+    for (unsigned i = 0; i <= N; i++)
+        sample_free(s[i]);
+    for (unsigned i = 0; i < U; i++)
+        sample_free(u[i]);
 }
 
 /* Issue 10.11: a WSUS probe made while the machine itself had no network says nothing. */
@@ -1338,6 +1535,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_collector_in_use_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_census_counts_the_fleet_as_the_store_does, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(wsus_since_stays_at_the_first_failing_probe, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(wsus_probe_from_the_silence_is_not_classified, setup,
