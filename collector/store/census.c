@@ -157,6 +157,13 @@ static int cmp_i64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* An empty fleet's arrays are NULL, which qsort may not be given even for no element. */
+static void sort_i64(int64_t *v, size_t n)
+{
+    if (n > 1)
+        qsort(v, n, sizeof(*v), cmp_i64);
+}
+
 /* Groups the silent machines' last reports by subnet (a counting sort), each ascending. */
 static int by_subnet(struct whb_census *c, const struct build *b)
 {
@@ -181,7 +188,7 @@ static int by_subnet(struct whb_census *c, const struct build *b)
     }
     free(fill);
     for (size_t s = 0; s < n_sub; s++)
-        qsort(c->sub_seen + c->off[s], c->off[s + 1] - c->off[s], sizeof(int64_t), cmp_i64);
+        sort_i64(c->sub_seen + c->off[s], c->off[s + 1] - c->off[s]);
     return 0;
 }
 
@@ -208,9 +215,9 @@ struct whb_census *whb_census_build(struct whb_store *st, int64_t now, const _At
     c->n_proven = b.proven.n;
     c->seen = b.seen.v;
     c->n_seen = b.seen.n;
-    qsort(c->first, c->known, sizeof(int64_t), cmp_i64);
-    qsort(c->proven, c->n_proven, sizeof(int64_t), cmp_i64);
-    qsort(c->seen, c->n_seen, sizeof(int64_t), cmp_i64);
+    sort_i64(c->first, c->known);
+    sort_i64(c->proven, c->n_proven);
+    sort_i64(c->seen, c->n_seen);
     c->first_max = c->known ? c->first[c->known - 1] : 0;
     c->refs = 1;
     return c;
