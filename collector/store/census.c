@@ -411,11 +411,13 @@ int whb_census_keeper_start(struct whb_store *own, uint64_t min_machines, int bu
     pthread_cond_init(&k->wake, NULL);
     if (build_now)
         make_one(k);
+    /* Set before the thread exists: whb_census_get reads it under the lock, never racing. */
+    k->running = 1;
     if (pthread_create(&k->thread, NULL, keeper_main, k) != 0) {
+        k->running = 0;
         whb_census_keeper_stop(k);
         return WHB_ENOMEM;
     }
-    k->running = 1;
     *out = k;
     return 0;
 }
