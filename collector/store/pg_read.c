@@ -9,6 +9,7 @@
 #include "log.h"
 #include "store/census.h"
 #include "store/logic.h"
+#include "store/peer_cache.h"
 #include "store/pg.h"
 
 #define MACHINE_COLS                                                                               \
@@ -381,42 +382,51 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     const char *key = whb_store_peer_start(kind, m, out);
     if (!key)
         return WHB_ENOTFOUND;
-    struct pg_params p = {0};
-    whb_pg_text(&p, key);
-    if (with_gaps) {
-        whb_pg_int(&p, anchor - window);
-        whb_pg_int(&p, anchor + window);
-    }
-    PGresult *r = run(base, id, &p);
-    if (!r)
-        return WHB_ESTORE;
-    int rows = PQntuples(r) < WHB_PEER_SCAN_MAX ? PQntuples(r) : WHB_PEER_SCAN_MAX;
-    struct whb_peer_row *peers = malloc((size_t)(rows ? rows : 1) * sizeof(*peers));
-    if (!peers) {
-        PQclear(r);
+    struct whb_peer_row *peers = malloc(WHB_PEER_SCAN_MAX * sizeof(*peers));
+    if (!peers)
         return WHB_ENOMEM;
+    unsigned cached_n = 0;
+    int rows = 0;
+    if (!with_gaps && base->peer_cache &&
+        whb_peer_cache_get(base->peer_cache, kind, key, peers, &cached_n)) {
+        rows = (int)cached_n;
+    } else {
+        struct pg_params p = {0};
+        whb_pg_text(&p, key);
+        if (with_gaps) {
+            whb_pg_int(&p, anchor - window);
+            whb_pg_int(&p, anchor + window);
+        }
+        PGresult *r = run(base, id, &p);
+        if (!r) {
+            free(peers);
+            return WHB_ESTORE;
+        }
+        rows = PQntuples(r) < WHB_PEER_SCAN_MAX ? PQntuples(r) : WHB_PEER_SCAN_MAX;
+        for (int i = 0; i < rows; i++) {
+            whb_pg_get_text(r, i, 0, peers[i].id, sizeof(peers[i].id));
+            peers[i].last_seen = whb_pg_get_int(r, i, 1);
+            peers[i].due = whb_pg_get_int(r, i, 2);
+            whb_pg_get_text(r, i, 3, peers[i].port, sizeof(peers[i].port));
+            peers[i].first_seen = whb_pg_get_int(r, i, 4);
+            peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
+            peers[i].returned = 0;
+            peers[i].unproven = (int)whb_pg_get_int(r, i, 6);
+        }
+        PQclear(r);
+        if (!with_gaps && base->peer_cache)
+            whb_peer_cache_put(base->peer_cache, kind, key, peers, (unsigned)rows);
     }
-    for (int i = 0; i < rows; i++) {
-        whb_pg_get_text(r, i, 0, peers[i].id, sizeof(peers[i].id));
-        peers[i].last_seen = whb_pg_get_int(r, i, 1);
-        peers[i].due = whb_pg_get_int(r, i, 2);
-        whb_pg_get_text(r, i, 3, peers[i].port, sizeof(peers[i].port));
-        peers[i].first_seen = whb_pg_get_int(r, i, 4);
-        peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
-        peers[i].returned = 0;
-        peers[i].unproven = (int)whb_pg_get_int(r, i, 6);
-    }
-    PQclear(r);
     if (!with_gaps) {
         struct pg_params q = {0};
         whb_pg_text(&q, key);
         whb_pg_int(&q, anchor - window);
         whb_pg_int(&q, anchor + window);
-        r = run(base,
-                kind == WHB_PEERS_SWITCH         ? PR_RETURNED_SWITCH
-                : kind == WHB_PEERS_ACCESS_POINT ? PR_RETURNED_AP
-                                                 : PR_RETURNED_SUBNET,
-                &q);
+        PGresult *r = run(base,
+                          kind == WHB_PEERS_SWITCH         ? PR_RETURNED_SWITCH
+                          : kind == WHB_PEERS_ACCESS_POINT ? PR_RETURNED_AP
+                                                           : PR_RETURNED_SUBNET,
+                          &q);
         char id[WHB_WIRE_MAX_ID + 1];
         for (int i = 0; r && i < PQntuples(r); i++) {
             whb_pg_get_text(r, i, 0, id, sizeof(id));

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "store/census.h"
 #include "store/logic.h"
+#include "store/peer_cache.h"
 #include "store/sqlite.h"
 
 #define MACHINE_COLS                                                                               \
@@ -400,22 +401,26 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     const char *key = whb_store_peer_start(kind, m, out);
     if (!key)
         return WHB_ENOTFOUND;
-    sqlite3_stmt *st = stmt(base, id);
-    if (!st)
-        return WHB_ESTORE;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    if (with_gaps) {
-        sqlite3_bind_int64(st, 2, anchor - window);
-        sqlite3_bind_int64(st, 3, anchor + window);
-    }
     /* Collect first: the gap queries use other statements while this one is open. */
     struct whb_peer_row *peers = malloc(WHB_PEER_SCAN_MAX * sizeof(*peers));
-    if (!peers) {
-        sqlite3_reset(st);
+    if (!peers)
         return WHB_ENOMEM;
-    }
     unsigned n = 0;
-    while (n < WHB_PEER_SCAN_MAX && sqlite3_step(st) == SQLITE_ROW) {
+    int cached = !with_gaps && base->peer_cache &&
+                 whb_peer_cache_get(base->peer_cache, kind, key, peers, &n);
+    sqlite3_stmt *st = cached ? NULL : stmt(base, id);
+    if (!cached && !st) {
+        free(peers);
+        return WHB_ESTORE;
+    }
+    if (st) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+        if (with_gaps) {
+            sqlite3_bind_int64(st, 2, anchor - window);
+            sqlite3_bind_int64(st, 3, anchor + window);
+        }
+    }
+    while (st && n < WHB_PEER_SCAN_MAX && sqlite3_step(st) == SQLITE_ROW) {
         whb_sqlite_text(st, 0, peers[n].id, sizeof(peers[n].id));
         peers[n].last_seen = sqlite3_column_int64(st, 1);
         peers[n].due = sqlite3_column_int64(st, 2);
@@ -426,7 +431,11 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         peers[n].unproven = sqlite3_column_int(st, 6);
         n++;
     }
-    sqlite3_reset(st);
+    if (st) {
+        sqlite3_reset(st);
+        if (!with_gaps && base->peer_cache)
+            whb_peer_cache_put(base->peer_cache, kind, key, peers, n);
+    }
     if (!with_gaps && (st = stmt(base, kind == WHB_PEERS_SWITCH         ? RD_RETURNED_SWITCH
                                        : kind == WHB_PEERS_ACCESS_POINT ? RD_RETURNED_AP
                                                                         : RD_RETURNED_SUBNET))) {

@@ -326,6 +326,9 @@ struct whb_store {
     /* The fleet census this handle counts a large fleet with (census.h); NULL: none, every
      * count is the store's own. Set by whoever opened the handle, before its first use. */
     struct whb_census_keeper *census;
+    /* The peer groups of one long pass over many machines (peer_cache.h); NULL: every peer
+     * group is read when asked. Set and cleared by that pass. */
+    struct whb_peer_cache *peer_cache;
 };
 
 /* The backend and its target (a file, or a libpq conninfo) the configuration names. */

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "explain/correlate.h"
 #include "hash.h"
+#include "store/peer_cache.h"
 #include "store/store.h"
 #include "summaries/walk.h"
 
@@ -98,8 +99,14 @@ struct whb_reasons *whb_reasons_make(struct whb_store *st, int64_t now, const _A
     struct reasons_walk w = {st, cancel, r, 0};
     struct whb_store_filter f = {
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = WHB_REASONS_MAX};
-    if (!r->slot || whb_summaries_walk(st, &f, now, reasons_add, &w, cancel) || w.failed ||
-        (cancel && *cancel))
+    /* Machines on one switch or subnet share its rows: read once per few seconds. */
+    st->peer_cache = whb_peer_cache_new(WHB_PEER_CACHE_MS);
+    int rc = !r->slot || whb_summaries_walk(st, &f, now, reasons_add, &w, cancel) || w.failed ||
+             (cancel && *cancel);
+    whb_peer_cache_counts(st->peer_cache, &r->peers_served, &r->peers_read);
+    whb_peer_cache_free(st->peer_cache);
+    st->peer_cache = NULL;
+    if (rc)
         goto fail;
     return r;
 fail:
