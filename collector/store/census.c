@@ -13,6 +13,7 @@
 #include "error.h"
 #include "hash.h"
 #include "log.h"
+#include "store/range_distinct.h"
 #include "store/store.h"
 
 struct whb_census {
@@ -30,11 +31,9 @@ struct whb_census {
     size_t n_proven;
     int64_t *seen; /* the silent machines' last reports, ascending */
     size_t n_seen;
-    /* The silent machines with a subnet, by subnet: sub_seen[off[s] .. off[s + 1]) is subnet
-     * s's last reports, ascending. */
-    size_t n_subnets;
-    size_t *off;
-    int64_t *sub_seen;
+    /* The silent machines with a subnet: their last reports by subnet, for the count of
+     * subnets silent together in a window. */
+    struct whb_range_distinct *subnets;
     int refs; /* the keeper's lock guards it */
 };
 
@@ -164,32 +163,23 @@ static void sort_i64(int64_t *v, size_t n)
         qsort(v, n, sizeof(*v), cmp_i64);
 }
 
-/* Groups the silent machines' last reports by subnet (a counting sort), each ascending. */
+/* The silent machines with a subnet, by their last reports. */
 static int by_subnet(struct whb_census *c, const struct build *b)
 {
-    size_t n_sub = b->names.n;
-    c->n_subnets = n_sub;
-    c->off = calloc(n_sub + 1, sizeof(*c->off));
-    c->sub_seen = malloc((b->seen.n ? b->seen.n : 1) * sizeof(*c->sub_seen));
-    size_t *fill = calloc(n_sub + 1, sizeof(*fill));
-    if (!c->off || !c->sub_seen || !fill) {
-        free(fill);
-        return WHB_ENOMEM;
-    }
-    for (size_t i = 0; i < b->seen.n; i++)
-        if (b->sub.v[i] >= 0)
-            c->off[b->sub.v[i] + 1]++;
-    for (size_t s = 0; s < n_sub; s++)
-        c->off[s + 1] += c->off[s];
-    for (size_t i = 0; i < b->seen.n; i++) {
-        int64_t s = b->sub.v[i];
-        if (s >= 0)
-            c->sub_seen[c->off[s] + fill[s]++] = b->seen.v[i];
-    }
-    free(fill);
-    for (size_t s = 0; s < n_sub; s++)
-        sort_i64(c->sub_seen + c->off[s], c->off[s + 1] - c->off[s]);
-    return 0;
+    size_t n = 0;
+    int64_t *t = malloc((b->seen.n ? b->seen.n : 1) * sizeof(*t));
+    uint32_t *g = malloc((b->seen.n ? b->seen.n : 1) * sizeof(*g));
+    if (t && g)
+        for (size_t i = 0; i < b->seen.n; i++)
+            if (b->sub.v[i] >= 0) {
+                t[n] = b->seen.v[i];
+                g[n++] = (uint32_t)b->sub.v[i];
+            }
+    c->subnets =
+        t && g ? whb_range_distinct_new(t, g, n, b->names.n, WHB_RANGE_DISTINCT_BLOCK) : NULL;
+    free(t);
+    free(g);
+    return c->subnets ? 0 : WHB_ENOMEM;
 }
 
 struct whb_census *whb_census_build(struct whb_store *st, int64_t now, const _Atomic int *cancel)
@@ -230,8 +220,7 @@ void whb_census_free(struct whb_census *c)
     free(c->first);
     free(c->proven);
     free(c->seen);
-    free(c->off);
-    free(c->sub_seen);
+    whb_range_distinct_free(c->subnets);
     free(c);
 }
 
@@ -285,14 +274,7 @@ void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t windo
     int64_t from = anchor - window, to = anchor + window;
     memset(out, 0, sizeof(*out));
     out->silent = (int64_t)(bound(c->seen, c->n_seen, to, 1) - bound(c->seen, c->n_seen, from, 0));
-    for (size_t s = 0; s < c->n_subnets; s++) {
-        const int64_t *v = c->sub_seen + c->off[s];
-        size_t n = c->off[s + 1] - c->off[s];
-        if (!n || v[0] > to || v[n - 1] < from)
-            continue;
-        size_t i = bound(v, n, from, 0);
-        out->subnets += i < n && v[i] <= to;
-    }
+    out->subnets = (int64_t)whb_range_distinct_count(c->subnets, from, to);
     out->known = (int64_t)bound(c->proven, c->n_proven, anchor, 1);
     out->silent_at =
         until == INT64_MAX ? (int64_t)c->n_seen : (int64_t)bound(c->seen, c->n_seen, until, 1);
