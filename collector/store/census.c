@@ -14,6 +14,7 @@
 #include "hash.h"
 #include "log.h"
 #include "store/range_distinct.h"
+#include "store/sorted.h"
 #include "store/store.h"
 
 struct whb_census {
@@ -150,19 +151,6 @@ static int add_row(const struct whb_census_row *r, void *arg)
     return 0;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* An empty fleet's arrays are NULL, which qsort may not be given even for no element. */
-static void sort_i64(int64_t *v, size_t n)
-{
-    if (n > 1)
-        qsort(v, n, sizeof(*v), cmp_i64);
-}
-
 /* The silent machines with a subnet, by their last reports. */
 static int by_subnet(struct whb_census *c, const struct build *b)
 {
@@ -205,9 +193,9 @@ struct whb_census *whb_census_build(struct whb_store *st, int64_t now, const _At
     c->n_proven = b.proven.n;
     c->seen = b.seen.v;
     c->n_seen = b.seen.n;
-    sort_i64(c->first, c->known);
-    sort_i64(c->proven, c->n_proven);
-    sort_i64(c->seen, c->n_seen);
+    whb_sorted_sort(c->first, c->known);
+    whb_sorted_sort(c->proven, c->n_proven);
+    whb_sorted_sort(c->seen, c->n_seen);
     c->first_max = c->known ? c->first[c->known - 1] : 0;
     c->refs = 1;
     return c;
@@ -249,23 +237,9 @@ int64_t whb_census_first_max(const struct whb_census *c)
     return c->first_max;
 }
 
-/* The first index whose value is >= x (or > x with after). */
-static size_t bound(const int64_t *v, size_t n, int64_t x, int after)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < x || (after && v[mid] == x))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 uint64_t whb_census_first_after(const struct whb_census *c, int64_t t)
 {
-    return c->known - bound(c->first, c->known, t, 1);
+    return c->known - whb_sorted_bound(c->first, c->known, t, 1);
 }
 
 void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t window, int64_t until,
@@ -273,11 +247,12 @@ void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t windo
 {
     int64_t from = anchor - window, to = anchor + window;
     memset(out, 0, sizeof(*out));
-    out->silent = (int64_t)(bound(c->seen, c->n_seen, to, 1) - bound(c->seen, c->n_seen, from, 0));
+    out->silent = (int64_t)(whb_sorted_bound(c->seen, c->n_seen, to, 1) -
+                            whb_sorted_bound(c->seen, c->n_seen, from, 0));
     out->subnets = (int64_t)whb_range_distinct_count(c->subnets, from, to);
-    out->known = (int64_t)bound(c->proven, c->n_proven, anchor, 1);
-    out->silent_at =
-        until == INT64_MAX ? (int64_t)c->n_seen : (int64_t)bound(c->seen, c->n_seen, until, 1);
+    out->known = (int64_t)whb_sorted_bound(c->proven, c->n_proven, anchor, 1);
+    out->silent_at = until == INT64_MAX ? (int64_t)c->n_seen
+                                        : (int64_t)whb_sorted_bound(c->seen, c->n_seen, until, 1);
 }
 
 /* New machines' first reports are their receipt times, stamped before their commit: one

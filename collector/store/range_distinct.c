@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "store/sorted.h"
+
 struct whb_range_distinct {
     size_t n, block;
     int64_t *t;      /* the points' times, ascending */
@@ -19,12 +21,6 @@ static int by_time(const void *a, const void *b)
 {
     const struct point *x = a, *y = b;
     return x->t < y->t ? -1 : x->t > y->t;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
 }
 
 void whb_range_distinct_free(struct whb_range_distinct *d)
@@ -69,37 +65,25 @@ struct whb_range_distinct *whb_range_distinct_new(const int64_t *t, const uint32
         d->sorted[i] = d->prev[i];
     }
     for (size_t b = 0; b < n; b += d->block)
-        qsort(d->sorted + b, n - b < d->block ? n - b : d->block, sizeof(*d->sorted), by_value);
+        qsort(d->sorted + b, n - b < d->block ? n - b : d->block, sizeof(*d->sorted),
+              whb_sorted_cmp);
     free(p);
     free(last);
     return d;
-}
-
-/* The first index whose value is >= x (or > x with after). */
-static size_t bound(const int64_t *v, size_t n, int64_t x, int after)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < x || (after && v[mid] == x))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 size_t whb_range_distinct_count(const struct whb_range_distinct *d, int64_t from, int64_t to)
 {
     if (from > to)
         return 0;
-    size_t lo = bound(d->t, d->n, from, 0), hi = bound(d->t, d->n, to, 1), i = lo, count = 0;
+    size_t lo = whb_sorted_bound(d->t, d->n, from, 0), hi = whb_sorted_bound(d->t, d->n, to, 1),
+           i = lo, count = 0;
     /* A point whose group's previous point lies before lo is its group's first in range. */
     int64_t first = (int64_t)lo;
     for (; i < hi && i % d->block; i++)
         count += d->prev[i] < first;
     for (; i + d->block <= hi; i += d->block)
-        count += bound(d->sorted + i, d->block, first, 0);
+        count += whb_sorted_bound(d->sorted + i, d->block, first, 0);
     for (; i < hi; i++)
         count += d->prev[i] < first;
     return count;
