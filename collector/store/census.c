@@ -250,7 +250,7 @@ void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t windo
     out->silent = (int64_t)(whb_sorted_bound(c->seen, c->n_seen, to, 1) -
                             whb_sorted_bound(c->seen, c->n_seen, from, 0));
     out->subnets = (int64_t)whb_range_distinct_count(c->subnets, from, to);
-    out->known = (int64_t)whb_sorted_bound(c->proven, c->n_proven, anchor, 1);
+    out->known = (int64_t)whb_sorted_bound(c->proven, c->n_proven, to, 1);
     out->silent_at = until == INT64_MAX ? (int64_t)c->n_seen
                                         : (int64_t)whb_sorted_bound(c->seen, c->n_seen, until, 1);
 }

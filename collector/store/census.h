@@ -41,9 +41,12 @@ struct whb_census_row {
 
 /* What fleet_group counts among machines (the gaps are the store's own). */
 struct whb_fleet_counts {
-    int64_t silent;    /* silent, last report within [anchor - window, anchor + window] */
-    int64_t subnets;   /* distinct subnets of those */
-    int64_t known;     /* first report at or before anchor */
+    int64_t silent;  /* silent, last report within [anchor - window, anchor + window] */
+    int64_t subnets; /* distinct subnets of those */
+    /* First report at or before anchor + window: a machine first seen within the silence's
+     * window was of the fleet when it began (an e2e's pc-5, enrolled a second after the
+     * others' last reports, left out, made a switch's power cut the collector's). */
+    int64_t known;
     int64_t silent_at; /* silent, last report at or before until */
 };
 
@@ -63,8 +66,8 @@ uint64_t whb_census_known(const struct whb_census *c);
 uint64_t whb_census_silent(const struct whb_census *c);
 
 /* The counts among machines for a fleet group around anchor: silent with a last report in
- * [anchor - window, anchor + window] (and their subnets), known at anchor, silent with a last
- * report at or before until (INT64_MAX: all). */
+ * [anchor - window, anchor + window] (and their subnets), known by anchor + window, silent with a
+ * last report at or before until (INT64_MAX: all). */
 void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t window, int64_t until,
                        struct whb_fleet_counts *out);
 /* Machines whose first report is after t. */

@@ -465,7 +465,7 @@ static int fleet_machines(struct whb_store *base, int64_t now, int64_t anchor, i
     memset(out, 0, sizeof(*out));
     if (count2(base, PR_FLEET_SILENT, 3, now, anchor - window, anchor + window, &out->silent,
                &out->subnets) ||
-        count2(base, PR_FLEET_KNOWN, 1, anchor, 0, 0, &out->known, NULL) ||
+        count2(base, PR_FLEET_KNOWN, 1, anchor + window, 0, 0, &out->known, NULL) ||
         count2(base, PR_FLEET_SILENT_AT, 2, now, until, 0, &out->silent_at, NULL))
         return WHB_ESTORE;
     return 0;

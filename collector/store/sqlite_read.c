@@ -478,7 +478,7 @@ static int fleet_machines(struct whb_store *base, int64_t now, int64_t anchor, i
     memset(out, 0, sizeof(*out));
     if (count2(base, RD_FLEET_SILENT, now, anchor - window, anchor + window, &out->silent,
                &out->subnets) ||
-        count2(base, RD_FLEET_KNOWN, anchor, 0, 0, &out->known, NULL) ||
+        count2(base, RD_FLEET_KNOWN, anchor + window, 0, 0, &out->known, NULL) ||
         count2(base, RD_FLEET_SILENT_AT, now, until, 0, &out->silent_at, NULL))
         return WHB_ESTORE;
     return 0;

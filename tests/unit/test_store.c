@@ -895,6 +895,48 @@ static unsigned same_fleet_counts(struct whb_store *own, struct whb_store *plain
     return settled;
 }
 
+/* CI's e2e (PostgreSQL, switch_power_and_cable_elsewhere): pc-5 enrolled a second after pc-2's
+ * last report, just before a switch lost power, and reported all along; the whole-fleet rule
+ * counted the fleet as it was at pc-2's last report, without pc-5, and answered "the collector
+ * or the way to it". A machine first seen within the silence's window was part of the fleet
+ * when it began: known, and healthy while it reports. */
+static void a_machine_first_seen_within_the_window_is_of_the_fleet(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_peer_group g;
+    const int64_t t0 = 1764000000000LL, anchor = t0 + 60000, window = 7000;
+    struct sample *s[5];
+    for (unsigned i = 0; i < 5; i++) {
+        s[i] = sample_new(700 + i, 1, 0);
+        snprintf(s[i]->addr, sizeof(s[i]->addr), "10.7.%u.%u/24", i % 2, i + 1);
+    }
+    /* Four machines, two subnets, from t0; the last reports of all four at the anchor. */
+    for (unsigned i = 0; i < 4; i++) {
+        assert_int_equal(put(f->store, s[i], 0xaa, 1, t0, &res), 0);
+        s[i]->report.seq = 2;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, anchor - (int64_t)i * 300, &res), 0);
+    }
+    /* The fifth, first seen a second after the anchor, reports every 20 s from then on. */
+    for (int64_t at = anchor + 1000, seq = 1; at <= anchor + 600000; at += 20000, seq++) {
+        s[4]->report.seq = (uint64_t)seq;
+        assert_int_equal(put(f->store, s[4], 0xaa, seq == 1, at, &res), 0);
+    }
+    assert_int_equal(f->store->ops->fleet_group(f->store, anchor + 600000, anchor, window, &g), 0);
+    assert_int_equal(g.together, 4);
+    assert_int_equal(g.total, 5);
+    assert_int_equal(g.healthy, 1);
+    /* One first seen after the window closed was not of the fleet then. */
+    struct sample *late = sample_new(799, 1, 0);
+    snprintf(late->addr, sizeof(late->addr), "10.7.9.1/24");
+    assert_int_equal(put(f->store, late, 0xaa, 1, anchor + window + 1000, &res), 0);
+    assert_int_equal(f->store->ops->fleet_group(f->store, anchor + 600000, anchor, window, &g), 0);
+    assert_int_equal(g.total, 5);
+    sample_free(late);
+    for (unsigned i = 0; i < 5; i++)
+        sample_free(s[i]);
+}
+
 /* Issue 26.1: a census of the fleet answers the fleet's counts as the store's own queries do at
  * the census's time, and count_machines through it stays exact after reports that came since. */
 static void the_census_counts_the_fleet_as_the_store_does(void **state)
@@ -1535,6 +1577,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_collector_in_use_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_machine_first_seen_within_the_window_is_of_the_fleet,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(the_census_counts_the_fleet_as_the_store_does, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(wsus_since_stays_at_the_first_failing_probe, setup,
