@@ -306,9 +306,7 @@ static void census_unref(struct whb_census *c)
 
 static int64_t mono_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return whb_clock_mono_ns() / 1000000;
 }
 
 static void make_one(struct whb_census_keeper *k)

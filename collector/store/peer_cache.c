@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "hash.h"
 
 #define SLOTS 16384 /* groups held: at most half of them used */
@@ -26,9 +26,7 @@ struct whb_peer_cache {
 
 static int64_t mono_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return whb_clock_mono_ns() / 1000000;
 }
 
 static size_t home(enum whb_peer_kind kind, const char *key)

@@ -19,6 +19,7 @@ struct pg_store {
     PGconn *conn;
     unsigned char prepared[WHB_PG_STMTS]; /* 1 once statement i is prepared on conn */
     int in_tx;                            /* inside begin..commit: never reconnect then */
+    struct pg_ahead *ahead;               /* answers read ahead (pg_ahead.c), or NULL */
 };
 
 /* Statement numbers: each file owns a range. */
@@ -46,6 +47,8 @@ void whb_pg_bytes(struct pg_params *p, const void *v, size_t len);
 
 /* Runs statement id (sql prepared on first use); NULL on error (logged). The caller clears. */
 PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
+/* Prepares statement id on the connection once: 0, or WHB_ESTORE (logged). */
+int whb_pg_prepare(struct pg_store *s, int id, const char *sql);
 /* Runs a command: 0, or WHB_ESTORE. */
 int whb_pg_cmd(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
 /* Runs SQL text without parameters (BEGIN, COMMIT...): 0 or WHB_ESTORE. */
@@ -58,6 +61,21 @@ int whb_pg_reconnect(struct pg_store *s);
 int64_t whb_pg_get_int(const PGresult *r, int row, int col);
 void whb_pg_get_text(const PGresult *r, int row, int col, char *out, size_t len);
 int whb_pg_is_null(const PGresult *r, int row, int col);
+
+/* Read-ahead (pg_ahead.c): statements a caller is about to run, queued with their parameters
+ * and sent together in libpq's pipeline mode (one round trip for all). Each answer is kept
+ * until whb_pg_run is asked for that statement with byte-identical parameters, once, or until
+ * cleared; any other call reads for itself. */
+int whb_pg_ahead_add(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
+int whb_pg_ahead_send(struct pg_store *s);
+PGresult *whb_pg_ahead_take(struct pg_store *s, int id, const struct pg_params *p);
+void whb_pg_ahead_clear(struct pg_store *s);
+void whb_pg_ahead_free(struct pg_store *s);
+/* What explaining these silent machines reads of each file's tables, queued (pg_read.c,
+ * pg_admin.c, pg_switch.c). */
+int whb_pg_ahead_reads(struct pg_store *s, const struct whb_read_ahead *r);
+int whb_pg_ahead_refusals(struct pg_store *s, const struct whb_read_ahead *r);
+int whb_pg_ahead_switch(struct pg_store *s, const struct whb_read_ahead *r);
 
 /* Read side (store_pg_read.c). */
 int whb_pg_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,

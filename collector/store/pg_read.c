@@ -294,15 +294,43 @@ int whb_pg_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, co
     return 0;
 }
 
+/* The parameters of a statement built in one place for its run and its read-ahead: the same
+ * bytes, or the answer read ahead is not found. */
+static void events_params(struct pg_params *p, const char *machine_id, int64_t from, int64_t to,
+                          int max)
+{
+    whb_pg_text(p, machine_id);
+    whb_pg_int(p, from);
+    whb_pg_int(p, to);
+    whb_pg_int(p, max);
+}
+
+static void returned_params(struct pg_params *p, const char *key, int64_t anchor, int64_t window)
+{
+    whb_pg_text(p, key);
+    whb_pg_int(p, anchor - window);
+    whb_pg_int(p, anchor + window);
+}
+
+static int returned_id(enum whb_peer_kind kind)
+{
+    return kind == WHB_PEERS_SWITCH         ? PR_RETURNED_SWITCH
+           : kind == WHB_PEERS_ACCESS_POINT ? PR_RETURNED_AP
+                                            : PR_RETURNED_SUBNET;
+}
+
+static void runs_params(struct pg_params *p, int64_t from, int64_t to)
+{
+    whb_pg_int(p, from);
+    whb_pg_int(p, to);
+}
+
 int whb_pg_get_events(struct whb_store *base, const char *machine_id, int64_t from, int64_t to,
                       struct whb_hist_event *out, int max, int *n)
 {
     struct pg_params p = {0};
     *n = 0;
-    whb_pg_text(&p, machine_id);
-    whb_pg_int(&p, from);
-    whb_pg_int(&p, to);
-    whb_pg_int(&p, max);
+    events_params(&p, machine_id, from, to, max);
     PGresult *r = run(base, PR_EVENTS, &p);
     if (!r)
         return WHB_ESTORE;
@@ -419,14 +447,8 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     }
     if (!with_gaps) {
         struct pg_params q = {0};
-        whb_pg_text(&q, key);
-        whb_pg_int(&q, anchor - window);
-        whb_pg_int(&q, anchor + window);
-        PGresult *r = run(base,
-                          kind == WHB_PEERS_SWITCH         ? PR_RETURNED_SWITCH
-                          : kind == WHB_PEERS_ACCESS_POINT ? PR_RETURNED_AP
-                                                           : PR_RETURNED_SUBNET,
-                          &q);
+        returned_params(&q, key, anchor, window);
+        PGresult *r = run(base, returned_id(kind), &q);
         char id[WHB_WIRE_MAX_ID + 1];
         for (int i = 0; r && i < PQntuples(r); i++) {
             whb_pg_get_text(r, i, 0, id, sizeof(id));
@@ -563,8 +585,7 @@ int whb_pg_downtimes(struct whb_store *base, int64_t from, int64_t to, struct wh
 {
     struct pg_params p = {0};
     *n = 0;
-    whb_pg_int(&p, from);
-    whb_pg_int(&p, to);
+    runs_params(&p, from, to);
     PGresult *r = run(base, PR_RUNS, &p);
     if (!r)
         return WHB_ESTORE;
@@ -695,4 +716,26 @@ int whb_pg_wsus_failing(struct whb_store *base, const char *cls, int64_t now, un
     *n = (unsigned)whb_pg_get_int(r, 0, 0);
     PQclear(r);
     return 0;
+}
+
+int whb_pg_ahead_reads(struct pg_store *s, const struct whb_read_ahead *r)
+{
+    static const enum whb_peer_kind kinds[] = {WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT,
+                                               WHB_PEERS_SUBNET};
+    struct pg_params p = {0};
+    events_params(&p, r->m->machine_id, r->events_from, r->events_to, r->events_max);
+    int rc = whb_pg_ahead_add(s, PR_EVENTS, read_sql[PR_EVENTS - WHB_PG_READ_BASE], &p);
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && !rc; i++) {
+        struct whb_peer_group g;
+        const char *key = whb_store_peer_start(kinds[i], r->m, &g);
+        if (!key)
+            continue;
+        struct pg_params q = {0};
+        returned_params(&q, key, r->anchor, r->window);
+        int id = returned_id(kinds[i]);
+        rc = whb_pg_ahead_add(s, id, read_sql[id - WHB_PG_READ_BASE], &q);
+    }
+    struct pg_params d = {0};
+    runs_params(&d, r->down_from, r->down_to);
+    return rc ? rc : whb_pg_ahead_add(s, PR_RUNS, read_sql[PR_RUNS - WHB_PG_READ_BASE], &d);
 }
