@@ -251,6 +251,7 @@ enum acc_class {
     CLASS_AFTER,       /* neighbours' failures after a silence has ended */
     CLASS_COINCIDENCE, /* two independent silences on one switch, at realistic offsets */
     CLASS_SWITCH,      /* the switches' own word: traps, syslog, reads, late and partial */
+    CLASS_LATE,        /* machines enrolled (first report) moments before a failure */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

@@ -10,7 +10,7 @@
 
 #define MAX_LABELS   40
 #define MAX_EXAMPLES 64
-#define MAX_SCEN     48
+#define MAX_SCEN     96
 
 enum fail {
     F_HIGH_WRONG,
@@ -529,13 +529,13 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
                "(%.1f %%)\n",
                s->sw_heard, s->sw_items, s->sw_right, pct(s->sw_right, s->sw_heard),
                s->sw_settled_high, s->sw_settled, pct(s->sw_settled_high, s->sw_settled));
-    printf("\nper class    timelines  asked  right or honest  headline right  high wrong  "
+    printf("\nper class     timelines  asked  right or honest  headline right  high wrong  "
            "wrong place  collector blamed  drift\n");
     for (int c = 0; c <= CLASS_COUNT_; c++) {
         const struct class_score *k = &s->cls[c];
         if (!k->timelines || (c == CLASS_COUNT_ && classes_run(s) == 1))
             continue;
-        printf("  %-12s %7u %6u  %6.1f %%         %6.1f %%       %5u  %5u (%.2f %%)  %8u     "
+        printf("  %-13s %7u %6u  %6.1f %%         %6.1f %%       %5u  %5u (%.2f %%)  %8u     "
                "%3u of %u\n",
                acc_class_name((enum acc_class)c), k->timelines, k->asked, pct(k->ok, k->asked),
                pct(k->headline, k->asked), k->wrong_high, k->wrong_place,
