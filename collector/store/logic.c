@@ -490,8 +490,9 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const ch
              * since then is not known to be either. */
             healthy = !near && !silent_now && p->last_seen > anchor;
         } else {
-            /* A past gap: the neighbours as they were at its start, not as they are now. */
-            if (p->first_seen > anchor)
+            /* A past gap: the neighbours as they were at its start, not as they are now; one
+             * first seen within its window was there when it began (as the fleet counts). */
+            if (p->first_seen > anchor + window)
                 continue;
             out->total++;
             if (!near)

@@ -937,6 +937,46 @@ static void a_machine_first_seen_within_the_window_is_of_the_fleet(void **state)
         sample_free(s[i]);
 }
 
+/* The same for a past silence's neighbours (`why` of a gap): two machines first seen just
+ * after the machine's last report went quiet with it (a switch lost its power), so it was not
+ * alone; the accuracy benchmark's late_enrolled class answered "cable unplugged". */
+static void a_neighbour_first_seen_within_the_window_went_quiet_with_it(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_peer_group g;
+    struct whb_machine_view m;
+    const int64_t t0 = 1764000000000LL, anchor = t0 + 60000, window = 7000;
+    const int64_t back = anchor + 1200000;
+    struct sample *s[3];
+    for (unsigned i = 0; i < 3; i++) {
+        s[i] = sample_new(720 + i, 1, 0);
+        snprintf(s[i]->addr, sizeof(s[i]->addr), "10.8.0.%u/24", i + 1);
+    }
+    /* The first from t0, last heard at the anchor; the others first seen 1 and 3 s after it,
+     * last heard 5 s after it; all three back 20 min later. */
+    assert_int_equal(put(f->store, s[0], 0xaa, 1, t0, &res), 0);
+    s[0]->report.seq = 2;
+    assert_int_equal(put(f->store, s[0], 0xaa, 0, anchor, &res), 0);
+    for (unsigned i = 1; i < 3; i++) {
+        assert_int_equal(put(f->store, s[i], 0xaa, 1, anchor + 1000 + (i - 1) * 2000, &res), 0);
+        s[i]->report.seq = 2;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, anchor + 5000, &res), 0);
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        s[i]->report.seq = 3;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, back, &res), 0);
+    }
+    assert_int_equal(f->store->ops->get_machine(f->store, s[0]->id, &m), 0);
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SUBNET, &m, back + 1000, anchor,
+                                               window, 1, &g),
+                     0);
+    assert_int_equal(g.total, 3);
+    assert_int_equal(g.together, 3); /* itself too */
+    for (unsigned i = 0; i < 3; i++)
+        sample_free(s[i]);
+}
+
 /* Issue 26.1: a census of the fleet answers the fleet's counts as the store's own queries do at
  * the census's time, and count_machines through it stays exact after reports that came since. */
 static void the_census_counts_the_fleet_as_the_store_does(void **state)
@@ -1578,6 +1618,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
         cmocka_unit_test_setup_teardown(a_machine_first_seen_within_the_window_is_of_the_fleet,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_neighbour_first_seen_within_the_window_went_quiet_with_it,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(the_census_counts_the_fleet_as_the_store_does, setup,
                                         teardown),
