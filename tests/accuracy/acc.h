@@ -252,6 +252,7 @@ enum acc_class {
     CLASS_COINCIDENCE, /* two independent silences on one switch, at realistic offsets */
     CLASS_SWITCH,      /* the switches' own word: traps, syslog, reads, late and partial */
     CLASS_LATE,        /* machines enrolled (first report) moments before a failure */
+    CLASS_MOVED,       /* machines moving to another switch around a neighbour's failure */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

@@ -1,7 +1,8 @@
 /* whb-accuracy: generates timelines with ground truth, runs them through simulated agents, the
  * collector's real ingest and the real explanation engine, and scores the answers.
  *   whb-accuracy [--seed S] [--timelines N] [--only N] [--verbose] [--quick] [--examples K]
- *                [--class all|existing|restart|incidents|after|coincidence|switch|late_enrolled] */
+ *                [--class
+ * all|existing|restart|incidents|after|coincidence|switch|late_enrolled|moved] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: whb-accuracy [--seed S] [--timelines N] [--only INDEX] [--verbose] "
                     "[--quick] [--examples K] [--class all|existing|restart|incidents|after|"
-                    "coincidence|switch|late_enrolled]\n");
+                    "coincidence|switch|late_enrolled|moved]\n");
     return 2;
 }
 

@@ -625,6 +625,127 @@ static int64_t late_silenced(struct acc_timeline *tl, struct acc_rng *r)
     return ex > e ? ex : e;
 }
 
+/* Machines that move (class moved): unplugged from one switch and plugged in on another, with
+ * an address of that switch's subnet, around a neighbour's failure. A laptop's user whose desk
+ * switch died plugs in on a working floor port or dock; a desk move lands in the very minute a
+ * neighbour's cable is pulled. The mover's own silence is the move's; the neighbour's answer is
+ * its switch as it was, not as the movers left it. */
+
+/* Unplugged at s, plugged in at e on switch to (a port of its own there). */
+static void move_to(struct acc_timeline *tl, int m, int to, int64_t s, int64_t e)
+{
+    struct acc_incident *i = acc_inc(tl, INC_MOVE, m, -1, s, e);
+    i->to_sw = to;
+    i->to_port = (to == tl->w.n_access ? 10 : 40) + m;
+}
+
+static void moved_note(struct acc_timeline *tl, const char *what, int n, int64_t lo, int64_t hi)
+{
+    snprintf(tl->modifiers + strlen(tl->modifiers), sizeof(tl->modifiers) - strlen(tl->modifiers),
+             "%s %d moved %+llds..%+llds ", what, n, (long long)(lo / 1000),
+             (long long)(hi / 1000));
+}
+
+/* A switch loses its power (or its uplink) and its users move: every other machine (seven
+ * times in ten) or some of them are unplugged 20 s to 3 min later and plugged in on the floor
+ * switch 20-90 s after that. The one left behind is asked why once the movers report from
+ * their new ports (seven times in ten) or at any time, and afterwards. */
+static int64_t moved_off_failed_switch(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int A = (int)acc_rng_below(r, (unsigned)w->n_access);
+    enum acc_inc_kind k = acc_rng_chance(r, 67) ? INC_SWITCH_DOWN : INC_UPLINK;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int x = on_sw(w, A, 0), all = acc_rng_chance(r, 70), n = 0, y = -1;
+    int64_t lo = 0, hi = 0;
+    for (int j = 1; j < w->sw_count[A]; j++) {
+        if (!all && n && !acc_rng_chance(r, 50))
+            continue;
+        int m = on_sw(w, A, j);
+        int64_t out = s + acc_rng_ms(r, 20, 180), in = out + acc_rng_ms(r, 20, 90);
+        move_to(tl, m, w->n_access, out, in);
+        if (!n || in > hi)
+            hi = in, y = m;
+        if (!n || out < lo)
+            lo = out;
+        n++;
+    }
+    /* The movers heard from their new ports (two heartbeats after the last plugs in), the one
+     * left behind surely overdue. */
+    int64_t heard = hi + 2 * iv(w) + sec(10);
+    if (e < heard + 4 * MIN)
+        e = heard + 4 * MIN;
+    if (heard < overdue(w, s) + sec(5))
+        heard = overdue(w, s) + sec(5);
+    int64_t ask = acc_rng_chance(r, 70) ? heard + acc_rng_ms(r, 0, 60) : ask_all(r, w, s, e);
+    acc_inc(tl, k, -1, A, s, e);
+    acc_item(tl, PHASE_NOW, x, ask, 0, 1, "lost_connectivity", SWITCH_SET, NULL)->places =
+        PLACE_NETWORK | PLACE_MACHINE;
+    if (k == INC_SWITCH_DOWN)
+        acc_item(tl, PHASE_HISTORY, x, s, e, 0, "lost_connectivity", "port_disabled", NULL);
+    else
+        acc_item(tl, PHASE_HISTORY, x, s, e, 0, "lost_connectivity", NULL);
+    acc_item(tl, PHASE_NOW, y, heard, 0, 0, "reporting", NULL);
+    moved_note(tl, acc_inc_name(k), n, lo - s, hi - s);
+    return e;
+}
+
+/* One machine's cable pulled (or its port shut) while, within the correlation's reach of it
+ * (a heartbeat and 5 s either side), a neighbour is unplugged and moved to the floor switch,
+ * or a machine of another switch is unplugged there and plugged in on this one: one silence
+ * and one move, not a switch's failure. */
+static int64_t moved_beside_silence(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int A = (int)acc_rng_below(r, (unsigned)w->n_access), B = (A + 1) % w->n_access;
+    int x = on_sw(w, A, 0), onto = acc_rng_chance(r, 50);
+    int y = onto ? on_sw(w, B, (int)acc_rng_below(r, 8)) : on_sw(w, A, 1);
+    int64_t sx = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), ex = sx + silence_len(r, w);
+    int64_t reach = (int64_t)w->interval_s + 5;
+    int64_t out = sx + (acc_rng_ms(r, 0, 2 * reach) - sec(reach)), in = out + acc_rng_ms(r, 20, 90);
+    move_to(tl, y, onto ? A : w->n_access, out, in);
+    int64_t heard = in + 2 * iv(w) + sec(10);
+    if (heard < overdue(w, sx) + sec(5))
+        heard = overdue(w, sx) + sec(5);
+    if (ex < heard + 4 * MIN)
+        ex = heard + 4 * MIN;
+    int64_t ask = acc_rng_chance(r, 60) ? heard + acc_rng_ms(r, 0, 60)
+                                        : ask_all(r, w, sx > out ? sx : out, ex);
+    solo(tl, acc_rng_chance(r, 70) ? INC_CABLE : INC_PORT_SHUT, x, sx, ex, ask);
+    acc_item(tl, PHASE_NOW, y, heard, 0, 0, "reporting", NULL);
+    moved_note(tl, onto ? "onto" : "off", 1, out - sx, in - sx);
+    return ex;
+}
+
+/* A switch loses its uplink (or its power) and, minutes after it is back, once its machines'
+ * past silences have been answered, one or two machines of another switch are moved onto it
+ * (a desk move): they were not there when it failed, and the answers asked again at the end
+ * must not move. */
+static int64_t moved_onto_after(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int A = (int)acc_rng_below(r, (unsigned)w->n_access), B = (A + 1) % w->n_access;
+    enum acc_inc_kind k = acc_rng_chance(r, 50) ? INC_UPLINK : INC_SWITCH_DOWN;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int n = 1 + (int)acc_rng_below(r, 2), y = -1;
+    int64_t lo = 0, hi = 0;
+    for (int j = 0; j < n; j++) {
+        int m = on_sw(w, B, j);
+        int64_t out = e + acc_rng_ms(r, 60, 240), in = out + acc_rng_ms(r, 20, 90);
+        move_to(tl, m, A, out, in);
+        if (!j || in > hi)
+            hi = in, y = m;
+        if (!j || out < lo)
+            lo = out;
+    }
+    int64_t heard = hi + 2 * iv(w) + sec(10);
+    acc_inc(tl, k, -1, A, s, e);
+    whole_switch_items(tl, k, A, s, e, ask_all(r, w, s, e), 1);
+    acc_item(tl, PHASE_NOW, y, heard, 0, 0, "reporting", NULL);
+    moved_note(tl, acc_inc_name(k), n, lo - e, hi - e);
+    return heard;
+}
+
 static const struct {
     enum acc_class cls;
     const char *name;
@@ -641,6 +762,9 @@ static const struct {
     {CLASS_LATE, "late+switch_elsewhere"},
     {CLASS_LATE, "late+core"},
     {CLASS_LATE, "late_among_silenced"},
+    {CLASS_MOVED, "moved_off_failed_switch"},
+    {CLASS_MOVED, "moved_beside_silence"},
+    {CLASS_MOVED, "moved_onto_after"},
 };
 
 unsigned acc_worlds_count(enum acc_class cls)
@@ -687,8 +811,17 @@ const char *acc_worlds_make(struct acc_timeline *tl, struct acc_rng *r, enum acc
     case 10:
         end = late_core(tl, r);
         break;
-    default:
+    case 11:
         end = late_silenced(tl, r);
+        break;
+    case 12:
+        end = moved_off_failed_switch(tl, r);
+        break;
+    case 13:
+        end = moved_beside_silence(tl, r);
+        break;
+    default:
+        end = moved_onto_after(tl, r);
         break;
     }
     /* Once back, `why` must say it reports. */
