@@ -466,9 +466,15 @@ void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char 
             peers[i].returned = 1;
 }
 
+int whb_store_gap_group(enum whb_peer_kind kind)
+{
+    return kind == WHB_PEERS_SWITCH ? 0 : kind == WHB_PEERS_ACCESS_POINT ? 1 : 2;
+}
+
 void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const char *self,
-                          const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
-                          int64_t window, int with_gaps, struct whb_peer_group *out)
+                          const char *key, const struct whb_peer_row *peers, unsigned n,
+                          int64_t now, int64_t anchor, int64_t window, int with_gaps,
+                          struct whb_peer_group *out)
 {
     size_t used = 0;
     for (unsigned i = 0; i < n; i++) {
@@ -495,10 +501,12 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const ch
             if (p->first_seen > anchor + window)
                 continue;
             out->total++;
+            /* A silence of its own that began here: one that began on another switch (a
+             * machine moved onto this one since) is no part of this group's. */
             if (!near)
-                near = gap(base, 0, p->id, anchor - window, anchor + window);
-            healthy =
-                !near && !(silent_now && p->last_seen <= anchor) && !gap(base, 1, p->id, anchor, 0);
+                near = gap(base, 0, p->id, anchor - window, anchor + window, out->kind, key);
+            healthy = !near && !(silent_now && p->last_seen <= anchor) &&
+                      !gap(base, 1, p->id, anchor, 0, out->kind, key);
         }
         out->healthy += healthy;
         if (!near)

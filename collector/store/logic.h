@@ -162,10 +162,14 @@ struct whb_peer_row {
 /* Marks the row of machine id (among the n peers) as returned. */
 void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id);
 
-/* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] (covering 0)
- * or one that covers from (covering 1). */
+/* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] and began in
+ * the peer group kind/key (or where is not known: older rows) (covering 0), or one that covers
+ * from (covering 1; kind and key unused). */
 typedef int (*whb_store_gap_fn)(struct whb_store *base, int covering, const char *machine_id,
-                                int64_t from, int64_t to);
+                                int64_t from, int64_t to, enum whb_peer_kind kind, const char *key);
+
+/* The gap lookup's number for a group kind, as its SQL's CASE reads it. */
+int whb_store_gap_group(enum whb_peer_kind kind);
 
 /* Starts a peer group of kind around m: its label, and the key its peers share (NULL, with
  * WHB_ENOTFOUND to return, when m has none). */
@@ -175,8 +179,9 @@ const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machi
 /* Counts the peers read: who went silent together near anchor, who stayed healthy (self, the
  * machine asked about, always counts; another unproven one never does). */
 void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const char *self,
-                          const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
-                          int64_t window, int with_gaps, struct whb_peer_group *out);
+                          const char *key, const struct whb_peer_row *peers, unsigned n,
+                          int64_t now, int64_t anchor, int64_t window, int with_gaps,
+                          struct whb_peer_group *out);
 
 struct whb_fleet_counts;
 /* A backend's counts for fleet_group: among machines (until: silent_at's bound, INT64_MAX for

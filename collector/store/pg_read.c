@@ -132,7 +132,9 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
     R(PR_RETURNED_SUBNET) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
                             " $3::bigint AND last_gasp = 0 AND before_subnet = $1::text LIMIT 64",
     R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
-                     " $2::bigint AND $3::bigint AND last_gasp = 0 LIMIT 1",
+                     " $2::bigint AND $3::bigint AND last_gasp = 0 AND coalesce(CASE $4::int"
+                     " WHEN 0 THEN before_sw WHEN 1 THEN before_bssid ELSE before_subnet END,"
+                     " $5::text) = $5::text LIMIT 1",
     /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
      * silent by (due_at, machine_id) descending (index machines_due_id), a switch's by port
      * and a wireless network's by BSSID, then machine_id. */
@@ -386,13 +388,16 @@ int whb_pg_get_gaps(struct whb_store *base, const char *machine_id, struct whb_s
 }
 
 static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
-                     int64_t to)
+                     int64_t to, enum whb_peer_kind kind, const char *key)
 {
     struct pg_params p = {0};
     whb_pg_text(&p, machine_id);
     whb_pg_int(&p, from);
-    if (!covering)
+    if (!covering) {
         whb_pg_int(&p, to);
+        whb_pg_int(&p, whb_store_gap_group(kind));
+        whb_pg_text(&p, key);
+    }
     PGresult *r = run(base, covering ? PR_GAP_COVERING : PR_GAP_NEAR, &p);
     int found = r && PQntuples(r) > 0;
     PQclear(r);
@@ -456,8 +461,8 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         }
         PQclear(r);
     }
-    whb_store_peer_tally(base, gap_query, m->machine_id, peers, (unsigned)rows, now, anchor, window,
-                         with_gaps, out);
+    whb_store_peer_tally(base, gap_query, m->machine_id, key, peers, (unsigned)rows, now, anchor,
+                         window, with_gaps, out);
     free(peers);
     return 0;
 }

@@ -135,7 +135,8 @@ static const char *const read_sql[RD_COUNT_] = {
     [RD_RETURNED_SUBNET] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
                            " AND last_gasp = 0 AND before_subnet = ?1 LIMIT 64",
     [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
-                    " AND last_gasp = 0 LIMIT 1",
+                    " AND last_gasp = 0 AND coalesce(CASE ?4 WHEN 0 THEN before_sw WHEN 1 THEN"
+                    " before_bssid ELSE before_subnet END, ?5) = ?5 LIMIT 1",
     /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
      * cursor is a seek on both (a run of machines with one due time, as after a long
      * collector downtime, is not scanned again for each chunk). */
@@ -375,7 +376,7 @@ int whb_sqlite_get_gaps(struct whb_store *base, const char *machine_id, struct w
 }
 
 static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
-                     int64_t to)
+                     int64_t to, enum whb_peer_kind kind, const char *key)
 {
     enum read_id id = covering ? RD_GAP_COVERING : RD_GAP_NEAR;
     sqlite3_stmt *st = stmt(base, id);
@@ -383,8 +384,11 @@ static int gap_query(struct whb_store *base, int covering, const char *machine_i
         return 0;
     sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, from);
-    if (id == RD_GAP_NEAR)
+    if (id == RD_GAP_NEAR) {
         sqlite3_bind_int64(st, 3, to);
+        sqlite3_bind_int(st, 4, whb_store_gap_group(kind));
+        sqlite3_bind_text(st, 5, key, -1, SQLITE_TRANSIENT);
+    }
     int found = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_reset(st);
     return found;
@@ -449,8 +453,8 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         }
         sqlite3_reset(st);
     }
-    whb_store_peer_tally(base, gap_query, m->machine_id, peers, n, now, anchor, window, with_gaps,
-                         out);
+    whb_store_peer_tally(base, gap_query, m->machine_id, key, peers, n, now, anchor, window,
+                         with_gaps, out);
     free(peers);
     return 0;
 }

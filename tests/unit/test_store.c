@@ -977,6 +977,47 @@ static void a_neighbour_first_seen_within_the_window_went_quiet_with_it(void **s
         sample_free(s[i]);
 }
 
+/* A past silence's neighbours are those whose own silence began on its switch: one that went
+ * quiet on another switch then and came back on this one (moved here) was not with it (the
+ * accuracy benchmark's moved class: two machines said silent together, port_disabled high). */
+static void a_machine_moved_onto_the_switch_was_not_silent_with_it(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_peer_group g;
+    struct whb_machine_view m;
+    const int64_t t0 = 1764000000000LL, anchor = t0 + 60000, window = 7000;
+    const int64_t back = anchor + 1200000;
+    struct sample *here = sample_new(740, 1, 0), *moved = sample_new(741, 1, 0);
+    snprintf(here->addr, sizeof(here->addr), "10.8.1.1/24");
+    snprintf(moved->addr, sizeof(moved->addr), "10.8.2.1/24");
+    moved->lldp.chassis_id = "00:aa:bb:cc:dd:21";
+    moved->lldp.system_name = "sw-2";
+    assert_int_equal(put(f->store, here, 0xaa, 1, t0, &res), 0);
+    assert_int_equal(put(f->store, moved, 0xaa, 1, t0, &res), 0);
+    here->report.seq = moved->report.seq = 2;
+    assert_int_equal(put(f->store, here, 0xaa, 0, anchor, &res), 0);
+    assert_int_equal(put(f->store, moved, 0xaa, 0, anchor + 1000, &res), 0);
+    /* Both back 20 min later, the second now on the first one's switch and subnet. */
+    moved->lldp.chassis_id = here->lldp.chassis_id;
+    moved->lldp.system_name = here->lldp.system_name;
+    snprintf(moved->addr, sizeof(moved->addr), "10.8.1.2/24");
+    here->report.seq = moved->report.seq = 3;
+    assert_int_equal(put(f->store, here, 0xaa, 0, back, &res), 0);
+    assert_int_equal(put(f->store, moved, 0xaa, 0, back, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, here->id, &m), 0);
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, back + 1000, anchor,
+                                               window, 1, &g),
+                     0);
+    assert_int_equal(g.together, 1); /* itself alone */
+    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SUBNET, &m, back + 1000, anchor,
+                                               window, 1, &g),
+                     0);
+    assert_int_equal(g.together, 1);
+    sample_free(here);
+    sample_free(moved);
+}
+
 /* Issue 26.1: a census of the fleet answers the fleet's counts as the store's own queries do at
  * the census's time, and count_machines through it stays exact after reports that came since. */
 static void the_census_counts_the_fleet_as_the_store_does(void **state)
@@ -1620,6 +1661,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_machine_first_seen_within_the_window_is_of_the_fleet,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(a_neighbour_first_seen_within_the_window_went_quiet_with_it,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_machine_moved_onto_the_switch_was_not_silent_with_it,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(the_census_counts_the_fleet_as_the_store_does, setup,
                                         teardown),
