@@ -213,6 +213,11 @@ static void peer_stories(struct whb_store *st, const struct whb_machine_view *m,
         if (!g) /* still silent since then: its story is to come */
             continue;
         t->told = 1;
+        /* Back on another switch, or in another subnet (its first reports may come before
+         * LLDP names the new switch). */
+        t->moved = (g->before_sw[0] && g->after_sw[0] && strcmp(g->before_sw, g->after_sw)) ||
+                   (g->before_subnet[0] && g->after_subnet[0] &&
+                    strcmp(g->before_subnet, g->after_subnet));
         if (st->ops->get_events(st, id, g->start_ms - 500, g->start_ms + due, evs, 16, &ne) == 0)
             for (int k = 0; k < ne && !t->link_lost_ms; k++)
                 if (evs[k].kind == WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST &&

@@ -468,6 +468,23 @@ static const struct tcase cases[] = {
      .want = WHB_REASON_CABLE_UNPLUGGED, .want_conf = WHB_CONFIDENCE_MEDIUM,
      .want_text = "a coincidence", .want_alt = WHB_REASON_PORT_DISABLED,
      .never_text = "Network team"},
+    /* The neighbour lost its link the same second and came back on another switch: it was
+     * unplugged to be moved, or moved because its port had failed (the accuracy benchmark's
+     * moved class: port_disabled high for a pulled cable). */
+    {"gap: a pair, the neighbour moved away at the same moment", .now = 60 * MIN,
+     .gap_end = 20 * MIN, .update_service = -1,
+     .evs = {{30000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {20 * MIN - 5000, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 12, 2, 10}, .stories = {{1, 31000, 1}}, .n_stories = 1,
+     .want = WHB_REASON_PORT_DISABLED, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "came back on another switch", .want_alt = WHB_REASON_CABLE_UNPLUGGED},
+    {"gap: the switch's only pair, the neighbour moved away at the same moment", .now = 60 * MIN,
+     .gap_end = 20 * MIN, .update_service = -1,
+     .evs = {{30000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {20 * MIN - 5000, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 2, 2, 0}, .stories = {{1, 31000, 1}}, .n_stories = 1,
+     .want = WHB_REASON_PORT_DISABLED, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "came back on another switch", .want_alt = WHB_REASON_CABLE_UNPLUGGED},
     {"gap: a pair, the neighbour not back yet", .now = 60 * MIN, .gap_end = 20 * MIN,
      .update_service = -1,
      .evs = {{30000, K(CARRIER_LOST), "eth0", 0, "", 0},
