@@ -937,6 +937,18 @@ static void a_machine_first_seen_within_the_window_is_of_the_fleet(void **state)
         sample_free(s[i]);
 }
 
+/* The peer group of kind around machine id's past silence from anchor, asked at now. */
+static struct whb_peer_group past_peers(struct whb_store *st, const char *id,
+                                        enum whb_peer_kind kind, int64_t now, int64_t anchor,
+                                        int64_t window)
+{
+    struct whb_machine_view m;
+    struct whb_peer_group g;
+    assert_int_equal(st->ops->get_machine(st, id, &m), 0);
+    assert_int_equal(st->ops->peer_group(st, kind, &m, now, anchor, window, 1, &g), 0);
+    return g;
+}
+
 /* The same for a past silence's neighbours (`why` of a gap): two machines first seen just
  * after the machine's last report went quiet with it (a switch lost its power), so it was not
  * alone; the accuracy benchmark's late_enrolled class answered "cable unplugged". */
@@ -945,7 +957,6 @@ static void a_neighbour_first_seen_within_the_window_went_quiet_with_it(void **s
     struct fixture *f = *state;
     struct whb_store_result res;
     struct whb_peer_group g;
-    struct whb_machine_view m;
     const int64_t t0 = 1764000000000LL, anchor = t0 + 60000, window = 7000;
     const int64_t back = anchor + 1200000;
     struct sample *s[3];
@@ -967,10 +978,7 @@ static void a_neighbour_first_seen_within_the_window_went_quiet_with_it(void **s
         s[i]->report.seq = 3;
         assert_int_equal(put(f->store, s[i], 0xaa, 0, back, &res), 0);
     }
-    assert_int_equal(f->store->ops->get_machine(f->store, s[0]->id, &m), 0);
-    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SUBNET, &m, back + 1000, anchor,
-                                               window, 1, &g),
-                     0);
+    g = past_peers(f->store, s[0]->id, WHB_PEERS_SUBNET, back + 1000, anchor, window);
     assert_int_equal(g.total, 3);
     assert_int_equal(g.together, 3); /* itself too */
     for (unsigned i = 0; i < 3; i++)
@@ -985,7 +993,6 @@ static void a_machine_moved_onto_the_switch_was_not_silent_with_it(void **state)
     struct fixture *f = *state;
     struct whb_store_result res;
     struct whb_peer_group g;
-    struct whb_machine_view m;
     const int64_t t0 = 1764000000000LL, anchor = t0 + 60000, window = 7000;
     const int64_t back = anchor + 1200000;
     struct sample *here = sample_new(740, 1, 0), *moved = sample_new(741, 1, 0);
@@ -1005,14 +1012,9 @@ static void a_machine_moved_onto_the_switch_was_not_silent_with_it(void **state)
     here->report.seq = moved->report.seq = 3;
     assert_int_equal(put(f->store, here, 0xaa, 0, back, &res), 0);
     assert_int_equal(put(f->store, moved, 0xaa, 0, back, &res), 0);
-    assert_int_equal(f->store->ops->get_machine(f->store, here->id, &m), 0);
-    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SWITCH, &m, back + 1000, anchor,
-                                               window, 1, &g),
-                     0);
+    g = past_peers(f->store, here->id, WHB_PEERS_SWITCH, back + 1000, anchor, window);
     assert_int_equal(g.together, 1); /* itself alone */
-    assert_int_equal(f->store->ops->peer_group(f->store, WHB_PEERS_SUBNET, &m, back + 1000, anchor,
-                                               window, 1, &g),
-                     0);
+    g = past_peers(f->store, here->id, WHB_PEERS_SUBNET, back + 1000, anchor, window);
     assert_int_equal(g.together, 1);
     sample_free(here);
     sample_free(moved);
