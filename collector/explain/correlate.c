@@ -48,7 +48,7 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
     /* The whole fleet is counted (a scan of every silent machine) only when the machine's own
      * neighbours went quiet with it: a collector nobody reaches silences them too. */
     if (neighbours_quiet(in) &&
-        st->ops->fleet_group(st, now, anchor, window, &in->peers[in->n_peers]) == 0)
+        st->ops->fleet_group(st, now, anchor, window, until, &in->peers[in->n_peers]) == 0)
         in->n_peers++;
     st->ops->downtimes(st, anchor - window, until, in->down, WHB_EXPLAIN_MAX_DOWNTIMES,
                        &in->n_down);

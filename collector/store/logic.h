@@ -192,6 +192,8 @@ struct whb_store_fleet_ops {
                     int64_t until, struct whb_fleet_counts *out);
     int (*gaps)(struct whb_store *base, int64_t anchor, int64_t window, int64_t ended_before,
                 int64_t *gapped, int64_t *gap_subnets, int64_t *gaps_at);
+    /* Proven machines first seen in (after, until]. */
+    int (*newcomers)(struct whb_store *base, int64_t after, int64_t until, int64_t *n);
 };
 
 /* The store op fleet_group of every backend: the counts among machines from the census when
@@ -200,7 +202,8 @@ struct whb_store_fleet_ops {
  * census's), not a gap as well, which would count the machine twice (a fleet coming back after
  * an outage would look silent to the last machine). */
 int whb_store_fleet_group(struct whb_store *base, const struct whb_store_fleet_ops *ops,
-                          int64_t now, int64_t anchor, int64_t window, struct whb_peer_group *out);
+                          int64_t now, int64_t anchor, int64_t window, int64_t ended,
+                          struct whb_peer_group *out);
 
 /* A WSUS import's parts come in order: 0 when part follows the session's parts so far (found 0:
  * no open session), else WHB_EINVAL with why for the admin. */

@@ -68,6 +68,7 @@ enum pg_read {
     PR_RETURNED_SWITCH,
     PR_RETURNED_AP,
     PR_RETURNED_SUBNET,
+    PR_FLEET_NEWCOMERS,
     PR_END_
 };
 
@@ -186,6 +187,8 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                        " end_ms < $3::bigint AND " PROVEN_ID,
     R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
                         " first_seen <= $1::bigint",
+    R(PR_FLEET_NEWCOMERS) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
+                            " first_seen > $1::bigint AND first_seen <= $2::bigint",
     R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
                             " due_at < $1::bigint AND"
                             " last_seen <= $2::bigint",
@@ -508,12 +511,17 @@ static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, in
     return 0;
 }
 
-static const struct whb_store_fleet_ops fleet_ops = {fleet_machines, fleet_gaps};
+static int fleet_newcomers(struct whb_store *base, int64_t after, int64_t until, int64_t *n)
+{
+    return count2(base, PR_FLEET_NEWCOMERS, 2, after, until, 0, n, NULL);
+}
+
+static const struct whb_store_fleet_ops fleet_ops = {fleet_machines, fleet_gaps, fleet_newcomers};
 
 int whb_pg_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
-                       struct whb_peer_group *out)
+                       int64_t ended, struct whb_peer_group *out)
 {
-    return whb_store_fleet_group(base, &fleet_ops, now, anchor, window, out);
+    return whb_store_fleet_group(base, &fleet_ops, now, anchor, window, ended, out);
 }
 
 int whb_pg_count(struct whb_store *base, enum whb_census_count what, int64_t arg, uint64_t *n)

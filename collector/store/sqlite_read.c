@@ -53,6 +53,7 @@ enum read_id {
     RD_FLEET_SILENT,
     RD_FLEET_GAPS,
     RD_FLEET_KNOWN,
+    RD_FLEET_NEWCOMERS,
     RD_FLEET_SILENT_AT,
     RD_FLEET_GAPS_AT,
     RD_RUNS,
@@ -189,6 +190,8 @@ static const char *const read_sql[RD_COUNT_] = {
     [RD_FLEET_GAPS] = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM gaps"
                       " WHERE start_ms BETWEEN ?1 AND ?2 AND end_ms < ?3 AND " PROVEN_ID,
     [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND first_seen <= ?1",
+    [RD_FLEET_NEWCOMERS] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND first_seen > ?1"
+                           " AND first_seen <= ?2",
     [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND due_at < ?1 AND"
                            " last_seen <= ?2",
     /* Silent at ?1 or within ?2 after it (and back before ?3: whb_store_fleet_ops). */
@@ -498,12 +501,17 @@ static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, in
     return 0;
 }
 
-static const struct whb_store_fleet_ops fleet_ops = {fleet_machines, fleet_gaps};
+static int fleet_newcomers(struct whb_store *base, int64_t after, int64_t until, int64_t *n)
+{
+    return count2(base, RD_FLEET_NEWCOMERS, after, until, 0, n, NULL);
+}
+
+static const struct whb_store_fleet_ops fleet_ops = {fleet_machines, fleet_gaps, fleet_newcomers};
 
 int whb_sqlite_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
-                           struct whb_peer_group *out)
+                           int64_t ended, struct whb_peer_group *out)
 {
-    return whb_store_fleet_group(base, &fleet_ops, now, anchor, window, out);
+    return whb_store_fleet_group(base, &fleet_ops, now, anchor, window, ended, out);
 }
 
 /* One statement, one read transaction: the census is of one instant. */

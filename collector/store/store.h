@@ -240,9 +240,10 @@ struct whb_store_ops {
                       const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
                       int with_gaps, struct whb_peer_group *out);
     /* The whole fleet as a peer group (kind WHB_PEERS_FLEET): who went silent within window of
-     * anchor, and who was reporting at anchor. */
+     * anchor, and who was reporting at anchor; ended: the silence's end (now while it lasts):
+     * a machine first seen after the window and by then reported during it, healthy too. */
     int (*fleet_group)(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
-                       struct whb_peer_group *out);
+                       int64_t ended, struct whb_peer_group *out);
     int (*each_machine)(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
                         whb_store_machine_fn fn, void *arg);
     /* Machines per switch (wireless 0, wired machines) or per SSID and BSSID (wireless 1),

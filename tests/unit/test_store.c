@@ -849,7 +849,7 @@ static void fleet_counts(struct whb_store *st, int64_t t, const int64_t *last, u
         for (unsigned w = 0; w < 3; w++)
             for (int64_t d = -1; d <= 1; d++)
                 assert_int_equal(
-                    st->ops->fleet_group(st, t, last[i] + d * windows[w], windows[w], &out[k++]),
+                    st->ops->fleet_group(st, t, last[i] + d * windows[w], windows[w], t, &out[k++]),
                     0);
 }
 
@@ -877,13 +877,14 @@ static unsigned same_fleet_counts(struct whb_store *own, struct whb_store *plain
                 int by_census = whb_census_settled(c, anchor + windows[w]);
                 settled += by_census;
                 if (own)
-                    assert_int_equal(own->ops->fleet_group(own, t, anchor, windows[w], a), 0);
+                    assert_int_equal(own->ops->fleet_group(own, t, anchor, windows[w], t, a), 0);
                 else if (!by_census) {
-                    assert_int_equal(plain->ops->fleet_group(plain, t, anchor, windows[w], &now),
+                    assert_int_equal(plain->ops->fleet_group(plain, t, anchor, windows[w], t, &now),
                                      0);
                     a = &now;
                 }
-                assert_int_equal(counted->ops->fleet_group(counted, t, anchor, windows[w], &b), 0);
+                assert_int_equal(counted->ops->fleet_group(counted, t, anchor, windows[w], t, &b),
+                                 0);
                 assert_int_equal(a->total, b.total);
                 assert_int_equal(a->together, b.together);
                 assert_int_equal(a->healthy, b.healthy);
@@ -922,16 +923,25 @@ static void a_machine_first_seen_within_the_window_is_of_the_fleet(void **state)
         s[4]->report.seq = (uint64_t)seq;
         assert_int_equal(put(f->store, s[4], 0xaa, seq == 1, at, &res), 0);
     }
-    assert_int_equal(f->store->ops->fleet_group(f->store, anchor + 600000, anchor, window, &g), 0);
+    const int64_t now = anchor + 600000;
+    assert_int_equal(f->store->ops->fleet_group(f->store, now, anchor, window, now, &g), 0);
     assert_int_equal(g.together, 4);
     assert_int_equal(g.total, 5);
     assert_int_equal(g.healthy, 1);
-    /* One first seen after the window closed was not of the fleet then. */
+    /* One first seen after the window closed was not of the fleet then; but while the
+     * silence lasted the collector stored its reports: healthy beside it. A silence that
+     * ended before it came does not count it. */
     struct sample *late = sample_new(799, 1, 0);
     snprintf(late->addr, sizeof(late->addr), "10.7.9.1/24");
     assert_int_equal(put(f->store, late, 0xaa, 1, anchor + window + 1000, &res), 0);
-    assert_int_equal(f->store->ops->fleet_group(f->store, anchor + 600000, anchor, window, &g), 0);
+    assert_int_equal(f->store->ops->fleet_group(f->store, now, anchor, window, now, &g), 0);
+    assert_int_equal(g.total, 6);
+    assert_int_equal(g.healthy, 2);
+    assert_int_equal(g.together, 4);
+    assert_int_equal(
+        f->store->ops->fleet_group(f->store, now, anchor, window, anchor + window + 500, &g), 0);
     assert_int_equal(g.total, 5);
+    assert_int_equal(g.healthy, 1);
     sample_free(late);
     for (unsigned i = 0; i < 5; i++)
         sample_free(s[i]);
