@@ -16,9 +16,9 @@ int64_t whb_correlation_window(unsigned interval_s)
     return (int64_t)(interval_s ? interval_s : 60) * 1000 + 5000;
 }
 
-/* Most of a neighbour group, two at least, silent with the machine. */
 #define REFUSALS_MAX 4
 
+/* Most of a neighbour group, two at least, silent with the machine. */
 static int neighbours_quiet(const struct whb_explain_input *in)
 {
     for (int i = 0; i < in->n_peers; i++) {

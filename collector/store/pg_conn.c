@@ -90,13 +90,13 @@ int whb_pg_prepare(struct pg_store *s, int id, const char *sql)
 
 PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct pg_params *p)
 {
-    char name[16];
-    snprintf(name, sizeof(name), "w%d", id);
     PGresult *ahead = s->ahead ? whb_pg_ahead_take(s, id, p) : NULL;
     if (ahead)
         return ahead;
     if ((!s->in_tx && whb_pg_reconnect(s)) || whb_pg_prepare(s, id, sql))
         return NULL;
+    char name[16];
+    snprintf(name, sizeof(name), "w%d", id);
     PGresult *r = PQexecPrepared(s->conn, name, p ? p->n : 0, p ? p->v : NULL, p ? p->len : NULL,
                                  p ? p->fmt : NULL, 0);
     ExecStatusType st = PQresultStatus(r);

@@ -89,15 +89,14 @@ static int reasons_add_one(struct reasons_walk *w, const struct whb_machine_view
 static int reasons_flush(struct reasons_walk *w)
 {
     struct whb_store *st = w->st;
-    int stop = 0;
-    if (st->ops->read_ahead && w->n > 1) {
-        for (size_t i = 0; i < w->n; i++)
-            whb_explain_reads(&w->chunk[i], w->r->made, &w->reads[i]);
+    int stop = 0, ahead = st->ops->read_ahead && w->n > 1;
+    for (size_t i = 0; ahead && i < w->n; i++)
+        whb_explain_reads(&w->chunk[i], w->r->made, &w->reads[i]);
+    if (ahead)
         st->ops->read_ahead(st, w->reads, w->n); /* saves round trips, or nothing */
-    }
     for (size_t i = 0; i < w->n && !stop; i++)
         stop = reasons_add_one(w, &w->chunk[i]);
-    if (st->ops->read_ahead && w->n > 1)
+    if (ahead)
         st->ops->read_ahead(st, NULL, 0);
     w->n = 0;
     return stop;
