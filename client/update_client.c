@@ -1,6 +1,8 @@
 /* Implementation of update_client.h. */
 #include "update_client.h"
 
+#include "event_sink.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -106,24 +108,6 @@ void whb_wu_where(const struct whb_wu_state *st, char *buf, size_t n)
                  st->mdm_service_url[0] ? st->mdm_service_url : "-", mdm);
 }
 
-struct sink {
-    struct whb_agent_event *out;
-    int max, n;
-    int64_t now;
-};
-
-static struct whb_agent_event *emit(struct sink *k, int kind, const char *subject)
-{
-    if (k->n >= k->max)
-        return NULL;
-    struct whb_agent_event *e = &k->out[k->n++];
-    memset(e, 0, sizeof(*e));
-    e->kind = kind;
-    e->at_ms = k->now;
-    snprintf(e->adapter, sizeof(e->adapter), "%s", subject);
-    return e;
-}
-
 /* The event's own words (the manifest's messages, shortened), and which service it was. */
 static void log_words(const struct whb_wu_log_event *l, char *buf, size_t n)
 {
@@ -161,7 +145,8 @@ static void log_words(const struct whb_wu_log_event *l, char *buf, size_t n)
     }
 }
 
-static void diff_log(struct sink *k, const struct whb_wu_state *a, const struct whb_wu_state *b)
+static void diff_log(struct whb_event_sink *k, const struct whb_wu_state *a,
+                     const struct whb_wu_state *b)
 {
     for (int i = 0; i < b->n_log; i++) {
         const struct whb_wu_log_event *l = &b->log[i];
@@ -169,7 +154,7 @@ static void diff_log(struct sink *k, const struct whb_wu_state *a, const struct 
         for (int j = 0; j < a->n_log && !seen; j++)
             seen = same_key(&a->log[j], l) && a->log[j].at_ms == l->at_ms;
         struct whb_agent_event *e;
-        if (seen || !kind || !(e = emit(k, kind, l->service_id)))
+        if (seen || !kind || !(e = whb_event_sink_emit(k, kind, l->service_id)))
             continue;
         e->reason_code = l->error_code;
         e->since_ms = l->at_ms;
@@ -177,7 +162,7 @@ static void diff_log(struct sink *k, const struct whb_wu_state *a, const struct 
     }
 }
 
-static void diff_services(struct sink *k, const struct whb_wu_state *a,
+static void diff_services(struct whb_event_sink *k, const struct whb_wu_state *a,
                           const struct whb_wu_state *b)
 {
     for (int i = 0; i < b->n_services; i++) {
@@ -188,7 +173,7 @@ static void diff_services(struct sink *k, const struct whb_wu_state *a,
         if (was && was->start_type == s->start_type)
             continue;
         struct whb_agent_event *e =
-            emit(k, WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_SERVICE, s->name);
+            whb_event_sink_emit(k, WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_SERVICE, s->name);
         if (!e)
             return;
         e->reason_code = (uint32_t)s->start_type;
@@ -201,7 +186,7 @@ static void diff_services(struct sink *k, const struct whb_wu_state *a,
 int whb_wu_diff(const struct whb_wu_state *before, const struct whb_wu_state *after, int64_t now_ms,
                 struct whb_agent_event *out, int max)
 {
-    struct sink k = {out, max, 0, now_ms};
+    struct whb_event_sink k = {out, max, 0, now_ms};
     char was[512], now[512];
     struct whb_agent_event *e;
     if (!after->known)
@@ -209,10 +194,10 @@ int whb_wu_diff(const struct whb_wu_state *before, const struct whb_wu_state *af
     whb_wu_where(before, was, sizeof(was));
     whb_wu_where(after, now, sizeof(now));
     if ((!before->known || strcmp(was, now) != 0) &&
-        (e = emit(&k, WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_POLICY, "")))
+        (e = whb_event_sink_emit(&k, WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_POLICY, "")))
         whb_text_clean(e->detail, sizeof(e->detail), now, sizeof(now));
     if (strcmp(before->sus_client_id, after->sus_client_id) != 0 &&
-        (e = emit(&k, WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_IDENTITY, "")))
+        (e = whb_event_sink_emit(&k, WHB__V1__EVENT_KIND__EVENT_KIND_UPDATE_IDENTITY, "")))
         snprintf(e->detail, sizeof(e->detail), "SusClientId %s (was %s)",
                  after->sus_client_id[0] ? after->sus_client_id : "absent",
                  before->sus_client_id[0] ? before->sus_client_id : "absent");

@@ -28,6 +28,7 @@ struct whb_uploads;
 struct whb_store;
 struct whb_summaries;
 struct whb_switch_service;
+struct whb_alive;
 struct whb_switch_names;
 struct whb_switch_watch;
 struct whb_switch_writer;
@@ -50,7 +51,7 @@ struct whb_collector {
     struct whb_enroll_limit *enroll_limit;
     struct whb_uploads *uploads; /* the console's WSUS list uploads in progress (api/upload.c) */
     char db_dir[WHB_CONFIG_PATH_MAX]; /* where the database grows: free space for /healthz */
-    struct event *alive_ev;           /* the run's alive mark (store/runs.h), on loop 0 */
+    struct whb_alive *alive;          /* the run's alive marks (store/runs_alive.h) */
     /* The switches' own word (switch/): NULL when no switch is configured. */
     struct whb_switch_service *switches;
     struct whb_switch_writer *switch_writer; /* their events into the store */

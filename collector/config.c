@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "log.h"
 #include "wire.h"
 
 void whb_config_defaults(struct whb_collector_config *cfg)
@@ -45,11 +47,26 @@ void whb_config_free(struct whb_collector_config *cfg)
     whb_switch_config_free(&cfg->switches);
 }
 
+/* A token is a role: a file every local user may read (or change) hands that role to all of
+ * them. Said, not refused: an admin who chose it can still start the collector. */
+static void say_loose_mode(FILE *f, const char *path)
+{
+    struct stat sb;
+    if (fstat(fileno(f), &sb) || !(sb.st_mode & (S_IROTH | S_IWOTH | S_IWGRP)))
+        return;
+    whb_log_warnx("%s can be %s by %s (mode %04o): whoever can read a token holds its role; "
+                  "chmod 0600, or 0640 for the collector's group (as whb-collector init writes)",
+                  path, sb.st_mode & S_IROTH ? "read" : "changed",
+                  sb.st_mode & (S_IROTH | S_IWOTH) ? "every user on this host" : "its group",
+                  (unsigned)(sb.st_mode & 07777));
+}
+
 int whb_config_read_secret(const char *path, char *out, size_t outlen)
 {
     FILE *f = fopen(path, "r");
     if (!f)
         return WHB_EIO;
+    say_loose_mode(f, path);
     if (!fgets(out, (int)outlen, f)) {
         fclose(f);
         return WHB_EINVAL;

@@ -273,6 +273,8 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "migrate"))
         return whb_store_migrate_main(argc - 1, argv + 1);
     whb_config_defaults(&cfg);
+    /* What reading the configuration says (a token file's mode) goes out under our name. */
+    whb_log_init("whb-collector", 0, WHB_LOG_INFO);
     int rc = parse_args(argc, argv, &cfg);
     if (rc)
         return rc > 0 ? 0 : 2;

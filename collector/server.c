@@ -26,6 +26,7 @@
 #include "log.h"
 #include "store/census.h"
 #include "store/runs.h"
+#include "store/runs_alive.h"
 #include "store/store.h"
 #include "summaries/summaries.h"
 #include "summaries/worker.h"
@@ -46,34 +47,24 @@ static void route(struct whb_loop *loop, struct evhttp_request *req, const char 
     pthread_mutex_unlock(&col->api_lock);
 }
 
-static void on_alive(evutil_socket_t fd, short what, void *arg)
-{
-    struct whb_loop *loop = arg;
-    (void)fd;
-    (void)what;
-    /* A full disk fails this too; the store logs it, and the run simply ends earlier. */
-    whb_runs_alive(loop->reader, whb_clock_wall_ms());
-}
-
-/* The run: its start is marked and the alive timer armed on loop 0 (through its reader). */
-static int run_begin(struct whb_collector *col)
+/* The run: its start is marked (loop 0's reader, before any request) and the alive marks
+ * begin on a thread of their own (store/runs_alive.h). */
+static int run_begin(struct whb_collector *col, char *why, size_t whylen)
 {
     struct whb_loop *loop = col->loops[0];
-    struct timeval every = {WHB_RUNS_ALIVE_MS / 1000, (WHB_RUNS_ALIVE_MS % 1000) * 1000};
     if (whb_runs_start(loop->reader, whb_clock_wall_ms()))
         whb_log_warnx("store: cannot record this run's start: downtimes will not be known");
-    col->alive_ev = event_new(loop->base, -1, EV_PERSIST, on_alive, loop);
-    if (!col->alive_ev || event_add(col->alive_ev, &every))
-        return -1;
-    return 0;
+    col->alive = whb_alive_start(&col->cfg, why, whylen);
+    return col->alive ? 0 : WHB_EIO;
 }
 
+/* The stop is marked after the last alive mark. */
 static void run_end(struct whb_collector *col)
 {
-    if (!col->alive_ev)
+    if (!col->alive)
         return;
-    event_free(col->alive_ev);
-    col->alive_ev = NULL;
+    whb_alive_stop(col->alive);
+    col->alive = NULL;
     whb_runs_stop(col->loops[0]->reader, whb_clock_wall_ms());
 }
 
@@ -234,10 +225,8 @@ int whb_server_start(struct event_base *base, const struct whb_collector_config 
             goto fail;
     if (start_threads(col, why, whylen))
         goto fail;
-    if (run_begin(col)) {
-        snprintf(why, whylen, "cannot arm the run's alive timer");
+    if (run_begin(col, why, whylen))
         goto fail;
-    }
     if (switches_start(col, why, whylen))
         goto fail;
     *out = col;

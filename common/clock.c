@@ -16,12 +16,28 @@ int64_t whb_clock_wall_ms(void)
     return (int64_t)(t / 10000) - 11644473600000LL;
 }
 
+int64_t whb_clock_mono_ns(void)
+{
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (int64_t)(c.QuadPart / f.QuadPart * 1000000000 +
+                     c.QuadPart % f.QuadPart * 1000000000 / f.QuadPart);
+}
+
 #else
 int64_t whb_clock_wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t whb_clock_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 #endif

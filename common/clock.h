@@ -6,6 +6,9 @@
 
 int64_t whb_clock_wall_ms(void);
 
+/* A monotonic clock in ns, for durations and timeouts: a wall clock step does not move it. */
+int64_t whb_clock_mono_ns(void);
+
 /* Formats ms since the epoch as "2026-11-25T09:12:04Z" (UTC) into buf (>= 21 bytes). */
 void whb_clock_format_iso(int64_t ms, char *buf, unsigned len);
 

@@ -16,6 +16,8 @@ int64_t whb_correlation_window(unsigned interval_s)
     return (int64_t)(interval_s ? interval_s : 60) * 1000 + 5000;
 }
 
+#define REFUSALS_MAX 4
+
 /* Most of a neighbour group, two at least, silent with the machine. */
 static int neighbours_quiet(const struct whb_explain_input *in)
 {
@@ -46,7 +48,7 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
     /* The whole fleet is counted (a scan of every silent machine) only when the machine's own
      * neighbours went quiet with it: a collector nobody reaches silences them too. */
     if (neighbours_quiet(in) &&
-        st->ops->fleet_group(st, now, anchor, window, &in->peers[in->n_peers]) == 0)
+        st->ops->fleet_group(st, now, anchor, window, until, &in->peers[in->n_peers]) == 0)
         in->n_peers++;
     st->ops->downtimes(st, anchor - window, until, in->down, WHB_EXPLAIN_MAX_DOWNTIMES,
                        &in->n_down);
@@ -103,6 +105,22 @@ static void wu_context(struct whb_store *st, const struct whb_machine_view *m, i
         snprintf(in->wsus_name_for_id, sizeof(in->wsus_name_for_id), "%s", c.fqdn);
 }
 
+void whb_explain_reads(const struct whb_machine_view *m, int64_t now, struct whb_read_ahead *r)
+{
+    /* Events from the half hour before the last report tell how it went silent; a silence is
+     * read against its neighbours and the collector's downtimes from its last report on. */
+    int64_t window = whb_correlation_window(m->interval_s);
+    *r = (struct whb_read_ahead){.m = m,
+                                 .events_from = m->last_seen_ms - 1800000,
+                                 .events_to = now,
+                                 .events_max = WHB_HISTORY_EVENTS,
+                                 .refusals_max = now > m->due_ms ? REFUSALS_MAX : 0,
+                                 .anchor = m->last_seen_ms,
+                                 .window = window,
+                                 .down_from = m->last_seen_ms - window,
+                                 .down_to = now};
+}
+
 int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
                      struct whb_explanation *out)
 {
@@ -112,9 +130,10 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
     if (!evs)
         return WHB_ENOMEM;
     int n = 0, rc;
-    /* Events from the half hour before the last report tell how it went silent. */
-    rc = st->ops->get_events(st, m->machine_id, m->last_seen_ms - 1800000, now, evs,
-                             WHB_HISTORY_EVENTS, &n);
+    struct whb_read_ahead reads;
+    whb_explain_reads(m, now, &reads);
+    rc = st->ops->get_events(st, m->machine_id, reads.events_from, reads.events_to, evs,
+                             reads.events_max, &n);
     if (rc) {
         free(evs);
         return rc;
@@ -122,12 +141,12 @@ int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int
     in.events = evs;
     in.n_events = n;
     struct sw_word sw = {0};
-    struct whb_store_refusal refusals[4];
-    if (now > m->due_ms && st->ops->refusals &&
-        st->ops->refusals(st, m->machine_id, refusals, 4, &in.n_refusals) == 0)
+    struct whb_store_refusal refusals[REFUSALS_MAX];
+    if (reads.refusals_max && st->ops->refusals &&
+        st->ops->refusals(st, m->machine_id, refusals, reads.refusals_max, &in.n_refusals) == 0)
         in.refusals = refusals;
     if (now > m->due_ms) {
-        context(st, m, now, m->last_seen_ms, now, 0, &in);
+        context(st, m, now, reads.anchor, reads.down_to, 0, &in);
         if (!m->wireless)
             switch_context(st, m->sw_name, m->sw_port, m->last_seen_ms - 1800000, now + 60000, 1,
                            &sw, &in);
@@ -152,7 +171,17 @@ int whb_explain_host(struct whb_store *st, const char *host, int64_t now,
     }
     if (rc)
         return rc;
-    return whb_explain_view(st, m, now, out);
+    /* A silent machine's first reads, in one round trip where the store can. */
+    int ahead = now > m->due_ms && st->ops->read_ahead;
+    if (ahead) {
+        struct whb_read_ahead reads;
+        whb_explain_reads(m, now, &reads);
+        st->ops->read_ahead(st, &reads, 1);
+    }
+    rc = whb_explain_view(st, m, now, out);
+    if (ahead)
+        st->ops->read_ahead(st, NULL, 0);
+    return rc;
 }
 
 /* The switch neighbours that went silent with m at anchor (within window), as they told it on
@@ -184,6 +213,11 @@ static void peer_stories(struct whb_store *st, const struct whb_machine_view *m,
         if (!g) /* still silent since then: its story is to come */
             continue;
         t->told = 1;
+        /* Back on another switch, or in another subnet (its first reports may come before
+         * LLDP names the new switch). */
+        t->moved = (g->before_sw[0] && g->after_sw[0] && strcmp(g->before_sw, g->after_sw)) ||
+                   (g->before_subnet[0] && g->after_subnet[0] &&
+                    strcmp(g->before_subnet, g->after_subnet));
         if (st->ops->get_events(st, id, g->start_ms - 500, g->start_ms + due, evs, 16, &ne) == 0)
             for (int k = 0; k < ne && !t->link_lost_ms; k++)
                 if (evs[k].kind == WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST &&

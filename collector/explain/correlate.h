@@ -16,6 +16,10 @@
 int whb_explain_host(struct whb_store *st, const char *host, int64_t now,
                      struct whb_machine_view *m, struct whb_explanation *out);
 
+/* What whb_explain_view(m, now) reads first of the store, for a store to read it ahead for many
+ * machines together (r->m is m). */
+void whb_explain_reads(const struct whb_machine_view *m, int64_t now, struct whb_read_ahead *r);
+
 /* The same for a machine view already read (listing silent machines). */
 int whb_explain_view(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
                      struct whb_explanation *out);

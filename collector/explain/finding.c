@@ -59,6 +59,11 @@ int64_t whb_cause_until(const struct span *s)
     return s->cause_until;
 }
 
+int64_t whb_sends_from(const struct span *s)
+{
+    return s->start + SLACK_MS;
+}
+
 void whb_say(char *buf, const char *fmt, ...)
 {
     va_list ap;

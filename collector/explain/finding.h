@@ -91,6 +91,9 @@ const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
 const struct whb_hist_event *whb_last_gasp(const struct whb_explain_input *in);
 /* The window in which a cause must fall to explain the start of the silence. */
 int64_t whb_cause_until(const struct span *s);
+/* A send stamped up to this moment is the last report the collector stored, whose answer may
+ * have been lost (stored, then the power went): no sign of the machine during the silence. */
+int64_t whb_sends_from(const struct span *s);
 
 /* The collector's downtime that silenced this machine, or NULL. */
 const struct whb_downtime *whb_collector_down(const struct whb_explain_input *in);

@@ -171,6 +171,11 @@ static const struct whb_hist_event *unclean_stop(const struct whb_explain_input 
     if (!u || u->since_ms > whb_cause_until(&s) || whb_last_gasp(in))
         return NULL;
     const struct whb_hist_event *c = whb_first_cause(in);
+    /* A send that failed as the silence began is the last report's answer lost, not another
+     * cause. */
+    if (c && (c->kind == K(DELIVERY_FAILED) || c->kind == K(HEARTBEAT)) &&
+        c->at_ms <= whb_sends_from(&s))
+        c = NULL;
     return c && c->at_ms < u->since_ms ? NULL : u;
 }
 
@@ -330,6 +335,9 @@ static const struct whb_rule rules[] = {
     {"switch: port up with link", WHB_REASON_AGENT_CRASHED,
      "now: the switch reads the port up with the machine's link at its speed",
      whb_rule_switch_link_up},
+    {"switch: ports up, whole switch silent", WHB_REASON_LOST_CONNECTIVITY,
+     "now: the port up with its link while every known machine on the switch is silent",
+     whb_rule_switch_path},
     {"switch: link slower (Wake-on-LAN)", WHB_REASON_TURNED_OFF,
      "now: the port keeps the machine's link, renegotiated to a lower speed",
      whb_rule_switch_wake_on_lan},

@@ -38,6 +38,7 @@ void whb_rule_switch_port_disabled(const struct whb_explain_input *in, struct fi
 void whb_rule_switch_dot1x(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_switch_link_lost(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_switch_link_up(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_switch_path(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_switch_wake_on_lan(const struct whb_explain_input *in, struct finding *f);
 
 #endif

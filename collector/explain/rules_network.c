@@ -39,27 +39,35 @@ static const struct whb_peer_group *pattern(const struct whb_explain_input *in,
     return p && whb_pattern(p->together, p->total, TOGETHER_MS(s.interval)) ? p : NULL;
 }
 
+#define NOT_KNOWN_YET   (-1)
+#define ONLY_WITH_MOVED (-2)
+
 /* Did the neighbours silent with it on its switch lose their links at the moment it lost its
  * own (lost at c)? 1: a shared failure (a pattern by numbers, or a neighbour back that says
- * so); 0: a coincidence (every one of them is back with another story); -1: not known yet. */
+ * so); 0: a coincidence (every one of them is back with another story); NOT_KNOWN_YET; or
+ * ONLY_WITH_MOVED: those that lost theirs with it came back on another switch, so each was
+ * unplugged to be moved (a coincidence) or moved because its port had failed. */
 static int shared_link_loss(const struct whb_explain_input *in, const struct whb_peer_group *p,
                             const struct whb_hist_event *c)
 {
     struct span s = whb_explain_span(in);
     if (pattern(in, WHB_PEERS_SWITCH))
         return 1;
-    unsigned other = 0;
+    unsigned other = 0, moved = 0;
     for (int i = 0; i < in->n_stories; i++) {
         const struct whb_peer_story *t = &in->stories[i];
         if (!t->told)
             continue;
         /* At about the same moment: agents' clocks map to the collector's within the
          * detection resolution (a skewed clock on a lossy link, seconds off). */
-        if (t->link_lost_ms && llabs(t->link_lost_ms - c->at_ms) <= TOGETHER_MS(s.interval))
-            return 1;
+        if (t->link_lost_ms && llabs(t->link_lost_ms - c->at_ms) <= TOGETHER_MS(s.interval)) {
+            if (!t->moved)
+                return 1;
+            moved++;
+        }
         other++;
     }
-    return other + 1 >= p->together ? 0 : -1;
+    return moved ? ONLY_WITH_MOVED : other + 1 >= p->together ? 0 : NOT_KNOWN_YET;
 }
 
 static void peers_evidence(struct finding *f, const struct whb_explain_input *in,
@@ -213,11 +221,15 @@ void whb_rule_ports(const struct whb_explain_input *in, struct finding *f)
     if (!shared)
         return;
     peers_evidence(f, in, p, "switch");
-    if (shared < 0)
+    if (shared == NOT_KNOWN_YET)
         whb_evidence(f, c->at_ms, WHB_SOURCE_COLLECTOR,
                      "%s not back yet to say whether %s lost %s link at the same moment",
                      p->together == 2 ? "the other is" : "the others are",
                      p->together == 2 ? "it" : "they", p->together == 2 ? "its" : "their");
+    if (shared == ONLY_WITH_MOVED)
+        whb_evidence(f, c->at_ms, WHB_SOURCE_COLLECTOR,
+                     "what lost its link at the same moment came back on another switch: "
+                     "unplugged to be moved, or moved because its port had failed");
     if (p->healthy) {
         carrier_story(in, f, c, "switch port disabled");
         whb_say(f->why,
@@ -432,10 +444,17 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
     const struct whb_hist_event *c = first_cause(in);
     if (!c || (c->kind != K(HEARTBEAT) && c->kind != K(DELIVERY_FAILED)))
         return;
-    int beats = whb_count_in(in, K(HEARTBEAT), s.start - SLACK_MS, s.end + SLACK_MS) +
-                in->heartbeats_skipped;
-    const struct whb_hist_event *d =
-        whb_first_in(in, K(DELIVERY_FAILED), s.start - SLACK_MS, s.end + SLACK_MS);
+    /* Only what failed after the last report the collector stored (whb_sends_from). */
+    int64_t after = whb_sends_from(&s), until = s.end + SLACK_MS;
+    /* Nor what failed once the agent started again (a new boot whose first sends meet a
+     * network not up yet): that is the return's, not the silence's. */
+    const struct whb_hist_event *start = whb_first_in(in, K(AGENT_START), after, until);
+    if (start)
+        until = start->at_ms - 1;
+    int beats = whb_count_in(in, K(HEARTBEAT), after, until) + (start ? 0 : in->heartbeats_skipped);
+    const struct whb_hist_event *d = whb_first_in(in, K(DELIVERY_FAILED), after, until);
+    if (!beats && !d)
+        return;
     if (d)
         whb_evidence_event(f, in, d, "could not reach the collector: %s", d->detail);
     if (beats)

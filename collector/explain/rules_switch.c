@@ -17,8 +17,9 @@
 #include "explain/rules.h"
 
 /* The switch's events are stamped when the collector heard them: a trap or a syslog line
- * comes within seconds (a Linux switch's snmpd polls its interfaces every few seconds). */
-#define SW_LATE_MS  (15 * 1000LL)
+ * comes within seconds (a Linux switch's snmpd polls its interfaces every few seconds), but
+ * an inform retried, a switch's busy CPU or a syslog relay bring it tens of seconds late. */
+#define SW_LATE_MS  (60 * 1000LL)
 #define SW_EARLY_MS (60 * 1000LL) /* the machine's last report may come just after its cause */
 #define SW_NEAR_MS  (5 * MIN_MS)  /* who configured it, a violation that led to the shut */
 /* A read of a shut port says since when its link is gone, not when it was shut: read within
@@ -337,12 +338,14 @@ static const struct whb_switch_port *up_while_silent(const struct whb_explain_in
     const struct whb_switch_port *p = in->sw_port;
     if (s.past || !wired_on_switch(in) || !p || whb_last_gasp(in))
         return NULL;
-    if (p->oper != WHB_IF_UP || p->admin == WHB_IF_DOWN || p->heard_ms < s.start + SLACK_MS ||
-        p->changed_ms > s.start + SW_EARLY_MS)
-        return NULL;
-    /* Up, but closed to the machine: 802.1X refused it (whb_rule_switch_dot1x). */
+    /* Its link as it has been since the silence's cause (a renegotiation heard late, with the
+     * words that said it, counts as at the cause). */
     int64_t from, to;
     cause_window(in, &from, &to);
+    if (p->oper != WHB_IF_UP || p->admin == WHB_IF_DOWN || p->heard_ms < s.start + SLACK_MS ||
+        p->changed_ms > to)
+        return NULL;
+    /* Up, but closed to the machine: 802.1X refused it (whb_rule_switch_dot1x). */
     if (first_of(in, WHB_SW_DOT1X_FAIL, s.start - LEADUP_MS, to))
         return NULL;
     return p;
@@ -397,10 +400,49 @@ void whb_rule_switch_wake_on_lan(const struct whb_explain_input *in, struct find
     whb_hit(f, 84, WHB_CONFIDENCE_MEDIUM);
 }
 
+/* Every known machine of the switch silent at once while this port keeps its link: what is
+ * beyond the switch (its uplink, its forwarding), not each machine's agent. */
+static int whole_switch_silent(const struct whb_explain_input *in)
+{
+    struct span s = whb_explain_span(in);
+    const struct whb_peer_group *g = whb_peers(in, WHB_PEERS_SWITCH);
+    return g && g->together >= 2 && !g->healthy && !s.down_near &&
+           whb_pattern(g->together, g->total, TOGETHER_MS(s.interval));
+}
+
+void whb_rule_switch_path(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_switch_port *p = up_while_silent(in);
+    if (!p || slowed(in, p) || bounced(in, p) || !whole_switch_silent(in))
+        return;
+    char port[160];
+    port_words(in, NULL, port, sizeof(port));
+    whb_evidence(f, p->heard_ms, WHB_SOURCE_SWITCH,
+                 "%s up with the machine's link (admin up, oper up) while every known machine "
+                 "on the switch is silent",
+                 port);
+    whb_say(f->summary,
+            "every known machine on switch %s silent while its ports keep their links: the "
+            "switch's uplink or what is beyond it",
+            in->m->sw_name);
+    whb_say(f->why, "the switch reads the machines' ports up with their links while all of "
+                    "them went silent at once: not their cables, ports or agents, but the way "
+                    "out of the switch");
+    whb_say(f->step,
+            "network team: switch %s's uplink and the network beyond it (its ports "
+            "to the machines are up)",
+            in->m->sw_name);
+    whb_also(f, WHB_REASON_AGENT_CRASHED);
+    whb_rule_out(f, WHB_REASON_CABLE_UNPLUGGED);
+    whb_rule_out(f, WHB_REASON_PORT_DISABLED);
+    whb_rule_out(f, WHB_REASON_FAULTY_ADAPTER);
+    whb_hit(f, 89, WHB_CONFIDENCE_MEDIUM);
+}
+
 void whb_rule_switch_link_up(const struct whb_explain_input *in, struct finding *f)
 {
     const struct whb_switch_port *p = up_while_silent(in);
-    if (!p || slowed(in, p) || bounced(in, p))
+    if (!p || slowed(in, p) || bounced(in, p) || whole_switch_silent(in))
         return;
     char port[160], speed[24] = "";
     port_words(in, NULL, port, sizeof(port));

@@ -91,12 +91,28 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
         event_add(&cn->timer, &left);
         return;
     }
+    /* A browser opens connections ahead of its requests (preconnect) and keeps an unused one
+     * for 10 s after its handshake (Chromium's unused idle socket timeout); closed by us first,
+     * the request it then sends on it fails with no answer (ERR_EMPTY_RESPONSE: it retries only
+     * on connections it had used). A connection that has sent nothing since its handshake gets
+     * a second timeout, once; the connection caps still bound how many may wait. */
+    int unused = !cn->handshaking && !cn->served && cn->len == 0;
+    if (unused && !cn->unused_extended && !cn->draining) {
+        cn->unused_extended = 1;
+        timeradd(&now, &cn->loop->timeout, &cn->deadline);
+        event_add(&cn->timer, &cn->loop->timeout);
+        return;
+    }
     if (!cn->draining) {
         atomic_fetch_add(&cn->loop->env.metrics->deadline_closed, 1);
         /* An agent keeping its connection between reports is no slow client: not logged. */
         if (cn->served && cn->len == 0)
             whb_log_debug("closed an idle connection after %ld s (keep-alive)",
                           (long)cn->loop->timeout.tv_sec);
+        else if (unused)
+            whb_log_debug("closed a connection that sent nothing in %ld s (a browser's "
+                          "preconnect, or a client that never asked)",
+                          2 * (long)cn->loop->timeout.tv_sec);
         else
             whb_log_limited(WHB_LOG_INFO,
                             "closed a connection that sent no complete request in %ld s",

@@ -56,7 +56,7 @@ struct whb_report_conn {
     struct event io, timer;
     struct timeval deadline; /* the current request's (or the idle connection's) */
     unsigned handshaking : 1, readable : 1, in_writer : 1, dead : 1, closing : 1, draining : 1,
-        headers_seen : 1, keep_alive : 1, http10 : 1, served : 1;
+        headers_seen : 1, keep_alive : 1, http10 : 1, served : 1, unused_extended : 1;
     struct whb_report_http http;
     struct whb_ingest_item item; /* the report in the writer: one at a time */
     size_t out_len, out_off;

@@ -72,9 +72,7 @@ static struct item_list list_take(struct item_list *l, unsigned n)
 
 static uint64_t now_us(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+    return (uint64_t)whb_clock_mono_ns() / 1000u;
 }
 
 static void fail_batch(struct whb_ingest *ing, struct item_list *batch, int status)

@@ -13,11 +13,16 @@
 #include "error.h"
 #include "hash.h"
 #include "log.h"
+#include "store/range_distinct.h"
+#include "store/sorted.h"
 #include "store/store.h"
 
 struct whb_census {
     int64_t made;
     int64_t took; /* ms it took to make */
+    /* The longest a machine's due time lies after its last report (its interval and grace):
+     * a last report this long before the census was silent or reported again by then. */
+    int64_t lag_max;
     uint64_t known;
     int64_t *first; /* every machine's first report, ascending */
     int64_t first_max;
@@ -27,11 +32,9 @@ struct whb_census {
     size_t n_proven;
     int64_t *seen; /* the silent machines' last reports, ascending */
     size_t n_seen;
-    /* The silent machines with a subnet, by subnet: sub_seen[off[s] .. off[s + 1]) is subnet
-     * s's last reports, ascending. */
-    size_t n_subnets;
-    size_t *off;
-    int64_t *sub_seen;
+    /* The silent machines with a subnet: their last reports by subnet, for the count of
+     * subnets silent together in a window. */
+    struct whb_range_distinct *subnets;
     int refs; /* the keeper's lock guards it */
 };
 
@@ -119,6 +122,7 @@ struct build {
     const _Atomic int *cancel;
     struct vec first, proven, seen, sub; /* sub: the subnet number of each seen, or -1 */
     struct names names;
+    int64_t lag_max;
     int failed;
 };
 
@@ -129,6 +133,8 @@ static int add_row(const struct whb_census_row *r, void *arg)
         b->failed = 1;
         return 1;
     }
+    if (r->due - r->last_seen > b->lag_max)
+        b->lag_max = r->due - r->last_seen;
     if (!r->proven)
         return 0;
     if (vec_push(&b->proven, r->first_seen)) {
@@ -145,38 +151,23 @@ static int add_row(const struct whb_census_row *r, void *arg)
     return 0;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Groups the silent machines' last reports by subnet (a counting sort), each ascending. */
+/* The silent machines with a subnet, by their last reports. */
 static int by_subnet(struct whb_census *c, const struct build *b)
 {
-    size_t n_sub = b->names.n;
-    c->n_subnets = n_sub;
-    c->off = calloc(n_sub + 1, sizeof(*c->off));
-    c->sub_seen = malloc((b->seen.n ? b->seen.n : 1) * sizeof(*c->sub_seen));
-    size_t *fill = calloc(n_sub + 1, sizeof(*fill));
-    if (!c->off || !c->sub_seen || !fill) {
-        free(fill);
-        return WHB_ENOMEM;
-    }
-    for (size_t i = 0; i < b->seen.n; i++)
-        if (b->sub.v[i] >= 0)
-            c->off[b->sub.v[i] + 1]++;
-    for (size_t s = 0; s < n_sub; s++)
-        c->off[s + 1] += c->off[s];
-    for (size_t i = 0; i < b->seen.n; i++) {
-        int64_t s = b->sub.v[i];
-        if (s >= 0)
-            c->sub_seen[c->off[s] + fill[s]++] = b->seen.v[i];
-    }
-    free(fill);
-    for (size_t s = 0; s < n_sub; s++)
-        qsort(c->sub_seen + c->off[s], c->off[s + 1] - c->off[s], sizeof(int64_t), cmp_i64);
-    return 0;
+    size_t n = 0;
+    int64_t *t = malloc((b->seen.n ? b->seen.n : 1) * sizeof(*t));
+    uint32_t *g = malloc((b->seen.n ? b->seen.n : 1) * sizeof(*g));
+    if (t && g)
+        for (size_t i = 0; i < b->seen.n; i++)
+            if (b->sub.v[i] >= 0) {
+                t[n] = b->seen.v[i];
+                g[n++] = (uint32_t)b->sub.v[i];
+            }
+    c->subnets =
+        t && g ? whb_range_distinct_new(t, g, n, b->names.n, WHB_RANGE_DISTINCT_BLOCK) : NULL;
+    free(t);
+    free(g);
+    return c->subnets ? 0 : WHB_ENOMEM;
 }
 
 struct whb_census *whb_census_build(struct whb_store *st, int64_t now, const _Atomic int *cancel)
@@ -195,15 +186,16 @@ struct whb_census *whb_census_build(struct whb_store *st, int64_t now, const _At
     free(b.sub.v);
     names_free(&b.names);
     c->made = now;
+    c->lag_max = b.lag_max;
     c->known = b.first.n;
     c->first = b.first.v;
     c->proven = b.proven.v;
     c->n_proven = b.proven.n;
     c->seen = b.seen.v;
     c->n_seen = b.seen.n;
-    qsort(c->first, c->known, sizeof(int64_t), cmp_i64);
-    qsort(c->proven, c->n_proven, sizeof(int64_t), cmp_i64);
-    qsort(c->seen, c->n_seen, sizeof(int64_t), cmp_i64);
+    whb_sorted_sort(c->first, c->known);
+    whb_sorted_sort(c->proven, c->n_proven);
+    whb_sorted_sort(c->seen, c->n_seen);
     c->first_max = c->known ? c->first[c->known - 1] : 0;
     c->refs = 1;
     return c;
@@ -216,14 +208,18 @@ void whb_census_free(struct whb_census *c)
     free(c->first);
     free(c->proven);
     free(c->seen);
-    free(c->off);
-    free(c->sub_seen);
+    whb_range_distinct_free(c->subnets);
     free(c);
 }
 
 int64_t whb_census_made(const struct whb_census *c)
 {
     return c->made;
+}
+
+int whb_census_settled(const struct whb_census *c, int64_t to)
+{
+    return to < c->made - c->lag_max;
 }
 
 uint64_t whb_census_known(const struct whb_census *c)
@@ -241,23 +237,9 @@ int64_t whb_census_first_max(const struct whb_census *c)
     return c->first_max;
 }
 
-/* The first index whose value is >= x (or > x with after). */
-static size_t bound(const int64_t *v, size_t n, int64_t x, int after)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < x || (after && v[mid] == x))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 uint64_t whb_census_first_after(const struct whb_census *c, int64_t t)
 {
-    return c->known - bound(c->first, c->known, t, 1);
+    return c->known - whb_sorted_bound(c->first, c->known, t, 1);
 }
 
 void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t window, int64_t until,
@@ -265,18 +247,12 @@ void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t windo
 {
     int64_t from = anchor - window, to = anchor + window;
     memset(out, 0, sizeof(*out));
-    out->silent = (int64_t)(bound(c->seen, c->n_seen, to, 1) - bound(c->seen, c->n_seen, from, 0));
-    for (size_t s = 0; s < c->n_subnets; s++) {
-        const int64_t *v = c->sub_seen + c->off[s];
-        size_t n = c->off[s + 1] - c->off[s];
-        if (!n || v[0] > to || v[n - 1] < from)
-            continue;
-        size_t i = bound(v, n, from, 0);
-        out->subnets += i < n && v[i] <= to;
-    }
-    out->known = (int64_t)bound(c->proven, c->n_proven, anchor, 1);
-    out->silent_at =
-        until == INT64_MAX ? (int64_t)c->n_seen : (int64_t)bound(c->seen, c->n_seen, until, 1);
+    out->silent = (int64_t)(whb_sorted_bound(c->seen, c->n_seen, to, 1) -
+                            whb_sorted_bound(c->seen, c->n_seen, from, 0));
+    out->subnets = (int64_t)whb_range_distinct_count(c->subnets, from, to);
+    out->known = (int64_t)whb_sorted_bound(c->proven, c->n_proven, to, 1);
+    out->silent_at = until == INT64_MAX ? (int64_t)c->n_seen
+                                        : (int64_t)whb_sorted_bound(c->seen, c->n_seen, until, 1);
 }
 
 /* New machines' first reports are their receipt times, stamped before their commit: one
@@ -330,9 +306,7 @@ static void census_unref(struct whb_census *c)
 
 static int64_t mono_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return whb_clock_mono_ns() / 1000000;
 }
 
 static void make_one(struct whb_census_keeper *k)
@@ -344,8 +318,10 @@ static void make_one(struct whb_census_keeper *k)
             whb_log_limited(WHB_LOG_WARN, "census: cannot read the fleet; counted by the store");
         return;
     }
+    /* What the next one waits for (whb_census_get: a tenth of a core at most). */
+    c->took = mono_ms() - t0;
     whb_log_debug("census: %llu machines, %llu silent, in %lld ms", (unsigned long long)c->known,
-                  (unsigned long long)c->n_seen, (long long)(mono_ms() - t0));
+                  (unsigned long long)c->n_seen, (long long)c->took);
     pthread_mutex_lock(&k->lock);
     census_unref(k->cur);
     k->cur = c;
@@ -390,11 +366,13 @@ int whb_census_keeper_start(struct whb_store *own, uint64_t min_machines, int bu
     pthread_cond_init(&k->wake, NULL);
     if (build_now)
         make_one(k);
+    /* Set before the thread exists: whb_census_get reads it under the lock, never racing. */
+    k->running = 1;
     if (pthread_create(&k->thread, NULL, keeper_main, k) != 0) {
+        k->running = 0;
         whb_census_keeper_stop(k);
         return WHB_ENOMEM;
     }
-    k->running = 1;
     *out = k;
     return 0;
 }

@@ -11,7 +11,9 @@
  * WHB_CENSUS_FRESH_MS and someone used it, but never takes more than a tenth of a core for it
  * (a million rows take about a second: the next census waits ten times as long as the last one
  * took). A census is used up to WHB_CENSUS_USABLE_MS old (or twenty times as long as it took
- * to make), and only at WHB_CENSUS_MIN_MACHINES machines or more: a smaller fleet is counted
+ * to make; a machine back since is still counted silent in it, so the age is kept near the
+ * grace), only for silences it has settled (whb_census_settled), and only at
+ * WHB_CENSUS_MIN_MACHINES machines or more: a smaller fleet is counted
  * by the store, exactly, as cheaply. The totals of count_machines stay exact: the census only
  * says which side of the due index is short enough to count. Handles that may use it point at
  * the keeper (whb_store.census); the census is shared, read-only, and reference counted. */
@@ -24,7 +26,7 @@
 
 #define WHB_CENSUS_MIN_MACHINES 10000
 #define WHB_CENSUS_FRESH_MS     10000
-#define WHB_CENSUS_USABLE_MS    120000
+#define WHB_CENSUS_USABLE_MS    15000
 
 struct whb_store;
 struct whb_census;
@@ -39,9 +41,12 @@ struct whb_census_row {
 
 /* What fleet_group counts among machines (the gaps are the store's own). */
 struct whb_fleet_counts {
-    int64_t silent;    /* silent, last report within [anchor - window, anchor + window] */
-    int64_t subnets;   /* distinct subnets of those */
-    int64_t known;     /* first report at or before anchor */
+    int64_t silent;  /* silent, last report within [anchor - window, anchor + window] */
+    int64_t subnets; /* distinct subnets of those */
+    /* First report at or before anchor + window: a machine first seen within the silence's
+     * window was of the fleet when it began (an e2e's pc-5, enrolled a second after the
+     * others' last reports, left out, made a switch's power cut the collector's). */
+    int64_t known;
     int64_t silent_at; /* silent, last report at or before until */
 };
 
@@ -51,12 +56,18 @@ struct whb_census *whb_census_build(struct whb_store *st, int64_t now, const _At
 void whb_census_free(struct whb_census *c);
 
 int64_t whb_census_made(const struct whb_census *c);
+/* Whether the census knows every silence whose last report is at or before to: to lies more
+ * than any machine's due lag (interval and grace) before the census, so each machine that
+ * reported by then was silent at the census or had reported again. A silence that began
+ * later, or too close to the census, is counted by the store (a fresh outage must not look
+ * like a lone machine because the census was made before it). */
+int whb_census_settled(const struct whb_census *c, int64_t to);
 uint64_t whb_census_known(const struct whb_census *c);
 uint64_t whb_census_silent(const struct whb_census *c);
 
 /* The counts among machines for a fleet group around anchor: silent with a last report in
- * [anchor - window, anchor + window] (and their subnets), known at anchor, silent with a last
- * report at or before until (INT64_MAX: all). */
+ * [anchor - window, anchor + window] (and their subnets), known by anchor + window, silent with a
+ * last report at or before until (INT64_MAX: all). */
 void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t window, int64_t until,
                        struct whb_fleet_counts *out);
 /* Machines whose first report is after t. */

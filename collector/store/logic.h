@@ -159,13 +159,17 @@ struct whb_peer_row {
     int unproven;
 };
 
-/* Marks the rows whose machine id is among ids (n_ids of them) as returned. */
+/* Marks the row of machine id (among the n peers) as returned. */
 void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id);
 
-/* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] (covering 0)
- * or one that covers from (covering 1). */
+/* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] and began in
+ * the peer group kind/key (or where is not known: older rows) (covering 0), or one that covers
+ * from (covering 1; kind and key unused). */
 typedef int (*whb_store_gap_fn)(struct whb_store *base, int covering, const char *machine_id,
-                                int64_t from, int64_t to);
+                                int64_t from, int64_t to, enum whb_peer_kind kind, const char *key);
+
+/* The gap lookup's number for a group kind, as its SQL's CASE reads it. */
+int whb_store_gap_group(enum whb_peer_kind kind);
 
 /* Starts a peer group of kind around m: its label, and the key its peers share (NULL, with
  * WHB_ENOTFOUND to return, when m has none). */
@@ -175,23 +179,31 @@ const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machi
 /* Counts the peers read: who went silent together near anchor, who stayed healthy (self, the
  * machine asked about, always counts; another unproven one never does). */
 void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const char *self,
-                          const struct whb_peer_row *peers, unsigned n, int64_t now, int64_t anchor,
-                          int64_t window, int with_gaps, struct whb_peer_group *out);
+                          const char *key, const struct whb_peer_row *peers, unsigned n,
+                          int64_t now, int64_t anchor, int64_t window, int with_gaps,
+                          struct whb_peer_group *out);
 
 struct whb_fleet_counts;
 /* A backend's counts for fleet_group: among machines (until: silent_at's bound, INT64_MAX for
- * all), when no census answers; among gaps, for a silence that began more than a window ago. */
+ * all), when no census answers; among gaps that ended before ended_before, for a silence that
+ * began more than a window ago. */
 struct whb_store_fleet_ops {
     int (*machines)(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
                     int64_t until, struct whb_fleet_counts *out);
-    int (*gaps)(struct whb_store *base, int64_t anchor, int64_t window, int64_t *gapped,
-                int64_t *gap_subnets, int64_t *gaps_at);
+    int (*gaps)(struct whb_store *base, int64_t anchor, int64_t window, int64_t ended_before,
+                int64_t *gapped, int64_t *gap_subnets, int64_t *gaps_at);
+    /* Proven machines first seen in (after, until]. */
+    int (*newcomers)(struct whb_store *base, int64_t after, int64_t until, int64_t *n);
 };
 
 /* The store op fleet_group of every backend: the counts among machines from the census when
- * the handle has a usable one (census.h), else from the backend; then the gaps'. */
+ * the handle has a usable one (census.h), else from the backend; then the gaps'. With a census
+ * every count is of its time: a silence that ended since it is its silent machine's (the
+ * census's), not a gap as well, which would count the machine twice (a fleet coming back after
+ * an outage would look silent to the last machine). */
 int whb_store_fleet_group(struct whb_store *base, const struct whb_store_fleet_ops *ops,
-                          int64_t now, int64_t anchor, int64_t window, struct whb_peer_group *out);
+                          int64_t now, int64_t anchor, int64_t window, int64_t ended,
+                          struct whb_peer_group *out);
 
 /* A WSUS import's parts come in order: 0 when part follows the session's parts so far (found 0:
  * no open session), else WHB_EINVAL with why for the admin. */

@@ -172,8 +172,23 @@ static void pg_close(struct whb_store *base)
         return;
     free(s->batch);
     whb_pg_batch_free(s);
+    whb_pg_ahead_free(s);
     PQfinish(s->conn);
     free(s);
+}
+
+/* One round trip for what explaining n silent machines reads, rather than about six each. */
+static int pg_read_ahead(struct whb_store *base, const struct whb_read_ahead *r, size_t n)
+{
+    struct pg_store *s = pg(base);
+    int rc = 0;
+    whb_pg_ahead_clear(s);
+    for (size_t i = 0; i < n && !rc; i++)
+        if (!(rc = whb_pg_ahead_reads(s, &r[i])) && !(rc = whb_pg_ahead_refusals(s, &r[i])))
+            rc = whb_pg_ahead_switch(s, &r[i]);
+    if (rc)
+        whb_pg_ahead_clear(s);
+    return rc ? rc : whb_pg_ahead_send(s);
 }
 
 static int pg_open(const char *conninfo, struct whb_store **out, char *why, size_t whylen)
@@ -755,6 +770,7 @@ const struct whb_store_ops whb_store_postgresql = {
     .enrollments = whb_pg_enrollments,
     .admin = whb_pg_admin,
     .refusals = whb_pg_refusals,
+    .read_ahead = pg_read_ahead,
     .wsus_find = whb_pg_wsus_find,
     .each_name = whb_pg_each_name,
     .wu_same_id = whb_pg_wu_same_id,

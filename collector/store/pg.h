@@ -39,6 +39,7 @@ struct pg_store {
     struct pg_batch_row *batch; /* the batch's rows, by machine id (prepare_batch) */
     size_t n_batch, cap_batch;
     struct pg_batch *gather; /* what the batch's reports write, as arrays (pg_batch.c) */
+    struct pg_ahead *ahead;  /* answers read ahead (pg_ahead.c), or NULL */
 };
 
 /* Statement numbers: each file owns a range. */
@@ -75,6 +76,8 @@ void whb_pg_bytes(struct pg_params *p, const void *v, size_t len);
 
 /* Runs statement id (sql prepared on first use); NULL on error (logged). The caller clears. */
 PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
+/* Prepares statement id on the connection once: 0, or WHB_ESTORE (logged). */
+int whb_pg_prepare(struct pg_store *s, int id, const char *sql);
 /* Runs a command: 0, or WHB_ESTORE. */
 int whb_pg_cmd(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
 /* A command inside the open transaction whose result is only "done": sent in pipeline mode
@@ -110,6 +113,21 @@ int whb_pg_batch_flush(struct pg_store *s);
 void whb_pg_batch_drop(struct pg_store *s);
 void whb_pg_batch_free(struct pg_store *s);
 
+/* Read-ahead (pg_ahead.c): statements a caller is about to run, queued with their parameters
+ * and sent together in libpq's pipeline mode (one round trip for all). Each answer is kept
+ * until whb_pg_run is asked for that statement with byte-identical parameters, once, or until
+ * cleared; any other call reads for itself. */
+int whb_pg_ahead_add(struct pg_store *s, int id, const char *sql, const struct pg_params *p);
+int whb_pg_ahead_send(struct pg_store *s);
+PGresult *whb_pg_ahead_take(struct pg_store *s, int id, const struct pg_params *p);
+void whb_pg_ahead_clear(struct pg_store *s);
+void whb_pg_ahead_free(struct pg_store *s);
+/* What explaining these silent machines reads of each file's tables, queued (pg_read.c,
+ * pg_admin.c, pg_switch.c). */
+int whb_pg_ahead_reads(struct pg_store *s, const struct whb_read_ahead *r);
+int whb_pg_ahead_refusals(struct pg_store *s, const struct whb_read_ahead *r);
+int whb_pg_ahead_switch(struct pg_store *s, const struct whb_read_ahead *r);
+
 /* Read side (store_pg_read.c). */
 int whb_pg_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, const char *key,
                        struct whb_machine_view *found, int max, int *n);
@@ -121,7 +139,7 @@ int whb_pg_peer_group(struct whb_store *s, enum whb_peer_kind kind,
                       const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
                       int with_gaps, struct whb_peer_group *out);
 int whb_pg_fleet_group(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
-                       struct whb_peer_group *out);
+                       int64_t ended, struct whb_peer_group *out);
 int whb_pg_collectors(struct whb_store *s, whb_store_collector_fn fn, void *arg);
 int whb_pg_fleet_rows(struct whb_store *s, whb_store_census_fn fn, void *arg);
 /* count_machines' counts (census.h's whb_census_count_fn). */

@@ -107,13 +107,28 @@ int whb_pg_refuse(void *ctx, const char *owner_id, const char *cause, const char
     return cmd(ctx, PA_REFUSE, &p);
 }
 
+/* Built in one place for the run and its read-ahead: the same bytes. */
+static void refusals_params(struct pg_params *p, const char *machine_id, int max)
+{
+    whb_pg_text(p, machine_id);
+    whb_pg_int(p, max);
+}
+
+int whb_pg_ahead_refusals(struct pg_store *s, const struct whb_read_ahead *r)
+{
+    if (!r->refusals_max)
+        return 0;
+    struct pg_params p = {0};
+    refusals_params(&p, r->m->machine_id, r->refusals_max);
+    return whb_pg_ahead_add(s, PA_REFUSALS, admin_sql[PA_REFUSALS - WHB_PG_ADMIN_BASE], &p);
+}
+
 int whb_pg_refusals(struct whb_store *base, const char *machine_id, struct whb_store_refusal *out,
                     int max, int *n)
 {
     struct pg_params p = {0};
     *n = 0;
-    whb_pg_text(&p, machine_id);
-    whb_pg_int(&p, max);
+    refusals_params(&p, machine_id, max);
     PGresult *r = run((struct pg_store *)base, PA_REFUSALS, &p);
     if (!r)
         return WHB_ESTORE;

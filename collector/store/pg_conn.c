@@ -75,25 +75,35 @@ void whb_pg_bytes(struct pg_params *p, const void *v, size_t len)
     p->n++;
 }
 
-PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct pg_params *p)
+int whb_pg_prepare(struct pg_store *s, int id, const char *sql)
 {
+    if (s->prepared[id])
+        return 0;
     char name[16];
     snprintf(name, sizeof(name), "w%d", id);
+    PGresult *r = PQprepare(s->conn, name, sql, 0, NULL);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        whb_log_limited(WHB_LOG_ERROR, "store: prepare %s: %s", sql, PQerrorMessage(s->conn));
+    PQclear(r);
+    if (!ok)
+        return WHB_ESTORE;
+    s->prepared[id] = 1;
+    return 0;
+}
+
+PGresult *whb_pg_run(struct pg_store *s, int id, const char *sql, const struct pg_params *p)
+{
+    PGresult *ahead = s->ahead ? whb_pg_ahead_take(s, id, p) : NULL;
+    if (ahead)
+        return ahead;
     /* A statement that needs its answer: what is gathered and in the pipeline goes first. */
     if ((s->gather || s->piped) && whb_pg_drain(s, NULL, NULL, NULL, 0))
         return NULL;
-    if (!s->in_tx && whb_pg_reconnect(s))
+    if ((!s->in_tx && whb_pg_reconnect(s)) || whb_pg_prepare(s, id, sql))
         return NULL;
-    if (!s->prepared[id]) {
-        PGresult *r = PQprepare(s->conn, name, sql, 0, NULL);
-        int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        if (!ok)
-            whb_log_limited(WHB_LOG_ERROR, "store: prepare %s: %s", sql, PQerrorMessage(s->conn));
-        PQclear(r);
-        if (!ok)
-            return NULL;
-        s->prepared[id] = 1;
-    }
+    char name[16];
+    snprintf(name, sizeof(name), "w%d", id);
     PGresult *r = PQexecPrepared(s->conn, name, p ? p->n : 0, p ? p->v : NULL, p ? p->len : NULL,
                                  p ? p->fmt : NULL, 0);
     ExecStatusType st = PQresultStatus(r);

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "store/census.h"
 #include "store/logic.h"
+#include "store/peer_cache.h"
 #include "store/pg.h"
 
 #define MACHINE_COLS                                                                               \
@@ -20,8 +21,12 @@
     " wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since, sw_mgmt"
 
 /* As sqlite_read.c: only proven machines move a neighbour's answer; the fleet counts them. */
-#define UNPROVEN  "(reviewed_ms = 0)::int"
-#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
+#define UNPROVEN "(reviewed_ms = 0)::int"
+/* A gap's machine is proven. EXISTS, not IN (SELECT ...): SQLite made the whole list of proven
+ * machines for every count (a second a `why` on a million machines); this walks the gaps in
+ * the window and looks each machine up by its key. */
+#define PROVEN_ID                                                                                  \
+    "EXISTS (SELECT 1 FROM machines p WHERE p.machine_id = gaps.machine_id AND p.reviewed_ms > 0)"
 
 enum pg_read {
     PR_BY_FQDN = WHB_PG_READ_BASE,
@@ -63,6 +68,7 @@ enum pg_read {
     PR_RETURNED_SWITCH,
     PR_RETURNED_AP,
     PR_RETURNED_SUBNET,
+    PR_FLEET_NEWCOMERS,
     PR_END_
 };
 
@@ -127,7 +133,9 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
     R(PR_RETURNED_SUBNET) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
                             " $3::bigint AND last_gasp = 0 AND before_subnet = $1::text LIMIT 64",
     R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
-                     " $2::bigint AND $3::bigint AND last_gasp = 0 LIMIT 1",
+                     " $2::bigint AND $3::bigint AND last_gasp = 0 AND coalesce(CASE $4::int"
+                     " WHEN 0 THEN before_sw WHEN 1 THEN before_bssid ELSE before_subnet END,"
+                     " $5::text) = $5::text LIMIT 1",
     /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
      * silent by (due, machine_id) descending (index machine_due_at), a switch's by port
      * and a wireless network's by BSSID, then machine_id. */
@@ -176,15 +184,18 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
                          " machines USING (machine_id) WHERE reviewed_ms > 0 AND d.due < $1::bigint"
                          " AND last_seen BETWEEN $2::bigint AND $3::bigint",
     R(PR_FLEET_GAPS) = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM"
-                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint AND " PROVEN_ID,
+                       " gaps WHERE start_ms BETWEEN $1::bigint AND $2::bigint AND"
+                       " end_ms < $3::bigint AND " PROVEN_ID,
     R(PR_FLEET_KNOWN) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
                         " first_seen <= $1::bigint",
+    R(PR_FLEET_NEWCOMERS) = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND"
+                            " first_seen > $1::bigint AND first_seen <= $2::bigint",
     R(PR_FLEET_SILENT_AT) = "SELECT count(*) FROM machine_due d JOIN machines USING"
                             " (machine_id) WHERE reviewed_ms > 0 AND d.due < $1::bigint AND"
                             " last_seen <= $2::bigint",
     R(PR_FLEET_GAPS_AT) = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
                           " $1::bigint - 604800000 AND $1::bigint + $2::bigint AND"
-                          " end_ms >= $1::bigint AND " PROVEN_ID,
+                          " end_ms >= $1::bigint AND end_ms < $3::bigint AND " PROVEN_ID,
     R(PR_COUNT_ALL) = "SELECT count(*) FROM machines",
     R(PR_COUNT_FIRST_AFTER) = "SELECT count(*) FROM machines WHERE first_seen > $1::bigint",
     R(PR_COUNT_DUE_BEFORE) = "SELECT count(*) FROM machine_due WHERE due < $1::bigint",
@@ -289,15 +300,43 @@ int whb_pg_lookup_name(struct whb_store *base, enum whb_store_name_kind kind, co
     return 0;
 }
 
+/* The parameters of a statement built in one place for its run and its read-ahead: the same
+ * bytes, or the answer read ahead is not found. */
+static void events_params(struct pg_params *p, const char *machine_id, int64_t from, int64_t to,
+                          int max)
+{
+    whb_pg_text(p, machine_id);
+    whb_pg_int(p, from);
+    whb_pg_int(p, to);
+    whb_pg_int(p, max);
+}
+
+static void returned_params(struct pg_params *p, const char *key, int64_t anchor, int64_t window)
+{
+    whb_pg_text(p, key);
+    whb_pg_int(p, anchor - window);
+    whb_pg_int(p, anchor + window);
+}
+
+static int returned_id(enum whb_peer_kind kind)
+{
+    return kind == WHB_PEERS_SWITCH         ? PR_RETURNED_SWITCH
+           : kind == WHB_PEERS_ACCESS_POINT ? PR_RETURNED_AP
+                                            : PR_RETURNED_SUBNET;
+}
+
+static void runs_params(struct pg_params *p, int64_t from, int64_t to)
+{
+    whb_pg_int(p, from);
+    whb_pg_int(p, to);
+}
+
 int whb_pg_get_events(struct whb_store *base, const char *machine_id, int64_t from, int64_t to,
                       struct whb_hist_event *out, int max, int *n)
 {
     struct pg_params p = {0};
     *n = 0;
-    whb_pg_text(&p, machine_id);
-    whb_pg_int(&p, from);
-    whb_pg_int(&p, to);
-    whb_pg_int(&p, max);
+    events_params(&p, machine_id, from, to, max);
     PGresult *r = run(base, PR_EVENTS, &p);
     if (!r)
         return WHB_ESTORE;
@@ -353,13 +392,16 @@ int whb_pg_get_gaps(struct whb_store *base, const char *machine_id, struct whb_s
 }
 
 static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
-                     int64_t to)
+                     int64_t to, enum whb_peer_kind kind, const char *key)
 {
     struct pg_params p = {0};
     whb_pg_text(&p, machine_id);
     whb_pg_int(&p, from);
-    if (!covering)
+    if (!covering) {
         whb_pg_int(&p, to);
+        whb_pg_int(&p, whb_store_gap_group(kind));
+        whb_pg_text(&p, key);
+    }
     PGresult *r = run(base, covering ? PR_GAP_COVERING : PR_GAP_NEAR, &p);
     int found = r && PQntuples(r) > 0;
     PQclear(r);
@@ -377,42 +419,45 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     const char *key = whb_store_peer_start(kind, m, out);
     if (!key)
         return WHB_ENOTFOUND;
-    struct pg_params p = {0};
-    whb_pg_text(&p, key);
-    if (with_gaps) {
-        whb_pg_int(&p, anchor - window);
-        whb_pg_int(&p, anchor + window);
-    }
-    PGresult *r = run(base, id, &p);
-    if (!r)
-        return WHB_ESTORE;
-    int rows = PQntuples(r) < WHB_PEER_SCAN_MAX ? PQntuples(r) : WHB_PEER_SCAN_MAX;
-    struct whb_peer_row *peers = malloc((size_t)(rows ? rows : 1) * sizeof(*peers));
-    if (!peers) {
-        PQclear(r);
+    struct whb_peer_row *peers = malloc(WHB_PEER_SCAN_MAX * sizeof(*peers));
+    if (!peers)
         return WHB_ENOMEM;
+    unsigned cached_n = 0;
+    int rows = 0;
+    if (!with_gaps && base->peer_cache &&
+        whb_peer_cache_get(base->peer_cache, kind, key, peers, &cached_n)) {
+        rows = (int)cached_n;
+    } else {
+        struct pg_params p = {0};
+        whb_pg_text(&p, key);
+        if (with_gaps) {
+            whb_pg_int(&p, anchor - window);
+            whb_pg_int(&p, anchor + window);
+        }
+        PGresult *r = run(base, id, &p);
+        if (!r) {
+            free(peers);
+            return WHB_ESTORE;
+        }
+        rows = PQntuples(r) < WHB_PEER_SCAN_MAX ? PQntuples(r) : WHB_PEER_SCAN_MAX;
+        for (int i = 0; i < rows; i++) {
+            whb_pg_get_text(r, i, 0, peers[i].id, sizeof(peers[i].id));
+            peers[i].last_seen = whb_pg_get_int(r, i, 1);
+            peers[i].due = whb_pg_get_int(r, i, 2);
+            whb_pg_get_text(r, i, 3, peers[i].port, sizeof(peers[i].port));
+            peers[i].first_seen = whb_pg_get_int(r, i, 4);
+            peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
+            peers[i].returned = 0;
+            peers[i].unproven = (int)whb_pg_get_int(r, i, 6);
+        }
+        PQclear(r);
+        if (!with_gaps && base->peer_cache)
+            whb_peer_cache_put(base->peer_cache, kind, key, peers, (unsigned)rows);
     }
-    for (int i = 0; i < rows; i++) {
-        whb_pg_get_text(r, i, 0, peers[i].id, sizeof(peers[i].id));
-        peers[i].last_seen = whb_pg_get_int(r, i, 1);
-        peers[i].due = whb_pg_get_int(r, i, 2);
-        whb_pg_get_text(r, i, 3, peers[i].port, sizeof(peers[i].port));
-        peers[i].first_seen = whb_pg_get_int(r, i, 4);
-        peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
-        peers[i].returned = 0;
-        peers[i].unproven = (int)whb_pg_get_int(r, i, 6);
-    }
-    PQclear(r);
     if (!with_gaps) {
         struct pg_params q = {0};
-        whb_pg_text(&q, key);
-        whb_pg_int(&q, anchor - window);
-        whb_pg_int(&q, anchor + window);
-        r = run(base,
-                kind == WHB_PEERS_SWITCH         ? PR_RETURNED_SWITCH
-                : kind == WHB_PEERS_ACCESS_POINT ? PR_RETURNED_AP
-                                                 : PR_RETURNED_SUBNET,
-                &q);
+        returned_params(&q, key, anchor, window);
+        PGresult *r = run(base, returned_id(kind), &q);
         char id[WHB_WIRE_MAX_ID + 1];
         for (int i = 0; r && i < PQntuples(r); i++) {
             whb_pg_get_text(r, i, 0, id, sizeof(id));
@@ -420,8 +465,8 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         }
         PQclear(r);
     }
-    whb_store_peer_tally(base, gap_query, m->machine_id, peers, (unsigned)rows, now, anchor, window,
-                         with_gaps, out);
+    whb_store_peer_tally(base, gap_query, m->machine_id, key, peers, (unsigned)rows, now, anchor,
+                         window, with_gaps, out);
     free(peers);
     return 0;
 }
@@ -451,27 +496,33 @@ static int fleet_machines(struct whb_store *base, int64_t now, int64_t anchor, i
     memset(out, 0, sizeof(*out));
     if (count2(base, PR_FLEET_SILENT, 3, now, anchor - window, anchor + window, &out->silent,
                &out->subnets) ||
-        count2(base, PR_FLEET_KNOWN, 1, anchor, 0, 0, &out->known, NULL) ||
+        count2(base, PR_FLEET_KNOWN, 1, anchor + window, 0, 0, &out->known, NULL) ||
         count2(base, PR_FLEET_SILENT_AT, 2, now, until, 0, &out->silent_at, NULL))
         return WHB_ESTORE;
     return 0;
 }
 
-static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, int64_t *gapped,
-                      int64_t *gap_subnets, int64_t *gaps_at)
+static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, int64_t ended_before,
+                      int64_t *gapped, int64_t *gap_subnets, int64_t *gaps_at)
 {
-    if (count2(base, PR_FLEET_GAPS, 2, anchor - window, anchor + window, 0, gapped, gap_subnets) ||
-        count2(base, PR_FLEET_GAPS_AT, 2, anchor, window, 0, gaps_at, NULL))
+    if (count2(base, PR_FLEET_GAPS, 3, anchor - window, anchor + window, ended_before, gapped,
+               gap_subnets) ||
+        count2(base, PR_FLEET_GAPS_AT, 3, anchor, window, ended_before, gaps_at, NULL))
         return WHB_ESTORE;
     return 0;
 }
 
-static const struct whb_store_fleet_ops fleet_ops = {fleet_machines, fleet_gaps};
+static int fleet_newcomers(struct whb_store *base, int64_t after, int64_t until, int64_t *n)
+{
+    return count2(base, PR_FLEET_NEWCOMERS, 2, after, until, 0, n, NULL);
+}
+
+static const struct whb_store_fleet_ops fleet_ops = {fleet_machines, fleet_gaps, fleet_newcomers};
 
 int whb_pg_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
-                       struct whb_peer_group *out)
+                       int64_t ended, struct whb_peer_group *out)
 {
-    return whb_store_fleet_group(base, &fleet_ops, now, anchor, window, out);
+    return whb_store_fleet_group(base, &fleet_ops, now, anchor, window, ended, out);
 }
 
 int whb_pg_count(struct whb_store *base, enum whb_census_count what, int64_t arg, uint64_t *n)
@@ -548,8 +599,7 @@ int whb_pg_downtimes(struct whb_store *base, int64_t from, int64_t to, struct wh
 {
     struct pg_params p = {0};
     *n = 0;
-    whb_pg_int(&p, from);
-    whb_pg_int(&p, to);
+    runs_params(&p, from, to);
     PGresult *r = run(base, PR_RUNS, &p);
     if (!r)
         return WHB_ESTORE;
@@ -680,4 +730,26 @@ int whb_pg_wsus_failing(struct whb_store *base, const char *cls, int64_t now, un
     *n = (unsigned)whb_pg_get_int(r, 0, 0);
     PQclear(r);
     return 0;
+}
+
+int whb_pg_ahead_reads(struct pg_store *s, const struct whb_read_ahead *r)
+{
+    static const enum whb_peer_kind kinds[] = {WHB_PEERS_SWITCH, WHB_PEERS_ACCESS_POINT,
+                                               WHB_PEERS_SUBNET};
+    struct pg_params p = {0};
+    events_params(&p, r->m->machine_id, r->events_from, r->events_to, r->events_max);
+    int rc = whb_pg_ahead_add(s, PR_EVENTS, read_sql[PR_EVENTS - WHB_PG_READ_BASE], &p);
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && !rc; i++) {
+        struct whb_peer_group g;
+        const char *key = whb_store_peer_start(kinds[i], r->m, &g);
+        if (!key)
+            continue;
+        struct pg_params q = {0};
+        returned_params(&q, key, r->anchor, r->window);
+        int id = returned_id(kinds[i]);
+        rc = whb_pg_ahead_add(s, id, read_sql[id - WHB_PG_READ_BASE], &q);
+    }
+    struct pg_params d = {0};
+    runs_params(&d, r->down_from, r->down_to);
+    return rc ? rc : whb_pg_ahead_add(s, PR_RUNS, read_sql[PR_RUNS - WHB_PG_READ_BASE], &d);
 }

@@ -10,15 +10,20 @@
 _Static_assert(WHB_PG_SWITCH_BASE + SW_COUNT_ <= WHB_PG_BATCH_BASE,
                "switch statements overlap others");
 
-/* Runs statement id: the shared SQL with PostgreSQL's $N for SQLite's ?N. */
+/* The shared SQL with PostgreSQL's $N for SQLite's ?N. */
+static void pg_sql(enum sw_stmt id, char *sql, size_t len)
+{
+    const char *in = whb_store_sw_sql(id);
+    size_t o = 0;
+    for (; *in && o + 1 < len; in++)
+        sql[o++] = *in == '?' ? '$' : *in;
+    sql[o] = '\0';
+}
+
 static PGresult *run(struct whb_store *base, enum sw_stmt id, const struct pg_params *p)
 {
     char sql[2048];
-    const char *in = whb_store_sw_sql(id);
-    size_t o = 0;
-    for (; *in && o + 1 < sizeof(sql); in++)
-        sql[o++] = *in == '?' ? '$' : *in;
-    sql[o] = '\0';
+    pg_sql(id, sql, sizeof(sql));
     return whb_pg_run((struct pg_store *)base, WHB_PG_SWITCH_BASE + (int)id, sql, p);
 }
 
@@ -87,18 +92,37 @@ static void col_t(void *ctx, int col, char *out, size_t len)
     whb_pg_get_text(c->r, c->row, col, out, len);
 }
 
+/* The port's statement and parameters (key: their buffer), for its run and its read-ahead. */
+static enum sw_stmt port_params(struct pg_params *p, const char *sw, const char *port,
+                                int32_t ifindex, char *key, size_t keylen)
+{
+    whb_store_sw_key(port, 0, key, keylen);
+    whb_pg_text(p, sw);
+    if (key[0])
+        whb_pg_text(p, key);
+    else
+        whb_pg_int(p, ifindex);
+    return key[0] ? SW_PORT : SW_PORT_BY_IFINDEX;
+}
+
+int whb_pg_ahead_switch(struct pg_store *s, const struct whb_read_ahead *r)
+{
+    const struct whb_machine_view *m = r->m;
+    if (m->wireless || !m->sw_name[0] || !m->sw_port[0])
+        return 0;
+    char key[WHB_PORT_KEY_MAX + 2], sql[2048];
+    struct pg_params p = {0};
+    enum sw_stmt id = port_params(&p, m->sw_name, m->sw_port, 0, key, sizeof(key));
+    pg_sql(id, sql, sizeof(sql));
+    return whb_pg_ahead_add(s, WHB_PG_SWITCH_BASE + (int)id, sql, &p);
+}
+
 int whb_pg_switch_port(struct whb_store *base, const char *sw, const char *port, int32_t ifindex,
                        struct whb_switch_port *out)
 {
     char key[WHB_PORT_KEY_MAX + 2];
     struct pg_params p = {0};
-    whb_store_sw_key(port, 0, key, sizeof(key));
-    whb_pg_text(&p, sw);
-    if (key[0])
-        whb_pg_text(&p, key);
-    else
-        whb_pg_int(&p, ifindex);
-    PGresult *r = run(base, key[0] ? SW_PORT : SW_PORT_BY_IFINDEX, &p);
+    PGresult *r = run(base, port_params(&p, sw, port, ifindex, key, sizeof(key)), &p);
     if (!r)
         return WHB_ESTORE;
     int found = PQntuples(r) > 0;

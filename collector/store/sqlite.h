@@ -38,7 +38,7 @@ int whb_sqlite_peer_group(struct whb_store *s, enum whb_peer_kind kind,
                           const struct whb_machine_view *m, int64_t now, int64_t anchor,
                           int64_t window, int with_gaps, struct whb_peer_group *out);
 int whb_sqlite_fleet_group(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
-                           struct whb_peer_group *out);
+                           int64_t ended, struct whb_peer_group *out);
 int whb_sqlite_collectors(struct whb_store *s, whb_store_collector_fn fn, void *arg);
 int whb_sqlite_fleet_rows(struct whb_store *s, whb_store_census_fn fn, void *arg);
 /* count_machines' counts (census.h's whb_census_count_fn). */

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "store/census.h"
 #include "store/logic.h"
+#include "store/peer_cache.h"
 #include "store/sqlite.h"
 
 #define MACHINE_COLS                                                                               \
@@ -23,8 +24,12 @@
 
 /* Issue 22: only proven machines (reviewed by an admin, certified, or known before reviews
  * existed) move a neighbour's answer (whb_store_peer_tally); the fleet counts only them. */
-#define UNPROVEN  "reviewed_ms = 0"
-#define PROVEN_ID "machine_id IN (SELECT machine_id FROM machines WHERE reviewed_ms > 0)"
+#define UNPROVEN "reviewed_ms = 0"
+/* A gap's machine is proven. EXISTS, not IN (SELECT ...): SQLite made the whole list of proven
+ * machines for every count (a second a `why` on a million machines); this walks the gaps in
+ * the window and looks each machine up by its key. */
+#define PROVEN_ID                                                                                  \
+    "EXISTS (SELECT 1 FROM machines p WHERE p.machine_id = gaps.machine_id AND p.reviewed_ms > 0)"
 
 enum read_id {
     RD_BY_FQDN,
@@ -48,6 +53,7 @@ enum read_id {
     RD_FLEET_SILENT,
     RD_FLEET_GAPS,
     RD_FLEET_KNOWN,
+    RD_FLEET_NEWCOMERS,
     RD_FLEET_SILENT_AT,
     RD_FLEET_GAPS_AT,
     RD_RUNS,
@@ -130,7 +136,8 @@ static const char *const read_sql[RD_COUNT_] = {
     [RD_RETURNED_SUBNET] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
                            " AND last_gasp = 0 AND before_subnet = ?1 LIMIT 64",
     [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
-                    " AND last_gasp = 0 LIMIT 1",
+                    " AND last_gasp = 0 AND coalesce(CASE ?4 WHEN 0 THEN before_sw WHEN 1 THEN"
+                    " before_bssid ELSE before_subnet END, ?5) = ?5 LIMIT 1",
     /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
      * cursor is a seek on both (a run of machines with one due time, as after a long
      * collector downtime, is not scanned again for each chunk). */
@@ -181,13 +188,16 @@ static const char *const read_sql[RD_COUNT_] = {
                         "0 AND due_at < ?1"
                         " AND last_seen BETWEEN ?2 AND ?3",
     [RD_FLEET_GAPS] = "SELECT count(DISTINCT machine_id), count(DISTINCT before_subnet) FROM gaps"
-                      " WHERE start_ms BETWEEN ?1 AND ?2 AND " PROVEN_ID,
+                      " WHERE start_ms BETWEEN ?1 AND ?2 AND end_ms < ?3 AND " PROVEN_ID,
     [RD_FLEET_KNOWN] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND first_seen <= ?1",
+    [RD_FLEET_NEWCOMERS] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND first_seen > ?1"
+                           " AND first_seen <= ?2",
     [RD_FLEET_SILENT_AT] = "SELECT count(*) FROM machines WHERE reviewed_ms > 0 AND due_at < ?1 AND"
                            " last_seen <= ?2",
-    /* Silent at ?1 or within ?2 after it. */
-    [RD_FLEET_GAPS_AT] = "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
-                         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1 AND " PROVEN_ID,
+    /* Silent at ?1 or within ?2 after it (and back before ?3: whb_store_fleet_ops). */
+    [RD_FLEET_GAPS_AT] =
+        "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
+        " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1 AND end_ms < ?3 AND " PROVEN_ID,
     [RD_FLEET_ROWS] = "SELECT first_seen, last_seen, due_at, subnet, reviewed_ms > 0 FROM machines",
     /* count(*) walks the smallest index (first_seen's); the others a range of theirs. */
     [RD_COUNT_ALL] = "SELECT count(*) FROM machines",
@@ -369,7 +379,7 @@ int whb_sqlite_get_gaps(struct whb_store *base, const char *machine_id, struct w
 }
 
 static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
-                     int64_t to)
+                     int64_t to, enum whb_peer_kind kind, const char *key)
 {
     enum read_id id = covering ? RD_GAP_COVERING : RD_GAP_NEAR;
     sqlite3_stmt *st = stmt(base, id);
@@ -377,8 +387,11 @@ static int gap_query(struct whb_store *base, int covering, const char *machine_i
         return 0;
     sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, from);
-    if (id == RD_GAP_NEAR)
+    if (id == RD_GAP_NEAR) {
         sqlite3_bind_int64(st, 3, to);
+        sqlite3_bind_int(st, 4, whb_store_gap_group(kind));
+        sqlite3_bind_text(st, 5, key, -1, SQLITE_TRANSIENT);
+    }
     int found = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_reset(st);
     return found;
@@ -395,22 +408,26 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
     const char *key = whb_store_peer_start(kind, m, out);
     if (!key)
         return WHB_ENOTFOUND;
-    sqlite3_stmt *st = stmt(base, id);
-    if (!st)
-        return WHB_ESTORE;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    if (with_gaps) {
-        sqlite3_bind_int64(st, 2, anchor - window);
-        sqlite3_bind_int64(st, 3, anchor + window);
-    }
     /* Collect first: the gap queries use other statements while this one is open. */
     struct whb_peer_row *peers = malloc(WHB_PEER_SCAN_MAX * sizeof(*peers));
-    if (!peers) {
-        sqlite3_reset(st);
+    if (!peers)
         return WHB_ENOMEM;
-    }
     unsigned n = 0;
-    while (n < WHB_PEER_SCAN_MAX && sqlite3_step(st) == SQLITE_ROW) {
+    int cached = !with_gaps && base->peer_cache &&
+                 whb_peer_cache_get(base->peer_cache, kind, key, peers, &n);
+    sqlite3_stmt *st = cached ? NULL : stmt(base, id);
+    if (!cached && !st) {
+        free(peers);
+        return WHB_ESTORE;
+    }
+    if (st) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+        if (with_gaps) {
+            sqlite3_bind_int64(st, 2, anchor - window);
+            sqlite3_bind_int64(st, 3, anchor + window);
+        }
+    }
+    while (st && n < WHB_PEER_SCAN_MAX && sqlite3_step(st) == SQLITE_ROW) {
         whb_sqlite_text(st, 0, peers[n].id, sizeof(peers[n].id));
         peers[n].last_seen = sqlite3_column_int64(st, 1);
         peers[n].due = sqlite3_column_int64(st, 2);
@@ -421,7 +438,11 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         peers[n].unproven = sqlite3_column_int(st, 6);
         n++;
     }
-    sqlite3_reset(st);
+    if (st) {
+        sqlite3_reset(st);
+        if (!with_gaps && base->peer_cache)
+            whb_peer_cache_put(base->peer_cache, kind, key, peers, n);
+    }
     if (!with_gaps && (st = stmt(base, kind == WHB_PEERS_SWITCH         ? RD_RETURNED_SWITCH
                                        : kind == WHB_PEERS_ACCESS_POINT ? RD_RETURNED_AP
                                                                         : RD_RETURNED_SUBNET))) {
@@ -435,8 +456,8 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         }
         sqlite3_reset(st);
     }
-    whb_store_peer_tally(base, gap_query, m->machine_id, peers, n, now, anchor, window, with_gaps,
-                         out);
+    whb_store_peer_tally(base, gap_query, m->machine_id, key, peers, n, now, anchor, window,
+                         with_gaps, out);
     free(peers);
     return 0;
 }
@@ -464,27 +485,33 @@ static int fleet_machines(struct whb_store *base, int64_t now, int64_t anchor, i
     memset(out, 0, sizeof(*out));
     if (count2(base, RD_FLEET_SILENT, now, anchor - window, anchor + window, &out->silent,
                &out->subnets) ||
-        count2(base, RD_FLEET_KNOWN, anchor, 0, 0, &out->known, NULL) ||
+        count2(base, RD_FLEET_KNOWN, anchor + window, 0, 0, &out->known, NULL) ||
         count2(base, RD_FLEET_SILENT_AT, now, until, 0, &out->silent_at, NULL))
         return WHB_ESTORE;
     return 0;
 }
 
-static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, int64_t *gapped,
-                      int64_t *gap_subnets, int64_t *gaps_at)
+static int fleet_gaps(struct whb_store *base, int64_t anchor, int64_t window, int64_t ended_before,
+                      int64_t *gapped, int64_t *gap_subnets, int64_t *gaps_at)
 {
-    if (count2(base, RD_FLEET_GAPS, anchor - window, anchor + window, 0, gapped, gap_subnets) ||
-        count2(base, RD_FLEET_GAPS_AT, anchor, window, 0, gaps_at, NULL))
+    if (count2(base, RD_FLEET_GAPS, anchor - window, anchor + window, ended_before, gapped,
+               gap_subnets) ||
+        count2(base, RD_FLEET_GAPS_AT, anchor, window, ended_before, gaps_at, NULL))
         return WHB_ESTORE;
     return 0;
 }
 
-static const struct whb_store_fleet_ops fleet_ops = {fleet_machines, fleet_gaps};
+static int fleet_newcomers(struct whb_store *base, int64_t after, int64_t until, int64_t *n)
+{
+    return count2(base, RD_FLEET_NEWCOMERS, after, until, 0, n, NULL);
+}
+
+static const struct whb_store_fleet_ops fleet_ops = {fleet_machines, fleet_gaps, fleet_newcomers};
 
 int whb_sqlite_fleet_group(struct whb_store *base, int64_t now, int64_t anchor, int64_t window,
-                           struct whb_peer_group *out)
+                           int64_t ended, struct whb_peer_group *out)
 {
-    return whb_store_fleet_group(base, &fleet_ops, now, anchor, window, out);
+    return whb_store_fleet_group(base, &fleet_ops, now, anchor, window, ended, out);
 }
 
 /* One statement, one read transaction: the census is of one instant. */

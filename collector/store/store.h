@@ -183,6 +183,17 @@ enum whb_store_name_kind { WHB_NAME_FQDN, WHB_NAME_ID, WHB_NAME_SHORT };
 typedef int (*whb_store_name_fn)(struct whb_store *base, enum whb_store_name_kind kind,
                                  const char *key, struct whb_machine_view *found, int max, int *n);
 
+/* What explaining one silent machine reads (explain/correlate.c fills it, for the store to read
+ * it ahead): its events in [events_from, events_to], its refusals, the peers that returned
+ * within [anchor - window, anchor + window], the collector's downtimes over [down_from,
+ * down_to] and its switch port. */
+struct whb_read_ahead {
+    const struct whb_machine_view *m;
+    int64_t events_from, events_to;
+    int events_max, refusals_max;
+    int64_t anchor, window, down_from, down_to;
+};
+
 struct whb_store_ops {
     const char *name;
     /* Creates the store's files, or tightens existing ones: 0600, or 0640 for group. */
@@ -207,6 +218,10 @@ struct whb_store_ops {
     /* The collector's downtimes that overlap [from, to], oldest first. */
     int (*downtimes)(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,
                      int max, int *n);
+    /* Optional: reads now, together, what explaining these n machines will ask, each answer
+     * kept for its one use, until the next call (n 0: dropped). Saves round trips only: what
+     * is asked with other arguments is read then. */
+    int (*read_ahead)(struct whb_store *s, const struct whb_read_ahead *r, size_t n);
 
     /* Read side. host is an FQDN, a short name (the FQDN's first label) or a machine id;
      * WHB_EINVAL when it names several machines (find_machines lists them). */
@@ -228,9 +243,10 @@ struct whb_store_ops {
                       const struct whb_machine_view *m, int64_t now, int64_t anchor, int64_t window,
                       int with_gaps, struct whb_peer_group *out);
     /* The whole fleet as a peer group (kind WHB_PEERS_FLEET): who went silent within window of
-     * anchor, and who was reporting at anchor. */
+     * anchor, and who was reporting at anchor; ended: the silence's end (now while it lasts):
+     * a machine first seen after the window and by then reported during it, healthy too. */
     int (*fleet_group)(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
-                       struct whb_peer_group *out);
+                       int64_t ended, struct whb_peer_group *out);
     int (*each_machine)(struct whb_store *s, const struct whb_store_filter *f, int64_t now,
                         whb_store_machine_fn fn, void *arg);
     /* Machines per switch (wireless 0, wired machines) or per SSID and BSSID (wireless 1),
@@ -329,6 +345,11 @@ struct whb_store {
     /* The fleet census this handle counts a large fleet with (census.h); NULL: none, every
      * count is the store's own. Set by whoever opened the handle, before its first use. */
     struct whb_census_keeper *census;
+    /* The peer groups of one long pass over many machines (peer_cache.h); NULL: every peer
+     * group is read when asked. Set and cleared by that pass. */
+    struct whb_peer_cache *peer_cache;
+    /* Answers read ahead (ops->read_ahead), and of them served. */
+    unsigned long ahead_read, ahead_served;
 };
 
 /* The backend and its target (a file, or a libpq conninfo) the configuration names. */

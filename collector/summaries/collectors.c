@@ -24,7 +24,7 @@ json_t *whb_summary_downtimes(const struct whb_collector *col, struct whb_store 
         if (with_machines) {
             struct whb_peer_group fleet;
             int64_t window = whb_correlation_window(col->cfg.interval_s);
-            if (st->ops->fleet_group(st, now, d[i].from_ms, window, &fleet) == 0)
+            if (st->ops->fleet_group(st, now, d[i].from_ms, window, d[i].to_ms, &fleet) == 0)
                 json_object_set_new(o, "machines_silenced", json_integer(fleet.together));
         }
         json_array_append_new(list, o);

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "explain/correlate.h"
 #include "hash.h"
+#include "store/peer_cache.h"
 #include "store/store.h"
 #include "summaries/walk.h"
 
@@ -46,11 +47,14 @@ struct reasons_walk {
     const _Atomic int *cancel;
     struct whb_reasons *r;
     int failed;
+    /* A chunk's machines, explained together: the store reads their rows ahead at once. */
+    struct whb_machine_view *chunk;
+    struct whb_read_ahead *reads;
+    size_t n;
 };
 
-static int reasons_add(const struct whb_machine_view *m, void *arg)
+static int reasons_add_one(struct reasons_walk *w, const struct whb_machine_view *m)
 {
-    struct reasons_walk *w = arg;
     struct whb_reasons *r = w->r;
     struct whb_explanation x;
     if (w->cancel && *w->cancel)
@@ -82,6 +86,29 @@ static int reasons_add(const struct whb_machine_view *m, void *arg)
     return 0;
 }
 
+static int reasons_flush(struct reasons_walk *w)
+{
+    struct whb_store *st = w->st;
+    int stop = 0, ahead = st->ops->read_ahead && w->n > 1;
+    for (size_t i = 0; ahead && i < w->n; i++)
+        whb_explain_reads(&w->chunk[i], w->r->made, &w->reads[i]);
+    if (ahead)
+        st->ops->read_ahead(st, w->reads, w->n); /* saves round trips, or nothing */
+    for (size_t i = 0; i < w->n && !stop; i++)
+        stop = reasons_add_one(w, &w->chunk[i]);
+    if (ahead)
+        st->ops->read_ahead(st, NULL, 0);
+    w->n = 0;
+    return stop;
+}
+
+static int reasons_add(const struct whb_machine_view *m, void *arg)
+{
+    struct reasons_walk *w = arg;
+    w->chunk[w->n++] = *m;
+    return w->n == WHB_WALK_CHUNK ? reasons_flush(w) : 0;
+}
+
 struct whb_reasons *whb_reasons_make(struct whb_store *st, int64_t now, const _Atomic int *cancel)
 {
     uint64_t known = 0, silent = 0;
@@ -95,11 +122,31 @@ struct whb_reasons *whb_reasons_make(struct whb_store *st, int64_t now, const _A
     r->slot = calloc(r->nslots, sizeof(*r->slot));
     r->made = now;
     r->refs = 1;
-    struct reasons_walk w = {st, cancel, r, 0};
+    struct reasons_walk w = {st,
+                             cancel,
+                             r,
+                             0,
+                             malloc(WHB_WALK_CHUNK * sizeof(*w.chunk)),
+                             malloc(WHB_WALK_CHUNK * sizeof(*w.reads)),
+                             0};
     struct whb_store_filter f = {
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = WHB_REASONS_MAX};
-    if (!r->slot || whb_summaries_walk(st, &f, now, reasons_add, &w, cancel) || w.failed ||
-        (cancel && *cancel))
+    /* Machines on one switch or subnet share its rows: read once per few seconds. */
+    st->peer_cache = whb_peer_cache_new(WHB_PEER_CACHE_MS);
+    unsigned long read0 = st->ahead_read, served0 = st->ahead_served;
+    int rc = !r->slot || !w.chunk || !w.reads ||
+             whb_summaries_walk(st, &f, now, reasons_add, &w, cancel);
+    if (!rc)
+        reasons_flush(&w); /* the last chunk's (a full table stops as the walk did) */
+    rc = rc || w.failed || (cancel && *cancel);
+    r->ahead_read = st->ahead_read - read0;
+    r->ahead_served = st->ahead_served - served0;
+    free(w.chunk);
+    free(w.reads);
+    whb_peer_cache_counts(st->peer_cache, &r->peers_served, &r->peers_read);
+    whb_peer_cache_free(st->peer_cache);
+    st->peer_cache = NULL;
+    if (rc)
         goto fail;
     return r;
 fail:

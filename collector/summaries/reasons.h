@@ -25,6 +25,9 @@ struct whb_reasons {
     size_t nslots, n;
     int64_t made;
     int refs; /* holders: the worker's lock guards it (worker.h) */
+    /* Peer groups (switch, access point, subnet) served from the pass's cache, and read. */
+    unsigned long peers_served, peers_read;
+    unsigned long ahead_read, ahead_served; /* rows read ahead by the store, and served */
 };
 
 /* Explains every silent machine (most recently silent first) through st; NULL when the store

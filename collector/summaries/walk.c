@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 
 struct chunk {
@@ -23,13 +24,6 @@ static int one(const struct whb_machine_view *m, void *arg)
     c->rows++;
     c->stopped = c->fn(m, c->arg);
     return c->stopped;
-}
-
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static void pause_ns(int64_t ns)
@@ -50,7 +44,7 @@ int whb_summaries_walk(struct whb_store *st, const struct whb_store_filter *f, i
     struct whb_store_filter part = *f;
     unsigned left = f->limit ? f->limit : (unsigned)-1;
     while (left && !(cancel && *cancel)) {
-        int64_t t0 = mono_ns();
+        int64_t t0 = whb_clock_mono_ns();
         part.limit = left < WHB_WALK_CHUNK ? left : WHB_WALK_CHUNK;
         part.after = c.rows ? &c.last : f->after;
         unsigned before = c.rows;
@@ -62,7 +56,7 @@ int whb_summaries_walk(struct whb_store *st, const struct whb_store_filter *f, i
         if (got < part.limit)
             break;
         if (cancel)
-            pause_ns(mono_ns() - t0);
+            pause_ns(whb_clock_mono_ns() - t0);
     }
     return 0;
 }

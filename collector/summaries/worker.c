@@ -81,11 +81,15 @@ static void *worker(void *arg)
         if (startup && (k = wanted(s)) < 0 && !s->want_reasons) {
             /* Benchmarks and admins see what the start-up pass took. */
             startup = 0;
-            whb_log_info("summaries: start-up pass done in %.1f s, %.1f s of CPU (reasons of %zu "
-                         "silent machines)",
-                         seconds_since(&t0, CLOCK_MONOTONIC),
-                         seconds_since(&c0, CLOCK_THREAD_CPUTIME_ID),
-                         s->reasons ? s->reasons->n : (size_t)0);
+            whb_log_info(
+                "summaries: start-up pass done in %.1f s, %.1f s of CPU (reasons of %zu "
+                "silent machines; peer groups read %lu, reused %lu; answers read ahead %lu, "
+                "used %lu)",
+                seconds_since(&t0, CLOCK_MONOTONIC), seconds_since(&c0, CLOCK_THREAD_CPUTIME_ID),
+                s->reasons ? s->reasons->n : (size_t)0, s->reasons ? s->reasons->peers_read : 0UL,
+                s->reasons ? s->reasons->peers_served : 0UL,
+                s->reasons ? s->reasons->ahead_read : 0UL,
+                s->reasons ? s->reasons->ahead_served : 0UL);
         }
         while ((k = wanted(s)) < 0 && !s->want_reasons && !s->stop)
             pthread_cond_wait(&s->wake, &s->lock);

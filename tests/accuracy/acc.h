@@ -23,9 +23,28 @@ unsigned acc_rng_below(struct acc_rng *r, unsigned n);
 int acc_rng_chance(struct acc_rng *r, unsigned pct);
 int64_t acc_rng_ms(struct acc_rng *r, int64_t lo_s, int64_t hi_s); /* lo..hi seconds, in ms */
 
+/* How a switch speaks to the collector (class `switch`; 0 everywhere else: the collector hears
+ * nothing from any switch, as before issue 24). */
+enum acc_talk {
+    TALK_NONE = 0,   /* not configured: the collector never hears from it nor reads it */
+    TALK_TRAPS,      /* IF-MIB linkDown/linkUp with ifIndex, ifDescr, ifAdminStatus, ifOperStatus;
+                        Cisco's err-disable with its cause */
+    TALK_TRAPS_BARE, /* link traps with the ifIndex alone: only a read tells shut from cable */
+    TALK_TRAPS_PREV, /* linkDown whose ifOperStatus is the state it left (RFC 2863 allows it) */
+    TALK_SYSLOG,     /* Cisco IOS syslog: LINK-5-CHANGED, LINK-3-UPDOWN, PM-4-ERR_DISABLE,
+                        PORT_SECURITY, DOT1X-5-FAIL */
+    TALK_POLL,       /* sends nothing; read by SNMP on demand */
+    TALK_TIMEOUT,    /* configured for reads, never answers */
+    TALK_COUNT_
+};
+
 struct acc_switch {
     char name[32], chassis[18];
-    int subnet; /* third octet of 10.20.<subnet>.0/24 */
+    int subnet;      /* third octet of 10.20.<subnet>.0/24 */
+    int talk;        /* enum acc_talk */
+    int poll;        /* the collector may read its ports (SNMP credentials configured) */
+    int oob;         /* its management answers out of band (reads work while its uplink is down) */
+    int64_t late_ms; /* its traps or syslog reach the collector this long after the change */
 };
 
 struct acc_ap {
@@ -44,6 +63,7 @@ struct acc_machine {
     /* Windows: its Windows Update client. */
     char sus[48];     /* SusClientId (a cloned image's machine has another's) */
     int64_t wu_ok_ms; /* its newest good scan against WSUS before the timeline (22 h cycle) */
+    int wol;          /* Wake-on-LAN armed: off (orderly) or asleep, its link stays at 100 Mb/s */
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -79,6 +99,8 @@ enum acc_inc_kind {
     INC_WU_RESTART,   /* the client asks for a restart (event 21), pending until end */
     INC_SUBNET,       /* a subnet's gateway (router, VLAN) fails: links stay up on every switch
                          of that subnet, nothing gets through */
+    INC_ERR_DISABLE,  /* the switch err-disables the machine's port (code: enum acc_errdis) */
+    INC_DOT1X_WIRED,  /* wired 802.1X fails: the link stays up, the port closed to traffic */
     INC_KIND_COUNT_
 };
 
@@ -154,6 +176,21 @@ struct acc_wu {
 void acc_world_wu(const struct acc_world *w, int m, int64_t t, struct acc_wu *out);
 int acc_world_subnet(const struct acc_world *w, int m, int sw);
 
+/* Why a switch err-disables a port (INC_ERR_DISABLE's code). */
+enum acc_errdis { ERRDIS_PSECURE, ERRDIS_BPDU, ERRDIS_FLAP, ERRDIS_COUNT_ };
+
+/* The machine's switch port (where it was plugged in at the start) as the switch sees it. */
+struct acc_port {
+    int powered;   /* the switch runs */
+    int reachable; /* the collector can reach its management (and it the collector) */
+    int admin_up, oper_up;
+    unsigned speed;  /* Mb/s while up */
+    int errdis;      /* -1, or enum acc_errdis */
+    int dot1x_fail;  /* the port is up, closed to the machine */
+    int64_t sw_boot; /* when the switch last started */
+};
+void acc_world_port(const struct acc_world *w, int m, int64_t t, struct acc_port *out);
+
 /* Where a fault is, and where an answer's next step sends someone (bits). An admin checking a
  * machine on site is the honest default for one silent machine; a team sent to the network,
  * the collector or the WSUS server must be sent where the fault is. */
@@ -195,7 +232,14 @@ struct acc_item {
     int64_t onset;     /* the collector's last report of it before the silence */
     int served_others; /* the collector ran and stored others' reports as this one went quiet */
     int n_evidence;
-    int64_t gap_start;              /* HISTORY: the gap that was explained */
+    int64_t gap_start; /* HISTORY: the gap that was explained */
+    /* Class switch: the answer once the switch has said word (enum acc_word) of the machine's
+     * port since sw_from (before the question): its own set, replacing the one above. */
+    unsigned sw_word; /* bits 1 << enum acc_word: any of them */
+    int64_t sw_from;
+    const char *sw_accept[ACC_SET_MAX];
+    int sw_n, sw_capped;
+    int sw_heard;                   /* filled when asked: the word had reached the collector */
     char later[40], later_conf[12]; /* HISTORY: the same gap asked again at the end */
 };
 
@@ -206,9 +250,24 @@ enum acc_class {
     CLASS_INCIDENTS,   /* several independent incidents at once */
     CLASS_AFTER,       /* neighbours' failures after a silence has ended */
     CLASS_COINCIDENCE, /* two independent silences on one switch, at realistic offsets */
+    CLASS_SWITCH,      /* the switches' own word: traps, syslog, reads, late and partial */
+    CLASS_LATE,        /* machines enrolled (first report) moments before a failure */
+    CLASS_MOVED,       /* machines moving to another switch around a neighbour's failure */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };
+/* What a switch said of a machine's port, as the collector stored it (class switch). */
+enum acc_word {
+    WORD_NONE = 0,
+    WORD_SHUT,  /* administratively down: a trap, a syslog line, or a read */
+    WORD_ERR,   /* err-disabled by the switch */
+    WORD_LOST,  /* its link lost with the port enabled (a read, or a word that said so) */
+    WORD_UP,    /* read up with its link, after the silence began */
+    WORD_SLOW,  /* read up at a lower speed than before */
+    WORD_DOT1X, /* wired 802.1X failed */
+    WORD_COUNT_
+};
+
 const char *acc_class_name(enum acc_class c);
 /* -1 when name is no class ("all" is CLASS_ALL). */
 int acc_class_by_name(const char *name);

@@ -13,7 +13,8 @@ static const char *inc_names[INC_KIND_COUNT_] = {
     "uplink",         "room_power",     "dhcp_lost",      "route_lost", "flap",
     "wifi_auth",      "ap_auth",        "move",           "admin_down", "agent_stop",
     "agent_crash",    "collector_kill", "collector_stop", "wsus_503",   "wsus_refused",
-    "updsvc_stopped", "wu_policy",      "wu_scan_fail",   "wu_restart", "subnet"};
+    "updsvc_stopped", "wu_policy",      "wu_scan_fail",   "wu_restart", "subnet",
+    "err_disable",    "dot1x_wired"};
 
 const char *acc_inc_name(enum acc_inc_kind k)
 {
@@ -793,8 +794,175 @@ static void existing_make(uint64_t seed, unsigned index, enum scen sc, struct ac
     w->t_end = end_at + (last ? 2 * MIN : 30 * MIN);
 }
 
-static const char *const class_names[CLASS_COUNT_ + 1] = {"existing", "restart",     "incidents",
-                                                          "after",    "coincidence", "all"};
+/* --- class switch: issue 10's scenarios where the switch has something to say, on switches
+ * that speak in their own ways (acc.h, enum acc_talk), and the switch's own cases. --- */
+
+/* The answer once the switch's word (any of words) on its port has reached the collector. */
+static void sw_set(struct acc_item *it, unsigned words, int64_t from, int capped, const char *truth,
+                   ...)
+{
+    it->sw_word = words;
+    it->sw_from = from;
+    it->sw_capped = capped;
+    it->sw_n = 0;
+    it->sw_accept[it->sw_n++] = truth;
+    va_list ap;
+    va_start(ap, truth);
+    for (const char *x; (x = va_arg(ap, const char *)) && it->sw_n < ACC_SET_MAX;)
+        it->sw_accept[it->sw_n++] = x;
+    va_end(ap);
+}
+
+/* Replaces an item's set (the answer without the switch's word). */
+static void re_set(struct acc_item *it, int capped, const char *truth, ...)
+{
+    it->n_accept = 0;
+    it->truth = it->accept[it->n_accept++] = truth;
+    va_list ap;
+    va_start(ap, truth);
+    for (const char *x; (x = va_arg(ap, const char *)) && it->n_accept < ACC_SET_MAX;)
+        it->accept[it->n_accept++] = x;
+    va_end(ap);
+    it->capped = capped;
+    it->alt_need = capped ? (it->n_accept - 1 < 2 ? it->n_accept - 1 : 2) : 0;
+}
+
+#define W(x) (1u << (x))
+/* The link lost with the port enabled: anything but the port (or the agent alone). */
+#define LOST_SET "cable_unplugged", "turned_off", "faulty_adapter", "removed", "adapter_disabled"
+
+static const struct {
+    const char *name;
+    enum scen base;
+} sw_scen[] = {
+    {"sw_port_one", SC_PORT_ONE},
+    {"sw_ports_group", SC_PORTS_GROUP},
+    {"sw_cable", SC_CABLE},
+    {"sw_power_cut", SC_POWER_CUT},
+    {"sw_agent_crash", SC_AGENT_CRASH},
+    {"sw_sleep_silent", SC_SLEEP_SILENT},
+    {"sw_shutdown", SC_SHUTDOWN},
+    {"sw_hibernate", SC_HIBERNATE},
+    {"sw_switch_down", SC_SWITCH_DOWN},
+    {"sw_uplink", SC_UPLINK},
+    {"sw_err_disable", SC_PORT_ONE},
+    {"sw_dot1x", SC_PORT_ONE},
+    {"sw_adapter_disabled", SC_ADMIN_DOWN},
+    {"sw_dhcp_lost", SC_DHCP},
+    {"sw_move", SC_MOVE},
+    {"sw_room_power", SC_ROOM_POWER},
+    {"sw_sleep", SC_SLEEP},
+    {"sw_crash_in_cable", SC_CRASH_IN_CABLE},
+    {"sw_port+wsus_503", SC_PORT_WSUS503},
+    {"sw_cable+neighbour_off", SC_CABLE_NEIGHBOUR_OFF},
+};
+#define SW_SCEN_COUNT (sizeof(sw_scen) / sizeof(sw_scen[0]))
+
+static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_timeline *tl)
+{
+    existing_make(seed, index, sw_scen[k].base, tl);
+    tl->cls = CLASS_SWITCH;
+    tl->scenario = sw_scen[k].name;
+    struct acc_world *w = &tl->w;
+    /* The switches and the machines' Wake-on-LAN from dice of their own: the world above is
+     * issue 10's timeline, unchanged. */
+    struct acc_rng r;
+    acc_rng_seed(&r, seed ^ 0x5717c4ull, index);
+    for (int i = 0; i < w->n_sw; i++) {
+        struct acc_switch *sw = &w->sw[i];
+        unsigned roll = acc_rng_below(&r, 100);
+        sw->talk = roll < 25   ? TALK_TRAPS
+                   : roll < 35 ? TALK_TRAPS_BARE
+                   : roll < 45 ? TALK_TRAPS_PREV
+                   : roll < 65 ? TALK_SYSLOG
+                   : roll < 80 ? TALK_POLL
+                   : roll < 85 ? TALK_TIMEOUT
+                               : TALK_NONE;
+        sw->poll = sw->talk == TALK_POLL || sw->talk == TALK_TIMEOUT ||
+                   (sw->talk != TALK_NONE && acc_rng_chance(&r, 70));
+        sw->oob = acc_rng_chance(&r, 30);
+        /* Late: informs retried, a loaded switch CPU, a relay: after the agent's own notice
+         * or after the silence began. */
+        sw->late_ms = acc_rng_chance(&r, 20) ? acc_rng_ms(&r, 5, 40) : acc_rng_ms(&r, 0, 1);
+    }
+    for (int i = 0; i < w->n; i++)
+        w->m[i].wol = acc_rng_chance(&r, 50);
+    size_t left = sizeof(tl->modifiers) - strlen(tl->modifiers);
+    static const char *const talk_names[TALK_COUNT_] = {
+        "none", "traps", "traps-bare", "traps-prev", "syslog", "poll", "timeout"};
+    snprintf(tl->modifiers + strlen(tl->modifiers), left, "sw1:%s%s%s ", talk_names[w->sw[0].talk],
+             w->sw[0].poll && w->sw[0].talk != TALK_POLL && w->sw[0].talk != TALK_TIMEOUT ? "+poll"
+                                                                                          : "",
+             w->sw[0].late_ms > 2000 ? "+late" : "");
+    /* The incident of the scenario's first machine. */
+    struct acc_incident *x = NULL;
+    for (int j = 0; j < w->n_inc && !x; j++)
+        if (w->inc[j].kind != INC_COLLECTOR_KILL && w->inc[j].kind != INC_WSUS_503 &&
+            w->inc[j].kind < INC_WU_POLICY)
+            x = &w->inc[j];
+    if (!x)
+        return;
+    int64_t s = x->start;
+    if (k == 10) {
+        x->kind = INC_ERR_DISABLE;
+        x->code = acc_rng_below(&r, ERRDIS_COUNT_);
+    } else if (k == 11) {
+        x->kind = INC_DOT1X_WIRED;
+    }
+    for (int i = 0; i < tl->n_items; i++) {
+        struct acc_item *it = &tl->items[i];
+        int m = it->machine;
+        if (m < 0 || w->m[m].wireless || it->phase == PHASE_BACK)
+            continue;
+        int now = it->phase == PHASE_NOW;
+        const char *t = it->truth;
+        int silent = strcmp(t, "reporting") != 0 && strcmp(t, "wsus_unavailable") != 0 &&
+                     strcmp(t, "clock_off") != 0 && strncmp(t, "update_", 7) != 0;
+        if (!silent)
+            continue;
+        if (!strcmp(t, "port_disabled") && k != 11) {
+            /* Shut, or err-disabled: the switch's word settles it. */
+            sw_set(it, k == 10 ? W(WORD_ERR) : W(WORD_SHUT), s - 5000, 0, "port_disabled", NULL);
+        } else if (k == 11) {
+            /* The link stays up, the port closed to it: from the machine, a lease that never
+             * came; the switch says 802.1X refused it. */
+            if (now)
+                re_set(it, 1, "port_disabled", NOGASP_WIRED, NULL);
+            else
+                re_set(it, 0, "port_disabled", "lost_connectivity", NULL);
+            sw_set(it, W(WORD_DOT1X), s - 5000, 0, "port_disabled", "lost_connectivity", NULL);
+        } else if (!strcmp(t, "cable_unplugged") && (now || w->m[m].sw >= 0)) {
+            if (now)
+                sw_set(it, W(WORD_LOST), s - 5000, 1, "cable_unplugged", LOST_SET, NULL);
+            else
+                sw_set(it, W(WORD_LOST), s - 5000, 1, "cable_unplugged", "faulty_adapter", NULL);
+        } else if (now &&
+                   (!strcmp(t, "turned_off") || !strcmp(t, "removed") ||
+                    !strcmp(t, "adapter_disabled")) &&
+                   it->capped) {
+            sw_set(it, W(WORD_LOST), s - 5000, 1, t, LOST_SET, NULL);
+        } else if (now && !strcmp(t, "agent_crashed")) {
+            sw_set(it, W(WORD_UP), s, 1, "agent_crashed", "lost_connectivity", NULL);
+        } else if (now && !strcmp(t, "lost_connectivity") && k == 13) {
+            sw_set(it, W(WORD_UP), s, 1, "lost_connectivity", "agent_crashed", NULL);
+        } else if (now && !strcmp(t, "lost_connectivity") && k == 9) {
+            /* The uplink: every port up with its link, nothing beyond the switch: not each
+             * machine's agent. */
+            sw_set(it, W(WORD_UP), s, 1, "lost_connectivity", NULL);
+        } else if (now && !strcmp(t, "sleep") && it->capped) {
+            /* No word from the machine: with Wake-on-LAN its link stays, slower. */
+            if (w->m[m].wol)
+                sw_set(it, W(WORD_SLOW) | W(WORD_UP), s, 1, "sleep", "turned_off", "hibernation",
+                       "agent_crashed", NULL);
+            else
+                sw_set(it, W(WORD_LOST), s - 5000, 1, "sleep", LOST_SET, "hibernation", NULL);
+        }
+    }
+}
+
+static const char *const class_names[CLASS_COUNT_ + 1] = {
+    "existing", "restart",       "incidents", "after", "coincidence",
+    "switch",   "late_enrolled", "moved",     "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -813,11 +981,13 @@ unsigned acc_class_scenarios(enum acc_class c)
 {
     if (c == CLASS_EXISTING)
         return SC_COUNT_;
+    if (c == CLASS_SWITCH)
+        return SW_SCEN_COUNT;
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
-    unsigned n = SC_COUNT_;
-    for (int k = CLASS_EXISTING + 1; k < CLASS_COUNT_; k++)
-        n += acc_worlds_count((enum acc_class)k);
+    unsigned n = 0;
+    for (int k = CLASS_EXISTING; k < CLASS_COUNT_; k++)
+        n += acc_class_scenarios((enum acc_class)k);
     return n;
 }
 
@@ -827,11 +997,17 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     if (cls == CLASS_ALL) {
         /* Every class's scenarios in turn: issue 10's first, then the others'. */
         cls = CLASS_EXISTING;
-        while (cls < CLASS_COUNT_ && k >= acc_class_scenarios(cls))
-            k -= acc_class_scenarios(cls), cls++;
+        while (cls < CLASS_COUNT_ && k >= acc_class_scenarios(cls)) {
+            k -= acc_class_scenarios(cls);
+            cls++;
+        }
     }
     if (cls == CLASS_EXISTING) {
         existing_make(seed, index, (enum scen)k, tl);
+        return;
+    }
+    if (cls == CLASS_SWITCH) {
+        switch_make(seed, index, k, tl);
         return;
     }
     struct acc_rng r;

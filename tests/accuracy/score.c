@@ -10,7 +10,7 @@
 
 #define MAX_LABELS   40
 #define MAX_EXAMPLES 64
-#define MAX_SCEN     48
+#define MAX_SCEN     96
 
 enum fail {
     F_HIGH_WRONG,
@@ -23,6 +23,7 @@ enum fail {
     F_DRIFT_RESTART,
     F_WRONG_PLACE,
     F_COLLECTOR_SERVED,
+    F_SW_NOT_HIGH,
     F_COUNT_
 };
 
@@ -37,6 +38,7 @@ static const char *fail_names[F_COUNT_] = {
     "answer changed across a collector restart",
     "wrong place (the next step sends a team where the fault is not)",
     "collector blamed while it served others",
+    "the switch said the port was closed, the answer is not port_disabled high",
 };
 
 struct phase_score {
@@ -58,6 +60,10 @@ struct acc_score {
     const char *scen[MAX_SCEN];
     unsigned scen_n[MAX_SCEN][PHASE_COUNT_], scen_ok[MAX_SCEN][PHASE_COUNT_];
     int n_scen;
+    /* Class switch: questions whose answer changes with the switch's word, how many were asked
+     * once it had reached the collector, right then, and of those that settle the cause (a
+     * closed port), answered with it at high confidence. */
+    unsigned sw_items, sw_heard, sw_right, sw_settled, sw_settled_high;
     /* Issue 21's figures, over every answer and per class. */
     struct class_score {
         unsigned timelines, asked, ok, headline, wrong_high, wrong_place, coll_served, drift_past,
@@ -382,6 +388,20 @@ static void add_item(struct acc_score *s, const struct acc_timeline *tl, const s
     int coll = strcmp(it->answer, "collector_unavailable") == 0 && it->served_others;
     if (coll)
         fail(s, F_COLLECTOR_SERVED, tl, it);
+    if (it->sw_word) {
+        s->sw_items++;
+        if (it->sw_heard) {
+            s->sw_heard++;
+            s->sw_right += (unsigned)ok;
+            if (!it->capped) {
+                s->sw_settled++;
+                int settled = high && strcmp(it->answer, it->truth) == 0;
+                s->sw_settled_high += (unsigned)settled;
+                if (!settled)
+                    fail(s, F_SW_NOT_HIGH, tl, it);
+            }
+        }
+    }
     int high_wrong = high && (!member || it->capped) && strcmp(it->answer, "unknown") != 0 &&
                      it->answer[0] != '(';
     class_add(s, tl->cls, it, ok, high_wrong, misplaced, coll, drift_past, drift_restart, drift_n);
@@ -503,13 +523,19 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
            s->conf_right[0], s->conf_n[0], pct(s->conf_right[0], s->conf_n[0]));
     printf("stability: %u of %u past answers changed when asked again later\n", s->unstable,
            s->stable_n);
-    printf("\nper class    timelines  asked  right or honest  headline right  high wrong  "
+    if (s->sw_items)
+        printf("switch's word: heard before %u of %u questions it would settle or narrow; right "
+               "with it %u (%.1f %%); a closed port said so: port_disabled high %u of %u "
+               "(%.1f %%)\n",
+               s->sw_heard, s->sw_items, s->sw_right, pct(s->sw_right, s->sw_heard),
+               s->sw_settled_high, s->sw_settled, pct(s->sw_settled_high, s->sw_settled));
+    printf("\nper class     timelines  asked  right or honest  headline right  high wrong  "
            "wrong place  collector blamed  drift\n");
     for (int c = 0; c <= CLASS_COUNT_; c++) {
         const struct class_score *k = &s->cls[c];
         if (!k->timelines || (c == CLASS_COUNT_ && classes_run(s) == 1))
             continue;
-        printf("  %-12s %7u %6u  %6.1f %%         %6.1f %%       %5u  %5u (%.2f %%)  %8u     "
+        printf("  %-13s %7u %6u  %6.1f %%         %6.1f %%       %5u  %5u (%.2f %%)  %8u     "
                "%3u of %u\n",
                acc_class_name((enum acc_class)c), k->timelines, k->asked, pct(k->ok, k->asked),
                pct(k->headline, k->asked), k->wrong_high, k->wrong_place,
@@ -533,6 +559,8 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
         {"collector blamed while serving = 0", every->coll_served == 0, ""},
         {"wrong place <= 1 %", pct(every->wrong_place, every->asked) <= 1.0, ""},
         {"right or honest (all) >= 99 %", pct(every->ok, every->asked) >= 99.0, ""},
+        {"switch said closed: high >= 99 %",
+         !s->sw_settled || pct(s->sw_settled_high, s->sw_settled) >= 99.0, ""},
     };
     snprintf(goals[0].got, sizeof(goals[0].got), "%u", wrong_high);
     snprintf(goals[1].got, sizeof(goals[1].got), "%.1f %%", p_now);
@@ -548,6 +576,11 @@ int acc_score_print(const struct acc_score *s, unsigned examples)
              pct(every->wrong_place, every->asked), every->wrong_place, every->asked);
     snprintf(goals[10].got, sizeof(goals[10].got), "%.1f %% (headline right %.1f %%)",
              pct(every->ok, every->asked), pct(every->headline, every->asked));
+    if (s->sw_settled)
+        snprintf(goals[11].got, sizeof(goals[11].got), "%.1f %% (%u of %u)",
+                 pct(s->sw_settled_high, s->sw_settled), s->sw_settled_high, s->sw_settled);
+    else
+        snprintf(goals[11].got, sizeof(goals[11].got), "no switch's word asked");
     int all = s->not_silent == 0;
     if (s->not_silent)
         printf("generator check: %u machines still reported when asked as silent (not scored)\n",

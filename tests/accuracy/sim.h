@@ -93,4 +93,20 @@ int acc_ask_heard(struct whb_store *st, const struct acc_timeline *tl, int machi
 void acc_ask_history(struct whb_store *st, const struct acc_timeline *tl, struct acc_item *it,
                      int64_t t, int again);
 
+/* The switches' side of the collector (class switch): their words (traps decoded by the
+ * collector's own decoder, syslog lines by its parser) and the reads it makes (on a machine's
+ * silence, on `why`, after a word that left something unsaid), each through the port table
+ * (whb_switch_ports_take) into the store (put_switch) as the collector's switch writer does. */
+struct acc_talker;
+struct acc_talker *acc_talker_new(const struct acc_world *w);
+void acc_talker_free(struct acc_talker *k);
+int acc_talker_step(struct acc_talker *k, const struct acc_world *w, struct whb_store *st,
+                    int64_t t, int verbose);
+/* `why` was asked of machine m at t: a silent wired machine's port is read. */
+void acc_talker_asked(struct acc_talker *k, const struct acc_world *w, int m, int64_t t);
+/* 1 when the collector had stored one of words (bits 1 << enum acc_word) of m's port in
+ * [from, to]. */
+int acc_talker_said(const struct acc_talker *k, const struct acc_world *w, int m, unsigned words,
+                    int64_t from, int64_t to);
+
 #endif

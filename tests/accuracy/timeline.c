@@ -68,6 +68,23 @@ static int back_again(const struct acc_world *w, int m, int64_t t)
            l.path_ok;
 }
 
+/* Class switch: once the switch's word on the machine's port has reached the collector, the
+ * right answer is the one the item gives with it. */
+static void switch_said(const struct acc_talker *k, const struct acc_world *w, struct acc_item *it,
+                        int64_t t)
+{
+    if (!it->sw_word || it->machine < 0 ||
+        !acc_talker_said(k, w, it->machine, it->sw_word, it->sw_from, t))
+        return;
+    it->sw_heard = 1;
+    it->truth = it->sw_accept[0];
+    it->n_accept = it->sw_n;
+    for (int i = 0; i < it->sw_n; i++)
+        it->accept[i] = it->sw_accept[i];
+    it->capped = it->sw_capped;
+    it->alt_need = it->capped ? (it->n_accept - 1 < 2 ? it->n_accept - 1 : 2) : 0;
+}
+
 int acc_timeline_run(struct acc_timeline *tl, int verbose)
 {
     const struct acc_world *w = &tl->w;
@@ -83,11 +100,13 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
     }
     for (int i = 0; i < w->n; i++)
         acc_agent_init(&agents[i], w, i);
+    struct acc_talker *talk = acc_talker_new(w);
     for (int64_t t = w->t0; t <= w->t_end && !rc; t += STEP_MS) {
         rc |= acc_feed_collector(f, w, t, verbose);
         rc |= acc_feed_drain(f, t, verbose);
         for (int i = 0; i < w->n; i++)
             acc_agent_step(&agents[i], w, t, f, verbose);
+        rc |= acc_talker_step(talk, w, acc_feed_store(f), t, verbose);
         /* One can only ask a collector that runs. */
         if (!acc_world_collector_up(w, t))
             continue;
@@ -99,8 +118,11 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
                 if (should_be_silent(it) && it->machine >= 0 &&
                     agents[it->machine].last_ok > t - (int64_t)(3 * w->interval_s + 5) * 1000)
                     it->asked = -2; /* the generator's own check: it was not silent */
-                else
+                else {
+                    switch_said(talk, w, it, t);
                     acc_ask_now(acc_feed_store(f), tl, it, t);
+                    acc_talker_asked(talk, w, it->machine, t);
+                }
             } else if (it->phase == PHASE_HISTORY &&
                        t >= it->inc_end + (it->wait ? it->wait : HISTORY_WAIT) &&
                        /* back, and its return stored (a report arrives within the
@@ -108,6 +130,7 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
                        ((agents[it->machine].last_ok > it->inc_end &&
                          acc_ask_heard(acc_feed_store(f), tl, it->machine, it->inc_end + 1)) ||
                         t >= it->inc_end + HISTORY_GIVE)) {
+                switch_said(talk, w, it, t);
                 acc_ask_history(acc_feed_store(f), tl, it, t, 0);
             } else if (it->phase == PHASE_BACK && t >= it->inc_end + HISTORY_WAIT) {
                 /* Asked once the collector hears from it again; not if it is gone again. */
@@ -138,6 +161,7 @@ int acc_timeline_run(struct acc_timeline *tl, int verbose)
     }
     for (int i = 0; i < w->n; i++)
         acc_agent_free(&agents[i]);
+    acc_talker_free(talk);
     acc_feed_close(f);
     return rc;
 }

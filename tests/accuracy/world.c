@@ -105,6 +105,7 @@ static int carrier_at(const struct acc_world *w, int m, int64_t t, int *sw, int 
         case INC_CABLE:
         case INC_PORT_SHUT:
         case INC_ADMIN_DOWN:
+        case INC_ERR_DISABLE:
             up &= i->machine != m;
             break;
         case INC_SWITCH_DOWN:
@@ -158,7 +159,7 @@ void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link
         const struct acc_incident *i = &w->inc[k];
         if (!in(i, t))
             continue;
-        if (i->kind == INC_DHCP_LOST && i->machine == m)
+        if ((i->kind == INC_DHCP_LOST || i->kind == INC_DOT1X_WIRED) && i->machine == m)
             o->has_addr = o->has_gw = 0;
         if (i->kind == INC_ROUTE_LOST && i->machine == m)
             o->has_gw = 0;
@@ -233,4 +234,86 @@ void acc_world_wu(const struct acc_world *w, int m, int64_t t, struct acc_wu *o)
             break;
         }
     }
+}
+
+/* The adapter renegotiates its link for this long when its machine goes to sleep or off with
+ * Wake-on-LAN, or wakes. */
+#define RENEGOTIATE_MS 3000
+
+void acc_world_port(const struct acc_world *w, int m, int64_t t, struct acc_port *o)
+{
+    const struct acc_machine *mc = &w->m[m];
+    int sw = mc->sw, at_sw, at_port;
+    *o = (struct acc_port){.powered = 1,
+                           .reachable = 1,
+                           .admin_up = 1,
+                           .errdis = -1,
+                           .sw_boot = w->t0 - 40LL * 86400000};
+    attachment(w, m, t, &at_sw, &at_port);
+    int cable = at_sw == sw && at_port == mc->port, nic = 1;
+    unsigned speed = 1000;
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        int mine = i->machine == m, here = i->machine < 0 && i->sw == sw;
+        if ((i->kind == INC_SWITCH_DOWN || i->kind == INC_ROOM_POWER) && here && t >= i->end &&
+            i->end > o->sw_boot)
+            o->sw_boot = i->end;
+        if (!in(i, t))
+            continue;
+        switch (i->kind) {
+        case INC_SWITCH_DOWN:
+        case INC_ROOM_POWER:
+            if (here)
+                o->powered = o->reachable = 0;
+            break;
+        case INC_UPLINK:
+            if (here && !w->sw[sw].oob)
+                o->reachable = 0;
+            break;
+        case INC_PORT_SHUT:
+            o->admin_up &= !mine;
+            break;
+        case INC_ERR_DISABLE:
+            if (mine)
+                o->errdis = (int)i->code;
+            break;
+        case INC_DOT1X_WIRED:
+            o->dot1x_fail |= mine;
+            break;
+        case INC_CABLE:
+            cable &= !mine;
+            break;
+        case INC_ADMIN_DOWN:
+            nic &= !mine;
+            break;
+        case INC_FLAP:
+            if (mine &&
+                (t - i->start >= FLAP_MS || (t - i->start) / 1000 % FLAP_CYCLE_S < FLAP_DOWN_S))
+                nic = 0;
+            break;
+        default:
+            break;
+        }
+    }
+    /* The machine's side of the link: a machine off or asleep keeps it only with Wake-on-LAN
+     * armed and standby power (not a power cut), renegotiated slower; it drops while the
+     * adapter renegotiates, going down and waking up. */
+    const struct acc_incident *why;
+    enum acc_power pw = acc_world_power(w, m, t, &why);
+    if (pw != PWR_ON && why) {
+        int standby = why->kind != INC_POWER_CUT && why->kind != INC_ROOM_POWER;
+        nic &= mc->wol && standby && t - why->start >= RENEGOTIATE_MS;
+        speed = 100;
+    } else if (pw == PWR_ON) {
+        for (int k = 0; k < w->n_inc; k++) {
+            const struct acc_incident *i = &w->inc[k];
+            if (i->machine == m && t >= i->end && t - i->end < RENEGOTIATE_MS &&
+                (i->kind == INC_SHUTDOWN || i->kind == INC_POWER_CUT || i->kind == INC_HIBERNATE ||
+                 i->kind == INC_SLEEP || i->kind == INC_SLEEP_SILENT ||
+                 i->kind == INC_FAST_STARTUP || i->kind == INC_MODERN_STANDBY))
+                nic = 0;
+        }
+    }
+    o->oper_up = o->powered && o->admin_up && o->errdis < 0 && cable && nic;
+    o->speed = o->oper_up ? speed : 0;
 }

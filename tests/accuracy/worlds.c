@@ -159,15 +159,19 @@ static int whole_switch_items(struct acc_timeline *tl, enum acc_inc_kind k, int 
     int first = tl->n_items;
     for (int j = 0; j < 2 && j < w->sw_count[s]; j++) {
         int m = on_sw(w, s, j);
+        /* The room's power: its machines are off, and the switch with them (the network team
+         * at the switch is as right as the admin at the desks). */
+        const char *t = k == INC_ROOM_POWER ? "turned_off" : "lost_connectivity";
         if (ask)
-            acc_item(tl, PHASE_NOW, m, ask, 0, 1, "lost_connectivity", SWITCH_SET, NULL)->places =
+            acc_item(tl, PHASE_NOW, m, ask, 0, 1, t, SWITCH_SET, NULL)->places =
                 PLACE_NETWORK | PLACE_MACHINE;
         if (!history)
             continue;
         if (k == INC_SWITCH_DOWN)
-            acc_item(tl, PHASE_HISTORY, m, a, b, 0, "lost_connectivity", "port_disabled", NULL);
+            acc_item(tl, PHASE_HISTORY, m, a, b, 0, t, "port_disabled", NULL);
         else
-            acc_item(tl, PHASE_HISTORY, m, a, b, 0, "lost_connectivity", NULL);
+            acc_item(tl, PHASE_HISTORY, m, a, b, 0, t, NULL)->places =
+                k == INC_ROOM_POWER ? PLACE_NETWORK | PLACE_MACHINE : 0;
     }
     return first;
 }
@@ -444,15 +448,323 @@ static int64_t coincidence(struct acc_timeline *tl, struct acc_rng *r)
     return ex > ey ? ex : ey;
 }
 
+/* Late enrollment before a failure (CI's e2e switch_power_and_cable_elsewhere, fixed in
+ * 914f309): the agent reaches more machines (a GPO rollout to another floor, laptops back on
+ * site) in the very seconds before a switch or the core fails, and they report all along from
+ * where they are. A fleet counted as it was at the silence's first report leaves them out and
+ * finds everyone else silent: "the collector or the way to it". Or the newcomers are the ones
+ * silenced, on the switch that fails. */
+
+/* When a machine that reports throughout enrolls, the failure beginning at s: within the
+ * heartbeat before it or seconds after (six times in ten), else minutes before. A wave (a
+ * floor's machines reaching the agent's GPO together) enrolls within seconds of its start. */
+static int64_t enrol_around(struct acc_rng *r, const struct acc_world *w, int64_t s)
+{
+    if (acc_rng_chance(r, 60))
+        return s - iv(w) + acc_rng_ms(r, 0, (int64_t)w->interval_s + 3);
+    return s - acc_rng_ms(r, (int64_t)w->interval_s + 1, 5 * 60);
+}
+
+static int64_t enrol_wave(struct acc_rng *r, int64_t wave)
+{
+    return wave + acc_rng_ms(r, 0, 3);
+}
+
+/* When a machine the failure silences enrolls: seconds to minutes before it, delivered. */
+static int64_t enrol_before(struct acc_rng *r, const struct acc_world *w, int64_t s)
+{
+    if (acc_rng_chance(r, 60))
+        return s - acc_rng_ms(r, 2, (int64_t)w->interval_s + 5);
+    return s - acc_rng_ms(r, (int64_t)w->interval_s + 6, 5 * 60);
+}
+
+/* A machine's own silence without a last gasp, seconds from another failure (as in the e2e:
+ * a cable elsewhere). */
+static enum acc_inc_kind nogasp_kind(struct acc_rng *r, int wifi)
+{
+    static const enum acc_inc_kind wired[] = {INC_CABLE, INC_CABLE, INC_PORT_SHUT, INC_POWER_CUT,
+                                              INC_AGENT_CRASH};
+    static const enum acc_inc_kind air[] = {INC_POWER_CUT, INC_AGENT_CRASH};
+    return wifi ? air[acc_rng_below(r, 2)] : wired[acc_rng_below(r, 5)];
+}
+
+static enum acc_inc_kind switch_failure(struct acc_rng *r)
+{
+    static const enum acc_inc_kind kinds[] = {INC_SWITCH_DOWN, INC_SWITCH_DOWN, INC_UPLINK,
+                                              INC_ROOM_POWER};
+    return kinds[acc_rng_below(r, 4)];
+}
+
+/* The machines enrolled late: how many, the first of them, and their span. */
+struct late {
+    int n, first;
+    int64_t first_at, lo, hi;
+};
+
+/* A machine enrolls (its first report reaches the collector) at `at`: its agent starts as it
+ * boots, and on Windows the report waits for DHCP's address (world.c), a few seconds. */
+static void late_add(struct acc_world *w, struct late *l, int m, int64_t at)
+{
+    w->m[m].start_ms = at - (w->m[m].windows ? sec(5) : 0);
+    if (!l->n || at < l->first_at)
+        l->first = m, l->first_at = at;
+    if (!l->n || at < l->lo)
+        l->lo = at;
+    if (!l->n || at > l->hi)
+        l->hi = at;
+    l->n++;
+}
+
+static void late_note(struct acc_timeline *tl, const struct late *l, int64_t s, const char *what)
+{
+    snprintf(tl->modifiers + strlen(tl->modifiers), sizeof(tl->modifiers) - strlen(tl->modifiers),
+             "%s %d late %+llds..%+llds ", what, l->n, (long long)((l->lo - s) / 1000),
+             (long long)((l->hi - s) / 1000));
+}
+
+/* A machine that enrolled late and reports: asked once it has been heard for a while. */
+static void late_reporting(struct acc_timeline *tl, const struct late *l, int64_t ask)
+{
+    int64_t at = l->first_at + 2 * iv(&tl->w) + sec(10);
+    if (l->n)
+        acc_item(tl, PHASE_NOW, l->first, ask > at ? ask : at, 0, 0, "reporting", NULL);
+}
+
+/* A switch fails (power, uplink, the room's power) while one machine elsewhere goes quiet on
+ * its own seconds apart; of everyone else, all (seven times in ten) or some enrolled around
+ * the failure and report all along. */
+static int64_t late_switch_elsewhere(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int A = (int)acc_rng_below(r, (unsigned)w->n_access);
+    enum acc_inc_kind k = switch_failure(r);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int x = acc_rng_chance(r, 70)
+                ? on_sw(w, (A + 1) % w->n_access, (int)acc_rng_below(r, 8))
+                : w->first_wifi + (int)acc_rng_below(r, (unsigned)(w->n - w->first_wifi));
+    enum acc_inc_kind xk = nogasp_kind(r, w->m[x].wireless);
+    /* Within a heartbeat of the switch (seven times in ten), else within a minute. */
+    int64_t sx = acc_rng_chance(r, 70) ? s - iv(w) + acc_rng_ms(r, 0, 2 * (int64_t)w->interval_s)
+                                       : s - sec(60) + acc_rng_ms(r, 0, 120);
+    int64_t ex = sx + silence_len(r, w);
+    int all = acc_rng_chance(r, 70);
+    int64_t wave = acc_rng_chance(r, 70) ? enrol_around(r, w, s) : 0;
+    struct late l = {0};
+    for (int i = 0; i < w->n; i++)
+        if (w->m[i].sw != A && i != x && (all || acc_rng_chance(r, 50) || !l.n))
+            late_add(w, &l, i, wave ? enrol_wave(r, wave) : enrol_around(r, w, s));
+    int64_t ask = ask_all(r, w, s > sx ? s : sx, e < ex ? e : ex);
+    acc_inc(tl, k, -1, A, s, e);
+    whole_switch_items(tl, k, A, s, e, ask, 1);
+    solo(tl, xk, x, sx, ex, ask);
+    late_reporting(tl, &l, ask);
+    late_note(tl, &l, s, acc_inc_name(k));
+    return e > ex ? e : ex;
+}
+
+/* The core fails (every wired subnet) while the wireless clients, all of them enrolled around
+ * it (or some, three times in ten), report. */
+static int64_t late_core(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int all = acc_rng_chance(r, 70);
+    int64_t wave = acc_rng_chance(r, 70) ? enrol_around(r, w, s) : 0;
+    struct late l = {0};
+    for (int i = w->first_wifi; i < w->n; i++)
+        if (all || acc_rng_chance(r, 50) || !l.n)
+            late_add(w, &l, i, wave ? enrol_wave(r, wave) : enrol_around(r, w, s));
+    int64_t ask = ask_all(r, w, s, e);
+    for (int sw = 0; sw < w->n_access; sw++) {
+        int sub = w->sw[sw].subnet, seen = 0;
+        for (int k = 0; k < sw; k++)
+            seen |= w->sw[k].subnet == sub;
+        if (!seen)
+            acc_inc(tl, INC_SUBNET, -1, -1, s, e)->subnet = sub;
+    }
+    for (int sw = 0; sw < w->n_access; sw++) {
+        int m = on_sw(w, sw, (int)acc_rng_below(r, 8));
+        acc_item(tl, PHASE_NOW, m, ask, 0, 1, "lost_connectivity", SWITCH_SET, NULL)->places =
+            PLACE_NETWORK | PLACE_MACHINE;
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "lost_connectivity", NULL);
+    }
+    late_reporting(tl, &l, ask);
+    late_note(tl, &l, s, "core");
+    return e;
+}
+
+/* The mirror: the newcomers are on the switch that fails, enrolled seconds to minutes before
+ * (all of its machines, a new floor, or its first two), while the machines elsewhere, there
+ * all along, report; half the time one of them goes quiet on its own seconds apart. */
+static int64_t late_silenced(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int A = (int)acc_rng_below(r, (unsigned)w->n_access);
+    enum acc_inc_kind k = switch_failure(r);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int all = acc_rng_chance(r, 60);
+    struct late l = {0};
+    for (int j = 0; j < w->sw_count[A]; j++)
+        if (all || j < 2)
+            late_add(w, &l, on_sw(w, A, j), enrol_before(r, w, s));
+    int x = -1;
+    int64_t sx = s, ex = e;
+    if (acc_rng_chance(r, 50)) {
+        x = acc_rng_chance(r, 70)
+                ? on_sw(w, (A + 1) % w->n_access, (int)acc_rng_below(r, 8))
+                : w->first_wifi + (int)acc_rng_below(r, (unsigned)(w->n - w->first_wifi));
+        sx = s - iv(w) + acc_rng_ms(r, 0, 2 * (int64_t)w->interval_s);
+        ex = sx + silence_len(r, w);
+    }
+    int64_t ask = ask_all(r, w, sx > s ? sx : s, ex < e ? ex : e);
+    acc_inc(tl, k, -1, A, s, e);
+    whole_switch_items(tl, k, A, s, e, ask, 1);
+    if (x >= 0)
+        solo(tl, nogasp_kind(r, w->m[x].wireless), x, sx, ex, ask);
+    late_note(tl, &l, s, acc_inc_name(k));
+    return ex > e ? ex : e;
+}
+
+/* Machines that move (class moved): unplugged from one switch and plugged in on another, with
+ * an address of that switch's subnet, around a neighbour's failure. A laptop's user whose desk
+ * switch died plugs in on a working floor port or dock; a desk move lands in the very minute a
+ * neighbour's cable is pulled. The mover's own silence is the move's; the neighbour's answer is
+ * its switch as it was, not as the movers left it. */
+
+/* Unplugged at s, plugged in at e on switch to (a port of its own there). */
+static void move_to(struct acc_timeline *tl, int m, int to, int64_t s, int64_t e)
+{
+    struct acc_incident *i = acc_inc(tl, INC_MOVE, m, -1, s, e);
+    i->to_sw = to;
+    i->to_port = (to == tl->w.n_access ? 10 : 40) + m;
+}
+
+static void moved_note(struct acc_timeline *tl, const char *what, int n, int64_t lo, int64_t hi)
+{
+    snprintf(tl->modifiers + strlen(tl->modifiers), sizeof(tl->modifiers) - strlen(tl->modifiers),
+             "%s %d moved %+llds..%+llds ", what, n, (long long)(lo / 1000),
+             (long long)(hi / 1000));
+}
+
+/* A switch loses its power (or its uplink) and its users move: every other machine (seven
+ * times in ten) or some of them are unplugged 20 s to 3 min later and plugged in on the floor
+ * switch 20-90 s after that. The one left behind is asked why once the movers report from
+ * their new ports (seven times in ten) or at any time, and afterwards. */
+static int64_t moved_off_failed_switch(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int A = (int)acc_rng_below(r, (unsigned)w->n_access);
+    enum acc_inc_kind k = acc_rng_chance(r, 67) ? INC_SWITCH_DOWN : INC_UPLINK;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int x = on_sw(w, A, 0), all = acc_rng_chance(r, 70), n = 0, y = -1;
+    int64_t lo = 0, hi = 0;
+    for (int j = 1; j < w->sw_count[A]; j++) {
+        if (!all && n && !acc_rng_chance(r, 50))
+            continue;
+        int m = on_sw(w, A, j);
+        int64_t out = s + acc_rng_ms(r, 20, 180), in = out + acc_rng_ms(r, 20, 90);
+        move_to(tl, m, w->n_access, out, in);
+        if (!n || in > hi)
+            hi = in, y = m;
+        if (!n || out < lo)
+            lo = out;
+        n++;
+    }
+    /* The movers heard from their new ports (two heartbeats after the last plugs in), the one
+     * left behind surely overdue. */
+    int64_t heard = hi + 2 * iv(w) + sec(10);
+    if (e < heard + 4 * MIN)
+        e = heard + 4 * MIN;
+    if (heard < overdue(w, s) + sec(5))
+        heard = overdue(w, s) + sec(5);
+    int64_t ask = acc_rng_chance(r, 70) ? heard + acc_rng_ms(r, 0, 60) : ask_all(r, w, s, e);
+    acc_inc(tl, k, -1, A, s, e);
+    acc_item(tl, PHASE_NOW, x, ask, 0, 1, "lost_connectivity", SWITCH_SET, NULL)->places =
+        PLACE_NETWORK | PLACE_MACHINE;
+    if (k == INC_SWITCH_DOWN)
+        acc_item(tl, PHASE_HISTORY, x, s, e, 0, "lost_connectivity", "port_disabled", NULL);
+    else
+        acc_item(tl, PHASE_HISTORY, x, s, e, 0, "lost_connectivity", NULL);
+    acc_item(tl, PHASE_NOW, y, heard, 0, 0, "reporting", NULL);
+    moved_note(tl, acc_inc_name(k), n, lo - s, hi - s);
+    return e;
+}
+
+/* One machine's cable pulled (or its port shut) while, within the correlation's reach of it
+ * (a heartbeat and 5 s either side), a neighbour is unplugged and moved to the floor switch,
+ * or a machine of another switch is unplugged there and plugged in on this one: one silence
+ * and one move, not a switch's failure. */
+static int64_t moved_beside_silence(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int A = (int)acc_rng_below(r, (unsigned)w->n_access), B = (A + 1) % w->n_access;
+    int x = on_sw(w, A, 0), onto = acc_rng_chance(r, 50);
+    int y = onto ? on_sw(w, B, (int)acc_rng_below(r, 8)) : on_sw(w, A, 1);
+    int64_t sx = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), ex = sx + silence_len(r, w);
+    int64_t reach = (int64_t)w->interval_s + 5;
+    int64_t out = sx + (acc_rng_ms(r, 0, 2 * reach) - sec(reach)), in = out + acc_rng_ms(r, 20, 90);
+    move_to(tl, y, onto ? A : w->n_access, out, in);
+    int64_t heard = in + 2 * iv(w) + sec(10);
+    if (heard < overdue(w, sx) + sec(5))
+        heard = overdue(w, sx) + sec(5);
+    if (ex < heard + 4 * MIN)
+        ex = heard + 4 * MIN;
+    int64_t ask = acc_rng_chance(r, 60) ? heard + acc_rng_ms(r, 0, 60)
+                                        : ask_all(r, w, sx > out ? sx : out, ex);
+    solo(tl, acc_rng_chance(r, 70) ? INC_CABLE : INC_PORT_SHUT, x, sx, ex, ask);
+    acc_item(tl, PHASE_NOW, y, heard, 0, 0, "reporting", NULL);
+    moved_note(tl, onto ? "onto" : "off", 1, out - sx, in - sx);
+    return ex;
+}
+
+/* A switch loses its uplink (or its power) and, minutes after it is back, once its machines'
+ * past silences have been answered, one or two machines of another switch are moved onto it
+ * (a desk move): they were not there when it failed, and the answers asked again at the end
+ * must not move. */
+static int64_t moved_onto_after(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int A = (int)acc_rng_below(r, (unsigned)w->n_access), B = (A + 1) % w->n_access;
+    enum acc_inc_kind k = acc_rng_chance(r, 50) ? INC_UPLINK : INC_SWITCH_DOWN;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int n = 1 + (int)acc_rng_below(r, 2), y = -1;
+    int64_t lo = 0, hi = 0;
+    for (int j = 0; j < n; j++) {
+        int m = on_sw(w, B, j);
+        int64_t out = e + acc_rng_ms(r, 60, 240), in = out + acc_rng_ms(r, 20, 90);
+        move_to(tl, m, A, out, in);
+        if (!j || in > hi)
+            hi = in, y = m;
+        if (!j || out < lo)
+            lo = out;
+    }
+    int64_t heard = hi + 2 * iv(w) + sec(10);
+    acc_inc(tl, k, -1, A, s, e);
+    whole_switch_items(tl, k, A, s, e, ask_all(r, w, s, e), 1);
+    acc_item(tl, PHASE_NOW, y, heard, 0, 0, "reporting", NULL);
+    moved_note(tl, acc_inc_name(k), n, lo - e, hi - e);
+    return heard;
+}
+
 static const struct {
     enum acc_class cls;
     const char *name;
 } worlds[] = {
-    {CLASS_RESTART, "restart_early"},         {CLASS_RESTART, "restart_late"},
-    {CLASS_RESTART, "restart_backoff"},       {CLASS_INCIDENTS, "uplink+port_elsewhere"},
-    {CLASS_INCIDENTS, "switch_power+others"}, {CLASS_INCIDENTS, "port+later_same_switch"},
-    {CLASS_INCIDENTS, "subnet_or_core"},      {CLASS_AFTER, "neighbours_after"},
+    {CLASS_RESTART, "restart_early"},
+    {CLASS_RESTART, "restart_late"},
+    {CLASS_RESTART, "restart_backoff"},
+    {CLASS_INCIDENTS, "uplink+port_elsewhere"},
+    {CLASS_INCIDENTS, "switch_power+others"},
+    {CLASS_INCIDENTS, "port+later_same_switch"},
+    {CLASS_INCIDENTS, "subnet_or_core"},
+    {CLASS_AFTER, "neighbours_after"},
     {CLASS_COINCIDENCE, "two_on_a_switch"},
+    {CLASS_LATE, "late+switch_elsewhere"},
+    {CLASS_LATE, "late+core"},
+    {CLASS_LATE, "late_among_silenced"},
+    {CLASS_MOVED, "moved_off_failed_switch"},
+    {CLASS_MOVED, "moved_beside_silence"},
+    {CLASS_MOVED, "moved_onto_after"},
 };
 
 unsigned acc_worlds_count(enum acc_class cls)
@@ -490,8 +802,26 @@ const char *acc_worlds_make(struct acc_timeline *tl, struct acc_rng *r, enum acc
     case 7:
         end = after_neighbours(tl, r);
         break;
-    default:
+    case 8:
         end = coincidence(tl, r);
+        break;
+    case 9:
+        end = late_switch_elsewhere(tl, r);
+        break;
+    case 10:
+        end = late_core(tl, r);
+        break;
+    case 11:
+        end = late_silenced(tl, r);
+        break;
+    case 12:
+        end = moved_off_failed_switch(tl, r);
+        break;
+    case 13:
+        end = moved_beside_silence(tl, r);
+        break;
+    default:
+        end = moved_onto_after(tl, r);
         break;
     }
     /* Once back, `why` must say it reports. */

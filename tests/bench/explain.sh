@@ -45,7 +45,8 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null' EXIT
 launch() { # DB: the real collector on it, plain HTTP on loopback
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     "$bin/whb-collector" --plain-http --listen "127.0.0.1:$port" --db "$1" \
-        --enrollment-token-file "$dir/enroll" --admin-token-file "$dir/admin" 2>>"$dir/collector.log" &
+        --enrollment-token-file "$dir/enroll" --admin-token-file "$dir/admin" --enroll-per-minute 0 \
+        2>>"$dir/collector.log" &
     pid=$!
 }
 start() { # the same, once it answers

@@ -64,9 +64,9 @@ static int spy_peers(struct whb_store *s, enum whb_peer_kind kind, const struct 
 }
 
 static int spy_fleet(struct whb_store *s, int64_t now, int64_t anchor, int64_t window,
-                     struct whb_peer_group *out)
+                     int64_t ended, struct whb_peer_group *out)
 {
-    SPY(SPY_FLEET, real->fleet_group(s, now, anchor, window, out));
+    SPY(SPY_FLEET, real->fleet_group(s, now, anchor, window, ended, out));
 }
 
 static int spy_downtimes(struct whb_store *s, int64_t from, int64_t to, struct whb_downtime *out,

@@ -28,7 +28,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 # (an older collector has neither).
 collector=${COLLECTOR:-$bin/whb-collector}
 nolimit=()
-"$collector" --help | grep -q -- --enroll-per-minute && nolimit=(--enroll-per-minute 0)
+# (read whole first: grep -q closing the pipe early can kill --help with SIGPIPE under pipefail)
+help=$("$collector" --help 2>&1 || true)
+[[ $help != *--enroll-per-minute* ]] || nolimit=(--enroll-per-minute 0)
 "$collector" --listen "127.0.0.1:$port" --cert "$work/certs/server.crt" \
     --key "$work/certs/server.key" --db "$work/c.db" --enrollment-token-file "$work/enroll" \
     --loops 1 "${nolimit[@]}" --log-level error 2>"$work/collector.log" &

@@ -135,7 +135,7 @@ def startup(port, pid, machines, started, limit, log, offset, loadgen=None, toke
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", f"/v1/machines/{host}/why")
+                conn.request("GET", f"/v1/machines/{host}/why", headers=AUTH)
                 r = conn.getresponse()
                 r.read()
                 whys.append((t - started, (time.time() - t) * 1e3, r.status))
@@ -167,10 +167,13 @@ def startup(port, pid, machines, started, limit, log, offset, loadgen=None, toke
         t.join()
     def line(what, rows, lo, hi, goal):
         lat = [l for (t, l, s) in rows if lo <= t < hi]
-        bad = sum(1 for (t, l, s) in rows if lo <= t < hi and s != 200)
+        bad = sorted(set(s for (t, l, s) in rows if lo <= t < hi and s != 200))
+        n_bad = sum(1 for (t, l, s) in rows if lo <= t < hi and s != 200)
         if not lat:
             return f"    {what}: none answered"
-        return (f"    {what}: {len(lat)} answered ({bad} not 200): p50 {pct(lat, .5):.2f} ms  p99 "
+        # An answer that is an error (a 401 without the token) is no figure for the goal.
+        return (f"    {what}: {len(lat)} answered ({n_bad} not 200{': ' if bad else ''}"
+                f"{','.join(map(str, bad))}): p50 {pct(lat, .5):.2f} ms  p99 "
                 f"{pct(lat, .99):.2f} ms  max {max(lat):.2f} ms   (goal: {goal})")
     first = min((t for (t, l, s) in health), default=float("nan"))
     print(f"  start-up: first /healthz answer {first:.2f} s after start")

@@ -155,6 +155,12 @@ static void send_machine(struct conn *c, unsigned m)
         sample_new(g->first + m, g->seq_base + ++g->seq[m], g->storm ? g->events : 0);
     if (s && g->interval)
         s->report.interval_s = g->interval;
+    /* Stamped as an agent stamps it, by a clock that keeps time (the sample's seq x 1 s ran
+     * ahead of it: every report then moved the machine's clock offset, a change to store). */
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    if (s)
+        s->report.sent_at_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000;
     Whb__V1__Wireless wifi = WHB__V1__WIRELESS__INIT;
     char bssid[18];
     if (s && g->ssid) {

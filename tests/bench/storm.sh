@@ -38,7 +38,7 @@ extra=()
 [ -z "${LOOPS:-}" ] || extra=(--loops "$LOOPS")
 # interval 1 s, grace 3: a machine is silent 3 s after its last report, so the storm ends gaps.
 "$bin/whb-collector" --plain-http --listen 127.0.0.1:$port --db "$work/storm.db" \
-    --enrollment-token-file "$work/token" --log-level error --interval 1 --grace 3 \
+    --enrollment-token-file "$work/token" --enroll-per-minute 0 --log-level error --interval 1 --grace 3 \
     --max-pending "$max_pending" --max-connections 8192 --max-connections-per-source 8192 \
     "${extra[@]}" &
 cpid=$!

@@ -50,7 +50,7 @@ poll = no
 EOF
     chmod 600 "$work/$1.conf"
     "$bin/whb-collector" -c "$work/$1.conf" --plain-http --listen 127.0.0.1:$hp \
-        --db "$work/$1.db" --enrollment-token-file "$work/token" --admin-token-file "$work/admin" --log-level error &
+        --db "$work/$1.db" --enrollment-token-file "$work/token" --enroll-per-minute 0 --admin-token-file "$work/admin" --log-level error &
     cpid=$!
     pids+=($cpid)
     sleep 1

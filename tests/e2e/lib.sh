@@ -143,7 +143,7 @@ start_collector() { # [port collector-id]: a second collector shares the Postgre
         ${STORE_FLAGS[@]+"${STORE_FLAGS[@]}"} ${COLLECTOR_CONF[@]+"${COLLECTOR_CONF[@]}"} --collector-id "$id" --control-socket "$W/ctl-$port.sock" \
         --interval $INTERVAL --grace 3 --log-level info >>"$log" 2>&1 &
     if [ "$port" = 8443 ]; then COLLECTOR_PID=$!; else COLLECTOR2_PID=$!; fi
-    WHB_PORT=$port wait_for 10 "collector $id" whb status
+    WHB_PORT=$port wait_for 60 "collector $id" whb status
     # The fleet's admin accepts every machine as it enrolls (whb accept --all, each second):
     # these machines are real, so their silences count for each other (issue 22: only
     # reviewed machines move a neighbour's answer).

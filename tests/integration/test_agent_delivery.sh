@@ -24,7 +24,7 @@ collector() { # starts a collector on $cport with database $1
         --enrollment-token-file "$work/token" --interval 1 2>>"$work/collector.log" &
     cpid=$!
     pids+=($cpid)
-    wait_until 5 "the collector to answer" quietly curl -sf "http://127.0.0.1:$cport/healthz" ||
+    wait_started "${pids[-1]}" "the collector to answer" quietly curl -sf "http://127.0.0.1:$cport/healthz" ||
         whb_abort "collector did not start" "$work/collector.log"
 }
 fake() { # starts fake_collector.py in mode $1; sets fport and flog

@@ -11,16 +11,8 @@ set -u
 bin=$(cd "${1:?usage: test_agent_flaps.sh BUILD_BIN_DIR}" && pwd)
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
 . "$(dirname "$0")/../support/shell.sh"
-ns=${WHB_NS_PREFIX:-whbai-}flaps-$$
 whb_test_init flaps
-ip netns add "$ns" || { echo "skipped: cannot make a network namespace"; exit 77; }
-whb_on_exit ip netns del "$ns"
-nsx() { ip netns exec "$ns" "$@"; }
-nsx ip link set lo up
-nsx ip link add eth0 type veth peer name peer0
-nsx ip link set eth0 up
-nsx ip link set peer0 up
-nsx ip addr add 10.66.0.2/24 dev eth0
+whb_test_veth_ns "${WHB_NS_PREFIX:-whbai-}flaps-$$"
 
 echo flaps-token >"$work/token"
 ip netns exec "$ns" "$bin/whb-collector" --listen 127.0.0.1:8081 --plain-http --db "$work/c.db" \
@@ -57,7 +49,7 @@ while True:
     threading.Thread(target=up_to_down, args=(up, cl), daemon=True).start()
 PY
 pids+=($!)
-wait_until 10 "the collector to answer" quietly nsx curl -sf http://127.0.0.1:8081/healthz ||
+wait_started "${pids[0]}" "the collector to answer" quietly nsx curl -sf http://127.0.0.1:8081/healthz ||
     whb_abort "the collector did not start" "$work/collector.log"
 ip netns exec "$ns" "$bin/whb-agent" --state-dir "$work/agent" --collector-url http://127.0.0.1:8080/v1/report \
     --allow-plain-http 1 --enrollment-token flaps-token --interval 1 --fqdn pc-flaps.corp.example \

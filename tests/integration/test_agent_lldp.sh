@@ -8,23 +8,15 @@ set -u
 bin=$(cd "${1:?usage: test_agent_lldp.sh BUILD_BIN_DIR}" && pwd)
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
 . "$(dirname "$0")/../support/shell.sh"
-ns=whbai-lldp-$$
 whb_test_init lldp
-ip netns add "$ns" || { echo "skipped: cannot make a network namespace"; exit 77; }
-whb_on_exit ip netns del "$ns"
-nsx() { ip netns exec "$ns" "$@"; }
-nsx ip link set lo up
-nsx ip link add eth0 type veth peer name peer0
-nsx ip link set eth0 up
-nsx ip link set peer0 up
-nsx ip addr add 10.66.0.2/24 dev eth0
+whb_test_veth_ns "whbai-lldp-$$"
 
 echo lldp-token >"$work/token"
 # Not through nsx (a function: "&" would fork a subshell and $! would not be the process).
 ip netns exec "$ns" "$bin/whb-collector" --listen 127.0.0.1:8080 --plain-http --db "$work/c.db" \
     --enrollment-token-file "$work/token" --interval 1 2>"$work/collector.log" &
 pids+=($!)
-wait_until 10 "the collector to answer" quietly nsx curl -sf http://127.0.0.1:8080/healthz ||
+wait_started "${pids[-1]}" "the collector to answer" quietly nsx curl -sf http://127.0.0.1:8080/healthz ||
     whb_abort "the collector did not start" "$work/collector.log"
 ip netns exec "$ns" "$bin/whb-agent" --state-dir "$work/agent" --collector-url http://127.0.0.1:8080/v1/report \
     --allow-plain-http 1 --enrollment-token lldp-token --interval 1 --fqdn pc-lldp.corp.example \

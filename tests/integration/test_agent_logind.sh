@@ -46,7 +46,7 @@ cport=$(free_port)
 "$bin/whb-collector" --listen "127.0.0.1:$cport" --plain-http --db "$work/c.db" \
     --enrollment-token-file "$work/token" 2>>"$work/collector.log" &
 pids+=($!)
-wait_until 5 "the collector to answer" quietly curl -sf "http://127.0.0.1:$cport/healthz" ||
+wait_started "${pids[-1]}" "the collector to answer" quietly curl -sf "http://127.0.0.1:$cport/healthz" ||
     whb_abort "the collector did not start" "$work/collector.log"
 kind() { sqlite3 "$work/c.db" "select count(*) from events where machine_id='m-logind' and kind=$1"; }
 # Whether the last gasp of kind $1 reached the collector before the inhibitor's release $2.

@@ -17,7 +17,7 @@ echo cli-admin-token > "$work/admin"
 pids+=($!)
 export WHB_URL=http://127.0.0.1:$port WHB_TOKEN_FILE=$work/admin
 whb() { "$bin/whb" "$@"; }
-wait_until 10 "the collector to answer" quietly whb status ||
+wait_started "${pids[-1]}" "the collector to answer" quietly whb status ||
     whb_abort "the collector did not start" "$work/collector.log"
 
 cat > "$work/wired.scn" <<SCN

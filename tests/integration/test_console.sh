@@ -25,7 +25,7 @@ pid=$!
 pids+=($pid)
 local=https://127.0.0.1:$port
 c() { curl -sk --max-time 5 "$@"; }
-wait_until 10 "the collector to answer" c -o /dev/null "$local/healthz" ||
+wait_started "${pids[-1]}" "the collector to answer" c -o /dev/null "$local/healthz" ||
     whb_abort "the collector did not start" "$work/log"
 
 auth=(-H "Authorization: Bearer $(cat "$work/admin")")
@@ -140,7 +140,7 @@ kill "$pid"; wait "$pid" 2>/dev/null
     --trust-loopback 2>>"$work/log" &
 pid=$!
 pids+=($pid)
-wait_until 10 "the collector with trust_loopback to answer" c -o /dev/null "$local/healthz" ||
+wait_started "${pids[-1]}" "the collector with trust_loopback to answer" c -o /dev/null "$local/healthz" ||
     whb_abort "the collector did not start with trust_loopback" "$work/log"
 expect "trust_loopback: loopback reads without a token" "$(c -o /dev/null -w '%{http_code}' "$local/v1/status")" 200
 expect "trust_loopback: the session says so" "$(c "$local/console/session" | jq -c '[.authenticated, .via]')" '[true,"loopback"]'

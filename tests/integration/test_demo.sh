@@ -22,7 +22,7 @@ pids+=($!)
 # accepts the demo's machines, as their admin would.
 export WHB_URL=https://127.0.0.1:$port WHB_CA=$work/certs/ca.crt WHB_SOCKET=$work/ctl.sock
 whb() { "$bin/whb" "$@"; }
-wait_until 10 "the collector to answer" quietly whb status ||
+wait_started "${pids[-1]}" "the collector to answer" quietly whb status ||
     whb_abort "the collector did not start" "$work/collector.log"
 back=50
 WHB_DEMO_RETURN=$back "$top/installer/demo/fleet.sh" start "$work" "$bin" "$WHB_URL" demo-enroll \

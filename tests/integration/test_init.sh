@@ -46,7 +46,7 @@ expect "a second init replaces nothing" "$rc:$out" "1:whb-collector init: $etc/e
     2>"$work/collector.log" &
 pids+=($!)
 export WHB_URL=https://localhost:$port WHB_CA=$etc/collector-ca.crt WHB_TOKEN_FILE=$etc/admin.token
-wait_until 10 "the collector to answer" quietly "$bin/whb" status ||
+wait_started "${pids[-1]}" "the collector to answer" quietly "$bin/whb" status ||
     whb_abort "the collector did not start" "$work/collector.log"
 cat > "$work/pc.scn" <<SCN
 identity machine_id=m-init-1 fqdn=pc-42.corp.example

@@ -36,7 +36,7 @@ pid=$!
 pids+=($pid)
 base=https://127.0.0.1:$port
 c() { curl -sk --max-time 30 -H "Authorization: Bearer $(cat "$work/admin")" "$@"; }
-wait_until 10 "the collector to answer" c -o /dev/null "$base/healthz" ||
+wait_started "${pids[-1]}" "the collector to answer" c -o /dev/null "$base/healthz" ||
     whb_abort "the collector did not start" "$work/log"
 
 now_ms=$(($(date +%s) * 1000))

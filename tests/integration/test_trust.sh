@@ -30,7 +30,7 @@ pids+=($!)
 cpid=$!
 base=https://127.0.0.1:$port
 c() { curl -sk --max-time 10 "$@"; }
-wait_until 10 "the collector to answer" c -o /dev/null "$base/healthz" ||
+wait_started "${pids[-1]}" "the collector to answer" c -o /dev/null "$base/healthz" ||
     whb_abort "the collector did not start" "$work/log"
 export WHB_SOCKET=$work/ctl.sock
 whb() { "$bin/whb" "$@"; }
@@ -156,7 +156,7 @@ ip netns exec "$ns" "$bin/whb-collector" --listen "[::]:8443" --plain-http --db 
     --enrollment-token-file "$work/enroll" --max-connections 100 --max-connections-per-source 5 \
     --timeout 30 2>"$work/ns.log" &
 pids+=($!)
-wait_until 10 "the collector in $ns" ip netns exec "$ns" curl -s -o /dev/null "http://[2001:db8:1:2::1]:8443/healthz" ||
+wait_started "${pids[-1]}" "the collector in $ns" ip netns exec "$ns" curl -s -o /dev/null "http://[2001:db8:1:2::1]:8443/healthz" ||
     whb_abort "the collector in the namespace did not start" "$work/ns.log"
 held=$(ip netns exec "$ns" python3 - <<'PY'
 import select, socket, time

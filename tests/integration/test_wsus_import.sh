@@ -19,7 +19,7 @@ pids+=($!)
 # The admin on the collector's host: the control socket (curl too).
 export WHB_SOCKET=$work/ctl.sock WHB_URL=http://127.0.0.1:$port
 whb() { "$bin/whb" "$@"; }
-wait_until 10 "the collector to answer" quietly whb status ||
+wait_started "${pids[-1]}" "the collector to answer" quietly whb status ||
     whb_abort "the collector did not start" "$work/collector.log"
 
 # Agents: "vm" knows only its short name; pc-1 exists in two domains; nat-a and nat-b share an

@@ -26,7 +26,7 @@ ca=$work/etc/collector-ca.crt
 token=$(cat "$work/etc/upload.token")
 admin=$(cat "$work/etc/admin.token")
 host=${addr:-127.0.0.1}
-wait_until 10 "the collector to answer" curl -s -o /dev/null --cacert "$ca" "https://localhost:$port/healthz" ||
+wait_started "${pids[-1]}" "the collector to answer" curl -s -o /dev/null --cacert "$ca" "https://localhost:$port/healthz" ||
     whb_abort "the collector did not start" "$work/collector.log"
 cat > "$work/pc.scn" <<SCN
 identity machine_id=m-task-42 fqdn=pc-042.corp.example

@@ -6,7 +6,7 @@
 #   whb_test_init cli              # $work, $fail, $pids; the exit trap
 #   port=$(free_port)
 #   "$bin/whb-collector" ... & pids+=($!)
-#   wait_until 10 "the collector to answer" curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" ||
+#   wait_started "${pids[-1]}" "the collector to answer" curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" ||
 #       whb_abort "the collector did not start" "$work/collector.log"
 #   expect "status counts" "$(whb status --json | jq -c .known)" 2
 #   whb_test_finish
@@ -64,6 +64,20 @@ check_cmd() {
 # quietly CMD...: CMD with its output discarded (for wait_until).
 quietly() { "$@" >/dev/null 2>&1; }
 
+# An agent's network namespace NAME of its own (eth0 10.66.0.2/24 on a veth whose peer is up),
+# deleted at exit; nsx runs a command in it. Exits 77 when namespaces cannot be made.
+whb_test_veth_ns() { # NAME
+    ns=$1
+    ip netns add "$ns" || { echo "skipped: cannot make a network namespace"; exit 77; }
+    whb_on_exit ip netns del "$ns"
+    nsx() { ip netns exec "$ns" "$@"; }
+    nsx ip link set lo up
+    nsx ip link add eth0 type veth peer name peer0
+    nsx ip link set eth0 up
+    nsx ip link set peer0 up
+    nsx ip addr add 10.66.0.2/24 dev eth0
+}
+
 # free_port [ADDRESS]: a TCP port free on ADDRESS (127.0.0.1; an IPv6 one such as ::).
 free_port() {
     python3 - "${1:-127.0.0.1}" <<'PY'
@@ -87,6 +101,26 @@ wait_until() {
         sleep 0.1
     done
     echo "    ...  waited $limit s for $what, in vain" >&2
+    return 1
+}
+
+# wait_started PID DESCRIPTION CMD...: wait_until for a process that has just been started (a
+# collector): a start is slow on a loaded machine (sanitizers, fsyncs of tests beside it), so
+# the bound is WHB_START_WAIT (60) seconds, but a process that has exited is not waited for.
+wait_started() {
+    local pid=$1 what=$2
+    shift 2
+    local end=$((${EPOCHREALTIME//[!0-9]/} + ${WHB_START_WAIT:-60} * 1000000))
+    while :; do
+        "$@" && return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "    ...  $what: it exited before it answered" >&2
+            return 1
+        fi
+        [ "${EPOCHREALTIME//[!0-9]/}" -lt "$end" ] || break
+        sleep 0.1
+    done
+    echo "    ...  waited ${WHB_START_WAIT:-60} s for $what, in vain" >&2
     return 1
 }
 

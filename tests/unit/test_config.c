@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "error.h"
+#include "log.h"
 #include "tmpdir.h"
 
 static char dir[256];
@@ -297,6 +299,45 @@ static void secrets_are_one_line_without_its_end(void **state)
     assert_int_equal(whb_config_read_secret(path, out, sizeof(out)), WHB_ETOOBIG);
 }
 
+static char said[512];
+
+static void keep_line(enum whb_log_level level, const char *line)
+{
+    if (level == WHB_LOG_WARN)
+        snprintf(said, sizeof(said), "%s", line);
+}
+
+/* A token file every user may read is said at start, with what to do; 0600 and 0640 are not. */
+static void a_token_file_others_may_read_is_said(void **state)
+{
+    (void)state;
+    char path[300], out[64];
+    whb_log_set_sink(keep_line);
+    write_file("token", "s3cret\n", path, sizeof(path));
+    const struct {
+        mode_t mode;
+        const char *want; /* NULL: nothing said */
+    } cases[] = {{0600, NULL},
+                 {0640, NULL},
+                 {0644, "can be read by every user on this host (mode 0644)"},
+                 {0620, "can be changed by its group (mode 0620)"},
+                 {0602, "can be changed by every user on this host (mode 0602)"}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        said[0] = '\0';
+        assert_int_equal(chmod(path, cases[i].mode), 0);
+        assert_int_equal(whb_config_read_secret(path, out, sizeof(out)), 0);
+        assert_string_equal(out, "s3cret");
+        if (!cases[i].want) {
+            assert_string_equal(said, "");
+            continue;
+        }
+        assert_non_null(strstr(said, path));
+        assert_non_null(strstr(said, cases[i].want));
+        assert_non_null(strstr(said, "chmod 0600"));
+    }
+    whb_log_set_sink(NULL);
+}
+
 static void token_files_are_read_into_the_configuration(void **state)
 {
     (void)state;
@@ -444,6 +485,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_are_the_documented_ones),
+        cmocka_unit_test(a_token_file_others_may_read_is_said),
         cmocka_unit_test(numbers_are_refused_outside_their_range),
         cmocka_unit_test(switches_names_and_choices),
         cmocka_unit_test(listen_takes_host_and_port),

@@ -55,7 +55,8 @@ struct tcase {
     enum whb_reason want_alt;  /* among the alternatives (NONE: not checked) */
     enum whb_reason never_alt; /* never among the alternatives (NONE: not checked) */
     int switch_evidence;       /* an evidence line marked "switch" */
-    int alts_differ; /* the switch's word changes only the alternatives (what it rules out) */
+    int alts_differ;       /* the switch's word changes only the alternatives (what it rules out) */
+    unsigned whole_switch; /* every known machine of the switch silent with it (of this many) */
 };
 
 #define D WHB_IF_DOWN
@@ -154,6 +155,23 @@ static const struct tcase cases[] = {
      .said = {{3000, WHB_SW_LINK_DOWN, U, D}}, .want = WHB_REASON_TURNED_OFF,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_CABLE_UNPLUGGED,
      .never_alt = WHB_REASON_PORT_DISABLED, .alts_differ = 1},
+    /* Late words (issue 24: informs retried, a busy switch, a relay): the shut came 50 s after
+     * the last report and was heard 50 s after that; the link renegotiated 80 s after the last
+     * report was heard 10 s later. */
+    {"a shut heard 50 s late: still the port", .now = 20 * MIN,
+     .said = {{100000, WHB_SW_ADMIN_DOWN, D, D}}, .port = {D, D, 100000, 100000},
+     .want = WHB_REASON_PORT_DISABLED, .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "shut",
+     .want_alt = NONE, .never_alt = WHB_REASON_CABLE_UNPLUGGED, .switch_evidence = 1},
+    {"a link renegotiated slower, heard 90 s after the last report: Wake-on-LAN", .now = 20 * MIN,
+     .port = {U, U, 90000, 4 * MIN, 90000, 100, 1000}, .want = WHB_REASON_TURNED_OFF,
+     .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "Wake-on-LAN", .want_alt = WHB_REASON_SLEEP,
+     .never_alt = WHB_REASON_PORT_DISABLED, .switch_evidence = 1},
+    /* The uplink: every machine of the switch silent, their ports up with their links. */
+    {"port up with its link while every machine of the switch is silent: the uplink",
+     .now = 20 * MIN, .port = {U, U, -3 * 3600000LL, 4 * MIN, 0, 1000, 0},
+     .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "uplink", .want_alt = WHB_REASON_AGENT_CRASHED,
+     .never_alt = WHB_REASON_CABLE_UNPLUGGED, .switch_evidence = 1, .whole_switch = 6},
 };
 
 #undef D
@@ -201,6 +219,12 @@ static void build(const struct tcase *c, struct built *b, int with_switch)
     }
     in->events = b->evs;
     in->n_events = n;
+    if (c->whole_switch) {
+        struct whb_peer_group *g = &in->peers[in->n_peers++];
+        g->kind = WHB_PEERS_SWITCH;
+        snprintf(g->label, sizeof(g->label), "switch sw-access-1 (00:11:22:33:44:55)");
+        g->total = g->together = c->whole_switch;
+    }
     if (c->gap_end) {
         b->gap.start_ms = T0;
         b->gap.end_ms = T0 + c->gap_end;

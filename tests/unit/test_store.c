@@ -72,9 +72,10 @@ static void key_of(uint8_t key[WHB_IDENTITY_HASH_LEN], uint8_t fill)
     memset(key, fill, WHB_IDENTITY_HASH_LEN);
 }
 
-/* Stores one report in its own transaction, as the writer would. */
-static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, int enrolling,
-               int64_t now, struct whb_store_result *res)
+/* Stores one report in its own transaction, as the writer would; reviews no machine: one
+ * enrolled here (with the token) stays unreviewed. */
+static int put_unreviewed(struct whb_store *st, const struct sample *s, uint8_t keyfill,
+                          int enrolling, int64_t now, struct whb_store_result *res)
 {
     struct whb_store_report in = {.report = &s->report,
                                   .mode = WHB_IDENTITY_KEY,
@@ -85,6 +86,14 @@ static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, in
     assert_int_equal(st->ops->begin(st), 0);
     int rc = st->ops->put_report(st, &in, res);
     assert_int_equal(st->ops->commit(st), 0);
+    return rc;
+}
+
+/* The same, then an admin reviews the fleet. */
+static int put(struct whb_store *st, const struct sample *s, uint8_t keyfill, int enrolling,
+               int64_t now, struct whb_store_result *res)
+{
+    int rc = put_unreviewed(st, s, keyfill, enrolling, now, res);
     /* An admin reviewed the fleet (whb accept --all): its machines move each other's answers
      * (test_store_identity.c has the unreviewed ones). */
     uint8_t key[WHB_IDENTITY_HASH_LEN];
@@ -836,6 +845,196 @@ static void past_neighbours_are_as_they_were(void **state)
         sample_free(s[i]);
 }
 
+/* The store's fleet_group at t for anchors around each machine's last report, into out[]. */
+static void fleet_counts(struct whb_store *st, int64_t t, const int64_t *last, unsigned n,
+                         struct whb_peer_group *out)
+{
+    static const int64_t windows[] = {120000, 420000, 3600000};
+    for (unsigned i = 0, k = 0; i < n; i++)
+        for (unsigned w = 0; w < 3; w++)
+            for (int64_t d = -1; d <= 1; d++)
+                assert_int_equal(
+                    st->ops->fleet_group(st, t, last[i] + d * windows[w], windows[w], t, &out[k++]),
+                    0);
+}
+
+/* fleet_group through a census (counted, whose keeper is k) at t, for anchors around each
+ * machine's last report. With own, against the store's own counts (own) at t, which go into
+ * was[]. With own NULL, after reports that came since: a window the census has settled
+ * against was[] (what the store said then), any other against plain (the store without a
+ * census) now, for such a silence is the store's to count. Returns how many windows the
+ * census answered and, in fleet_like, how many looked like a fleet-wide silence. */
+static unsigned same_fleet_counts(struct whb_store *own, struct whb_store *plain,
+                                  struct whb_store *counted, struct whb_census_keeper *k, int64_t t,
+                                  const int64_t *last, unsigned n, struct whb_peer_group *was,
+                                  unsigned *fleet_like)
+{
+    unsigned compared = 0, settled = 0;
+    static const int64_t windows[] = {120000, 420000, 3600000};
+    const struct whb_census *c = whb_census_get(k, t);
+    assert_non_null(c);
+    *fleet_like = 0;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned w = 0; w < 3; w++)
+            for (int64_t d = -1; d <= 1; d++) {
+                struct whb_peer_group *a = &was[compared++], b, now;
+                int64_t anchor = last[i] + d * windows[w];
+                int by_census = whb_census_settled(c, anchor + windows[w]);
+                settled += by_census;
+                if (own)
+                    assert_int_equal(own->ops->fleet_group(own, t, anchor, windows[w], t, a), 0);
+                else if (!by_census) {
+                    assert_int_equal(plain->ops->fleet_group(plain, t, anchor, windows[w], t, &now),
+                                     0);
+                    a = &now;
+                }
+                assert_int_equal(counted->ops->fleet_group(counted, t, anchor, windows[w], t, &b),
+                                 0);
+                assert_int_equal(a->total, b.total);
+                assert_int_equal(a->together, b.together);
+                assert_int_equal(a->healthy, b.healthy);
+                assert_int_equal(a->groups, b.groups);
+                *fleet_like += a->together >= 3 && a->groups >= 2;
+            }
+    whb_census_put(k, c);
+    assert_int_equal(compared, n * 9);
+    return settled;
+}
+
+/* CI's e2e (PostgreSQL, switch_power_and_cable_elsewhere): pc-5 enrolled a second after pc-2's
+ * last report, just before a switch lost power, and reported all along; the whole-fleet rule
+ * counted the fleet as it was at pc-2's last report, without pc-5, and answered "the collector
+ * or the way to it". A machine first seen within the silence's window was part of the fleet
+ * when it began: known, and healthy while it reports. */
+static void a_machine_first_seen_within_the_window_is_of_the_fleet(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_peer_group g;
+    const int64_t t0 = 1764000000000LL, anchor = t0 + 60000, window = 7000;
+    struct sample *s[5];
+    for (unsigned i = 0; i < 5; i++) {
+        s[i] = sample_new(700 + i, 1, 0);
+        snprintf(s[i]->addr, sizeof(s[i]->addr), "10.7.%u.%u/24", i % 2, i + 1);
+    }
+    /* Four machines, two subnets, from t0; the last reports of all four at the anchor. */
+    for (unsigned i = 0; i < 4; i++) {
+        assert_int_equal(put(f->store, s[i], 0xaa, 1, t0, &res), 0);
+        s[i]->report.seq = 2;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, anchor - (int64_t)i * 300, &res), 0);
+    }
+    /* The fifth, first seen a second after the anchor, reports every 20 s from then on. */
+    for (int64_t at = anchor + 1000, seq = 1; at <= anchor + 600000; at += 20000, seq++) {
+        s[4]->report.seq = (uint64_t)seq;
+        assert_int_equal(put(f->store, s[4], 0xaa, seq == 1, at, &res), 0);
+    }
+    const int64_t now = anchor + 600000;
+    assert_int_equal(f->store->ops->fleet_group(f->store, now, anchor, window, now, &g), 0);
+    assert_int_equal(g.together, 4);
+    assert_int_equal(g.total, 5);
+    assert_int_equal(g.healthy, 1);
+    /* One first seen after the window closed was not of the fleet then; but while the
+     * silence lasted the collector stored its reports: healthy beside it. A silence that
+     * ended before it came does not count it. */
+    struct sample *late = sample_new(799, 1, 0);
+    snprintf(late->addr, sizeof(late->addr), "10.7.9.1/24");
+    assert_int_equal(put(f->store, late, 0xaa, 1, anchor + window + 1000, &res), 0);
+    assert_int_equal(f->store->ops->fleet_group(f->store, now, anchor, window, now, &g), 0);
+    assert_int_equal(g.total, 6);
+    assert_int_equal(g.healthy, 2);
+    assert_int_equal(g.together, 4);
+    assert_int_equal(
+        f->store->ops->fleet_group(f->store, now, anchor, window, anchor + window + 500, &g), 0);
+    assert_int_equal(g.total, 5);
+    assert_int_equal(g.healthy, 1);
+    sample_free(late);
+    for (unsigned i = 0; i < 5; i++)
+        sample_free(s[i]);
+}
+
+/* The peer group of kind around machine id's past silence from anchor, asked at now. */
+static struct whb_peer_group past_peers(struct whb_store *st, const char *id,
+                                        enum whb_peer_kind kind, int64_t now, int64_t anchor,
+                                        int64_t window)
+{
+    struct whb_machine_view m;
+    struct whb_peer_group g;
+    assert_int_equal(st->ops->get_machine(st, id, &m), 0);
+    assert_int_equal(st->ops->peer_group(st, kind, &m, now, anchor, window, 1, &g), 0);
+    return g;
+}
+
+/* The same for a past silence's neighbours (`why` of a gap): two machines first seen just
+ * after the machine's last report went quiet with it (a switch lost its power), so it was not
+ * alone; the accuracy benchmark's late_enrolled class answered "cable unplugged". */
+static void a_neighbour_first_seen_within_the_window_went_quiet_with_it(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_peer_group g;
+    const int64_t t0 = 1764000000000LL, anchor = t0 + 60000, window = 7000;
+    const int64_t back = anchor + 1200000;
+    struct sample *s[3];
+    for (unsigned i = 0; i < 3; i++) {
+        s[i] = sample_new(720 + i, 1, 0);
+        snprintf(s[i]->addr, sizeof(s[i]->addr), "10.8.0.%u/24", i + 1);
+    }
+    /* The first from t0, last heard at the anchor; the others first seen 1 and 3 s after it,
+     * last heard 5 s after it; all three back 20 min later. */
+    assert_int_equal(put(f->store, s[0], 0xaa, 1, t0, &res), 0);
+    s[0]->report.seq = 2;
+    assert_int_equal(put(f->store, s[0], 0xaa, 0, anchor, &res), 0);
+    for (unsigned i = 1; i < 3; i++) {
+        assert_int_equal(put(f->store, s[i], 0xaa, 1, anchor + 1000 + (i - 1) * 2000, &res), 0);
+        s[i]->report.seq = 2;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, anchor + 5000, &res), 0);
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        s[i]->report.seq = 3;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, back, &res), 0);
+    }
+    g = past_peers(f->store, s[0]->id, WHB_PEERS_SUBNET, back + 1000, anchor, window);
+    assert_int_equal(g.total, 3);
+    assert_int_equal(g.together, 3); /* itself too */
+    for (unsigned i = 0; i < 3; i++)
+        sample_free(s[i]);
+}
+
+/* A past silence's neighbours are those whose own silence began on its switch: one that went
+ * quiet on another switch then and came back on this one (moved here) was not with it (the
+ * accuracy benchmark's moved class: two machines said silent together, port_disabled high). */
+static void a_machine_moved_onto_the_switch_was_not_silent_with_it(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_peer_group g;
+    const int64_t t0 = 1764000000000LL, anchor = t0 + 60000, window = 7000;
+    const int64_t back = anchor + 1200000;
+    struct sample *here = sample_new(740, 1, 0), *moved = sample_new(741, 1, 0);
+    snprintf(here->addr, sizeof(here->addr), "10.8.1.1/24");
+    snprintf(moved->addr, sizeof(moved->addr), "10.8.2.1/24");
+    moved->lldp.chassis_id = "00:aa:bb:cc:dd:21";
+    moved->lldp.system_name = "sw-2";
+    assert_int_equal(put(f->store, here, 0xaa, 1, t0, &res), 0);
+    assert_int_equal(put(f->store, moved, 0xaa, 1, t0, &res), 0);
+    here->report.seq = moved->report.seq = 2;
+    assert_int_equal(put(f->store, here, 0xaa, 0, anchor, &res), 0);
+    assert_int_equal(put(f->store, moved, 0xaa, 0, anchor + 1000, &res), 0);
+    /* Both back 20 min later, the second now on the first one's switch and subnet. */
+    moved->lldp.chassis_id = here->lldp.chassis_id;
+    moved->lldp.system_name = here->lldp.system_name;
+    snprintf(moved->addr, sizeof(moved->addr), "10.8.1.2/24");
+    here->report.seq = moved->report.seq = 3;
+    assert_int_equal(put(f->store, here, 0xaa, 0, back, &res), 0);
+    assert_int_equal(put(f->store, moved, 0xaa, 0, back, &res), 0);
+    g = past_peers(f->store, here->id, WHB_PEERS_SWITCH, back + 1000, anchor, window);
+    assert_int_equal(g.together, 1); /* itself alone */
+    g = past_peers(f->store, here->id, WHB_PEERS_SUBNET, back + 1000, anchor, window);
+    assert_int_equal(g.together, 1);
+    sample_free(here);
+    sample_free(moved);
+}
+
 /* Issue 26.1: a census of the fleet answers the fleet's counts as the store's own queries do at
  * the census's time, and count_machines through it stays exact after reports that came since. */
 static void the_census_counts_the_fleet_as_the_store_does(void **state)
@@ -845,7 +1044,7 @@ static void the_census_counts_the_fleet_as_the_store_does(void **state)
     struct whb_store *counted, *own;
     struct whb_census_keeper *k;
     char why[256];
-    enum { N = 60 };
+    enum { N = 60, U = 7 };
     struct sample *s[N + 1];
     int64_t now0 = whb_clock_wall_ms(), last[N];
     /* Silent machines over 12 subnets (and a few with none), last seen at spread times, some
@@ -861,50 +1060,89 @@ static void the_census_counts_the_fleet_as_the_store_does(void **state)
         s[i]->report.seq = 2;
         assert_int_equal(put(f->store, s[i], 0xaa, 0, last[i], &res), 0);
     }
+    /* Machines enrolled but not reviewed (issue 22), silent at the same times as proven ones
+     * and in subnets of their own, with a past silence (a gap) each: counted by
+     * count_machines, never in the fleet's counts, the store's own as the census's. */
+    struct whb_peer_group *proven = calloc(N * 9, sizeof(*proven));
+    assert_non_null(proven);
+    fleet_counts(f->store, now0, last, N, proven);
+    struct sample *u[U];
+    for (unsigned i = 0; i < U; i++) {
+        u[i] = sample_new(300 + i, 1, 0);
+        snprintf(u[i]->addr, sizeof(u[i]->addr), "10.8.%u.%u/24", i, i + 1);
+        assert_int_equal(
+            put_unreviewed(f->store, u[i], 0xbb, 1, now0 - 7200000 - (int64_t)i * 1000, &res), 0);
+        u[i]->report.seq = 2;
+        assert_int_equal(put_unreviewed(f->store, u[i], 0xbb, 1, last[4 * i + 1], &res), 0);
+    }
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE reviewed_ms = 0"), U);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM gaps WHERE machine_id IN (SELECT"
+                                    " machine_id FROM machines WHERE reviewed_ms = 0)"),
+                     U);
+    struct whb_peer_group *with_unproven = calloc(N * 9, sizeof(*with_unproven));
+    assert_non_null(with_unproven);
+    fleet_counts(f->store, now0, last, N, with_unproven);
+    for (unsigned i = 0; i < N * 9; i++) {
+        assert_int_equal(with_unproven[i].total, proven[i].total);
+        assert_int_equal(with_unproven[i].together, proven[i].together);
+        assert_int_equal(with_unproven[i].healthy, proven[i].healthy);
+        assert_int_equal(with_unproven[i].groups, proven[i].groups);
+    }
+    free(proven);
+    free(with_unproven);
     assert_int_equal(open_store(f, &own, why, sizeof(why)), 0);
     assert_int_equal(whb_census_keeper_start(own, 1, 1, &k), 0);
     const struct whb_census *c = whb_census_get(k, whb_clock_wall_ms());
     assert_non_null(c);
     int64_t t = whb_census_made(c);
-    assert_int_equal(whb_census_known(c), N);
-    assert_int_equal(whb_census_silent(c), N - N / 4);
+    assert_int_equal(whb_census_known(c), N + U);
+    assert_int_equal(whb_census_silent(c), N - N / 4); /* the proven ones */
     whb_census_put(k, c);
     assert_int_equal(open_store(f, &counted, why, sizeof(why)), 0);
     counted->census = k;
 
-    unsigned compared = 0, fleet_like = 0;
-    static const int64_t windows[] = {120000, 420000, 3600000};
-    for (unsigned i = 0; i < N; i++)
-        for (unsigned w = 0; w < 3; w++)
-            for (int64_t d = -1; d <= 1; d++) {
-                struct whb_peer_group a, b;
-                int64_t anchor = last[i] + d * windows[w];
-                assert_int_equal(f->store->ops->fleet_group(f->store, t, anchor, windows[w], &a),
-                                 0);
-                assert_int_equal(counted->ops->fleet_group(counted, t, anchor, windows[w], &b), 0);
-                assert_int_equal(a.total, b.total);
-                assert_int_equal(a.together, b.together);
-                assert_int_equal(a.healthy, b.healthy);
-                assert_int_equal(a.groups, b.groups);
-                compared++;
-                fleet_like += a.together >= 3 && a.groups >= 2;
-            }
-    assert_int_equal(compared, N * 9);
+    struct whb_peer_group *was = calloc(N * 9, sizeof(*was));
+    assert_non_null(was);
+    unsigned fleet_like;
+    /* Most windows are long settled (silences an hour old); the latest are not (the store's). */
+    unsigned settled =
+        same_fleet_counts(f->store, f->store, counted, k, t, last, N, was, &fleet_like);
     assert_true(fleet_like > N);
+    assert_true(settled > N * 9 / 2);
+    assert_true(settled < N * 9);
+    /* count_machines counts every machine, reviewed or not, through the census as without. */
+    {
+        uint64_t known_a, silent_a, known_b, silent_b;
+        int64_t now = whb_clock_wall_ms();
+        assert_int_equal(f->store->ops->count_machines(f->store, now, &known_a, &silent_a), 0);
+        assert_int_equal(counted->ops->count_machines(counted, now, &known_b, &silent_b), 0);
+        assert_int_equal(known_a, N + U);
+        assert_int_equal(silent_a, N - N / 4 + U);
+        assert_int_equal(known_b, known_a);
+        assert_int_equal(silent_b, silent_a);
+    }
 
-    /* Since the census: a new machine, and two silent ones report again. */
-    s[N] = sample_new(100 + N, 1, 0);
-    assert_int_equal(put(f->store, s[N], 0xaa, 1, whb_clock_wall_ms(), &res), 0);
+    /* Since the census: two silent ones report again (their silences become gaps), then a new
+     * machine. The census's counts stay what the store said at its time: a returned machine is
+     * its silent one, not a gap as well (counted twice, a fleet coming back would look more
+     * silent than it ever was). */
+    int64_t gaps = count(f->path, "SELECT count(*) FROM gaps");
     for (unsigned i = 1; i < 3; i++) {
         s[i]->report.seq = 3;
-        assert_int_equal(put(f->store, s[i], 0xaa, 0, whb_clock_wall_ms(), &res), 0);
+        assert_int_equal(put_unreviewed(f->store, s[i], 0xaa, 0, whb_clock_wall_ms(), &res), 0);
     }
+    assert_int_equal(count(f->path, "SELECT count(*) FROM gaps"), gaps + 2);
+    assert_int_equal(same_fleet_counts(NULL, f->store, counted, k, t, last, N, was, &fleet_like),
+                     settled);
+    free(was);
+    s[N] = sample_new(100 + N, 1, 0);
+    assert_int_equal(put(f->store, s[N], 0xaa, 1, whb_clock_wall_ms(), &res), 0);
     uint64_t known_a, silent_a, known_b, silent_b;
     int64_t now = whb_clock_wall_ms();
     assert_int_equal(f->store->ops->count_machines(f->store, now, &known_a, &silent_a), 0);
     assert_int_equal(counted->ops->count_machines(counted, now, &known_b, &silent_b), 0);
-    assert_int_equal(known_a, N + 1);
-    assert_int_equal(silent_a, N - N / 4 - 2);
+    assert_int_equal(known_a, N + U + 1);
+    assert_int_equal(silent_a, N - N / 4 - 2 + U);
     assert_int_equal(known_b, known_a);
     assert_int_equal(silent_b, silent_a);
 
@@ -912,6 +1150,8 @@ static void the_census_counts_the_fleet_as_the_store_does(void **state)
     whb_census_keeper_stop(k);
     for (unsigned i = 0; i <= N; i++)
         sample_free(s[i]);
+    for (unsigned i = 0; i < U; i++)
+        sample_free(u[i]);
 }
 
 /* Issue 10.11: a WSUS probe made while the machine itself had no network says nothing. */
@@ -1435,6 +1675,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_collector_in_use_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_runs_give_downtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(past_neighbours_are_as_they_were, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_machine_first_seen_within_the_window_is_of_the_fleet,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_neighbour_first_seen_within_the_window_went_quiet_with_it,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_machine_moved_onto_the_switch_was_not_silent_with_it,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(the_census_counts_the_fleet_as_the_store_does, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(wsus_since_stays_at_the_first_failing_probe, setup,

@@ -25,6 +25,7 @@
 #include "summaries/reasons.h"
 #include "summaries/summaries.h"
 #include "summaries/worker.h"
+#include "testdb.h"
 #include "tmpdir.h"
 
 #define T0  1764000000000LL
@@ -47,7 +48,15 @@ static int setup(void **state)
     snprintf(f->col.cfg.db_path, sizeof(f->col.cfg.db_path), "%s/c.db", f->dir);
     snprintf(f->col.cfg.collector_id, sizeof(f->col.cfg.collector_id), "col-test");
     f->col.cfg.interval_s = 60;
-    if (whb_store_sqlite.open(f->col.cfg.db_path, &f->st, why, sizeof(why))) {
+    /* On PostgreSQL too (test_summaries_pg): the summaries read through both backends. */
+    int rc = testdb_reset() ? -1
+             : testdb_pg()  ? whb_store_postgresql.open(testdb_pg(), &f->st, why, sizeof(why))
+                            : whb_store_sqlite.open(f->col.cfg.db_path, &f->st, why, sizeof(why));
+    if (testdb_pg()) { /* the worker opens its own handle from the configuration */
+        f->col.cfg.db_postgresql = 1;
+        snprintf(f->col.cfg.db_conninfo, sizeof(f->col.cfg.db_conninfo), "%s", testdb_pg());
+    }
+    if (rc) {
         fprintf(stderr, "open: %s\n", why);
         return -1;
     }
@@ -374,6 +383,39 @@ static void reasons_hold_until_the_machine_reports_again(void **state)
     assert_null(whb_reasons_make(f->st, NOW, &cancel));
 }
 
+/* The pass reads a switch's and a subnet's rows once for all its silent machines, and each
+ * machine's reason is the one `why` gives it. */
+static void reasons_share_peer_groups_and_answer_as_why(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    int reason = -1, confidence = -1;
+    const char *fqdn = NULL, *where = NULL;
+    fleet(f);
+    struct whb_reasons *r = whb_reasons_make(f->st, NOW, NULL);
+    assert_non_null(r);
+    assert_null(f->st->peer_cache); /* the pass's own, gone with it */
+    /* pc-1, pc-2 and pc-3 share sw-1 and 10.1.0.0/24: read for the first, reused after. */
+    assert_true(r->peers_served >= 4);
+    /* PostgreSQL reads the silent machines' rows ahead, in one round trip, and every answer
+     * so read is the one explaining asked for (same statement, same parameters). */
+    if (testdb_pg()) {
+        assert_true(r->ahead_read >= 5 * 4); /* events, refusals, downtimes, peers returned */
+        assert_int_equal(r->ahead_served, r->ahead_read);
+    } else
+        assert_int_equal(r->ahead_read, 0);
+    const char *silent[] = {"pc-1", "pc-2", "pc-3", "pc-7", "pc-9"};
+    for (size_t i = 0; i < sizeof(silent) / sizeof(silent[0]); i++) {
+        assert_int_equal(f->st->ops->get_machine(f->st, silent[i], &m), 0);
+        assert_int_equal(whb_reasons_find(r, &m, &reason, &confidence, &fqdn, &where), 0);
+        assert_int_equal(whb_explain_view(f->st, &m, NOW, &x), 0);
+        assert_int_equal(reason, x.reason);
+        assert_int_equal(confidence, x.confidence);
+    }
+    whb_reasons_free(r);
+}
+
 /* The function the worker is handed, counting the summaries made through the asking
  * thread's handle. */
 static struct whb_store *asking;
@@ -489,6 +531,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(network_summaries_count_machines_per_switch_and_network,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(reasons_hold_until_the_machine_reports_again, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(reasons_share_peer_groups_and_answer_as_why, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_small_fleet_is_summarised_in_place, setup, teardown),
         cmocka_unit_test_setup_teardown(outages_in_place_use_the_reasons_of_their_time, setup,

@@ -47,7 +47,9 @@ async function visit(page, base, route, ready, shot) {
   // The same URL again is no hash change: load it anew.
   if (page.url() === base + '/#/' + route) await page.reload();
   else await page.goto(base + '/#/' + route);
-  await page.waitForSelector(ready, { timeout: 10000 });
+  // On a timeout, say what the page showed instead (an error box, a placeholder).
+  await page.waitForSelector(ready, { timeout: 10000 })
+    .catch(async (e) => { throw new Error(`${route}: no ${ready} after 10 s; the page shows: ${(await page.textContent('main').catch(() => '?')).slice(0, 400)}; ${e.message.split('\n')[0]}`); });
   await page.waitForLoadState('networkidle');
   assert.doesNotMatch(await page.textContent('main'), /\b(null|undefined|NaN)\b|\[object /, 'no placeholder text');
   if (shot) await page.screenshot({ path: path.join(SHOTS, shot + '.png'), fullPage: true });

@@ -204,8 +204,10 @@ static int linux_wait(struct whb_platform *p, int timeout_ms, struct whb_os_even
     *n = 0;
     /* What capture read during a send, and link notifications not told yet (more than one
      * wait holds), are told at once. */
-    int ready = l->changed || whb_netlink_pending(l->nl);
-    if (poll(pfd, (nfds_t)np, ready ? 0 : timeout_ms) <= 0 && !ready)
+    int hold = whb_netlink_hold_ms(l->nl, whb_clock_wall_ms());
+    int ready = (l->changed || whb_netlink_pending(l->nl)) && !hold;
+    int wait = ready ? 0 : hold && (timeout_ms < 0 || hold < timeout_ms) ? hold : timeout_ms;
+    if (poll(pfd, (nfds_t)np, wait) <= 0 && !ready && !hold)
         return 0;
     int changed = l->changed;
     l->changed = 0;
@@ -213,8 +215,16 @@ static int linux_wait(struct whb_platform *p, int timeout_ms, struct whb_os_even
         changed |= whb_netlink_drain(l->nl, whb_clock_wall_ms());
     if (i_lldp >= 0 && pfd[i_lldp].revents)
         changed |= whb_lldp_rx_read(l->lldp);
-    /* Each link notification as it came, then the snapshot that catches up with the rest. */
-    *n += whb_netlink_links(l->nl, evs + *n, max - 1 - *n);
+    if (whb_netlink_hold_ms(l->nl, whb_clock_wall_ms())) {
+        /* An adapter went down a moment ago: it and the snapshot wait until it is known
+         * whether it is being deleted. */
+        l->changed = changed;
+        changed = 0;
+    } else {
+        /* Each link notification as it came, then the snapshot that catches up with the
+         * rest. */
+        *n += whb_netlink_links(l->nl, evs + *n, max - 1 - *n);
+    }
     if (changed && *n < max)
         evs[(*n)++] = (struct whb_os_event){.kind = WHB_OS_CHANGED};
     if (i_wifi >= 0 && pfd[i_wifi].revents)

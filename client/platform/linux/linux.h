@@ -24,6 +24,11 @@ int whb_netlink_drain(struct whb_netlink *nl, int64_t now_ms);
 int whb_netlink_links(struct whb_netlink *nl, struct whb_os_event *evs, int max);
 /* How many link notifications are kept, not yet moved out. */
 unsigned whb_netlink_pending(const struct whb_netlink *nl);
+/* How long the kept notifications (and the snapshot after them) must still wait, in ms, 0 when
+ * they may be told: an adapter going down is held WHB_NETLINK_SETTLE_MS in case it is being
+ * deleted (its RTM_DELLINK then drops it). */
+#define WHB_NETLINK_SETTLE_MS 500
+int whb_netlink_hold_ms(const struct whb_netlink *nl, int64_t now_ms);
 int whb_netlink_snapshot(struct whb_netlink *nl, const char *sysfs_root, struct whb_state *out);
 /* Parses one RTM_NEWLINK message (bytes as the kernel sent them) into an adapter. */
 int whb_netlink_parse_link(const void *msg, size_t len, const char *sysfs_root,

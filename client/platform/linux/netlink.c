@@ -128,6 +128,20 @@ unsigned whb_netlink_pending(const struct whb_netlink *nl)
     return nl->count;
 }
 
+int whb_netlink_hold_ms(const struct whb_netlink *nl, int64_t now_ms)
+{
+    /* An adapter being deleted (unplugged, its driver or veth removed) is first closed: the
+     * kernel says "down" and only then RTM_DELLINK, moments later, and more under load. A down
+     * told at once is "disabled on the machine" when it was removed. */
+    for (unsigned i = 0; i < nl->count; i++) {
+        const struct link_seen *l = &nl->links[(nl->first + i) % LINKS_KEPT];
+        int64_t age = now_ms - l->at_ms;
+        if (!l->admin_up && age >= 0 && age < WHB_NETLINK_SETTLE_MS && if_nametoindex(l->name))
+            return (int)(WHB_NETLINK_SETTLE_MS - age);
+    }
+    return 0;
+}
+
 int whb_netlink_links(struct whb_netlink *nl, struct whb_os_event *evs, int max)
 {
     int n = 0;
