@@ -39,9 +39,18 @@ _Static_assert((int)PW_END_ <= (int)WHB_PG_READ_BASE, "write statements overlap 
     " subnet, bssid, net_lost_at, clock_offset, clock_offset_at, net_back_at, online_since,"       \
     " released_ms, quota_events, quota_at, events_stored, wu_hash, wu_route, wu_route_since"
 
+/* A batch's machines, new ones too, taken first and in one order (their ids' hashes): two
+ * collectors' batches with any of the same machines then wait for each other whole, never
+ * each for a row the other holds. Row locks alone were not enough: a machine another
+ * collector enrolled after this batch locked its rows was locked later, out of order, when
+ * its report found it (a deadlock, and one batch failed whole). A transaction's advisory
+ * locks end with it; (26, hash) is a key space of its own (pg.c's schema lock is a bigint). */
+static const char *const batch_lock_sql =
+    "SELECT count(pg_advisory_xact_lock(26, k)) FROM (SELECT DISTINCT hashtext(id) AS k"
+    " FROM unnest($1::text[]) AS id ORDER BY k) AS o";
+
 /* A batch's rows in one round trip, locked in machine-id order (the writer's, strcmp's:
- * COLLATE "C" whatever the database's locale, and batch_take's binary search relies on it):
- * two collectors with the same machines wait for each other in one order. */
+ * COLLATE "C" whatever the database's locale, and batch_take's binary search relies on it). */
 static const char *const batch_get_sql = "SELECT machine_id, " ROW_COLS " FROM machines WHERE"
                                          " machine_id = ANY($1::text[])"
                                          " ORDER BY machine_id COLLATE \"C\" FOR UPDATE";
@@ -377,6 +386,7 @@ static int pg_prepare_batch(struct whb_store *base, const char *const *ids, size
     /* The batch's statements take arrays of any length: PostgreSQL would plan them again for
      * each batch (its custom plans); their generic plans are the same index lookups. */
     int rc = whb_pg_queue_text(s, "SET LOCAL plan_cache_mode = force_generic_plan") ||
+             whb_pg_queue(s, WHB_PG_BATCH_LOCK, batch_lock_sql, &p) ||
              whb_pg_queue(s, WHB_PG_BATCH_GET, batch_get_sql, &p) ||
              whb_pg_drain(s, batch_rows, s, NULL, 0);
     free(arr);

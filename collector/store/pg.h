@@ -57,6 +57,7 @@ enum {
     WHB_PG_BATCH_GET = WHB_PG_BATCH_BASE,
     WHB_PG_BATCH_UPDATE,
     WHB_PG_BATCH_EVENTS,
+    WHB_PG_BATCH_LOCK,
     WHB_PG_BATCH_END_
 };
 _Static_assert((int)WHB_PG_BATCH_END_ <= (int)WHB_PG_STMTS, "raise WHB_PG_STMTS");

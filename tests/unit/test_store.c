@@ -1415,6 +1415,102 @@ static void two_writers_with_the_same_machines_both_commit(void **state)
     other->ops->close(other);
 }
 
+/* One batch as the writer stores it (begin, prepare_batch, every report, commit) on its own
+ * handle: one collector's writer. rc: 0 when every report was stored and the batch committed. */
+struct batch_run {
+    struct whb_store *st;
+    const unsigned *machines;
+    unsigned n;
+    int64_t now;
+    int rc;
+};
+
+static int batch_ids(struct whb_store *st, const unsigned *machines, unsigned n)
+{
+    char ids[8][32];
+    const char *p[8];
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "m-%u", machines[i]);
+        p[i] = ids[i];
+    }
+    return st->ops->prepare_batch ? st->ops->prepare_batch(st, p, n) : 0;
+}
+
+static int batch_puts(struct whb_store *st, const unsigned *machines, unsigned n, int64_t now)
+{
+    int rc = 0;
+    for (unsigned i = 0; i < n && !rc; i++) {
+        struct sample *s = sample_new(machines[i], 5, 1);
+        struct whb_store_result res;
+        struct whb_store_report in = {.report = &s->report,
+                                      .mode = WHB_IDENTITY_KEY,
+                                      .enrolling = 1,
+                                      .now_ms = now,
+                                      .grace = 3};
+        key_of(in.key_hash, 0xaa);
+        rc = st->ops->put_report(st, &in, &res);
+        sample_free(s);
+    }
+    return rc;
+}
+
+static void *batch_thread(void *arg)
+{
+    struct batch_run *b = arg;
+    b->rc = b->st->ops->begin(b->st) || batch_ids(b->st, b->machines, b->n) ||
+            batch_puts(b->st, b->machines, b->n, b->now);
+    if (b->rc || b->st->ops->commit(b->st)) {
+        b->st->ops->rollback(b->st);
+        b->rc = b->rc ? b->rc : -1;
+    }
+    return NULL;
+}
+
+/* Two collectors enroll the same new machine (agents failed over with reports in flight).
+ * Collector a's batch locked the rows that existed (m-411); m-410 came from collector b
+ * meanwhile, whose next batch holds m-410 and waits for m-411. When a's report of m-410 then
+ * found its row, a waited for b: PostgreSQL found the deadlock and failed one batch whole
+ * (every report 503). Every batch must take its machines in one order, new ones too. */
+static void two_writers_enrolling_the_same_machine_both_commit(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *other;
+    struct whb_store_result res;
+    char why[256];
+    static const unsigned both[] = {410, 411};
+    if (!testdb_pg())
+        skip(); /* SQLite: one writer at a time, the database's own lock */
+    assert_int_equal(open_store(f, &other, why, sizeof(why)), 0);
+    struct sample *known = sample_new(411, 1, 0);
+    assert_int_equal(put(f->store, known, 0xaa, 1, 1000, &res), 0);
+    sample_free(known);
+
+    assert_int_equal(f->store->ops->begin(f->store), 0);
+    assert_int_equal(batch_ids(f->store, both, 2), 0);
+    /* b enrolls m-410 alone, then starts a batch of both machines, which waits for a. */
+    struct sample *fresh = sample_new(410, 1, 0);
+    assert_int_equal(put(other, fresh, 0xaa, 1, 2000, &res), 0);
+    sample_free(fresh);
+    struct batch_run b = {other, both, 2, 3000, -1};
+    pthread_t tb;
+    pthread_create(&tb, NULL, batch_thread, &b);
+    usleep(500 * 1000);
+    int rc = batch_puts(f->store, both, 2, 2500);
+    if (rc || f->store->ops->commit(f->store)) {
+        f->store->ops->rollback(f->store);
+        rc = rc ? rc : -1;
+    }
+    pthread_join(tb, NULL);
+    assert_int_equal(rc, 0);
+    assert_int_equal(b.rc, 0);
+    /* Both batches carried the same report (seq 5, one event): stored once. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM events WHERE machine_id = 'm-410'"), 1);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id IN"
+                                    " ('m-410', 'm-411') AND last_seq = 5"),
+                     2);
+    other->ops->close(other);
+}
+
 /* Several collectors share a PostgreSQL database: the fleet's collector downtime is when none
  * of them ran; one collector down while another ran explains no machine's silence. */
 static void downtimes_are_when_every_collector_was_down(void **state)
@@ -1689,6 +1785,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(concurrent_enrollment_binds_one_key, setup, teardown),
         cmocka_unit_test_setup_teardown(one_report_through_two_handles_is_stored_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(two_writers_enrolling_the_same_machine_both_commit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(two_writers_with_the_same_machines_both_commit, setup,
                                         teardown),
