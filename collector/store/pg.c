@@ -339,13 +339,8 @@ static void batch_rows(void *arg, int id, const PGresult *r)
     if (id != WHB_PG_BATCH_GET)
         return;
     int n = PQntuples(r);
-    if ((size_t)n > s->cap_batch) {
-        struct pg_batch_row *b = realloc(s->batch, (size_t)n * sizeof(*b));
-        if (!b)
-            return; /* the reports read their rows one by one */
-        s->batch = b;
-        s->cap_batch = (size_t)n;
-    }
+    if ((size_t)n > s->cap_batch)
+        return; /* cannot be (a row per id asked): the reports read their rows one by one */
     for (int i = 0; i < n; i++) {
         struct pg_batch_row *b = &s->batch[s->n_batch++];
         whb_pg_get_text(r, i, 0, b->machine_id, sizeof(b->machine_id));
@@ -354,12 +349,57 @@ static void batch_rows(void *arg, int id, const PGresult *r)
     }
 }
 
+static int by_machine_id(const void *a, const void *b)
+{
+    return strcmp(((const struct pg_batch_row *)a)->machine_id,
+                  ((const struct pg_batch_row *)b)->machine_id);
+}
+
+/* A machine the batch asked for and did not find is new (the batch holds its lock: no other
+ * collector's batch can enroll it meanwhile): its first report inserts its row without
+ * reading it again. An entry not found (row.found 0) says so; one id's once. */
+static void batch_absent(struct pg_store *s, const char *const *ids, size_t n)
+{
+    size_t found = s->n_batch;
+    for (size_t i = 0; i < n; i++) {
+        if (i && !strcmp(ids[i], ids[i - 1]))
+            continue;
+        size_t lo = 0, hi = found;
+        int c = 1;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            c = strcmp(s->batch[mid].machine_id, ids[i]);
+            if (!c)
+                break;
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (!c || s->n_batch >= s->cap_batch || strlen(ids[i]) >= sizeof(s->batch[0].machine_id))
+            continue;
+        struct pg_batch_row *b = &s->batch[s->n_batch++];
+        memset(b, 0, sizeof(*b));
+        memcpy(b->machine_id, ids[i], strlen(ids[i]) + 1);
+    }
+    if (s->n_batch > found)
+        qsort(s->batch, s->n_batch, sizeof(*s->batch), by_machine_id);
+}
+
 /* The batch's rows, read and locked at once (with BEGIN, in one round trip). A machine not
- * there is new: its report reads (and inserts) its row itself, as one of the machine that
- * comes twice does, after the batch's rows: both then wait in the pipeline's turn. */
+ * there is new (batch_absent); a machine that comes twice reads its row again for its second
+ * report, after what the batch gathered went out. */
 static int pg_prepare_batch(struct whb_store *base, const char *const *ids, size_t n)
 {
     struct pg_store *s = pg(base);
+    s->n_batch = 0;
+    if (n > s->cap_batch) {
+        struct pg_batch_row *b = realloc(s->batch, n * sizeof(*b));
+        if (!b)
+            return WHB_ENOMEM;
+        s->batch = b;
+        s->cap_batch = n;
+    }
     size_t len = 2;
     for (size_t i = 0; i < n; i++)
         len += strlen(ids[i]) + 3;
@@ -390,6 +430,8 @@ static int pg_prepare_batch(struct whb_store *base, const char *const *ids, size
              whb_pg_queue(s, WHB_PG_BATCH_GET, batch_get_sql, &p) ||
              whb_pg_drain(s, batch_rows, s, NULL, 0);
     free(arr);
+    if (!rc)
+        batch_absent(s, ids, n);
     return rc ? WHB_ESTORE : 0;
 }
 
@@ -662,7 +704,7 @@ static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb
     const whb_report *r = in->report;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
     const struct pg_batch_row *b = batch_take(s, r->machine->machine_id);
-    if (b) {
+    if (b && b->row.found) {
         *row = b->row;
         memset(out, 0, sizeof(*out));
         return whb_store_check_identity(&put_ops, s, in, row, name_clash, out);
@@ -670,8 +712,12 @@ static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb
     for (int attempt = 0; attempt < 2; attempt++) {
         int rc;
         memset(out, 0, sizeof(*out));
-        if ((rc = get_machine(s, r->machine->machine_id, row)) ||
-            (rc = whb_store_check_identity(&put_ops, s, in, row, name_clash, out)))
+        /* A machine the batch found new needs no second look, the first time. */
+        if (attempt == 0 && b)
+            memset(row, 0, sizeof(*row));
+        else if ((rc = get_machine(s, r->machine->machine_id, row)))
+            return rc;
+        if ((rc = whb_store_check_identity(&put_ops, s, in, row, name_clash, out)))
             return rc;
         if (row->found)
             return 0;

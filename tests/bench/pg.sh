@@ -11,7 +11,7 @@
 # Env: MACHINES (1000000), QUERIES (2000), INGEST_MACHINES (20000), CONNECTIONS (64),
 # SECONDS_RUN (10), BENCH_DIR (/tmp/whb-bench-pg: the filled SQLite store is kept for reruns),
 # STARTUP_LIMIT (900 s), BIN (another build's bin directory, for before/after: its collector and
-# whb-explain-bench, with a BENCH_DIR of its own).
+# whb-explain-bench, with a BENCH_DIR of its own), PARTS ("ingest lists startup": which parts run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -21,6 +21,7 @@ ingest_machines=${INGEST_MACHINES:-20000}
 conns=${CONNECTIONS:-64}
 seconds=${SECONDS_RUN:-10}
 dir=${BENCH_DIR:-/tmp/whb-bench-pg}
+parts=" ${PARTS:-ingest lists startup} "
 tests/deps.sh all
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-bench -j 2 --target whb-collector whb-loadgen whb-explain-bench >/dev/null
@@ -55,6 +56,7 @@ rate() { sed -n 's/.*rate=\([0-9]*\).*/\1/p'; }
 sent() { sed -n 's/.*ok=\([0-9]*\).*/\1/p'; }
 
 echo "collector: $bin/whb-collector; load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ $parts == *" ingest "* ]]; then
 echo "== ingest: $ingest_machines machines, $conns connections, ${seconds} s, plain HTTP, cores=$(nproc)"
 printf '%-11s %10s %16s %16s %16s\n' store reports/s "collector us/rep" "postgres us/rep" "total us/rep"
 for store in sqlite postgresql; do
@@ -87,7 +89,9 @@ for store in sqlite postgresql; do
         'BEGIN{printf "%-11s %10d %16.1f %16.1f %16.1f\n", s, r, c*1e6/ok, g*1e6/ok, (c+g)*1e6/ok}'
     kill $cpid; wait $cpid 2>/dev/null || true
 done
+fi
 
+if [[ $parts == *" lists "* || $parts == *" startup "* ]]; then
 echo "== why and the silent list at $machines machines ($queries random hosts)"
 db=$dir/explain-$machines.db
 "$bin/whb-explain-bench" "$db" "$machines" 5 0 | sed 's/^/  sqlite fill: /'
@@ -103,6 +107,9 @@ for store in sqlite postgresql; do
         sed "s/^/  $store: /"
 done
 echo "  database sizes: sqlite $(du -h "$db" | cut -f1), postgresql $(psql -XAtq -U whb -d big -c "SELECT pg_size_pretty(pg_database_size('big'))")"
+fi
+
+[[ $parts == *" startup "* ]] || exit 0
 
 echo "== every machine silent, a collector just started on the PostgreSQL store (load $(cut -d' ' -f1-3 /proc/loadavg))"
 p=$(port)
