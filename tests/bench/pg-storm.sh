@@ -6,6 +6,8 @@
 # return must leave one gap and its events once: none lost, none doubled; no batch may fail
 # (a deadlock fails a batch whole: its reports get 503 and come back) and the server's log
 # must not say "deadlock detected". Prints each collector's rate and p99, then the checks.
+# With ENROLL_BOTH=1 the machines also enroll through both collectors at once (new machines
+# in both collectors' batches: the case that deadlocked).
 # Env: MACHINES (20000), CONNECTIONS (200 per collector), EVENTS (4), MAX_PENDING (256),
 # BIN (another build's bin directory, for before/after).
 set -euo pipefail
@@ -50,9 +52,17 @@ done
 sleep 2
 url() { echo "http://127.0.0.1:$1/v1/report"; }
 echo "collector: $bin/whb-collector; machines=$machines events=$events connections=$conns per collector; cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
-enroll=$("$loadgen" --url "$(url "${ports[0]}")" --machines "$machines" --connections 128 --storm \
-    --events 0 --interval 1 --token storm-token)
-echo "enrolled through a: $enroll"
+"$loadgen" --url "$(url "${ports[0]}")" --machines "$machines" --connections 128 --storm \
+    --events 0 --interval 1 --token storm-token >"$work/enroll-a.out" &
+ea=$!
+if [ "${ENROLL_BOTH:-0}" = 1 ]; then
+    # The same new machines through b at the same time (two collectors enrolling them).
+    "$loadgen" --url "$(url "${ports[1]}")" --machines "$machines" --connections 128 --storm \
+        --events 0 --interval 1 --token storm-token >"$work/enroll-b.out"
+    echo "enrolled through b: $(cat "$work/enroll-b.out")"
+fi
+wait "$ea"
+echo "enrolled through a: $(cat "$work/enroll-a.out")"
 sleep 4 # every machine past its due time: silent
 for i in 0 1; do
     "$loadgen" --url "$(url "${ports[$i]}")" --machines "$machines" --connections "$conns" --storm \
@@ -68,7 +78,7 @@ evs=$(q "select count(*) from events")
 # Each machine's count of its stored events (the quota's) must be its rows' count, not more.
 doubled=$(q "select count(*) from machines m where events_stored <> (select count(*) from events e where e.machine_id = m.machine_id)")
 deadlocks=$(grep -c "deadlock detected" "$work/pg/server.log" || true)
-failed=$(cat "$work"/storm-*.out | sed -n 's/.*failed=\([0-9]*\).*/\1/p' | awk '{t += $1} END {print t + 0}')
+failed=$(cat "$work"/storm-*.out "$work"/enroll-*.out | sed -n 's/.*failed=\([0-9]*\).*/\1/p' | awk '{t += $1} END {print t + 0}')
 echo "stored: $gaps gaps, $evs events (expected $machines and $((machines * events))); machines whose stored-events count is not their events: $doubled; deadlocks in the server's log: $deadlocks; failed requests: $failed"
 [ "$gaps" -eq "$machines" ] && [ "$evs" -eq $((machines * events)) ] && [ "$doubled" -eq 0 ] &&
     [ "$deadlocks" -eq 0 ] && [ "$failed" -eq 0 ]
