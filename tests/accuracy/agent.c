@@ -242,7 +242,7 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
     if (mc->wireless) {
         if (a->obs.assoc) {
             snprintf(ssid, sizeof(ssid), "%s", w->ap.ssid);
-            snprintf(bssid, sizeof(bssid), "%s", w->ap.bssid);
+            snprintf(bssid, sizeof(bssid), "%s", (a->obs.ap == 1 ? &w->ap2 : &w->ap)->bssid);
         }
         wifi.ssid = ssid;
         wifi.bssid = bssid;
@@ -419,6 +419,7 @@ static void observe(struct acc_agent *a, const struct acc_world *w, int64_t t,
     o->admin_up = l->admin_up;
     o->carrier = l->carrier;
     o->assoc = mc->wireless && l->carrier;
+    o->ap = o->assoc ? acc_world_ap(w, a->m, t) : -1;
     o->service = acc_world_update_service(w, a->m, t);
     if (l->has_addr) {
         int net = acc_world_subnet(w, a->m, l->sw);
@@ -465,11 +466,14 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, cons
                  (unsigned long long)y->carrier_changes);
         any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_LINK_ERRORS, d, verbose);
     }
-    if (w->m[a->m].wireless && y->assoc && !x->assoc) {
-        snprintf(d, sizeof(d), "ssid %s bssid %s signal -55 dBm", w->ap.ssid, w->ap.bssid);
+    /* A roam (another BSSID of the SSID) is an association too. */
+    if (w->m[a->m].wireless && y->assoc && (!x->assoc || x->ap != y->ap)) {
+        snprintf(d, sizeof(d), "ssid %s bssid %s signal -55 dBm", w->ap.ssid,
+                 (y->ap == 1 ? &w->ap2 : &w->ap)->bssid);
         any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED, d, verbose);
     } else if (w->m[a->m].wireless && x->assoc && !y->assoc) {
-        snprintf(d, sizeof(d), "left ssid %s bssid %s", w->ap.ssid, w->ap.bssid);
+        snprintf(d, sizeof(d), "left ssid %s bssid %s", w->ap.ssid,
+                 (x->ap == 1 ? &w->ap2 : &w->ap)->bssid);
         any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED, d, verbose);
     }
     if (strcmp(x->addr, y->addr) != 0 || strcmp(x->gw, y->gw) != 0) {
@@ -847,6 +851,23 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
         a->wifi_failing = 0;
     }
 
+    /* Its access point's beacons lost (out of range, or the AP without power): the driver
+     * disconnects. Linux (mac80211 beacon loss, nl80211 DISCONNECT): reason 4, "inactivity",
+     * locally generated; Windows (WLAN ACM disconnected): no access point in range. */
+    if (w->m[a->m].wireless && a->obs.assoc && !l.carrier && l.admin_up && !l.wifi_fail &&
+        acc_world_ap(w, a->m, t) < 0) {
+        int win = w->m[a->m].windows;
+        struct acc_ev *e =
+            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED,
+                   win ? "disconnected from ssid Corp: no access point of the network is in range "
+                         "(NO_VISIBLE_AP, 0x00038014)"
+                       : "disconnected by this machine: reason 4",
+                   verbose);
+        if (e)
+            e->code = win ? 0x00038014u : 4u;
+        a->want_flush = 1;
+    }
+
     /* LLDP frames every 30 s while the link is up; a new neighbour means a snapshot. */
     int lldp_new = 0;
     if (!w->m[a->m].wireless && l.carrier && l.sw >= 0 && t >= a->next_lldp) {
@@ -860,7 +881,10 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
         a->next_lldp = t + 1000 * (1 + (a->m * 7 + a->boot_no * 3) % 29);
     struct acc_obs o;
     observe(a, w, t, &l, &o);
-    if (lldp_new || o.admin_up != a->obs.admin_up || o.carrier != a->obs.carrier ||
+    /* A roam: Windows' WLAN notification wakes the agent for a snapshot; Linux's nl80211 ROAM
+     * is not one the agent reads, so the BSSID it reports waits for the next snapshot. */
+    int roamed = w->m[a->m].windows && o.assoc && a->obs.assoc && o.ap != a->obs.ap;
+    if (lldp_new || roamed || o.admin_up != a->obs.admin_up || o.carrier != a->obs.carrier ||
         o.service != a->obs.service || strcmp(o.addr, a->obs.addr) != 0 ||
         strcmp(o.gw, a->obs.gw) != 0) {
         int was_online = online(&a->obs);

@@ -36,5 +36,11 @@ void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i);
 const char *acc_worlds_make(struct acc_timeline *tl, struct acc_rng *r, enum acc_class cls,
                             unsigned k);
 unsigned acc_worlds_count(enum acc_class cls);
+/* Issue 21's fleets (two or 3-6 access switches, a floor switch, Wi-Fi clients). */
+void acc_worlds_fleet(struct acc_timeline *tl, struct acc_rng *r, int small);
+
+/* Class laptops (laptops.c): scenario k on one of issue 21's fleets with two access points. */
+const char *acc_laptops_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_laptops_count(void);
 
 #endif

@@ -42,6 +42,7 @@ struct acc_obs {
     char addr[24], gw[16];
     uint64_t crc, carrier_changes;
     int lldp_sw, lldp_port; /* -1: no neighbour */
+    int ap;                 /* wireless: the access point associated with (0, 1), -1 none */
 };
 
 #define ACC_SPOOL_MAX 8192

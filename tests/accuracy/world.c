@@ -70,6 +70,25 @@ int acc_world_subnet(const struct acc_world *w, int m, int sw)
     return w->m[m].wireless ? w->ap.subnet : w->sw[sw].subnet;
 }
 
+int acc_world_ap(const struct acc_world *w, int m, int64_t t)
+{
+    int ap = 0;
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        if (i->kind != INC_CARRIED || i->machine != m || t < i->start)
+            continue;
+        if (t < i->end)
+            return -1;
+        ap = i->to_sw;
+    }
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        if (i->kind == INC_AP_POWER && i->sw == ap && in(i, t))
+            return -1;
+    }
+    return ap;
+}
+
 /* Where the cable ends: the first switch, another after a move, nowhere in transit. */
 static void attachment(const struct acc_world *w, int m, int64_t t, int *sw, int *port)
 {
@@ -129,6 +148,8 @@ static int carrier_at(const struct acc_world *w, int m, int64_t t, int *sw, int 
             break;
         }
     }
+    if (w->m[m].wireless && acc_world_ap(w, m, t) < 0)
+        up = 0;
     return up;
 }
 

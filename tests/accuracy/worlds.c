@@ -70,6 +70,11 @@ static void sized_fleet(struct acc_timeline *tl, struct acc_rng *r, int small)
              small ? "small " : "", w->n, w->interval_s);
 }
 
+void acc_worlds_fleet(struct acc_timeline *tl, struct acc_rng *r, int small)
+{
+    sized_fleet(tl, r, small);
+}
+
 /* The k-th machine of access switch s (k wraps). */
 static int on_sw(const struct acc_world *w, int s, int k)
 {
