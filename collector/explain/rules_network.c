@@ -349,6 +349,23 @@ static const struct whb_hist_event *wifi_cause(const struct whb_explain_input *i
     return whb_first_in(in, K(WIFI_DISCONNECTED), from, to);
 }
 
+/* The disconnects in [from, to]: one is told twice, as the driver gave it (nl80211, the WLAN
+ * service) and as the agent's next snapshot saw it ("left ssid"), within a few seconds. */
+static int disconnects(const struct whb_explain_input *in, int64_t from, int64_t to)
+{
+    int n = 0;
+    int64_t last = 0;
+    for (int i = 0; i < in->n_events; i++) {
+        const struct whb_hist_event *d = &in->events[i];
+        if (d->kind != K(WIFI_DISCONNECTED) || d->at_ms < from || d->at_ms > to)
+            continue;
+        if (!n || llabs(d->at_ms - last) > SLACK_MS)
+            n++;
+        last = d->at_ms;
+    }
+    return n;
+}
+
 void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
 {
     struct span s = whb_explain_span(in);
@@ -371,7 +388,7 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
     }
     const struct whb_hist_event *e = wifi_cause(in, from, to);
     int fails = whb_count_in(in, K(WIFI_ASSOC_FAILED), from, to);
-    int drops = whb_count_in(in, K(WIFI_DISCONNECTED), from, to);
+    int drops = disconnects(in, from, to);
     const struct whb_peer_group *ap = together(in, WHB_PEERS_ACCESS_POINT, 2);
     if (!e) {
         if (s.past || !in->m->wireless)
