@@ -55,6 +55,11 @@ static void gasp_story(const struct whb_explain_input *in, struct finding *f,
     struct span s = whb_explain_span(in);
     const struct whb_hist_event *back = came_back(in, g);
     char dur[32];
+    const struct whb_hist_event *c = s.past ? whb_first_cause(in) : NULL;
+    if (c && c != g && c->at_ms <= g->at_ms)
+        whb_evidence_event(f, in, c, "%s before it (%s): the last gasp could not leave",
+                           c->kind == K(CARRIER_LOST) ? "link lost" : "wireless disconnected",
+                           c->detail[0] ? c->detail : "-");
     whb_evidence_event(f, in, g, "last gasp: %s (%s)", what, g->detail);
     if (s.past) {
         int64_t until = back ? back->at_ms : s.end;
