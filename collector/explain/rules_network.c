@@ -109,11 +109,41 @@ static void came_back_on(const struct whb_explain_input *in, struct whb_store_ga
     }
 }
 
+/* A laptop back on another access point of its wireless network after it lost the one it was
+ * on (its beacons, no refusal): carried out of that one's range (to a meeting room, another
+ * floor), or that access point failed and it was in another's range later. A failed
+ * association is the association's story, wherever the machine came back. */
+static int carried_to_another_ap(const struct whb_explain_input *in, const struct whb_store_gap *g)
+{
+    struct span s = whb_explain_span(in);
+    if (!in->m->wireless || !g->before_bssid[0] || !g->after_bssid[0] ||
+        !strcmp(g->before_bssid, g->after_bssid) ||
+        whb_first_in(in, K(WIFI_ASSOC_FAILED), s.start - SLACK_MS, s.end + SLACK_MS))
+        return 0;
+    return 1;
+}
+
 void whb_rule_removed(const struct whb_explain_input *in, struct finding *f)
 {
     if (!in->gap || !in->gap_start_ms)
         return;
     struct whb_store_gap ends = *in->gap, *g = &ends;
+    if (carried_to_another_ap(in, g)) {
+        whb_evidence(f, g->start_ms, WHB_SOURCE_COLLECTOR, "before: access point %s, subnet %s",
+                     g->before_bssid, g->before_subnet[0] ? g->before_subnet : "-");
+        whb_evidence(f, g->end_ms, WHB_SOURCE_COLLECTOR, "back on access point %s, subnet %s",
+                     g->after_bssid, g->after_subnet[0] ? g->after_subnet : "-");
+        whb_say(f->why,
+                "it came back on another access point: carried out of range of %s, or "
+                "that access point failed while it was away",
+                g->before_bssid);
+        whb_say(f->summary, "moved: back on access point %s", g->after_bssid);
+        whb_say(f->step, "it is now on access point %s (SSID %s)", g->after_bssid,
+                in->m->ssid[0] ? in->m->ssid : "-");
+        whb_also(f, WHB_REASON_WIRELESS_ASSOCIATION);
+        whb_hit(f, 84, WHB_CONFIDENCE_MEDIUM);
+        return;
+    }
     came_back_on(in, g);
     int sw = g->before_sw[0] && g->after_sw[0] && strcmp(g->before_sw, g->after_sw) != 0;
     int port = !sw && g->before_sw[0] && !strcmp(g->before_sw, g->after_sw) && g->before_port[0] &&
