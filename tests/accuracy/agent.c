@@ -628,7 +628,7 @@ static void start_process(struct acc_agent *a, const struct acc_world *w, int64_
     snprintf(a->run_boot, sizeof(a->run_boot), "%s", a->boot);
     a->run_alive = wall(w, a, t);
     a->running = 1;
-    a->want_flush = a->failing = a->wifi_failing = 0;
+    a->want_flush = a->failing = a->wifi_failing = a->beacons_lost = 0;
     a->retry_at = a->next_wifi_retry = a->suspend_at = a->failure_event_at = 0;
     a->attempt = 0;
     a->failure_class[0] = a->wsus_class[0] = '\0';
@@ -865,6 +865,18 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
                    verbose);
         if (e)
             e->code = win ? 0x00038014u : 4u;
+        a->want_flush = 1;
+        a->beacons_lost = 1;
+    } else if (a->beacons_lost && l.carrier) {
+        /* Connected again: nl80211 CONNECT (Linux), ACM connection_complete (Windows). */
+        char d[64];
+        int ap = acc_world_ap(w, a->m, t);
+        if (w->m[a->m].windows)
+            snprintf(d, sizeof(d), "connected to ssid %s", w->ap.ssid);
+        else
+            snprintf(d, sizeof(d), "connected to bssid %s", (ap == 1 ? &w->ap2 : &w->ap)->bssid);
+        record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED, d, verbose);
+        a->beacons_lost = 0;
         a->want_flush = 1;
     }
 

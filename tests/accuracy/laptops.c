@@ -56,6 +56,11 @@ static void two_aps(struct acc_timeline *tl, struct acc_rng *r)
         w->m[i].host = 20 + i;
         w->m[i].start_ms = w->t0 + acc_rng_ms(r, 0, 59);
     }
+    /* WSUS's laptops run Windows: a Linux agent's snapshot says nothing of its association
+     * (client/platform/linux fills no SSID or BSSID), so the collector has no access point for
+     * it at all, another class's story. */
+    for (int i = w->first_wifi; i < w->n; i++)
+        w->m[i].windows = 1;
     snprintf(tl->modifiers + strlen(tl->modifiers), sizeof(tl->modifiers) - strlen(tl->modifiers),
              "%d-wifi ", w->n - w->first_wifi);
 }
@@ -78,17 +83,39 @@ static void note(struct acc_timeline *tl, const char *fmt, long long a, long lon
     snprintf(tl->modifiers + n, sizeof(tl->modifiers) - n, fmt, a, b);
 }
 
-/* The first access point loses its power for minutes; each of its clients but the first roams
- * to the next 3-15 s later (six times in ten: in its range) or stays quiet until it is back.
- * Asked: the first while silent (with the others quiet: the access point's set) and
- * afterwards; the last to roam once heard from the next access point. */
+/* The first access point loses its power for minutes. Before it, minutes earlier, a laptop of
+ * the next one may have roamed onto it and one of its own roamed away, without losing their
+ * link (Windows: the WLAN notification has the agent take a snapshot with the new BSSID).
+ * Each client on it when it fails but the first roams to the next 3-15 s later (six times in
+ * ten: in its range) or stays quiet until it is back. Asked: the first while silent (with
+ * others quiet: the access point's set) and afterwards; the last to roam once heard from the
+ * next access point. */
 static int64_t ap_power_roam(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
     int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
-    int x = w->first_wifi, quiet = 1, y = -1;
+    int x = w->first_wifi, z = w->n - 1, quiet = 1, y = -1, onto = 0, away = 0;
+    int on_a[ACC_MAX_MACHINES] = {0};
+    for (int m = x; m < w->n; m++)
+        on_a[m] = 1;
+    if (acc_rng_chance(r, 50)) { /* z starts on the next access point */
+        on_next(tl, z);
+        on_a[z] = 0;
+        if ((onto = acc_rng_chance(r, 50))) {
+            int64_t at = s - acc_rng_ms(r, 60, 480);
+            carry(tl, z, at, at, 0);
+            on_a[z] = 1;
+        }
+    }
+    if (z > x + 1 && (away = acc_rng_chance(r, 40))) {
+        int64_t at = s - acc_rng_ms(r, 60, 480);
+        carry(tl, x + 1, at, at, AP_NEXT);
+        on_a[x + 1] = 0;
+    }
     int64_t heard = 0;
     for (int m = x + 1; m < w->n; m++) {
+        if (!on_a[m])
+            continue;
         if (!acc_rng_chance(r, 60)) {
             quiet++;
             continue;
@@ -109,7 +136,28 @@ static int64_t ap_power_roam(struct acc_timeline *tl, struct acc_rng *r)
         ->places = PLACE_NETWORK | PLACE_MACHINE;
     if (y >= 0)
         acc_item(tl, PHASE_NOW, y, heard + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
-    note(tl, "quiet %lld roamed %lld ", quiet, w->n - w->first_wifi - quiet);
+    note(tl, "quiet %lld roamed %lld ", quiet, y >= 0);
+    note(tl, "roamed-before onto %lld away %lld ", onto, away);
+    return e;
+}
+
+/* RADIUS fails for the whole SSID (802.1X reason 23 on every access point), clients on both:
+ * each is refused wherever it is, not one access point's failure. Asked: a client of each
+ * access point, while silent and afterwards. */
+static int64_t radius_every_ap(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int x = w->first_wifi, z = w->n - 1;
+    for (int m = x + 1; m < w->n; m++)
+        if (m == z || acc_rng_chance(r, 40))
+            on_next(tl, m);
+    acc_inc(tl, INC_AP_AUTH, -1, -1, s, e)->code = 23;
+    int64_t ask = ask_in(r, w, s, e);
+    for (int m = x; m <= z; m += z - x) {
+        acc_item(tl, PHASE_NOW, m, ask, 0, 1, "wireless_association", AP_SET, NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "wireless_association", NULL);
+    }
     return e;
 }
 
@@ -192,10 +240,9 @@ static const struct {
     const char *name;
     int64_t (*make)(struct acc_timeline *tl, struct acc_rng *r);
 } laptops[] = {
-    {"ap_power_roam", ap_power_roam},
-    {"carried_asleep", carried_asleep},
-    {"carried_together", carried_together},
-    {"carried_onto_silence", carried_onto_silence},
+    {"ap_power_roam", ap_power_roam},       {"carried_asleep", carried_asleep},
+    {"carried_together", carried_together}, {"carried_onto_silence", carried_onto_silence},
+    {"radius_every_ap", radius_every_ap},
 };
 
 unsigned acc_laptops_count(void)

@@ -67,6 +67,7 @@ struct acc_agent {
     struct acc_obs obs;
     int64_t next_heartbeat, next_wsus, retry_at, next_lldp, next_wifi_retry;
     int want_flush, failing, wifi_failing;
+    int beacons_lost; /* disconnected for lost beacons: the driver tells the next connect */
     unsigned attempt;
     uint64_t rng, loss_rng;
     char failure_class[32], wsus_class[32];
