@@ -136,6 +136,12 @@ static int64_t ap_power_roam(struct acc_timeline *tl, struct acc_rng *r)
         ->places = PLACE_NETWORK | PLACE_MACHINE;
     if (y >= 0)
         acc_item(tl, PHASE_NOW, y, heard + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
+    /* At short heartbeats its seconds off the air are a silence of their own: its access point
+     * failed, though it came back on the next. */
+    if (y >= 0 && heard - s > 3 * iv(w) + 5000)
+        acc_item(tl, PHASE_HISTORY, y, s, heard, 0, "wireless_association", "lost_connectivity",
+                 NULL)
+            ->places = PLACE_NETWORK | PLACE_MACHINE;
     note(tl, "quiet %lld roamed %lld ", quiet, y >= 0);
     note(tl, "roamed-before onto %lld away %lld ", onto, away);
     return e;
