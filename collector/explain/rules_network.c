@@ -109,10 +109,28 @@ static void came_back_on(const struct whb_explain_input *in, struct whb_store_ga
     }
 }
 
+/* Clients of its access point silent with it that are still silent, or came back on that
+ * same access point: it failed (or lost its power) and this one roamed away from it. Those
+ * back on another access point were carried off with it; one without a story is not known. */
+static int ap_failed_under_it(const struct whb_explain_input *in)
+{
+    const struct whb_peer_group *ap = together(in, WHB_PEERS_ACCESS_POINT, 2);
+    if (!ap)
+        return 0;
+    unsigned told = 0;
+    for (int i = 0; i < in->n_stories; i++) {
+        if (!in->stories[i].told || !in->stories[i].moved)
+            return 1;
+        told++;
+    }
+    return told + 1 < ap->together;
+}
+
 /* A laptop back on another access point of its wireless network after it lost the one it was
  * on (its beacons, no refusal): carried out of that one's range (to a meeting room, another
  * floor), or that access point failed and it was in another's range later. A failed
- * association is the association's story, wherever the machine came back. */
+ * association is the association's story, wherever the machine came back, and an access
+ * point that failed under its other clients too is theirs. */
 static int carried_to_another_ap(const struct whb_explain_input *in, const struct whb_store_gap *g)
 {
     struct span s = whb_explain_span(in);
@@ -120,7 +138,7 @@ static int carried_to_another_ap(const struct whb_explain_input *in, const struc
         !strcmp(g->before_bssid, g->after_bssid) ||
         whb_first_in(in, K(WIFI_ASSOC_FAILED), s.start - SLACK_MS, s.end + SLACK_MS))
         return 0;
-    return 1;
+    return !ap_failed_under_it(in);
 }
 
 void whb_rule_removed(const struct whb_explain_input *in, struct finding *f)
