@@ -43,4 +43,8 @@ void acc_worlds_fleet(struct acc_timeline *tl, struct acc_rng *r, int small);
 const char *acc_laptops_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
 unsigned acc_laptops_count(void);
 
+/* Class docks (docks.c): scenario k on one of issue 21's fleets with dock laptops. */
+const char *acc_docks_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_docks_count(void);
+
 #endif

@@ -14,7 +14,7 @@ static const char *inc_names[INC_KIND_COUNT_] = {
     "wifi_auth",      "ap_auth",        "move",           "admin_down", "agent_stop",
     "agent_crash",    "collector_kill", "collector_stop", "wsus_503",   "wsus_refused",
     "updsvc_stopped", "wu_policy",      "wu_scan_fail",   "wu_restart", "subnet",
-    "err_disable",    "dot1x_wired",    "ap_power",       "carried"};
+    "err_disable",    "dot1x_wired",    "ap_power",       "carried",    "undock"};
 
 const char *acc_inc_name(enum acc_inc_kind k)
 {
@@ -961,8 +961,8 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 }
 
 static const char *const class_names[CLASS_COUNT_ + 1] = {
-    "existing", "restart",       "incidents", "after",   "coincidence",
-    "switch",   "late_enrolled", "moved",     "laptops", "all"};
+    "existing",      "restart", "incidents", "after", "coincidence", "switch",
+    "late_enrolled", "moved",   "laptops",   "docks", "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -985,11 +985,14 @@ unsigned acc_class_scenarios(enum acc_class c)
         return SW_SCEN_COUNT;
     if (c == CLASS_LAPTOPS)
         return acc_laptops_count();
+    if (c == CLASS_DOCKS)
+        return acc_docks_count();
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
     unsigned n = 0;
     for (int k = CLASS_EXISTING; k < CLASS_COUNT_; k++)
-        n += acc_class_scenarios((enum acc_class)k);
+        if (k != CLASS_DOCKS) /* not in all until the engine answers it */
+            n += acc_class_scenarios((enum acc_class)k);
     return n;
 }
 
@@ -1018,6 +1021,7 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     tl->index = index;
     tl->cls = cls;
     acc_rng_seed(&r, seed, index);
-    tl->scenario =
-        cls == CLASS_LAPTOPS ? acc_laptops_make(tl, &r, k) : acc_worlds_make(tl, &r, cls, k);
+    tl->scenario = cls == CLASS_LAPTOPS ? acc_laptops_make(tl, &r, k)
+                   : cls == CLASS_DOCKS ? acc_docks_make(tl, &r, k)
+                                        : acc_worlds_make(tl, &r, cls, k);
 }

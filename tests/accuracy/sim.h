@@ -43,6 +43,8 @@ struct acc_obs {
     uint64_t crc, carrier_changes;
     int lldp_sw, lldp_port; /* -1: no neighbour */
     int ap;                 /* wireless: the access point associated with (0, 1), -1 none */
+    int docked;             /* a dock laptop: the dock's adapter is there (the fields above are
+                               its); else they are its Wi-Fi's */
 };
 
 #define ACC_SPOOL_MAX 8192
@@ -77,7 +79,8 @@ struct acc_agent {
     int64_t wsus_at;
     unsigned wsus_http;
     int wsus_curl;
-    struct acc_wu wu; /* Windows: the update client as last read */
+    struct acc_wu wu;  /* Windows: the update client as last read */
+    const char *ev_if; /* the adapter the next events are of (NULL: the machine's own) */
     /* For the benchmark (not the agent's): last acknowledged delivery, collector time. */
     int64_t last_ok;
 };
