@@ -150,6 +150,10 @@ static int is_cause(const struct whb_explain_input *in, const struct whb_hist_ev
         return 1;
     case K(CARRIER_LOST):
         return 1;
+    /* The adapter itself gone (a dock's USB/Thunderbolt adapter: undocked, or a failing dock
+     * dropping off the bus): the agent tells no carrier loss for it, only its removal. */
+    case K(ADAPTER_REMOVED):
+        return 1;
     case K(NETWORK_CHANGED):
         return strstr(e->detail, "no address") || strstr(e->detail, "gw none");
     default:
@@ -237,7 +241,8 @@ static const struct whb_hist_event *gasp_after_link_loss(const struct whb_explai
                                                          const struct whb_hist_event *first,
                                                          const struct span *s)
 {
-    if (!s->past || (first->kind != K(CARRIER_LOST) && first->kind != K(WIFI_DISCONNECTED)))
+    if (!s->past || (first->kind != K(CARRIER_LOST) && first->kind != K(WIFI_DISCONNECTED) &&
+                     first->kind != K(ADAPTER_REMOVED)))
         return NULL;
     const struct whb_hist_event *gasp = NULL;
     for (int i = 0; i < in->n_events; i++) {
@@ -246,7 +251,7 @@ static const struct whb_hist_event *gasp_after_link_loss(const struct whb_explai
             e->at_ms > s->end)
             continue;
         if (e->kind == K(CARRIER_GAINED) || e->kind == K(WIFI_ASSOCIATED) ||
-            e->kind == K(AGENT_START))
+            e->kind == K(ADAPTER_ADDED) || e->kind == K(AGENT_START))
             return gasp; /* back on a network (or restarted) first: its gasp could leave */
         if (!gasp && is_power(e->kind) && e->kind != K(AGENT_STOP))
             gasp = e;

@@ -58,7 +58,9 @@ static void gasp_story(const struct whb_explain_input *in, struct finding *f,
     const struct whb_hist_event *c = s.past ? whb_first_cause(in) : NULL;
     if (c && c != g && c->at_ms <= g->at_ms)
         whb_evidence_event(f, in, c, "%s before it (%s): the last gasp could not leave",
-                           c->kind == K(CARRIER_LOST) ? "link lost" : "wireless disconnected",
+                           c->kind == K(CARRIER_LOST)      ? "link lost"
+                           : c->kind == K(ADAPTER_REMOVED) ? "adapter removed"
+                                                           : "wireless disconnected",
                            c->detail[0] ? c->detail : "-");
     whb_evidence_event(f, in, g, "last gasp: %s (%s)", what, g->detail);
     if (s.past) {

@@ -195,13 +195,21 @@ void whb_rule_removed(const struct whb_explain_input *in, struct finding *f)
     whb_hit(f, 84, sw && net ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
 }
 
-static int link_losses(const struct whb_explain_input *in, int64_t from, int64_t to)
+/* A wired link lost: its carrier, or the adapter itself (a dock's dropping off the bus). */
+static int link_loss(const struct whb_hist_event *e)
+{
+    return (e->kind == K(CARRIER_LOST) && e->reason_code == 0) || e->kind == K(ADAPTER_REMOVED);
+}
+
+static int link_losses(const struct whb_explain_input *in, int64_t from, int64_t to,
+                       const struct whb_hist_event **last)
 {
     int n = 0;
+    *last = NULL;
     for (int i = 0; i < in->n_events; i++) {
         const struct whb_hist_event *e = &in->events[i];
-        n +=
-            e->kind == K(CARRIER_LOST) && e->reason_code == 0 && e->at_ms >= from && e->at_ms <= to;
+        if (link_loss(e) && e->at_ms >= from && e->at_ms <= to)
+            n++, *last = e;
     }
     return n;
 }
@@ -212,14 +220,14 @@ void whb_rule_flapping(const struct whb_explain_input *in, struct finding *f)
     if (in->m->wireless)
         return;
     const struct whb_hist_event *c = first_cause(in);
-    if (s.past && (!c || c->kind != K(CARRIER_LOST)))
+    if (s.past && (!c || !link_loss(c)))
         return;
     int64_t to = s.past ? s.end + SLACK_MS : s.start + SLACK_MS;
-    int flaps = link_losses(in, s.start - LEADUP_MS, to);
+    const struct whb_hist_event *l;
+    int flaps = link_losses(in, s.start - LEADUP_MS, to, &l);
     const struct whb_hist_event *err = whb_last_in(in, K(LINK_ERRORS), s.start - LEADUP_MS, to);
     if (flaps < 3 && !err)
         return;
-    const struct whb_hist_event *l = whb_last_in(in, K(CARRIER_LOST), s.start - LEADUP_MS, to);
     if (flaps >= 2 && l)
         whb_evidence_event(f, in, l, "link on %s dropped %d times within half an hour", l->adapter,
                            flaps);

@@ -612,6 +612,36 @@ static const struct tcase cases[] = {
              {20 * MIN - 3000, K(RESUME), "", 1, "asleep", 0}},
      .want = WHB_REASON_CABLE_UNPLUGGED, .want_conf = WHB_CONFIDENCE_MEDIUM,
      .never_text = "could not leave"},
+    /* A laptop undocked (the real agent: the dock's adapter gone, ADAPTER_REMOVED, no carrier
+     * event) and its lid closed before the Wi-Fi associated (the accuracy benchmark's docks
+     * class: the undock went unsaid). */
+    {"gap: the dock's adapter removed, then asleep before any network: sleep", .now = 60 * MIN,
+     .gap_end = 20 * MIN, .os = "Windows 11 Enterprise 23H2", .update_service = -1,
+     .evs = {{2000, K(ADAPTER_REMOVED), "Ethernet 2", 0, "", 0},
+             {2000, K(DELIVERY_FAILED), "", 0, "Failed to connect: Network is unreachable", 0},
+             {8000, K(SUSPEND), "", 0, "going to sleep", 0},
+             {20 * MIN - 3000, K(RESUME), "", 1, "asleep for 20 min", 0},
+             {20 * MIN - 3000, K(ADAPTER_ADDED), "Ethernet 2", 0,
+              "52:54:00:04:00:01 wired admin up carrier up", 0}},
+     .want = WHB_REASON_SLEEP, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "the last gasp could not leave"},
+    /* A failing dock: its adapter drops off the bus and comes back, again and again, then stays
+     * gone (the accuracy benchmark's docks class: 'no way to the collector, link up',
+     * lost_connectivity). */
+    {"gap: the dock's adapter dropping off three times: faulty adapter", .now = 60 * MIN,
+     .gap_end = 6 * MIN, .os = "Windows 11 Enterprise 23H2", .update_service = -1,
+     .evs = {{-100000, K(ADAPTER_REMOVED), "Ethernet 2", 0, "", 0},
+             {-95000, K(ADAPTER_ADDED), "Ethernet 2", 0, "52:54:00:04:00:01 wired admin up", 0},
+             {-60000, K(ADAPTER_REMOVED), "Ethernet 2", 0, "", 0},
+             {-55000, K(ADAPTER_ADDED), "Ethernet 2", 0, "52:54:00:04:00:01 wired admin up", 0},
+             {2000, K(ADAPTER_REMOVED), "Ethernet 2", 0, "", 0},
+             {2000, K(DELIVERY_FAILED), "", 0, "Failed to connect: Network is unreachable", 0},
+             {6 * MIN - 4000, K(ADAPTER_ADDED), "Ethernet 2", 0,
+              "52:54:00:04:00:01 wired admin up carrier up", 0},
+             {6 * MIN - 1000, K(NETWORK_CHANGED), "Ethernet 2", 0, "10.20.11.20/24 gw 10.20.11.1",
+              0}},
+     .want = WHB_REASON_FAULTY_ADAPTER, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "dropped 3 times"},
     /* Two laptops carried off together (to a meeting), both back on another access point of
      * the SSID: no access point failed for them (the accuracy benchmark's laptops class:
      * 'wireless disconnected' high, the network team sent to the access point). */
