@@ -69,14 +69,14 @@ static int64_t undock_to_wifi(struct acc_timeline *tl, struct acc_rng *r)
     return s + wifi + 5 * MIN;
 }
 
-/* Undocked, and the lid closed 2-10 s later, before its Wi-Fi associated (none in range yet,
+/* Undocked, and the lid closed 2-40 s later, before its Wi-Fi associated (none in range yet,
  * or seconds too slow): its SUSPEND cannot leave, it is spooled. Opened 3-25 min later docked
  * again at its desk, docked at another desk (another switch and subnet), or on the Wi-Fi. */
 static int64_t undock_asleep(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
     int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), lid = s + acc_rng_ms(r, 2, 10);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), lid = s + acc_rng_ms(r, 2, 40);
     int64_t e = s + silence_len(r, w);
     unsigned where = acc_rng_below(r, 3);
     int64_t late = lid - s + acc_rng_ms(r, 2, 20); /* the Wi-Fi seconds too slow */
