@@ -991,8 +991,7 @@ unsigned acc_class_scenarios(enum acc_class c)
         return acc_worlds_count(c);
     unsigned n = 0;
     for (int k = CLASS_EXISTING; k < CLASS_COUNT_; k++)
-        if (k != CLASS_DOCKS) /* not in all until the engine answers it */
-            n += acc_class_scenarios((enum acc_class)k);
+        n += acc_class_scenarios((enum acc_class)k);
     return n;
 }
 
