@@ -24,12 +24,6 @@ static int64_t silence_len(struct acc_rng *r, const struct acc_world *w)
     return w->interval_s <= 10 ? acc_rng_ms(r, 3 * 60, 12 * 60) : acc_rng_ms(r, 8 * 60, 25 * 60);
 }
 
-static void note(struct acc_timeline *tl, const char *fmt, long long a, long long b)
-{
-    size_t n = strlen(tl->modifiers);
-    snprintf(tl->modifiers + n, sizeof(tl->modifiers) - n, fmt, a, b);
-}
-
 /* The first machine of the first access switch is a Windows laptop on a dock. */
 static int dock_laptop(struct acc_timeline *tl, struct acc_rng *r, int small)
 {
@@ -65,7 +59,7 @@ static int64_t undock_to_wifi(struct acc_timeline *tl, struct acc_rng *r)
     acc_item(tl, PHASE_NOW, m, s + wifi + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
     if (wifi + 4000 > 3 * iv(w) + 5000) /* its Windows leases on the Wi-Fi in 4 s */
         acc_item(tl, PHASE_HISTORY, m, s, s + wifi, 0, "removed", NULL);
-    note(tl, "wifi %+llds %lld ", wifi / 1000, 0);
+    acc_note(tl, "wifi %+llds %lld ", wifi / 1000, 0);
     return s + wifi + 5 * MIN;
 }
 
@@ -94,7 +88,7 @@ static int64_t undock_asleep(struct acc_timeline *tl, struct acc_rng *r)
                       : a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
     acc_item(tl, PHASE_NOW, m, ask, 0, 1, "sleep", NOGASP_WIRED, NULL);
     acc_item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
-    note(tl, "lid %+llds opened %lld ", (lid - s) / 1000, where);
+    acc_note(tl, "lid %+llds opened %lld ", (lid - s) / 1000, where);
     return e;
 }
 
@@ -112,7 +106,7 @@ static int64_t dock_elsewhere(struct acc_timeline *tl, struct acc_rng *r)
     acc_item(tl, PHASE_NOW, m, overdue(w, s) + acc_rng_ms(r, 5, 30), 0, 1, "removed", NOGASP_WIRED,
              NULL);
     acc_item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
-    note(tl, "to sw %lld after %llds ", to, (e - s) / 1000);
+    acc_note(tl, "to sw %lld after %llds ", to, (e - s) / 1000);
     return e;
 }
 
@@ -137,7 +131,7 @@ static int64_t undock_switch_down(struct acc_timeline *tl, struct acc_rng *r)
         acc_item(tl, PHASE_HISTORY, x, s, e, 0, "lost_connectivity", "port_disabled", NULL);
     }
     acc_item(tl, PHASE_NOW, m, u + wifi + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
-    note(tl, "undock %+llds wifi %llds ", (u - s) / 1000, wifi / 1000);
+    acc_note(tl, "undock %+llds wifi %llds ", (u - s) / 1000, wifi / 1000);
     return e;
 }
 
@@ -163,7 +157,7 @@ static int64_t dock_flap(struct acc_timeline *tl, struct acc_rng *r)
     acc_item(tl, PHASE_NOW, m, overdue(w, t) + acc_rng_ms(r, 5, 30), 0, 1, "faulty_adapter",
              NOGASP_WIRED, NULL);
     acc_item(tl, PHASE_HISTORY, m, t, e, 0, "faulty_adapter", NULL);
-    note(tl, "drops %lld over %llds ", drops, (t - first) / 1000);
+    acc_note(tl, "drops %lld over %llds ", drops, (t - first) / 1000);
     return e;
 }
 
@@ -184,12 +178,7 @@ unsigned acc_docks_count(void)
 const char *acc_docks_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k)
 {
     int64_t end = docks[k].make(tl, r);
-    /* Once back, `why` must say it reports. */
-    for (int j = 0, n = tl->n_items; j < n; j++) {
-        const struct acc_item *h = &tl->items[j];
-        if (h->phase == PHASE_HISTORY)
-            acc_item(tl, PHASE_BACK, h->machine, h->inc_start, h->inc_end, 0, "reporting", NULL);
-    }
+    acc_items_back(tl);
     tl->w.t_end = end + 10 * MIN;
     return docks[k].name;
 }

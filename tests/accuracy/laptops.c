@@ -77,12 +77,6 @@ static void carry(struct acc_timeline *tl, int m, int64_t s, int64_t e, int ap)
     acc_inc(tl, INC_CARRIED, m, -1, s, e)->to_sw = ap;
 }
 
-static void note(struct acc_timeline *tl, const char *fmt, long long a, long long b)
-{
-    size_t n = strlen(tl->modifiers);
-    snprintf(tl->modifiers + n, sizeof(tl->modifiers) - n, fmt, a, b);
-}
-
 /* The first access point loses its power for minutes. Before it, minutes earlier, a laptop of
  * the next one may have roamed onto it and one of its own roamed away, without losing their
  * link (Windows: the WLAN notification has the agent take a snapshot with the new BSSID).
@@ -142,8 +136,8 @@ static int64_t ap_power_roam(struct acc_timeline *tl, struct acc_rng *r)
         acc_item(tl, PHASE_HISTORY, y, s, heard, 0, "wireless_association", "lost_connectivity",
                  NULL)
             ->places = PLACE_NETWORK | PLACE_MACHINE;
-    note(tl, "quiet %lld roamed %lld ", quiet, y >= 0);
-    note(tl, "roamed-before onto %lld away %lld ", onto, away);
+    acc_note(tl, "quiet %lld roamed %lld ", quiet, y >= 0);
+    acc_note(tl, "roamed-before onto %lld away %lld ", onto, away);
     return e;
 }
 
@@ -181,7 +175,7 @@ static int64_t carried_asleep(struct acc_timeline *tl, struct acc_rng *r)
     acc_inc(tl, INC_SLEEP, x, -1, lid, e)->unnamed = acc_rng_chance(r, 50);
     acc_item(tl, PHASE_NOW, x, ask_in(r, w, s, e), 0, 1, "sleep", NOGASP_WIFI, NULL);
     acc_item(tl, PHASE_HISTORY, x, s, e, 0, "sleep", NULL);
-    note(tl, "lid %+llds on-ap %lld ", (lid - s) / 1000, to);
+    acc_note(tl, "lid %+llds on-ap %lld ", (lid - s) / 1000, to);
     return e;
 }
 
@@ -208,7 +202,7 @@ static int64_t carried_together(struct acc_timeline *tl, struct acc_rng *r)
     }
     acc_item(tl, PHASE_HISTORY, x, sx, ex, 1, "removed", "wireless_association", NULL);
     acc_item(tl, PHASE_HISTORY, y, sy, ey, 1, "removed", "wireless_association", NULL);
-    note(tl, "second %+llds away %llds ", (sy - sx) / 1000, (ex - sx) / 1000);
+    acc_note(tl, "second %+llds away %llds ", (sy - sx) / 1000, (ex - sx) / 1000);
     return ey;
 }
 
@@ -238,7 +232,7 @@ static int64_t carried_onto_silence(struct acc_timeline *tl, struct acc_rng *r)
     acc_item(tl, PHASE_NOW, x, ask, 0, 1, t, NOGASP_WIFI, NULL);
     acc_item(tl, PHASE_HISTORY, x, sx, ex, 0, t, NULL);
     acc_item(tl, PHASE_NOW, y, heard, 0, 0, "reporting", NULL);
-    note(tl, "carried %+llds..%+llds ", (out - sx) / 1000, (in - sx) / 1000);
+    acc_note(tl, "carried %+llds..%+llds ", (out - sx) / 1000, (in - sx) / 1000);
     return ex;
 }
 
@@ -260,12 +254,7 @@ const char *acc_laptops_make(struct acc_timeline *tl, struct acc_rng *r, unsigne
 {
     two_aps(tl, r);
     int64_t end = laptops[k].make(tl, r);
-    /* Once back, `why` must say it reports. */
-    for (int j = 0, n = tl->n_items; j < n; j++) {
-        const struct acc_item *h = &tl->items[j];
-        if (h->phase == PHASE_HISTORY)
-            acc_item(tl, PHASE_BACK, h->machine, h->inc_start, h->inc_end, 0, "reporting", NULL);
-    }
+    acc_items_back(tl);
     tl->w.t_end = end + 10 * MIN;
     return laptops[k].name;
 }

@@ -29,6 +29,11 @@ struct acc_incident *acc_inc(struct acc_timeline *tl, enum acc_inc_kind k, int m
 struct acc_item *acc_item(struct acc_timeline *tl, enum acc_phase ph, int m, int64_t a, int64_t b,
                           int capped, const char *truth, ...);
 
+/* Appends to tl's modifiers (what the examples print of a timeline). */
+void acc_note(struct acc_timeline *tl, const char *fmt, long long a, long long b);
+/* Once back, `why` must say it reports: a BACK question for each HISTORY one. */
+void acc_items_back(struct acc_timeline *tl);
+
 /* Names machine i of timeline tl (FQDN, id, MAC) and picks its OS. */
 void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i);
 

@@ -64,6 +64,21 @@ struct acc_item *acc_item(struct acc_timeline *tl, enum acc_phase ph, int m, int
     return it;
 }
 
+void acc_note(struct acc_timeline *tl, const char *fmt, long long a, long long b)
+{
+    size_t n = strlen(tl->modifiers);
+    snprintf(tl->modifiers + n, sizeof(tl->modifiers) - n, fmt, a, b);
+}
+
+void acc_items_back(struct acc_timeline *tl)
+{
+    for (int j = 0, n = tl->n_items; j < n; j++) {
+        const struct acc_item *h = &tl->items[j];
+        if (h->phase == PHASE_HISTORY)
+            acc_item(tl, PHASE_BACK, h->machine, h->inc_start, h->inc_end, 0, "reporting", NULL);
+    }
+}
+
 void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i)
 {
     struct acc_machine *m = &tl->w.m[i];
