@@ -34,13 +34,27 @@ int whb_netlink_snapshot(struct whb_netlink *nl, const char *sysfs_root, struct 
 int whb_netlink_parse_link(const void *msg, size_t len, const char *sysfs_root,
                            struct whb_adapter_state *out);
 
-/* nl80211 (libnl-genl): MLME events (connect results, disconnects with reason codes). */
+/* nl80211 (libnl-genl): MLME events (connect results, disconnects with reason codes, roams)
+ * and the association of a wireless adapter. */
 struct whb_nl80211;
 int whb_nl80211_open(struct whb_nl80211 **out);
 void whb_nl80211_close(struct whb_nl80211 *w);
 int whb_nl80211_fd(struct whb_nl80211 *w);
-/* Reads pending events into evs (at most max); returns how many. */
+/* Reads pending events into evs (at most max); returns how many. A connect, disconnect or
+ * roam among them adds a WHB_OS_CHANGED after them: the association is in the snapshot. */
 int whb_nl80211_read(struct whb_nl80211 *w, struct whb_os_event *evs, int max);
+/* 1 when an nl80211 message is a connect result, disconnect or roam: the association (and so
+ * the snapshot) may differ. */
+int whb_nl80211_moves_association(const void *msg, size_t len);
+/* Asks the kernel for the association of the interface ifindex: its SSID, BSSID and signal when
+ * it is a station associated with an access point; out is all zero otherwise (or w NULL). */
+void whb_nl80211_query(struct whb_nl80211 *w, int ifindex, struct whb_wifi *out);
+/* Parses one NL80211_CMD_NEW_INTERFACE reply; 1 when the interface is a station (its SSID, when
+ * it has one, goes into out->ssid), 0 otherwise. */
+int whb_nl80211_parse_iface(const void *msg, size_t len, struct whb_wifi *out);
+/* Parses one NL80211_CMD_NEW_SCAN_RESULTS entry; 1 when it is the BSS the station is associated
+ * with (out gets its BSSID, signal, associated = 1, and its SSID if out has none). */
+int whb_nl80211_parse_bss(const void *msg, size_t len, struct whb_wifi *out);
 /* Parses one nl80211 generic netlink message into an event; 1 when it is one we report. */
 int whb_nl80211_parse(const void *msg, size_t len, struct whb_os_event *ev);
 

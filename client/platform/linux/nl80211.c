@@ -1,5 +1,6 @@
-/* nl80211 MLME events through libnl-genl: the wireless adapter's connect results and
- * disconnects, with the IEEE 802.11 status or reason code the AP or the driver gave. */
+/* nl80211 through libnl-genl: MLME events (the wireless adapter's connect results and
+ * disconnects, with the IEEE 802.11 status or reason code the AP or the driver gave; roams),
+ * and the queries a snapshot asks of the association (parsed in nl80211_state.c). */
 #include <linux/nl80211.h>
 #include <net/if.h>
 #include <netlink/genl/ctrl.h>
@@ -8,15 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include "error.h"
 #include "linux.h"
 #include "whb.pb-c.h"
 
 struct whb_nl80211 {
-    struct nl_sock *sock;
+    struct nl_sock *sock;  /* the "mlme" multicast group */
+    struct nl_sock *query; /* requests and their replies, apart from the events */
+    int family;
     struct whb_os_event *evs;
     int max, n;
+    int changed;           /* an event changed the association: a new snapshot is due */
+    struct whb_wifi *wifi; /* what a query fills */
+    int station;           /* the interface asked about is a station */
 };
 
 static void mac_str(const uint8_t *m, char *out, size_t len)
@@ -106,12 +114,81 @@ int whb_nl80211_parse(const void *msg, size_t len, struct whb_os_event *ev)
     return rc;
 }
 
+int whb_nl80211_moves_association(const void *msg, size_t len)
+{
+    const struct nlmsghdr *h = msg;
+    if (len < NLMSG_HDRLEN + GENL_HDRLEN || h->nlmsg_len > len ||
+        h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+        return 0;
+    uint8_t cmd = ((const struct genlmsghdr *)((const uint8_t *)msg + NLMSG_HDRLEN))->cmd;
+    return cmd == NL80211_CMD_CONNECT || cmd == NL80211_CMD_ROAM || cmd == NL80211_CMD_DISCONNECT;
+}
+
 static int on_msg(struct nl_msg *msg, void *arg)
 {
     struct whb_nl80211 *w = arg;
-    if (w->n < w->max && parse_attrs(nlmsg_hdr(msg), &w->evs[w->n]))
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+    /* The association the snapshot reports follows each of these; a roam has no event of its
+     * own (nor has it on Windows): the snapshot's new BSSID tells it. */
+    w->changed |= whb_nl80211_moves_association(nlh, nlh->nlmsg_len);
+    if (w->n < w->max && parse_attrs(nlh, &w->evs[w->n]))
         w->n++;
     return NL_OK;
+}
+
+static int on_reply(struct nl_msg *msg, void *arg)
+{
+    struct whb_nl80211 *w = arg;
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+    if (whb_nl80211_parse_iface(nlh, nlh->nlmsg_len, w->wifi))
+        w->station = 1;
+    else
+        whb_nl80211_parse_bss(nlh, nlh->nlmsg_len, w->wifi);
+    return NL_OK;
+}
+
+/* A second socket for queries, so that replies and multicast events never mix; a reply that
+ * does not come within a second is given up. */
+static int open_query(struct whb_nl80211 *w)
+{
+    struct timeval tv = {.tv_sec = 1};
+    w->query = nl_socket_alloc();
+    if (!w->query || genl_connect(w->query))
+        return -1;
+    w->family = genl_ctrl_resolve(w->query, "nl80211");
+    if (w->family < 0)
+        return -1;
+    setsockopt(nl_socket_get_fd(w->query), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    nl_socket_modify_cb(w->query, NL_CB_VALID, NL_CB_CUSTOM, on_reply, w);
+    return 0;
+}
+
+/* One request about ifindex; its replies go through on_reply until the ACK or the dump's end. */
+static int ask(struct whb_nl80211 *w, uint8_t cmd, int flags, int ifindex)
+{
+    struct nl_msg *msg = nlmsg_alloc();
+    int rc = -1;
+    if (msg && genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, w->family, 0, flags, cmd, 0) &&
+        nla_put_u32(msg, NL80211_ATTR_IFINDEX, (uint32_t)ifindex) == 0 &&
+        nl_send_auto(w->query, msg) >= 0)
+        rc = nl_wait_for_ack(w->query);
+    nlmsg_free(msg);
+    return rc;
+}
+
+void whb_nl80211_query(struct whb_nl80211 *w, int ifindex, struct whb_wifi *out)
+{
+    struct whb_wifi found = {0};
+    memset(out, 0, sizeof(*out));
+    if (!w || !w->query)
+        return;
+    w->wifi = &found;
+    w->station = 0;
+    /* Only a station has an access point; the associated BSS is the one the kernel marks so. */
+    if (ask(w, NL80211_CMD_GET_INTERFACE, 0, ifindex) == 0 && w->station &&
+        ask(w, NL80211_CMD_GET_SCAN, NLM_F_DUMP, ifindex) == 0 && found.associated)
+        *out = found;
+    w->wifi = NULL;
 }
 
 int whb_nl80211_open(struct whb_nl80211 **out)
@@ -129,6 +206,11 @@ int whb_nl80211_open(struct whb_nl80211 **out)
     nl_socket_disable_seq_check(w->sock);
     nl_socket_set_nonblocking(w->sock);
     nl_socket_modify_cb(w->sock, NL_CB_VALID, NL_CB_CUSTOM, on_msg, w);
+    if (open_query(w)) {
+        /* Events still come; snapshots then leave the association empty. */
+        nl_socket_free(w->query);
+        w->query = NULL;
+    }
     *out = w;
     return 0;
 fail:
@@ -141,6 +223,7 @@ void whb_nl80211_close(struct whb_nl80211 *w)
     if (!w)
         return;
     nl_socket_free(w->sock);
+    nl_socket_free(w->query);
     free(w);
 }
 
@@ -151,11 +234,17 @@ int whb_nl80211_fd(struct whb_nl80211 *w)
 
 int whb_nl80211_read(struct whb_nl80211 *w, struct whb_os_event *evs, int max)
 {
+    if (max <= 0)
+        return 0;
     w->evs = evs;
-    w->max = max;
+    w->max = max - 1; /* room for the snapshot's turn */
     w->n = 0;
-    for (int i = 0; i < 64 && w->n < max; i++)
+    w->changed = 0;
+    for (int i = 0; i < 64 && w->n < w->max; i++)
         if (nl_recvmsgs_default(w->sock) < 0)
             break;
+    /* After the events: the snapshot then finds the association they left (a roam's BSSID). */
+    if (w->changed)
+        evs[w->n++] = (struct whb_os_event){.kind = WHB_OS_CHANGED};
     return w->n;
 }
