@@ -25,6 +25,7 @@ struct whb_nl80211 {
     int changed;           /* an event changed the association: a new snapshot is due */
     struct whb_wifi *wifi; /* what a query fills */
     int station;           /* the interface asked about is a station */
+    int done;              /* the request's ACK or its dump's end came */
 };
 
 static void mac_str(const uint8_t *m, char *out, size_t len)
@@ -147,6 +148,13 @@ static int on_reply(struct nl_msg *msg, void *arg)
     return NL_OK;
 }
 
+static int on_done(struct nl_msg *msg, void *arg)
+{
+    (void)msg;
+    ((struct whb_nl80211 *)arg)->done = 1;
+    return NL_STOP;
+}
+
 /* A second socket for queries, so that replies and multicast events never mix; a reply that
  * does not come within a second is given up. */
 static int open_query(struct whb_nl80211 *w)
@@ -160,20 +168,30 @@ static int open_query(struct whb_nl80211 *w)
         return -1;
     setsockopt(nl_socket_get_fd(w->query), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     nl_socket_modify_cb(w->query, NL_CB_VALID, NL_CB_CUSTOM, on_reply, w);
+    /* A plain request ends with its ACK (after the reply, in a datagram of its own), a dump
+     * with NLMSG_DONE: read until either, not just the first datagram. */
+    nl_socket_modify_cb(w->query, NL_CB_ACK, NL_CB_CUSTOM, on_done, w);
+    nl_socket_modify_cb(w->query, NL_CB_FINISH, NL_CB_CUSTOM, on_done, w);
     return 0;
 }
 
-/* One request about ifindex; its replies go through on_reply until the ACK or the dump's end. */
+/* One request about ifindex; 0 once its replies went through on_reply to the end. An error
+ * (ENODEV: no wireless interface), a timeout or a reply without an end is -1. */
 static int ask(struct whb_nl80211 *w, uint8_t cmd, int flags, int ifindex)
 {
     struct nl_msg *msg = nlmsg_alloc();
-    int rc = -1;
-    if (msg && genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, w->family, 0, flags, cmd, 0) &&
-        nla_put_u32(msg, NL80211_ATTR_IFINDEX, (uint32_t)ifindex) == 0 &&
-        nl_send_auto(w->query, msg) >= 0)
-        rc = nl_wait_for_ack(w->query);
+    int sent = msg && genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, w->family, 0, flags, cmd, 0) &&
+               nla_put_u32(msg, NL80211_ATTR_IFINDEX, (uint32_t)ifindex) == 0 &&
+               nl_send_auto(w->query, msg) >= 0;
     nlmsg_free(msg);
-    return rc;
+    struct nl_cb *cb = nl_socket_get_cb(w->query);
+    w->done = 0;
+    /* Each round reads until a datagram ends a message (a dump's until its end); bounded. */
+    for (int i = 0; sent && cb && !w->done && i < 64; i++)
+        if (nl_recvmsgs_report(w->query, cb) <= 0)
+            break;
+    nl_cb_put(cb);
+    return w->done ? 0 : -1;
 }
 
 void whb_nl80211_query(struct whb_nl80211 *w, int ifindex, struct whb_wifi *out)
