@@ -10,21 +10,14 @@
 #include <string.h>
 
 #include "linux.h"
+#include "text.h"
 
 #define WLAN_EID_SSID 0
 
 /* 32 octets at most, escaped where not printable (as the Windows backend does). */
 static void ssid_text(const uint8_t *s, size_t n, char *out, size_t len)
 {
-    size_t used = 0;
-    n = n < 32 ? n : 32;
-    for (size_t i = 0; i < n && used + 5 < len; i++) {
-        if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
-            out[used++] = (char)s[i];
-        else
-            used += (size_t)snprintf(out + used, len - used, "\\x%02x", s[i]);
-    }
-    out[used] = '\0';
+    whb_text_escape(s, n < 32 ? n : 32, out, len);
 }
 
 /* libnl's parser wants a writable, aligned copy of one whole message of the expected command. */
