@@ -5,12 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "error.h"
 #include "hexfile.h"
 #include "platform/linux/linux.h"
 #include "lldp.h"
+#include "state.h"
 #include "whb.pb-c.h"
 
 static uint8_t buf[8192];
@@ -217,6 +219,38 @@ static void nl80211_roam_asks_for_a_snapshot(void **state)
     assert_int_equal(whb_nl80211_moves_association(buf, 10), 0);
 }
 
+/* After a roam, the snapshot's association (from the kernel's replies) against the one before
+ * it: the agent tells the new access point once, as WIFI_ASSOCIATED, the way Windows does. */
+static void roam_is_told_by_the_snapshot(void **state)
+{
+    (void)state;
+    struct whb_state before, after;
+    struct whb_agent_event evs[8];
+    memset(&before, 0, sizeof(before));
+    before.n_adapters = 1;
+    struct whb_adapter_state *a = &before.adapters[0];
+    snprintf(a->name, sizeof(a->name), "wlp2s0");
+    a->type = WHB_ADAPTER_WIRELESS;
+    a->admin_up = a->carrier = 1;
+    a->wifi.associated = 1;
+    snprintf(a->wifi.ssid, sizeof(a->wifi.ssid), "corp-wifi");
+    snprintf(a->wifi.bssid, sizeof(a->wifi.bssid), "a0:b1:c2:d3:e4:f5");
+    after = before;
+    struct whb_wifi *w = &after.adapters[0].wifi;
+    memset(w, 0, sizeof(*w));
+    long n = hexfile_read("nl80211-iface-station.hex", buf, sizeof(buf));
+    assert_int_equal(whb_nl80211_parse_iface(buf, (size_t)n, w), 1);
+    n = hexfile_read("nl80211-bss-associated.hex", buf, sizeof(buf));
+    assert_int_equal(whb_nl80211_parse_bss(buf, (size_t)n, w), 1);
+    assert_int_equal(whb_state_diff(&before, &after, 9, evs, 8), 1);
+    assert_int_equal(evs[0].kind, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED);
+    assert_string_equal(evs[0].adapter, "wlp2s0");
+    assert_string_equal(evs[0].detail, "ssid corp-wifi bssid a0:b1:c2:d3:e4:f6 signal -54 dBm");
+    /* The same access point asked again: nothing to tell. */
+    before = after;
+    assert_int_equal(whb_state_diff(&before, &after, 10, evs, 8), 0);
+}
+
 /* A machine without nl80211 (no handle) reports an empty association, whatever was there. */
 static void no_nl80211_leaves_the_association_empty(void **state)
 {
@@ -239,6 +273,7 @@ int main(void)
         cmocka_unit_test(nl80211_replies_give_the_association),
         cmocka_unit_test(nl80211_replies_without_an_association),
         cmocka_unit_test(nl80211_roam_asks_for_a_snapshot),
+        cmocka_unit_test(roam_is_told_by_the_snapshot),
         cmocka_unit_test(no_nl80211_leaves_the_association_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
