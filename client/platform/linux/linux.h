@@ -3,6 +3,7 @@
 #define WHB_LINUX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model.h"
 #include "platform/platform.h"
@@ -33,6 +34,20 @@ int whb_netlink_snapshot(struct whb_netlink *nl, const char *sysfs_root, struct 
 /* Parses one RTM_NEWLINK message (bytes as the kernel sent them) into an adapter. */
 int whb_netlink_parse_link(const void *msg, size_t len, const char *sysfs_root,
                            struct whb_adapter_state *out);
+
+/* Requests to a generic netlink family (libnl-genl) on a socket of their own, each read to its
+ * end; a second without an answer gives it up. */
+struct nlmsghdr;
+struct whb_genl_ask;
+typedef void (*whb_genl_reply_fn)(const struct nlmsghdr *reply, void *arg);
+/* WHB_EUNSUPPORTED when the kernel has no such family. */
+int whb_genl_ask_open(const char *family, struct whb_genl_ask **out);
+void whb_genl_ask_close(struct whb_genl_ask *q);
+/* Sends cmd (flags: 0, or NLM_F_DUMP) with one attribute (none when attr is 0) and gives each
+ * reply to fn; 0 once the request's ACK or its dump's end came, -1 on an error reply, a
+ * timeout, or a reply without an end. */
+int whb_genl_ask(struct whb_genl_ask *q, uint8_t cmd, int flags, int attr, const void *val,
+                 size_t len, whb_genl_reply_fn fn, void *arg);
 
 /* nl80211 (libnl-genl): MLME events (connect results, disconnects with reason codes, roams)
  * and the association of a wireless adapter. */

@@ -9,23 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 
 #include "error.h"
 #include "linux.h"
 #include "whb.pb-c.h"
 
 struct whb_nl80211 {
-    struct nl_sock *sock;  /* the "mlme" multicast group */
-    struct nl_sock *query; /* requests and their replies, apart from the events */
-    int family;
+    struct nl_sock *sock;       /* the "mlme" multicast group */
+    struct whb_genl_ask *query; /* the snapshot's questions, apart from the events */
     struct whb_os_event *evs;
     int max, n;
-    int changed;           /* an event changed the association: a new snapshot is due */
-    struct whb_wifi *wifi; /* what a query fills */
-    int station;           /* the interface asked about is a station */
-    int done;              /* the request's ACK or its dump's end came */
+    int changed; /* an event changed the association: a new snapshot is due */
 };
 
 static void mac_str(const uint8_t *m, char *out, size_t len)
@@ -137,76 +131,36 @@ static int on_msg(struct nl_msg *msg, void *arg)
     return NL_OK;
 }
 
-static int on_reply(struct nl_msg *msg, void *arg)
+struct query {
+    struct whb_wifi *wifi;
+    int station; /* the interface asked about is a station */
+};
+
+static void on_reply(const struct nlmsghdr *nlh, void *arg)
 {
-    struct whb_nl80211 *w = arg;
-    struct nlmsghdr *nlh = nlmsg_hdr(msg);
-    if (whb_nl80211_parse_iface(nlh, nlh->nlmsg_len, w->wifi))
-        w->station = 1;
+    struct query *q = arg;
+    if (whb_nl80211_parse_iface(nlh, nlh->nlmsg_len, q->wifi))
+        q->station = 1;
     else
-        whb_nl80211_parse_bss(nlh, nlh->nlmsg_len, w->wifi);
-    return NL_OK;
-}
-
-static int on_done(struct nl_msg *msg, void *arg)
-{
-    (void)msg;
-    ((struct whb_nl80211 *)arg)->done = 1;
-    return NL_STOP;
-}
-
-/* A second socket for queries, so that replies and multicast events never mix; a reply that
- * does not come within a second is given up. */
-static int open_query(struct whb_nl80211 *w)
-{
-    struct timeval tv = {.tv_sec = 1};
-    w->query = nl_socket_alloc();
-    if (!w->query || genl_connect(w->query))
-        return -1;
-    w->family = genl_ctrl_resolve(w->query, "nl80211");
-    if (w->family < 0)
-        return -1;
-    setsockopt(nl_socket_get_fd(w->query), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    nl_socket_modify_cb(w->query, NL_CB_VALID, NL_CB_CUSTOM, on_reply, w);
-    /* A plain request ends with its ACK (after the reply, in a datagram of its own), a dump
-     * with NLMSG_DONE: read until either, not just the first datagram. */
-    nl_socket_modify_cb(w->query, NL_CB_ACK, NL_CB_CUSTOM, on_done, w);
-    nl_socket_modify_cb(w->query, NL_CB_FINISH, NL_CB_CUSTOM, on_done, w);
-    return 0;
-}
-
-/* One request about ifindex; 0 once its replies went through on_reply to the end. An error
- * (ENODEV: no wireless interface), a timeout or a reply without an end is -1. */
-static int ask(struct whb_nl80211 *w, uint8_t cmd, int flags, int ifindex)
-{
-    struct nl_msg *msg = nlmsg_alloc();
-    int sent = msg && genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, w->family, 0, flags, cmd, 0) &&
-               nla_put_u32(msg, NL80211_ATTR_IFINDEX, (uint32_t)ifindex) == 0 &&
-               nl_send_auto(w->query, msg) >= 0;
-    nlmsg_free(msg);
-    struct nl_cb *cb = nl_socket_get_cb(w->query);
-    w->done = 0;
-    /* Each round reads until a datagram ends a message (a dump's until its end); bounded. */
-    for (int i = 0; sent && cb && !w->done && i < 64; i++)
-        if (nl_recvmsgs_report(w->query, cb) <= 0)
-            break;
-    nl_cb_put(cb);
-    return w->done ? 0 : -1;
+        whb_nl80211_parse_bss(nlh, nlh->nlmsg_len, q->wifi);
 }
 
 void whb_nl80211_query(struct whb_nl80211 *w, int ifindex, struct whb_wifi *out)
 {
     struct whb_wifi found = {0};
+    struct query q = {&found, 0};
+    uint32_t idx = (uint32_t)ifindex;
     memset(out, 0, sizeof(*out));
     if (!w || !w->query)
         return;
-    w->wifi = &found;
-    w->station = 0;
     /* Only a station has an access point; the associated BSS is the one the kernel marks so. */
-    if (ask(w, NL80211_CMD_GET_INTERFACE, 0, ifindex) == 0 && w->station &&
-        ask(w, NL80211_CMD_GET_SCAN, NLM_F_DUMP, ifindex) == 0 && found.associated)
+    if (whb_genl_ask(w->query, NL80211_CMD_GET_INTERFACE, 0, NL80211_ATTR_IFINDEX, &idx,
+                     sizeof(idx), on_reply, &q) == 0 &&
+        q.station &&
+        whb_genl_ask(w->query, NL80211_CMD_GET_SCAN, NLM_F_DUMP, NL80211_ATTR_IFINDEX, &idx,
+                     sizeof(idx), on_reply, &q) == 0 &&
+        found.associated)
         *out = found;
-    w->wifi = NULL;
 }
 
 int whb_nl80211_open(struct whb_nl80211 **out)
@@ -224,11 +178,8 @@ int whb_nl80211_open(struct whb_nl80211 **out)
     nl_socket_disable_seq_check(w->sock);
     nl_socket_set_nonblocking(w->sock);
     nl_socket_modify_cb(w->sock, NL_CB_VALID, NL_CB_CUSTOM, on_msg, w);
-    if (open_query(w)) {
-        /* Events still come; snapshots then leave the association empty. */
-        nl_socket_free(w->query);
-        w->query = NULL;
-    }
+    /* Without it events still come; snapshots then leave the association empty. */
+    whb_genl_ask_open("nl80211", &w->query);
     *out = w;
     return 0;
 fail:
@@ -241,7 +192,7 @@ void whb_nl80211_close(struct whb_nl80211 *w)
     if (!w)
         return;
     nl_socket_free(w->sock);
-    nl_socket_free(w->query);
+    whb_genl_ask_close(w->query);
     free(w);
 }
 
