@@ -253,6 +253,7 @@ enum acc_class {
     CLASS_SWITCH,      /* the switches' own word: traps, syslog, reads, late and partial */
     CLASS_LATE,        /* machines enrolled (first report) moments before a failure */
     CLASS_MOVED,       /* machines moving to another switch around a neighbour's failure */
+    CLASS_OVERLAP,     /* incidents overlapping in time on one switch */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

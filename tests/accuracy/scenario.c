@@ -961,8 +961,8 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 }
 
 static const char *const class_names[CLASS_COUNT_ + 1] = {
-    "existing", "restart",       "incidents", "after", "coincidence",
-    "switch",   "late_enrolled", "moved",     "all"};
+    "existing", "restart",       "incidents", "after",   "coincidence",
+    "switch",   "late_enrolled", "moved",     "overlap", "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -977,17 +977,25 @@ int acc_class_by_name(const char *name)
     return -1;
 }
 
+/* Class overlap stays out of `all` (and --quick) until the engine meets every goal on it. */
+static int in_all(int c)
+{
+    return c != CLASS_OVERLAP;
+}
+
 unsigned acc_class_scenarios(enum acc_class c)
 {
     if (c == CLASS_EXISTING)
         return SC_COUNT_;
     if (c == CLASS_SWITCH)
         return SW_SCEN_COUNT;
+    if (c == CLASS_OVERLAP)
+        return acc_overlap_count();
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
     unsigned n = 0;
     for (int k = CLASS_EXISTING; k < CLASS_COUNT_; k++)
-        n += acc_class_scenarios((enum acc_class)k);
+        n += in_all(k) ? acc_class_scenarios((enum acc_class)k) : 0;
     return n;
 }
 
@@ -997,8 +1005,8 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     if (cls == CLASS_ALL) {
         /* Every class's scenarios in turn: issue 10's first, then the others'. */
         cls = CLASS_EXISTING;
-        while (cls < CLASS_COUNT_ && k >= acc_class_scenarios(cls)) {
-            k -= acc_class_scenarios(cls);
+        while (cls < CLASS_COUNT_ && (!in_all(cls) || k >= acc_class_scenarios(cls))) {
+            k -= in_all(cls) ? acc_class_scenarios(cls) : 0;
             cls++;
         }
     }
@@ -1016,5 +1024,6 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     tl->index = index;
     tl->cls = cls;
     acc_rng_seed(&r, seed, index);
-    tl->scenario = acc_worlds_make(tl, &r, cls, k);
+    tl->scenario =
+        cls == CLASS_OVERLAP ? acc_overlap_make(tl, &r, k) : acc_worlds_make(tl, &r, cls, k);
 }
