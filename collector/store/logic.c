@@ -459,11 +459,14 @@ const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machi
     return key;
 }
 
-void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id)
+void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id, int64_t end_ms)
 {
     for (unsigned i = 0; i < n; i++)
-        if (strcmp(peers[i].id, id) == 0)
+        if (strcmp(peers[i].id, id) == 0) {
             peers[i].returned = 1;
+            if (end_ms > peers[i].returned_ms)
+                peers[i].returned_ms = end_ms;
+        }
 }
 
 int whb_store_gap_group(enum whb_peer_kind kind)
@@ -488,10 +491,12 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const ch
         int silent_now = p->due < now;
         int near = silent_now && !p->gasped && llabs(p->last_seen - anchor) <= window;
         int healthy;
+        int64_t back = 0; /* another one's return from the silence it shared with this one */
         if (!with_gaps) {
             out->total++;
             /* Back from a silence that began with this one's: it went quiet with it. */
-            near |= !silent_now && p->returned;
+            if (!silent_now && p->returned)
+                near = 1, back = p->returned_ms;
             /* Reporting since this one went quiet; one not due yet that has not reported
              * since then is not known to be either. */
             healthy = !near && !silent_now && p->last_seen > anchor;
@@ -504,7 +509,8 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const ch
             /* A silence of its own that began here: one that began on another switch (a
              * machine moved onto this one since) is no part of this group's. */
             if (!near)
-                near = gap(base, 0, p->id, anchor - window, anchor + window, out->kind, key);
+                near = (back = gap(base, 0, p->id, anchor - window, anchor + window, out->kind,
+                                   key)) != 0;
             healthy = !near && !(silent_now && p->last_seen <= anchor) &&
                       !gap(base, 1, p->id, anchor, 0, out->kind, key);
         }
@@ -512,6 +518,11 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const ch
         if (!near)
             continue;
         out->together++;
+        if (back && strcmp(p->id, self)) {
+            out->back++;
+            if (back > out->back_ms)
+                out->back_ms = back;
+        }
         if (out->n_ids < WHB_PEER_IDS_MAX)
             snprintf(out->together_ids[out->n_ids++], sizeof(out->together_ids[0]), "%s", p->id);
         if (p->port[0] && used + strlen(p->port) + 2 < sizeof(out->ports))

@@ -126,13 +126,15 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
         " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
         " AND coalesce(m.subnet, '') <> $1::text LIMIT 1024",
     /* Now: who is back from a silence on it that began within the window (at most 64). */
-    R(PR_RETURNED_SWITCH) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
-                            " $3::bigint AND last_gasp = 0 AND before_sw = $1::text LIMIT 64",
-    R(PR_RETURNED_AP) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+    R(PR_RETURNED_SWITCH) =
+        "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+        " $3::bigint AND last_gasp = 0 AND before_sw = $1::text LIMIT 64",
+    R(PR_RETURNED_AP) = "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
                         " $3::bigint AND last_gasp = 0 AND before_bssid = $1::text LIMIT 64",
-    R(PR_RETURNED_SUBNET) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
-                            " $3::bigint AND last_gasp = 0 AND before_subnet = $1::text LIMIT 64",
-    R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
+    R(PR_RETURNED_SUBNET) =
+        "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+        " $3::bigint AND last_gasp = 0 AND before_subnet = $1::text LIMIT 64",
+    R(PR_GAP_NEAR) = "SELECT end_ms FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
                      " $2::bigint AND $3::bigint AND last_gasp = 0 AND coalesce(CASE $4::int"
                      " WHEN 0 THEN before_sw WHEN 1 THEN before_bssid ELSE before_subnet END,"
                      " $5::text) = $5::text LIMIT 1",
@@ -390,8 +392,8 @@ int whb_pg_get_gaps(struct whb_store *base, const char *machine_id, struct whb_s
     return 0;
 }
 
-static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
-                     int64_t to, enum whb_peer_kind kind, const char *key)
+static int64_t gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
+                         int64_t to, enum whb_peer_kind kind, const char *key)
 {
     struct pg_params p = {0};
     whb_pg_text(&p, machine_id);
@@ -402,7 +404,7 @@ static int gap_query(struct whb_store *base, int covering, const char *machine_i
         whb_pg_text(&p, key);
     }
     PGresult *r = run(base, covering ? PR_GAP_COVERING : PR_GAP_NEAR, &p);
-    int found = r && PQntuples(r) > 0;
+    int64_t found = r && PQntuples(r) > 0 ? (covering ? 1 : whb_pg_get_int(r, 0, 0)) : 0;
     PQclear(r);
     return found;
 }
@@ -447,6 +449,7 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
             peers[i].first_seen = whb_pg_get_int(r, i, 4);
             peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
             peers[i].returned = 0;
+            peers[i].returned_ms = 0;
             peers[i].unproven = (int)whb_pg_get_int(r, i, 6);
         }
         PQclear(r);
@@ -460,7 +463,7 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         char id[WHB_WIRE_MAX_ID + 1];
         for (int i = 0; r && i < PQntuples(r); i++) {
             whb_pg_get_text(r, i, 0, id, sizeof(id));
-            whb_store_peer_returned(peers, (unsigned)rows, id);
+            whb_store_peer_returned(peers, (unsigned)rows, id, whb_pg_get_int(r, i, 1));
         }
         PQclear(r);
     }

@@ -129,13 +129,13 @@ static const char *const read_sql[RD_COUNT_] = {
         " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
         " AND coalesce(m.subnet, '') <> ?1 LIMIT 1024",
     /* Now: who is back from a silence on it that began within the window (at most 64). */
-    [RD_RETURNED_SWITCH] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
+    [RD_RETURNED_SWITCH] = "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
                            " AND last_gasp = 0 AND before_sw = ?1 LIMIT 64",
-    [RD_RETURNED_AP] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
+    [RD_RETURNED_AP] = "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
                        " AND last_gasp = 0 AND before_bssid = ?1 LIMIT 64",
-    [RD_RETURNED_SUBNET] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
+    [RD_RETURNED_SUBNET] = "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
                            " AND last_gasp = 0 AND before_subnet = ?1 LIMIT 64",
-    [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
+    [RD_GAP_NEAR] = "SELECT end_ms FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
                     " AND last_gasp = 0 AND coalesce(CASE ?4 WHEN 0 THEN before_sw WHEN 1 THEN"
                     " before_bssid ELSE before_subnet END, ?5) = ?5 LIMIT 1",
     /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
@@ -378,8 +378,8 @@ int whb_sqlite_get_gaps(struct whb_store *base, const char *machine_id, struct w
     return 0;
 }
 
-static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
-                     int64_t to, enum whb_peer_kind kind, const char *key)
+static int64_t gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
+                         int64_t to, enum whb_peer_kind kind, const char *key)
 {
     enum read_id id = covering ? RD_GAP_COVERING : RD_GAP_NEAR;
     sqlite3_stmt *st = stmt(base, id);
@@ -392,7 +392,8 @@ static int gap_query(struct whb_store *base, int covering, const char *machine_i
         sqlite3_bind_int(st, 4, whb_store_gap_group(kind));
         sqlite3_bind_text(st, 5, key, -1, SQLITE_TRANSIENT);
     }
-    int found = sqlite3_step(st) == SQLITE_ROW;
+    int64_t found =
+        sqlite3_step(st) == SQLITE_ROW ? (covering ? 1 : sqlite3_column_int64(st, 0)) : 0;
     sqlite3_reset(st);
     return found;
 }
@@ -435,6 +436,7 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         peers[n].first_seen = sqlite3_column_int64(st, 4);
         peers[n].gasped = sqlite3_column_int(st, 5);
         peers[n].returned = 0;
+        peers[n].returned_ms = 0;
         peers[n].unproven = sqlite3_column_int(st, 6);
         n++;
     }
@@ -452,7 +454,7 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         sqlite3_bind_int64(st, 3, anchor + window);
         while (sqlite3_step(st) == SQLITE_ROW) {
             whb_sqlite_text(st, 0, id, sizeof(id));
-            whb_store_peer_returned(peers, n, id);
+            whb_store_peer_returned(peers, n, id, sqlite3_column_int64(st, 1));
         }
         sqlite3_reset(st);
     }
