@@ -86,11 +86,12 @@ static int shared_link_loss(const struct whb_explain_input *in, const struct whb
             continue;
         /* At about the same moment: agents' clocks map to the collector's within the
          * detection resolution (a skewed clock on a lossy link, seconds off). */
-        if (t->link_lost_ms && llabs(t->link_lost_ms - c->at_ms) <= TOGETHER_MS(s.interval)) {
-            if (!t->moved)
-                return 1;
-            moved++;
-        }
+        int64_t apart = t->link_lost_ms ? llabs(t->link_lost_ms - c->at_ms) : INT64_MAX;
+        if (apart <= TOGETHER_MS(s.interval) && !t->moved)
+            return 1;
+        /* One back elsewhere went with it only if its link went in the same seconds (a
+         * switch's power): unplugged to be moved a heartbeat apart is a coincidence. */
+        moved += t->moved && apart <= SLACK_MS;
         other++;
     }
     return moved ? ONLY_WITH_MOVED : other + 1 >= p->together ? 0 : NOT_KNOWN_YET;

@@ -22,6 +22,13 @@
 
 /* As sqlite_read.c: only proven machines move a neighbour's answer; the fleet counts them. */
 #define UNPROVEN "(reviewed_ms = 0)::int"
+/* A gap that ended where it began: back on the same switch, subnet and access point (an end
+ * not known yet, its LLDP not heard at the return, is taken for the same). */
+#define SAME_PLACE                                                                                 \
+    "(coalesce(after_sw, '') IN ('', coalesce(before_sw, '')) AND coalesce(after_subnet, '') IN"   \
+    " ('', coalesce(before_subnet, '')) AND coalesce(after_bssid, '') IN ('',"                     \
+    " coalesce(before_bssid, '')))"
+#define BACK_HERE "CASE WHEN " SAME_PLACE " THEN end_ms ELSE 0 END"
 /* A gap's machine is proven. EXISTS, not IN (SELECT ...): SQLite made the whole list of proven
  * machines for every count (a second a `why` on a million machines); this walks the gaps in
  * the window and looks each machine up by its key. */
@@ -125,19 +132,23 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=$1::text"
         " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
         " AND coalesce(m.subnet, '') <> $1::text LIMIT 1024",
-    /* Now: who is back from a silence on it that began within the window (at most 64). */
+    /* Now: who is back from a silence on it that began within the window (at most 64), and
+     * when, if where it went quiet (0: elsewhere). */
     R(PR_RETURNED_SWITCH) =
-        "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+        "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
         " $3::bigint AND last_gasp = 0 AND before_sw = $1::text LIMIT 64",
-    R(PR_RETURNED_AP) = "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
-                        " $3::bigint AND last_gasp = 0 AND before_bssid = $1::text LIMIT 64",
+    R(PR_RETURNED_AP) =
+        "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+        " $3::bigint AND last_gasp = 0 AND before_bssid = $1::text LIMIT 64",
     R(PR_RETURNED_SUBNET) =
-        "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+        "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
         " $3::bigint AND last_gasp = 0 AND before_subnet = $1::text LIMIT 64",
-    R(PR_GAP_NEAR) = "SELECT end_ms FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
-                     " $2::bigint AND $3::bigint AND last_gasp = 0 AND coalesce(CASE $4::int"
-                     " WHEN 0 THEN before_sw WHEN 1 THEN before_bssid ELSE before_subnet END,"
-                     " $5::text) = $5::text LIMIT 1",
+    R(PR_GAP_NEAR) =
+        "SELECT CASE WHEN " SAME_PLACE
+        " THEN end_ms ELSE -1 END FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
+        " $2::bigint AND $3::bigint AND last_gasp = 0 AND coalesce(CASE $4::int"
+        " WHEN 0 THEN before_sw WHEN 1 THEN before_bssid ELSE before_subnet END,"
+        " $5::text) = $5::text LIMIT 1",
     /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
      * silent by (due_at, machine_id) descending (index machines_due_id), a switch's by port
      * and a wireless network's by BSSID, then machine_id. */

@@ -25,6 +25,13 @@
 /* Issue 22: only proven machines (reviewed by an admin, certified, or known before reviews
  * existed) move a neighbour's answer (whb_store_peer_tally); the fleet counts only them. */
 #define UNPROVEN "reviewed_ms = 0"
+/* A gap that ended where it began: back on the same switch, subnet and access point (an end
+ * not known yet, its LLDP not heard at the return, is taken for the same). */
+#define SAME_PLACE                                                                                 \
+    "(coalesce(after_sw, '') IN ('', coalesce(before_sw, '')) AND coalesce(after_subnet, '') IN"   \
+    " ('', coalesce(before_subnet, '')) AND coalesce(after_bssid, '') IN ('',"                     \
+    " coalesce(before_bssid, '')))"
+#define BACK_HERE "CASE WHEN " SAME_PLACE " THEN end_ms ELSE 0 END"
 /* A gap's machine is proven. EXISTS, not IN (SELECT ...): SQLite made the whole list of proven
  * machines for every count (a second a `why` on a million machines); this walks the gaps in
  * the window and looks each machine up by its key. */
@@ -128,16 +135,19 @@ static const char *const read_sql[RD_COUNT_] = {
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=?1"
         " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
         " AND coalesce(m.subnet, '') <> ?1 LIMIT 1024",
-    /* Now: who is back from a silence on it that began within the window (at most 64). */
-    [RD_RETURNED_SWITCH] = "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
-                           " AND last_gasp = 0 AND before_sw = ?1 LIMIT 64",
-    [RD_RETURNED_AP] = "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
-                       " AND last_gasp = 0 AND before_bssid = ?1 LIMIT 64",
-    [RD_RETURNED_SUBNET] = "SELECT machine_id, end_ms FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
-                           " AND last_gasp = 0 AND before_subnet = ?1 LIMIT 64",
-    [RD_GAP_NEAR] = "SELECT end_ms FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
-                    " AND last_gasp = 0 AND coalesce(CASE ?4 WHEN 0 THEN before_sw WHEN 1 THEN"
-                    " before_bssid ELSE before_subnet END, ?5) = ?5 LIMIT 1",
+    /* Now: who is back from a silence on it that began within the window (at most 64), and
+     * when, if where it went quiet (0: elsewhere). */
+    [RD_RETURNED_SWITCH] = "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN ?2"
+                           " AND ?3 AND last_gasp = 0 AND before_sw = ?1 LIMIT 64",
+    [RD_RETURNED_AP] = "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN ?2"
+                       " AND ?3 AND last_gasp = 0 AND before_bssid = ?1 LIMIT 64",
+    [RD_RETURNED_SUBNET] = "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN ?2"
+                           " AND ?3 AND last_gasp = 0 AND before_subnet = ?1 LIMIT 64",
+    [RD_GAP_NEAR] =
+        "SELECT CASE WHEN " SAME_PLACE
+        " THEN end_ms ELSE -1 END FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
+        " AND last_gasp = 0 AND coalesce(CASE ?4 WHEN 0 THEN before_sw WHEN 1 THEN"
+        " before_bssid ELSE before_subnet END, ?5) = ?5 LIMIT 1",
     /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
      * cursor is a seek on both (a run of machines with one due time, as after a long
      * collector downtime, is not scanned again for each chunk). */

@@ -1128,6 +1128,63 @@ static void a_past_silence_that_outlasted_its_group_is_not_only_the_group_s(void
     assert_int_equal(x.confidence, WHB_CONFIDENCE_HIGH);
 }
 
+/* The accuracy benchmark's moved class at 60 s heartbeats: a switch lost its power, its other
+ * machine was carried to the floor switch and back in another subnet within three heartbeats,
+ * so no gap was kept for it, and the one left behind looked alone: "cable unplugged". Its
+ * short silence, with its link lost at the same second, is kept: the two went quiet together,
+ * and the one that moved is no proof of a shared failure (port, medium, the cable beside it). */
+static void a_neighbour_moved_away_between_heartbeats_went_quiet_with_it(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    struct whb_store_gap gaps[4];
+    int n = 0;
+    const int64_t anchor = 1764000000000LL, lost = anchor + 4000, back = anchor + 1200000;
+    struct sample *left = sample_new(780, 1, 2), *mover = sample_new(781, 1, 2);
+    struct sample *both[2] = {left, mover};
+    for (unsigned i = 0; i < 2; i++) {
+        both[i]->lldp.chassis_id = "00:aa:bb:cc:dd:41";
+        snprintf(both[i]->addr, sizeof(both[i]->addr), "10.8.5.%u/24", i + 1);
+        both[i]->report.n_events = 0;
+        both[i]->report.sent_at_ms = anchor - 60000;
+        assert_int_equal(put(f->store, both[i], 0xaa, 1, anchor - 60000, &res), 0);
+        both[i]->report.seq = 2;
+        both[i]->report.sent_at_ms = anchor + i * 1000;
+        assert_int_equal(put(f->store, both[i], 0xaa, 0, anchor + i * 1000, &res), 0);
+        /* Both lose their links at the same second; the events come with the return. */
+        both[i]->events[0].seq = 3001;
+        both[i]->events[0].at_ms = lost;
+        both[i]->events[1].seq = 3002;
+        both[i]->report.n_events = 2;
+        both[i]->report.seq = 3;
+    }
+    /* The mover: plugged in on another switch 70 s later, in its subnet (its LLDP not heard
+     * yet), and heard at once - well before it was due. */
+    mover->lldp.chassis_id = "";
+    mover->lldp.system_name = "";
+    snprintf(mover->addr, sizeof(mover->addr), "10.8.9.7/24");
+    mover->events[1].at_ms = anchor + 70000;
+    mover->report.sent_at_ms = anchor + 72000;
+    assert_int_equal(put(f->store, mover, 0xaa, 0, anchor + 72000, &res), 0);
+    left->events[1].at_ms = back - 1000;
+    left->report.sent_at_ms = back;
+    assert_int_equal(put(f->store, left, 0xaa, 0, back, &res), 0);
+    struct whb_peer_group g =
+        past_peers(f->store, left->id, WHB_PEERS_SWITCH, back + 1000, anchor, 65000);
+    assert_int_equal(g.together, 2);
+    assert_int_equal(f->store->ops->get_machine(f->store, left->id, &m), 0);
+    assert_int_equal(f->store->ops->get_gaps(f->store, m.machine_id, gaps, 4, &n), 0);
+    assert_int_equal(n, 1);
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_past_gap(f->store, &m, &gaps[0], back + 60000, &x), 0);
+    assert_int_equal(x.reason, WHB_REASON_PORT_DISABLED);
+    assert_int_equal(x.confidence, WHB_CONFIDENCE_MEDIUM);
+    sample_free(left);
+    sample_free(mover);
+}
+
 /* Issue 26.1: a census of the fleet answers the fleet's counts as the store's own queries do at
  * the census's time, and count_machines through it stays exact after reports that came since. */
 static void the_census_counts_the_fleet_as_the_store_does(void **state)
@@ -1776,6 +1833,8 @@ int main(void)
             a_machine_silent_after_its_group_came_back_is_not_the_switch, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_past_silence_that_outlasted_its_group_is_not_only_the_group_s, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_neighbour_moved_away_between_heartbeats_went_quiet_with_it, setup, teardown),
         cmocka_unit_test_setup_teardown(a_machine_moved_onto_the_switch_was_not_silent_with_it,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(the_census_counts_the_fleet_as_the_store_does, setup,
