@@ -529,8 +529,10 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const ch
                 near = back != 0;
                 back = back > 0 ? back : 0; /* -1: back elsewhere */
             }
-            healthy = !near && !(silent_now && p->last_seen <= anchor) &&
-                      !gap(base, 1, p->id, anchor, 0, out->kind, key);
+            /* Nor healthy with a silence over any of the window, ended or not: one that shut
+             * down (its last gasp) as this one went quiet was not reporting through it. */
+            healthy = !near && !(silent_now && p->last_seen <= anchor + window) &&
+                      !gap(base, 1, p->id, anchor, anchor + window, out->kind, key);
         }
         out->healthy += healthy;
         if (!near)

@@ -166,8 +166,8 @@ void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char 
 
 /* A backend's gap lookup: when machine_id has a gap that starts in [from, to] and began in the
  * peer group kind/key (or where is not known: older rows), that gap's end, or -1 when it ended
- * elsewhere (covering 0); 1 when it has one that covers from (covering 1; kind and key
- * unused); 0 when not. */
+ * elsewhere (covering 0); 1 when it has one over any moment of [from, to] (covering 1; kind
+ * and key unused); 0 when not. */
 typedef int64_t (*whb_store_gap_fn)(struct whb_store *base, int covering, const char *machine_id,
                                     int64_t from, int64_t to, enum whb_peer_kind kind,
                                     const char *key);

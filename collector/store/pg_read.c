@@ -191,7 +191,7 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
     R(PR_WSUS_GROUPS) = "SELECT " MACHINE_COLS " FROM machines WHERE wsus_class <> 'ok' AND"
                         " due_at >= $1::bigint ORDER BY wsus_class LIMIT $2::bigint",
     R(PR_GAP_COVERING) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
-                         " $2::bigint - 604800000 AND $2::bigint AND end_ms >= $2::bigint LIMIT 1",
+                         " $2::bigint - 604800000 AND $3::bigint AND end_ms >= $2::bigint LIMIT 1",
     R(PR_FLEET_SILENT) =
         "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > 0 AND"
         " due_at < $1::bigint AND last_seen BETWEEN $2::bigint AND $3::bigint",
@@ -409,8 +409,8 @@ static int64_t gap_query(struct whb_store *base, int covering, const char *machi
     struct pg_params p = {0};
     whb_pg_text(&p, machine_id);
     whb_pg_int(&p, from);
+    whb_pg_int(&p, to);
     if (!covering) {
-        whb_pg_int(&p, to);
         whb_pg_int(&p, whb_store_gap_group(kind));
         whb_pg_text(&p, key);
     }

@@ -193,7 +193,7 @@ static const char *const read_sql[RD_COUNT_] = {
                        " due_at >= ?1 ORDER BY wsus_class LIMIT ?2",
     /* Silent at ?2: a gap around it (silences longer than a week are not looked for). */
     [RD_GAP_COVERING] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 - 604800000"
-                        " AND ?2 AND end_ms >= ?2 LIMIT 1",
+                        " AND ?3 AND end_ms >= ?2 LIMIT 1",
     [RD_FLEET_SILENT] = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > "
                         "0 AND due_at < ?1"
                         " AND last_seen BETWEEN ?2 AND ?3",
@@ -397,8 +397,8 @@ static int64_t gap_query(struct whb_store *base, int covering, const char *machi
         return 0;
     sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
     if (id == RD_GAP_NEAR) {
-        sqlite3_bind_int64(st, 3, to);
         sqlite3_bind_int(st, 4, whb_store_gap_group(kind));
         sqlite3_bind_text(st, 5, key, -1, SQLITE_TRANSIENT);
     }

@@ -1185,6 +1185,48 @@ static void a_neighbour_moved_away_between_heartbeats_went_quiet_with_it(void **
     sample_free(mover);
 }
 
+/* A past silence's neighbour that shut down (its last gasp) seconds after the machine's last
+ * report was not "still reporting then": counted healthy once it was back on its switch, it made
+ * a switch's power cut read as ports shut (high), though asked earlier it said the whole switch
+ * (the accuracy benchmark's overlap class, shutdown_then_switch: the answer changed). */
+static void a_neighbour_shut_down_as_the_silence_began_was_not_reporting_then(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    const int64_t anchor = 1764000000000LL, back = anchor + 1200000;
+    struct sample *s[3];
+    for (unsigned i = 0; i < 3; i++) {
+        s[i] = sample_new(790 + i, 1, 0);
+        s[i]->lldp.chassis_id = "00:aa:bb:cc:dd:51";
+        s[i]->report.sent_at_ms = anchor - 60000;
+        assert_int_equal(put(f->store, s[i], 0xaa, 1, anchor - 60000, &res), 0);
+        /* The first and third heard last at the anchor, the second's shutdown gasp 5 s later. */
+        int64_t last = anchor + (i == 1 ? 5000 : i * 500);
+        s[i]->report.seq = 2;
+        s[i]->report.sent_at_ms = last;
+        s[i]->report.last_gasp = i == 1;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, last, &res), 0);
+        s[i]->report.seq = 3;
+        s[i]->report.last_gasp = 0;
+        s[i]->report.sent_at_ms = i == 1 ? back + 400000 : back;
+        if (i != 1)
+            assert_int_equal(put(f->store, s[i], 0xaa, 0, back, &res), 0);
+    }
+    /* Asked while it is still off, and once it is back: the same. */
+    struct whb_peer_group g =
+        past_peers(f->store, s[0]->id, WHB_PEERS_SWITCH, back + 100000, anchor, 65000);
+    assert_int_equal(g.total, 3);
+    assert_int_equal(g.together, 2);
+    assert_int_equal(g.healthy, 0);
+    assert_int_equal(put(f->store, s[1], 0xaa, 0, back + 400000, &res), 0);
+    g = past_peers(f->store, s[0]->id, WHB_PEERS_SWITCH, back + 500000, anchor, 65000);
+    assert_int_equal(g.total, 3);
+    assert_int_equal(g.together, 2);
+    assert_int_equal(g.healthy, 0);
+    for (unsigned i = 0; i < 3; i++)
+        sample_free(s[i]);
+}
+
 /* Issue 26.1: a census of the fleet answers the fleet's counts as the store's own queries do at
  * the census's time, and count_machines through it stays exact after reports that came since. */
 static void the_census_counts_the_fleet_as_the_store_does(void **state)
@@ -1835,6 +1877,8 @@ int main(void)
             a_past_silence_that_outlasted_its_group_is_not_only_the_group_s, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_neighbour_moved_away_between_heartbeats_went_quiet_with_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_neighbour_shut_down_as_the_silence_began_was_not_reporting_then, setup, teardown),
         cmocka_unit_test_setup_teardown(a_machine_moved_onto_the_switch_was_not_silent_with_it,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(the_census_counts_the_fleet_as_the_store_does, setup,
