@@ -977,12 +977,6 @@ int acc_class_by_name(const char *name)
     return -1;
 }
 
-/* Class overlap stays out of `all` (and --quick) until the engine meets every goal on it. */
-static int in_all(int c)
-{
-    return c != CLASS_OVERLAP;
-}
-
 unsigned acc_class_scenarios(enum acc_class c)
 {
     if (c == CLASS_EXISTING)
@@ -995,7 +989,7 @@ unsigned acc_class_scenarios(enum acc_class c)
         return acc_worlds_count(c);
     unsigned n = 0;
     for (int k = CLASS_EXISTING; k < CLASS_COUNT_; k++)
-        n += in_all(k) ? acc_class_scenarios((enum acc_class)k) : 0;
+        n += acc_class_scenarios((enum acc_class)k);
     return n;
 }
 
@@ -1005,8 +999,8 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     if (cls == CLASS_ALL) {
         /* Every class's scenarios in turn: issue 10's first, then the others'. */
         cls = CLASS_EXISTING;
-        while (cls < CLASS_COUNT_ && (!in_all(cls) || k >= acc_class_scenarios(cls))) {
-            k -= in_all(cls) ? acc_class_scenarios(cls) : 0;
+        while (cls < CLASS_COUNT_ && k >= acc_class_scenarios(cls)) {
+            k -= acc_class_scenarios(cls);
             cls++;
         }
     }
