@@ -279,6 +279,10 @@ void whb_report_note(struct whb_collector *col, const struct whb_ingest_item *it
     struct whb_metrics *m = &col->metrics;
     if (a->code == 200) {
         atomic_fetch_add(&m->accepted, 1);
+        /* An enrollment the store took binds its key: the machine's next reports are known
+         * without a store read each (a fleet enrolling after an install, or a storm). */
+        if (it && it->in.enrolling && it->in.mode == WHB_IDENTITY_KEY && col->keys)
+            whb_keys_add(col->keys, it->in.key_hash);
         if (it && it->result.duplicate)
             atomic_fetch_add(&m->duplicates, 1);
         return;
