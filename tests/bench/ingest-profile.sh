@@ -38,21 +38,14 @@ gen() { "$bin/whb-loadgen" --url "$url" --machines "$machines" --connections "$c
 echo "enrolled: $(gen --storm --events 0 --token bench-token)"
 echo "warm-up:  $(gen --seconds "$seconds" --seq-base 100)"
 
-ticks() { awk '{print $14+$15}' "/proc/$pid/stat"; }
-writer_ticks() {
-    local t=0 f
-    for f in /proc/"$pid"/task/*/stat; do
-        t=$((t + $(awk '/\(whb-writer\)/ {print $14+$15; exit} {print 0}' "$f" 2>/dev/null || echo 0)))
-    done
-    echo $t
-}
-c0=$(ticks); w0=$(writer_ticks)
+. tests/bench/ticks.sh
+c0=$(cpu_ticks "$pid"); w0=$(writer_ticks "$pid")
 perf record -q -F 999 --call-graph dwarf,16384 -p "$pid" -o "$work/perf.data" -- \
     sleep "$seconds" 2>/dev/null &
 perf_pid=$!
-out=$(gen --seconds "$seconds" --seq-base 200)
+out=$(gen --seconds "$seconds" --seq-base 200) || true # failures are in its line
 wait $perf_pid || true
-c1=$(ticks); w1=$(writer_ticks)
+c1=$(cpu_ticks "$pid"); w1=$(writer_ticks "$pid")
 echo "measured: $out"
 ok=$(echo "$out" | sed -n 's/.*ok=\([0-9]*\).*/\1/p')
 read -r total loops writer < <(awk -v ok="$ok" -v d=$((c1 - c0)) -v w=$((w1 - w0)) -v hz="$hz" \
