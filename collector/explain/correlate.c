@@ -29,6 +29,21 @@ static int neighbours_quiet(const struct whb_explain_input *in)
     return 0;
 }
 
+/* Now: every other machine silent with it is back, for longer than this one would have taken
+ * to come back with them (a heartbeat, and one more in its backoff): what silenced them is
+ * over, so its silence goes on for a cause of its own (a cable pulled while its switch was
+ * down). It is alone in the group, the others healthy; p->back still says they were with it.
+ * The accuracy benchmark's overlap class: "the switch: all 3 known machines silent" sent the
+ * network team to a switch that worked. */
+static void group_over(struct whb_peer_group *p, const struct whb_machine_view *m, int64_t now)
+{
+    int64_t slack = 2 * (int64_t)(m->interval_s ? m->interval_s : 60) * 1000 + 15000;
+    if (p->together < 2 || p->back + 1 < p->together || now - p->back_ms <= slack)
+        return;
+    p->healthy += p->back;
+    p->together = 1;
+}
+
 /* The neighbours as they were at anchor, the whole fleet, and the collector's own downtimes
  * around the silence [anchor, until]. */
 static void context(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
@@ -43,8 +58,11 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
         window = until - anchor > 0 ? until - anchor : 0;
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         if (st->ops->peer_group(st, kinds[i], m, now, anchor, window, with_gaps,
-                                &in->peers[in->n_peers]) == 0)
+                                &in->peers[in->n_peers]) == 0) {
+            if (!with_gaps)
+                group_over(&in->peers[in->n_peers], m, now);
             in->n_peers++;
+        }
     /* The whole fleet is counted (a scan of every silent machine) only when the machine's own
      * neighbours went quiet with it: a collector nobody reaches silences them too. */
     if (neighbours_quiet(in) &&

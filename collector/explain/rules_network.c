@@ -39,6 +39,32 @@ static const struct whb_peer_group *pattern(const struct whb_explain_input *in,
     return p && whb_pattern(p->together, p->total, TOGETHER_MS(s.interval)) ? p : NULL;
 }
 
+/* A past silence that outlasted its group's: every other machine silent with it was back more
+ * than two heartbeats and the detection slack before it (the benchmark's overlap class: a
+ * switch's uplink failed and, while it was down, one machine's cable was pulled). What
+ * silenced the group began its silence, not necessarily all of it: said, with a cause of its
+ * own beside the answer (a medium one). */
+static void outlasted(struct finding *f, const struct whb_explain_input *in,
+                      const struct whb_peer_group *p)
+{
+    struct span s = whb_explain_span(in);
+    if (!s.past || p->together < 2 || p->back + 1 < p->together ||
+        s.end - p->back_ms <= 2 * s.interval + SLACK_MS)
+        return;
+    char dur[32];
+    whb_clock_format_duration(s.end - p->back_ms, dur, sizeof(dur));
+    whb_evidence(f, p->back_ms, WHB_SOURCE_COLLECTOR,
+                 "%s silent with it %s back %s before it: its silence went on for a cause of "
+                 "its own",
+                 p->together == 2 ? "the other machine" : "the others",
+                 p->together == 2 ? "was" : "were", dur);
+    if (!in->m->wireless) {
+        whb_also(f, WHB_REASON_CABLE_UNPLUGGED);
+        whb_also(f, WHB_REASON_PORT_DISABLED);
+    }
+    whb_also(f, WHB_REASON_TURNED_OFF);
+}
+
 #define NOT_KNOWN_YET   (-1)
 #define ONLY_WITH_MOVED (-2)
 
@@ -60,11 +86,12 @@ static int shared_link_loss(const struct whb_explain_input *in, const struct whb
             continue;
         /* At about the same moment: agents' clocks map to the collector's within the
          * detection resolution (a skewed clock on a lossy link, seconds off). */
-        if (t->link_lost_ms && llabs(t->link_lost_ms - c->at_ms) <= TOGETHER_MS(s.interval)) {
-            if (!t->moved)
-                return 1;
-            moved++;
-        }
+        int64_t apart = t->link_lost_ms ? llabs(t->link_lost_ms - c->at_ms) : INT64_MAX;
+        if (apart <= TOGETHER_MS(s.interval) && !t->moved)
+            return 1;
+        /* One back elsewhere went with it only if its link went in the same seconds (a
+         * switch's power): unplugged to be moved a heartbeat apart is a coincidence. */
+        moved += t->moved && apart <= SLACK_MS;
         other++;
     }
     return moved ? ONLY_WITH_MOVED : other + 1 >= p->together ? 0 : NOT_KNOWN_YET;
@@ -306,6 +333,7 @@ void whb_rule_ports(const struct whb_explain_input *in, struct finding *f)
             whb_also(f, WHB_REASON_CABLE_UNPLUGGED);
         whb_hit(f, 81, WHB_CONFIDENCE_MEDIUM);
     }
+    outlasted(f, in, p);
 }
 
 void whb_rule_carrier(const struct whb_explain_input *in, struct finding *f)
@@ -544,6 +572,7 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
         whb_say(f->summary, "the network beyond switch %s failed", sw->label);
         whb_say(f->step, "network team: the uplink of switch %s, its router or VLAN", sw->label);
         whb_hit(f, 78, WHB_CONFIDENCE_HIGH);
+        outlasted(f, in, sw);
     } else if (sw || net) {
         const struct whb_peer_group *p = sw ? sw : net;
         peers_evidence(f, in, p, sw ? "switch" : "subnet");
@@ -552,6 +581,7 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
                 whb_s(p->together - 1), p->label);
         whb_say(f->step, "network team: %s (VLAN, routing, firewall)", p->label);
         whb_hit(f, 77, WHB_CONFIDENCE_HIGH);
+        outlasted(f, in, p);
     } else {
         whb_say(f->why, "the machine was running with its link up but could not reach the "
                         "collector");
@@ -667,6 +697,18 @@ void whb_rule_silent(const struct whb_explain_input *in, struct finding *f)
                      p->together - 1, p->together == 2 ? "" : "s", p->label,
                      p->ports[0] ? " (ports " : "", p->ports, p->ports[0] ? ")" : "");
         /* With its way out down, a machine that hibernated could not say so. */
+        whb_also(f, WHB_REASON_HIBERNATION);
+    }
+    /* Silent with others that are back (correlate.c group_over): theirs is over, its is not. */
+    const struct whb_peer_group *g =
+        whb_peers(in, in->m->wireless ? WHB_PEERS_ACCESS_POINT : WHB_PEERS_SWITCH);
+    if (!p && g && g->back) {
+        char at[32];
+        whb_clock_format_iso(g->back_ms, at, sizeof(at));
+        whb_evidence(f, g->back_ms, WHB_SOURCE_COLLECTOR,
+                     "%u machine%s on %s that went silent with it %s back since %s; it is not: "
+                     "its silence goes on for a cause of its own",
+                     g->back, whb_s(g->back), g->label, g->back == 1 ? "is" : "are", at + 11);
         whb_also(f, WHB_REASON_HIBERNATION);
     }
     whb_say(f->why, "silent without a last gasp: the network, the power or the agent went away; "

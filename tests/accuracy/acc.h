@@ -271,6 +271,7 @@ enum acc_class {
     CLASS_LATE,        /* machines enrolled (first report) moments before a failure */
     CLASS_MOVED,       /* machines moving to another switch around a neighbour's failure */
     CLASS_LAPTOPS,     /* laptops on Wi-Fi: roaming, carried off, an access point's power */
+    CLASS_OVERLAP,     /* incidents overlapping in time on one switch */
     CLASS_DOCKS,       /* laptops on docks: undocked, the lid closed, docked at another desk */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_

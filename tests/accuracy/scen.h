@@ -41,8 +41,15 @@ void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i);
 const char *acc_worlds_make(struct acc_timeline *tl, struct acc_rng *r, enum acc_class cls,
                             unsigned k);
 unsigned acc_worlds_count(enum acc_class cls);
-/* Issue 21's fleets (two or 3-6 access switches, a floor switch, Wi-Fi clients). */
+/* For classes in files of their own: issue 21's fleet (small: 5-14 machines), and one machine's
+ * own silence [s, e] of kind k with its questions (asked while silent at ask, 0: not). */
 void acc_worlds_fleet(struct acc_timeline *tl, struct acc_rng *r, int small);
+struct acc_item *acc_worlds_solo(struct acc_timeline *tl, enum acc_inc_kind k, int m, int64_t s,
+                                 int64_t e, int64_t ask);
+
+/* Class overlap (overlap.c): incidents overlapping in time on one switch. */
+const char *acc_overlap_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_overlap_count(void);
 
 /* Class laptops (laptops.c): scenario k on one of issue 21's fleets with two access points. */
 const char *acc_laptops_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);

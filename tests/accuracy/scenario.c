@@ -976,8 +976,8 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 }
 
 static const char *const class_names[CLASS_COUNT_ + 1] = {
-    "existing",      "restart", "incidents", "after", "coincidence", "switch",
-    "late_enrolled", "moved",   "laptops",   "docks", "all"};
+    "existing", "restart", "incidents", "after", "coincidence", "switch",
+    "late_enrolled", "moved", "laptops", "overlap", "docks", "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -1000,6 +1000,8 @@ unsigned acc_class_scenarios(enum acc_class c)
         return SW_SCEN_COUNT;
     if (c == CLASS_LAPTOPS)
         return acc_laptops_count();
+    if (c == CLASS_OVERLAP)
+        return acc_overlap_count();
     if (c == CLASS_DOCKS)
         return acc_docks_count();
     if (c != CLASS_ALL)
@@ -1035,7 +1037,8 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     tl->index = index;
     tl->cls = cls;
     acc_rng_seed(&r, seed, index);
-    tl->scenario = cls == CLASS_LAPTOPS ? acc_laptops_make(tl, &r, k)
-                   : cls == CLASS_DOCKS ? acc_docks_make(tl, &r, k)
-                                        : acc_worlds_make(tl, &r, cls, k);
+    tl->scenario = cls == CLASS_LAPTOPS   ? acc_laptops_make(tl, &r, k)
+                   : cls == CLASS_OVERLAP ? acc_overlap_make(tl, &r, k)
+                   : cls == CLASS_DOCKS   ? acc_docks_make(tl, &r, k)
+                                          : acc_worlds_make(tl, &r, cls, k);
 }

@@ -772,6 +772,12 @@ static const struct {
     {CLASS_MOVED, "moved_onto_after"},
 };
 
+struct acc_item *acc_worlds_solo(struct acc_timeline *tl, enum acc_inc_kind k, int m, int64_t s,
+                                 int64_t e, int64_t ask)
+{
+    return solo(tl, k, m, s, e, ask);
+}
+
 unsigned acc_worlds_count(enum acc_class cls)
 {
     unsigned n = 0;

@@ -487,6 +487,18 @@ static const struct tcase cases[] = {
      .peers = {WHB_PEERS_SWITCH, 2, 2, 0}, .stories = {{1, 31000, 1}}, .n_stories = 1,
      .want = WHB_REASON_PORT_DISABLED, .want_conf = WHB_CONFIDENCE_MEDIUM,
      .want_text = "came back on another switch", .want_alt = WHB_REASON_CABLE_UNPLUGGED},
+    /* Unplugged to be moved 40 s after this one lost its link (within a heartbeat, not in the
+     * same seconds): a coincidence, not a failure they shared (the accuracy benchmark's moved
+     * class once movers back within three heartbeats were kept as gaps: the network team sent
+     * to a port for a pulled cable, wrong place 93 of 4,999 answers). */
+    {"gap: a pair, the neighbour moved away 40 s apart", .now = 60 * MIN, .gap_end = 20 * MIN,
+     .update_service = -1,
+     .evs = {{30000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {20 * MIN - 5000, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 12, 2, 10}, .stories = {{1, 70000, 1}}, .n_stories = 1,
+     .want = WHB_REASON_CABLE_UNPLUGGED, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "a coincidence", .want_alt = WHB_REASON_PORT_DISABLED,
+     .never_text = "Network team"},
     {"gap: a pair, the neighbour not back yet", .now = 60 * MIN, .gap_end = 20 * MIN,
      .update_service = -1,
      .evs = {{30000, K(CARRIER_LOST), "eth0", 0, "", 0},
