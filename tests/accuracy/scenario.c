@@ -976,8 +976,8 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 }
 
 static const char *const class_names[CLASS_COUNT_ + 1] = {
-    "existing", "restart", "incidents", "after", "coincidence", "switch",
-    "late_enrolled", "moved", "laptops", "overlap", "docks", "all"};
+    "existing",      "restart", "incidents", "after",   "coincidence", "switch",
+    "late_enrolled", "moved",   "laptops",   "overlap", "docks",       "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
