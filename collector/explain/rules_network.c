@@ -357,6 +357,36 @@ void whb_rule_carrier(const struct whb_explain_input *in, struct finding *f)
     whb_hit(f, 80, WHB_CONFIDENCE_MEDIUM);
 }
 
+/* A past silence that began with the adapter itself gone (a dock's USB/Thunderbolt adapter)
+ * and ended with it added back where it was: undocked and docked again at the same desk. Not a
+ * cable (its carrier was never lost) nor lost connectivity (no link without a way out); a dock
+ * dropping off the bus once for as long reads the same, hence medium. Repeated drops are the
+ * flapping rule's, a return elsewhere the moved rule's. */
+void whb_rule_adapter_removed(const struct whb_explain_input *in, struct finding *f)
+{
+    struct span s = whb_explain_span(in);
+    const struct whb_hist_event *c = first_cause(in);
+    if (!s.past || !c || c->kind != K(ADAPTER_REMOVED) || in->m->wireless)
+        return;
+    const struct whb_hist_event *back =
+        whb_first_in(in, K(ADAPTER_ADDED), c->at_ms, s.end + SLACK_MS);
+    char dur[32];
+    whb_evidence_event(f, in, c, "adapter %s removed", c->adapter);
+    if (back) {
+        whb_evidence_event(f, in, back, "adapter added again: %s",
+                           back->detail[0] ? back->detail : back->adapter);
+        whb_clock_format_duration(back->at_ms - c->at_ms, dur, sizeof(dur));
+        whb_say(f->summary, "adapter %s removed for %s (undocked), back at the same place",
+                c->adapter, dur);
+    } else {
+        whb_say(f->summary, "adapter %s removed (undocked)", c->adapter);
+    }
+    whb_say(f->why, "its wired adapter itself went away (a dock's adapter: the laptop undocked) "
+                    "and no other network took over; no carrier was lost on it");
+    whb_also(f, WHB_REASON_FAULTY_ADAPTER);
+    whb_hit(f, 70, WHB_CONFIDENCE_MEDIUM);
+}
+
 void whb_rule_address(const struct whb_explain_input *in, struct finding *f)
 {
     struct span s = whb_explain_span(in);

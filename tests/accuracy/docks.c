@@ -110,6 +110,30 @@ static int64_t dock_elsewhere(struct acc_timeline *tl, struct acc_rng *r)
     return e;
 }
 
+/* Undocked at its desk, its Wi-Fi not associating (none in range, or turned off: either way
+ * its snapshot's Wi-Fi is not associated), silent for minutes, and docked again at the same
+ * switch, port and subnet. While silent nothing has reached the collector (the removal is
+ * spooled): one wired machine's no-gasp set. Afterwards the spool tells the dock's adapter
+ * removed and added back, no carrier lost on it (not a cable), no link up without a way out
+ * (not lost connectivity): taken off its wired network, back at the same place. */
+static int64_t undock_silent(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t a = overdue(w, s);
+    if (e < a + 60000)
+        e = a + 60000;
+    undock(tl, m, s, 0, e, w->m[m].sw, w->m[m].port);
+    int64_t ask = acc_rng_chance(r, 30) || e - MIN <= a + 30000
+                      ? a + acc_rng_ms(r, 5, 30)
+                      : a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+    acc_item(tl, PHASE_NOW, m, ask, 0, 1, "removed", NOGASP_WIRED, NULL);
+    acc_item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
+    acc_note(tl, "back after %llds %lld ", (e - s) / 1000, 0);
+    return e;
+}
+
 /* The first access switch loses its power while its dock laptop is undocked within a heartbeat
  * and 5 s of it and goes on over the Wi-Fi 3-20 s after: undocked before, it was not on the
  * switch when it failed. Asked: two machines of the switch while silent (every machine on the
@@ -167,7 +191,7 @@ static const struct {
 } docks[] = {
     {"undock_to_wifi", undock_to_wifi}, {"undock_asleep", undock_asleep},
     {"dock_elsewhere", dock_elsewhere}, {"undock_switch_down", undock_switch_down},
-    {"dock_flap", dock_flap},
+    {"dock_flap", dock_flap},           {"undock_silent", undock_silent},
 };
 
 unsigned acc_docks_count(void)

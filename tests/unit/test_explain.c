@@ -674,6 +674,21 @@ static const struct tcase cases[] = {
               0}},
      .want = WHB_REASON_FAULTY_ADAPTER, .want_conf = WHB_CONFIDENCE_MEDIUM,
      .want_text = "dropped 3 times"},
+    /* Undocked at its desk, no Wi-Fi associating, silent for minutes, docked again at the same
+     * port and subnet (the accuracy benchmark's docks class, undock_silent: unknown, low). */
+    {"gap: the dock's adapter removed once, added again at the same port: removed", .now = 60 * MIN,
+     .gap_end = 20 * MIN, .os = "Windows 11 Enterprise 23H2", .update_service = -1,
+     .evs = {{2000, K(ADAPTER_REMOVED), "Ethernet 2", 0, "", 0},
+             {2000, K(DELIVERY_FAILED), "", 0, "Failed to connect: Network is unreachable", 0},
+             {62000, K(HEARTBEAT), "", 0, "undelivered", 0},
+             {20 * MIN - 4000, K(ADAPTER_ADDED), "Ethernet 2", 0,
+              "52:54:00:04:00:01 wired admin up carrier up", 0},
+             {20 * MIN - 1000, K(NETWORK_CHANGED), "Ethernet 2", 0, "10.20.11.20/24 gw 10.20.11.1",
+              0}},
+     .ends = {0, 0, "9a:fd:23:c3:10:06", "Gi1/0/2", "10.20.11.0/24", "9a:fd:23:c3:10:06", "Gi1/0/2",
+              "10.20.11.0/24", NULL, NULL},
+     .want = WHB_REASON_REMOVED, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "back at the same place", .want_alt = WHB_REASON_FAULTY_ADAPTER},
     /* Two laptops carried off together (to a meeting), both back on another access point of
      * the SSID: no access point failed for them (the accuracy benchmark's laptops class:
      * 'wireless disconnected' high, the network team sent to the access point). */
