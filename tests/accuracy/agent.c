@@ -980,9 +980,9 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
         a->next_lldp = t + 1000 * (1 + (a->m * 7 + a->boot_no * 3) % 29);
     struct acc_obs o;
     observe(a, w, t, &l, &o);
-    /* A roam: Windows' WLAN notification wakes the agent for a snapshot; Linux's nl80211 ROAM
-     * is not one the agent reads, so the BSSID it reports waits for the next snapshot. */
-    int roamed = w->m[a->m].windows && o.assoc && a->obs.assoc && o.ap != a->obs.ap;
+    /* A roam wakes the agent for a snapshot, whose new BSSID tells it: Windows' WLAN
+     * notification, Linux's nl80211 ROAM (client/platform/linux/nl80211.c: no event of its own). */
+    int roamed = o.assoc && a->obs.assoc && o.ap != a->obs.ap;
     if (lldp_new || roamed || o.docked != a->obs.docked || o.admin_up != a->obs.admin_up ||
         o.carrier != a->obs.carrier || o.service != a->obs.service ||
         strcmp(o.addr, a->obs.addr) != 0 || strcmp(o.gw, a->obs.gw) != 0) {

@@ -56,11 +56,11 @@ static void two_aps(struct acc_timeline *tl, struct acc_rng *r)
         w->m[i].host = 20 + i;
         w->m[i].start_ms = w->t0 + acc_rng_ms(r, 0, 59);
     }
-    /* WSUS's laptops run Windows: a Linux agent's snapshot says nothing of its association
-     * (client/platform/linux fills no SSID or BSSID), so the collector has no access point for
-     * it at all, another class's story. */
+    /* Most run Windows (WSUS's laptops), three in ten Linux: its agent reports the association
+     * from nl80211 (SSID, BSSID, signal) and snapshots again on CONNECT, DISCONNECT and ROAM
+     * (client/platform/linux/nl80211.c), so the collector has its access point too. */
     for (int i = w->first_wifi; i < w->n; i++)
-        w->m[i].windows = 1;
+        w->m[i].windows = acc_rng_chance(r, 70);
     snprintf(tl->modifiers + strlen(tl->modifiers), sizeof(tl->modifiers) - strlen(tl->modifiers),
              "%d-wifi ", w->n - w->first_wifi);
 }
