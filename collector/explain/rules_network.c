@@ -376,8 +376,11 @@ void whb_rule_adapter_removed(const struct whb_explain_input *in, struct finding
         whb_evidence_event(f, in, back, "adapter added again: %s",
                            back->detail[0] ? back->detail : back->adapter);
         whb_clock_format_duration(back->at_ms - c->at_ms, dur, sizeof(dur));
-        whb_say(f->summary, "adapter %s removed for %s (undocked), back at the same place",
-                c->adapter, dur);
+        const struct whb_store_gap *g = in->gap;
+        int same = g && g->before_sw[0] && !strcmp(g->before_sw, g->after_sw) &&
+                   g->before_port[0] && !strcmp(g->before_port, g->after_port);
+        whb_say(f->summary, "adapter %s removed for %s (undocked)%s", c->adapter, dur,
+                same ? ", back at the same switch port" : "");
     } else {
         whb_say(f->summary, "adapter %s removed (undocked)", c->adapter);
     }

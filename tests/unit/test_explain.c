@@ -688,7 +688,7 @@ static const struct tcase cases[] = {
      .ends = {0, 0, "9a:fd:23:c3:10:06", "Gi1/0/2", "10.20.11.0/24", "9a:fd:23:c3:10:06", "Gi1/0/2",
               "10.20.11.0/24", NULL, NULL},
      .want = WHB_REASON_REMOVED, .want_conf = WHB_CONFIDENCE_MEDIUM,
-     .want_text = "back at the same place", .want_alt = WHB_REASON_FAULTY_ADAPTER},
+     .want_text = "back at the same switch port", .want_alt = WHB_REASON_FAULTY_ADAPTER},
     /* Two laptops carried off together (to a meeting), both back on another access point of
      * the SSID: no access point failed for them (the accuracy benchmark's laptops class:
      * 'wireless disconnected' high, the network team sent to the access point). */
