@@ -289,9 +289,6 @@ int whb_wire_report_validate(const whb_report *r, char *why, size_t whylen)
     return 0;
 }
 
-/* Drops the fields this build does not know, in m and every message below it. A newer
- * agent's additions are not needed here, and protobuf-c would re-emit an out-of-range field
- * number as bytes it then refuses (found by fuzz_report): stored snapshots must decode again. */
 /* What protobuf-c allocated with alloc (NULL: its default, malloc). */
 static void release(ProtobufCAllocator *alloc, void *p)
 {
@@ -301,6 +298,9 @@ static void release(ProtobufCAllocator *alloc, void *p)
         free(p);
 }
 
+/* Drops the fields this build does not know, in m and every message below it. A newer
+ * agent's additions are not needed here, and protobuf-c would re-emit an out-of-range field
+ * number as bytes it then refuses (found by fuzz_report): stored snapshots must decode again. */
 static void strip_unknown(ProtobufCMessage *m, ProtobufCAllocator *alloc)
 {
     if (!m)

@@ -93,12 +93,21 @@ static int parse_attrs(struct nlmsghdr *nlh, struct whb_os_event *ev)
     }
 }
 
-int whb_nl80211_parse(const void *msg, size_t len, struct whb_os_event *ev)
+/* A whole generic netlink message in [msg, msg + len): its length, or 0. */
+static size_t genl_len(const void *msg, size_t len)
 {
     const struct nlmsghdr *h = msg;
     if (len < NLMSG_HDRLEN + GENL_HDRLEN || h->nlmsg_len > len ||
         h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
         return 0;
+    return h->nlmsg_len;
+}
+
+int whb_nl80211_parse(const void *msg, size_t len, struct whb_os_event *ev)
+{
+    if (!genl_len(msg, len))
+        return 0;
+    const struct nlmsghdr *h = msg;
     /* libnl's parser wants a writable, aligned copy. */
     struct nlmsghdr *copy = malloc(h->nlmsg_len);
     if (!copy)
@@ -111,9 +120,7 @@ int whb_nl80211_parse(const void *msg, size_t len, struct whb_os_event *ev)
 
 int whb_nl80211_moves_association(const void *msg, size_t len)
 {
-    const struct nlmsghdr *h = msg;
-    if (len < NLMSG_HDRLEN + GENL_HDRLEN || h->nlmsg_len > len ||
-        h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+    if (!genl_len(msg, len))
         return 0;
     uint8_t cmd = ((const struct genlmsghdr *)((const uint8_t *)msg + NLMSG_HDRLEN))->cmd;
     return cmd == NL80211_CMD_CONNECT || cmd == NL80211_CMD_ROAM || cmd == NL80211_CMD_DISCONNECT;
