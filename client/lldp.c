@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "text.h"
 
 enum {
     TLV_END = 0,
@@ -33,19 +34,6 @@ static void format_addr(const uint8_t *v, size_t n, char *out, size_t outlen)
         snprintf(out, outlen, "%u.%u.%u.%u", v[1], v[2], v[3], v[4]);
     else
         format_mac(v, n, out, outlen);
-}
-
-/* Printable ASCII kept, anything else escaped, so a switch cannot inject control bytes. */
-static void format_text(const uint8_t *v, size_t n, char *out, size_t outlen)
-{
-    size_t used = 0;
-    for (size_t i = 0; i < n && used + 5 < outlen; i++) {
-        if (v[i] >= 0x20 && v[i] < 0x7f && v[i] != '\\')
-            out[used++] = (char)v[i];
-        else
-            used += (size_t)snprintf(out + used, outlen - used, "\\x%02x", v[i]);
-    }
-    out[used] = '\0';
 }
 
 /* Management Address TLV (802.1AB 8.5.9): address string length (subtype included), IANA
@@ -79,7 +67,7 @@ static void format_id(int chassis, const uint8_t *v, size_t n, char *out, size_t
     else if ((chassis && sub == 5) || (!chassis && sub == 4))
         format_addr(v + 1, n - 1, out, outlen);
     else
-        format_text(v + 1, n - 1, out, outlen);
+        whb_text_escape(v + 1, n - 1, out, outlen);
 }
 
 int whb_lldp_decode(const uint8_t *pdu, size_t len, struct whb_lldp *out)
@@ -109,10 +97,10 @@ int whb_lldp_decode(const uint8_t *pdu, size_t len, struct whb_lldp *out)
             seen_ttl = tlen == 2;
             break;
         case TLV_PORT_DESC:
-            format_text(v, tlen, out->port_description, sizeof(out->port_description));
+            whb_text_escape(v, tlen, out->port_description, sizeof(out->port_description));
             break;
         case TLV_SYS_NAME:
-            format_text(v, tlen, out->system_name, sizeof(out->system_name));
+            whb_text_escape(v, tlen, out->system_name, sizeof(out->system_name));
             break;
         case TLV_MGMT_ADDR:
             if (!strchr(out->mgmt_address, '.')) /* an IPv4 address already won */

@@ -3,6 +3,7 @@
 #include "text.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Length of the UTF-8 sequence at p (n bytes available) and its code point; 0 when invalid. */
@@ -78,4 +79,16 @@ void whb_text_fix(char *buf, size_t len)
     memcpy(copy, buf, n);
     copy[n] = '\0';
     whb_text_clean(buf, len, copy, n);
+}
+
+void whb_text_escape(const unsigned char *v, size_t n, char *out, size_t outlen)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < n && used + 5 < outlen; i++) {
+        if (v[i] >= 0x20 && v[i] < 0x7f && v[i] != '\\')
+            out[used++] = (char)v[i];
+        else
+            used += (size_t)snprintf(out + used, outlen - used, "\\x%02x", v[i]);
+    }
+    out[used] = '\0';
 }

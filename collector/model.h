@@ -110,6 +110,10 @@ struct whb_peer_group {
     /* The first of those silent together (this one included), to ask what they said later. */
     char together_ids[WHB_PEER_IDS_MAX][65];
     unsigned n_ids;
+    /* Of those silent together, the others back from that silence where they had been (now
+     * reporting, or, for a past one, their gap ended), and when the last of them came back. */
+    unsigned back;
+    int64_t back_ms;
 };
 
 /* A time the collector itself was not storing reports. */

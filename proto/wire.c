@@ -289,16 +289,25 @@ int whb_wire_report_validate(const whb_report *r, char *why, size_t whylen)
     return 0;
 }
 
+/* What protobuf-c allocated with alloc (NULL: its default, malloc). */
+static void release(ProtobufCAllocator *alloc, void *p)
+{
+    if (alloc)
+        alloc->free(alloc->allocator_data, p);
+    else
+        free(p);
+}
+
 /* Drops the fields this build does not know, in m and every message below it. A newer
  * agent's additions are not needed here, and protobuf-c would re-emit an out-of-range field
  * number as bytes it then refuses (found by fuzz_report): stored snapshots must decode again. */
-static void strip_unknown(ProtobufCMessage *m)
+static void strip_unknown(ProtobufCMessage *m, ProtobufCAllocator *alloc)
 {
     if (!m)
         return;
     for (unsigned i = 0; i < m->n_unknown_fields; i++)
-        free(m->unknown_fields[i].data); /* the default allocator is malloc */
-    free(m->unknown_fields);
+        release(alloc, m->unknown_fields[i].data);
+    release(alloc, m->unknown_fields);
     m->unknown_fields = NULL;
     m->n_unknown_fields = 0;
     const ProtobufCMessageDescriptor *d = m->descriptor;
@@ -311,36 +320,51 @@ static void strip_unknown(ProtobufCMessage *m)
             size_t n = *(size_t *)((char *)m + f->quantifier_offset);
             ProtobufCMessage **items = *(ProtobufCMessage ***)member;
             for (size_t k = 0; k < n; k++)
-                strip_unknown(items[k]);
+                strip_unknown(items[k], alloc);
         } else {
-            strip_unknown(*(ProtobufCMessage **)member);
+            strip_unknown(*(ProtobufCMessage **)member, alloc);
         }
     }
 }
 
-int whb_wire_report_unpack(const uint8_t *buf, size_t len, whb_report **out, char *why,
-                           size_t whylen)
+static int unpack(const uint8_t *buf, size_t len, ProtobufCAllocator *alloc, whb_report **out,
+                  char *why, size_t whylen)
 {
     *out = NULL;
     if (len == 0)
         return fail(why, whylen, "empty body");
     if (whb_wire_report_prescan(buf, len, why, whylen))
         return WHB_EPROTO;
-    whb_report *r = whb__v1__report__unpack(NULL, len, buf);
+    whb_report *r = whb__v1__report__unpack(alloc, len, buf);
     if (!r)
         return fail(why, whylen, "body is not a protobuf Report");
-    strip_unknown(&r->base);
+    strip_unknown(&r->base, alloc);
     /* One spelling per machine name, so that lookups cannot be shadowed by case or a dot. */
     if (r->machine && r->machine->fqdn && whb_wire_hostname_canon(r->machine->fqdn)) {
-        whb__v1__report__free_unpacked(r, NULL);
+        whb__v1__report__free_unpacked(r, alloc);
         return fail(why, whylen, "fqdn missing or malformed");
     }
     if (whb_wire_report_validate(r, why, whylen)) {
-        whb__v1__report__free_unpacked(r, NULL);
+        whb__v1__report__free_unpacked(r, alloc);
         return WHB_EPROTO;
     }
     *out = r;
     return 0;
+}
+
+int whb_wire_report_unpack(const uint8_t *buf, size_t len, whb_report **out, char *why,
+                           size_t whylen)
+{
+    return unpack(buf, len, NULL, out, why, whylen);
+}
+
+int whb_wire_report_unpack_in(struct whb_wire_arena *arena, const uint8_t *buf, size_t len,
+                              whb_report **out, char *why, size_t whylen)
+{
+    int rc = unpack(buf, len, &arena->alloc, out, why, whylen);
+    if (rc)
+        whb_wire_arena_reset(arena);
+    return rc;
 }
 
 void whb_wire_report_free(whb_report *report)
@@ -391,7 +415,7 @@ whb_event *whb_wire_event_unpack(const uint8_t *buf, size_t len)
 {
     whb_event *e = whb__v1__event__unpack(NULL, len, buf);
     if (e)
-        strip_unknown(&e->base);
+        strip_unknown(&e->base, NULL);
     if (e && whb_wire_event_validate(e, NULL, 0)) {
         whb__v1__event__free_unpacked(e, NULL);
         return NULL;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "whb.pb-c.h"
+#include "wire_arena.h"
 
 /* The schema revision this build speaks; older agents send lower numbers and stay valid. */
 #define WHB_WIRE_SCHEMA_VERSION 1
@@ -36,6 +37,11 @@ typedef Whb__V1__Adapter whb_adapter;
 int whb_wire_report_unpack(const uint8_t *buf, size_t len, whb_report **out, char *why,
                            size_t whylen);
 void whb_wire_report_free(whb_report *report);
+
+/* The same, decoded into arena (wire_arena.h): the report is gone with the arena's reset, never
+ * given to whb_wire_report_free(). A failure resets the arena. */
+int whb_wire_report_unpack_in(struct whb_wire_arena *arena, const uint8_t *buf, size_t len,
+                              whb_report **out, char *why, size_t whylen);
 
 /* Walks a report's bytes before anything is decoded (whb_wire_report_unpack does it first):
  * a singular field sent twice (protobuf-c would merge the copies, at super-linear cost), more

@@ -29,6 +29,21 @@ static int neighbours_quiet(const struct whb_explain_input *in)
     return 0;
 }
 
+/* Now: every other machine silent with it is back, for longer than this one would have taken
+ * to come back with them (a heartbeat, and one more in its backoff): what silenced them is
+ * over, so its silence goes on for a cause of its own (a cable pulled while its switch was
+ * down). It is alone in the group, the others healthy; p->back still says they were with it.
+ * The accuracy benchmark's overlap class: "the switch: all 3 known machines silent" sent the
+ * network team to a switch that worked. */
+static void group_over(struct whb_peer_group *p, const struct whb_machine_view *m, int64_t now)
+{
+    int64_t slack = 2 * (int64_t)(m->interval_s ? m->interval_s : 60) * 1000 + 15000;
+    if (p->together < 2 || p->back + 1 < p->together || now - p->back_ms <= slack)
+        return;
+    p->healthy += p->back;
+    p->together = 1;
+}
+
 /* The neighbours as they were at anchor, the whole fleet, and the collector's own downtimes
  * around the silence [anchor, until]. */
 static void context(struct whb_store *st, const struct whb_machine_view *m, int64_t now,
@@ -43,8 +58,11 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
         window = until - anchor > 0 ? until - anchor : 0;
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         if (st->ops->peer_group(st, kinds[i], m, now, anchor, window, with_gaps,
-                                &in->peers[in->n_peers]) == 0)
+                                &in->peers[in->n_peers]) == 0) {
+            if (!with_gaps)
+                group_over(&in->peers[in->n_peers], m, now);
             in->n_peers++;
+        }
     /* The whole fleet is counted (a scan of every silent machine) only when the machine's own
      * neighbours went quiet with it: a collector nobody reaches silences them too. */
     if (neighbours_quiet(in) &&
@@ -184,17 +202,19 @@ int whb_explain_host(struct whb_store *st, const char *host, int64_t now,
     return rc;
 }
 
-/* The switch neighbours that went silent with m at anchor (within window), as they told it on
- * return: a carrier loss as their silence began, or another story. A pair or a few is where a
- * coincidence is worth telling apart. */
+/* The switch neighbours (a wireless machine's: its access point's) that went silent with m at
+ * anchor (within window), as they told it on return: a carrier loss as their silence began,
+ * or another story, and where they came back. A pair or a few is where a coincidence is worth
+ * telling apart. */
 static void peer_stories(struct whb_store *st, const struct whb_machine_view *m, int64_t anchor,
                          int64_t window, struct whb_explain_input *in)
 {
     const struct whb_peer_group *sw = NULL;
+    enum whb_peer_kind kind = m->wireless ? WHB_PEERS_ACCESS_POINT : WHB_PEERS_SWITCH;
     for (int i = 0; i < in->n_peers; i++)
-        if (in->peers[i].kind == WHB_PEERS_SWITCH)
+        if (in->peers[i].kind == kind)
             sw = &in->peers[i];
-    if (!sw || sw->together < 2 || sw->together > WHB_EXPLAIN_MAX_STORIES + 1 || m->wireless)
+    if (!sw || sw->together < 2 || sw->together > WHB_EXPLAIN_MAX_STORIES + 1)
         return;
     struct whb_store_gap gaps[8];
     struct whb_hist_event evs[16];
@@ -217,7 +237,9 @@ static void peer_stories(struct whb_store *st, const struct whb_machine_view *m,
          * LLDP names the new switch). */
         t->moved = (g->before_sw[0] && g->after_sw[0] && strcmp(g->before_sw, g->after_sw)) ||
                    (g->before_subnet[0] && g->after_subnet[0] &&
-                    strcmp(g->before_subnet, g->after_subnet));
+                    strcmp(g->before_subnet, g->after_subnet)) ||
+                   (m->wireless && g->before_bssid[0] && g->after_bssid[0] &&
+                    strcmp(g->before_bssid, g->after_bssid));
         if (st->ops->get_events(st, id, g->start_ms - 500, g->start_ms + due, evs, 16, &ne) == 0)
             for (int k = 0; k < ne && !t->link_lost_ms; k++)
                 if (evs[k].kind == WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST &&

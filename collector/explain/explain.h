@@ -21,7 +21,7 @@ enum whb_confidence { WHB_CONFIDENCE_LOW = 0, WHB_CONFIDENCE_MEDIUM, WHB_CONFIDE
 struct whb_peer_story {
     int told;             /* it has reported since that silence */
     int64_t link_lost_ms; /* its carrier loss as its silence began; 0: none */
-    int moved; /* it came back on another switch or subnet than the one it went quiet on */
+    int moved; /* it came back on another switch, subnet or access point than it went quiet on */
 };
 
 #define WHB_EXPLAIN_MAX_STORIES 8

@@ -150,6 +150,10 @@ static int is_cause(const struct whb_explain_input *in, const struct whb_hist_ev
         return 1;
     case K(CARRIER_LOST):
         return 1;
+    /* The adapter itself gone (a dock's USB/Thunderbolt adapter: undocked, or a failing dock
+     * dropping off the bus): the agent tells no carrier loss for it, only its removal. */
+    case K(ADAPTER_REMOVED):
+        return 1;
     case K(NETWORK_CHANGED):
         return strstr(e->detail, "no address") || strstr(e->detail, "gw none");
     default:
@@ -228,16 +232,44 @@ int whb_count_in(const struct whb_explain_input *in, int kind, int64_t from, int
     return n;
 }
 
+/* A laptop undocked or carried out of its access point's range, then put to sleep,
+ * hibernated or shut down before its link came back (a lid closed on the way): the gasp could
+ * not leave, and it is what kept the machine silent. */
+#define GASP_AFTER_LINK_MS (2 * MIN_MS)
+
+static const struct whb_hist_event *gasp_after_link_loss(const struct whb_explain_input *in,
+                                                         const struct whb_hist_event *first,
+                                                         const struct span *s)
+{
+    if (!s->past || (first->kind != K(CARRIER_LOST) && first->kind != K(WIFI_DISCONNECTED) &&
+                     first->kind != K(ADAPTER_REMOVED)))
+        return NULL;
+    const struct whb_hist_event *gasp = NULL;
+    for (int i = 0; i < in->n_events; i++) {
+        const struct whb_hist_event *e = &in->events[i];
+        if (e->at_ms < first->at_ms || e->at_ms > first->at_ms + GASP_AFTER_LINK_MS ||
+            e->at_ms > s->end)
+            continue;
+        if (e->kind == K(CARRIER_GAINED) || e->kind == K(WIFI_ASSOCIATED) ||
+            e->kind == K(ADAPTER_ADDED) || e->kind == K(AGENT_START))
+            return gasp; /* back on a network (or restarted) first: its gasp could leave */
+        if (!gasp && is_power(e->kind) && e->kind != K(AGENT_STOP))
+            gasp = e;
+    }
+    return gasp;
+}
+
 /* The first cause after the last report is a power event: the machine said it was going. A
  * power event from an earlier silence (followed by reports) or one that came after the
- * machine had already lost its way to the collector is not this silence's last word. */
+ * machine had already lost its way to the collector is not this silence's last word, unless
+ * its link was gone (gasp_after_link_loss). */
 const struct whb_hist_event *whb_last_gasp(const struct whb_explain_input *in)
 {
     struct span s = whb_explain_span(in);
     const struct whb_hist_event *first = whb_first_cause(in);
-    if (!first || !is_power(first->kind) || first->at_ms > whb_cause_until(&s))
+    if (!first || first->at_ms > whb_cause_until(&s))
         return NULL;
-    return first;
+    return is_power(first->kind) ? first : gasp_after_link_loss(in, first, &s);
 }
 
 const struct whb_downtime *whb_collector_down(const struct whb_explain_input *in)

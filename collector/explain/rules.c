@@ -55,6 +55,13 @@ static void gasp_story(const struct whb_explain_input *in, struct finding *f,
     struct span s = whb_explain_span(in);
     const struct whb_hist_event *back = came_back(in, g);
     char dur[32];
+    const struct whb_hist_event *c = s.past ? whb_first_cause(in) : NULL;
+    if (c && c != g && c->at_ms <= g->at_ms)
+        whb_evidence_event(f, in, c, "%s before it (%s): the last gasp could not leave",
+                           c->kind == K(CARRIER_LOST)      ? "link lost"
+                           : c->kind == K(ADAPTER_REMOVED) ? "adapter removed"
+                                                           : "wireless disconnected",
+                           c->detail[0] ? c->detail : "-");
     whb_evidence_event(f, in, g, "last gasp: %s (%s)", what, g->detail);
     if (s.past) {
         int64_t until = back ? back->at_ms : s.end;
@@ -348,6 +355,9 @@ static const struct whb_rule rules[] = {
      whb_rule_ports},
     {"carrier lost alone", WHB_REASON_CABLE_UNPLUGGED,
      "CARRIER_LOST as the first cause, no neighbour on the switch silent", whb_rule_carrier},
+    {"adapter removed, back in place", WHB_REASON_REMOVED,
+     "in a gap, ADAPTER_REMOVED as the first cause (a dock's adapter), added again where it was",
+     whb_rule_adapter_removed},
     {"address or route lost", WHB_REASON_LOST_CONNECTIVITY,
      "NETWORK_CHANGED to no address or no gateway with the link up", whb_rule_address},
     {"wireless failures", WHB_REASON_WIRELESS_ASSOCIATION,

@@ -23,6 +23,7 @@ void whb_rule_removed(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_flapping(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_ports(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_carrier(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_adapter_removed(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_address(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f);

@@ -39,6 +39,32 @@ static const struct whb_peer_group *pattern(const struct whb_explain_input *in,
     return p && whb_pattern(p->together, p->total, TOGETHER_MS(s.interval)) ? p : NULL;
 }
 
+/* A past silence that outlasted its group's: every other machine silent with it was back more
+ * than two heartbeats and the detection slack before it (the benchmark's overlap class: a
+ * switch's uplink failed and, while it was down, one machine's cable was pulled). What
+ * silenced the group began its silence, not necessarily all of it: said, with a cause of its
+ * own beside the answer (a medium one). */
+static void outlasted(struct finding *f, const struct whb_explain_input *in,
+                      const struct whb_peer_group *p)
+{
+    struct span s = whb_explain_span(in);
+    if (!s.past || p->together < 2 || p->back + 1 < p->together ||
+        s.end - p->back_ms <= 2 * s.interval + SLACK_MS)
+        return;
+    char dur[32];
+    whb_clock_format_duration(s.end - p->back_ms, dur, sizeof(dur));
+    whb_evidence(f, p->back_ms, WHB_SOURCE_COLLECTOR,
+                 "%s silent with it %s back %s before it: its silence went on for a cause of "
+                 "its own",
+                 p->together == 2 ? "the other machine" : "the others",
+                 p->together == 2 ? "was" : "were", dur);
+    if (!in->m->wireless) {
+        whb_also(f, WHB_REASON_CABLE_UNPLUGGED);
+        whb_also(f, WHB_REASON_PORT_DISABLED);
+    }
+    whb_also(f, WHB_REASON_TURNED_OFF);
+}
+
 #define NOT_KNOWN_YET   (-1)
 #define ONLY_WITH_MOVED (-2)
 
@@ -60,11 +86,12 @@ static int shared_link_loss(const struct whb_explain_input *in, const struct whb
             continue;
         /* At about the same moment: agents' clocks map to the collector's within the
          * detection resolution (a skewed clock on a lossy link, seconds off). */
-        if (t->link_lost_ms && llabs(t->link_lost_ms - c->at_ms) <= TOGETHER_MS(s.interval)) {
-            if (!t->moved)
-                return 1;
-            moved++;
-        }
+        int64_t apart = t->link_lost_ms ? llabs(t->link_lost_ms - c->at_ms) : INT64_MAX;
+        if (apart <= TOGETHER_MS(s.interval) && !t->moved)
+            return 1;
+        /* One back elsewhere went with it only if its link went in the same seconds (a
+         * switch's power): unplugged to be moved a heartbeat apart is a coincidence. */
+        moved += t->moved && apart <= SLACK_MS;
         other++;
     }
     return moved ? ONLY_WITH_MOVED : other + 1 >= p->together ? 0 : NOT_KNOWN_YET;
@@ -109,11 +136,59 @@ static void came_back_on(const struct whb_explain_input *in, struct whb_store_ga
     }
 }
 
+/* Clients of its access point silent with it that are still silent, or came back on that
+ * same access point: it failed (or lost its power) and this one roamed away from it. Those
+ * back on another access point were carried off with it; one without a story is not known. */
+static int ap_failed_under_it(const struct whb_explain_input *in)
+{
+    const struct whb_peer_group *ap = together(in, WHB_PEERS_ACCESS_POINT, 2);
+    if (!ap)
+        return 0;
+    unsigned told = 0;
+    for (int i = 0; i < in->n_stories; i++) {
+        if (!in->stories[i].told || !in->stories[i].moved)
+            return 1;
+        told++;
+    }
+    return told + 1 < ap->together;
+}
+
+/* A laptop back on another access point of its wireless network after it lost the one it was
+ * on (its beacons, no refusal): carried out of that one's range (to a meeting room, another
+ * floor), or that access point failed and it was in another's range later. A failed
+ * association is the association's story, wherever the machine came back, and an access
+ * point that failed under its other clients too is theirs. */
+static int carried_to_another_ap(const struct whb_explain_input *in, const struct whb_store_gap *g)
+{
+    struct span s = whb_explain_span(in);
+    if (!in->m->wireless || !g->before_bssid[0] || !g->after_bssid[0] ||
+        !strcmp(g->before_bssid, g->after_bssid) ||
+        whb_first_in(in, K(WIFI_ASSOC_FAILED), s.start - SLACK_MS, s.end + SLACK_MS))
+        return 0;
+    return !ap_failed_under_it(in);
+}
+
 void whb_rule_removed(const struct whb_explain_input *in, struct finding *f)
 {
     if (!in->gap || !in->gap_start_ms)
         return;
     struct whb_store_gap ends = *in->gap, *g = &ends;
+    if (carried_to_another_ap(in, g)) {
+        whb_evidence(f, g->start_ms, WHB_SOURCE_COLLECTOR, "before: access point %s, subnet %s",
+                     g->before_bssid, g->before_subnet[0] ? g->before_subnet : "-");
+        whb_evidence(f, g->end_ms, WHB_SOURCE_COLLECTOR, "back on access point %s, subnet %s",
+                     g->after_bssid, g->after_subnet[0] ? g->after_subnet : "-");
+        whb_say(f->why,
+                "it came back on another access point: carried out of range of %s, or "
+                "that access point failed while it was away",
+                g->before_bssid);
+        whb_say(f->summary, "moved: back on access point %s", g->after_bssid);
+        whb_say(f->step, "it is now on access point %s (SSID %s)", g->after_bssid,
+                in->m->ssid[0] ? in->m->ssid : "-");
+        whb_also(f, WHB_REASON_WIRELESS_ASSOCIATION);
+        whb_hit(f, 84, WHB_CONFIDENCE_MEDIUM);
+        return;
+    }
     came_back_on(in, g);
     int sw = g->before_sw[0] && g->after_sw[0] && strcmp(g->before_sw, g->after_sw) != 0;
     int port = !sw && g->before_sw[0] && !strcmp(g->before_sw, g->after_sw) && g->before_port[0] &&
@@ -147,13 +222,21 @@ void whb_rule_removed(const struct whb_explain_input *in, struct finding *f)
     whb_hit(f, 84, sw && net ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
 }
 
-static int link_losses(const struct whb_explain_input *in, int64_t from, int64_t to)
+/* A wired link lost: its carrier, or the adapter itself (a dock's dropping off the bus). */
+static int link_loss(const struct whb_hist_event *e)
+{
+    return (e->kind == K(CARRIER_LOST) && e->reason_code == 0) || e->kind == K(ADAPTER_REMOVED);
+}
+
+static int link_losses(const struct whb_explain_input *in, int64_t from, int64_t to,
+                       const struct whb_hist_event **last)
 {
     int n = 0;
+    *last = NULL;
     for (int i = 0; i < in->n_events; i++) {
         const struct whb_hist_event *e = &in->events[i];
-        n +=
-            e->kind == K(CARRIER_LOST) && e->reason_code == 0 && e->at_ms >= from && e->at_ms <= to;
+        if (link_loss(e) && e->at_ms >= from && e->at_ms <= to)
+            n++, *last = e;
     }
     return n;
 }
@@ -164,14 +247,14 @@ void whb_rule_flapping(const struct whb_explain_input *in, struct finding *f)
     if (in->m->wireless)
         return;
     const struct whb_hist_event *c = first_cause(in);
-    if (s.past && (!c || c->kind != K(CARRIER_LOST)))
+    if (s.past && (!c || !link_loss(c)))
         return;
     int64_t to = s.past ? s.end + SLACK_MS : s.start + SLACK_MS;
-    int flaps = link_losses(in, s.start - LEADUP_MS, to);
+    const struct whb_hist_event *l;
+    int flaps = link_losses(in, s.start - LEADUP_MS, to, &l);
     const struct whb_hist_event *err = whb_last_in(in, K(LINK_ERRORS), s.start - LEADUP_MS, to);
     if (flaps < 3 && !err)
         return;
-    const struct whb_hist_event *l = whb_last_in(in, K(CARRIER_LOST), s.start - LEADUP_MS, to);
     if (flaps >= 2 && l)
         whb_evidence_event(f, in, l, "link on %s dropped %d times within half an hour", l->adapter,
                            flaps);
@@ -250,6 +333,7 @@ void whb_rule_ports(const struct whb_explain_input *in, struct finding *f)
             whb_also(f, WHB_REASON_CABLE_UNPLUGGED);
         whb_hit(f, 81, WHB_CONFIDENCE_MEDIUM);
     }
+    outlasted(f, in, p);
 }
 
 void whb_rule_carrier(const struct whb_explain_input *in, struct finding *f)
@@ -271,6 +355,39 @@ void whb_rule_carrier(const struct whb_explain_input *in, struct finding *f)
                     "did (a pulled cable or a single disabled port look the same)");
     whb_also(f, WHB_REASON_PORT_DISABLED);
     whb_hit(f, 80, WHB_CONFIDENCE_MEDIUM);
+}
+
+/* A past silence that began with the adapter itself gone (a dock's USB/Thunderbolt adapter)
+ * and ended with it added back where it was: undocked and docked again at the same desk. Not a
+ * cable (its carrier was never lost) nor lost connectivity (no link without a way out); a dock
+ * dropping off the bus once for as long reads the same, hence medium. Repeated drops are the
+ * flapping rule's, a return elsewhere the moved rule's. */
+void whb_rule_adapter_removed(const struct whb_explain_input *in, struct finding *f)
+{
+    struct span s = whb_explain_span(in);
+    const struct whb_hist_event *c = first_cause(in);
+    if (!s.past || !c || c->kind != K(ADAPTER_REMOVED) || in->m->wireless)
+        return;
+    const struct whb_hist_event *back =
+        whb_first_in(in, K(ADAPTER_ADDED), c->at_ms, s.end + SLACK_MS);
+    char dur[32];
+    whb_evidence_event(f, in, c, "adapter %s removed", c->adapter);
+    if (back) {
+        whb_evidence_event(f, in, back, "adapter added again: %s",
+                           back->detail[0] ? back->detail : back->adapter);
+        whb_clock_format_duration(back->at_ms - c->at_ms, dur, sizeof(dur));
+        const struct whb_store_gap *g = in->gap;
+        int same = g && g->before_sw[0] && !strcmp(g->before_sw, g->after_sw) &&
+                   g->before_port[0] && !strcmp(g->before_port, g->after_port);
+        whb_say(f->summary, "adapter %s removed for %s (undocked)%s", c->adapter, dur,
+                same ? ", back at the same switch port" : "");
+    } else {
+        whb_say(f->summary, "adapter %s removed (undocked)", c->adapter);
+    }
+    whb_say(f->why, "its wired adapter itself went away (a dock's adapter: the laptop undocked) "
+                    "and no other network took over; no carrier was lost on it");
+    whb_also(f, WHB_REASON_FAULTY_ADAPTER);
+    whb_hit(f, 70, WHB_CONFIDENCE_MEDIUM);
 }
 
 void whb_rule_address(const struct whb_explain_input *in, struct finding *f)
@@ -349,6 +466,23 @@ static const struct whb_hist_event *wifi_cause(const struct whb_explain_input *i
     return whb_first_in(in, K(WIFI_DISCONNECTED), from, to);
 }
 
+/* The disconnects in [from, to]: one is told twice, as the driver gave it (nl80211, the WLAN
+ * service) and as the agent's next snapshot saw it ("left ssid"), within a few seconds. */
+static int disconnects(const struct whb_explain_input *in, int64_t from, int64_t to)
+{
+    int n = 0;
+    int64_t last = 0;
+    for (int i = 0; i < in->n_events; i++) {
+        const struct whb_hist_event *d = &in->events[i];
+        if (d->kind != K(WIFI_DISCONNECTED) || d->at_ms < from || d->at_ms > to)
+            continue;
+        if (!n || llabs(d->at_ms - last) > SLACK_MS)
+            n++;
+        last = d->at_ms;
+    }
+    return n;
+}
+
 void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
 {
     struct span s = whb_explain_span(in);
@@ -371,7 +505,7 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
     }
     const struct whb_hist_event *e = wifi_cause(in, from, to);
     int fails = whb_count_in(in, K(WIFI_ASSOC_FAILED), from, to);
-    int drops = whb_count_in(in, K(WIFI_DISCONNECTED), from, to);
+    int drops = disconnects(in, from, to);
     const struct whb_peer_group *ap = together(in, WHB_PEERS_ACCESS_POINT, 2);
     if (!e) {
         if (s.past || !in->m->wireless)
@@ -471,6 +605,7 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
         whb_say(f->summary, "the network beyond switch %s failed", sw->label);
         whb_say(f->step, "network team: the uplink of switch %s, its router or VLAN", sw->label);
         whb_hit(f, 78, WHB_CONFIDENCE_HIGH);
+        outlasted(f, in, sw);
     } else if (sw || net) {
         const struct whb_peer_group *p = sw ? sw : net;
         peers_evidence(f, in, p, sw ? "switch" : "subnet");
@@ -479,6 +614,7 @@ void whb_rule_network_path(const struct whb_explain_input *in, struct finding *f
                 whb_s(p->together - 1), p->label);
         whb_say(f->step, "network team: %s (VLAN, routing, firewall)", p->label);
         whb_hit(f, 77, WHB_CONFIDENCE_HIGH);
+        outlasted(f, in, p);
     } else {
         whb_say(f->why, "the machine was running with its link up but could not reach the "
                         "collector");
@@ -594,6 +730,18 @@ void whb_rule_silent(const struct whb_explain_input *in, struct finding *f)
                      p->together - 1, p->together == 2 ? "" : "s", p->label,
                      p->ports[0] ? " (ports " : "", p->ports, p->ports[0] ? ")" : "");
         /* With its way out down, a machine that hibernated could not say so. */
+        whb_also(f, WHB_REASON_HIBERNATION);
+    }
+    /* Silent with others that are back (correlate.c group_over): theirs is over, its is not. */
+    const struct whb_peer_group *g =
+        whb_peers(in, in->m->wireless ? WHB_PEERS_ACCESS_POINT : WHB_PEERS_SWITCH);
+    if (!p && g && g->back) {
+        char at[32];
+        whb_clock_format_iso(g->back_ms, at, sizeof(at));
+        whb_evidence(f, g->back_ms, WHB_SOURCE_COLLECTOR,
+                     "%u machine%s on %s that went silent with it %s back since %s; it is not: "
+                     "its silence goes on for a cause of its own",
+                     g->back, whb_s(g->back), g->label, g->back == 1 ? "is" : "are", at + 11);
         whb_also(f, WHB_REASON_HIBERNATION);
     }
     whb_say(f->why, "silent without a last gasp: the network, the power or the agent went away; "

@@ -449,6 +449,8 @@ int whb_report_conn_take(struct whb_report_loop *l, struct evhttp_connection *ev
     cn->bev = bev;
     cn->fd = fd;
     cn->cap = cap;
+    whb_report_peer_of(fd, &cn->peer);
+    whb_wire_arena_init(&cn->arena, cn->arena_buf, sizeof(cn->arena_buf));
     cn->ssl = bufferevent_openssl_get_ssl(bev);
     cn->handshaking = cn->ssl != NULL;
     /* A record in one read() rather than its header and then its body. */

@@ -7,10 +7,13 @@
 
 #include <event2/event_struct.h>
 #include <openssl/ssl.h>
+#include <stdalign.h>
 #include <stddef.h>
 
+#include "ingest/answer.h"
 #include "ingest/writer.h"
 #include "http/report_http.h"
+#include "wire_arena.h"
 
 struct evhttp_connection;
 struct bufferevent;
@@ -44,6 +47,9 @@ struct whb_report_loop {
 /* A reply is at most a status line, a few headers and a short text or an ack. */
 #define WHB_REPORT_CONN_OUT 2048
 
+/* A heartbeat decodes into about 2 KiB; spooled events spill into malloc'd chunks. */
+#define WHB_REPORT_CONN_ARENA 8192
+
 struct whb_report_conn {
     struct whb_report_loop *loop;
     struct whb_report_conn *prev, *next;
@@ -59,6 +65,10 @@ struct whb_report_conn {
         headers_seen : 1, keep_alive : 1, http10 : 1, served : 1, unused_extended : 1;
     struct whb_report_http http;
     struct whb_ingest_item item; /* the report in the writer: one at a time */
+    struct whb_report_peer peer; /* read once, at the connection's start */
+    /* item's report is decoded here (no malloc per piece), reset once it is answered. */
+    struct whb_wire_arena arena;
+    alignas(max_align_t) unsigned char arena_buf[WHB_REPORT_CONN_ARENA];
     size_t out_len, out_off;
     char out[WHB_REPORT_CONN_OUT];
     size_t len;  /* bytes in in[]: the current request starts at in[0] */

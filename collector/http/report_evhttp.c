@@ -60,7 +60,7 @@ void whb_report_evhttp(struct whb_loop *loop, struct evhttp_request *req)
                                        .fd = bev ? (int)bufferevent_getfd(bev) : -1};
     const uint8_t *body = len ? evbuffer_pullup(in, (ev_ssize_t)len) : NULL;
     if (whb_report_sender(col, loop->reader, &sender, it, &a) ||
-        whb_report_decode(body, len, it, &a)) {
+        whb_report_decode(body, len, NULL, it, &a)) {
         answer(loop, req, NULL, &a);
         free(it);
         return;

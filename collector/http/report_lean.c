@@ -60,9 +60,10 @@ void whb_report_serve(struct whb_report_conn *cn)
     struct whb_report_sender sender = {.ssl = cn->ssl,
                                        .authorization = cstr(&req->authorization),
                                        .enrollment = cstr(&req->enrollment),
-                                       .fd = cn->fd};
+                                       .fd = cn->fd,
+                                       .peer = &cn->peer};
     if (whb_report_sender(col, loop->reader, &sender, it, &a) ||
-        whb_report_decode((const uint8_t *)req->body.p, req->body.n, it, &a)) {
+        whb_report_decode((const uint8_t *)req->body.p, req->body.n, &cn->arena, it, &a)) {
         answer(cn, NULL, &a);
         return;
     }
@@ -82,8 +83,8 @@ void whb_report_serve(struct whb_report_conn *cn)
     }
     return;
 drop:
-    whb_wire_report_free(it->report);
     it->report = NULL;
+    whb_wire_arena_reset(&cn->arena);
 }
 
 /* Runs on the loop's thread once the commit holding the report returned; a connection whose
@@ -105,6 +106,6 @@ void whb_report_serve_committed(struct whb_report_conn *cn)
     } else {
         whb_report_conn_reply(cn, 503, "Service Unavailable", NULL, NULL, NULL, 0, 0);
     }
-    whb_wire_report_free(it->report);
     it->report = NULL;
+    whb_wire_arena_reset(&cn->arena);
 }

@@ -71,29 +71,42 @@ static int cert_names_fqdn(SSL *ssl, const char *fqdn)
     return ok;
 }
 
-/* The peer's address as text and as the caps' source (IPv6 by its /64). */
-static void source_of(int fd, struct whb_store_report *in)
+void whb_report_peer_of(int fd, struct whb_report_peer *p)
 {
     struct sockaddr_storage ss;
     socklen_t sl = sizeof(ss);
-    memset(&in->source, 0, sizeof(in->source));
-    in->source_ip[0] = '\0';
+    memset(p, 0, sizeof(*p));
     if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &sl))
         return;
     if (ss.ss_family == AF_INET) {
         const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
-        in->source.b[10] = in->source.b[11] = 0xff;
-        memcpy(in->source.b + 12, &a->sin_addr, 4);
-        inet_ntop(AF_INET, &a->sin_addr, in->source_ip, sizeof(in->source_ip));
+        p->source.b[10] = p->source.b[11] = 0xff;
+        memcpy(p->source.b + 12, &a->sin_addr, 4);
+        inet_ntop(AF_INET, &a->sin_addr, p->ip, sizeof(p->ip));
     } else if (ss.ss_family == AF_INET6) {
         const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
         int mapped = IN6_IS_ADDR_V4MAPPED(&a->sin6_addr);
-        memcpy(in->source.b, &a->sin6_addr, mapped ? 16 : 8);
+        memcpy(p->source.b, &a->sin6_addr, mapped ? 16 : 8);
         if (mapped)
-            inet_ntop(AF_INET, a->sin6_addr.s6_addr + 12, in->source_ip, sizeof(in->source_ip));
+            inet_ntop(AF_INET, a->sin6_addr.s6_addr + 12, p->ip, sizeof(p->ip));
         else
-            inet_ntop(AF_INET6, &a->sin6_addr, in->source_ip, sizeof(in->source_ip));
+            inet_ntop(AF_INET6, &a->sin6_addr, p->ip, sizeof(p->ip));
     }
+}
+
+/* The peer's address as text and as the caps' source: the connection's, read once, or read
+ * now. */
+static void source_of(const struct whb_report_sender *s, struct whb_store_report *in)
+{
+    struct whb_report_peer now;
+    const struct whb_report_peer *p = s->peer;
+    if (!p) {
+        whb_report_peer_of(s->fd, &now);
+        p = &now;
+    }
+    in->source = p->source;
+    _Static_assert(sizeof(in->source_ip) == sizeof(p->ip), "the same address text");
+    memcpy(in->source_ip, p->ip, sizeof(in->source_ip));
 }
 
 /* Whether the key is bound to some machine: the set first, the store on a miss. A store that
@@ -114,7 +127,7 @@ int whb_report_sender(struct whb_collector *col, struct whb_store *reader,
 {
     struct whb_store_report *in = &it->in;
     in->mode = col->cfg.identity;
-    source_of(s->fd, in);
+    source_of(s, in);
     if (col->cfg.identity == WHB_IDENTITY_MTLS) {
         if (s->ssl && SSL_get_verify_result(s->ssl) == X509_V_OK) {
             X509 *cert = SSL_get0_peer_certificate(s->ssl);
@@ -161,11 +174,12 @@ int whb_report_sender(struct whb_collector *col, struct whb_store *reader,
     return 0;
 }
 
-int whb_report_decode(const uint8_t *body, size_t len, struct whb_ingest_item *it,
-                      struct whb_report_answer *a)
+int whb_report_decode(const uint8_t *body, size_t len, struct whb_wire_arena *arena,
+                      struct whb_ingest_item *it, struct whb_report_answer *a)
 {
     char why[256];
-    if (!whb_wire_report_unpack(body, len, &it->report, why, sizeof(why)))
+    if (!(arena ? whb_wire_report_unpack_in(arena, body, len, &it->report, why, sizeof(why))
+                : whb_wire_report_unpack(body, len, &it->report, why, sizeof(why))))
         return 0;
     whb_report_malformed(why, a);
     return WHB_EPROTO;
@@ -265,6 +279,10 @@ void whb_report_note(struct whb_collector *col, const struct whb_ingest_item *it
     struct whb_metrics *m = &col->metrics;
     if (a->code == 200) {
         atomic_fetch_add(&m->accepted, 1);
+        /* An enrollment the store took binds its key: the machine's next reports are known
+         * without a store read each (a fleet enrolling after an install, or a storm). */
+        if (it && it->in.enrolling && it->in.mode == WHB_IDENTITY_KEY && col->keys)
+            whb_keys_add(col->keys, it->in.key_hash);
         if (it && it->result.duplicate)
             atomic_fetch_add(&m->duplicates, 1);
         return;

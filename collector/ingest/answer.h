@@ -47,12 +47,24 @@ int whb_report_admit(const struct whb_collector *col, int is_post, size_t body_l
 /* 400 for a body that does not decode (why from the decoder). */
 void whb_report_malformed(const char *why, struct whb_report_answer *a);
 
+/* A connection's peer address, as the caps and the store take it. */
+struct whb_report_peer {
+    struct whb_source source; /* IPv6 by its /64 */
+    char ip[48];
+};
+
+/* The peer of the connection fd; all zero when it cannot be read. */
+void whb_report_peer_of(int fd, struct whb_report_peer *p);
+
 /* What the connection says of a report's sender before its body is decoded. */
 struct whb_report_sender {
     SSL *ssl;                  /* the TLS session, NULL over plain HTTP */
     const char *authorization; /* "Bearer <the machine's key>" (key mode) */
     const char *enrollment;    /* X-Whb-Enrollment: the enrollment token, when enrolling */
     int fd;                    /* the connection: its peer's address */
+    /* The peer's address read once for the connection (whb_report_peer_of), or NULL: read
+     * from fd for this report. */
+    const struct whb_report_peer *peer;
 };
 
 /* The sender first, the body after (issue 22: decoding ran before the key was looked at).
@@ -65,9 +77,11 @@ int whb_report_sender(struct whb_collector *col, struct whb_store *reader,
                       const struct whb_report_sender *s, struct whb_ingest_item *it,
                       struct whb_report_answer *a);
 
-/* The body, scanned and decoded (proto/wire.h) into it->report: 0, or 400 with the cause. */
-int whb_report_decode(const uint8_t *body, size_t len, struct whb_ingest_item *it,
-                      struct whb_report_answer *a);
+/* The body, scanned and decoded (proto/wire.h) into it->report: 0, or 400 with the cause.
+ * With an arena (wire_arena.h) the report is decoded into it, and goes with its reset; NULL:
+ * malloc'd, for whb_wire_report_free. */
+int whb_report_decode(const uint8_t *body, size_t len, struct whb_wire_arena *arena,
+                      struct whb_ingest_item *it, struct whb_report_answer *a);
 
 /* Once decoded, with mTLS: the verified certificate must name the report's FQDN. 0, or
  * WHB_EDENIED with the answer (403). */

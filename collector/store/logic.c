@@ -315,6 +315,21 @@ static int64_t events_left(const struct whb_store_report *in, const struct whb_s
     return row->quota_events + refill > burst ? burst : row->quota_events + refill;
 }
 
+/* Back before it was due, but on another switch or in another subnet, its network lost since
+ * its last report: a wired machine unplugged there and plugged in here between two heartbeats.
+ * Its short silence is kept as a gap, with where it went quiet: without it a neighbour whose
+ * silence began at the same moment looks alone (the accuracy benchmark's moved class: a switch
+ * lost its power, its other machine was back on the floor switch within three heartbeats, and
+ * the one left behind read "cable unplugged"). */
+static int moved_between_beats(const struct whb_store_row *row, const struct whb_machine_view *v,
+                               const struct whb_net_story *net)
+{
+    if (!row->found || !row->sw[0] || net->lost_at <= row->last_seen)
+        return 0;
+    return (v->sw_chassis[0] && strcmp(v->sw_chassis, row->sw) != 0) ||
+           (v->subnet[0] && row->subnet[0] && strcmp(v->subnet, row->subnet) != 0);
+}
+
 int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct whb_store_report *in,
                   struct whb_store_result *out)
 {
@@ -372,7 +387,8 @@ int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct w
             return out->status = (int)gone;
         q.stored -= gone;
     }
-    if (row.found && back && (rc = ops->note_gap(ctx, in, &row, &view)))
+    if (row.found && (back || (!out->duplicate && moved_between_beats(&row, &view, &net))) &&
+        (rc = ops->note_gap(ctx, in, &row, &view)))
         return out->status = rc;
     if (out->duplicate) {
         int64_t alive = whb_store_resend_alive(in, &row, &cm);
@@ -459,11 +475,14 @@ const char *whb_store_peer_start(enum whb_peer_kind kind, const struct whb_machi
     return key;
 }
 
-void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id)
+void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id, int64_t end_ms)
 {
     for (unsigned i = 0; i < n; i++)
-        if (strcmp(peers[i].id, id) == 0)
+        if (strcmp(peers[i].id, id) == 0) {
             peers[i].returned = 1;
+            if (end_ms > peers[i].returned_ms)
+                peers[i].returned_ms = end_ms;
+        }
 }
 
 int whb_store_gap_group(enum whb_peer_kind kind)
@@ -488,10 +507,12 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const ch
         int silent_now = p->due < now;
         int near = silent_now && !p->gasped && llabs(p->last_seen - anchor) <= window;
         int healthy;
+        int64_t back = 0; /* another one's return from the silence it shared with this one */
         if (!with_gaps) {
             out->total++;
             /* Back from a silence that began with this one's: it went quiet with it. */
-            near |= !silent_now && p->returned;
+            if (!silent_now && p->returned)
+                near = 1, back = p->returned_ms;
             /* Reporting since this one went quiet; one not due yet that has not reported
              * since then is not known to be either. */
             healthy = !near && !silent_now && p->last_seen > anchor;
@@ -503,15 +524,25 @@ void whb_store_peer_tally(struct whb_store *base, whb_store_gap_fn gap, const ch
             out->total++;
             /* A silence of its own that began here: one that began on another switch (a
              * machine moved onto this one since) is no part of this group's. */
-            if (!near)
-                near = gap(base, 0, p->id, anchor - window, anchor + window, out->kind, key);
-            healthy = !near && !(silent_now && p->last_seen <= anchor) &&
-                      !gap(base, 1, p->id, anchor, 0, out->kind, key);
+            if (!near) {
+                back = gap(base, 0, p->id, anchor - window, anchor + window, out->kind, key);
+                near = back != 0;
+                back = back > 0 ? back : 0; /* -1: back elsewhere */
+            }
+            /* Nor healthy with a silence over any of the window, ended or not: one that shut
+             * down (its last gasp) as this one went quiet was not reporting through it. */
+            healthy = !near && !(silent_now && p->last_seen <= anchor + window) &&
+                      !gap(base, 1, p->id, anchor, anchor + window, out->kind, key);
         }
         out->healthy += healthy;
         if (!near)
             continue;
         out->together++;
+        if (back && strcmp(p->id, self)) {
+            out->back++;
+            if (back > out->back_ms)
+                out->back_ms = back;
+        }
         if (out->n_ids < WHB_PEER_IDS_MAX)
             snprintf(out->together_ids[out->n_ids++], sizeof(out->together_ids[0]), "%s", p->id);
         if (p->port[0] && used + strlen(p->port) + 2 < sizeof(out->ports))

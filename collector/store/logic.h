@@ -154,19 +154,23 @@ struct whb_peer_row {
     int64_t last_seen, due, first_seen;
     int gasped;
     int returned; /* now: back from a silence that began within the window (not healthy then) */
+    int64_t returned_ms; /* when it came back from it (the gap's end) where it was; 0 elsewhere */
     /* Enrolled with the token and not reviewed by an admin (whb accept): such a neighbour
      * moves no answer but its own (issue 22's fake neighbours). */
     int unproven;
 };
 
-/* Marks the row of machine id (among the n peers) as returned. */
-void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id);
+/* Marks the row of machine id (among the n peers) as returned, at end_ms. */
+void whb_store_peer_returned(struct whb_peer_row *peers, unsigned n, const char *id,
+                             int64_t end_ms);
 
-/* A backend's gap lookup: 1 when machine_id has a gap that starts in [from, to] and began in
- * the peer group kind/key (or where is not known: older rows) (covering 0), or one that covers
- * from (covering 1; kind and key unused). */
-typedef int (*whb_store_gap_fn)(struct whb_store *base, int covering, const char *machine_id,
-                                int64_t from, int64_t to, enum whb_peer_kind kind, const char *key);
+/* A backend's gap lookup: when machine_id has a gap that starts in [from, to] and began in the
+ * peer group kind/key (or where is not known: older rows), that gap's end, or -1 when it ended
+ * elsewhere (covering 0); 1 when it has one over any moment of [from, to] (covering 1; kind
+ * and key unused); 0 when not. */
+typedef int64_t (*whb_store_gap_fn)(struct whb_store *base, int covering, const char *machine_id,
+                                    int64_t from, int64_t to, enum whb_peer_kind kind,
+                                    const char *key);
 
 /* The gap lookup's number for a group kind, as its SQL's CASE reads it. */
 int whb_store_gap_group(enum whb_peer_kind kind);

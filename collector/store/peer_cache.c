@@ -101,8 +101,10 @@ void whb_peer_cache_put(struct whb_peer_cache *c, enum whb_peer_kind kind, const
     if (!copy)
         return;
     memcpy(copy, rows, n * sizeof(*copy));
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
         copy[i].returned = 0;
+        copy[i].returned_ms = 0;
+    }
     if (e->key) { /* read again after it grew old */
         c->rows -= e->n;
         free(e->rows);

@@ -22,6 +22,13 @@
 
 /* As sqlite_read.c: only proven machines move a neighbour's answer; the fleet counts them. */
 #define UNPROVEN "(reviewed_ms = 0)::int"
+/* A gap that ended where it began: back on the same switch, subnet and access point (an end
+ * not known yet, its LLDP not heard at the return, is taken for the same). */
+#define SAME_PLACE                                                                                 \
+    "(coalesce(after_sw, '') IN ('', coalesce(before_sw, '')) AND coalesce(after_subnet, '') IN"   \
+    " ('', coalesce(before_subnet, '')) AND coalesce(after_bssid, '') IN ('',"                     \
+    " coalesce(before_bssid, '')))"
+#define BACK_HERE "CASE WHEN " SAME_PLACE " THEN end_ms ELSE 0 END"
 /* A gap's machine is proven. EXISTS, not IN (SELECT ...): SQLite made the whole list of proven
  * machines for every count (a second a `why` on a million machines); this walks the gaps in
  * the window and looks each machine up by its key. */
@@ -125,17 +132,23 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=$1::text"
         " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
         " AND coalesce(m.subnet, '') <> $1::text LIMIT 1024",
-    /* Now: who is back from a silence on it that began within the window (at most 64). */
-    R(PR_RETURNED_SWITCH) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
-                            " $3::bigint AND last_gasp = 0 AND before_sw = $1::text LIMIT 64",
-    R(PR_RETURNED_AP) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
-                        " $3::bigint AND last_gasp = 0 AND before_bssid = $1::text LIMIT 64",
-    R(PR_RETURNED_SUBNET) = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
-                            " $3::bigint AND last_gasp = 0 AND before_subnet = $1::text LIMIT 64",
-    R(PR_GAP_NEAR) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
-                     " $2::bigint AND $3::bigint AND last_gasp = 0 AND coalesce(CASE $4::int"
-                     " WHEN 0 THEN before_sw WHEN 1 THEN before_bssid ELSE before_subnet END,"
-                     " $5::text) = $5::text LIMIT 1",
+    /* Now: who is back from a silence on it that began within the window (at most 64), and
+     * when, if where it went quiet (0: elsewhere). */
+    R(PR_RETURNED_SWITCH) =
+        "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+        " $3::bigint AND last_gasp = 0 AND before_sw = $1::text LIMIT 64",
+    R(PR_RETURNED_AP) =
+        "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+        " $3::bigint AND last_gasp = 0 AND before_bssid = $1::text LIMIT 64",
+    R(PR_RETURNED_SUBNET) =
+        "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN $2::bigint AND"
+        " $3::bigint AND last_gasp = 0 AND before_subnet = $1::text LIMIT 64",
+    R(PR_GAP_NEAR) =
+        "SELECT CASE WHEN " SAME_PLACE
+        " THEN end_ms ELSE -1 END FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
+        " $2::bigint AND $3::bigint AND last_gasp = 0 AND coalesce(CASE $4::int"
+        " WHEN 0 THEN before_sw WHEN 1 THEN before_bssid ELSE before_subnet END,"
+        " $5::text) = $5::text LIMIT 1",
     /* Lists in a total order, so that a cursor (the last machine given) resumes them: the
      * silent by (due, machine_id) descending (index machine_due_at), a switch's by port
      * and a wireless network's by BSSID, then machine_id. */
@@ -179,7 +192,7 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
     R(PR_WSUS_GROUPS) = "SELECT " MACHINE_COLS " FROM machines WHERE wsus_class <> 'ok' AND"
                         " due_at >= $1::bigint ORDER BY wsus_class LIMIT $2::bigint",
     R(PR_GAP_COVERING) = "SELECT 1 FROM gaps WHERE machine_id=$1::text AND start_ms BETWEEN"
-                         " $2::bigint - 604800000 AND $2::bigint AND end_ms >= $2::bigint LIMIT 1",
+                         " $2::bigint - 604800000 AND $3::bigint AND end_ms >= $2::bigint LIMIT 1",
     R(PR_FLEET_SILENT) = "SELECT count(*), count(DISTINCT subnet) FROM machine_due d JOIN"
                          " machines USING (machine_id) WHERE reviewed_ms > 0 AND d.due < $1::bigint"
                          " AND last_seen BETWEEN $2::bigint AND $3::bigint",
@@ -391,19 +404,19 @@ int whb_pg_get_gaps(struct whb_store *base, const char *machine_id, struct whb_s
     return 0;
 }
 
-static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
-                     int64_t to, enum whb_peer_kind kind, const char *key)
+static int64_t gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
+                         int64_t to, enum whb_peer_kind kind, const char *key)
 {
     struct pg_params p = {0};
     whb_pg_text(&p, machine_id);
     whb_pg_int(&p, from);
+    whb_pg_int(&p, to);
     if (!covering) {
-        whb_pg_int(&p, to);
         whb_pg_int(&p, whb_store_gap_group(kind));
         whb_pg_text(&p, key);
     }
     PGresult *r = run(base, covering ? PR_GAP_COVERING : PR_GAP_NEAR, &p);
-    int found = r && PQntuples(r) > 0;
+    int64_t found = r && PQntuples(r) > 0 ? (covering ? 1 : whb_pg_get_int(r, 0, 0)) : 0;
     PQclear(r);
     return found;
 }
@@ -448,6 +461,7 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
             peers[i].first_seen = whb_pg_get_int(r, i, 4);
             peers[i].gasped = (int)whb_pg_get_int(r, i, 5);
             peers[i].returned = 0;
+            peers[i].returned_ms = 0;
             peers[i].unproven = (int)whb_pg_get_int(r, i, 6);
         }
         PQclear(r);
@@ -461,7 +475,7 @@ int whb_pg_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         char id[WHB_WIRE_MAX_ID + 1];
         for (int i = 0; r && i < PQntuples(r); i++) {
             whb_pg_get_text(r, i, 0, id, sizeof(id));
-            whb_store_peer_returned(peers, (unsigned)rows, id);
+            whb_store_peer_returned(peers, (unsigned)rows, id, whb_pg_get_int(r, i, 1));
         }
         PQclear(r);
     }

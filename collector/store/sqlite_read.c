@@ -25,6 +25,13 @@
 /* Issue 22: only proven machines (reviewed by an admin, certified, or known before reviews
  * existed) move a neighbour's answer (whb_store_peer_tally); the fleet counts only them. */
 #define UNPROVEN "reviewed_ms = 0"
+/* A gap that ended where it began: back on the same switch, subnet and access point (an end
+ * not known yet, its LLDP not heard at the return, is taken for the same). */
+#define SAME_PLACE                                                                                 \
+    "(coalesce(after_sw, '') IN ('', coalesce(before_sw, '')) AND coalesce(after_subnet, '') IN"   \
+    " ('', coalesce(before_subnet, '')) AND coalesce(after_bssid, '') IN ('',"                     \
+    " coalesce(before_bssid, '')))"
+#define BACK_HERE "CASE WHEN " SAME_PLACE " THEN end_ms ELSE 0 END"
 /* A gap's machine is proven. EXISTS, not IN (SELECT ...): SQLite made the whole list of proven
  * machines for every count (a second a `why` on a million machines); this walks the gaps in
  * the window and looks each machine up by its key. */
@@ -128,16 +135,19 @@ static const char *const read_sql[RD_COUNT_] = {
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=?1"
         " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
         " AND coalesce(m.subnet, '') <> ?1 LIMIT 1024",
-    /* Now: who is back from a silence on it that began within the window (at most 64). */
-    [RD_RETURNED_SWITCH] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
-                           " AND last_gasp = 0 AND before_sw = ?1 LIMIT 64",
-    [RD_RETURNED_AP] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
-                       " AND last_gasp = 0 AND before_bssid = ?1 LIMIT 64",
-    [RD_RETURNED_SUBNET] = "SELECT machine_id FROM gaps WHERE start_ms BETWEEN ?2 AND ?3"
-                           " AND last_gasp = 0 AND before_subnet = ?1 LIMIT 64",
-    [RD_GAP_NEAR] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
-                    " AND last_gasp = 0 AND coalesce(CASE ?4 WHEN 0 THEN before_sw WHEN 1 THEN"
-                    " before_bssid ELSE before_subnet END, ?5) = ?5 LIMIT 1",
+    /* Now: who is back from a silence on it that began within the window (at most 64), and
+     * when, if where it went quiet (0: elsewhere). */
+    [RD_RETURNED_SWITCH] = "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN ?2"
+                           " AND ?3 AND last_gasp = 0 AND before_sw = ?1 LIMIT 64",
+    [RD_RETURNED_AP] = "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN ?2"
+                       " AND ?3 AND last_gasp = 0 AND before_bssid = ?1 LIMIT 64",
+    [RD_RETURNED_SUBNET] = "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN ?2"
+                           " AND ?3 AND last_gasp = 0 AND before_subnet = ?1 LIMIT 64",
+    [RD_GAP_NEAR] =
+        "SELECT CASE WHEN " SAME_PLACE
+        " THEN end_ms ELSE -1 END FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 AND ?3"
+        " AND last_gasp = 0 AND coalesce(CASE ?4 WHEN 0 THEN before_sw WHEN 1 THEN"
+        " before_bssid ELSE before_subnet END, ?5) = ?5 LIMIT 1",
     /* machines_due holds (due_at, machine_id): the descending scan is that order, and a
      * cursor is a seek on both (a run of machines with one due time, as after a long
      * collector downtime, is not scanned again for each chunk). */
@@ -183,7 +193,7 @@ static const char *const read_sql[RD_COUNT_] = {
                        " due_at >= ?1 ORDER BY wsus_class LIMIT ?2",
     /* Silent at ?2: a gap around it (silences longer than a week are not looked for). */
     [RD_GAP_COVERING] = "SELECT 1 FROM gaps WHERE machine_id=?1 AND start_ms BETWEEN ?2 - 604800000"
-                        " AND ?2 AND end_ms >= ?2 LIMIT 1",
+                        " AND ?3 AND end_ms >= ?2 LIMIT 1",
     [RD_FLEET_SILENT] = "SELECT count(*), count(DISTINCT subnet) FROM machines WHERE reviewed_ms > "
                         "0 AND due_at < ?1"
                         " AND last_seen BETWEEN ?2 AND ?3",
@@ -378,8 +388,8 @@ int whb_sqlite_get_gaps(struct whb_store *base, const char *machine_id, struct w
     return 0;
 }
 
-static int gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
-                     int64_t to, enum whb_peer_kind kind, const char *key)
+static int64_t gap_query(struct whb_store *base, int covering, const char *machine_id, int64_t from,
+                         int64_t to, enum whb_peer_kind kind, const char *key)
 {
     enum read_id id = covering ? RD_GAP_COVERING : RD_GAP_NEAR;
     sqlite3_stmt *st = stmt(base, id);
@@ -387,12 +397,13 @@ static int gap_query(struct whb_store *base, int covering, const char *machine_i
         return 0;
     sqlite3_bind_text(st, 1, machine_id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
     if (id == RD_GAP_NEAR) {
-        sqlite3_bind_int64(st, 3, to);
         sqlite3_bind_int(st, 4, whb_store_gap_group(kind));
         sqlite3_bind_text(st, 5, key, -1, SQLITE_TRANSIENT);
     }
-    int found = sqlite3_step(st) == SQLITE_ROW;
+    int64_t found =
+        sqlite3_step(st) == SQLITE_ROW ? (covering ? 1 : sqlite3_column_int64(st, 0)) : 0;
     sqlite3_reset(st);
     return found;
 }
@@ -435,6 +446,7 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         peers[n].first_seen = sqlite3_column_int64(st, 4);
         peers[n].gasped = sqlite3_column_int(st, 5);
         peers[n].returned = 0;
+        peers[n].returned_ms = 0;
         peers[n].unproven = sqlite3_column_int(st, 6);
         n++;
     }
@@ -452,7 +464,7 @@ int whb_sqlite_peer_group(struct whb_store *base, enum whb_peer_kind kind,
         sqlite3_bind_int64(st, 3, anchor + window);
         while (sqlite3_step(st) == SQLITE_ROW) {
             whb_sqlite_text(st, 0, id, sizeof(id));
-            whb_store_peer_returned(peers, n, id);
+            whb_store_peer_returned(peers, n, id, sqlite3_column_int64(st, 1));
         }
         sqlite3_reset(st);
     }

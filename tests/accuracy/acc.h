@@ -64,6 +64,8 @@ struct acc_machine {
     char sus[48];     /* SusClientId (a cloned image's machine has another's) */
     int64_t wu_ok_ms; /* its newest good scan against WSUS before the timeline (22 h cycle) */
     int wol;          /* Wake-on-LAN armed: off (orderly) or asleep, its link stays at 100 Mb/s */
+    int dock; /* a laptop on a dock (class docks): its wired adapter is the dock's, at sw/port
+                 while docked, with a Wi-Fi adapter beside it (INC_UNDOCK) */
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -101,6 +103,14 @@ enum acc_inc_kind {
                          of that subnet, nothing gets through */
     INC_ERR_DISABLE,  /* the switch err-disables the machine's port (code: enum acc_errdis) */
     INC_DOT1X_WIRED,  /* wired 802.1X fails: the link stays up, the port closed to traffic */
+    INC_AP_POWER,     /* an access point loses power (sw: 0 the first, 1 the next): its clients
+                         lose their beacons */
+    INC_CARRIED,      /* a laptop carried: no access point in range in [start, end) (none when
+                         start == end: a roam), then on access point to_sw (0 or 1) */
+    INC_UNDOCK,       /* a docked laptop undocked for [start, end) (end past t_end: never
+                         docked again), then docked at to_sw/to_port; its Wi-Fi associates
+                         (with ap) code ms after the undock, never while undocked when code is
+                         0 */
     INC_KIND_COUNT_
 };
 
@@ -122,6 +132,7 @@ struct acc_world {
     struct acc_switch sw[ACC_MAX_SWITCHES];
     int n_sw;
     struct acc_ap ap;
+    struct acc_ap ap2; /* the SSID's next access point, same subnet (class laptops) */
     struct acc_machine m[ACC_MAX_MACHINES];
     int n;
     int first_sw1, first_wifi; /* machines [0, first_sw1) on switch 1, then switch 2, Wi-Fi */
@@ -175,6 +186,12 @@ struct acc_wu {
 };
 void acc_world_wu(const struct acc_world *w, int m, int64_t t, struct acc_wu *out);
 int acc_world_subnet(const struct acc_world *w, int m, int sw);
+/* The access point a wireless machine is associated with at t (0: ap, 1: ap2), or -1 when none
+ * is in range (carried out of coverage, or its access point without power). */
+int acc_world_ap(const struct acc_world *w, int m, int64_t t);
+/* A dock laptop (class docks): 1 while its dock's adapter is there (*sw, *port: the dock's
+ * switch port), 0 undocked; a machine without a dock is never docked. */
+int acc_world_docked(const struct acc_world *w, int m, int64_t t, int *sw, int *port);
 
 /* Why a switch err-disables a port (INC_ERR_DISABLE's code). */
 enum acc_errdis { ERRDIS_PSECURE, ERRDIS_BPDU, ERRDIS_FLAP, ERRDIS_COUNT_ };
@@ -253,6 +270,9 @@ enum acc_class {
     CLASS_SWITCH,      /* the switches' own word: traps, syslog, reads, late and partial */
     CLASS_LATE,        /* machines enrolled (first report) moments before a failure */
     CLASS_MOVED,       /* machines moving to another switch around a neighbour's failure */
+    CLASS_LAPTOPS,     /* laptops on Wi-Fi: roaming, carried off, an access point's power */
+    CLASS_OVERLAP,     /* incidents overlapping in time on one switch */
+    CLASS_DOCKS,       /* laptops on docks: undocked, the lid closed, docked at another desk */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

@@ -150,6 +150,25 @@ static void clock_str(int64_t t0, int64_t t, char *buf, size_t len)
              (long long)(s % 60));
 }
 
+/* A dock laptop's adapters as Windows names them: the dock's USB/Thunderbolt NIC, its Wi-Fi. */
+#define DOCK_IF "Ethernet 2"
+#define WIFI_IF "Wi-Fi"
+
+/* Whether the adapter the snapshot o describes is wireless: a Wi-Fi machine's, or an undocked
+ * laptop's. */
+static int on_wifi(const struct acc_world *w, const struct acc_agent *a, const struct acc_obs *o)
+{
+    return w->m[a->m].wireless || (w->m[a->m].dock && !o->docked);
+}
+
+static const char *if_name(const struct acc_world *w, const struct acc_agent *a,
+                           const struct acc_obs *o)
+{
+    if (w->m[a->m].dock)
+        return o->docked ? DOCK_IF : WIFI_IF;
+    return w->m[a->m].wireless ? "wlan0" : "eth0";
+}
+
 static struct acc_ev *record(struct acc_agent *a, const struct acc_world *w, int64_t t, int kind,
                              const char *detail, int verbose)
 {
@@ -162,7 +181,7 @@ static struct acc_ev *record(struct acc_agent *a, const struct acc_world *w, int
     e->at_ms = wall(w, a, t);
     e->mono_ms = (uint64_t)(t - a->boot_t);
     e->kind = kind;
-    snprintf(e->adapter, sizeof(e->adapter), "%s", w->m[a->m].wireless ? "wlan0" : "eth0");
+    snprintf(e->adapter, sizeof(e->adapter), "%s", a->ev_if ? a->ev_if : if_name(w, a, &a->obs));
     snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
     if (verbose) {
         char c[48];
@@ -221,16 +240,17 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
     counters.rx_crc_errors = a->obs.crc;
     counters.carrier_changes = a->obs.carrier_changes;
     whb_adapter ad = WHB__V1__ADAPTER__INIT;
-    ad.name = mc->wireless ? "wlan0" : "eth0";
-    ad.type = mc->wireless ? WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_WIRELESS
-                           : WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_ETHERNET;
+    int wifi_on = on_wifi(w, a, &a->obs);
+    ad.name = (char *)if_name(w, a, &a->obs);
+    ad.type = wifi_on ? WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_WIRELESS
+                      : WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_ETHERNET;
     ad.mac = (char *)mc->mac;
     ad.admin_up = a->obs.admin_up;
     ad.oper_state = !a->obs.admin_up ? WHB__V1__OPER_STATE__OPER_STATE_DOWN
                     : a->obs.carrier ? WHB__V1__OPER_STATE__OPER_STATE_UP
                                      : WHB__V1__OPER_STATE__OPER_STATE_LOWER_LAYER_DOWN;
     ad.carrier = a->obs.carrier;
-    ad.speed_mbps = a->obs.carrier ? (mc->wireless ? 300 : 1000) : 0;
+    ad.speed_mbps = a->obs.carrier ? (wifi_on ? 300 : 1000) : 0;
     ad.mtu = 1500;
     snprintf(addr, sizeof(addr), "%s", a->obs.addr);
     snprintf(gw, sizeof(gw), "%s", a->obs.gw);
@@ -239,10 +259,10 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
     ad.gateway = gw;
     ad.counters = &counters;
     Whb__V1__Wireless wifi = WHB__V1__WIRELESS__INIT;
-    if (mc->wireless) {
+    if (wifi_on) {
         if (a->obs.assoc) {
             snprintf(ssid, sizeof(ssid), "%s", w->ap.ssid);
-            snprintf(bssid, sizeof(bssid), "%s", w->ap.bssid);
+            snprintf(bssid, sizeof(bssid), "%s", (a->obs.ap == 1 ? &w->ap2 : &w->ap)->bssid);
         }
         wifi.ssid = ssid;
         wifi.bssid = bssid;
@@ -251,7 +271,7 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
         ad.wireless = &wifi;
     }
     Whb__V1__Lldp lldp = WHB__V1__LLDP__INIT;
-    if (!mc->wireless && a->obs.lldp_sw >= 0) {
+    if (!wifi_on && a->obs.lldp_sw >= 0) {
         snprintf(chassis, sizeof(chassis), "%s", w->sw[a->obs.lldp_sw].chassis);
         snprintf(sysname, sizeof(sysname), "%s", w->sw[a->obs.lldp_sw].name);
         snprintf(port, sizeof(port), "Gi1/0/%d", a->obs.lldp_port);
@@ -261,12 +281,34 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
         lldp.port_description = "";
         ad.lldp = &lldp;
     }
-    whb_adapter *ads[1] = {&ad};
+    whb_adapter *ads[2] = {&ad, NULL};
+    /* Docked, the laptop's Wi-Fi is there beside the dock's adapter, not associated (Windows
+     * keeps one connection to the domain's network). */
+    whb_adapter idle = WHB__V1__ADAPTER__INIT;
+    Whb__V1__Wireless idle_wifi = WHB__V1__WIRELESS__INIT;
+    Whb__V1__Counters idle_counters = WHB__V1__COUNTERS__INIT;
+    char idle_mac[18];
+    if (mc->dock && a->obs.docked) {
+        snprintf(idle_mac, sizeof(idle_mac), "%s", mc->mac);
+        idle_mac[0] = idle_mac[0] == '0' ? '1' : '0';
+        idle.name = WIFI_IF;
+        idle.type = WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_WIRELESS;
+        idle.mac = idle_mac;
+        idle.admin_up = 1;
+        idle.oper_state = WHB__V1__OPER_STATE__OPER_STATE_LOWER_LAYER_DOWN;
+        idle.mtu = 1500;
+        idle.gateway = "";
+        idle.counters = &idle_counters;
+        idle_wifi.ssid = "";
+        idle_wifi.bssid = "";
+        idle.wireless = &idle_wifi;
+        ads[1] = &idle;
+    }
     Whb__V1__WsusProbe probe = WHB__V1__WSUS_PROBE__INIT;
     whb_snapshot snap = WHB__V1__SNAPSHOT__INIT;
     snap.power_source = WHB__V1__POWER_SOURCE__POWER_SOURCE_AC;
     snap.adapters = ads;
-    snap.n_adapters = 1;
+    snap.n_adapters = ads[1] ? 2 : 1;
     if (a->wsus_at) {
         probe.url = url;
         probe.at_ms = a->wsus_at;
@@ -418,7 +460,10 @@ static void observe(struct acc_agent *a, const struct acc_world *w, int64_t t,
     memset(o, 0, sizeof(*o));
     o->admin_up = l->admin_up;
     o->carrier = l->carrier;
-    o->assoc = mc->wireless && l->carrier;
+    int sw, port;
+    o->docked = acc_world_docked(w, a->m, t, &sw, &port);
+    o->assoc = on_wifi(w, a, o) && l->carrier;
+    o->ap = !o->assoc ? -1 : mc->dock ? 0 : acc_world_ap(w, a->m, t);
     o->service = acc_world_update_service(w, a->m, t);
     if (l->has_addr) {
         int net = acc_world_subnet(w, a->m, l->sw);
@@ -432,6 +477,9 @@ static void observe(struct acc_agent *a, const struct acc_world *w, int64_t t,
     o->lldp_port = a->obs.lldp_port;
 }
 
+static void dock_diff(struct acc_agent *a, const struct acc_world *w, int64_t t,
+                      const struct acc_obs *x, const struct acc_obs *y, int verbose);
+
 /* state.c's differ, on this one adapter. */
 static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, const struct acc_obs *x,
                  const struct acc_obs *y, int verbose)
@@ -439,6 +487,10 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, cons
     char d[128];
     struct acc_ev *e;
     int any = 0;
+    if (w->m[a->m].dock && x->docked != y->docked) {
+        dock_diff(a, w, t, x, y, verbose);
+        return;
+    }
     if (x->admin_up != y->admin_up)
         any = !!record(a, w, t,
                        y->admin_up ? WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_UP
@@ -446,7 +498,7 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, cons
                        "", verbose);
     if (y->admin_up && x->carrier != y->carrier) {
         if (y->carrier)
-            snprintf(d, sizeof(d), "%d Mb/s carrier_changes %llu", w->m[a->m].wireless ? 300 : 1000,
+            snprintf(d, sizeof(d), "%d Mb/s carrier_changes %llu", on_wifi(w, a, y) ? 300 : 1000,
                      (unsigned long long)y->carrier_changes);
         else
             snprintf(d, sizeof(d), "carrier_changes %llu", (unsigned long long)y->carrier_changes);
@@ -465,11 +517,14 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, cons
                  (unsigned long long)y->carrier_changes);
         any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_LINK_ERRORS, d, verbose);
     }
-    if (w->m[a->m].wireless && y->assoc && !x->assoc) {
-        snprintf(d, sizeof(d), "ssid %s bssid %s signal -55 dBm", w->ap.ssid, w->ap.bssid);
+    /* A roam (another BSSID of the SSID) is an association too. */
+    if (on_wifi(w, a, y) && y->assoc && (!x->assoc || x->ap != y->ap)) {
+        snprintf(d, sizeof(d), "ssid %s bssid %s signal -55 dBm", w->ap.ssid,
+                 (y->ap == 1 ? &w->ap2 : &w->ap)->bssid);
         any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED, d, verbose);
-    } else if (w->m[a->m].wireless && x->assoc && !y->assoc) {
-        snprintf(d, sizeof(d), "left ssid %s bssid %s", w->ap.ssid, w->ap.bssid);
+    } else if (on_wifi(w, a, x) && x->assoc && !y->assoc) {
+        snprintf(d, sizeof(d), "left ssid %s bssid %s", w->ap.ssid,
+                 (x->ap == 1 ? &w->ap2 : &w->ap)->bssid);
         any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED, d, verbose);
     }
     if (strcmp(x->addr, y->addr) != 0 || strcmp(x->gw, y->gw) != 0) {
@@ -490,6 +545,42 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, cons
     a->want_flush |= any;
 }
 
+/* The dock's adapter came or went (state.c: ADAPTER_REMOVED for an adapter no longer in the
+ * snapshot, ADAPTER_ADDED and, with addresses, NETWORK_CHANGED for a new one), and the Wi-Fi
+ * beside it changed as the differ sees it: associated after an undock, let go by Windows once
+ * docked (one connection to the domain's network). */
+static void dock_diff(struct acc_agent *a, const struct acc_world *w, int64_t t,
+                      const struct acc_obs *x, const struct acc_obs *y, int verbose)
+{
+    struct acc_obs idle = {
+        .admin_up = 1, .service = y->service, .lldp_sw = -1, .lldp_port = -1, .ap = -1};
+    char d[128];
+    if (x->docked) { /* undocked */
+        a->ev_if = DOCK_IF;
+        record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_ADAPTER_REMOVED, "", verbose);
+        a->ev_if = WIFI_IF;
+        idle.crc = y->crc;
+        idle.carrier_changes = y->carrier_changes - (uint64_t)y->carrier;
+        diff(a, w, t, &idle, y, verbose);
+    } else { /* docked */
+        a->ev_if = WIFI_IF;
+        idle.crc = x->crc;
+        idle.carrier_changes = x->carrier_changes + (uint64_t)x->carrier;
+        diff(a, w, t, x, &idle, verbose);
+        a->ev_if = DOCK_IF;
+        snprintf(d, sizeof(d), "%s wired admin up carrier %s", w->m[a->m].mac,
+                 y->carrier ? "up" : "down");
+        record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_ADAPTER_ADDED, d, verbose);
+        if (y->addr[0]) {
+            snprintf(d, sizeof(d), "%s gw %s", y->addr, y->gw[0] ? y->gw : "none");
+            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_NETWORK_CHANGED, d, verbose);
+            a->next_wsus = t + 3000;
+        }
+    }
+    a->ev_if = NULL;
+    a->want_flush = 1;
+}
+
 /* A working network as the agent judges it: carrier, an address and a default route. */
 static int online(const struct acc_obs *o)
 {
@@ -503,8 +594,8 @@ static void snapshot(struct acc_agent *a, const struct acc_world *w, int64_t t,
     struct acc_obs o;
     observe(a, w, t, l, &o);
     /* The LLDP neighbour is held until its TTL runs out, looked up at snapshot time. */
-    if (a->lldp_sw >= 0 && a->lldp_expires < t)
-        a->lldp_sw = a->lldp_port = -1;
+    if (a->lldp_sw >= 0 && (a->lldp_expires < t || (w->m[a->m].dock && !o.docked)))
+        a->lldp_sw = a->lldp_port = -1; /* expired, or gone with the dock's adapter */
     o.lldp_sw = a->lldp_sw;
     o.lldp_port = a->lldp_port;
     diff(a, w, t, &a->obs, &o, verbose);
@@ -624,7 +715,7 @@ static void start_process(struct acc_agent *a, const struct acc_world *w, int64_
     snprintf(a->run_boot, sizeof(a->run_boot), "%s", a->boot);
     a->run_alive = wall(w, a, t);
     a->running = 1;
-    a->want_flush = a->failing = a->wifi_failing = 0;
+    a->want_flush = a->failing = a->wifi_failing = a->beacons_lost = 0;
     a->retry_at = a->next_wifi_retry = a->suspend_at = a->failure_event_at = 0;
     a->attempt = 0;
     a->failure_class[0] = a->wsus_class[0] = '\0';
@@ -847,6 +938,35 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
         a->wifi_failing = 0;
     }
 
+    /* Its access point's beacons lost (out of range, or the AP without power): the driver
+     * disconnects. Linux (mac80211 beacon loss, nl80211 DISCONNECT): reason 4, "inactivity",
+     * locally generated; Windows (WLAN ACM disconnected): no access point in range. */
+    if (w->m[a->m].wireless && a->obs.assoc && !l.carrier && l.admin_up && !l.wifi_fail &&
+        acc_world_ap(w, a->m, t) < 0) {
+        int win = w->m[a->m].windows;
+        struct acc_ev *e =
+            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED,
+                   win ? "disconnected from ssid Corp: no access point of the network is in range "
+                         "(NO_VISIBLE_AP, 0x00038014)"
+                       : "disconnected by this machine: reason 4",
+                   verbose);
+        if (e)
+            e->code = win ? 0x00038014u : 4u;
+        a->want_flush = 1;
+        a->beacons_lost = 1;
+    } else if (a->beacons_lost && l.carrier) {
+        /* Connected again: nl80211 CONNECT (Linux), ACM connection_complete (Windows). */
+        char d[64];
+        int ap = acc_world_ap(w, a->m, t);
+        if (w->m[a->m].windows)
+            snprintf(d, sizeof(d), "connected to ssid %s", w->ap.ssid);
+        else
+            snprintf(d, sizeof(d), "connected to bssid %s", (ap == 1 ? &w->ap2 : &w->ap)->bssid);
+        record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED, d, verbose);
+        a->beacons_lost = 0;
+        a->want_flush = 1;
+    }
+
     /* LLDP frames every 30 s while the link is up; a new neighbour means a snapshot. */
     int lldp_new = 0;
     if (!w->m[a->m].wireless && l.carrier && l.sw >= 0 && t >= a->next_lldp) {
@@ -860,9 +980,12 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
         a->next_lldp = t + 1000 * (1 + (a->m * 7 + a->boot_no * 3) % 29);
     struct acc_obs o;
     observe(a, w, t, &l, &o);
-    if (lldp_new || o.admin_up != a->obs.admin_up || o.carrier != a->obs.carrier ||
-        o.service != a->obs.service || strcmp(o.addr, a->obs.addr) != 0 ||
-        strcmp(o.gw, a->obs.gw) != 0) {
+    /* A roam wakes the agent for a snapshot, whose new BSSID tells it: Windows' WLAN
+     * notification, Linux's nl80211 ROAM (client/platform/linux/nl80211.c: no event of its own). */
+    int roamed = o.assoc && a->obs.assoc && o.ap != a->obs.ap;
+    if (lldp_new || roamed || o.docked != a->obs.docked || o.admin_up != a->obs.admin_up ||
+        o.carrier != a->obs.carrier || o.service != a->obs.service ||
+        strcmp(o.addr, a->obs.addr) != 0 || strcmp(o.gw, a->obs.gw) != 0) {
         int was_online = online(&a->obs);
         snapshot(a, w, t, &l, verbose);
         /* Back online (client/agent.c take_snapshot): the backoff counted tries without a

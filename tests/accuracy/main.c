@@ -2,7 +2,8 @@
  * collector's real ingest and the real explanation engine, and scores the answers.
  *   whb-accuracy [--seed S] [--timelines N] [--only N] [--verbose] [--quick] [--examples K]
  *                [--class
- * all|existing|restart|incidents|after|coincidence|switch|late_enrolled|moved] */
+ * all|existing|restart|incidents|after|coincidence|switch|late_enrolled|moved|laptops|overlap|docks]
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: whb-accuracy [--seed S] [--timelines N] [--only INDEX] [--verbose] "
                     "[--quick] [--examples K] [--class all|existing|restart|incidents|after|"
-                    "coincidence|switch|late_enrolled|moved]\n");
+                    "coincidence|switch|late_enrolled|moved|laptops|overlap|docks]\n");
     return 2;
 }
 

@@ -29,6 +29,11 @@ struct acc_incident *acc_inc(struct acc_timeline *tl, enum acc_inc_kind k, int m
 struct acc_item *acc_item(struct acc_timeline *tl, enum acc_phase ph, int m, int64_t a, int64_t b,
                           int capped, const char *truth, ...);
 
+/* Appends to tl's modifiers (what the examples print of a timeline). */
+void acc_note(struct acc_timeline *tl, const char *fmt, long long a, long long b);
+/* Once back, `why` must say it reports: a BACK question for each HISTORY one. */
+void acc_items_back(struct acc_timeline *tl);
+
 /* Names machine i of timeline tl (FQDN, id, MAC) and picks its OS. */
 void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i);
 
@@ -36,5 +41,22 @@ void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i);
 const char *acc_worlds_make(struct acc_timeline *tl, struct acc_rng *r, enum acc_class cls,
                             unsigned k);
 unsigned acc_worlds_count(enum acc_class cls);
+/* For classes in files of their own: issue 21's fleet (small: 5-14 machines), and one machine's
+ * own silence [s, e] of kind k with its questions (asked while silent at ask, 0: not). */
+void acc_worlds_fleet(struct acc_timeline *tl, struct acc_rng *r, int small);
+struct acc_item *acc_worlds_solo(struct acc_timeline *tl, enum acc_inc_kind k, int m, int64_t s,
+                                 int64_t e, int64_t ask);
+
+/* Class overlap (overlap.c): incidents overlapping in time on one switch. */
+const char *acc_overlap_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_overlap_count(void);
+
+/* Class laptops (laptops.c): scenario k on one of issue 21's fleets with two access points. */
+const char *acc_laptops_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_laptops_count(void);
+
+/* Class docks (docks.c): scenario k on one of issue 21's fleets with dock laptops. */
+const char *acc_docks_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_docks_count(void);
 
 #endif

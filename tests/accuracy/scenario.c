@@ -14,7 +14,7 @@ static const char *inc_names[INC_KIND_COUNT_] = {
     "wifi_auth",      "ap_auth",        "move",           "admin_down", "agent_stop",
     "agent_crash",    "collector_kill", "collector_stop", "wsus_503",   "wsus_refused",
     "updsvc_stopped", "wu_policy",      "wu_scan_fail",   "wu_restart", "subnet",
-    "err_disable",    "dot1x_wired"};
+    "err_disable",    "dot1x_wired",    "ap_power",       "carried",    "undock"};
 
 const char *acc_inc_name(enum acc_inc_kind k)
 {
@@ -62,6 +62,21 @@ struct acc_item *acc_item(struct acc_timeline *tl, enum acc_phase ph, int m, int
     va_end(ap);
     it->alt_need = capped ? (it->n_accept - 1 < 2 ? it->n_accept - 1 : 2) : 0;
     return it;
+}
+
+void acc_note(struct acc_timeline *tl, const char *fmt, long long a, long long b)
+{
+    size_t n = strlen(tl->modifiers);
+    snprintf(tl->modifiers + n, sizeof(tl->modifiers) - n, fmt, a, b);
+}
+
+void acc_items_back(struct acc_timeline *tl)
+{
+    for (int j = 0, n = tl->n_items; j < n; j++) {
+        const struct acc_item *h = &tl->items[j];
+        if (h->phase == PHASE_HISTORY)
+            acc_item(tl, PHASE_BACK, h->machine, h->inc_start, h->inc_end, 0, "reporting", NULL);
+    }
 }
 
 void acc_machine_name(struct acc_timeline *tl, struct acc_rng *r, int i)
@@ -961,8 +976,8 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 }
 
 static const char *const class_names[CLASS_COUNT_ + 1] = {
-    "existing", "restart",       "incidents", "after", "coincidence",
-    "switch",   "late_enrolled", "moved",     "all"};
+    "existing",      "restart", "incidents", "after",   "coincidence", "switch",
+    "late_enrolled", "moved",   "laptops",   "overlap", "docks",       "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -983,6 +998,12 @@ unsigned acc_class_scenarios(enum acc_class c)
         return SC_COUNT_;
     if (c == CLASS_SWITCH)
         return SW_SCEN_COUNT;
+    if (c == CLASS_LAPTOPS)
+        return acc_laptops_count();
+    if (c == CLASS_OVERLAP)
+        return acc_overlap_count();
+    if (c == CLASS_DOCKS)
+        return acc_docks_count();
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
     unsigned n = 0;
@@ -1016,5 +1037,8 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     tl->index = index;
     tl->cls = cls;
     acc_rng_seed(&r, seed, index);
-    tl->scenario = acc_worlds_make(tl, &r, cls, k);
+    tl->scenario = cls == CLASS_LAPTOPS   ? acc_laptops_make(tl, &r, k)
+                   : cls == CLASS_OVERLAP ? acc_overlap_make(tl, &r, k)
+                   : cls == CLASS_DOCKS   ? acc_docks_make(tl, &r, k)
+                                          : acc_worlds_make(tl, &r, cls, k);
 }

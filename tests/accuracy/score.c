@@ -10,7 +10,7 @@
 
 #define MAX_LABELS   40
 #define MAX_EXAMPLES 64
-#define MAX_SCEN     96
+#define MAX_SCEN     128
 
 enum fail {
     F_HIGH_WRONG,

@@ -42,6 +42,9 @@ struct acc_obs {
     char addr[24], gw[16];
     uint64_t crc, carrier_changes;
     int lldp_sw, lldp_port; /* -1: no neighbour */
+    int ap;                 /* wireless: the access point associated with (0, 1), -1 none */
+    int docked;             /* a dock laptop: the dock's adapter is there (the fields above are
+                               its); else they are its Wi-Fi's */
 };
 
 #define ACC_SPOOL_MAX 8192
@@ -66,6 +69,7 @@ struct acc_agent {
     struct acc_obs obs;
     int64_t next_heartbeat, next_wsus, retry_at, next_lldp, next_wifi_retry;
     int want_flush, failing, wifi_failing;
+    int beacons_lost; /* disconnected for lost beacons: the driver tells the next connect */
     unsigned attempt;
     uint64_t rng, loss_rng;
     char failure_class[32], wsus_class[32];
@@ -75,7 +79,8 @@ struct acc_agent {
     int64_t wsus_at;
     unsigned wsus_http;
     int wsus_curl;
-    struct acc_wu wu; /* Windows: the update client as last read */
+    struct acc_wu wu;  /* Windows: the update client as last read */
+    const char *ev_if; /* the adapter the next events are of (NULL: the machine's own) */
     /* For the benchmark (not the agent's): last acknowledged delivery, collector time. */
     int64_t last_ok;
 };

@@ -25,10 +25,12 @@ static void print_world(const struct acc_timeline *tl)
     for (int k = 0; k < w->n_inc; k++) {
         const struct acc_incident *i = &w->inc[k];
         printf("  incident %-15s %s%s +%llds .. %s%llds", acc_inc_name(i->kind),
-               i->machine >= 0 ? w->m[i->machine].fqdn
-               : i->sw >= 0    ? w->sw[i->sw].name
-                               : "all",
-               "", (long long)((i->start - w->t0) / 1000), i->end == ACC_NEVER ? "never " : "+",
+               i->machine >= 0           ? w->m[i->machine].fqdn
+               : i->kind == INC_AP_POWER ? (i->sw ? w->ap2.bssid : w->ap.bssid)
+               : i->sw >= 0              ? w->sw[i->sw].name
+                                         : "all",
+               i->kind == INC_CARRIED ? (i->to_sw ? " to ap2" : " to ap") : "",
+               (long long)((i->start - w->t0) / 1000), i->end == ACC_NEVER ? "never " : "+",
                i->end == ACC_NEVER ? 0LL : (long long)((i->end - w->t0) / 1000));
         if (i->code)
             printf(" code %#x", i->code);

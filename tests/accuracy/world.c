@@ -67,12 +67,81 @@ int acc_world_agent_wanted(const struct acc_world *w, int m, int64_t t,
 
 int acc_world_subnet(const struct acc_world *w, int m, int sw)
 {
-    return w->m[m].wireless ? w->ap.subnet : w->sw[sw].subnet;
+    return w->m[m].wireless || sw < 0 ? w->ap.subnet : w->sw[sw].subnet;
+}
+
+int acc_world_docked(const struct acc_world *w, int m, int64_t t, int *sw, int *port)
+{
+    *sw = w->m[m].sw;
+    *port = w->m[m].port;
+    if (!w->m[m].dock)
+        return 0;
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        if (i->kind != INC_UNDOCK || i->machine != m || t < i->start)
+            continue;
+        if (t < i->end)
+            return *sw = *port = -1, 0;
+        *sw = i->to_sw;
+        *port = i->to_port;
+    }
+    return 1;
+}
+
+/* When a dock laptop's adapter last changed by t: docked, undocked, its Wi-Fi associated. */
+static int64_t dock_changed(const struct acc_world *w, int m, int64_t t)
+{
+    int64_t at = INT64_MIN / 2;
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        if (i->kind != INC_UNDOCK || i->machine != m)
+            continue;
+        int64_t c[3] = {i->start, i->code ? i->start + (int64_t)i->code : i->start, i->end};
+        for (int j = 0; j < 3; j++)
+            if (c[j] <= t && c[j] > at && (j != 1 || c[j] < i->end))
+                at = c[j];
+    }
+    return at;
+}
+
+/* An undocked laptop's Wi-Fi: associated with ap once code ms have passed since the undock. */
+static int undocked_wifi(const struct acc_world *w, int m, int64_t t)
+{
+    int up = 0;
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        if (i->kind == INC_UNDOCK && i->machine == m && t >= i->start && t < i->end)
+            up = i->code && t >= i->start + (int64_t)i->code;
+    }
+    return up;
+}
+
+int acc_world_ap(const struct acc_world *w, int m, int64_t t)
+{
+    int ap = 0;
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        if (i->kind != INC_CARRIED || i->machine != m || t < i->start)
+            continue;
+        if (t < i->end)
+            return -1;
+        ap = i->to_sw;
+    }
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
+        if (i->kind == INC_AP_POWER && i->sw == ap && in(i, t))
+            return -1;
+    }
+    return ap;
 }
 
 /* Where the cable ends: the first switch, another after a move, nowhere in transit. */
 static void attachment(const struct acc_world *w, int m, int64_t t, int *sw, int *port)
 {
+    if (w->m[m].dock) {
+        acc_world_docked(w, m, t, sw, port);
+        return;
+    }
     *sw = w->m[m].sw;
     *port = w->m[m].port;
     for (int k = 0; k < w->n_inc; k++) {
@@ -96,7 +165,7 @@ static int carrier_at(const struct acc_world *w, int m, int64_t t, int *sw, int 
     attachment(w, m, t, sw, port);
     if (acc_world_power(w, m, t, &why) != PWR_ON)
         return 0;
-    int up = w->m[m].wireless || *sw >= 0;
+    int up = w->m[m].wireless || *sw >= 0 || (w->m[m].dock && undocked_wifi(w, m, t));
     for (int k = 0; k < w->n_inc; k++) {
         const struct acc_incident *i = &w->inc[k];
         if (!in(i, t))
@@ -129,6 +198,8 @@ static int carrier_at(const struct acc_world *w, int m, int64_t t, int *sw, int 
             break;
         }
     }
+    if (w->m[m].wireless && acc_world_ap(w, m, t) < 0)
+        up = 0;
     return up;
 }
 
@@ -153,6 +224,9 @@ void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link
     /* Windows forgets the lease with the link; DHCP takes a few seconds after it returns. */
     o->has_addr =
         o->carrier && (!w->m[m].windows || carrier_at(w, m, t - DHCP_MS, &sw2, &port2, &f2));
+    /* A dock laptop's new adapter (undocked: the Wi-Fi; docked: the dock's) leases anew. */
+    if (w->m[m].dock && t - dock_changed(w, m, t) < DHCP_MS)
+        o->has_addr = 0;
     o->has_gw = o->has_addr;
     int uplink = 1;
     for (int k = 0; k < w->n_inc; k++) {

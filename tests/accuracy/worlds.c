@@ -70,6 +70,11 @@ static void sized_fleet(struct acc_timeline *tl, struct acc_rng *r, int small)
              small ? "small " : "", w->n, w->interval_s);
 }
 
+void acc_worlds_fleet(struct acc_timeline *tl, struct acc_rng *r, int small)
+{
+    sized_fleet(tl, r, small);
+}
+
 /* The k-th machine of access switch s (k wraps). */
 static int on_sw(const struct acc_world *w, int s, int k)
 {
@@ -766,6 +771,12 @@ static const struct {
     {CLASS_MOVED, "moved_beside_silence"},
     {CLASS_MOVED, "moved_onto_after"},
 };
+
+struct acc_item *acc_worlds_solo(struct acc_timeline *tl, enum acc_inc_kind k, int m, int64_t s,
+                                 int64_t e, int64_t ask)
+{
+    return solo(tl, k, m, s, e, ask);
+}
 
 unsigned acc_worlds_count(enum acc_class cls)
 {

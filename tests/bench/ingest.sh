@@ -80,16 +80,7 @@ for l in $loops_list; do
 done
 sleep 1
 
-cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat"))); done; echo $t; }
-# The collector's writer thread (named whb-writer: SQLite, WAL, fsync) apart from the rest (event
-# loops: TCP, TLS, HTTP, decoding): which half a change moved. comm is field 2, in parentheses.
-writer_ticks() {
-    local t=0 f
-    for f in /proc/"$1"/task/*/stat; do
-        t=$((t + $(awk '/\(whb-writer\)/ {print $14+$15; exit} {print 0}' "$f" 2>/dev/null || echo 0)))
-    done
-    echo $t
-}
+. tests/bench/ticks.sh
 # Heartbeats of enrolled machines, as agents send them (no enrollment token); each run counts
 # its seqs above the earlier ones' (runs are seconds apart, a machine reports a few times a
 # run), so no report is a resend.
@@ -105,7 +96,8 @@ measure() {
         local c0 c1 w0 w1 out ok el
         c0=$(cpu_ticks "$@")
         w0=$(writer_ticks "$1")
-        out=$(load "$url" "$seconds")
+        # whb-loadgen exits 1 when a request failed: said below, not a silent end of the bench.
+        out=$(load "$url" "$seconds") || true
         c1=$(cpu_ticks "$@")
         w1=$(writer_ticks "$1")
         echo "    $url: $out" >&2
@@ -114,6 +106,8 @@ measure() {
         other=$(echo "$out" | sed -n 's/.*other=\([0-9]*\).*/\1/p')
         # Figures per report only mean something when the reports were stored.
         [ "${other:-0}" -eq 0 ] || echo "    WARNING: $other answers were not 200/204" >&2
+        failed=$(echo "$out" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
+        [ "${failed:-0}" -eq 0 ] || echo "    WARNING: $failed requests got no answer" >&2
         read -r rate us wus < <(awk -v ok="$ok" -v el="$el" -v d=$((c1 - c0)) -v w=$((w1 - w0)) \
             -v hz="$hz" 'BEGIN{printf "%.0f %.1f %.1f\n", ok/el, d*1e6/hz/(ok?ok:1), w*1e6/hz/(ok?ok:1)}')
         if [ "$rate" -gt "$best_rate" ]; then best_rate=$rate; best_us=$us; best_wus=$wus; fi

@@ -233,6 +233,72 @@ static void keep_alive_sequence(void **state)
     cl_close(&k);
 }
 
+/* Sends what the memory BIO holds, in one write. */
+static void flush_bio(int fd, BIO *out)
+{
+    char buf[16384];
+    int n;
+    while ((n = BIO_read(out, buf, sizeof(buf))) > 0)
+        assert_int_equal(send(fd, buf, (size_t)n, MSG_NOSIGNAL), n);
+}
+
+/* The client's Finished and its first two reports, each in a record of its own, in one TCP
+ * write: the report connection reads them with its handshake's last read (OpenSSL read-ahead
+ * holds the records the handshake did not need) and answers both, the second after the first's
+ * commit, with nothing more arriving on the socket to wake it. Plain HTTP: both in one write. */
+static void first_reports_with_the_handshakes_end(void **state)
+{
+    (void)state;
+    struct cl k;
+    struct resp r;
+    size_t a_len, b_len;
+    char *a = report_req(1, 100, NULL, NULL, &a_len), *b = report_req(1, 101, NULL, NULL, &b_len);
+    if (!tls) {
+        assert_int_equal(cl_open(&k), 0);
+        char *both = malloc(a_len + b_len);
+        memcpy(both, a, a_len);
+        memcpy(both + a_len, b, b_len);
+        cl_send(&k, both, a_len + b_len);
+        free(both);
+    } else {
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)c.port)};
+        int one = 1;
+        memset(&k, 0, sizeof(k));
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        k.fd = socket(AF_INET, SOCK_STREAM, 0);
+        assert_int_equal(connect(k.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+        setsockopt(k.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        struct timeval tv = {5, 0};
+        setsockopt(k.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        BIO *in = BIO_new(BIO_s_mem()), *out = BIO_new(BIO_s_mem());
+        k.ssl = SSL_new(ctx);
+        SSL_set_bio(k.ssl, in, out);
+        SSL_set_connect_state(k.ssl);
+        int hs;
+        while ((hs = SSL_do_handshake(k.ssl)) != 1) {
+            char buf[16384];
+            assert_int_equal(SSL_get_error(k.ssl, hs), SSL_ERROR_WANT_READ);
+            flush_bio(k.fd, out);
+            ssize_t n = recv(k.fd, buf, sizeof(buf), 0);
+            assert_true(n > 0);
+            BIO_write(in, buf, (int)n);
+        }
+        /* The Finished is still in the memory BIO: the reports go after it, then all at once. */
+        assert_int_equal(SSL_write(k.ssl, a, (int)a_len), (int)a_len);
+        assert_int_equal(SSL_write(k.ssl, b, (int)b_len), (int)b_len);
+        assert_int_equal(BIO_ctrl_pending(in), 0);
+        flush_bio(k.fd, out);
+        SSL_set_fd(k.ssl, k.fd); /* the answers straight from the socket */
+    }
+    cl_reply(&k, &r);
+    assert_ack(&r, 100);
+    cl_reply(&k, &r);
+    assert_ack(&r, 101);
+    free(a);
+    free(b);
+    cl_close(&k);
+}
+
 static void close_and_http10(void **state)
 {
     (void)state;
@@ -594,6 +660,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(keep_alive_sequence),
+        cmocka_unit_test(first_reports_with_the_handshakes_end),
         cmocka_unit_test(close_and_http10),
         cmocka_unit_test(expect_continue),
         cmocka_unit_test(refusals),

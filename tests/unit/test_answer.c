@@ -480,13 +480,16 @@ static void each_store_result_gets_its_answer(void **state)
     struct whb_metrics *m = &f->col.metrics;
     struct whb_ingest_item *it = item_new(f, 1, 1);
 
-    /* Stored: 200, counted as accepted; once more: a duplicate, also acknowledged. */
+    /* Stored: 200, counted as accepted, its key known from now on without the store; once
+     * more: a duplicate, also acknowledged. */
     store_it(f, it, KEY_A, 1);
     whb_report_committed(it, &a);
     assert_int_equal(a.code, 200);
     assert_string_equal(a.reason, "OK");
     assert_null(a.header);
+    assert_false(whb_keys_has(f->col.keys, it->in.key_hash));
     whb_report_note(&f->col, it, &a, "10.0.0.1");
+    assert_true(whb_keys_has(f->col.keys, it->in.key_hash));
     store_it(f, it, KEY_A, 0);
     assert_true(it->result.duplicate);
     whb_report_committed(it, &a);
@@ -506,6 +509,7 @@ static void each_store_result_gets_its_answer(void **state)
     assert_int_equal(a.audit, WHB_AUDIT_DENIED);
     assert_string_equal(a.subject, it->result.why);
     whb_report_note(&f->col, it, &a, "10.0.0.66");
+    assert_false(whb_keys_has(f->col.keys, it->in.key_hash)); /* a refused one stays unknown */
     char want[600];
     snprintf(want, sizeof(want), "audit: denied report from 10.0.0.66: %s", it->result.why);
     assert_string_equal(audit[0], want);

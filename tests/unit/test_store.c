@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "error.h"
+#include "explain/correlate.h"
 #include "ingest/writer.h"
 #include "sample.h"
 #include "store/census.h"
@@ -1035,6 +1036,202 @@ static void a_machine_moved_onto_the_switch_was_not_silent_with_it(void **state)
     sample_free(moved);
 }
 
+/* Three machines of one switch went quiet at once (its uplink), machine k of them (1-3) stays
+ * quiet: the others report again at back (and 2 min 50 s later), k's report (with spooled
+ * heartbeats) only at k_back (0: not yet). */
+static void group_back(struct whb_store *st, unsigned k, int64_t anchor, int64_t back,
+                       int64_t k_back)
+{
+    struct whb_store_result res;
+    for (unsigned i = 1; i <= 3; i++) {
+        struct sample *s = sample_new(760 + i, 1, i == k && k_back ? 3 : 0);
+        s->lldp.chassis_id = "00:aa:bb:cc:dd:31";
+        s->report.sent_at_ms = anchor - 100000;
+        assert_int_equal(put(st, s, 0xaa, 1, anchor - 100000, &res), 0);
+        s->report.seq = 2;
+        s->report.sent_at_ms = anchor + i * 500;
+        s->report.n_events = 0;
+        assert_int_equal(put(st, s, 0xaa, 0, anchor + i * 500, &res), 0);
+        int64_t at = i == k ? k_back : back;
+        if (at) {
+            /* Back: k's first report after the silence brings its undelivered heartbeats. */
+            s->report.seq = 3;
+            s->report.sent_at_ms = at;
+            for (unsigned e = 0; i == k && e < 3; e++) {
+                s->events[e].seq = 3000 + e + 1;
+                s->events[e].kind = WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT;
+                s->events[e].at_ms = anchor + 60000 * (e + 1);
+            }
+            s->report.n_events = i == k ? 3 : 0;
+            assert_int_equal(put(st, s, 0xaa, 0, at, &res), 0);
+            /* The others report on (a heartbeat 2 min 50 s later). */
+            s->report.seq = 4;
+            s->report.sent_at_ms = at + 170000;
+            s->report.n_events = 0;
+            assert_int_equal(put(st, s, 0xaa, 0, at + 170000, &res), 0);
+        }
+        sample_free(s);
+    }
+}
+
+/* The accuracy benchmark's overlap class: a switch's uplink failed, its machines came back, one
+ * stayed silent (its cable pulled meanwhile). Asked minutes after the others returned, "the
+ * switch: all 3 known machines silent" sent the network team to a switch that works: its
+ * silence is its own now. */
+static void a_machine_silent_after_its_group_came_back_is_not_the_switch(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    const int64_t anchor = 1764000000000LL, back = anchor + 600000;
+    group_back(f->store, 3, anchor, back, 0);
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_host(f->store, "pc-763", back + 300000, &m, &x), 0);
+    assert_null(strstr(x.summary, "all 3 known machines silent"));
+    assert_null(strstr(x.next_step, "network team"));
+    assert_int_not_equal(x.confidence, WHB_CONFIDENCE_HIGH);
+    int told = 0;
+    for (int i = 0; i < x.n_evidence; i++)
+        told |= strstr(x.evidence[i].text, "are back") != NULL;
+    assert_true(told);
+    /* Asked as the others come back, it is still the switch's. */
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_host(f->store, "pc-763", back + 20000, &m, &x), 0);
+    assert_non_null(strstr(x.next_step, "network team"));
+}
+
+/* Its past silence began with the switch's and outlasted it by ten minutes: "the network beyond
+ * the switch failed" (high) told only its start. */
+static void a_past_silence_that_outlasted_its_group_is_not_only_the_group_s(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    struct whb_store_gap gaps[4];
+    int n = 0;
+    const int64_t anchor = 1764000000000LL, back = anchor + 600000;
+    group_back(f->store, 3, anchor, back, back + 600000);
+    assert_int_equal(f->store->ops->get_machine(f->store, "pc-763", &m), 0);
+    assert_int_equal(f->store->ops->get_gaps(f->store, m.machine_id, gaps, 4, &n), 0);
+    assert_int_equal(n, 1);
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_past_gap(f->store, &m, &gaps[0], back + 1200000, &x), 0);
+    assert_int_equal(x.reason, WHB_REASON_LOST_CONNECTIVITY);
+    assert_int_equal(x.confidence, WHB_CONFIDENCE_MEDIUM);
+    int cable = 0;
+    for (int i = 0; i < x.n_alternatives; i++)
+        cable |= x.alternatives[i].reason == WHB_REASON_CABLE_UNPLUGGED;
+    assert_true(cable);
+    /* Back with the others, the same silence is the switch's alone: high. */
+    struct whb_store *st = f->store;
+    assert_int_equal(st->ops->get_machine(st, "pc-763", &m), 0);
+    struct whb_store_gap early = gaps[0];
+    early.end_ms = back + 2000;
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_past_gap(st, &m, &early, back + 1200000, &x), 0);
+    assert_int_equal(x.reason, WHB_REASON_LOST_CONNECTIVITY);
+    assert_int_equal(x.confidence, WHB_CONFIDENCE_HIGH);
+}
+
+/* The accuracy benchmark's moved class at 60 s heartbeats: a switch lost its power, its other
+ * machine was carried to the floor switch and back in another subnet within three heartbeats,
+ * so no gap was kept for it, and the one left behind looked alone: "cable unplugged". Its
+ * short silence, with its link lost at the same second, is kept: the two went quiet together,
+ * and the one that moved is no proof of a shared failure (port, medium, the cable beside it). */
+static void a_neighbour_moved_away_between_heartbeats_went_quiet_with_it(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    struct whb_store_gap gaps[4];
+    int n = 0;
+    const int64_t anchor = 1764000000000LL, lost = anchor + 4000, back = anchor + 1200000;
+    struct sample *left = sample_new(780, 1, 2), *mover = sample_new(781, 1, 2);
+    struct sample *both[2] = {left, mover};
+    for (unsigned i = 0; i < 2; i++) {
+        both[i]->lldp.chassis_id = "00:aa:bb:cc:dd:41";
+        snprintf(both[i]->addr, sizeof(both[i]->addr), "10.8.5.%u/24", i + 1);
+        both[i]->report.n_events = 0;
+        both[i]->report.sent_at_ms = anchor - 60000;
+        assert_int_equal(put(f->store, both[i], 0xaa, 1, anchor - 60000, &res), 0);
+        both[i]->report.seq = 2;
+        both[i]->report.sent_at_ms = anchor + i * 1000;
+        assert_int_equal(put(f->store, both[i], 0xaa, 0, anchor + i * 1000, &res), 0);
+        /* Both lose their links at the same second; the events come with the return. */
+        both[i]->events[0].seq = 3001;
+        both[i]->events[0].at_ms = lost;
+        both[i]->events[1].seq = 3002;
+        both[i]->report.n_events = 2;
+        both[i]->report.seq = 3;
+    }
+    /* The mover: plugged in on another switch 70 s later, in its subnet (its LLDP not heard
+     * yet), and heard at once - well before it was due. */
+    mover->lldp.chassis_id = "";
+    mover->lldp.system_name = "";
+    snprintf(mover->addr, sizeof(mover->addr), "10.8.9.7/24");
+    mover->events[1].at_ms = anchor + 70000;
+    mover->report.sent_at_ms = anchor + 72000;
+    assert_int_equal(put(f->store, mover, 0xaa, 0, anchor + 72000, &res), 0);
+    left->events[1].at_ms = back - 1000;
+    left->report.sent_at_ms = back;
+    assert_int_equal(put(f->store, left, 0xaa, 0, back, &res), 0);
+    struct whb_peer_group g =
+        past_peers(f->store, left->id, WHB_PEERS_SWITCH, back + 1000, anchor, 65000);
+    assert_int_equal(g.together, 2);
+    assert_int_equal(f->store->ops->get_machine(f->store, left->id, &m), 0);
+    assert_int_equal(f->store->ops->get_gaps(f->store, m.machine_id, gaps, 4, &n), 0);
+    assert_int_equal(n, 1);
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_past_gap(f->store, &m, &gaps[0], back + 60000, &x), 0);
+    assert_int_equal(x.reason, WHB_REASON_PORT_DISABLED);
+    assert_int_equal(x.confidence, WHB_CONFIDENCE_MEDIUM);
+    sample_free(left);
+    sample_free(mover);
+}
+
+/* A past silence's neighbour that shut down (its last gasp) seconds after the machine's last
+ * report was not "still reporting then": counted healthy once it was back on its switch, it made
+ * a switch's power cut read as ports shut (high), though asked earlier it said the whole switch
+ * (the accuracy benchmark's overlap class, shutdown_then_switch: the answer changed). */
+static void a_neighbour_shut_down_as_the_silence_began_was_not_reporting_then(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    const int64_t anchor = 1764000000000LL, back = anchor + 1200000;
+    struct sample *s[3];
+    for (unsigned i = 0; i < 3; i++) {
+        s[i] = sample_new(790 + i, 1, 0);
+        s[i]->lldp.chassis_id = "00:aa:bb:cc:dd:51";
+        s[i]->report.sent_at_ms = anchor - 60000;
+        assert_int_equal(put(f->store, s[i], 0xaa, 1, anchor - 60000, &res), 0);
+        /* The first and third heard last at the anchor, the second's shutdown gasp 5 s later. */
+        int64_t last = anchor + (i == 1 ? 5000 : i * 500);
+        s[i]->report.seq = 2;
+        s[i]->report.sent_at_ms = last;
+        s[i]->report.last_gasp = i == 1;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, last, &res), 0);
+        s[i]->report.seq = 3;
+        s[i]->report.last_gasp = 0;
+        s[i]->report.sent_at_ms = i == 1 ? back + 400000 : back;
+        if (i != 1)
+            assert_int_equal(put(f->store, s[i], 0xaa, 0, back, &res), 0);
+    }
+    /* Asked while it is still off, and once it is back: the same. */
+    struct whb_peer_group g =
+        past_peers(f->store, s[0]->id, WHB_PEERS_SWITCH, back + 100000, anchor, 65000);
+    assert_int_equal(g.total, 3);
+    assert_int_equal(g.together, 2);
+    assert_int_equal(g.healthy, 0);
+    assert_int_equal(put(f->store, s[1], 0xaa, 0, back + 400000, &res), 0);
+    g = past_peers(f->store, s[0]->id, WHB_PEERS_SWITCH, back + 500000, anchor, 65000);
+    assert_int_equal(g.total, 3);
+    assert_int_equal(g.together, 2);
+    assert_int_equal(g.healthy, 0);
+    for (unsigned i = 0; i < 3; i++)
+        sample_free(s[i]);
+}
+
 /* Issue 26.1: a census of the fleet answers the fleet's counts as the store's own queries do at
  * the census's time, and count_machines through it stays exact after reports that came since. */
 static void the_census_counts_the_fleet_as_the_store_does(void **state)
@@ -1775,6 +1972,14 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(a_neighbour_first_seen_within_the_window_went_quiet_with_it,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_machine_silent_after_its_group_came_back_is_not_the_switch, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_past_silence_that_outlasted_its_group_is_not_only_the_group_s, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_neighbour_moved_away_between_heartbeats_went_quiet_with_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_neighbour_shut_down_as_the_silence_began_was_not_reporting_then, setup, teardown),
         cmocka_unit_test_setup_teardown(a_machine_moved_onto_the_switch_was_not_silent_with_it,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(the_census_counts_the_fleet_as_the_store_does, setup,

@@ -415,6 +415,68 @@ static void unknown_fields_are_dropped_and_repacking_decodes(void **state)
     whb_wire_report_free(r);
 }
 
+/* A report decoded into an arena is the one decoded with malloc, byte for byte once packed
+ * again, also when it spills past the arena's buffer (many events, unknown fields); a refused
+ * body leaves the arena empty, and a reset one takes the next report. */
+static void arena_decodes_the_same(void **state)
+{
+    (void)state;
+    static uint8_t unknown[4096];
+    long un = hexfile_read("report-unknown-field.hex", unknown, sizeof(unknown));
+    assert_true(un > 0);
+    struct sample *s = sample_new(42, 7, WHB_WIRE_MAX_EVENTS);
+    size_t len;
+    uint8_t *big = sample_pack(s, &len);
+    const struct {
+        const uint8_t *buf;
+        size_t len;
+    } bodies[] = {{big, len}, {unknown, (size_t)un}};
+    _Alignas(max_align_t) unsigned char room[512];
+    struct whb_wire_arena arena;
+    whb_wire_arena_init(&arena, room, sizeof(room));
+    char why[128];
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        whb_report *heap = NULL, *in = NULL;
+        assert_int_equal(
+            whb_wire_report_unpack(bodies[i].buf, bodies[i].len, &heap, why, sizeof(why)), 0);
+        assert_int_equal(
+            whb_wire_report_unpack_in(&arena, bodies[i].buf, bodies[i].len, &in, why, sizeof(why)),
+            0);
+        assert_true(arena.used > 0);
+        assert_true(i > 0 || arena.chunks != NULL); /* the events spilled */
+        size_t a_len, b_len;
+        uint8_t *a = whb_wire_report_pack(heap, &a_len), *b = whb_wire_report_pack(in, &b_len);
+        assert_int_equal(a_len, b_len);
+        assert_memory_equal(a, b, a_len);
+        free(a);
+        free(b);
+        whb_wire_report_free(heap);
+        whb_wire_arena_reset(&arena);
+        assert_int_equal(arena.used, 0);
+        assert_null(arena.chunks);
+    }
+    /* Refused after decoding (its name), and before (its bytes). */
+    s->machine.fqdn = "pc 42";
+    uint8_t *bad_name = sample_pack(s, &len);
+    whb_report *r = (whb_report *)0x1;
+    assert_int_equal(whb_wire_report_unpack_in(&arena, bad_name, len, &r, why, sizeof(why)),
+                     WHB_EPROTO);
+    assert_null(r);
+    assert_string_equal(why, "fqdn missing or malformed");
+    assert_int_equal(arena.used, 0);
+    assert_null(arena.chunks);
+    static const uint8_t bad_string[] = {0x1a, 0x02, 0xff};
+    assert_int_equal(
+        whb_wire_report_unpack_in(&arena, bad_string, sizeof(bad_string), &r, why, sizeof(why)),
+        WHB_EPROTO);
+    assert_string_equal(why, "Report field 3: length beyond the body");
+    assert_int_equal(arena.used, 0);
+    assert_null(arena.chunks);
+    free(bad_name);
+    free(big);
+    sample_free(s);
+}
+
 /* Appends field `number` (length-delimited) holding body to buf at *n. */
 static void put_varint(uint8_t *buf, size_t *n, uint64_t v)
 {
@@ -510,6 +572,7 @@ int main(void)
         cmocka_unit_test(ack_round_trips),
         cmocka_unit_test(event_kind_names_are_stable),
         cmocka_unit_test(unknown_fields_are_dropped_and_repacking_decodes),
+        cmocka_unit_test(arena_decodes_the_same),
         cmocka_unit_test(repeated_singular_fields_are_refused_before_decoding),
         cmocka_unit_test(update_client_round_trips_and_is_checked),
     };

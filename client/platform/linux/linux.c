@@ -170,6 +170,10 @@ static int linux_snapshot(struct whb_platform *p, struct whb_state *out)
     if (rc)
         return rc;
     out->power = power_source();
+    /* Without nl80211 the association stays empty, as the adapter's type alone can tell. */
+    for (int i = 0; i < out->n_adapters && l->wifi; i++)
+        if (out->adapters[i].type == WHB_ADAPTER_WIRELESS)
+            whb_nl80211_query(l->wifi, out->adapters[i].ifindex, &out->adapters[i].wifi);
     for (int i = 0; i < out->n_adapters && l->lldp; i++) {
         struct whb_adapter_state *a = &out->adapters[i];
         if (a->type != WHB_ADAPTER_ETHERNET)

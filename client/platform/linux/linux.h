@@ -3,6 +3,7 @@
 #define WHB_LINUX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model.h"
 #include "platform/platform.h"
@@ -34,13 +35,41 @@ int whb_netlink_snapshot(struct whb_netlink *nl, const char *sysfs_root, struct 
 int whb_netlink_parse_link(const void *msg, size_t len, const char *sysfs_root,
                            struct whb_adapter_state *out);
 
-/* nl80211 (libnl-genl): MLME events (connect results, disconnects with reason codes). */
+/* Requests to a generic netlink family (libnl-genl) on a socket of their own, each read to its
+ * end; a second without an answer gives it up. */
+struct nlmsghdr;
+struct whb_genl_ask;
+typedef void (*whb_genl_reply_fn)(const struct nlmsghdr *reply, void *arg);
+/* WHB_EUNSUPPORTED when the kernel has no such family. */
+int whb_genl_ask_open(const char *family, struct whb_genl_ask **out);
+void whb_genl_ask_close(struct whb_genl_ask *q);
+/* Sends cmd (flags: 0, or NLM_F_DUMP) with one attribute (none when attr is 0) and gives each
+ * reply to fn; 0 once the request's ACK or its dump's end came, -1 on an error reply, a
+ * timeout, or a reply without an end. */
+int whb_genl_ask(struct whb_genl_ask *q, uint8_t cmd, int flags, int attr, const void *val,
+                 size_t len, whb_genl_reply_fn fn, void *arg);
+
+/* nl80211 (libnl-genl): MLME events (connect results, disconnects with reason codes, roams)
+ * and the association of a wireless adapter. */
 struct whb_nl80211;
 int whb_nl80211_open(struct whb_nl80211 **out);
 void whb_nl80211_close(struct whb_nl80211 *w);
 int whb_nl80211_fd(struct whb_nl80211 *w);
-/* Reads pending events into evs (at most max); returns how many. */
+/* Reads pending events into evs (at most max); returns how many. A connect, disconnect or
+ * roam among them adds a WHB_OS_CHANGED after them: the association is in the snapshot. */
 int whb_nl80211_read(struct whb_nl80211 *w, struct whb_os_event *evs, int max);
+/* 1 when an nl80211 message is a connect result, disconnect or roam: the association (and so
+ * the snapshot) may differ. */
+int whb_nl80211_moves_association(const void *msg, size_t len);
+/* Asks the kernel for the association of the interface ifindex: its SSID, BSSID and signal when
+ * it is a station associated with an access point; out is all zero otherwise (or w NULL). */
+void whb_nl80211_query(struct whb_nl80211 *w, int ifindex, struct whb_wifi *out);
+/* Parses one NL80211_CMD_NEW_INTERFACE reply; 1 when the interface is a station (its SSID, when
+ * it has one, goes into out->ssid), 0 otherwise. */
+int whb_nl80211_parse_iface(const void *msg, size_t len, struct whb_wifi *out);
+/* Parses one NL80211_CMD_NEW_SCAN_RESULTS entry; 1 when it is the BSS the station is associated
+ * with (out gets its BSSID, signal, associated = 1, and its SSID if out has none). */
+int whb_nl80211_parse_bss(const void *msg, size_t len, struct whb_wifi *out);
 /* Parses one nl80211 generic netlink message into an event; 1 when it is one we report. */
 int whb_nl80211_parse(const void *msg, size_t len, struct whb_os_event *ev);
 

@@ -1,0 +1,208 @@
+/* Class docks: Windows laptops on a USB/Thunderbolt dock, on issue 21's fleets. Docked, the
+ * laptop's traffic goes through the dock's wired adapter on an access switch's port, its Wi-Fi
+ * beside it not associated (Windows keeps one connection to the domain's network). Undocked,
+ * the dock's adapter disappears (the agent: ADAPTER_REMOVED, and a snapshot without it), and
+ * Windows uses the Wi-Fi once it associates, or nothing until it does. The truth is what an
+ * admin would call the cause, a set where the evidence cannot separate causes. */
+#include <stdio.h>
+#include <string.h>
+
+#include "scen.h"
+
+static int64_t iv(const struct acc_world *w)
+{
+    return (int64_t)w->interval_s * 1000;
+}
+
+static int64_t overdue(const struct acc_world *w, int64_t s)
+{
+    return s + 3 * iv(w) + 5000;
+}
+
+static int64_t silence_len(struct acc_rng *r, const struct acc_world *w)
+{
+    return w->interval_s <= 10 ? acc_rng_ms(r, 3 * 60, 12 * 60) : acc_rng_ms(r, 8 * 60, 25 * 60);
+}
+
+/* The first machine of the first access switch is a Windows laptop on a dock. */
+static int dock_laptop(struct acc_timeline *tl, struct acc_rng *r, int small)
+{
+    struct acc_world *w = &tl->w;
+    acc_worlds_fleet(tl, r, small);
+    int m = w->sw_first[0];
+    w->m[m].dock = 1;
+    w->m[m].windows = 1;
+    return m;
+}
+
+/* Undocked at s; its Wi-Fi associates wifi_ms later (0: not while undocked); docked again at
+ * e at switch sw's port (e == ACC_NEVER: not again). */
+static struct acc_incident *undock(struct acc_timeline *tl, int m, int64_t s, int64_t wifi_ms,
+                                   int64_t e, int sw, int port)
+{
+    struct acc_incident *i = acc_inc(tl, INC_UNDOCK, m, -1, s, e);
+    i->code = (unsigned)wifi_ms;
+    i->to_sw = sw;
+    i->to_port = port;
+    return i;
+}
+
+/* Undocked and on the Wi-Fi 3-20 s later: a hand-over. Asked once it has reported over the
+ * Wi-Fi: it reports; at short heartbeats its seconds without a network are a silence of their
+ * own: taken off its wired network (the dock's adapter gone), back over the Wi-Fi. */
+static int64_t undock_to_wifi(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), wifi = acc_rng_ms(r, 3, 20);
+    undock(tl, m, s, wifi, ACC_NEVER, w->m[m].sw, w->m[m].port);
+    acc_item(tl, PHASE_NOW, m, s + wifi + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
+    if (wifi + 4000 > 3 * iv(w) + 5000) /* its Windows leases on the Wi-Fi in 4 s */
+        acc_item(tl, PHASE_HISTORY, m, s, s + wifi, 0, "removed", NULL);
+    acc_note(tl, "wifi %+llds %lld ", wifi / 1000, 0);
+    return s + wifi + 5 * MIN;
+}
+
+/* Undocked, and the lid closed 2-40 s later, before its Wi-Fi associated (none in range yet,
+ * or seconds too slow): its SUSPEND cannot leave, it is spooled. Opened 3-25 min later docked
+ * again at its desk, docked at another desk (another switch and subnet), or on the Wi-Fi. */
+static int64_t undock_asleep(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), lid = s + acc_rng_ms(r, 2, 40);
+    int64_t e = s + silence_len(r, w);
+    unsigned where = acc_rng_below(r, 3);
+    int64_t late = lid - s + acc_rng_ms(r, 2, 20); /* the Wi-Fi seconds too slow */
+    int64_t wifi = where == 2 || acc_rng_chance(r, 50) ? late : 0;
+    if (where == 0)
+        undock(tl, m, s, wifi, e, w->m[m].sw, w->m[m].port);
+    else if (where == 1)
+        undock(tl, m, s, wifi, e, w->n_access, 30 + m);
+    else
+        undock(tl, m, s, wifi, ACC_NEVER, 0, 0);
+    acc_inc(tl, INC_SLEEP, m, -1, lid, e)->unnamed = acc_rng_chance(r, 50);
+    int64_t a = overdue(w, s);
+    int64_t ask = acc_rng_chance(r, 30) || e - MIN <= a + 30000
+                      ? a + acc_rng_ms(r, 5, 30)
+                      : a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+    acc_item(tl, PHASE_NOW, m, ask, 0, 1, "sleep", NOGASP_WIRED, NULL);
+    acc_item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
+    acc_note(tl, "lid %+llds opened %lld ", (lid - s) / 1000, where);
+    return e;
+}
+
+/* Undocked and carried to another desk (another switch and subnet) with no Wi-Fi on the way,
+ * docked there 1-10 min later: taken off the network and back elsewhere, as a desktop moved. */
+static int64_t dock_elsewhere(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_rng_ms(r, 60, 600);
+    if (e < overdue(w, s) + 60000)
+        e = overdue(w, s) + 60000;
+    int to = acc_rng_chance(r, 50) ? 1 : w->n_access;
+    undock(tl, m, s, 0, e, to, 30 + m);
+    acc_item(tl, PHASE_NOW, m, overdue(w, s) + acc_rng_ms(r, 5, 30), 0, 1, "removed", NOGASP_WIRED,
+             NULL);
+    acc_item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
+    acc_note(tl, "to sw %lld after %llds ", to, (e - s) / 1000);
+    return e;
+}
+
+/* Undocked at its desk, its Wi-Fi not associating (none in range, or turned off: either way
+ * its snapshot's Wi-Fi is not associated), silent for minutes, and docked again at the same
+ * switch, port and subnet. While silent nothing has reached the collector (the removal is
+ * spooled): one wired machine's no-gasp set. Afterwards the spool tells the dock's adapter
+ * removed and added back, no carrier lost on it (not a cable), no link up without a way out
+ * (not lost connectivity): taken off its wired network, back at the same place. */
+static int64_t undock_silent(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t a = overdue(w, s);
+    if (e < a + 60000)
+        e = a + 60000;
+    undock(tl, m, s, 0, e, w->m[m].sw, w->m[m].port);
+    int64_t ask = acc_rng_chance(r, 30) || e - MIN <= a + 30000
+                      ? a + acc_rng_ms(r, 5, 30)
+                      : a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+    acc_item(tl, PHASE_NOW, m, ask, 0, 1, "removed", NOGASP_WIRED, NULL);
+    acc_item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
+    acc_note(tl, "back after %llds %lld ", (e - s) / 1000, 0);
+    return e;
+}
+
+/* The first access switch loses its power while its dock laptop is undocked within a heartbeat
+ * and 5 s of it and goes on over the Wi-Fi 3-20 s after: undocked before, it was not on the
+ * switch when it failed. Asked: two machines of the switch while silent (every machine on the
+ * switch is: the switch's set) and afterwards; the laptop once heard over the Wi-Fi. */
+static int64_t undock_switch_down(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, 0);
+    int64_t reach = (int64_t)w->interval_s + 5;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t u = s + acc_rng_ms(r, 0, 2 * reach) - reach * 1000, wifi = acc_rng_ms(r, 3, 20);
+    undock(tl, m, u, wifi, ACC_NEVER, 0, 0);
+    acc_inc(tl, INC_SWITCH_DOWN, -1, 0, s, e);
+    int64_t ask = overdue(w, s > u + wifi ? s : u + wifi) + acc_rng_ms(r, 5, 30);
+    for (int j = 1; j <= 2 && j < w->sw_count[0]; j++) {
+        int x = w->sw_first[0] + j;
+        acc_item(tl, PHASE_NOW, x, ask, 0, 1, "lost_connectivity", SWITCH_SET, NULL)->places =
+            PLACE_NETWORK | PLACE_MACHINE;
+        acc_item(tl, PHASE_HISTORY, x, s, e, 0, "lost_connectivity", "port_disabled", NULL);
+    }
+    acc_item(tl, PHASE_NOW, m, u + wifi + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
+    acc_note(tl, "undock %+llds wifi %llds ", (u - s) / 1000, wifi / 1000);
+    return e;
+}
+
+/* A failing dock: its adapter drops off the bus and comes back 3-8 s later, 3-5 times over
+ * two minutes (the Wi-Fi too slow to associate in between), then stays gone until the dock is
+ * replaced 3-10 min later. Asked while silent (the events of its drops have reached the
+ * collector between them) and afterwards: the dock's adapter is failing. */
+static int64_t dock_flap(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
+    int64_t t = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), first = t;
+    int drops = 3 + (int)acc_rng_below(r, 3);
+    for (int k = 0; k < drops; k++) {
+        int64_t back = t + acc_rng_ms(r, 3, 8);
+        undock(tl, m, t, 0, back, w->m[m].sw, w->m[m].port);
+        t = back + acc_rng_ms(r, 10, 40);
+    }
+    int64_t e = t + acc_rng_ms(r, 180, 600);
+    if (e < overdue(w, t) + 60000)
+        e = overdue(w, t) + 60000;
+    undock(tl, m, t, 0, e, w->m[m].sw, w->m[m].port);
+    acc_item(tl, PHASE_NOW, m, overdue(w, t) + acc_rng_ms(r, 5, 30), 0, 1, "faulty_adapter",
+             NOGASP_WIRED, NULL);
+    acc_item(tl, PHASE_HISTORY, m, t, e, 0, "faulty_adapter", NULL);
+    acc_note(tl, "drops %lld over %llds ", drops, (t - first) / 1000);
+    return e;
+}
+
+static const struct {
+    const char *name;
+    int64_t (*make)(struct acc_timeline *tl, struct acc_rng *r);
+} docks[] = {
+    {"undock_to_wifi", undock_to_wifi}, {"undock_asleep", undock_asleep},
+    {"dock_elsewhere", dock_elsewhere}, {"undock_switch_down", undock_switch_down},
+    {"dock_flap", dock_flap},           {"undock_silent", undock_silent},
+};
+
+unsigned acc_docks_count(void)
+{
+    return sizeof(docks) / sizeof(docks[0]);
+}
+
+const char *acc_docks_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k)
+{
+    int64_t end = docks[k].make(tl, r);
+    acc_items_back(tl);
+    tl->w.t_end = end + 10 * MIN;
+    return docks[k].name;
+}
