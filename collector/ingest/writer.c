@@ -121,20 +121,20 @@ static void order_batch(struct item_list *batch)
         batch->tail = batch->tail->next;
 }
 
-/* The batch's machines, for a store that reads their rows at once (PostgreSQL: one round
- * trip rather than one per report). */
+/* The batch's reports, for a store that reads their machines' rows at once (PostgreSQL: one
+ * round trip rather than one per report). */
 static int prepare(struct whb_store *st, const struct item_list *batch)
 {
     if (!st->ops->prepare_batch || !batch->count)
         return 0;
-    const char **ids = malloc(batch->count * sizeof(*ids));
-    if (!ids)
+    const whb_report **reports = malloc(batch->count * sizeof(*reports));
+    if (!reports)
         return WHB_ENOMEM;
     size_t n = 0;
     for (struct whb_ingest_item *it = batch->head; it; it = it->next)
-        ids[n++] = it->report->machine->machine_id;
-    int rc = st->ops->prepare_batch(st, ids, n);
-    free(ids);
+        reports[n++] = it->report;
+    int rc = st->ops->prepare_batch(st, reports, n);
+    free(reports);
     return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "error.h"
 #include "log.h"
@@ -54,6 +55,18 @@ static const char *const batch_lock_sql =
 static const char *const batch_get_sql = "SELECT machine_id, " ROW_COLS " FROM machines WHERE"
                                          " machine_id = ANY($1::text[])"
                                          " ORDER BY machine_id COLLATE \"C\" FOR UPDATE";
+
+/* What each new machine's name clashes with, as PW_NAME_CLASH asks for one ($1 ids, $2 FQDNs,
+ * $3 their first labels, $4 the FQDN when a single label), for the batch's new machines at
+ * once. */
+static const char *const batch_clash_sql =
+    "SELECT x.id, c.machine_id, c.fqdn, c.released FROM unnest($1::text[], $2::text[],"
+    " $3::text[], $4::text[]) AS x(id, fqdn, short, single) CROSS JOIN LATERAL (SELECT"
+    " machine_id, fqdn, released_ms > 0 AND key_hash IS NULL AS released FROM machines"
+    " WHERE machine_id <> x.id AND (fqdn = x.fqdn::citext OR fqdn = x.id::citext OR"
+    " lower(split_part(fqdn::text, '.', 1)) = lower(x.id) AND strpos(fqdn::text, '.') > 0 OR"
+    " lower(split_part(fqdn::text, '.', 1)) = lower(x.single) AND strpos(fqdn::text, '.') > 0"
+    " OR machine_id = x.fqdn OR machine_id = x.short) LIMIT 1) AS c";
 
 static const char *const write_sql[] = {
     [PW_GET_MACHINE] = "SELECT " ROW_COLS " FROM machines WHERE machine_id=$1 FOR UPDATE",
@@ -180,6 +193,7 @@ static void pg_close(struct whb_store *base)
     if (!s)
         return;
     free(s->batch);
+    free(s->named);
     whb_pg_batch_free(s);
     whb_pg_ahead_free(s);
     PQfinish(s->conn);
@@ -226,6 +240,9 @@ fail:
 static void batch_forget(struct pg_store *s)
 {
     s->n_batch = 0;
+    s->n_named = 0;
+    s->clashes_valid = 0;
+    s->binding = NULL;
     whb_pg_batch_drop(s);
 }
 
@@ -249,6 +266,8 @@ static int pg_commit(struct whb_store *base)
     char status[32] = "";
     int ok;
     s->n_batch = 0;
+    s->n_named = 0;
+    s->clashes_valid = 0;
     if (whb_pg_batch_flush(s))
         return WHB_ESTORE; /* the writer rolls back */
     if (s->piped) {
@@ -357,18 +376,20 @@ static int by_machine_id(const void *a, const void *b)
 
 /* A machine the batch asked for and did not find is new (the batch holds its lock: no other
  * collector's batch can enroll it meanwhile): its first report inserts its row without
- * reading it again. An entry not found (row.found 0) says so; one id's once. */
-static void batch_absent(struct pg_store *s, const char *const *ids, size_t n)
+ * reading it again. An entry not found (row.found 0) says so, with the name its first report
+ * gives; one id's once. Returns how many there are. */
+static size_t batch_absent(struct pg_store *s, const whb_report *const *reports, size_t n)
 {
     size_t found = s->n_batch;
     for (size_t i = 0; i < n; i++) {
-        if (i && !strcmp(ids[i], ids[i - 1]))
-            continue;
+        const Whb__V1__Machine *m = reports[i]->machine;
+        if (i && !strcmp(m->machine_id, reports[i - 1]->machine->machine_id))
+            continue; /* the writer's order is the machines' */
         size_t lo = 0, hi = found;
         int c = 1;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            c = strcmp(s->batch[mid].machine_id, ids[i]);
+            c = strcmp(s->batch[mid].machine_id, m->machine_id);
             if (!c)
                 break;
             if (c < 0)
@@ -376,23 +397,112 @@ static void batch_absent(struct pg_store *s, const char *const *ids, size_t n)
             else
                 hi = mid;
         }
-        if (!c || s->n_batch >= s->cap_batch || strlen(ids[i]) >= sizeof(s->batch[0].machine_id))
+        if (!c || s->n_batch >= s->cap_batch ||
+            strlen(m->machine_id) >= sizeof(s->batch[0].machine_id))
             continue;
         struct pg_batch_row *b = &s->batch[s->n_batch++];
         memset(b, 0, sizeof(*b));
-        memcpy(b->machine_id, ids[i], strlen(ids[i]) + 1);
+        memcpy(b->machine_id, m->machine_id, strlen(m->machine_id) + 1);
+        snprintf(b->fqdn, sizeof(b->fqdn), "%s", m->fqdn);
     }
     if (s->n_batch > found)
         qsort(s->batch, s->n_batch, sizeof(*s->batch), by_machine_id);
+    return s->n_batch - found;
+}
+
+/* A text[] literal of strings made of letters, digits, '-', '_', '.', '{' and '}' (wire.c's
+ * ids and names), quoted; NULL for a NULL one. */
+static char *text_array(const char *const *v, size_t n)
+{
+    size_t len = 3;
+    for (size_t i = 0; i < n; i++)
+        len += (v[i] ? strlen(v[i]) : 4) + 3;
+    char *arr = malloc(len);
+    if (!arr)
+        return NULL;
+    size_t used = 0;
+    arr[used++] = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            arr[used++] = ',';
+        if (!v[i]) {
+            memcpy(arr + used, "NULL", 4);
+            used += 4;
+            continue;
+        }
+        arr[used++] = '"';
+        size_t k = strlen(v[i]);
+        memcpy(arr + used, v[i], k);
+        used += k;
+        arr[used++] = '"';
+    }
+    arr[used++] = '}';
+    arr[used] = '\0';
+    return arr;
+}
+
+/* What the batch's new machines' names clash with, read at once (name_clash answers from it
+ * while clashes_valid). */
+static int batch_clashes(struct pg_store *s, size_t absent)
+{
+    const char **v = calloc(4 * absent, sizeof(*v));
+    char *shorts = malloc(absent * (WHB_WIRE_MAX_FQDN + 1));
+    char *arr[4] = {NULL};
+    int rc = WHB_ENOMEM;
+    if (!v || !shorts)
+        goto out;
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_batch; i++) {
+        const struct pg_batch_row *b = &s->batch[i];
+        if (b->row.found)
+            continue;
+        char *sh = shorts + k * (WHB_WIRE_MAX_FQDN + 1);
+        size_t short_len = strcspn(b->fqdn, ".");
+        snprintf(sh, WHB_WIRE_MAX_FQDN + 1, "%.*s", (int)short_len, b->fqdn);
+        v[k] = b->machine_id;
+        v[absent + k] = b->fqdn;
+        v[2 * absent + k] = sh;
+        v[3 * absent + k] = b->fqdn[short_len] ? NULL : b->fqdn;
+        k++;
+    }
+    struct pg_params p = {0};
+    for (int c = 0; c < 4; c++) {
+        if (!(arr[c] = text_array(v + c * absent, k)))
+            goto out;
+        whb_pg_text(&p, arr[c]);
+    }
+    PGresult *r = whb_pg_run(s, WHB_PG_BATCH_CLASH, batch_clash_sql, &p);
+    rc = r ? 0 : WHB_ESTORE;
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        char id[WHB_WIRE_MAX_ID + 1];
+        whb_pg_get_text(r, i, 0, id, sizeof(id));
+        for (size_t j = 0; j < s->n_batch; j++) {
+            struct pg_batch_row *b = &s->batch[j];
+            if (b->row.found || strcmp(b->machine_id, id))
+                continue;
+            whb_pg_get_text(r, i, 1, b->owner, sizeof(b->owner));
+            whb_pg_get_text(r, i, 2, b->owner_fqdn, sizeof(b->owner_fqdn));
+            b->owner_released = PQgetvalue(r, i, 3)[0] == 't';
+        }
+    }
+    PQclear(r);
+out:
+    for (int c = 0; c < 4; c++)
+        free(arr[c]);
+    free(v);
+    free(shorts);
+    return rc;
 }
 
 /* The batch's rows, read and locked at once (with BEGIN, in one round trip). A machine not
  * there is new (batch_absent); a machine that comes twice reads its row again for its second
  * report, after what the batch gathered went out. */
-static int pg_prepare_batch(struct whb_store *base, const char *const *ids, size_t n)
+static int pg_prepare_batch(struct whb_store *base, const whb_report *const *reports, size_t n)
 {
     struct pg_store *s = pg(base);
     s->n_batch = 0;
+    s->n_named = 0;
+    s->clashes_valid = 0;
     if (n > s->cap_batch) {
         struct pg_batch_row *b = realloc(s->batch, n * sizeof(*b));
         if (!b)
@@ -400,29 +510,17 @@ static int pg_prepare_batch(struct whb_store *base, const char *const *ids, size
         s->batch = b;
         s->cap_batch = n;
     }
-    size_t len = 2;
+    const char **ids = malloc((n ? n : 1) * sizeof(*ids));
+    if (!ids)
+        return WHB_ENOMEM;
     for (size_t i = 0; i < n; i++)
-        len += strlen(ids[i]) + 3;
-    char *arr = malloc(len + 1);
+        ids[i] = reports[i]->machine->machine_id;
+    char *arr = text_array(ids, n);
+    free(ids);
     if (!arr)
         return WHB_ENOMEM;
-    /* A text[] literal: ids are letters, digits, '-', '_', '{' and '}' (wire.c), quoted. */
-    size_t used = 0;
-    arr[used++] = '{';
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            arr[used++] = ',';
-        arr[used++] = '"';
-        size_t k = strlen(ids[i]);
-        memcpy(arr + used, ids[i], k);
-        used += k;
-        arr[used++] = '"';
-    }
-    arr[used++] = '}';
-    arr[used] = '\0';
     struct pg_params p = {0};
     whb_pg_text(&p, arr);
-    s->n_batch = 0;
     /* The batch's statements take arrays of any length: PostgreSQL would plan them again for
      * each batch (its custom plans); their generic plans are the same index lookups. */
     int rc = whb_pg_queue_text(s, "SET LOCAL plan_cache_mode = force_generic_plan") ||
@@ -430,9 +528,15 @@ static int pg_prepare_batch(struct whb_store *base, const char *const *ids, size
              whb_pg_queue(s, WHB_PG_BATCH_GET, batch_get_sql, &p) ||
              whb_pg_drain(s, batch_rows, s, NULL, 0);
     free(arr);
-    if (!rc)
-        batch_absent(s, ids, n);
-    return rc ? WHB_ESTORE : 0;
+    if (rc)
+        return WHB_ESTORE;
+    /* New machines: what their names clash with, in one more round trip for the batch rather
+     * than one each. */
+    size_t absent = batch_absent(s, reports, n);
+    if (absent && (rc = batch_clashes(s, absent)))
+        return rc;
+    s->clashes_valid = 1;
+    return 0;
 }
 
 /* The row the batch read for machine_id, once (NULL: read it). */
@@ -452,6 +556,60 @@ static struct pg_batch_row *batch_take(struct pg_store *s, const char *machine_i
     return NULL;
 }
 
+/* PW_NAME_CLASH's terms for one other machine (id, fqdn) and the machine m (its first label
+ * short_name): names are ASCII (wire.c), so citext's and lower()'s comparisons are
+ * strcasecmp's. */
+static int clashes_with(const char *id, const char *fqdn, const Whb__V1__Machine *m,
+                        const char *short_name)
+{
+    size_t label = strcspn(fqdn, ".");
+    int dotted = fqdn[label] == '.';
+    int single = !m->fqdn[strcspn(m->fqdn, ".")];
+    if (!strcmp(id, m->machine_id))
+        return 0;
+    return !strcasecmp(fqdn, m->fqdn) || !strcasecmp(fqdn, m->machine_id) ||
+           (dotted && strlen(m->machine_id) == label && !strncasecmp(fqdn, m->machine_id, label)) ||
+           (dotted && single && strlen(m->fqdn) == label && !strncasecmp(fqdn, m->fqdn, label)) ||
+           !strcmp(id, m->fqdn) || !strcmp(id, short_name);
+}
+
+/* The machines the batch enrolled so far, which the names read with the rows did not know. */
+static int note_named(struct pg_store *s, const Whb__V1__Machine *m)
+{
+    if (s->n_named == s->cap_named) {
+        size_t cap = s->cap_named ? 2 * s->cap_named : 64;
+        struct pg_named *n = realloc(s->named, cap * sizeof(*n));
+        if (!n)
+            return WHB_ENOMEM;
+        s->named = n;
+        s->cap_named = cap;
+    }
+    struct pg_named *n = &s->named[s->n_named++];
+    snprintf(n->machine_id, sizeof(n->machine_id), "%s", m->machine_id);
+    snprintf(n->fqdn, sizeof(n->fqdn), "%s", m->fqdn);
+    return 0;
+}
+
+/* A new machine of the batch: what the batch read for its name, or a machine the batch
+ * enrolled before it (as PW_NAME_CLASH would find it, asked now). */
+static void clash_from_batch(const struct pg_store *s, const struct pg_batch_row *b,
+                             const Whb__V1__Machine *m, const char *short_name, char *owner,
+                             size_t ownerlen, char *owner_fqdn, size_t fqdnlen, int *released)
+{
+    if (b->owner[0]) {
+        snprintf(owner, ownerlen, "%s", b->owner);
+        snprintf(owner_fqdn, fqdnlen, "%s", b->owner_fqdn);
+        *released = b->owner_released;
+        return;
+    }
+    for (size_t i = 0; i < s->n_named; i++)
+        if (clashes_with(s->named[i].machine_id, s->named[i].fqdn, m, short_name)) {
+            snprintf(owner, ownerlen, "%s", s->named[i].machine_id);
+            snprintf(owner_fqdn, fqdnlen, "%s", s->named[i].fqdn);
+            return;
+        }
+}
+
 static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t ownerlen,
                       char *owner_fqdn, size_t fqdnlen, int *released)
 {
@@ -461,6 +619,12 @@ static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t 
     struct pg_params p = {0};
     snprintf(short_name, sizeof(short_name), "%.*s", (int)short_len, m->fqdn);
     owner[0] = owner_fqdn[0] = '\0';
+    *released = 0;
+    if (s->binding && s->clashes_valid && !strcmp(s->binding->fqdn, m->fqdn)) {
+        clash_from_batch(s, s->binding, m, short_name, owner, ownerlen, owner_fqdn, fqdnlen,
+                         released);
+        return 0;
+    }
     whb_pg_text(&p, m->machine_id);
     whb_pg_text(&p, m->fqdn);
     whb_pg_text(&p, short_name);
@@ -489,15 +653,18 @@ static int insert_events(void *ctx, const struct whb_store_report *in, int64_t o
 {
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
-    /* In a batch: the report's events as one statement (with what the batch gathered before
-     * it), whose answer says how many were new (the quota counts them): one round trip for a
-     * report with events, none for a heartbeat. */
+    /* In a batch: the report's events go with its row, which adds how many were new to its
+     * count (pg_batch.c): no round trip. Only when the count may pass events_kept (the oldest
+     * are pruned now) must it be known at once: the events alone, one round trip. */
     if (s->in_tx) {
         int64_t n = 0;
         *inserted = 0;
         if (!r->n_events)
             return 0;
-        if (whb_pg_batch_events(s, in, off) || whb_pg_drain(s, count_inserted, &n, NULL, 0))
+        if (!in->events_kept || s->bound_stored + (int64_t)r->n_events <= (int64_t)in->events_kept)
+            return whb_pg_batch_events(s, in, off);
+        if (whb_pg_batch_flush(s) || whb_pg_batch_events(s, in, off) ||
+            whb_pg_drain(s, count_inserted, &n, NULL, 0))
             return WHB_ESTORE;
         *inserted = n;
         return 0;
@@ -531,6 +698,8 @@ static int insert_events(void *ctx, const struct whb_store_report *in, int64_t o
 /* 1 inserted, 0 another collector or machine got there first, or WHB_ESTORE. */
 static int insert_machine(struct pg_store *s, const struct whb_store_report *in, int64_t due)
 {
+    if (note_named(s, in->report->machine))
+        return WHB_ENOMEM;
     const whb_report *r = in->report;
     const Whb__V1__Machine *m = r->machine;
     struct pg_params p = {0};
@@ -566,6 +735,9 @@ static int update_client(struct pg_store *s, const struct whb_store_report *in,
     uint64_t hash = whb_wu_view_hash(u);
     if (hash == row->wu_hash)
         return 0;
+    /* A machine enrolled in this batch: its row goes out first. */
+    if (!row->found && whb_pg_batch_inserting(s) && whb_pg_batch_flush(s))
+        return WHB_ESTORE;
     struct pg_params p = {0};
     whb_pg_text(&p, in->report->machine->machine_id);
     whb_pg_int(&p, (int64_t)hash);
@@ -593,6 +765,9 @@ static int update_machine(void *ctx, const struct whb_store_report *in,
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
     if (s->in_tx) {
+        /* A new name: the names read with the batch's rows no longer hold. */
+        if (row->found && strcasecmp(row->fqdn, r->machine->fqdn))
+            s->clashes_valid = 0;
         int rc = whb_pg_batch_write(s, in, due, net, cm, v, q);
         return rc ? rc : update_client(s, in, row, v);
     }
@@ -657,6 +832,8 @@ static int note_gap(void *ctx, const struct whb_store_report *in, const struct w
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
     struct pg_params p = {0};
+    if (s->in_tx)
+        return whb_pg_batch_gap(s, in, row, after);
     whb_pg_text(&p, r->machine->machine_id);
     whb_pg_int(&p, row->last_seen);
     whb_pg_int(&p, in->now_ms);
@@ -678,7 +855,10 @@ static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t a
                          const struct whb_net_story *net, const struct whb_clock_map *cm,
                          const struct whb_store_quota *q)
 {
+    struct pg_store *s = ctx;
     struct pg_params p = {0};
+    if (s->in_tx)
+        return whb_pg_batch_touch(s, in, alive, due, net, cm, q);
     whb_pg_text(&p, in->report->machine->machine_id);
     whb_pg_int(&p, alive);
     whb_pg_int(&p, due);
@@ -690,17 +870,18 @@ static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t a
     whb_pg_int(&p, q->events);
     whb_pg_int(&p, q->at);
     whb_pg_int(&p, q->stored);
-    return whb_pg_queue(ctx, PW_TOUCH_MACHINE, write_sql[PW_TOUCH_MACHINE], &p);
+    return whb_pg_queue(s, PW_TOUCH_MACHINE, write_sql[PW_TOUCH_MACHINE], &p);
 }
 
 static const struct whb_store_put_ops put_ops;
 
 /* Reads (and locks) the machine's row and decides identity; a new machine is inserted here,
- * so that a concurrent enrollment elsewhere is seen: its row, committed, is read again. */
-static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
-                        struct whb_store_result *out)
+ * so that a concurrent enrollment elsewhere is seen: its row, committed, is read again. A new
+ * machine the batch found absent (it holds its lock) is decided on what the batch read, and
+ * its row gathered with the batch's writes. */
+static int bind_row(struct pg_store *s, const struct whb_store_report *in,
+                    struct whb_store_row *row, struct whb_store_result *out)
 {
-    struct pg_store *s = ctx;
     const whb_report *r = in->report;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
     const struct pg_batch_row *b = batch_take(s, r->machine->machine_id);
@@ -717,19 +898,36 @@ static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb
             memset(row, 0, sizeof(*row));
         else if ((rc = get_machine(s, r->machine->machine_id, row)))
             return rc;
-        if ((rc = whb_store_check_identity(&put_ops, s, in, row, name_clash, out)))
+        s->binding = attempt == 0 && b && !row->found ? b : NULL;
+        rc = whb_store_check_identity(&put_ops, s, in, row, name_clash, out);
+        /* Still the batch's view of names (nothing dropped or renamed meanwhile)? */
+        int gather = s->binding && s->clashes_valid && s->in_tx;
+        s->binding = NULL;
+        if (rc)
             return rc;
         if (row->found)
             return 0;
+        if (gather)
+            return note_named(s, r->machine) ? WHB_ENOMEM : whb_pg_batch_insert(s, in, due);
         if ((rc = insert_machine(s, in, due)) < 0)
             return rc;
         if (rc == 1)
             return 0;
+        s->n_named--; /* not enrolled: another collector or machine got there first */
         /* Lost a race: the winner has committed (ON CONFLICT waited for it). */
     }
     snprintf(out->why, sizeof(out->why), "machine %s: enrollment raced twice, try again",
              r->machine->machine_id);
     return WHB_ESTORE;
+}
+
+static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
+                        struct whb_store_result *out)
+{
+    struct pg_store *s = ctx;
+    int rc = bind_row(s, in, row, out);
+    s->bound_stored = row->found ? row->events_stored : 0;
+    return rc;
 }
 
 /* A machine dropped (a reimaged one's old binding, released): the rows the batch read may be
@@ -738,7 +936,16 @@ static int drop_machine(void *ctx, const char *machine_id)
 {
     struct pg_store *s = ctx;
     s->n_batch = 0;
+    s->clashes_valid = 0;
     return whb_pg_drop(ctx, machine_id);
+}
+
+/* A released machine enrolled again: the batch's view of which names are released is old. */
+static int rebind_machine(void *ctx, const struct whb_store_report *in)
+{
+    struct pg_store *s = ctx;
+    s->clashes_valid = 0;
+    return whb_pg_rebind(ctx, in);
 }
 
 static const struct whb_store_put_ops put_ops = {
@@ -750,7 +957,7 @@ static const struct whb_store_put_ops put_ops = {
     .refuse = whb_pg_refuse,
     .wsus_listed = whb_pg_wsus_listed,
     .drop_machine = drop_machine,
-    .rebind = whb_pg_rebind,
+    .rebind = rebind_machine,
     .prune = whb_pg_prune,
 };
 

@@ -13,13 +13,24 @@
 
 #include <libpq-fe.h>
 
-enum { WHB_PG_STMTS = 168, WHB_PG_MAX_PARAMS = 48, WHB_PG_PIPE_MAX = 256 };
+enum { WHB_PG_STMTS = 168, WHB_PG_MAX_PARAMS = 96, WHB_PG_PIPE_MAX = 256 };
 
 /* A machine's row as a batch read it (pg.c): the reports of the batch take it from here. */
 struct pg_batch_row {
     char machine_id[WHB_WIRE_MAX_ID + 1];
     int used; /* a report took it: a second one of the machine reads the row again */
     struct whb_store_row row;
+    /* A new machine (row.found 0): the name its first report gives, and the machine that name
+     * clashes with, as the batch read them at once (pg.c's batch_clashes; owner "" if none). */
+    char fqdn[WHB_WIRE_MAX_FQDN + 1];
+    char owner[WHB_WIRE_MAX_ID + 1], owner_fqdn[WHB_WIRE_MAX_FQDN + 1];
+    int owner_released;
+};
+
+/* A machine the batch enrolled: later new machines' names are checked against it too. */
+struct pg_named {
+    char machine_id[WHB_WIRE_MAX_ID + 1];
+    char fqdn[WHB_WIRE_MAX_FQDN + 1];
 };
 
 struct pg_batch;
@@ -38,8 +49,15 @@ struct pg_store {
     unsigned n_queued;
     struct pg_batch_row *batch; /* the batch's rows, by machine id (prepare_batch) */
     size_t n_batch, cap_batch;
-    struct pg_batch *gather; /* what the batch's reports write, as arrays (pg_batch.c) */
-    struct pg_ahead *ahead;  /* answers read ahead (pg_ahead.c), or NULL */
+    /* The name clashes read with the rows hold while the batch changes no name but by
+     * enrolling (named): a rename, a rebind or a dropped machine makes later ones ask. */
+    int clashes_valid;
+    struct pg_named *named;
+    size_t n_named, cap_named;
+    const struct pg_batch_row *binding; /* the new machine being bound, clash read with it */
+    int64_t bound_stored;               /* its row's events_stored, for insert_events */
+    struct pg_batch *gather;            /* what the batch's reports write, as arrays (pg_batch.c) */
+    struct pg_ahead *ahead;             /* answers read ahead (pg_ahead.c), or NULL */
 };
 
 /* Statement numbers: each file owns a range. */
@@ -58,6 +76,8 @@ enum {
     WHB_PG_BATCH_UPDATE,
     WHB_PG_BATCH_EVENTS,
     WHB_PG_BATCH_LOCK,
+    WHB_PG_BATCH_INSERT,
+    WHB_PG_BATCH_CLASH,
     WHB_PG_BATCH_END_
 };
 _Static_assert((int)WHB_PG_BATCH_END_ <= (int)WHB_PG_STMTS, "raise WHB_PG_STMTS");
@@ -110,6 +130,15 @@ int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, in
                        const struct whb_net_story *net, const struct whb_clock_map *cm,
                        const struct whb_machine_view *v, const struct whb_store_quota *q);
 int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off);
+int whb_pg_batch_touch(struct pg_store *s, const struct whb_store_report *in, int64_t alive,
+                       int64_t due, const struct whb_net_story *net, const struct whb_clock_map *cm,
+                       const struct whb_store_quota *q);
+int whb_pg_batch_gap(struct pg_store *s, const struct whb_store_report *in,
+                     const struct whb_store_row *row, const struct whb_machine_view *after);
+/* A new machine's row (the batch holds its lock: no other batch enrolls it meanwhile). */
+int whb_pg_batch_insert(struct pg_store *s, const struct whb_store_report *in, int64_t due);
+/* Whether new machines' rows are gathered and not yet sent: a statement about them waits. */
+int whb_pg_batch_inserting(const struct pg_store *s);
 int whb_pg_batch_flush(struct pg_store *s);
 void whb_pg_batch_drop(struct pg_store *s);
 void whb_pg_batch_free(struct pg_store *s);

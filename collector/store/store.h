@@ -203,9 +203,10 @@ struct whb_store_ops {
     int (*begin)(struct whb_store *store);
     int (*commit)(struct whb_store *store);
     void (*rollback)(struct whb_store *store);
-    /* Optional (NULL: none): after begin, the machine ids of the reports the transaction will
-     * store, in order: a backend may read (and lock) their rows at once. */
-    int (*prepare_batch)(struct whb_store *store, const char *const *ids, size_t n);
+    /* Optional (NULL: none): after begin, the reports the transaction will store, in order: a
+     * backend may read (and lock) their machines' rows at once, and what a new machine's name
+     * clashes with. */
+    int (*prepare_batch)(struct whb_store *store, const whb_report *const *reports, size_t n);
     /* Binds or checks identity, dedupes and stores one report inside the open transaction. */
     int (*put_report)(struct whb_store *store, const struct whb_store_report *in,
                       struct whb_store_result *out);

@@ -1624,13 +1624,18 @@ struct batch_run {
 
 static int batch_ids(struct whb_store *st, const unsigned *machines, unsigned n)
 {
-    char ids[8][32];
-    const char *p[8];
+    struct sample *s[8];
+    const whb_report *p[8];
+    int rc = 0;
     for (unsigned i = 0; i < n; i++) {
-        snprintf(ids[i], sizeof(ids[i]), "m-%u", machines[i]);
-        p[i] = ids[i];
+        s[i] = sample_new(machines[i], 5, 1);
+        p[i] = &s[i]->report;
     }
-    return st->ops->prepare_batch ? st->ops->prepare_batch(st, p, n) : 0;
+    if (st->ops->prepare_batch)
+        rc = st->ops->prepare_batch(st, p, n);
+    for (unsigned i = 0; i < n; i++)
+        sample_free(s[i]);
+    return rc;
 }
 
 static int batch_puts(struct whb_store *st, const unsigned *machines, unsigned n, int64_t now)
@@ -1667,7 +1672,8 @@ static void *batch_thread(void *arg)
  * Collector a's batch locked the rows that existed (m-411); m-410 came from collector b
  * meanwhile, whose next batch holds m-410 and waits for m-411. When a's report of m-410 then
  * found its row, a waited for b: PostgreSQL found the deadlock and failed one batch whole
- * (every report 503). Every batch must take its machines in one order, new ones too. */
+ * (every report 503). Every batch must take its machines in one order, new ones too: b's
+ * batch of both waits for a's, whose m-410 is new, then finds it. */
 static void two_writers_enrolling_the_same_machine_both_commit(void **state)
 {
     struct fixture *f = *state;
@@ -1684,10 +1690,7 @@ static void two_writers_enrolling_the_same_machine_both_commit(void **state)
 
     assert_int_equal(f->store->ops->begin(f->store), 0);
     assert_int_equal(batch_ids(f->store, both, 2), 0);
-    /* b enrolls m-410 alone, then starts a batch of both machines, which waits for a. */
-    struct sample *fresh = sample_new(410, 1, 0);
-    assert_int_equal(put(other, fresh, 0xaa, 1, 2000, &res), 0);
-    sample_free(fresh);
+    /* b starts a batch of both machines, which waits for a. */
     struct batch_run b = {other, both, 2, 3000, -1};
     pthread_t tb;
     pthread_create(&tb, NULL, batch_thread, &b);
@@ -1705,7 +1708,104 @@ static void two_writers_enrolling_the_same_machine_both_commit(void **state)
     assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id IN"
                                     " ('m-410', 'm-411') AND last_seq = 5"),
                      2);
+    assert_int_equal(count(f->path, "SELECT events_stored FROM machines WHERE machine_id ="
+                                    " 'm-410'"),
+                     1);
     other->ops->close(other);
+}
+
+/* A batch's new machine is enrolled with the batch's writes, on the lock the batch holds. A
+ * writer that takes no such lock (a collector of an older version beside this one) may enroll
+ * it meanwhile: the batch then fails whole, nothing of it stored (no report acked for a row
+ * that is not its), and the same batch again commits, its report found a duplicate of none. */
+static void a_batch_whose_new_machine_was_enrolled_meanwhile_fails_whole(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *other;
+    struct whb_store_result res;
+    char why[256];
+    static const unsigned one[] = {420};
+    if (!testdb_pg())
+        skip();
+    assert_int_equal(open_store(f, &other, why, sizeof(why)), 0);
+    assert_int_equal(f->store->ops->begin(f->store), 0);
+    assert_int_equal(batch_ids(f->store, one, 1), 0);
+    struct sample *fresh = sample_new(420, 1, 0);
+    assert_int_equal(put(other, fresh, 0xaa, 1, 2000, &res), 0);
+    sample_free(fresh);
+    int rc = batch_puts(f->store, one, 1, 2500);
+    if (!rc)
+        rc = f->store->ops->commit(f->store);
+    if (rc)
+        f->store->ops->rollback(f->store);
+    assert_int_not_equal(rc, 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM events WHERE machine_id = 'm-420'"), 0);
+    assert_int_equal(count(f->path, "SELECT last_seq FROM machines WHERE machine_id = 'm-420'"), 1);
+    /* The agent sends it again: stored. */
+    struct batch_run again = {f->store, one, 1, 3000, -1};
+    batch_thread(&again);
+    assert_int_equal(again.rc, 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM events WHERE machine_id = 'm-420'"), 1);
+    assert_int_equal(count(f->path, "SELECT last_seq FROM machines WHERE machine_id = 'm-420'"), 5);
+    other->ops->close(other);
+}
+
+/* A batch's new machines are decided on what the batch read at once (their rows, the
+ * machines their names clash with) and on the machines it enrolled before them: the same
+ * answers as one report at a time. m-441 takes an existing machine's name (another case),
+ * m-443 the id of m-442 enrolled earlier in the batch as its name; m-442's Windows Update
+ * client is stored with its new row. Both backends. */
+static void a_batch_of_new_machines_checks_names_as_one_at_a_time(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res[4];
+    struct sample *known = sample_new(440, 1, 0);
+    assert_int_equal(put(f->store, known, 0xaa, 1, 1000, &res[0]), 0);
+    sample_free(known);
+    struct sample *s[4];
+    const whb_report *reports[4];
+    for (unsigned i = 0; i < 4; i++) {
+        s[i] = sample_new(441 + i, 1, 2);
+        reports[i] = &s[i]->report;
+    }
+    snprintf(s[0]->fqdn, sizeof(s[0]->fqdn), "PC-440.corp.example");
+    sample_add_update_client(s[1], "6f1ad2b0-58b1-4b6c-9d8e-0d3c1b2a4f10", 0, 0);
+    snprintf(s[2]->fqdn, sizeof(s[2]->fqdn), "m-442");
+    assert_int_equal(f->store->ops->begin(f->store), 0);
+    if (f->store->ops->prepare_batch)
+        assert_int_equal(f->store->ops->prepare_batch(f->store, reports, 4), 0);
+    for (unsigned i = 0; i < 4; i++) {
+        struct whb_store_report in = {.report = reports[i],
+                                      .mode = WHB_IDENTITY_KEY,
+                                      .enrolling = 1,
+                                      .now_ms = 2000,
+                                      .grace = 3};
+        key_of(in.key_hash, (uint8_t)(0xb0 + i));
+        f->store->ops->put_report(f->store, &in, &res[i]);
+    }
+    assert_int_equal(f->store->ops->commit(f->store), 0);
+    assert_int_equal(res[0].status, WHB_EDENIED);
+    assert_true(res[0].conflict);
+    assert_non_null(strstr(res[0].why, "shadow machine m-440"));
+    assert_int_equal(res[1].status, 0);
+    assert_int_equal(res[2].status, WHB_EDENIED);
+    assert_true(res[2].conflict);
+    assert_non_null(strstr(res[2].why, "shadow machine m-442"));
+    assert_int_equal(res[3].status, 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id IN"
+                                    " ('m-441', 'm-442', 'm-443', 'm-444')"),
+                     2);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-442'"
+                                    " AND sus_client_id = '6f1ad2b0-58b1-4b6c-9d8e-0d3c1b2a4f10'"),
+                     1);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM events WHERE machine_id IN"
+                                    " ('m-442', 'm-444')"),
+                     4);
+    assert_int_equal(count(f->path, "SELECT sum(events_stored) FROM machines WHERE machine_id IN"
+                                    " ('m-442', 'm-444')"),
+                     4);
+    for (unsigned i = 0; i < 4; i++)
+        sample_free(s[i]);
 }
 
 /* Several collectors share a PostgreSQL database: the fleet's collector downtime is when none
@@ -1993,6 +2093,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(two_writers_enrolling_the_same_machine_both_commit, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_batch_of_new_machines_checks_names_as_one_at_a_time,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_batch_whose_new_machine_was_enrolled_meanwhile_fails_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(two_writers_with_the_same_machines_both_commit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(downtimes_are_when_every_collector_was_down, setup,
