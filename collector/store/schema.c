@@ -230,7 +230,8 @@ static const char *const sqlite_steps[sizeof(steps) / sizeof(steps[0])] = {
      * the columns in their former order, and writes through it go to both (triggers: an
      * update of the wide columns clears machine_live.fp, the fingerprint of what the writer
      * last stored there; a machine's id, the key of both, is not changed through it).
-     * PostgreSQL keeps its one table. */
+     * PostgreSQL keeps its one table. The due index holds what a silent list reads of
+     * machine_live (its order stays due time, then machine id, for the lists' cursors). */
     [11] = "CREATE TABLE machine_live(machine_id TEXT PRIMARY KEY, last_seen {INT} NOT NULL, "
            "due_at {INT} NOT NULL, last_seq {INT} NOT NULL, online_since {INT} NOT NULL DEFAULT "
            "0, net_lost_at {INT} NOT NULL DEFAULT 0, net_back_at {INT} NOT NULL DEFAULT 0, "
@@ -239,7 +240,8 @@ static const char *const sqlite_steps[sizeof(steps) / sizeof(steps[0])] = {
            "NULL DEFAULT 0, fp {INT} NOT NULL DEFAULT 0){NOROWID}; INSERT INTO machine_live "
            "SELECT machine_id, last_seen, due_at, last_seq, online_since, net_lost_at, "
            "net_back_at, clock_offset, clock_offset_at, quota_events, quota_at, events_stored, "
-           "0 FROM machines; CREATE INDEX machine_live_due ON machine_live(due_at); DROP INDEX "
+           "0 FROM machines; CREATE INDEX machine_live_due ON machine_live(due_at, machine_id,"
+           " last_seen, clock_offset); DROP INDEX "
            "machines_due; ALTER TABLE machines RENAME TO machine_info; ALTER TABLE machine_info "
            "DROP COLUMN last_seen; ALTER TABLE machine_info DROP COLUMN due_at; ALTER TABLE "
            "machine_info DROP COLUMN last_seq; ALTER TABLE machine_info DROP COLUMN "

@@ -215,7 +215,11 @@ static const char *const read_sql[RD_COUNT_] = {
     [RD_FLEET_GAPS_AT] =
         "SELECT count(DISTINCT machine_id) FROM gaps WHERE start_ms BETWEEN"
         " ?1 - 604800000 AND ?1 + ?2 AND end_ms >= ?1 AND end_ms < ?3 AND " PROVEN_ID,
-    [RD_FLEET_ROWS] = "SELECT first_seen, last_seen, due_at, subnet, reviewed_ms > 0 FROM machines",
+    /* Every machine (the census sorts them): both tables walked in their key's order, one
+     * beside the other; without the order SQLite walks an index of machine_info and looks
+     * each row up in both (twice the time at 200,000 machines). */
+    [RD_FLEET_ROWS] = "SELECT first_seen, last_seen, due_at, subnet, reviewed_ms > 0 FROM " PLACED
+                      " ORDER BY machine_id",
     /* count(*) walks the smallest index (first_seen's); the others a range of theirs. */
     [RD_COUNT_ALL] = "SELECT count(*) FROM machine_live",
     [RD_COUNT_FIRST_AFTER] = "SELECT count(*) FROM machine_info WHERE first_seen > ?1",
