@@ -34,6 +34,9 @@ struct whb_store_row {
     int64_t quota_events;  /* events it may still store (-1: a full budget) */
     int64_t quota_at;      /* when that was counted */
     int64_t events_stored; /* its events in the store */
+    /* SQLite (store/sqlite.c): the fingerprint of what its last full write stored beyond the
+     * columns every report moves; 0 when not known. */
+    uint64_t live_fp;
 };
 
 /* A machine's event budget after a report, and its stored events (written with its row). */

@@ -169,8 +169,9 @@ int whb_store_migrate(const char *sqlite_path, const char *conninfo, char *why, 
     rc = WHB_ESTORE;
     if (sqlite3_open_v2(sqlite_path, &db, SQLITE_OPEN_READONLY, NULL) ||
         sqlite3_prepare_v2(db,
-                           "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE"
-                           " 'sqlite_%' ORDER BY name",
+                           "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND"
+                           " name NOT LIKE 'sqlite_%' AND name NOT IN ('machine_info',"
+                           " 'machine_live') ORDER BY name",
                            -1, &tables, NULL)) {
         snprintf(why, whylen, "%s: %s", sqlite_path, db ? sqlite3_errmsg(db) : "cannot open");
         goto out;
@@ -183,7 +184,9 @@ int whb_store_migrate(const char *sqlite_path, const char *conninfo, char *why, 
         snprintf(why, whylen, "postgresql: %s", PQerrorMessage(pg));
         goto out;
     }
-    /* The SQLite file is read in one transaction too: a consistent copy of a live store. */
+    /* SQLite's machines is a view of two tables (schema 12), PostgreSQL's one table: the view
+     * is copied, its tables are not. The SQLite file is read in one transaction too: a
+     * consistent copy of a live store. */
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
     while (sqlite3_step(tables) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(tables, 0);

@@ -219,12 +219,12 @@ static const struct step steps[] = {
       * needs it named. */
      "DROP INDEX machines_bssid;"
      "CREATE INDEX machines_bssid ON machines(bssid, machine_id) WHERE bssid IS NOT NULL;"},
-    /* 12 (PostgreSQL): every report moves the due time, and an update that changes an indexed
-     * column writes a new entry into every index of the table (a dozen here). The due index
-     * moves to a table of its own, kept by the writer in the same statements as
-     * machines.due_at (which stays, for every other query): an update of the machine's row
-     * then changes no indexed column and is a HOT update (no index entry at all), given room
-     * in its page (fillfactor). SQLite rewrites only the entries of the columns it sets. */
+    /* 12 (PostgreSQL; SQLite: sqlite_steps[11]): every report moves the due time, and an update
+     * that changes an indexed column writes a new entry into every index of the table (a dozen
+     * here). The due index moves to a table of its own, kept by the writer in the same statements
+     * as machines.due_at (which stays, for every other query): an update of the machine's row then
+     * changes no indexed column and is a HOT update (no index entry at all), given room in its page
+     * (fillfactor). SQLite rewrites only the entries of the columns it sets. */
     {NULL, "",
      "CREATE TABLE machine_due(machine_id TEXT PRIMARY KEY REFERENCES machines ON DELETE CASCADE,"
      "  due BIGINT NOT NULL);"
@@ -232,6 +232,114 @@ static const struct step steps[] = {
      "CREATE INDEX machine_due_at ON machine_due(due, machine_id);"
      "DROP INDEX machines_due_id;"
      "ALTER TABLE machines SET (fillfactor = 70);"},
+};
+
+/* Steps for SQLite alone, by index, run after the step's shared SQL. */
+static const char *const sqlite_steps[sizeof(steps) / sizeof(steps[0])] = {
+    /* 12 (SQLite only; issue 26.3): the columns a heartbeat moves, and the due index, in a
+     * narrow table of their own, so that a report that changes nothing else rewrites a small
+     * row (store/sqlite.c). The rest stays in machine_info; "machines" is a view of both with
+     * the columns in their former order, and writes through it go to both (triggers: an
+     * update of the wide columns clears machine_live.fp, the fingerprint of what the writer
+     * last stored there; a machine's id, the key of both, is not changed through it).
+     * PostgreSQL keeps its wide table (its due index in machine_due, above). The due index holds
+     * what a silent list reads of machine_live (its order stays due time, then machine id, for the
+     * lists' cursors). */
+    [11] = "CREATE TABLE machine_live(machine_id TEXT PRIMARY KEY, last_seen {INT} NOT NULL, "
+           "due_at {INT} NOT NULL, last_seq {INT} NOT NULL, online_since {INT} NOT NULL DEFAULT "
+           "0, net_lost_at {INT} NOT NULL DEFAULT 0, net_back_at {INT} NOT NULL DEFAULT 0, "
+           "clock_offset {INT}, clock_offset_at {INT} NOT NULL DEFAULT 0, quota_events {INT} "
+           "NOT NULL DEFAULT -1, quota_at {INT} NOT NULL DEFAULT 0, events_stored {INT} NOT "
+           "NULL DEFAULT 0, fp {INT} NOT NULL DEFAULT 0){NOROWID}; INSERT INTO machine_live "
+           "SELECT machine_id, last_seen, due_at, last_seq, online_since, net_lost_at, "
+           "net_back_at, clock_offset, clock_offset_at, quota_events, quota_at, events_stored, "
+           "0 FROM machines; CREATE INDEX machine_live_due ON machine_live(due_at, machine_id,"
+           " last_seen, clock_offset); DROP INDEX "
+           "machines_due; ALTER TABLE machines RENAME TO machine_info; ALTER TABLE machine_info "
+           "DROP COLUMN last_seen; ALTER TABLE machine_info DROP COLUMN due_at; ALTER TABLE "
+           "machine_info DROP COLUMN last_seq; ALTER TABLE machine_info DROP COLUMN "
+           "online_since; ALTER TABLE machine_info DROP COLUMN net_lost_at; ALTER TABLE "
+           "machine_info DROP COLUMN net_back_at; ALTER TABLE machine_info DROP COLUMN "
+           "clock_offset; ALTER TABLE machine_info DROP COLUMN clock_offset_at; ALTER TABLE "
+           "machine_info DROP COLUMN quota_events; ALTER TABLE machine_info DROP COLUMN "
+           "quota_at; ALTER TABLE machine_info DROP COLUMN events_stored; CREATE VIEW machines "
+           "AS SELECT l.machine_id, i.fqdn, i.domain, i.os, i.agent_version, i.key_hash, "
+           "i.first_seen, l.last_seen, i.interval_s, l.due_at, i.boot_id, l.last_seq, "
+           "i.last_gasp, i.snapshot, i.primary_if, i.wireless, i.carrier, i.on_battery, "
+           "i.sw_chassis, i.sw_name, i.sw_port, i.ssid, i.bssid, i.wifi_associated, i.subnet, "
+           "i.wsus_class, i.wsus_url, i.wsus_http, i.wsus_curl, i.wsus_at, i.update_service, "
+           "l.online_since, l.net_lost_at, l.net_back_at, l.clock_offset, l.clock_offset_at, "
+           "i.collector_url, i.collector_rank, i.wu_hash, i.sus_client_id, i.wu_server, "
+           "i.wu_status_server, i.wu_route, i.wu_route_why, i.wu_route_since, i.wu_scan_ok, "
+           "i.wu_scan_fail, i.wu_scan_error, i.wu_ms_scan, i.wu_disabled, i.wu_restart, "
+           "i.wsus_since, i.enrolled_from, i.reviewed_ms, i.released_ms, l.quota_events, "
+           "l.quota_at, l.events_stored, i.sw_mgmt FROM machine_info i JOIN machine_live l ON "
+           "l.machine_id = i.machine_id; CREATE TRIGGER machines_insert INSTEAD OF INSERT ON "
+           "machines BEGIN INSERT INTO machine_info(machine_id, fqdn, domain, os, agent_version,"
+           " key_hash, first_seen, interval_s, boot_id, last_gasp, snapshot, primary_if, "
+           "wireless, carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, "
+           "wifi_associated, subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, "
+           "update_service, collector_url, collector_rank, wu_hash, sus_client_id, wu_server, "
+           "wu_status_server, wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail, "
+           "wu_scan_error, wu_ms_scan, wu_disabled, wu_restart, wsus_since, enrolled_from, "
+           "reviewed_ms, released_ms, sw_mgmt) VALUES(NEW.machine_id, NEW.fqdn, NEW.domain, "
+           "NEW.os, NEW.agent_version, NEW.key_hash, NEW.first_seen, NEW.interval_s, "
+           "NEW.boot_id, coalesce(NEW.last_gasp,0), NEW.snapshot, NEW.primary_if, "
+           "coalesce(NEW.wireless,0), coalesce(NEW.carrier,0), coalesce(NEW.on_battery,0), "
+           "NEW.sw_chassis, NEW.sw_name, NEW.sw_port, NEW.ssid, NEW.bssid, "
+           "coalesce(NEW.wifi_associated,0), NEW.subnet, NEW.wsus_class, NEW.wsus_url, "
+           "coalesce(NEW.wsus_http,0), coalesce(NEW.wsus_curl,0), coalesce(NEW.wsus_at,0), "
+           "coalesce(NEW.update_service,-1), NEW.collector_url, coalesce(NEW.collector_rank,0), "
+           "coalesce(NEW.wu_hash,0), NEW.sus_client_id, NEW.wu_server, NEW.wu_status_server, "
+           "coalesce(NEW.wu_route,0), NEW.wu_route_why, coalesce(NEW.wu_route_since,0), "
+           "coalesce(NEW.wu_scan_ok,0), coalesce(NEW.wu_scan_fail,0), "
+           "coalesce(NEW.wu_scan_error,0), coalesce(NEW.wu_ms_scan,0), NEW.wu_disabled, "
+           "coalesce(NEW.wu_restart,0), coalesce(NEW.wsus_since,0), NEW.enrolled_from, "
+           "coalesce(NEW.reviewed_ms,0), coalesce(NEW.released_ms,0), NEW.sw_mgmt); INSERT INTO "
+           "machine_live(machine_id, last_seen, due_at, last_seq, online_since, net_lost_at, "
+           "net_back_at, clock_offset, clock_offset_at, quota_events, quota_at, events_stored) "
+           "VALUES(NEW.machine_id, NEW.last_seen, NEW.due_at, NEW.last_seq, "
+           "coalesce(NEW.online_since,0), coalesce(NEW.net_lost_at,0), coalesce(NEW.net_back_at,"
+           "0), NEW.clock_offset, coalesce(NEW.clock_offset_at,0), coalesce(NEW.quota_events,"
+           "-1), coalesce(NEW.quota_at,0), coalesce(NEW.events_stored,0)); END; CREATE TRIGGER "
+           "machines_update_info INSTEAD OF UPDATE OF fqdn, domain, os, agent_version, key_hash,"
+           " first_seen, interval_s, boot_id, last_gasp, snapshot, primary_if, wireless, "
+           "carrier, on_battery, sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated, "
+           "subnet, wsus_class, wsus_url, wsus_http, wsus_curl, wsus_at, update_service, "
+           "collector_url, collector_rank, wu_hash, sus_client_id, wu_server, wu_status_server, "
+           "wu_route, wu_route_why, wu_route_since, wu_scan_ok, wu_scan_fail, wu_scan_error, "
+           "wu_ms_scan, wu_disabled, wu_restart, wsus_since, enrolled_from, reviewed_ms, "
+           "released_ms, sw_mgmt ON machines BEGIN UPDATE machine_info SET fqdn=NEW.fqdn, "
+           "domain=NEW.domain, os=NEW.os, agent_version=NEW.agent_version, "
+           "key_hash=NEW.key_hash, first_seen=NEW.first_seen, interval_s=NEW.interval_s, "
+           "boot_id=NEW.boot_id, last_gasp=NEW.last_gasp, snapshot=NEW.snapshot, "
+           "primary_if=NEW.primary_if, wireless=NEW.wireless, carrier=NEW.carrier, "
+           "on_battery=NEW.on_battery, sw_chassis=NEW.sw_chassis, sw_name=NEW.sw_name, "
+           "sw_port=NEW.sw_port, ssid=NEW.ssid, bssid=NEW.bssid, "
+           "wifi_associated=NEW.wifi_associated, subnet=NEW.subnet, wsus_class=NEW.wsus_class, "
+           "wsus_url=NEW.wsus_url, wsus_http=NEW.wsus_http, wsus_curl=NEW.wsus_curl, "
+           "wsus_at=NEW.wsus_at, update_service=NEW.update_service, "
+           "collector_url=NEW.collector_url, collector_rank=NEW.collector_rank, "
+           "wu_hash=NEW.wu_hash, sus_client_id=NEW.sus_client_id, wu_server=NEW.wu_server, "
+           "wu_status_server=NEW.wu_status_server, wu_route=NEW.wu_route, "
+           "wu_route_why=NEW.wu_route_why, wu_route_since=NEW.wu_route_since, "
+           "wu_scan_ok=NEW.wu_scan_ok, wu_scan_fail=NEW.wu_scan_fail, "
+           "wu_scan_error=NEW.wu_scan_error, wu_ms_scan=NEW.wu_ms_scan, "
+           "wu_disabled=NEW.wu_disabled, wu_restart=NEW.wu_restart, wsus_since=NEW.wsus_since, "
+           "enrolled_from=NEW.enrolled_from, reviewed_ms=NEW.reviewed_ms, "
+           "released_ms=NEW.released_ms, sw_mgmt=NEW.sw_mgmt WHERE machine_id = OLD.machine_id; "
+           "UPDATE machine_live SET fp = 0 WHERE machine_id = OLD.machine_id; END; CREATE "
+           "TRIGGER machines_update_live INSTEAD OF UPDATE OF last_seen, due_at, last_seq, "
+           "online_since, net_lost_at, net_back_at, clock_offset, clock_offset_at, quota_events,"
+           " quota_at, events_stored ON machines BEGIN UPDATE machine_live SET "
+           "last_seen=NEW.last_seen, due_at=NEW.due_at, last_seq=NEW.last_seq, "
+           "online_since=NEW.online_since, net_lost_at=NEW.net_lost_at, "
+           "net_back_at=NEW.net_back_at, clock_offset=NEW.clock_offset, "
+           "clock_offset_at=NEW.clock_offset_at, quota_events=NEW.quota_events, "
+           "quota_at=NEW.quota_at, events_stored=NEW.events_stored WHERE machine_id = "
+           "OLD.machine_id; END; CREATE TRIGGER machines_delete INSTEAD OF DELETE ON machines "
+           "BEGIN DELETE FROM machine_live WHERE machine_id = OLD.machine_id; DELETE FROM "
+           "machine_info WHERE machine_id = OLD.machine_id; END;",
 };
 
 int whb_schema_latest(void)
@@ -292,6 +400,12 @@ int whb_schema_step(enum whb_schema_dialect d, int v, char *out, size_t len)
     if (expand(d, steps[v].sql, out, len, &used))
         return WHB_ETOOBIG;
     if (d == WHB_DIALECT_POSTGRESQL && expand(d, steps[v].after_pg, out, len, &used))
+        return WHB_ETOOBIG;
+    if (d == WHB_DIALECT_SQLITE && expand(d, sqlite_steps[v], out, len, &used))
+        return WHB_ETOOBIG;
+    /* A step for the other engine only: PostgreSQL's migration runs each step as a command,
+     * and an empty one is an error there. */
+    if (!out[0] && append(out, len, &used, "SELECT 1", 8))
         return WHB_ETOOBIG;
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "hash.h"
 #include "log.h"
 #include "store/store.h"
 #include "store/census.h"
@@ -29,6 +30,7 @@ enum stmt_id {
     ST_INSERT_MACHINE,
     ST_UPDATE_MACHINE,
     ST_UPDATE_SAME_PLACE,
+    ST_UPDATE_LIVE,
     ST_TOUCH_MACHINE,
     ST_INSERT_EVENT,
     ST_INSERT_GAP,
@@ -47,41 +49,48 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    /* Schema 12: the wide row (machine_info) and the columns every report moves (machine_live),
+     * read and written apart; "machines" is their view for every other reader and writer. */
     [ST_GET_MACHINE] =
-        "SELECT fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp,"
-        " sw_chassis, sw_port, subnet, bssid, net_lost_at, clock_offset, clock_offset_at,"
-        " net_back_at, online_since, sw_name, ssid, wsus_class, released_ms, quota_events,"
-        " quota_at, events_stored, wu_hash, wu_route, wu_route_since FROM machines"
-        " WHERE machine_id=?",
+        "SELECT i.fqdn, i.key_hash, i.boot_id, l.last_seq, l.last_seen, l.due_at, i.last_gasp,"
+        " i.sw_chassis, i.sw_port, i.subnet, i.bssid, l.net_lost_at, l.clock_offset,"
+        " l.clock_offset_at, l.net_back_at, l.online_since, i.sw_name, i.ssid, i.wsus_class,"
+        " i.released_ms, l.quota_events, l.quota_at, l.events_stored, i.wu_hash, i.wu_route,"
+        " i.wu_route_since, l.fp FROM machine_info i JOIN machine_live l"
+        " ON l.machine_id = i.machine_id WHERE i.machine_id=?1",
     [ST_GET_BY_FQDN] = "SELECT machine_id FROM machines WHERE fqdn=?",
     [ST_INSERT_MACHINE] =
         "INSERT INTO machines(machine_id, fqdn, domain, os, agent_version, key_hash, first_seen,"
         " last_seen, interval_s, due_at, boot_id, last_seq, last_gasp, snapshot, enrolled_from,"
         " reviewed_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
+    /* The wide row, for a report that changes more than the moving columns (their
+     * fingerprint, machine_live.fp, differs). Parameters keep write_machine's numbers. */
     [ST_UPDATE_MACHINE] =
-        "UPDATE machines SET fqdn=?2, domain=?3, os=?4, agent_version=?5, last_seen=?6,"
-        " interval_s=?7, due_at=?8, boot_id=?9, last_seq=?10, last_gasp=?11, snapshot=?12,"
+        "UPDATE machine_info SET fqdn=?2, domain=?3, os=?4, agent_version=?5,"
+        " interval_s=?7, boot_id=?9, last_gasp=?11, snapshot=?12,"
         " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16, sw_chassis=?17,"
         " sw_name=?18, sw_port=?19, ssid=?20, bssid=?21, wifi_associated=?22, subnet=?23,"
         " wsus_class=?24, wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
-        " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
-        " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
-        " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40,"
+        " update_service=?29, collector_url=?35, collector_rank=?36, sw_mgmt=?40,"
         " wsus_since=CASE WHEN wsus_class IS ?24 THEN wsus_since ELSE ?28 END"
         " WHERE machine_id=?1",
     /* The same without the indexed columns, for a report whose name and place (switch and
      * port, Wi-Fi, subnet, WSUS class) are what is stored: SQLite rewrites an index entry
      * whenever its column is SET, even to the same value, and most reports change none. */
     [ST_UPDATE_SAME_PLACE] =
-        "UPDATE machines SET domain=?3, os=?4, agent_version=?5, last_seen=?6,"
-        " interval_s=?7, due_at=?8, boot_id=?9, last_seq=?10, last_gasp=?11, snapshot=?12,"
+        "UPDATE machine_info SET domain=?3, os=?4, agent_version=?5,"
+        " interval_s=?7, boot_id=?9, last_gasp=?11, snapshot=?12,"
         " primary_if=?13, wireless=?14, carrier=?15, on_battery=?16,"
         " wifi_associated=?22,"
         " wsus_url=?25, wsus_http=?26, wsus_curl=?27, wsus_at=?28,"
-        " update_service=?29, net_lost_at=?30, net_back_at=?33, online_since=?34,"
-        " clock_offset=?31, clock_offset_at=?32, collector_url=?35, collector_rank=?36,"
-        " quota_events=?37, quota_at=?38, events_stored=?39, sw_mgmt=?40 WHERE machine_id=?1",
-    [ST_TOUCH_MACHINE] = "UPDATE machines SET last_seen=?2, due_at=?3,"
+        " update_service=?29, collector_url=?35, collector_rank=?36, sw_mgmt=?40"
+        " WHERE machine_id=?1",
+    /* What every report writes: a narrow row and its due-index entry. */
+    [ST_UPDATE_LIVE] = "UPDATE machine_live SET last_seen=?2, due_at=?3, last_seq=?4,"
+                       " net_lost_at=?5, net_back_at=?6, online_since=?7, clock_offset=?8,"
+                       " clock_offset_at=?9, quota_events=?10, quota_at=?11, events_stored=?12,"
+                       " fp=?13 WHERE machine_id=?1",
+    [ST_TOUCH_MACHINE] = "UPDATE machine_live SET last_seen=?2, due_at=?3,"
                          " net_lost_at=?4, net_back_at=?7, online_since=?8,"
                          " clock_offset=?5, clock_offset_at=?6, quota_events=?9, quota_at=?10,"
                          " events_stored=?11 WHERE machine_id=?1",
@@ -94,7 +103,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " before_sw, before_port, before_subnet, before_bssid, after_sw,"
         " after_sw_name, after_port, after_subnet, after_bssid)"
         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_PING] = "SELECT 1 FROM machines LIMIT 1",
+    [ST_PING] = "SELECT 1 FROM machine_info LIMIT 1",
     [ST_RUN_START] = "INSERT OR REPLACE INTO collector_runs(started_ms, alive_ms) VALUES(?1, ?1)",
     [ST_RUN_ALIVE] = "UPDATE collector_runs SET alive_ms=?1 WHERE started_ms ="
                      " (SELECT max(started_ms) FROM collector_runs)",
@@ -104,14 +113,14 @@ static const char *const stmt_sql[ST_COUNT_] = {
      * (?1 id, ?2 FQDN, ?3 its first label, ?4 the FQDN when it is a single label, else NULL):
      * each term is served by an index. */
     [ST_NAME_CLASH] = "SELECT machine_id, fqdn, released_ms > 0 AND key_hash IS NULL"
-                      " FROM machines WHERE machine_id <> ?1 AND"
+                      " FROM machine_info WHERE machine_id <> ?1 AND"
                       " (fqdn = ?2 OR fqdn = ?1 OR (fqdn >= ?1 || '.' AND fqdn < ?1 || '/')"
                       " OR (fqdn >= ?4 || '.' AND fqdn < ?4 || '/')"
                       " OR machine_id = ?2 OR machine_id = ?3) LIMIT 1",
     /* The Windows Update client, only when it changed (its fingerprint): most reports leave
      * it, and the indexed SusClientId, as they are. */
     [ST_UPDATE_WU] =
-        "UPDATE machines SET wu_hash=?2, sus_client_id=?3, wu_server=?4, wu_status_server=?5,"
+        "UPDATE machine_info SET wu_hash=?2, sus_client_id=?3, wu_server=?4, wu_status_server=?5,"
         " wu_route=?6, wu_route_why=?7, wu_route_since=?8, wu_scan_ok=?9, wu_scan_fail=?10,"
         " wu_scan_error=?11, wu_ms_scan=?12, wu_disabled=?13, wu_restart=?14 WHERE machine_id=?1",
 };
@@ -132,7 +141,7 @@ static int migrate(sqlite3 *db, char *why, size_t whylen)
     sqlite3_finalize(st);
 
     int latest = whb_schema_latest();
-    char step[8192];
+    char step[16384];
     if (version > latest) {
         snprintf(why, whylen, "database schema %d is newer than this collector (%d)", version,
                  latest);
@@ -336,6 +345,7 @@ static int get_machine(struct sqlite_store *s, const char *machine_id, struct wh
         row->wu_hash = (uint64_t)sqlite3_column_int64(st, 23);
         row->wu_route = sqlite3_column_int(st, 24);
         row->wu_route_since = sqlite3_column_int64(st, 25);
+        row->live_fp = (uint64_t)sqlite3_column_int64(st, 26);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
@@ -454,6 +464,80 @@ static int write_update_client(struct sqlite_store *s, const struct whb_store_re
     return run(s, ST_UPDATE_WU);
 }
 
+static uint64_t fp_str(uint64_t h, const char *v)
+{
+    /* NULL and "" are both stored as NULL; the terminator keeps fields apart. */
+    return whb_fnv1a(h, v ? v : "", v ? strlen(v) + 1 : 1);
+}
+
+static uint64_t fp_int(uint64_t h, int64_t v)
+{
+    return whb_fnv1a(h, &v, sizeof(v));
+}
+
+/* The fingerprint of every value ST_UPDATE_MACHINE writes into machine_info: equal to the
+ * stored one (machine_live.fp), the report changes only machine_live. Keep it in step with
+ * the binds of write_machine and bind_attachment. */
+static uint64_t info_fingerprint(const struct whb_store_report *in, const uint8_t *snap,
+                                 size_t snap_len, const struct whb_machine_view *v)
+{
+    const whb_report *r = in->report;
+    const Whb__V1__Machine *m = r->machine;
+    uint64_t h = WHB_FNV1A_INIT;
+    h = fp_str(h, m->fqdn);
+    h = fp_str(h, m->domain);
+    h = fp_str(h, m->os);
+    h = fp_str(h, m->agent_version);
+    h = fp_int(h, r->interval_s);
+    h = fp_str(h, r->boot_id);
+    h = fp_int(h, r->last_gasp ? 1 : 0);
+    h = fp_int(h, snap ? (int64_t)snap_len : -1);
+    if (snap)
+        h = whb_fnv1a(h, snap, snap_len);
+    h = fp_str(h, v->primary_if);
+    h = fp_int(h, v->wireless);
+    h = fp_int(h, v->carrier);
+    h = fp_int(h, v->on_battery);
+    h = fp_str(h, v->sw_chassis);
+    h = fp_str(h, v->sw_name);
+    h = fp_str(h, v->sw_port);
+    h = fp_str(h, v->ssid);
+    h = fp_str(h, v->bssid);
+    h = fp_int(h, v->wifi_associated);
+    h = fp_str(h, v->subnet);
+    h = fp_str(h, v->wsus_class);
+    h = fp_str(h, v->wsus_url);
+    h = fp_int(h, v->wsus_http);
+    h = fp_int(h, v->wsus_curl);
+    h = fp_int(h, v->wsus_at_ms);
+    h = fp_int(h, v->update_service);
+    h = fp_int(h, v->collector_rank);
+    h = fp_str(h, v->collector_url);
+    h = fp_str(h, v->sw_mgmt);
+    return h ? h : 1; /* 0 is "not known": a row from before schema 12, or changed by hand */
+}
+
+static int write_live(struct sqlite_store *s, const struct whb_store_report *in, int64_t due,
+                      const struct whb_net_story *net, const struct whb_clock_map *cm,
+                      const struct whb_store_quota *q, uint64_t fp)
+{
+    sqlite3_stmt *st = s->st[ST_UPDATE_LIVE];
+    sqlite3_bind_text(st, 1, in->report->machine->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, in->now_ms);
+    sqlite3_bind_int64(st, 3, due);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)in->report->seq);
+    sqlite3_bind_int64(st, 5, net->lost_at);
+    sqlite3_bind_int64(st, 6, net->back_at);
+    sqlite3_bind_int64(st, 7, net->online_since);
+    sqlite3_bind_int64(st, 8, cm->offset);
+    sqlite3_bind_int64(st, 9, cm->since);
+    sqlite3_bind_int64(st, 10, q->events);
+    sqlite3_bind_int64(st, 11, q->at);
+    sqlite3_bind_int64(st, 12, q->stored);
+    sqlite3_bind_int64(st, 13, (sqlite3_int64)fp);
+    return run(s, ST_UPDATE_LIVE);
+}
+
 /* A new machine gets its identity row first; every report then updates the same columns.
  * back: this report ends a silence (or is the first), so the machine is online since now. */
 static int write_machine(void *ctx, const struct whb_store_report *in,
@@ -497,37 +581,35 @@ static int write_machine(void *ctx, const struct whb_store_report *in,
     if (r->snapshot && !snap)
         return WHB_ENOMEM;
 
-    enum stmt_id id =
-        !insert && same_place(row, m, view) ? ST_UPDATE_SAME_PLACE : ST_UPDATE_MACHINE;
+    int same = !insert && same_place(row, m, view);
+    uint64_t fp = info_fingerprint(in, snap, snap_len, view);
+    if (same && fp == row->live_fp) { /* only the moving columns: the narrow row alone */
+        free(snap);
+        if ((rc = write_live(s, in, due, net, cm, q, fp)) ||
+            (rc = write_update_client(s, in, row, view)))
+            return rc;
+        return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
+    }
+    enum stmt_id id = same ? ST_UPDATE_SAME_PLACE : ST_UPDATE_MACHINE;
     sqlite3_stmt *st = s->st[id];
     sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
     bind_text(st, 3, m->domain);
     bind_text(st, 4, m->os);
     bind_text(st, 5, m->agent_version);
-    sqlite3_bind_int64(st, 6, in->now_ms);
     sqlite3_bind_int64(st, 7, r->interval_s);
-    sqlite3_bind_int64(st, 8, due);
     sqlite3_bind_text(st, 9, r->boot_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 10, (sqlite3_int64)r->seq);
     sqlite3_bind_int(st, 11, r->last_gasp ? 1 : 0);
     if (snap) /* SQLite frees it: no copy */
         sqlite3_bind_blob(st, 12, snap, (int)snap_len, free);
     else
         sqlite3_bind_null(st, 12);
     bind_attachment(st, view);
-    sqlite3_bind_int64(st, 30, net->lost_at);
-    sqlite3_bind_int64(st, 31, cm->offset);
-    sqlite3_bind_int64(st, 32, cm->since);
-    sqlite3_bind_int64(st, 33, net->back_at);
-    sqlite3_bind_int64(st, 34, net->online_since);
     bind_text(st, 35, view->collector_url);
     sqlite3_bind_int64(st, 36, view->collector_rank);
-    sqlite3_bind_int64(st, 37, q->events);
-    sqlite3_bind_int64(st, 38, q->at);
-    sqlite3_bind_int64(st, 39, q->stored);
     bind_text(st, 40, view->sw_mgmt);
-    if ((rc = run(s, id)) || (rc = write_update_client(s, in, row, view)))
+    if ((rc = run(s, id)) || (rc = write_live(s, in, due, net, cm, q, fp)) ||
+        (rc = write_update_client(s, in, row, view)))
         return rc;
     return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
 }

@@ -40,7 +40,7 @@ _Static_assert((int)AD_COUNT_ <= (int)WHB_SQLITE_ADMIN_STMTS, "raise WHB_SQLITE_
     " OR w.fqdn = machines.fqdn || '.')"
 
 static const char *const admin_sql[AD_COUNT_] = {
-    [AD_KEY_KNOWN] = "SELECT 1 FROM machines WHERE key_hash = ?1 LIMIT 1",
+    [AD_KEY_KNOWN] = "SELECT 1 FROM machine_info WHERE key_hash = ?1 LIMIT 1",
     [AD_REFUSE] = "INSERT INTO refusals(machine_id, cause, count, first_ms, last_ms, claimant,"
                   " source) VALUES(?1, ?2, 1, ?5, ?5, ?3, ?4)"
                   " ON CONFLICT(machine_id, cause) DO UPDATE SET count = count + 1,"
@@ -63,7 +63,7 @@ static const char *const admin_sql[AD_COUNT_] = {
                            " ORDER BY first_seen DESC LIMIT ?1",
     [AD_ENROLLMENTS_ALL] = "SELECT " ENROLLMENT_COLS " FROM machines"
                            " ORDER BY first_seen DESC LIMIT ?1",
-    [AD_GET_KEY] = "SELECT key_hash FROM machines WHERE machine_id = ?1",
+    [AD_GET_KEY] = "SELECT key_hash FROM machine_info WHERE machine_id = ?1",
     [AD_ACCEPT] = "UPDATE machines SET reviewed_ms = ?2 WHERE machine_id = ?1",
     [AD_RELEASE] = "UPDATE machines SET key_hash = NULL, released_ms = ?2 WHERE machine_id = ?1",
     [AD_ACCEPT_ALL] = "UPDATE machines SET reviewed_ms = ?1 WHERE reviewed_ms = 0",

@@ -76,7 +76,7 @@ static const char *const wsus_sql[WS_COUNT_] = {
                       " WHERE fqdn >= ?1 || '.' AND fqdn < ?1 || '/' ORDER BY fqdn LIMIT ?2",
     [WS_FIND_IP] = "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM wsus_computers"
                    " WHERE ip=?1 OR ip=?2 ORDER BY fqdn LIMIT ?3",
-    [WS_NAMES_AGENTS] = "SELECT fqdn FROM machines",
+    [WS_NAMES_AGENTS] = "SELECT fqdn FROM machine_info",
     [WS_NAMES_WSUS] = "SELECT fqdn FROM wsus_computers",
 };
 

@@ -29,15 +29,16 @@ static const char *const wu_sql[WU_COUNT_] = {
     [WU_SAME_ID] = "SELECT machine_id, fqdn FROM machines WHERE sus_client_id = ?1"
                    " ORDER BY last_seen DESC LIMIT ?2",
     /* 0x80244022 = 2149859362: WU_E_PT_HTTP_STATUS_SERVICE_UNAVAIL. */
-    [WU_FAILING_503] = "SELECT count(*) FROM machines WHERE wu_scan_fail > 0 AND"
+    [WU_FAILING_503] = "SELECT count(*) FROM machine_info WHERE wu_scan_fail > 0 AND"
                        " wu_scan_fail > ?1 AND wu_scan_fail > wu_scan_ok AND"
                        " wu_scan_error = 2149859362",
-    [WU_MOVED] = "SELECT count(*) FROM machines WHERE wu_route_since > ?1 AND " AWAY,
-    [WU_MOVED_SUBNET] = "SELECT subnet, count(*) AS n FROM machines WHERE wu_route_since > ?1 AND"
-                        " " AWAY " AND subnet IS NOT NULL GROUP BY subnet ORDER BY n DESC,"
-                        " subnet LIMIT 1",
-    [WU_CLIENTS] = "SELECT count(*) FROM machines WHERE wu_hash <> 0",
-    [WU_MAJORITY] = "SELECT lower(wu_server) AS s, count(*) AS n FROM machines WHERE"
+    [WU_MOVED] = "SELECT count(*) FROM machine_info WHERE wu_route_since > ?1 AND " AWAY,
+    [WU_MOVED_SUBNET] =
+        "SELECT subnet, count(*) AS n FROM machine_info WHERE wu_route_since > ?1 AND"
+        " " AWAY " AND subnet IS NOT NULL GROUP BY subnet ORDER BY n DESC,"
+        " subnet LIMIT 1",
+    [WU_CLIENTS] = "SELECT count(*) FROM machine_info WHERE wu_hash <> 0",
+    [WU_MAJORITY] = "SELECT lower(wu_server) AS s, count(*) AS n FROM machine_info WHERE"
                     " wu_server IS NOT NULL GROUP BY s ORDER BY n DESC, s LIMIT 1",
     [WU_WSUS_BY_ID] = "SELECT fqdn, ip, last_status_ms, last_sync_ms, target_id FROM"
                       " wsus_computers WHERE target_id = ?1 LIMIT 1",

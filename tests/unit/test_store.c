@@ -24,6 +24,7 @@
 #include "store/runs.h"
 #include "store/store.h"
 #include "store/migrate.h"
+#include "store/schema.h"
 #include "testdb.h"
 
 struct fixture {
@@ -311,7 +312,7 @@ static void due_index_finds_silent_machines(void **state)
     assert_int_equal(count(f->path, testdb_pg() ? "SELECT count(*) FROM pg_indexes WHERE "
                                                   "indexname='machine_due_at'"
                                                 : "SELECT count(*) FROM pragma_index_list("
-                                                  "'machines') WHERE name='machines_due'"),
+                                                  "'machine_live') WHERE name='machine_live_due'"),
                      1);
 }
 
@@ -350,6 +351,11 @@ static void reopening_keeps_schema_version(void **state)
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
         assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 12);
+        /* Version 12: machines stays one table here (its due index in machine_due). */
+        assert_int_equal(count(f->path, "SELECT count(*) FROM information_schema.tables WHERE"
+                                        " table_name IN ('machines', 'machine_live') AND"
+                                        " table_type = 'BASE TABLE'"),
+                         1);
         /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
         assert_int_equal(count(f->path, "SELECT count(*) FROM pg_class WHERE relname IN ("
                                         "'machines_key','refusals','machines_unreviewed')"),
@@ -400,6 +406,15 @@ static void reopening_keeps_schema_version(void **state)
         return;
     }
     assert_int_equal(count(f->path, "PRAGMA user_version"), 12);
+    /* Version 12: the moving columns and the due index in machine_live, the rest in
+     * machine_info, machines their view. */
+    assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+                                    " name IN ('machine_live', 'machine_info') OR type = 'view'"
+                                    " AND name = 'machines' OR name = 'machine_live_due'"),
+                     4);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM pragma_table_info('machine_info')"
+                                    " WHERE name IN ('last_seen', 'due_at', 'last_seq')"),
+                     0);
     /* Version 9: keys looked up before decoding, refusals, enrollment and quota columns. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                     "('machines_key','refusals','machines_unreviewed')"),
@@ -710,6 +725,140 @@ static void a_move_updates_the_indexed_columns(void **state)
                   "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"),
             1);
     sample_free(s);
+}
+
+/* Issue 26.3 (SQLite, schema 12): a report that changes nothing but the columns every report
+ * moves writes machine_live alone; one that changes anything else writes machine_info too, and
+ * so does the next report after a change made through the view (its fingerprint cleared). */
+static void a_heartbeat_rewrites_only_the_narrow_row(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    if (testdb_pg())
+        skip();
+    struct sample *s = sample_new(22, 1, 0);
+    assert_int_equal(put(f->store, s, 0xab, 1, 1000, &res), 0);
+    s->report.seq = 2;
+    assert_int_equal(put(f->store, s, 0xab, 0, 2000, &res), 0);
+    /* A mark in the wide row beside the view, which leaves the fingerprint: a heartbeat must
+     * not rewrite it. */
+    assert_int_equal(
+        testdb_exec(f->path, "UPDATE machine_info SET os = 'mark' WHERE machine_id = 'm-22'"), 0);
+    s->report.seq = 3;
+    assert_int_equal(put(f->store, s, 0xab, 0, 3000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-22' AND"
+                                    " os = 'mark' AND last_seen = 3000 AND last_seq = 3 AND"
+                                    " due_at = 3000 + 180000"),
+                     1);
+    /* A new switch is more than a heartbeat: the whole row is written again. */
+    s->report.seq = 4;
+    s->lldp.system_name = "sw-9";
+    assert_int_equal(put(f->store, s, 0xab, 0, 4000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-22' AND"
+                                    " os <> 'mark' AND sw_name = 'sw-9' AND last_seq = 4"),
+                     1);
+    assert_int_equal(on_switch(f->store, "sw-9"), 1);
+    /* Changed through the view (as an admin's command or a hand edit does): the next report,
+     * though the same as the last, writes what it says. */
+    assert_int_equal(
+        testdb_exec(f->path, "UPDATE machines SET sw_name = 'by-hand' WHERE machine_id = 'm-22'"),
+        0);
+    s->report.seq = 5;
+    assert_int_equal(put(f->store, s, 0xab, 0, 5000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-22' AND"
+                                    " sw_name = 'sw-9' AND last_seen = 5000"),
+                     1);
+    /* Rows in both tables, one each, and the file agrees with its indexes. */
+    assert_int_equal(count(f->path, "SELECT (SELECT count(*) FROM machine_info) * 10 +"
+                                    " (SELECT count(*) FROM machine_live)"),
+                     11);
+    assert_int_equal(
+        count(f->path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"),
+        1);
+    sample_free(s);
+}
+
+static void exec_or_fail(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", sql, err);
+}
+
+/* A store left at schema 11 (one machines table, as earlier versions wrote it) opens, moves
+ * to schema 12 and answers as before: each machine's row, the silent count, and its next
+ * report's seq bound and key. */
+static void a_schema_11_store_answers_the_same_after_migration(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *st;
+    struct whb_store_result res;
+    struct whb_machine_view v;
+    char path[64], why[256], step[16384];
+    uint64_t known, silent;
+    if (testdb_pg())
+        skip();
+    snprintf(path, sizeof(path), "/tmp/whb-test-schema11-XXXXXX");
+    close(mkstemp(path));
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    for (int i = 0; i < 11; i++) {
+        assert_int_equal(whb_schema_step(WHB_DIALECT_SQLITE, i, step, sizeof(step)), 0);
+        exec_or_fail(db, step);
+    }
+    exec_or_fail(db, "PRAGMA user_version = 11");
+    /* m-31 reports (due at 500000), m-32 is silent since 100000 (due at 280000). */
+    exec_or_fail(db, "INSERT INTO machines(machine_id, fqdn, os, key_hash, first_seen, last_seen,"
+                     " interval_s, due_at, boot_id, last_seq, sw_chassis, sw_name, sw_port, subnet,"
+                     " clock_offset, clock_offset_at, online_since, quota_events, quota_at,"
+                     " events_stored, reviewed_ms, wsus_class) VALUES"
+                     " ('m-31', 'pc-31.corp.example', 'os-a', zeroblob(32), 1000, 320000, 60,"
+                     " 500000, 'boot-31', 7, 'aa:bb', 'sw-1', 'Gi1/0/31', '10.0.0.0/24', -250,"
+                     " 1000, 2000, 40, 300000, 9, 1000, 'ok'),"
+                     " ('m-32', 'pc-32.corp.example', 'os-b', NULL, 1000, 100000, 60, 280000,"
+                     " 'boot-32', 3, NULL, NULL, NULL, NULL, NULL, 0, 0, -1, 0, 0, 1000, NULL)");
+    sqlite3_close(db);
+
+    assert_int_equal(whb_store_sqlite.open(path, &st, why, sizeof(why)), 0);
+    assert_int_equal(count(path, "PRAGMA user_version"), 12);
+    assert_int_equal(st->ops->get_machine(st, "m-31", &v), 0);
+    assert_string_equal(v.fqdn, "pc-31.corp.example");
+    assert_string_equal(v.os, "os-a");
+    assert_int_equal(v.last_seen_ms, 320000);
+    assert_int_equal(v.due_ms, 500000);
+    assert_int_equal(v.clock_offset_ms, -250);
+    assert_string_equal(v.sw_name, "sw-1");
+    assert_string_equal(v.sw_port, "Gi1/0/31");
+    assert_int_equal(st->ops->get_machine(st, "m-32", &v), 0);
+    assert_int_equal(v.last_seen_ms, 100000);
+    assert_int_equal(v.due_ms, 280000);
+    assert_string_equal(v.sw_name, "");
+    assert_int_equal(st->ops->count_machines(st, 400000, &known, &silent), 0);
+    assert_int_equal(known, 2);
+    assert_int_equal(silent, 1);
+    assert_int_equal(count(path, "SELECT count(*) FROM machines WHERE quota_events = 40 AND"
+                                 " quota_at = 300000 AND events_stored = 9 AND online_since ="
+                                 " 2000 AND last_seq = 7 AND clock_offset_at = 1000"),
+                     1);
+    /* Its key came along: a report with another is refused, its next one stored. */
+    struct sample *s = sample_new(31, 8, 0);
+    assert_int_equal(put_unreviewed(st, s, 0xcd, 0, 410000, &res), WHB_EDENIED);
+    assert_int_equal(put_unreviewed(st, s, 0x00, 0, 410000, &res), 0);
+    assert_int_equal(st->ops->get_machine(st, "m-31", &v), 0);
+    assert_int_equal(v.last_seen_ms, 410000);
+    assert_string_equal(v.os, "Windows 11 Enterprise 23H2");
+    assert_int_equal(count(path, "SELECT last_seq FROM machines WHERE machine_id = 'm-31'"), 8);
+    assert_int_equal(
+        count(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"), 1);
+    sample_free(s);
+    st->ops->close(st);
+    (void)f;
+    unlink(path);
+    char side[96];
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
 }
 
 /* Issue 26.5: the machine's view says which collector its last report was sent to and that
@@ -2102,6 +2251,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(downtimes_are_when_every_collector_was_down, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(migrate_copies_a_sqlite_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_heartbeat_rewrites_only_the_narrow_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_schema_11_store_answers_the_same_after_migration, setup,
+                                        teardown),
         cmocka_unit_test(a_password_in_the_conninfo_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
