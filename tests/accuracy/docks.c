@@ -185,6 +185,43 @@ static int64_t dock_flap(struct acc_timeline *tl, struct acc_rng *r)
     return e;
 }
 
+/* The dock's switch port closed while docked: err-disabled by the switch (port security seeing
+ * another MAC behind the dock, BPDU guard seeing a BPDU from a dock's bridge, a link flapping)
+ * two times in three, else shut by the network team; errdisable recovery or the team opens it
+ * minutes later. The laptop sees only its dock's adapter lose its carrier, the adapter still
+ * there (not an undock), and its Wi-Fi does not take over (out of range, or off). Half the time
+ * the switch says nothing (not configured); else it sends traps, syslog, or is read. Without
+ * its word, a port shut reads as a cable pulled at the dock; with it, the port. */
+static int64_t dock_port_shut(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
+    struct acc_switch *sw = &w->sw[w->m[m].sw];
+    unsigned roll = acc_rng_below(r, 100);
+    sw->talk = roll < 50 ? TALK_NONE : roll < 70 ? TALK_TRAPS : roll < 85 ? TALK_SYSLOG : TALK_POLL;
+    sw->poll = sw->talk == TALK_POLL || (sw->talk != TALK_NONE && acc_rng_chance(r, 70));
+    sw->late_ms = acc_rng_chance(r, 20) ? acc_rng_ms(r, 5, 40) : acc_rng_ms(r, 0, 1);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t a = overdue(w, s);
+    if (e < a + 60000)
+        e = a + 60000;
+    int err = acc_rng_below(r, 3) != 0;
+    struct acc_incident *i = acc_inc(tl, err ? INC_ERR_DISABLE : INC_PORT_SHUT, m, -1, s, e);
+    if (err)
+        i->code = acc_rng_chance(r, 50) ? ERRDIS_PSECURE : ERRDIS_BPDU;
+    unsigned word = err ? 1u << WORD_ERR : 1u << WORD_SHUT;
+    int64_t ask = acc_rng_chance(r, 30) || e - MIN <= a + 30000
+                      ? a + acc_rng_ms(r, 5, 30)
+                      : a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+    acc_item_switch(acc_item(tl, PHASE_NOW, m, ask, 0, 1, "port_disabled", NOGASP_WIRED, NULL),
+                    word, s - 5000, 0, "port_disabled", NULL);
+    acc_item_switch(
+        acc_item(tl, PHASE_HISTORY, m, s, e, 1, "port_disabled", "cable_unplugged", NULL), word,
+        s - 5000, 0, "port_disabled", NULL);
+    acc_note(tl, "err %lld talk %lld ", err, sw->talk);
+    return e;
+}
+
 static const struct {
     const char *name;
     int64_t (*make)(struct acc_timeline *tl, struct acc_rng *r);
@@ -192,6 +229,7 @@ static const struct {
     {"undock_to_wifi", undock_to_wifi}, {"undock_asleep", undock_asleep},
     {"dock_elsewhere", dock_elsewhere}, {"undock_switch_down", undock_switch_down},
     {"dock_flap", dock_flap},           {"undock_silent", undock_silent},
+    {"dock_port_shut", dock_port_shut},
 };
 
 unsigned acc_docks_count(void)

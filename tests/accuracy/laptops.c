@@ -206,6 +206,34 @@ static int64_t carried_together(struct acc_timeline *tl, struct acc_rng *r)
     return ey;
 }
 
+/* The same meeting, but both laptops come back on the access point they left (the meeting room
+ * is down the corridor, out of every access point's range): from the collector, two clients of
+ * one access point lost its beacons within seconds and associated with it again minutes later,
+ * which is exactly that access point's short outage (a radio reset, a PoE port bounced) - its
+ * other clients reporting all along does not rule that out where they sit in another access
+ * point's range or on its other band. The evidence cannot separate them: removed or the access
+ * point, capped, the other beside it. */
+static int64_t carried_together_back(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int x = w->first_wifi, y = x + 1;
+    int64_t reach = (int64_t)w->interval_s + 5;
+    int64_t sx = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
+    int64_t sy = sx + acc_rng_ms(r, 0, reach);
+    int64_t ex = sy + acc_rng_ms(r, 60, 600), ey = ex + acc_rng_ms(r, 0, 30);
+    if (ex - sx < 3 * iv(w) + 60000)
+        ex = sx + 3 * iv(w) + 60000, ey = ex + 5000;
+    carry(tl, x, sx, ex, 0);
+    carry(tl, y, sy, ey, 0);
+    int64_t ask = overdue(w, sy) + acc_rng_ms(r, 5, 30);
+    if (ask < ex - 5000)
+        acc_item(tl, PHASE_NOW, x, ask, 0, 1, "removed", NOGASP_WIFI, NULL);
+    acc_item(tl, PHASE_HISTORY, x, sx, ex, 1, "removed", "wireless_association", NULL);
+    acc_item(tl, PHASE_HISTORY, y, sy, ey, 1, "removed", "wireless_association", NULL);
+    acc_note(tl, "second %+llds away %llds ", (sy - sx) / 1000, (ex - sx) / 1000);
+    return ey;
+}
+
 /* One laptop of the first access point goes quiet on its own (power cut, agent killed) while,
  * within a heartbeat and 5 s of it, a laptop of the next access point is carried off and comes
  * back on this one 20-90 s later (the Wi-Fi analog of class moved's desk move): one silence,
@@ -242,7 +270,7 @@ static const struct {
 } laptops[] = {
     {"ap_power_roam", ap_power_roam},       {"carried_asleep", carried_asleep},
     {"carried_together", carried_together}, {"carried_onto_silence", carried_onto_silence},
-    {"radius_every_ap", radius_every_ap},
+    {"radius_every_ap", radius_every_ap},   {"carried_together_back", carried_together_back},
 };
 
 unsigned acc_laptops_count(void)
