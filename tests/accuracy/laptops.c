@@ -228,8 +228,11 @@ static int64_t carried_together_back(struct acc_timeline *tl, struct acc_rng *r)
     int64_t ask = overdue(w, sy) + acc_rng_ms(r, 5, 30);
     if (ask < ex - 5000)
         acc_item(tl, PHASE_NOW, x, ask, 0, 1, "removed", NOGASP_WIFI, NULL);
-    acc_item(tl, PHASE_HISTORY, x, sx, ex, 1, "removed", "wireless_association", NULL);
-    acc_item(tl, PHASE_HISTORY, y, sy, ey, 1, "removed", "wireless_association", NULL);
+    /* Sent to the access point or to the user: either place is honest. */
+    acc_item(tl, PHASE_HISTORY, x, sx, ex, 1, "removed", "wireless_association", NULL)->places =
+        PLACE_NETWORK | PLACE_MACHINE;
+    acc_item(tl, PHASE_HISTORY, y, sy, ey, 1, "removed", "wireless_association", NULL)->places =
+        PLACE_NETWORK | PLACE_MACHINE;
     acc_note(tl, "second %+llds away %llds ", (sy - sx) / 1000, (ex - sx) / 1000);
     return ey;
 }
