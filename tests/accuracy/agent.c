@@ -304,6 +304,26 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
         idle.wireless = &idle_wifi;
         ads[1] = &idle;
     }
+    /* Its Wi-Fi kept associated beside the dock's adapter (wifi_kept): up, leased, with its
+     * own default route (a higher metric than the dock's). */
+    char kept_addr[24], kept_gw[16], kept_ssid[32], kept_bssid[18];
+    char *kept_addrs[1] = {kept_addr};
+    if (mc->dock && a->obs.docked && a->obs.kept) {
+        snprintf(kept_addr, sizeof(kept_addr), "10.20.%d.%d/24", w->ap.subnet, mc->host);
+        snprintf(kept_gw, sizeof(kept_gw), "10.20.%d.1", w->ap.subnet);
+        snprintf(kept_ssid, sizeof(kept_ssid), "%s", w->ap.ssid);
+        snprintf(kept_bssid, sizeof(kept_bssid), "%s", w->ap.bssid);
+        idle.oper_state = WHB__V1__OPER_STATE__OPER_STATE_UP;
+        idle.carrier = 1;
+        idle.speed_mbps = 300;
+        idle.addresses = kept_addrs;
+        idle.n_addresses = 1;
+        idle.gateway = kept_gw;
+        idle_wifi.ssid = kept_ssid;
+        idle_wifi.bssid = kept_bssid;
+        idle_wifi.associated = 1;
+        idle_wifi.signal_dbm = -55;
+    }
     Whb__V1__WsusProbe probe = WHB__V1__WSUS_PROBE__INIT;
     whb_snapshot snap = WHB__V1__SNAPSHOT__INIT;
     snap.power_source = WHB__V1__POWER_SOURCE__POWER_SOURCE_AC;
@@ -376,15 +396,17 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
     struct acc_link l;
     acc_world_link(w, a->m, link_t, &l);
     *curl = 0;
-    if (!l.carrier || !l.admin_up)
+    if (l.path_ok) /* (a dock's Wi-Fi kept beside it: a way out while the dock's is down) */
+        ;
+    else if (!l.carrier || !l.admin_up)
         *curl = 7, *err = "Failed to connect: Network is unreachable";
     else if (!l.has_addr)
         *curl = 6, *err = "Could not resolve host: whb.corp.example";
     else if (!l.has_gw)
         *curl = 7, *err = "Failed to connect: Network is unreachable";
-    else if (!l.path_ok)
+    else
         *curl = 28, *err = "Connection timed out after 5000 milliseconds";
-    else if (!acc_world_collector_up(w, t))
+    if (!*curl && !acc_world_collector_up(w, t))
         *curl = 7, *err = "Failed to connect to whb.corp.example port 8443: Connection refused";
     if (*curl) {
         free(buf);
@@ -471,6 +493,7 @@ static void observe(struct acc_agent *a, const struct acc_world *w, int64_t t,
         if (l->has_gw)
             snprintf(o->gw, sizeof(o->gw), "10.20.%d.1", net);
     }
+    o->kept = l->kept;
     o->crc = l->crc_errors;
     o->carrier_changes = a->obs.carrier_changes + (a->obs.carrier != l->carrier);
     o->lldp_sw = a->obs.lldp_sw;
@@ -584,7 +607,7 @@ static void dock_diff(struct acc_agent *a, const struct acc_world *w, int64_t t,
 /* A working network as the agent judges it: carrier, an address and a default route. */
 static int online(const struct acc_obs *o)
 {
-    return o->admin_up && o->carrier && o->addr[0] && o->gw[0];
+    return (o->admin_up && o->carrier && o->addr[0] && o->gw[0]) || o->kept;
 }
 
 /* Takes a snapshot (as on a netlink or LLDP change, or a resume) and records the differences. */
@@ -608,16 +631,16 @@ static void probe_wsus(struct acc_agent *a, const struct acc_world *w, int64_t t
     char cls[32], d[128];
     unsigned http = 0;
     int curl = 0;
-    if (!l->carrier || !l->admin_up)
+    if (l->path_ok)
+        acc_world_wsus(w, t, &http, &curl);
+    else if (!l->carrier || !l->admin_up)
         curl = 7;
     else if (!l->has_addr)
         curl = 6;
     else if (!l->has_gw)
         curl = 7;
-    else if (!l->path_ok)
-        curl = 28;
     else
-        acc_world_wsus(w, t, &http, &curl);
+        curl = 28;
     a->wsus_at = wall(w, a, t);
     a->wsus_http = http;
     a->wsus_curl = curl;
@@ -984,7 +1007,7 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
      * notification, Linux's nl80211 ROAM (client/platform/linux/nl80211.c: no event of its own). */
     int roamed = o.assoc && a->obs.assoc && o.ap != a->obs.ap;
     if (lldp_new || roamed || o.docked != a->obs.docked || o.admin_up != a->obs.admin_up ||
-        o.carrier != a->obs.carrier || o.service != a->obs.service ||
+        o.carrier != a->obs.carrier || o.service != a->obs.service || o.kept != a->obs.kept ||
         strcmp(o.addr, a->obs.addr) != 0 || strcmp(o.gw, a->obs.gw) != 0) {
         int was_online = online(&a->obs);
         snapshot(a, w, t, &l, verbose);

@@ -185,6 +185,15 @@ static int64_t dock_flap(struct acc_timeline *tl, struct acc_rng *r)
     return e;
 }
 
+/* The switch's dice for a dock's port (half the time it says nothing). */
+static void switch_talks(struct acc_switch *sw, struct acc_rng *r)
+{
+    unsigned roll = acc_rng_below(r, 100);
+    sw->talk = roll < 50 ? TALK_NONE : roll < 70 ? TALK_TRAPS : roll < 85 ? TALK_SYSLOG : TALK_POLL;
+    sw->poll = sw->talk == TALK_POLL || (sw->talk != TALK_NONE && acc_rng_chance(r, 70));
+    sw->late_ms = acc_rng_chance(r, 20) ? acc_rng_ms(r, 5, 40) : acc_rng_ms(r, 0, 1);
+}
+
 /* The dock's switch port closed while docked: err-disabled by the switch (port security seeing
  * another MAC behind the dock, BPDU guard seeing a BPDU from a dock's bridge, a link flapping)
  * two times in three, else shut by the network team; errdisable recovery or the team opens it
@@ -197,10 +206,7 @@ static int64_t dock_port_shut(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
     struct acc_switch *sw = &w->sw[w->m[m].sw];
-    unsigned roll = acc_rng_below(r, 100);
-    sw->talk = roll < 50 ? TALK_NONE : roll < 70 ? TALK_TRAPS : roll < 85 ? TALK_SYSLOG : TALK_POLL;
-    sw->poll = sw->talk == TALK_POLL || (sw->talk != TALK_NONE && acc_rng_chance(r, 70));
-    sw->late_ms = acc_rng_chance(r, 20) ? acc_rng_ms(r, 5, 40) : acc_rng_ms(r, 0, 1);
+    switch_talks(sw, r);
     int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
     int64_t a = overdue(w, s);
     if (e < a + 60000)
@@ -222,6 +228,68 @@ static int64_t dock_port_shut(struct acc_timeline *tl, struct acc_rng *r)
     return e;
 }
 
+/* Windows keeping the Wi-Fi associated while docked (the policy "Minimize the number of
+ * simultaneous connections" off): both adapters up and leased, the dock's with the lower
+ * metric. When the dock's way goes (its cable pulled at the dock, its port shut or
+ * err-disabled, its switch's power), the agent tells the dock's adapter's carrier lost and
+ * goes on reporting over the Wi-Fi: no silence. Four times in ten its wired link is lost for
+ * 3-12 min: asked while it is (a heartbeat past three, when it would be overdue) and once it is
+ * back: it reports. Three in ten the switch loses its power: two of its other machines asked
+ * (the switch's set: the laptop is no longer of it), the laptop (it reports). Three in ten the
+ * cable is pulled at the dock and, 1-4 min later, on the Wi-Fi, its agent is killed: its own
+ * silence, not the cable it outlived. */
+static int64_t dock_wifi_kept(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    unsigned v = acc_rng_below(r, 10);
+    int m = dock_laptop(tl, r, v >= 4 && v < 7 ? 0 : acc_rng_chance(r, 50));
+    w->m[m].wifi_kept = 1;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t a = overdue(w, s);
+    if (e < a + 60000)
+        e = a + 60000;
+    if (v < 4) {
+        unsigned how = acc_rng_below(r, 3); /* cable at the dock, port shut, err-disabled */
+        struct acc_incident *i = acc_inc(tl,
+                                         how == 0   ? INC_CABLE
+                                         : how == 1 ? INC_PORT_SHUT
+                                                    : INC_ERR_DISABLE,
+                                         m, -1, s, e);
+        if (how == 2)
+            i->code = acc_rng_chance(r, 50) ? ERRDIS_PSECURE : ERRDIS_BPDU;
+        if (how)
+            switch_talks(&w->sw[w->m[m].sw], r);
+        acc_item(tl, PHASE_NOW, m, a + acc_rng_ms(r, 5, 30), 0, 0, "reporting", NULL);
+        acc_item(tl, PHASE_NOW, m, e + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
+        acc_note(tl, "wired lost %lld for %llds ", how, (e - s) / 1000);
+        return e;
+    }
+    if (v < 7) {
+        acc_inc(tl, INC_SWITCH_DOWN, -1, 0, s, e);
+        int64_t ask = a + acc_rng_ms(r, 5, 30);
+        for (int j = 1; j <= 2 && j < w->sw_count[0]; j++) {
+            int x = w->sw_first[0] + j;
+            acc_item(tl, PHASE_NOW, x, ask, 0, 1, "lost_connectivity", SWITCH_SET, NULL)->places =
+                PLACE_NETWORK | PLACE_MACHINE;
+            acc_item(tl, PHASE_HISTORY, x, s, e, 0, "lost_connectivity", "port_disabled", NULL);
+        }
+        acc_item(tl, PHASE_NOW, m, ask, 0, 0, "reporting", NULL);
+        acc_note(tl, "switch down for %llds %lld ", (e - s) / 1000, 0);
+        return e;
+    }
+    int64_t k = s + acc_rng_ms(r, 60, 240), ke = k + silence_len(r, w);
+    acc_inc(tl, INC_CABLE, m, -1, s, ke + 2 * MIN);
+    acc_inc(tl, INC_AGENT_CRASH, m, -1, k, ke);
+    int64_t ka = overdue(w, k);
+    int64_t ask = acc_rng_chance(r, 30) || ke - MIN <= ka + 30000
+                      ? ka + acc_rng_ms(r, 5, 30)
+                      : ka + 30000 + acc_rng_ms(r, 0, (ke - MIN - ka - 30000) / 1000);
+    acc_item(tl, PHASE_NOW, m, ask, 0, 1, "agent_crashed", NOGASP_WIFI, NULL);
+    acc_item(tl, PHASE_HISTORY, m, k, ke, 0, "agent_crashed", NULL);
+    acc_note(tl, "cable then agent killed %+llds for %llds ", (k - s) / 1000, (ke - k) / 1000);
+    return ke + 2 * MIN;
+}
+
 static const struct {
     const char *name;
     int64_t (*make)(struct acc_timeline *tl, struct acc_rng *r);
@@ -229,7 +297,7 @@ static const struct {
     {"undock_to_wifi", undock_to_wifi}, {"undock_asleep", undock_asleep},
     {"dock_elsewhere", dock_elsewhere}, {"undock_switch_down", undock_switch_down},
     {"dock_flap", dock_flap},           {"undock_silent", undock_silent},
-    {"dock_port_shut", dock_port_shut},
+    {"dock_port_shut", dock_port_shut}, {"dock_wifi_kept", dock_wifi_kept},
 };
 
 unsigned acc_docks_count(void)

@@ -45,6 +45,7 @@ struct acc_obs {
     int ap;                 /* wireless: the access point associated with (0, 1), -1 none */
     int docked;             /* a dock laptop: the dock's adapter is there (the fields above are
                                its); else they are its Wi-Fi's */
+    int kept;               /* docked, its Wi-Fi beside associated and leased (wifi_kept) */
 };
 
 #define ACC_SPOOL_MAX 8192

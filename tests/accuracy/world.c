@@ -244,6 +244,13 @@ void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link
             uplink = 0;
     }
     o->path_ok = o->carrier && o->has_addr && o->has_gw && uplink;
+    /* Docked with its Wi-Fi kept: Windows routes by the lower metric, the dock's while it has
+     * a way out, else the Wi-Fi's. */
+    const struct acc_incident *why;
+    int wsw, wport;
+    o->kept = w->m[m].wifi_kept && acc_world_docked(w, m, t, &wsw, &wport) &&
+              acc_world_power(w, m, t, &why) == PWR_ON && acc_world_ap(w, m, t) >= 0;
+    o->path_ok |= o->kept;
 }
 
 int acc_world_collector_up(const struct acc_world *w, int64_t t)
