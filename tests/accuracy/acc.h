@@ -69,6 +69,9 @@ struct acc_machine {
     int wifi_kept; /* a dock laptop whose Windows keeps its Wi-Fi associated while docked
                       (the policy "Minimize the number of simultaneous connections" off):
                       its traffic leaves by the Wi-Fi whenever the dock's way is down */
+    int64_t wifi_fallback_ms; /* a dock laptop under Windows' default policy (one connection):
+                                 its Wi-Fi associates this long after the dock's adapter lost
+                                 its link, and is let go once it is back; 0: never */
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -161,7 +164,9 @@ struct acc_link {
     int path_ok;         /* packets reach the data centre (collector, WSUS) */
     unsigned wifi_fail;  /* 802.11 code of the failure that keeps it off, 0 none */
     uint64_t crc_errors; /* cumulative */
-    int kept; /* a wifi_kept dock laptop, docked and on: its Wi-Fi associated and leased */
+    int kept;            /* a dock laptop, docked and on: its Wi-Fi beside associated (wifi_kept, or
+                            wifi_fallback_ms after the dock's link went) */
+    int kept_leased;     /* ... and leased: its traffic leaves by it when the dock's cannot */
 };
 void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link *out);
 int acc_world_collector_up(const struct acc_world *w, int64_t t);

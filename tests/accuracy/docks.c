@@ -228,6 +228,51 @@ static int64_t dock_port_shut(struct acc_timeline *tl, struct acc_rng *r)
     return e;
 }
 
+/* The dock's way lost while docked under Windows' default policy (one connection to the
+ * domain's network): its port err-disabled or shut (two times in three; the switch's dice as
+ * above) or its cable pulled at the dock, and Windows connects the Wi-Fi 3-20 s later and
+ * leases on it (4 s). Once the port is open again (3-12 min), Windows lets the Wi-Fi go.
+ * Asked once heard over the Wi-Fi: it reports. When the seconds before the Wi-Fi made a
+ * silence (2-5 s heartbeats), its history: the dock's link lost with the adapter still there -
+ * the port or the cable, which the switch's word settles; not a desk move (it came back on
+ * the Wi-Fi's subnet, the dock's adapter where it was). */
+static int64_t dock_port_to_wifi(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
+    int64_t fb = acc_rng_ms(r, 3, 20);
+    w->m[m].wifi_fallback_ms = fb;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    unsigned how = acc_rng_below(r, 3); /* err-disabled, shut, cable at the dock */
+    struct acc_incident *i = acc_inc(tl,
+                                     how == 0   ? INC_ERR_DISABLE
+                                     : how == 1 ? INC_PORT_SHUT
+                                                : INC_CABLE,
+                                     m, -1, s, e);
+    if (how == 0)
+        i->code = acc_rng_chance(r, 50) ? ERRDIS_PSECURE : ERRDIS_BPDU;
+    switch_talks(&w->sw[w->m[m].sw], r);
+    int64_t heard = s + fb + 4000;
+    acc_item(tl, PHASE_NOW, m, heard + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
+    if (heard - s > 3 * iv(w) + 5000) {
+        /* Without the switch's word: a laptop unplugged from its own port and carried off
+         * reads the same (the wired link lost, the adapter still there, back over the Wi-Fi). */
+        struct acc_item *h = how < 2
+                                 ? acc_item(tl, PHASE_HISTORY, m, s, heard, 1, "port_disabled",
+                                            "cable_unplugged", "removed", NULL)
+                                 : acc_item(tl, PHASE_HISTORY, m, s, heard, 1, "cable_unplugged",
+                                            "port_disabled", "removed", NULL);
+        if (how < 2)
+            acc_item_switch(h, how == 0 ? 1u << WORD_ERR : 1u << WORD_SHUT, s - 5000, 0,
+                            "port_disabled", NULL);
+        else
+            acc_item_switch(h, 1u << WORD_LOST, s - 5000, 1, "cable_unplugged", "faulty_adapter",
+                            "removed", NULL);
+    }
+    acc_note(tl, "how %lld wifi %+llds ", how, fb / 1000);
+    return e;
+}
+
 /* Windows keeping the Wi-Fi associated while docked (the policy "Minimize the number of
  * simultaneous connections" off): both adapters up and leased, the dock's with the lower
  * metric. When the dock's way goes (its cable pulled at the dock, its port shut or
@@ -294,10 +339,15 @@ static const struct {
     const char *name;
     int64_t (*make)(struct acc_timeline *tl, struct acc_rng *r);
 } docks[] = {
-    {"undock_to_wifi", undock_to_wifi}, {"undock_asleep", undock_asleep},
-    {"dock_elsewhere", dock_elsewhere}, {"undock_switch_down", undock_switch_down},
-    {"dock_flap", dock_flap},           {"undock_silent", undock_silent},
-    {"dock_port_shut", dock_port_shut}, {"dock_wifi_kept", dock_wifi_kept},
+    {"undock_to_wifi", undock_to_wifi},
+    {"undock_asleep", undock_asleep},
+    {"dock_elsewhere", dock_elsewhere},
+    {"undock_switch_down", undock_switch_down},
+    {"dock_flap", dock_flap},
+    {"undock_silent", undock_silent},
+    {"dock_port_shut", dock_port_shut},
+    {"dock_wifi_kept", dock_wifi_kept},
+    {"dock_port_to_wifi", dock_port_to_wifi},
 };
 
 unsigned acc_docks_count(void)
