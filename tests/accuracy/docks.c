@@ -24,6 +24,15 @@ static int64_t silence_len(struct acc_rng *r, const struct acc_world *w)
     return w->interval_s <= 10 ? acc_rng_ms(r, 3 * 60, 12 * 60) : acc_rng_ms(r, 8 * 60, 25 * 60);
 }
 
+/* Asked while silent (overdue at a, back at e): right once overdue three times in ten, else
+ * before it ends. */
+static int64_t ask_in(struct acc_rng *r, int64_t a, int64_t e)
+{
+    if (acc_rng_chance(r, 30) || e - MIN <= a + 30000)
+        return a + acc_rng_ms(r, 5, 30);
+    return a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+}
+
 /* The first machine of the first access switch is a Windows laptop on a dock. */
 static int dock_laptop(struct acc_timeline *tl, struct acc_rng *r, int small)
 {
@@ -83,9 +92,7 @@ static int64_t undock_asleep(struct acc_timeline *tl, struct acc_rng *r)
         undock(tl, m, s, wifi, ACC_NEVER, 0, 0);
     acc_inc(tl, INC_SLEEP, m, -1, lid, e)->unnamed = acc_rng_chance(r, 50);
     int64_t a = overdue(w, s);
-    int64_t ask = acc_rng_chance(r, 30) || e - MIN <= a + 30000
-                      ? a + acc_rng_ms(r, 5, 30)
-                      : a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+    int64_t ask = ask_in(r, a, e);
     acc_item(tl, PHASE_NOW, m, ask, 0, 1, "sleep", NOGASP_WIRED, NULL);
     acc_item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
     acc_note(tl, "lid %+llds opened %lld ", (lid - s) / 1000, where);
@@ -125,9 +132,7 @@ static int64_t undock_silent(struct acc_timeline *tl, struct acc_rng *r)
     if (e < a + 60000)
         e = a + 60000;
     undock(tl, m, s, 0, e, w->m[m].sw, w->m[m].port);
-    int64_t ask = acc_rng_chance(r, 30) || e - MIN <= a + 30000
-                      ? a + acc_rng_ms(r, 5, 30)
-                      : a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+    int64_t ask = ask_in(r, a, e);
     acc_item(tl, PHASE_NOW, m, ask, 0, 1, "removed", NOGASP_WIRED, NULL);
     acc_item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
     acc_note(tl, "back after %llds %lld ", (e - s) / 1000, 0);
@@ -194,6 +199,18 @@ static void switch_talks(struct acc_switch *sw, struct acc_rng *r)
     sw->late_ms = acc_rng_chance(r, 20) ? acc_rng_ms(r, 5, 40) : acc_rng_ms(r, 0, 1);
 }
 
+/* The dock's way lost for [s, e): one of ways (a cable pulled at the dock, its port shut or
+ * err-disabled by port security or BPDU guard), drawn; its index. */
+static unsigned way_lost(struct acc_timeline *tl, struct acc_rng *r, int m, int64_t s, int64_t e,
+                         const enum acc_inc_kind ways[3])
+{
+    unsigned how = acc_rng_below(r, 3);
+    struct acc_incident *i = acc_inc(tl, ways[how], m, -1, s, e);
+    if (ways[how] == INC_ERR_DISABLE)
+        i->code = acc_rng_chance(r, 50) ? ERRDIS_PSECURE : ERRDIS_BPDU;
+    return how;
+}
+
 /* The dock's switch port closed while docked: err-disabled by the switch (port security seeing
  * another MAC behind the dock, BPDU guard seeing a BPDU from a dock's bridge, a link flapping)
  * two times in three, else shut by the network team; errdisable recovery or the team opens it
@@ -216,9 +233,7 @@ static int64_t dock_port_shut(struct acc_timeline *tl, struct acc_rng *r)
     if (err)
         i->code = acc_rng_chance(r, 50) ? ERRDIS_PSECURE : ERRDIS_BPDU;
     unsigned word = err ? 1u << WORD_ERR : 1u << WORD_SHUT;
-    int64_t ask = acc_rng_chance(r, 30) || e - MIN <= a + 30000
-                      ? a + acc_rng_ms(r, 5, 30)
-                      : a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+    int64_t ask = ask_in(r, a, e);
     acc_item_switch(acc_item(tl, PHASE_NOW, m, ask, 0, 1, "port_disabled", NOGASP_WIRED, NULL),
                     word, s - 5000, 0, "port_disabled", NULL);
     acc_item_switch(
@@ -243,14 +258,8 @@ static int64_t dock_port_to_wifi(struct acc_timeline *tl, struct acc_rng *r)
     int64_t fb = acc_rng_ms(r, 3, 20);
     w->m[m].wifi_fallback_ms = fb;
     int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
-    unsigned how = acc_rng_below(r, 3); /* err-disabled, shut, cable at the dock */
-    struct acc_incident *i = acc_inc(tl,
-                                     how == 0   ? INC_ERR_DISABLE
-                                     : how == 1 ? INC_PORT_SHUT
-                                                : INC_CABLE,
-                                     m, -1, s, e);
-    if (how == 0)
-        i->code = acc_rng_chance(r, 50) ? ERRDIS_PSECURE : ERRDIS_BPDU;
+    static const enum acc_inc_kind ways[3] = {INC_ERR_DISABLE, INC_PORT_SHUT, INC_CABLE};
+    unsigned how = way_lost(tl, r, m, s, e, ways);
     switch_talks(&w->sw[w->m[m].sw], r);
     int64_t heard = s + fb + 4000;
     acc_item(tl, PHASE_NOW, m, heard + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
@@ -294,14 +303,8 @@ static int64_t dock_wifi_kept(struct acc_timeline *tl, struct acc_rng *r)
     if (e < a + 60000)
         e = a + 60000;
     if (v < 4) {
-        unsigned how = acc_rng_below(r, 3); /* cable at the dock, port shut, err-disabled */
-        struct acc_incident *i = acc_inc(tl,
-                                         how == 0   ? INC_CABLE
-                                         : how == 1 ? INC_PORT_SHUT
-                                                    : INC_ERR_DISABLE,
-                                         m, -1, s, e);
-        if (how == 2)
-            i->code = acc_rng_chance(r, 50) ? ERRDIS_PSECURE : ERRDIS_BPDU;
+        static const enum acc_inc_kind ways[3] = {INC_CABLE, INC_PORT_SHUT, INC_ERR_DISABLE};
+        unsigned how = way_lost(tl, r, m, s, e, ways);
         if (how)
             switch_talks(&w->sw[w->m[m].sw], r);
         acc_item(tl, PHASE_NOW, m, a + acc_rng_ms(r, 5, 30), 0, 0, "reporting", NULL);
@@ -326,9 +329,7 @@ static int64_t dock_wifi_kept(struct acc_timeline *tl, struct acc_rng *r)
     acc_inc(tl, INC_CABLE, m, -1, s, ke + 2 * MIN);
     acc_inc(tl, INC_AGENT_CRASH, m, -1, k, ke);
     int64_t ka = overdue(w, k);
-    int64_t ask = acc_rng_chance(r, 30) || ke - MIN <= ka + 30000
-                      ? ka + acc_rng_ms(r, 5, 30)
-                      : ka + 30000 + acc_rng_ms(r, 0, (ke - MIN - ka - 30000) / 1000);
+    int64_t ask = ask_in(r, ka, ke);
     acc_item(tl, PHASE_NOW, m, ask, 0, 1, "agent_crashed", NOGASP_WIFI, NULL);
     acc_item(tl, PHASE_HISTORY, m, k, ke, 0, "agent_crashed", NULL);
     acc_note(tl, "cable then agent killed %+llds for %llds ", (k - s) / 1000, (ke - k) / 1000);
