@@ -18,6 +18,13 @@ void whb_metrics_commit(struct whb_metrics *m, uint64_t micros, size_t batch)
             atomic_fetch_add(&m->commit_bucket[i], 1);
 }
 
+int whb_metrics_store_proven(const struct whb_metrics *m, int64_t mono_ms)
+{
+    int64_t ok = atomic_load(&m->commit_ok_mono_ms);
+    return ok > 0 && !atomic_load(&m->commit_failed_ms) && mono_ms >= ok &&
+           mono_ms - ok <= WHB_STORE_PROVEN_MS;
+}
+
 struct out {
     char *buf;
     size_t len, used;

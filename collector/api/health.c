@@ -19,8 +19,9 @@
 #include "log.h"
 #include "store/store.h"
 
-/* Healthy when a report can be stored now: the store answers, the last group commit worked,
- * and the database's file system has room left. */
+/* Healthy when a report can be stored now: the store answers (a commit within the last second
+ * says so, else a ping), the last group commit worked, and the database's file system has room
+ * left. */
 #define HEALTH_MIN_FREE (16ull * 1024 * 1024)
 
 /* The switches' side (collector/switch/): what they sent, what was kept and dropped. */
@@ -89,7 +90,9 @@ static void on_healthz(struct whb_loop *loop, struct evhttp_request *req)
     char text[WHB_CONFIG_PATH_MAX + 128], at[32];
     struct statvfs fs;
     int64_t failed = atomic_load(&col->metrics.commit_failed_ms);
-    if (loop->reader->ops->ping(loop->reader)) {
+    /* Reports committed within the last second prove the store; only an idle one is asked. */
+    int proven = whb_metrics_store_proven(&col->metrics, whb_clock_mono_ns() / 1000000);
+    if (!proven && loop->reader->ops->ping(loop->reader)) {
         whb_http_reply_text(req, 503, "Service Unavailable", "store unavailable: cannot read");
         return;
     }

@@ -112,27 +112,37 @@ static void peers_evidence(struct finding *f, const struct whb_explain_input *in
                    : (p->healthy == 1 ? "still reports" : "still report"));
 }
 
-/* The switch and port it came back on: the first report after the gap, or, when its LLDP
- * neighbour was heard only a little later, the agent's LLDP_CHANGED ("switch NAME (CHASSIS)
- * port PORT") in the minutes after its return. */
+/* The switch and port it came back on: the first report after the gap, or, when that report's
+ * snapshot named none, the agent's LLDP_CHANGED ("switch NAME (CHASSIS) port PORT"): the last
+ * one heard in the two minutes before the report (a report sent again after a lost answer
+ * carries a snapshot taken before its LLDP frames came), else the first in the two minutes
+ * after it (an agent back before its LLDP frames first says "none"). */
 static void came_back_on(const struct whb_explain_input *in, struct whb_store_gap *g)
 {
     if (g->after_sw[0])
         return;
-    /* The first neighbour heard: an agent back before its LLDP frames first says "none". */
+    int64_t from = g->end_ms - 2 * MIN_MS > g->start_ms ? g->end_ms - 2 * MIN_MS : g->start_ms;
+    const struct whb_hist_event *heard = NULL;
+    char name[128], chassis[128], port[128];
     for (int i = 0; i < in->n_events; i++) {
         const struct whb_hist_event *l = &in->events[i];
-        char name[128], chassis[128], port[128];
-        if (l->kind != K(LLDP_CHANGED) || l->at_ms < g->end_ms - SLACK_MS ||
-            l->at_ms > g->end_ms + 2 * MIN_MS)
+        if (l->kind != K(LLDP_CHANGED) || l->at_ms < from || l->at_ms > g->end_ms + 2 * MIN_MS)
             continue;
+        if (l->at_ms > g->end_ms && heard)
+            break;
         if (sscanf(l->detail, "switch %127s (%127[^)]) port %127s", name, chassis, port) == 3 &&
-            strcmp(chassis, "-") != 0) {
-            snprintf(g->after_sw, sizeof(g->after_sw), "%s", chassis);
-            snprintf(g->after_sw_name, sizeof(g->after_sw_name), "%s", name);
-            snprintf(g->after_port, sizeof(g->after_port), "%s", port);
-            return;
-        }
+            strcmp(chassis, "-") != 0)
+            heard = l;
+        else if (l->at_ms <= g->end_ms)
+            heard = NULL; /* heard none since */
+        if (heard && l->at_ms > g->end_ms)
+            break;
+    }
+    if (heard &&
+        sscanf(heard->detail, "switch %127s (%127[^)]) port %127s", name, chassis, port) == 3) {
+        snprintf(g->after_sw, sizeof(g->after_sw), "%s", chassis);
+        snprintf(g->after_sw_name, sizeof(g->after_sw_name), "%s", name);
+        snprintf(g->after_port, sizeof(g->after_port), "%s", port);
     }
 }
 

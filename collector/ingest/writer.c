@@ -149,6 +149,7 @@ static void write_batch(struct whb_ingest *ing, struct item_list *batch)
     }
     whb_metrics_commit(ing->metrics, now_us() - t0, batch->count);
     atomic_store(&ing->metrics->commit_failed_ms, 0);
+    atomic_store(&ing->metrics->commit_ok_mono_ms, whb_clock_mono_ns() / 1000000);
 }
 
 /* Under load (the previous commit held several reports) the writer waits up to this long for

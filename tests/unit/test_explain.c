@@ -582,6 +582,28 @@ static const struct tcase cases[] = {
               "switch sw-access-1 (00:11:22:33:44:55) port Gi1/0/9", 0}},
      .ends = {0, 0, "00:11:22:33:44:55", "Gi1/0/7", "10.1.2.0/24", NULL, NULL, "10.1.2.0/24"},
      .want = WHB_REASON_REMOVED, .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "port Gi1/0/9"},
+    /* ... and whose first report, sent again after its answer was lost, carried a snapshot
+     * taken before LLDP named the new port (accuracy --seed 7 --only 4925: cable_unplugged). */
+    {"gap: moved to another port, its first report's snapshot older than its LLDP",
+     .now = 600 * MIN, .gap_end = 30 * MIN, .update_service = -1,
+     .evs = {{10000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {30 * MIN - 12000, K(CARRIER_GAINED), "eth0", 0, "", 0},
+             {30 * MIN - 12000, K(LLDP_CHANGED), "eth0", 0, "switch - (-) port -", 0},
+             {30 * MIN - 12000, K(DELIVERY_FAILED), "", 0, "Operation timed out", 0},
+             {30 * MIN - 9000, K(LLDP_CHANGED), "eth0", 0,
+              "switch sw-access-1 (00:11:22:33:44:55) port Gi1/0/44", 0}},
+     .ends = {0, 0, "00:11:22:33:44:55", "Gi1/0/7", "10.1.2.0/24", NULL, NULL, "10.1.2.0/24"},
+     .want = WHB_REASON_REMOVED, .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "port Gi1/0/44"},
+    /* Not when the last LLDP before the report named no switch: then it is the cable's. */
+    {"gap: cable back, LLDP heard its old port then none before the report", .now = 600 * MIN,
+     .gap_end = 30 * MIN, .update_service = -1,
+     .evs = {{10000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {30 * MIN - 60000, K(CARRIER_GAINED), "eth0", 0, "", 0},
+             {30 * MIN - 50000, K(LLDP_CHANGED), "eth0", 0,
+              "switch sw-access-1 (00:11:22:33:44:55) port Gi1/0/7", 0},
+             {30 * MIN - 9000, K(LLDP_CHANGED), "eth0", 0, "switch - (-) port -", 0}},
+     .ends = {0, 0, "00:11:22:33:44:55", "Gi1/0/7", "10.1.2.0/24", NULL, NULL, "10.1.2.0/24"},
+     .want = WHB_REASON_CABLE_UNPLUGGED, .want_conf = WHB_CONFIDENCE_MEDIUM},
     /* Found by the accuracy benchmark's laptops class: a Windows laptop carried out of range
      * tells its one disconnect twice, as the WLAN service gave it and as its next snapshot saw
      * it. */

@@ -496,6 +496,8 @@ static void a_failed_batch_answers_every_report_with_the_failure(void **state)
     int64_t failed = atomic_load(&f->metrics.commit_failed_ms);
     assert_true(failed >= t0 && failed <= t1);
     assert_int_equal(atomic_load(&f->metrics.commits), 0);
+    /* No commit proves the store: /healthz asks it. */
+    assert_false(whb_metrics_store_proven(&f->metrics, whb_clock_mono_ns() / 1000000));
     assert_int_equal(db_count(f, "SELECT count(*) FROM machines"), 0); /* m-2 rolled back */
 
     /* The table back: the next commit works and clears the failure. */
@@ -506,6 +508,14 @@ static void a_failed_batch_answers_every_report_with_the_failure(void **state)
     assert_int_equal(again->it.result.status, 0);
     assert_int_equal(atomic_load(&f->metrics.commit_failed_ms), 0);
     assert_int_equal(atomic_load(&f->metrics.commits), 1);
+    /* The commit proves the store for a second (/healthz answers without asking it), no more. */
+    int64_t now = whb_clock_mono_ns() / 1000000;
+    assert_true(whb_metrics_store_proven(&f->metrics, now));
+    assert_false(whb_metrics_store_proven(&f->metrics, now + WHB_STORE_PROVEN_MS + 1));
+    /* A failure after it: the failure wins until a commit works again. */
+    atomic_store(&f->metrics.commit_failed_ms, whb_clock_wall_ms());
+    assert_false(whb_metrics_store_proven(&f->metrics, now));
+    atomic_store(&f->metrics.commit_failed_ms, 0);
     assert_int_equal(db_count(f, "SELECT count(*) FROM machines"), 1);
     untrack(plug);
     untrack(a);
