@@ -577,6 +577,10 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
                 wifi_words(in, e), ap->together == 2 ? "the other" : "the others");
         whb_evidence(f, in->gap->end_ms, WHB_SOURCE_COLLECTOR,
                      "back on access point %s, the one it lost", in->gap->after_bssid);
+        whb_say(f->step,
+                "access point %s (its log: a radio reset, a band down), or ask the users "
+                "whether the laptops were carried off together (a meeting)",
+                in->gap->after_bssid);
     }
     /* Failures before a silence with nothing inside it: the likeliest cause, not a proven one. */
     int sure = s.past && !leadup && !either && (assoc || fails + drops > 1 || ap);

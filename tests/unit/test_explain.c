@@ -773,7 +773,7 @@ static const struct tcase cases[] = {
      .ends = {0, 0, NULL, NULL, "10.20.40.0/24", NULL, NULL, "10.20.40.0/24", "a0:b1:c2:d3:e4:f5",
               "a0:b1:c2:d3:e4:f5"},
      .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_MEDIUM,
-     .want_alt = WHB_REASON_REMOVED},
+     .want_alt = WHB_REASON_REMOVED, .want_text = "carried off together"},
     /* The same on Linux: mac80211's beacon loss is nl80211's DISCONNECT with reason 4. */
     {"gap: back on the access point it left with its neighbour (Linux)", .wireless = 1,
      .now = 60 * MIN, .gap_end = 8 * MIN, .update_service = -1,
@@ -785,7 +785,7 @@ static const struct tcase cases[] = {
      .ends = {0, 0, NULL, NULL, "10.20.40.0/24", NULL, NULL, "10.20.40.0/24", "a0:b1:c2:d3:e4:f5",
               "a0:b1:c2:d3:e4:f5"},
      .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_MEDIUM,
-     .want_alt = WHB_REASON_REMOVED},
+     .want_alt = WHB_REASON_REMOVED, .want_text = "carried off together"},
     /* Refused on one access point, then on another: the association's story, wherever it ends. */
     {"gap: refused by 802.1X, back on another access point", .wireless = 1, .now = 60 * MIN,
      .gap_end = 10 * MIN, .update_service = -1,
