@@ -321,6 +321,33 @@ static int gap_events(struct whb_store *st, const struct whb_machine_view *m,
     return 0;
 }
 
+struct name_of {
+    const char *chassis;
+    char *out;
+    size_t len;
+};
+
+static int take_name(const struct whb_machine_view *v, void *arg)
+{
+    struct name_of *n = arg;
+    if (strcmp(v->sw_chassis, n->chassis) != 0 || !v->sw_name[0])
+        return 0;
+    snprintf(n->out, n->len, "%s", v->sw_name);
+    return 1;
+}
+
+/* The system name of the switch with this chassis id, as a machine on it now tells it (its
+ * LLDP neighbour); "" when none is on it. */
+static void switch_name_of(struct whb_store *st, const char *chassis, int64_t now, char *out,
+                           size_t len)
+{
+    struct name_of n = {chassis, out, len};
+    struct whb_store_filter f = {.kind = WHB_FILTER_SWITCH, .a = chassis, .b = "", .limit = 8};
+    out[0] = '\0';
+    if (st->ops->each_machine)
+        st->ops->each_machine(st, &f, now, take_name, &n);
+}
+
 int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
                          const struct whb_store_gap *gap, int64_t now, struct whb_explanation *out)
 {
@@ -347,6 +374,17 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
         snprintf(then.subnet, sizeof(then.subnet), "%s", gap->before_subnet);
     if (gap->before_bssid[0])
         snprintf(then.bssid, sizeof(then.bssid), "%s", gap->before_bssid);
+    /* Wired when it went quiet, on its Wi-Fi now (a dock's laptop whose Windows connected the
+     * Wi-Fi once the dock's link went): the silence is its wired adapter's, judged as such,
+     * with its switch's word on that port. */
+    int was_wired =
+        m->wireless && gap->before_sw[0] && gap->before_port[0] && !gap->before_bssid[0];
+    if (was_wired) {
+        then.wireless = 0;
+        then.bssid[0] = then.ssid[0] = '\0';
+        switch_name_of(st, gap->before_sw, now, then.sw_name, sizeof(then.sw_name));
+        in.m = &then;
+    }
     context(st, &then, now, gap->start_ms, gap->end_ms, 1, &in);
     /* Its cause is in its first minutes, or while the collector was down as it went quiet. */
     int64_t cause_to = gap->start_ms + 3 * 60000 + 2 * (int64_t)m->interval_s * 1000;
@@ -366,6 +404,9 @@ int whb_explain_past_gap(struct whb_store *st, const struct whb_machine_view *m,
     if (!m->wireless && (!gap->before_sw[0] || !strcmp(gap->before_sw, m->sw_chassis)))
         switch_context(st, m->sw_name, port, gap->start_ms - 1800000, gap->end_ms + 120000, 0, &sw,
                        &in);
+    else if (was_wired)
+        switch_context(st, then.sw_name, port, gap->start_ms - 1800000, gap->end_ms + 120000, 0,
+                       &sw, &in);
     int64_t window = whb_correlation_window(m->interval_s);
     if (gap->end_ms - gap->start_ms < window)
         window = gap->end_ms - gap->start_ms;

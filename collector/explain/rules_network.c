@@ -493,6 +493,26 @@ static int disconnects(const struct whb_explain_input *in, int64_t from, int64_t
     return n;
 }
 
+/* A disconnect for lost beacons: out of every access point's range, or its access point gone
+ * (Windows: the WLAN service's NO_VISIBLE_AP; Linux: mac80211's beacon loss, nl80211's
+ * DISCONNECT with reason 4). */
+static int beacons_lost(const struct whb_explain_input *in, const struct whb_hist_event *e)
+{
+    return e->kind == K(WIFI_DISCONNECTED) && e->reason_code == (windows(in) ? 0x00038014u : 4u);
+}
+
+/* Back on the access point it lost, with neighbours of it silent too while its other clients
+ * reported: that access point's short outage (a radio reset, one band) or the laptops carried
+ * off together out of every access point's range (a meeting) and back - lost beacons and the
+ * same access point after read the same either way. */
+static int carried_or_ap_outage(const struct whb_explain_input *in, const struct whb_peer_group *ap,
+                                const struct whb_hist_event *e)
+{
+    const struct whb_store_gap *g = in->gap;
+    return ap && ap->healthy && beacons_lost(in, e) && g && g->before_bssid[0] &&
+           !strcmp(g->before_bssid, g->after_bssid);
+}
+
 void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
 {
     struct span s = whb_explain_span(in);
@@ -548,8 +568,25 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
             wifi_words(in, e));
     if (in->m->bssid[0])
         whb_say(f->step, "access point %s (SSID %s)", in->m->bssid, in->m->ssid);
+    int either = s.past && !assoc && carried_or_ap_outage(in, ap, e);
+    if (either) {
+        whb_say(f->why,
+                "the wireless adapter reported a disconnect: %s; back on the same access point "
+                "while others on it reported: a short outage of it (a radio, a band), or "
+                "carried out of range with %s and back",
+                wifi_words(in, e), ap->together == 2 ? "the other" : "the others");
+        whb_evidence(f, in->gap->end_ms, WHB_SOURCE_COLLECTOR,
+                     "back on access point %s, the one it lost", in->gap->after_bssid);
+        whb_say(f->step,
+                "access point %s (its log: a radio reset, a band down), or ask the users "
+                "whether the laptops were carried off together (a meeting)",
+                in->gap->after_bssid);
+    }
     /* Failures before a silence with nothing inside it: the likeliest cause, not a proven one. */
-    int sure = s.past && !leadup && (assoc || fails + drops > 1 || ap);
+    int sure = s.past && !leadup && !either && (assoc || fails + drops > 1 || ap);
+    /* Beacons lost once, nothing surer: a laptop carried out of range loses them just so. */
+    if (!sure && !assoc && beacons_lost(in, e))
+        whb_also(f, WHB_REASON_REMOVED);
     whb_hit(f, 78, sure ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
 }
 

@@ -64,8 +64,14 @@ struct acc_machine {
     char sus[48];     /* SusClientId (a cloned image's machine has another's) */
     int64_t wu_ok_ms; /* its newest good scan against WSUS before the timeline (22 h cycle) */
     int wol;          /* Wake-on-LAN armed: off (orderly) or asleep, its link stays at 100 Mb/s */
-    int dock; /* a laptop on a dock (class docks): its wired adapter is the dock's, at sw/port
-                 while docked, with a Wi-Fi adapter beside it (INC_UNDOCK) */
+    int dock;      /* a laptop on a dock (class docks): its wired adapter is the dock's, at sw/port
+                      while docked, with a Wi-Fi adapter beside it (INC_UNDOCK) */
+    int wifi_kept; /* a dock laptop whose Windows keeps its Wi-Fi associated while docked
+                      (the policy "Minimize the number of simultaneous connections" off):
+                      its traffic leaves by the Wi-Fi whenever the dock's way is down */
+    int64_t wifi_fallback_ms; /* a dock laptop under Windows' default policy (one connection):
+                                 its Wi-Fi associates this long after the dock's adapter lost
+                                 its link, and is let go once it is back; 0: never */
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -158,6 +164,9 @@ struct acc_link {
     int path_ok;         /* packets reach the data centre (collector, WSUS) */
     unsigned wifi_fail;  /* 802.11 code of the failure that keeps it off, 0 none */
     uint64_t crc_errors; /* cumulative */
+    int kept;            /* a dock laptop, docked and on: its Wi-Fi beside associated (wifi_kept, or
+                            wifi_fallback_ms after the dock's link went) */
+    int kept_leased;     /* ... and leased: its traffic leaves by it when the dock's cannot */
 };
 void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link *out);
 int acc_world_collector_up(const struct acc_world *w, int64_t t);

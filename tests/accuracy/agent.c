@@ -304,6 +304,26 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
         idle.wireless = &idle_wifi;
         ads[1] = &idle;
     }
+    /* Its Wi-Fi kept associated beside the dock's adapter (wifi_kept): up, leased, with its
+     * own default route (a higher metric than the dock's). */
+    char kept_addr[24], kept_gw[16], kept_ssid[32], kept_bssid[18];
+    char *kept_addrs[1] = {kept_addr};
+    if (mc->dock && a->obs.docked && a->obs.kept) { /* leased or not yet */
+        snprintf(kept_addr, sizeof(kept_addr), "10.20.%d.%d/24", w->ap.subnet, mc->host);
+        snprintf(kept_gw, sizeof(kept_gw), "10.20.%d.1", w->ap.subnet);
+        snprintf(kept_ssid, sizeof(kept_ssid), "%s", w->ap.ssid);
+        snprintf(kept_bssid, sizeof(kept_bssid), "%s", w->ap.bssid);
+        idle.oper_state = WHB__V1__OPER_STATE__OPER_STATE_UP;
+        idle.carrier = 1;
+        idle.speed_mbps = 300;
+        idle.addresses = kept_addrs;
+        idle.n_addresses = a->obs.kept_leased;
+        idle.gateway = a->obs.kept_leased ? kept_gw : "";
+        idle_wifi.ssid = kept_ssid;
+        idle_wifi.bssid = kept_bssid;
+        idle_wifi.associated = 1;
+        idle_wifi.signal_dbm = -55;
+    }
     Whb__V1__WsusProbe probe = WHB__V1__WSUS_PROBE__INIT;
     whb_snapshot snap = WHB__V1__SNAPSHOT__INIT;
     snap.power_source = WHB__V1__POWER_SOURCE__POWER_SOURCE_AC;
@@ -376,15 +396,17 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
     struct acc_link l;
     acc_world_link(w, a->m, link_t, &l);
     *curl = 0;
-    if (!l.carrier || !l.admin_up)
+    if (l.path_ok) /* (a dock's Wi-Fi kept beside it: a way out while the dock's is down) */
+        ;
+    else if (!l.carrier || !l.admin_up)
         *curl = 7, *err = "Failed to connect: Network is unreachable";
     else if (!l.has_addr)
         *curl = 6, *err = "Could not resolve host: whb.corp.example";
     else if (!l.has_gw)
         *curl = 7, *err = "Failed to connect: Network is unreachable";
-    else if (!l.path_ok)
+    else
         *curl = 28, *err = "Connection timed out after 5000 milliseconds";
-    else if (!acc_world_collector_up(w, t))
+    if (!*curl && !acc_world_collector_up(w, t))
         *curl = 7, *err = "Failed to connect to whb.corp.example port 8443: Connection refused";
     if (*curl) {
         free(buf);
@@ -471,6 +493,8 @@ static void observe(struct acc_agent *a, const struct acc_world *w, int64_t t,
         if (l->has_gw)
             snprintf(o->gw, sizeof(o->gw), "10.20.%d.1", net);
     }
+    o->kept = l->kept;
+    o->kept_leased = l->kept_leased;
     o->crc = l->crc_errors;
     o->carrier_changes = a->obs.carrier_changes + (a->obs.carrier != l->carrier);
     o->lldp_sw = a->obs.lldp_sw;
@@ -479,6 +503,8 @@ static void observe(struct acc_agent *a, const struct acc_world *w, int64_t t,
 
 static void dock_diff(struct acc_agent *a, const struct acc_world *w, int64_t t,
                       const struct acc_obs *x, const struct acc_obs *y, int verbose);
+static void beside_diff(struct acc_agent *a, const struct acc_world *w, int64_t t,
+                        const struct acc_obs *x, const struct acc_obs *y, int verbose);
 
 /* state.c's differ, on this one adapter. */
 static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, const struct acc_obs *x,
@@ -491,6 +517,8 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, cons
         dock_diff(a, w, t, x, y, verbose);
         return;
     }
+    if (w->m[a->m].dock && x->docked && (x->kept != y->kept || x->kept_leased != y->kept_leased))
+        beside_diff(a, w, t, x, y, verbose);
     if (x->admin_up != y->admin_up)
         any = !!record(a, w, t,
                        y->admin_up ? WHB__V1__EVENT_KIND__EVENT_KIND_ADMIN_UP
@@ -581,10 +609,42 @@ static void dock_diff(struct acc_agent *a, const struct acc_world *w, int64_t t,
     a->want_flush = 1;
 }
 
+/* The Wi-Fi beside a docked laptop's dock adapter, as the differ sees that adapter: associated
+ * (with the first access point), then leased; its own carrier count. */
+static void beside_obs(const struct acc_world *w, const struct acc_agent *a,
+                       const struct acc_obs *d, struct acc_obs *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->admin_up = 1;
+    o->service = d->service;
+    o->carrier = o->assoc = d->kept;
+    o->ap = d->kept ? 0 : -1;
+    o->lldp_sw = o->lldp_port = -1;
+    o->carrier_changes = a->beside_changes;
+    if (d->kept_leased) {
+        snprintf(o->addr, sizeof(o->addr), "10.20.%d.%d/24", w->ap.subnet, w->m[a->m].host);
+        snprintf(o->gw, sizeof(o->gw), "10.20.%d.1", w->ap.subnet);
+    }
+}
+
+/* The Wi-Fi beside the dock's adapter changed (state.c diffs every adapter): associated once
+ * Windows connects it, leased, let go once the dock's link is back. */
+static void beside_diff(struct acc_agent *a, const struct acc_world *w, int64_t t,
+                        const struct acc_obs *x, const struct acc_obs *y, int verbose)
+{
+    struct acc_obs bx, by;
+    beside_obs(w, a, x, &bx);
+    a->beside_changes += x->kept != y->kept;
+    beside_obs(w, a, y, &by);
+    a->ev_if = WIFI_IF;
+    diff(a, w, t, &bx, &by, verbose);
+    a->ev_if = NULL;
+}
+
 /* A working network as the agent judges it: carrier, an address and a default route. */
 static int online(const struct acc_obs *o)
 {
-    return o->admin_up && o->carrier && o->addr[0] && o->gw[0];
+    return (o->admin_up && o->carrier && o->addr[0] && o->gw[0]) || o->kept_leased;
 }
 
 /* Takes a snapshot (as on a netlink or LLDP change, or a resume) and records the differences. */
@@ -608,16 +668,16 @@ static void probe_wsus(struct acc_agent *a, const struct acc_world *w, int64_t t
     char cls[32], d[128];
     unsigned http = 0;
     int curl = 0;
-    if (!l->carrier || !l->admin_up)
+    if (l->path_ok)
+        acc_world_wsus(w, t, &http, &curl);
+    else if (!l->carrier || !l->admin_up)
         curl = 7;
     else if (!l->has_addr)
         curl = 6;
     else if (!l->has_gw)
         curl = 7;
-    else if (!l->path_ok)
-        curl = 28;
     else
-        acc_world_wsus(w, t, &http, &curl);
+        curl = 28;
     a->wsus_at = wall(w, a, t);
     a->wsus_http = http;
     a->wsus_curl = curl;
@@ -984,8 +1044,9 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
      * notification, Linux's nl80211 ROAM (client/platform/linux/nl80211.c: no event of its own). */
     int roamed = o.assoc && a->obs.assoc && o.ap != a->obs.ap;
     if (lldp_new || roamed || o.docked != a->obs.docked || o.admin_up != a->obs.admin_up ||
-        o.carrier != a->obs.carrier || o.service != a->obs.service ||
-        strcmp(o.addr, a->obs.addr) != 0 || strcmp(o.gw, a->obs.gw) != 0) {
+        o.carrier != a->obs.carrier || o.service != a->obs.service || o.kept != a->obs.kept ||
+        o.kept_leased != a->obs.kept_leased || strcmp(o.addr, a->obs.addr) != 0 ||
+        strcmp(o.gw, a->obs.gw) != 0) {
         int was_online = online(&a->obs);
         snapshot(a, w, t, &l, verbose);
         /* Back online (client/agent.c take_snapshot): the backoff counted tries without a

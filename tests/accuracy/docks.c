@@ -24,6 +24,15 @@ static int64_t silence_len(struct acc_rng *r, const struct acc_world *w)
     return w->interval_s <= 10 ? acc_rng_ms(r, 3 * 60, 12 * 60) : acc_rng_ms(r, 8 * 60, 25 * 60);
 }
 
+/* Asked while silent (overdue at a, back at e): right once overdue three times in ten, else
+ * before it ends. */
+static int64_t ask_in(struct acc_rng *r, int64_t a, int64_t e)
+{
+    if (acc_rng_chance(r, 30) || e - MIN <= a + 30000)
+        return a + acc_rng_ms(r, 5, 30);
+    return a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+}
+
 /* The first machine of the first access switch is a Windows laptop on a dock. */
 static int dock_laptop(struct acc_timeline *tl, struct acc_rng *r, int small)
 {
@@ -83,9 +92,7 @@ static int64_t undock_asleep(struct acc_timeline *tl, struct acc_rng *r)
         undock(tl, m, s, wifi, ACC_NEVER, 0, 0);
     acc_inc(tl, INC_SLEEP, m, -1, lid, e)->unnamed = acc_rng_chance(r, 50);
     int64_t a = overdue(w, s);
-    int64_t ask = acc_rng_chance(r, 30) || e - MIN <= a + 30000
-                      ? a + acc_rng_ms(r, 5, 30)
-                      : a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+    int64_t ask = ask_in(r, a, e);
     acc_item(tl, PHASE_NOW, m, ask, 0, 1, "sleep", NOGASP_WIRED, NULL);
     acc_item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
     acc_note(tl, "lid %+llds opened %lld ", (lid - s) / 1000, where);
@@ -125,9 +132,7 @@ static int64_t undock_silent(struct acc_timeline *tl, struct acc_rng *r)
     if (e < a + 60000)
         e = a + 60000;
     undock(tl, m, s, 0, e, w->m[m].sw, w->m[m].port);
-    int64_t ask = acc_rng_chance(r, 30) || e - MIN <= a + 30000
-                      ? a + acc_rng_ms(r, 5, 30)
-                      : a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
+    int64_t ask = ask_in(r, a, e);
     acc_item(tl, PHASE_NOW, m, ask, 0, 1, "removed", NOGASP_WIRED, NULL);
     acc_item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
     acc_note(tl, "back after %llds %lld ", (e - s) / 1000, 0);
@@ -185,13 +190,165 @@ static int64_t dock_flap(struct acc_timeline *tl, struct acc_rng *r)
     return e;
 }
 
+/* The switch's dice for a dock's port (half the time it says nothing). */
+static void switch_talks(struct acc_switch *sw, struct acc_rng *r)
+{
+    unsigned roll = acc_rng_below(r, 100);
+    sw->talk = roll < 50 ? TALK_NONE : roll < 70 ? TALK_TRAPS : roll < 85 ? TALK_SYSLOG : TALK_POLL;
+    sw->poll = sw->talk == TALK_POLL || (sw->talk != TALK_NONE && acc_rng_chance(r, 70));
+    sw->late_ms = acc_rng_chance(r, 20) ? acc_rng_ms(r, 5, 40) : acc_rng_ms(r, 0, 1);
+}
+
+/* The dock's way lost for [s, e): one of ways (a cable pulled at the dock, its port shut or
+ * err-disabled by port security or BPDU guard), drawn; its index. */
+static unsigned way_lost(struct acc_timeline *tl, struct acc_rng *r, int m, int64_t s, int64_t e,
+                         const enum acc_inc_kind ways[3])
+{
+    unsigned how = acc_rng_below(r, 3);
+    struct acc_incident *i = acc_inc(tl, ways[how], m, -1, s, e);
+    if (ways[how] == INC_ERR_DISABLE)
+        i->code = acc_rng_chance(r, 50) ? ERRDIS_PSECURE : ERRDIS_BPDU;
+    return how;
+}
+
+/* The dock's switch port closed while docked: err-disabled by the switch (port security seeing
+ * another MAC behind the dock, BPDU guard seeing a BPDU from a dock's bridge, a link flapping)
+ * two times in three, else shut by the network team; errdisable recovery or the team opens it
+ * minutes later. The laptop sees only its dock's adapter lose its carrier, the adapter still
+ * there (not an undock), and its Wi-Fi does not take over (out of range, or off). Half the time
+ * the switch says nothing (not configured); else it sends traps, syslog, or is read. Without
+ * its word, a port shut reads as a cable pulled at the dock; with it, the port. */
+static int64_t dock_port_shut(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
+    struct acc_switch *sw = &w->sw[w->m[m].sw];
+    switch_talks(sw, r);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t a = overdue(w, s);
+    if (e < a + 60000)
+        e = a + 60000;
+    int err = acc_rng_below(r, 3) != 0;
+    struct acc_incident *i = acc_inc(tl, err ? INC_ERR_DISABLE : INC_PORT_SHUT, m, -1, s, e);
+    if (err)
+        i->code = acc_rng_chance(r, 50) ? ERRDIS_PSECURE : ERRDIS_BPDU;
+    unsigned word = err ? 1u << WORD_ERR : 1u << WORD_SHUT;
+    int64_t ask = ask_in(r, a, e);
+    acc_item_switch(acc_item(tl, PHASE_NOW, m, ask, 0, 1, "port_disabled", NOGASP_WIRED, NULL),
+                    word, s - 5000, 0, "port_disabled", NULL);
+    acc_item_switch(
+        acc_item(tl, PHASE_HISTORY, m, s, e, 1, "port_disabled", "cable_unplugged", NULL), word,
+        s - 5000, 0, "port_disabled", NULL);
+    acc_note(tl, "err %lld talk %lld ", err, sw->talk);
+    return e;
+}
+
+/* The dock's way lost while docked under Windows' default policy (one connection to the
+ * domain's network): its port err-disabled or shut (two times in three; the switch's dice as
+ * above) or its cable pulled at the dock, and Windows connects the Wi-Fi 3-20 s later and
+ * leases on it (4 s). Once the port is open again (3-12 min), Windows lets the Wi-Fi go.
+ * Asked once heard over the Wi-Fi: it reports. When the seconds before the Wi-Fi made a
+ * silence (2-5 s heartbeats), its history: the dock's link lost with the adapter still there -
+ * the port or the cable, which the switch's word settles; not a desk move (it came back on
+ * the Wi-Fi's subnet, the dock's adapter where it was). */
+static int64_t dock_port_to_wifi(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
+    int64_t fb = acc_rng_ms(r, 3, 20);
+    w->m[m].wifi_fallback_ms = fb;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    static const enum acc_inc_kind ways[3] = {INC_ERR_DISABLE, INC_PORT_SHUT, INC_CABLE};
+    unsigned how = way_lost(tl, r, m, s, e, ways);
+    switch_talks(&w->sw[w->m[m].sw], r);
+    int64_t heard = s + fb + 4000;
+    acc_item(tl, PHASE_NOW, m, heard + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
+    if (heard - s > 3 * iv(w) + 5000) {
+        /* Without the switch's word: a laptop unplugged from its own port and carried off
+         * reads the same (the wired link lost, the adapter still there, back over the Wi-Fi). */
+        struct acc_item *h = how < 2
+                                 ? acc_item(tl, PHASE_HISTORY, m, s, heard, 1, "port_disabled",
+                                            "cable_unplugged", "removed", NULL)
+                                 : acc_item(tl, PHASE_HISTORY, m, s, heard, 1, "cable_unplugged",
+                                            "port_disabled", "removed", NULL);
+        if (how < 2)
+            acc_item_switch(h, how == 0 ? 1u << WORD_ERR : 1u << WORD_SHUT, s - 5000, 0,
+                            "port_disabled", NULL);
+        else
+            acc_item_switch(h, 1u << WORD_LOST, s - 5000, 1, "cable_unplugged", "faulty_adapter",
+                            "removed", NULL);
+    }
+    acc_note(tl, "how %lld wifi %+llds ", how, fb / 1000);
+    return e;
+}
+
+/* Windows keeping the Wi-Fi associated while docked (the policy "Minimize the number of
+ * simultaneous connections" off): both adapters up and leased, the dock's with the lower
+ * metric. When the dock's way goes (its cable pulled at the dock, its port shut or
+ * err-disabled, its switch's power), the agent tells the dock's adapter's carrier lost and
+ * goes on reporting over the Wi-Fi: no silence. Four times in ten its wired link is lost for
+ * 3-12 min: asked while it is (a heartbeat past three, when it would be overdue) and once it is
+ * back: it reports. Three in ten the switch loses its power: two of its other machines asked
+ * (the switch's set: the laptop is no longer of it), the laptop (it reports). Three in ten the
+ * cable is pulled at the dock and, 1-4 min later, on the Wi-Fi, its agent is killed: its own
+ * silence, not the cable it outlived. */
+static int64_t dock_wifi_kept(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    unsigned v = acc_rng_below(r, 10);
+    int m = dock_laptop(tl, r, v >= 4 && v < 7 ? 0 : acc_rng_chance(r, 50));
+    w->m[m].wifi_kept = 1;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t a = overdue(w, s);
+    if (e < a + 60000)
+        e = a + 60000;
+    if (v < 4) {
+        static const enum acc_inc_kind ways[3] = {INC_CABLE, INC_PORT_SHUT, INC_ERR_DISABLE};
+        unsigned how = way_lost(tl, r, m, s, e, ways);
+        if (how)
+            switch_talks(&w->sw[w->m[m].sw], r);
+        acc_item(tl, PHASE_NOW, m, a + acc_rng_ms(r, 5, 30), 0, 0, "reporting", NULL);
+        acc_item(tl, PHASE_NOW, m, e + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
+        acc_note(tl, "wired lost %lld for %llds ", how, (e - s) / 1000);
+        return e;
+    }
+    if (v < 7) {
+        acc_inc(tl, INC_SWITCH_DOWN, -1, 0, s, e);
+        int64_t ask = a + acc_rng_ms(r, 5, 30);
+        for (int j = 1; j <= 2 && j < w->sw_count[0]; j++) {
+            int x = w->sw_first[0] + j;
+            acc_item(tl, PHASE_NOW, x, ask, 0, 1, "lost_connectivity", SWITCH_SET, NULL)->places =
+                PLACE_NETWORK | PLACE_MACHINE;
+            acc_item(tl, PHASE_HISTORY, x, s, e, 0, "lost_connectivity", "port_disabled", NULL);
+        }
+        acc_item(tl, PHASE_NOW, m, ask, 0, 0, "reporting", NULL);
+        acc_note(tl, "switch down for %llds %lld ", (e - s) / 1000, 0);
+        return e;
+    }
+    int64_t k = s + acc_rng_ms(r, 60, 240), ke = k + silence_len(r, w);
+    acc_inc(tl, INC_CABLE, m, -1, s, ke + 2 * MIN);
+    acc_inc(tl, INC_AGENT_CRASH, m, -1, k, ke);
+    int64_t ka = overdue(w, k);
+    int64_t ask = ask_in(r, ka, ke);
+    acc_item(tl, PHASE_NOW, m, ask, 0, 1, "agent_crashed", NOGASP_WIFI, NULL);
+    acc_item(tl, PHASE_HISTORY, m, k, ke, 0, "agent_crashed", NULL);
+    acc_note(tl, "cable then agent killed %+llds for %llds ", (k - s) / 1000, (ke - k) / 1000);
+    return ke + 2 * MIN;
+}
+
 static const struct {
     const char *name;
     int64_t (*make)(struct acc_timeline *tl, struct acc_rng *r);
 } docks[] = {
-    {"undock_to_wifi", undock_to_wifi}, {"undock_asleep", undock_asleep},
-    {"dock_elsewhere", dock_elsewhere}, {"undock_switch_down", undock_switch_down},
-    {"dock_flap", dock_flap},           {"undock_silent", undock_silent},
+    {"undock_to_wifi", undock_to_wifi},
+    {"undock_asleep", undock_asleep},
+    {"dock_elsewhere", dock_elsewhere},
+    {"undock_switch_down", undock_switch_down},
+    {"dock_flap", dock_flap},
+    {"undock_silent", undock_silent},
+    {"dock_port_shut", dock_port_shut},
+    {"dock_wifi_kept", dock_wifi_kept},
+    {"dock_port_to_wifi", dock_port_to_wifi},
 };
 
 unsigned acc_docks_count(void)

@@ -180,11 +180,11 @@ static int64_t carried_asleep(struct acc_timeline *tl, struct acc_rng *r)
 }
 
 /* Two laptops of the first access point carried off together (to a meeting room, another
- * floor) within a heartbeat and 5 s of each other, out of coverage 1-10 min, back on the next
- * access point; the access point's other clients report all along. Each is its own removal:
- * one disconnect for lost beacons cannot tell a laptop carried away from its access point
- * failing, and the two are no shared failure. */
-static int64_t carried_together(struct acc_timeline *tl, struct acc_rng *r)
+ * floor) within a heartbeat and 5 s of each other, out of coverage 1-10 min, back on access
+ * point ap; the access point's other clients report all along. Each is its own removal: one
+ * disconnect for lost beacons cannot tell a laptop carried away from its access point failing,
+ * and the two are no shared failure. */
+static int64_t meeting(struct acc_timeline *tl, struct acc_rng *r, int ap)
 {
     struct acc_world *w = &tl->w;
     int x = w->first_wifi, y = x + 1;
@@ -194,16 +194,37 @@ static int64_t carried_together(struct acc_timeline *tl, struct acc_rng *r)
     int64_t ex = sy + acc_rng_ms(r, 60, 600), ey = ex + acc_rng_ms(r, 0, 30);
     if (ex - sx < 3 * iv(w) + 60000)
         ex = sx + 3 * iv(w) + 60000, ey = ex + 5000;
-    carry(tl, x, sx, ex, AP_NEXT);
-    carry(tl, y, sy, ey, AP_NEXT);
+    carry(tl, x, sx, ex, ap);
+    carry(tl, y, sy, ey, ap);
     int64_t ask = overdue(w, sy) + acc_rng_ms(r, 5, 30);
-    if (ask < ex - 5000) {
+    if (ask < ex - 5000)
         acc_item(tl, PHASE_NOW, x, ask, 0, 1, "removed", NOGASP_WIFI, NULL);
-    }
-    acc_item(tl, PHASE_HISTORY, x, sx, ex, 1, "removed", "wireless_association", NULL);
-    acc_item(tl, PHASE_HISTORY, y, sy, ey, 1, "removed", "wireless_association", NULL);
+    struct acc_item *hx =
+        acc_item(tl, PHASE_HISTORY, x, sx, ex, 1, "removed", "wireless_association", NULL);
+    struct acc_item *hy =
+        acc_item(tl, PHASE_HISTORY, y, sy, ey, 1, "removed", "wireless_association", NULL);
+    /* Back where they were, sent to the access point or to the user: either is honest. */
+    if (ap == 0)
+        hx->places = hy->places = PLACE_NETWORK | PLACE_MACHINE;
     acc_note(tl, "second %+llds away %llds ", (sy - sx) / 1000, (ex - sx) / 1000);
     return ey;
+}
+
+/* Back on the next access point. */
+static int64_t carried_together(struct acc_timeline *tl, struct acc_rng *r)
+{
+    return meeting(tl, r, AP_NEXT);
+}
+
+/* Both back on the access point they left (the meeting room out of every access point's
+ * range): from the collector, two clients of one access point lost its beacons within seconds
+ * and associated with it again minutes later, which is exactly that access point's short
+ * outage (a radio reset, a PoE port bounced) - its other clients reporting all along does not
+ * rule that out where they sit on its other band. The evidence cannot separate them: removed
+ * or the access point, capped, the other beside it. */
+static int64_t carried_together_back(struct acc_timeline *tl, struct acc_rng *r)
+{
+    return meeting(tl, r, 0);
 }
 
 /* One laptop of the first access point goes quiet on its own (power cut, agent killed) while,
@@ -242,7 +263,7 @@ static const struct {
 } laptops[] = {
     {"ap_power_roam", ap_power_roam},       {"carried_asleep", carried_asleep},
     {"carried_together", carried_together}, {"carried_onto_silence", carried_onto_silence},
-    {"radius_every_ap", radius_every_ap},
+    {"radius_every_ap", radius_every_ap},   {"carried_together_back", carried_together_back},
 };
 
 unsigned acc_laptops_count(void)

@@ -28,6 +28,10 @@ struct acc_incident *acc_inc(struct acc_timeline *tl, enum acc_inc_kind k, int m
  * when it is asked; for HISTORY and BACK, [a, b] is the silence. */
 struct acc_item *acc_item(struct acc_timeline *tl, enum acc_phase ph, int m, int64_t a, int64_t b,
                           int capped, const char *truth, ...);
+/* The answer once the switch's word (any of words, bits 1 << enum acc_word) on the item's
+ * machine's port since from has reached the collector: its own set (truth first, NULL-ended). */
+void acc_item_switch(struct acc_item *it, unsigned words, int64_t from, int capped,
+                     const char *truth, ...);
 
 /* Appends to tl's modifiers (what the examples print of a timeline). */
 void acc_note(struct acc_timeline *tl, const char *fmt, long long a, long long b);

@@ -812,9 +812,8 @@ static void existing_make(uint64_t seed, unsigned index, enum scen sc, struct ac
 /* --- class switch: issue 10's scenarios where the switch has something to say, on switches
  * that speak in their own ways (acc.h, enum acc_talk), and the switch's own cases. --- */
 
-/* The answer once the switch's word (any of words) on its port has reached the collector. */
-static void sw_set(struct acc_item *it, unsigned words, int64_t from, int capped, const char *truth,
-                   ...)
+void acc_item_switch(struct acc_item *it, unsigned words, int64_t from, int capped,
+                     const char *truth, ...)
 {
     it->sw_word = words;
     it->sw_from = from;
@@ -937,7 +936,8 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
             continue;
         if (!strcmp(t, "port_disabled") && k != 11) {
             /* Shut, or err-disabled: the switch's word settles it. */
-            sw_set(it, k == 10 ? W(WORD_ERR) : W(WORD_SHUT), s - 5000, 0, "port_disabled", NULL);
+            acc_item_switch(it, k == 10 ? W(WORD_ERR) : W(WORD_SHUT), s - 5000, 0, "port_disabled",
+                            NULL);
         } else if (k == 11) {
             /* The link stays up, the port closed to it: from the machine, a lease that never
              * came; the switch says 802.1X refused it. */
@@ -945,32 +945,35 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
                 re_set(it, 1, "port_disabled", NOGASP_WIRED, NULL);
             else
                 re_set(it, 0, "port_disabled", "lost_connectivity", NULL);
-            sw_set(it, W(WORD_DOT1X), s - 5000, 0, "port_disabled", "lost_connectivity", NULL);
+            acc_item_switch(it, W(WORD_DOT1X), s - 5000, 0, "port_disabled", "lost_connectivity",
+                            NULL);
         } else if (!strcmp(t, "cable_unplugged") && (now || w->m[m].sw >= 0)) {
             if (now)
-                sw_set(it, W(WORD_LOST), s - 5000, 1, "cable_unplugged", LOST_SET, NULL);
+                acc_item_switch(it, W(WORD_LOST), s - 5000, 1, "cable_unplugged", LOST_SET, NULL);
             else
-                sw_set(it, W(WORD_LOST), s - 5000, 1, "cable_unplugged", "faulty_adapter", NULL);
+                acc_item_switch(it, W(WORD_LOST), s - 5000, 1, "cable_unplugged", "faulty_adapter",
+                                NULL);
         } else if (now &&
                    (!strcmp(t, "turned_off") || !strcmp(t, "removed") ||
                     !strcmp(t, "adapter_disabled")) &&
                    it->capped) {
-            sw_set(it, W(WORD_LOST), s - 5000, 1, t, LOST_SET, NULL);
+            acc_item_switch(it, W(WORD_LOST), s - 5000, 1, t, LOST_SET, NULL);
         } else if (now && !strcmp(t, "agent_crashed")) {
-            sw_set(it, W(WORD_UP), s, 1, "agent_crashed", "lost_connectivity", NULL);
+            acc_item_switch(it, W(WORD_UP), s, 1, "agent_crashed", "lost_connectivity", NULL);
         } else if (now && !strcmp(t, "lost_connectivity") && k == 13) {
-            sw_set(it, W(WORD_UP), s, 1, "lost_connectivity", "agent_crashed", NULL);
+            acc_item_switch(it, W(WORD_UP), s, 1, "lost_connectivity", "agent_crashed", NULL);
         } else if (now && !strcmp(t, "lost_connectivity") && k == 9) {
             /* The uplink: every port up with its link, nothing beyond the switch: not each
              * machine's agent. */
-            sw_set(it, W(WORD_UP), s, 1, "lost_connectivity", NULL);
+            acc_item_switch(it, W(WORD_UP), s, 1, "lost_connectivity", NULL);
         } else if (now && !strcmp(t, "sleep") && it->capped) {
             /* No word from the machine: with Wake-on-LAN its link stays, slower. */
             if (w->m[m].wol)
-                sw_set(it, W(WORD_SLOW) | W(WORD_UP), s, 1, "sleep", "turned_off", "hibernation",
-                       "agent_crashed", NULL);
+                acc_item_switch(it, W(WORD_SLOW) | W(WORD_UP), s, 1, "sleep", "turned_off",
+                                "hibernation", "agent_crashed", NULL);
             else
-                sw_set(it, W(WORD_LOST), s - 5000, 1, "sleep", LOST_SET, "hibernation", NULL);
+                acc_item_switch(it, W(WORD_LOST), s - 5000, 1, "sleep", LOST_SET, "hibernation",
+                                NULL);
         }
     }
 }

@@ -45,12 +45,14 @@ struct acc_obs {
     int ap;                 /* wireless: the access point associated with (0, 1), -1 none */
     int docked;             /* a dock laptop: the dock's adapter is there (the fields above are
                                its); else they are its Wi-Fi's */
+    int kept, kept_leased;  /* docked, its Wi-Fi beside associated; leased (acc_link) */
 };
 
 #define ACC_SPOOL_MAX 8192
 
 struct acc_agent {
     int m;
+    uint64_t beside_changes; /* a dock laptop's Wi-Fi beside: its carrier changes */
     /* The machine: boots and the agent's files, which survive the process. */
     int boot_no;
     char boot[40];

@@ -244,6 +244,27 @@ void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link
             uplink = 0;
     }
     o->path_ok = o->carrier && o->has_addr && o->has_gw && uplink;
+    /* Docked with its Wi-Fi kept: Windows routes by the lower metric, the dock's while it has
+     * a way out, else the Wi-Fi's. */
+    const struct acc_incident *why;
+    int wsw, wport;
+    const struct acc_machine *mc = &w->m[m];
+    o->kept = o->kept_leased = 0;
+    if ((mc->wifi_kept || mc->wifi_fallback_ms) && acc_world_docked(w, m, t, &wsw, &wport) &&
+        acc_world_power(w, m, t, &why) == PWR_ON && acc_world_ap(w, m, t) >= 0) {
+        if (mc->wifi_kept) {
+            o->kept = o->kept_leased = 1;
+        } else {
+            /* Windows connects its Wi-Fi once the dock's link has been gone fb, leases on it
+             * in DHCP_MS, and lets it go once the dock's adapter has its lease again. */
+            int64_t fb = mc->wifi_fallback_ms;
+            int now = !o->carrier && !carrier_at(w, m, t - fb, &sw2, &port2, &f2);
+            o->kept_leased = !carrier_at(w, m, t - DHCP_MS, &sw2, &port2, &f2) &&
+                             !carrier_at(w, m, t - DHCP_MS - fb, &sw2, &port2, &f2);
+            o->kept = now || o->kept_leased;
+        }
+    }
+    o->path_ok |= o->kept_leased;
 }
 
 int acc_world_collector_up(const struct acc_world *w, int64_t t)

@@ -2084,6 +2084,86 @@ static struct whb_switch_event sw_event(enum whb_switch_kind kind, const char *p
     return ev;
 }
 
+/* A docked laptop whose port the switch err-disabled: its dock's link lost, and Windows
+ * connected its Wi-Fi seconds later, so it came back over the Wi-Fi, its dock's adapter still
+ * there. Its past silence is its wired adapter's, with its switch's word on that port: judged
+ * as the wireless machine it is now, the word went unheard ('moved: back on subnet' medium),
+ * and once docked again the same silence read 'port disabled' high (the accuracy benchmark's
+ * docks class, dock_port_to_wifi: the answer changed). */
+static void a_silence_that_began_wired_is_judged_wired_when_back_on_wifi(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *st = f->store;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    struct whb_store_gap gaps[4];
+    int n = 0;
+    const int64_t anchor = 1764000000000LL, lost = anchor + 4000, back = anchor + 23000;
+    struct sample *laptop = sample_new(790, 1, 2), *desk = sample_new(791, 1, 0);
+    struct sample *both[2] = {laptop, desk};
+    for (unsigned i = 0; i < 2; i++) {
+        both[i]->lldp.chassis_id = "00:aa:bb:cc:dd:61";
+        both[i]->lldp.system_name = "sw-access-1";
+        snprintf(both[i]->port, sizeof(both[i]->port), "Gi1/0/%u", i + 2);
+        snprintf(both[i]->addr, sizeof(both[i]->addr), "10.20.11.%u/24", i + 20);
+        both[i]->adapter.gateway = "10.20.11.1";
+        both[i]->report.interval_s = 5;
+        both[i]->report.n_events = 0;
+        both[i]->report.sent_at_ms = anchor - 5000;
+        assert_int_equal(put(st, both[i], 0xaa, 1, anchor - 5000, &res), 0);
+        both[i]->report.seq = 2;
+        both[i]->report.sent_at_ms = anchor;
+        assert_int_equal(put(st, both[i], 0xaa, 0, anchor, &res), 0);
+    }
+    /* The switch: port security err-disables Gi1/0/2. */
+    struct whb_switch_event ev = sw_event(WHB_SW_ERR_DISABLED, "Gi1/0/2", 0, lost + 300);
+    snprintf(ev.cause, sizeof(ev.cause), "psecure-violation");
+    snprintf(ev.text, sizeof(ev.text),
+             "%%PM-4-ERR_DISABLE: psecure-violation error detected on Gi1/0/2, putting Gi1/0/2 "
+             "in err-disable state");
+    assert_int_equal(st->ops->begin(st), 0);
+    assert_int_equal(st->ops->put_switch(st, &ev, NULL, 1), 0);
+    assert_int_equal(st->ops->commit(st), 0);
+    /* The desk machine reports on; the laptop comes back over its Wi-Fi with its spool: the
+     * dock's carrier lost, the Wi-Fi's gained. */
+    desk->report.seq = 3;
+    desk->report.sent_at_ms = back;
+    assert_int_equal(put(st, desk, 0xaa, 0, back, &res), 0);
+    Whb__V1__Wireless wifi = WHB__V1__WIRELESS__INIT;
+    wifi.ssid = "Corp";
+    wifi.bssid = "a0:b1:c2:d3:e4:f5";
+    wifi.associated = 1;
+    wifi.signal_dbm = -55;
+    laptop->adapter.name = "Wi-Fi";
+    laptop->adapter.type = WHB__V1__ADAPTER_TYPE__ADAPTER_TYPE_WIRELESS;
+    laptop->adapter.wireless = &wifi;
+    laptop->adapter.lldp = NULL;
+    laptop->adapter.gateway = "10.20.40.1";
+    snprintf(laptop->addr, sizeof(laptop->addr), "10.20.40.20/24");
+    laptop->events[0].seq = 3001;
+    laptop->events[0].at_ms = lost;
+    laptop->events[0].adapter = "Ethernet 2";
+    laptop->events[1].seq = 3002;
+    laptop->events[1].at_ms = back - 4000;
+    laptop->events[1].adapter = "Wi-Fi";
+    laptop->report.n_events = 2;
+    laptop->report.seq = 3;
+    laptop->report.sent_at_ms = back;
+    assert_int_equal(put(st, laptop, 0xaa, 0, back, &res), 0);
+    assert_int_equal(st->ops->get_machine(st, laptop->id, &m), 0);
+    assert_true(m.wireless);
+    assert_int_equal(st->ops->get_gaps(st, m.machine_id, gaps, 4, &n), 0);
+    assert_int_equal(n, 1);
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_past_gap(st, &m, &gaps[0], back + 60000, &x), 0);
+    assert_int_equal(x.reason, WHB_REASON_PORT_DISABLED);
+    assert_int_equal(x.confidence, WHB_CONFIDENCE_HIGH);
+    assert_non_null(strstr(x.summary, "err-disable"));
+    sample_free(laptop);
+    sample_free(desk);
+}
+
 static int count_port(const struct whb_switch_port *p, void *arg)
 {
     (void)p;
@@ -2195,6 +2275,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(switch_word_is_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_silence_that_began_wired_is_judged_wired_when_back_on_wifi, setup, teardown),
         cmocka_unit_test_setup_teardown(first_report_binds_key_then_other_keys_are_denied, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_name_cannot_be_taken_by_another_machine, setup, teardown),
