@@ -23,18 +23,8 @@ cmake --build build-bench -j 2 --target whb-collector whb-loadgen >/dev/null
 bin=${BIN:-$top/build-bench/bin}
 loadgen=$top/build-bench/bin/whb-loadgen
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-work=$(mktemp -d /tmp/whb-pgstorm-XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    tests/support/pg.sh stop "$work/pg"
-    rm -rf "$work"
-}
-trap cleanup EXIT
-conninfo=$(tests/support/pg.sh start "$work/pg")
-export PGHOST=$work/pg PGUSER=postgres
+. tests/bench/pg-work.sh
+pg_work_start whb-pgstorm
 echo storm-token > "$work/token"
 chmod 600 "$work/token"
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -28,18 +28,8 @@ cmake --build build-bench -j 2 --target whb-collector whb-loadgen whb-explain-be
 bin=${BIN:-$top/build-bench/bin}
 loadgen=$top/build-bench/bin/whb-loadgen
 mkdir -p "$dir"
-work=$(mktemp -d /tmp/whb-bench-pg-XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    tests/support/pg.sh stop "$work/pg"
-    rm -rf "$work"
-}
-trap cleanup EXIT
-conninfo=$(tests/support/pg.sh start "$work/pg")
-export PGHOST=$work/pg PGUSER=postgres
+. tests/bench/pg-work.sh
+pg_work_start whb-bench-pg
 echo bench-token > "$work/token"
 echo bench-admin-token > "$work/admin"
 export WHB_BENCH_TOKEN=bench-admin-token # the read API wants a token from loopback too
