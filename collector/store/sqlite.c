@@ -538,6 +538,33 @@ static int write_live(struct sqlite_store *s, const struct whb_store_report *in,
     return run(s, ST_UPDATE_LIVE);
 }
 
+/* The wide row (machine_info): id is ST_UPDATE_SAME_PLACE when name and place are as stored.
+ * Takes snap (SQLite frees it). */
+static int write_info(struct sqlite_store *s, const struct whb_store_report *in, enum stmt_id id,
+                      uint8_t *snap, size_t snap_len, const struct whb_machine_view *view)
+{
+    const whb_report *r = in->report;
+    const Whb__V1__Machine *m = r->machine;
+    sqlite3_stmt *st = s->st[id];
+    sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
+    bind_text(st, 3, m->domain);
+    bind_text(st, 4, m->os);
+    bind_text(st, 5, m->agent_version);
+    sqlite3_bind_int64(st, 7, r->interval_s);
+    sqlite3_bind_text(st, 9, r->boot_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 11, r->last_gasp ? 1 : 0);
+    if (snap) /* SQLite frees it: no copy */
+        sqlite3_bind_blob(st, 12, snap, (int)snap_len, free);
+    else
+        sqlite3_bind_null(st, 12);
+    bind_attachment(st, view);
+    bind_text(st, 35, view->collector_url);
+    sqlite3_bind_int64(st, 36, view->collector_rank);
+    bind_text(st, 40, view->sw_mgmt);
+    return run(s, id);
+}
+
 /* A new machine gets its identity row first; every report then updates the same columns.
  * back: this report ends a silence (or is the first), so the machine is online since now. */
 static int write_machine(void *ctx, const struct whb_store_report *in,
@@ -583,32 +610,12 @@ static int write_machine(void *ctx, const struct whb_store_report *in,
 
     int same = !insert && same_place(row, m, view);
     uint64_t fp = info_fingerprint(in, snap, snap_len, view);
-    if (same && fp == row->live_fp) { /* only the moving columns: the narrow row alone */
+    if (same && fp == row->live_fp) /* only the moving columns: the narrow row alone */
         free(snap);
-        if ((rc = write_live(s, in, due, net, cm, q, fp)) ||
-            (rc = write_update_client(s, in, row, view)))
-            return rc;
-        return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
-    }
-    enum stmt_id id = same ? ST_UPDATE_SAME_PLACE : ST_UPDATE_MACHINE;
-    sqlite3_stmt *st = s->st[id];
-    sqlite3_bind_text(st, 1, m->machine_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, m->fqdn, -1, SQLITE_STATIC);
-    bind_text(st, 3, m->domain);
-    bind_text(st, 4, m->os);
-    bind_text(st, 5, m->agent_version);
-    sqlite3_bind_int64(st, 7, r->interval_s);
-    sqlite3_bind_text(st, 9, r->boot_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 11, r->last_gasp ? 1 : 0);
-    if (snap) /* SQLite frees it: no copy */
-        sqlite3_bind_blob(st, 12, snap, (int)snap_len, free);
-    else
-        sqlite3_bind_null(st, 12);
-    bind_attachment(st, view);
-    bind_text(st, 35, view->collector_url);
-    sqlite3_bind_int64(st, 36, view->collector_rank);
-    bind_text(st, 40, view->sw_mgmt);
-    if ((rc = run(s, id)) || (rc = write_live(s, in, due, net, cm, q, fp)) ||
+    else if ((rc = write_info(s, in, same ? ST_UPDATE_SAME_PLACE : ST_UPDATE_MACHINE, snap,
+                              snap_len, view)))
+        return rc;
+    if ((rc = write_live(s, in, due, net, cm, q, fp)) ||
         (rc = write_update_client(s, in, row, view)))
         return rc;
     return whb_sqlite_note_ips(s, m->machine_id, r->snapshot, in->now_ms);
