@@ -19,7 +19,8 @@
 
 struct whb_census {
     int64_t made;
-    int64_t took; /* ms it took to make */
+    int64_t made_mono; /* the keeper's clock when it began: its age, whatever callers' clocks */
+    int64_t took;      /* ms it took to make */
     /* The longest a machine's due time lies after its last report (its interval and grace):
      * a last report this long before the census was silent or reported again by then. */
     int64_t lag_max;
@@ -242,6 +243,23 @@ uint64_t whb_census_first_after(const struct whb_census *c, int64_t t)
     return c->known - whb_sorted_bound(c->first, c->known, t, 1);
 }
 
+/* New machines' first reports are their receipt times, stamped before their commit: one
+ * stamped this long before the census's latest may still have committed after it. */
+#define FIRST_SLACK_MS 60000
+
+int64_t whb_census_first_complete(const struct whb_census *c)
+{
+    return c->first_max - FIRST_SLACK_MS;
+}
+
+uint64_t whb_census_proven_between(const struct whb_census *c, int64_t from, int64_t to)
+{
+    if (to <= from)
+        return 0;
+    return whb_sorted_bound(c->proven, c->n_proven, to, 1) -
+           whb_sorted_bound(c->proven, c->n_proven, from, 1);
+}
+
 void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t window, int64_t until,
                        struct whb_fleet_counts *out)
 {
@@ -254,10 +272,6 @@ void whb_census_counts(const struct whb_census *c, int64_t anchor, int64_t windo
     out->silent_at = until == INT64_MAX ? (int64_t)c->n_seen
                                         : (int64_t)whb_sorted_bound(c->seen, c->n_seen, until, 1);
 }
-
-/* New machines' first reports are their receipt times, stamped before their commit: one
- * stamped this long before the census's latest may still have committed after it. */
-#define FIRST_SLACK_MS 60000
 
 int whb_census_count_machines(struct whb_store *st, whb_census_count_fn count, int64_t now,
                               uint64_t *known, uint64_t *silent)
@@ -320,6 +334,7 @@ static void make_one(struct whb_census_keeper *k)
     }
     /* What the next one waits for (whb_census_get: a tenth of a core at most). */
     c->took = mono_ms() - t0;
+    c->made_mono = t0;
     whb_log_debug("census: %llu machines, %llu silent, in %lld ms", (unsigned long long)c->known,
                   (unsigned long long)c->n_seen, (long long)c->took);
     pthread_mutex_lock(&k->lock);
@@ -405,6 +420,9 @@ const struct whb_census *whb_census_get(struct whb_census_keeper *k, int64_t now
     int64_t age = c ? now - c->made : 0;
     if (age < 0)
         age = -age; /* the wall clock stepped back: as old as it is far */
+    /* The next one is due by the keeper's own clock: a caller whose now stays put (the
+     * summaries' pass over a large fleet) asked for one after another, back to back. */
+    int64_t since = c ? mono_ms() - c->made_mono : 0;
     /* At most a tenth of a core: the next one waits ten times as long as the last took. A
      * small fleet is looked at again now and then, in case it grew. */
     int64_t fresh = c ? 10 * c->took : 0, usable = c ? 20 * c->took : 0;
@@ -412,7 +430,7 @@ const struct whb_census *whb_census_get(struct whb_census_keeper *k, int64_t now
         fresh = large ? WHB_CENSUS_FRESH_MS : 6 * WHB_CENSUS_FRESH_MS;
     if (usable < WHB_CENSUS_USABLE_MS)
         usable = WHB_CENSUS_USABLE_MS;
-    if ((!c || age >= fresh) && !k->busy && !k->want && k->running) {
+    if ((!c || since >= fresh) && !k->busy && !k->want && k->running) {
         k->want = 1;
         pthread_cond_signal(&k->wake);
     }

@@ -566,9 +566,22 @@ int whb_store_fleet_group(struct whb_store *base, const struct whb_store_fleet_o
     /* The census only for a silence it has settled: a fresh one is the store's to count. */
     const struct whb_census *c = whb_census_get(base->census, now);
     int counted = c && whb_census_settled(c, anchor + window);
+    /* Machines first seen after the window, while the silence lasted: the collector stored
+     * their reports, so it was not out of everyone's reach (the accuracy benchmark's
+     * late_enrolled class: 7 wired machines silent, a Wi-Fi one enrolled 5 s after the core
+     * failed and reporting, answered "the whole fleet went silent"). The census counts those
+     * it holds them all for; the store, only the ones first seen since (an index's short
+     * range, not every machine first seen in a year-long silence). */
+    int64_t newer_from = anchor + window;
     if (counted) {
         whb_census_counts(c, anchor, window, until, &fc);
         ended_before = whb_census_made(c);
+        int64_t complete = whb_census_first_complete(c);
+        if (complete > newer_from) {
+            newcomers = (int64_t)whb_census_proven_between(c, newer_from,
+                                                           ended < complete ? ended : complete);
+            newer_from = complete;
+        }
     }
     whb_census_put(base->census, c);
     if (!counted && ops->machines(base, now, anchor, window, until, &fc))
@@ -576,12 +589,10 @@ int whb_store_fleet_group(struct whb_store *base, const struct whb_store_fleet_o
     /* A past silence: who else had one starting then, and who was silent at the time. */
     if (past && ops->gaps(base, anchor, window, ended_before, &gapped, &gap_subnets, &gaps_at))
         return WHB_ESTORE;
-    /* Machines first seen after the window, while the silence lasted: the collector stored
-     * their reports, so it was not out of everyone's reach (the accuracy benchmark's
-     * late_enrolled class: 7 wired machines silent, a Wi-Fi one enrolled 5 s after the core
-     * failed and reporting, answered "the whole fleet went silent"). */
-    if (ended > anchor + window && ops->newcomers(base, anchor + window, ended, &newcomers))
+    int64_t newer = 0;
+    if (ended > newer_from && ops->newcomers(base, newer_from, ended, &newer))
         return WHB_ESTORE;
+    newcomers += newer;
     out->total = (unsigned)(fc.known + newcomers);
     out->together = (unsigned)(fc.silent + gapped);
     out->groups = (unsigned)(fc.subnets > gap_subnets ? fc.subnets : gap_subnets);

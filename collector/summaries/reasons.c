@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "error.h"
 #include "explain/correlate.h"
 #include "hash.h"
@@ -51,6 +52,11 @@ struct reasons_walk {
     struct whb_machine_view *chunk;
     struct whb_read_ahead *reads;
     size_t n;
+    /* The pass's clock: its start (r->made) and the time since, so that a machine is
+     * explained at the moment its row was read. A pass over a large silent fleet lasts
+     * minutes, and at its start's clock the fleet census (store/census.h) soon looked too
+     * far away to use: every fleet count read the store's silent rows again. */
+    int64_t mono0, at;
 };
 
 static int reasons_add_one(struct reasons_walk *w, const struct whb_machine_view *m)
@@ -59,7 +65,7 @@ static int reasons_add_one(struct reasons_walk *w, const struct whb_machine_view
     struct whb_explanation x;
     if (w->cancel && *w->cancel)
         return 1;
-    if (r->n * 2 >= r->nslots || whb_explain_view(w->st, m, r->made, &x))
+    if (r->n * 2 >= r->nslots || whb_explain_view(w->st, m, w->at, &x))
         return r->n * 2 >= r->nslots;
     size_t h = id_hash(m->machine_id) & (r->nslots - 1);
     while (r->slot[h].id[0] && strcmp(r->slot[h].id, m->machine_id))
@@ -90,8 +96,9 @@ static int reasons_flush(struct reasons_walk *w)
 {
     struct whb_store *st = w->st;
     int stop = 0, ahead = st->ops->read_ahead && w->n > 1;
+    w->at = w->r->made + (whb_clock_mono_ns() / 1000000 - w->mono0);
     for (size_t i = 0; ahead && i < w->n; i++)
-        whb_explain_reads(&w->chunk[i], w->r->made, &w->reads[i]);
+        whb_explain_reads(&w->chunk[i], w->at, &w->reads[i]);
     if (ahead)
         st->ops->read_ahead(st, w->reads, w->n); /* saves round trips, or nothing */
     for (size_t i = 0; i < w->n && !stop; i++)
@@ -128,7 +135,9 @@ struct whb_reasons *whb_reasons_make(struct whb_store *st, int64_t now, const _A
                              0,
                              malloc(WHB_WALK_CHUNK * sizeof(*w.chunk)),
                              malloc(WHB_WALK_CHUNK * sizeof(*w.reads)),
-                             0};
+                             0,
+                             whb_clock_mono_ns() / 1000000,
+                             now};
     struct whb_store_filter f = {
         .kind = WHB_FILTER_SILENT, .a = NULL, .b = NULL, .limit = WHB_REASONS_MAX};
     /* Machines on one switch or subnet share its rows: read once per few seconds. */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -350,7 +351,7 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 12);
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 13);
         /* Version 12: machines stays one table here (its due index in machine_due). */
         assert_int_equal(count(f->path, "SELECT count(*) FROM information_schema.tables WHERE"
                                         " table_name IN ('machines', 'machine_live') AND"
@@ -405,7 +406,7 @@ static void reopening_keeps_schema_version(void **state)
                          5);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 12);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 13);
     /* Version 12: the moving columns and the due index in machine_live, the rest in
      * machine_info, machines their view. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
@@ -820,7 +821,7 @@ static void a_schema_11_store_answers_the_same_after_migration(void **state)
     sqlite3_close(db);
 
     assert_int_equal(whb_store_sqlite.open(path, &st, why, sizeof(why)), 0);
-    assert_int_equal(count(path, "PRAGMA user_version"), 12);
+    assert_int_equal(count(path, "PRAGMA user_version"), 13);
     assert_int_equal(st->ops->get_machine(st, "m-31", &v), 0);
     assert_string_equal(v.fqdn, "pc-31.corp.example");
     assert_string_equal(v.os, "os-a");
@@ -1498,6 +1499,117 @@ static void the_census_counts_the_fleet_as_the_store_does(void **state)
         sample_free(s[i]);
     for (unsigned i = 0; i < U; i++)
         sample_free(u[i]);
+}
+
+/* Issue 26.1 (PostgreSQL, all silent): a `why` of a silent machine counts the machines first
+ * seen while its silence lasted; the store counted them row by row (100-300 ms after a burst
+ * of enrollments). The census counts those it holds, the store only the newest: the same
+ * totals, reviewed or not, for silences older and younger than the newcomers. */
+static void the_census_counts_newcomers_as_the_store_does(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_store *counted, *own;
+    struct whb_census_keeper *k;
+    char why[256];
+    enum { OLD = 12, NEW = 8, U = 3 };
+    struct sample *s[OLD + NEW + U];
+    int64_t now0 = whb_clock_wall_ms(), last[OLD];
+    /* Old machines, silent for 3 h and 1 h; then newcomers first seen 2 h, 90 min and 30 min
+     * ago (reporting now), and unreviewed ones among them. */
+    for (unsigned i = 0; i < OLD; i++) {
+        s[i] = sample_new(400 + i, 1, 0);
+        snprintf(s[i]->addr, sizeof(s[i]->addr), "10.6.%u.%u/24", i % 3, i + 1);
+        assert_int_equal(put(f->store, s[i], 0xaa, 1, now0 - 5 * 3600000LL, &res), 0);
+        last[i] = now0 - (i % 2 ? 3 : 1) * 3600000LL - (int64_t)i * 20000;
+        s[i]->report.seq = 2;
+        assert_int_equal(put(f->store, s[i], 0xaa, 0, last[i], &res), 0);
+    }
+    /* (put reviews every machine: the unreviewed ones come last.) */
+    for (unsigned i = OLD; i < OLD + NEW + U; i++) {
+        s[i] = sample_new(400 + i, 1, 0);
+        snprintf(s[i]->addr, sizeof(s[i]->addr), "10.5.0.%u/24", i + 1);
+        int64_t first = now0 - (int64_t)(1 + i % 4) * 1800000;
+        int (*put_fn)(struct whb_store *, const struct sample *, uint8_t, int, int64_t,
+                      struct whb_store_result *) = i < OLD + NEW ? put : put_unreviewed;
+        assert_int_equal(put_fn(f->store, s[i], 0xaa, 1, first, &res), 0);
+        s[i]->report.seq = 2;
+        assert_int_equal(put_fn(f->store, s[i], 0xaa, 0, now0 - 1000, &res), 0);
+    }
+    assert_int_equal(open_store(f, &own, why, sizeof(why)), 0);
+    assert_int_equal(whb_census_keeper_start(own, 1, 1, &k), 0);
+    const struct whb_census *c = whb_census_get(k, whb_clock_wall_ms());
+    assert_non_null(c);
+    int64_t t = whb_census_made(c);
+    whb_census_put(k, c);
+    assert_int_equal(open_store(f, &counted, why, sizeof(why)), 0);
+    counted->census = k;
+    struct whb_peer_group *was = calloc(OLD * 9, sizeof(*was));
+    assert_non_null(was);
+    unsigned fleet_like;
+    assert_true(same_fleet_counts(f->store, f->store, counted, k, t, last, OLD, was, &fleet_like) >
+                OLD * 9 / 2);
+    /* Newcomers counted at all: a silence 3 h old has every newcomer beside it. */
+    struct whb_peer_group g;
+    assert_int_equal(counted->ops->fleet_group(counted, t, last[1], 120000, t, &g), 0);
+    assert_int_equal(g.total, OLD + NEW);
+    assert_true(g.healthy >= NEW - 1);
+    /* One enrolled after the census: the store counts it beside the census's. */
+    struct sample *late = sample_new(499, 1, 0);
+    snprintf(late->addr, sizeof(late->addr), "10.5.1.1/24");
+    assert_int_equal(put_unreviewed(f->store, late, 0xaa, 1, whb_clock_wall_ms(), &res), 0);
+    uint8_t key[WHB_IDENTITY_HASH_LEN];
+    int had_key;
+    assert_int_equal(f->store->ops->admin(f->store, WHB_ADMIN_ACCEPT, late->id, whb_clock_wall_ms(),
+                                          key, &had_key),
+                     0);
+    int64_t now = whb_clock_wall_ms();
+    struct whb_peer_group by_store;
+    assert_int_equal(counted->ops->fleet_group(counted, now, last[1], 120000, now, &g), 0);
+    assert_int_equal(g.total, OLD + NEW + 1);
+    assert_int_equal(f->store->ops->fleet_group(f->store, now, last[1], 120000, now, &by_store), 0);
+    assert_int_equal(by_store.total, g.total);
+    assert_int_equal(by_store.healthy, g.healthy);
+    assert_int_equal(by_store.together, g.together);
+    sample_free(late);
+    free(was);
+    counted->ops->close(counted);
+    whb_census_keeper_stop(k);
+    for (unsigned i = 0; i < OLD + NEW + U; i++)
+        sample_free(s[i]);
+}
+
+/* A caller whose clock stays put (the summaries' pass over a large fleet: minutes at its
+ * start's time) found every census too far from its now and asked for the next at once: on
+ * PostgreSQL, a whole-table read back to back. The next census waits for its time by the
+ * keeper's own clock. */
+static void a_caller_with_an_old_clock_does_not_remake_the_census(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_store *own;
+    struct whb_census_keeper *k;
+    char why[256];
+    struct sample *s = sample_new(480, 1, 0);
+    assert_int_equal(put(f->store, s, 0xaa, 1, whb_clock_wall_ms() - 3600000, &res), 0);
+    assert_int_equal(open_store(f, &own, why, sizeof(why)), 0);
+    assert_int_equal(whb_census_keeper_start(own, 1, 1, &k), 0);
+    const struct whb_census *c = whb_census_get(k, whb_clock_wall_ms());
+    assert_non_null(c);
+    int64_t made = whb_census_made(c);
+    whb_census_put(k, c);
+    /* Asked at a clock a minute behind: not usable there, and no new one asked for. */
+    for (int i = 0; i < 5; i++) {
+        assert_null(whb_census_get(k, made - 60000));
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    c = whb_census_get(k, whb_clock_wall_ms());
+    assert_non_null(c);
+    assert_int_equal(whb_census_made(c), made);
+    whb_census_put(k, c);
+    whb_census_keeper_stop(k);
+    sample_free(s);
 }
 
 /* Issue 10.11: a WSUS probe made while the machine itself had no network says nothing. */
@@ -2315,6 +2427,10 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(the_census_counts_the_fleet_as_the_store_does, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(the_census_counts_newcomers_as_the_store_does, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_caller_with_an_old_clock_does_not_remake_the_census,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(wsus_since_stays_at_the_first_failing_probe, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(wsus_probe_from_the_silence_is_not_classified, setup,
