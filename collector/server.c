@@ -32,6 +32,9 @@
 #include "summaries/worker.h"
 #include "switch/switch.h"
 
+/* A request that long is worth a warning in the log (a `why` takes milliseconds). */
+#define WHB_SLOW_REQUEST_MS 1000
+
 /* Everything but a report: the read API, the console, /healthz and /metrics. Reads are rare
  * next to reports: one loop at a time, each on its own store handle. /healthz and /metrics
  * read only their loop's handle and the counters: never queued behind another loop's `why`
@@ -41,10 +44,26 @@ static void route(struct whb_loop *loop, struct evhttp_request *req, const char 
     struct whb_collector *col = loop->col;
     if (whb_api_health(loop, req, path))
         return;
+    /* Copied first: the reply may free the request and its path. */
+    char what[160];
+    snprintf(what, sizeof(what), "%s", path);
+    int64_t t0 = whb_clock_mono_ns();
     pthread_mutex_lock(&col->api_lock);
+    int64_t t1 = whb_clock_mono_ns();
     if (!whb_api_route(loop, req, path) && !whb_console_route(col, req, path))
         whb_http_reply_text(req, 404, "Not Found", "not found");
     pthread_mutex_unlock(&col->api_lock);
+    /* A request holds its event loop while it reads the store: what else that loop has to
+     * answer (reports, /healthz) waits as long. Said when it is long enough to matter. */
+    long waited = (long)((t1 - t0) / 1000000), took = (long)((whb_clock_mono_ns() - t1) / 1000000);
+    if (waited + took >= WHB_SLOW_REQUEST_MS)
+        whb_log_limited(WHB_LOG_WARN,
+                        "%s took %ld ms, and waited %ld ms for another request before: event "
+                        "loop %u answered nothing else meanwhile",
+                        what, took, waited, loop->index);
+    else if (waited + took >= 10)
+        whb_log_debug("%s took %ld ms (waited %ld ms before) on event loop %u", what, took, waited,
+                      loop->index);
 }
 
 /* The run: its start is marked (loop 0's reader, before any request) and the alive marks

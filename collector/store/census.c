@@ -249,7 +249,10 @@ uint64_t whb_census_first_after(const struct whb_census *c, int64_t t)
 
 int64_t whb_census_first_complete(const struct whb_census *c)
 {
-    return c->first_max - FIRST_SLACK_MS;
+    /* Any machine stamped a minute before the census began had committed by then; so had
+     * any stamped a minute before the latest the census holds. The later of the two: after a
+     * year without enrollments, or a burst of them, the store counts only the last minute's. */
+    return (c->made > c->first_max ? c->made : c->first_max) - FIRST_SLACK_MS;
 }
 
 uint64_t whb_census_proven_between(const struct whb_census *c, int64_t from, int64_t to)
@@ -285,7 +288,7 @@ int whb_census_count_machines(struct whb_store *st, whb_census_count_fn count, i
         return count(st, WHB_COUNT_DUE_BEFORE, now, silent);
     }
     /* Machines are never deleted: those known now are the census's and the newer ones. */
-    int64_t since = c->first_max - FIRST_SLACK_MS;
+    int64_t since = whb_census_first_complete(c);
     int mostly_silent = c->n_seen * 2 > c->known;
     uint64_t base = c->known - whb_census_first_after(c, since);
     whb_census_put(st->census, c);

@@ -75,7 +75,8 @@ uint64_t whb_census_first_after(const struct whb_census *c, int64_t t);
 /* The latest first report in the census (0: none). */
 int64_t whb_census_first_max(const struct whb_census *c);
 /* The census holds every machine first seen at or before this (a new machine is committed
- * within a minute of its first report's stamp); after it, the store holds more. */
+ * within a minute of its first report's stamp): a minute before the census, or before its
+ * latest first report if that is later. After it, the store may hold more. */
 int64_t whb_census_first_complete(const struct whb_census *c);
 /* Proven machines first seen in (from, to] (to at or before whb_census_first_complete). */
 uint64_t whb_census_proven_between(const struct whb_census *c, int64_t from, int64_t to);
