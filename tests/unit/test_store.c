@@ -1607,6 +1607,10 @@ static void a_caller_with_an_old_clock_does_not_remake_the_census(void **state)
     c = whb_census_get(k, whb_clock_wall_ms());
     assert_non_null(c);
     assert_int_equal(whb_census_made(c), made);
+    /* Its machine enrolled an hour before it: the census holds every machine first seen up
+     * to a minute before it began, so the store counts only the last minute's newcomers (not
+     * the hour since its latest first report: all of a fleet that enrolled in a burst). */
+    assert_int_equal(whb_census_first_complete(c), made - 60000);
     whb_census_put(k, c);
     whb_census_keeper_stop(k);
     sample_free(s);
