@@ -771,11 +771,29 @@ static void wu_read(struct acc_agent *a, const struct acc_world *w, int64_t t, i
     }
 }
 
+/* The Windows agent names the boot by when it started, to the minute: the wall clock now less
+ * the tick count (client/platform/windows/windows.c, win_identity). Once the wall clock has
+ * stepped across a minute since the boot's first agent start, a restarted agent in the same
+ * boot names another one (and reads its run file as the previous boot's). Linux reads
+ * /proc/sys/kernel/random/boot_id, which no step moves. */
+static void name_boot(struct acc_agent *a, const struct acc_world *w, int64_t t)
+{
+    if (!w->m[a->m].windows)
+        return;
+    int64_t ms = wall(w, a, t) - (t - a->boot_t + BOOTED_MS);
+    int64_t minute = ms >= 0 ? ms / 60000 : -((-ms + 59999) / 60000);
+    if (a->boot_minute < 0)
+        a->boot_minute = minute;
+    else if (minute != a->boot_minute)
+        snprintf(a->boot, sizeof(a->boot), "m%d-boot-%d-%lld", a->m, a->boot_no, (long long)minute);
+}
+
 static void start_process(struct acc_agent *a, const struct acc_world *w, int64_t t,
                           struct acc_feed *f, int verbose)
 {
     char d[160];
     struct acc_link l;
+    name_boot(a, w, t);
     int unclean = a->run_status == 1, same_boot = strcmp(a->run_boot, a->boot) == 0;
     int64_t alive = a->run_alive;
     a->next_seq = same_boot && a->reserved ? a->reserved + 1 : 1;
@@ -825,6 +843,7 @@ static void new_boot(struct acc_agent *a, int64_t t)
     a->boot_no++;
     snprintf(a->boot, sizeof(a->boot), "m%d-boot-%d", a->m, a->boot_no);
     a->boot_t = t;
+    a->boot_minute = -1;
     a->running = 0;
 }
 

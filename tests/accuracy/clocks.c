@@ -174,14 +174,38 @@ static int64_t resume_behind(struct acc_timeline *tl, struct acc_rng *r)
     return fix;
 }
 
+/* Corrected 1-60 min before the agent is killed (two times in three) or stopped, the machine
+ * staying up; the service restarts it minutes later in the same boot. A Windows agent names
+ * the boot by its wall clock less its tick count: a step across a minute renames it. */
+static int64_t step_then_agent(struct acc_timeline *tl, struct acc_rng *r)
+{
+    struct acc_world *w = &tl->w;
+    acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
+    int m = target(w, r);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    if (e < overdue(w, s) + MIN)
+        e = overdue(w, s) + MIN;
+    int64_t at = s - acc_rng_ms(r, 60, 3600), ms = ntp_step(r);
+    if (at < w->t0 + MIN)
+        at = w->t0 + MIN;
+    corrected(w, m, at, ms);
+    if (acc_rng_chance(r, 67)) {
+        own_silence(tl, r, INC_AGENT_CRASH, m, s, e);
+    } else {
+        acc_inc(tl, INC_AGENT_STOP, m, -1, s, e);
+        acc_item(tl, PHASE_NOW, m, ask_in(r, overdue(w, s), e), 0, 0, "agent_stopped", NULL);
+        acc_item(tl, PHASE_HISTORY, m, s, e, 0, "agent_stopped", NULL);
+    }
+    acc_note(tl, "step %+llds %llds before ", ms / 1000, (s - at) / 1000);
+    return e;
+}
+
 static const struct {
     const char *name;
     int64_t (*make)(struct acc_timeline *tl, struct acc_rng *r);
 } clocks[] = {
-    {"step_before", step_before},
-    {"step_on_return", step_on_return},
-    {"dead_rtc", dead_rtc},
-    {"resume_behind", resume_behind},
+    {"step_before", step_before},     {"step_on_return", step_on_return},   {"dead_rtc", dead_rtc},
+    {"resume_behind", resume_behind}, {"step_then_agent", step_then_agent},
 };
 
 unsigned acc_clocks_count(void)
