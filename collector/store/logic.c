@@ -221,6 +221,20 @@ struct whb_clock_map whb_store_clock_map(const struct whb_store_report *in,
     return c;
 }
 
+/* Up this much longer than the silence lasted, the OS did not restart in it (a report's
+ * delivery and the collector's receipt are not that far apart). */
+#define BOOT_CLOCK_SLACK_MS 60000
+
+int whb_store_rebooted(const struct whb_store_report *in, const struct whb_store_row *row)
+{
+    const whb_report *r = in->report;
+    if (strcmp(row->boot_id, r->boot_id ? r->boot_id : "") == 0)
+        return 0;
+    int64_t silent = in->now_ms - row->last_seen;
+    return !(r->mono_ms && silent >= 0 && r->mono_ms <= (uint64_t)INT64_MAX &&
+             (int64_t)r->mono_ms > silent + BOOT_CLOCK_SLACK_MS);
+}
+
 int64_t whb_store_event_at(const struct whb_clock_map *cm, const whb_event *e, int64_t now)
 {
     const char *boot = e->boot_id && e->boot_id[0] ? e->boot_id : cm->boot;

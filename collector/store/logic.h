@@ -65,6 +65,12 @@ struct whb_clock_map {
     const char *before_boot;
 };
 
+/* Whether the machine came back from another boot than the one it went quiet in: another boot
+ * id, unless the report's boot clock says the OS has been up since before its last report (a
+ * Windows agent names the boot by its wall clock less its tick count: after a clock step, an
+ * agent restarted in the same boot names another). */
+int whb_store_rebooted(const struct whb_store_report *in, const struct whb_store_row *row);
+
 /* An event's time on the collector's clock (see struct whb_clock_map). */
 int64_t whb_store_event_at(const struct whb_clock_map *cm, const whb_event *e, int64_t now);
 /* Its since_ms on the collector's clock (0: none); at is whb_store_event_at's. */

@@ -839,7 +839,7 @@ static int note_gap(void *ctx, const struct whb_store_report *in, const struct w
     whb_pg_int(&p, row->last_seen);
     whb_pg_int(&p, in->now_ms);
     whb_pg_int(&p, row->last_gasp);
-    whb_pg_int(&p, strcmp(row->boot_id, r->boot_id) != 0);
+    whb_pg_int(&p, whb_store_rebooted(in, row));
     whb_pg_opt(&p, row->sw);
     whb_pg_opt(&p, row->port);
     whb_pg_opt(&p, row->subnet);

@@ -507,7 +507,7 @@ int whb_pg_batch_gap(struct pg_store *s, const struct whb_store_report *in,
     array_int(&g[G_START], row->last_seen);
     array_int(&g[G_END], in->now_ms);
     array_int(&g[G_GASP], row->last_gasp);
-    array_int(&g[G_REBOOTED], strcmp(row->boot_id, r->boot_id) != 0);
+    array_int(&g[G_REBOOTED], whb_store_rebooted(in, row));
     array_opt(&g[G_BEFORE_SW], row->sw);
     array_opt(&g[G_BEFORE_PORT], row->port);
     array_opt(&g[G_BEFORE_SUBNET], row->subnet);

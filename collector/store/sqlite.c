@@ -633,7 +633,7 @@ static int note_gap(void *ctx, const struct whb_store_report *in, const struct w
     sqlite3_bind_int64(st, 2, row->last_seen);
     sqlite3_bind_int64(st, 3, in->now_ms);
     sqlite3_bind_int(st, 4, row->last_gasp);
-    sqlite3_bind_int(st, 5, strcmp(row->boot_id, r->boot_id) != 0);
+    sqlite3_bind_int(st, 5, whb_store_rebooted(in, row));
     bind_text(st, 6, row->sw);
     bind_text(st, 7, row->port);
     bind_text(st, 8, row->subnet);

@@ -677,6 +677,34 @@ static void a_boot_on_a_wrong_clock_keeps_the_last_alive_of_the_previous_boot(vo
     sample_free(s);
 }
 
+/* A Windows agent names the boot by its wall clock less its tick count: restarted after a
+ * clock step it names another, though the OS never restarted. The report's boot clock (up
+ * 5 h, the silence 10 min) says so: the gap is not a reboot (the accuracy benchmark's class
+ * clocks, step_then_agent: "off without a clean shutdown", high, for an agent killed). A real
+ * reboot (up 30 s) is one. */
+static void a_boot_named_anew_by_a_clock_step_is_no_reboot(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_store_gap g[2];
+    int n = 0;
+    int64_t now = 1764000000000LL, up = 5 * 3600000LL;
+    struct sample *s = sample_new(14, 1, 0);
+    s->report.mono_ms = (uint64_t)up;
+    assert_int_equal(put(f->store, s, 0xaa, 1, now, &res), 0);
+    snprintf(s->boot, sizeof(s->boot), "boot-29401234");
+    s->report.mono_ms = (uint64_t)(up + 600000);
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 600000, &res), 0);
+    snprintf(s->boot, sizeof(s->boot), "boot-29401999");
+    s->report.mono_ms = 30000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 1800000, &res), 0);
+    assert_int_equal(f->store->ops->get_gaps(f->store, "m-14", g, 2, &n), 0);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(g[i].rebooted, g[i].start_ms == now + 600000);
+    sample_free(s);
+}
+
 /* A resend that arrives late says the machine was alive when it sent it, not when it came. */
 static void a_late_resend_does_not_move_last_seen(void **state)
 {
@@ -2359,6 +2387,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_clock_step_does_not_move_spooled_events, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_boot_on_a_wrong_clock_keeps_the_last_alive_of_the_previous_boot, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_boot_named_anew_by_a_clock_step_is_no_reboot, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_late_resend_does_not_move_last_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(gap_keeps_both_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(a_move_updates_the_indexed_columns, setup, teardown),
