@@ -186,8 +186,19 @@ static const struct whb_hist_event *unclean_stop(const struct whb_explain_input 
     return c && c->at_ms < u->since_ms ? NULL : u;
 }
 
+/* The agent's word (code 2: a previous boot's run) yields to a past gap the store found not
+ * rebooted by the boot clock: a Windows agent names the boot by its wall clock less its tick
+ * count, and one restarted after a clock step names another (store/logic.c
+ * whb_store_rebooted). */
+static int renamed_boot(const struct whb_explain_input *in, const struct whb_hist_event *u)
+{
+    return u->reason_code == 2 && in->gap && !in->gap->rebooted;
+}
+
 static int same_boot(const struct whb_explain_input *in, const struct whb_hist_event *u)
 {
+    if (renamed_boot(in, u))
+        return 1;
     if (u->reason_code == 1 || u->reason_code == 2)
         return u->reason_code == 1;
     if (in->gap)
@@ -202,6 +213,10 @@ static void rule_agent_crash(const struct whb_explain_input *in, struct finding 
         return;
     char dur[32];
     whb_evidence_event(f, in, u, "%s", u->detail);
+    if (renamed_boot(in, u))
+        whb_evidence(f, u->at_ms, WHB_SOURCE_COLLECTOR,
+                     "its boot clock: up since before it went quiet (the agent named the boot "
+                     "anew: its clock had stepped)");
     duration(u->at_ms - u->since_ms, dur, sizeof(dur));
     whb_say(f->summary, "agent stopped unexpectedly; restarted %s later in the same boot", dur);
     whb_say(f->why, "the agent found on start that its last run died while the machine stayed "

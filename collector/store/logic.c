@@ -190,10 +190,10 @@ int whb_store_seq_jump_too_far(const struct whb_store_row *row, int same_boot, u
 #define OFFSET_KEEP_MS 3600000
 #define OFFSET_JUMP_MS 30000
 
-struct whb_clock_map whb_store_clock_map(const struct whb_store_report *in,
-                                         const struct whb_store_row *row)
+static struct whb_clock_map offset_map(const struct whb_store_report *in,
+                                       const struct whb_store_row *row)
 {
-    struct whb_clock_map c = {0, in->now_ms};
+    struct whb_clock_map c = {.offset = 0, .since = in->now_ms};
     if (in->report->sent_at_ms <= 0)
         return c;
     c.offset = in->now_ms - in->report->sent_at_ms;
@@ -202,8 +202,75 @@ struct whb_clock_map whb_store_clock_map(const struct whb_store_report *in,
     int64_t d = c.offset - row->clock_offset;
     int fresh = in->now_ms - row->clock_offset_at < OFFSET_KEEP_MS;
     if (fresh && d >= 0 && d <= OFFSET_JUMP_MS)
-        c = (struct whb_clock_map){row->clock_offset, row->clock_offset_at};
+        c = (struct whb_clock_map){.offset = row->clock_offset, .since = row->clock_offset_at};
     return c;
+}
+
+struct whb_clock_map whb_store_clock_map(const struct whb_store_report *in,
+                                         const struct whb_store_row *row)
+{
+    const whb_report *r = in->report;
+    struct whb_clock_map c = offset_map(in, row);
+    c.sent =
+        r->sent_at_ms > 0 ? whb_store_map_time(r->sent_at_ms, c.offset, in->now_ms) : in->now_ms;
+    c.mono = r->mono_ms;
+    c.boot = r->boot_id ? r->boot_id : "";
+    c.has_before = row->found && row->has_offset;
+    c.before = row->clock_offset;
+    c.before_boot = row->boot_id;
+    return c;
+}
+
+/* Up this much longer than the silence lasted, the OS did not restart in it (a report's
+ * delivery and the collector's receipt are not that far apart). */
+#define BOOT_CLOCK_SLACK_MS 60000
+
+int whb_store_rebooted(const struct whb_store_report *in, const struct whb_store_row *row)
+{
+    const whb_report *r = in->report;
+    if (strcmp(row->boot_id, r->boot_id ? r->boot_id : "") == 0)
+        return 0;
+    int64_t silent = in->now_ms - row->last_seen;
+    return !(r->mono_ms && silent >= 0 && r->mono_ms <= (uint64_t)INT64_MAX &&
+             (int64_t)r->mono_ms > silent + BOOT_CLOCK_SLACK_MS);
+}
+
+int64_t whb_store_event_at(const struct whb_clock_map *cm, const whb_event *e, int64_t now)
+{
+    const char *boot = e->boot_id && e->boot_id[0] ? e->boot_id : cm->boot;
+    int same = strcmp(boot, cm->boot) == 0;
+    if (same && cm->mono && e->mono_ms && e->mono_ms <= cm->mono) {
+        uint64_t ago = cm->mono - e->mono_ms;
+        return ago >= (uint64_t)cm->sent ? 0 : cm->sent - (int64_t)ago;
+    }
+    /* Spooled in an earlier boot: on the clock the collector knew that boot by. */
+    if (!same && cm->has_before && strcmp(boot, cm->before_boot) == 0)
+        return whb_store_map_time(e->at_ms, cm->before, now);
+    return whb_store_map_time(e->at_ms, cm->offset, now);
+}
+
+int64_t whb_store_event_since(const struct whb_clock_map *cm, const whb_event *e, int64_t at,
+                              int64_t now)
+{
+    if (!e->since_ms)
+        return 0;
+    switch (e->kind) {
+    case WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP:
+    case WHB__V1__EVENT_KIND__EVENT_KIND_RESUME:
+        /* Last alive in the previous run, or the suspend: stamped before the silence, with
+         * the clock the collector then knew (a step since, or a boot on a dead RTC battery,
+         * moved the clock the report was sent with). */
+        return whb_store_map_time(e->since_ms, cm->has_before ? cm->before : cm->offset, now);
+    case WHB__V1__EVENT_KIND__EVENT_KIND_SLEEP_DETECTED: {
+        /* The agent's clock at the event less the time the boot clocks say it slept. */
+        int64_t slept;
+        if (__builtin_sub_overflow(e->at_ms, e->since_ms, &slept) || slept < 0 || slept > at)
+            return whb_store_map_time(e->since_ms, cm->offset, now);
+        return at - slept;
+    }
+    default:
+        return whb_store_map_time(e->since_ms, cm->offset, now);
+    }
 }
 
 static int event_loses_network(const whb_event *e)
@@ -236,7 +303,8 @@ static int event_regains_network(const whb_event *e)
 }
 
 struct whb_net_story whb_store_net_story(const struct whb_store_report *in,
-                                         const struct whb_store_row *row, int64_t off)
+                                         const struct whb_store_row *row,
+                                         const struct whb_clock_map *cm)
 {
     /* A machine's first report ends no silence: it has been online as far as anyone knows. */
     int back = row->found && in->now_ms > row->due_at;
@@ -244,7 +312,7 @@ struct whb_net_story whb_store_net_story(const struct whb_store_report *in,
                               back ? in->now_ms : row->online_since};
     for (size_t i = 0; i < in->report->n_events; i++) {
         const whb_event *e = in->report->events[i];
-        int64_t at = whb_store_map_time(e->at_ms, off, in->now_ms);
+        int64_t at = whb_store_event_at(cm, e, in->now_ms);
         if (event_loses_network(e) && at > n.lost_at)
             n.lost_at = at;
         else if (event_regains_network(e) && at > n.back_at)
@@ -372,11 +440,11 @@ int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct w
     }
 
     struct whb_clock_map cm = whb_store_clock_map(in, &row);
-    struct whb_net_story net = whb_store_net_story(in, &row, cm.offset);
+    struct whb_net_story net = whb_store_net_story(in, &row, &cm);
     whb_store_report_view(in, &net, cm.offset, &view);
     int64_t grace_ms = (int64_t)in->grace * r->interval_s * 1000;
     int64_t inserted = 0;
-    if ((rc = ops->insert_events(ctx, in, cm.offset, &inserted)))
+    if ((rc = ops->insert_events(ctx, in, &cm, &inserted)))
         return out->status = rc;
     q.stored += inserted;
     /* Past events_kept, the oldest tenth goes: one delete now and then, not one per report. */

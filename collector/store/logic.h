@@ -51,7 +51,31 @@ int64_t whb_store_wu_route_since(const struct whb_store_row *row,
 
 struct whb_clock_map {
     int64_t offset, since;
+    /* For the report's events. An event stamped before a step of the machine's wall clock
+     * (NTP, w32time, a boot with a dead RTC battery) is mapped by the boot clock it also
+     * carries, which no step moves: that far before the report's send on the collector's
+     * clock (sent), when it is of the report's boot. */
+    int64_t sent;
+    uint64_t mono;    /* the report's boot clock when sent (0: not given) */
+    const char *boot; /* the report's boot */
+    /* The map the collector held before this report (has_before 0: none), and of which boot:
+     * the clock an earlier run or boot stamped its times with. */
+    int has_before;
+    int64_t before;
+    const char *before_boot;
 };
+
+/* Whether the machine came back from another boot than the one it went quiet in: another boot
+ * id, unless the report's boot clock says the OS has been up since before its last report (a
+ * Windows agent names the boot by its wall clock less its tick count: after a clock step, an
+ * agent restarted in the same boot names another). */
+int whb_store_rebooted(const struct whb_store_report *in, const struct whb_store_row *row);
+
+/* An event's time on the collector's clock (see struct whb_clock_map). */
+int64_t whb_store_event_at(const struct whb_clock_map *cm, const whb_event *e, int64_t now);
+/* Its since_ms on the collector's clock (0: none); at is whb_store_event_at's. */
+int64_t whb_store_event_since(const struct whb_clock_map *cm, const whb_event *e, int64_t at,
+                              int64_t now);
 
 /* When the machine itself lost and regained its network, from its own events (on the
  * collector's clock): a WSUS probe made in between says nothing about WSUS. */
@@ -87,7 +111,8 @@ struct whb_clock_map whb_store_clock_map(const struct whb_store_report *in,
                                          const struct whb_store_row *row);
 
 struct whb_net_story whb_store_net_story(const struct whb_store_report *in,
-                                         const struct whb_store_row *row, int64_t off);
+                                         const struct whb_store_row *row,
+                                         const struct whb_clock_map *cm);
 
 /* The attachment a report shows, on the collector's clock. */
 void whb_store_report_view(const struct whb_store_report *in, const struct whb_net_story *net,
@@ -106,8 +131,8 @@ struct whb_store_put_ops {
     int (*bind)(void *ctx, const struct whb_store_report *in, struct whb_store_row *row,
                 struct whb_store_result *out);
     /* Inserts the report's events (a resent one is ignored): *inserted says how many. */
-    int (*insert_events)(void *ctx, const struct whb_store_report *in, int64_t clock_offset,
-                         int64_t *inserted);
+    int (*insert_events)(void *ctx, const struct whb_store_report *in,
+                         const struct whb_clock_map *cm, int64_t *inserted);
     /* The silence this report ends, with both of its ends. */
     int (*note_gap)(void *ctx, const struct whb_store_report *in, const struct whb_store_row *row,
                     const struct whb_machine_view *after);

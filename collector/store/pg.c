@@ -648,8 +648,8 @@ static void count_inserted(void *arg, int id, const PGresult *r)
         *(int64_t *)arg += strtoll(PQcmdTuples((PGresult *)r), NULL, 10); /* libpq: not const */
 }
 
-static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off,
-                         int64_t *inserted)
+static int insert_events(void *ctx, const struct whb_store_report *in,
+                         const struct whb_clock_map *cm, int64_t *inserted)
 {
     struct pg_store *s = ctx;
     const whb_report *r = in->report;
@@ -662,8 +662,8 @@ static int insert_events(void *ctx, const struct whb_store_report *in, int64_t o
         if (!r->n_events)
             return 0;
         if (!in->events_kept || s->bound_stored + (int64_t)r->n_events <= (int64_t)in->events_kept)
-            return whb_pg_batch_events(s, in, off);
-        if (whb_pg_batch_flush(s) || whb_pg_batch_events(s, in, off) ||
+            return whb_pg_batch_events(s, in, cm);
+        if (whb_pg_batch_flush(s) || whb_pg_batch_events(s, in, cm) ||
             whb_pg_drain(s, count_inserted, &n, NULL, 0))
             return WHB_ESTORE;
         *inserted = n;
@@ -676,13 +676,14 @@ static int insert_events(void *ctx, const struct whb_store_report *in, int64_t o
         whb_pg_text(&p, r->machine->machine_id);
         whb_pg_text(&p, e->boot_id && e->boot_id[0] ? e->boot_id : r->boot_id);
         whb_pg_int(&p, (int64_t)e->seq);
-        whb_pg_int(&p, whb_store_map_time(e->at_ms, off, in->now_ms));
+        int64_t at = whb_store_event_at(cm, e, in->now_ms);
+        whb_pg_int(&p, at);
         whb_pg_int(&p, in->now_ms);
         whb_pg_int(&p, e->kind);
         whb_pg_opt(&p, e->adapter);
         whb_pg_int(&p, e->reason_code);
         whb_pg_opt(&p, e->detail);
-        whb_pg_int(&p, e->since_ms ? whb_store_map_time(e->since_ms, off, in->now_ms) : 0);
+        whb_pg_int(&p, whb_store_event_since(cm, e, at, in->now_ms));
         whb_pg_int(&p, e->http_status);
         whb_pg_int(&p, e->curl_code);
         whb_pg_int(&p, e->at_ms);
@@ -838,7 +839,7 @@ static int note_gap(void *ctx, const struct whb_store_report *in, const struct w
     whb_pg_int(&p, row->last_seen);
     whb_pg_int(&p, in->now_ms);
     whb_pg_int(&p, row->last_gasp);
-    whb_pg_int(&p, strcmp(row->boot_id, r->boot_id) != 0);
+    whb_pg_int(&p, whb_store_rebooted(in, row));
     whb_pg_opt(&p, row->sw);
     whb_pg_opt(&p, row->port);
     whb_pg_opt(&p, row->subnet);

@@ -129,7 +129,8 @@ int whb_pg_is_null(const PGresult *r, int row, int col);
 int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, int64_t due,
                        const struct whb_net_story *net, const struct whb_clock_map *cm,
                        const struct whb_machine_view *v, const struct whb_store_quota *q);
-int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off);
+int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in,
+                        const struct whb_clock_map *cm);
 int whb_pg_batch_touch(struct pg_store *s, const struct whb_store_report *in, int64_t alive,
                        int64_t due, const struct whb_net_story *net, const struct whb_clock_map *cm,
                        const struct whb_store_quota *q);

@@ -443,7 +443,8 @@ int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, in
     return 0;
 }
 
-int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, int64_t off)
+int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in,
+                        const struct whb_clock_map *cm)
 {
     struct pg_batch *b = batch_of(s);
     const whb_report *r = in->report;
@@ -455,14 +456,14 @@ int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in, i
         array_text(&e[E_ID], r->machine->machine_id);
         array_text(&e[E_BOOT], ev->boot_id && ev->boot_id[0] ? ev->boot_id : r->boot_id);
         array_int(&e[E_SEQ], (int64_t)ev->seq);
-        array_int(&e[E_AT], whb_store_map_time(ev->at_ms, off, in->now_ms));
+        int64_t at = whb_store_event_at(cm, ev, in->now_ms);
+        array_int(&e[E_AT], at);
         array_int(&e[E_RECEIVED], in->now_ms);
         array_int(&e[E_KIND], ev->kind);
         array_opt(&e[E_ADAPTER], ev->adapter);
         array_int(&e[E_REASON], ev->reason_code);
         array_opt(&e[E_DETAIL], ev->detail);
-        array_int(&e[E_SINCE],
-                  ev->since_ms ? whb_store_map_time(ev->since_ms, off, in->now_ms) : 0);
+        array_int(&e[E_SINCE], whb_store_event_since(cm, ev, at, in->now_ms));
         array_int(&e[E_HTTP], ev->http_status);
         array_int(&e[E_CURL], ev->curl_code);
         array_int(&e[E_AGENT_AT], ev->at_ms);
@@ -506,7 +507,7 @@ int whb_pg_batch_gap(struct pg_store *s, const struct whb_store_report *in,
     array_int(&g[G_START], row->last_seen);
     array_int(&g[G_END], in->now_ms);
     array_int(&g[G_GASP], row->last_gasp);
-    array_int(&g[G_REBOOTED], strcmp(row->boot_id, r->boot_id) != 0);
+    array_int(&g[G_REBOOTED], whb_store_rebooted(in, row));
     array_opt(&g[G_BEFORE_SW], row->sw);
     array_opt(&g[G_BEFORE_PORT], row->port);
     array_opt(&g[G_BEFORE_SUBNET], row->subnet);

@@ -376,8 +376,8 @@ static int name_clash(void *ctx, const Whb__V1__Machine *m, char *owner, size_t 
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : WHB_ESTORE;
 }
 
-static int insert_events(void *ctx, const struct whb_store_report *in, int64_t off,
-                         int64_t *inserted)
+static int insert_events(void *ctx, const struct whb_store_report *in,
+                         const struct whb_clock_map *cm, int64_t *inserted)
 {
     struct sqlite_store *s = ctx;
     const whb_report *r = in->report;
@@ -389,14 +389,14 @@ static int insert_events(void *ctx, const struct whb_store_report *in, int64_t o
         sqlite3_bind_text(st, 2, e->boot_id && e->boot_id[0] ? e->boot_id : r->boot_id, -1,
                           SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seq);
-        sqlite3_bind_int64(st, 4, whb_store_map_time(e->at_ms, off, in->now_ms));
+        int64_t at = whb_store_event_at(cm, e, in->now_ms);
+        sqlite3_bind_int64(st, 4, at);
         sqlite3_bind_int64(st, 5, in->now_ms);
         sqlite3_bind_int(st, 6, e->kind);
         bind_text(st, 7, e->adapter);
         sqlite3_bind_int64(st, 8, e->reason_code);
         bind_text(st, 9, e->detail);
-        sqlite3_bind_int64(st, 10,
-                           e->since_ms ? whb_store_map_time(e->since_ms, off, in->now_ms) : 0);
+        sqlite3_bind_int64(st, 10, whb_store_event_since(cm, e, at, in->now_ms));
         sqlite3_bind_int64(st, 11, e->http_status);
         sqlite3_bind_int64(st, 12, e->curl_code);
         sqlite3_bind_int64(st, 13, e->at_ms);
@@ -633,7 +633,7 @@ static int note_gap(void *ctx, const struct whb_store_report *in, const struct w
     sqlite3_bind_int64(st, 2, row->last_seen);
     sqlite3_bind_int64(st, 3, in->now_ms);
     sqlite3_bind_int(st, 4, row->last_gasp);
-    sqlite3_bind_int(st, 5, strcmp(row->boot_id, r->boot_id) != 0);
+    sqlite3_bind_int(st, 5, whb_store_rebooted(in, row));
     bind_text(st, 6, row->sw);
     bind_text(st, 7, row->port);
     bind_text(st, 8, row->subnet);

@@ -72,6 +72,11 @@ struct acc_machine {
     int64_t wifi_fallback_ms; /* a dock laptop under Windows' default policy (one connection):
                                  its Wi-Fi associates this long after the dock's adapter lost
                                  its link, and is let go once it is back; 0: never */
+    /* Class clocks: its wall clock stepped by step_ms[i] at step_at[i] (the collector's clock):
+     * NTP or w32time correcting it, or a machine booting with a wrong clock. Only the wall
+     * clock moves; the boot clocks the agent schedules and detects sleep with do not. */
+    int64_t step_at[4], step_ms[4];
+    int n_steps;
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -282,6 +287,7 @@ enum acc_class {
     CLASS_LAPTOPS,     /* laptops on Wi-Fi: roaming, carried off, an access point's power */
     CLASS_OVERLAP,     /* incidents overlapping in time on one switch */
     CLASS_DOCKS,       /* laptops on docks: undocked, the lid closed, docked at another desk */
+    CLASS_CLOCKS,      /* a machine's wall clock stepped around its own silence */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

@@ -16,7 +16,10 @@
 #define LLDP_HOLD_MS      150000
 #define SEQ_BLOCK         1000
 #define HOUR_MS           3600000
-#define WSUS_URL          "http://wsus.corp.example:8530/ClientWebService/client.asmx"
+/* The boot clock (CLOCK_BOOTTIME, GetTickCount64) counts from power on; the service starts
+ * seconds later: its first event is never at 0 (0 says "not given" on the wire). */
+#define BOOTED_MS 8000
+#define WSUS_URL  "http://wsus.corp.example:8530/ClientWebService/client.asmx"
 /* The update client's side (client/platform/windows/wu_*.c, client/update_client.c). */
 #define WU_SERVER     "http://wsus.corp.example:8530"
 #define WU_OLD_SERVER "http://wsus-old.corp.example:8530"
@@ -131,9 +134,15 @@ static void wu_fill(struct wu_msgs *m, const struct acc_agent *a, const struct a
     c->n_services = 4;
 }
 
+/* The machine's wall clock at t: its skew, and every step (class clocks) made by then. */
 static int64_t wall(const struct acc_world *w, const struct acc_agent *a, int64_t t)
 {
-    return t + w->m[a->m].skew_ms;
+    const struct acc_machine *mc = &w->m[a->m];
+    int64_t v = t + mc->skew_ms;
+    for (int i = 0; i < mc->n_steps; i++)
+        if (t >= mc->step_at[i])
+            v += mc->step_ms[i];
+    return v;
 }
 
 static uint64_t next_seq(struct acc_agent *a)
@@ -179,7 +188,7 @@ static struct acc_ev *record(struct acc_agent *a, const struct acc_world *w, int
     e->seq = next_seq(a);
     snprintf(e->boot, sizeof(e->boot), "%s", a->boot);
     e->at_ms = wall(w, a, t);
-    e->mono_ms = (uint64_t)(t - a->boot_t);
+    e->mono_ms = (uint64_t)(t - a->boot_t + BOOTED_MS);
     e->kind = kind;
     snprintf(e->adapter, sizeof(e->adapter), "%s", a->ev_if ? a->ev_if : if_name(w, a, &a->obs));
     snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
@@ -376,7 +385,7 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
     r.boot_id = (char *)a->boot;
     r.seq = seq;
     r.sent_at_ms = wall(w, a, t);
-    r.mono_ms = (uint64_t)(t - a->boot_t);
+    r.mono_ms = (uint64_t)(t - a->boot_t + BOOTED_MS);
     r.interval_s = w->interval_s;
     r.snapshot = &snap;
     r.events = ptrs;
@@ -762,11 +771,29 @@ static void wu_read(struct acc_agent *a, const struct acc_world *w, int64_t t, i
     }
 }
 
+/* The Windows agent names the boot by when it started, to the minute: the wall clock now less
+ * the tick count (client/platform/windows/windows.c, win_identity). Once the wall clock has
+ * stepped across a minute since the boot's first agent start, a restarted agent in the same
+ * boot names another one (and reads its run file as the previous boot's). Linux reads
+ * /proc/sys/kernel/random/boot_id, which no step moves. */
+static void name_boot(struct acc_agent *a, const struct acc_world *w, int64_t t)
+{
+    if (!w->m[a->m].windows)
+        return;
+    int64_t ms = wall(w, a, t) - (t - a->boot_t + BOOTED_MS);
+    int64_t minute = ms >= 0 ? ms / 60000 : -((-ms + 59999) / 60000);
+    if (a->boot_minute < 0)
+        a->boot_minute = minute;
+    else if (minute != a->boot_minute)
+        snprintf(a->boot, sizeof(a->boot), "m%d-boot-%d-%lld", a->m, a->boot_no, (long long)minute);
+}
+
 static void start_process(struct acc_agent *a, const struct acc_world *w, int64_t t,
                           struct acc_feed *f, int verbose)
 {
     char d[160];
     struct acc_link l;
+    name_boot(a, w, t);
     int unclean = a->run_status == 1, same_boot = strcmp(a->run_boot, a->boot) == 0;
     int64_t alive = a->run_alive;
     a->next_seq = same_boot && a->reserved ? a->reserved + 1 : 1;
@@ -816,6 +843,7 @@ static void new_boot(struct acc_agent *a, int64_t t)
     a->boot_no++;
     snprintf(a->boot, sizeof(a->boot), "m%d-boot-%d", a->m, a->boot_no);
     a->boot_t = t;
+    a->boot_minute = -1;
     a->running = 0;
 }
 
@@ -907,8 +935,10 @@ static void resumed(struct acc_agent *a, const struct acc_world *w, int64_t t, i
         snprintf(d, sizeof(d), "asleep for %lld min without notification", min);
         struct acc_ev *e =
             record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_SLEEP_DETECTED, d, verbose);
+        /* As the real agent (client/agent.c check_sleep): the wall clock now less the time
+         * the boot clocks say it slept, so a step while asleep moves it too. */
         if (e)
-            e->since_ms = wall(w, a, a->asleep_at);
+            e->since_ms = wall(w, a, t) - (t - a->asleep_at);
     }
     a->suspend_at = 0;
     a->want_flush = 1;

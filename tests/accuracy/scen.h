@@ -63,4 +63,8 @@ unsigned acc_laptops_count(void);
 const char *acc_docks_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
 unsigned acc_docks_count(void);
 
+/* Class clocks (clocks.c): wall-clock steps around one machine's own silence. */
+const char *acc_clocks_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_clocks_count(void);
+
 #endif

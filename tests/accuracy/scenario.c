@@ -979,8 +979,8 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 }
 
 static const char *const class_names[CLASS_COUNT_ + 1] = {
-    "existing",      "restart", "incidents", "after",   "coincidence", "switch",
-    "late_enrolled", "moved",   "laptops",   "overlap", "docks",       "all"};
+    "existing", "restart", "incidents", "after", "coincidence", "switch", "late_enrolled",
+    "moved",    "laptops", "overlap",   "docks", "clocks",      "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -1007,6 +1007,8 @@ unsigned acc_class_scenarios(enum acc_class c)
         return acc_overlap_count();
     if (c == CLASS_DOCKS)
         return acc_docks_count();
+    if (c == CLASS_CLOCKS)
+        return acc_clocks_count();
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
     unsigned n = 0;
@@ -1043,5 +1045,6 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     tl->scenario = cls == CLASS_LAPTOPS   ? acc_laptops_make(tl, &r, k)
                    : cls == CLASS_OVERLAP ? acc_overlap_make(tl, &r, k)
                    : cls == CLASS_DOCKS   ? acc_docks_make(tl, &r, k)
+                   : cls == CLASS_CLOCKS  ? acc_clocks_make(tl, &r, k)
                                           : acc_worlds_make(tl, &r, cls, k);
 }

@@ -57,6 +57,8 @@ struct acc_agent {
     int boot_no;
     char boot[40];
     int64_t boot_t;
+    int64_t boot_minute; /* Windows: the minute its first agent start in this boot named the
+                            boot by (wall clock less the tick count); -1: not started yet */
     enum acc_power power;
     enum acc_inc_kind asleep_by;
     int64_t asleep_at;

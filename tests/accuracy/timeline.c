@@ -22,6 +22,11 @@ static void print_world(const struct acc_timeline *tl)
                w->m[i].wireless ? w->ap.bssid : "port ", w->m[i].wireless ? "" : "",
                (long long)(w->m[i].skew_ms / 1000), w->m[i].windows ? " SusClientId " : "",
                w->m[i].windows ? w->m[i].sus : "");
+    for (int i = 0; i < w->n; i++)
+        for (int j = 0; j < w->m[i].n_steps; j++)
+            printf("  clock step      %s %+llds at +%llds\n", w->m[i].fqdn,
+                   (long long)(w->m[i].step_ms[j] / 1000),
+                   (long long)((w->m[i].step_at[j] - w->t0) / 1000));
     for (int k = 0; k < w->n_inc; k++) {
         const struct acc_incident *i = &w->inc[k];
         printf("  incident %-15s %s%s +%llds .. %s%llds", acc_inc_name(i->kind),

@@ -343,6 +343,19 @@ static const struct tcase cases[] = {
      .want = WHB_REASON_LOST_CONNECTIVITY, .want_conf = WHB_CONFIDENCE_MEDIUM,
      .want_text = "2 reports undelivered", .want_alt = WHB_REASON_COLLECTOR_UNAVAILABLE},
     /* Issue 10.1: a second silence is not explained by the first one's last gasp. */
+    /* A Windows agent names the boot by its wall clock less its tick count: killed after w32time
+     * stepped the clock, it restarts in the same boot under another name and tells a previous
+     * boot's unclean stop. The store found the gap not rebooted (the report's boot clock: up
+     * since before the silence); before, "off without a clean shutdown" (high) for an agent
+     * that died (the accuracy benchmark's class clocks, step_then_agent: 129 high and wrong). */
+    {"gap: agent killed after a clock step, its boot named anew", .now = 60 * MIN,
+     .gap_end = 10 * MIN, .update_service = -1,
+     .evs = {{10 * MIN - 2000, K(AGENT_START), "", 0, "whb-agent", 0},
+             {10 * MIN - 2000, K(UNCLEAN_STOP), "", 2,
+              "the previous boot ended without a clean stop (power loss, crash or hard reset)",
+              T0 + 20000}},
+     .ends = {.rebooted = 0}, .want = WHB_REASON_AGENT_CRASHED, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "the agent named the boot anew", .never_text = "off without a clean shutdown"},
     {"gap: agent killed after an earlier clean stop and restart", .now = 60 * MIN,
      .gap_end = 10 * MIN, .update_service = -1,
      .evs = {{-20 * MIN, K(AGENT_STOP), "", 0, "agent stopping", 0},

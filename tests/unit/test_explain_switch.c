@@ -228,6 +228,11 @@ static void build(const struct tcase *c, struct built *b, int with_switch)
     if (c->gap_end) {
         b->gap.start_ms = T0;
         b->gap.end_ms = T0 + c->gap_end;
+        /* As the store records it: an unclean stop of the previous boot came with a new one. */
+        int rebooted = 0;
+        for (int i = 0; i < n; i++)
+            rebooted |= b->evs[i].kind == K(UNCLEAN_STOP) && b->evs[i].reason_code == 2;
+        b->gap.rebooted = rebooted;
         in->gap_start_ms = T0;
         in->gap_end_ms = T0 + c->gap_end;
         in->gap = &b->gap;

@@ -615,6 +615,97 @@ static void a_delayed_report_keeps_the_clock_mapping(void **state)
     sample_free(s);
 }
 
+/* The agent's wall clock stepped 20 min back (NTP, w32time) while its cable was out: the
+ * carrier loss it spooled before the step is placed by its boot clock, where it happened, not
+ * 20 min later by the report's new clock (the accuracy benchmark's class clocks,
+ * step_on_return: history "unknown" with the cable's own events there). */
+static void a_clock_step_does_not_move_spooled_events(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *s = sample_new(12, 1, 0);
+    int64_t now = 1764000000000LL, back = 20 * 60000;
+    s->report.sent_at_ms = now;
+    s->report.mono_ms = 100000;
+    assert_int_equal(put(f->store, s, 0xaa, 1, now, &res), 0);
+    sample_free(s);
+    s = sample_new(12, 2, 2);
+    s->report.sent_at_ms = now + 301000 - back; /* stepped back at +60 s */
+    s->report.mono_ms = 401000;
+    s->events[0].kind = WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST;
+    s->events[0].at_ms = now + 10000; /* before the step */
+    s->events[0].mono_ms = 110000;
+    s->events[1].kind = WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED;
+    s->events[1].at_ms = now + 300000 - back;
+    s->events[1].mono_ms = 400000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 301000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT at_ms - 1764000000000 FROM events WHERE seq = 2001"),
+                     10000);
+    assert_int_equal(count(f->path, "SELECT at_ms - 1764000000000 FROM events WHERE seq = 2002"),
+                     300000);
+    sample_free(s);
+}
+
+/* A power cut on a machine whose RTC battery is dead: it boots 22 h behind and reports before
+ * w32time steps it right. Its previous boot's last alive mark was stamped on the clock that
+ * boot had: mapped by the report's new clock it landed 22 h later (at the report), after the
+ * silence's start, and the power loss was not recognised (class clocks, dead_rtc: history
+ * "unknown"). */
+static void a_boot_on_a_wrong_clock_keeps_the_last_alive_of_the_previous_boot(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct sample *s = sample_new(13, 1, 0);
+    int64_t now = 1764000000000LL, behind = 22 * 3600000LL;
+    s->report.sent_at_ms = now;
+    s->report.mono_ms = 900000;
+    assert_int_equal(put(f->store, s, 0xaa, 1, now, &res), 0);
+    sample_free(s);
+    s = sample_new(13, 1, 1);
+    snprintf(s->boot, sizeof(s->boot), "boot-after-the-power-cut");
+    s->report.sent_at_ms = now + 600000 - behind;
+    s->report.mono_ms = 20000;
+    s->events[0].kind = WHB__V1__EVENT_KIND__EVENT_KIND_UNCLEAN_STOP;
+    s->events[0].reason_code = 2;
+    s->events[0].at_ms = now + 595000 - behind;
+    s->events[0].mono_ms = 15000;
+    s->events[0].since_ms = now + 30000; /* last alive, on the previous boot's clock */
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 600000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT at_ms - 1764000000000 FROM events WHERE kind = 3"),
+                     595000);
+    assert_int_equal(count(f->path, "SELECT since_ms - 1764000000000 FROM events WHERE kind = 3"),
+                     30000);
+    sample_free(s);
+}
+
+/* A Windows agent names the boot by its wall clock less its tick count: restarted after a
+ * clock step it names another, though the OS never restarted. The report's boot clock (up
+ * 5 h, the silence 10 min) says so: the gap is not a reboot (the accuracy benchmark's class
+ * clocks, step_then_agent: "off without a clean shutdown", high, for an agent killed). A real
+ * reboot (up 30 s) is one. */
+static void a_boot_named_anew_by_a_clock_step_is_no_reboot(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_store_gap g[2];
+    int n = 0;
+    int64_t now = 1764000000000LL, up = 5 * 3600000LL;
+    struct sample *s = sample_new(14, 1, 0);
+    s->report.mono_ms = (uint64_t)up;
+    assert_int_equal(put(f->store, s, 0xaa, 1, now, &res), 0);
+    snprintf(s->boot, sizeof(s->boot), "boot-29401234");
+    s->report.mono_ms = (uint64_t)(up + 600000);
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 600000, &res), 0);
+    snprintf(s->boot, sizeof(s->boot), "boot-29401999");
+    s->report.mono_ms = 30000;
+    assert_int_equal(put(f->store, s, 0xaa, 0, now + 1800000, &res), 0);
+    assert_int_equal(f->store->ops->get_gaps(f->store, "m-14", g, 2, &n), 0);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(g[i].rebooted, g[i].start_ms == now + 600000);
+    sample_free(s);
+}
+
 /* A resend that arrives late says the machine was alive when it sent it, not when it came. */
 static void a_late_resend_does_not_move_last_seen(void **state)
 {
@@ -2409,6 +2500,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_clients_are_stored_and_matched_by_wsus_id, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_delayed_report_keeps_the_clock_mapping, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_clock_step_does_not_move_spooled_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_boot_on_a_wrong_clock_keeps_the_last_alive_of_the_previous_boot, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_boot_named_anew_by_a_clock_step_is_no_reboot, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_late_resend_does_not_move_last_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(gap_keeps_both_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(a_move_updates_the_indexed_columns, setup, teardown),
