@@ -84,6 +84,20 @@ static int64_t now_wall(struct whb_agent *a)
     return a->plat->ops->wall_ms(a->plat);
 }
 
+/* The boot clock when an event stamped at wall time at_ms was seen: what the collector places
+ * it by when the wall clock stepped since. An event is recorded after it was seen (after a send
+ * that held the loop, a carrier flap waits in the queue; an update client's failure is read
+ * from its log), so the boot clock now, less the wall time since: all four flaps of
+ * test_agent_flaps were otherwise placed at the same instant. Before this boot: 0, none. */
+static uint64_t event_mono(struct whb_agent *a, int64_t at_ms)
+{
+    uint64_t mono = now_mono(a);
+    int64_t ago = now_wall(a) - at_ms;
+    if (at_ms <= 0 || ago <= 0)
+        return mono;
+    return (uint64_t)ago < mono ? mono - (uint64_t)ago : 0;
+}
+
 /* Puts one event in the spool; power and link events are synced before anything else. What
  * only the OS knows is added first (Windows: the reason for a resume or an unclean stop).
  * Its text comes from switches, servers and the OS: it is cleaned here, the one way into the
@@ -101,7 +115,7 @@ static void record(struct whb_agent *a, const struct whb_agent_event *in, int sy
                    sizeof(annotated.adapter));
     whb_text_clean(clean.detail, sizeof(clean.detail), annotated.detail, sizeof(annotated.detail));
     uint64_t seq = whb_persist_next_seq(a->persist);
-    whb_encode_event(&clean, a->id.boot_id, seq, now_mono(a), &w);
+    whb_encode_event(&clean, a->id.boot_id, seq, event_mono(a, clean.at_ms), &w);
     int rc = whb_event_log_spool(a->cfg.event_log, a->spool, &w, sync);
     if (rc && w.kind != WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT)
         whb_log_warnx("spool: could not keep a %s event: %s", whb_wire_event_kind_name(w.kind),
