@@ -63,4 +63,8 @@ unsigned acc_laptops_count(void);
 const char *acc_docks_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
 unsigned acc_docks_count(void);
 
+/* Class chains (chains.c): one machine, a second cause during the first's silence. */
+const char *acc_chains_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_chains_count(void);
+
 #endif
