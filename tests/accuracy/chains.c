@@ -44,6 +44,13 @@ static int64_t after(const struct acc_world *w, struct acc_rng *r, int64_t t)
     return d < 3 * iv(w) + sec(40) ? t + 3 * iv(w) + sec(40) : t + d;
 }
 
+/* Back from its first cause during the second's [s2, e2): the second then keeps it silent three
+ * heartbeats and more (a shorter stretch is within a return's own delays). */
+static int64_t on_during(struct acc_rng *r, const struct acc_world *w, int64_t s2, int64_t e2)
+{
+    return pick(r, s2 + sec(30), e2 - 3 * iv(w) - sec(40));
+}
+
 /* The switch's dice (as docks.c): says nothing half the time, else traps, syslog or reads. */
 static void switch_talks(struct acc_switch *sw, struct acc_rng *r)
 {
@@ -97,7 +104,8 @@ static int64_t asleep_then_port(struct acc_timeline *tl, struct acc_rng *r)
     if (acc_rng_chance(r, 50))
         acc_item(tl, PHASE_NOW, m, pick(r, overdue(w, s1), s2 - sec(5)), 0, 0, z, NULL);
     /* Asleep behind a closed port: both true; either named is right. */
-    acc_item(tl, PHASE_NOW, m, pick(r, s2 + sec(45), e1 - sec(10)), 0, 0, z, "port_disabled", NULL);
+    acc_item(tl, PHASE_NOW, m, pick(r, s2 + sec(45), e1 - sec(10)), 0, 0, z, "port_disabled", NULL)
+        ->places = PLACE_MACHINE | PLACE_NETWORK;
     /* Awake behind it: the port, though nothing tells the collector it woke. */
     struct acc_item *now = acc_item(tl, PHASE_NOW, m, pick(r, e1 + sec(20), e2 - sec(10)), 0, 0,
                                     "port_disabled", z, NULL);
@@ -118,14 +126,15 @@ static int64_t off_then_switch(struct acc_timeline *tl, struct acc_rng *r)
     int m = wired(w, r);
     enum acc_inc_kind k = acc_rng_chance(r, 67) ? INC_SWITCH_DOWN : INC_UPLINK;
     int64_t s1 = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
-    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2);
+    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2) + 3 * iv(w) + sec(40);
     int during = acc_rng_chance(r, 70);
-    int64_t e1 = during ? pick(r, s2 + sec(30), e2 - MIN) : e2 + acc_rng_ms(r, 30, 300);
+    int64_t e1 = during ? on_during(r, w, s2, e2) : e2 + acc_rng_ms(r, 30, 300);
     acc_inc(tl, INC_SHUTDOWN, m, -1, s1, e1);
     acc_inc(tl, k, -1, 0, s2, e2);
     int64_t back = during ? e2 : e1;
     acc_item(tl, PHASE_NOW, m, pick(r, overdue(w, s2) + sec(5), (during ? e1 : e2) - sec(10)), 0, 0,
-             "turned_off", "lost_connectivity", NULL);
+             "turned_off", "lost_connectivity", NULL)
+        ->places = PLACE_MACHINE | PLACE_NETWORK;
     if (during && e2 - e1 > sec(40))
         acc_item(tl, PHASE_NOW, m, pick(r, e1 + sec(20), e2 - sec(10)), 0, 0, "lost_connectivity",
                  "turned_off", NULL)
@@ -220,13 +229,14 @@ static int64_t port_while_off(struct acc_timeline *tl, struct acc_rng *r)
     int m = wired(w, r);
     switch_talks(&w->sw[w->m[m].sw], r);
     int64_t s1 = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
-    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2);
+    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2) + 3 * iv(w) + sec(40);
     int on_first = acc_rng_chance(r, 50);
-    int64_t e1 = on_first ? pick(r, s2 + sec(30), e2 - MIN) : e2 + acc_rng_ms(r, 30, 300);
+    int64_t e1 = on_first ? on_during(r, w, s2, e2) : e2 + acc_rng_ms(r, 30, 300);
     acc_inc(tl, INC_SHUTDOWN, m, -1, s1, e1);
     unsigned word = close_port(tl, r, m, s2, e2);
     acc_item(tl, PHASE_NOW, m, pick(r, s2 + sec(45), (on_first ? e1 : e2) - sec(10)), 0, 0,
-             "turned_off", "port_disabled", NULL);
+             "turned_off", "port_disabled", NULL)
+        ->places = PLACE_MACHINE | PLACE_NETWORK;
     if (on_first) {
         if (e2 - e1 > sec(40))
             acc_item_switch(acc_item(tl, PHASE_NOW, m, pick(r, e1 + sec(20), e2 - sec(10)), 0, 0,
@@ -250,13 +260,14 @@ static int64_t wifi_asleep_ap_down(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int m = w->first_wifi;
     int64_t s1 = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
-    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2);
+    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2) + 3 * iv(w) + sec(40);
     int during = acc_rng_chance(r, 70);
-    int64_t e1 = during ? pick(r, s2 + sec(30), e2 - MIN) : e2 + acc_rng_ms(r, 30, 300);
+    int64_t e1 = during ? on_during(r, w, s2, e2) : e2 + acc_rng_ms(r, 30, 300);
     acc_inc(tl, INC_SLEEP, m, -1, s1, e1)->unnamed = acc_rng_chance(r, 50);
     acc_inc(tl, INC_AP_POWER, -1, 0, s2, e2);
     acc_item(tl, PHASE_NOW, m, pick(r, s2 + sec(45), (during ? e1 : e2) - sec(10)), 0, 0, "sleep",
-             "wireless_association", NULL);
+             "wireless_association", NULL)
+        ->places = PLACE_MACHINE | PLACE_NETWORK;
     if (during) {
         if (e2 - e1 > sec(40))
             acc_item(tl, PHASE_NOW, m, pick(r, e1 + sec(20), e2 - sec(10)), 0, 0,
