@@ -310,8 +310,17 @@ static int gap_events(struct whb_store *st, const struct whb_machine_view *m,
         rc = scan_causes(st, m, gap->start_ms, cause_to, evs + nl, CAUSE, &na, skipped);
     /* A cause window that filled the budget ends where it was read up to. */
     int64_t m_from = na == CAUSE ? evs[nl + na - 1].at_ms + 1 : cause_to + 1;
+    /* The return, heartbeats but the first left out: at short heartbeats a machine back from
+     * its first cause and kept silent by a second spools minutes of them before its return,
+     * enough to push what it said on coming back (a resume, a start, its link lost) out of
+     * the latest BACK. Only when that fills the budget, the latest as before. */
+    int back_skipped = 0;
     if (!rc && b_from <= b_to)
+        rc = scan_causes(st, m, b_from, b_to, tail, BACK, &nb, &back_skipped);
+    if (!rc && nb == BACK)
         rc = st->ops->get_events(st, m->machine_id, b_from, b_to, tail, BACK, &nb);
+    else
+        *skipped += back_skipped;
     if (!rc && b_from - 1 >= m_from)
         rc = st->ops->get_events(st, m->machine_id, m_from, b_from - 1, evs + nl + na, MIDDLE, &nm);
     if (rc)

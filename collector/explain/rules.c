@@ -48,6 +48,63 @@ static const struct whb_hist_event *came_back(const struct whb_explain_input *in
     return r && (!a || r->at_ms <= a->at_ms) ? r : a;
 }
 
+/* Whether one of the collector's downtimes covers the moment at (it explains a delay). */
+static int collector_down_at(const struct whb_explain_input *in, int64_t at)
+{
+    for (int i = 0; i < in->n_down; i++)
+        if (in->down[i].from_ms <= at + SLACK_MS && in->down[i].to_ms >= at)
+            return 1;
+    return 0;
+}
+
+/* A second cause: the machine came back from its first (it resumed, or its agent started
+ * again, at back) and stayed silent well past a heartbeat, its link lost on return (a carrier
+ * lost then, or one gained only near the gap's end) or its reports failing with the link up.
+ * The first cause explains the gap up to back, the second the rest: it is named beside the
+ * answer, which is no longer sure to be the gap's whole story. Returns 1 when it found one. */
+static int then_silent(const struct whb_explain_input *in, struct finding *f, int64_t back,
+                       char *rest, size_t len)
+{
+    struct span s = whb_explain_span(in);
+    rest[0] = 0;
+    if (!s.past || !back || s.end - back <= RETURN_MS(s.interval) + s.interval ||
+        collector_down_at(in, back) || collector_down_at(in, s.end - RETURN_MS(s.interval)))
+        return 0;
+    const struct whb_hist_event *lost = whb_first_in(in, K(CARRIER_LOST), back - SLACK_MS, s.end);
+    const struct whb_hist_event *gained =
+        whb_first_in(in, K(CARRIER_GAINED), back + SLACK_MS, s.end + SLACK_MS);
+    const struct whb_hist_event *failed =
+        whb_first_in(in, K(DELIVERY_FAILED), back - SLACK_MS, s.end);
+    if (lost && lost->at_ms > back + RETURN_MS(s.interval))
+        lost = NULL; /* lost later: a cause of its own after the return, not on it */
+    char dur[32];
+    if (lost || (gained && gained->at_ms >= s.end - RETURN_MS(s.interval))) {
+        int64_t from = lost ? lost->at_ms : back;
+        duration(s.end - from, dur, sizeof(dur));
+        if (lost)
+            whb_evidence_event(f, in, lost, "back without its link: carrier lost on return");
+        else
+            whb_evidence_event(f, in, gained, "back without its link: carrier only regained now");
+        snprintf(rest, len, "then %s without its link", dur);
+        if (in->m && in->m->wireless) {
+            whb_also(f, WHB_REASON_WIRELESS_ASSOCIATION);
+        } else {
+            whb_also(f, WHB_REASON_CABLE_UNPLUGGED);
+            whb_also(f, WHB_REASON_PORT_DISABLED);
+        }
+        return 1;
+    }
+    if (failed) {
+        duration(s.end - failed->at_ms, dur, sizeof(dur));
+        whb_evidence_event(f, in, failed, "back, its reports failing: %s", failed->detail);
+        snprintf(rest, len, "then %s unable to reach the collector", dur);
+        whb_also(f, in->m && in->m->wireless ? WHB_REASON_WIRELESS_ASSOCIATION
+                                             : WHB_REASON_LOST_CONNECTIVITY);
+        return 1;
+    }
+    return 0;
+}
+
 /* The common shape of the last-gasp rules: what it said, how long, how it came back. */
 static void gasp_story(const struct whb_explain_input *in, struct finding *f,
                        const struct whb_hist_event *g, const char *what)
@@ -70,7 +127,11 @@ static void gasp_story(const struct whb_explain_input *in, struct finding *f,
                                back->kind == K(RESUME) ? "resumed" : "agent started",
                                back->detail[0] ? ": " : "", back->detail);
         duration(until - g->at_ms, dur, sizeof(dur));
-        whb_say(f->summary, "%s for %s", what, dur);
+        char rest[80];
+        if (back && then_silent(in, f, back->at_ms, rest, sizeof(rest)))
+            whb_say(f->summary, "%s for %s, %s", what, dur, rest);
+        else
+            whb_say(f->summary, "%s for %s", what, dur);
     } else {
         duration(in->now_ms - g->at_ms, dur, sizeof(dur));
         whb_say(f->summary, "%s %s ago", what, dur);
@@ -218,7 +279,12 @@ static void rule_agent_crash(const struct whb_explain_input *in, struct finding 
                      "its boot clock: up since before it went quiet (the agent named the boot "
                      "anew: its clock had stepped)");
     duration(u->at_ms - u->since_ms, dur, sizeof(dur));
-    whb_say(f->summary, "agent stopped unexpectedly; restarted %s later in the same boot", dur);
+    char rest[80];
+    if (then_silent(in, f, u->at_ms, rest, sizeof(rest)))
+        whb_say(f->summary, "agent stopped unexpectedly; restarted %s later in the same boot, %s",
+                dur, rest);
+    else
+        whb_say(f->summary, "agent stopped unexpectedly; restarted %s later in the same boot", dur);
     whb_say(f->why, "the agent found on start that its last run died while the machine stayed "
                     "up");
     whb_hit(f, 76, WHB_CONFIDENCE_HIGH);
@@ -233,8 +299,14 @@ static void rule_power_loss(const struct whb_explain_input *in, struct finding *
     whb_evidence(f, u->since_ms, WHB_SOURCE_MACHINE_LATER, "last known alive");
     whb_evidence_event(f, in, u, "%s", u->detail);
     duration(u->at_ms - u->since_ms, dur, sizeof(dur));
-    whb_say(f->summary, "off without a clean shutdown (power loss, crash or hard reset) for %s",
-            dur);
+    char rest[80];
+    if (then_silent(in, f, u->at_ms, rest, sizeof(rest)))
+        whb_say(f->summary,
+                "off without a clean shutdown (power loss, crash or hard reset) for %s, %s", dur,
+                rest);
+    else
+        whb_say(f->summary, "off without a clean shutdown (power loss, crash or hard reset) for %s",
+                dur);
     whb_say(f->why, "the agent found on start that the previous boot never shut down cleanly, "
                     "and it was alive until the silence began");
     whb_hit(f, 75, WHB_CONFIDENCE_HIGH);
@@ -349,6 +421,10 @@ static const struct whb_rule rules[] = {
     {"switch: port disabled", WHB_REASON_PORT_DISABLED,
      "the switch says the port was shut or err-disabled when the silence began",
      whb_rule_switch_port_disabled},
+    {"switch: port closed after a last gasp", WHB_REASON_PORT_DISABLED,
+     "the switch says the port was shut or err-disabled after the machine announced its sleep, "
+     "hibernation or shutdown (now: still closed; a gap: back without its link behind it)",
+     whb_rule_switch_closed_since},
     {"switch: 802.1X failed", WHB_REASON_PORT_DISABLED,
      "the switch says the computer's wired 802.1X authentication failed on its port",
      whb_rule_switch_dot1x},

@@ -36,6 +36,7 @@ void whb_rule_silent(const struct whb_explain_input *in, struct finding *f);
 
 /* The switch's own word on the machine's port (rules_switch.c). */
 void whb_rule_switch_port_disabled(const struct whb_explain_input *in, struct finding *f);
+void whb_rule_switch_closed_since(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_switch_dot1x(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_switch_link_lost(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_switch_link_up(const struct whb_explain_input *in, struct finding *f);

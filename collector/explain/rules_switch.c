@@ -260,6 +260,106 @@ void whb_rule_switch_port_disabled(const struct whb_explain_input *in, struct fi
     whb_hit(f, 96, WHB_CONFIDENCE_HIGH);
 }
 
+/* Whether the switch says the port closed (shut, err-disabled) by e, and when (0: it does not
+ * say so): a word, or a read of the port shut or err-disabled. */
+static int64_t says_closed(const struct whb_switch_event *e)
+{
+    if (e->kind == WHB_SW_ADMIN_DOWN || e->kind == WHB_SW_ERR_DISABLED ||
+        (e->kind == WHB_SW_LINK_DOWN && e->admin == WHB_IF_DOWN))
+        return e->at_ms;
+    if (e->kind == WHB_SW_POLL &&
+        (e->admin == WHB_IF_DOWN || (e->oper != WHB_IF_UP && e->cause[0])))
+        return e->at_ms;
+    return 0;
+}
+
+/* Whether e says the port open again: its link up, enabled with its link down, or read so. */
+static int says_open(const struct whb_switch_event *e)
+{
+    if (e->kind == WHB_SW_LINK_UP)
+        return 1;
+    if (e->kind == WHB_SW_LINK_DOWN && e->admin == WHB_IF_UP)
+        return 1;
+    return e->kind == WHB_SW_POLL && e->admin == WHB_IF_UP && !e->cause[0];
+}
+
+/* The switch's word that closed the port after from and kept it closed until to, or NULL. */
+static const struct whb_switch_event *closed_through(const struct whb_explain_input *in,
+                                                     int64_t from, int64_t to)
+{
+    const struct whb_switch_event *closed = NULL;
+    for (int i = 0; i < in->n_sw_events; i++) {
+        const struct whb_switch_event *e = &in->sw_events[i];
+        if (e->at_ms < from || e->at_ms > to)
+            continue;
+        if (says_closed(e)) {
+            if (!closed)
+                closed = e;
+        } else if (closed && says_open(e)) {
+            closed = NULL;
+        }
+    }
+    return closed;
+}
+
+/* A machine that announced its sleep, hibernation or shutdown, whose port the switch closed
+ * while it was silent: now, whatever its state, it cannot report until the port opens; in a
+ * gap, it came back (resumed, or started) without its link behind the closed port. The gasp
+ * stays beside the answer (its own rule's finding). */
+void whb_rule_switch_closed_since(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_hist_event *g = whb_last_gasp(in);
+    if (!wired_on_switch(in) || !g ||
+        (g->kind != K(SUSPEND) && g->kind != K(HIBERNATE) && g->kind != K(SHUTDOWN)))
+        return;
+    struct span s = whb_explain_span(in);
+    int64_t until = in->now_ms;
+    if (s.past) {
+        /* Back from the gasp (a resume, a new start) with its link gone until the gap's end. */
+        const struct whb_hist_event *r = whb_first_in(in, K(RESUME), g->at_ms + 1, s.end);
+        const struct whb_hist_event *a = whb_first_in(in, K(AGENT_START), g->at_ms + 1, s.end);
+        const struct whb_hist_event *back = r && (!a || r->at_ms <= a->at_ms) ? r : a;
+        if (!back || s.end - back->at_ms <= RETURN_MS(s.interval) + s.interval)
+            return;
+        const struct whb_hist_event *lost =
+            whb_first_in(in, K(CARRIER_LOST), back->at_ms - SLACK_MS, back->at_ms + SLACK_MS);
+        const struct whb_hist_event *gained =
+            whb_first_in(in, K(CARRIER_GAINED), back->at_ms + SLACK_MS, s.end + SLACK_MS);
+        if (!lost && !(gained && gained->at_ms >= s.end - RETURN_MS(s.interval)))
+            return;
+        until = back->at_ms;
+        whb_evidence_event(f, in, back, "%s: without its link",
+                           back->kind == K(RESUME) ? "resumed" : "agent started");
+    }
+    const struct whb_switch_event *e = closed_through(in, g->at_ms, until);
+    if (!e)
+        return;
+    char port[160], since[48];
+    port_words(in, e, port, sizeof(port));
+    how_long(in, e->at_ms, since, sizeof(since));
+    int err = e->kind == WHB_SW_ERR_DISABLED || (e->kind == WHB_SW_POLL && e->cause[0]);
+    whb_evidence(f, e->at_ms, WHB_SOURCE_SWITCH, "%s %s after the machine's last gasp: %.150s",
+                 port, err ? "err-disabled by the switch" : "administratively down (shut)",
+                 e->text);
+    whb_say(f->summary, "switch %s %s %s, after the machine went %s", port,
+            err ? "err-disabled" : "shut", since,
+            g->kind == K(SHUTDOWN)    ? "off"
+            : g->kind == K(HIBERNATE) ? "into hibernation"
+                                      : "to sleep");
+    whb_say(f->why, "%s",
+            s.past ? "it came back without its link behind the port the switch "
+                     "had closed while it was off"
+                   : "the switch closed the port while the machine was silent: "
+                     "it cannot report until the port is open again");
+    whb_say(f->step, "%s: %s", port,
+            err ? "remove the cause, then shutdown / no shutdown the port"
+                : "enable it (no shutdown) if it was not meant to be shut");
+    who_or_what(in, f, e->at_ms);
+    whb_rule_out(f, WHB_REASON_CABLE_UNPLUGGED);
+    whb_rule_out(f, WHB_REASON_FAULTY_ADAPTER);
+    whb_hit(f, 97, WHB_CONFIDENCE_HIGH);
+}
+
 /* Wired 802.1X: the switch kept the port closed to the machine. */
 void whb_rule_switch_dot1x(const struct whb_explain_input *in, struct finding *f)
 {

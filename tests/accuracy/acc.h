@@ -270,7 +270,8 @@ struct acc_item {
     int64_t sw_from;
     const char *sw_accept[ACC_SET_MAX];
     int sw_n, sw_capped;
-    int sw_heard;                   /* filled when asked: the word had reached the collector */
+    int sw_alt_need; /* with the word, uncapped: how many others of its set must be beside */
+    int sw_heard;    /* filled when asked: the word had reached the collector */
     char later[40], later_conf[12]; /* HISTORY: the same gap asked again at the end */
 };
 
@@ -288,6 +289,7 @@ enum acc_class {
     CLASS_OVERLAP,     /* incidents overlapping in time on one switch */
     CLASS_DOCKS,       /* laptops on docks: undocked, the lid closed, docked at another desk */
     CLASS_CLOCKS,      /* a machine's wall clock stepped around its own silence */
+    CLASS_CHAINS,      /* one machine, a second cause beginning during the first's silence */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

@@ -67,4 +67,8 @@ unsigned acc_docks_count(void);
 const char *acc_clocks_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
 unsigned acc_clocks_count(void);
 
+/* Class chains (chains.c): one machine, a second cause during the first's silence. */
+const char *acc_chains_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_chains_count(void);
+
 #endif

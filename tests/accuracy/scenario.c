@@ -980,7 +980,7 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 
 static const char *const class_names[CLASS_COUNT_ + 1] = {
     "existing", "restart", "incidents", "after", "coincidence", "switch", "late_enrolled",
-    "moved",    "laptops", "overlap",   "docks", "clocks",      "all"};
+    "moved",    "laptops", "overlap",   "docks", "clocks",      "chains", "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -1009,6 +1009,8 @@ unsigned acc_class_scenarios(enum acc_class c)
         return acc_docks_count();
     if (c == CLASS_CLOCKS)
         return acc_clocks_count();
+    if (c == CLASS_CHAINS)
+        return acc_chains_count();
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
     unsigned n = 0;
@@ -1046,5 +1048,6 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
                    : cls == CLASS_OVERLAP ? acc_overlap_make(tl, &r, k)
                    : cls == CLASS_DOCKS   ? acc_docks_make(tl, &r, k)
                    : cls == CLASS_CLOCKS  ? acc_clocks_make(tl, &r, k)
+                   : cls == CLASS_CHAINS  ? acc_chains_make(tl, &r, k)
                                           : acc_worlds_make(tl, &r, cls, k);
 }

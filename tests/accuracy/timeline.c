@@ -89,7 +89,7 @@ static void switch_said(const struct acc_talker *k, const struct acc_world *w, s
     for (int i = 0; i < it->sw_n; i++)
         it->accept[i] = it->sw_accept[i];
     it->capped = it->sw_capped;
-    it->alt_need = it->capped ? (it->n_accept - 1 < 2 ? it->n_accept - 1 : 2) : 0;
+    it->alt_need = it->capped ? (it->n_accept - 1 < 2 ? it->n_accept - 1 : 2) : it->sw_alt_need;
 }
 
 int acc_timeline_run(struct acc_timeline *tl, int verbose)

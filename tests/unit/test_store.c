@@ -1374,6 +1374,72 @@ static void a_past_silence_that_outlasted_its_group_is_not_only_the_group_s(void
     assert_int_equal(x.confidence, WHB_CONFIDENCE_HIGH);
 }
 
+/* The accuracy benchmark's chains class at 2 s heartbeats: asleep (its gasp), then its port
+ * shut; it woke 150 s before the port opened and spooled 70 undelivered heartbeats behind it.
+ * The latest 50 events of the return's window were those heartbeats: its resume and the link
+ * lost on it were not read, and the gap read "asleep" for all of it (high). */
+static void a_return_behind_minutes_of_spooled_heartbeats_is_read(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    struct whb_store_gap gaps[2];
+    int n = 0;
+    const int64_t anchor = 1764000000000LL, back = anchor + 600000, woke = back - 150000;
+    struct sample *s = sample_new(795, 1, 73);
+    s->report.interval_s = 2;
+    s->report.n_events = 0;
+    s->report.sent_at_ms = anchor - 2000;
+    assert_int_equal(put(f->store, s, 0xaa, 1, anchor - 2000, &res), 0);
+    /* Its gasp. */
+    s->report.seq = 2;
+    s->report.sent_at_ms = anchor;
+    s->report.last_gasp = 1;
+    s->events[0].seq = 2001;
+    s->events[0].kind = WHB__V1__EVENT_KIND__EVENT_KIND_SUSPEND;
+    s->events[0].at_ms = anchor;
+    s->events[0].detail = "going to sleep";
+    s->report.n_events = 1;
+    assert_int_equal(put(f->store, s, 0xaa, 0, anchor, &res), 0);
+    /* Back: resumed without its link, 70 heartbeats undelivered, its link back at last. */
+    s->report.seq = 3;
+    s->report.sent_at_ms = back;
+    s->report.last_gasp = 0;
+    for (unsigned e = 0; e < 73; e++) {
+        s->events[e].seq = 3001 + e;
+        s->events[e].detail = "";
+        s->events[e].reason_code = 0;
+        s->events[e].kind = WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT;
+        s->events[e].at_ms = woke + 2000 * (int64_t)(e - 1);
+    }
+    s->events[0].kind = WHB__V1__EVENT_KIND__EVENT_KIND_RESUME;
+    s->events[0].reason_code = 1;
+    s->events[0].detail = "asleep for 7 min";
+    s->events[0].at_ms = woke;
+    s->events[1].kind = WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_LOST;
+    s->events[1].at_ms = woke;
+    s->events[72].kind = WHB__V1__EVENT_KIND__EVENT_KIND_CARRIER_GAINED;
+    s->events[72].at_ms = back - 1000;
+    s->report.n_events = 73;
+    assert_int_equal(put(f->store, s, 0xaa, 0, back, &res), 0);
+    assert_int_equal(f->store->ops->get_machine(f->store, s->id, &m), 0);
+    assert_int_equal(f->store->ops->get_gaps(f->store, m.machine_id, gaps, 2, &n), 0);
+    assert_int_equal(n, 1);
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_past_gap(f->store, &m, &gaps[0], back + 60000, &x), 0);
+    assert_int_equal(x.reason, WHB_REASON_SLEEP);
+    assert_int_equal(x.confidence, WHB_CONFIDENCE_MEDIUM);
+    int resumed = 0, cable = 0;
+    for (int i = 0; i < x.n_evidence; i++)
+        resumed |= strstr(x.evidence[i].text, "resumed") != NULL;
+    for (int i = 0; i < x.n_alternatives; i++)
+        cable |= x.alternatives[i].reason == WHB_REASON_CABLE_UNPLUGGED;
+    assert_true(resumed);
+    assert_true(cable);
+    sample_free(s);
+}
+
 /* The accuracy benchmark's moved class at 60 s heartbeats: a switch lost its power, its other
  * machine was carried to the floor switch and back in another subnet within three heartbeats,
  * so no gap was kept for it, and the one left behind looked alone: "cable unplugged". Its
@@ -2519,6 +2585,8 @@ int main(void)
             a_machine_silent_after_its_group_came_back_is_not_the_switch, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_past_silence_that_outlasted_its_group_is_not_only_the_group_s, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_return_behind_minutes_of_spooled_heartbeats_is_read,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_neighbour_moved_away_between_heartbeats_went_quiet_with_it, setup, teardown),
         cmocka_unit_test_setup_teardown(
