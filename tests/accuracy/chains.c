@@ -10,27 +10,6 @@
 
 #include "scen.h"
 
-static int64_t sec(int64_t s)
-{
-    return s * 1000;
-}
-
-static int64_t iv(const struct acc_world *w)
-{
-    return (int64_t)w->interval_s * 1000;
-}
-
-/* Surely overdue: the last report came at most a heartbeat before s, the collector waits three. */
-static int64_t overdue(const struct acc_world *w, int64_t s)
-{
-    return s + 3 * iv(w) + sec(5);
-}
-
-static int64_t pick(struct acc_rng *r, int64_t lo, int64_t hi)
-{
-    return hi > lo ? lo + acc_rng_ms(r, 0, (hi - lo) / 1000) : lo;
-}
-
 /* A stretch of minutes: shorter at short heartbeats (tests, small sites). */
 static int64_t stretch(struct acc_rng *r, const struct acc_world *w)
 {
@@ -41,14 +20,14 @@ static int64_t stretch(struct acc_rng *r, const struct acc_world *w)
 static int64_t after(const struct acc_world *w, struct acc_rng *r, int64_t t)
 {
     int64_t d = stretch(r, w);
-    return d < 3 * iv(w) + sec(40) ? t + 3 * iv(w) + sec(40) : t + d;
+    return d < 3 * acc_iv(w) + acc_sec(40) ? t + 3 * acc_iv(w) + acc_sec(40) : t + d;
 }
 
 /* Back from its first cause during the second's [s2, e2): the second then keeps it silent three
  * heartbeats and more (a shorter stretch is within a return's own delays). */
 static int64_t on_during(struct acc_rng *r, const struct acc_world *w, int64_t s2, int64_t e2)
 {
-    return pick(r, s2 + sec(30), e2 - 3 * iv(w) - sec(40));
+    return acc_pick(r, s2 + acc_sec(30), e2 - 3 * acc_iv(w) - acc_sec(40));
 }
 
 /* The switch's dice (as docks.c): says nothing half the time, else traps, syslog or reads. */
@@ -102,17 +81,19 @@ static int64_t asleep_then_port(struct acc_timeline *tl, struct acc_rng *r)
     zz->unnamed = !hib && acc_rng_chance(r, 50);
     unsigned word = close_port(tl, r, m, s2, e2);
     if (acc_rng_chance(r, 50))
-        acc_item(tl, PHASE_NOW, m, pick(r, overdue(w, s1), s2 - sec(5)), 0, 0, z, NULL);
+        acc_item(tl, PHASE_NOW, m, acc_pick(r, acc_overdue(w, s1), s2 - acc_sec(5)), 0, 0, z, NULL);
     /* Asleep behind a closed port: both true; either named is right. */
-    acc_item(tl, PHASE_NOW, m, pick(r, s2 + sec(45), e1 - sec(10)), 0, 0, z, "port_disabled", NULL)
+    acc_item(tl, PHASE_NOW, m, acc_pick(r, s2 + acc_sec(45), e1 - acc_sec(10)), 0, 0, z,
+             "port_disabled", NULL)
         ->places = PLACE_MACHINE | PLACE_NETWORK;
     /* Awake behind it: the port, though nothing tells the collector it woke. */
-    struct acc_item *now = acc_item(tl, PHASE_NOW, m, pick(r, e1 + sec(20), e2 - sec(10)), 0, 0,
-                                    "port_disabled", z, NULL);
-    acc_item_switch(now, word, s2 - sec(5), 0, "port_disabled", NULL);
+    struct acc_item *now =
+        acc_item(tl, PHASE_NOW, m, acc_pick(r, e1 + acc_sec(20), e2 - acc_sec(10)), 0, 0,
+                 "port_disabled", z, NULL);
+    acc_item_switch(now, word, s2 - acc_sec(5), 0, "port_disabled", NULL);
     struct acc_item *h = both(
         acc_item(tl, PHASE_HISTORY, m, s1, e2, 1, "port_disabled", "cable_unplugged", z, NULL));
-    acc_item_switch(h, word, s2 - sec(5), 0, "port_disabled", z, NULL);
+    acc_item_switch(h, word, s2 - acc_sec(5), 0, "port_disabled", z, NULL);
     h->sw_alt_need = 1;
     acc_note(tl, "port %+llds woke %+llds ", (s2 - s1) / 1000, (e1 - s1) / 1000);
     return e2;
@@ -126,18 +107,19 @@ static int64_t off_then_switch(struct acc_timeline *tl, struct acc_rng *r)
     int m = wired(w, r);
     enum acc_inc_kind k = acc_rng_chance(r, 67) ? INC_SWITCH_DOWN : INC_UPLINK;
     int64_t s1 = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
-    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2) + 3 * iv(w) + sec(40);
+    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2) + 3 * acc_iv(w) + acc_sec(40);
     int during = acc_rng_chance(r, 70);
     int64_t e1 = during ? on_during(r, w, s2, e2) : e2 + acc_rng_ms(r, 30, 300);
     acc_inc(tl, INC_SHUTDOWN, m, -1, s1, e1);
     acc_inc(tl, k, -1, 0, s2, e2);
     int64_t back = during ? e2 : e1;
-    acc_item(tl, PHASE_NOW, m, pick(r, overdue(w, s2) + sec(5), (during ? e1 : e2) - sec(10)), 0, 0,
+    acc_item(tl, PHASE_NOW, m,
+             acc_pick(r, acc_overdue(w, s2) + acc_sec(5), (during ? e1 : e2) - acc_sec(10)), 0, 0,
              "turned_off", "lost_connectivity", NULL)
         ->places = PLACE_MACHINE | PLACE_NETWORK;
-    if (during && e2 - e1 > sec(40))
-        acc_item(tl, PHASE_NOW, m, pick(r, e1 + sec(20), e2 - sec(10)), 0, 0, "lost_connectivity",
-                 "turned_off", NULL)
+    if (during && e2 - e1 > acc_sec(40))
+        acc_item(tl, PHASE_NOW, m, acc_pick(r, e1 + acc_sec(20), e2 - acc_sec(10)), 0, 0,
+                 "lost_connectivity", "turned_off", NULL)
             ->places = PLACE_NETWORK | PLACE_MACHINE;
     if (during)
         both(acc_item(tl, PHASE_HISTORY, m, s1, back, 0, "turned_off", "lost_connectivity",
@@ -152,8 +134,8 @@ static int64_t off_then_switch(struct acc_timeline *tl, struct acc_rng *r)
             continue;
         asked++;
         int lone = w->sw_count[0] - 1 < 2;
-        acc_item(tl, PHASE_NOW, x, pick(r, overdue(w, s2) + sec(5), e2 - sec(30)), 0, 1,
-                 "lost_connectivity", lone ? "turned_off" : "port_disabled",
+        acc_item(tl, PHASE_NOW, x, acc_pick(r, acc_overdue(w, s2) + acc_sec(5), e2 - acc_sec(30)),
+                 0, 1, "lost_connectivity", lone ? "turned_off" : "port_disabled",
                  lone ? "cable_unplugged" : "turned_off", lone ? "port_disabled" : NULL,
                  lone ? "removed" : NULL, lone ? "agent_crashed" : NULL, NULL)
             ->places = PLACE_NETWORK | PLACE_MACHINE;
@@ -184,11 +166,12 @@ static int64_t unplugged_then_shutdown(struct acc_timeline *tl, struct acc_rng *
     int m = wired(w, r);
     int64_t s1 = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
     int64_t s2 = s1 + (acc_rng_chance(r, 30) ? acc_rng_ms(r, 5, 100) : stretch(r, w));
-    int64_t e2 = after(w, r, s2), c = pick(r, s2 + sec(20), e2 - sec(20));
+    int64_t e2 = after(w, r, s2), c = acc_pick(r, s2 + acc_sec(20), e2 - acc_sec(20));
     acc_inc(tl, INC_CABLE, m, -1, s1, c);
     acc_inc(tl, INC_SHUTDOWN, m, -1, s2, e2);
-    int64_t a = overdue(w, s1) > s2 + sec(5) ? overdue(w, s1) : s2 + sec(5);
-    acc_item(tl, PHASE_NOW, m, pick(r, a, e2 - sec(10)), 0, 1, "turned_off", NOGASP_WIRED, NULL);
+    int64_t a = acc_overdue(w, s1) > s2 + acc_sec(5) ? acc_overdue(w, s1) : s2 + acc_sec(5);
+    acc_item(tl, PHASE_NOW, m, acc_pick(r, a, e2 - acc_sec(10)), 0, 1, "turned_off", NOGASP_WIRED,
+             NULL);
     both(acc_item(tl, PHASE_HISTORY, m, s1, e2, 0, "turned_off", "cable_unplugged", "port_disabled",
                   NULL));
     acc_note(tl, "shutdown %+llds plugged %+llds ", (s2 - s1) / 1000, (c - s1) / 1000);
@@ -210,9 +193,9 @@ static int64_t agent_then_network(struct acc_timeline *tl, struct acc_rng *r)
         acc_inc(tl, INC_CABLE, m, -1, s2, e2);
     else
         close_port(tl, r, m, s2, e2);
-    acc_item(tl, PHASE_NOW, m, pick(r, s2 + sec(20), e1 - sec(10)), 0, 1, "agent_crashed",
-             NOGASP_WIRED, NULL);
-    acc_item(tl, PHASE_NOW, m, pick(r, e1 + sec(20), e2 - sec(10)), 0, 1,
+    acc_item(tl, PHASE_NOW, m, acc_pick(r, s2 + acc_sec(20), e1 - acc_sec(10)), 0, 1,
+             "agent_crashed", NOGASP_WIRED, NULL);
+    acc_item(tl, PHASE_NOW, m, acc_pick(r, e1 + acc_sec(20), e2 - acc_sec(10)), 0, 1,
              cable ? "cable_unplugged" : "port_disabled", NOGASP_WIRED, NULL);
     both(acc_item(tl, PHASE_HISTORY, m, s1, e2, 1, "agent_crashed", "cable_unplugged",
                   "port_disabled", NULL));
@@ -229,22 +212,23 @@ static int64_t port_while_off(struct acc_timeline *tl, struct acc_rng *r)
     int m = wired(w, r);
     switch_talks(&w->sw[w->m[m].sw], r);
     int64_t s1 = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
-    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2) + 3 * iv(w) + sec(40);
+    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2) + 3 * acc_iv(w) + acc_sec(40);
     int on_first = acc_rng_chance(r, 50);
     int64_t e1 = on_first ? on_during(r, w, s2, e2) : e2 + acc_rng_ms(r, 30, 300);
     acc_inc(tl, INC_SHUTDOWN, m, -1, s1, e1);
     unsigned word = close_port(tl, r, m, s2, e2);
-    acc_item(tl, PHASE_NOW, m, pick(r, s2 + sec(45), (on_first ? e1 : e2) - sec(10)), 0, 0,
-             "turned_off", "port_disabled", NULL)
+    acc_item(tl, PHASE_NOW, m, acc_pick(r, s2 + acc_sec(45), (on_first ? e1 : e2) - acc_sec(10)), 0,
+             0, "turned_off", "port_disabled", NULL)
         ->places = PLACE_MACHINE | PLACE_NETWORK;
     if (on_first) {
-        if (e2 - e1 > sec(40))
-            acc_item_switch(acc_item(tl, PHASE_NOW, m, pick(r, e1 + sec(20), e2 - sec(10)), 0, 0,
+        if (e2 - e1 > acc_sec(40))
+            acc_item_switch(acc_item(tl, PHASE_NOW, m,
+                                     acc_pick(r, e1 + acc_sec(20), e2 - acc_sec(10)), 0, 0,
                                      "port_disabled", "turned_off", NULL),
-                            word, s2 - sec(5), 0, "port_disabled", NULL);
+                            word, s2 - acc_sec(5), 0, "port_disabled", NULL);
         struct acc_item *h = both(acc_item(tl, PHASE_HISTORY, m, s1, e2, 1, "turned_off",
                                            "port_disabled", "cable_unplugged", NULL));
-        acc_item_switch(h, word, s2 - sec(5), 0, "port_disabled", "turned_off", NULL);
+        acc_item_switch(h, word, s2 - acc_sec(5), 0, "port_disabled", "turned_off", NULL);
         h->sw_alt_need = 1;
     } else {
         acc_item(tl, PHASE_HISTORY, m, s1, e1, 0, "turned_off", NULL);
@@ -260,17 +244,17 @@ static int64_t wifi_asleep_ap_down(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int m = w->first_wifi;
     int64_t s1 = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
-    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2) + 3 * iv(w) + sec(40);
+    int64_t s2 = after(w, r, s1), e2 = after(w, r, s2) + 3 * acc_iv(w) + acc_sec(40);
     int during = acc_rng_chance(r, 70);
     int64_t e1 = during ? on_during(r, w, s2, e2) : e2 + acc_rng_ms(r, 30, 300);
     acc_inc(tl, INC_SLEEP, m, -1, s1, e1)->unnamed = acc_rng_chance(r, 50);
     acc_inc(tl, INC_AP_POWER, -1, 0, s2, e2);
-    acc_item(tl, PHASE_NOW, m, pick(r, s2 + sec(45), (during ? e1 : e2) - sec(10)), 0, 0, "sleep",
-             "wireless_association", NULL)
+    acc_item(tl, PHASE_NOW, m, acc_pick(r, s2 + acc_sec(45), (during ? e1 : e2) - acc_sec(10)), 0,
+             0, "sleep", "wireless_association", NULL)
         ->places = PLACE_MACHINE | PLACE_NETWORK;
     if (during) {
-        if (e2 - e1 > sec(40))
-            acc_item(tl, PHASE_NOW, m, pick(r, e1 + sec(20), e2 - sec(10)), 0, 0,
+        if (e2 - e1 > acc_sec(40))
+            acc_item(tl, PHASE_NOW, m, acc_pick(r, e1 + acc_sec(20), e2 - acc_sec(10)), 0, 0,
                      "wireless_association", "sleep", NULL)
                 ->places = PLACE_NETWORK | PLACE_MACHINE;
         both(acc_item(tl, PHASE_HISTORY, m, s1, e2, 0, "sleep", "wireless_association",

@@ -12,21 +12,6 @@
 
 #define HOUR (60 * MIN)
 
-static int64_t iv(const struct acc_world *w)
-{
-    return (int64_t)w->interval_s * 1000;
-}
-
-static int64_t overdue(const struct acc_world *w, int64_t s)
-{
-    return s + 3 * iv(w) + 5000;
-}
-
-static int64_t silence_len(struct acc_rng *r, const struct acc_world *w)
-{
-    return w->interval_s <= 10 ? acc_rng_ms(r, 3 * 60, 12 * 60) : acc_rng_ms(r, 8 * 60, 25 * 60);
-}
-
 /* Asked while silent: right once overdue three times in ten, else before it ends. */
 static int64_t ask_in(struct acc_rng *r, int64_t a, int64_t e)
 {
@@ -84,7 +69,7 @@ static int target(const struct acc_world *w, struct acc_rng *r)
 static void own_silence(struct acc_timeline *tl, struct acc_rng *r, enum acc_inc_kind k, int m,
                         int64_t s, int64_t e)
 {
-    int64_t a = overdue(&tl->w, s);
+    int64_t a = acc_overdue(&tl->w, s);
     acc_worlds_solo(tl, k, m, s, e, ask_in(r, a, e));
 }
 
@@ -96,9 +81,9 @@ static int64_t step_before(struct acc_timeline *tl, struct acc_rng *r)
     acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
     int m = target(w, r);
     enum acc_inc_kind k = own_kind(r, w->m[m].wireless);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
-    if (e < overdue(w, s) + MIN)
-        e = overdue(w, s) + MIN;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
+    if (e < acc_overdue(w, s) + MIN)
+        e = acc_overdue(w, s) + MIN;
     int64_t at = s - acc_rng_ms(r, 0, 120), ms = ntp_step(r);
     corrected(w, m, at, ms);
     own_silence(tl, r, k, m, s, e);
@@ -115,9 +100,9 @@ static int64_t step_on_return(struct acc_timeline *tl, struct acc_rng *r)
     acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
     int m = target(w, r);
     enum acc_inc_kind k = own_kind(r, w->m[m].wireless);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
-    if (e < overdue(w, s) + MIN)
-        e = overdue(w, s) + MIN;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
+    if (e < acc_overdue(w, s) + MIN)
+        e = acc_overdue(w, s) + MIN;
     int64_t at = e + acc_rng_ms(r, 0, 35) - 5000, ms = ntp_step(r);
     corrected(w, m, at, ms);
     own_silence(tl, r, k, m, s, e);
@@ -135,9 +120,9 @@ static int64_t dead_rtc(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
     int m = target(w, r);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
-    if (e < overdue(w, s) + MIN)
-        e = overdue(w, s) + MIN;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
+    if (e < acc_overdue(w, s) + MIN)
+        e = acc_overdue(w, s) + MIN;
     unsigned how = acc_rng_below(r, 3);
     int64_t off = how == 0   ? -acc_rng_ms(r, 2 * 3600, 30 * 3600)
                   : how == 1 ? acc_rng_ms(r, 3600, 14 * 3600)
@@ -157,9 +142,9 @@ static int64_t resume_behind(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
     int m = target(w, r);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
-    if (e < overdue(w, s) + MIN)
-        e = overdue(w, s) + MIN;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
+    if (e < acc_overdue(w, s) + MIN)
+        e = acc_overdue(w, s) + MIN;
     int64_t behind = -acc_rng_ms(r, 60, 90 * 60), fix = e + acc_rng_ms(r, 10, 300);
     step(w, m, e, behind);
     step(w, m, fix, -behind);
@@ -167,7 +152,7 @@ static int64_t resume_behind(struct acc_timeline *tl, struct acc_rng *r)
         own_silence(tl, r, INC_HIBERNATE, m, s, e);
     } else {
         acc_inc(tl, INC_SLEEP, m, -1, s, e);
-        acc_item(tl, PHASE_NOW, m, ask_in(r, overdue(w, s), e), 0, 0, "sleep", NULL);
+        acc_item(tl, PHASE_NOW, m, ask_in(r, acc_overdue(w, s), e), 0, 0, "sleep", NULL);
         acc_item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
     }
     acc_note(tl, "resumed %+llds behind, fixed %llds later ", behind / 1000, (fix - e) / 1000);
@@ -182,9 +167,9 @@ static int64_t step_then_agent(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
     int m = target(w, r);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
-    if (e < overdue(w, s) + MIN)
-        e = overdue(w, s) + MIN;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
+    if (e < acc_overdue(w, s) + MIN)
+        e = acc_overdue(w, s) + MIN;
     int64_t at = s - acc_rng_ms(r, 60, 3600), ms = ntp_step(r);
     if (at < w->t0 + MIN)
         at = w->t0 + MIN;
@@ -193,7 +178,7 @@ static int64_t step_then_agent(struct acc_timeline *tl, struct acc_rng *r)
         own_silence(tl, r, INC_AGENT_CRASH, m, s, e);
     } else {
         acc_inc(tl, INC_AGENT_STOP, m, -1, s, e);
-        acc_item(tl, PHASE_NOW, m, ask_in(r, overdue(w, s), e), 0, 0, "agent_stopped", NULL);
+        acc_item(tl, PHASE_NOW, m, ask_in(r, acc_overdue(w, s), e), 0, 0, "agent_stopped", NULL);
         acc_item(tl, PHASE_HISTORY, m, s, e, 0, "agent_stopped", NULL);
     }
     acc_note(tl, "step %+llds %llds before ", ms / 1000, (s - at) / 1000);

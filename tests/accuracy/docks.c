@@ -9,21 +9,6 @@
 
 #include "scen.h"
 
-static int64_t iv(const struct acc_world *w)
-{
-    return (int64_t)w->interval_s * 1000;
-}
-
-static int64_t overdue(const struct acc_world *w, int64_t s)
-{
-    return s + 3 * iv(w) + 5000;
-}
-
-static int64_t silence_len(struct acc_rng *r, const struct acc_world *w)
-{
-    return w->interval_s <= 10 ? acc_rng_ms(r, 3 * 60, 12 * 60) : acc_rng_ms(r, 8 * 60, 25 * 60);
-}
-
 /* Asked while silent (overdue at a, back at e): right once overdue three times in ten, else
  * before it ends. */
 static int64_t ask_in(struct acc_rng *r, int64_t a, int64_t e)
@@ -65,8 +50,8 @@ static int64_t undock_to_wifi(struct acc_timeline *tl, struct acc_rng *r)
     int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
     int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), wifi = acc_rng_ms(r, 3, 20);
     undock(tl, m, s, wifi, ACC_NEVER, w->m[m].sw, w->m[m].port);
-    acc_item(tl, PHASE_NOW, m, s + wifi + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
-    if (wifi + 4000 > 3 * iv(w) + 5000) /* its Windows leases on the Wi-Fi in 4 s */
+    acc_item(tl, PHASE_NOW, m, s + wifi + 2 * acc_iv(w) + 10000, 0, 0, "reporting", NULL);
+    if (wifi + 4000 > 3 * acc_iv(w) + 5000) /* its Windows leases on the Wi-Fi in 4 s */
         acc_item(tl, PHASE_HISTORY, m, s, s + wifi, 0, "removed", NULL);
     acc_note(tl, "wifi %+llds %lld ", wifi / 1000, 0);
     return s + wifi + 5 * MIN;
@@ -80,7 +65,7 @@ static int64_t undock_asleep(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
     int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), lid = s + acc_rng_ms(r, 2, 40);
-    int64_t e = s + silence_len(r, w);
+    int64_t e = s + acc_silence_len(r, w);
     unsigned where = acc_rng_below(r, 3);
     int64_t late = lid - s + acc_rng_ms(r, 2, 20); /* the Wi-Fi seconds too slow */
     int64_t wifi = where == 2 || acc_rng_chance(r, 50) ? late : 0;
@@ -91,7 +76,7 @@ static int64_t undock_asleep(struct acc_timeline *tl, struct acc_rng *r)
     else
         undock(tl, m, s, wifi, ACC_NEVER, 0, 0);
     acc_inc(tl, INC_SLEEP, m, -1, lid, e)->unnamed = acc_rng_chance(r, 50);
-    int64_t a = overdue(w, s);
+    int64_t a = acc_overdue(w, s);
     int64_t ask = ask_in(r, a, e);
     acc_item(tl, PHASE_NOW, m, ask, 0, 1, "sleep", NOGASP_WIRED, NULL);
     acc_item(tl, PHASE_HISTORY, m, s, e, 0, "sleep", NULL);
@@ -106,12 +91,12 @@ static int64_t dock_elsewhere(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
     int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_rng_ms(r, 60, 600);
-    if (e < overdue(w, s) + 60000)
-        e = overdue(w, s) + 60000;
+    if (e < acc_overdue(w, s) + 60000)
+        e = acc_overdue(w, s) + 60000;
     int to = acc_rng_chance(r, 50) ? 1 : w->n_access;
     undock(tl, m, s, 0, e, to, 30 + m);
-    acc_item(tl, PHASE_NOW, m, overdue(w, s) + acc_rng_ms(r, 5, 30), 0, 1, "removed", NOGASP_WIRED,
-             NULL);
+    acc_item(tl, PHASE_NOW, m, acc_overdue(w, s) + acc_rng_ms(r, 5, 30), 0, 1, "removed",
+             NOGASP_WIRED, NULL);
     acc_item(tl, PHASE_HISTORY, m, s, e, 0, "removed", NULL);
     acc_note(tl, "to sw %lld after %llds ", to, (e - s) / 1000);
     return e;
@@ -127,8 +112,8 @@ static int64_t undock_silent(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
     int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
-    int64_t a = overdue(w, s);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
+    int64_t a = acc_overdue(w, s);
     if (e < a + 60000)
         e = a + 60000;
     undock(tl, m, s, 0, e, w->m[m].sw, w->m[m].port);
@@ -148,18 +133,18 @@ static int64_t undock_switch_down(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int m = dock_laptop(tl, r, 0);
     int64_t reach = (int64_t)w->interval_s + 5;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     int64_t u = s + acc_rng_ms(r, 0, 2 * reach) - reach * 1000, wifi = acc_rng_ms(r, 3, 20);
     undock(tl, m, u, wifi, ACC_NEVER, 0, 0);
     acc_inc(tl, INC_SWITCH_DOWN, -1, 0, s, e);
-    int64_t ask = overdue(w, s > u + wifi ? s : u + wifi) + acc_rng_ms(r, 5, 30);
+    int64_t ask = acc_overdue(w, s > u + wifi ? s : u + wifi) + acc_rng_ms(r, 5, 30);
     for (int j = 1; j <= 2 && j < w->sw_count[0]; j++) {
         int x = w->sw_first[0] + j;
         acc_item(tl, PHASE_NOW, x, ask, 0, 1, "lost_connectivity", SWITCH_SET, NULL)->places =
             PLACE_NETWORK | PLACE_MACHINE;
         acc_item(tl, PHASE_HISTORY, x, s, e, 0, "lost_connectivity", "port_disabled", NULL);
     }
-    acc_item(tl, PHASE_NOW, m, u + wifi + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
+    acc_item(tl, PHASE_NOW, m, u + wifi + 2 * acc_iv(w) + 10000, 0, 0, "reporting", NULL);
     acc_note(tl, "undock %+llds wifi %llds ", (u - s) / 1000, wifi / 1000);
     return e;
 }
@@ -180,10 +165,10 @@ static int64_t dock_flap(struct acc_timeline *tl, struct acc_rng *r)
         t = back + acc_rng_ms(r, 10, 40);
     }
     int64_t e = t + acc_rng_ms(r, 180, 600);
-    if (e < overdue(w, t) + 60000)
-        e = overdue(w, t) + 60000;
+    if (e < acc_overdue(w, t) + 60000)
+        e = acc_overdue(w, t) + 60000;
     undock(tl, m, t, 0, e, w->m[m].sw, w->m[m].port);
-    acc_item(tl, PHASE_NOW, m, overdue(w, t) + acc_rng_ms(r, 5, 30), 0, 1, "faulty_adapter",
+    acc_item(tl, PHASE_NOW, m, acc_overdue(w, t) + acc_rng_ms(r, 5, 30), 0, 1, "faulty_adapter",
              NOGASP_WIRED, NULL);
     acc_item(tl, PHASE_HISTORY, m, t, e, 0, "faulty_adapter", NULL);
     acc_note(tl, "drops %lld over %llds ", drops, (t - first) / 1000);
@@ -224,8 +209,8 @@ static int64_t dock_port_shut(struct acc_timeline *tl, struct acc_rng *r)
     int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
     struct acc_switch *sw = &w->sw[w->m[m].sw];
     switch_talks(sw, r);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
-    int64_t a = overdue(w, s);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
+    int64_t a = acc_overdue(w, s);
     if (e < a + 60000)
         e = a + 60000;
     int err = acc_rng_below(r, 3) != 0;
@@ -257,13 +242,13 @@ static int64_t dock_port_to_wifi(struct acc_timeline *tl, struct acc_rng *r)
     int m = dock_laptop(tl, r, acc_rng_chance(r, 50));
     int64_t fb = acc_rng_ms(r, 3, 20);
     w->m[m].wifi_fallback_ms = fb;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     static const enum acc_inc_kind ways[3] = {INC_ERR_DISABLE, INC_PORT_SHUT, INC_CABLE};
     unsigned how = way_lost(tl, r, m, s, e, ways);
     switch_talks(&w->sw[w->m[m].sw], r);
     int64_t heard = s + fb + 4000;
-    acc_item(tl, PHASE_NOW, m, heard + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
-    if (heard - s > 3 * iv(w) + 5000) {
+    acc_item(tl, PHASE_NOW, m, heard + 2 * acc_iv(w) + 10000, 0, 0, "reporting", NULL);
+    if (heard - s > 3 * acc_iv(w) + 5000) {
         /* Without the switch's word: a laptop unplugged from its own port and carried off
          * reads the same (the wired link lost, the adapter still there, back over the Wi-Fi). */
         struct acc_item *h = how < 2
@@ -298,8 +283,8 @@ static int64_t dock_wifi_kept(struct acc_timeline *tl, struct acc_rng *r)
     unsigned v = acc_rng_below(r, 10);
     int m = dock_laptop(tl, r, v >= 4 && v < 7 ? 0 : acc_rng_chance(r, 50));
     w->m[m].wifi_kept = 1;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
-    int64_t a = overdue(w, s);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
+    int64_t a = acc_overdue(w, s);
     if (e < a + 60000)
         e = a + 60000;
     if (v < 4) {
@@ -308,7 +293,7 @@ static int64_t dock_wifi_kept(struct acc_timeline *tl, struct acc_rng *r)
         if (how)
             switch_talks(&w->sw[w->m[m].sw], r);
         acc_item(tl, PHASE_NOW, m, a + acc_rng_ms(r, 5, 30), 0, 0, "reporting", NULL);
-        acc_item(tl, PHASE_NOW, m, e + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
+        acc_item(tl, PHASE_NOW, m, e + 2 * acc_iv(w) + 10000, 0, 0, "reporting", NULL);
         acc_note(tl, "wired lost %lld for %llds ", how, (e - s) / 1000);
         return e;
     }
@@ -325,10 +310,10 @@ static int64_t dock_wifi_kept(struct acc_timeline *tl, struct acc_rng *r)
         acc_note(tl, "switch down for %llds %lld ", (e - s) / 1000, 0);
         return e;
     }
-    int64_t k = s + acc_rng_ms(r, 60, 240), ke = k + silence_len(r, w);
+    int64_t k = s + acc_rng_ms(r, 60, 240), ke = k + acc_silence_len(r, w);
     acc_inc(tl, INC_CABLE, m, -1, s, ke + 2 * MIN);
     acc_inc(tl, INC_AGENT_CRASH, m, -1, k, ke);
-    int64_t ka = overdue(w, k);
+    int64_t ka = acc_overdue(w, k);
     int64_t ask = ask_in(r, ka, ke);
     acc_item(tl, PHASE_NOW, m, ask, 0, 1, "agent_crashed", NOGASP_WIFI, NULL);
     acc_item(tl, PHASE_HISTORY, m, k, ke, 0, "agent_crashed", NULL);

@@ -13,26 +13,10 @@
 
 #define AP_NEXT 1 /* acc_incident.to_sw / .sw of the second access point */
 
-static int64_t iv(const struct acc_world *w)
-{
-    return (int64_t)w->interval_s * 1000;
-}
-
-/* Surely overdue: the last report came at most a heartbeat before s, the collector waits three. */
-static int64_t overdue(const struct acc_world *w, int64_t s)
-{
-    return s + 3 * iv(w) + 5000;
-}
-
-static int64_t silence_len(struct acc_rng *r, const struct acc_world *w)
-{
-    return w->interval_s <= 10 ? acc_rng_ms(r, 3 * 60, 12 * 60) : acc_rng_ms(r, 8 * 60, 25 * 60);
-}
-
 /* Asked while silent: right once overdue three times in ten, else before it ends. */
 static int64_t ask_in(struct acc_rng *r, const struct acc_world *w, int64_t s, int64_t e)
 {
-    int64_t a = overdue(w, s);
+    int64_t a = acc_overdue(w, s);
     if (acc_rng_chance(r, 30) || e - MIN <= a + 30000)
         return a + acc_rng_ms(r, 5, 30);
     return a + 30000 + acc_rng_ms(r, 0, (e - MIN - a - 30000) / 1000);
@@ -87,7 +71,7 @@ static void carry(struct acc_timeline *tl, int m, int64_t s, int64_t e, int ap)
 static int64_t ap_power_roam(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     int x = w->first_wifi, z = w->n - 1, quiet = 1, y = -1, onto = 0, away = 0;
     int on_a[ACC_MAX_MACHINES] = {0};
     for (int m = x; m < w->n; m++)
@@ -129,10 +113,10 @@ static int64_t ap_power_roam(struct acc_timeline *tl, struct acc_rng *r)
     acc_item(tl, PHASE_HISTORY, x, s, e, 0, "wireless_association", "lost_connectivity", NULL)
         ->places = PLACE_NETWORK | PLACE_MACHINE;
     if (y >= 0)
-        acc_item(tl, PHASE_NOW, y, heard + 2 * iv(w) + 10000, 0, 0, "reporting", NULL);
+        acc_item(tl, PHASE_NOW, y, heard + 2 * acc_iv(w) + 10000, 0, 0, "reporting", NULL);
     /* At short heartbeats its seconds off the air are a silence of their own: its access point
      * failed, though it came back on the next. */
-    if (y >= 0 && heard - s > 3 * iv(w) + 5000)
+    if (y >= 0 && heard - s > 3 * acc_iv(w) + 5000)
         acc_item(tl, PHASE_HISTORY, y, s, heard, 0, "wireless_association", "lost_connectivity",
                  NULL)
             ->places = PLACE_NETWORK | PLACE_MACHINE;
@@ -147,7 +131,7 @@ static int64_t ap_power_roam(struct acc_timeline *tl, struct acc_rng *r)
 static int64_t radius_every_ap(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     int x = w->first_wifi, z = w->n - 1;
     for (int m = x + 1; m < w->n; m++)
         if (m == z || acc_rng_chance(r, 40))
@@ -169,7 +153,7 @@ static int64_t carried_asleep(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int x = w->first_wifi + (int)acc_rng_below(r, (unsigned)(w->n - w->first_wifi));
     int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), lid = s + acc_rng_ms(r, 5, 40);
-    int64_t e = s + silence_len(r, w);
+    int64_t e = s + acc_silence_len(r, w);
     int to = acc_rng_chance(r, 50) ? AP_NEXT : 0;
     carry(tl, x, s, e, to);
     acc_inc(tl, INC_SLEEP, x, -1, lid, e)->unnamed = acc_rng_chance(r, 50);
@@ -192,11 +176,11 @@ static int64_t meeting(struct acc_timeline *tl, struct acc_rng *r, int ap)
     int64_t sx = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
     int64_t sy = sx + acc_rng_ms(r, 0, reach);
     int64_t ex = sy + acc_rng_ms(r, 60, 600), ey = ex + acc_rng_ms(r, 0, 30);
-    if (ex - sx < 3 * iv(w) + 60000)
-        ex = sx + 3 * iv(w) + 60000, ey = ex + 5000;
+    if (ex - sx < 3 * acc_iv(w) + 60000)
+        ex = sx + 3 * acc_iv(w) + 60000, ey = ex + 5000;
     carry(tl, x, sx, ex, ap);
     carry(tl, y, sy, ey, ap);
-    int64_t ask = overdue(w, sy) + acc_rng_ms(r, 5, 30);
+    int64_t ask = acc_overdue(w, sy) + acc_rng_ms(r, 5, 30);
     if (ask < ex - 5000)
         acc_item(tl, PHASE_NOW, x, ask, 0, 1, "removed", NOGASP_WIFI, NULL);
     struct acc_item *hx =
@@ -237,13 +221,13 @@ static int64_t carried_onto_silence(struct acc_timeline *tl, struct acc_rng *r)
     int x = w->first_wifi, y = w->n - 1;
     on_next(tl, y);
     int64_t reach = (int64_t)w->interval_s + 5;
-    int64_t sx = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), ex = sx + silence_len(r, w);
+    int64_t sx = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), ex = sx + acc_silence_len(r, w);
     int64_t out = sx + acc_rng_ms(r, 0, 2 * reach) - reach * 1000;
     int64_t in = out + acc_rng_ms(r, 20, 90);
     carry(tl, y, out, in, 0);
-    int64_t heard = in + 2 * iv(w) + 10000;
-    if (heard < overdue(w, sx) + 5000)
-        heard = overdue(w, sx) + 5000;
+    int64_t heard = in + 2 * acc_iv(w) + 10000;
+    if (heard < acc_overdue(w, sx) + 5000)
+        heard = acc_overdue(w, sx) + 5000;
     if (ex < heard + 4 * MIN)
         ex = heard + 4 * MIN;
     enum acc_inc_kind k = acc_rng_chance(r, 50) ? INC_POWER_CUT : INC_AGENT_CRASH;

@@ -17,9 +17,10 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: whb-accuracy [--seed S] [--timelines N] [--only INDEX] [--verbose] "
-                    "[--quick] [--examples K] [--class all|existing|restart|incidents|after|"
-                    "coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains]\n");
+    fprintf(stderr,
+            "usage: whb-accuracy [--seed S] [--timelines N] [--only INDEX] [--verbose] "
+            "[--quick] [--examples K] [--class all|existing|restart|incidents|after|"
+            "coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains]\n");
     return 2;
 }
 

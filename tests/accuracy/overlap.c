@@ -9,32 +9,6 @@
 
 #include "scen.h"
 
-static int64_t sec(int64_t s)
-{
-    return s * 1000;
-}
-
-static int64_t iv(const struct acc_world *w)
-{
-    return (int64_t)w->interval_s * 1000;
-}
-
-/* The collector has surely missed three heartbeats (see worlds.c). */
-static int64_t overdue(const struct acc_world *w, int64_t s)
-{
-    return s + 3 * iv(w) + sec(5);
-}
-
-static int64_t pick(struct acc_rng *r, int64_t lo, int64_t hi)
-{
-    return hi > lo ? lo + acc_rng_ms(r, 0, (hi - lo) / 1000) : lo;
-}
-
-static int64_t silence_len(struct acc_rng *r, const struct acc_world *w)
-{
-    return w->interval_s <= 10 ? acc_rng_ms(r, 3 * 60, 12 * 60) : acc_rng_ms(r, 8 * 60, 25 * 60);
-}
-
 /* The access switch with the most machines (the first of them on a tie). */
 static int biggest_switch(const struct acc_world *w)
 {
@@ -100,17 +74,17 @@ static int64_t own_then_switch(struct acc_timeline *tl, struct acc_rng *r)
     enum acc_inc_kind kx = acc_rng_chance(r, 50) ? INC_CABLE : INC_PORT_SHUT;
     enum acc_inc_kind k = acc_rng_chance(r, 67) ? INC_SWITCH_DOWN : INC_UPLINK;
     int64_t sx = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
-    int64_t s = overdue(w, sx) + acc_rng_ms(r, 10, 300), e = s + silence_len(r, w);
-    int64_t ex = e + 3 * iv(w) + acc_rng_ms(r, 60, 8 * 60);
-    int64_t ask1 = acc_rng_chance(r, 50) ? pick(r, overdue(w, sx), s - sec(5)) : 0;
+    int64_t s = acc_overdue(w, sx) + acc_rng_ms(r, 10, 300), e = s + acc_silence_len(r, w);
+    int64_t ex = e + 3 * acc_iv(w) + acc_rng_ms(r, 60, 8 * 60);
+    int64_t ask1 = acc_rng_chance(r, 50) ? acc_pick(r, acc_overdue(w, sx), s - acc_sec(5)) : 0;
     acc_worlds_solo(tl, kx, x, sx, ex, ask1);
     acc_inc(tl, k, -1, A, s, e);
-    int64_t during = pick(r, overdue(w, s) + sec(5), e - sec(30));
+    int64_t during = acc_pick(r, acc_overdue(w, s) + acc_sec(5), e - acc_sec(30));
     /* While its switch is down too, and once the switch is back and its neighbours report. */
     const char *t = kx == INC_CABLE ? "cable_unplugged" : "port_disabled";
     acc_item(tl, PHASE_NOW, x, during, 0, 1, t, NOGASP_WIRED, NULL);
-    acc_item(tl, PHASE_NOW, x, pick(r, e + 3 * iv(w) + sec(30), ex - sec(10)), 0, 1, t,
-             NOGASP_WIRED, NULL);
+    acc_item(tl, PHASE_NOW, x, acc_pick(r, e + 3 * acc_iv(w) + acc_sec(30), ex - acc_sec(10)), 0, 1,
+             t, NOGASP_WIRED, NULL);
     others(tl, k, A, x, s, e, during, 0);
     note(tl, acc_inc_name(kx), 0);
     note(tl, acc_inc_name(k), s - sx);
@@ -125,16 +99,17 @@ static int64_t switch_then_unplugged(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int A = biggest_switch(w), x = w->sw_first[A] + w->sw_count[A] - 1;
     enum acc_inc_kind k = acc_rng_chance(r, 67) ? INC_SWITCH_DOWN : INC_UPLINK;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     if (e < s + 4 * MIN)
         e = s + 4 * MIN;
-    int64_t c = pick(r, s + sec(30), e - sec(30)), ex = e + 3 * iv(w) + acc_rng_ms(r, 60, 9 * 60);
+    int64_t c = acc_pick(r, s + acc_sec(30), e - acc_sec(30)),
+            ex = e + 3 * acc_iv(w) + acc_rng_ms(r, 60, 9 * 60);
     acc_inc(tl, k, -1, A, s, e);
     acc_inc(tl, INC_CABLE, x, -1, c, ex);
-    int64_t during = pick(r, overdue(w, s) + sec(5), e - sec(30));
+    int64_t during = acc_pick(r, acc_overdue(w, s) + acc_sec(5), e - acc_sec(30));
     acc_item(tl, PHASE_NOW, x, during, 0, 1, "lost_connectivity", SWITCH_SET, NULL)->places =
         PLACE_NETWORK | PLACE_MACHINE;
-    acc_item(tl, PHASE_NOW, x, pick(r, e + 3 * iv(w) + sec(30), ex - sec(10)), 0, 1,
+    acc_item(tl, PHASE_NOW, x, acc_pick(r, e + 3 * acc_iv(w) + acc_sec(30), ex - acc_sec(10)), 0, 1,
              "cable_unplugged", NOGASP_WIRED, NULL);
     /* The switch began it, its cable kept it: either, at most medium, the other beside it. */
     struct acc_item *h = acc_item(tl, PHASE_HISTORY, x, s, ex, 1, "lost_connectivity",
@@ -161,12 +136,15 @@ static int64_t twice(struct acc_timeline *tl, struct acc_rng *r)
     unsigned n = wifi ? 4 : 6, a = acc_rng_below(r, n), b = (a + 1 + acc_rng_below(r, n - 1)) % n;
     enum acc_inc_kind k1 = wifi ? air[a] : wired[a], k2 = wifi ? air[b] : wired[b];
     int64_t s1 = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
-    int64_t e1 = overdue(w, s1) + acc_rng_ms(r, 20, 240);
-    int64_t s2 = e1 + 2 * iv(w) + sec(20) + acc_rng_ms(r, 0, 180), e2 = s2 + silence_len(r, w);
-    int64_t ask1 = e1 - overdue(w, s1) > sec(40) ? pick(r, overdue(w, s1), e1 - sec(20)) : 0;
+    int64_t e1 = acc_overdue(w, s1) + acc_rng_ms(r, 20, 240);
+    int64_t s2 = e1 + 2 * acc_iv(w) + acc_sec(20) + acc_rng_ms(r, 0, 180),
+            e2 = s2 + acc_silence_len(r, w);
+    int64_t ask1 = e1 - acc_overdue(w, s1) > acc_sec(40)
+                       ? acc_pick(r, acc_overdue(w, s1), e1 - acc_sec(20))
+                       : 0;
     acc_worlds_solo(tl, k1, x, s1, e1, ask1);
-    tl->items[tl->n_items - 1].wait = 2 * iv(w) + sec(10); /* asked as soon as it is back */
-    acc_worlds_solo(tl, k2, x, s2, e2, pick(r, overdue(w, s2), e2 - MIN));
+    tl->items[tl->n_items - 1].wait = 2 * acc_iv(w) + acc_sec(10); /* asked as soon as it is back */
+    acc_worlds_solo(tl, k2, x, s2, e2, acc_pick(r, acc_overdue(w, s2), e2 - MIN));
     note(tl, acc_inc_name(k1), 0);
     note(tl, acc_inc_name(k2), s2 - s1);
     return e2;
@@ -180,10 +158,10 @@ static int64_t shutdown_then_switch(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int A = biggest_switch(w), x = w->sw_first[A] + w->sw_count[A] - 1;
     enum acc_inc_kind k = acc_rng_chance(r, 67) ? INC_SWITCH_DOWN : INC_UPLINK;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     int64_t sx = s - acc_rng_ms(r, 2, 20), ex = e + acc_rng_ms(r, 60, 10 * 60);
     acc_inc(tl, k, -1, A, s, e);
-    int64_t ask = pick(r, overdue(w, s) + sec(5), e - sec(30));
+    int64_t ask = acc_pick(r, acc_overdue(w, s) + acc_sec(5), e - acc_sec(30));
     acc_worlds_solo(tl, INC_SHUTDOWN, x, sx, ex, ask);
     others(tl, k, A, x, s, e, ask, 0);
     note(tl, acc_inc_name(k), sx - s);

@@ -22,6 +22,36 @@
 #define SWITCH_SET "lost_connectivity", "turned_off"
 #define AP_SET     "wireless_association", "lost_connectivity", "turned_off"
 
+/* The time helpers every class's scenarios share. */
+static inline int64_t acc_sec(int64_t s)
+{
+    return s * 1000;
+}
+
+static inline int64_t acc_iv(const struct acc_world *w)
+{
+    return (int64_t)w->interval_s * 1000;
+}
+
+/* When the machine is surely overdue: its last report came at most one heartbeat before the
+ * silence began s, the collector waits three. */
+static inline int64_t acc_overdue(const struct acc_world *w, int64_t s)
+{
+    return s + 3 * acc_iv(w) + acc_sec(5);
+}
+
+/* A time in [lo, hi], to the second (lo when the range is empty). */
+static inline int64_t acc_pick(struct acc_rng *r, int64_t lo, int64_t hi)
+{
+    return hi > lo ? lo + acc_rng_ms(r, 0, (hi - lo) / 1000) : lo;
+}
+
+/* A silence of minutes: shorter with short heartbeats (tests, small sites). */
+static inline int64_t acc_silence_len(struct acc_rng *r, const struct acc_world *w)
+{
+    return w->interval_s <= 10 ? acc_rng_ms(r, 3 * 60, 12 * 60) : acc_rng_ms(r, 8 * 60, 25 * 60);
+}
+
 struct acc_incident *acc_inc(struct acc_timeline *tl, enum acc_inc_kind k, int m, int sw,
                              int64_t start, int64_t end);
 /* A question: truth first, then the rest of the accepted set (NULL-terminated). For NOW, a is

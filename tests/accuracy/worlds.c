@@ -9,11 +9,6 @@
 
 #include "scen.h"
 
-static int64_t sec(int64_t s)
-{
-    return s * 1000;
-}
-
 static int64_t between(struct acc_rng *r, int64_t lo_ms, int64_t hi_ms)
 {
     return hi_ms > lo_ms ? lo_ms + acc_rng_ms(r, 0, (hi_ms - lo_ms) / 1000) : lo_ms;
@@ -79,24 +74,6 @@ void acc_worlds_fleet(struct acc_timeline *tl, struct acc_rng *r, int small)
 static int on_sw(const struct acc_world *w, int s, int k)
 {
     return w->sw_first[s] + k % w->sw_count[s];
-}
-
-static int64_t iv(const struct acc_world *w)
-{
-    return (int64_t)w->interval_s * 1000;
-}
-
-/* When the machine is surely overdue: its last report came at most one heartbeat before the
- * silence began, the collector waits three. */
-static int64_t overdue(const struct acc_world *w, int64_t s)
-{
-    return s + 3 * iv(w) + sec(5);
-}
-
-/* A silence of minutes: shorter with short heartbeats (tests, small sites). */
-static int64_t silence_len(struct acc_rng *r, const struct acc_world *w)
-{
-    return w->interval_s <= 10 ? acc_rng_ms(r, 3 * 60, 12 * 60) : acc_rng_ms(r, 8 * 60, 25 * 60);
 }
 
 /* One machine's own silence [s, e] of kind k, asked about while it lasts (at ask, 0: not) and
@@ -208,11 +185,12 @@ static int64_t restart_in_silence(struct acc_timeline *tl, struct acc_rng *r, in
     int uplink = !w->m[m].wireless && acc_rng_chance(r, 15);
     enum acc_inc_kind k = solo_kind(r, w->m[m].wireless);
     int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), d = restart_len(r);
-    int64_t R = early ? s + acc_rng_ms(r, 1, 15) : overdue(w, s) + acc_rng_ms(r, 10, 120);
+    int64_t R = early ? s + acc_rng_ms(r, 1, 15) : acc_overdue(w, s) + acc_rng_ms(r, 10, 120);
     int64_t after =
-        (R + d + iv(w) + sec(21) > overdue(w, s) ? R + d + iv(w) + sec(21) : overdue(w, s)) +
+        (R + d + acc_iv(w) + acc_sec(21) > acc_overdue(w, s) ? R + d + acc_iv(w) + acc_sec(21)
+                                                             : acc_overdue(w, s)) +
         acc_rng_ms(r, 0, 60);
-    int64_t e = s + silence_len(r, w);
+    int64_t e = s + acc_silence_len(r, w);
     if (e < after + 2 * MIN)
         e = after + 2 * MIN + acc_rng_ms(r, 0, 120);
     acc_inc(tl, acc_rng_chance(r, 50) ? INC_COLLECTOR_KILL : INC_COLLECTOR_STOP, -1, -1, R, R + d);
@@ -254,15 +232,17 @@ static int64_t restart_backoff(struct acc_timeline *tl, struct acc_rng *r)
     int64_t back = s + o;
     acc_inc(tl, acc_rng_chance(r, 50) ? INC_COLLECTOR_KILL : INC_COLLECTOR_STOP, -1, -1, s, back);
     int h1 = on_sw(w, 1, (int)acc_rng_below(r, 8)), h2 = w->first_wifi;
-    int64_t at = back + 3 * iv(w) + acc_rng_ms(r, 15, 45);
+    int64_t at = back + 3 * acc_iv(w) + acc_rng_ms(r, 15, 45);
     acc_item(tl, PHASE_NOW, h1, at, 0, 0, "reporting", NULL);
     acc_item(tl, PHASE_NOW, h2, at, 0, 0, "reporting", NULL);
     acc_item(tl, PHASE_HISTORY, h1, s, back, 0, "collector_unavailable", NULL);
     int m = on_sw(w, 0, (int)acc_rng_below(r, 8));
     int64_t c = s + between(r, MIN, o - MIN), e = back + acc_rng_ms(r, 5 * 60, 15 * 60);
     acc_inc(tl, INC_CABLE, m, -1, c, e);
-    int64_t ask = back + (3 * iv(w) + sec(30) > sec(90) ? 3 * iv(w) + sec(30) : sec(90)) +
-                  acc_rng_ms(r, 0, 60);
+    int64_t ask =
+        back +
+        (3 * acc_iv(w) + acc_sec(30) > acc_sec(90) ? 3 * acc_iv(w) + acc_sec(30) : acc_sec(90)) +
+        acc_rng_ms(r, 0, 60);
     acc_item(tl, PHASE_NOW, m, ask, 0, 1, "cable_unplugged", NOGASP_WIRED, NULL);
     /* Silent from the collector's outage on, then for its cable: either may be named. */
     acc_item(tl, PHASE_HISTORY, m, c, e, 1, "cable_unplugged", "port_disabled",
@@ -278,23 +258,23 @@ static int64_t restart_backoff(struct acc_timeline *tl, struct acc_rng *r)
 static int64_t ask_all(struct acc_rng *r, const struct acc_world *w, int64_t last_start,
                        int64_t first_end)
 {
-    int64_t a = overdue(w, last_start);
+    int64_t a = acc_overdue(w, last_start);
     if (acc_rng_chance(r, 30))
         return a + acc_rng_ms(r, 5, 30);
-    return between(r, a + sec(30), first_end - MIN);
+    return between(r, a + acc_sec(30), first_end - MIN);
 }
 
 /* Two or three independent incidents at once in different places. */
 static int64_t incidents(struct acc_timeline *tl, struct acc_rng *r, unsigned variant)
 {
     struct acc_world *w = &tl->w;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), L = silence_len(r, w), e = s + L;
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), L = acc_silence_len(r, w), e = s + L;
     int A = (int)acc_rng_below(r, (unsigned)w->n_access), B = (A + 1) % w->n_access;
     int wifi = w->first_wifi;
     switch (variant) {
     case 0: { /* an uplink down on one switch while a single port is shut on another */
         int b = on_sw(w, B, (int)acc_rng_below(r, 8));
-        int64_t s2 = s + acc_rng_ms(r, 0, 120) - sec(60), e2 = s2 + silence_len(r, w);
+        int64_t s2 = s + acc_rng_ms(r, 0, 120) - acc_sec(60), e2 = s2 + acc_silence_len(r, w);
         int64_t ask = ask_all(r, w, s > s2 ? s : s2, e < e2 ? e : e2);
         whole_switch(tl, INC_UPLINK, A, s, e, ask);
         solo(tl, INC_PORT_SHUT, b, s2, e2, ask);
@@ -303,8 +283,8 @@ static int64_t incidents(struct acc_timeline *tl, struct acc_rng *r, unsigned va
     }
     case 1: { /* a switch loses power while unrelated machines elsewhere fail */
         int b = on_sw(w, B, (int)acc_rng_below(r, 8));
-        int64_t s2 = s + acc_rng_ms(r, 0, 180) - sec(90), e2 = s2 + silence_len(r, w);
-        int64_t s3 = s + acc_rng_ms(r, 0, 120) - sec(60), e3 = s3 + silence_len(r, w);
+        int64_t s2 = s + acc_rng_ms(r, 0, 180) - acc_sec(90), e2 = s2 + acc_silence_len(r, w);
+        int64_t s3 = s + acc_rng_ms(r, 0, 120) - acc_sec(60), e3 = s3 + acc_silence_len(r, w);
         int64_t first = e < e2 ? e : e2;
         if (e3 < first)
             first = e3;
@@ -320,10 +300,10 @@ static int64_t incidents(struct acc_timeline *tl, struct acc_rng *r, unsigned va
     }
     case 2: { /* on one switch, a port shut and, minutes later, another machine's own silence */
         int x = on_sw(w, A, 0), y = on_sw(w, A, 1);
-        int64_t s2 = s + acc_rng_ms(r, 2 * 60, 8 * 60), e2 = s2 + silence_len(r, w);
+        int64_t s2 = s + acc_rng_ms(r, 2 * 60, 8 * 60), e2 = s2 + acc_silence_len(r, w);
         if (e < s2 + 4 * MIN)
             e = s2 + 4 * MIN + acc_rng_ms(r, 0, 120);
-        int64_t ask1 = between(r, overdue(w, s), s2 - sec(10));
+        int64_t ask1 = between(r, acc_overdue(w, s), s2 - acc_sec(10));
         solo(tl, INC_PORT_SHUT, x, s, e, acc_rng_chance(r, 50) ? ask1 : 0);
         enum acc_inc_kind k = acc_rng_chance(r, 50) ? INC_POWER_CUT : INC_AGENT_CRASH;
         int64_t ask = ask_all(r, w, s2, e < e2 ? e : e2);
@@ -356,11 +336,11 @@ static int64_t incidents(struct acc_timeline *tl, struct acc_rng *r, unsigned va
             acc_inc(tl, INC_AP_AUTH, -1, -1, s_ap, e)->code = 23;
             /* A minute after the wired machines' question, but while the access point still
              * refuses (asked at its end, the client was already back) and once overdue. */
-            int64_t ask_ap = ask + sec(60);
-            if (ask_ap > e - sec(10))
-                ask_ap = e - sec(10);
-            if (ask_ap < overdue(w, s_ap) + sec(5))
-                ask_ap = overdue(w, s_ap) + sec(5);
+            int64_t ask_ap = ask + acc_sec(60);
+            if (ask_ap > e - acc_sec(10))
+                ask_ap = e - acc_sec(10);
+            if (ask_ap < acc_overdue(w, s_ap) + acc_sec(5))
+                ask_ap = acc_overdue(w, s_ap) + acc_sec(5);
             acc_item(tl, PHASE_NOW, wifi, ask_ap, 0, 1, "wireless_association", AP_SET, NULL);
             acc_item(tl, PHASE_HISTORY, wifi, s, e, 0, "wireless_association", NULL);
         } else {
@@ -390,15 +370,16 @@ static int64_t after_neighbours(struct acc_timeline *tl, struct acc_rng *r)
     /* Short heartbeats make short silences; the neighbours then fail a minute or two after
      * its end, well within two minutes of its start. */
     int quick = w->interval_s <= 10;
-    int64_t e = overdue(w, s) + (quick ? acc_rng_ms(r, 5, 60) : acc_rng_ms(r, 20, 300));
-    int64_t ask = e - overdue(w, s) > sec(40) ? between(r, overdue(w, s), e - sec(20)) : 0;
-    int64_t wait = 2 * iv(w) + sec(10);
+    int64_t e = acc_overdue(w, s) + (quick ? acc_rng_ms(r, 5, 60) : acc_rng_ms(r, 20, 300));
+    int64_t ask =
+        e - acc_overdue(w, s) > acc_sec(40) ? between(r, acc_overdue(w, s), e - acc_sec(20)) : 0;
+    int64_t wait = 2 * acc_iv(w) + acc_sec(10);
     solo(tl, k, x, s, e, ask);
     tl->items[tl->n_items - 1].wait = wait; /* its history, asked as soon as it is back */
-    int64_t f = e + wait + sec(20) + (quick ? acc_rng_ms(r, 0, 150) : acc_rng_ms(r, 0, 8 * 60));
-    int64_t g = f + silence_len(r, w);
+    int64_t f = e + wait + acc_sec(20) + (quick ? acc_rng_ms(r, 0, 150) : acc_rng_ms(r, 0, 8 * 60));
+    int64_t g = f + acc_silence_len(r, w);
     unsigned roll = acc_rng_below(r, 4);
-    int64_t ask_g = overdue(w, f) + acc_rng_ms(r, 5, 60);
+    int64_t ask_g = acc_overdue(w, f) + acc_rng_ms(r, 5, 60);
     if (roll < 2 && w->sw_count[A] >= 3) {
         int n = w->sw_count[A] >= 5 ? 2 + (int)acc_rng_below(r, 2) : 2;
         for (int j = 1; j <= n; j++) {
@@ -438,11 +419,11 @@ static int64_t coincidence(struct acc_timeline *tl, struct acc_rng *r)
     int64_t sx = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), sy = sx + d;
     if (acc_rng_chance(r, 50))
         sx = sy, sy = sx - d;
-    int64_t ex = (sx > sy ? sx : sy) + silence_len(r, w),
-            ey = ex + acc_rng_ms(r, 0, 300) - sec(150);
+    int64_t ex = (sx > sy ? sx : sy) + acc_silence_len(r, w),
+            ey = ex + acc_rng_ms(r, 0, 300) - acc_sec(150);
     int64_t last = sx > sy ? sx : sy;
-    if (ey < overdue(w, last) + 2 * MIN)
-        ey = overdue(w, last) + 2 * MIN;
+    if (ey < acc_overdue(w, last) + 2 * MIN)
+        ey = acc_overdue(w, last) + 2 * MIN;
     int64_t ask = ask_all(r, w, last, ex < ey ? ex : ey);
     solo(tl, INC_AGENT_CRASH, x, sx, ex, ask);
     solo(tl, acc_rng_chance(r, 80) ? INC_CABLE : INC_PORT_SHUT, y, sy, ey, ask);
@@ -466,7 +447,7 @@ static int64_t coincidence(struct acc_timeline *tl, struct acc_rng *r)
 static int64_t enrol_around(struct acc_rng *r, const struct acc_world *w, int64_t s)
 {
     if (acc_rng_chance(r, 60))
-        return s - iv(w) + acc_rng_ms(r, 0, (int64_t)w->interval_s + 3);
+        return s - acc_iv(w) + acc_rng_ms(r, 0, (int64_t)w->interval_s + 3);
     return s - acc_rng_ms(r, (int64_t)w->interval_s + 1, 5 * 60);
 }
 
@@ -510,7 +491,7 @@ struct late {
  * boots, and on Windows the report waits for DHCP's address (world.c), a few seconds. */
 static void late_add(struct acc_world *w, struct late *l, int m, int64_t at)
 {
-    w->m[m].start_ms = at - (w->m[m].windows ? sec(5) : 0);
+    w->m[m].start_ms = at - (w->m[m].windows ? acc_sec(5) : 0);
     if (!l->n || at < l->first_at)
         l->first = m, l->first_at = at;
     if (!l->n || at < l->lo)
@@ -530,7 +511,7 @@ static void late_note(struct acc_timeline *tl, const struct late *l, int64_t s, 
 /* A machine that enrolled late and reports: asked once it has been heard for a while. */
 static void late_reporting(struct acc_timeline *tl, const struct late *l, int64_t ask)
 {
-    int64_t at = l->first_at + 2 * iv(&tl->w) + sec(10);
+    int64_t at = l->first_at + 2 * acc_iv(&tl->w) + acc_sec(10);
     if (l->n)
         acc_item(tl, PHASE_NOW, l->first, ask > at ? ask : at, 0, 0, "reporting", NULL);
 }
@@ -543,15 +524,16 @@ static int64_t late_switch_elsewhere(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int A = (int)acc_rng_below(r, (unsigned)w->n_access);
     enum acc_inc_kind k = switch_failure(r);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     int x = acc_rng_chance(r, 70)
                 ? on_sw(w, (A + 1) % w->n_access, (int)acc_rng_below(r, 8))
                 : w->first_wifi + (int)acc_rng_below(r, (unsigned)(w->n - w->first_wifi));
     enum acc_inc_kind xk = nogasp_kind(r, w->m[x].wireless);
     /* Within a heartbeat of the switch (seven times in ten), else within a minute. */
-    int64_t sx = acc_rng_chance(r, 70) ? s - iv(w) + acc_rng_ms(r, 0, 2 * (int64_t)w->interval_s)
-                                       : s - sec(60) + acc_rng_ms(r, 0, 120);
-    int64_t ex = sx + silence_len(r, w);
+    int64_t sx = acc_rng_chance(r, 70)
+                     ? s - acc_iv(w) + acc_rng_ms(r, 0, 2 * (int64_t)w->interval_s)
+                     : s - acc_sec(60) + acc_rng_ms(r, 0, 120);
+    int64_t ex = sx + acc_silence_len(r, w);
     int all = acc_rng_chance(r, 70);
     int64_t wave = acc_rng_chance(r, 70) ? enrol_around(r, w, s) : 0;
     struct late l = {0};
@@ -572,7 +554,7 @@ static int64_t late_switch_elsewhere(struct acc_timeline *tl, struct acc_rng *r)
 static int64_t late_core(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     int all = acc_rng_chance(r, 70);
     int64_t wave = acc_rng_chance(r, 70) ? enrol_around(r, w, s) : 0;
     struct late l = {0};
@@ -606,7 +588,7 @@ static int64_t late_silenced(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int A = (int)acc_rng_below(r, (unsigned)w->n_access);
     enum acc_inc_kind k = switch_failure(r);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     int all = acc_rng_chance(r, 60);
     struct late l = {0};
     for (int j = 0; j < w->sw_count[A]; j++)
@@ -618,8 +600,8 @@ static int64_t late_silenced(struct acc_timeline *tl, struct acc_rng *r)
         x = acc_rng_chance(r, 70)
                 ? on_sw(w, (A + 1) % w->n_access, (int)acc_rng_below(r, 8))
                 : w->first_wifi + (int)acc_rng_below(r, (unsigned)(w->n - w->first_wifi));
-        sx = s - iv(w) + acc_rng_ms(r, 0, 2 * (int64_t)w->interval_s);
-        ex = sx + silence_len(r, w);
+        sx = s - acc_iv(w) + acc_rng_ms(r, 0, 2 * (int64_t)w->interval_s);
+        ex = sx + acc_silence_len(r, w);
     }
     int64_t ask = ask_all(r, w, sx > s ? sx : s, ex < e ? ex : e);
     acc_inc(tl, k, -1, A, s, e);
@@ -660,7 +642,7 @@ static int64_t moved_off_failed_switch(struct acc_timeline *tl, struct acc_rng *
     struct acc_world *w = &tl->w;
     int A = (int)acc_rng_below(r, (unsigned)w->n_access);
     enum acc_inc_kind k = acc_rng_chance(r, 67) ? INC_SWITCH_DOWN : INC_UPLINK;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     int x = on_sw(w, A, 0), all = acc_rng_chance(r, 70), n = 0, y = -1;
     int64_t lo = 0, hi = 0;
     for (int j = 1; j < w->sw_count[A]; j++) {
@@ -677,11 +659,11 @@ static int64_t moved_off_failed_switch(struct acc_timeline *tl, struct acc_rng *
     }
     /* The movers heard from their new ports (two heartbeats after the last plugs in), the one
      * left behind surely overdue. */
-    int64_t heard = hi + 2 * iv(w) + sec(10);
+    int64_t heard = hi + 2 * acc_iv(w) + acc_sec(10);
     if (e < heard + 4 * MIN)
         e = heard + 4 * MIN;
-    if (heard < overdue(w, s) + sec(5))
-        heard = overdue(w, s) + sec(5);
+    if (heard < acc_overdue(w, s) + acc_sec(5))
+        heard = acc_overdue(w, s) + acc_sec(5);
     int64_t ask = acc_rng_chance(r, 70) ? heard + acc_rng_ms(r, 0, 60) : ask_all(r, w, s, e);
     acc_inc(tl, k, -1, A, s, e);
     acc_item(tl, PHASE_NOW, x, ask, 0, 1, "lost_connectivity", SWITCH_SET, NULL)->places =
@@ -705,13 +687,14 @@ static int64_t moved_beside_silence(struct acc_timeline *tl, struct acc_rng *r)
     int A = (int)acc_rng_below(r, (unsigned)w->n_access), B = (A + 1) % w->n_access;
     int x = on_sw(w, A, 0), onto = acc_rng_chance(r, 50);
     int y = onto ? on_sw(w, B, (int)acc_rng_below(r, 8)) : on_sw(w, A, 1);
-    int64_t sx = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), ex = sx + silence_len(r, w);
+    int64_t sx = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), ex = sx + acc_silence_len(r, w);
     int64_t reach = (int64_t)w->interval_s + 5;
-    int64_t out = sx + (acc_rng_ms(r, 0, 2 * reach) - sec(reach)), in = out + acc_rng_ms(r, 20, 90);
+    int64_t out = sx + (acc_rng_ms(r, 0, 2 * reach) - acc_sec(reach)),
+            in = out + acc_rng_ms(r, 20, 90);
     move_to(tl, y, onto ? A : w->n_access, out, in);
-    int64_t heard = in + 2 * iv(w) + sec(10);
-    if (heard < overdue(w, sx) + sec(5))
-        heard = overdue(w, sx) + sec(5);
+    int64_t heard = in + 2 * acc_iv(w) + acc_sec(10);
+    if (heard < acc_overdue(w, sx) + acc_sec(5))
+        heard = acc_overdue(w, sx) + acc_sec(5);
     if (ex < heard + 4 * MIN)
         ex = heard + 4 * MIN;
     int64_t ask = acc_rng_chance(r, 60) ? heard + acc_rng_ms(r, 0, 60)
@@ -731,7 +714,7 @@ static int64_t moved_onto_after(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     int A = (int)acc_rng_below(r, (unsigned)w->n_access), B = (A + 1) % w->n_access;
     enum acc_inc_kind k = acc_rng_chance(r, 50) ? INC_UPLINK : INC_SWITCH_DOWN;
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + silence_len(r, w);
+    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
     int n = 1 + (int)acc_rng_below(r, 2), y = -1;
     int64_t lo = 0, hi = 0;
     for (int j = 0; j < n; j++) {
@@ -743,7 +726,7 @@ static int64_t moved_onto_after(struct acc_timeline *tl, struct acc_rng *r)
         if (!j || out < lo)
             lo = out;
     }
-    int64_t heard = hi + 2 * iv(w) + sec(10);
+    int64_t heard = hi + 2 * acc_iv(w) + acc_sec(10);
     acc_inc(tl, k, -1, A, s, e);
     whole_switch_items(tl, k, A, s, e, ask_all(r, w, s, e), 1);
     acc_item(tl, PHASE_NOW, y, heard, 0, 0, "reporting", NULL);
