@@ -73,17 +73,31 @@ static void own_silence(struct acc_timeline *tl, struct acc_rng *r, enum acc_inc
     acc_worlds_solo(tl, k, m, s, e, ask_in(r, a, e));
 }
 
+/* A fleet of issue 21's worlds, and the machine whose clock steps. */
+static int fleet_target(struct acc_timeline *tl, struct acc_rng *r)
+{
+    acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
+    return target(&tl->w, r);
+}
+
+/* Its own silence [s, e]: 10-15 min into the timeline, minutes long, surely overdue by e. */
+static void silence_of(const struct acc_world *w, struct acc_rng *r, int64_t *s, int64_t *e)
+{
+    *s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
+    *e = *s + acc_silence_len(r, w);
+    if (*e < acc_overdue(w, *s) + MIN)
+        *e = acc_overdue(w, *s) + MIN;
+}
+
 /* Corrected 0-2 min before the machine goes quiet: events before and after the step are in
  * the last reports, the silence's events and the return after it. */
 static int64_t step_before(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
-    acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
-    int m = target(w, r);
+    int m = fleet_target(tl, r);
     enum acc_inc_kind k = own_kind(r, w->m[m].wireless);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
-    if (e < acc_overdue(w, s) + MIN)
-        e = acc_overdue(w, s) + MIN;
+    int64_t s, e;
+    silence_of(w, r, &s, &e);
     int64_t at = s - acc_rng_ms(r, 0, 120), ms = ntp_step(r);
     corrected(w, m, at, ms);
     own_silence(tl, r, k, m, s, e);
@@ -97,12 +111,10 @@ static int64_t step_before(struct acc_timeline *tl, struct acc_rng *r)
 static int64_t step_on_return(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
-    acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
-    int m = target(w, r);
+    int m = fleet_target(tl, r);
     enum acc_inc_kind k = own_kind(r, w->m[m].wireless);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
-    if (e < acc_overdue(w, s) + MIN)
-        e = acc_overdue(w, s) + MIN;
+    int64_t s, e;
+    silence_of(w, r, &s, &e);
     int64_t at = e + acc_rng_ms(r, 0, 35) - 5000, ms = ntp_step(r);
     corrected(w, m, at, ms);
     own_silence(tl, r, k, m, s, e);
@@ -118,11 +130,9 @@ static int64_t step_on_return(struct acc_timeline *tl, struct acc_rng *r)
 static int64_t dead_rtc(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
-    acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
-    int m = target(w, r);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
-    if (e < acc_overdue(w, s) + MIN)
-        e = acc_overdue(w, s) + MIN;
+    int m = fleet_target(tl, r);
+    int64_t s, e;
+    silence_of(w, r, &s, &e);
     unsigned how = acc_rng_below(r, 3);
     int64_t off = how == 0   ? -acc_rng_ms(r, 2 * 3600, 30 * 3600)
                   : how == 1 ? acc_rng_ms(r, 3600, 14 * 3600)
@@ -140,11 +150,9 @@ static int64_t dead_rtc(struct acc_timeline *tl, struct acc_rng *r)
 static int64_t resume_behind(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
-    acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
-    int m = target(w, r);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
-    if (e < acc_overdue(w, s) + MIN)
-        e = acc_overdue(w, s) + MIN;
+    int m = fleet_target(tl, r);
+    int64_t s, e;
+    silence_of(w, r, &s, &e);
     int64_t behind = -acc_rng_ms(r, 60, 90 * 60), fix = e + acc_rng_ms(r, 10, 300);
     step(w, m, e, behind);
     step(w, m, fix, -behind);
@@ -165,11 +173,9 @@ static int64_t resume_behind(struct acc_timeline *tl, struct acc_rng *r)
 static int64_t step_then_agent(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
-    acc_worlds_fleet(tl, r, acc_rng_chance(r, 50));
-    int m = target(w, r);
-    int64_t s = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300), e = s + acc_silence_len(r, w);
-    if (e < acc_overdue(w, s) + MIN)
-        e = acc_overdue(w, s) + MIN;
+    int m = fleet_target(tl, r);
+    int64_t s, e;
+    silence_of(w, r, &s, &e);
     int64_t at = s - acc_rng_ms(r, 60, 3600), ms = ntp_step(r);
     if (at < w->t0 + MIN)
         at = w->t0 + MIN;
