@@ -321,8 +321,20 @@ static int gap_events(struct whb_store *st, const struct whb_machine_view *m,
         rc = st->ops->get_events(st, m->machine_id, b_from, b_to, tail, BACK, &nb);
     else
         *skipped += back_skipped;
-    if (!rc && b_from - 1 >= m_from)
-        rc = st->ops->get_events(st, m->machine_id, m_from, b_from - 1, evs + nl + na, MIDDLE, &nm);
+    /* The middle: its first events, heartbeats but the first left out (a machine that woke
+     * from its first cause into a second spools minutes of heartbeats after its resume, which
+     * pushed the resume and its link lost out of the latest: "hibernation" high for a gap a
+     * shut port made longer), then its latest after those. */
+    if (!rc && b_from - 1 >= m_from) {
+        int mid_skipped = 0, late = 0;
+        rc = scan_causes(st, m, m_from, b_from - 1, evs + nl + na, MIDDLE / 2, &nm, &mid_skipped);
+        *skipped += mid_skipped;
+        int64_t after = nm ? evs[nl + na + nm - 1].at_ms + 1 : m_from;
+        if (!rc && nm == MIDDLE / 2 && after <= b_from - 1)
+            rc = st->ops->get_events(st, m->machine_id, after, b_from - 1, evs + nl + na + nm,
+                                     MIDDLE - nm, &late);
+        nm += late;
+    }
     if (rc)
         return rc;
     memmove(evs + nl + na + nm, tail, (size_t)nb * sizeof(*evs));
