@@ -230,6 +230,11 @@ int whb_store_rebooted(const struct whb_store_report *in, const struct whb_store
     const whb_report *r = in->report;
     if (strcmp(row->boot_id, r->boot_id ? r->boot_id : "") == 0)
         return 0;
+    /* Only the Windows agent names its boot by its wall clock (less the tick count): another
+     * name on another OS (Linux: the kernel's boot_id) is another boot, whatever the clock
+     * says (the e2e's power loss starts its agent on a new boot_id, the host's clock going on). */
+    if (!r->machine || !r->machine->os || !strstr(r->machine->os, "Windows"))
+        return 1;
     int64_t silent = in->now_ms - row->last_seen;
     return !(r->mono_ms && silent >= 0 && r->mono_ms <= (uint64_t)INT64_MAX &&
              (int64_t)r->mono_ms > silent + BOOT_CLOCK_SLACK_MS);

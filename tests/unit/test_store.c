@@ -704,6 +704,18 @@ static void a_boot_named_anew_by_a_clock_step_is_no_reboot(void **state)
     for (int i = 0; i < n; i++)
         assert_int_equal(g[i].rebooted, g[i].start_ms == now + 600000);
     sample_free(s);
+    /* On Linux the kernel names the boot: another name is another boot, the clock aside. */
+    struct sample *l = sample_new(15, 1, 0);
+    l->machine.os = "Debian GNU/Linux 12 (bookworm)";
+    l->report.mono_ms = (uint64_t)up;
+    assert_int_equal(put(f->store, l, 0xaa, 1, now, &res), 0);
+    snprintf(l->boot, sizeof(l->boot), "6f1c2a4e-0000-4000-8000-00000000b007");
+    l->report.mono_ms = (uint64_t)(up + 600000);
+    assert_int_equal(put(f->store, l, 0xaa, 0, now + 600000, &res), 0);
+    assert_int_equal(f->store->ops->get_gaps(f->store, "m-15", g, 2, &n), 0);
+    assert_int_equal(n, 1);
+    assert_true(g[0].rebooted);
+    sample_free(l);
 }
 
 /* A resend that arrives late says the machine was alive when it sent it, not when it came. */
