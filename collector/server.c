@@ -14,7 +14,6 @@
 #include "collector.h"
 #include "console/console.h"
 #include "error.h"
-#include "http/api_turn.h"
 #include "http/loop.h"
 #include "http/reply.h"
 #include "http/tls.h"
@@ -36,37 +35,35 @@
 /* A request that long is worth a warning in the log (a `why` takes milliseconds). */
 #define WHB_SLOW_REQUEST_MS 1000
 
-/* The read API and the console, one request at a time across the loops (http/api_turn.h:
- * called with the api_lock held). A request holds its event loop while it reads the store:
- * what else that loop has to answer (reports, /healthz) waits as long. Said when it is long
- * enough to matter. */
-static void serve(struct whb_loop *loop, struct evhttp_request *req, const char *path,
-                  long waited_ms)
+/* Everything but a report: the read API, the console, /healthz and /metrics. Reads are rare
+ * next to reports: one loop at a time, each on its own store handle. /healthz and /metrics
+ * read only their loop's handle and the counters: never queued behind another loop's `why`
+ * (a monitoring system would call the collector dead while it explains a fleet). */
+static void route(struct whb_loop *loop, struct evhttp_request *req, const char *path)
 {
+    struct whb_collector *col = loop->col;
+    if (whb_api_health(loop, req, path))
+        return;
     /* Copied first: the reply may free the request and its path. */
     char what[160];
     snprintf(what, sizeof(what), "%s", path);
     int64_t t0 = whb_clock_mono_ns();
-    if (!whb_api_route(loop, req, path) && !whb_console_route(loop->col, req, path))
+    pthread_mutex_lock(&col->api_lock);
+    int64_t t1 = whb_clock_mono_ns();
+    if (!whb_api_route(loop, req, path) && !whb_console_route(col, req, path))
         whb_http_reply_text(req, 404, "Not Found", "not found");
-    long took = (long)((whb_clock_mono_ns() - t0) / 1000000);
-    if (took >= WHB_SLOW_REQUEST_MS)
+    pthread_mutex_unlock(&col->api_lock);
+    /* A request holds its event loop while it reads the store: what else that loop has to
+     * answer (reports, /healthz) waits as long. Said when it is long enough to matter. */
+    long waited = (long)((t1 - t0) / 1000000), took = (long)((whb_clock_mono_ns() - t1) / 1000000);
+    if (waited + took >= WHB_SLOW_REQUEST_MS)
         whb_log_limited(WHB_LOG_WARN,
-                        "%s took %ld ms (after %ld ms for its turn): event loop %u answered "
-                        "nothing else meanwhile",
-                        what, took, waited_ms, loop->index);
-    else if (took + waited_ms >= 10)
-        whb_log_debug("%s took %ld ms (after %ld ms for its turn) on event loop %u", what, took,
-                      waited_ms, loop->index);
-}
-
-/* Everything but a report: /healthz and /metrics at once (they read only their loop's handle
- * and the counters: never queued behind another request, or a monitoring system would call
- * the collector dead while it explains a fleet); the rest in its turn. */
-static void route(struct whb_loop *loop, struct evhttp_request *req, const char *path)
-{
-    if (!whb_api_health(loop, req, path))
-        whb_api_turn_take(loop->turn, req);
+                        "%s took %ld ms, and waited %ld ms for another request before: event "
+                        "loop %u answered nothing else meanwhile",
+                        what, took, waited, loop->index);
+    else if (waited + took >= 10)
+        whb_log_debug("%s took %ld ms (waited %ld ms before) on event loop %u", what, took, waited,
+                      loop->index);
 }
 
 /* The run: its start is marked (loop 0's reader, before any request) and the alive marks
@@ -152,11 +149,6 @@ static int make_loop(struct whb_collector *col, unsigned i, struct event_base *b
         }
     }
     loop->base = base;
-    loop->turn = whb_api_turn_new(loop, serve);
-    if (!loop->turn) {
-        snprintf(why, whylen, "cannot set up event loop %u", i);
-        return WHB_ENOMEM;
-    }
     if (whb_store_open_config(&col->cfg, 0, &loop->reader, why, whylen))
         return WHB_EIO;
     loop->reader->census = col->census;
@@ -287,7 +279,6 @@ void whb_server_free(struct whb_collector *col)
         struct whb_loop *loop = col->loops[i];
         if (!loop)
             continue;
-        whb_api_turn_free(loop->turn); /* before evhttp frees what it parked */
         whb_loop_stop(loop);
         if (loop->reader)
             loop->reader->ops->close(loop->reader);

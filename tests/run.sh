@@ -130,7 +130,7 @@ fi
 step "valgrind (unit tests)"
 for t in build/bin/test_wire build/bin/test_store build/bin/test_identity build/bin/test_session \
     build/bin/test_event_log build/bin/test_ingest build/bin/test_answer build/bin/test_summaries \
-    build/bin/test_config build/bin/test_metrics build/bin/test_api_turn \
+    build/bin/test_config build/bin/test_metrics \
     $(ls build/bin/test_agent_* 2>/dev/null) \
     $(ls build/bin/test_switch_* build/bin/test_explain_switch 2>/dev/null); do
     [ -x "$t" ] || continue

@@ -32,8 +32,7 @@ struct whb_loop {
     struct whb_report_loop *report; /* lean report connections (report_conn.h) */
     struct whb_ingest_port *port;   /* where evhttp's reports come back committed */
     whb_loop_route_fn route;
-    struct evhttp *control;    /* loop 0: the control socket's plain HTTP (whb on this host) */
-    struct whb_api_turn *turn; /* its read-API requests' turn (api_turn.h) */
+    struct evhttp *control; /* loop 0: the control socket's plain HTTP (whb on this host) */
 };
 
 /* Whether the collector's port is free: several loops bind it with SO_REUSEPORT, which would
