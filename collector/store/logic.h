@@ -34,8 +34,9 @@ struct whb_store_row {
     int64_t quota_events;  /* events it may still store (-1: a full budget) */
     int64_t quota_at;      /* when that was counted */
     int64_t events_stored; /* its events in the store */
-    /* SQLite (store/sqlite.c): the fingerprint of what its last full write stored beyond the
-     * columns every report moves; 0 when not known. */
+    /* The fingerprint of what its last full write stored beyond the columns every report moves
+     * (whb_store_info_fingerprint; PostgreSQL mixes in the last_seen it wrote); 0 when not
+     * known. */
     uint64_t live_fp;
 };
 
@@ -43,6 +44,11 @@ struct whb_store_row {
 struct whb_store_quota {
     int64_t events, at, stored;
 };
+
+/* The fingerprint of the wide columns a report writes (store/info_fp.c): snap is the report's
+ * packed snapshot, view what it says of the machine. Never 0. */
+uint64_t whb_store_info_fingerprint(const struct whb_store_report *in, const uint8_t *snap,
+                                    size_t snap_len, const struct whb_machine_view *view);
 
 /* Since when the client's route is what the view says: kept while it stays the same; 0 when
  * it has not changed since the collector first learned it. */

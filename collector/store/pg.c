@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "error.h"
+#include "hash.h"
 #include "log.h"
 #include "store/attach_wu.h"
 #include "store/logic.h"
@@ -38,7 +39,8 @@ _Static_assert((int)PW_END_ <= (int)WHB_PG_READ_BASE, "write statements overlap 
 #define ROW_COLS                                                                                   \
     "fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp, sw_chassis, sw_port,"        \
     " subnet, bssid, net_lost_at, clock_offset, clock_offset_at, net_back_at, online_since,"       \
-    " released_ms, quota_events, quota_at, events_stored, wu_hash, wu_route, wu_route_since"
+    " released_ms, quota_events, quota_at, events_stored, wu_hash, wu_route, wu_route_since,"      \
+    " live_fp"
 
 /* A batch's machines, new ones too, taken first and in one order (their ids' hashes): two
  * collectors' batches with any of the same machines then wait for each other whole, never
@@ -92,7 +94,7 @@ static const char *const write_sql[] = {
         " subnet=$23, wsus_class=$24, wsus_url=$25, wsus_http=$26, wsus_curl=$27, wsus_at=$28,"
         " update_service=$29, net_lost_at=$30, net_back_at=$33, online_since=$34,"
         " clock_offset=$31, clock_offset_at=$32, collector_url=$36, collector_rank=$37,"
-        " quota_events=$38, quota_at=$39, events_stored=$40, sw_mgmt=$41,"
+        " quota_events=$38, quota_at=$39, events_stored=$40, sw_mgmt=$41, live_fp=0,"
         " wsus_since=CASE WHEN machines.wsus_class IS NOT DISTINCT FROM $24 THEN"
         " machines.wsus_since ELSE $28 END"
         " WHERE machine_id=$1)"
@@ -106,7 +108,7 @@ static const char *const write_sql[] = {
                          " UPDATE machines SET last_seen=$2, due_at=$3,"
                          " net_lost_at=$4, net_back_at=$7, online_since=$8,"
                          " clock_offset=$5, clock_offset_at=$6, quota_events=$9, quota_at=$10,"
-                         " events_stored=$11 WHERE machine_id=$1",
+                         " events_stored=$11, live_fp=0 WHERE machine_id=$1",
     [PW_INSERT_EVENT] =
         "INSERT INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
         " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
@@ -335,6 +337,7 @@ static void row_from(const PGresult *r, int i, int col0, struct whb_store_row *r
     row->wu_hash = (uint64_t)whb_pg_get_int(r, i, col0 + 20);
     row->wu_route = (int)whb_pg_get_int(r, i, col0 + 21);
     row->wu_route_since = whb_pg_get_int(r, i, col0 + 22);
+    row->live_fp = (uint64_t)whb_pg_get_int(r, i, col0 + 23);
 }
 
 static int get_machine(struct pg_store *s, const char *machine_id, struct whb_store_row *row)
@@ -757,6 +760,39 @@ static int update_client(struct pg_store *s, const struct whb_store_report *in,
     return whb_pg_queue(s, PW_UPDATE_WU, write_sql[PW_UPDATE_WU], &p);
 }
 
+/* What machines.live_fp holds (schema.c's step 14): the wide columns' fingerprint, mixed with
+ * the last_seen written with it, so that a write of last_seen by a writer that does not keep
+ * live_fp (an older collector on the same database) leaves it unmatched. */
+static uint64_t live_fp(uint64_t fp, int64_t last_seen)
+{
+    uint64_t h = whb_fnv1a(fp, &last_seen, sizeof(last_seen));
+    return h ? h : 1;
+}
+
+/* A report whose wide columns are what the writer last stored (their fingerprint) writes the
+ * moving columns alone: PostgreSQL rewrites the row either way, but the batch carries, and
+ * the server unpacks, a dozen integers rather than the whole row with its snapshot. */
+static int batch_update(struct pg_store *s, const struct whb_store_report *in,
+                        const struct whb_store_row *row, int64_t due,
+                        const struct whb_net_story *net, const struct whb_clock_map *cm,
+                        const struct whb_machine_view *v, const struct whb_store_quota *q)
+{
+    const whb_report *r = in->report;
+    size_t snap_len = 0;
+    uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
+    if (r->snapshot && !snap)
+        return WHB_ENOMEM;
+    uint64_t fp = whb_store_info_fingerprint(in, snap, snap_len, v);
+    uint64_t stored = live_fp(fp, in->now_ms);
+    int rc;
+    if (row->found && row->live_fp && row->live_fp == live_fp(fp, row->last_seen))
+        rc = whb_pg_batch_live(s, in, due, net, cm, q, stored);
+    else
+        rc = whb_pg_batch_write(s, in, due, net, cm, v, q, snap, snap_len, stored);
+    free(snap);
+    return rc;
+}
+
 /* The row exists: bind_machine inserted a new machine's. */
 static int update_machine(void *ctx, const struct whb_store_report *in,
                           const struct whb_store_row *row, int64_t due,
@@ -769,7 +805,7 @@ static int update_machine(void *ctx, const struct whb_store_report *in,
         /* A new name: the names read with the batch's rows no longer hold. */
         if (row->found && strcasecmp(row->fqdn, r->machine->fqdn))
             s->clashes_valid = 0;
-        int rc = whb_pg_batch_write(s, in, due, net, cm, v, q);
+        int rc = batch_update(s, in, row, due, net, cm, v, q);
         return rc ? rc : update_client(s, in, row, v);
     }
     const Whb__V1__Machine *m = r->machine;

@@ -126,9 +126,15 @@ int whb_pg_is_null(const PGresult *r, int row, int col);
 /* The writer's batch (pg_batch.c): inside a transaction, a report's row and its events are
  * gathered, and sent as one statement each when the transaction needs the database again
  * (a statement that reads, or COMMIT: whb_pg_run, whb_pg_exec and whb_pg_drain send them). */
+/* The whole row (snap: the report's packed snapshot), and live_fp to store with it. */
 int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, int64_t due,
                        const struct whb_net_story *net, const struct whb_clock_map *cm,
-                       const struct whb_machine_view *v, const struct whb_store_quota *q);
+                       const struct whb_machine_view *v, const struct whb_store_quota *q,
+                       const uint8_t *snap, size_t snap_len, uint64_t live_fp);
+/* The moving columns alone, and the report's addresses: its wide columns are as stored. */
+int whb_pg_batch_live(struct pg_store *s, const struct whb_store_report *in, int64_t due,
+                      const struct whb_net_story *net, const struct whb_clock_map *cm,
+                      const struct whb_store_quota *q, uint64_t live_fp);
 int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in,
                         const struct whb_clock_map *cm);
 int whb_pg_batch_touch(struct pg_store *s, const struct whb_store_report *in, int64_t alive,

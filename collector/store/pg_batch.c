@@ -158,6 +158,7 @@ enum {
     U_QUOTA_AT,
     U_EVENTS_STORED,
     U_SW_MGMT,
+    U_FP,
     U_IP_ID,
     U_IP,
     U_IP_AT,
@@ -181,7 +182,8 @@ enum {
     E_COUNT_
 };
 
-/* A heartbeat that changes nothing but "alive" (pg.c's touch). */
+/* A report whose wide columns are as stored (pg.c's batch_update), or a resend, which changes
+ * nothing but "alive" (pg.c's touch): the moving columns. */
 enum {
     T_ID,
     T_SEEN,
@@ -194,6 +196,8 @@ enum {
     T_QUOTA_EVENTS,
     T_QUOTA_AT,
     T_EVENTS_STORED,
+    T_SEQ, /* NULL for a resend: the stored one stays */
+    T_FP,
     T_COUNT_
 };
 
@@ -244,9 +248,9 @@ struct pg_batch {
 };
 
 /* The batch's writes but new machines' rows, in one statement: events ($1-$13), gaps
- * ($14-$27), rows ($28-$67), touches ($68-$78), addresses ($79-$81). A statement's parts
- * do not see each other's writes, only their answers: a row adds the events the statement
- * stored of its machine to its count. */
+ * ($14-$27), rows ($28-$68), moving columns ($69-$81), addresses ($82-$84). A statement's
+ * parts do not see each other's writes, only their answers: a row adds the events the
+ * statement stored of its machine to its count. */
 static const char *const batch_update_sql =
     "WITH ev AS (INSERT INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
     " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
@@ -265,17 +269,19 @@ static const char *const batch_update_sql =
     " $45::text[], $46::text[], $47::text[], $48::text[], $49::int8[], $50::text[],"
     " $51::text[], $52::text[], $53::int8[], $54::int8[], $55::int8[], $56::int8[],"
     " $57::int8[], $58::int8[], $59::int8[], $60::int8[], $61::int8[], $62::text[],"
-    " $63::int8[], $64::int8[], $65::int8[], $66::int8[], $67::text[]) AS u(machine_id, fqdn,"
+    " $63::int8[], $64::int8[], $65::int8[], $66::int8[], $67::text[], $68::int8[])"
+    " AS u(machine_id, fqdn,"
     " domain, os, agent_version, last_seen, interval_s,"
     " due, boot_id, last_seq, last_gasp, snapshot, primary_if, wireless, carrier, on_battery,"
     " sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated, subnet, wsus_class,"
     " wsus_url, wsus_http, wsus_curl, wsus_at, update_service, net_lost_at, clock_offset,"
     " clock_offset_at, net_back_at, online_since, collector_url, collector_rank, quota_events,"
-    " quota_at, events_stored, sw_mgmt)),"
-    " t AS (SELECT * FROM unnest($68::text[], $69::int8[], $70::int8[], $71::int8[],"
-    " $72::int8[], $73::int8[], $74::int8[], $75::int8[], $76::int8[], $77::int8[],"
-    " $78::int8[]) AS t(machine_id, last_seen, due, net_lost_at, clock_offset, clock_offset_at,"
-    " net_back_at, online_since, quota_events, quota_at, events_stored)),"
+    " quota_at, events_stored, sw_mgmt, live_fp)),"
+    " t AS (SELECT * FROM unnest($69::text[], $70::int8[], $71::int8[], $72::int8[],"
+    " $73::int8[], $74::int8[], $75::int8[], $76::int8[], $77::int8[], $78::int8[],"
+    " $79::int8[], $80::int8[], $81::int8[]) AS t(machine_id, last_seen, due, net_lost_at,"
+    " clock_offset, clock_offset_at, net_back_at, online_since, quota_events, quota_at,"
+    " events_stored, last_seq, live_fp)),"
     " d AS (UPDATE machine_due SET due = x.due FROM (SELECT machine_id, due FROM u UNION ALL"
     " SELECT machine_id, due FROM t) AS x WHERE machine_due.machine_id = x.machine_id),"
     " m AS (UPDATE machines SET fqdn = u.fqdn, domain = u.domain, os = u.os,"
@@ -292,21 +298,23 @@ static const char *const batch_update_sql =
     " collector_url = u.collector_url, collector_rank = u.collector_rank,"
     " quota_events = u.quota_events, quota_at = u.quota_at,"
     " events_stored = u.events_stored + coalesce(a.n, 0), sw_mgmt = u.sw_mgmt,"
+    " live_fp = u.live_fp,"
     " wsus_since = CASE WHEN machines.wsus_class IS NOT DISTINCT FROM u.wsus_class THEN"
     " machines.wsus_since ELSE u.wsus_at END"
     " FROM u LEFT JOIN added AS a ON a.machine_id = u.machine_id"
     " WHERE machines.machine_id = u.machine_id),"
     " tm AS (UPDATE machines SET last_seen = t.last_seen, due_at = t.due,"
+    " last_seq = coalesce(t.last_seq, machines.last_seq),"
     " net_lost_at = t.net_lost_at, net_back_at = t.net_back_at, online_since = t.online_since,"
     " clock_offset = t.clock_offset, clock_offset_at = t.clock_offset_at,"
     " quota_events = t.quota_events, quota_at = t.quota_at,"
-    " events_stored = t.events_stored + coalesce(a.n, 0)"
+    " events_stored = t.events_stored + coalesce(a.n, 0), live_fp = t.live_fp"
     " FROM t LEFT JOIN added AS a ON a.machine_id = t.machine_id"
     " WHERE machines.machine_id = t.machine_id)"
     /* As the single-row statement: an address noted within the minute is left alone. */
     " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
-    " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($79::text[], $80::text[],"
-    " $81::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM machine_ips i"
+    " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($82::text[], $83::text[],"
+    " $84::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM machine_ips i"
     " WHERE i.ip = x.ip AND i.machine_id = x.machine_id AND i.last_ms >= x.at - 60000)"
     " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms = excluded.last_ms"
     " WHERE excluded.last_ms > machine_ips.last_ms + 60000";
@@ -333,9 +341,9 @@ static const char *const batch_events_sql =
     " $13::int8[]) ON CONFLICT DO NOTHING";
 
 /* Each group's arrays, its element types in column order (T: text, I: int8, B: bytea). */
-static const char u_types[] = "TTTTTIIITIIBTIIITTTTTITTTIIIIIIIIITIIIITTTI";
+static const char u_types[] = "TTTTTIIITIIBTIIITTTTTITTTIIIIIIIIITIIIITITTI";
 static const char e_types[] = "TTIIIITITIIII";
-static const char t_types[] = "TIIIIIIIIII";
+static const char t_types[] = "TIIIIIIIIIIII";
 static const char g_types[] = "TIIIITTTTTTTTT";
 static const char n_types[] = "TTTTTBIIITIITI";
 _Static_assert(sizeof(u_types) == U_COUNT_ + 1 && sizeof(e_types) == E_COUNT_ + 1 &&
@@ -371,19 +379,33 @@ static struct pg_batch *batch_of(struct pg_store *s)
     return s->gather;
 }
 
+/* The addresses worth noting, as whb_pg_ip_array lists them. */
+static void batch_ips(struct pg_array *u, const whb_report *r, int64_t now_ms)
+{
+    for (size_t i = 0; r->snapshot && i < r->snapshot->n_adapters; i++) {
+        const whb_adapter *a = r->snapshot->adapters[i];
+        for (size_t k = 0; k < a->n_addresses && k < 8; k++) {
+            char ip[64];
+            if (whb_store_canonical_ip(a->addresses[k], ip, sizeof(ip)) ||
+                !whb_store_ip_worth_noting(ip))
+                continue;
+            array_text(&u[U_IP_ID], r->machine->machine_id);
+            array_text(&u[U_IP], ip);
+            array_int(&u[U_IP_AT], now_ms);
+        }
+    }
+}
+
 int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, int64_t due,
                        const struct whb_net_story *net, const struct whb_clock_map *cm,
-                       const struct whb_machine_view *v, const struct whb_store_quota *q)
+                       const struct whb_machine_view *v, const struct whb_store_quota *q,
+                       const uint8_t *snap, size_t snap_len, uint64_t live_fp)
 {
     struct pg_batch *b = batch_of(s);
     const whb_report *r = in->report;
     const Whb__V1__Machine *m = r->machine;
-    size_t snap_len = 0;
-    uint8_t *snap = r->snapshot ? whb_wire_snapshot_pack(r->snapshot, &snap_len) : NULL;
-    if (!b || (r->snapshot && !snap)) {
-        free(snap);
+    if (!b)
         return WHB_ENOMEM;
-    }
     struct pg_array *u = b->u;
     array_text(&u[U_ID], m->machine_id);
     array_text(&u[U_FQDN], m->fqdn);
@@ -425,20 +447,8 @@ int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, in
     array_int(&u[U_QUOTA_AT], q->at);
     array_int(&u[U_EVENTS_STORED], q->stored);
     array_opt(&u[U_SW_MGMT], v->sw_mgmt);
-    free(snap);
-    /* The addresses worth noting, as whb_pg_ip_array lists them. */
-    for (size_t i = 0; r->snapshot && i < r->snapshot->n_adapters; i++) {
-        const whb_adapter *a = r->snapshot->adapters[i];
-        for (size_t k = 0; k < a->n_addresses && k < 8; k++) {
-            char ip[64];
-            if (whb_store_canonical_ip(a->addresses[k], ip, sizeof(ip)) ||
-                !whb_store_ip_worth_noting(ip))
-                continue;
-            array_text(&u[U_IP_ID], m->machine_id);
-            array_text(&u[U_IP], ip);
-            array_int(&u[U_IP_AT], in->now_ms);
-        }
-    }
+    array_int(&u[U_FP], (int64_t)live_fp);
+    batch_ips(u, r, in->now_ms);
     b->rows++;
     return 0;
 }
@@ -472,9 +482,11 @@ int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in,
     return 0;
 }
 
-int whb_pg_batch_touch(struct pg_store *s, const struct whb_store_report *in, int64_t alive,
-                       int64_t due, const struct whb_net_story *net, const struct whb_clock_map *cm,
-                       const struct whb_store_quota *q)
+/* The moving columns (seq: NULL for a resend, live_fp: 0 when the wide ones are not known). */
+static int batch_moving(struct pg_store *s, const struct whb_store_report *in, int64_t alive,
+                        int64_t due, const struct whb_net_story *net,
+                        const struct whb_clock_map *cm, const struct whb_store_quota *q,
+                        const int64_t *seq, uint64_t live_fp)
 {
     struct pg_batch *b = batch_of(s);
     if (!b)
@@ -491,8 +503,33 @@ int whb_pg_batch_touch(struct pg_store *s, const struct whb_store_report *in, in
     array_int(&t[T_QUOTA_EVENTS], q->events);
     array_int(&t[T_QUOTA_AT], q->at);
     array_int(&t[T_EVENTS_STORED], q->stored);
+    if (seq)
+        array_int(&t[T_SEQ], *seq);
+    else
+        array_put(&t[T_SEQ], NULL, 0, 1);
+    array_int(&t[T_FP], (int64_t)live_fp);
     b->touches++;
     return 0;
+}
+
+int whb_pg_batch_live(struct pg_store *s, const struct whb_store_report *in, int64_t due,
+                      const struct whb_net_story *net, const struct whb_clock_map *cm,
+                      const struct whb_store_quota *q, uint64_t live_fp)
+{
+    int64_t seq = (int64_t)in->report->seq;
+    int rc = batch_moving(s, in, in->now_ms, due, net, cm, q, &seq, live_fp);
+    if (!rc)
+        batch_ips(s->gather->u, in->report, in->now_ms);
+    return rc;
+}
+
+/* A resend leaves the stored seq, and makes the wide columns' fingerprint unknown: its
+ * last_seen is not the one the fingerprint was mixed with. */
+int whb_pg_batch_touch(struct pg_store *s, const struct whb_store_report *in, int64_t alive,
+                       int64_t due, const struct whb_net_story *net, const struct whb_clock_map *cm,
+                       const struct whb_store_quota *q)
+{
+    return batch_moving(s, in, alive, due, net, cm, q, NULL, 0);
 }
 
 int whb_pg_batch_gap(struct pg_store *s, const struct whb_store_report *in,

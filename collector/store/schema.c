@@ -237,6 +237,11 @@ static const struct step steps[] = {
      * own index. With machines_first_seen the count fetched every machine enrolled since from
      * the table to look at its review, 100-300 ms per `why` after a burst of enrollments. */
     {NULL, "", "CREATE INDEX machines_first_proven ON machines(first_seen) WHERE reviewed_ms > 0;"},
+    /* 14 (PostgreSQL; issue 26.2): the fingerprint of the wide columns the writer last stored,
+     * mixed with the last_seen it wrote them at (store/pg.c): a report that changes nothing but
+     * the moving columns sets those alone, as SQLite's narrow row (step 12). Any other writer
+     * of last_seen (an older collector beside this one) leaves it unmatched. 0: not known. */
+    {NULL, "", "ALTER TABLE machines ADD COLUMN live_fp BIGINT NOT NULL DEFAULT 0;"},
 };
 
 /* Steps for SQLite alone, by index, run after the step's shared SQL. */

@@ -351,7 +351,7 @@ static void reopening_keeps_schema_version(void **state)
     again->ops->close(again);
     if (testdb_pg()) {
         /* One schema description: PostgreSQL is at the same version, with the same tables. */
-        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 13);
+        assert_int_equal(count(f->path, "SELECT version FROM whb_schema"), 14);
         /* Version 12: machines stays one table here (its due index in machine_due). */
         assert_int_equal(count(f->path, "SELECT count(*) FROM information_schema.tables WHERE"
                                         " table_name IN ('machines', 'machine_live') AND"
@@ -406,7 +406,7 @@ static void reopening_keeps_schema_version(void **state)
                          5);
         return;
     }
-    assert_int_equal(count(f->path, "PRAGMA user_version"), 13);
+    assert_int_equal(count(f->path, "PRAGMA user_version"), 14);
     /* Version 12: the moving columns and the due index in machine_live, the rest in
      * machine_info, machines their view. */
     assert_int_equal(count(f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
@@ -882,6 +882,66 @@ static void a_heartbeat_rewrites_only_the_narrow_row(void **state)
     sample_free(s);
 }
 
+/* Issue 26.2 (PostgreSQL, schema 14): a report whose wide columns are what the writer last
+ * stored (their fingerprint, machines.live_fp) sets the moving columns alone; a report that
+ * changes anything else, and the next report after a write of last_seen by a writer that does
+ * not keep the fingerprint (an older collector on the same database) or after a resend, write
+ * the whole row. */
+static void a_heartbeat_sets_only_the_moving_columns_on_postgresql(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    if (!testdb_pg())
+        skip();
+    struct sample *s = sample_new(22, 1, 0);
+    assert_int_equal(put(f->store, s, 0xab, 1, 1000, &res), 0);
+    s->report.seq = 2;
+    assert_int_equal(put(f->store, s, 0xab, 0, 2000, &res), 0);
+    /* A mark in a wide column that leaves last_seen: a heartbeat must not rewrite it. */
+    assert_int_equal(
+        testdb_exec(f->path, "UPDATE machines SET os = 'mark' WHERE machine_id = 'm-22'"), 0);
+    sample_free(s);
+    s = sample_new(22, 3, 2); /* with events: the row counts them */
+    assert_int_equal(put(f->store, s, 0xab, 0, 3000, &res), 0);
+    assert_int_equal(count(f->path,
+                           "SELECT count(*) FROM machines m JOIN machine_due d USING"
+                           " (machine_id) WHERE machine_id = 'm-22' AND os = 'mark' AND"
+                           " last_seen = 3000 AND last_seq = 3 AND due_at = 3000 + 180000"
+                           " AND d.due = due_at AND events_stored = (SELECT count(*)"
+                           " FROM events WHERE machine_id = 'm-22') AND events_stored > 0"),
+                     1);
+    /* last_seen written by another writer: the next report, the same as the last, writes all. */
+    assert_int_equal(testdb_exec(f->path, "UPDATE machines SET last_seen = last_seen + 1"
+                                          " WHERE machine_id = 'm-22'"),
+                     0);
+    sample_free(s);
+    s = sample_new(22, 4, 0);
+    assert_int_equal(put(f->store, s, 0xab, 0, 4000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-22' AND"
+                                    " os <> 'mark' AND last_seen = 4000 AND last_seq = 4"),
+                     1);
+    /* A new switch is more than a heartbeat. */
+    s->report.seq = 5;
+    s->lldp.system_name = "sw-9";
+    assert_int_equal(put(f->store, s, 0xab, 0, 5000, &res), 0);
+    assert_int_equal(on_switch(f->store, "sw-9"), 1);
+    /* A resend keeps the stored seq and leaves the fingerprint unknown: after a mark, the next
+     * report writes all. */
+    assert_int_equal(put(f->store, s, 0xab, 0, 6000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-22' AND"
+                                    " last_seq = 5 AND live_fp = 0"),
+                     1);
+    assert_int_equal(
+        testdb_exec(f->path, "UPDATE machines SET os = 'mark' WHERE machine_id = 'm-22'"), 0);
+    s->report.seq = 6;
+    assert_int_equal(put(f->store, s, 0xab, 0, 7000, &res), 0);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-22' AND"
+                                    " os <> 'mark' AND sw_name = 'sw-9' AND last_seq = 6"
+                                    " AND last_seen = 7000"),
+                     1);
+    sample_free(s);
+}
+
 static void exec_or_fail(sqlite3 *db, const char *sql)
 {
     char *err = NULL;
@@ -924,7 +984,7 @@ static void a_schema_11_store_answers_the_same_after_migration(void **state)
     sqlite3_close(db);
 
     assert_int_equal(whb_store_sqlite.open(path, &st, why, sizeof(why)), 0);
-    assert_int_equal(count(path, "PRAGMA user_version"), 13);
+    assert_int_equal(count(path, "PRAGMA user_version"), 14);
     assert_int_equal(st->ops->get_machine(st, "m-31", &v), 0);
     assert_string_equal(v.fqdn, "pc-31.corp.example");
     assert_string_equal(v.os, "os-a");
@@ -2655,6 +2715,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(migrate_copies_a_sqlite_store, setup, teardown),
         cmocka_unit_test_setup_teardown(a_heartbeat_rewrites_only_the_narrow_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_heartbeat_sets_only_the_moving_columns_on_postgresql,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(a_schema_11_store_answers_the_same_after_migration, setup,
                                         teardown),
         cmocka_unit_test(a_password_in_the_conninfo_is_refused),
