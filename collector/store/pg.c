@@ -10,7 +10,6 @@
 #include <strings.h>
 
 #include "error.h"
-#include "hash.h"
 #include "log.h"
 #include "store/attach_wu.h"
 #include "store/logic.h"
@@ -108,7 +107,7 @@ static const char *const write_sql[] = {
                          " UPDATE machines SET last_seen=$2, due_at=$3,"
                          " net_lost_at=$4, net_back_at=$7, online_since=$8,"
                          " clock_offset=$5, clock_offset_at=$6, quota_events=$9, quota_at=$10,"
-                         " events_stored=$11, live_fp=0 WHERE machine_id=$1",
+                         " events_stored=$11 WHERE machine_id=$1",
     [PW_INSERT_EVENT] =
         "INSERT INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
         " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
@@ -760,15 +759,6 @@ static int update_client(struct pg_store *s, const struct whb_store_report *in,
     return whb_pg_queue(s, PW_UPDATE_WU, write_sql[PW_UPDATE_WU], &p);
 }
 
-/* What machines.live_fp holds (schema.c's step 14): the wide columns' fingerprint, mixed with
- * the last_seen written with it, so that a write of last_seen by a writer that does not keep
- * live_fp (an older collector on the same database) leaves it unmatched. */
-static uint64_t live_fp(uint64_t fp, int64_t last_seen)
-{
-    uint64_t h = whb_fnv1a(fp, &last_seen, sizeof(last_seen));
-    return h ? h : 1;
-}
-
 /* A report whose wide columns are what the writer last stored (their fingerprint) writes the
  * moving columns alone: PostgreSQL rewrites the row either way, but the batch carries, and
  * the server unpacks, a dozen integers rather than the whole row with its snapshot. */
@@ -783,12 +773,11 @@ static int batch_update(struct pg_store *s, const struct whb_store_report *in,
     if (r->snapshot && !snap)
         return WHB_ENOMEM;
     uint64_t fp = whb_store_info_fingerprint(in, snap, snap_len, v);
-    uint64_t stored = live_fp(fp, in->now_ms);
     int rc;
-    if (row->found && row->live_fp && row->live_fp == live_fp(fp, row->last_seen))
-        rc = whb_pg_batch_live(s, in, due, net, cm, q, stored);
+    if (row->found && row->live_fp == fp) /* machines.live_fp (schema.c's step 14) */
+        rc = whb_pg_batch_live(s, in, due, net, cm, q);
     else
-        rc = whb_pg_batch_write(s, in, due, net, cm, v, q, snap, snap_len, stored);
+        rc = whb_pg_batch_write(s, in, due, net, cm, v, q, snap, snap_len, fp);
     free(snap);
     return rc;
 }

@@ -134,7 +134,7 @@ int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, in
 /* The moving columns alone, and the report's addresses: its wide columns are as stored. */
 int whb_pg_batch_live(struct pg_store *s, const struct whb_store_report *in, int64_t due,
                       const struct whb_net_story *net, const struct whb_clock_map *cm,
-                      const struct whb_store_quota *q, uint64_t live_fp);
+                      const struct whb_store_quota *q);
 int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in,
                         const struct whb_clock_map *cm);
 int whb_pg_batch_touch(struct pg_store *s, const struct whb_store_report *in, int64_t alive,

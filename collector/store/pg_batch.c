@@ -197,7 +197,6 @@ enum {
     T_QUOTA_AT,
     T_EVENTS_STORED,
     T_SEQ, /* NULL for a resend: the stored one stays */
-    T_FP,
     T_COUNT_
 };
 
@@ -248,7 +247,7 @@ struct pg_batch {
 };
 
 /* The batch's writes but new machines' rows, in one statement: events ($1-$13), gaps
- * ($14-$27), rows ($28-$68), moving columns ($69-$81), addresses ($82-$84). A statement's
+ * ($14-$27), rows ($28-$68), moving columns ($69-$80), addresses ($81-$83). A statement's
  * parts do not see each other's writes, only their answers: a row adds the events the
  * statement stored of its machine to its count. */
 static const char *const batch_update_sql =
@@ -279,9 +278,9 @@ static const char *const batch_update_sql =
     " quota_at, events_stored, sw_mgmt, live_fp)),"
     " t AS (SELECT * FROM unnest($69::text[], $70::int8[], $71::int8[], $72::int8[],"
     " $73::int8[], $74::int8[], $75::int8[], $76::int8[], $77::int8[], $78::int8[],"
-    " $79::int8[], $80::int8[], $81::int8[]) AS t(machine_id, last_seen, due, net_lost_at,"
+    " $79::int8[], $80::int8[]) AS t(machine_id, last_seen, due, net_lost_at,"
     " clock_offset, clock_offset_at, net_back_at, online_since, quota_events, quota_at,"
-    " events_stored, last_seq, live_fp)),"
+    " events_stored, last_seq)),"
     " d AS (UPDATE machine_due SET due = x.due FROM (SELECT machine_id, due FROM u UNION ALL"
     " SELECT machine_id, due FROM t) AS x WHERE machine_due.machine_id = x.machine_id),"
     " m AS (UPDATE machines SET fqdn = u.fqdn, domain = u.domain, os = u.os,"
@@ -308,13 +307,13 @@ static const char *const batch_update_sql =
     " net_lost_at = t.net_lost_at, net_back_at = t.net_back_at, online_since = t.online_since,"
     " clock_offset = t.clock_offset, clock_offset_at = t.clock_offset_at,"
     " quota_events = t.quota_events, quota_at = t.quota_at,"
-    " events_stored = t.events_stored + coalesce(a.n, 0), live_fp = t.live_fp"
+    " events_stored = t.events_stored + coalesce(a.n, 0)"
     " FROM t LEFT JOIN added AS a ON a.machine_id = t.machine_id"
     " WHERE machines.machine_id = t.machine_id)"
     /* As the single-row statement: an address noted within the minute is left alone. */
     " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
-    " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($82::text[], $83::text[],"
-    " $84::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM machine_ips i"
+    " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($81::text[], $82::text[],"
+    " $83::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM machine_ips i"
     " WHERE i.ip = x.ip AND i.machine_id = x.machine_id AND i.last_ms >= x.at - 60000)"
     " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms = excluded.last_ms"
     " WHERE excluded.last_ms > machine_ips.last_ms + 60000";
@@ -343,7 +342,7 @@ static const char *const batch_events_sql =
 /* Each group's arrays, its element types in column order (T: text, I: int8, B: bytea). */
 static const char u_types[] = "TTTTTIIITIIBTIIITTTTTITTTIIIIIIIIITIIIITITTI";
 static const char e_types[] = "TTIIIITITIIII";
-static const char t_types[] = "TIIIIIIIIIIII";
+static const char t_types[] = "TIIIIIIIIIII";
 static const char g_types[] = "TIIIITTTTTTTTT";
 static const char n_types[] = "TTTTTBIIITIITI";
 _Static_assert(sizeof(u_types) == U_COUNT_ + 1 && sizeof(e_types) == E_COUNT_ + 1 &&
@@ -482,11 +481,11 @@ int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in,
     return 0;
 }
 
-/* The moving columns (seq: NULL for a resend, live_fp: 0 when the wide ones are not known). */
+/* The moving columns (seq: NULL for a resend). */
 static int batch_moving(struct pg_store *s, const struct whb_store_report *in, int64_t alive,
                         int64_t due, const struct whb_net_story *net,
                         const struct whb_clock_map *cm, const struct whb_store_quota *q,
-                        const int64_t *seq, uint64_t live_fp)
+                        const int64_t *seq)
 {
     struct pg_batch *b = batch_of(s);
     if (!b)
@@ -507,29 +506,27 @@ static int batch_moving(struct pg_store *s, const struct whb_store_report *in, i
         array_int(&t[T_SEQ], *seq);
     else
         array_put(&t[T_SEQ], NULL, 0, 1);
-    array_int(&t[T_FP], (int64_t)live_fp);
     b->touches++;
     return 0;
 }
 
 int whb_pg_batch_live(struct pg_store *s, const struct whb_store_report *in, int64_t due,
                       const struct whb_net_story *net, const struct whb_clock_map *cm,
-                      const struct whb_store_quota *q, uint64_t live_fp)
+                      const struct whb_store_quota *q)
 {
     int64_t seq = (int64_t)in->report->seq;
-    int rc = batch_moving(s, in, in->now_ms, due, net, cm, q, &seq, live_fp);
+    int rc = batch_moving(s, in, in->now_ms, due, net, cm, q, &seq);
     if (!rc)
         batch_ips(s->gather->u, in->report, in->now_ms);
     return rc;
 }
 
-/* A resend leaves the stored seq, and makes the wide columns' fingerprint unknown: its
- * last_seen is not the one the fingerprint was mixed with. */
+/* A resend leaves the stored seq. */
 int whb_pg_batch_touch(struct pg_store *s, const struct whb_store_report *in, int64_t alive,
                        int64_t due, const struct whb_net_story *net, const struct whb_clock_map *cm,
                        const struct whb_store_quota *q)
 {
-    return batch_moving(s, in, alive, due, net, cm, q, NULL, 0);
+    return batch_moving(s, in, alive, due, net, cm, q, NULL);
 }
 
 int whb_pg_batch_gap(struct pg_store *s, const struct whb_store_report *in,

@@ -237,11 +237,21 @@ static const struct step steps[] = {
      * own index. With machines_first_seen the count fetched every machine enrolled since from
      * the table to look at its review, 100-300 ms per `why` after a burst of enrollments. */
     {NULL, "", "CREATE INDEX machines_first_proven ON machines(first_seen) WHERE reviewed_ms > 0;"},
-    /* 14 (PostgreSQL; issue 26.2): the fingerprint of the wide columns the writer last stored,
-     * mixed with the last_seen it wrote them at (store/pg.c): a report that changes nothing but
-     * the moving columns sets those alone, as SQLite's narrow row (step 12). Any other writer
-     * of last_seen (an older collector beside this one) leaves it unmatched. 0: not known. */
-    {NULL, "", "ALTER TABLE machines ADD COLUMN live_fp BIGINT NOT NULL DEFAULT 0;"},
+    /* 14 (PostgreSQL; issue 26.2): the fingerprint of the wide columns the writer last stored
+     * (store/pg.c): a report that changes nothing but the moving columns sets those alone, as
+     * SQLite's narrow row (step 12). Any write of a wide column that leaves the fingerprint as
+     * it was (an older collector beside this one, an admin's hand) clears it, as SQLite's view
+     * triggers do: the next report writes the whole row. 0: not known. */
+    {NULL, "",
+     "ALTER TABLE machines ADD COLUMN live_fp BIGINT NOT NULL DEFAULT 0;"
+     "CREATE FUNCTION whb_live_fp_unknown() RETURNS trigger LANGUAGE plpgsql AS"
+     " 'BEGIN NEW.live_fp := 0; RETURN NEW; END';"
+     "CREATE TRIGGER machines_wide_written BEFORE UPDATE OF fqdn, domain, os, agent_version,"
+     " interval_s, boot_id, last_gasp, snapshot, primary_if, wireless, carrier, on_battery,"
+     " sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated, subnet, wsus_class, wsus_url,"
+     " wsus_http, wsus_curl, wsus_at, update_service, collector_url, collector_rank, sw_mgmt"
+     " ON machines FOR EACH ROW WHEN (NEW.live_fp = OLD.live_fp AND OLD.live_fp <> 0)"
+     " EXECUTE FUNCTION whb_live_fp_unknown();"},
 };
 
 /* Steps for SQLite alone, by index, run after the step's shared SQL. */

@@ -49,6 +49,7 @@ echo "collector: $bin/whb-collector; load before the run: $(cut -d' ' -f1-3 /pro
 if [[ $parts == *" ingest "* ]]; then
 echo "== ingest: $ingest_machines machines, $conns connections, ${seconds} s, plain HTTP, cores=$(nproc)"
 printf '%-11s %10s %16s %16s %16s\n' store reports/s "collector us/rep" "postgres us/rep" "total us/rep"
+where=
 for store in sqlite postgresql; do
     p=$(port)
     flags=(--db "$work/ingest.db")
@@ -67,18 +68,22 @@ for store in sqlite postgresql; do
         else n=$(sqlite3 "$work/ingest.db" "select count(*) from machines"); fi
         [ "$n" -ge "$ingest_machines" ] && break
     done
+    [ $store = postgresql ] && pg_statements_reset
     c0=$(cpu_of $cpid); g0=$(cpu_of $(pg_pids))
     out=$("$loadgen" --url "$url" --machines "$ingest_machines" --connections "$conns" \
         --seconds "$seconds" --token bench-token)
     c1=$(cpu_of $cpid); g1=$(cpu_of $(pg_pids))
     echo "  $store: $out" >&2
     ok=$(echo "$out" | sent)
+    [ $store = postgresql ] && where=$(pg_statements_print "$ok")
     [ $store = sqlite ] && { g0=0; g1=0; }
     awk -v s=$store -v r="$(echo "$out" | rate)" -v ok="$ok" -v c="$(awk -v a=$c0 -v b=$c1 'BEGIN{print b-a}')" \
         -v g="$(awk -v a=$g0 -v b=$g1 'BEGIN{print b-a}')" \
         'BEGIN{printf "%-11s %10d %16.1f %16.1f %16.1f\n", s, r, c*1e6/ok, g*1e6/ok, (c+g)*1e6/ok}'
     kill $cpid; wait $cpid 2>/dev/null || true
 done
+echo "  where the PostgreSQL server's time goes (pg_stat_statements, the measured run):"
+echo "$where"
 fi
 
 if [[ $parts == *" lists "* || $parts == *" startup "* ]]; then

@@ -3,7 +3,8 @@
 # unprivileged user (tests run as root), listening on a Unix socket in DIR only (no TCP).
 #   tests/support/pg.sh start DIR   prints the libpq conninfo (database whb, role whb)
 #   tests/support/pg.sh stop DIR    stops the server and removes DIR
-# Waits are bounded; on failure the server's log is printed.
+# Waits are bounded; on failure the server's log is printed. WHB_PG_CONF_EXTRA: lines added to
+# postgresql.conf (the benchmarks load pg_stat_statements).
 set -eu
 cmd=${1:-}
 dir=${2:-}
@@ -37,6 +38,7 @@ max_connections = 100
 shared_buffers = 128MB
 fsync = on
 synchronous_commit = on
+${WHB_PG_CONF_EXTRA:-}
 CONF
     as_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start >/dev/null ||
         { cat "$dir/server.log" >&2; exit 1; }
