@@ -332,6 +332,20 @@ static const struct tcase cases[] = {
               T0}},
      .ends = {.rebooted = 1}, .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_HIGH,
      .want_text = "power loss", .want_alt = WHB_REASON_UNKNOWN},
+    /* Back from a cable pull for under a second: its first report went through, the rest of its
+     * spool did not, and then its power went. The agent writes its last alive only once a whole
+     * flush went through, so its word is from before the earlier gap; the collector heard it at
+     * this gap's start. Before, "off ... for 16 min 58 s", the earlier gap's stretch too (class
+     * repeats, partial_spool). */
+    {"gap: power loss after a return that delivered part of its spool", .now = 60 * MIN,
+     .gap_end = 6 * MIN, .update_service = -1,
+     .evs = {{6 * MIN - 2000, K(AGENT_START), "", 0, "whb-agent", 0},
+             {6 * MIN - 2000, K(UNCLEAN_STOP), "", 2,
+              "the previous boot ended without a clean stop (power loss, crash or hard reset)",
+              T0 - 11 * MIN}},
+     .ends = {.rebooted = 1}, .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "hard reset) for 5 min 58 s", .want_alt = WHB_REASON_UNKNOWN,
+     .never_text = "16 min"},
     /* A room's power cut just after the last report went through but its answer was lost:
      * the send stamped at the silence's start failed, the report itself was stored. That is
      * no sign the machine ran on without a way to the collector, nor is the new boot's first
