@@ -534,8 +534,12 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
         }
     }
     const struct whb_hist_event *e = wifi_cause(in, from, to);
-    int fails = whb_count_in(in, K(WIFI_ASSOC_FAILED), from, to);
-    int drops = disconnects(in, from, to);
+    /* A past gap's drops end with it: its return's report holds nothing later, and one seconds
+     * after it (within the slack) is the next silence's, told later (class repeats, a flapping
+     * Wi-Fi: counted when asked again at the end, the answer went from medium to high). */
+    int64_t told = s.past ? s.end : to;
+    int fails = whb_count_in(in, K(WIFI_ASSOC_FAILED), from, told);
+    int drops = disconnects(in, from, told);
     const struct whb_peer_group *ap = together(in, WHB_PEERS_ACCESS_POINT, 2);
     if (!e) {
         if (s.past || !in->m->wireless)

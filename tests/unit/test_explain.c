@@ -677,6 +677,25 @@ static const struct tcase cases[] = {
               "ssid Corp bssid a0:b1:c2:d3:e4:f5 signal -55 dBm", 0}},
      .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_MEDIUM,
      .never_text = "2 disconnects", .want_alt = WHB_REASON_REMOVED},
+    /* A laptop at the edge of its access point's range: lost and back again, its next drop 4 s
+     * after the return's report, told with a later one. Asked again then, before, the two drops
+     * made it sure (high): a past answer moved by the next silence's evidence (class repeats,
+     * flapping_link). */
+    {"gap: lost beacons, the next drop seconds after the return is not this gap's", .wireless = 1,
+     .os = "Windows 11 Enterprise 23H2", .now = 60 * MIN, .gap_end = 3 * MIN, .update_service = -1,
+     .evs = {{1000, K(WIFI_DISCONNECTED), "Wi-Fi", 0x38014,
+              "disconnected from ssid Corp: no access point of the network is in range "
+              "(NO_VISIBLE_AP, 0x00038014)",
+              0},
+             {1000, K(CARRIER_LOST), "Wi-Fi", 0, "carrier_changes 1", 0},
+             {3 * MIN - 4000, K(WIFI_ASSOCIATED), "Wi-Fi", 0, "connected to ssid Corp", 0},
+             {3 * MIN + 4000, K(WIFI_DISCONNECTED), "Wi-Fi", 0x38014,
+              "disconnected from ssid Corp: no access point of the network is in range "
+              "(NO_VISIBLE_AP, 0x00038014)",
+              0},
+             {3 * MIN + 4000, K(CARRIER_LOST), "Wi-Fi", 0, "carrier_changes 3", 0}},
+     .want = WHB_REASON_WIRELESS_ASSOCIATION, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_alt = WHB_REASON_REMOVED, .never_text = "2 disconnects"},
     /* ... and one carried off and its lid closed on the way: the suspend could not leave (no
      * network), it is what kept the laptop silent. */
     {"gap: carried out of range, then the lid closed: asleep", .wireless = 1, .now = 60 * MIN,
