@@ -259,7 +259,10 @@ void whb_rule_flapping(const struct whb_explain_input *in, struct finding *f)
     const struct whb_hist_event *c = first_cause(in);
     if (s.past && (!c || !link_loss(c)))
         return;
-    int64_t to = s.past ? s.end + SLACK_MS : s.start + SLACK_MS;
+    /* A past gap's drops end with it: one seconds after its return's report is the next
+     * silence's, told later (class repeats, flapping_link: cable when first asked, the adapter
+     * when asked again at the end). */
+    int64_t to = s.past ? s.end : s.start + SLACK_MS;
     const struct whb_hist_event *l;
     int flaps = link_losses(in, s.start - LEADUP_MS, to, &l);
     const struct whb_hist_event *err = whb_last_in(in, K(LINK_ERRORS), s.start - LEADUP_MS, to);

@@ -298,6 +298,19 @@ static const struct tcase cases[] = {
      .peers = {WHB_PEERS_SWITCH, 20, 1, 19}, .want = WHB_REASON_LOST_CONNECTIVITY,
      .want_conf = WHB_CONFIDENCE_MEDIUM, .want_text = "no link event",
      .want_alt = WHB_REASON_UNKNOWN},
+    /* A loose cable: lost and back, then lost again seconds after the return's report (the next
+     * silence's, told later). Asked again then, before, three drops within half an hour made it
+     * a faulty adapter: a past answer moved by the next silence (class repeats, flapping_link). */
+    {"gap: a drop seconds after the return is the next silence's, not this gap's", .now = 60 * MIN,
+     .gap_end = 3 * MIN, .update_service = -1,
+     .evs = {{-8 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {-7 * MIN, K(CARRIER_GAINED), "eth0", 0, "", 0},
+             {1000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {3 * MIN - 2000, K(CARRIER_GAINED), "eth0", 0, "", 0},
+             {3 * MIN + 4000, K(CARRIER_LOST), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 20, 1, 19}, .want = WHB_REASON_CABLE_UNPLUGGED,
+     .want_conf = WHB_CONFIDENCE_MEDIUM, .want_alt = WHB_REASON_PORT_DISABLED,
+     .never_text = "dropped"},
     {"gap: the same carrier loss on many ports", .now = 200 * MIN, .gap_end = 150 * MIN,
      .update_service = -1,
      .evs = {{1 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
