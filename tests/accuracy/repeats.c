@@ -67,6 +67,15 @@ static void tag(struct acc_timeline *tl, const char *a, const char *b)
     snprintf(tl->modifiers + n, sizeof(tl->modifiers) - n, "%s %s ", a, b);
 }
 
+/* The fleet's modifiers name the heartbeat it drew; a scenario that sets its own says so. */
+static void set_interval(struct acc_timeline *tl, unsigned s)
+{
+    char *p = strstr(tl->modifiers, "interval");
+    tl->w.interval_s = s;
+    if (p)
+        snprintf(p, sizeof(tl->modifiers) - (size_t)(p - tl->modifiers), "interval%u ", s);
+}
+
 /* A crash or power loss, again and again: it boots, reports a heartbeat or two, dies again. */
 static int64_t reboot_loop(struct acc_timeline *tl, struct acc_rng *r)
 {
@@ -132,7 +141,7 @@ static int64_t flapping_link(struct acc_timeline *tl, struct acc_rng *r)
 static int64_t partial_spool(struct acc_timeline *tl, struct acc_rng *r)
 {
     struct acc_world *w = &tl->w;
-    w->interval_s = acc_rng_chance(r, 67) ? 2 : 5;
+    set_interval(tl, acc_rng_chance(r, 67) ? 2 : 5);
     int m = pick_machine(w, r, 0);
     struct acc_machine *mc = &w->m[m];
     int cable = acc_rng_chance(r, 50);
@@ -195,7 +204,7 @@ static int64_t quick_reboot_between(struct acc_timeline *tl, struct acc_rng *r)
     struct acc_world *w = &tl->w;
     static const enum acc_inc_kind kinds[] = {INC_CABLE,    INC_PORT_SHUT,   INC_POWER_CUT,
                                               INC_SHUTDOWN, INC_AGENT_CRASH, INC_HIBERNATE};
-    w->interval_s = acc_rng_chance(r, 50) ? 30 : 60;
+    set_interval(tl, acc_rng_chance(r, 50) ? 30 : 60);
     int m = pick_machine(w, r, 0);
     unsigned a = acc_rng_below(r, 6), b = (a + 1 + acc_rng_below(r, 5)) % 6;
     int64_t s1 = w->t0 + 10 * MIN + acc_rng_ms(r, 0, 300);
