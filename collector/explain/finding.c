@@ -179,6 +179,16 @@ static int is_weak(int kind)
     return kind == K(HEARTBEAT) || kind == K(DELIVERY_FAILED);
 }
 
+/* A past gap begins when the last report before it arrived; one that waited in the path (its
+ * agent's wait over, the report stored late) arrives after what the machine saw next. An event
+ * stamped after it could have left, and told only on the return, was followed by no report
+ * that went through: it may have begun the silence. */
+static int told_after_late_report(const struct span *s, const struct whb_hist_event *e)
+{
+    return s->past && !is_weak(e->kind) && e->received_ms > s->start &&
+           e->at_ms >= s->start - LATE_REPORT_MS;
+}
+
 const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
 {
     struct span s = whb_explain_span(in);
@@ -188,7 +198,8 @@ const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
         const struct whb_hist_event *e = &in->events[i];
         if (!is_cause(in, e) || e->at_ms > s.end + SLACK_MS)
             continue;
-        if (e->at_ms < (is_power(e->kind) ? gasp_from : s.start - AFTER_LAST_MS))
+        if (e->at_ms < (is_power(e->kind) ? gasp_from : s.start - AFTER_LAST_MS) &&
+            !told_after_late_report(&s, e))
             continue;
         if (!is_weak(e->kind))
             return weak && e->at_ms > whb_cause_until(&s) ? weak : e;

@@ -15,7 +15,10 @@
 /* Agents' times map to the collector's with the least delay seen (store): a little late at
  * worst, never early. A non-power cause must come after the last report that went through. */
 #define AFTER_LAST_MS 500LL
-#define LEADUP_MS     (30 * MIN_MS) /* a pattern (flaps, errors, failures) before a silence */
+/* How long a report may wait in the path and still be stored (the agent gave up on it after
+ * its send timeout): what the machine spooled in that time came after it. */
+#define LATE_REPORT_MS 30000LL
+#define LEADUP_MS      (30 * MIN_MS) /* a pattern (flaps, errors, failures) before a silence */
 /* The agent waits this long for a report to go through before it records the failure
  * (client/agent.c SEND_TIMEOUT_MS), plus the slack. */
 #define SEND_WAIT_MS (10000LL + SLACK_MS)

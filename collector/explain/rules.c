@@ -256,6 +256,17 @@ static int renamed_boot(const struct whb_explain_input *in, const struct whb_his
     return u->reason_code == 2 && in->gap && !in->gap->rebooted;
 }
 
+/* When the previous run was last alive: its run file's word, unless the collector heard from it
+ * later. The agent writes it only once a whole flush went through, so a return that delivered
+ * part of its spool before the next silence (or whose reports were stored after its wait gave
+ * up on them) leaves the one before an earlier gap: the stretch is this gap's, not that one's
+ * too. */
+static int64_t last_alive(const struct whb_explain_input *in, const struct whb_hist_event *u)
+{
+    struct span s = whb_explain_span(in);
+    return u->since_ms < s.start ? s.start : u->since_ms;
+}
+
 static int same_boot(const struct whb_explain_input *in, const struct whb_hist_event *u)
 {
     if (renamed_boot(in, u))
@@ -278,7 +289,7 @@ static void rule_agent_crash(const struct whb_explain_input *in, struct finding 
         whb_evidence(f, u->at_ms, WHB_SOURCE_COLLECTOR,
                      "its boot clock: up since before it went quiet (the agent named the boot "
                      "anew: its clock had stepped)");
-    duration(u->at_ms - u->since_ms, dur, sizeof(dur));
+    duration(u->at_ms - last_alive(in, u), dur, sizeof(dur));
     char rest[80];
     if (then_silent(in, f, u->at_ms, rest, sizeof(rest)))
         whb_say(f->summary, "agent stopped unexpectedly; restarted %s later in the same boot, %s",
@@ -296,9 +307,11 @@ static void rule_power_loss(const struct whb_explain_input *in, struct finding *
     if (!u || same_boot(in, u))
         return;
     char dur[32];
-    whb_evidence(f, u->since_ms, WHB_SOURCE_MACHINE_LATER, "last known alive");
+    int64_t alive = last_alive(in, u);
+    whb_evidence(f, alive, alive == u->since_ms ? WHB_SOURCE_MACHINE_LATER : WHB_SOURCE_COLLECTOR,
+                 "last known alive");
     whb_evidence_event(f, in, u, "%s", u->detail);
-    duration(u->at_ms - u->since_ms, dur, sizeof(dur));
+    duration(u->at_ms - alive, dur, sizeof(dur));
     char rest[80];
     if (then_silent(in, f, u->at_ms, rest, sizeof(rest)))
         whb_say(f->summary,

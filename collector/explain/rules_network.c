@@ -259,7 +259,10 @@ void whb_rule_flapping(const struct whb_explain_input *in, struct finding *f)
     const struct whb_hist_event *c = first_cause(in);
     if (s.past && (!c || !link_loss(c)))
         return;
-    int64_t to = s.past ? s.end + SLACK_MS : s.start + SLACK_MS;
+    /* A past gap's drops end with it: one seconds after its return's report is the next
+     * silence's, told later (class repeats, flapping_link: cable when first asked, the adapter
+     * when asked again at the end). */
+    int64_t to = s.past ? s.end : s.start + SLACK_MS;
     const struct whb_hist_event *l;
     int flaps = link_losses(in, s.start - LEADUP_MS, to, &l);
     const struct whb_hist_event *err = whb_last_in(in, K(LINK_ERRORS), s.start - LEADUP_MS, to);
@@ -534,8 +537,12 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
         }
     }
     const struct whb_hist_event *e = wifi_cause(in, from, to);
-    int fails = whb_count_in(in, K(WIFI_ASSOC_FAILED), from, to);
-    int drops = disconnects(in, from, to);
+    /* A past gap's drops end with it: its return's report holds nothing later, and one seconds
+     * after it (within the slack) is the next silence's, told later (class repeats, a flapping
+     * Wi-Fi: counted when asked again at the end, the answer went from medium to high). */
+    int64_t told = s.past ? s.end : to;
+    int fails = whb_count_in(in, K(WIFI_ASSOC_FAILED), from, told);
+    int drops = disconnects(in, from, told);
     const struct whb_peer_group *ap = together(in, WHB_PEERS_ACCESS_POINT, 2);
     if (!e) {
         if (s.past || !in->m->wireless)

@@ -77,6 +77,11 @@ struct acc_machine {
      * clock moves; the boot clocks the agent schedules and detects sleep with do not. */
     int64_t step_at[4], step_ms[4];
     int n_steps;
+    /* Class repeats: each report of a flush takes post_ms on the way (0: all of them at once, as
+     * every other class), so a link that drops mid-flush keeps the rest spooled; reports sent in
+     * [held_from, held_to) wait in the path and reach the collector 12-20 s later, after the
+     * agent gave up on them (no ack). */
+    int64_t post_ms, held_from, held_to;
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -290,6 +295,7 @@ enum acc_class {
     CLASS_DOCKS,       /* laptops on docks: undocked, the lid closed, docked at another desk */
     CLASS_CLOCKS,      /* a machine's wall clock stepped around its own silence */
     CLASS_CHAINS,      /* one machine, a second cause beginning during the first's silence */
+    CLASS_REPEATS,     /* one machine silent again and again, each gap for its own cause */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

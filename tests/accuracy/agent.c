@@ -421,7 +421,15 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
         free(buf);
         return 0;
     }
-    unsigned lossy = w->m[a->m].lossy;
+    const struct acc_machine *mc = &w->m[a->m];
+    if (t >= mc->held_from && t < mc->held_to) {
+        /* Held in the path (class repeats): stored late, the agent's wait over before it. */
+        acc_feed_send(f, a->m, t + 12000 + (int64_t)roll(a, 8000), buf, len);
+        *curl = 28;
+        *err = "Operation timed out after 10000 milliseconds with 0 bytes received";
+        return 0;
+    }
+    unsigned lossy = mc->lossy;
     if (lossy && roll(a, 100) < lossy) {
         /* Stored, but the agent never hears so: the ack is lost, or the report arrives after
          * the agent gave up on it (and after its resend). */
@@ -460,8 +468,10 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
         size_t len = 0;
         int curl = 0;
         const char *err = "";
+        /* One report after the other: each takes post_ms (0 but in class repeats). */
+        int64_t on = rounds * w->m[a->m].post_ms;
         uint8_t *buf = pack(a, w, t, next_seq(a), n, last_gasp, &len);
-        if (!buf || !transmit(a, w, t, link_t, f, buf, len, &curl, &err)) {
+        if (!buf || !transmit(a, w, t + on, link_t + on, f, buf, len, &curl, &err)) {
             if (verbose) {
                 char c[48];
                 clock_str(w->t0, t, c, sizeof(c));

@@ -101,4 +101,8 @@ unsigned acc_clocks_count(void);
 const char *acc_chains_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
 unsigned acc_chains_count(void);
 
+/* Class repeats (repeats.c): one machine silent again and again, each gap for its own cause. */
+const char *acc_repeats_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_repeats_count(void);
+
 #endif

@@ -979,8 +979,9 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 }
 
 static const char *const class_names[CLASS_COUNT_ + 1] = {
-    "existing", "restart", "incidents", "after", "coincidence", "switch", "late_enrolled",
-    "moved",    "laptops", "overlap",   "docks", "clocks",      "chains", "all"};
+    "existing", "restart",       "incidents", "after",   "coincidence",
+    "switch",   "late_enrolled", "moved",     "laptops", "overlap",
+    "docks",    "clocks",        "chains",    "repeats", "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -1011,6 +1012,8 @@ unsigned acc_class_scenarios(enum acc_class c)
         return acc_clocks_count();
     if (c == CLASS_CHAINS)
         return acc_chains_count();
+    if (c == CLASS_REPEATS)
+        return acc_repeats_count();
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
     unsigned n = 0;
@@ -1049,5 +1052,6 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
                    : cls == CLASS_DOCKS   ? acc_docks_make(tl, &r, k)
                    : cls == CLASS_CLOCKS  ? acc_clocks_make(tl, &r, k)
                    : cls == CLASS_CHAINS  ? acc_chains_make(tl, &r, k)
+                   : cls == CLASS_REPEATS ? acc_repeats_make(tl, &r, k)
                                           : acc_worlds_make(tl, &r, cls, k);
 }
