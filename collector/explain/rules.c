@@ -94,6 +94,17 @@ static int then_silent(const struct whb_explain_input *in, struct finding *f, in
         }
         return 1;
     }
+    /* On a network of its own (a home, a hotel): taken away, not failed by the fleet's. */
+    const struct whb_hist_event *other =
+        failed ? whb_other_network(in, back - SLACK_MS, s.end) : NULL;
+    if (other) {
+        duration(s.end - failed->at_ms, dur, sizeof(dur));
+        whb_evidence_event(f, in, failed, "back, its reports failing: %s", failed->detail);
+        whb_evidence_event(f, in, other, "on another network: %s", other->detail);
+        snprintf(rest, len, "then %s on another network", dur);
+        whb_also(f, WHB_REASON_REMOVED);
+        return 1;
+    }
     if (failed) {
         duration(s.end - failed->at_ms, dur, sizeof(dur));
         whb_evidence_event(f, in, failed, "back, its reports failing: %s", failed->detail);

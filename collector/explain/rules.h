@@ -33,6 +33,11 @@ void whb_rule_ap_now(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_subnet_now(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_fleet_path(const struct whb_explain_input *in, struct finding *f);
 void whb_rule_silent(const struct whb_explain_input *in, struct finding *f);
+/* The first sign in [from, to] that the machine was on a network of its own (rules_network.c):
+ * its Wi-Fi on another SSID than now, or an address with a router outside the subnets it left
+ * and came back to. NULL when none. */
+const struct whb_hist_event *whb_other_network(const struct whb_explain_input *in, int64_t from,
+                                               int64_t to);
 
 /* The switch's own word on the machine's port (rules_switch.c). */
 void whb_rule_switch_port_disabled(const struct whb_explain_input *in, struct finding *f);

@@ -178,11 +178,38 @@ static int carried_to_another_ap(const struct whb_explain_input *in, const struc
     return !ap_failed_under_it(in);
 }
 
+static int beacons_lost(const struct whb_explain_input *in, const struct whb_hist_event *e);
+
+/* A Wi-Fi machine that lost its access point's beacons and was then on a network of its own
+ * (a phone's hotspot, a home): carried off site, awake. The event that says where it was. */
+static const struct whb_hist_event *carried_off_site(const struct whb_explain_input *in)
+{
+    const struct whb_hist_event *c = first_cause(in);
+    if (!in->m->wireless || !c || !beacons_lost(in, c))
+        return NULL;
+    return whb_other_network(in, c->at_ms, whb_explain_span(in).end + SLACK_MS);
+}
+
 void whb_rule_removed(const struct whb_explain_input *in, struct finding *f)
 {
     if (!in->gap || !in->gap_start_ms)
         return;
     struct whb_store_gap ends = *in->gap, *g = &ends;
+    const struct whb_hist_event *other = carried_off_site(in);
+    if (other) {
+        whb_evidence_event(f, in, first_cause(in), "its access point lost: %s",
+                           first_cause(in)->detail);
+        whb_evidence_event(f, in, other, "then on another network: %s", other->detail);
+        whb_say(f->why,
+                "it lost its access point and was then on a network of its own: carried off "
+                "site (or onto a guest network), or its access point failed as it left");
+        whb_say(f->summary, "taken away: on another network (%s)", other->detail);
+        whb_say(f->step, "ask its user where it was; it is now on access point %s (SSID %s)",
+                in->m->bssid[0] ? in->m->bssid : "-", in->m->ssid[0] ? in->m->ssid : "-");
+        whb_also(f, WHB_REASON_WIRELESS_ASSOCIATION);
+        whb_hit(f, 84, WHB_CONFIDENCE_MEDIUM);
+        return;
+    }
     if (carried_to_another_ap(in, g)) {
         whb_evidence(f, g->start_ms, WHB_SOURCE_COLLECTOR, "before: access point %s, subnet %s",
                      g->before_bssid, g->before_subnet[0] ? g->before_subnet : "-");
@@ -230,6 +257,61 @@ void whb_rule_removed(const struct whb_explain_input *in, struct finding *f)
                                 : "-",
             g->after_port[0] ? g->after_port : "-", g->after_subnet[0] ? g->after_subnet : "-");
     whb_hit(f, 84, sw && net ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
+}
+
+/* "10.1.2.37/24 gw 10.1.2.1" (NETWORK_CHANGED) -> "10.1.2.0/24", as the store names a subnet;
+ * 0 when it names no IPv4 address with a router. */
+static int subnet_of(const char *detail, char *out, size_t len)
+{
+    unsigned a, b, c, d, prefix;
+    char gw[8];
+    if (sscanf(detail, "%u.%u.%u.%u/%u %7s", &a, &b, &c, &d, &prefix, gw) != 6 || a > 255 ||
+        b > 255 || c > 255 || d > 255 || prefix > 32 || strcmp(gw, "gw") != 0 ||
+        strstr(detail, "gw none"))
+        return 0;
+    uint32_t ip = a << 24 | b << 16 | c << 8 | d;
+    uint32_t net = prefix ? ip & ~0u << (32 - prefix) : 0;
+    snprintf(out, len, "%u.%u.%u.%u/%u", net >> 24, net >> 16 & 255, net >> 8 & 255, net & 255,
+             prefix);
+    return 1;
+}
+
+/* The SSID a WIFI_ASSOCIATED names: "ssid X bssid Y ..." (the snapshot's differ) or
+ * "connected to ssid X" (Windows' WLAN service); 0 when it names none. */
+static int ssid_of(const char *detail, char *out, size_t len)
+{
+    const char *p = strstr(detail, "ssid ");
+    if (!p || (p > detail && p[-1] == 'b'))
+        return 0;
+    p += 5;
+    const char *end = strstr(p, " bssid ");
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (!n || n >= len)
+        return 0;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 1;
+}
+
+const struct whb_hist_event *whb_other_network(const struct whb_explain_input *in, int64_t from,
+                                               int64_t to)
+{
+    const struct whb_store_gap *g = in->gap;
+    for (int i = 0; in->m && i < in->n_events; i++) {
+        const struct whb_hist_event *e = &in->events[i];
+        char v[132];
+        if (e->at_ms < from || e->at_ms > to)
+            continue;
+        if (e->kind == K(WIFI_ASSOCIATED) && in->m->ssid[0] && ssid_of(e->detail, v, sizeof(v)) &&
+            strcmp(v, in->m->ssid) != 0)
+            return e;
+        /* A subnet known at either end, and this address in neither. */
+        if (e->kind == K(NETWORK_CHANGED) && g && (g->before_subnet[0] || g->after_subnet[0]) &&
+            subnet_of(e->detail, v, sizeof(v)) && strcmp(v, g->before_subnet) != 0 &&
+            strcmp(v, g->after_subnet) != 0 && strcmp(v, in->m->subnet) != 0)
+            return e;
+    }
+    return NULL;
 }
 
 /* A wired link lost: its carrier, or the adapter itself (a dock's dropping off the bus). */
@@ -556,6 +638,11 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
         return;
     }
     int assoc = e->kind == K(WIFI_ASSOC_FAILED);
+    /* Then on a network of its own: what it lost after that was that network, not this one. */
+    const struct whb_hist_event *other =
+        s.past && !assoc ? whb_other_network(in, e->at_ms, s.end + SLACK_MS) : NULL;
+    if (other)
+        drops = disconnects(in, from, other->at_ms - 1);
     if (windows(in))
         whb_evidence_event(f, in, e, "%s on %s: %s", assoc ? "connection failed" : "disconnected",
                            e->adapter, wifi_words(in, e));
@@ -590,9 +677,9 @@ void whb_rule_wireless(const struct whb_explain_input *in, struct finding *f)
                 in->gap->after_bssid);
     }
     /* Failures before a silence with nothing inside it: the likeliest cause, not a proven one. */
-    int sure = s.past && !leadup && !either && (assoc || fails + drops > 1 || ap);
+    int sure = s.past && !leadup && !either && !other && (assoc || fails + drops > 1 || ap);
     /* Beacons lost once, nothing surer: a laptop carried out of range loses them just so. */
-    if (!sure && !assoc && beacons_lost(in, e))
+    if (!sure && !assoc && (beacons_lost(in, e) || other))
         whb_also(f, WHB_REASON_REMOVED);
     whb_hit(f, 78, sure ? WHB_CONFIDENCE_HIGH : WHB_CONFIDENCE_MEDIUM);
 }

@@ -127,6 +127,9 @@ enum acc_inc_kind {
                          docked again), then docked at to_sw/to_port; its Wi-Fi associates
                          (with ap) code ms after the undock, never while undocked when code is
                          0 */
+    INC_AWAY,         /* a Wi-Fi laptop taken off site for [start, end) (class away): whenever it
+                         is on, its Wi-Fi is on another network (home, a hotel: w->away), leased,
+                         with a router of its own and no route to the collector */
     INC_KIND_COUNT_
 };
 
@@ -148,7 +151,8 @@ struct acc_world {
     struct acc_switch sw[ACC_MAX_SWITCHES];
     int n_sw;
     struct acc_ap ap;
-    struct acc_ap ap2; /* the SSID's next access point, same subnet (class laptops) */
+    struct acc_ap ap2;  /* the SSID's next access point, same subnet (class laptops) */
+    struct acc_ap away; /* class away: the network off site, 192.168.<subnet>.0/24 */
     struct acc_machine m[ACC_MAX_MACHINES];
     int n;
     int first_sw1, first_wifi; /* machines [0, first_sw1) on switch 1, then switch 2, Wi-Fi */
@@ -177,6 +181,7 @@ struct acc_link {
     int kept;            /* a dock laptop, docked and on: its Wi-Fi beside associated (wifi_kept, or
                             wifi_fallback_ms after the dock's link went) */
     int kept_leased;     /* ... and leased: its traffic leaves by it when the dock's cannot */
+    int foreign;         /* on another network (INC_AWAY): its DNS does not know the collector */
 };
 void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link *out);
 int acc_world_collector_up(const struct acc_world *w, int64_t t);
@@ -205,8 +210,9 @@ struct acc_wu {
 };
 void acc_world_wu(const struct acc_world *w, int m, int64_t t, struct acc_wu *out);
 int acc_world_subnet(const struct acc_world *w, int m, int sw);
-/* The access point a wireless machine is associated with at t (0: ap, 1: ap2), or -1 when none
- * is in range (carried out of coverage, or its access point without power). */
+/* The access point a wireless machine is associated with at t (0: ap, 1: ap2, 2: the network
+ * off site, class away), or -1 when none is in range (carried out of coverage, or its access
+ * point without power). */
 int acc_world_ap(const struct acc_world *w, int m, int64_t t);
 /* A dock laptop (class docks): 1 while its dock's adapter is there (*sw, *port: the dock's
  * switch port), 0 undocked; a machine without a dock is never docked. */
@@ -296,6 +302,7 @@ enum acc_class {
     CLASS_CLOCKS,      /* a machine's wall clock stepped around its own silence */
     CLASS_CHAINS,      /* one machine, a second cause beginning during the first's silence */
     CLASS_REPEATS,     /* one machine silent again and again, each gap for its own cause */
+    CLASS_AWAY,        /* a machine physically removed from the network (home, a hotel) and back */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

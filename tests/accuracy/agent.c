@@ -163,6 +163,12 @@ static void clock_str(int64_t t0, int64_t t, char *buf, size_t len)
 #define DOCK_IF "Ethernet 2"
 #define WIFI_IF "Wi-Fi"
 
+/* Access point ap as the snapshot names it: the first, the next, or the network off site. */
+static const struct acc_ap *ap_at(const struct acc_world *w, int ap)
+{
+    return ap == 2 ? &w->away : ap == 1 ? &w->ap2 : &w->ap;
+}
+
 /* Whether the adapter the snapshot o describes is wireless: a Wi-Fi machine's, or an undocked
  * laptop's. */
 static int on_wifi(const struct acc_world *w, const struct acc_agent *a, const struct acc_obs *o)
@@ -270,8 +276,8 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
     Whb__V1__Wireless wifi = WHB__V1__WIRELESS__INIT;
     if (wifi_on) {
         if (a->obs.assoc) {
-            snprintf(ssid, sizeof(ssid), "%s", w->ap.ssid);
-            snprintf(bssid, sizeof(bssid), "%s", (a->obs.ap == 1 ? &w->ap2 : &w->ap)->bssid);
+            snprintf(ssid, sizeof(ssid), "%s", ap_at(w, a->obs.ap)->ssid);
+            snprintf(bssid, sizeof(bssid), "%s", ap_at(w, a->obs.ap)->bssid);
         }
         wifi.ssid = ssid;
         wifi.bssid = bssid;
@@ -413,6 +419,8 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
         *curl = 6, *err = "Could not resolve host: whb.corp.example";
     else if (!l.has_gw)
         *curl = 7, *err = "Failed to connect: Network is unreachable";
+    else if (l.foreign)
+        *curl = 6, *err = "Could not resolve host: whb.corp.example";
     else
         *curl = 28, *err = "Connection timed out after 5000 milliseconds";
     if (!*curl && !acc_world_collector_up(w, t))
@@ -506,7 +514,12 @@ static void observe(struct acc_agent *a, const struct acc_world *w, int64_t t,
     o->assoc = on_wifi(w, a, o) && l->carrier;
     o->ap = !o->assoc ? -1 : mc->dock ? 0 : acc_world_ap(w, a->m, t);
     o->service = acc_world_update_service(w, a->m, t);
-    if (l->has_addr) {
+    if (l->has_addr && l->foreign) {
+        snprintf(o->addr, sizeof(o->addr), "192.168.%u.%u/24", (unsigned)w->away.subnet & 255,
+                 (unsigned)(100 + mc->host) & 255);
+        if (l->has_gw)
+            snprintf(o->gw, sizeof(o->gw), "192.168.%u.1", (unsigned)w->away.subnet & 255);
+    } else if (l->has_addr) {
         int net = acc_world_subnet(w, a->m, l->sw);
         snprintf(o->addr, sizeof(o->addr), "10.20.%d.%d/24", net, mc->host);
         if (l->has_gw)
@@ -566,12 +579,12 @@ static void diff(struct acc_agent *a, const struct acc_world *w, int64_t t, cons
     }
     /* A roam (another BSSID of the SSID) is an association too. */
     if (on_wifi(w, a, y) && y->assoc && (!x->assoc || x->ap != y->ap)) {
-        snprintf(d, sizeof(d), "ssid %s bssid %s signal -55 dBm", w->ap.ssid,
-                 (y->ap == 1 ? &w->ap2 : &w->ap)->bssid);
+        snprintf(d, sizeof(d), "ssid %s bssid %s signal -55 dBm", ap_at(w, y->ap)->ssid,
+                 ap_at(w, y->ap)->bssid);
         any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED, d, verbose);
     } else if (on_wifi(w, a, x) && x->assoc && !y->assoc) {
-        snprintf(d, sizeof(d), "left ssid %s bssid %s", w->ap.ssid,
-                 (x->ap == 1 ? &w->ap2 : &w->ap)->bssid);
+        snprintf(d, sizeof(d), "left ssid %s bssid %s", ap_at(w, x->ap)->ssid,
+                 ap_at(w, x->ap)->bssid);
         any |= !!record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED, d, verbose);
     }
     if (strcmp(x->addr, y->addr) != 0 || strcmp(x->gw, y->gw) != 0) {
@@ -695,6 +708,8 @@ static void probe_wsus(struct acc_agent *a, const struct acc_world *w, int64_t t
         curl = 6;
     else if (!l->has_gw)
         curl = 7;
+    else if (l->foreign)
+        curl = 6;
     else
         curl = 28;
     a->wsus_at = wall(w, a, t);
@@ -1044,12 +1059,13 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
     if (w->m[a->m].wireless && a->obs.assoc && !l.carrier && l.admin_up && !l.wifi_fail &&
         acc_world_ap(w, a->m, t) < 0) {
         int win = w->m[a->m].windows;
-        struct acc_ev *e =
-            record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED,
-                   win ? "disconnected from ssid Corp: no access point of the network is in range "
-                         "(NO_VISIBLE_AP, 0x00038014)"
-                       : "disconnected by this machine: reason 4",
-                   verbose);
+        char d[128];
+        snprintf(d, sizeof(d),
+                 "disconnected from ssid %s: no access point of the network is in range "
+                 "(NO_VISIBLE_AP, 0x00038014)",
+                 ap_at(w, a->obs.ap)->ssid);
+        struct acc_ev *e = record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_DISCONNECTED,
+                                  win ? d : "disconnected by this machine: reason 4", verbose);
         if (e)
             e->code = win ? 0x00038014u : 4u;
         a->want_flush = 1;
@@ -1059,9 +1075,9 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
         char d[64];
         int ap = acc_world_ap(w, a->m, t);
         if (w->m[a->m].windows)
-            snprintf(d, sizeof(d), "connected to ssid %s", w->ap.ssid);
+            snprintf(d, sizeof(d), "connected to ssid %s", ap_at(w, ap)->ssid);
         else
-            snprintf(d, sizeof(d), "connected to bssid %s", (ap == 1 ? &w->ap2 : &w->ap)->bssid);
+            snprintf(d, sizeof(d), "connected to bssid %s", ap_at(w, ap)->bssid);
         record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_WIFI_ASSOCIATED, d, verbose);
         a->beacons_lost = 0;
         a->want_flush = 1;

@@ -105,4 +105,8 @@ unsigned acc_chains_count(void);
 const char *acc_repeats_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
 unsigned acc_repeats_count(void);
 
+/* Class away (away.c): a machine physically removed from the network, and back. */
+const char *acc_away_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_away_count(void);
+
 #endif

@@ -8,13 +8,15 @@
 #include "scen.h"
 
 static const char *inc_names[INC_KIND_COUNT_] = {
-    "shutdown",       "power_cut",      "hibernate",      "sleep",      "sleep_silent",
-    "fast_startup",   "modern_standby", "cable",          "port_shut",  "switch_down",
-    "uplink",         "room_power",     "dhcp_lost",      "route_lost", "flap",
-    "wifi_auth",      "ap_auth",        "move",           "admin_down", "agent_stop",
-    "agent_crash",    "collector_kill", "collector_stop", "wsus_503",   "wsus_refused",
-    "updsvc_stopped", "wu_policy",      "wu_scan_fail",   "wu_restart", "subnet",
-    "err_disable",    "dot1x_wired",    "ap_power",       "carried",    "undock"};
+    "shutdown",     "power_cut",      "hibernate",      "sleep",
+    "sleep_silent", "fast_startup",   "modern_standby", "cable",
+    "port_shut",    "switch_down",    "uplink",         "room_power",
+    "dhcp_lost",    "route_lost",     "flap",           "wifi_auth",
+    "ap_auth",      "move",           "admin_down",     "agent_stop",
+    "agent_crash",  "collector_kill", "collector_stop", "wsus_503",
+    "wsus_refused", "updsvc_stopped", "wu_policy",      "wu_scan_fail",
+    "wu_restart",   "subnet",         "err_disable",    "dot1x_wired",
+    "ap_power",     "carried",        "undock",         "away"};
 
 const char *acc_inc_name(enum acc_inc_kind k)
 {
@@ -979,9 +981,9 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 }
 
 static const char *const class_names[CLASS_COUNT_ + 1] = {
-    "existing", "restart",       "incidents", "after",   "coincidence",
-    "switch",   "late_enrolled", "moved",     "laptops", "overlap",
-    "docks",    "clocks",        "chains",    "repeats", "all"};
+    "existing",      "restart", "incidents", "after",   "coincidence", "switch",
+    "late_enrolled", "moved",   "laptops",   "overlap", "docks",       "clocks",
+    "chains",        "repeats", "away",      "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -1014,6 +1016,8 @@ unsigned acc_class_scenarios(enum acc_class c)
         return acc_chains_count();
     if (c == CLASS_REPEATS)
         return acc_repeats_count();
+    if (c == CLASS_AWAY)
+        return acc_away_count();
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
     unsigned n = 0;
@@ -1053,5 +1057,6 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
                    : cls == CLASS_CLOCKS  ? acc_clocks_make(tl, &r, k)
                    : cls == CLASS_CHAINS  ? acc_chains_make(tl, &r, k)
                    : cls == CLASS_REPEATS ? acc_repeats_make(tl, &r, k)
+                   : cls == CLASS_AWAY    ? acc_away_make(tl, &r, k)
                                           : acc_worlds_make(tl, &r, cls, k);
 }

@@ -42,7 +42,7 @@ struct acc_obs {
     char addr[24], gw[16];
     uint64_t crc, carrier_changes;
     int lldp_sw, lldp_port; /* -1: no neighbour */
-    int ap;                 /* wireless: the access point associated with (0, 1), -1 none */
+    int ap;                 /* wireless: the access point associated with (0-2), -1 none */
     int docked;             /* a dock laptop: the dock's adapter is there (the fields above are
                                its); else they are its Wi-Fi's */
     int kept, kept_leased;  /* docked, its Wi-Fi beside associated; leased (acc_link) */

@@ -121,6 +121,11 @@ int acc_world_ap(const struct acc_world *w, int m, int64_t t)
     int ap = 0;
     for (int k = 0; k < w->n_inc; k++) {
         const struct acc_incident *i = &w->inc[k];
+        if (i->kind == INC_AWAY && i->machine == m && in(i, t))
+            return 2;
+    }
+    for (int k = 0; k < w->n_inc; k++) {
+        const struct acc_incident *i = &w->inc[k];
         if (i->kind != INC_CARRIED || i->machine != m || t < i->start)
             continue;
         if (t < i->end)
@@ -244,6 +249,9 @@ void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link
             uplink = 0;
     }
     o->path_ok = o->carrier && o->has_addr && o->has_gw && uplink;
+    /* Off site: its own router, no route (nor a name) for the collector. */
+    o->foreign = w->m[m].wireless && o->carrier && acc_world_ap(w, m, t) == 2;
+    o->path_ok &= !o->foreign;
     /* Docked with its Wi-Fi kept: Windows routes by the lower metric, the dock's while it has
      * a way out, else the Wi-Fi's. */
     const struct acc_incident *why;
