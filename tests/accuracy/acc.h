@@ -77,6 +77,15 @@ struct acc_machine {
      * clock moves; the boot clocks the agent schedules and detects sleep with do not. */
     int64_t step_at[4], step_ms[4];
     int n_steps;
+    /* Class lossy: what the agent's files lose (client/spool.c, persist.c). spool_max: its
+     * spool bounded to this many bytes, heartbeats dropped first, then events refused (0: the
+     * simulator's count bound, as before); in [disk_full_at, disk_free_at) no write succeeds
+     * (the agent cannot start either: its run file); cache_lost: a power cut loses what was
+     * written since the last fsync, torn: and leaves a torn record that the next start cuts;
+     * wipe_at: its state directory (run file, spool) lost before the agent next starts. */
+    unsigned spool_max;
+    int64_t disk_full_at, disk_free_at, wipe_at;
+    int cache_lost, torn;
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -290,6 +299,7 @@ enum acc_class {
     CLASS_DOCKS,       /* laptops on docks: undocked, the lid closed, docked at another desk */
     CLASS_CLOCKS,      /* a machine's wall clock stepped around its own silence */
     CLASS_CHAINS,      /* one machine, a second cause beginning during the first's silence */
+    CLASS_LOSSY,       /* a machine back with its evidence partly lost: spool, disk, state */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

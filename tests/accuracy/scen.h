@@ -101,4 +101,8 @@ unsigned acc_clocks_count(void);
 const char *acc_chains_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
 unsigned acc_chains_count(void);
 
+/* Class lossy (lossy.c): a machine back with its evidence partly lost. */
+const char *acc_lossy_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_lossy_count(void);
+
 #endif
