@@ -75,6 +75,15 @@ uint64_t whb_persist_next_seq(struct whb_persist *p)
     return p->next_seq++;
 }
 
+int whb_persist_seq_above(struct whb_persist *p, uint64_t seq)
+{
+    if (seq < p->next_seq)
+        return 0;
+    p->next_seq = seq + 1;
+    p->reserved = p->next_seq + SEQ_BLOCK - 1;
+    return save(p, "running");
+}
+
 uint64_t whb_persist_last_seq(const struct whb_persist *p)
 {
     return p->next_seq - 1;

@@ -25,6 +25,10 @@ uint64_t whb_persist_next_seq(struct whb_persist *p);
 int whb_persist_alive(struct whb_persist *p, int64_t now_ms);
 int whb_persist_stopped(struct whb_persist *p, int64_t now_ms);
 
+/* Numbers go on above seq from now on (the collector has stored seq of this boot: the run
+ * file that reserved it was lost); the new reservation is on disk when this returns 0. */
+int whb_persist_seq_above(struct whb_persist *p, uint64_t seq);
+
 /* The highest sequence number handed out so far (0 before the first). */
 uint64_t whb_persist_last_seq(const struct whb_persist *p);
 

@@ -495,8 +495,8 @@ static void stored(struct acc_agent *a, uint64_t seq)
 
 /* What a send attempt meets: the path as it is at link_t, the collector as it is at t. A
  * report at or below the seq the collector stored of this boot is taken for a resend: its ack
- * names that seq, which the agent takes for no ack of this report (client/sender.c): *behind
- * is set, the send failed. */
+ * names that seq, which the agent reads as its run file lost (client/sender.c
+ * WHB_SENT_SEQ_BEHIND, client/agent.c number_above): *behind is set. */
 static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, int64_t link_t,
                     struct acc_feed *f, uint8_t *buf, size_t len, uint64_t seq, uint64_t *behind,
                     int *curl, const char **err)
@@ -561,8 +561,9 @@ static void note_failure(struct acc_agent *a, const struct acc_world *w, int64_t
 static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int64_t link_t,
                  int last_gasp, struct acc_feed *f, int verbose)
 {
-    int rounds = 0;
+    int rounds = 0, renumbered = 0;
     do {
+    resend:;
         int n = a->n_spool < EVENTS_PER_REPORT ? a->n_spool : EVENTS_PER_REPORT;
         size_t len = 0;
         int curl = 0;
@@ -570,6 +571,16 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
         uint64_t seq = next_seq(a), behind = 0;
         uint8_t *buf = pack(a, w, t, seq, n, last_gasp, &len);
         int ok = buf && transmit(a, w, t, link_t, f, buf, len, seq, &behind, &curl, &err);
+        if (behind && !renumbered) {
+            /* client/agent.c number_above: on above the collector's seq, the spool too. */
+            a->next_seq = behind + 1;
+            a->reserved = a->next_seq + SEQ_BLOCK - 1;
+            for (int i = 0; i < a->n_spool; i++)
+                if (strcmp(a->spool[i].boot, a->boot) == 0)
+                    a->spool[i].seq = next_seq(a);
+            renumbered = 1;
+            goto resend;
+        }
         if (!ok) {
             if (verbose) {
                 char c[48];

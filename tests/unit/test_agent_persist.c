@@ -69,6 +69,27 @@ static void sequence_survives_restart_in_the_same_boot(void **state)
     whb_persist_close(p);
 }
 
+/* The run file lost within a boot: numbers restart at 1, below what the collector stored;
+ * told so, the agent numbers above it, and a restart after that stays above too. */
+static void numbers_go_above_what_the_collector_stored(void **state)
+{
+    (void)state;
+    struct whb_persist *p;
+    struct whb_previous_run prev;
+    assert_int_equal(whb_persist_open(dir, "boot-a", 1000, &p, &prev), 0);
+    assert_int_equal(whb_persist_next_seq(p), 1);
+    assert_int_equal(whb_persist_seq_above(p, 4321), 0);
+    assert_int_equal(whb_persist_next_seq(p), 4322);
+    assert_int_equal(whb_persist_last_seq(p), 4322);
+    /* Never back down. */
+    assert_int_equal(whb_persist_seq_above(p, 10), 0);
+    assert_int_equal(whb_persist_next_seq(p), 4323);
+    whb_persist_close(p); /* killed */
+    assert_int_equal(whb_persist_open(dir, "boot-a", 3000, &p, &prev), 0);
+    assert_true(whb_persist_next_seq(p) > 4323);
+    whb_persist_close(p);
+}
+
 static void machine_key_is_stable_and_private(void **state)
 {
     (void)state;
@@ -147,6 +168,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(sequence_survives_restart_in_the_same_boot, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(numbers_go_above_what_the_collector_stored, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(machine_key_is_stable_and_private, setup, teardown),
         cmocka_unit_test_setup_teardown(corrupt_key_is_refused_not_replaced, setup, teardown),
