@@ -996,12 +996,6 @@ int acc_class_by_name(const char *name)
     return -1;
 }
 
-/* Classes kept out of `all` (and --quick) while the engine answers them wrong. */
-static int in_all(enum acc_class c)
-{
-    return c != CLASS_LOSSY;
-}
-
 unsigned acc_class_scenarios(enum acc_class c)
 {
     if (c == CLASS_EXISTING)
@@ -1024,7 +1018,7 @@ unsigned acc_class_scenarios(enum acc_class c)
         return acc_worlds_count(c);
     unsigned n = 0;
     for (int k = CLASS_EXISTING; k < CLASS_COUNT_; k++)
-        n += in_all((enum acc_class)k) ? acc_class_scenarios((enum acc_class)k) : 0;
+        n += acc_class_scenarios((enum acc_class)k);
     return n;
 }
 
@@ -1034,8 +1028,8 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     if (cls == CLASS_ALL) {
         /* Every class's scenarios in turn: issue 10's first, then the others'. */
         cls = CLASS_EXISTING;
-        while (cls < CLASS_COUNT_ && (!in_all(cls) || k >= acc_class_scenarios(cls))) {
-            k -= in_all(cls) ? acc_class_scenarios(cls) : 0;
+        while (cls < CLASS_COUNT_ && k >= acc_class_scenarios(cls)) {
+            k -= acc_class_scenarios(cls);
             cls++;
         }
     }
