@@ -327,7 +327,15 @@ static const struct whb_hist_event *start_unrecorded(const struct whb_explain_in
     if (!st || whb_first_in(in, K(UNCLEAN_STOP), s.start - SLACK_MS, s.end + SLACK_MS))
         return NULL;
     const struct whb_hist_event *c = whb_first_cause(in);
-    return c && c->at_ms < st->at_ms ? NULL : st;
+    if (c && c->at_ms < st->at_ms)
+        return NULL;
+    /* A last gasp placed before the last report: a clock stepped back, up to the 30 s the
+     * store takes for a delay (store/logic.c OFFSET_JUMP_MS). Recorded, just misplaced. */
+    static const int gasps[] = {K(SHUTDOWN), K(AGENT_STOP), K(SUSPEND), K(HIBERNATE)};
+    for (size_t i = 0; i < sizeof(gasps) / sizeof(gasps[0]); i++)
+        if (whb_first_in(in, gasps[i], s.start - 30000 - SLACK_MS, s.end + SLACK_MS))
+            return NULL;
+    return st;
 }
 
 static void unrecorded_story(const struct whb_explain_input *in, struct finding *f,
