@@ -69,6 +69,7 @@ struct whb_agent {
     int stop;
     int want_flush;
     int tell_interval; /* the collector asked for another interval: a report says it is taken */
+    int renumbering;   /* numbering above the collector's seq (WHB_SENT_SEQ_BEHIND): once */
     int sent_to;       /* the collector the last report went to */
 };
 
@@ -263,6 +264,25 @@ static void send_report(struct whb_agent *a, int i, int last_gasp, long timeout_
         whb_log_warnx("spool: cannot drop acknowledged records: %s", whb_strerror(rc));
 }
 
+static uint64_t spool_seq(void *arg)
+{
+    return whb_persist_next_seq(arg);
+}
+
+/* The collector has stored numbers of this boot above any this run handed out: the run file
+ * was lost (a reinstall, a cleanup) and the numbers restarted at 1, so every event would be
+ * dropped as one already stored. Number on above the collector's, the spool too. 1 when done. */
+static int number_above(struct whb_agent *a, const struct whb_send_result *r)
+{
+    whb_log_warnx("%s; numbering from %llu on", r->error, (unsigned long long)r->acked_seq + 1);
+    int rc = whb_persist_seq_above(a->persist, r->acked_seq);
+    if (!rc)
+        rc = whb_spool_renumber(a->spool, a->id.boot_id, spool_seq, a->persist);
+    if (rc)
+        whb_log_warnx("cannot number above the collector's seq: %s", whb_strerror(rc));
+    return rc == 0;
+}
+
 /* Sends one report to the collector in use (or first to the preferred one, when it is time to
  * try it again), and follows the collectors' list: once per switch, it is logged. Returns 1
  * when a collector acked. */
@@ -298,6 +318,12 @@ static int deliver(struct whb_agent *a, int last_gasp, long timeout_ms)
     if (res.outcome == WHB_SENT_INTERRUPTED) {
         whb_log_debug("report abandoned for a power notification");
         return 0;
+    }
+    if (res.outcome == WHB_SENT_SEQ_BEHIND && !a->renumbering && number_above(a, &res)) {
+        a->renumbering = 1;
+        int ok = deliver(a, last_gasp, timeout_ms);
+        a->renumbering = 0;
+        return ok;
     }
     if (!res.ok) {
         int fresh = note_failure(a, &res);

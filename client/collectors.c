@@ -65,6 +65,7 @@ enum whb_collector_verdict whb_collectors_judge(enum whb_send_outcome outcome, l
     case WHB_SENT_INTERRUPTED:
         return WHB_COLLECTOR_UNKNOWN;
     case WHB_SENT_ACKED:
+    case WHB_SENT_SEQ_BEHIND: /* the collector itself, telling where its numbers are */
     case WHB_SENT_NOT_ENROLLED:
     case WHB_SENT_KEY_MISMATCH:
     case WHB_SENT_DENIED:

@@ -69,10 +69,20 @@ uint64_t whb_persist_next_seq(struct whb_persist *p)
 {
     if (p->next_seq > p->reserved) {
         p->reserved = p->next_seq + SEQ_BLOCK - 1;
-        if (save(p, "running"))
-            return 0;
+        /* Not 0 on a failed write: the collector refuses an event numbered 0 and with it every
+         * report that carries it, and the spool would keep sending it first, for good. */
+        save(p, "running");
     }
     return p->next_seq++;
+}
+
+int whb_persist_seq_above(struct whb_persist *p, uint64_t seq)
+{
+    if (seq < p->next_seq)
+        return 0;
+    p->next_seq = seq + 1;
+    p->reserved = p->next_seq + SEQ_BLOCK - 1;
+    return save(p, "running");
 }
 
 uint64_t whb_persist_last_seq(const struct whb_persist *p)

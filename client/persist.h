@@ -19,11 +19,17 @@ int whb_persist_open(const char *state_dir, const char *boot_id, int64_t now_ms,
 void whb_persist_close(struct whb_persist *p);
 
 /* A sequence number never used before in this boot, even across agent restarts: numbers are
- * reserved in blocks on disk before use. 0 on failure. */
+ * reserved in blocks on disk before use. Never 0: when the reservation cannot be written (a
+ * full disk) the number is handed out all the same; one reused after a crash is caught by the
+ * collector's ack (WHB_SENT_SEQ_BEHIND). */
 uint64_t whb_persist_next_seq(struct whb_persist *p);
 
 int whb_persist_alive(struct whb_persist *p, int64_t now_ms);
 int whb_persist_stopped(struct whb_persist *p, int64_t now_ms);
+
+/* Numbers go on above seq from now on (the collector has stored seq of this boot: the run
+ * file that reserved it was lost); the new reservation is on disk when this returns 0. */
+int whb_persist_seq_above(struct whb_persist *p, uint64_t seq);
 
 /* The highest sequence number handed out so far (0 before the first). */
 uint64_t whb_persist_last_seq(const struct whb_persist *p);

@@ -191,6 +191,20 @@ void whb_sender_judge(long http_status, const uint8_t *body, size_t len,
                  "HTTP 200 but the answer (%zu bytes) is not an ack: not the collector?", len);
         return;
     }
+    if (ack->boot_id && strcmp(ack->boot_id, expect->boot_id) == 0 &&
+        ack->acked_seq > expect->max_seq) {
+        /* The collector took this report for a resend: it has stored higher numbers of this
+         * boot than this run ever handed out, so an earlier run's numbers are being reused
+         * and every event with them would be dropped as already stored. */
+        res->outcome = WHB_SENT_SEQ_BEHIND;
+        res->acked_seq = ack->acked_seq;
+        snprintf(res->error, sizeof(res->error),
+                 "the collector has seq %llu of this boot, above ours (%llu): numbers of an "
+                 "earlier run (its run file lost) are being reused",
+                 (unsigned long long)ack->acked_seq, (unsigned long long)expect->max_seq);
+        whb_wire_ack_free(ack);
+        return;
+    }
     if (!ack->boot_id || strcmp(ack->boot_id, expect->boot_id) != 0 ||
         ack->acked_seq < expect->min_seq || ack->acked_seq > expect->max_seq) {
         res->outcome = WHB_SENT_NOT_AN_ACK;

@@ -27,6 +27,9 @@ enum whb_send_outcome {
     WHB_SENT_KEY_MISMATCH, /* 403 key_mismatch: another key is bound to this machine */
     WHB_SENT_DENIED,       /* any other 403 */
     WHB_SENT_INTERRUPTED,  /* abandoned for a power event (see whb_sender_set_interrupt) */
+    WHB_SENT_SEQ_BEHIND,   /* an ack of this boot naming a seq above any this run handed out:
+                              the collector stored numbers of this boot that this run never
+                              used (its run file was lost); acked_seq says where to go above */
 };
 
 /* What the ack must name: this boot, and a sequence in [min_seq, max_seq] (the report's own

@@ -180,10 +180,35 @@ static int reopen_append(struct whb_spool *sp)
     return sp->fd < 0 ? sp->fd : 0;
 }
 
-/* Copies the file without its first `skip` records, without damaged stretches and without
- * old heartbeats until `free_bytes` are freed, then puts the copy in place. */
-static int rewrite(struct whb_spool *sp, unsigned skip, uint64_t free_bytes)
+/* Numbers a record of boot anew (whb_spool_renumber): packs it into out, whose size it
+ * returns; 0 keeps the record as it was (another boot's, or grown past a record's bound). */
+struct renumber {
+    const char *boot;
+    uint64_t (*next)(void *arg);
+    void *arg;
+};
+
+static size_t renumbered(const struct renumber *rn, whb_event *ev, uint8_t *out)
 {
+    if (!rn || !ev->boot_id || strcmp(ev->boot_id, rn->boot) != 0)
+        return 0;
+    ev->seq = rn->next(rn->arg);
+    size_t plen = whb__v1__event__get_packed_size(ev);
+    if (plen == 0 || plen > WHB_SPOOL_MAX_RECORD)
+        return 0;
+    whb__v1__event__pack(ev, out + HDR);
+    put32(out, (uint32_t)plen);
+    put32(out + 4, whb_crc32c(0, out + HDR, plen));
+    return HDR + plen;
+}
+
+/* Copies the file without its first `skip` records, without damaged stretches and without
+ * old heartbeats until `free_bytes` are freed (with rn, its boot's records numbered anew),
+ * then puts the copy in place. */
+static int rewrite(struct whb_spool *sp, unsigned skip, uint64_t free_bytes,
+                   const struct renumber *rn)
+{
+    uint8_t fresh[HDR + WHB_SPOOL_MAX_RECORD];
     const uint8_t *rec;
     size_t size;
     uint64_t freed = 0;
@@ -204,6 +229,11 @@ static int rewrite(struct whb_spool *sp, unsigned skip, uint64_t free_bytes)
             keep = 0;
             freed += size;
             dropped++;
+        }
+        size_t n = keep ? renumbered(rn, ev, fresh) : 0;
+        if (n) {
+            rec = fresh;
+            size = n;
         }
         whb_wire_event_free(ev);
         if (keep && (rc = whb_fs_write_all(out, rec, size)))
@@ -247,7 +277,7 @@ int whb_spool_open(const char *path, uint64_t max_bytes, struct whb_spool **out)
         /* Only the damaged stretches go; every good record before and after them stays. */
         whb_log_warnx("spool: dropped %u damaged record(s) (%llu bytes); %u good records kept",
                       sp->st.damaged, (unsigned long long)sp->st.damaged_bytes, sp->st.records);
-        rc = rewrite(sp, 0, 0);
+        rc = rewrite(sp, 0, 0, NULL);
     } else if (!rc && sp->st.truncated_bytes) {
         whb_log_warnx("spool: cutting a torn tail of %u bytes after %u records",
                       sp->st.truncated_bytes, sp->st.records);
@@ -287,7 +317,7 @@ int whb_spool_append(struct whb_spool *sp, const whb_event *ev, int sync)
             sp->st.dropped++;
             return WHB_ETOOBIG;
         }
-        int rc = sp->st.routine ? rewrite(sp, 0, sp->st.bytes + size - sp->max_bytes) : 0;
+        int rc = sp->st.routine ? rewrite(sp, 0, sp->st.bytes + size - sp->max_bytes, NULL) : 0;
         if (rc)
             return rc;
         if (sp->st.bytes + size > sp->max_bytes) {
@@ -344,7 +374,14 @@ int whb_spool_drop(struct whb_spool *sp, unsigned n)
         }
         return rc;
     }
-    return rewrite(sp, n, 0);
+    return rewrite(sp, n, 0, NULL);
+}
+
+int whb_spool_renumber(struct whb_spool *sp, const char *boot_id, uint64_t (*next)(void *arg),
+                       void *arg)
+{
+    struct renumber rn = {boot_id, next, arg};
+    return sp->st.records ? rewrite(sp, 0, 0, &rn) : 0;
 }
 
 void whb_spool_stats(const struct whb_spool *sp, struct whb_spool_stats *out)

@@ -40,6 +40,11 @@ int whb_spool_peek(struct whb_spool *sp, whb_event **out, int max, int *n);
 /* Removes the n oldest records (they were acknowledged). */
 int whb_spool_drop(struct whb_spool *sp, unsigned n);
 
+/* Gives every record of boot_id a new sequence number from next(arg), in file order (the
+ * numbers it had were an earlier run's: see WHB_SENT_SEQ_BEHIND); other boots' keep theirs. */
+int whb_spool_renumber(struct whb_spool *sp, const char *boot_id, uint64_t (*next)(void *arg),
+                       void *arg);
+
 void whb_spool_stats(const struct whb_spool *sp, struct whb_spool_stats *out);
 
 /* Decodes one record at buf: returns its total size, 0 when incomplete or corrupt.

@@ -336,6 +336,68 @@ static void rule_power_loss(const struct whb_explain_input *in, struct finding *
     whb_hit(f, 75, WHB_CONFIDENCE_HIGH);
 }
 
+/* On return the agent started anew with no word of how its last run ended: no last gasp, no
+ * UNCLEAN_STOP, nothing spooled before its start. Its run file and spool were lost (a
+ * reinstall, a cleanup of its state directory). The start still says what stopped: in a new
+ * boot the machine was off (or restarted), in the same boot the agent; how is not known. */
+static const struct whb_hist_event *start_unrecorded(const struct whb_explain_input *in,
+                                                     int rebooted)
+{
+    struct span s = whb_explain_span(in);
+    if (!s.past || !in->gap || in->gap->rebooted != rebooted || whb_last_gasp(in))
+        return NULL;
+    const struct whb_hist_event *st =
+        whb_first_in(in, K(AGENT_START), s.start - SLACK_MS, s.end + SLACK_MS);
+    if (!st || whb_first_in(in, K(UNCLEAN_STOP), s.start - SLACK_MS, s.end + SLACK_MS))
+        return NULL;
+    const struct whb_hist_event *c = whb_first_cause(in);
+    if (c && c->at_ms < st->at_ms)
+        return NULL;
+    /* A last gasp placed before the last report: a clock stepped back, up to the 30 s the
+     * store takes for a delay (store/logic.c OFFSET_JUMP_MS). Recorded, just misplaced. */
+    static const int gasps[] = {K(SHUTDOWN), K(AGENT_STOP), K(SUSPEND), K(HIBERNATE)};
+    for (size_t i = 0; i < sizeof(gasps) / sizeof(gasps[0]); i++)
+        if (whb_first_in(in, gasps[i], s.start - 30000 - SLACK_MS, s.end + SLACK_MS))
+            return NULL;
+    return st;
+}
+
+static void unrecorded_story(const struct whb_explain_input *in, struct finding *f,
+                             const struct whb_hist_event *st, const char *what)
+{
+    whb_evidence_event(f, in, st,
+                       "the agent started again (%s) with no record of its last run: "
+                       "no last gasp, no unclean stop, nothing spooled before it",
+                       what);
+    whb_say(f->why, "the agent's start said nothing of how its previous run ended: its state "
+                    "(run file, spool) was lost, as after a reinstall or a cleanup");
+    /* What silenced it before that went with the spool: its link as likely. */
+    whb_also(f, WHB_REASON_CABLE_UNPLUGGED);
+    whb_also(f, WHB_REASON_LOST_CONNECTIVITY);
+    whb_hit(f, 40, WHB_CONFIDENCE_MEDIUM);
+}
+
+static void rule_off_unrecorded(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_hist_event *st = start_unrecorded(in, 1);
+    if (!st)
+        return;
+    whb_say(f->summary, "back from a new boot; how it went off was not recorded (the agent's "
+                        "state was lost)");
+    unrecorded_story(in, f, st, "a new boot");
+}
+
+static void rule_agent_unrecorded(const struct whb_explain_input *in, struct finding *f)
+{
+    const struct whb_hist_event *st = start_unrecorded(in, 0);
+    if (!st)
+        return;
+    whb_say(f->summary, "agent started again in the same boot; how it stopped was not recorded "
+                        "(the agent's state was lost)");
+    whb_also(f, WHB_REASON_AGENT_STOPPED);
+    unrecorded_story(in, f, st, "the same boot");
+}
+
 /* The collector's own downtime, or its error answers: the silence is not the machine's. */
 static void rule_collector(const struct whb_explain_input *in, struct finding *f)
 {
@@ -438,6 +500,14 @@ static const struct whb_rule rules[] = {
     {"power loss", WHB_REASON_TURNED_OFF,
      "on return, UNCLEAN_STOP of the previous boot, last alive when the silence began",
      rule_power_loss},
+    {"restarted, unrecorded (new boot)", WHB_REASON_TURNED_OFF,
+     "on return, AGENT_START in a new boot with no gasp, no UNCLEAN_STOP and nothing before it "
+     "(the agent's state lost)",
+     rule_off_unrecorded},
+    {"restarted, unrecorded (same boot)", WHB_REASON_AGENT_CRASHED,
+     "on return, AGENT_START in the same boot with no gasp, no UNCLEAN_STOP and nothing before "
+     "it (the agent's state lost)",
+     rule_agent_unrecorded},
     {"adapter disabled", WHB_REASON_ADAPTER_DISABLED, "ADMIN_DOWN as the first cause",
      rule_adapter_disabled},
     {"moved", WHB_REASON_REMOVED, "back on another switch, port or subnet than before",

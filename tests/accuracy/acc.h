@@ -82,6 +82,15 @@ struct acc_machine {
      * [held_from, held_to) wait in the path and reach the collector 12-20 s later, after the
      * agent gave up on them (no ack). */
     int64_t post_ms, held_from, held_to;
+    /* Class lossy: what the agent's files lose (client/spool.c, persist.c). spool_max: its
+     * spool bounded to this many bytes, heartbeats dropped first, then events refused (0: the
+     * simulator's count bound, as before); in [disk_full_at, disk_free_at) no write succeeds
+     * (the agent cannot start either: its run file); cache_lost: a power cut loses what was
+     * written since the last fsync, torn: and leaves a torn record that the next start cuts;
+     * wipe_at: its state directory (run file, spool) lost before the agent next starts. */
+    unsigned spool_max;
+    int64_t disk_full_at, disk_free_at, wipe_at;
+    int cache_lost, torn;
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -303,6 +312,7 @@ enum acc_class {
     CLASS_CHAINS,      /* one machine, a second cause beginning during the first's silence */
     CLASS_REPEATS,     /* one machine silent again and again, each gap for its own cause */
     CLASS_AWAY,        /* a machine physically removed from the network (home, a hotel) and back */
+    CLASS_LOSSY,       /* a machine back with its evidence partly lost: spool, disk, state */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

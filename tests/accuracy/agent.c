@@ -184,11 +184,79 @@ static const char *if_name(const struct acc_world *w, const struct acc_agent *a,
     return w->m[a->m].wireless ? "wlan0" : "eth0";
 }
 
+/* Class lossy: no write succeeds (a full disk). */
+static int disk_full(const struct acc_world *w, const struct acc_agent *a, int64_t t)
+{
+    const struct acc_machine *mc = &w->m[a->m];
+    return mc->disk_full_at && t >= mc->disk_full_at && t < mc->disk_free_at;
+}
+
+/* The real agent fsyncs power, link and state events, not heartbeats, delivery failures or
+ * WSUS probe results (client/agent.c: record(..., 0)). */
+static int synced_kind(int kind)
+{
+    return kind != WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT &&
+           kind != WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED &&
+           kind != WHB__V1__EVENT_KIND__EVENT_KIND_WSUS_PROBE;
+}
+
+/* A record's bytes in the spool file: its frame (length, CRC) and the packed event, with room
+ * for the codes and times set after it is recorded. */
+static unsigned record_size(const struct acc_ev *e)
+{
+    whb_event x;
+    whb__v1__event__init(&x);
+    x.seq = e->seq;
+    x.boot_id = (char *)e->boot;
+    x.at_ms = e->at_ms;
+    x.mono_ms = e->mono_ms;
+    x.kind = (Whb__V1__EventKind)e->kind;
+    x.adapter = (char *)e->adapter;
+    x.detail = (char *)e->detail;
+    return 8 + (unsigned)whb__v1__event__get_packed_size(&x) + 8;
+}
+
+/* client/spool.c whb_spool_append on a spool bounded to max bytes, e just added at the end: 1
+ * when it is kept. Full, the oldest heartbeats go first (rewritten through a synced temporary
+ * file); a heartbeat finding none is dropped, an event is refused when only events fill it. */
+static int spool_room(struct acc_agent *a, unsigned max, struct acc_ev *e)
+{
+    uint64_t bytes = 0;
+    int routine = 0, last = a->n_spool - 1;
+    for (int i = 0; i < last; i++) {
+        bytes += a->spool[i].size;
+        routine += a->spool[i].kind == WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT;
+    }
+    if (bytes + e->size <= max)
+        return 1;
+    if (e->kind == WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT && !routine)
+        return 0;
+    uint64_t need = bytes + e->size - max, freed = 0;
+    int k = 0;
+    for (int i = 0; i < last; i++) {
+        struct acc_ev *x = &a->spool[i];
+        if (freed < need && x->kind == WHB__V1__EVENT_KIND__EVENT_KIND_HEARTBEAT) {
+            freed += x->size;
+            continue;
+        }
+        x->synced = 1;
+        a->spool[k++] = *x;
+    }
+    a->spool[k] = *e;
+    a->n_spool = k + 1;
+    return bytes - freed + a->spool[k].size <= max;
+}
+
 static struct acc_ev *record(struct acc_agent *a, const struct acc_world *w, int64_t t, int kind,
                              const char *detail, int verbose)
 {
+    const struct acc_machine *mc = &w->m[a->m];
     if (a->n_spool >= ACC_SPOOL_MAX)
         return NULL; /* the spool is full: the real agent drops what it cannot keep */
+    if (disk_full(w, a, t)) {
+        next_seq(a); /* numbered, then not written */
+        return NULL;
+    }
     struct acc_ev *e = &a->spool[a->n_spool++];
     memset(e, 0, sizeof(*e));
     e->seq = next_seq(a);
@@ -198,6 +266,24 @@ static struct acc_ev *record(struct acc_agent *a, const struct acc_world *w, int
     e->kind = kind;
     snprintf(e->adapter, sizeof(e->adapter), "%s", a->ev_if ? a->ev_if : if_name(w, a, &a->obs));
     snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
+    e->synced = synced_kind(kind);
+    if (e->synced && mc->cache_lost)
+        for (int i = 0; i < a->n_spool; i++)
+            a->spool[i].synced = 1;
+    if (mc->spool_max) {
+        e->size = record_size(e);
+        if (!spool_room(a, mc->spool_max, e)) {
+            a->n_spool--;
+            if (verbose) {
+                char c[48];
+                clock_str(w->t0, t, c, sizeof(c));
+                printf("  %s %-6s spool full: a %s not kept\n", c, mc->fqdn,
+                       whb_wire_event_kind_name(kind));
+            }
+            return NULL;
+        }
+        e = &a->spool[a->n_spool - 1];
+    }
     if (verbose) {
         char c[48];
         clock_str(w->t0, t, c, sizeof(c));
@@ -404,9 +490,22 @@ done:
     return buf;
 }
 
-/* What a send attempt meets: the path as it is at link_t, the collector as it is at t. */
+/* The collector stores (boot, seq) of the report it is given. */
+static void stored(struct acc_agent *a, uint64_t seq)
+{
+    if (strcmp(a->coll_boot, a->boot) != 0 || seq > a->coll_seq) {
+        snprintf(a->coll_boot, sizeof(a->coll_boot), "%s", a->boot);
+        a->coll_seq = seq;
+    }
+}
+
+/* What a send attempt meets: the path as it is at link_t, the collector as it is at t. A
+ * report at or below the seq the collector stored of this boot is taken for a resend: its ack
+ * names that seq, which the agent reads as its run file lost (client/sender.c
+ * WHB_SENT_SEQ_BEHIND, client/agent.c number_above): *behind is set. */
 static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, int64_t link_t,
-                    struct acc_feed *f, uint8_t *buf, size_t len, int *curl, const char **err)
+                    struct acc_feed *f, uint8_t *buf, size_t len, uint64_t seq, uint64_t *behind,
+                    int *curl, const char **err)
 {
     struct acc_link l;
     acc_world_link(w, a->m, link_t, &l);
@@ -430,6 +529,12 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
         return 0;
     }
     const struct acc_machine *mc = &w->m[a->m];
+    if (mc->wipe_at && strcmp(a->coll_boot, a->boot) == 0 && seq <= a->coll_seq) {
+        acc_feed_send(f, a->m, t + 20 + (int64_t)roll(a, 200), buf, len);
+        *behind = a->coll_seq;
+        *err = "HTTP 200: the collector has a higher seq of this boot";
+        return 0;
+    }
     if (t >= mc->held_from && t < mc->held_to) {
         /* Held in the path (class repeats): stored late, the agent's wait over before it. */
         acc_feed_send(f, a->m, t + 12000 + (int64_t)roll(a, 8000), buf, len);
@@ -443,11 +548,13 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
          * the agent gave up on it (and after its resend). */
         int late = roll(a, 2);
         acc_feed_send(f, a->m, t + (late ? 12000 + (int64_t)roll(a, 8000) : 150), buf, len);
+        stored(a, seq);
         *curl = 28;
         *err = "Operation timed out after 10000 milliseconds with 0 bytes received";
         return 0;
     }
     acc_feed_send(f, a->m, t + 20 + (int64_t)roll(a, 200), buf, len);
+    stored(a, seq);
     return 1;
 }
 
@@ -470,16 +577,29 @@ static void note_failure(struct acc_agent *a, const struct acc_world *w, int64_t
 static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int64_t link_t,
                  int last_gasp, struct acc_feed *f, int verbose)
 {
-    int rounds = 0;
+    int rounds = 0, renumbered = 0;
     do {
+    resend:;
         int n = a->n_spool < EVENTS_PER_REPORT ? a->n_spool : EVENTS_PER_REPORT;
         size_t len = 0;
         int curl = 0;
         const char *err = "";
         /* One report after the other: each takes post_ms (0 but in class repeats). */
         int64_t on = rounds * w->m[a->m].post_ms;
-        uint8_t *buf = pack(a, w, t, next_seq(a), n, last_gasp, &len);
-        if (!buf || !transmit(a, w, t + on, link_t + on, f, buf, len, &curl, &err)) {
+        uint64_t seq = next_seq(a), behind = 0;
+        uint8_t *buf = pack(a, w, t, seq, n, last_gasp, &len);
+        int ok = buf && transmit(a, w, t + on, link_t + on, f, buf, len, seq, &behind, &curl, &err);
+        if (behind && !renumbered) {
+            /* client/agent.c number_above: on above the collector's seq, the spool too. */
+            a->next_seq = behind + 1;
+            a->reserved = a->next_seq + SEQ_BLOCK - 1;
+            for (int i = 0; i < a->n_spool; i++)
+                if (strcmp(a->spool[i].boot, a->boot) == 0)
+                    a->spool[i].seq = next_seq(a);
+            renumbered = 1;
+            goto resend;
+        }
+        if (!ok) {
             if (verbose) {
                 char c[48];
                 clock_str(w->t0, t, c, sizeof(c));
@@ -496,7 +616,8 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
         a->attempt = 0;
         a->last_ok = t;
     } while (a->n_spool > 0 && ++rounds < 64);
-    a->run_alive = wall(w, a, t);
+    if (!disk_full(w, a, t)) /* the run file's alive mark is a write too */
+        a->run_alive = wall(w, a, t);
     a->want_flush = 0;
     a->retry_at = 0;
     return 1;
@@ -818,6 +939,10 @@ static void start_process(struct acc_agent *a, const struct acc_world *w, int64_
 {
     char d[160];
     struct acc_link l;
+    /* client/persist.c: the run file written at the start; on a full disk the agent refuses to
+     * start (the service manager tries again). */
+    if (disk_full(w, a, t))
+        return;
     name_boot(a, w, t);
     int unclean = a->run_status == 1, same_boot = strcmp(a->run_boot, a->boot) == 0;
     int64_t alive = a->run_alive;
@@ -834,11 +959,15 @@ static void start_process(struct acc_agent *a, const struct acc_world *w, int64_
     a->lldp_sw = a->lldp_port = -1;
     a->lldp_expires = 0;
     a->wsus_at = 0;
-    record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_START,
-           w->m[a->m].windows
-               ? "whb-agent 0.1.0 on windows: link events yes, wireless yes, lldp yes, power yes"
-               : "whb-agent 0.1.0 on linux: link events yes, wireless yes, lldp yes, power yes",
-           verbose);
+    snprintf(d, sizeof(d),
+             "whb-agent 0.1.0 on %s: link events yes, wireless yes, lldp yes, power yes",
+             w->m[a->m].windows ? "windows" : "linux");
+    /* client/agent.c start_events: what the spool lost on disk is said with the start. */
+    if (a->torn_bytes)
+        snprintf(d + strlen(d), sizeof(d) - strlen(d), "; spool: torn tail of %u bytes cut",
+                 a->torn_bytes);
+    a->torn_bytes = 0;
+    record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_START, d, verbose);
     if (unclean) {
         snprintf(d, sizeof(d), "%s",
                  same_boot ? "the agent stopped without a clean stop in this boot"
@@ -919,8 +1048,10 @@ static void going_down(struct acc_agent *a, const struct acc_world *w, int64_t t
         switch (why->kind) {
         case INC_SHUTDOWN:
             gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_SHUTDOWN, "shutting down", f, verbose);
-            a->run_status = 2;
-            a->run_alive = wall(w, a, t);
+            if (!disk_full(w, a, t)) {
+                a->run_status = 2;
+                a->run_alive = wall(w, a, t);
+            }
             break;
         case INC_HIBERNATE:
         case INC_FAST_STARTUP:
@@ -970,6 +1101,21 @@ static void resumed(struct acc_agent *a, const struct acc_world *w, int64_t t, i
     a->next_heartbeat = t;
 }
 
+/* Class lossy: a power loss takes what the disk's cache held: the records written since the
+ * last fsync; one of them may be left torn, cut (and told) at the next start. */
+static void power_lost(struct acc_agent *a, const struct acc_world *w)
+{
+    const struct acc_machine *mc = &w->m[a->m];
+    if (!mc->cache_lost)
+        return;
+    int keep = a->n_spool;
+    while (keep > 0 && !a->spool[keep - 1].synced)
+        keep--;
+    if (keep < a->n_spool && mc->torn)
+        a->torn_bytes = a->spool[keep].size > 20 ? a->spool[keep].size - 11 : 9;
+    a->n_spool = keep;
+}
+
 void acc_agent_init(struct acc_agent *a, const struct acc_world *w, int m)
 {
     memset(a, 0, sizeof(*a));
@@ -999,6 +1145,8 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
         enum acc_power was = a->power;
         if (was == PWR_ON)
             going_down(a, w, t, why, p, f, verbose);
+        if (was == PWR_ON && p == PWR_OFF && (!why || why->kind != INC_SHUTDOWN))
+            power_lost(a, w);
         a->power = p;
         if (p == PWR_ON && was == PWR_OFF)
             new_boot(a, t);
@@ -1014,8 +1162,10 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
     if (a->running && !wanted) {
         if (why && why->kind == INC_AGENT_STOP) {
             gasp(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_AGENT_STOP, "agent stopping", f, verbose);
-            a->run_status = 2;
-            a->run_alive = wall(w, a, t);
+            if (!disk_full(w, a, t)) {
+                a->run_status = 2;
+                a->run_alive = wall(w, a, t);
+            }
         }
         a->running = 0; /* a crash leaves the run file saying "running" */
         return;
@@ -1023,6 +1173,15 @@ void acc_agent_step(struct acc_agent *a, const struct acc_world *w, int64_t t, s
     if (!wanted)
         return;
     if (!a->running) {
+        const struct acc_machine *mc = &w->m[a->m];
+        if (mc->wipe_at && t >= mc->wipe_at && !a->wiped) {
+            /* Reinstalled, or its state directory cleaned up: no run file, no spool. */
+            a->wiped = 1;
+            a->n_spool = 0;
+            a->run_status = 0;
+            a->run_boot[0] = '\0';
+            a->reserved = 0;
+        }
         start_process(a, w, t, f, verbose);
         return;
     }

@@ -109,4 +109,8 @@ unsigned acc_repeats_count(void);
 const char *acc_away_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
 unsigned acc_away_count(void);
 
+/* Class lossy (lossy.c): a machine back with its evidence partly lost. */
+const char *acc_lossy_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_lossy_count(void);
+
 #endif

@@ -983,7 +983,7 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 static const char *const class_names[CLASS_COUNT_ + 1] = {
     "existing",      "restart", "incidents", "after",   "coincidence", "switch",
     "late_enrolled", "moved",   "laptops",   "overlap", "docks",       "clocks",
-    "chains",        "repeats", "away",      "all"};
+    "chains",        "repeats", "away",      "lossy",   "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -1018,6 +1018,8 @@ unsigned acc_class_scenarios(enum acc_class c)
         return acc_repeats_count();
     if (c == CLASS_AWAY)
         return acc_away_count();
+    if (c == CLASS_LOSSY)
+        return acc_lossy_count();
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
     unsigned n = 0;
@@ -1058,5 +1060,6 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
                    : cls == CLASS_CHAINS  ? acc_chains_make(tl, &r, k)
                    : cls == CLASS_REPEATS ? acc_repeats_make(tl, &r, k)
                    : cls == CLASS_AWAY    ? acc_away_make(tl, &r, k)
+                   : cls == CLASS_LOSSY   ? acc_lossy_make(tl, &r, k)
                                           : acc_worlds_make(tl, &r, cls, k);
 }

@@ -34,6 +34,8 @@ struct acc_ev {
     int curl;
     char adapter[40]; /* the adapter, or the update client's subject (service, serviceGuid) */
     char detail[128];
+    unsigned size; /* class lossy: its bytes in the spool file (frame and payload) */
+    int synced;    /* on disk for sure: it or a later record was fsync'd (client/agent.c) */
 };
 
 /* What the agent's last snapshot holds. */
@@ -83,8 +85,12 @@ struct acc_agent {
     int64_t wsus_at;
     unsigned wsus_http;
     int wsus_curl;
-    struct acc_wu wu;  /* Windows: the update client as last read */
-    const char *ev_if; /* the adapter the next events are of (NULL: the machine's own) */
+    struct acc_wu wu;    /* Windows: the update client as last read */
+    const char *ev_if;   /* the adapter the next events are of (NULL: the machine's own) */
+    unsigned torn_bytes; /* class lossy: a torn tail the next start cuts and tells */
+    char coll_boot[40];  /* the boot and highest seq the collector stored of it: what its ack */
+    uint64_t coll_seq;   /* names when it takes a report for a resend (class lossy) */
+    int wiped;           /* class lossy: its state directory was lost (once) */
     /* For the benchmark (not the agent's): last acknowledged delivery, collector time. */
     int64_t last_ok;
 };

@@ -6,8 +6,9 @@
 # stops the agent, a hook that gave up cannot kill it, a power notification does not wait
 # behind a stuck send, WSUS is not probed offline, an unclean stop says which kind, the
 # first report carries the interval the collector asked for, a shutdown announced by the
-# unit's ExecStop (all a build without logind has) is one last gasp, and a last gasp stays the
-# last word.
+# unit's ExecStop (all a build without logind has) is one last gasp, a last gasp stays the
+# last word, and a run file lost within a boot does not get the restarted agent's events
+# dropped as resends.
 # Usage: test_agent_delivery.sh BUILD_BIN_DIR
 set -u
 bin=$(cd "${1:?usage: test_agent_delivery.sh BUILD_BIN_DIR}" && pwd)
@@ -308,5 +309,19 @@ check "... one shutdown gasp, no agent stop" '[ "$(kind m-down 7)" = 1 ] && [ "$
 agent m13 m13 "$curl_url"
 check "no heartbeat after the last gasp: the collector keeps it as the last word" \
     '[ "$(db "select last_gasp from machines where machine_id=\"m-gasp\"")" = 1 ]'
+
+# 14. The run file lost within a boot (a reinstall, a cleanup of the state directory): the
+# restarted agent numbers from 1 again, below what the collector stored of the boot, which
+# takes its reports for resends. Told so by the collector's ack, it numbers above it: its start
+# and the events after it are stored, not dropped as already stored.
+scenario m14a m-lost b-7 2500
+agent m14a m14 "$curl_url"
+rm -f "$work/m14/run"
+scenario m14b m-lost b-7 2500 flap
+agent m14b m14 "$curl_url"
+check "run file lost: the restart's start is stored too" '[ "$(kind m-lost 1)" = 2 ]'
+check "... and the link's loss and return after it" \
+    '[ "$(kind m-lost 13)" = 1 ] && [ "$(kind m-lost 14)" = 1 ]'
+check "... the agent said why it numbers anew" 'grep -q "numbering from" "$work/m14.log"'
 
 whb_test_finish

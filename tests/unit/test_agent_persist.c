@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "fs.h"
 #include "persist.h"
 #include "tmpdir.h"
 
@@ -67,6 +68,49 @@ static void sequence_survives_restart_in_the_same_boot(void **state)
     assert_false(prev.same_boot);
     assert_int_equal(whb_persist_next_seq(p), 1);
     whb_persist_close(p);
+}
+
+/* The run file lost within a boot: numbers restart at 1, below what the collector stored;
+ * told so, the agent numbers above it, and a restart after that stays above too. */
+static void numbers_go_above_what_the_collector_stored(void **state)
+{
+    (void)state;
+    struct whb_persist *p;
+    struct whb_previous_run prev;
+    assert_int_equal(whb_persist_open(dir, "boot-a", 1000, &p, &prev), 0);
+    assert_int_equal(whb_persist_next_seq(p), 1);
+    assert_int_equal(whb_persist_seq_above(p, 4321), 0);
+    assert_int_equal(whb_persist_next_seq(p), 4322);
+    assert_int_equal(whb_persist_last_seq(p), 4322);
+    /* Never back down. */
+    assert_int_equal(whb_persist_seq_above(p, 10), 0);
+    assert_int_equal(whb_persist_next_seq(p), 4323);
+    whb_persist_close(p); /* killed */
+    assert_int_equal(whb_persist_open(dir, "boot-a", 3000, &p, &prev), 0);
+    assert_true(whb_persist_next_seq(p) > 4323);
+    whb_persist_close(p);
+}
+
+/* The disk full (here: the run file's temporary copy cannot be made) when a new block of
+ * numbers is reserved: a number is still handed out, never 0. The collector refuses a report
+ * with an event numbered 0, and the spool would send that event first in every report. */
+static void a_reservation_that_cannot_be_written_still_numbers(void **state)
+{
+    (void)state;
+    struct whb_persist *p;
+    struct whb_previous_run prev;
+    char tmp[400];
+    assert_int_equal(whb_persist_open(dir, "boot-a", 1000, &p, &prev), 0);
+    snprintf(tmp, sizeof(tmp), "%s/run.tmp", dir);
+    assert_int_equal(whb_fs_mkdir(tmp), 0);
+    uint64_t last = 0;
+    for (int i = 0; i < 2500; i++) {
+        uint64_t s = whb_persist_next_seq(p);
+        assert_true(s > last);
+        last = s;
+    }
+    assert_int_equal(last, 2500);
+    whb_persist_close(p); /* the teardown takes the directory away */
 }
 
 static void machine_key_is_stable_and_private(void **state)
@@ -147,6 +191,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(sequence_survives_restart_in_the_same_boot, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(numbers_go_above_what_the_collector_stored, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_reservation_that_cannot_be_written_still_numbers, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(machine_key_is_stable_and_private, setup, teardown),
         cmocka_unit_test_setup_teardown(corrupt_key_is_refused_not_replaced, setup, teardown),

@@ -70,8 +70,8 @@ static void only_a_real_ack_is_an_ack(void **state)
     assert_int_equal(r.outcome, WHB_SENT_NOT_AN_ACK);
     ack_with("boot-a", 9, &r);
     assert_int_equal(r.outcome, WHB_SENT_NOT_AN_ACK);
-    ack_with("boot-a", 13, &r);
-    assert_int_equal(r.outcome, WHB_SENT_NOT_AN_ACK);
+    ack_with("boot-a", 13, &r); /* above ours: see the run file lost, below */
+    assert_false(r.ok);
     assert_true(whb_wire_text_ok(r.error, WHB_WIRE_MAX_TEXT));
     ack_with("boot-a", 10, &r);
     assert_true(r.ok);
@@ -94,10 +94,29 @@ static void only_a_real_ack_is_an_ack(void **state)
     assert_string_equal(r.error, "HTTP 500: bad thing ?");
 }
 
+/* An agent whose run file was lost (a reinstall, a cleanup) and restarted in the same boot
+ * numbers from 1 again: the collector takes each report for a resend and answers with the
+ * highest seq it stored of this boot. That is the collector telling the agent to number above
+ * it (else every event is dropped as already stored), not a proxy's answer. */
+static void an_ack_above_our_numbers_says_the_run_file_was_lost(void **state)
+{
+    (void)state;
+    struct whb_send_result r;
+    ack_with("boot-a", 512, &r);
+    assert_false(r.ok);
+    assert_int_equal(r.outcome, WHB_SENT_SEQ_BEHIND);
+    assert_int_equal(r.acked_seq, 512);
+    assert_true(whb_wire_text_ok(r.error, WHB_WIRE_MAX_TEXT));
+    /* Another boot's high number is still not an ack. */
+    ack_with("boot-b", 512, &r);
+    assert_int_equal(r.outcome, WHB_SENT_NOT_AN_ACK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(revocation_is_best_effort_on_windows),
+        cmocka_unit_test(an_ack_above_our_numbers_says_the_run_file_was_lost),
         cmocka_unit_test(only_a_real_ack_is_an_ack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -258,6 +258,41 @@ static void full_spool_drops_heartbeats_first_never_events(void **state)
     whb_spool_close(sp);
 }
 
+static uint64_t counter(void *arg)
+{
+    return ++*(uint64_t *)arg;
+}
+
+/* Numbered anew above the collector's seq (the run file was lost): this boot's records take
+ * the new numbers in their order, another boot's keep theirs, nothing is lost, and the file
+ * reads back the same after reopening. */
+static void renumbered_records_keep_order_and_other_boots(void **state)
+{
+    (void)state;
+    struct whb_spool *sp;
+    uint64_t seqs[512], next = 5000;
+    int n;
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    whb_event e;
+    make_event(&e, 7, CARRIER);
+    e.boot_id = "boot-old";
+    assert_int_equal(whb_spool_append(sp, &e, 1), 0);
+    for (uint64_t s = 1; s <= 4; s++)
+        append(sp, s, s == 2 ? CARRIER : HEARTBEAT, 0);
+    assert_int_equal(whb_spool_renumber(sp, "boot-a", counter, &next), 0);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(n, 5);
+    assert_int_equal(seqs[0], 7);
+    for (int i = 1; i < 5; i++)
+        assert_int_equal(seqs[i], 5000 + (uint64_t)i);
+    whb_spool_close(sp);
+    assert_int_equal(whb_spool_open(path, 1 << 20, &sp), 0);
+    peek_seqs(sp, seqs, &n);
+    assert_int_equal(n, 5);
+    assert_int_equal(seqs[4], 5004);
+    whb_spool_close(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +300,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(torn_tail_is_cut_not_fatal, setup, teardown),
         cmocka_unit_test_setup_teardown(damaged_record_costs_only_itself, setup, teardown),
         cmocka_unit_test_setup_teardown(resync_finds_every_good_frame, setup, teardown),
+        cmocka_unit_test_setup_teardown(renumbered_records_keep_order_and_other_boots, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(full_spool_drops_heartbeats_first_never_events, setup,
                                         teardown),
     };

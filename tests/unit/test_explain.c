@@ -80,6 +80,7 @@ struct tcase {
     enum whb_reason want_alt; /* must be among the alternatives; UNKNOWN: not checked */
     const char *never_text;   /* must appear nowhere */
     enum whb_reason want_alt2;
+    int no_evidence;                  /* an honest unknown with nothing recorded to show */
     struct whb_peer_story stories[2]; /* link_lost_ms relative to T0 (0: none) */
     int n_stories;
 };
@@ -986,6 +987,32 @@ static const struct tcase cases[] = {
              {15 * MIN, K(DELIVERY_FAILED), "", 0, "Could not resolve host", 0}},
      .ends = {0, 1}, .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_HIGH,
      .never_text = "unable to reach"},
+    /* Class lossy: the agent's state directory lost (a reinstall, a cleanup) before it started
+     * again: its start says what stopped, not how. */
+    {"gap: back from a new boot, its agent's state lost: off, medium", .now = 60 * MIN,
+     .gap_end = 15 * MIN + 8000, .update_service = -1,
+     .evs = {{15 * MIN, K(AGENT_START), "", 0, "whb-agent 0.1.0 on linux", 0}}, .ends = {0, 1},
+     .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "was not recorded", .want_alt = WHB_REASON_CABLE_UNPLUGGED,
+     .want_alt2 = WHB_REASON_LOST_CONNECTIVITY},
+    {"gap: the agent started again in the same boot, its state lost: the agent, medium",
+     .now = 60 * MIN, .gap_end = 15 * MIN + 8000, .update_service = -1,
+     .evs = {{15 * MIN, K(AGENT_START), "", 0, "whb-agent 0.1.0 on windows", 0}}, .ends = {0, 0},
+     .want = WHB_REASON_AGENT_CRASHED, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_text = "was not recorded", .want_alt = WHB_REASON_AGENT_STOPPED},
+    {"gap: an agent stop placed before the last report (a clock stepped back), restarted: not "
+     "'unrecorded'",
+     .now = 60 * MIN, .gap_end = 15 * MIN + 8000, .update_service = -1,
+     .evs = {{-20000, K(AGENT_STOP), "", 0, "agent stopping", 0},
+             {15 * MIN, K(AGENT_START), "", 0, "whb-agent 0.1.0 on windows", 0}},
+     .ends = {0, 0}, .want = WHB_REASON_UNKNOWN, .never_text = "was not recorded",
+     .no_evidence = 1},
+    {"gap: a cable pulled, then a new boot with nothing recorded: the cable, not the start",
+     .now = 60 * MIN, .gap_end = 15 * MIN + 8000, .update_service = -1,
+     .evs = {{2000, K(CARRIER_LOST), "eth0", 0, "carrier_changes 3", 0},
+             {15 * MIN, K(AGENT_START), "", 0, "whb-agent 0.1.0 on linux", 0}},
+     .ends = {0, 1}, .want = WHB_REASON_CABLE_UNPLUGGED, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .never_text = "was not recorded"},
     {"Modern Standby entry is a sleep", .now = 30 * MIN, .update_service = -1,
      .evs = {{-1000, K(SUSPEND), "", 1, "display off: Modern Standby", 0}},
      .want = WHB_REASON_SLEEP, .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "Modern Standby"},
@@ -1163,7 +1190,7 @@ static void run_case(void **state)
                         x.reason != WHB_REASON_PORT_DISABLED || c->peers.together >= 2);
     assert_true(x.next_step[0] != '\0');
     /* Silent machines say since when; every answer has evidence unless there is no machine. */
-    if (!c->no_machine)
+    if (!c->no_machine && !c->no_evidence)
         assert_true(x.n_evidence > 0);
     if (!c->gap_end && !c->no_machine && c->now > 180000)
         assert_int_equal(x.silent_since_ms, T0);
