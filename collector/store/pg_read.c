@@ -111,11 +111,11 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
     R(PR_PEERS_SWITCH_THEN) =
         "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE sw_chassis=$1::text UNION ALL"
-        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        " SELECT m.machine_id, m.last_seen, m.due_at, min(g.before_port), m.first_seen, 0, "
         "(m.reviewed_ms = 0)::int"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_sw=$1::text"
         " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
-        " AND coalesce(m.sw_chassis, '') <> $1::text LIMIT 1024",
+        " AND coalesce(m.sw_chassis, '') <> $1::text GROUP BY m.machine_id LIMIT 1024",
     R(PR_PEERS_AP_THEN) =
         "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE bssid=$1::text UNION ALL"
@@ -123,15 +123,15 @@ static const char *const read_sql[PR_END_ - WHB_PG_READ_BASE] = {
         "0)::int"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_bssid=$1::text"
         " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
-        " AND coalesce(m.bssid, '') <> $1::text LIMIT 1024",
+        " AND coalesce(m.bssid, '') <> $1::text GROUP BY m.machine_id LIMIT 1024",
     R(PR_PEERS_SUBNET_THEN) =
         "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE subnet=$1::text UNION ALL"
-        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        " SELECT m.machine_id, m.last_seen, m.due_at, min(g.before_port), m.first_seen, 0, "
         "(m.reviewed_ms = 0)::int"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=$1::text"
         " AND g.start_ms BETWEEN $2::bigint AND $3::bigint AND g.last_gasp = 0"
-        " AND coalesce(m.subnet, '') <> $1::text LIMIT 1024",
+        " AND coalesce(m.subnet, '') <> $1::text GROUP BY m.machine_id LIMIT 1024",
     /* Now: who is back from a silence on it that began within the window (at most 64), and
      * when, if where it went quiet (0: elsewhere). */
     R(PR_RETURNED_SWITCH) =

@@ -118,30 +118,31 @@ static const char *const read_sql[RD_COUNT_] = {
         " FROM machines WHERE subnet=?1 LIMIT 1024",
     /* A silence it announced (a last gasp) has its own cause: not a shared one. */
     /* A past silence: the machines on it now, and those that were on it when their own
-     * silence began with this one's (just back, a machine's switch may not be heard yet). */
+     * silence began with this one's (just back, a machine's switch may not be heard yet),
+     * each once however many of its gaps began in the window. */
     [RD_PEERS_SWITCH_THEN] =
         "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE sw_chassis=?1 UNION ALL"
-        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        " SELECT m.machine_id, m.last_seen, m.due_at, min(g.before_port), m.first_seen, 0, "
         "m.reviewed_ms = 0"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_sw=?1"
         " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
-        " AND coalesce(m.sw_chassis, '') <> ?1 LIMIT 1024",
+        " AND coalesce(m.sw_chassis, '') <> ?1 GROUP BY m.machine_id LIMIT 1024",
     [RD_PEERS_AP_THEN] =
         "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE bssid=?1 UNION ALL"
         " SELECT m.machine_id, m.last_seen, m.due_at, m.sw_port, m.first_seen, 0, m.reviewed_ms = 0"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_bssid=?1"
         " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
-        " AND coalesce(m.bssid, '') <> ?1 LIMIT 1024",
+        " AND coalesce(m.bssid, '') <> ?1 GROUP BY m.machine_id LIMIT 1024",
     [RD_PEERS_SUBNET_THEN] =
         "SELECT machine_id, last_seen, due_at, sw_port, first_seen, last_gasp, " UNPROVEN
         " FROM machines WHERE subnet=?1 UNION ALL"
-        " SELECT m.machine_id, m.last_seen, m.due_at, g.before_port, m.first_seen, 0, "
+        " SELECT m.machine_id, m.last_seen, m.due_at, min(g.before_port), m.first_seen, 0, "
         "m.reviewed_ms = 0"
         " FROM gaps g JOIN machines m ON m.machine_id = g.machine_id WHERE g.before_subnet=?1"
         " AND g.start_ms BETWEEN ?2 AND ?3 AND g.last_gasp = 0"
-        " AND coalesce(m.subnet, '') <> ?1 LIMIT 1024",
+        " AND coalesce(m.subnet, '') <> ?1 GROUP BY m.machine_id LIMIT 1024",
     /* Now: who is back from a silence on it that began within the window (at most 64), and
      * when, if where it went quiet (0: elsewhere). */
     [RD_RETURNED_SWITCH] = "SELECT machine_id, " BACK_HERE " FROM gaps WHERE start_ms BETWEEN ?2"
