@@ -420,10 +420,7 @@ int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct w
     if (row.found && whb_store_seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
         return out->status = WHB_EPROTO;
     out->duplicate = same_boot && r->seq <= row.last_seq;
-    /* A resend, or an older report overtaken in the path by a later one, was sent before what
-     * the collector already has: it ends no silence (as a gap it would take the real one's
-     * start, and the real one would be lost: gaps are keyed by their start). */
-    int back = !row.found || (!out->duplicate && in->now_ms > row.due_at);
+    int back = !row.found || in->now_ms > row.due_at;
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
 
     /* Issue 22: one key stored 135,000 events in 2.8 s. New events come out of the machine's
@@ -448,6 +445,12 @@ int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct w
     }
 
     struct whb_clock_map cm = whb_store_clock_map(in, &row);
+    /* A resend, or an older report overtaken in the path by a later one, sent before the
+     * machine was due ends no silence (as a gap it would take the real one's start, and the
+     * real one would be lost: gaps are keyed by their start). One sent after it did: an agent
+     * whose numbers started again (its run file lost) is back all the same. */
+    if (back && row.found && out->duplicate && whb_store_resend_alive(in, &row, &cm) <= row.due_at)
+        back = 0;
     struct whb_net_story net = whb_store_net_story(in, &row, &cm);
     whb_store_report_view(in, &net, cm.offset, &view);
     int64_t grace_ms = (int64_t)in->grace * r->interval_s * 1000;
