@@ -419,8 +419,8 @@ int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct w
     int same_boot = row.found && strcmp(row.boot_id, r->boot_id) == 0;
     if (row.found && whb_store_seq_jump_too_far(&row, same_boot, r->seq, in->now_ms, out))
         return out->status = WHB_EPROTO;
-    out->duplicate = same_boot && r->seq <= row.last_seq;
     int back = !row.found || in->now_ms > row.due_at;
+    out->duplicate = same_boot && r->seq <= row.last_seq;
     out->acked_seq = out->duplicate ? row.last_seq : r->seq;
 
     /* Issue 22: one key stored 135,000 events in 2.8 s. New events come out of the machine's
@@ -449,7 +449,8 @@ int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct w
      * machine was due ends no silence (as a gap it would take the real one's start, and the
      * real one would be lost: gaps are keyed by their start). One sent after it did: an agent
      * whose numbers started again (its run file lost) is back all the same. */
-    if (back && row.found && out->duplicate && whb_store_resend_alive(in, &row, &cm) <= row.due_at)
+    int64_t alive = out->duplicate ? whb_store_resend_alive(in, &row, &cm) : in->now_ms;
+    if (back && row.found && out->duplicate && alive <= row.due_at)
         back = 0;
     struct whb_net_story net = whb_store_net_story(in, &row, &cm);
     whb_store_report_view(in, &net, cm.offset, &view);
@@ -470,7 +471,6 @@ int whb_store_put(const struct whb_store_put_ops *ops, void *ctx, const struct w
         (rc = ops->note_gap(ctx, in, &row, &view)))
         return out->status = rc;
     if (out->duplicate) {
-        int64_t alive = whb_store_resend_alive(in, &row, &cm);
         rc = ops->touch(ctx, in, alive, alive + grace_ms, &net, &cm, &q);
     } else {
         rc = ops->write(ctx, in, &row, in->now_ms + grace_ms, &net, &cm, &view, &q);
