@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "explain/rules.h"
+#include "store/attach.h"
 #include "whb.pb-c.h"
 
 /* The first cause inside a past silence, if it came in time to explain its start. */
@@ -263,17 +264,10 @@ void whb_rule_removed(const struct whb_explain_input *in, struct finding *f)
  * 0 when it names no IPv4 address with a router. */
 static int subnet_of(const char *detail, char *out, size_t len)
 {
-    unsigned a, b, c, d, prefix;
-    char gw[8];
-    if (sscanf(detail, "%u.%u.%u.%u/%u %7s", &a, &b, &c, &d, &prefix, gw) != 6 || a > 255 ||
-        b > 255 || c > 255 || d > 255 || prefix > 32 || strcmp(gw, "gw") != 0 ||
-        strstr(detail, "gw none"))
+    const char *gw = strstr(detail, " gw ");
+    if (!gw || strstr(detail, "gw none"))
         return 0;
-    uint32_t ip = a << 24 | b << 16 | c << 8 | d;
-    uint32_t net = prefix ? ip & ~0u << (32 - prefix) : 0;
-    snprintf(out, len, "%u.%u.%u.%u/%u", net >> 24, net >> 16 & 255, net >> 8 & 255, net & 255,
-             prefix);
-    return 1;
+    return whb_attach_subnet(detail, strcspn(detail, " "), out, len);
 }
 
 /* The SSID a WIFI_ASSOCIATED names: "ssid X bssid Y ..." (the snapshot's differ) or
