@@ -8,7 +8,7 @@
 
 #include "clock.h"
 #include "explain/rules.h"
-#include "store/attach.h"
+#include "store/subnet.h"
 #include "whb.pb-c.h"
 
 /* The first cause inside a past silence, if it came in time to explain its start. */
@@ -267,7 +267,7 @@ static int subnet_of(const char *detail, char *out, size_t len)
     const char *gw = strstr(detail, " gw ");
     if (!gw || strstr(detail, "gw none"))
         return 0;
-    return whb_attach_subnet(detail, strcspn(detail, " "), out, len);
+    return whb_subnet_name(detail, strcspn(detail, " "), out, len);
 }
 
 /* The SSID a WIFI_ASSOCIATED names: "ssid X bssid Y ..." (the snapshot's differ) or

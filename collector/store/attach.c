@@ -1,10 +1,11 @@
 /* Implementation of attach.h. */
 #include "store/attach.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "store/subnet.h"
 
 /* The adapter that carries the machine's traffic: the one with the default route, else the
  * first with a link, else the first. */
@@ -21,31 +22,12 @@ static const whb_adapter *primary(const whb_snapshot *s)
     return link ? link : s->n_adapters ? s->adapters[0] : NULL;
 }
 
-int whb_attach_subnet(const char *cidr, size_t n, char *out, size_t len)
-{
-    char ip[64];
-    const char *slash = memchr(cidr, '/', n);
-    if (!slash || (size_t)(slash - cidr) >= sizeof(ip))
-        return 0;
-    memcpy(ip, cidr, (size_t)(slash - cidr));
-    ip[slash - cidr] = '\0';
-    int prefix = atoi(slash + 1);
-    struct in_addr in;
-    if (inet_pton(AF_INET, ip, &in) != 1 || prefix < 0 || prefix > 32)
-        return 0;
-    uint32_t mask = prefix ? htonl(~0u << (32 - prefix)) : 0;
-    in.s_addr &= mask;
-    inet_ntop(AF_INET, &in, ip, sizeof(ip));
-    snprintf(out, len, "%.15s/%d", ip, prefix);
-    return 1;
-}
-
 /* The subnet of the adapter's first IPv4 address. */
 static void subnet_of(const whb_adapter *a, char *out, size_t len)
 {
     out[0] = '\0';
     for (size_t i = 0; i < a->n_addresses; i++)
-        if (whb_attach_subnet(a->addresses[i], strlen(a->addresses[i]), out, len))
+        if (whb_subnet_name(a->addresses[i], strlen(a->addresses[i]), out, len))
             return;
 }
 
