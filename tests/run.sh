@@ -16,7 +16,7 @@ failed=0
 skipped=0
 failures=()
 
-step() { echo; echo "=== $*"; }
+step() { echo; echo "=== $* (at $((SECONDS / 60)) min $((SECONDS % 60)) s)"; }
 ok() { passed=$((passed + 1)); echo "--- ok: $1"; }
 bad() { failed=$((failed + 1)); failures+=("$1"); echo "--- FAILED: $1"; }
 run() { # name command...
