@@ -189,6 +189,28 @@ static int told_after_late_report(const struct span *s, const struct whb_hist_ev
            e->at_ms >= s->start - LATE_REPORT_MS;
 }
 
+/* An address or route lost goes with a link lost (Windows drops its lease with the link), and
+ * the two may be told in separate reports of the return, each mapping the agent's clock by its
+ * own delivery: stamped a few milliseconds apart either way. */
+#define WITH_LINK_MS 2000
+
+static int loses_address(const struct whb_hist_event *e)
+{
+    return e->kind == K(NETWORK_CHANGED);
+}
+
+/* The link loss that came with the address loss at i, if one follows it that closely. */
+static const struct whb_hist_event *link_with(const struct whb_explain_input *in, int i)
+{
+    const struct whb_hist_event *a = &in->events[i];
+    for (int j = i + 1; j < in->n_events && in->events[j].at_ms - a->at_ms <= WITH_LINK_MS; j++) {
+        const struct whb_hist_event *e = &in->events[j];
+        if (is_cause(in, e) && !is_weak(e->kind) && !is_power(e->kind) && !loses_address(e))
+            return e;
+    }
+    return NULL;
+}
+
 const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
 {
     struct span s = whb_explain_span(in);
@@ -201,8 +223,12 @@ const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
         if (e->at_ms < (is_power(e->kind) ? gasp_from : s.start - AFTER_LAST_MS) &&
             !told_after_late_report(&s, e))
             continue;
-        if (!is_weak(e->kind))
+        if (!is_weak(e->kind)) {
+            const struct whb_hist_event *link = loses_address(e) ? link_with(in, i) : NULL;
+            if (link)
+                e = link;
             return weak && e->at_ms > whb_cause_until(&s) ? weak : e;
+        }
         if (!weak)
             weak = e;
     }

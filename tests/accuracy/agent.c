@@ -27,6 +27,20 @@
 
 static int64_t wall(const struct acc_world *w, const struct acc_agent *a, int64_t t);
 
+/* Events per report: the real agent's 256, or WHB_ACC_PACK (1-256) to split the same events
+ * over more reports (a flush then sends as many more reports, so that it still delivers as
+ * much): what the engine answers of a past silence must not depend on the packing. */
+static int events_per_report(void)
+{
+    static int pack;
+    if (!pack) {
+        const char *e = getenv("WHB_ACC_PACK");
+        int v = e ? atoi(e) : 0;
+        pack = v >= 1 && v <= EVENTS_PER_REPORT ? v : EVENTS_PER_REPORT;
+    }
+    return pack;
+}
+
 /* What the agent reads of the update client: the policy keys, PolicyState, the PolicyManager,
  * SusClientId, the start types and the newest events 26, 25 and 21 of its logs. */
 struct wu_msgs {
@@ -553,7 +567,12 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
         *err = "Operation timed out after 10000 milliseconds with 0 bytes received";
         return 0;
     }
-    acc_feed_send(f, a->m, t + 20 + (int64_t)roll(a, 200), buf, len);
+    /* Sent after the ack of the report before it (client/agent.c flush: one at a time). */
+    int64_t at = t + 20 + (int64_t)roll(a, 200);
+    if (at <= a->acked_arrival)
+        at = a->acked_arrival + 20;
+    a->acked_arrival = at;
+    acc_feed_send(f, a->m, at, buf, len);
     stored(a, seq);
     return 1;
 }
@@ -580,7 +599,8 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
     int rounds = 0, renumbered = 0;
     do {
     resend:;
-        int n = a->n_spool < EVENTS_PER_REPORT ? a->n_spool : EVENTS_PER_REPORT;
+        int per = events_per_report();
+        int n = a->n_spool < per ? a->n_spool : per;
         size_t len = 0;
         int curl = 0;
         const char *err = "";
@@ -615,7 +635,7 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
         a->failure_class[0] = '\0';
         a->attempt = 0;
         a->last_ok = t;
-    } while (a->n_spool > 0 && ++rounds < 64);
+    } while (a->n_spool > 0 && ++rounds < 64 * (EVENTS_PER_REPORT / events_per_report()));
     if (!disk_full(w, a, t)) /* the run file's alive mark is a write too */
         a->run_alive = wall(w, a, t);
     a->want_flush = 0;

@@ -407,8 +407,36 @@ static void add_item(struct acc_score *s, const struct acc_timeline *tl, const s
     class_add(s, tl->cls, it, ok, high_wrong, misplaced, coll, drift_past, drift_restart, drift_n);
 }
 
+/* WHB_ACC_ANSWERS=file: one line per question asked (timeline, question, answer), so that two
+ * runs of one seed that differ in a knob (WHB_ACC_PACK) can be compared answer by answer. */
+static void dump_answers(const struct acc_timeline *tl)
+{
+    static FILE *out;
+    static int opened;
+    if (!opened) {
+        const char *path = getenv("WHB_ACC_ANSWERS");
+        opened = 1;
+        out = path && path[0] ? fopen(path, "w") : NULL;
+    }
+    if (!out)
+        return;
+    for (int i = 0; i < tl->n_items; i++) {
+        const struct acc_item *it = &tl->items[i];
+        if (it->asked != 1)
+            continue;
+        fprintf(out, "%llu %u %d %s %s %lld %s %s %s %s\n", (unsigned long long)tl->seed,
+                tl->index, i,
+                it->phase == PHASE_HISTORY ? "history" : it->phase == PHASE_BACK ? "back" : "now",
+                it->machine >= 0 ? tl->w.m[it->machine].fqdn : "pc-ghost",
+                (long long)((it->inc_start - tl->w.t0) / 1000), it->answer, it->confidence,
+                it->later[0] ? it->later : "-", it->later[0] ? it->later_conf : "-");
+    }
+    fflush(out);
+}
+
 void acc_score_add(struct acc_score *s, const struct acc_timeline *tl)
 {
+    dump_answers(tl);
     s->timelines++;
     s->cls[tl->cls].timelines++;
     s->cls[CLASS_COUNT_].timelines++;

@@ -93,6 +93,9 @@ struct acc_agent {
     int wiped;           /* class lossy: its state directory was lost (once) */
     /* For the benchmark (not the agent's): last acknowledged delivery, collector time. */
     int64_t last_ok;
+    /* When its last acknowledged report reached the collector: the agent sends the next only
+     * after that one's ack (one report at a time), so the next cannot arrive before it. */
+    int64_t acked_arrival;
 };
 
 void acc_agent_init(struct acc_agent *a, const struct acc_world *w, int m);
