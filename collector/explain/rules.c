@@ -237,6 +237,14 @@ static void rule_agent_stop(const struct whb_explain_input *in, struct finding *
         whb_hit(f, 85, WHB_CONFIDENCE_HIGH);
 }
 
+/* Its last alive stamped at or after its own start cannot be: the collector mapped it with a
+ * clock the previous run did not have (a boot on a dead RTC battery whose first report
+ * came before this one, and taught the collector the new boot's clock). Not known, then. */
+static int misplaced_alive(const struct whb_hist_event *u)
+{
+    return u->since_ms && u->since_ms >= u->at_ms;
+}
+
 /* On return the agent says whether its previous run stopped cleanly, and when it was last
  * known alive (proto: UNCLEAN_STOP). */
 static const struct whb_hist_event *unclean_stop(const struct whb_explain_input *in)
@@ -246,8 +254,11 @@ static const struct whb_hist_event *unclean_stop(const struct whb_explain_input 
         return NULL;
     const struct whb_hist_event *u =
         whb_first_in(in, K(UNCLEAN_STOP), s.start - SLACK_MS, s.end + SLACK_MS);
+    if (!u || whb_last_gasp(in))
+        return NULL;
+    int misplaced = misplaced_alive(u);
     /* It died when the silence began, not after some other cause had silenced it. */
-    if (!u || u->since_ms > whb_cause_until(&s) || whb_last_gasp(in))
+    if (!misplaced && u->since_ms > whb_cause_until(&s))
         return NULL;
     const struct whb_hist_event *c = whb_first_cause(in);
     /* A send that failed as the silence began is the last report's answer lost, not another
@@ -255,6 +266,10 @@ static const struct whb_hist_event *unclean_stop(const struct whb_explain_input 
     if (c && (c->kind == K(DELIVERY_FAILED) || c->kind == K(HEARTBEAT)) &&
         c->at_ms <= whb_sends_from(&s))
         c = NULL;
+    /* When it died not known: another cause before the agent's start may have come first
+     * (one at its start, the new run's first send before its network is up, did not). */
+    if (misplaced)
+        return c && c->at_ms < u->at_ms ? NULL : u;
     return c && c->at_ms < u->since_ms ? NULL : u;
 }
 
@@ -275,7 +290,7 @@ static int renamed_boot(const struct whb_explain_input *in, const struct whb_his
 static int64_t last_alive(const struct whb_explain_input *in, const struct whb_hist_event *u)
 {
     struct span s = whb_explain_span(in);
-    return u->since_ms < s.start ? s.start : u->since_ms;
+    return u->since_ms < s.start || misplaced_alive(u) ? s.start : u->since_ms;
 }
 
 static int same_boot(const struct whb_explain_input *in, const struct whb_hist_event *u)

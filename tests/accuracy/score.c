@@ -424,9 +424,11 @@ static void dump_answers(const struct acc_timeline *tl)
         const struct acc_item *it = &tl->items[i];
         if (it->asked != 1)
             continue;
-        fprintf(out, "%llu %u %d %s %s %lld %s %s %s %s\n", (unsigned long long)tl->seed,
-                tl->index, i,
-                it->phase == PHASE_HISTORY ? "history" : it->phase == PHASE_BACK ? "back" : "now",
+        fprintf(out, "%llu %u %d %s %s %lld %s %s %s %s\n", (unsigned long long)tl->seed, tl->index,
+                i,
+                it->phase == PHASE_HISTORY ? "history"
+                : it->phase == PHASE_BACK  ? "back"
+                                           : "now",
                 it->machine >= 0 ? tl->w.m[it->machine].fqdn : "pc-ghost",
                 (long long)((it->inc_start - tl->w.t0) / 1000), it->answer, it->confidence,
                 it->later[0] ? it->later : "-", it->later[0] ? it->later_conf : "-");

@@ -360,6 +360,30 @@ static const struct tcase cases[] = {
      .ends = {.rebooted = 1}, .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_HIGH,
      .want_text = "hard reset) for 5 min 58 s", .want_alt = WHB_REASON_UNKNOWN,
      .never_text = "16 min"},
+    /* A power cut, and a boot on a dead RTC battery (the clock 27 years behind): the return's
+     * first report taught the collector the new boot's clock, and the UNCLEAN_STOP told in a
+     * later report had its last alive (the previous boot's clock) mapped with it, after its
+     * own start (clamped to the receipt). Before, "unknown" (the accuracy benchmark at
+     * WHB_ACC_PACK=1, class clocks, dead_rtc). */
+    {"gap: power loss, its last alive mapped with the next boot's clock", .now = 60 * MIN,
+     .gap_end = 8 * MIN, .update_service = -1,
+     .evs = {{8 * MIN - 4000, K(AGENT_START), "", 0, "whb-agent", 0},
+             {8 * MIN - 4000, K(UNCLEAN_STOP), "", 2,
+              "the previous boot ended without a clean stop (power loss, crash or hard reset)",
+              T0 + 8 * MIN}},
+     .ends = {.rebooted = 1}, .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "hard reset) for 7 min 56 s", .want_alt = WHB_REASON_UNKNOWN},
+    /* The guard: a cable pulled in the same silence may have come first. */
+    {"gap: a misplaced last alive does not outweigh a cable pulled", .now = 60 * MIN,
+     .gap_end = 8 * MIN, .update_service = -1,
+     .evs = {{20000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {8 * MIN - 4000, K(AGENT_START), "", 0, "whb-agent", 0},
+             {8 * MIN - 4000, K(UNCLEAN_STOP), "", 2,
+              "the previous boot ended without a clean stop (power loss, crash or hard reset)",
+              T0 + 8 * MIN}},
+     .ends = {.rebooted = 1}, .peers = {WHB_PEERS_SWITCH, 20, 1, 19},
+     .want = WHB_REASON_CABLE_UNPLUGGED, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .never_text = "for 7 min 56 s"},
     /* A room's power cut just after the last report went through but its answer was lost:
      * the send stamped at the silence's start failed, the report itself was stored. That is
      * no sign the machine ran on without a way to the collector, nor is the new boot's first
