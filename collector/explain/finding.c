@@ -211,6 +211,39 @@ static const struct whb_hist_event *link_with(const struct whb_explain_input *in
     return NULL;
 }
 
+/* The event that undoes a loss of the network (its link, its association, its address). */
+static int restores(const struct whb_hist_event *loss, const struct whb_hist_event *e)
+{
+    if (strcmp(loss->adapter, e->adapter) != 0)
+        return 0;
+    switch (loss->kind) {
+    case K(CARRIER_LOST):
+        return e->kind == K(CARRIER_GAINED);
+    case K(ADMIN_DOWN):
+        return e->kind == K(ADMIN_UP);
+    case K(WIFI_DISCONNECTED):
+    case K(WIFI_ASSOC_FAILED):
+        return e->kind == K(WIFI_ASSOCIATED);
+    case K(ADAPTER_REMOVED):
+        return e->kind == K(ADAPTER_ADDED);
+    case K(NETWORK_CHANGED):
+        return e->kind == K(NETWORK_CHANGED) && !strstr(e->detail, "no address") &&
+               !strstr(e->detail, "gw none");
+    default:
+        return 0;
+    }
+}
+
+/* A loss undone before the silence began did not begin it, though told only on the return
+ * (the reports after it waited in the path and were stored late). */
+static int undone_before(const struct whb_explain_input *in, int i, int64_t until)
+{
+    for (int j = i + 1; j < in->n_events && in->events[j].at_ms <= until; j++)
+        if (restores(&in->events[i], &in->events[j]))
+            return 1;
+    return 0;
+}
+
 const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
 {
     struct span s = whb_explain_span(in);
@@ -222,6 +255,8 @@ const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in)
             continue;
         if (e->at_ms < (is_power(e->kind) ? gasp_from : s.start - AFTER_LAST_MS) &&
             !told_after_late_report(&s, e))
+            continue;
+        if (!is_weak(e->kind) && !is_power(e->kind) && undone_before(in, i, s.start))
             continue;
         if (!is_weak(e->kind)) {
             const struct whb_hist_event *link = loses_address(e) ? link_with(in, i) : NULL;

@@ -27,6 +27,21 @@
 
 static int64_t wall(const struct acc_world *w, const struct acc_agent *a, int64_t t);
 
+/* The spread of a report's way to the collector, ms: 200, or WHB_ACC_LATENCY (1-60000) for
+ * a slow path (a VPN, a congested uplink): each report maps the agent's clock by its own
+ * delivery, so the spread is how far apart the collector may stamp what the agent saw
+ * together. */
+static unsigned latency_spread(void)
+{
+    static unsigned spread;
+    if (!spread) {
+        const char *e = getenv("WHB_ACC_LATENCY");
+        long v = e ? atol(e) : 0;
+        spread = v >= 1 && v <= 60000 ? (unsigned)v : 200;
+    }
+    return spread;
+}
+
 /* Events per report: the real agent's 256, or WHB_ACC_PACK (1-256) to split the same events
  * over more reports (a flush then sends as many more reports, so that it still delivers as
  * much): what the engine answers of a past silence must not depend on the packing. */
@@ -544,7 +559,7 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
     }
     const struct acc_machine *mc = &w->m[a->m];
     if (mc->wipe_at && strcmp(a->coll_boot, a->boot) == 0 && seq <= a->coll_seq) {
-        acc_feed_send(f, a->m, t + 20 + (int64_t)roll(a, 200), buf, len);
+        acc_feed_send(f, a->m, t + 20 + (int64_t)roll(a, latency_spread()), buf, len);
         *behind = a->coll_seq;
         *err = "HTTP 200: the collector has a higher seq of this boot";
         return 0;
@@ -568,7 +583,7 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
         return 0;
     }
     /* Sent after the ack of the report before it (client/agent.c flush: one at a time). */
-    int64_t at = t + 20 + (int64_t)roll(a, 200);
+    int64_t at = t + 20 + (int64_t)roll(a, latency_spread());
     if (at <= a->acked_arrival)
         at = a->acked_arrival + 20;
     a->acked_arrival = at;
