@@ -2,7 +2,7 @@
  * collector's real ingest and the real explanation engine, and scores the answers.
  *   whb-accuracy [--seed S] [--timelines N] [--only N] [--verbose] [--quick] [--examples K]
  *                [--class
- * all|existing|restart|incidents|after|coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains|repeats|away|lossy]
+ * all|existing|restart|incidents|after|coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains|repeats|away|lossy|collside]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@ static int usage(void)
     fprintf(stderr, "usage: whb-accuracy [--seed S] [--timelines N] [--only INDEX] [--verbose] "
                     "[--quick] [--examples K] [--class all|existing|restart|incidents|after|"
                     "coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains|"
-                    "repeats|away|lossy]\n");
+                    "repeats|away|lossy|collside]\n");
     return 2;
 }
 
