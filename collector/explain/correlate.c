@@ -29,6 +29,16 @@ static int neighbours_quiet(const struct whb_explain_input *in)
     return 0;
 }
 
+/* No neighbour to judge by: alone on its switch or access point and in its subnet (a lone
+ * Wi-Fi laptop, a machine on a switch of its own). */
+static int no_neighbours(const struct whb_explain_input *in)
+{
+    for (int i = 0; i < in->n_peers; i++)
+        if (in->peers[i].total >= 2)
+            return 0;
+    return 1;
+}
+
 /* Now: every other machine silent with it is back, for longer than this one would have taken
  * to come back with them (a heartbeat, and one more in its backoff): what silenced them is
  * over, so its silence goes on for a cause of its own (a cable pulled while its switch was
@@ -64,8 +74,10 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
             in->n_peers++;
         }
     /* The whole fleet is counted (a scan of every silent machine) only when the machine's own
-     * neighbours went quiet with it: a collector nobody reaches silences them too. */
-    if (neighbours_quiet(in) &&
+     * neighbours went quiet with it: a collector nobody reaches silences them too. A machine
+     * with none has only the fleet to tell it from the collector (class collside: a lone Wi-Fi
+     * laptop, asked while the collector's disk was full, "silent, no last gasp"). */
+    if ((neighbours_quiet(in) || no_neighbours(in)) &&
         st->ops->fleet_group(st, now, anchor, window, until, &in->peers[in->n_peers]) == 0)
         in->n_peers++;
     st->ops->downtimes(st, anchor - window, until, in->down, WHB_EXPLAIN_MAX_DOWNTIMES,
