@@ -11,9 +11,10 @@
 #include "acc.h"
 #include "log.h"
 
-#define QUICK_SEED   20261125
-#define QUICK_EACH   5 /* --quick: five timelines of each scenario */
-#define QUICK_SWITCH 2 /* but two of each of class switch's */
+#define QUICK_SEED     20261125
+#define QUICK_EACH     5 /* --quick: five timelines of each scenario */
+#define QUICK_SWITCH   2 /* but two of each of class switch's */
+#define QUICK_COLLSIDE 3 /* and three of class collside's (fleets of up to 48 for hours) */
 
 static int usage(void)
 {
@@ -75,6 +76,9 @@ int main(int argc, char **argv)
          * the CI run takes about as long as before they existed. */
         if (quick && cls == CLASS_ALL && tl->cls == CLASS_SWITCH &&
             i / acc_class_scenarios(CLASS_ALL) >= QUICK_SWITCH)
+            continue;
+        if (quick && cls == CLASS_ALL && tl->cls == CLASS_COLLSIDE &&
+            i / acc_class_scenarios(CLASS_ALL) >= QUICK_COLLSIDE)
             continue;
         if (acc_timeline_run(tl, verbose)) {
             fprintf(stderr, "whb-accuracy: timeline %llu failed to run\n", i);

@@ -1553,6 +1553,19 @@ static void a_machine_without_neighbours_sees_the_whole_fleet_silent(void **stat
     memset(&x, 0, sizeof(x));
     assert_int_equal(whb_explain_host(f->store, "pc-801", anchor + 600000, &m, &x), 0);
     assert_int_equal(x.reason, WHB_REASON_COLLECTOR_UNAVAILABLE);
+    /* The others report again, it does not: its silence is its own now. */
+    for (unsigned i = 0; i < 6; i++) {
+        struct sample *s = sample_new(801 + i, 3, 0);
+        s->lldp.chassis_id = chassis[i < 3 ? 0 : 1];
+        snprintf(s->addr, sizeof(s->addr), "10.7.%u.%u/24", i < 3 ? 1 : 2, i + 10);
+        s->report.sent_at_ms = anchor + 880000;
+        assert_int_equal(put(f->store, s, 0xaa, 0, anchor + 880000, &res), 0);
+        sample_free(s);
+    }
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_host(f->store, "pc-807", anchor + 900000, &m, &x), 0);
+    assert_int_not_equal(x.reason, WHB_REASON_COLLECTOR_UNAVAILABLE);
+    assert_null(strstr(x.summary, "whole fleet"));
 }
 
 /* Its past silence began with the switch's and outlasted it by ten minutes: "the network beyond
