@@ -29,6 +29,23 @@ static int neighbours_quiet(const struct whb_explain_input *in)
     return 0;
 }
 
+/* No neighbour to judge by: alone on its switch or access point and in its subnet (a lone
+ * Wi-Fi laptop, a machine on a switch of its own), and, asked while silent, every machine of
+ * the fleet silent now: one reporting (back from a silence shared with it, as group_over reads
+ * a group) says the fleet's silence is not this one's. */
+static int no_neighbours(struct whb_store *st, const struct whb_explain_input *in, int64_t now,
+                         int with_gaps)
+{
+    for (int i = 0; i < in->n_peers; i++)
+        if (in->peers[i].total >= 2)
+            return 0;
+    uint64_t known = 0, silent = 0;
+    if (with_gaps)
+        return 1;
+    return st->ops->count_machines && st->ops->count_machines(st, now, &known, &silent) == 0 &&
+           silent >= known;
+}
+
 /* Now: every other machine silent with it is back, for longer than this one would have taken
  * to come back with them (a heartbeat, and one more in its backoff): what silenced them is
  * over, so its silence goes on for a cause of its own (a cable pulled while its switch was
@@ -64,8 +81,10 @@ static void context(struct whb_store *st, const struct whb_machine_view *m, int6
             in->n_peers++;
         }
     /* The whole fleet is counted (a scan of every silent machine) only when the machine's own
-     * neighbours went quiet with it: a collector nobody reaches silences them too. */
-    if (neighbours_quiet(in) &&
+     * neighbours went quiet with it: a collector nobody reaches silences them too. A machine
+     * with none has only the fleet to tell it from the collector (class collside: a lone Wi-Fi
+     * laptop, asked while the collector's disk was full, "silent, no last gasp"). */
+    if ((neighbours_quiet(in) || no_neighbours(st, in, now, with_gaps)) &&
         st->ops->fleet_group(st, now, anchor, window, until, &in->peers[in->n_peers]) == 0)
         in->n_peers++;
     st->ops->downtimes(st, anchor - window, until, in->down, WHB_EXPLAIN_MAX_DOWNTIMES,

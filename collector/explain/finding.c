@@ -51,7 +51,40 @@ struct span whb_explain_span(const struct whb_explain_input *in)
     s.cause_until = s.start + s.interval + SEND_WAIT_MS;
     if (s.down && s.down->to_ms + RETURN_MS(s.interval) > s.cause_until)
         s.cause_until = s.down->to_ms + RETURN_MS(s.interval);
+    /* Refused by a running collector from the start: no downtime says when that ended, but a
+     * cause of the machine's own told on return, while it lasted or after, is what kept it
+     * silent from then on (its gasp, a pulled cable, a crash). */
+    s.refused = NULL;
+    for (int i = 0; s.past && i < in->n_events && !s.refused; i++) {
+        const struct whb_hist_event *e = &in->events[i];
+        if (e->at_ms >= s.start - SLACK_MS && e->at_ms <= s.cause_until &&
+            whb_refused_by_collector(e))
+            s.refused = e;
+    }
+    if (s.refused && s.end > s.cause_until)
+        s.cause_until = s.end;
+    /* Refused, the others refused with it went quiet with it: not a pattern of the network. */
+    s.down_near |= s.refused != NULL;
     return s;
+}
+
+int whb_refused_by_collector(const struct whb_hist_event *e)
+{
+    if (e->kind != K(DELIVERY_FAILED))
+        return 0;
+    if (e->http_status >= 500)
+        return 1;
+    switch (e->curl_code) {
+    case 35: /* CURLE_SSL_CONNECT_ERROR: the handshake failed */
+    case 51: /* CURLE_PEER_FAILED_VERIFICATION (older curl) */
+    case 60: /* CURLE_PEER_FAILED_VERIFICATION: expired, not trusted, another name */
+    case 83: /* CURLE_SSL_ISSUER_ERROR */
+    case 90: /* CURLE_SSL_PINNEDPUBKEYNOTMATCH */
+    case 91: /* CURLE_SSL_INVALIDCERTSTATUS */
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 int64_t whb_cause_until(const struct span *s)

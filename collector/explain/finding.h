@@ -61,6 +61,9 @@ struct span {
      * network. */
     int down_near;
     int64_t cause_until; /* a cause later than this did not start the silence */
+    /* A past gap that began with the collector refusing the machine's reports (its
+     * DELIVERY_FAILED, whb_refused_by_collector), or NULL. */
+    const struct whb_hist_event *refused;
 };
 
 struct span whb_explain_span(const struct whb_explain_input *in);
@@ -90,6 +93,10 @@ int whb_count_in(const struct whb_explain_input *in, int kind, int64_t from, int
 
 /* The first cause of the silence: what silenced the machine, or NULL. */
 const struct whb_hist_event *whb_first_cause(const struct whb_explain_input *in);
+/* A DELIVERY_FAILED that says the machine reached the collector, which refused its report: an
+ * error status from it (5xx: its store failing, its queue full), or a TLS handshake the agent
+ * broke off over the collector's certificate (curl 35, 51, 60, 83, 90, 91). */
+int whb_refused_by_collector(const struct whb_hist_event *e);
 /* The power event that was the machine's last word before the silence, or NULL. */
 const struct whb_hist_event *whb_last_gasp(const struct whb_explain_input *in);
 /* The window in which a cause must fall to explain the start of the silence. */

@@ -266,6 +266,10 @@ static const struct whb_hist_event *unclean_stop(const struct whb_explain_input 
     if (c && (c->kind == K(DELIVERY_FAILED) || c->kind == K(HEARTBEAT)) &&
         c->at_ms <= whb_sends_from(&s))
         c = NULL;
+    /* Nor is the collector refusing its reports: that silenced the machine only until it
+     * died. */
+    if (c && c == s.refused)
+        c = NULL;
     /* When it died not known: another cause before the agent's start may have come first
      * (one at its start, the new run's first send before its network is up, did not). */
     if (misplaced)
@@ -446,13 +450,34 @@ static void rule_collector(const struct whb_explain_input *in, struct finding *f
         }
         return;
     }
-    const struct whb_hist_event *e =
-        s.past ? whb_first_in(in, K(DELIVERY_FAILED), s.start - SLACK_MS, s.end + SLACK_MS) : NULL;
-    if (e && e->http_status >= 500) {
-        whb_evidence_event(f, in, e, "the collector answered HTTP %u: %s", e->http_status,
-                           e->detail);
-        whb_say(f->summary, "the collector refused reports (HTTP %u)", e->http_status);
-        whb_say(f->why, "the machine reached the collector, which answered with an error");
+    const struct whb_hist_event *e = s.refused;
+    if (e) {
+        if (e->http_status >= 500) {
+            whb_evidence_event(f, in, e, "the collector answered HTTP %u: %s", e->http_status,
+                               e->detail);
+            whb_say(f->summary, "the collector refused reports (HTTP %u)", e->http_status);
+            whb_say(f->why, "the machine reached the collector, which answered with an error");
+        } else {
+            whb_evidence_event(f, in, e,
+                               "the agent refused the collector's certificate (curl %d): %s",
+                               e->curl_code, e->detail);
+            whb_say(f->summary, "the agents refused the collector's TLS certificate (curl %d)",
+                    e->curl_code);
+            whb_say(f->why, "the machine reached the collector, whose certificate its agent "
+                            "would not take (expired, replaced, or another in front of it)");
+            whb_say(f->step, "the collector's TLS certificate: its expiry, its issuer (the CA "
+                             "the agents trust), and what answers on its address and port");
+        }
+        /* A cause of the machine's own after the refusal began kept it silent (as a downtime
+         * it outlasted, above): below that cause's own rule. */
+        const struct whb_hist_event *own = whb_first_cause(in);
+        if ((own && own->kind != K(DELIVERY_FAILED) && own->kind != K(HEARTBEAT)) ||
+            unclean_stop(in)) {
+            whb_say(f->why, "the collector refused the machine's reports when it went silent, "
+                            "but a cause of the machine's own followed and kept it silent");
+            whb_hit(f, 35, WHB_CONFIDENCE_LOW);
+            return;
+        }
         whb_hit(f, 93, WHB_CONFIDENCE_HIGH);
         return;
     }

@@ -139,6 +139,13 @@ enum acc_inc_kind {
     INC_AWAY,         /* a Wi-Fi laptop taken off site for [start, end) (class away): whenever it
                          is on, its Wi-Fi is on another network (home, a hotel: w->away), leased,
                          with a router of its own and no route to the collector */
+    /* Class collside (collside.c): the collector runs but does not serve, or serves badly. */
+    INC_COLLECTOR_FULL, /* its disk full: every commit fails, reports get 503 "storage
+                           unavailable" (Retry-After 5, ingest/answer.c), its alive marks fail */
+    INC_COLLECTOR_BUSY, /* overloaded: its writer's queue full, 503 "collector busy, retry later"
+                           (Retry-After 1) to code % of the sends of the machines in `who` */
+    INC_COLLECTOR_CERT, /* its TLS certificate expired or not trusted: every agent refuses it (curl
+                           code: 60 or 35); it runs, marks itself alive, stores nothing */
     INC_KIND_COUNT_
 };
 
@@ -152,6 +159,7 @@ struct acc_incident {
     int subnet;         /* INC_SUBNET: the third octet of the subnet */
     int unnamed;        /* Windows suspend: the System log (Kernel-Power 42) had not named the
                            transition yet when the service heard of it ("going to sleep") */
+    uint64_t who;       /* INC_COLLECTOR_BUSY: the machines refused (bit m) */
 };
 
 struct acc_world {
@@ -194,6 +202,13 @@ struct acc_link {
 };
 void acc_world_link(const struct acc_world *w, int m, int64_t t, struct acc_link *out);
 int acc_world_collector_up(const struct acc_world *w, int64_t t);
+/* Class collside (collside.c): 1 when the running collector refuses machine m's report sent at
+ * t: *share is the % of sends refused (100: every one), *http the status it answers (503), or
+ * *curl the agent's own refusal of its certificate, *err the agent's error text. */
+int acc_world_collector_refuses(const struct acc_world *w, int m, int64_t t, unsigned *share,
+                                unsigned *http, int *curl, const char **err);
+/* 0 while the collector's own writes (its alive marks) fail: its disk full. */
+int acc_world_collector_writes(const struct acc_world *w, int64_t t);
 /* WSUS as seen from a machine with a working path: http status, curl code. */
 void acc_world_wsus(const struct acc_world *w, int64_t t, unsigned *http, int *curl);
 int acc_world_update_service(const struct acc_world *w, int m, int64_t t);
@@ -313,6 +328,7 @@ enum acc_class {
     CLASS_REPEATS,     /* one machine silent again and again, each gap for its own cause */
     CLASS_AWAY,        /* a machine physically removed from the network (home, a hotel) and back */
     CLASS_LOSSY,       /* a machine back with its evidence partly lost: spool, disk, state */
+    CLASS_COLLSIDE,    /* the collector running but not serving: disk full, overload, its cert */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

@@ -534,11 +534,13 @@ static void stored(struct acc_agent *a, uint64_t seq)
  * WHB_SENT_SEQ_BEHIND, client/agent.c number_above): *behind is set. */
 static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, int64_t link_t,
                     struct acc_feed *f, uint8_t *buf, size_t len, uint64_t seq, uint64_t *behind,
-                    int *curl, const char **err)
+                    int *curl, unsigned *http, const char **err)
 {
     struct acc_link l;
+    unsigned share = 0;
     acc_world_link(w, a->m, link_t, &l);
     *curl = 0;
+    *http = 0;
     if (l.path_ok) /* (a dock's Wi-Fi kept beside it: a way out while the dock's is down) */
         ;
     else if (!l.carrier || !l.admin_up)
@@ -553,6 +555,14 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
         *curl = 28, *err = "Connection timed out after 5000 milliseconds";
     if (!*curl && !acc_world_collector_up(w, t))
         *curl = 7, *err = "Failed to connect to whb.corp.example port 8443: Connection refused";
+    /* Class collside: running, it answers 503 (the real agent reads Retry-After but waits its
+     * own backoff, client/agent.c), or the agent refuses its certificate. */
+    if (!*curl && acc_world_collector_refuses(w, a->m, t, &share, http, curl, err) &&
+        (share >= 100 || roll(a, 100) < share)) {
+        free(buf);
+        return 0;
+    }
+    *http = 0;
     if (*curl) {
         free(buf);
         return 0;
@@ -593,15 +603,15 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
 }
 
 static void note_failure(struct acc_agent *a, const struct acc_world *w, int64_t t, int curl,
-                         const char *err, int verbose)
+                         unsigned http, const char *err, int verbose)
 {
     char cls[32];
-    snprintf(cls, sizeof(cls), "%d/0", curl);
+    snprintf(cls, sizeof(cls), "%d/%u", curl, http);
     if (strcmp(cls, a->failure_class) != 0 || wall(w, a, t) - a->failure_event_at >= HOUR_MS) {
         struct acc_ev *e =
             record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED, err, verbose);
         if (e)
-            e->curl = curl;
+            e->curl = curl, e->http = http;
         snprintf(a->failure_class, sizeof(a->failure_class), "%s", cls);
         a->failure_event_at = wall(w, a, t);
     }
@@ -618,12 +628,14 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
         int n = a->n_spool < per ? a->n_spool : per;
         size_t len = 0;
         int curl = 0;
+        unsigned http = 0;
         const char *err = "";
         /* One report after the other: each takes post_ms (0 but in class repeats). */
         int64_t on = rounds * w->m[a->m].post_ms;
         uint64_t seq = next_seq(a), behind = 0;
         uint8_t *buf = pack(a, w, t, seq, n, last_gasp, &len);
-        int ok = buf && transmit(a, w, t + on, link_t + on, f, buf, len, seq, &behind, &curl, &err);
+        int ok = buf &&
+                 transmit(a, w, t + on, link_t + on, f, buf, len, seq, &behind, &curl, &http, &err);
         if (behind && !renumbered) {
             /* client/agent.c number_above: on above the collector's seq, the spool too. */
             a->next_seq = behind + 1;
@@ -640,7 +652,7 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
                 clock_str(w->t0, t, c, sizeof(c));
                 printf("  %s %-6s send failed: %s\n", c, w->m[a->m].fqdn, err);
             }
-            note_failure(a, w, t, curl, err, verbose);
+            note_failure(a, w, t, curl, http, err, verbose);
             a->retry_at = t + backoff_next(a, w);
             return 0;
         }

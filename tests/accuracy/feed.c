@@ -10,7 +10,8 @@
 #include "store/store.h"
 
 /* The collector marks itself alive every second (store/runs.h); the store keeps only the
- * latest mark, so only the last one before a stop is written apart from one every 5 s. */
+ * latest mark, so only the last one before a stop (or a full disk) is written apart from one
+ * every 5 s. */
 #define ALIVE_EVERY_MS 1000
 #define ALIVE_WRITE_MS 5000
 
@@ -112,8 +113,13 @@ static void note_stored(struct acc_feed *f, int64_t at, int machine)
 int acc_feed_served_others(const struct acc_feed *f, const struct acc_world *w, int machine,
                            int64_t from, int64_t to)
 {
+    unsigned share, http;
+    int curl;
+    const char *err;
+    /* Down, or running and refusing this machine (class collside), is not serving it. */
     for (int64_t t = from; t <= to; t += 1000)
-        if (!acc_world_collector_up(w, t))
+        if (!acc_world_collector_up(w, t) ||
+            acc_world_collector_refuses(w, machine, t, &share, &http, &curl, &err))
             return 0;
     /* The log is in receipt order: the first report at or after from, by bisection. */
     size_t lo = 0, hi = f->n_log;
@@ -216,7 +222,11 @@ int acc_feed_collector(struct acc_feed *f, const struct acc_world *w, int64_t t,
             printf("  +%02lld:%02lld:%02lld collector down\n", (long long)((t - w->t0) / 3600000),
                    (long long)((t - w->t0) / 60000 % 60), (long long)((t - w->t0) / 1000 % 60));
     } else if (up && t >= f->next_alive) {
-        if (t - f->written_alive >= ALIVE_WRITE_MS || !acc_world_collector_up(w, t + 1000)) {
+        /* A full disk fails the mark (class collside): the last before it is written. */
+        if (!acc_world_collector_writes(w, t))
+            ;
+        else if (t - f->written_alive >= ALIVE_WRITE_MS || !acc_world_collector_up(w, t + 1000) ||
+                 !acc_world_collector_writes(w, t + 1000)) {
             rc = mark(f, MARK_ALIVE, t);
             f->written_alive = t;
         }

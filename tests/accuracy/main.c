@@ -2,7 +2,7 @@
  * collector's real ingest and the real explanation engine, and scores the answers.
  *   whb-accuracy [--seed S] [--timelines N] [--only N] [--verbose] [--quick] [--examples K]
  *                [--class
- * all|existing|restart|incidents|after|coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains|repeats|away|lossy]
+ * all|existing|restart|incidents|after|coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains|repeats|away|lossy|collside]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,16 +11,17 @@
 #include "acc.h"
 #include "log.h"
 
-#define QUICK_SEED   20261125
-#define QUICK_EACH   5 /* --quick: five timelines of each scenario */
-#define QUICK_SWITCH 2 /* but two of each of class switch's */
+#define QUICK_SEED     20261125
+#define QUICK_EACH     5 /* --quick: five timelines of each scenario */
+#define QUICK_SWITCH   2 /* but two of each of class switch's */
+#define QUICK_COLLSIDE 3 /* and three of class collside's (fleets of up to 48 for hours) */
 
 static int usage(void)
 {
     fprintf(stderr, "usage: whb-accuracy [--seed S] [--timelines N] [--only INDEX] [--verbose] "
                     "[--quick] [--examples K] [--class all|existing|restart|incidents|after|"
                     "coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains|"
-                    "repeats|away|lossy]\n");
+                    "repeats|away|lossy|collside]\n");
     return 2;
 }
 
@@ -75,6 +76,9 @@ int main(int argc, char **argv)
          * the CI run takes about as long as before they existed. */
         if (quick && cls == CLASS_ALL && tl->cls == CLASS_SWITCH &&
             i / acc_class_scenarios(CLASS_ALL) >= QUICK_SWITCH)
+            continue;
+        if (quick && cls == CLASS_ALL && tl->cls == CLASS_COLLSIDE &&
+            i / acc_class_scenarios(CLASS_ALL) >= QUICK_COLLSIDE)
             continue;
         if (acc_timeline_run(tl, verbose)) {
             fprintf(stderr, "whb-accuracy: timeline %llu failed to run\n", i);

@@ -113,4 +113,9 @@ unsigned acc_away_count(void);
 const char *acc_lossy_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
 unsigned acc_lossy_count(void);
 
+/* Class collside (collside.c): the collector running but not serving, and one machine's own
+ * silence meanwhile. */
+const char *acc_collside_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_collside_count(void);
+
 #endif

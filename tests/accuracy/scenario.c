@@ -8,15 +8,14 @@
 #include "scen.h"
 
 static const char *inc_names[INC_KIND_COUNT_] = {
-    "shutdown",     "power_cut",      "hibernate",      "sleep",
-    "sleep_silent", "fast_startup",   "modern_standby", "cable",
-    "port_shut",    "switch_down",    "uplink",         "room_power",
-    "dhcp_lost",    "route_lost",     "flap",           "wifi_auth",
-    "ap_auth",      "move",           "admin_down",     "agent_stop",
-    "agent_crash",  "collector_kill", "collector_stop", "wsus_503",
-    "wsus_refused", "updsvc_stopped", "wu_policy",      "wu_scan_fail",
-    "wu_restart",   "subnet",         "err_disable",    "dot1x_wired",
-    "ap_power",     "carried",        "undock",         "away"};
+    "shutdown",       "power_cut",      "hibernate",      "sleep",         "sleep_silent",
+    "fast_startup",   "modern_standby", "cable",          "port_shut",     "switch_down",
+    "uplink",         "room_power",     "dhcp_lost",      "route_lost",    "flap",
+    "wifi_auth",      "ap_auth",        "move",           "admin_down",    "agent_stop",
+    "agent_crash",    "collector_kill", "collector_stop", "wsus_503",      "wsus_refused",
+    "updsvc_stopped", "wu_policy",      "wu_scan_fail",   "wu_restart",    "subnet",
+    "err_disable",    "dot1x_wired",    "ap_power",       "carried",       "undock",
+    "away",           "collector_full", "collector_busy", "collector_cert"};
 
 const char *acc_inc_name(enum acc_inc_kind k)
 {
@@ -983,7 +982,7 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 static const char *const class_names[CLASS_COUNT_ + 1] = {
     "existing",      "restart", "incidents", "after",   "coincidence", "switch",
     "late_enrolled", "moved",   "laptops",   "overlap", "docks",       "clocks",
-    "chains",        "repeats", "away",      "lossy",   "all"};
+    "chains",        "repeats", "away",      "lossy",   "collside",    "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -1020,6 +1019,8 @@ unsigned acc_class_scenarios(enum acc_class c)
         return acc_away_count();
     if (c == CLASS_LOSSY)
         return acc_lossy_count();
+    if (c == CLASS_COLLSIDE)
+        return acc_collside_count();
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
     unsigned n = 0;
@@ -1053,13 +1054,14 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     tl->index = index;
     tl->cls = cls;
     acc_rng_seed(&r, seed, index);
-    tl->scenario = cls == CLASS_LAPTOPS   ? acc_laptops_make(tl, &r, k)
-                   : cls == CLASS_OVERLAP ? acc_overlap_make(tl, &r, k)
-                   : cls == CLASS_DOCKS   ? acc_docks_make(tl, &r, k)
-                   : cls == CLASS_CLOCKS  ? acc_clocks_make(tl, &r, k)
-                   : cls == CLASS_CHAINS  ? acc_chains_make(tl, &r, k)
-                   : cls == CLASS_REPEATS ? acc_repeats_make(tl, &r, k)
-                   : cls == CLASS_AWAY    ? acc_away_make(tl, &r, k)
-                   : cls == CLASS_LOSSY   ? acc_lossy_make(tl, &r, k)
-                                          : acc_worlds_make(tl, &r, cls, k);
+    tl->scenario = cls == CLASS_LAPTOPS    ? acc_laptops_make(tl, &r, k)
+                   : cls == CLASS_OVERLAP  ? acc_overlap_make(tl, &r, k)
+                   : cls == CLASS_DOCKS    ? acc_docks_make(tl, &r, k)
+                   : cls == CLASS_CLOCKS   ? acc_clocks_make(tl, &r, k)
+                   : cls == CLASS_CHAINS   ? acc_chains_make(tl, &r, k)
+                   : cls == CLASS_REPEATS  ? acc_repeats_make(tl, &r, k)
+                   : cls == CLASS_AWAY     ? acc_away_make(tl, &r, k)
+                   : cls == CLASS_LOSSY    ? acc_lossy_make(tl, &r, k)
+                   : cls == CLASS_COLLSIDE ? acc_collside_make(tl, &r, k)
+                                           : acc_worlds_make(tl, &r, cls, k);
 }

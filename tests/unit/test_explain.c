@@ -30,6 +30,7 @@ struct ev {
     unsigned http;
     int on_return; /* told only on the return, though stamped before the gap (its last report
                       before it was stored late) */
+    int curl;      /* DELIVERY_FAILED: the agent's curl code */
 };
 
 struct peers {
@@ -485,6 +486,47 @@ static const struct tcase cases[] = {
      .evs = {{MIN + 2000, K(DELIVERY_FAILED), "", 0, "503 store unavailable", 0, 503}},
      .want = WHB_REASON_COLLECTOR_UNAVAILABLE, .want_conf = WHB_CONFIDENCE_HIGH,
      .want_text = "HTTP 503"},
+    /* Class collside (accuracy): a certificate the agents refuse (curl 60) leaves every switch
+     * silent with its links up; the machine reached the collector, whose certificate it would
+     * not take. Before, "the network beyond switch ... failed", high (--seed 7 --only 2). */
+    {"gap: the agent refused the collector's certificate, its switch silent: the collector",
+     .now = 60 * MIN, .gap_end = 20 * MIN, .update_service = -1,
+     .evs = {{MIN + 8000, K(DELIVERY_FAILED), "", 0,
+              "SSL certificate problem: certificate has expired", 0, 0, 0, 60},
+             {MIN + 8000, K(HEARTBEAT), "", 0, "undelivered", 0},
+             {2 * MIN + 8000, K(HEARTBEAT), "", 0, "undelivered", 0}},
+     .peers = {WHB_PEERS_SWITCH, 4, 4, 0}, .want = WHB_REASON_COLLECTOR_UNAVAILABLE,
+     .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "certificate", .never_text = "uplink"},
+    /* The collector refused (503: its disk full) as the machine went quiet, and its cable was
+     * pulled minutes later, while the others refused with it went quiet too: the cable kept it
+     * silent long after. Before, "the collector refused reports (HTTP 503)", high (--seed 7
+     * --only 0), and with the refusal read as the first cause "the switch lost link on every
+     * known port", the network team sent. */
+    {"gap: refused with 503, then its cable pulled: the cable", .now = 60 * MIN,
+     .gap_end = 30 * MIN, .update_service = -1,
+     .evs = {{MIN + 2000, K(DELIVERY_FAILED), "", 0, "HTTP 503: storage unavailable", 0, 503},
+             {8 * MIN, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {30 * MIN - 5000, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 6, 6, 0}, .want = WHB_REASON_CABLE_UNPLUGGED,
+     .want_conf = WHB_CONFIDENCE_MEDIUM, .want_alt = WHB_REASON_PORT_DISABLED,
+     .never_text = "Network team"},
+    /* Refused (503: overloaded), then its agent killed: the crash (--seed 7 --only 1). */
+    {"gap: refused with 503, then its agent killed: the crash", .now = 60 * MIN,
+     .gap_end = 20 * MIN, .update_service = -1,
+     .evs = {{30000, K(DELIVERY_FAILED), "", 0, "HTTP 503: collector busy, retry later", 0, 503},
+             {20 * MIN - 3000, K(AGENT_START), "", 0, "whb-agent", 0},
+             {20 * MIN - 3000, K(UNCLEAN_STOP), "", 1,
+              "the agent's last run ended without a clean stop in this boot", T0 + 4 * MIN}},
+     .want = WHB_REASON_AGENT_CRASHED, .want_conf = WHB_CONFIDENCE_HIGH,
+     .never_text = "refused reports"},
+    /* Refused over its certificate, then shut down (its gasp spooled, told on return). */
+    {"gap: the certificate refused, then shut down: off", .now = 90 * MIN, .gap_end = 50 * MIN,
+     .update_service = -1,
+     .evs = {{MIN + 8000, K(DELIVERY_FAILED), "", 0,
+              "SSL certificate problem: unable to get local issuer certificate", 0, 0, 0, 60},
+             {10 * MIN, K(SHUTDOWN), "", 0, "shutting down", 0},
+             {50 * MIN - 5000, K(AGENT_START), "", 0, "whb-agent", 0}},
+     .ends = {.rebooted = 1}, .want = WHB_REASON_TURNED_OFF, .want_conf = WHB_CONFIDENCE_HIGH},
     /* Issue 21.2: a collector that stored others' reports was not unavailable; the way from
      * those subnets to it is named. */
     {"most of the fleet silent while the collector served the rest", .now = 10 * MIN,
@@ -1137,6 +1179,7 @@ static void build(const struct tcase *c, struct whb_machine_view *m, struct whb_
         snprintf(evs[n].detail, sizeof(evs[n].detail), "%s", c->evs[n].detail);
         evs[n].since_ms = c->evs[n].since;
         evs[n].http_status = c->evs[n].http;
+        evs[n].curl_code = c->evs[n].curl;
         /* Events inside a gap reach the collector when it ends; others as they happen. */
         evs[n].received_ms = c->gap_end && (c->evs[n].at > 0 || c->evs[n].on_return)
                                  ? T0 + c->gap_end

@@ -1521,6 +1521,53 @@ static void a_machine_silent_after_its_group_came_back_is_not_the_switch(void **
     assert_non_null(strstr(x.next_step, "network team"));
 }
 
+/* Class collside (accuracy, --seed 11 --only 42): the collector's disk full, every machine
+ * silent at once; one alone on its switch and in its subnet (a lone Wi-Fi laptop) was answered
+ * "silent, no last gasp" (lost_connectivity, low): the fleet was counted only for a machine
+ * whose own neighbours went quiet with it, and it had none. */
+static void a_machine_without_neighbours_sees_the_whole_fleet_silent(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    static char *const chassis[] = {"00:aa:bb:cc:dd:41", "00:aa:bb:cc:dd:42", "00:aa:bb:cc:dd:43"};
+    const int64_t anchor = 1764000000000LL;
+    for (unsigned i = 0; i < 7; i++) {
+        unsigned sw = i < 3 ? 0 : i < 6 ? 1 : 2;
+        struct sample *s = sample_new(801 + i, 1, 0);
+        s->lldp.chassis_id = chassis[sw];
+        snprintf(s->addr, sizeof(s->addr), "10.7.%u.%u/24", sw + 1, i + 10);
+        s->report.sent_at_ms = anchor - 100000;
+        assert_int_equal(put(f->store, s, 0xaa, 1, anchor - 100000, &res), 0);
+        s->report.seq = 2;
+        s->report.sent_at_ms = anchor + i * 500;
+        assert_int_equal(put(f->store, s, 0xaa, 0, anchor + i * 500, &res), 0);
+        sample_free(s);
+    }
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_host(f->store, "pc-807", anchor + 600000, &m, &x), 0);
+    assert_int_equal(x.reason, WHB_REASON_COLLECTOR_UNAVAILABLE);
+    assert_non_null(strstr(x.summary, "whole fleet"));
+    /* One on a shared switch, as before. */
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_host(f->store, "pc-801", anchor + 600000, &m, &x), 0);
+    assert_int_equal(x.reason, WHB_REASON_COLLECTOR_UNAVAILABLE);
+    /* The others report again, it does not: its silence is its own now. */
+    for (unsigned i = 0; i < 6; i++) {
+        struct sample *s = sample_new(801 + i, 3, 0);
+        s->lldp.chassis_id = chassis[i < 3 ? 0 : 1];
+        snprintf(s->addr, sizeof(s->addr), "10.7.%u.%u/24", i < 3 ? 1 : 2, i + 10);
+        s->report.sent_at_ms = anchor + 880000;
+        assert_int_equal(put(f->store, s, 0xaa, 0, anchor + 880000, &res), 0);
+        sample_free(s);
+    }
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(whb_explain_host(f->store, "pc-807", anchor + 900000, &m, &x), 0);
+    assert_int_not_equal(x.reason, WHB_REASON_COLLECTOR_UNAVAILABLE);
+    assert_null(strstr(x.summary, "whole fleet"));
+}
+
 /* Its past silence began with the switch's and outlasted it by ten minutes: "the network beyond
  * the switch failed" (high) told only its start. */
 static void a_past_silence_that_outlasted_its_group_is_not_only_the_group_s(void **state)
@@ -2790,6 +2837,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_machine_silent_after_its_group_came_back_is_not_the_switch, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_machine_without_neighbours_sees_the_whole_fleet_silent,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_past_silence_that_outlasted_its_group_is_not_only_the_group_s, setup, teardown),
         cmocka_unit_test_setup_teardown(a_return_behind_minutes_of_spooled_heartbeats_is_read,
