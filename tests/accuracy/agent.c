@@ -331,7 +331,9 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
     char *addrs[1] = {addr};
     Whb__V1__Machine machine = WHB__V1__MACHINE__INIT;
     machine.machine_id = (char *)mc->id;
-    machine.fqdn = (char *)mc->fqdn;
+    /* Renamed (class reimaged): the name is read as the agent starts, in the boot after it. */
+    machine.fqdn =
+        (char *)(mc->fqdn_new[0] && a->boot_t >= mc->renamed_at ? mc->fqdn_new : mc->fqdn);
     machine.domain = "corp.example";
     machine.os = mc->windows ? "Windows 11 Enterprise 23H2" : "Debian GNU/Linux 12";
     machine.agent_version = "0.1.0";
@@ -505,7 +507,7 @@ static void stored(struct acc_agent *a, uint64_t seq)
  * WHB_SENT_SEQ_BEHIND, client/agent.c number_above): *behind is set. */
 static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, int64_t link_t,
                     struct acc_feed *f, uint8_t *buf, size_t len, uint64_t seq, uint64_t *behind,
-                    int *curl, const char **err)
+                    int *curl, unsigned *http, const char **err)
 {
     struct acc_link l;
     acc_world_link(w, a->m, link_t, &l);
@@ -529,6 +531,17 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
         return 0;
     }
     const struct acc_machine *mc = &w->m[a->m];
+    int64_t arrive = mc->same_name ? t + 20 + (int64_t)roll(a, 200) : 0;
+    if (mc->same_name && arrive < mc->release_at) {
+        /* A new identity under a name the collector has bound to another machine id: refused
+         * (409, the refusal recorded against the owner) until an admin releases that binding
+         * (store/logic.c whb_store_check_identity); the agent backs off and tries again. */
+        acc_feed_send(f, a->m, arrive, buf, len);
+        *curl = 0;
+        *http = 409;
+        *err = "HTTP 409: conflict: this machine's id or name would shadow another machine's name";
+        return 0;
+    }
     if (mc->wipe_at && strcmp(a->coll_boot, a->boot) == 0 && seq <= a->coll_seq) {
         acc_feed_send(f, a->m, t + 20 + (int64_t)roll(a, 200), buf, len);
         *behind = a->coll_seq;
@@ -559,15 +572,15 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
 }
 
 static void note_failure(struct acc_agent *a, const struct acc_world *w, int64_t t, int curl,
-                         const char *err, int verbose)
+                         unsigned http, const char *err, int verbose)
 {
     char cls[32];
-    snprintf(cls, sizeof(cls), "%d/0", curl);
+    snprintf(cls, sizeof(cls), "%d/%u", curl, http);
     if (strcmp(cls, a->failure_class) != 0 || wall(w, a, t) - a->failure_event_at >= HOUR_MS) {
         struct acc_ev *e =
             record(a, w, t, WHB__V1__EVENT_KIND__EVENT_KIND_DELIVERY_FAILED, err, verbose);
         if (e)
-            e->curl = curl;
+            e->curl = curl, e->http = http;
         snprintf(a->failure_class, sizeof(a->failure_class), "%s", cls);
         a->failure_event_at = wall(w, a, t);
     }
@@ -583,12 +596,14 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
         int n = a->n_spool < EVENTS_PER_REPORT ? a->n_spool : EVENTS_PER_REPORT;
         size_t len = 0;
         int curl = 0;
+        unsigned http = 0;
         const char *err = "";
         /* One report after the other: each takes post_ms (0 but in class repeats). */
         int64_t on = rounds * w->m[a->m].post_ms;
         uint64_t seq = next_seq(a), behind = 0;
         uint8_t *buf = pack(a, w, t, seq, n, last_gasp, &len);
-        int ok = buf && transmit(a, w, t + on, link_t + on, f, buf, len, seq, &behind, &curl, &err);
+        int ok = buf &&
+                 transmit(a, w, t + on, link_t + on, f, buf, len, seq, &behind, &curl, &http, &err);
         if (behind && !renumbered) {
             /* client/agent.c number_above: on above the collector's seq, the spool too. */
             a->next_seq = behind + 1;
@@ -605,7 +620,7 @@ static int flush(struct acc_agent *a, const struct acc_world *w, int64_t t, int6
                 clock_str(w->t0, t, c, sizeof(c));
                 printf("  %s %-6s send failed: %s\n", c, w->m[a->m].fqdn, err);
             }
-            note_failure(a, w, t, curl, err, verbose);
+            note_failure(a, w, t, curl, http, err, verbose);
             a->retry_at = t + backoff_next(a, w);
             return 0;
         }
