@@ -40,11 +40,13 @@ int whb_store_resolve(struct whb_store *st, const char *host, int64_t slack_ms,
     if (st->ops->wsus_match(st, &out->wsus, slack_ms, &match))
         return WHB_ESTORE;
     switch (match.kind) {
+    case WHB_MATCH_ID: /* its SusClientId: the agent, though it reports another name now */
     case WHB_MATCH_FQDN:
     case WHB_MATCH_SHORT_NAME:
     case WHB_MATCH_IP:
         out->kind = WHB_RESOLVED_AGENT;
-        out->how = match.kind == WHB_MATCH_FQDN         ? "fqdn"
+        out->how = match.kind == WHB_MATCH_ID           ? "id"
+                   : match.kind == WHB_MATCH_FQDN       ? "fqdn"
                    : match.kind == WHB_MATCH_SHORT_NAME ? "short_name"
                                                         : "ip_address";
         snprintf(out->machine_id, sizeof(out->machine_id), "%s", match.machine_id);
@@ -53,6 +55,14 @@ int whb_store_resolve(struct whb_store *st, const char *host, int64_t slack_ms,
         out->kind = WHB_RESOLVED_AMBIGUOUS;
         snprintf(out->names, sizeof(out->names),
                  "several agents could be %.200s: %.500s; ask with the FQDN an agent reports",
+                 out->wsus.fqdn, match.candidates);
+        break;
+    case WHB_MATCH_DUPLICATE_ID:
+        /* A cloned image: every agent with that identity named, none picked. */
+        out->kind = WHB_RESOLVED_AMBIGUOUS;
+        snprintf(out->names, sizeof(out->names),
+                 "several agents have the WSUS identity of %.200s (a cloned image?): %.500s; "
+                 "ask with the FQDN an agent reports",
                  out->wsus.fqdn, match.candidates);
         break;
     default:

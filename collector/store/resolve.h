@@ -19,7 +19,7 @@ enum whb_resolved_kind {
 struct whb_resolved {
     enum whb_resolved_kind kind;
     char machine_id[65];
-    const char *how; /* "fqdn", "short_name", "ip_address" */
+    const char *how; /* "id" (its SusClientId), "fqdn", "short_name", "ip_address" */
     int in_wsus;     /* wsus is the computer of WSUS's list it names */
     struct whb_wsus_computer wsus;
     char names[800];
