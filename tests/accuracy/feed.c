@@ -183,7 +183,7 @@ static int import_wsus(struct acc_feed *f, int64_t t)
         snprintf(c->fqdn, sizeof(c->fqdn), "%s", mc->fqdn);
         snprintf(c->ip, sizeof(c->ip), "10.20.%d.%d",
                  mc->wireless ? w->ap.subnet : acc_world_subnet(w, i, mc->sw), mc->host);
-        snprintf(c->target_id, sizeof(c->target_id), "%s", mc->sus);
+        snprintf(c->target_id, sizeof(c->target_id), "%.39s", mc->sus);
         c->last_status_ms = mc->wu_ok_ms;
         c->last_sync_ms = mc->wu_ok_ms;
     }
