@@ -251,9 +251,13 @@ void whb_explain_now(const struct whb_explain_input *in, struct whb_explanation 
     memset(out, 0, sizeof(*out));
     if (!in->m) {
         out->reason = WHB_REASON_NO_AGENT;
-        out->confidence = WHB_CONFIDENCE_HIGH;
-        snprintf(out->confidence_why, sizeof(out->confidence_why),
-                 "no report from %s was ever received", in->host ? in->host : "this machine");
+        out->confidence = in->name_unknown ? WHB_CONFIDENCE_MEDIUM : WHB_CONFIDENCE_HIGH;
+        snprintf(out->confidence_why, sizeof(out->confidence_why), "%s%s%s", "no report from ",
+                 in->host ? in->host : "this machine",
+                 in->name_unknown
+                     ? " was ever received, and WSUS's list does not have it: a computer renamed "
+                       "since would look the same (former names are not kept)"
+                     : " was ever received");
         snprintf(out->next_step, sizeof(out->next_step), "%s",
                  whb_reason_info(WHB_REASON_NO_AGENT)->next_step);
         return;

@@ -60,7 +60,7 @@ struct wu_case {
 struct tcase {
     const char *name;
     const struct wu_case *wu;
-    int wireless, no_machine, on_battery;
+    int wireless, no_machine, name_unknown, on_battery;
     int announced;  /* the last report was flagged a last gasp */
     int interval_s; /* its heartbeat (0: 60 s) */
     const char *os;
@@ -192,6 +192,11 @@ static const struct tcase cases[] = {
      .want_alt = WHB_REASON_UNKNOWN},
     {"never reported", .no_machine = 1, .want = WHB_REASON_NO_AGENT,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_UNKNOWN},
+    /* Class reimaged: a name neither the agents nor WSUS's list has (its agent may report under
+     * a new name: former names are not kept): no_agent, at most medium. */
+    {"never reported, and WSUS does not list the name", .no_machine = 1, .name_unknown = 1,
+     .want = WHB_REASON_NO_AGENT, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_alt = WHB_REASON_UNKNOWN},
     {"last gasp hibernate", .now = 30 * MIN, .update_service = -1,
      .evs = {{-2000, K(HIBERNATE), "", 0, "going to hibernate", 0}}, .want = WHB_REASON_HIBERNATION,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "hibernated", .want_alt = WHB_REASON_UNKNOWN},
@@ -1073,6 +1078,7 @@ static void build(const struct tcase *c, struct whb_machine_view *m, struct whb_
     }
     in->now_ms = T0 + c->now;
     in->m = c->no_machine ? NULL : m;
+    in->name_unknown = c->name_unknown;
     in->host = "pc-042";
     int n = 0;
     for (; n < 8 && c->evs[n].kind; n++) {
