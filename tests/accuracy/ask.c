@@ -86,19 +86,9 @@ void acc_ask_now(struct whb_store *st, const struct acc_timeline *tl, struct acc
         if (r.kind == WHB_RESOLVED_AGENT &&
             (rc = whb_explain_host(st, r.machine_id, t, &m, &x)) == 0)
             it->onset = m.last_seen_ms;
-        if (rc && !r.in_wsus) {
-            /* 404 with the names it is near: the collector knows no such computer. */
-            snprintf(it->answer, sizeof(it->answer), "unknown");
-            snprintf(it->confidence, sizeof(it->confidence), "low");
-            snprintf(it->summary, sizeof(it->summary), "404: no agent nor WSUS computer is %s",
-                     host);
-            it->step[0] = '\0';
-            it->n_alts = it->n_evidence = 0;
-            it->asked = 1;
-            return;
-        }
         if (rc) {
-            struct whb_explain_input in = {.now_ms = t, .host = r.wsus.fqdn};
+            struct whb_explain_input in = {
+                .now_ms = t, .host = r.in_wsus ? r.wsus.fqdn : host, .name_unknown = !r.in_wsus};
             whb_explain_now(&in, &x);
         }
     } else if (rc) {

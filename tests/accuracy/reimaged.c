@@ -143,20 +143,22 @@ static int64_t renamed(struct acc_timeline *tl, struct acc_rng *r)
     acc_inc(tl, INC_SHUTDOWN, m, -1, s, back);
     int quiet = acc_rng_chance(r, 40);
     int64_t c = back + 5 * MIN + acc_rng_ms(r, 0, 300), end = c + 15 * MIN;
-    /* Without WSUS's list the old name is nothing the collector knows (it keeps no former
-     * names): its 404 is an honest miss (capped, "unknown"). */
+    /* Without WSUS's list the old name is nothing the collector knows: it keeps no former
+     * names, so the renamed computer looks like one that never had an agent (no_agent beside
+     * the truth, at most medium). With the list, its SusClientId names the agent. */
     int listed = w->wsus_list_at != 0;
     struct acc_item *it = acc_item(
         tl, PHASE_NOW, m, ask_between(r, back + 2 * acc_iv(w) + acc_sec(30), c - acc_sec(10)), 0,
-        !listed, "reporting", "ambiguous", NULL);
+        !listed, "reporting", "ambiguous", listed ? NULL : "no_agent", NULL);
     if (it)
         it->ask_as = mc->fqdn, it->must_name = m + 1, it->alt_need = 0;
     if (quiet) {
         acc_inc(tl, INC_CABLE, m, -1, c, end + 20 * MIN);
         it = acc_item(tl, PHASE_NOW, m, ask_between(r, acc_overdue(w, c), c + 10 * MIN), 0, 1,
-                      "cable_unplugged", NOGASP_WIRED, "ambiguous", NULL);
+                      "cable_unplugged", NOGASP_WIRED, "ambiguous", listed ? NULL : "no_agent",
+                      NULL);
         if (it)
-            it->ask_as = mc->fqdn, it->must_name = m + 1;
+            it->ask_as = mc->fqdn, it->must_name = m + 1, it->alt_need = listed ? it->alt_need : 0;
     }
     acc_note(tl, "quiet %lld %lld ", quiet, 0);
     return end;
