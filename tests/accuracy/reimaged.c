@@ -73,8 +73,8 @@ static int64_t one_name(struct acc_timeline *tl, struct acc_rng *r, int hardware
     acc_inc(tl, INC_SHUTDOWN, m, -1, s, ACC_NEVER);
     int n = new_identity(w, m, start, hardware);
     int released = acc_rng_chance(r, 50);
-    if (released)
-        w->m[n].release_at = start + acc_rng_ms(r, 120, 600);
+    if (released) /* after its first refusals have been asked about */
+        w->m[n].release_at = start + acc_rng_ms(r, 2 * w->interval_s + 30, 600);
     int64_t enrolled = released ? w->m[n].release_at + acc_sec(5) : ACC_NEVER;
     int quiet = acc_rng_chance(r, 40);
     int64_t from = released ? enrolled + 3 * MIN : start + 5 * MIN;
