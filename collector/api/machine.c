@@ -88,7 +88,8 @@ static void why_unknown(struct whb_loop *loop, struct evhttp_request *req, const
         return;
     }
     if (rc) {
-        struct whb_explain_input in = {.now_ms = now, .host = r.in_wsus ? r.wsus.fqdn : host};
+        struct whb_explain_input in = {
+            .now_ms = now, .host = r.in_wsus ? r.wsus.fqdn : host, .name_unknown = !r.in_wsus};
         whb_explain_now(&in, &x);
     }
     json_t *j = whb_json_explanation(r.in_wsus ? r.wsus.fqdn : host, rc ? NULL : &m, &x);

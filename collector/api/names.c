@@ -12,60 +12,12 @@
 #include "error.h"
 #include "http/loop.h"
 
-#define FIND_MAX 4
-
 int whb_api_resolve(struct whb_loop *loop, const char *host, struct whb_resolved *out)
 {
-    struct whb_wsus_computer found[FIND_MAX];
-    struct whb_wsus_match match;
-    int n = 0;
-    memset(out, 0, sizeof(*out));
-    if (loop->reader->ops->wsus_find(loop->reader, host, found, FIND_MAX, &n))
-        return WHB_ESTORE;
-    if (n > 1) {
-        size_t used = (size_t)snprintf(out->names, sizeof(out->names),
-                                       "WSUS lists %s%d computers "
-                                       "for %s:",
-                                       n == FIND_MAX ? "at least " : "", n, host);
-        for (int i = 0; i < n && used < sizeof(out->names); i++)
-            used += (size_t)snprintf(out->names + used, sizeof(out->names) - used, "%s %s",
-                                     i ? "," : "", found[i].fqdn);
-        if (used < sizeof(out->names))
-            snprintf(out->names + used, sizeof(out->names) - used, "; ask by FQDN");
-        out->kind = WHB_RESOLVED_AMBIGUOUS;
-        return 0;
-    }
-    if (n == 1) {
-        out->wsus = found[0];
-        out->in_wsus = 1;
-    } else {
-        snprintf(out->wsus.fqdn, sizeof(out->wsus.fqdn), "%s", host);
-    }
     /* As the import does (api/wsus.c): an address held around the time WSUS last heard. */
     int64_t slack =
         (int64_t)loop->col->cfg.interval_s * loop->col->cfg.grace * 1000 + 3600 * 1000LL;
-    if (loop->reader->ops->wsus_match(loop->reader, &out->wsus, slack, &match))
-        return WHB_ESTORE;
-    switch (match.kind) {
-    case WHB_MATCH_FQDN:
-    case WHB_MATCH_SHORT_NAME:
-    case WHB_MATCH_IP:
-        out->kind = WHB_RESOLVED_AGENT;
-        out->how = match.kind == WHB_MATCH_FQDN         ? "fqdn"
-                   : match.kind == WHB_MATCH_SHORT_NAME ? "short_name"
-                                                        : "ip_address";
-        snprintf(out->machine_id, sizeof(out->machine_id), "%s", match.machine_id);
-        break;
-    case WHB_MATCH_AMBIGUOUS:
-        out->kind = WHB_RESOLVED_AMBIGUOUS;
-        snprintf(out->names, sizeof(out->names),
-                 "several agents could be %.200s: %.500s; ask with the FQDN an agent reports",
-                 out->wsus.fqdn, match.candidates);
-        break;
-    default:
-        out->kind = out->in_wsus ? WHB_RESOLVED_WSUS_ONLY : WHB_RESOLVED_NONE;
-    }
-    return 0;
+    return whb_store_resolve(loop->reader, host, slack, out);
 }
 
 /* Near misses. A name is compared by its first label (what people type) or, when the asked

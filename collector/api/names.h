@@ -6,25 +6,10 @@
 
 #include <jansson.h>
 
+#include "store/resolve.h"
 #include "store/store.h"
 
 struct whb_loop;
-
-enum whb_resolved_kind {
-    WHB_RESOLVED_NONE,      /* neither an agent nor WSUS knows it */
-    WHB_RESOLVED_AGENT,     /* machine_id, matched as how */
-    WHB_RESOLVED_WSUS_ONLY, /* WSUS lists it (wsus); no agent ever reported from it */
-    WHB_RESOLVED_AMBIGUOUS, /* names: every computer or agent it could be */
-};
-
-struct whb_resolved {
-    enum whb_resolved_kind kind;
-    char machine_id[65];
-    const char *how; /* "fqdn", "short_name", "ip_address" */
-    int in_wsus;     /* wsus is the computer of WSUS's list it names */
-    struct whb_wsus_computer wsus;
-    char names[800];
-};
 
 /* For a name get_machine does not know: 0 (out says what it is) or WHB_ESTORE. */
 int whb_api_resolve(struct whb_loop *loop, const char *host, struct whb_resolved *out);

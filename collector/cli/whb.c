@@ -187,7 +187,8 @@ static void print_why(json_t *d)
                !strcmp(js(d, "matched_by"), "ip_address")
                    ? "it had that address when WSUS last heard"
                : !strcmp(js(d, "matched_by"), "short_name") ? "matched by its short name"
-                                                            : "matched by FQDN",
+               : !strcmp(js(d, "matched_by"), "id") ? "matched by its WSUS identity (SusClientId)"
+                                                    : "matched by FQDN",
                js(d, "machine"));
     printf("  confidence  %s: %s\n", js(d, "confidence"), js(d, "confidence_why"));
     json_t *ev = json_object_get(d, "evidence");

@@ -221,9 +221,26 @@ static int explain_refused(const struct whb_explain_input *in, struct whb_explan
     if (!n)
         return 0;
     out->reason = WHB_REASON_IDENTITY_REFUSED;
-    out->confidence = WHB_CONFIDENCE_HIGH;
-    snprintf(out->confidence_why, sizeof(out->confidence_why),
-             "the collector itself refused reports in this machine's name after its last one");
+    /* The agent refused tries again within its heartbeat (its backoff's ceiling): refusals
+     * that stopped for longer than the name's grace say it was turned away, not that it
+     * knocks now (the reimaged machine may be off or cut off since). */
+    int64_t last = 0, grace = in->m->due_ms - in->m->last_seen_ms;
+    for (int i = 0; i < in->n_refusals; i++)
+        if (in->refusals[i].last_ms > last)
+            last = in->refusals[i].last_ms;
+    if (grace <= 0)
+        grace = 3 * (int64_t)in->m->interval_s * 1000;
+    if (in->now_ms - last <= grace) {
+        out->confidence = WHB_CONFIDENCE_HIGH;
+        snprintf(out->confidence_why, sizeof(out->confidence_why),
+                 "the collector itself refused reports in this machine's name after its last one");
+    } else {
+        out->confidence = WHB_CONFIDENCE_MEDIUM;
+        snprintf(out->confidence_why, sizeof(out->confidence_why),
+                 "the collector refused reports in this machine's name after its last one, but "
+                 "the refusals stopped %lld min ago: what keeps it quiet since is not known",
+                 (long long)((in->now_ms - last) / 60000));
+    }
     snprintf(out->next_step, sizeof(out->next_step), "%s: whb release %s",
              whb_reason_info(out->reason)->next_step, in->m->fqdn);
     return 1;
@@ -234,9 +251,13 @@ void whb_explain_now(const struct whb_explain_input *in, struct whb_explanation 
     memset(out, 0, sizeof(*out));
     if (!in->m) {
         out->reason = WHB_REASON_NO_AGENT;
-        out->confidence = WHB_CONFIDENCE_HIGH;
-        snprintf(out->confidence_why, sizeof(out->confidence_why),
-                 "no report from %s was ever received", in->host ? in->host : "this machine");
+        out->confidence = in->name_unknown ? WHB_CONFIDENCE_MEDIUM : WHB_CONFIDENCE_HIGH;
+        snprintf(out->confidence_why, sizeof(out->confidence_why), "%s%s%s", "no report from ",
+                 in->host ? in->host : "this machine",
+                 in->name_unknown
+                     ? " was ever received, and WSUS's list does not have it: a computer renamed "
+                       "since would look the same (former names are not kept)"
+                     : " was ever received");
         snprintf(out->next_step, sizeof(out->next_step), "%s",
                  whb_reason_info(WHB_REASON_NO_AGENT)->next_step);
         return;

@@ -30,8 +30,12 @@ struct whb_peer_story {
 
 struct whb_explain_input {
     int64_t now_ms;
-    const struct whb_machine_view *m;    /* NULL: no agent ever reported from it */
-    const char *host;                    /* the name asked about */
+    const struct whb_machine_view *m; /* NULL: no agent ever reported from it */
+    const char *host;                 /* the name asked about */
+    /* No machine (m NULL) and neither an agent nor WSUS's list (as last imported) has the name:
+     * the collector keeps no former names, so a computer renamed since looks the same as one
+     * that never had an agent (no_agent, at most medium). */
+    int name_unknown;
     const struct whb_hist_event *events; /* ascending time, the latest ones */
     int n_events;
     struct whb_peer_group peers[4];

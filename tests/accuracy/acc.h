@@ -91,6 +91,13 @@ struct acc_machine {
     unsigned spool_max;
     int64_t disk_full_at, disk_free_at, wipe_at;
     int cache_lost, torn;
+    /* Class reimaged: this identity (its own machine id, key and SusClientId: a reinstall, or
+     * new hardware) takes the name of identity same_name - 1; the collector refuses it (409,
+     * name_taken) until the admin releases the old binding at release_at (ACC_NEVER: never).
+     * fqdn_new: renamed, it reports this name from its first boot at or after renamed_at. */
+    int same_name;
+    int64_t release_at, renamed_at;
+    char fqdn_new[64];
 };
 
 /* What happens in the world. Times are the collector's clock (ms). */
@@ -178,6 +185,9 @@ struct acc_world {
     int n_access, sw_first[ACC_MAX_SWITCHES], sw_count[ACC_MAX_SWITCHES];
     struct acc_incident inc[ACC_MAX_INCIDENTS];
     int n_inc;
+    /* Class reimaged: the admin imported WSUS's list (its Windows machines, with the address
+     * and SusClientId each had) at wsus_list_at; 0: no list. */
+    int64_t wsus_list_at;
 };
 
 /* The world at time t, as it is (not as anyone observed it). */
@@ -308,6 +318,10 @@ struct acc_item {
     int sw_alt_need; /* with the word, uncapped: how many others of its set must be beside */
     int sw_heard;    /* filled when asked: the word had reached the collector */
     char later[40], later_conf[12]; /* HISTORY: the same gap asked again at the end */
+    /* Class reimaged: the name asked (as WSUS shows it; NULL: the machine's FQDN), and the
+     * identity (1 + index) an "ambiguous" answer must name to be honest (0: none). */
+    const char *ask_as;
+    int must_name;
 };
 
 /* The classes of timelines: the first set (issue 10), and issue 21's worlds. */
@@ -329,6 +343,7 @@ enum acc_class {
     CLASS_AWAY,        /* a machine physically removed from the network (home, a hotel) and back */
     CLASS_LOSSY,       /* a machine back with its evidence partly lost: spool, disk, state */
     CLASS_COLLSIDE,    /* the collector running but not serving: disk full, overload, its cert */
+    CLASS_REIMAGED,    /* one name, more than one identity: reimaged, replaced, renamed */
     CLASS_COUNT_,
     CLASS_ALL = CLASS_COUNT_
 };

@@ -360,7 +360,9 @@ static uint8_t *pack(const struct acc_agent *a, const struct acc_world *w, int64
     char *addrs[1] = {addr};
     Whb__V1__Machine machine = WHB__V1__MACHINE__INIT;
     machine.machine_id = (char *)mc->id;
-    machine.fqdn = (char *)mc->fqdn;
+    /* Renamed (class reimaged): the name is read as the agent starts, in the boot after it. */
+    machine.fqdn =
+        (char *)(mc->fqdn_new[0] && a->boot_t >= mc->renamed_at ? mc->fqdn_new : mc->fqdn);
     machine.domain = "corp.example";
     machine.os = mc->windows ? "Windows 11 Enterprise 23H2" : "Debian GNU/Linux 12";
     machine.agent_version = "0.1.0";
@@ -568,6 +570,17 @@ static int transmit(struct acc_agent *a, const struct acc_world *w, int64_t t, i
         return 0;
     }
     const struct acc_machine *mc = &w->m[a->m];
+    int64_t arrive = mc->same_name ? t + 20 + (int64_t)roll(a, 200) : 0;
+    if (mc->same_name && arrive < mc->release_at) {
+        /* A new identity under a name the collector has bound to another machine id: refused
+         * (409, the refusal recorded against the owner) until an admin releases that binding
+         * (store/logic.c whb_store_check_identity); the agent backs off and tries again. */
+        acc_feed_send(f, a->m, arrive, buf, len);
+        *curl = 0;
+        *http = 409;
+        *err = "HTTP 409: conflict: this machine's id or name would shadow another machine's name";
+        return 0;
+    }
     if (mc->wipe_at && strcmp(a->coll_boot, a->boot) == 0 && seq <= a->coll_seq) {
         acc_feed_send(f, a->m, t + 20 + (int64_t)roll(a, latency_spread()), buf, len);
         *behind = a->coll_seq;

@@ -1,11 +1,14 @@
-/* Asks the real engine, as the collector's API does: `why` (whb_explain_host) while a machine
- * is silent, and for `history` each stored gap explained by whb_explain_past_gap. */
+/* Asks the real engine, as the collector's API does: `why` as api/machine.c on_why answers it
+ * (whb_explain_host by the name; a name several machines have: the 409 that names them all; a
+ * name no agent reports under: resolved through WSUS's list as the import matches it,
+ * whb_store_resolve), and for `history` each stored gap explained by whb_explain_past_gap. */
 #include <stdio.h>
 #include <string.h>
 
 #include "error.h"
 #include "explain/correlate.h"
 #include "sim.h"
+#include "store/resolve.h"
 #include "store/store.h"
 
 #define GAPS_MAX 64
@@ -27,17 +30,68 @@ static void take(struct acc_item *it, const struct whb_explanation *x)
     it->asked = 1;
 }
 
+/* The 409 answer: several machines (listed) could be host. Honest when it names the identity
+ * the item says it must (the one that reports), by its machine id or the name it reports. */
+static void ambiguous(const struct acc_timeline *tl, struct acc_item *it, const char *names)
+{
+    const struct acc_machine *mc = it->must_name > 0 ? &tl->w.m[it->must_name - 1] : NULL;
+    int named =
+        !mc || strstr(names, mc->id) || strstr(names, mc->fqdn_new[0] ? mc->fqdn_new : mc->fqdn);
+    snprintf(it->answer, sizeof(it->answer), "%s", named ? "ambiguous" : "(ambiguous, unnamed)");
+    snprintf(it->confidence, sizeof(it->confidence), "low");
+    snprintf(it->summary, sizeof(it->summary), "%s", names);
+    it->step[0] = '\0';
+    it->n_alts = it->n_evidence = 0;
+    it->asked = 1;
+}
+
 void acc_ask_now(struct whb_store *st, const struct acc_timeline *tl, struct acc_item *it,
                  int64_t t)
 {
     struct whb_machine_view m;
     struct whb_explanation x;
-    const char *host = it->machine >= 0 ? tl->w.m[it->machine].fqdn : "pc-ghost.corp.example";
+    const char *host = it->ask_as         ? it->ask_as
+                       : it->machine >= 0 ? tl->w.m[it->machine].fqdn
+                                          : "pc-ghost.corp.example";
     memset(&x, 0, sizeof(x));
     int rc = whb_explain_host(st, host, t, &m, &x);
     it->ask_at = t;
     it->onset = rc ? 0 : m.last_seen_ms;
-    if (rc && rc != WHB_ENOTFOUND) {
+    if (rc == WHB_EINVAL) {
+        /* api/machine.c reply_ambiguous: every machine the name matches, FQDN and id. */
+        struct whb_store_match found[WHB_STORE_MATCH_MAX];
+        char names[800] = "";
+        int n = 0;
+        size_t used = 0;
+        if (st->ops->find_machines(st, host, found, WHB_STORE_MATCH_MAX, &n) == 0)
+            for (int i = 0; i < n && used < sizeof(names); i++)
+                used += (size_t)snprintf(names + used, sizeof(names) - used, "%s %s (id %s)",
+                                         i ? "," : "", found[i].fqdn, found[i].machine_id);
+        ambiguous(tl, it, names);
+        return;
+    }
+    if (rc == WHB_ENOTFOUND) {
+        /* api/machine.c why_unknown, with the collector's slack (grace 3, as feed.c's). */
+        struct whb_resolved r;
+        int64_t slack = (int64_t)tl->w.interval_s * 3 * 1000 + 3600 * 1000LL;
+        if (whb_store_resolve(st, host, slack, &r)) {
+            snprintf(it->answer, sizeof(it->answer), "(error)");
+            it->asked = 1;
+            return;
+        }
+        if (r.kind == WHB_RESOLVED_AMBIGUOUS) {
+            ambiguous(tl, it, r.names);
+            return;
+        }
+        if (r.kind == WHB_RESOLVED_AGENT &&
+            (rc = whb_explain_host(st, r.machine_id, t, &m, &x)) == 0)
+            it->onset = m.last_seen_ms;
+        if (rc) {
+            struct whb_explain_input in = {
+                .now_ms = t, .host = r.in_wsus ? r.wsus.fqdn : host, .name_unknown = !r.in_wsus};
+            whb_explain_now(&in, &x);
+        }
+    } else if (rc) {
         snprintf(it->answer, sizeof(it->answer), "(error)");
         it->asked = 1;
         return;

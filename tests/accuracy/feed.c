@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "store/runs.h"
 #include "sim.h"
 #include "store/store.h"
@@ -37,6 +38,9 @@ struct acc_feed {
         int machine;
     } * log;
     size_t n_log, cap_log;
+    /* Class reimaged: the old bindings released by the admin, WSUS's list imported. */
+    unsigned char released[ACC_MAX_MACHINES];
+    int listed;
 };
 
 int acc_feed_open(const struct acc_world *w, struct acc_feed **out, char *why, size_t whylen)
@@ -136,15 +140,86 @@ int acc_feed_served_others(const struct acc_feed *f, const struct acc_world *w, 
     return 0;
 }
 
+/* Class reimaged: the admin releases the binding a new identity's name is held by (whb release
+ * NAME), in a transaction of its own, at release_at; its next enrollment takes the name. */
+static int release_due(struct acc_feed *f, int64_t upto, int verbose)
+{
+    const struct acc_world *w = f->w;
+    for (int i = 0; i < w->n; i++) {
+        const struct acc_machine *mc = &w->m[i];
+        if (!mc->same_name || f->released[i] || mc->release_at > upto)
+            continue;
+        uint8_t key[WHB_IDENTITY_HASH_LEN];
+        int had_key, old = mc->same_name - 1;
+        f->released[i] = 1;
+        if (f->st->ops->admin(f->st, WHB_ADMIN_RELEASE, w->m[old].id, mc->release_at, key,
+                              &had_key))
+            return -1;
+        if (verbose)
+            printf("  +%02lld:%02lld:%02lld admin released %s (%s)\n",
+                   (long long)((mc->release_at - f->t0) / 3600000),
+                   (long long)((mc->release_at - f->t0) / 60000 % 60),
+                   (long long)((mc->release_at - f->t0) / 1000 % 60), w->m[old].fqdn, w->m[old].id);
+    }
+    return 0;
+}
+
+static int release_pending(const struct acc_feed *f, int64_t upto)
+{
+    for (int i = 0; i < f->w->n; i++)
+        if (f->w->m[i].same_name && !f->released[i] && f->w->m[i].release_at <= upto)
+            return 1;
+    return 0;
+}
+
+/* Class reimaged: WSUS's list as the admin exports and imports it (Get-WsusComputer): each
+ * Windows machine there then, with the address and SusClientId it had and its last status. */
+static int import_wsus(struct acc_feed *f, int64_t t)
+{
+    const struct acc_world *w = f->w;
+    struct whb_wsus_computer rows[ACC_MAX_MACHINES];
+    size_t n = 0;
+    char why[200];
+    memset(rows, 0, sizeof(rows));
+    for (int i = 0; i < w->n; i++) {
+        const struct acc_machine *mc = &w->m[i];
+        if (!mc->windows || mc->same_name || mc->start_ms > t)
+            continue;
+        struct whb_wsus_computer *c = &rows[n++];
+        snprintf(c->fqdn, sizeof(c->fqdn), "%s", mc->fqdn);
+        snprintf(c->ip, sizeof(c->ip), "10.20.%d.%d",
+                 mc->wireless ? w->ap.subnet : acc_world_subnet(w, i, mc->sw), mc->host);
+        snprintf(c->target_id, sizeof(c->target_id), "%.39s", mc->sus);
+        c->last_status_ms = mc->wu_ok_ms;
+        c->last_sync_ms = mc->wu_ok_ms;
+    }
+    uint64_t imported;
+    struct whb_wsus_change change;
+    f->listed = 1;
+    if (f->st->ops->wsus_stage(f->st, "acc0wsus", 1, rows, n, t, why, sizeof(why)) ||
+        f->st->ops->wsus_finish(f->st, "acc0wsus", t, &imported, &change)) {
+        fprintf(stderr, "whb-accuracy: WSUS import: %s\n", why);
+        return -1;
+    }
+    return 0;
+}
+
 int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
 {
     int k = 0, rc = 0;
+    if (f->w->wsus_list_at && !f->listed && t >= f->w->wsus_list_at && import_wsus(f, t))
+        return -1;
     if (!f->n || f->q[0].at > t)
-        return 0;
+        return release_due(f, t, verbose);
     if (f->st->ops->begin(f->st))
         return -1;
     for (; k < f->n && f->q[k].at <= t; k++) {
         struct arrival *a = &f->q[k];
+        /* A release takes effect between the reports that arrive either side of it. */
+        if (release_pending(f, a->at) &&
+            (f->st->ops->commit(f->st) || release_due(f, a->at, verbose) ||
+             f->st->ops->begin(f->st)))
+            return -1;
         whb_report *r = NULL;
         char why[160];
         /* Up or down when it arrived (within the second before this drain), not now: a last
@@ -156,8 +231,26 @@ int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
                 .report = r, .mode = WHB_IDENTITY_KEY, .enrolling = 1, .now_ms = a->at, .grace = 3};
             struct whb_store_result res;
             memset(in.key_hash, a->machine + 1, sizeof(in.key_hash));
-            if (f->st->ops->put_report(f->st, &in, &res)) {
-                fprintf(stderr, "whb-accuracy: put_report: %s\n", res.why);
+            const struct acc_machine *mc = &f->w->m[a->machine];
+            int taken = mc->same_name && a->at < mc->release_at;
+            int prc = f->st->ops->put_report(f->st, &in, &res);
+            if (prc == WHB_EDENIED && res.conflict && taken) {
+                /* The refusal the agent was told of (409), recorded against the name's owner. */
+                f->refused++;
+                if (verbose)
+                    printf("  +%02lld:%02lld:%02lld collector refused %s (%s): %s\n",
+                           (long long)((a->at - f->t0) / 3600000),
+                           (long long)((a->at - f->t0) / 60000 % 60),
+                           (long long)((a->at - f->t0) / 1000 % 60), r->machine->fqdn,
+                           r->machine->machine_id, res.why);
+                whb_wire_report_free(r);
+                free(a->buf);
+                continue;
+            }
+            if (prc || taken) {
+                /* The generator and the collector disagree on who may have the name. */
+                fprintf(stderr, "whb-accuracy: put_report: %s%s\n", res.why,
+                        taken ? " (stored, though its name is another's)" : "");
                 rc = -1;
             }
             f->stored++;
@@ -179,7 +272,7 @@ int acc_feed_drain(struct acc_feed *f, int64_t t, int verbose)
     }
     memmove(f->q, f->q + k, (size_t)(f->n - k) * sizeof(*f->q));
     f->n -= k;
-    if (f->st->ops->commit(f->st))
+    if (f->st->ops->commit(f->st) || release_due(f, t, verbose))
         return -1;
     /* The fleet's admin reviews every machine as it enrolls (whb accept): the simulated
      * machines are real ones, so they are neighbours whose silences count (issue 22). */

@@ -2,7 +2,7 @@
  * collector's real ingest and the real explanation engine, and scores the answers.
  *   whb-accuracy [--seed S] [--timelines N] [--only N] [--verbose] [--quick] [--examples K]
  *                [--class
- * all|existing|restart|incidents|after|coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains|repeats|away|lossy|collside]
+ * all|existing|restart|incidents|after|coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains|repeats|away|lossy|collside|reimaged]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@ static int usage(void)
     fprintf(stderr, "usage: whb-accuracy [--seed S] [--timelines N] [--only INDEX] [--verbose] "
                     "[--quick] [--examples K] [--class all|existing|restart|incidents|after|"
                     "coincidence|switch|late_enrolled|moved|laptops|overlap|docks|clocks|chains|"
-                    "repeats|away|lossy|collside]\n");
+                    "repeats|away|lossy|collside|reimaged]\n");
     return 2;
 }
 
@@ -72,9 +72,9 @@ int main(int argc, char **argv)
     unsigned long long from = has_only ? only : 0, to = has_only ? only + 1 : n;
     for (unsigned long long i = from; i < to; i++) {
         acc_scenario_make(seed, (unsigned)i, (enum acc_class)cls, tl);
-        /* --quick of every class: the switch's scenarios twice each, not five times, so that
-         * the CI run takes about as long as before they existed. */
-        if (quick && cls == CLASS_ALL && tl->cls == CLASS_SWITCH &&
+        /* --quick of every class: the switch's scenarios (and reimaged's) twice each, not five
+         * times, so that the CI run takes about as long as before they existed. */
+        if (quick && cls == CLASS_ALL && (tl->cls == CLASS_SWITCH || tl->cls == CLASS_REIMAGED) &&
             i / acc_class_scenarios(CLASS_ALL) >= QUICK_SWITCH)
             continue;
         if (quick && cls == CLASS_ALL && tl->cls == CLASS_COLLSIDE &&

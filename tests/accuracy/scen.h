@@ -118,4 +118,8 @@ unsigned acc_lossy_count(void);
 const char *acc_collside_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
 unsigned acc_collside_count(void);
 
+/* Class reimaged (reimaged.c): one name, more than one identity. */
+const char *acc_reimaged_make(struct acc_timeline *tl, struct acc_rng *r, unsigned k);
+unsigned acc_reimaged_count(void);
+
 #endif

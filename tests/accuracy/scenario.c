@@ -980,9 +980,9 @@ static void switch_make(uint64_t seed, unsigned index, unsigned k, struct acc_ti
 }
 
 static const char *const class_names[CLASS_COUNT_ + 1] = {
-    "existing",      "restart", "incidents", "after",   "coincidence", "switch",
-    "late_enrolled", "moved",   "laptops",   "overlap", "docks",       "clocks",
-    "chains",        "repeats", "away",      "lossy",   "collside",    "all"};
+    "existing", "restart", "incidents", "after",    "coincidence", "switch", "late_enrolled",
+    "moved",    "laptops", "overlap",   "docks",    "clocks",      "chains", "repeats",
+    "away",     "lossy",   "collside",  "reimaged", "all"};
 
 const char *acc_class_name(enum acc_class c)
 {
@@ -1021,6 +1021,8 @@ unsigned acc_class_scenarios(enum acc_class c)
         return acc_lossy_count();
     if (c == CLASS_COLLSIDE)
         return acc_collside_count();
+    if (c == CLASS_REIMAGED)
+        return acc_reimaged_count();
     if (c != CLASS_ALL)
         return acc_worlds_count(c);
     unsigned n = 0;
@@ -1054,6 +1056,10 @@ void acc_scenario_make(uint64_t seed, unsigned index, enum acc_class cls, struct
     tl->index = index;
     tl->cls = cls;
     acc_rng_seed(&r, seed, index);
+    if (cls == CLASS_REIMAGED) {
+        tl->scenario = acc_reimaged_make(tl, &r, k);
+        return;
+    }
     tl->scenario = cls == CLASS_LAPTOPS    ? acc_laptops_make(tl, &r, k)
                    : cls == CLASS_OVERLAP  ? acc_overlap_make(tl, &r, k)
                    : cls == CLASS_DOCKS    ? acc_docks_make(tl, &r, k)

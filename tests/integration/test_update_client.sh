@@ -122,6 +122,12 @@ expect "on and online on all of them by our records" "$(answer old-name.corp.exa
 expect "the answer is its client's story (scans got HTTP 503), not the nap" \
     "$(answer old-name.corp.example '.reason + " " + .now.reason + " " + .confidence')" \
     "update_scan_failing hibernation high"
+# Asked as the WSUS console shows it (whb why, api/names.c): the renamed computer is the agent
+# of its Id, not "no agent" (whb_store_resolve took an Id match for WSUS only before).
+expect "why old-name.corp.example: the agent of its Id" \
+    "$(whb why old-name.corp.example --json | jq -r '.machine + " " + .matched_by')" "lt-65.corp.example id"
+whb why old-name.corp.example | grep -q "matched by its WSUS identity" &&
+    ok "why old-name says how it was matched" || bad "why old-name: $(whb why old-name.corp.example 2>&1 | head -8)"
 # A machine our records saw for seconds: its silence of now stands, the days are said.
 expect "scanfail: seen for seconds, so no day online" "$(answer scanfail.corp.example '[.record_days, .online_days] | @text')" "[1,0]"
 answer old-name.corp.example '.evidence[].text' | grep -q "on and online on 65 of the 65 days" &&

@@ -61,7 +61,7 @@ struct wu_case {
 struct tcase {
     const char *name;
     const struct wu_case *wu;
-    int wireless, no_machine, on_battery;
+    int wireless, no_machine, name_unknown, on_battery;
     int announced;  /* the last report was flagged a last gasp */
     int interval_s; /* its heartbeat (0: 60 s) */
     const char *os;
@@ -193,6 +193,11 @@ static const struct tcase cases[] = {
      .want_alt = WHB_REASON_UNKNOWN},
     {"never reported", .no_machine = 1, .want = WHB_REASON_NO_AGENT,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_alt = WHB_REASON_UNKNOWN},
+    /* Class reimaged: a name neither the agents nor WSUS's list has (its agent may report under
+     * a new name: former names are not kept): no_agent, at most medium. */
+    {"never reported, and WSUS does not list the name", .no_machine = 1, .name_unknown = 1,
+     .want = WHB_REASON_NO_AGENT, .want_conf = WHB_CONFIDENCE_MEDIUM,
+     .want_alt = WHB_REASON_UNKNOWN},
     {"last gasp hibernate", .now = 30 * MIN, .update_service = -1,
      .evs = {{-2000, K(HIBERNATE), "", 0, "going to hibernate", 0}}, .want = WHB_REASON_HIBERNATION,
      .want_conf = WHB_CONFIDENCE_HIGH, .want_text = "hibernated", .want_alt = WHB_REASON_UNKNOWN},
@@ -1168,6 +1173,7 @@ static void build(const struct tcase *c, struct whb_machine_view *m, struct whb_
     }
     in->now_ms = T0 + c->now;
     in->m = c->no_machine ? NULL : m;
+    in->name_unknown = c->name_unknown;
     in->host = "pc-042";
     int n = 0;
     for (; n < 8 && c->evs[n].kind; n++) {
@@ -1353,13 +1359,48 @@ static void days_online_cover_the_wsus_silence(void **state)
     assert_int_equal(whb_days_online(&m, NULL, 0, now, now).total, 0);
 }
 
+/* Class reimaged: a new identity refused under the name (name_taken). While it knocks (its
+ * last refusal within the name's grace window) the answer is high; refusals that stopped long
+ * ago (the reimaged machine quiet since: its cable, its power) say it was turned away, not why
+ * nothing comes now: at most medium. */
+static void refusals_that_stopped_are_not_high(void **state)
+{
+    (void)state;
+    struct whb_machine_view m;
+    struct whb_explanation x;
+    memset(&m, 0, sizeof(m));
+    snprintf(m.fqdn, sizeof(m.fqdn), "pc-1.corp.example");
+    snprintf(m.machine_id, sizeof(m.machine_id), "m-1");
+    m.interval_s = 60;
+    m.first_seen_ms = T0 - DAY;
+    m.last_seen_ms = T0;
+    m.due_ms = T0 + 3 * MIN;
+    struct whb_store_refusal r = {.cause = "name_taken",
+                                  .count = 20,
+                                  .first_ms = T0 + 30 * MIN,
+                                  .last_ms = T0 + 50 * MIN,
+                                  .claimant = "m-1-new (pc-1.corp.example)",
+                                  .source = "10.20.11.5"};
+    struct whb_explain_input in = {
+        .now_ms = T0 + 51 * MIN, .m = &m, .host = m.fqdn, .refusals = &r, .n_refusals = 1};
+    whb_explain_now(&in, &x);
+    assert_int_equal(x.reason, WHB_REASON_IDENTITY_REFUSED);
+    assert_int_equal(x.confidence, WHB_CONFIDENCE_HIGH);
+    in.now_ms = T0 + 70 * MIN; /* 20 min with no refusal: three heartbeats are 3 min */
+    whb_explain_now(&in, &x);
+    assert_int_equal(x.reason, WHB_REASON_IDENTITY_REFUSED);
+    assert_int_equal(x.confidence, WHB_CONFIDENCE_MEDIUM);
+    assert_non_null(strstr(x.confidence_why, "stopped"));
+}
+
 int main(void)
 {
     enum { N = sizeof(cases) / sizeof(cases[0]) };
-    struct CMUnitTest tests[N + 2];
+    struct CMUnitTest tests[N + 3];
     for (int i = 0; i < N; i++)
         tests[i] = (struct CMUnitTest){cases[i].name, run_case, NULL, NULL, (void *)&cases[i]};
     tests[N] = (struct CMUnitTest)cmocka_unit_test(catalog_is_complete);
     tests[N + 1] = (struct CMUnitTest)cmocka_unit_test(days_online_cover_the_wsus_silence);
-    return _cmocka_run_group_tests("explain", tests, N + 2, NULL, NULL);
+    tests[N + 2] = (struct CMUnitTest)cmocka_unit_test(refusals_that_stopped_are_not_high);
+    return _cmocka_run_group_tests("explain", tests, N + 3, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include "sample.h"
 #include "store/census.h"
 #include "store/runs.h"
+#include "store/resolve.h"
 #include "store/store.h"
 #include "store/migrate.h"
 #include "store/schema.h"
@@ -564,6 +565,23 @@ static void update_clients_are_stored_and_matched_by_wsus_id(void **state)
     assert_string_equal(back.fqdn, "renamed-23.corp.example");
     assert_int_equal(st->ops->wsus_by_id(st, "00000000-0000-0000-0000-000000000000", &back),
                      WHB_ENOTFOUND);
+    /* Asked by the name WSUS shows (whb why, api/names.c): the computer WSUS lists under its
+     * old name is the renamed agent of that SusClientId, not "no agent"; the clone's name
+     * names both agents, none picked. */
+    struct whb_resolved r;
+    assert_int_equal(whb_store_resolve(st, "renamed-23.corp.example", 3600000, &r), 0);
+    assert_int_equal(r.kind, WHB_RESOLVED_AGENT);
+    assert_string_equal(r.machine_id, "m-23");
+    assert_string_equal(r.how, "id");
+    assert_true(r.in_wsus);
+    assert_int_equal(whb_store_resolve(st, "renamed-23", 3600000, &r), 0);
+    assert_int_equal(r.kind, WHB_RESOLVED_AGENT);
+    assert_int_equal(whb_store_resolve(st, "pc-22.corp.example", 3600000, &r), 0);
+    assert_int_equal(r.kind, WHB_RESOLVED_AMBIGUOUS);
+    assert_non_null(strstr(r.names, "pc-21.corp.example"));
+    assert_non_null(strstr(r.names, "pc-22.corp.example"));
+    assert_int_equal(whb_store_resolve(st, "nowhere-9.corp.example", 3600000, &r), 0);
+    assert_int_equal(r.kind, WHB_RESOLVED_NONE);
     sample_free(a);
     sample_free(b);
     sample_free(c);
