@@ -32,6 +32,31 @@ static const struct whb_downtime *onset_downtime(const struct whb_explain_input 
     return NULL;
 }
 
+/* The machine's own way out gone: its link, its association, its address. */
+static int loses_network(const struct whb_hist_event *e)
+{
+    switch (e->kind) {
+    case K(CARRIER_LOST):
+    case K(ADMIN_DOWN):
+    case K(WIFI_DISCONNECTED):
+    case K(ADAPTER_REMOVED):
+        return 1;
+    case K(NETWORK_CHANGED):
+        return strstr(e->detail, "no address") || strstr(e->detail, "gw none");
+    default:
+        return 0;
+    }
+}
+
+/* A TLS handshake that failed (curl 35, CURLE_SSL_CONNECT_ERROR): the collector's (a handshake
+ * it cannot complete) with the machine's own link up, but also what a path cut in the middle of
+ * it gives (a port shut, a relay dropping the connection: SSL_ERROR_SYSCALL), so not the
+ * collector's once the machine lost its own way out. */
+static int failed_handshake(const struct whb_hist_event *e)
+{
+    return e->kind == K(DELIVERY_FAILED) && e->curl_code == 35;
+}
+
 struct span whb_explain_span(const struct whb_explain_input *in)
 {
     struct span s;
@@ -55,10 +80,13 @@ struct span whb_explain_span(const struct whb_explain_input *in)
      * cause of the machine's own told on return, while it lasted or after, is what kept it
      * silent from then on (its gasp, a pulled cable, a crash). */
     s.refused = NULL;
+    int cut = 0; /* its own link or address lost before: a failed handshake was the cut's */
     for (int i = 0; s.past && i < in->n_events && !s.refused; i++) {
         const struct whb_hist_event *e = &in->events[i];
-        if (e->at_ms >= s.start - SLACK_MS && e->at_ms <= s.cause_until &&
-            whb_refused_by_collector(e))
+        if (e->at_ms < s.start - SLACK_MS || e->at_ms > s.cause_until)
+            continue;
+        cut |= loses_network(e);
+        if (whb_refused_by_collector(e) || (failed_handshake(e) && !cut))
             s.refused = e;
     }
     if (s.refused && s.end > s.cause_until)
@@ -74,8 +102,8 @@ int whb_refused_by_collector(const struct whb_hist_event *e)
         return 0;
     if (e->http_status >= 500)
         return 1;
+    /* Not 35 (failed_handshake, above): a path cut in the middle of the handshake gives it too. */
     switch (e->curl_code) {
-    case 35: /* CURLE_SSL_CONNECT_ERROR: the handshake failed */
     case 51: /* CURLE_PEER_FAILED_VERIFICATION (older curl) */
     case 60: /* CURLE_PEER_FAILED_VERIFICATION: expired, not trusted, another name */
     case 83: /* CURLE_SSL_ISSUER_ERROR */

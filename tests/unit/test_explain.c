@@ -633,6 +633,20 @@ static const struct tcase cases[] = {
      .peers = {WHB_PEERS_SWITCH, 12, 2, 10}, .stories = {{1, 31000}}, .n_stories = 1,
      .want = WHB_REASON_PORT_DISABLED, .want_conf = WHB_CONFIDENCE_HIGH,
      .want_text = "switch port disabled"},
+    /* The same, its last send cut in the middle of its TLS handshake (curl 35, SSL_ERROR_SYSCALL:
+     * the shut port dropped the connection): a path cut, not the collector refusing it. Before,
+     * the refusal rule (class collside) took the 35 for the collector's and dropped the switch's
+     * pattern: "cable unplugged", medium (the demo's three ports shut on sw-floor-3, pc-303). */
+    {"gap: a pair, its handshake cut as the port went: still the switch", .now = 60 * MIN,
+     .gap_end = 20 * MIN, .update_service = -1,
+     .evs = {{30000, K(CARRIER_LOST), "eth0", 0, "", 0},
+             {30500, K(DELIVERY_FAILED), "", 0,
+              "OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to whb.corp.example:8443", 0, 0,
+              0, 35},
+             {20 * MIN - 5000, K(CARRIER_GAINED), "eth0", 0, "", 0}},
+     .peers = {WHB_PEERS_SWITCH, 12, 2, 10}, .stories = {{1, 31000}}, .n_stories = 1,
+     .want = WHB_REASON_PORT_DISABLED, .want_conf = WHB_CONFIDENCE_HIGH,
+     .want_text = "switch port disabled", .never_text = "certificate"},
     {"gap: a pair, the neighbour back with another story: a coincidence", .now = 60 * MIN,
      .gap_end = 20 * MIN, .update_service = -1,
      .evs = {{30000, K(CARRIER_LOST), "eth0", 0, "", 0},
