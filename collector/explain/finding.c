@@ -32,7 +32,9 @@ static const struct whb_downtime *onset_downtime(const struct whb_explain_input 
     return NULL;
 }
 
-/* The machine's own way out gone: its link, its association, its address. */
+/* The machine's own way out gone: its link, its association, its address, or the adapter
+ * itself (a dock's USB/Thunderbolt adapter: undocked, or a failing dock dropping off the bus:
+ * the agent tells no carrier loss for it, only its removal). */
 static int loses_network(const struct whb_hist_event *e)
 {
     switch (e->kind) {
@@ -203,22 +205,12 @@ static int is_cause(const struct whb_explain_input *in, const struct whb_hist_ev
     case K(HIBERNATE):
     case K(SHUTDOWN):
     case K(AGENT_STOP):
-    case K(ADMIN_DOWN):
-    case K(WIFI_DISCONNECTED):
     case K(WIFI_ASSOC_FAILED):
     case K(HEARTBEAT):
     case K(DELIVERY_FAILED):
         return 1;
-    case K(CARRIER_LOST):
-        return 1;
-    /* The adapter itself gone (a dock's USB/Thunderbolt adapter: undocked, or a failing dock
-     * dropping off the bus): the agent tells no carrier loss for it, only its removal. */
-    case K(ADAPTER_REMOVED):
-        return 1;
-    case K(NETWORK_CHANGED):
-        return strstr(e->detail, "no address") || strstr(e->detail, "gw none");
     default:
-        return 0;
+        return loses_network(e);
     }
 }
 
