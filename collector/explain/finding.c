@@ -280,8 +280,7 @@ static int restores(const struct whb_hist_event *loss, const struct whb_hist_eve
     case K(ADAPTER_REMOVED):
         return e->kind == K(ADAPTER_ADDED);
     case K(NETWORK_CHANGED):
-        return e->kind == K(NETWORK_CHANGED) && !strstr(e->detail, "no address") &&
-               !strstr(e->detail, "gw none");
+        return e->kind == K(NETWORK_CHANGED) && !loses_network(e);
     default:
         return 0;
     }
