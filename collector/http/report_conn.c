@@ -373,6 +373,11 @@ static void drive(struct whb_report_conn *cn)
             return;
         }
         cn->handshaking = 0;
+        /* The handshake's last read may have taken the first request too (read-ahead keeps
+         * the records it did not need), and in a pass woken for writing only: epoll reports a
+         * socket's state when it is asked, so the bytes' arrival may never show as an edge for
+         * reading. Unless we try, the request waits unseen until the deadline. */
+        cn->readable = 1;
     }
     for (;;) {
         if (cn->out_len && flush(cn))
