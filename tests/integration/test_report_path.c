@@ -242,6 +242,40 @@ static void flush_bio(int fd, BIO *out)
         assert_int_equal(send(fd, buf, (size_t)n, MSG_NOSIGNAL), n);
 }
 
+/* A TLS connection whose records the test sends itself: OpenSSL writes into out and reads
+ * from in, memory BIOs; flush_bio sends what it wrote, in one write. */
+static void cl_open_by_hand(struct cl *k, BIO **in, BIO **out)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)c.port)};
+    int one = 1;
+    memset(k, 0, sizeof(*k));
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    k->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(connect(k->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    setsockopt(k->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    struct timeval tv = {5, 0};
+    setsockopt(k->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    *in = BIO_new(BIO_s_mem());
+    *out = BIO_new(BIO_s_mem());
+    k->ssl = SSL_new(ctx);
+    SSL_set_bio(k->ssl, *in, *out);
+    SSL_set_connect_state(k->ssl);
+}
+
+/* The handshake up to the client's Finished, which stays in out, unsent. */
+static void cl_handshake_by_hand(struct cl *k, BIO *in, BIO *out)
+{
+    int hs;
+    while ((hs = SSL_do_handshake(k->ssl)) != 1) {
+        char buf[16384];
+        assert_int_equal(SSL_get_error(k->ssl, hs), SSL_ERROR_WANT_READ);
+        flush_bio(k->fd, out);
+        ssize_t n = recv(k->fd, buf, sizeof(buf), 0);
+        assert_true(n > 0);
+        BIO_write(in, buf, (int)n);
+    }
+}
+
 /* The client's Finished and its first two reports, each in a record of its own, in one TCP
  * write: the report connection reads them with its handshake's last read (OpenSSL read-ahead
  * holds the records the handshake did not need) and answers both, the second after the first's
@@ -261,28 +295,9 @@ static void first_reports_with_the_handshakes_end(void **state)
         cl_send(&k, both, a_len + b_len);
         free(both);
     } else {
-        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)c.port)};
-        int one = 1;
-        memset(&k, 0, sizeof(k));
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        k.fd = socket(AF_INET, SOCK_STREAM, 0);
-        assert_int_equal(connect(k.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-        setsockopt(k.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        struct timeval tv = {5, 0};
-        setsockopt(k.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-        BIO *in = BIO_new(BIO_s_mem()), *out = BIO_new(BIO_s_mem());
-        k.ssl = SSL_new(ctx);
-        SSL_set_bio(k.ssl, in, out);
-        SSL_set_connect_state(k.ssl);
-        int hs;
-        while ((hs = SSL_do_handshake(k.ssl)) != 1) {
-            char buf[16384];
-            assert_int_equal(SSL_get_error(k.ssl, hs), SSL_ERROR_WANT_READ);
-            flush_bio(k.fd, out);
-            ssize_t n = recv(k.fd, buf, sizeof(buf), 0);
-            assert_true(n > 0);
-            BIO_write(in, buf, (int)n);
-        }
+        BIO *in, *out;
+        cl_open_by_hand(&k, &in, &out);
+        cl_handshake_by_hand(&k, in, out);
         /* The Finished is still in the memory BIO: the reports go after it, then all at once. */
         assert_int_equal(SSL_write(k.ssl, a, (int)a_len), (int)a_len);
         assert_int_equal(SSL_write(k.ssl, b, (int)b_len), (int)b_len);
@@ -316,30 +331,11 @@ static void report_with_the_handshakes_end_in_a_pass_woken_for_writing(void **st
     struct resp r;
     size_t a_len;
     char *a = report_req(1, 1, NULL, NULL, &a_len);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)c.port)};
-    int one = 1;
-    memset(&k, 0, sizeof(k));
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    k.fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_int_equal(connect(k.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    setsockopt(k.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    struct timeval tv = {5, 0};
-    setsockopt(k.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    BIO *in = BIO_new(BIO_s_mem()), *out = BIO_new(BIO_s_mem());
-    k.ssl = SSL_new(ctx);
-    SSL_set_bio(k.ssl, in, out);
-    SSL_set_connect_state(k.ssl);
+    BIO *in, *out;
+    cl_open_by_hand(&k, &in, &out);
     /* Accepted in one pass (its events held SLOW_MS), woken for writing in the next. */
     usleep(SLOW_MS * 3 / 2 * 1000);
-    int hs;
-    while ((hs = SSL_do_handshake(k.ssl)) != 1) {
-        char buf[16384];
-        assert_int_equal(SSL_get_error(k.ssl, hs), SSL_ERROR_WANT_READ);
-        flush_bio(k.fd, out);
-        ssize_t n = recv(k.fd, buf, sizeof(buf), 0);
-        assert_true(n > 0);
-        BIO_write(in, buf, (int)n);
-    }
+    cl_handshake_by_hand(&k, in, out);
     assert_int_equal(SSL_write(k.ssl, a, (int)a_len), (int)a_len);
     flush_bio(k.fd, out);
     SSL_set_fd(k.ssl, k.fd);
