@@ -2405,6 +2405,159 @@ static void two_writers_enrolling_the_same_machine_both_commit(void **state)
     other->ops->close(other);
 }
 
+/* One report in a batch of its own as the writer stores it (begin, prepare_batch, the report,
+ * commit), done again once when the store asks for it (writer.c): *retried counts those. */
+static int writer_put(struct whb_store *st, const struct whb_store_report *in,
+                      struct whb_store_result *res, int *retried)
+{
+    const whb_report *p[1] = {in->report};
+    for (int attempt = 0;; attempt++) {
+        int rc = st->ops->begin(st);
+        if (!rc && st->ops->prepare_batch)
+            rc = st->ops->prepare_batch(st, p, 1);
+        int put = rc ? rc : st->ops->put_report(st, in, res);
+        if (!rc && (!put || put == WHB_EDENIED || put == WHB_EPROTO) && !st->ops->commit(st))
+            return put;
+        st->ops->rollback(st);
+        if (attempt == 0 && st->ops->retry_batch && st->ops->retry_batch(st)) {
+            (*retried)++;
+            continue;
+        }
+        return put ? put : WHB_ESTORE;
+    }
+}
+
+static struct whb_store_report keyed_report(struct sample *s, int enrolling, int64_t now)
+{
+    struct whb_store_report in = {.report = &s->report,
+                                  .mode = WHB_IDENTITY_KEY,
+                                  .enrolling = enrolling,
+                                  .now_ms = now,
+                                  .grace = 3};
+    key_of(in.key_hash, 0xaa);
+    return in;
+}
+
+/* Issue 26.2 (PostgreSQL): the writer decides a machine's report on the row its last batch
+ * wrote, without reading it, and its write checks the row is still that version. Another
+ * collector stored a later report meanwhile (seq 7): the batch finds the row changed, is done
+ * again reading it, and the report (seq 6) is a resend of what is stored, not a new one that
+ * would take last_seq back to 6. */
+static void a_row_another_collector_wrote_is_not_written_from_the_cache(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    int retried = 0;
+    if (!testdb_pg())
+        skip();
+    struct sample *s = sample_new(430, 1, 0);
+    struct whb_store_report in = keyed_report(s, 1, 1000);
+    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
+    s->report.seq = 2;
+    in = keyed_report(s, 0, 2000);
+    unsigned long cached = f->store->rows_cached;
+    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
+    assert_true(f->store->rows_cached > cached); /* decided on the cached row */
+    assert_int_equal(retried, 0);
+    assert_int_equal(testdb_exec(f->path, "UPDATE machines SET last_seq = 7, last_seen = 2500"
+                                          " WHERE machine_id = 'm-430'"),
+                     0);
+    s->report.seq = 6;
+    in = keyed_report(s, 0, 3000);
+    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
+    assert_int_equal(retried, 1);
+    assert_int_equal(f->store->cache_stale, 1);
+    assert_true(res.duplicate);
+    assert_int_equal(res.acked_seq, 7);
+    assert_int_equal(count(f->path, "SELECT last_seq FROM machines WHERE machine_id = 'm-430'"), 7);
+    /* The batch done again cached the row as it read it: the next report uses it. */
+    s->report.seq = 8;
+    in = keyed_report(s, 0, 4000);
+    cached = f->store->rows_cached;
+    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
+    assert_true(f->store->rows_cached > cached);
+    assert_int_equal(retried, 1);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-430'"
+                                    " AND last_seq = 8 AND last_seen = 4000"),
+                     1);
+    sample_free(s);
+}
+
+/* An admin released the machine's key through another handle (the read API's) after the writer
+ * cached its row: a report with the old key is not stored from the cache, which still has the
+ * key; read again, the machine is released and the report, with no token, is refused. */
+static void a_machine_released_meanwhile_is_refused_not_written_from_the_cache(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store *other;
+    struct whb_store_result res;
+    char why[256];
+    int retried = 0, had_key = 0;
+    uint8_t key[WHB_IDENTITY_HASH_LEN];
+    if (!testdb_pg())
+        skip();
+    assert_int_equal(open_store(f, &other, why, sizeof(why)), 0);
+    struct sample *s = sample_new(431, 1, 0);
+    struct whb_store_report in = keyed_report(s, 1, 1000);
+    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
+    s->report.seq = 2;
+    in = keyed_report(s, 0, 2000);
+    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
+    assert_int_equal(other->ops->admin(other, WHB_ADMIN_RELEASE, "m-431", 2500, key, &had_key), 0);
+    s->report.seq = 3;
+    in = keyed_report(s, 0, 3000);
+    assert_int_equal(writer_put(f->store, &in, &res, &retried), WHB_EDENIED);
+    assert_int_equal(retried, 1);
+    assert_int_equal(res.denial, WHB_DENY_NOT_ENROLLED);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-431'"
+                                    " AND key_hash IS NULL AND released_ms = 2500 AND"
+                                    " last_seq = 2"),
+                     1);
+    sample_free(s);
+    other->ops->close(other);
+}
+
+/* A report refused on a cached row writes no row, so its check is the write statement's other
+ * part: over its quota by the cached row, the budget given back by a hand meanwhile, the batch
+ * is done again and the report stored. */
+static void a_report_refused_on_a_cached_row_is_checked_too(void **state)
+{
+    struct fixture *f = *state;
+    struct whb_store_result res;
+    int retried = 0;
+    if (!testdb_pg())
+        skip();
+    struct sample *s = sample_new(432, 1, 2);
+    struct whb_store_report in = keyed_report(s, 1, 1000);
+    in.events_per_hour = 1;
+    in.events_burst = 2;
+    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
+    sample_free(s);
+    s = sample_new(432, 2, 0);
+    in = keyed_report(s, 0, 2000);
+    in.events_per_hour = 1;
+    in.events_burst = 2;
+    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
+    sample_free(s);
+    /* The cached row has no budget left; the database's has it all again. */
+    assert_int_equal(
+        testdb_exec(f->path, "UPDATE machines SET quota_events = -1 WHERE machine_id = 'm-432'"),
+        0);
+    s = sample_new(432, 3, 2);
+    in = keyed_report(s, 0, 3000);
+    in.events_per_hour = 1;
+    in.events_burst = 2;
+    unsigned long cached = f->store->rows_cached;
+    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
+    assert_true(f->store->rows_cached > cached);
+    assert_int_equal(retried, 1);
+    assert_false(res.quota);
+    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-432'"
+                                    " AND last_seq = 3 AND events_stored = 4"),
+                     1);
+    sample_free(s);
+}
+
 /* A batch's new machine is enrolled with the batch's writes, on the lock the batch holds. A
  * writer that takes no such lock (a collector of an older version beside this one) may enroll
  * it meanwhile: the batch then fails whole, nothing of it stored (no report acked for a row
@@ -2884,6 +3037,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(one_report_through_two_handles_is_stored_once, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(two_writers_enrolling_the_same_machine_both_commit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_row_another_collector_wrote_is_not_written_from_the_cache,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_machine_released_meanwhile_is_refused_not_written_from_the_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_report_refused_on_a_cached_row_is_checked_too, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_batch_of_new_machines_checks_names_as_one_at_a_time,
                                         setup, teardown),
