@@ -30,7 +30,6 @@ enum pg_write {
     PW_RUN_STOP,
     PW_NAME_CLASH,
     PW_UPDATE_WU,
-    PW_VERIFY,
     PW_END_
 };
 
@@ -145,7 +144,6 @@ static const char *const write_sql[] = {
         " lower($1::text) AND strpos(fqdn::text, '.') > 0 OR lower(split_part(fqdn::text, '.',"
         " 1)) = lower($4::text) AND strpos(fqdn::text, '.') > 0 OR machine_id = $2::text OR"
         " machine_id = $3::text) LIMIT 1",
-    [PW_VERIFY] = "SELECT xmin::text::int8, " ROW_COLS " FROM machines WHERE machine_id=$1",
     /* The Windows Update client, only when its fingerprint changed (as SQLite's). */
     [PW_UPDATE_WU] =
         "UPDATE machines SET wu_hash=$2, sus_client_id=$3, wu_server=$4, wu_status_server=$5,"
@@ -207,7 +205,6 @@ static void pg_close(struct whb_store *base)
     free(s->named);
     free(s->tx_ids);
     free(s->evict);
-    free(s->pending);
     whb_pg_cache_free(s);
     whb_pg_batch_free(s);
     whb_pg_ahead_free(s);
@@ -245,8 +242,6 @@ static int pg_open(const char *conninfo, struct whb_store **out, char *why, size
     }
     if (whb_pg_session_setup(s) || migrate(s, why, whylen))
         goto fail;
-    const char *verify = getenv("WHB_PG_CACHE_VERIFY");
-    s->verify = verify && !strcmp(verify, "1");
     *out = &s->base;
     return 0;
 fail:
@@ -270,7 +265,7 @@ static int pg_begin(struct whb_store *base)
 {
     struct pg_store *s = pg(base);
     batch_forget(s);
-    s->n_tx_ids = s->n_evict = s->n_pending = 0;
+    s->n_tx_ids = s->n_evict = 0;
     s->used_cache = s->stale = s->retry = 0;
     if (whb_pg_reconnect(s) || whb_pg_queue_text(s, "BEGIN"))
         return WHB_ESTORE;
@@ -311,7 +306,7 @@ static int pg_commit(struct whb_store *base)
     /* Rows a statement wrote after the batch's write returned them: read them next time. */
     for (size_t i = 0; i < s->n_evict; i++)
         whb_pg_cache_evict(s, s->evict[i]);
-    s->n_evict = s->n_tx_ids = s->n_pending = 0;
+    s->n_evict = s->n_tx_ids = 0;
     return 0;
 }
 
@@ -333,7 +328,7 @@ static void pg_rollback(struct whb_store *base)
         whb_log_limited(WHB_LOG_INFO, "store: a batch found rows changed since this writer cached"
                                       " them (another collector or a hand): reading them");
     s->retry = s->used_cache;
-    s->n_tx_ids = s->n_evict = s->n_pending = 0;
+    s->n_tx_ids = s->n_evict = 0;
     s->used_cache = s->stale = 0;
 }
 
@@ -400,43 +395,6 @@ static int get_machine(struct pg_store *s, const char *machine_id, struct whb_st
     return 0;
 }
 
-static int rows_differ(const struct whb_store_row *a, const struct whb_store_row *b)
-{
-    return a->found != b->found || strcmp(a->fqdn, b->fqdn) || a->has_key != b->has_key ||
-           memcmp(a->key_hash, b->key_hash, sizeof(a->key_hash)) ||
-           strcmp(a->boot_id, b->boot_id) || a->last_seq != b->last_seq ||
-           a->last_seen != b->last_seen || a->due_at != b->due_at || a->last_gasp != b->last_gasp ||
-           strcmp(a->sw, b->sw) || strcmp(a->port, b->port) || strcmp(a->subnet, b->subnet) ||
-           strcmp(a->bssid, b->bssid) || a->net_lost_at != b->net_lost_at ||
-           a->has_offset != b->has_offset || a->clock_offset != b->clock_offset ||
-           a->clock_offset_at != b->clock_offset_at || a->net_back_at != b->net_back_at ||
-           a->online_since != b->online_since || a->released_ms != b->released_ms ||
-           a->quota_events != b->quota_events || a->quota_at != b->quota_at ||
-           a->events_stored != b->events_stored || a->wu_hash != b->wu_hash ||
-           a->wu_route != b->wu_route || a->wu_route_since != b->wu_route_since ||
-           a->live_fp != b->live_fp;
-}
-
-/* WHB_PG_CACHE_VERIFY=1 (tests): a cached row is read again and must be what the database has
- * at the same version (pg_pending.c builds it from what the writes set). */
-static void verify_cached(struct pg_store *s, const char *machine_id, uint32_t xmin,
-                          const struct whb_store_row *cached)
-{
-    struct pg_params p = {0};
-    struct whb_store_row row;
-    whb_pg_text(&p, machine_id);
-    PGresult *r = whb_pg_run(s, PW_VERIFY, write_sql[PW_VERIFY], &p);
-    if (r && PQntuples(r) == 1 && (uint32_t)whb_pg_get_int(r, 0, 0) == xmin) {
-        row_from(r, 0, 1, &row);
-        if (rows_differ(&row, cached)) {
-            s->base.cache_mismatch++;
-            whb_log_limited(WHB_LOG_ERROR, "store: the cached row of %s is not the database's",
-                            machine_id);
-        }
-    }
-    PQclear(r);
-}
-
 static void batch_rows(void *arg, int id, const PGresult *r)
 {
     struct pg_store *s = arg;
@@ -451,6 +409,17 @@ static void batch_rows(void *arg, int id, const PGresult *r)
         b->used = 0;
         b->xmin = 0;
         row_from(r, i, 1, &b->row);
+    }
+}
+
+void whb_pg_batch_returned(struct pg_store *s, const PGresult *r)
+{
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct whb_store_row row;
+        if (PQgetisnull(r, i, 0) || PQnfields(r) != 2 + WHB_PG_ROW_NCOLS)
+            continue;
+        row_from(r, i, 2, &row);
+        whb_pg_cache_put(s, PQgetvalue(r, i, 0), (uint32_t)whb_pg_get_int(r, i, 1), &row);
     }
 }
 
@@ -617,8 +586,6 @@ static int pg_prepare_batch(struct whb_store *base, const whb_report *const *rep
         struct pg_batch_row *b = &s->batch[s->n_batch];
         if (strlen(id) < sizeof(b->machine_id) && whb_pg_cache_get(s, id, &b->xmin, &b->row)) {
             memcpy(b->machine_id, id, strlen(id) + 1);
-            if (s->verify)
-                verify_cached(s, id, b->xmin, &b->row);
             b->used = 0;
             b->fqdn[0] = b->owner[0] = b->owner_fqdn[0] = '\0';
             b->owner_released = 0;
@@ -912,15 +879,10 @@ static int batch_update(struct pg_store *s, const struct whb_store_report *in,
         return WHB_ENOMEM;
     uint64_t fp = whb_store_info_fingerprint(in, snap, snap_len, v);
     int rc;
-    if (row->found && row->live_fp == fp) { /* machines.live_fp (schema.c's step 14) */
+    if (row->found && row->live_fp == fp) /* machines.live_fp (schema.c's step 14) */
         rc = whb_pg_batch_live(s, in, due, net, cm, q);
-        if (!rc)
-            whb_pg_pending_moving(s, in, row, in->now_ms, due, net, cm, q, 1);
-    } else {
+    else
         rc = whb_pg_batch_write(s, in, due, net, cm, v, q, snap, snap_len, fp);
-        if (!rc)
-            whb_pg_pending_write(s, in, row, due, net, cm, v, q, fp);
-    }
     free(snap);
     return rc;
 }
@@ -1026,12 +988,8 @@ static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t a
 {
     struct pg_store *s = ctx;
     struct pg_params p = {0};
-    if (s->in_tx) {
-        int rc = whb_pg_batch_touch(s, in, alive, due, net, cm, q);
-        if (!rc)
-            whb_pg_pending_moving(s, in, &s->bound, alive, due, net, cm, q, 0);
-        return rc;
-    }
+    if (s->in_tx)
+        return whb_pg_batch_touch(s, in, alive, due, net, cm, q);
     whb_pg_text(&p, in->report->machine->machine_id);
     whb_pg_int(&p, alive);
     whb_pg_int(&p, due);
@@ -1118,7 +1076,6 @@ static int bind_machine(void *ctx, const struct whb_store_report *in, struct whb
     struct pg_store *s = ctx;
     int rc = bind_row(s, in, row, out);
     s->bound_stored = row->found ? row->events_stored : 0;
-    s->bound = *row;
     return rc;
 }
 
@@ -1138,9 +1095,6 @@ static int rebind_machine(void *ctx, const struct whb_store_report *in)
 {
     struct pg_store *s = ctx;
     s->clashes_valid = 0;
-    /* The row its write leaves has its new key: read it next time. */
-    if (s->in_tx && note_evict(s, in->report->machine->machine_id))
-        return WHB_ENOMEM;
     return whb_pg_rebind(ctx, in);
 }
 

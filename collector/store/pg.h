@@ -39,13 +39,6 @@ struct pg_named {
 struct pg_batch;
 struct pg_cache;
 
-/* A machine's row as the batch's write will leave it (pg.c): what the write statement returns
- * of it (events_stored, live_fp, xmin) completes it for the cache. */
-struct pg_pending {
-    char machine_id[WHB_WIRE_MAX_ID + 1];
-    struct whb_store_row row;
-};
-
 struct pg_store {
     struct whb_store base;
     PGconn *conn;
@@ -81,10 +74,6 @@ struct pg_store {
     int retry;      /* rolled back after using cached rows, now forgotten: do it again */
     const char **tx_ids;
     size_t n_tx_ids, cap_tx_ids;
-    struct whb_store_row bound; /* the row the report being stored was decided on */
-    struct pg_pending *pending; /* rows the transaction's writes leave, by write */
-    size_t n_pending, cap_pending;
-    int verify; /* WHB_PG_CACHE_VERIFY set: cached rows are read and compared */
     char (*evict)[WHB_WIRE_MAX_ID + 1];
     size_t n_evict, cap_evict;
 };
@@ -202,17 +191,7 @@ void whb_pg_cache_put(struct pg_store *s, const char *machine_id, uint32_t xmin,
 void whb_pg_cache_evict(struct pg_store *s, const char *machine_id);
 void whb_pg_cache_clear(struct pg_store *s);
 void whb_pg_cache_free(struct pg_store *s);
-/* The rows a batch's writes leave (pg_pending.c), noted as each report is gathered (base: the
- * row it was decided on), and what the write statement returned of them: into the cache. */
-void whb_pg_pending_write(struct pg_store *s, const struct whb_store_report *in,
-                          const struct whb_store_row *base, int64_t due,
-                          const struct whb_net_story *net, const struct whb_clock_map *cm,
-                          const struct whb_machine_view *v, const struct whb_store_quota *q,
-                          uint64_t live_fp);
-void whb_pg_pending_moving(struct pg_store *s, const struct whb_store_report *in,
-                           const struct whb_store_row *base, int64_t alive, int64_t due,
-                           const struct whb_net_story *net, const struct whb_clock_map *cm,
-                           const struct whb_store_quota *q, int with_seq);
+/* The rows the batch's write statement returned (pg.c): into the cache. */
 void whb_pg_batch_returned(struct pg_store *s, const PGresult *r);
 /* The message of the write statement's failure when a cached row changed (pg_batch.c). */
 extern const char whb_pg_stale_mark[];

@@ -260,10 +260,12 @@ const char whb_pg_stale_mark[] = "whb: cached rows changed";
  * checked ($86-$87), how many written rows were cached ($88). A statement's parts do not see
  * each other's writes, only their answers: a row adds the events the statement stored of its
  * machine to its count. A row taken from the writer's cache (an xmin) is written only if it
- * still has that xmin. What the server decides of each row written comes back (its version's
- * xmin, events_stored, live_fp: the writer's cache, pg_cache.c); if a cached row was not
- * written as it was, or a checked one changed, the statement fails (its last part: the text is
- * no number) and the writer does the batch again, reading the rows. */
+ * still has that xmin; the rows written come back (the writer's cache of them: pg_cache.c), and
+ * if a cached row was not written as it was, or a checked one changed, the statement fails
+ * (its last part) and the writer does the batch again, reading the rows. */
+#define RETURNED(t)                                                                                \
+    " RETURNING machines.machine_id, machines.xmin::text::int8 AS xmin, " t ".xmin IS NOT NULL"    \
+    " AS checked, " WHB_PG_ROW_COLS("machines.")
 static const char *const batch_update_sql =
     "WITH ev AS (INSERT INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
     " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
@@ -316,37 +318,48 @@ static const char *const batch_update_sql =
     " machines.wsus_since ELSE u.wsus_at END"
     " FROM u LEFT JOIN added AS a ON a.machine_id = u.machine_id"
     " WHERE machines.machine_id = u.machine_id AND (u.xmin IS NULL OR"
-    " machines.xmin = u.xmin::text::xid) RETURNING machines.machine_id,"
-    " machines.xmin::text::int8 AS xmin, u.xmin IS NOT NULL AS checked, machines.events_stored,"
-    " machines.live_fp),"
-    " tm AS (UPDATE machines SET last_seen = t.last_seen, due_at = t.due,"
-    " last_seq = coalesce(t.last_seq, machines.last_seq),"
-    " net_lost_at = t.net_lost_at, net_back_at = t.net_back_at,"
-    " online_since = t.online_since,"
-    " clock_offset = t.clock_offset, clock_offset_at = t.clock_offset_at,"
-    " quota_events = t.quota_events, quota_at = t.quota_at,"
-    " events_stored = t.events_stored + coalesce(a.n, 0)"
-    " FROM t LEFT JOIN added AS a ON a.machine_id = t.machine_id"
-    " WHERE machines.machine_id = t.machine_id AND (t.xmin IS NULL OR"
-    " machines.xmin = t.xmin::text::xid) RETURNING machines.machine_id,"
-    " machines.xmin::text::int8 AS xmin, t.xmin IS NOT NULL AS checked, machines.events_stored,"
-    " machines.live_fp),"
-    /* As the single-row statement: an address noted within the minute is left alone. */
-    " ip AS (INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
-    " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($83::text[],"
-    " $84::text[], $85::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1"
-    " FROM machine_ips i WHERE i.ip = x.ip AND i.machine_id = x.machine_id AND"
-    " i.last_ms >= x.at - 60000)"
-    " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms = excluded.last_ms"
-    " WHERE excluded.last_ms > machine_ips.last_ms + 60000),"
-    " c AS (SELECT count(*) AS n FROM unnest($86::text[], $87::int8[]) AS c(machine_id, xmin)"
-    " WHERE NOT EXISTS (SELECT 1 FROM machines k WHERE k.machine_id = c.machine_id AND"
-    " k.xmin = c.xmin::text::xid)),"
-    " w AS (SELECT * FROM m UNION ALL SELECT * FROM tm),"
-    " n AS (SELECT count(*) AS n FROM w WHERE checked)"
-    " SELECT machine_id, xmin, events_stored, live_fp FROM w UNION ALL SELECT NULL,"
-    " ('whb: cached rows changed: ' || n.n || ' of ' || $88::int8 || ' written, ' || c.n ||"
-    " ' checked differ')::int8, NULL, NULL FROM n, c WHERE n.n <> $88::int8 OR c.n > 0";
+    " machines.xmin = u.xmin::text::xid)" RETURNED(
+        "u") "),"
+             " tm AS (UPDATE machines SET last_seen = t.last_seen, due_at = t.due,"
+             " last_seq = coalesce(t.last_seq, machines.last_seq),"
+             " net_lost_at = t.net_lost_at, net_back_at = t.net_back_at, online_since = "
+             "t.online_since,"
+             " clock_offset = t.clock_offset, clock_offset_at = t.clock_offset_at,"
+             " quota_events = t.quota_events, quota_at = t.quota_at,"
+             " events_stored = t.events_stored + coalesce(a.n, 0)"
+             " FROM t LEFT JOIN added AS a ON a.machine_id = t.machine_id"
+             " WHERE machines.machine_id = t.machine_id AND (t.xmin IS NULL OR"
+             " machines.xmin = t.xmin::text::xid)" RETURNED(
+                 "t") "),"
+                      /* As the single-row statement: an address noted within the minute is left
+                         alone. */
+                      " ip AS (INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
+                      " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($83::text[], "
+                      "$84::text[],"
+                      " $85::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM "
+                      "machine_ips i"
+                      " WHERE i.ip = x.ip AND i.machine_id = x.machine_id AND i.last_ms >= x.at - "
+                      "60000)"
+                      " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms = excluded.last_ms"
+                      " WHERE excluded.last_ms > machine_ips.last_ms + 60000),"
+                      " c AS (SELECT count(*) AS n FROM unnest($86::text[], $87::int8[]) AS "
+                      "c(machine_id, xmin)"
+                      " WHERE NOT EXISTS (SELECT 1 FROM machines k WHERE k.machine_id = "
+                      "c.machine_id AND"
+                      " k.xmin = c.xmin::text::xid)),"
+                      " w AS (SELECT * FROM m UNION ALL SELECT * FROM tm),"
+                      " n AS (SELECT count(*) AS n FROM w WHERE checked)"
+                      " SELECT machine_id, xmin, " WHB_PG_ROW_COLS(
+                          "") " FROM w"
+                              /* Not all as cached: a row that fails the statement (the text is no
+                               * number), and its transaction with it. */
+                              " UNION ALL SELECT NULL, ('whb: cached rows changed: ' || n.n || ' "
+                              "of ' || $88::int8 ||"
+                              " ' written, ' || c.n || ' checked differ')::int8, NULL, NULL, NULL, "
+                              "NULL, NULL, NULL,"
+                              " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                              "NULL, NULL, NULL, NULL,"
+                              " NULL, NULL, NULL FROM n, c WHERE n.n <> $88::int8 OR c.n > 0";
 
 /* New machines' rows and due times. No ON CONFLICT: the batch holds each new machine's lock
  * (pg.c), so only another machine taking the same name at the same moment can conflict, and

@@ -355,10 +355,9 @@ struct whb_store {
     struct whb_peer_cache *peer_cache;
     /* Answers read ahead (ops->read_ahead), and of them served. */
     unsigned long ahead_read, ahead_served;
-    /* Reports the writer decided on a row it had cached (PostgreSQL: pg_cache.c), batches
-     * that found a cached row changed (done again, reading them), and with
-     * WHB_PG_CACHE_VERIFY=1 (tests) cached rows that differ from the same version read. */
-    unsigned long rows_cached, cache_stale, cache_mismatch;
+    /* Reports the writer decided on a row it had cached (PostgreSQL: pg_cache.c), and batches
+     * that found a cached row changed (done again, reading them). */
+    unsigned long rows_cached, cache_stale;
 };
 
 /* The backend and its target (a file, or a libpq conninfo) the configuration names. */

@@ -2453,10 +2453,7 @@ static void a_row_another_collector_wrote_is_not_written_from_the_cache(void **s
     struct sample *s = sample_new(430, 1, 0);
     struct whb_store_report in = keyed_report(s, 1, 1000);
     assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
-    /* A new machine's row is read at its next report, and cached from then on. */
     s->report.seq = 2;
-    in = keyed_report(s, 0, 1500);
-    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
     in = keyed_report(s, 0, 2000);
     unsigned long cached = f->store->rows_cached;
     assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
@@ -2483,7 +2480,6 @@ static void a_row_another_collector_wrote_is_not_written_from_the_cache(void **s
     assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-430'"
                                     " AND last_seq = 8 AND last_seen = 4000"),
                      1);
-    assert_int_equal(f->store->cache_mismatch, 0);
     sample_free(s);
 }
 
@@ -2559,71 +2555,6 @@ static void a_report_refused_on_a_cached_row_is_checked_too(void **state)
     assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-432'"
                                     " AND last_seq = 3 AND events_stored = 4"),
                      1);
-    assert_int_equal(f->store->cache_mismatch, 0);
-    sample_free(s);
-}
-
-/* The row the writer caches is built from what each write sets and what the statement returns
- * (pg_pending.c); with WHB_PG_CACHE_VERIFY=1 (main) the store reads every cached row it uses
- * again and counts those that differ from the database's at the same version. Every kind of
- * write: enrollment, heartbeats, a resend, events, a silence ended, a new switch (the whole
- * row), a new Windows Update client, a machine twice in one batch. */
-static void the_cached_rows_are_the_databases(void **state)
-{
-    struct fixture *f = *state;
-    struct whb_store_result res;
-    int retried = 0;
-    if (!testdb_pg())
-        skip();
-    struct sample *s = sample_new(433, 1, 0);
-    struct whb_store_report in = keyed_report(s, 1, 1000);
-    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
-    unsigned long cached = f->store->rows_cached;
-    int64_t now = 1000;
-    for (uint64_t seq = 2; seq <= 9; seq++) {
-        sample_free(s);
-        s = sample_new(433, seq, seq == 4 ? 3 : 0); /* 4: with events */
-        if (seq == 6)
-            s->lldp.system_name = "sw-433"; /* a new switch: the whole row */
-        if (seq == 7)
-            sample_add_update_client(s, "{433}", 0, 0);
-        now += seq == 5 ? 600000 : 1000; /* 5: back after a silence, a gap */
-        in = keyed_report(s, 0, now);
-        assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
-        if (seq == 6)
-            assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id ="
-                                            " 'm-433' AND sw_name = 'sw-433'"),
-                             1);
-        if (seq == 3) { /* the same again: a resend */
-            in = keyed_report(s, 0, now + 10);
-            assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
-            assert_true(res.duplicate);
-        }
-    }
-    /* Twice in one batch: the second report reads the row its first wrote. */
-    struct sample *a = sample_new(433, 10, 1), *b = sample_new(433, 11, 0);
-    const whb_report *p[2] = {&a->report, &b->report};
-    struct whb_store_report ia = keyed_report(a, 0, now + 1000),
-                            ib = keyed_report(b, 0, now + 2000);
-    assert_int_equal(f->store->ops->begin(f->store), 0);
-    assert_int_equal(f->store->ops->prepare_batch(f->store, p, 2), 0);
-    assert_int_equal(f->store->ops->put_report(f->store, &ia, &res), 0);
-    assert_int_equal(f->store->ops->put_report(f->store, &ib, &res), 0);
-    assert_int_equal(f->store->ops->commit(f->store), 0);
-    sample_free(s);
-    s = sample_new(433, 12, 0);
-    in = keyed_report(s, 0, now + 3000);
-    assert_int_equal(writer_put(f->store, &in, &res, &retried), 0);
-    assert_int_equal(retried, 0);
-    assert_true(f->store->rows_cached >= cached + 8);
-    assert_int_equal(f->store->cache_mismatch, 0);
-    assert_int_equal(count(f->path, "SELECT count(*) FROM machines WHERE machine_id = 'm-433'"
-                                    " AND last_seq = 12 AND events_stored = (SELECT count(*) FROM"
-                                    " events WHERE machine_id = 'm-433') AND events_stored > 0"),
-                     1);
-    assert_int_equal(count(f->path, "SELECT count(*) FROM gaps WHERE machine_id = 'm-433'"), 1);
-    sample_free(a);
-    sample_free(b);
     sample_free(s);
 }
 
@@ -3037,8 +2968,6 @@ static void switch_word_is_kept(void **state)
 
 int main(void)
 {
-    /* PostgreSQL: every cached row the writer uses is read again and compared (pg.c). */
-    setenv("WHB_PG_CACHE_VERIFY", "1", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(switch_word_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(
@@ -3115,7 +3044,6 @@ int main(void)
             a_machine_released_meanwhile_is_refused_not_written_from_the_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(a_report_refused_on_a_cached_row_is_checked_too, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(the_cached_rows_are_the_databases, setup, teardown),
         cmocka_unit_test_setup_teardown(a_batch_of_new_machines_checks_names_as_one_at_a_time,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
