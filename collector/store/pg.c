@@ -1,10 +1,9 @@
 /* The PostgreSQL store: a database several collectors share. Identity, dedupe and the silence
  * clock live in the database, race-free: the machine's row is locked (SELECT ... FOR UPDATE)
  * while a report is stored, and a new machine is inserted with ON CONFLICT DO NOTHING, so two
- * collectors enrolling it at once bind one key; the loser re-reads and decides again. The
- * writer does not read a row it wrote in an earlier batch (pg_cache.c): its write checks the
- * row is still that version, or the batch is done again reading it. A report is acknowledged
- * only after COMMIT returned (what that means: synchronous_commit, docs/postgresql.md). */
+ * collectors enrolling it at once bind one key; the loser re-reads and decides again. A report
+ * is acknowledged only after COMMIT returned (what that means: synchronous_commit,
+ * docs/postgresql.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
