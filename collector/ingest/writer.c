@@ -138,22 +138,7 @@ static int prepare(struct whb_store *st, const struct item_list *batch)
     return rc;
 }
 
-/* One transaction for the whole batch: 0, or a storage error (the caller rolls back). */
-static int try_batch(struct whb_store *st, struct item_list *batch)
-{
-    if (st->ops->begin(st) || prepare(st, batch))
-        return WHB_ESTORE;
-    for (struct whb_ingest_item *it = batch->head; it; it = it->next) {
-        int rc = st->ops->put_report(st, &it->in, &it->result);
-        /* A refused report changed nothing: the others in the batch go on. */
-        if (rc && rc != WHB_EDENIED && rc != WHB_EPROTO)
-            return rc;
-    }
-    return st->ops->commit(st) ? WHB_ESTORE : 0;
-}
-
-/* A storage error fails every report in the batch, unless the store says that doing it again
- * may work (it decided on rows it had cached, and one changed meanwhile): then once more. */
+/* One transaction for the whole batch; a storage error fails every report in it. */
 static void write_batch(struct whb_ingest *ing, struct item_list *batch)
 {
     struct whb_store *st = ing->store;
@@ -161,10 +146,22 @@ static void write_batch(struct whb_ingest *ing, struct item_list *batch)
 
     order_batch(batch);
 
-    for (int attempt = 0; try_batch(st, batch); attempt++) {
+    if (st->ops->begin(st) || prepare(st, batch)) {
         st->ops->rollback(st);
-        if (attempt == 0 && st->ops->retry_batch && st->ops->retry_batch(st))
-            continue;
+        fail_batch(ing, batch, WHB_ESTORE);
+        return;
+    }
+    for (struct whb_ingest_item *it = batch->head; it; it = it->next) {
+        int rc = st->ops->put_report(st, &it->in, &it->result);
+        /* A refused report changed nothing: the others in the batch go on. */
+        if (rc && rc != WHB_EDENIED && rc != WHB_EPROTO) {
+            st->ops->rollback(st);
+            fail_batch(ing, batch, WHB_ESTORE);
+            return;
+        }
+    }
+    if (st->ops->commit(st)) {
+        st->ops->rollback(st);
         fail_batch(ing, batch, WHB_ESTORE);
         return;
     }

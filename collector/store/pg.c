@@ -34,7 +34,12 @@ enum pg_write {
 
 _Static_assert((int)PW_END_ <= (int)WHB_PG_READ_BASE, "write statements overlap read ones");
 
-#define ROW_COLS WHB_PG_ROW_COLS("")
+/* A machine's row as put_report reads it (whb_store_row). */
+#define ROW_COLS                                                                                   \
+    "fqdn, key_hash, boot_id, last_seq, last_seen, due_at, last_gasp, sw_chassis, sw_port,"        \
+    " subnet, bssid, net_lost_at, clock_offset, clock_offset_at, net_back_at, online_since,"       \
+    " released_ms, quota_events, quota_at, events_stored, wu_hash, wu_route, wu_route_since,"      \
+    " live_fp"
 
 /* A batch's machines, new ones too, taken first and in one order (their ids' hashes): two
  * collectors' batches with any of the same machines then wait for each other whole, never
@@ -45,18 +50,6 @@ _Static_assert((int)PW_END_ <= (int)WHB_PG_READ_BASE, "write statements overlap 
 static const char *const batch_lock_sql =
     "SELECT count(pg_advisory_xact_lock(26, k)) FROM (SELECT DISTINCT hashtext(id) AS k"
     " FROM unnest($1::text[]) AS id ORDER BY k) AS o";
-
-/* The batch's statements take arrays of any length: PostgreSQL would plan them again for each
- * batch (its custom plans); their generic plans are the same index lookups, nested loops over a
- * batch's rows. A generic plan is made once, at the statement's first run on the connection,
- * with the tables' sizes then: on a new database, nearly empty. Made so, the plan of the batch's
- * write scanned the whole machine_due table for every batch (a hash join: 23 million rows in
- * ten seconds of the ingest benchmark at 20,000 machines) until an ANALYZE replanned it. The
- * batch's statements are planned as index lookups whatever the sizes. */
-static const char *const batch_plan_sql =
-    "SELECT set_config('plan_cache_mode', 'force_generic_plan', true),"
-    " set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),"
-    " set_config('enable_mergejoin', 'off', true)";
 
 /* A batch's rows in one round trip, locked in machine-id order (the writer's, strcmp's:
  * COLLATE "C" whatever the database's locale, and batch_take's binary search relies on it). */
@@ -202,9 +195,6 @@ static void pg_close(struct whb_store *base)
         return;
     free(s->batch);
     free(s->named);
-    free(s->tx_ids);
-    free(s->evict);
-    whb_pg_cache_free(s);
     whb_pg_batch_free(s);
     whb_pg_ahead_free(s);
     PQfinish(s->conn);
@@ -254,8 +244,6 @@ static void batch_forget(struct pg_store *s)
     s->n_named = 0;
     s->clashes_valid = 0;
     s->binding = NULL;
-    s->cur_xmin = 0;
-    s->cur_cached = 0;
     whb_pg_batch_drop(s);
 }
 
@@ -264,8 +252,6 @@ static int pg_begin(struct whb_store *base)
 {
     struct pg_store *s = pg(base);
     batch_forget(s);
-    s->n_tx_ids = s->n_evict = 0;
-    s->used_cache = s->stale = s->retry = 0;
     if (whb_pg_reconnect(s) || whb_pg_queue_text(s, "BEGIN"))
         return WHB_ESTORE;
     s->in_tx = 1;
@@ -288,7 +274,7 @@ static int pg_commit(struct whb_store *base)
     if (s->piped) {
         ok = !whb_pg_queue_text(s, "COMMIT") &&
              !whb_pg_drain(s, NULL, NULL, status, sizeof(status)) && !strcmp(status, "COMMIT");
-        if (!ok && !s->stale)
+        if (!ok)
             whb_log_limited(WHB_LOG_ERROR, "store: COMMIT: %s",
                             status[0] ? "rolled back" : "a statement of the batch failed");
     } else {
@@ -300,18 +286,9 @@ static int pg_commit(struct whb_store *base)
         PQclear(r);
     }
     s->in_tx = 0;
-    if (!ok)
-        return WHB_ESTORE;
-    /* Rows a statement wrote after the batch's write returned them: read them next time. */
-    for (size_t i = 0; i < s->n_evict; i++)
-        whb_pg_cache_evict(s, s->evict[i]);
-    s->n_evict = s->n_tx_ids = 0;
-    return 0;
+    return ok ? 0 : WHB_ESTORE;
 }
 
-/* A failed batch's machines are read again next time: the cache may hold rows it returned
- * (never committed) or rows that changed. If it decided reports on cached rows, the writer
- * may do it again (pg_retry_batch), reading them. */
 static void pg_rollback(struct whb_store *base)
 {
     struct pg_store *s = pg(base);
@@ -320,23 +297,6 @@ static void pg_rollback(struct whb_store *base)
     if (PQtransactionStatus(s->conn) != PQTRANS_IDLE)
         whb_pg_exec(s, "ROLLBACK");
     s->in_tx = 0;
-    for (size_t i = 0; i < s->n_tx_ids; i++)
-        whb_pg_cache_evict(s, s->tx_ids[i]);
-    s->base.cache_stale += s->stale;
-    if (s->stale)
-        whb_log_limited(WHB_LOG_INFO, "store: a batch found rows changed since this writer cached"
-                                      " them (another collector or a hand): reading them");
-    s->retry = s->used_cache;
-    s->n_tx_ids = s->n_evict = 0;
-    s->used_cache = s->stale = 0;
-}
-
-static int pg_retry_batch(struct whb_store *base)
-{
-    struct pg_store *s = pg(base);
-    int retry = s->retry;
-    s->retry = 0;
-    return retry;
 }
 
 /* The columns of ROW_COLS from column col0 of row i. */
@@ -400,25 +360,13 @@ static void batch_rows(void *arg, int id, const PGresult *r)
     if (id != WHB_PG_BATCH_GET)
         return;
     int n = PQntuples(r);
-    if (s->n_batch + (size_t)n > s->cap_batch)
+    if ((size_t)n > s->cap_batch)
         return; /* cannot be (a row per id asked): the reports read their rows one by one */
     for (int i = 0; i < n; i++) {
         struct pg_batch_row *b = &s->batch[s->n_batch++];
         whb_pg_get_text(r, i, 0, b->machine_id, sizeof(b->machine_id));
         b->used = 0;
-        b->xmin = 0;
         row_from(r, i, 1, &b->row);
-    }
-}
-
-void whb_pg_batch_returned(struct pg_store *s, const PGresult *r)
-{
-    for (int i = 0; i < PQntuples(r); i++) {
-        struct whb_store_row row;
-        if (PQgetisnull(r, i, 0) || PQnfields(r) != 2 + WHB_PG_ROW_NCOLS)
-            continue;
-        row_from(r, i, 2, &row);
-        whb_pg_cache_put(s, PQgetvalue(r, i, 0), (uint32_t)whb_pg_get_int(r, i, 1), &row);
     }
 }
 
@@ -457,7 +405,6 @@ static size_t batch_absent(struct pg_store *s, const whb_report *const *reports,
         struct pg_batch_row *b = &s->batch[s->n_batch++];
         memset(b, 0, sizeof(*b));
         memcpy(b->machine_id, m->machine_id, strlen(m->machine_id) + 1);
-        b->xmin = 0;
         snprintf(b->fqdn, sizeof(b->fqdn), "%s", m->fqdn);
     }
     if (s->n_batch > found)
@@ -565,56 +512,26 @@ static int pg_prepare_batch(struct whb_store *base, const whb_report *const *rep
         s->batch = b;
         s->cap_batch = n;
     }
-    if (n > s->cap_tx_ids) {
-        const char **t = realloc(s->tx_ids, n * sizeof(*t));
-        if (!t)
-            return WHB_ENOMEM;
-        s->tx_ids = t;
-        s->cap_tx_ids = n;
-    }
     const char **ids = malloc((n ? n : 1) * sizeof(*ids));
     if (!ids)
         return WHB_ENOMEM;
-    /* Machines this writer's cache holds are not read: their write checks them. */
-    size_t nread = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *id = reports[i]->machine->machine_id;
-        s->tx_ids[i] = id;
-        if (i && !strcmp(id, reports[i - 1]->machine->machine_id))
-            continue; /* the writer's order is the machines' */
-        struct pg_batch_row *b = &s->batch[s->n_batch];
-        if (strlen(id) < sizeof(b->machine_id) && whb_pg_cache_get(s, id, &b->xmin, &b->row)) {
-            memcpy(b->machine_id, id, strlen(id) + 1);
-            b->used = 0;
-            b->fqdn[0] = b->owner[0] = b->owner_fqdn[0] = '\0';
-            b->owner_released = 0;
-            s->n_batch++;
-            s->used_cache = 1;
-        } else
-            ids[nread++] = id;
-    }
-    s->n_tx_ids = n;
-    char *arr = text_array(s->tx_ids, n), *read = text_array(ids, nread);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = reports[i]->machine->machine_id;
+    char *arr = text_array(ids, n);
     free(ids);
-    if (!arr || !read) {
-        free(arr);
-        free(read);
+    if (!arr)
         return WHB_ENOMEM;
-    }
-    struct pg_params p = {0}, q = {0};
+    struct pg_params p = {0};
     whb_pg_text(&p, arr);
-    whb_pg_text(&q, read);
-    /* Every machine is locked, cached ones too; a batch of cached rows waits for nothing here. */
-    int rc = whb_pg_queue(s, WHB_PG_BATCH_PLAN, batch_plan_sql, NULL) ||
+    /* The batch's statements take arrays of any length: PostgreSQL would plan them again for
+     * each batch (its custom plans); their generic plans are the same index lookups. */
+    int rc = whb_pg_queue_text(s, "SET LOCAL plan_cache_mode = force_generic_plan") ||
              whb_pg_queue(s, WHB_PG_BATCH_LOCK, batch_lock_sql, &p) ||
-             (nread && (whb_pg_queue(s, WHB_PG_BATCH_GET, batch_get_sql, &q) ||
-                        whb_pg_drain(s, batch_rows, s, NULL, 0)));
+             whb_pg_queue(s, WHB_PG_BATCH_GET, batch_get_sql, &p) ||
+             whb_pg_drain(s, batch_rows, s, NULL, 0);
     free(arr);
-    free(read);
     if (rc)
         return WHB_ESTORE;
-    if (s->n_batch > 1)
-        qsort(s->batch, s->n_batch, sizeof(*s->batch), by_machine_id);
     /* New machines: what their names clash with, in one more round trip for the batch rather
      * than one each. */
     size_t absent = batch_absent(s, reports, n);
@@ -814,22 +731,6 @@ static int insert_machine(struct pg_store *s, const struct whb_store_report *in,
     return inserted;
 }
 
-/* A machine a statement writes after the batch's write returned its row: forgotten by the
- * cache at COMMIT. */
-static int note_evict(struct pg_store *s, const char *machine_id)
-{
-    if (s->n_evict == s->cap_evict) {
-        size_t cap = s->cap_evict ? 2 * s->cap_evict : 16;
-        char(*e)[WHB_WIRE_MAX_ID + 1] = realloc(s->evict, cap * sizeof(*e));
-        if (!e)
-            return WHB_ENOMEM;
-        s->evict = e;
-        s->cap_evict = cap;
-    }
-    snprintf(s->evict[s->n_evict++], sizeof(s->evict[0]), "%s", machine_id);
-    return 0;
-}
-
 static int update_client(struct pg_store *s, const struct whb_store_report *in,
                          const struct whb_store_row *row, const struct whb_machine_view *v)
 {
@@ -837,11 +738,6 @@ static int update_client(struct pg_store *s, const struct whb_store_report *in,
     uint64_t hash = whb_wu_view_hash(u);
     if (hash == row->wu_hash)
         return 0;
-    if (s->in_tx && note_evict(s, in->report->machine->machine_id))
-        return WHB_ENOMEM;
-    /* A cached row: its write, which checks it, goes before this one changes it. */
-    if (s->cur_cached && whb_pg_batch_flush(s))
-        return WHB_ESTORE;
     /* A machine enrolled in this batch: its row goes out first. */
     if (!row->found && whb_pg_batch_inserting(s) && whb_pg_batch_flush(s))
         return WHB_ESTORE;
@@ -1005,17 +901,6 @@ static int touch_machine(void *ctx, const struct whb_store_report *in, int64_t a
 
 static const struct whb_store_put_ops put_ops;
 
-/* Whether whb_store_check_identity lets the report go on with the row as it is, calling
- * nothing: the same name, and the bound key (or no key to check). */
-static int cached_plain(const struct whb_store_report *in, const struct whb_store_row *row)
-{
-    if (!row->found || strcasecmp(row->fqdn, in->report->machine->fqdn))
-        return 0;
-    if (in->mode != WHB_IDENTITY_KEY)
-        return 1;
-    return row->has_key && whb_identity_hash_equal(row->key_hash, in->key_hash);
-}
-
 /* Reads (and locks) the machine's row and decides identity; a new machine is inserted here,
  * so that a concurrent enrollment elsewhere is seen: its row, committed, is read again. A new
  * machine the batch found absent (it holds its lock) is decided on what the batch read, and
@@ -1026,15 +911,8 @@ static int bind_row(struct pg_store *s, const struct whb_store_report *in,
     const whb_report *r = in->report;
     int64_t due = in->now_ms + (int64_t)in->grace * r->interval_s * 1000;
     const struct pg_batch_row *b = batch_take(s, r->machine->machine_id);
-    /* A cached row serves a report that only goes on as before (pg_cache.c): anything else is
-     * decided on the row read now, and locked. */
-    if (b && b->xmin && !cached_plain(in, &b->row))
-        b = NULL;
     if (b && b->row.found) {
         *row = b->row;
-        s->cur_xmin = b->xmin;
-        s->cur_cached = b->xmin != 0;
-        s->base.rows_cached += b->xmin != 0;
         memset(out, 0, sizeof(*out));
         return whb_store_check_identity(&put_ops, s, in, row, name_clash, out);
     }
@@ -1085,7 +963,6 @@ static int drop_machine(void *ctx, const char *machine_id)
     struct pg_store *s = ctx;
     s->n_batch = 0;
     s->clashes_valid = 0;
-    whb_pg_cache_evict(s, machine_id);
     return whb_pg_drop(ctx, machine_id);
 }
 
@@ -1113,20 +990,7 @@ static const struct whb_store_put_ops put_ops = {
 static int pg_put_report(struct whb_store *base, const struct whb_store_report *in,
                          struct whb_store_result *out)
 {
-    struct pg_store *s = pg(base);
-    s->cur_xmin = 0;
-    s->cur_cached = 0;
-    int rc = whb_store_put(&put_ops, s, in, out);
-    /* Decided on a cached row and wrote none (refused, a resend too far, over its quota): the
-     * write statement checks the row is still as cached, or the batch is done again. */
-    if (s->cur_xmin && s->in_tx) {
-        int c = whb_pg_batch_check(s, in->report->machine->machine_id);
-        if (c)
-            return out->status = c;
-    }
-    s->cur_xmin = 0;
-    s->cur_cached = 0;
-    return rc;
+    return whb_store_put(&put_ops, pg(base), in, out);
 }
 
 /* Each collector's runs apart: the fleet's collector downtime is when none of them ran. */
@@ -1162,7 +1026,6 @@ const struct whb_store_ops whb_store_postgresql = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .prepare_batch = pg_prepare_batch,
-    .retry_batch = pg_retry_batch,
     .put_report = pg_put_report,
     .count_machines = pg_count_machines,
     .ping = pg_ping,

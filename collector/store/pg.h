@@ -19,9 +19,6 @@ enum { WHB_PG_STMTS = 168, WHB_PG_MAX_PARAMS = 96, WHB_PG_PIPE_MAX = 256 };
 struct pg_batch_row {
     char machine_id[WHB_WIRE_MAX_ID + 1];
     int used; /* a report took it: a second one of the machine reads the row again */
-    /* From the writer's row cache (pg_cache.c): the xmin its write statement checks; 0 when the
-     * batch read (and locked) the row. */
-    uint32_t xmin;
     struct whb_store_row row;
     /* A new machine (row.found 0): the name its first report gives, and the machine that name
      * clashes with, as the batch read them at once (pg.c's batch_clashes; owner "" if none). */
@@ -37,7 +34,6 @@ struct pg_named {
 };
 
 struct pg_batch;
-struct pg_cache;
 
 struct pg_store {
     struct whb_store base;
@@ -62,20 +58,6 @@ struct pg_store {
     int64_t bound_stored;               /* its row's events_stored, for insert_events */
     struct pg_batch *gather;            /* what the batch's reports write, as arrays (pg_batch.c) */
     struct pg_ahead *ahead;             /* answers read ahead (pg_ahead.c), or NULL */
-    /* The writer's row cache (pg_cache.c), and the transaction's use of it: the report being
-     * stored took its row from the cache (cur_xmin: not yet checked by a gathered write), the
-     * batch's machine ids (forgotten from the cache if the batch fails), machines a statement
-     * other than the batch's wrote after it (forgotten at COMMIT). */
-    struct pg_cache *cache;
-    uint32_t cur_xmin;
-    int cur_cached;
-    int used_cache; /* the batch decided reports on cached rows: a failure may be retried */
-    int stale;      /* a write statement found a cached row changed */
-    int retry;      /* rolled back after using cached rows, now forgotten: do it again */
-    const char **tx_ids;
-    size_t n_tx_ids, cap_tx_ids;
-    char (*evict)[WHB_WIRE_MAX_ID + 1];
-    size_t n_evict, cap_evict;
 };
 
 /* Statement numbers: each file owns a range. */
@@ -96,20 +78,9 @@ enum {
     WHB_PG_BATCH_LOCK,
     WHB_PG_BATCH_INSERT,
     WHB_PG_BATCH_CLASH,
-    WHB_PG_BATCH_PLAN,
     WHB_PG_BATCH_END_
 };
 _Static_assert((int)WHB_PG_BATCH_END_ <= (int)WHB_PG_STMTS, "raise WHB_PG_STMTS");
-
-/* A machine's row as put_report reads it (whb_store_row), each column prefixed with t (a
- * table's name and a dot, or ""). */
-#define WHB_PG_ROW_COLS(t)                                                                         \
-    t "fqdn, " t "key_hash, " t "boot_id, " t "last_seq, " t "last_seen, " t "due_at, " t          \
-      "last_gasp, " t "sw_chassis, " t "sw_port, " t "subnet, " t "bssid, " t "net_lost_at, " t    \
-      "clock_offset, " t "clock_offset_at, " t "net_back_at, " t "online_since, " t                \
-      "released_ms, " t "quota_events, " t "quota_at, " t "events_stored, " t "wu_hash, " t        \
-      "wu_route, " t "wu_route_since, " t "live_fp"
-enum { WHB_PG_ROW_NCOLS = 24 };
 
 struct pg_params {
     int n;
@@ -155,8 +126,7 @@ int whb_pg_is_null(const PGresult *r, int row, int col);
 /* The writer's batch (pg_batch.c): inside a transaction, a report's row and its events are
  * gathered, and sent as one statement each when the transaction needs the database again
  * (a statement that reads, or COMMIT: whb_pg_run, whb_pg_exec and whb_pg_drain send them). */
-/* The whole row (snap: the report's packed snapshot), and live_fp to store with it. A row
- * taken from the cache (s->cur_xmin) is written only if still as cached (pg_cache.c). */
+/* The whole row (snap: the report's packed snapshot), and live_fp to store with it. */
 int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, int64_t due,
                        const struct whb_net_story *net, const struct whb_clock_map *cm,
                        const struct whb_machine_view *v, const struct whb_store_quota *q,
@@ -170,9 +140,6 @@ int whb_pg_batch_events(struct pg_store *s, const struct whb_store_report *in,
 int whb_pg_batch_touch(struct pg_store *s, const struct whb_store_report *in, int64_t alive,
                        int64_t due, const struct whb_net_story *net, const struct whb_clock_map *cm,
                        const struct whb_store_quota *q);
-/* A report decided on a cached row that wrote none (refused, a resend too far...): the write
- * statement checks that the row is still as cached (s->cur_xmin). */
-int whb_pg_batch_check(struct pg_store *s, const char *machine_id);
 int whb_pg_batch_gap(struct pg_store *s, const struct whb_store_report *in,
                      const struct whb_store_row *row, const struct whb_machine_view *after);
 /* A new machine's row (the batch holds its lock: no other batch enrolls it meanwhile). */
@@ -182,19 +149,6 @@ int whb_pg_batch_inserting(const struct pg_store *s);
 int whb_pg_batch_flush(struct pg_store *s);
 void whb_pg_batch_drop(struct pg_store *s);
 void whb_pg_batch_free(struct pg_store *s);
-
-/* The writer's row cache (pg_cache.c): 1 and the row with its xmin when machine_id is cached. */
-int whb_pg_cache_get(struct pg_store *s, const char *machine_id, uint32_t *xmin,
-                     struct whb_store_row *row);
-void whb_pg_cache_put(struct pg_store *s, const char *machine_id, uint32_t xmin,
-                      const struct whb_store_row *row);
-void whb_pg_cache_evict(struct pg_store *s, const char *machine_id);
-void whb_pg_cache_clear(struct pg_store *s);
-void whb_pg_cache_free(struct pg_store *s);
-/* The rows the batch's write statement returned (pg.c): into the cache. */
-void whb_pg_batch_returned(struct pg_store *s, const PGresult *r);
-/* The message of the write statement's failure when a cached row changed (pg_batch.c). */
-extern const char whb_pg_stale_mark[];
 
 /* Read-ahead (pg_ahead.c): statements a caller is about to run, queued with their parameters
  * and sent together in libpq's pipeline mode (one round trip for all). Each answer is kept

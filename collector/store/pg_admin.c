@@ -234,8 +234,6 @@ int whb_pg_admin(struct whb_store *base, enum whb_store_admin action, const char
     struct pg_params p = {0};
     int rc = WHB_ESTORE;
     *had_key = 0;
-    /* Rows this handle's writer cached change (another handle's writer finds out by itself). */
-    whb_pg_cache_clear(s);
     if (!machine_id) { /* every machine not reviewed yet */
         if (action != WHB_ADMIN_ACCEPT)
             return WHB_EINVAL;

@@ -159,7 +159,6 @@ enum {
     U_EVENTS_STORED,
     U_SW_MGMT,
     U_FP,
-    U_XMIN, /* a cached row's xmin, which the row must still have; NULL: read by the batch */
     U_IP_ID,
     U_IP,
     U_IP_AT,
@@ -198,7 +197,6 @@ enum {
     T_QUOTA_AT,
     T_EVENTS_STORED,
     T_SEQ, /* NULL for a resend: the stored one stays */
-    T_XMIN,
     T_COUNT_
 };
 
@@ -240,32 +238,18 @@ enum {
     N_COUNT_
 };
 
-/* A cached row that a report used but did not write: it must still have its xmin. */
-enum { C_ID, C_XMIN, C_COUNT_ };
-
-_Static_assert((int)E_COUNT_ + G_COUNT_ + U_COUNT_ + T_COUNT_ + C_COUNT_ + 1 <=
-                   (int)WHB_PG_MAX_PARAMS,
+_Static_assert((int)E_COUNT_ + G_COUNT_ + U_COUNT_ + T_COUNT_ <= (int)WHB_PG_MAX_PARAMS,
                "raise WHB_PG_MAX_PARAMS");
 
 struct pg_batch {
-    struct pg_array u[U_COUNT_], e[E_COUNT_], t[T_COUNT_], g[G_COUNT_], n[N_COUNT_], c[C_COUNT_];
-    unsigned rows, events, touches, gaps, inserts, checks;
-    unsigned checked; /* rows and touches with an xmin: the statement must write each */
+    struct pg_array u[U_COUNT_], e[E_COUNT_], t[T_COUNT_], g[G_COUNT_], n[N_COUNT_];
+    unsigned rows, events, touches, gaps, inserts;
 };
 
-const char whb_pg_stale_mark[] = "whb: cached rows changed";
-
 /* The batch's writes but new machines' rows, in one statement: events ($1-$13), gaps
- * ($14-$27), rows ($28-$69), moving columns ($70-$82), addresses ($83-$85), cached rows only
- * checked ($86-$87), how many written rows were cached ($88). A statement's parts do not see
- * each other's writes, only their answers: a row adds the events the statement stored of its
- * machine to its count. A row taken from the writer's cache (an xmin) is written only if it
- * still has that xmin; the rows written come back (the writer's cache of them: pg_cache.c), and
- * if a cached row was not written as it was, or a checked one changed, the statement fails
- * (its last part) and the writer does the batch again, reading the rows. */
-#define RETURNED(t)                                                                                \
-    " RETURNING machines.machine_id, machines.xmin::text::int8 AS xmin, " t ".xmin IS NOT NULL"    \
-    " AS checked, " WHB_PG_ROW_COLS("machines.")
+ * ($14-$27), rows ($28-$68), moving columns ($69-$80), addresses ($81-$83). A statement's
+ * parts do not see each other's writes, only their answers: a row adds the events the
+ * statement stored of its machine to its count. */
 static const char *const batch_update_sql =
     "WITH ev AS (INSERT INTO events(machine_id, boot_id, seq, at_ms, received_ms, kind, adapter,"
     " reason_code, detail, since_ms, http_status, curl_code, agent_at_ms)"
@@ -284,19 +268,19 @@ static const char *const batch_update_sql =
     " $45::text[], $46::text[], $47::text[], $48::text[], $49::int8[], $50::text[],"
     " $51::text[], $52::text[], $53::int8[], $54::int8[], $55::int8[], $56::int8[],"
     " $57::int8[], $58::int8[], $59::int8[], $60::int8[], $61::int8[], $62::text[],"
-    " $63::int8[], $64::int8[], $65::int8[], $66::int8[], $67::text[], $68::int8[],"
-    " $69::int8[]) AS u(machine_id, fqdn,"
+    " $63::int8[], $64::int8[], $65::int8[], $66::int8[], $67::text[], $68::int8[])"
+    " AS u(machine_id, fqdn,"
     " domain, os, agent_version, last_seen, interval_s,"
     " due, boot_id, last_seq, last_gasp, snapshot, primary_if, wireless, carrier, on_battery,"
     " sw_chassis, sw_name, sw_port, ssid, bssid, wifi_associated, subnet, wsus_class,"
     " wsus_url, wsus_http, wsus_curl, wsus_at, update_service, net_lost_at, clock_offset,"
     " clock_offset_at, net_back_at, online_since, collector_url, collector_rank, quota_events,"
-    " quota_at, events_stored, sw_mgmt, live_fp, xmin)),"
-    " t AS (SELECT * FROM unnest($70::text[], $71::int8[], $72::int8[], $73::int8[],"
-    " $74::int8[], $75::int8[], $76::int8[], $77::int8[], $78::int8[], $79::int8[],"
-    " $80::int8[], $81::int8[], $82::int8[]) AS t(machine_id, last_seen, due, net_lost_at,"
+    " quota_at, events_stored, sw_mgmt, live_fp)),"
+    " t AS (SELECT * FROM unnest($69::text[], $70::int8[], $71::int8[], $72::int8[],"
+    " $73::int8[], $74::int8[], $75::int8[], $76::int8[], $77::int8[], $78::int8[],"
+    " $79::int8[], $80::int8[]) AS t(machine_id, last_seen, due, net_lost_at,"
     " clock_offset, clock_offset_at, net_back_at, online_since, quota_events, quota_at,"
-    " events_stored, last_seq, xmin)),"
+    " events_stored, last_seq)),"
     " d AS (UPDATE machine_due SET due = x.due FROM (SELECT machine_id, due FROM u UNION ALL"
     " SELECT machine_id, due FROM t) AS x WHERE machine_due.machine_id = x.machine_id),"
     " m AS (UPDATE machines SET fqdn = u.fqdn, domain = u.domain, os = u.os,"
@@ -317,49 +301,22 @@ static const char *const batch_update_sql =
     " wsus_since = CASE WHEN machines.wsus_class IS NOT DISTINCT FROM u.wsus_class THEN"
     " machines.wsus_since ELSE u.wsus_at END"
     " FROM u LEFT JOIN added AS a ON a.machine_id = u.machine_id"
-    " WHERE machines.machine_id = u.machine_id AND (u.xmin IS NULL OR"
-    " machines.xmin = u.xmin::text::xid)" RETURNED(
-        "u") "),"
-             " tm AS (UPDATE machines SET last_seen = t.last_seen, due_at = t.due,"
-             " last_seq = coalesce(t.last_seq, machines.last_seq),"
-             " net_lost_at = t.net_lost_at, net_back_at = t.net_back_at, online_since = "
-             "t.online_since,"
-             " clock_offset = t.clock_offset, clock_offset_at = t.clock_offset_at,"
-             " quota_events = t.quota_events, quota_at = t.quota_at,"
-             " events_stored = t.events_stored + coalesce(a.n, 0)"
-             " FROM t LEFT JOIN added AS a ON a.machine_id = t.machine_id"
-             " WHERE machines.machine_id = t.machine_id AND (t.xmin IS NULL OR"
-             " machines.xmin = t.xmin::text::xid)" RETURNED(
-                 "t") "),"
-                      /* As the single-row statement: an address noted within the minute is left
-                         alone. */
-                      " ip AS (INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
-                      " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($83::text[], "
-                      "$84::text[],"
-                      " $85::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM "
-                      "machine_ips i"
-                      " WHERE i.ip = x.ip AND i.machine_id = x.machine_id AND i.last_ms >= x.at - "
-                      "60000)"
-                      " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms = excluded.last_ms"
-                      " WHERE excluded.last_ms > machine_ips.last_ms + 60000),"
-                      " c AS (SELECT count(*) AS n FROM unnest($86::text[], $87::int8[]) AS "
-                      "c(machine_id, xmin)"
-                      " WHERE NOT EXISTS (SELECT 1 FROM machines k WHERE k.machine_id = "
-                      "c.machine_id AND"
-                      " k.xmin = c.xmin::text::xid)),"
-                      " w AS (SELECT * FROM m UNION ALL SELECT * FROM tm),"
-                      " n AS (SELECT count(*) AS n FROM w WHERE checked)"
-                      " SELECT machine_id, xmin, " WHB_PG_ROW_COLS(
-                          "") " FROM w"
-                              /* Not all as cached: a row that fails the statement (the text is no
-                               * number), and its transaction with it. */
-                              " UNION ALL SELECT NULL, ('whb: cached rows changed: ' || n.n || ' "
-                              "of ' || $88::int8 ||"
-                              " ' written, ' || c.n || ' checked differ')::int8, NULL, NULL, NULL, "
-                              "NULL, NULL, NULL,"
-                              " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-                              "NULL, NULL, NULL, NULL,"
-                              " NULL, NULL, NULL FROM n, c WHERE n.n <> $88::int8 OR c.n > 0";
+    " WHERE machines.machine_id = u.machine_id),"
+    " tm AS (UPDATE machines SET last_seen = t.last_seen, due_at = t.due,"
+    " last_seq = coalesce(t.last_seq, machines.last_seq),"
+    " net_lost_at = t.net_lost_at, net_back_at = t.net_back_at, online_since = t.online_since,"
+    " clock_offset = t.clock_offset, clock_offset_at = t.clock_offset_at,"
+    " quota_events = t.quota_events, quota_at = t.quota_at,"
+    " events_stored = t.events_stored + coalesce(a.n, 0)"
+    " FROM t LEFT JOIN added AS a ON a.machine_id = t.machine_id"
+    " WHERE machines.machine_id = t.machine_id)"
+    /* As the single-row statement: an address noted within the minute is left alone. */
+    " INSERT INTO machine_ips(ip, machine_id, first_ms, last_ms)"
+    " SELECT DISTINCT x.ip, x.machine_id, x.at, x.at FROM unnest($81::text[], $82::text[],"
+    " $83::int8[]) AS x(machine_id, ip, at) WHERE NOT EXISTS (SELECT 1 FROM machine_ips i"
+    " WHERE i.ip = x.ip AND i.machine_id = x.machine_id AND i.last_ms >= x.at - 60000)"
+    " ON CONFLICT(ip, machine_id) DO UPDATE SET last_ms = excluded.last_ms"
+    " WHERE excluded.last_ms > machine_ips.last_ms + 60000";
 
 /* New machines' rows and due times. No ON CONFLICT: the batch holds each new machine's lock
  * (pg.c), so only another machine taking the same name at the same moment can conflict, and
@@ -383,15 +340,14 @@ static const char *const batch_events_sql =
     " $13::int8[]) ON CONFLICT DO NOTHING";
 
 /* Each group's arrays, its element types in column order (T: text, I: int8, B: bytea). */
-static const char u_types[] = "TTTTTIIITIIBTIIITTTTTITTTIIIIIIIIITIIIITIITTI";
+static const char u_types[] = "TTTTTIIITIIBTIIITTTTTITTTIIIIIIIIITIIIITITTI";
 static const char e_types[] = "TTIIIITITIIII";
-static const char t_types[] = "TIIIIIIIIIIII";
+static const char t_types[] = "TIIIIIIIIIII";
 static const char g_types[] = "TIIIITTTTTTTTT";
 static const char n_types[] = "TTTTTBIIITIITI";
-static const char c_types[] = "TI";
 _Static_assert(sizeof(u_types) == U_COUNT_ + 1 && sizeof(e_types) == E_COUNT_ + 1 &&
                    sizeof(t_types) == T_COUNT_ + 1 && sizeof(g_types) == G_COUNT_ + 1 &&
-                   sizeof(n_types) == N_COUNT_ + 1 && sizeof(c_types) == C_COUNT_ + 1,
+                   sizeof(n_types) == N_COUNT_ + 1,
                "a group's types and columns differ");
 
 static void group_reset(struct pg_array *a, const char *types)
@@ -407,8 +363,7 @@ static void batch_reset(struct pg_batch *b)
     group_reset(b->t, t_types);
     group_reset(b->g, g_types);
     group_reset(b->n, n_types);
-    group_reset(b->c, c_types);
-    b->rows = b->events = b->touches = b->gaps = b->inserts = b->checks = b->checked = 0;
+    b->rows = b->events = b->touches = b->gaps = b->inserts = 0;
 }
 
 static struct pg_batch *batch_of(struct pg_store *s)
@@ -421,17 +376,6 @@ static struct pg_batch *batch_of(struct pg_store *s)
         s->gather = b;
     }
     return s->gather;
-}
-
-/* The xmin a cached row must still have (s->cur_xmin, now checked), or NULL. */
-static void put_xmin(struct pg_store *s, struct pg_batch *b, struct pg_array *a)
-{
-    if (s->cur_xmin) {
-        array_int(a, s->cur_xmin);
-        b->checked++;
-    } else
-        array_put(a, NULL, 0, 1);
-    s->cur_xmin = 0;
 }
 
 /* The addresses worth noting, as whb_pg_ip_array lists them. */
@@ -503,7 +447,6 @@ int whb_pg_batch_write(struct pg_store *s, const struct whb_store_report *in, in
     array_int(&u[U_EVENTS_STORED], q->stored);
     array_opt(&u[U_SW_MGMT], v->sw_mgmt);
     array_int(&u[U_FP], (int64_t)live_fp);
-    put_xmin(s, b, &u[U_XMIN]);
     batch_ips(u, r, in->now_ms);
     b->rows++;
     return 0;
@@ -563,7 +506,6 @@ static int batch_moving(struct pg_store *s, const struct whb_store_report *in, i
         array_int(&t[T_SEQ], *seq);
     else
         array_put(&t[T_SEQ], NULL, 0, 1);
-    put_xmin(s, b, &t[T_XMIN]);
     b->touches++;
     return 0;
 }
@@ -585,18 +527,6 @@ int whb_pg_batch_touch(struct pg_store *s, const struct whb_store_report *in, in
                        const struct whb_store_quota *q)
 {
     return batch_moving(s, in, alive, due, net, cm, q, NULL);
-}
-
-int whb_pg_batch_check(struct pg_store *s, const char *machine_id)
-{
-    struct pg_batch *b = batch_of(s);
-    if (!b)
-        return WHB_ENOMEM;
-    array_text(&b->c[C_ID], machine_id);
-    array_int(&b->c[C_XMIN], s->cur_xmin);
-    s->cur_xmin = 0;
-    b->checks++;
-    return 0;
 }
 
 int whb_pg_batch_gap(struct pg_store *s, const struct whb_store_report *in,
@@ -680,11 +610,11 @@ int whb_pg_batch_flush(struct pg_store *s)
 {
     struct pg_batch *b = s->gather;
     int rc = 0;
-    if (!b || (!b->rows && !b->events && !b->touches && !b->gaps && !b->inserts && !b->checks))
+    if (!b || (!b->rows && !b->events && !b->touches && !b->gaps && !b->inserts))
         return 0;
     if (group_failed(b->u, U_COUNT_) || group_failed(b->e, E_COUNT_) ||
         group_failed(b->t, T_COUNT_) || group_failed(b->g, G_COUNT_) ||
-        group_failed(b->n, N_COUNT_) || group_failed(b->c, C_COUNT_)) {
+        group_failed(b->n, N_COUNT_)) {
         rc = WHB_ENOMEM;
     } else {
         if (b->inserts) {
@@ -692,15 +622,13 @@ int whb_pg_batch_flush(struct pg_store *s)
             group_params(b->n, N_COUNT_, &p);
             rc = whb_pg_queue(s, WHB_PG_BATCH_INSERT, batch_insert_sql, &p);
         }
-        if (!rc && (b->rows || b->touches || b->gaps || b->checks)) {
+        if (!rc && (b->rows || b->touches || b->gaps)) {
             struct pg_params p = {0};
             group_params(b->e, E_COUNT_, &p);
             group_params(b->g, G_COUNT_, &p);
             group_params(b->u, U_IP_ID, &p);
             group_params(b->t, T_COUNT_, &p);
             group_params(b->u + U_IP_ID, U_COUNT_ - U_IP_ID, &p);
-            group_params(b->c, C_COUNT_, &p);
-            whb_pg_int(&p, b->checked);
             rc = whb_pg_queue(s, WHB_PG_BATCH_UPDATE, batch_update_sql, &p);
         } else if (!rc && b->events) {
             struct pg_params p = {0};
@@ -723,9 +651,9 @@ void whb_pg_batch_free(struct pg_store *s)
     struct pg_batch *b = s->gather;
     if (!b)
         return;
-    struct pg_array *groups[] = {b->u, b->e, b->t, b->g, b->n, b->c};
-    size_t counts[] = {U_COUNT_, E_COUNT_, T_COUNT_, G_COUNT_, N_COUNT_, C_COUNT_};
-    for (size_t k = 0; k < 6; k++)
+    struct pg_array *groups[] = {b->u, b->e, b->t, b->g, b->n};
+    size_t counts[] = {U_COUNT_, E_COUNT_, T_COUNT_, G_COUNT_, N_COUNT_};
+    for (size_t k = 0; k < 5; k++)
         for (size_t i = 0; i < counts[k]; i++)
             free(groups[k][i].buf);
     free(b);

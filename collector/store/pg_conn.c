@@ -41,7 +41,6 @@ int whb_pg_reconnect(struct pg_store *s)
     memset(s->prepared, 0, sizeof(s->prepared));
     s->piped = 0;
     s->n_queued = 0;
-    whb_pg_cache_clear(s); /* perhaps another server now (a failover): read every row again */
     if (PQstatus(s->conn) != CONNECTION_OK)
         return WHB_ESTORE;
     whb_log_info("store: reconnected to PostgreSQL");
@@ -190,19 +189,14 @@ static int take(struct pg_store *s, int q, PGresult *r, void (*each)(void *, int
 {
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-        if (q == WHB_PG_BATCH_UPDATE)
-            whb_pg_batch_returned(s, r);
         if (each && q >= -1)
             each(arg, q, r);
         if (status)
             snprintf(status, len, "%s", PQcmdStatus(r));
         return 0;
     }
-    /* The first failure says why; the rest of the pipeline was skipped for it. A cached row
-     * that changed is no error: the writer reads it and does the batch again. */
-    if (st != PGRES_PIPELINE_ABORTED && strstr(PQresultErrorMessage(r), whb_pg_stale_mark))
-        s->stale = 1;
-    else if (st != PGRES_PIPELINE_ABORTED)
+    /* The first failure says why; the rest of the pipeline was skipped for it. */
+    if (st != PGRES_PIPELINE_ABORTED)
         whb_log_limited(WHB_LOG_ERROR, "store: pipeline: %s", PQresultErrorMessage(r));
     if (q <= -2)
         s->prepared[-2 - q] = 0;

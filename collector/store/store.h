@@ -207,10 +207,6 @@ struct whb_store_ops {
      * backend may read (and lock) their machines' rows at once, and what a new machine's name
      * clashes with. */
     int (*prepare_batch)(struct whb_store *store, const whb_report *const *reports, size_t n);
-    /* After a failed batch was rolled back: 1 when doing it again may succeed (PostgreSQL: it
-     * decided reports on rows its writer had cached, and one had changed; the next attempt
-     * reads them). May be NULL. */
-    int (*retry_batch)(struct whb_store *store);
     /* Binds or checks identity, dedupes and stores one report inside the open transaction. */
     int (*put_report)(struct whb_store *store, const struct whb_store_report *in,
                       struct whb_store_result *out);
@@ -355,9 +351,6 @@ struct whb_store {
     struct whb_peer_cache *peer_cache;
     /* Answers read ahead (ops->read_ahead), and of them served. */
     unsigned long ahead_read, ahead_served;
-    /* Reports the writer decided on a row it had cached (PostgreSQL: pg_cache.c), and batches
-     * that found a cached row changed (done again, reading them). */
-    unsigned long rows_cached, cache_stale;
 };
 
 /* The backend and its target (a file, or a libpq conninfo) the configuration names. */
