@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 machines=${MACHINES:-100000}
 pct=${SILENT_PCT:-20}
 dir=${BENCH_DIR:-/tmp/whb-bench-console}
-tests/deps.sh all
+[ -n "${SKIP_DEPS:-}" ] || tests/deps.sh all
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-bench -j 2 --target whb-explain-bench whb-collector >/dev/null
 rm -rf "$dir" && mkdir -p "$dir"

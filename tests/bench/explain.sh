@@ -28,7 +28,7 @@ queries=${QUERIES:-5000}
 http_queries=${HTTP_QUERIES:-2000}
 dir=${BENCH_DIR:-/tmp/whb-bench-explain}
 startup_limit=${STARTUP_LIMIT:-900}
-tests/deps.sh all
+[ -n "${SKIP_DEPS:-}" ] || tests/deps.sh all
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-bench -j 2 --target whb-explain-bench whb-collector whb-loadgen >/dev/null
 bin=${BIN:-build-bench/bin}

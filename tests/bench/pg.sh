@@ -22,7 +22,7 @@ conns=${CONNECTIONS:-64}
 seconds=${SECONDS_RUN:-10}
 dir=${BENCH_DIR:-/tmp/whb-bench-pg}
 parts=" ${PARTS:-ingest lists startup} "
-tests/deps.sh all
+[ -n "${SKIP_DEPS:-}" ] || tests/deps.sh all
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-bench -j 2 --target whb-collector whb-loadgen whb-explain-bench >/dev/null
 bin=${BIN:-$top/build-bench/bin}
